@@ -1,0 +1,445 @@
+"""pydantic v2 models for every record in the store.
+
+All validation lives here. Records are identified by a stable string ``id`` (TinyDB document
+ids restart in every file, so they are never used as keys). Every record carries who changed
+it last and when; the storage layer stamps those on write.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from .clock import as_local
+from .text import Line, Paragraph, Phone, RecordId, RequiredLine, ShortLine
+
+# ---------------------------------------------------------------------------
+# Closed sets. Values are stable English keys (used in files and on the command line);
+# the Chinese and English labels live in store.i18n.
+
+
+class GridLevel(StrEnum):
+    LARGE = "large"  # 大网格
+    BRANCH = "branch"  # 支部网格
+    MICRO = "micro"  # 微网格
+
+
+class WorkerRole(StrEnum):
+    GRID_CHIEF = "grid_chief"  # 网格长
+    GRID_WORKER = "grid_worker"  # 网格员
+    MICRO_WORKER = "micro_worker"  # 微网格员
+    LIAISON = "liaison"  # 民情联络员
+
+
+class SpecialTag(StrEnum):
+    """Special-population tags with the colour of the community wall map (一图全览)."""
+
+    LIVING_ALONE = "living_alone"  # 独居老人, red
+    DISABLED = "disabled"  # 残疾人, yellow
+    LIMITED_MOBILITY = "limited_mobility"  # 行动不便, blue
+    CHILDLESS_ELDERLY = "childless_elderly"  # 孤寡老人, green
+
+    @property
+    def colour(self) -> str:
+        return _TAG_COLOURS[self]
+
+
+_TAG_COLOURS = {
+    SpecialTag.LIVING_ALONE: "red",
+    SpecialTag.DISABLED: "yellow",
+    SpecialTag.LIMITED_MOBILITY: "blue",
+    SpecialTag.CHILDLESS_ELDERLY: "green",
+}
+
+
+class Channel(StrEnum):
+    MAILBOX = "mailbox"  # 民情信箱
+    TALK_POINT = "talk_point"  # 群言亭
+    COUNCIL = "council"  # 协商议事厅
+    HOME_VISIT = "home_visit"  # 入户走访
+    GRID_REPORT = "grid_report"  # 网格员上报
+    HOTLINE = "hotline"  # 12345热线
+    ONLINE = "online"  # 线上
+
+
+class Category(StrEnum):
+    PROPERTY = "property"  # 物业纠纷
+    FAMILY = "family"  # 家庭矛盾
+    NEIGHBOUR = "neighbour"  # 邻里纠纷
+    INFRASTRUCTURE = "infrastructure"  # 基础设施
+    GAS = "gas"  # 燃气安全
+    SANITATION = "sanitation"  # 环境卫生
+    STREET_VENDING = "street_vending"  # 占道经营
+    ILLEGAL_BUILDING = "illegal_building"  # 违法建设
+    PUBLIC_SECURITY = "public_security"  # 治安
+    CONVENIENCE = "convenience"  # 便民服务
+    OTHER = "other"  # 其他
+
+
+class Priority(StrEnum):
+    EMERGENCY = "emergency"  # 紧急: risk to life or property
+    URGENT = "urgent"  # 加急: water, power, gas, heating
+    NORMAL = "normal"  # 一般
+    COMPLEX = "complex"  # 复杂
+
+
+class PetitionStatus(StrEnum):
+    NEW = "new"  # 待受理
+    ACCEPTED = "accepted"  # 已受理
+    DISPATCHED = "dispatched"  # 已派单
+    IN_PROGRESS = "in_progress"  # 处置中
+    RETURNED = "returned"  # 已退回
+    RESOLVED = "resolved"  # 已办结
+    CLOSED = "closed"  # 已回访
+    CANCELLED = "cancelled"  # 已撤销
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (PetitionStatus.CLOSED, PetitionStatus.CANCELLED)
+
+
+class Level(StrEnum):
+    """Escalation level: 小事不出楼栋，难事不出社区."""
+
+    BUILDING = "building"  # 楼栋
+    COMMUNITY = "community"  # 社区
+    TOWNSHIP = "township"  # 乡镇
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"  # 满意
+    BASICALLY = "basically"  # 基本满意
+    UNSATISFIED = "unsatisfied"  # 不满意
+
+
+class Audience(StrEnum):
+    ELDERLY = "elderly"  # 一老
+    CHILDREN = "children"  # 一小
+
+
+class ServiceKind(StrEnum):
+    MEAL_DELIVERY = "meal_delivery"  # 入户送餐
+    HOME_CARE = "home_care"  # 居家护理
+    ERRANDS = "errands"  # 跑腿代购
+    ART_TROUPE = "art_troupe"  # 夕阳红艺术团
+    CALLIGRAPHY = "calligraphy"  # 银龄书画社
+    CLASS = "class"  # 智能手机 / 反诈课堂
+    AFTER_SCHOOL = "after_school"  # 四点半小课堂
+    SCHOOL_GUARD = "school_guard"  # 护学岗
+    SPORTS = "sports"  # 羽毛球 / 乒乓球
+    SCIENCE = "science"  # 科普馆
+    CHILDREN_FORUM = "children_forum"  # 儿童座谈会
+
+    @property
+    def audience(self) -> Audience:
+        return Audience.ELDERLY if self in _ELDERLY_SERVICES else Audience.CHILDREN
+
+
+_ELDERLY_SERVICES = {
+    ServiceKind.MEAL_DELIVERY,
+    ServiceKind.HOME_CARE,
+    ServiceKind.ERRANDS,
+    ServiceKind.ART_TROUPE,
+    ServiceKind.CALLIGRAPHY,
+    ServiceKind.CLASS,
+}
+
+
+class SessionState(StrEnum):
+    """What was recorded; 'now', 'next' and 'late' are derived from the clock in queries."""
+
+    SCHEDULED = "scheduled"
+    CHECKED_IN = "checked_in"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PermitStatus(StrEnum):
+    APPLIED = "applied"  # 申请中
+    APPROVED = "approved"  # 已批准
+    VALID = "valid"  # 有效
+    SUSPENDED = "suspended"  # 暂停
+    EXPIRED = "expired"  # 过期
+
+
+class FeeReduction(StrEnum):
+    NONE = "none"
+    DISABLED = "disabled"  # 残疾人
+    VETERAN = "veteran"  # 退役军人
+
+
+# ---------------------------------------------------------------------------
+# Records
+
+
+# Every stored time is timezone-aware and normalised to Beijing time.
+LocalTime = Annotated[AwareDatetime, AfterValidator(as_local)]
+
+
+class Record(BaseModel):
+    """Base of every stored record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: ClassVar[str]
+
+    id: RecordId
+    updated_at: LocalTime | None = None
+    updated_by: Line | None = None
+
+    def check_update(self, previous: Record) -> None:
+        """Raise ValueError if replacing ``previous`` with this record is not allowed."""
+
+
+
+class Community(Record):
+    table: ClassVar[str] = "communities"
+
+    name: RequiredLine
+    township: RequiredLine
+    elderly_share_percent: int | None = Field(default=None, ge=0, le=100)
+
+
+class Grid(Record):
+    table: ClassVar[str] = "grids"
+
+    community_id: RecordId
+    level: GridLevel
+    name: RequiredLine
+    parent_id: RecordId | None = None
+
+    @model_validator(mode="after")
+    def _parent_matches_level(self) -> Grid:
+        if self.level is GridLevel.LARGE and self.parent_id is not None:
+            raise ValueError("a 大网格 (large grid) has no parent grid")
+        if self.level is not GridLevel.LARGE and self.parent_id is None:
+            raise ValueError(f"a {self.level.value} grid needs a parent grid")
+        return self
+
+
+class GridWorker(Record):
+    table: ClassVar[str] = "workers"
+
+    name: ShortLine
+    role: WorkerRole
+    phone: Phone
+    grid_id: RecordId
+
+
+class Household(Record):
+    table: ClassVar[str] = "households"
+
+    grid_id: RecordId
+    building: ShortLine
+    unit: ShortLine
+    room: ShortLine
+    head_name: ShortLine
+    phone: Phone | None = None
+    tags: list[SpecialTag] = Field(default_factory=list, max_length=4)
+    members: int = Field(default=1, ge=1, le=20)
+    elderly: bool = False
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, tags: list[SpecialTag]) -> list[SpecialTag]:
+        if len(set(tags)) != len(tags):
+            raise ValueError("a tag is listed twice")
+        return tags
+
+
+class VisitPlan(Record):
+    """One household a grid worker should visit on a day."""
+
+    table: ClassVar[str] = "visit_plans"
+
+    day: date
+    grid_id: RecordId
+    household_id: RecordId
+    worker_id: RecordId
+
+
+class Visit(Record):
+    """A visit done: the 民情日志 entry."""
+
+    table: ClassVar[str] = "visits"
+
+    day: date
+    at: LocalTime
+    grid_id: RecordId
+    household_id: RecordId
+    worker_id: RecordId
+    note: Paragraph = ""
+
+
+    @model_validator(mode="after")
+    def _day_matches(self) -> Visit:
+        if self.at.date() != self.day:
+            raise ValueError("the visit time is not on the visit day")
+        return self
+
+
+class PetitionEvent(BaseModel):
+    """One step in a petition's history. History is append-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: LocalTime
+    actor: RequiredLine
+    action: ShortLine
+    from_status: PetitionStatus | None = None
+    to_status: PetitionStatus | None = None
+    note: Paragraph = ""
+
+
+
+class Petition(Record):
+    """A 民情诉求 case."""
+
+    table: ClassVar[str] = "petitions"
+
+    title: RequiredLine
+    description: Paragraph = ""
+    channel: Channel
+    category: Category
+    priority: Priority = Priority.NORMAL
+    status: PetitionStatus = PetitionStatus.NEW
+    level: Level = Level.BUILDING
+    community_id: RecordId
+    grid_id: RecordId | None = None
+    reporter_name: Line = ""
+    reporter_phone: Phone | None = None
+    assignee: Line = ""
+    created_at: LocalTime
+    due_at: LocalTime
+    closed_at: LocalTime | None = None
+    satisfaction: Satisfaction | None = None
+    history: list[PetitionEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Petition:
+        if self.due_at < self.created_at:
+            raise ValueError("the due time is before the time the case was received")
+        if self.status.is_open and self.closed_at is not None:
+            raise ValueError("an open case has no closing time")
+        if not self.status.is_open and self.closed_at is None:
+            raise ValueError("a closed or cancelled case needs its closing time")
+        return self
+
+    def check_update(self, previous: Record) -> None:
+        assert isinstance(previous, Petition)
+        if self.history[: len(previous.history)] != previous.history:
+            raise ValueError(f"petition {self.id}: history is append-only; an earlier event was changed or removed")
+
+    def is_overdue(self, moment: datetime) -> bool:
+        return self.status.is_open and self.status is not PetitionStatus.RESOLVED and self.due_at < moment
+
+
+class ServiceSession(Record):
+    """One scheduled 一老一小 service on one day."""
+
+    table: ClassVar[str] = "services"
+
+    day: date
+    kind: ServiceKind
+    title: RequiredLine
+    community_id: RecordId
+    place: RequiredLine
+    start: time
+    end: time
+    staff: list[ShortLine] = Field(default_factory=list, max_length=20)
+    household_ids: list[RecordId] = Field(default_factory=list, max_length=200)
+    state: SessionState = SessionState.SCHEDULED
+    checked_in_at: LocalTime | None = None
+    served: int | None = Field(default=None, ge=0, le=10_000)
+    cancel_reason: Line = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceSession:
+        if self.end <= self.start:
+            raise ValueError("a session must end after it starts")
+        if self.state is SessionState.CANCELLED and not self.cancel_reason.strip():
+            raise ValueError("a cancelled session needs a reason")
+        return self
+
+    @property
+    def audience(self) -> Audience:
+        return self.kind.audience
+
+
+class Stall(Record):
+    """A numbered market spot (摊位)."""
+
+    table: ClassVar[str] = "stalls"
+
+    market: RequiredLine
+    community_id: RecordId
+    number: int = Field(ge=1, le=999)
+    goods: Line = ""
+    holder_name: Line = ""
+    holder_phone: Phone | None = None
+    reduction: FeeReduction = FeeReduction.NONE
+    monthly_fee_fen: int = Field(ge=0, le=10_000_000)
+    occupied_today: bool = False
+
+
+class StallPermit(Record):
+    """A 准入证, reviewed by the community's 三位一体实践中心."""
+
+    table: ClassVar[str] = "permits"
+
+    stall_id: RecordId
+    holder_name: ShortLine
+    status: PermitStatus
+    applied_on: date
+    expires_on: date | None = None
+    reviewed_by: Line = ""
+
+
+class StallPayment(Record):
+    """A stall fee payment, in fen (分) so money never meets floating point."""
+
+    table: ClassVar[str] = "payments"
+
+    stall_id: RecordId
+    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    amount_fen: int = Field(gt=0, le=10_000_000)
+    paid_at: LocalTime
+    collector: ShortLine
+
+
+
+class DutyShift(Record):
+    """Who is on duty in the duty room on a day."""
+
+    table: ClassVar[str] = "duty"
+
+    day: date
+    leader: ShortLine
+    staff: list[ShortLine] = Field(default_factory=list, max_length=10)
+
+
+ALL_MODELS: tuple[type[Record], ...] = (
+    Community,
+    Grid,
+    GridWorker,
+    Household,
+    VisitPlan,
+    Visit,
+    Petition,
+    ServiceSession,
+    Stall,
+    StallPermit,
+    StallPayment,
+    DutyShift,
+)

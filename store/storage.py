@@ -1,0 +1,518 @@
+"""The one storage layer: every read and write of the JSON files goes through here.
+
+TinyDB alone is not safe for several processes (it overwrites the file in place and caches
+ids and queries per process; see ../shared/notes/store-safety.md). This layer keeps TinyDB's
+file format and table operations but wraps them in a protocol that held under test:
+
+* one exclusive ``flock`` on ``.lock`` (never replaced) for the whole read-modify-write;
+* under the lock every touched file is re-read and fully validated; a file that does not
+  parse or validate is never overwritten (``StoreCorruptError`` names the file and record);
+* each changed file is written to a temp file in the same folder, fsynced, ``os.replace``d and
+  the folder fsynced, so readers (who take no lock) see the old file or the new one;
+* every file carries its own generation in ``_meta``; ``manifest.json`` lists them all, so a
+  dashboard learns cheaply which files another process changed;
+* every record written is stamped with the OS user and the time.
+
+Layout (one write touches only the files it changes, so its cost does not grow with history)::
+
+    manifest.json             schema version, store generation, per-file generations
+    petitions.json            open cases and recently closed ones
+    petitions/archive-2025.json   closed cases, by year closed
+    visits/2026-11-28.json    visits (民情日志), one file a day; visit_plans/ and services/ alike
+    payments/2026.json        stall fee payments, by year
+    communities.json grids.json workers.json households.json stalls.json permits.json duty.json
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import pwd
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import ValidationError
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+from tinydb.table import Document
+
+from . import clock
+from .models import (
+    Petition,
+    Record,
+    ServiceSession,
+    StallPayment,
+    Visit,
+    VisitPlan,
+)
+
+SCHEMA_VERSION = 1
+RECORDS = "records"  # the TinyDB table holding a file's records
+META = "_meta"  # the TinyDB table holding the file's schema and generation
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+TEMP_MARK = ".tmp-"
+LOCK_TIMEOUT_SECONDS = 15.0
+ARCHIVE_AFTER = timedelta(days=30)
+
+M = TypeVar("M", bound=Record)
+
+
+class StoreError(Exception):
+    """Base of the errors the store reports to a person."""
+
+
+class StoreCorruptError(StoreError):
+    def __init__(self, path: Path, detail: str, record_id: str | None = None):
+        self.path = path
+        self.record_id = record_id
+        where = f"{path}" + (f", record {record_id!r}" if record_id else "")
+        super().__init__(f"store file is damaged: {where}: {detail}. It was not changed; restore it from a backup.")
+
+
+class StoreSchemaError(StoreError):
+    pass
+
+
+class StoreBusyError(StoreError):
+    pass
+
+
+class RecordNotFound(StoreError):
+    def __init__(self, model: type[Record], record_id: str):
+        super().__init__(f"no {model.table} record with id {record_id!r}")
+        self.record_id = record_id
+
+
+def default_actor() -> str:
+    """The OS account running this process (the login user under SSH).
+
+    Taken from the password database, not from $USER, which a session can set to anything.
+    """
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return f"uid{os.getuid()}"
+
+
+# ---------------------------------------------------------------------------
+# Where records live
+
+
+def partition_of(record: Record) -> str | None:
+    """The file a record belongs in: None for the table's main file."""
+    if isinstance(record, VisitPlan | Visit | ServiceSession):
+        return record.day.isoformat()
+    if isinstance(record, StallPayment):
+        return record.period[:4]
+    return None
+
+
+def archive_partition(petition: Petition) -> str:
+    assert petition.closed_at is not None
+    return f"archive-{petition.closed_at.year}"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Cheap identity of a file on disk; a hint only (inode numbers are reused)."""
+
+    mtime_ns: int
+    size: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> Signature | None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        return cls(st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+@dataclass
+class _Cached:
+    signature: Signature
+    generation: int
+    records: list[Any]
+
+
+def _dumps(data: Any) -> bytes:
+    # orjson writes UTF-8 as is (no \u escapes) and is several times faster than json.
+    return orjson.dumps(data)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    """Temp file in the same folder, fsync, replace, fsync the folder.
+
+    An fsync error is raised, never retried: a retried fsync can report success after the
+    kernel dropped the data.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    try:
+        view = memoryview(payload)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _parse(path: Path, payload: bytes) -> dict[str, Any]:
+    try:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get(RECORDS, {}), dict):
+        raise StoreCorruptError(path, "not a TinyDB database with a 'records' table")
+    return data
+
+
+def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    meta = next(iter(data.get(META, {}).values()), None)
+    if meta is None:
+        return {"schema": SCHEMA_VERSION, "generation": 0}
+    if not isinstance(meta, dict) or not isinstance(meta.get("generation"), int):
+        raise StoreCorruptError(path, "its _meta table is damaged")
+    if meta.get("schema", 0) > SCHEMA_VERSION:
+        raise StoreSchemaError(
+            f"{path} was written by a newer duty-room (schema {meta['schema']}, this one reads "
+            f"{SCHEMA_VERSION}); upgrade duty-room"
+        )
+    return meta
+
+
+def _in_memory(data: dict[str, Any]) -> TinyDB:
+    db = TinyDB(storage=MemoryStorage)
+    db.storage.write(data)
+    return db
+
+
+def _validate_all(path: Path, model: type[M], db: TinyDB) -> list[M]:
+    # TinyDB is the query engine over the parsed file; every record is validated on its way out.
+    records = []
+    for doc in db.table(RECORDS, cache_size=0).all():
+        try:
+            records.append(model.model_validate(dict(doc)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise StoreCorruptError(path, f"field {field!r}: {first['msg']}", record_id=str(doc.get("id", doc.doc_id))) from None
+    return records
+
+
+# ---------------------------------------------------------------------------
+
+
+class Store:
+    """A store folder. Cheap to create; safe to use from many processes at once."""
+
+    def __init__(self, root: Path | str, actor: str | None = None):
+        self.root = Path(root)
+        self.actor = actor or default_actor()
+        self._cache: dict[Path, _Cached] = {}
+        self._recovered = False
+
+    # -- paths -------------------------------------------------------------
+
+    def path_for(self, model: type[Record], partition: str | None = None) -> Path:
+        if partition is None:
+            return self.root / f"{model.table}.json"
+        if "/" in partition or partition.startswith("."):
+            raise ValueError(f"bad partition name {partition!r}")
+        return self.root / model.table / f"{partition}.json"
+
+    def partitions(self, model: type[Record]) -> list[str]:
+        folder = self.root / model.table
+        if not folder.is_dir():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json") if not p.name.startswith("."))
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    # -- reading (no lock: files are only ever replaced whole) -----------
+
+    def exists(self) -> bool:
+        return (self.root / MANIFEST).exists()
+
+    def manifest(self) -> dict[str, Any]:
+        path = self.root / MANIFEST
+        try:
+            payload = path.read_bytes()
+        except FileNotFoundError:
+            return {"schema": SCHEMA_VERSION, "generation": 0, "files": {}}
+        data = _parse_manifest(path, payload)
+        return data
+
+    def generation(self) -> int:
+        return int(self.manifest()["generation"])
+
+    def all(self, model: type[M], partition: str | None = None) -> list[M]:
+        """All records of one file, validated. The list and records are shared: do not mutate."""
+        path = self.path_for(model, partition)
+        signature = Signature.of(path)
+        if signature is None:
+            self._cache.pop(path, None)
+            return []
+        cached = self._cache.get(path)
+        if cached is not None and cached.signature == signature:
+            listed = self.manifest()["files"].get(self.relative(path))
+            if listed is None or listed == cached.generation:
+                return cached.records
+        try:
+            payload = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        data = _parse(path, payload)
+        meta = _file_meta(path, data)
+        records = _validate_all(path, model, _in_memory(data))
+        self._cache[path] = _Cached(signature, meta["generation"], records)
+        return records
+
+    def all_partitions(self, model: type[M]) -> list[M]:
+        """Every record of a partitioned table, main file first (used by reports, not the live view)."""
+        records = list(self.all(model))
+        for partition in self.partitions(model):
+            records.extend(self.all(model, partition))
+        return records
+
+    def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
+        for record in self.all(model, partition):
+            if record.id == record_id:
+                return record
+        raise RecordNotFound(model, record_id)
+
+    def check(self) -> list[str]:
+        """Parse and validate every file; raise on the first damaged one. Returns the files read."""
+        from .models import ALL_MODELS
+
+        seen = []
+        self.manifest()
+        for model in ALL_MODELS:
+            for partition in [None, *self.partitions(model)]:
+                path = self.path_for(model, partition)
+                if path.exists():
+                    self.all(model, partition)
+                    seen.append(self.relative(path))
+        return seen
+
+    # -- writing ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o660)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                        raise
+                    if time.monotonic() > deadline:
+                        raise StoreBusyError(
+                            f"the store {self.root} has been locked by another process for "
+                            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
+                        ) from None
+                    time.sleep(0.005)
+            try:
+                if not self._recovered:
+                    self._remove_orphaned_temp_files()
+                    self._recovered = True
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def _remove_orphaned_temp_files(self) -> None:
+        # Only writers make temp files, and only under the lock we now hold: any left are
+        # from a writer that was killed mid-write.
+        for tmp in self.root.rglob(f".*{TEMP_MARK}*"):
+            tmp.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Lock, re-read, change, validate, write atomically. Nothing is written on an exception."""
+        with self.lock():
+            tx = Transaction(self)
+            yield tx
+            tx.commit()
+
+    def put(self, record: M) -> M:
+        with self.transaction() as tx:
+            return tx.put(record)
+
+    def update(self, model: type[M], record_id: str, change: Callable[[M], M], partition: str | None = None) -> M:
+        """Read the current record under the lock, apply ``change``, validate and write it."""
+        with self.transaction() as tx:
+            current = tx.get(model, record_id, partition)
+            return tx.put(change(current), partition)
+
+
+def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
+    try:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        raise StoreCorruptError(path, "not a duty-room manifest")
+    if data.get("schema", 0) > SCHEMA_VERSION:
+        raise StoreSchemaError(
+            f"{path} was written by a newer duty-room (schema {data['schema']}, this one reads "
+            f"{SCHEMA_VERSION}); upgrade duty-room"
+        )
+    return data
+
+
+class _OpenFile:
+    """One store file loaded under the lock into an in-memory TinyDB."""
+
+    def __init__(self, store: Store, model: type[Record], path: Path):
+        self.model = model
+        self.path = path
+        self.dirty = False
+        data = _parse(path, path.read_bytes()) if path.exists() else {}
+        self.meta = _file_meta(path, data)
+        self.db = _in_memory(data)
+        # Validate everything before we would overwrite it: a damaged file stays as it is.
+        self.records = {r.id: r for r in _validate_all(path, model, self.db)}
+        # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
+        self.table = self.db.table(RECORDS, cache_size=0)
+        self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
+
+    def put(self, record: Record) -> None:
+        previous = self.records.get(record.id)
+        if previous is not None:
+            record.check_update(previous)
+        doc = record.model_dump(mode="json")
+        doc_id = self.doc_ids.get(record.id)
+        if doc_id is None:
+            doc_id = self.table.insert(doc)
+            self.doc_ids[record.id] = doc_id
+        else:
+            self.table.upsert(Document(doc, doc_id=doc_id))
+        self.records[record.id] = record
+        self.dirty = True
+
+    def delete(self, record_id: str) -> None:
+        doc_id = self.doc_ids.pop(record_id)
+        self.table.remove(doc_ids=[doc_id])
+        del self.records[record_id]
+        self.dirty = True
+
+    def payload(self, generation: int) -> bytes:
+        self.meta = {"schema": SCHEMA_VERSION, "generation": generation, "table": self.model.table}
+        self.db.table(META, cache_size=0).truncate()
+        self.db.table(META, cache_size=0).insert(self.meta)
+        return _dumps(self.db.storage.read())
+
+
+class Transaction:
+    """The changes made under one lock. Files are written in the order they were first changed."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.now = clock.now()
+        self._files: dict[Path, _OpenFile] = {}
+
+    def _open(self, model: type[Record], partition: str | None) -> _OpenFile:
+        path = self.store.path_for(model, partition)
+        opened = self._files.get(path)
+        if opened is None:
+            opened = self._files[path] = _OpenFile(self.store, model, path)
+        return opened
+
+    def all(self, model: type[M], partition: str | None = None) -> list[M]:
+        return list(self._open(model, partition).records.values())  # type: ignore[arg-type]
+
+    def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
+        record = self._open(model, partition).records.get(record_id)
+        if record is None:
+            raise RecordNotFound(model, record_id)
+        return record  # type: ignore[return-value]
+
+    def put(self, record: M, partition: str | None = None, *, stamp: bool = True) -> M:
+        """Insert or replace by id; the record is re-validated and stamped with actor and time."""
+        model = type(record)
+        data = record.model_dump(mode="json")
+        if stamp:
+            data["updated_at"] = self.now.isoformat()
+            data["updated_by"] = self.store.actor
+        validated = model.model_validate(data)
+        self._open(model, partition if partition is not None else partition_of(validated)).put(validated)
+        return validated
+
+    def put_many(self, records: list[M], *, stamp: bool = True) -> None:
+        for record in records:
+            self.put(record, stamp=stamp)
+
+    def delete(self, model: type[Record], record_id: str, partition: str | None = None) -> None:
+        opened = self._open(model, partition)
+        if record_id not in opened.records:
+            raise RecordNotFound(model, record_id)
+        opened.delete(record_id)
+
+    def archive_closed_petitions(self) -> int:
+        """Move cases closed more than ARCHIVE_AFTER ago to petitions/archive-YEAR.json.
+
+        The archive is written before the active file, so a crash between the two leaves a
+        duplicate (reconciled on the next run), never a loss.
+        """
+        cutoff = self.now - ARCHIVE_AFTER
+        old = [p for p in self.all(Petition) if p.closed_at is not None and p.closed_at < cutoff]
+        for petition in old:
+            self._open(Petition, archive_partition(petition)).put(petition)
+        for petition in old:
+            self._open(Petition, None).delete(petition.id)
+        return len(old)
+
+    def commit(self) -> None:
+        dirty = [f for f in self._files.values() if f.dirty]
+        if not dirty:
+            return
+        manifest = self.store.manifest()
+        files = dict(manifest.get("files", {}))
+        for opened in dirty:
+            generation = int(opened.meta.get("generation", 0)) + 1
+            _atomic_write(opened.path, opened.payload(generation))
+            files[self.store.relative(opened.path)] = generation
+        _atomic_write(
+            self.store.root / MANIFEST,
+            _dumps(
+                {
+                    "schema": SCHEMA_VERSION,
+                    "generation": int(manifest.get("generation", 0)) + 1,
+                    "files": files,
+                    "updated_at": self.now.isoformat(),
+                    "updated_by": self.store.actor,
+                }
+            ),
+        )

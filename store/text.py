@@ -1,0 +1,68 @@
+"""Validated text types shared by every model.
+
+Control characters are refused on the way in (an ESC byte in a petition could drive the
+duty officer's terminal). What is stored is shown literally later: `display_safe` turns
+any control character that somehow reached the store into a visible escape.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _reject(pattern: re.Pattern[str], value: str) -> str:
+    match = pattern.search(value)
+    if match:
+        char = match.group(0)
+        raise ValueError(
+            f"contains a control character U+{ord(char):04X} at position {match.start() + 1}; "
+            "remove it (control characters could drive the terminal)"
+        )
+    return value
+
+
+def _single_line(value: str) -> str:
+    return _reject(_CONTROL_IN_LINE, value)
+
+
+def _multi_line(value: str) -> str:
+    return _reject(_CONTROL, value)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+# A name, title or label: one line, no control characters.
+Line = Annotated[str, StringConstraints(max_length=80), AfterValidator(_single_line)]
+RequiredLine = Annotated[Line, AfterValidator(_not_blank)]
+ShortLine = Annotated[str, StringConstraints(max_length=20), AfterValidator(_single_line), AfterValidator(_not_blank)]
+# A description or note: newlines and tabs allowed, other control characters are not.
+Paragraph = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_multi_line)]
+RecordId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+
+# Mainland mobile numbers (1[3-9]xxxxxxxxx) and landlines with area code (0393-1234567).
+PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
+
+
+def display_safe(value: str) -> str:
+    """Make any control character visible (ESC -> '\\x1b') so text is shown exactly as stored."""
+
+    def visible(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if char == "\n":
+            return "⏎"
+        if char == "\t":
+            return " "
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROL_IN_LINE.sub(visible, value)
