@@ -429,6 +429,19 @@ class DutyShift(Record):
     staff: list[ShortLine] = Field(default_factory=list, max_length=10)
 
 
+class AuditEntry(Record):
+    """Who saw unmasked personal data, or was refused it (PIPL art. 51; kept by month)."""
+
+    table: ClassVar[str] = "audit"
+
+    at: LocalTime
+    actor: RequiredLine
+    action: ShortLine  # "reveal"
+    subject: Line  # "<table>:<id>"
+    fields: list[ShortLine] = Field(default_factory=list, max_length=10)
+    allowed: bool
+
+
 ALL_MODELS: tuple[type[Record], ...] = (
     Community,
     Grid,
@@ -442,4 +455,5 @@ ALL_MODELS: tuple[type[Record], ...] = (
     StallPermit,
     StallPayment,
     DutyShift,
+    AuditEntry,
 )

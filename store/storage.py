@@ -46,6 +46,7 @@ from tinydb.table import Document
 
 from . import clock
 from .models import (
+    AuditEntry,
     Petition,
     Record,
     ServiceSession,
@@ -113,6 +114,8 @@ def partition_of(record: Record) -> str | None:
         return record.day.isoformat()
     if isinstance(record, StallPayment):
         return record.period[:4]
+    if isinstance(record, AuditEntry):
+        return record.at.strftime("%Y-%m")
     return None
 
 

@@ -1,0 +1,352 @@
+"""The duty-room dashboard: four live panels over one store.
+
+Wiring only: data comes from store.queries, words and colours from presenters, drawing from
+widgets. The store is polled cheaply (manifest generation, a ~100-byte read); a changed
+generation or a new minute triggers a reload in a worker thread, and panels update only the
+cells that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from textual import events, on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from store import clock, i18n
+from store.i18n import Lang, label
+from store.lifecycle import IllegalTransition, change_status, next_steps
+from store.masking import log_reveal, may_reveal
+from store.models import GridWorker, Household, Petition, PetitionStatus
+from store.queries import Dashboard, dashboard, unvisited_households
+from store.storage import Store, StoreError
+from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
+from widgets.detail import DetailContent, DetailScreen
+from widgets.panel import Panel
+
+from .config import Settings
+from .presenters import Presenter, session_households
+
+PANELS = ("petitions", "visits", "services", "stalls")
+NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
+
+
+def localize_bindings(node: DOMNode, lang: Lang) -> None:
+    """Give every binding with an id its description from the catalogue.
+
+    Bindings are declared once on the class; the words depend on --lang, so each instance's
+    own copy of the binding map is rewritten (Textual copies it per instance).
+    """
+    node._bindings.key_to_bindings = {
+        key: [
+            replace(b, description=i18n.t(f"key.{b.id}", lang)) if b.id and f"key.{b.id}" in i18n.keys() else b
+            for b in bindings
+        ]
+        for key, bindings in node._bindings.key_to_bindings.items()
+    }
+
+
+class DutyRoomApp(App[None]):
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("tab", "next_panel", "Next panel", show=False, priority=True, id="panel.next"),
+        Binding("shift+tab", "previous_panel", "Previous panel", show=False, priority=True, id="panel.previous"),
+        Binding("1", "focus_panel(0)", "Petitions", show=False, id="panel.1"),
+        Binding("2", "focus_panel(1)", "Visits", show=False, id="panel.2"),
+        Binding("3", "focus_panel(2)", "Services", show=False, id="panel.3"),
+        Binding("4", "focus_panel(3)", "Stalls", show=False, id="panel.4"),
+        Binding("z", "zoom", "Zoom", id="panel.zoom"),
+        Binding("s", "change_status", "Status", id="petition.status"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
+    ]
+
+    class Refreshed(Message):
+        """Posted after new data reached the panels; ``changed_cells`` counts table cells redrawn."""
+
+        def __init__(self, generation: int, changed_cells: int) -> None:
+            super().__init__()
+            self.generation = generation
+            self.changed_cells = changed_cells
+
+    class StatusChanged(Message):
+        def __init__(self, petition: Petition) -> None:
+            super().__init__()
+            self.petition = petition
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings or Settings(store=store.root)
+        self.lang: Lang = self.settings.lang
+        self.present = Presenter(self.lang)
+        self.data: Dashboard | None = None
+        self.active = 0
+        self._seen_generation = -1
+        self._seen_minute: tuple[int, int] | None = None
+        self._loading = False
+        localize_bindings(self, self.lang)
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        self.title = i18n.t("app.title", self.lang)
+
+    # -- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        p = self.present
+        yield Static("", id="headline", markup=False)
+        with Container(id="panels"):
+            yield Panel(1, p.petition_columns(), id="petitions")
+            yield Panel(2, p.visit_columns(), id="visits")
+            yield Panel(3, p.service_columns(), id="services")
+            yield Panel(4, p.stall_columns(), id="stalls")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for index in range(len(PANELS)):
+            localize_bindings(self.panel(index).table, self.lang)
+        self.panel(0).add_class("-active")
+        self.panel(0).table.focus()
+        self._fit_to_width(self.size.width)
+        self.reload()
+        self.set_interval(self.settings.refresh_seconds, self.poll)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to_width(event.size.width)
+
+    def _fit_to_width(self, width: int) -> None:
+        self.query_one("#panels").set_class(width < NARROW_BELOW, "narrow")
+        if self.data is not None:
+            self.show(self.data)
+
+    def panel(self, index: int) -> Panel:
+        return self.query_one(f"#{PANELS[index]}", Panel)
+
+    # -- live data -------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Cheap check: has the store changed, or has the minute turned (ages, due times, clock)?"""
+        now = clock.now()
+        minute = (now.hour, now.minute)
+        try:
+            generation = self.store.generation()
+        except StoreError as exc:
+            self.fail(exc)
+            return
+        if generation != self._seen_generation or minute != self._seen_minute:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def reload(self) -> None:
+        now = clock.now()
+        try:
+            data = dashboard(self.store, now)
+        except StoreError as exc:
+            self.call_from_thread(self.fail, exc)
+            return
+        self.call_from_thread(self.show, data)
+
+    def fail(self, error: StoreError) -> None:
+        """A damaged store stops the app with a message naming the file: nothing is written."""
+        self.exit(return_code=2, message=f"duty-room: {error}")
+
+    def show(self, data: Dashboard) -> None:
+        p = self.present
+        self.data = data
+        self._seen_generation = data.generation
+        self._seen_minute = (data.now.hour, data.now.minute)
+        h = data.headline
+        compact = self.size.width < NARROW_BELOW
+        self.query_one("#headline", Static).update(p.headline(h, data.now, self.store.actor, compact=compact))
+        changed = self.panel(0).show(p.petition_summary(h), [p.petition_row(v) for v in data.petitions])
+        roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
+        changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g) for g in data.progress])
+        changed += self.panel(2).show(p.service_summary(data.sessions), [p.service_row(s) for s in data.sessions])
+        changed += self.panel(3).show(p.stall_summary(data.stalls), [p.stall_row(s) for s in data.stalls])
+        self.post_message(self.Refreshed(data.generation, changed))
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    # -- panels and keys -----------------------------------------------------------------
+
+    def action_focus_panel(self, index: int) -> None:
+        for i in range(len(PANELS)):
+            self.panel(i).set_class(i == index, "-active")
+        self.active = index
+        if self.screen.maximized is not None:
+            self.screen.maximize(self.panel(index).table)
+        self.call_after_refresh(self.panel(index).table.focus)
+        self.refresh_bindings()
+
+    def action_next_panel(self) -> None:
+        self.action_focus_panel((self.active + 1) % len(PANELS))
+
+    def action_previous_panel(self) -> None:
+        self.action_focus_panel((self.active - 1) % len(PANELS))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A click (or anything else) that focuses a panel's table makes it the active panel."""
+        for index in range(len(PANELS)):
+            if event.widget is self.panel(index).table and index != self.active:
+                self.action_focus_panel(index)
+
+    def action_zoom(self) -> None:
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        else:
+            self.screen.maximize(self.panel(self.active).table)
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "change_status":
+            return self.active == 0
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        t = self.present.t
+        yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self._status_from_palette)
+        for index, key in enumerate(("panel.petitions", "panel.visits", "panel.services", "panel.stalls")):
+            yield SystemCommand(t("cmd.focus").format(t(key)), "", lambda i=index: self.action_focus_panel(i))
+        yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
+        yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
+        yield from super().get_system_commands(screen)
+
+    def _status_from_palette(self) -> None:
+        self.action_focus_panel(0)
+        self.call_after_refresh(self.action_change_status)
+
+    # -- detail --------------------------------------------------------------------------
+
+    def action_detail(self) -> None:
+        key = self.panel(self.active).table.cursor_key
+        if key is not None:
+            self.open_detail(self.active, key)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        for index in range(len(PANELS)):
+            if event.data_table is self.panel(index).table and event.row_key.value is not None:
+                self.open_detail(index, event.row_key.value)
+
+    def open_detail(self, panel_index: int, key: str) -> None:
+        content = self.detail_content(f"{PANELS[panel_index]}:{key}", reveal=False)
+        if content is not None:
+            screen = DetailScreen(content)
+            localize_bindings(screen, self.lang)
+            self.push_screen(screen)
+
+    def detail_content(self, subject: str, *, reveal: bool) -> DetailContent | None:
+        if self.data is None:
+            return None
+        kind, _, key = subject.partition(":")
+        p = self.present
+        data = self.data
+        if kind == "petitions":
+            view = next((v for v in data.petitions if v.petition.id == key), None)
+            if view is None:
+                return None
+            # Re-read the record so the detail shows the latest history, not the list's copy.
+            petition = self.store.get(Petition, key)
+            return p.petition_detail(petition, view.community, view.grid, reveal=reveal)
+        if kind in ("visits", "grids"):
+            progress = next((g for g in data.progress if g.grid.id == key), None)
+            if progress is None:
+                return None
+            workers = [w for w in self.store.all(GridWorker) if w.grid_id == key]
+            left = unvisited_households(self.store, data.now.date(), key)
+            return p.grid_detail(progress, workers, left, reveal=reveal)
+        if kind == "services":
+            view = next((s for s in data.sessions if s.session.id == key), None)
+            if view is None:
+                return None
+            households = {h.id: h for h in self.store.all(Household)}
+            return p.service_detail(view, session_households(view.session, households), reveal=reveal)
+        if kind == "stalls":
+            view = next((s for s in data.stalls if s.stall.id == key), None)
+            return None if view is None else p.stall_detail(view, reveal=reveal)
+        return None
+
+    @on(DetailScreen.RevealRequested)
+    def _reveal(self, event: DetailScreen.RevealRequested) -> None:
+        allowed = may_reveal(self.store.actor, frozenset(self.settings.reveal_users))
+        try:
+            log_reveal(self.store, event.subject, ["name", "phone"], allowed)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not allowed:
+            self.notify(self.present.t("detail.reveal_denied"), severity="warning")
+            return
+        content = self.detail_content(event.subject, reveal=True)
+        if content is not None:
+            event.screen.show(content)
+
+    # -- status change -------------------------------------------------------------------
+
+    def action_change_status(self) -> None:
+        if self.active != 0:
+            return
+        key = self.panel(0).table.cursor_key
+        if key is None:
+            return
+        try:
+            petition = self.store.get(Petition, key)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        t = self.present.t
+        choices = [
+            Choice(step.to.value, f"{t('action.' + step.action)} → {label(step.to, self.lang)}", step.needs_note)
+            for step in next_steps(petition.status)
+        ]
+        texts = ChoiceTexts(
+            title=t("modal.status.title").format(f"{petition.id} {petition.title}"),
+            subtitle=t("modal.status.current").format(label(petition.status, self.lang)),
+            note=t("modal.note"),
+            note_required=t("modal.note.required"),
+            confirm=t("modal.confirm"),
+            cancel=t("modal.cancel"),
+            empty=t("modal.status.none"),
+        )
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.apply_status(petition.id, PetitionStatus(result[0]), result[1])
+
+        modal = ChoiceModal(choices, texts)
+        localize_bindings(modal, self.lang)
+        self.push_screen(modal, chosen)
+
+    def apply_status(self, petition_id: str, target: PetitionStatus, note: str) -> None:
+        t = self.present.t
+        try:
+            updated = change_status(self.store, petition_id, target, note=note)
+        except (IllegalTransition, StoreError, ValueError) as exc:
+            self.notify(t("status.refused").format(exc), severity="error", timeout=8)
+            return
+        self.notify(t("status.changed").format(id=updated.id, status=label(updated.status, self.lang)))
+        self.post_message(self.StatusChanged(updated))
+        self.reload()
+
+
+def run(store: Store, settings: Settings) -> int:
+    app = DutyRoomApp(store, settings)
+    app.run()
+    return app.return_code or 0
+

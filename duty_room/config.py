@@ -1,0 +1,52 @@
+"""Settings: defaults < config file < environment (DUTY_ROOM_*) < command-line options.
+
+The config file is TOML at ``$DUTY_ROOM_CONFIG`` or the per-user config folder, for example::
+
+    lang = "en"
+    refresh_seconds = 1.0
+    reveal_users = ["zhangwei"]
+
+    [keymap]            # binding id = keys, as in Posting
+    "petition.status" = "s,f2"
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_config_dir, user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+APP_NAME = "duty-room"
+
+
+def default_store_dir() -> Path:
+    return Path(user_data_dir(APP_NAME)) / "store"
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("DUTY_ROOM_CONFIG") or Path(user_config_dir(APP_NAME)) / "config.toml")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DUTY_ROOM_", extra="forbid")
+
+    store: Path = Field(default_factory=default_store_dir)
+    lang: Literal["zh", "en"] = "zh"
+    refresh_seconds: float = Field(default=1.0, ge=0.2, le=600)
+    keymap: dict[str, str] = Field(default_factory=dict)
+    reveal_users: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_path()))

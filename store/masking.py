@@ -1,0 +1,69 @@
+"""De-identification for screens (GB/T 35273 §7.2) and the logged reveal of what it hides."""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import secrets
+
+from .models import AuditEntry
+from .storage import Store
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****1234 for mobiles; landlines keep the area code and last 2 digits."""
+    if not phone:
+        return ""
+    digits = phone.replace("-", "")
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]}****{digits[-4:]}"
+    return f"{digits[:4]}****{digits[-2:]}"
+
+
+def mask_name(name: str) -> str:
+    """李** : the family name stays, the rest becomes one star per character."""
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_id_number(number: str) -> str:
+    """First 6 and last 4 of a resident ID number."""
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+REVEAL_GROUP = "duty-room-pii"
+
+
+def may_reveal(actor: str, allowed_users: frozenset[str] = frozenset()) -> bool:
+    """A user may see unmasked data if listed in the config or a member of the OS group."""
+    if actor in allowed_users:
+        return True
+    try:
+        group = grp.getgrnam(REVEAL_GROUP)
+    except KeyError:
+        return False
+    if actor in group.gr_mem:
+        return True
+    try:
+        return pwd.getpwnam(actor).pw_gid == group.gr_gid
+    except KeyError:
+        return False
+
+
+def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> AuditEntry:
+    """Record an attempt to see unmasked data, granted or refused. Every attempt is logged."""
+    with store.transaction() as tx:
+        entry = AuditEntry(
+            id=f"rv-{tx.now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}",
+            at=tx.now,
+            actor=store.actor,
+            action="reveal",
+            subject=subject,
+            fields=fields,
+            allowed=allowed,
+        )
+        return tx.put(entry)

@@ -1,0 +1,349 @@
+"""What the dashboard and the CLI ask of the store: computed here, never in widgets.
+
+Every function takes the moment it answers for, so tests can ask about any clock time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from .clock import at, end_of_day
+from .models import (
+    Community,
+    DutyShift,
+    FeeReduction,
+    Grid,
+    Household,
+    Petition,
+    PetitionStatus,
+    ServiceSession,
+    SessionState,
+    SpecialTag,
+    Stall,
+    StallPayment,
+    StallPermit,
+    Visit,
+    VisitPlan,
+)
+from .storage import Store
+
+# ---------------------------------------------------------------------------
+# Petitions
+
+
+@dataclass(frozen=True)
+class PetitionView:
+    petition: Petition
+    community: str
+    grid: str
+    age: timedelta
+    due_in: timedelta  # negative when overdue
+    overdue: bool
+    due_today: bool
+
+
+def urgency_key(view: PetitionView) -> tuple[int, timedelta, str]:
+    """Overdue first (most overdue first), then due today, then the rest by due time."""
+    band = 0 if view.overdue else 1 if view.due_today else 2
+    return (band, view.due_in, view.petition.id)
+
+
+def open_petitions(store: Store, now: datetime) -> list[PetitionView]:
+    names = community_names(store)
+    grid_names = {g.id: g.name for g in store.all(Grid)}
+    tomorrow = end_of_day(now.date())
+    views = []
+    for petition in store.all(Petition):
+        if not petition.status.is_open:
+            continue
+        waits_on_us = petition.status is not PetitionStatus.RESOLVED
+        overdue = waits_on_us and petition.due_at < now
+        views.append(
+            PetitionView(
+                petition=petition,
+                community=names.get(petition.community_id, petition.community_id),
+                grid=grid_names.get(petition.grid_id or "", ""),
+                age=now - petition.created_at,
+                due_in=petition.due_at - now,
+                overdue=overdue,
+                due_today=waits_on_us and not overdue and petition.due_at < tomorrow,
+            )
+        )
+    views.sort(key=urgency_key)
+    return views
+
+
+def community_names(store: Store) -> dict[str, str]:
+    return {c.id: c.name for c in store.all(Community)}
+
+
+# ---------------------------------------------------------------------------
+# Grid visits
+
+
+@dataclass
+class GridProgress:
+    grid: Grid
+    community: str
+    planned: int = 0
+    visited: int = 0
+    special_unvisited: dict[SpecialTag, int] = field(default_factory=dict)
+    depth: int = 0
+
+    @property
+    def ratio(self) -> float:
+        return self.visited / self.planned if self.planned else 1.0
+
+
+def visit_progress(store: Store, day: date) -> list[GridProgress]:
+    """Planned vs visited per grid today, rolled up the tree, in tree order.
+
+    Only grids with something planned (themselves or below) are listed.
+    """
+    grids = {g.id: g for g in store.all(Grid)}
+    names = community_names(store)
+    plans = store.all(VisitPlan, day.isoformat())
+    visited = {v.household_id for v in store.all(Visit, day.isoformat())}
+    tags = {h.id: h.tags for h in store.all(Household) if h.tags}
+
+    rows: dict[str, GridProgress] = {}
+
+    def row(grid_id: str) -> GridProgress:
+        if grid_id not in rows:
+            grid = grids[grid_id]
+            rows[grid_id] = GridProgress(grid=grid, community=names.get(grid.community_id, grid.community_id))
+        return rows[grid_id]
+
+    for plan in plans:
+        if plan.grid_id not in grids:
+            continue
+        done = plan.household_id in visited
+        grid_id: str | None = plan.grid_id
+        while grid_id is not None:  # roll up: micro → branch → large
+            progress = row(grid_id)
+            progress.planned += 1
+            progress.visited += done
+            if not done:
+                for tag in tags.get(plan.household_id, ()):
+                    progress.special_unvisited[tag] = progress.special_unvisited.get(tag, 0) + 1
+            grid_id = grids[grid_id].parent_id if grids[grid_id].parent_id in grids else None
+
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for grid_id, progress in rows.items():
+        parent = progress.grid.parent_id if progress.grid.parent_id in rows else None
+        children[parent].append(grid_id)
+    ordered: list[GridProgress] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for grid_id in sorted(children.get(parent, []), key=lambda g: (rows[g].grid.community_id, g)):
+            rows[grid_id].depth = depth
+            ordered.append(rows[grid_id])
+            walk(grid_id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def unvisited_households(store: Store, day: date, grid_id: str) -> list[Household]:
+    """Today's planned households in a grid (or below it) not visited yet, special ones first."""
+    grids = store.all(Grid)
+    below = {grid_id}
+    grew = True
+    while grew:
+        grew = False
+        for grid in grids:
+            if grid.parent_id in below and grid.id not in below:
+                below.add(grid.id)
+                grew = True
+    visited = {v.household_id for v in store.all(Visit, day.isoformat())}
+    wanted = {p.household_id for p in store.all(VisitPlan, day.isoformat()) if p.grid_id in below}
+    households = [h for h in store.all(Household) if h.id in wanted and h.id not in visited]
+    households.sort(key=lambda h: (not h.tags, h.building, h.unit, h.room))
+    return households
+
+
+# ---------------------------------------------------------------------------
+# 一老一小 schedule
+
+
+class SessionPhase(StrEnum):
+    NOW = "now"
+    NEXT = "next"
+    LATER = "later"
+    LATE = "late"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+LATE_AFTER = timedelta(minutes=10)  # nobody checked in this long after the start: late
+NEXT_WITHIN = timedelta(minutes=60)
+
+
+def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
+    if session.state is SessionState.CANCELLED:
+        return SessionPhase.CANCELLED
+    if session.state is SessionState.DONE:
+        return SessionPhase.DONE
+    if session.state is SessionState.CHECKED_IN:
+        return SessionPhase.NOW
+    start = at(session.day, session.start.hour, session.start.minute)
+    if now >= start + LATE_AFTER:
+        return SessionPhase.LATE
+    if now >= start - NEXT_WITHIN:
+        return SessionPhase.NEXT
+    return SessionPhase.LATER
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session: ServiceSession
+    phase: SessionPhase
+    community: str
+
+
+def todays_schedule(store: Store, now: datetime) -> list[SessionView]:
+    names = community_names(store)
+    sessions = sorted(store.all(ServiceSession, now.date().isoformat()), key=lambda s: (s.start, s.id))
+    return [SessionView(s, session_phase(s, now), names.get(s.community_id, s.community_id)) for s in sessions]
+
+
+# ---------------------------------------------------------------------------
+# Market stalls
+
+# Fee reductions in percent off the monthly fee (the report: 残疾人、退伍军人等特殊群体实行摊位费减免).
+REDUCTION_PERCENT = {FeeReduction.NONE: 0, FeeReduction.DISABLED: 50, FeeReduction.VETERAN: 30}
+
+
+def monthly_due_fen(stall: Stall) -> int:
+    """The fee a holder owes per month after any reduction, in whole fen (rounded half up)."""
+    percent_paid = 100 - REDUCTION_PERCENT[stall.reduction]
+    return (stall.monthly_fee_fen * percent_paid + 50) // 100
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every 'YYYY-MM' from first to last inclusive."""
+    year, month = int(first[:4]), int(first[5:])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class StallView:
+    stall: Stall
+    permit: StallPermit | None
+    arrears_fen: int
+    months_owed: int
+
+
+def stall_roster(store: Store, today: date) -> list[StallView]:
+    """Each spot with its permit and arrears: unpaid months from the first paid one up to last month."""
+    permits: dict[str, StallPermit] = {}
+    for permit in store.all(StallPermit):
+        known = permits.get(permit.stall_id)
+        if known is None or permit.applied_on >= known.applied_on:
+            permits[permit.stall_id] = permit
+    paid: dict[str, set[str]] = defaultdict(set)
+    for year in store.partitions(StallPayment):
+        for payment in store.all(StallPayment, year):
+            paid[payment.stall_id].add(payment.period)
+    last_month = month_key(today.replace(day=1) - timedelta(days=1))
+    views = []
+    for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
+        owed = 0
+        if stall.holder_name and paid[stall.id]:
+            owed = sum(1 for m in months_between(min(paid[stall.id]), last_month) if m not in paid[stall.id])
+        views.append(StallView(stall, permits.get(stall.id), owed * monthly_due_fen(stall), owed))
+    return views
+
+
+def fen_to_yuan(fen: int) -> str:
+    """12345 -> '123.45' exactly, no float."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+# ---------------------------------------------------------------------------
+# Header
+
+
+@dataclass(frozen=True)
+class Headline:
+    township: str
+    on_duty: str
+    open: int
+    overdue: int
+    due_today: int
+    visited: int
+    planned: int
+    late_sessions: int
+    arrears_holders: int
+
+
+def headline(
+    store: Store,
+    now: datetime,
+    petitions: list[PetitionView],
+    progress: list[GridProgress],
+    sessions: list[SessionView],
+    stalls: list[StallView],
+) -> Headline:
+    communities = store.all(Community)
+    shift = next((d for d in store.all(DutyShift) if d.day == now.date()), None)
+    on_duty = "" if shift is None else "、".join([shift.leader, *shift.staff])
+    roots = [p for p in progress if p.depth == 0]
+    return Headline(
+        township=communities[0].township if communities else "",
+        on_duty=on_duty,
+        open=len(petitions),
+        overdue=sum(v.overdue for v in petitions),
+        due_today=sum(v.due_today for v in petitions),
+        visited=sum(p.visited for p in roots),
+        planned=sum(p.planned for p in roots),
+        late_sessions=sum(s.phase is SessionPhase.LATE for s in sessions),
+        arrears_holders=sum(v.arrears_fen > 0 for v in stalls),
+    )
+
+
+
+
+# ---------------------------------------------------------------------------
+# Everything one dashboard refresh needs, read in one go
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    now: datetime
+    generation: int
+    petitions: list[PetitionView]
+    progress: list[GridProgress]
+    sessions: list[SessionView]
+    stalls: list[StallView]
+    headline: Headline
+
+
+def dashboard(store: Store, now: datetime) -> Dashboard:
+    generation = store.generation()  # read first: a change during the read triggers another refresh
+    petitions = open_petitions(store, now)
+    progress = visit_progress(store, now.date())
+    sessions = todays_schedule(store, now)
+    stalls = stall_roster(store, now.date())
+    return Dashboard(
+        now=now,
+        generation=generation,
+        petitions=petitions,
+        progress=progress,
+        sessions=sessions,
+        stalls=stalls,
+        headline=headline(store, now, petitions, progress, sessions, stalls),
+    )

@@ -1,0 +1,79 @@
+"""A read-only detail view: labelled fields and sections such as a case's history timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class DetailContent:
+    title: str
+    fields: Sequence[tuple[str, Text]]
+    sections: Sequence[tuple[str, Sequence[Text]]] = field(default_factory=tuple)
+    hint: str = ""
+    subject: str = ""  # what the detail is about, e.g. "petitions:MK261128-001"
+
+
+class DetailScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="detail.close"),
+        Binding("p", "reveal", "Reveal", id="detail.reveal"),
+    ]
+
+    class RevealRequested(Message):
+        """The user asked to see the unmasked personal data of ``subject``."""
+
+        def __init__(self, screen: DetailScreen, subject: str) -> None:
+            super().__init__()
+            self.screen = screen
+            self.subject = subject
+
+    def __init__(self, content: DetailContent) -> None:
+        super().__init__(classes="detail-screen")
+        self.content = content
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-box"):
+            yield Static(self._render_body(), id="detail-body")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#detail-box")
+        box.border_title = self.content.title
+        box.border_subtitle = self.content.hint
+
+    def show(self, content: DetailContent) -> None:
+        self.content = content
+        self.query_one("#detail-body", Static).update(self._render_body())
+        box = self.query_one("#detail-box")
+        box.border_title = content.title
+        box.border_subtitle = content.hint
+
+    def _render_body(self) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for label, value in self.content.fields:
+            grid.add_row(Text(label), value)
+        for heading, lines in self.content.sections:
+            grid.add_row(Text(""), Text(""))
+            grid.add_row(Text(heading, style="bold underline"), Text(""))
+            for line in lines:
+                grid.add_row(Text(""), line)
+        return grid
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_reveal(self) -> None:
+        if self.content.subject:
+            self.post_message(self.RevealRequested(self, self.content.subject))
