@@ -1,0 +1,89 @@
+"""Shared fixtures: a frozen clock and small, hand-made stores."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from pathlib import Path
+
+import pytest
+
+from store import clock
+from store.models import (
+    Community,
+    DutyShift,
+    Grid,
+    GridWorker,
+    Household,
+    Petition,
+    ServiceSession,
+    Stall,
+    StallPayment,
+    StallPermit,
+    Visit,
+    VisitPlan,
+)
+from store.storage import Store
+
+FROZEN_NOW = "2026-11-28T09:30:00+08:00"  # a Saturday morning
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv(clock.FROZEN_ENV, FROZEN_NOW)
+    return FROZEN_NOW
+
+
+def build_small_store(root: Path) -> Store:
+    """Four open petitions, one grid tree, one session, one stall: enough to drive every panel."""
+    store = Store(root, actor="setup")
+    now = clock.now()
+    today = now.date()
+    with store.transaction() as tx:
+        tx.put(Community(id="dongcheng", name="东城花园社区", township="孟轲乡", elderly_share_percent=62))
+        tx.put(Community(id="yulan", name="玉兰社区", township="孟轲乡"))
+        tx.put(Grid(id="dc-L1", community_id="dongcheng", level="large", name="第一大网格"))
+        tx.put(Grid(id="dc-B01", community_id="dongcheng", level="branch", name="1号楼支部网格", parent_id="dc-L1"))
+        tx.put(Grid(id="dc-M01", community_id="dongcheng", level="micro", name="1号楼1单元", parent_id="dc-B01"))
+        tx.put(GridWorker(id="w1", name="王秀兰", role="micro_worker", phone="13912345678", grid_id="dc-M01"))
+        for i in range(5):
+            tx.put(
+                Household(
+                    id=f"h{i}", grid_id="dc-M01", building="1", unit="1", room=f"10{i}", head_name="张建国",
+                    phone="13512345678", tags=["living_alone"] if i % 2 else [], elderly=True,
+                )
+            )
+            tx.put(VisitPlan(id=f"vp{i}", day=today, grid_id="dc-M01", household_id=f"h{i}", worker_id="w1"))
+        tx.put(Visit(id="v1", day=today, at=now - timedelta(minutes=5), grid_id="dc-M01", household_id="h0",
+                     worker_id="w1", note="老人身体良好"))
+        cases = [
+            ("new", "下水道堵塞污水外溢", -6),
+            ("accepted", "[red]楼顶[/]漏水", -1),
+            ("dispatched", "燃气管道老化阀门漏气", 4),
+            ("in_progress", "楼道私拉电线", 30),
+        ]
+        for i, (status, title, due_hours) in enumerate(cases):
+            tx.put(
+                Petition(
+                    id=f"MK261127-00{i + 1}", title=title, channel="hotline", category="infrastructure",
+                    community_id="dongcheng", grid_id="dc-M01", status=status,
+                    created_at=now - timedelta(hours=30), due_at=now + timedelta(hours=due_hours),
+                    reporter_name="李小明", reporter_phone="13812341234",
+                )
+            )
+        tx.put(ServiceSession(id="sv1", day=today, kind="meal_delivery", title="入户送餐", community_id="dongcheng",
+                              place="日间照料中心", start=time(11), end=time(12, 30), household_ids=["h1", "h3"]))
+        tx.put(ServiceSession(id="sv0", day=today, kind="class", title="反诈课堂", community_id="dongcheng",
+                              place="党群服务中心", start=time(9), end=time(10)))
+        tx.put(Stall(id="yl-01", market="玉兰商业街", community_id="yulan", number=1, goods="小吃", holder_name="赵六",
+                     holder_phone="13700001111", monthly_fee_fen=30000, occupied_today=True, reduction="disabled"))
+        tx.put(StallPermit(id="pm-1", stall_id="yl-01", holder_name="赵六", status="valid",
+                           applied_on=today - timedelta(days=300)))
+        tx.put(StallPayment(id="pay1", stall_id="yl-01", period="2026-08", amount_fen=15000, paid_at=now,
+                            collector="王会计"))
+        tx.put(DutyShift(id="d1", day=today, leader="刘晓宇", staff=["王献伟"]))
+    return Store(root, actor="duty-officer")
+
+
+@pytest.fixture
+def small_store(tmp_path: Path, frozen_clock: str) -> Store:
+    return build_small_store(tmp_path / "store")

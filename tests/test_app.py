@@ -1,0 +1,213 @@
+"""Pilot tests: drive the dashboard from the keyboard and check what it posts and writes."""
+
+from __future__ import annotations
+
+import pytest
+from rich.text import Text
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.models import AuditEntry, Petition, PetitionStatus
+from store.storage import Store
+from widgets.choice_modal import ChoiceModal
+from widgets.detail import DetailScreen
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+
+
+def make_app(store: Store, **settings: object) -> DutyRoomApp:
+    return DutyRoomApp(store, Settings(store=store.root, **settings))
+
+
+async def wait_for_data(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
+    for _ in range(50):
+        if app.data is not None:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the dashboard never loaded its data")
+
+
+def cell(app: DutyRoomApp, panel: int, row_key: str, column: int) -> str:
+    table = app.panel(panel).table
+    value = table.get_cell(row_key, table._column_keys[column])
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        table = app.panel(0).table
+        # Overdue first (most overdue first), then due today, then the rest.
+        assert table._keys == ["MK261127-001", "MK261127-002", "MK261127-003", "MK261127-004"]
+        assert cell(app, 0, "MK261127-001", 1) == "待受理"
+        assert cell(app, 0, "MK261127-001", 2) == "超期6时"
+        assert cell(app, 0, "MK261127-003", 2) == "剩4时"
+        # Rich markup in a title is shown literally.
+        assert cell(app, 0, "MK261127-002", 3) == "[red]楼顶[/]漏水"
+        assert app.panel(1).table._keys == ["dc-L1", "dc-B01", "dc-M01"]
+        assert cell(app, 1, "dc-M01", 2) == "1/5"
+        assert app.panel(2).table._keys == ["sv0", "sv1"]
+        assert cell(app, 2, "sv0", 3) == "迟到"  # 09:00 class, nobody checked in by 09:30
+        assert cell(app, 3, "yl-01", 1) == "赵*"  # holder name masked in the list
+        headline = str(app.query_one("#headline").render())
+        assert "超期 2" in headline and "刘晓宇" in headline
+
+
+async def test_keyboard_moves_between_panels(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        assert app.focused is app.panel(0).table
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.active == 1 and app.focused is app.panel(1).table
+        await pilot.press("4")
+        await pilot.pause()
+        assert app.active == 3 and app.focused is app.panel(3).table
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.active == 2
+        await pilot.press("1", "j", "j")
+        await pilot.pause()
+        assert app.panel(0).table.cursor_key == "MK261127-003"
+        await pilot.press("k")
+        assert app.panel(0).table.cursor_key == "MK261127-002"
+
+
+async def test_zoom_and_narrow_layout(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=NARROW) as pilot:
+        await wait_for_data(app, pilot)
+        panels = app.query_one("#panels")
+        assert panels.has_class("narrow")
+        # One panel open, the others reduced to their one-line summary.
+        assert app.panel(0).table.display and not app.panel(1).table.display
+        assert app.panel(1).region.height == 1
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.panel(1).table.display and not app.panel(0).table.display
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is app.panel(1)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is None
+
+
+async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
+    app = make_app(small_store)
+    posted: list[DutyRoomApp.StatusChanged] = []
+    async with app.run_test(size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, DutyRoomApp.StatusChanged) else None) as pilot:
+        await wait_for_data(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        assert [c.key for c in app.screen.choices] == ["accepted", "cancelled"]
+        await pilot.press("enter")  # choose 受理 → 已受理
+        await pilot.press(*"call back")
+        await pilot.press("enter")  # confirm
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ChoiceModal)
+        saved = small_store.get(Petition, "MK261127-001")
+        assert saved.status is PetitionStatus.ACCEPTED
+        event = saved.history[-1]
+        assert (event.actor, event.action, event.from_status, event.to_status, event.note) == (
+            "duty-officer", "accept", PetitionStatus.NEW, PetitionStatus.ACCEPTED, "call back",
+        )
+        assert saved.updated_by == "duty-officer"
+        assert [m.petition.id for m in posted] == ["MK261127-001"]
+        for _ in range(20):
+            if cell(app, 0, "MK261127-001", 1) == "已受理":
+                break
+            await pilot.pause(0.05)
+        assert cell(app, 0, "MK261127-001", 1) == "已受理"
+
+
+async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        await pilot.press("s", "down", "enter", "enter")  # 撤销 needs a reason; confirm with none
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceModal)
+        assert "必填" in str(app.screen.query_one("#choice-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.NEW
+        assert small_store.get(Petition, "MK261127-001").history == []
+
+
+async def test_detail_masks_personal_data_and_reveal_is_logged(small_store: Store) -> None:
+    app = make_app(small_store, reveal_users=["duty-officer"])
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        body = " ".join(value.plain for _, value in app.screen.content.fields)
+        assert "138****1234" in body and "李**" in body and "13812341234" not in body
+        await pilot.press("p")
+        await pilot.pause(0.2)
+        body = " ".join(value.plain for _, value in app.screen.content.fields)
+        assert "13812341234" in body and "李小明" in body
+        [entry] = small_store.all(AuditEntry, "2026-11")
+        assert (entry.actor, entry.subject, entry.allowed) == ("duty-officer", "petitions:MK261127-001", True)
+
+
+async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_store: Store) -> None:
+    app = make_app(small_store)  # nobody listed, and no duty-room-pii group on the test machine
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        await pilot.press("4", "enter", "p")
+        await pilot.pause(0.2)
+        body = " ".join(value.plain for _, value in app.screen.content.fields)
+        assert "13700001111" not in body and "137****1111" in body
+        [entry] = small_store.all(AuditEntry, "2026-11")
+        assert (entry.subject, entry.allowed) == ("stalls:yl-01", False)
+
+
+async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:
+    from store.lifecycle import change_status
+
+    other = Store(small_store.root, actor="other-desk")
+    app = make_app(small_store, refresh_seconds=0.2)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        app.panel(0).table.move_cursor(row=2)
+        change_status(other, "MK261127-003", PetitionStatus.IN_PROGRESS)
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if cell(app, 0, "MK261127-003", 1) == "处置中":
+                break
+        assert cell(app, 0, "MK261127-003", 1) == "处置中"
+        # Only the changed row's cells were redrawn, and the cursor stayed where it was.
+        assert app.panel(0).table.last_changed_cells <= 8
+        assert app.panel(0).table.cursor_key == "MK261127-003"
+
+
+async def test_english_interface(small_store: Store) -> None:
+    app = make_app(small_store, lang="en")
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        assert cell(app, 0, "MK261127-001", 1) == "new"
+        assert "Petitions" in str(app.panel(0).summary.render())
+
+
+async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Store) -> None:
+    (small_store.root / "petitions.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.3)
+    assert app.return_code == 2
+
+
+@pytest.mark.parametrize("key", ["question_mark"])
+async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen.query("HelpPanel")
