@@ -1,0 +1,144 @@
+"""Two dashboards on one store, each its own process: a change in one shows in the other.
+
+The second test runs the real `duty-room` command in a pseudo-terminal read by pyte, the
+way an SSH user sees it, and checks that Chinese columns line up.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyte
+import pytest
+from rich.text import Text
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.lifecycle import change_status
+from store.models import Petition, PetitionStatus
+from store.storage import Store
+
+HERE = Path(__file__).parent
+pytestmark = pytest.mark.slow
+
+
+async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first(small_store: Store) -> None:
+    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.data is None:
+            await pilot.pause(0.05)
+        table = app.panel(0).table
+        status = lambda: table.get_cell("MK261127-001", table._column_keys[1])  # noqa: E731
+        assert status().plain == "待受理"
+        second = subprocess.run(
+            [sys.executable, str(HERE / "second_dashboard.py"), str(small_store.root)],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert second.returncode == 0, second.stderr
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and status().plain != "已受理":
+            await pilot.pause(0.05)
+        assert isinstance(status(), Text) and status().plain == "已受理"
+    saved = small_store.get(Petition, "MK261127-001")
+    assert saved.history[-1].actor == "second-desk"
+
+
+class Terminal:
+    """The real program in a pseudo-terminal, its screen kept by pyte."""
+
+    def __init__(self, argv: list[str], columns: int, lines: int, env: dict[str, str]) -> None:
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            os.execvpe(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        self.received = 0
+
+    def pump(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            self.received += len(chunk)
+            self.stream.feed(chunk)
+
+    def wait_for(self, text: str, seconds: float = 15) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.pump(0.1)
+            if text in self.text():
+                return True
+        return False
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def find(self, needle: str) -> list[int]:
+        return [y for y, line in enumerate(self.screen.display) if needle in line]
+
+    def column_of(self, y: int, char: str) -> int:
+        """Terminal column (not string index: a wide character fills two columns) of ``char``."""
+        row = self.screen.buffer[y]
+        return next(x for x in range(self.screen.columns) if row[x].data == char)
+
+    def at(self, y: int, x: int, columns: int) -> str:
+        row = self.screen.buffer[y]
+        return "".join(row[c].data for c in range(x, x + columns))
+
+    def send(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small_store: Store) -> None:
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120", "LINES": "40"}
+    term = Terminal([sys.executable, "-m", "duty_room", "--store", str(small_store.root)], 120, 40, env)
+    try:
+        assert term.wait_for("燃气管道老化阀门漏气"), term.text()
+        rows = term.find("MK261127-00")
+        assert len(rows) == 4
+        # Every row's status and subject start in the same terminal column as their headers:
+        # the wide Chinese characters before them were counted as two columns each.
+        [header] = [y for y in term.find("编号") if "状态" in term.screen.display[y]]
+        status_x = term.column_of(header, "状")
+        subject_x = term.column_of(header, "诉")
+        statuses = [term.at(y, status_x, 6) for y in rows]
+        assert statuses == ["待受理", "已受理", "已派单", "处置中"], term.text()
+        subjects = [term.at(y, subject_x, 8) for y in rows]
+        assert subjects == ["下水道堵", "[red]楼顶", "燃气管道", "楼道私拉"], term.text()
+        change_status(Store(small_store.root, actor="cli"), "MK261127-003", PetitionStatus.IN_PROGRESS)
+        before = term.received
+        [row] = term.find("MK261127-003")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and term.at(row, status_x, 6) != "处置中":
+            term.pump(0.1)
+        assert term.at(row, status_x, 6) == "处置中", term.text()
+        assert term.received > before
+        term.send("q")
+        term.pump(1.0)
+    finally:
+        term.close()
