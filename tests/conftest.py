@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from store.models import (
     VisitPlan,
 )
 from store.storage import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tools/ (pty helper) lives beside tests/
 
 FROZEN_NOW = "2026-11-28T09:30:00+08:00"  # a Saturday morning
 

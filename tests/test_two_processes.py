@@ -7,14 +7,11 @@ way an SSH user sees it, and checks that Chinese columns line up.
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pyte
 import pytest
 from rich.text import Text
 
@@ -23,6 +20,7 @@ from duty_room.config import Settings
 from store.lifecycle import change_status
 from store.models import Petition, PetitionStatus
 from store.storage import Store
+from tools.ptyterm import Terminal
 
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.slow
@@ -47,71 +45,6 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
         assert isinstance(status(), Text) and status().plain == "已受理"
     saved = small_store.get(Petition, "MK261127-001")
     assert saved.history[-1].actor == "second-desk"
-
-
-class Terminal:
-    """The real program in a pseudo-terminal, its screen kept by pyte."""
-
-    def __init__(self, argv: list[str], columns: int, lines: int, env: dict[str, str]) -> None:
-        self.screen = pyte.Screen(columns, lines)
-        self.stream = pyte.ByteStream(self.screen)
-        pid, fd = pty.fork()
-        if pid == 0:  # child
-            os.execvpe(argv[0], argv, env)
-        self.pid, self.fd = pid, fd
-        import fcntl
-        import struct
-        import termios
-
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-        self.received = 0
-
-    def pump(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
-                return
-            self.received += len(chunk)
-            self.stream.feed(chunk)
-
-    def wait_for(self, text: str, seconds: float = 15) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.pump(0.1)
-            if text in self.text():
-                return True
-        return False
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def find(self, needle: str) -> list[int]:
-        return [y for y, line in enumerate(self.screen.display) if needle in line]
-
-    def column_of(self, y: int, char: str) -> int:
-        """Terminal column (not string index: a wide character fills two columns) of ``char``."""
-        row = self.screen.buffer[y]
-        return next(x for x in range(self.screen.columns) if row[x].data == char)
-
-    def at(self, y: int, x: int, columns: int) -> str:
-        row = self.screen.buffer[y]
-        return "".join(row[c].data for c in range(x, x + columns))
-
-    def send(self, keys: str) -> None:
-        os.write(self.fd, keys.encode())
-
-    def close(self) -> None:
-        try:
-            os.kill(self.pid, 9)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
-        os.close(self.fd)
 
 
 def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small_store: Store) -> None:

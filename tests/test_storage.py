@@ -1,0 +1,818 @@
+"""Single-process behaviour of store.storage.Store: format, stamping, generations, atomicity,
+damage handling, history rules, the petition state machine, archiving and the reader cache."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the project is not installed into the venv
+    sys.path.insert(0, str(ROOT))
+
+from store import lifecycle, storage  # noqa: E402
+from store.clock import TZ  # noqa: E402
+from store.lifecycle import IllegalTransition, change_status  # noqa: E402
+from store.models import (  # noqa: E402
+    Community,
+    GridWorker,
+    Petition,
+    PetitionEvent,
+    PetitionStatus,
+    Satisfaction,
+    StallPayment,
+    Visit,
+)
+from store.storage import (  # noqa: E402
+    RecordNotFound,
+    Store,
+    StoreCorruptError,
+    StoreSchemaError,
+)
+
+NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
+S = PetitionStatus
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setenv("DUTY_ROOM_NOW", NOW.isoformat())
+    return NOW
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def store(root: Path) -> Store:
+    return Store(root, actor="tester")
+
+
+def community(id: str = "c1", name: str = "幸福社区") -> Community:
+    return Community(id=id, name=name, township="城关镇")
+
+
+def petition(id: str = "P1", *, title: str = "楼道灯不亮", status: S = S.NEW, closed_at: datetime | None = None,
+             created_at: datetime | None = None, history: list[PetitionEvent] | None = None) -> Petition:
+    created = created_at or NOW - timedelta(days=1)
+    return Petition(
+        id=id,
+        title=title,
+        description="3号楼2单元楼道灯坏了一周，老人晚上下楼不方便。",
+        channel="mailbox",
+        category="infrastructure",
+        community_id="c1",
+        created_at=created,
+        due_at=created + timedelta(days=3),
+        status=status,
+        closed_at=closed_at,
+        history=history or [],
+    )
+
+
+def event(action: str = "accept", note: str = "", at: datetime = NOW) -> PetitionEvent:
+    return PetitionEvent(at=at, actor="duty", action=action, note=note)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under the store (including hidden ones), by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def temp_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if storage.TEMP_MARK in p.name]
+
+
+def raw(path: Path) -> dict[str, Any]:
+    return orjson.loads(path.read_bytes())
+
+
+def raw_records(path: Path) -> dict[str, dict[str, Any]]:
+    return {doc["id"]: doc for doc in raw(path)[storage.RECORDS].values()}
+
+
+# ---------------------------------------------------------------------------
+# Round trip and file format
+
+
+def test_put_get_all_round_trip(store: Store):
+    assert store.all(Petition) == []
+    assert not store.exists()
+    saved = store.put(petition("P1"))
+    store.put(petition("P2", title="井盖丢失"))
+    store.put(community())
+    assert store.exists()
+    assert store.get(Petition, "P1") == saved
+    assert store.get(Petition, "P2").title == "井盖丢失"
+    assert sorted(p.id for p in store.all(Petition)) == ["P1", "P2"]
+    assert store.all(Community)[0].name == "幸福社区"
+    with pytest.raises(RecordNotFound):
+        store.get(Petition, "nope")
+    # A fresh Store (another process) reads the same thing.
+    other = Store(store.root, actor="someone")
+    assert other.get(Petition, "P1") == saved
+    assert sorted(other.check()) == ["communities.json", "petitions.json"]
+
+
+def test_put_replaces_by_id(store: Store):
+    store.put(petition("P1"))
+    store.put(petition("P1", title="改后的标题"))
+    assert [p.title for p in store.all(Petition)] == ["改后的标题"]
+    assert len(raw(store.path_for(Petition))[storage.RECORDS]) == 1
+
+
+def test_files_are_utf8_with_chinese_literal(store: Store):
+    store.put(petition("P1"))
+    store.put(community())
+    for path in (store.path_for(Petition), store.path_for(Community), store.root / storage.MANIFEST):
+        payload = path.read_bytes()
+        payload.decode("utf-8")  # strict: raises if not UTF-8
+        assert b"\\u" not in payload, path
+    assert "楼道灯不亮".encode() in store.path_for(Petition).read_bytes()
+    assert "幸福社区".encode() in store.path_for(Community).read_bytes()
+
+
+def test_partitioned_records_go_to_their_file(store: Store):
+    payment = StallPayment(id="pay1", stall_id="st1", period="2026-11", amount_fen=15000, paid_at=NOW, collector="王小红")
+    visit = Visit(id="v1", day=NOW.date(), at=NOW, grid_id="g1", household_id="h1", worker_id="w1", note="一切正常")
+    store.put(payment)
+    store.put(visit)
+    assert store.path_for(StallPayment, "2026").exists()
+    assert store.path_for(Visit, "2026-11-28").exists()
+    assert store.all(StallPayment, "2026")[0].amount_fen == 15000
+    assert store.all(Visit, "2026-11-28")[0].note == "一切正常"
+    assert store.all(Visit) == []
+    assert [v.id for v in store.all_partitions(Visit)] == ["v1"]
+
+
+# ---------------------------------------------------------------------------
+# Stamping
+
+
+def test_every_write_stamps_actor_and_time(store: Store, monkeypatch: pytest.MonkeyPatch):
+    given = petition("P1")
+    assert given.updated_by is None
+    saved = store.put(given)
+    assert saved.updated_by == "tester"
+    assert saved.updated_at == NOW
+    on_disk = raw_records(store.path_for(Petition))["P1"]
+    assert on_disk["updated_by"] == "tester"
+    assert datetime.fromisoformat(on_disk["updated_at"]) == NOW
+
+    # A later write by someone else restamps, even if the record claims another author.
+    later = NOW + timedelta(hours=2)
+    monkeypatch.setenv("DUTY_ROOM_NOW", later.isoformat())
+    forged = saved.model_copy(update={"updated_by": "forged", "updated_at": NOW - timedelta(days=9)})
+    Store(store.root, actor="night-shift").put(forged)
+    again = store.get(Petition, "P1")
+    assert again.updated_by == "night-shift"
+    assert again.updated_at == later
+
+    updated = Store(store.root, actor="other").update(Community, "c1", lambda c: c) if False else None
+    assert updated is None
+
+
+def test_update_stamps_and_applies_change(store: Store):
+    store.put(community())
+    changed = Store(store.root, actor="editor").update(
+        Community, "c1", lambda c: c.model_copy(update={"name": "和谐社区"})
+    )
+    assert changed.name == "和谐社区"
+    assert changed.updated_by == "editor"
+    assert store.get(Community, "c1").name == "和谐社区"
+    assert raw_records(store.path_for(Community))["c1"]["updated_by"] == "editor"
+
+
+def test_default_actor_is_os_account(root: Path):
+    import pwd
+    import os
+
+    assert Store(root).actor == pwd.getpwuid(os.getuid()).pw_name
+
+
+# ---------------------------------------------------------------------------
+# Generations
+
+
+def file_generation(path: Path) -> int:
+    (meta,) = raw(path)[storage.META].values()
+    return meta["generation"]
+
+
+def test_generation_increases_by_one_per_transaction(store: Store):
+    assert store.generation() == 0
+    store.put(petition("P1"))
+    manifest = store.manifest()
+    assert manifest["generation"] == 1
+    assert manifest["files"] == {"petitions.json": 1}
+    assert manifest["updated_by"] == "tester"
+
+    store.put(community())  # touches only communities.json
+    manifest = store.manifest()
+    assert manifest["generation"] == 2
+    assert manifest["files"] == {"petitions.json": 1, "communities.json": 1}
+    assert file_generation(store.path_for(Petition)) == 1
+
+    with store.transaction() as tx:  # one transaction, two files, several writes
+        tx.put(petition("P2"))
+        tx.put(petition("P3"))
+        tx.put(community("c2", "和谐社区"))
+    manifest = store.manifest()
+    assert manifest["generation"] == 3
+    assert manifest["files"] == {"petitions.json": 2, "communities.json": 2}
+    assert file_generation(store.path_for(Petition)) == 2
+    assert file_generation(store.path_for(Community)) == 2
+
+    store.put(petition("P1", title="新标题"))
+    manifest = store.manifest()
+    assert manifest["generation"] == 4
+    assert manifest["files"] == {"petitions.json": 3, "communities.json": 2}
+    assert file_generation(store.path_for(Community)) == 2
+
+
+def test_transaction_without_changes_writes_nothing(store: Store):
+    store.put(petition("P1"))
+    before = snapshot(store.root)
+    with store.transaction() as tx:
+        assert len(tx.all(Petition)) == 1
+        tx.get(Petition, "P1")
+    assert snapshot(store.root) == before
+    assert store.generation() == 1
+
+
+def test_generation_counts_across_store_instances(root: Path):
+    for i in range(5):
+        Store(root, actor=f"p{i}").put(petition(f"P{i}"))
+    assert Store(root).generation() == 5
+    assert Store(root).manifest()["files"]["petitions.json"] == 5
+    assert len(Store(root).all(Petition)) == 5
+
+
+# ---------------------------------------------------------------------------
+# Atomicity
+
+
+def test_transaction_that_raises_writes_nothing(store: Store):
+    store.put(petition("P1"))
+    store.put(community())
+    before = snapshot(store.root)
+    with pytest.raises(RuntimeError, match="boom"):
+        with store.transaction() as tx:
+            tx.put(petition("P2"))
+            tx.put(community("c2", "和谐社区"))
+            tx.delete(Petition, "P1")
+            raise RuntimeError("boom")
+    assert snapshot(store.root) == before
+    assert temp_files(store.root) == []
+    assert [p.id for p in Store(store.root).all(Petition)] == ["P1"]
+
+
+def test_invalid_record_in_transaction_writes_nothing(store: Store):
+    store.put(petition("P1"))
+    before = snapshot(store.root)
+    bad = petition("P2").model_copy(update={"title": "坏\x1b[2J"})  # model_copy skips validation
+    with pytest.raises(ValueError, match="control character"):
+        with store.transaction() as tx:
+            tx.put(petition("P3"))
+            tx.put(bad)
+    assert snapshot(store.root) == before
+
+
+def test_failed_file_write_leaves_old_file_and_no_temp(store: Store, monkeypatch: pytest.MonkeyPatch):
+    store.put(petition("P1"))
+    before = snapshot(store.root)
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(storage.os, "fsync", failing_fsync)
+    with pytest.raises(OSError):
+        store.put(petition("P2"))
+    monkeypatch.undo()
+    assert snapshot(store.root) == before
+    assert temp_files(store.root) == []
+
+
+# ---------------------------------------------------------------------------
+# Damaged files
+
+
+def test_invalid_json_refused_on_read_and_write(store: Store):
+    store.put(petition("P1"))
+    path = store.path_for(Petition)
+    damaged = path.read_bytes()[:-7] + b"garbage"
+    path.write_bytes(damaged)
+    manifest_before = (store.root / storage.MANIFEST).read_bytes()
+
+    with pytest.raises(StoreCorruptError) as info:
+        Store(store.root).all(Petition)
+    assert str(path) in str(info.value)
+    assert info.value.path == path
+    assert "not valid JSON" in str(info.value)
+
+    with pytest.raises(StoreCorruptError) as info:
+        store.all(Petition)  # the store that wrote it has it cached, but the file changed
+    assert info.value.path == path
+
+    for writer in (store, Store(store.root, actor="other")):
+        with pytest.raises(StoreCorruptError) as info:
+            writer.put(petition("P2"))
+        assert info.value.path == path
+        assert path.read_bytes() == damaged
+    with pytest.raises(StoreCorruptError):
+        store.check()
+    assert (store.root / storage.MANIFEST).read_bytes() == manifest_before
+    assert temp_files(store.root) == []
+
+
+def test_truncated_file_refused(store: Store):
+    store.put(petition("P1"))
+    path = store.path_for(Petition)
+    damaged = path.read_bytes()[: path.stat().st_size // 2]
+    path.write_bytes(damaged)
+    with pytest.raises(StoreCorruptError):
+        Store(store.root).all(Petition)
+    with pytest.raises(StoreCorruptError):
+        store.put(petition("P2"))
+    assert path.read_bytes() == damaged
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", ""), ("title", "坏\u001b[31m"), ("status", "lost"), ("due_at", "2020-01-01T00:00:00+08:00"), ("surprise", 1)],
+)
+def test_invalid_record_refused_naming_file_and_record(store: Store, field: str, value: Any):
+    store.put(petition("P1"))
+    store.put(petition("P2-bad"))
+    store.put(petition("P3"))
+    path = store.path_for(Petition)
+    data = raw(path)
+    for doc in data[storage.RECORDS].values():
+        if doc["id"] == "P2-bad":
+            doc[field] = value
+    damaged = orjson.dumps(data)
+    path.write_bytes(damaged)
+
+    with pytest.raises(StoreCorruptError) as info:
+        Store(store.root).all(Petition)
+    assert info.value.record_id == "P2-bad"
+    message = str(info.value)
+    assert str(path) in message and "'P2-bad'" in message
+
+    # Writing anything to that file, even to an unrelated record, is refused.
+    for attempt in (lambda: store.put(petition("P4")), lambda: store.update(Petition, "P1", lambda p: p)):
+        with pytest.raises(StoreCorruptError) as info:
+            attempt()
+        assert info.value.record_id == "P2-bad"
+        assert path.read_bytes() == damaged
+    # Other files are still usable.
+    store.put(community())
+    assert Store(store.root).get(Community, "c1").name == "幸福社区"
+    assert path.read_bytes() == damaged
+
+
+def test_not_a_tinydb_file_refused(store: Store):
+    store.put(petition("P1"))
+    path = store.path_for(Petition)
+    path.write_bytes(b"[1, 2, 3]")
+    with pytest.raises(StoreCorruptError):
+        Store(store.root).all(Petition)
+    with pytest.raises(StoreCorruptError):
+        store.put(petition("P2"))
+    assert path.read_bytes() == b"[1, 2, 3]"
+
+
+def test_damaged_manifest_refused_and_kept(store: Store):
+    store.put(petition("P1"))
+    manifest = store.root / storage.MANIFEST
+    manifest.write_bytes(b"{not json")
+    data_before = store.path_for(Petition).read_bytes()
+    with pytest.raises(StoreCorruptError) as info:
+        store.put(petition("P2"))
+    assert info.value.path == manifest
+    assert manifest.read_bytes() == b"{not json"
+    assert store.path_for(Petition).read_bytes() == data_before
+
+
+# ---------------------------------------------------------------------------
+# Schema
+
+
+def test_manifest_with_newer_schema_refused(store: Store):
+    store.put(petition("P1"))
+    manifest = store.root / storage.MANIFEST
+    data = raw(manifest)
+    data["schema"] = storage.SCHEMA_VERSION + 1
+    manifest.write_bytes(orjson.dumps(data))
+    before = snapshot(store.root)
+
+    reader = Store(store.root)
+    with pytest.raises(StoreSchemaError, match="newer duty-room"):
+        reader.manifest()
+    with pytest.raises(StoreSchemaError):
+        reader.check()
+    with pytest.raises(StoreSchemaError):
+        Store(store.root).put(petition("P2"))
+    assert snapshot(store.root) == before
+
+
+def test_file_with_newer_schema_refused(store: Store):
+    store.put(petition("P1"))
+    path = store.path_for(Petition)
+    data = raw(path)
+    (meta,) = data[storage.META].values()
+    meta["schema"] = storage.SCHEMA_VERSION + 1
+    path.write_bytes(orjson.dumps(data))
+    before = snapshot(store.root)
+    with pytest.raises(StoreSchemaError):
+        Store(store.root).all(Petition)
+    with pytest.raises(StoreSchemaError):
+        Store(store.root).put(petition("P2"))
+    assert snapshot(store.root) == before
+
+
+# ---------------------------------------------------------------------------
+# Orphaned temp files
+
+
+def test_leftover_temp_files_removed_by_next_transaction(store: Store):
+    store.put(petition("P1"))
+    store.put(Visit(id="v1", day=NOW.date(), at=NOW, grid_id="g1", household_id="h1", worker_id="w1"))
+    leftovers = [
+        store.root / ".petitions.json.tmp-123-abcd",
+        store.root / ".manifest.json.tmp-99-0000ffff",
+        store.root / "visits" / ".2026-11-28.json.tmp-7-1234abcd",
+    ]
+    for path in leftovers:
+        path.write_bytes(b'{"half": "a file')
+    keep = [store.root / ".lock", store.root / "notes.txt"]
+    keep[1].write_text("not ours")
+    # A temp file is not a partition.
+    assert store.partitions(Visit) == ["2026-11-28"]
+
+    Store(store.root, actor="next").put(community())  # the next process's first transaction
+    assert temp_files(store.root) == []
+    for path in keep:
+        assert path.exists()
+    assert len(Store(store.root).all(Petition)) == 1
+
+
+# ---------------------------------------------------------------------------
+# Append-only history
+
+
+def test_history_is_append_only(store: Store):
+    first = event("accept", at=NOW - timedelta(hours=2))
+    second = event("dispatch", at=NOW - timedelta(hours=1))
+    store.put(petition("P1", history=[first, second]))
+    path = store.path_for(Petition)
+    before = path.read_bytes()
+    manifest_before = (store.root / storage.MANIFEST).read_bytes()
+
+    attempts = {
+        "dropped last": [first],
+        "dropped first": [second],
+        "emptied": [],
+        "edited note": [first, second.model_copy(update={"note": "改写历史"})],
+        "edited actor": [first.model_copy(update={"actor": "someone-else"}), second],
+        "reordered": [second, first],
+        "inserted before": [event("start"), first, second],
+    }
+    for name, history in attempts.items():
+        with pytest.raises(ValueError, match="append-only"):
+            store.put(petition("P1", history=history))
+        assert path.read_bytes() == before, name
+    # Also through update(), and mixed with another change in the same transaction.
+    with pytest.raises(ValueError, match="append-only"):
+        store.update(Petition, "P1", lambda p: p.model_copy(update={"history": p.history[:1]}))
+    with pytest.raises(ValueError, match="append-only"):
+        with store.transaction() as tx:
+            tx.put(community())
+            tx.put(petition("P1", history=[first]))
+    assert path.read_bytes() == before
+    assert (store.root / storage.MANIFEST).read_bytes() == manifest_before
+    assert not store.path_for(Community).exists()
+
+    appended = store.put(petition("P1", history=[first, second, event("start")]))
+    assert [e.action for e in appended.history] == ["accept", "dispatch", "start"]
+    assert [e.action for e in Store(store.root).get(Petition, "P1").history] == ["accept", "dispatch", "start"]
+
+
+# ---------------------------------------------------------------------------
+# The petition state machine through the store
+
+
+def test_change_status_appends_event_with_actor(store: Store):
+    store.put(petition("P1"))
+    officer = Store(store.root, actor="officer-li")
+    updated = change_status(officer, "P1", S.ACCEPTED)
+    assert updated.status is S.ACCEPTED
+    (ev,) = updated.history
+    assert (ev.actor, ev.action, ev.from_status, ev.to_status, ev.at) == ("officer-li", "accept", S.NEW, S.ACCEPTED, NOW)
+
+    stored = Store(store.root).get(Petition, "P1")
+    assert stored == updated
+    assert stored.updated_by == "officer-li"
+    assert stored.updated_at == NOW
+    assert store.generation() == 2
+
+    change_status(store, "P1", S.DISPATCHED)
+    change_status(store, "P1", S.IN_PROGRESS)
+    change_status(store, "P1", S.RESOLVED)
+    closed = change_status(store, "P1", S.CLOSED, satisfaction=Satisfaction.BASICALLY)
+    assert closed.closed_at == NOW
+    assert closed.satisfaction is Satisfaction.BASICALLY
+    assert [e.action for e in closed.history] == ["accept", "dispatch", "start", "resolve", "follow_up"]
+    assert [e.actor for e in closed.history] == ["officer-li"] + ["tester"] * 4
+
+    reopened = change_status(store, "P1", S.IN_PROGRESS, note="回访不满意，重新处理")
+    assert reopened.closed_at is None and reopened.satisfaction is None
+    assert reopened.history[-1].note == "回访不满意，重新处理"
+    assert len(Store(store.root).get(Petition, "P1").history) == 6
+
+
+@pytest.mark.parametrize(
+    ("path_to", "target"),
+    [([], S.RESOLVED), ([], S.CLOSED), ([S.ACCEPTED], S.IN_PROGRESS), ([S.ACCEPTED], S.NEW), ([S.CANCELLED], S.ACCEPTED)],
+)
+def test_illegal_change_raises_and_writes_nothing(store: Store, path_to: list[S], target: S):
+    store.put(petition("P1"))
+    for step in path_to:
+        change_status(store, "P1", step, note="原因")
+    before = snapshot(store.root)
+    with pytest.raises(IllegalTransition, match="cannot become"):
+        change_status(store, "P1", target)
+    assert snapshot(store.root) == before
+
+
+@pytest.mark.parametrize(
+    ("path_to", "target"),
+    [([], S.CANCELLED), ([S.ACCEPTED, S.DISPATCHED], S.RETURNED),
+     ([S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED], S.IN_PROGRESS)],
+)
+@pytest.mark.parametrize("note", ["", "   ", "\n"])
+def test_steps_needing_a_note_refuse_empty_note(store: Store, path_to: list[S], target: S, note: str):
+    store.put(petition("P1"))
+    for step in path_to:
+        change_status(store, "P1", step)
+    before = snapshot(store.root)
+    with pytest.raises(IllegalTransition, match="needs a note"):
+        change_status(store, "P1", target, note=note)
+    assert snapshot(store.root) == before
+    done = change_status(store, "P1", target, note="群众撤回诉求")
+    assert done.status is target and done.history[-1].note == "群众撤回诉求"
+
+
+def test_change_status_of_unknown_petition(store: Store):
+    store.put(petition("P1"))
+    before = snapshot(store.root)
+    with pytest.raises(RecordNotFound):
+        change_status(store, "P404", S.ACCEPTED)
+    assert snapshot(store.root) == before
+
+
+def test_every_transition_in_the_table_is_valid_through_the_store(store: Store):
+    # Walk every legal step from every reachable status once.
+    seen = set()
+    n = 0
+    for status, steps in lifecycle.TRANSITIONS.items():
+        for step in steps:
+            seen.add((status, step.to))
+    assert all(step.to in lifecycle.TRANSITIONS for steps in lifecycle.TRANSITIONS.values() for step in steps)
+    route = [S.ACCEPTED, S.DISPATCHED, S.RETURNED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.DISPATCHED,
+             S.IN_PROGRESS, S.RESOLVED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED]
+    store.put(petition("P1"))
+    current = S.NEW
+    for target in route:
+        change_status(store, "P1", target, note="说明")
+        seen.discard((current, target))
+        current = target
+        n += 1
+    assert len(store.get(Petition, "P1").history) == n
+    # The cancellations are the only steps the route skips.
+    assert all(to is S.CANCELLED for _, to in seen)
+
+
+# ---------------------------------------------------------------------------
+# Archive: closed cases leave the active file
+
+
+def closed_petition(id: str, closed: datetime) -> Petition:
+    return petition(id, status=S.CLOSED, closed_at=closed, created_at=closed - timedelta(days=2))
+
+
+def setup_archive(store: Store) -> None:
+    store.put(closed_petition("OLD-2026", NOW - timedelta(days=40)))
+    store.put(closed_petition("OLD-2025", datetime(2025, 12, 20, 10, 0, tzinfo=TZ)))
+    store.put(closed_petition("RECENT", NOW - timedelta(days=29)))
+    store.put(petition("OPEN-1"))
+    store.put(petition("OPEN-2"))
+
+
+def test_archive_moves_old_closed_cases(store: Store):
+    setup_archive(store)
+    with store.transaction() as tx:
+        assert tx.archive_closed_petitions() == 2
+    active = store.path_for(Petition)
+    archive_2026 = store.path_for(Petition, "archive-2026")
+    archive_2025 = store.path_for(Petition, "archive-2025")
+    assert archive_2026 == store.root / "petitions" / "archive-2026.json"
+    assert sorted(raw_records(active)) == ["OPEN-1", "OPEN-2", "RECENT"]
+    assert sorted(raw_records(archive_2026)) == ["OLD-2026"]
+    assert sorted(raw_records(archive_2025)) == ["OLD-2025"]
+    assert store.partitions(Petition) == ["archive-2025", "archive-2026"]
+    assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
+        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+    assert store.get(Petition, "OLD-2026", "archive-2026").closed_at == NOW - timedelta(days=40)
+    manifest = store.manifest()
+    assert manifest["generation"] == 6
+    assert manifest["files"]["petitions/archive-2026.json"] == 1
+    assert manifest["files"]["petitions/archive-2025.json"] == 1
+    assert manifest["files"]["petitions.json"] == 6
+    assert sorted(Store(store.root).check()) == [
+        "petitions.json", "petitions/archive-2025.json", "petitions/archive-2026.json"]
+
+    # Nothing left to archive: nothing written.
+    before = snapshot(store.root)
+    with store.transaction() as tx:
+        assert tx.archive_closed_petitions() == 0
+    assert snapshot(store.root) == before
+
+
+def test_status_change_after_archive_rewrites_only_active_file(store: Store, monkeypatch: pytest.MonkeyPatch):
+    setup_archive(store)
+    with store.transaction() as tx:
+        tx.archive_closed_petitions()
+    archives = [store.path_for(Petition, "archive-2025"), store.path_for(Petition, "archive-2026")]
+    stats = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in archives}
+    active_before = store.path_for(Petition).read_bytes()
+    files_before = store.manifest()["files"]
+
+    written: list[str] = []
+    opened: list[str] = []
+    real_write = storage._atomic_write
+    real_open = storage._OpenFile.__init__
+
+    def spy_write(path: Path, payload: bytes) -> None:
+        written.append(path.relative_to(store.root).as_posix())
+        real_write(path, payload)
+
+    def spy_open(self: Any, st: Store, model: Any, path: Path) -> None:
+        opened.append(path.relative_to(store.root).as_posix())
+        real_open(self, st, model, path)
+
+    monkeypatch.setattr(storage, "_atomic_write", spy_write)
+    monkeypatch.setattr(storage._OpenFile, "__init__", spy_open)
+    monkeypatch.setenv("DUTY_ROOM_NOW", (NOW + timedelta(minutes=5)).isoformat())
+    change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
+
+    assert opened == ["petitions.json"]  # the archives are not even read
+    assert written == ["petitions.json", "manifest.json"]
+    for path, (mtime_ns, inode, payload) in stats.items():
+        assert (path.stat().st_mtime_ns, path.stat().st_ino, path.read_bytes()) == (mtime_ns, inode, payload)
+    assert store.path_for(Petition).read_bytes() != active_before
+    files_after = store.manifest()["files"]
+    assert files_after["petitions.json"] == files_before["petitions.json"] + 1
+    assert {k: v for k, v in files_after.items() if k != "petitions.json"} == {
+        k: v for k, v in files_before.items() if k != "petitions.json"}
+
+
+def test_change_status_archives_cases_that_became_old(store: Store, monkeypatch: pytest.MonkeyPatch):
+    store.put(petition("P1"))
+    store.put(petition("P2"))
+    for step in (S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED):
+        change_status(store, "P1", step)
+    monkeypatch.setenv("DUTY_ROOM_NOW", (NOW + timedelta(days=31)).isoformat())
+    change_status(store, "P2", S.ACCEPTED)
+    assert [p.id for p in Store(store.root).all(Petition)] == ["P2"]
+    archived = Store(store.root).get(Petition, "P1", "archive-2026")
+    assert len(archived.history) == 5
+
+
+def test_archive_written_before_active_file(store: Store, monkeypatch: pytest.MonkeyPatch):
+    """A crash between the two writes must leave a duplicate, never a loss."""
+    setup_archive(store)
+    written: list[str] = []
+    real_write = storage._atomic_write
+
+    def spy_write(path: Path, payload: bytes) -> None:
+        written.append(path.relative_to(store.root).as_posix())
+        real_write(path, payload)
+
+    monkeypatch.setattr(storage, "_atomic_write", spy_write)
+    with store.transaction() as tx:
+        tx.archive_closed_petitions()
+    assert written[-1] == "manifest.json"
+    assert written.index("petitions.json") > written.index("petitions/archive-2026.json")
+    assert written.index("petitions.json") > written.index("petitions/archive-2025.json")
+
+
+def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
+    setup_archive(store)
+    real_write = storage._atomic_write
+
+    class Crash(BaseException):
+        pass
+
+    def crash_on_second_data_file(path: Path, payload: bytes, count: list[int] = [0]) -> None:  # noqa: B006
+        count[0] += 1
+        if count[0] == 2:
+            raise Crash()
+        real_write(path, payload)
+
+    monkeypatch.setattr(storage, "_atomic_write", crash_on_second_data_file)
+    with pytest.raises(Crash):
+        with store.transaction() as tx:
+            tx.archive_closed_petitions()
+    monkeypatch.undo()
+    monkeypatch.setenv("DUTY_ROOM_NOW", NOW.isoformat())
+
+    fresh = Store(store.root, actor="next")
+    everything = [p.id for p in fresh.all_partitions(Petition)]
+    for pid in ("OLD-2026", "OLD-2025", "RECENT", "OPEN-1", "OPEN-2"):
+        assert pid in everything, f"{pid} lost"
+    # The next archive run reconciles the duplicate.
+    with fresh.transaction() as tx:
+        tx.archive_closed_petitions()
+    assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
+        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+    assert sorted(p.id for p in Store(store.root).all(Petition)) == ["OPEN-1", "OPEN-2", "RECENT"]
+
+
+# ---------------------------------------------------------------------------
+# Reader cache
+
+
+def test_reader_sees_same_size_updates_from_another_process(root: Path):
+    writer = Store(root, actor="writer")
+    reader = Store(root, actor="reader")
+    writer.put(petition("P1", title="AAAA"))
+    writer.put(petition("P2", title="CCCC"))
+    assert {p.id: p.title for p in reader.all(Petition)} == {"P1": "AAAA", "P2": "CCCC"}
+    path = writer.path_for(Petition)
+    sizes = {path.stat().st_size}
+    for title in ("BBBB", "DDDD", "EEEE", "AAAA", "FFFF"):
+        Store(root, actor="writer").update(Petition, "P1", lambda p, t=title: p.model_copy(update={"title": t}))
+        sizes.add(path.stat().st_size)
+        assert reader.get(Petition, "P1").title == title
+        assert reader.get(Petition, "P2").title == "CCCC"
+    assert len(sizes) == 1, "the test premise: every write had the same size"
+
+
+def test_reader_cache_uses_generation_when_stat_cannot_tell(root: Path, monkeypatch: pytest.MonkeyPatch):
+    """Inode numbers are reused and mtimes are coarse: equal stat must not mean equal content."""
+    writer = Store(root, actor="writer")
+    reader = Store(root, actor="reader")
+    writer.put(petition("P1", title="AAAA"))
+    assert reader.get(Petition, "P1").title == "AAAA"
+    constant = storage.Signature(mtime_ns=1, size=1, inode=1)
+    monkeypatch.setattr(storage.Signature, "of", classmethod(lambda cls, path: constant if path.exists() else None))
+    assert reader.get(Petition, "P1").title == "AAAA"  # caches under the constant signature
+    for title in ("BBBB", "CCCC"):
+        writer.update(Petition, "P1", lambda p, t=title: p.model_copy(update={"title": t}))
+        assert reader.get(Petition, "P1").title == title
+
+
+def test_reader_cache_returns_cached_records_when_nothing_changed(root: Path, monkeypatch: pytest.MonkeyPatch):
+    writer = Store(root, actor="writer")
+    writer.put(petition("P1"))
+    reader = Store(root)
+    first = reader.all(Petition)
+    reads: list[Path] = []
+    real = storage._parse
+
+    def spy(path: Path, payload: bytes) -> Any:
+        reads.append(path)
+        return real(path, payload)
+
+    monkeypatch.setattr(storage, "_parse", spy)
+    assert reader.all(Petition) is first
+    assert reads == []
+    writer.put(petition("P2"))
+    assert [p.id for p in reader.all(Petition)] == ["P1", "P2"]
+    assert reads == [writer.path_for(Petition)]
+
+
+def test_reader_sees_deleted_file_and_records(root: Path):
+    writer = Store(root, actor="writer")
+    reader = Store(root)
+    writer.put(petition("P1"))
+    writer.put(petition("P2"))
+    assert len(reader.all(Petition)) == 2
+    with writer.transaction() as tx:
+        tx.delete(Petition, "P1")
+    assert [p.id for p in reader.all(Petition)] == ["P2"]
+    writer.path_for(Petition).unlink()
+    assert reader.all(Petition) == []
+
+
+def test_other_models_are_stamped_too(store: Store):
+    worker = store.put(GridWorker(id="w1", name="王小红", role="grid_worker", phone="13812341234", grid_id="g1"))
+    assert (worker.updated_by, worker.updated_at) == ("tester", NOW)

@@ -1,0 +1,79 @@
+"""Run a program in a pseudo-terminal and keep its screen with pyte: what an SSH user sees.
+
+Used by the tests and by bench/. Counts the bytes the program sent, for slow-link figures.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import termios
+import time
+
+import pyte
+
+
+class Terminal:
+    """The real program in a pseudo-terminal, its screen kept by pyte."""
+
+    def __init__(self, argv: list[str], columns: int, lines: int, env: dict[str, str]) -> None:
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            os.execvpe(argv[0], argv, env)
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        self.received = 0
+        self.raw = bytearray()  # everything the program sent, for size and compression figures
+
+    def pump(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            self.received += len(chunk)
+            self.raw += chunk
+            self.stream.feed(chunk)
+
+    def wait_for(self, text: str, seconds: float = 15) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.pump(0.1)
+            if text in self.text():
+                return True
+        return False
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def find(self, needle: str) -> list[int]:
+        return [y for y, line in enumerate(self.screen.display) if needle in line]
+
+    def column_of(self, y: int, char: str) -> int:
+        """Terminal column (not string index: a wide character fills two columns) of ``char``."""
+        row = self.screen.buffer[y]
+        return next(x for x in range(self.screen.columns) if row[x].data == char)
+
+    def at(self, y: int, x: int, columns: int) -> str:
+        row = self.screen.buffer[y]
+        return "".join(row[c].data for c in range(x, x + columns))
+
+    def send(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, 9)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
