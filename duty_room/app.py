@@ -68,6 +68,7 @@ class DutyRoomApp(App[None]):
         Binding("4", "focus_panel(3)", "Stalls", show=False, id="panel.4"),
         Binding("z", "zoom", "Zoom", id="panel.zoom"),
         Binding("s", "change_status", "Status", id="petition.status"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
 
@@ -337,7 +338,10 @@ class DutyRoomApp(App[None]):
         t = self.present.t
         try:
             updated = change_status(self.store, petition_id, target, note=note)
-        except (IllegalTransition, StoreError, ValueError) as exc:
+        except IllegalTransition as exc:
+            self.notify(t("status.refused").format(exc.message(self.lang)), severity="error", timeout=8)
+            return
+        except (StoreError, ValueError) as exc:
             self.notify(t("status.refused").format(exc), severity="error", timeout=8)
             return
         self.notify(t("status.changed").format(id=updated.id, status=label(updated.status, self.lang)))

@@ -11,7 +11,7 @@ import click
 from store import i18n
 from store.storage import Store, StoreError
 
-from .config import Settings
+from .config import Settings, default_demo_dir, default_store_dir
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -61,15 +61,23 @@ def _open_dashboard(settings: Settings) -> int:
 @cli.command()
 @click.option("--scale", type=click.Choice(["demo", "township"]), default="demo",
               help="demo: the 孟轲乡 demo; township: a large store for benchmarks.")
-@click.option("--replace", is_flag=True, help="Replace an existing store's contents.")
+@click.option("--replace", is_flag=True, help="Replace the contents of a store given with --store.")
 @click.option("--run", "run_after", is_flag=True, help="Open the dashboard afterwards.")
 @click.pass_context
 def demo(ctx: click.Context, scale: str, replace: bool, run_after: bool) -> None:
-    """Build the demo township 孟轲乡 (dates relative to today)."""
+    """Build the demo township 孟轲乡, dated from today.
+
+    Without --store it goes to its own per-user demo folder, rebuilt every time, so a demo
+    never touches the real store. Into a store you name, it refuses to overwrite data unless
+    --replace is given.
+    """
     from store.demo import build_demo
 
     settings = _settings(ctx)
-    store = _store(ctx)
+    if settings.store == default_store_dir():
+        settings = settings.model_copy(update={"store": default_demo_dir()})
+        replace = True
+    store = Store(settings.store)
     started = time.perf_counter()
     try:
         summary = build_demo(store, scale=scale, replace=replace)  # type: ignore[arg-type]

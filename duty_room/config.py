@@ -27,6 +27,10 @@ def default_store_dir() -> Path:
     return Path(user_data_dir(APP_NAME)) / "store"
 
 
+def default_demo_dir() -> Path:
+    return Path(user_data_dir(APP_NAME)) / "demo"
+
+
 def config_path() -> Path:
     return Path(os.environ.get("DUTY_ROOM_CONFIG") or Path(user_config_dir(APP_NAME)) / "config.toml")
 

@@ -294,7 +294,7 @@ class Presenter:
             (self.t("detail.phone"), literal(phone or self.t("empty.none"))),
             (self.t("col.goods"), literal(stall.goods)),
             (self.t("col.permit"), Text(label(view.permit.status, self.lang) if view.permit else self.t("empty.none"))),
-            ("¥", Text(f"{fen_to_yuan(stall.monthly_fee_fen)} → {fen_to_yuan(monthly_due_fen(stall))} {label(stall.reduction, self.lang)}")),
+            (self.t("col.fee"), Text(f"{fen_to_yuan(stall.monthly_fee_fen)} → {fen_to_yuan(monthly_due_fen(stall))} {label(stall.reduction, self.lang)}")),
             (self.t("col.arrears"), Text(f"{fen_to_yuan(view.arrears_fen)} ({view.months_owed})")),
         ]
         return DetailContent(
@@ -308,11 +308,10 @@ class Presenter:
 
     def headline(self, headline: Headline, now: datetime, actor: str, *, compact: bool = False) -> Text:
         """The top line. ``compact`` (narrow screens) keeps the time and the counts that need action."""
-        weekday = self.t("weekday")
-        day = weekday[now.weekday()] if self.lang == "zh" else weekday[now.weekday() * 3 : now.weekday() * 3 + 3]
+        day = self.t("weekdays").split()[now.weekday()]
         text = Text()
         text.append(f" {display_safe(headline.township)}{self.t('app.title')} ", style="bold reverse")
-        text.append(f" {now:%Y-%m-%d} {'周' if self.lang == 'zh' else ''}{day} {now:%H:%M} ", style="bold")
+        text.append(f" {now:%Y-%m-%d} {day} {now:%H:%M} ", style="bold")
         if not compact:
             text.append(f" {self.t('header.on_duty')}:{display_safe(headline.on_duty) or '-'} ")
             text.append(f"[{display_safe(actor)}] ", style="dim")

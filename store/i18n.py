@@ -104,6 +104,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "action.reopen": ("重开", "reopen"),
     "action.cancel": ("撤销", "cancel"),
     "action.create": ("登记", "register"),
+    # -- refusals (store.lifecycle.IllegalTransition) ---------------------------
+    "refused.transition": (
+        "「{current}」的案件不能改为「{target}」；可以改为：{allowed}",
+        "a case that is '{current}' cannot become '{target}'; allowed next: {allowed}",
+    ),
+    "refused.final": ("「{current}」的案件已终结，不能再改状态", "a case that is '{current}' is final; its status cannot change"),
+    "refused.needs_note": ("「{action}」需要填写原因", "'{action}' needs a note saying why"),
     # -- dashboard -------------------------------------------------------------
     "app.title": ("值班室", "Duty room"),
     "header.on_duty": ("值班", "on duty"),
@@ -113,7 +120,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "header.visits": ("走访", "visits"),
     "header.late": ("迟到", "late"),
     "header.arrears": ("欠费", "arrears"),
-    "weekday": ("一二三四五六日", "MonTueWedThuFriSatSun"),
+    "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
     "panel.petitions": ("民情诉求", "Petitions"),
     "panel.visits": ("网格走访", "Grid visits"),
     "panel.services": ("一老一小", "Elderly & children"),
@@ -140,7 +147,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "col.goods": ("经营", "Goods"),
     "col.permit": ("准入证", "Permit"),
     "col.arrears": ("欠费", "Arrears"),
-    "col.today": ("今日", "Today"),
+    "col.fee": ("摊位费/月", "Fee/month"),
     "due.overdue": ("超期{}", "{} late"),
     "due.left": ("剩{}", "{} left"),
     "due.done": ("—", "—"),
@@ -206,7 +213,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.masked_hint": ("个人信息已脱敏；按 {key} 显示（将记录在案）", "Personal data masked; press {key} to reveal (logged)"),
     "detail.revealed": ("已显示个人信息（已记录）", "Personal data revealed (logged)"),
     "detail.reveal_denied": ("无权查看未脱敏信息", "Not permitted to see unmasked data"),
-    "store.empty": ("数据目录 {} 中没有数据。运行 `duty-room demo` 生成演示乡镇。", "No data in {}. Run `duty-room demo` to build the demo township."),
+    "store.empty": ("数据目录 {} 中没有数据。运行 `duty-room demo --run` 打开演示乡镇。", "No data in {}. Run `duty-room demo --run` to open the demo township."),
     "live.updated": ("已更新", "updated"),
     "empty.none": ("无", "none"),
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import i18n
+from .i18n import Lang
 from .models import Petition, PetitionEvent, PetitionStatus, Satisfaction
 from .storage import Store, Transaction
 
@@ -34,7 +36,23 @@ TRANSITIONS: dict[PetitionStatus, tuple[Step, ...]] = {
 
 
 class IllegalTransition(ValueError):
-    pass
+    """A refused step. ``str()`` is English (logs, scripts); ``message(lang)`` is for people."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang) -> str:
+        def word(value: object) -> str:
+            if isinstance(value, PetitionStatus):
+                return i18n.label(value, lang)
+            if isinstance(value, tuple):
+                return " / ".join(word(v) for v in value)
+            return str(value)
+
+        words = {name: word(value) for name, value in self.params.items()}
+        return i18n.t(f"refused.{self.key}", lang).format(**words)
 
 
 def next_steps(status: PetitionStatus) -> tuple[Step, ...]:
@@ -45,9 +63,13 @@ def find_step(current: PetitionStatus, target: PetitionStatus) -> Step:
     for step in TRANSITIONS[current]:
         if step.to is target:
             return step
-    legal = ", ".join(step.to.value for step in TRANSITIONS[current]) or "none (the case is final)"
+    if not TRANSITIONS[current]:
+        raise IllegalTransition("final", current=current)
     raise IllegalTransition(
-        f"a case that is {current.value!r} cannot become {target.value!r}; allowed next: {legal}"
+        "transition",
+        current=current,
+        target=target,
+        allowed=tuple(step.to for step in TRANSITIONS[current]),
     )
 
 
@@ -63,7 +85,7 @@ def apply_status(
     """The petition after a legal status change, with the event appended to its history."""
     step = find_step(petition.status, target)
     if step.needs_note and not note.strip():
-        raise IllegalTransition(f"'{step.action}' needs a note saying why")
+        raise IllegalTransition("needs_note", action=step.action)
     if target is S.CLOSED and satisfaction is None:
         satisfaction = Satisfaction.SATISFIED
     event = PetitionEvent(

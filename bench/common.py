@@ -1,0 +1,34 @@
+"""Shared set-up for the benchmarks: a township-scale store built once and reused."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from store.demo import build_demo  # noqa: E402
+from store.storage import Store  # noqa: E402
+
+DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township")
+
+
+def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:
+    store = Store(path, actor="bench")
+    if not store.exists():
+        started = time.perf_counter()
+        print(f"building the township-scale store in {path} ...", flush=True)
+        summary = build_demo(store, scale="township")
+        print(f"  built in {time.perf_counter() - started:.1f} s: {summary}", flush=True)
+    return store
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
