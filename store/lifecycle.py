@@ -115,6 +115,6 @@ def change_status(
     with store.transaction() as tx:
         current = tx.get(Petition, petition_id)
         updated = apply_status(current, target, actor=store.actor, tx=tx, note=note, satisfaction=satisfaction)
-        tx.put(updated)
+        updated = tx.put(updated)  # the stamped record, as stored
         tx.archive_closed_petitions()
     return updated

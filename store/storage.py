@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import os
 import pwd
 import secrets
@@ -395,6 +396,9 @@ def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
     return data
 
 
+_change_order = itertools.count()  # orders the changes in a transaction, so commit can write in that order
+
+
 class _OpenFile:
     """One store file loaded under the lock into an in-memory TinyDB."""
 
@@ -402,6 +406,7 @@ class _OpenFile:
         self.model = model
         self.path = path
         self.dirty = False
+        self.last_change = 0
         data = _parse(path, path.read_bytes()) if path.exists() else {}
         self.meta = _file_meta(path, data)
         self.db = _in_memory(data)
@@ -423,13 +428,17 @@ class _OpenFile:
         else:
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
-        self.dirty = True
+        self._changed()
 
     def delete(self, record_id: str) -> None:
         doc_id = self.doc_ids.pop(record_id)
         self.table.remove(doc_ids=[doc_id])
         del self.records[record_id]
+        self._changed()
+
+    def _changed(self) -> None:
         self.dirty = True
+        self.last_change = next(_change_order)
 
     def payload(self, generation: int) -> bytes:
         self.meta = {"schema": SCHEMA_VERSION, "generation": generation, "table": self.model.table}
@@ -439,7 +448,7 @@ class _OpenFile:
 
 
 class Transaction:
-    """The changes made under one lock. Files are written in the order they were first changed."""
+    """The changes made under one lock. Files are written in the order they were last changed."""
 
     def __init__(self, store: Store):
         self.store = store
@@ -498,7 +507,10 @@ class Transaction:
         return len(old)
 
     def commit(self) -> None:
-        dirty = [f for f in self._files.values() if f.dirty]
+        # In the order last changed (not first opened): a record moved by put-then-delete reaches
+        # its new file (an archive) before it leaves the old one, so a crash in between leaves a
+        # duplicate, never a loss.
+        dirty = sorted((f for f in self._files.values() if f.dirty), key=lambda f: f.last_change)
         if not dirty:
             return
         manifest = self.store.manifest()

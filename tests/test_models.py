@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the project is not installed into the venv
-    sys.path.insert(0, str(ROOT))
-
-from store.clock import TZ  # noqa: E402
-from store.models import (  # noqa: E402
+from store.clock import TZ
+from store.models import (
     ALL_MODELS,
     AuditEntry,
     Community,
@@ -35,7 +30,7 @@ from store.models import (  # noqa: E402
     Visit,
     VisitPlan,
 )
-from store.text import display_safe  # noqa: E402
+from store.text import display_safe
 
 T0 = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
 
