@@ -389,7 +389,7 @@ class Stall(Record):
     holder_name: Line = ""
     holder_phone: Phone | None = None
     reduction: FeeReduction = FeeReduction.NONE
-    monthly_fee_fen: int = Field(ge=0, le=10_000_000)
+    monthly_fee_fen: int = Field(ge=0, le=10_000_000, strict=True)
     occupied_today: bool = False
 
 
@@ -413,7 +413,7 @@ class StallPayment(Record):
 
     stall_id: RecordId
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    amount_fen: int = Field(gt=0, le=10_000_000)
+    amount_fen: int = Field(gt=0, le=10_000_000, strict=True)
     paid_at: LocalTime
     collector: ShortLine
 

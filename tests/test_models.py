@@ -200,7 +200,10 @@ def test_optional_phone_may_be_absent_but_not_bad():
 
 @pytest.mark.parametrize(
     ("char", "code"),
-    [("\x1b", "U+001B"), ("\x00", "U+0000"), ("\x07", "U+0007"), ("\u202e", "U+202E"), ("\x9b", "U+009B"), ("\u2028", "U+2028")],
+    [
+        ("\x1b", "U+001B"), ("\x00", "U+0000"), ("\x07", "U+0007"), ("\u202e", "U+202E"), ("\x9b", "U+009B"),
+        ("\u2028", "U+2028"), ("\u200e", "U+200E"), ("\u200f", "U+200F"), ("\u061c", "U+061C"),
+    ],
 )
 def test_control_character_in_title_refused_with_clear_message(char: str, code: str):
     error = refused(Petition, title=f"楼道{char}灯不亮")
@@ -399,7 +402,8 @@ def test_payment_period_refused(period: str):
     assert error.errors()[0]["loc"] == ("period",)
 
 
-@pytest.mark.parametrize("amount", [0, -1, -15000, 1.5, "abc", 10_000_001, None])
+# Money is whole fen and nothing else: no floats, no strings, no booleans, even "exact" ones.
+@pytest.mark.parametrize("amount", [0, -1, -15000, 1.5, 100.0, "100", True, "abc", 10_000_001, None])
 def test_payment_amount_refused(amount: Any):
     error = refused(StallPayment, amount_fen=amount)
     assert error.errors()[0]["loc"] == ("amount_fen",)
