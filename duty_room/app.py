@@ -187,7 +187,9 @@ class DutyRoomApp(App[None]):
         self.active = index
         if self.screen.maximized is not None:
             self.screen.maximize(self.panel(index).table)
-        self.call_after_refresh(self.panel(index).table.focus)
+        # Focus now, not after the next refresh: keys typed right after "2" must reach panel 2.
+        table = self.panel(index).table
+        table.screen.set_focus(table)
         self.refresh_bindings()
 
     def action_next_panel(self) -> None:

@@ -156,18 +156,18 @@ class Presenter:
 
     def visit_row(self, progress: GridProgress, ascii_only: bool = False) -> Row:
         style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
-        indent = "  " * progress.depth
+        indent = " " * progress.depth
         name = progress.grid.name if progress.depth else f"{short_community(progress.community)}·{progress.grid.name}"
         special = Text()
         for tag in SpecialTag:
             count = progress.special_unvisited.get(tag, 0)
             if count:
-                special.append(f"●{count} " if not ascii_only else f"{tag.colour[0].upper()}{count} ", style=TAG_STYLE[tag])
+                special.append(f"●{count}" if not ascii_only else f"{tag.colour[0].upper()}{count}", style=TAG_STYLE[tag])
         return Row(
             progress.grid.id,
             (
-                literal(indent + name, style="bold" if progress.depth == 0 else "", max_cells=16),
-                progress_bar(progress.ratio, 8, style=style, ascii_only=ascii_only),
+                literal(indent + name, style="bold" if progress.depth == 0 else "", max_cells=12),
+                progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
                 Text(f"{progress.visited}/{progress.planned}", justify="right"),
                 special,
             ),
@@ -217,9 +217,9 @@ class Presenter:
         return Row(
             s.id,
             (
-                Text(f"{s.start:%H:%M}-{s.end:%H:%M}", style="dim" if view.phase is SessionPhase.DONE else ""),
-                literal(f"{audience} {s.title}", max_cells=18),
-                literal(f"{short_community(view.community)} {s.place}", max_cells=16),
+                Text(f"{s.start:%H:%M}", style="dim" if view.phase is SessionPhase.DONE else ""),
+                literal(f"{audience} {s.title}", max_cells=14),
+                literal(short_community(view.community), max_cells=8),
                 Text(label(view.phase, self.lang), style=PHASE_STYLE[view.phase]),
             ),
         )
@@ -263,7 +263,7 @@ class Presenter:
         if view.permit is not None:
             bad = view.permit.status.value in ("suspended", "expired")
             permit = Text(label(view.permit.status, self.lang), style="bold red" if bad else "")
-        arrears = Text(self.t("money.yuan").format(fen_to_yuan(view.arrears_fen)), style="bold red") if view.arrears_fen else Text("")
+        arrears = Text(self.t("money.yuan").format(fen_to_yuan(view.arrears_fen, cents="auto")), style="bold red") if view.arrears_fen else Text("")
         # The spot number is green when the stall is out today (出摊), dim when empty.
         spot = literal(f"{stall.market[:1]}{stall.number:02d}", style="bold green" if stall.occupied_today else "dim")
         return Row(
@@ -271,7 +271,7 @@ class Presenter:
             (
                 spot,
                 literal(holder, style="dim" if not stall.holder_name else ""),
-                literal(stall.goods, max_cells=6),
+                literal(stall.goods, max_cells=4),
                 permit,
                 arrears,
             ),
@@ -313,8 +313,10 @@ class Presenter:
         text.append(f" {display_safe(headline.township)}{self.t('app.title')} ", style="bold reverse")
         text.append(f" {now:%Y-%m-%d} {day} {now:%H:%M} ", style="bold")
         if not compact:
-            text.append(f" {self.t('header.on_duty')}:{display_safe(headline.on_duty) or '-'} ")
-            text.append(f"[{display_safe(actor)}] ", style="dim")
+            text.append(f" {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")
+            if headline.on_duty_count > 1:
+                text.append(self.t("header.on_duty_more").format(headline.on_duty_count))
+            text.append(f" [{display_safe(actor)}] ", style="dim")
         text.append(f" {self.t('header.open')} {headline.open} ")
         text.append(f"{self.t('header.overdue')} {headline.overdue} ", style="bold red" if headline.overdue else "")
         text.append(f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else "")

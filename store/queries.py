@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from .clock import at, end_of_day
 from .models import (
@@ -266,11 +267,13 @@ def stall_roster(store: Store, today: date) -> list[StallView]:
     return views
 
 
-def fen_to_yuan(fen: int) -> str:
-    """12345 -> '123.45' exactly, no float."""
+def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
+    """12345 -> '123.45' exactly, no float. With cents="auto", whole yuan drop the '.00'."""
     sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
+    yuan, rest = divmod(abs(fen), 100)
+    if cents == "auto" and rest == 0:
+        return f"{sign}{yuan}"
+    return f"{sign}{yuan}.{rest:02d}"
 
 
 # ---------------------------------------------------------------------------
@@ -281,6 +284,8 @@ def fen_to_yuan(fen: int) -> str:
 class Headline:
     township: str
     on_duty: str
+    on_duty_leader: str
+    on_duty_count: int
     open: int
     overdue: int
     due_today: int
@@ -300,11 +305,13 @@ def headline(
 ) -> Headline:
     communities = store.all(Community)
     shift = next((d for d in store.all(DutyShift) if d.day == now.date()), None)
-    on_duty = "" if shift is None else "、".join([shift.leader, *shift.staff])
+    people = [] if shift is None else [shift.leader, *shift.staff]
     roots = [p for p in progress if p.depth == 0]
     return Headline(
         township=communities[0].township if communities else "",
-        on_duty=on_duty,
+        on_duty="、".join(people),
+        on_duty_leader=people[0] if people else "",
+        on_duty_count=len(people),
         open=len(petitions),
         overdue=sum(v.overdue for v in petitions),
         due_today=sum(v.due_today for v in petitions),
