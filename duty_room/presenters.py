@@ -213,7 +213,7 @@ class Presenter:
 
     def service_row(self, view: SessionView) -> Row:
         s = view.session
-        audience = label(s.kind.audience, self.lang)
+        audience = self.t(f"audience.short.{s.kind.audience.value}")
         return Row(
             s.id,
             (
