@@ -1,37 +1,113 @@
-"""The petition state machine: the one place that decides which status changes are legal.
+"""The petition case desk: the one place that decides which steps are legal and what they do.
 
-受理 → 派单 → 处置 → 办结 → 回访/评价, with 退回 (return for re-dispatch), 重办 (redo after an
-unsatisfied follow-up), 重开 (reopen a closed case) and 撤销 (withdrawn by the reporter).
+受理 → 派单 → 处置 → 办结 → 回访/评价 (12345 practice, 国办发〔2020〕53号), with 退回 (the assignee
+returns a wrongly routed case for re-dispatch), 重办 (redo after an unsatisfied follow-up),
+重开 (reopen a closed case), 撤销 (withdrawn by the reporter), 合并 (a duplicate of another case),
+and three steps that keep the status: 升级 (escalate 楼栋 → 社区 → 乡镇), 督办 (chase an overdue
+case: yellow card, then red card) and 延期 (request / grant / deny an extension).
+
+Every step appends one event (who, when, from, to, note) to the case's append-only history.
+A refused step raises ``IllegalTransition`` before anything is written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from . import i18n
+from .deadlines import DeadlineRules
 from .i18n import Lang
-from .models import Petition, PetitionEvent, PetitionStatus, Satisfaction
-from .storage import Store, Transaction
+from .models import (
+    Category,
+    Channel,
+    Level,
+    Petition,
+    PetitionEvent,
+    PetitionStatus,
+    Priority,
+    Satisfaction,
+    Supervision,
+)
+from .storage import RecordNotFound, Store, Transaction
 
 S = PetitionStatus
 
 
+class Action(StrEnum):
+    ACCEPT = "accept"  # 受理
+    DISPATCH = "dispatch"  # 派单
+    REDISPATCH = "redispatch"  # 重派 (after a return)
+    START = "start"  # 开始处置
+    RETURN = "return"  # 退回
+    RESOLVE = "resolve"  # 办结
+    FOLLOW_UP = "follow_up"  # 回访评价
+    REDO = "redo"  # 重办
+    REOPEN = "reopen"  # 重开
+    CANCEL = "cancel"  # 撤销
+    MERGE = "merge"  # 合并
+    ESCALATE = "escalate"  # 升级
+    SUPERVISE = "supervise"  # 督办
+    EXTEND_REQUEST = "extend_request"  # 申请延期
+    EXTEND_GRANT = "extend_grant"  # 批准延期
+    EXTEND_DENY = "extend_deny"  # 驳回延期
+
+
+BEFORE_RESOLVED = frozenset({S.NEW, S.ACCEPTED, S.DISPATCHED, S.RETURNED, S.IN_PROGRESS})
+WORKING = frozenset({S.DISPATCHED, S.IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    sources: frozenset[PetitionStatus]
+    to: PetitionStatus | None  # None: the status stays
+    needs_note: bool = False
+    needs_assignee: bool = False
+
+
+RULES: dict[Action, Rule] = {
+    rule.action: rule
+    for rule in (
+        Rule(Action.ACCEPT, frozenset({S.NEW}), S.ACCEPTED),
+        Rule(Action.DISPATCH, frozenset({S.ACCEPTED}), S.DISPATCHED, needs_assignee=True),
+        Rule(Action.REDISPATCH, frozenset({S.RETURNED}), S.DISPATCHED, needs_assignee=True),
+        Rule(Action.START, frozenset({S.DISPATCHED}), S.IN_PROGRESS),
+        Rule(Action.RETURN, WORKING, S.RETURNED, needs_note=True),
+        Rule(Action.RESOLVE, frozenset({S.IN_PROGRESS}), S.RESOLVED),
+        Rule(Action.FOLLOW_UP, frozenset({S.RESOLVED}), S.CLOSED),
+        Rule(Action.REDO, frozenset({S.RESOLVED}), S.IN_PROGRESS, needs_note=True),
+        Rule(Action.REOPEN, frozenset({S.CLOSED}), S.IN_PROGRESS, needs_note=True),
+        Rule(Action.CANCEL, BEFORE_RESOLVED, S.CANCELLED, needs_note=True),
+        Rule(Action.MERGE, BEFORE_RESOLVED, S.MERGED),
+        Rule(Action.ESCALATE, BEFORE_RESOLVED, None, needs_note=True),
+        Rule(Action.SUPERVISE, BEFORE_RESOLVED, None),
+        Rule(Action.EXTEND_REQUEST, BEFORE_RESOLVED - {S.NEW}, None, needs_note=True),
+        Rule(Action.EXTEND_GRANT, BEFORE_RESOLVED - {S.NEW}, None),
+        Rule(Action.EXTEND_DENY, BEFORE_RESOLVED - {S.NEW}, None, needs_note=True),
+    )
+}
+
+
 @dataclass(frozen=True)
 class Step:
-    action: str  # stable key of the action, also the i18n key "action.<action>"
+    """A status-changing step offered from a status (for pickers and `set-status`)."""
+
+    action: str
     to: PetitionStatus
     needs_note: bool = False
+    needs_assignee: bool = False
 
 
+# Status → the steps that change it, in the order a person would take them. Derived from RULES.
 TRANSITIONS: dict[PetitionStatus, tuple[Step, ...]] = {
-    S.NEW: (Step("accept", S.ACCEPTED), Step("cancel", S.CANCELLED, needs_note=True)),
-    S.ACCEPTED: (Step("dispatch", S.DISPATCHED), Step("cancel", S.CANCELLED, needs_note=True)),
-    S.DISPATCHED: (Step("start", S.IN_PROGRESS), Step("return", S.RETURNED, needs_note=True)),
-    S.RETURNED: (Step("redispatch", S.DISPATCHED), Step("cancel", S.CANCELLED, needs_note=True)),
-    S.IN_PROGRESS: (Step("resolve", S.RESOLVED), Step("return", S.RETURNED, needs_note=True)),
-    S.RESOLVED: (Step("follow_up", S.CLOSED), Step("redo", S.IN_PROGRESS, needs_note=True)),
-    S.CLOSED: (Step("reopen", S.IN_PROGRESS, needs_note=True),),
-    S.CANCELLED: (),
+    status: tuple(
+        Step(rule.action.value, rule.to, rule.needs_note, rule.needs_assignee)
+        for rule in RULES.values()
+        if rule.to is not None and status in rule.sources and rule.action is not Action.MERGE
+    )
+    for status in PetitionStatus
 }
 
 
@@ -45,10 +121,12 @@ class IllegalTransition(ValueError):
 
     def message(self, lang: Lang) -> str:
         def word(value: object) -> str:
-            if isinstance(value, PetitionStatus):
+            if isinstance(value, PetitionStatus | Level | Supervision):
                 return i18n.label(value, lang)
+            if isinstance(value, Action):
+                return i18n.t(f"action.{value.value}", lang)
             if isinstance(value, tuple):
-                return " / ".join(word(v) for v in value)
+                return " / ".join(word(v) for v in value) or "—"
             return str(value)
 
         words = {name: word(value) for name, value in self.params.items()}
@@ -59,6 +137,18 @@ def next_steps(status: PetitionStatus) -> tuple[Step, ...]:
     return TRANSITIONS[status]
 
 
+def allowed_actions(petition: Petition, now: datetime) -> list[Action]:
+    """Every action that would be accepted on this case now (for menus and the Footer)."""
+    allowed = []
+    for action in Action:
+        try:
+            _check(petition, action, now)
+        except IllegalTransition:
+            continue
+        allowed.append(action)
+    return allowed
+
+
 def find_step(current: PetitionStatus, target: PetitionStatus) -> Step:
     for step in TRANSITIONS[current]:
         if step.to is target:
@@ -66,11 +156,114 @@ def find_step(current: PetitionStatus, target: PetitionStatus) -> Step:
     if not TRANSITIONS[current]:
         raise IllegalTransition("final", current=current)
     raise IllegalTransition(
-        "transition",
-        current=current,
-        target=target,
-        allowed=tuple(step.to for step in TRANSITIONS[current]),
+        "transition", current=current, target=target, allowed=tuple(step.to for step in TRANSITIONS[current])
     )
+
+
+def _check(petition: Petition, action: Action, now: datetime) -> Rule:
+    """Raise unless ``action`` may be taken on ``petition`` at ``now`` (parameters aside)."""
+    rule = RULES[action]
+    if petition.status not in rule.sources:
+        raise IllegalTransition("action_state", action=action, current=petition.status)
+    if action is Action.ESCALATE and petition.level is Level.TOWNSHIP:
+        raise IllegalTransition("escalate_top", level=petition.level)
+    if action is Action.SUPERVISE:
+        if petition.due_at >= now:
+            raise IllegalTransition("supervise_not_overdue")
+        if petition.supervision is Supervision.RED:
+            raise IllegalTransition("supervise_max")
+    if action is Action.EXTEND_REQUEST:
+        if petition.extension_days is not None:
+            raise IllegalTransition("extension_pending")
+        if petition.due_at < now:
+            raise IllegalTransition("extension_late")
+    if action in (Action.EXTEND_GRANT, Action.EXTEND_DENY) and petition.extension_days is None:
+        raise IllegalTransition("extension_none")
+    if action is Action.MERGE and petition.duplicates:
+        raise IllegalTransition("merge_has_duplicates", count=len(petition.duplicates))
+    return rule
+
+
+_LEVEL_UP = {Level.BUILDING: Level.COMMUNITY, Level.COMMUNITY: Level.TOWNSHIP}
+_CARD_UP = {Supervision.NONE: Supervision.YELLOW, Supervision.YELLOW: Supervision.RED}
+
+
+def apply_action(
+    petition: Petition,
+    action: Action,
+    *,
+    actor: str,
+    now: datetime,
+    note: str = "",
+    assignee: str = "",
+    assignee_id: str | None = None,
+    satisfaction: Satisfaction | None = None,
+    solved: bool | None = None,
+    days: int | None = None,
+    duplicate_of: str | None = None,
+    rules: DeadlineRules | None = None,
+) -> Petition:
+    """The case after one legal step, with its event appended. Pure: writes nothing."""
+    rule = _check(petition, action, now)
+    if rule.needs_note and not note.strip():
+        raise IllegalTransition("needs_note", action=action)
+    if rule.needs_assignee and not assignee.strip():
+        raise IllegalTransition("needs_assignee", action=action)
+    changes: dict[str, object] = {}
+    to = rule.to
+    event_extra: dict[str, object] = {}
+    match action:
+        case Action.DISPATCH | Action.REDISPATCH:
+            changes.update(assignee=assignee.strip(), assignee_id=assignee_id)
+            note = note or assignee.strip()
+        case Action.FOLLOW_UP:
+            if satisfaction is None:
+                raise IllegalTransition("needs_rating")
+            solved = satisfaction is not Satisfaction.UNSATISFIED if solved is None else solved
+            event_extra.update(satisfaction=satisfaction, solved=solved)
+            if satisfaction is Satisfaction.UNSATISFIED:
+                to = S.IN_PROGRESS  # 回访不满意，发回重办
+            else:
+                changes.update(satisfaction=satisfaction, solved=solved)
+        case Action.REOPEN:
+            changes.update(satisfaction=None, solved=None)
+        case Action.ESCALATE:
+            changes["level"] = _LEVEL_UP[petition.level]
+            note = f"{i18n.label(petition.level)}→{i18n.label(_LEVEL_UP[petition.level])}: {note}"
+        case Action.SUPERVISE:
+            changes["supervision"] = _CARD_UP[petition.supervision]
+        case Action.EXTEND_REQUEST:
+            limit = (rules or DeadlineRules()).max_extension_working_days
+            if days is None or not 1 <= days <= limit:
+                raise IllegalTransition("extension_days", limit=limit)
+            changes["extension_days"] = days
+            note = f"+{days}: {note}"
+        case Action.EXTEND_GRANT:
+            assert petition.extension_days is not None
+            due = (rules or DeadlineRules()).add_working_days(petition.due_at, petition.extension_days)
+            changes.update(due_at=due, extension_days=None)
+            note = note or f"+{petition.extension_days} → {due:%Y-%m-%d %H:%M}"
+        case Action.EXTEND_DENY:
+            changes["extension_days"] = None
+        case Action.MERGE:
+            if not duplicate_of or duplicate_of == petition.id:
+                raise IllegalTransition("merge_target")
+            changes["duplicate_of"] = duplicate_of
+            note = note or duplicate_of
+    event = PetitionEvent(
+        at=now,
+        actor=actor,
+        action=action.value,
+        from_status=petition.status,
+        to_status=to if to is not None else petition.status,
+        note=note,
+        **event_extra,
+    )
+    changes["history"] = [*petition.history, event]
+    if to is not None:
+        changes["status"] = to
+        changes["closed_at"] = None if to.is_open else now
+    return Petition.model_validate({**petition.model_dump(), **changes})
 
 
 def apply_status(
@@ -81,26 +274,50 @@ def apply_status(
     tx: Transaction,
     note: str = "",
     satisfaction: Satisfaction | None = None,
+    assignee: str = "",
 ) -> Petition:
-    """The petition after a legal status change, with the event appended to its history."""
+    """The case after the step that leads to ``target`` (a rated follow-up defaults to 满意)."""
     step = find_step(petition.status, target)
-    if step.needs_note and not note.strip():
-        raise IllegalTransition("needs_note", action=step.action)
-    if target is S.CLOSED and satisfaction is None:
+    if step.action == Action.FOLLOW_UP and satisfaction is None:
         satisfaction = Satisfaction.SATISFIED
-    event = PetitionEvent(
-        at=tx.now, actor=actor, action=step.action, from_status=petition.status, to_status=target, note=note
+    if step.needs_assignee and not assignee:
+        assignee = petition.assignee
+    return apply_action(
+        petition, Action(step.action), actor=actor, now=tx.now, note=note, satisfaction=satisfaction, assignee=assignee
     )
-    changes: dict[str, object] = {"status": target, "history": [*petition.history, event]}
-    if target.is_open:
-        changes["closed_at"] = None
-        if target is S.IN_PROGRESS and petition.status is S.CLOSED:
-            changes["satisfaction"] = None
-    else:
-        changes["closed_at"] = tx.now
-    if satisfaction is not None:
-        changes["satisfaction"] = satisfaction
-    return Petition.model_validate({**petition.model_dump(), **changes})
+
+
+def perform(
+    store: Store,
+    petition_id: str,
+    action: Action,
+    *,
+    rules: DeadlineRules | None = None,
+    **params: object,
+) -> Petition:
+    """Take one step on a case through the store: locked, re-read, validated, atomic, stamped."""
+    with store.transaction() as tx:
+        current = tx.get(Petition, petition_id)
+        if action is Action.MERGE:
+            target = _merge_target(tx, current, params.get("duplicate_of"))
+        updated = apply_action(current, action, actor=store.actor, now=tx.now, rules=rules, **params)  # type: ignore[arg-type]
+        updated = tx.put(updated)
+        if action is Action.MERGE:
+            tx.put(target.model_copy(update={"duplicates": [*target.duplicates, current.id]}))
+        tx.archive_closed_petitions()
+    return updated
+
+
+def _merge_target(tx: Transaction, source: Petition, target_id: object) -> Petition:
+    if not isinstance(target_id, str) or not target_id or target_id == source.id:
+        raise IllegalTransition("merge_target")
+    try:
+        target = tx.get(Petition, target_id)
+    except RecordNotFound:
+        raise IllegalTransition("merge_missing", id=target_id) from None
+    if not target.status.is_open:
+        raise IllegalTransition("merge_closed", id=target_id, current=target.status)
+    return target
 
 
 def change_status(
@@ -110,11 +327,61 @@ def change_status(
     *,
     note: str = "",
     satisfaction: Satisfaction | None = None,
+    assignee: str = "",
 ) -> Petition:
-    """Change a case's status through the store: locked, validated, atomic, stamped with the actor."""
+    """Move a case to ``target`` by the one legal step that leads there."""
     with store.transaction() as tx:
         current = tx.get(Petition, petition_id)
-        updated = apply_status(current, target, actor=store.actor, tx=tx, note=note, satisfaction=satisfaction)
+        updated = apply_status(
+            current, target, actor=store.actor, tx=tx, note=note, satisfaction=satisfaction, assignee=assignee
+        )
         updated = tx.put(updated)  # the stamped record, as stored
         tx.archive_closed_petitions()
     return updated
+
+
+def next_case_id(tx: Transaction, created: datetime) -> str:
+    """MK + yymmdd + '-' + a 3-digit sequence for that day, unique across open and archived cases."""
+    prefix = f"MK{created:%y%m%d}-"
+    used = [p.id for p in tx.all(Petition) if p.id.startswith(prefix)]
+    archive = f"archive-{created.year}"
+    if tx.store.path_for(Petition, archive).exists():
+        used += [p.id for p in tx.all(Petition, archive) if p.id.startswith(prefix)]
+    sequence = max((int(i[len(prefix):]) for i in used if i[len(prefix):].isdigit()), default=0) + 1
+    return f"{prefix}{sequence:03d}"
+
+
+DRAFT_ID = "MK000000-000"  # stands in until the store assigns the real id under its lock
+INTAKE_FIELDS = (
+    "title", "channel", "category", "priority", "community_id", "grid_id", "building", "unit",
+    "reporter_name", "reporter_phone", "description",
+)
+
+
+def draft(fields: dict[str, object], *, actor: str, now: datetime, rules: DeadlineRules | None = None) -> Petition:
+    """Validate a new case as a whole (raises pydantic's ValidationError naming every bad field)."""
+    unknown = set(fields) - set(INTAKE_FIELDS)
+    if unknown:
+        raise ValueError(f"not intake fields: {', '.join(sorted(unknown))}")
+    data: dict[str, object] = {k: v for k, v in fields.items() if v not in (None, "") or k == "title"}
+    category, priority = data.get("category"), data.get("priority", Priority.NORMAL)
+    try:
+        due = (rules or DeadlineRules()).due_at(now, Category(category), Priority(priority))  # type: ignore[arg-type]
+    except ValueError:
+        due = now  # the bad category or priority is reported by the model below
+    return Petition.model_validate(
+        {
+            "id": DRAFT_ID,
+            **data,
+            "created_at": now,
+            "due_at": due,
+            "history": [PetitionEvent(at=now, actor=actor, action="create", to_status=S.NEW)],
+        }
+    )
+
+
+def register(store: Store, fields: dict[str, object], *, rules: DeadlineRules | None = None) -> Petition:
+    """Register a new case (登记): validated as a whole, due time from the rules, id assigned."""
+    with store.transaction() as tx:
+        petition = draft(fields, actor=store.actor, now=tx.now, rules=rules)
+        return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))

@@ -103,10 +103,19 @@ class PetitionStatus(StrEnum):
     RESOLVED = "resolved"  # 已办结
     CLOSED = "closed"  # 已回访
     CANCELLED = "cancelled"  # 已撤销
+    MERGED = "merged"  # 已合并: a duplicate of another case
 
     @property
     def is_open(self) -> bool:
-        return self not in (PetitionStatus.CLOSED, PetitionStatus.CANCELLED)
+        return self not in (PetitionStatus.CLOSED, PetitionStatus.CANCELLED, PetitionStatus.MERGED)
+
+
+class Supervision(StrEnum):
+    """督办: an overdue case is chased with a yellow card, then a red card."""
+
+    NONE = "none"
+    YELLOW = "yellow"  # 黄牌督办
+    RED = "red"  # 红牌督办
 
 
 class Level(StrEnum):
@@ -300,6 +309,8 @@ class PetitionEvent(BaseModel):
     from_status: PetitionStatus | None = None
     to_status: PetitionStatus | None = None
     note: Paragraph = ""
+    satisfaction: Satisfaction | None = None  # on a follow-up (回访评价)
+    solved: bool | None = None  # on a follow-up: did the reporter say it was solved?
 
 
 
@@ -317,13 +328,21 @@ class Petition(Record):
     level: Level = Level.BUILDING
     community_id: RecordId
     grid_id: RecordId | None = None
+    building: Line = ""
+    unit: Line = ""
     reporter_name: Line = ""
     reporter_phone: Phone | None = None
     assignee: Line = ""
+    assignee_id: RecordId | None = None  # a grid worker's id when dispatched to one
     created_at: LocalTime
     due_at: LocalTime
     closed_at: LocalTime | None = None
     satisfaction: Satisfaction | None = None
+    solved: bool | None = None
+    supervision: Supervision = Supervision.NONE
+    extension_days: int | None = Field(default=None, ge=1, le=60)  # a pending extension request
+    duplicate_of: RecordId | None = None
+    duplicates: list[RecordId] = Field(default_factory=list, max_length=200)
     history: list[PetitionEvent] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -334,6 +353,10 @@ class Petition(Record):
             raise ValueError("an open case has no closing time")
         if not self.status.is_open and self.closed_at is None:
             raise ValueError("a closed or cancelled case needs its closing time")
+        if (self.status is PetitionStatus.MERGED) != (self.duplicate_of is not None):
+            raise ValueError("a merged case, and only a merged case, names the case it duplicates")
+        if self.duplicate_of == self.id:
+            raise ValueError("a case cannot duplicate itself")
         return self
 
     def check_update(self, previous: Record) -> None:

@@ -45,6 +45,7 @@ def new_petition(pid: str, status: S = S.NEW) -> Petition:
         channel="grid_report",
         category="infrastructure",
         community_id="c1",
+        assignee="综合执法队",  # re-dispatch keeps the unit unless another is named
         created_at=now,
         due_at=now + timedelta(days=3),
         status=status,

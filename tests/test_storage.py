@@ -64,6 +64,7 @@ def petition(id: str = "P1", *, title: str = "楼道灯不亮", status: S = S.NE
         channel="mailbox",
         category="infrastructure",
         community_id="c1",
+        assignee="综合执法队",  # re-dispatch keeps the unit unless another is named
         created_at=created,
         due_at=created + timedelta(days=3),
         status=status,
