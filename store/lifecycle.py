@@ -278,12 +278,15 @@ def apply_status(
 ) -> Petition:
     """The case after the step that leads to ``target`` (a rated follow-up defaults to 满意)."""
     step = find_step(petition.status, target)
-    if step.action == Action.FOLLOW_UP and satisfaction is None:
+    action = Action(step.action)
+    if action is Action.REDO and satisfaction is Satisfaction.UNSATISFIED:
+        action = Action.FOLLOW_UP  # the redo comes from an unsatisfied follow-up: record the rating
+    if action is Action.FOLLOW_UP and satisfaction is None:
         satisfaction = Satisfaction.SATISFIED
     if step.needs_assignee and not assignee:
         assignee = petition.assignee
     return apply_action(
-        petition, Action(step.action), actor=actor, now=tx.now, note=note, satisfaction=satisfaction, assignee=assignee
+        petition, action, actor=actor, now=tx.now, note=note, satisfaction=satisfaction, assignee=assignee
     )
 
 

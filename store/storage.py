@@ -415,6 +415,9 @@ class _OpenFile:
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
         self.table = self.db.table(RECORDS, cache_size=0)
         self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
+        # New records wait here and go in with one insert_multiple: each TinyDB insert rebuilds the
+        # whole table, so inserting one by one is quadratic (minutes for 40,000 households).
+        self._new: dict[str, dict[str, Any]] = {}
 
     def put(self, record: Record) -> None:
         previous = self.records.get(record.id)
@@ -423,14 +426,23 @@ class _OpenFile:
         doc = record.model_dump(mode="json")
         doc_id = self.doc_ids.get(record.id)
         if doc_id is None:
-            doc_id = self.table.insert(doc)
-            self.doc_ids[record.id] = doc_id
+            self._new[record.id] = doc
         else:
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
         self._changed()
 
+    def _insert_new(self) -> None:
+        if self._new:
+            ids = self.table.insert_multiple(self._new.values())
+            self.doc_ids.update(zip(self._new, ids, strict=True))
+            self._new.clear()
+
     def delete(self, record_id: str) -> None:
+        if self._new.pop(record_id, None) is not None:
+            del self.records[record_id]
+            self._changed()
+            return
         doc_id = self.doc_ids.pop(record_id)
         self.table.remove(doc_ids=[doc_id])
         del self.records[record_id]
@@ -441,6 +453,7 @@ class _OpenFile:
         self.last_change = next(_change_order)
 
     def payload(self, generation: int) -> bytes:
+        self._insert_new()
         self.meta = {"schema": SCHEMA_VERSION, "generation": generation, "table": self.model.table}
         self.db.table(META, cache_size=0).truncate()
         self.db.table(META, cache_size=0).insert(self.meta)

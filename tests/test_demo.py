@@ -1,0 +1,314 @@
+"""The demo data set (store.demo.build_demo, scale="demo")."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from store import clock
+from store.demo import DemoSummary, build_demo
+from store.lifecycle import RULES, Action
+from store.models import (
+    ALL_MODELS,
+    Community,
+    FeeReduction,
+    Grid,
+    GridLevel,
+    GridWorker,
+    Household,
+    Petition,
+    PetitionStatus,
+    Priority,
+    Satisfaction,
+    ServiceSession,
+    SessionState,
+    Stall,
+    StallPayment,
+    Visit,
+    VisitPlan,
+)
+from store.storage import ARCHIVE_AFTER, Store
+
+NOW = "2026-11-28T09:30:00+08:00"  # a Saturday
+DUE = {
+    Priority.EMERGENCY: timedelta(hours=2),
+    Priority.URGENT: timedelta(hours=24),
+    Priority.NORMAL: timedelta(days=5),
+    Priority.COMPLEX: timedelta(days=15),
+}
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUTY_ROOM_NOW", NOW)
+
+
+@pytest.fixture
+def built(tmp_path: Path, frozen: None) -> tuple[Store, DemoSummary]:
+    store = Store(tmp_path / "store", actor="demo-test")
+    return store, build_demo(store)
+
+
+def every_record(store: Store, model):
+    return store.all_partitions(model)
+
+
+def test_summary_matches_what_was_written(built):
+    store, summary = built
+    petitions = every_record(store, Petition)
+    active = store.all(Petition)
+    assert summary.communities == len(store.all(Community)) == 8
+    assert summary.grids == len(store.all(Grid))
+    assert summary.workers == len(store.all(GridWorker))
+    assert summary.households == len(store.all(Household))
+    assert summary.visit_plans == len(every_record(store, VisitPlan))
+    assert summary.visits == len(every_record(store, Visit))
+    assert summary.petitions == len(petitions)
+    assert summary.petitions_open == sum(p.status.is_open for p in active)
+    assert summary.petitions_archived == len(petitions) - len(active)
+    assert summary.services == len(every_record(store, ServiceSession))
+    assert summary.stalls == len(store.all(Stall))
+    assert summary.payments == len(every_record(store, StallPayment))
+    assert summary.grids < 80
+    assert 30 <= len(active) <= 45
+    assert store.check()  # every file parses and validates
+
+
+def test_records_are_stamped_with_the_store_actor(built):
+    store, _ = built
+    for model in ALL_MODELS:
+        for record in every_record(store, model):
+            assert record.updated_by == "demo-test"
+            assert record.updated_at == clock.now()
+
+
+def test_eight_communities(built):
+    store, _ = built
+    communities = {c.id: c for c in store.all(Community)}
+    assert list(communities) == [
+        "yulan", "dongcheng", "shiji", "dengfeng", "dingxiang", "jinhua", "huaqing", "mingrixing",
+    ]
+    assert communities["dongcheng"].name == "东城花园社区"
+    assert communities["dongcheng"].elderly_share_percent == 62
+    assert {c.township for c in communities.values()} == {"孟轲乡"}
+
+
+def test_dongcheng_grids_follow_the_report(built):
+    store, _ = built
+    grids = {g.id: g for g in store.all(Grid) if g.community_id == "dongcheng"}
+    by_level = {level: sorted(g.id for g in grids.values() if g.level is level) for level in GridLevel}
+    assert by_level[GridLevel.LARGE] == [f"dc-L{i}" for i in range(1, 6)]
+    assert by_level[GridLevel.BRANCH] == [f"dc-B{i:02d}" for i in range(1, 12)]
+    assert by_level[GridLevel.MICRO] == [f"dc-M{i:02d}" for i in range(1, 29)]
+    for grid in grids.values():
+        if grid.level is GridLevel.MICRO:
+            branch = grids[grid.parent_id]
+            assert branch.level is GridLevel.BRANCH
+            assert grids[branch.parent_id].level is GridLevel.LARGE
+            assert grid.name.endswith("单元微网格")
+        elif grid.level is GridLevel.BRANCH:
+            assert grids[grid.parent_id].level is GridLevel.LARGE
+            assert grid.name.endswith("号楼支部网格")
+        else:
+            assert grid.parent_id is None and grid.name.endswith("大网格")
+    # Every large grid has a branch and every branch a micro grid.
+    parents = {g.parent_id for g in grids.values()}
+    assert set(by_level[GridLevel.LARGE]) | set(by_level[GridLevel.BRANCH]) <= parents
+
+
+def test_every_grid_has_a_worker(built):
+    store, _ = built
+    workers = store.all(GridWorker)
+    staffed = {w.grid_id for w in workers}
+    assert {g.id for g in store.all(Grid)} <= staffed
+    assert any(w.role == "liaison" for w in workers)
+    assert len({w.id for w in workers}) == len(workers)
+
+
+def test_dongcheng_households(built):
+    store, _ = built
+    micro = {g.id for g in store.all(Grid) if g.community_id == "dongcheng" and g.level is GridLevel.MICRO}
+    households = [h for h in store.all(Household) if h.grid_id in micro]
+    assert 250 <= len(households) <= 310
+    elderly = sum(h.elderly for h in households) / len(households)
+    assert 0.58 <= elderly <= 0.66
+    for tag in ("living_alone", "disabled", "limited_mobility", "childless_elderly"):
+        assert any(tag in h.tags for h in households)
+    # Every special-tag household is planned for a visit today.
+    planned = {p.household_id for p in store.all(VisitPlan, clock.today().isoformat())}
+    assert all(h.id in planned for h in households if h.tags)
+
+
+def test_visits_today_are_between_eight_and_now(built):
+    store, _ = built
+    today = clock.today()
+    visits = store.all(Visit, today.isoformat())
+    assert visits
+    assert all(clock.at(today, 8) <= v.at < clock.now() for v in visits)
+    assert len(store.partitions(Visit)) == 7  # today and the previous six days
+
+
+def test_yulan_stalls_and_reductions(built):
+    store, _ = built
+    yulan = [s for s in store.all(Stall) if s.market == "玉兰商业街"]
+    assert sorted(s.number for s in yulan) == list(range(1, 26))
+    assert all(s.community_id == "yulan" for s in yulan)
+    reductions = [s.reduction for s in yulan]
+    assert reductions.count(FeeReduction.DISABLED) == 1
+    assert reductions.count(FeeReduction.VETERAN) == 1
+    assert any(not s.holder_name for s in yulan)  # a vacant stall
+    assert any(s.market == "锦华周末便民市集" for s in store.all(Stall))
+
+
+def test_payments_total_over_100000_yuan_and_reduced(built):
+    store, _ = built
+    payments = every_record(store, StallPayment)
+    assert sum(p.amount_fen for p in payments) > 10_000_000
+    assert min(p.period for p in payments) == "2022-07"
+    stalls = {s.id: s for s in store.all(Stall)}
+    share = {FeeReduction.NONE: 100, FeeReduction.DISABLED: 50, FeeReduction.VETERAN: 70}
+    for payment in payments:
+        stall = stalls[payment.stall_id]
+        assert payment.amount_fen == stall.monthly_fee_fen * share[stall.reduction] // 100
+        assert payment.paid_at < clock.now()
+
+
+def test_every_status_and_an_overdue_open_case(built):
+    store, _ = built
+    petitions = every_record(store, Petition)
+    assert {p.status for p in petitions} == set(PetitionStatus)
+    now = clock.now()
+    assert any(p.is_overdue(now) for p in petitions)
+    assert any(p.status.is_open and now < p.due_at < clock.end_of_day(clock.today()) for p in petitions)
+    assert any("[red]" in p.title for p in petitions)  # Rich markup kept literally
+
+
+def test_histories_walk_legal_transitions_in_time_order(built):
+    store, _ = built
+    now = clock.now()
+    for petition in every_record(store, Petition):
+        status = PetitionStatus.NEW
+        previous = petition.created_at
+        for event in petition.history:
+            rule = RULES[Action(event.action)]
+            assert event.from_status is status, petition.id
+            assert status in rule.sources, f"{petition.id}: {event.action} from {status}"
+            if rule.to is None:
+                assert event.to_status is status
+            elif event.action == Action.FOLLOW_UP and event.satisfaction is Satisfaction.UNSATISFIED:
+                assert event.to_status is PetitionStatus.IN_PROGRESS  # 回访不满意，发回重办
+            else:
+                assert event.to_status is rule.to, f"{petition.id}: {status} -> {event.to_status}"
+            assert not rule.needs_note or event.note.strip()
+            assert previous < event.at < now, petition.id
+            previous = event.at
+            status = event.to_status
+        assert status is petition.status, petition.id
+        assert petition.due_at - petition.created_at == DUE[petition.priority]
+        if petition.status.is_open:
+            assert petition.closed_at is None
+        else:
+            assert petition.closed_at == petition.history[-1].at
+        assert (petition.satisfaction is not None) == (petition.status is PetitionStatus.CLOSED)
+        if petition.status not in (PetitionStatus.NEW, PetitionStatus.ACCEPTED, PetitionStatus.CANCELLED,
+                                   PetitionStatus.MERGED):
+            assert petition.assignee
+
+
+def test_merged_duplicate_points_at_its_original(built):
+    store, _ = built
+    petitions = {p.id: p for p in every_record(store, Petition)}
+    [merged] = [p for p in petitions.values() if p.status is PetitionStatus.MERGED]
+    original = petitions[merged.duplicate_of]
+    assert original.status.is_open and original.duplicates == [merged.id]
+
+
+def test_archived_cases_were_closed_more_than_30_days_ago(built):
+    store, summary = built
+    cutoff = clock.now() - ARCHIVE_AFTER
+    assert summary.petitions_archived > 0
+    for partition in store.partitions(Petition):
+        assert partition.startswith("archive-")
+        for petition in store.all(Petition, partition):
+            assert petition.closed_at is not None and petition.closed_at < cutoff
+            assert partition == f"archive-{petition.closed_at.year}"
+    for petition in store.all(Petition):
+        assert petition.closed_at is None or petition.closed_at >= cutoff
+
+
+def test_services_today(built):
+    store, _ = built
+    now = clock.now()
+    sessions = store.all(ServiceSession, clock.today().isoformat())
+    assert {s.audience for s in sessions} == {"elderly", "children"}
+    past = [s for s in sessions if s.end <= now.time()]
+    late = [s for s in past if s.state is SessionState.SCHEDULED]
+    assert len(late) == 1
+    done = [s for s in past if s.state is SessionState.DONE]
+    assert len(done) >= 2 and all(s.served is not None for s in done)
+    assert [s.cancel_reason for s in sessions if s.state is SessionState.CANCELLED] != []
+    # 2026-11-28 is a Saturday: no 护学岗 or 四点半小课堂.
+    assert not any(s.kind in ("school_guard", "after_school") for s in sessions)
+    households = {h.id for h in store.all(Household)}
+    assert all(h in households for s in sessions for h in s.household_ids)
+
+
+def _dump(store: Store) -> dict[str, list[dict]]:
+    dumped = {}
+    for model in ALL_MODELS:
+        for partition in [None, *store.partitions(model)]:
+            dumped[f"{model.table}/{partition}"] = [
+                r.model_dump(mode="json", exclude={"updated_at"}) for r in store.all(model, partition)
+            ]
+    return dumped
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.json"))}
+
+
+def test_same_seed_same_store(tmp_path, frozen):
+    first, second = Store(tmp_path / "a", actor="demo"), Store(tmp_path / "b", actor="demo")
+    assert build_demo(first) == build_demo(second)
+    assert _dump(first) == _dump(second)
+    assert _files(first.root) == _files(second.root)  # byte for byte
+
+
+def test_another_seed_another_store(tmp_path, frozen):
+    first, second = Store(tmp_path / "a", actor="demo"), Store(tmp_path / "b", actor="demo")
+    build_demo(first, seed=1)
+    build_demo(second, seed=2)
+    assert _dump(first)["households/None"] != _dump(second)["households/None"]
+
+
+def test_refuses_a_store_with_data_unless_replace(built):
+    store, summary = built
+    before = _files(store.root)
+    with pytest.raises(ValueError, match="already holds data.*replace=True"):
+        build_demo(store)
+    assert _files(store.root) == before  # nothing changed
+    assert build_demo(store, replace=True) == summary
+    assert (store.root / ".lock").exists()
+    assert len(store.all(Household)) == summary.households  # rebuilt, not doubled
+
+
+def test_replace_keeps_files_outside_the_store_layout(built):
+    store, _ = built
+    other = store.root / "notes.json"
+    other.write_text("{}")
+    build_demo(store, replace=True)
+    assert other.read_text() == "{}"
+
+
+def test_demo_builds_quickly(tmp_path, frozen):
+    start = time.perf_counter()
+    build_demo(Store(tmp_path / "store"))
+    assert time.perf_counter() - start < 5
+
+
+def test_unknown_scale(tmp_path):
+    with pytest.raises(ValueError, match="scale"):
+        build_demo(Store(tmp_path / "store"), scale="city")  # type: ignore[arg-type]

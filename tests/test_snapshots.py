@@ -1,0 +1,67 @@
+"""Snapshot tests of the dashboard on the demo township with a frozen clock.
+
+Update after an intended change: pytest tests/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.demo import build_demo
+from store.storage import Store
+
+
+@pytest.fixture
+def demo_app(tmp_path: Path, frozen_clock: str) -> DutyRoomApp:
+    build_demo(Store(tmp_path / "demo", actor="demo-builder"))
+    store = Store(tmp_path / "demo", actor="duty-officer")
+    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600))
+
+
+async def _loaded(pilot) -> None:  # noqa: ANN001 - Pilot
+    while pilot.app.data is None:
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def _after(*keys: str):
+    async def run_before(pilot) -> None:  # noqa: ANN001 - Pilot
+        await _loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause(0.1)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_dashboard(snap_compare, demo_app: DutyRoomApp, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app, terminal_size=size, run_before=_after())
+
+
+@pytest.mark.parametrize("panel", ["2", "3", "4"])
+def test_each_panel_at_80x24(snap_compare, demo_app: DutyRoomApp, panel: str) -> None:
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_after(panel))
+
+
+def test_zoomed_petitions_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after("z"))
+
+
+def test_status_modal_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after("s"))
+
+
+def test_petition_detail_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after("enter"))
+
+
+def test_english_120x40(snap_compare, tmp_path: Path, frozen_clock: str) -> None:
+    build_demo(Store(tmp_path / "demo", actor="demo-builder"))
+    store = Store(tmp_path / "demo", actor="duty-officer")
+    app = DutyRoomApp(store, Settings(store=store.root, lang="en", refresh_seconds=600))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_after())
