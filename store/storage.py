@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import itertools
 import os
 import pwd
@@ -147,6 +148,11 @@ class _Cached:
     signature: Signature
     generation: int
     records: list[Any]
+    digest: bytes  # of the bytes that were validated: the same bytes need no second validation
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16).digest()
 
 
 def _dumps(data: Any) -> bytes:
@@ -289,14 +295,21 @@ class Store:
             if listed is None or listed == cached.generation:
                 return cached.records
         try:
-            payload = path.read_bytes()
+            payload = path.read_bytes()  # after the stat: a write in between only costs a re-read
         except FileNotFoundError:
             return []
         data = _parse(path, payload)
         meta = _file_meta(path, data)
-        records = _validate_all(path, model, _in_memory(data))
-        self._cache[path] = _Cached(signature, meta["generation"], records)
+        records = self._validated(path, model, payload, _in_memory(data))
+        self._cache[path] = _Cached(signature, meta["generation"], records, _digest(payload))
         return records
+
+    def _validated(self, path: Path, model: type[M], payload: bytes, db: TinyDB) -> list[M]:
+        """Validate a file's records, unless these exact bytes were validated before."""
+        cached = self._cache.get(path)
+        if cached is not None and cached.digest == _digest(payload):
+            return cached.records
+        return _validate_all(path, model, db)
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
@@ -407,11 +420,12 @@ class _OpenFile:
         self.path = path
         self.dirty = False
         self.last_change = 0
-        data = _parse(path, path.read_bytes()) if path.exists() else {}
+        payload = path.read_bytes() if path.exists() else b"{}"
+        data = _parse(path, payload)
         self.meta = _file_meta(path, data)
         self.db = _in_memory(data)
         # Validate everything before we would overwrite it: a damaged file stays as it is.
-        self.records = {r.id: r for r in _validate_all(path, model, self.db)}
+        self.records = {r.id: r for r in store._validated(path, model, payload, self.db)}
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
         self.table = self.db.table(RECORDS, cache_size=0)
         self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
@@ -530,8 +544,15 @@ class Transaction:
         files = dict(manifest.get("files", {}))
         for opened in dirty:
             generation = int(opened.meta.get("generation", 0)) + 1
-            _atomic_write(opened.path, opened.payload(generation))
+            payload = opened.payload(generation)
+            _atomic_write(opened.path, payload)
             files[self.store.relative(opened.path)] = generation
+            signature = Signature.of(opened.path)
+            assert signature is not None
+            # Under the lock the new file is exactly what we validated: remember it as such.
+            self.store._cache[opened.path] = _Cached(
+                signature, generation, list(opened.records.values()), _digest(payload)
+            )
         _atomic_write(
             self.store.root / MANIFEST,
             _dumps(
