@@ -48,11 +48,8 @@ def _open_dashboard(settings: Settings) -> int:
     if not store.exists():
         click.echo(i18n.t("store.empty", settings.lang).format(settings.store), err=True)
         return 1
-    try:
-        store.check()
-    except StoreError as exc:
-        click.echo(f"duty-room: {exc}", err=True)
-        return 2
+    # No full `check` here: it would read years of archive. Every file the dashboard reads is
+    # validated as it is read, and a damaged one stops the app with exit status 2.
     from .app import run  # Textual is imported only when the dashboard opens
 
     return run(store, settings)

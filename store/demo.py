@@ -573,7 +573,7 @@ class _Builder:
             chosen.sort(key=lambda h: h.id)
             for household in chosen:
                 plans.append(VisitPlan(id=f"vp-{stamp}-{len(plans) + 1:04d}", day=today, grid_id=place.grid.id,
-                                       household_id=household.id, worker_id=worker.id))
+                                       household_id=household.id, worker_id=worker.id, tags=household.tags))
         # About half of today's plans are done, between 08:00 and now.
         start = clock.at(today, 8)
         span = int((self.floor_now - start).total_seconds() // 60)

@@ -276,6 +276,9 @@ class VisitPlan(Record):
     grid_id: RecordId
     household_id: RecordId
     worker_id: RecordId
+    # The household's special-population tags when the plan was made: today's progress needs
+    # them for every plan, and reading 40,000 households for that would slow every start-up.
+    tags: list[SpecialTag] = Field(default_factory=list, max_length=4)
 
 
 class Visit(Record):

@@ -108,7 +108,6 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
     names = community_names(store)
     plans = store.all(VisitPlan, day.isoformat())
     visited = {v.household_id for v in store.all(Visit, day.isoformat())}
-    tags = {h.id: h.tags for h in store.all(Household) if h.tags}
 
     rows: dict[str, GridProgress] = {}
 
@@ -128,7 +127,7 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
             progress.planned += 1
             progress.visited += done
             if not done:
-                for tag in tags.get(plan.household_id, ()):
+                for tag in plan.tags:
                     progress.special_unvisited[tag] = progress.special_unvisited.get(tag, 0) + 1
             grid_id = grids[grid_id].parent_id if grids[grid_id].parent_id in grids else None
 

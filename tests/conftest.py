@@ -49,13 +49,14 @@ def build_small_store(root: Path) -> Store:
         tx.put(Grid(id="dc-M01", community_id="dongcheng", level="micro", name="1号楼1单元", parent_id="dc-B01"))
         tx.put(GridWorker(id="w1", name="王秀兰", role="micro_worker", phone="13912345678", grid_id="dc-M01"))
         for i in range(5):
-            tx.put(
+            household = tx.put(
                 Household(
                     id=f"h{i}", grid_id="dc-M01", building="1", unit="1", room=f"10{i}", head_name="张建国",
                     phone="13512345678", tags=["living_alone"] if i % 2 else [], elderly=True,
                 )
             )
-            tx.put(VisitPlan(id=f"vp{i}", day=today, grid_id="dc-M01", household_id=f"h{i}", worker_id="w1"))
+            tx.put(VisitPlan(id=f"vp{i}", day=today, grid_id="dc-M01", household_id=household.id, worker_id="w1",
+                             tags=household.tags))
         tx.put(Visit(id="v1", day=today, at=now - timedelta(minutes=5), grid_id="dc-M01", household_id="h0",
                      worker_id="w1", note="老人身体良好"))
         cases = [

@@ -48,6 +48,7 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, 0, "MK261127-002", 3) == "[red]楼顶[/]漏水"
         assert app.panel(1).table._keys == ["dc-L1", "dc-B01", "dc-M01"]
         assert cell(app, 1, "dc-M01", 2) == "1/5"
+        assert cell(app, 1, "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
         assert app.panel(2).table._keys == ["sv0", "sv1"]
         assert cell(app, 2, "sv0", 3) == "迟到"  # 09:00 class, nobody checked in by 09:30
         assert cell(app, 3, "yl-01", 1) == "赵*"  # holder name masked in the list
