@@ -8,6 +8,7 @@ cells that changed.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -95,7 +96,7 @@ class DutyRoomApp(App[None]):
         self.active = 0
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
-        self._loading = False
+        self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         localize_bindings(self, self.lang)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
@@ -159,7 +160,8 @@ class DutyRoomApp(App[None]):
 
     def fail(self, error: StoreError) -> None:
         """A damaged store stops the app with a message naming the file: nothing is written."""
-        self.exit(return_code=2, message=f"duty-room: {error}")
+        self.fatal_error = f"duty-room: {error}"
+        self.exit(return_code=2)
 
     def show(self, data: Dashboard) -> None:
         p = self.present
@@ -354,5 +356,7 @@ class DutyRoomApp(App[None]):
 def run(store: Store, settings: Settings) -> int:
     app = DutyRoomApp(store, settings)
     app.run()
+    if app.fatal_error:
+        print(app.fatal_error, file=sys.stderr)
     return app.return_code or 0
 

@@ -202,6 +202,7 @@ async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Sto
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause(0.3)
     assert app.return_code == 2
+    assert app.fatal_error is not None and "petitions.json" in app.fatal_error
 
 
 @pytest.mark.parametrize("key", ["question_mark"])

@@ -1,0 +1,94 @@
+"""The `duty-room` command line: store selection, demo building, checks and clear failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from duty_room.cli import cli
+from store.models import Petition
+from store.storage import Store
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str) -> CliRunner:
+    # Keep the per-user folders of the machine out of the tests.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("DUTY_ROOM_STORE", raising=False)
+    return CliRunner()
+
+
+def test_demo_without_store_goes_to_its_own_folder_and_rebuilds(runner: CliRunner, tmp_path: Path) -> None:
+    for _ in range(2):  # a second run rebuilds instead of refusing
+        result = runner.invoke(cli, ["demo"])
+        assert result.exit_code == 0, result.output
+    demo = tmp_path / "xdg-data" / "duty-room" / "demo"
+    assert len(Store(demo).all(Petition)) > 20
+    assert not (tmp_path / "xdg-data" / "duty-room" / "store").exists()  # the real store is untouched
+
+
+def test_demo_refuses_to_overwrite_a_named_store(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = (target / "petitions.json").read_bytes()
+    result = runner.invoke(cli, ["--store", str(target), "demo"])
+    assert result.exit_code == 1
+    assert "already holds data" in result.output
+    assert (target / "petitions.json").read_bytes() == before
+    assert runner.invoke(cli, ["--store", str(target), "demo", "--replace"]).exit_code == 0
+
+
+def test_store_from_the_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "from-env"
+    monkeypatch.setenv("DUTY_ROOM_STORE", str(target))
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    assert (target / "manifest.json").exists()
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 0 and result.output.startswith("ok: ")
+
+
+def test_check_names_the_damaged_file_and_record(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "damaged"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    path = target / "stalls.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = next(iter(data["records"].values()))
+    first["monthly_fee_fen"] = -5
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(target), "check"])
+    assert result.exit_code == 2
+    assert "stalls.json" in result.output and first["id"] in result.output and "monthly_fee_fen" in result.output
+
+
+def test_empty_store_says_how_to_get_the_demo(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["--store", str(tmp_path / "nothing-here")])
+    assert result.exit_code == 1
+    assert "duty-room demo --run" in result.output
+
+
+def test_bad_configuration_is_one_clear_line(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('refresh_seconds = "often"\n', encoding="utf-8")
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
+    result = runner.invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "bad configuration" in result.output and "refresh_seconds" in result.output
+
+
+def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, frozen_clock: str) -> None:
+    target = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    (target / "petitions.json").write_bytes(b'{"records": {"1": ')
+    result = subprocess.run(
+        [sys.executable, "-m", "duty_room", "--store", str(target)],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "DUTY_ROOM_NOW": frozen_clock, "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "petitions.json" in result.stdout + result.stderr
