@@ -841,30 +841,6 @@ class _Builder:
             ))
         return self._casework(self._number(made))
 
-    def _casework(self, petitions: list[Petition]) -> list[Petition]:
-        """A duplicate report merged into its original (合并), and the most overdue case chased (督办)."""
-        now = self.floor_now
-        by_id = {p.id: p for p in petitions}
-        working = [p for p in petitions if p.status in (S.DISPATCHED, S.IN_PROGRESS) and p.due_at < now]
-        original = max(working, key=lambda p: p.created_at)
-        duplicate = Petition(
-            id="pending", title=original.title, description="同一问题，邻居通过12345热线再次反映。",
-            channel=Channel.HOTLINE, category=original.category, priority=original.priority, level=original.level,
-            community_id=original.community_id, grid_id=original.grid_id, reporter_name="周桂兰",
-            reporter_phone="13938451207", created_at=now - timedelta(minutes=50),
-            due_at=now - timedelta(minutes=50) + _DUE[original.priority],
-        )
-        today_prefix = f"MK{now:%y%m%d}-"
-        sequence = 1 + sum(p.id.startswith(today_prefix) for p in petitions)
-        duplicate = duplicate.model_copy(update={"id": f"{today_prefix}{sequence:03d}"})
-        duplicate = apply_action(duplicate, Action.MERGE, actor=_DUTY_STAFF[0], now=now - timedelta(minutes=40),
-                                 duplicate_of=original.id, note="与原件为同一诉求，合并办理")
-        by_id[original.id] = original.model_copy(update={"duplicates": [duplicate.id]})
-        most_overdue = min(working, key=lambda p: p.due_at)
-        by_id[most_overdue.id] = apply_action(by_id[most_overdue.id], Action.SUPERVISE, actor=_DUTY_STAFF[1],
-                                              now=now - timedelta(minutes=20), note="超期未办结，黄牌督办")
-        return [*by_id.values(), duplicate]
-
     @staticmethod
     def _number(petitions: list[Petition]) -> list[Petition]:
         """Ids MK + yymmdd of receipt + a three-digit sequence for that day."""
