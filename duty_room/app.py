@@ -9,9 +9,10 @@ cells that changed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from pydantic import ValidationError
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -23,19 +24,37 @@ from textual.widgets import DataTable, Footer, Static
 
 from store import clock, i18n
 from store.i18n import Lang, label
-from store.lifecycle import IllegalTransition, change_status, next_steps
+from store.lifecycle import Action, IllegalTransition, IntakeRefused, change_status, check, draft, next_steps, perform, register
 from store.masking import log_reveal, may_reveal
-from store.models import GridWorker, Household, Petition, PetitionStatus
-from store.queries import Dashboard, dashboard, unvisited_households
+from store.models import Community, Grid, GridWorker, Household, Petition, PetitionStatus
+from store.queries import Dashboard, SortOrder, dashboard, filter_petitions, sort_petitions, unvisited_households
 from store.storage import Store, StoreError
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent, DetailScreen
+from widgets.form import FormScreen
 from widgets.panel import Panel
 
+from .casework import (
+    assignee_options,
+    dispatch_action,
+    intake_cross_check,
+    intake_errors,
+    intake_form,
+    refusal_errors,
+    step_form,
+    step_params,
+)
 from .config import Settings
 from .presenters import Presenter, session_households
 
 PANELS = ("petitions", "visits", "services", "stalls")
+# One key per step on the selected case (12345 desk practice); all remappable by binding id.
+CASE_KEYS = (
+    ("a", "accept"), ("d", "dispatch"), ("s", "start"), ("r", "resolve"), ("v", "follow_up"),
+    ("e", "escalate"), ("b", "return"), ("u", "supervise"), ("m", "merge"), ("x", "cancel"), ("w", "redo"),
+    ("t", "extend_request"), ("g", "extend_grant"), ("G", "extend_deny"),
+)
+SORT_ORDERS = tuple(SortOrder)
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 
 
@@ -68,7 +87,14 @@ class DutyRoomApp(App[None]):
         Binding("3", "focus_panel(2)", "Services", show=False, id="panel.3"),
         Binding("4", "focus_panel(3)", "Stalls", show=False, id="panel.4"),
         Binding("z", "zoom", "Zoom", id="panel.zoom"),
-        Binding("s", "change_status", "Status", id="petition.status"),
+        Binding("c", "change_status", "Status", id="petition.status"),
+        Binding("n", "new_petition", "New", id="petition.new"),
+        Binding("slash", "filter", "Filter", id="petition.filter"),
+        Binding("o", "cycle_sort", "Sort", show=False, id="petition.sort"),
+        *[
+            Binding(key, f"case('{action}')", action, show=False, id=f"petition.{action}")
+            for key, action in CASE_KEYS
+        ],
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
@@ -97,6 +123,9 @@ class DutyRoomApp(App[None]):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
+        self.sort_index = 0
+        self._form_handlers: dict[FormScreen, Callable[[FormScreen, dict[str, str]], None]] = {}
+        self.labels = i18n.all_labels()
         localize_bindings(self, self.lang)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
@@ -108,7 +137,7 @@ class DutyRoomApp(App[None]):
         p = self.present
         yield Static("", id="headline", markup=False)
         with Container(id="panels"):
-            yield Panel(1, p.petition_columns(), id="petitions")
+            yield Panel(1, p.petition_columns(), id="petitions", filter_placeholder=p.t("filter.placeholder"))
             yield Panel(2, p.visit_columns(), id="visits")
             yield Panel(3, p.service_columns(), id="services")
             yield Panel(4, p.stall_columns(), id="stalls")
@@ -171,12 +200,36 @@ class DutyRoomApp(App[None]):
         h = data.headline
         compact = self.size.width < NARROW_BELOW
         self.query_one("#headline", Static).update(p.headline(h, data.now, self.store.actor, compact=compact))
-        changed = self.panel(0).show(p.petition_summary(h), [p.petition_row(v) for v in data.petitions])
+        changed = self.render_petitions()
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
         changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g) for g in data.progress])
         changed += self.panel(2).show(p.service_summary(data.sessions), [p.service_row(s) for s in data.sessions])
         changed += self.panel(3).show(p.stall_summary(data.stalls), [p.stall_row(s) for s in data.stalls])
         self.post_message(self.Refreshed(data.generation, changed))
+
+    def render_petitions(self) -> int:
+        """Panel 1 from the last data, through the current filter and sort order."""
+        if self.data is None:
+            return 0
+        panel = self.panel(0)
+        order = SORT_ORDERS[self.sort_index]
+        views = sort_petitions(filter_petitions(self.data.petitions, panel.filter_text, self.labels), order)
+        summary = self.present.petition_summary(
+            self.data.headline, shown=len(views), order=order, filtered=bool(panel.filter_text.strip())
+        )
+        rows = [self.present.petition_row(v) for v in views]
+        return panel.show(summary, rows, detail=self.present.metrics_line(self.data.rates))
+
+    @on(Panel.FilterChanged)
+    def _filter_changed(self) -> None:
+        self.render_petitions()
+
+    def action_filter(self) -> None:
+        self.panel(0).open_filter()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORT_ORDERS)
+        self.render_petitions()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -219,7 +272,7 @@ class DutyRoomApp(App[None]):
             self.action_show_help_panel()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "change_status":
+        if action in ("change_status", "case", "filter", "cycle_sort"):
             return self.active == 0
         return True
 
@@ -337,6 +390,98 @@ class DutyRoomApp(App[None]):
         modal = ChoiceModal(choices, texts)
         localize_bindings(modal, self.lang)
         self.push_screen(modal, chosen)
+
+    # -- case desk: one key per step, intake -----------------------------------------------
+
+    def selected_petition(self) -> Petition | None:
+        key = self.panel(0).table.cursor_key
+        if key is None:
+            return None
+        try:
+            return self.store.get(Petition, key)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    def action_case(self, name: str) -> None:
+        """Open the form for one step on the selected case; an illegal step is refused at once."""
+        if self.active != 0:
+            return
+        petition = self.selected_petition()
+        if petition is None:
+            return
+        action = dispatch_action(petition) if name == "dispatch" else Action(name)
+        try:
+            check(petition, action, clock.now())  # the state allows it; the form asks for the rest
+        except IllegalTransition as exc:
+            self.notify(self.present.t("status.refused").format(exc.message(self.lang)), severity="warning")
+            return
+        workers = self.store.all(GridWorker)
+        grids = {g.id: g for g in self.store.all(Grid)}
+        assignees = assignee_options(petition, workers, grids, self.settings.units, self.lang)
+        open_cases = [v.petition for v in self.data.petitions] if self.data else []
+        form = step_form(action, petition, self.lang, assignees=assignees, open_cases=open_cases)
+        worker_ids = {w.id: w for w in workers}
+
+        def submitted(screen: FormScreen, values: dict[str, str]) -> None:
+            params = step_params(action, values, worker_ids)
+            try:
+                updated = perform(self.store, petition.id, action, rules=self.settings.deadlines, **params)
+            except IllegalTransition as exc:
+                errors, general = refusal_errors(exc, self.lang)
+                screen.show_errors(errors, general)
+                return
+            except (StoreError, ValueError) as exc:
+                screen.show_errors({}, str(exc))
+                return
+            screen.dismiss(None)
+            self.notify(self.present.t("case.done").format(id=updated.id, action=self.present.t(f"action.{action.value}")))
+            self.post_message(self.StatusChanged(updated))
+            self.reload()
+
+        self.open_form(FormScreen(form.fields, form.texts), submitted)
+
+    def action_new_petition(self) -> None:
+        fields, texts = intake_form(self.lang, self.store.all(Community), self.store.all(Grid))
+        grids = {g.id: g for g in self.store.all(Grid)}
+
+        def submitted(screen: FormScreen, values: dict[str, str]) -> None:
+            errors = intake_cross_check(values, grids, self.lang)
+            try:
+                draft(values, actor=self.store.actor, now=clock.now(), rules=self.settings.deadlines)
+            except ValidationError as exc:
+                errors = {**intake_errors(exc, self.lang), **errors}
+            if errors:
+                screen.show_errors(errors)
+                return
+            try:
+                created = register(self.store, values, rules=self.settings.deadlines)
+            except ValidationError as exc:
+                screen.show_errors(intake_errors(exc, self.lang))
+                return
+            except IntakeRefused as exc:
+                screen.show_errors({exc.field: str(exc)})
+                return
+            except StoreError as exc:
+                screen.show_errors({}, str(exc))
+                return
+            screen.dismiss(None)
+            self.notify(self.present.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}"))
+            self.post_message(self.StatusChanged(created))
+            self.reload()
+
+        self.open_form(FormScreen(fields, texts), submitted)
+
+    def open_form(self, form: FormScreen, on_submit: Callable[[FormScreen, dict[str, str]], None]) -> None:
+        localize_bindings(form, self.lang)
+        self._form_handlers[form] = on_submit
+        self.push_screen(form, lambda _: self._form_handlers.pop(form, None))
+
+    @on(FormScreen.Submitted)
+    def _form_submitted(self, event: FormScreen.Submitted) -> None:
+        handler = self._form_handlers.get(event.form)
+        if handler is not None:
+            handler(event.form, event.values)
 
     def apply_status(self, petition_id: str, target: PetitionStatus, note: str) -> None:
         t = self.present.t

@@ -11,6 +11,7 @@ import click
 from store import i18n
 from store.storage import Store, StoreError
 
+from .petition_cli import petition
 from .config import Settings, default_demo_dir, default_store_dir
 
 
@@ -96,6 +97,9 @@ def check(ctx: click.Context) -> None:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(2)
     click.echo(f"ok: {len(files)} files, generation {store.generation()}")
+
+
+cli.add_command(petition)
 
 
 def main() -> None:

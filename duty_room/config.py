@@ -18,9 +18,13 @@ from typing import Literal
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field
+
+from store.deadlines import DeadlineRules
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 APP_NAME = "duty-room"
+# The units a case can be dispatched to besides grid workers (configurable: `units = [...]`).
+DEFAULT_UNITS = ("综合执法队", "派出所", "市场监管所", "物业公司", "三位一体实践中心", "社区居委会")
 
 
 def default_store_dir() -> Path:
@@ -42,6 +46,8 @@ class Settings(BaseSettings):
     lang: Literal["zh", "en"] = "zh"
     refresh_seconds: float = Field(default=1.0, ge=0.2, le=600)
     keymap: dict[str, str] = Field(default_factory=dict)
+    units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
+    deadlines: DeadlineRules = Field(default_factory=DeadlineRules)
     reveal_users: list[str] = Field(default_factory=list)
 
     @classmethod

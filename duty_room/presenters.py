@@ -15,8 +15,10 @@ from store import i18n
 from store.i18n import Lang, label
 from store.masking import mask_name, mask_phone
 from store.models import GridWorker, Household, Petition, PetitionStatus, ServiceSession, SpecialTag
+from store.metrics import Rates
 from store.queries import (
     GridProgress,
+    SortOrder,
     Headline,
     PetitionView,
     SessionPhase,
@@ -105,10 +107,25 @@ class Presenter:
             ),
         )
 
-    def petition_summary(self, headline: Headline) -> Text:
-        return self._summary(1, "panel.petitions", self.t("summary.petitions").format(
+    def petition_summary(self, headline: Headline, *, shown: int, order: SortOrder, filtered: bool) -> Text:
+        text = self._summary(1, "panel.petitions", self.t("summary.petitions").format(
             open=headline.open, overdue=headline.overdue, due_today=headline.due_today
         ), alarm=headline.overdue > 0)
+        if order is not SortOrder.URGENCY:
+            text.append("  " + self.t("sort.label").format(label(order, self.lang)), style="cyan")
+        if filtered:
+            text.append("  " + self.t("filter.shown").format(shown=shown, total=headline.open), style="bold cyan")
+        return text
+
+    def metrics_line(self, windows: list[Rates]) -> Text:
+        """响应率 / 解决率 / 满意率 for today, 7 and 30 days, e.g. 响应率 今日100% 7天92% 30天90%."""
+        def rate(pick: str) -> str:
+            return " ".join(
+                f"{self.t('metrics.window.' + w.window)}{getattr(w, pick).percent()}" for w in windows
+            )
+
+        return Text(self.t("metrics.line").format(r=rate("response"), s=rate("solution"), f=rate("satisfaction")),
+                    style="dim")
 
     def petition_detail(self, petition: Petition, community: str, grid: str, *, reveal: bool) -> DetailContent:
         name = petition.reporter_name if reveal else mask_name(petition.reporter_name)

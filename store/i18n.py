@@ -7,9 +7,10 @@ Kept in store/ (plain data, no Textual) because the CLI and the dashboard both s
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeVar
 
 Lang = Literal["zh", "en"]
+E = TypeVar("E", bound=StrEnum)
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
@@ -138,6 +139,41 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.merge_missing": ("没有编号为 {id} 的未结案件", "no open case with id {id}"),
     "refused.merge_closed": ("{id} 是「{current}」，不能合并到它", "{id} is '{current}'; cannot merge into it"),
     "refused.merge_has_duplicates": ("此案件已有 {count} 个重复件，不能合并到别处", "this case has {count} duplicates; it cannot be merged away"),
+    # -- forms ------------------------------------------------------------------
+    "form.assignee": ("承办人 / 单位（输入筛选，↑↓选择）", "Assignee (type to filter, ↑↓ to pick)"),
+    "form.type_to_filter": ("输入姓名、网格或单位筛选", "type a name, grid or unit"),
+    "form.no_match": ("没有匹配项", "no match"),
+    "form.satisfaction": ("满意度", "Satisfaction"),
+    "form.solved": ("问题是否解决", "Solved?"),
+    "form.yes": ("已解决", "yes"),
+    "form.no": ("未解决", "no"),
+    "form.days": ("延期工作日数", "Extra working days"),
+    "form.duplicate_of": ("合并到（原件编号，输入筛选）", "Merge into (type to filter)"),
+    "intake.heading": ("登记民情诉求", "Register a petition"),
+    "intake.hint": ("Tab 切换字段，Enter 或 Ctrl+S 提交，Esc 放弃；全部有效才会保存", "Tab moves, Enter or Ctrl+S submits, Esc abandons; nothing is saved until every field is valid"),
+    "intake.title": ("诉求（一句话）", "Subject (one line)"),
+    "intake.building": ("楼栋", "Building"),
+    "intake.unit": ("单元", "Unit"),
+    "intake.grid_elsewhere": ("这个网格不在所选社区", "this grid is not in the chosen community"),
+    "intake.saved": ("已登记 {id}，时限 {due}", "Registered {id}, due {due}"),
+    "case.done": ("{id}：{action}完成", "{id}: {action} done"),
+    "filter.placeholder": ("筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；Esc 清除", "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; Esc clears"),
+    "filter.shown": ("筛选：{shown}/{total}", "filter: {shown}/{total}"),
+    "sort.label": ("排序：{}", "sort: {}"),
+    "SortOrder.urgency": ("紧急程度", "urgency"),
+    "SortOrder.newest": ("最新", "newest"),
+    "SortOrder.oldest": ("最早", "oldest"),
+    "SortOrder.community": ("社区", "community"),
+    "SortOrder.status": ("状态", "status"),
+    "metrics.line": ("响应率 {r}  解决率 {s}  满意率 {f}", "response {r}  solved {s}  satisfied {f}"),
+    "metrics.window.today": ("今日", "today"),
+    "metrics.window.7d": ("7天", "7d"),
+    "metrics.window.30d": ("30天", "30d"),
+    # -- form validation ----------------------------------------------------------
+    "invalid.phone": ("电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567", "not a phone number: 11-digit mobile or 0393-1234567"),
+    "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
+    "invalid.required": ("必填", "required"),
+    "invalid.control": ("含有控制字符，请删去", "contains a control character; remove it"),
     # -- dashboard -------------------------------------------------------------
     "app.title": ("值班室", "Duty room"),
     "header.on_duty": ("值班", "on duty"),
@@ -205,6 +241,27 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "key.panel.detail": ("详情", "Detail"),
     "key.panel.refresh": ("刷新", "Refresh"),
     "key.petition.status": ("改状态", "Status"),
+    "key.petition.new": ("登记", "New"),
+    "key.petition.filter": ("筛选", "Filter"),
+    "key.petition.sort": ("排序", "Sort"),
+    "key.petition.accept": ("受理", "Accept"),
+    "key.petition.dispatch": ("派单", "Dispatch"),
+    "key.petition.start": ("处置", "Start"),
+    "key.petition.resolve": ("办结", "Resolve"),
+    "key.petition.follow_up": ("回访", "Follow up"),
+    "key.petition.escalate": ("升级", "Escalate"),
+    "key.petition.return": ("退回", "Return"),
+    "key.petition.supervise": ("督办", "Supervise"),
+    "key.petition.merge": ("合并", "Merge"),
+    "key.petition.cancel": ("撤销", "Cancel case"),
+    "key.petition.redo": ("重办", "Redo"),
+    "key.petition.reopen": ("重开", "Reopen"),
+    "key.petition.extend_request": ("申请延期", "Ask extension"),
+    "key.petition.extend_grant": ("批准延期", "Grant extension"),
+    "key.petition.extend_deny": ("驳回延期", "Deny extension"),
+    "key.form.cancel": ("取消", "Cancel"),
+    "key.form.submit": ("提交", "Submit"),
+    "key.filter.close": ("清除筛选", "Clear filter"),
     "key.table.down": ("下移", "Down"),
     "key.table.up": ("上移", "Up"),
     "key.detail.close": ("关闭", "Close"),
@@ -247,6 +304,26 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+def validation_message(error: dict, lang: Lang = "zh") -> str:
+    """One pydantic error in words a duty officer understands (field-level, no jargon)."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and "1[3-9]" in str(ctx.get("pattern", "")):
+        return t("invalid.phone", lang)
+    if kind in ("string_too_long", "too_long"):
+        return t("invalid.too_long", lang).format(ctx.get("max_length", "?"))
+    if kind in ("missing", "enum", "literal_error") or (kind == "string_type" and error.get("input") is None):
+        return t("invalid.required", lang)
+    if kind == "value_error":
+        message = str(ctx.get("error", error.get("msg", "")))
+        if "control character" in message:
+            return t("invalid.control", lang)
+        if "must not be empty" in message:
+            return t("invalid.required", lang)
+        return message
+    return str(error.get("msg", kind))
+
+
 def t(key: str, lang: Lang = "zh") -> str:
     """The text for ``key``; a missing key shows itself so the gap is visible, never a crash."""
     pair = _CATALOGUE.get(key)
@@ -257,6 +334,22 @@ def t(key: str, lang: Lang = "zh") -> str:
 
 def label(member: StrEnum, lang: Lang = "zh") -> str:
     return t(f"{type(member).__name__}.{member.value}", lang)
+
+
+def all_labels() -> dict[str, list[str]]:
+    """Every catalogue key with both its words, for matching what a person types."""
+    return {key: [zh, en] for key, (zh, en) in _CATALOGUE.items()}
+
+
+def parse_member(enum: type[E], text: str) -> E:
+    """An enum member from its stable key (`in_progress`) or either label (`处置中`, `in progress`)."""
+    wanted = text.strip().casefold()
+    for member in enum:
+        names = {member.value.casefold(), *(word.casefold() for word in _CATALOGUE.get(f"{enum.__name__}.{member.value}", ()))}
+        if wanted in names:
+            return member
+    choices = ", ".join(f"{m.value} ({label(m)})" for m in enum)
+    raise ValueError(f"unknown {enum.__name__} {text!r}; use one of: {choices}")
 
 
 def keys() -> frozenset[str]:

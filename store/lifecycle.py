@@ -22,6 +22,8 @@ from .i18n import Lang
 from .models import (
     Category,
     Channel,
+    Community,
+    Grid,
     Level,
     Petition,
     PetitionEvent,
@@ -142,7 +144,7 @@ def allowed_actions(petition: Petition, now: datetime) -> list[Action]:
     allowed = []
     for action in Action:
         try:
-            _check(petition, action, now)
+            check(petition, action, now)
         except IllegalTransition:
             continue
         allowed.append(action)
@@ -160,7 +162,7 @@ def find_step(current: PetitionStatus, target: PetitionStatus) -> Step:
     )
 
 
-def _check(petition: Petition, action: Action, now: datetime) -> Rule:
+def check(petition: Petition, action: Action, now: datetime) -> Rule:
     """Raise unless ``action`` may be taken on ``petition`` at ``now`` (parameters aside)."""
     rule = RULES[action]
     if petition.status not in rule.sources:
@@ -204,7 +206,7 @@ def apply_action(
     rules: DeadlineRules | None = None,
 ) -> Petition:
     """The case after one legal step, with its event appended. Pure: writes nothing."""
-    rule = _check(petition, action, now)
+    rule = check(petition, action, now)
     if rule.needs_note and not note.strip():
         raise IllegalTransition("needs_note", action=action)
     if rule.needs_assignee and not assignee.strip():
@@ -383,8 +385,24 @@ def draft(fields: dict[str, object], *, actor: str, now: datetime, rules: Deadli
     )
 
 
+class IntakeRefused(ValueError):
+    """A new case names a community or grid the store does not know (``field`` says which)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
 def register(store: Store, fields: dict[str, object], *, rules: DeadlineRules | None = None) -> Petition:
     """Register a new case (登记): validated as a whole, due time from the rules, id assigned."""
     with store.transaction() as tx:
         petition = draft(fields, actor=store.actor, now=tx.now, rules=rules)
+        if petition.community_id not in {c.id for c in tx.all(Community)}:
+            raise IntakeRefused("community_id", f"no community {petition.community_id!r}")
+        if petition.grid_id is not None:
+            grid = next((g for g in tx.all(Grid) if g.id == petition.grid_id), None)
+            if grid is None:
+                raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}")
+            if grid.community_id != petition.community_id:
+                raise IntakeRefused("grid_id", f"grid {grid.id!r} is in {grid.community_id!r}, not {petition.community_id!r}")
         return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))

@@ -7,7 +7,7 @@ import os
 import pwd
 import secrets
 
-from .models import AuditEntry
+from .models import AuditEntry, Petition, PetitionEvent
 from .storage import Store
 
 
@@ -55,8 +55,17 @@ def may_reveal(actor: str, allowed_users: frozenset[str] = frozenset()) -> bool:
 
 
 def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> AuditEntry:
-    """Record an attempt to see unmasked data, granted or refused. Every attempt is logged."""
+    """Record an attempt to see unmasked data, granted or refused. Every attempt is logged.
+
+    A granted reveal on a case also goes into the case's own history, where the desk sees it.
+    """
     with store.transaction() as tx:
+        table, _, record_id = subject.partition(":")
+        if allowed and table == Petition.table:
+            petition = tx.get(Petition, record_id)
+            event = PetitionEvent(at=tx.now, actor=store.actor, action="reveal", from_status=petition.status,
+                                  to_status=petition.status, note=", ".join(fields))
+            tx.put(petition.model_copy(update={"history": [*petition.history, event]}))
         entry = AuditEntry(
             id=f"rv-{tx.now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}",
             at=tx.now,

@@ -29,6 +29,7 @@ from .models import (
     Visit,
     VisitPlan,
 )
+from .metrics import Rates, all_windows
 from .storage import Store
 
 # ---------------------------------------------------------------------------
@@ -52,13 +53,13 @@ def urgency_key(view: PetitionView) -> tuple[int, timedelta, str]:
     return (band, view.due_in, view.petition.id)
 
 
-def open_petitions(store: Store, now: datetime) -> list[PetitionView]:
+def open_petitions(store: Store, now: datetime, *, include_closed: bool = False) -> list[PetitionView]:
     names = community_names(store)
     grid_names = {g.id: g.name for g in store.all(Grid)}
     tomorrow = end_of_day(now.date())
     views = []
     for petition in store.all(Petition):
-        if not petition.status.is_open:
+        if not petition.status.is_open and not include_closed:
             continue
         waits_on_us = petition.status is not PetitionStatus.RESOLVED
         overdue = waits_on_us and petition.due_at < now
@@ -75,6 +76,75 @@ def open_petitions(store: Store, now: datetime) -> list[PetitionView]:
         )
     views.sort(key=urgency_key)
     return views
+
+
+class SortOrder(StrEnum):
+    URGENCY = "urgency"  # overdue, due today, the rest
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    COMMUNITY = "community"
+    STATUS = "status"
+
+
+_STATUS_RANK = {status: rank for rank, status in enumerate(PetitionStatus)}
+
+
+def sort_petitions(views: list[PetitionView], order: SortOrder) -> list[PetitionView]:
+    keys = {
+        SortOrder.URGENCY: urgency_key,
+        SortOrder.NEWEST: lambda v: (-v.petition.created_at.timestamp(), v.petition.id),
+        SortOrder.OLDEST: lambda v: (v.petition.created_at, v.petition.id),
+        SortOrder.COMMUNITY: lambda v: (v.petition.community_id, v.grid, urgency_key(v)),
+        SortOrder.STATUS: lambda v: (_STATUS_RANK[v.petition.status], urgency_key(v)),
+    }
+    return sorted(views, key=keys[order])  # type: ignore[arg-type]
+
+
+# Filter words: `status:处置中` (or s:), `cat:燃气` (c:), `grid:3号楼` (g:), `who:执法` (a:),
+# `lvl:社区` (l:); anything else is free text over id, title, community, grid and assignee.
+_FILTER_FIELDS = {
+    "status": "status", "s": "status", "cat": "category", "c": "category", "grid": "grid", "g": "grid",
+    "who": "assignee", "a": "assignee", "lvl": "level", "l": "level",
+}
+
+
+def filter_petitions(views: list[PetitionView], query: str, labels: dict[str, list[str]]) -> list[PetitionView]:
+    """Keep the cases matching every word of ``query``.
+
+    ``labels`` maps an enum member's ``Class.value`` key to the words people call it (Chinese and
+    English labels), so `status:处置中` and `status:in_progress` both work.
+    """
+    words = query.casefold().split()
+    if not words:
+        return views
+
+    def names(member: StrEnum) -> str:
+        key = f"{type(member).__name__}.{member.value}"
+        return " ".join([member.value, *labels.get(key, [])]).casefold()
+
+    def field_text(view: PetitionView, name: str) -> str:
+        p = view.petition
+        return {
+            "status": names(p.status),
+            "category": names(p.category),
+            "level": names(p.level),
+            "grid": f"{view.grid} {p.grid_id or ''} {view.community}".casefold(),
+            "assignee": p.assignee.casefold(),
+        }[name]
+
+    def keep(view: PetitionView) -> bool:
+        p = view.petition
+        free = f"{p.id} {p.title} {view.community} {view.grid} {p.assignee}".casefold()
+        for word in words:
+            name, sep, value = word.partition(":")
+            if sep and name in _FILTER_FIELDS:
+                if value not in field_text(view, _FILTER_FIELDS[name]):
+                    return False
+            elif word not in free:
+                return False
+        return True
+
+    return [v for v in views if keep(v)]
 
 
 def community_names(store: Store) -> dict[str, str]:
@@ -336,6 +406,7 @@ class Dashboard:
     sessions: list[SessionView]
     stalls: list[StallView]
     headline: Headline
+    rates: list[Rates]
 
 
 def dashboard(store: Store, now: datetime) -> Dashboard:
@@ -352,4 +423,5 @@ def dashboard(store: Store, now: datetime) -> Dashboard:
         sessions=sessions,
         stalls=stalls,
         headline=headline(store, now, petitions, progress, sessions, stalls),
+        rates=all_windows(store.all(Petition), now),
     )

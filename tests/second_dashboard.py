@@ -20,7 +20,7 @@ async def main(store_dir: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         while app.data is None:
             await pilot.pause(0.05)
-        await pilot.press("s", "enter", "enter")  # first legal step for the top case
+        await pilot.press("c", "enter", "enter")  # first legal step for the top case
         await pilot.pause(0.3)
     print("changed", flush=True)
 

@@ -102,7 +102,7 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
     posted: list[DutyRoomApp.StatusChanged] = []
     async with app.run_test(size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, DutyRoomApp.StatusChanged) else None) as pilot:
         await wait_for_data(app, pilot)
-        await pilot.press("s")
+        await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
         assert [c.key for c in app.screen.choices] == ["accepted", "cancelled"]
@@ -130,7 +130,7 @@ async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Stor
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        await pilot.press("s", "down", "enter", "enter")  # 撤销 needs a reason; confirm with none
+        await pilot.press("c", "down", "enter", "enter")  # 撤销 needs a reason; confirm with none
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
         assert "必填" in str(app.screen.query_one("#choice-error").render())

@@ -53,7 +53,7 @@ def test_zoomed_petitions_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
 
 
 def test_status_modal_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
-    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after("s"))
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after("c"))
 
 
 def test_petition_detail_120x40(snap_compare, demo_app: DutyRoomApp) -> None:

@@ -33,12 +33,14 @@ class KeyedTable(DataTable[Text]):
     def __init__(self, columns: Sequence[str], *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False, cell_padding=1)
         self._column_labels = tuple(columns)
+        self._column_keys: list = []
         self._keys: list[str] = []
         self._cells: dict[str, tuple[Text, ...]] = {}
         self.last_changed_cells = 0
 
     def on_mount(self) -> None:
-        self.set_columns(self._column_labels)
+        if not self._column_keys:
+            self.set_columns(self._column_labels)
 
     def set_columns(self, labels: Sequence[str]) -> None:
         self._column_labels = tuple(labels)
@@ -55,6 +57,8 @@ class KeyedTable(DataTable[Text]):
 
     def sync(self, rows: Sequence[Row]) -> int:
         """Make the table show ``rows``; returns how many cells had to change."""
+        if not self._column_keys:  # data can arrive before this table's Mount event has run
+            self.set_columns(self._column_labels)
         keys = [row.key for row in rows]
         if keys != self._keys:
             changed = self._rebuild(rows, keys)

@@ -1,0 +1,250 @@
+"""`duty-room petition ...`: the case desk for scripts and the on-call person on a slow link.
+
+Same validation, state machine, store and history as the dashboard. Bad input exits 1 with one
+clear line and leaves the store untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import click
+from pydantic import ValidationError
+
+from store import clock, i18n
+from store.i18n import label, parse_member
+from store.lifecycle import RULES, Action, IllegalTransition, change_status, perform, register
+from store.masking import log_reveal, mask_name, mask_phone, may_reveal
+from store.models import Category, Channel, GridWorker, Petition, PetitionStatus, Priority, Satisfaction
+from store.queries import filter_petitions, open_petitions
+from store.storage import Store, StoreError
+
+from .config import Settings
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]
+
+
+def _store(ctx: click.Context) -> Store:
+    store = Store(_settings(ctx).store)
+    if not store.exists():
+        raise click.ClickException(f"no store at {store.root} (run `duty-room demo` or pass --store)")
+    return store
+
+
+def _member(enum: type[E], text: str | None) -> E | None:
+    if text is None:
+        return None
+    try:
+        return parse_member(enum, text)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    """One line for a person: which field, what is wrong."""
+    if isinstance(exc, ValidationError):
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, 'en')}" for e in exc.errors()]  # type: ignore[arg-type]
+        return click.ClickException("; ".join(parts))
+    if isinstance(exc, IllegalTransition):
+        return click.ClickException(exc.message("en"))
+    return click.ClickException(str(exc))
+
+
+def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
+    data = petition.model_dump(mode="json")
+    if not reveal:
+        data["reporter_name"] = mask_name(petition.reporter_name)
+        data["reporter_phone"] = mask_phone(petition.reporter_phone) or None
+    data["status_label"] = label(petition.status)
+    return data
+
+
+@click.group()
+def petition() -> None:
+    """Petitions (民情诉求): register, list, show and move cases along."""
+
+
+@petition.command()
+@click.option("--title", required=True, help="One line: what the case is about.")
+@click.option("--channel", default="hotline", show_default=True, help="mailbox, talk_point, council, home_visit, grid_report, hotline, online (or the Chinese label).")
+@click.option("--category", required=True, help="property, family, neighbour, infrastructure, gas, sanitation, street_vending, illegal_building, public_security, convenience, other (or 物业纠纷 …).")
+@click.option("--priority", default="normal", show_default=True, help="emergency, urgent, normal, complex (or 紧急 / 加急 / 一般 / 复杂).")
+@click.option("--community", "community_id", required=True, help="Community id, e.g. dongcheng.")
+@click.option("--grid", "grid_id", default=None, help="Grid id, e.g. dc-M03.")
+@click.option("--building", default="")
+@click.option("--unit", default="")
+@click.option("--reporter", "reporter_name", default="", help="Reporter's name (shown masked).")
+@click.option("--phone", "reporter_phone", default=None, help="Reporter's phone (shown masked).")
+@click.option("--description", default="")
+@click.pass_context
+def add(ctx: click.Context, **fields: Any) -> None:
+    """Register a case; prints its id."""
+    store = _store(ctx)
+    fields["channel"] = _member(Channel, fields["channel"])
+    fields["category"] = _member(Category, fields["category"])
+    fields["priority"] = _member(Priority, fields["priority"])
+    try:
+        created = register(store, fields, rules=_settings(ctx).deadlines)
+    except (ValidationError, StoreError, ValueError) as exc:
+        raise _fail(exc) from None
+    click.echo(created.id)
+
+
+@petition.command(name="list")
+@click.option("--status", "statuses", multiple=True, help="Only these statuses (key or label); repeatable.")
+@click.option("--category", default=None)
+@click.option("--grid", default=None, help="Grid name or id contains this.")
+@click.option("--assignee", default=None, help="Assignee contains this.")
+@click.option("--text", default="", help="Free text over id, subject, community, grid, assignee.")
+@click.option("--overdue", is_flag=True, help="Only overdue cases.")
+@click.option("--all", "include_closed", is_flag=True, help="Include closed, cancelled and merged cases still in the active file.")
+@click.option("--json", "as_json", is_flag=True, help="A JSON array of records (personal data masked).")
+@click.pass_context
+def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | None, grid: str | None,
+               assignee: str | None, text: str, overdue: bool, include_closed: bool, as_json: bool) -> None:
+    """Open cases, most urgent first."""
+    store = _store(ctx)
+    now = clock.now()
+    wanted = {_member(PetitionStatus, s) for s in statuses}
+    query = " ".join(
+        [text]
+        + ([f"cat:{_member(Category, category).value}"] if category else [])  # type: ignore[union-attr]
+        + ([f"grid:{grid}"] if grid else [])
+        + ([f"who:{assignee}"] if assignee else [])
+    )
+    try:
+        views = open_petitions(store, now, include_closed=include_closed)
+    except StoreError as exc:
+        raise _fail(exc) from None
+    views = filter_petitions(views, query, i18n.all_labels())
+    views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
+    if as_json:
+        click.echo(json.dumps([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
+                              ensure_ascii=False, indent=1))
+        return
+    for v in views:
+        p = v.petition
+        flag = "!" if v.overdue else "·" if v.due_today else " "
+        click.echo(f"{flag} {p.id}  {label(p.status)}  {p.due_at:%m-%d %H:%M}  {label(p.category)}  {v.community}  {p.title}")
+
+
+@petition.command()
+@click.argument("case_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--reveal", is_flag=True, help="Show unmasked personal data (permitted users only; logged).")
+@click.pass_context
+def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
+    """One case with its whole history."""
+    store = _store(ctx)
+    try:
+        case = _find(store, case_id)
+        if reveal:
+            allowed = may_reveal(store.actor, frozenset(_settings(ctx).reveal_users))
+            log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
+            if not allowed:
+                raise click.ClickException(f"{store.actor} may not see unmasked personal data (the attempt was logged)")
+            case = _find(store, case_id)
+    except StoreError as exc:
+        raise _fail(exc) from None
+    data = _record(case, reveal=reveal)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{case.id}  {label(case.status)}  {case.title}")
+    for key in ("category", "priority", "channel", "level", "community_id", "grid_id", "assignee", "reporter_name",
+                "reporter_phone", "created_at", "due_at", "supervision", "duplicate_of", "duplicates", "description"):
+        if data.get(key) not in (None, "", []):
+            click.echo(f"  {key}: {data[key]}")
+    for event in case.history:
+        before = event.from_status.value if event.from_status else ""
+        move = f" {before} -> {event.to_status.value}" if event.to_status and event.from_status != event.to_status else ""
+        click.echo(f"  {event.at:%Y-%m-%d %H:%M} {event.action}{move} [{event.actor}] {event.note}")
+
+
+def _find(store: Store, case_id: str) -> Petition:
+    for partition in [None, *reversed(store.partitions(Petition))]:
+        for case in store.all(Petition, partition):
+            if case.id == case_id:
+                return case
+    raise click.ClickException(f"no case {case_id!r}")
+
+
+def _assignee(store: Store, text: str) -> dict[str, Any]:
+    """A worker by id or exact name (with their id), else a unit name as given."""
+    for worker in store.all(GridWorker):
+        if text in (worker.id, worker.name):
+            return {"assignee": worker.name, "assignee_id": worker.id}
+    return {"assignee": text}
+
+
+@petition.command(name="set-status")
+@click.argument("case_id")
+@click.argument("status")
+@click.option("--note", default="")
+@click.option("--assignee", default="", help="For dispatched: a worker id or name, or a unit.")
+@click.option("--satisfaction", default=None, help="For closed: satisfied / basically / unsatisfied (or 满意 …).")
+@click.pass_context
+def set_status(ctx: click.Context, case_id: str, status: str, note: str, assignee: str, satisfaction: str | None) -> None:
+    """Move a case to STATUS by the one legal step that leads there."""
+    store = _store(ctx)
+    target = _member(PetitionStatus, status)
+    assert target is not None
+    try:
+        updated = change_status(store, case_id, target, note=note, satisfaction=_member(Satisfaction, satisfaction),
+                                assignee=_assignee(store, assignee)["assignee"] if assignee else "")
+    except (IllegalTransition, ValidationError, StoreError, ValueError) as exc:
+        raise _fail(exc) from None
+    click.echo(f"{updated.id} {updated.status.value} ({label(updated.status)})")
+
+
+def _action_command(action: Action) -> Callable[..., None]:
+    rule = RULES[action]
+
+    @click.pass_context
+    def command(ctx: click.Context, case_id: str, note: str, **options: Any) -> None:
+        store = _store(ctx)
+        params: dict[str, Any] = {"note": note}
+        if options.get("assignee"):
+            params.update(_assignee(store, options["assignee"]))
+        if action is Action.FOLLOW_UP:
+            params["satisfaction"] = _member(Satisfaction, options["satisfaction"])
+            params["solved"] = not options["unsolved"]
+        if action is Action.EXTEND_REQUEST:
+            params["days"] = options["days"]
+        if action is Action.MERGE:
+            params["duplicate_of"] = options["into"]
+        try:
+            updated = perform(store, case_id, action, rules=_settings(ctx).deadlines, **params)
+        except (IllegalTransition, ValidationError, StoreError, ValueError) as exc:
+            raise _fail(exc) from None
+        extra = f" level={updated.level.value}" if action is Action.ESCALATE else ""
+        extra += f" supervision={updated.supervision.value}" if action is Action.SUPERVISE else ""
+        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status)}){extra}")
+
+    command = click.argument("case_id")(command)
+    command = click.option("--note", default="", required=False,
+                           help="Why (required for this step)." if rule.needs_note else "Optional note.")(command)
+    if rule.needs_assignee:
+        command = click.option("--assignee", required=True, help="A worker id or name, or a unit.")(command)
+    if action is Action.FOLLOW_UP:
+        command = click.option("--satisfaction", required=True, help="satisfied / basically / unsatisfied (满意 / 基本满意 / 不满意).")(command)
+        command = click.option("--unsolved", is_flag=True, help="The reporter says the problem is not solved.")(command)
+    if action is Action.EXTEND_REQUEST:
+        command = click.option("--days", type=int, required=True, help="Extra working days.")(command)
+    if action is Action.MERGE:
+        command = click.option("--into", required=True, help="The original case id.")(command)
+    return command
+
+
+for _action in Action:
+    petition.command(name=_action.value.replace("_", "-"), help=f"{i18n.t('action.' + _action.value)} ({_action.value}).")(
+        _action_command(_action)
+    )
+
