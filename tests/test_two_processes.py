@@ -75,3 +75,25 @@ def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small
         term.pump(1.0)
     finally:
         term.close()
+
+
+async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_store: Store) -> None:
+    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.data is None:
+            await pilot.pause(0.05)
+        table = app.panel(0).table
+        status = lambda: table.get_cell("MK261127-003", table._column_keys[1]).plain  # noqa: E731
+        assert status() == "已派单"
+        cli = subprocess.run(
+            [sys.executable, "-m", "duty_room", "--store", str(small_store.root), "petition", "set-status",
+             "MK261127-003", "处置中", "--note", "已到现场"],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert cli.returncode == 0, cli.stderr
+        assert cli.stdout.strip() == "MK261127-003 in_progress (处置中)"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and status() != "处置中":
+            await pilot.pause(0.05)
+        assert status() == "处置中"
+    assert small_store.get(Petition, "MK261127-003").history[-1].note == "已到现场"

@@ -97,6 +97,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 value=spec.value if spec.value else Select.NULL,
                 id=f"field-{spec.key}",
                 allow_blank=not spec.value,
+                prompt=spec.placeholder or "—",
             )
         elif spec.kind == "picker":
             chosen = dict((v, lbl) for v, lbl in spec.options).get(spec.value, "")
@@ -200,7 +201,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             box.set_class(bool(message), "-shown")
             if message and first is None:
                 first = spec.key
-        self.query_one("#form-error", Static).update(general)
+        general_box = self.query_one("#form-error", Static)
+        general_box.update(general)
+        general_box.set_class(bool(general), "-shown")
         if first is not None:
             self.query_one(f"#field-{first}").focus()
 

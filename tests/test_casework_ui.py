@@ -1,0 +1,157 @@
+"""Pilot tests: the whole case lifecycle driven from the keyboard, as a duty officer would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import Select
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.models import Petition, PetitionStatus, Satisfaction
+from store.storage import Store
+from widgets.form import FormScreen
+
+WIDE = (120, 40)
+
+
+async def loaded(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
+    for _ in range(60):
+        if app.data is not None:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("no data")
+
+
+async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
+    table = app.panel(0).table
+    for _ in range(60):
+        await pilot.pause(0.05)
+        if case_id in table._keys:
+            cell = table.get_cell(case_id, table._column_keys[1])
+            if isinstance(cell, Text) and cell.plain == status:
+                return
+    raise AssertionError(f"{case_id} never showed {status}")
+
+
+async def choose(pilot, select_id: str, downs: int) -> None:  # noqa: ANN001
+    """Open a Select with Enter, move down, pick with Enter: keys only."""
+    pilot.app.screen.query_one(f"#{select_id}", Select).focus()
+    await pilot.pause()
+    await pilot.press("enter", *["down"] * downs, "enter")
+    await pilot.pause()
+
+
+async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
+    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+
+        # n: intake. Submitting empty marks the fields inline and writes nothing.
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "必填" in str(form.query_one("#error-title").render())
+        assert "必填" in str(form.query_one("#error-category").render())
+        assert len(small_store.all(Petition)) == 4
+        await pilot.press(*"楼道灯不亮[red]x[/]")
+        await choose(pilot, "field-category", 4)  # blank, 物业纠纷, 家庭矛盾, 邻里纠纷, 基础设施
+        await choose(pilot, "field-community_id", 1)  # blank, 东城花园社区
+        form.query_one("#field-reporter_phone").focus()
+        await pilot.press(*"12345", "ctrl+s")
+        await pilot.pause()
+        assert "电话格式不对" in str(form.query_one("#error-reporter_phone").render())
+        assert len(small_store.all(Petition)) == 4
+        await pilot.press(*["backspace"] * 5, *"13912345678", "ctrl+s")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, FormScreen)
+        [new] = [p for p in small_store.all(Petition) if p.id.startswith("MK261128-")]
+        assert (new.title, new.status, new.category.value, new.community_id) == (
+            "楼道灯不亮[red]x[/]", PetitionStatus.NEW, "infrastructure", "dongcheng")
+
+        # /: filter down to the new case, Enter back to the rows.
+        await pilot.press("slash", *"灯不亮", "enter")
+        await settle(app, pilot, new.id, "待受理")
+        assert app.panel(0).table._keys == [new.id]
+
+        steps = [
+            ("a", [], "已受理"),
+            ("d", [*"执法", "enter"], "已派单"),
+            ("s", ["enter"], "处置中"),
+            ("r", ["enter"], "已办结"),
+            ("v", ["ctrl+s"], "已回访"),
+        ]
+        for key, then, shown in steps:
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, FormScreen), key
+            await pilot.press(*(then or ["enter"]))
+            await pilot.pause(0.1)
+            assert not isinstance(app.screen, FormScreen), key
+            if shown != "已回访":
+                await settle(app, pilot, new.id, shown)
+
+    saved = small_store.get(Petition, new.id)
+    assert saved.status is PetitionStatus.CLOSED
+    assert saved.assignee == "综合执法队"
+    assert (saved.satisfaction, saved.solved) == (Satisfaction.SATISFIED, True)
+    assert [e.action for e in saved.history] == ["create", "accept", "dispatch", "start", "resolve", "follow_up"]
+    assert {e.actor for e in saved.history} == {"duty-officer"}
+
+
+async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_store: Store) -> None:
+    app = DutyRoomApp(small_store, Settings(store=small_store.root))
+    before = (small_store.root / "petitions.json").read_bytes()
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("r")  # resolve a 待受理 case
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+        [note] = list(app._notifications)
+        assert "不能" in note.message
+    assert (small_store.root / "petitions.json").read_bytes() == before
+
+
+async def test_return_needs_a_reason_marked_inline(small_store: Store) -> None:
+    app = DutyRoomApp(small_store, Settings(store=small_store.root))
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("j", "j")  # MK261127-003, 已派单
+        await pilot.pause()
+        assert app.panel(0).table.cursor_key == "MK261127-003"
+        await pilot.press("b", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "原因" in str(form.query_one("#error-note").render())
+        await pilot.press(*"不属本单位职责", "enter")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, FormScreen)
+    saved = small_store.get(Petition, "MK261127-003")
+    assert saved.status is PetitionStatus.RETURNED
+    assert saved.history[-1].note == "不属本单位职责"
+
+
+async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None:
+    from store.demo import build_demo
+
+    build_demo(Store(tmp_path / "demo", actor="builder"))
+    store = Store(tmp_path / "demo", actor="duty-officer")
+    app = DutyRoomApp(store, Settings(store=store.root))
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        urgency = list(app.panel(0).table._keys)
+        open_cases = [p for p in store.all(Petition) if p.status.is_open]
+        await pilot.press("o")  # newest first
+        await pilot.pause()
+        assert "排序：最新" in str(app.panel(0).summary.render())
+        newest = sorted(open_cases, key=lambda p: (-p.created_at.timestamp(), p.id))
+        assert app.panel(0).table._keys == [p.id for p in newest]
+        assert app.panel(0).table._keys != urgency
+        await pilot.press("o", "o", "o", "o")  # oldest, community, status, and back to urgency
+        await pilot.pause()
+        assert app.panel(0).table._keys == urgency
