@@ -15,6 +15,7 @@ from dataclasses import replace
 from pydantic import ValidationError
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Container
 from textual.dom import DOMNode
@@ -124,6 +125,7 @@ class DutyRoomApp(App[None]):
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self.sort_index = 0
+        self._shown_headline: Text | None = None
         self._form_handlers: dict[FormScreen, Callable[[FormScreen, dict[str, str]], None]] = {}
         self.labels = i18n.all_labels()
         localize_bindings(self, self.lang)
@@ -199,7 +201,10 @@ class DutyRoomApp(App[None]):
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
         compact = self.size.width < NARROW_BELOW
-        self.query_one("#headline", Static).update(p.headline(h, data.now, self.store.actor, compact=compact))
+        headline = p.headline(h, data.now, self.store.actor, compact=compact)
+        if headline != self._shown_headline:  # an unchanged line costs no bytes on the wire
+            self.query_one("#headline", Static).update(headline)
+            self._shown_headline = headline
         changed = self.render_petitions()
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
         changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g) for g in data.progress])
@@ -299,8 +304,9 @@ class DutyRoomApp(App[None]):
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         for index in range(len(PANELS)):
-            if event.data_table is self.panel(index).table and event.row_key.value is not None:
-                self.open_detail(index, event.row_key.value)
+            key = self.panel(index).table.cursor_key
+            if event.data_table is self.panel(index).table and key is not None:
+                self.open_detail(index, key)
 
     def open_detail(self, panel_index: int, key: str) -> None:
         content = self.detail_content(f"{PANELS[panel_index]}:{key}", reveal=False)

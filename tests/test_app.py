@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rich.text import Text
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
@@ -29,9 +28,7 @@ async def wait_for_data(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilo
 
 
 def cell(app: DutyRoomApp, panel: int, row_key: str, column: int) -> str:
-    table = app.panel(panel).table
-    value = table.get_cell(row_key, table._column_keys[column])
-    return value.plain if isinstance(value, Text) else str(value)
+    return app.panel(panel).table.cell(row_key, column).plain
 
 
 async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> None:
@@ -40,16 +37,16 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         await wait_for_data(app, pilot)
         table = app.panel(0).table
         # Overdue first (most overdue first), then due today, then the rest.
-        assert table._keys == ["MK261127-001", "MK261127-002", "MK261127-003", "MK261127-004"]
+        assert table.keys == ["MK261127-001", "MK261127-002", "MK261127-003", "MK261127-004"]
         assert cell(app, 0, "MK261127-001", 1) == "待受理"
         assert cell(app, 0, "MK261127-001", 2) == "超期6时"
         assert cell(app, 0, "MK261127-003", 2) == "剩4时"
         # Rich markup in a title is shown literally.
         assert cell(app, 0, "MK261127-002", 3) == "[red]楼顶[/]漏水"
-        assert app.panel(1).table._keys == ["dc-L1", "dc-B01", "dc-M01"]
+        assert app.panel(1).table.keys == ["dc-L1", "dc-B01", "dc-M01"]
         assert cell(app, 1, "dc-M01", 2) == "1/5"
         assert cell(app, 1, "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
-        assert app.panel(2).table._keys == ["sv0", "sv1"]
+        assert app.panel(2).table.keys == ["sv0", "sv1"]
         assert cell(app, 2, "sv0", 3) == "迟到"  # 09:00 class, nobody checked in by 09:30
         assert cell(app, 3, "yl-01", 1) == "赵*"  # holder name masked in the list
         headline = str(app.query_one("#headline").render())
@@ -213,3 +210,24 @@ async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         assert app.screen.query("HelpPanel")
+
+
+async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> None:
+    from store.lifecycle import change_status
+
+    app = make_app(small_store, refresh_seconds=0.2)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        table = app.panel(0).table
+        table.move_cursor(row=2)
+        await pilot.pause()
+        assert table.cursor_key == "MK261127-003"
+        # Another desk withdraws the top case: every row below moves up one slot.
+        change_status(Store(small_store.root, actor="other"), "MK261127-001", PetitionStatus.CANCELLED, note="撤诉")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if table.keys == ["MK261127-002", "MK261127-003", "MK261127-004"]:
+                break
+        assert table.keys == ["MK261127-002", "MK261127-003", "MK261127-004"]
+        assert table.row_count == 3
+        assert table.cursor_key == "MK261127-003" and table.cursor_row == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
@@ -28,10 +27,8 @@ async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  #
     table = app.panel(0).table
     for _ in range(60):
         await pilot.pause(0.05)
-        if case_id in table._keys:
-            cell = table.get_cell(case_id, table._column_keys[1])
-            if isinstance(cell, Text) and cell.plain == status:
-                return
+        if case_id in table.keys and table.cell(case_id, 1).plain == status:
+            return
     raise AssertionError(f"{case_id} never showed {status}")
 
 
@@ -76,7 +73,7 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
         # /: filter down to the new case, Enter back to the rows.
         await pilot.press("slash", *"灯不亮", "enter")
         await settle(app, pilot, new.id, "待受理")
-        assert app.panel(0).table._keys == [new.id]
+        assert app.panel(0).table.keys == [new.id]
 
         steps = [
             ("a", [], "已受理"),
@@ -144,14 +141,14 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
     app = DutyRoomApp(store, Settings(store=store.root))
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        urgency = list(app.panel(0).table._keys)
+        urgency = list(app.panel(0).table.keys)
         open_cases = [p for p in store.all(Petition) if p.status.is_open]
         await pilot.press("o")  # newest first
         await pilot.pause()
         assert "排序：最新" in str(app.panel(0).summary.render())
         newest = sorted(open_cases, key=lambda p: (-p.created_at.timestamp(), p.id))
-        assert app.panel(0).table._keys == [p.id for p in newest]
-        assert app.panel(0).table._keys != urgency
+        assert app.panel(0).table.keys == [p.id for p in newest]
+        assert app.panel(0).table.keys != urgency
         await pilot.press("o", "o", "o", "o")  # oldest, community, status, and back to urgency
         await pilot.pause()
-        assert app.panel(0).table._keys == urgency
+        assert app.panel(0).table.keys == urgency

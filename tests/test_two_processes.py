@@ -32,7 +32,7 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
         while app.data is None:
             await pilot.pause(0.05)
         table = app.panel(0).table
-        status = lambda: table.get_cell("MK261127-001", table._column_keys[1])  # noqa: E731
+        status = lambda: table.cell("MK261127-001", 1)  # noqa: E731
         assert status().plain == "待受理"
         second = subprocess.run(
             [sys.executable, str(HERE / "second_dashboard.py"), str(small_store.root)],
@@ -83,7 +83,7 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
         while app.data is None:
             await pilot.pause(0.05)
         table = app.panel(0).table
-        status = lambda: table.get_cell("MK261127-003", table._column_keys[1]).plain  # noqa: E731
+        status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
         cli = subprocess.run(
             [sys.executable, "-m", "duty_room", "--store", str(small_store.root), "petition", "set-status",

@@ -45,6 +45,8 @@ class Panel(Vertical):
         self.detail = Static("", classes="panel-detail", markup=False)
         self.filter_input = FilterInput(placeholder=filter_placeholder, classes="panel-filter")
         self.table = KeyedTable(columns, id=f"{id}-table")
+        self._shown_summary: Text | None = None
+        self._shown_detail: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield self.summary
@@ -57,11 +59,17 @@ class Panel(Vertical):
         self.filter_input.display = False
 
     def show(self, summary: Text, rows: Sequence[Row], detail: Text | None = None) -> int:
-        """Show a new summary (and detail line) and rows; returns the number of table cells changed."""
-        self.summary.update(summary)
-        if detail is not None:
+        """Show a new summary (and detail line) and rows; returns the number of table cells changed.
+
+        Lines that did not change are not touched: an unchanged line costs no bytes on the wire.
+        """
+        if summary != self._shown_summary:
+            self.summary.update(summary)
+            self._shown_summary = summary
+        if detail is not None and detail != self._shown_detail:
             self.detail.update(detail)
             self.detail.display = True
+            self._shown_detail = detail
         return self.table.sync(rows)
 
     @property
