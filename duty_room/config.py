@@ -44,7 +44,7 @@ class Settings(BaseSettings):
 
     store: Path = Field(default_factory=default_store_dir)
     lang: Literal["zh", "en"] = "zh"
-    refresh_seconds: float = Field(default=1.0, ge=0.2, le=600)
+    refresh_seconds: float = Field(default=0.5, ge=0.2, le=600)  # a ~200-byte manifest read
     keymap: dict[str, str] = Field(default_factory=dict)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)
