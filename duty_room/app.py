@@ -201,7 +201,7 @@ class DutyRoomApp(App[None]):
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
         compact = self.size.width < NARROW_BELOW
-        headline = p.headline(h, data.now, self.store.actor, compact=compact)
+        headline = p.headline(h, data.now, self.store.actor, compact=compact, read_only=self.settings.read_only)
         if headline != self._shown_headline:  # an unchanged line costs no bytes on the wire
             self.query_one("#headline", Static).update(headline)
             self._shown_headline = headline
@@ -276,14 +276,19 @@ class DutyRoomApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    WRITING_ACTIONS = frozenset({"change_status", "case", "new_petition"})
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.settings.read_only and action in self.WRITING_ACTIONS:
+            return False  # a viewer: the keys are neither shown nor run
         if action in ("change_status", "case", "filter", "cycle_sort"):
             return self.active == 0
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         t = self.present.t
-        yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self._status_from_palette)
+        if not self.settings.read_only:
+            yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self._status_from_palette)
         for index, key in enumerate(("panel.petitions", "panel.visits", "panel.services", "panel.stalls")):
             yield SystemCommand(t("cmd.focus").format(t(key)), "", lambda i=index: self.action_focus_panel(i))
         yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
@@ -348,6 +353,9 @@ class DutyRoomApp(App[None]):
 
     @on(DetailScreen.RevealRequested)
     def _reveal(self, event: DetailScreen.RevealRequested) -> None:
+        if self.settings.read_only:  # revealing writes the audit log: not from a viewer
+            self.notify(self.present.t("readonly.refused"), severity="warning")
+            return
         allowed = may_reveal(self.store.actor, frozenset(self.settings.reveal_users))
         try:
             log_reveal(self.store, event.subject, ["name", "phone"], allowed)
@@ -364,7 +372,7 @@ class DutyRoomApp(App[None]):
     # -- status change -------------------------------------------------------------------
 
     def action_change_status(self) -> None:
-        if self.active != 0:
+        if self.active != 0 or self.settings.read_only:
             return
         key = self.panel(0).table.cursor_key
         if key is None:
@@ -411,7 +419,7 @@ class DutyRoomApp(App[None]):
 
     def action_case(self, name: str) -> None:
         """Open the form for one step on the selected case; an illegal step is refused at once."""
-        if self.active != 0:
+        if self.active != 0 or self.settings.read_only:
             return
         petition = self.selected_petition()
         if petition is None:
@@ -448,6 +456,8 @@ class DutyRoomApp(App[None]):
         self.open_form(FormScreen(form.fields, form.texts), submitted)
 
     def action_new_petition(self) -> None:
+        if self.settings.read_only:
+            return
         fields, texts = intake_form(self.lang, self.store.all(Community), self.store.all(Grid))
         grids = {g.id: g for g in self.store.all(Grid)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -27,10 +28,14 @@ def _store(ctx: click.Context) -> Store:
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Store folder (default: per-user data folder; env DUTY_ROOM_STORE).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
+@click.option("--read-only", "read_only", is_flag=True, default=None,
+              help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1).")
 @click.pass_context
-def cli(ctx: click.Context, store_dir: Path | None, lang: str | None) -> None:
+def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only: bool | None) -> None:
     """Township duty-room dashboard. Without a command, opens the dashboard."""
     overrides: dict[str, object] = {}
+    if read_only:
+        overrides["read_only"] = True
     if store_dir is not None:
         overrides["store"] = store_dir
     if lang is not None:
@@ -97,6 +102,75 @@ def check(ctx: click.Context) -> None:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(2)
     click.echo(f"ok: {len(files)} files, generation {store.generation()}")
+
+
+SUMMARY_LIST = 8  # ids listed per line before "+N": keeps the digest under 1 KB on the worst link
+
+
+def _ids(ids: list[str]) -> str:
+    shown = " ".join(ids[:SUMMARY_LIST])
+    return shown + (f" +{len(ids) - SUMMARY_LIST}" if len(ids) > SUMMARY_LIST else "")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The same digest as JSON.")
+@click.pass_context
+def summary(ctx: click.Context, as_json: bool) -> None:
+    """A one-shot digest for `ssh host duty-room summary` on a poor link.
+
+    Exit status: 0 nothing overdue or late, 1 something overdue or late, 2 the store is missing
+    or damaged (as monitoring plugins expect).
+    """
+    from store import clock
+    from store.models import SpecialTag
+    from store.queries import SessionPhase, dashboard, fen_to_yuan
+
+    settings = _settings(ctx)
+    store = Store(settings.store)
+    if not store.exists():
+        click.echo(f"duty-room: no store at {store.root}", err=True)
+        sys.exit(2)
+    now = clock.now()
+    try:
+        data = dashboard(store, now)
+    except StoreError as exc:
+        click.echo(f"duty-room: {exc}", err=True)
+        sys.exit(2)
+    h = data.headline
+    overdue = [v.petition.id for v in data.petitions if v.overdue]
+    due_today = [v.petition.id for v in data.petitions if v.due_today]
+    late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]
+    red = {g.community: g.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for g in data.progress if g.depth == 0}
+    red = {name: count for name, count in red.items() if count}
+    arrears = [(v.stall, v.arrears_fen) for v in data.stalls if v.arrears_fen]
+    if as_json:
+        click.echo(json.dumps({
+            "township": h.township, "at": now.isoformat(timespec="minutes"), "open": h.open,
+            "overdue": overdue, "due_today": due_today,
+            "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
+            "unvisited_living_alone": red,
+            "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+        }, ensure_ascii=False))
+    else:
+        lang = settings.lang
+        t = lambda key: i18n.t(key, lang)  # noqa: E731
+        lines = [
+            f"{h.township} {now:%Y-%m-%d %H:%M}  {t('header.open')} {h.open}  {t('header.overdue')} {len(overdue)}"
+            f"  {t('header.due_today')} {len(due_today)}",
+        ]
+        if overdue:
+            lines.append(f"{t('header.overdue')}: {_ids(overdue)}")
+        if due_today:
+            lines.append(f"{t('header.due_today')}: {_ids(due_today)}")
+        if late:
+            lines.append(f"{t('header.late')}: " + "; ".join(f"{s.start:%H:%M} {s.title[:12]}" for s in late[:4]))
+        if red:
+            lines.append(f"{t('summary.red')}: " + " ".join(f"{name}{count}" for name, count in red.items()))
+        if arrears:
+            lines.append(f"{t('header.arrears')}: " + " ".join(
+                f"{st.market[:1]}{st.number:02d} ¥{fen_to_yuan(fen, 'auto')}" for st, fen in arrears[:SUMMARY_LIST]))
+        click.echo("\n".join(lines))
+    sys.exit(1 if overdue or late else 0)
 
 
 cli.add_command(petition)

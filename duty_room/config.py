@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)
     reveal_users: list[str] = Field(default_factory=list)
+    read_only: bool = False  # a viewer: looks at everything, changes nothing
 
     @classmethod
     def settings_customise_sources(

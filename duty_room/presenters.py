@@ -323,11 +323,14 @@ class Presenter:
 
     # -- header --------------------------------------------------------------------------
 
-    def headline(self, headline: Headline, now: datetime, actor: str, *, compact: bool = False) -> Text:
+    def headline(self, headline: Headline, now: datetime, actor: str, *, compact: bool = False,
+                 read_only: bool = False) -> Text:
         """The top line. ``compact`` (narrow screens) keeps the time and the counts that need action."""
         day = self.t("weekdays").split()[now.weekday()]
         text = Text()
         text.append(f" {display_safe(headline.township)}{self.t('app.title')} ", style="bold reverse")
+        if read_only:
+            text.append(f" {self.t('readonly.badge')} ", style="bold black on yellow")
         text.append(f" {now:%Y-%m-%d} {day} {now:%H:%M} ", style="bold")
         if not compact:
             text.append(f" {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")

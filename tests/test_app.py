@@ -10,6 +10,7 @@ from store.models import AuditEntry, Petition, PetitionStatus
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
+from widgets.form import FormScreen
 
 WIDE = (120, 40)
 NARROW = (80, 24)
@@ -231,3 +232,22 @@ async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> Non
         assert table.keys == ["MK261127-002", "MK261127-003", "MK261127-004"]
         assert table.row_count == 3
         assert table.cursor_key == "MK261127-003" and table.cursor_row == 1
+
+
+async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
+    app = make_app(small_store, read_only=True, reveal_users=["duty-officer"])
+    before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        assert "只读" in str(app.query_one("#headline").render())
+        for key in ("c", "a", "n", "x"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, (ChoiceModal, FormScreen)), key
+        await pilot.press("enter")  # details still open
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("p")  # but revealing (which writes the audit log) is refused
+        await pilot.pause()
+        assert "138****1234" in " ".join(v.plain for _, v in app.screen.content.fields)
+    assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before

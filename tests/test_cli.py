@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from duty_room.cli import cli
-from store.models import Petition
+from store.models import Petition, ServiceSession, SessionState
 from store.storage import Store
+from tests.conftest import build_small_store
 
 
 @pytest.fixture
@@ -92,3 +93,39 @@ def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, fr
     )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "petitions.json" in result.stdout + result.stderr
+
+
+def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 1  # the demo has overdue cases
+    assert len(result.output.encode("utf-8")) < 1024
+    data = json.loads(runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output)
+    store = Store(target)
+    from store import clock
+    from store.queries import open_petitions
+
+    overdue = [v.petition.id for v in open_petitions(store, clock.now()) if v.overdue]
+    assert data["overdue"] == overdue and len(overdue) > 0
+    assert overdue[0] in result.output
+    assert data["late_sessions"] and data["stall_arrears"]
+
+
+def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
+    from store.lifecycle import change_status
+    from store.models import PetitionStatus
+
+    target = tmp_path / "calm"
+    store = build_small_store(target)
+    for case in ("MK261127-001", "MK261127-002"):  # the two overdue ones are withdrawn
+        change_status(store, case, PetitionStatus.CANCELLED, note="撤诉")
+    for session in store.all(ServiceSession, "2026-11-28"):  # and the late class is done
+        with store.transaction() as tx:
+            tx.put(session.model_copy(update={"state": SessionState.DONE}))
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 0, result.output
+
+
+def test_summary_on_a_missing_store_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["--store", str(tmp_path / "none"), "summary"]).exit_code == 2
