@@ -58,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", type=Path, default=None, help="default: the township-scale bench store")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lite", action="store_true", help="measure the dashboard's --lite profile")
     args = parser.parse_args()
     store_dir = args.store or township_store().root
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT)}
@@ -68,13 +69,14 @@ def main() -> None:
             env_size = {**env, "COLUMNS": str(size[0]), "LINES": str(size[1])}
             base = [measure([sys.executable, str(bare)], "bare app ready", size, env_size) for _ in range(args.runs)]
             ours = [
-                measure([sys.executable, "-m", "duty_room", "--store", str(store_dir)], "MK", size, env_size)
+                measure([sys.executable, "-m", "duty_room", "--store", str(store_dir), *(["--lite"] if args.lite else [])],
+                        "MK", size, env_size)
                 for _ in range(args.runs)
             ]
             bt, bb, bz = (statistics.median(x[i] for x in base) for i in range(3))
             ot, ob, oz = (statistics.median(x[i] for x in ours) for i in range(3))
             print(f"{size[0]}x{size[1]}  bare Textual app : {bt:6.2f} s  {bb / 1000:6.1f} KB raw  {bz / 1000:5.1f} KB zlib")
-            print(f"{size[0]}x{size[1]}  duty-room        : {ot:6.2f} s  {ob / 1000:6.1f} KB raw  {oz / 1000:5.1f} KB zlib")
+            print(f"{size[0]}x{size[1]}  duty-room{' --lite' if args.lite else '       '}: {ot:6.2f} s  {ob / 1000:6.1f} KB raw  {oz / 1000:5.1f} KB zlib")
             print(f"{size[0]}x{size[1]}  ratio            : {ot / bt:6.2f} x  {ob / bb:6.2f} x raw  {oz / bz:5.2f} x zlib  (median of {args.runs})")
 
 

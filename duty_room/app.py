@@ -8,6 +8,7 @@ cells that changed.
 
 from __future__ import annotations
 
+import locale
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -49,6 +50,13 @@ from .config import Settings
 from .presenters import Presenter, session_households
 
 PANELS = ("petitions", "visits", "services", "stalls")
+
+
+def terminal_speaks_utf8() -> bool:
+    """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
+    encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
+    return "utf" in encoding.replace("-", "")
+
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
 CASE_KEYS = (
     ("a", "accept"), ("d", "dispatch"), ("s", "start"), ("r", "resolve"), ("v", "follow_up"),
@@ -114,9 +122,12 @@ class DutyRoomApp(App[None]):
             self.petition = petition
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
-        super().__init__()
+        settings = settings or Settings(store=store.root)
+        # Lite: the terminal's own 16 colours (and far fewer bytes per cell), see also cli.py.
+        super().__init__(ansi_color=True if settings.lite else None)
         self.store = store
-        self.settings = settings or Settings(store=store.root)
+        self.settings = settings
+        self.ascii = settings.ascii if settings.ascii is not None else not terminal_speaks_utf8()
         self.lang: Lang = self.settings.lang
         self.present = Presenter(self.lang)
         self.data: Dashboard | None = None
@@ -146,19 +157,29 @@ class DutyRoomApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.settings.lite:
+            self.theme = "ansi-dark"
+        self.screen.set_class(self.ascii, "ascii")
         for index in range(len(PANELS)):
             localize_bindings(self.panel(index).table, self.lang)
         self.panel(0).add_class("-active")
         self.panel(0).table.focus()
         self._fit_to_width(self.size.width)
-        self.reload()
+        # The first load is done before the first frame: painting empty panels and then painting
+        # them again with data would cost a whole extra screen of bytes on a slow link.
+        try:
+            self.show(dashboard(self.store, clock.now()))
+        except StoreError as exc:
+            self.fail(exc)
+            return
         self.set_interval(self.settings.refresh_seconds, self.poll)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to_width(event.size.width)
 
     def _fit_to_width(self, width: int) -> None:
-        self.query_one("#panels").set_class(width < NARROW_BELOW, "narrow")
+        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
+        self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
         if self.data is not None:
             self.show(self.data)
 
@@ -207,7 +228,7 @@ class DutyRoomApp(App[None]):
             self._shown_headline = headline
         changed = self.render_petitions()
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
-        changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g) for g in data.progress])
+        changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g, self.ascii) for g in data.progress])
         changed += self.panel(2).show(p.service_summary(data.sessions), [p.service_row(s) for s in data.sessions])
         changed += self.panel(3).show(p.stall_summary(data.stalls), [p.stall_row(s) for s in data.stalls])
         self.post_message(self.Refreshed(data.generation, changed))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -30,12 +31,23 @@ def _store(ctx: click.Context) -> Store:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
 @click.option("--read-only", "read_only", is_flag=True, default=None,
               help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1).")
+@click.option("--lite", is_flag=True, default=None,
+              help="For slow links: no animation, 10 fps, the terminal's 16 colours, one panel at a time (env DUTY_ROOM_LITE=1).")
+@click.option("--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
+@click.option("--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600).")
 @click.pass_context
-def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only: bool | None) -> None:
+def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only: bool | None, lite: bool | None,
+        ascii_borders: bool | None, refresh_seconds: float | None) -> None:
     """Township duty-room dashboard. Without a command, opens the dashboard."""
     overrides: dict[str, object] = {}
     if read_only:
         overrides["read_only"] = True
+    if lite:
+        overrides["lite"] = True
+    if ascii_borders:
+        overrides["ascii"] = True
+    if refresh_seconds is not None:
+        overrides["refresh_seconds"] = refresh_seconds
     if store_dir is not None:
         overrides["store"] = store_dir
     if lang is not None:
@@ -56,6 +68,10 @@ def _open_dashboard(settings: Settings) -> int:
         return 1
     # No full `check` here: it would read years of archive. Every file the dashboard reads is
     # validated as it is read, and a damaged one stops the app with exit status 2.
+    if settings.lite:
+        # Read by Textual when it is imported, so set before the import below.
+        os.environ.setdefault("TEXTUAL_FPS", "10")
+        os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from .app import run  # Textual is imported only when the dashboard opens
 
     return run(store, settings)

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)
     reveal_users: list[str] = Field(default_factory=list)
     read_only: bool = False  # a viewer: looks at everything, changes nothing
+    lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time
+    ascii: bool | None = None  # ASCII borders and bars; None: when the terminal is not UTF-8
 
     @classmethod
     def settings_customise_sources(

@@ -251,3 +251,28 @@ async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
         await pilot.pause()
         assert "138****1234" in " ".join(v.plain for _, v in app.screen.content.fields)
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
+
+
+async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> None:
+    app = make_app(small_store, lite=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
+        assert app.panel(0).table.display and not app.panel(1).table.display
+        assert app.theme == "ansi-dark" and app.ansi_color is True
+
+
+async def test_ascii_borders_and_bars(small_store: Store) -> None:
+    app = make_app(small_store, ascii=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_data(app, pilot)
+        assert app.screen.has_class("ascii")
+        assert app.panel(1).styles.border_top[0] == "ascii"
+        bar = cell(app, 1, "dc-M01", 1)
+        assert set(bar) <= {"#", "."} and bar.count("#") == 1  # 1 of 5 visited, 6 cells wide
+
+
+async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(small_store)
+    assert app.no_color
