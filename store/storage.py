@@ -192,11 +192,23 @@ def _atomic_write(path: Path, payload: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def _parse(path: Path, payload: bytes) -> dict[str, Any]:
+def _load_json(path: Path, payload: bytes) -> Any:
     try:
-        data = orjson.loads(payload)
+        return orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+
+
+def _check_schema(path: Path, schema: int) -> None:
+    if schema > SCHEMA_VERSION:
+        raise StoreSchemaError(
+            f"{path} was written by a newer duty-room (schema {schema}, this one reads "
+            f"{SCHEMA_VERSION}); upgrade duty-room"
+        )
+
+
+def _parse(path: Path, payload: bytes) -> dict[str, Any]:
+    data = _load_json(path, payload)
     if not isinstance(data, dict) or not isinstance(data.get(RECORDS, {}), dict):
         raise StoreCorruptError(path, "not a TinyDB database with a 'records' table")
     return data
@@ -208,11 +220,7 @@ def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         return {"schema": SCHEMA_VERSION, "generation": 0}
     if not isinstance(meta, dict) or not isinstance(meta.get("generation"), int):
         raise StoreCorruptError(path, "its _meta table is damaged")
-    if meta.get("schema", 0) > SCHEMA_VERSION:
-        raise StoreSchemaError(
-            f"{path} was written by a newer duty-room (schema {meta['schema']}, this one reads "
-            f"{SCHEMA_VERSION}); upgrade duty-room"
-        )
+    _check_schema(path, meta.get("schema", 0))
     return meta
 
 
@@ -276,8 +284,7 @@ class Store:
             payload = path.read_bytes()
         except FileNotFoundError:
             return {"schema": SCHEMA_VERSION, "generation": 0, "files": {}}
-        data = _parse_manifest(path, payload)
-        return data
+        return _parse_manifest(path, payload)
 
     def generation(self) -> int:
         return int(self.manifest()["generation"])
@@ -395,17 +402,10 @@ class Store:
 
 
 def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
-    try:
-        data = orjson.loads(payload)
-    except orjson.JSONDecodeError as exc:
-        raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+    data = _load_json(path, payload)
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise StoreCorruptError(path, "not a duty-room manifest")
-    if data.get("schema", 0) > SCHEMA_VERSION:
-        raise StoreSchemaError(
-            f"{path} was written by a newer duty-room (schema {data['schema']}, this one reads "
-            f"{SCHEMA_VERSION}); upgrade duty-room"
-        )
+    _check_schema(path, data.get("schema", 0))
     return data
 
 
