@@ -28,6 +28,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,6 +267,9 @@ def _stop(server: SshServer | None, uid: int, created_user: bool) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    deadline = time.monotonic() + 5  # gone, not just signalled: userdel refuses a user with processes
+    while time.monotonic() < deadline and any(_alive(pid) for pid in leftovers):
+        time.sleep(0.05)
     if server is not None:
         server.process.terminate()
         try:
@@ -313,7 +317,13 @@ def sshd() -> Iterator[SshServer]:
         _stop(server, account.pw_uid, created_user)
         shutil.rmtree(public, ignore_errors=True)
         if created_user:
-            _run(["userdel", "-r", SSH_USER])  # best effort: a leftover account is harmless
+            for _ in range(3):
+                removed = _run(["userdel", "-r", SSH_USER])
+                if removed.returncode == 0:
+                    break
+                time.sleep(0.5)
+            else:  # harmless (the next run reuses it), but say so
+                warnings.warn(f"userdel {SSH_USER}: {removed.stderr.strip()}", stacklevel=1)
 
 
 @pytest.fixture
