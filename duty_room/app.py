@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from store import clock, i18n
 from store.i18n import Lang, label
-from store.lifecycle import Action, IllegalTransition, IntakeRefused, change_status, check, draft, next_steps, perform, register
+from store.lifecycle import Action, IllegalTransition, IntakeRefused, allowed_actions, change_status, check, draft, next_steps, perform, register
 from store.masking import log_reveal, may_reveal
 from store.models import Community, Grid, GridWorker, Household, Petition, PetitionStatus
 from store.queries import Dashboard, SortOrder, dashboard, filter_petitions, sort_petitions, unvisited_households
@@ -63,6 +63,7 @@ CASE_KEYS = (
     ("e", "escalate"), ("b", "return"), ("u", "supervise"), ("m", "merge"), ("x", "cancel"), ("w", "redo"),
     ("t", "extend_request"), ("g", "extend_grant"), ("G", "extend_deny"),
 )
+FOOTER_STEPS = {"accept", "dispatch", "start", "resolve", "follow_up"}  # the rest: `?` help and the palette
 SORT_ORDERS = tuple(SortOrder)
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 
@@ -101,7 +102,7 @@ class DutyRoomApp(App[None]):
         Binding("slash", "filter", "Filter", id="petition.filter"),
         Binding("o", "cycle_sort", "Sort", show=False, id="petition.sort"),
         *[
-            Binding(key, f"case('{action}')", action, show=False, id=f"petition.{action}")
+            Binding(key, f"case('{action}')", action, show=action in FOOTER_STEPS, id=f"petition.{action}")
             for key, action in CASE_KEYS
         ],
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
@@ -310,11 +311,34 @@ class DutyRoomApp(App[None]):
         t = self.present.t
         if not self.settings.read_only:
             yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self._status_from_palette)
+            yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
+            yield from self._case_commands()
         for index, key in enumerate(("panel.petitions", "panel.visits", "panel.services", "panel.stalls")):
             yield SystemCommand(t("cmd.focus").format(t(key)), "", lambda i=index: self.action_focus_panel(i))
         yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
         yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
         yield from super().get_system_commands(screen)
+
+    def _case_commands(self) -> Iterable[SystemCommand]:
+        """Context commands: every step the selected case allows now, with its key."""
+        key = self.panel(0).table.cursor_key
+        view = next((v for v in self.data.petitions if v.petition.id == key), None) if self.data else None
+        if view is None:
+            return
+        keys = {name: k for k, name in CASE_KEYS}
+        for action in allowed_actions(view.petition, clock.now()):
+            if action is Action.REOPEN:
+                continue  # closed cases are not in the list
+            name = "dispatch" if action is Action.REDISPATCH else action.value
+            title = f"{self.present.t('action.' + action.value)} · {view.petition.id}"
+            yield SystemCommand(title, f"[{keys.get(name, '')}] {view.petition.title}", self._palette_case(name))
+
+    def _palette_case(self, name: str) -> Callable[[], None]:
+        def run() -> None:
+            self.action_focus_panel(0)
+            self.call_after_refresh(self.action_case, name)
+
+        return run
 
     def _status_from_palette(self) -> None:
         self.action_focus_panel(0)

@@ -152,3 +152,14 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
         await pilot.press("o", "o", "o", "o")  # oldest, community, status, and back to urgency
         await pilot.pause()
         assert app.panel(0).table.keys == urgency
+
+
+async def test_palette_offers_the_steps_the_selected_case_allows(small_store: Store) -> None:
+    app = DutyRoomApp(small_store, Settings(store=small_store.root))
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        # MK261127-001 is 待受理: accept, cancel, merge, escalate, supervise (it is overdue).
+        steps = sorted(t.split(" · ")[0] for t in titles if t.endswith("· MK261127-001"))
+        assert steps == sorted(["受理", "撤销", "合并", "升级", "督办"])
+        assert not any(t.startswith("办结 ·") for t in titles)

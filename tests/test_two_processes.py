@@ -7,6 +7,7 @@ way an SSH user sees it, and checks that Chinese columns line up.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -97,3 +98,38 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
             await pilot.pause(0.05)
         assert status() == "处置中"
     assert small_store.get(Petition, "MK261127-003").history[-1].note == "已到现场"
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is needed to resize a real terminal")
+def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: Path) -> None:
+    """tmux resizes a real terminal (SIGWINCH); the layout follows and the app keeps running."""
+    socket = str(tmp_path / "tmux.sock")
+    # No COLUMNS/LINES: Textual would take them over the real window size and ignore resizes.
+    command = (f"env -u COLUMNS -u LINES LANG=C.UTF-8 TERM=xterm-256color "
+               f"{sys.executable} -m duty_room --store {small_store.root}")
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, timeout=10).stdout
+
+    def screen_when(predicate, seconds: float = 8) -> str:  # noqa: ANN001
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            text = tmux("capture-pane", "-p", "-t", "dr")
+            if predicate(text):
+                return text
+            time.sleep(0.1)
+        return text
+
+    tmux("new-session", "-d", "-s", "dr", "-x", "120", "-y", "40", command)
+    try:
+        side_by_side = lambda text: any("2 网格走访" in l and "3 一老一小" in l for l in text.splitlines())  # noqa: E731,E741
+        assert side_by_side(screen_when(side_by_side)), tmux("capture-pane", "-p", "-t", "dr")
+        tmux("resize-window", "-t", "dr", "-x", "80", "-y", "24")
+        stacked = lambda text: any(l.startswith(" 4 摊位") for l in text.splitlines())  # noqa: E731,E741
+        text = screen_when(stacked)
+        assert stacked(text) and any(l.startswith(" 2 网格走访") for l in text.splitlines()), text
+        tmux("resize-window", "-t", "dr", "-x", "120", "-y", "40")
+        assert side_by_side(screen_when(side_by_side)), tmux("capture-pane", "-p", "-t", "dr")
+        assert "dr" in tmux("list-sessions")  # still running after both resizes
+    finally:
+        tmux("kill-server")
