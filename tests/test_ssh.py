@@ -151,10 +151,18 @@ def _launchers() -> list[list[str]]:
     2. A system Python of the same version with this environment's site-packages added: for
        when the interpreter lives where the SSH account cannot go (a pyenv build under /root).
        -I -S keep the account's and the system's own packages out.
+    (3., in _choose_launcher: the same with copies of the site-packages, when they too are closed.)
     """
-    launchers = [[sys.executable, "-m", "duty_room"]]
+    return [[sys.executable, "-m", "duty_room"], *_system_launchers(_own_sites())]
+
+
+def _own_sites() -> list[str]:
+    return list(dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]))
+
+
+def _system_launchers(sites: list[str]) -> list[list[str]]:
+    launchers = []
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    sites = list(dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]))
     code = (
         "import site, sys\n"
         f"for d in {sites!r}: site.addsitedir(d)\n"
@@ -252,6 +260,20 @@ def _choose_launcher(server: SshServer) -> list[str]:
         if probe.returncode == 0 and "duty-room" in probe.stdout:
             return []
         reasons.append(f"{launcher[0]}: exit {probe.returncode}: {probe.stderr.strip()[-300:]}")
+        server.launcher = []
+    # CI's checkout (and its .venv) may lie below a folder closed to other users: copy the
+    # installed packages into the world-readable folder and run those.
+    copies = []
+    for index, site in enumerate(_own_sites()):
+        target = server.public / f"site{index}"
+        shutil.copytree(site, target, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
+        copies.append(str(target))
+    for launcher in _system_launchers(copies):
+        server.launcher = launcher
+        probe = _run(server.ssh_argv(server.remote_command("--help"), tty=False), timeout=60)
+        if probe.returncode == 0 and "duty-room" in probe.stdout:
+            return []
+        reasons.append(f"{launcher[0]} with copied packages: exit {probe.returncode}: {probe.stderr.strip()[-300:]}")
         server.launcher = []
     return reasons
 
