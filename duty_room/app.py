@@ -161,6 +161,7 @@ class DutyRoomApp(App[None]):
         if self.settings.lite:
             self.theme = "ansi-dark"
         self.screen.set_class(self.ascii, "ascii")
+        self.screen.set_class(self.settings.lite, "lite")
         for index in range(len(PANELS)):
             localize_bindings(self.panel(index).table, self.lang)
         self.panel(0).add_class("-active")
