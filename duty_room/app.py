@@ -18,7 +18,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Container
+from textual.containers import Container, Horizontal
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
@@ -137,7 +137,7 @@ class DutyRoomApp(App[None]):
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self.sort_index = 0
-        self._shown_headline: Text | None = None
+        self._shown: dict[str, Text] = {}
         self._form_handlers: dict[FormScreen, Callable[[FormScreen, dict[str, str]], None]] = {}
         self.labels = i18n.all_labels()
         localize_bindings(self, self.lang)
@@ -149,7 +149,10 @@ class DutyRoomApp(App[None]):
 
     def compose(self) -> ComposeResult:
         p = self.present
-        yield Static("", id="headline", markup=False)
+        with Horizontal(id="header"):
+            yield Static("", id="head-title", markup=False)
+            yield Static("", id="clock", markup=False)
+            yield Static("", id="headline", markup=False)
         with Container(id="panels"):
             yield Panel(1, p.petition_columns(), id="petitions", filter_placeholder=p.t("filter.placeholder"))
             yield Panel(2, p.visit_columns(), id="visits")
@@ -224,16 +227,21 @@ class DutyRoomApp(App[None]):
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
         compact = self.size.width < NARROW_BELOW
-        headline = p.headline(h, data.now, self.store.actor, compact=compact, read_only=self.settings.read_only)
-        if headline != self._shown_headline:  # an unchanged line costs no bytes on the wire
-            self.query_one("#headline", Static).update(headline)
-            self._shown_headline = headline
+        self._update_if_changed("#head-title", p.header_title(h, data.now, read_only=self.settings.read_only))
+        self._update_if_changed("#clock", p.header_clock(data.now))
+        self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact))
         changed = self.render_petitions()
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
         changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g, self.ascii) for g in data.progress])
         changed += self.panel(2).show(p.service_summary(data.sessions), [p.service_row(s) for s in data.sessions])
         changed += self.panel(3).show(p.stall_summary(data.stalls), [p.stall_row(s) for s in data.stalls])
         self.post_message(self.Refreshed(data.generation, changed))
+
+    def _update_if_changed(self, selector: str, text: Text) -> None:
+        """An unchanged line costs no bytes on the wire: only touch what differs."""
+        if self._shown.get(selector) != text:
+            self.query_one(selector, Static).update(text)
+            self._shown[selector] = text
 
     def render_petitions(self) -> int:
         """Panel 1 from the last data, through the current filter and sort order."""

@@ -323,21 +323,30 @@ class Presenter:
 
     # -- header --------------------------------------------------------------------------
 
-    def headline(self, headline: Headline, now: datetime, actor: str, *, compact: bool = False,
-                 read_only: bool = False) -> Text:
-        """The top line. ``compact`` (narrow screens) keeps the time and the counts that need action."""
-        day = self.t("weekdays").split()[now.weekday()]
+    # The header is three pieces so that the once-a-minute clock tick repaints five characters,
+    # not the whole line.
+
+    def header_title(self, headline: Headline, now: datetime, *, read_only: bool = False) -> Text:
         text = Text()
         text.append(f" {display_safe(headline.township)}{self.t('app.title')} ", style="bold reverse")
         if read_only:
             text.append(f" {self.t('readonly.badge')} ", style="bold black on yellow")
-        text.append(f" {now:%Y-%m-%d} {day} {now:%H:%M} ", style="bold")
+        day = self.t("weekdays").split()[now.weekday()]
+        text.append(f" {now:%Y-%m-%d} {day} ", style="bold")
+        return text
+
+    def header_clock(self, now: datetime) -> Text:
+        return Text(f"{now:%H:%M}", style="bold")
+
+    def header_counts(self, headline: Headline, actor: str, *, compact: bool = False) -> Text:
+        """The counts that need action; ``compact`` (narrow screens) drops who is on duty and visits."""
+        text = Text()
         if not compact:
-            text.append(f" {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")
+            text.append(f"  {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")
             if headline.on_duty_count > 1:
                 text.append(self.t("header.on_duty_more").format(headline.on_duty_count))
-            text.append(f" [{display_safe(actor)}] ", style="dim")
-        text.append(f" {self.t('header.open')} {headline.open} ")
+            text.append(f" [{display_safe(actor)}]", style="dim")
+        text.append(f"  {self.t('header.open')} {headline.open} ")
         text.append(f"{self.t('header.overdue')} {headline.overdue} ", style="bold red" if headline.overdue else "")
         text.append(f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else "")
         if not compact:

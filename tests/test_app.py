@@ -239,7 +239,7 @@ async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
     before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        assert "只读" in str(app.query_one("#headline").render())
+        assert "只读" in str(app.query_one("#head-title").render())
         for key in ("c", "a", "n", "x"):
             await pilot.press(key)
             await pilot.pause()

@@ -3,8 +3,8 @@
 Learned from Dolphie and Toolong: a live panel must not rebuild itself every refresh (flicker,
 lost cursor, kilobytes over SSH for one changed word). Rows live in fixed slots (slot i shows
 the i-th row given); a refresh compares each slot's cells with what it shows and repaints only
-the rows whose cells differ, so a case that moves up the list costs the lines between its old
-and new place, not the whole table. The cursor follows its row's key, not its slot.
+the cells that differ, so a case that moves up the list costs the lines between its old and
+new place, not the whole table. The cursor follows its row's key, not its slot.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -96,10 +97,10 @@ class KeyedTable(DataTable[Text]):
         return changed
 
     def _set_cell(self, slot: int, column: int, value: Text) -> None:
-        """Change one cell and repaint only its row.
+        """Change one cell and repaint only that cell.
 
-        DataTable.update_cell repaints the whole visible table; here only the row's region is
-        marked dirty, so only that line goes over the wire. A value wider than its column falls
+        DataTable.update_cell repaints the whole visible table; here only the cell's region is
+        marked dirty, so only those characters go over the wire. A value wider than its column falls
         back to update_cell so the column can grow.
         """
         column_key = self._column_keys[column]
@@ -108,4 +109,4 @@ class KeyedTable(DataTable[Text]):
             return
         self._data[RowKey(str(slot))][column_key] = value  # DataTable's own cell store
         self._update_count += 1  # DataTable keys its render caches on this count
-        self.refresh_row(slot)
+        self.refresh_coordinate(Coordinate(slot, column))
