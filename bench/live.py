@@ -80,6 +80,11 @@ def main() -> None:
         store_dir = Path(tmp) / "demo"
         build_demo(Store(store_dir, actor="bench"))
         writer = Store(store_dir, actor="other-desk")
+        # For idle time, a demo dated by the real clock (the frozen one would age all at once).
+        live_store = Path(tmp) / "live"
+        frozen = os.environ.pop("DUTY_ROOM_NOW")
+        build_demo(Store(live_store, actor="bench"))
+        os.environ["DUTY_ROOM_NOW"] = frozen
         # An overdue case being worked on: its status changes, its place in the list does not.
         case = next(v.petition for v in open_petitions(writer, clock.now()) if v.petition.status in CYCLE)
         for size in ((80, 24), (120, 40)):
@@ -109,7 +114,7 @@ def main() -> None:
                     sizes.append(len(term.raw) - before)
             finally:
                 term.close()
-            idle = idle_bytes_per_minute(store_dir, size, env, args.idle)
+            idle = idle_bytes_per_minute(live_store, size, env, args.idle)
             raw = bytes(term.raw[:first_paint])
             print(f"{size[0]}x{size[1]}  first paint: {first_paint / 1000:.1f} KB raw, {len(zlib.compress(raw, 6)) / 1000:.1f} KB zlib")
             print(f"{size[0]}x{size[1]}  one status change from another process: median {statistics.median(sizes):.0f} B "

@@ -355,11 +355,6 @@ class DutyRoomApp(App[None]):
 
     # -- detail --------------------------------------------------------------------------
 
-    def action_detail(self) -> None:
-        key = self.panel(self.active).table.cursor_key
-        if key is not None:
-            self.open_detail(self.active, key)
-
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         for index in range(len(PANELS)):

@@ -255,12 +255,10 @@ def _choose_launcher(server: SshServer) -> list[str]:
         if blocked is not None:
             reasons.append(f"{launcher[0]}: {blocked} is closed to other users")
             continue
-        server.launcher = launcher
-        probe = _run(server.ssh_argv(server.remote_command("--help"), tty=False), timeout=60)
-        if probe.returncode == 0 and "duty-room" in probe.stdout:
+        failure = _try_launcher(server, launcher)
+        if failure is None:
             return []
-        reasons.append(f"{launcher[0]}: exit {probe.returncode}: {probe.stderr.strip()[-300:]}")
-        server.launcher = []
+        reasons.append(f"{launcher[0]}: {failure}")
     # CI's checkout (and its .venv) may lie below a folder closed to other users: copy the
     # installed packages into the world-readable folder and run those.
     copies = []
@@ -269,13 +267,21 @@ def _choose_launcher(server: SshServer) -> list[str]:
         shutil.copytree(site, target, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True)
         copies.append(str(target))
     for launcher in _system_launchers(copies):
-        server.launcher = launcher
-        probe = _run(server.ssh_argv(server.remote_command("--help"), tty=False), timeout=60)
-        if probe.returncode == 0 and "duty-room" in probe.stdout:
+        failure = _try_launcher(server, launcher)
+        if failure is None:
             return []
-        reasons.append(f"{launcher[0]} with copied packages: exit {probe.returncode}: {probe.stderr.strip()[-300:]}")
-        server.launcher = []
+        reasons.append(f"{launcher[0]} with copied packages: {failure}")
     return reasons
+
+
+def _try_launcher(server: SshServer, launcher: list[str]) -> str | None:
+    """None if the SSH account can run duty-room this way (kept in server.launcher), else why not."""
+    server.launcher = launcher
+    probe = _run(server.ssh_argv(server.remote_command("--help"), tty=False), timeout=60)
+    if probe.returncode == 0 and "duty-room" in probe.stdout:
+        return None
+    server.launcher = []
+    return f"exit {probe.returncode}: {probe.stderr.strip()[-300:]}"
 
 
 def _stop(server: SshServer | None, uid: int, created_user: bool) -> None:
