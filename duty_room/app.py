@@ -227,7 +227,8 @@ class DutyRoomApp(App[None]):
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
         compact = self.size.width < NARROW_BELOW
-        self._update_if_changed("#head-title", p.header_title(h, data.now, read_only=self.settings.read_only))
+        self._update_if_changed("#head-title", p.header_title(h, data.now, read_only=self.settings.read_only),
+                                layout=True)  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))
         self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact))
         changed = self.render_petitions()
@@ -237,10 +238,14 @@ class DutyRoomApp(App[None]):
         changed += self.panel(3).show(p.stall_summary(data.stalls), [p.stall_row(s) for s in data.stalls])
         self.post_message(self.Refreshed(data.generation, changed))
 
-    def _update_if_changed(self, selector: str, text: Text) -> None:
-        """An unchanged line costs no bytes on the wire: only touch what differs."""
+    def _update_if_changed(self, selector: str, text: Text, *, layout: bool = False) -> None:
+        """An unchanged line costs no bytes on the wire: only touch what differs.
+
+        Without ``layout`` the new text is drawn in place: a layout pass would also repaint
+        every table's scrollbars (kilobytes a minute for a clock tick).
+        """
         if self._shown.get(selector) != text:
-            self.query_one(selector, Static).update(text)
+            self.query_one(selector, Static).update(text, layout=layout)
             self._shown[selector] = text
 
     def render_petitions(self) -> int:

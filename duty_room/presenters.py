@@ -61,9 +61,13 @@ def short_community(name: str) -> str:
     return name.removesuffix("社区") if name.endswith("社区") and len(name) > 3 else name
 
 
-def duration(delta: timedelta, lang: Lang) -> str:
+def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str:
+    """3天 / 5时 / 12分. Without ``minutes_shown`` anything under an hour is "<1时": a cell that
+    changes every minute costs bytes every minute on a slow link, for no decision it informs."""
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes < 60:
+        if not minutes_shown:
+            return i18n.t("age.under_hour", lang)
         return i18n.t("age.minutes", lang).format(minutes)
     if minutes < 48 * 60:
         return i18n.t("age.hours", lang).format(minutes // 60)
@@ -103,7 +107,7 @@ class Presenter:
                 Text(label(p.category, self.lang)),
                 literal(short_community(view.community)),
                 Text(label(p.level, self.lang)),
-                Text(duration(view.age, self.lang), style="dim"),
+                Text(duration(view.age, self.lang, minutes_shown=False), style="dim"),
             ),
         )
 

@@ -219,6 +219,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "due.done": ("—", "—"),
     "age.minutes": ("{}分", "{}m"),
     "age.hours": ("{}时", "{}h"),
+    "age.under_hour": ("<1时", "<1h"),
     "age.days": ("{}天", "{}d"),
     "stall.occupied": ("出摊", "open"),
     "stall.vacant": ("空", "empty"),

@@ -63,11 +63,13 @@ class Panel(Vertical):
 
         Lines that did not change are not touched: an unchanged line costs no bytes on the wire.
         """
+        # One-line widgets of fixed height: redraw in place, no layout pass (which would also
+        # repaint the table's scrollbars).
         if summary != self._shown_summary:
-            self.summary.update(summary)
+            self.summary.update(summary, layout=False)
             self._shown_summary = summary
         if detail is not None and detail != self._shown_detail:
-            self.detail.update(detail)
+            self.detail.update(detail, layout=False)
             self.detail.display = True
             self._shown_detail = detail
         return self.table.sync(rows)
