@@ -1,7 +1,7 @@
 """The duty-room dashboard: four live panels over one store.
 
 Wiring only: data comes from store.queries, words and colours from presenters, drawing from
-widgets. The store is polled cheaply (manifest generation, a ~100-byte read); a changed
+widgets. The store is polled cheaply (manifest generation, a ~200-byte read); a changed
 generation or a new minute triggers a reload in a worker thread, and panels update only the
 cells that changed.
 """
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from pydantic import ValidationError
+from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
-from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.dom import DOMNode
@@ -26,7 +26,18 @@ from textual.widgets import DataTable, Footer, Static
 
 from store import clock, i18n
 from store.i18n import Lang, label
-from store.lifecycle import Action, IllegalTransition, IntakeRefused, allowed_actions, change_status, check, draft, next_steps, perform, register
+from store.lifecycle import (
+    Action,
+    IllegalTransition,
+    IntakeRefused,
+    allowed_actions,
+    change_status,
+    check,
+    draft,
+    next_steps,
+    perform,
+    register,
+)
 from store.masking import log_reveal, may_reveal
 from store.models import Community, Grid, GridWorker, Household, Petition, PetitionStatus
 from store.queries import Dashboard, SortOrder, dashboard, filter_petitions, sort_petitions, unvisited_households

@@ -13,7 +13,17 @@ from pydantic import ValidationError
 from store import i18n
 from store.i18n import Lang, label
 from store.lifecycle import RULES, Action, IllegalTransition
-from store.models import Category, Channel, Community, Grid, GridWorker, Petition, PetitionStatus, Priority, Satisfaction
+from store.models import (
+    Category,
+    Channel,
+    Community,
+    Grid,
+    GridWorker,
+    Petition,
+    PetitionStatus,
+    Priority,
+    Satisfaction,
+)
 from widgets.form import FieldSpec, FormTexts
 
 # Which field a refusal belongs to, so the reason shows beside it.

@@ -13,8 +13,8 @@ import click
 from store import i18n
 from store.storage import Store, StoreError
 
-from .petition_cli import petition
 from .config import Settings, default_demo_dir, default_store_dir
+from .petition_cli import petition
 
 
 def _settings(ctx: click.Context) -> Settings:

@@ -18,9 +18,9 @@ from typing import Literal
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from store.deadlines import DeadlineRules
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 APP_NAME = "duty-room"
 # The units a case can be dispatched to besides grid workers (configurable: `units = [...]`).

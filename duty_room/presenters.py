@@ -14,15 +14,15 @@ from rich.text import Text
 from store import i18n
 from store.i18n import Lang, label
 from store.masking import mask_name, mask_phone
-from store.models import GridWorker, Household, Petition, PetitionStatus, ServiceSession, SpecialTag
 from store.metrics import Rates
+from store.models import GridWorker, Household, Petition, PetitionStatus, ServiceSession, SpecialTag
 from store.queries import (
     GridProgress,
-    SortOrder,
     Headline,
     PetitionView,
     SessionPhase,
     SessionView,
+    SortOrder,
     StallView,
     fen_to_yuan,
     monthly_due_fen,

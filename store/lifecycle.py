@@ -21,7 +21,6 @@ from .deadlines import DeadlineRules
 from .i18n import Lang
 from .models import (
     Category,
-    Channel,
     Community,
     Grid,
     Level,

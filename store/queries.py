@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from .clock import at, end_of_day
+from .metrics import Rates, all_windows
 from .models import (
     Community,
     DutyShift,
@@ -29,7 +30,6 @@ from .models import (
     Visit,
     VisitPlan,
 )
-from .metrics import Rates, all_windows
 from .storage import Store
 
 # ---------------------------------------------------------------------------

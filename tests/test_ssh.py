@@ -39,9 +39,8 @@ from store import clock
 from store.lifecycle import change_status
 from store.models import Petition, PetitionStatus
 from store.storage import Store
-from tools.ptyterm import Terminal
-
 from tests.conftest import FROZEN_NOW, build_small_store
+from tools.ptyterm import Terminal
 
 pytestmark = pytest.mark.slow
 

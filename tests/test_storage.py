@@ -184,8 +184,8 @@ def test_update_stamps_and_applies_change(store: Store):
 
 
 def test_default_actor_is_os_account(root: Path):
-    import pwd
     import os
+    import pwd
 
     assert Store(root).actor == pwd.getpwuid(os.getuid()).pw_name
 
