@@ -367,8 +367,13 @@ class Petition(Record):
         if self.history[: len(previous.history)] != previous.history:
             raise ValueError(f"petition {self.id}: history is append-only; an earlier event was changed or removed")
 
+    @property
+    def awaits_action(self) -> bool:
+        """Open and not yet resolved: the desk still owes the reporter something, so it can be late."""
+        return self.status.is_open and self.status is not PetitionStatus.RESOLVED
+
     def is_overdue(self, moment: datetime) -> bool:
-        return self.status.is_open and self.status is not PetitionStatus.RESOLVED and self.due_at < moment
+        return self.awaits_action and self.due_at < moment
 
 
 class ServiceSession(Record):

@@ -61,8 +61,7 @@ def open_petitions(store: Store, now: datetime, *, include_closed: bool = False)
     for petition in store.all(Petition):
         if not petition.status.is_open and not include_closed:
             continue
-        waits_on_us = petition.status is not PetitionStatus.RESOLVED
-        overdue = waits_on_us and petition.due_at < now
+        overdue = petition.is_overdue(now)
         views.append(
             PetitionView(
                 petition=petition,
@@ -71,7 +70,7 @@ def open_petitions(store: Store, now: datetime, *, include_closed: bool = False)
                 age=now - petition.created_at,
                 due_in=petition.due_at - now,
                 overdue=overdue,
-                due_today=waits_on_us and not overdue and petition.due_at < tomorrow,
+                due_today=petition.awaits_action and not overdue and petition.due_at < tomorrow,
             )
         )
     views.sort(key=urgency_key)

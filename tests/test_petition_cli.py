@@ -101,3 +101,11 @@ def test_show_masks_and_refused_reveal_is_logged(run, small_store: Store) -> Non
     assert result.exit_code == 1 and "may not see" in result.output
     [entry] = small_store.all(AuditEntry, "2026-11")
     assert (entry.subject, entry.allowed) == ("petitions:MK261127-001", False)
+
+
+def test_a_closed_case_is_never_listed_as_overdue(run, small_store: Store) -> None:  # noqa: ANN001
+    assert run("cancel", "MK261127-001", "--note", "撤诉").exit_code == 0  # was 6 h overdue
+    listed = {r["id"]: r for r in json.loads(run("list", "--all", "--json").output)}
+    assert listed["MK261127-001"]["status"] == "cancelled"
+    assert listed["MK261127-001"]["overdue"] is False
+    assert listed["MK261127-002"]["overdue"] is True
