@@ -169,7 +169,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
 
 
 def _find(store: Store, case_id: str) -> Petition:
-    for partition in [None, *reversed(store.partitions(Petition))]:
+    for partition in store.newest_first(Petition):
         for case in store.all(Petition, partition):
             if case.id == case_id:
                 return case

@@ -28,13 +28,6 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(name) - 1)
 
 
-def mask_id_number(number: str) -> str:
-    """First 6 and last 4 of a resident ID number."""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
 REVEAL_GROUP = "duty-room-pii"
 
 
@@ -63,7 +56,7 @@ def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> 
         table, _, record_id = subject.partition(":")
         if allowed and table == Petition.table:
             # The case may be active or archived (closed cases move to petitions/archive-YEAR).
-            for partition in [None, *reversed(store.partitions(Petition))]:
+            for partition in store.newest_first(Petition):
                 petition = next((p for p in tx.all(Petition, partition) if p.id == record_id), None)
                 if petition is not None:
                     break

@@ -264,6 +264,10 @@ class Store:
             raise ValueError(f"bad partition name {partition!r}")
         return self.root / model.table / f"{partition}.json"
 
+    def newest_first(self, model: type[Record]) -> list[str | None]:
+        """Where to look for one record: the main file, then the partitions, newest first."""
+        return [None, *reversed(self.partitions(model))]
+
     def partitions(self, model: type[Record]) -> list[str]:
         folder = self.root / model.table
         if not folder.is_dir():
@@ -498,20 +502,15 @@ class Transaction:
             raise RecordNotFound(model, record_id)
         return record  # type: ignore[return-value]
 
-    def put(self, record: M, partition: str | None = None, *, stamp: bool = True) -> M:
+    def put(self, record: M, partition: str | None = None) -> M:
         """Insert or replace by id; the record is re-validated and stamped with actor and time."""
         model = type(record)
         data = record.model_dump(mode="json")
-        if stamp:
-            data["updated_at"] = self.now.isoformat()
-            data["updated_by"] = self.store.actor
+        data["updated_at"] = self.now.isoformat()
+        data["updated_by"] = self.store.actor
         validated = model.model_validate(data)
         self._open(model, partition if partition is not None else partition_of(validated)).put(validated)
         return validated
-
-    def put_many(self, records: list[M], *, stamp: bool = True) -> None:
-        for record in records:
-            self.put(record, stamp=stamp)
 
     def delete(self, model: type[Record], record_id: str, partition: str | None = None) -> None:
         opened = self._open(model, partition)
