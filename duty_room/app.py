@@ -148,6 +148,7 @@ class DutyRoomApp(App[None]):
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self.sort_index = 0
+        self._width = 0
         self._shown: dict[str, Text] = {}
         self._form_handlers: dict[FormScreen, Callable[[FormScreen, dict[str, str]], None]] = {}
         self.labels = i18n.all_labels()
@@ -194,6 +195,7 @@ class DutyRoomApp(App[None]):
         self._fit_to_width(event.size.width)
 
     def _fit_to_width(self, width: int) -> None:
+        self._width = width  # during a Resize event self.size still holds the old size
         # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
         self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
         if self.data is not None:
@@ -237,7 +239,7 @@ class DutyRoomApp(App[None]):
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
-        compact = self.size.width < NARROW_BELOW
+        compact = self._width < NARROW_BELOW
         self._update_if_changed("#head-title", p.header_title(h, data.now, read_only=self.settings.read_only),
                                 layout=True)  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))

@@ -128,8 +128,10 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
         stacked = lambda text: any(l.startswith(" 4 摊位") for l in text.splitlines())  # noqa: E731,E741
         text = screen_when(stacked)
         assert stacked(text) and any(l.startswith(" 2 网格走访") for l in text.splitlines()), text
+        assert "值班:" not in text.splitlines()[0]  # the header drops who is on duty under 100 columns
         tmux("resize-window", "-t", "dr", "-x", "120", "-y", "40")
-        assert side_by_side(screen_when(side_by_side)), tmux("capture-pane", "-p", "-t", "dr")
+        text = screen_when(lambda t: side_by_side(t) and "值班:" in t.splitlines()[0])
+        assert side_by_side(text) and "值班:" in text.splitlines()[0], text  # and brings it back
         assert "dr" in tmux("list-sessions")  # still running after both resizes
     finally:
         tmux("kill-server")
