@@ -12,6 +12,7 @@ import locale
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -39,8 +40,23 @@ from store.lifecycle import (
     register,
 )
 from store.masking import log_reveal, may_reveal
-from store.models import Community, Grid, GridWorker, Household, Petition, PetitionStatus
-from store.queries import Dashboard, SortOrder, dashboard, filter_petitions, sort_petitions, unvisited_households
+from store.models import (
+    Community,
+    Grid,
+    GridWorker,
+    Household,
+    Petition,
+    PetitionStatus,
+    StallPayment,
+)
+from store.queries import (
+    Dashboard,
+    SortOrder,
+    dashboard,
+    filter_petitions,
+    sort_petitions,
+    unvisited_households,
+)
 from store.storage import Store, StoreError
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent, DetailScreen
@@ -58,6 +74,7 @@ from .casework import (
     step_params,
 )
 from .config import Settings
+from .fieldwork import SERVICE_KEYS, STALL_KEYS, VISIT_KEYS, FieldworkDesk
 from .presenters import Presenter, session_households
 
 PANELS = ("petitions", "visits", "services", "stalls")
@@ -94,7 +111,7 @@ def localize_bindings(node: DOMNode, lang: Lang) -> None:
     }
 
 
-class DutyRoomApp(App[None]):
+class DutyRoomApp(FieldworkDesk, App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
@@ -116,6 +133,9 @@ class DutyRoomApp(App[None]):
             Binding(key, f"case('{action}')", action, show=action in FOOTER_STEPS, id=f"petition.{action}")
             for key, action in CASE_KEYS
         ],
+        *[Binding(key, f"visits('{name}')", name, id=f"visits.{name}") for key, name in VISIT_KEYS],
+        *[Binding(key, f"session('{name}')", name, id=f"services.{name}") for key, name in SERVICE_KEYS],
+        *[Binding(key, f"stall('{name}')", name, id=f"stalls.{name}") for key, name in STALL_KEYS],
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
@@ -151,6 +171,7 @@ class DutyRoomApp(App[None]):
         self._width = 0
         self._shown: dict[str, Text] = {}
         self._form_handlers: dict[FormScreen, Callable[[FormScreen, dict[str, str]], None]] = {}
+        self._list_reveal: dict[str, bool] = {}
         self.labels = i18n.all_labels()
         localize_bindings(self, self.lang)
         if self.settings.keymap:
@@ -185,7 +206,7 @@ class DutyRoomApp(App[None]):
         # The first load is done before the first frame: painting empty panels and then painting
         # them again with data would cost a whole extra screen of bytes on a slow link.
         try:
-            self.show(dashboard(self.store, clock.now()))
+            self.show(self.load(clock.now()))
         except StoreError as exc:
             self.fail(exc)
             return
@@ -222,11 +243,14 @@ class DutyRoomApp(App[None]):
     def reload(self) -> None:
         now = clock.now()
         try:
-            data = dashboard(self.store, now)
+            data = self.load(now)
         except StoreError as exc:
             self.call_from_thread(self.fail, exc)
             return
         self.call_from_thread(self.show, data)
+
+    def load(self, now: datetime) -> Dashboard:
+        return dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees)
 
     def fail(self, error: StoreError) -> None:
         """A damaged store stops the app with a message naming the file: nothing is written."""
@@ -235,6 +259,7 @@ class DutyRoomApp(App[None]):
 
     def show(self, data: Dashboard) -> None:
         p = self.present
+        store_changed = data.generation != self._seen_generation
         self.data = data
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
@@ -244,11 +269,10 @@ class DutyRoomApp(App[None]):
                                 layout=True)  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))
         self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact))
-        changed = self.render_petitions()
-        roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
-        changed += self.panel(1).show(p.visit_summary(h, roots_left), [p.visit_row(g, self.ascii) for g in data.progress])
-        changed += self.panel(2).show(p.service_summary(data.sessions), [p.service_row(s) for s in data.sessions])
-        changed += self.panel(3).show(p.stall_summary(data.stalls), [p.stall_row(s) for s in data.stalls])
+        changed = self.render_petitions() + self.render_visits() + self.render_services() + self.render_stalls()
+        if store_changed:  # another desk's write shows in an open list too
+            for screen in self.open_lists():
+                self.fill_list(screen)
         self.post_message(self.Refreshed(data.generation, changed))
 
     def _update_if_changed(self, selector: str, text: Text, *, layout: bool = False) -> None:
@@ -325,13 +349,17 @@ class DutyRoomApp(App[None]):
         else:
             self.action_show_help_panel()
 
-    WRITING_ACTIONS = frozenset({"change_status", "case", "new_petition"})
+    WRITING_ACTIONS = frozenset({"change_status", "case", "new_petition", "stall"})
+    READING_STEPS = frozenset({"audience"})  # the one 一老一小 key that writes nothing
+    PANEL_OF_ACTION = {"change_status": 0, "case": 0, "filter": 0, "cycle_sort": 0, "visits": 1, "session": 2, "stall": 3}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.settings.read_only and action in self.WRITING_ACTIONS:
+        if self.settings.read_only and (
+            action in self.WRITING_ACTIONS or (action == "session" and parameters[:1] != ("audience",))
+        ):
             return False  # a viewer: the keys are neither shown nor run
-        if action in ("change_status", "case", "filter", "cycle_sort"):
-            return self.active == 0
+        if action in self.PANEL_OF_ACTION:
+            return self.active == self.PANEL_OF_ACTION[action]
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -378,7 +406,10 @@ class DutyRoomApp(App[None]):
         for index in range(len(PANELS)):
             key = self.panel(index).table.cursor_key
             if event.data_table is self.panel(index).table and key is not None:
-                self.open_detail(index, key)
+                if index == 1:
+                    self.open_households(key)  # a grid opens on its households
+                else:
+                    self.open_detail(index, key)
 
     def open_detail(self, panel_index: int, key: str) -> None:
         content = self.detail_content(f"{PANELS[panel_index]}:{key}", reveal=False)
@@ -415,7 +446,10 @@ class DutyRoomApp(App[None]):
             return p.service_detail(view, session_households(view.session, households), reveal=reveal)
         if kind == "stalls":
             view = next((s for s in data.stalls if s.stall.id == key), None)
-            return None if view is None else p.stall_detail(view, reveal=reveal)
+            if view is None:
+                return None
+            payments = [pay for pay in self.store.all_partitions(StallPayment) if pay.stall_id == key]
+            return p.stall_detail(view, payments, reveal=reveal)
         return None
 
     @on(DetailScreen.RevealRequested)
@@ -522,13 +556,17 @@ class DutyRoomApp(App[None]):
 
         self.open_form(FormScreen(form.fields, form.texts), submitted)
 
-    def action_new_petition(self) -> None:
+    def action_new_petition(self, prefill: dict[str, str] | None = None) -> None:
+        """登记 a new case; ``prefill`` fills fields (from a visit: the household, its grid and address)."""
         if self.settings.read_only:
             return
-        fields, texts = intake_form(self.lang, self.store.all(Community), self.store.all(Grid))
+        prefill = prefill or {}
+        fields, texts = intake_form(self.lang, self.store.all(Community), self.store.all(Grid), prefill)
+        hidden = {k: v for k, v in prefill.items() if k not in {f.key for f in fields}}  # e.g. household_id
         grids = {g.id: g for g in self.store.all(Grid)}
 
         def submitted(screen: FormScreen, values: dict[str, str]) -> None:
+            values = {**values, **hidden}
             errors = intake_cross_check(values, grids, self.lang)
             try:
                 draft(values, actor=self.store.actor, now=clock.now(), rules=self.settings.deadlines)

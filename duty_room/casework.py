@@ -6,7 +6,7 @@ Validation and the state machine live in store/; this module only asks and maps 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import ValidationError
 
@@ -119,7 +119,8 @@ def dispatch_action(petition: Petition) -> Action:
 # -- intake (登记) --------------------------------------------------------------------------
 
 
-def intake_form(lang: Lang, communities: Sequence[Community], grids: Sequence[Grid]) -> tuple[list[FieldSpec], FormTexts]:
+def intake_form(lang: Lang, communities: Sequence[Community], grids: Sequence[Grid],
+                prefill: dict[str, str] | None = None) -> tuple[list[FieldSpec], FormTexts]:
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     names = {c.id: c.name for c in communities}
     fields = [
@@ -141,6 +142,8 @@ def intake_form(lang: Lang, communities: Sequence[Community], grids: Sequence[Gr
         FieldSpec("reporter_phone", t("detail.phone"), placeholder="138xxxxxxxx"),
         FieldSpec("description", t("detail.description"), max_length=2000),
     ]
+    prefill = prefill or {}
+    fields = [replace(f, value=prefill[f.key]) if f.key in prefill else f for f in fields]
     return fields, FormTexts(t("intake.heading"), t("modal.confirm"), t("modal.cancel"), t("intake.hint"),
                              t("form.no_match"))
 

@@ -138,8 +138,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     or damaged (as monitoring plugins expect).
     """
     from store import clock
+    from store.market import fen_to_yuan
     from store.models import SpecialTag
-    from store.queries import SessionPhase, dashboard, fen_to_yuan
+    from store.queries import SessionPhase, dashboard
 
     settings = _settings(ctx)
     store = Store(settings.store)
@@ -148,7 +149,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         sys.exit(2)
     now = clock.now()
     try:
-        data = dashboard(store, now)
+        data = dashboard(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
     except StoreError as exc:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(2)
@@ -166,6 +167,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
             "unvisited_living_alone": red,
             "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+            "fees_fen": {"month": data.fees.month_fen, "year": data.fees.year_fen, "to_date": data.fees.to_date_fen},
         }, ensure_ascii=False))
     else:
         lang = settings.lang

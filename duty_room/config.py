@@ -18,9 +18,15 @@ from typing import Literal
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from store.deadlines import DeadlineRules
+from store.market import FeeRules
 
 APP_NAME = "duty-room"
 # The units a case can be dispatched to besides grid workers (configurable: `units = [...]`).
@@ -47,7 +53,8 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(default=0.5, ge=0.2, le=600)  # a ~200-byte manifest read
     keymap: dict[str, str] = Field(default_factory=dict)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
-    deadlines: DeadlineRules = Field(default_factory=DeadlineRules)
+    deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
+    fees: FeeRules = Field(default_factory=FeeRules)  # [fees.reduction_percent] disabled = 50
     reveal_users: list[str] = Field(default_factory=list)
     read_only: bool = False  # a viewer: looks at everything, changes nothing
     lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time

@@ -16,9 +16,24 @@ from pydantic import ValidationError
 
 from store import clock, i18n
 from store.i18n import label, parse_member
-from store.lifecycle import RULES, Action, IllegalTransition, change_status, perform, register
+from store.lifecycle import (
+    RULES,
+    Action,
+    IllegalTransition,
+    change_status,
+    perform,
+    register,
+)
 from store.masking import log_reveal, mask_name, mask_phone, may_reveal
-from store.models import Category, Channel, GridWorker, Petition, PetitionStatus, Priority, Satisfaction
+from store.models import (
+    Category,
+    Channel,
+    GridWorker,
+    Petition,
+    PetitionStatus,
+    Priority,
+    Satisfaction,
+)
 from store.queries import filter_petitions, open_petitions
 from store.storage import Store, StoreError
 

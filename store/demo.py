@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from . import clock
+from .deadlines import DeadlineRules
 from .lifecycle import Action, apply_action, apply_status, find_step
 from .models import (
     ALL_MODELS,
@@ -35,12 +36,15 @@ from .models import (
     GridWorker,
     Household,
     Level,
+    PermitEvent,
     PermitStatus,
     Petition,
     PetitionStatus,
     Priority,
+    Recurrence,
     Satisfaction,
     ServiceKind,
+    ServiceSchedule,
     ServiceSession,
     SessionState,
     SpecialTag,
@@ -51,9 +55,10 @@ from .models import (
     VisitPlan,
     WorkerRole,
 )
+from .schedule import day_sessions
 from .storage import ARCHIVE_AFTER, MANIFEST, Store, Transaction, archive_partition
 
-__all__ = ["DemoSummary", "build_demo", "TOWNSHIP", "COMMUNITIES"]
+__all__ = ["COMMUNITIES", "TOWNSHIP", "DemoSummary", "build_demo"]
 
 S = PetitionStatus
 TOWNSHIP = "孟轲乡"
@@ -72,6 +77,7 @@ class DemoSummary:
     visits: int
     petitions_open: int  # open cases (all in petitions.json)
     petitions_archived: int  # closed cases in petitions/archive-YEAR.json
+    schedules: int
     services: int
     stalls: int
     permits: int
@@ -855,11 +861,10 @@ class _Builder:
 
     # -- 一老一小 services ------------------------------------------------
 
-    def build_services(self) -> list[ServiceSession]:
+    def build_services(self) -> tuple[list[ServiceSchedule], list[ServiceSession]]:
+        """The recurring schedules, and today's sessions as the duty room recorded them so far."""
         rng = self.rng
         today = self.today
-        school_day = today.weekday() < 5
-        weekend = not school_day
 
         def elderly_of(community: str, count: int, prefer: Sequence[SpecialTag]) -> list[str]:
             pool = [h for p in self.micro_by_community[community] for h in self.households_by_grid[p.grid.id]
@@ -914,36 +919,43 @@ class _Builder:
             (K.CHILDREN_FORUM, "儿童座谈会：我心中的社区", "dengfeng", "登峰社区党群服务中心", time(18, 30),
              time(19, 30), ["教师志愿者 许静怡"], [], "school"),
         ]
-        plan = [p for p in plan if p[-1] == "all" or (p[-1] == "school" and school_day) or (p[-1] == "weekend" and weekend)]
-        now_t = self.now.time()
+        recurrence = {"all": Recurrence.DAILY, "school": Recurrence.SCHOOL_DAYS, "weekend": Recurrence.WEEKENDS}
+        schedules = []
+        for i, (kind, title, community, place, start, end, staff, households, when) in enumerate(plan, start=1):
+            weekly = {"calligraphy": [1, 3, 5]}.get(kind.value)  # 银龄书画社 meets Tue, Thu, Sat
+            schedules.append(ServiceSchedule(
+                id=f"sc-{i:02d}", kind=kind, title=title, community_id=community, place=place, start=start, end=end,
+                recurrence=Recurrence.WEEKLY if weekly else recurrence[when], weekdays=weekly or [],
+                staff=staff, household_ids=households, starts_on=date(2024, 3, 1),
+            ))
         now = self.now
+        now_t = now.time()
+        today_sessions = day_sessions(schedules, [], today, DeadlineRules())
 
-        def cancelled(p: tuple) -> bool:
-            return p[0] is K.HOME_CARE and p[2] == "dengfeng"
+        def cancelled(session: ServiceSession) -> bool:
+            return session.kind is K.HOME_CARE and session.community_id == "dengfeng"
 
-        past = [i for i, p in enumerate(plan) if p[5] <= now_t and not cancelled(p)]
-        late = max(past, key=lambda i: (plan[i][5], i)) if past else None
-        stamp = today.strftime("%Y%m%d")
+        # The last session that should have finished by now is left unchecked: it shows as late.
+        past = [s for s in today_sessions if s.end <= now_t and not cancelled(s)]
+        late = max(past, key=lambda s: (s.end, s.id)) if past else None
         sessions = []
-        for i, (kind, title, community, place, start, end, staff, households, _) in enumerate(plan, start=1):
+        for session in today_sessions:
             fields: dict[str, object] = {}
-            if cancelled(plan[i - 1]):
+            if cancelled(session):
                 fields = {"state": SessionState.CANCELLED, "cancel_reason": "护理员临时生病，已电话告知老人改至明天"}
-            elif i - 1 == late:
-                pass  # past its end and nobody checked in: shown as late
-            elif start <= now_t:
-                checked = min(clock.at(today, start.hour, start.minute) + timedelta(minutes=rng.randint(0, 8)), now)
-                fields = {"checked_in_at": checked}
-                if end <= now_t:
-                    served = len(households) if households else rng.randint(8, 30)
-                    fields.update(state=SessionState.DONE, served=served)
+            elif session is late or session.start > now_t:
+                continue  # nothing recorded yet
+            else:
+                start = clock.at(today, session.start.hour, session.start.minute)
+                fields = {"checked_in_at": min(start + timedelta(minutes=rng.randint(0, 8)), now)}
+                if session.end <= now_t:
+                    served = len(session.household_ids) if session.household_ids else rng.randint(8, 30)
+                    fields.update(state=SessionState.DONE, served=served,
+                                  done_at=clock.at(today, session.end.hour, session.end.minute))
                 else:
                     fields.update(state=SessionState.CHECKED_IN)
-            sessions.append(ServiceSession(
-                id=f"sv-{stamp}-{i:02d}", day=today, kind=kind, title=title, community_id=community, place=place,
-                start=start, end=end, staff=staff, household_ids=households, **fields,
-            ))
-        return sessions
+            sessions.append(session.model_copy(update=fields))
+        return schedules, sessions
 
     def build_duty(self) -> list[DutyShift]:
         staff = self.rng.sample(_DUTY_STAFF, 3)
@@ -980,7 +992,7 @@ class _Builder:
                 id=stall_id, market="玉兰商业街", community_id="yulan", number=number,
                 goods=goods[number - 1] if held else "", holder_name=holder,
                 holder_phone=_mobile(rng) if held else None, reduction=reduction, monthly_fee_fen=fee,
-                occupied_today=occupied,
+                occupied_on=today if occupied else None,
             ))
             start = _month_add(*opened, 0 if number <= 18 else number - 18)
             if held:
@@ -996,6 +1008,7 @@ class _Builder:
                 permits.append(StallPermit(
                     id=f"pm-{stall_id}", stall_id=stall_id, holder_name=holder, status=status, applied_on=applied,
                     expires_on=expires, reviewed_by="" if status is PermitStatus.APPLIED else "三位一体实践中心",
+                    history=_permit_history(applied, status, self.now),
                 ))
             last = _month_add(*this_month, -vacant[number]) if number in vacant else this_month
             behind = arrears.get(number, 0)
@@ -1003,7 +1016,7 @@ class _Builder:
             y, m = start
             while (y, m) <= last:
                 months_back = (this_month[0] - y) * 12 + this_month[1] - m
-                if months_back <= behind:
+                if behind and months_back <= behind:
                     y, m = _month_add(y, m, 1)
                     continue
                 paid = clock.at(date(y, m, rng.randint(1, 10)), rng.randint(9, 16), rng.randrange(60))
@@ -1018,17 +1031,54 @@ class _Builder:
         for number, kind in enumerate(weekend_goods, start=1):
             stall_id = f"jh-{number:02d}"
             holder = _name(rng)
+            fee = 3_000 if kind == "电子产品回收" else 6_000  # 30 / 60 元 a month for the weekend spots
+            reduction = FeeReduction.VETERAN if number == 4 else FeeReduction.NONE
             stalls.append(Stall(
                 id=stall_id, market="锦华周末便民市集", community_id="jinhua", number=number, goods=kind,
-                holder_name=holder, holder_phone=_mobile(rng), monthly_fee_fen=0,
-                occupied_today=weekend and rng.random() < 0.9,
+                holder_name=holder, holder_phone=_mobile(rng), monthly_fee_fen=fee, reduction=reduction,
+                occupied_on=today if weekend and rng.random() < 0.9 else None,
             ))
+            applied = today - timedelta(days=rng.randint(120, 400))
             permits.append(StallPermit(
                 id=f"pm-{stall_id}", stall_id=stall_id, holder_name=holder, status=PermitStatus.VALID,
-                applied_on=today - timedelta(days=rng.randint(60, 400)), expires_on=date(today.year, 12, 31),
-                reviewed_by="锦华社区居委会",
+                applied_on=applied, expires_on=date(today.year, 12, 31), reviewed_by="锦华社区居委会",
+                history=_permit_history(applied, PermitStatus.VALID, self.now),
             ))
+            amount = fee * (70 if reduction is FeeReduction.VETERAN else 100) // 100
+            y, m = _month_add(applied.year, applied.month, 1)
+            while (y, m) <= this_month:
+                if number == 6 and (y, m) >= _month_add(*this_month, -1):  # stall 6 owes last month
+                    break
+                paid = clock.at(date(y, m, rng.randint(1, 8)), rng.randint(9, 11), rng.randrange(60))
+                if paid < self.now:
+                    payments.append(StallPayment(id=f"pay-{stall_id}-{y}-{m:02d}", stall_id=stall_id,
+                                                 period=f"{y}-{m:02d}", amount_fen=amount, paid_at=paid,
+                                                 collector="信原物业 李出纳"))
+                y, m = _month_add(y, m, 1)
         return stalls, permits, payments
+
+
+def _permit_history(applied: date, status: PermitStatus, now: datetime) -> list[PermitEvent]:
+    """The review steps that led to ``status`` (申请 → 审核 → 发证 → …), dated plausibly."""
+    steps = {
+        PermitStatus.APPLIED: [],
+        PermitStatus.APPROVED: [("approve", PermitStatus.APPLIED, PermitStatus.APPROVED)],
+        PermitStatus.VALID: [("approve", PermitStatus.APPLIED, PermitStatus.APPROVED),
+                             ("issue", PermitStatus.APPROVED, PermitStatus.VALID)],
+        PermitStatus.SUSPENDED: [("approve", PermitStatus.APPLIED, PermitStatus.APPROVED),
+                                 ("issue", PermitStatus.APPROVED, PermitStatus.VALID),
+                                 ("suspend", PermitStatus.VALID, PermitStatus.SUSPENDED)],
+        PermitStatus.EXPIRED: [("approve", PermitStatus.APPLIED, PermitStatus.APPROVED),
+                               ("issue", PermitStatus.APPROVED, PermitStatus.VALID)],
+    }[status]
+    start = clock.at(applied, 9, 0)
+    events = [PermitEvent(at=start, actor="摊主", action="apply", to_status=PermitStatus.APPLIED)]
+    for n, (action, before, after) in enumerate(steps, start=1):
+        moment = min(start + timedelta(days=3 * n), now)
+        note = "占道超出划线范围，整改后恢复" if action == "suspend" else ""
+        events.append(PermitEvent(at=moment, actor="三位一体实践中心", action=action, from_status=before,
+                                  to_status=after, note=note))
+    return events
 
 
 def _cn(n: int) -> str:
@@ -1140,9 +1190,10 @@ def build_demo(
                     closed += 1
     del petitions
 
-    services = b.build_services()
+    schedules, services = b.build_services()
     stalls, permits, payments = b.build_market()
     with store.transaction() as tx:
+        _put_all(tx, schedules)
         _put_all(tx, services)
     with store.transaction() as tx:
         _put_all(tx, stalls)
@@ -1158,6 +1209,7 @@ def build_demo(
         visits=n_visits,
         petitions_open=opened,
         petitions_archived=archived,
+        schedules=len(schedules),
         services=len(services),
         stalls=len(stalls),
         permits=len(permits),

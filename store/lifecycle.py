@@ -23,6 +23,7 @@ from .models import (
     Category,
     Community,
     Grid,
+    Household,
     Level,
     Petition,
     PetitionEvent,
@@ -31,6 +32,7 @@ from .models import (
     Satisfaction,
     Supervision,
 )
+from .refusal import Refused
 from .storage import RecordNotFound, Store, Transaction
 
 S = PetitionStatus
@@ -112,26 +114,13 @@ TRANSITIONS: dict[PetitionStatus, tuple[Step, ...]] = {
 }
 
 
-class IllegalTransition(ValueError):
-    """A refused step. ``str()`` is English (logs, scripts); ``message(lang)`` is for people."""
+class IllegalTransition(Refused):
+    """A refused step on a case."""
 
-    def __init__(self, key: str, **params: object) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(self.message("en"))
-
-    def message(self, lang: Lang) -> str:
-        def word(value: object) -> str:
-            if isinstance(value, PetitionStatus | Level | Supervision):
-                return i18n.label(value, lang)
-            if isinstance(value, Action):
-                return i18n.t(f"action.{value.value}", lang)
-            if isinstance(value, tuple):
-                return " / ".join(word(v) for v in value) or "—"
-            return str(value)
-
-        words = {name: word(value) for name, value in self.params.items()}
-        return i18n.t(f"refused.{self.key}", lang).format(**words)
+    def word(self, value: object, lang: Lang) -> str:
+        if isinstance(value, Action):
+            return i18n.t(f"action.{value.value}", lang)
+        return super().word(value, lang)
 
 
 def next_steps(status: PetitionStatus) -> tuple[Step, ...]:
@@ -358,7 +347,7 @@ def next_case_id(tx: Transaction, created: datetime) -> str:
 DRAFT_ID = "MK000000-000"  # stands in until the store assigns the real id under its lock
 INTAKE_FIELDS = (
     "title", "channel", "category", "priority", "community_id", "grid_id", "building", "unit",
-    "reporter_name", "reporter_phone", "description",
+    "reporter_name", "reporter_phone", "description", "household_id",
 )
 
 
@@ -404,4 +393,8 @@ def register(store: Store, fields: dict[str, object], *, rules: DeadlineRules | 
                 raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}")
             if grid.community_id != petition.community_id:
                 raise IntakeRefused("grid_id", f"grid {grid.id!r} is in {grid.community_id!r}, not {petition.community_id!r}")
+        if petition.household_id is not None:
+            household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
+            if household is None:
+                raise IntakeRefused("household_id", f"no household {petition.household_id!r}")
         return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))

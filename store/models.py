@@ -165,6 +165,15 @@ _ELDERLY_SERVICES = {
 }
 
 
+class Recurrence(StrEnum):
+    """When a recurring 一老一小 service happens."""
+
+    DAILY = "daily"  # every day, holidays included (meals do not stop on Sunday)
+    SCHOOL_DAYS = "school_days"  # working days of the official calendar (调休 included)
+    WEEKENDS = "weekends"  # days off of the official calendar (weekends and public holidays)
+    WEEKLY = "weekly"  # on the listed weekdays (0 = Monday)
+
+
 class SessionState(StrEnum):
     """What was recorded; 'now', 'next' and 'late' are derived from the clock in queries."""
 
@@ -175,6 +184,8 @@ class SessionState(StrEnum):
 
 
 class PermitStatus(StrEnum):
+    """A 准入证's state. An approved or valid permit past its expiry date counts as expired."""
+
     APPLIED = "applied"  # 申请中
     APPROVED = "approved"  # 已批准
     VALID = "valid"  # 有效
@@ -333,6 +344,7 @@ class Petition(Record):
     grid_id: RecordId | None = None
     building: Line = ""
     unit: Line = ""
+    household_id: RecordId | None = None  # raised during a visit to this household
     reporter_name: Line = ""
     reporter_phone: Phone | None = None
     assignee: Line = ""
@@ -376,8 +388,43 @@ class Petition(Record):
         return self.awaits_action and self.due_at < moment
 
 
+class ServiceSchedule(Record):
+    """A recurring 一老一小 service; each day it occurs becomes a session on the timeline."""
+
+    table: ClassVar[str] = "schedules"
+
+    kind: ServiceKind
+    title: RequiredLine
+    community_id: RecordId
+    place: RequiredLine
+    start: time
+    end: time
+    recurrence: Recurrence
+    weekdays: list[int] = Field(default_factory=list, max_length=7)  # for WEEKLY: 0 = Monday
+    staff: list[ShortLine] = Field(default_factory=list, max_length=20)
+    household_ids: list[RecordId] = Field(default_factory=list, max_length=200)  # home services
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ServiceSchedule:
+        if self.end <= self.start:
+            raise ValueError("a session must end after it starts")
+        if any(not 0 <= d <= 6 for d in self.weekdays) or len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError("weekdays are distinct numbers 0 (Monday) to 6 (Sunday)")
+        if (self.recurrence is Recurrence.WEEKLY) != bool(self.weekdays):
+            raise ValueError("a weekly schedule, and only a weekly schedule, lists its weekdays")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("the schedule ends before it starts")
+        return self
+
+    @property
+    def audience(self) -> Audience:
+        return self.kind.audience
+
+
 class ServiceSession(Record):
-    """One scheduled 一老一小 service on one day."""
+    """One 一老一小 service on one day, as it happened: from a schedule, or a one-off."""
 
     table: ClassVar[str] = "services"
 
@@ -388,10 +435,12 @@ class ServiceSession(Record):
     place: RequiredLine
     start: time
     end: time
+    schedule_id: RecordId | None = None
     staff: list[ShortLine] = Field(default_factory=list, max_length=20)
     household_ids: list[RecordId] = Field(default_factory=list, max_length=200)
     state: SessionState = SessionState.SCHEDULED
     checked_in_at: LocalTime | None = None
+    done_at: LocalTime | None = None
     served: int | None = Field(default=None, ge=0, le=10_000)
     cancel_reason: Line = ""
 
@@ -401,6 +450,10 @@ class ServiceSession(Record):
             raise ValueError("a session must end after it starts")
         if self.state is SessionState.CANCELLED and not self.cancel_reason.strip():
             raise ValueError("a cancelled session needs a reason")
+        if self.state is SessionState.DONE and self.served is None:
+            raise ValueError("a completed session records how many people were served")
+        if self.state is SessionState.CHECKED_IN and self.checked_in_at is None:
+            raise ValueError("a checked-in session records when")
         return self
 
     @property
@@ -420,8 +473,24 @@ class Stall(Record):
     holder_name: Line = ""
     holder_phone: Phone | None = None
     reduction: FeeReduction = FeeReduction.NONE
-    monthly_fee_fen: int = Field(ge=0, le=10_000_000, strict=True)
-    occupied_today: bool = False
+    monthly_fee_fen: int = Field(ge=0, le=10_000_000, strict=True)  # before any reduction
+    occupied_on: date | None = None  # the last day the spot was marked occupied (出摊)
+
+    def occupied(self, day: date) -> bool:
+        return self.occupied_on == day
+
+
+class PermitEvent(BaseModel):
+    """One step in a permit's review. Append-only, like a case's history."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: LocalTime
+    actor: RequiredLine
+    action: ShortLine
+    from_status: PermitStatus | None = None
+    to_status: PermitStatus
+    note: Paragraph = ""
 
 
 class StallPermit(Record):
@@ -435,6 +504,12 @@ class StallPermit(Record):
     applied_on: date
     expires_on: date | None = None
     reviewed_by: Line = ""
+    history: list[PermitEvent] = Field(default_factory=list)
+
+    def check_update(self, previous: Record) -> None:
+        assert isinstance(previous, StallPermit)
+        if self.history[: len(previous.history)] != previous.history:
+            raise ValueError(f"permit {self.id}: history is append-only; an earlier event was changed or removed")
 
 
 class StallPayment(Record):
@@ -481,6 +556,7 @@ ALL_MODELS: tuple[type[Record], ...] = (
     VisitPlan,
     Visit,
     Petition,
+    ServiceSchedule,
     ServiceSession,
     Stall,
     StallPermit,

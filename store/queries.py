@@ -9,28 +9,28 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
 
-from .clock import at, end_of_day
+from .clock import end_of_day
+from .deadlines import DeadlineRules
+from .market import FeeRules, FeeTotals, StallView, stall_roster
 from .metrics import Rates, all_windows
 from .models import (
+    Audience,
     Community,
     DutyShift,
-    FeeReduction,
     Grid,
+    GridLevel,
     Household,
     Petition,
     PetitionStatus,
     ServiceSession,
-    SessionState,
     SpecialTag,
-    Stall,
-    StallPayment,
-    StallPermit,
     Visit,
     VisitPlan,
 )
+from .schedule import SessionPhase, session_phase, sessions_on, upcoming
 from .storage import Store
+from .visiting import workers_today
 
 # ---------------------------------------------------------------------------
 # Petitions
@@ -216,6 +216,13 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
     return ordered
 
 
+def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
+    """The micro grids (where visits happen), furthest behind first: lowest share visited, then most
+    households left, then special households left."""
+    leaves = [p for p in progress if p.grid.level is GridLevel.MICRO]
+    return sorted(leaves, key=lambda p: (p.ratio, -(p.planned - p.visited), -sum(p.special_unvisited.values()), p.grid.id))
+
+
 def unvisited_households(store: Store, day: date, grid_id: str) -> list[Household]:
     """Today's planned households in a grid (or below it) not visited yet, special ones first."""
     grids = store.all(Grid)
@@ -238,34 +245,6 @@ def unvisited_households(store: Store, day: date, grid_id: str) -> list[Househol
 # 一老一小 schedule
 
 
-class SessionPhase(StrEnum):
-    NOW = "now"
-    NEXT = "next"
-    LATER = "later"
-    LATE = "late"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-LATE_AFTER = timedelta(minutes=10)  # nobody checked in this long after the start: late
-NEXT_WITHIN = timedelta(minutes=60)
-
-
-def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
-    if session.state is SessionState.CANCELLED:
-        return SessionPhase.CANCELLED
-    if session.state is SessionState.DONE:
-        return SessionPhase.DONE
-    if session.state is SessionState.CHECKED_IN:
-        return SessionPhase.NOW
-    start = at(session.day, session.start.hour, session.start.minute)
-    if now >= start + LATE_AFTER:
-        return SessionPhase.LATE
-    if now >= start - NEXT_WITHIN:
-        return SessionPhase.NEXT
-    return SessionPhase.LATER
-
-
 @dataclass(frozen=True)
 class SessionView:
     session: ServiceSession
@@ -273,75 +252,10 @@ class SessionView:
     community: str
 
 
-def todays_schedule(store: Store, now: datetime) -> list[SessionView]:
+def todays_schedule(store: Store, now: datetime, calendar: DeadlineRules | None = None) -> list[SessionView]:
     names = community_names(store)
-    sessions = sorted(store.all(ServiceSession, now.date().isoformat()), key=lambda s: (s.start, s.id))
+    sessions = sessions_on(store, now.date(), calendar or DeadlineRules())
     return [SessionView(s, session_phase(s, now), names.get(s.community_id, s.community_id)) for s in sessions]
-
-
-# ---------------------------------------------------------------------------
-# Market stalls
-
-# Fee reductions in percent off the monthly fee (the report: 残疾人、退伍军人等特殊群体实行摊位费减免).
-REDUCTION_PERCENT = {FeeReduction.NONE: 0, FeeReduction.DISABLED: 50, FeeReduction.VETERAN: 30}
-
-
-def monthly_due_fen(stall: Stall) -> int:
-    """The fee a holder owes per month after any reduction, in whole fen (rounded half up)."""
-    percent_paid = 100 - REDUCTION_PERCENT[stall.reduction]
-    return (stall.monthly_fee_fen * percent_paid + 50) // 100
-
-
-def month_key(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def months_between(first: str, last: str) -> list[str]:
-    """Every 'YYYY-MM' from first to last inclusive."""
-    year, month = int(first[:4]), int(first[5:])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
-@dataclass(frozen=True)
-class StallView:
-    stall: Stall
-    permit: StallPermit | None
-    arrears_fen: int
-    months_owed: int
-
-
-def stall_roster(store: Store, today: date) -> list[StallView]:
-    """Each spot with its permit and arrears: unpaid months from the first paid one up to last month."""
-    permits: dict[str, StallPermit] = {}
-    for permit in store.all(StallPermit):
-        known = permits.get(permit.stall_id)
-        if known is None or permit.applied_on >= known.applied_on:
-            permits[permit.stall_id] = permit
-    paid: dict[str, set[str]] = defaultdict(set)
-    for year in store.partitions(StallPayment):
-        for payment in store.all(StallPayment, year):
-            paid[payment.stall_id].add(payment.period)
-    last_month = month_key(today.replace(day=1) - timedelta(days=1))
-    views = []
-    for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
-        owed = 0
-        if stall.holder_name and paid[stall.id]:
-            owed = sum(1 for m in months_between(min(paid[stall.id]), last_month) if m not in paid[stall.id])
-        views.append(StallView(stall, permits.get(stall.id), owed * monthly_due_fen(stall), owed))
-    return views
-
-
-def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
-    """12345 -> '123.45' exactly, no float. With cents="auto", whole yuan drop the '.00'."""
-    sign = "-" if fen < 0 else ""
-    yuan, rest = divmod(abs(fen), 100)
-    if cents == "auto" and rest == 0:
-        return f"{sign}{yuan}"
-    return f"{sign}{yuan}.{rest:02d}"
 
 
 # ---------------------------------------------------------------------------
@@ -404,16 +318,25 @@ class Dashboard:
     progress: list[GridProgress]
     sessions: list[SessionView]
     stalls: list[StallView]
+    fees: FeeTotals
     headline: Headline
     rates: list[Rates]
+    workers_out: int  # grid workers with a visit logged today
+    workers_expected: int  # grid workers with visits planned or logged today
+    upcoming: ServiceSession | None  # the next session to start, maybe tomorrow
+    upcoming_elderly: ServiceSession | None
+    upcoming_children: ServiceSession | None
 
 
-def dashboard(store: Store, now: datetime) -> Dashboard:
+def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
+              fee_rules: FeeRules | None = None) -> Dashboard:
     generation = store.generation()  # read first: a change during the read triggers another refresh
     petitions = open_petitions(store, now)
     progress = visit_progress(store, now.date())
-    sessions = todays_schedule(store, now)
-    stalls = stall_roster(store, now.date())
+    sessions = todays_schedule(store, now, calendar)
+    stalls, fees = stall_roster(store, now.date(), fee_rules)
+    workers = workers_today(store, now.date())
+    calendar = calendar or DeadlineRules()
     return Dashboard(
         now=now,
         generation=generation,
@@ -421,6 +344,12 @@ def dashboard(store: Store, now: datetime) -> Dashboard:
         progress=progress,
         sessions=sessions,
         stalls=stalls,
+        fees=fees,
         headline=headline(store, now, petitions, progress, sessions, stalls),
         rates=all_windows(store.all(Petition), now),
+        workers_out=sum(w.out for w in workers),
+        workers_expected=len(workers),
+        upcoming=upcoming(store, now, calendar),
+        upcoming_elderly=upcoming(store, now, calendar, Audience.ELDERLY),
+        upcoming_children=upcoming(store, now, calendar, Audience.CHILDREN),
     )

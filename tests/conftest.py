@@ -79,7 +79,7 @@ def build_small_store(root: Path) -> Store:
         tx.put(ServiceSession(id="sv0", day=today, kind="class", title="反诈课堂", community_id="dongcheng",
                               place="党群服务中心", start=time(9), end=time(10)))
         tx.put(Stall(id="yl-01", market="玉兰商业街", community_id="yulan", number=1, goods="小吃", holder_name="赵六",
-                     holder_phone="13700001111", monthly_fee_fen=30000, occupied_today=True, reduction="disabled"))
+                     holder_phone="13700001111", monthly_fee_fen=30000, occupied_on=today, reduction="disabled"))
         tx.put(StallPermit(id="pm-1", stall_id="yl-01", holder_name="赵六", status="valid",
                            applied_on=today - timedelta(days=300)))
         tx.put(StallPayment(id="pay1", stall_id="yl-01", period="2026-08", amount_fen=15000, paid_at=now,

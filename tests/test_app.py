@@ -48,8 +48,8 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, 1, "dc-M01", 2) == "1/5"
         assert cell(app, 1, "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
         assert app.panel(2).table.keys == ["sv0", "sv1"]
-        assert cell(app, 2, "sv0", 3) == "迟到"  # 09:00 class, nobody checked in by 09:30
-        assert cell(app, 3, "yl-01", 1) == "赵*"  # holder name masked in the list
+        assert cell(app, 2, "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
+        assert cell(app, 3, "yl-01", 4) == "赵*"  # holder name masked in the list
         headline = str(app.query_one("#headline").render())
         assert "超期 2" in headline and "刘晓宇" in headline
 

@@ -122,7 +122,7 @@ def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Pa
         change_status(store, case, PetitionStatus.CANCELLED, note="撤诉")
     for session in store.all(ServiceSession, "2026-11-28"):  # and the late class is done
         with store.transaction() as tx:
-            tx.put(session.model_copy(update={"state": SessionState.DONE}))
+            tx.put(session.model_copy(update={"state": SessionState.DONE, "served": 12}))
     result = runner.invoke(cli, ["--store", str(target), "summary"])
     assert result.exit_code == 0, result.output
 

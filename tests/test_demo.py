@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import clock
+from store.deadlines import DeadlineRules
 from store.demo import DemoSummary, build_demo
 from store.lifecycle import RULES, Action
 from store.models import (
@@ -30,6 +31,7 @@ from store.models import (
     Visit,
     VisitPlan,
 )
+from store.schedule import sessions_on
 from store.storage import ARCHIVE_AFTER, Store
 
 NOW = "2026-11-28T09:30:00+08:00"  # a Saturday
@@ -242,7 +244,7 @@ def test_archived_cases_were_closed_more_than_30_days_ago(built):
 def test_services_today(built):
     store, _ = built
     now = clock.now()
-    sessions = store.all(ServiceSession, clock.today().isoformat())
+    sessions = sessions_on(store, clock.today(), DeadlineRules())  # from the schedules, with what was recorded
     assert {s.audience for s in sessions} == {"elderly", "children"}
     past = [s for s in sessions if s.end <= now.time()]
     late = [s for s in past if s.state is SessionState.SCHEDULED]

@@ -1,0 +1,296 @@
+"""Market stalls (地摊经济): fees and reductions in whole fen, arrears, permit review, payments
+and today's occupancy. Every refused move raises ``Refused`` with its reason before any write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import (
+    FeeReduction,
+    PermitEvent,
+    PermitStatus,
+    Stall,
+    StallPayment,
+    StallPermit,
+)
+from .refusal import Refused
+from .storage import Store, Transaction
+
+# ---------------------------------------------------------------------------
+# Money: always integer fen, shown as yuan by string arithmetic.
+
+
+class FeeRules(BaseModel):
+    """Reductions in percent off the monthly fee (the report: 残疾人、退伍军人等特殊群体实行摊位费减免).
+
+    Configurable: ``[fees.reduction_percent]`` in the config file.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reduction_percent: dict[FeeReduction, int] = Field(
+        default_factory=lambda: {FeeReduction.NONE: 0, FeeReduction.DISABLED: 50, FeeReduction.VETERAN: 30}
+    )
+
+    def percent_off(self, reduction: FeeReduction) -> int:
+        percent = self.reduction_percent.get(reduction, 0)
+        return min(max(percent, 0), 100)
+
+
+def monthly_due_fen(stall: Stall, rules: FeeRules | None = None) -> int:
+    """The fee a holder owes per month after any reduction, in whole fen (rounded half up)."""
+    percent_paid = 100 - (rules or FeeRules()).percent_off(stall.reduction)
+    return (stall.monthly_fee_fen * percent_paid + 50) // 100
+
+
+def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
+    """12345 -> '123.45' exactly, no float. With cents="auto", whole yuan drop the '.00'."""
+    sign = "-" if fen < 0 else ""
+    yuan, rest = divmod(abs(fen), 100)
+    if cents == "auto" and rest == 0:
+        return f"{sign}{yuan}"
+    return f"{sign}{yuan}.{rest:02d}"
+
+
+def yuan_to_fen(text: str) -> int:
+    """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else."""
+    cleaned = text.strip().removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
+    whole, dot, part = cleaned.partition(".")
+    if not whole.isdigit() or (dot and (not part.isdigit() or len(part) > 2)) or len(whole) > 7:
+        raise Refused("amount_format", text=text)
+    return int(whole) * 100 + int(part.ljust(2, "0") if dot else 0)
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every 'YYYY-MM' from first to last inclusive."""
+    year, month = int(first[:4]), int(first[5:])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Permits
+
+
+def permit_status(permit: StallPermit, today: date) -> PermitStatus:
+    """The state that counts today: an approved or valid permit past its expiry date is expired."""
+    if permit.status in (PermitStatus.APPROVED, PermitStatus.VALID) and permit.expires_on and permit.expires_on < today:
+        return PermitStatus.EXPIRED
+    return permit.status
+
+
+class PermitAction(StrEnum):
+    APPROVE = "approve"  # 审核通过: 申请中 → 已批准
+    ISSUE = "issue"  # 发证: 已批准 → 有效
+    SUSPEND = "suspend"  # 暂停 (a reason is required)
+    REINSTATE = "reinstate"  # 恢复: 暂停 → 有效
+    RENEW = "renew"  # 重新申请: 过期 → 申请中
+
+
+_PERMIT_MOVES: dict[PermitAction, tuple[frozenset[PermitStatus], PermitStatus]] = {
+    PermitAction.APPROVE: (frozenset({PermitStatus.APPLIED}), PermitStatus.APPROVED),
+    PermitAction.ISSUE: (frozenset({PermitStatus.APPROVED}), PermitStatus.VALID),
+    PermitAction.SUSPEND: (frozenset({PermitStatus.APPROVED, PermitStatus.VALID}), PermitStatus.SUSPENDED),
+    PermitAction.REINSTATE: (frozenset({PermitStatus.SUSPENDED}), PermitStatus.VALID),
+    PermitAction.RENEW: (frozenset({PermitStatus.EXPIRED}), PermitStatus.APPLIED),
+}
+
+
+def next_permit_action(permit: StallPermit | None, today: date) -> PermitAction | None:
+    """The step forward from this state (the "approve" key): review, issue, reinstate or renew."""
+    if permit is None:
+        return None
+    return {
+        PermitStatus.APPLIED: PermitAction.APPROVE,
+        PermitStatus.APPROVED: PermitAction.ISSUE,
+        PermitStatus.SUSPENDED: PermitAction.REINSTATE,
+        PermitStatus.EXPIRED: PermitAction.RENEW,
+    }.get(permit_status(permit, today))
+
+
+def _latest_permit(tx: Transaction, stall_id: str) -> StallPermit | None:
+    permits = [p for p in tx.all(StallPermit) if p.stall_id == stall_id]
+    return max(permits, key=lambda p: (p.applied_on, p.id), default=None)
+
+
+def end_of_year(day: date) -> date:
+    return date(day.year, 12, 31)
+
+
+def change_permit(store: Store, stall_id: str, action: PermitAction, *, note: str = "",
+                  expires_on: date | None = None) -> StallPermit:
+    """Move the stall's current permit one step, or refuse with the reason."""
+    with store.transaction() as tx:
+        permit = _latest_permit(tx, stall_id)
+        if permit is None:
+            raise Refused("permit_none")
+        today = tx.now.date()
+        current = permit_status(permit, today)
+        sources, target = _PERMIT_MOVES[action]
+        if current is PermitStatus.EXPIRED and action is not PermitAction.RENEW:
+            raise Refused("permit_expired", expired=f"{permit.expires_on}")
+        if current not in sources:
+            raise Refused("permit_move", action=action, status=current)
+        if action is PermitAction.SUSPEND and not note.strip():
+            raise Refused("permit_needs_reason")
+        update: dict[str, object] = {"status": target}
+        if action is PermitAction.APPROVE:
+            expiry = expires_on or end_of_year(today)
+            if expiry < today:
+                raise Refused("permit_expiry_past", expires=f"{expiry}")
+            update.update(expires_on=expiry, reviewed_by=store.actor)
+        if action is PermitAction.RENEW:
+            update.update(applied_on=today, expires_on=None, reviewed_by="")
+        event = PermitEvent(at=tx.now, actor=store.actor, action=action.value, from_status=current, to_status=target,
+                            note=note.strip())
+        update["history"] = [*permit.history, event]
+        return tx.put(StallPermit.model_validate({**permit.model_dump(), **update}))
+
+
+# ---------------------------------------------------------------------------
+# Payments and occupancy
+
+
+def _stall(tx: Transaction, stall_id: str) -> Stall:
+    stall = next((s for s in tx.all(Stall) if s.id == stall_id), None)
+    if stall is None:
+        raise Refused("stall_unknown", id=stall_id)
+    return stall
+
+
+def paid_by_period(payments: list[StallPayment]) -> dict[str, dict[str, int]]:
+    """stall id -> period -> fen paid (a month may be paid in parts)."""
+    paid: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for payment in payments:
+        paid[payment.stall_id][payment.period] += payment.amount_fen
+    return paid
+
+
+def record_payment(store: Store, stall_id: str, period: str, amount_fen: int, collector: str,
+                   rules: FeeRules | None = None) -> StallPayment:
+    """Record a fee payment. Refused for a spot with no holder, a free spot, a month more than one
+    ahead, or more than is still owed for the month (which is how a payment typed twice shows)."""
+    with store.transaction() as tx:
+        stall = _stall(tx, stall_id)
+        if not stall.holder_name:
+            raise Refused("pay_no_holder", stall=stall.number)
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise Refused("pay_period_format", period=period)
+        due = monthly_due_fen(stall, rules)
+        if due == 0:
+            raise Refused("pay_free_stall")
+        if period > month_key(tx.now.date().replace(day=28) + timedelta(days=5)):
+            raise Refused("pay_future", period=period)
+        year = period[:4]
+        already = sum(p.amount_fen for p in tx.all(StallPayment, year) if p.stall_id == stall_id and p.period == period)
+        if amount_fen <= 0:
+            raise Refused("pay_amount")
+        if already + amount_fen > due:
+            raise Refused("pay_too_much", period=period, owed=fen_to_yuan(due - already))
+        count = sum(1 for p in tx.all(StallPayment, year) if p.stall_id == stall_id)
+        payment = StallPayment(
+            id=f"pay-{stall_id}-{period}-{count + 1}", stall_id=stall_id, period=period, amount_fen=amount_fen,
+            paid_at=tx.now, collector=collector,
+        )
+        return tx.put(payment)
+
+
+def set_occupied(store: Store, stall_id: str, occupied: bool) -> Stall:
+    """Mark the spot occupied (出摊) or vacant today. Occupied needs a holder with a valid permit."""
+    with store.transaction() as tx:
+        stall = _stall(tx, stall_id)
+        today = tx.now.date()
+        if occupied:
+            if not stall.holder_name:
+                raise Refused("occupy_no_holder", stall=stall.number)
+            permit = _latest_permit(tx, stall_id)
+            status = permit_status(permit, today) if permit else None
+            if status is not PermitStatus.VALID:
+                raise Refused("occupy_no_permit", status=status or "—")
+        return tx.put(stall.model_copy(update={"occupied_on": today if occupied else None}))
+
+
+# ---------------------------------------------------------------------------
+# The roster
+
+
+@dataclass(frozen=True)
+class StallView:
+    stall: Stall
+    permit: StallPermit | None
+    permit_status: PermitStatus | None  # as it counts today (expiry applied)
+    due_fen: int  # monthly fee after reduction
+    arrears_fen: int
+    months_owed: int
+    unpaid_periods: tuple[str, ...]  # oldest first
+    occupied: bool
+
+
+@dataclass(frozen=True)
+class FeeTotals:
+    month_fen: int  # collected this calendar month
+    year_fen: int
+    to_date_fen: int
+    payments: int
+
+
+def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tuple[list[StallView], FeeTotals]:
+    """Each spot with its permit and arrears, and the fees collected.
+
+    Arrears: every month from the holder's first payment up to last month not paid in full (the
+    current month is due during the month, so it is not yet owed).
+    """
+    permits: dict[str, StallPermit] = {}
+    for permit in store.all(StallPermit):
+        known = permits.get(permit.stall_id)
+        if known is None or (permit.applied_on, permit.id) >= (known.applied_on, known.id):
+            permits[permit.stall_id] = permit
+    payments = store.all_partitions(StallPayment)
+    paid = paid_by_period(payments)
+    this_month = month_key(today)
+    last_month = month_key(today.replace(day=1) - timedelta(days=1))
+    views = []
+    for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
+        due = monthly_due_fen(stall, rules)
+        unpaid: list[str] = []
+        arrears = 0
+        periods = paid.get(stall.id, {})
+        if stall.holder_name and due and periods:
+            for month in months_between(min(periods), last_month):
+                short = due - periods.get(month, 0)
+                if short > 0:
+                    unpaid.append(month)
+                    arrears += short
+        permit = permits.get(stall.id)
+        views.append(StallView(
+            stall=stall, permit=permit, permit_status=permit_status(permit, today) if permit else None,
+            due_fen=due, arrears_fen=arrears, months_owed=len(unpaid), unpaid_periods=tuple(unpaid),
+            occupied=stall.occupied(today),
+        ))
+    totals = FeeTotals(
+        month_fen=sum(p.amount_fen for p in payments if month_key(p.paid_at.date()) == this_month),
+        year_fen=sum(p.amount_fen for p in payments if p.paid_at.year == today.year),
+        to_date_fen=sum(p.amount_fen for p in payments),
+        payments=len(payments),
+    )
+    return views, totals
+
+
+def payment_period_default(view: StallView, today: date) -> str:
+    """The month a new payment is most likely for: the oldest unpaid one, else this month."""
+    return view.unpaid_periods[0] if view.unpaid_periods else month_key(today)

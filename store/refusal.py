@@ -1,0 +1,30 @@
+"""A refused change: the one error type for "that move is not allowed here", with its reason.
+
+``str()`` is English (logs, scripts); ``message(lang)`` is for people. The reason's words live in
+the catalogue under ``refused.<key>``; enum parameters are shown by their labels.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from . import i18n
+from .i18n import Lang
+
+
+class Refused(ValueError):
+    def __init__(self, key: str, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def word(self, value: object, lang: Lang) -> str:
+        if isinstance(value, StrEnum):
+            return i18n.label(value, lang)
+        if isinstance(value, tuple):
+            return " / ".join(self.word(v, lang) for v in value) or "—"
+        return str(value)
+
+    def message(self, lang: Lang) -> str:
+        words = {name: self.word(value, lang) for name, value in self.params.items()}
+        return i18n.t(f"refused.{self.key}", lang).format(**words)

@@ -1,0 +1,176 @@
+"""一老一小 schedules: which recurring services occur on a day, their phase now, and the three
+things the duty room records about a session: check-in, completion (with how many were served)
+and cancellation (with a reason).
+
+A day's timeline is computed from the schedules; a session record is written only when someone
+acts on it (its id is ``<schedule id>.<yyyymmdd>``), so nothing has to "generate" tomorrow's
+sessions and two dashboards can never create the same session twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from .clock import at
+from .deadlines import DeadlineRules
+from .models import Audience, Recurrence, ServiceSchedule, ServiceSession, SessionState
+from .refusal import Refused
+from .storage import Store, Transaction
+
+LATE_AFTER = timedelta(minutes=10)  # nobody checked in this long after the start: late
+NEXT_WITHIN = timedelta(minutes=60)  # starts within this: next
+EARLIEST_CHECK_IN = timedelta(minutes=60)  # a check-in earlier than this before the start is a mistake
+LOOK_AHEAD_DAYS = 8  # how far `upcoming` looks for the next session (a week covers every recurrence)
+
+
+class SessionPhase(StrEnum):
+    NOW = "now"
+    NEXT = "next"
+    LATER = "later"
+    LATE = "late"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+def occurs_on(schedule: ServiceSchedule, day: date, calendar: DeadlineRules) -> bool:
+    """Does the schedule hold a session on ``day``? School days follow the official calendar
+    (a 调休 Saturday is a school day; a public holiday is not)."""
+    if schedule.starts_on and day < schedule.starts_on:
+        return False
+    if schedule.ends_on and day > schedule.ends_on:
+        return False
+    match schedule.recurrence:
+        case Recurrence.DAILY:
+            return True
+        case Recurrence.SCHOOL_DAYS:
+            return calendar.is_working_day(day)
+        case Recurrence.WEEKENDS:
+            return not calendar.is_working_day(day)
+        case Recurrence.WEEKLY:
+            return day.weekday() in schedule.weekdays
+
+
+def session_id(schedule_id: str, day: date) -> str:
+    return f"{schedule_id}.{day:%Y%m%d}"
+
+
+def planned_session(schedule: ServiceSchedule, day: date) -> ServiceSession:
+    """The session a schedule holds on ``day``, before anyone has acted on it."""
+    return ServiceSession(
+        id=session_id(schedule.id, day), day=day, kind=schedule.kind, title=schedule.title,
+        community_id=schedule.community_id, place=schedule.place, start=schedule.start, end=schedule.end,
+        schedule_id=schedule.id, staff=schedule.staff, household_ids=schedule.household_ids,
+    )
+
+
+def day_sessions(schedules: list[ServiceSchedule], recorded: list[ServiceSession], day: date,
+                 calendar: DeadlineRules) -> list[ServiceSession]:
+    """Every session of ``day``: the recorded ones, plus each scheduled one nobody has touched yet."""
+    by_id = {s.id: s for s in recorded}
+    sessions = [by_id.pop(session_id(sc.id, day), None) or planned_session(sc, day)
+                for sc in schedules if occurs_on(sc, day, calendar)]
+    sessions += by_id.values()  # one-off sessions, and those of a schedule since changed
+    return sorted(sessions, key=lambda s: (s.start, s.id))
+
+
+def sessions_on(store: Store, day: date, calendar: DeadlineRules) -> list[ServiceSession]:
+    return day_sessions(store.all(ServiceSchedule), store.all(ServiceSession, day.isoformat()), day, calendar)
+
+
+def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
+    if session.state is SessionState.CANCELLED:
+        return SessionPhase.CANCELLED
+    if session.state is SessionState.DONE:
+        return SessionPhase.DONE
+    if session.state is SessionState.CHECKED_IN:
+        return SessionPhase.NOW
+    start = at(session.day, session.start.hour, session.start.minute)
+    if session.day < now.date() or now >= start + LATE_AFTER:
+        return SessionPhase.LATE
+    if now >= start - NEXT_WITHIN:
+        return SessionPhase.NEXT
+    return SessionPhase.LATER
+
+
+def upcoming(store: Store, now: datetime, calendar: DeadlineRules,
+             audience: Audience | None = None) -> ServiceSession | None:
+    """The next session not yet started, looking past midnight into the coming days."""
+    schedules = store.all(ServiceSchedule)
+    for offset in range(LOOK_AHEAD_DAYS):
+        day = now.date() + timedelta(days=offset)
+        recorded = store.all(ServiceSession, day.isoformat()) if offset < 2 else []
+        for session in day_sessions(schedules, recorded, day, calendar):
+            if audience is not None and session.audience is not audience:
+                continue
+            if session.state is SessionState.SCHEDULED and at(day, session.start.hour, session.start.minute) > now:
+                return session
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Recording what happened
+
+
+@dataclass(frozen=True)
+class SessionRef:
+    """Which session: its day and id (a scheduled one may not have a record yet)."""
+
+    day: date
+    id: str
+
+
+def _current(tx: Transaction, ref: SessionRef, calendar: DeadlineRules) -> ServiceSession:
+    recorded = tx.all(ServiceSession, ref.day.isoformat())
+    found = next((s for s in recorded if s.id == ref.id), None)
+    if found is not None:
+        return found
+    schedule_id, _, stamp = ref.id.rpartition(".")
+    schedule = next((s for s in tx.all(ServiceSchedule) if s.id == schedule_id), None)
+    if schedule is None or stamp != f"{ref.day:%Y%m%d}" or not occurs_on(schedule, ref.day, calendar):
+        raise Refused("session_unknown", id=ref.id)
+    return planned_session(schedule, ref.day)
+
+
+def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceSession:
+    """签到: the staff are there and the session has begun."""
+    with store.transaction() as tx:
+        session = _current(tx, ref, calendar)
+        if session.state is not SessionState.SCHEDULED:
+            raise Refused("session_not_scheduled", state=session.state)
+        if session.day != tx.now.date():
+            raise Refused("session_other_day", day=session.day.isoformat())
+        start = at(session.day, session.start.hour, session.start.minute)
+        if tx.now < start - EARLIEST_CHECK_IN:
+            raise Refused("session_too_early", start=f"{session.start:%H:%M}")
+        return tx.put(session.model_copy(update={"state": SessionState.CHECKED_IN, "checked_in_at": tx.now}))
+
+
+def complete(store: Store, ref: SessionRef, served: int, calendar: DeadlineRules) -> ServiceSession:
+    """完成: the session is over; ``served`` people were served (for home services, households)."""
+    with store.transaction() as tx:
+        session = _current(tx, ref, calendar)
+        if session.state in (SessionState.DONE, SessionState.CANCELLED):
+            raise Refused("session_finished", state=session.state)
+        start = at(session.day, session.start.hour, session.start.minute)
+        if tx.now < start:
+            raise Refused("session_not_started", start=f"{session.start:%H:%M}")
+        if served < 0:
+            raise Refused("served_negative")
+        return tx.put(ServiceSession.model_validate(
+            {**session.model_dump(), "state": SessionState.DONE, "served": served, "done_at": tx.now}
+        ))
+
+
+def cancel(store: Store, ref: SessionRef, reason: str, calendar: DeadlineRules) -> ServiceSession:
+    """取消, with the reason the people who expected it will be told."""
+    if not reason.strip():
+        raise Refused("cancel_needs_reason")
+    with store.transaction() as tx:
+        session = _current(tx, ref, calendar)
+        if session.state in (SessionState.DONE, SessionState.CANCELLED):
+            raise Refused("session_finished", state=session.state)
+        return tx.put(ServiceSession.model_validate(
+            {**session.model_dump(), "state": SessionState.CANCELLED, "cancel_reason": reason.strip()}
+        ))

@@ -1,0 +1,81 @@
+"""A full-screen list on top of the dashboard: a grid's households, the 一表全清 roster, who is out.
+
+Renders the rows and header lines it is given and posts ``TableScreen.ActionRequested`` for each
+key the caller declared (with the row under the cursor); the caller writes, then calls ``show``
+with fresh rows. Keys are declared per screen, so each list has its own, and each is listed in the
+screen's bottom border: no hidden keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from .keyed_table import KeyedTable, Row
+
+
+@dataclass(frozen=True)
+class ListAction:
+    key: str  # e.g. "v"
+    name: str  # posted back, e.g. "visit"
+    description: str  # shown in the border, e.g. "走访登记"
+
+
+class TableScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "close", "Close", id="list.close")]
+
+    class ActionRequested(Message):
+        def __init__(self, screen: TableScreen, action: str, row_key: str | None) -> None:
+            super().__init__()
+            self.screen = screen
+            self.action = action
+            self.row_key = row_key
+
+    def __init__(self, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
+                 *, close_hint: str = "Esc") -> None:
+        super().__init__(classes="table-screen")
+        self.kind = kind  # what the caller shows here, e.g. "households:<grid id>"
+        self.title_text = title
+        self.actions = list(actions)
+        self.header = Static("", id="list-header", markup=False)
+        self.table = KeyedTable(columns, id="list-table")
+        self._close_hint = close_hint
+        for action in self.actions:
+            self._bindings.bind(action.key, f"request('{action.name}')", action.description, show=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="list-box"):
+            yield self.header
+            yield self.table
+
+    def on_mount(self) -> None:
+        box = self.query_one("#list-box")
+        box.border_title = self.title_text
+        hints = [f"{a.key} {a.description}" for a in self.actions] + [self._close_hint]
+        box.border_subtitle = " · ".join(hints)
+        self.table.focus()
+
+    def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
+        self.header.update(header)
+        if title is not None:
+            self.title_text = title
+            self.query_one("#list-box").border_title = title
+        return self.table.sync(rows)
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self.table.cursor_key
+
+    def action_request(self, name: str) -> None:
+        self.post_message(self.ActionRequested(self, name, self.table.cursor_key))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
