@@ -55,7 +55,6 @@ from store.queries import (
     dashboard,
     filter_petitions,
     sort_petitions,
-    unvisited_households,
 )
 from store.storage import Store, StoreError
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
@@ -350,7 +349,6 @@ class DutyRoomApp(FieldworkDesk, App[None]):
             self.action_show_help_panel()
 
     WRITING_ACTIONS = frozenset({"change_status", "case", "new_petition", "stall"})
-    READING_STEPS = frozenset({"audience"})  # the one 一老一小 key that writes nothing
     PANEL_OF_ACTION = {"change_status": 0, "case": 0, "filter": 0, "cycle_sort": 0, "visits": 1, "session": 2, "stall": 3}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -368,6 +366,7 @@ class DutyRoomApp(FieldworkDesk, App[None]):
             yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self._status_from_palette)
             yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
             yield from self._case_commands()
+        yield from self.fieldwork_commands()
         for index, key in enumerate(("panel.petitions", "panel.visits", "panel.services", "panel.stalls")):
             yield SystemCommand(t("cmd.focus").format(t(key)), "", lambda i=index: self.action_focus_panel(i))
         yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
@@ -431,13 +430,6 @@ class DutyRoomApp(FieldworkDesk, App[None]):
             # Re-read the record so the detail shows the latest history, not the list's copy.
             petition = self.store.get(Petition, key)
             return p.petition_detail(petition, view.community, view.grid, reveal=reveal)
-        if kind in ("visits", "grids"):
-            progress = next((g for g in data.progress if g.grid.id == key), None)
-            if progress is None:
-                return None
-            workers = [w for w in self.store.all(GridWorker) if w.grid_id == key]
-            left = unvisited_households(self.store, data.now.date(), key)
-            return p.grid_detail(progress, workers, left, reveal=reveal)
         if kind == "services":
             view = next((s for s in data.sessions if s.session.id == key), None)
             if view is None:

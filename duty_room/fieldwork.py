@@ -9,9 +9,11 @@ written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
 
 from store import clock, i18n
 from store.i18n import label
@@ -154,6 +156,29 @@ class FieldworkDesk(Base):
             return
         self._list_reveal[screen.kind] = True
         self.fill_list(screen)
+
+    def fieldwork_commands(self) -> Iterable[SystemCommand]:
+        """Context commands for the active panel (2-4): its keys, named for what is selected."""
+        panels = {1: ("visits", VISIT_KEYS, self.selected_progress), 2: ("session", SERVICE_KEYS, self.selected_session),
+                  3: ("stall", STALL_KEYS, self.selected_stall)}
+        if self.active not in panels:
+            return
+        action, keys, selected = panels[self.active]
+        group = {"visits": "visits", "session": "services", "stall": "stalls"}[action]
+        view = selected()
+        subject = ""
+        if isinstance(view, GridProgress):
+            subject = view.grid.name
+        elif isinstance(view, SessionView):
+            subject = f"{view.session.start:%H:%M} {view.session.title}"
+        elif isinstance(view, StallView):
+            subject = f"{view.stall.market} {view.stall.number}"
+        for key, name in keys:
+            if self.check_action(action, (name,)) is False:
+                continue
+            title = self.fw_t(f"key.{group}.{name}") + (f" · {subject}" if subject else "")
+            runner = getattr(self, f"action_{action}")
+            yield SystemCommand(title, f"[{key}]", lambda run=runner, n=name: run(n))
 
     # -- panel 2: grid visits ------------------------------------------------------
 

@@ -236,7 +236,6 @@ class StallView:
     permit_status: PermitStatus | None  # as it counts today (expiry applied)
     due_fen: int  # monthly fee after reduction
     arrears_fen: int
-    months_owed: int
     unpaid_periods: tuple[str, ...]  # oldest first
     occupied: bool
 
@@ -279,7 +278,7 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
         permit = permits.get(stall.id)
         views.append(StallView(
             stall=stall, permit=permit, permit_status=permit_status(permit, today) if permit else None,
-            due_fen=due, arrears_fen=arrears, months_owed=len(unpaid), unpaid_periods=tuple(unpaid),
+            due_fen=due, arrears_fen=arrears, unpaid_periods=tuple(unpaid),
             occupied=stall.occupied(today),
         ))
     totals = FeeTotals(

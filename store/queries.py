@@ -20,7 +20,6 @@ from .models import (
     DutyShift,
     Grid,
     GridLevel,
-    Household,
     Petition,
     PetitionStatus,
     ServiceSession,
@@ -221,24 +220,6 @@ def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
     households left, then special households left."""
     leaves = [p for p in progress if p.grid.level is GridLevel.MICRO]
     return sorted(leaves, key=lambda p: (p.ratio, -(p.planned - p.visited), -sum(p.special_unvisited.values()), p.grid.id))
-
-
-def unvisited_households(store: Store, day: date, grid_id: str) -> list[Household]:
-    """Today's planned households in a grid (or below it) not visited yet, special ones first."""
-    grids = store.all(Grid)
-    below = {grid_id}
-    grew = True
-    while grew:
-        grew = False
-        for grid in grids:
-            if grid.parent_id in below and grid.id not in below:
-                below.add(grid.id)
-                grew = True
-    visited = {v.household_id for v in store.all(Visit, day.isoformat())}
-    wanted = {p.household_id for p in store.all(VisitPlan, day.isoformat()) if p.grid_id in below}
-    households = [h for h in store.all(Household) if h.id in wanted and h.id not in visited]
-    households.sort(key=lambda h: (not h.tags, h.building, h.unit, h.room))
-    return households
 
 
 # ---------------------------------------------------------------------------

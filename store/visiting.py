@@ -7,11 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .models import Grid, GridLevel, GridWorker, Household, SpecialTag, Visit, VisitPlan
+from .models import Grid, GridWorker, Household, SpecialTag, Visit, VisitPlan
 from .refusal import Refused
 from .storage import Store
-
-LEVEL_ORDER = {GridLevel.LARGE: 0, GridLevel.BRANCH: 1, GridLevel.MICRO: 2}
 
 
 def grids_below(grids: list[Grid], grid_id: str) -> set[str]:

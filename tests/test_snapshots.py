@@ -65,3 +65,23 @@ def test_english_120x40(snap_compare, tmp_path: Path, frozen_clock: str) -> None
     store = Store(tmp_path / "demo", actor="duty-officer")
     app = DutyRoomApp(store, Settings(store=store.root, lang="en", refresh_seconds=600))
     assert snap_compare(app, terminal_size=(120, 40), run_before=_after())
+
+
+@pytest.mark.parametrize("panel", ["2", "3", "4"])
+def test_each_panel_zoomed_120x40(snap_compare, demo_app: DutyRoomApp, panel: str) -> None:
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after(panel, "z"))
+
+
+def test_grid_households_80x24(snap_compare, demo_app: DutyRoomApp) -> None:
+    """A grid opened on its households (Enter on panel 2), masked, at the smallest size."""
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_after("2", "down", "down", "enter"))
+
+
+def test_grid_roster_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after("2", "r"))
+
+
+def test_stall_payment_form_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
+    """The payment form on 玉05 (owes a month): the period and the reduced fee are filled in."""
+    keys = ["4", *["down"] * 4, "p"]
+    assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after(*keys))

@@ -1,0 +1,458 @@
+"""Pilot tests for the keys of panels 2-4 (grid visits, 一老一小, stalls), driven as a duty officer would."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from textual.widgets import Input, Select
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.models import (
+    AuditEntry,
+    Grid,
+    Household,
+    PermitStatus,
+    Petition,
+    ServiceSchedule,
+    ServiceSession,
+    SessionState,
+    Stall,
+    StallPayment,
+    StallPermit,
+    Visit,
+    VisitPlan,
+)
+from store.storage import Store
+from widgets.form import FormScreen
+from widgets.table_screen import TableScreen
+
+WIDE = (120, 40)
+TODAY = "2026-11-28"
+
+
+def make_app(store: Store, **settings: object) -> DutyRoomApp:
+    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600, **settings))
+
+
+async def loaded(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
+    for _ in range(60):
+        if app.data is not None:
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("no data")
+
+
+async def reloaded(app: DutyRoomApp, pilot, check) -> None:  # noqa: ANN001
+    """Wait until the dashboard's data satisfies ``check`` (writes reload in a worker thread)."""
+    for _ in range(80):
+        await pilot.pause(0.05)
+        if app.data is not None and check(app.data):
+            return
+    raise AssertionError("the dashboard never showed the change")
+
+
+def notes(app: DutyRoomApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def cell(app: DutyRoomApp, panel: int, key: str, column: int) -> str:
+    return app.panel(panel).table.cell(key, column).plain
+
+
+def form_error(form: FormScreen, field: str) -> str:
+    return str(form.query_one(f"#error-{field}").render())
+
+
+async def type_into(pilot, form: FormScreen, field: str, text: str) -> None:  # noqa: ANN001
+    box = form.query_one(f"#field-{field}", Input)
+    box.value = ""
+    box.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+# -- panel 2: grid visits -----------------------------------------------------------------
+
+
+def add_second_micro_grid(store: Store) -> None:
+    """A micro grid whose one planned household was visited: full progress, nothing special left."""
+    with store.transaction() as tx:
+        tx.put(Grid(id="dc-M02", community_id="dongcheng", level="micro", name="1号楼2单元", parent_id="dc-B01"))
+        tx.put(Household(id="h9", grid_id="dc-M02", building="1", unit="2", room="101", head_name="钱学森"))
+        tx.put(VisitPlan(id="vp9", day=date(2026, 11, 28), grid_id="dc-M02", household_id="h9", worker_id="w1"))
+        tx.put(Visit(id="v9", day=date(2026, 11, 28), at=tx.now, grid_id="dc-M02", household_id="h9", worker_id="w1",
+                     note="身体好"))
+
+
+async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: Store) -> None:
+    add_second_micro_grid(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2")
+        table = app.panel(1).table
+        assert table.keys == ["dc-L1", "dc-B01", "dc-M01", "dc-M02"]  # the tree
+        await pilot.press("o")
+        assert table.keys == ["dc-M01", "dc-M02"]  # micro grids, furthest behind first
+        assert "最慢" in str(app.panel(1).detail.render())
+        await pilot.press("o", "f")
+        assert table.keys == ["dc-L1", "dc-B01", "dc-M01"]  # dc-M02 has no special household left
+        assert "重点户未访" in str(app.panel(1).detail.render())
+        await pilot.press("f")
+        assert "dc-M02" in table.keys
+
+
+async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        detail = str(app.panel(1).detail.render())
+        for word in ("独居", "残疾", "行动不便", "孤寡"):
+            assert word in detail
+        assert "出勤1/1人" in detail  # w1 has logged a visit today
+
+
+async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down")
+        assert app.panel(1).table.cursor_key == "dc-M01"
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TableScreen)
+        # Planned and not yet visited first, the special (独居) ones first among them; the visited one last.
+        assert screen.table.keys == ["h1", "h3", "h2", "h4", "h0"]
+        assert screen.table.cell("h1", 1).plain == "张**"  # masked
+        assert screen.table.cell("h1", 4).plain == "待访"
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("enter")  # no note: refused inline, nothing written
+        await pilot.pause()
+        assert "民情日志" in form_error(form, "note")
+        assert small_store.all(Visit, TODAY) and len(small_store.all(Visit, TODAY)) == 1
+        await type_into(pilot, form, "note", "老人身体好提醒冬季用电安全")
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.headline.visited == 2)
+        visit = next(v for v in small_store.all(Visit, TODAY) if v.household_id == "h1")
+        assert (visit.worker_id, visit.note, visit.updated_by) == ("w1", "老人身体好提醒冬季用电安全", "duty-officer")
+        assert app.screen is screen
+        assert screen.table.cell("h1", 4).plain == "已访09:30"
+        assert cell(app, 1, "dc-M01", 2) == "2/5"
+        await pilot.press("v")  # the same household again: refused at once
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("已走访" in n for n in notes(app))
+
+
+async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-community_id", Select).value == "dongcheng"
+        assert form.query_one("#field-channel", Select).value == "home_visit"
+        assert form.query_one("#field-building", Input).value == "1"
+        assert "1号楼1单元" in form.query_one("#field-grid_id", Input).value
+        await type_into(pilot, form, "title", "楼道灯不亮")
+        form.query_one("#field-category", Select).value = "infrastructure"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        created = next(p for p in small_store.all(Petition) if p.title == "楼道灯不亮")
+        assert (created.household_id, created.grid_id, created.channel.value) == ("h1", "dc-M01", "home_visit")
+
+
+async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down", "enter")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.table.cell("h1", 1).plain == "张**"
+        assert any("无权" in n for n in notes(app))
+    [entry] = small_store.all(AuditEntry, "2026-11")
+    assert (entry.subject, entry.allowed) == ("grids:dc-M01", False)
+
+
+async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: Store) -> None:
+    app = make_app(small_store, reveal_users=["duty-officer"])
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TableScreen)
+        assert screen.table.keys == ["dc-L1", "dc-B01", "dc-M01", "w1"]  # the tree, each grid then its people
+        assert screen.table.cell("w1", 3).plain == "139****5678"
+        assert screen.table.cell("dc-L1", 4).plain == "5"  # households rolled up
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.table.cell("w1", 3).plain == "13912345678"
+    [entry] = small_store.all(AuditEntry, "2026-11")
+    assert (entry.subject, entry.allowed, entry.actor) == ("grids:dongcheng", True, "duty-officer")
+
+
+async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "w")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TableScreen)
+        assert screen.table.keys == ["w1"]
+        assert screen.table.cell("w1", 3).plain == "1/5"
+        assert screen.table.cell("w1", 4).plain == "09:25"
+
+
+async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
+    app = make_app(small_store, read_only=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down", "enter")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, TableScreen)
+    assert len(small_store.all(Visit, TODAY)) == 1
+
+
+# -- panel 3: 一老一小 --------------------------------------------------------------------
+
+
+def add_children_schedule(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.put(ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
+                               place="科普馆", start=time(14), end=time(16), recurrence="weekends"))
+
+
+async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3")
+        assert app.panel(2).table.cursor_key == "sv0"
+        assert cell(app, 2, "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
+        await pilot.press("i")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        assert cell(app, 2, "sv0", 1) == "进行"
+        assert small_store.get(ServiceSession, "sv0", TODAY).checked_in_at is not None
+        await pilot.press("i")  # twice: refused, nothing changes
+        await pilot.pause()
+        assert any("不能再签到" in n for n in notes(app))
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, form, "served", "18")
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
+        assert cell(app, 2, "sv0", 1) == "完成 18人"
+        saved = small_store.get(ServiceSession, "sv0", TODAY)
+        assert (saved.served, saved.updated_by) == (18, "duty-officer")
+
+
+async def test_cancel_needs_a_reason(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3", "down", "x")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "原因" in form_error(form, "reason")
+        assert small_store.get(ServiceSession, "sv1", TODAY).state is SessionState.SCHEDULED
+        await pilot.press(*"送餐车故障改为下午送达", "enter")
+        await reloaded(app, pilot, lambda d: any(s.session.state is SessionState.CANCELLED for s in d.sessions))
+        saved = small_store.get(ServiceSession, "sv1", TODAY)
+        assert (saved.state, saved.cancel_reason) == (SessionState.CANCELLED, "送餐车故障改为下午送达")
+        assert cell(app, 2, "sv1", 1) == "取消"
+
+
+async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store: Store) -> None:
+    add_children_schedule(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3")
+        table = app.panel(2).table
+        assert table.keys == ["sv0", "sv1", "sc-sci.20261128"]  # from the weekend schedule
+        await pilot.press("f")  # elderly only
+        assert table.keys == ["sv0", "sv1"]
+        await pilot.press("f")  # children only
+        assert table.keys == ["sc-sci.20261128"]
+        assert "一小" in str(app.panel(2).detail.render())
+        await pilot.press("i")  # 14:00 session at 09:30: too early
+        await pilot.pause()
+        assert any("开始前一小时" in n for n in notes(app))
+        await pilot.press("f")
+        assert len(table.keys) == 3
+    assert small_store.all(ServiceSession, TODAY) and len(small_store.all(ServiceSession, TODAY)) == 2
+
+
+# -- panel 4: stalls ----------------------------------------------------------------------
+
+
+def add_vacant_stall(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.put(Stall(id="yl-02", market="玉兰商业街", community_id="yulan", number=2, monthly_fee_fen=10000))
+
+
+async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4")
+        assert cell(app, 3, "yl-01", 3) == "¥300"  # Sep and Oct at 50% (disabled holder) of ¥300
+        assert cell(app, 3, "yl-01", 5) == "150残"
+        await pilot.press("p")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-period", Input).value == "2026-09"  # the oldest unpaid month
+        assert form.query_one("#field-amount", Input).value == "150"
+        await type_into(pilot, form, "amount", "15o")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "看不懂" in form_error(form, "amount")
+        await type_into(pilot, form, "amount", "200")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "金额超出" in form_error(form, "amount")
+        assert len(small_store.all(StallPayment, "2026")) == 1
+        await type_into(pilot, form, "amount", "150")
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 15000)
+        assert cell(app, 3, "yl-01", 3) == "¥150"
+        payment = next(p for p in small_store.all(StallPayment, "2026") if p.period == "2026-09")
+        assert (payment.amount_fen, payment.collector) == (15000, "duty-officer")
+
+
+async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "原因" in form_error(form, "note")
+        await pilot.press(*"占道超线", "enter")
+        await reloaded(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.SUSPENDED)
+        assert cell(app, 3, "yl-01", 1) == "暂停"
+        assert cell(app, 3, "yl-01", 2) == "出摊"
+        await pilot.press("m")  # occupied -> vacant is always allowed
+        await reloaded(app, pilot, lambda d: not d.stalls[0].occupied)
+        await pilot.press("m")  # vacant -> occupied needs a valid permit
+        await pilot.pause()
+        assert any("不能出摊" in n for n in notes(app))
+        assert small_store.get(Stall, "yl-01").occupied_on is None
+        await pilot.press("a")  # the step forward from 暂停 is 恢复
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.VALID)
+        await pilot.press("m")
+        await reloaded(app, pilot, lambda d: d.stalls[0].occupied)
+    permit = small_store.get(StallPermit, "pm-1")
+    assert [e.action for e in permit.history] == ["suspend", "reinstate"]
+    assert permit.history[0].note == "占道超线"
+
+
+async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: Store) -> None:
+    add_vacant_stall(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "down")
+        assert app.panel(3).table.cursor_key == "yl-02"
+        await pilot.press("p")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        messages = notes(app)
+        assert any("没有摊主，不能收费" in n for n in messages)
+        assert any("没有摊主，不能标记出摊" in n for n in messages)
+    assert small_store.get(Stall, "yl-02").occupied_on is None
+
+
+async def test_approve_an_application_with_its_expiry(small_store: Store) -> None:
+    with small_store.transaction() as tx:
+        tx.put(Stall(id="yl-03", market="玉兰商业街", community_id="yulan", number=3, holder_name="孙七",
+                     monthly_fee_fen=12000))
+        tx.put(StallPermit(id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied",
+                           applied_on=date(2026, 11, 25)))
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "down", "a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-expires", Input).value == "2026-12-31"
+        await type_into(pilot, form, "expires", "2026-02-30")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "2026-12-31" in form_error(form, "expires")  # the format it wants
+        await type_into(pilot, form, "expires", "2027-06-30")
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPROVED)
+        assert cell(app, 3, "yl-03", 1) == "已批准"
+    permit = small_store.get(StallPermit, "pm-3")
+    assert (permit.expires_on, permit.reviewed_by) == (date(2027, 6, 30), "duty-officer")
+
+
+async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None:
+    """`a` accepts a case on panel 1 and approves a permit on panel 4; neither fires on the other panel."""
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3", "a", "p", "m")  # stall keys on the 一老一小 panel: nothing
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+        assert notes(app) == []
+        await pilot.press("4", "i")  # check-in on the stalls panel: nothing
+        await pilot.pause()
+        assert small_store.all(ServiceSession, TODAY) and len(small_store.all(ServiceSession, TODAY)) == 2
+        assert all(s.state is SessionState.SCHEDULED for s in small_store.all(ServiceSession, TODAY))
+
+
+async def test_palette_offers_the_active_panels_keys_for_the_selection(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "收费 · 玉兰商业街 1" in titles and "审批 · 玉兰商业街 1" in titles
+        assert not any(t.startswith("签到") for t in titles)  # panel 3's keys are not offered here
+        pay = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("收费"))
+        pay.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+
+
+async def test_palette_of_a_viewer_offers_no_writing_keys(small_store: Store) -> None:
+    app = make_app(small_store, read_only=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("老/小") for t in titles)  # the filter writes nothing
+        assert not any(t.startswith(("签到", "完成", "取消 ·")) for t in titles)
