@@ -845,3 +845,29 @@ def test_reader_sees_deleted_file_and_records(root: Path):
 def test_other_models_are_stamped_too(store: Store):
     worker = store.put(GridWorker(id="w1", name="王小红", role="grid_worker", phone="13812341234", grid_id="g1"))
     assert (worker.updated_by, worker.updated_at) == ("tester", NOW)
+
+
+def test_transaction_reads_see_other_processes_commits_and_its_own_puts(root: Path):
+    """A look at a file the transaction does not change goes through the validated cache; it must
+    still see what another store object committed, and a put in the same transaction."""
+    mine = Store(root, actor="me")
+    other = Store(root, actor="other")
+    mine.put(petition("P1"))
+    assert [p.id for p in mine.all(Petition)] == ["P1"]  # cached by `mine`
+    other.put(petition("P2"))  # committed behind mine's cache
+    with mine.transaction() as tx:
+        assert sorted(p.id for p in tx.all(Petition)) == ["P1", "P2"]
+        assert tx.get(Petition, "P2").updated_by == "other"
+        tx.put(petition("P3"))
+        assert sorted(p.id for p in tx.all(Petition)) == ["P1", "P2", "P3"]
+        assert tx.get(Petition, "P3").updated_by == "me"
+        with pytest.raises(RecordNotFound):
+            tx.get(Community, "nowhere")
+
+
+def test_transaction_read_of_a_damaged_file_is_refused(root: Path):
+    store = Store(root, actor="me")
+    store.put(petition("P1"))
+    store.path_for(Petition).write_bytes(b"{not json")
+    with pytest.raises(StoreCorruptError), store.transaction() as tx:
+        tx.all(Petition)
