@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT))
 from store.demo import build_demo  # noqa: E402
 from store.storage import Store  # noqa: E402
 
-DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township")
+DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township-2")  # -2: schedules, occupied_on
 
 
 def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:

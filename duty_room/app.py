@@ -74,7 +74,7 @@ from .casework import (
 )
 from .config import Settings
 from .fieldwork import SERVICE_KEYS, STALL_KEYS, VISIT_KEYS, FieldworkDesk
-from .presenters import Presenter, session_households
+from .presenters import COMMUNITY_ROW, Presenter, session_households
 
 PANELS = ("petitions", "visits", "services", "stalls")
 
@@ -218,6 +218,8 @@ class DutyRoomApp(FieldworkDesk, App[None]):
         self._width = width  # during a Resize event self.size still holds the old size
         # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
         self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
+        # Narrow: compact Footer, so the active panel's own keys still fit on 80 columns.
+        self.query_one(Footer).compact = width < NARROW_BELOW
         if self.data is not None:
             self.show(self.data)
 
@@ -405,7 +407,9 @@ class DutyRoomApp(FieldworkDesk, App[None]):
         for index in range(len(PANELS)):
             key = self.panel(index).table.cursor_key
             if event.data_table is self.panel(index).table and key is not None:
-                if index == 1:
+                if index == 1 and key.startswith(COMMUNITY_ROW):
+                    self.open_roster(key.removeprefix(COMMUNITY_ROW))  # a community opens on its roster
+                elif index == 1:
                     self.open_households(key)  # a grid opens on its households
                 else:
                     self.open_detail(index, key)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from duty_room.presenters import COMMUNITY_ROW
 from store import clock, i18n
 from store.i18n import label
 from store.market import (
@@ -31,7 +32,13 @@ from store.market import record_payment as store_record_payment
 from store.market import set_occupied as store_set_occupied
 from store.masking import log_reveal, may_reveal
 from store.models import Audience, Community, Grid, GridWorker, Household, SessionState
-from store.queries import GridProgress, SessionView, visit_progress
+from store.queries import (
+    GridProgress,
+    SessionView,
+    community_progress,
+    least_progress_first,
+    visit_progress,
+)
 from store.refusal import Refused
 from store.schedule import SessionRef, cancel, check_in, complete
 from store.storage import StoreError
@@ -159,7 +166,8 @@ class FieldworkDesk(Base):
 
     def fieldwork_commands(self) -> Iterable[SystemCommand]:
         """Context commands for the active panel (2-4): its keys, named for what is selected."""
-        panels = {1: ("visits", VISIT_KEYS, self.selected_progress), 2: ("session", SERVICE_KEYS, self.selected_session),
+        panels = {1: ("visits", VISIT_KEYS, self.selected_progress),  # None on a community row
+                  2: ("session", SERVICE_KEYS, self.selected_session),
                   3: ("stall", STALL_KEYS, self.selected_stall)}
         if self.active not in panels:
             return
@@ -199,14 +207,26 @@ class FieldworkDesk(Base):
             self.open_list(TableScreen("workers:", self.fw_t("workers.title"), self.present.worker_columns(),
                                        close_hint=self.fw_t("list.close")))
         elif name == "roster":
-            progress = self.selected_progress()
-            communities = self.store.all(Community)
-            community = progress.grid.community_id if progress else (communities[0].id if communities else "")
-            name_of = next((c.name for c in communities if c.id == community), community)
-            self.open_list(TableScreen(f"roster:{community}", self.fw_t("roster.title").format(name_of),
-                                       self.present.roster_columns(),
-                                       [ListAction("p", "reveal", self.fw_t("key.detail.reveal"))],
-                                       close_hint=self.fw_t("list.close")))
+            self.open_roster(self.selected_community())
+
+    def selected_community(self) -> str:
+        """The community of the selected row (a community row or a grid), else the first one."""
+        key = self.panel(1).table.cursor_key or ""
+        if key.startswith(COMMUNITY_ROW):
+            return key.removeprefix(COMMUNITY_ROW)
+        progress = self.selected_progress()
+        if progress is not None:
+            return progress.grid.community_id
+        communities = self.store.all(Community)
+        return communities[0].id if communities else ""
+
+    def open_roster(self, community: str) -> None:
+        """一表全清 of one community."""
+        name_of = next((c.name for c in self.store.all(Community) if c.id == community), community)
+        self.open_list(TableScreen(f"roster:{community}", self.fw_t("roster.title").format(name_of),
+                                   self.present.roster_columns(),
+                                   [ListAction("p", "reveal", self.fw_t("key.detail.reveal"))],
+                                   close_hint=self.fw_t("list.close")))
 
     def open_households(self, grid_id: str) -> None:
         progress = next((g for g in self.data.progress if g.grid.id == grid_id), None) if self.data else None
@@ -226,17 +246,23 @@ class FieldworkDesk(Base):
     def render_visits(self) -> int:
         if self.data is None:
             return 0
-        from store.queries import least_progress_first
-
         data, p = self.data, self.present
-        rows = least_progress_first(data.progress) if self.visit_least_first else data.progress
-        if self.visit_special_only:
-            rows = [g for g in rows if g.special_unvisited]
+        if self.visit_least_first:
+            rows = [p.visit_row(g, self.ascii, flat=True) for g in least_progress_first(data.progress)
+                    if g.special_unvisited or not self.visit_special_only]
+        else:
+            rows = []
+            for community in community_progress(data.progress):
+                if self.visit_special_only and not community.special_unvisited:
+                    continue
+                rows.append(p.community_row(community, self.ascii))
+                rows += [p.visit_row(g, self.ascii) for g in data.progress
+                         if g.grid.community_id == community.community_id
+                         and (g.special_unvisited or not self.visit_special_only)]
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
         detail = p.visit_detail_line(least_first=self.visit_least_first, special_only=self.visit_special_only,
                                      out=data.workers_out, expected=data.workers_expected, ascii_only=self.ascii)
-        return self.panel(1).show(p.visit_summary(data.headline, roots_left),
-                                  [p.visit_row(g, self.ascii, flat=self.visit_least_first) for g in rows], detail=detail)
+        return self.panel(1).show(p.visit_summary(data.headline, roots_left), rows, detail=detail)
 
     def ask_visit(self, screen: TableScreen, household_id: str) -> None:
         """民情日志: who visited and what they found; the household's planned worker is the default."""
@@ -339,7 +365,7 @@ class FieldworkDesk(Base):
 
             def completed(form: FormScreen, values: dict[str, str]) -> None:
                 text = values.get("served", "").strip()
-                if not text.isdigit():
+                if not (text.isascii() and text.isdigit()):
                     self.refused(Refused("served_format"), form, "served")
                     return
                 try:

@@ -28,7 +28,14 @@ from store.models import (
     SpecialTag,
     StallPayment,
 )
-from store.queries import GridProgress, Headline, PetitionView, SessionView, SortOrder
+from store.queries import (
+    CommunityProgress,
+    GridProgress,
+    Headline,
+    PetitionView,
+    SessionView,
+    SortOrder,
+)
 from store.schedule import SessionPhase
 from store.text import display_safe
 from store.visiting import HouseholdVisit, RosterEntry, WorkerDay
@@ -51,6 +58,7 @@ PHASE_STYLE = {
     SessionPhase.CANCELLED: "dim strike",
 }
 TITLE_CELLS = 22
+COMMUNITY_ROW = "community:"  # row keys of the community rows on the visits panel
 
 
 def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
@@ -189,16 +197,29 @@ class Presenter:
         return marks
 
     def visit_row(self, progress: GridProgress, ascii_only: bool = False, *, flat: bool = False) -> Row:
-        """A grid's progress; ``flat`` (least-progress order) names the community instead of indenting."""
+        """A grid's progress under its community's row; ``flat`` (least-progress order) names the
+        community instead of indenting."""
         style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
-        indent = "" if flat else " " * progress.depth
-        name = progress.grid.name if progress.depth and not flat else f"{short_community(progress.community)}·{progress.grid.name}"
+        indent = "" if flat else " " * (progress.depth + 1)
+        name = f"{short_community(progress.community)}·{progress.grid.name}" if flat else progress.grid.name
         return Row(
             progress.grid.id,
             (
-                literal(indent + name, style="bold" if progress.depth == 0 else "", max_cells=14),
+                literal(indent + name, style="bold" if progress.depth == 0 and not flat else "", max_cells=14),
                 progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
                 Text(f"{progress.visited}/{progress.planned}", justify="right"),
+                self.tag_marks(progress.special_unvisited, ascii_only),
+            ),
+        )
+
+    def community_row(self, progress: CommunityProgress, ascii_only: bool = False) -> Row:
+        style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
+        return Row(
+            f"{COMMUNITY_ROW}{progress.community_id}",
+            (
+                literal(progress.name, style="bold underline", max_cells=14),
+                progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
+                Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold"),
                 self.tag_marks(progress.special_unvisited, ascii_only),
             ),
         )

@@ -60,12 +60,17 @@ def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
     return f"{sign}{yuan}.{rest:02d}"
 
 
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．￥", "0123456789.¥")
+
+
 def yuan_to_fen(text: str) -> int:
     """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else."""
-    cleaned = text.strip().removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
-    whole, dot, part = cleaned.partition(".")
-    if not whole.isdigit() or (dot and (not part.isdigit() or len(part) > 2)) or len(whole) > 7:
+    # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only
+    # ASCII digits count (str.isdigit would also accept ² and ①).
+    cleaned = text.translate(_FULL_WIDTH).strip().removeprefix("¥").removesuffix("元").strip()
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
         raise Refused("amount_format", text=text)
+    whole, dot, part = cleaned.partition(".")
     return int(whole) * 100 + int(part.ljust(2, "0") if dot else 0)
 
 
@@ -88,8 +93,10 @@ def months_between(first: str, last: str) -> list[str]:
 
 
 def permit_status(permit: StallPermit, today: date) -> PermitStatus:
-    """The state that counts today: an approved or valid permit past its expiry date is expired."""
-    if permit.status in (PermitStatus.APPROVED, PermitStatus.VALID) and permit.expires_on and permit.expires_on < today:
+    """The state that counts today: an approved, valid or suspended permit past its expiry date is
+    expired (a suspended one cannot be reinstated then, only renewed)."""
+    lapses = (PermitStatus.APPROVED, PermitStatus.VALID, PermitStatus.SUSPENDED)
+    if permit.status in lapses and permit.expires_on and permit.expires_on < today:
         return PermitStatus.EXPIRED
     return permit.status
 

@@ -215,6 +215,42 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
     return ordered
 
 
+@dataclass(frozen=True)
+class CommunityProgress:
+    """The top of the tree: a community's grids summed (社区 → 大网格 → 支部网格 → 微网格)."""
+
+    community_id: str
+    name: str
+    planned: int
+    visited: int
+    special_unvisited: dict[SpecialTag, int]
+
+    @property
+    def ratio(self) -> float:
+        return self.visited / self.planned if self.planned else 1.0
+
+
+def community_progress(progress: list[GridProgress]) -> list[CommunityProgress]:
+    """One row per community with visits planned today, in the order its grids appear."""
+    order: list[str] = []
+    totals: dict[str, list[GridProgress]] = defaultdict(list)
+    for row in progress:
+        if row.depth == 0:
+            if row.grid.community_id not in totals:
+                order.append(row.grid.community_id)
+            totals[row.grid.community_id].append(row)
+    out = []
+    for community_id in order:
+        roots = totals[community_id]
+        special: dict[SpecialTag, int] = defaultdict(int)
+        for root in roots:
+            for tag, count in root.special_unvisited.items():
+                special[tag] += count
+        out.append(CommunityProgress(community_id, roots[0].community, sum(r.planned for r in roots),
+                                     sum(r.visited for r in roots), dict(special)))
+    return out
+
+
 def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
     """The micro grids (where visits happen), furthest behind first: lowest share visited, then most
     households left, then special households left."""

@@ -100,7 +100,7 @@ def upcoming(store: Store, now: datetime, calendar: DeadlineRules,
     schedules = store.all(ServiceSchedule)
     for offset in range(LOOK_AHEAD_DAYS):
         day = now.date() + timedelta(days=offset)
-        recorded = store.all(ServiceSession, day.isoformat()) if offset < 2 else []
+        recorded = store.all(ServiceSession, day.isoformat())  # a session may be cancelled days ahead
         for session in day_sessions(schedules, recorded, day, calendar):
             if audience is not None and session.audience is not audience:
                 continue

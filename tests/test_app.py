@@ -44,7 +44,7 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, 0, "MK261127-003", 2) == "剩4时"
         # Rich markup in a title is shown literally.
         assert cell(app, 0, "MK261127-002", 3) == "[red]楼顶[/]漏水"
-        assert app.panel(1).table.keys == ["dc-L1", "dc-B01", "dc-M01"]
+        assert app.panel(1).table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
         assert cell(app, 1, "dc-M01", 2) == "1/5"
         assert cell(app, 1, "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
         assert app.panel(2).table.keys == ["sv0", "sv1"]

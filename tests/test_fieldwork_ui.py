@@ -93,12 +93,13 @@ async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: 
         await loaded(app, pilot)
         await pilot.press("2")
         table = app.panel(1).table
-        assert table.keys == ["dc-L1", "dc-B01", "dc-M01", "dc-M02"]  # the tree
+        assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01", "dc-M02"]  # the tree
+        assert cell(app, 1, "community:dongcheng", 2) == "2/6"  # rolled up to the community
         await pilot.press("o")
         assert table.keys == ["dc-M01", "dc-M02"]  # micro grids, furthest behind first
         assert "最慢" in str(app.panel(1).detail.render())
         await pilot.press("o", "f")
-        assert table.keys == ["dc-L1", "dc-B01", "dc-M01"]  # dc-M02 has no special household left
+        assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]  # dc-M02: no special left
         assert "重点户未访" in str(app.panel(1).detail.render())
         await pilot.press("f")
         assert "dc-M02" in table.keys
@@ -118,7 +119,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "down", "down")
+        await pilot.press("2", "down", "down", "down")
         assert app.panel(1).table.cursor_key == "dc-M01"
         await pilot.press("enter")
         await pilot.pause()
@@ -154,7 +155,7 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "enter")
+        await pilot.press("2", "down", "down", "down", "enter")
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
@@ -176,7 +177,7 @@ async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(sm
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "enter")
+        await pilot.press("2", "down", "down", "down", "enter")
         await pilot.pause()
         await pilot.press("p")
         await pilot.pause()
@@ -221,7 +222,7 @@ async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
     app = make_app(small_store, read_only=True)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "enter")
+        await pilot.press("2", "down", "down", "down", "enter")
         await pilot.pause()
         await pilot.press("v")
         await pilot.pause()
@@ -456,3 +457,43 @@ async def test_palette_of_a_viewer_offers_no_writing_keys(small_store: Store) ->
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any(t.startswith("老/小") for t in titles)  # the filter writes nothing
         assert not any(t.startswith(("签到", "完成", "取消 ·")) for t in titles)
+
+
+async def test_an_open_household_list_follows_another_desks_visit(small_store: Store) -> None:
+    """Another process logs a visit; the open list and panel 2 show it without a key press."""
+    import os
+    import subprocess
+    import sys
+
+    from store import clock
+
+    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down", "down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TableScreen) and screen.table.cell("h3", 4).plain == "待访"
+        code = ("import sys; from store.storage import Store; from store.visiting import record_visit; "
+                "record_visit(Store(sys.argv[1], actor='desk-2'), 'h3', 'w1', '老人住院，家属在家')")
+        env = {**os.environ, clock.FROZEN_ENV: "2026-11-28T09:31:00+08:00"}
+        subprocess.run([sys.executable, "-c", code, str(small_store.root)], env=env, check=True, timeout=60)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.table.cell("h3", 4).plain.startswith("已访"):
+                break
+        assert screen.table.cell("h3", 4).plain == "已访09:31"
+        assert screen.table.cell("h3", 5).plain == "老人住院，家属在家"
+        assert cell(app, 1, "dc-M01", 2) == "2/5"
+
+
+async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2")
+        assert app.panel(1).table.cursor_key == "community:dongcheng"
+        assert cell(app, 1, "community:dongcheng", 0) == "东城花园社区"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TableScreen) and app.screen.kind == "roster:dongcheng"

@@ -74,7 +74,7 @@ def test_each_panel_zoomed_120x40(snap_compare, demo_app: DutyRoomApp, panel: st
 
 def test_grid_households_80x24(snap_compare, demo_app: DutyRoomApp) -> None:
     """A grid opened on its households (Enter on panel 2), masked, at the smallest size."""
-    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_after("2", "down", "down", "enter"))
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_after("2", "down", "down", "down", "enter"))
 
 
 def test_grid_roster_120x40(snap_compare, demo_app: DutyRoomApp) -> None:

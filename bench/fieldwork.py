@@ -1,0 +1,132 @@
+"""Panels 2-4 on the township-scale store: write costs beside plain TinyDB, and the reads a
+reload and a drill-down make beside the petitions desk's own reads.
+
+    python bench/fieldwork.py [--rounds 30]
+
+Writes (median of --rounds, each a full locked transaction: flock, re-read, validate, atomic
+replace with fsync, manifest):
+* record_visit into today's visits file (~1,500 visits a day), beside a plain TinyDB insert into
+  a copy of the same file;
+* record_payment into this year's payments file, beside a plain TinyDB insert into a copy of it.
+
+Reads (median, warm: the store's per-file cache is what a running dashboard has):
+* the whole dashboard reload, and the parts issue 4 added to it (stall roster with fee totals,
+  who is out, the 一老一小 timeline and the next session), beside open_petitions — the read the
+  dashboard already made for panel 1;
+* a large grid's household list and a community's 一表全清 roster, beside reading the households.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from common import median_ms, township_store
+from tinydb import TinyDB
+
+from store import clock
+from store.deadlines import DeadlineRules
+from store.market import month_key, record_payment, stall_roster
+from store.models import Grid, GridLevel, Household, Stall, StallPayment, Visit
+from store.queries import dashboard, open_petitions, todays_schedule
+from store.schedule import upcoming
+from store.storage import RECORDS
+from store.visiting import grid_households, record_visit, roster, workers_today
+
+
+def timed(call: Callable[[], object], rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def plain_inserts(path: Path, record: dict, rounds: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "copy.json"
+        shutil.copy(path, copy)
+        db = TinyDB(copy)
+        table = db.table(RECORDS)
+        samples = []
+        for i in range(rounds):
+            started = time.perf_counter()
+            table.insert({**record, "id": f"{record['id']}-{i}"})
+            samples.append(time.perf_counter() - started)
+        db.close()
+    return samples
+
+
+def line(name: str, ours: list[float], base_name: str, base: list[float]) -> None:
+    o, b = median_ms(ours), median_ms(base)
+    print(f"{name:<44} {o:8.1f} ms   {base_name:<44} {b:8.1f} ms   ratio {o / b:5.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=30)
+    args = parser.parse_args()
+    rounds = args.rounds
+    store = township_store()
+    now = clock.now()
+    today = now.date()
+    calendar = DeadlineRules()
+    visits_file = store.path_for(Visit, today.isoformat())
+    print(f"today's visits: {len(store.all(Visit, today.isoformat()))} in {visits_file.name} "
+          f"({visits_file.stat().st_size / 1e6:.2f} MB); households: {len(store.all(Household))}")
+
+    # -- writes ---------------------------------------------------------------------------
+    visited = {v.household_id for v in store.all(Visit, today.isoformat())}
+    fresh = [h for h in store.all(Household) if h.id not in visited][:rounds]
+    worker = store.all(Visit, today.isoformat())[0].worker_id
+    homes = iter(fresh)
+    ours_visit = timed(lambda: record_visit(store, next(homes).id, worker, "bench: 入户走访，一切正常"), rounds)
+    sample_visit = store.all(Visit, today.isoformat())[-1].model_dump(mode="json")
+    line("record_visit (today's visits file)", ours_visit, "plain TinyDB insert, same file", plain_inserts(
+        store.path_for(Visit, today.isoformat()), sample_visit, rounds))
+
+    held = [s for s in store.all(Stall) if s.holder_name and s.monthly_fee_fen]
+    # One fen at a time into next month (paid in advance), so every round is a legal new payment.
+    target = held[0]
+    period = month_key(today.replace(day=28) + timedelta(days=5))
+    payments_file = store.path_for(StallPayment, period[:4])
+    already = sum(p.amount_fen for p in store.all(StallPayment, period[:4])
+                  if p.stall_id == target.id and p.period == period)
+    if already + rounds > target.monthly_fee_fen // 2:
+        raise SystemExit(f"the bench stall has {period} nearly paid: delete {store.root} to rebuild the bench store")
+    ours_pay = timed(lambda: record_payment(store, target.id, period, 1, "bench"), rounds)
+    sample_pay = store.all(StallPayment, period[:4])[-1].model_dump(mode="json")
+    line("record_payment (this year's payments file)", ours_pay, "plain TinyDB insert, same file",
+         plain_inserts(payments_file, sample_pay, rounds))
+
+    # -- reads ----------------------------------------------------------------------------
+    dashboard(store, now)  # warm the per-file caches, as a running dashboard has them
+    base = timed(lambda: open_petitions(store, now), rounds)
+    line("dashboard reload (all four panels)", timed(lambda: dashboard(store, now), rounds),
+         "open_petitions (panel 1's read)", base)
+    line("  stall roster + fee totals", timed(lambda: stall_roster(store, today), rounds), "open_petitions", base)
+    line("  who is out today", timed(lambda: workers_today(store, today), rounds), "open_petitions", base)
+    line("  一老一小 timeline + next session", timed(
+        lambda: (todays_schedule(store, now, calendar), upcoming(store, now, calendar)), rounds), "open_petitions", base)
+
+    large = next(g for g in store.all(Grid) if g.level is GridLevel.LARGE)
+    # Baseline: one pass over the (cached) households, the least any per-grid list must do.
+    one_pass = timed(lambda: [h for h in store.all(Household) if h.grid_id == large.id], rounds)
+    line(f"households of large grid {large.id}", timed(lambda: grid_households(store, today, large.id), rounds),
+         "one pass over 40,000 households", one_pass)
+    line(f"roster (一表全清) of {large.community_id}", timed(lambda: roster(store, large.community_id), rounds),
+         "one pass over 40,000 households", one_pass)
+    rows = len(grid_households(store, today, large.id))
+    print(f"(the large grid has {rows} households; median of {rounds}; "
+          f"spread of the reload: {statistics.pstdev(timed(lambda: dashboard(store, now), 5)) * 1000:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

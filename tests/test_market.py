@@ -1,0 +1,588 @@
+"""Market stalls (store.market): money in whole fen, permit review, payments, occupancy and the
+roster's arrears and totals."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from store import clock
+from store.clock import at
+from store.market import (
+    FeeRules,
+    PermitAction,
+    change_permit,
+    fen_to_yuan,
+    monthly_due_fen,
+    next_permit_action,
+    permit_status,
+    record_payment,
+    set_occupied,
+    stall_roster,
+    yuan_to_fen,
+)
+from store.models import (
+    FeeReduction,
+    PermitEvent,
+    PermitStatus,
+    Stall,
+    StallPayment,
+    StallPermit,
+)
+from store.refusal import Refused
+from store.storage import Store
+
+TODAY = date(2026, 11, 28)  # a Saturday
+NOW = at(TODAY, 9, 30)
+ACTOR = "officer-li"
+P = PermitStatus
+A = PermitAction
+
+
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(clock.FROZEN_ENV, NOW.isoformat())
+
+
+def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
+    monkeypatch.setenv(clock.FROZEN_ENV, moment.isoformat())
+    return moment
+
+
+def stall(id: str = "s1", fee: int = 15000, reduction: FeeReduction = FeeReduction.NONE, **changes: Any) -> Stall:
+    data: dict[str, Any] = {"id": id, "market": "玉兰商业街", "community_id": "yulan", "number": 1,
+                            "holder_name": "赵六", "monthly_fee_fen": fee, "reduction": reduction}
+    data.update(changes)
+    return Stall.model_validate(data)
+
+
+def permit(status: PermitStatus = P.APPLIED, **changes: Any) -> StallPermit:
+    data: dict[str, Any] = {"id": "pm-1", "stall_id": "s1", "holder_name": "赵六", "status": status,
+                            "applied_on": date(2026, 11, 1)}
+    data.update(changes)
+    return StallPermit.model_validate(data)
+
+
+def make_store(root: Path, *records: Any) -> Store:
+    store = Store(root, actor=ACTOR)
+    with store.transaction() as tx:
+        for record in records:
+            tx.put(record)
+    return store
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def refused(call: Any, *args: Any, **kwargs: Any) -> Refused:
+    with pytest.raises(Refused) as info:
+        call(*args, **kwargs)
+    return info.value
+
+
+def current_permit(store: Store) -> StallPermit:
+    return store.get(StallPermit, "pm-1")
+
+
+# ---------------------------------------------------------------------------
+# Money
+
+
+@pytest.mark.parametrize(
+    ("fee", "reduction", "due"),
+    [
+        (15000, FeeReduction.NONE, 15000),
+        (15000, FeeReduction.DISABLED, 7500),  # 15000 * 50 / 100
+        (15000, FeeReduction.VETERAN, 10500),  # 15000 * 70 / 100
+        (12345, FeeReduction.VETERAN, 8642),  # 12345 * 70 = 864150 -> 8641.50 rounds up
+        (12345, FeeReduction.DISABLED, 6173),  # 12345 * 50 = 617250 -> 6172.50 rounds up
+        (12344, FeeReduction.VETERAN, 8641),  # 864080 -> 8640.80 rounds up
+        (12341, FeeReduction.VETERAN, 8639),  # 863870 -> 8638.70 rounds up
+        (12342, FeeReduction.VETERAN, 8639),  # 863940 -> 8639.40 rounds down
+        (1, FeeReduction.DISABLED, 1),  # 0.5 fen rounds up
+        (0, FeeReduction.DISABLED, 0),
+    ],
+)
+def test_monthly_due_applies_the_default_reduction_rounded_half_up(fee: int, reduction: FeeReduction, due: int):
+    result = monthly_due_fen(stall(fee=fee, reduction=reduction))
+    assert result == due
+    assert type(result) is int
+
+
+def test_reductions_are_configurable():
+    rules = FeeRules(reduction_percent={FeeReduction.DISABLED: 100, FeeReduction.VETERAN: 10})
+    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.DISABLED), rules) == 0
+    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.VETERAN), rules) == 13500
+    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.NONE), rules) == 15000
+
+
+def test_a_reduction_missing_from_the_rules_takes_nothing_off():
+    rules = FeeRules(reduction_percent={FeeReduction.DISABLED: 100})
+    assert monthly_due_fen(stall(fee=12345, reduction=FeeReduction.VETERAN), rules) == 12345
+
+
+def test_reduction_percent_is_clamped_to_0_to_100():
+    rules = FeeRules(reduction_percent={FeeReduction.DISABLED: 150, FeeReduction.VETERAN: -20})
+    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.DISABLED), rules) == 0
+    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.VETERAN), rules) == 15000
+
+
+@pytest.mark.parametrize(
+    ("fen", "cents", "text"),
+    [
+        (12345, "always", "123.45"),
+        (5, "always", "0.05"),
+        (0, "always", "0.00"),
+        (-150, "always", "-1.50"),
+        (-5, "always", "-0.05"),
+        (10000, "always", "100.00"),
+        (10000, "auto", "100"),
+        (10050, "auto", "100.50"),
+        (-10000, "auto", "-100"),
+        (123456789012, "always", "1234567890.12"),
+    ],
+)
+def test_fen_to_yuan_is_exact(fen: int, cents: Any, text: str):
+    assert fen_to_yuan(fen, cents) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "fen"),
+    [
+        ("150", 15000),
+        ("75.5", 7550),
+        ("75.50", 7550),
+        ("0.05", 5),
+        ("0.1", 10),
+        ("¥12.30", 1230),
+        ("￥12.30", 1230),
+        ("12元", 1200),
+        (" 12.3元 ", 1230),
+        ("0", 0),
+        ("9999999.99", 999999999),
+        ("１５０．５", 15050),  # full-width, as a Chinese input method may type it
+    ],
+)
+def test_yuan_to_fen_reads_yuan_exactly(text: str, fen: int):
+    result = yuan_to_fen(text)
+    assert result == fen
+    assert type(result) is int
+
+
+@pytest.mark.parametrize("text", ["abc", "1.234", "-5", "", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3",
+                                  "10000000", "nan", "inf", "0x10"])
+def test_yuan_to_fen_refuses_anything_else(text: str):
+    error = refused(yuan_to_fen, text)
+    assert error.key == "amount_format"
+    assert "{" not in error.message("zh") and "{" not in error.message("en")
+
+
+@pytest.mark.parametrize("text", ["²", "①", "1.²"])
+def test_yuan_to_fen_refuses_digit_like_characters(text: str):
+    assert refused(yuan_to_fen, text).key == "amount_format"
+
+
+def test_ten_fen_a_thousand_times_is_exactly_a_hundred_yuan():
+    total = sum(yuan_to_fen("0.10") for _ in range(1000))
+    assert total == 10000 and type(total) is int
+    assert yuan_to_fen("0.1") + yuan_to_fen("0.2") == yuan_to_fen("0.3")  # where floats give 0.30000000000000004
+    assert fen_to_yuan(total) == "100.00"
+
+
+@pytest.mark.parametrize("fen", [0, 1, 5, 10, 99, 100, 101, 12345, 999999999])
+def test_fen_survive_a_round_trip_through_yuan_text(fen: int):
+    assert yuan_to_fen(fen_to_yuan(fen)) == fen
+    assert yuan_to_fen(fen_to_yuan(fen, "auto")) == fen
+
+
+# ---------------------------------------------------------------------------
+# Permits
+
+
+@pytest.mark.parametrize("status", [P.VALID, P.APPROVED])
+def test_permit_past_its_expiry_counts_as_expired(status: PermitStatus):
+    assert permit_status(permit(status, expires_on=TODAY - timedelta(days=1)), TODAY) is P.EXPIRED
+
+
+@pytest.mark.parametrize("status", [P.VALID, P.APPROVED])
+def test_permit_on_its_expiry_day_is_still_in_force(status: PermitStatus):
+    assert permit_status(permit(status, expires_on=TODAY), TODAY) is status
+    assert permit_status(permit(status, expires_on=None), TODAY) is status
+
+
+@pytest.mark.parametrize(
+    ("status", "expires_on", "action"),
+    [
+        (P.APPLIED, None, A.APPROVE),
+        (P.APPROVED, date(2026, 12, 31), A.ISSUE),
+        (P.VALID, date(2026, 12, 31), None),
+        (P.SUSPENDED, date(2026, 12, 31), A.REINSTATE),
+        (P.EXPIRED, date(2026, 1, 31), A.RENEW),
+        (P.VALID, date(2026, 11, 27), A.RENEW),  # valid on file, expired today
+        (P.APPROVED, date(2026, 11, 27), A.RENEW),
+    ],
+)
+def test_next_permit_action_per_status(status: PermitStatus, expires_on: date | None, action: PermitAction | None):
+    assert next_permit_action(permit(status, expires_on=expires_on), TODAY) is action
+
+
+def test_no_permit_has_no_next_action():
+    assert next_permit_action(None, TODAY) is None
+
+
+def test_permit_walks_from_application_to_valid_and_back(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.APPLIED))
+
+    approved = change_permit(store, "s1", A.APPROVE)
+    assert (approved.status, approved.expires_on, approved.reviewed_by) == (P.APPROVED, date(2026, 12, 31), ACTOR)
+    assert approved.history == [PermitEvent(at=NOW, actor=ACTOR, action="approve", from_status=P.APPLIED,
+                                            to_status=P.APPROVED)]
+
+    issued = change_permit(store, "s1", A.ISSUE)
+    suspended = change_permit(store, "s1", A.SUSPEND, note="  占道超出划线  ")
+    reinstated = change_permit(store, "s1", A.REINSTATE)
+
+    steps = [approved, issued, suspended, reinstated]
+    assert [p.status for p in steps] == [P.APPROVED, P.VALID, P.SUSPENDED, P.VALID]
+    assert [(e.from_status, e.to_status) for e in reinstated.history] == [
+        (P.APPLIED, P.APPROVED), (P.APPROVED, P.VALID), (P.VALID, P.SUSPENDED), (P.SUSPENDED, P.VALID)]
+    assert suspended.history[-1].note == "占道超出划线"
+    for earlier, later in pairwise(steps):
+        assert later.history[:-1] == earlier.history  # append-only, one event a step
+    assert current_permit(store) == reinstated
+    assert reinstated.expires_on == date(2026, 12, 31)  # issuing and reinstating keep the expiry
+
+
+def test_approve_takes_an_explicit_expiry(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.APPLIED))
+    assert change_permit(store, "s1", A.APPROVE, expires_on=date(2027, 6, 30)).expires_on == date(2027, 6, 30)
+
+
+def test_approve_expiring_today_is_allowed(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.APPLIED))
+    assert change_permit(store, "s1", A.APPROVE, expires_on=TODAY).status is P.APPROVED
+
+
+def assert_refused_and_unchanged(store: Store, key: str, action: PermitAction, **kwargs: Any) -> Refused:
+    before = files(store.root)
+    error = refused(change_permit, store, "s1", action, **kwargs)
+    assert error.key == key
+    assert files(store.root) == before
+    return error
+
+
+def test_suspend_needs_a_note(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.VALID, expires_on=date(2026, 12, 31)))
+    assert_refused_and_unchanged(store, "permit_needs_reason", A.SUSPEND)
+    assert_refused_and_unchanged(store, "permit_needs_reason", A.SUSPEND, note="   ")
+    assert current_permit(store).status is P.VALID
+
+
+def test_approve_with_an_expiry_in_the_past_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.APPLIED))
+    assert_refused_and_unchanged(store, "permit_expiry_past", A.APPROVE, expires_on=TODAY - timedelta(days=1))
+
+
+def test_approving_a_valid_permit_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.VALID, expires_on=date(2026, 12, 31)))
+    error = assert_refused_and_unchanged(store, "permit_move", A.APPROVE)
+    assert "{" not in error.message("zh") and "有效" in error.message("zh")
+
+
+@pytest.mark.parametrize(
+    ("status", "action"),
+    [(P.APPLIED, A.ISSUE), (P.APPLIED, A.REINSTATE), (P.APPROVED, A.APPROVE), (P.SUSPENDED, A.ISSUE),
+     (P.VALID, A.RENEW), (P.APPLIED, A.RENEW)],
+)
+def test_moves_from_the_wrong_state_are_refused(tmp_path: Path, status: PermitStatus, action: PermitAction):
+    store = make_store(tmp_path / "s", stall(), permit(status, expires_on=date(2026, 12, 31)))
+    assert_refused_and_unchanged(store, "permit_move", action, note="理由")
+
+
+def test_stall_without_a_permit_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall())
+    assert_refused_and_unchanged(store, "permit_none", A.APPROVE)
+
+
+@pytest.mark.parametrize("action", [A.APPROVE, A.ISSUE, A.SUSPEND, A.REINSTATE])
+def test_an_expired_permit_must_be_renewed(tmp_path: Path, action: PermitAction):
+    store = make_store(tmp_path / "s", stall(), permit(P.APPROVED, expires_on=TODAY - timedelta(days=1)))
+    error = assert_refused_and_unchanged(store, "permit_expired", action, note="理由")
+    assert "2026-11-27" in error.message("en")
+
+
+def test_reinstating_a_suspended_permit_past_its_expiry_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.SUSPENDED, expires_on=TODAY - timedelta(days=1)))
+    assert_refused_and_unchanged(store, "permit_expired", A.REINSTATE)
+
+
+def test_permit_expiring_while_valid_is_renewed_to_a_fresh_application(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    store = make_store(tmp_path / "s", stall(), permit(P.APPLIED))
+    change_permit(store, "s1", A.APPROVE)
+    issued = change_permit(store, "s1", A.ISSUE)
+    later = set_now(monkeypatch, at(date(2027, 1, 2), 10, 0))
+    assert permit_status(issued, later.date()) is P.EXPIRED
+    assert_refused_and_unchanged(store, "permit_expired", A.APPROVE)
+
+    renewed = change_permit(store, "s1", A.RENEW)
+    assert (renewed.status, renewed.applied_on, renewed.expires_on, renewed.reviewed_by) == (
+        P.APPLIED, later.date(), None, "")
+    assert renewed.history[:-1] == issued.history
+    assert (renewed.history[-1].from_status, renewed.history[-1].to_status, renewed.history[-1].at) == (
+        P.EXPIRED, P.APPLIED, later)
+    assert change_permit(store, "s1", A.APPROVE).expires_on == date(2027, 12, 31)
+
+
+def test_change_permit_acts_on_the_latest_application(tmp_path: Path):
+    old = permit(P.EXPIRED, id="pm-0", applied_on=date(2025, 1, 5), expires_on=date(2025, 12, 31))
+    store = make_store(tmp_path / "s", stall(), old, permit(P.APPLIED))
+    assert change_permit(store, "s1", A.APPROVE).id == "pm-1"
+    untouched = store.get(StallPermit, "pm-0")
+    assert (untouched.status, untouched.history) == (P.EXPIRED, [])
+
+
+# ---------------------------------------------------------------------------
+# Payments
+
+
+def payments(store: Store) -> list[StallPayment]:
+    return store.all_partitions(StallPayment)
+
+
+def test_payment_is_recorded_in_fen_with_time_and_collector(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall())
+    payment = record_payment(store, "s1", "2026-11", 15000, "王会计")
+    assert (payment.stall_id, payment.period, payment.amount_fen, payment.paid_at, payment.collector) == (
+        "s1", "2026-11", 15000, NOW, "王会计")
+    assert payments(store) == [payment]
+
+
+@pytest.mark.parametrize(
+    ("spot", "key"),
+    [
+        (stall(holder_name=""), "pay_no_holder"),
+        (stall(fee=0), "pay_free_stall"),
+    ],
+    ids=["no-holder", "free"],
+)
+def test_payment_for_a_spot_nobody_pays_for_is_refused(tmp_path: Path, spot: Stall, key: str):
+    store = make_store(tmp_path / "s", spot)
+    before = files(store.root)
+    assert refused(record_payment, store, "s1", "2026-11", 100, "王会计").key == key
+    assert files(store.root) == before
+
+
+def test_payment_for_a_fully_reduced_stall_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.DISABLED))
+    rules = FeeRules(reduction_percent={FeeReduction.DISABLED: 100})
+    assert refused(record_payment, store, "s1", "2026-11", 100, "王会计", rules).key == "pay_free_stall"
+    assert payments(store) == []
+
+
+@pytest.mark.parametrize("period", ["2026-13", "2026-00", "2026-1", "202611", "2026/11", "26-11", "", "2026-11-01"])
+def test_payment_with_a_bad_period_is_refused(tmp_path: Path, period: str):
+    store = make_store(tmp_path / "s", stall())
+    assert refused(record_payment, store, "s1", period, 100, "王会计").key == "pay_period_format"
+    assert payments(store) == []
+
+
+def test_next_month_may_be_paid_ahead_but_not_the_one_after(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall())
+    assert record_payment(store, "s1", "2026-12", 15000, "王会计").period == "2026-12"
+    before = files(store.root)
+    assert refused(record_payment, store, "s1", "2027-01", 15000, "王会计").key == "pay_future"
+    assert files(store.root) == before
+
+
+def test_in_december_january_of_next_year_may_be_paid_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    set_now(monkeypatch, at(date(2026, 12, 31), 16, 0))
+    store = make_store(tmp_path / "s", stall())
+    assert record_payment(store, "s1", "2027-01", 15000, "王会计").period == "2027-01"
+    assert refused(record_payment, store, "s1", "2027-02", 15000, "王会计").key == "pay_future"
+
+
+def test_paying_the_same_month_twice_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.VETERAN))
+    record_payment(store, "s1", "2026-10", 10500, "王会计")
+    before = files(store.root)
+    error = refused(record_payment, store, "s1", "2026-10", 10500, "王会计")
+    assert error.key == "pay_too_much"
+    assert "0.00" in error.message("en")
+    assert files(store.root) == before
+
+
+def test_paying_more_than_the_reduced_due_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.DISABLED))
+    error = refused(record_payment, store, "s1", "2026-10", 7501, "王会计")
+    assert error.key == "pay_too_much"
+    assert "75.00" in error.message("en")
+    assert payments(store) == []
+
+
+@pytest.mark.parametrize("amount", [0, -100])
+def test_payment_must_be_positive(tmp_path: Path, amount: int):
+    store = make_store(tmp_path / "s", stall())
+    assert refused(record_payment, store, "s1", "2026-11", amount, "王会计").key == "pay_amount"
+
+
+def test_payment_for_an_unknown_stall_is_refused(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall())
+    assert refused(record_payment, store, "s9", "2026-11", 100, "王会计").key == "stall_unknown"
+
+
+def test_two_halves_pay_the_month(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.DISABLED))  # due 7500
+    record_payment(store, "s1", "2026-09", 7500, "王会计")  # first paid month
+    record_payment(store, "s1", "2026-10", 3750, "王会计")
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-10",), 3750)
+    record_payment(store, "s1", "2026-10", 3750, "王会计")
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == ((), 0)
+    assert refused(record_payment, store, "s1", "2026-10", 1, "王会计").key == "pay_too_much"
+
+
+def test_payment_ids_are_unique(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), stall("s2", number=2))
+    made = [
+        record_payment(store, "s1", "2026-10", 5000, "王会计"),
+        record_payment(store, "s1", "2026-11", 5000, "王会计"),
+        record_payment(store, "s1", "2026-10", 5000, "王会计"),
+        record_payment(store, "s2", "2026-10", 5000, "王会计"),
+        record_payment(store, "s1", "2025-12", 5000, "王会计"),
+        record_payment(store, "s1", "2026-10", 5000, "王会计"),
+    ]
+    ids = [p.id for p in made]
+    assert len(set(ids)) == len(ids)
+    assert sorted(p.id for p in payments(store)) == sorted(ids)  # none overwrote another
+
+
+# ---------------------------------------------------------------------------
+# Occupancy
+
+
+def test_no_holder_cannot_be_marked_occupied(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(holder_name=""), permit(P.VALID))
+    before = files(store.root)
+    assert refused(set_occupied, store, "s1", True).key == "occupy_no_holder"
+    assert files(store.root) == before
+
+
+@pytest.mark.parametrize(
+    ("status", "expires_on"),
+    [(P.SUSPENDED, date(2026, 12, 31)), (P.EXPIRED, date(2026, 10, 31)), (P.APPLIED, None),
+     (P.APPROVED, date(2026, 12, 31)), (P.VALID, date(2026, 11, 27))],
+    ids=["suspended", "expired", "applied", "approved", "valid-but-past-expiry"],
+)
+def test_only_a_valid_permit_may_trade(tmp_path: Path, status: PermitStatus, expires_on: date | None):
+    store = make_store(tmp_path / "s", stall(), permit(status, expires_on=expires_on))
+    before = files(store.root)
+    assert refused(set_occupied, store, "s1", True).key == "occupy_no_permit"
+    assert files(store.root) == before
+
+
+def test_no_permit_at_all_cannot_trade(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall())
+    error = refused(set_occupied, store, "s1", True)
+    assert error.key == "occupy_no_permit"
+    assert "{" not in error.message("zh")
+
+
+def test_occupied_is_for_today_only(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), permit(P.VALID, expires_on=TODAY))
+    marked = set_occupied(store, "s1", True)
+    saved = store.get(Stall, "s1")
+    assert saved == marked and saved.occupied_on == TODAY
+    assert saved.occupied(TODAY)
+    assert not saved.occupied(TODAY + timedelta(days=1))
+    [view], _ = stall_roster(store, TODAY)
+    assert view.occupied
+    [view], _ = stall_roster(store, TODAY + timedelta(days=1))
+    assert not view.occupied
+
+
+@pytest.mark.parametrize("spot", [stall(holder_name="", occupied_on=TODAY), stall(occupied_on=TODAY)])
+def test_vacant_is_always_allowed(tmp_path: Path, spot: Stall):
+    store = make_store(tmp_path / "s", spot, permit(P.SUSPENDED))
+    vacated = set_occupied(store, "s1", False)
+    assert vacated.occupied_on is None
+    assert not store.get(Stall, "s1").occupied(TODAY)
+
+
+# ---------------------------------------------------------------------------
+# Roster
+
+
+def paid(period: str, amount: int, when: datetime = NOW, stall_id: str = "s1", n: int = 0) -> StallPayment:
+    return StallPayment(id=f"p-{stall_id}-{period}-{amount}-{n}", stall_id=stall_id, period=period,
+                        amount_fen=amount, paid_at=when, collector="王会计")
+
+
+def test_arrears_count_unpaid_months_since_the_first_payment_at_the_reduced_rate(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.DISABLED), paid("2026-08", 7500))
+    [view], _ = stall_roster(store, TODAY)
+    assert view.due_fen == 7500
+    assert view.unpaid_periods == ("2026-09", "2026-10")  # November is due during November
+    assert view.arrears_fen == 15000
+
+
+def test_a_partly_paid_month_owes_the_rest(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.DISABLED), paid("2026-08", 7500),
+                       paid("2026-09", 3000), paid("2026-10", 7500))
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-09",), 4500)
+
+
+def test_arrears_cross_the_new_year_oldest_first(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(fee=12345, reduction=FeeReduction.VETERAN),  # due 8642
+                       paid("2026-10", 8642), paid("2026-11", 42))
+    [view], _ = stall_roster(store, date(2027, 2, 3))
+    assert view.unpaid_periods == ("2026-11", "2026-12", "2027-01")
+    assert view.arrears_fen == (8642 - 42) + 8642 + 8642
+
+
+def test_current_month_paid_ahead_clears_nothing_before_it(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), paid("2026-09", 15000), paid("2026-11", 15000))
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-10",), 15000)
+
+
+def test_arrears_follow_configured_rules(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.VETERAN), paid("2026-09", 100))
+    rules = FeeRules(reduction_percent={FeeReduction.VETERAN: 100})
+    [view], _ = stall_roster(store, TODAY, rules)
+    assert (view.due_fen, view.arrears_fen, view.unpaid_periods) == (0, 0, ())
+
+
+def test_roster_shows_the_latest_permit_as_it_counts_today(tmp_path: Path):
+    old = permit(P.VALID, id="pm-0", applied_on=date(2025, 1, 1), expires_on=date(2025, 12, 31))
+    new = permit(P.VALID, applied_on=date(2026, 1, 2), expires_on=date(2026, 11, 27))
+    store = make_store(tmp_path / "s", stall(), old, new)
+    [view], _ = stall_roster(store, TODAY)
+    assert view.permit == store.get(StallPermit, "pm-1")
+    assert view.permit_status is P.EXPIRED
+
+
+def test_fee_totals_sum_by_payment_time_exactly(tmp_path: Path):
+    beijing_nov_first = datetime(2026, 10, 31, 16, 30, tzinfo=UTC)  # 2026-11-01 00:30 in Beijing
+    store = make_store(
+        tmp_path / "s", stall(),
+        paid("2026-11", 1001, at(date(2026, 11, 5), 10)),
+        paid("2026-10", 2345, at(date(2026, 11, 20), 15)),  # a late payment counts when it was paid
+        paid("2026-10", 507, beijing_nov_first),
+        paid("2026-09", 333, at(date(2026, 10, 31), 23, 59)),
+        paid("2025-12", 700, at(date(2025, 12, 31), 23, 59)),
+        paid("2026-01", 11, at(date(2026, 1, 1), 0, 0)),
+    )
+    _, totals = stall_roster(store, TODAY)
+    assert totals.month_fen == 1001 + 2345 + 507
+    assert totals.year_fen == 1001 + 2345 + 507 + 333 + 11
+    assert totals.to_date_fen == 1001 + 2345 + 507 + 333 + 700 + 11
+    assert totals.payments == 6
+    assert all(type(v) is int for v in (totals.month_fen, totals.year_fen, totals.to_date_fen))
