@@ -497,3 +497,21 @@ async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TableScreen) and app.screen.kind == "roster:dongcheng"
+
+
+async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_store: Store) -> None:
+    app = make_app(small_store, keymap={"list.visit": "f5"})
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down", "down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TableScreen)
+        hints = str(screen.query_one("#list-box").border_subtitle)
+        assert "f5 走访登记" in hints and "v 走访登记" not in hints
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen is screen  # v no longer logs a visit
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)

@@ -28,6 +28,11 @@ class ListAction:
     name: str  # posted back, e.g. "visit"
     description: str  # shown in the border, e.g. "走访登记"
 
+    @property
+    def binding_id(self) -> str:
+        """Remappable like every other key: ``[keymap] "list.visit" = "f5"``."""
+        return f"list.{self.name}"
+
 
 class TableScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q", "close", "Close", id="list.close")]
@@ -49,7 +54,9 @@ class TableScreen(ModalScreen[None]):
         self.table = KeyedTable(columns, id="list-table")
         self._close_hint = close_hint
         for action in self.actions:
-            self._bindings.bind(action.key, f"request('{action.name}')", action.description, show=False)
+            binding = Binding(action.key, f"request('{action.name}')", action.description, show=False,
+                              id=action.binding_id)
+            self._bindings.key_to_bindings.setdefault(action.key, []).append(binding)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="list-box"):
@@ -59,9 +66,15 @@ class TableScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         box = self.query_one("#list-box")
         box.border_title = self.title_text
-        hints = [f"{a.key} {a.description}" for a in self.actions] + [self._close_hint]
-        box.border_subtitle = " · ".join(hints)
         self.table.focus()
+        self.call_after_refresh(self._show_hints)
+
+    def _show_hints(self) -> None:
+        """The keys in the bottom border, as they are bound now (after any keymap)."""
+        bound = {ab.binding.id: key for key, ab in self.active_bindings.items() if ab.binding.id}
+        hints = [f"{self.app.get_key_display(Binding(bound.get(a.binding_id, a.key), ''))} {a.description}"
+                 for a in self.actions]
+        self.query_one("#list-box").border_subtitle = " · ".join([*hints, self._close_hint])
 
     def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
         self.header.update(header)
