@@ -119,7 +119,7 @@ class FieldworkDesk(Base):
                 team = [w for w in self.store.all(GridWorker) if w.grid_id in below][:6]
                 header = p.households_header(progress, team, reveal=reveal, special_only=self.visit_special_only,
                                              ascii_only=self.ascii)
-                screen.show(header, [p.household_row(r, reveal=reveal) for r in rows])
+                screen.show(header, [p.household_row(r, reveal=reveal, ascii_only=self.ascii) for r in rows])
             elif kind == "roster":
                 entries = roster(self.store, key)
                 name = next((c.name for c in self.store.all(Community) if c.id == key), key)

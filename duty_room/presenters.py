@@ -233,7 +233,7 @@ class Presenter:
         """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡."""
         text = Text()
         for tag in SpecialTag:
-            text.append(f"{tag.colour[0].upper() if ascii_only else '●'}{label(tag, self.lang)} ", style=TAG_STYLE[tag])
+            text.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, self.lang)} ", style=TAG_STYLE[tag])
         return text
 
     def visit_detail_line(self, *, least_first: bool, special_only: bool, out: int, expected: int,
@@ -256,11 +256,11 @@ class Presenter:
     def household_columns(self) -> list[str]:
         return [self.t(k) for k in ("col.address", "col.head", "col.tags", "col.visitor", "col.today", "col.note")]
 
-    def household_row(self, row: HouseholdVisit, *, reveal: bool) -> Row:
+    def household_row(self, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
         h = row.household
         tags = Text()
         for tag in h.tags:
-            tags.append(f"●{label(tag, self.lang)} ", style=TAG_STYLE[tag])
+            tags.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, self.lang)} ", style=TAG_STYLE[tag])
         if row.visit is not None:
             today = Text(self.t("visits.done_at").format(f"{row.visit.at:%H:%M}"), style="green")
         elif row.planned:

@@ -238,7 +238,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "key.stalls.advance": ("审批", "Approve"),
     "key.stalls.suspend": ("暂停", "Suspend"),
     "key.stalls.pay": ("收费", "Payment"),
-    "key.stalls.occupancy": ("出摊/空", "Occupied"),
+    "key.stalls.occupancy": ("出摊/空", "Occupy"),
     "key.list.close": ("返回", "Back"),
     "refused.transition": (
         "「{current}」的案件不能改为「{target}」；可以改为：{allowed}",

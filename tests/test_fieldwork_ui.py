@@ -515,3 +515,15 @@ async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_s
         await pilot.press("f5")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
+
+
+async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_only_on_panel_1(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        assert app.screen.active_bindings["n"].binding.show
+        await pilot.press("3")
+        assert not app.screen.active_bindings["n"].binding.show  # room for 签到 完成 取消 老/小
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
