@@ -110,6 +110,10 @@ def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_p
     assert data["overdue"] == overdue and len(overdue) > 0
     assert overdue[0] in result.output
     assert data["late_sessions"] and data["stall_arrears"]
+    fees = data["fees_fen"]
+    assert fees["to_date"] >= fees["year"] >= fees["month"] > 0
+    assert f"累计¥{fees['to_date'] // 100}" in result.output  # the demo's fees are whole yuan
+    assert data["next_session"]["start"] in result.output
 
 
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
