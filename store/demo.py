@@ -964,6 +964,19 @@ class _Builder:
 
     # -- market stalls ------------------------------------------------------
 
+    def _monthly_payments(self, stall_id: str, amount: int, first: tuple[int, int], last: tuple[int, int],
+                          collector: str) -> list[StallPayment]:
+        """One payment a month from ``first`` to ``last`` (inclusive), early in the month, none in the future."""
+        payments = []
+        y, m = first
+        while (y, m) <= last:
+            paid = clock.at(date(y, m, self.rng.randint(1, 10)), self.rng.randint(9, 16), self.rng.randrange(60))
+            if paid < self.now:
+                payments.append(StallPayment(id=f"pay-{stall_id}-{y}-{m:02d}", stall_id=stall_id, period=f"{y}-{m:02d}",
+                                             amount_fen=amount, paid_at=paid, collector=collector))
+            y, m = _month_add(y, m, 1)
+        return payments
+
     def build_market(self) -> tuple[list[Stall], list[StallPermit], list[StallPayment]]:
         rng = self.rng
         today = self.today
@@ -1013,18 +1026,9 @@ class _Builder:
             last = _month_add(*this_month, -vacant[number]) if number in vacant else this_month
             behind = arrears.get(number, 0)
             amount = fee * {FeeReduction.NONE: 100, FeeReduction.DISABLED: 50, FeeReduction.VETERAN: 70}[reduction] // 100
-            y, m = start
-            while (y, m) <= last:
-                months_back = (this_month[0] - y) * 12 + this_month[1] - m
-                if behind and months_back <= behind:
-                    y, m = _month_add(y, m, 1)
-                    continue
-                paid = clock.at(date(y, m, rng.randint(1, 10)), rng.randint(9, 16), rng.randrange(60))
-                if paid < self.now:
-                    payments.append(StallPayment(id=f"pay-{stall_id}-{y}-{m:02d}", stall_id=stall_id,
-                                                 period=f"{y}-{m:02d}", amount_fen=amount, paid_at=paid,
-                                                 collector="物业财务 王会计"))
-                y, m = _month_add(y, m, 1)
+            owed_from = _month_add(*this_month, -behind) if behind else _month_add(*this_month, 1)
+            payments += self._monthly_payments(stall_id, amount, start, min(last, _month_add(*owed_from, -1)),
+                                               "物业财务 王会计")
         # 锦华社区's weekend market with 信原物业.
         weekend = today.weekday() >= 5
         weekend_goods = ("美食", "美食", "生活用品", "生活用品", "图书", "电子产品回收", "手工艺品", "农副产品")
@@ -1045,16 +1049,9 @@ class _Builder:
                 history=_permit_history(applied, PermitStatus.VALID, self.now),
             ))
             amount = fee * (70 if reduction is FeeReduction.VETERAN else 100) // 100
-            y, m = _month_add(applied.year, applied.month, 1)
-            while (y, m) <= this_month:
-                if number == 6 and (y, m) >= _month_add(*this_month, -1):  # stall 6 owes last month
-                    break
-                paid = clock.at(date(y, m, rng.randint(1, 8)), rng.randint(9, 11), rng.randrange(60))
-                if paid < self.now:
-                    payments.append(StallPayment(id=f"pay-{stall_id}-{y}-{m:02d}", stall_id=stall_id,
-                                                 period=f"{y}-{m:02d}", amount_fen=amount, paid_at=paid,
-                                                 collector="信原物业 李出纳"))
-                y, m = _month_add(y, m, 1)
+            last_paid = _month_add(*this_month, -2) if number == 6 else this_month  # stall 6 owes last month
+            payments += self._monthly_payments(stall_id, amount, _month_add(applied.year, applied.month, 1),
+                                               last_paid, "信原物业 李出纳")
         return stalls, permits, payments
 
 

@@ -29,7 +29,7 @@ from .models import (
 )
 from .schedule import SessionPhase, session_phase, sessions_on, upcoming
 from .storage import Store
-from .visiting import workers_today
+from .visiting import grid_tree, workers_today
 
 # ---------------------------------------------------------------------------
 # Petitions
@@ -199,19 +199,11 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
                     progress.special_unvisited[tag] = progress.special_unvisited.get(tag, 0) + 1
             grid_id = grids[grid_id].parent_id if grids[grid_id].parent_id in grids else None
 
-    children: dict[str | None, list[str]] = defaultdict(list)
-    for grid_id, progress in rows.items():
-        parent = progress.grid.parent_id if progress.grid.parent_id in rows else None
-        children[parent].append(grid_id)
-    ordered: list[GridProgress] = []
-
-    def walk(parent: str | None, depth: int) -> None:
-        for grid_id in sorted(children.get(parent, []), key=lambda g: (rows[g].grid.community_id, g)):
-            rows[grid_id].depth = depth
-            ordered.append(rows[grid_id])
-            walk(grid_id, depth + 1)
-
-    walk(None, 0)
+    ordered = []
+    for grid, depth in grid_tree(list(grids.values())):  # every ancestor of a row is a row: depth is exact
+        if grid.id in rows:
+            rows[grid.id].depth = depth
+            ordered.append(rows[grid.id])
     return ordered
 
 

@@ -28,10 +28,11 @@ def grids_below(grids: list[Grid], grid_id: str) -> set[str]:
 
 def grid_tree(grids: list[Grid], community_id: str | None = None) -> list[tuple[Grid, int]]:
     """(grid, depth) in tree order: 大网格 → 支部网格 → 微网格, siblings by id."""
+    chosen = [g for g in grids if community_id is None or g.community_id == community_id]
+    ids = {g.id for g in chosen}
     children: dict[str | None, list[Grid]] = defaultdict(list)
-    for grid in grids:
-        if community_id is None or grid.community_id == community_id:
-            children[grid.parent_id].append(grid)
+    for grid in chosen:  # a grid whose parent is missing is shown as a top grid, not lost
+        children[grid.parent_id if grid.parent_id in ids else None].append(grid)
     out: list[tuple[Grid, int]] = []
 
     def walk(parent: str | None, depth: int) -> None:

@@ -357,3 +357,11 @@ def test_record_visit_unknown_household_or_worker(store: Store, household_id: st
     assert error.key == key
     assert household_id in error.message("en") or worker_id in error.message("en")
     assert files(store.root) == before
+
+
+def test_a_grid_whose_parent_is_missing_is_listed_as_a_top_grid():
+    from store.visiting import grid_tree
+
+    orphan = Grid(id="m9", community_id="c1", level="micro", name="9号楼1单元", parent_id="gone")
+    top = Grid(id="L1", community_id="c1", level="large", name="第一大网格")
+    assert [(g.id, depth) for g, depth in grid_tree([orphan, top])] == [("L1", 0), ("m9", 0)]
