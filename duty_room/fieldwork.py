@@ -152,7 +152,7 @@ class FieldworkDesk(Base):
             self.notify(self.fw_t("readonly.refused"), severity="warning")
             return
         allowed = may_reveal(self.store.actor, frozenset(self.settings.reveal_users))
-        subject = f"{'grids' if kind in ('households', 'roster') else kind}:{key}"
+        subject = f"{ {'households': 'grids', 'roster': 'communities'}.get(kind, kind)}:{key}"
         try:
             log_reveal(self.store, subject, ["name", "phone"], allowed)
         except StoreError as exc:

@@ -202,7 +202,7 @@ async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: S
         await pilot.pause()
         assert screen.table.cell("w1", 3).plain == "13912345678"
     [entry] = small_store.all(AuditEntry, "2026-11")
-    assert (entry.subject, entry.allowed, entry.actor) == ("grids:dongcheng", True, "duty-officer")
+    assert (entry.subject, entry.allowed, entry.actor) == ("communities:dongcheng", True, "duty-officer")
 
 
 async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) -> None:
