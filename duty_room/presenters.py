@@ -359,7 +359,7 @@ class Presenter:
             (
                 Text(f"{s.start:%H:%M}", style="dim" if view.phase is SessionPhase.DONE else ""),
                 state,
-                literal(f"{audience} {s.title}", max_cells=16),
+                literal(f"{audience} {s.title}", max_cells=13),  # a third of 120 columns shows it whole
                 literal(short_community(view.community), max_cells=8),
             ),
         )
@@ -416,7 +416,7 @@ class Presenter:
 
     def stall_columns(self) -> list[str]:
         # Most decisive first, so a narrow panel still shows permit, today and arrears.
-        return [self.t(k) for k in ("col.stall", "col.permit", "col.today", "col.arrears", "col.holder", "col.fee_due",
+        return [self.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today", "col.holder", "col.fee_due",
                                     "col.goods")]
 
     def stall_row(self, view: StallView) -> Row:
@@ -438,8 +438,8 @@ class Presenter:
             (
                 literal(f"{stall.market[:1]}{stall.number:02d}", style="bold"),
                 permit,
-                today,
                 arrears,
+                today,
                 literal(holder, style="dim" if not stall.holder_name else ""),
                 fee,
                 literal(stall.goods, max_cells=6),
