@@ -66,7 +66,7 @@ from .casework import (
     assignee_options,
     dispatch_action,
     intake_cross_check,
-    intake_errors,
+    field_errors,
     intake_form,
     refusal_errors,
     step_form,
@@ -572,14 +572,14 @@ class DutyRoomApp(FieldworkDesk, App[None]):
             try:
                 draft(values, actor=self.store.actor, now=clock.now(), rules=self.settings.deadlines)
             except ValidationError as exc:
-                errors = {**intake_errors(exc, self.lang), **errors}
+                errors = {**field_errors(exc, self.lang), **errors}
             if errors:
                 screen.show_errors(errors)
                 return
             try:
                 created = register(self.store, values, rules=self.settings.deadlines)
             except ValidationError as exc:
-                screen.show_errors(intake_errors(exc, self.lang))
+                screen.show_errors(field_errors(exc, self.lang))
                 return
             except IntakeRefused as exc:
                 screen.show_errors({exc.field: str(exc)})

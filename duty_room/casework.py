@@ -148,7 +148,8 @@ def intake_form(lang: Lang, communities: Sequence[Community], grids: Sequence[Gr
                              t("form.no_match"))
 
 
-def intake_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
+def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
+    """A validation error as {field: reason in words}, for marking a form inline."""
     out: dict[str, str] = {}
     for item in error.errors():
         field = str(item["loc"][0]) if item["loc"] else ""

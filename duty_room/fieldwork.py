@@ -13,14 +13,17 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
 from textual.app import SystemCommand
 
+from duty_room.casework import field_errors
 from duty_room.presenters import COMMUNITY_ROW
 from store import clock, i18n
 from store.i18n import label
 from store.market import (
     PermitAction,
     StallView,
+    apply_for_stall,
     end_of_year,
     fen_to_yuan,
     next_permit_action,
@@ -30,8 +33,16 @@ from store.market import (
 from store.market import change_permit as store_change_permit
 from store.market import record_payment as store_record_payment
 from store.market import set_occupied as store_set_occupied
-from store.masking import log_reveal, may_reveal
-from store.models import Audience, Community, Grid, GridWorker, Household, SessionState
+from store.masking import log_reveal, mask_name, may_reveal
+from store.models import (
+    Audience,
+    Community,
+    FeeReduction,
+    Grid,
+    GridWorker,
+    Household,
+    SessionState,
+)
 from store.queries import (
     GridProgress,
     SessionView,
@@ -430,14 +441,50 @@ class FieldworkDesk(Base):
         elif name == "pay":
             self.ask_payment(view, spot, today)
         elif name == "advance":
+            if view.permit is None or not view.stall.holder_name:  # a vacant spot: a new holder applies
+                self.ask_application(view, spot)
+                return
             action = next_permit_action(view.permit, today)
             if action is None:
-                key = "permit_none" if view.permit is None else "permit_move"
-                self.refused(Refused(key, action=PermitAction.APPROVE, status=view.permit_status or "—"))
+                self.refused(Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—"))
                 return
             self.ask_permit(view, action, spot, today)
         elif name == "suspend":
             self.ask_permit(view, PermitAction.SUSPEND, spot, today)
+
+    def ask_application(self, view: StallView, spot: str) -> None:
+        """申请: who takes the spot, what they sell, and any fee reduction they are entitled to."""
+        if view.stall.holder_name:
+            self.refused(Refused("permit_none"))
+            return
+        reductions = [(r.value, self.fw_t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}"))
+                      for r in FeeReduction]
+        fields = [
+            FieldSpec("holder_name", self.fw_t("form.holder_name"), max_length=40),
+            FieldSpec("holder_phone", self.fw_t("form.holder_phone"), placeholder="138xxxxxxxx"),
+            FieldSpec("goods", self.fw_t("form.goods"), max_length=40),
+            FieldSpec("reduction", self.fw_t("form.reduction"), "choice", reductions, value=FeeReduction.NONE.value),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            try:
+                permit = apply_for_stall(self.store, view.stall.id, holder_name=values.get("holder_name", ""),
+                                         holder_phone=values.get("holder_phone", "").strip() or None,
+                                         goods=values.get("goods", ""),
+                                         reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value))
+            except Refused as exc:
+                self.refused(exc, form, "holder_name" if exc.key == "apply_needs_name" else "")
+                return
+            except ValidationError as exc:
+                form.show_errors(field_errors(exc, self.lang))
+                return
+            except StoreError as exc:
+                self.refused(exc, form)
+                return
+            form.dismiss(None)
+            self.done(self.fw_t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)))
+
+        self.ask(self.fw_t("stall.apply_title").format(spot), fields, submitted)
 
     def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
         fields = []

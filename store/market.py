@@ -169,6 +169,33 @@ def change_permit(store: Store, stall_id: str, action: PermitAction, *, note: st
         return tx.put(StallPermit.model_validate({**permit.model_dump(), **update}))
 
 
+def apply_for_stall(store: Store, stall_id: str, *, holder_name: str, holder_phone: str | None, goods: str,
+                    reduction: FeeReduction) -> StallPermit:
+    """A new holder applies for a vacant spot (申请): the spot is theirs pending review, the permit
+    申请中. Refused for a spot someone holds (their permit is renewed, not re-applied for).
+
+    Raises pydantic's ValidationError naming the bad field (a phone that is not one, an empty name).
+    """
+    with store.transaction() as tx:
+        stall = _stall(tx, stall_id)
+        if stall.holder_name:
+            raise Refused("stall_taken", stall=stall.number)
+        today = tx.now.date()
+        taken = Stall.model_validate({**stall.model_dump(), "holder_name": holder_name.strip(),
+                                      "holder_phone": holder_phone or None, "goods": goods.strip(),
+                                      "reduction": reduction, "occupied_on": None})
+        if not taken.holder_name:
+            raise Refused("apply_needs_name")
+        count = sum(1 for p in tx.all(StallPermit) if p.stall_id == stall_id)
+        permit = StallPermit(
+            id=f"pm-{stall_id}-{count + 1}", stall_id=stall_id, holder_name=taken.holder_name,
+            status=PermitStatus.APPLIED, applied_on=today,
+            history=[PermitEvent(at=tx.now, actor=store.actor, action="apply", to_status=PermitStatus.APPLIED)],
+        )
+        tx.put(taken)
+        return tx.put(permit)
+
+
 # ---------------------------------------------------------------------------
 # Payments and occupancy
 

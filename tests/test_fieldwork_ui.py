@@ -527,3 +527,30 @@ async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_onl
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
+
+
+async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store) -> None:
+    add_vacant_stall(small_store)
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "down", "a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, form, "holder_name", "钱七")
+        await type_into(pilot, form, "holder_phone", "12345")
+        form.query_one("#field-reduction", Select).value = "disabled"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "手机号" in form_error(form, "holder_phone") or "电话" in form_error(form, "holder_phone")
+        assert small_store.get(Stall, "yl-02").holder_name == ""
+        await type_into(pilot, form, "holder_phone", "13912345678")
+        await pilot.press("ctrl+s")
+        await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPLIED)
+        assert cell(app, 3, "yl-02", 1) == "申请中"
+        assert cell(app, 3, "yl-02", 4) == "钱*"
+        assert cell(app, 3, "yl-02", 5) == "50残"  # ¥100 a month, half off for a disabled holder
+        await pilot.press("a")  # the next step is the review
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen) and app.screen.query("#field-expires")

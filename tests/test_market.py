@@ -15,6 +15,7 @@ from store.clock import at
 from store.market import (
     FeeRules,
     PermitAction,
+    apply_for_stall,
     change_permit,
     fen_to_yuan,
     monthly_due_fen,
@@ -586,3 +587,48 @@ def test_fee_totals_sum_by_payment_time_exactly(tmp_path: Path):
     assert totals.to_date_fen == 1001 + 2345 + 507 + 333 + 700 + 11
     assert totals.payments == 6
     assert all(type(v) is int for v in (totals.month_fen, totals.year_fen, totals.to_date_fen))
+
+
+# ---------------------------------------------------------------------------
+# A new holder's application for a vacant spot
+
+
+def test_application_takes_the_vacant_spot_pending_review(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(holder_name="", occupied_on=date(2026, 11, 28)))
+    made = apply_for_stall(store, "s1", holder_name=" 钱七 ", holder_phone="13912345678", goods="烤红薯",
+                           reduction=FeeReduction.VETERAN)
+    assert (made.status, made.applied_on, made.holder_name) == (P.APPLIED, date(2026, 11, 28), "钱七")
+    assert [(e.action, e.to_status, e.actor) for e in made.history] == [("apply", P.APPLIED, ACTOR)]
+    spot = store.get(Stall, "s1")
+    assert (spot.holder_name, spot.holder_phone, spot.goods, spot.reduction) == ("钱七", "13912345678", "烤红薯",
+                                                                                FeeReduction.VETERAN)
+    assert spot.occupied_on is None  # nobody trades on a permit under review
+    assert next_permit_action(store.get(StallPermit, made.id), date(2026, 11, 28)) is PermitAction.APPROVE
+
+
+def test_application_for_a_held_spot_is_refused_and_writes_nothing(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall())
+    before = files(store.root)
+    error = refused(apply_for_stall, store, "s1", holder_name="钱七", holder_phone=None, goods="",
+                    reduction=FeeReduction.NONE)
+    assert error.key == "stall_taken" and "1" in error.message("zh")
+    assert files(store.root) == before
+
+
+def test_application_with_a_bad_phone_or_no_name_is_refused(tmp_path: Path):
+    from pydantic import ValidationError
+
+    store = make_store(tmp_path / "s", stall(holder_name=""))
+    before = files(store.root)
+    with pytest.raises(ValidationError) as info:
+        apply_for_stall(store, "s1", holder_name="钱七", holder_phone="12345", goods="", reduction=FeeReduction.NONE)
+    assert info.value.errors()[0]["loc"] == ("holder_phone",)
+    assert refused(apply_for_stall, store, "s1", holder_name="  ", holder_phone=None, goods="",
+                   reduction=FeeReduction.NONE).key == "apply_needs_name"
+    assert files(store.root) == before
+
+
+def test_a_second_application_after_the_spot_was_freed_gets_its_own_permit(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(holder_name=""), permit(P.EXPIRED, holder_name="旧摊主"))
+    made = apply_for_stall(store, "s1", holder_name="钱七", holder_phone=None, goods="", reduction=FeeReduction.NONE)
+    assert made.id != "pm-1" and store.get(StallPermit, "pm-1").status is P.EXPIRED
