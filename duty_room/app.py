@@ -438,7 +438,9 @@ class DutyRoomApp(FieldworkDesk, App[None]):
                 return None
             # Re-read the record so the detail shows the latest history, not the list's copy.
             petition = self.store.get(Petition, key)
-            return p.petition_detail(petition, view.community, view.grid, reveal=reveal)
+            household = next((h for h in self.store.all(Household) if h.id == petition.household_id), None) \
+                if petition.household_id else None
+            return p.petition_detail(petition, view.community, view.grid, reveal=reveal, household=household)
         if kind == "services":
             view = next((s for s in data.sessions if s.session.id == key), None)
             if view is None:

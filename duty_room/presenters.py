@@ -143,7 +143,8 @@ class Presenter:
         return Text(self.t("metrics.line").format(r=rate("response"), s=rate("solution"), f=rate("satisfaction")),
                     style="dim")
 
-    def petition_detail(self, petition: Petition, community: str, grid: str, *, reveal: bool) -> DetailContent:
+    def petition_detail(self, petition: Petition, community: str, grid: str, *, reveal: bool,
+                        household: Household | None = None) -> DetailContent:
         name = petition.reporter_name if reveal else mask_name(petition.reporter_name)
         phone = (petition.reporter_phone or "") if reveal else mask_phone(petition.reporter_phone)
         fields = [
@@ -155,6 +156,9 @@ class Presenter:
             (self.t("detail.channel"), Text(label(petition.channel, self.lang))),
             (self.t("col.level"), Text(label(petition.level, self.lang))),
             (self.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
+            *([(self.t("detail.household"), literal(
+                f"{household.building}-{household.unit}-{household.room} "
+                f"{household.head_name if reveal else mask_name(household.head_name)}"))] if household else []),
             (self.t("col.assignee"), literal(petition.assignee or self.t("empty.none"))),
             (self.t("detail.reporter"), literal(name or self.t("empty.none"))),
             (self.t("detail.phone"), literal(phone or self.t("empty.none"))),

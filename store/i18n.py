@@ -424,6 +424,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.created": ("受理时间", "Received"),
     "detail.description": ("内容", "Description"),
     "detail.households": ("服务对象", "Households"),
+    "detail.household": ("住户（走访中登记）", "Household (raised on a visit)"),
     "detail.staff": ("人员", "Staff"),
     "detail.workers": ("网格队伍", "Grid team"),
     "detail.unvisited": ("今日未访", "Not yet visited today"),
