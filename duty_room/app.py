@@ -65,15 +65,15 @@ from widgets.panel import Panel
 from .casework import (
     assignee_options,
     dispatch_action,
-    intake_cross_check,
     field_errors,
+    intake_cross_check,
     intake_form,
     refusal_errors,
     step_form,
     step_params,
 )
 from .config import Settings
-from .fieldwork import SERVICE_KEYS, STALL_KEYS, VISIT_KEYS, FieldworkDesk
+from .fieldwork import FOOTER_QUIET, SERVICE_KEYS, STALL_KEYS, VISIT_KEYS, FieldworkDesk
 from .presenters import COMMUNITY_ROW, Presenter, session_households
 
 PANELS = ("petitions", "visits", "services", "stalls")
@@ -136,7 +136,8 @@ class DutyRoomApp(FieldworkDesk, App[None]):
         ],
         *[Binding(key, f"visits('{name}')", name, id=f"visits.{name}") for key, name in VISIT_KEYS],
         *[Binding(key, f"session('{name}')", name, id=f"services.{name}") for key, name in SERVICE_KEYS],
-        *[Binding(key, f"stall('{name}')", name, id=f"stalls.{name}") for key, name in STALL_KEYS],
+        *[Binding(key, f"stall('{name}')", name, show=name not in FOOTER_QUIET, id=f"stalls.{name}")
+          for key, name in STALL_KEYS],
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]

@@ -28,6 +28,7 @@ from store.market import (
     fen_to_yuan,
     next_permit_action,
     payment_period_default,
+    release_stall,
     yuan_to_fen,
 )
 from store.market import change_permit as store_change_permit
@@ -75,7 +76,8 @@ AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.
 # Keys per panel. All are remappable by binding id (visits.roster, services.check_in, …).
 VISIT_KEYS = (("r", "roster"), ("w", "workers"), ("o", "sort"), ("f", "special"))
 SERVICE_KEYS = (("i", "check_in"), ("d", "complete"), ("x", "cancel"), ("f", "audience"))
-STALL_KEYS = (("a", "advance"), ("s", "suspend"), ("p", "pay"), ("m", "occupancy"))
+STALL_KEYS = (("a", "advance"), ("s", "suspend"), ("p", "pay"), ("m", "occupancy"), ("x", "release"))
+FOOTER_QUIET = {"release"}  # rarer keys: in `?` help and the palette, not the Footer (80 columns)
 
 
 class FieldworkDesk(Base):
@@ -451,6 +453,33 @@ class FieldworkDesk(Base):
             self.ask_permit(view, action, spot, today)
         elif name == "suspend":
             self.ask_permit(view, PermitAction.SUSPEND, spot, today)
+        elif name == "release":
+            self.ask_release(view, spot)
+
+    def ask_release(self, view: StallView, spot: str) -> None:
+        """退摊: refused at once when there is nobody to release or fees are owed; else ask why."""
+        if not view.stall.holder_name:
+            self.refused(Refused("release_no_holder", stall=view.stall.number))
+            return
+        if view.arrears_fen:
+            self.refused(Refused("release_owes", owed=fen_to_yuan(view.arrears_fen)))
+            return
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            try:
+                release_stall(self.store, view.stall.id, values.get("reason", ""), self.settings.fees)
+            except Refused as exc:
+                self.refused(exc, form, "reason" if exc.key == "release_needs_reason" else "")
+                return
+            except StoreError as exc:
+                self.refused(exc, form)
+                return
+            form.dismiss(None)
+            self.done(self.fw_t("stall.released").format(spot))
+
+        self.ask(self.fw_t("stall.release_title").format(spot),
+                 [FieldSpec("reason", self.fw_t("form.release_reason"), max_length=200)], submitted,
+                 subtitle=self.fw_t("stall.release_hint"))
 
     def ask_application(self, view: StallView, spot: str) -> None:
         """申请: who takes the spot, what they sell, and any fee reduction they are entitled to."""

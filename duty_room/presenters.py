@@ -427,7 +427,7 @@ class Presenter:
         stall = view.stall
         holder = mask_name(stall.holder_name) if stall.holder_name else self.t("stall.no_holder")
         permit = Text("")
-        if view.permit_status is not None:
+        if view.permit_status is not None and stall.holder_name:  # a vacant spot's old permit is history
             bad = view.permit_status in (PermitStatus.SUSPENDED, PermitStatus.EXPIRED)
             waiting = view.permit_status in (PermitStatus.APPLIED, PermitStatus.APPROVED)
             permit = Text(label(view.permit_status, self.lang), style="bold red" if bad else "cyan" if waiting else "")
@@ -446,7 +446,7 @@ class Presenter:
                 today,
                 literal(holder, style="dim" if not stall.holder_name else ""),
                 fee,
-                literal(stall.goods, max_cells=6),
+                literal(stall.goods, max_cells=12),
             ),
         )
 

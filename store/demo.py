@@ -1001,13 +1001,13 @@ class _Builder:
             status = permit_status.get(number, PermitStatus.VALID)
             holder = _name(rng) if held else ""
             occupied = held and status is PermitStatus.VALID and rng.random() < 0.85
+            start = _month_add(*opened, 0 if number <= 18 else number - 18)
             stalls.append(Stall(
                 id=stall_id, market="玉兰商业街", community_id="yulan", number=number,
                 goods=goods[number - 1] if held else "", holder_name=holder,
                 holder_phone=_mobile(rng) if held else None, reduction=reduction, monthly_fee_fen=fee,
-                occupied_on=today if occupied else None,
+                occupied_on=today if occupied else None, held_since=date(*start, 1) if held else None,
             ))
-            start = _month_add(*opened, 0 if number <= 18 else number - 18)
             if held:
                 applied = date(*start, 1) - timedelta(days=rng.randint(5, 20))
                 expires: date | None = date(today.year, 12, 31)
@@ -1037,12 +1037,12 @@ class _Builder:
             holder = _name(rng)
             fee = 3_000 if kind == "电子产品回收" else 6_000  # 30 / 60 元 a month for the weekend spots
             reduction = FeeReduction.VETERAN if number == 4 else FeeReduction.NONE
+            applied = today - timedelta(days=rng.randint(120, 400))
             stalls.append(Stall(
                 id=stall_id, market="锦华周末便民市集", community_id="jinhua", number=number, goods=kind,
                 holder_name=holder, holder_phone=_mobile(rng), monthly_fee_fen=fee, reduction=reduction,
-                occupied_on=today if weekend and rng.random() < 0.9 else None,
+                occupied_on=today if weekend and rng.random() < 0.9 else None, held_since=applied,
             ))
-            applied = today - timedelta(days=rng.randint(120, 400))
             permits.append(StallPermit(
                 id=f"pm-{stall_id}", stall_id=stall_id, holder_name=holder, status=PermitStatus.VALID,
                 applied_on=applied, expires_on=date(today.year, 12, 31), reviewed_by="锦华社区居委会",

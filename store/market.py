@@ -183,7 +183,7 @@ def apply_for_stall(store: Store, stall_id: str, *, holder_name: str, holder_pho
         today = tx.now.date()
         taken = Stall.model_validate({**stall.model_dump(), "holder_name": holder_name.strip(),
                                       "holder_phone": holder_phone or None, "goods": goods.strip(),
-                                      "reduction": reduction, "occupied_on": None})
+                                      "reduction": reduction, "occupied_on": None, "held_since": today})
         if not taken.holder_name:
             raise Refused("apply_needs_name")
         count = sum(1 for p in tx.all(StallPermit) if p.stall_id == stall_id)
@@ -194,6 +194,33 @@ def apply_for_stall(store: Store, stall_id: str, *, holder_name: str, holder_pho
         )
         tx.put(taken)
         return tx.put(permit)
+
+
+def release_stall(store: Store, stall_id: str, reason: str, rules: FeeRules | None = None) -> Stall:
+    """退摊: the holder gives up the spot. Their permit ends today (过期, with the reason in its
+    history) and the spot is vacant for a new application. Refused while fees are owed: they are
+    settled first, as a collector would insist.
+    """
+    if not reason.strip():
+        raise Refused("release_needs_reason")
+    with store.transaction() as tx:
+        stall = _stall(tx, stall_id)
+        if not stall.holder_name:
+            raise Refused("release_no_holder", stall=stall.number)
+        today = tx.now.date()
+        payments = [p for year in store.partitions(StallPayment) for p in tx.all(StallPayment, year)]
+        owed = _arrears(stall, paid_by_period(payments).get(stall_id, {}), today, rules)[0]
+        if owed:
+            raise Refused("release_owes", owed=fen_to_yuan(owed))
+        permit = _latest_permit(tx, stall_id)
+        if permit is not None and permit_status(permit, today) is not PermitStatus.EXPIRED:
+            event = PermitEvent(at=tx.now, actor=store.actor, action="release", from_status=permit.status,
+                                to_status=PermitStatus.EXPIRED, note=reason.strip())
+            tx.put(permit.model_copy(update={"status": PermitStatus.EXPIRED, "expires_on": today,
+                                             "history": [*permit.history, event]}))
+        return tx.put(stall.model_copy(update={"holder_name": "", "holder_phone": None, "goods": "",
+                                               "reduction": FeeReduction.NONE, "occupied_on": None,
+                                               "held_since": None}))
 
 
 # ---------------------------------------------------------------------------
@@ -274,6 +301,19 @@ class StallView:
     occupied: bool
 
 
+def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | None) -> tuple[int, list[str]]:
+    """(fen owed, unpaid months oldest first): every month from the present holder's first payment
+    up to last month not paid in full (the current month is due during the month)."""
+    due = monthly_due_fen(stall, rules)
+    if stall.held_since is not None:  # an earlier holder's months are not this holder's debt
+        paid = {m: fen for m, fen in paid.items() if m >= month_key(stall.held_since)}
+    if not (stall.holder_name and due and paid):
+        return 0, []
+    last_month = month_key(today.replace(day=1) - timedelta(days=1))
+    unpaid = [m for m in months_between(min(paid), last_month) if paid.get(m, 0) < due]
+    return sum(due - paid.get(m, 0) for m in unpaid), unpaid
+
+
 @dataclass(frozen=True)
 class FeeTotals:
     month_fen: int  # collected this calendar month
@@ -296,19 +336,10 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     payments = store.all_partitions(StallPayment)
     paid = paid_by_period(payments)
     this_month = month_key(today)
-    last_month = month_key(today.replace(day=1) - timedelta(days=1))
     views = []
     for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
         due = monthly_due_fen(stall, rules)
-        unpaid: list[str] = []
-        arrears = 0
-        periods = paid.get(stall.id, {})
-        if stall.holder_name and due and periods:
-            for month in months_between(min(periods), last_month):
-                short = due - periods.get(month, 0)
-                if short > 0:
-                    unpaid.append(month)
-                    arrears += short
+        arrears, unpaid = _arrears(stall, paid.get(stall.id, {}), today, rules)
         permit = permits.get(stall.id)
         views.append(StallView(
             stall=stall, permit=permit, permit_status=permit_status(permit, today) if permit else None,

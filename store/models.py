@@ -475,6 +475,7 @@ class Stall(Record):
     reduction: FeeReduction = FeeReduction.NONE
     monthly_fee_fen: int = Field(ge=0, le=10_000_000, strict=True)  # before any reduction
     occupied_on: date | None = None  # the last day the spot was marked occupied (出摊)
+    held_since: date | None = None  # when the present holder took the spot: their fees count from then
 
     def occupied(self, day: date) -> bool:
         return self.occupied_on == day

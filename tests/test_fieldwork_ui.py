@@ -556,3 +556,29 @@ async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store
         await pilot.press("a")  # the next step is the review
         await pilot.pause()
         assert isinstance(app.screen, FormScreen) and app.screen.query("#field-expires")
+
+
+async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "x")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+        assert any("尚欠摊位费 ¥300.00" in n for n in notes(app))
+        for period in ("2026-09", "2026-10"):  # settle both months
+            record = StallPayment(id=f"pay-{period}", stall_id="yl-01", period=period, amount_fen=15000,
+                                  paid_at=small_store.get(StallPayment, "pay1", "2026").paid_at, collector="王会计")
+            with small_store.transaction() as tx:
+                tx.put(record)
+        await pilot.press("ctrl+r")
+        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 0)
+        await pilot.press("x")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"摊主回老家", "enter")
+        await reloaded(app, pilot, lambda d: not d.stalls[0].stall.holder_name)
+        assert cell(app, 3, "yl-01", 1) == ""  # the ended permit is in the detail's history, not the roster
+        assert cell(app, 3, "yl-01", 4) == "(空位)"
+    assert small_store.get(StallPermit, "pm-1").history[-1].action == "release"

@@ -22,6 +22,7 @@ from store.market import (
     next_permit_action,
     permit_status,
     record_payment,
+    release_stall,
     set_occupied,
     stall_roster,
     yuan_to_fen,
@@ -632,3 +633,46 @@ def test_a_second_application_after_the_spot_was_freed_gets_its_own_permit(tmp_p
     store = make_store(tmp_path / "s", stall(holder_name=""), permit(P.EXPIRED, holder_name="旧摊主"))
     made = apply_for_stall(store, "s1", holder_name="钱七", holder_phone=None, goods="", reduction=FeeReduction.NONE)
     assert made.id != "pm-1" and store.get(StallPermit, "pm-1").status is P.EXPIRED
+
+
+# ---------------------------------------------------------------------------
+# Releasing a spot (退摊)
+
+
+def test_release_ends_the_permit_and_frees_the_spot(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 1, 1)),
+                       permit(P.VALID, expires_on=date(2026, 12, 31)))
+    freed = release_stall(store, "s1", "  摊主回老家  ")
+    assert (freed.holder_name, freed.holder_phone, freed.occupied_on, freed.held_since) == ("", None, None, None)
+    ended = current_permit(store)
+    assert (ended.status, ended.expires_on) == (P.EXPIRED, date(2026, 11, 28))
+    assert (ended.history[-1].action, ended.history[-1].note) == ("release", "摊主回老家")
+    made = apply_for_stall(store, "s1", holder_name="钱七", holder_phone=None, goods="", reduction=FeeReduction.NONE)
+    assert made.status is P.APPLIED
+
+
+def test_release_is_refused_while_fees_are_owed_or_without_reason_or_holder(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(), stall("s2", number=2, holder_name=""),
+                       StallPayment(id="p1", stall_id="s1", period="2026-09", amount_fen=15000,
+                                    paid_at=datetime(2026, 9, 3, 10, tzinfo=clock.TZ), collector="王会计"))
+    before = files(store.root)
+    error = refused(release_stall, store, "s1", "不干了")
+    assert error.key == "release_owes" and "150.00" in error.message("zh")  # October is unpaid
+    assert refused(release_stall, store, "s1", " ").key == "release_needs_reason"
+    assert refused(release_stall, store, "s2", "不干了").key == "release_no_holder"
+    assert files(store.root) == before
+
+
+def test_a_new_holder_does_not_inherit_the_old_holders_months(tmp_path: Path):
+    """Arrears count from the present holder's own first payment: the months between the old
+    holder's last payment and the new holder's first are not the new holder's debt."""
+    old_paid = StallPayment(id="p1", stall_id="s1", period="2026-03", amount_fen=15000,
+                            paid_at=datetime(2026, 3, 3, 10, tzinfo=clock.TZ), collector="王会计")
+    new_paid = StallPayment(id="p2", stall_id="s1", period="2026-10", amount_fen=15000,
+                            paid_at=datetime(2026, 10, 3, 10, tzinfo=clock.TZ), collector="王会计")
+    store = make_store(tmp_path / "s", stall(holder_name="钱七", held_since=date(2026, 10, 1)), old_paid, new_paid)
+    [view], _ = stall_roster(store, date(2026, 11, 28))
+    assert (view.arrears_fen, view.unpaid_periods) == (0, ())
+    store.put(stall(holder_name="钱七", held_since=None))  # without the start date: March to October looks owed
+    [view], _ = stall_roster(store, date(2026, 11, 28))
+    assert view.unpaid_periods == ("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09")
