@@ -76,6 +76,15 @@ async def type_into(pilot, form: FormScreen, field: str, text: str) -> None:  # 
 # -- panel 2: grid visits -----------------------------------------------------------------
 
 
+async def open_micro_grid(app: DutyRoomApp, pilot) -> TableScreen:  # noqa: ANN001 - Pilot
+    """Panel 2, down the tree (community, large, branch) to dc-M01, Enter: its household list."""
+    await loaded(app, pilot)
+    await pilot.press("2", "down", "down", "down", "enter")
+    await pilot.pause()
+    assert isinstance(app.screen, TableScreen) and app.screen.kind == "households:dc-M01"
+    return app.screen
+
+
 def add_second_micro_grid(store: Store) -> None:
     """A micro grid whose one planned household was visited: full progress, nothing special left."""
     with store.transaction() as tx:
@@ -154,9 +163,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
 async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> None:
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "down", "enter")
-        await pilot.pause()
+        await open_micro_grid(app, pilot)
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -178,9 +185,7 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
 async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(small_store: Store) -> None:
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "down", "enter")
-        await pilot.pause()
+        await open_micro_grid(app, pilot)
         await pilot.press("p")
         await pilot.pause()
         assert app.screen.table.cell("h1", 1).plain == "张**"
@@ -223,9 +228,7 @@ async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) ->
 async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
     app = make_app(small_store, read_only=True)
     async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "down", "enter")
-        await pilot.pause()
+        await open_micro_grid(app, pilot)
         await pilot.press("v")
         await pilot.pause()
         assert isinstance(app.screen, TableScreen)
@@ -471,9 +474,7 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
 
     app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
     async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "down", "enter")
-        await pilot.pause()
+        await open_micro_grid(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen) and screen.table.cell("h3", 4).plain == "待访"
         code = ("import sys; from store.storage import Store; from store.visiting import record_visit; "
@@ -504,9 +505,7 @@ async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None
 async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_store: Store) -> None:
     app = make_app(small_store, keymap={"list.visit": "f5"})
     async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
-        await pilot.press("2", "down", "down", "down", "enter")
-        await pilot.pause()
+        await open_micro_grid(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen)
         hints = str(screen.query_one("#list-box").border_subtitle)
