@@ -47,6 +47,7 @@ from store.models import (
     Household,
     Petition,
     PetitionStatus,
+    ServiceSchedule,
     StallPayment,
 )
 from store.queries import (
@@ -447,7 +448,9 @@ class DutyRoomApp(FieldworkDesk, App[None]):
             if view is None:
                 return None
             households = {h.id: h for h in self.store.all(Household)}
-            return p.service_detail(view, session_households(view.session, households), reveal=reveal)
+            schedule = next((sc for sc in self.store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
+            return p.service_detail(view, session_households(view.session, households), reveal=reveal,
+                                    schedule=schedule)
         if kind == "stalls":
             view = next((s for s in data.stalls if s.stall.id == key), None)
             if view is None:

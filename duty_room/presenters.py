@@ -24,6 +24,7 @@ from store.models import (
     PermitStatus,
     Petition,
     PetitionStatus,
+    ServiceSchedule,
     ServiceSession,
     SpecialTag,
     StallPayment,
@@ -387,7 +388,8 @@ class Presenter:
             text.append("  " + self.t("services.only").format(self.t(f"audience.{audience.value}")), style="bold cyan")
         return text
 
-    def service_detail(self, view: SessionView, households: list[Household], *, reveal: bool) -> DetailContent:
+    def service_detail(self, view: SessionView, households: list[Household], *, reveal: bool,
+                       schedule: ServiceSchedule | None = None) -> DetailContent:
         s = view.session
         served = [
             literal(f"{h.building}-{h.unit}-{h.room}  {h.head_name if reveal else mask_name(h.head_name)}")
@@ -400,6 +402,12 @@ class Presenter:
             (self.t("col.state"), Text(label(view.phase, self.lang), style=PHASE_STYLE[view.phase])),
             (self.t("detail.staff"), literal("、".join(s.staff) or self.t("empty.none"))),
         ]
+        if schedule is not None:
+            when = label(schedule.recurrence, self.lang)
+            if schedule.weekdays:
+                names = self.t("weekdays").split()
+                when += " " + "、".join(names[d] for d in sorted(schedule.weekdays))
+            fields.append((self.t("services.recurs"), Text(when)))
         if s.checked_in_at:
             fields.append((self.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
         if s.served is not None:

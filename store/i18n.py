@@ -210,6 +210,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "services.none_next": ("近一周没有安排", "nothing scheduled this week"),
     "services.only": ("只看{}", "{} only"),
     "services.checked_in": ("签到", "Checked in"),
+    "services.recurs": ("重复", "Repeats"),
     "services.served": ("服务人数", "Served"),
     "services.reason": ("取消原因", "Reason"),
     "services.checked_in_done": ("{} 已签到", "{} checked in"),

@@ -297,6 +297,8 @@ async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store
         await pilot.press("3")
         table = app.panel(2).table
         assert table.keys == ["sv0", "sv1", "sc-sci.20261128"]  # from the weekend schedule
+        detail = app.detail_content("services:sc-sci.20261128", reveal=False)
+        assert ("重复", "周末节假日") in [(k, v.plain) for k, v in detail.fields]
         await pilot.press("f")  # elderly only
         assert table.keys == ["sv0", "sv1"]
         await pilot.press("f")  # children only
