@@ -297,10 +297,11 @@ class FieldworkDesk(Base):
         ordered = sorted(workers, key=lambda w: (w.grid_id not in nearby, w.id))
         options = [(w.id, f"{label(w.role, self.lang)} {w.name}") for w in ordered]
         default = row.worker.id if row is not None and row.worker is not None else (ordered[0].id if ordered else "")
+        # The note first: it is what is typed; the planned visitor is already chosen below.
         fields = [
+            FieldSpec("note", self.fw_t("form.visit_note"), max_length=2000),
             FieldSpec("worker", self.fw_t("form.visitor"), "picker", options, value=default,
                       placeholder=self.fw_t("form.type_to_filter")),
-            FieldSpec("note", self.fw_t("form.visit_note"), max_length=2000),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:

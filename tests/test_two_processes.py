@@ -135,3 +135,36 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
         assert "dr" in tmux("list-sessions")  # still running after both resizes
     finally:
         tmux("kill-server")
+
+
+def test_real_terminal_household_list_lines_up_and_logs_a_visit_at_80x24(small_store: Store) -> None:
+    """The drill-down a grid worker's supervisor uses, in a real 80x24 terminal: masked Chinese names
+    and the 今日 column line up under their headers, and a visit typed in the form shows."""
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "80", "LINES": "24"}
+    term = Terminal([sys.executable, "-m", "duty_room", "--store", str(small_store.root)], 80, 24, env)
+    try:
+        assert term.wait_for("网格走访"), term.text()
+        term.send("2")
+        term.pump(0.5)
+        term.send("jjj\r")  # community, large, branch, then the micro grid
+        assert term.wait_for("民情日志"), term.text()
+        [header] = [y for y in term.find("门牌") if "户主" in term.screen.display[y]]
+        head_x, today_x = term.column_of(header, "户"), term.column_of(header, "今")
+        rows = term.find("1-1-10")
+        assert len(rows) == 5, term.text()
+        assert [term.at(y, head_x, 4) for y in rows] == ["张**"] * 5, term.text()  # 张 fills two columns
+        assert sorted(term.at(y, today_x, 4) for y in rows) == ["已访"] + ["待访"] * 4, term.text()
+        term.send("v")
+        assert term.wait_for("民情日志（走访情况"), term.text()
+        term.send("老人身体好\r")  # the note is the first field; the planned visitor is already chosen
+        done = lambda: [y for y in term.find("1-1-101") if "张**" in term.screen.display[y]]  # noqa: E731
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not (done() and term.at(done()[0], today_x, 4) == "已访"):
+            term.pump(0.1)
+        [row] = done()
+        assert term.at(row, today_x, 9) == "已访09:30", term.text()  # visited rows move below the waiting ones
+        assert row == rows[-2], term.text()
+        term.send("\x1bq")
+        term.pump(1.0)
+    finally:
+        term.close()
