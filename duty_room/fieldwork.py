@@ -126,7 +126,9 @@ class FieldworkDesk(Base):
         today = clock.now().date()
         try:
             if kind == "households":
-                progress = next((g for g in visit_progress(self.store, today) if g.grid.id == key), None)
+                # The dashboard's own roll-up; after a write it is redrawn again once the reload is in.
+                known = self.data.progress if self.data is not None else visit_progress(self.store, today)
+                progress = next((g for g in known if g.grid.id == key), None)
                 rows = grid_households(self.store, today, key, special_unvisited_only=self.visit_special_only)
                 below = grids_below(self.store.all(Grid), key)
                 team = [w for w in self.store.all(GridWorker) if w.grid_id in below][:6]
