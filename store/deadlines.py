@@ -46,7 +46,24 @@ def _default_category_limits() -> dict[Category, TimeLimit]:
     return {Category.GAS: TimeLimit(hours=24)}
 
 
+class SchoolBreak(BaseModel):
+    """寒假 / 暑假: school days stop (四点半小课堂, 护学岗), working days do not."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    first: date
+    last: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.last < self.first:
+            raise ValueError(f"a school break ends ({self.last}) before it starts ({self.first})")
+        return self
+
+
 class DeadlineRules(BaseModel):
+    """Time limits and the official calendar (holidays, 调休 make-up days, school breaks)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     by_priority: dict[Priority, TimeLimit] = Field(default_factory=_default_priority_limits)
@@ -54,6 +71,7 @@ class DeadlineRules(BaseModel):
     holidays: frozenset[date] = frozenset()
     makeup_workdays: frozenset[date] = frozenset()  # weekend days worked in exchange for a holiday
     max_extension_working_days: int = Field(default=10, ge=0, le=60)
+    school_breaks: tuple[SchoolBreak, ...] = ()
 
     @model_validator(mode="after")
     def _every_priority(self) -> Self:
@@ -64,6 +82,10 @@ class DeadlineRules(BaseModel):
         if overlap:
             raise ValueError(f"a day cannot be both a holiday and a make-up working day: {min(overlap)}")
         return self
+
+    def is_school_day(self, day: date) -> bool:
+        """A working day outside the school breaks (寒暑假)."""
+        return self.is_working_day(day) and not any(b.first <= day <= b.last for b in self.school_breaks)
 
     def is_working_day(self, day: date) -> bool:
         if day in self.makeup_workdays:

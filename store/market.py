@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import (
     FeeReduction,
@@ -40,9 +40,16 @@ class FeeRules(BaseModel):
         default_factory=lambda: {FeeReduction.NONE: 0, FeeReduction.DISABLED: 50, FeeReduction.VETERAN: 30}
     )
 
+    @field_validator("reduction_percent")
+    @classmethod
+    def _percentages(cls, value: dict[FeeReduction, int]) -> dict[FeeReduction, int]:
+        bad = {r.value: p for r, p in value.items() if not 0 <= p <= 100}
+        if bad:
+            raise ValueError(f"a reduction is a percentage from 0 to 100, not {bad}")
+        return value
+
     def percent_off(self, reduction: FeeReduction) -> int:
-        percent = self.reduction_percent.get(reduction, 0)
-        return min(max(percent, 0), 100)
+        return self.reduction_percent.get(reduction, 0)
 
 
 def monthly_due_fen(stall: Stall, rules: FeeRules | None = None) -> int:

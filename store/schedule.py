@@ -36,7 +36,7 @@ class SessionPhase(StrEnum):
 
 def occurs_on(schedule: ServiceSchedule, day: date, calendar: DeadlineRules) -> bool:
     """Does the schedule hold a session on ``day``? School days follow the official calendar
-    (a 调休 Saturday is a school day; a public holiday is not)."""
+    (a 调休 Saturday is a school day; a public holiday is not) minus the school breaks (寒暑假)."""
     if schedule.starts_on and day < schedule.starts_on:
         return False
     if schedule.ends_on and day > schedule.ends_on:
@@ -45,7 +45,7 @@ def occurs_on(schedule: ServiceSchedule, day: date, calendar: DeadlineRules) -> 
         case Recurrence.DAILY:
             return True
         case Recurrence.SCHOOL_DAYS:
-            return calendar.is_working_day(day)
+            return calendar.is_school_day(day)
         case Recurrence.WEEKENDS:
             return not calendar.is_working_day(day)
         case Recurrence.WEEKLY:

@@ -133,3 +133,25 @@ def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Pa
 
 def test_summary_on_a_missing_store_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["--store", str(tmp_path / "none"), "summary"]).exit_code == 2
+
+
+def test_config_file_sets_school_breaks_and_fee_reductions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import date
+
+    from duty_room.config import Settings
+    from store.market import monthly_due_fen
+    from store.models import Stall
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[deadlines]\nschool_breaks = [{first = 2027-01-18, last = 2027-02-21}]\n"
+        "[fees.reduction_percent]\ndisabled = 100\nveteran = 20\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
+    settings = Settings()
+    assert not settings.deadlines.is_school_day(date(2027, 1, 18))
+    assert settings.deadlines.is_school_day(date(2027, 2, 22))
+    veteran = Stall(id="s", market="玉兰商业街", community_id="c", number=1, monthly_fee_fen=15000, reduction="veteran")
+    assert monthly_due_fen(veteran, settings.fees) == 12000
+    assert monthly_due_fen(veteran.model_copy(update={"reduction": "disabled"}), settings.fees) == 0

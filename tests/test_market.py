@@ -128,12 +128,6 @@ def test_a_reduction_missing_from_the_rules_takes_nothing_off():
     assert monthly_due_fen(stall(fee=12345, reduction=FeeReduction.VETERAN), rules) == 12345
 
 
-def test_reduction_percent_is_clamped_to_0_to_100():
-    rules = FeeRules(reduction_percent={FeeReduction.DISABLED: 150, FeeReduction.VETERAN: -20})
-    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.DISABLED), rules) == 0
-    assert monthly_due_fen(stall(fee=15000, reduction=FeeReduction.VETERAN), rules) == 15000
-
-
 @pytest.mark.parametrize(
     ("fen", "cents", "text"),
     [
@@ -676,3 +670,11 @@ def test_a_new_holder_does_not_inherit_the_old_holders_months(tmp_path: Path):
     store.put(stall(holder_name="钱七", held_since=None))  # without the start date: March to October looks owed
     [view], _ = stall_roster(store, date(2026, 11, 28))
     assert view.unpaid_periods == ("2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09")
+
+
+@pytest.mark.parametrize("percent", [-10, 101])
+def test_a_reduction_outside_0_to_100_percent_is_refused(percent: int):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="0 to 100"):
+        FeeRules(reduction_percent={FeeReduction.DISABLED: percent})

@@ -498,3 +498,28 @@ def test_refusal_message_shows_the_state_label():
     assert "进行中" in error.message("zh")
     assert "checked in" in error.message("en")
     assert str(error) == error.message("en")
+
+
+def test_school_days_stop_in_the_school_break_but_daily_services_do_not():
+    from store.deadlines import SchoolBreak
+
+    calendar = DeadlineRules(school_breaks=(SchoolBreak(first=date(2027, 1, 18), last=date(2027, 2, 21)),))
+    guard = ServiceSchedule(id="sc-g", kind="school_guard", title="护学岗", community_id="c1", place="玉兰小学东门",
+                            start=time(7, 10), end=time(8), recurrence="school_days")
+    meals = ServiceSchedule(id="sc-m", kind="meal_delivery", title="入户送餐", community_id="c1", place="日间照料中心",
+                            start=time(11), end=time(12, 30), recurrence="daily")
+    assert occurs_on(guard, date(2027, 1, 15), calendar)  # the Friday before the break
+    assert not occurs_on(guard, date(2027, 1, 18), calendar)  # a Monday in the break
+    assert not occurs_on(guard, date(2027, 2, 21), calendar)  # its last day
+    assert occurs_on(guard, date(2027, 2, 22), calendar)  # school again
+    assert occurs_on(meals, date(2027, 1, 18), calendar)
+    assert calendar.is_working_day(date(2027, 1, 18))  # the desk's deadlines still count it
+
+
+def test_a_school_break_that_ends_before_it_starts_is_refused():
+    from pydantic import ValidationError
+
+    from store.deadlines import SchoolBreak
+
+    with pytest.raises(ValidationError, match="before it starts"):
+        SchoolBreak(first=date(2027, 2, 21), last=date(2027, 1, 18))
