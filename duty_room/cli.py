@@ -168,9 +168,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             "unvisited_living_alone": red,
             "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
             "fees_fen": {"month": data.fees.month_fen, "year": data.fees.year_fen, "to_date": data.fees.to_date_fen},
-            "next_session": None if data.upcoming is None else {
-                "id": data.upcoming.id, "day": data.upcoming.day.isoformat(), "start": f"{data.upcoming.start:%H:%M}",
-                "title": data.upcoming.title},
+            "next_session": None if data.upcoming.any is None else {
+                "id": data.upcoming.any.id, "day": data.upcoming.any.day.isoformat(),
+                "start": f"{data.upcoming.any.start:%H:%M}", "title": data.upcoming.any.title},
         }, ensure_ascii=False))
     else:
         lang = settings.lang
@@ -190,9 +190,10 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         if arrears:
             lines.append(f"{t('header.arrears')}: " + " ".join(
                 f"{st.market[:1]}{st.number:02d} ¥{fen_to_yuan(fen, 'auto')}" for st, fen in arrears[:SUMMARY_LIST]))
-        if data.upcoming is not None:
-            day = "" if data.upcoming.day == now.date() else f"{data.upcoming.day:%m-%d} "
-            lines.append(t("services.next").format(when=f"{day}{data.upcoming.start:%H:%M}", title=data.upcoming.title[:16]))
+        if data.upcoming.any is not None:
+            nxt = data.upcoming.any
+            day = "" if nxt.day == now.date() else f"{nxt.day:%m-%d} "
+            lines.append(t("services.next").format(when=f"{day}{nxt.start:%H:%M}", title=nxt.title[:16]))
         lines.append(t("fees.line").format(month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
                                            year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
                                            total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}"))

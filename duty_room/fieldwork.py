@@ -347,9 +347,8 @@ class FieldworkDesk(Base):
             return 0
         p = self.present
         views = [v for v in self.data.sessions if self.service_audience in (None, v.session.audience)]
-        upcoming = self.data.upcoming_children if self.service_audience is Audience.CHILDREN else \
-            self.data.upcoming_elderly if self.service_audience is Audience.ELDERLY else self.data.upcoming
-        detail = p.service_detail_line(self.service_audience, upcoming, self.data.now)
+        detail = p.service_detail_line(self.service_audience, self.data.upcoming.of(self.service_audience),
+                                       self.data.now)
         return self.panel(2).show(p.service_summary(views), [p.service_row(v) for v in views], detail=detail)
 
     def action_session(self, name: str) -> None:

@@ -369,7 +369,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "summary.visits": ("已访{visited}/{planned} 重点未访{special}", "{visited}/{planned} done, {special} alerts"),
     "summary.services": ("进行{now} 迟到{late} 完成{done}/{total}", "{now} now {late} late {done}/{total} done"),
     "summary.stalls": ("出摊{occupied}/{total} 欠费{arrears}户", "{occupied}/{total} out, {arrears} owe"),
-    "legend": ("红=独居 黄=残疾 蓝=行动不便 绿=孤寡", "red=alone yellow=disabled blue=mobility green=childless"),
     # -- keys and commands -------------------------------------------------------
     "key.app.quit": ("退出", "Quit"),
     "key.app.help": ("帮助", "Help"),
@@ -436,8 +435,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "detail.households": ("服务对象", "Households"),
     "detail.household": ("住户（走访中登记）", "Household (raised on a visit)"),
     "detail.staff": ("人员", "Staff"),
-    "detail.workers": ("网格队伍", "Grid team"),
-    "detail.unvisited": ("今日未访", "Not yet visited today"),
     "detail.payments": ("缴费记录", "Payments"),
     "detail.masked_hint": ("个人信息已脱敏；按 {key} 显示（将记录在案）", "Personal data masked; press {key} to reveal (logged)"),
     "detail.revealed": ("已显示个人信息（已记录）", "Personal data revealed (logged)"),

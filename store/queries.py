@@ -15,7 +15,6 @@ from .deadlines import DeadlineRules
 from .market import FeeRules, FeeTotals, StallView, stall_roster
 from .metrics import Rates, all_windows
 from .models import (
-    Audience,
     Community,
     DutyShift,
     Grid,
@@ -27,7 +26,13 @@ from .models import (
     Visit,
     VisitPlan,
 )
-from .schedule import SessionPhase, session_phase, sessions_on, upcoming
+from .schedule import (
+    NextSessions,
+    SessionPhase,
+    next_sessions,
+    session_phase,
+    sessions_on,
+)
 from .storage import Store
 from .visiting import grid_tree, workers_today
 
@@ -332,9 +337,7 @@ class Dashboard:
     rates: list[Rates]
     workers_out: int  # grid workers with a visit logged today
     workers_expected: int  # grid workers with visits planned or logged today
-    upcoming: ServiceSession | None  # the next session to start, maybe tomorrow
-    upcoming_elderly: ServiceSession | None
-    upcoming_children: ServiceSession | None
+    upcoming: NextSessions  # the next session to start (maybe tomorrow), overall and per audience
 
 
 def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
@@ -358,7 +361,5 @@ def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = N
         rates=all_windows(store.all(Petition), now),
         workers_out=sum(w.out for w in workers),
         workers_expected=len(workers),
-        upcoming=upcoming(store, now, calendar),
-        upcoming_elderly=upcoming(store, now, calendar, Audience.ELDERLY),
-        upcoming_children=upcoming(store, now, calendar, Audience.CHILDREN),
+        upcoming=next_sessions(store, now, calendar),
     )

@@ -94,19 +94,39 @@ def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
     return SessionPhase.LATER
 
 
-def upcoming(store: Store, now: datetime, calendar: DeadlineRules,
-             audience: Audience | None = None) -> ServiceSession | None:
-    """The next session not yet started, looking past midnight into the coming days."""
+@dataclass(frozen=True)
+class NextSessions:
+    """The next session not yet started, for everyone and for each half of 一老一小."""
+
+    any: ServiceSession | None
+    elderly: ServiceSession | None
+    children: ServiceSession | None
+
+    def of(self, audience: Audience | None) -> ServiceSession | None:
+        return {None: self.any, Audience.ELDERLY: self.elderly, Audience.CHILDREN: self.children}[audience]
+
+
+def next_sessions(store: Store, now: datetime, calendar: DeadlineRules) -> NextSessions:
+    """The next sessions not yet started, looking past midnight into the coming days: one walk
+    over the days answers all three."""
     schedules = store.all(ServiceSchedule)
+    found: dict[Audience | None, ServiceSession] = {}
     for offset in range(LOOK_AHEAD_DAYS):
         day = now.date() + timedelta(days=offset)
         recorded = store.all(ServiceSession, day.isoformat())  # a session may be cancelled days ahead
         for session in day_sessions(schedules, recorded, day, calendar):
-            if audience is not None and session.audience is not audience:
-                continue
             if session.state is SessionState.SCHEDULED and at(day, session.start.hour, session.start.minute) > now:
-                return session
-    return None
+                found.setdefault(None, session)
+                found.setdefault(session.audience, session)
+        if len(found) == 3:
+            break
+    return NextSessions(found.get(None), found.get(Audience.ELDERLY), found.get(Audience.CHILDREN))
+
+
+def upcoming(store: Store, now: datetime, calendar: DeadlineRules,
+             audience: Audience | None = None) -> ServiceSession | None:
+    """The next session not yet started (of one audience, if given)."""
+    return next_sessions(store, now, calendar).of(audience)
 
 
 # ---------------------------------------------------------------------------
