@@ -135,7 +135,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.session_finished": ("这场活动{state}，不能再改", "this session is {state}; it cannot change"),
     "refused.session_not_started": ("{start} 才开始，还不能登记完成", "starts at {start}; it cannot be completed before it starts"),
     "refused.served_negative": ("服务人数不能是负数", "the number served cannot be negative"),
-    "refused.served_format": ("服务人数请填整数，如 12", "the number served is a whole number, e.g. 12"),
+    "refused.served_format": ("服务人数请填 0 到 {most} 的整数，如 12", "the number served is a whole number from 0 to {most}, e.g. 12"),
     "refused.cancel_needs_reason": ("取消须写明原因（会告知服务对象）", "a cancellation needs a reason (the people served are told)"),
     "refused.amount_format": ("金额「{text}」看不懂：请写元，如 150 或 75.50", "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50"),
     "refused.permit_none": ("这个摊位没有准入证申请", "this stall has no permit application"),

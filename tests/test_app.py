@@ -6,11 +6,14 @@ import pytest
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.desk import Saved
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+
+from pilot import settled
 
 WIDE = (120, 40)
 NARROW = (80, 24)
@@ -28,7 +31,7 @@ async def wait_for_data(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilo
     raise AssertionError("the dashboard never loaded its data")
 
 
-def cell(app: DutyRoomApp, panel: int, row_key: str, column: int) -> str:
+def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
     return app.panel(panel).table.cell(row_key, column).plain
 
 
@@ -36,20 +39,20 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        table = app.panel(0).table
+        table = app.panel("petitions").table
         # Overdue first (most overdue first), then due today, then the rest.
         assert table.keys == ["MK261127-001", "MK261127-002", "MK261127-003", "MK261127-004"]
-        assert cell(app, 0, "MK261127-001", 1) == "待受理"
-        assert cell(app, 0, "MK261127-001", 2) == "超期6时"
-        assert cell(app, 0, "MK261127-003", 2) == "剩4时"
+        assert cell(app, "petitions", "MK261127-001", 1) == "待受理"
+        assert cell(app, "petitions", "MK261127-001", 2) == "超期6时"
+        assert cell(app, "petitions", "MK261127-003", 2) == "剩4时"
         # Rich markup in a title is shown literally.
-        assert cell(app, 0, "MK261127-002", 3) == "[red]楼顶[/]漏水"
-        assert app.panel(1).table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
-        assert cell(app, 1, "dc-M01", 2) == "1/5"
-        assert cell(app, 1, "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
-        assert app.panel(2).table.keys == ["sv0", "sv1"]
-        assert cell(app, 2, "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
-        assert cell(app, 3, "yl-01", 4) == "赵*"  # holder name masked in the list
+        assert cell(app, "petitions", "MK261127-002", 3) == "[red]楼顶[/]漏水"
+        assert app.panel("visits").table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
+        assert cell(app, "visits", "dc-M01", 2) == "1/5"
+        assert cell(app, "visits", "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
+        assert app.panel("services").table.keys == ["sv0", "sv1"]
+        assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
+        assert cell(app, "stalls", "yl-01", 4) == "赵*"  # holder name masked in the list
         headline = str(app.query_one("#headline").render())
         assert "超期 2" in headline and "刘晓宇" in headline
 
@@ -58,21 +61,21 @@ async def test_keyboard_moves_between_panels(small_store: Store) -> None:
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        assert app.focused is app.panel(0).table
+        assert app.focused is app.panel("petitions").table
         await pilot.press("tab")
         await pilot.pause()
-        assert app.active == 1 and app.focused is app.panel(1).table
+        assert app.active == "visits" and app.focused is app.panel("visits").table
         await pilot.press("4")
         await pilot.pause()
-        assert app.active == 3 and app.focused is app.panel(3).table
+        assert app.active == "stalls" and app.focused is app.panel("stalls").table
         await pilot.press("shift+tab")
         await pilot.pause()
-        assert app.active == 2
+        assert app.active == "services"
         await pilot.press("1", "j", "j")
         await pilot.pause()
-        assert app.panel(0).table.cursor_key == "MK261127-003"
+        assert app.panel("petitions").table.cursor_key == "MK261127-003"
         await pilot.press("k")
-        assert app.panel(0).table.cursor_key == "MK261127-002"
+        assert app.panel("petitions").table.cursor_key == "MK261127-002"
 
 
 async def test_zoom_and_narrow_layout(small_store: Store) -> None:
@@ -82,14 +85,14 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
         panels = app.query_one("#panels")
         assert panels.has_class("narrow")
         # One panel open, the others reduced to their one-line summary.
-        assert app.panel(0).table.display and not app.panel(1).table.display
-        assert app.panel(1).region.height == 1
+        assert app.panel("petitions").table.display and not app.panel("visits").table.display
+        assert app.panel("visits").region.height == 1
         await pilot.press("2")
         await pilot.pause()
-        assert app.panel(1).table.display and not app.panel(0).table.display
+        assert app.panel("visits").table.display and not app.panel("petitions").table.display
         await pilot.press("z")
         await pilot.pause()
-        assert app.screen.maximized is app.panel(1)
+        assert app.screen.maximized is app.panel("visits")
         await pilot.press("z")
         await pilot.pause()
         assert app.screen.maximized is None
@@ -97,8 +100,8 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
     app = make_app(small_store)
-    posted: list[DutyRoomApp.StatusChanged] = []
-    async with app.run_test(size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, DutyRoomApp.StatusChanged) else None) as pilot:
+    posted: list[Saved] = []
+    async with app.run_test(size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, Saved) else None) as pilot:
         await wait_for_data(app, pilot)
         await pilot.press("c")
         await pilot.pause()
@@ -107,7 +110,7 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
         await pilot.press("enter")  # choose 受理 → 已受理
         await pilot.press(*"call back")
         await pilot.press("enter")  # confirm
-        await pilot.pause(0.2)
+        await settled(app, pilot)
         assert not isinstance(app.screen, ChoiceModal)
         saved = small_store.get(Petition, "MK261127-001")
         assert saved.status is PetitionStatus.ACCEPTED
@@ -116,12 +119,13 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
             "duty-officer", "accept", PetitionStatus.NEW, PetitionStatus.ACCEPTED, "call back",
         )
         assert saved.updated_by == "duty-officer"
-        assert [m.petition.id for m in posted] == ["MK261127-001"]
+        # The hook sees a message at every pump it reaches: one Saved, for this case.
+        assert list({id(m): m.result.id for m in posted}.values()) == ["MK261127-001"]
         for _ in range(20):
-            if cell(app, 0, "MK261127-001", 1) == "已受理":
+            if cell(app, "petitions", "MK261127-001", 1) == "已受理":
                 break
             await pilot.pause(0.05)
-        assert cell(app, 0, "MK261127-001", 1) == "已受理"
+        assert cell(app, "petitions", "MK261127-001", 1) == "已受理"
 
 
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
@@ -174,24 +178,24 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
     app = make_app(small_store, refresh_seconds=0.2)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        app.panel(0).table.move_cursor(row=2)
+        app.panel("petitions").table.move_cursor(row=2)
         change_status(other, "MK261127-003", PetitionStatus.IN_PROGRESS)
         for _ in range(40):
             await pilot.pause(0.05)
-            if cell(app, 0, "MK261127-003", 1) == "处置中":
+            if cell(app, "petitions", "MK261127-003", 1) == "处置中":
                 break
-        assert cell(app, 0, "MK261127-003", 1) == "处置中"
+        assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
         # Only the changed row's cells were redrawn, and the cursor stayed where it was.
-        assert app.panel(0).table.last_changed_cells <= 8
-        assert app.panel(0).table.cursor_key == "MK261127-003"
+        assert app.panel("petitions").table.last_changed_cells <= 8
+        assert app.panel("petitions").table.cursor_key == "MK261127-003"
 
 
 async def test_english_interface(small_store: Store) -> None:
     app = make_app(small_store, lang="en")
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        assert cell(app, 0, "MK261127-001", 1) == "new"
-        assert "Petitions" in str(app.panel(0).summary.render())
+        assert cell(app, "petitions", "MK261127-001", 1) == "new"
+        assert "Petitions" in str(app.panel("petitions").summary.render())
 
 
 async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Store) -> None:
@@ -219,7 +223,7 @@ async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> Non
     app = make_app(small_store, refresh_seconds=0.2)
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
-        table = app.panel(0).table
+        table = app.panel("petitions").table
         table.move_cursor(row=2)
         await pilot.pause()
         assert table.cursor_key == "MK261127-003"
@@ -258,7 +262,7 @@ async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> No
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
         assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
-        assert app.panel(0).table.display and not app.panel(1).table.display
+        assert app.panel("petitions").table.display and not app.panel("visits").table.display
         assert app.theme == "ansi-dark" and app.ansi_color is True
 
 
@@ -267,8 +271,8 @@ async def test_ascii_borders_and_bars(small_store: Store) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await wait_for_data(app, pilot)
         assert app.screen.has_class("ascii")
-        assert app.panel(1).styles.border_top[0] == "ascii"
-        bar = cell(app, 1, "dc-M01", 1)
+        assert app.panel("visits").styles.border_top[0] == "ascii"
+        bar = cell(app, "visits", "dc-M01", 1)
         assert set(bar) <= {"#", "."} and bar.count("#") == 1  # 1 of 5 visited, 6 cells wide
 
 

@@ -24,7 +24,7 @@ async def loaded(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
 
 
 async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
-    table = app.panel(0).table
+    table = app.panel("petitions").table
     for _ in range(60):
         await pilot.pause(0.05)
         if case_id in table.keys and table.cell(case_id, 1).plain == status:
@@ -73,7 +73,7 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
         # /: filter down to the new case, Enter back to the rows.
         await pilot.press("slash", *"灯不亮", "enter")
         await settle(app, pilot, new.id, "待受理")
-        assert app.panel(0).table.keys == [new.id]
+        assert app.panel("petitions").table.keys == [new.id]
 
         steps = [
             ("a", [], "已受理"),
@@ -119,7 +119,7 @@ async def test_return_needs_a_reason_marked_inline(small_store: Store) -> None:
         await loaded(app, pilot)
         await pilot.press("j", "j")  # MK261127-003, 已派单
         await pilot.pause()
-        assert app.panel(0).table.cursor_key == "MK261127-003"
+        assert app.panel("petitions").table.cursor_key == "MK261127-003"
         await pilot.press("b", "enter")
         await pilot.pause()
         form = app.screen
@@ -141,17 +141,17 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
     app = DutyRoomApp(store, Settings(store=store.root))
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        urgency = list(app.panel(0).table.keys)
+        urgency = list(app.panel("petitions").table.keys)
         open_cases = [p for p in store.all(Petition) if p.status.is_open]
         await pilot.press("o")  # newest first
         await pilot.pause()
-        assert "排序：最新" in str(app.panel(0).summary.render())
+        assert "排序：最新" in str(app.panel("petitions").summary.render())
         newest = sorted(open_cases, key=lambda p: (-p.created_at.timestamp(), p.id))
-        assert app.panel(0).table.keys == [p.id for p in newest]
-        assert app.panel(0).table.keys != urgency
+        assert app.panel("petitions").table.keys == [p.id for p in newest]
+        assert app.panel("petitions").table.keys != urgency
         await pilot.press("o", "o", "o", "o")  # oldest, community, status, and back to urgency
         await pilot.pause()
-        assert app.panel(0).table.keys == urgency
+        assert app.panel("petitions").table.keys == urgency
 
 
 async def test_palette_offers_the_steps_the_selected_case_allows(small_store: Store) -> None:

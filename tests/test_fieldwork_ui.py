@@ -27,6 +27,8 @@ from store.storage import Store
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
+from pilot import settled
+
 WIDE = (120, 40)
 TODAY = "2026-11-28"
 
@@ -57,7 +59,7 @@ def notes(app: DutyRoomApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-def cell(app: DutyRoomApp, panel: int, key: str, column: int) -> str:
+def cell(app: DutyRoomApp, panel: str, key: str, column: int) -> str:
     return app.panel(panel).table.cell(key, column).plain
 
 
@@ -101,15 +103,15 @@ async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: 
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("2")
-        table = app.panel(1).table
+        table = app.panel("visits").table
         assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01", "dc-M02"]  # the tree
-        assert cell(app, 1, "community:dongcheng", 2) == "2/6"  # rolled up to the community
+        assert cell(app, "visits", "community:dongcheng", 2) == "2/6"  # rolled up to the community
         await pilot.press("o")
         assert table.keys == ["dc-M01", "dc-M02"]  # micro grids, furthest behind first
-        assert "最慢" in str(app.panel(1).detail.render())
+        assert "最慢" in str(app.panel("visits").detail.render())
         await pilot.press("o", "f")
         assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]  # dc-M02: no special left
-        assert "重点户未访" in str(app.panel(1).detail.render())
+        assert "重点户未访" in str(app.panel("visits").detail.render())
         await pilot.press("f")
         assert "dc-M02" in table.keys
 
@@ -118,7 +120,7 @@ async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        detail = str(app.panel(1).detail.render())
+        detail = str(app.panel("visits").detail.render())
         for word in ("独居", "残疾", "行动不便", "孤寡"):
             assert word in detail
         assert "出勤1/1人" in detail  # w1 has logged a visit today
@@ -129,7 +131,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("2", "down", "down", "down")
-        assert app.panel(1).table.cursor_key == "dc-M01"
+        assert app.panel("visits").table.cursor_key == "dc-M01"
         await pilot.press("enter")
         await pilot.pause()
         screen = app.screen
@@ -153,7 +155,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
         assert (visit.worker_id, visit.note, visit.updated_by) == ("w1", "老人身体好提醒冬季用电安全", "duty-officer")
         assert app.screen is screen
         assert screen.table.cell("h1", 4).plain == "已访09:30"
-        assert cell(app, 1, "dc-M01", 2) == "2/5"
+        assert cell(app, "visits", "dc-M01", 2) == "2/5"
         await pilot.press("v")  # the same household again: refused at once
         await pilot.pause()
         assert app.screen is screen
@@ -175,10 +177,10 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
         await type_into(pilot, form, "title", "楼道灯不亮")
         form.query_one("#field-category", Select).value = "infrastructure"
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await settled(app, pilot)
         created = next(p for p in small_store.all(Petition) if p.title == "楼道灯不亮")
         assert (created.household_id, created.grid_id, created.channel.value) == ("h1", "dc-M01", "home_visit")
-        content = app.detail_content(f"petitions:{created.id}", reveal=False)
+        content = app.panel("petitions").detail_content(created.id, reveal=False)
         assert ("住户（走访中登记）", "1-1-101 张**") in [(k, v.plain) for k, v in content.fields]
 
 
@@ -249,11 +251,11 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("3")
-        assert app.panel(2).table.cursor_key == "sv0"
-        assert cell(app, 2, "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
+        assert app.panel("services").table.cursor_key == "sv0"
+        assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         await pilot.press("i")
         await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
-        assert cell(app, 2, "sv0", 1) == "进行"
+        assert cell(app, "services", "sv0", 1) == "进行"
         assert small_store.get(ServiceSession, "sv0", TODAY).checked_in_at is not None
         await pilot.press("i")  # twice: refused, nothing changes
         await pilot.pause()
@@ -265,7 +267,7 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
         await type_into(pilot, form, "served", "18")
         await pilot.press("enter")
         await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
-        assert cell(app, 2, "sv0", 1) == "完成 18人"
+        assert cell(app, "services", "sv0", 1) == "完成 18人"
         saved = small_store.get(ServiceSession, "sv0", TODAY)
         assert (saved.served, saved.updated_by) == (18, "duty-officer")
 
@@ -286,7 +288,7 @@ async def test_cancel_needs_a_reason(small_store: Store) -> None:
         await reloaded(app, pilot, lambda d: any(s.session.state is SessionState.CANCELLED for s in d.sessions))
         saved = small_store.get(ServiceSession, "sv1", TODAY)
         assert (saved.state, saved.cancel_reason) == (SessionState.CANCELLED, "送餐车故障改为下午送达")
-        assert cell(app, 2, "sv1", 1) == "取消"
+        assert cell(app, "services", "sv1", 1) == "取消"
 
 
 async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store: Store) -> None:
@@ -295,15 +297,15 @@ async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("3")
-        table = app.panel(2).table
+        table = app.panel("services").table
         assert table.keys == ["sv0", "sv1", "sc-sci.20261128"]  # from the weekend schedule
-        detail = app.detail_content("services:sc-sci.20261128", reveal=False)
+        detail = app.panel("services").detail_content("sc-sci.20261128", reveal=False)
         assert ("重复", "周末节假日") in [(k, v.plain) for k, v in detail.fields]
         await pilot.press("f")  # elderly only
         assert table.keys == ["sv0", "sv1"]
         await pilot.press("f")  # children only
         assert table.keys == ["sc-sci.20261128"]
-        assert "一小" in str(app.panel(2).detail.render())
+        assert "一小" in str(app.panel("services").detail.render())
         await pilot.press("i")  # 14:00 session at 09:30: too early
         await pilot.pause()
         assert any("开始前一小时" in n for n in notes(app))
@@ -325,8 +327,8 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("4")
-        assert cell(app, 3, "yl-01", 2) == "¥300"  # Sep and Oct at 50% (disabled holder) of ¥300
-        assert cell(app, 3, "yl-01", 5) == "150残"
+        assert cell(app, "stalls", "yl-01", 2) == "¥300"  # Sep and Oct at 50% (disabled holder) of ¥300
+        assert cell(app, "stalls", "yl-01", 5) == "150残"
         await pilot.press("p")
         await pilot.pause()
         form = app.screen
@@ -345,7 +347,7 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
         await type_into(pilot, form, "amount", "150")
         await pilot.press("enter")
         await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 15000)
-        assert cell(app, 3, "yl-01", 2) == "¥150"
+        assert cell(app, "stalls", "yl-01", 2) == "¥150"
         payment = next(p for p in small_store.all(StallPayment, "2026") if p.period == "2026-09")
         assert (payment.amount_fen, payment.collector) == (15000, "duty-officer")
 
@@ -363,8 +365,8 @@ async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store)
         assert "原因" in form_error(form, "note")
         await pilot.press(*"占道超线", "enter")
         await reloaded(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.SUSPENDED)
-        assert cell(app, 3, "yl-01", 1) == "暂停"
-        assert cell(app, 3, "yl-01", 3) == "出摊"
+        assert cell(app, "stalls", "yl-01", 1) == "暂停"
+        assert cell(app, "stalls", "yl-01", 3) == "出摊"
         await pilot.press("m")  # occupied -> vacant is always allowed
         await reloaded(app, pilot, lambda d: not d.stalls[0].occupied)
         await pilot.press("m")  # vacant -> occupied needs a valid permit
@@ -389,7 +391,7 @@ async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: S
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("4", "down")
-        assert app.panel(3).table.cursor_key == "yl-02"
+        assert app.panel("stalls").table.cursor_key == "yl-02"
         await pilot.press("p")
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
@@ -422,7 +424,7 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
         await type_into(pilot, form, "expires", "2027-06-30")
         await pilot.press("enter")
         await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPROVED)
-        assert cell(app, 3, "yl-03", 1) == "已批准"
+        assert cell(app, "stalls", "yl-03", 1) == "已批准"
     permit = small_store.get(StallPermit, "pm-3")
     assert (permit.expires_on, permit.reviewed_by) == (date(2027, 6, 30), "duty-officer")
 
@@ -489,7 +491,7 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
                 break
         assert screen.table.cell("h3", 4).plain == "已访09:31"
         assert screen.table.cell("h3", 5).plain == "老人住院，家属在家"
-        assert cell(app, 1, "dc-M01", 2) == "2/5"
+        assert cell(app, "visits", "dc-M01", 2) == "2/5"
 
 
 async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None:
@@ -497,8 +499,8 @@ async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("2")
-        assert app.panel(1).table.cursor_key == "community:dongcheng"
-        assert cell(app, 1, "community:dongcheng", 0) == "东城花园社区"
+        assert app.panel("visits").table.cursor_key == "community:dongcheng"
+        assert cell(app, "visits", "community:dongcheng", 0) == "东城花园社区"
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, TableScreen) and app.screen.kind == "roster:dongcheng"
@@ -551,9 +553,9 @@ async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store
         await type_into(pilot, form, "holder_phone", "13912345678")
         await pilot.press("ctrl+s")
         await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPLIED)
-        assert cell(app, 3, "yl-02", 1) == "申请中"
-        assert cell(app, 3, "yl-02", 4) == "钱*"
-        assert cell(app, 3, "yl-02", 5) == "50残"  # ¥100 a month, half off for a disabled holder
+        assert cell(app, "stalls", "yl-02", 1) == "申请中"
+        assert cell(app, "stalls", "yl-02", 4) == "钱*"
+        assert cell(app, "stalls", "yl-02", 5) == "50残"  # ¥100 a month, half off for a disabled holder
         await pilot.press("a")  # the next step is the review
         await pilot.pause()
         assert isinstance(app.screen, FormScreen) and app.screen.query("#field-expires")
@@ -580,6 +582,6 @@ async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_
         assert isinstance(form, FormScreen)
         await pilot.press(*"摊主回老家", "enter")
         await reloaded(app, pilot, lambda d: not d.stalls[0].stall.holder_name)
-        assert cell(app, 3, "yl-01", 1) == ""  # the ended permit is in the detail's history, not the roster
-        assert cell(app, 3, "yl-01", 4) == "(空位)"
+        assert cell(app, "stalls", "yl-01", 1) == ""  # the ended permit is in the detail's history, not the roster
+        assert cell(app, "stalls", "yl-01", 4) == "(空位)"
     assert small_store.get(StallPermit, "pm-1").history[-1].action == "release"

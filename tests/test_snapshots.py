@@ -14,6 +14,8 @@ from duty_room.config import Settings
 from store.demo import build_demo
 from store.storage import Store
 
+from pilot import settled
+
 
 @pytest.fixture
 def demo_app(tmp_path: Path, frozen_clock: str) -> DutyRoomApp:
@@ -33,7 +35,7 @@ def _after(*keys: str):
         await _loaded(pilot)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.1)
+        await settled(pilot.app, pilot)
 
     return run_before
 

@@ -32,7 +32,7 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
     async with app.run_test(size=(120, 40)) as pilot:
         while app.data is None:
             await pilot.pause(0.05)
-        table = app.panel(0).table
+        table = app.panel("petitions").table
         status = lambda: table.cell("MK261127-001", 1)  # noqa: E731
         assert status().plain == "待受理"
         second = subprocess.run(
@@ -83,7 +83,7 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
     async with app.run_test(size=(120, 40)) as pilot:
         while app.data is None:
             await pilot.pause(0.05)
-        table = app.panel(0).table
+        table = app.panel("petitions").table
         status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
         cli = subprocess.run(

@@ -1,0 +1,210 @@
+"""The one path from a key to the store and back: every write of the dashboard goes through here.
+
+A panel builds a form (or nothing, for a one-key step), and hands the write to ``Desk.submit``.
+The write runs in a thread worker, so a slow disk or a lock held by another desk never freezes
+the keys or the clock. When the worker ends, ``Desk.worker_changed`` (called by the app for
+``Worker.StateChanged``) does one of three things:
+
+* success: close the form, say what was done, redraw the list it came from, and post ``Saved``
+  (the app reloads the panels on it);
+* a refusal (``Refused``, a validation error, a store fault): mark the form's field, or show the
+  reason in the status line; the form keeps what was typed and nothing was written;
+* anything unexpected: one error line, the traceback to the log, and the dashboard runs on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from textual.app import App
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from store import i18n
+from store.i18n import Lang
+from store.lifecycle import IntakeRefused
+from store.masking import log_reveal, may_reveal
+from store.queries import Dashboard
+from store.refusal import Refused
+from store.storage import Store, StoreError
+from widgets.form import FieldSpec, FormScreen, FormTexts
+from widgets.table_screen import TableScreen
+
+from .config import Settings
+from .presenters import Presenter
+
+log = logging.getLogger("duty_room")
+
+DESK_GROUP = "desk"  # worker group of writes
+
+
+def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
+    """A validation error as {field: reason in words}, for marking a form inline."""
+    out: dict[str, str] = {}
+    for item in error.errors():
+        key = str(item["loc"][0]) if item["loc"] else ""
+        out.setdefault(key, i18n.validation_message(item, lang))  # type: ignore[arg-type]
+    return out
+
+
+@dataclass
+class Submission:
+    """One write: what to run, where its refusals belong, and what to say when it is done."""
+
+    write: Callable[[], Any]  # runs in a thread; raises Refused / ValidationError / StoreError
+    done: Callable[[Any], str]  # the success line, from the write's result
+    form: FormScreen | None = None  # closed on success, marked on refusal
+    fields: Mapping[str, str] = field(default_factory=dict)  # refusal key -> the form field it belongs to
+    after: Callable[[Any], None] | None = None  # e.g. redraw the list the write came from
+
+
+FormHandler = Callable[[FormScreen, dict[str, str]], None]
+
+
+class Saved(Message):
+    """A write reached the store: ``result`` is what the store returned (the saved record).
+
+    Posted to the app, which reloads the panels; tests assert on it.
+    """
+
+    def __init__(self, result: Any, message: str) -> None:
+        super().__init__()
+        self.result = result
+        self.message = message
+
+
+class Desk:
+    """What every panel needs from the app: the store, settings, words, data, and the submit path."""
+
+    def __init__(self, app: App[Any], store: Store, settings: Settings, *, ascii_only: bool) -> None:
+        self.app = app
+        self.store = store
+        self.settings = settings
+        self.lang: Lang = settings.lang
+        self.present = Presenter(self.lang)
+        self.ascii = ascii_only
+        self.data: Dashboard | None = None  # the last data shown, set by the app
+        self._forms: dict[FormScreen, FormHandler] = {}
+        self._in_flight: set[FormScreen] = set()
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    def t(self, key: str) -> str:
+        return i18n.t(key, self.lang)
+
+    # -- forms -------------------------------------------------------------------------
+
+    def ask(self, title: str, fields: list[FieldSpec], on_submit: FormHandler, subtitle: str = "") -> FormScreen:
+        texts = FormTexts(title, self.t("modal.confirm"), self.t("modal.cancel"), subtitle, self.t("form.no_match"))
+        return self.open_form(FormScreen(fields, texts), on_submit)
+
+    def open_form(self, form: FormScreen, on_submit: FormHandler) -> FormScreen:
+        self._forms[form] = on_submit
+        self.app.push_screen(form, lambda _: self._forget(form))
+        return form
+
+    def _forget(self, form: FormScreen) -> None:
+        self._forms.pop(form, None)
+        self._in_flight.discard(form)
+
+    def form_submitted(self, form: FormScreen, values: dict[str, str]) -> None:
+        """A form's Enter: ignored while its write is still running (no payment typed twice)."""
+        handler = self._forms.get(form)
+        if handler is not None and form not in self._in_flight:
+            handler(form, values)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def submit(self, submission: Submission) -> None:
+        """Run the write in a thread worker; ``worker_changed`` takes the result."""
+        if self.read_only:
+            self.refuse(self.t("readonly.refused"), submission.form)
+            return
+        if submission.form is not None:
+            self._in_flight.add(submission.form)
+        worker = self.app.run_worker(submission.write, thread=True, group=DESK_GROUP, exit_on_error=False,
+                                     name="write")
+        worker._desk_submission = submission  # type: ignore[attr-defined]  # read back in worker_changed
+
+    def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
+        """``state`` is the one the message announced: by the time it is handled the worker may be further on."""
+        submission: Submission | None = getattr(worker, "_desk_submission", None)
+        if submission is None or state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        form = submission.form
+        if form is not None:
+            self._in_flight.discard(form)
+        if state is WorkerState.SUCCESS:
+            if form is not None and form.is_attached:
+                form.dismiss(None)
+            message = submission.done(worker.result)
+            if message:
+                self.say(message)
+            if submission.after is not None:
+                submission.after(worker.result)
+            self.app.post_message(Saved(worker.result, message))
+        elif state is WorkerState.ERROR:
+            self.refuse(worker.error, form, fields=submission.fields)
+
+    def refuse(self, error: BaseException | str | None, form: FormScreen | None = None, field: str = "",
+               *, fields: Mapping[str, str] | None = None) -> None:
+        """Show why nothing was written: beside the form's field, on the form, or in the status line."""
+        errors: dict[str, str] = {}
+        if isinstance(error, ValidationError):
+            errors = field_errors(error, self.lang)
+            message = next(iter(errors.values()), "")
+        elif isinstance(error, IntakeRefused):
+            errors = {error.field: str(error)}
+            message = str(error)
+        elif isinstance(error, Refused):
+            message = error.message(self.lang)
+            field = field or (fields or {}).get(error.key, "")
+        elif isinstance(error, (StoreError, ValueError)):
+            message = str(error)
+        elif isinstance(error, str):
+            message = error
+        else:  # a bug, not a refusal: say so in one line, keep the dashboard running
+            log.error("write failed", exc_info=error)
+            message = self.t("desk.unexpected").format(type(error).__name__)
+        if form is not None and form.is_attached:
+            if not errors and field:
+                errors = {field: message}
+            known = {spec.key for spec in form.fields}
+            beside = {key: text for key, text in errors.items() if key in known}
+            # A reason that belongs to no field of this form is shown on the form as a whole.
+            form.show_errors(beside, "" if beside and len(beside) == len(errors) else message)
+        else:
+            self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
+
+    def say(self, message: str) -> None:
+        self.app.notify(message)
+
+    # -- lists ---------------------------------------------------------------------------
+
+    def open_list(self, screen: TableScreen, on_close: Callable[[], None]) -> None:
+        screen.set_class(self.ascii, "ascii")
+        self.app.push_screen(screen, lambda _: on_close())
+
+    # -- personal data -------------------------------------------------------------------
+
+    def reveal(self, subject: str, then: Callable[[], None]) -> None:
+        """Unmask ``subject`` for a permitted user; the attempt, granted or not, is logged first."""
+        allowed = may_reveal(self.store.actor, frozenset(self.settings.reveal_users))
+
+        def write() -> bool:
+            log_reveal(self.store, subject, ["name", "phone"], allowed)
+            return allowed
+
+        def after(granted: bool) -> None:
+            if granted:
+                then()
+            else:
+                self.app.notify(self.t("detail.reveal_denied"), severity="warning")
+
+        self.submit(Submission(write, done=lambda _: "", after=after))

@@ -1,0 +1,51 @@
+"""Every key's description in the interface language: one place, for every screen and widget.
+
+Bindings are declared once on their classes, in English. Textual merges a class's bindings once
+and each new widget or screen copies that map, so rewriting the merged maps of every class before
+the app starts localises every screen — ours, Textual's own (help, palette, inputs) and those
+pushed later. Bindings with an id take ``key.<id>`` from the catalogue; Textual's own are looked
+up by their action in ``key.textual.<action>``; anything else keeps its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from store import i18n
+from store.i18n import Lang
+
+
+def _word(binding: Binding, lang: Lang, known: frozenset[str]) -> str:
+    if binding.id and f"key.{binding.id}" in known:
+        return i18n.t(f"key.{binding.id}", lang)
+    action = binding.action.split("(")[0]
+    if f"key.textual.{action}" in known:
+        return i18n.t(f"key.textual.{action}", lang)
+    return binding.description
+
+
+def _classes(base: type[DOMNode]) -> Iterator[type[DOMNode]]:
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _classes(cls)
+
+
+def localize_bindings(lang: Lang) -> None:
+    """Give every binding of every widget and screen class its words in ``lang``.
+
+    Idempotent: a binding with a catalogue entry is always taken from the catalogue, so running
+    it again for another language (tests do) switches cleanly.
+    """
+    known = frozenset(i18n.keys())
+    for cls in {DOMNode, *_classes(DOMNode)}:
+        merged = cls._merged_bindings
+        if merged is None:
+            continue
+        merged.key_to_bindings = {
+            key: [replace(b, description=_word(b, lang, known)) for b in group]
+            for key, group in merged.key_to_bindings.items()
+        }

@@ -1,0 +1,150 @@
+"""What every dashboard panel shares: its keys are its own, active only while it has focus.
+
+A panel is one module (petitions, visits, services, stalls): its Bindings, how it turns the
+dashboard's data into rows, its summary line, its details, lists and forms. The app composes
+panels and feeds them data; a panel writes only through ``Desk.submit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+from textual import on
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from store.queries import Dashboard
+from widgets.detail import DetailContent, DetailScreen
+from widgets.panel import Panel
+from widgets.table_screen import TableScreen
+
+from ..desk import Desk, Submission
+from ..presenters import Presenter
+from .intake import ask_intake
+
+
+class DeskPanel(Panel):
+    """One panel: subclasses set NAME (its id), NUMBER (the key that opens it) and KEYS."""
+
+    NAME: ClassVar[str]
+    NUMBER: ClassVar[int]
+    # (key, name) of the panel's own steps: bound as ``action_step(name)``, remappable by the id
+    # ``<GROUP>.<name>``, offered in the palette named for the selected row.
+    KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    GROUP: ClassVar[str] = ""
+    QUIET: ClassVar[frozenset[str]] = frozenset()  # steps kept out of the Footer (80 columns)
+    VIEWING: ClassVar[frozenset[str]] = frozenset()  # steps that write nothing: a viewer keeps them
+
+    BINDINGS = [
+        # 登记 works on every panel; panel 1 shows it in the Footer, the others keep room for their own keys.
+        Binding("n", "new_petition", "New", show=False, id="petition.new"),
+    ]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # Before Textual's own hook, which merges the class's BINDINGS once.
+        if cls.KEYS and "BINDINGS" not in cls.__dict__:
+            cls.BINDINGS = [
+                Binding(key, f"step('{name}')", name, show=name not in cls.QUIET, id=f"{cls.GROUP}.{name}")
+                for key, name in cls.KEYS
+            ]
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, desk: Desk, *, filter_placeholder: str = "") -> None:
+        super().__init__(self.NUMBER, self.columns(desk.present), id=self.NAME, filter_placeholder=filter_placeholder)
+        self.desk = desk
+        self.lists: list[TableScreen] = []  # lists this panel opened, redrawn when the store changes
+
+    # -- what a subclass provides --------------------------------------------------------
+
+    @classmethod
+    def columns(cls, p: Presenter) -> list[str]:
+        raise NotImplementedError
+
+    def render_data(self, data: Dashboard) -> int:
+        """Show the data; returns the number of table cells that changed."""
+        raise NotImplementedError
+
+    def open_row(self, key: str) -> None:
+        """Enter on a row: its detail or its list."""
+
+    def selected_subject(self) -> str:
+        """The selected row in words, for the palette ("收费 · 玉兰商业街 3")."""
+        return ""
+
+    def action_step(self, name: str) -> None:
+        """One of the panel's own keys."""
+
+    def fill_list(self, screen: TableScreen) -> None:
+        """(Re)draw a list this panel opened."""
+
+    def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
+        """A key of a list this panel opened."""
+
+    def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
+        return None
+
+    # -- shared behaviour --------------------------------------------------------------------
+
+    @property
+    def data(self) -> Dashboard | None:
+        return self.desk.data
+
+    @property
+    def t(self) -> Callable[[str], str]:
+        return self.desk.t
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A viewer neither sees nor runs a key that writes."""
+        if not self.desk.read_only:
+            return True
+        if action == "step":
+            return parameters[:1] != () and parameters[0] in self.VIEWING
+        return action not in {"new_petition", "change_status", "case"}
+
+    def action_new_petition(self) -> None:
+        ask_intake(self.desk)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = self.table.cursor_key
+        if key is not None:
+            self.open_row(key)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """The panel's keys for the command palette, named for what is selected."""
+        subject = self.selected_subject()
+        for key, name in self.KEYS:
+            if self.check_action("step", (name,)) is False:
+                continue
+            title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if subject else "")
+            yield SystemCommand(title, f"[{key}]", lambda n=name: self.action_step(n))
+
+    def open_detail(self, key: str) -> None:
+        content = self.detail_content(key, reveal=False)
+        if content is not None:
+            self.desk.app.push_screen(DetailScreen(content))
+
+    def reveal_detail(self, screen: DetailScreen, subject: str) -> None:
+        """``p`` in a detail: unmask for a permitted user; every attempt is logged."""
+        key = subject.partition(":")[2]
+        self.desk.reveal(subject, lambda: self._show_revealed(screen, key))
+
+    def _show_revealed(self, screen: DetailScreen, key: str) -> None:
+        content = self.detail_content(key, reveal=True)
+        if content is not None and screen.is_attached:
+            screen.show(content)
+
+    def open_list(self, screen: TableScreen) -> None:
+        self.lists.append(screen)
+        self.desk.open_list(screen, on_close=lambda: self.lists.remove(screen))
+        self.fill_list(screen)
+
+    def refill_lists(self) -> None:
+        for screen in list(self.lists):
+            self.fill_list(screen)
+
+    def submit(self, submission: Submission) -> None:
+        self.desk.submit(submission)

@@ -1,0 +1,92 @@
+"""登记: the intake form of a new case, reached by ``n`` on every panel and from a household visit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from store import clock
+from store.i18n import label
+from store.lifecycle import draft, register
+from store.models import Category, Channel, Community, Grid, Petition, Priority
+from store.storage import StoreError
+from widgets.form import FieldSpec, FormScreen, FormTexts
+
+from ..desk import Submission, field_errors
+
+if TYPE_CHECKING:
+    from ..desk import Desk
+
+
+def intake_form(desk: Desk, communities: Sequence[Community], grids: Sequence[Grid],
+                prefill: dict[str, str] | None = None) -> tuple[list[FieldSpec], FormTexts]:
+    t, lang = desk.t, desk.lang
+    names = {c.id: c.name for c in communities}
+    fields = [
+        FieldSpec("title", t("intake.title"), max_length=80),
+        FieldSpec("channel", t("detail.channel"), "choice", [(c.value, label(c, lang)) for c in Channel],
+                  value=Channel.HOTLINE.value),
+        FieldSpec("category", t("col.category"), "choice", [(c.value, label(c, lang)) for c in Category],
+                  placeholder=t("form.choose")),
+        FieldSpec("priority", t("detail.priority"), "choice", [(p.value, label(p, lang)) for p in Priority],
+                  value=Priority.NORMAL.value),
+        FieldSpec("community_id", t("col.community"), "choice", [(c.id, c.name) for c in communities],
+                  placeholder=t("form.choose")),
+        FieldSpec("grid_id", t("col.grid"), "picker",
+                  [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}") for g in grids],
+                  placeholder=t("form.grid_filter")),
+        FieldSpec("building", t("intake.building"), max_length=20),
+        FieldSpec("unit", t("intake.unit"), max_length=20),
+        FieldSpec("reporter_name", t("detail.reporter"), max_length=80),
+        FieldSpec("reporter_phone", t("detail.phone"), placeholder="138xxxxxxxx"),
+        FieldSpec("description", t("detail.description"), max_length=2000),
+    ]
+    prefill = prefill or {}
+    fields = [replace(f, value=prefill[f.key]) if f.key in prefill else f for f in fields]
+    return fields, FormTexts(t("intake.heading"), t("modal.confirm"), t("modal.cancel"), t("intake.hint"),
+                             t("form.no_match"))
+
+
+def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], message: str) -> dict[str, str]:
+    """The grid must lie in the chosen community."""
+    grid = grids.get(values.get("grid_id", ""))
+    if grid is not None and values.get("community_id") and grid.community_id != values["community_id"]:
+        return {"grid_id": message}
+    return {}
+
+
+def ask_intake(desk: Desk, prefill: dict[str, str] | None = None) -> None:
+    """登记 a new case; ``prefill`` fills fields (from a visit: the household, its grid and address)."""
+    if desk.read_only:
+        return
+    prefill = prefill or {}
+    try:
+        communities, grids = desk.store.all(Community), desk.store.all(Grid)
+    except StoreError as exc:
+        desk.refuse(exc)
+        return
+    fields, texts = intake_form(desk, communities, grids, prefill)
+    hidden = {k: v for k, v in prefill.items() if k not in {f.key for f in fields}}  # e.g. household_id
+    grid_by_id = {g.id: g for g in grids}
+
+    def submitted(form: FormScreen, values: dict[str, str]) -> None:
+        values = {**values, **hidden}
+        # Checked here at once (no disk): every bad field is marked together.
+        errors = intake_cross_check(values, grid_by_id, desk.t("intake.grid_elsewhere"))
+        try:
+            draft(values, actor=desk.store.actor, now=clock.now(), rules=desk.settings.deadlines)
+        except ValidationError as exc:
+            errors = {**field_errors(exc, desk.lang), **errors}
+        if errors:
+            form.show_errors(errors)
+            return
+
+        def saved(created: Petition) -> str:
+            return desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}")
+
+        desk.submit(Submission(lambda: register(desk.store, values, rules=desk.settings.deadlines), saved, form))
+
+    desk.open_form(FormScreen(fields, texts), submitted)

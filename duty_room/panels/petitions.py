@@ -1,0 +1,416 @@
+"""Panel 1, 民情诉求: the case desk. Its keys, rows, summary, detail and the form of each step.
+
+Data: ``Dashboard.petitions`` (store/queries.py ``open_petitions``), filtered and sorted here.
+A step: key → ``action_case`` → the state machine says whether it is legal now
+(``store.lifecycle.check``) → its form → ``Desk.submit(perform(...))`` → reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from store import clock, i18n
+from store.i18n import Lang, label
+from store.lifecycle import (
+    RULES,
+    Action,
+    IllegalTransition,
+    allowed_actions,
+    change_status,
+    check,
+    next_steps,
+    perform,
+)
+from store.masking import mask_name, mask_phone
+from store.metrics import Rates
+from store.models import (
+    Grid,
+    GridWorker,
+    Household,
+    Petition,
+    PetitionStatus,
+    Satisfaction,
+)
+from store.queries import (
+    Dashboard,
+    Headline,
+    PetitionView,
+    SortOrder,
+    filter_petitions,
+    sort_petitions,
+)
+from store.storage import StoreError
+from store.text import display_safe
+from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
+from widgets.detail import DetailContent
+from widgets.form import FieldSpec, FormScreen, FormTexts
+from widgets.keyed_table import Row
+from widgets.panel import Panel
+
+from ..desk import Desk, Submission
+from ..presenters import TITLE_CELLS, Presenter, duration, literal, short_community
+from .base import DeskPanel
+
+# One key per step on the selected case (12345 desk practice); all remappable by binding id.
+CASE_KEYS = (
+    ("a", "accept"), ("d", "dispatch"), ("s", "start"), ("r", "resolve"), ("v", "follow_up"),
+    ("e", "escalate"), ("b", "return"), ("u", "supervise"), ("m", "merge"), ("x", "cancel"), ("w", "redo"),
+    ("t", "extend_request"), ("g", "extend_grant"), ("G", "extend_deny"),
+)
+FOOTER_STEPS = {"accept", "dispatch", "start", "resolve", "follow_up"}  # the rest: `?` help and the palette
+SORT_ORDERS = tuple(SortOrder)
+
+# Which field a refusal belongs to, so the reason shows beside it.
+REFUSAL_FIELD = {
+    "needs_note": "note",
+    "needs_assignee": "assignee",
+    "needs_rating": "satisfaction",
+    "extension_days": "days",
+    "merge_target": "duplicate_of",
+    "merge_missing": "duplicate_of",
+    "merge_closed": "duplicate_of",
+}
+
+
+class PetitionsPanel(DeskPanel):
+    """民情诉求: every open case, most urgent first; a key per lifecycle step."""
+
+    NAME = "petitions"
+    NUMBER = 1
+    BINDINGS: ClassVar = [
+        Binding("c", "change_status", "Status", id="petition.status"),
+        Binding("n", "new_petition", "New", id="petition.new"),
+        Binding("slash", "filter", "Filter", id="petition.filter"),
+        Binding("o", "cycle_sort", "Sort", show=False, id="petition.sort"),
+        *[
+            Binding(key, f"case('{action}')", action, show=action in FOOTER_STEPS, id=f"petition.{action}")
+            for key, action in CASE_KEYS
+        ],
+    ]
+
+    order: reactive[SortOrder] = reactive(SortOrder.URGENCY, init=False)
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk, filter_placeholder=desk.t("filter.placeholder"))
+        self.labels = i18n.all_labels()
+
+    @classmethod
+    def columns(cls, p: Presenter) -> list[str]:
+        return petition_columns(p)
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def render_data(self, data: Dashboard) -> int:
+        """The cases through the current filter and sort order."""
+        p = self.desk.present
+        views = sort_petitions(filter_petitions(data.petitions, self.filter_text, self.labels), self.order)
+        summary = petition_summary(p, data.headline, shown=len(views), order=self.order,
+                                   filtered=bool(self.filter_text.strip()))
+        return self.show(summary, [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
+
+    def _redraw(self) -> None:
+        if self.data is not None:
+            self.render_data(self.data)
+
+    def watch_order(self) -> None:
+        self._redraw()
+
+    @on(Panel.FilterChanged)
+    def _filter_changed(self, event: Panel.FilterChanged) -> None:
+        event.stop()
+        self._redraw()
+
+    def action_filter(self) -> None:
+        self.open_filter()
+
+    def action_cycle_sort(self) -> None:
+        self.order = SORT_ORDERS[(SORT_ORDERS.index(self.order) + 1) % len(SORT_ORDERS)]
+
+    def selected_view(self) -> PetitionView | None:
+        key = self.table.cursor_key
+        return next((v for v in self.data.petitions if v.petition.id == key), None) if self.data and key else None
+
+    def selected_petition(self) -> Petition | None:
+        """The selected case as the store has it now (not the list's copy)."""
+        key = self.table.cursor_key
+        if key is None:
+            return None
+        try:
+            return self.desk.store.get(Petition, key)
+        except StoreError as exc:
+            self.desk.refuse(exc)
+            return None
+
+    # -- detail ------------------------------------------------------------------------------
+
+    def open_row(self, key: str) -> None:
+        self.open_detail(key)
+
+    def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
+        view = next((v for v in self.data.petitions if v.petition.id == key), None) if self.data else None
+        if view is None:
+            return None
+        store = self.desk.store
+        petition = store.get(Petition, key)  # the latest history, not the list's copy
+        household = next((h for h in store.all(Household) if h.id == petition.household_id), None) \
+            if petition.household_id else None
+        return petition_detail(self.desk.present, petition, view.community, view.grid, reveal=reveal,
+                               household=household)
+
+    # -- palette -------------------------------------------------------------------------------
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """Change status, 登记, and every step the selected case allows now, with its key."""
+        if self.desk.read_only:
+            return
+        t = self.t
+        yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self.action_change_status)
+        yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
+        view = self.selected_view()
+        if view is None:
+            return
+        keys = {name: k for k, name in CASE_KEYS}
+        for action in allowed_actions(view.petition, clock.now()):
+            if action is Action.REOPEN:
+                continue  # closed cases are not in the list
+            name = "dispatch" if action is Action.REDISPATCH else action.value
+            title = f"{t('action.' + action.value)} · {view.petition.id}"
+            yield SystemCommand(title, f"[{keys.get(name, '')}] {view.petition.title}",
+                                lambda n=name: self.action_case(n))
+
+    # -- status change (c) ------------------------------------------------------------------------
+
+    def action_change_status(self) -> None:
+        petition = self.selected_petition()
+        if petition is None:
+            return
+        t, lang = self.t, self.desk.lang
+        choices = [
+            Choice(step.to.value, f"{t('action.' + step.action)} → {label(step.to, lang)}", step.needs_note)
+            for step in next_steps(petition.status)
+        ]
+        texts = ChoiceTexts(
+            title=t("modal.status.title").format(f"{petition.id} {petition.title}"),
+            subtitle=t("modal.status.current").format(label(petition.status, lang)),
+            note=t("modal.note"),
+            note_required=t("modal.note.required"),
+            confirm=t("modal.confirm"),
+            cancel=t("modal.cancel"),
+            empty=t("modal.status.none"),
+        )
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            target, note = PetitionStatus(result[0]), result[1]
+            self.submit(Submission(
+                lambda: change_status(self.desk.store, petition.id, target, note=note),
+                lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
+            ))
+
+        self.desk.app.push_screen(ChoiceModal(choices, texts), chosen)
+
+    # -- one key per step --------------------------------------------------------------------------
+
+    def action_case(self, name: str) -> None:
+        """Open the form for one step on the selected case; an illegal step is refused at once."""
+        petition = self.selected_petition()
+        if petition is None:
+            return
+        desk = self.desk
+        action = dispatch_action(petition) if name == "dispatch" else Action(name)
+        try:
+            check(petition, action, clock.now())  # the state allows it; the form asks for the rest
+            workers = desk.store.all(GridWorker)
+            grids = {g.id: g for g in desk.store.all(Grid)}
+        except (IllegalTransition, StoreError) as exc:
+            desk.refuse(exc)
+            return
+        assignees = assignee_options(petition, workers, grids, desk.settings.units, desk.lang)
+        open_cases = [v.petition for v in self.data.petitions] if self.data else []
+        fields, texts = step_form(action, petition, desk.lang, assignees=assignees, open_cases=open_cases)
+        worker_by_id = {w.id: w for w in workers}
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            params = step_params(action, values, worker_by_id)
+            desk.submit(Submission(
+                lambda: perform(desk.store, petition.id, action, rules=desk.settings.deadlines, **params),
+                lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
+                form, REFUSAL_FIELD,
+            ))
+
+        desk.open_form(FormScreen(fields, texts), submitted)
+
+
+# -- forms of the steps ------------------------------------------------------------------------------
+
+
+def dispatch_action(petition: Petition) -> Action:
+    return Action.REDISPATCH if petition.status is PetitionStatus.RETURNED else Action.DISPATCH
+
+
+def assignee_options(petition: Petition, workers: Sequence[GridWorker], grids: dict[str, Grid],
+                     units: Sequence[str], lang: Lang) -> list[tuple[str, str]]:
+    """The case's own grid workers first, then units, then everyone else on the roster."""
+    def worker_label(worker: GridWorker) -> str:
+        grid = grids.get(worker.grid_id)
+        return f"{label(worker.role, lang)} {worker.name} · {grid.name if grid else worker.grid_id}"
+
+    own = [w for w in workers if w.grid_id == petition.grid_id]
+    rest = [w for w in workers if w.grid_id != petition.grid_id]
+    return (
+        [(f"worker:{w.id}", worker_label(w)) for w in own]
+        + [(f"unit:{u}", u) for u in units]
+        + [(f"worker:{w.id}", worker_label(w)) for w in rest]
+    )
+
+
+def step_form(action: Action, petition: Petition, lang: Lang, *, assignees: list[tuple[str, str]],
+              open_cases: Sequence[Petition]) -> tuple[list[FieldSpec], FormTexts]:
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    rule = RULES[action]
+    fields: list[FieldSpec] = []
+    if rule.needs_assignee:
+        fields.append(FieldSpec("assignee", t("form.assignee"), "picker", assignees, placeholder=t("form.type_to_filter")))
+    if action is Action.FOLLOW_UP:
+        fields.append(FieldSpec("satisfaction", t("form.satisfaction"), "choice",
+                                [(s.value, label(s, lang)) for s in Satisfaction], value=Satisfaction.SATISFIED.value))
+        fields.append(FieldSpec("solved", t("form.solved"), "choice", [("yes", t("form.yes")), ("no", t("form.no"))],
+                                value="yes"))
+    if action is Action.EXTEND_REQUEST:
+        fields.append(FieldSpec("days", t("form.days"), "number", placeholder="5"))
+    if action is Action.MERGE:
+        others = [(p.id, f"{p.id} {p.title}") for p in open_cases if p.id != petition.id]
+        fields.append(FieldSpec("duplicate_of", t("form.duplicate_of"), "picker", others,
+                                placeholder=t("form.type_to_filter")))
+    fields.append(FieldSpec("note", t("modal.note.required") if rule.needs_note else t("modal.note"), max_length=2000))
+    title = f"{t('action.' + action.value)} · {petition.id} {petition.title}"
+    subtitle = t("modal.status.current").format(label(petition.status, lang))
+    return fields, FormTexts(title, t("modal.confirm"), t("modal.cancel"), subtitle, t("form.no_match"))
+
+
+def step_params(action: Action, values: dict[str, str], workers: dict[str, GridWorker]) -> dict[str, object]:
+    """Form answers → keyword arguments of store.lifecycle.perform."""
+    params: dict[str, object] = {"note": values.get("note", "")}
+    chosen = values.get("assignee", "")
+    if chosen.startswith("worker:") and chosen[7:] in workers:
+        worker = workers[chosen[7:]]
+        params.update(assignee=worker.name, assignee_id=worker.id)
+    elif chosen.startswith("unit:"):
+        params["assignee"] = chosen[5:]
+    if action is Action.FOLLOW_UP:
+        rating = values.get("satisfaction", "")
+        params["satisfaction"] = Satisfaction(rating) if rating in Satisfaction._value2member_map_ else None
+        params["solved"] = values.get("solved", "yes") == "yes"
+    if action is Action.EXTEND_REQUEST:
+        days = values.get("days", "").strip()
+        params["days"] = int(days) if days.lstrip("-").isdigit() else None
+    if action is Action.MERGE:
+        params["duplicate_of"] = values.get("duplicate_of", "")
+    return params
+
+
+# -- words and rows ------------------------------------------------------------------------------------
+
+
+def petition_columns(p: Presenter) -> list[str]:
+    # Most decisive first, so a narrow screen still shows status and due time.
+    keys = ["col.id", "col.status", "col.due", "col.title", "col.category", "col.community", "col.level", "col.age"]
+    return [p.t(k) for k in keys]
+
+
+def petition_row(p: Presenter, view: PetitionView) -> Row:
+    case = view.petition
+    urgency = "bold red" if view.overdue else "bold yellow" if view.due_today else ""
+    if case.status is PetitionStatus.RESOLVED:
+        due = Text(p.t("due.done"), style="dim")
+    elif view.overdue:
+        due = Text(p.t("due.overdue").format(duration(view.due_in, p.lang)), style="bold red")
+    else:
+        due = Text(p.t("due.left").format(duration(view.due_in, p.lang)), style=urgency)
+    return Row(
+        case.id,
+        (
+            Text(case.id, style=urgency),
+            Text(label(case.status, p.lang), style=urgency or "cyan"),
+            due,
+            literal(case.title, max_cells=TITLE_CELLS),
+            Text(label(case.category, p.lang)),
+            literal(short_community(view.community)),
+            Text(label(case.level, p.lang)),
+            Text(duration(view.age, p.lang, minutes_shown=False), style="dim"),
+        ),
+    )
+
+
+def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: SortOrder, filtered: bool) -> Text:
+    text = p.summary_line(1, "panel.petitions", p.t("summary.petitions").format(
+        open=headline.open, overdue=headline.overdue, due_today=headline.due_today
+    ), alarm=headline.overdue > 0)
+    if order is not SortOrder.URGENCY:
+        text.append("  " + p.t("sort.label").format(label(order, p.lang)), style="cyan")
+    if filtered:
+        text.append("  " + p.t("filter.shown").format(shown=shown, total=headline.open), style="bold cyan")
+    return text
+
+
+def metrics_line(p: Presenter, windows: list[Rates]) -> Text:
+    """响应率 / 解决率 / 满意率 for today, 7 and 30 days, e.g. 响应率 今日100% 7天92% 30天90%."""
+    def rate(pick: str) -> str:
+        return " ".join(
+            f"{p.t('metrics.window.' + w.window)}{getattr(w, pick).percent()}" for w in windows
+        )
+
+    return Text(p.t("metrics.line").format(r=rate("response"), s=rate("solution"), f=rate("satisfaction")),
+                style="dim")
+
+
+def petition_detail(p: Presenter, petition: Petition, community: str, grid: str, *, reveal: bool,
+                    household: Household | None = None) -> DetailContent:
+    name = petition.reporter_name if reveal else mask_name(petition.reporter_name)
+    phone = (petition.reporter_phone or "") if reveal else mask_phone(petition.reporter_phone)
+    fields = [
+        (p.t("col.id"), Text(petition.id)),
+        (p.t("col.title"), literal(petition.title)),
+        (p.t("col.status"), Text(label(petition.status, p.lang), style="bold")),
+        (p.t("col.category"), Text(label(petition.category, p.lang))),
+        (p.t("detail.priority"), Text(label(petition.priority, p.lang))),
+        (p.t("detail.channel"), Text(label(petition.channel, p.lang))),
+        (p.t("col.level"), Text(label(petition.level, p.lang))),
+        (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
+        *([(p.t("detail.household"), literal(
+            f"{household.building}-{household.unit}-{household.room} "
+            f"{household.head_name if reveal else mask_name(household.head_name)}"))] if household else []),
+        (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
+        (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
+        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("detail.created"), Text(f"{petition.created_at:%Y-%m-%d %H:%M}")),
+        (p.t("col.due"), Text(f"{petition.due_at:%Y-%m-%d %H:%M}")),
+        (p.t("detail.description"), Text(display_safe(petition.description))),
+    ]
+    timeline = []
+    for event in petition.history:
+        move = ""
+        if event.from_status and event.to_status:
+            move = f" {label(event.from_status, p.lang)} → {label(event.to_status, p.lang)}"
+        line = Text(f"{event.at:%m-%d %H:%M} ")
+        line.append(p.t(f"action.{event.action}"), style="bold")
+        line.append(move)
+        line.append(f"  [{display_safe(event.actor)}]", style="dim")
+        if event.note:
+            line.append(f"  {display_safe(event.note)}", style="italic")
+        timeline.append(line)
+    return DetailContent(
+        title=f"{petition.id}",
+        fields=fields,
+        sections=[(p.t("detail.history"), timeline)],
+        hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+        subject=f"petitions:{petition.id}",
+    )

@@ -1,0 +1,208 @@
+"""Panel 3, 一老一小: today's service sessions for the elderly and for children.
+
+Data: ``Dashboard.sessions`` and ``Dashboard.upcoming`` (store/queries.py ``todays_schedule``,
+computed from store/schedule.py). ``i`` check-in, ``d`` complete, ``x`` cancel: each one call of
+store/schedule.py through ``Desk.submit``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from store.i18n import label
+from store.masking import mask_name
+from store.models import (
+    Audience,
+    Household,
+    ServiceSchedule,
+    ServiceSession,
+    SessionState,
+)
+from store.queries import Dashboard, SessionView
+from store.refusal import Refused
+from store.schedule import SessionPhase, SessionRef, cancel, check_in, complete
+from store.text import display_safe
+from widgets.detail import DetailContent
+from widgets.form import FieldSpec, FormScreen
+from widgets.keyed_table import Row
+
+from ..desk import Submission
+from ..presenters import PHASE_STYLE, Presenter, literal, short_community
+from .base import DeskPanel
+
+AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
+SERVED_MAX = 10_000  # people served by one session: more is a typing slip
+
+
+class ServicesPanel(DeskPanel):
+    """一老一小: sessions in the order of the day, late ones in red."""
+
+    NAME = "services"
+    NUMBER = 3
+    GROUP = "services"
+    KEYS = (("i", "check_in"), ("d", "complete"), ("x", "cancel"), ("f", "audience"))
+    VIEWING = frozenset({"audience"})
+
+    audience: Audience | None = None
+
+    @classmethod
+    def columns(cls, p: Presenter) -> list[str]:
+        return service_columns(p)
+
+    def render_data(self, data: Dashboard) -> int:
+        p = self.desk.present
+        views = [v for v in data.sessions if self.audience in (None, v.session.audience)]
+        detail = service_detail_line(p, self.audience, data.upcoming.of(self.audience), data.now)
+        return self.show(service_summary(p, views), [service_row(p, v) for v in views], detail=detail)
+
+    def selected_session(self) -> SessionView | None:
+        key = self.table.cursor_key
+        return next((s for s in self.data.sessions if s.session.id == key), None) if self.data and key else None
+
+    def selected_subject(self) -> str:
+        view = self.selected_session()
+        return f"{view.session.start:%H:%M} {view.session.title}" if view is not None else ""
+
+    def open_row(self, key: str) -> None:
+        self.open_detail(key)
+
+    def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
+        view = next((s for s in self.data.sessions if s.session.id == key), None) if self.data else None
+        if view is None:
+            return None
+        store = self.desk.store
+        households = {h.id: h for h in store.all(Household)}
+        schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
+        return service_detail(self.desk.present, view, session_households(view.session, households), reveal=reveal,
+                              schedule=schedule)
+
+    def action_step(self, name: str) -> None:
+        if name == "audience":
+            self.audience = AUDIENCE_CYCLE[(AUDIENCE_CYCLE.index(self.audience) + 1) % len(AUDIENCE_CYCLE)]
+            if self.data is not None:
+                self.render_data(self.data)
+            return
+        view = self.selected_session()
+        if view is None or self.desk.read_only:
+            return
+        desk, store, t = self.desk, self.desk.store, self.t
+        session = view.session
+        ref = SessionRef(session.day, session.id)
+        calendar = desk.settings.deadlines
+        heading = f"{session.start:%H:%M} {session.title}"
+        if name == "check_in":
+            self.submit(Submission(lambda: check_in(store, ref, calendar),
+                                   lambda _: t("services.checked_in_done").format(heading)))
+            return
+        if session.state in (SessionState.DONE, SessionState.CANCELLED):
+            desk.refuse(Refused("session_finished", state=session.state))
+            return
+        if name == "complete":
+            default = str(len(session.household_ids)) if session.household_ids else ""
+
+            def completed(form: FormScreen, values: dict[str, str]) -> None:
+                text = values.get("served", "").strip()
+                if not (text.isascii() and text.isdigit()) or int(text) > SERVED_MAX:
+                    desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
+                    return
+                self.submit(Submission(lambda: complete(store, ref, int(text), calendar),
+                                       lambda _: t("services.completed").format(heading, text), form))
+
+            desk.ask(t("services.complete_title").format(heading),
+                     [FieldSpec("served", t("form.served"), "number", value=default, placeholder="12")], completed)
+        elif name == "cancel":
+            def cancelled(form: FormScreen, values: dict[str, str]) -> None:
+                self.submit(Submission(lambda: cancel(store, ref, values.get("reason", ""), calendar),
+                                       lambda _: t("services.cancelled").format(heading), form,
+                                       {"cancel_needs_reason": "reason"}))
+
+            desk.ask(t("services.cancel_title").format(heading),
+                     [FieldSpec("reason", t("form.cancel_reason"), max_length=200)], cancelled)
+
+
+def session_households(session: ServiceSession, households: dict[str, Household]) -> list[Household]:
+    return [households[h] for h in session.household_ids if h in households]
+
+
+# -- words and rows ------------------------------------------------------------------------------------
+
+
+def service_columns(p: Presenter) -> list[str]:
+    return [p.t(k) for k in ("col.time", "col.state", "col.service", "col.place")]
+
+
+def service_row(p: Presenter, view: SessionView) -> Row:
+    s = view.session
+    audience = p.t(f"audience.short.{s.kind.audience.value}")
+    state = Text(label(view.phase, p.lang), style=PHASE_STYLE[view.phase])
+    if view.phase is SessionPhase.DONE and s.served is not None:
+        state.append(p.t("services.served_short").format(s.served), style="dim")
+    return Row(
+        s.id,
+        (
+            Text(f"{s.start:%H:%M}", style="dim" if view.phase is SessionPhase.DONE else ""),
+            state,
+            literal(f"{audience} {s.title}", max_cells=13),  # a third of 120 columns shows it whole
+            literal(short_community(view.community), max_cells=8),
+        ),
+    )
+
+
+def service_summary(p: Presenter, sessions: list[SessionView]) -> Text:
+    count = lambda phase: sum(s.phase is phase for s in sessions)
+    late = count(SessionPhase.LATE)
+    return p.summary_line(3, "panel.services", p.t("summary.services").format(
+        now=count(SessionPhase.NOW), late=late, done=count(SessionPhase.DONE), total=len(sessions)
+    ), alarm=late > 0)
+
+
+def service_detail_line(p: Presenter, audience: Audience | None, upcoming: ServiceSession | None, now: datetime) -> Text:
+    text = Text()
+    if upcoming is not None:
+        when = f"{upcoming.start:%H:%M}" if upcoming.day == now.date() else \
+            f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
+        text.append(p.t("services.next").format(when=when, title=display_safe(upcoming.title)))
+    else:
+        text.append(p.t("services.none_next"), style="dim")
+    if audience is not None:
+        text.append("  " + p.t("services.only").format(p.t(f"audience.{audience.value}")), style="bold cyan")
+    return text
+
+
+def service_detail(p: Presenter, view: SessionView, households: list[Household], *, reveal: bool,
+                   schedule: ServiceSchedule | None = None) -> DetailContent:
+    s = view.session
+    served = [
+        literal(f"{h.building}-{h.unit}-{h.room}  {h.head_name if reveal else mask_name(h.head_name)}")
+        for h in households
+    ]
+    fields = [
+        (p.t("col.service"), Text(label(s.kind, p.lang))),
+        (p.t("col.time"), Text(f"{s.day} {s.start:%H:%M}-{s.end:%H:%M}")),
+        (p.t("col.place"), literal(f"{view.community} {s.place}")),
+        (p.t("col.state"), Text(label(view.phase, p.lang), style=PHASE_STYLE[view.phase])),
+        (p.t("detail.staff"), literal("、".join(s.staff) or p.t("empty.none"))),
+    ]
+    if schedule is not None:
+        when = label(schedule.recurrence, p.lang)
+        if schedule.weekdays:
+            names = p.t("weekdays").split()
+            when += " " + "、".join(names[d] for d in sorted(schedule.weekdays))
+        fields.append((p.t("services.recurs"), Text(when)))
+    if s.checked_in_at:
+        fields.append((p.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
+    if s.served is not None:
+        fields.append((p.t("services.served"), Text(str(s.served))))
+    if s.cancel_reason:
+        fields.append((p.t("services.reason"), literal(s.cancel_reason)))
+    if s.updated_by:
+        fields.append((p.t("detail.updated_by"), literal(s.updated_by)))
+    return DetailContent(
+        title=s.title,
+        fields=fields,
+        sections=[(p.t("detail.households"), served)] if served else [],
+        hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+        subject=f"services:{s.id}",
+    )

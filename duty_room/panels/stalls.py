@@ -1,0 +1,310 @@
+"""Panel 4, 摊位: the market's numbered spots, permits (准入证) and stall fees.
+
+Data: ``Dashboard.stalls`` and ``Dashboard.fees`` (store/market.py ``stall_views``,
+``fee_totals``). Every key is one call of store/market.py through ``Desk.submit``; money is
+integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+
+from store import clock
+from store.i18n import label
+from store.market import (
+    FeeRules,
+    FeeTotals,
+    PermitAction,
+    StallView,
+    apply_for_stall,
+    change_permit,
+    end_of_year,
+    fen_to_yuan,
+    next_permit_action,
+    payment_period_default,
+    record_payment,
+    release_stall,
+    set_occupied,
+    yuan_to_fen,
+)
+from store.masking import mask_name, mask_phone
+from store.models import FeeReduction, PermitStatus, StallPayment
+from store.queries import Dashboard
+from store.refusal import Refused
+from widgets.detail import DetailContent
+from widgets.form import FieldSpec, FormScreen
+from widgets.keyed_table import Row
+
+from ..desk import Submission
+from ..presenters import Presenter, literal
+from .base import DeskPanel
+
+PAYMENT_FIELDS = {"amount_format": "amount", "pay_amount": "amount", "pay_too_much": "amount",
+                  "pay_period_format": "period", "pay_future": "period"}
+
+
+class StallsPanel(DeskPanel):
+    """摊位: who holds each spot, the permit's state, today's occupancy and arrears."""
+
+    NAME = "stalls"
+    NUMBER = 4
+    GROUP = "stalls"
+    KEYS = (("a", "advance"), ("s", "suspend"), ("p", "pay"), ("m", "occupancy"), ("x", "release"))
+    QUIET = frozenset({"release"})  # rarer: in `?` help and the palette, not the Footer (80 columns)
+
+    @classmethod
+    def columns(cls, p: Presenter) -> list[str]:
+        return stall_columns(p)
+
+    def render_data(self, data: Dashboard) -> int:
+        p = self.desk.present
+        return self.show(stall_summary(p, data.stalls), [stall_row(p, v) for v in data.stalls],
+                         detail=fees_line(p, data.fees, self.desk.settings.fees))
+
+    def selected_stall(self) -> StallView | None:
+        key = self.table.cursor_key
+        return next((s for s in self.data.stalls if s.stall.id == key), None) if self.data and key else None
+
+    def selected_subject(self) -> str:
+        view = self.selected_stall()
+        return f"{view.stall.market} {view.stall.number}" if view is not None else ""
+
+    def open_row(self, key: str) -> None:
+        self.open_detail(key)
+
+    def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
+        view = next((s for s in self.data.stalls if s.stall.id == key), None) if self.data else None
+        if view is None:
+            return None
+        payments = [pay for pay in self.desk.store.all_partitions(StallPayment) if pay.stall_id == key]
+        return stall_detail(self.desk.present, view, payments, reveal=reveal)
+
+    def action_step(self, name: str) -> None:
+        view = self.selected_stall()
+        if view is None or self.desk.read_only:
+            return
+        stall = view.stall
+        spot = f"{stall.market} {stall.number}"
+        today = clock.now().date()
+        if name == "occupancy":
+            occupied = not view.occupied
+            self.submit(Submission(
+                lambda: set_occupied(self.desk.store, stall.id, occupied),
+                lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot)))
+        elif name == "pay":
+            self.ask_payment(view, spot, today)
+        elif name == "advance":
+            if view.permit is None or not stall.holder_name:  # a vacant spot: a new holder applies
+                self.ask_application(view, spot)
+                return
+            action = next_permit_action(view.permit, today)
+            if action is None:
+                self.desk.refuse(Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—"))
+                return
+            self.ask_permit(view, action, spot, today)
+        elif name == "suspend":
+            self.ask_permit(view, PermitAction.SUSPEND, spot, today)
+        elif name == "release":
+            self.ask_release(view, spot)
+
+    # -- forms ------------------------------------------------------------------------------
+
+    def ask_release(self, view: StallView, spot: str) -> None:
+        """退摊: refused at once when there is nobody to release or fees are owed; else ask why."""
+        desk = self.desk
+        if not view.stall.holder_name:
+            desk.refuse(Refused("release_no_holder", stall=view.stall.number))
+            return
+        if view.arrears_fen:
+            desk.refuse(Refused("release_owes", owed=fen_to_yuan(view.arrears_fen)))
+            return
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            self.submit(Submission(
+                lambda: release_stall(desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees),
+                lambda _: self.t("stall.released").format(spot), form, {"release_needs_reason": "reason"}))
+
+        desk.ask(self.t("stall.release_title").format(spot),
+                 [FieldSpec("reason", self.t("form.release_reason"), max_length=200)], submitted,
+                 subtitle=self.t("stall.release_hint"))
+
+    def ask_application(self, view: StallView, spot: str) -> None:
+        """申请: who takes the spot, what they sell, and any fee reduction they are entitled to."""
+        desk, t = self.desk, self.t
+        if view.stall.holder_name:
+            desk.refuse(Refused("permit_none"))
+            return
+        reductions = [(r.value, t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}"))
+                      for r in FeeReduction]
+        fields = [
+            FieldSpec("holder_name", t("form.holder_name"), max_length=40),
+            FieldSpec("holder_phone", t("form.holder_phone"), placeholder="138xxxxxxxx"),
+            FieldSpec("goods", t("form.goods"), max_length=40),
+            FieldSpec("reduction", t("form.reduction"), "choice", reductions, value=FeeReduction.NONE.value),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            self.submit(Submission(
+                lambda: apply_for_stall(desk.store, view.stall.id, holder_name=values.get("holder_name", ""),
+                                        holder_phone=values.get("holder_phone", "").strip() or None,
+                                        goods=values.get("goods", ""),
+                                        reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value)),
+                lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
+                form, {"apply_needs_name": "holder_name"}))
+
+        desk.ask(t("stall.apply_title").format(spot), fields, submitted)
+
+    def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
+        desk, t = self.desk, self.t
+        fields = []
+        if action is PermitAction.APPROVE:
+            fields.append(FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}"))
+        fields.append(FieldSpec("note", t("form.suspend_reason") if action is PermitAction.SUSPEND
+                                else t("modal.note"), max_length=500))
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            expires = None
+            if action is PermitAction.APPROVE:
+                try:
+                    expires = date.fromisoformat(values.get("expires", "").strip())
+                except ValueError:
+                    desk.refuse(Refused("permit_expiry_format"), form, "expires")
+                    return
+            self.submit(Submission(
+                lambda: change_permit(desk.store, view.stall.id, action, note=values.get("note", ""), expires_on=expires),
+                lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
+                form, {"permit_needs_reason": "note", "permit_expiry_past": "expires"}))
+
+        status = label(view.permit_status, desk.lang) if view.permit_status else t("empty.none")
+        desk.ask(f"{label(action, desk.lang)} · {spot}", fields, submitted,
+                 subtitle=t("stall.permit_now").format(status))
+
+    def ask_payment(self, view: StallView, spot: str, today: date) -> None:
+        desk, t = self.desk, self.t
+        if not view.stall.holder_name:  # refused at once: there is no form to fill for nobody
+            desk.refuse(Refused("pay_no_holder", stall=view.stall.number))
+            return
+        period = payment_period_default(view, today)
+        fields = [
+            FieldSpec("period", t("form.period"), value=period, placeholder="2026-11"),
+            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), placeholder="150"),
+            FieldSpec("collector", t("form.collector"), value=desk.store.actor, max_length=40),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            try:
+                amount = yuan_to_fen(values.get("amount", ""))
+            except Refused as exc:
+                desk.refuse(exc, form, "amount")
+                return
+            self.submit(Submission(
+                lambda: record_payment(desk.store, view.stall.id, values.get("period", "").strip(), amount,
+                                       values.get("collector", "").strip() or desk.store.actor, desk.settings.fees),
+                lambda payment: t("stall.paid").format(spot=spot, period=payment.period,
+                                                       amount=fen_to_yuan(payment.amount_fen)),
+                form, PAYMENT_FIELDS))
+
+        subtitle = t("stall.pay_subtitle").format(
+            due=fen_to_yuan(view.due_fen), arrears=fen_to_yuan(view.arrears_fen),
+            months=" ".join(view.unpaid_periods[:6]) or t("empty.none"),
+        )
+        desk.ask(t("stall.pay_title").format(spot), fields, submitted, subtitle=subtitle)
+
+
+# -- words and rows ------------------------------------------------------------------------------------
+
+
+def stall_columns(p: Presenter) -> list[str]:
+    # Most decisive first, so a narrow panel still shows permit, today and arrears.
+    return [p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today", "col.holder", "col.fee_due",
+                                "col.goods")]
+
+
+def stall_row(p: Presenter, view: StallView) -> Row:
+    stall = view.stall
+    holder = mask_name(stall.holder_name) if stall.holder_name else p.t("stall.no_holder")
+    permit = Text("")
+    if view.permit_status is not None and stall.holder_name:  # a vacant spot's old permit is history
+        bad = view.permit_status in (PermitStatus.SUSPENDED, PermitStatus.EXPIRED)
+        waiting = view.permit_status in (PermitStatus.APPLIED, PermitStatus.APPROVED)
+        permit = Text(label(view.permit_status, p.lang), style="bold red" if bad else "cyan" if waiting else "")
+    arrears = Text(p.t("money.yuan").format(fen_to_yuan(view.arrears_fen, cents="auto")), style="bold red") \
+        if view.arrears_fen else Text("")
+    fee = Text(fen_to_yuan(view.due_fen, cents="auto") if view.due_fen else "-", justify="right")
+    if stall.reduction is not FeeReduction.NONE:
+        fee.append(p.t(f"reduction.mark.{stall.reduction.value}"), style="bold magenta")
+    today = Text(p.t("stall.occupied"), style="bold green") if view.occupied else Text(p.t("stall.vacant"), style="dim")
+    return Row(
+        stall.id,
+        (
+            literal(f"{stall.market[:1]}{stall.number:02d}", style="bold"),
+            permit,
+            arrears,
+            today,
+            literal(holder, style="dim" if not stall.holder_name else ""),
+            fee,
+            literal(stall.goods, max_cells=12),
+        ),
+    )
+
+
+def stall_summary(p: Presenter, stalls: list[StallView]) -> Text:
+    return p.summary_line(4, "panel.stalls", p.t("summary.stalls").format(
+        occupied=sum(v.occupied for v in stalls),
+        total=len(stalls),
+        arrears=sum(v.arrears_fen > 0 for v in stalls),
+    ), alarm=False)
+
+
+def fees_line(p: Presenter, totals: FeeTotals, rules: FeeRules) -> Text:
+    """收费 本月¥2,686 今年¥32,504 累计¥153,992 · 减免 残疾人50% 退役军人30%"""
+    def yuan(fen: int) -> str:
+        whole, _, cents = fen_to_yuan(fen).partition(".")
+        return f"¥{int(whole):,}" + ("" if cents == "00" else f".{cents}")
+
+    text = Text(p.t("fees.line").format(month=yuan(totals.month_fen), year=yuan(totals.year_fen),
+                                           total=yuan(totals.to_date_fen)))
+    reductions = " ".join(
+        f"{p.t('reduction.short.' + r.value)}{rules.percent_off(r)}%" for r in FeeReduction if r is not FeeReduction.NONE
+    )
+    text.append(f"  {p.t('fees.reductions')} {reductions}", style="dim")
+    return text
+
+
+def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *, reveal: bool) -> DetailContent:
+    stall = view.stall
+    holder = stall.holder_name if reveal else mask_name(stall.holder_name)
+    phone = (stall.holder_phone or "") if reveal else mask_phone(stall.holder_phone)
+    reduction = f" ({label(stall.reduction, p.lang)})" if stall.reduction is not FeeReduction.NONE else ""
+    fields = [
+        (p.t("col.stall"), literal(f"{stall.market} {stall.number}")),
+        (p.t("col.holder"), literal(holder or p.t("stall.no_holder"))),
+        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.goods"), literal(stall.goods)),
+        (p.t("col.permit"), Text(label(view.permit_status, p.lang) if view.permit_status else p.t("empty.none"))),
+        (p.t("col.fee"), Text(f"¥{fen_to_yuan(stall.monthly_fee_fen)} → ¥{fen_to_yuan(view.due_fen)}{reduction}")),
+        (p.t("col.arrears"), Text(f"¥{fen_to_yuan(view.arrears_fen)} " + " ".join(view.unpaid_periods))),
+    ]
+    if view.permit is not None and view.permit.expires_on:
+        fields.append((p.t("stall.expires"), Text(f"{view.permit.expires_on}")))
+    sections = []
+    if view.permit is not None and view.permit.history:
+        sections.append((p.t("stall.permit_history"), [
+            literal(f"{e.at:%Y-%m-%d} {p.t('PermitAction.' + e.action) if e.action != 'apply' else p.t('stall.applied')} "
+                    f"→ {label(e.to_status, p.lang)}  [{e.actor}] {e.note}")
+            for e in view.permit.history
+        ]))
+    recent = sorted(payments, key=lambda pay: pay.paid_at, reverse=True)[:6]
+    if recent:
+        sections.append((p.t("detail.payments"), [
+            literal(f"{pay.period}  ¥{fen_to_yuan(pay.amount_fen)}  {pay.paid_at:%Y-%m-%d}  {pay.collector}") for pay in recent
+        ]))
+    return DetailContent(
+        title=f"{stall.market} {stall.number}",
+        fields=fields,
+        sections=sections,
+        hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+        subject=f"stalls:{stall.id}",
+    )

@@ -1,0 +1,439 @@
+"""Panel 2, 网格走访: today's visits rolled up the grid tree, and the lists behind it.
+
+Data: ``Dashboard.progress`` (store/queries.py ``visit_progress``). Enter on a community opens
+its 一表全清 roster, on a grid its households (store/visiting.py), where ``v`` logs a visit
+(``record_visit`` through ``Desk.submit``) and ``n`` raises a case from it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from store import clock
+from store.i18n import label
+from store.masking import mask_name, mask_phone
+from store.models import Community, Grid, GridWorker, Household, SpecialTag
+from store.queries import (
+    CommunityProgress,
+    Dashboard,
+    GridProgress,
+    Headline,
+    community_progress,
+    least_progress_first,
+    visit_progress,
+)
+from store.refusal import Refused
+from store.storage import StoreError
+from store.text import display_safe
+from store.visiting import (
+    HouseholdVisit,
+    RosterEntry,
+    WorkerDay,
+    grid_households,
+    grids_below,
+    record_visit,
+    roster,
+    workers_today,
+)
+from widgets.bar import progress_bar
+from widgets.form import FieldSpec, FormScreen
+from widgets.keyed_table import Row
+from widgets.table_screen import ListAction, TableScreen
+
+from ..desk import Desk, Submission
+from ..presenters import TAG_STYLE, Presenter, literal, short_community
+from .base import DeskPanel
+from .intake import ask_intake
+
+COMMUNITY_ROW = "community:"  # row keys of the community rows
+LIST_SUBJECT = {"households": "grids", "roster": "communities"}  # what a list's reveal is logged against
+
+
+class VisitsPanel(DeskPanel):
+    """网格走访: visit progress per grid, special households not yet visited in their colours."""
+
+    NAME = "visits"
+    NUMBER = 2
+    GROUP = "visits"
+    KEYS = (("r", "roster"), ("w", "workers"), ("o", "sort"), ("f", "special"))
+    VIEWING = frozenset(name for _, name in KEYS)  # nothing here writes
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.least_first = False
+        self.special_only = False
+        self.revealed: set[TableScreen] = set()
+
+    @classmethod
+    def columns(cls, p: Presenter) -> list[str]:
+        return visit_columns(p)
+
+    def render_data(self, data: Dashboard) -> int:
+        p, ascii_only = self.desk.present, self.desk.ascii
+        if self.least_first:
+            rows = [visit_row(p, g, ascii_only, flat=True) for g in least_progress_first(data.progress)
+                    if g.special_unvisited or not self.special_only]
+        else:
+            rows = []
+            for community in community_progress(data.progress):
+                if self.special_only and not community.special_unvisited:
+                    continue
+                rows.append(community_row(p, community, ascii_only))
+                rows += [visit_row(p, g, ascii_only) for g in data.progress
+                         if g.grid.community_id == community.community_id
+                         and (g.special_unvisited or not self.special_only)]
+        roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
+        detail = visit_detail_line(p, least_first=self.least_first, special_only=self.special_only,
+                                   out=data.workers_out, expected=data.workers_expected, ascii_only=ascii_only)
+        return self.show(visit_summary(p, data.headline, roots_left), rows, detail=detail)
+
+    def _redraw(self) -> None:
+        if self.data is not None:
+            self.render_data(self.data)
+
+    def selected_progress(self) -> GridProgress | None:
+        key = self.table.cursor_key
+        return next((g for g in self.data.progress if g.grid.id == key), None) if self.data and key else None
+
+    def selected_subject(self) -> str:
+        view = self.selected_progress()
+        return view.grid.name if view is not None else ""
+
+    def selected_community(self) -> str:
+        """The community of the selected row (a community row or a grid), else the first one."""
+        key = self.table.cursor_key or ""
+        if key.startswith(COMMUNITY_ROW):
+            return key.removeprefix(COMMUNITY_ROW)
+        progress = self.selected_progress()
+        if progress is not None:
+            return progress.grid.community_id
+        communities = self.desk.store.all(Community)
+        return communities[0].id if communities else ""
+
+    def action_step(self, name: str) -> None:
+        if name == "sort":
+            self.least_first = not self.least_first
+            self._redraw()
+        elif name == "special":
+            self.special_only = not self.special_only
+            self._redraw()
+        elif name == "workers":
+            self.open_list(TableScreen("workers:", self.t("workers.title"), worker_columns(self.desk.present),
+                                       close_hint=self.t("list.close")))
+        elif name == "roster":
+            self.open_roster(self.selected_community())
+
+    def open_row(self, key: str) -> None:
+        if key.startswith(COMMUNITY_ROW):
+            self.open_roster(key.removeprefix(COMMUNITY_ROW))  # a community opens on its roster
+        else:
+            self.open_households(key)  # a grid opens on its households
+
+    # -- lists ------------------------------------------------------------------------------
+
+    def open_roster(self, community: str) -> None:
+        """一表全清 of one community."""
+        name_of = next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
+        self.open_list(TableScreen(f"roster:{community}", self.t("roster.title").format(name_of),
+                                   roster_columns(self.desk.present),
+                                   [ListAction("p", "reveal", self.t("key.detail.reveal"))],
+                                   close_hint=self.t("list.close")))
+
+    def open_households(self, grid_id: str) -> None:
+        progress = next((g for g in self.data.progress if g.grid.id == grid_id), None) if self.data else None
+        grid = progress.grid if progress else next((g for g in self.desk.store.all(Grid) if g.id == grid_id), None)
+        if grid is None:
+            return
+        title = f"{progress.community if progress else ''} {grid.name} · {self.t('households.title')}"
+        actions = [] if self.desk.read_only else [
+            ListAction("v", "visit", self.t("households.visit")),
+            ListAction("n", "petition", self.t("households.petition")),
+        ]
+        actions += [ListAction("f", "special", self.t("households.special")),
+                    ListAction("p", "reveal", self.t("key.detail.reveal"))]
+        self.open_list(TableScreen(f"households:{grid_id}", title, household_columns(self.desk.present), actions,
+                                   close_hint=self.t("list.close")))
+
+    def fill_list(self, screen: TableScreen) -> None:
+        """(Re)draw a list from the store; called on open, after a write and on every store change."""
+        kind, _, key = screen.kind.partition(":")
+        reveal = screen in self.revealed
+        p, ascii_only, store = self.desk.present, self.desk.ascii, self.desk.store
+        today = clock.now().date()
+        try:
+            if kind == "households":
+                # The dashboard's own roll-up; after a write it is redrawn again once the reload is in.
+                known = self.data.progress if self.data is not None else visit_progress(store, today)
+                progress = next((g for g in known if g.grid.id == key), None)
+                rows = grid_households(store, today, key, special_unvisited_only=self.special_only)
+                below = grids_below(store.all(Grid), key)
+                team = [w for w in store.all(GridWorker) if w.grid_id in below][:6]
+                header = households_header(p, progress, team, reveal=reveal, special_only=self.special_only,
+                                           ascii_only=ascii_only)
+                screen.show(header, [household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows])
+            elif kind == "roster":
+                entries = roster(store, key)
+                name = next((c.name for c in store.all(Community) if c.id == key), key)
+                screen.show(roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
+                            roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only))
+            elif kind == "workers":
+                days = workers_today(store, today)
+                screen.show(workers_header(p, days), worker_rows(p, days))
+        except StoreError as exc:
+            self.desk.refuse(exc)
+
+    def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
+        kind, _, key = screen.kind.partition(":")
+        if action == "reveal":
+            def shown() -> None:
+                self.revealed.add(screen)
+                self.fill_list(screen)
+
+            self.desk.reveal(f"{LIST_SUBJECT.get(kind, kind)}:{key}", shown)
+        elif action == "special":
+            self.special_only = not self.special_only
+            self.fill_list(screen)
+            self._redraw()
+        elif kind == "households" and row_key and not self.desk.read_only:
+            if action == "visit":
+                self.ask_visit(screen, row_key)
+            elif action == "petition":
+                self.petition_from_household(row_key)
+
+    def refill_lists(self) -> None:
+        self.revealed &= set(self.lists)  # a closed list forgets its reveal
+        super().refill_lists()
+
+    # -- forms ------------------------------------------------------------------------------
+
+    def ask_visit(self, screen: TableScreen, household_id: str) -> None:
+        """民情日志: who visited and what they found; the household's planned worker is the default."""
+        desk, store = self.desk, self.desk.store
+        today = clock.now().date()
+        try:
+            household = store.get(Household, household_id)
+            rows = grid_households(store, today, household.grid_id)
+            workers = store.all(GridWorker)
+            grids = store.all(Grid)
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        row = next((r for r in rows if r.household.id == household_id), None)
+        if row is not None and row.visit is not None:
+            desk.refuse(Refused("visit_twice", at=f"{row.visit.at:%H:%M}"))
+            return
+        below = grids_below(grids, household.grid_id)
+        parents = {g.id: g.parent_id for g in grids}
+        nearby = {household.grid_id, parents.get(household.grid_id)} | below
+        ordered = sorted(workers, key=lambda w: (w.grid_id not in nearby, w.id))
+        options = [(w.id, f"{label(w.role, desk.lang)} {w.name}") for w in ordered]
+        default = row.worker.id if row is not None and row.worker is not None else (ordered[0].id if ordered else "")
+        address = f"{household.building}-{household.unit}-{household.room}"
+        # The note first: it is what is typed; the planned visitor is already chosen below.
+        fields = [
+            FieldSpec("note", self.t("form.visit_note"), max_length=2000),
+            FieldSpec("worker", self.t("form.visitor"), "picker", options, value=default,
+                      placeholder=self.t("form.type_to_filter")),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            desk.submit(Submission(
+                lambda: record_visit(store, household_id, values.get("worker", ""), values.get("note", "")),
+                lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
+                form, {"visit_needs_note": "note", "worker_unknown": "worker"},
+                after=lambda _: self.fill_list(screen),
+            ))
+
+        desk.ask(self.t("households.visit") + f" · {address}", fields, submitted)
+
+    def petition_from_household(self, household_id: str) -> None:
+        """Raise a petition from a visit: community, grid, building, unit and household filled in."""
+        try:
+            household = self.desk.store.get(Household, household_id)
+            grid = self.desk.store.get(Grid, household.grid_id)
+        except StoreError as exc:
+            self.desk.refuse(exc)
+            return
+        ask_intake(self.desk, prefill={
+            "channel": "home_visit", "community_id": grid.community_id, "grid_id": grid.id,
+            "building": household.building, "unit": household.unit, "household_id": household.id,
+        })
+
+
+# -- words and rows ------------------------------------------------------------------------------------
+
+
+def visit_columns(p: Presenter) -> list[str]:
+    return [p.t(k) for k in ("col.grid", "col.progress", "col.visited", "col.unvisited_special")]
+
+
+def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = False) -> Text:
+    """●3●1 in the wall-map colours (R3Y1 where colour may not show)."""
+    marks = Text()
+    for tag in SpecialTag:
+        count = counts.get(tag, 0)
+        if count:
+            marks.append(f"{tag.colour[0].upper() if ascii_only else '●'}{count}", style=TAG_STYLE[tag])
+    return marks
+
+
+def visit_row(p: Presenter, progress: GridProgress, ascii_only: bool = False, *, flat: bool = False) -> Row:
+    """A grid's progress under its community's row; ``flat`` (least-progress order) names the
+    community instead of indenting."""
+    style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
+    indent = "" if flat else " " * (progress.depth + 1)
+    name = f"{short_community(progress.community)}·{progress.grid.name}" if flat else progress.grid.name
+    return Row(
+        progress.grid.id,
+        (
+            literal(indent + name, style="bold" if progress.depth == 0 and not flat else "", max_cells=14),
+            progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
+            Text(f"{progress.visited}/{progress.planned}", justify="right"),
+            tag_marks(p, progress.special_unvisited, ascii_only),
+        ),
+    )
+
+
+def community_row(p: Presenter, progress: CommunityProgress, ascii_only: bool = False) -> Row:
+    style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
+    return Row(
+        f"{COMMUNITY_ROW}{progress.community_id}",
+        (
+            literal(progress.name, style="bold underline", max_cells=14),
+            progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
+            Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold"),
+            tag_marks(p, progress.special_unvisited, ascii_only),
+        ),
+    )
+
+
+def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
+    return p.summary_line(2, "panel.visits", p.t("summary.visits").format(
+        visited=headline.visited, planned=headline.planned, special=special_left
+    ), alarm=False)
+
+
+def legend(p: Presenter, ascii_only: bool = False) -> Text:
+    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡."""
+    text = Text()
+    for tag in SpecialTag:
+        text.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, p.lang)} ", style=TAG_STYLE[tag])
+    return text
+
+
+def visit_detail_line(p: Presenter, *, least_first: bool, special_only: bool, out: int, expected: int,
+                      ascii_only: bool = False) -> Text:
+    text = legend(p, ascii_only)
+    text.append(" " + p.t("visits.out").format(out=out, total=expected))
+    if least_first:
+        text.append("  " + p.t("visits.sorted_least"), style="cyan")
+    if special_only:
+        text.append("  " + p.t("visits.special_only"), style="bold cyan")
+    return text
+
+
+def team_line(p: Presenter, workers: list[GridWorker], *, reveal: bool) -> Text:
+    text = Text()
+    for worker in workers:
+        phone = worker.phone if reveal else mask_phone(worker.phone)
+        text.append(display_safe(f"{label(worker.role, p.lang)} {worker.name} {phone}  "))
+    return text
+
+
+def household_columns(p: Presenter) -> list[str]:
+    return [p.t(k) for k in ("col.address", "col.head", "col.tags", "col.visitor", "col.today", "col.note")]
+
+
+def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
+    h = row.household
+    tags = Text()
+    for tag in h.tags:
+        tags.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, p.lang)} ", style=TAG_STYLE[tag])
+    if row.visit is not None:
+        today = Text(p.t("visits.done_at").format(f"{row.visit.at:%H:%M}"), style="green")
+    elif row.planned:
+        today = Text(p.t("visits.waiting"), style="bold red" if h.tags else "yellow")
+    else:
+        today = Text(p.t("visits.not_planned"), style="dim")
+    return Row(h.id, (
+        literal(f"{h.building}-{h.unit}-{h.room}"),
+        literal(h.head_name if reveal else mask_name(h.head_name)),
+        tags,
+        literal(row.worker.name if row.worker else ""),
+        today,
+        literal(row.visit.note if row.visit else "", style="dim", max_cells=30),
+    ))
+
+
+def households_header(p: Presenter, progress: GridProgress | None, workers: list[GridWorker], *, reveal: bool,
+                      special_only: bool, ascii_only: bool = False) -> Text:
+    text = Text()
+    if progress is not None:
+        text.append(p.t("visits.progress").format(visited=progress.visited, planned=progress.planned) + "  ")
+    text.append_text(legend(p, ascii_only))
+    if special_only:
+        text.append("  " + p.t("visits.special_only"), style="bold cyan")
+    text.append("\n")
+    text.append_text(team_line(p, workers, reveal=reveal))
+    text.append("\n")
+    text.append(p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"), style="dim")
+    return text
+
+
+def roster_columns(p: Presenter) -> list[str]:
+    return [p.t(k) for k in ("col.grid", "col.role", "col.name", "col.phone", "col.households", "col.tags")]
+
+
+def roster_rows(p: Presenter, entries: list[RosterEntry], *, reveal: bool, ascii_only: bool = False) -> list[Row]:
+    """一表全清: each grid, then its people, down the tree."""
+    rows = []
+    for entry in entries:
+        indent = "  " * entry.depth
+        rows.append(Row(entry.grid.id, (
+            literal(f"{indent}{entry.grid.name}", style="bold" if entry.depth == 0 else ""),
+            Text(label(entry.grid.level, p.lang), style="dim"),
+            Text(""), Text(""),
+            Text(str(entry.households), justify="right"),
+            tag_marks(p, entry.special, ascii_only),
+        )))
+        for worker in entry.workers:
+            rows.append(Row(worker.id, (
+                Text(""),
+                Text(label(worker.role, p.lang)),
+                literal(worker.name),
+                literal(worker.phone if reveal else mask_phone(worker.phone)),
+                Text(""), Text(""),
+            )))
+    return rows
+
+
+def roster_header(p: Presenter, community: str, entries: list[RosterEntry], *, reveal: bool, ascii_only: bool = False) -> Text:
+    people = sum(len(e.workers) for e in entries)
+    text = Text(p.t("roster.summary").format(community=community, grids=len(entries), people=people) + "  ")
+    text.append_text(legend(p, ascii_only))
+    text.append("\n")
+    text.append(p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"), style="dim")
+    return text
+
+
+def worker_columns(p: Presenter) -> list[str]:
+    return [p.t(k) for k in ("col.name", "col.role", "col.grid", "col.visited", "col.last_visit")]
+
+
+def worker_rows(p: Presenter, days: list[WorkerDay]) -> list[Row]:
+    rows = []
+    for day in days:
+        style = "" if day.out else "bold yellow"
+        rows.append(Row(day.worker.id, (
+            literal(day.worker.name, style=style),
+            Text(label(day.worker.role, p.lang)),
+            literal(day.grid, max_cells=14),
+            Text(f"{day.visited}/{day.planned}", justify="right", style=style),
+            Text(f"{day.last_visit:%H:%M}" if day.last_visit else p.t("workers.none_yet"), style=style or "dim"),
+        )))
+    return rows
+
+
+def workers_header(p: Presenter, days: list[WorkerDay]) -> Text:
+    out = sum(d.out for d in days)
+    return Text(p.t("workers.summary").format(out=out, total=len(days), idle=len(days) - out))

@@ -1,0 +1,40 @@
+"""Pilot helpers shared by the UI tests: wait for what the app is doing, never a fixed sleep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from duty_room.app import DutyRoomApp
+from store.queries import Dashboard
+
+
+async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
+    """Every worker (writes, reloads) finished and its messages handled, twice over.
+
+    A finished write posts ``Saved``, which starts a reload worker: wait for that one too.
+    """
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def loaded(app: DutyRoomApp, pilot: Pilot[None]) -> None:
+    """The first data is on screen."""
+    for _ in range(100):
+        if app.data is not None:
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the dashboard never loaded its data")
+
+
+async def shows(app: DutyRoomApp, pilot: Pilot[None], check: Callable[[Dashboard], bool]) -> None:
+    """Wait until the dashboard's data satisfies ``check`` (a change made elsewhere arrives by polling)."""
+    for _ in range(100):
+        await settled(app, pilot)
+        if app.data is not None and check(app.data):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the dashboard never showed the change")
