@@ -10,7 +10,9 @@ changed.
 from __future__ import annotations
 
 import locale
+import logging
 import sys
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -19,9 +21,12 @@ from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
+from textual.dom import DOMNode
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
@@ -30,14 +35,18 @@ from store.queries import Dashboard, dashboard
 from store.storage import Store, StoreError
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
 
 from .config import Settings
-from .desk import Desk, Saved
+from .desk import Desk, Saved, guarded
 from .localize import localize_bindings
 from .panels import PANEL_TYPES, DeskPanel
+from .textual_words import QUIT_HINT, palette_words
 
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
+HOLD_LIMIT_SECONDS = 5.0  # a key waits at most this long for the screen it was typed for
+log = logging.getLogger("duty_room")
 
 
 def terminal_speaks_utf8() -> bool:
@@ -88,6 +97,12 @@ class DutyRoomApp(App[None]):
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self._width = 0
         self._shown: dict[str, Text] = {}
+        self.status_messages: list[str] = []  # everything said in the status line, in order
+        self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
+        self._held: list[events.Event] = []  # keys typed ahead of the screen they are meant for
+        self._held_since = 0.0
+        self._release_timer: Timer | None = None
+        self._reload_after_write = False
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = i18n.t("app.title", self.lang)
@@ -106,6 +121,7 @@ class DutyRoomApp(App[None]):
         with Container(id="panels"):
             for panel_type in PANEL_TYPES:
                 yield panel_type(self.desk)
+        yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -169,6 +185,9 @@ class DutyRoomApp(App[None]):
         except StoreError as exc:
             self.call_from_thread(self.fail, exc)
             return
+        except Exception as error:  # noqa: BLE001 - a bug in a query: reported, the old data stays
+            self.call_from_thread(self.report_bug, error)
+            return
         self.call_from_thread(self.show, data)
 
     def load(self, now: datetime) -> Dashboard:
@@ -191,6 +210,7 @@ class DutyRoomApp(App[None]):
                                 layout=True)  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))
         self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact))
+        self._reload_after_write = False
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:
@@ -261,19 +281,132 @@ class DutyRoomApp(App[None]):
                                 lambda name=panel_type.NAME: self.action_focus_panel(name))
         yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
         yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's own, in our words
+            words = palette_words(command.title, self.lang)
+            if words is not None:
+                yield SystemCommand(words[0], words[1], command.callback, command.discover)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(QUIT_HINT[0 if self.lang == "zh" else 1].format(key=key))
+                return
+
+    # -- the status line, instead of toasts ----------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Everything said to the officer goes to the status line (no toast over the panels)."""
+        text = f"{title}: {message}" if title else message
+        self.status_messages.append(text)
+        lines = self.screen_stack[0].query("#status") if self.screen_stack else ()
+        for line in lines:  # none before compose or after the screen is gone
+            if isinstance(line, StatusLine):
+                line.say(text, severity)
+
+    def report_bug(self, error: Exception) -> None:
+        """A bug must not close the dashboard of an officer on duty: log it, say one line, run on."""
+        log.error("unexpected error", exc_info=error)
+        self.handled_errors.append(error)
+        self.notify(self.desk.t("desk.unexpected").format(type(error).__name__), severity="error")
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # type: ignore[no-untyped-def]
+        """Every key's action (and the palette's) runs here: a bug in one is reported, not fatal.
+
+        An exception that reached Textual's message loop would stop that widget's loop for good.
+        """
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:  # noqa: BLE001 - the one place that keeps the app alive
+            if self.data is None:
+                raise
+            self.report_bug(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Callbacks (call_later, timers) that fail: reported once the dashboard is up; before, exit."""
+        if self.data is None:
+            super()._handle_exception(error)
+        else:
+            self.report_bug(error)
+
+    # -- keys typed ahead: a burst acts exactly as the same keys typed slowly -----------------
+
+    def _keys_must_wait(self) -> bool:
+        """A key waits while what it acts on is not there yet.
+
+        That is: the key before it (or anything it set off: a submitted form, a focus change)
+        still in some widget's queue, a screen still opening (not mounted, or its first field
+        not focused yet), a write still running, or the reload after a write not yet on screen.
+        Typed slowly, the officer would have waited for each of these.
+        """
+        if not self._quiet():
+            return True
+        screen = self.screen
+        if not screen.is_mounted or (screen.focused is None and screen.focus_chain):
+            return True
+        return self.desk.busy or self._reload_after_write
+
+    async def on_event(self, event: events.Event) -> None:
+        typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+        if not typed or self.data is None:
+            await super().on_event(event)
+        elif self._held or self._keys_must_wait():
+            if not self._held:
+                self._held_since = time.monotonic()
+            self._held.append(event)
+            if self._release_timer is None:
+                self._release_timer = self.set_interval(0.01, self._release_held)
+        else:
+            await self._dispatch_typed(event)
+
+    async def _dispatch_typed(self, event: events.Event) -> None:
+        await super().on_event(event)
+
+    def _quiet(self) -> bool:
+        """No message waits in the queue of the app, its screens or the current screen's widgets.
+
+        Textual has no public "idle" query; its message queues are the only exact answer to
+        "has everything the last key set off been handled?".
+        """
+        nodes: Iterable[DOMNode] = (self, *self.screen_stack, *self.screen.walk_children())
+        return all(node._message_queue.empty() for node in nodes)
+
+    async def _release_held(self) -> None:
+        """Release the next held key once the screen is ready for it."""
+        if self._held and not self._keys_must_wait():
+            event = self._held.pop(0)
+            self._held_since = time.monotonic()
+            await self._dispatch_typed(event)
+        elif self._held and time.monotonic() - self._held_since > HOLD_LIMIT_SECONDS:
+            dropped = len(self._held)
+            self._held.clear()
+            self.notify(self.desk.t("keys.dropped").format(dropped), severity="warning")
+        if not self._held and self._release_timer is not None:
+            self._release_timer.stop()
+            self._release_timer = None
+
+    @property
+    def typing_settled(self) -> bool:
+        """No typed key is held (tests wait for this)."""
+        return not self._held
 
     # -- what comes back from screens and workers: to the desk or the panel that opened them --
 
     @on(FormScreen.Submitted)
+    @guarded
     def _form_submitted(self, event: FormScreen.Submitted) -> None:
         self.desk.form_submitted(event.form, event.values)
 
     @on(Saved)
+    @guarded
     def _saved(self) -> None:
+        self._reload_after_write = True  # keys typed next wait for the new data on screen
         self.reload()
 
     @on(Worker.StateChanged)
+    @guarded
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         self.desk.worker_changed(event.worker, event.state)
 
@@ -281,12 +414,14 @@ class DutyRoomApp(App[None]):
         return next((panel for panel in self.panels if screen in panel.lists), None)
 
     @on(TableScreen.ActionRequested)
+    @guarded
     def _list_action(self, event: TableScreen.ActionRequested) -> None:
         owner = self._owner(event.screen)
         if owner is not None:
             owner.list_action(event.screen, event.action, event.row_key)
 
     @on(DetailScreen.RevealRequested)
+    @guarded
     def _reveal(self, event: DetailScreen.RevealRequested) -> None:
         name = event.subject.partition(":")[0]
         owner = next((panel for panel in self.panels if panel.NAME == name), None)

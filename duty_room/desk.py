@@ -14,6 +14,7 @@ the keys or the clock. When the worker ends, ``Desk.worker_changed`` (called by 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -65,6 +66,25 @@ class Submission:
 FormHandler = Callable[[FormScreen, dict[str, str]], None]
 
 
+def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """For a message handler: a bug in it is reported in one line and the dashboard runs on.
+
+    (An exception that reaches Textual's message loop stops that widget's loop for good.)
+    """
+    @functools.wraps(handler)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(self, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - reported, never swallowed silently
+            report = getattr(self.app, "report_bug", None)
+            if report is None:
+                raise
+            report(error)
+            return None
+
+    return run
+
+
 class Saved(Message):
     """A write reached the store: ``result`` is what the store returned (the saved record).
 
@@ -90,6 +110,12 @@ class Desk:
         self.data: Dashboard | None = None  # the last data shown, set by the app
         self._forms: dict[FormScreen, FormHandler] = {}
         self._in_flight: set[FormScreen] = set()
+        self._writes = 0
+
+    @property
+    def busy(self) -> bool:
+        """A write is running: keys typed meanwhile wait for its result."""
+        return self._writes > 0
 
     @property
     def read_only(self) -> bool:
@@ -128,6 +154,7 @@ class Desk:
             return
         if submission.form is not None:
             self._in_flight.add(submission.form)
+        self._writes += 1
         worker = self.app.run_worker(submission.write, thread=True, group=DESK_GROUP, exit_on_error=False,
                                      name="write")
         worker._desk_submission = submission  # type: ignore[attr-defined]  # read back in worker_changed
@@ -137,6 +164,7 @@ class Desk:
         submission: Submission | None = getattr(worker, "_desk_submission", None)
         if submission is None or state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
+        self._writes -= 1
         form = submission.form
         if form is not None:
             self._in_flight.discard(form)

@@ -4,7 +4,7 @@ Bindings are declared once on their classes, in English. Textual merges a class'
 and each new widget or screen copies that map, so rewriting the merged maps of every class before
 the app starts localises every screen — ours, Textual's own (help, palette, inputs) and those
 pushed later. Bindings with an id take ``key.<id>`` from the catalogue; Textual's own are looked
-up by their action in ``key.textual.<action>``; anything else keeps its words.
+up by their action (duty_room/textual_words.py); anything else keeps its words.
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from textual.dom import DOMNode
 from store import i18n
 from store.i18n import Lang
 
+from .textual_words import key_word
+
 
 def _word(binding: Binding, lang: Lang, known: frozenset[str]) -> str:
     if binding.id and f"key.{binding.id}" in known:
         return i18n.t(f"key.{binding.id}", lang)
-    action = binding.action.split("(")[0]
-    if f"key.textual.{action}" in known:
-        return i18n.t(f"key.textual.{action}", lang)
-    return binding.description
+    return key_word(binding.action.split("(")[0], lang) or binding.description
 
 
 def _classes(base: type[DOMNode]) -> Iterator[type[DOMNode]]:

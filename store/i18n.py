@@ -135,6 +135,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.session_finished": ("这场活动{state}，不能再改", "this session is {state}; it cannot change"),
     "refused.session_not_started": ("{start} 才开始，还不能登记完成", "starts at {start}; it cannot be completed before it starts"),
     "refused.served_negative": ("服务人数不能是负数", "the number served cannot be negative"),
+    "refused.session_over": ("已过结束时间 {end}，不能再签到；请按「完成」登记服务人数，迟到记录保留", "the session ended at {end}: too late to check in; complete it with the number served (the late mark stays)"),
     "refused.served_format": ("服务人数请填 0 到 {most} 的整数，如 12", "the number served is a whole number from 0 to {most}, e.g. 12"),
     "refused.cancel_needs_reason": ("取消须写明原因（会告知服务对象）", "a cancellation needs a reason (the people served are told)"),
     "refused.amount_format": ("金额「{text}」看不懂：请写元，如 150 或 75.50", "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50"),
@@ -445,6 +446,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "store.empty": ("数据目录 {} 中没有数据。运行 `duty-room demo --run` 打开演示乡镇。", "No data in {}. Run `duty-room demo --run` to open the demo township."),
     "live.updated": ("已更新", "updated"),
     "empty.none": ("无", "none"),
+    "desk.unexpected": ("内部错误（{}），已记入日志；数据未改动，可继续工作", "internal error ({}), logged; nothing was changed, carry on"),
+    "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "the screen was not ready: {} keys ignored"),
 }
 
 

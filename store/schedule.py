@@ -153,6 +153,9 @@ def _current(tx: Transaction, ref: SessionRef, calendar: DeadlineRules) -> Servi
     return planned_session(schedule, ref.day)
 
 
+SERVED_MAX = 10_000  # people served by one session: more is a typing slip
+
+
 def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceSession:
     """签到: the staff are there and the session has begun."""
     with store.transaction() as tx:
@@ -164,6 +167,10 @@ def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceS
         start = at(session.day, session.start.hour, session.start.minute)
         if tx.now < start - EARLIEST_CHECK_IN:
             raise Refused("session_too_early", start=f"{session.start:%H:%M}")
+        if tx.now >= at(session.day, session.end.hour, session.end.minute):
+            # Checking in after the end would turn a missed session green: it is completed (or
+            # cancelled) instead, and its late mark stays.
+            raise Refused("session_over", end=f"{session.end:%H:%M}")
         return tx.put(session.model_copy(update={"state": SessionState.CHECKED_IN, "checked_in_at": tx.now}))
 
 
@@ -178,6 +185,8 @@ def complete(store: Store, ref: SessionRef, served: int, calendar: DeadlineRules
             raise Refused("session_not_started", start=f"{session.start:%H:%M}")
         if served < 0:
             raise Refused("served_negative")
+        if served > SERVED_MAX:
+            raise Refused("served_format", most=SERVED_MAX)
         return tx.put(ServiceSession.model_validate(
             {**session.model_dump(), "state": SessionState.DONE, "served": served, "done_at": tx.now}
         ))

@@ -11,13 +11,18 @@ from store.queries import Dashboard
 
 
 async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
-    """Every worker (writes, reloads) finished and its messages handled, twice over.
+    """Every typed key handled, every worker (writes, reloads) finished and its messages handled.
 
     A finished write posts ``Saved``, which starts a reload worker: wait for that one too.
     """
-    for _ in range(3):
+    for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        if app.typing_settled and not app.workers._workers:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
 
 
 async def loaded(app: DutyRoomApp, pilot: Pilot[None]) -> None:

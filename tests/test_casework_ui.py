@@ -12,6 +12,8 @@ from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.form import FormScreen
 
+from pilot import settled
+
 WIDE = (120, 40)
 
 
@@ -64,7 +66,7 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
         assert "电话格式不对" in str(form.query_one("#error-reporter_phone").render())
         assert len(small_store.all(Petition)) == 4
         await pilot.press(*["backspace"] * 5, *"13912345678", "ctrl+s")
-        await pilot.pause(0.2)
+        await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
         [new] = [p for p in small_store.all(Petition) if p.id.startswith("MK261128-")]
         assert (new.title, new.status, new.category.value, new.community_id) == (
@@ -80,17 +82,32 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
             ("d", [*"执法", "enter"], "已派单"),
             ("s", ["enter"], "处置中"),
             ("r", ["enter"], "已办结"),
-            ("v", ["ctrl+s"], "已回访"),
         ]
         for key, then, shown in steps:
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, FormScreen), key
             await pilot.press(*(then or ["enter"]))
-            await pilot.pause(0.1)
+            await settled(app, pilot)
             assert not isinstance(app.screen, FormScreen), key
-            if shown != "已回访":
-                await settle(app, pilot, new.id, shown)
+            await settle(app, pilot, new.id, shown)
+
+        # 回访: nothing is preselected, so a bare confirm records nothing and asks for both answers.
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        assert "必填" in str(form.query_one("#error-satisfaction").render())
+        assert "必填" in str(form.query_one("#error-solved").render())
+        assert small_store.get(Petition, new.id).status is PetitionStatus.RESOLVED
+        await choose(pilot, "field-satisfaction", 1)  # blank, 满意
+        await choose(pilot, "field-solved", 1)  # blank, 已解决
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
 
     saved = small_store.get(Petition, new.id)
     assert saved.status is PetitionStatus.CLOSED
@@ -108,8 +125,9 @@ async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_sto
         await pilot.press("r")  # resolve a 待受理 case
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
-        [note] = list(app._notifications)
-        assert "不能" in note.message
+        [note] = app.status_messages
+        assert "不能" in note
+        assert "不能" in str(app.query_one("#status").render())  # said in the status line, not a toast
     assert (small_store.root / "petitions.json").read_bytes() == before
 
 

@@ -56,7 +56,7 @@ async def reloaded(app: DutyRoomApp, pilot, check) -> None:  # noqa: ANN001
 
 
 def notes(app: DutyRoomApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    return app.status_messages
 
 
 def cell(app: DutyRoomApp, panel: str, key: str, column: int) -> str:
@@ -329,7 +329,7 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
         await pilot.press("4")
         assert cell(app, "stalls", "yl-01", 2) == "¥300"  # Sep and Oct at 50% (disabled holder) of ¥300
         assert cell(app, "stalls", "yl-01", 5) == "150残"
-        await pilot.press("p")
+        await pilot.press("y")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -392,7 +392,7 @@ async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: S
         await loaded(app, pilot)
         await pilot.press("4", "down")
         assert app.panel("stalls").table.cursor_key == "yl-02"
-        await pilot.press("p")
+        await pilot.press("y")
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
         await pilot.press("m")
@@ -434,7 +434,7 @@ async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        await pilot.press("3", "a", "p", "m")  # stall keys on the 一老一小 panel: nothing
+        await pilot.press("3", "a", "y", "m")  # stall keys on the 一老一小 panel: nothing
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
         assert notes(app) == []

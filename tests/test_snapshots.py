@@ -85,5 +85,5 @@ def test_grid_roster_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
 
 def test_stall_payment_form_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
     """The payment form on 玉05 (owes a month): the period and the reduced fee are filled in."""
-    keys = ["4", *["down"] * 4, "p"]
+    keys = ["4", *["down"] * 4, "y"]
     assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after(*keys))

@@ -20,7 +20,7 @@ from widgets.detail import DetailContent, DetailScreen
 from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission
+from ..desk import Desk, Submission, guarded
 from ..presenters import Presenter
 from .intake import ask_intake
 
@@ -107,6 +107,7 @@ class DeskPanel(Panel):
         ask_intake(self.desk)
 
     @on(DataTable.RowSelected)
+    @guarded
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = self.table.cursor_key

@@ -54,7 +54,7 @@ from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import Row
 from widgets.panel import Panel
 
-from ..desk import Desk, Submission
+from ..desk import Desk, Submission, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, literal, short_community
 from .base import DeskPanel
 
@@ -123,12 +123,14 @@ class PetitionsPanel(DeskPanel):
         self._redraw()
 
     @on(Panel.FilterChanged)
+    @guarded
     def _filter_changed(self, event: Panel.FilterChanged) -> None:
         event.stop()
         self._redraw()
 
     def action_filter(self) -> None:
         self.open_filter()
+        self.screen.set_focus(self.filter_input)  # now: the keys typed right after / belong to the filter
 
     def action_cycle_sort(self) -> None:
         self.order = SORT_ORDERS[(SORT_ORDERS.index(self.order) + 1) % len(SORT_ORDERS)]
@@ -239,6 +241,11 @@ class PetitionsPanel(DeskPanel):
         worker_by_id = {w.id: w for w in workers}
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            if action is Action.FOLLOW_UP:  # both answers asked, never assumed
+                missing = {key: desk.t("invalid.required") for key in ("satisfaction", "solved") if not values.get(key)}
+                if missing:
+                    form.show_errors(missing)
+                    return
             params = step_params(action, values, worker_by_id)
             desk.submit(Submission(
                 lambda: perform(desk.store, petition.id, action, rules=desk.settings.deadlines, **params),
@@ -280,10 +287,11 @@ def step_form(action: Action, petition: Petition, lang: Lang, *, assignees: list
     if rule.needs_assignee:
         fields.append(FieldSpec("assignee", t("form.assignee"), "picker", assignees, placeholder=t("form.type_to_filter")))
     if action is Action.FOLLOW_UP:
+        # Nothing preselected: Enter alone must not record a satisfied, solved follow-up.
         fields.append(FieldSpec("satisfaction", t("form.satisfaction"), "choice",
-                                [(s.value, label(s, lang)) for s in Satisfaction], value=Satisfaction.SATISFIED.value))
+                                [(s.value, label(s, lang)) for s in Satisfaction], placeholder=t("form.choose")))
         fields.append(FieldSpec("solved", t("form.solved"), "choice", [("yes", t("form.yes")), ("no", t("form.no"))],
-                                value="yes"))
+                                placeholder=t("form.choose")))
     if action is Action.EXTEND_REQUEST:
         fields.append(FieldSpec("days", t("form.days"), "number", placeholder="5"))
     if action is Action.MERGE:
@@ -308,7 +316,7 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
     if action is Action.FOLLOW_UP:
         rating = values.get("satisfaction", "")
         params["satisfaction"] = Satisfaction(rating) if rating in Satisfaction._value2member_map_ else None
-        params["solved"] = values.get("solved", "yes") == "yes"
+        params["solved"] = {"yes": True, "no": False}.get(values.get("solved", ""))
     if action is Action.EXTEND_REQUEST:
         days = values.get("days", "").strip()
         params["days"] = int(days) if days.lstrip("-").isdigit() else None

@@ -22,7 +22,14 @@ from store.models import (
 )
 from store.queries import Dashboard, SessionView
 from store.refusal import Refused
-from store.schedule import SessionPhase, SessionRef, cancel, check_in, complete
+from store.schedule import (
+    SERVED_MAX,
+    SessionPhase,
+    SessionRef,
+    cancel,
+    check_in,
+    complete,
+)
 from store.text import display_safe
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
@@ -33,7 +40,6 @@ from ..presenters import PHASE_STYLE, Presenter, literal, short_community
 from .base import DeskPanel
 
 AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
-SERVED_MAX = 10_000  # people served by one session: more is a typing slip
 
 
 class ServicesPanel(DeskPanel):
@@ -104,11 +110,12 @@ class ServicesPanel(DeskPanel):
 
             def completed(form: FormScreen, values: dict[str, str]) -> None:
                 text = values.get("served", "").strip()
-                if not (text.isascii() and text.isdigit()) or int(text) > SERVED_MAX:
+                if not (text.isascii() and text.isdigit() and len(text) <= 6):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return
                 self.submit(Submission(lambda: complete(store, ref, int(text), calendar),
-                                       lambda _: t("services.completed").format(heading, text), form))
+                                       lambda _: t("services.completed").format(heading, text), form,
+                                       {"served_format": "served", "served_negative": "served"}))
 
             desk.ask(t("services.complete_title").format(heading),
                      [FieldSpec("served", t("form.served"), "number", value=default, placeholder="12")], completed)

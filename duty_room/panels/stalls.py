@@ -51,7 +51,8 @@ class StallsPanel(DeskPanel):
     NAME = "stalls"
     NUMBER = 4
     GROUP = "stalls"
-    KEYS = (("a", "advance"), ("s", "suspend"), ("p", "pay"), ("m", "occupancy"), ("x", "release"))
+    # Payment is y (收费): p means "reveal personal data" on every screen that has it.
+    KEYS = (("a", "advance"), ("s", "suspend"), ("y", "pay"), ("m", "occupancy"), ("x", "release"))
     QUIET = frozenset({"release"})  # rarer: in `?` help and the palette, not the Footer (80 columns)
 
     @classmethod

@@ -1,0 +1,143 @@
+"""The keyboard over SSH: keys that arrive in one burst act exactly as the same keys typed slowly,
+and no input, however wrong, closes the dashboard."""
+
+from __future__ import annotations
+
+from datetime import time as clock_time
+
+import pytest
+from pilot import loaded, settled
+from textual import events
+from textual.pilot import Pilot
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.models import Petition, ServiceSession
+from store.refusal import Refused
+from store.schedule import SessionRef, check_in
+from store.storage import Store
+from widgets.form import FormScreen
+
+WIDE = (120, 40)
+
+
+def make_app(store: Store) -> DutyRoomApp:
+    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600))
+
+
+NAMES = {"/": "slash", " ": "space", ":": "colon"}
+CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
+
+
+def burst(app: DutyRoomApp, keys: list[str]) -> None:
+    """Post every key at once, as an SSH client's one write arrives: nothing runs in between."""
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(NAMES.get(key, key), key))
+        else:
+            app.post_message(events.Key(key, CONTROL.get(key)))
+
+
+def chars(text: str) -> list[str]:
+    return list(text)
+
+
+async def burst_and_settle(app: DutyRoomApp, pilot: Pilot[None], keys: list[str]) -> None:
+    burst(app, keys)
+    await settled(app, pilot)
+
+
+async def test_new_case_typed_in_one_burst_keeps_its_title(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await burst_and_settle(app, pilot, ["n", *chars("煤气味很重")])
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.values()["title"] == "煤气味很重"
+
+
+async def test_filter_typed_in_one_burst_filters_and_opens_nothing(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await burst_and_settle(app, pilot, [*chars("/漏"), "enter"])
+        panel = app.panel("petitions")
+        assert panel.filter_input.value == "漏"
+        assert app.screen is app.screen_stack[0]  # Enter went to the filter, not to a case's detail
+        assert panel.table.keys == ["MK261127-002", "MK261127-003"]
+
+
+async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:
+    """`/status:` + Enter in one write once started a 已派单 case (`s` reached the table)."""
+    app = make_app(small_store)
+    before = {p.id: len(p.history) for p in small_store.all(Petition)}
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await burst_and_settle(app, pilot, [*chars("/status:"), "enter"])
+        assert app.panel("petitions").filter_input.value == "status:"
+    assert {p.id: len(p.history) for p in small_store.all(Petition)} == before
+
+
+async def test_keys_typed_while_a_write_runs_wait_for_it(small_store: Store) -> None:
+    """Accept a case and move on in one burst: the second key acts after the first write is shown."""
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        # a (accept the selected 待受理 case) opens its form; Enter confirms; j moves down; c opens status.
+        await burst_and_settle(app, pilot, ["a", "enter", "j", "c"])
+        assert small_store.get(Petition, "MK261127-001").status.value == "accepted"
+        assert app.panel("petitions").table.cursor_key == "MK261127-002"
+        assert type(app.screen).__name__ == "ChoiceModal"
+
+
+async def test_a_number_served_far_too_large_is_refused_in_the_form(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("3", "i")  # the 09:00 class: check in first
+        await settled(app, pilot)
+        await pilot.press("d")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-served").value = "99999"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and app.is_running
+        assert "10000" in str(form.query_one("#error-served").render())
+        assert small_store.get(ServiceSession, "sv0", "2026-11-28").served is None
+
+
+async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(small_store: Store,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(small_store)
+
+    def broken(self, name: str) -> None:  # noqa: ANN001
+        raise RuntimeError("boom")
+
+    from duty_room.panels.stalls import StallsPanel
+    monkeypatch.setattr(StallsPanel, "action_step", broken)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "m")
+        await settled(app, pilot)
+        assert app.is_running and app.return_code is None
+        assert [type(e) for e in app.handled_errors] == [RuntimeError]
+        assert "内部错误" in app.status_messages[-1]
+        await pilot.press("1")  # and the keys still work
+        assert app.active == "petitions"
+        app.handled_errors.clear()  # handled: do not let the run_test context re-raise it
+
+
+def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(small_store: Store,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from store import clock
+    monkeypatch.setenv(clock.FROZEN_ENV, "2026-11-28T10:15:00+08:00")  # the 09:00-10:00 class is over
+    session = small_store.get(ServiceSession, "sv0", "2026-11-28")
+    assert session.end == clock_time(10)
+    with pytest.raises(Refused) as refused:
+        check_in(small_store, SessionRef(session.day, session.id), Settings(store=small_store.root).deadlines)
+    assert refused.value.key == "session_over"
+    assert small_store.get(ServiceSession, "sv0", "2026-11-28").checked_in_at is None
+
