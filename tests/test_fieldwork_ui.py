@@ -479,10 +479,10 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
         await open_micro_grid(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen) and screen.table.cell("h3", 4).plain == "待访"
-        code = ("import sys; from store.storage import Store; from store.visiting import record_visit; "
+        code = ("import sys; from store import clock; from store.storage import Store; "
+                "from store.visiting import record_visit; clock.freeze('2026-11-28T09:31:00+08:00'); "
                 "record_visit(Store(sys.argv[1], actor='desk-2'), 'h3', 'w1', '老人住院，家属在家')")
-        env = {**os.environ, clock.FROZEN_ENV: "2026-11-28T09:31:00+08:00"}
-        subprocess.run([sys.executable, "-c", code, str(small_store.root)], env=env, check=True, timeout=60)
+        subprocess.run([sys.executable, "-c", code, str(small_store.root)], check=True, timeout=60)
         for _ in range(100):
             await pilot.pause(0.05)
             if screen.table.cell("h3", 4).plain.startswith("已访"):
