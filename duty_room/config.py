@@ -41,6 +41,7 @@ from pydantic_settings import (
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    TomlConfigSettingsSource,
 )
 
 from store import i18n
@@ -171,11 +172,9 @@ def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's keys as written ({} when there is none), read by pydantic-settings."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
+        return dict(TomlConfigSettingsSource(Settings, toml_file=path)())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"bad configuration: {path}: {exc}") from None
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from store import clock
 from store.models import (
     Community,
     Grid,

@@ -468,11 +468,8 @@ async def test_palette_of_a_viewer_offers_no_writing_keys(small_store: Store) ->
 
 async def test_an_open_household_list_follows_another_desks_visit(small_store: Store) -> None:
     """Another process logs a visit; the open list and panel 2 show it without a key press."""
-    import os
     import subprocess
     import sys
-
-    from store import clock
 
     app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
     async with app.run_test(size=WIDE) as pilot:
