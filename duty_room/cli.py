@@ -221,10 +221,9 @@ def whoami(ctx: click.Context) -> None:
     the store and the config sources: what an officer or an admin checks first."""
     settings = _settings(ctx)
     t = lambda key: i18n.t(key, settings.lang)  # noqa: E731
-    how = {"os-account": "OS account (password database)",
-           "sudo": f"sudo's record (SUDO_UID), run as the service account {settings.service_account}",
-           "service-account-without-sudo": f"the service account {settings.service_account} itself (no sudo record)",
-           }.get(settings.actor_rule, settings.actor_rule)
+    how = {"os-account": t("whoami.by_os_account"), "sudo": t("whoami.by_sudo"),
+           "service-account-without-sudo": t("whoami.service_itself")}[settings.actor_rule]
+    how = how.format(account=settings.service_account)
     rule = settings.reveal_rule()
     if rule is not None and settings.read_only:
         reveal = f"{t('whoami.refused')} ({t('whoami.viewer_cannot')})"

@@ -91,6 +91,10 @@ class StoreBusyError(StoreError):
     pass
 
 
+class StorePermissionError(StoreError):
+    """The OS refused this account a store file: a permission problem, which `duty-room check` lists."""
+
+
 class StoreReadOnlyError(StoreError):
     """A write asked of a store opened read-only (a viewer): refused before anything is touched."""
 
@@ -670,7 +674,11 @@ def open_lock_file(root: Path) -> int:
     The lock is never replaced, so its mode is set by whoever creates it; it is set explicitly, or a
     lock made under umask 022 (0640) would lock every other member of the group out.
     """
-    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    try:
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    except PermissionError:
+        raise StorePermissionError(f"{root / LOCK}: this account may not write the store's lock; "
+                                   "`duty-room check` lists what the group cannot write") from None
     try:
         if os.fstat(fd).st_uid == os.geteuid():
             os.fchmod(fd, file_mode(root))

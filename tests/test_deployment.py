@@ -493,3 +493,10 @@ def test_shared_group_two_officers_any_umask(rounds: list[tuple[str, int]]) -> N
         assert permission_problems(g.root) == []
         owners = {p.stat().st_uid for p in files}
         assert owners == {g.uid("x"), g.uid("y")}  # both really wrote
+        # A lock left 0640 by an older version: named by check, and a clear refusal rather than a traceback
+        (g.root / ".lock").chmod(0o640)
+        assert [p for p in permission_problems(g.root) if p.startswith(".lock: the group")]
+        os.chown(g.root / ".lock", g.uid("x"), -1)
+        blocked = g.write(g.users["y"], 0o022, date(2027, 6, 1))
+        assert blocked.returncode != 0 and "StorePermissionError" in blocked.stderr
+        assert "may not write the store's lock" in blocked.stderr
