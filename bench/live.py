@@ -34,6 +34,7 @@ from store.storage import Store
 from tools.ptyterm import Terminal
 
 FROZEN = "2026-11-28T09:30:00+08:00"
+FROZEN_CLI = ROOT / "tests" / "frozen_cli.py"
 CYCLE = {PetitionStatus.DISPATCHED: PetitionStatus.IN_PROGRESS, PetitionStatus.IN_PROGRESS: PetitionStatus.RETURNED,
          PetitionStatus.RETURNED: PetitionStatus.DISPATCHED}
 LABEL = {PetitionStatus.DISPATCHED: "已派单", PetitionStatus.IN_PROGRESS: "处置中", PetitionStatus.RETURNED: "已退回"}
@@ -53,7 +54,7 @@ BARE_APP = (
 
 def idle_bytes_per_minute(store_dir: Path | None, size: tuple[int, int], env: dict[str, str], seconds: float) -> float:
     """Bytes a screen sends while nothing changes, with the real clock (so the minute turns)."""
-    live_env = {k: v for k, v in env.items() if k != "DUTY_ROOM_NOW"}
+    live_env = env
     if store_dir is None:
         argv, marker = [sys.executable, "-c", BARE_APP], "bare app ready"
     else:
@@ -75,22 +76,23 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=6)
     parser.add_argument("--idle", type=float, default=65.0, help="seconds of idle to count (over a minute: a clock tick)")
     args = parser.parse_args()
-    os.environ["DUTY_ROOM_NOW"] = FROZEN
+    clock.freeze(FROZEN)
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "demo"
         build_demo(Store(store_dir, actor="bench"))
         writer = Store(store_dir, actor="other-desk")
         # For idle time, a demo dated by the real clock (the frozen one would age all at once).
         live_store = Path(tmp) / "live"
-        frozen = os.environ.pop("DUTY_ROOM_NOW")
+        clock.unfreeze()
         build_demo(Store(live_store, actor="bench"))
-        os.environ["DUTY_ROOM_NOW"] = frozen
+        clock.freeze(FROZEN)
         # An overdue case being worked on: its status changes, its place in the list does not.
         case = next(v.petition for v in open_petitions(writer, clock.now()) if v.petition.status in CYCLE)
         for size in ((80, 24), (120, 40)):
             env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT),
                    "COLUMNS": str(size[0]), "LINES": str(size[1])}
-            term = Terminal([sys.executable, "-m", "duty_room", "--store", str(store_dir)], size[0], size[1], env)
+            # The dashboard at the same frozen time, through the tests' launcher (the command has no clock setting).
+            term = Terminal([sys.executable, str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env)
             try:
                 if not term.wait_for(case.id, 30):
                     raise SystemExit(term.text())

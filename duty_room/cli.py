@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from store import i18n
-from store.storage import Store, StoreError
+from store.storage import Store, StoreError, permission_problems
 
-from .config import Settings, default_demo_dir, default_store_dir
+from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .petition_cli import petition
 
 
@@ -22,15 +22,15 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _store(ctx: click.Context) -> Store:
-    return Store(_settings(ctx).store)
+    return _settings(ctx).open_store()
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Store folder (default: per-user data folder; env DUTY_ROOM_STORE).")
+              help="Store folder (default: the system config's, else the per-user data folder).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
 @click.option("--read-only", "read_only", is_flag=True, default=None,
-              help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1).")
+              help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1; only takes rights away).")
 @click.option("--lite", is_flag=True, default=None,
               help="For slow links: no animation, 10 fps, the terminal's 16 colours, one panel at a time (env DUTY_ROOM_LITE=1).")
 @click.option("--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
@@ -53,16 +53,21 @@ def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only:
     if lang is not None:
         overrides["lang"] = lang
     try:
-        settings = Settings(**overrides)
-    except Exception as exc:  # pydantic ValidationError, TOML errors: one clear line
-        raise click.ClickException(f"bad configuration: {exc}") from None
+        settings = load_settings(overrides)
+    except ConfigError as exc:  # a bad or refused setting: one clear line, exit 1
+        click.echo(f"duty-room: {exc}", err=True)
+        sys.exit(1)
+    if settings.service_account and not settings.as_service and ctx.invoked_subcommand != "whoami":
+        click.echo("duty-room: " + i18n.t("config.use_sudo", settings.lang).format(account=settings.service_account),
+                   err=True)
+        sys.exit(1)
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand is None:
         sys.exit(_open_dashboard(settings))
 
 
 def _open_dashboard(settings: Settings) -> int:
-    store = Store(settings.store)
+    store = settings.open_store()
     if not store.exists():
         click.echo(i18n.t("store.empty", settings.lang).format(settings.store), err=True)
         return 1
@@ -93,10 +98,13 @@ def demo(ctx: click.Context, scale: str, replace: bool, run_after: bool) -> None
     from store.demo import build_demo
 
     settings = _settings(ctx)
+    if settings.as_service:  # the service account's store is the township's real data
+        raise click.ClickException(f"demo is not run as the service account {settings.service_account}: "
+                                   "build it in a store of your own (duty-room --store DIR demo)")
     if settings.store == default_store_dir():
         settings = settings.model_copy(update={"store": default_demo_dir()})
         replace = True
-    store = Store(settings.store)
+    store = settings.open_store()
     started = time.perf_counter()
     try:
         summary = build_demo(store, scale=scale, replace=replace)  # type: ignore[arg-type]
@@ -116,6 +124,11 @@ def check(ctx: click.Context) -> None:
         files = store.check()
     except StoreError as exc:
         click.echo(f"duty-room: {exc}", err=True)
+        sys.exit(2)
+    problems = permission_problems(store.root)  # a file another officer could not write
+    for problem in problems:
+        click.echo(f"duty-room: {problem}", err=True)
+    if problems:
         sys.exit(2)
     click.echo(f"ok: {len(files)} files, generation {store.generation()}")
 
@@ -143,7 +156,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store.queries import SessionPhase, dashboard
 
     settings = _settings(ctx)
-    store = Store(settings.store)
+    store = settings.open_store()
     if not store.exists():
         click.echo(f"duty-room: no store at {store.root}", err=True)
         sys.exit(2)
@@ -199,6 +212,32 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                                            total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}"))
         click.echo("\n".join(lines))
     sys.exit(1 if overdue or late else 0)
+
+
+@cli.command()
+@click.pass_context
+def whoami(ctx: click.Context) -> None:
+    """Who this session acts as, whether it may reveal personal data and why, read-only or not,
+    the store and the config sources: what an officer or an admin checks first."""
+    settings = _settings(ctx)
+    t = lambda key: i18n.t(key, settings.lang)  # noqa: E731
+    how = {"os-account": t("whoami.by_os_account"), "sudo": t("whoami.by_sudo"),
+           "service-account-without-sudo": t("whoami.service_itself")}[settings.actor_rule]
+    how = how.format(account=settings.service_account)
+    rule = settings.reveal_rule()
+    if rule is not None and settings.read_only:
+        reveal = f"{t('whoami.refused')} ({t('whoami.viewer_cannot')})"
+    elif rule is not None:
+        reveal = f"{t('whoami.allowed')} ({rule})"
+    else:
+        groups = ", ".join(settings.reveal_groups) or "-"
+        reveal = f"{t('whoami.refused')} ({t('whoami.not_listed').format(groups=groups)})"
+    read_only = f"{t('whoami.yes')} ({settings.read_only_rule})" if settings.read_only else t("whoami.no")
+    click.echo(f"{t('whoami.actor')}: {settings.actor} ({how})")
+    click.echo(f"{t('whoami.reveal')}: {reveal}")
+    click.echo(f"{t('whoami.read_only')}: {read_only}")
+    click.echo(f"{t('whoami.store')}: {settings.store}")
+    click.echo(f"{t('whoami.sources')}: {'; '.join(settings.sources) or t('whoami.defaults')}")
 
 
 cli.add_command(petition)

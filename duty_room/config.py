@@ -1,11 +1,26 @@
-"""Settings: defaults < config file < environment (DUTY_ROOM_*) < command-line options.
+"""Settings, and which source may set which of them.
 
-The config file is TOML at ``$DUTY_ROOM_CONFIG`` or the per-user config folder, for example::
+* The system file ``/etc/duty-room/config.toml`` (owned by root, writable by nobody else; refused
+  otherwise) sets everything. It alone sets the **security** keys — who may see personal data,
+  who is a viewer, the store, the service account — and the **office** rules every desk must
+  share (dispatch units, deadlines and the school calendar, fee reductions).
+* The user's config file (``$DUTY_ROOM_CONFIG`` or ``~/.config/duty-room/config.toml``), the
+  environment (``DUTY_ROOM_*``) and command-line options change **presentation** only: language,
+  lite, refresh, keymap, ASCII borders — and may ask for read-only, which only takes rights away.
+  A security or office key there is refused with one line, never silently ignored.
+* The clock is not a setting: ``DUTY_ROOM_NOW`` is refused (freezing time is a test facility).
+
+For example, ``/etc/duty-room/config.toml``::
+
+    store = "/srv/duty-room/store"
+    service_account = "duty-room"
+    reveal_users = ["liuxiaoyu"]
+    reveal_groups = ["duty-room-pii"]
+    read_only_users = ["viewer"]
+
+and ``~/.config/duty-room/config.toml``::
 
     lang = "en"
-    refresh_seconds = 1.0
-    reveal_users = ["zhangwei"]
-
     [keymap]            # binding id = keys, as in Posting
     "petition.status" = "s,f2"
 """
@@ -13,24 +28,57 @@ The config file is TOML at ``$DUTY_ROOM_CONFIG`` or the per-user config folder, 
 from __future__ import annotations
 
 import os
+import stat
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import Field
+from pydantic import Field, TypeAdapter, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
 
+from store import i18n
 from store.deadlines import DeadlineRules
 from store.market import FeeRules
+from store.masking import REVEAL_GROUP, group_rule, reveal_rule
+from store.storage import Store, StoreError, default_actor, resolve_actor
 
 APP_NAME = "duty-room"
 # The units a case can be dispatched to besides grid workers (configurable: `units = [...]`).
 DEFAULT_UNITS = ("综合执法队", "派出所", "市场监管所", "物业公司", "三位一体实践中心", "社区居委会")
+
+PRESENTATION_KEYS = frozenset({"lang", "lite", "refresh_seconds", "keymap", "ascii", "read_only"})
+SECURITY_KEYS = frozenset({"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups",
+                           "service_account"})
+OFFICE_KEYS = frozenset({"units", "deadlines", "fees"})
+SYSTEM_KEYS = PRESENTATION_KEYS | SECURITY_KEYS | OFFICE_KEYS
+CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the clock was moved
+
+
+@dataclass(frozen=True)
+class SystemFile:
+    """Where the system config lives and who must own it.
+
+    Changed only from Python (the tests' fixture): the production command has no option or
+    environment variable for it, so a user cannot point it at a file of their own.
+    """
+
+    path: Path = Path("/etc/duty-room/config.toml")
+    owner_uid: int = 0
+
+
+SYSTEM_FILE = SystemFile()
+
+
+class ConfigError(Exception):
+    """A configuration refused: one line for a person."""
 
 
 def default_store_dir() -> Path:
@@ -42,23 +90,40 @@ def default_demo_dir() -> Path:
 
 
 def config_path() -> Path:
+    """The user's config file (presentation only)."""
     return Path(os.environ.get("DUTY_ROOM_CONFIG") or Path(user_config_dir(APP_NAME)) / "config.toml")
 
 
 class Settings(BaseSettings):
+    """What the app runs with. Built by `load_settings` from its sources; code and tests may also
+    construct it directly (``Settings(store=..., read_only=True)``), which reads nothing else."""
+
     model_config = SettingsConfigDict(env_prefix="DUTY_ROOM_", extra="forbid")
 
-    store: Path = Field(default_factory=default_store_dir)
+    # presentation
     lang: Literal["zh", "en"] = "zh"
     refresh_seconds: float = Field(default=0.5, ge=0.2, le=600)  # a ~200-byte manifest read
     keymap: dict[str, str] = Field(default_factory=dict)
+    lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time
+    ascii: bool | None = None  # ASCII borders and bars; None: when the terminal is not UTF-8
+    read_only: bool = False  # a viewer: looks at everything, changes nothing (effective value)
+    # security (system file only)
+    store: Path = Field(default_factory=default_store_dir)
+    reveal_users: list[str] = Field(default_factory=list)
+    reveal_groups: list[str] = Field(default_factory=lambda: [REVEAL_GROUP])
+    read_only_users: list[str] = Field(default_factory=list)
+    read_only_groups: list[str] = Field(default_factory=list)
+    service_account: str | None = None  # the OS account that owns the store; officers reach it by sudo
+    # office rules (system file only)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
     fees: FeeRules = Field(default_factory=FeeRules)  # [fees.reduction_percent] disabled = 50
-    reveal_users: list[str] = Field(default_factory=list)
-    read_only: bool = False  # a viewer: looks at everything, changes nothing
-    lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time
-    ascii: bool | None = None  # ASCII borders and bars; None: when the terminal is not UTF-8
+    # resolved by load_settings, never read from a file or the environment
+    actor: str = Field(default_factory=default_actor)
+    actor_rule: str = "os-account"
+    read_only_rule: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    as_service: bool = False  # this process is the configured service account
 
     @classmethod
     def settings_customise_sources(
@@ -69,4 +134,131 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_path()))
+        # Only what the code passes: the sources and who may use them are load_settings' business.
+        return (init_settings,)
+
+    def reveal_rule(self, actor: str | None = None) -> str | None:
+        """Why ``actor`` (default: the one acting) may see unmasked data, or None."""
+        return reveal_rule(actor or self.actor, self.reveal_users, self.reveal_groups)
+
+    def may_reveal(self, actor: str | None = None) -> bool:
+        return self.reveal_rule(actor) is not None
+
+    def open_store(self) -> Store:
+        """The store as this session may use it: stamped with the actor, read-only for a viewer."""
+        return Store(self.store, actor=self.actor, read_only=self.read_only)
+
+
+def _say(message: str, lang: str, **values: object) -> str:
+    return i18n.t(message, lang if lang in ("zh", "en") else "zh").format(**values)  # type: ignore[arg-type]
+
+
+def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:
+    """The system file's settings, or None when there is none. Refused unless only root can change it."""
+    path = system.path
+    if not path.exists():
+        return None
+    for checked in (path, path.parent):
+        info = checked.stat()
+        if info.st_uid != system.owner_uid:
+            raise ConfigError(_say("config.untrusted", lang, path=checked, why=f"uid {info.st_uid} ≠ {system.owner_uid}"))
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise ConfigError(_say("config.untrusted", lang, path=checked, why=stat.filemode(info.st_mode)))
+    values = _read_toml(path)
+    unknown = sorted(set(values) - SYSTEM_KEYS)
+    if unknown:
+        raise ConfigError(f"bad configuration: {path}: unknown key {unknown[0]!r}")
+    return values
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's keys as written ({} when there is none), read by pydantic-settings."""
+    try:
+        return dict(TomlConfigSettingsSource(Settings, toml_file=path)())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"bad configuration: {path}: {exc}") from None
+
+
+def _presentation_only(values: dict[str, Any], source: str, system: SystemFile, lang: str) -> dict[str, Any]:
+    for key in sorted(values):
+        if key not in PRESENTATION_KEYS:
+            if key in SYSTEM_KEYS:
+                raise ConfigError(_say("config.security_key", lang, key=key, source=source, system=system.path))
+            raise ConfigError(f"bad configuration: {source}: unknown key {key!r}")
+    return values
+
+
+def _wants_read_only(value: object) -> bool:
+    try:
+        return bool(TypeAdapter(bool).validate_python(value))
+    except ValidationError:
+        raise ConfigError(f"bad configuration: read_only: not true or false: {value!r}") from None
+
+
+def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile | None = None) -> Settings:
+    """Settings for this run from the system file, the user's file, the environment and ``options``
+    (the command line's presentation options, and ``store`` for a store of one's own)."""
+    options = {key: value for key, value in (options or {}).items() if value is not None}
+    system = system or SYSTEM_FILE
+    lang = str(options.get("lang") or os.environ.get("DUTY_ROOM_LANG") or "zh")
+    if CLOCK_ENV in os.environ:
+        raise ConfigError(_say("config.clock", lang))
+
+    system_values = _read_system(system, lang)
+    user_path = config_path()
+    user_values = _presentation_only(_read_toml(user_path), str(user_path), system, lang)
+    env_values = EnvSettingsSource(Settings)()
+    for key in env_values:
+        if key not in PRESENTATION_KEYS:
+            raise ConfigError(_say("config.security_key", lang, key=f"DUTY_ROOM_{key.upper()}", source="environment",
+                                   system=system.path))
+    cli_values = {key: value for key, value in options.items() if key != "store"}
+    _presentation_only(cli_values, "command line", system, lang)
+
+    sources = []
+    if system_values is not None:
+        sources.append(f"system {system.path}")
+    if user_values:
+        sources.append(f"user {user_path}")
+    if env_values:
+        sources.append("environment " + " ".join(f"DUTY_ROOM_{key.upper()}" for key in sorted(env_values)))
+    if options:
+        sources.append("command line " + " ".join(f"--{key.replace('_', '-')}" for key in sorted(options)))
+    layers = [system_values or {}, user_values, env_values, cli_values]
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(layer)
+    opted_in = any(_wants_read_only(layer["read_only"]) for layer in layers if "read_only" in layer)
+    try:
+        settings = Settings(**merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"bad configuration: {where}: {first['msg']}") from None
+
+    try:
+        actor, actor_rule = resolve_actor(settings.service_account)
+    except StoreError as exc:
+        raise ConfigError(str(exc)) from None
+    as_service = settings.service_account is not None and actor_rule != "os-account"
+    store = settings.store
+    if "store" in options:
+        if as_service and Path(options["store"]).resolve() != settings.store.resolve():
+            raise ConfigError(_say("config.store_pinned", lang, account=settings.service_account, store=settings.store))
+        store = Path(options["store"])
+    if as_service and system_values is not None and "store" not in system_values:
+        raise ConfigError(_say("config.no_store", lang, system=system.path))
+
+    read_only_rule = None
+    if system_values is not None and _wants_read_only(system_values.get("read_only", False)):
+        read_only_rule = f"read_only = true in {system.path}"
+    elif actor in settings.read_only_users:
+        read_only_rule = "read_only_users"
+    elif (group := group_rule(actor, settings.read_only_groups)) is not None:
+        read_only_rule = f"read_only_groups: {group}"
+    elif opted_in:
+        read_only_rule = "asked for (--read-only, DUTY_ROOM_READ_ONLY or the user config)"
+    return settings.model_copy(update={
+        "store": store, "actor": actor, "actor_rule": actor_rule, "as_service": as_service,
+        "read_only": read_only_rule is not None, "read_only_rule": read_only_rule, "sources": sources,
+    })

@@ -24,7 +24,7 @@ from store.lifecycle import (
     perform,
     register,
 )
-from store.masking import log_reveal, mask_name, mask_phone, may_reveal
+from store.masking import log_reveal, mask_name, mask_phone
 from store.models import (
     Category,
     Channel,
@@ -47,7 +47,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _store(ctx: click.Context) -> Store:
-    store = Store(_settings(ctx).store)
+    store = _settings(ctx).open_store()  # read-only for a viewer: the store refuses every write
     if not store.exists():
         raise click.ClickException(f"no store at {store.root} (run `duty-room demo` or pass --store)")
     return store
@@ -161,7 +161,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     try:
         case = _find(store, case_id)
         if reveal:
-            allowed = may_reveal(store.actor, frozenset(_settings(ctx).reveal_users))
+            store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
+            allowed = _settings(ctx).may_reveal(store.actor)
             log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
             if not allowed:
                 raise click.ClickException(f"{store.actor} may not see unmasked personal data (the attempt was logged)")

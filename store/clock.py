@@ -1,24 +1,41 @@
-"""The one clock of the app: timezone-aware, Asia/Shanghai, freezable for tests and demos.
+"""The one clock of the app: timezone-aware, Asia/Shanghai.
 
-`DUTY_ROOM_NOW` (an ISO time, e.g. ``2026-11-28T09:30:00+08:00``) freezes the clock so
-snapshot tests and screenshots are deterministic.
+Nobody running the command can set it: a time that could be chosen by the caller would let
+anyone back-date a case step or file a reveal under an old audit month. Tests, screenshots and
+benchmarks freeze it from Python (``clock.freeze(moment)``, the ``frozen_clock`` fixture, or
+``tests/frozen_cli.py`` for a subprocess), never through the environment.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
-FROZEN_ENV = "DUTY_ROOM_NOW"
+
+_frozen: datetime | None = None
 
 
 def now() -> datetime:
-    frozen = os.environ.get(FROZEN_ENV)
-    if frozen:
-        return as_local(datetime.fromisoformat(frozen))
+    if _frozen is not None:
+        return _frozen
     return datetime.now(TZ)
+
+
+def freeze(moment: datetime | str) -> datetime:
+    """Stop the clock at ``moment`` (an aware or naive Beijing time, or its ISO text): tests only."""
+    global _frozen
+    _frozen = as_local(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    return _frozen
+
+
+def unfreeze() -> None:
+    global _frozen
+    _frozen = None
+
+
+def is_frozen() -> bool:
+    return _frozen is not None
 
 
 def today() -> date:

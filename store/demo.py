@@ -7,7 +7,7 @@ over 100,000 yuan, with fee reductions for disabled people and veterans; 锦华�
 market. All people, phone numbers and cases are invented.
 
 Everything is generated from ``random.Random(seed)`` and times relative to ``clock.now()``, so a
-frozen clock (``DUTY_ROOM_NOW``) and a seed give the same store every time. Records are written
+frozen clock (``clock.freeze``) and a seed give the same store every time. Records are written
 through the Store API only, a few transactions in all, and stamped with the store's actor.
 """
 

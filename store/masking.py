@@ -31,20 +31,39 @@ def mask_name(name: str) -> str:
 REVEAL_GROUP = "duty-room-pii"
 
 
-def may_reveal(actor: str, allowed_users: frozenset[str] = frozenset()) -> bool:
-    """A user may see unmasked data if listed in the config or a member of the OS group."""
+def reveal_rule(actor: str, allowed_users: frozenset[str] | list[str] = frozenset(),
+                allowed_groups: tuple[str, ...] | list[str] = (REVEAL_GROUP,)) -> str | None:
+    """The rule that lets ``actor`` see unmasked data, or None: listed by name, or in an OS group.
+
+    The lists come from the system config only (duty_room/config.py); the actor from the
+    password database or sudo's record, never from the caller's environment.
+    """
     if actor in allowed_users:
-        return True
-    try:
-        group = grp.getgrnam(REVEAL_GROUP)
-    except KeyError:
-        return False
-    if actor in group.gr_mem:
-        return True
-    try:
-        return pwd.getpwnam(actor).pw_gid == group.gr_gid
-    except KeyError:
-        return False
+        return "reveal_users"
+    return group_rule(actor, allowed_groups)
+
+
+def group_rule(actor: str, groups: tuple[str, ...] | list[str]) -> str | None:
+    """``group NAME`` for the first of ``groups`` the OS account belongs to (or its primary group)."""
+    for name in groups:
+        try:
+            group = grp.getgrnam(name)
+        except KeyError:
+            continue
+        if actor in group.gr_mem:
+            return f"group {name}"
+        try:
+            if pwd.getpwnam(actor).pw_gid == group.gr_gid:
+                return f"group {name}"
+        except KeyError:
+            continue
+    return None
+
+
+def may_reveal(actor: str, allowed_users: frozenset[str] | list[str] = frozenset(),
+               allowed_groups: tuple[str, ...] | list[str] = (REVEAL_GROUP,)) -> bool:
+    """A user may see unmasked data if listed in the system config or a member of a reveal group."""
+    return reveal_rule(actor, allowed_users, allowed_groups) is not None
 
 
 def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> AuditEntry:

@@ -28,11 +28,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import grp
 import hashlib
 import itertools
 import os
 import pwd
 import secrets
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -89,6 +91,18 @@ class StoreBusyError(StoreError):
     pass
 
 
+class StorePermissionError(StoreError):
+    """The OS refused this account a store file: a permission problem, which `duty-room check` lists."""
+
+
+class StoreReadOnlyError(StoreError):
+    """A write asked of a store opened read-only (a viewer): refused before anything is touched."""
+
+    def __init__(self, root: Path):
+        super().__init__(f"read-only: {root} cannot be changed by this session (a viewer changes nothing, "
+                         "and cannot reveal personal data, which writes the audit log)")
+
+
 class RecordNotFound(StoreError):
     def __init__(self, model: type[Record], record_id: str):
         super().__init__(f"no {model.table} record with id {record_id!r}")
@@ -100,10 +114,37 @@ def default_actor() -> str:
 
     Taken from the password database, not from $USER, which a session can set to anything.
     """
+    return _account_name(os.getuid())
+
+
+def _account_name(uid: int) -> str:
     try:
-        return pwd.getpwuid(os.getuid()).pw_name
+        return pwd.getpwuid(uid).pw_name
     except KeyError:
-        return f"uid{os.getuid()}"
+        return f"uid{uid}"
+
+
+def resolve_actor(service_account: str | None, *, uid: int | None = None,
+                  environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """Who is acting, and how we know: (account, rule).
+
+    Run by the service account through sudo, the actor is the officer who ran sudo, from sudo's
+    own record (SUDO_UID, checked against SUDO_USER). That record is trusted ONLY when this process
+    is the configured service account: anyone else can put SUDO_USER in their environment. In every
+    other case it is the OS account of the process, from the password database (never $USER).
+    """
+    uid = os.getuid() if uid is None else uid
+    environ = dict(os.environ) if environ is None else environ
+    running_as = _account_name(uid)
+    if service_account is None or running_as != service_account:
+        return running_as, "os-account"
+    sudo_uid, sudo_user = environ.get("SUDO_UID", ""), environ.get("SUDO_USER", "")
+    if not sudo_uid.isdigit():
+        return running_as, "service-account-without-sudo"
+    officer = _account_name(int(sudo_uid))
+    if sudo_user and sudo_user != officer:
+        raise StoreError(f"sudo's record is inconsistent (SUDO_USER={sudo_user}, SUDO_UID={sudo_uid}={officer}); refused")
+    return officer, "sudo"
 
 
 # ---------------------------------------------------------------------------
@@ -174,10 +215,11 @@ def _atomic_write(path: Path, payload: bytes) -> None:
     An fsync error is raised, never retried: a retried fsync can report success after the
     kernel dropped the data.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        os.fchmod(fd, file_mode(path.parent))  # whatever the umask: see "Permissions" below
         view = memoryview(payload)
         while view:
             written = os.write(fd, view)
@@ -249,9 +291,10 @@ def _validate_all(path: Path, model: type[M], db: TinyDB) -> list[M]:
 class Store:
     """A store folder. Cheap to create; safe to use from many processes at once."""
 
-    def __init__(self, root: Path | str, actor: str | None = None):
+    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False):
         self.root = Path(root)
         self.actor = actor or default_actor()
+        self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
         self._cache: dict[Path, _Cached] = {}
         self._recovered = False
 
@@ -353,8 +396,9 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o660)
+        self.refuse_if_read_only()  # the lock is taken only to write
+        make_folders(self.root)
+        fd = open_lock_file(self.root)
         try:
             deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
             while True:
@@ -389,10 +433,15 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Lock, re-read, change, validate, write atomically. Nothing is written on an exception."""
+        self.refuse_if_read_only()
         with self.lock():
             tx = Transaction(self)
             yield tx
             tx.commit()
+
+    def refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StoreReadOnlyError(self.root)
 
     def put(self, record: M) -> M:
         with self.transaction() as tx:
@@ -577,3 +626,107 @@ class Transaction:
                 }
             ),
         )
+
+
+# ---------------------------------------------------------------------------
+# Permissions
+#
+# New folders and files take their access from the folder they are made in, set explicitly after
+# creation so the umask of whoever writes first does not matter:
+#
+# * shared-group mode (the folder is group-writable): folders 2770 (setgid: new files keep the
+#   store's group), files and the lock 0660 — every member of the group can write what another
+#   member created;
+# * private mode (service account, or a personal store): folders 0700, files and the lock 0600.
+#
+# Nothing is ever readable by others.
+
+SHARED_FOLDER_MODE = 0o2770
+SHARED_FILE_MODE = 0o660
+PRIVATE_FOLDER_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def is_shared(folder: Path) -> bool:
+    """Shared-group mode: the folder's group may write in it."""
+    return bool(folder.stat().st_mode & stat.S_IWGRP)
+
+
+def file_mode(folder: Path) -> int:
+    return SHARED_FILE_MODE if is_shared(folder) else PRIVATE_FILE_MODE
+
+
+def make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each with the access of the folder it is made in."""
+    if folder.is_dir():
+        return
+    make_folders(folder.parent)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return  # another writer made it first, with the same rule
+    os.chmod(folder, SHARED_FOLDER_MODE if is_shared(folder.parent) else PRIVATE_FOLDER_MODE)
+
+
+def open_lock_file(root: Path) -> int:
+    """Open (creating if need be) the store's ``.lock`` for flock, writable by the whole group.
+
+    The lock is never replaced, so its mode is set by whoever creates it; it is set explicitly, or a
+    lock made under umask 022 (0640) would lock every other member of the group out.
+    """
+    try:
+        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    except PermissionError:
+        raise StorePermissionError(f"{root / LOCK}: this account may not write the store's lock; "
+                                   "`duty-room check` lists what the group cannot write") from None
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, file_mode(root))
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def permission_problems(root: Path) -> list[str]:
+    """Every file or folder of the store another writer would trip over, one line each.
+
+    Shared-group mode: each must belong to the store folder's group and be writable by it (folders
+    also setgid). Private mode: each must belong to the store folder's owner. Both: none may be
+    readable by others.
+    """
+    try:
+        top = root.stat()
+    except FileNotFoundError:
+        return []
+    shared = bool(top.st_mode & stat.S_IWGRP)
+    group = _group_name(top.st_gid)
+    owner = _account_name(top.st_uid)
+    problems = []
+    for path in [root, *sorted(root.rglob("*"))]:
+        st = path.lstat()
+        name = "." if path == root else path.relative_to(root).as_posix()
+        if stat.S_ISLNK(st.st_mode):
+            problems.append(f"{name}: a symbolic link in the store")
+            continue
+        folder = stat.S_ISDIR(st.st_mode)
+        if st.st_mode & stat.S_IRWXO:
+            problems.append(f"{name}: others (not in the group) can {'enter' if folder else 'read'} it "
+                            f"(mode {stat.filemode(st.st_mode)})")
+        if shared:
+            needed = (stat.S_IRWXG | stat.S_ISGID) if folder else (stat.S_IRGRP | stat.S_IWGRP)
+            if st.st_mode & needed != needed:
+                what = "write in it, or it is not setgid" if folder else "write it"
+                problems.append(f"{name}: the group {group} cannot {what} (mode {stat.filemode(st.st_mode)})")
+            if st.st_gid != top.st_gid:
+                problems.append(f"{name}: belongs to group {_group_name(st.st_gid)}, not the store's group {group}")
+        elif st.st_uid != top.st_uid:
+            problems.append(f"{name}: belongs to {_account_name(st.st_uid)}, not the store's owner {owner}")
+    return problems
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return f"gid{gid}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
 from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
 
+from duty_room import config
 from store import clock
 from store.models import (
     Community,
@@ -30,10 +33,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tools/ (pty h
 FROZEN_NOW = "2026-11-28T09:30:00+08:00"  # a Saturday morning
 
 
+FROZEN_CLI = Path(__file__).resolve().parent / "frozen_cli.py"
+
+
+@pytest.fixture(autouse=True)
+def _clock_runs_after_each_test() -> Iterator[None]:
+    yield
+    clock.unfreeze()
+
+
+@pytest.fixture(autouse=True)
+def system_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where this test's system config lives (absent unless the test writes it), owned by whoever runs
+    the tests: the machine's own /etc/duty-room/config.toml stays out of the tests."""
+    folder = tmp_path / "etc-duty-room"
+    folder.mkdir(mode=0o755)
+    path = folder / "config.toml"
+    monkeypatch.setattr(config, "SYSTEM_FILE", config.SystemFile(path, owner_uid=os.getuid()))
+    return path
+
+
 @pytest.fixture
-def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv(clock.FROZEN_ENV, FROZEN_NOW)
+def frozen_clock() -> str:
+    clock.freeze(FROZEN_NOW)
     return FROZEN_NOW
+
+
+def frozen_command(*args: str, now: str = FROZEN_NOW) -> list[str]:
+    """The real `duty-room` command in a subprocess, with its clock frozen at ``now`` (tests only)."""
+    return [sys.executable, str(FROZEN_CLI), now, *args]
 
 
 def build_small_store(root: Path) -> Store:

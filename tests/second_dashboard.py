@@ -1,7 +1,7 @@
 """A second dashboard process for tests: opens the store headless and changes one case's status
 from the keyboard, exactly as a second duty officer would.
 
-    python tests/second_dashboard.py STORE_DIR
+    python tests/second_dashboard.py STORE_DIR FROZEN_NOW
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from store import clock
 from store.storage import Store
 
 
@@ -26,4 +27,5 @@ async def main(store_dir: Path) -> None:
 
 
 if __name__ == "__main__":
+    clock.freeze(sys.argv[2])  # the first dashboard's time: a test facility, not a setting
     asyncio.run(main(Path(sys.argv[1])))

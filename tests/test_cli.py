@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 from duty_room.cli import cli
 from store.models import Petition, ServiceSession, SessionState
 from store.storage import Store
-from tests.conftest import build_small_store
+from tests.conftest import build_small_store, frozen_command
 
 
 @pytest.fixture
@@ -45,11 +44,19 @@ def test_demo_refuses_to_overwrite_a_named_store(runner: CliRunner, tmp_path: Pa
     assert runner.invoke(cli, ["--store", str(target), "demo", "--replace"]).exit_code == 0
 
 
-def test_store_from_the_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_cannot_come_from_the_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "from-env"
     monkeypatch.setenv("DUTY_ROOM_STORE", str(target))
-    assert runner.invoke(cli, ["demo"]).exit_code == 0
-    assert (target / "manifest.json").exists()
+    result = runner.invoke(cli, ["demo"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "DUTY_ROOM_STORE" in result.output  # one line naming it
+    assert not target.exists()
+
+
+def test_store_from_the_system_config(runner: CliRunner, tmp_path: Path, system_config: Path) -> None:
+    target = tmp_path / "from-system"
+    system_config.write_text(f'store = "{target}"\n', encoding="utf-8")
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 0 and result.output.startswith("ok: ")
 
@@ -87,9 +94,9 @@ def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, fr
     assert CliRunner().invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
     (target / "petitions.json").write_bytes(b'{"records": {"1": ')
     result = subprocess.run(
-        [sys.executable, "-m", "duty_room", "--store", str(target)],
+        frozen_command("--store", str(target)),
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
-        env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "DUTY_ROOM_NOW": frozen_clock, "HOME": str(tmp_path)},
+        env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "petitions.json" in result.stdout + result.stderr
@@ -135,21 +142,19 @@ def test_summary_on_a_missing_store_exits_2(runner: CliRunner, tmp_path: Path) -
     assert runner.invoke(cli, ["--store", str(tmp_path / "none"), "summary"]).exit_code == 2
 
 
-def test_config_file_sets_school_breaks_and_fee_reductions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_system_config_sets_school_breaks_and_fee_reductions(system_config: Path) -> None:
     from datetime import date
 
-    from duty_room.config import Settings
+    from duty_room.config import load_settings
     from store.market import monthly_due_fen
     from store.models import Stall
 
-    config = tmp_path / "config.toml"
-    config.write_text(
+    system_config.write_text(
         "[deadlines]\nschool_breaks = [{first = 2027-01-18, last = 2027-02-21}]\n"
         "[fees.reduction_percent]\ndisabled = 100\nveteran = 20\n",
         encoding="utf-8",
     )
-    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
-    settings = Settings()
+    settings = load_settings()
     assert not settings.deadlines.is_school_day(date(2027, 1, 18))
     assert settings.deadlines.is_school_day(date(2027, 2, 22))
     veteran = Stall(id="s", market="玉兰商业街", community_id="c", number=1, monthly_fee_fen=15000, reduction="veteran")

@@ -45,7 +45,7 @@ DUE = {
 
 @pytest.fixture
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DUTY_ROOM_NOW", NOW)
+    clock.freeze(NOW)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from store import clock
 from store.models import (
     Community,
     Grid,
@@ -76,9 +75,8 @@ def worker_main(root: str, what: str, arg: str) -> None:
 
 def race(root: Path, what: str, args: list[str]) -> list[str]:
     code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import test_fieldwork_concurrency as m; "
-            "m.worker_main(*sys.argv[1:])")
-    env = {**os.environ, clock.FROZEN_ENV: "2026-11-28T09:05:00+08:00"}
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), what, arg], env=env, stdout=subprocess.PIPE,
+            "from store import clock; clock.freeze('2026-11-28T09:05:00+08:00'); m.worker_main(*sys.argv[1:])")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), what, arg], stdout=subprocess.PIPE,
                               text=True) for arg in args]
     outputs = []
     for proc in procs:

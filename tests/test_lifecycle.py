@@ -49,12 +49,12 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setenv(clock.FROZEN_ENV, NOW.isoformat())
+    clock.freeze(NOW.isoformat())
     return NOW
 
 
 def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
-    monkeypatch.setenv(clock.FROZEN_ENV, moment.isoformat())
+    clock.freeze(moment.isoformat())
     return moment
 
 

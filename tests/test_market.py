@@ -47,11 +47,11 @@ A = PermitAction
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(clock.FROZEN_ENV, NOW.isoformat())
+    clock.freeze(NOW.isoformat())
 
 
 def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
-    monkeypatch.setenv(clock.FROZEN_ENV, moment.isoformat())
+    clock.freeze(moment.isoformat())
     return moment
 
 

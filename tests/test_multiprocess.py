@@ -54,8 +54,7 @@ def new_petition(pid: str, status: S = S.NEW) -> Petition:
 
 def run_worker(call: str, *args: Any, **popen: Any) -> subprocess.Popen:
     code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import test_multiprocess as m; m.{call}(*sys.argv[1:])"
-    env = {k: v for k, v in os.environ.items() if k != clock.FROZEN_ENV}
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], env=env, **popen)
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], **popen)  # the real clock
 
 
 def temp_files(root: Path) -> list[Path]:

@@ -55,11 +55,11 @@ MEAL = "sc-meal"  # 入户送餐, daily 11:00 (elderly)
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(clock.FROZEN_ENV, at(SAT, 9, 30).isoformat())
+    clock.freeze(at(SAT, 9, 30).isoformat())
 
 
 def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
-    monkeypatch.setenv(clock.FROZEN_ENV, moment.isoformat())
+    clock.freeze(moment.isoformat())
     return moment
 
 

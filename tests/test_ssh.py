@@ -16,6 +16,7 @@ Needs root (to add the account and run sshd); skips cleanly otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shlex
@@ -39,7 +40,7 @@ from store import clock
 from store.lifecycle import change_status
 from store.models import Petition, PetitionStatus
 from store.storage import Store
-from tests.conftest import FROZEN_NOW, build_small_store
+from tests.conftest import FROZEN_NOW, build_small_store, frozen_command
 from tools.ptyterm import Terminal
 
 pytestmark = pytest.mark.slow
@@ -48,10 +49,32 @@ SSHD = "/usr/sbin/sshd"
 SSH_USER = "dutytest"
 COLUMNS, LINES = 120, 40
 RENDERED = "燃气管道老化阀门漏气"  # the title of MK261127-003 in the small store
+# The real command with the test's frozen clock (a test facility: the production command has none).
+FROZEN_LAUNCH = (
+    "import sys\n"
+    "from store import clock\n"
+    f"clock.freeze({FROZEN_NOW!r})\n"
+    "sys.argv[0] = 'duty-room'\n"
+    "from duty_room.cli import main\n"
+    "main()\n"
+)
 
 
 # ---------------------------------------------------------------------------
 # helpers
+
+
+@contextlib.contextmanager
+def _as_account(uid: int) -> Iterator[None]:
+    """This process acts as another account for a while (root only): its files are that account's."""
+    account = pwd.getpwuid(uid)
+    os.setegid(account.pw_gid)
+    os.seteuid(uid)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
 
 
 def _free_port() -> int:
@@ -123,8 +146,8 @@ class SshServer:
         ]
 
     def remote_command(self, *args: str) -> str:
-        # The login shell runs this line: the frozen clock and a UTF-8 locale travel in it.
-        return shlex.join(["env", f"{clock.FROZEN_ENV}={FROZEN_NOW}", "LANG=C.UTF-8", *self.launcher, *args])
+        # The login shell runs this line: a UTF-8 locale travels in it (the launcher freezes the clock).
+        return shlex.join(["env", "LANG=C.UTF-8", *self.launcher, *args])
 
     def connect(self, store_root: Path) -> Terminal:
         env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
@@ -152,7 +175,7 @@ def _launchers() -> list[list[str]]:
        -I -S keep the account's and the system's own packages out.
     (3., in _choose_launcher: the same with copies of the site-packages, when they too are closed.)
     """
-    return [[sys.executable, "-m", "duty_room"], *_system_launchers(_own_sites())]
+    return [[sys.executable, "-c", FROZEN_LAUNCH], *_system_launchers(_own_sites())]
 
 
 def _own_sites() -> list[str]:
@@ -165,9 +188,7 @@ def _system_launchers(sites: list[str]) -> list[list[str]]:
     code = (
         "import site, sys\n"
         f"for d in {sites!r}: site.addsitedir(d)\n"
-        "sys.argv[0] = 'duty-room'\n"
-        "from duty_room.cli import main\n"
-        "main()\n"
+        + FROZEN_LAUNCH
     )
     for folder in ("/usr/bin", "/usr/local/bin"):
         candidate = Path(folder) / version
@@ -356,7 +377,7 @@ def sshd() -> Iterator[SshServer]:
 @pytest.fixture
 def ssh_store(sshd: SshServer, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh small store that belongs to the SSH account (this process writes as root)."""
-    monkeypatch.setenv(clock.FROZEN_ENV, FROZEN_NOW)
+    clock.freeze(FROZEN_NOW)
     root = Path(tempfile.mkdtemp(prefix="store-", dir=sshd.public))
     build_small_store(root)
     for path in [root, *root.rglob("*")]:
@@ -477,7 +498,8 @@ def test_dropped_ssh_connection_leaves_the_store_intact_and_unlocked(sshd: SshSe
 
     # A write from another process gets the lock at once: a killed holder's flock is gone.
     started = time.monotonic()
-    changed = change_status(Store(ssh_store, actor="after-drop"), "MK261127-003", PetitionStatus.IN_PROGRESS)
+    with _as_account(sshd.uid):  # as the SSH account: a file root made here would be root's, not the account's
+        changed = change_status(Store(ssh_store, actor="after-drop"), "MK261127-003", PetitionStatus.IN_PROGRESS)
     took = time.monotonic() - started
     assert started - dropped < 5
     assert took < 5, f"the write after the drop waited {took:.1f} s for the lock"
@@ -492,8 +514,7 @@ def test_dropped_ssh_connection_leaves_the_store_intact_and_unlocked(sshd: SshSe
     assert not list(ssh_store.rglob(".*.tmp-*")), "temp files left behind"
 
     check = subprocess.run(
-        [sys.executable, "-m", "duty_room", "--store", str(ssh_store), "check"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, clock.FROZEN_ENV: FROZEN_NOW},
+        frozen_command("--store", str(ssh_store), "check"), capture_output=True, text=True, timeout=60,
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith("ok: ")

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
-from store import lifecycle, storage
+from store import clock, lifecycle, storage
 from store.clock import TZ
 from store.lifecycle import IllegalTransition, change_status
 from store.models import (
@@ -36,7 +36,7 @@ S = PetitionStatus
 
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setenv("DUTY_ROOM_NOW", NOW.isoformat())
+    clock.freeze(NOW.isoformat())
     return NOW
 
 
@@ -164,7 +164,7 @@ def test_every_write_stamps_actor_and_time(store: Store, monkeypatch: pytest.Mon
 
     # A later write by someone else restamps, even if the record claims another author.
     later = NOW + timedelta(hours=2)
-    monkeypatch.setenv("DUTY_ROOM_NOW", later.isoformat())
+    clock.freeze(later.isoformat())
     forged = saved.model_copy(update={"updated_by": "forged", "updated_at": NOW - timedelta(days=9)})
     Store(store.root, actor="night-shift").put(forged)
     again = store.get(Petition, "P1")
@@ -667,7 +667,7 @@ def test_status_change_after_archive_rewrites_only_active_file(store: Store, mon
 
     monkeypatch.setattr(storage, "_atomic_write", spy_write)
     monkeypatch.setattr(storage._OpenFile, "__init__", spy_open)
-    monkeypatch.setenv("DUTY_ROOM_NOW", (NOW + timedelta(minutes=5)).isoformat())
+    clock.freeze((NOW + timedelta(minutes=5)).isoformat())
     change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
 
     assert opened == ["petitions.json"]  # the archives are not even read
@@ -686,7 +686,7 @@ def test_change_status_archives_cases_that_became_old(store: Store, monkeypatch:
     store.put(petition("P2"))
     for step in (S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED):
         change_status(store, "P1", step)
-    monkeypatch.setenv("DUTY_ROOM_NOW", (NOW + timedelta(days=31)).isoformat())
+    clock.freeze((NOW + timedelta(days=31)).isoformat())
     change_status(store, "P2", S.ACCEPTED)
     assert [p.id for p in Store(store.root).all(Petition)] == ["P2"]
     archived = Store(store.root).get(Petition, "P1", "archive-2026")
@@ -729,7 +729,7 @@ def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.M
         with store.transaction() as tx:
             tx.archive_closed_petitions()
     monkeypatch.undo()
-    monkeypatch.setenv("DUTY_ROOM_NOW", NOW.isoformat())
+    clock.freeze(NOW.isoformat())
 
     fresh = Store(store.root, actor="next")
     everything = [p.id for p in fresh.all_partitions(Petition)]

@@ -7,6 +7,7 @@ way an SSH user sees it, and checks that Chinese columns line up.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from duty_room.config import Settings
 from store.lifecycle import change_status
 from store.models import Petition, PetitionStatus
 from store.storage import Store
+from tests.conftest import FROZEN_NOW, frozen_command
 from tools.ptyterm import Terminal
 
 HERE = Path(__file__).parent
@@ -36,7 +38,7 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
         status = lambda: table.cell("MK261127-001", 1)  # noqa: E731
         assert status().plain == "待受理"
         second = subprocess.run(
-            [sys.executable, str(HERE / "second_dashboard.py"), str(small_store.root)],
+            [sys.executable, str(HERE / "second_dashboard.py"), str(small_store.root), FROZEN_NOW],
             capture_output=True, text=True, timeout=60,
         )
         assert second.returncode == 0, second.stderr
@@ -50,7 +52,7 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
 
 def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small_store: Store) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120", "LINES": "40"}
-    term = Terminal([sys.executable, "-m", "duty_room", "--store", str(small_store.root)], 120, 40, env)
+    term = Terminal(frozen_command("--store", str(small_store.root)), 120, 40, env)
     try:
         assert term.wait_for("燃气管道老化阀门漏气"), term.text()
         rows = term.find("MK261127-00")
@@ -87,8 +89,8 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
         status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
         cli = subprocess.run(
-            [sys.executable, "-m", "duty_room", "--store", str(small_store.root), "petition", "set-status",
-             "MK261127-003", "处置中", "--note", "已到现场"],
+            frozen_command("--store", str(small_store.root), "petition", "set-status",
+                           "MK261127-003", "处置中", "--note", "已到现场"),
             capture_output=True, text=True, timeout=60,
         )
         assert cli.returncode == 0, cli.stderr
@@ -106,7 +108,7 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
     socket = str(tmp_path / "tmux.sock")
     # No COLUMNS/LINES: Textual would take them over the real window size and ignore resizes.
     command = (f"env -u COLUMNS -u LINES LANG=C.UTF-8 TERM=xterm-256color "
-               f"{sys.executable} -m duty_room --store {small_store.root}")
+               f"{shlex.join(frozen_command('--store', str(small_store.root)))}")
 
     def tmux(*args: str) -> str:
         return subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, timeout=10).stdout
@@ -141,7 +143,7 @@ def test_real_terminal_household_list_lines_up_and_logs_a_visit_at_80x24(small_s
     """The drill-down a grid worker's supervisor uses, in a real 80x24 terminal: masked Chinese names
     and the 今日 column line up under their headers, and a visit typed in the form shows."""
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "80", "LINES": "24"}
-    term = Terminal([sys.executable, "-m", "duty_room", "--store", str(small_store.root)], 80, 24, env)
+    term = Terminal(frozen_command("--store", str(small_store.root)), 80, 24, env)
     try:
         assert term.wait_for("网格走访"), term.text()
         term.send("2")

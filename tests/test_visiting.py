@@ -63,7 +63,7 @@ VISITS = [  # household, worker, hour, minute (h33 before h31 on purpose: the la
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(clock.FROZEN_ENV, NOW.isoformat())
+    clock.freeze(NOW.isoformat())
 
 
 def household(id: str, grid: str, building: str, room: str, tags: list[SpecialTag]) -> Household:
@@ -320,7 +320,7 @@ def test_record_visit_shows_in_progress_and_households(store: Store):
 
 def test_record_visit_on_another_day_is_a_new_entry(store: Store, monkeypatch: pytest.MonkeyPatch):
     tomorrow = datetime(2026, 11, 29, 8, 15, tzinfo=clock.TZ)
-    monkeypatch.setenv(clock.FROZEN_ENV, tomorrow.isoformat())
+    clock.freeze(tomorrow.isoformat())
     visit = record_visit(store, "h12", "w1", "复访")  # visited yesterday, not yet today
     assert (visit.day, visit.at) == (tomorrow.date(), tomorrow)
     assert store.all(Visit, "2026-11-29") == [visit]

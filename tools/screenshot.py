@@ -1,6 +1,6 @@
 """Save an SVG (and PNG, if rsvg-convert is installed) of the dashboard after some keys.
 
-    python tools/screenshot.py STORE OUT.svg --size 120x40 --keys 2 z
+    python tools/screenshot.py STORE OUT.svg --size 120x40 --keys 2 z [--now 2026-11-28T09:30:00+08:00]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from store import clock
 from store.storage import Store
 
 
@@ -36,7 +37,10 @@ def main() -> None:
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--lang", default="zh")
     parser.add_argument("--keys", nargs="*", default=[])
+    parser.add_argument("--now", default=None, help="freeze the clock at this ISO time (as the snapshot tests do)")
     args = parser.parse_args()
+    if args.now:
+        clock.freeze(args.now)
     width, height = (int(x) for x in args.size.split("x"))
     asyncio.run(shoot(args.store, args.out, (width, height), args.keys, args.lang))
 

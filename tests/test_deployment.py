@@ -1,0 +1,502 @@
+"""Who may see and change what, when several officers share one server and one store.
+
+* Settings: security and office keys come only from the root-owned system file; the environment
+  and the user's config may change presentation only, and a security key there is refused in one
+  line. The clock cannot be set by a user.
+* Read-only is enforced by the store: every write, the audit of a reveal included, is refused.
+* The actor comes from sudo's record only when the process is the service account.
+* Shared-group mode: whatever the umask, what one officer creates the next can write; nothing is
+  readable by others; `duty-room check` names what the group cannot write.
+
+The OS-account tests at the end (tests/test_deployment.py::TestServiceAccount, ::test_shared_group…)
+create real accounts and need root; they skip with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from duty_room import config
+from duty_room.cli import cli
+from duty_room.config import ConfigError, load_settings
+from store import clock
+from store.lifecycle import RULES, Action
+from store.models import AuditEntry, Community, Petition, Visit
+from store.storage import (
+    Store,
+    StoreReadOnlyError,
+    default_actor,
+    permission_problems,
+    resolve_actor,
+)
+from tests.conftest import build_small_store, frozen_command
+
+ME = default_actor()
+CASE = "MK261127-001"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user's own config folder and data folder, away from the machine's."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    for name in list(os.environ):
+        if name.startswith("DUTY_ROOM_"):
+            monkeypatch.delenv(name)
+    user_config = tmp_path / "xdg-config" / "duty-room" / "config.toml"
+    user_config.parent.mkdir(parents=True)
+    return user_config
+
+
+def store_bytes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+def one_line(text: str) -> bool:
+    return text.strip() != "" and "\n" not in text.strip() and "Traceback" not in text
+
+
+# ---------------------------------------------------------------------------
+# where each setting may come from
+
+
+@pytest.mark.parametrize("name, value", [
+    ("DUTY_ROOM_REVEAL_USERS", f'["{ME}"]'),
+    ("DUTY_ROOM_REVEAL_GROUPS", '["users"]'),
+    ("DUTY_ROOM_READ_ONLY_USERS", "[]"),
+    ("DUTY_ROOM_STORE", "/tmp/elsewhere"),
+    ("DUTY_ROOM_SERVICE_ACCOUNT", "nobody"),
+    ("DUTY_ROOM_UNITS", '["x"]'),
+    ("DUTY_ROOM_ACTOR", "someone-else"),
+])
+def test_a_security_key_in_the_environment_is_refused_in_one_line(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"lang": "en"})
+    assert name in str(refused.value) and "security setting" in str(refused.value) and one_line(str(refused.value))
+
+
+@pytest.mark.parametrize("line", [
+    'reveal_users = ["x"]', 'reveal_groups = ["users"]', 'read_only_users = []', 'store = "/tmp/x"',
+    'service_account = "nobody"', '[deadlines]\nmax_extension_working_days = 99', 'units = ["x"]',
+])
+def test_a_security_or_office_key_in_the_user_config_is_refused(home: Path, line: str) -> None:
+    home.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"lang": "en"})
+    key = line.split()[0].strip("[]")
+    assert key in str(refused.value) and str(home) in str(refused.value) and one_line(str(refused.value))
+
+
+def test_presentation_comes_from_every_source_in_order(home: Path, system_config: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    system_config.write_text('lang = "en"\nrefresh_seconds = 2.0\nlite = true\n', encoding="utf-8")
+    home.write_text('refresh_seconds = 3.0\n[keymap]\n"panel.zoom" = "f11"\n', encoding="utf-8")
+    monkeypatch.setenv("DUTY_ROOM_REFRESH_SECONDS", "4.0")
+    settings = load_settings({"ascii": True})
+    assert (settings.lang, settings.refresh_seconds, settings.lite, settings.ascii) == ("en", 4.0, True, True)
+    assert settings.keymap == {"panel.zoom": "f11"}
+    assert settings.sources == [f"system {system_config}", f"user {home}", "environment DUTY_ROOM_REFRESH_SECONDS",
+                                "command line --ascii"]
+
+
+def test_the_system_config_grants_reveal_and_the_user_cannot(home: Path, system_config: Path) -> None:
+    assert not load_settings().may_reveal()
+    system_config.write_text(f'reveal_users = ["{ME}"]\n', encoding="utf-8")
+    settings = load_settings()
+    assert settings.may_reveal() and settings.reveal_rule() == "reveal_users"
+
+
+@pytest.mark.parametrize("problem", ["group-writable", "world-writable", "someone else's", "folder group-writable"])
+def test_a_system_config_others_could_change_is_refused(home: Path, system_config: Path, problem: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    system_config.write_text(f'reveal_users = ["{ME}"]\n', encoding="utf-8")
+    if problem == "group-writable":
+        system_config.chmod(0o664)
+    elif problem == "world-writable":
+        system_config.chmod(0o646)
+    elif problem == "folder group-writable":
+        system_config.parent.chmod(0o775)
+    else:
+        monkeypatch.setattr(config, "SYSTEM_FILE", config.SystemFile(system_config, owner_uid=os.getuid() + 1))
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"lang": "en"})
+    assert "not trusted" in str(refused.value) and one_line(str(refused.value))
+
+
+def test_the_environment_and_user_config_cannot_undo_read_only(home: Path, system_config: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    system_config.write_text(f'read_only_users = ["{ME}"]\n', encoding="utf-8")
+    home.write_text("read_only = false\n", encoding="utf-8")
+    monkeypatch.setenv("DUTY_ROOM_READ_ONLY", "0")
+    settings = load_settings({"read_only": None})
+    assert settings.read_only and settings.read_only_rule == "read_only_users"
+    assert settings.open_store().read_only
+
+
+def test_asking_for_read_only_only_takes_rights_away(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not load_settings().read_only
+    monkeypatch.setenv("DUTY_ROOM_READ_ONLY", "1")
+    assert load_settings().read_only
+
+
+def test_the_clock_cannot_be_set_from_the_environment(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUTY_ROOM_NOW", "2020-01-01T00:00:00+08:00")
+    assert clock.now().year >= 2026  # the production clock does not read it
+    with pytest.raises(ConfigError) as refused:
+        load_settings({"lang": "en"})
+    assert "clock cannot be set" in str(refused.value)
+
+
+def test_the_real_command_refuses_a_clock_from_the_environment(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DUTY_ROOM_NOW": "2020-01-01T00:00:00+08:00"}
+    result = subprocess.run([sys.executable, "-m", "duty_room", "--store", str(tmp_path / "s"), "--lang", "en",
+                             "demo"], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 1 and one_line(result.stderr) and "clock cannot be set" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_the_test_launcher_freezes_the_clock(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(frozen_command("--store", str(tmp_path / "s"), "demo", now="2026-11-28T09:30:00+08:00"),
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert Store(tmp_path / "s").manifest()["updated_at"].startswith("2026-11-28T09:30")
+
+
+# ---------------------------------------------------------------------------
+# who is acting
+
+
+def test_sudo_record_is_trusted_only_as_the_service_account() -> None:
+    me = os.getuid()
+    forged = {"SUDO_USER": "root", "SUDO_UID": "0"}
+    # Not the service account: SUDO_* in the environment are anyone's to set, so ignored.
+    assert resolve_actor("duty-room-nonexistent", uid=me, environ=forged) == (ME, "os-account")
+    assert resolve_actor(None, uid=me, environ=forged) == (ME, "os-account")
+    # The service account (here: this process's own account) run by sudo: the officer from SUDO_UID.
+    assert resolve_actor(ME, uid=me, environ={"SUDO_USER": "root", "SUDO_UID": "0"}) == ("root", "sudo")
+    assert resolve_actor(ME, uid=me, environ={}) == (ME, "service-account-without-sudo")
+    with pytest.raises(Exception, match="inconsistent"):
+        resolve_actor(ME, uid=me, environ={"SUDO_USER": "someone", "SUDO_UID": "0"})
+
+
+def test_user_cannot_forge_sudo_to_act_as_another(home: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  small_store: Store) -> None:
+    """With a service account configured, anyone else is sent to sudo; SUDO_USER changes nothing."""
+    system_config.write_text(f'store = "{small_store.root}"\nservice_account = "duty-room-nonexistent"\n',
+                             encoding="utf-8")
+    monkeypatch.setenv("SUDO_USER", "liuxiaoyu")
+    monkeypatch.setenv("SUDO_UID", "0")
+    result = CliRunner().invoke(cli, ["--lang", "en", "petition", "accept", CASE])
+    assert result.exit_code == 1 and "sudo -u duty-room-nonexistent" in result.output and one_line(result.output)
+    assert small_store.get(Petition, CASE).status.value == "new"
+    who = CliRunner().invoke(cli, ["--lang", "en", "whoami"])  # whoami still answers, and says who you are
+    assert who.exit_code == 0 and f"actor: {ME} (OS account" in who.output
+
+
+def test_as_the_service_account_the_store_is_pinned(home: Path, system_config: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    system_config.write_text(f'store = "{tmp_path / "real"}"\nservice_account = "{ME}"\n', encoding="utf-8")
+    monkeypatch.setenv("SUDO_UID", str(os.getuid()))
+    with pytest.raises(ConfigError, match="fixed at"):
+        load_settings({"store": tmp_path / "mine", "lang": "en"})
+    settings = load_settings({"store": tmp_path / "real"})
+    assert settings.as_service and settings.actor == ME and settings.actor_rule == "sudo"
+    result = CliRunner().invoke(cli, ["--lang", "en", "demo"])  # never into the township's real data
+    assert result.exit_code == 1 and "service account" in result.output
+    assert not (tmp_path / "real").exists()
+
+
+# ---------------------------------------------------------------------------
+# read-only, in the store and through every command
+
+
+def test_a_read_only_store_refuses_every_write_and_writes_nothing(small_store: Store) -> None:
+    before = store_bytes(small_store.root)
+    viewer = Store(small_store.root, actor="viewer", read_only=True)
+    community = Community(id="x", name="新社区", township="孟轲乡")
+    attempts = [
+        lambda: viewer.put(community),
+        lambda: viewer.update(Petition, CASE, lambda p: p),
+        lambda: viewer.transaction().__enter__(),
+        lambda: viewer.lock().__enter__(),
+    ]
+    for attempt in attempts:
+        with pytest.raises(StoreReadOnlyError) as refused:
+            attempt()
+        assert one_line(str(refused.value))
+    from store.masking import log_reveal
+
+    with pytest.raises(StoreReadOnlyError):
+        log_reveal(viewer, f"petitions:{CASE}", ["reporter_phone"], allowed=True)
+    assert store_bytes(small_store.root) == before
+    assert len(viewer.all(Petition)) == 4  # reading is fine
+
+
+def _write_commands() -> list[list[str]]:
+    options = {
+        Action.FOLLOW_UP: ["--satisfaction", "满意"],
+        Action.EXTEND_REQUEST: ["--days", "3"], Action.MERGE: ["--into", "MK261127-002"],
+    }
+    commands = [
+        ["petition", "add", "--title", "路灯不亮", "--category", "infrastructure", "--community", "dongcheng"],
+        ["petition", "set-status", CASE, "accepted"],
+        ["petition", "show", CASE, "--reveal"],
+        ["demo", "--replace"],
+    ]
+    for action in Action:
+        needed = ["--assignee", "w1"] if RULES[action].needs_assignee else []
+        commands.append(["petition", action.value.replace("_", "-"), CASE, "--note", "试试", *needed,
+                         *options.get(action, [])])
+    return commands
+
+
+@pytest.mark.parametrize("how", ["--read-only", "read_only_users"])
+def test_a_viewer_cannot_write_through_any_subcommand(home: Path, system_config: Path, small_store: Store,
+                                                      how: str) -> None:
+    system_config.write_text(f'reveal_users = ["{ME}"]\n'
+                             + (f'read_only_users = ["{ME}"]\n' if how == "read_only_users" else ""), encoding="utf-8")
+    before = store_bytes(small_store.root)
+    runner = CliRunner()
+    for command in _write_commands():
+        args = ["--store", str(small_store.root), "--lang", "en", *(["--read-only"] if how == "--read-only" else []),
+                *command]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1, (command, result.output)
+        assert one_line(result.output) and "read-only" in result.output, (command, result.output)
+    assert store_bytes(small_store.root) == before  # not even the audit of the reveal
+    shown = runner.invoke(cli, ["--store", str(small_store.root), "--read-only", "petition", "show", CASE])
+    assert shown.exit_code == 0 and "138****1234" in shown.output  # looking is fine, masked
+
+
+def test_reveal_through_the_cli_follows_the_system_config_and_is_audited(home: Path, system_config: Path,
+                                                                           small_store: Store,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    args = ["--store", str(small_store.root), "--lang", "en", "petition", "show", CASE, "--reveal"]
+    monkeypatch.setenv("DUTY_ROOM_LANG", "en")  # a presentation key: fine
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 1 and "may not see" in refused.output and "13812341234" not in refused.output
+    system_config.write_text(f'reveal_users = ["{ME}"]\n', encoding="utf-8")
+    granted = runner.invoke(cli, args)
+    assert granted.exit_code == 0 and "13812341234" in granted.output
+    audit = small_store.all_partitions(AuditEntry)
+    assert [(a.actor, a.allowed) for a in audit] == [(ME, False), (ME, True)]
+
+
+def test_whoami_says_who_why_and_from_where(home: Path, system_config: Path, small_store: Store) -> None:
+    system_config.write_text(f'store = "{small_store.root}"\nreveal_users = ["{ME}"]\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--lang", "en", "whoami"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        f"actor: {ME} (OS account (password database))",
+        "reveal: allowed (reveal_users)",
+        "read-only: no",
+        f"store: {small_store.root}",
+        f"config sources: system {system_config}; command line --lang",
+    ]
+    viewer = CliRunner().invoke(cli, ["--lang", "en", "--read-only", "whoami"]).output
+    assert "read-only: yes (asked for" in viewer and "reveal: refused (a read-only session cannot write the audit)" in viewer
+    system_config.write_text('reveal_groups = ["no-such-group-here"]\n', encoding="utf-8")
+    nobody = CliRunner().invoke(cli, ["whoami"]).output  # Chinese by default
+    assert "查看个人信息: 不允许 (不在 reveal_users 中，也不属于 no-such-group-here)" in nobody
+
+
+# ---------------------------------------------------------------------------
+# file permissions, one account (the OS-account versions are below)
+
+
+def _write_new_partitions(store: Store, day: date) -> None:
+    moment = datetime(day.year, day.month, day.day, 10, tzinfo=clock.TZ)
+    with store.transaction() as tx:
+        tx.put(Visit(id=f"v-{day}", day=day, at=moment, grid_id="g1", household_id="h1", worker_id="w1", note="好"))
+        tx.put(AuditEntry(id=f"a-{day}", at=moment, actor=store.actor, action="reveal", subject="petitions:x",
+                          allowed=False))
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_group_mode_files_are_group_writable_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    root = tmp_path / "store"
+    root.mkdir()
+    root.chmod(0o2770)
+    old = os.umask(umask)
+    try:
+        _write_new_partitions(Store(root, actor="a"), date(2026, 11, 28))
+    finally:
+        os.umask(old)
+    for path in [*root.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o2770 if path.is_dir() else 0o660), (path, oct(mode))
+    assert (root / ".lock").exists() and permission_problems(root) == []
+
+
+def test_private_mode_files_are_the_owners_alone(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    root.mkdir(mode=0o700)
+    old = os.umask(0o002)  # even a permissive umask
+    try:
+        _write_new_partitions(Store(root, actor="a"), date(2026, 11, 28))
+    finally:
+        os.umask(old)
+    for path in root.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
+    assert permission_problems(root) == []
+
+
+def test_check_names_a_file_the_group_cannot_write(tmp_path: Path, home: Path, frozen_clock: str) -> None:
+    root = tmp_path / "store"
+    root.mkdir()
+    root.chmod(0o2770)
+    build_small_store(root)
+    assert CliRunner().invoke(cli, ["--store", str(root), "check"]).exit_code == 0
+    (root / "visits").chmod(0o755)  # as a folder made under umask 022 by the old code
+    (root / "petitions.json").chmod(0o640)
+    result = CliRunner().invoke(cli, ["--store", str(root), "check"])
+    assert result.exit_code == 2
+    assert "petitions.json: the group" in result.output and "cannot write it" in result.output
+    assert "visits: the group" in result.output and "visits: others" in result.output
+
+
+# ---------------------------------------------------------------------------
+# real OS accounts (root only)
+
+from tests import deployment_accounts as accounts  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def deployment() -> accounts.Deployment:
+    with accounts.service_deployment() as made:
+        yield made
+
+
+class TestServiceAccount:
+    """Officers A and B and viewer V through `sudo -u SERVICE duty-room`, as the README sets it up."""
+
+    def test_officers_act_as_themselves_and_see_each_others_changes(self, deployment: accounts.Deployment) -> None:
+        d = deployment
+        added = d.run(d.a, "petition", "add", "--title", "路灯不亮", "--category", "infrastructure",
+                      "--community", "dongcheng", "--reporter", "王五", "--phone", "13900001111")
+        assert added.returncode == 0, added.stderr
+        case_id = added.stdout.strip()
+        listed = d.run(d.b, "petition", "list")
+        assert listed.returncode == 0 and case_id in listed.stdout, listed.stderr
+        accepted = d.run(d.b, "petition", "accept", case_id)
+        assert accepted.returncode == 0, accepted.stderr
+        case = d.store().get(Petition, case_id)
+        assert [e.actor for e in case.history] == [d.a, d.b]  # from sudo's record, not $USER
+        assert case.created_at.year >= 2026  # the real clock
+        who = d.run(d.a, "--lang", "en", "whoami")
+        assert f"actor: {d.a} (sudo's record" in who.stdout, who.stdout + who.stderr
+
+    def test_reveal_only_when_the_system_file_lists_the_officer(self, deployment: accounts.Deployment) -> None:
+        d = deployment
+        refused = d.run(d.b, "petition", "show", CASE, "--reveal")
+        assert refused.returncode == 1 and "13812341234" not in refused.stdout
+        assert one_line(refused.stderr) and "may not see" in refused.stderr
+        d.write_system_config(reveal_users=[d.b])
+        try:
+            granted = d.run(d.b, "petition", "show", CASE, "--reveal")
+            assert granted.returncode == 0 and "13812341234" in granted.stdout, granted.stderr
+            assert d.run(d.a, "petition", "show", CASE, "--reveal").returncode == 1  # A still not
+        finally:
+            d.write_system_config()
+        audit = [(a.actor, a.allowed) for a in d.store().all_partitions(AuditEntry)]
+        assert (d.b, False) in audit and (d.b, True) in audit and (d.a, False) in audit
+
+    def test_officers_cannot_read_the_store_files(self, deployment: accounts.Deployment) -> None:
+        d = deployment
+        d.run(d.a, "petition", "list")  # the store exists and has been used
+        for officer in (d.a, d.b, d.viewer):
+            for target in (d.root / "petitions.json", d.root / "households.json", d.root):
+                looked = accounts.as_user(officer, ["cat" if target.is_file() else "ls", str(target)])
+                assert looked.returncode != 0 and "Permission denied" in looked.stderr, (officer, target)
+        for path in [d.root, *d.root.rglob("*")]:
+            st = path.stat()
+            assert st.st_uid == d.service_uid, path
+            assert stat.S_IMODE(st.st_mode) == (0o700 if path.is_dir() else 0o600), (path, oct(st.st_mode))
+
+    def test_the_viewer_cannot_write_through_any_subcommand(self, deployment: accounts.Deployment) -> None:
+        d = deployment
+        before = store_bytes(d.root)
+        # The pinned sudoers rule: without --read-only sudo itself refuses.
+        unpinned = d.run(d.viewer, "petition", "accept", CASE, read_only=False)
+        assert unpinned.returncode != 0 and unpinned.stderr.startswith("sudo:"), unpinned.stderr
+        for command in _write_commands():
+            result = d.run(d.viewer, "--lang", "en", *command)
+            assert result.returncode == 1, (command, result.stdout, result.stderr)
+            assert one_line(result.stderr), (command, result.stderr)
+            expected = "service account" if command[0] == "demo" else "read-only"  # demo: never as the service
+            assert expected in result.stderr, (command, result.stderr)
+        assert store_bytes(d.root) == before
+        assert d.run(d.viewer, "petition", "show", CASE).returncode == 0  # looking is fine
+
+    def test_a_read_only_user_in_the_system_file_stays_read_only(self, deployment: accounts.Deployment) -> None:
+        d = deployment
+        d.write_system_config(read_only_users=[d.a])
+        try:
+            result = d.run(d.a, "--lang", "en", "petition", "set-status", CASE, "cancelled", "--note", "x")
+            assert result.returncode == 1 and "read-only" in result.stderr
+        finally:
+            d.write_system_config()
+
+    def test_environment_and_user_config_cannot_grant_reveal_change_the_clock_or_impersonate(
+            self, deployment: accounts.Deployment) -> None:
+        d = deployment
+        d.user_config(d.a, f'reveal_users = ["{d.a}"]\n')
+        env = {"DUTY_ROOM_REVEAL_USERS": f'["{d.a}"]', "DUTY_ROOM_NOW": "2020-01-01T00:00:00+08:00",
+               "SUDO_USER": d.b, "DUTY_ROOM_READ_ONLY": "0"}
+        revealed = d.run(d.a, "--lang", "en", "petition", "show", CASE, "--reveal", env=env)
+        assert revealed.returncode == 1 and "13812341234" not in revealed.stdout
+        assert "may not see" in revealed.stderr, revealed.stderr
+        added = d.run(d.a, "petition", "add", "--title", "井盖松动", "--category", "infrastructure",
+                      "--community", "dongcheng", env=env)
+        assert added.returncode == 0, added.stderr
+        case = d.store().get(Petition, added.stdout.strip())
+        assert case.created_at.year >= 2026 and case.history[-1].actor == d.a
+        # sudo will not pass the clock through either
+        kept = d.run(d.a, "petition", "list", env=env, preserve=["DUTY_ROOM_NOW"])
+        assert kept.returncode != 0 and "DUTY_ROOM_NOW" in kept.stderr
+        # run directly (not as the service account) with a forged sudo record: sent to sudo
+        forged = d.run_direct(d.b, "--lang", "en", "petition", "accept", CASE,
+                              env={"SUDO_USER": d.a, "SUDO_UID": str(d.uid(d.a))})
+        assert forged.returncode == 1 and f"use `sudo -u {d.service} duty-room" in forged.stderr, forged.stderr
+        assert d.store().get(Petition, CASE).status.value == "new"
+        assert all(a.actor != d.a or not a.allowed for a in d.store().all_partitions(AuditEntry))
+
+
+@pytest.mark.parametrize("rounds", [[("x", 0o022), ("y", 0o022), ("y", 0o077), ("x", 0o077)]])
+def test_shared_group_two_officers_any_umask(rounds: list[tuple[str, int]]) -> None:
+    with accounts.shared_group() as g:
+        for turn, (who, umask) in enumerate(rounds):
+            if turn % 2 == 0:
+                (g.root / ".lock").unlink(missing_ok=True)  # each in turn creates the lock for the other
+            day = date(2026, 11, 1) + timedelta(days=40 * turn)  # a new day file and a new audit month
+            done = g.write(g.users[who], umask, day)
+            assert done.returncode == 0, (who, oct(umask), done.stderr)
+            assert "PermissionError" not in done.stderr
+        files = [p for p in g.root.rglob("*") if p.is_file()]
+        assert len([p for p in files if p.parent.name == "visits"]) == len(rounds)
+        assert len([p for p in files if p.parent.name == "audit"]) == len(rounds)
+        assert [p for p in [g.root, *g.root.rglob("*")] if p.stat().st_mode & 0o007] == []  # 0 world-accessible
+        assert permission_problems(g.root) == []
+        owners = {p.stat().st_uid for p in files}
+        assert owners == {g.uid("x"), g.uid("y")}  # both really wrote
+        # A lock left 0640 by an older version: named by check, and a clear refusal rather than a traceback
+        (g.root / ".lock").chmod(0o640)
+        assert [p for p in permission_problems(g.root) if p.startswith(".lock: the group")]
+        os.chown(g.root / ".lock", g.uid("x"), -1)
+        blocked = g.write(g.users["y"], 0o022, date(2027, 6, 1))
+        assert blocked.returncode != 0 and "StorePermissionError" in blocked.stderr
+        assert "may not write the store's lock" in blocked.stderr
