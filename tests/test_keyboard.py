@@ -132,8 +132,10 @@ async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(small_st
 
 def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(small_store: Store,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
     from store import clock
-    monkeypatch.setenv(clock.FROZEN_ENV, "2026-11-28T10:15:00+08:00")  # the 09:00-10:00 class is over
+    clock.freeze(datetime.fromisoformat("2026-11-28T10:15:00+08:00"))  # the 09:00-10:00 class is over
     session = small_store.get(ServiceSession, "sv0", "2026-11-28")
     assert session.end == clock_time(10)
     with pytest.raises(Refused) as refused:
