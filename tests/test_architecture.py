@@ -31,3 +31,19 @@ def test_only_storage_opens_json_files() -> None:
         for match in FILE_ACCESS.finditer(text):
             offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert offenders == []
+
+
+def test_importing_the_store_loads_no_ui_library() -> None:
+    """The contracts see module-level imports only; a function-level import of Textual would slip by.
+
+    A fresh interpreter imports every store module and lists what it loaded.
+    """
+    code = (
+        "import importlib, pkgutil, sys, store\n"
+        "for info in pkgutil.walk_packages(store.__path__, 'store.'): importlib.import_module(info.name)\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = set(result.stdout.split())
+    assert "store" in loaded
+    assert loaded.isdisjoint({"textual", "rich", "widgets", "duty_room"}), loaded & {"textual", "rich", "widgets", "duty_room"}
