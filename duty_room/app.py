@@ -12,6 +12,7 @@ from __future__ import annotations
 import locale
 import logging
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -28,7 +29,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from store import clock, i18n
 from store.queries import Dashboard, dashboard
@@ -103,6 +104,7 @@ class DutyRoomApp(App[None]):
         self._held_since = 0.0
         self._release_timer: Timer | None = None
         self._reload_after_write = False
+        self._stop_watching = threading.Event()
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = i18n.t("app.title", self.lang)
@@ -139,6 +141,36 @@ class DutyRoomApp(App[None]):
             self.fail(exc)
             return
         self.set_interval(self.settings.refresh_seconds, self.poll)
+        self.watch_store()
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_store(self) -> None:
+        """Wake at once when another desk commits: the manifest is replaced last (inotify).
+
+        Bursts are coalesced (a change, then 20 ms of quiet); the interval poll stays as the
+        fallback where inotify is not available (some network or container filesystems).
+        """
+        worker = get_current_worker()
+
+        class Stop:  # watchfiles asks this between waits: the app is closing, or the worker cancelled
+            @staticmethod
+            def is_set() -> bool:
+                return worker.is_cancelled or self._stop_watching.is_set()
+
+        try:
+            from watchfiles import watch
+
+            for _changes in watch(self.store.root, watch_filter=lambda _change, path: path.endswith("/manifest.json"),
+                                  recursive=False, debounce=200, step=20, stop_event=Stop(),
+                                  raise_interrupt=False, rust_timeout=200):
+                if Stop.is_set():
+                    return
+                self.call_from_thread(self.poll)
+        except Exception as error:  # noqa: BLE001 - no inotify here: the poll carries on alone
+            log.warning("store watch unavailable (%s); polling every %.1f s", error, self.settings.refresh_seconds)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to_width(event.size.width)

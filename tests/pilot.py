@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
+from textual.worker import Worker
 
 from duty_room.app import DutyRoomApp
 from store.queries import Dashboard
@@ -15,11 +16,14 @@ async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
 
     A finished write posts ``Saved``, which starts a reload worker: wait for that one too.
     """
+    def busy() -> list[Worker[object]]:  # the store watcher runs for the app's life: not "busy"
+        return [w for w in app.workers if w.group != "watch" and not w.is_finished]
+
     for _ in range(200):
-        await app.workers.wait_for_complete()
+        if running := busy():  # (an empty list would mean "every worker", the watcher too)
+            await app.workers.wait_for_complete(running)
         await pilot.pause()
-        if app.typing_settled and not app.workers._workers:
-            await app.workers.wait_for_complete()
+        if app.typing_settled and not busy():
             await pilot.pause()
             return
         await pilot.pause(0.01)
