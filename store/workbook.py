@@ -20,6 +20,7 @@ File access is in store/sheetfiles.py; this module only sees rows of cells.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -71,7 +72,8 @@ class Kind(StrEnum):
     TIME = "time"
     BOOL = "bool"
     YUAN = "yuan"  # yuan in the sheet, fen in the record
-    LIST = "list"  # several words, 、-separated
+    LIST = "list"  # several names, 、-separated (a name may hold a space: 物业管家 陈晨)
+    IDS = "ids"  # several ids, separated by 、 or spaces
     WEEKDAYS = "weekdays"  # 周二、周四
     REF = "ref"  # another record: by id, or by its natural name (community name, grid path)
 
@@ -103,8 +105,12 @@ class SheetSpec:
     def key(self) -> str:
         return self.model.table
 
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        return self._by_key[key]
 
 
 def _idcol(**kw: Any) -> Column:
@@ -190,7 +196,7 @@ SHEETS: tuple[SheetSpec, ...] = (
          Column("end", "结束", Kind.TIME, required=True, width=8),
          Column("recurrence", "重复", Kind.ENUM, Recurrence, required=True, width=12),
          Column("weekdays", "每周几", Kind.WEEKDAYS, width=14), Column("staff", "服务人员", Kind.LIST, width=16),
-         Column("household_ids", "服务住户", Kind.LIST, width=20),
+         Column("household_ids", "服务住户", Kind.IDS, width=20),
          Column("starts_on", "开始日期", Kind.DATE), Column("ends_on", "结束日期", Kind.DATE)),
         lambda v: (v.get("community_id"), v.get("title")), "sc",
         examples=(("sc-dc-meal", "入户送餐", "独居老人午餐", "dongcheng", "老年食堂", "11:00", "12:00", "每天", "",
@@ -224,6 +230,7 @@ SHEET_BY_KEY = {spec.key: spec for spec in SHEETS}
 SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
 NOTES_SHEET = "说明"
 _SPLIT = re.compile(r"[、,，;；\s]+")
+_SPLIT_NAMES = re.compile(r"\s*[、,，;；\n]\s*")
 _WEEKDAY_WORDS = "一二三四五六日"
 _BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
                "y": True, "n": False}
@@ -271,7 +278,7 @@ def to_cell(column: Column, value: Any, *, masked: bool = False) -> Cell:
             return "是" if value else "否"
         case Kind.YUAN:
             return fen_to_yuan(value)
-        case Kind.LIST:
+        case Kind.LIST | Kind.IDS:
             return "、".join(value)
         case Kind.WEEKDAYS:
             return "、".join(f"周{_WEEKDAY_WORDS[d]}" for d in sorted(value))
@@ -358,9 +365,9 @@ def _shown(column: Column, text: str) -> str:
     return column.mask(text) if column.mask else text
 
 
-def from_cell(column: Column, raw: Cell) -> Any:
-    """The field's value from a non-blank cell. Raises CellError."""
-    text = _text(raw)
+def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
+    """The field's value from a non-blank cell (``text``: the cell as text, if known). Raises CellError."""
+    text = _text(raw) if text is None else text
     match column.kind:
         case Kind.TEXT | Kind.REF:
             return text
@@ -410,6 +417,8 @@ def from_cell(column: Column, raw: Cell) -> Any:
             except Refused:
                 raise CellError("sheet.not_amount", v=text) from None
         case Kind.LIST:
+            return [part.strip() for part in _SPLIT_NAMES.split(text) if part.strip()]
+        case Kind.IDS:
             return [part for part in _SPLIT.split(text) if part]
         case Kind.WEEKDAYS:
             days = []
@@ -487,6 +496,17 @@ class _Abort(Exception):
 
 def _stable_id(prefix: str, key: tuple) -> str:
     return f"{prefix}-{hashlib.sha1(repr(key).encode()).hexdigest()[:10]}"
+
+
+@functools.cache
+def _default_of(model: type[Record], key: str) -> Any:
+    # get_default inspects the factory's signature on every call: 28 s for 40,000 rows uncached.
+    return model.model_fields[key].get_default(call_default_factory=True)
+
+
+def _default(model: type[Record], key: str) -> Any:
+    value = _default_of(model, key)
+    return list(value) if isinstance(value, list) else value  # a fresh list for each record
 
 
 def _comparable(record: Record) -> dict[str, Any]:
@@ -573,7 +593,7 @@ class _Importer:
                     row.values[key] = _MASKED  # resolved against the stored record later
                     continue
                 try:
-                    row.values[key] = from_cell(column, raw)
+                    row.values[key] = from_cell(column, raw, texts[key])
                 except CellError as exc:
                     self.error(row, spec, key, self.t(exc.key, **exc.params))
             rows.append(row)
@@ -689,7 +709,7 @@ class _Importer:
             data[key] = value
         for column in spec.columns:  # a blank optional cell clears the field (a missing column does not)
             if column.key in row.cells and column.key not in row.values and column.key != "id" and column.key in data:
-                data[column.key] = spec.model.model_fields[column.key].get_default(call_default_factory=True)
+                data[column.key] = _default(spec.model, column.key)
         data["id"] = row.id
         if spec.model is VisitPlan and previous is None:
             household = self.stored("households").get(data.get("household_id", ""))
@@ -726,6 +746,7 @@ class _Importer:
     def check_grid_tree(self, rows: list[_Row]) -> None:
         grids = self.final["grids"]
         spec = SHEET_BY_KEY["grids"]
+        cycles: set[frozenset[str]] = set()
         for row in rows:
             grid = row.record
             if not isinstance(grid, Grid) or grid.parent_id is None:
@@ -740,7 +761,10 @@ class _Importer:
                 nxt = grids.get(current)
                 current = nxt.parent_id if isinstance(nxt, Grid) else None
             if current is not None:
-                self.error(row, spec, "parent_id", self.t("sheet.parent_cycle", path=" → ".join([*chain, current])))
+                loop = chain[chain.index(current):]
+                if frozenset(loop) not in cycles:  # one error per cycle, on its first row
+                    cycles.add(frozenset(loop))
+                    self.error(row, spec, "parent_id", self.t("sheet.parent_cycle", path=" → ".join([*loop, current])))
 
 
 _MASKED = object()
