@@ -543,6 +543,14 @@ class _Importer:
         number = row.number if row is not None else 1
         self.errors.append(Problem(SHEETS.index(spec), number, col_order, f"{spec.name}!{number}:{label}: {text}"))
 
+    def reason(self, err: Any) -> str:
+        """A pydantic error in the UI language (the models word their own rules in English)."""
+        limit = (err.get("ctx") or {}).get("le", (err.get("ctx") or {}).get("ge"))
+        if err["type"] in ("less_than_equal", "greater_than_equal"):
+            return self.t("sheet.at_most" if err["type"] == "less_than_equal" else "sheet.at_least", limit=limit)
+        text = i18n.validation_message(err, self.lang)
+        return i18n.t(f"model.{text}", self.lang) if f"model.{text}" in _CATALOGUE_KEYS else text
+
     # -- reading the sheets -------------------------------------------------
 
     def read(self, tables: dict[str, list[list[Cell]]]) -> None:
@@ -721,7 +729,7 @@ class _Importer:
             for err in exc.errors():
                 loc = str(err["loc"][0]) if err["loc"] else spec.model_error_column
                 column = loc if loc in keys else spec.model_error_column
-                self.error(row, spec, column, i18n.validation_message(err, self.lang))
+                self.error(row, spec, column, self.reason(err))
             return
         self.final[spec.key][row.id] = row.record
 
@@ -768,6 +776,7 @@ class _Importer:
 
 
 _MASKED = object()
+_CATALOGUE_KEYS = i18n.keys()
 
 
 def known_list(records: Iterable[Record], limit: int = 8) -> str:
