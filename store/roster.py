@@ -12,17 +12,43 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from .models import Community, Grid, GridWorker, Household, ServiceSchedule, Visit, VisitPlan, WorkerRole
+from .models import (
+    Community,
+    Grid,
+    GridWorker,
+    Household,
+    Record,
+    ServiceSchedule,
+    Stall,
+    Visit,
+    VisitPlan,
+    WorkerRole,
+)
 from .refusal import Refused
 from .storage import Store, Transaction
 from .visiting import grids_below
-from .workbook import known_list
 
 # Who visits a household when a plan is made: the worker closest to it, micro-grid worker first.
 VISITOR_ROLES = (WorkerRole.MICRO_WORKER, WorkerRole.GRID_WORKER, WorkerRole.GRID_CHIEF)
 PLAN_AHEAD_DAYS = 60  # how far ahead plans are moved with a retired worker or a moved household
+
+
+def known_list(records: Iterable[Record], limit: int = 8) -> str:
+    """``dongcheng 东城花园社区, yulan 玉兰社区, …``: what an unknown id could have been."""
+    shown = []
+    for record in records:
+        name = getattr(record, "name", None) or getattr(record, "title", None)
+        if isinstance(record, Household | GridWorker):
+            name = None  # personal data stays out of messages
+        if isinstance(record, Stall):
+            name = f"{record.market}{record.number}号"
+        shown.append(f"{record.id} {name}" if name else record.id)
+    if not shown:
+        return "—"
+    return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "")
 
 
 def _grid(tx: Transaction, grid_id: str) -> Grid:

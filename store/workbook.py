@@ -57,6 +57,7 @@ from .models import (
 )
 from .refusal import Refused
 from .sheetfiles import HEADER_ROWS, Cell, SheetOut
+from .roster import known_list
 from .storage import Store, Transaction, partition_of
 
 # ---------------------------------------------------------------------------
@@ -777,21 +778,6 @@ class _Importer:
 
 _MASKED = object()
 _CATALOGUE_KEYS = i18n.keys()
-
-
-def known_list(records: Iterable[Record], limit: int = 8) -> str:
-    """``dongcheng 东城花园社区, yulan 玉兰社区, …``: what an unknown id could have been."""
-    shown = []
-    for record in records:
-        name = getattr(record, "name", None) or getattr(record, "title", None)
-        if isinstance(record, Household | GridWorker):
-            name = None  # personal data stays out of messages
-        if isinstance(record, Stall):
-            name = f"{record.market}{record.number}号"
-        shown.append(f"{record.id} {name}" if name else record.id)
-    if not shown:
-        return "—"
-    return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "")
 
 
 _REFS_CHECKED_AFTER_PRUNE: dict[str, tuple[tuple[str, str], ...]] = {

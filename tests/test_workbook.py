@@ -391,3 +391,10 @@ def test_check_warns_when_the_calendar_runs_out(run, demo: Store, monkeypatch: p
     monkeypatch.setenv(clock.FROZEN_ENV, f"{last}-06-01T09:00:00+08:00")
     result = run("--store", demo.root, "check")
     assert result.exit_code == 0 and "警告" not in result.output
+
+
+def test_petition_intake_names_the_known_ids(run, demo: Store) -> None:
+    result = run("--store", demo.root, "--lang", "en", "petition", "add", "--title", "漏水", "--category", "gas",
+                 "--community", "dc")
+    assert result.exit_code == 1
+    assert "no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
