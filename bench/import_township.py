@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import build_demo  # noqa: F401  (sets sys.path)
+from common import build_demo
 
 from store.sheetfiles import read_tables, write_xlsx
 from store.storage import Store

@@ -16,7 +16,13 @@ import click
 from store import clock, i18n
 from store.masking import log_reveal, mask_phone, may_reveal
 from store.models import Community, Grid, GridWorker, Stall
-from store.sheetfiles import SheetFileError, read_tables, style_headers, write_csv_dir, write_xlsx
+from store.sheetfiles import (
+    SheetFileError,
+    read_tables,
+    style_headers,
+    write_csv_dir,
+    write_xlsx,
+)
 from store.storage import Store, StoreError
 from store.visiting import grid_tree
 from store.workbook import (
@@ -40,7 +46,7 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.obj["settings"]
 
 
-def _words(ctx: click.Context):  # noqa: ANN202
+def _words(ctx: click.Context):
     lang = _settings(ctx).lang
     return lambda key, **params: i18n.t(key, lang).format(**params)
 

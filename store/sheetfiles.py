@@ -87,10 +87,7 @@ def write_xlsx(path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[
             letter = _column_letter(index)
             validation.add(f"{letter}{HEADER_ROWS + 1}:{letter}{last_row}")
             ws.data_validations.append(validation)
-        header = []
-        for text in sheet.headers:
-            header.append(text)
-        ws.append(header)
+        ws.append(list(sheet.headers))
         ws.append(sheet.keys)
         for row in sheet.rows:
             ws.append([_cell_text(v) for v in row])
@@ -162,11 +159,11 @@ def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
         return tables
     if not path.exists():
         raise SheetFileError(f"{path}: no such file")
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 for name in workbook.sheet_names}
-    except Exception as exc:  # calamine raises its own errors for a damaged or non-xlsx file
+    except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
         raise SheetFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None

@@ -56,8 +56,8 @@ from .models import (
     WorkerRole,
 )
 from .refusal import Refused
-from .sheetfiles import HEADER_ROWS, Cell, SheetOut
 from .roster import known_list
+from .sheetfiles import HEADER_ROWS, Cell, SheetOut
 from .storage import Store, Transaction, partition_of
 
 # ---------------------------------------------------------------------------

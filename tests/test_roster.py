@@ -6,9 +6,24 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from store.models import Grid, GridWorker, Household, ServiceSchedule, Visit, VisitPlan, WorkerRole
+from store.models import (
+    Grid,
+    GridWorker,
+    Household,
+    ServiceSchedule,
+    Visit,
+    VisitPlan,
+    WorkerRole,
+)
 from store.refusal import Refused
-from store.roster import add_worker, edit_worker, move_household, plan_visits, put_schedule, retire_worker
+from store.roster import (
+    add_worker,
+    edit_worker,
+    move_household,
+    plan_visits,
+    put_schedule,
+    retire_worker,
+)
 from store.storage import RecordNotFound, Store
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock

@@ -16,7 +16,13 @@ from store.demo import build_demo
 from store.models import AuditEntry, Grid, Household, Stall
 from store.sheetfiles import read_tables, write_xlsx
 from store.storage import Store, default_actor
-from store.workbook import SHEET_BY_KEY, SHEETS, export_sheets, import_tables, record_row
+from store.workbook import (
+    SHEET_BY_KEY,
+    SHEETS,
+    export_sheets,
+    import_tables,
+    record_row,
+)
 from tests.conftest import FROZEN_NOW
 
 ME = default_actor()
@@ -55,7 +61,7 @@ def demo(demo_dir: Path, tmp_path: Path, frozen_clock: str) -> Store:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str):  # noqa: ANN201
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("DUTY_ROOM_CONFIG", str(tmp_path / "none.toml"))
@@ -63,7 +69,7 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str):  # 
         monkeypatch.delenv(name, raising=False)
     runner = CliRunner()
 
-    def invoke(*args: object, reveal: bool = False):  # noqa: ANN202
+    def invoke(*args: object, reveal: bool = False):
         env = {"DUTY_ROOM_REVEAL_USERS": json.dumps([ME])} if reveal else {}
         return runner.invoke(cli, [str(a) for a in args], env=env)
 
