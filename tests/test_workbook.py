@@ -404,3 +404,13 @@ def test_petition_intake_names_the_known_ids(run, demo: Store) -> None:
                  "--community", "dc")
     assert result.exit_code == 1
     assert "no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
+
+
+def test_template_as_csv_folder_imports(run, tmp_path: Path) -> None:
+    folder = tmp_path / "template-csv"
+    assert run("--store", tmp_path / "s", "template", folder).exit_code == 0
+    assert sorted(p.stem for p in folder.glob("*.csv")) == sorted(s.name for s in SHEETS)
+    result = run("--store", tmp_path / "s", "--lang", "en", "import", folder, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "all rows valid (--dry-run: nothing written)" in result.output
+    assert not (tmp_path / "s" / "manifest.json").exists()
