@@ -14,6 +14,7 @@ from store import i18n
 from store.storage import Store, StoreError, permission_problems
 
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
+from .data_cli import export, import_command, list_command, template, warn_calendar
 from .petition_cli import petition
 
 
@@ -131,6 +132,7 @@ def check(ctx: click.Context) -> None:
     if problems:
         sys.exit(2)
     click.echo(f"ok: {len(files)} files, generation {store.generation()}")
+    warn_calendar(_settings(ctx))
 
 
 SUMMARY_LIST = 8  # ids listed per line before "+N": keeps the digest under 1 KB on the worst link
@@ -241,6 +243,10 @@ def whoami(ctx: click.Context) -> None:
 
 
 cli.add_command(petition)
+cli.add_command(template)
+cli.add_command(import_command)
+cli.add_command(export)
+cli.add_command(list_command)
 
 
 def main() -> None:

@@ -2,8 +2,10 @@
 
 Defaults follow common 12345 practice: emergencies and risks to life or property, feedback in
 2 hours; water, power, gas, heating 24 hours; general cases 5 working days; complex cases 15
-working days. Working days skip weekends and the configured holidays, and count the make-up
-working days (调休上班) that fall on weekends.
+working days. Working days skip weekends and public holidays, and count the make-up working
+days (调休上班) that fall on weekends. The holidays and make-up days are China's published ones
+(the State Council's yearly notice, as packaged by ``chinese-calendar``); the configuration can
+add days or override a published one, and can switch the published calendar off.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Self
 
+from chinese_calendar import constants as official
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .clock import as_local
@@ -61,6 +64,10 @@ class SchoolBreak(BaseModel):
         return self
 
 
+# Years the packaged official calendar covers; outside them only weekends (and the config) count.
+OFFICIAL_YEARS = frozenset(day.year for day in official.holidays)
+
+
 class DeadlineRules(BaseModel):
     """Time limits and the official calendar (holidays, 调休 make-up days, school breaks)."""
 
@@ -72,6 +79,8 @@ class DeadlineRules(BaseModel):
     makeup_workdays: frozenset[date] = frozenset()  # weekend days worked in exchange for a holiday
     max_extension_working_days: int = Field(default=10, ge=0, le=60)
     school_breaks: tuple[SchoolBreak, ...] = ()
+    # China's published holidays and 调休 days; the two lists above add to it and win over it.
+    official_calendar: bool = True
 
     @model_validator(mode="after")
     def _every_priority(self) -> Self:
@@ -90,7 +99,23 @@ class DeadlineRules(BaseModel):
     def is_working_day(self, day: date) -> bool:
         if day in self.makeup_workdays:
             return True
-        return day.weekday() < 5 and day not in self.holidays
+        if day in self.holidays:
+            return False
+        if self.official_calendar:
+            if day in official.workdays:
+                return True
+            if day in official.holidays:
+                return False
+        return day.weekday() < 5
+
+    def uncovered_years(self, first: date, days: int = 60) -> list[int]:
+        """Years between ``first`` and ``days`` later that neither the packaged official calendar
+        nor the configured holidays know: there only weekends would be days off."""
+        if not self.official_calendar:
+            return []
+        known = OFFICIAL_YEARS | {d.year for d in self.holidays} | {d.year for d in self.makeup_workdays}
+        years = range(first.year, (first + timedelta(days=days)).year + 1)
+        return [year for year in years if year not in known]
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same clock time on the ``days``-th working day after ``start``'s day."""

@@ -33,6 +33,7 @@ from .models import (
     Supervision,
 )
 from .refusal import Refused
+from .roster import known_list
 from .storage import RecordNotFound, Store, Transaction
 
 S = PetitionStatus
@@ -386,11 +387,12 @@ def register(store: Store, fields: dict[str, object], *, rules: DeadlineRules | 
     with store.transaction() as tx:
         petition = draft(fields, actor=store.actor, now=tx.now, rules=rules)
         if petition.community_id not in {c.id for c in tx.all(Community)}:
-            raise IntakeRefused("community_id", f"no community {petition.community_id!r}")
+            raise IntakeRefused("community_id", f"no community {petition.community_id!r}; known: {known_list(tx.all(Community))}")
         if petition.grid_id is not None:
             grid = next((g for g in tx.all(Grid) if g.id == petition.grid_id), None)
             if grid is None:
-                raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}")
+                grids = [g for g in tx.all(Grid) if g.community_id == petition.community_id]
+                raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}; known: {known_list(grids)}")
             if grid.community_id != petition.community_id:
                 raise IntakeRefused("grid_id", f"grid {grid.id!r} is in {grid.community_id!r}, not {petition.community_id!r}")
         if petition.household_id is not None:

@@ -15,7 +15,10 @@ from store.models import Category, Priority
 # Saturday 10 October are make-up working days (调休上班).
 NATIONAL_DAY = frozenset(date(2026, 10, d) for d in range(1, 8))
 MAKEUP = frozenset({date(2026, 9, 27), date(2026, 10, 10)})
-HOLIDAY_RULES = DeadlineRules(holidays=NATIONAL_DAY, makeup_workdays=MAKEUP)
+# These tests are about the configured days, so the packaged official calendar is off in them;
+# the official calendar has its own tests below.
+HOLIDAY_RULES = DeadlineRules(holidays=NATIONAL_DAY, makeup_workdays=MAKEUP, official_calendar=False)
+PLAIN = DeadlineRules(official_calendar=False)
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 30) -> datetime:
@@ -80,10 +83,10 @@ def test_across_the_national_day_week():
     # 8 Oct Thu (1), 9 Fri (2), 10 Sat make-up (3), 12 Mon (4), 13 Tue (5).
     assert HOLIDAY_RULES.due_at(created, Category.OTHER, Priority.NORMAL) == at(2026, 10, 13, 10, 0)
     # Without the make-up Saturday the same case is a day later.
-    holidays_only = DeadlineRules(holidays=NATIONAL_DAY)
+    holidays_only = DeadlineRules(holidays=NATIONAL_DAY, official_calendar=False)
     assert holidays_only.due_at(created, Category.OTHER, Priority.NORMAL) == at(2026, 10, 14, 10, 0)
     # And without any holidays only the weekend is skipped.
-    assert DeadlineRules().due_at(created, Category.OTHER, Priority.NORMAL) == at(2026, 10, 7, 10, 0)
+    assert PLAIN.due_at(created, Category.OTHER, Priority.NORMAL) == at(2026, 10, 7, 10, 0)
 
 
 def test_case_received_during_the_holiday():
@@ -95,12 +98,12 @@ def test_case_received_during_the_holiday():
 def test_makeup_sunday_counts_as_a_working_day():
     rules = HOLIDAY_RULES
     assert rules.is_working_day(date(2026, 9, 27))
-    assert not DeadlineRules().is_working_day(date(2026, 9, 27))
+    assert not PLAIN.is_working_day(date(2026, 9, 27))
     # Friday 25 September + 1 working day is the make-up Sunday, not Monday.
     assert rules.add_working_days(at(2026, 9, 25, 14, 0), 1) == at(2026, 9, 27, 14, 0)
     # Saturday 26 September + 2 working days: Sunday 27 (make-up), Monday 28.
     assert rules.add_working_days(at(2026, 9, 26, 14, 0), 2) == at(2026, 9, 28, 14, 0)
-    assert DeadlineRules().add_working_days(at(2026, 9, 26, 14, 0), 2) == at(2026, 9, 29, 14, 0)
+    assert PLAIN.add_working_days(at(2026, 9, 26, 14, 0), 2) == at(2026, 9, 29, 14, 0)
 
 
 @pytest.mark.parametrize(
@@ -219,3 +222,68 @@ def test_default_rules():
     }
     assert rules.by_category == {Category.GAS: TimeLimit(hours=24)}
     assert rules.max_extension_working_days == 10
+
+
+# ---------------------------------------------------------------------------
+# The official calendar (chinese-calendar), with nothing in the config
+#
+# The State Council's 2026 notice: 国庆节 and 中秋节 together, Thursday 1 to Wednesday 7 October
+# off; Sunday 20 September and Saturday 10 October worked (调休上班). 中秋 itself is Friday
+# 25 to Sunday 27 September, so 27 September is NOT a make-up day in the real 2026 calendar.
+
+
+def test_packaged_calendar_knows_2026():
+    from store.deadlines import OFFICIAL_YEARS
+
+    assert 2026 in OFFICIAL_YEARS
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 9, 20), True),  # Sunday, 调休上班 for National Day
+        (date(2026, 9, 25), False),  # Friday, 中秋节
+        (date(2026, 9, 30), True),  # Wednesday
+        (date(2026, 10, 1), False),  # Thursday, 国庆节
+        (date(2026, 10, 7), False),  # Wednesday, last day of the holiday
+        (date(2026, 10, 8), True),  # Thursday
+        (date(2026, 10, 10), True),  # Saturday, 调休上班
+        (date(2026, 10, 11), False),  # Sunday
+    ],
+)
+def test_official_calendar_without_config(day: date, working: bool):
+    assert DeadlineRules().is_working_day(day) is working
+
+
+def test_deadline_across_national_day_from_the_packaged_calendar():
+    created = at(2026, 9, 30, 10, 0)  # Wednesday, last working day before the holiday
+    # 8 Oct Thu (1), 9 Fri (2), 10 Sat 调休 (3), 12 Mon (4), 13 Tue (5).
+    assert DeadlineRules().due_at(created, Category.OTHER, Priority.NORMAL) == at(2026, 10, 13, 10, 0)
+    # Received on the holiday's Saturday: the same count from 8 October.
+    assert DeadlineRules().due_at(at(2026, 10, 3, 8, 0), Category.OTHER, Priority.NORMAL) == at(2026, 10, 13, 8, 0)
+    # One working day after Friday 9 October is the 调休 Saturday.
+    assert DeadlineRules().add_working_days(at(2026, 10, 9, 15, 0), 1) == at(2026, 10, 10, 15, 0)
+    # Switched off, only the weekend is skipped.
+    assert PLAIN.due_at(created, Category.OTHER, Priority.NORMAL) == at(2026, 10, 7, 10, 0)
+
+
+def test_config_adds_and_overrides_official_days():
+    # A local day off (added), and the official 调休 Saturday given off locally (override).
+    rules = DeadlineRules(holidays=frozenset({date(2026, 10, 9), date(2026, 10, 10)}))
+    assert not rules.is_working_day(date(2026, 10, 9))
+    assert not rules.is_working_day(date(2026, 10, 10))
+    # An official holiday worked locally.
+    assert DeadlineRules(makeup_workdays=frozenset({date(2026, 10, 7)})).is_working_day(date(2026, 10, 7))
+    assert DeadlineRules().is_working_day(date(2026, 10, 8))  # the others are untouched
+
+
+def test_uncovered_years_are_named():
+    from store.deadlines import OFFICIAL_YEARS
+
+    last = max(OFFICIAL_YEARS)
+    rules = DeadlineRules()
+    assert rules.uncovered_years(date(last, 6, 1)) == []
+    assert rules.uncovered_years(date(last, 12, 1)) == [last + 1]
+    # Holidays configured for the next year cover it; a switched-off calendar never warns.
+    assert DeadlineRules(holidays=frozenset({date(last + 1, 1, 1)})).uncovered_years(date(last, 12, 1)) == []
+    assert PLAIN.uncovered_years(date(last, 12, 1)) == []

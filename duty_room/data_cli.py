@@ -1,0 +1,228 @@
+"""`duty-room template | import | export | list`: the township's own data in and out.
+
+The sheets, their checks and the import itself are in store/workbook.py; reading and writing the
+files in store/sheetfiles.py. This module only wires options, the account's rights and words.
+A path ending in .xlsx is a workbook; any other path is a folder with one .csv per sheet.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from store import clock, i18n
+from store.masking import log_reveal, mask_phone, may_reveal
+from store.models import Community, Grid, GridWorker, Stall
+from store.sheetfiles import (
+    SheetFileError,
+    read_tables,
+    style_headers,
+    write_csv_dir,
+    write_xlsx,
+)
+from store.storage import Store, StoreError
+from store.visiting import grid_tree
+from store.workbook import (
+    NOTES_SHEET,
+    SHEETS,
+    export_sheets,
+    import_tables,
+    known_list,
+    resolve_tables,
+    template_notes,
+    template_sheets,
+)
+
+from .config import Settings
+
+EXIT_BAD_INPUT = 1  # a bad row, an unknown id, an unreadable file: nothing written
+EXIT_STORE = 2  # the store is damaged or busy
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _words(ctx: click.Context):
+    lang = _settings(ctx).lang
+    return lambda key, **params: i18n.t(key, lang).format(**params)
+
+
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.casefold() == ".xlsx"
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"duty-room: {message}", err=True)
+    sys.exit(code)
+
+
+def reveal_allowed(settings: Settings, store: Store) -> bool:
+    """Who may have personal data unmasked: the dashboard's rule (reveal_users or the OS group),
+    never in read-only mode (a reveal writes the audit log). The one place the CLI asks it."""
+    return not settings.read_only and may_reveal(store.actor, frozenset(settings.reveal_users))
+
+
+def warn_calendar(settings: Settings) -> None:
+    """`check`'s hook: warn when the coming 60 days reach a year the holiday calendar lacks."""
+    years = settings.deadlines.uncovered_years(clock.today(), 60)
+    if years:
+        click.echo(i18n.t("calendar.uncovered", settings.lang).format(years="、".join(map(str, years))), err=True)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_context
+def template(ctx: click.Context, path: Path) -> None:
+    """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
+    t = _words(ctx)
+    try:
+        if _is_workbook(path):
+            write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
+            style_headers(path)
+        else:
+            write_csv_dir(path, template_sheets())
+    except SheetFileError as exc:
+        _fail(str(exc))
+    click.echo(t("template.done", path=path))
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--prune", is_flag=True, help="Delete stored records the file leaves out (reported otherwise).")
+@click.pass_context
+def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -> None:
+    """Import a workbook (or a folder of CSV files): all rows, or nothing if any is wrong.
+
+    Every error is listed as sheet!row:column: reason. Rows are matched to stored records by
+    id, or by their natural key when the id is blank; re-importing the same file changes nothing.
+    """
+    settings = _settings(ctx)
+    t = _words(ctx)
+    if settings.read_only and not dry_run:
+        _fail(t("import.read_only"))
+    try:
+        tables = read_tables(path)
+    except SheetFileError as exc:
+        _fail(str(exc))
+    store = Store(settings.store)
+    try:
+        report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_STORE)
+    for note in report.notes:
+        click.echo(note, err=True)
+    if report.errors:
+        for line in report.errors:
+            click.echo(line, err=True)
+        _fail(t("import.failed", n=len(report.errors)))
+    written = 0
+    for result in report.sheets:
+        click.echo(t("import.sheet", sheet=result.spec.name, new=result.new, changed=result.changed,
+                     same=result.unchanged))
+        if result.pruned:
+            click.echo(t("import.pruned", sheet=result.spec.name, n=result.pruned))
+        elif result.missing:
+            click.echo(t("import.missing", sheet=result.spec.name, n=len(result.missing),
+                         ids=", ".join(result.missing[:8]) + (", …" if len(result.missing) > 8 else "")))
+        written += result.new + result.changed + result.pruned
+    if dry_run:
+        click.echo(t("import.dry_run"))
+    else:
+        click.echo(t("import.done", n=written) if written else t("import.nothing"))
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--tables", "tables", default="", help="Comma-separated tables (households,网格,…); default all.")
+@click.option("--mask", "force_mask", is_flag=True, help="Mask personal data even if you may see it.")
+@click.pass_context
+def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> None:
+    """Export the tables in the import layout (export → import changes nothing).
+
+    Names and phones are masked unless your account may reveal personal data; an unmasked
+    export is written to the audit log, as a reveal on screen is.
+    """
+    settings = _settings(ctx)
+    t = _words(ctx)
+    store = Store(settings.store)
+    try:
+        specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
+    except ValueError as exc:
+        _fail(str(exc))
+    masked = force_mask or not reveal_allowed(settings, store)
+    try:
+        sheets = export_sheets(store, specs, masked=masked)
+        if not masked:
+            personal = [s.key for s in specs if any(c.mask for c in s.columns)]
+            log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_STORE)
+    try:
+        if _is_workbook(path):
+            write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
+        else:
+            write_csv_dir(path, sheets)
+    except SheetFileError as exc:
+        _fail(str(exc))
+    click.echo(t("export.done", n=len(sheets), path=path) + "; " + t("export.masked" if masked else "export.unmasked"))
+
+
+LISTABLE = ("communities", "grids", "workers", "stalls")
+
+
+@click.command("list")
+@click.argument("what", type=click.Choice(LISTABLE))
+@click.option("--community", "community_id", default=None, help="Only this community (id or name).")
+@click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
+@click.pass_context
+def list_command(ctx: click.Context, what: str, community_id: str | None, as_json: bool) -> None:
+    """Ids and names, for scripts and for people who need an id (personal data masked)."""
+    settings = _settings(ctx)
+    lang = settings.lang
+    store = Store(settings.store)
+    try:
+        communities = store.all(Community)
+        grids = store.all(Grid)
+        if community_id is not None:
+            match = next((c for c in communities if community_id in (c.id, c.name)), None)
+            if match is None:
+                _fail(i18n.t("list.unknown", lang).format(what=i18n.t("ref.communities", lang), v=community_id,
+                                                          known=known_list(communities, limit=len(communities))))
+            community_id = match.id
+        community_of_grid = {g.id: g.community_id for g in grids}
+        rows: list[dict[str, object]] = []
+        if what == "communities":
+            rows = [{"id": c.id, "name": c.name, "township": c.township} for c in communities
+                    if community_id in (None, c.id)]
+        elif what == "grids":
+            rows = [{"id": g.id, "name": g.name, "level": g.level.value, "parent_id": g.parent_id,
+                     "community_id": g.community_id, "depth": depth} for g, depth in grid_tree(grids, community_id)]
+        elif what == "workers":
+            rows = [{"id": w.id, "name": w.name, "role": w.role.value, "phone": mask_phone(w.phone), "grid_id": w.grid_id}
+                    for w in store.all(GridWorker) if community_id in (None, community_of_grid.get(w.grid_id))]
+        else:
+            rows = [{"id": s.id, "market": s.market, "number": s.number, "community_id": s.community_id,
+                     "goods": s.goods, "held": bool(s.holder_name)}
+                    for s in store.all(Stall) if community_id in (None, s.community_id)]
+    except StoreError as exc:
+        _fail(str(exc), EXIT_STORE)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        if what == "communities":
+            click.echo(f"{row['id']}  {row['name']}  {row['township']}")
+        elif what == "grids":
+            indent = "  " * int(row["depth"])  # type: ignore[call-overload]
+            level = i18n.t(f"GridLevel.{row['level']}", lang)
+            click.echo(f"{indent}{row['id']}  {row['name']}  {level}")
+        elif what == "workers":
+            role = i18n.t(f"WorkerRole.{row['role']}", lang)
+            click.echo(f"{row['id']}  {row['name']}  {role}  {row['phone']}  {row['grid_id']}")
+        else:
+            click.echo(f"{row['id']}  {row['market']} {row['number']}  {row['goods']}  {row['community_id']}")

@@ -1,0 +1,169 @@
+"""Reading and writing the user's own spreadsheet files (.xlsx, or a folder of .csv).
+
+These are not store files: they are what a township clerk keeps in Excel and hands over. All
+file access for them is here, so the architecture test can keep every other module away from
+files (only store/storage.py opens the store's own). Nothing here knows the models: the sheet
+layout and meaning live in store/workbook.py.
+
+XLSX is read with python-calamine (fast: 40,000 rows in a fraction of openpyxl's time) and
+written with openpyxl (write-only mode: flat memory however large the roster). CSV is written
+as UTF-8 with a BOM, which Excel needs to show Chinese; on input UTF-8 is tried first and
+GB18030 (what Excel saves as "CSV" on a Chinese Windows) otherwise.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# openpyxl and calamine are imported where used: every `duty-room` start (the dashboard too)
+# imports this module, and openpyxl alone costs 0.3 s.
+
+Cell = object  # str, int, float, bool, date, datetime, time or None, as the file holds it
+
+
+class SheetFileError(Exception):
+    """The file cannot be read or written at all (missing, not a workbook, no permission)."""
+
+
+@dataclass
+class SheetOut:
+    """One sheet to write: two header rows, data rows, and drop-down lists by column index."""
+
+    name: str
+    headers: list[str]
+    keys: list[str]
+    rows: list[list[Cell]]
+    choices: dict[int, list[str]] = field(default_factory=dict)
+    strict_choices: set[int] = field(default_factory=set)  # other columns' lists only suggest
+    widths: list[int] = field(default_factory=list)
+
+
+HEADER_ROWS = 2  # Chinese headers, then the field keys
+_HEADER_COLOUR = "DDEBF7"
+_KEY_COLOUR = "808080"
+_BOM = "\ufeff"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell_text(value: Cell) -> Cell:
+    return "" if value is None else value
+
+
+def write_xlsx(path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]] = (),
+               notes_title: str = "说明") -> None:
+    """Write the sheets (and a notes sheet first, if any) to ``path``."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook(write_only=True)
+    if notes:
+        ws = workbook.create_sheet(notes_title)
+        ws.column_dimensions["A"].width = 18
+        ws.column_dimensions["B"].width = 100
+        for line in notes:
+            ws.append(list(line))
+    for sheet in sheets:
+        ws = workbook.create_sheet(sheet.name)
+        for index, width in enumerate(sheet.widths):
+            ws.column_dimensions[_column_letter(index)].width = width
+        ws.freeze_panes = "A3"
+        last_row = max(len(sheet.rows) + HEADER_ROWS, 500)  # room for rows the clerk adds
+        for index, options in sheet.choices.items():
+            listed = ",".join(o for o in options if o)
+            validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
+                                        showErrorMessage=index in sheet.strict_choices)
+            letter = _column_letter(index)
+            validation.add(f"{letter}{HEADER_ROWS + 1}:{letter}{last_row}")
+            ws.data_validations.append(validation)
+        ws.append(list(sheet.headers))
+        ws.append(sheet.keys)
+        for row in sheet.rows:
+            ws.append([_cell_text(v) for v in row])
+    try:
+        workbook.save(path)
+    except OSError as exc:
+        raise SheetFileError(f"{path}: {exc.strerror or exc}") from None
+
+
+def style_headers(path: Path) -> None:
+    """Shade the two header rows (a separate pass: write-only sheets cannot style cells cheaply)."""
+    # Only used for the small template; exports stay in write-only mode.
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = load_workbook(path)
+    for ws in workbook.worksheets[1:] if len(workbook.worksheets) > 1 else workbook.worksheets:
+        for cell in ws[1]:
+            cell.fill = PatternFill("solid", fgColor=_HEADER_COLOUR)
+            cell.font = Font(bold=True)
+        for cell in ws[2]:
+            cell.font = Font(color=_KEY_COLOUR, size=9)
+    workbook.save(path)
+
+
+def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
+    """One ``<sheet name>.csv`` per sheet, UTF-8 with BOM. Returns the files written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SheetFileError(f"{folder}: {exc.strerror or exc}") from None
+    written = []
+    for sheet in sheets:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(sheet.headers)
+        writer.writerow(sheet.keys)
+        for row in sheet.rows:
+            writer.writerow(["" if v is None else v for v in row])
+        target = folder / f"{sheet.name}.csv"
+        try:
+            target.write_text(_BOM + buffer.getvalue(), encoding="utf-8", newline="")
+        except OSError as exc:
+            raise SheetFileError(f"{target}: {exc.strerror or exc}") from None
+        written.append(target)
+    return written
+
+
+def decode_csv(payload: bytes) -> str:
+    """UTF-8 (with or without BOM) if it is that, else GB18030 (a superset of GBK and GB2312)."""
+    try:
+        return payload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return payload.decode("gb18030")
+
+
+def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
+    """Every sheet of an .xlsx (or every .csv of a folder) as rows of cells, headers included."""
+    if path.is_dir():
+        tables = {}
+        for csv_path in sorted(path.glob("*.csv")):
+            try:
+                text = decode_csv(csv_path.read_bytes())
+            except (OSError, UnicodeDecodeError) as exc:
+                raise SheetFileError(f"{csv_path}: {exc}") from None
+            tables[csv_path.stem] = [list(row) for row in csv.reader(io.StringIO(text))]
+        if not tables:
+            raise SheetFileError(f"{path}: no .csv files in this folder")
+        return tables
+    if not path.exists():
+        raise SheetFileError(f"{path}: no such file")
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in workbook.sheet_names}
+    except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
+        raise SheetFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None

@@ -1,0 +1,920 @@
+"""The township's own tables as spreadsheets: the sheet layout, rows ↔ records, and import.
+
+One sheet per table (社区, 网格, 网格员, 住户, 摊位, 准入证, 一老一小服务, 走访计划, 值班表). Row 1
+holds the Chinese headers a clerk reads, row 2 the field keys the importer matches columns by
+(so columns may be reordered), data from row 3. A sheet is one entry of ``SHEETS``.
+
+Import checks every row with the pydantic models and the referential rules (parents, grids,
+communities and households exist; no parent cycle; ids and natural keys unique), reports every
+error at once as ``sheet!row:column: reason``, and writes only when there is none — in one store
+transaction. Rows are matched to records by id, or when the id cell is blank by their natural key
+(community name, grid path, worker phone, …); an unchanged row is not written at all, so
+re-importing a file changes nothing. Fields a sheet does not carry (a permit's review history, a
+stall's 出摊 day) are kept from the stored record.
+
+Personal data never appears in a message unmasked; a masked cell (``138****1234``, as a masked
+export holds) that masks the stored value means "unchanged".
+
+File access is in store/sheetfiles.py; this module only sees rows of cells.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import i18n
+from .i18n import Lang
+from .market import fen_to_yuan, yuan_to_fen
+from .masking import mask_name, mask_phone
+from .models import (
+    Community,
+    DutyShift,
+    FeeReduction,
+    Grid,
+    GridLevel,
+    GridWorker,
+    Household,
+    PermitStatus,
+    Record,
+    Recurrence,
+    ServiceKind,
+    ServiceSchedule,
+    SpecialTag,
+    Stall,
+    StallPermit,
+    VisitPlan,
+    WorkerRole,
+)
+from .refusal import Refused
+from .roster import known_list
+from .sheetfiles import HEADER_ROWS, Cell, SheetOut
+from .storage import Store, Transaction, partition_of
+
+# ---------------------------------------------------------------------------
+# Column kinds and sheet specs
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    ENUM = "enum"
+    TAGS = "tags"  # several members of a closed set, 、-separated
+    DATE = "date"
+    TIME = "time"
+    BOOL = "bool"
+    YUAN = "yuan"  # yuan in the sheet, fen in the record
+    LIST = "list"  # several names, 、-separated (a name may hold a space: 物业管家 陈晨)
+    IDS = "ids"  # several ids, separated by 、 or spaces
+    WEEKDAYS = "weekdays"  # 周二、周四
+    REF = "ref"  # another record: by id, or by its natural name (community name, grid path)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the model's field name; row 2 of the sheet
+    zh: str  # row 1
+    kind: Kind = Kind.TEXT
+    enum: type[StrEnum] | None = None
+    ref: str | None = None  # the table a REF column points to
+    required: bool = False
+    mask: Callable[[str], str] | None = None  # personal data: how it is shown masked
+    width: int = 12
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str  # the sheet's (Chinese) name; also the CSV file name
+    model: type[Record]
+    columns: tuple[Column, ...]
+    natural_key: Callable[[dict[str, Any]], tuple | None]  # matches a row without an id
+    id_prefix: str
+    examples: tuple[tuple[Cell, ...], ...] = ()
+    note: str = ""
+    model_error_column: str = "id"  # where a whole-record rule's error is pointed
+
+    @property
+    def key(self) -> str:
+        return self.model.table
+
+    @functools.cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    def column(self, key: str) -> Column:
+        return self._by_key[key]
+
+
+def _idcol(**kw: Any) -> Column:
+    return Column("id", "编号", width=kw.get("width", 14))
+
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "社区", Community,
+        (_idcol(), Column("name", "社区名称", required=True, width=18), Column("township", "乡镇", required=True),
+         Column("elderly_share_percent", "老年人占比%", Kind.INT)),
+        lambda v: (v.get("name"),), "c",
+        examples=(("dongcheng", "东城花园社区", "孟轲乡", 62),),
+        note="社区名称唯一；编号留空时按名称匹配（没有则新建）。",
+    ),
+    SheetSpec(
+        "网格", Grid,
+        (_idcol(), Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=16),
+         Column("level", "网格层级", Kind.ENUM, GridLevel, required=True),
+         Column("name", "网格名称", required=True, width=20),
+         Column("parent_id", "上级网格", Kind.REF, ref="grids", width=16)),
+        lambda v: (v.get("community_id"), v.get("parent_id"), v.get("name")), "g",
+        examples=(("dc-1", "dongcheng", "大网格", "第一大网格", ""),
+                  ("dc-1-1", "dongcheng", "支部网格", "第一支部网格", "dc-1"),
+                  ("dc-1-1-1", "dongcheng", "微网格", "1号楼", "dc-1-1")),
+        note="大网格没有上级；支部网格的上级是大网格，微网格的上级是支部网格。社区、上级网格可填编号或名称"
+             "（网格路径：东城花园社区/第一大网格/第一支部网格）。",
+        model_error_column="parent_id",
+    ),
+    SheetSpec(
+        "网格员", GridWorker,
+        (_idcol(), Column("name", "姓名", required=True, width=10), Column("role", "职务", Kind.ENUM, WorkerRole, required=True),
+         Column("phone", "手机", required=True, mask=mask_phone, width=14),
+         Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16)),
+        lambda v: (v.get("phone"),), "w",
+        examples=(("w-dc-1-1-1", "王建华", "微网格员", "13803931234", "dc-1-1-1"),),
+        note="手机号唯一；编号留空时按手机号匹配。",
+    ),
+    SheetSpec(
+        "住户", Household,
+        (_idcol(), Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
+         Column("building", "楼栋", required=True, width=8), Column("unit", "单元", required=True, width=8),
+         Column("room", "门牌", required=True, width=8),
+         Column("head_name", "户主", required=True, mask=mask_name, width=10),
+         Column("phone", "电话", mask=mask_phone, width=14),
+         Column("tags", "特殊人群", Kind.TAGS, SpecialTag, width=16),
+         Column("members", "人口", Kind.INT, width=6), Column("elderly", "老年户", Kind.BOOL, width=8)),
+        lambda v: (v.get("grid_id"), v.get("building"), v.get("unit"), v.get("room")), "h",
+        examples=(("h-dc-0001", "dc-1-1-1", "1号楼", "1单元", "101", "张秀兰", "13903931111", "独居", 1, "是"),
+                  ("h-dc-0002", "dc-1-1-1", "1号楼", "1单元", "102", "李国强", "", "残疾、行动不便", 3, "否")),
+        note="特殊人群可填多个，用顿号分隔：独居、残疾、行动不便、孤寡。编号留空时按 网格+楼栋+单元+门牌 匹配。",
+    ),
+    SheetSpec(
+        "摊位", Stall,
+        (_idcol(), Column("market", "市场", required=True, width=10),
+         Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=14),
+         Column("number", "摊位号", Kind.INT, required=True, width=8), Column("goods", "经营品类", width=12),
+         Column("holder_name", "摊主", mask=mask_name, width=10), Column("holder_phone", "摊主电话", mask=mask_phone, width=14),
+         Column("reduction", "减免", Kind.ENUM, FeeReduction, width=12),
+         Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
+         Column("held_since", "起租日期", Kind.DATE, width=12)),
+        lambda v: (v.get("community_id"), v.get("market"), v.get("number")), "s",
+        examples=(("dc-01", "商业街", "dongcheng", 1, "蔬菜", "赵桂芝", "13703935678", "", "150.00", "2024-03-01"),),
+        note="月摊位费写元（如 150 或 75.50）；减免：残疾人减免、退役军人减免，或留空。",
+    ),
+    SheetSpec(
+        "准入证", StallPermit,
+        (_idcol(), Column("stall_id", "摊位", Kind.REF, ref="stalls", required=True),
+         Column("holder_name", "持证人", required=True, mask=mask_name, width=10),
+         Column("status", "准入证状态", Kind.ENUM, PermitStatus, required=True),
+         Column("applied_on", "申请日期", Kind.DATE, required=True), Column("expires_on", "有效期至", Kind.DATE),
+         Column("reviewed_by", "审核人", width=14)),
+        lambda v: (v.get("stall_id"), v.get("applied_on")), "p",
+        examples=(("pm-dc-01", "dc-01", "赵桂芝", "有效", "2024-02-20", "2026-12-31", "三位一体实践中心"),),
+        note="审核记录（历史）不在表中，导入时保留。",
+    ),
+    SheetSpec(
+        "一老一小服务", ServiceSchedule,
+        (_idcol(), Column("kind", "服务类型", Kind.ENUM, ServiceKind, required=True, width=14),
+         Column("title", "名称", required=True, width=18),
+         Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=14),
+         Column("place", "地点", required=True, width=16), Column("start", "开始", Kind.TIME, required=True, width=8),
+         Column("end", "结束", Kind.TIME, required=True, width=8),
+         Column("recurrence", "重复", Kind.ENUM, Recurrence, required=True, width=12),
+         Column("weekdays", "每周几", Kind.WEEKDAYS, width=14), Column("staff", "服务人员", Kind.LIST, width=16),
+         Column("household_ids", "服务住户", Kind.IDS, width=20),
+         Column("starts_on", "开始日期", Kind.DATE), Column("ends_on", "结束日期", Kind.DATE)),
+        lambda v: (v.get("community_id"), v.get("title")), "sc",
+        examples=(("sc-dc-meal", "入户送餐", "独居老人午餐", "dongcheng", "老年食堂", "11:00", "12:00", "每天", "",
+                   "刘红", "h-dc-0001", "", ""),
+                  ("sc-dc-guard", "护学岗", "东城小学护学岗", "dongcheng", "东城小学门口", "07:10", "08:00", "上学日",
+                   "", "王建华", "", "", "")),
+        note="重复：每天、上学日（按官方日历的工作日，寒暑假除外）、周末节假日、每周（填「每周几」，如 周二、周四）。",
+        model_error_column="recurrence",
+    ),
+    SheetSpec(
+        "走访计划", VisitPlan,
+        (_idcol(), Column("day", "日期", Kind.DATE, required=True),
+         Column("grid_id", "网格", Kind.REF, ref="grids", required=True, width=16),
+         Column("household_id", "住户", Kind.REF, ref="households", required=True, width=14),
+         Column("worker_id", "走访人", Kind.REF, ref="workers", required=True, width=14)),
+        lambda v: (v.get("day"), v.get("household_id")), "vp",
+        examples=(("vp-20261201-0001", "2026-12-01", "dc-1-1-1", "h-dc-0001", "w-dc-1-1-1"),),
+        note="一户一天一条；只比较文件中出现的日期（其他日期的计划不受影响）。",
+    ),
+    SheetSpec(
+        "值班表", DutyShift,
+        (_idcol(), Column("day", "日期", Kind.DATE, required=True), Column("leader", "带班领导", required=True, width=10),
+         Column("staff", "值班人员", Kind.LIST, width=24)),
+        lambda v: (v.get("day"),), "duty",
+        examples=(("duty-20261201", "2026-12-01", "张明", "李华、王芳"),),
+        note="一天一条；值班人员用顿号分隔。",
+    ),
+)
+
+SHEET_BY_KEY = {spec.key: spec for spec in SHEETS}
+SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
+NOTES_SHEET = "说明"
+_SPLIT = re.compile(r"[、,，;；\s]+")
+_SPLIT_NAMES = re.compile(r"\s*[、,，;；\n]\s*")
+_WEEKDAY_WORDS = "一二三四五六日"
+_BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
+               "y": True, "n": False}
+
+
+def spec_for(name: str) -> SheetSpec | None:
+    """A sheet by its Chinese name or its table key (``households.csv`` works as well as ``住户.csv``)."""
+    return SHEET_BY_NAME.get(name.strip()) or SHEET_BY_KEY.get(name.strip().casefold())
+
+
+def resolve_tables(names: Iterable[str]) -> list[SheetSpec]:
+    """``--tables households,网格`` → specs, in sheet order. Raises ValueError naming the valid ones."""
+    wanted = []
+    for name in names:
+        spec = spec_for(name)
+        if spec is None:
+            known = ", ".join(f"{s.key} {s.name}" for s in SHEETS)
+            raise ValueError(f"no table {name!r}; known: {known}")
+        wanted.append(spec)
+    return [s for s in SHEETS if s in wanted]
+
+
+# ---------------------------------------------------------------------------
+# Record → cells (export, template)
+
+
+def _member_label(member: StrEnum) -> str:
+    return i18n.label(member, "zh")
+
+
+def to_cell(column: Column, value: Any, *, masked: bool = False) -> Cell:
+    """A record's field as the sheet shows it (text for everything but whole numbers)."""
+    if value is None:
+        return ""
+    match column.kind:
+        case Kind.ENUM:
+            return _member_label(value)
+        case Kind.TAGS:
+            return "、".join(_member_label(v) for v in value)
+        case Kind.DATE:
+            return value.isoformat()
+        case Kind.TIME:
+            return f"{value:%H:%M}"
+        case Kind.BOOL:
+            return "是" if value else "否"
+        case Kind.YUAN:
+            return fen_to_yuan(value)
+        case Kind.LIST | Kind.IDS:
+            return "、".join(value)
+        case Kind.WEEKDAYS:
+            return "、".join(f"周{_WEEKDAY_WORDS[d]}" for d in sorted(value))
+        case Kind.INT:
+            return value
+    text = str(value)
+    return column.mask(text) if masked and column.mask else text
+
+
+def sheet_out(spec: SheetSpec, rows: list[list[Cell]]) -> SheetOut:
+    choices: dict[int, list[str]] = {}
+    strict: set[int] = set()
+    for index, column in enumerate(spec.columns):
+        if column.kind in (Kind.ENUM, Kind.TAGS) and column.enum is not None:
+            choices[index] = [_member_label(m) for m in column.enum if _member_label(m)]
+            if column.kind is Kind.ENUM:
+                strict.add(index)  # several tags in one cell are fine: the tag list only suggests
+        elif column.kind is Kind.BOOL:
+            choices[index] = ["是", "否"]
+            strict.add(index)
+    headers = [c.zh + ("*" if c.required and c.key != "id" else "") for c in spec.columns]
+    return SheetOut(spec.name, headers, [c.key for c in spec.columns], rows, choices, strict,
+                    [c.width for c in spec.columns])
+
+
+def record_row(spec: SheetSpec, record: Record, *, masked: bool) -> list[Cell]:
+    return [to_cell(c, getattr(record, c.key), masked=masked) for c in spec.columns]
+
+
+def template_sheets() -> list[SheetOut]:
+    return [sheet_out(spec, [list(example) for example in spec.examples]) for spec in SHEETS]
+
+
+def template_notes() -> list[list[str]]:
+    lines = [
+        ["duty-room", "乡镇值班室数据表。每张表第 1 行是表头（* 为必填），第 2 行是字段名（导入按它对列，请勿修改），数据从第 3 行起。"],
+        ["", "示例行可以改写或删除。编号只用字母、数字和 - _ . :；留空时按自然键匹配已有记录，没有则新建。"],
+        ["", "导入：duty-room import 文件.xlsx（先检查全部行，有任何错误则一条也不写入；--dry-run 只检查）。"],
+        ["", "文件中没有的记录不会被删除，只会列出；加 --prune 才删除。同一文件重复导入不会改变任何数据。"],
+        ["", "带下拉框的列是固定选项；个人信息（姓名、电话）导出时默认脱敏，脱敏的单元格导入时视为不变。"],
+        ["", "也可以用 CSV：每张表一个文件，文件名为表名（如 住户.csv），UTF-8 或 GB18030 编码均可。"],
+    ]
+    for spec in SHEETS:
+        lines.append([spec.name, spec.note])
+    return lines
+
+
+def export_sheets(store: Store, specs: Iterable[SheetSpec], *, masked: bool) -> list[SheetOut]:
+    out = []
+    for spec in specs:
+        records = store.all_partitions(spec.model)
+        out.append(sheet_out(spec, [record_row(spec, r, masked=masked) for r in records]))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Cells → values (import)
+
+
+class CellError(Exception):
+    """A cell's reason, as a catalogue key and its parameters (rendered in the UI language)."""
+
+    def __init__(self, key: str, **params: object):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def _text(raw: Cell) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # Excel keeps a phone typed as a number as 13812345678.0
+    if isinstance(raw, datetime):
+        return raw.date().isoformat() if raw.time() == time(0) else raw.isoformat(sep=" ")
+    if isinstance(raw, date | time):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def _shown(column: Column, text: str) -> str:
+    return column.mask(text) if column.mask else text
+
+
+def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
+    """The field's value from a non-blank cell (``text``: the cell as text, if known). Raises CellError."""
+    text = _text(raw) if text is None else text
+    match column.kind:
+        case Kind.TEXT | Kind.REF:
+            return text
+        case Kind.INT:
+            if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
+                return int(raw)
+            if re.fullmatch(r"[+-]?\d+", text):
+                return int(text)
+            raise CellError("sheet.not_int", v=_shown(column, text))
+        case Kind.ENUM:
+            assert column.enum is not None
+            return _member(column, text)
+        case Kind.TAGS:
+            return [_member(column, part) for part in _SPLIT.split(text) if part]
+        case Kind.DATE:
+            if isinstance(raw, datetime):
+                return raw.date()
+            if isinstance(raw, date):
+                return raw
+            match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+            if match:
+                try:
+                    return date(*(int(g) for g in match.groups()))
+                except ValueError:
+                    pass
+            raise CellError("sheet.not_date", v=text)
+        case Kind.TIME:
+            if isinstance(raw, time):
+                return raw
+            if isinstance(raw, datetime):
+                return raw.time()
+            match = re.fullmatch(r"(\d{1,2})[:：](\d{2})(?::00)?", text)
+            if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
+                return time(int(match.group(1)), int(match.group(2)))
+            raise CellError("sheet.not_time", v=text)
+        case Kind.BOOL:
+            if isinstance(raw, bool):
+                return raw
+            if text.casefold() in _BOOL_WORDS:
+                return _BOOL_WORDS[text.casefold()]
+            raise CellError("sheet.not_bool", v=text)
+        case Kind.YUAN:
+            if isinstance(raw, int | float) and not isinstance(raw, bool):
+                text = f"{raw:.2f}" if isinstance(raw, float) and round(raw, 2) == raw else str(raw)
+            try:
+                return yuan_to_fen(text)
+            except Refused:
+                raise CellError("sheet.not_amount", v=text) from None
+        case Kind.LIST:
+            return [part.strip() for part in _SPLIT_NAMES.split(text) if part.strip()]
+        case Kind.IDS:
+            return [part for part in _SPLIT.split(text) if part]
+        case Kind.WEEKDAYS:
+            days = []
+            for part in _SPLIT.split(text):
+                word = part.removeprefix("周").removeprefix("星期")
+                if not word:
+                    continue
+                if word in _WEEKDAY_WORDS or word == "天":
+                    days.append(6 if word == "天" else _WEEKDAY_WORDS.index(word))
+                elif word.isdigit() and 1 <= int(word) <= 7:
+                    days.append(int(word) - 1)  # 1 = Monday, as on a Chinese calendar
+                else:
+                    raise CellError("sheet.not_weekday", v=part)
+            return days
+    raise AssertionError(column.kind)
+
+
+def _member(column: Column, text: str) -> StrEnum:
+    assert column.enum is not None
+    try:
+        return i18n.parse_member(column.enum, text)
+    except ValueError:
+        choices = "、".join(_member_label(m) for m in column.enum if _member_label(m))
+        raise CellError("sheet.unknown_choice", v=text, choices=choices) from None
+
+
+# ---------------------------------------------------------------------------
+# The import
+
+
+@dataclass(order=True)
+class Problem:
+    sheet_order: int
+    row: int
+    column_order: int
+    text: str = field(compare=False)
+
+
+@dataclass
+class SheetResult:
+    spec: SheetSpec
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: list[str] = field(default_factory=list)  # "id label" of stored records not in the file
+    pruned: int = 0
+
+
+@dataclass
+class ImportReport:
+    errors: list[str]
+    sheets: list[SheetResult]
+    notes: list[str]
+    written: bool
+
+    @property
+    def changes(self) -> int:
+        return sum(s.new + s.changed + s.pruned for s in self.sheets)
+
+
+@dataclass
+class _Row:
+    spec: SheetSpec
+    number: int  # the spreadsheet's row number
+    cells: dict[str, str]  # column key -> text as typed (for masked comparison)
+    values: dict[str, Any]
+    bad: bool = False
+    id: str | None = None
+    record: Record | None = None
+
+
+class _Abort(Exception):
+    """Leave the transaction without writing (errors found, or a dry run)."""
+
+
+def _stable_id(prefix: str, key: tuple) -> str:
+    return f"{prefix}-{hashlib.sha1(repr(key).encode()).hexdigest()[:10]}"
+
+
+@functools.cache
+def _default_of(model: type[Record], key: str) -> Any:
+    # get_default inspects the factory's signature on every call: 28 s for 40,000 rows uncached.
+    return model.model_fields[key].get_default(call_default_factory=True)
+
+
+def _default(model: type[Record], key: str) -> Any:
+    value = _default_of(model, key)
+    return list(value) if isinstance(value, list) else value  # a fresh list for each record
+
+
+def _comparable(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude={"updated_at", "updated_by"})
+
+
+class _Importer:
+    def __init__(self, tx: Transaction, lang: Lang):
+        self.tx = tx
+        self.lang = lang
+        self.errors: list[Problem] = []
+        self.notes: list[str] = []
+        self.rows: dict[str, list[_Row]] = {}
+        # The state after the import, table by table: stored records overlaid with the file's.
+        self.final: dict[str, dict[str, Record]] = {}
+        self.existing: dict[str, dict[str, Record]] = {}
+        self.file_ids: dict[str, set[str]] = defaultdict(set)  # ids the file names (even on a bad row)
+        self.by_natural_key: dict[str, dict[tuple, str]] = {}
+        self.seen: dict[str, dict[str, int]] = defaultdict(dict)  # id -> first row naming it
+
+    # -- messages ----------------------------------------------------------
+
+    def t(self, key: str, **params: object) -> str:
+        return i18n.t(key, self.lang).format(**params)
+
+    def error(self, row: _Row | None, spec: SheetSpec, column: str | None, text: str) -> None:
+        if row is not None:
+            row.bad = True
+        keys = [c.key for c in spec.columns]
+        col_order = keys.index(column) if column in keys else len(keys)
+        label = ""
+        if column is not None:
+            label = (spec.column(column).zh if self.lang == "zh" else column) if column in keys else column
+        number = row.number if row is not None else 1
+        self.errors.append(Problem(SHEETS.index(spec), number, col_order, f"{spec.name}!{number}:{label}: {text}"))
+
+    def reason(self, err: Any) -> str:
+        """A pydantic error in the UI language (the models word their own rules in English)."""
+        limit = (err.get("ctx") or {}).get("le", (err.get("ctx") or {}).get("ge"))
+        if err["type"] in ("less_than_equal", "greater_than_equal"):
+            return self.t("sheet.at_most" if err["type"] == "less_than_equal" else "sheet.at_least", limit=limit)
+        text = i18n.validation_message(err, self.lang)
+        return i18n.t(f"model.{text}", self.lang) if f"model.{text}" in _CATALOGUE_KEYS else text
+
+    # -- reading the sheets -------------------------------------------------
+
+    def read(self, tables: dict[str, list[list[Cell]]]) -> None:
+        for name, table in tables.items():
+            spec = spec_for(name)
+            if spec is None:
+                if name.strip() != NOTES_SHEET:
+                    self.notes.append(self.t("sheet.unknown_sheet", sheet=name))
+                continue
+            self.rows[spec.key] = self._read_sheet(spec, table)
+
+    def _read_sheet(self, spec: SheetSpec, table: list[list[Cell]]) -> list[_Row]:
+        if not table:
+            return []
+        keys = [c.key for c in spec.columns]
+        second = [_text(c) for c in table[1]] if len(table) > 1 else []
+        if any(k in keys for k in second):
+            header, first_data = second, HEADER_ROWS
+        else:  # the key row was deleted: match the Chinese headers instead
+            by_zh = {c.zh: c.key for c in spec.columns}
+            header = [by_zh.get(_text(c).rstrip("*"), _text(c)) for c in table[0]]
+            first_data = 1
+        positions = {key: header.index(key) for key in keys if key in header}
+        for key in keys:
+            column = spec.column(key)
+            if key not in positions and (column.required or key == "id") and column.key != "id":
+                self.errors.append(Problem(SHEETS.index(spec), 1, keys.index(key),
+                                                f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: "
+                                                f"{self.t('sheet.missing_column')}"))
+        extra = [h for h in header if h and h not in keys]
+        if extra:
+            self.notes.append(self.t("sheet.extra_columns", sheet=spec.name, columns="、".join(extra)))
+        rows = []
+        for offset, cells in enumerate(table[first_data:]):
+            number = first_data + offset + 1
+            texts = {key: _text(cells[pos]) if pos < len(cells) else "" for key, pos in positions.items()}
+            if not any(texts.values()):
+                continue
+            row = _Row(spec, number, texts, {})
+            for key, pos in positions.items():
+                raw = cells[pos] if pos < len(cells) else None
+                column = spec.column(key)
+                if not texts[key]:
+                    if column.required:
+                        self.error(row, spec, key, i18n.t("invalid.required", self.lang))
+                    continue
+                if column.mask and "*" in texts[key]:
+                    row.values[key] = _MASKED  # resolved against the stored record later
+                    continue
+                try:
+                    row.values[key] = from_cell(column, raw, texts[key])
+                except CellError as exc:
+                    self.error(row, spec, key, self.t(exc.key, **exc.params))
+            rows.append(row)
+        return rows
+
+    # -- ids and references ---------------------------------------------------
+
+    def load(self, spec: SheetSpec, rows: list[_Row]) -> None:
+        if spec.model is VisitPlan:
+            days = sorted({r.values["day"] for r in rows if isinstance(r.values.get("day"), date)})
+            stored = [p for day in days for p in self.tx.all(VisitPlan, day.isoformat())]
+        else:
+            stored = self.tx.all(spec.model)
+        self.existing[spec.key] = {r.id: r for r in stored}
+        self.final[spec.key] = dict(self.existing[spec.key])
+
+    def stored(self, table: str) -> dict[str, Record]:
+        """A table's final state; tables not in the file are read as stored."""
+        if table not in self.final:
+            self.final[table] = {r.id: r for r in self.tx.all(SHEET_BY_KEY[table].model)}
+        return self.final[table]
+
+    def grid_paths(self) -> dict[str, str]:
+        """Grid path (社区名/大网格/支部网格/…) → id, over the final state."""
+        grids = self.stored("grids")
+        names = {c.id: c.name for c in self.stored("communities").values()}  # type: ignore[attr-defined]
+        memo: dict[str, str | None] = {}
+
+        def path(grid_id: str, depth: int = 0) -> str | None:
+            if grid_id in memo:
+                return memo[grid_id]
+            grid = grids.get(grid_id)
+            if grid is None or depth > 8:
+                return None
+            assert isinstance(grid, Grid)
+            head = names.get(grid.community_id) if grid.parent_id is None else path(grid.parent_id, depth + 1)
+            memo[grid_id] = None if head is None else f"{head}/{grid.name}"
+            return memo[grid_id]
+
+        return {p: gid for gid in grids if (p := path(gid)) is not None}
+
+    def resolve_ref(self, row: _Row, column: Column, paths: dict[str, str] | None) -> bool:
+        """Replace a REF cell by the id it names; False (and an error) if it names nothing."""
+        text = row.values.get(column.key)
+        if not isinstance(text, str) or not text:
+            return True
+        assert column.ref is not None
+        table = self.stored(column.ref)
+        if text in table or text in self.file_ids[column.ref]:
+            return True
+        found = None
+        if column.ref == "communities":
+            found = next((c.id for c in table.values() if c.name == text), None)  # type: ignore[attr-defined]
+        elif column.ref == "grids" and paths is not None:
+            found = paths.get(text.strip("/"))
+        if found is not None:
+            row.values[column.key] = found
+            return True
+        return False
+
+    def unknown_ref(self, row: _Row, column: Column) -> None:
+        assert column.ref is not None
+        table = self.stored(column.ref)
+        self.error(row, row.spec, column.key,
+                   self.t("sheet.unknown_ref", what=self.t(f"ref.{column.ref}"), v=row.values[column.key],
+                          known=known_list(table.values())))
+
+    def assign_ids(self, spec: SheetSpec, rows: list[_Row]) -> None:
+        """The record each row is: its id, or the stored record with its natural key, or a new id."""
+        if spec.key not in self.by_natural_key:
+            by_key: dict[tuple, str] = {}
+            for record in self.existing[spec.key].values():
+                key = spec.natural_key(record.model_dump())
+                if key is not None:
+                    by_key.setdefault(key, record.id)
+            self.by_natural_key[spec.key] = by_key
+        seen = self.seen[spec.key]
+        for row in rows:
+            given = row.values.get("id")
+            if given:
+                row.id = given
+            elif not row.bad:
+                masked = next((k for k, v in row.values.items() if v is _MASKED), None)
+                if masked is not None:  # without an id a masked cell cannot be matched to anything
+                    self.error(row, spec, masked, self.t("sheet.masked"))
+                    continue
+                key = spec.natural_key(row.values)
+                row.id = self.by_natural_key[spec.key].get(key) or _stable_id(spec.id_prefix, key)
+            if row.id is None:
+                continue
+            if row.id in seen:
+                self.error(row, spec, "id", self.t("sheet.duplicate_id", id=row.id, row=seen[row.id]))
+                row.id = None
+                continue
+            seen[row.id] = row.number
+            self.file_ids[spec.key].add(row.id)
+
+    # -- building the records ---------------------------------------------------
+
+    def build(self, spec: SheetSpec, row: _Row) -> None:
+        if row.bad or row.id is None:
+            return
+        previous = self.existing[spec.key].get(row.id)
+        data = previous.model_dump() if previous is not None else {}
+        for key, value in row.values.items():
+            if value is _MASKED:
+                column = spec.column(key)
+                stored_value = data.get(key)
+                if stored_value and column.mask and column.mask(stored_value) == row.cells[key]:
+                    continue  # a masked export read back: unchanged
+                self.error(row, spec, key, self.t("sheet.masked"))
+                return
+            data[key] = value
+        for column in spec.columns:  # a blank optional cell clears the field (a missing column does not)
+            if column.key in row.cells and column.key not in row.values and column.key != "id" and column.key in data:
+                data[column.key] = _default(spec.model, column.key)
+        data["id"] = row.id
+        if spec.model is VisitPlan and previous is None:
+            household = self.stored("households").get(data.get("household_id", ""))
+            data["tags"] = list(household.tags) if isinstance(household, Household) else []
+        try:
+            row.record = spec.model.model_validate(data)
+        except ValidationError as exc:
+            keys = {c.key for c in spec.columns}
+            for err in exc.errors():
+                loc = str(err["loc"][0]) if err["loc"] else spec.model_error_column
+                column = loc if loc in keys else spec.model_error_column
+                self.error(row, spec, column, self.reason(err))
+            return
+        self.final[spec.key][row.id] = row.record
+
+    # -- rules between records ------------------------------------------------
+
+    def check_unique(self, spec: SheetSpec, rows: list[_Row], label: Callable[[Record], Any], what: str) -> None:
+        """A natural key (community name, worker phone, grid path) belongs to one record."""
+        owner: dict[Any, str] = {}
+        for record in self.final[spec.key].values():
+            owner.setdefault(label(record), record.id)
+        taken: dict[Any, int] = {}
+        for row in rows:
+            if row.record is None:
+                continue
+            key = label(row.record)
+            if key in taken:
+                self.error(row, spec, what, self.t("sheet.duplicate_key", row=taken[key]))
+            elif owner.get(key, row.id) != row.id:
+                self.error(row, spec, what, self.t("sheet.key_taken", id=owner[key]))
+            taken.setdefault(key, row.number)
+
+    def check_grid_tree(self, rows: list[_Row]) -> None:
+        grids = self.final["grids"]
+        spec = SHEET_BY_KEY["grids"]
+        cycles: set[frozenset[str]] = set()
+        for row in rows:
+            grid = row.record
+            if not isinstance(grid, Grid) or grid.parent_id is None:
+                continue
+            parent = grids.get(grid.parent_id)
+            if isinstance(parent, Grid) and parent.community_id != grid.community_id:
+                self.error(row, spec, "parent_id", self.t("sheet.parent_other_community"))
+                continue
+            chain, current = [grid.id], grid.parent_id
+            while current is not None and current not in chain:
+                chain.append(current)
+                nxt = grids.get(current)
+                current = nxt.parent_id if isinstance(nxt, Grid) else None
+            if current is not None:
+                loop = chain[chain.index(current):]
+                if frozenset(loop) not in cycles:  # one error per cycle, on its first row
+                    cycles.add(frozenset(loop))
+                    self.error(row, spec, "parent_id", self.t("sheet.parent_cycle", path=" → ".join([*loop, current])))
+
+
+_MASKED = object()
+_CATALOGUE_KEYS = i18n.keys()
+
+
+_REFS_CHECKED_AFTER_PRUNE: dict[str, tuple[tuple[str, str], ...]] = {
+    # table: (field, table it points to)
+    "grids": (("community_id", "communities"), ("parent_id", "grids")),
+    "workers": (("grid_id", "grids"),),
+    "households": (("grid_id", "grids"),),
+    "stalls": (("community_id", "communities"),),
+    "permits": (("stall_id", "stalls"),),
+    "schedules": (("community_id", "communities"),),
+    "visit_plans": (("grid_id", "grids"), ("household_id", "households"), ("worker_id", "workers")),
+}
+
+
+def import_tables(store: Store, tables: dict[str, list[list[Cell]]], *, lang: Lang = "zh", dry_run: bool = False,
+                  prune: bool = False) -> ImportReport:
+    """Check every row; write all of it in one transaction, or (any error, or a dry run) nothing."""
+    results: list[SheetResult] = []
+    importer: _Importer | None = None
+    written = False
+    try:
+        with store.transaction() as tx:
+            importer = _Importer(tx, lang)
+            importer.read(tables)
+            specs = [s for s in SHEETS if s.key in importer.rows]
+            for spec in specs:
+                importer.load(spec, importer.rows[spec.key])
+            # References, sheet by sheet in dependency order (communities first), then ids, then records.
+            for spec in specs:
+                rows = importer.rows[spec.key]
+                if spec.key == "grids":
+                    _resolve_grids(importer, spec, rows)
+                else:
+                    paths = importer.grid_paths() if any(c.ref == "grids" for c in spec.columns) else None
+                    for row in rows:
+                        for column in spec.columns:
+                            if column.kind is Kind.REF and not importer.resolve_ref(row, column, paths):
+                                importer.unknown_ref(row, column)
+                        if spec.model is ServiceSchedule:
+                            households = importer.stored("households")
+                            for hid in row.values.get("household_ids", []):
+                                if hid not in households and hid not in importer.file_ids["households"]:
+                                    importer.error(row, spec, "household_ids", importer.t(
+                                        "sheet.unknown_ref", what=importer.t("ref.households"), v=hid,
+                                        known=known_list(households.values())))
+                    importer.assign_ids(spec, rows)
+                    for row in rows:
+                        importer.build(spec, row)
+            if "communities" in importer.rows:
+                importer.check_unique(SHEET_BY_KEY["communities"], importer.rows["communities"],
+                                      lambda r: r.name, "name")  # type: ignore[attr-defined]
+            if "workers" in importer.rows:
+                importer.check_unique(SHEET_BY_KEY["workers"], importer.rows["workers"],
+                                      lambda r: r.phone, "phone")  # type: ignore[attr-defined]
+            if "grids" in importer.rows:
+                importer.check_grid_tree(importer.rows["grids"])
+                importer.check_unique(SHEET_BY_KEY["grids"], importer.rows["grids"],
+                                      lambda r: (r.community_id, r.parent_id, r.name), "name")  # type: ignore[attr-defined]
+            # What the file leaves out: reported, deleted only with --prune.
+            for spec in specs:
+                result = SheetResult(spec)
+                results.append(result)
+                in_file = importer.file_ids[spec.key]
+                missing = [r for rid, r in importer.existing[spec.key].items() if rid not in in_file]
+                result.missing = [known_list([r], 1) for r in missing]
+                if prune:
+                    for record in missing:
+                        del importer.final[spec.key][record.id]
+            if prune:
+                _check_after_prune(importer)
+            if importer.errors:
+                raise _Abort
+            for result in results:
+                spec = result.spec
+                for row in importer.rows[spec.key]:
+                    assert row.record is not None
+                    previous = importer.existing[spec.key].get(row.record.id)
+                    if previous is None:
+                        result.new += 1
+                    elif _comparable(previous) == _comparable(row.record):
+                        result.unchanged += 1
+                        continue
+                    else:
+                        result.changed += 1
+                    tx.put(row.record)
+                if prune:
+                    for label in result.missing:
+                        record_id = label.split(" ", 1)[0]
+                        previous = importer.existing[spec.key][record_id]
+                        tx.delete(spec.model, record_id, partition_of(previous))
+                        result.pruned += 1
+            if dry_run:
+                raise _Abort
+            written = True
+    except _Abort:
+        pass
+    assert importer is not None
+    return ImportReport([e.text for e in sorted(importer.errors)], results, importer.notes, written)
+
+
+def _resolve_grids(importer: _Importer, spec: SheetSpec, rows: list[_Row]) -> None:
+    """Grids may name their community by name and their parent by path, also a parent further
+    down the same sheet: resolve in rounds, each grid once its parent is known."""
+    community = spec.column("community_id")
+    parent = spec.column("parent_id")
+    for row in rows:
+        if not importer.resolve_ref(row, community, None):
+            importer.unknown_ref(row, community)
+    for row in rows:  # ids typed in the file are known before any path is
+        if row.values.get("id"):
+            importer.file_ids["grids"].add(row.values["id"])
+    pending = list(rows)
+    while pending:
+        paths = importer.grid_paths()
+        ready = [row for row in pending if importer.resolve_ref(row, parent, paths)]
+        if not ready:
+            break
+        pending = [row for row in pending if row not in ready]
+        importer.assign_ids(spec, ready)
+        for row in ready:
+            importer.build(spec, row)
+    for row in pending:
+        importer.unknown_ref(row, parent)
+
+
+def _check_after_prune(importer: _Importer) -> None:
+    """With --prune nothing left may point at a deleted record."""
+    for table, refs in _REFS_CHECKED_AFTER_PRUNE.items():
+        if table not in importer.final and table != "visit_plans":
+            importer.stored(table)
+        records = importer.final.get(table, {})
+        for record in records.values():
+            for field_name, target in refs:
+                value = getattr(record, field_name)
+                if value is None or target not in importer.existing:
+                    continue
+                if value in importer.existing[target] and value not in importer.final[target]:
+                    spec = SHEET_BY_KEY[table]
+                    importer.errors.append(Problem(SHEETS.index(spec), 0, 0, importer.t(
+                        "sheet.pruned_ref", sheet=spec.name, id=record.id, ref=value)))

@@ -1,0 +1,416 @@
+"""Spreadsheet template, import and export (store/workbook.py, store/sheetfiles.py, duty_room/data_cli.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from duty_room.cli import cli
+from store import clock
+from store.demo import build_demo
+from store.models import AuditEntry, Grid, Household, Stall
+from store.sheetfiles import read_tables, write_xlsx
+from store.storage import Store, default_actor
+from store.workbook import (
+    SHEET_BY_KEY,
+    SHEETS,
+    export_sheets,
+    import_tables,
+    record_row,
+)
+from tests.conftest import FROZEN_NOW
+
+ME = default_actor()
+
+
+def store_digest(root: Path) -> str:
+    """sha256 over every file of the store (names and bytes): any write changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != ".lock"):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def sheet_rows(store: Store, key: str) -> dict[str, list]:
+    spec = SHEET_BY_KEY[key]
+    return {r.id: record_row(spec, r, masked=False) for r in store.all_partitions(spec.model)}
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(clock.FROZEN_ENV, FROZEN_NOW)
+        root = tmp_path_factory.mktemp("demo") / "store"
+        build_demo(Store(root, actor="setup"), scale="demo")
+    return root
+
+
+@pytest.fixture
+def demo(demo_dir: Path, tmp_path: Path, frozen_clock: str) -> Store:
+    """A private copy of the demo store (tests write into it)."""
+    import shutil
+
+    shutil.copytree(demo_dir, tmp_path / "demo")
+    return Store(tmp_path / "demo")
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(tmp_path / "none.toml"))
+    for name in ("DUTY_ROOM_STORE", "DUTY_ROOM_REVEAL_USERS", "DUTY_ROOM_READ_ONLY", "DUTY_ROOM_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: object, reveal: bool = False):
+        env = {"DUTY_ROOM_REVEAL_USERS": json.dumps([ME])} if reveal else {}
+        return runner.invoke(cli, [str(a) for a in args], env=env)
+
+    return invoke
+
+
+def unmasked_workbook(store: Store, path: Path) -> Path:
+    write_xlsx(path, export_sheets(store, SHEETS, masked=False))
+    return path
+
+
+# ---------------------------------------------------------------------------
+# Template → the demo's data → import → export → import
+
+
+def test_template_has_every_sheet_two_header_rows_dropdowns_and_notes(run, tmp_path: Path) -> None:
+    path = tmp_path / "template.xlsx"
+    result = run("--store", tmp_path / "s", "template", path)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["说明", *(s.name for s in SHEETS)]
+    assert [s.name for s in SHEETS] == ["社区", "网格", "网格员", "住户", "摊位", "准入证", "一老一小服务", "走访计划", "值班表"]
+    for spec in SHEETS:
+        ws = wb[spec.name]
+        assert [c.value for c in ws[2]] == [c.key for c in spec.columns]
+        assert all(c.value for c in ws[1])
+        assert ws.max_row >= 3, f"{spec.name} has an example row"
+    lists = {ws.title: [dv.formula1 for dv in ws.data_validations.dataValidation] for ws in wb.worksheets}
+    assert any("大网格,支部网格,微网格" in f for f in lists["网格"])
+    assert any("独居" in f and "孤寡" in f for f in lists["住户"])
+    assert any("申请中" in f and "有效" in f for f in lists["准入证"])
+    notes = " ".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
+    assert "--prune" in notes and "住户" in notes
+    # The examples form a consistent little township: the template imports as it is.
+    result = run("--store", tmp_path / "s", "import", path)
+    assert result.exit_code == 0, result.output
+
+
+def test_demo_through_the_template_round_trips(run, demo: Store, tmp_path: Path) -> None:
+    template = tmp_path / "template.xlsx"
+    assert run("--store", tmp_path / "x", "template", template).exit_code == 0
+    wb = openpyxl.load_workbook(template)
+    for spec in SHEETS:  # the clerk replaces the examples with the township's rows
+        ws = wb[spec.name]
+        ws.delete_rows(3, ws.max_row)
+        for record in demo.all_partitions(spec.model):
+            ws.append(record_row(spec, record, masked=False))
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+
+    target = tmp_path / "imported"
+    result = run("--store", target, "import", filled)
+    assert result.exit_code == 0, result.output
+    imported = Store(target)
+    for spec in SHEETS:
+        assert len(imported.all_partitions(spec.model)) == len(demo.all_partitions(spec.model)), spec.name
+        assert sheet_rows(imported, spec.key) == sheet_rows(demo, spec.key), spec.name
+    assert imported.all(Household)[0].updated_by == ME  # stamped with the importing account
+    check = run("--store", target, "check")
+    assert check.exit_code == 0, check.output
+
+    exported = tmp_path / "exported.xlsx"
+    assert run("--store", target, "export", exported, reveal=True).exit_code == 0
+    before = store_digest(target)
+    again = run("--store", target, "import", exported)
+    assert again.exit_code == 0, again.output
+    assert "没有变化" in again.output
+    assert store_digest(target) == before
+
+
+def test_masked_export_masks_and_reads_back_as_no_change(run, demo: Store, tmp_path: Path) -> None:
+    path = tmp_path / "masked.xlsx"
+    result = run("--store", demo.root, "export", path)  # this account is not allowed to reveal
+    assert result.exit_code == 0, result.output
+    assert "脱敏" in result.output
+    stalls = read_tables(path)["摊位"]
+    held = next(s for s in demo.all(Stall) if s.holder_phone)
+    row = next(r for r in stalls if r[0] == held.id)
+    assert held.holder_phone not in row and held.holder_name not in row
+    assert any("****" in str(c) for c in row)
+    assert not demo.all_partitions(AuditEntry)
+    before = store_digest(demo.root)
+    again = run("--store", demo.root, "import", path)
+    assert again.exit_code == 0, again.output
+    assert store_digest(demo.root) == before
+
+
+def test_unmasked_export_is_audited(run, demo: Store, tmp_path: Path) -> None:
+    result = run("--store", demo.root, "export", tmp_path / "full.xlsx", "--tables", "households,摊位", reveal=True)
+    assert result.exit_code == 0, result.output
+    workbook = read_tables(tmp_path / "full.xlsx")
+    assert set(workbook) == {"说明", "住户", "摊位"}
+    household = demo.all(Household)[0]
+    assert any(household.head_name in row for row in workbook["住户"])
+    (entry,) = demo.all_partitions(AuditEntry)
+    assert entry.actor == ME and entry.allowed and entry.subject == "export:full.xlsx"
+    assert entry.fields == ["households", "stalls"]
+
+
+def test_unknown_table_names_the_known_ones(run, demo: Store, tmp_path: Path) -> None:
+    result = run("--store", demo.root, "--lang", "en", "export", tmp_path / "x.xlsx", "--tables", "houses")
+    assert result.exit_code == 1
+    assert "no table 'houses'; known: communities 社区" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Twenty planted errors: all reported, nothing written
+
+
+def _set(wb: openpyxl.Workbook, sheet: str, row: int, key: str, value: object) -> tuple[str, int, str]:
+    ws = wb[sheet]
+    keys = [c.value for c in ws[2]]
+    ws.cell(row=row, column=keys.index(key) + 1).value = value  # (cell(value=None) would not clear it)
+    return sheet, row, SHEET_BY_KEY[next(s.key for s in SHEETS if s.name == sheet)].column(key).zh
+
+
+def _value(wb: openpyxl.Workbook, sheet: str, row: int, key: str) -> object:
+    ws = wb[sheet]
+    keys = [c.value for c in ws[2]]
+    return ws.cell(row=row, column=keys.index(key) + 1).value
+
+
+def _row_of(wb: openpyxl.Workbook, sheet: str, record_id: str) -> int:
+    return next(r for r in range(3, wb[sheet].max_row + 1) if wb[sheet].cell(row=r, column=1).value == record_id)
+
+
+def test_twenty_planted_errors_are_all_reported_and_nothing_is_written(run, demo: Store, tmp_path: Path) -> None:
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    grids = {g.id: g for g in demo.all(Grid)}
+    large = next(g for g in grids.values() if g.parent_id is None and any(c.parent_id == g.id for c in grids.values()))
+    child = next(g for g in grids.values() if g.parent_id == large.id)
+    long_name = "欧阳" + "很" * 30
+    planted = [
+        _set(wb, "网格员", 3, "phone", "1380000"),  # 1 bad phone
+        _set(wb, "住户", 3, "grid_id", "no-such-grid"),  # 2 unknown grid
+        _set(wb, "住户", 5, "id", _value(wb, "住户", 4, "id")),  # 3 duplicate id
+        _set(wb, "住户", 6, "tags", "独居、残废"),  # 4 special tag misspelt
+        _set(wb, "摊位", 3, "monthly_fee_fen", "一百五"),  # 5 fee not a number
+        _set(wb, "网格", _row_of(wb, "网格", large.id), "parent_id", child.id),  # 6 parent cycle …
+        _set(wb, "网格", 8, "name", None),  # 7 blank required cell
+        _set(wb, "社区", 3, "township", ""),  # 8 blank required cell
+        _set(wb, "住户", 7, "members", "三"),  # 9 not a whole number
+        _set(wb, "住户", 8, "elderly", "也许"),  # 10 not yes/no
+        _set(wb, "准入证", 3, "status", "作废"),  # 11 not a permit status
+        _set(wb, "准入证", 4, "applied_on", "2026-13-01"),  # 12 no such date
+        _set(wb, "一老一小服务", 3, "start", "25:00"),  # 13 no such time
+        _set(wb, "一老一小服务", 4, "recurrence", "每周"),  # 14 weekly without its weekdays
+        _set(wb, "走访计划", 3, "worker_id", "w-nobody"),  # 15 unknown worker
+        _set(wb, "值班表", 3, "day", "明天"),  # 16 not a date
+        _set(wb, "网格员", 5, "phone", _value(wb, "网格员", 4, "phone")),  # 17 phone used twice
+        _set(wb, "摊位", 4, "community_id", "不存在社区"),  # 18 unknown community
+        _set(wb, "住户", 9, "phone", "12345"),  # 19 bad phone
+        _set(wb, "住户", 10, "head_name", long_name),  # 20 too long
+    ]
+    _set(wb, "网格", _row_of(wb, "网格", large.id), "level", "支部网格")  # … (with its level, one mistake)
+    assert _value(wb, "一老一小服务", 4, "weekdays") in (None, "")
+    secret_phone = str(_value(wb, "住户", 3, "phone") or _value(wb, "住户", 4, "phone"))
+    wb.save(path)
+
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "import", path)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "!" in line]
+    assert len(lines) == 20, "\n".join(lines)
+    for sheet, row, header in planted:
+        assert any(line.startswith(f"{sheet}!{row}:{header}: ") for line in lines), (sheet, row, header, lines)
+    assert "发现 20 处错误，未写入任何数据" in result.output
+    assert store_digest(demo.root) == before
+    # Personal data stays masked in the messages.
+    assert long_name not in result.output and secret_phone not in result.output
+    assert "循环" in next(line for line in lines if line.startswith("网格!") and "上级网格" in line)
+    assert "残废" in next(line for line in lines if line.startswith("住户!6:"))
+    assert "一老一小服务!4:重复: 「每周」须填每周几" in result.output  # the model's rule, in Chinese
+
+
+def test_errors_in_english_name_the_field_and_the_known_ids(run, demo: Store, tmp_path: Path) -> None:
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "摊位", 3, "community_id", "dc")
+    wb.save(path)
+    result = run("--store", demo.root, "--lang", "en", "import", path)
+    assert result.exit_code == 1
+    assert "摊位!3:community_id: no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
+    assert "1 errors found; nothing was written" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Upsert, missing rows, prune, dry run
+
+
+def test_changed_row_updates_missing_row_is_reported_and_prune_deletes(demo: Store, tmp_path: Path) -> None:
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    planned = {p.household_id for p in demo.all_partitions(SHEET_BY_KEY["visit_plans"].model)}
+    households = demo.all(Household)
+    changed = households[0]
+    gone = next(h for h in households[1:] if h.id not in planned)
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "住户", _row_of(wb, "住户", changed.id), "room", "999")
+    wb["住户"].delete_rows(_row_of(wb, "住户", gone.id))
+    wb.save(path)
+    tables = read_tables(path)
+    clerk = Store(demo.root, actor="clerk")
+
+    dry = import_tables(clerk, tables, dry_run=True)
+    assert not dry.errors and not dry.written
+    assert Store(demo.root).get(Household, changed.id).room == changed.room
+
+    report = import_tables(clerk, tables)
+    assert report.written and not report.errors
+    result = next(r for r in report.sheets if r.spec.key == "households")
+    assert (result.new, result.changed, result.pruned) == (0, 1, 0)
+    assert result.missing == [gone.id]  # the id only: a household's name is personal data
+    updated = Store(demo.root).get(Household, changed.id)
+    assert updated.room == "999" and updated.updated_by == "clerk"
+    assert Store(demo.root).get(Household, gone.id) == gone  # not deleted silently
+    assert report.changes == 1
+
+    pruned = import_tables(clerk, tables, prune=True)
+    result = next(r for r in pruned.sheets if r.spec.key == "households")
+    assert result.pruned == 1
+    assert gone.id not in {h.id for h in Store(demo.root).all(Household)}
+
+
+def test_prune_refuses_to_leave_a_plan_without_its_household(demo: Store, tmp_path: Path) -> None:
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    plan = demo.all_partitions(SHEET_BY_KEY["visit_plans"].model)[0]
+    wb = openpyxl.load_workbook(path)
+    wb["住户"].delete_rows(_row_of(wb, "住户", plan.household_id))
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(demo, read_tables(path), prune=True)
+    assert not report.written
+    assert any(plan.id in e and plan.household_id in e for e in report.errors)
+    assert store_digest(demo.root) == before
+
+
+def test_rows_without_ids_match_by_natural_key(demo: Store, tmp_path: Path) -> None:
+    """A clerk's own sheet: no id column values, communities and grids by name and path."""
+    tables = {
+        "社区": [["编号", "社区名称", "乡镇"], ["id", "name", "township"], ["", "东城花园社区", "孟轲乡"],
+                 ["", "新华社区", "孟轲乡"]],
+        "网格": [["编号", "所属社区", "网格层级", "网格名称", "上级网格"], ["id", "community_id", "level", "name", "parent_id"],
+                 ["", "新华社区", "微网格", "1号楼", "新华社区/第一大网格"],
+                 ["", "新华社区", "大网格", "第一大网格", ""]],
+    }
+    report = import_tables(demo, tables)
+    assert not report.errors, report.errors
+    communities = next(r for r in report.sheets if r.spec.key == "communities")
+    assert (communities.new, communities.unchanged) == (1, 1)
+    grids = {g.name: g for g in demo.all(SHEET_BY_KEY["grids"].model) if g.community_id.startswith("c-")}
+    assert grids["1号楼"].parent_id == grids["第一大网格"].id
+    again = import_tables(demo, tables)
+    assert again.changes == 0
+
+
+# ---------------------------------------------------------------------------
+# CSV
+
+
+def test_csv_round_trip_with_a_gb18030_file(run, demo: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    result = run("--store", demo.root, "export", folder, reveal=True)
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in folder.glob("*.csv"))
+    assert files == sorted(f"{s.name}.csv" for s in SHEETS)
+    assert (folder / "住户.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel shows the Chinese
+    # The office re-saves one file from a Chinese Windows Excel: GB18030, no BOM.
+    text = (folder / "住户.csv").read_bytes().decode("utf-8-sig")
+    (folder / "住户.csv").write_bytes(text.encode("gb18030"))
+    with pytest.raises(UnicodeDecodeError):
+        (folder / "住户.csv").read_bytes().decode("utf-8")
+
+    target = tmp_path / "from-csv"
+    result = run("--store", target, "import", folder)
+    assert result.exit_code == 0, result.output
+    for spec in SHEETS:
+        assert sheet_rows(Store(target), spec.key) == sheet_rows(demo, spec.key), spec.name
+    before = store_digest(target)
+    assert run("--store", target, "import", folder).exit_code == 0
+    assert store_digest(target) == before
+
+
+def test_unreadable_file_is_one_line(run, tmp_path: Path) -> None:
+    (tmp_path / "bad.xlsx").write_text("not a workbook")
+    result = run("--store", tmp_path / "s", "import", tmp_path / "bad.xlsx")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "bad.xlsx" in result.output
+    assert not (tmp_path / "s" / "manifest.json").exists()
+
+
+def test_read_only_refuses_import(run, demo: Store, tmp_path: Path) -> None:
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    result = run("--store", demo.root, "--read-only", "import", path)
+    assert result.exit_code == 1 and "只读" in result.output
+
+
+# ---------------------------------------------------------------------------
+# list and check
+
+
+def test_list_and_unknown_ids(run, demo: Store) -> None:
+    result = run("--store", demo.root, "list", "communities")
+    assert result.exit_code == 0
+    assert "dongcheng  东城花园社区  孟轲乡" in result.output
+    listed = json.loads(run("--store", demo.root, "list", "workers", "--community", "东城花园社区", "--json").output)
+    assert listed and all("****" in w["phone"] for w in listed)
+    grids = json.loads(run("--store", demo.root, "list", "grids", "--community", "dongcheng", "--json").output)
+    assert grids[0]["depth"] == 0 and all(g["community_id"] == "dongcheng" for g in grids)
+    stalls = run("--store", demo.root, "list", "stalls", "--json")
+    assert len(json.loads(stalls.output)) == len(demo.all(Stall))
+    result = run("--store", demo.root, "--lang", "en", "list", "workers", "--community", "dc")
+    assert result.exit_code == 1
+    assert "no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
+
+
+def test_check_warns_when_the_calendar_runs_out(run, demo: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.deadlines import OFFICIAL_YEARS
+
+    last = max(OFFICIAL_YEARS)
+    monkeypatch.setenv(clock.FROZEN_ENV, f"{last}-12-01T09:00:00+08:00")
+    result = run("--store", demo.root, "check")
+    assert result.exit_code == 0
+    assert f"{last + 1}" in result.output and "警告" in result.output
+    monkeypatch.setenv(clock.FROZEN_ENV, f"{last}-06-01T09:00:00+08:00")
+    result = run("--store", demo.root, "check")
+    assert result.exit_code == 0 and "警告" not in result.output
+
+
+def test_petition_intake_names_the_known_ids(run, demo: Store) -> None:
+    result = run("--store", demo.root, "--lang", "en", "petition", "add", "--title", "漏水", "--category", "gas",
+                 "--community", "dc")
+    assert result.exit_code == 1
+    assert "no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
+
+
+def test_template_as_csv_folder_imports(run, tmp_path: Path) -> None:
+    folder = tmp_path / "template-csv"
+    assert run("--store", tmp_path / "s", "template", folder).exit_code == 0
+    assert sorted(p.stem for p in folder.glob("*.csv")) == sorted(s.name for s in SHEETS)
+    result = run("--store", tmp_path / "s", "--lang", "en", "import", folder, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "all rows valid (--dry-run: nothing written)" in result.output
+    assert not (tmp_path / "s" / "manifest.json").exists()
