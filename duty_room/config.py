@@ -26,6 +26,7 @@ from pydantic_settings import (
 )
 
 from store.deadlines import DeadlineRules
+from store.dutylog import DutyRules
 from store.market import FeeRules
 
 APP_NAME = "duty-room"
@@ -55,6 +56,7 @@ class Settings(BaseSettings):
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
     fees: FeeRules = Field(default_factory=FeeRules)  # [fees.reduction_percent] disabled = 50
+    duty: DutyRules = Field(default_factory=DutyRules)  # [duty]: shift change, incident report limits
     reveal_users: list[str] = Field(default_factory=list)
     read_only: bool = False  # a viewer: looks at everything, changes nothing
     lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time
