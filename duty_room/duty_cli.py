@@ -440,8 +440,7 @@ def handover(ctx: click.Context, shift_id: str | None, fmt: str | None, out: Pat
     if out is None:
         if fmt == "xlsx":
             raise click.ClickException("--format xlsx needs --out FILE")
-        if not (give or ack):
-            click.echo(render_markdown(report, lang), nl=False)
+        click.echo(render_markdown(report, lang), nl=False)
         return
     data = render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8")
     try:
