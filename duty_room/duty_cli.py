@@ -229,7 +229,7 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
     shift = find_shift(store, shift_id) if shift_id else shift_at(store, now)
     if shift is None:
         raise click.ClickException(i18n.t("duty.none", lang))
-    found = entries_between(store, shift.starts_at, min(now, shift.ends_at) if not shift_id else shift.ends_at)
+    found = entries_between(store, shift.starts_at, shift.ends_at)
     if as_json:
         rows = []
         for e in found:

@@ -160,7 +160,7 @@ class Incident(Record):
             raise ValueError("the incident was known before it happened")
         if any(r.at < self.known_at for r in self.reports):
             raise ValueError("a report is dated before the incident was known")
-        if any(b.at < a.at for a, b in zip(self.reports, self.reports[1:])):
+        if any(b.at < a.at for a, b in zip(self.reports, self.reports[1:], strict=False)):
             raise ValueError("reports are recorded in time order")
         stages = [r.stage for r in self.reports]
         if stages.count(ReportStage.PHONE) > 1 or stages.count(ReportStage.WRITTEN) > 1:

@@ -85,7 +85,7 @@ def _closed_in(petition: Petition, start: datetime, end: datetime) -> bool:
                and start <= e.at < end for e in petition.history)
 
 
-def _late_reports(reader: Reader, clocks: list[IncidentClock], start: datetime, moment: datetime,
+def _late_reports(reader: Reader, clocks: list[IncidentClock], start: datetime, end: datetime, moment: datetime,
                   rules: DutyRules) -> list[LateReport]:
     """Reports made late during the shift (on incidents open now or closed since it began), then those owed and late."""
     incidents = {c.incident.id: c.incident for c in clocks}
@@ -94,7 +94,7 @@ def _late_reports(reader: Reader, clocks: list[IncidentClock], start: datetime, 
     late = []
     for incident in sorted(incidents.values(), key=lambda i: i.id):
         for slot in report_slots(incident, rules):
-            if slot.report is not None and start <= slot.report.at < moment and slot.late(moment):
+            if slot.report is not None and start <= slot.report.at < end and slot.late(moment):
                 late.append(LateReport(incident, slot, slot.overdue_by(moment)))
     for clock in clocks:
         late.extend(LateReport(clock.incident, slot, slot.overdue_by(moment)) for slot in clock.late)
@@ -117,6 +117,8 @@ def handover_report(
         raise DutyRefused("duty_no_shift", id=f"{now:%Y-%m-%d %H:%M}")
     moment = min(now, shift.ends_at)
     start = shift.starts_at
+    # Up to now, including what was written this very second; a shift that is over ends where the next begins.
+    end = moment + timedelta(seconds=1) if moment < shift.ends_at else shift.ends_at
     petitions = store.all(Petition)  # open cases and those closed in the last 30 days
     views = open_petitions(store, moment)
     clocks = report_clock(store, moment, rules)
@@ -129,14 +131,14 @@ def handover_report(
         next_shift=next_shift if next_shift is not None and next_shift.id != shift.id else None,
         start=start,
         moment=moment,
-        entries=entries_between(store, start, moment + timedelta(seconds=1)),
-        received=sorted((p for p in petitions if start <= p.created_at < moment + timedelta(seconds=1)), key=lambda p: p.created_at),
-        closed=sorted((p for p in petitions if _closed_in(p, start, moment + timedelta(seconds=1))), key=lambda p: p.id),
+        entries=entries_between(store, start, end),
+        received=sorted((p for p in petitions if start <= p.created_at < end), key=lambda p: p.created_at),
+        closed=sorted((p for p in petitions if _closed_in(p, start, end)), key=lambda p: p.id),
         open_cases=views,
         late_sessions=[s for s in todays_schedule(store, moment, calendar) if s.phase is SessionPhase.LATE],
         unvisited=[c for c in community_progress(visit_progress(store, moment.date())) if any(c.special_unvisited.values())],
         incidents=clocks,
-        late_reports=_late_reports(store, clocks, start, moment, rules),
+        late_reports=_late_reports(store, clocks, start, end, moment, rules),
         arrears=[v for v in stalls if v.arrears_fen > 0],
         handover=find_handover(store, shift),
         community_names={c.id: c.name for c in communities},

@@ -35,7 +35,7 @@ def incidents(draw: st.DrawFn) -> Incident:
     final = draw(st.booleans())
     gaps = draw(st.lists(st.integers(0, 600), min_size=len(stages) + 1, max_size=len(stages) + 1))
     reports, moment = [], known
-    for stage, gap in zip([*stages, ReportStage.FINAL] if final else stages, gaps):
+    for stage, gap in zip([*stages, ReportStage.FINAL] if final else stages, gaps, strict=False):
         moment += gap * MINUTE
         reports.append(IncidentReport(stage=stage, at=moment, to="区应急局", by="值班员", recorded_by="duty"))
     ended = None
