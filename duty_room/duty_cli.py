@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -227,9 +227,12 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
     store, lang = _store(ctx), _settings(ctx).lang
     now = clock.now()
     shift = find_shift(store, shift_id) if shift_id else shift_at(store, now)
-    if shift is None:
-        raise click.ClickException(i18n.t("duty.none", lang))
-    found = entries_between(store, shift.starts_at, shift.ends_at)
+    if shift is not None:
+        start, end = shift.starts_at, shift.ends_at
+    else:  # nobody on the roster: the regular duty period we are in
+        end = next_handover(store, now, _settings(ctx).duty)
+        start = end - timedelta(hours=_settings(ctx).duty.shift_hours)
+    found = entries_between(store, start, end)
     if as_json:
         rows = []
         for e in found:

@@ -95,7 +95,7 @@ def _month_from_id(record_id: str) -> str | None:
     return f"20{match.group(1)}-{match.group(2)}" if match else None
 
 
-def _months(first: datetime | date, last: datetime | date) -> list[str]:
+def months_between(first: datetime | date, last: datetime | date) -> list[str]:
     months, y, m = [], first.year, first.month
     while (y, m) <= (last.year, last.month):
         months.append(f"{y}-{m:02d}")
@@ -127,7 +127,7 @@ def shift_id_for(day: date) -> str:
 def shifts_between(reader: Reader, first: date, last: date) -> list[DutyShift]:
     """The shifts starting on the days first..last, in order (a store from before months also has duty.json)."""
     shifts = {s.id: s for s in reader.all(DutyShift)}  # the main file: shifts written before they were filed by month
-    for month in _months(first, last):
+    for month in months_between(first, last):
         shifts.update({s.id: s for s in reader.all(DutyShift, month)})
     return sorted((s for s in shifts.values() if first <= s.day <= last), key=lambda s: s.starts_at)
 
@@ -250,7 +250,7 @@ def find_entry(reader: Reader, entry_id: str) -> DutyLogEntry:
 
 def entries_between(reader: Reader, start: datetime, end: datetime) -> list[DutyLogEntry]:
     """Log entries timed in [start, end), as corrected, in time order."""
-    found = [e.current() for month in _months(start, end) for e in reader.all(DutyLogEntry, month)]
+    found = [e.current() for month in months_between(start, end) for e in reader.all(DutyLogEntry, month)]
     return sorted((e for e in found if start <= e.at < end), key=lambda e: (e.at, e.id))
 
 

@@ -20,7 +20,7 @@ from .dutylog import (
     IncidentClock,
     Reader,
     ReportSlot,
-    _months,
+    months_between,
     entries_between,
     find_shift,
     report_clock,
@@ -69,7 +69,7 @@ class HandoverReport:
 def find_handover(reader: Reader, shift: DutyShift) -> Handover | None:
     handover_id = handover_id_for(shift)
     # Filed by the month it was made: from the shift's start to a month after its end.
-    for month in _months(shift.starts_at, shift.ends_at + timedelta(days=31)):
+    for month in months_between(shift.starts_at, shift.ends_at + timedelta(days=31)):
         for record in reader.all(Handover, month):
             if record.id == handover_id:
                 return record
@@ -89,7 +89,7 @@ def _late_reports(reader: Reader, clocks: list[IncidentClock], start: datetime, 
                   rules: DutyRules) -> list[LateReport]:
     """Reports made late during the shift (on incidents open now or closed since it began), then those owed and late."""
     incidents = {c.incident.id: c.incident for c in clocks}
-    for month in _months(start, moment):
+    for month in months_between(start, moment):
         incidents.update({i.id: i for i in reader.all(Incident, month)})
     late = []
     for incident in sorted(incidents.values(), key=lambda i: i.id):

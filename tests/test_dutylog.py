@@ -406,3 +406,42 @@ def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert len(report.entries) == 5 and report.open_cases and report.incidents
     assert any(e.current().content != e.content for e in store.all(DutyLogEntry, "2026-11"))  # a corrected entry
     assert dashboard(store, now).headline.on_duty.startswith(shift.leader)
+
+
+def test_an_entry_linked_to_an_existing_case_both_ways(calm_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       runner: CliRunner) -> None:
+    from store.dutylog import entries_for_petition
+
+    store = Store(calm_store, actor="wanglj")
+    at(monkeypatch, "2026-11-28T10:00")
+    first = log_entry(store, kind=LogKind.CALL, content="3号楼漏水", caller="赵六", community_id="dongcheng")
+    case = petition_from_entry(store, first.id)
+    at(monkeypatch, "2026-11-28T11:00")
+    again = log_entry(store, kind=LogKind.CALL, content="3号楼漏水，第二次来电催办", caller="赵六")
+    assert run(runner, calm_store, "duty", "link", again.id, case.id) == f"{again.id} → {case.id}"
+    linked = runner.invoke(cli, ["--store", str(calm_store), "duty", "link", again.id, case.id])
+    assert linked.exit_code == 1 and "已关联" in linked.output
+    missing = runner.invoke(cli, ["--store", str(calm_store), "--lang", "en", "duty", "link", again.id, "MK000000-999"])
+    assert missing.exit_code == 1 and "MK000000-999" in missing.output
+    saved = store.get(Petition, case.id)
+    assert [e.action for e in saved.history] == ["create", "from_log", "link_log"]
+    assert [e.content for e in entries_for_petition(store, saved)] == ["3号楼漏水", "3号楼漏水，第二次来电催办"]
+    listed = json.loads(run(runner, calm_store, "duty", "entries", "--json"))
+    assert [(e["id"], e["petition_ids"], e["caller"]) for e in listed] == [(first.id, [case.id], "赵*"), (again.id, [case.id], "赵*")]
+
+
+def test_every_duty_refusal_has_words_in_both_languages() -> None:
+    import re
+
+    from store import i18n
+
+    root = Path(__file__).resolve().parent.parent
+    source = "".join((root / name).read_text(encoding="utf-8") for name in ("store/dutylog.py", "store/handover.py"))
+    keys = set(re.findall(r'DutyRefused\("(\w+)"', source))
+    assert len(keys) > 15
+    for key in keys:
+        zh, en = i18n.t(f"refused.{key}", "zh"), i18n.t(f"refused.{key}", "en")
+        assert zh != f"refused.{key}" and en != zh, key
+    for enum in (LogKind, IncidentCategory, IncidentLevel, ReportStage):
+        for member in enum:
+            assert i18n.label(member, "zh") != i18n.label(member, "en") != f"{enum.__name__}.{member.value}"
