@@ -240,6 +240,11 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
           [[v.petition.id, label(v.petition.status, lang), v.petition.title, v.community, f"{v.petition.due_at:%Y-%m-%d %H:%M}",
             "✔" if v.overdue else "", "✔" if v.petition.id in received_ids else ""] for v in report.open_cases],
           [14, 10, 40, 16, 17, 8, 10])
+    for worksheet in book.worksheets:  # text from the store is text: "=HYPERLINK(…)" in a call must not become a formula
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

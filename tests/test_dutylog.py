@@ -445,3 +445,21 @@ def test_every_duty_refusal_has_words_in_both_languages() -> None:
     for enum in (LogKind, IncidentCategory, IncidentLevel, ReportStage):
         for member in enum:
             assert i18n.label(member, "zh") != i18n.label(member, "en") != f"{enum.__name__}.{member.value}"
+
+
+def test_store_text_stays_text_in_the_exports(calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import io
+
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    log_entry(store, kind=LogKind.CALL, content='=HYPERLINK("http://x","点我")', source="a|b", action_taken="第一行\n第二行")
+    report = handover_report(store, clock.now())
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    cell = next(c for row in book["值班记录"].iter_rows() for c in row if c.value and str(c.value).startswith("=HYPER"))
+    assert cell.data_type == "s"  # a string, not a formula
+    md = render_markdown(report)
+    row = next(line for line in md.splitlines() if "HYPERLINK" in line)
+    assert row.count("|") == 8 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
