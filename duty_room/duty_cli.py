@@ -129,6 +129,7 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     handover = next_handover(store, now, rules)
     following = shift_at(store, handover)
     clocks = report_clock(store, now, rules)
+    awaiting = pending_handover(store, now)  # handed over, not yet taken over
     if as_json:
         click.echo(json.dumps({
             "at": now.isoformat(timespec="minutes"),
@@ -139,6 +140,7 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
                            "next": None if c.next is None else {"stage": c.next.stage.value,
                                                                 "due": c.next.due.isoformat() if c.next.due else None},
                            "late": bool(c.late)} for c in clocks],
+            "awaiting_ack": None if awaiting is None else awaiting.id,
         }, ensure_ascii=False))
         return
     t = lambda key: i18n.t(key, lang)  # noqa: E731
@@ -155,6 +157,8 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     for c in clocks:
         if c.next is not None:
             click.echo(f"{c.incident.id} {c.incident.title[:20]}: {slot_text(c.next, now, lang)}")
+    if awaiting is not None:
+        click.echo(f"{awaiting.id}: {t('handover.not_acked')}")
 
 
 def _phones(pairs: tuple[str, ...]) -> dict[str, str]:

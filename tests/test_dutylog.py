@@ -144,6 +144,7 @@ def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path
     given = runner.invoke(cli, ["--store", str(root), "handover", "--give", "--notes", "燃气抢修未完，需继续续报"])
     assert given.exit_code == 0, given.output
     assert "交班人" in given.output and "燃气抢修未完，需继续续报" in given.output  # recorded, and the handover shown
+    assert json.loads(run(runner, root, "duty", "today", "--json"))["awaiting_ack"] == "duty-20261128"
     refused = runner.invoke(cli, ["--store", str(root), "handover", "--give"])
     assert refused.exit_code == 1 and "已交班" in refused.output
 
@@ -161,6 +162,7 @@ def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path
     with pytest.raises(DutyRefused):
         acknowledge(Store(root, actor="someone-else"), "duty-20261128")
     assert shift_at(Store(root), clock.now()).leader == "马志远"  # the next shift is on duty
+    assert json.loads(run(runner, root, "duty", "today", "--json"))["awaiting_ack"] is None
 
     md = md_path.read_text(encoding="utf-8")
     assert "1号楼1单元楼道燃气味道很重" in md and "李**" in md and "138****1234" in md and "13812341234" not in md
@@ -463,3 +465,21 @@ def test_store_text_stays_text_in_the_exports(calm_store: Path, monkeypatch: pyt
     md = render_markdown(report)
     row = next(line for line in md.splitlines() if "HYPERLINK" in line)
     assert row.count("|") == 8 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
+
+
+def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written before this change keeps its shifts in duty.json: they are still read, and checked."""
+    store = Store(calm_store, actor="wanglj")
+    with store.transaction() as tx:
+        tx.put(DutyShift(id="d1", day=date(2026, 11, 28), leader="刘晓宇", staff=["王献伟"]))
+    month_file = calm_store / "duty" / "2026-11.json"
+    (calm_store / "duty.json").write_bytes(month_file.read_bytes())
+    month_file.unlink()
+    store = Store(calm_store)
+    assert shift_at(store, datetime(2026, 11, 29, 7, 59, tzinfo=TZ)).id == "d1"  # 08:00 to 08:00, as new ones
+    assert shift_at(store, datetime(2026, 11, 28, 7, 0, tzinfo=TZ)).id == "d1"  # before it starts: the day's shift
+    assert dashboard(store, datetime(2026, 11, 28, 9, 0, tzinfo=TZ)).headline.on_duty == "刘晓宇、王献伟"
+    assert "duty.json" in store.check()
+    # Without any shift the next handover is the regular change of shift.
+    assert next_handover(store, datetime(2026, 12, 5, 7, 0, tzinfo=TZ)) == datetime(2026, 12, 5, 8, tzinfo=TZ)
+    assert next_handover(store, datetime(2026, 12, 5, 9, 0, tzinfo=TZ)) == datetime(2026, 12, 6, 8, tzinfo=TZ)
