@@ -160,14 +160,16 @@ class Incident(Record):
             raise ValueError("the incident was known before it happened")
         if any(r.at < self.known_at for r in self.reports):
             raise ValueError("a report is dated before the incident was known")
-        if any(b.at < a.at for a, b in zip(self.reports, self.reports[1:], strict=False)):
-            raise ValueError("reports are recorded in time order")
+        # Reports are kept in the order they were recorded (a phone report may be written down after
+        # the written one); only the 终报 must come last, in both orders.
         stages = [r.stage for r in self.reports]
         if stages.count(ReportStage.PHONE) > 1 or stages.count(ReportStage.WRITTEN) > 1:
             raise ValueError("an incident has one 首报 and one 书面报告; later reports are 续报")
         if ReportStage.FINAL in stages[:-1] or stages.count(ReportStage.FINAL) > 1:
             raise ValueError("the 终报 is the last report")
         final = ReportStage.FINAL in stages
+        if final and any(r.at > self.reports[-1].at for r in self.reports):
+            raise ValueError("no report is dated after the 终报")
         if final != (self.closed_at is not None):
             raise ValueError("an incident is closed exactly when its 终报 is made")
         if self.ended_at is not None and self.ended_at < self.known_at:

@@ -467,8 +467,9 @@ def report_incident(
         when = tx.now if at is None else _not_future(at, tx.now, "report")
         if when < incident.known_at:
             raise DutyRefused("duty_report_before", id=incident_id, at=f"{incident.known_at:%Y-%m-%d %H:%M}")
-        if incident.reports and when < incident.reports[-1].at:
-            raise DutyRefused("duty_report_order", at=f"{incident.reports[-1].at:%Y-%m-%d %H:%M}")
+        latest = max((r.at for r in incident.reports), default=None)
+        if stage is ReportStage.FINAL and latest is not None and when < latest:
+            raise DutyRefused("duty_report_order", at=f"{latest:%Y-%m-%d %H:%M}")
         made = {r.stage for r in incident.reports}
         if stage in made and stage in (ReportStage.PHONE, ReportStage.WRITTEN):
             raise DutyRefused("duty_report_twice", stage=stage)
@@ -518,7 +519,7 @@ def report_slots(incident: Incident, rules: DutyRules | None = None) -> list[Rep
     final_due = None if incident.ended_at is None else incident.ended_at + timedelta(minutes=limits.final_minutes)
     slots: list[ReportSlot] = []
     last: datetime | None = None
-    for report in incident.reports:
+    for report in sorted(incident.reports, key=lambda r: r.at):  # recorded in any order, judged in time order
         due = {
             ReportStage.PHONE: phone_due,
             ReportStage.WRITTEN: written_due,

@@ -481,7 +481,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.duty_incident_closed": ("事件 {id} 已终报，不能再报", "incident {id} has had its final report"),
     "refused.duty_incident_ended": ("事件 {id} 已处置结束", "handling of incident {id} has already ended"),
     "refused.duty_report_before": ("报送时间早于接报时间 {at}", "a report cannot be dated before the incident was known ({at})"),
-    "refused.duty_report_order": ("报送时间早于上一次报送 {at}", "a report cannot be dated before the previous one ({at})"),
+    "refused.duty_report_order": ("终报时间不能早于已记录的报送 {at}", "the final report cannot be dated before a report already recorded ({at})"),
     "refused.duty_report_twice": ("「{stage}」已报过，之后请续报", "the '{stage}' was already made; later reports are follow-ups"),
     "refused.duty_handed_over": ("班次 {id} 已交班", "shift {id} has already been handed over"),
     "refused.duty_not_handed_over": ("班次 {id} 还没有交班", "shift {id} has not been handed over yet"),

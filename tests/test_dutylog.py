@@ -483,3 +483,24 @@ def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(calm_store
     # Without any shift the next handover is the regular change of shift.
     assert next_handover(store, datetime(2026, 12, 5, 7, 0, tzinfo=TZ)) == datetime(2026, 12, 5, 8, tzinfo=TZ)
     assert next_handover(store, datetime(2026, 12, 5, 9, 0, tzinfo=TZ)) == datetime(2026, 12, 6, 8, tzinfo=TZ)
+
+
+def test_a_report_written_down_late_is_judged_by_when_it_was_made(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(calm_store, actor="wanglj")
+    incident = open_incident(store, title="停水", category=IncidentCategory.ACCIDENT,
+                             known_at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ))
+    report_incident(store, incident.id, ReportStage.WRITTEN, to="区应急局", at=datetime(2026, 11, 28, 8, 50, tzinfo=TZ))
+    # The phone call at 08:20 is only written down now: on time, and the 续报 counts from the written report.
+    recorded = report_incident(store, incident.id, ReportStage.PHONE, to="区应急局", at=datetime(2026, 11, 28, 8, 20, tzinfo=TZ))
+    assert [r.stage for r in recorded.reports] == [ReportStage.WRITTEN, ReportStage.PHONE]  # as recorded
+    clock_now = incident_clock_for(store, incident.id)
+    assert clock_now.late == [] and clock_now.next.stage is ReportStage.FOLLOW_UP
+    assert clock_now.next.due == datetime(2026, 11, 28, 12, 50, tzinfo=TZ)
+    with pytest.raises(DutyRefused, match="final report cannot be dated before"):
+        report_incident(store, incident.id, ReportStage.FINAL, to="区应急局", at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ))
+
+
+def incident_clock_for(store: Store, incident_id: str):
+    from store.dutylog import incident_clock
+
+    return incident_clock(find_incident(store, incident_id), clock.now())
