@@ -582,3 +582,28 @@ def report_clock(reader: Reader, now: datetime, rules: DutyRules | None = None) 
 def late_reports(reader: Reader, now: datetime, rules: DutyRules | None = None) -> list[tuple[Incident, ReportSlot]]:
     """Reports owed and past due right now (迟报), across every open incident."""
     return [(clock.incident, slot) for clock in report_clock(reader, now, rules) for slot in clock.late]
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    """What the header shows of the duty room's own work: who is on duty, until when, the report clock."""
+
+    shift: DutyShift | None
+    next_handover: datetime
+    clocks: list[IncidentClock]  # open incidents, the most pressing first
+
+    @property
+    def next_report(self) -> tuple[Incident, ReportSlot] | None:
+        """The report due soonest (a late one first): the header's countdown."""
+        for clock in self.clocks:
+            if clock.next is not None and clock.next.due is not None:
+                return clock.incident, clock.next
+        return None
+
+    @property
+    def late(self) -> list[tuple[Incident, ReportSlot]]:
+        return [(clock.incident, slot) for clock in self.clocks for slot in clock.late]
+
+
+def duty_status(reader: Reader, now: datetime, rules: DutyRules | None = None) -> DutyStatus:
+    return DutyStatus(shift_at(reader, now), next_handover(reader, now, rules), report_clock(reader, now, rules))

@@ -20,6 +20,7 @@ from store.dutylog import (
     DutyRules,
     ReportLimits,
     correct_entry,
+    duty_status,
     find_entry,
     find_incident,
     late_reports,
@@ -404,6 +405,10 @@ def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert any(s.swaps for s in store.all(DutyShift, "2026-11"))
     clocks = report_clock(store, now)
     assert len(clocks) == 1 and not clocks[0].late and clocks[0].next.stage is ReportStage.FOLLOW_UP
+    status = duty_status(store, now)  # what the header shows
+    assert status.shift == shift and status.next_handover == shift.ends_at and status.late == []
+    assert status.next_report == (clocks[0].incident, clocks[0].next)
+    assert duty_status(store, now + timedelta(hours=5)).late == [(clocks[0].incident, clocks[0].next)]
     report = handover_report(store, now)
     assert len(report.entries) == 5 and report.open_cases and report.incidents
     assert any(e.current().content != e.content for e in store.all(DutyLogEntry, "2026-11"))  # a corrected entry
