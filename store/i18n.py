@@ -542,6 +542,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "handover.session": ("活动", "Session"),
     "handover.level": ("级别", "Level"),
     "duty.hm": ("{h}小时{m}分", "{h} h {m} min"),
+    "handover.stall_no": ("{market} {number:02d}号", "{market} no. {number:02d}"),
+    "punct.open": ("（", " ("),
+    "punct.close": ("）", ")"),
+    "punct.colon": ("：", ": "),
+    "punct.comma": ("，", ", "),
+    "punct.semi": ("；", "; "),
+    "punct.list": ("、", ", "),
     "duty.m": ("{m}分钟", "{m} min"),
 }
 
