@@ -15,6 +15,7 @@ from store.storage import Store, StoreError, permission_problems
 
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .data_cli import export, import_command, list_command, template, warn_calendar
+from .duty_cli import duty, handover, incident
 from .petition_cli import petition
 
 
@@ -156,6 +157,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store.market import fen_to_yuan
     from store.models import SpecialTag
     from store.queries import SessionPhase, dashboard
+    from store.dutylog import late_reports as late_incident_reports
 
     settings = _settings(ctx)
     store = settings.open_store()
@@ -175,6 +177,11 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     red = {g.community: g.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for g in data.progress if g.depth == 0}
     red = {name: count for name, count in red.items() if count}
     arrears = [(v.stall, v.arrears_fen) for v in data.stalls if v.arrears_fen]
+    try:
+        late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
+    except StoreError as exc:
+        click.echo(f"duty-room: {exc}", err=True)
+        sys.exit(2)
     if as_json:
         click.echo(json.dumps({
             "township": h.township, "at": now.isoformat(timespec="minutes"), "open": h.open,
@@ -182,6 +189,8 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
             "unvisited_living_alone": red,
             "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+            "late_reports": [{"incident": i.id, "title": i.title, "stage": slot.stage.value,
+                              "due": slot.due.isoformat() if slot.due else None} for i, slot in late_reports],
             "fees_fen": {"month": data.fees.month_fen, "year": data.fees.year_fen, "to_date": data.fees.to_date_fen},
             "next_session": None if data.upcoming.any is None else {
                 "id": data.upcoming.any.id, "day": data.upcoming.any.day.isoformat(),
@@ -198,6 +207,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             lines.append(f"{t('header.overdue')}: {_ids(overdue)}")
         if due_today:
             lines.append(f"{t('header.due_today')}: {_ids(due_today)}")
+        if late_reports:
+            lines.append(f"{t('duty.report_late')}: " + "; ".join(
+                f"{i.id} {i18n.label(slot.stage, lang)} {slot.due:%H:%M}" for i, slot in late_reports[:4] if slot.due))
         if late:
             lines.append(f"{t('header.late')}: " + "; ".join(f"{s.start:%H:%M} {s.title[:12]}" for s in late[:4]))
         if red:
@@ -213,7 +225,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                                            year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
                                            total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}"))
         click.echo("\n".join(lines))
-    sys.exit(1 if overdue or late else 0)
+    sys.exit(1 if overdue or late or late_reports else 0)
 
 
 @cli.command()
@@ -247,6 +259,9 @@ cli.add_command(template)
 cli.add_command(import_command)
 cli.add_command(export)
 cli.add_command(list_command)
+cli.add_command(duty)
+cli.add_command(incident)
+cli.add_command(handover)
 
 
 def main() -> None:

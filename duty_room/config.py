@@ -46,6 +46,7 @@ from pydantic_settings import (
 
 from store import i18n
 from store.deadlines import DeadlineRules
+from store.dutylog import DutyRules
 from store.market import FeeRules
 from store.masking import REVEAL_GROUP, group_rule, reveal_rule
 from store.storage import Store, StoreError, default_actor, resolve_actor
@@ -57,7 +58,7 @@ DEFAULT_UNITS = ("综合执法队", "派出所", "市场监管所", "物业公�
 PRESENTATION_KEYS = frozenset({"lang", "lite", "refresh_seconds", "keymap", "ascii", "read_only"})
 SECURITY_KEYS = frozenset({"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups",
                            "service_account"})
-OFFICE_KEYS = frozenset({"units", "deadlines", "fees"})
+OFFICE_KEYS = frozenset({"units", "deadlines", "fees", "duty"})
 SYSTEM_KEYS = PRESENTATION_KEYS | SECURITY_KEYS | OFFICE_KEYS
 CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the clock was moved
 
@@ -118,6 +119,7 @@ class Settings(BaseSettings):
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
     fees: FeeRules = Field(default_factory=FeeRules)  # [fees.reduction_percent] disabled = 50
+    duty: DutyRules = Field(default_factory=DutyRules)  # [duty]: shift change, incident report limits
     # resolved by load_settings, never read from a file or the environment
     actor: str = Field(default_factory=default_actor)
     actor_rule: str = "os-account"

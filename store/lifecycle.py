@@ -385,18 +385,23 @@ class IntakeRefused(ValueError):
 def register(store: Store, fields: dict[str, object], *, rules: DeadlineRules | None = None) -> Petition:
     """Register a new case (登记): validated as a whole, due time from the rules, id assigned."""
     with store.transaction() as tx:
-        petition = draft(fields, actor=store.actor, now=tx.now, rules=rules)
-        if petition.community_id not in {c.id for c in tx.all(Community)}:
-            raise IntakeRefused("community_id", f"no community {petition.community_id!r}; known: {known_list(tx.all(Community))}")
-        if petition.grid_id is not None:
-            grid = next((g for g in tx.all(Grid) if g.id == petition.grid_id), None)
-            if grid is None:
-                grids = [g for g in tx.all(Grid) if g.community_id == petition.community_id]
-                raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}; known: {known_list(grids)}")
-            if grid.community_id != petition.community_id:
-                raise IntakeRefused("grid_id", f"grid {grid.id!r} is in {grid.community_id!r}, not {petition.community_id!r}")
-        if petition.household_id is not None:
-            household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
-            if household is None:
-                raise IntakeRefused("household_id", f"no household {petition.household_id!r}")
-        return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))
+        return register_in(tx, fields, rules=rules)
+
+
+def register_in(tx: Transaction, fields: dict[str, object], *, rules: DeadlineRules | None = None) -> Petition:
+    """``register`` inside a caller's transaction (a duty-log entry becomes a case and is linked to it at once)."""
+    petition = draft(fields, actor=tx.store.actor, now=tx.now, rules=rules)
+    if petition.community_id not in {c.id for c in tx.all(Community)}:
+        raise IntakeRefused("community_id", f"no community {petition.community_id!r}; known: {known_list(tx.all(Community))}")
+    if petition.grid_id is not None:
+        grid = next((g for g in tx.all(Grid) if g.id == petition.grid_id), None)
+        if grid is None:
+            grids = [g for g in tx.all(Grid) if g.community_id == petition.community_id]
+            raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}; known: {known_list(grids)}")
+        if grid.community_id != petition.community_id:
+            raise IntakeRefused("grid_id", f"grid {grid.id!r} is in {grid.community_id!r}, not {petition.community_id!r}")
+    if petition.household_id is not None:
+        household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
+        if household is None:
+            raise IntakeRefused("household_id", f"no household {petition.household_id!r}")
+    return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))

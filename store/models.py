@@ -7,7 +7,7 @@ it last and when; the storage layer stamps those on write.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
@@ -526,14 +526,55 @@ class StallPayment(Record):
 
 
 
+class DutySwap(BaseModel):
+    """换班: one person of a shift replaced by another. Swaps must be reported, so who asked and who approved are kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: LocalTime
+    actor: RequiredLine  # the account that recorded it
+    replaced: ShortLine
+    by: ShortLine
+    asked_by: ShortLine
+    approved_by: ShortLine
+    note: Paragraph = ""
+
+
 class DutyShift(Record):
-    """Who is on duty in the duty room on a day."""
+    """A 值班 shift: its 带班领导 and 值班员, from ``starts`` on ``day`` for ``hours`` (08:00 to 08:00 next day)."""
 
     table: ClassVar[str] = "duty"
 
     day: date
     leader: ShortLine
     staff: list[ShortLine] = Field(default_factory=list, max_length=10)
+    starts: time = time(8)
+    hours: int = Field(default=24, ge=1, le=48)
+    phones: dict[ShortLine, Phone] = Field(default_factory=dict, max_length=12)  # name → phone, shown masked
+    swaps: list[DutySwap] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _phones_of_people_on_shift(self) -> DutyShift:
+        strangers = set(self.phones) - {self.leader, *self.staff}
+        if strangers:
+            raise ValueError(f"a phone for someone not on the shift: {', '.join(sorted(strangers))}")
+        return self
+
+    def check_update(self, previous: Record) -> None:
+        assert isinstance(previous, DutyShift)
+        if self.swaps[: len(previous.swaps)] != previous.swaps:
+            raise ValueError(f"shift {self.id}: swaps are append-only; an earlier swap was changed or removed")
+
+    @property
+    def starts_at(self) -> datetime:
+        return as_local(datetime.combine(self.day, self.starts))
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(hours=self.hours)
+
+    def covers(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
 
 
 class AuditEntry(Record):
@@ -548,6 +589,9 @@ class AuditEntry(Record):
     fields: list[ShortLine] = Field(default_factory=list, max_length=10)
     allowed: bool
 
+
+# The duty room's own records build on Record above (see store/duty_models.py).
+from .duty_models import DUTY_MODELS  # noqa: E402
 
 ALL_MODELS: tuple[type[Record], ...] = (
     Community,
@@ -564,4 +608,5 @@ ALL_MODELS: tuple[type[Record], ...] = (
     StallPayment,
     DutyShift,
     AuditEntry,
+    *DUTY_MODELS,
 )

@@ -12,11 +12,11 @@ from enum import StrEnum
 
 from .clock import end_of_day
 from .deadlines import DeadlineRules
+from .dutylog import shift_at
 from .market import FeeRules, FeeTotals, StallView, stall_roster
 from .metrics import Rates, all_windows
 from .models import (
     Community,
-    DutyShift,
     Grid,
     GridLevel,
     Petition,
@@ -300,7 +300,7 @@ def headline(
     stalls: list[StallView],
 ) -> Headline:
     communities = store.all(Community)
-    shift = next((d for d in store.all(DutyShift) if d.day == now.date()), None)
+    shift = shift_at(store, now)  # at 03:00 the shift on duty is yesterday's 08:00 one
     people = [] if shift is None else [shift.leader, *shift.staff]
     roots = [p for p in progress if p.depth == 0]
     return Headline(

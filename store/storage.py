@@ -49,8 +49,10 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from . import clock
+from .duty_models import DutyLogEntry, Handover, Incident
 from .models import (
     AuditEntry,
+    DutyShift,
     Petition,
     Record,
     ServiceSession,
@@ -159,6 +161,13 @@ def partition_of(record: Record) -> str | None:
         return record.period[:4]
     if isinstance(record, AuditEntry):
         return record.at.strftime("%Y-%m")
+    # The duty room's records, by month; an incident stays in the main file while it is open.
+    if isinstance(record, DutyShift):
+        return record.day.strftime("%Y-%m")
+    if isinstance(record, DutyLogEntry | Handover):
+        return record.at.strftime("%Y-%m")
+    if isinstance(record, Incident):
+        return None if record.closed_at is None else record.closed_at.strftime("%Y-%m")
     return None
 
 

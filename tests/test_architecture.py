@@ -28,6 +28,8 @@ def test_only_storage_opens_json_files() -> None:
         # sheetfiles.py reads and writes the user's own spreadsheets (import/export), not the store.
         if path.name in ("storage.py", "demo.py", "sheetfiles.py"):
             continue
+        if path.relative_to(ROOT).as_posix() == "duty_room/handover_export.py":
+            continue  # writes the handover file the user asked for (--out), not the store
         text = path.read_text(encoding="utf-8")
         for match in FILE_ACCESS.finditer(text):
             offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")

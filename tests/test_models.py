@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from store.clock import TZ
+from store.duty_models import DutyLogEntry, Handover, Incident
 from store.models import (
     ALL_MODELS,
     AuditEntry,
@@ -120,6 +121,11 @@ VALID: dict[type[Record], dict[str, Any]] = {
         "fields": ["phone"],
         "allowed": True,
     },
+    DutyLogEntry: {"id": "ZB261128-001", "at": "2026-11-28T09:40:00+08:00", "kind": "call", "content": "3号楼楼道积水"},
+    Incident: {"id": "SJ261128-01", "title": "东城花园3号楼外墙脱落", "category": "accident",
+               "occurred_at": "2026-11-28T09:30:00+08:00", "known_at": "2026-11-28T09:40:00+08:00"},
+    Handover: {"id": "ho-duty-20261128", "shift_id": "duty-20261128", "at": "2026-11-29T08:00:00+08:00",
+               "outgoing_by": "wanglj"},
 }
 
 

@@ -1,0 +1,457 @@
+"""`duty-room duty …`, `duty-room incident …` and `duty-room handover`: a whole shift from the command line.
+
+The 值班表 and 值班记录, 突发事件信息报送 and 交接班, through the same store functions as the
+dashboard. Bad input exits 1 with one line in the chosen language and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+
+from store import clock, i18n
+from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.dutylog import (
+    end_incident,
+    entries_between,
+    find_shift,
+    incident_clock,
+    link_petition,
+    log_entry,
+    next_handover,
+    open_incident,
+    open_incidents,
+    petition_from_entry,
+    plan_shift,
+    report_clock,
+    report_incident,
+    shift_at,
+    swap_shift,
+)
+from store.handover import acknowledge, hand_over, handover_report, pending_handover
+from store.i18n import Lang, label
+from store.lifecycle import IntakeRefused
+from store.masking import mask_name, mask_phone
+from store.models import Category, DutyShift, Priority
+from store.refusal import Refused
+from store.storage import Store, StoreError
+
+from .config import Settings
+from .handover_export import people, render_markdown, render_xlsx, shift_span, slot_text, write_export
+from .petition_cli import _member
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]
+
+
+def _store(ctx: click.Context) -> Store:
+    store = Store(_settings(ctx).store)
+    if not store.exists():
+        raise click.ClickException(i18n.t("store.empty", _settings(ctx).lang).format(store.root))
+    return store
+
+
+@contextmanager
+def _one_line(lang: Lang) -> Iterator[None]:
+    """Any refusal or bad field becomes one line (exit 1); nothing was written."""
+    try:
+        yield
+    except Refused as exc:
+        raise click.ClickException(exc.message(lang)) from None
+    except ValidationError as exc:
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, lang)}" for e in exc.errors()]  # type: ignore[arg-type]
+        raise click.ClickException("; ".join(parts)) from None
+    except (StoreError, IntakeRefused, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _guarded(func: Callable[..., None]) -> Callable[..., None]:
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> None:
+        ctx = click.get_current_context()
+        with _one_line(_settings(ctx).lang):
+            func(*args, **kwargs)
+
+    return run
+
+
+def _when(text: str | None) -> datetime | None:
+    """`HH:MM` (today), `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time."""
+    if text is None:
+        return None
+    text = text.strip()
+    try:
+        if len(text) <= 5 and ":" in text:
+            hour, minute = (int(part) for part in text.split(":"))
+            return clock.at(clock.today(), hour, minute)
+        return clock.as_local(datetime.fromisoformat(text))
+    except ValueError:
+        raise click.ClickException(f"not a time: {text!r} (use HH:MM or YYYY-MM-DD HH:MM)") from None
+
+
+# ---------------------------------------------------------------------------
+# 值班表 and 值班记录
+
+
+@click.group()
+def duty() -> None:
+    """The 值班表 and the 值班记录 (duty log)."""
+
+
+def _shift_json(shift: DutyShift) -> dict[str, Any]:
+    data = shift.model_dump(mode="json", exclude={"updated_at", "updated_by"})
+    data["phones"] = {name: mask_phone(number) for name, number in shift.phones.items()}
+    data.update(starts_at=shift.starts_at.isoformat(), ends_at=shift.ends_at.isoformat())
+    return data
+
+
+@duty.command()
+@click.option("--json", "as_json", is_flag=True, help="As JSON (phones masked).")
+@click.option("--at", "at_text", default=None, help="At another time (HH:MM or YYYY-MM-DD HH:MM).")
+@click.pass_context
+@_guarded
+def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
+    """Who is on duty now, until when, and the next shift (phones masked)."""
+    settings = _settings(ctx)
+    lang, rules = settings.lang, settings.duty
+    store = _store(ctx)
+    now = _when(at_text) or clock.now()
+    shift = shift_at(store, now)
+    handover = next_handover(store, now, rules)
+    following = shift_at(store, handover)
+    clocks = report_clock(store, now, rules)
+    awaiting = pending_handover(store, now)  # handed over, not yet taken over
+    if as_json:
+        click.echo(json.dumps({
+            "at": now.isoformat(timespec="minutes"),
+            "shift": None if shift is None else _shift_json(shift),
+            "next_handover": handover.isoformat(),
+            "next_shift": None if following is None or following == shift else _shift_json(following),
+            "incidents": [{"id": c.incident.id, "title": c.incident.title,
+                           "next": None if c.next is None else {"stage": c.next.stage.value,
+                                                                "due": c.next.due.isoformat() if c.next.due else None},
+                           "late": bool(c.late)} for c in clocks],
+            "awaiting_ack": None if awaiting is None else awaiting.id,
+        }, ensure_ascii=False))
+        return
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    if shift is None:
+        click.echo(t("duty.none"))
+    else:
+        click.echo(f"{t('duty.shift')} {shift.id}  {shift_span(shift)}")
+        click.echo(f"  {people(shift, lang)}")
+        for swap in shift.swaps:
+            click.echo(f"  {t('duty.swaps')}: " + t("duty.swap_line").format(**swap.model_dump(include={"replaced", "by", "asked_by", "approved_by"})))
+    click.echo(f"{t('duty.handover_at')} {handover:%Y-%m-%d %H:%M}")
+    if following is not None and following != shift:
+        click.echo(f"{t('duty.next_shift')}: {people(following, lang)}")
+    for c in clocks:
+        if c.next is not None:
+            click.echo(f"{c.incident.id} {c.incident.title[:20]}: {slot_text(c.next, now, lang)}")
+    if awaiting is not None:
+        click.echo(f"{awaiting.id}: {t('handover.not_acked')}")
+
+
+def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
+    phones = {}
+    for pair in pairs:
+        name, sep, number = pair.partition("=")
+        if not sep:
+            raise click.ClickException(f"--phone takes NAME=NUMBER, not {pair!r}")
+        phones[name.strip()] = number.strip()
+    return phones
+
+
+@duty.command()
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--leader", required=True, help="带班领导.")
+@click.option("--staff", multiple=True, required=True, help="值班员 (one or two: repeat the option).")
+@click.option("--phone", "phones", multiple=True, help="NAME=NUMBER, for anyone on the shift (repeatable).")
+@click.pass_context
+@_guarded
+def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...], phones: tuple[str, ...]) -> None:
+    """Put DAY's shift on the 值班表 (or re-plan it)."""
+    shift = plan_shift(_store(ctx), day.date(), leader=leader, staff=list(staff), phones=_phones(phones),
+                       rules=_settings(ctx).duty)
+    click.echo(f"{shift.id} {shift_span(shift)}")
+
+
+@duty.command()
+@click.argument("shift_id")
+@click.option("--replace", "replaced", required=True, help="Who is replaced.")
+@click.option("--with", "by", required=True, help="Who takes the place.")
+@click.option("--asked-by", required=True, help="Who asked for the swap.")
+@click.option("--approved-by", required=True, help="Who approved it.")
+@click.option("--phone", default=None, help="The new person's phone.")
+@click.option("--note", default="")
+@click.pass_context
+@_guarded
+def swap(ctx: click.Context, shift_id: str, replaced: str, by: str, asked_by: str, approved_by: str,
+         phone: str | None, note: str) -> None:
+    """换班: record a swap on a shift (who asked, who approved)."""
+    shift = swap_shift(_store(ctx), shift_id, replaced=replaced, by=by, asked_by=asked_by, approved_by=approved_by,
+                       phone=phone, note=note)
+    click.echo(f"{shift.id}: {people(shift, _settings(ctx).lang)}")
+
+
+@duty.command(name="log")
+@click.option("--kind", default="call", show_default=True, help="call, document, instruction, incident, other (or 来电 / 来文 / 上级指示 / 突发事件 / 其他).")
+@click.option("--content", required=True, help="What was said or received.")
+@click.option("--from", "source", default="", help="Calling or sending unit.")
+@click.option("--caller", default="", help="A person's name (shown masked).")
+@click.option("--phone", default=None, help="Contact number (shown masked).")
+@click.option("--action", "action_taken", default="", help="What was done (处理情况).")
+@click.option("--reported-to", default="", help="Who it was reported to (已报告).")
+@click.option("--at", "at_text", default=None, help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
+@click.option("--community", "community_id", default=None, help="Community id, if it concerns one.")
+@click.pass_context
+@_guarded
+def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: Any) -> None:
+    """Write a line of the 值班记录; prints its id."""
+    entry = log_entry(_store(ctx), kind=_member(LogKind, kind), at=_when(at_text), **fields)  # type: ignore[arg-type]
+    click.echo(entry.id)
+
+
+@duty.command()
+@click.option("--shift", "shift_id", default=None, help="A shift id (default: the one on duty).")
+@click.option("--json", "as_json", is_flag=True, help="As JSON (names and phones masked).")
+@click.pass_context
+@_guarded
+def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
+    """The shift's 值班记录, as corrected."""
+    store, lang = _store(ctx), _settings(ctx).lang
+    now = clock.now()
+    shift = find_shift(store, shift_id) if shift_id else shift_at(store, now)
+    if shift is not None:
+        start, end = shift.starts_at, shift.ends_at
+    else:  # nobody on the roster: the regular duty period we are in
+        end = next_handover(store, now, _settings(ctx).duty)
+        start = end - timedelta(hours=_settings(ctx).duty.shift_hours)
+    found = entries_between(store, start, end)
+    if as_json:
+        rows = []
+        for e in found:
+            data = e.model_dump(mode="json", exclude={"history"})
+            data.update(caller=mask_name(e.caller), phone=mask_phone(e.phone) or None, petition_ids=e.petition_ids,
+                        corrections=sum(h.action == "correct" for h in e.history))
+            rows.append(data)
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for e in found:
+        who = " ".join(p for p in (e.source, mask_name(e.caller), mask_phone(e.phone)) if p)
+        cases = f" → {' '.join(e.petition_ids)}" if e.petition_ids else ""
+        click.echo(f"{e.id} {e.at:%m-%d %H:%M} {label(e.kind, lang)} {who}: {e.content.splitlines()[0][:40]}{cases}")
+
+
+@duty.command()
+@click.argument("entry_id")
+@click.option("--set", "changes", multiple=True, required=True,
+              help=f"FIELD=VALUE, one of {', '.join(CORRECTABLE)} (repeatable).")
+@click.option("--note", required=True, help="Why (kept in the entry's history).")
+@click.pass_context
+@_guarded
+def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: str) -> None:
+    """Correct an entry: a new event; the first text stays in its history."""
+    from store.dutylog import correct_entry
+
+    parsed = {}
+    for change in changes:
+        name, sep, value = change.partition("=")
+        if not sep:
+            raise click.ClickException(f"--set takes FIELD=VALUE, not {change!r}")
+        parsed[name.strip()] = value
+    entry = correct_entry(_store(ctx), entry_id, parsed, note=note)
+    click.echo(f"{entry.id} ({len(entry.history)})")
+
+
+@duty.command(name="to-case")
+@click.argument("entry_id")
+@click.option("--community", "community_id", default=None, help="Community id (required unless the entry names one).")
+@click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
+@click.option("--priority", default=None)
+@click.option("--grid", "grid_id", default=None)
+@click.option("--title", default=None)
+@click.pass_context
+@_guarded
+def to_case(ctx: click.Context, entry_id: str, community_id: str | None, category: str | None, priority: str | None,
+            grid_id: str | None, title: str | None) -> None:
+    """Register the case an entry calls for (prefilled from it) and link the two; prints the case id."""
+    overrides: dict[str, object] = {k: v for k, v in {
+        "community_id": community_id, "grid_id": grid_id, "title": title,
+        "category": _member(Category, category), "priority": _member(Priority, priority),
+    }.items() if v is not None}
+    petition = petition_from_entry(_store(ctx), entry_id, overrides, rules=_settings(ctx).deadlines)
+    click.echo(petition.id)
+
+
+@duty.command()
+@click.argument("entry_id")
+@click.argument("case_id")
+@click.pass_context
+@_guarded
+def link(ctx: click.Context, entry_id: str, case_id: str) -> None:
+    """Link an entry to an existing case (both keep the link)."""
+    entry = link_petition(_store(ctx), entry_id, case_id)
+    click.echo(f"{entry.id} → {' '.join(entry.petition_ids)}")
+
+
+# ---------------------------------------------------------------------------
+# 突发事件信息报送
+
+
+@click.group()
+def incident() -> None:
+    """突发事件信息报送: open an incident, record each report upward, close it with the 终报."""
+
+
+def _clock_line(ctx: click.Context, incident_id: str) -> str:
+    from store.dutylog import find_incident
+
+    settings = _settings(ctx)
+    now = clock.now()
+    found = find_incident(_store(ctx), incident_id)
+    nxt = incident_clock(found, now, settings.duty).next
+    return f"{found.id}" + (f"  {i18n.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else "")
+
+
+@incident.command(name="open")
+@click.option("--title", required=True)
+@click.option("--category", required=True, help="natural, accident, public_health, social_safety (or 自然灾害 / 事故灾难 / 公共卫生事件 / 社会安全事件).")
+@click.option("--level", default="iv", show_default=True, help="i, ii, iii, iv (or 特别重大(I级) …).")
+@click.option("--place", default="")
+@click.option("--description", default="")
+@click.option("--occurred", "occurred_text", default=None, help="When it happened (default: when known).")
+@click.option("--known", "known_text", default=None, help="When the duty room learnt of it (default: now): the clocks start here.")
+@click.option("--community", "community_id", default=None)
+@click.option("--entry", "entry_id", default=None, help="The log entry it came in as (default: one is written).")
+@click.option("--from", "source", default="")
+@click.option("--caller", default="")
+@click.option("--phone", default=None)
+@click.pass_context
+@_guarded
+def open_command(ctx: click.Context, category: str, level: str, occurred_text: str | None, known_text: str | None,
+                 **fields: Any) -> None:
+    """Open an incident; prints its id and the first report due."""
+    opened = open_incident(_store(ctx), category=_member(IncidentCategory, category), level=_member(IncidentLevel, level),  # type: ignore[arg-type]
+                           occurred_at=_when(occurred_text), known_at=_when(known_text), **fields)
+    click.echo(_clock_line(ctx, opened.id))
+
+
+@incident.command()
+@click.argument("incident_id")
+@click.option("--stage", required=True, help="phone, written, follow_up, final (or 首报 / 书面报告 / 续报 / 终报).")
+@click.option("--to", "to", required=True, help="Reported to (e.g. 区应急管理局值班室).")
+@click.option("--by", default=None, help="Who made the report (default: you).")
+@click.option("--at", "at_text", default=None, help="When it was made, if not now.")
+@click.option("--note", default="")
+@click.pass_context
+@_guarded
+def report(ctx: click.Context, incident_id: str, stage: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
+    """Record a report upward; prints the next one due."""
+    report_incident(_store(ctx), incident_id, _member(ReportStage, stage), to=to, by=by, at=_when(at_text), note=note)  # type: ignore[arg-type]
+    click.echo(_clock_line(ctx, incident_id))
+
+
+@incident.command()
+@click.argument("incident_id")
+@click.option("--at", "at_text", default=None)
+@click.pass_context
+@_guarded
+def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
+    """处置结束: handling is over; the 终报 falls due."""
+    end_incident(_store(ctx), incident_id, at=_when(at_text))
+    click.echo(_clock_line(ctx, incident_id))
+
+
+@incident.command()
+@click.argument("incident_id")
+@click.option("--to", "to", required=True)
+@click.option("--by", default=None)
+@click.option("--at", "at_text", default=None)
+@click.option("--note", default="")
+@click.pass_context
+@_guarded
+def close(ctx: click.Context, incident_id: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
+    """Record the 终报 and close the incident."""
+    closed = report_incident(_store(ctx), incident_id, ReportStage.FINAL, to=to, by=by, at=_when(at_text), note=note)
+    click.echo(f"{closed.id} {label(ReportStage.FINAL, _settings(ctx).lang)} {closed.closed_at:%Y-%m-%d %H:%M}")
+
+
+@incident.command(name="list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@_guarded
+def list_incidents(ctx: click.Context, as_json: bool) -> None:
+    """Open incidents with their next report due (late ones first)."""
+    settings = _settings(ctx)
+    store, now = _store(ctx), clock.now()
+    clocks = report_clock(store, now, settings.duty)
+    if as_json:
+        click.echo(json.dumps([{
+            **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
+            "next": None if c.next is None else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
+            "late": [{"stage": s.stage.value, "due": s.due.isoformat() if s.due else None} for s in c.late],
+        } for c in clocks], ensure_ascii=False))
+        return
+    for c in clocks:
+        i = c.incident
+        nxt = slot_text(c.next, now, settings.lang) if c.next else ""
+        click.echo(f"{i.id} {label(i.level, settings.lang)} {i.title}  {nxt}")
+    if not open_incidents(store):
+        click.echo(i18n.t("handover.nothing", settings.lang))
+
+
+# ---------------------------------------------------------------------------
+# 交接班
+
+
+@click.command()
+@click.option("--shift", "shift_id", default=None, help="A shift id (default: the one on duty; with --ack, the one handed over).")
+@click.option("--format", "fmt", type=click.Choice(["md", "xlsx"]), default=None, help="md (default) or xlsx (from --out's suffix).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the handover to FILE (Markdown without it goes to the screen).")
+@click.option("--give", is_flag=True, help="Hand the shift over (交班): record it with --notes.")
+@click.option("--ack", is_flag=True, help="Take the shift over (接班): acknowledge with your own account, with --notes.")
+@click.option("--notes", default="", help="交班说明 / 遗留问题 (with --give), or the incoming officer's notes (with --ack).")
+@click.pass_context
+@_guarded
+def handover(ctx: click.Context, shift_id: str | None, fmt: str | None, out: Path | None, give: bool, ack: bool, notes: str) -> None:
+    """交接班: print or export the handover of a shift, hand it over, or acknowledge it."""
+    settings = _settings(ctx)
+    store, lang, now = _store(ctx), settings.lang, clock.now()
+    if give and ack:
+        raise click.ClickException("--give and --ack are made by two people: run them separately")
+    if ack:
+        shift = find_shift(store, shift_id) if shift_id else pending_handover(store, now)
+        if shift is None:
+            raise click.ClickException(i18n.t("refused.duty_not_handed_over", lang).format(id="—"))
+        shift_id = shift.id
+        acked = acknowledge(store, shift.id, notes=notes)
+        click.echo(f"{acked.id} {i18n.t('handover.incoming', lang)} {acked.acknowledged_by} {acked.acknowledged_at:%Y-%m-%d %H:%M}", err=out is None)
+    report = handover_report(store, now, shift_id=shift_id, rules=settings.duty, calendar=settings.deadlines,
+                             fee_rules=settings.fees)
+    if give:
+        given = hand_over(store, report, notes=notes)
+        click.echo(f"{given.id} {i18n.t('handover.outgoing', lang)} {given.outgoing_by} {given.at:%Y-%m-%d %H:%M}", err=out is None)
+        report = handover_report(store, now, shift_id=report.shift.id, rules=settings.duty, calendar=settings.deadlines,
+                                 fee_rules=settings.fees)
+    fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "md")
+    if out is None:
+        if fmt == "xlsx":
+            raise click.ClickException("--format xlsx needs --out FILE")
+        click.echo(render_markdown(report, lang), nl=False)
+        return
+    data = render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8")
+    try:
+        write_export(out, data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(str(out))

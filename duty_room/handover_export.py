@@ -1,0 +1,293 @@
+"""The handover as a file for people: Markdown for a chat group, XLSX for the office's 值班记录簿.
+
+Personal data is masked as on screen. ``write_export`` is the one place that writes such a file:
+it is the user's own output file, not the store (which only store/storage.py opens), so it is
+written whole or not at all, next to where it is asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from store import i18n
+from store.dutylog import ReportSlot
+from store.handover import HandoverReport, LateReport
+from store.i18n import Lang, label
+from store.market import fen_to_yuan
+from store.masking import mask_name, mask_phone
+from store.models import DutyShift, SpecialTag, Stall
+
+MARKDOWN_LIST = 20  # cases listed per section in the Markdown before "N more": a chat message stays readable
+
+
+@dataclass(frozen=True)
+class Punct:
+    """Punctuation in the language's own style (full-width in Chinese)."""
+
+    open: str
+    close: str
+    colon: str
+    comma: str
+    semi: str
+    list: str
+
+
+def punct(lang: Lang) -> Punct:
+    return Punct(*(i18n.t(f"punct.{name}", lang) for name in ("open", "close", "colon", "comma", "semi", "list")))
+
+
+def stall_no(stall: Stall, lang: Lang) -> str:
+    return i18n.t("handover.stall_no", lang).format(market=stall.market, number=stall.number)
+
+
+def minutes_text(delta: timedelta, lang: Lang) -> str:
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if hours:
+        return i18n.t("duty.hm", lang).format(h=hours, m=rest)
+    return i18n.t("duty.m", lang).format(m=rest)
+
+
+def people(shift: DutyShift, lang: Lang) -> str:
+    """带班领导 张三 (138****1234); 值班员 李四 (…) — phones masked."""
+    pu = punct(lang)
+
+    def one(name: str) -> str:
+        phone = shift.phones.get(name)
+        return f"{name}{pu.open}{mask_phone(phone)}{pu.close}" if phone else name
+
+    return (f"{i18n.t('duty.leader', lang)} {one(shift.leader)}{pu.semi}"
+            f"{i18n.t('duty.staff', lang)} {pu.list.join(one(n) for n in shift.staff)}")
+
+
+def shift_span(shift: DutyShift) -> str:
+    return f"{shift.starts_at:%Y-%m-%d %H:%M} – {shift.ends_at:%m-%d %H:%M}"
+
+
+def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:
+    """续报 18:20（剩1小时5分） / 续报 18:20（超时12分钟）."""
+    pu = punct(lang)
+    if slot.due is None:
+        return label(slot.stage, lang)
+    if slot.late(now):
+        left = i18n.t("duty.late_by", lang).format(minutes_text(slot.overdue_by(now), lang))
+    else:
+        left = i18n.t("duty.due_in", lang).format(minutes_text(slot.due - now, lang))
+    return f"{label(slot.stage, lang)} {slot.due:%m-%d %H:%M}{pu.open}{left}{pu.close}"
+
+
+def late_text(late: LateReport, lang: Lang) -> str:
+    pu = punct(lang)
+    slot = late.slot
+    made = (i18n.t("handover.made_at", lang).format(f"{slot.report.at:%m-%d %H:%M}") if slot.report
+            else i18n.t("handover.not_made", lang))
+    due = f"{slot.due:%m-%d %H:%M}" if slot.due else ""
+    return (f"{late.incident.id} {late.incident.title}{pu.colon}{label(slot.stage, lang)} {due}{pu.comma}{made}{pu.comma}"
+            f"{i18n.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}")
+
+
+def _entry_from(entry_source: str, caller: str, phone: str | None) -> str:
+    return " ".join(part for part in (entry_source, mask_name(caller), mask_phone(phone)) if part)
+
+
+def _md(value: str) -> str:
+    """Text from the store in a Markdown table cell: one line, no pipe breaking the table."""
+    return value.replace("\r", " ").replace("\n", " ⏎ ").replace("|", "｜")
+
+
+def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
+    pu = punct(lang)
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    none = t("handover.nothing")
+    out = [f"# {report.township} {t('handover.title')}", ""]
+    out.append(f"**{t('handover.shift')}** {shift_span(report.shift)}　{people(report.shift, lang)}")
+    if report.next_shift is not None:
+        out.append(f"**{t('duty.next_shift')}** {people(report.next_shift, lang)}")
+    out.append(f"{t('handover.generated')} {report.moment:%Y-%m-%d %H:%M}")
+    out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
+    if report.entries:
+        out.append(f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
+                   f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |")
+        out.append("|---|---|---|---|---|---|---|")
+        for e in report.entries:
+            out.append(f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
+                       f"| {_md(e.content)} | {_md(e.action_taken)} | {_md(e.reported_to)} | {' '.join(e.petition_ids)} |")
+    else:
+        out.append(none)
+    out += ["", f"## {t('handover.incidents')}", ""]
+    for c in report.incidents:
+        i = c.incident
+        nxt = slot_text(c.next, report.moment, lang) if c.next else none
+        out.append(f"- {i.id} {_md(i.title)}{pu.open}{label(i.category, lang)}{pu.comma}{label(i.level, lang)}{pu.close}"
+                   f"{t('handover.next_due')}{pu.colon}{nxt}")
+        for r in i.reports:
+            out.append(f"  - {label(r.stage, lang)} {r.at:%m-%d %H:%M} → {_md(r.to)}{pu.open}{_md(r.by)}{pu.close}")
+    if not report.incidents:
+        out.append(none)
+    out += ["", f"## {t('handover.late_reports')}", ""]
+    out += [f"- {_md(late_text(late, lang))}" for late in report.late_reports] or [none]
+    out += ["", f"## {t('handover.cases')}", ""]
+    out.append(f"{t('handover.open')} {len(report.open_cases)}{pu.comma}{t('handover.overdue')} {len(report.overdue)}{pu.comma}"
+               f"{t('handover.received')} {len(report.received)}{pu.comma}{t('handover.closed')} {len(report.closed)}")
+    names = report.community_names
+    sections = [
+        (t("handover.received"), [(p, names.get(p.community_id, p.community_id)) for p in report.received]),
+        (t("handover.overdue"), [(v.petition, v.community) for v in report.overdue]),
+    ]
+    for title, cases in sections:
+        out += ["", f"### {title}", ""]
+        for p, community in cases[:MARKDOWN_LIST]:
+            out.append(f"- {p.id} {label(p.status, lang)} {_md(p.title)}{pu.open}{_md(community)}{pu.comma}"
+                       f"{t('handover.due')} {p.due_at:%m-%d %H:%M}{pu.close}")
+        if len(cases) > MARKDOWN_LIST:
+            out.append(f"- {t('handover.more').format(len(cases) - MARKDOWN_LIST)}")
+        if not cases:
+            out.append(none)
+    if report.closed:
+        out += ["", f"### {t('handover.closed')}", ""]
+        out += [f"- {p.id} {label(p.status, lang)} {_md(p.title)}" for p in report.closed[:MARKDOWN_LIST]]
+    out += ["", f"## {t('handover.services')}", ""]
+    out += [f"- {s.session.start:%H:%M} {_md(s.session.title)}{pu.open}{_md(s.community)}{pu.close}" for s in report.late_sessions] or [none]
+    out += ["", f"## {t('handover.unvisited')}", ""]
+    out += [f"- {_md(c.name)}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
+            for c in report.unvisited] or [none]
+    out += ["", f"## {t('handover.arrears')}", ""]
+    out += [f"- {_md(stall_no(v.stall, lang))} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears] or [none]
+    out += ["", f"## {t('handover.notes')}", ""]
+    out += _handover_lines(report, lang)
+    return "\n".join(out) + "\n"
+
+
+def _tags(counts: dict[SpecialTag, int]) -> list[tuple[SpecialTag, int]]:
+    return [(tag, counts[tag]) for tag in SpecialTag if counts.get(tag)]
+
+
+def _handover_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    pu = punct(lang)
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    h = report.handover
+    if h is None:
+        return [t("handover.not_handed")]
+    lines = [f"{t('handover.outgoing')}{pu.colon}{h.outgoing_by} {h.at:%m-%d %H:%M}", "", _md(h.notes) or t("handover.nothing"), ""]
+    if h.acknowledged_at is None:
+        lines.append(t("handover.not_acked"))
+    else:
+        lines.append(f"{t('handover.incoming')}{pu.colon}{h.acknowledged_by} {h.acknowledged_at:%m-%d %H:%M}")
+        if h.incoming_notes:
+            lines += ["", f"{t('handover.incoming_notes')}{pu.colon}{_md(h.incoming_notes)}"]
+    return lines
+
+
+def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
+    """The 值班记录簿 workbook: a cover sheet, then the log, incidents and reports, and open cases."""
+    pu = punct(lang)
+    from openpyxl import Workbook  # only when a workbook is asked for: the CLI starts faster without it
+    from openpyxl.styles import Alignment, Font
+
+    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    book = Workbook()
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def sheet(title: str, header: list[str], rows: list[list[object]], widths: list[int]):
+        ws = book.create_sheet(title[:31])
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = bold
+        for row in rows:
+            ws.append(row)
+        for index, width in enumerate(widths):
+            ws.column_dimensions[chr(ord("A") + index)].width = width
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = wrap
+        ws.freeze_panes = "A2"
+        return ws
+
+    cover = book.active
+    cover.title = t("handover.title")[:31]
+    h = report.handover
+    cover_rows: list[list[object]] = [
+        [t("handover.title"), report.township],
+        [t("handover.shift"), shift_span(report.shift)],
+        [t("duty.leader"), report.shift.leader],
+        [t("duty.staff"), pu.list.join(report.shift.staff)],
+        [t("duty.next_shift"), people(report.next_shift, lang) if report.next_shift else ""],
+        [t("handover.generated"), f"{report.moment:%Y-%m-%d %H:%M}"],
+        [t("handover.log"), len(report.entries)],
+        [t("handover.open"), len(report.open_cases)],
+        [t("handover.overdue"), len(report.overdue)],
+        [t("handover.received"), len(report.received)],
+        [t("handover.closed"), len(report.closed)],
+        [t("handover.incidents"), len(report.incidents)],
+        [t("handover.late_reports"), "\n".join(late_text(late, lang) for late in report.late_reports) or t("handover.nothing")],
+        [t("handover.services"), "\n".join(f"{s.session.start:%H:%M} {s.session.title}" for s in report.late_sessions)],
+        [t("handover.unvisited"), "\n".join(f"{c.name}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited)) for c in report.unvisited)],
+        [t("handover.arrears"), "\n".join(f"{stall_no(v.stall, lang)} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears)],
+        [t("handover.outgoing"), "" if h is None else f"{h.outgoing_by} {h.at:%Y-%m-%d %H:%M}"],
+        [t("handover.notes"), "" if h is None else h.notes],
+        [t("handover.incoming"), "" if h is None or h.acknowledged_at is None else f"{h.acknowledged_by} {h.acknowledged_at:%Y-%m-%d %H:%M}"],
+        [t("handover.incoming_notes"), "" if h is None else h.incoming_notes],
+    ]
+    for row in cover_rows:
+        cover.append(row)
+    cover.column_dimensions["A"].width = 22
+    cover.column_dimensions["B"].width = 80
+    for row in cover.iter_rows():
+        row[0].font = bold
+        row[1].alignment = wrap
+
+    sheet(t("handover.log"),
+          [t("handover.time"), t("handover.kind"), t("handover.from"), t("handover.content"), t("handover.action"),
+           t("handover.reported_to"), t("handover.cases_linked"), "id"],
+          [[f"{e.at:%Y-%m-%d %H:%M}", label(e.kind, lang), _entry_from(e.source, e.caller, e.phone), e.content,
+            e.action_taken, e.reported_to, " ".join(e.petition_ids), e.id] for e in report.entries],
+          [17, 10, 20, 50, 40, 20, 16, 14])
+    incident_rows: list[list[object]] = []
+    for c in report.incidents:
+        i = c.incident
+        incident_rows.append([i.id, i.title, label(i.category, lang), label(i.level, lang), f"{i.known_at:%Y-%m-%d %H:%M}",
+                              slot_text(c.next, report.moment, lang) if c.next else "",
+                              "\n".join(f"{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}" for r in i.reports)])
+    sheet(t("handover.incidents"),
+          ["id", t("handover.title_col"), t("handover.kind"), t("handover.level"), t("handover.time"),
+           t("handover.next_due"), t("handover.reports")],
+          incident_rows, [14, 30, 14, 14, 17, 30, 50])
+    sheet(t("handover.late_reports"), [t("handover.late_reports")],
+          [[late_text(late, lang)] for late in report.late_reports], [100])
+    received_ids = {p.id for p in report.received}
+    sheet(t("handover.open"),
+          ["id", t("handover.status"), t("handover.title_col"), t("handover.community"), t("handover.due"),
+           t("handover.overdue"), t("handover.received")],
+          [[v.petition.id, label(v.petition.status, lang), v.petition.title, v.community, f"{v.petition.due_at:%Y-%m-%d %H:%M}",
+            "✔" if v.overdue else "", "✔" if v.petition.id in received_ids else ""] for v in report.open_cases],
+          [14, 10, 40, 16, 17, 8, 10])
+    for worksheet in book.worksheets:  # text from the store is text: "=HYPERLINK(…)" in a call must not become a formula
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_export(path: Path, data: bytes) -> None:
+    """Write an export whole or not at all: a temp file beside it, fsynced, then renamed over it."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

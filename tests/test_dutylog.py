@@ -1,0 +1,511 @@
+"""The duty room's own work: a whole shift through the store and the command line, the reporting
+clocks from the config (across midnight and a change of shift), and the records' append-only rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pydantic import ValidationError
+
+from duty_room.cli import cli
+from store import clock
+from store.duty_models import DutyLogEntry, Handover, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.dutylog import (
+    DutyRefused,
+    DutyRules,
+    ReportLimits,
+    correct_entry,
+    duty_status,
+    find_entry,
+    find_incident,
+    late_reports,
+    log_entry,
+    next_handover,
+    open_incident,
+    petition_from_entry,
+    plan_shift,
+    report_clock,
+    report_incident,
+    shift_at,
+    swap_shift,
+)
+from store.handover import acknowledge, find_handover, hand_over, handover_report
+from store.models import Community, DutyShift, Grid, Petition
+from store.queries import dashboard
+from store.storage import Store, default_actor
+
+TZ = clock.TZ
+OUTGOING = default_actor()  # the CLI acts as the OS account that runs it
+INCOMING = "incoming-officer" if OUTGOING != "incoming-officer" else "incoming-2"
+
+
+def at(monkeypatch: pytest.MonkeyPatch, when: str) -> datetime:
+    """Move the frozen clock (Beijing time)."""
+    moment = datetime.fromisoformat(when).replace(tzinfo=TZ)
+    monkeypatch.setenv(clock.FROZEN_ENV, moment.isoformat())
+    return moment
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("DUTY_ROOM_CONFIG", raising=False)
+    monkeypatch.delenv("DUTY_ROOM_STORE", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def calm_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A township with nothing overdue or late: whatever `summary` flags is the duty room's own."""
+    at(monkeypatch, "2026-11-28T09:00")
+    root = tmp_path / "store"
+    with Store(root, actor="setup").transaction() as tx:
+        tx.put(Community(id="dongcheng", name="东城花园社区", township="孟轲乡"))
+        tx.put(Grid(id="dc-L1", community_id="dongcheng", level="large", name="第一大网格"))
+    return root
+
+
+def run(runner: CliRunner, root: Path, *args: str) -> str:
+    result = runner.invoke(cli, ["--store", str(root), *args])
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+# ---------------------------------------------------------------------------
+# A whole shift
+
+
+def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟", "--staff", "刘晓宇",
+        "--phone", "王丽娟=13703932011", "--phone", "郭红梅=13903931003")
+    run(runner, root, "duty", "plan", "2026-11-29", "--leader", "马志远", "--staff", "张海涛")
+    today = json.loads(run(runner, root, "duty", "today", "--json"))
+    assert today["shift"]["leader"] == "郭红梅" and today["shift"]["staff"] == ["王丽娟", "刘晓宇"]
+    assert today["shift"]["phones"]["王丽娟"] == "137****2011"  # masked
+    assert today["next_handover"] == "2026-11-29T08:00:00+08:00"
+    assert today["next_shift"]["leader"] == "马志远"
+    shown = run(runner, root, "duty", "today")
+    assert "137****2011" in shown and "13703932011" not in shown
+
+    # 10:00 a call comes in and is logged; two minutes later it becomes a case.
+    at(monkeypatch, "2026-11-28T10:00")
+    entry_id = run(runner, root, "duty", "log", "--kind", "来电", "--content", "1号楼1单元楼道燃气味道很重",
+                   "--caller", "李小明", "--phone", "13812341234", "--community", "dongcheng",
+                   "--action", "已通知燃气公司上门", "--reported-to", "带班领导郭红梅")
+    assert entry_id == "ZB261128-001"
+    at(monkeypatch, "2026-11-28T10:02")
+    case_id = run(runner, root, "duty", "to-case", entry_id)
+    store = Store(root)
+    case = store.get(Petition, case_id)
+    assert (case.category.value, case.community_id, case.reporter_name, case.reporter_phone) == (
+        "gas", "dongcheng", "李小明", "13812341234")
+    assert case.title == "1号楼1单元楼道燃气味道很重"
+    assert [e.action for e in case.history] == ["create", "from_log"] and case.history[1].note == entry_id
+    assert find_entry(store, entry_id).petition_ids == [case_id]
+
+    # 10:05 it turns out to be an emergency: an incident; 首报 and 书面报告 on time.
+    at(monkeypatch, "2026-11-28T10:05")
+    opened = run(runner, root, "incident", "open", "--title", "东城花园1号楼燃气泄漏", "--category", "事故灾难",
+                 "--place", "东城花园1号楼", "--community", "dongcheng")
+    incident_id = opened.split()[0]
+    assert incident_id == "SJ261128-01" and "首报 11-28 10:35" in opened
+    at(monkeypatch, "2026-11-28T10:30")
+    run(runner, root, "incident", "report", incident_id, "--stage", "phone", "--to", "区应急管理局值班室", "--by", "郭红梅")
+    at(monkeypatch, "2026-11-28T11:00")
+    after_written = run(runner, root, "incident", "report", incident_id, "--stage", "书面报告", "--to", "区应急管理局值班室")
+    assert "续报 11-28 15:00" in after_written  # 4 hours after the last report
+
+    at(monkeypatch, "2026-11-28T14:50")
+    calm = runner.invoke(cli, ["--store", str(root), "summary"])
+    assert calm.exit_code == 0, calm.output  # nothing late yet
+
+    # 15:30 the 续报 is late: summary says so and exits 1; it is made at 15:40, 40 minutes late.
+    at(monkeypatch, "2026-11-28T15:30")
+    late = runner.invoke(cli, ["--store", str(root), "summary"])
+    assert late.exit_code == 1
+    assert "报送超时: SJ261128-01 续报 15:00" in late.output
+    data = json.loads(runner.invoke(cli, ["--store", str(root), "summary", "--json"]).output)
+    assert data["late_reports"] == [{"incident": incident_id, "title": "东城花园1号楼燃气泄漏", "stage": "follow_up",
+                                     "due": "2026-11-28T15:00:00+08:00"}]
+    at(monkeypatch, "2026-11-28T15:40")
+    run(runner, root, "incident", "report", incident_id, "--stage", "follow_up", "--to", "区应急管理局值班室",
+        "--note", "抢修完成一半")
+    assert runner.invoke(cli, ["--store", str(root), "summary"]).exit_code == 0  # reported: nothing owed is late
+
+    # 07:50 next morning the outgoing officer hands over; the next 续报 (19:40) was missed too.
+    at(monkeypatch, "2026-11-29T07:50")
+    given = runner.invoke(cli, ["--store", str(root), "handover", "--give", "--notes", "燃气抢修未完，需继续续报"])
+    assert given.exit_code == 0, given.output
+    assert "交班人" in given.output and "燃气抢修未完，需继续续报" in given.output  # recorded, and the handover shown
+    assert json.loads(run(runner, root, "duty", "today", "--json"))["awaiting_ack"] == "duty-20261128"
+    refused = runner.invoke(cli, ["--store", str(root), "handover", "--give"])
+    assert refused.exit_code == 1 and "已交班" in refused.output
+
+    md_path, xlsx_path = tmp_path / "handover.md", tmp_path / "handover.xlsx"
+    run(runner, root, "handover", "--shift", "duty-20261128", "--format", "md", "--out", str(md_path))
+    run(runner, root, "handover", "--shift", "duty-20261128", "--format", "xlsx", "--out", str(xlsx_path))
+
+    # 08:05 the incoming officer acknowledges with their own account (the outgoing one may not).
+    at(monkeypatch, "2026-11-29T08:05")
+    own = runner.invoke(cli, ["--store", str(root), "handover", "--ack"])
+    assert own.exit_code == 1 and "自己的账号" in own.output
+    acked = acknowledge(Store(root, actor=INCOMING), "duty-20261128", notes="已接班，19:40续报补报")
+    assert (acked.acknowledged_by, acked.acknowledged_at) == (INCOMING, at(monkeypatch, "2026-11-29T08:05"))
+    assert acked.outgoing_by == OUTGOING and acked.notes == "燃气抢修未完，需继续续报"
+    with pytest.raises(DutyRefused):
+        acknowledge(Store(root, actor="someone-else"), "duty-20261128")
+    assert shift_at(Store(root), clock.now()).leader == "马志远"  # the next shift is on duty
+    assert json.loads(run(runner, root, "duty", "today", "--json"))["awaiting_ack"] is None
+
+    md = md_path.read_text(encoding="utf-8")
+    assert "1号楼1单元楼道燃气味道很重" in md and "李**" in md and "138****1234" in md and "13812341234" not in md
+    assert case_id in md  # the open case received this shift
+    assert "SJ261128-01 东城花园1号楼燃气泄漏：续报 11-28 15:00，实报 11-28 15:40，超时40分钟" in md
+    assert "续报 11-28 19:40，未报" in md  # owed and missed at the end of the shift
+    assert "燃气抢修未完，需继续续报" in md
+
+    book = load_workbook(xlsx_path)
+    cells = {sheet.title: [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)] for sheet in book}
+    log_rows = cells["值班记录"]
+    assert any("1号楼1单元楼道燃气味道很重" in row and entry_id in row for row in log_rows)
+    assert any("超时40分钟" in row[0] for row in cells["迟报"][1:])
+    assert any(case_id in row for row in cells["未结案件"][1:])
+    assert any(row[:2] == ["带班领导", "郭红梅"] for row in cells["交接班记录"])
+
+    # Exported again after the acknowledgement, it says who took over.
+    md_path.unlink()
+    run(runner, root, "handover", "--shift", "duty-20261128", "--out", str(md_path))
+    assert f"接班人：{INCOMING} 11-29 08:05" in md_path.read_text(encoding="utf-8")
+
+
+def test_the_same_shift_through_the_store_api(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    entry = log_entry(store, kind=LogKind.CALL, content="路灯不亮", caller="赵六", community_id="dongcheng")
+    case = petition_from_entry(store, entry.id)
+    with pytest.raises(DutyRefused, match="already became case"):
+        petition_from_entry(store, entry.id)
+    incident = open_incident(store, title="大风刮倒广告牌", category=IncidentCategory.NATURAL)
+    assert incident.entry_id is not None and find_entry(store, incident.entry_id).kind is LogKind.INCIDENT
+    report_incident(store, incident.id, ReportStage.PHONE, to="区应急局")
+    with pytest.raises(DutyRefused, match="follow-ups"):
+        report_incident(store, incident.id, ReportStage.PHONE, to="区应急局")
+    at(monkeypatch, "2026-11-28T11:30")
+    report = handover_report(store, clock.now())
+    assert [e.id for e in report.entries] == [entry.id, incident.entry_id]
+    assert [p.id for p in report.received] == [case.id]
+    assert [late.slot.stage for late in report.late_reports] == [ReportStage.WRITTEN]  # due 11:00, not made
+    handed = hand_over(store, report, notes="广告牌待清理")
+    assert handed.late_reports and handed.entry_ids == [entry.id, incident.entry_id]
+    with pytest.raises(DutyRefused, match="own account"):
+        acknowledge(store, report.shift.id)
+    acknowledge(Store(calm_store, actor="zhanght"), report.shift.id)
+    assert find_handover(store, report.shift).acknowledged_by == "zhanght"
+
+
+# ---------------------------------------------------------------------------
+# Limits from the config, across midnight and a change of shift
+
+
+def test_limits_from_the_config_across_midnight_and_a_shift_change(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[duty]\nshift_start = "20:00:00"\nshift_hours = 24\n'
+        "[duty.reports]\nphone_minutes = 20\nwritten_minutes = 40\nfollow_up_minutes = 120\nfinal_minutes = 60\n"
+        '[duty.by_level.ii]\nphone_minutes = 10\nwritten_minutes = 30\nfollow_up_minutes = 60\nfinal_minutes = 30\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    run(runner, root, "duty", "plan", "2026-11-29", "--leader", "马志远", "--staff", "张海涛")
+    store = Store(root)
+    assert store.get(DutyShift, "duty-20261128", "2026-11").starts == time(20)
+
+    at(monkeypatch, "2026-11-28T23:50")
+    incident_id = run(runner, root, "incident", "open", "--title", "河堤渗水", "--category", "natural").split()[0]
+    major_id = run(runner, root, "incident", "open", "--title", "化工厂火情", "--category", "accident", "--level", "ii").split()[0]
+    # 首报 due 20 minutes later, on the next day; the major one in 10.
+    at(monkeypatch, "2026-11-29T00:05")
+    listed = {i["id"]: i for i in json.loads(run(runner, root, "incident", "list", "--json"))}
+    assert listed[incident_id]["next"] == {"stage": "phone", "due": "2026-11-29T00:10:00+08:00"}
+    assert listed[major_id]["next"] == {"stage": "phone", "due": "2026-11-29T00:00:00+08:00"}
+    assert [s["stage"] for s in listed[major_id]["late"]] == ["phone"] and listed[incident_id]["late"] == []
+    run(runner, root, "incident", "report", major_id, "--stage", "phone", "--to", "区应急局")
+    run(runner, root, "incident", "report", major_id, "--stage", "written", "--to", "区应急局")
+    at(monkeypatch, "2026-11-29T00:11")
+    summary = runner.invoke(cli, ["--store", str(root), "summary"])
+    assert summary.exit_code == 1 and f"{incident_id} 首报 00:10" in summary.output and major_id not in summary.output
+    run(runner, root, "incident", "report", incident_id, "--stage", "phone", "--to", "区应急局")
+    run(runner, root, "incident", "report", incident_id, "--stage", "written", "--to", "区应急局")
+    # The major one's 续报 every hour, the ordinary one's every two hours, from the last report.
+    clocks = {c.incident.id: c for c in report_clock(store, clock.now(), _settings_rules())}
+    assert clocks[major_id].next.due == datetime(2026, 11, 29, 1, 5, tzinfo=TZ)
+    assert clocks[incident_id].next.due == datetime(2026, 11, 29, 2, 11, tzinfo=TZ)
+
+    # The shift runs 20:00 to 20:00: at 19:59 the 28th's shift is on duty, at 20:00 the 29th's.
+    assert shift_at(store, datetime(2026, 11, 29, 19, 59, tzinfo=TZ)).id == "duty-20261128"
+    assert shift_at(store, datetime(2026, 11, 29, 20, 0, tzinfo=TZ)).id == "duty-20261129"
+    assert next_handover(store, datetime(2026, 11, 29, 0, 11, tzinfo=TZ)) == datetime(2026, 11, 29, 20, tzinfo=TZ)
+    # After the change of shift, the incoming shift's handover carries the open incidents and the late 续报.
+    at(monkeypatch, "2026-11-29T21:00")
+    report = handover_report(store, clock.now(), rules=_settings_rules())
+    assert report.shift.id == "duty-20261129"
+    assert {c.incident.id for c in report.incidents} == {incident_id, major_id}
+    assert {(late.incident.id, late.slot.stage) for late in report.late_reports} == {
+        (incident_id, ReportStage.FOLLOW_UP), (major_id, ReportStage.FOLLOW_UP)}
+    earlier = handover_report(store, clock.now(), shift_id="duty-20261128", rules=_settings_rules())
+    assert earlier.moment == datetime(2026, 11, 29, 20, tzinfo=TZ)  # as of the shift's end
+    # Made late in that shift: the major 首报 (due 00:00, made 00:05) and the other (due 00:10, made 00:11);
+    # owed at its end: both 续报.
+    assert {(late.incident.id, late.slot.stage, late.overdue_by) for late in earlier.late_reports if late.slot.report} == {
+        (major_id, ReportStage.PHONE, timedelta(minutes=5)), (incident_id, ReportStage.PHONE, timedelta(minutes=1))}
+    assert {(late.incident.id, late.slot.stage) for late in earlier.late_reports if not late.slot.report} == {
+        (incident_id, ReportStage.FOLLOW_UP), (major_id, ReportStage.FOLLOW_UP)}
+
+
+def _settings_rules() -> DutyRules:
+    from duty_room.config import Settings
+
+    return Settings().duty
+
+
+def test_a_bad_duty_config_is_one_line(runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                       tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[duty.reports]\nphone_minutes = 90\nwritten_minutes = 60\n", encoding="utf-8")
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
+    result = runner.invoke(cli, ["--store", str(calm_store), "duty", "today"])
+    assert result.exit_code == 1 and "written report cannot be due before the phone report" in result.output
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------
+# The records' rules
+
+
+def test_log_entries_are_filed_by_month_and_corrected_by_events(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(calm_store, actor="wanglj")
+    entry = log_entry(store, kind=LogKind.DOCUMENT, source="区民政局", content="冬季走访通知", at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ))
+    assert (calm_store / "duty_log" / "2026-11.json").exists() and not (calm_store / "duty_log.json").exists()
+    corrected = correct_entry(store, entry.id, {"content": "冬季走访慰问通知（华民〔2026〕41号）"}, note="补文号")
+    assert corrected.content == "冬季走访通知"  # the first text stays
+    assert corrected.current().content == "冬季走访慰问通知（华民〔2026〕41号）"
+    with pytest.raises(DutyRefused):
+        correct_entry(store, entry.id, {"content": "x"}, note="")
+    with pytest.raises(DutyRefused):
+        correct_entry(store, entry.id, {"at": "2026-11-28T09:00"}, note="时间")
+    with pytest.raises(ValidationError):
+        correct_entry(store, entry.id, {"phone": "12345"}, note="电话")
+    # Rewriting the first text directly, or dropping a correction, is refused by the store.
+    with pytest.raises(ValueError, match="what was written stays"):
+        store.put(corrected.model_copy(update={"content": "改写"}))
+    with pytest.raises(ValueError, match="append-only"):
+        store.put(corrected.model_copy(update={"history": []}))
+    with pytest.raises(DutyRefused):
+        log_entry(store, kind=LogKind.CALL, content="未来", at=datetime(2026, 11, 28, 12, tzinfo=TZ))
+    # A month later an entry goes to the new month's file; November's is not rewritten.
+    november = (calm_store / "duty_log" / "2026-11.json").read_bytes()
+    at(monkeypatch, "2026-12-01T09:00")
+    later = log_entry(store, kind=LogKind.CALL, content="十二月来电")
+    assert later.id == "ZB261201-001" and (calm_store / "duty_log" / "2026-12.json").exists()
+    assert (calm_store / "duty_log" / "2026-11.json").read_bytes() == november
+
+
+def test_shifts_swaps_and_the_header(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(calm_store, actor="wanglj")
+    with pytest.raises(DutyRefused):
+        plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["甲", "乙", "丙"])
+    with pytest.raises(DutyRefused):
+        plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["郭红梅"])
+    plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静"])
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟", "刘晓宇"], phones={"刘晓宇": "13703932018"})
+    swapped = swap_shift(store, "duty-20261128", replaced="刘晓宇", by="陈志刚", asked_by="刘晓宇", approved_by="郭红梅",
+                         phone="13703932014", note="家中有事")
+    assert swapped.staff == ["王丽娟", "陈志刚"] and swapped.phones == {"陈志刚": "13703932014"}
+    assert (swapped.swaps[0].asked_by, swapped.swaps[0].approved_by, swapped.swaps[0].actor) == ("刘晓宇", "郭红梅", "wanglj")
+    with pytest.raises(DutyRefused):
+        swap_shift(store, "duty-20261128", replaced="无名", by="某人", asked_by="某人", approved_by="郭红梅")
+    with pytest.raises(ValueError, match="append-only"):
+        store.put(swapped.model_copy(update={"swaps": []}))
+    # At 07:00 on the 28th the 27th's shift is still on duty: the header says so.
+    at(monkeypatch, "2026-11-28T07:00")
+    assert dashboard(store, clock.now()).headline.on_duty == "李建国、周静"
+    at(monkeypatch, "2026-11-28T09:00")
+    assert dashboard(store, clock.now()).headline.on_duty == "郭红梅、王丽娟、陈志刚"
+
+
+def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(calm_store, actor="wanglj")
+    incident = open_incident(store, title="停电", category=IncidentCategory.ACCIDENT,
+                             known_at=datetime(2026, 11, 28, 8, 40, tzinfo=TZ))
+    for stage in (ReportStage.PHONE, ReportStage.WRITTEN):
+        report_incident(store, incident.id, stage, to="区应急局")
+    with pytest.raises(DutyRefused):
+        report_incident(store, incident.id, ReportStage.FOLLOW_UP, to="区应急局", at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ))
+    at(monkeypatch, "2026-12-01T10:00")  # closed in December: filed under December
+    closed = report_incident(store, incident.id, ReportStage.FINAL, to="区应急局", note="已恢复供电")
+    assert closed.closed_at == clock.now() and closed.ended_at == clock.now()
+    assert store.all(Incident) == [] and [i.id for i in store.all(Incident, "2026-12")] == [incident.id]
+    assert find_incident(store, incident.id).reports[-1].stage is ReportStage.FINAL
+    assert report_clock(store, clock.now()) == [] and late_reports(store, clock.now()) == []
+    with pytest.raises(DutyRefused):
+        report_incident(store, incident.id, ReportStage.FOLLOW_UP, to="区应急局")
+    store.check()  # every file still validates
+
+
+def test_handover_records_refuse_rewriting(calm_store: Path) -> None:
+    handover = Handover(id="ho-x", shift_id="duty-20261128", at=datetime(2026, 11, 29, 8, tzinfo=TZ), outgoing_by="a")
+    with pytest.raises(ValidationError):
+        handover.model_validate({**handover.model_dump(), "acknowledged_by": "a", "acknowledged_at": handover.at})
+    acked = handover.model_copy(update={"acknowledged_by": "b", "acknowledged_at": handover.at})
+    with pytest.raises(ValueError):
+        acked.model_copy(update={"notes": "改"}).check_update(handover)
+    with pytest.raises(ValueError):
+        acked.model_copy(update={"incoming_notes": "again"}).check_update(acked)
+    acked.check_update(handover)  # the acknowledgement itself is allowed
+
+
+def test_limits_must_make_sense() -> None:
+    with pytest.raises(ValidationError):
+        ReportLimits(phone_minutes=60, written_minutes=30)
+    rules = DutyRules(by_level={IncidentLevel.MAJOR_I: ReportLimits(phone_minutes=10, written_minutes=20)})
+    assert rules.limits(IncidentLevel.MAJOR_I).phone_minutes == 10
+    assert rules.limits(IncidentLevel.ORDINARY).phone_minutes == 30
+
+
+# ---------------------------------------------------------------------------
+# The demo
+
+
+def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from store.demo import build_demo
+    from store.dutylog_demo import seed_duty_room
+
+    at(monkeypatch, "2026-11-28T09:30")
+    store = Store(tmp_path / "demo", actor="demo")
+    build_demo(store)
+    written = seed_duty_room(store, clock.today())
+    assert written == 7 + 5 + 1
+    store.check()
+    now = clock.now()
+    shift = shift_at(store, now)
+    assert shift is not None and shift.id == "duty-20261128" and len(shift.staff) == 2 and shift.phones
+    assert any(s.swaps for s in store.all(DutyShift, "2026-11"))
+    clocks = report_clock(store, now)
+    assert len(clocks) == 1 and not clocks[0].late and clocks[0].next.stage is ReportStage.FOLLOW_UP
+    status = duty_status(store, now)  # what the header shows
+    assert status.shift == shift and status.next_handover == shift.ends_at and status.late == []
+    assert status.next_report == (clocks[0].incident, clocks[0].next)
+    assert duty_status(store, now + timedelta(hours=5)).late == [(clocks[0].incident, clocks[0].next)]
+    report = handover_report(store, now)
+    assert len(report.entries) == 5 and report.open_cases and report.incidents
+    assert any(e.current().content != e.content for e in store.all(DutyLogEntry, "2026-11"))  # a corrected entry
+    assert dashboard(store, now).headline.on_duty.startswith(shift.leader)
+
+
+def test_an_entry_linked_to_an_existing_case_both_ways(calm_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       runner: CliRunner) -> None:
+    from store.dutylog import entries_for_petition
+
+    store = Store(calm_store, actor="wanglj")
+    at(monkeypatch, "2026-11-28T10:00")
+    first = log_entry(store, kind=LogKind.CALL, content="3号楼漏水", caller="赵六", community_id="dongcheng")
+    case = petition_from_entry(store, first.id)
+    at(monkeypatch, "2026-11-28T11:00")
+    again = log_entry(store, kind=LogKind.CALL, content="3号楼漏水，第二次来电催办", caller="赵六")
+    assert run(runner, calm_store, "duty", "link", again.id, case.id) == f"{again.id} → {case.id}"
+    linked = runner.invoke(cli, ["--store", str(calm_store), "duty", "link", again.id, case.id])
+    assert linked.exit_code == 1 and "已关联" in linked.output
+    missing = runner.invoke(cli, ["--store", str(calm_store), "--lang", "en", "duty", "link", again.id, "MK000000-999"])
+    assert missing.exit_code == 1 and "MK000000-999" in missing.output
+    saved = store.get(Petition, case.id)
+    assert [e.action for e in saved.history] == ["create", "from_log", "link_log"]
+    assert [e.content for e in entries_for_petition(store, saved)] == ["3号楼漏水", "3号楼漏水，第二次来电催办"]
+    listed = json.loads(run(runner, calm_store, "duty", "entries", "--json"))
+    assert [(e["id"], e["petition_ids"], e["caller"]) for e in listed] == [(first.id, [case.id], "赵*"), (again.id, [case.id], "赵*")]
+
+
+def test_every_duty_refusal_has_words_in_both_languages() -> None:
+    import re
+
+    from store import i18n
+
+    root = Path(__file__).resolve().parent.parent
+    source = "".join((root / name).read_text(encoding="utf-8") for name in ("store/dutylog.py", "store/handover.py"))
+    keys = set(re.findall(r'DutyRefused\("(\w+)"', source))
+    assert len(keys) > 15
+    for key in keys:
+        zh, en = i18n.t(f"refused.{key}", "zh"), i18n.t(f"refused.{key}", "en")
+        assert zh != f"refused.{key}" and en != zh, key
+    for enum in (LogKind, IncidentCategory, IncidentLevel, ReportStage):
+        for member in enum:
+            assert i18n.label(member, "zh") != i18n.label(member, "en") != f"{enum.__name__}.{member.value}"
+
+
+def test_store_text_stays_text_in_the_exports(calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import io
+
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    log_entry(store, kind=LogKind.CALL, content='=HYPERLINK("http://x","点我")', source="a|b", action_taken="第一行\n第二行")
+    report = handover_report(store, clock.now())
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    cell = next(c for row in book["值班记录"].iter_rows() for c in row if c.value and str(c.value).startswith("=HYPER"))
+    assert cell.data_type == "s"  # a string, not a formula
+    md = render_markdown(report)
+    row = next(line for line in md.splitlines() if "HYPERLINK" in line)
+    assert row.count("|") == 8 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
+
+
+def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written before this change keeps its shifts in duty.json: they are still read, and checked."""
+    store = Store(calm_store, actor="wanglj")
+    with store.transaction() as tx:
+        tx.put(DutyShift(id="d1", day=date(2026, 11, 28), leader="刘晓宇", staff=["王献伟"]))
+    month_file = calm_store / "duty" / "2026-11.json"
+    (calm_store / "duty.json").write_bytes(month_file.read_bytes())
+    month_file.unlink()
+    store = Store(calm_store)
+    assert shift_at(store, datetime(2026, 11, 29, 7, 59, tzinfo=TZ)).id == "d1"  # 08:00 to 08:00, as new ones
+    assert shift_at(store, datetime(2026, 11, 28, 7, 0, tzinfo=TZ)).id == "d1"  # before it starts: the day's shift
+    assert dashboard(store, datetime(2026, 11, 28, 9, 0, tzinfo=TZ)).headline.on_duty == "刘晓宇、王献伟"
+    assert "duty.json" in store.check()
+    # Without any shift the next handover is the regular change of shift.
+    assert next_handover(store, datetime(2026, 12, 5, 7, 0, tzinfo=TZ)) == datetime(2026, 12, 5, 8, tzinfo=TZ)
+    assert next_handover(store, datetime(2026, 12, 5, 9, 0, tzinfo=TZ)) == datetime(2026, 12, 6, 8, tzinfo=TZ)
+
+
+def test_a_report_written_down_late_is_judged_by_when_it_was_made(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(calm_store, actor="wanglj")
+    incident = open_incident(store, title="停水", category=IncidentCategory.ACCIDENT,
+                             known_at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ))
+    report_incident(store, incident.id, ReportStage.WRITTEN, to="区应急局", at=datetime(2026, 11, 28, 8, 50, tzinfo=TZ))
+    # The phone call at 08:20 is only written down now: on time, and the 续报 counts from the written report.
+    recorded = report_incident(store, incident.id, ReportStage.PHONE, to="区应急局", at=datetime(2026, 11, 28, 8, 20, tzinfo=TZ))
+    assert [r.stage for r in recorded.reports] == [ReportStage.WRITTEN, ReportStage.PHONE]  # as recorded
+    clock_now = incident_clock_for(store, incident.id)
+    assert clock_now.late == [] and clock_now.next.stage is ReportStage.FOLLOW_UP
+    assert clock_now.next.due == datetime(2026, 11, 28, 12, 50, tzinfo=TZ)
+    with pytest.raises(DutyRefused, match="final report cannot be dated before"):
+        report_incident(store, incident.id, ReportStage.FINAL, to="区应急局", at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ))
+
+
+def incident_clock_for(store: Store, incident_id: str):
+    from store.dutylog import incident_clock
+
+    return incident_clock(find_incident(store, incident_id), clock.now())
