@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from store import clock, i18n
-from store.masking import log_reveal, mask_phone, may_reveal
+from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
 from store.sheetfiles import (
     SheetFileError,
@@ -63,7 +63,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 def reveal_allowed(settings: Settings, store: Store) -> bool:
     """Who may have personal data unmasked: the dashboard's rule (reveal_users or the OS group),
     never in read-only mode (a reveal writes the audit log). The one place the CLI asks it."""
-    return not settings.read_only and may_reveal(store.actor, frozenset(settings.reveal_users))
+    return not settings.read_only and settings.may_reveal(store.actor)
 
 
 def warn_calendar(settings: Settings) -> None:

@@ -614,15 +614,18 @@ class _Importer:
         if spec.model is VisitPlan:
             days = sorted({r.values["day"] for r in rows if isinstance(r.values.get("day"), date)})
             stored = [p for day in days for p in self.tx.all(VisitPlan, day.isoformat())]
-        else:
-            stored = self.tx.all(spec.model)
+        else:  # the main file and, for a table filed by month (the duty roster), every month's file
+            stored = [*self.tx.all(spec.model),
+                      *(r for part in self.tx.store.partitions(spec.model) for r in self.tx.all(spec.model, part))]
         self.existing[spec.key] = {r.id: r for r in stored}
         self.final[spec.key] = dict(self.existing[spec.key])
 
     def stored(self, table: str) -> dict[str, Record]:
         """A table's final state; tables not in the file are read as stored."""
         if table not in self.final:
-            self.final[table] = {r.id: r for r in self.tx.all(SHEET_BY_KEY[table].model)}
+            model = SHEET_BY_KEY[table].model
+            stored = [*self.tx.all(model), *(r for part in self.tx.store.partitions(model) for r in self.tx.all(model, part))]
+            self.final[table] = {r.id: r for r in stored}
         return self.final[table]
 
     def grid_paths(self) -> dict[str, str]:

@@ -235,7 +235,9 @@ def service_deployment() -> Iterator[Deployment]:
             checked = _run(["visudo", "-c", "-f", str(rules)])
             assert checked.returncode == 0, checked.stdout + checked.stderr
             if created_mount_point:
-                mount_point.mkdir(mode=0o755)
+                # Left in place afterwards (an empty folder, where the real config would go): removing it
+                # while a parallel test worker has its namespace mounted there breaks that worker.
+                mount_point.mkdir(mode=0o755, exist_ok=True)
             deployment = Deployment(public, root, etc, sudoers, launcher, names["svc"], names["a"], names["b"],
                                     names["v"], service_uid=service.pw_uid, created_mount_point=created_mount_point)
             deployment.write_system_config()
@@ -244,9 +246,6 @@ def service_deployment() -> Iterator[Deployment]:
                 pytest.skip(f"the service account cannot run this checkout's duty-room: {ready.stderr.strip()[-300:]}")
             yield deployment
     finally:
-        if created_mount_point:
-            with contextlib.suppress(OSError):
-                mount_point.rmdir()
         shutil.rmtree(public, ignore_errors=True)
 
 

@@ -47,7 +47,7 @@ INCOMING = "incoming-officer" if OUTGOING != "incoming-officer" else "incoming-2
 def at(monkeypatch: pytest.MonkeyPatch, when: str) -> datetime:
     """Move the frozen clock (Beijing time)."""
     moment = datetime.fromisoformat(when).replace(tzinfo=TZ)
-    monkeypatch.setenv(clock.FROZEN_ENV, moment.isoformat())
+    clock.freeze(moment)
     return moment
 
 
@@ -217,16 +217,15 @@ def test_the_same_shift_through_the_store_api(calm_store: Path, monkeypatch: pyt
 
 
 def test_limits_from_the_config_across_midnight_and_a_shift_change(
-    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, system_config: Path
 ) -> None:
-    config = tmp_path / "config.toml"
+    config = system_config  # office rules come from the system file only
     config.write_text(
         '[duty]\nshift_start = "20:00:00"\nshift_hours = 24\n'
         "[duty.reports]\nphone_minutes = 20\nwritten_minutes = 40\nfollow_up_minutes = 120\nfinal_minutes = 60\n"
         '[duty.by_level.ii]\nphone_minutes = 10\nwritten_minutes = 30\nfollow_up_minutes = 60\nfinal_minutes = 30\n',
         encoding="utf-8",
     )
-    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
     root = calm_store
     run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
     run(runner, root, "duty", "plan", "2026-11-29", "--leader", "马志远", "--staff", "张海涛")
@@ -276,16 +275,15 @@ def test_limits_from_the_config_across_midnight_and_a_shift_change(
 
 
 def _settings_rules() -> DutyRules:
-    from duty_room.config import Settings
+    from duty_room.config import load_settings
 
-    return Settings().duty
+    return load_settings().duty  # as the CLI reads them: from the system file
 
 
 def test_a_bad_duty_config_is_one_line(runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                       tmp_path: Path) -> None:
-    config = tmp_path / "config.toml"
+                                       system_config: Path) -> None:
+    config = system_config
     config.write_text("[duty.reports]\nphone_minutes = 90\nwritten_minutes = 60\n", encoding="utf-8")
-    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
     result = runner.invoke(cli, ["--store", str(calm_store), "duty", "today"])
     assert result.exit_code == 1 and "written report cannot be due before the phone report" in result.output
     assert "Traceback" not in result.output

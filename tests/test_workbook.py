@@ -44,10 +44,12 @@ def sheet_rows(store: Store, key: str) -> dict[str, list]:
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(clock.FROZEN_ENV, FROZEN_NOW)
+    clock.freeze(FROZEN_NOW)
+    try:
         root = tmp_path_factory.mktemp("demo") / "store"
         build_demo(Store(root, actor="setup"), scale="demo")
+    finally:
+        clock.unfreeze()
     return root
 
 
@@ -61,7 +63,7 @@ def demo(demo_dir: Path, tmp_path: Path, frozen_clock: str) -> Store:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str):
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str, system_config: Path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("DUTY_ROOM_CONFIG", str(tmp_path / "none.toml"))
@@ -70,8 +72,9 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str):
     runner = CliRunner()
 
     def invoke(*args: object, reveal: bool = False):
-        env = {"DUTY_ROOM_REVEAL_USERS": json.dumps([ME])} if reveal else {}
-        return runner.invoke(cli, [str(a) for a in args], env=env)
+        # Who may reveal comes from the system file only (the caller's environment cannot grant it).
+        system_config.write_text(f"reveal_users = {json.dumps([ME] if reveal else [])}\n", encoding="utf-8")
+        return runner.invoke(cli, [str(a) for a in args])
 
     return invoke
 
@@ -390,11 +393,11 @@ def test_check_warns_when_the_calendar_runs_out(run, demo: Store, monkeypatch: p
     from store.deadlines import OFFICIAL_YEARS
 
     last = max(OFFICIAL_YEARS)
-    monkeypatch.setenv(clock.FROZEN_ENV, f"{last}-12-01T09:00:00+08:00")
+    clock.freeze(f"{last}-12-01T09:00:00+08:00")
     result = run("--store", demo.root, "check")
     assert result.exit_code == 0
     assert f"{last + 1}" in result.output and "警告" in result.output
-    monkeypatch.setenv(clock.FROZEN_ENV, f"{last}-06-01T09:00:00+08:00")
+    clock.freeze(f"{last}-06-01T09:00:00+08:00")
     result = run("--store", demo.root, "check")
     assert result.exit_code == 0 and "警告" not in result.output
 
