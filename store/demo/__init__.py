@@ -30,12 +30,11 @@ To report its count, add a field (default 0) to ``DemoSummary`` and call ``build
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
 
 from ..models import ALL_MODELS
 from ..storage import Store
 from . import casework, duty, fieldwork, market, services, territory
-from .common import DemoBuild, DemoSummary
+from .common import DemoBuild, DemoSummary, Scale
 from .data import COMMUNITIES, DEFAULT_SEED, PATHS, TOWNSHIP, TOWNSHIP_CASES, TOWNSHIP_HISTORY_YEARS
 
 __all__ = [
@@ -71,7 +70,7 @@ MAX_HISTORY_YEARS = 50  # case ids carry a two-digit year
 def build_demo(
     store: Store,
     *,
-    scale: Literal["demo", "township"] = "demo",
+    scale: Scale = "demo",
     seed: int = DEFAULT_SEED,
     replace: bool = False,
     history_years: int | None = None,
