@@ -87,10 +87,15 @@ def _open_dashboard(settings: Settings) -> int:
 @cli.command()
 @click.option("--scale", type=click.Choice(["demo", "township"]), default="demo",
               help="demo: the 孟轲乡 demo; township: a large store for benchmarks.")
+@click.option("--history-years", type=click.IntRange(min=1), default=None,
+              help="township: years of case history (default 3; 30 is the 10x history store).")
+@click.option("--cases", type=click.IntRange(min=1), default=None,
+              help="township: cases over that history (default 20,000 per 3 years).")
 @click.option("--replace", is_flag=True, help="Replace the contents of a store given with --store.")
 @click.option("--run", "run_after", is_flag=True, help="Open the dashboard afterwards.")
 @click.pass_context
-def demo(ctx: click.Context, scale: str, replace: bool, run_after: bool) -> None:
+def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int | None, replace: bool,
+         run_after: bool) -> None:
     """Build the demo township 孟轲乡, dated from today.
 
     Without --store it goes to its own per-user demo folder, rebuilt every time, so a demo
@@ -99,6 +104,8 @@ def demo(ctx: click.Context, scale: str, replace: bool, run_after: bool) -> None
     """
     from store.demo import build_demo
 
+    if scale != "township" and (history_years is not None or cases is not None):
+        raise click.UsageError("--history-years and --cases need --scale township")
     settings = _settings(ctx)
     if settings.as_service:  # the service account's store is the township's real data
         raise click.ClickException(f"demo is not run as the service account {settings.service_account}: "
@@ -109,7 +116,8 @@ def demo(ctx: click.Context, scale: str, replace: bool, run_after: bool) -> None
     store = settings.open_store()
     started = time.perf_counter()
     try:
-        summary = build_demo(store, scale=scale, replace=replace)  # type: ignore[arg-type]
+        summary = build_demo(store, scale=scale, replace=replace,  # type: ignore[arg-type]
+                             history_years=history_years, cases=cases)
     except (StoreError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"built {scale} store in {store.root} ({time.perf_counter() - started:.1f} s): {summary}", err=True)

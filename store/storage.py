@@ -462,6 +462,39 @@ class Store:
             current = tx.get(model, record_id, partition)
             return tx.put(change(current), partition)
 
+    def clear(self) -> list[str]:
+        """Delete the store's own files under the lock and return them (relative paths).
+
+        Only the store layout goes: each table's main file and its partition files (the
+        partition folder too, once empty), then ``manifest.json`` last, so an interrupted
+        clear still looks like a store and can be run again. ``.lock`` and any other file stay.
+        A folder with no manifest is refused unless it is empty: it is not ours to clear.
+        """
+        from .models import ALL_MODELS
+
+        with self.lock():
+            manifest = self.root / MANIFEST
+            if not manifest.exists():
+                if any(p.name != LOCK for p in self.root.iterdir()):
+                    raise StoreError(
+                        f"{self.root} does not look like a duty-room store (no {MANIFEST}); nothing was deleted"
+                    )
+                return []
+            self.manifest()  # refuse a folder whose manifest is not ours (StoreCorruptError)
+            removed: list[Path] = []
+            for model in ALL_MODELS:
+                main = self.path_for(model)
+                if main.is_file():
+                    removed.append(main)
+                removed.extend(self.path_for(model, partition) for partition in self.partitions(model))
+            for path in [*removed, manifest]:
+                path.unlink()
+            for model in ALL_MODELS:
+                with contextlib.suppress(OSError):
+                    (self.root / model.table).rmdir()  # fails, as it should, if anything else is in it
+            self._cache.clear()
+            return [self.relative(p) for p in [*removed, manifest]]
+
 
 def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
     data = _load_json(path, payload)

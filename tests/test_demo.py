@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from store import clock
+from duty_room.cli import cli
+from store import clock, demo
 from store.deadlines import DeadlineRules
-from store.demo import DemoSummary, build_demo
+from store.demo import DemoSummary, build_demo, casework, territory
 from store.lifecycle import RULES, Action
 from store.models import (
     ALL_MODELS,
     Community,
+    DutyShift,
     FeeReduction,
     Grid,
     GridLevel,
@@ -32,7 +38,7 @@ from store.models import (
     VisitPlan,
 )
 from store.schedule import sessions_on
-from store.storage import ARCHIVE_AFTER, Store
+from store.storage import ARCHIVE_AFTER, Store, StoreError
 
 NOW = "2026-11-28T09:30:00+08:00"  # a Saturday
 DUE = {
@@ -314,3 +320,138 @@ def test_demo_builds_quickly(tmp_path, frozen):
 def test_unknown_scale(tmp_path):
     with pytest.raises(ValueError, match="scale"):
         build_demo(Store(tmp_path / "store"), scale="city")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------
+# Determinism, the builder list, the township's history options
+
+
+BUILD_IN_A_PROCESS = """
+import sys
+from store.demo import build_demo
+from store.storage import Store
+print(build_demo(Store(sys.argv[1], actor="demo")))
+"""
+
+
+def test_two_processes_on_the_same_date_build_the_same_records(tmp_path: Path) -> None:
+    # Separate processes with different hash seeds: nothing may hang on set or dict order.
+    summaries = []
+    for name, hash_seed in (("a", "1"), ("b", "2")):
+        env = {**os.environ, "DUTY_ROOM_NOW": NOW, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", BUILD_IN_A_PROCESS, str(tmp_path / name)], env=env,
+                              capture_output=True, text=True, check=True)
+        summaries.append(done.stdout)
+    first, second = Store(tmp_path / "a"), Store(tmp_path / "b")
+    assert summaries[0] == summaries[1]
+    assert _dump(first) == _dump(second)
+    assert sum(map(len, _dump(first).values())) > 3000
+    assert _files(first.root) == _files(second.root)
+
+
+def test_a_domain_added_at_the_end_leaves_the_others_as_they_were(
+    tmp_path: Path, frozen: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = Store(tmp_path / "plain", actor="demo")
+    build_demo(plain)
+
+    def tomorrows_duty(build: demo.DemoBuild, store: Store) -> None:
+        shift = DutyShift(id="duty-next", day=build.today + timedelta(days=1), leader=build.rng.choice("甲乙丙"))
+        build.write(store, duty=[shift])
+
+    monkeypatch.setattr(demo, "DOMAIN_BUILDERS", (*demo.DOMAIN_BUILDERS, tomorrows_duty))
+    extended = Store(tmp_path / "extended", actor="demo")
+    summary = build_demo(extended)
+
+    assert summary.duty == 2
+    before, after = _dump(plain), _dump(extended)
+    assert [d["id"] for d in after.pop("duty/None")] == [d["id"] for d in before.pop("duty/None")] + ["duty-next"]
+    assert after == before
+
+
+def test_replace_refuses_a_folder_that_is_not_a_store(tmp_path: Path, frozen: None) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "households.json").write_text("my own list")
+    with pytest.raises(StoreError, match="does not look like a duty-room store"):
+        build_demo(Store(folder), replace=True)
+    assert (folder / "households.json").read_text() == "my own list"
+    assert not (folder / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"scale": "demo", "history_years": 30}, "township"),
+        ({"scale": "demo", "cases": 1000}, "township"),
+        ({"scale": "township", "history_years": 0}, "history_years"),
+        ({"scale": "township", "history_years": demo.MAX_HISTORY_YEARS + 1}, "history_years"),
+        ({"scale": "township", "cases": 0}, "cases"),
+    ],
+)
+def test_history_options_are_checked_before_anything_is_written(tmp_path: Path, options, message) -> None:
+    store = Store(tmp_path / "store")
+    with pytest.raises(ValueError, match=message):
+        build_demo(store, **options)
+    assert not store.root.exists()
+
+
+def test_township_history_years_and_cases(tmp_path: Path, frozen: None) -> None:
+    """The casework builder at township scale over a long history: every case is written, each
+    archived case in the file of the year it closed, the recent ones in the active file."""
+    store = Store(tmp_path / "store", actor="demo")
+    build = demo.DemoBuild("township", demo.DEFAULT_SEED, history_years=12, cases=2_400)
+    small = demo.DemoBuild("demo", demo.DEFAULT_SEED, history_years=3, cases=1)
+    build.town = small.town  # the demo's small town is enough to receive the cases
+    territory.seed_places(small, store)
+    territory.seed_households(small, store)
+    casework.seed_petitions(build, store)
+
+    now = clock.now()
+    archived = {p: store.all(Petition, p) for p in store.partitions(Petition)}
+    assert len(archived) == 13  # twelve years back from November: thirteen calendar years
+    for partition, petitions in archived.items():
+        assert all(partition == f"archive-{p.closed_at.year}" and p.closed_at < now - ARCHIVE_AFTER
+                   for p in petitions)
+    everything = [p for ps in archived.values() for p in ps] + store.all(Petition)
+    assert len(everything) == 2_400 + 1  # and the merged duplicate
+    assert len({p.id for p in everything}) == len(everything)
+    assert min(p.created_at for p in everything) > now - timedelta(days=12 * 365 + 1)
+    assert build.counts["petitions_archived"] == sum(map(len, archived.values()))
+    assert build.counts["petitions_open"] + build.counts["petitions_closed"] == len(store.all(Petition))
+
+
+def test_cli_passes_the_history_options_to_the_township_build(
+    tmp_path: Path, frozen: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = {}
+
+    def record(store: Store, **options) -> DemoSummary:
+        asked.update(options)
+        return DemoSummary(*[0] * 13)
+
+    monkeypatch.setattr(demo, "build_demo", record)
+    target = str(tmp_path / "store")
+    result = CliRunner().invoke(cli, ["--store", target, "demo", "--scale", "township", "--history-years", "30"])
+    assert result.exit_code == 0, result.output
+    assert asked == {"scale": "township", "replace": False, "history_years": 30, "cases": None}
+    assert "built township store" in result.output and " s): " in result.output  # with the build time
+    result = CliRunner().invoke(cli, ["--store", target, "demo", "--scale", "township", "--cases", "200000"])
+    assert asked["cases"] == 200_000 and asked["history_years"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--history-years", "30"], 2, "--scale township"),
+        (["--cases", "5000"], 2, "--scale township"),
+        (["--scale", "township", "--history-years", "0"], 2, "--history-years"),
+        (["--scale", "township", "--history-years", "51"], 1, "history_years must be between 1 and 50"),
+    ],
+)
+def test_cli_refuses_bad_history_options_in_one_line(tmp_path: Path, frozen: None, args, code, message) -> None:
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "demo", *args])
+    assert result.exit_code == code
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "store" / "manifest.json").exists()
