@@ -17,6 +17,8 @@ from textual.widgets import Static
 
 @dataclass(frozen=True)
 class DetailContent:
+    """What a detail shows: labelled ``fields``, then titled ``sections`` of lines."""
+
     title: str
     fields: Sequence[tuple[str, Text]]
     sections: Sequence[tuple[str, Sequence[Text]]] = field(default_factory=tuple)
@@ -25,6 +27,23 @@ class DetailContent:
 
 
 class DetailScreen(ModalScreen[None]):
+    """A scrolling box of a ``DetailContent``; ``p`` asks the caller to reveal personal data."""
+
+    DEFAULT_CSS = """
+    DetailScreen {
+        align: center middle;
+    }
+    DetailScreen #detail-box {
+        width: 90;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         Binding("p", "reveal", "Reveal", id="detail.reveal"),
@@ -39,19 +58,23 @@ class DetailScreen(ModalScreen[None]):
             self.subject = subject
 
     def __init__(self, content: DetailContent) -> None:
+        """A detail showing ``content``."""
         super().__init__(classes="detail-screen")
         self.content = content
 
     def compose(self) -> ComposeResult:
+        """The content in a scrolling box."""
         with VerticalScroll(id="detail-box"):
             yield Static(self._render_body(), id="detail-body")
 
     def on_mount(self) -> None:
+        """Title and key hint in the box's border."""
         box = self.query_one("#detail-box")
         box.border_title = self.content.title
         box.border_subtitle = self.content.hint
 
     def show(self, content: DetailContent) -> None:
+        """Show new content in place (after a reveal, or another desk's change)."""
         self.content = content
         self.query_one("#detail-body", Static).update(self._render_body())
         box = self.query_one("#detail-box")
@@ -72,8 +95,10 @@ class DetailScreen(ModalScreen[None]):
         return grid
 
     def action_close(self) -> None:
+        """Close the detail."""
         self.dismiss(None)
 
     def action_reveal(self) -> None:
+        """Post ``RevealRequested``: the caller decides whether this user may see the data."""
         if self.content.subject:
             self.post_message(self.RevealRequested(self, self.content.subject))

@@ -24,6 +24,8 @@ from .keyed_table import KeyedTable, Row
 
 @dataclass(frozen=True)
 class ListAction:
+    """A key a list offers: pressing ``key`` posts ``ActionRequested`` named ``name``."""
+
     key: str  # e.g. "v"
     name: str  # posted back, e.g. "visit"
     description: str  # shown in the border, e.g. "走访登记"
@@ -35,9 +37,37 @@ class ListAction:
 
 
 class TableScreen(ModalScreen[None]):
+    """A full-screen keyed table with header lines and the list's own keys in its border."""
+
+    DEFAULT_CSS = """
+    TableScreen {
+        align: center middle;
+    }
+    TableScreen #list-box {
+        width: 100%;
+        height: 100%;
+        border: thick $accent;
+        border-subtitle-align: left;
+        background: $surface;
+    }
+    TableScreen #list-header {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+    }
+    TableScreen #list-table {
+        height: 1fr;
+    }
+    TableScreen.ascii #list-box {
+        border: ascii $accent;
+    }
+    """
+
     BINDINGS = [Binding("escape,q", "close", "Close", id="list.close")]
 
     class ActionRequested(Message):
+        """A list key was pressed: ``action`` names it, ``row_key`` is the row under the cursor."""
+
         def __init__(self, screen: TableScreen, action: str, row_key: str | None) -> None:
             super().__init__()
             self.screen = screen
@@ -46,6 +76,7 @@ class TableScreen(ModalScreen[None]):
 
     def __init__(self, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
                  *, close_hint: str = "Esc") -> None:
+        """A list of ``kind`` (the caller's name for it) with these columns and keys."""
         super().__init__(classes="table-screen")
         self.kind = kind  # what the caller shows here, e.g. "households:<grid id>"
         self.title_text = title
@@ -59,11 +90,13 @@ class TableScreen(ModalScreen[None]):
             self._bindings.key_to_bindings.setdefault(action.key, []).append(binding)
 
     def compose(self) -> ComposeResult:
+        """Header lines over the table, in a bordered box."""
         with Vertical(id="list-box"):
             yield self.header
             yield self.table
 
     def on_mount(self) -> None:
+        """Focus the rows; list the keys in the border once the keymap is applied."""
         box = self.query_one("#list-box")
         box.border_title = self.title_text
         self.table.focus()
@@ -77,6 +110,7 @@ class TableScreen(ModalScreen[None]):
         self.query_one("#list-box").border_subtitle = " · ".join([*hints, self._close_hint])
 
     def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
+        """Show new header lines and rows; returns how many table cells changed."""
         self.header.update(header)
         if title is not None:
             self.title_text = title
@@ -85,10 +119,13 @@ class TableScreen(ModalScreen[None]):
 
     @property
     def cursor_key(self) -> str | None:
+        """The key of the row under the cursor."""
         return self.table.cursor_key
 
     def action_request(self, name: str) -> None:
+        """Post ``ActionRequested`` for the declared key ``name``."""
         self.post_message(self.ActionRequested(self, name, self.table.cursor_key))
 
     def action_close(self) -> None:
+        """Close the list."""
         self.dismiss(None)
