@@ -91,7 +91,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     }
     FormScreen #form-fields {
         height: auto;
-        max-height: 32;
+        max-height: 60vh;  /* the rest of the box (title, errors, buttons) stays in view at 80x24 */
     }
     FormScreen .form-label {
         color: $text-muted;
@@ -166,7 +166,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             yield Static(self.texts.title, id="form-title", markup=False)
             if self.texts.subtitle:
                 yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
-            with VerticalScroll(id="form-fields"):
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     yield Label(spec.label, classes="form-label")
                     yield from self._field(spec)

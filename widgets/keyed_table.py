@@ -53,6 +53,12 @@ class Column:
     min_width: int = 8
 
 
+def same_text(a: Text, b: Text) -> bool:
+    """Whether two cells look the same: ``Text ==`` ignores the base style (an overdue case's
+    red id and its plain id compare equal)."""
+    return a == b and a.style == b.style and a.justify == b.justify
+
+
 def fit_widths(natural: Sequence[int], floors: Sequence[int | None], available: int) -> list[int]:
     """Column text widths that fit ``available`` cells, shrinking only columns with a floor.
 
@@ -219,6 +225,7 @@ class KeyedTable(ScrollView, can_focus=True):
         given = [c if isinstance(c, Column) else Column(c) for c in columns]
         self._columns_inferred = not any(c.shrink for c in given)
         self._columns = tuple(given)
+        self._widest = [0] * len(given)  # each column's widest text so far
         self._rows = []
         self._slot_of = {}
         self._cursor = 0
@@ -236,7 +243,8 @@ class KeyedTable(ScrollView, can_focus=True):
         self._rows = list(rows)
         self._slot_of = {row.key: slot for slot, row in enumerate(self._rows)}
         for row in self._rows:
-            if before_cells.get(row.key) != row.cells:
+            old_cells = before_cells.get(row.key)
+            if old_cells is None or not all(map(same_text, old_cells, row.cells)):
                 self._forget(row.key)
         for key in before_cells.keys() - self._slot_of.keys():
             self._forget(key)
@@ -249,8 +257,6 @@ class KeyedTable(ScrollView, can_focus=True):
 
         changed = 0
         relaid = self._relayout()
-        if len(before) != len(self._rows):
-            self.virtual_size = self._virtual_size()
         for slot in range(max(len(before), len(self._rows))):
             old = before[slot].cells if slot < len(before) else None
             new = self._rows[slot].cells if slot < len(self._rows) else None
@@ -260,13 +266,14 @@ class KeyedTable(ScrollView, can_focus=True):
                     self._refresh_slot(slot)
                 continue
             for column, (was, now) in enumerate(zip(old, new, strict=True)):
-                if was != now:
+                if not same_text(was, now):
                     changed += 1
                     if not relaid:
                         self._refresh_cell(slot, column)
-        if self._cursor != old_cursor and not relaid:
-            self._refresh_slot(old_cursor)
-            self._refresh_slot(self._cursor)
+        if self._cursor != old_cursor:
+            if not relaid:
+                self._refresh_slot(old_cursor)
+                self._refresh_slot(self._cursor)
             self._scroll_to_cursor()
         self.last_changed_cells = changed
         return changed
@@ -334,23 +341,31 @@ class KeyedTable(ScrollView, can_focus=True):
     def _available_width(self) -> int:
         return self.scrollable_content_region.width
 
-    def _relayout(self) -> bool:
-        """Fit the column widths to the rows and the widget's width; True if anything moved."""
-        natural = [Text(c.label).cell_len for c in self._columns]
+    def _relayout(self, *, repaint: bool = True) -> bool:
+        """Fit the column widths to the rows and the widget's width; True if any column moved."""
+        # Widths only grow (until set_columns), as a DataTable's do: a due time going from
+        # "剩10时" to "剩9时" must not move every column and repaint the whole table.
+        natural = [max(Text(c.label).cell_len, seen) for c, seen in zip(self._columns, self._widest, strict=True)]
         for row in self._rows:
             for column, text in enumerate(row.cells):
                 natural[column] = max(natural[column], text.cell_len)
+        self._widest = natural
         floors = [c.min_width if c.shrink else None for c in self._columns]
         if self._columns_inferred and natural:
             # No column was marked: the widest is taken to be the free text.
             widest = max(range(len(natural)), key=lambda i: natural[i])
             floors[widest] = self._columns[widest].min_width
+        # The scrollable width is the table at its narrowest, which does not depend on the
+        # widget's width: fitting the columns never changes it, so it never costs a layout pass
+        # (and a repaint of the whole screen) on the first paint or a zoom.
+        narrowest = sum(min(n, f) if f is not None else n for n, f in zip(natural, floors, strict=True))
+        self.virtual_size = Size(narrowest + 2 * CELL_PADDING * len(natural), len(self._rows) + 1)
         available = self._available_width()
         widths = fit_widths(natural, floors, available) if available > 0 else natural
-        if widths == self._widths and available == self._laid_out_for:
+        self._laid_out_for = available
+        if widths == self._widths:
             return False
         self._widths = widths
-        self._laid_out_for = available
         self._offsets = []
         x = 0
         for width in widths:
@@ -358,12 +373,9 @@ class KeyedTable(ScrollView, can_focus=True):
             x += width + 2 * CELL_PADDING
         self._line_cache.clear()
         self._header = None
-        self.virtual_size = self._virtual_size()
-        self.refresh()
+        if repaint:
+            self.refresh()
         return True
-
-    def _virtual_size(self) -> Size:
-        return Size(sum(w + 2 * CELL_PADDING for w in self._widths), len(self._rows) + 1)
 
     def _rows_in_view(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
@@ -413,7 +425,10 @@ class KeyedTable(ScrollView, can_focus=True):
             self._line_cache.clear()
             self._header = None
         if self._available_width() != self._laid_out_for:
-            self.call_later(self._relayout)  # a scrollbar came or went: no Resize event for that
+            # Laid out since the last sync (the Resize event comes after this first paint), or a
+            # scrollbar came or went: fit the columns now, so the rows are not painted twice.
+            if self._relayout(repaint=False) and not crop.contains_region(self.size.region):
+                self.refresh()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
