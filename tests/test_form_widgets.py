@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
@@ -39,10 +40,11 @@ class FormApp(App[None]):
             event.form.dismiss(event.values)
 
 
-async def tab_order(pilot, keys: str, count: int) -> list[str]:  # noqa: ANN001 - Pilot
+async def tab_order(pilot: Pilot[None], keys: str, count: int) -> list[str | None]:
     order = []
     for _ in range(count):
-        order.append(pilot.app.focused.id)
+        focused = pilot.app.focused
+        order.append(focused.id if focused is not None else None)
         await pilot.press(keys)
     return order
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -138,7 +138,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Confirm", id="form.submit"),
         Binding("tab", "focus_next", "Next field", show=False, id="form.next"),
@@ -186,7 +186,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 prompt=spec.placeholder or "—",
             )
         elif spec.kind == "picker":
-            chosen = dict((v, lbl) for v, lbl in spec.options).get(spec.value, "")
+            chosen = dict(spec.options).get(spec.value, "")
             yield Input(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
             options = OptionList(id=f"options-{spec.key}", classes="form-options")
             options.can_focus = False  # driven from the picker's input: not a Tab stop of its own
@@ -232,7 +232,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
 
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+    def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""
         focused = self.focused
         if not isinstance(focused, Input) or event.key not in ("up", "down"):

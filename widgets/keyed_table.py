@@ -424,11 +424,14 @@ class KeyedTable(ScrollView, can_focus=True):
             self._style_state = state
             self._line_cache.clear()
             self._header = None
-        if self._available_width() != self._laid_out_for:
-            # Laid out since the last sync (the Resize event comes after this first paint), or a
-            # scrollbar came or went: fit the columns now, so the rows are not painted twice.
-            if self._relayout(repaint=False) and not crop.contains_region(self.size.region):
-                self.refresh()
+        # Laid out since the last sync (the Resize event comes after this first paint), or a
+        # scrollbar came or went: fit the columns now, so the rows are not painted twice.
+        if (
+            self._available_width() != self._laid_out_for
+            and self._relayout(repaint=False)
+            and not crop.contains_region(self.size.region)
+        ):
+            self.refresh()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

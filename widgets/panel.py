@@ -7,11 +7,12 @@ apply (the panel does not know what its rows mean).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -22,7 +23,7 @@ from .keyed_table import Column, KeyedTable, Row
 class FilterInput(Input):
     """The panel's filter line; Escape clears and closes it."""
 
-    BINDINGS = [Binding("escape", "close", "Close filter", id="filter.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close filter", id="filter.close")]
 
     def action_close(self) -> None:
         """Clear the filter and go back to the rows."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -63,7 +64,7 @@ class TableScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [Binding("escape,q", "close", "Close", id="list.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="list.close")]
 
     class ActionRequested(Message):
         """A list key was pressed: ``action`` names it, ``row_key`` is the row under the cursor."""
