@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from widgets.keyed_table import Column, KeyedTable, Row, fit_widths
@@ -202,3 +203,33 @@ async def test_a_cell_whose_only_change_is_its_style_is_repainted() -> None:
         await pilot.pause()
         assert set(seen) == {2}
         assert table.cell("MK-1", 0).style == "bold red"
+
+
+async def test_a_list_screen_binds_its_own_keys_by_id() -> None:
+    from widgets.table_screen import ListAction, TableScreen
+
+    class ListApp(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.requested: list[tuple[str, str | None]] = []
+
+        def on_mount(self) -> None:
+            self.set_keymap({"list.visit": "f5"})
+            screen = TableScreen("households", "网格", ["户", "状态"], [ListAction("v", "visit", "走访")])
+            self.push_screen(screen)
+            screen.show(Text(""), [Row("h1", (Text("1-1"), Text("待访"))), Row("h2", (Text("1-2"), Text("已访")))])
+
+        @on(TableScreen.ActionRequested)
+        def _requested(self, event: TableScreen.ActionRequested) -> None:
+            self.requested.append((event.action, event.row_key))
+
+    app = ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "f5", "v")  # remapped: v no longer visits
+        await pilot.pause()
+        assert app.requested == [("visit", "h2")]
+        # Another list without that key: the key is this list's, not every list's.
+        other = TableScreen("workers", "人员", ["姓名"])
+        assert isinstance(other, TableScreen)
+        assert [b.id for b in type(other).BINDINGS if isinstance(b, Binding)] == ["list.close"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from functools import cache
+from typing import ClassVar, Self
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -75,6 +76,12 @@ class TableScreen(ModalScreen[None]):
             self.action = action
             self.row_key = row_key
 
+    def __new__(cls, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
+                *, close_hint: str = "Esc") -> Self:
+        """A screen of a subclass whose BINDINGS are this list's keys: declared bindings, so a
+        keymap moves them like any other, with no write to Textual's private binding map."""
+        return super().__new__(_with_keys(cls, tuple(actions)))  # type: ignore[return-value]  # a subclass of cls
+
     def __init__(self, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
                  *, close_hint: str = "Esc") -> None:
         """A list of ``kind`` (the caller's name for it) with these columns and keys."""
@@ -85,10 +92,6 @@ class TableScreen(ModalScreen[None]):
         self.header = Static("", id="list-header", markup=False)
         self.table = KeyedTable(columns, id="list-table")
         self._close_hint = close_hint
-        for action in self.actions:
-            binding = Binding(action.key, f"request('{action.name}')", action.description, show=False,
-                              id=action.binding_id)
-            self._bindings.key_to_bindings.setdefault(action.key, []).append(binding)
 
     def compose(self) -> ComposeResult:
         """Header lines over the table, in a bordered box."""
@@ -130,3 +133,15 @@ class TableScreen(ModalScreen[None]):
     def action_close(self) -> None:
         """Close the list."""
         self.dismiss(None)
+
+
+@cache
+def _with_keys(base: type[TableScreen], actions: tuple[ListAction, ...]) -> type[TableScreen]:
+    """``base`` with a binding for each action: one class per set of keys, made once."""
+    if not actions:
+        return base
+    bindings: list[BindingType] = [
+        Binding(a.key, f"request('{a.name}')", a.description, show=False, id=a.binding_id) for a in actions
+    ]
+    # Same name, so the CSS type selector "TableScreen" and DEFAULT_CSS apply unchanged.
+    return type(base.__name__, (base,), {"BINDINGS": bindings, "__module__": base.__module__})
