@@ -8,6 +8,7 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def progress_bar(ratio: float, width: int = 10, *, style: str = "", ascii_only: bool = False) -> Text:
+    """A bar ``width`` cells wide filled to ``ratio`` (0-1), in ``style``, the rest dim."""
     ratio = min(max(ratio, 0.0), 1.0)
     if ascii_only:
         filled = round(ratio * width)

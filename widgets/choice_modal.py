@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
@@ -16,6 +17,8 @@ from textual.widgets.option_list import Option
 
 @dataclass(frozen=True)
 class Choice:
+    """One choice: ``key`` is returned, ``label`` shown; ``needs_note`` refuses an empty note."""
+
     key: str
     label: str
     needs_note: bool = False
@@ -35,14 +38,56 @@ class ChoiceTexts:
 
 
 class ChoiceModal(ModalScreen[tuple[str, str] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
+    """A list of choices, a note and confirm/cancel; Tab and Shift+Tab move between them."""
+
+    DEFAULT_CSS = """
+    ChoiceModal {
+        align: center middle;
+    }
+    ChoiceModal #choice-box {
+        width: 60;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        padding: 0 1;
+        background: $surface;
+    }
+    ChoiceModal #choice-title {
+        text-style: bold;
+    }
+    ChoiceModal #choice-list {
+        height: auto;
+        max-height: 10;
+        margin: 1 0;
+    }
+    ChoiceModal #choice-error {
+        color: $error;
+        height: auto;
+    }
+    ChoiceModal #choice-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    ChoiceModal #choice-buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+        Binding("tab", "focus_next", "Next field", show=False, id="modal.next"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, id="modal.previous"),
+    ]
 
     def __init__(self, choices: Sequence[Choice], texts: ChoiceTexts) -> None:
+        """A modal offering ``choices`` (the first highlighted) with the words of ``texts``."""
         super().__init__(classes="choice-modal")
         self.choices = list(choices)
         self.texts = texts
 
     def compose(self) -> ComposeResult:
+        """Title, the choices and the note (or a line saying there are none), then the buttons."""
         with Vertical(id="choice-box"):
             yield Static(self.texts.title, id="choice-title", markup=False)
             yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
@@ -58,6 +103,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 yield Button(self.texts.cancel, id="choice-cancel")
 
     def on_mount(self) -> None:
+        """Highlight and focus the first choice."""
         if self.choices:
             option_list = self.query_one(OptionList)
             option_list.highlighted = 0
@@ -66,6 +112,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
 
     @property
     def selected(self) -> Choice | None:
+        """The highlighted choice, or None when there is none."""
         if not self.choices:
             return None
         index = self.query_one(OptionList).highlighted
@@ -85,9 +132,18 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
     def _selected(self) -> None:
         self.query_one("#choice-note", Input).focus()
 
+    def action_focus_next(self) -> None:
+        """Tab: the list, the note, then the buttons."""
+        self.focus_next()
+
+    def action_focus_previous(self) -> None:
+        """Shift+Tab: back through the buttons, the note and the list."""
+        self.focus_previous()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#choice-confirm")
     def action_confirm(self) -> None:
+        """Return ``(choice key, note)``, unless the choice needs a note and none was given."""
         choice = self.selected
         if choice is None:
             return
@@ -100,4 +156,5 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
 
     @on(Button.Pressed, "#choice-cancel")
     def action_cancel(self) -> None:
+        """Close without a choice."""
         self.dismiss(None)

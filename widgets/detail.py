@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -17,6 +18,8 @@ from textual.widgets import Static
 
 @dataclass(frozen=True)
 class DetailContent:
+    """What a detail shows: labelled ``fields``, then titled ``sections`` of lines."""
+
     title: str
     fields: Sequence[tuple[str, Text]]
     sections: Sequence[tuple[str, Sequence[Text]]] = field(default_factory=tuple)
@@ -25,7 +28,24 @@ class DetailContent:
 
 
 class DetailScreen(ModalScreen[None]):
-    BINDINGS = [
+    """A scrolling box of a ``DetailContent``; ``p`` asks the caller to reveal personal data."""
+
+    DEFAULT_CSS = """
+    DetailScreen {
+        align: center middle;
+    }
+    DetailScreen #detail-box {
+        width: 90;
+        max-width: 95%;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         Binding("p", "reveal", "Reveal", id="detail.reveal"),
     ]
@@ -39,19 +59,23 @@ class DetailScreen(ModalScreen[None]):
             self.subject = subject
 
     def __init__(self, content: DetailContent) -> None:
+        """A detail showing ``content``."""
         super().__init__(classes="detail-screen")
         self.content = content
 
     def compose(self) -> ComposeResult:
+        """The content in a scrolling box."""
         with VerticalScroll(id="detail-box"):
             yield Static(self._render_body(), id="detail-body")
 
     def on_mount(self) -> None:
+        """Title and key hint in the box's border."""
         box = self.query_one("#detail-box")
         box.border_title = self.content.title
         box.border_subtitle = self.content.hint
 
     def show(self, content: DetailContent) -> None:
+        """Show new content in place (after a reveal, or another desk's change)."""
         self.content = content
         self.query_one("#detail-body", Static).update(self._render_body())
         box = self.query_one("#detail-box")
@@ -72,8 +96,10 @@ class DetailScreen(ModalScreen[None]):
         return grid
 
     def action_close(self) -> None:
+        """Close the detail."""
         self.dismiss(None)
 
     def action_reveal(self) -> None:
+        """Post ``RevealRequested``: the caller decides whether this user may see the data."""
         if self.content.subject:
             self.post_message(self.RevealRequested(self, self.content.subject))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -26,6 +26,8 @@ Kind = Literal["text", "number", "choice", "picker"]
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One field: ``key`` names its value in ``values()``; ``kind`` picks the input widget."""
+
     key: str
     label: str
     kind: Kind = "text"
@@ -37,6 +39,8 @@ class FieldSpec:
 
 @dataclass(frozen=True)
 class FormTexts:
+    """Every word the form shows besides the fields, given by the caller (widgets hold no catalogue)."""
+
     title: str
     confirm: str
     cancel: str
@@ -58,29 +62,111 @@ def matches(query: str, label: str, value: str) -> bool:
 
 
 class FormScreen(ModalScreen[dict[str, str] | None]):
-    BINDINGS = [
+    """A modal form of labelled fields over a confirm and a cancel button.
+
+    Tab and Shift+Tab move through the fields and then the buttons (a picker's list is driven
+    from its input with Up/Down, so it is not a stop of its own); the fields scroll while the
+    buttons stay in view, so a long form works at 80x24.
+    """
+
+    DEFAULT_CSS = """
+    /* Compact one-line fields so an intake form fits 80x24 with little scrolling. */
+    FormScreen {
+        align: center middle;
+    }
+    FormScreen #form-box {
+        width: 76;
+        max-width: 98%;
+        height: auto;
+        max-height: 98%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    FormScreen #form-title {
+        text-style: bold;
+    }
+    FormScreen #form-subtitle {
+        color: $text-muted;
+    }
+    FormScreen #form-fields {
+        height: auto;
+        max-height: 60vh;  /* the rest of the box (title, errors, buttons) stays in view at 80x24 */
+    }
+    FormScreen .form-label {
+        color: $text-muted;
+    }
+    /* Under #form-fields: an id outranks Input's own ":focus" and ".-invalid" borders. */
+    FormScreen #form-fields Input {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+    FormScreen #form-fields Input:focus {
+        background: $primary 30%;
+    }
+    FormScreen #form-fields SelectCurrent {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+    FormScreen #form-fields Select:focus > SelectCurrent {
+        background: $primary 30%;
+    }
+    FormScreen #form-fields .form-options {
+        height: auto;
+        max-height: 5;
+        border: none;
+    }
+    FormScreen .form-error {
+        color: $error;
+        height: auto;
+        display: none;
+    }
+    FormScreen .form-error.-shown {
+        display: block;
+    }
+    FormScreen #form-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    FormScreen #form-buttons Button {
+        margin-left: 1;
+        min-width: 10;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "submit", "Confirm", id="form.submit"),
+        Binding("tab", "focus_next", "Next field", show=False, id="form.next"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, id="form.previous"),
     ]
 
     class Submitted(Message):
+        """Enter or the confirm button: the caller checks ``values`` and dismisses or shows errors."""
+
         def __init__(self, form: FormScreen, values: dict[str, str]) -> None:
             super().__init__()
             self.form = form
             self.values = values
 
     def __init__(self, fields: Sequence[FieldSpec], texts: FormTexts, *, name: str | None = None) -> None:
+        """A form of ``fields`` (in this order) with the words of ``texts``."""
         super().__init__(name=name, classes="form-screen")
         self.fields = list(fields)
         self.texts = texts
         self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
 
     def compose(self) -> ComposeResult:
+        """The title, each field under its label with a line for its error, then the buttons."""
         with Vertical(id="form-box"):
             yield Static(self.texts.title, id="form-title", markup=False)
             if self.texts.subtitle:
                 yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
-            with VerticalScroll(id="form-fields"):
+            with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     yield Label(spec.label, classes="form-label")
                     yield from self._field(spec)
@@ -100,9 +186,11 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 prompt=spec.placeholder or "—",
             )
         elif spec.kind == "picker":
-            chosen = dict((v, lbl) for v, lbl in spec.options).get(spec.value, "")
+            chosen = dict(spec.options).get(spec.value, "")
             yield Input(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
-            yield OptionList(id=f"options-{spec.key}", classes="form-options")
+            options = OptionList(id=f"options-{spec.key}", classes="form-options")
+            options.can_focus = False  # driven from the picker's input: not a Tab stop of its own
+            yield options
         else:
             yield Input(
                 value=spec.value,
@@ -113,6 +201,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             )
 
     def on_mount(self) -> None:
+        """Fill the pickers and focus the first field."""
         for key in self._pickers:
             self._refill(key, "")
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
@@ -143,7 +232,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
 
-    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+    def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""
         focused = self.focused
         if not isinstance(focused, Input) or event.key not in ("up", "down"):
@@ -173,6 +262,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     # -- values and errors -------------------------------------------------------------
 
     def values(self) -> dict[str, str]:
+        """What the fields hold now, by key (a picker gives its chosen value, "" if none)."""
         out: dict[str, str] = {}
         for spec in self.fields:
             if spec.kind == "picker":
@@ -207,11 +297,21 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         if first is not None:
             self.query_one(f"#field-{first}").focus()
 
+    def action_focus_next(self) -> None:
+        """Tab: the next field or button (after the last, the first again)."""
+        self.focus_next()
+
+    def action_focus_previous(self) -> None:
+        """Shift+Tab: the previous field or button."""
+        self.focus_previous()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#form-confirm")
     def action_submit(self) -> None:
+        """Post ``Submitted`` with the values; the form stays open until the caller dismisses it."""
         self.post_message(self.Submitted(self, self.values()))
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
+        """Close the form without values."""
         self.dismiss(None)

@@ -1,55 +1,186 @@
-"""A DataTable that is given rows by key and repaints only the cells that changed.
+"""A table of rows given by key that repaints only the cells that changed (a virtual list).
 
 Learned from Dolphie and Toolong: a live panel must not rebuild itself every refresh (flicker,
-lost cursor, kilobytes over SSH for one changed word). Rows live in fixed slots (slot i shows
-the i-th row given); a refresh compares each slot's cells with what it shows and repaints only
-the cells that differ, so a case that moves up the list costs the lines between its old and
-new place, not the whole table. The cursor follows its row's key, not its slot.
+lost cursor, kilobytes over SSH for one changed word). Built on Textual's line API: a
+``ScrollView`` whose ``render_line`` draws one line from a cache of rendered rows keyed by row
+key. Rows live in fixed slots (slot i shows the i-th row given); ``sync`` compares each slot with
+what it shows and refreshes only the regions of the cells that differ, so a case that moves up the
+list costs the cells between its old and new place, not the whole table. The cursor follows its
+row's key, not its slot.
+
+Column widths fit the widget: a free-text column (``Column(shrink=True)``) gives up its width
+first, ending in "…", so short columns such as a status or an amount of money are never cut; the
+widths are laid out again whenever the widget's width changes (zoom, a resized terminal).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
-from textual.coordinate import Coordinate
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets.data_table import RowKey
+
+CELL_PADDING = 1  # blank cells either side of a cell's text
 
 
 @dataclass(frozen=True)
 class Row:
+    """One row of a ``KeyedTable``: a stable key (a case id, a grid id, a stall id) and its cells."""
+
     key: str
     cells: tuple[Text, ...]
 
 
-class KeyedTable(DataTable[Text]):
-    """Rows are identified by a stable key (a case id, a grid id, a stall id)."""
+@dataclass(frozen=True)
+class Column:
+    """A column heading; ``shrink`` marks free text that may be cut (with "…") to fit the width,
+    down to ``min_width`` cells (four Chinese characters by default: still tells rows apart)."""
 
-    BINDINGS = [
+    label: str
+    shrink: bool = False
+    min_width: int = 8
+
+
+def same_text(a: Text, b: Text) -> bool:
+    """Whether two cells look the same: ``Text ==`` ignores the base style (an overdue case's
+    red id and its plain id compare equal)."""
+    return a == b and a.style == b.style and a.justify == b.justify
+
+
+def fit_widths(natural: Sequence[int], floors: Sequence[int | None], available: int) -> list[int]:
+    """Column text widths that fit ``available`` cells, shrinking only columns with a floor.
+
+    ``natural`` is each column's widest text; ``floors`` the narrowest a column may become, or
+    None for a column that is never cut. Shrinkable columns give up width widest first (so two
+    free-text columns end up even); the others keep their natural width even when the table is
+    then wider than ``available`` (it scrolls sideways).
+    """
+    widths = list(natural)
+    excess = sum(w + 2 * CELL_PADDING for w in widths) - available
+    while excess > 0:
+        candidates = [i for i, w in enumerate(widths) if (floor := floors[i]) is not None and w > floor]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return widths
+
+
+class KeyedTable(ScrollView, can_focus=True):
+    """Rows addressed by a stable key, a row cursor that follows its key, one header line.
+
+    Give it rows with ``sync``; read the row under the cursor with ``cursor_key``. Enter (or a
+    click) posts ``KeyedTable.RowSelected``.
+    """
+
+    DEFAULT_CSS = """
+    KeyedTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .keyed-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .keyed-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        & > .keyed-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .keyed-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .keyed-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keyed-table--header", "keyed-table--cursor"}
+    """
+    | Class | Description |
+    | :- | :- |
+    | `keyed-table--header` | The header line. |
+    | `keyed-table--cursor` | The row under the cursor. |
+    """
+
+    # Every key has an id, so a [keymap] can move it (j/k keep the ids they had before).
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Detail", id="panel.detail"),
         Binding("j", "cursor_down", "Down", show=False, id="table.down"),
         Binding("k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="table.cursor_down"),
+        Binding("up", "cursor_up", "Up", show=False, id="table.cursor_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("home,ctrl+home", "first", "First row", show=False, id="table.first"),
+        Binding("end,ctrl+end", "last", "Last row", show=False, id="table.last"),
+        Binding("left", "scroll_left", "Scroll left", show=False, id="table.left"),
+        Binding("right", "scroll_right", "Scroll right", show=False, id="table.right"),
     ]
 
-    def __init__(self, columns: Sequence[str], *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False, cell_padding=1)
-        self._column_labels = tuple(columns)
-        self._column_keys: list[ColumnKey] = []
+    # Subclasses DataTable.RowSelected only so that handlers written for a DataTable
+    # (``@on(DataTable.RowSelected)``, ``event.data_table``) keep working; new code should
+    # use ``@on(KeyedTable.RowSelected)`` with ``event.table`` and ``event.key``.
+    class RowSelected(DataTable.RowSelected):
+        """Enter (or a click) on a row: ``table`` and the row's ``key``."""
+
+        def __init__(self, table: KeyedTable, cursor_row: int, key: str) -> None:
+            Message.__init__(self)
+            self.table = table
+            self.key = key
+            self.cursor_row = cursor_row
+            self.row_key = RowKey(key)
+            self.data_table = table  # type: ignore[assignment]  # the DataTable-compatible name
+
+        @property
+        def control(self) -> KeyedTable:  # type: ignore[override]
+            """The table the row is in."""
+            return self.table
+
+    def __init__(
+        self, columns: Sequence[str | Column], *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        """A table with these column headings; a heading given as a plain string is not shrunk
+        unless no column is marked ``shrink``, in which case the widest column is the free text."""
+        super().__init__(id=id, classes=classes)
+        self._columns: tuple[Column, ...] = ()
         self._rows: list[Row] = []  # what each slot shows
+        self._slot_of: dict[str, int] = {}
+        self._cursor = 0
+        self._widths: list[int] = []  # text width of each column, as laid out
+        self._offsets: list[int] = []  # x of each column's first cell
+        self._laid_out_for = -1  # the width the columns were fitted to
+        self._line_cache: dict[tuple[str, bool], Strip] = {}  # (row key, under cursor) -> line
+        self._header: Strip | None = None
+        self._style_state: tuple[object, ...] = ()
         self.last_changed_cells = 0
-
-    def on_mount(self) -> None:
-        if not self._column_keys:
-            self.set_columns(self._column_labels)
-
-    def set_columns(self, labels: Sequence[str]) -> None:
-        self._column_labels = tuple(labels)
-        self.clear(columns=True)
-        self._column_keys = [self.add_column(label, key=f"c{index}") for index, label in enumerate(labels)]
-        self._rows = []
+        self.set_columns(columns)
 
     # -- reading -----------------------------------------------------------------
 
@@ -59,54 +190,296 @@ class KeyedTable(DataTable[Text]):
         return [row.key for row in self._rows]
 
     @property
+    def row_count(self) -> int:
+        """How many rows the table shows."""
+        return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        """The slot (0 = top row) of the cursor."""
+        return self._cursor
+
+    @property
     def cursor_key(self) -> str | None:
-        if not 0 <= self.cursor_row < len(self._rows):
+        """The key of the row under the cursor, or None when the table is empty."""
+        if not 0 <= self._cursor < len(self._rows):
             return None
-        return self._rows[self.cursor_row].key
+        return self._rows[self._cursor].key
+
+    @property
+    def column_widths(self) -> list[int]:
+        """Each column's text width as laid out now (without the cell padding)."""
+        return list(self._widths)
 
     def cell(self, key: str, column: int) -> Text:
         """The text shown in row ``key``, column ``column``."""
-        for row in self._rows:
-            if row.key == key:
-                return row.cells[column]
-        raise KeyError(key)
+        slot = self._slot_of.get(key)
+        if slot is None:
+            raise KeyError(key)
+        return self._rows[slot].cells[column]
 
     # -- writing -----------------------------------------------------------------
 
+    def set_columns(self, columns: Sequence[str | Column]) -> None:
+        """Start again with these column headings and no rows."""
+        given = [c if isinstance(c, Column) else Column(c) for c in columns]
+        self._columns_inferred = not any(c.shrink for c in given)
+        self._columns = tuple(given)
+        self._widest = [0] * len(given)  # each column's widest text so far
+        self._rows = []
+        self._slot_of = {}
+        self._cursor = 0
+        self._relayout()
+
     def sync(self, rows: Sequence[Row]) -> int:
-        """Make the table show ``rows``; returns how many cells had to change."""
-        if not self._column_keys:  # data can arrive before this table's Mount event has run
-            self.set_columns(self._column_labels)
+        """Make the table show ``rows``; returns how many cells had to change.
+
+        Only the regions of changed cells (and the old and new line of a moved cursor) are
+        refreshed: an unchanged cell costs no bytes on the wire.
+        """
         kept = self.cursor_key
-        changed = 0
-        for slot, row in enumerate(rows):
-            if slot < len(self._rows):
-                for column, (before, after) in enumerate(zip(self._rows[slot].cells, row.cells, strict=True)):
-                    if before != after:
-                        self._set_cell(slot, column, after)
-                        changed += 1
-            else:
-                self.add_row(*row.cells, key=str(slot))
-                changed += len(row.cells)
-        for slot in range(len(rows), len(self._rows)):
-            self.remove_row(str(slot))
+        before = self._rows
+        before_cells = {row.key: row.cells for row in before}
         self._rows = list(rows)
-        if kept is not None and kept in self.keys and self.keys.index(kept) != self.cursor_row:
-            self.move_cursor(row=self.keys.index(kept), animate=False, scroll=True)
+        self._slot_of = {row.key: slot for slot, row in enumerate(self._rows)}
+        for row in self._rows:
+            old_cells = before_cells.get(row.key)
+            if old_cells is None or not all(map(same_text, old_cells, row.cells)):
+                self._forget(row.key)
+        for key in before_cells.keys() - self._slot_of.keys():
+            self._forget(key)
+
+        old_cursor = self._cursor
+        if kept is not None and kept in self._slot_of:
+            self._cursor = self._slot_of[kept]
+        else:
+            self._cursor = min(self._cursor, max(len(self._rows) - 1, 0))
+
+        changed = 0
+        relaid = self._relayout()
+        for slot in range(max(len(before), len(self._rows))):
+            old = before[slot].cells if slot < len(before) else None
+            new = self._rows[slot].cells if slot < len(self._rows) else None
+            if old is None or new is None:
+                changed += len(old or new or ())
+                if not relaid:
+                    self._refresh_slot(slot)
+                continue
+            for column, (was, now) in enumerate(zip(old, new, strict=True)):
+                if not same_text(was, now):
+                    changed += 1
+                    if not relaid:
+                        self._refresh_cell(slot, column)
+        if self._cursor != old_cursor:
+            if not relaid:
+                self._refresh_slot(old_cursor)
+                self._refresh_slot(self._cursor)
+            self._scroll_to_cursor()
         self.last_changed_cells = changed
         return changed
 
-    def _set_cell(self, slot: int, column: int, value: Text) -> None:
-        """Change one cell and repaint only that cell.
+    def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
+        """Put the cursor on slot ``row`` (clamped to the rows there are)."""
+        target = min(max(row, 0), max(len(self._rows) - 1, 0))
+        if target != self._cursor:
+            self._refresh_slot(self._cursor)
+            self._cursor = target
+            self._refresh_slot(target)
+        if scroll:
+            self._scroll_to_cursor(animate=animate)
 
-        DataTable.update_cell repaints the whole visible table; here only the cell's region is
-        marked dirty, so only those characters go over the wire. A value wider than its column falls
-        back to update_cell so the column can grow.
-        """
-        column_key = self._column_keys[column]
-        if value.cell_len > self.columns[column_key].content_width:
-            self.update_cell(str(slot), column_key, value, update_width=True)
-            return
-        self._data[RowKey(str(slot))][column_key] = value  # DataTable's own cell store
-        self._update_count += 1  # DataTable keys its render caches on this count
-        self.refresh_coordinate(Coordinate(slot, column))
+    # -- actions -----------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        """Move the cursor one row down."""
+        self.move_cursor(row=self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move the cursor one row up."""
+        self.move_cursor(row=self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        """Move the cursor down by a screenful of rows."""
+        self.move_cursor(row=self._cursor + self._rows_in_view())
+
+    def action_page_up(self) -> None:
+        """Move the cursor up by a screenful of rows."""
+        self.move_cursor(row=self._cursor - self._rows_in_view())
+
+    def action_first(self) -> None:
+        """Move the cursor to the first row."""
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        """Move the cursor to the last row."""
+        self.move_cursor(row=len(self._rows) - 1)
+
+    def action_select_cursor(self) -> None:
+        """Post ``RowSelected`` for the row under the cursor."""
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, self._cursor, key))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a row puts the cursor there and selects it, as a DataTable does."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return  # outside the rows, or on the header
+        slot = offset.y - 1 + round(self.scroll_y)
+        if slot < len(self._rows):
+            self.move_cursor(row=slot)
+            self.action_select_cursor()
+            event.stop()
+
+    # -- layout ------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A wider (zoomed) or narrower widget lays its columns out again."""
+        if self._relayout():
+            self._scroll_to_cursor()
+
+    def _available_width(self) -> int:
+        return self.scrollable_content_region.width
+
+    def _relayout(self, *, repaint: bool = True) -> bool:
+        """Fit the column widths to the rows and the widget's width; True if any column moved."""
+        # Widths only grow (until set_columns), as a DataTable's do: a due time going from
+        # "剩10时" to "剩9时" must not move every column and repaint the whole table.
+        natural = [max(Text(c.label).cell_len, seen) for c, seen in zip(self._columns, self._widest, strict=True)]
+        for row in self._rows:
+            for column, text in enumerate(row.cells):
+                natural[column] = max(natural[column], text.cell_len)
+        self._widest = natural
+        floors = [c.min_width if c.shrink else None for c in self._columns]
+        if self._columns_inferred and natural:
+            # No column was marked: the widest is taken to be the free text.
+            widest = max(range(len(natural)), key=lambda i: natural[i])
+            floors[widest] = self._columns[widest].min_width
+        # The scrollable width is the table at its narrowest, which does not depend on the
+        # widget's width: fitting the columns never changes it, so it never costs a layout pass
+        # (and a repaint of the whole screen) on the first paint or a zoom.
+        narrowest = sum(min(n, f) if f is not None else n for n, f in zip(natural, floors, strict=True))
+        self.virtual_size = Size(narrowest + 2 * CELL_PADDING * len(natural), len(self._rows) + 1)
+        available = self._available_width()
+        widths = fit_widths(natural, floors, available) if available > 0 else natural
+        self._laid_out_for = available
+        if widths == self._widths:
+            return False
+        self._widths = widths
+        self._offsets = []
+        x = 0
+        for width in widths:
+            self._offsets.append(x)
+            x += width + 2 * CELL_PADDING
+        self._line_cache.clear()
+        self._header = None
+        if repaint:
+            self.refresh()
+        return True
+
+    def _rows_in_view(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _scroll_to_cursor(self, animate: bool = False) -> None:
+        top = round(self.scroll_y)
+        in_view = self._rows_in_view()
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=animate)
+        elif self._cursor >= top + in_view:
+            self.scroll_to(y=self._cursor - in_view + 1, animate=animate)
+
+    # -- painting ----------------------------------------------------------------
+
+    def _forget(self, key: str) -> None:
+        self._line_cache.pop((key, False), None)
+        self._line_cache.pop((key, True), None)
+
+    def _refresh_slot(self, slot: int) -> None:
+        """Repaint one row's whole line (the cursor moved on or off it, or it came or went)."""
+        y = slot + 1 - round(self.scroll_y)
+        self.refresh(Region(0, y, max(self.size.width, 1), 1))
+
+    def _refresh_cell(self, slot: int, column: int) -> None:
+        """Repaint one cell: only these characters go over the wire."""
+        y = slot + 1 - round(self.scroll_y)
+        x = self._offsets[column] - round(self.scroll_x)
+        self.refresh(Region(x, y, self._widths[column] + 2 * CELL_PADDING, 1))
+
+    def notify_style_update(self) -> None:
+        """A new theme or CSS: drop the rendered lines."""
+        super().notify_style_update()
+        self._line_cache.clear()
+        self._header = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render the lines in ``crop``; the cache is dropped if focus or styles changed."""
+        state = (
+            self.rich_style,
+            self.has_focus,
+            self.size.width,
+            self.get_component_rich_style("keyed-table--cursor"),
+            self.get_component_rich_style("keyed-table--header"),
+        )
+        if state != self._style_state:
+            self._style_state = state
+            self._line_cache.clear()
+            self._header = None
+        # Laid out since the last sync (the Resize event comes after this first paint), or a
+        # scrollbar came or went: fit the columns now, so the rows are not painted twice.
+        if (
+            self._available_width() != self._laid_out_for
+            and self._relayout(repaint=False)
+            and not crop.contains_region(self.size.region)
+        ):
+            self.refresh()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the widget: the header, then the rows from the scroll position."""
+        width = self.size.width
+        scroll_x = round(self.scroll_x)
+        if y == 0:
+            if self._header is None:
+                style = self.rich_style + self.get_component_rich_style("keyed-table--header")
+                self._header = self._render_row([Text(c.label) for c in self._columns], style, Style.null())
+            line = self._header
+        else:
+            slot = y - 1 + round(self.scroll_y)
+            if slot >= len(self._rows):
+                return Strip.blank(width, self.rich_style)
+            line = self._row_line(slot)
+        return line.crop(scroll_x, scroll_x + width)
+
+    def _row_line(self, slot: int) -> Strip:
+        row = self._rows[slot]
+        under_cursor = slot == self._cursor
+        cache_key = (row.key, under_cursor)
+        line = self._line_cache.get(cache_key)
+        if line is None:
+            base = self.rich_style
+            if under_cursor:
+                cursor = self.get_component_rich_style("keyed-table--cursor")
+                # The cursor's colour wins over a cell's own (as in a DataTable); its background does not.
+                line = self._render_row(row.cells, base + cursor, Style.from_color(color=cursor.color))
+            else:
+                line = self._render_row(row.cells, base, Style.null())
+            self._line_cache[cache_key] = line
+        return line
+
+    def _render_row(self, cells: Sequence[Text], style: Style, post_style: Style) -> Strip:
+        """One line: each cell padded and cut to its column, then the style to the widget's edge."""
+        console = self.app.console
+        strips: list[Strip] = []
+        for column, (text, width) in enumerate(zip(cells, self._widths, strict=False)):
+            if text.cell_len > width:
+                text = text.copy()
+                text.overflow = "ellipsis"
+            options = self.app.console_options.update(width=width + 2 * CELL_PADDING, height=1, no_wrap=True)
+            [line] = console.render_lines(Padding(text, (0, CELL_PADDING)), options, style=style, pad=True)
+            # The column in each cell's style (sends no bytes) keeps one run of text per cell, as a
+            # DataTable draws it: an SVG screenshot places runs by their first cell, so CJK
+            # columns stay aligned there.
+            cell_style = post_style + Style.from_meta({"column": column})
+            strips.append(Strip(Segment.apply_style(line, post_style=cell_style)).simplify())
+        total = max(sum(w + 2 * CELL_PADDING for w in self._widths), self.size.width)
+        return Strip.join(strips).adjust_cell_length(total, style + post_style)

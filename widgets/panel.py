@@ -7,38 +7,73 @@ apply (the panel does not know what its rows mean).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from .keyed_table import KeyedTable, Row
+from .keyed_table import Column, KeyedTable, Row
 
 
 class FilterInput(Input):
-    BINDINGS = [Binding("escape", "close", "Close filter", id="filter.close")]
+    """The panel's filter line; Escape clears and closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close filter", id="filter.close")]
 
     def action_close(self) -> None:
+        """Clear the filter and go back to the rows."""
         panel = next(a for a in self.ancestors if isinstance(a, Panel))
         panel.close_filter()
 
 
 class Panel(Vertical):
-    """Maximizable as a whole (zoom), so the summary stays above the zoomed table."""
+    """A bordered panel: summary line, optional detail line and filter, then a ``KeyedTable``.
+
+    Maximizable as a whole (zoom), so the summary stays above the zoomed table. The caller marks
+    the panel in use with the ``-active`` class.
+    """
+
+    DEFAULT_CSS = """
+    Panel {
+        height: 1fr;
+        border: round $primary-darken-2;
+    }
+    Panel.-active {
+        border: round $accent;
+    }
+    Panel .panel-summary {
+        height: 1;
+        padding: 0 1;
+    }
+    Panel .panel-detail {
+        height: 1;
+        padding: 0 1;
+    }
+    Panel .panel-filter {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
 
     ALLOW_MAXIMIZE = True
 
     class FilterChanged(Message):
+        """The filter's text changed (to "" when it was closed)."""
+
         def __init__(self, panel: Panel, text: str) -> None:
             super().__init__()
             self.panel = panel
             self.text = text
 
-    def __init__(self, number: int, columns: Sequence[str], *, id: str, filter_placeholder: str = "") -> None:
+    def __init__(self, number: int, columns: Sequence[str | Column], *, id: str, filter_placeholder: str = "") -> None:
+        """Panel ``number`` with a table of ``columns`` (see ``KeyedTable``)."""
         super().__init__(id=id, classes="panel")
         self.number = number
         self.summary = Static("", classes="panel-summary", markup=False)
@@ -49,12 +84,14 @@ class Panel(Vertical):
         self._shown_detail: Text | None = None
 
     def compose(self) -> ComposeResult:
+        """Summary, detail line, filter, table."""
         yield self.summary
         yield self.detail
         yield self.filter_input
         yield self.table
 
     def on_mount(self) -> None:
+        """The detail line and the filter are hidden until used."""
         self.detail.display = False
         self.filter_input.display = False
 
@@ -76,13 +113,16 @@ class Panel(Vertical):
 
     @property
     def filter_text(self) -> str:
+        """The filter typed, or "" when the filter is closed."""
         return self.filter_input.value if self.filter_input.display else ""
 
     def open_filter(self) -> None:
+        """Show the filter line and focus it."""
         self.filter_input.display = True
         self.filter_input.focus()
 
     def close_filter(self) -> None:
+        """Clear and hide the filter, back to the rows, and say so with ``FilterChanged``."""
         self.filter_input.value = ""
         self.filter_input.display = False
         self.table.focus()

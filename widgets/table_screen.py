@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import ClassVar, Self
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -24,6 +26,8 @@ from .keyed_table import KeyedTable, Row
 
 @dataclass(frozen=True)
 class ListAction:
+    """A key a list offers: pressing ``key`` posts ``ActionRequested`` named ``name``."""
+
     key: str  # e.g. "v"
     name: str  # posted back, e.g. "visit"
     description: str  # shown in the border, e.g. "走访登记"
@@ -35,17 +39,52 @@ class ListAction:
 
 
 class TableScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "close", "Close", id="list.close")]
+    """A full-screen keyed table with header lines and the list's own keys in its border."""
+
+    DEFAULT_CSS = """
+    TableScreen {
+        align: center middle;
+    }
+    TableScreen #list-box {
+        width: 100%;
+        height: 100%;
+        border: thick $accent;
+        border-subtitle-align: left;
+        background: $surface;
+    }
+    TableScreen #list-header {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+    }
+    TableScreen #list-table {
+        height: 1fr;
+    }
+    TableScreen.ascii #list-box {
+        border: ascii $accent;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="list.close")]
 
     class ActionRequested(Message):
+        """A list key was pressed: ``action`` names it, ``row_key`` is the row under the cursor."""
+
         def __init__(self, screen: TableScreen, action: str, row_key: str | None) -> None:
             super().__init__()
             self.screen = screen
             self.action = action
             self.row_key = row_key
 
+    def __new__(cls, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
+                *, close_hint: str = "Esc") -> Self:
+        """A screen of a subclass whose BINDINGS are this list's keys: declared bindings, so a
+        keymap moves them like any other, with no write to Textual's private binding map."""
+        return super().__new__(_with_keys(cls, tuple(actions)))  # type: ignore[return-value]  # a subclass of cls
+
     def __init__(self, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
                  *, close_hint: str = "Esc") -> None:
+        """A list of ``kind`` (the caller's name for it) with these columns and keys."""
         super().__init__(classes="table-screen")
         self.kind = kind  # what the caller shows here, e.g. "households:<grid id>"
         self.title_text = title
@@ -53,17 +92,15 @@ class TableScreen(ModalScreen[None]):
         self.header = Static("", id="list-header", markup=False)
         self.table = KeyedTable(columns, id="list-table")
         self._close_hint = close_hint
-        for action in self.actions:
-            binding = Binding(action.key, f"request('{action.name}')", action.description, show=False,
-                              id=action.binding_id)
-            self._bindings.key_to_bindings.setdefault(action.key, []).append(binding)
 
     def compose(self) -> ComposeResult:
+        """Header lines over the table, in a bordered box."""
         with Vertical(id="list-box"):
             yield self.header
             yield self.table
 
     def on_mount(self) -> None:
+        """Focus the rows; list the keys in the border once the keymap is applied."""
         box = self.query_one("#list-box")
         box.border_title = self.title_text
         self.table.focus()
@@ -77,6 +114,7 @@ class TableScreen(ModalScreen[None]):
         self.query_one("#list-box").border_subtitle = " · ".join([*hints, self._close_hint])
 
     def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
+        """Show new header lines and rows; returns how many table cells changed."""
         self.header.update(header)
         if title is not None:
             self.title_text = title
@@ -85,10 +123,25 @@ class TableScreen(ModalScreen[None]):
 
     @property
     def cursor_key(self) -> str | None:
+        """The key of the row under the cursor."""
         return self.table.cursor_key
 
     def action_request(self, name: str) -> None:
+        """Post ``ActionRequested`` for the declared key ``name``."""
         self.post_message(self.ActionRequested(self, name, self.table.cursor_key))
 
     def action_close(self) -> None:
+        """Close the list."""
         self.dismiss(None)
+
+
+@cache
+def _with_keys(base: type[TableScreen], actions: tuple[ListAction, ...]) -> type[TableScreen]:
+    """``base`` with a binding for each action: one class per set of keys, made once."""
+    if not actions:
+        return base
+    bindings: list[BindingType] = [
+        Binding(a.key, f"request('{a.name}')", a.description, show=False, id=a.binding_id) for a in actions
+    ]
+    # Same name, so the CSS type selector "TableScreen" and DEFAULT_CSS apply unchanged.
+    return type(base.__name__, (base,), {"BINDINGS": bindings, "__module__": base.__module__})

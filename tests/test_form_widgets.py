@@ -1,0 +1,113 @@
+"""FormScreen and ChoiceModal in a tiny app: Tab order, 80x24, and a refused form keeping its values."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
+from widgets.form import FieldSpec, FormScreen, FormTexts
+
+TEXTS = FormTexts("登记诉求", "确认", "取消", "副标题")
+FIELDS = [
+    FieldSpec("title", "诉求"),
+    FieldSpec("kind", "类别", "choice", options=[("infra", "基础设施"), ("safety", "治安")]),
+    FieldSpec("worker", "走访人", "picker", options=[("w1", "张三"), ("w2", "李四")]),
+    FieldSpec("served", "人数", "number"),
+]
+LONG_FORM = [*FIELDS, *[FieldSpec(f"extra{i}", f"备注{i}") for i in range(10)]]
+
+
+class FormApp(App[None]):
+    """Pushes one form; refuses every submission whose title is not "ok" (as a caller would)."""
+
+    def __init__(self, fields: list[FieldSpec]) -> None:
+        super().__init__()
+        self.fields = fields
+        self.submitted: list[dict[str, str]] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(FormScreen(self.fields, TEXTS))
+
+    @on(FormScreen.Submitted)
+    def _submitted(self, event: FormScreen.Submitted) -> None:
+        self.submitted.append(event.values)
+        if event.values["title"] != "ok":
+            event.form.show_errors({"served": "人数不对"}, "未保存")
+        else:
+            event.form.dismiss(event.values)
+
+
+async def tab_order(pilot: Pilot[None], keys: str, count: int) -> list[str | None]:
+    order = []
+    for _ in range(count):
+        focused = pilot.app.focused
+        order.append(focused.id if focused is not None else None)
+        await pilot.press(keys)
+    return order
+
+
+async def test_tab_moves_through_the_fields_then_the_buttons() -> None:
+    app = FormApp(FIELDS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        fields = ["field-title", "field-kind", "field-worker", "field-served", "form-confirm", "form-cancel"]
+        assert await tab_order(pilot, "tab", 7) == [*fields, "field-title"]
+        assert await tab_order(pilot, "shift+tab", 7) == ["field-kind", "field-title", *reversed(fields[1:])]
+
+
+async def test_a_long_form_scrolls_and_its_buttons_stay_on_screen_at_80x24() -> None:
+    app = FormApp(LONG_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for button in ("#form-confirm", "#form-cancel"):
+            region = screen.query_one(button).region
+            assert region.bottom <= 24 and region.height > 0, (button, region)
+        await pilot.press(*["tab"] * (len(LONG_FORM) - 1))
+        last = screen.query_one("#field-extra9")
+        assert app.focused is last
+        assert screen.query_one("#form-fields").scroll_y > 0  # scrolled down to the last field
+        assert screen.query_one("#form-fields").region.contains_region(last.region)
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#form-confirm")
+
+
+async def test_a_refused_form_keeps_what_was_typed() -> None:
+    app = FormApp(FIELDS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"路灯")
+        await pilot.press("tab", "tab")  # the kind stays unset; on to the picker
+        await pilot.press(*"李", "tab")
+        await pilot.press(*"12x3", "enter")
+        await pilot.pause()
+        assert app.screen is form  # refused: still open
+        assert app.submitted == [{"title": "路灯", "kind": "", "worker": "w2", "served": "123"}]
+        assert form.query_one("#field-title", Input).value == "路灯"
+        assert form.query_one("#field-worker", Input).value == "李四"
+        assert form.query_one("#field-served", Input).value == "123"
+        assert app.focused is form.query_one("#field-served")  # the bad field
+        assert form.query_one("#error-served").display and form.query_one("#form-error").display
+        assert form.values() == app.submitted[0]  # nothing was lost on the way
+
+
+async def test_choice_modal_tab_order() -> None:
+    texts = ChoiceTexts("改状态", "MK-1", "备注", "须填备注", "确认", "取消", "无")
+
+    class ChoiceApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ChoiceModal([Choice("a", "受理"), Choice("b", "退回", needs_note=True)], texts))
+
+    app = ChoiceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        stops = ["choice-list", "choice-note", "choice-confirm", "choice-cancel"]
+        assert await tab_order(pilot, "tab", 5) == [*stops, "choice-list"]
+        assert await tab_order(pilot, "shift+tab", 4) == ["choice-note", "choice-list", "choice-cancel",
+                                                            "choice-confirm"]

@@ -1,0 +1,235 @@
+"""KeyedTable in a tiny app: what a key-addressed update repaints, the cursor, the column widths."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from widgets.keyed_table import Column, KeyedTable, Row, fit_widths
+
+COLUMNS = ["编号", "状态", Column("诉求", shrink=True), "欠费"]
+
+
+def row(key: str, status: str = "待受理", title: str = "路灯不亮", money: str = "¥150.00") -> Row:
+    return Row(key, (Text(key), Text(status), Text(title), Text(money)))
+
+
+ROWS = [row(f"MK-{i}") for i in range(6)]
+
+
+class TableApp(App[None]):
+    def __init__(self, columns: list[str | Column] | None = None, rows: list[Row] | None = None) -> None:
+        super().__init__()
+        self.columns = columns or COLUMNS
+        self.rows = rows if rows is not None else ROWS
+        self.selected: list[tuple[str, str]] = []
+        self.selected_as_data_table: list[object] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeyedTable(self.columns, id="t")
+
+    def on_mount(self) -> None:
+        table = self.query_one(KeyedTable)
+        table.sync(self.rows)
+        table.focus()
+
+    @on(KeyedTable.RowSelected)
+    def _selected(self, event: KeyedTable.RowSelected) -> None:
+        self.selected.append((event.table.id or "", event.key))
+
+    @on(DataTable.RowSelected)
+    def _selected_the_old_way(self, event: DataTable.RowSelected) -> None:
+        self.selected_as_data_table.append(event.data_table)
+
+
+def record_lines(table: KeyedTable) -> list[int]:
+    """Spy on the lines Textual asks the table to render (0 is the header)."""
+    seen: list[int] = []
+    render_line = table.render_line
+
+    def spy(y: int) -> int:
+        seen.append(y)
+        return render_line(y)
+
+    table.render_line = spy  # type: ignore[method-assign]
+    return seen
+
+
+async def test_a_changed_cell_repaints_only_its_line() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        seen = record_lines(table)
+        changed = table.sync([*ROWS[:3], row("MK-3", status="处置中"), *ROWS[4:]])
+        await pilot.pause()
+        assert changed == 1
+        assert table.cell("MK-3", 1).plain == "处置中"
+        assert set(seen) == {4}  # slot 3, under the header line
+        seen.clear()
+        assert table.sync([*ROWS[:3], row("MK-3", status="处置中"), *ROWS[4:]]) == 0  # nothing new
+        await pilot.pause()
+        assert seen == []
+
+
+async def test_a_row_moving_up_repaints_the_lines_between() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        seen = record_lines(table)
+        moved = [ROWS[0], ROWS[4], ROWS[1], ROWS[2], ROWS[3], ROWS[5]]  # MK-4 moves up to slot 1
+        table.sync(moved)
+        await pilot.pause()
+        assert table.keys == [r.key for r in moved]
+        assert set(seen) == {2, 3, 4, 5}  # slots 1-4; the header and slots 0 and 5 are untouched
+
+
+async def test_cursor_follows_its_key_when_rows_move_or_go() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        await pilot.press("j", "j")
+        assert table.cursor_key == "MK-2" and table.cursor_row == 2
+        table.sync(ROWS[1:])  # the top row went: MK-2 is now in slot 1
+        assert table.cursor_key == "MK-2" and table.cursor_row == 1
+        table.sync([ROWS[5], ROWS[2], ROWS[1]])
+        assert table.cursor_key == "MK-2" and table.cursor_row == 1
+        table.sync([ROWS[5], ROWS[1]])  # the cursor's own row went: the cursor keeps its slot
+        assert table.cursor_key == "MK-1" and table.cursor_row == 1
+        table.sync([])
+        assert table.cursor_key is None and table.row_count == 0
+
+
+async def test_keys_move_the_cursor_and_enter_selects() -> None:
+    rows = [row(f"MK-{i:02}") for i in range(30)]
+    app = TableApp(rows=rows)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        await pilot.press("down", "j", "k")
+        assert table.cursor_row == 1
+        await pilot.press("end")
+        assert table.cursor_key == "MK-29"
+        assert table.scroll_y > 0  # the last row was scrolled into view
+        await pilot.press("home")
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.press("pagedown")
+        page = table.cursor_row
+        assert page >= 5  # a screenful of rows (12 lines less the header)
+        await pilot.press("pageup")
+        assert table.cursor_row == 0
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert app.selected == [("t", "MK-01")]
+        assert app.selected_as_data_table == [table]  # handlers written for a DataTable still run
+
+
+async def test_keymap_by_binding_id() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        app.set_keymap({"table.down": "n", "panel.detail": "f5"})
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        await pilot.press("n", "n")
+        assert table.cursor_key == "MK-2"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.selected == [("t", "MK-2")]
+
+
+async def test_click_selects_the_row() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        await pilot.click(KeyedTable, offset=(3, 3))  # line 3: slot 2
+        await pilot.pause()
+        assert app.query_one(KeyedTable).cursor_key == "MK-2"
+        assert app.selected == [("t", "MK-2")]
+
+
+def test_fit_widths_shrinks_only_the_free_text() -> None:
+    # 2 cells of padding per column: 10+6+30+8 + 8 = 62 cells wanted.
+    assert fit_widths([10, 6, 30, 8], [None, None, 8, None], 62) == [10, 6, 30, 8]
+    assert fit_widths([10, 6, 30, 8], [None, None, 8, None], 50) == [10, 6, 18, 8]
+    # Never below its floor, and the other columns are never cut: the table scrolls instead.
+    assert fit_widths([10, 6, 30, 8], [None, None, 8, None], 20) == [10, 6, 8, 8]
+    # Two free-text columns give up width widest first and end even.
+    assert fit_widths([20, 12, 4], [8, 8, None], 34) == [12, 12, 4]
+
+
+async def test_columns_shrink_the_free_text_first_and_widen_again() -> None:
+    long_title = "小区主干道路灯不亮已经三天了夜里出行很不安全"
+    rows = [row("MK-1", status="处置中", title=long_title, money="¥1,234.50")]
+    app = TableApp(rows=rows)
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        id_w, status_w, title_w, money_w = table.column_widths
+        assert (id_w, status_w, money_w) == (4, 6, 9)  # natural widths: nothing cut
+        assert title_w < Text(long_title).cell_len
+        line = table.render_line(1).text
+        assert "处置中" in line and "¥1,234.50" in line and "…" in line
+        assert Text(line).cell_len == 40  # the line fills the widget
+
+        await pilot.resize_terminal(100, 8)  # a wider widget (as when zoomed) lays out again
+        await pilot.pause()
+        assert table.column_widths == [4, 6, Text(long_title).cell_len, 9]
+        assert long_title in table.render_line(1).text
+
+
+async def test_plain_string_columns_shrink_the_widest() -> None:
+    long_title = "一二三四五六七八九十一二三四五六七八九十"
+    app = TableApp(columns=["编号", "状态", "诉求", "欠费"], rows=[row("MK-1", title=long_title)])
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        widths = app.query_one(KeyedTable).column_widths
+        assert widths[0] == 4 and widths[1] == 6 and widths[3] == 7
+        assert widths[2] < Text(long_title).cell_len
+
+
+async def test_a_cell_whose_only_change_is_its_style_is_repainted() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        seen = record_lines(table)
+        red = Row("MK-1", (Text("MK-1", style="bold red"), *ROWS[1].cells[1:]))  # same words, now overdue
+        assert table.sync([ROWS[0], red, *ROWS[2:]]) == 1
+        await pilot.pause()
+        assert set(seen) == {2}
+        assert table.cell("MK-1", 0).style == "bold red"
+
+
+async def test_a_list_screen_binds_its_own_keys_by_id() -> None:
+    from widgets.table_screen import ListAction, TableScreen
+
+    class ListApp(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.requested: list[tuple[str, str | None]] = []
+
+        def on_mount(self) -> None:
+            self.set_keymap({"list.visit": "f5"})
+            screen = TableScreen("households", "网格", ["户", "状态"], [ListAction("v", "visit", "走访")])
+            self.push_screen(screen)
+            screen.show(Text(""), [Row("h1", (Text("1-1"), Text("待访"))), Row("h2", (Text("1-2"), Text("已访")))])
+
+        @on(TableScreen.ActionRequested)
+        def _requested(self, event: TableScreen.ActionRequested) -> None:
+            self.requested.append((event.action, event.row_key))
+
+    app = ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "f5", "v")  # remapped: v no longer visits
+        await pilot.pause()
+        assert app.requested == [("visit", "h2")]
+        # Another list without that key: the key is this list's, not every list's.
+        other = TableScreen("workers", "人员", ["姓名"])
+        assert isinstance(other, TableScreen)
+        assert [b.id for b in type(other).BINDINGS if isinstance(b, Binding)] == ["list.close"]
