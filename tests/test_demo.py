@@ -328,8 +328,10 @@ def test_unknown_scale(tmp_path):
 
 BUILD_IN_A_PROCESS = """
 import sys
+from store import clock
 from store.demo import build_demo
 from store.storage import Store
+clock.freeze(sys.argv[2])
 print(build_demo(Store(sys.argv[1], actor="demo")))
 """
 
@@ -338,8 +340,8 @@ def test_two_processes_on_the_same_date_build_the_same_records(tmp_path: Path) -
     # Separate processes with different hash seeds: nothing may hang on set or dict order.
     summaries = []
     for name, hash_seed in (("a", "1"), ("b", "2")):
-        env = {**os.environ, "DUTY_ROOM_NOW": NOW, "PYTHONHASHSEED": hash_seed}
-        done = subprocess.run([sys.executable, "-c", BUILD_IN_A_PROCESS, str(tmp_path / name)], env=env,
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-c", BUILD_IN_A_PROCESS, str(tmp_path / name), NOW], env=env,
                               capture_output=True, text=True, check=True)
         summaries.append(done.stdout)
     first, second = Store(tmp_path / "a"), Store(tmp_path / "b")
