@@ -445,6 +445,27 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "store.empty": ("数据目录 {} 中没有数据。运行 `duty-room demo --run` 打开演示乡镇。", "No data in {}. Run `duty-room demo --run` to open the demo township."),
     "live.updated": ("已更新", "updated"),
     "empty.none": ("无", "none"),
+    # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
+    "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),
+    "fault.cause.disk_full": ("磁盘已满", "disk full"),
+    "fault.cause.read_only": ("只读文件系统", "read-only filesystem"),
+    "fault.cause.permission": ("无权限", "permission denied"),
+    "fault.cause.not_a_file": ("不是文件（是文件夹）", "not a file (a folder)"),
+    "fault.cause.not_a_folder": ("不是文件夹", "not a folder"),
+    "fault.cause.io": ("读写错误", "input/output error"),
+    "fault.corrupt": ("数据文件已损坏：{where}：{detail}。文件未改动；请从备份恢复。",
+                      "store file is damaged: {where}: {detail}. It was not changed; restore it from a backup."),
+    "fault.busy": ("数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
+                   "the store {path} is locked by another process; waited {seconds} s; try again"),
+    "fault.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
+    "fault.not_store.foreign": ("{path} 不是 duty-room 数据目录（没有 manifest.json）",
+                                "{path} is not a duty-room store (no manifest.json)"),
+    "fault.not_store.not_empty": ("{path} 不是空文件夹；只能恢复到空文件夹或不存在的文件夹",
+                                  "{path} is not empty; restore only into an empty or missing folder"),
+    "fault.clock": ("日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}", "date out of range (wrong clock or DUTY_ROOM_NOW?): {}"),
+    "invalid.invisible": ("含不可见字符 {}，请删除", "contains an invisible character {}; remove it"),
+    "refused.duplicate_case": ("相同案件 {id} 已于 {seconds} 秒前登记，未重复登记",
+                               "the same case {id} was registered {seconds} s ago; not registered again"),
 }
 
 
@@ -462,6 +483,8 @@ def validation_message(error: dict, lang: Lang = "zh") -> str:
         message = str(ctx.get("error", error.get("msg", "")))
         if "control character" in message:
             return t("invalid.control", lang)
+        if "invisible character" in message:
+            return t("invalid.invisible", lang).format(message.split("character ", 1)[1].split(" at ")[0])
         if "must not be empty" in message:
             return t("invalid.required", lang)
         return message

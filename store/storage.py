@@ -28,11 +28,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import hashlib
 import itertools
 import os
 import pwd
 import secrets
+import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,12 +44,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from . import clock
+from .errors import (  # noqa: F401  (re-exported: callers import the errors from the storage layer)
+    StoreBusyError,
+    StoreCorruptError,
+    StoreEnvironmentError,
+    StoreError,
+    StoreMissingError,
+    StoreSchemaError,
+    environment_error,
+)
 from .models import (
     AuditEntry,
     Petition,
@@ -63,30 +75,12 @@ META = "_meta"  # the TinyDB table holding the file's schema and generation
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 TEMP_MARK = ".tmp-"
+OLD_MARK = ".old-"  # a hard link to a file's previous version while a transaction replaces it
+JOURNAL = ".journal"  # the intent of the transaction in flight; see Store._apply
 LOCK_TIMEOUT_SECONDS = 15.0
 ARCHIVE_AFTER = timedelta(days=30)
 
 M = TypeVar("M", bound=Record)
-
-
-class StoreError(Exception):
-    """Base of the errors the store reports to a person."""
-
-
-class StoreCorruptError(StoreError):
-    def __init__(self, path: Path, detail: str, record_id: str | None = None):
-        self.path = path
-        self.record_id = record_id
-        where = f"{path}" + (f", record {record_id!r}" if record_id else "")
-        super().__init__(f"store file is damaged: {where}: {detail}. It was not changed; restore it from a backup.")
-
-
-class StoreSchemaError(StoreError):
-    pass
-
-
-class StoreBusyError(StoreError):
-    pass
 
 
 class RecordNotFound(StoreError):
@@ -160,35 +154,115 @@ def _dumps(data: Any) -> bytes:
     return orjson.dumps(data)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+# ---------------------------------------------------------------------------
+# System calls: every call that changes the store goes through SYSCALLS, so a test can make the
+# k-th one fail (disk full, I/O error) and see that the store is left as it was or as intended.
+
+
+class SystemCalls:
+    def open(self, path: Path | str, flags: int, mode: int = 0o666) -> int:
+        return os.open(path, flags, mode)
+
+    def write(self, fd: int, data: memoryview | bytes) -> int:
+        return os.write(fd, data)
+
+    def fsync(self, fd: int) -> None:
         os.fsync(fd)
-    finally:
+
+    def close(self, fd: int) -> None:
         os.close(fd)
 
+    def rename(self, source: Path, target: Path) -> None:
+        os.replace(source, target)
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Temp file in the same folder, fsync, replace, fsync the folder.
+    def link(self, source: Path, target: Path) -> None:
+        os.link(source, target)
+
+    def unlink(self, path: Path) -> None:
+        os.unlink(path)
+
+    def mkdir(self, path: Path, mode: int = 0o777) -> None:
+        os.mkdir(path, mode)
+
+
+SYSCALLS = SystemCalls()
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file (os.write and os.fsync on a descriptor name none)."""
+    if exc.filename is None:
+        return type(exc)(exc.errno, exc.strerror, str(path))
+    return exc
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = SYSCALLS.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise _named(exc, path) from None
+    try:
+        SYSCALLS.fsync(fd)
+    except OSError as exc:
+        raise _named(exc, path) from None
+    finally:
+        SYSCALLS.close(fd)
+
+
+def _makedirs(path: Path) -> None:
+    """mkdir -p through SYSCALLS; a file where a folder should be is named as such."""
+    if path.is_dir():
+        return
+    if path.exists() or path.is_symlink():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    _makedirs(path.parent)
+    try:
+        SYSCALLS.mkdir(path)
+    except FileExistsError:
+        if not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
+
+
+def _write_new(path: Path, payload: bytes) -> None:
+    """Create ``path`` (it must not exist), write it whole and fsync it.
 
     An fsync error is raised, never retried: a retried fsync can report success after the
     kernel dropped the data.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+    fd = SYSCALLS.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     try:
         view = memoryview(payload)
         while view:
-            written = os.write(fd, view)
+            written = SYSCALLS.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        SYSCALLS.fsync(fd)
+    except OSError as exc:
+        SYSCALLS.close(fd)
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(path)
+        raise _named(exc, path) from None
     except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
+        SYSCALLS.close(fd)
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(path)
         raise
-    os.close(fd)
-    os.replace(tmp, path)
+    SYSCALLS.close(fd)
+
+
+def _temp_name(path: Path, tag: str) -> Path:
+    return path.with_name(f".{path.name}{TEMP_MARK}{tag}")
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    """One file on its own: temp file in the same folder, fsync, rename, fsync the folder."""
+    _makedirs(path.parent)
+    tmp = _temp_name(path, f"{os.getpid()}-{secrets.token_hex(4)}")
+    _write_new(tmp, payload)
+    try:
+        SYSCALLS.rename(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(tmp)
+        raise
     _fsync_dir(path.parent)
 
 
@@ -197,6 +271,32 @@ def _load_json(path: Path, payload: bytes) -> Any:
         return orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+
+
+class _ManifestModel(BaseModel):
+    """manifest.json: every field typed strictly (a schema "1" or a generation "abc" is damage)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    schema_version: StrictInt = Field(default=0, alias="schema", ge=0)
+    generation: StrictInt = Field(default=0, ge=0)
+    files: dict[str, StrictInt]
+    counters: dict[str, StrictInt] = Field(default_factory=dict)
+
+
+class _FileMetaModel(BaseModel):
+    """A data file's _meta record."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    schema_version: StrictInt = Field(default=0, alias="schema", ge=0)
+    generation: StrictInt = Field(ge=0)
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top)"
+    return f"field {field!r}: {first['msg']}"
 
 
 def _check_schema(path: Path, schema: int) -> None:
@@ -215,12 +315,17 @@ def _parse(path: Path, payload: bytes) -> dict[str, Any]:
 
 
 def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    meta = next(iter(data.get(META, {}).values()), None)
+    table = data.get(META, {})
+    if not isinstance(table, dict):
+        raise StoreCorruptError(path, "its _meta table is damaged")
+    meta = next(iter(table.values()), None)
     if meta is None:
         return {"schema": SCHEMA_VERSION, "generation": 0}
-    if not isinstance(meta, dict) or not isinstance(meta.get("generation"), int):
-        raise StoreCorruptError(path, "its _meta table is damaged")
-    _check_schema(path, meta.get("schema", 0))
+    try:
+        checked = _FileMetaModel.model_validate(meta)
+    except ValidationError as exc:
+        raise StoreCorruptError(path, f"its _meta table is damaged: {_first_error(exc)}") from None
+    _check_schema(path, checked.schema_version)
     return meta
 
 
@@ -241,6 +346,145 @@ def _validate_all(path: Path, model: type[M], db: TinyDB) -> list[M]:
             field = ".".join(str(part) for part in first["loc"])
             raise StoreCorruptError(path, f"field {field!r}: {first['msg']}", record_id=str(doc.get("id", doc.doc_id))) from None
     return records
+
+
+# ---------------------------------------------------------------------------
+# Faults of the machine and the lock
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_environment(method: F) -> F:
+    """An OSError leaves the store as the StoreError of its cause, naming the path."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except OSError as exc:
+            raise environment_error(exc, self.root) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open_lock_file(path: Path) -> int:
+    return SYSCALLS.open(path, os.O_RDWR | os.O_CREAT, 0o660)
+
+
+class _LockWaiter(threading.Thread):
+    """Waits in flock's queue on its own open file, so the caller can give up at a deadline.
+
+    A blocking flock cannot be interrupted from another thread, and SIGALRM only works on the
+    main thread; so the wait happens here, and a lock that arrives after the caller gave up is
+    released at once.
+    """
+
+    def __init__(self, path: Path):
+        super().__init__(name="duty-room-lock", daemon=True)
+        self.path = path
+        self.fd: int | None = None
+        self.error: OSError | None = None
+        self.abandoned = False
+        self.done = threading.Event()
+        self.mutex = threading.Lock()
+
+    def run(self) -> None:
+        try:
+            fd = _open_lock_file(self.path)
+        except OSError as exc:
+            self.error = exc
+            self.done.set()
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            os.close(fd)
+            self.error = exc
+            self.done.set()
+            return
+        with self.mutex:
+            if self.abandoned:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+                return
+            self.fd = fd
+        self.done.set()
+
+    def take(self, timeout: float) -> int | None:
+        self.done.wait(timeout)
+        with self.mutex:
+            if self.fd is not None:
+                return self.fd
+            if self.error is not None:
+                raise self.error
+            self.abandoned = True
+            return None
+
+
+def _acquire_lock(root: Path, path: Path, timeout: float) -> int:
+    """An fd holding the exclusive flock on ``path``; StoreBusyError after ``timeout`` seconds."""
+    fd = _open_lock_file(path)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise
+    started = time.monotonic()
+    waiter = _LockWaiter(path)
+    waiter.start()
+    taken = waiter.take(timeout)
+    if taken is None:
+        raise StoreBusyError(root, time.monotonic() - started)
+    return taken
+
+
+@dataclass
+class _Step:
+    """One file of a transaction: its new version staged in ``temp``, its old one kept as ``old``."""
+
+    target: Path
+    temp: Path
+    old: Path | None = None
+    renamed: bool = False
+
+
+def _stage(path: Path, payload: bytes) -> Path:
+    """Write a file's new version beside it (fsynced); returns the temp file."""
+    _makedirs(path.parent)
+    temp = _temp_name(path, f"{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        _write_new(temp, payload)
+    except OSError as exc:  # name the file being written, not its temp
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+    return temp
+
+
+def _journal_payload(body: dict[str, Any]) -> bytes:
+    data = _dumps(body)
+    return _dumps({"body": body, "sha256": hashlib.sha256(data).hexdigest()})
+
+
+def _journal_body(path: Path, payload: bytes) -> dict[str, Any]:
+    data = _load_json(path, payload)
+    try:
+        body, digest = data["body"], data["sha256"]
+        if hashlib.sha256(_dumps(body)).hexdigest() != digest:
+            raise ValueError("checksum mismatch")
+        generation = body["generation"]
+        steps = body["steps"]
+        if not isinstance(generation, int) or not all(len(step) == 3 for step in steps):
+            raise ValueError("bad fields")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreCorruptError(path, f"the transaction journal is damaged ({exc})") from None
+    return body
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        SYSCALLS.unlink(path)
 
 
 # ---------------------------------------------------------------------------
@@ -268,6 +512,7 @@ class Store:
         """Where to look for one record: the main file, then the partitions, newest first."""
         return [None, *reversed(self.partitions(model))]
 
+    @_reports_environment
     def partitions(self, model: type[Record]) -> list[str]:
         folder = self.root / model.table
         if not folder.is_dir():
@@ -279,9 +524,11 @@ class Store:
 
     # -- reading (no lock: files are only ever replaced whole) -----------
 
+    @_reports_environment
     def exists(self) -> bool:
         return (self.root / MANIFEST).exists()
 
+    @_reports_environment
     def manifest(self) -> dict[str, Any]:
         path = self.root / MANIFEST
         try:
@@ -293,6 +540,7 @@ class Store:
     def generation(self) -> int:
         return int(self.manifest()["generation"])
 
+    @_reports_environment
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
         """All records of one file, validated. The list and records are shared: do not mutate."""
         path = self.path_for(model, partition)
@@ -353,46 +601,162 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o660)
+        """The store's one exclusive lock; waits in the kernel's queue up to LOCK_TIMEOUT_SECONDS."""
         try:
-            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                        raise
-                    if time.monotonic() > deadline:
-                        raise StoreBusyError(
-                            f"the store {self.root} has been locked by another process for "
-                            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
-                        ) from None
-                    time.sleep(0.005)
+            _makedirs(self.root)
+            fd = _acquire_lock(self.root, self.root / LOCK, LOCK_TIMEOUT_SECONDS)
+        except OSError as exc:
+            raise environment_error(exc, self.root / LOCK) from None
+        try:
             try:
-                if not self._recovered:
-                    self._remove_orphaned_temp_files()
-                    self._recovered = True
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                self.recover()
+            except OSError as exc:
+                raise environment_error(exc, self.root) from None
+            yield
         finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
-
-    def _remove_orphaned_temp_files(self) -> None:
-        # Only writers make temp files, and only under the lock we now hold: any left are
-        # from a writer that was killed mid-write.
-        for tmp in self.root.rglob(f".*{TEMP_MARK}*"):
-            tmp.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Lock, re-read, change, validate, write atomically. Nothing is written on an exception."""
+        """Lock, re-read, change, validate, write all or nothing. Nothing is written on an exception."""
         with self.lock():
-            tx = Transaction(self)
-            yield tx
-            tx.commit()
+            try:
+                tx = Transaction(self)
+                yield tx
+                tx.commit()
+            except OSError as exc:
+                raise environment_error(exc, self.root) from None
+
+    # -- all or nothing --------------------------------------------------
+    #
+    # A transaction that changes several files (a reveal: the case and the audit log; archiving:
+    # the archive and the active file) must leave all of them changed or none. Under the lock:
+    #   1. every new version is written to a temp file beside its target and fsynced;
+    #   2. each target's current version is kept as a hard link (.NAME.old-TX);
+    #   3. the journal (.journal: targets, temps, old links, the new store generation, a checksum)
+    #      is written and made durable;
+    #   4. the data files are renamed into place, their folders fsynced;
+    #   5. manifest.json is renamed into place and the folder fsynced: the commit point;
+    #   6. the journal and the old links are removed.
+    # Any error before 5 completes puts the old files back and reports the error (nothing changed).
+    # A process killed in between leaves the journal: the next one to take the lock finishes the
+    # transaction if the manifest carries its generation, and undoes it otherwise.
+
+    def _apply(self, writes: list[tuple[Path, bytes]], generation: int) -> None:
+        """Replace every (path, payload) or none; the last one must be the manifest."""
+        tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+        steps: list[_Step] = []
+        journal = self.root / JOURNAL
+        try:
+            for target, payload in writes:
+                steps.append(_Step(target, _stage(target, payload)))
+                try:
+                    st = os.lstat(target)
+                except FileNotFoundError:
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+                steps[-1].old = target.with_name(f".{target.name}{OLD_MARK}{tag}")
+                SYSCALLS.link(target, steps[-1].old)
+            folders = list(dict.fromkeys(step.target.parent for step in steps))
+            for folder in folders:
+                _fsync_dir(folder)
+            body = {
+                "tx": tag,
+                "generation": generation,
+                "steps": [
+                    [self.relative(st.target), self.relative(st.temp), st.old and self.relative(st.old)]
+                    for st in steps
+                ],
+            }
+            _atomic_write(journal, _journal_payload(body))
+            *data, manifest = steps
+            for step in data:
+                SYSCALLS.rename(step.temp, step.target)
+                step.renamed = True
+            for folder in dict.fromkeys(step.target.parent for step in data):
+                _fsync_dir(folder)
+            SYSCALLS.rename(manifest.temp, manifest.target)
+            manifest.renamed = True
+            _fsync_dir(manifest.target.parent)
+        except BaseException:
+            self._undo(steps, journal)
+            raise
+        # Committed. Cleaning up can fail without harm: the next writer finishes it from the journal.
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(journal)
+            for step in steps:
+                if step.old is not None:
+                    _unlink_quietly(step.old)
+
+    def _undo(self, steps: list[_Step], journal: Path) -> None:
+        """Put back what a failed transaction replaced. A second fault here leaves the journal,
+        and the next writer undoes the rest."""
+        try:
+            for step in reversed(steps):
+                if step.renamed:
+                    if step.old is not None:
+                        SYSCALLS.rename(step.old, step.target)
+                    else:
+                        SYSCALLS.unlink(step.target)
+                elif step.old is not None:
+                    _unlink_quietly(step.old)
+                if not step.renamed:
+                    _unlink_quietly(step.temp)
+            for folder in dict.fromkeys(step.target.parent for step in steps):
+                _fsync_dir(folder)
+            if os.path.lexists(journal):
+                SYSCALLS.unlink(journal)
+                _fsync_dir(self.root)
+        except OSError:
+            pass
+
+    def recover(self) -> list[str]:
+        """Under the lock: finish or undo a transaction a killed writer left, and remove its leftovers.
+
+        Returns what was done, one line each (for ``check --repair``).
+        """
+        done = []
+        journal = self.root / JOURNAL
+        if os.path.lexists(journal):
+            done.append(self._roll_journal(journal))
+        if not self._recovered:
+            done.extend(self._remove_leftovers())
+            self._recovered = True
+        return done
+
+    def _roll_journal(self, journal: Path) -> str:
+        body = _journal_body(journal, journal.read_bytes())
+        committed = self.generation() == body["generation"]
+        for target_name, temp_name, old_name in body["steps"]:
+            target, temp = self.root / target_name, self.root / temp_name
+            old = self.root / old_name if old_name else None
+            if not committed:
+                if old is not None:
+                    if os.path.lexists(old):
+                        SYSCALLS.rename(old, target)
+                else:
+                    _unlink_quietly(target)  # the transaction created it
+            _unlink_quietly(temp)
+            if old is not None:
+                _unlink_quietly(old)  # renaming a link onto its own inode leaves both names
+        for folder in dict.fromkeys((self.root / step[0]).parent for step in body["steps"]):
+            _fsync_dir(folder)
+        SYSCALLS.unlink(journal)
+        _fsync_dir(self.root)
+        verb = "finished" if committed else "undone"
+        return f"an interrupted transaction (generation {body['generation']}) was {verb}"
+
+    def _remove_leftovers(self) -> list[str]:
+        # Only writers make temp files and old links, and only under the lock we now hold, with no
+        # journal left: any found are from a writer that was killed before its journal was written.
+        removed = []
+        for pattern in (f".*{TEMP_MARK}*", f".*{OLD_MARK}*"):
+            for leftover in self.root.rglob(pattern):
+                _unlink_quietly(leftover)
+                removed.append(self.relative(leftover))
+        return [f"removed a leftover temp file {name}" for name in removed]
 
     def put(self, record: M) -> M:
         with self.transaction() as tx:
@@ -409,7 +773,11 @@ def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
     data = _load_json(path, payload)
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise StoreCorruptError(path, "not a duty-room manifest")
-    _check_schema(path, data.get("schema", 0))
+    try:
+        checked = _ManifestModel.model_validate(data)
+    except ValidationError as exc:
+        raise StoreCorruptError(path, f"not a valid manifest: {_first_error(exc)}") from None
+    _check_schema(path, checked.schema_version)
     return data
 
 
@@ -485,6 +853,19 @@ class Transaction:
         self.store = store
         self.now = clock.now()
         self._files: dict[Path, _OpenFile] = {}
+        self._manifest = store.manifest()  # under the lock: nobody else changes it until commit
+        self._counters: dict[str, int] = {}
+
+    def next_in_sequence(self, key: str, at_least: int = 0) -> int:
+        """The next number of a named counter kept in the manifest (one key per day for case ids).
+
+        Committed with the transaction, so a number is never handed out twice; ``at_least`` is the
+        highest number already in use (a store written before counters existed).
+        """
+        counters = self._manifest.get("counters", {})
+        number = max(self._counters.get(key, counters.get(key, 0)), at_least) + 1
+        self._counters[key] = number
+        return number
 
     def _open(self, model: type[Record], partition: str | None) -> _OpenFile:
         path = self.store.path_for(model, partition)
@@ -547,33 +928,47 @@ class Transaction:
 
     def commit(self) -> None:
         # In the order last changed (not first opened): a record moved by put-then-delete reaches
-        # its new file (an archive) before it leaves the old one, so a crash in between leaves a
-        # duplicate, never a loss.
+        # its new file (an archive) before it leaves the old one. All files go in one journaled
+        # step (Store._apply), the manifest last: all of them are replaced, or none.
         dirty = sorted((f for f in self._files.values() if f.dirty), key=lambda f: f.last_change)
-        if not dirty:
+        if not dirty and not self._counters:
             return
-        manifest = self.store.manifest()
+        manifest = self._manifest
         files = dict(manifest.get("files", {}))
+        writes: list[tuple[Path, bytes]] = []
+        generations: dict[Path, tuple[int, bytes]] = {}
         for opened in dirty:
             generation = int(opened.meta.get("generation", 0)) + 1
             payload = opened.payload(generation)
-            _atomic_write(opened.path, payload)
+            writes.append((opened.path, payload))
+            generations[opened.path] = (generation, payload)
             files[self.store.relative(opened.path)] = generation
+        store_generation = int(manifest.get("generation", 0)) + 1
+        document: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "generation": store_generation,
+            "files": files,
+            "updated_at": self.now.isoformat(),
+            "updated_by": self.store.actor,
+        }
+        counters = _recent_counters({**manifest.get("counters", {}), **self._counters})
+        if counters:
+            document["counters"] = counters
+        writes.append((self.store.root / MANIFEST, _dumps(document)))
+        self.store._apply(writes, store_generation)
+        for opened in dirty:
+            generation, payload = generations[opened.path]
             signature = Signature.of(opened.path)
-            assert signature is not None
-            # Under the lock the new file is exactly what we validated: remember it as such.
-            self.store._cache[opened.path] = _Cached(
-                signature, generation, list(opened.records.values()), _digest(payload)
-            )
-        _atomic_write(
-            self.store.root / MANIFEST,
-            _dumps(
-                {
-                    "schema": SCHEMA_VERSION,
-                    "generation": int(manifest.get("generation", 0)) + 1,
-                    "files": files,
-                    "updated_at": self.now.isoformat(),
-                    "updated_by": self.store.actor,
-                }
-            ),
-        )
+            if signature is not None:
+                # Under the lock the new file is exactly what we validated: remember it as such.
+                self.store._cache[opened.path] = _Cached(
+                    signature, generation, list(opened.records.values()), _digest(payload)
+                )
+
+
+COUNTERS_KEPT = 7  # a day's case counter is needed only that day; a week is kept for clock slips
+
+
+def _recent_counters(counters: dict[str, int]) -> dict[str, int]:
+    """Keep the manifest small: the counters of the last few keys (keys sort by day)."""
+    return {key: counters[key] for key in sorted(counters)[-COUNTERS_KEPT:]}
