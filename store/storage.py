@@ -972,3 +972,444 @@ COUNTERS_KEPT = 7  # a day's case counter is needed only that day; a week is kep
 def _recent_counters(counters: dict[str, int]) -> dict[str, int]:
     """Keep the manifest small: the counters of the last few keys (keys sort by day)."""
     return {key: counters[key] for key in sorted(counters)[-COUNTERS_KEPT:]}
+
+
+# ---------------------------------------------------------------------------
+# duty-room check: a real fsck, streaming file by file (memory does not grow with history)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem ``check`` found. ``kind`` names its words in the catalogue (``check.<kind>``)."""
+
+    kind: str
+    path: str
+    detail: str = ""
+    error: bool = True
+    other: str | None = None  # for a duplicate: the file that holds the first copy
+
+
+@dataclass
+class CheckReport:
+    root: Path
+    files: int = 0
+    records: int = 0
+    generation: int | None = None
+    findings: list[Finding] | None = None
+    repaired: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.findings = self.findings or []
+        self.repaired = self.repaired or []
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings or [] if f.error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _tables() -> dict[str, type[Record]]:
+    from .models import ALL_MODELS
+
+    return {model.table: model for model in ALL_MODELS}
+
+
+def _stream_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(doc id, record) pairs of a file's records table, one at a time (ijson, C backend)."""
+    import ijson
+
+    with path.open("rb") as handle:
+        yield from ijson.kvitems(handle, RECORDS, use_float=True)
+
+
+def _stream_meta(path: Path) -> list[Any]:
+    import ijson
+
+    with path.open("rb") as handle:
+        return [value for _, value in ijson.kvitems(handle, META, use_float=True)]
+
+
+class _FileChecker:
+    """Validates one data file record by record, keeping only ids."""
+
+    def __init__(self, report: CheckReport, root: Path):
+        self.report = report
+        self.root = root
+        self.ids_by_table: dict[str, dict[str, str]] = {}  # table -> id -> file it was first seen in
+
+    def check(self, path: Path, model: type[Record], listed: int | None, *, compare: bool) -> None:
+        import ijson
+
+        name = path.relative_to(self.root).as_posix()
+        report = self.report
+        report.files += 1
+        seen_in_table = self.ids_by_table.setdefault(model.table, {})
+        seen_here: set[str] = set()
+        try:
+            count = 0
+            for doc_id, doc in _stream_records(path):
+                count += 1
+                try:
+                    record = model.model_validate(doc)
+                except ValidationError as exc:
+                    record_id = doc.get("id", doc_id) if isinstance(doc, dict) else doc_id
+                    report.findings.append(Finding("damaged", name, f"record {record_id!r}: {_first_error(exc)}"))
+                    continue
+                if record.id in seen_here:
+                    report.findings.append(Finding("duplicate", name, record.id))
+                elif record.id in seen_in_table:
+                    report.findings.append(Finding("duplicate_across", name, record.id, other=seen_in_table[record.id]))
+                else:
+                    seen_in_table[record.id] = name
+                seen_here.add(record.id)
+                if isinstance(record, Petition):
+                    times = [event.at for event in record.history]
+                    if times != sorted(times):
+                        report.findings.append(Finding("order", name, record.id))
+            report.records += count
+            metas = _stream_meta(path)
+        except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
+            report.findings.append(Finding("damaged", name, f"not valid JSON ({exc})"))
+            return
+        except OSError as exc:
+            report.findings.append(Finding("environment", name, environment_error(exc, path).message("en")))
+            return
+        generation = 0
+        if metas:
+            try:
+                meta = _FileMetaModel.model_validate(metas[0])
+            except ValidationError as exc:
+                report.findings.append(Finding("damaged", name, f"its _meta table is damaged: {_first_error(exc)}"))
+                return
+            if meta.schema_version > SCHEMA_VERSION:
+                report.findings.append(Finding("schema", name, str(meta.schema_version)))
+            generation = meta.generation
+        if not compare:
+            return
+        if listed is None:
+            report.findings.append(Finding("not_listed", name))
+        elif listed != generation:
+            report.findings.append(Finding("generation", name, f"{generation} ≠ {listed}"))
+
+
+def check_store(root: Path | str) -> CheckReport:
+    """Check a store folder without changing it: every file parsed and validated, one at a time.
+
+    Finds: a missing folder or one that is not a store; a missing or damaged manifest (schema,
+    types); damaged files and records; duplicate ids within a file and across a table's files
+    (active and archive); petition histories out of time order; an interrupted transaction's
+    journal and temp files; files the manifest does not list (or lists but are missing); a folder
+    or lock the group cannot write in a group-shared store.
+    """
+    root = Path(root)
+    report = CheckReport(root)
+    findings = report.findings
+    assert findings is not None
+    if not root.is_dir():
+        why = "missing" if not root.exists() else "foreign"
+        findings.append(Finding(f"not_store.{why}", str(root)))
+        return report
+    tables = _tables()
+    manifest_path = root / MANIFEST
+    listed: dict[str, int] = {}
+    manifest_ok = False
+    try:
+        manifest = _parse_manifest(manifest_path, manifest_path.read_bytes())
+        listed = manifest["files"]
+        report.generation = manifest.get("generation", 0)
+        manifest_ok = True
+    except FileNotFoundError:
+        pass
+    except StoreCorruptError as exc:
+        findings.append(Finding("damaged", MANIFEST, exc.detail))
+    except StoreSchemaError as exc:
+        findings.append(Finding("damaged", MANIFEST, str(exc)))
+    except OSError as exc:
+        findings.append(Finding("environment", MANIFEST, environment_error(exc, manifest_path).message("en")))
+
+    checker = _FileChecker(report, root)
+    shared = bool(root.stat().st_mode & stat.S_IWGRP)
+    data_files = 0
+    foreign = 0
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        relative = here.relative_to(root).as_posix()
+        dirs.sort()
+        if shared and not os.stat(here).st_mode & stat.S_IWGRP:
+            findings.append(Finding("group_write", relative or ".", error=False))
+        for name in sorted(dirs):
+            if relative == "." and (name.endswith(".json") or name in (LOCK, JOURNAL)):
+                findings.append(Finding("not_a_file", name))
+        for name in sorted(names):
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if name == LOCK and relative == ".":
+                if path.is_dir() or not path.is_file():
+                    findings.append(Finding("not_a_file", rel))
+                elif shared and not path.stat().st_mode & stat.S_IWGRP:
+                    findings.append(Finding("group_write", rel, error=False))
+                continue
+            if name == JOURNAL and relative == ".":
+                findings.append(Finding("journal", rel))
+                continue
+            if TEMP_MARK in name or OLD_MARK in name:
+                findings.append(Finding("leftover", rel, error=False))
+                continue
+            if rel == MANIFEST:
+                continue
+            model = None
+            if relative == "." and name.endswith(".json"):
+                model = tables.get(name[: -len(".json")])
+            elif "/" not in relative and relative in tables and name.endswith(".json") and not name.startswith("."):
+                model = tables[relative]
+            if relative == "." and name in tables:
+                findings.append(Finding("not_a_folder", rel))
+                continue
+            if model is None:
+                foreign += 1
+                findings.append(Finding("foreign", rel, error=False))
+                continue
+            if not os.access(path, os.R_OK):
+                findings.append(Finding("environment", rel, environment_error(
+                    PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))).message("en")))
+                continue
+            if not path.is_file():
+                findings.append(Finding("not_a_file", rel))
+                continue
+            data_files += 1
+            checker.check(path, model, listed.get(rel), compare=manifest_ok)
+        if relative != ".":
+            dirs[:] = []  # a store is two levels deep: tables and their partitions
+        else:
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d in tables]
+            for extra in sorted(set(os.listdir(root)) - set(names)):
+                if extra not in tables and not extra.startswith("."):
+                    findings.append(Finding("foreign", extra, error=False))
+    if not manifest_path.exists():
+        if data_files:
+            findings.insert(0, Finding("no_manifest", MANIFEST))
+        else:
+            findings.insert(0, Finding("not_store.foreign", str(root)))
+    for rel in listed:
+        if not (root / rel).exists():
+            findings.append(Finding("missing_listed", rel))
+    return report
+
+
+def repair_store(store: Store) -> list[str]:
+    """The safe repairs only, each said in one line: finish or undo an interrupted transaction,
+    remove leftover temp files, and drop from the active file a case that is also archived, when
+    both copies are the same (an archive move interrupted by an older duty-room)."""
+    store._recovered = False
+    with store.lock():
+        done = list(store.recover())
+    report = check_store(store.root)
+    moved = [f for f in report.findings if f.kind == "duplicate_across" and f.other == f"{Petition.table}.json"
+             and f.path.startswith(f"{Petition.table}/")]
+    if not moved:
+        return done
+    with store.transaction() as tx:
+        for finding in moved:
+            partition = Path(finding.path).stem
+            archived = next((p for p in tx.all(Petition, partition) if p.id == finding.detail), None)
+            active = next((p for p in tx.all(Petition) if p.id == finding.detail), None)
+            if archived is None or active is None:
+                continue
+            if archived == active:
+                tx.delete(Petition, finding.detail)
+                done.append(f"dropped {finding.detail} from {Petition.table}.json: it is archived in {finding.path}")
+            else:
+                done.append(f"left {finding.detail} in both {Petition.table}.json and {finding.path}: they differ")
+    return done
+
+
+# ---------------------------------------------------------------------------
+# Backup and restore: a consistent copy taken under the lock, verified after writing
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    source: Path
+    target: Path
+    files: int
+    bytes: int
+    generation: int
+
+
+def _store_files(root: Path) -> list[Path]:
+    """The files that make up a store (data files and the manifest), relative to ``root``."""
+    tables = _tables()
+    found = []
+    for name in sorted(os.listdir(root)):
+        path = root / name
+        if name.endswith(".json") and (name == MANIFEST or name[: -len(".json")] in tables) and path.is_file():
+            found.append(Path(name))
+        elif name in tables and path.is_dir():
+            found.extend(Path(name) / inner for inner in sorted(os.listdir(path))
+                         if inner.endswith(".json") and not inner.startswith("."))
+    return found
+
+
+def _require_empty(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise StoreMissingError(target, "not_empty")
+
+
+_CHUNK = 1 << 20
+
+
+def _sha256_of(path: Path) -> bytes:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.digest()
+
+
+@dataclass
+class _Copied:
+    relative: Path
+    temp: Path
+    digest: bytes
+    size: int
+
+
+def _copy_in(source: Path, target: Path) -> list[_Copied]:
+    """Stream every store file of ``source`` into temp files under ``target`` (no fsync yet)."""
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    copied: list[_Copied] = []
+    try:
+        for relative in _store_files(source):
+            destination = target / relative
+            _makedirs(destination.parent)
+            temp = _temp_name(destination, tag)
+            digest, size = hashlib.sha256(), 0
+            fd = SYSCALLS.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+            copied.append(_Copied(relative, temp, b"", 0))
+            try:
+                with (source / relative).open("rb") as handle:
+                    while chunk := handle.read(_CHUNK):
+                        digest.update(chunk)
+                        view = memoryview(chunk)
+                        while view:
+                            view = view[SYSCALLS.write(fd, view):]
+                        size += len(chunk)
+            except OSError as exc:
+                raise _named(exc, destination) from None
+            finally:
+                SYSCALLS.close(fd)
+            copied[-1].digest, copied[-1].size = digest.digest(), size
+    except BaseException:
+        _discard(copied)
+        raise
+    return copied
+
+
+def _discard(copied: list[_Copied]) -> None:
+    for item in copied:
+        with contextlib.suppress(OSError):
+            _unlink_quietly(item.temp)
+
+
+def _copy_out(copied: list[_Copied], target: Path) -> None:
+    """Make the copy durable and put it in place, the manifest last (a copy cut short has no
+    manifest, so it is never taken for a store), then re-read it and compare digests."""
+    ordered = sorted(copied, key=lambda item: item.relative.as_posix() == MANIFEST)
+    try:
+        for item in ordered:
+            fd = SYSCALLS.open(item.temp, os.O_RDONLY)
+            try:
+                SYSCALLS.fsync(fd)
+            except OSError as exc:
+                raise _named(exc, target / item.relative) from None
+            finally:
+                SYSCALLS.close(fd)
+        for folder in dict.fromkeys((target / item.relative).parent for item in ordered):
+            _fsync_dir(folder)
+        for item in ordered:
+            SYSCALLS.rename(item.temp, target / item.relative)
+            if item.relative.as_posix() == MANIFEST:
+                for folder in dict.fromkeys((target / i.relative).parent for i in ordered):
+                    _fsync_dir(folder)
+    except BaseException:
+        _discard(ordered)
+        raise
+    for item in ordered:
+        if _sha256_of(target / item.relative) != item.digest:
+            raise StoreCorruptError(target / item.relative, "the copy differs from the original after writing")
+
+
+def _verified(target: Path) -> CheckReport:
+    report = check_store(target)
+    if not report.ok:
+        first = report.errors[0]
+        raise StoreCorruptError(target / first.path if not Path(first.path).is_absolute() else Path(first.path),
+                                f"the copy does not pass check ({first.kind} {first.detail})".strip())
+    return report
+
+
+def backup_store(store: Store, target: Path | str) -> CopyReport:
+    """Copy the store into ``target`` (missing or empty) while officers keep working.
+
+    The files are read under the lock, so the copy is one generation of the store, never a mix;
+    writers wait only for the streaming copy (the copy's fsyncs come after the lock is released).
+    The copy is then put in place, re-read, compared by sha256 and checked like a store.
+    """
+    target = Path(target)
+    try:
+        if not (store.root / MANIFEST).exists():
+            raise StoreMissingError(store.root, "missing" if not store.root.exists() else "foreign")
+        _require_empty(target)
+        _makedirs(target)
+        with store.lock():
+            generation = store.generation()
+            copied = _copy_in(store.root, target)
+        _copy_out(copied, target)
+        _verified(target)
+    except OSError as exc:
+        raise environment_error(exc, target) from None
+    return CopyReport(store.root, target, len(copied), sum(c.size for c in copied), generation)
+
+
+def restore_store(source: Path | str, target: Path | str) -> CopyReport:
+    """Copy a backup (or any store that passes check) into ``target``, which must be missing or empty."""
+    source, target = Path(source), Path(target)
+    try:
+        _require_empty(target)
+        report = check_store(source)
+        if not report.ok:
+            first = report.errors[0]
+            if first.kind.startswith("not_store"):
+                raise StoreMissingError(source, first.kind.split(".", 1)[1])
+            raise StoreCorruptError(source / first.path, f"the backup does not pass check ({first.kind} {first.detail})".strip())
+        _makedirs(target)
+        copied = _copy_in(source, target)
+        _copy_out(copied, target)
+        _verified(target)
+    except OSError as exc:
+        raise environment_error(exc, target) from None
+    return CopyReport(source, target, len(copied), sum(c.size for c in copied), report.generation or 0)
+
+
+def real_data_signs(store: Store, demo_cases: int) -> list[str]:
+    """Why a store looks like real work rather than a demo: audit logs of reveals, or more cases
+    than the demo builds (counted file by file, streaming). Empty when it looks like a demo."""
+    signs = []
+    try:
+        audits = [store.path_for(AuditEntry)] if store.path_for(AuditEntry).exists() else []
+        audits += [store.path_for(AuditEntry, p) for p in store.partitions(AuditEntry)]
+        if audits:
+            signs.append(f"audit logs ({', '.join(store.relative(p) for p in audits[:3])})")
+        cases = 0
+        for partition in [None, *store.partitions(Petition)]:
+            path = store.path_for(Petition, partition)
+            if path.exists():
+                cases += sum(1 for _ in _stream_records(path))
+    except (OSError, ValueError) as exc:  # an unreadable or damaged store is not taken for a demo
+        return [f"unreadable ({exc})"]
+    if cases > demo_cases:
+        signs.append(f"{cases} cases (the demo has {demo_cases})")
+    return signs
