@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -38,8 +37,7 @@ class _Commands(click.Group):
             raise
         except BrokenPipeError:
             # The reader stopped reading (`petition list | head`): nothing to report.
-            with contextlib.suppress(OSError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.stdout = None  # type: ignore[assignment]  # no flush of the dead pipe at exit
             ctx.exit(ExitCode.OK)
         except (StoreError, OSError, OverflowError) as exc:
             settings = (ctx.obj or {}).get("settings")
