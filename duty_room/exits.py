@@ -16,7 +16,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from store import i18n
-from store.errors import StoreBusyError, StoreError
+from store.errors import StoreBusyError, StoreError, TargetNotEmptyError
 from store.i18n import Lang
 from store.refusal import Refused
 from store.storage import RecordNotFound
@@ -33,7 +33,7 @@ class ExitCode(IntEnum):
 def exit_code_for(exc: BaseException) -> ExitCode:
     if isinstance(exc, StoreBusyError):
         return ExitCode.BUSY
-    if isinstance(exc, RecordNotFound):  # a case id typed wrong is refused input
+    if isinstance(exc, RecordNotFound | TargetNotEmptyError):  # a wrong case id or folder: refused input
         return ExitCode.REFUSED
     if isinstance(exc, StoreError | OSError | OverflowError):
         return ExitCode.DAMAGED

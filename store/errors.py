@@ -50,6 +50,17 @@ class StoreMissingError(StoreError):
         return i18n.t(f"fault.not_store.{self.why}", lang).format(path=self.root)
 
 
+class TargetNotEmptyError(StoreError):
+    """A backup or restore refused: the folder it would write into already holds something."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.not_store.not_empty", lang).format(path=self.target)
+
+
 class StoreBusyError(StoreError):
     def __init__(self, root: Path, waited: float):
         self.root = root

@@ -57,6 +57,7 @@ from .errors import (  # noqa: F401  (re-exported: callers import the errors fro
     StoreError,
     StoreMissingError,
     StoreSchemaError,
+    TargetNotEmptyError,
     environment_error,
 )
 from .models import (
@@ -184,6 +185,9 @@ class SystemCalls:
     def mkdir(self, path: Path, mode: int = 0o777) -> None:
         os.mkdir(path, mode)
 
+    def rmdir(self, path: Path) -> None:
+        os.rmdir(path)
+
 
 SYSCALLS = SystemCalls()
 
@@ -208,18 +212,23 @@ def _fsync_dir(path: Path) -> None:
         SYSCALLS.close(fd)
 
 
-def _makedirs(path: Path) -> None:
-    """mkdir -p through SYSCALLS; a file where a folder should be is named as such."""
+def _makedirs(path: Path) -> list[Path]:
+    """mkdir -p through SYSCALLS; a file where a folder should be is named as such.
+
+    Returns the folders it created, outermost first (a failed transaction removes them again).
+    """
     if path.is_dir():
-        return
+        return []
     if path.exists() or path.is_symlink():
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
-    _makedirs(path.parent)
+    created = _makedirs(path.parent)
     try:
         SYSCALLS.mkdir(path)
     except FileExistsError:
         if not path.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
+        return created
+    return [*created, path]
 
 
 def _write_new(path: Path, payload: bytes) -> None:
@@ -647,9 +656,11 @@ class Store:
         """Replace every (path, payload) or none; the last one must be the manifest."""
         tag = f"{os.getpid()}-{secrets.token_hex(4)}"
         steps: list[_Step] = []
+        created: list[Path] = []
         journal = self.root / JOURNAL
         try:
             for target, payload in writes:
+                created += _makedirs(target.parent)
                 steps.append(_Step(target, _stage(target, payload)))
                 try:
                     st = os.lstat(target)
@@ -681,7 +692,7 @@ class Store:
             manifest.renamed = True
             _fsync_dir(manifest.target.parent)
         except BaseException:
-            self._undo(steps, journal)
+            self._undo(steps, journal, created)
             raise
         # Committed. Cleaning up can fail without harm: the next writer finishes it from the journal.
         with contextlib.suppress(OSError):
@@ -690,7 +701,7 @@ class Store:
                 if step.old is not None:
                     _unlink_quietly(step.old)
 
-    def _undo(self, steps: list[_Step], journal: Path) -> None:
+    def _undo(self, steps: list[_Step], journal: Path, created: list[Path]) -> None:
         """Put back what a failed transaction replaced. A second fault here leaves the journal,
         and the next writer undoes the rest."""
         try:
@@ -709,6 +720,8 @@ class Store:
             if os.path.lexists(journal):
                 SYSCALLS.unlink(journal)
                 _fsync_dir(self.root)
+            for folder in reversed(created):
+                SYSCALLS.rmdir(folder)
         except OSError:
             pass
 
@@ -1255,7 +1268,7 @@ def _store_files(root: Path) -> list[Path]:
 
 def _require_empty(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise StoreMissingError(target, "not_empty")
+        raise TargetNotEmptyError(target)
 
 
 _CHUNK = 1 << 20
