@@ -507,6 +507,7 @@ class Store:
         self.actor = actor or default_actor()
         self._cache: dict[Path, _Cached] = {}
         self._recovered = False
+        self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
 
     # -- paths -------------------------------------------------------------
 
@@ -618,7 +619,7 @@ class Store:
             raise environment_error(exc, self.root / LOCK) from None
         try:
             try:
-                self.recover()
+                self.last_recovery = self.recover()
             except OSError as exc:
                 raise environment_error(exc, self.root) from None
             yield
@@ -1216,9 +1217,9 @@ def repair_store(store: Store) -> list[str]:
     """The safe repairs only, each said in one line: finish or undo an interrupted transaction,
     remove leftover temp files, and drop from the active file a case that is also archived, when
     both copies are the same (an archive move interrupted by an older duty-room)."""
-    store._recovered = False
+    store._recovered = False  # look for leftover temp files even if this process did already
     with store.lock():
-        done = list(store.recover())
+        done = list(store.last_recovery)
     report = check_store(store.root)
     moved = [f for f in report.findings if f.kind == "duplicate_across" and f.other == f"{Petition.table}.json"
              and f.path.startswith(f"{Petition.table}/")]
