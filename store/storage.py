@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -592,6 +592,32 @@ class Store:
             if record.id == record_id:
                 return record
         raise RecordNotFound(model, record_id)
+
+    def problems(self, day: date | None = None) -> list[StoreError]:
+        """What the dashboard should show as a banner at start and on reload: every file it reads
+        that cannot be read, one StoreError each (``.path``, ``.message(lang)``), empty when sound.
+
+        Looks at the manifest, each table's main file and, given ``day``, that day's partitions
+        (visits, plans, sessions), its year's payments and its month's audit log; never the
+        archives. Cheap on reload: a file whose bytes did not change is not validated again.
+        """
+        from .models import ALL_MODELS
+
+        found: list[StoreError] = []
+        try:
+            self.manifest()
+        except StoreError as exc:
+            found.append(exc)
+        wanted: list[tuple[type[Record], str | None]] = [(model, None) for model in ALL_MODELS]
+        if day is not None:
+            wanted += [(VisitPlan, day.isoformat()), (Visit, day.isoformat()), (ServiceSession, day.isoformat()),
+                       (StallPayment, f"{day.year}"), (AuditEntry, f"{day:%Y-%m}")]
+        for model, partition in wanted:
+            try:
+                self.all(model, partition)
+            except StoreError as exc:
+                found.append(exc)
+        return found
 
     def check(self) -> list[str]:
         """Parse and validate every file; raise on the first damaged one. Returns the files read."""

@@ -290,3 +290,21 @@ def test_shared_store_mode_bits_are_not_required_of_a_private_store(small_store:
     report = check_store(small_store.root)
     assert report.ok and not [f for f in report.findings or [] if f.kind == "group_write"]
     assert not stat.S_IWGRP & os.stat(small_store.root).st_mode
+
+
+def test_problems_lists_every_damaged_file_the_dashboard_reads(small_store: Store) -> None:
+    """The dashboard's banner: a damaged households.json is found at start, not only in a list."""
+    from datetime import date
+
+    from store.errors import NotAFileError, StoreCorruptError
+
+    root = small_store.root
+    assert Store(root).problems(date(2026, 11, 28)) == []
+    (root / "households.json").write_bytes(b'{"records": {"1": ')
+    (root / "visits" / "2026-11-28.json").unlink()
+    (root / "visits" / "2026-11-28.json").mkdir()
+    found = Store(root).problems(date(2026, 11, 28))
+    assert {type(e) for e in found} == {StoreCorruptError, NotAFileError}
+    assert {Path(e.path).name for e in found} == {"households.json", "2026-11-28.json"}  # type: ignore[attr-defined]
+    assert all("\n" not in e.message("zh") and "\n" not in e.message("en") for e in found)
+    assert any("不是文件" in e.message("zh") for e in found)
