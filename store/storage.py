@@ -697,9 +697,11 @@ class Store:
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
                 steps[-1].old = target.with_name(f".{target.name}{OLD_MARK}{tag}")
                 SYSCALLS.link(target, steps[-1].old)
-            folders = list(dict.fromkeys(step.target.parent for step in steps))
-            for folder in folders:
-                _fsync_dir(folder)
+            # Temps and old links must be durable before the journal that names them; the root
+            # folder's are, by the fsync that follows the journal's own rename.
+            for folder in dict.fromkeys(step.target.parent for step in steps):
+                if folder != self.root:
+                    _fsync_dir(folder)
             body = {
                 "tx": tag,
                 "generation": generation,
