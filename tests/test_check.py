@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
-from conftest import FROZEN_NOW, build_small_store
+from conftest import FROZEN_NOW
 
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
