@@ -12,6 +12,7 @@ import click
 
 from store import i18n
 from store.storage import Store, StoreError, StoreMissingError
+from store.text import display_safe
 
 from .config import Settings, default_demo_dir, default_store_dir
 from .exits import ExitCode, error_line, exit_code_for
@@ -298,7 +299,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         lines.append(t("fees.line").format(month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
                                            year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
                                            total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}"))
-        click.echo("\n".join(lines))
+        click.echo("\n".join(display_safe(line) for line in lines))  # free text from the store, escaped
     sys.exit(ExitCode.ALARM if overdue or late else ExitCode.OK)
 
 

@@ -7,8 +7,11 @@ file format and table operations but wraps them in a protocol that held under te
 * one exclusive ``flock`` on ``.lock`` (never replaced) for the whole read-modify-write;
 * under the lock every touched file is re-read and fully validated; a file that does not
   parse or validate is never overwritten (``StoreCorruptError`` names the file and record);
-* each changed file is written to a temp file in the same folder, fsynced, ``os.replace``d and
-  the folder fsynced, so readers (who take no lock) see the old file or the new one;
+* a transaction is all or nothing over every file it changes: new versions are staged in
+  fsynced temp files, old ones kept as hard links, a journal made durable, the files renamed
+  into place and the manifest renamed last (the commit point); an error undoes it, and a writer
+  killed in between is finished or undone by the next one to take the lock (``Store._apply``);
+  readers (who take no lock) see each file old or new, never half;
 * every file carries its own generation in ``_meta``; ``manifest.json`` lists them all, so a
   dashboard learns cheaply which files another process changed;
 * every record written is stamped with the OS user and the time.
@@ -957,8 +960,8 @@ class Transaction:
     def archive_closed_petitions(self) -> int:
         """Move cases closed more than ARCHIVE_AFTER ago to petitions/archive-YEAR.json.
 
-        The archive is written before the active file, so a crash between the two leaves a
-        duplicate (reconciled on the next run), never a loss.
+        Both files change in this one transaction, so a case is never lost and never in both
+        (a duplicate left by an older duty-room is reconciled here, or by ``check --repair``).
         """
         cutoff = self.now - ARCHIVE_AFTER
         old = [p for p in self.all(Petition) if p.closed_at is not None and p.closed_at < cutoff]

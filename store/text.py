@@ -35,6 +35,8 @@ _INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cs", "Cn"})
 
 
 def _reject_invisible(value: str) -> str:
+    if value.isprintable():  # C speed: no Cc, Cf, Cs, Co, Cn (nor Zl, Zp, Zs but space) anywhere
+        return value
     for position, char in enumerate(value, start=1):
         if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
             name = unicodedata.name(char, "unassigned" if unicodedata.category(char) == "Cn" else "private use")
