@@ -453,3 +453,25 @@ def test_kill_9_across_reveals_never_splits_event_and_audit(small_store: Store) 
         assert not (root / storage.JOURNAL).exists()
     assert len(events) > 0
     assert check_store(root).ok
+
+
+class ReadOnlyEverywhere(Injected):
+    def _count(self, name: str) -> None:
+        self.calls.append(name)
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+
+def test_on_a_read_only_filesystem_reading_still_works(small_store: Store, cli_env: None,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readers take no lock and make no system call that writes: a viewer keeps working."""
+    monkeypatch.setattr(storage, "SYSCALLS", ReadOnlyEverywhere())
+    for args in (["petition", "list"], ["petition", "show", "MK261127-001"], ["summary"], ["check"]):
+        result = run_cli(small_store.root, args)
+        assert result.exit_code in (ExitCode.OK, ExitCode.ALARM), (args, result.output)
+    result = run_cli(small_store.root, ADD)
+    assert result.exit_code == ExitCode.DAMAGED and "只读文件系统" in one_line(result)
+
+
+@pytest.mark.parametrize("args", [["--bogus"], ["petition", "add", "--title", "x"], ["petition", "frobnicate"]])
+def test_a_usage_error_is_refused_input_not_a_damaged_store(args: list[str], small_store: Store, cli_env: None) -> None:
+    assert run_cli(small_store.root, args).exit_code == ExitCode.REFUSED
