@@ -424,7 +424,16 @@ class _LockWaiter(threading.Thread):
         self.done.set()
 
     def take(self, timeout: float) -> int | None:
-        self.done.wait(timeout)
+        try:
+            self.done.wait(timeout)
+        except BaseException:  # interrupted (Ctrl+C): a lock that arrives later is let go at once
+            with self.mutex:
+                self.abandoned = True
+                if self.fd is not None:
+                    fcntl.flock(self.fd, fcntl.LOCK_UN)
+                    os.close(self.fd)
+                    self.fd = None
+            raise
         with self.mutex:
             if self.fd is not None:
                 return self.fd
