@@ -483,6 +483,22 @@ def _stage(path: Path, payload: bytes) -> Path:
     return temp
 
 
+# Why a hard link can be refused where a copy works: fs.protected_hardlinks (on by default on most
+# Linux systems) lets only the owner, or one who may read and write the file, link it; in a store
+# shared by a group, the file was usually last written by another officer's account.
+_LINK_REFUSED = frozenset({errno.EPERM, errno.EACCES, errno.EXDEV, errno.EMLINK, errno.ENOTSUP})
+
+
+def _keep_old_version(target: Path, old: Path) -> None:
+    """Keep ``target``'s current version as ``old``: a hard link, or a copy when linking is refused."""
+    try:
+        SYSCALLS.link(target, old)
+    except OSError as exc:
+        if exc.errno not in _LINK_REFUSED:
+            raise
+        _write_new(old, target.read_bytes())
+
+
 def _journal_payload(body: dict[str, Any]) -> bytes:
     data = _dumps(body)
     return _dumps({"body": body, "sha256": hashlib.sha256(data).hexdigest()})
@@ -708,7 +724,7 @@ class Store:
                 if not stat.S_ISREG(st.st_mode):
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
                 steps[-1].old = target.with_name(f".{target.name}{OLD_MARK}{tag}")
-                SYSCALLS.link(target, steps[-1].old)
+                _keep_old_version(target, steps[-1].old)
             # Temps and old links must be durable before the journal that names them; the root
             # folder's are, by the fsync that follows the journal's own rename.
             for folder in dict.fromkeys(step.target.parent for step in steps):

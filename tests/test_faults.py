@@ -475,3 +475,71 @@ def test_on_a_read_only_filesystem_reading_still_works(small_store: Store, cli_e
 @pytest.mark.parametrize("args", [["--bogus"], ["petition", "add", "--title", "x"], ["petition", "frobnicate"]])
 def test_a_usage_error_is_refused_input_not_a_damaged_store(args: list[str], small_store: Store, cli_env: None) -> None:
     assert run_cli(small_store.root, args).exit_code == ExitCode.REFUSED
+
+
+def test_another_accounts_files_are_kept_by_copy_when_the_kernel_refuses_a_link(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fs.protected_hardlinks: an officer may not hard-link a file another officer's account wrote."""
+    root = small_store.root
+    before = fingerprint(root)
+
+    class NoLinks(Injected):
+        def link(self, source, target):  # noqa: ANN001, ANN201
+            raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
+
+    failing = NoLinks(error=errno.ENOSPC)
+    monkeypatch.setattr(storage, "SYSCALLS", failing)
+    real_rename = storage.SystemCalls.rename
+
+    def full_at_manifest(self, source, target):  # noqa: ANN001, ANN202
+        if Path(target).name == "manifest.json":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return real_rename(self, source, target)
+
+    monkeypatch.setattr(NoLinks, "rename", full_at_manifest)
+    with pytest.raises(storage.StoreError):
+        change_status(Store(root, actor="officer2"), "MK261127-001", PetitionStatus.ACCEPTED)
+    assert fingerprint(root) == before  # put back from the copies
+    monkeypatch.setattr(NoLinks, "rename", real_rename)
+    change_status(Store(root, actor="officer2"), "MK261127-001", PetitionStatus.ACCEPTED)
+    assert Store(root).get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+    assert check_store(root).ok
+
+
+def test_a_real_second_account_writes_a_file_the_first_account_owns(small_store: Store) -> None:
+    """As root: a child process as nobody changes a case in files root wrote (0640 → made group/other
+    readable here), where the kernel refuses nobody a hard link to root's file."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to act as a second account")
+    root = small_store.root
+    for folder in (root.parent, root.parent.parent, root.parent.parent.parent):
+        os.chmod(folder, 0o755)
+    os.chmod(root, 0o777)
+    for path in root.rglob("*"):
+        os.chmod(path, 0o777 if path.is_dir() else 0o666 if path.name == storage.LOCK else 0o644)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            try:
+                os.link(root / "petitions.json", root / "probe")
+                code = 3  # the kernel allowed the link: nothing to show here
+                os.unlink(root / "probe")
+                os._exit(code)
+            except PermissionError:
+                pass
+            change_status(Store(root, actor="nobody"), "MK261127-001", PetitionStatus.ACCEPTED)
+            code = 0
+        except BaseException as exc:  # noqa: BLE001
+            sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 3:
+        pytest.skip("fs.protected_hardlinks is off: the kernel links another account's file")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert Store(root).get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+    assert check_store(root).ok
