@@ -315,33 +315,34 @@ def test_summary_that_cannot_read_the_store_exits_2_not_1(small_store: Store, cl
 
 
 def test_real_permission_denied_as_another_user(small_store: Store, tmp_path: Path) -> None:
-    """As root, a real EACCES: the command runs as nobody against a store it may not write."""
+    """As root, a real EACCES: a child process as nobody runs the command on a store it may read
+    but not write."""
     if os.geteuid() != 0:
-        pytest.skip("needs root to run a command as another user")
+        pytest.skip("needs root to act as another account")
     root = small_store.root
-    os.chmod(tmp_path, 0o755)
-    os.chmod(tmp_path.parent, 0o755)
-    os.chmod(tmp_path.parent.parent, 0o755)
+    for folder in (tmp_path, tmp_path.parent, tmp_path.parent.parent):
+        os.chmod(folder, 0o755)
     for path in [root, *root.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     before = fingerprint(root)
-
-    def as_nobody() -> None:
-        os.setgid(65534)
-        os.setuid(65534)
-
-    try:
-        result = subprocess.run([sys.executable, "-m", "duty_room", "--store", str(root), *ADD], capture_output=True,
-                                text=True, timeout=60, preexec_fn=as_nobody,
-                                env={"PATH": "/usr/bin:/bin", "DUTY_ROOM_NOW": FROZEN_NOW, "HOME": "/nonexistent",
-                                     "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
-    except PermissionError:
-        pytest.skip("the Python interpreter is not executable by nobody (EACCES is injected in the tests above)")
-    if "ModuleNotFoundError" in result.stderr:
-        pytest.skip("the virtualenv is not readable by nobody")
-    assert result.returncode == ExitCode.DAMAGED, result.stderr
-    line = result.stderr.strip()
-    assert line.count("\n") == 0 and "无权限" in line and str(root) in line
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            os.environ["DUTY_ROOM_CONFIG"] = "/nonexistent/config.toml"
+            result = CliRunner().invoke(cli, ["--store", str(root), *ADD])
+            os.write(writer, f"{result.exit_code}\n{result.output}".encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    with os.fdopen(reader, encoding="utf-8") as pipe:
+        code, _, output = pipe.read().partition("\n")
+    assert int(code) == ExitCode.DAMAGED, output
+    line = output.strip()
+    assert line.count("\n") == 0 and "无权限" in line and ".lock" in line
     assert fingerprint(root) == before
 
 
