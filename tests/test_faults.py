@@ -314,14 +314,21 @@ def test_summary_that_cannot_read_the_store_exits_2_not_1(small_store: Store, cl
     assert result.exit_code == ExitCode.DAMAGED and "petitions.json" in result.output
 
 
+def open_to_others(folder: Path) -> None:
+    """Let another account reach ``folder``: pytest's temp folders are 0700 (xdist adds a level)."""
+    for path in [folder, *folder.parents]:
+        if path in (Path("/"), Path("/tmp")):
+            break
+        os.chmod(path, 0o755)
+
+
 def test_real_permission_denied_as_another_user(small_store: Store, tmp_path: Path) -> None:
     """As root, a real EACCES: a child process as nobody runs the command on a store it may read
     but not write."""
     if os.geteuid() != 0:
         pytest.skip("needs root to act as another account")
     root = small_store.root
-    for folder in (tmp_path, tmp_path.parent, tmp_path.parent.parent):
-        os.chmod(folder, 0o755)
+    open_to_others(tmp_path)
     for path in [root, *root.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     before = fingerprint(root)
@@ -514,8 +521,7 @@ def test_a_real_second_account_writes_a_file_the_first_account_owns(small_store:
     if os.geteuid() != 0:
         pytest.skip("needs root to act as a second account")
     root = small_store.root
-    for folder in (root.parent, root.parent.parent, root.parent.parent.parent):
-        os.chmod(folder, 0o755)
+    open_to_others(root.parent)
     os.chmod(root, 0o777)
     for path in root.rglob("*"):
         os.chmod(path, 0o777 if path.is_dir() else 0o666 if path.name == storage.LOCK else 0o644)
