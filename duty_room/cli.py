@@ -11,12 +11,42 @@ from pathlib import Path
 import click
 
 from store import i18n
-from store.storage import Store, StoreError, permission_problems
+from store.storage import Store, StoreError, StoreMissingError, permission_problems
+from store.text import display_safe
 
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .data_cli import export, import_command, list_command, template, warn_calendar
 from .duty_cli import duty, handover, incident
+from .exits import ExitCode, error_line, exit_code_for
 from .petition_cli import petition
+
+
+class _Commands(click.Group):
+    """Every command's failures end here: one line, no traceback, the exit code of its kind
+    (duty_room/exits.py): 1 refused input, 2 the store damaged or unreachable, 3 busy."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = ExitCode.REFUSED
+            raise
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            exc.exit_code = ExitCode.REFUSED
+            raise
+        except BrokenPipeError:
+            # The reader stopped reading (`petition list | head`): nothing to report.
+            sys.stdout = None  # type: ignore[assignment]  # no flush of the dead pipe at exit
+            ctx.exit(ExitCode.OK)
+        except (StoreError, OSError, OverflowError) as exc:
+            settings = (ctx.obj or {}).get("settings")
+            lang = settings.lang if settings is not None else "zh"
+            click.echo(f"duty-room: {error_line(exc, lang)}", err=True)
+            ctx.exit(exit_code_for(exc))
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -27,7 +57,7 @@ def _store(ctx: click.Context) -> Store:
     return _settings(ctx).open_store()
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Store folder (default: the system config's, else the per-user data folder).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
@@ -72,7 +102,7 @@ def _open_dashboard(settings: Settings) -> int:
     store = settings.open_store()
     if not store.exists():
         click.echo(i18n.t("store.empty", settings.lang).format(settings.store), err=True)
-        return 1
+        return ExitCode.DAMAGED  # no store: unreachable, like every command (duty_room/exits.py)
     # No full `check` here: it would read years of archive. Every file the dashboard reads is
     # validated as it is read, and a damaged one stops the app with exit status 2.
     if settings.lite:
@@ -93,9 +123,11 @@ def _open_dashboard(settings: Settings) -> int:
               help="township: cases over that history (default 20,000 per 3 years).")
 @click.option("--replace", is_flag=True, help="Replace the contents of a store given with --store.")
 @click.option("--run", "run_after", is_flag=True, help="Open the dashboard afterwards.")
+@click.option("--yes-delete-real-data", "delete_real_data", is_flag=True,
+              help="With --replace: also replace a store with audit logs or more cases than the demo.")
 @click.pass_context
 def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int | None, replace: bool,
-         run_after: bool) -> None:
+         run_after: bool, delete_real_data: bool) -> None:
     """Build the demo township 孟轲乡, dated from today.
 
     Without --store it goes to its own per-user demo folder, rebuilt every time, so a demo
@@ -113,6 +145,8 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
     if settings.store == default_store_dir():
         settings = settings.model_copy(update={"store": default_demo_dir()})
         replace = True
+    elif replace and not delete_real_data:
+        _refuse_real_data(Store(settings.store), settings.lang)
     store = settings.open_store()
     started = time.perf_counter()
     try:
@@ -125,23 +159,95 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
         sys.exit(_open_dashboard(settings))
 
 
+def _refuse_real_data(store: Store, lang: str) -> None:
+    """`demo --replace` deletes everything: refused on a store that looks like real work."""
+    import tempfile
+
+    from store.demo import build_demo
+    from store.storage import real_data_signs
+
+    if not store.exists():
+        return
+    with tempfile.TemporaryDirectory(prefix="duty-room-demo-size-") as scratch:
+        demo_cases = build_demo(Store(scratch, actor="demo")).petitions
+    signs = real_data_signs(store, demo_cases)
+    if signs:
+        click.echo("duty-room: " + i18n.t("demo.real_data", lang).format(path=store.root, signs="; ".join(signs)), err=True)
+        sys.exit(ExitCode.REFUSED)
+
+
+CHECK_SHOWN = 20  # findings printed before "… and N more"
+
+
 @cli.command()
+@click.option("--repair", is_flag=True,
+              help="Do the safe repairs: finish or undo an interrupted transaction, remove leftover temp "
+                   "files, drop an archived case's duplicate from the active file. Says what it did.")
 @click.pass_context
-def check(ctx: click.Context) -> None:
-    """Parse and validate every file of the store; exit 2 naming the first damaged one."""
+def check(ctx: click.Context, repair: bool) -> None:
+    """Check every file of the store, one at a time; exit 2 if anything is damaged.
+
+    Reads without the lock and changes nothing (unless --repair).
+    """
+    from store.storage import check_store, repair_store
+
+    settings = _settings(ctx)
+    lang = settings.lang
     store = _store(ctx)
-    try:
-        files = store.check()
-    except StoreError as exc:
-        click.echo(f"duty-room: {exc}", err=True)
-        sys.exit(2)
-    problems = permission_problems(store.root)  # a file another officer could not write
+    if repair and store.root.is_dir():
+        for line in repair_store(store):
+            click.echo(i18n.t("check.repaired", lang).format(line))
+    report = check_store(store.root)
+    findings = report.findings or []
+    if report.errors and report.errors[0].kind.startswith("not_store"):
+        findings = report.errors[:1]
+    for finding in findings[:CHECK_SHOWN]:
+        mark = i18n.t("check.error" if finding.error else "check.warning", lang)
+        words = i18n.t(f"check.{finding.kind}", lang).format(path=finding.path, detail=finding.detail,
+                                                             other=finding.other or "")
+        click.echo(f"{mark} {words}", err=True)
+    if len(findings) > CHECK_SHOWN:
+        click.echo(i18n.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
+    problems = permission_problems(store.root) if store.root.is_dir() else []  # what another officer could not write
     for problem in problems:
         click.echo(f"duty-room: {problem}", err=True)
-    if problems:
-        sys.exit(2)
-    click.echo(f"ok: {len(files)} files, generation {store.generation()}")
-    warn_calendar(_settings(ctx))
+    if not report.ok or problems:
+        click.echo(i18n.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root),
+                   err=True)
+        sys.exit(ExitCode.DAMAGED)
+    click.echo(f"ok: {report.files} files, {report.records} records, generation {report.generation}")
+    warn_calendar(settings)
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, dest: Path) -> None:
+    """Copy the store into DEST (a missing or empty folder) while others keep working.
+
+    The copy is taken under the store's lock (one consistent generation), written, re-read,
+    compared by sha256 and checked. For a daily copy from cron, see the README.
+    """
+    from store.storage import backup_store
+
+    copied = backup_store(_store(ctx), dest)
+    click.echo(i18n.t("backup.done", _settings(ctx).lang).format(
+        files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target))
+
+
+@cli.command()
+@click.argument("src", type=click.Path(path_type=Path))
+@click.pass_context
+def restore(ctx: click.Context, src: Path) -> None:
+    """Restore the backup SRC into the store folder (--store), which must be missing or empty.
+
+    SRC is checked first; the copy is re-read, compared by sha256 and checked.
+    """
+    from store.storage import restore_store
+
+    copied = restore_store(src, _settings(ctx).store)
+    click.echo(i18n.t("restore.done", _settings(ctx).lang).format(
+        files=copied.files, generation=copied.generation, path=copied.target))
 
 
 SUMMARY_LIST = 8  # ids listed per line before "+N": keeps the digest under 1 KB on the worst link
@@ -170,14 +276,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     settings = _settings(ctx)
     store = settings.open_store()
     if not store.exists():
-        click.echo(f"duty-room: no store at {store.root}", err=True)
-        sys.exit(2)
+        raise StoreMissingError(store.root)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()
-    try:
-        data = dashboard(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
-    except StoreError as exc:
-        click.echo(f"duty-room: {exc}", err=True)
-        sys.exit(2)
+    data = dashboard(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
     h = data.headline
     overdue = [v.petition.id for v in data.petitions if v.overdue]
     due_today = [v.petition.id for v in data.petitions if v.due_today]
@@ -232,8 +333,8 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         lines.append(t("fees.line").format(month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
                                            year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
                                            total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}"))
-        click.echo("\n".join(lines))
-    sys.exit(1 if overdue or late or late_reports else 0)
+        click.echo("\n".join(display_safe(line) for line in lines))  # free text from the store, escaped
+    sys.exit(ExitCode.ALARM if overdue or late or late_reports else ExitCode.OK)
 
 
 @cli.command()

@@ -35,7 +35,8 @@ from store.models import (
     Satisfaction,
 )
 from store.queries import filter_petitions, open_petitions
-from store.storage import Store, StoreError
+from store.storage import RecordNotFound, Store, StoreError, StoreMissingError
+from store.text import display_safe
 
 from .config import Settings
 
@@ -49,7 +50,7 @@ def _settings(ctx: click.Context) -> Settings:
 def _store(ctx: click.Context) -> Store:
     store = _settings(ctx).open_store()  # read-only for a viewer: the store refuses every write
     if not store.exists():
-        raise click.ClickException(f"no store at {store.root} (run `duty-room demo` or pass --store)")
+        raise StoreMissingError(store.root)  # exit 2 (duty_room/exits.py), like every unreachable store
     return store
 
 
@@ -62,8 +63,14 @@ def _member(enum: type[E], text: str | None) -> E | None:
         raise click.ClickException(str(exc)) from None
 
 
-def _fail(exc: Exception) -> click.ClickException:
-    """One line for a person: which field, what is wrong."""
+def _fail(exc: Exception) -> Exception:
+    """One line for a person: which field, what is wrong.
+
+    A fault of the store itself (damaged, unreachable, busy) goes up as it is, to be reported with
+    its own exit code (duty_room/exits.py); refused input exits 1.
+    """
+    if isinstance(exc, StoreError) and not isinstance(exc, RecordNotFound):
+        return exc
     if isinstance(exc, ValidationError):
         parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, 'en')}" for e in exc.errors()]  # type: ignore[arg-type]
         return click.ClickException("; ".join(parts))
@@ -147,7 +154,8 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
     for v in views:
         p = v.petition
         flag = "!" if v.overdue else "·" if v.due_today else " "
-        click.echo(f"{flag} {p.id}  {label(p.status)}  {p.due_at:%m-%d %H:%M}  {label(p.category)}  {v.community}  {p.title}")
+        click.echo(f"{flag} {p.id}  {label(p.status)}  {p.due_at:%m-%d %H:%M}  {label(p.category)}  "
+                   f"{display_safe(v.community)}  {display_safe(p.title)}")
 
 
 @petition.command()
@@ -173,15 +181,17 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{case.id}  {label(case.status)}  {case.title}")
+    # Free text is printed escaped (a newline as ⏎, ESC as \x1b): a description cannot forge a line.
+    click.echo(f"{case.id}  {label(case.status)}  {display_safe(case.title)}")
     for key in ("category", "priority", "channel", "level", "community_id", "grid_id", "assignee", "reporter_name",
                 "reporter_phone", "created_at", "due_at", "supervision", "duplicate_of", "duplicates", "description"):
         if data.get(key) not in (None, "", []):
-            click.echo(f"  {key}: {data[key]}")
+            click.echo(f"  {key}: {display_safe(str(data[key]))}")
     for event in case.history:
         before = event.from_status.value if event.from_status else ""
         move = f" {before} -> {event.to_status.value}" if event.to_status and event.from_status != event.to_status else ""
-        click.echo(f"  {event.at:%Y-%m-%d %H:%M} {event.action}{move} [{event.actor}] {event.note}")
+        click.echo(f"  {event.at:%Y-%m-%d %H:%M} {display_safe(event.action)}{move} [{display_safe(event.actor)}] "
+                   f"{display_safe(event.note)}")
 
 
 def _find(store: Store, case_id: str) -> Petition:

@@ -637,6 +637,57 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "punct.semi": ("；", "; "),
     "punct.list": ("、", ", "),
     "duty.m": ("{m}分钟", "{m} min"),
+    # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
+    "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),
+    "fault.cause.disk_full": ("磁盘已满", "disk full"),
+    "fault.cause.read_only": ("只读文件系统", "read-only filesystem"),
+    "fault.cause.permission": ("无权限", "permission denied"),
+    "fault.cause.not_a_file": ("不是文件（是文件夹）", "not a file (a folder)"),
+    "fault.cause.not_a_folder": ("不是文件夹", "not a folder"),
+    "fault.cause.io": ("读写错误", "input/output error"),
+    "fault.corrupt": ("数据文件已损坏：{where}：{detail}。文件未改动；请从备份恢复。",
+                      "store file is damaged: {where}: {detail}. It was not changed; restore it from a backup."),
+    "fault.busy": ("数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
+                   "the store {path} is locked by another process; waited {seconds} s; try again"),
+    "fault.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
+    "fault.not_store.foreign": ("{path} 不是 duty-room 数据目录（没有 manifest.json）",
+                                "{path} is not a duty-room store (no manifest.json)"),
+    "fault.not_store.not_empty": ("{path} 不是空文件夹；只能恢复到空文件夹或不存在的文件夹",
+                                  "{path} is not empty; restore only into an empty or missing folder"),
+    "fault.clock": ("日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}", "date out of range (wrong clock or DUTY_ROOM_NOW?): {}"),
+    "check.error": ("错误", "error"),
+    "check.warning": ("提示", "warning"),
+    "check.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
+    "check.not_store.foreign": ("{path} 不是 duty-room 数据目录（没有 manifest.json，也没有数据文件）",
+                                "{path} is not a duty-room store (no manifest.json and no data files)"),
+    "check.no_manifest": ("缺少 {path}：有数据文件却没有清单", "{path} is missing, though there are data files"),
+    "check.damaged": ("{path} 已损坏：{detail}", "{path} is damaged: {detail}"),
+    "check.schema": ("{path} 由更新版本写入（schema {detail}）", "{path} was written by a newer duty-room (schema {detail})"),
+    "check.environment": ("{path}：{detail}", "{path}: {detail}"),
+    "check.duplicate": ("{path} 中编号 {detail} 出现两次", "{path} holds id {detail} twice"),
+    "check.duplicate_across": ("编号 {detail} 同时在 {other} 和 {path} 中", "id {detail} is in both {other} and {path}"),
+    "check.order": ("{path}：案件 {detail} 的处理记录时间顺序颠倒", "{path}: case {detail} has history events out of time order"),
+    "check.journal": ("{path}：有中断的事务（check --repair 处理）", "{path}: an interrupted transaction (check --repair finishes it)"),
+    "check.leftover": ("{path}：中断写入留下的临时文件（check --repair 删除）", "{path}: a temp file left by an interrupted write (check --repair removes it)"),
+    "check.not_listed": ("{path} 不在 manifest.json 中", "{path} is not listed in manifest.json"),
+    "check.missing_listed": ("manifest.json 列出的 {path} 不存在", "{path} is listed in manifest.json but missing"),
+    "check.generation": ("{path} 的代数与 manifest.json 不符（{detail}）", "{path}'s generation does not match manifest.json ({detail})"),
+    "check.group_write": ("{path}：用户组不可写（共享数据目录需 chmod g+w）", "{path}: the group cannot write it (a shared store needs chmod g+w)"),
+    "check.not_a_file": ("{path} 应是文件，却是文件夹", "{path} should be a file but is a folder"),
+    "check.not_a_folder": ("{path} 应是文件夹，却是文件", "{path} should be a folder but is a file"),
+    "check.foreign": ("{path} 不属于数据目录", "{path} is not a store file"),
+    "check.more": ("……另有 {} 条", "… and {} more"),
+    "check.bad": ("发现 {errors} 个错误：{path}", "{errors} errors found in {path}"),
+    "check.repaired": ("已修复：{}", "repaired: {}"),
+    "backup.done": ("已备份 {files} 个文件（{size} MB，第 {generation} 代）到 {path}，已校验",
+                    "backed up {files} files ({size} MB, generation {generation}) to {path}, verified"),
+    "restore.done": ("已恢复 {files} 个文件（第 {generation} 代）到 {path}，已校验",
+                     "restored {files} files (generation {generation}) into {path}, verified"),
+    "demo.real_data": ("{path} 看起来是真实数据（{signs}）；确要删除请加 --yes-delete-real-data",
+                       "{path} looks like real data ({signs}); add --yes-delete-real-data to delete it"),
+    "invalid.invisible": ("含不可见字符 {}，请删除", "contains an invisible character {}; remove it"),
+    "refused.duplicate_case": ("相同案件 {id} 已于 {seconds} 秒前登记，未重复登记",
+                               "the same case {id} was registered {seconds} s ago; not registered again"),
 }
 
 
@@ -654,6 +705,8 @@ def validation_message(error: dict, lang: Lang = "zh") -> str:
         message = str(ctx.get("error", error.get("msg", "")))
         if "control character" in message:
             return t("invalid.control", lang)
+        if "invisible character" in message:
+            return t("invalid.invisible", lang).format(message.split("character ", 1)[1].split(" at ")[0])
         if "must not be empty" in message:
             return t("invalid.required", lang)
         return message

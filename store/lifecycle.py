@@ -13,7 +13,7 @@ A refused step raises ``IllegalTransition`` before anything is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from . import i18n
@@ -335,14 +335,40 @@ def change_status(
 
 
 def next_case_id(tx: Transaction, created: datetime) -> str:
-    """MK + yymmdd + '-' + a 3-digit sequence for that day, unique across open and archived cases."""
+    """MK + yymmdd + '-' + a 3-digit sequence for that day, from the day's counter in the manifest.
+
+    The counter moves with the case in one transaction, so the cost does not grow with the
+    archive. The active file is looked at too (it holds every case of the day: a case is archived
+    30 days after it is closed), for a store written before the counter existed.
+    """
     prefix = f"MK{created:%y%m%d}-"
-    used = [p.id for p in tx.all(Petition) if p.id.startswith(prefix)]
-    archive = f"archive-{created.year}"
-    if tx.store.path_for(Petition, archive).exists():
-        used += [p.id for p in tx.all(Petition, archive) if p.id.startswith(prefix)]
-    sequence = max((int(i[len(prefix):]) for i in used if i[len(prefix):].isdigit()), default=0) + 1
-    return f"{prefix}{sequence:03d}"
+    used = [p.id[len(prefix):] for p in tx.all(Petition) if p.id.startswith(prefix)]
+    highest = max((int(tail) for tail in used if tail.isdigit()), default=0)
+    return f"{prefix}{tx.next_in_sequence(prefix.rstrip('-'), at_least=highest):03d}"
+
+
+REPEAT_WINDOW = timedelta(minutes=1)
+_SAME_CASE_FIELDS = ("title", "description", "channel", "category", "priority", "community_id", "grid_id",
+                     "building", "unit", "reporter_name", "reporter_phone", "household_id")
+
+
+class DuplicateCase(Refused):
+    """The same case was registered moments ago by the same person: a retried request, not a new case."""
+
+    def __init__(self, existing: Petition, seconds: int) -> None:
+        self.existing = existing
+        super().__init__("duplicate_case", id=existing.id, seconds=seconds)
+
+
+def _recent_twin(cases: list[Petition], new: Petition, actor: str, now: datetime) -> Petition | None:
+    for case in cases:
+        if (
+            case.history and case.history[0].actor == actor
+            and timedelta(0) <= now - case.created_at <= REPEAT_WINDOW
+            and all(getattr(case, name) == getattr(new, name) for name in _SAME_CASE_FIELDS)
+        ):
+            return case
+    return None
 
 
 DRAFT_ID = "MK000000-000"  # stands in until the store assigns the real id under its lock
@@ -404,4 +430,7 @@ def register_in(tx: Transaction, fields: dict[str, object], *, rules: DeadlineRu
         household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
         if household is None:
             raise IntakeRefused("household_id", f"no household {petition.household_id!r}")
+    twin = _recent_twin(tx.all(Petition), petition, tx.store.actor, tx.now)
+    if twin is not None:  # the same case typed twice (a retried add): refused, naming the first
+        raise DuplicateCase(twin, int((tx.now - twin.created_at).total_seconds()))
     return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))

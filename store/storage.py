@@ -7,8 +7,11 @@ file format and table operations but wraps them in a protocol that held under te
 * one exclusive ``flock`` on ``.lock`` (never replaced) for the whole read-modify-write;
 * under the lock every touched file is re-read and fully validated; a file that does not
   parse or validate is never overwritten (``StoreCorruptError`` names the file and record);
-* each changed file is written to a temp file in the same folder, fsynced, ``os.replace``d and
-  the folder fsynced, so readers (who take no lock) see the old file or the new one;
+* a transaction is all or nothing over every file it changes: new versions are staged in
+  fsynced temp files, old ones kept as hard links, a journal made durable, the files renamed
+  into place and the manifest renamed last (the commit point); an error undoes it, and a writer
+  killed in between is finished or undone by the next one to take the lock (``Store._apply``);
+  readers (who take no lock) see each file old or new, never half;
 * every file carries its own generation in ``_meta``; ``manifest.json`` lists them all, so a
   dashboard learns cheaply which files another process changed;
 * every record written is stamped with the OS user and the time.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import grp
 import hashlib
 import itertools
@@ -35,21 +39,32 @@ import os
 import pwd
 import secrets
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import orjson
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from . import clock
 from .duty_models import DutyLogEntry, Handover, Incident
+from .errors import (  # noqa: F401  (re-exported: callers import the errors from the storage layer)
+    StoreBusyError,
+    StoreCorruptError,
+    StoreEnvironmentError,
+    StoreError,
+    StoreMissingError,
+    StoreSchemaError,
+    TargetNotEmptyError,
+    environment_error,
+)
 from .models import (
     AuditEntry,
     DutyShift,
@@ -67,30 +82,12 @@ META = "_meta"  # the TinyDB table holding the file's schema and generation
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 TEMP_MARK = ".tmp-"
+OLD_MARK = ".old-"  # a hard link to a file's previous version while a transaction replaces it
+JOURNAL = ".journal"  # the intent of the transaction in flight; see Store._apply
 LOCK_TIMEOUT_SECONDS = 15.0
 ARCHIVE_AFTER = timedelta(days=30)
 
 M = TypeVar("M", bound=Record)
-
-
-class StoreError(Exception):
-    """Base of the errors the store reports to a person."""
-
-
-class StoreCorruptError(StoreError):
-    def __init__(self, path: Path, detail: str, record_id: str | None = None):
-        self.path = path
-        self.record_id = record_id
-        where = f"{path}" + (f", record {record_id!r}" if record_id else "")
-        super().__init__(f"store file is damaged: {where}: {detail}. It was not changed; restore it from a backup.")
-
-
-class StoreSchemaError(StoreError):
-    pass
-
-
-class StoreBusyError(StoreError):
-    pass
 
 
 class StorePermissionError(StoreError):
@@ -210,36 +207,126 @@ def _dumps(data: Any) -> bytes:
     return orjson.dumps(data)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
+# ---------------------------------------------------------------------------
+# System calls: every call that changes the store goes through SYSCALLS, so a test can make the
+# k-th one fail (disk full, I/O error) and see that the store is left as it was or as intended.
+
+
+class SystemCalls:
+    def open(self, path: Path | str, flags: int, mode: int = 0o666) -> int:
+        return os.open(path, flags, mode)
+
+    def write(self, fd: int, data: memoryview | bytes) -> int:
+        return os.write(fd, data)
+
+    def fsync(self, fd: int) -> None:
         os.fsync(fd)
-    finally:
+
+    def close(self, fd: int) -> None:
         os.close(fd)
 
+    def rename(self, source: Path, target: Path) -> None:
+        os.replace(source, target)
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Temp file in the same folder, fsync, replace, fsync the folder.
+    def link(self, source: Path, target: Path) -> None:
+        os.link(source, target)
+
+    def unlink(self, path: Path) -> None:
+        os.unlink(path)
+
+    def mkdir(self, path: Path, mode: int = 0o777) -> None:
+        os.mkdir(path, mode)
+
+    def rmdir(self, path: Path) -> None:
+        os.rmdir(path)
+
+
+SYSCALLS = SystemCalls()
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """The same error, naming the file (os.write and os.fsync on a descriptor name none)."""
+    if exc.filename is None:
+        return type(exc)(exc.errno, exc.strerror, str(path))
+    return exc
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = SYSCALLS.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise _named(exc, path) from None
+    try:
+        SYSCALLS.fsync(fd)
+    except OSError as exc:
+        raise _named(exc, path) from None
+    finally:
+        SYSCALLS.close(fd)
+
+
+def _makedirs(path: Path) -> list[Path]:
+    """mkdir -p through SYSCALLS; a file where a folder should be is named as such.
+
+    Returns the folders it created, outermost first (a failed transaction removes them again).
+    """
+    if path.is_dir():
+        return []
+    if path.exists() or path.is_symlink():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+    created = _makedirs(path.parent)
+    try:
+        SYSCALLS.mkdir(path)
+    except FileExistsError:
+        if not path.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path)) from None
+        return created
+    # The access of the folder it is made in, whatever the umask: see "Permissions" below.
+    os.chmod(path, SHARED_FOLDER_MODE if is_shared(path.parent) else PRIVATE_FOLDER_MODE)
+    return [*created, path]
+
+
+def _write_new(path: Path, payload: bytes) -> None:
+    """Create ``path`` (it must not exist), write it whole and fsync it.
 
     An fsync error is raised, never retried: a retried fsync can report success after the
     kernel dropped the data.
     """
-    make_folders(path.parent)
-    tmp = path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = SYSCALLS.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.fchmod(fd, file_mode(path.parent))  # whatever the umask: see "Permissions" below
         view = memoryview(payload)
         while view:
-            written = os.write(fd, view)
+            written = SYSCALLS.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        SYSCALLS.fsync(fd)
+    except OSError as exc:
+        SYSCALLS.close(fd)
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(path)
+        raise _named(exc, path) from None
     except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
+        SYSCALLS.close(fd)
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(path)
         raise
-    os.close(fd)
-    os.replace(tmp, path)
+    SYSCALLS.close(fd)
+
+
+def _temp_name(path: Path, tag: str) -> Path:
+    return path.with_name(f".{path.name}{TEMP_MARK}{tag}")
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    """One file on its own: temp file in the same folder, fsync, rename, fsync the folder."""
+    _makedirs(path.parent)
+    tmp = _temp_name(path, f"{os.getpid()}-{secrets.token_hex(4)}")
+    _write_new(tmp, payload)
+    try:
+        SYSCALLS.rename(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(tmp)
+        raise
     _fsync_dir(path.parent)
 
 
@@ -248,6 +335,32 @@ def _load_json(path: Path, payload: bytes) -> Any:
         return orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
         raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+
+
+class _ManifestModel(BaseModel):
+    """manifest.json: every field typed strictly (a schema "1" or a generation "abc" is damage)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    schema_version: StrictInt = Field(default=0, alias="schema", ge=0)
+    generation: StrictInt = Field(default=0, ge=0)
+    files: dict[str, StrictInt]
+    counters: dict[str, StrictInt] = Field(default_factory=dict)
+
+
+class _FileMetaModel(BaseModel):
+    """A data file's _meta record."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    schema_version: StrictInt = Field(default=0, alias="schema", ge=0)
+    generation: StrictInt = Field(ge=0)
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "(top)"
+    return f"field {field!r}: {first['msg']}"
 
 
 def _check_schema(path: Path, schema: int) -> None:
@@ -266,12 +379,17 @@ def _parse(path: Path, payload: bytes) -> dict[str, Any]:
 
 
 def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    meta = next(iter(data.get(META, {}).values()), None)
+    table = data.get(META, {})
+    if not isinstance(table, dict):
+        raise StoreCorruptError(path, "its _meta table is damaged")
+    meta = next(iter(table.values()), None)
     if meta is None:
         return {"schema": SCHEMA_VERSION, "generation": 0}
-    if not isinstance(meta, dict) or not isinstance(meta.get("generation"), int):
-        raise StoreCorruptError(path, "its _meta table is damaged")
-    _check_schema(path, meta.get("schema", 0))
+    try:
+        checked = _FileMetaModel.model_validate(meta)
+    except ValidationError as exc:
+        raise StoreCorruptError(path, f"its _meta table is damaged: {_first_error(exc)}") from None
+    _check_schema(path, checked.schema_version)
     return meta
 
 
@@ -295,6 +413,186 @@ def _validate_all(path: Path, model: type[M], db: TinyDB) -> list[M]:
 
 
 # ---------------------------------------------------------------------------
+# Faults of the machine and the lock
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_environment(method: F) -> F:
+    """An OSError leaves the store as the StoreError of its cause, naming the path."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except OSError as exc:
+            raise environment_error(exc, self.root) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _open_lock_file(path: Path) -> int:
+    """Open (creating if need be) the store's ``.lock`` for flock, writable by the whole group.
+
+    The lock is never replaced, so its mode is set by whoever creates it; it is set explicitly, or a
+    lock made under umask 022 (0640) would lock every other member of the group out.
+    """
+    try:
+        fd = SYSCALLS.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    except PermissionError:
+        raise StorePermissionError(f"{path}: this account may not write the store's lock; "
+                                   "`duty-room check` lists what the group cannot write") from None
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, file_mode(path.parent))
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+class _LockWaiter(threading.Thread):
+    """Waits in flock's queue on its own open file, so the caller can give up at a deadline.
+
+    A blocking flock cannot be interrupted from another thread, and SIGALRM only works on the
+    main thread; so the wait happens here, and a lock that arrives after the caller gave up is
+    released at once.
+    """
+
+    def __init__(self, path: Path):
+        super().__init__(name="duty-room-lock", daemon=True)
+        self.path = path
+        self.fd: int | None = None
+        self.error: OSError | None = None
+        self.abandoned = False
+        self.done = threading.Event()
+        self.mutex = threading.Lock()
+
+    def run(self) -> None:
+        try:
+            fd = _open_lock_file(self.path)
+        except OSError as exc:
+            self.error = exc
+            self.done.set()
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            os.close(fd)
+            self.error = exc
+            self.done.set()
+            return
+        with self.mutex:
+            if self.abandoned:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+                return
+            self.fd = fd
+        self.done.set()
+
+    def take(self, timeout: float) -> int | None:
+        try:
+            self.done.wait(timeout)
+        except BaseException:  # interrupted (Ctrl+C): a lock that arrives later is let go at once
+            with self.mutex:
+                self.abandoned = True
+                if self.fd is not None:
+                    fcntl.flock(self.fd, fcntl.LOCK_UN)
+                    os.close(self.fd)
+                    self.fd = None
+            raise
+        with self.mutex:
+            if self.fd is not None:
+                return self.fd
+            if self.error is not None:
+                raise self.error
+            self.abandoned = True
+            return None
+
+
+def _acquire_lock(root: Path, path: Path, timeout: float) -> int:
+    """An fd holding the exclusive flock on ``path``; StoreBusyError after ``timeout`` seconds."""
+    fd = _open_lock_file(path)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+            raise
+    started = time.monotonic()
+    waiter = _LockWaiter(path)
+    waiter.start()
+    taken = waiter.take(timeout)
+    if taken is None:
+        raise StoreBusyError(root, time.monotonic() - started)
+    return taken
+
+
+@dataclass
+class _Step:
+    """One file of a transaction: its new version staged in ``temp``, its old one kept as ``old``."""
+
+    target: Path
+    temp: Path
+    old: Path | None = None
+    renamed: bool = False
+
+
+def _stage(path: Path, payload: bytes) -> Path:
+    """Write a file's new version beside it (fsynced); returns the temp file."""
+    _makedirs(path.parent)
+    temp = _temp_name(path, f"{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        _write_new(temp, payload)
+    except OSError as exc:  # name the file being written, not its temp
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+    return temp
+
+
+# Why a hard link can be refused where a copy works: fs.protected_hardlinks (on by default on most
+# Linux systems) lets only the owner, or one who may read and write the file, link it; in a store
+# shared by a group, the file was usually last written by another officer's account.
+_LINK_REFUSED = frozenset({errno.EPERM, errno.EACCES, errno.EXDEV, errno.EMLINK, errno.ENOTSUP})
+
+
+def _keep_old_version(target: Path, old: Path) -> None:
+    """Keep ``target``'s current version as ``old``: a hard link, or a copy when linking is refused."""
+    try:
+        SYSCALLS.link(target, old)
+    except OSError as exc:
+        if exc.errno not in _LINK_REFUSED:
+            raise
+        _write_new(old, target.read_bytes())
+
+
+def _journal_payload(body: dict[str, Any]) -> bytes:
+    data = _dumps(body)
+    return _dumps({"body": body, "sha256": hashlib.sha256(data).hexdigest()})
+
+
+def _journal_body(path: Path, payload: bytes) -> dict[str, Any]:
+    data = _load_json(path, payload)
+    try:
+        body, digest = data["body"], data["sha256"]
+        if hashlib.sha256(_dumps(body)).hexdigest() != digest:
+            raise ValueError("checksum mismatch")
+        generation = body["generation"]
+        steps = body["steps"]
+        if not isinstance(generation, int) or not all(len(step) == 3 for step in steps):
+            raise ValueError("bad fields")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreCorruptError(path, f"the transaction journal is damaged ({exc})") from None
+    return body
+
+
+def _unlink_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        SYSCALLS.unlink(path)
+
+
+# ---------------------------------------------------------------------------
 
 
 class Store:
@@ -306,6 +604,7 @@ class Store:
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
         self._cache: dict[Path, _Cached] = {}
         self._recovered = False
+        self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
 
     # -- paths -------------------------------------------------------------
 
@@ -320,6 +619,7 @@ class Store:
         """Where to look for one record: the main file, then the partitions, newest first."""
         return [None, *reversed(self.partitions(model))]
 
+    @_reports_environment
     def partitions(self, model: type[Record]) -> list[str]:
         folder = self.root / model.table
         if not folder.is_dir():
@@ -331,9 +631,11 @@ class Store:
 
     # -- reading (no lock: files are only ever replaced whole) -----------
 
+    @_reports_environment
     def exists(self) -> bool:
         return (self.root / MANIFEST).exists()
 
+    @_reports_environment
     def manifest(self) -> dict[str, Any]:
         path = self.root / MANIFEST
         try:
@@ -345,6 +647,7 @@ class Store:
     def generation(self) -> int:
         return int(self.manifest()["generation"])
 
+    @_reports_environment
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
         """All records of one file, validated. The list and records are shared: do not mutate."""
         path = self.path_for(model, partition)
@@ -387,6 +690,32 @@ class Store:
                 return record
         raise RecordNotFound(model, record_id)
 
+    def problems(self, day: date | None = None) -> list[StoreError]:
+        """What the dashboard should show as a banner at start and on reload: every file it reads
+        that cannot be read, one StoreError each (``.path``, ``.message(lang)``), empty when sound.
+
+        Looks at the manifest, each table's main file and, given ``day``, that day's partitions
+        (visits, plans, sessions), its year's payments and its month's audit log; never the
+        archives. Cheap on reload: a file whose bytes did not change is not validated again.
+        """
+        from .models import ALL_MODELS
+
+        found: list[StoreError] = []
+        try:
+            self.manifest()
+        except StoreError as exc:
+            found.append(exc)
+        wanted: list[tuple[type[Record], str | None]] = [(model, None) for model in ALL_MODELS]
+        if day is not None:
+            wanted += [(VisitPlan, day.isoformat()), (Visit, day.isoformat()), (ServiceSession, day.isoformat()),
+                       (StallPayment, f"{day.year}"), (AuditEntry, f"{day:%Y-%m}")]
+        for model, partition in wanted:
+            try:
+                self.all(model, partition)
+            except StoreError as exc:
+                found.append(exc)
+        return found
+
     def check(self) -> list[str]:
         """Parse and validate every file; raise on the first damaged one. Returns the files read."""
         from .models import ALL_MODELS
@@ -405,48 +734,170 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
+        """The store's one exclusive lock; waits in the kernel's queue up to LOCK_TIMEOUT_SECONDS."""
         self.refuse_if_read_only()  # the lock is taken only to write
-        make_folders(self.root)
-        fd = open_lock_file(self.root)
         try:
-            deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                        raise
-                    if time.monotonic() > deadline:
-                        raise StoreBusyError(
-                            f"the store {self.root} has been locked by another process for "
-                            f"{LOCK_TIMEOUT_SECONDS:.0f} s; try again"
-                        ) from None
-                    time.sleep(0.005)
+            _makedirs(self.root)
+            fd = _acquire_lock(self.root, self.root / LOCK, LOCK_TIMEOUT_SECONDS)
+        except OSError as exc:
+            raise environment_error(exc, self.root / LOCK) from None
+        try:
             try:
-                if not self._recovered:
-                    self._remove_orphaned_temp_files()
-                    self._recovered = True
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                self.last_recovery = self.recover()
+            except OSError as exc:
+                raise environment_error(exc, self.root) from None
+            yield
         finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
-
-    def _remove_orphaned_temp_files(self) -> None:
-        # Only writers make temp files, and only under the lock we now hold: any left are
-        # from a writer that was killed mid-write.
-        for tmp in self.root.rglob(f".*{TEMP_MARK}*"):
-            tmp.unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Lock, re-read, change, validate, write atomically. Nothing is written on an exception."""
+        """Lock, re-read, change, validate, write all or nothing. Nothing is written on an exception."""
         self.refuse_if_read_only()
         with self.lock():
-            tx = Transaction(self)
-            yield tx
-            tx.commit()
+            try:
+                tx = Transaction(self)
+                yield tx
+                tx.commit()
+            except OSError as exc:
+                raise environment_error(exc, self.root) from None
+
+    # -- all or nothing --------------------------------------------------
+    #
+    # A transaction that changes several files (a reveal: the case and the audit log; archiving:
+    # the archive and the active file) must leave all of them changed or none. Under the lock:
+    #   1. every new version is written to a temp file beside its target and fsynced;
+    #   2. each target's current version is kept as a hard link (.NAME.old-TX);
+    #   3. the journal (.journal: targets, temps, old links, the new store generation, a checksum)
+    #      is written and made durable;
+    #   4. the data files are renamed into place, their folders fsynced;
+    #   5. manifest.json is renamed into place and the folder fsynced: the commit point;
+    #   6. the journal and the old links are removed.
+    # Any error before 5 completes puts the old files back and reports the error (nothing changed).
+    # A process killed in between leaves the journal: the next one to take the lock finishes the
+    # transaction if the manifest carries its generation, and undoes it otherwise.
+
+    def _apply(self, writes: list[tuple[Path, bytes]], generation: int) -> None:
+        """Replace every (path, payload) or none; the last one must be the manifest."""
+        tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+        steps: list[_Step] = []
+        created: list[Path] = []
+        journal = self.root / JOURNAL
+        try:
+            for target, payload in writes:
+                created += _makedirs(target.parent)
+                steps.append(_Step(target, _stage(target, payload)))
+                try:
+                    st = os.lstat(target)
+                except FileNotFoundError:
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+                steps[-1].old = target.with_name(f".{target.name}{OLD_MARK}{tag}")
+                _keep_old_version(target, steps[-1].old)
+            # Temps and old links must be durable before the journal that names them; the root
+            # folder's are, by the fsync that follows the journal's own rename.
+            for folder in dict.fromkeys(step.target.parent for step in steps):
+                if folder != self.root:
+                    _fsync_dir(folder)
+            body = {
+                "tx": tag,
+                "generation": generation,
+                "steps": [
+                    [self.relative(st.target), self.relative(st.temp), st.old and self.relative(st.old)]
+                    for st in steps
+                ],
+            }
+            _atomic_write(journal, _journal_payload(body))
+            *data, manifest = steps
+            for step in data:
+                SYSCALLS.rename(step.temp, step.target)
+                step.renamed = True
+            for folder in dict.fromkeys(step.target.parent for step in data):
+                _fsync_dir(folder)
+            SYSCALLS.rename(manifest.temp, manifest.target)
+            manifest.renamed = True
+            _fsync_dir(manifest.target.parent)
+        except BaseException:
+            self._undo(steps, journal, created)
+            raise
+        # Committed. Cleaning up can fail without harm: the next writer finishes it from the journal.
+        with contextlib.suppress(OSError):
+            SYSCALLS.unlink(journal)
+            for step in steps:
+                if step.old is not None:
+                    _unlink_quietly(step.old)
+
+    def _undo(self, steps: list[_Step], journal: Path, created: list[Path]) -> None:
+        """Put back what a failed transaction replaced. A second fault here leaves the journal,
+        and the next writer undoes the rest."""
+        try:
+            for step in reversed(steps):
+                if step.renamed:
+                    if step.old is not None:
+                        SYSCALLS.rename(step.old, step.target)
+                    else:
+                        SYSCALLS.unlink(step.target)
+                elif step.old is not None:
+                    _unlink_quietly(step.old)
+                if not step.renamed:
+                    _unlink_quietly(step.temp)
+            for folder in dict.fromkeys(step.target.parent for step in steps):
+                _fsync_dir(folder)
+            if os.path.lexists(journal):
+                SYSCALLS.unlink(journal)
+                _fsync_dir(self.root)
+            for folder in reversed(created):
+                SYSCALLS.rmdir(folder)
+        except OSError:
+            pass
+
+    def recover(self) -> list[str]:
+        """Under the lock: finish or undo a transaction a killed writer left, and remove its leftovers.
+
+        Returns what was done, one line each (for ``check --repair``).
+        """
+        done = []
+        journal = self.root / JOURNAL
+        if os.path.lexists(journal):
+            done.append(self._roll_journal(journal))
+        if not self._recovered:
+            done.extend(self._remove_leftovers())
+            self._recovered = True
+        return done
+
+    def _roll_journal(self, journal: Path) -> str:
+        body = _journal_body(journal, journal.read_bytes())
+        committed = self.generation() == body["generation"]
+        for target_name, temp_name, old_name in body["steps"]:
+            target, temp = self.root / target_name, self.root / temp_name
+            old = self.root / old_name if old_name else None
+            if not committed:
+                if old is not None:
+                    if os.path.lexists(old):
+                        SYSCALLS.rename(old, target)
+                else:
+                    _unlink_quietly(target)  # the transaction created it
+            _unlink_quietly(temp)
+            if old is not None:
+                _unlink_quietly(old)  # renaming a link onto its own inode leaves both names
+        for folder in dict.fromkeys((self.root / step[0]).parent for step in body["steps"]):
+            _fsync_dir(folder)
+        SYSCALLS.unlink(journal)
+        _fsync_dir(self.root)
+        verb = "finished" if committed else "undone"
+        return f"an interrupted transaction (generation {body['generation']}) was {verb}"
+
+    def _remove_leftovers(self) -> list[str]:
+        # Only writers make temp files and old links, and only under the lock we now hold, with no
+        # journal left: any found are from a writer that was killed before its journal was written.
+        removed = []
+        for pattern in (f".*{TEMP_MARK}*", f".*{OLD_MARK}*"):
+            for leftover in self.root.rglob(pattern):
+                _unlink_quietly(leftover)
+                removed.append(self.relative(leftover))
+        return [f"removed a leftover temp file {name}" for name in removed]
 
     def refuse_if_read_only(self) -> None:
         if self.read_only:
@@ -500,7 +951,11 @@ def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
     data = _load_json(path, payload)
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         raise StoreCorruptError(path, "not a duty-room manifest")
-    _check_schema(path, data.get("schema", 0))
+    try:
+        checked = _ManifestModel.model_validate(data)
+    except ValidationError as exc:
+        raise StoreCorruptError(path, f"not a valid manifest: {_first_error(exc)}") from None
+    _check_schema(path, checked.schema_version)
     return data
 
 
@@ -576,6 +1031,19 @@ class Transaction:
         self.store = store
         self.now = clock.now()
         self._files: dict[Path, _OpenFile] = {}
+        self._manifest = store.manifest()  # under the lock: nobody else changes it until commit
+        self._counters: dict[str, int] = {}
+
+    def next_in_sequence(self, key: str, at_least: int = 0) -> int:
+        """The next number of a named counter kept in the manifest (one key per day for case ids).
+
+        Committed with the transaction, so a number is never handed out twice; ``at_least`` is the
+        highest number already in use (a store written before counters existed).
+        """
+        counters = self._manifest.get("counters", {})
+        number = max(self._counters.get(key, counters.get(key, 0)), at_least) + 1
+        self._counters[key] = number
+        return number
 
     def _open(self, model: type[Record], partition: str | None) -> _OpenFile:
         path = self.store.path_for(model, partition)
@@ -625,8 +1093,8 @@ class Transaction:
     def archive_closed_petitions(self) -> int:
         """Move cases closed more than ARCHIVE_AFTER ago to petitions/archive-YEAR.json.
 
-        The archive is written before the active file, so a crash between the two leaves a
-        duplicate (reconciled on the next run), never a loss.
+        Both files change in this one transaction, so a case is never lost and never in both
+        (a duplicate left by an older duty-room is reconciled here, or by ``check --repair``).
         """
         cutoff = self.now - ARCHIVE_AFTER
         old = [p for p in self.all(Petition) if p.closed_at is not None and p.closed_at < cutoff]
@@ -638,36 +1106,491 @@ class Transaction:
 
     def commit(self) -> None:
         # In the order last changed (not first opened): a record moved by put-then-delete reaches
-        # its new file (an archive) before it leaves the old one, so a crash in between leaves a
-        # duplicate, never a loss.
+        # its new file (an archive) before it leaves the old one. All files go in one journaled
+        # step (Store._apply), the manifest last: all of them are replaced, or none.
         dirty = sorted((f for f in self._files.values() if f.dirty), key=lambda f: f.last_change)
-        if not dirty:
+        if not dirty and not self._counters:
             return
-        manifest = self.store.manifest()
+        manifest = self._manifest
         files = dict(manifest.get("files", {}))
+        writes: list[tuple[Path, bytes]] = []
+        generations: dict[Path, tuple[int, bytes]] = {}
         for opened in dirty:
             generation = int(opened.meta.get("generation", 0)) + 1
             payload = opened.payload(generation)
-            _atomic_write(opened.path, payload)
+            writes.append((opened.path, payload))
+            generations[opened.path] = (generation, payload)
             files[self.store.relative(opened.path)] = generation
+        store_generation = int(manifest.get("generation", 0)) + 1
+        document: dict[str, Any] = {
+            "schema": SCHEMA_VERSION,
+            "generation": store_generation,
+            "files": files,
+            "updated_at": self.now.isoformat(),
+            "updated_by": self.store.actor,
+        }
+        counters = _recent_counters({**manifest.get("counters", {}), **self._counters})
+        if counters:
+            document["counters"] = counters
+        writes.append((self.store.root / MANIFEST, _dumps(document)))
+        self.store._apply(writes, store_generation)
+        for opened in dirty:
+            generation, payload = generations[opened.path]
             signature = Signature.of(opened.path)
-            assert signature is not None
-            # Under the lock the new file is exactly what we validated: remember it as such.
-            self.store._cache[opened.path] = _Cached(
-                signature, generation, list(opened.records.values()), _digest(payload)
-            )
-        _atomic_write(
-            self.store.root / MANIFEST,
-            _dumps(
-                {
-                    "schema": SCHEMA_VERSION,
-                    "generation": int(manifest.get("generation", 0)) + 1,
-                    "files": files,
-                    "updated_at": self.now.isoformat(),
-                    "updated_by": self.store.actor,
-                }
-            ),
-        )
+            if signature is not None:
+                # Under the lock the new file is exactly what we validated: remember it as such.
+                self.store._cache[opened.path] = _Cached(
+                    signature, generation, list(opened.records.values()), _digest(payload)
+                )
+
+
+COUNTERS_KEPT = 7  # a day's case counter is needed only that day; a week is kept for clock slips
+
+
+def _recent_counters(counters: dict[str, int]) -> dict[str, int]:
+    """Keep the manifest small: the counters of the last few keys (keys sort by day)."""
+    return {key: counters[key] for key in sorted(counters)[-COUNTERS_KEPT:]}
+
+
+# ---------------------------------------------------------------------------
+# duty-room check: a real fsck, streaming file by file (memory does not grow with history)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem ``check`` found. ``kind`` names its words in the catalogue (``check.<kind>``)."""
+
+    kind: str
+    path: str
+    detail: str = ""
+    error: bool = True
+    other: str | None = None  # for a duplicate: the file that holds the first copy
+
+
+@dataclass
+class CheckReport:
+    root: Path
+    files: int = 0
+    records: int = 0
+    generation: int | None = None
+    findings: list[Finding] | None = None
+    repaired: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.findings = self.findings or []
+        self.repaired = self.repaired or []
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings or [] if f.error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _tables() -> dict[str, type[Record]]:
+    from .models import ALL_MODELS
+
+    return {model.table: model for model in ALL_MODELS}
+
+
+def _stream_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(doc id, record) pairs of a file's records table, one at a time (ijson, C backend)."""
+    import ijson
+
+    with path.open("rb") as handle:
+        yield from ijson.kvitems(handle, RECORDS, use_float=True)
+
+
+def _stream_meta(path: Path) -> list[Any]:
+    import ijson
+
+    with path.open("rb") as handle:
+        return [value for _, value in ijson.kvitems(handle, META, use_float=True)]
+
+
+class _FileChecker:
+    """Validates one data file record by record, keeping only ids."""
+
+    def __init__(self, report: CheckReport, root: Path):
+        self.report = report
+        self.root = root
+        self.ids_by_table: dict[str, dict[str, str]] = {}  # table -> id -> file it was first seen in
+
+    def check(self, path: Path, model: type[Record], listed: int | None, *, compare: bool) -> None:
+        import ijson
+
+        name = path.relative_to(self.root).as_posix()
+        report = self.report
+        report.files += 1
+        seen_in_table = self.ids_by_table.setdefault(model.table, {})
+        seen_here: set[str] = set()
+        try:
+            count = 0
+            for doc_id, doc in _stream_records(path):
+                count += 1
+                try:
+                    record = model.model_validate(doc)
+                except ValidationError as exc:
+                    record_id = doc.get("id", doc_id) if isinstance(doc, dict) else doc_id
+                    report.findings.append(Finding("damaged", name, f"record {record_id!r}: {_first_error(exc)}"))
+                    continue
+                if record.id in seen_here:
+                    report.findings.append(Finding("duplicate", name, record.id))
+                elif record.id in seen_in_table:
+                    report.findings.append(Finding("duplicate_across", name, record.id, other=seen_in_table[record.id]))
+                else:
+                    seen_in_table[record.id] = name
+                seen_here.add(record.id)
+                if isinstance(record, Petition):
+                    times = [event.at for event in record.history]
+                    if times != sorted(times):
+                        report.findings.append(Finding("order", name, record.id))
+            report.records += count
+            metas = _stream_meta(path)
+        except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
+            report.findings.append(Finding("damaged", name, f"not valid JSON ({exc})"))
+            return
+        except OSError as exc:
+            report.findings.append(Finding("environment", name, environment_error(exc, path).message("en")))
+            return
+        generation = 0
+        if metas:
+            try:
+                meta = _FileMetaModel.model_validate(metas[0])
+            except ValidationError as exc:
+                report.findings.append(Finding("damaged", name, f"its _meta table is damaged: {_first_error(exc)}"))
+                return
+            if meta.schema_version > SCHEMA_VERSION:
+                report.findings.append(Finding("schema", name, str(meta.schema_version)))
+            generation = meta.generation
+        if not compare:
+            return
+        if listed is None:
+            report.findings.append(Finding("not_listed", name))
+        elif listed != generation:
+            report.findings.append(Finding("generation", name, f"{generation} ≠ {listed}"))
+
+
+def check_store(root: Path | str) -> CheckReport:
+    """Check a store folder without changing it: every file parsed and validated, one at a time.
+
+    Finds: a missing folder or one that is not a store; a missing or damaged manifest (schema,
+    types); damaged files and records; duplicate ids within a file and across a table's files
+    (active and archive); petition histories out of time order; an interrupted transaction's
+    journal and temp files; files the manifest does not list (or lists but are missing); a folder
+    or lock the group cannot write in a group-shared store.
+    """
+    root = Path(root)
+    report = CheckReport(root)
+    findings = report.findings
+    assert findings is not None
+    if not root.is_dir():
+        why = "missing" if not root.exists() else "foreign"
+        findings.append(Finding(f"not_store.{why}", str(root)))
+        return report
+    tables = _tables()
+    manifest_path = root / MANIFEST
+    listed: dict[str, int] = {}
+    manifest_ok = False
+    try:
+        manifest = _parse_manifest(manifest_path, manifest_path.read_bytes())
+        listed = manifest["files"]
+        report.generation = manifest.get("generation", 0)
+        manifest_ok = True
+    except FileNotFoundError:
+        pass
+    except StoreCorruptError as exc:
+        findings.append(Finding("damaged", MANIFEST, exc.detail))
+    except StoreSchemaError as exc:
+        findings.append(Finding("damaged", MANIFEST, str(exc)))
+    except OSError as exc:
+        findings.append(Finding("environment", MANIFEST, environment_error(exc, manifest_path).message("en")))
+
+    checker = _FileChecker(report, root)
+    shared = bool(root.stat().st_mode & stat.S_IWGRP)
+    data_files = 0
+    foreign = 0
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        relative = here.relative_to(root).as_posix()
+        dirs.sort()
+        if shared and not os.stat(here).st_mode & stat.S_IWGRP:
+            findings.append(Finding("group_write", relative or ".", error=False))
+        for name in sorted(dirs):
+            if relative == "." and (name.endswith(".json") or name in (LOCK, JOURNAL)):
+                findings.append(Finding("not_a_file", name))
+        for name in sorted(names):
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if name == LOCK and relative == ".":
+                if path.is_dir() or not path.is_file():
+                    findings.append(Finding("not_a_file", rel))
+                elif shared and not path.stat().st_mode & stat.S_IWGRP:
+                    findings.append(Finding("group_write", rel, error=False))
+                continue
+            if name == JOURNAL and relative == ".":
+                findings.append(Finding("journal", rel))
+                continue
+            if TEMP_MARK in name or OLD_MARK in name:
+                findings.append(Finding("leftover", rel, error=False))
+                continue
+            if rel == MANIFEST:
+                continue
+            model = None
+            if relative == "." and name.endswith(".json"):
+                model = tables.get(name[: -len(".json")])
+            elif "/" not in relative and relative in tables and name.endswith(".json") and not name.startswith("."):
+                model = tables[relative]
+            if relative == "." and name in tables:
+                findings.append(Finding("not_a_folder", rel))
+                continue
+            if model is None:
+                foreign += 1
+                findings.append(Finding("foreign", rel, error=False))
+                continue
+            if not os.access(path, os.R_OK):
+                findings.append(Finding("environment", rel, environment_error(
+                    PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))).message("en")))
+                continue
+            if not path.is_file():
+                findings.append(Finding("not_a_file", rel))
+                continue
+            data_files += 1
+            checker.check(path, model, listed.get(rel), compare=manifest_ok)
+        if relative != ".":
+            dirs[:] = []  # a store is two levels deep: tables and their partitions
+        else:
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d in tables]
+            for extra in sorted(set(os.listdir(root)) - set(names)):
+                if extra not in tables and not extra.startswith("."):
+                    findings.append(Finding("foreign", extra, error=False))
+    if not manifest_path.exists():
+        if data_files:
+            findings.insert(0, Finding("no_manifest", MANIFEST))
+        else:
+            findings.insert(0, Finding("not_store.foreign", str(root)))
+    for rel in listed:
+        if not (root / rel).exists():
+            findings.append(Finding("missing_listed", rel))
+    return report
+
+
+def repair_store(store: Store) -> list[str]:
+    """The safe repairs only, each said in one line: finish or undo an interrupted transaction,
+    remove leftover temp files, and drop from the active file a case that is also archived, when
+    both copies are the same (an archive move interrupted by an older duty-room)."""
+    store._recovered = False  # look for leftover temp files even if this process did already
+    with store.lock():
+        done = list(store.last_recovery)
+    report = check_store(store.root)
+    moved = [f for f in report.findings if f.kind == "duplicate_across" and f.other == f"{Petition.table}.json"
+             and f.path.startswith(f"{Petition.table}/")]
+    if not moved:
+        return done
+    with store.transaction() as tx:
+        for finding in moved:
+            partition = Path(finding.path).stem
+            archived = next((p for p in tx.all(Petition, partition) if p.id == finding.detail), None)
+            active = next((p for p in tx.all(Petition) if p.id == finding.detail), None)
+            if archived is None or active is None:
+                continue
+            if archived == active:
+                tx.delete(Petition, finding.detail)
+                done.append(f"dropped {finding.detail} from {Petition.table}.json: it is archived in {finding.path}")
+            else:
+                done.append(f"left {finding.detail} in both {Petition.table}.json and {finding.path}: they differ")
+    return done
+
+
+# ---------------------------------------------------------------------------
+# Backup and restore: a consistent copy taken under the lock, verified after writing
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    source: Path
+    target: Path
+    files: int
+    bytes: int
+    generation: int
+
+
+def _store_files(root: Path) -> list[Path]:
+    """The files that make up a store (data files and the manifest), relative to ``root``."""
+    tables = _tables()
+    found = []
+    for name in sorted(os.listdir(root)):
+        path = root / name
+        if name.endswith(".json") and (name == MANIFEST or name[: -len(".json")] in tables) and path.is_file():
+            found.append(Path(name))
+        elif name in tables and path.is_dir():
+            found.extend(Path(name) / inner for inner in sorted(os.listdir(path))
+                         if inner.endswith(".json") and not inner.startswith("."))
+    return found
+
+
+def _require_empty(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise TargetNotEmptyError(target)
+
+
+_CHUNK = 1 << 20
+
+
+def _sha256_of(path: Path) -> bytes:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.digest()
+
+
+@dataclass
+class _Copied:
+    relative: Path
+    temp: Path
+    digest: bytes
+    size: int
+
+
+def _copy_in(source: Path, target: Path) -> list[_Copied]:
+    """Stream every store file of ``source`` into temp files under ``target`` (no fsync yet)."""
+    tag = f"{os.getpid()}-{secrets.token_hex(4)}"
+    copied: list[_Copied] = []
+    try:
+        for relative in _store_files(source):
+            destination = target / relative
+            _makedirs(destination.parent)
+            temp = _temp_name(destination, tag)
+            digest, size = hashlib.sha256(), 0
+            fd = SYSCALLS.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+            copied.append(_Copied(relative, temp, b"", 0))
+            try:
+                with (source / relative).open("rb") as handle:
+                    while chunk := handle.read(_CHUNK):
+                        digest.update(chunk)
+                        view = memoryview(chunk)
+                        while view:
+                            view = view[SYSCALLS.write(fd, view):]
+                        size += len(chunk)
+            except OSError as exc:
+                raise _named(exc, destination) from None
+            finally:
+                SYSCALLS.close(fd)
+            copied[-1].digest, copied[-1].size = digest.digest(), size
+    except BaseException:
+        _discard(copied)
+        raise
+    return copied
+
+
+def _discard(copied: list[_Copied]) -> None:
+    for item in copied:
+        with contextlib.suppress(OSError):
+            _unlink_quietly(item.temp)
+
+
+def _copy_out(copied: list[_Copied], target: Path) -> None:
+    """Make the copy durable and put it in place, the manifest last (a copy cut short has no
+    manifest, so it is never taken for a store), then re-read it and compare digests."""
+    ordered = sorted(copied, key=lambda item: item.relative.as_posix() == MANIFEST)
+    try:
+        for item in ordered:
+            fd = SYSCALLS.open(item.temp, os.O_RDONLY)
+            try:
+                SYSCALLS.fsync(fd)
+            except OSError as exc:
+                raise _named(exc, target / item.relative) from None
+            finally:
+                SYSCALLS.close(fd)
+        for folder in dict.fromkeys((target / item.relative).parent for item in ordered):
+            _fsync_dir(folder)
+        for item in ordered:
+            SYSCALLS.rename(item.temp, target / item.relative)
+            if item.relative.as_posix() == MANIFEST:
+                for folder in dict.fromkeys((target / i.relative).parent for i in ordered):
+                    _fsync_dir(folder)
+    except BaseException:
+        _discard(ordered)
+        raise
+    for item in ordered:
+        if _sha256_of(target / item.relative) != item.digest:
+            raise StoreCorruptError(target / item.relative, "the copy differs from the original after writing")
+
+
+def _verified(target: Path) -> CheckReport:
+    report = check_store(target)
+    if not report.ok:
+        first = report.errors[0]
+        raise StoreCorruptError(target / first.path if not Path(first.path).is_absolute() else Path(first.path),
+                                f"the copy does not pass check ({first.kind} {first.detail})".strip())
+    return report
+
+
+def backup_store(store: Store, target: Path | str) -> CopyReport:
+    """Copy the store into ``target`` (missing or empty) while officers keep working.
+
+    The files are read under the lock, so the copy is one generation of the store, never a mix;
+    writers wait only for the streaming copy (the copy's fsyncs come after the lock is released).
+    The copy is then put in place, re-read, compared by sha256 and checked like a store.
+    """
+    target = Path(target)
+    try:
+        if not (store.root / MANIFEST).exists():
+            raise StoreMissingError(store.root, "missing" if not store.root.exists() else "foreign")
+        _require_empty(target)
+        _makedirs(target)
+        with store.lock():
+            generation = store.generation()
+            copied = _copy_in(store.root, target)
+        _copy_out(copied, target)
+        _verified(target)
+    except OSError as exc:
+        raise environment_error(exc, target) from None
+    return CopyReport(store.root, target, len(copied), sum(c.size for c in copied), generation)
+
+
+def restore_store(source: Path | str, target: Path | str) -> CopyReport:
+    """Copy a backup (or any store that passes check) into ``target``, which must be missing or empty."""
+    source, target = Path(source), Path(target)
+    try:
+        _require_empty(target)
+        report = check_store(source)
+        if not report.ok:
+            first = report.errors[0]
+            if first.kind.startswith("not_store"):
+                raise StoreMissingError(source, first.kind.split(".", 1)[1])
+            raise StoreCorruptError(source / first.path, f"the backup does not pass check ({first.kind} {first.detail})".strip())
+        _makedirs(target)
+        copied = _copy_in(source, target)
+        _copy_out(copied, target)
+        _verified(target)
+    except OSError as exc:
+        raise environment_error(exc, target) from None
+    return CopyReport(source, target, len(copied), sum(c.size for c in copied), report.generation or 0)
+
+
+def real_data_signs(store: Store, demo_cases: int) -> list[str]:
+    """Why a store looks like real work rather than a demo: audit logs of reveals, or more cases
+    than the demo builds (counted file by file, streaming). Empty when it looks like a demo."""
+    signs = []
+    try:
+        audits = [store.path_for(AuditEntry)] if store.path_for(AuditEntry).exists() else []
+        audits += [store.path_for(AuditEntry, p) for p in store.partitions(AuditEntry)]
+        if audits:
+            signs.append(f"audit logs ({', '.join(store.relative(p) for p in audits[:3])})")
+        cases = 0
+        for partition in [None, *store.partitions(Petition)]:
+            path = store.path_for(Petition, partition)
+            if path.exists():
+                cases += sum(1 for _ in _stream_records(path))
+    except (OSError, ValueError) as exc:  # an unreadable or damaged store is not taken for a demo
+        return [f"unreadable ({exc})"]
+    if cases > demo_cases:
+        signs.append(f"{cases} cases (the demo has {demo_cases})")
+    return signs
 
 
 # ---------------------------------------------------------------------------
@@ -696,38 +1619,6 @@ def is_shared(folder: Path) -> bool:
 
 def file_mode(folder: Path) -> int:
     return SHARED_FILE_MODE if is_shared(folder) else PRIVATE_FILE_MODE
-
-
-def make_folders(folder: Path) -> None:
-    """Create ``folder`` and any missing parents, each with the access of the folder it is made in."""
-    if folder.is_dir():
-        return
-    make_folders(folder.parent)
-    try:
-        folder.mkdir()
-    except FileExistsError:
-        return  # another writer made it first, with the same rule
-    os.chmod(folder, SHARED_FOLDER_MODE if is_shared(folder.parent) else PRIVATE_FOLDER_MODE)
-
-
-def open_lock_file(root: Path) -> int:
-    """Open (creating if need be) the store's ``.lock`` for flock, writable by the whole group.
-
-    The lock is never replaced, so its mode is set by whoever creates it; it is set explicitly, or a
-    lock made under umask 022 (0640) would lock every other member of the group out.
-    """
-    try:
-        fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
-    except PermissionError:
-        raise StorePermissionError(f"{root / LOCK}: this account may not write the store's lock; "
-                                   "`duty-room check` lists what the group cannot write") from None
-    try:
-        if os.fstat(fd).st_uid == os.geteuid():
-            os.fchmod(fd, file_mode(root))
-    except OSError:
-        os.close(fd)
-        raise
-    return fd
 
 
 def permission_problems(root: Path) -> list[str]:

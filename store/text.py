@@ -8,9 +8,10 @@ any control character that somehow reached the store into a visible escape.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
 # C0/C1 controls, line/paragraph separators and every bidirectional mark (they reorder text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -28,12 +29,27 @@ def _reject(pattern: re.Pattern[str], value: str) -> str:
     return value
 
 
+# Format (zero-width space and joiner, BOM, soft hyphen, tag characters), private-use, surrogate
+# and unassigned code points: invisible, so two titles that look identical could differ.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cs", "Cn"})
+
+
+def _reject_invisible(value: str) -> str:
+    if value.isprintable():  # C speed: no Cc, Cf, Cs, Co, Cn (nor Zl, Zp, Zs but space) anywhere
+        return value
+    for position, char in enumerate(value, start=1):
+        if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            name = unicodedata.name(char, "unassigned" if unicodedata.category(char) == "Cn" else "private use")
+            raise ValueError(f"contains an invisible character U+{ord(char):04X} ({name}) at position {position}; remove it")
+    return value
+
+
 def _single_line(value: str) -> str:
-    return _reject(_CONTROL_IN_LINE, value)
+    return _reject_invisible(_reject(_CONTROL_IN_LINE, value))
 
 
 def _multi_line(value: str) -> str:
-    return _reject(_CONTROL, value)
+    return _reject_invisible(_reject(_CONTROL, value))
 
 
 def _not_blank(value: str) -> str:
@@ -50,9 +66,18 @@ ShortLine = Annotated[str, StringConstraints(max_length=20), AfterValidator(_sin
 Paragraph = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_multi_line)]
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 
-# Mainland mobile numbers (1[3-9]xxxxxxxxx) and landlines with area code (0393-1234567).
-PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
+# Mainland mobile numbers (1[3-9]xxxxxxxxx) and landlines with area code (0393-1234567), in ASCII
+# digits only: a regex \d would also take Arabic-Indic or Devanagari digits.
+PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
+
+
+def _ascii_phone(value: object) -> object:
+    """Full-width digits (typed with a Chinese IME) become ASCII; any other script's digits stay and fail."""
+    return value.translate(_FULL_WIDTH) if isinstance(value, str) else value
+
+
+Phone = Annotated[str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
 
 
 def display_safe(value: str) -> str:

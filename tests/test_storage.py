@@ -286,7 +286,7 @@ def test_failed_file_write_leaves_old_file_and_no_temp(store: Store, monkeypatch
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(storage.os, "fsync", failing_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(storage.StoreEnvironmentError, match="petitions.json"):  # an OSError, named and classified
         store.put(petition("P2"))
     monkeypatch.undo()
     assert snapshot(store.root) == before
@@ -654,18 +654,18 @@ def test_status_change_after_archive_rewrites_only_active_file(store: Store, mon
 
     written: list[str] = []
     opened: list[str] = []
-    real_write = storage._atomic_write
+    real_write = storage._stage
     real_open = storage._OpenFile.__init__
 
-    def spy_write(path: Path, payload: bytes) -> None:
+    def spy_write(path: Path, payload: bytes) -> Path:
         written.append(path.relative_to(store.root).as_posix())
-        real_write(path, payload)
+        return real_write(path, payload)
 
     def spy_open(self: Any, st: Store, model: Any, path: Path) -> None:
         opened.append(path.relative_to(store.root).as_posix())
         real_open(self, st, model, path)
 
-    monkeypatch.setattr(storage, "_atomic_write", spy_write)
+    monkeypatch.setattr(storage, "_stage", spy_write)
     monkeypatch.setattr(storage._OpenFile, "__init__", spy_open)
     clock.freeze((NOW + timedelta(minutes=5)).isoformat())
     change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
@@ -697,13 +697,13 @@ def test_archive_written_before_active_file(store: Store, monkeypatch: pytest.Mo
     """A crash between the two writes must leave a duplicate, never a loss."""
     setup_archive(store)
     written: list[str] = []
-    real_write = storage._atomic_write
+    real_write = storage._stage
 
-    def spy_write(path: Path, payload: bytes) -> None:
+    def spy_write(path: Path, payload: bytes) -> Path:
         written.append(path.relative_to(store.root).as_posix())
-        real_write(path, payload)
+        return real_write(path, payload)
 
-    monkeypatch.setattr(storage, "_atomic_write", spy_write)
+    monkeypatch.setattr(storage, "_stage", spy_write)
     with store.transaction() as tx:
         tx.archive_closed_petitions()
     assert written[-1] == "manifest.json"
@@ -713,18 +713,18 @@ def test_archive_written_before_active_file(store: Store, monkeypatch: pytest.Mo
 
 def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
     setup_archive(store)
-    real_write = storage._atomic_write
+    real_write = storage._stage
 
     class Crash(BaseException):
         pass
 
-    def crash_on_second_data_file(path: Path, payload: bytes, count: list[int] = [0]) -> None:  # noqa: B006
+    def crash_on_second_data_file(path: Path, payload: bytes, count: list[int] = [0]) -> Path:  # noqa: B006
         count[0] += 1
         if count[0] == 2:
             raise Crash()
-        real_write(path, payload)
+        return real_write(path, payload)
 
-    monkeypatch.setattr(storage, "_atomic_write", crash_on_second_data_file)
+    monkeypatch.setattr(storage, "_stage", crash_on_second_data_file)
     with pytest.raises(Crash):
         with store.transaction() as tx:
             tx.archive_closed_petitions()
@@ -746,23 +746,23 @@ def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.M
 def test_crash_while_change_status_archives_loses_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
     """change_status first rewrites the active file, then archives: the archive must still go first."""
     setup_archive(store)
-    real_write = storage._atomic_write
+    real_write = storage._stage
     written: list[str] = []
 
     class Crash(BaseException):
         pass
 
-    def crash_on_second_data_file(path: Path, payload: bytes) -> None:
+    def crash_on_second_data_file(path: Path, payload: bytes) -> Path:
         written.append(path.relative_to(store.root).as_posix())
         if len(written) == 2:
             raise Crash()
-        real_write(path, payload)
+        return real_write(path, payload)
 
-    monkeypatch.setattr(storage, "_atomic_write", crash_on_second_data_file)
+    monkeypatch.setattr(storage, "_stage", crash_on_second_data_file)
     with pytest.raises(Crash):
         change_status(store, "OPEN-1", S.ACCEPTED)
     assert written[0].startswith("petitions/archive-")
-    monkeypatch.setattr(storage, "_atomic_write", real_write)
+    monkeypatch.setattr(storage, "_stage", real_write)
 
     everything = [p.id for p in Store(store.root).all_partitions(Petition)]
     for pid in ("OLD-2026", "OLD-2025", "RECENT", "OPEN-1", "OPEN-2"):

@@ -1,0 +1,310 @@
+"""`duty-room check`: a real fsck, streaming file by file; `check --repair` does only safe repairs."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from conftest import FROZEN_NOW
+
+from duty_room.cli import cli
+from duty_room.exits import ExitCode
+from store import storage
+from store.models import Petition, PetitionEvent, PetitionStatus
+from store.storage import Store, check_store
+
+NOW = datetime.fromisoformat(FROZEN_NOW)
+
+
+@pytest.fixture(autouse=True)
+def no_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+
+
+def check(root: Path, *extra: str):  # noqa: ANN201
+    return CliRunner().invoke(cli, ["--store", str(root), "check", *extra])
+
+
+def fingerprint(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != storage.LOCK}
+
+
+def edit(path: Path, change) -> None:  # noqa: ANN001
+    data = orjson.loads(path.read_bytes())
+    change(data)
+    path.write_bytes(orjson.dumps(data))
+
+
+def test_a_sound_store_passes(small_store: Store) -> None:
+    result = check(small_store.root)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: ") and "generation" in result.output
+
+
+def test_a_missing_folder_is_not_ok(tmp_path: Path) -> None:
+    result = check(tmp_path / "nowhere")
+    assert result.exit_code == ExitCode.DAMAGED and "没有数据目录" in result.output
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_folder_that_is_not_a_store_is_not_ok(tmp_path: Path) -> None:
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    (folder / "passwd").write_text("root:x:0:0\n")
+    (folder / "hosts").write_text("127.0.0.1 localhost\n")
+    result = check(folder)
+    assert result.exit_code == ExitCode.DAMAGED and "不是 duty-room 数据目录" in result.output
+    assert CliRunner().invoke(cli, ["--store", "/etc", "check"]).exit_code == ExitCode.DAMAGED
+
+
+def test_a_missing_manifest_is_damage(small_store: Store) -> None:
+    (small_store.root / "manifest.json").unlink()
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED and "manifest.json" in result.output
+
+
+def test_two_records_with_one_id_in_a_file(small_store: Store) -> None:
+    def twin(data: dict) -> None:
+        first = data["records"]["1"]
+        data["records"]["99"] = dict(first)
+
+    edit(small_store.path_for(Petition), twin)
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED
+    assert "MK261127-001" in result.output and "petitions.json" in result.output
+
+
+def archived_twin(store: Store) -> None:
+    """A closed case in both the active file and the archive (an archive move by an older duty-room)."""
+    closed = NOW - timedelta(days=40)
+    case = Petition(id="MK261018-001", title="路灯不亮", channel="hotline", category="infrastructure",
+                    community_id="dongcheng", status=PetitionStatus.CLOSED, created_at=closed - timedelta(days=1),
+                    due_at=closed, closed_at=closed,
+                    history=[PetitionEvent(at=closed - timedelta(days=1), actor="x", action="create", to_status="new")])
+    with store.transaction() as tx:
+        tx.put(case)
+        tx.put(case, "archive-2026")
+
+
+def test_a_case_in_both_active_file_and_archive_is_found_and_repaired(small_store: Store) -> None:
+    archived_twin(small_store)
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED
+    assert "MK261018-001" in result.output and "petitions/archive-2026.json" in result.output
+    repaired = check(small_store.root, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "已修复" in repaired.output and "dropped MK261018-001 from petitions.json" in repaired.output
+    assert "MK261018-001" not in [p.id for p in Store(small_store.root).all(Petition)]
+    assert Store(small_store.root).get(Petition, "MK261018-001", "archive-2026").status is PetitionStatus.CLOSED
+
+
+def test_repair_leaves_twins_that_differ(small_store: Store) -> None:
+    archived_twin(small_store)
+    with small_store.transaction() as tx:
+        archived = tx.get(Petition, "MK261018-001", "archive-2026")
+        tx.put(archived.model_copy(update={"title": "路灯不亮（归档）"}), "archive-2026")
+    result = check(small_store.root, "--repair")
+    assert result.exit_code == ExitCode.DAMAGED and "differ" in result.output
+    assert "MK261018-001" in [p.id for p in Store(small_store.root).all(Petition)]
+
+
+def test_history_out_of_time_order(small_store: Store) -> None:
+    def shuffle(data: dict) -> None:
+        record = data["records"]["1"]
+        record["history"] = [
+            {"at": "2026-11-28T09:00:00+08:00", "actor": "a", "action": "accept"},
+            {"at": "2026-11-27T09:00:00+08:00", "actor": "a", "action": "create"},
+        ]
+
+    edit(small_store.path_for(Petition), shuffle)
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED and "时间顺序" in result.output
+
+
+def test_a_file_the_manifest_does_not_list(small_store: Store) -> None:
+    edit(small_store.root / "manifest.json", lambda data: data["files"].pop("stalls.json"))
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED and "stalls.json" in result.output and "manifest" in result.output
+
+
+def test_a_listed_file_that_is_missing(small_store: Store) -> None:
+    small_store.path_for(Petition).unlink()
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED and "petitions.json" in result.output
+
+
+def test_a_damaged_record_and_bad_json_are_named(small_store: Store) -> None:
+    edit(small_store.root / "stalls.json", lambda data: data["records"]["1"].update(monthly_fee_fen=-5))
+    (small_store.root / "households.json").write_bytes(b'{"records": {"1": ')
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED
+    assert "stalls.json" in result.output and "monthly_fee_fen" in result.output and "yl-01" in result.output
+    assert "households.json" in result.output  # every damaged file, not only the first
+
+
+def test_an_interrupted_transaction_is_found_and_undone_by_repair(small_store: Store,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer that died between its data renames and the manifest's: check reports the journal;
+    --repair (or the next writer) puts the old files back."""
+    root = small_store.root
+    before = fingerprint(root)
+
+    class Killed(BaseException):
+        pass
+
+    real_rename = storage.SystemCalls.rename
+
+    def die_at_manifest(self, source, target):  # noqa: ANN001, ANN202
+        if Path(target).name == "manifest.json":
+            raise Killed()
+        return real_rename(self, source, target)
+
+    monkeypatch.setattr(storage.SystemCalls, "rename", die_at_manifest)
+    monkeypatch.setattr(storage.Store, "_undo", lambda *args: None)  # killed: nothing undone
+    with pytest.raises(Killed):
+        with small_store.transaction() as tx:
+            case = tx.get(Petition, "MK261127-001")
+            tx.put(case.model_copy(update={"title": "改了"}))
+    monkeypatch.undo()
+    assert fingerprint(root) != before
+    result = check(root)
+    assert result.exit_code == ExitCode.DAMAGED and ".journal" in result.output
+    repaired = check(root, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "undone" in repaired.output
+    assert fingerprint(root) == before
+
+
+def test_leftover_temp_files_are_a_warning_and_repair_removes_them(small_store: Store) -> None:
+    leftover = small_store.root / ".petitions.json.tmp-1-deadbeef"
+    leftover.write_bytes(b"{}")
+    result = check(small_store.root)
+    assert result.exit_code == 0 and "临时文件" in result.output
+    assert check(small_store.root, "--repair").exit_code == 0
+    assert not leftover.exists()
+
+
+def test_a_shared_store_warns_of_folders_the_group_cannot_write(small_store: Store) -> None:
+    root = small_store.root
+    os.chmod(root, 0o2775)
+    os.chmod(root / "visits", 0o755)
+    result = check(root)
+    assert result.exit_code == 0
+    assert "visits" in result.output and "g+w" in result.output
+
+
+def test_folders_and_files_in_the_wrong_shape(small_store: Store) -> None:
+    root = small_store.root
+    (root / "audit").write_bytes(b"")
+    result = check(root)
+    assert result.exit_code == ExitCode.DAMAGED and "audit" in result.output and "应是文件夹" in result.output
+
+
+def test_check_changes_nothing(small_store: Store) -> None:
+    archived_twin(small_store)
+    before = fingerprint(small_store.root)
+    check(small_store.root)
+    assert fingerprint(small_store.root) == before
+
+
+# ---------------------------------------------------------------------------
+# Bounded memory: check streams each file and keeps ids only, never the records
+
+
+def synthetic_archive(root: Path, cases: int) -> int:
+    """A store whose archive holds ``cases`` closed cases, written directly (no demo builder)."""
+    closed = NOW - timedelta(days=400)
+    template = Petition(
+        id="X", title="小区路灯损坏多日无人维修", description="居民反映小区东门路灯损坏，夜间出行不便。" * 8,
+        channel="hotline", category="infrastructure", community_id="dongcheng", status=PetitionStatus.CLOSED,
+        created_at=closed - timedelta(days=3), due_at=closed, closed_at=closed, reporter_name="李小明",
+        reporter_phone="13812341234", assignee="综合执法队",
+        history=[PetitionEvent(at=closed - timedelta(days=3, hours=-i), actor="duty-officer", action="accept",
+                               note="已联系物业公司处理") for i in range(8)],
+    ).model_dump(mode="json")
+    records = {str(i + 1): {**template, "id": f"MK250101-{i:06d}"} for i in range(cases)}
+    meta = {"schema": storage.SCHEMA_VERSION, "generation": 1, "table": "petitions"}
+    (root / "petitions").mkdir(parents=True)
+    payload = orjson.dumps({"records": records, "_meta": {"1": meta}})
+    (root / "petitions" / "archive-2025.json").write_bytes(payload)
+    (root / "manifest.json").write_bytes(orjson.dumps(
+        {"schema": storage.SCHEMA_VERSION, "generation": 1, "files": {"petitions/archive-2025.json": 1}}))
+    return len(payload)
+
+
+PEAK_RSS = """
+import resource, sys
+from store.storage import check_store
+report = check_store(sys.argv[1])
+assert report.ok, report.findings[:3]
+print(report.records, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss_kb(root: Path) -> tuple[int, int]:
+    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(root)], capture_output=True, text=True, timeout=300,
+                          check=True)
+    records, rss = done.stdout.split()
+    return int(records), int(rss)
+
+
+@pytest.mark.slow
+def test_check_memory_does_not_grow_with_the_archive(tmp_path: Path) -> None:
+    small_bytes = synthetic_archive(tmp_path / "small", 1_000)
+    large_bytes = synthetic_archive(tmp_path / "large", 25_000)
+    assert large_bytes > 40_000_000
+    small_records, small_rss = peak_rss_kb(tmp_path / "small")
+    large_records, large_rss = peak_rss_kb(tmp_path / "large")
+    assert (small_records, large_records) == (1_000, 25_000)
+    # Holding the parsed file alone would add several times its size; ids add a few MB.
+    grown_mb = (large_rss - small_rss) / 1024
+    assert grown_mb < 0.25 * (large_bytes - small_bytes) / 1e6, f"check grew by {grown_mb:.0f} MB"
+
+
+def test_unreadable_file_is_reported_not_raised(small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = Path.open
+
+    def refuse(self: Path, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if self.name == "grids.json":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    report = check_store(small_store.root)
+    assert not report.ok
+    assert any(f.path == "grids.json" and "permission denied" in f.detail for f in report.errors)
+
+
+def test_shared_store_mode_bits_are_not_required_of_a_private_store(small_store: Store) -> None:
+    os.chmod(small_store.root, 0o755)
+    report = check_store(small_store.root)
+    assert report.ok and not [f for f in report.findings or [] if f.kind == "group_write"]
+    assert not stat.S_IWGRP & os.stat(small_store.root).st_mode
+
+
+def test_problems_lists_every_damaged_file_the_dashboard_reads(small_store: Store) -> None:
+    """The dashboard's banner: a damaged households.json is found at start, not only in a list."""
+    from datetime import date
+
+    from store.errors import NotAFileError, StoreCorruptError
+
+    root = small_store.root
+    assert Store(root).problems(date(2026, 11, 28)) == []
+    (root / "households.json").write_bytes(b'{"records": {"1": ')
+    (root / "visits" / "2026-11-28.json").unlink()
+    (root / "visits" / "2026-11-28.json").mkdir()
+    found = Store(root).problems(date(2026, 11, 28))
+    assert {type(e) for e in found} == {StoreCorruptError, NotAFileError}
+    assert {Path(e.path).name for e in found} == {"households.json", "2026-11-28.json"}  # type: ignore[attr-defined]
+    assert all("\n" not in e.message("zh") and "\n" not in e.message("en") for e in found)
+    assert any("不是文件" in e.message("zh") for e in found)
