@@ -8,6 +8,7 @@ through store/dutylog.py and store/handover.py, each through ``Desk.submit``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -31,7 +32,7 @@ from store.refusal import Refused
 from store.storage import StoreError
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
-from widgets.keyed_table import Row
+from widgets.keyed_table import Column, Row
 
 from ..desk import Submission
 from ..presenters import Presenter, duration, literal
@@ -50,15 +51,15 @@ class DutyLogPanel(DeskPanel):
     KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"))
 
     @classmethod
-    def columns(cls, p: Presenter) -> list[str]:
-        return [p.t(k) for k in ("duty.col.time", "duty.col.kind", "duty.col.from", "duty.col.content",
-                                 "duty.col.action")]
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
+        return [p.t("duty.col.time"), p.t("duty.col.kind"), Column(p.t("duty.col.from"), shrink=True, min_width=4),
+                Column(p.t("duty.col.content"), shrink=True), p.t("duty.col.action")]
 
     def render_data(self, data: Dashboard) -> int:
         p = self.desk.present
         duty = data.duty
         rows = [incident_row(p, c) for c in duty.clocks]
-        rows += [entry_row(p, e.current) for e in sorted(data.log, key=lambda e: e.at, reverse=True)]
+        rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: e.at, reverse=True)]  # as corrected
         late = len(duty.late)
         body = p.t("duty.summary").format(
             leader=duty.shift.leader if duty.shift else "-", entries=len(data.log), incidents=len(duty.clocks),
@@ -82,7 +83,7 @@ class DutyLogPanel(DeskPanel):
         entry, incident = self.selected_entry(), self.selected_incident()
         if incident is not None:
             return incident.incident.title
-        return entry.current.content[:12] if entry is not None else ""
+        return entry.content[:12] if entry is not None else ""
 
     def open_row(self, key: str) -> None:
         self.open_detail(key)
@@ -115,7 +116,7 @@ class DutyLogPanel(DeskPanel):
         except StoreError as exc:
             desk.refuse(exc)
             return
-        prefill = {k: str(v) for k, v in intake_from_entry(entry.current).items() if v is not None}
+        prefill = {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
         fields, texts = intake_form(desk, communities, grids, prefill)
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -262,7 +263,7 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         due = Text(p.t("duty.no_report_due"), style="dim")
     else:
         left = nxt.due - found.now
-        words = p.t("duty.due_late" if left < timedelta(0) else "duty.due_in").format(
+        words = p.t("duty.row.due_late" if left < timedelta(0) else "duty.row.due_in").format(
             stage=label(nxt.stage, p.lang), left=duration(left, p.lang))
         due = Text(words, style="bold red reverse" if late else "bold yellow")
     return Row(f"{INCIDENT_ROW}{incident.id}", (
@@ -287,7 +288,7 @@ def next_report_line(p: Presenter, nxt: tuple[object, object] | None, now: datet
 
 
 def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailContent:
-    current = entry.current
+    current = entry  # the dashboard's entries are as corrected; their history says what changed
     caller = current.caller if reveal else mask_name(current.caller)
     fields = [
         (p.t("duty.col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
