@@ -144,7 +144,10 @@ def shift_at(reader: Reader, moment: datetime) -> DutyShift | None:
 
 def find_shift(reader: Reader, shift_id: str) -> DutyShift:
     match = re.match(r"^duty-(\d{4})(\d{2})\d{2}$", shift_id)
-    partitions: list[str | None] = [None] + ([f"{match.group(1)}-{match.group(2)}"] if match else [])
+    store = reader.store if isinstance(reader, Transaction) else reader
+    # An id that names its day says which month's file; any other (imported, hand-made) is looked for in all.
+    months = [f"{match.group(1)}-{match.group(2)}"] if match else store.partitions(DutyShift)
+    partitions: list[str | None] = [None, *months]
     for partition in partitions:
         for shift in reader.all(DutyShift, partition):
             if shift.id == shift_id:

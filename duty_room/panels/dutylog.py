@@ -23,7 +23,7 @@ from store.dutylog import (
     petition_from_entry,
     report_incident,
 )
-from store.handover import acknowledge, hand_over, handover_report, pending_handover
+from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
 from store.i18n import label
 from store.masking import mask_name
 from store.models import Community, Grid
@@ -214,12 +214,16 @@ class DutyLogPanel(DeskPanel):
         now = clock.now()
         try:
             waiting = pending_handover(desk.store, now)
+            given = find_handover(desk.store, waiting) if waiting is not None else None
             report = handover_report(desk.store, now, rules=desk.settings.duty, calendar=desk.settings.deadlines,
                                      fee_rules=desk.settings.fees)
         except (StoreError, Refused) as exc:
             desk.refuse(exc)
             return
-        if waiting is not None and report.handover is None:  # someone handed over: this desk takes over
+        if waiting is not None and given is not None and given.outgoing_by == desk.store.actor:
+            desk.refuse(Refused("duty_handed_over", id=waiting.id))  # handed over: the incoming officer takes it
+            return
+        if waiting is not None:  # another officer handed over: this desk takes over, under its own account
             def taken(form: FormScreen, values: dict[str, str]) -> None:
                 desk.submit(Submission(lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
                                        lambda h: t("duty.acknowledged").format(h.shift_id), form))
@@ -233,12 +237,12 @@ class DutyLogPanel(DeskPanel):
             unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
             incidents=len(report.incidents), late=len(report.late_reports), arrears=len(report.arrears))
 
-        def given(form: FormScreen, values: dict[str, str]) -> None:
+        def handed(form: FormScreen, values: dict[str, str]) -> None:
             desk.submit(Submission(lambda: hand_over(desk.store, report, notes=values.get("notes", "")),
                                    lambda h: t("duty.handed_over").format(h.shift_id), form))
 
         desk.ask(t("duty.handover_title").format(report.shift.id), [
-            FieldSpec("notes", t("duty.form.handover_notes"), max_length=4000)], given, subtitle=summary)
+            FieldSpec("notes", t("duty.form.handover_notes"), max_length=4000)], handed, subtitle=summary)
 
 
 # -- words and rows ------------------------------------------------------------------------------------
