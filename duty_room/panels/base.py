@@ -68,7 +68,8 @@ class DeskPanel(Panel):
         raise NotImplementedError
 
     def open_row(self, key: str) -> None:
-        """Enter on a row: its detail or its list."""
+        """Enter on a row: its detail (a panel whose rows open lists says otherwise)."""
+        self.open_detail(key)
 
     def selected_subject(self) -> str:
         """The selected row in words, for the palette ("收费 · 玉兰商业街 3")."""

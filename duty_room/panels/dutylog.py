@@ -85,9 +85,6 @@ class DutyLogPanel(DeskPanel):
             return incident.incident.title
         return entry.content[:12] if entry is not None else ""
 
-    def open_row(self, key: str) -> None:
-        self.open_detail(key)
-
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
         p = self.desk.present
         if key.startswith(INCIDENT_ROW):

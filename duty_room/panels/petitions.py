@@ -135,9 +135,11 @@ class PetitionsPanel(DeskPanel):
     def action_cycle_sort(self) -> None:
         self.order = SORT_ORDERS[(SORT_ORDERS.index(self.order) + 1) % len(SORT_ORDERS)]
 
-    def selected_view(self) -> PetitionView | None:
-        key = self.table.cursor_key
+    def view(self, key: str | None) -> PetitionView | None:
         return next((v for v in self.data.petitions if v.petition.id == key), None) if self.data and key else None
+
+    def selected_view(self) -> PetitionView | None:
+        return self.view(self.table.cursor_key)
 
     def selected_petition(self) -> Petition | None:
         """The selected case as the store has it now (not the list's copy)."""
@@ -152,11 +154,8 @@ class PetitionsPanel(DeskPanel):
 
     # -- detail ------------------------------------------------------------------------------
 
-    def open_row(self, key: str) -> None:
-        self.open_detail(key)
-
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
-        view = next((v for v in self.data.petitions if v.petition.id == key), None) if self.data else None
+        view = self.view(key)
         if view is None:
             return None
         store = self.desk.store

@@ -64,19 +64,18 @@ class ServicesPanel(DeskPanel):
         detail = service_detail_line(p, self.audience, data.upcoming.of(self.audience), data.now)
         return self.show(service_summary(p, views), [service_row(p, v) for v in views], detail=detail)
 
-    def selected_session(self) -> SessionView | None:
-        key = self.table.cursor_key
+    def view(self, key: str | None) -> SessionView | None:
         return next((s for s in self.data.sessions if s.session.id == key), None) if self.data and key else None
+
+    def selected_session(self) -> SessionView | None:
+        return self.view(self.table.cursor_key)
 
     def selected_subject(self) -> str:
         view = self.selected_session()
         return f"{view.session.start:%H:%M} {view.session.title}" if view is not None else ""
 
-    def open_row(self, key: str) -> None:
-        self.open_detail(key)
-
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
-        view = next((s for s in self.data.sessions if s.session.id == key), None) if self.data else None
+        view = self.view(key)
         if view is None:
             return None
         store = self.desk.store

@@ -65,19 +65,18 @@ class StallsPanel(DeskPanel):
         return self.show(stall_summary(p, data.stalls), [stall_row(p, v) for v in data.stalls],
                          detail=fees_line(p, data.fees, self.desk.settings.fees))
 
-    def selected_stall(self) -> StallView | None:
-        key = self.table.cursor_key
+    def view(self, key: str | None) -> StallView | None:
         return next((s for s in self.data.stalls if s.stall.id == key), None) if self.data and key else None
+
+    def selected_stall(self) -> StallView | None:
+        return self.view(self.table.cursor_key)
 
     def selected_subject(self) -> str:
         view = self.selected_stall()
         return f"{view.stall.market} {view.stall.number}" if view is not None else ""
 
-    def open_row(self, key: str) -> None:
-        self.open_detail(key)
-
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
-        view = next((s for s in self.data.stalls if s.stall.id == key), None) if self.data else None
+        view = self.view(key)
         if view is None:
             return None
         payments = [pay for pay in self.desk.store.all_partitions(StallPayment) if pay.stall_id == key]
