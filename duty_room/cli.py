@@ -268,10 +268,11 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     or damaged (as monitoring plugins expect).
     """
     from store import clock
+    from store.dutylog import late_reports as late_incident_reports
     from store.market import fen_to_yuan
     from store.models import SpecialTag
-    from store.queries import SessionPhase, dashboard
-    from store.dutylog import late_reports as late_incident_reports
+    from store.queries import dashboard
+    from store.schedule import SessionPhase
 
     settings = _settings(ctx)
     store = settings.open_store()

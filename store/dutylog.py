@@ -296,7 +296,7 @@ def correct_entry(store: Store, entry_id: str, changes: dict[str, str], *, note:
         changed = {k: v for k, v in changes.items() if str(getattr(before, k) or "") != v}
         if not changed:
             raise DutyRefused("duty_correction_empty")
-        event = LogEvent(at=tx.now, actor=store.actor, action="correct", changes=changed, note=note)  # type: ignore[arg-type]
+        event = LogEvent(at=tx.now, actor=store.actor, action="correct", changes=changed, note=note)
         updated = entry.model_copy(update={"history": [*entry.history, event]})
         updated.current()  # the corrected entry must itself be valid (a phone that is a phone, …)
         return tx.put(updated)

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FROZEN_NOW
 
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
 from store import storage
 from store.models import Petition
 from store.storage import Store, backup_store, check_store, restore_store
+
+from conftest import FROZEN_NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 
