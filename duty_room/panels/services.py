@@ -158,7 +158,7 @@ def service_row(p: Presenter, view: SessionView) -> Row:
 
 
 def service_summary(p: Presenter, sessions: list[SessionView]) -> Text:
-    count = lambda phase: sum(s.phase is phase for s in sessions)
+    count = lambda phase: sum(s.phase is phase for s in sessions)  # noqa: E731
     late = count(SessionPhase.LATE)
     return p.summary_line(3, "panel.services", p.t("summary.services").format(
         now=count(SessionPhase.NOW), late=late, done=count(SessionPhase.DONE), total=len(sessions)
