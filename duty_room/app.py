@@ -223,7 +223,8 @@ class DutyRoomApp(App[None]):
         self.call_from_thread(self.show, data)
 
     def load(self, now: datetime) -> Dashboard:
-        return dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees)
+        return dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees,
+                         duty_rules=self.settings.duty)
 
     def fail(self, error: StoreError) -> None:
         """A damaged store stops the app with a message naming the file: nothing is written."""
@@ -241,7 +242,8 @@ class DutyRoomApp(App[None]):
         self._update_if_changed("#head-title", p.header_title(h, data.now, read_only=self.settings.read_only),
                                 layout=True)  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))
-        self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact))
+        self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty,
+                                                             now=data.now))
         self._reload_after_write = False
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too

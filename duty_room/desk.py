@@ -193,7 +193,9 @@ class Desk:
         elif isinstance(error, Refused):
             message = error.message(self.lang)
             field = field or (fields or {}).get(error.key, "")
-        elif isinstance(error, (StoreError, ValueError)):
+        elif isinstance(error, StoreError):  # disk full, read-only, busy…: one line naming the path
+            message = error.message(self.lang)
+        elif isinstance(error, ValueError):
             message = str(error)
         elif isinstance(error, str):
             message = error

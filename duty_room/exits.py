@@ -19,7 +19,7 @@ from store import i18n
 from store.errors import StoreBusyError, StoreError, TargetNotEmptyError
 from store.i18n import Lang
 from store.refusal import Refused
-from store.storage import RecordNotFound
+from store.storage import RecordNotFound, StoreReadOnlyError
 
 
 class ExitCode(IntEnum):
@@ -33,8 +33,8 @@ class ExitCode(IntEnum):
 def exit_code_for(exc: BaseException) -> ExitCode:
     if isinstance(exc, StoreBusyError):
         return ExitCode.BUSY
-    if isinstance(exc, RecordNotFound | TargetNotEmptyError):  # a wrong case id or folder: refused input
-        return ExitCode.REFUSED
+    if isinstance(exc, RecordNotFound | TargetNotEmptyError | StoreReadOnlyError):
+        return ExitCode.REFUSED  # a wrong case id or folder, or a write asked of a viewer: refused
     if isinstance(exc, StoreError | OSError | OverflowError):
         return ExitCode.DAMAGED
     return ExitCode.REFUSED  # Refused, ValidationError, ValueError: the input was wrong

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from rich.text import Text
 
 from store import i18n
-from store.i18n import Lang
+from store.dutylog import DutyStatus
+from store.i18n import Lang, label
 from store.models import (
     SpecialTag,
 )
@@ -114,13 +115,28 @@ class Presenter:
     def header_clock(self, now: datetime) -> Text:
         return Text(f"{now:%H:%M}", style="bold")
 
-    def header_counts(self, headline: Headline, actor: str, *, compact: bool = False) -> Text:
-        """The counts that need action; ``compact`` (narrow screens) drops who is on duty and visits."""
+    def header_counts(self, headline: Headline, actor: str, *, compact: bool = False,
+                      duty: DutyStatus | None = None, now: datetime | None = None) -> Text:
+        """The counts that need action; ``compact`` (narrow screens) drops who is on duty and visits.
+
+        With an incident open, the next report's countdown comes first (red once it is late): the
+        one clock in the duty room that a higher office holds the township to.
+        """
         text = Text()
+        if duty is not None and now is not None and duty.next_report is not None:
+            incident, slot = duty.next_report
+            if slot.due is not None:
+                left = slot.due - now
+                late = left < timedelta(0)
+                words = self.t("header.report_late" if late else "header.report_due").format(
+                    stage=label(slot.stage, self.lang), left=duration(left, self.lang))
+                text.append(f" {words} ", style="bold white on red" if late else "bold yellow")
         if not compact:
             text.append(f"  {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")
             if headline.on_duty_count > 1:
                 text.append(self.t("header.on_duty_more").format(headline.on_duty_count))
+            if duty is not None:
+                text.append(self.t("header.handover").format(f"{duty.next_handover:%H:%M}"), style="dim")
             text.append(f" [{display_safe(actor)}]", style="dim")
         text.append(f"  {self.t('header.open')} {headline.open} ")
         text.append(f"{self.t('header.overdue')} {headline.overdue} ", style="bold red" if headline.overdue else "")

@@ -15,6 +15,7 @@ handling ended. All four limits are configurable (``DutyRules``), per level if n
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Self
@@ -144,7 +145,10 @@ def shift_at(reader: Reader, moment: datetime) -> DutyShift | None:
 
 def find_shift(reader: Reader, shift_id: str) -> DutyShift:
     match = re.match(r"^duty-(\d{4})(\d{2})\d{2}$", shift_id)
-    partitions: list[str | None] = [None] + ([f"{match.group(1)}-{match.group(2)}"] if match else [])
+    store = reader.store if isinstance(reader, Transaction) else reader
+    # An id that names its day says which month's file; any other (imported, hand-made) is looked for in all.
+    months = [f"{match.group(1)}-{match.group(2)}"] if match else store.partitions(DutyShift)
+    partitions: list[str | None] = [None, *months]
     for partition in partitions:
         for shift in reader.all(DutyShift, partition):
             if shift.id == shift_id:
@@ -336,7 +340,7 @@ def intake_from_entry(entry: DutyLogEntry) -> dict[str, object]:
 
 
 def petition_from_entry(
-    store: Store, entry_id: str, overrides: dict[str, object] | None = None, *, rules: DeadlineRules | None = None
+    store: Store, entry_id: str, overrides: Mapping[str, object] | None = None, *, rules: DeadlineRules | None = None
 ) -> Petition:
     """Register the case an entry calls for, and link the two, in one transaction."""
     with store.transaction() as tx:

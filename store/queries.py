@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from .clock import end_of_day
 from .deadlines import DeadlineRules
-from .dutylog import shift_at
+from .duty_models import DutyLogEntry
+from .dutylog import DutyRules, DutyStatus, duty_status, entries_between, shift_at
 from .market import FeeRules, FeeTotals, StallView, stall_roster
 from .metrics import Rates, all_windows
 from .models import (
@@ -338,10 +339,12 @@ class Dashboard:
     workers_out: int  # grid workers with a visit logged today
     workers_expected: int  # grid workers with visits planned or logged today
     upcoming: NextSessions  # the next session to start (maybe tomorrow), overall and per audience
+    duty: DutyStatus  # the shift on duty, the next handover, every open incident's report clock
+    log: list[DutyLogEntry]  # the 值班记录 of the shift on duty
 
 
 def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
-              fee_rules: FeeRules | None = None) -> Dashboard:
+              fee_rules: FeeRules | None = None, duty_rules: DutyRules | None = None) -> Dashboard:
     generation = store.generation()  # read first: a change during the read triggers another refresh
     petitions = open_petitions(store, now)
     progress = visit_progress(store, now.date())
@@ -349,6 +352,8 @@ def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = N
     stalls, fees = stall_roster(store, now.date(), fee_rules)
     workers = workers_today(store, now.date())
     calendar = calendar or DeadlineRules()
+    duty = duty_status(store, now, duty_rules)
+    shift_start = duty.shift.starts_at if duty.shift is not None else now - timedelta(hours=24)
     return Dashboard(
         now=now,
         generation=generation,
@@ -362,4 +367,6 @@ def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = N
         workers_out=sum(w.out for w in workers),
         workers_expected=len(workers),
         upcoming=next_sessions(store, now, calendar),
+        duty=duty,
+        log=entries_between(store, shift_start, duty.next_handover),  # up to the handover: now's entry too
     )

@@ -498,5 +498,5 @@ def test_shared_group_two_officers_any_umask(rounds: list[tuple[str, int]]) -> N
         assert [p for p in permission_problems(g.root) if p.startswith(".lock: the group")]
         os.chown(g.root / ".lock", g.uid("x"), -1)
         blocked = g.write(g.users["y"], 0o022, date(2027, 6, 1))
-        assert blocked.returncode != 0 and "StorePermissionError" in blocked.stderr
-        assert "may not write the store's lock" in blocked.stderr
+        assert blocked.returncode != 0 and "PermissionDeniedError" in blocked.stderr
+        assert ".lock" in blocked.stderr

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
-from store import masking, storage
+from store import clock, masking, storage
 from store.lifecycle import change_status
 from store.masking import log_reveal
 from store.models import AuditEntry, Petition, PetitionEvent, PetitionStatus
@@ -113,9 +113,9 @@ SCENARIOS = {
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str) -> None:
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, frozen_clock: str, system_config: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
-    monkeypatch.setenv("DUTY_ROOM_REVEAL_USERS", f'["{default_actor()}"]')
+    system_config.write_text(f'reveal_users = ["{default_actor()}"]\n', encoding="utf-8")  # the system file only
     # Audit ids carry a random part: fixed here so two runs write the same bytes.
     monkeypatch.setattr(masking, "secrets", types.SimpleNamespace(token_hex=lambda n: "ab" * n))
 
@@ -299,7 +299,7 @@ def test_a_mistyped_manifest_is_damage_not_a_crash(field: str, value: object, sm
 
 
 def test_a_far_future_clock_is_one_line(small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DUTY_ROOM_NOW", "9999-12-31T23:00:00+08:00")
+    clock.freeze("9999-12-31T23:00:00+08:00")
     before = fingerprint(small_store.root)
     for args in (ADD, ["summary"]):
         result = run_cli(small_store.root, args)

@@ -54,7 +54,7 @@ def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120", "LINES": "40"}
     term = Terminal(frozen_command("--store", str(small_store.root)), 120, 40, env)
     try:
-        assert term.wait_for("燃气管道老化阀门漏气"), term.text()
+        assert term.wait_for("燃气管道老化"), term.text()  # the title gives way first at 80 of 120 columns
         rows = term.find("MK261127-00")
         assert len(rows) == 4
         # Every row's status and subject start in the same terminal column as their headers:
@@ -124,7 +124,7 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
 
     tmux("new-session", "-d", "-s", "dr", "-x", "120", "-y", "40", command)
     try:
-        side_by_side = lambda text: any("2 网格走访" in l and "3 一老一小" in l for l in text.splitlines())  # noqa: E731,E741
+        side_by_side = lambda text: any("3 一老一小" in l and "5 值班记录" in l for l in text.splitlines())  # noqa: E731,E741
         assert side_by_side(screen_when(side_by_side)), tmux("capture-pane", "-p", "-t", "dr")
         tmux("resize-window", "-t", "dr", "-x", "80", "-y", "24")
         stacked = lambda text: any(l.startswith(" 4 摊位") for l in text.splitlines())  # noqa: E731,E741

@@ -7,7 +7,7 @@ panels and feeds them data; a panel writes only through ``Desk.submit``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from textual import on
@@ -17,6 +17,7 @@ from textual.widgets import DataTable
 
 from store.queries import Dashboard
 from widgets.detail import DetailContent, DetailScreen
+from widgets.keyed_table import Column
 from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
@@ -59,7 +60,7 @@ class DeskPanel(Panel):
     # -- what a subclass provides --------------------------------------------------------
 
     @classmethod
-    def columns(cls, p: Presenter) -> list[str]:
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
         raise NotImplementedError
 
     def render_data(self, data: Dashboard) -> int:

@@ -51,7 +51,7 @@ from store.text import display_safe
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
-from widgets.keyed_table import Row
+from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 
 from ..desk import Desk, Submission, guarded
@@ -102,7 +102,7 @@ class PetitionsPanel(DeskPanel):
         self.labels = i18n.all_labels()
 
     @classmethod
-    def columns(cls, p: Presenter) -> list[str]:
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
         return petition_columns(p)
 
     # -- rows ------------------------------------------------------------------------------
@@ -328,10 +328,10 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
 # -- words and rows ------------------------------------------------------------------------------------
 
 
-def petition_columns(p: Presenter) -> list[str]:
-    # Most decisive first, so a narrow screen still shows status and due time.
+def petition_columns(p: Presenter) -> list[str | Column]:
+    # Most decisive first, so a narrow screen still shows status and due time; the title gives way first.
     keys = ["col.id", "col.status", "col.due", "col.title", "col.category", "col.community", "col.level", "col.age"]
-    return [p.t(k) for k in keys]
+    return [Column(p.t(k), shrink=True) if k == "col.title" else p.t(k) for k in keys]
 
 
 def petition_row(p: Presenter, view: PetitionView) -> Row:

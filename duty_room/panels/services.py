@@ -7,6 +7,7 @@ store/schedule.py through ``Desk.submit``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -33,7 +34,7 @@ from store.schedule import (
 from store.text import display_safe
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
-from widgets.keyed_table import Row
+from widgets.keyed_table import Column, Row
 
 from ..desk import Submission
 from ..presenters import PHASE_STYLE, Presenter, literal, short_community
@@ -54,7 +55,7 @@ class ServicesPanel(DeskPanel):
     audience: Audience | None = None
 
     @classmethod
-    def columns(cls, p: Presenter) -> list[str]:
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
         return service_columns(p)
 
     def render_data(self, data: Dashboard) -> int:
@@ -136,8 +137,8 @@ def session_households(session: ServiceSession, households: dict[str, Household]
 # -- words and rows ------------------------------------------------------------------------------------
 
 
-def service_columns(p: Presenter) -> list[str]:
-    return [p.t(k) for k in ("col.time", "col.state", "col.service", "col.place")]
+def service_columns(p: Presenter) -> list[str | Column]:
+    return [p.t("col.time"), p.t("col.state"), Column(p.t("col.service"), shrink=True), p.t("col.place")]
 
 
 def service_row(p: Presenter, view: SessionView) -> Row:
@@ -158,7 +159,9 @@ def service_row(p: Presenter, view: SessionView) -> Row:
 
 
 def service_summary(p: Presenter, sessions: list[SessionView]) -> Text:
-    count = lambda phase: sum(s.phase is phase for s in sessions)  # noqa: E731
+    def count(phase: SessionPhase) -> int:
+        return sum(s.phase is phase for s in sessions)
+
     late = count(SessionPhase.LATE)
     return p.summary_line(3, "panel.services", p.t("summary.services").format(
         now=count(SessionPhase.NOW), late=late, done=count(SessionPhase.DONE), total=len(sessions)

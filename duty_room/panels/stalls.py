@@ -7,6 +7,7 @@ integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from rich.text import Text
@@ -35,7 +36,7 @@ from store.queries import Dashboard
 from store.refusal import Refused
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
-from widgets.keyed_table import Row
+from widgets.keyed_table import Column, Row
 
 from ..desk import Submission
 from ..presenters import Presenter, literal
@@ -56,7 +57,7 @@ class StallsPanel(DeskPanel):
     QUIET = frozenset({"release"})  # rarer: in `?` help and the palette, not the Footer (80 columns)
 
     @classmethod
-    def columns(cls, p: Presenter) -> list[str]:
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
         return stall_columns(p)
 
     def render_data(self, data: Dashboard) -> int:
@@ -217,10 +218,11 @@ class StallsPanel(DeskPanel):
 # -- words and rows ------------------------------------------------------------------------------------
 
 
-def stall_columns(p: Presenter) -> list[str]:
-    # Most decisive first, so a narrow panel still shows permit, today and arrears.
-    return [p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today", "col.holder", "col.fee_due",
-                                "col.goods")]
+def stall_columns(p: Presenter) -> list[str | Column]:
+    # Most decisive first, so a narrow panel still shows permit, today and arrears; money is never cut.
+    return [*(p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today")),
+            Column(p.t("col.holder"), shrink=True, min_width=4), p.t("col.fee_due"),
+            Column(p.t("col.goods"), shrink=True, min_width=4)]
 
 
 def stall_row(p: Presenter, view: StallView) -> Row:

@@ -7,6 +7,8 @@ its 一表全清 roster, on a grid its households (store/visiting.py), where ``v
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 
 from store import clock
@@ -37,7 +39,7 @@ from store.visiting import (
 )
 from widgets.bar import progress_bar
 from widgets.form import FieldSpec, FormScreen
-from widgets.keyed_table import Row
+from widgets.keyed_table import Column, Row
 from widgets.table_screen import ListAction, TableScreen
 
 from ..desk import Desk, Submission
@@ -65,7 +67,7 @@ class VisitsPanel(DeskPanel):
         self.revealed: set[TableScreen] = set()
 
     @classmethod
-    def columns(cls, p: Presenter) -> list[str]:
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
         return visit_columns(p)
 
     def render_data(self, data: Dashboard) -> int:
@@ -263,8 +265,8 @@ class VisitsPanel(DeskPanel):
 # -- words and rows ------------------------------------------------------------------------------------
 
 
-def visit_columns(p: Presenter) -> list[str]:
-    return [p.t(k) for k in ("col.grid", "col.progress", "col.visited", "col.unvisited_special")]
+def visit_columns(p: Presenter) -> list[str | Column]:
+    return [Column(p.t("col.grid"), shrink=True), p.t("col.progress"), p.t("col.visited"), p.t("col.unvisited_special")]
 
 
 def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = False) -> Text:

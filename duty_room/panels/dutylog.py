@@ -1,0 +1,328 @@
+"""Panel 5, 值班记录: the duty room's own work — the shift's log, open incidents and their report
+clocks, and the handover (交接班).
+
+Data: ``Dashboard.duty`` (store/dutylog.py ``duty_status``: the shift, the next handover, every
+open incident's report clock) and ``Dashboard.log`` (the current shift's entries). Keys write
+through store/dutylog.py and store/handover.py, each through ``Desk.submit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from store import clock
+from store.duty_models import DutyLogEntry, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.dutylog import (
+    IncidentClock,
+    intake_from_entry,
+    log_entry,
+    open_incident,
+    petition_from_entry,
+    report_incident,
+)
+from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
+from store.i18n import label
+from store.masking import mask_name
+from store.models import Community, Grid
+from store.queries import Dashboard
+from store.refusal import Refused
+from store.storage import StoreError
+from widgets.detail import DetailContent
+from widgets.form import FieldSpec, FormScreen
+from widgets.keyed_table import Column, Row
+
+from ..desk import Submission
+from ..presenters import Presenter, duration, literal
+from .base import DeskPanel
+from .intake import intake_form
+
+INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
+
+
+class DutyLogPanel(DeskPanel):
+    """值班记录: open incidents first (their next report, red when late), then the shift's log, newest first."""
+
+    NAME = "dutylog"
+    NUMBER = 5
+    GROUP = "duty"
+    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"))
+
+    @classmethod
+    def columns(cls, p: Presenter) -> Sequence[str | Column]:
+        return [p.t("duty.col.time"), p.t("duty.col.kind"), Column(p.t("duty.col.from"), shrink=True, min_width=4),
+                Column(p.t("duty.col.content"), shrink=True), p.t("duty.col.action")]
+
+    def render_data(self, data: Dashboard) -> int:
+        p = self.desk.present
+        duty = data.duty
+        rows = [incident_row(p, c) for c in duty.clocks]
+        rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: e.at, reverse=True)]  # as corrected
+        late = len(duty.late)
+        body = p.t("duty.summary").format(
+            leader=duty.shift.leader if duty.shift else "-", entries=len(data.log), incidents=len(duty.clocks),
+            handover=f"{duty.next_handover:%H:%M}")
+        if late:
+            body += "  " + p.t("duty.late").format(late)
+        return self.show(p.summary_line(self.NUMBER, "panel.dutylog", body, alarm=bool(late)), rows,
+                         detail=next_report_line(p, duty.next_report, data.now))
+
+    # -- selection ---------------------------------------------------------------------
+
+    def selected_entry(self) -> DutyLogEntry | None:
+        key = self.table.cursor_key or ""
+        return next((e for e in self.data.log if e.id == key), None) if self.data else None
+
+    def selected_incident(self) -> IncidentClock | None:
+        key = (self.table.cursor_key or "").removeprefix(INCIDENT_ROW)
+        return next((c for c in self.data.duty.clocks if c.incident.id == key), None) if self.data else None
+
+    def selected_subject(self) -> str:
+        entry, incident = self.selected_entry(), self.selected_incident()
+        if incident is not None:
+            return incident.incident.title
+        return entry.content[:12] if entry is not None else ""
+
+    def open_row(self, key: str) -> None:
+        self.open_detail(key)
+
+    def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
+        p = self.desk.present
+        if key.startswith(INCIDENT_ROW):
+            found = self.selected_incident()
+            return None if found is None else incident_detail(p, found)
+        entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
+        return None if entry is None else entry_detail(p, entry, reveal=reveal)
+
+    # -- keys --------------------------------------------------------------------------
+
+    def action_step(self, name: str) -> None:
+        if self.desk.read_only:
+            return
+        {"log": self.ask_entry, "incident": self.ask_incident, "report": self.ask_report,
+         "handover": self.ask_handover}[name]()
+
+    def action_new_petition(self) -> None:
+        """n on a log entry: the case it calls for, prefilled from the entry, linked to it on saving."""
+        entry = self.selected_entry()
+        if entry is None:
+            super().action_new_petition()
+            return
+        desk = self.desk
+        try:
+            communities, grids = desk.store.all(Community), desk.store.all(Grid)
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        prefill = {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
+        fields, texts = intake_form(desk, communities, grids, prefill)
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            overrides = {k: v for k, v in values.items() if v}
+            desk.submit(Submission(
+                lambda: petition_from_entry(desk.store, entry.id, overrides, rules=desk.settings.deadlines),
+                lambda case: desk.t("duty.to_case_done").format(entry=entry.id, case=case.id), form))
+
+        desk.open_form(FormScreen(fields, texts), submitted)
+
+    def ask_entry(self) -> None:
+        """记录: a call, a document, an instruction — in seconds: the content first, now by default."""
+        t, desk = self.t, self.desk
+        fields = [
+            FieldSpec("content", t("duty.form.content"), max_length=2000),
+            FieldSpec("kind", t("duty.form.kind"), "choice", [(k.value, label(k, desk.lang)) for k in LogKind],
+                      value=LogKind.CALL.value),
+            FieldSpec("source", t("duty.form.source"), max_length=80),
+            FieldSpec("caller", t("duty.form.caller"), max_length=40),
+            FieldSpec("phone", t("detail.phone"), placeholder="138xxxxxxxx"),
+            FieldSpec("action_taken", t("duty.form.action"), max_length=2000),
+            FieldSpec("reported_to", t("duty.form.reported_to"), max_length=80),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            desk.submit(Submission(
+                lambda: log_entry(desk.store, kind=LogKind(values.get("kind") or LogKind.CALL.value),
+                                  content=values.get("content", ""), source=values.get("source", ""),
+                                  caller=values.get("caller", ""), phone=values.get("phone", "").strip() or None,
+                                  action_taken=values.get("action_taken", ""),
+                                  reported_to=values.get("reported_to", "")),
+                lambda entry: t("duty.logged").format(entry.id), form))
+
+        desk.ask(t("duty.log_title"), fields, submitted)
+
+    def ask_incident(self) -> None:
+        """突发事件: opened now; its report clocks start at once."""
+        t, desk = self.t, self.desk
+        fields = [
+            FieldSpec("title", t("duty.form.title"), max_length=80),
+            FieldSpec("category", t("duty.form.category"), "choice",
+                      [(c.value, label(c, desk.lang)) for c in IncidentCategory], placeholder=t("form.choose")),
+            FieldSpec("level", t("duty.form.level"), "choice", [(v.value, label(v, desk.lang)) for v in IncidentLevel],
+                      value=IncidentLevel.ORDINARY.value),
+            FieldSpec("place", t("duty.form.place"), max_length=80),
+            FieldSpec("description", t("detail.description"), max_length=2000),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            if not values.get("category"):
+                form.show_errors({"category": t("invalid.required")})
+                return
+            desk.submit(Submission(
+                lambda: open_incident(desk.store, title=values.get("title", ""),
+                                      category=IncidentCategory(values["category"]),
+                                      level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
+                                      place=values.get("place", ""), description=values.get("description", "")),
+                lambda incident: t("duty.incident_opened").format(incident.id), form))
+
+        desk.ask(t("duty.incident_title"), fields, submitted)
+
+    def ask_report(self) -> None:
+        """报送: the selected incident's next report (首报 / 书面报告 / 续报 / 终报), to whom."""
+        t, desk = self.t, self.desk
+        found = self.selected_incident()
+        if found is None:
+            desk.refuse(Refused("duty_pick_incident"))
+            return
+        incident = found.incident
+        next_stage = found.next.stage.value if found.next is not None else ReportStage.FOLLOW_UP.value
+        fields = [
+            FieldSpec("to", t("duty.form.report_to"), value=self.last_reported_to(), max_length=80),
+            FieldSpec("stage", t("duty.form.stage"), "choice", [(s.value, label(s, desk.lang)) for s in ReportStage],
+                      value=next_stage),
+            FieldSpec("note", t("modal.note"), max_length=2000),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            desk.submit(Submission(
+                lambda: report_incident(desk.store, incident.id, ReportStage(values.get("stage") or next_stage),
+                                        to=values.get("to", ""), note=values.get("note", "")),
+                lambda _: t("duty.reported").format(id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)),
+                form, {"duty_report_needs_to": "to"}))
+
+        desk.ask(t("duty.report_title").format(incident.title), fields, submitted)
+
+    def last_reported_to(self) -> str:
+        """Whom the duty room last reported to (the county duty office, usually): the form's default."""
+        reports = [r for c in (self.data.duty.clocks if self.data else []) for r in c.incident.reports]
+        return max(reports, key=lambda r: r.at).to if reports else ""
+
+    def ask_handover(self) -> None:
+        """交接班: hand over (generated from the store, plus notes) or, as the incoming officer, take over."""
+        t, desk = self.t, self.desk
+        now = clock.now()
+        try:
+            waiting = pending_handover(desk.store, now)
+            given = find_handover(desk.store, waiting) if waiting is not None else None
+            report = handover_report(desk.store, now, rules=desk.settings.duty, calendar=desk.settings.deadlines,
+                                     fee_rules=desk.settings.fees)
+        except (StoreError, Refused) as exc:
+            desk.refuse(exc)
+            return
+        if waiting is not None and given is not None and given.outgoing_by == desk.store.actor:
+            desk.refuse(Refused("duty_handed_over", id=waiting.id))  # handed over: the incoming officer takes it
+            return
+        if waiting is not None:  # another officer handed over: this desk takes over, under its own account
+            def taken(form: FormScreen, values: dict[str, str]) -> None:
+                desk.submit(Submission(lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
+                                       lambda h: t("duty.acknowledged").format(h.shift_id), form))
+
+            desk.ask(t("duty.ack_title").format(waiting.id),
+                     [FieldSpec("notes", t("duty.form.ack_notes"), max_length=2000)], taken)
+            return
+        summary = t("duty.handover_summary").format(
+            entries=len(report.entries), received=len(report.received), closed=len(report.closed),
+            overdue=len(report.overdue), late_sessions=len(report.late_sessions),
+            unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
+            incidents=len(report.incidents), late=len(report.late_reports), arrears=len(report.arrears))
+
+        def handed(form: FormScreen, values: dict[str, str]) -> None:
+            desk.submit(Submission(lambda: hand_over(desk.store, report, notes=values.get("notes", "")),
+                                   lambda h: t("duty.handed_over").format(h.shift_id), form))
+
+        desk.ask(t("duty.handover_title").format(report.shift.id), [
+            FieldSpec("notes", t("duty.form.handover_notes"), max_length=4000)], handed, subtitle=summary)
+
+
+# -- words and rows ------------------------------------------------------------------------------------
+
+
+def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
+    who = " ".join(x for x in (entry.source, mask_name(entry.caller) if entry.caller else "") if x)
+    return Row(entry.id, (
+        Text(f"{entry.at:%H:%M}"),
+        Text(label(entry.kind, p.lang), style="bold red" if entry.kind is LogKind.INCIDENT else ""),
+        literal(who, max_cells=14),
+        literal(entry.content, max_cells=40),
+        literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim", max_cells=30),
+    ))
+
+
+def incident_row(p: Presenter, found: IncidentClock) -> Row:
+    incident = found.incident
+    late = bool(found.late)
+    nxt = found.next
+    if nxt is None or nxt.due is None:
+        due = Text(p.t("duty.no_report_due"), style="dim")
+    else:
+        left = nxt.due - found.now
+        words = p.t("duty.row.due_late" if left < timedelta(0) else "duty.row.due_in").format(
+            stage=label(nxt.stage, p.lang), left=duration(left, p.lang))
+        due = Text(words, style="bold red reverse" if late else "bold yellow")
+    return Row(f"{INCIDENT_ROW}{incident.id}", (
+        Text(f"{incident.known_at:%H:%M}", style="bold"),
+        Text(label(incident.level, p.lang)[:2], style="bold red"),
+        literal(incident.place, max_cells=14),
+        literal(incident.title, style="bold", max_cells=40),
+        due,
+    ))
+
+
+def next_report_line(p: Presenter, nxt: tuple[object, object] | None, now: datetime) -> Text:
+    if nxt is None:
+        return Text(p.t("duty.no_incident"), style="dim")
+    incident, slot = nxt
+    assert slot.due is not None  # type: ignore[attr-defined]
+    left = slot.due - now  # type: ignore[attr-defined]
+    key = "duty.next_late" if left < timedelta(0) else "duty.next_due"
+    return Text(p.t(key).format(id=incident.id, stage=label(slot.stage, p.lang),  # type: ignore[attr-defined]
+                                at=f"{slot.due:%H:%M}", left=duration(left, p.lang)),  # type: ignore[attr-defined]
+                style="bold red" if left < timedelta(0) else "yellow")
+
+
+def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailContent:
+    current = entry  # the dashboard's entries are as corrected; their history says what changed
+    caller = current.caller if reveal else mask_name(current.caller)
+    fields = [
+        (p.t("duty.col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
+        (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
+        (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
+        (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
+        (p.t("duty.col.content"), literal(current.content)),
+        (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
+        (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
+    ]
+    history = [literal(f"{e.at:%m-%d %H:%M} {e.action} {e.petition_id or ''} {e.note}  [{e.actor}]")
+               for e in entry.history]
+    return DetailContent(title=entry.id, fields=fields, sections=[(p.t("detail.history"), history)] if history else [],
+                         hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+                         subject=f"dutylog:{entry.id}")
+
+
+def incident_detail(p: Presenter, found: IncidentClock) -> DetailContent:
+    incident = found.incident
+    fields = [
+        (p.t("duty.form.title"), literal(incident.title)),
+        (p.t("duty.form.category"), Text(label(incident.category, p.lang))),
+        (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
+        (p.t("duty.form.place"), literal(incident.place or p.t("empty.none"))),
+        (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
+        (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
+    ]
+    reports = [literal(f"{r.at:%m-%d %H:%M} {label(r.stage, p.lang)} → {r.to}  [{r.by}] {r.note}")
+               for r in incident.reports]
+    owed = [Text(f"{label(s.stage, p.lang)} {s.due:%m-%d %H:%M}" if s.due else label(s.stage, p.lang),
+                 style="bold red" if s.late(found.now) else "") for s in found.owed]
+    return DetailContent(title=incident.id, fields=fields,
+                         sections=[(p.t("duty.reports"), reports), (p.t("duty.owed"), owed)])

@@ -1,0 +1,128 @@
+"""A whole shift at the duty room's own panel (5 值班记录), driven from the keyboard with the Pilot."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from textual.widgets import Input, Select
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store import clock
+from store.duty_models import DutyLogEntry, Incident, ReportStage
+from store.dutylog import find_incident, shift_at
+from store.handover import find_handover
+from store.models import Petition
+from store.storage import Store
+from widgets.form import FormScreen
+
+from pilot import loaded, settled
+
+WIDE = (120, 40)
+
+
+def make_app(store: Store) -> DutyRoomApp:
+    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600))
+
+
+async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
+    for key, value in values.items():
+        field = form.query_one(f"#field-{key}")
+        if isinstance(field, Select):
+            field.value = value
+        else:
+            assert isinstance(field, Input)
+            field.value = value
+    await pilot.pause()
+
+
+async def test_a_whole_shift_at_the_duty_panel(small_store: Store) -> None:
+    start = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("5")
+        assert app.active == "dutylog"
+
+        # l: a call, logged in seconds.
+        await pilot.press("l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, content="东城花园3号楼闻到煤气味", caller="李大妈", source="东城花园", action_taken="已通知燃气公司")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [entry] = small_store.all(DutyLogEntry, "2026-11")
+        assert entry.content == "东城花园3号楼闻到煤气味" and entry.updated_by == "duty-officer"
+        assert app.panel("dutylog").table.keys == [entry.id]
+
+        # n on the entry: the case it calls for, prefilled and linked to it.
+        await pilot.press("n")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.values()["description"].startswith("东城花园3号楼闻到煤气味")
+        await fill(pilot, form, title="3号楼煤气味", category="gas", community_id="dongcheng")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen), app.screen
+        case = next(p for p in small_store.all(Petition) if p.title == "3号楼煤气味")
+        linked = small_store.all(DutyLogEntry, "2026-11")[0]
+        assert linked.petition_ids == [case.id]
+
+        # i: an incident; its first report is due in 30 minutes.
+        await pilot.press("i")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, title="河堤渗水", category="natural", place="玉兰社区河段")  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [incident] = small_store.all(Incident)
+        assert "首报剩" in str(app.query_one("#headline").render())
+
+        # r on the incident row: 首报 and 书面报告 on time.
+        table = app.panel("dutylog").table
+        assert table.cursor_key == entry.id  # the cursor stays on what the officer was looking at
+        await pilot.press("up")  # the incident row came in above it
+        assert table.cursor_key == f"incident:{incident.id}"
+        for stage in (ReportStage.PHONE, ReportStage.WRITTEN):
+            await pilot.press("r")
+            await settled(app, pilot)
+            await fill(pilot, app.screen, to="区应急局", stage=stage.value)  # type: ignore[arg-type]
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+        assert [r.stage for r in find_incident(small_store, incident.id).reports] == [ReportStage.PHONE, ReportStage.WRITTEN]
+
+        # Five hours on, the 续报 is late: the header turns red and names it.
+        clock.freeze(start + timedelta(hours=5))
+        app.reload()
+        await settled(app, pilot)
+        assert "续报超时" in str(app.query_one("#headline").render())
+        assert app.data is not None and [slot.stage for _, slot in app.data.duty.late] == [ReportStage.FOLLOW_UP]
+        header = app.present.header_counts(app.data.headline, "x", duty=app.data.duty, now=app.data.now)
+        assert any("on red" in str(span.style) for span in header.spans)  # red when late
+
+        # h: hand over with notes; then the next officer takes over with their own account.
+        await pilot.press("h")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, notes="河堤渗水续报待报")  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+    shift = shift_at(small_store, clock.now())
+    assert shift is not None
+    handover = find_handover(small_store, shift)
+    assert handover is not None and handover.notes == "河堤渗水续报待报" and handover.outgoing_by == "duty-officer"
+    assert handover.acknowledged_at is None
+
+    incoming = Store(small_store.root, actor="incoming-officer")
+    app = make_app(incoming)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("5", "h")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and "接班" in form.texts.title
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen), (str(form.query_one("#form-error").render()), app.status_messages)
+    taken = find_handover(small_store, shift)
+    assert taken is not None and taken.acknowledged_by == "incoming-officer"
