@@ -115,13 +115,13 @@ def main() -> None:
         last_month = clock.at(now.date().replace(day=1) - timedelta(days=1), 12)
         for name, when in (("this month", None), ("a full month (backdated)", last_month)):
             month = f"{(when or now):%Y-%m}"
-            writes = timed(lambda: log_entry(store, kind=LogKind.CALL, content="来电：测试写入", at=when), args.rounds)
+            writes = timed(lambda: log_entry(store, kind=LogKind.CALL, content="来电：测试写入", at=when), args.rounds)  # noqa: B023  (timed runs it in this iteration)
             copy = Path(tmp) / f"copy-{month}.json"
             shutil.copy(store.path_for(DutyLogEntry, month), copy)
             db = TinyDB(copy)
             table = db.table(RECORDS)
             record = next(iter(table.all()))
-            plain = timed(lambda: table.insert({**record, "id": f"x{time.perf_counter_ns()}"}), args.rounds)
+            plain = timed(lambda: table.insert({**record, "id": f"x{time.perf_counter_ns()}"}), args.rounds)  # noqa: B023  (timed runs it in this iteration)
             db.close()
             line(f"log_entry, {name}", writes, "plain TinyDB insert, same file", plain)
             print(f"  (duty_log/{month}.json holds {len(store.all(DutyLogEntry, month)):,} entries; "

@@ -345,7 +345,7 @@ class DutyRoomApp(App[None]):
         self.handled_errors.append(error)
         self.notify(self.desk.t("desk.unexpected").format(type(error).__name__), severity="error")
 
-    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:  # type: ignore[no-untyped-def]
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
         """Every key's action (and the palette's) runs here: a bug in one is reported, not fatal.
 
         An exception that reached Textual's message loop would stop that widget's loop for good.
@@ -444,7 +444,7 @@ class DutyRoomApp(App[None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         self.desk.worker_changed(event.worker, event.state)
 
-    def _owner(self, screen: Screen[object]) -> DeskPanel | None:
+    def _owner(self, screen: Screen) -> DeskPanel | None:
         return next((panel for panel in self.panels if screen in panel.lists), None)
 
     @on(TableScreen.ActionRequested)

@@ -29,22 +29,22 @@ class _Commands(click.Group):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
-            exc.exit_code = ExitCode.REFUSED
+            exc.exit_code = ExitCode.REFUSED  # type: ignore[misc]  # click types it ClassVar, yet reads the instance's (main)
             raise
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            exc.exit_code = ExitCode.REFUSED
+            exc.exit_code = ExitCode.REFUSED  # type: ignore[misc]  # click types it ClassVar, yet reads the instance's (main)
             raise
         except BrokenPipeError:
             # The reader stopped reading (`petition list | head`): nothing to report.
-            sys.stdout = None  # type: ignore[assignment]  # no flush of the dead pipe at exit
+            sys.stdout = None  # no flush of the dead pipe at exit
             ctx.exit(ExitCode.OK)
         except (StoreError, OSError, OverflowError) as exc:
             settings = (ctx.obj or {}).get("settings")
-            lang = settings.lang if settings is not None else "zh"
+            lang: i18n.Lang = settings.lang if settings is not None else "zh"
             click.echo(f"duty-room: {error_line(exc, lang)}", err=True)
             ctx.exit(exit_code_for(exc))
 
@@ -159,7 +159,7 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
         sys.exit(_open_dashboard(settings))
 
 
-def _refuse_real_data(store: Store, lang: str) -> None:
+def _refuse_real_data(store: Store, lang: i18n.Lang) -> None:
     """`demo --replace` deletes everything: refused on a store that looks like real work."""
     import tempfile
 
@@ -271,7 +271,8 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store.dutylog import late_reports as late_incident_reports
     from store.market import fen_to_yuan
     from store.models import SpecialTag
-    from store.queries import SessionPhase, dashboard
+    from store.queries import dashboard
+    from store.schedule import SessionPhase
 
     settings = _settings(ctx)
     store = settings.open_store()

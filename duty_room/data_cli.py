@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from store import clock, i18n
 from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
+from store.roster import known_list
 from store.sheetfiles import (
     SheetFileError,
     read_tables,
@@ -30,7 +32,6 @@ from store.workbook import (
     SHEETS,
     export_sheets,
     import_tables,
-    known_list,
     resolve_tables,
     template_notes,
     template_sheets,
@@ -55,7 +56,7 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.casefold() == ".xlsx"
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"duty-room: {message}", err=True)
     sys.exit(code)
 

@@ -48,7 +48,7 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in error.errors():
         key = str(item["loc"][0]) if item["loc"] else ""
-        out.setdefault(key, i18n.validation_message(item, lang))  # type: ignore[arg-type]
+        out.setdefault(key, i18n.validation_message(item, lang))
     return out
 
 

@@ -68,7 +68,7 @@ def _one_line(lang: Lang) -> Iterator[None]:
     except Refused as exc:
         raise click.ClickException(exc.message(lang)) from None
     except ValidationError as exc:
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, lang)}" for e in exc.errors()]  # type: ignore[arg-type]
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, lang)}" for e in exc.errors()]
         raise click.ClickException("; ".join(parts)) from None
     except (StoreError, IntakeRefused, ValueError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -40,7 +40,8 @@ def localize_bindings(lang: Lang) -> None:
     it again for another language (tests do) switches cleanly.
     """
     known = frozenset(i18n.keys())
-    for cls in {DOMNode, *_classes(DOMNode)}:
+    classes: set[type[DOMNode]] = {DOMNode, *_classes(DOMNode)}
+    for cls in classes:
         merged = cls._merged_bindings
         if merged is None:
             continue

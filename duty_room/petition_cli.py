@@ -72,7 +72,7 @@ def _fail(exc: Exception) -> Exception:
     if isinstance(exc, StoreError) and not isinstance(exc, RecordNotFound):
         return exc
     if isinstance(exc, ValidationError):
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, 'en')}" for e in exc.errors()]  # type: ignore[arg-type]
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, 'en')}" for e in exc.errors()]
         return click.ClickException("; ".join(parts))
     if isinstance(exc, IllegalTransition):
         return click.ClickException(exc.message("en"))

@@ -15,6 +15,7 @@ handling ended. All four limits are configurable (``DutyRules``), per level if n
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Self
@@ -299,7 +300,7 @@ def correct_entry(store: Store, entry_id: str, changes: dict[str, str], *, note:
         changed = {k: v for k, v in changes.items() if str(getattr(before, k) or "") != v}
         if not changed:
             raise DutyRefused("duty_correction_empty")
-        event = LogEvent(at=tx.now, actor=store.actor, action="correct", changes=changed, note=note)  # type: ignore[arg-type]
+        event = LogEvent(at=tx.now, actor=store.actor, action="correct", changes=changed, note=note)
         updated = entry.model_copy(update={"history": [*entry.history, event]})
         updated.current()  # the corrected entry must itself be valid (a phone that is a phone, …)
         return tx.put(updated)
@@ -339,7 +340,7 @@ def intake_from_entry(entry: DutyLogEntry) -> dict[str, object]:
 
 
 def petition_from_entry(
-    store: Store, entry_id: str, overrides: dict[str, object] | None = None, *, rules: DeadlineRules | None = None
+    store: Store, entry_id: str, overrides: Mapping[str, object] | None = None, *, rules: DeadlineRules | None = None
 ) -> Petition:
     """Register the case an entry calls for, and link the two, in one transaction."""
     with store.transaction() as tx:

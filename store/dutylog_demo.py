@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from . import clock
-from .duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, IncidentReport, LogEvent, LogKind, ReportStage
+from .duty_models import (
+    DutyLogEntry,
+    Incident,
+    IncidentCategory,
+    IncidentLevel,
+    IncidentReport,
+    LogEvent,
+    LogKind,
+    ReportStage,
+)
 from .dutylog import DutyRules, shift_at, shift_id_for
 from .models import Community, DutyShift, DutySwap
 from .storage import Store, Transaction

@@ -20,9 +20,9 @@ from .dutylog import (
     IncidentClock,
     Reader,
     ReportSlot,
-    months_between,
     entries_between,
     find_shift,
+    months_between,
     report_clock,
     report_slots,
     shift_at,
@@ -30,7 +30,15 @@ from .dutylog import (
 )
 from .market import FeeRules, StallView, stall_roster
 from .models import Community, DutyShift, Petition, PetitionStatus
-from .queries import CommunityProgress, PetitionView, SessionView, community_progress, open_petitions, todays_schedule, visit_progress
+from .queries import (
+    CommunityProgress,
+    PetitionView,
+    SessionView,
+    community_progress,
+    open_petitions,
+    todays_schedule,
+    visit_progress,
+)
 from .schedule import SessionPhase
 from .storage import Store
 

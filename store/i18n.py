@@ -6,8 +6,9 @@ Kept in store/ (plain data, no Textual) because the CLI and the dashboard both s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 Lang = Literal["zh", "en"]
 E = TypeVar("E", bound=StrEnum)
@@ -757,7 +758,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def validation_message(error: dict, lang: Lang = "zh") -> str:
+def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
     """One pydantic error in words a duty officer understands (field-level, no jargon)."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}

@@ -12,6 +12,7 @@ A refused step raises ``IllegalTransition`` before anything is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -378,7 +379,7 @@ INTAKE_FIELDS = (
 )
 
 
-def draft(fields: dict[str, object], *, actor: str, now: datetime, rules: DeadlineRules | None = None) -> Petition:
+def draft(fields: Mapping[str, object], *, actor: str, now: datetime, rules: DeadlineRules | None = None) -> Petition:
     """Validate a new case as a whole (raises pydantic's ValidationError naming every bad field)."""
     unknown = set(fields) - set(INTAKE_FIELDS)
     if unknown:
@@ -408,13 +409,13 @@ class IntakeRefused(ValueError):
         self.field = field
 
 
-def register(store: Store, fields: dict[str, object], *, rules: DeadlineRules | None = None) -> Petition:
+def register(store: Store, fields: Mapping[str, object], *, rules: DeadlineRules | None = None) -> Petition:
     """Register a new case (登记): validated as a whole, due time from the rules, id assigned."""
     with store.transaction() as tx:
         return register_in(tx, fields, rules=rules)
 
 
-def register_in(tx: Transaction, fields: dict[str, object], *, rules: DeadlineRules | None = None) -> Petition:
+def register_in(tx: Transaction, fields: Mapping[str, object], *, rules: DeadlineRules | None = None) -> Petition:
     """``register`` inside a caller's transaction (a duty-log entry becomes a case and is linked to it at once)."""
     petition = draft(fields, actor=tx.store.actor, now=tx.now, rules=rules)
     if petition.community_id not in {c.id for c in tx.all(Community)}:

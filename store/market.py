@@ -336,6 +336,7 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     current month is due during the month, so it is not yet owed).
     """
     permits: dict[str, StallPermit] = {}
+    permit: StallPermit | None  # each stall's below may have none
     for permit in store.all(StallPermit):
         known = permits.get(permit.stall_id)
         if known is None or (permit.applied_on, permit.id) >= (known.applied_on, known.id):

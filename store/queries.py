@@ -101,7 +101,7 @@ def sort_petitions(views: list[PetitionView], order: SortOrder) -> list[Petition
         SortOrder.COMMUNITY: lambda v: (v.petition.community_id, v.grid, urgency_key(v)),
         SortOrder.STATUS: lambda v: (_STATUS_RANK[v.petition.status], urgency_key(v)),
     }
-    return sorted(views, key=keys[order])  # type: ignore[arg-type]
+    return sorted(views, key=keys[order])
 
 
 # Filter words: `status:处置中` (or s:), `cat:燃气` (c:), `grid:3号楼` (g:), `who:执法` (a:),

@@ -103,7 +103,7 @@ def edit_worker(store: Store, worker_id: str, *, name: str | None = None, role: 
 
 
 def _future_plans(tx: Transaction, today: date) -> list[tuple[str, VisitPlan]]:
-    plans = []
+    plans: list[tuple[str, VisitPlan]] = []
     for offset in range(PLAN_AHEAD_DAYS + 1):
         partition = (today + timedelta(days=offset)).isoformat()
         plans.extend((partition, p) for p in tx.all(VisitPlan, partition))

@@ -69,7 +69,7 @@ def day_sessions(schedules: list[ServiceSchedule], recorded: list[ServiceSession
                  calendar: DeadlineRules) -> list[ServiceSession]:
     """Every session of ``day``: the recorded ones, plus each scheduled one nobody has touched yet."""
     by_id = {s.id: s for s in recorded}
-    sessions = [by_id.pop(session_id(sc.id, day), None) or planned_session(sc, day)
+    sessions = [by_id.pop(key) if (key := session_id(sc.id, day)) in by_id else planned_session(sc, day)
                 for sc in schedules if occurs_on(sc, day, calendar)]
     sessions += by_id.values()  # one-off sessions, and those of a schedule since changed
     return sorted(sessions, key=lambda s: (s.start, s.id))

@@ -18,6 +18,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 # openpyxl and calamine are imported where used: every `duty-room` start (the dashboard too)
 # imports this module, and openpyxl alone costs 0.3 s.
@@ -147,7 +148,7 @@ def decode_csv(payload: bytes) -> str:
 def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
     """Every sheet of an .xlsx (or every .csv of a folder) as rows of cells, headers included."""
     if path.is_dir():
-        tables = {}
+        tables: dict[str, list[list[Cell]]] = {}
         for csv_path in sorted(path.glob("*.csv")):
             try:
                 text = decode_csv(csv_path.read_bytes())
@@ -163,7 +164,8 @@ def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        # a fresh list each, nobody else's: widening its cell type to Cell is safe (list is invariant)
+        return {name: cast(list[list[Cell]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
                 for name in workbook.sheet_names}
     except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
         raise SheetFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None

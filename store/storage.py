@@ -42,10 +42,10 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
@@ -55,14 +55,14 @@ from tinydb.table import Document
 
 from . import clock
 from .duty_models import DutyLogEntry, Handover, Incident
-from .errors import (  # noqa: F401  (re-exported: callers import the errors from the storage layer)
-    StoreBusyError,
-    StoreCorruptError,
-    StoreEnvironmentError,
-    StoreError,
-    StoreMissingError,
-    StoreSchemaError,
-    TargetNotEmptyError,
+from .errors import (  # re-exported ("X as X"): callers import the errors from the storage layer
+    StoreBusyError as StoreBusyError,
+    StoreCorruptError as StoreCorruptError,
+    StoreEnvironmentError as StoreEnvironmentError,
+    StoreError as StoreError,
+    StoreMissingError as StoreMissingError,
+    StoreSchemaError as StoreSchemaError,
+    TargetNotEmptyError as TargetNotEmptyError,
     environment_error,
 )
 from .models import (
@@ -378,7 +378,7 @@ def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     table = data.get(META, {})
     if not isinstance(table, dict):
         raise StoreCorruptError(path, "its _meta table is damaged")
-    meta = next(iter(table.values()), None)
+    meta: dict[str, Any] | None = next(iter(table.values()), None)
     if meta is None:
         return {"schema": SCHEMA_VERSION, "generation": 0}
     try:
@@ -566,6 +566,7 @@ def _journal_payload(body: dict[str, Any]) -> bytes:
 
 def _journal_body(path: Path, payload: bytes) -> dict[str, Any]:
     data = _load_json(path, payload)
+    body: dict[str, Any]
     try:
         body, digest = data["body"], data["sha256"]
         if hashlib.sha256(_dumps(body)).hexdigest() != digest:
@@ -1032,7 +1033,7 @@ class Transaction:
         Committed with the transaction, so a number is never handed out twice; ``at_least`` is the
         highest number already in use (a store written before counters existed).
         """
-        counters = self._manifest.get("counters", {})
+        counters: dict[str, int] = self._manifest.get("counters", {})
         number = max(self._counters.get(key, counters.get(key, 0)), at_least) + 1
         self._counters[key] = number
         return number
@@ -1054,17 +1055,17 @@ class Transaction:
         opened = self._files.get(self.store.path_for(model, partition))
         if opened is None:
             return list(self.store.all(model, partition))
-        return list(opened.records.values())  # type: ignore[arg-type]
+        return cast(list[M], list(opened.records.values()))  # the file opened for ``model`` holds Ms
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
         opened = self._files.get(self.store.path_for(model, partition))
         if opened is None:
             record = next((r for r in self.store.all(model, partition) if r.id == record_id), None)
         else:
-            record = opened.records.get(record_id)
+            record = cast(M | None, opened.records.get(record_id))  # the file opened for ``model`` holds Ms
         if record is None:
             raise RecordNotFound(model, record_id)
-        return record  # type: ignore[return-value]
+        return record
 
     def put(self, record: M, partition: str | None = None) -> M:
         """Insert or replace by id; the record is re-validated and stamped with actor and time."""
@@ -1165,16 +1166,12 @@ class CheckReport:
     files: int = 0
     records: int = 0
     generation: int | None = None
-    findings: list[Finding] | None = None
-    repaired: list[str] | None = None
-
-    def __post_init__(self) -> None:
-        self.findings = self.findings or []
-        self.repaired = self.repaired or []
+    findings: list[Finding] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings or [] if f.error]
+        return [f for f in self.findings if f.error]
 
     @property
     def ok(self) -> bool:

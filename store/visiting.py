@@ -106,7 +106,7 @@ def grid_households(store: Store, day: date, grid_id: str, *, special_unvisited_
         worker_id = visit.worker_id if visit else plan.worker_id if plan else None
         rows.append(HouseholdVisit(household, plan is not None, workers.get(worker_id or ""), visit))
 
-    def order(row: HouseholdVisit) -> tuple:
+    def order(row: HouseholdVisit) -> tuple[bool, bool, str, str, str, str]:
         h = row.household
         waiting = row.planned and row.visit is None
         return (not waiting, not h.tags, h.building, h.unit, h.room, h.id)

@@ -96,7 +96,7 @@ class SheetSpec:
     name: str  # the sheet's (Chinese) name; also the CSV file name
     model: type[Record]
     columns: tuple[Column, ...]
-    natural_key: Callable[[dict[str, Any]], tuple | None]  # matches a row without an id
+    natural_key: Callable[[dict[str, Any]], tuple[Any, ...]]  # matches a row without an id
     id_prefix: str
     examples: tuple[tuple[Cell, ...], ...] = ()
     note: str = ""
@@ -495,7 +495,7 @@ class _Abort(Exception):
     """Leave the transaction without writing (errors found, or a dry run)."""
 
 
-def _stable_id(prefix: str, key: tuple) -> str:
+def _stable_id(prefix: str, key: tuple[Any, ...]) -> str:
     return f"{prefix}-{hashlib.sha1(repr(key).encode()).hexdigest()[:10]}"
 
 
@@ -525,7 +525,7 @@ class _Importer:
         self.final: dict[str, dict[str, Record]] = {}
         self.existing: dict[str, dict[str, Record]] = {}
         self.file_ids: dict[str, set[str]] = defaultdict(set)  # ids the file names (even on a bad row)
-        self.by_natural_key: dict[str, dict[tuple, str]] = {}
+        self.by_natural_key: dict[str, dict[tuple[Any, ...], str]] = {}
         self.seen: dict[str, dict[str, int]] = defaultdict(dict)  # id -> first row naming it
 
     # -- messages ----------------------------------------------------------
@@ -613,7 +613,7 @@ class _Importer:
     def load(self, spec: SheetSpec, rows: list[_Row]) -> None:
         if spec.model is VisitPlan:
             days = sorted({r.values["day"] for r in rows if isinstance(r.values.get("day"), date)})
-            stored = [p for day in days for p in self.tx.all(VisitPlan, day.isoformat())]
+            stored: list[Record] = [p for day in days for p in self.tx.all(VisitPlan, day.isoformat())]
         else:  # the main file and, for a table filed by month (the duty roster), every month's file
             stored = [*self.tx.all(spec.model),
                       *(r for part in self.tx.store.partitions(spec.model) for r in self.tx.all(spec.model, part))]
@@ -676,7 +676,7 @@ class _Importer:
     def assign_ids(self, spec: SheetSpec, rows: list[_Row]) -> None:
         """The record each row is: its id, or the stored record with its natural key, or a new id."""
         if spec.key not in self.by_natural_key:
-            by_key: dict[tuple, str] = {}
+            by_key: dict[tuple[Any, ...], str] = {}
             for record in self.existing[spec.key].values():
                 key = spec.natural_key(record.model_dump())
                 if key is not None:
@@ -732,8 +732,8 @@ class _Importer:
             keys = {c.key for c in spec.columns}
             for err in exc.errors():
                 loc = str(err["loc"][0]) if err["loc"] else spec.model_error_column
-                column = loc if loc in keys else spec.model_error_column
-                self.error(row, spec, column, self.reason(err))
+                column_key = loc if loc in keys else spec.model_error_column
+                self.error(row, spec, column_key, self.reason(err))
             return
         self.final[spec.key][row.id] = row.record
 
@@ -767,6 +767,7 @@ class _Importer:
             if isinstance(parent, Grid) and parent.community_id != grid.community_id:
                 self.error(row, spec, "parent_id", self.t("sheet.parent_other_community"))
                 continue
+            current: str | None
             chain, current = [grid.id], grid.parent_id
             while current is not None and current not in chain:
                 chain.append(current)

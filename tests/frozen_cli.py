@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 from duty_room.cli import main  # noqa: E402
 from store import clock  # noqa: E402
 
-
 if __name__ == "__main__":
     moment, *arguments = sys.argv[1:]
     clock.freeze(moment)

@@ -39,9 +39,10 @@ def test_no_key_is_defined_twice() -> None:
 
 def test_every_binding_with_an_id_has_its_words() -> None:
     """A key's description comes from ``key.<binding id>``: every id the dashboard binds has one."""
+    from textual.dom import DOMNode
+
     import duty_room.app  # noqa: F401  (imports every panel, widget and screen class)
     from duty_room.localize import _classes
-    from textual.dom import DOMNode
 
     missing = sorted({b.id for cls in _classes(DOMNode) if cls._merged_bindings
                       for group in cls._merged_bindings.key_to_bindings.values() for b in group

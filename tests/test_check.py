@@ -14,13 +14,14 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
-from conftest import FROZEN_NOW
 
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
 from store import storage
 from store.models import Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, check_store
+
+from conftest import FROZEN_NOW
 
 NOW = datetime.fromisoformat(FROZEN_NOW)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -134,7 +134,7 @@ def test_add_working_days_keeps_clock_time_and_zone():
 
 def test_working_days_counted_in_beijing_time_for_utc_input():
     # 2026-11-27 17:00 UTC is Saturday 28 November 01:00 in Beijing: due Friday 4 December 01:00 Beijing.
-    created = datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc)
+    created = datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
     due = DeadlineRules().due_at(created, Category.OTHER, Priority.NORMAL)
     assert due == at(2026, 12, 4, 1, 0)
     assert due.utcoffset() == timedelta(hours=8)

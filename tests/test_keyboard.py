@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import time as clock_time
 
 import pytest
-from pilot import loaded, settled
 from textual import events
 from textual.pilot import Pilot
 
@@ -17,6 +16,8 @@ from store.refusal import Refused
 from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
+
+from pilot import loaded, settled
 
 WIDE = (120, 40)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -316,7 +316,7 @@ def test_naive_event_time_refused():
 
 def test_aware_utc_converted_to_shanghai():
     record = petition(
-        created_at=datetime(2026, 11, 28, 1, 0, tzinfo=timezone.utc),
+        created_at=datetime(2026, 11, 28, 1, 0, tzinfo=UTC),
         due_at="2026-11-29T01:00:00Z",
     )
     assert record.created_at == datetime(2026, 11, 28, 9, 0, tzinfo=TZ)

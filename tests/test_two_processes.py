@@ -129,7 +129,7 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
         tmux("resize-window", "-t", "dr", "-x", "80", "-y", "24")
         stacked = lambda text: any(l.startswith(" 4 摊位") for l in text.splitlines())  # noqa: E731,E741
         text = screen_when(stacked)
-        assert stacked(text) and any(l.startswith(" 2 网格走访") for l in text.splitlines()), text
+        assert stacked(text) and any(line.startswith(" 2 网格走访") for line in text.splitlines()), text
         assert "值班:" not in text.splitlines()[0]  # the header drops who is on duty under 100 columns
         tmux("resize-window", "-t", "dr", "-x", "120", "-y", "40")
         text = screen_when(lambda t: side_by_side(t) and "值班:" in t.splitlines()[0])

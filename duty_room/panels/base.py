@@ -8,7 +8,7 @@ panels and feeds them data; a panel writes only through ``Desk.submit``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import SystemCommand
@@ -43,7 +43,7 @@ class DeskPanel(Panel):
         Binding("n", "new_petition", "New", show=False, id="petition.new"),
     ]
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         # Before Textual's own hook, which merges the class's BINDINGS once.
         if cls.KEYS and "BINDINGS" not in cls.__dict__:
             cls.BINDINGS = [
