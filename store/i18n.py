@@ -261,6 +261,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "key.stalls.pay": ("收费", "Payment"),
     "key.stalls.occupancy": ("出摊/空", "Occupy"),
     "key.list.close": ("返回", "Back"),
+    "key.list.visit": ("走访登记", "log visit"),
+    "key.list.petition": ("登记诉求", "raise petition"),
+    "key.list.special": ("只看重点户未访", "special unvisited only"),
+    "key.list.reveal": ("显示个人信息", "Reveal"),
     "refused.transition": (
         "「{current}」的案件不能改为「{target}」；可以改为：{allowed}",
         "a case that is '{current}' cannot become '{target}'; allowed next: {allowed}",
