@@ -105,6 +105,9 @@ class DutyRoomApp(App[None]):
         self._release_timer: Timer | None = None
         self._reload_after_write = False
         self._stop_watching = threading.Event()
+        self._problems: list[StoreError] = []  # damaged files found at start or on a reload
+        self._checked_generation = -1
+        self._problems_shown = ""
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = i18n.t("app.title", self.lang)
@@ -223,8 +226,12 @@ class DutyRoomApp(App[None]):
         self.call_from_thread(self.show, data)
 
     def load(self, now: datetime) -> Dashboard:
-        return dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees,
+        data = dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees,
                          duty_rules=self.settings.duty)
+        if data.generation != self._checked_generation:  # a file the panels do not read may be damaged too
+            self._problems = self.store.problems(now.date())
+            self._checked_generation = data.generation
+        return data
 
     def fail(self, error: StoreError) -> None:
         """A damaged store stops the app with a message naming the file: nothing is written."""
@@ -245,11 +252,25 @@ class DutyRoomApp(App[None]):
         self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty,
                                                              now=data.now))
         self._reload_after_write = False
+        self._show_problems()
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:
                 panel.refill_lists()
         self.post_message(self.Refreshed(data.generation, changed))
+
+    def _show_problems(self) -> None:
+        """A damaged or unreadable store file stays named in the status line until it is sound again
+        (the store refuses every write that needs it; everything else goes on)."""
+        words = "；".join(problem.message(self.lang) for problem in self._problems[:2])
+        if words == self._problems_shown:
+            return
+        self._problems_shown = words
+        more = f" (+{len(self._problems) - 2})" if len(self._problems) > 2 else ""
+        banner = self.desk.t("store.damaged_banner").format(words + more) if words else ""
+        if banner:
+            self.status_messages.append(banner)
+        self.query_one("#status", StatusLine).pin(banner)
 
     def _update_if_changed(self, selector: str, text: Text, *, layout: bool = False) -> None:
         """An unchanged line costs no bytes on the wire: only touch what differs.

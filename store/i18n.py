@@ -545,6 +545,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "live.updated": ("已更新", "updated"),
     "empty.none": ("无", "none"),
     "desk.unexpected": ("内部错误（{}），已记入日志；数据未改动，可继续工作", "internal error ({}), logged; nothing was changed, carry on"),
+    "store.damaged_banner": ("存储文件有问题，相关的写入会被拒绝：{}", "a store file is damaged; writes that need it are refused: {}"),
     "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "the screen was not ready: {} keys ignored"),
     # -- spreadsheets: import, export, template (store.workbook, duty_room.data_cli) ------------
     "sheet.not_int": ("不是整数：{v}", "not a whole number: {v}"),

@@ -144,3 +144,17 @@ def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(small_store: 
     assert refused.value.key == "session_over"
     assert small_store.get(ServiceSession, "sv0", "2026-11-28").checked_in_at is None
 
+
+
+async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_store: Store) -> None:
+    """households.json damaged: the dashboard opens with its data, and the status line names the file
+    until it is sound again; writes that need it are refused by the store."""
+    (small_store.root / "households.json").write_bytes(b"{not json")
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        status = app.query_one("#status")
+        assert "households.json" in str(status.render()) and app.is_running
+        app.notify("别的消息")  # news shows over it for a while, then the fault is back
+        status.clear()  # (what the fade timer does)
+        assert "households.json" in str(status.render())

@@ -15,7 +15,7 @@ STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
 
 
 class StatusLine(Static):
-    """Show ``say(message, severity)``; ``information`` clears itself after ``fade`` seconds."""
+    """Show ``say(message, severity)``; ``information`` gives way after ``fade`` seconds (to the pinned message)."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -28,6 +28,7 @@ class StatusLine(Static):
         super().__init__("", markup=False, id=id)
         self.fade = fade
         self.message = ""
+        self.pinned = ""  # shown whenever nothing newer is: a fault that lasts (a damaged file)
         self._timer: Timer | None = None
 
     def say(self, message: str, severity: str = "information") -> None:
@@ -41,5 +42,11 @@ class StatusLine(Static):
             self._timer = self.set_timer(self.fade, self.clear)
 
     def clear(self) -> None:
-        self.message = ""
-        self.update("", layout=False)
+        """Back to the pinned message, or blank."""
+        self.message = self.pinned
+        self.update(Text(self.pinned, style=STYLE["error"], no_wrap=True, overflow="ellipsis"), layout=False)
+
+    def pin(self, message: str) -> None:
+        """Keep ``message`` (in the error style) until ``pin("")``; newer messages show over it for a while."""
+        self.pinned = message
+        self.clear()
