@@ -10,7 +10,7 @@ from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, ReportStage
-from store.dutylog import find_incident, shift_at
+from store.dutylog import find_incident, find_shift, shift_at
 from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
@@ -36,7 +36,7 @@ async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
-async def test_a_whole_shift_at_the_duty_panel(small_store: Store) -> None:
+async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> None:  # noqa: ANN001
     start = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
@@ -104,9 +104,21 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store) -> None:
         # h: hand over with notes; then the next officer takes over with their own account.
         await pilot.press("h")
         await settled(app, pilot)
-        await fill(pilot, app.screen, notes="河堤渗水续报待报")  # type: ignore[arg-type]
+        sent = tmp_path / "交接班.md"
+        await fill(pilot, app.screen, notes="河堤渗水续报待报", export=str(sent))  # type: ignore[arg-type]
         await pilot.press("ctrl+s")
         await settled(app, pilot)
+        markdown = sent.read_text(encoding="utf-8")  # the copy to send on, as handed over
+        assert "河堤渗水" in markdown and "3号楼煤气味" in markdown and "续报" in markdown
+
+        # s: tomorrow's shift on the roster.
+        await pilot.press("s")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, leader="郭红梅", staff="王丽娟、刘晓宇")  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        planned = find_shift(small_store, "duty-20261129")
+        assert (planned.leader, planned.staff) == ("郭红梅", ["王丽娟", "刘晓宇"])
     shift = shift_at(small_store, clock.now())
     assert shift is not None
     handover = find_handover(small_store, shift)

@@ -8,8 +8,11 @@ through store/dutylog.py and store/handover.py, each through ``Desk.submit``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from rich.text import Text
 
@@ -21,6 +24,7 @@ from store.dutylog import (
     log_entry,
     open_incident,
     petition_from_entry,
+    plan_shift,
     report_incident,
 )
 from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
@@ -35,6 +39,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
 from ..desk import Submission
+from ..handover_export import render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, duration, literal
 from .base import DeskPanel
 from .intake import intake_form
@@ -48,7 +53,7 @@ class DutyLogPanel(DeskPanel):
     NAME = "dutylog"
     NUMBER = 5
     GROUP = "duty"
-    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"))
+    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"))
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -99,7 +104,31 @@ class DutyLogPanel(DeskPanel):
         if self.desk.read_only:
             return
         {"log": self.ask_entry, "incident": self.ask_incident, "report": self.ask_report,
-         "handover": self.ask_handover}[name]()
+         "handover": self.ask_handover, "plan": self.ask_plan}[name]()
+
+    def ask_plan(self) -> None:
+        """排班: put a day's shift on the 值班表 (tomorrow by default): 带班领导 and one or two 值班员."""
+        t, desk = self.t, self.desk
+        tomorrow = clock.now().date() + timedelta(days=1)
+        fields = [
+            FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), placeholder="2026-12-02"),
+            FieldSpec("leader", t("duty.form.leader"), max_length=40),
+            FieldSpec("staff", t("duty.form.staff"), max_length=80, placeholder="王丽娟、刘晓宇"),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            try:
+                day = date.fromisoformat(values.get("day", "").strip())
+            except ValueError:
+                form.show_errors({"day": t("duty.form.day_format")})
+                return
+            staff = [name for name in re.split(r"[、,，\s]+", values.get("staff", "")) if name]
+            desk.submit(Submission(
+                lambda: plan_shift(desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty),
+                lambda shift: t("duty.planned").format(shift.id), form,
+                {"duty_staff_count": "staff", "duty_twice": "staff", "duty_started": "day"}))
+
+        desk.ask(t("duty.plan_title"), fields, submitted)
 
     def action_new_petition(self) -> None:
         """n on a log entry: the case it calls for, prefilled from the entry, linked to it on saving."""
@@ -235,11 +264,32 @@ class DutyLogPanel(DeskPanel):
             incidents=len(report.incidents), late=len(report.late_reports), arrears=len(report.arrears))
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
-            desk.submit(Submission(lambda: hand_over(desk.store, report, notes=values.get("notes", "")),
-                                   lambda h: t("duty.handed_over").format(h.shift_id), form))
+            target = values.get("export", "").strip()
+            if target and not target.endswith((".md", ".xlsx")):
+                form.show_errors({"export": t("duty.form.export_kind")})
+                return
+
+            def write() -> tuple[str, str]:
+                """Hand over (the record), then write the copy to send on; a failed copy is said, never hidden."""
+                handover = hand_over(desk.store, report, notes=values.get("notes", ""))
+                if not target:
+                    return handover.shift_id, ""
+                final = replace(report, handover=handover)
+                data = render_xlsx(final, desk.lang) if target.endswith(".xlsx") else \
+                    render_markdown(final, desk.lang).encode("utf-8")
+                try:
+                    write_export(Path(target).expanduser(), data)
+                except OSError as exc:
+                    return handover.shift_id, t("duty.export_failed").format(path=target, why=exc.strerror or exc)
+                return handover.shift_id, t("duty.exported").format(target)
+
+            desk.submit(Submission(write, lambda done: " ".join([t("duty.handed_over").format(done[0]), done[1]]).strip(),
+                                   form))
 
         desk.ask(t("duty.handover_title").format(report.shift.id), [
-            FieldSpec("notes", t("duty.form.handover_notes"), max_length=4000)], handed, subtitle=summary)
+            FieldSpec("notes", t("duty.form.handover_notes"), max_length=4000),
+            FieldSpec("export", t("duty.form.export"), max_length=200, placeholder="~/交接班.md"),
+        ], handed, subtitle=summary)
 
 
 # -- words and rows ------------------------------------------------------------------------------------
