@@ -85,7 +85,7 @@ def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> 
                                   to_status=petition.status, note=", ".join(fields))
             tx.put(petition.model_copy(update={"history": [*petition.history, event]}), partition)
         entry = AuditEntry(
-            id=f"rv-{tx.now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(2)}",
+            id=f"rv-{tx.now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(6)}",  # never two alike: an id put twice replaces
             at=tx.now,
             actor=store.actor,
             action="reveal",
