@@ -102,7 +102,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         elif spec.kind == "picker":
             chosen = dict((v, lbl) for v, lbl in spec.options).get(spec.value, "")
             yield Input(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
-            yield OptionList(id=f"options-{spec.key}", classes="form-options")
+            options = OptionList(id=f"options-{spec.key}", classes="form-options")
+            options.can_focus = False  # driven from the picker's input: not a Tab stop of its own
+            yield options
         else:
             yield Input(
                 value=spec.value,
