@@ -412,8 +412,8 @@ class DutyRoomApp(App[None]):
 
     @property
     def typing_settled(self) -> bool:
-        """No typed key is held (tests wait for this)."""
-        return not self._held
+        """No typed key is held and what the last one set off is handled (tests wait for this)."""
+        return not self._held and self._quiet()
 
     # -- what comes back from screens and workers: to the desk or the panel that opened them --
 
