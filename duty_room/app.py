@@ -16,11 +16,13 @@ import threading
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.containers import Container, Horizontal
 from textual.dom import DOMNode
 from textual.message import Message
@@ -43,7 +45,7 @@ from .config import Settings
 from .desk import Desk, Saved, guarded
 from .localize import localize_bindings
 from .panels import PANEL_TYPES, DeskPanel
-from .textual_words import QUIT_HINT, palette_words
+from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
 
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 HOLD_LIMIT_SECONDS = 5.0  # a key waits at most this long for the screen it was typed for
@@ -54,6 +56,17 @@ def terminal_speaks_utf8() -> bool:
     """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
     encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
     return "utf" in encoding.replace("-", "")
+
+
+def _waiting_for_messages(node: DOMNode) -> bool:
+    """The node's message loop has nothing queued and waits for its next message (or is gone)."""
+    queue: Any = node._message_queue  # Textual's private queue type
+    if not queue.empty():
+        return False
+    if node._closing or node._closed:
+        return True
+    # Textual's queue: the loop awaiting get() waits on this event (asyncio.Event keeps its waiters).
+    return bool(queue.ready_event._waiters)
 
 
 class DutyRoomApp(App[None]):
@@ -341,12 +354,18 @@ class DutyRoomApp(App[None]):
             if words is not None:
                 yield SystemCommand(words[0], words[1], command.callback, command.discover)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search prompt in our words."""
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            placeholder = PALETTE_PLACEHOLDER[0 if self.lang == "zh" else 1]
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""
-        for key, active in self.active_bindings.items():
-            if active.binding.action in ("quit", "app.quit"):
-                self.notify(QUIT_HINT[0 if self.lang == "zh" else 1].format(key=key))
-                return
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if keys:  # our own q before Textual's ctrl+q
+            key = min(keys, key=len)
+            self.notify(QUIT_HINT[0 if self.lang == "zh" else 1].format(key=key))
 
     # -- the status line, instead of toasts ----------------------------------------------
 
@@ -388,7 +407,7 @@ class DutyRoomApp(App[None]):
 
     # -- keys typed ahead: a burst acts exactly as the same keys typed slowly -----------------
 
-    def _keys_must_wait(self) -> bool:
+    def _keys_must_wait(self, *, handling_key: bool = False) -> bool:
         """A key waits while what it acts on is not there yet.
 
         That is: the key before it (or anything it set off: a submitted form, a focus change)
@@ -396,7 +415,7 @@ class DutyRoomApp(App[None]):
         not focused yet), a write still running, or the reload after a write not yet on screen.
         Typed slowly, the officer would have waited for each of these.
         """
-        if not self._quiet():
+        if not self._quiet(handling_key=handling_key):
             return True
         screen = self.screen
         if not screen.is_mounted or (screen.focused is None and screen.focus_chain):
@@ -407,7 +426,7 @@ class DutyRoomApp(App[None]):
         typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
         if not typed or self.data is None:
             await super().on_event(event)
-        elif self._held or self._keys_must_wait():
+        elif self._held or self._keys_must_wait(handling_key=True):
             if not self._held:
                 self._held_since = time.monotonic()
             self._held.append(event)
@@ -419,14 +438,19 @@ class DutyRoomApp(App[None]):
     async def _dispatch_typed(self, event: events.Event) -> None:
         await super().on_event(event)
 
-    def _quiet(self) -> bool:
-        """No message waits in the queue of the app, its screens or the current screen's widgets.
+    def _quiet(self, *, handling_key: bool = False) -> bool:
+        """No message waits in, or is being handled by, the app, its screens or the current screen's widgets.
 
         Textual has no public "idle" query; its message queues are the only exact answer to
-        "has everything the last key set off been handled?".
+        "has everything the last key set off been handled?". An empty queue is not enough: a
+        handler that awaits (Enter's submit, say) has taken its message off the queue but has not
+        yet posted what it sets off, and the key released meanwhile overtook it (the form got the
+        key meant for the dashboard). So a node is quiet only while its loop waits for a message.
+        ``handling_key``: the app itself is busy with the key being decided on.
         """
         nodes: Iterable[DOMNode] = (self, *self.screen_stack, *self.screen.walk_children())
-        return all(node._message_queue.empty() for node in nodes)
+        return all(_waiting_for_messages(node) or (handling_key and node is self and node._message_queue.empty())
+                   for node in nodes)
 
     async def _release_held(self) -> None:
         """Release the next held key once the screen is ready for it."""
@@ -444,8 +468,8 @@ class DutyRoomApp(App[None]):
 
     @property
     def typing_settled(self) -> bool:
-        """No typed key is held (tests wait for this)."""
-        return not self._held
+        """No typed key is held and what the last one set off is handled (tests wait for this)."""
+        return not self._held and self._quiet()
 
     # -- what comes back from screens and workers: to the desk or the panel that opened them --
 

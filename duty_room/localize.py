@@ -18,7 +18,7 @@ from textual.dom import DOMNode
 from store import i18n
 from store.i18n import Lang
 
-from .textual_words import key_word
+from .textual_words import group_title_word, key_word, tooltip_word
 
 
 def _word(binding: Binding, lang: Lang, known: frozenset[str]) -> str:
@@ -33,6 +33,9 @@ def _classes(base: type[DOMNode]) -> Iterator[type[DOMNode]]:
         yield from _classes(cls)
 
 
+_GROUP_TITLES: dict[type[DOMNode], str | None] = {}  # each class's own heading, as Textual wrote it
+
+
 def localize_bindings(lang: Lang) -> None:
     """Give every binding of every widget and screen class its words in ``lang``.
 
@@ -42,10 +45,15 @@ def localize_bindings(lang: Lang) -> None:
     known = frozenset(i18n.keys())
     classes: set[type[DOMNode]] = {DOMNode, *_classes(DOMNode)}
     for cls in classes:
+        title = _GROUP_TITLES.setdefault(cls, cls.__dict__.get("BINDING_GROUP_TITLE"))
+        if title:  # the heading of the class's keys in `?`
+            cls.BINDING_GROUP_TITLE = group_title_word(title, lang)
         merged = cls._merged_bindings
         if merged is None:
             continue
         merged.key_to_bindings = {
-            key: [replace(b, description=_word(b, lang, known)) for b in group]
+            key: [replace(b, description=_word(b, lang, known),
+                          tooltip=tooltip_word(b.action.split("(")[0], b.tooltip, lang) if b.tooltip else b.tooltip)
+                  for b in group]
             for key, group in merged.key_to_bindings.items()
         }

@@ -75,10 +75,40 @@ PALETTE: dict[str, tuple[str, str, str, str]] = {
 
 QUIT_HINT = ("按 {key} 退出", "Press {key} to quit")
 
+# Textual's own binding tooltips (shown in `?` beside the key), by action.
+TOOLTIPS: dict[str, tuple[str, str]] = {
+    "quit": ("退出值班室", "Quit the app and return to the command prompt."),
+    "command_palette": ("打开命令面板", "Open the command palette"),
+}
+
+PALETTE_PLACEHOLDER = ("搜索命令…", "Search for commands…")
+
+# Headings of a widget's keys in `?` (Textual's BINDING_GROUP_TITLE), by the English heading.
+GROUP_TITLES: dict[str, tuple[str, str]] = {
+    "Input": ("输入框", "Input"),
+    "Collapsible": ("折叠块", "Collapsible"),
+}
+
 
 def key_word(action: str, lang: Lang) -> str | None:
     pair = KEYS.get(action)
     return None if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def tooltip_word(action: str, tooltip: str, lang: Lang) -> str:
+    """A binding's tooltip in ``lang``; an English one with no words here is left out in Chinese."""
+    pair = TOOLTIPS.get(action)
+    if pair is not None:
+        return pair[0 if lang == "zh" else 1]
+    return "" if lang == "zh" else tooltip
+
+
+def group_title_word(title: str, lang: Lang) -> str:
+    """A heading in ``lang``; an English one with no words here is left out in Chinese."""
+    pair = GROUP_TITLES.get(title)
+    if pair is not None:
+        return pair[0 if lang == "zh" else 1]
+    return "" if lang == "zh" else title
 
 
 def palette_words(title: str, lang: Lang) -> tuple[str, str] | None:

@@ -158,3 +158,28 @@ async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_st
         app.notify("别的消息")  # news shows over it for a while, then the fault is back
         status.clear()  # (what the fade timer does)
         assert "households.json" in str(status.render())
+
+
+async def test_a_key_waits_for_a_handler_that_is_still_running(small_store: Store,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler that awaits has taken its key off the queue but not yet posted what it sets off:
+    the next key must still wait (over SSH, `a` Enter `j` `d` once sent `j` into the closing form)."""
+    import asyncio
+
+    from textual.widgets import Input
+
+    submit = Input.action_submit
+
+    async def slow_submit(self: Input) -> None:
+        await asyncio.sleep(0.3)  # a busy machine, between taking Enter and posting Submitted
+        await submit(self)
+
+    monkeypatch.setattr(Input, "action_submit", slow_submit)
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await burst_and_settle(app, pilot, ["a", "enter", "j", "d"])
+        form = app.screen
+        assert isinstance(form, FormScreen) and "MK261127-002" in form.texts.title  # d acted on the next case
+    accepted = small_store.get(Petition, "MK261127-001")
+    assert accepted.status.value == "accepted" and accepted.history[-1].note == ""  # j was not typed into it
