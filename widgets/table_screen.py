@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from .keyed_table import KeyedTable, Row
 
@@ -98,6 +98,7 @@ class TableScreen(ModalScreen[None]):
         with Vertical(id="list-box"):
             yield self.header
             yield self.table
+        yield Footer()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
         """Focus the rows; list the keys in the border once the keymap is applied."""
