@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,16 @@ def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:
         summary = build_demo(store, scale="township")
         print(f"  built in {time.perf_counter() - started:.1f} s: {summary}", flush=True)
     return store
+
+
+def timed(call: Callable[[], object], rounds: int) -> list[float]:
+    """Seconds per call of ``call``, ``rounds`` times."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
 
 
 def median_ms(samples: list[float]) -> float:

@@ -23,11 +23,10 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from common import median_ms, township_store
+from common import median_ms, timed, township_store
 from tinydb import TinyDB
 
 from store import clock
@@ -38,15 +37,6 @@ from store.queries import dashboard, open_petitions, todays_schedule
 from store.schedule import upcoming
 from store.storage import RECORDS
 from store.visiting import grid_households, record_visit, roster, workers_today
-
-
-def timed(call: Callable[[], object], rounds: int) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def plain_inserts(path: Path, record: dict, rounds: int) -> list[float]:

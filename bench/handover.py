@@ -22,11 +22,10 @@ import argparse
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from common import DEFAULT_TOWNSHIP, median_ms, township_store
+from common import DEFAULT_TOWNSHIP, median_ms, timed, township_store
 from tinydb import TinyDB
 
 from duty_room.handover_export import render_markdown, render_xlsx
@@ -37,15 +36,6 @@ from store.dutylog_demo import seed_duty_room
 from store.handover import handover_report
 from store.queries import dashboard
 from store.storage import RECORDS, Store
-
-
-def timed(call: Callable[[], object], rounds: int) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def line(name: str, ours: list[float], base_name: str, base: list[float]) -> None:

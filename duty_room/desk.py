@@ -110,12 +110,12 @@ class Desk:
         self.data: Dashboard | None = None  # the last data shown, set by the app
         self._forms: dict[FormScreen, FormHandler] = {}
         self._in_flight: set[FormScreen] = set()
-        self._writes = 0
+        self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
 
     @property
     def busy(self) -> bool:
         """A write is running: keys typed meanwhile wait for its result."""
-        return self._writes > 0
+        return bool(self._submissions)
 
     @property
     def read_only(self) -> bool:
@@ -154,17 +154,17 @@ class Desk:
             return
         if submission.form is not None:
             self._in_flight.add(submission.form)
-        self._writes += 1
         worker = self.app.run_worker(submission.write, thread=True, group=DESK_GROUP, exit_on_error=False,
                                      name="write")
-        worker._desk_submission = submission  # type: ignore[attr-defined]  # read back in worker_changed
+        self._submissions[worker] = submission
 
     def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
         """``state`` is the one the message announced: by the time it is handled the worker may be further on."""
-        submission: Submission | None = getattr(worker, "_desk_submission", None)
-        if submission is None or state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+        if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
-        self._writes -= 1
+        submission = self._submissions.pop(worker, None)
+        if submission is None:  # a reload, the store watcher: not a write
+            return
         form = submission.form
         if form is not None:
             self._in_flight.discard(form)

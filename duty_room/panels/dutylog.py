@@ -17,9 +17,10 @@ from pathlib import Path
 from rich.text import Text
 
 from store import clock
-from store.duty_models import DutyLogEntry, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
     IncidentClock,
+    ReportSlot,
     intake_from_entry,
     log_entry,
     open_incident,
@@ -30,7 +31,6 @@ from store.dutylog import (
 from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
 from store.i18n import label
 from store.masking import mask_name
-from store.models import Community, Grid
 from store.queries import Dashboard
 from store.refusal import Refused
 from store.storage import StoreError
@@ -42,7 +42,7 @@ from ..desk import Submission
 from ..handover_export import render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, duration, literal
 from .base import DeskPanel
-from .intake import intake_form
+from .intake import ask_intake
 
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
 
@@ -80,9 +80,11 @@ class DutyLogPanel(DeskPanel):
         key = self.table.cursor_key or ""
         return next((e for e in self.data.log if e.id == key), None) if self.data else None
 
+    def incident(self, incident_id: str) -> IncidentClock | None:
+        return next((c for c in self.data.duty.clocks if c.incident.id == incident_id), None) if self.data else None
+
     def selected_incident(self) -> IncidentClock | None:
-        key = (self.table.cursor_key or "").removeprefix(INCIDENT_ROW)
-        return next((c for c in self.data.duty.clocks if c.incident.id == key), None) if self.data else None
+        return self.incident((self.table.cursor_key or "").removeprefix(INCIDENT_ROW))
 
     def selected_subject(self) -> str:
         entry, incident = self.selected_entry(), self.selected_incident()
@@ -93,7 +95,7 @@ class DutyLogPanel(DeskPanel):
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
         p = self.desk.present
         if key.startswith(INCIDENT_ROW):
-            found = self.selected_incident()
+            found = self.incident(key.removeprefix(INCIDENT_ROW))
             return None if found is None else incident_detail(p, found)
         entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
         return None if entry is None else entry_detail(p, entry, reveal=reveal)
@@ -137,21 +139,9 @@ class DutyLogPanel(DeskPanel):
             super().action_new_petition()
             return
         desk = self.desk
-        try:
-            communities, grids = desk.store.all(Community), desk.store.all(Grid)
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
         prefill = {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
-        fields, texts = intake_form(desk, communities, grids, prefill)
-
-        def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            overrides = {k: v for k, v in values.items() if v}
-            desk.submit(Submission(
-                lambda: petition_from_entry(desk.store, entry.id, overrides, rules=desk.settings.deadlines),
-                lambda case: desk.t("duty.to_case_done").format(entry=entry.id, case=case.id), form))
-
-        desk.open_form(FormScreen(fields, texts), submitted)
+        ask_intake(desk, prefill, save=lambda values: petition_from_entry(
+            desk.store, entry.id, {k: v for k, v in values.items() if v}, rules=desk.settings.deadlines))
 
     def ask_entry(self) -> None:
         """记录: a call, a document, an instruction — in seconds: the content first, now by default."""
@@ -225,7 +215,7 @@ class DutyLogPanel(DeskPanel):
                 lambda: report_incident(desk.store, incident.id, ReportStage(values.get("stage") or next_stage),
                                         to=values.get("to", ""), note=values.get("note", "")),
                 lambda _: t("duty.reported").format(id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)),
-                form, {"duty_report_needs_to": "to"}))
+                form))
 
         desk.ask(t("duty.report_title").format(incident.title), fields, submitted)
 
@@ -326,15 +316,14 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
     ))
 
 
-def next_report_line(p: Presenter, nxt: tuple[object, object] | None, now: datetime) -> Text:
-    if nxt is None:
+def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now: datetime) -> Text:
+    incident, slot = nxt if nxt is not None else (None, None)
+    if incident is None or slot is None or slot.due is None:  # next_report gives only slots with a due time
         return Text(p.t("duty.no_incident"), style="dim")
-    incident, slot = nxt
-    assert slot.due is not None  # type: ignore[attr-defined]
-    left = slot.due - now  # type: ignore[attr-defined]
+    left = slot.due - now
     key = "duty.next_late" if left < timedelta(0) else "duty.next_due"
-    return Text(p.t(key).format(id=incident.id, stage=label(slot.stage, p.lang),  # type: ignore[attr-defined]
-                                at=f"{slot.due:%H:%M}", left=duration(left, p.lang)),  # type: ignore[attr-defined]
+    return Text(p.t(key).format(id=incident.id, stage=label(slot.stage, p.lang), at=f"{slot.due:%H:%M}",
+                                left=duration(left, p.lang)),
                 style="bold red" if left < timedelta(0) else "yellow")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -58,8 +58,11 @@ def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], message: 
     return {}
 
 
-def ask_intake(desk: Desk, prefill: dict[str, str] | None = None) -> None:
-    """登记 a new case; ``prefill`` fills fields (from a visit: the household, its grid and address)."""
+def ask_intake(desk: Desk, prefill: dict[str, str] | None = None,
+               save: Callable[[dict[str, str]], Petition] | None = None) -> None:
+    """登记 a new case; ``prefill`` fills fields (from a visit: the household, its grid and address;
+    from a duty-log entry: what the caller said). ``save`` writes the checked values (default:
+    ``register``; a log entry registers and links the case in one transaction)."""
     if desk.read_only:
         return
     prefill = prefill or {}
@@ -87,6 +90,7 @@ def ask_intake(desk: Desk, prefill: dict[str, str] | None = None) -> None:
         def saved(created: Petition) -> str:
             return desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}")
 
-        desk.submit(Submission(lambda: register(desk.store, values, rules=desk.settings.deadlines), saved, form))
+        write = save or (lambda checked: register(desk.store, checked, rules=desk.settings.deadlines))
+        desk.submit(Submission(lambda: write(values), saved, form))
 
     desk.open_form(FormScreen(fields, texts), submitted)
