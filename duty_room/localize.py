@@ -48,12 +48,18 @@ def localize_bindings(lang: Lang) -> None:
         title = _GROUP_TITLES.setdefault(cls, cls.__dict__.get("BINDING_GROUP_TITLE"))
         if title:  # the heading of the class's keys in `?`
             cls.BINDING_GROUP_TITLE = group_title_word(title, lang)
+        # The declared BINDINGS too: a subclass made later (a list's own keys) merges from them.
+        declared = cls.__dict__.get("BINDINGS")
+        if declared:
+            cls.BINDINGS = [_localized(b, lang, known) if isinstance(b, Binding) else b for b in declared]
         merged = cls._merged_bindings
         if merged is None:
             continue
         merged.key_to_bindings = {
-            key: [replace(b, description=_word(b, lang, known),
-                          tooltip=tooltip_word(b.action.split("(")[0], b.tooltip, lang) if b.tooltip else b.tooltip)
-                  for b in group]
-            for key, group in merged.key_to_bindings.items()
+            key: [_localized(b, lang, known) for b in group] for key, group in merged.key_to_bindings.items()
         }
+
+
+def _localized(binding: Binding, lang: Lang, known: frozenset[str]) -> Binding:
+    tooltip = tooltip_word(binding.action.split("(")[0], binding.tooltip, lang) if binding.tooltip else binding.tooltip
+    return replace(binding, description=_word(binding, lang, known), tooltip=tooltip)

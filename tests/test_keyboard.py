@@ -183,3 +183,15 @@ async def test_a_key_waits_for_a_handler_that_is_still_running(small_store: Stor
         assert isinstance(form, FormScreen) and "MK261127-002" in form.texts.title  # d acted on the next case
     accepted = small_store.get(Petition, "MK261127-001")
     assert accepted.status.value == "accepted" and accepted.history[-1].note == ""  # j was not typed into it
+
+
+async def test_a_list_opened_later_has_its_keys_in_the_interface_language(small_store: Store) -> None:
+    """A list's screen class is made when the list opens, after the app localized every class."""
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "j", "j", "j", "enter")  # community, large, branch: the micro grid's households
+        await settled(app, pilot)
+        assert type(app.screen).__name__ == "TableScreen"
+        words = {active.binding.description for active in app.screen.active_bindings.values()}
+        assert "返回" in words and "Close" not in words
