@@ -33,7 +33,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, get_current_worker
 
-from store import clock, i18n
+from duty_room import words
+from store import clock
 from store.queries import Dashboard, dashboard
 from store.storage import Store, StoreError
 from widgets.detail import DetailScreen
@@ -123,7 +124,7 @@ class DutyRoomApp(App[None]):
         self._problems_shown = ""
         if settings.keymap:
             self.set_keymap(settings.keymap)
-        self.title = i18n.t("app.title", self.lang)
+        self.title = words.t("app.title", self.lang)
 
     @property
     def data(self) -> Dashboard | None:

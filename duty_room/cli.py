@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from store import i18n
+from duty_room import words
 from store.storage import Store, StoreError, StoreMissingError, permission_problems
 from store.text import display_safe
 
@@ -44,7 +44,7 @@ class _Commands(click.Group):
             ctx.exit(ExitCode.OK)
         except (StoreError, OSError, OverflowError) as exc:
             settings = (ctx.obj or {}).get("settings")
-            lang: i18n.Lang = settings.lang if settings is not None else "zh"
+            lang: words.Lang = settings.lang if settings is not None else "zh"
             click.echo(f"duty-room: {error_line(exc, lang)}", err=True)
             ctx.exit(exit_code_for(exc))
 
@@ -90,7 +90,7 @@ def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(1)
     if settings.service_account and not settings.as_service and ctx.invoked_subcommand != "whoami":
-        click.echo("duty-room: " + i18n.t("config.use_sudo", settings.lang).format(account=settings.service_account),
+        click.echo("duty-room: " + words.t("config.use_sudo", settings.lang).format(account=settings.service_account),
                    err=True)
         sys.exit(1)
     ctx.obj = {"settings": settings}
@@ -101,7 +101,7 @@ def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only:
 def _open_dashboard(settings: Settings) -> int:
     store = settings.open_store()
     if not store.exists():
-        click.echo(i18n.t("store.empty", settings.lang).format(settings.store), err=True)
+        click.echo(words.t("store.empty", settings.lang).format(settings.store), err=True)
         return ExitCode.DAMAGED  # no store: unreachable, like every command (duty_room/exits.py)
     # No full `check` here: it would read years of archive. Every file the dashboard reads is
     # validated as it is read, and a damaged one stops the app with exit status 2.
@@ -159,7 +159,7 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
         sys.exit(_open_dashboard(settings))
 
 
-def _refuse_real_data(store: Store, lang: i18n.Lang) -> None:
+def _refuse_real_data(store: Store, lang: words.Lang) -> None:
     """`demo --replace` deletes everything: refused on a store that looks like real work."""
     import tempfile
 
@@ -172,7 +172,7 @@ def _refuse_real_data(store: Store, lang: i18n.Lang) -> None:
         demo_cases = build_demo(Store(scratch, actor="demo")).petitions
     signs = real_data_signs(store, demo_cases)
     if signs:
-        click.echo("duty-room: " + i18n.t("demo.real_data", lang).format(path=store.root, signs="; ".join(signs)), err=True)
+        click.echo("duty-room: " + words.t("demo.real_data", lang).format(path=store.root, signs="; ".join(signs)), err=True)
         sys.exit(ExitCode.REFUSED)
 
 
@@ -196,23 +196,23 @@ def check(ctx: click.Context, repair: bool) -> None:
     store = _store(ctx)
     if repair and store.root.is_dir():
         for line in repair_store(store):
-            click.echo(i18n.t("check.repaired", lang).format(line))
+            click.echo(words.t("check.repaired", lang).format(line))
     report = check_store(store.root)
     findings = report.findings or []
     if report.errors and report.errors[0].kind.startswith("not_store"):
         findings = report.errors[:1]
     for finding in findings[:CHECK_SHOWN]:
-        mark = i18n.t("check.error" if finding.error else "check.warning", lang)
-        words = i18n.t(f"check.{finding.kind}", lang).format(path=finding.path, detail=finding.detail,
-                                                             other=finding.other or "")
-        click.echo(f"{mark} {words}", err=True)
+        mark = words.t("check.error" if finding.error else "check.warning", lang)
+        said = words.t(f"check.{finding.kind}", lang).format(path=finding.path, detail=finding.detail,
+                                                            other=finding.other or "")
+        click.echo(f"{mark} {said}", err=True)
     if len(findings) > CHECK_SHOWN:
-        click.echo(i18n.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
+        click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
     problems = permission_problems(store.root) if store.root.is_dir() else []  # what another officer could not write
     for problem in problems:
         click.echo(f"duty-room: {problem}", err=True)
     if not report.ok or problems:
-        click.echo(i18n.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root),
+        click.echo(words.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root),
                    err=True)
         sys.exit(ExitCode.DAMAGED)
     click.echo(f"ok: {report.files} files, {report.records} records, generation {report.generation}")
@@ -231,7 +231,7 @@ def backup(ctx: click.Context, dest: Path) -> None:
     from store.storage import backup_store
 
     copied = backup_store(_store(ctx), dest)
-    click.echo(i18n.t("backup.done", _settings(ctx).lang).format(
+    click.echo(words.t("backup.done", _settings(ctx).lang).format(
         files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target))
 
 
@@ -246,7 +246,7 @@ def restore(ctx: click.Context, src: Path) -> None:
     from store.storage import restore_store
 
     copied = restore_store(src, _settings(ctx).store)
-    click.echo(i18n.t("restore.done", _settings(ctx).lang).format(
+    click.echo(words.t("restore.done", _settings(ctx).lang).format(
         files=copied.files, generation=copied.generation, path=copied.target))
 
 
@@ -308,7 +308,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         }, ensure_ascii=False))
     else:
         lang = settings.lang
-        t = lambda key: i18n.t(key, lang)  # noqa: E731
+        t = lambda key: words.t(key, lang)  # noqa: E731
         lines = [
             f"{h.township} {now:%Y-%m-%d %H:%M}  {t('header.open')} {h.open}  {t('header.overdue')} {len(overdue)}"
             f"  {t('header.due_today')} {len(due_today)}",
@@ -319,7 +319,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             lines.append(f"{t('header.due_today')}: {_ids(due_today)}")
         if late_reports:
             lines.append(f"{t('duty.report_late')}: " + "; ".join(
-                f"{i.id} {i18n.label(slot.stage, lang)} {slot.due:%H:%M}" for i, slot in late_reports[:4] if slot.due))
+                f"{i.id} {words.label(slot.stage, lang)} {slot.due:%H:%M}" for i, slot in late_reports[:4] if slot.due))
         if late:
             lines.append(f"{t('header.late')}: " + "; ".join(f"{s.start:%H:%M} {s.title[:12]}" for s in late[:4]))
         if red:
@@ -344,7 +344,7 @@ def whoami(ctx: click.Context) -> None:
     """Who this session acts as, whether it may reveal personal data and why, read-only or not,
     the store and the config sources: what an officer or an admin checks first."""
     settings = _settings(ctx)
-    t = lambda key: i18n.t(key, settings.lang)  # noqa: E731
+    t = lambda key: words.t(key, settings.lang)  # noqa: E731
     how = {"os-account": t("whoami.by_os_account"), "sudo": t("whoami.by_sudo"),
            "service-account-without-sudo": t("whoami.service_itself")}[settings.actor_rule]
     how = how.format(account=settings.service_account)

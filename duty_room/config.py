@@ -44,7 +44,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from store import i18n
+from duty_room import words
 from store.deadlines import DeadlineRules
 from store.dutylog import DutyRules
 from store.market import FeeRules
@@ -152,7 +152,7 @@ class Settings(BaseSettings):
 
 
 def _say(message: str, lang: str, **values: object) -> str:
-    return i18n.t(message, lang if lang in ("zh", "en") else "zh").format(**values)  # type: ignore[arg-type]
+    return words.t(message, lang if lang in ("zh", "en") else "zh").format(**values)  # type: ignore[arg-type]
 
 
 def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:

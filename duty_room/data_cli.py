@@ -14,7 +14,8 @@ from typing import NoReturn
 
 import click
 
-from store import clock, i18n
+from duty_room import words
+from store import clock
 from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
 from store.roster import known_list
@@ -49,7 +50,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 def _words(ctx: click.Context):
     lang = _settings(ctx).lang
-    return lambda key, **params: i18n.t(key, lang).format(**params)
+    return lambda key, **params: words.t(key, lang).format(**params)
 
 
 def _is_workbook(path: Path) -> bool:
@@ -71,7 +72,7 @@ def warn_calendar(settings: Settings) -> None:
     """`check`'s hook: warn when the coming 60 days reach a year the holiday calendar lacks."""
     years = settings.deadlines.uncovered_years(clock.today(), 60)
     if years:
-        click.echo(i18n.t("calendar.uncovered", settings.lang).format(years="、".join(map(str, years))), err=True)
+        click.echo(words.t("calendar.uncovered", settings.lang).format(years="、".join(map(str, years))), err=True)
 
 
 @click.command()
@@ -192,7 +193,7 @@ def list_command(ctx: click.Context, what: str, community_id: str | None, as_jso
         if community_id is not None:
             match = next((c for c in communities if community_id in (c.id, c.name)), None)
             if match is None:
-                _fail(i18n.t("list.unknown", lang).format(what=i18n.t("ref.communities", lang), v=community_id,
+                _fail(words.t("list.unknown", lang).format(what=words.t("ref.communities", lang), v=community_id,
                                                           known=known_list(communities, limit=len(communities))))
             community_id = match.id
         community_of_grid = {g.id: g.community_id for g in grids}
@@ -220,10 +221,10 @@ def list_command(ctx: click.Context, what: str, community_id: str | None, as_jso
             click.echo(f"{row['id']}  {row['name']}  {row['township']}")
         elif what == "grids":
             indent = "  " * int(row["depth"])  # type: ignore[call-overload]
-            level = i18n.t(f"GridLevel.{row['level']}", lang)
+            level = words.t(f"GridLevel.{row['level']}", lang)
             click.echo(f"{indent}{row['id']}  {row['name']}  {level}")
         elif what == "workers":
-            role = i18n.t(f"WorkerRole.{row['role']}", lang)
+            role = words.t(f"WorkerRole.{row['role']}", lang)
             click.echo(f"{row['id']}  {row['name']}  {role}  {row['phone']}  {row['grid_id']}")
         else:
             click.echo(f"{row['id']}  {row['market']} {row['number']}  {row['goods']}  {row['community_id']}")

@@ -25,8 +25,8 @@ from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from store import i18n
-from store.i18n import Lang
+from duty_room import words
+from duty_room.words import Lang
 from store.lifecycle import IntakeRefused
 from store.masking import log_reveal
 from store.queries import Dashboard
@@ -48,7 +48,7 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in error.errors():
         key = str(item["loc"][0]) if item["loc"] else ""
-        out.setdefault(key, i18n.validation_message(item, lang))
+        out.setdefault(key, words.validation_message(item, lang))
     return out
 
 
@@ -122,7 +122,7 @@ class Desk:
         return self.settings.read_only
 
     def t(self, key: str) -> str:
-        return i18n.t(key, self.lang)
+        return words.t(key, self.lang)
 
     # -- forms -------------------------------------------------------------------------
 

@@ -17,7 +17,9 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from store import clock, i18n
+from duty_room import words
+from duty_room.words import Lang, label
+from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
     end_incident,
@@ -37,7 +39,6 @@ from store.dutylog import (
     swap_shift,
 )
 from store.handover import acknowledge, hand_over, handover_report, pending_handover
-from store.i18n import Lang, label
 from store.lifecycle import IntakeRefused
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
@@ -56,7 +57,7 @@ def _settings(ctx: click.Context) -> Settings:
 def _store(ctx: click.Context) -> Store:
     store = Store(_settings(ctx).store)
     if not store.exists():
-        raise click.ClickException(i18n.t("store.empty", _settings(ctx).lang).format(store.root))
+        raise click.ClickException(words.t("store.empty", _settings(ctx).lang).format(store.root))
     return store
 
 
@@ -68,7 +69,7 @@ def _one_line(lang: Lang) -> Iterator[None]:
     except Refused as exc:
         raise click.ClickException(exc.message(lang)) from None
     except ValidationError as exc:
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, lang)}" for e in exc.errors()]
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()]
         raise click.ClickException("; ".join(parts)) from None
     except (StoreError, IntakeRefused, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -143,7 +144,7 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
             "awaiting_ack": None if awaiting is None else awaiting.id,
         }, ensure_ascii=False))
         return
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = lambda key: words.t(key, lang)  # noqa: E731
     if shift is None:
         click.echo(t("duty.none"))
     else:
@@ -320,7 +321,7 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
     now = clock.now()
     found = find_incident(_store(ctx), incident_id)
     nxt = incident_clock(found, now, settings.duty).next
-    return f"{found.id}" + (f"  {i18n.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else "")
+    return f"{found.id}" + (f"  {words.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else "")
 
 
 @incident.command(name="open")
@@ -407,7 +408,7 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
         nxt = slot_text(c.next, now, settings.lang) if c.next else ""
         click.echo(f"{i.id} {label(i.level, settings.lang)} {i.title}  {nxt}")
     if not open_incidents(store):
-        click.echo(i18n.t("handover.nothing", settings.lang))
+        click.echo(words.t("handover.nothing", settings.lang))
 
 
 # ---------------------------------------------------------------------------
@@ -432,15 +433,15 @@ def handover(ctx: click.Context, shift_id: str | None, fmt: str | None, out: Pat
     if ack:
         shift = find_shift(store, shift_id) if shift_id else pending_handover(store, now)
         if shift is None:
-            raise click.ClickException(i18n.t("refused.duty_not_handed_over", lang).format(id="—"))
+            raise click.ClickException(words.t("refused.duty_not_handed_over", lang).format(id="—"))
         shift_id = shift.id
         acked = acknowledge(store, shift.id, notes=notes)
-        click.echo(f"{acked.id} {i18n.t('handover.incoming', lang)} {acked.acknowledged_by} {acked.acknowledged_at:%Y-%m-%d %H:%M}", err=out is None)
+        click.echo(f"{acked.id} {words.t('handover.incoming', lang)} {acked.acknowledged_by} {acked.acknowledged_at:%Y-%m-%d %H:%M}", err=out is None)
     report = handover_report(store, now, shift_id=shift_id, rules=settings.duty, calendar=settings.deadlines,
                              fee_rules=settings.fees)
     if give:
         given = hand_over(store, report, notes=notes)
-        click.echo(f"{given.id} {i18n.t('handover.outgoing', lang)} {given.outgoing_by} {given.at:%Y-%m-%d %H:%M}", err=out is None)
+        click.echo(f"{given.id} {words.t('handover.outgoing', lang)} {given.outgoing_by} {given.at:%Y-%m-%d %H:%M}", err=out is None)
         report = handover_report(store, now, shift_id=report.shift.id, rules=settings.duty, calendar=settings.deadlines,
                                  fee_rules=settings.fees)
     fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "md")

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from store import i18n
+from duty_room import words
+from duty_room.words import Lang
 from store.errors import StoreBusyError, StoreError, TargetNotEmptyError
-from store.i18n import Lang
 from store.refusal import Refused
 from store.storage import RecordNotFound, StoreReadOnlyError
 
@@ -47,7 +47,7 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
     elif isinstance(exc, Refused):
         text = exc.message(lang)
     elif isinstance(exc, OverflowError):
-        text = i18n.t("fault.clock", lang).format(exc)
+        text = words.t("fault.clock", lang).format(exc)
     elif isinstance(exc, OSError):
         from store.errors import environment_error
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from store import i18n
+from duty_room import words
+from duty_room.words import Lang, label
 from store.dutylog import ReportSlot
 from store.handover import HandoverReport, LateReport
-from store.i18n import Lang, label
 from store.market import fen_to_yuan
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift, SpecialTag, Stall
@@ -38,19 +38,19 @@ class Punct:
 
 
 def punct(lang: Lang) -> Punct:
-    return Punct(*(i18n.t(f"punct.{name}", lang) for name in ("open", "close", "colon", "comma", "semi", "list")))
+    return Punct(*(words.t(f"punct.{name}", lang) for name in ("open", "close", "colon", "comma", "semi", "list")))
 
 
 def stall_no(stall: Stall, lang: Lang) -> str:
-    return i18n.t("handover.stall_no", lang).format(market=stall.market, number=stall.number)
+    return words.t("handover.stall_no", lang).format(market=stall.market, number=stall.number)
 
 
 def minutes_text(delta: timedelta, lang: Lang) -> str:
     minutes = int(abs(delta).total_seconds() // 60)
     hours, rest = divmod(minutes, 60)
     if hours:
-        return i18n.t("duty.hm", lang).format(h=hours, m=rest)
-    return i18n.t("duty.m", lang).format(m=rest)
+        return words.t("duty.hm", lang).format(h=hours, m=rest)
+    return words.t("duty.m", lang).format(m=rest)
 
 
 def people(shift: DutyShift, lang: Lang) -> str:
@@ -61,8 +61,8 @@ def people(shift: DutyShift, lang: Lang) -> str:
         phone = shift.phones.get(name)
         return f"{name}{pu.open}{mask_phone(phone)}{pu.close}" if phone else name
 
-    return (f"{i18n.t('duty.leader', lang)} {one(shift.leader)}{pu.semi}"
-            f"{i18n.t('duty.staff', lang)} {pu.list.join(one(n) for n in shift.staff)}")
+    return (f"{words.t('duty.leader', lang)} {one(shift.leader)}{pu.semi}"
+            f"{words.t('duty.staff', lang)} {pu.list.join(one(n) for n in shift.staff)}")
 
 
 def shift_span(shift: DutyShift) -> str:
@@ -75,20 +75,20 @@ def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:
     if slot.due is None:
         return label(slot.stage, lang)
     if slot.late(now):
-        left = i18n.t("duty.late_by", lang).format(minutes_text(slot.overdue_by(now), lang))
+        left = words.t("duty.late_by", lang).format(minutes_text(slot.overdue_by(now), lang))
     else:
-        left = i18n.t("duty.due_in", lang).format(minutes_text(slot.due - now, lang))
+        left = words.t("duty.due_in", lang).format(minutes_text(slot.due - now, lang))
     return f"{label(slot.stage, lang)} {slot.due:%m-%d %H:%M}{pu.open}{left}{pu.close}"
 
 
 def late_text(late: LateReport, lang: Lang) -> str:
     pu = punct(lang)
     slot = late.slot
-    made = (i18n.t("handover.made_at", lang).format(f"{slot.report.at:%m-%d %H:%M}") if slot.report
-            else i18n.t("handover.not_made", lang))
+    made = (words.t("handover.made_at", lang).format(f"{slot.report.at:%m-%d %H:%M}") if slot.report
+            else words.t("handover.not_made", lang))
     due = f"{slot.due:%m-%d %H:%M}" if slot.due else ""
     return (f"{late.incident.id} {late.incident.title}{pu.colon}{label(slot.stage, lang)} {due}{pu.comma}{made}{pu.comma}"
-            f"{i18n.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}")
+            f"{words.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}")
 
 
 def _entry_from(entry_source: str, caller: str, phone: str | None) -> str:
@@ -102,7 +102,7 @@ def _md(value: str) -> str:
 
 def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     pu = punct(lang)
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = lambda key: words.t(key, lang)  # noqa: E731
     none = t("handover.nothing")
     out = [f"# {report.township} {t('handover.title')}", ""]
     out.append(f"**{t('handover.shift')}** {shift_span(report.shift)}　{people(report.shift, lang)}")
@@ -169,7 +169,7 @@ def _tags(counts: dict[SpecialTag, int]) -> list[tuple[SpecialTag, int]]:
 
 def _handover_lines(report: HandoverReport, lang: Lang) -> list[str]:
     pu = punct(lang)
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = lambda key: words.t(key, lang)  # noqa: E731
     h = report.handover
     if h is None:
         return [t("handover.not_handed")]
@@ -189,7 +189,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     from openpyxl import Workbook  # only when a workbook is asked for: the CLI starts faster without it
     from openpyxl.styles import Alignment, Font
 
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = lambda key: words.t(key, lang)  # noqa: E731
     book = Workbook()
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")

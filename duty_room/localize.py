@@ -15,15 +15,15 @@ from dataclasses import replace
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from store import i18n
-from store.i18n import Lang
+from duty_room import words
+from duty_room.words import Lang
 
 from .textual_words import group_title_word, key_word, tooltip_word
 
 
 def _word(binding: Binding, lang: Lang, known: frozenset[str]) -> str:
     if binding.id and f"key.{binding.id}" in known:
-        return i18n.t(f"key.{binding.id}", lang)
+        return words.t(f"key.{binding.id}", lang)
     return key_word(binding.action.split("(")[0], lang) or binding.description
 
 
@@ -42,7 +42,7 @@ def localize_bindings(lang: Lang) -> None:
     Idempotent: a binding with a catalogue entry is always taken from the catalogue, so running
     it again for another language (tests do) switches cleanly.
     """
-    known = frozenset(i18n.keys())
+    known = frozenset(words.keys())
     classes: set[type[DOMNode]] = {DOMNode, *_classes(DOMNode)}
     for cls in classes:
         title = _GROUP_TITLES.setdefault(cls, cls.__dict__.get("BINDING_GROUP_TITLE"))

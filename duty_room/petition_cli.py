@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 import click
 from pydantic import ValidationError
 
-from store import clock, i18n
-from store.i18n import label, parse_member
+from duty_room import words
+from duty_room.words import label, parse_member
+from store import clock
 from store.lifecycle import (
     RULES,
     Action,
@@ -72,7 +73,7 @@ def _fail(exc: Exception) -> Exception:
     if isinstance(exc, StoreError) and not isinstance(exc, RecordNotFound):
         return exc
     if isinstance(exc, ValidationError):
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {i18n.validation_message(e, 'en')}" for e in exc.errors()]
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, 'en')}" for e in exc.errors()]
         return click.ClickException("; ".join(parts))
     if isinstance(exc, IllegalTransition):
         return click.ClickException(exc.message("en"))
@@ -145,7 +146,7 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
         views = open_petitions(store, now, include_closed=include_closed)
     except StoreError as exc:
         raise _fail(exc) from None
-    views = filter_petitions(views, query, i18n.all_labels())
+    views = filter_petitions(views, query, words.all_labels())
     views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
     if as_json:
         click.echo(json.dumps([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
@@ -270,7 +271,7 @@ def _action_command(action: Action) -> Callable[..., None]:
 
 
 for _action in Action:
-    petition.command(name=_action.value.replace("_", "-"), help=f"{i18n.t('action.' + _action.value)} ({_action.value}).")(
+    petition.command(name=_action.value.replace("_", "-"), help=f"{words.t('action.' + _action.value)} ({_action.value}).")(
         _action_command(_action)
     )
 

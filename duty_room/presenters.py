@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
-from store import i18n
+from duty_room import words
+from duty_room.words import Lang, label
 from store.dutylog import DutyStatus
-from store.i18n import Lang, label
 from store.models import (
     SpecialTag,
 )
@@ -58,11 +58,11 @@ def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes < 60:
         if not minutes_shown:
-            return i18n.t("age.under_hour", lang)
-        return i18n.t("age.minutes", lang).format(minutes)
+            return words.t("age.under_hour", lang)
+        return words.t("age.minutes", lang).format(minutes)
     if minutes < 48 * 60:
-        return i18n.t("age.hours", lang).format(minutes // 60)
-    return i18n.t("age.days", lang).format(minutes // (24 * 60))
+        return words.t("age.hours", lang).format(minutes // 60)
+    return words.t("age.days", lang).format(minutes // (24 * 60))
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Presenter:
     lang: Lang
 
     def t(self, key: str) -> str:
-        return i18n.t(key, self.lang)
+        return words.t(key, self.lang)
 
     # -- grid visits -------------------------------------------------------------
 

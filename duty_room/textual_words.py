@@ -6,7 +6,7 @@ English palette title (``palette.<title>``). UI words, so they live beside the U
 
 from __future__ import annotations
 
-from store.i18n import Lang
+from duty_room.words import Lang
 
 KEYS: dict[str, tuple[str, str]] = {
     "app.focus_next": ("下一项", "Focus next"),

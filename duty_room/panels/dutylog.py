@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.text import Text
 
+from duty_room.words import label
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
@@ -29,7 +30,6 @@ from store.dutylog import (
     report_incident,
 )
 from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
-from store.i18n import label
 from store.masking import mask_name
 from store.queries import Dashboard
 from store.refusal import Refused

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from duty_room.words import label
 from store import clock
-from store.i18n import label
 from store.lifecycle import draft, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
 from store.storage import StoreError

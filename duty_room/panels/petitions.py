@@ -16,8 +16,9 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from store import clock, i18n
-from store.i18n import Lang, label
+from duty_room import words
+from duty_room.words import Lang, label
+from store import clock
 from store.lifecycle import (
     RULES,
     Action,
@@ -99,7 +100,7 @@ class PetitionsPanel(DeskPanel):
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk, filter_placeholder=desk.t("filter.placeholder"))
-        self.labels = i18n.all_labels()
+        self.labels = words.all_labels()
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -280,7 +281,7 @@ def assignee_options(petition: Petition, workers: Sequence[GridWorker], grids: d
 
 def step_form(action: Action, petition: Petition, lang: Lang, *, assignees: list[tuple[str, str]],
               open_cases: Sequence[Petition]) -> tuple[list[FieldSpec], FormTexts]:
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = lambda key: words.t(key, lang)  # noqa: E731
     rule = RULES[action]
     fields: list[FieldSpec] = []
     if rule.needs_assignee:

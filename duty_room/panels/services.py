@@ -12,7 +12,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from store.i18n import label
+from duty_room.words import label
 from store.masking import mask_name
 from store.models import (
     Audience,

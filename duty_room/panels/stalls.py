@@ -12,8 +12,8 @@ from datetime import date
 
 from rich.text import Text
 
+from duty_room.words import label
 from store import clock
-from store.i18n import label
 from store.market import (
     FeeRules,
     FeeTotals,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from duty_room.words import label
 from store import clock
-from store.i18n import label
 from store.masking import mask_name, mask_phone
 from store.models import Community, Grid, GridWorker, Household, SpecialTag
 from store.queries import (
@@ -138,7 +138,7 @@ class VisitsPanel(DeskPanel):
         name_of = next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
         self.open_list(TableScreen(f"roster:{community}", self.t("roster.title").format(name_of),
                                    roster_columns(self.desk.present),
-                                   [ListAction("p", "reveal", self.t("key.detail.reveal"))],
+                                   [ListAction("p", "reveal", self.t("key.list.reveal"))],
                                    close_hint=self.t("list.close")))
 
     def open_households(self, grid_id: str) -> None:
@@ -148,11 +148,11 @@ class VisitsPanel(DeskPanel):
             return
         title = f"{progress.community if progress else ''} {grid.name} · {self.t('households.title')}"
         actions = [] if self.desk.read_only else [
-            ListAction("v", "visit", self.t("households.visit")),
-            ListAction("n", "petition", self.t("households.petition")),
+            ListAction("v", "visit", self.t("key.list.visit")),
+            ListAction("n", "petition", self.t("key.list.petition")),
         ]
-        actions += [ListAction("f", "special", self.t("households.special")),
-                    ListAction("p", "reveal", self.t("key.detail.reveal"))]
+        actions += [ListAction("f", "special", self.t("key.list.special")),
+                    ListAction("p", "reveal", self.t("key.list.reveal"))]
         self.open_list(TableScreen(f"households:{grid_id}", title, household_columns(self.desk.present), actions,
                                    close_hint=self.t("list.close")))
 
