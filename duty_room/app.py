@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from rich.text import Text
@@ -193,6 +193,8 @@ class DutyRoomApp(App[None]):
         self._fit_to_width(event.size.width)
 
     def _fit_to_width(self, width: int) -> None:
+        if width == self._width:  # the Resize that follows mount: the first frame is already laid out
+            return
         self._width = width  # during a Resize event self.size still holds the old size
         # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
         self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
@@ -240,12 +242,19 @@ class DutyRoomApp(App[None]):
         self.call_from_thread(self.show, data)
 
     def load(self, now: datetime) -> Dashboard:
-        data = dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees,
+        return dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees,
                          duty_rules=self.settings.duty)
-        if data.generation != self._checked_generation:  # a file the panels do not read may be damaged too
-            self._problems = self.store.problems(now.date())
-            self._checked_generation = data.generation
-        return data
+
+    @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
+    def look_for_problems(self, generation: int, day: date) -> None:
+        """Is a file the panels do not read damaged too? Validating every table (40,000 households
+        on a township) takes seconds, so it runs beside the dashboard, never before its first frame."""
+        try:
+            problems = self.store.problems(day)
+        except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
+            self.call_from_thread(self.report_bug, error)
+            return
+        self.call_from_thread(self._show_problems, problems, generation)
 
     def fail(self, error: StoreError) -> None:
         """A damaged store stops the app with a message naming the file: nothing is written."""
@@ -266,16 +275,21 @@ class DutyRoomApp(App[None]):
         self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty,
                                                              now=data.now))
         self._reload_after_write = False
-        self._show_problems()
+        if data.generation != self._checked_generation:  # once per change of the store
+            self._checked_generation = data.generation
+            self.look_for_problems(data.generation, data.now.date())
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:
                 panel.refill_lists()
         self.post_message(self.Refreshed(data.generation, changed))
 
-    def _show_problems(self) -> None:
+    def _show_problems(self, problems: list[StoreError], generation: int) -> None:
         """A damaged or unreadable store file stays named in the status line until it is sound again
         (the store refuses every write that needs it; everything else goes on)."""
+        if generation != self._checked_generation:  # the store has changed since: a newer look is coming
+            return
+        self._problems = problems
         words = "；".join(problem.message(self.lang) for problem in self._problems[:2])
         if words == self._problems_shown:
             return

@@ -153,6 +153,7 @@ async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_st
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
+        await settled(app, pilot)  # the look at every file runs beside the first frame, in a worker
         status = app.query_one("#status")
         assert "households.json" in str(status.render()) and app.is_running
         app.notify("别的消息")  # news shows over it for a while, then the fault is back
