@@ -17,16 +17,12 @@ import argparse
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
-
-import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from store import storage  # noqa: E402
-from store.models import Petition, PetitionEvent, PetitionStatus  # noqa: E402
+from tools.synthetic import write_archives  # noqa: E402
 
 FOLDER = Path("/tmp/duty-room-bench/check-10x")
 
@@ -47,32 +43,8 @@ print(records, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_cou
 def build(folder: Path, cases: int) -> int:
     if (folder / "manifest.json").exists():
         return sum(p.stat().st_size for p in folder.rglob("*.json"))
-    (folder / "petitions").mkdir(parents=True, exist_ok=True)
-    files = {}
     years = (2023, 2024, 2025)
-    per_year = cases // len(years)
-    total = 0
-    for year in years:
-        closed = datetime.fromisoformat(f"{year}-06-15T10:00:00+08:00")
-        template = Petition(
-            id="X", title="小区路灯损坏多日无人维修", description="居民反映小区东门路灯损坏，夜间出行不便。" * 4,
-            channel="hotline", category="infrastructure", community_id="dongcheng", status=PetitionStatus.CLOSED,
-            created_at=closed - timedelta(days=3), due_at=closed, closed_at=closed, reporter_name="李小明",
-            reporter_phone="13812341234", assignee="综合执法队",
-            history=[PetitionEvent(at=closed - timedelta(days=3, hours=-i), actor="duty-officer", action="accept",
-                                   note="已联系物业公司处理") for i in range(8)],
-        ).model_dump(mode="json")
-        records = {str(i + 1): {**template, "id": f"MK{year % 100:02d}0101-{i:06d}"} for i in range(per_year)}
-        meta = {"1": {"schema": storage.SCHEMA_VERSION, "generation": 1, "table": "petitions"}}
-        payload = orjson.dumps({"records": records, "_meta": meta})
-        (folder / "petitions" / f"archive-{year}.json").write_bytes(payload)
-        files[f"petitions/archive-{year}.json"] = 1
-        total += len(payload)
-        del records, payload
-        print(f"  archive-{year}: {per_year} cases", flush=True)
-    (folder / "manifest.json").write_bytes(orjson.dumps({"schema": storage.SCHEMA_VERSION, "generation": 1,
-                                                         "files": files}))
-    return total
+    return write_archives(folder, {year: cases // len(years) for year in years}, log=True)
 
 
 def measure(folder: Path, which: str) -> tuple[int, float, float]:

@@ -20,6 +20,7 @@ from duty_room.exits import ExitCode
 from store import storage
 from store.models import Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, check_store
+from tools.synthetic import write_archives
 
 from conftest import FROZEN_NOW
 
@@ -224,24 +225,8 @@ def test_check_changes_nothing(small_store: Store) -> None:
 
 
 def synthetic_archive(root: Path, cases: int) -> int:
-    """A store whose archive holds ``cases`` closed cases, written directly (no demo builder)."""
-    closed = NOW - timedelta(days=400)
-    template = Petition(
-        id="X", title="小区路灯损坏多日无人维修", description="居民反映小区东门路灯损坏，夜间出行不便。" * 8,
-        channel="hotline", category="infrastructure", community_id="dongcheng", status=PetitionStatus.CLOSED,
-        created_at=closed - timedelta(days=3), due_at=closed, closed_at=closed, reporter_name="李小明",
-        reporter_phone="13812341234", assignee="综合执法队",
-        history=[PetitionEvent(at=closed - timedelta(days=3, hours=-i), actor="duty-officer", action="accept",
-                               note="已联系物业公司处理") for i in range(8)],
-    ).model_dump(mode="json")
-    records = {str(i + 1): {**template, "id": f"MK250101-{i:06d}"} for i in range(cases)}
-    meta = {"schema": storage.SCHEMA_VERSION, "generation": 1, "table": "petitions"}
-    (root / "petitions").mkdir(parents=True)
-    payload = orjson.dumps({"records": records, "_meta": {"1": meta}})
-    (root / "petitions" / "archive-2025.json").write_bytes(payload)
-    (root / "manifest.json").write_bytes(orjson.dumps(
-        {"schema": storage.SCHEMA_VERSION, "generation": 1, "files": {"petitions/archive-2025.json": 1}}))
-    return len(payload)
+    """A store whose 2025 archive holds ``cases`` closed cases, written directly (no demo builder)."""
+    return write_archives(root, {2025: cases}, description_repeats=8)
 
 
 PEAK_RSS = """
