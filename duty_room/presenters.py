@@ -13,6 +13,7 @@ from rich.text import Text
 
 from duty_room import words
 from duty_room.words import Lang, label
+from store.clock import as_local
 from store.dutylog import DutyStatus
 from store.models import (
     SpecialTag,
@@ -50,6 +51,13 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
 
 def short_community(name: str) -> str:
     return name.removesuffix("社区") if name.endswith("社区") and len(name) > 3 else name
+
+
+def due_clock(due: datetime, now: datetime) -> str:
+    """When something is due, as a clock time (with the date when not today): it stays put while the
+    minutes pass, where a countdown would repaint every minute on a slow link."""
+    due = as_local(due)
+    return f"{due:%H:%M}" if due.date() == as_local(now).date() else f"{due:%m-%d %H:%M}"
 
 
 def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str:
@@ -119,17 +127,16 @@ class Presenter:
                       duty: DutyStatus | None = None, now: datetime | None = None) -> Text:
         """The counts that need action; ``compact`` (narrow screens) drops who is on duty and visits.
 
-        With an incident open, the next report's countdown comes first (red once it is late): the
+        With an incident open, the next report's due time comes first (red once it is late): the
         one clock in the duty room that a higher office holds the township to.
         """
         text = Text()
         if duty is not None and now is not None and duty.next_report is not None:
             incident, slot = duty.next_report
             if slot.due is not None:
-                left = slot.due - now
-                late = left < timedelta(0)
+                late = slot.due < now
                 words = self.t("header.report_late" if late else "header.report_due").format(
-                    stage=label(slot.stage, self.lang), left=duration(left, self.lang))
+                    stage=label(slot.stage, self.lang), due=due_clock(slot.due, now))
                 text.append(f" {words} ", style="bold white on red" if late else "bold yellow")
         if not compact:
             text.append(f"  {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")

@@ -77,7 +77,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         [incident] = small_store.all(Incident)
-        assert "首报剩" in str(app.query_one("#headline").render())
+        assert f"首报 {start + timedelta(minutes=30):%H:%M}前" in str(app.query_one("#headline").render())
 
         # r on the incident row: 首报 and 书面报告 on time.
         table = app.panel("dutylog").table

@@ -40,7 +40,7 @@ from widgets.keyed_table import Column, Row
 
 from ..desk import Submission
 from ..handover_export import render_markdown, render_xlsx, write_export
-from ..presenters import Presenter, duration, literal
+from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
 
@@ -303,9 +303,8 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
     if nxt is None or nxt.due is None:
         due = Text(p.t("duty.no_report_due"), style="dim")
     else:
-        left = nxt.due - found.now
-        words = p.t("duty.row.due_late" if left < timedelta(0) else "duty.row.due_in").format(
-            stage=label(nxt.stage, p.lang), left=duration(left, p.lang))
+        words = p.t("duty.row.due_late" if nxt.due < found.now else "duty.row.due_in").format(
+            stage=label(nxt.stage, p.lang), due=due_clock(nxt.due, found.now))
         due = Text(words, style="bold red reverse" if late else "bold yellow")
     return Row(f"{INCIDENT_ROW}{incident.id}", (
         Text(f"{incident.known_at:%H:%M}", style="bold"),
