@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -15,15 +16,35 @@ from store.storage import Store, StoreError, StoreMissingError, permission_probl
 from store.text import display_safe
 
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
-from .data_cli import export, import_command, list_command, template, warn_calendar
-from .duty_cli import duty, handover, incident
 from .exits import ExitCode, error_line, exit_code_for
-from .petition_cli import petition
+
+# Commands whose modules are imported only when asked for: opening the dashboard (the command
+# run most) should not pay for the spreadsheet, duty-log and petition command modules.
+LAZY_COMMANDS = {
+    "petition": "duty_room.petition_cli:petition",
+    "template": "duty_room.data_cli:template",
+    "import": "duty_room.data_cli:import_command",
+    "export": "duty_room.data_cli:export",
+    "list": "duty_room.data_cli:list_command",
+    "duty": "duty_room.duty_cli:duty",
+    "incident": "duty_room.duty_cli:incident",
+    "handover": "duty_room.duty_cli:handover",
+}
 
 
 class _Commands(click.Group):
     """Every command's failures end here: one line, no traceback, the exit code of its kind
     (duty_room/exits.py): 1 refused input, 2 the store damaged or unreachable, 3 busy."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), name)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -216,6 +237,8 @@ def check(ctx: click.Context, repair: bool) -> None:
                    err=True)
         sys.exit(ExitCode.DAMAGED)
     click.echo(f"ok: {report.files} files, {report.records} records, generation {report.generation}")
+    from .data_cli import warn_calendar
+
     warn_calendar(settings)
 
 
@@ -362,16 +385,6 @@ def whoami(ctx: click.Context) -> None:
     click.echo(f"{t('whoami.read_only')}: {read_only}")
     click.echo(f"{t('whoami.store')}: {settings.store}")
     click.echo(f"{t('whoami.sources')}: {'; '.join(settings.sources) or t('whoami.defaults')}")
-
-
-cli.add_command(petition)
-cli.add_command(template)
-cli.add_command(import_command)
-cli.add_command(export)
-cli.add_command(list_command)
-cli.add_command(duty)
-cli.add_command(incident)
-cli.add_command(handover)
 
 
 def main() -> None:
