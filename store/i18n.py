@@ -225,6 +225,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.worker_has_plans": ("还有 {n} 条走访计划：请指定接手的网格员", "{n} visits are still planned: name who takes them over"),
     "refused.hand_over_self": ("不能交给自己", "cannot hand over to the same worker"),
     "refused.same_grid": ("这户已在这个网格", "the household is already in this grid"),
+    "refused.no_change": ("没有改动（Esc 关闭）", "nothing was changed (Esc closes)"),
     "refused.plan_rule": ("走访间隔不对：重点户 {special} 天，其他 {others} 天（1–366，重点户不长于其他）", "bad visit intervals: special {special} days, others {others} days (1-366, special not longer)"),
     "sheet.at_most": ("不能大于 {limit}", "at most {limit}"),
     "sheet.at_least": ("不能小于 {limit}", "at least {limit}"),

@@ -223,6 +223,41 @@ class Record(BaseModel):
 
 
 
+class FieldChange(BaseModel):
+    """One field of a roster record as it was and as it became (a phone is kept masked)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ShortLine
+    before: Paragraph = ""
+    after: Paragraph = ""
+
+
+class RosterEvent(BaseModel):
+    """One change to a grid worker, a household or a 一老一小 schedule: who, when and what.
+
+    Append-only, like a case's history: written by store/roster.py (the dashboard's small forms),
+    kept as it is by a spreadsheet import, which carries no history column.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: LocalTime
+    actor: RequiredLine
+    action: ShortLine  # add, edit, retire, move, reinstate (store/roster.py, store/workbook.py)
+    changes: list[FieldChange] = Field(default_factory=list, max_length=20)
+    # Visit plans that went with the change (a retired worker's, a moved household's) and to whom;
+    # none named: they were dropped (nobody visits the household's new grid).
+    plans: int = Field(default=0, ge=0)
+    plans_to: RecordId | None = None
+    note: Paragraph = ""
+
+
+def _history_appended(record: Record, history: list[RosterEvent], before: list[RosterEvent]) -> None:
+    if history[: len(before)] != before:
+        raise ValueError(f"{record.table} {record.id}: history is append-only; an earlier event was changed or removed")
+
+
 class Community(Record):
     table: ClassVar[str] = "communities"
 
@@ -255,6 +290,13 @@ class GridWorker(Record):
     role: WorkerRole
     phone: Phone
     grid_id: RecordId
+    # Set when the worker leaves the roster: the record moves to workers/retired.json with its history.
+    retired_on: date | None = None
+    history: list[RosterEvent] = Field(default_factory=list)
+
+    def check_update(self, previous: Record) -> None:
+        assert isinstance(previous, GridWorker)
+        _history_appended(self, self.history, previous.history)
 
 
 class Household(Record):
@@ -269,6 +311,7 @@ class Household(Record):
     tags: list[SpecialTag] = Field(default_factory=list, max_length=4)
     members: int = Field(default=1, ge=1, le=20)
     elderly: bool = False
+    history: list[RosterEvent] = Field(default_factory=list)
 
     @field_validator("tags")
     @classmethod
@@ -276,6 +319,10 @@ class Household(Record):
         if len(set(tags)) != len(tags):
             raise ValueError("a tag is listed twice")
         return tags
+
+    def check_update(self, previous: Record) -> None:
+        assert isinstance(previous, Household)
+        _history_appended(self, self.history, previous.history)
 
 
 class VisitPlan(Record):
@@ -405,6 +452,7 @@ class ServiceSchedule(Record):
     household_ids: list[RecordId] = Field(default_factory=list, max_length=200)  # home services
     starts_on: date | None = None
     ends_on: date | None = None
+    history: list[RosterEvent] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceSchedule:
@@ -421,6 +469,10 @@ class ServiceSchedule(Record):
     @property
     def audience(self) -> Audience:
         return self.kind.audience
+
+    def check_update(self, previous: Record) -> None:
+        assert isinstance(previous, ServiceSchedule)
+        _history_appended(self, self.history, previous.history)
 
 
 class ServiceSession(Record):

@@ -3,24 +3,36 @@
 Add, edit or retire a grid worker; move a household to another grid; plan a grid's visits for a
 day by rule; add or change a 一老一小 schedule. Each is one store transaction (checked under the
 lock, all or nothing) and refuses with a reason (``Refused``) instead of writing something the
-import would reject: the same referential rules as store/workbook.py. These records carry no
-history list of their own, so the record's ``updated_by`` / ``updated_at`` stamp (set by the store)
-is their trail.
+import would reject: the same referential rules as store/workbook.py.
+
+Each change goes into the record's own history (``RosterEvent``: who, when, what: the fields as
+they were and became, a phone masked, and the visit plans that went with it). A retired worker
+is not deleted: the record moves to workers/retired.json with its history, out of every roster
+reader's way. A visit plan is a new record each time, stamped with who made it and when.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import date, time, timedelta
+from enum import StrEnum
+from typing import Any
 
+from pydantic import ValidationError
+
+from . import i18n
+from .i18n import Lang
+from .masking import mask_phone
 from .models import (
     Community,
+    FieldChange,
     Grid,
     GridWorker,
     Household,
     Record,
+    RosterEvent,
     ServiceSchedule,
     Stall,
     Visit,
@@ -28,12 +40,17 @@ from .models import (
     WorkerRole,
 )
 from .refusal import Refused
-from .storage import Store, Transaction
+from .storage import RETIRED, Store, Transaction
 from .visiting import grids_below
 
 # Who visits a household when a plan is made: the worker closest to it, micro-grid worker first.
 VISITOR_ROLES = (WorkerRole.MICRO_WORKER, WorkerRole.GRID_WORKER, WorkerRole.GRID_CHIEF)
 PLAN_AHEAD_DAYS = 60  # how far ahead plans are moved with a retired worker or a moved household
+SPECIAL_EVERY_DAYS = 7  # the default rule: a special household is visited at least weekly …
+OTHERS_EVERY_DAYS = 30  # … any other at least monthly
+PLAN_RULE_MAX = 366
+UNTRACKED = frozenset({"id", "updated_at", "updated_by", "history", "retired_on"})  # not "what changed"
+SHOWN_MAX = 200  # a list field's value in an event is cut here (household lists run long)
 
 
 def known_list(records: Iterable[Record], limit: int = 8) -> str:
@@ -68,7 +85,7 @@ def _worker(tx: Transaction, worker_id: str) -> GridWorker:
 
 
 def _phone_free(tx: Transaction, phone: str, worker_id: str) -> None:
-    other = next((w for w in tx.all(GridWorker) if w.phone == phone.strip() and w.id != worker_id), None)
+    other = next((w for w in tx.all(GridWorker) if w.phone == phone and w.id != worker_id), None)
     if other is not None:
         raise Refused("phone_taken", id=other.id)
 
@@ -77,15 +94,63 @@ def new_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{hashlib.sha1(repr(parts).encode()).hexdigest()[:10]}"
 
 
+# -- history -------------------------------------------------------------------------------------
+
+
+def shown(name: str, value: object) -> str:
+    """A field's value as an event keeps it: stable keys for enums, 07:30, a phone masked."""
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        text = value.value
+    elif isinstance(value, time):
+        text = f"{value:%H:%M}"
+    elif isinstance(value, date):
+        text = value.isoformat()
+    elif isinstance(value, list):
+        text = "、".join(shown(name, v) for v in value)
+    else:
+        text = str(value)
+    if name == "phone":
+        text = mask_phone(text)
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+
+
+def changes_between(before: Record, after: Record) -> list[FieldChange]:
+    """The fields that differ, in the model's order (who and when are the event's own)."""
+    return [FieldChange(name=name, before=shown(name, getattr(before, name)), after=shown(name, getattr(after, name)))
+            for name in type(after).model_fields
+            if name not in UNTRACKED and getattr(before, name) != getattr(after, name)]
+
+
+def event(tx: Transaction, action: str, changes: Iterable[FieldChange] = (), **more: Any) -> RosterEvent:
+    return RosterEvent(at=tx.now, actor=tx.store.actor, action=action, changes=list(changes), **more)
+
+
+# -- grid workers --------------------------------------------------------------------------------
+
+
+def _free_worker_id(tx: Transaction, phone: str) -> str:
+    """The id an import would give this phone (the same hash), unless a worker, retired too, has it."""
+    taken = {w.id for w in tx.all(GridWorker)} | {w.id for w in tx.all(GridWorker, RETIRED)}
+    candidate, n = new_id("w", phone), 0
+    while candidate in taken:
+        n += 1
+        candidate = new_id("w", phone, n)
+    return candidate
+
+
 def add_worker(store: Store, *, name: str, role: WorkerRole, phone: str, grid_id: str,
                worker_id: str | None = None) -> GridWorker:
     with store.transaction() as tx:
         _grid(tx, grid_id)
-        _phone_free(tx, phone, worker_id or "")
-        record_id = worker_id or new_id("w", phone)
-        if any(w.id == record_id for w in tx.all(GridWorker)):
-            raise Refused("id_taken", id=record_id)
-        return tx.put(GridWorker(id=record_id, name=name, role=role, phone=phone, grid_id=grid_id))
+        draft = GridWorker(id=worker_id or "draft", name=name, role=role, phone=phone, grid_id=grid_id)
+        _phone_free(tx, draft.phone, worker_id or "")
+        if worker_id is not None:
+            if any(w.id == worker_id for w in [*tx.all(GridWorker), *tx.all(GridWorker, RETIRED)]):
+                raise Refused("id_taken", id=worker_id)
+        record_id = worker_id or _free_worker_id(tx, draft.phone)
+        return tx.put(draft.model_copy(update={"id": record_id, "history": [event(tx, "add")]}))
 
 
 def edit_worker(store: Store, worker_id: str, *, name: str | None = None, role: WorkerRole | None = None,
@@ -95,11 +160,15 @@ def edit_worker(store: Store, worker_id: str, *, name: str | None = None, role: 
         worker = _worker(tx, worker_id)
         if grid_id is not None:
             _grid(tx, grid_id)
-        if phone is not None:
-            _phone_free(tx, phone, worker_id)
         changes = {k: v for k, v in {"name": name, "role": role, "phone": phone, "grid_id": grid_id}.items()
                    if v is not None}
-        return tx.put(GridWorker.model_validate({**worker.model_dump(), **changes}))
+        updated = GridWorker.model_validate({**worker.model_dump(), **changes})
+        if phone is not None:
+            _phone_free(tx, updated.phone, worker_id)
+        diff = changes_between(worker, updated)
+        if not diff:
+            raise Refused("no_change")
+        return tx.put(updated.model_copy(update={"history": [*worker.history, event(tx, "edit", diff)]}))
 
 
 def _future_plans(tx: Transaction, today: date) -> list[tuple[str, VisitPlan]]:
@@ -110,12 +179,19 @@ def _future_plans(tx: Transaction, today: date) -> list[tuple[str, VisitPlan]]:
     return plans
 
 
+def future_plans(store: Store, worker_id: str, today: date) -> int:
+    """How many visits ``worker_id`` has planned from today on (what a retirement hands over)."""
+    return sum(p.worker_id == worker_id for offset in range(PLAN_AHEAD_DAYS + 1)
+               for p in store.all(VisitPlan, (today + timedelta(days=offset)).isoformat()))
+
+
 def retire_worker(store: Store, worker_id: str, today: date, *, hand_over_to: str | None = None) -> int:
     """Take a worker off the roster. Their plans from today on go to ``hand_over_to``; without
     one, a worker who still has plans is refused. Returns how many plans were handed over.
-    Past visits keep the worker's id (the 民情日志 says who went)."""
+    The record moves to workers/retired.json with a "retire" event; past visits keep the
+    worker's id (the 民情日志 says who went)."""
     with store.transaction() as tx:
-        _worker(tx, worker_id)
+        worker = _worker(tx, worker_id)
         successor = _worker(tx, hand_over_to) if hand_over_to is not None else None
         if successor is not None and successor.id == worker_id:
             raise Refused("hand_over_self")
@@ -125,8 +201,15 @@ def retire_worker(store: Store, worker_id: str, today: date, *, hand_over_to: st
         for partition, plan in theirs:
             assert successor is not None
             tx.put(plan.model_copy(update={"worker_id": successor.id}), partition)
+        retire = event(tx, "retire", plans=len(theirs), plans_to=successor.id if theirs and successor else None)
+        tx.put(worker.model_copy(update={"retired_on": today, "history": [*worker.history, retire]}))  # to RETIRED
         tx.delete(GridWorker, worker_id)
         return len(theirs)
+
+
+def retired_workers(store: Store) -> list[GridWorker]:
+    """Who has left the roster, with their history (workers/retired.json)."""
+    return store.all(GridWorker, RETIRED)
 
 
 def visitor_for(grid_id: str, grids: dict[str, Grid], workers: list[GridWorker]) -> GridWorker | None:
@@ -147,7 +230,8 @@ def visitor_for(grid_id: str, grids: dict[str, Grid], workers: list[GridWorker])
 
 
 def move_household(store: Store, household_id: str, grid_id: str, today: date) -> Household:
-    """Move a household to another grid; its plans from today on go to the new grid's visitor."""
+    """Move a household to another grid; its plans from today on go to the new grid's visitor
+    (dropped when nobody visits there: the event says so)."""
     with store.transaction() as tx:
         household = next((h for h in tx.all(Household) if h.id == household_id), None)
         if household is None:
@@ -156,22 +240,28 @@ def move_household(store: Store, household_id: str, grid_id: str, today: date) -
         if household.grid_id == grid_id:
             raise Refused("same_grid")
         visitor = visitor_for(grid_id, {g.id: g for g in tx.all(Grid)}, tx.all(GridWorker))
+        moved = 0
         for partition, plan in _future_plans(tx, today):
             if plan.household_id == household_id:
+                moved += 1
                 if visitor is None:
                     tx.delete(VisitPlan, plan.id, partition)
                 else:
                     tx.put(plan.model_copy(update={"grid_id": grid_id, "worker_id": visitor.id}), partition)
-        return tx.put(household.model_copy(update={"grid_id": grid_id}))
+        updated = household.model_copy(update={"grid_id": grid_id})
+        move = event(tx, "move", changes_between(household, updated), plans=moved,
+                     plans_to=visitor.id if moved and visitor else None)
+        return tx.put(updated.model_copy(update={"history": [*household.history, move]}))
 
 
-def plan_visits(store: Store, grid_id: str, day: date, *, special_every_days: int = 7,
-                others_every_days: int = 30) -> list[VisitPlan]:
+def plan_visits(store: Store, grid_id: str, day: date, *, special_every_days: int = SPECIAL_EVERY_DAYS,
+                others_every_days: int = OTHERS_EVERY_DAYS) -> list[VisitPlan]:
     """Plan ``day``'s visits for a grid and the grids below it, by rule: a household with a special
     tag (独居, 残疾, …) when it has not been visited for ``special_every_days``, any other when not for
     ``others_every_days``. Households already planned that day are left as they are; each plan goes
-    to the visitor of the household's own grid. Returns the plans added."""
-    if not 1 <= special_every_days <= others_every_days <= 366:
+    to the visitor of the household's own grid. Returns the plans added (each stamped with who
+    made it and when)."""
+    if not 1 <= special_every_days <= others_every_days <= PLAN_RULE_MAX:
         raise Refused("plan_rule", special=special_every_days, others=others_every_days)
     with store.transaction() as tx:
         _grid(tx, grid_id)
@@ -203,7 +293,8 @@ def plan_visits(store: Store, grid_id: str, day: date, *, special_every_days: in
 
 
 def put_schedule(store: Store, schedule: ServiceSchedule) -> ServiceSchedule:
-    """Add a 一老一小 schedule, or change one (same id). The community and households must exist."""
+    """Add a 一老一小 schedule, or change one (same id). The community and households must exist.
+    The history is the store's: what the caller's record carries there is ignored."""
     with store.transaction() as tx:
         communities = tx.all(Community)
         if not any(c.id == schedule.community_id for c in communities):
@@ -212,6 +303,85 @@ def put_schedule(store: Store, schedule: ServiceSchedule) -> ServiceSchedule:
         missing = [h for h in schedule.household_ids if h not in known]
         if missing:
             raise Refused("household_unknown", id=", ".join(missing[:5]))
-        return tx.put(schedule)
+        previous = next((s for s in tx.all(ServiceSchedule) if s.id == schedule.id), None)
+        if previous is None:
+            return tx.put(schedule.model_copy(update={"history": [event(tx, "add")]}))
+        diff = changes_between(previous, schedule)
+        if not diff:
+            raise Refused("no_change")
+        return tx.put(schedule.model_copy(update={"history": [*previous.history, event(tx, "edit", diff)]}))
 
 
+# -- the schedule form ---------------------------------------------------------------------------
+
+SCHEDULE_FIELDS = ("kind", "title", "community_id", "place", "start", "end", "recurrence", "weekdays", "staff",
+                   "starts_on", "ends_on")  # what the form edits; a schedule's households are kept as they are
+
+
+class FieldsRefused(ValueError):
+    """Values a form cannot save, every bad field at once: {field: reason in the UI language}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _model_reason(error: Mapping[str, Any], lang: Lang) -> str:
+    """A pydantic error in the UI language (the models word their own rules in English)."""
+    text = i18n.validation_message(error, lang)
+    return i18n.t(f"model.{text}", lang) if f"model.{text}" in i18n.keys() else text
+
+
+def schedule_from_form(values: Mapping[str, str], *, schedule_id: str, previous: ServiceSchedule | None = None,
+                       lang: Lang = "zh") -> ServiceSchedule:
+    """A schedule from the form's text (times 07:30, weekdays 周二、周四, dates 2026-12-01, staff
+    split on 、 — the spreadsheet's own rules), checked at once without the store. Raises
+    ``FieldsRefused`` naming every bad field; whole-record rules are pinned to the field to fix."""
+    from .workbook import SHEET_BY_KEY, CellError, from_cell  # workbook imports this module
+
+    spec = SHEET_BY_KEY[ServiceSchedule.table]
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {"id": schedule_id, "household_ids": list(previous.household_ids) if previous else []}
+    for key in SCHEDULE_FIELDS:
+        text = values.get(key, "").strip()
+        column = spec.column(key)
+        if not text:
+            data[key] = [] if key in ("weekdays", "staff") else None if key in ("starts_on", "ends_on") else ""
+            if column.required:
+                errors[key] = i18n.t("invalid.required", lang)
+            continue
+        if key in ("kind", "recurrence", "community_id", "title", "place"):
+            data[key] = text  # choices give stable keys; the model checks them
+            continue
+        try:
+            data[key] = from_cell(column, text, text)
+        except CellError as exc:
+            errors[key] = i18n.t(exc.key, lang).format(**exc.params)
+    start, end = data.get("start"), data.get("end")
+    if isinstance(start, time) and isinstance(end, time) and end <= start:
+        errors.setdefault("end", i18n.t("model.a session must end after it starts", lang))
+    weekly = data.get("recurrence") == "weekly"
+    if "weekdays" not in errors and weekly != bool(data.get("weekdays")):
+        errors.setdefault("weekdays" if weekly else "recurrence",
+                          i18n.t("model.a weekly schedule, and only a weekly schedule, lists its weekdays", lang))
+    first, last = data.get("starts_on"), data.get("ends_on")
+    if isinstance(first, date) and isinstance(last, date) and last < first:
+        errors.setdefault("ends_on", i18n.t("model.the schedule ends before it starts", lang))
+    if not errors:
+        try:
+            return ServiceSchedule.model_validate(data)
+        except ValidationError as exc:
+            for item in exc.errors():
+                key = str(item["loc"][0]) if item["loc"] else "recurrence"
+                errors.setdefault(key if key in SCHEDULE_FIELDS else "title", _model_reason(item, lang))
+    raise FieldsRefused(errors)
+
+
+def new_schedule_id(community_id: str, title: str, taken: Iterable[str]) -> str:
+    """The id an import would give (community, title), unless taken."""
+    used = set(taken)
+    candidate, n = new_id("sc", community_id, title), 0
+    while candidate in used:
+        n += 1
+        candidate = new_id("sc", community_id, title, n)
+    return candidate

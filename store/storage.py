@@ -23,6 +23,7 @@ Layout (one write touches only the files it changes, so its cost does not grow w
     petitions/archive-2025.json   closed cases, by year closed
     visits/2026-11-28.json    visits (民情日志), one file a day; visit_plans/ and services/ alike
     payments/2026.json        stall fee payments, by year
+    workers/retired.json      grid workers taken off the roster, with their history
     communities.json grids.json workers.json households.json stalls.json permits.json duty.json
 """
 
@@ -68,6 +69,7 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
 from .models import (
     AuditEntry,
     DutyShift,
+    GridWorker,
     Petition,
     Record,
     ServiceSession,
@@ -86,6 +88,7 @@ OLD_MARK = ".old-"  # a hard link to a file's previous version while a transacti
 JOURNAL = ".journal"  # the intent of the transaction in flight; see Store._apply
 LOCK_TIMEOUT_SECONDS = 15.0
 ARCHIVE_AFTER = timedelta(days=30)
+RETIRED = "retired"  # workers/retired.json: grid workers taken off the roster (store/roster.py)
 
 M = TypeVar("M", bound=Record)
 
@@ -154,6 +157,8 @@ def partition_of(record: Record) -> str | None:
         return record.period[:4]
     if isinstance(record, AuditEntry):
         return record.at.strftime("%Y-%m")
+    if isinstance(record, GridWorker) and record.retired_on is not None:
+        return RETIRED  # off the roster, kept with its history; readers of the roster never open it
     # The duty room's records, by month; an incident stays in the main file while it is open.
     if isinstance(record, DutyShift):
         return record.day.strftime("%Y-%m")

@@ -47,6 +47,7 @@ from .models import (
     PermitStatus,
     Record,
     Recurrence,
+    RosterEvent,
     ServiceKind,
     ServiceSchedule,
     SpecialTag,
@@ -58,7 +59,7 @@ from .models import (
 from .refusal import Refused
 from .roster import known_list
 from .sheetfiles import HEADER_ROWS, Cell, SheetOut
-from .storage import Store, Transaction, partition_of
+from .storage import RETIRED, Store, Transaction, partition_of
 
 # ---------------------------------------------------------------------------
 # Column kinds and sheet specs
@@ -327,10 +328,16 @@ def template_notes() -> list[list[str]]:
     return lines
 
 
+def sheet_partitions(store: Store, model: type[Record]) -> list[str]:
+    """A sheet's files besides the main one: a table filed by month (the duty roster) has them all;
+    retired grid workers (workers/retired.json) are not on the roster, so not on its sheet."""
+    return [p for p in store.partitions(model) if not (model is GridWorker and p == RETIRED)]
+
+
 def export_sheets(store: Store, specs: Iterable[SheetSpec], *, masked: bool) -> list[SheetOut]:
     out = []
     for spec in specs:
-        records = store.all_partitions(spec.model)
+        records = [*store.all(spec.model), *(r for p in sheet_partitions(store, spec.model) for r in store.all(spec.model, p))]
         out.append(sheet_out(spec, [record_row(spec, r, masked=masked) for r in records]))
     return out
 
@@ -616,7 +623,7 @@ class _Importer:
             stored: list[Record] = [p for day in days for p in self.tx.all(VisitPlan, day.isoformat())]
         else:  # the main file and, for a table filed by month (the duty roster), every month's file
             stored = [*self.tx.all(spec.model),
-                      *(r for part in self.tx.store.partitions(spec.model) for r in self.tx.all(spec.model, part))]
+                      *(r for part in sheet_partitions(self.tx.store, spec.model) for r in self.tx.all(spec.model, part))]
         self.existing[spec.key] = {r.id: r for r in stored}
         self.final[spec.key] = dict(self.existing[spec.key])
 
@@ -624,7 +631,7 @@ class _Importer:
         """A table's final state; tables not in the file are read as stored."""
         if table not in self.final:
             model = SHEET_BY_KEY[table].model
-            stored = [*self.tx.all(model), *(r for part in self.tx.store.partitions(model) for r in self.tx.all(model, part))]
+            stored = [*self.tx.all(model), *(r for part in sheet_partitions(self.tx.store, model) for r in self.tx.all(model, part))]
             self.final[table] = {r.id: r for r in stored}
         return self.final[table]
 
@@ -854,6 +861,7 @@ def import_tables(store: Store, tables: dict[str, list[list[Cell]]], *, lang: La
                 _check_after_prune(importer)
             if importer.errors:
                 raise _Abort
+            retired = {w.id: w for w in tx.all(GridWorker, RETIRED)} if "workers" in importer.rows else {}
             for result in results:
                 spec = result.spec
                 for row in importer.rows[spec.key]:
@@ -866,6 +874,14 @@ def import_tables(store: Store, tables: dict[str, list[list[Cell]]], *, lang: La
                         continue
                     else:
                         result.changed += 1
+                    if spec.model is GridWorker and previous is None and row.record.id in retired:
+                        # A retired worker back on the roster: one record, its history kept, never in both files.
+                        back = retired[row.record.id]
+                        reinstate = RosterEvent(at=tx.now, actor=store.actor, action="reinstate", note="import")
+                        row.record = row.record.model_copy(update={"history": [*back.history, reinstate]})
+                        tx.put(row.record)
+                        tx.delete(GridWorker, back.id, RETIRED)
+                        continue
                     tx.put(row.record)
                 if prune:
                     for label in result.missing:
