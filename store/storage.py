@@ -54,7 +54,7 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
-from . import clock
+from . import clock, i18n
 from .duty_models import DutyLogEntry, Handover, Incident
 from .errors import (  # re-exported ("X as X"): callers import the errors from the storage layer
     StoreBusyError as StoreBusyError,
@@ -66,6 +66,7 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
     TargetNotEmptyError as TargetNotEmptyError,
     environment_error,
 )
+from .i18n import Lang
 from .models import (
     AuditEntry,
     DutyShift,
@@ -97,8 +98,11 @@ class StoreReadOnlyError(StoreError):
     """A write asked of a store opened read-only (a viewer): refused before anything is touched."""
 
     def __init__(self, root: Path):
-        super().__init__(f"read-only: {root} cannot be changed by this session (a viewer changes nothing, "
-                         "and cannot reveal personal data, which writes the audit log)")
+        self.root = root
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.read_only_store", lang).format(path=self.root)
 
 
 class RecordNotFound(StoreError):

@@ -430,11 +430,12 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
 
 
 async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None:
-    """`a` accepts a case on panel 1 and approves a permit on panel 4; neither fires on the other panel."""
+    """`s` suspends a permit on panel 4 and `i` checks in on panel 3; neither fires on the other panel
+    (`a` has a meaning on both: approve a permit, add a schedule)."""
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
-        await pilot.press("3", "a", "y", "m")  # stall keys on the 一老一小 panel: nothing
+        await pilot.press("3", "s", "y", "m")  # stall keys on the 一老一小 panel: nothing
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
         assert notes(app) == []

@@ -87,3 +87,8 @@ def test_stall_payment_form_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
     """The payment form on 玉05 (owes a month): the period and the reduced fee are filled in."""
     keys = ["4", *["down"] * 4, "y"]
     assert snap_compare(demo_app, terminal_size=(120, 40), run_before=_after(*keys))
+
+
+def test_schedule_edit_form_80x24(snap_compare, demo_app: DutyRoomApp) -> None:
+    """A roster form at the smallest size: it scrolls, the buttons stay in view."""
+    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_after("3", "e"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import io
 import re
+from datetime import time
 
 from rich.console import Console
 from textual.command import CommandPalette
@@ -21,8 +22,10 @@ from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
 from duty_room.panels.petitions import CASE_KEYS
 from store.lifecycle import Action, perform
-from store.models import Stall
+from store.models import ServiceSchedule, Stall
+from store.roster import put_schedule
 from store.storage import Store
+from widgets.form import FormScreen
 
 from pilot import loaded, settled
 
@@ -110,9 +113,14 @@ class Walk:
 
 
 def with_every_state(store: Store) -> Store:
-    """A resolved case (follow-up form), a vacant stall (application form)."""
+    """A resolved case (follow-up form), a vacant stall (application form), a recurring service
+    changed once (its edit form, its history in the detail)."""
     perform(store, "MK261127-004", Action.RESOLVE, note="已修复")
     store.put(Stall(id="yl-02", market="玉兰商业街", community_id="yulan", number=2, goods="", monthly_fee_fen=20000))
+    schedule = ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
+                               place="科普馆", start=time(14), end=time(16), recurrence="weekends")
+    put_schedule(store, schedule)
+    put_schedule(store, schedule.model_copy(update={"start": time(14, 30)}))
     return store
 
 
@@ -164,18 +172,44 @@ async def test_every_screen_in_zh_mode_is_chinese(small_store: Store) -> None:
         # Panel 2: a grid's households, their visit and petition forms, the roster, who is out.
         await walk.press("2", "home", "down", "down", "down", "enter")
         await walk.look_with_help("households")
-        for key in ("v", "n"):
+        for key in ("v", "n", "m"):
             await walk.press(key)
             await walk.look(f"households key {key}")
             await walk.press("escape")
         await walk.press("f", "p")
         await walk.look("households, special only, reveal refused")
         await walk.close()
-        await walk.each_form_key("2", ["r", "w"])
+        await walk.each_form_key("2", ["r", "w", "t"])  # t on the community row: a refusal
+        await walk.press("down")
+        await walk.each_form_key("2", ["t"])
+        # The roster's own forms: on a grid row (add, plan; edit and retire refused), on a worker row.
+        await walk.press("r", "down", "down")
+        forms = []
+        for row in ("grid", "worker"):
+            for key in ("a", "e", "x", "t"):
+                await walk.press(key)
+                await walk.look(f"roster, {row} row, key {key}")
+                if isinstance(app.screen, FormScreen):
+                    forms.append(f"{row} {key}")
+                    await walk.press("ctrl+s")  # empty or unchanged: the reasons beside the fields (the plan is saved)
+                    await walk.look(f"roster, {row} row, key {key}, submitted")
+                    if isinstance(app.screen, FormScreen):
+                        await walk.press("escape")
+            await walk.press("down")
+        assert forms == ["grid a", "grid t", "worker a", "worker e", "worker x"]
+        await walk.close()
 
         # Panel 3: check in (written), complete, cancel; Panel 4: every permit step, pay, release.
         await walk.press("3")
-        await walk.each_form_key("3", ["i", "d", "x", "i"])
+        await walk.each_form_key("3", ["i", "d", "x", "i", "a", "e"])  # e on a one-off session: a refusal
+        await walk.press("a", "ctrl+s")
+        await walk.look("schedule form, every field refused")
+        await walk.close()
+        await walk.press("end")
+        await walk.each_form_key("3", ["e"])
+        await walk.press("enter")
+        assert "安排改动记录" in await walk.look("schedule detail with its history")
+        await walk.close()
         await walk.press("4", "home")
         await walk.each_form_key("4", ["a", "s", "y", "m", "x"])
         await walk.press("down")

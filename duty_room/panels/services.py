@@ -2,7 +2,8 @@
 
 Data: ``Dashboard.sessions`` and ``Dashboard.upcoming`` (store/queries.py ``todays_schedule``,
 computed from store/schedule.py). ``i`` check-in, ``d`` complete, ``x`` cancel: each one call of
-store/schedule.py through ``Desk.submit``.
+store/schedule.py through ``Desk.submit``. ``a`` adds a recurring schedule and ``e`` changes the
+selected session's (store/roster.py ``put_schedule``; the change is kept in its history).
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from duty_room.words import label
 from store.masking import mask_name
 from store.models import (
     Audience,
+    Community,
     Household,
+    Recurrence,
+    RosterEvent,
+    ServiceKind,
     ServiceSchedule,
     ServiceSession,
     SessionState,
 )
 from store.queries import Dashboard, SessionView
 from store.refusal import Refused
+from store.roster import FieldsRefused, new_schedule_id, put_schedule, schedule_from_form
 from store.schedule import (
     SERVED_MAX,
     SessionPhase,
@@ -31,6 +37,7 @@ from store.schedule import (
     check_in,
     complete,
 )
+from store.storage import StoreError
 from store.text import display_safe
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
@@ -49,7 +56,8 @@ class ServicesPanel(DeskPanel):
     NAME = "services"
     NUMBER = 3
     GROUP = "services"
-    KEYS = (("i", "check_in"), ("d", "complete"), ("x", "cancel"), ("f", "audience"))
+    KEYS = (("i", "check_in"), ("d", "complete"), ("x", "cancel"), ("f", "audience"), ("a", "add_schedule"),
+            ("e", "edit_schedule"))
     VIEWING = frozenset({"audience"})
 
     audience: Audience | None = None
@@ -84,16 +92,63 @@ class ServicesPanel(DeskPanel):
         return service_detail(self.desk.present, view, session_households(view.session, households), reveal=reveal,
                               schedule=schedule)
 
+    def ask_schedule(self, schedule: ServiceSchedule | None) -> None:
+        """Add a recurring 一老一小 service, or change ``schedule``: every field is checked at once
+        (times, weekdays, dates by the spreadsheet's rules) before anything is written."""
+        desk, store, t = self.desk, self.desk.store, self.t
+        try:
+            communities = store.all(Community)
+            taken = [sc.id for sc in store.all(ServiceSchedule)]
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        view = self.selected_session()
+        community = schedule.community_id if schedule else view.session.community_id if view else ""
+        fields = schedule_fields(desk.present, communities, schedule, community)
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            schedule_id = schedule.id if schedule else new_schedule_id(values.get("community_id", ""),
+                                                                        values.get("title", "").strip(), taken)
+            try:
+                checked = schedule_from_form(values, schedule_id=schedule_id, previous=schedule, lang=desk.lang)
+            except FieldsRefused as refused:
+                form.show_errors(refused.errors)
+                return
+            done = "services.schedule_changed" if schedule else "services.schedule_added"
+            self.submit(Submission(lambda: put_schedule(store, checked), lambda saved: t(done).format(saved.title),
+                                   form, {"community_unknown": "community_id", "no_change": ""}))
+
+        if schedule is None:
+            desk.ask(t("services.add_title"), fields, submitted)
+        else:
+            desk.ask(t("services.edit_title").format(schedule.title), fields, submitted, subtitle=t("services.edit_hint"))
+
     def action_step(self, name: str) -> None:
         if name == "audience":
             self.audience = AUDIENCE_CYCLE[(AUDIENCE_CYCLE.index(self.audience) + 1) % len(AUDIENCE_CYCLE)]
             if self.data is not None:
                 self.render_data(self.data)
             return
+        if self.desk.read_only:
+            return
+        if name == "add_schedule":
+            self.ask_schedule(None)
+            return
         view = self.selected_session()
-        if view is None or self.desk.read_only:
+        if view is None:
             return
         desk, store, t = self.desk, self.desk.store, self.t
+        if name == "edit_schedule":
+            try:
+                schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
+            except StoreError as exc:
+                desk.refuse(exc)
+                return
+            if schedule is None:
+                desk.refuse(t("services.one_off"))
+            else:
+                self.ask_schedule(schedule)
+            return
         session = view.session
         ref = SessionRef(session.day, session.id)
         calendar = desk.settings.deadlines
@@ -127,6 +182,41 @@ class ServicesPanel(DeskPanel):
 
             desk.ask(t("services.cancel_title").format(heading),
                      [FieldSpec("reason", t("form.cancel_reason"), max_length=200)], cancelled)
+
+
+def schedule_fields(p: Presenter, communities: Sequence[Community], schedule: ServiceSchedule | None,
+                    community: str) -> list[FieldSpec]:
+    """The schedule form: a changed schedule's values, or blank with the selected session's community."""
+    def text(key: str) -> str:
+        if schedule is None:
+            return ""
+        value = getattr(schedule, key)
+        if key in ("start", "end"):
+            return f"{value:%H:%M}"
+        if key == "weekdays":
+            return "、".join("周" + "一二三四五六日"[d] for d in sorted(value))
+        if key == "staff":
+            return "、".join(value)
+        return value.isoformat() if value is not None and key in ("starts_on", "ends_on") else str(value or "")
+
+    kinds = [(k.value, f"{p.t(f'audience.{k.audience.value}')} · {label(k, p.lang)}") for k in ServiceKind]
+    return [
+        FieldSpec("title", p.t("form.schedule_title"), value=text("title"), max_length=80),
+        FieldSpec("kind", p.t("form.kind"), "choice", kinds, value=schedule.kind.value if schedule else "",
+                  placeholder=p.t("form.choose")),
+        FieldSpec("community_id", p.t("col.community"), "choice", [(c.id, c.name) for c in communities],
+                  value=community if any(c.id == community for c in communities) else "",
+                  placeholder=p.t("form.choose")),
+        FieldSpec("place", p.t("form.place"), value=text("place"), max_length=80),
+        FieldSpec("start", p.t("form.start"), value=text("start"), placeholder="07:30", max_length=8),
+        FieldSpec("end", p.t("form.end"), value=text("end"), placeholder="08:00", max_length=8),
+        FieldSpec("recurrence", p.t("form.recurrence"), "choice", [(r.value, label(r, p.lang)) for r in Recurrence],
+                  value=schedule.recurrence.value if schedule else Recurrence.DAILY.value),
+        FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), placeholder="周二、周四", max_length=40),
+        FieldSpec("staff", p.t("form.staff"), value=text("staff"), max_length=400),
+        FieldSpec("starts_on", p.t("form.starts_on"), value=text("starts_on"), placeholder="2026-12-01", max_length=12),
+        FieldSpec("ends_on", p.t("form.ends_on"), value=text("ends_on"), placeholder="2027-06-30", max_length=12),
+    ]
 
 
 def session_households(session: ServiceSession, households: dict[str, Household]) -> list[Household]:
@@ -208,10 +298,23 @@ def service_detail(p: Presenter, view: SessionView, households: list[Household],
         fields.append((p.t("services.reason"), literal(s.cancel_reason)))
     if s.updated_by:
         fields.append((p.t("detail.updated_by"), literal(s.updated_by)))
+    sections = [(p.t("detail.households"), served)] if served else []
+    if schedule is not None and schedule.history:
+        sections.append((p.t("services.changes"), [history_line(p, e) for e in schedule.history[-5:]]))
     return DetailContent(
         title=s.title,
         fields=fields,
-        sections=[(p.t("detail.households"), served)] if served else [],
+        sections=sections,
         hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
         subject=f"services:{s.id}",
     )
+
+
+def history_line(p: Presenter, event: RosterEvent) -> Text:
+    """11-28 09:30 duty-officer 修改：开始、重复 — who changed which fields (the values are in the store)."""
+    text = Text(f"{event.at:%m-%d %H:%M} ", style="dim")
+    text.append_text(literal(event.actor))
+    text.append(" " + p.t(f"history.{event.action}"))
+    if event.changes:
+        text.append("：" + "、".join(p.t(f"history.field.{c.name}") for c in event.changes))
+    return text

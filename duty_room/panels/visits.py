@@ -2,19 +2,24 @@
 
 Data: ``Dashboard.progress`` (store/queries.py ``visit_progress``). Enter on a community opens
 its 一表全清 roster, on a grid its households (store/visiting.py), where ``v`` logs a visit
-(``record_visit`` through ``Desk.submit``) and ``n`` raises a case from it.
+(``record_visit`` through ``Desk.submit``), ``n`` raises a case from it and ``m`` moves the
+household to another grid. The roster adds, edits and retires grid workers; ``t`` (on the panel
+or a grid of the roster) plans tomorrow's visits by rule. Those writes are store/roster.py's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
+from pydantic import ValidationError
 from rich.text import Text
 
-from duty_room.words import label
+from duty_room import words
+from duty_room.words import Lang, label
 from store import clock
 from store.masking import mask_name, mask_phone
-from store.models import Community, Grid, GridWorker, Household, SpecialTag
+from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, WorkerRole
 from store.queries import (
     CommunityProgress,
     Dashboard,
@@ -25,6 +30,17 @@ from store.queries import (
     visit_progress,
 )
 from store.refusal import Refused
+from store.roster import (
+    OTHERS_EVERY_DAYS,
+    PLAN_RULE_MAX,
+    SPECIAL_EVERY_DAYS,
+    add_worker,
+    edit_worker,
+    future_plans,
+    move_household,
+    plan_visits,
+    retire_worker,
+)
 from store.storage import StoreError
 from store.text import display_safe
 from store.visiting import (
@@ -42,7 +58,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 from widgets.table_screen import ListAction, TableScreen
 
-from ..desk import Desk, Submission
+from ..desk import Desk, Submission, field_errors
 from ..presenters import TAG_STYLE, Presenter, literal, short_community
 from .base import DeskPanel
 from .intake import ask_intake
@@ -57,8 +73,9 @@ class VisitsPanel(DeskPanel):
     NAME = "visits"
     NUMBER = 2
     GROUP = "visits"
-    KEYS = (("r", "roster"), ("w", "workers"), ("o", "sort"), ("f", "special"))
-    VIEWING = frozenset(name for _, name in KEYS)  # nothing here writes
+    KEYS = (("r", "roster"), ("w", "workers"), ("o", "sort"), ("f", "special"), ("t", "plan"))
+    VIEWING = frozenset({"roster", "workers", "sort", "special"})  # plan writes
+    QUIET = frozenset({"plan"})  # once a day: in `?` help, the palette and the roster's border; 80 columns are full
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
@@ -124,6 +141,12 @@ class VisitsPanel(DeskPanel):
                                        close_hint=self.t("list.close")))
         elif name == "roster":
             self.open_roster(self.selected_community())
+        elif name == "plan" and not self.desk.read_only:
+            progress = self.selected_progress()
+            if progress is None:
+                self.desk.refuse(self.t("visits.pick_grid"))
+            else:
+                self.ask_plan(progress.grid.id)
 
     def open_row(self, key: str) -> None:
         if key.startswith(COMMUNITY_ROW):
@@ -136,10 +159,15 @@ class VisitsPanel(DeskPanel):
     def open_roster(self, community: str) -> None:
         """一表全清 of one community."""
         name_of = next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
+        actions = [] if self.desk.read_only else [
+            ListAction("a", "add_worker", self.t("key.list.add_worker")),
+            ListAction("e", "edit_worker", self.t("key.list.edit_worker")),
+            ListAction("x", "retire_worker", self.t("key.list.retire_worker")),
+            ListAction("t", "plan", self.t("key.list.plan")),
+        ]
+        actions.append(ListAction("p", "reveal", self.t("key.list.reveal")))
         self.open_list(TableScreen(f"roster:{community}", self.t("roster.title").format(name_of),
-                                   roster_columns(self.desk.present),
-                                   [ListAction("p", "reveal", self.t("key.list.reveal"))],
-                                   close_hint=self.t("list.close")))
+                                   roster_columns(self.desk.present), actions, close_hint=self.t("list.close")))
 
     def open_households(self, grid_id: str) -> None:
         progress = next((g for g in self.data.progress if g.grid.id == grid_id), None) if self.data else None
@@ -150,6 +178,7 @@ class VisitsPanel(DeskPanel):
         actions = [] if self.desk.read_only else [
             ListAction("v", "visit", self.t("key.list.visit")),
             ListAction("n", "petition", self.t("key.list.petition")),
+            ListAction("m", "move_household", self.t("key.list.move_household")),
         ]
         actions += [ListAction("f", "special", self.t("key.list.special")),
                     ListAction("p", "reveal", self.t("key.list.reveal"))]
@@ -196,11 +225,42 @@ class VisitsPanel(DeskPanel):
             self.special_only = not self.special_only
             self.fill_list(screen)
             self._redraw()
-        elif kind == "households" and row_key and not self.desk.read_only:
+        elif self.desk.read_only:
+            return
+        elif kind == "households" and row_key:
             if action == "visit":
                 self.ask_visit(screen, row_key)
             elif action == "petition":
                 self.petition_from_household(row_key)
+            elif action == "move_household":
+                self.ask_move(screen, row_key)
+        elif kind == "roster":
+            self.roster_action(screen, key, action, row_key)
+
+    def roster_action(self, screen: TableScreen, community: str, action: str, row_key: str | None) -> None:
+        """A key of the 一表全清: the row under the cursor is a grid or a worker of it."""
+        try:
+            grids = {g.id: g for g in self.desk.store.all(Grid)}
+            workers = {w.id: w for w in self.desk.store.all(GridWorker)}
+        except StoreError as exc:
+            self.desk.refuse(exc)
+            return
+        worker = workers.get(row_key or "")
+        if action == "add_worker":
+            grid_id = worker.grid_id if worker is not None else row_key if row_key in grids else ""
+            self.ask_worker(screen, community, None, grid_id)
+        elif action in ("edit_worker", "retire_worker"):
+            if worker is None:
+                self.desk.refuse(self.t("visits.pick_worker"))
+            elif action == "edit_worker":
+                self.ask_worker(screen, community, worker, worker.grid_id)
+            else:
+                self.ask_retire(screen, worker)
+        elif action == "plan":
+            if row_key not in grids:
+                self.desk.refuse(self.t("visits.pick_grid"))
+            else:
+                self.ask_plan(row_key, screen)
 
     def refill_lists(self) -> None:
         self.revealed &= set(self.lists)  # a closed list forgets its reveal
@@ -248,6 +308,202 @@ class VisitsPanel(DeskPanel):
 
         desk.ask(self.t("households.visit") + f" · {address}", fields, submitted)
 
+    def grid_options(self, grids: Sequence[Grid], first_community: str = "") -> list[tuple[str, str]]:
+        """Every grid as "东城花园社区 1号楼1单元 (微网格)", ``first_community``'s first, in tree order."""
+        try:
+            names = {c.id: c.name for c in self.desk.store.all(Community)}
+        except StoreError:
+            names = {}
+        ordered = sorted(grids, key=lambda g: (g.community_id != first_community, g.community_id,
+                                               list(GridLevel).index(g.level), g.id))
+        lang = self.desk.lang
+        return [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}（{label(g.level, lang)}）")
+                for g in ordered]
+
+    def ask_worker(self, screen: TableScreen, community: str, worker: GridWorker | None, grid_id: str) -> None:
+        """Add a grid worker to the roster, or change one (``worker``). A phone is shown only to
+        someone who revealed this roster: otherwise it is left empty and kept unless typed anew."""
+        desk, store, t = self.desk, self.desk.store, self.t
+        try:
+            grids = store.all(Grid)
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        by_id = {g.id: g for g in grids}
+        default_role = worker.role if worker is not None else ROLE_OF_LEVEL.get(
+            by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER)
+        reveal = screen in self.revealed
+        phone_hint = "138xxxxxxxx"
+        if worker is not None and not reveal:
+            phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
+        fields = [
+            FieldSpec("name", t("col.name"), value=worker.name if worker else "", max_length=20),
+            FieldSpec("role", t("col.role"), "choice", [(r.value, label(r, desk.lang)) for r in WorkerRole],
+                      value=default_role.value),
+            FieldSpec("phone", t("form.worker_phone"), value=worker.phone if worker and reveal else "",
+                      placeholder=phone_hint, max_length=20),
+            FieldSpec("grid_id", t("form.worker_grid"), "picker", self.grid_options(grids, community),
+                      value=grid_id, placeholder=t("form.type_to_filter_grid")),
+        ]
+        refusal_fields = {"phone_taken": "phone", "id_taken": "phone", "grid_unknown": "grid_id",
+                          "worker_unknown": "name"}
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            keep_phone = worker is not None and not values.get("phone", "").strip()
+            checked = {**values, "id": "draft", "phone": worker.phone if worker and keep_phone else values.get("phone")}
+            errors: dict[str, str] = {}
+            try:
+                GridWorker.model_validate(checked)
+            except ValidationError as exc:
+                errors = field_errors(exc, desk.lang)
+            if not values.get("grid_id"):
+                errors["grid_id"] = t("invalid.required")
+            if errors:
+                form.show_errors(errors)
+                return
+            role = WorkerRole(values["role"])
+            grid_name = by_id[values["grid_id"]].name if values["grid_id"] in by_id else values["grid_id"]
+            if worker is None:
+                desk.submit(Submission(
+                    lambda: add_worker(store, name=values["name"].strip(), role=role, phone=values["phone"],
+                                       grid_id=values["grid_id"]),
+                    lambda added: t("visits.worker_added").format(role=label(added.role, desk.lang), name=added.name,
+                                                                  grid=grid_name),
+                    form, refusal_fields, after=lambda _: self.fill_list(screen)))
+            else:
+                desk.submit(Submission(
+                    lambda: edit_worker(store, worker.id, name=values["name"].strip(), role=role,
+                                        phone=None if keep_phone else values["phone"], grid_id=values["grid_id"]),
+                    lambda edited: t("visits.worker_edited").format(name=edited.name),
+                    form, refusal_fields, after=lambda _: self.fill_list(screen)))
+
+        if worker is None:
+            title = t("visits.add_worker_title").format(self.community_name(community))
+        else:
+            title = t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}")
+        desk.ask(title, fields, submitted)
+
+    def community_name(self, community: str) -> str:
+        try:
+            return next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
+        except StoreError:
+            return community
+
+    def ask_retire(self, screen: TableScreen, worker: GridWorker) -> None:
+        """Take a worker off the roster; who takes over their planned visits, if they have any."""
+        desk, store, t = self.desk, self.desk.store, self.t
+        today = clock.now().date()
+        try:
+            planned = future_plans(store, worker.id, today)
+            others = [w for w in store.all(GridWorker) if w.id != worker.id]
+            grids = {g.id: g for g in store.all(Grid)}
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        near = {worker.grid_id, grids[worker.grid_id].parent_id if worker.grid_id in grids else None}
+        near |= {g.id for g in grids.values() if g.parent_id == worker.grid_id}
+        ordered = sorted(others, key=lambda w: (w.grid_id not in near, w.id))
+        options = [(w.id, f"{label(w.role, desk.lang)} {w.name} · {grids[w.grid_id].name if w.grid_id in grids else ''}")
+                   for w in ordered]
+        fields = [FieldSpec("hand_over_to", t("form.hand_over_to"), "picker", options,
+                            placeholder=t("form.type_to_filter"))]
+        subtitle = t("visits.retire_plans").format(n=planned) if planned else t("visits.retire_no_plans")
+        names = {w.id: w.name for w in others}
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            successor = values.get("hand_over_to") or None
+            if planned and successor is None:
+                form.show_errors({"hand_over_to": Refused("worker_has_plans", n=planned).message(desk.lang)})
+                return
+
+            def done(handed: int) -> str:
+                if handed:
+                    return t("visits.worker_retired").format(name=worker.name, n=handed,
+                                                             to=names.get(successor or "", successor))
+                return t("visits.worker_retired_none").format(name=worker.name)
+
+            desk.submit(Submission(
+                lambda: retire_worker(store, worker.id, today, hand_over_to=successor), done, form,
+                {"worker_has_plans": "hand_over_to", "worker_unknown": "hand_over_to", "hand_over_self": "hand_over_to"},
+                after=lambda _: self.fill_list(screen)))
+
+        desk.ask(t("visits.retire_title").format(f"{label(worker.role, desk.lang)} {worker.name}"), fields, submitted,
+                 subtitle=subtitle)
+
+    def ask_move(self, screen: TableScreen, household_id: str) -> None:
+        """Move a household to another grid: its planned visits go to that grid's visitor."""
+        desk, store, t = self.desk, self.desk.store, self.t
+        try:
+            household = store.get(Household, household_id)
+            grids = store.all(Grid)
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        by_id = {g.id: g for g in grids}
+        current = by_id.get(household.grid_id)
+        address = f"{household.building}-{household.unit}-{household.room}"
+        fields = [FieldSpec("grid_id", t("form.move_to"), "picker",
+                            [o for o in self.grid_options(grids, current.community_id if current else "")
+                             if o[0] != household.grid_id],
+                            placeholder=t("form.type_to_filter_grid"))]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            target = values.get("grid_id", "")
+            if not target:
+                form.show_errors({"grid_id": t("invalid.required")})
+                return
+
+            def done(moved: Household) -> str:
+                last = moved.history[-1] if moved.history else None
+                where = by_id[target].name if target in by_id else target
+                if last is None or not last.plans:
+                    return t("visits.household_moved").format(address=address, grid=where)
+                key = "visits.household_moved_plans" if last.plans_to else "visits.household_moved_dropped"
+                return t(key).format(address=address, grid=where, n=last.plans)
+
+            desk.submit(Submission(
+                lambda: move_household(store, household_id, target, clock.now().date()), done, form,
+                {"same_grid": "grid_id", "grid_unknown": "grid_id"}, after=lambda _: self.fill_list(screen)))
+
+        subtitle = t("visits.move_hint").format(grid=current.name if current else household.grid_id)
+        desk.ask(t("visits.move_title").format(f"{address} {mask_name(household.head_name)}"), fields, submitted,
+                 subtitle=subtitle)
+
+    def ask_plan(self, grid_id: str, screen: TableScreen | None = None) -> None:
+        """Plan tomorrow's visits of a grid (and the grids below it) by rule: a special household
+        not visited for N days, any other for M days; says how many were planned."""
+        desk, store, t = self.desk, self.desk.store, self.t
+        try:
+            grid = store.get(Grid, grid_id)
+        except StoreError as exc:
+            desk.refuse(exc)
+            return
+        day = clock.now().date() + timedelta(days=1)
+        fields = [
+            FieldSpec("special", t("form.special_every"), "number", value=str(SPECIAL_EVERY_DAYS)),
+            FieldSpec("others", t("form.others_every"), "number", value=str(OTHERS_EVERY_DAYS)),
+        ]
+
+        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            errors = plan_rule_errors(values, desk.lang)
+            if errors:
+                form.show_errors(errors)
+                return
+            special, others = int(values["special"]), int(values["others"])
+
+            def done(added: list[object]) -> str:
+                if not added:
+                    return t("visits.planned_none").format(grid=grid.name, day=day_words(day))
+                return t("visits.planned").format(grid=grid.name, day=day_words(day), n=len(added))
+
+            desk.submit(Submission(
+                lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
+                done, form, {"plan_rule": "special", "grid_unknown": "special"},
+                after=(lambda _: self.fill_list(screen)) if screen is not None else None))
+
+        desk.ask(t("visits.plan_title").format(grid.name), fields, submitted,
+                 subtitle=t("visits.plan_hint").format(day=day_words(day)))
+
     def petition_from_household(self, household_id: str) -> None:
         """Raise a petition from a visit: community, grid, building, unit and household filled in."""
         try:
@@ -260,6 +516,29 @@ class VisitsPanel(DeskPanel):
             "channel": "home_visit", "community_id": grid.community_id, "grid_id": grid.id,
             "building": household.building, "unit": household.unit, "household_id": household.id,
         })
+
+
+ROLE_OF_LEVEL = {GridLevel.LARGE: WorkerRole.GRID_CHIEF, GridLevel.BRANCH: WorkerRole.GRID_WORKER,
+                 GridLevel.MICRO: WorkerRole.MICRO_WORKER}  # who a new worker of a grid usually is
+
+
+def day_words(day: date) -> str:
+    return f"{day:%m-%d}"
+
+
+def plan_rule_errors(values: dict[str, str], lang: Lang) -> dict[str, str]:
+    """The plan form's two intervals: whole days from 1 to 366, the special one not the longer."""
+    errors: dict[str, str] = {}
+    days: dict[str, int] = {}
+    for key in ("special", "others"):
+        text = values.get(key, "").strip()
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= PLAN_RULE_MAX:
+            days[key] = int(text)
+        else:
+            errors[key] = words.t("invalid.days", lang).format(most=PLAN_RULE_MAX)
+    if not errors and days["special"] > days["others"]:
+        errors["special"] = Refused("plan_rule", **days).message(lang)
+    return errors
 
 
 # -- words and rows ------------------------------------------------------------------------------------
