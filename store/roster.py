@@ -292,9 +292,10 @@ def plan_visits(store: Store, grid_id: str, day: date, *, special_every_days: in
         return added
 
 
-def put_schedule(store: Store, schedule: ServiceSchedule) -> ServiceSchedule:
+def put_schedule(store: Store, schedule: ServiceSchedule, *, new: bool = False) -> ServiceSchedule:
     """Add a 一老一小 schedule, or change one (same id). The community and households must exist.
-    The history is the store's: what the caller's record carries there is ignored."""
+    ``new``: only add (an id another desk has just taken is refused, not overwritten). The history
+    is the store's: what the caller's record carries there is ignored."""
     with store.transaction() as tx:
         communities = tx.all(Community)
         if not any(c.id == schedule.community_id for c in communities):
@@ -304,6 +305,8 @@ def put_schedule(store: Store, schedule: ServiceSchedule) -> ServiceSchedule:
         if missing:
             raise Refused("household_unknown", id=", ".join(missing[:5]))
         previous = next((s for s in tx.all(ServiceSchedule) if s.id == schedule.id), None)
+        if previous is not None and new:
+            raise Refused("id_taken", id=schedule.id)
         if previous is None:
             return tx.put(schedule.model_copy(update={"history": [event(tx, "add")]}))
         diff = changes_between(previous, schedule)

@@ -198,6 +198,9 @@ def test_a_changed_schedule_says_what_changed(small_store: Store) -> None:
     with pytest.raises(Refused) as refused:  # the same again: nothing to record
         put_schedule(small_store, small_store.get(ServiceSchedule, "sc-new"))
     assert refused.value.key == "no_change"
+    with pytest.raises(Refused) as refused:  # an add never overwrites a schedule that has its id
+        put_schedule(small_store, schedule.model_copy(update={"title": "另一个"}), new=True)
+    assert refused.value.key == "id_taken"
     forged = small_store.get(ServiceSchedule, "sc-new").model_copy(update={"title": "新名称", "history": []})
     assert len(put_schedule(small_store, forged).history) == 3  # the caller cannot rewrite the history
 

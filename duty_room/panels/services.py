@@ -115,8 +115,9 @@ class ServicesPanel(DeskPanel):
                 form.show_errors(refused.errors)
                 return
             done = "services.schedule_changed" if schedule else "services.schedule_added"
-            self.submit(Submission(lambda: put_schedule(store, checked), lambda saved: t(done).format(saved.title),
-                                   form, {"community_unknown": "community_id", "no_change": ""}))
+            self.submit(Submission(lambda: put_schedule(store, checked, new=schedule is None),
+                                   lambda saved: t(done).format(saved.title), form,
+                                   {"community_unknown": "community_id", "id_taken": "title", "no_change": ""}))
 
         if schedule is None:
             desk.ask(t("services.add_title"), fields, submitted)
