@@ -31,7 +31,7 @@ from store.schedule import (
     check_in,
     complete,
 )
-from store.text import display_safe
+from store.text import display_safe, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -126,7 +126,7 @@ class ServicesPanel(DeskPanel):
                                        {"cancel_needs_reason": "reason"}))
 
             desk.ask(t("services.cancel_title").format(heading),
-                     [FieldSpec("reason", t("form.cancel_reason"), max_length=200)], cancelled)
+                     [FieldSpec("reason", t("form.cancel_reason"), max_length=max_chars(ServiceSession, "cancel_reason"))], cancelled)
 
 
 def session_households(session: ServiceSession, households: dict[str, Household]) -> list[Household]:

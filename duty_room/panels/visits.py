@@ -14,7 +14,7 @@ from rich.text import Text
 from store import clock
 from store.i18n import label
 from store.masking import mask_name, mask_phone
-from store.models import Community, Grid, GridWorker, Household, SpecialTag
+from store.models import Community, Grid, GridWorker, Household, SpecialTag, Visit
 from store.queries import (
     CommunityProgress,
     Dashboard,
@@ -26,7 +26,7 @@ from store.queries import (
 )
 from store.refusal import Refused
 from store.storage import StoreError
-from store.text import display_safe
+from store.text import display_safe, max_chars
 from store.visiting import (
     HouseholdVisit,
     RosterEntry,
@@ -233,7 +233,7 @@ class VisitsPanel(DeskPanel):
         address = f"{household.building}-{household.unit}-{household.room}"
         # The note first: it is what is typed; the planned visitor is already chosen below.
         fields = [
-            FieldSpec("note", self.t("form.visit_note"), max_length=2000),
+            FieldSpec("note", self.t("form.visit_note"), max_length=max_chars(Visit, "note")),
             FieldSpec("worker", self.t("form.visitor"), "picker", options, value=default,
                       placeholder=self.t("form.type_to_filter")),
         ]
