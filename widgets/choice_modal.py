@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .help_key import HELP_KEY, toggle_help
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("tab", "focus_next", "Next field", show=False, id="modal.next"),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, id="modal.previous"),
+        HELP_KEY,
     ]
 
     def __init__(self, choices: Sequence[Choice], texts: ChoiceTexts) -> None:
@@ -101,6 +104,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 if self.choices:
                     yield Button(self.texts.confirm, variant="primary", id="choice-confirm")
                 yield Button(self.texts.cancel, id="choice-cancel")
+        yield Footer()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
         """Highlight and focus the first choice."""
@@ -153,6 +157,10 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             self.query_one("#choice-note", Input).focus()
             return
         self.dismiss((choice.key, note))
+
+    def action_toggle_help(self) -> None:
+        """F1: the keys of this modal (`?` would be typed into the note)."""
+        toggle_help(self)
 
     @on(Button.Pressed, "#choice-cancel")
     def action_cancel(self) -> None:
