@@ -304,3 +304,32 @@ async def test_a_refusal_in_the_status_line_keeps_every_character(small_store: S
         assert message == "未更改：「待受理」的案件不能「办结」"
         lines = screen_text(app).splitlines()
         assert lines[-2].strip() == message  # the line above the Footer, whole
+
+
+async def test_the_status_modal_asks_too_and_refuses_an_over_long_note(small_store: Store) -> None:
+    """`c`: a note typed is not thrown away by Esc without asking; 2,001 characters are refused, not cut."""
+    from widgets.choice_modal import ChoiceModal
+
+    app = make_app(small_store)
+    history = len(small_store.get(Petition, "MK261127-001").history)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("c", "escape")  # nothing typed: closes at once
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+        await pilot.press("c", "tab", *"电话", "escape")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("enter")  # keep
+        await settled(app, pilot)
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal) and modal.query_one("#choice-note", Input).value == "电话"
+        modal.query_one("#choice-note", Input).value = "长" * 2001
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert app.screen is modal and len(modal.query_one("#choice-note", Input).value) == 2001
+        assert str(modal.query_one("#choice-error").render()) == "2001/2000 太长了：最多 2000 个字"
+        await pilot.press("escape", "y")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+    assert len(small_store.get(Petition, "MK261127-001").history) == history

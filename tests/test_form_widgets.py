@@ -99,7 +99,8 @@ async def test_a_refused_form_keeps_what_was_typed() -> None:
 
 
 async def test_choice_modal_tab_order() -> None:
-    texts = ChoiceTexts("改状态", "MK-1", "备注", "须填备注", "确认", "取消", "无")
+    texts = ChoiceTexts("改状态", "MK-1", "备注", "须填备注", "确认", "取消", "无", discard_question="放弃？", discard="放弃",
+                        keep_editing="继续填写", too_long="最多 {} 个字")
 
     class ChoiceApp(App[None]):
         def on_mount(self) -> None:

@@ -206,6 +206,10 @@ class PetitionsPanel(DeskPanel):
             confirm=t("modal.confirm"),
             cancel=t("modal.cancel"),
             empty=t("modal.status.none"),
+            discard_question=t("form.discard_question"),
+            discard=t("form.discard"),
+            keep_editing=t("form.keep_editing"),
+            too_long=t("invalid.too_long"),
         )
 
         def chosen(result: tuple[str, str] | None) -> None:
@@ -217,7 +221,7 @@ class PetitionsPanel(DeskPanel):
                 lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
             ))
 
-        self.desk.app.push_screen(ChoiceModal(choices, texts), chosen)
+        self.desk.app.push_screen(ChoiceModal(choices, texts, note_limit=max_chars(PetitionEvent, "note")), chosen)
 
     # -- one key per step --------------------------------------------------------------------------
 
