@@ -59,6 +59,21 @@ def terminal_speaks_utf8() -> bool:
     return "utf" in encoding.replace("-", "")
 
 
+def esc_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
+    """Esc and the letter after it, when both arrived in one read and Textual took them for Alt+letter.
+
+    A terminal sends Alt+y as Esc y, so Textual reads Esc followed at once by a letter (or a Chinese
+    character) as ``alt+y``: over SSH, Esc then y typed quickly become one key, and the question Esc
+    asks never sees its answer. Nothing here is bound to Alt, so the pair is split back into the two
+    keys that were typed. (Textual maps a few pairs to other keys before they get here: Esc b / Esc f
+    to Ctrl+←/→, Esc with a digit, `/`, Enter, Tab or Backspace; those cannot be told apart.)
+    """
+    char = event.character
+    if not event.key.startswith("alt+") or char is None or len(char) != 1 or not char.isalnum():
+        return None
+    return events.Key("escape", "\x1b"), events.Key(char, char)
+
+
 def _waiting_for_messages(node: DOMNode) -> bool:
     """The node's message loop has nothing queued and waits for its next message (or is gone)."""
     queue: Any = node._message_queue  # Textual's private queue type
@@ -77,6 +92,9 @@ class DutyRoomApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        # F1 is the help key in a form (`?` is typed there), so here too: in help beside `?` ("? f1 帮助");
+        # the Footer keeps its room for the panel's keys (forms, details and lists show f1 in theirs).
+        Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("tab", "next_panel", "Next panel", show=False, id="panel.next"),
         Binding("shift+tab", "previous_panel", "Previous panel", show=False, id="panel.previous"),
         *[Binding(str(panel.NUMBER), f"focus_panel('{panel.NAME}')", panel.NAME, show=False,
@@ -439,6 +457,10 @@ class DutyRoomApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+        if typed and isinstance(event, events.Key) and (pair := esc_then_key(event)) is not None:
+            for key in pair:  # Esc, then the letter: as typed, each waiting its turn
+                await self.on_event(key)
+            return
         if not typed or self.data is None:
             await super().on_event(event)
         elif self._held or self._keys_must_wait(handling_key=True):

@@ -52,6 +52,16 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
     return out
 
 
+def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
+    """Every word a form shows besides its fields: buttons, Esc's question, the length refusal."""
+    def t(key: str) -> str:
+        return words.t(key, lang)
+
+    return FormTexts(title, t("modal.confirm"), t("modal.cancel"), subtitle, t("form.no_match"),
+                     discard_question=t("form.discard_question"), discard=t("form.discard"),
+                     keep_editing=t("form.keep_editing"), too_long=t("invalid.too_long"))
+
+
 @dataclass
 class Submission:
     """One write: what to run, where its refusals belong, and what to say when it is done."""
@@ -127,8 +137,7 @@ class Desk:
     # -- forms -------------------------------------------------------------------------
 
     def ask(self, title: str, fields: list[FieldSpec], on_submit: FormHandler, subtitle: str = "") -> FormScreen:
-        texts = FormTexts(title, self.t("modal.confirm"), self.t("modal.cancel"), subtitle, self.t("form.no_match"))
-        return self.open_form(FormScreen(fields, texts), on_submit)
+        return self.open_form(FormScreen(fields, form_texts(self.lang, title, subtitle)), on_submit)
 
     def open_form(self, form: FormScreen, on_submit: FormHandler) -> FormScreen:
         self._forms[form] = on_submit

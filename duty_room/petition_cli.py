@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ import click
 from pydantic import ValidationError
 
 from duty_room import words
-from duty_room.words import label, parse_member
+from duty_room.words import Lang, label, parse_member
 from store import clock
 from store.lifecycle import (
     RULES,
@@ -29,8 +30,11 @@ from store.masking import log_reveal, mask_name, mask_phone
 from store.models import (
     Category,
     Channel,
+    Community,
+    Grid,
     GridWorker,
     Petition,
+    PetitionEvent,
     PetitionStatus,
     Priority,
     Satisfaction,
@@ -81,12 +85,74 @@ def _fail(exc: Exception) -> Exception:
 
 
 def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
+    """What --json prints: the stored record under its stable English keys (personal data masked)."""
     data = petition.model_dump(mode="json")
     if not reveal:
         data["reporter_name"] = mask_name(petition.reporter_name)
         data["reporter_phone"] = mask_phone(petition.reporter_phone) or None
     data["status_label"] = label(petition.status)
     return data
+
+
+def _lang(ctx: click.Context) -> Lang:
+    return _settings(ctx).lang
+
+
+# `petition show`: each field a person reads, in the interface language (--json keeps the keys).
+SHOWN_FIELDS: dict[str, str] = {
+    "category": "col.category",
+    "priority": "detail.priority",
+    "channel": "detail.channel",
+    "level": "col.level",
+    "community_id": "col.community",
+    "grid_id": "col.grid",
+    "assignee": "col.assignee",
+    "reporter_name": "detail.reporter",
+    "reporter_phone": "detail.phone",
+    "created_at": "detail.created",
+    "due_at": "col.due",
+    "supervision": "detail.supervision",
+    "duplicate_of": "detail.duplicate_of",
+    "duplicates": "detail.duplicates",
+    "description": "detail.description",
+}
+
+
+def _shown_value(case: Petition, key: str, data: dict[str, Any], lang: Lang, names: dict[str, str]) -> str:
+    """A field's value as a person reads it: an enum by its label, a time to the minute, a community
+    or grid by its name (and id); free text escaped (a newline as ⏎: a description cannot forge a line)."""
+    value = getattr(case, key)
+    if key in ("reporter_name", "reporter_phone"):  # masked unless revealed
+        value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, StrEnum):
+        return label(value, lang)
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if key in ("community_id", "grid_id") and value in names:
+        return f"{display_safe(names[value])} ({value})"
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(display_safe(str(v)) for v in value)
+    return display_safe(str(value))
+
+
+def action_words(action: str, lang: Lang) -> str:
+    """A history step's name (登记, 受理…); a step the catalogue does not know shows as stored."""
+    said = words.t(f"action.{action}", lang)
+    return action if said == f"action.{action}" else said
+
+
+def history_line(event: PetitionEvent, lang: Lang) -> str:
+    """One step of a case's history: when, what, from → to, who, and the note (escaped)."""
+    move = ""
+    if event.to_status and event.from_status != event.to_status:
+        before = f"{label(event.from_status, lang)} " if event.from_status else ""
+        move = f" {before}→ {label(event.to_status, lang)}"
+    rating = f" {label(event.satisfaction, lang)}" if event.satisfaction else ""
+    line = (f"{event.at:%Y-%m-%d %H:%M} {display_safe(action_words(event.action, lang))}{move}{rating} "
+            f"[{display_safe(event.actor)}]")
+    return f"{line} {display_safe(event.note)}" if event.note else line
 
 
 @click.group()
@@ -152,10 +218,11 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
         click.echo(json.dumps([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
                               ensure_ascii=False, indent=1))
         return
+    lang = _lang(ctx)
     for v in views:
         p = v.petition
         flag = "!" if v.overdue else "·" if v.due_today else " "
-        click.echo(f"{flag} {p.id}  {label(p.status)}  {p.due_at:%m-%d %H:%M}  {label(p.category)}  "
+        click.echo(f"{flag} {p.id}  {label(p.status, lang)}  {p.due_at:%m-%d %H:%M}  {label(p.category, lang)}  "
                    f"{display_safe(v.community)}  {display_safe(p.title)}")
 
 
@@ -182,17 +249,19 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    # Free text is printed escaped (a newline as ⏎, ESC as \x1b): a description cannot forge a line.
-    click.echo(f"{case.id}  {label(case.status)}  {display_safe(case.title)}")
-    for key in ("category", "priority", "channel", "level", "community_id", "grid_id", "assignee", "reporter_name",
-                "reporter_phone", "created_at", "due_at", "supervision", "duplicate_of", "duplicates", "description"):
-        if data.get(key) not in (None, "", []):
-            click.echo(f"  {key}: {display_safe(str(data[key]))}")
+    # In the interface language, free text escaped (a newline as ⏎, ESC as \x1b): a description
+    # cannot forge a line. --json above is the stable form for scripts.
+    lang = _lang(ctx)
+    names = {c.id: c.name for c in store.all(Community)} | {g.id: g.name for g in store.all(Grid)}
+    colon = "：" if lang == "zh" else ": "
+    click.echo(f"{case.id}  {label(case.status, lang)}  {display_safe(case.title)}")
+    for key, field_words in SHOWN_FIELDS.items():
+        value = _shown_value(case, key, data, lang, names)
+        if value:
+            click.echo(f"  {words.t(field_words, lang)}{colon}{value}")
+    click.echo(f"  {words.t('detail.history', lang)}{colon.rstrip()}")
     for event in case.history:
-        before = event.from_status.value if event.from_status else ""
-        move = f" {before} -> {event.to_status.value}" if event.to_status and event.from_status != event.to_status else ""
-        click.echo(f"  {event.at:%Y-%m-%d %H:%M} {display_safe(event.action)}{move} [{display_safe(event.actor)}] "
-                   f"{display_safe(event.note)}")
+        click.echo(f"    {history_line(event, lang)}")
 
 
 def _find(store: Store, case_id: str) -> Petition:
@@ -228,7 +297,7 @@ def set_status(ctx: click.Context, case_id: str, status: str, note: str, assigne
                                 assignee=_assignee(store, assignee)["assignee"] if assignee else "")
     except (IllegalTransition, ValidationError, StoreError, ValueError) as exc:
         raise _fail(exc) from None
-    click.echo(f"{updated.id} {updated.status.value} ({label(updated.status)})")
+    click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))})")
 
 
 def _action_command(action: Action) -> Callable[..., None]:
@@ -253,7 +322,7 @@ def _action_command(action: Action) -> Callable[..., None]:
             raise _fail(exc) from None
         extra = f" level={updated.level.value}" if action is Action.ESCALATE else ""
         extra += f" supervision={updated.supervision.value}" if action is Action.SUPERVISE else ""
-        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status)}){extra}")
+        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))}){extra}")
 
     command = click.argument("case_id")(command)
     command = click.option("--note", default="", required=False,

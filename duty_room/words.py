@@ -536,6 +536,19 @@ UI_WORDS: dict[str, tuple[str, str]] = {
                      "restored {files} files (generation {generation}) into {path}, verified"),
     "demo.real_data": ("{path} 看起来是真实数据（{signs}）；确要删除请加 --yes-delete-real-data",
                        "{path} looks like real data ({signs}); add --yes-delete-real-data to delete it"),
+    # -- forms: discard question, F1 help, case detail (issue 10) --
+    "form.discard_question": ("放弃已填写的内容？", "Discard what you typed?"),
+    "form.discard": ("放弃", "Discard"),
+    "form.keep_editing": ("继续填写", "Keep editing"),
+    "key.app.help_f1": ("帮助", "Help"),
+    "key.screen.help": ("帮助", "Help"),
+    "key.discard.yes": ("放弃", "Discard"),
+    "key.discard.no": ("继续填写", "Keep editing"),
+    "key.discard.previous": ("上一项", "Previous"),
+    "key.discard.next": ("下一项", "Next"),
+    "detail.supervision": ("督办", "Supervision"),
+    "detail.duplicate_of": ("合并到", "Merged into"),
+    "detail.duplicates": ("重复件", "Duplicates"),
 }
 
 

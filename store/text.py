@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, StringConstraints
 
 # C0/C1 controls, line/paragraph separators and every bidirectional mark (they reorder text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -92,3 +92,30 @@ def display_safe(value: str) -> str:
         return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
     return _CONTROL_IN_LINE.sub(visible, value)
+
+
+def max_chars(model: type[BaseModel], name: str) -> int:
+    """The most characters the model's text field ``name`` takes: what a form's counter counts to.
+
+    Read from the field's own constraint (``Line`` 80, ``ShortLine`` 20, ``Paragraph`` 2000…), so a
+    form can never promise more, or less, than the model accepts; also through ``| None``.
+    """
+    field = model.model_fields[name]
+    found = _max_length(field.metadata) or _max_length_in(field.annotation)
+    if found is None:
+        raise ValueError(f"{model.__name__}.{name} has no length limit")
+    return found
+
+
+def _max_length(metadata: Any) -> int | None:
+    limits = [limit for item in metadata if isinstance(limit := getattr(item, "max_length", None), int)]
+    return min(limits) if limits else None
+
+
+def _max_length_in(annotation: Any) -> int | None:
+    if get_origin(annotation) is Annotated:
+        return _max_length(annotation.__metadata__) or _max_length_in(get_args(annotation)[0])
+    if get_origin(annotation) is Union or type(annotation).__name__ == "UnionType":
+        limits = [limit for arg in get_args(annotation) if (limit := _max_length_in(arg)) is not None]
+        return min(limits) if limits else None
+    return None

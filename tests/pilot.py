@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.worker import Worker
 
@@ -47,3 +49,14 @@ async def shows(app: DutyRoomApp, pilot: Pilot[None], check: Callable[[Dashboard
             return
         await pilot.pause(0.05)
     raise AssertionError("the dashboard never showed the change")
+
+
+def screen_text(app: DutyRoomApp) -> str:
+    """What is painted now, as text: the current screen composited over the ones below it
+    (what ``App.export_screenshot`` draws, exported as text instead of SVG). A wide character
+    Textual's compositor dropped is missing here as it is on the terminal."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
+                      legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()

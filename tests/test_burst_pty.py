@@ -9,8 +9,12 @@ same in both runs. The slow run's store is also checked for what each sequence i
 so the sequences are proven to do the job and not merely to agree on doing nothing.
 
 Terminals cannot tell Esc followed at once by a character from Alt+character (Textual waits
-ESCDELAY, 100 ms, for the rest of an escape sequence), so a bare Esc is only ever a sequence's
-last key, or followed by another escape sequence (an arrow key).
+ESCDELAY, 100 ms, for the rest of an escape sequence): Esc then a letter or a Chinese character in
+one read reaches the app as Alt+letter, which it splits back into the two keys (the sequences
+answering Esc's question below). Textual itself turns some reads into other keys before the app
+sees them (Esc Enter into Enter, Esc / into /, Esc b / Esc f into Ctrl+←/→, Esc and a digit into a
+symbol, and Esc, text, then an arrow key into ^, the text, the arrow), so a bare Esc is otherwise
+only ever a sequence's last key, or followed by another escape sequence (an arrow key, or Esc).
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ ESC_PAUSE = 0.3  # longer than Textual's ESCDELAY: a lone Esc is read as Esc
 TODAY = "2026-11-28"
 
 ENTER, TAB, ESC = "\r", "\t", "\x1b"
-DOWN, UP, HOME = "\x1b[B", "\x1b[A", "\x1b[H"  # as a terminal sends them
+DOWN, UP, LEFT, HOME = "\x1b[B", "\x1b[A", "\x1b[D", "\x1b[H"  # as a terminal sends them
 CTRL_S, CTRL_U, CTRL_C = "\x13", "\x15", "\x03"
 
 
@@ -142,6 +146,21 @@ def raised_from_a_household(store: Store, screen: str) -> None:
     assert new.household_id in {f"h{i}" for i in range(5)} and new.grid_id == "dc-M01"
 
 
+def nothing_registered(title: str) -> Callable[[Store, str], None]:
+    def check(store: Store, screen: str) -> None:
+        assert title not in {p.title for p in store.all(Petition)}
+        assert "放弃已填写的内容" not in screen and "登记民情诉求" not in screen  # the dashboard again
+        assert "燃气管道老化" in screen
+    return check
+
+
+def kept_editing(store: Store, screen: str) -> None:
+    assert "登记民情诉求" in screen and "路灯不亮" in screen  # typed on after Esc Esc, whole
+    assert "必填" in screen  # and Ctrl+S reached the form: refused, the category is missing
+    assert "放弃已填写的内容" not in screen
+    assert "路灯不亮" not in {p.title for p in store.all(Petition)}
+
+
 CLEAR_FILTER = ("/", ESC)
 
 SEQUENCES = [
@@ -192,6 +211,17 @@ SEQUENCES = [
     Sequence("a case raised from a household", (
         "2", HOME, *down(3), ENTER, "n", *typed("楼上漏水"), TAB, TAB, ENTER, DOWN, ENTER, CTRL_S, ESC,
     ), raised_from_a_household, back=("1",)),
+    # Esc on a form with typing asks first; the keys after Esc answer the question, never the form.
+    Sequence("Esc on a typed form, then ← Enter discards", (
+        "n", *typed("井盖松动"), ESC, LEFT, ENTER,
+    ), nothing_registered("井盖松动")),
+    Sequence("Esc y discards (one read: Alt+y to Textual)", (
+        "n", *typed("井盖丢失"), ESC, "y",
+    ), nothing_registered("井盖丢失")),
+    # Ends on the refused form with the category focused: an input's blinking cursor never goes quiet.
+    Sequence("Esc Esc keeps editing: typing goes on (one read: Esc, Alt+不 to Textual)", (
+        "n", *typed("路灯"), ESC, ESC, *typed("不亮"), CTRL_S,
+    ), kept_editing, back=(ESC, "y")),
 ]
 
 

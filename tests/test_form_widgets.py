@@ -10,7 +10,8 @@ from textual.widgets import Input
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
-TEXTS = FormTexts("登记诉求", "确认", "取消", "副标题")
+TEXTS = FormTexts("登记诉求", "确认", "取消", "副标题", discard_question="放弃已填写的内容？", discard="放弃",
+                  keep_editing="继续填写", too_long="太长了：最多 {} 个字")
 FIELDS = [
     FieldSpec("title", "诉求"),
     FieldSpec("kind", "类别", "choice", options=[("infra", "基础设施"), ("safety", "治安")]),
@@ -98,7 +99,8 @@ async def test_a_refused_form_keeps_what_was_typed() -> None:
 
 
 async def test_choice_modal_tab_order() -> None:
-    texts = ChoiceTexts("改状态", "MK-1", "备注", "须填备注", "确认", "取消", "无")
+    texts = ChoiceTexts("改状态", "MK-1", "备注", "须填备注", "确认", "取消", "无", discard_question="放弃？", discard="放弃",
+                        keep_editing="继续填写", too_long="最多 {} 个字")
 
     class ChoiceApp(App[None]):
         def on_mount(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +11,19 @@ import pytest
 from click.testing import CliRunner
 
 from duty_room.cli import cli
-from store.models import AuditEntry, Petition, PetitionStatus
+from store.lifecycle import Action
+from store.models import (
+    AuditEntry,
+    Category,
+    Channel,
+    Level,
+    Petition,
+    PetitionEvent,
+    PetitionStatus,
+    Priority,
+    Satisfaction,
+    Supervision,
+)
 from store.storage import Store, default_actor
 
 
@@ -109,3 +122,68 @@ def test_a_closed_case_is_never_listed_as_overdue(run, small_store: Store) -> No
     assert listed["MK261127-001"]["status"] == "cancelled"
     assert listed["MK261127-001"]["overdue"] is False
     assert listed["MK261127-002"]["overdue"] is True
+
+
+def _in(small_store: Store, lang: str | None, *args: str):  # noqa: ANN202
+    return CliRunner().invoke(cli, ["--store", str(small_store.root), *(["--lang", lang] if lang else []),
+                                    "petition", *args])
+
+
+def _with_history(run, small_store: Store) -> None:  # noqa: ANN001
+    """Registered by the CLI, then accepted, supervised, merged into and followed up: every kind of field."""
+    assert run("add", "--title", "楼道灯不亮", "--category", "gas", "--community", "dongcheng", "--grid", "dc-M01",
+               "--priority", "urgent", "--phone", "13912345678", "--reporter", "王大妈",
+               "--description", "三楼\n四楼").exit_code == 0
+    assert run("supervise", "MK261127-001").exit_code == 0
+    assert run("merge", "MK261127-002", "--into", "MK261127-001").exit_code == 0
+    assert run("resolve", "MK261127-004").exit_code == 0
+    assert run("follow-up", "MK261127-004", "--satisfaction", "basically").exit_code == 0
+
+
+# The words of the stored record that a Chinese reader must never see: field keys and enum values.
+ENGLISH = {word for name in [*Petition.model_fields, *PetitionEvent.model_fields] for word in (name, *name.split("_"))} \
+    | {m.value for enum in (Category, Channel, Priority, PetitionStatus, Level, Supervision, Satisfaction)
+       for m in enum} | {a.value for a in Action} | {"create", "register", "None"}
+
+
+def english_leaks(output: str) -> set[str]:
+    words = set(re.findall(r"[A-Za-z_]+", output.replace("[red]楼顶[/]漏水", "")))  # a title: the store's text
+    return {w for w in words if w in ENGLISH or w.casefold() in ENGLISH}
+
+
+def test_show_and_list_speak_chinese_by_default_and_english_when_asked(run, small_store: Store) -> None:  # noqa: ANN001
+    _with_history(run, small_store)
+    for case in ("MK261128-001", "MK261127-001", "MK261127-002", "MK261127-004"):
+        zh = _in(small_store, None, "show", case)
+        assert zh.exit_code == 0, zh.output
+        assert english_leaks(zh.output) == set(), (case, zh.output)
+        assert zh.output == _in(small_store, "zh", "show", case).output  # zh is the default
+    new = _in(small_store, None, "show", "MK261128-001").output
+    assert "  类别：燃气安全\n" in new and "  紧急程度：加急\n" in new and "  渠道：12345热线\n" in new
+    assert "  社区：东城花园社区 (dongcheng)\n" in new and "  电话：139****5678\n" in new
+    assert "  内容：三楼⏎四楼\n" in new  # still escaped: a description cannot forge a history line
+    assert re.search(r"^    2026-11-28 09:30 登记 → 待受理 \[\S+\]$", new, re.M), new
+    merged = _in(small_store, None, "show", "MK261127-001").output
+    assert "  督办：黄牌督办\n" in merged and "  重复件：MK261127-002\n" in merged
+    assert "  合并到：MK261127-001\n" in _in(small_store, None, "show", "MK261127-002").output
+    assert "回访评价 已办结 → 已回访 基本满意" in _in(small_store, None, "show", "MK261127-004").output
+
+    en = _in(small_store, "en", "show", "MK261128-001").output
+    assert "  Category: gas safety\n" in en and "  Priority: urgent\n" in en and "  Channel: 12345 hotline\n" in en
+    assert re.search(r"^    2026-11-28 09:30 register → new \[\S+\]$", en, re.M), en
+    assert "处置中" not in _in(small_store, "en", "list").output
+
+    listed = _in(small_store, None, "list").output
+    assert english_leaks(listed) == set() and "MK261127-003  已派单" in listed and "燃气安全" in listed
+    assert "MK261127-003  dispatched" in _in(small_store, "en", "list").output
+
+
+def test_json_keeps_the_stable_keys_in_every_language(run, small_store: Store) -> None:  # noqa: ANN001
+    _with_history(run, small_store)
+    for args in (("show", "MK261128-001", "--json"), ("list", "--all", "--json")):
+        zh, en = (json.loads(_in(small_store, lang, *args).output) for lang in (None, "en"))
+        assert zh == en
+    record = json.loads(_in(small_store, None, "show", "MK261128-001", "--json").output)
+    assert set(record) == {*Petition.model_fields, "status_label"}
+    assert (record["category"], record["priority"], record["status"]) == ("gas", "urgent", "new")
+    assert record["history"][0]["action"] == "create" and record["history"][0]["to_status"] == "new"

@@ -92,3 +92,16 @@ def test_stall_payment_form_120x40(snap_compare, demo_app: DutyRoomApp) -> None:
 def test_schedule_edit_form_80x24(snap_compare, demo_app: DutyRoomApp) -> None:
     """A roster form at the smallest size: it scrolls, the buttons stay in view."""
     assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_after("3", "e"))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_intake_category_drop_down(snap_compare, demo_app: DutyRoomApp, size: tuple[int, int]) -> None:
+    """登记's category drop-down open over the form, every label whole: a label of the form beneath
+    once split 物业纠纷 and 邻里纠纷 at 80x24 (tests/test_form_keys.py reads the text of every one)."""
+    assert snap_compare(demo_app, terminal_size=size, run_before=_after("n", "tab", "tab", "enter"))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_refusal_in_the_status_line(snap_compare, demo_app: DutyRoomApp, size: tuple[int, int]) -> None:
+    """`s` on an accepted case: refused in the status line, under the panels' bottom border, whole."""
+    assert snap_compare(demo_app, terminal_size=size, run_before=_after("s"))

@@ -10,11 +10,10 @@ header, text the store itself holds) fails the test, naming the screen and the w
 from __future__ import annotations
 
 import getpass
-import io
 import re
 from datetime import time
 
-from rich.console import Console
+from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
@@ -27,7 +26,7 @@ from store.roster import put_schedule
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import loaded, settled
+from pilot import loaded, screen_text, settled
 
 SIZE = (120, 40)
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -48,16 +47,6 @@ def english_words(text: str, accounts: set[str]) -> set[str]:
         text = allowed.sub(" ", text)
     # Key names, alone or joined: ctrl+p, ^p, shift+tab, Ctrl+S, F2.
     return {w for w in ASCII_WORD.findall(text) if w.casefold() not in KEY_NAMES and not re.fullmatch(r"[Ff]\d+", w)}
-
-
-def screen_text(app: DutyRoomApp) -> str:
-    """What is painted now, as text: the current screen composited over the ones below it
-    (what ``App.export_screenshot`` draws, exported as text instead of SVG)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
-                      legacy_windows=False, safe_box=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
 
 
 class Walk:
@@ -158,7 +147,14 @@ async def test_every_screen_in_zh_mode_is_chinese(small_store: Store) -> None:
         assert "登记民情诉求" in await walk.look("intake form")
         await walk.press("tab", "tab", "enter")
         await walk.look("intake form, category drop-down")
-        await walk.close()
+        await walk.press("escape", "shift+tab", "shift+tab")  # the drop-down shut, back to the title
+        app.post_message(events.Paste("路灯" * 50))
+        await walk.press("ctrl+s")
+        assert "100/80" in await walk.look("intake form, a title too long")
+        await walk.press("escape")
+        assert "放弃已填写的内容？" in await walk.look_with_help("intake form, Esc after typing")
+        await walk.press("y")
+        assert len(app.screen_stack) == 1
         await walk.press("slash", *"无此案", "enter")
         await walk.look("filter that matches nothing")
         await walk.press("slash", "escape")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual import on
@@ -11,8 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .discard import DiscardScreen
+from .help_key import HELP_KEY, toggle_help
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,11 @@ class ChoiceTexts:
     confirm: str
     cancel: str
     empty: str
+    # Esc with a note typed asks first (its answers); a note over ``note_limit`` is refused with too_long.
+    discard_question: str = field(kw_only=True)
+    discard: str = field(kw_only=True)
+    keep_editing: str = field(kw_only=True)
+    too_long: str = field(kw_only=True)  # "{}" is the limit
 
 
 class ChoiceModal(ModalScreen[tuple[str, str] | None]):
@@ -78,13 +86,16 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("tab", "focus_next", "Next field", show=False, id="modal.next"),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, id="modal.previous"),
+        HELP_KEY,
     ]
 
-    def __init__(self, choices: Sequence[Choice], texts: ChoiceTexts) -> None:
-        """A modal offering ``choices`` (the first highlighted) with the words of ``texts``."""
+    def __init__(self, choices: Sequence[Choice], texts: ChoiceTexts, *, note_limit: int = 0) -> None:
+        """A modal offering ``choices`` (the first highlighted) with the words of ``texts``; the note
+        takes at most ``note_limit`` characters (0: any), counted and refused, never cut."""
         super().__init__(classes="choice-modal")
         self.choices = list(choices)
         self.texts = texts
+        self.note_limit = note_limit
 
     def compose(self) -> ComposeResult:
         """Title, the choices and the note (or a line saying there are none), then the buttons."""
@@ -93,7 +104,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
             if self.choices:
                 yield OptionList(*[Option(c.label, id=c.key) for c in self.choices], id="choice-list")
-                yield Input(placeholder=self.texts.note, id="choice-note", max_length=2000)
+                yield Input(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
             else:
                 yield Static(self.texts.empty, id="choice-empty", markup=False)
             yield Static("", id="choice-error", markup=False)
@@ -101,6 +112,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 if self.choices:
                     yield Button(self.texts.confirm, variant="primary", id="choice-confirm")
                 yield Button(self.texts.cancel, id="choice-cancel")
+        yield Footer()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
         """Highlight and focus the first choice."""
@@ -148,13 +160,36 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         if choice is None:
             return
         note = self.query_one("#choice-note", Input).value
+        refusal = ""
         if choice.needs_note and not note.strip():
-            self.query_one("#choice-error", Static).update(self.texts.note_required)
+            refusal = self.texts.note_required
+        elif self.note_limit and len(note) > self.note_limit:
+            refusal = f"{len(note)}/{self.note_limit} " + self.texts.too_long.format(self.note_limit)
+        if refusal:
+            self.query_one("#choice-error", Static).update(refusal)
             self.query_one("#choice-note", Input).focus()
             return
         self.dismiss((choice.key, note))
 
+    @property
+    def touched(self) -> bool:
+        """A note was typed (moving through the choices costs nothing to do again)."""
+        return bool(self.choices) and bool(self.query_one("#choice-note", Input).value)
+
+    def action_toggle_help(self) -> None:
+        """F1: the keys of this modal (`?` would be typed into the note)."""
+        toggle_help(self)
+
     @on(Button.Pressed, "#choice-cancel")
     def action_cancel(self) -> None:
-        """Close without a choice."""
-        self.dismiss(None)
+        """Close without a choice: at once, or after asking if a note was typed."""
+        if not self.touched:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard and self.is_attached:
+                self.dismiss(None)
+
+        texts = self.texts
+        self.app.push_screen(DiscardScreen(texts.discard_question, texts.discard, texts.keep_editing), answered)

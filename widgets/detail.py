@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from .help_key import HELP_KEY, toggle_help
+
 
 @dataclass(frozen=True)
 class DetailContent:
@@ -48,6 +50,7 @@ class DetailScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         Binding("p", "reveal", "Reveal", id="detail.reveal"),
+        HELP_KEY,
     ]
 
     class RevealRequested(Message):
@@ -95,6 +98,9 @@ class DetailScreen(ModalScreen[None]):
             for line in lines:
                 grid.add_row(Text(""), line)
         return grid
+
+    def action_toggle_help(self) -> None:
+        toggle_help(self)
 
     def action_close(self) -> None:
         """Close the detail."""

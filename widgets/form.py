@@ -4,6 +4,11 @@ The form knows nothing of what it edits. On Enter (or the confirm button) it pos
 ``FormScreen.Submitted`` with the values; the caller validates them and either closes the form
 (``dismiss``) or marks the bad fields inline (``show_errors``) and the form stays open, so
 nothing is written until the whole form is valid.
+
+Text is never cut: a field with a limit (``FieldSpec.max_length``, the model's own) takes
+whatever is typed or pasted, counts it beside its label (``85/80``, red when over) and the form
+refuses to submit until it fits. Esc on a form with something typed in it asks first
+(``DiscardScreen``); on a form as it opened, Esc closes it at once.
 """
 
 from __future__ import annotations
@@ -12,14 +17,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
+
+from .discard import DiscardScreen
+from .help_key import HELP_KEY, toggle_help
 
 Kind = Literal["text", "number", "choice", "picker"]
 
@@ -34,7 +47,7 @@ class FieldSpec:
     options: Sequence[tuple[str, str]] = ()  # (value, label) for choice and picker
     value: str = ""
     placeholder: str = ""
-    max_length: int = 0
+    max_length: int = 0  # the most characters the field takes (0: no limit); counted, never cut
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,11 @@ class FormTexts:
     cancel: str
     subtitle: str = ""
     no_match: str = "—"
+    # Esc with something typed: the question and its two answers (keeping is the default).
+    discard_question: str = field(kw_only=True)
+    discard: str = field(kw_only=True)
+    keep_editing: str = field(kw_only=True)
+    too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
 
 
 @dataclass
@@ -53,6 +71,58 @@ class _Picker:
     options: Sequence[tuple[str, str]]
     chosen: str = ""
     shown: list[str] = field(default_factory=list)
+
+
+class FieldLabel(Widget):
+    """A field's label, and at its right the field's length against its limit ("85/80").
+
+    One widget for the whole line: a second widget beside the label would add an edge inside
+    the line, and a drop-down opened over the form loses a Chinese character that straddles an
+    edge of a widget beneath it (Textual's compositor cuts every line at every widget's edge).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"field-label--counter", "field-label--over"}
+    DEFAULT_CSS = """
+    FieldLabel {
+        width: 1fr;
+        height: 1;
+        color: $text-muted;
+    }
+    FieldLabel > .field-label--counter {
+        color: $text-muted;
+    }
+    FieldLabel > .field-label--over {
+        color: $error;
+        text-style: bold;
+    }
+    """
+
+    count: reactive[int] = reactive(0)
+
+    def __init__(self, label: str, limit: int, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="form-label")
+        self.label = label
+        self.limit = limit
+
+    @property
+    def over(self) -> bool:
+        return bool(self.limit) and self.count > self.limit
+
+    @property
+    def counter(self) -> str:
+        """What the counter shows: "" while the field is empty or has no limit."""
+        return f"{self.count}/{self.limit}" if self.limit and self.count else ""
+
+    def render(self) -> RenderableType:
+        label = Text(self.label, no_wrap=True, overflow="ellipsis", end="")
+        if not self.counter:
+            return label
+        style = self.get_component_rich_style("field-label--over" if self.over else "field-label--counter")
+        line = Table.grid(expand=True, padding=(0, 1))
+        line.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        line.add_column(justify="right", no_wrap=True)
+        line.add_row(label, Text(self.counter, style=style, end=""))
+        return line
 
 
 def matches(query: str, label: str, value: str) -> bool:
@@ -93,9 +163,6 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         height: auto;
         max-height: 60vh;  /* the rest of the box (title, errors, buttons) stays in view at 80x24 */
     }
-    FormScreen .form-label {
-        color: $text-muted;
-    }
     /* Under #form-fields: an id outranks Input's own ":focus" and ".-invalid" borders. */
     FormScreen #form-fields Input {
         height: 1;
@@ -120,6 +187,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         max-height: 5;
         border: none;
     }
+    FormScreen .form-field {
+        height: auto;
+    }
     FormScreen .form-error {
         color: $error;
         height: auto;
@@ -143,6 +213,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         Binding("ctrl+s", "submit", "Confirm", id="form.submit"),
         Binding("tab", "focus_next", "Next field", show=False, id="form.next"),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, id="form.previous"),
+        HELP_KEY,
     ]
 
     class Submitted(Message):
@@ -159,6 +230,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.fields = list(fields)
         self.texts = texts
         self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
+        self._as_opened: list[object] = []  # what the fields held when the form opened
 
     def compose(self) -> ComposeResult:
         """The title, each field under its label with a line for its error, then the buttons."""
@@ -168,13 +240,16 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
-                    yield Label(spec.label, classes="form-label")
-                    yield from self._field(spec)
-                    yield Static("", id=f"error-{spec.key}", classes="form-error", markup=False)
+                    with Vertical(id=f"group-{spec.key}", classes="form-field"):
+                        yield FieldLabel(spec.label, spec.max_length if spec.kind == "text" else 0,
+                                         id=f"label-{spec.key}")
+                        yield from self._field(spec)
+                        yield Static("", id=f"error-{spec.key}", classes="form-error", markup=False)
             yield Static("", id="form-error", classes="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button(self.texts.confirm, variant="primary", id="form-confirm")
                 yield Button(self.texts.cancel, id="form-cancel")
+        yield Footer()  # this screen's own keys, not the dashboard's behind it
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
         if spec.kind == "choice":
@@ -196,14 +271,17 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 value=spec.value,
                 placeholder=spec.placeholder,
                 type="integer" if spec.kind == "number" else "text",
-                max_length=spec.max_length,
-                id=f"field-{spec.key}",
+                id=f"field-{spec.key}",  # no max_length: Textual would cut a paste silently
             )
 
     def on_mount(self) -> None:
-        """Fill the pickers and focus the first field."""
+        """Fill the pickers, count what is filled in, and focus the first field."""
         for key in self._pickers:
             self._refill(key, "")
+        for spec in self.fields:
+            if spec.kind == "text":
+                self._count(spec.key, self.query_one(f"#field-{spec.key}", Input).value)
+        self._as_opened = self._held()
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
         if first:
             first.first().focus()
@@ -225,6 +303,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("field-")
+        self._count(key, event.value)
         if key in self._pickers:
             picker = self._pickers[key]
             labels = dict(picker.options)
@@ -258,6 +337,29 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         with self.prevent(Input.Changed):
             self.query_one(f"#field-{key}", Input).value = dict(picker.options)[value]
         self._refill(key, "")
+
+    # -- lengths -----------------------------------------------------------------------
+
+    def _count(self, key: str, value: str) -> None:
+        for label in self.query(f"#label-{key}").results(FieldLabel):
+            label.count = len(value)
+            if label.limit and self.is_mounted:  # the counter stays in view while typing
+                self.query_one(f"#group-{key}").scroll_visible(animate=False)
+
+    def too_long(self) -> dict[str, str]:
+        """Every field over its limit, with the reason naming the limit."""
+        return {label.id.removeprefix("label-"): self.texts.too_long.format(label.limit)
+                for label in self.query(FieldLabel) if label.over and label.id}
+
+    def _held(self) -> list[object]:
+        """What each field holds now, as typed (a picker's text too, chosen or not)."""
+        return [self.query_one(f"#field-{spec.key}", Select).value if spec.kind == "choice"
+                else self.query_one(f"#field-{spec.key}", Input).value for spec in self.fields]
+
+    @property
+    def touched(self) -> bool:
+        """Something was typed or chosen since the form opened."""
+        return self.is_mounted and self._held() != self._as_opened
 
     # -- values and errors -------------------------------------------------------------
 
@@ -308,10 +410,30 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#form-confirm")
     def action_submit(self) -> None:
-        """Post ``Submitted`` with the values; the form stays open until the caller dismisses it."""
+        """Post ``Submitted`` with the values; the form stays open until the caller dismisses it.
+
+        A field over its limit is refused here, beside the field, and nothing is posted.
+        """
+        too_long = self.too_long()
+        if too_long:
+            self.show_errors(too_long)
+            return
         self.post_message(self.Submitted(self, self.values()))
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
-        """Close the form without values."""
-        self.dismiss(None)
+        """Close the form without values: at once if nothing was typed, else after asking."""
+        if not self.touched:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard and self.is_attached:
+                self.dismiss(None)
+
+        texts = self.texts
+        self.app.push_screen(DiscardScreen(texts.discard_question, texts.discard, texts.keep_editing), answered)
+
+    def action_toggle_help(self) -> None:
+        """F1: the keys of this form (`?` would be typed into a field)."""
+        toggle_help(self)

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from .help_key import HELP_KEY, toggle_help
 from .keyed_table import KeyedTable, Row
 
 
@@ -65,7 +66,7 @@ class TableScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="list.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="list.close"), HELP_KEY]
 
     class ActionRequested(Message):
         """A list key was pressed: ``action`` names it, ``row_key`` is the row under the cursor."""
@@ -130,6 +131,9 @@ class TableScreen(ModalScreen[None]):
     def action_request(self, name: str) -> None:
         """Post ``ActionRequested`` for the declared key ``name``."""
         self.post_message(self.ActionRequested(self, name, self.table.cursor_key))
+
+    def action_toggle_help(self) -> None:
+        toggle_help(self)
 
     def action_close(self) -> None:
         """Close the list."""

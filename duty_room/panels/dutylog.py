@@ -18,7 +18,16 @@ from rich.text import Text
 
 from duty_room.words import label
 from store import clock
-from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.duty_models import (
+    DutyLogEntry,
+    Handover,
+    Incident,
+    IncidentCategory,
+    IncidentLevel,
+    IncidentReport,
+    LogKind,
+    ReportStage,
+)
 from store.dutylog import (
     IncidentClock,
     ReportSlot,
@@ -31,9 +40,11 @@ from store.dutylog import (
 )
 from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
 from store.masking import mask_name
+from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import Refused
 from store.storage import StoreError
+from store.text import max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -114,8 +125,8 @@ class DutyLogPanel(DeskPanel):
         tomorrow = clock.now().date() + timedelta(days=1)
         fields = [
             FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), placeholder="2026-12-02"),
-            FieldSpec("leader", t("duty.form.leader"), max_length=40),
-            FieldSpec("staff", t("duty.form.staff"), max_length=80, placeholder="王丽娟、刘晓宇"),
+            FieldSpec("leader", t("duty.form.leader"), max_length=max_chars(DutyShift, "leader")),
+            FieldSpec("staff", t("duty.form.staff"), placeholder="王丽娟、刘晓宇")  # each name checked by the model,
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -147,14 +158,14 @@ class DutyLogPanel(DeskPanel):
         """记录: a call, a document, an instruction — in seconds: the content first, now by default."""
         t, desk = self.t, self.desk
         fields = [
-            FieldSpec("content", t("duty.form.content"), max_length=2000),
+            FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
             FieldSpec("kind", t("duty.form.kind"), "choice", [(k.value, label(k, desk.lang)) for k in LogKind],
                       value=LogKind.CALL.value),
-            FieldSpec("source", t("duty.form.source"), max_length=80),
-            FieldSpec("caller", t("duty.form.caller"), max_length=40),
+            FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
+            FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
             FieldSpec("phone", t("detail.phone"), placeholder="138xxxxxxxx"),
-            FieldSpec("action_taken", t("duty.form.action"), max_length=2000),
-            FieldSpec("reported_to", t("duty.form.reported_to"), max_length=80),
+            FieldSpec("action_taken", t("duty.form.action"), max_length=max_chars(DutyLogEntry, "action_taken")),
+            FieldSpec("reported_to", t("duty.form.reported_to"), max_length=max_chars(DutyLogEntry, "reported_to")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -172,13 +183,13 @@ class DutyLogPanel(DeskPanel):
         """突发事件: opened now; its report clocks start at once."""
         t, desk = self.t, self.desk
         fields = [
-            FieldSpec("title", t("duty.form.title"), max_length=80),
+            FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
             FieldSpec("category", t("duty.form.category"), "choice",
                       [(c.value, label(c, desk.lang)) for c in IncidentCategory], placeholder=t("form.choose")),
             FieldSpec("level", t("duty.form.level"), "choice", [(v.value, label(v, desk.lang)) for v in IncidentLevel],
                       value=IncidentLevel.ORDINARY.value),
-            FieldSpec("place", t("duty.form.place"), max_length=80),
-            FieldSpec("description", t("detail.description"), max_length=2000),
+            FieldSpec("place", t("duty.form.place"), max_length=max_chars(Incident, "place")),
+            FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -204,10 +215,11 @@ class DutyLogPanel(DeskPanel):
         incident = found.incident
         next_stage = found.next.stage.value if found.next is not None else ReportStage.FOLLOW_UP.value
         fields = [
-            FieldSpec("to", t("duty.form.report_to"), value=self.last_reported_to(), max_length=80),
+            FieldSpec("to", t("duty.form.report_to"), value=self.last_reported_to(),
+                      max_length=max_chars(IncidentReport, "to")),
             FieldSpec("stage", t("duty.form.stage"), "choice", [(s.value, label(s, desk.lang)) for s in ReportStage],
                       value=next_stage),
-            FieldSpec("note", t("modal.note"), max_length=2000),
+            FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -245,7 +257,7 @@ class DutyLogPanel(DeskPanel):
                                        lambda h: t("duty.acknowledged").format(h.shift_id), form))
 
             desk.ask(t("duty.ack_title").format(waiting.id),
-                     [FieldSpec("notes", t("duty.form.ack_notes"), max_length=2000)], taken)
+                     [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))], taken)
             return
         summary = t("duty.handover_summary").format(
             entries=len(report.entries), received=len(report.received), closed=len(report.closed),
@@ -277,7 +289,7 @@ class DutyLogPanel(DeskPanel):
                                    form))
 
         desk.ask(t("duty.handover_title").format(report.shift.id), [
-            FieldSpec("notes", t("duty.form.handover_notes"), max_length=4000),
+            FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
             FieldSpec("export", t("duty.form.export"), max_length=200, placeholder="~/交接班.md"),
         ], handed, subtitle=summary)
 

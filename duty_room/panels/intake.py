@@ -13,9 +13,10 @@ from store import clock
 from store.lifecycle import draft, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
 from store.storage import StoreError
+from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
-from ..desk import Submission, field_errors
+from ..desk import Submission, field_errors, form_texts
 
 if TYPE_CHECKING:
     from ..desk import Desk
@@ -26,7 +27,7 @@ def intake_form(desk: Desk, communities: Sequence[Community], grids: Sequence[Gr
     t, lang = desk.t, desk.lang
     names = {c.id: c.name for c in communities}
     fields = [
-        FieldSpec("title", t("intake.title"), max_length=80),
+        FieldSpec("title", t("intake.title"), max_length=max_chars(Petition, "title")),
         FieldSpec("channel", t("detail.channel"), "choice", [(c.value, label(c, lang)) for c in Channel],
                   value=Channel.HOTLINE.value),
         FieldSpec("category", t("col.category"), "choice", [(c.value, label(c, lang)) for c in Category],
@@ -38,16 +39,15 @@ def intake_form(desk: Desk, communities: Sequence[Community], grids: Sequence[Gr
         FieldSpec("grid_id", t("col.grid"), "picker",
                   [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}") for g in grids],
                   placeholder=t("form.grid_filter")),
-        FieldSpec("building", t("intake.building"), max_length=20),
-        FieldSpec("unit", t("intake.unit"), max_length=20),
-        FieldSpec("reporter_name", t("detail.reporter"), max_length=80),
+        FieldSpec("building", t("intake.building"), max_length=max_chars(Petition, "building")),
+        FieldSpec("unit", t("intake.unit"), max_length=max_chars(Petition, "unit")),
+        FieldSpec("reporter_name", t("detail.reporter"), max_length=max_chars(Petition, "reporter_name")),
         FieldSpec("reporter_phone", t("detail.phone"), placeholder="138xxxxxxxx"),
-        FieldSpec("description", t("detail.description"), max_length=2000),
+        FieldSpec("description", t("detail.description"), max_length=max_chars(Petition, "description")),
     ]
     prefill = prefill or {}
     fields = [replace(f, value=prefill[f.key]) if f.key in prefill else f for f in fields]
-    return fields, FormTexts(t("intake.heading"), t("modal.confirm"), t("modal.cancel"), t("intake.hint"),
-                             t("form.no_match"))
+    return fields, form_texts(lang, t("intake.heading"), t("intake.hint"))
 
 
 def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], message: str) -> dict[str, str]:

@@ -36,6 +36,7 @@ from store.models import (
     GridWorker,
     Household,
     Petition,
+    PetitionEvent,
     PetitionStatus,
     Satisfaction,
 )
@@ -48,14 +49,14 @@ from store.queries import (
     sort_petitions,
 )
 from store.storage import StoreError
-from store.text import display_safe
+from store.text import display_safe, max_chars
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 
-from ..desk import Desk, Submission, guarded
+from ..desk import Desk, Submission, form_texts, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, literal, short_community
 from .base import DeskPanel
 
@@ -206,6 +207,10 @@ class PetitionsPanel(DeskPanel):
             confirm=t("modal.confirm"),
             cancel=t("modal.cancel"),
             empty=t("modal.status.none"),
+            discard_question=t("form.discard_question"),
+            discard=t("form.discard"),
+            keep_editing=t("form.keep_editing"),
+            too_long=t("invalid.too_long"),
         )
 
         def chosen(result: tuple[str, str] | None) -> None:
@@ -217,7 +222,7 @@ class PetitionsPanel(DeskPanel):
                 lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
             ))
 
-        self.desk.app.push_screen(ChoiceModal(choices, texts), chosen)
+        self.desk.app.push_screen(ChoiceModal(choices, texts, note_limit=max_chars(PetitionEvent, "note")), chosen)
 
     # -- one key per step --------------------------------------------------------------------------
 
@@ -298,10 +303,11 @@ def step_form(action: Action, petition: Petition, lang: Lang, *, assignees: list
         others = [(p.id, f"{p.id} {p.title}") for p in open_cases if p.id != petition.id]
         fields.append(FieldSpec("duplicate_of", t("form.duplicate_of"), "picker", others,
                                 placeholder=t("form.type_to_filter")))
-    fields.append(FieldSpec("note", t("modal.note.required") if rule.needs_note else t("modal.note"), max_length=2000))
+    fields.append(FieldSpec("note", t("modal.note.required") if rule.needs_note else t("modal.note"),
+                            max_length=max_chars(PetitionEvent, "note")))
     title = f"{t('action.' + action.value)} · {petition.id} {petition.title}"
     subtitle = t("modal.status.current").format(label(petition.status, lang))
-    return fields, FormTexts(title, t("modal.confirm"), t("modal.cancel"), subtitle, t("form.no_match"))
+    return fields, form_texts(lang, title, subtitle)
 
 
 def step_params(action: Action, values: dict[str, str], workers: dict[str, GridWorker]) -> dict[str, object]:

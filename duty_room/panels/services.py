@@ -38,7 +38,7 @@ from store.schedule import (
     complete,
 )
 from store.storage import StoreError
-from store.text import display_safe
+from store.text import display_safe, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -182,7 +182,7 @@ class ServicesPanel(DeskPanel):
                                        {"cancel_needs_reason": "reason"}))
 
             desk.ask(t("services.cancel_title").format(heading),
-                     [FieldSpec("reason", t("form.cancel_reason"), max_length=200)], cancelled)
+                     [FieldSpec("reason", t("form.cancel_reason"), max_length=max_chars(ServiceSession, "cancel_reason"))], cancelled)
 
 
 def schedule_fields(p: Presenter, communities: Sequence[Community], schedule: ServiceSchedule | None,

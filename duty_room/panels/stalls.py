@@ -31,9 +31,10 @@ from store.market import (
     yuan_to_fen,
 )
 from store.masking import mask_name, mask_phone
-from store.models import FeeReduction, PermitStatus, StallPayment
+from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
 from store.queries import Dashboard
 from store.refusal import Refused
+from store.text import max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -128,7 +129,7 @@ class StallsPanel(DeskPanel):
                 lambda _: self.t("stall.released").format(spot), form, {"release_needs_reason": "reason"}))
 
         desk.ask(self.t("stall.release_title").format(spot),
-                 [FieldSpec("reason", self.t("form.release_reason"), max_length=200)], submitted,
+                 [FieldSpec("reason", self.t("form.release_reason"), max_length=max_chars(PermitEvent, "note"))], submitted,
                  subtitle=self.t("stall.release_hint"))
 
     def ask_application(self, view: StallView, spot: str) -> None:
@@ -140,9 +141,9 @@ class StallsPanel(DeskPanel):
         reductions = [(r.value, t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}"))
                       for r in FeeReduction]
         fields = [
-            FieldSpec("holder_name", t("form.holder_name"), max_length=40),
+            FieldSpec("holder_name", t("form.holder_name"), max_length=max_chars(StallPermit, "holder_name")),
             FieldSpec("holder_phone", t("form.holder_phone"), placeholder="138xxxxxxxx"),
-            FieldSpec("goods", t("form.goods"), max_length=40),
+            FieldSpec("goods", t("form.goods"), max_length=max_chars(Stall, "goods")),
             FieldSpec("reduction", t("form.reduction"), "choice", reductions, value=FeeReduction.NONE.value),
         ]
 
@@ -163,7 +164,7 @@ class StallsPanel(DeskPanel):
         if action is PermitAction.APPROVE:
             fields.append(FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}"))
         fields.append(FieldSpec("note", t("form.suspend_reason") if action is PermitAction.SUSPEND
-                                else t("modal.note"), max_length=500))
+                                else t("modal.note"), max_length=max_chars(PermitEvent, "note")))
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None
@@ -191,7 +192,8 @@ class StallsPanel(DeskPanel):
         fields = [
             FieldSpec("period", t("form.period"), value=period, placeholder="2026-11"),
             FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), placeholder="150"),
-            FieldSpec("collector", t("form.collector"), value=desk.store.actor, max_length=40),
+            FieldSpec("collector", t("form.collector"), value=desk.store.actor,
+                      max_length=max_chars(StallPayment, "collector")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:

@@ -19,7 +19,7 @@ from duty_room import words
 from duty_room.words import Lang, label
 from store import clock
 from store.masking import mask_name, mask_phone
-from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, WorkerRole
+from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, Visit, WorkerRole
 from store.queries import (
     CommunityProgress,
     Dashboard,
@@ -42,7 +42,7 @@ from store.roster import (
     retire_worker,
 )
 from store.storage import StoreError
-from store.text import display_safe
+from store.text import display_safe, max_chars
 from store.visiting import (
     HouseholdVisit,
     RosterEntry,
@@ -293,7 +293,7 @@ class VisitsPanel(DeskPanel):
         address = f"{household.building}-{household.unit}-{household.room}"
         # The note first: it is what is typed; the planned visitor is already chosen below.
         fields = [
-            FieldSpec("note", self.t("form.visit_note"), max_length=2000),
+            FieldSpec("note", self.t("form.visit_note"), max_length=max_chars(Visit, "note")),
             FieldSpec("worker", self.t("form.visitor"), "picker", options, value=default,
                       placeholder=self.t("form.type_to_filter")),
         ]

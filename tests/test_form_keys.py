@@ -1,0 +1,335 @@
+"""Issue 10's last items in a form: Esc asks before typing is thrown away, over-long text is counted
+and refused (never cut), F1 is help everywhere, and a drop-down shows every label in full."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.models import Petition, StallPayment
+from store.storage import Store
+from widgets.discard import DiscardScreen
+from widgets.form import FieldLabel, FormScreen
+
+from pilot import loaded, screen_text, settled
+
+WIDE, SMALL = (120, 40), (80, 24)
+
+
+def make_app(store: Store, lang: str = "zh") -> DutyRoomApp:
+    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600, lang=lang))
+
+
+def burst(app: DutyRoomApp, keys: list[str | events.Key]) -> None:
+    """Every key posted at once, as one read of an SSH client's write arrives."""
+    for key in keys:
+        if isinstance(key, events.Key):
+            app.post_message(key)
+        elif len(key) == 1:
+            app.post_message(events.Key(key, key))
+        else:
+            app.post_message(events.Key(key, {"enter": "\r", "escape": "\x1b"}.get(key)))
+
+
+def cases(store: Store) -> set[str]:
+    return {p.id for p in store.all(Petition)}
+
+
+async def open_intake(app: DutyRoomApp, pilot: Pilot[None]) -> FormScreen:
+    await loaded(app, pilot)
+    await pilot.press("n")
+    await settled(app, pilot)
+    assert isinstance(app.screen, FormScreen)
+    return app.screen
+
+
+# -- Esc ----------------------------------------------------------------------------------------------
+
+
+async def test_esc_on_an_untouched_form_closes_it_at_once(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_intake(app, pilot)
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+
+
+async def test_esc_on_a_prefilled_form_left_as_it_opened_closes_it_at_once(small_store: Store) -> None:
+    """The payment form opens with the month, the fee and the collector filled in: nothing typed."""
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.values()["collector"] == small_store.actor
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+
+
+async def test_esc_after_typing_asks_and_keeping_is_the_default(small_store: Store) -> None:
+    app = make_app(small_store)
+    before = cases(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        form = await open_intake(app, pilot)
+        await pilot.press(*"煤气味", "escape")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        text = screen_text(app)
+        assert "放弃已填写的内容？" in text and "继续填写" in text and "放弃" in text
+        assert app.focused is not None and app.focused.id == "discard-no"  # Enter keeps
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert app.screen is form and form.values()["title"] == "煤气味"
+        assert app.focused is form.query_one("#field-title")  # back where the officer was typing
+        await pilot.press("escape", "escape")  # Esc asks; Esc again keeps too
+        await settled(app, pilot)
+        assert app.screen is form and form.values()["title"] == "煤气味"
+        await pilot.press("escape", "n")
+        await settled(app, pilot)
+        assert app.screen is form
+        await pilot.press("escape", "left", "enter")  # ← to 放弃, Enter
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+    assert cases(small_store) == before
+
+
+async def test_y_discards_and_a_changed_choice_counts_as_typed(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        form = await open_intake(app, pilot)
+        form.query_one("#field-priority", Select).value = "urgent"
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("y")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+
+
+@pytest.mark.parametrize(
+    ("tail", "discarded"),
+    [
+        (["escape", "y"], True),
+        (["escape", "left", "enter"], True),
+        (["escape", "enter"], False),
+        (["escape", "escape", *"很重"], False),
+        # A terminal's one read "Esc y" reaches Textual as Alt+y: split back, it is Esc then y.
+        ([events.Key("alt+y", "y")], True),
+        (["escape", events.Key("alt+很", "很"), *"重"], False),
+    ],
+    ids=["y", "left-enter", "enter", "esc-then-typing", "alt+y", "alt+很"],
+)
+async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(small_store: Store, tail: list[str | events.Key],
+                                                                   discarded: bool) -> None:
+    """The question Esc asks gets the keys typed after Esc, never the form behind it."""
+    app = make_app(small_store)
+    before = cases(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        burst(app, ["n", *"煤气味", *tail])
+        await settled(app, pilot)
+        if discarded:
+            assert len(app.screen_stack) == 1
+        else:
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            assert form.values()["title"] == ("煤气味" if tail == ["escape", "enter"] else "煤气味很重")
+    assert cases(small_store) == before
+
+
+# -- over-long text -----------------------------------------------------------------------------------
+
+
+async def test_a_pasted_title_far_too_long_is_kept_counted_and_refused(small_store: Store) -> None:
+    app = make_app(small_store)
+    before = cases(small_store)
+    async with app.run_test(size=SMALL) as pilot:
+        form = await open_intake(app, pilot)
+        app.post_message(events.Paste("灯" * 10_000))
+        await settled(app, pilot)
+        title = form.query_one("#field-title", Input)
+        assert len(title.value) == 10_000  # not cut to 80
+        label = form.query_one("#label-title", FieldLabel)
+        assert (label.counter, label.over) == ("10000/80", True)
+        assert "10000/80" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        error = str(form.query_one("#error-title").render())
+        assert error == "太长了：最多 80 个字" and form.query_one("#error-title").display
+        assert app.focused is title
+        title.value = "灯" * 80
+        await settled(app, pilot)
+        assert (label.counter, label.over) == ("80/80", False)
+    assert cases(small_store) == before
+
+
+async def test_the_limit_is_the_models_and_a_fitting_title_saves(small_store: Store) -> None:
+    """Building was cut at 20 by the form although a case's building takes 80 (store/models.py)."""
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        form = await open_intake(app, pilot)
+        assert form.query_one("#label-building", FieldLabel).limit == 80
+        assert form.query_one("#label-title", FieldLabel).limit == 80
+        assert form.query_one("#label-description", FieldLabel).limit == 2000
+        assert form.query_one("#label-reporter_phone", FieldLabel).limit == 0  # a pattern, not a length
+        form.query_one("#field-title", Input).value = "灯" * 81
+        form.query_one("#field-category", Select).value = "infrastructure"
+        form.query_one("#field-community_id", Select).value = "dongcheng"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert "80" in str(form.query_one("#error-title").render())
+        assert "灯" * 81 not in {p.title for p in small_store.all(Petition)}
+        form.query_one("#field-title", Input).value = "灯" * 80
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+    assert "灯" * 80 in {p.title for p in small_store.all(Petition)}
+
+
+async def test_an_over_long_collector_is_refused_before_any_write(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-collector", Input).value = "王" * 21  # a payment's collector: 20 at most
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and "20" in str(form.query_one("#error-collector").render())
+    assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
+
+
+# -- F1 -----------------------------------------------------------------------------------------------
+
+
+async def test_f1_is_help_in_a_form_where_question_mark_is_typed(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        form = await open_intake(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "f1 帮助" in footer and "esc 取消" in footer  # the form's own keys, in its own Footer
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert form.values()["title"] == "?" and not form.query("HelpPanel")
+        await pilot.press("f1")
+        await settled(app, pilot)
+        assert form.query("HelpPanel")
+        text = screen_text(app)
+        assert "f1" in text and "帮助" in text and "提交" in text
+        await pilot.press("f1")
+        await settled(app, pilot)
+        assert not form.query("HelpPanel")
+        await pilot.press("escape", "f1")  # and on the question Esc asks
+        await settled(app, pilot)
+        assert isinstance(app.screen, DiscardScreen) and app.screen.query("HelpPanel")
+
+
+async def test_f1_beside_question_mark_on_the_dashboard_and_in_a_list(small_store: Store) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        assert "? 帮助" in screen_text(app).splitlines()[-1]
+        await pilot.press("f1")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+        assert "? f1 帮助" in screen_text(app)  # one line of help, both keys
+        await pilot.press("f1")
+        await settled(app, pilot)
+        assert not app.screen.query("HelpPanel")
+        await pilot.press("enter")  # a case's detail
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 2
+        assert "f1 帮助" in screen_text(app).splitlines()[-1]
+        await pilot.press("f1")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+
+
+async def test_f1_in_english_too(small_store: Store) -> None:
+    app = make_app(small_store, "en")
+    async with app.run_test(size=WIDE) as pilot:
+        await open_intake(app, pilot)
+        assert "f1 Help" in screen_text(app).splitlines()[-1]
+
+
+# -- a drop-down over the form, and the status line: no Chinese character lost -------------------------
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
+async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(small_store: Store,
+                                                                            size: tuple[int, int]) -> None:
+    """Textual cuts every line at every widget's edge: a label of the form beneath a drop-down once
+    split 物业纠纷 and 邻里纠纷 into "  业纠纷" and "  里纠纷" at 80x24."""
+    app = make_app(small_store)
+    async with app.run_test(size=size) as pilot:
+        form = await open_intake(app, pilot)
+        for spec in [f for f in form.fields if f.kind == "choice"]:
+            select = form.query_one(f"#field-{spec.key}", Select)
+            select.focus()
+            await settled(app, pilot)
+            await pilot.press("enter")
+            await settled(app, pilot)
+            assert select.expanded, spec.key
+            seen: set[str] = set()
+            for _ in range(len(spec.options) + 2):  # the list scrolls: down through it, reading each paint
+                lines = screen_text(app).splitlines()
+                seen |= {label for _, label in spec.options if any(label in line for line in lines)}
+                await pilot.press("down")
+                await settled(app, pilot)
+            missing = [label for _, label in spec.options if label not in seen]
+            assert not missing, f"{spec.key}: {missing} never painted in full\n" + "\n".join(lines)
+            await pilot.press("escape")
+            await settled(app, pilot)
+            assert not select.expanded and app.screen is form
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
+async def test_a_refusal_in_the_status_line_keeps_every_character(small_store: Store, size: tuple[int, int]) -> None:
+    app = make_app(small_store)
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("r")  # 办结 a 待受理 case: refused at once
+        await settled(app, pilot)
+        message = app.status_messages[-1]
+        assert message == "未更改：「待受理」的案件不能「办结」"
+        lines = screen_text(app).splitlines()
+        assert lines[-2].strip() == message  # the line above the Footer, whole
+
+
+async def test_the_status_modal_asks_too_and_refuses_an_over_long_note(small_store: Store) -> None:
+    """`c`: a note typed is not thrown away by Esc without asking; 2,001 characters are refused, not cut."""
+    from widgets.choice_modal import ChoiceModal
+
+    app = make_app(small_store)
+    history = len(small_store.get(Petition, "MK261127-001").history)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("c", "escape")  # nothing typed: closes at once
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+        await pilot.press("c", "tab", *"电话", "escape")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DiscardScreen)
+        await pilot.press("enter")  # keep
+        await settled(app, pilot)
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal) and modal.query_one("#choice-note", Input).value == "电话"
+        modal.query_one("#choice-note", Input).value = "长" * 2001
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert app.screen is modal and len(modal.query_one("#choice-note", Input).value) == 2001
+        assert str(modal.query_one("#choice-error").render()) == "2001/2000 太长了：最多 2000 个字"
+        await pilot.press("escape", "y")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+    assert len(small_store.get(Petition, "MK261127-001").history) == history

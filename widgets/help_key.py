@@ -1,0 +1,22 @@
+"""F1 opens the keys of the current screen in every screen: in a form `?` is typed into a field.
+
+Each screen of ours puts ``HELP_KEY`` in its BINDINGS and calls ``toggle_help`` from its
+``action_toggle_help``; the dashboard binds F1 beside `?` itself (duty_room/app.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+HELP_KEY = Binding("f1", "toggle_help", "Help", id="screen.help")
+
+
+def toggle_help(screen: Screen[Any]) -> None:
+    """Show the keys panel on ``screen``, or hide it if it is shown."""
+    if screen.query("HelpPanel"):
+        screen.app.action_hide_help_panel()
+    else:
+        screen.app.action_show_help_panel()
