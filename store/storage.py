@@ -186,16 +186,17 @@ class Signature:
         return cls(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+# A record's JSON as stored (orjson's bytes of the parsed document) and the model validated from
+# exactly those bytes, by record id: a record is validated again only when its bytes differ.
+_Known = dict[str, tuple[bytes, Any]]
+
+
 @dataclass
 class _Cached:
     signature: Signature
     generation: int
     records: list[Any]
-    digest: bytes  # of the bytes that were validated: the same bytes need no second validation
-
-
-def _digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=16).digest()
+    known: _Known  # record id -> (its bytes, its model): the per-record validation cache
 
 
 def _dumps(data: Any) -> bytes:
@@ -395,17 +396,33 @@ def _in_memory(data: dict[str, Any]) -> TinyDB:
     return db
 
 
-def _validate_all(path: Path, model: type[M], db: TinyDB) -> list[M]:
-    # TinyDB is the query engine over the parsed file; every record is validated on its way out.
-    records = []
-    for doc in db.table(RECORDS, cache_size=0).all():
-        try:
-            records.append(model.model_validate(dict(doc)))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise StoreCorruptError(path, f"field {field!r}: {first['msg']}", record_id=str(doc.get("id", doc.doc_id))) from None
-    return records
+def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known) -> tuple[list[M], _Known]:
+    """Every record of a parsed file as a model, validated unless ``known`` holds its very bytes.
+
+    The cache is keyed by the record's exact bytes (orjson's serialisation of what was parsed), not
+    by ``updated_at`` nor by equality of the parsed values (``1 == True`` in Python): a record that
+    changed in any way, or was damaged, is validated again. No validator reads the clock or a
+    context, so the same bytes always give the same model.
+    """
+    records: list[M] = []
+    seen: _Known = {}
+    for doc_id, doc in data.get(RECORDS, {}).items():
+        payload = _dumps(doc)
+        record_id = doc.get("id") if isinstance(doc, dict) else None
+        cached = known.get(record_id) if isinstance(record_id, str) else None
+        if cached is not None and cached[0] == payload:
+            record = cached[1]
+        else:
+            try:
+                record = model.model_validate(doc)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(part) for part in first["loc"])
+                raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
+                                        record_id=str(doc_id if record_id is None else record_id)) from None
+        records.append(record)
+        seen[record.id] = (payload, record)
+    return records, seen
 
 
 # ---------------------------------------------------------------------------
@@ -659,16 +676,15 @@ class Store:
             return []
         data = _parse(path, payload)
         meta = _file_meta(path, data)
-        records = self._validated(path, model, payload, _in_memory(data))
-        self._cache[path] = _Cached(signature, meta["generation"], records, _digest(payload))
+        records, known = self._validated(path, model, data)
+        self._cache[path] = _Cached(signature, meta["generation"], records, known)
         return records
 
-    def _validated(self, path: Path, model: type[M], payload: bytes, db: TinyDB) -> list[M]:
-        """Validate a file's records, unless these exact bytes were validated before."""
+    def _validated(self, path: Path, model: type[M], data: dict[str, Any]) -> tuple[list[M], _Known]:
+        """A parsed file's records as models: only those whose bytes this process has not
+        validated in this file before are validated (the transaction's read and the readers' share it)."""
         cached = self._cache.get(path)
-        if cached is not None and cached.digest == _digest(payload):
-            return cached.records
-        return _validate_all(path, model, db)
+        return _validate_all(path, model, data, cached.known if cached is not None else {})
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
@@ -966,9 +982,12 @@ class _OpenFile:
         payload = path.read_bytes() if path.exists() else b"{}"
         data = _parse(path, payload)
         self.meta = _file_meta(path, data)
+        # Validate everything before we would overwrite it: a damaged file stays as it is. A record
+        # whose bytes this process validated before (read or written) is not validated again.
+        records, self.known = store._validated(path, model, data)
+        self.records = {r.id: r for r in records}
+        self.touched: set[str] = set()
         self.db = _in_memory(data)
-        # Validate everything before we would overwrite it: a damaged file stays as it is.
-        self.records = {r.id: r for r in store._validated(path, model, payload, self.db)}
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
         self.table = self.db.table(RECORDS, cache_size=0)
         self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
@@ -987,6 +1006,7 @@ class _OpenFile:
         else:
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
+        self.touched.add(record.id)
         self._changed()
 
     def _insert_new(self) -> None:
@@ -1015,6 +1035,17 @@ class _OpenFile:
         self.db.table(META, cache_size=0).truncate()
         self.db.table(META, cache_size=0).insert(self.meta)
         return _dumps(self.db.storage.read())
+
+    def known_after(self) -> _Known:
+        """The per-record cache of the file as written: the bytes of a record this transaction did
+        not touch are the bytes it read."""
+        known: _Known = {}
+        stored: dict[str, Any] = self.db.storage.read() or {}
+        for doc in stored.get(RECORDS, {}).values():
+            record_id = doc["id"]
+            cached = None if record_id in self.touched else self.known.get(record_id)
+            known[record_id] = cached if cached is not None else (_dumps(doc), self.records[record_id])
+        return known
 
 
 class Transaction:
@@ -1107,12 +1138,12 @@ class Transaction:
         manifest = self._manifest
         files = dict(manifest.get("files", {}))
         writes: list[tuple[Path, bytes]] = []
-        generations: dict[Path, tuple[int, bytes]] = {}
+        generations: dict[Path, int] = {}
         for opened in dirty:
             generation = int(opened.meta.get("generation", 0)) + 1
             payload = opened.payload(generation)
             writes.append((opened.path, payload))
-            generations[opened.path] = (generation, payload)
+            generations[opened.path] = generation
             files[self.store.relative(opened.path)] = generation
         store_generation = int(manifest.get("generation", 0)) + 1
         document: dict[str, Any] = {
@@ -1128,12 +1159,12 @@ class Transaction:
         writes.append((self.store.root / MANIFEST, _dumps(document)))
         self.store._apply(writes, store_generation)
         for opened in dirty:
-            generation, payload = generations[opened.path]
+            generation = generations[opened.path]
             signature = Signature.of(opened.path)
             if signature is not None:
                 # Under the lock the new file is exactly what we validated: remember it as such.
                 self.store._cache[opened.path] = _Cached(
-                    signature, generation, list(opened.records.values()), _digest(payload)
+                    signature, generation, list(opened.records.values()), opened.known_after()
                 )
 
 
