@@ -195,11 +195,10 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
 
 
 def _find(store: Store, case_id: str) -> Petition:
-    for partition in store.newest_first(Petition):
-        for case in store.all(Petition, partition):
-            if case.id == case_id:
-                return case
-    raise click.ClickException(f"no case {case_id!r}")
+    try:
+        return store.find(Petition, case_id)[0]
+    except RecordNotFound:
+        raise click.ClickException(f"no case {case_id!r}") from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:

@@ -752,6 +752,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "check.order": ("{path}：案件 {detail} 的处理记录时间顺序颠倒", "{path}: case {detail} has history events out of time order"),
     "check.journal": ("{path}：有中断的事务（check --repair 处理）", "{path}: an interrupted transaction (check --repair finishes it)"),
     "check.leftover": ("{path}：中断写入留下的临时文件（check --repair 删除）", "{path}: a temp file left by an interrupted write (check --repair removes it)"),
+    "check.misplaced": ("{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
+                        "{path}: case {detail} belongs in {other} (the day of receipt its id names)"),
+    "check.archive_index": ("{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"
+                            "下次修改该文件时自动更正",
+                            "{path}: closed cases missing from manifest.json's archive index (earliest {detail}) are "
+                            "not archived when due; the next change to the file corrects it"),
     "check.not_listed": ("{path} 不在 manifest.json 中", "{path} is not listed in manifest.json"),
     "check.missing_listed": ("manifest.json 列出的 {path} 不存在", "{path} is listed in manifest.json but missing"),
     "check.generation": ("{path} 的代数与 manifest.json 不符（{detail}）", "{path}'s generation does not match manifest.json ({detail})"),

@@ -108,6 +108,30 @@ def test_a_reload_after_one_change_elsewhere_validates_only_that_case(root: Path
     assert validated == [case.id]  # not the other 239
 
 
+def test_a_write_reads_and_validates_only_what_it_touches(root: Path, validated: list[str],
+                                                          records_read: dict[str, int]):
+    desk, other = Store(root, actor="desk"), Store(root, actor="other-desk")
+    desk.all(Petition)  # a desk that has shown the store
+    first, second = the_case(desk), next(p for p in desk.all(Petition) if p.id.endswith("-002")
+                                          and p.created_at.date() == (NOW - timedelta(days=5)).date())
+    change_status(other, first.id, S.RESOLVED)  # another desk changed a case meanwhile
+    validated.clear()
+    records_read.clear()
+    change_status(desk, second.id, S.RESOLVED)
+    assert set(validated) == {second.id}, validated  # the case changed (as changed and as stamped): no other
+    assert sum(records_read.values()) <= PER_DAY, records_read  # only its own day's cases were read
+
+
+def test_a_fresh_process_reads_and_validates_one_day_to_change_one_case(root: Path, validated: list[str],
+                                                                        records_read: dict[str, int]):
+    case = the_case(Store(root))
+    validated.clear()
+    records_read.clear()
+    change_status(Store(root, actor="cli"), case.id, S.RESOLVED)  # a new process: nothing cached
+    assert sum(records_read.values()) <= PER_DAY, records_read
+    assert len(validated) <= PER_DAY + 2, validated  # the day's cases as read, the changed one as changed and stamped
+
+
 def test_the_cache_never_hides_a_changed_record(root: Path):
     """The cache is keyed by a record's bytes: any change on disk is validated again, even one
     that leaves ``updated_at`` (and the file's generation) as it was."""
