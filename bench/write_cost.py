@@ -67,11 +67,11 @@ class Desk:
 
 
 def worked_on(store: Store) -> Petition:
-    """A case being worked on, from the file holding the most live cases (the busiest day)."""
-    working = {p.id for p in store.all(Petition) if p.status is S.IN_PROGRESS}
-    files = sorted(live_files(store).items(), key=lambda item: -len(item[1]))
-    case_id = next(i for _, ids in files for i in ids if i in working)
-    return store.get(Petition, case_id)
+    """A case being worked on, from the file holding the most live cases (the busiest day); of
+    those, the one with the shortest history (each write adds an event, and costs with its length)."""
+    working = {p.id: p for p in store.all(Petition) if p.status is S.IN_PROGRESS}
+    busiest = max((ids for ids in live_files(store).values() if working.keys() & set(ids)), key=len)
+    return min((working[i] for i in busiest if i in working), key=lambda p: (len(p.history), p.id))
 
 
 def main() -> None:
@@ -80,8 +80,9 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=DEFAULT_TOWNSHIP)
     args = parser.parse_args()
     rounds = args.rounds + args.rounds % 2  # even: each case ends as it began
-    town = township_store(args.store)
     with tempfile.TemporaryDirectory() as tmp:
+        # A copy: the built store stays as built, so every run changes a case with the same history.
+        town = Store(shutil.copytree(township_store(args.store).root, Path(tmp) / "township"), actor="bench")
         demo = Store(Path(tmp) / "demo", actor="bench")
         build_demo(demo)
         town_case, demo_case = worked_on(town), worked_on(demo)
