@@ -9,6 +9,7 @@ changed.
 
 from __future__ import annotations
 
+import gc
 import locale
 import logging
 import sys
@@ -156,6 +157,12 @@ class DutyRoomApp(App[None]):
         except StoreError as exc:
             self.fail(exc)
             return
+        # What the first load read (a township's 40,000 households, its visits...) lives as long as
+        # the dashboard. Left to the cyclic garbage collector, every full collection walks all of it,
+        # holding the interpreter lock: 100-400 ms in which no key, timer or repaint runs, whichever
+        # thread (a list's worker, a reload) set it off. Frozen, collections skip it; what it frees
+        # later (a record replaced in the cache) is freed by its reference count as before.
+        gc.freeze()
         self.set_interval(self.settings.refresh_seconds, self.poll)
         self.watch_store()
 

@@ -207,6 +207,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "workers.summary": ("今日已走访 {out}/{total} 人，尚无走访记录 {idle} 人（黄色）", "{out}/{total} have logged visits today; {idle} have not (yellow)"),
     "workers.none_yet": ("尚未走访", "none yet"),
     "list.close": ("Esc 返回", "Esc back"),
+    "list.loading": ("正在读取……", "Loading…"),
     "services.served_short": (" {}人", " {}"),
     "services.next": ("下一场 {when} {title}", "next {when} {title}"),
     "services.none_next": ("近一周没有安排", "nothing scheduled this week"),
