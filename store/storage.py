@@ -243,6 +243,9 @@ class _Cached:
     known: _Known  # record id -> (its bytes, its model): the per-record validation cache
 
 
+_NONE: list[Any] = []  # the records of a file that is not there (shared, like every list Store.all returns)
+
+
 def _dumps(data: Any) -> bytes:
     # orjson writes UTF-8 as is (no \u escapes) and is several times faster than json.
     return orjson.dumps(data)
@@ -666,17 +669,30 @@ class Store:
         self.actor = actor or default_actor()
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
         self._cache: dict[Path, _Cached] = {}
+        # A reload asks for the same few hundred paths, names and the manifest again and again:
+        # remembered (the manifest by its bytes), as is the list of every live case while no day
+        # file changed.
+        self._paths: dict[tuple[str, str | None], Path] = {}
+        self._names: dict[Path, str] = {}
+        self._manifest_seen: tuple[bytes, dict[str, Any]] | None = None
+        self._live_seen: dict[str, tuple[tuple[list[Any], ...], list[Any]]] = {}
         self._recovered = False
         self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
 
     # -- paths -------------------------------------------------------------
 
     def path_for(self, model: type[Record], partition: str | None = None) -> Path:
+        known = self._paths.get((model.table, partition))
+        if known is not None:
+            return known
         if partition is None:
-            return self.root / f"{model.table}.json"
-        if "/" in partition or partition.startswith("."):
+            path = self.root / f"{model.table}.json"
+        elif "/" in partition or partition.startswith("."):
             raise ValueError(f"bad partition name {partition!r}")
-        return self.root / model.table / f"{partition}.json"
+        else:
+            path = self.root / model.table / f"{partition}.json"
+        self._paths[(model.table, partition)] = path
+        return path
 
     def newest_first(self, model: type[Record]) -> list[str | None]:
         """Where to look for one record: the main file (for cases: every live case), then the
@@ -696,7 +712,10 @@ class Store:
         return [p for p in self.partitions(model) if is_live(model, p)] if in_day_files(model) else []
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        name = self._names.get(path)
+        if name is None:
+            name = self._names[path] = path.relative_to(self.root).as_posix()
+        return name
 
     # -- reading (no lock: files are only ever replaced whole) -----------
 
@@ -706,12 +725,18 @@ class Store:
 
     @_reports_environment
     def manifest(self) -> dict[str, Any]:
+        """The manifest as read now (shared while its bytes stay the same: do not mutate)."""
         path = self.root / MANIFEST
         try:
             payload = path.read_bytes()
         except FileNotFoundError:
             return {"schema": SCHEMA_VERSION, "generation": 0, "files": {}}
-        return _parse_manifest(path, payload)
+        seen = self._manifest_seen
+        if seen is not None and seen[0] == payload:
+            return seen[1]
+        parsed = _parse_manifest(path, payload)
+        self._manifest_seen = (payload, parsed)
+        return parsed
 
     def generation(self) -> int:
         return int(self.manifest()["generation"])
@@ -735,18 +760,23 @@ class Store:
         # a reader that meets its one-time move into day files sees a case twice (kept once), never
         # not at all.
         legacy = self._read(model, self.path_for(model), files)
-        for part in [legacy, *(self._read(model, self.path_for(model, p), files) for p in self.live_partitions(model))]:
+        parts = (legacy, *(self._read(model, self.path_for(model, p), files) for p in self.live_partitions(model)))
+        last = self._live_seen.get(model.table)
+        if last is not None and len(last[0]) == len(parts) and all(a is b for a, b in zip(last[0], parts, strict=True)):
+            return last[1]  # every file's records are the very lists of last time: nothing changed
+        for part in parts:
             for record in part:
                 if record.id not in seen:
                     seen.add(record.id)
                     records.append(record)
+        self._live_seen[model.table] = (parts, records)  # (holding the lists: their ids stay theirs)
         return records
 
     def _read(self, model: type[M], path: Path, files: dict[str, Any] | None = None) -> list[M]:
         signature = Signature.of(path)
         if signature is None:
             self._cache.pop(path, None)
-            return []
+            return _NONE
         cached = self._cache.get(path)
         if cached is not None and cached.signature == signature:
             listed = (self.manifest()["files"] if files is None else files).get(self.relative(path))
@@ -755,7 +785,7 @@ class Store:
         try:
             payload = path.read_bytes()  # after the stat: a write in between only costs a re-read
         except FileNotFoundError:
-            return []
+            return _NONE
         data = _parse(path, payload)
         meta = _file_meta(path, data)
         records, known = self._validated(path, model, data)
