@@ -419,13 +419,16 @@ class DutyRoomApp(App[None]):
 
         That is: the key before it (or anything it set off: a submitted form, a focus change)
         still in some widget's queue, a screen still opening (not mounted, or its first field
-        not focused yet), a write still running, or the reload after a write not yet on screen.
-        Typed slowly, the officer would have waited for each of these.
+        not focused yet), a list whose first rows are still being read, a write still running, or
+        the reload after a write not yet on screen. Typed slowly, the officer would have waited
+        for each of these.
         """
         if not self._quiet(handling_key=handling_key):
             return True
         screen = self.screen
         if not screen.is_mounted or (screen.focused is None and screen.focus_chain):
+            return True
+        if isinstance(screen, TableScreen) and not screen.shown:
             return True
         return self.desk.busy or self._reload_after_write
 

@@ -180,11 +180,16 @@ class VisitsPanel(DeskPanel):
                 del self._fills[screen]
                 screen.show(*content)
 
+        def unreadable() -> None:  # the status line says why; the list stops saying it is loading
+            if self._fills.get(screen) is ask and screen.is_attached and not screen.shown:
+                screen.show(Text(""), [])
+
         def read() -> None:
             try:
                 content = ask_content()
             except StoreError as exc:
                 app.call_from_thread(self.desk.refuse, exc)
+                app.call_from_thread(unreadable)
             except Exception as error:  # noqa: BLE001 - a bug: reported, the list stays as it was
                 app.call_from_thread(self.desk.report_bug, error)
             else:
