@@ -161,13 +161,17 @@ class DutyRoomApp(App[None]):
         # the dashboard. Left to the cyclic garbage collector, every full collection walks all of it,
         # holding the interpreter lock: 100-400 ms in which no key, timer or repaint runs, whichever
         # thread (a list's worker, a reload) set it off. Frozen, collections skip it; what it frees
-        # later (a record replaced in the cache) is freed by its reference count as before.
+        # later (a record replaced in the cache) is freed by its reference count as before, and
+        # on_unmount gives it all back to the collector.
         gc.freeze()
         self.set_interval(self.settings.refresh_seconds, self.poll)
         self.watch_store()
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        # Back to the collector: in a process that goes on (the tests run many dashboards), what was
+        # frozen, garbage of the dashboard included, can be collected again.
+        gc.unfreeze()
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def watch_store(self) -> None:
