@@ -9,6 +9,7 @@ changed.
 
 from __future__ import annotations
 
+import gc
 import locale
 import logging
 import sys
@@ -175,11 +176,21 @@ class DutyRoomApp(App[None]):
         except StoreError as exc:
             self.fail(exc)
             return
+        # What the first load read (a township's 40,000 households, its visits...) lives as long as
+        # the dashboard. Left to the cyclic garbage collector, every full collection walks all of it,
+        # holding the interpreter lock: 100-400 ms in which no key, timer or repaint runs, whichever
+        # thread (a list's worker, a reload) set it off. Frozen, collections skip it; what it frees
+        # later (a record replaced in the cache) is freed by its reference count as before, and
+        # on_unmount gives it all back to the collector.
+        gc.freeze()
         self.set_interval(self.settings.refresh_seconds, self.poll)
         self.watch_store()
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        # Back to the collector: in a process that goes on (the tests run many dashboards), what was
+        # frozen, garbage of the dashboard included, can be collected again.
+        gc.unfreeze()
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
     def watch_store(self) -> None:
@@ -445,13 +456,16 @@ class DutyRoomApp(App[None]):
 
         That is: the key before it (or anything it set off: a submitted form, a focus change)
         still in some widget's queue, a screen still opening (not mounted, or its first field
-        not focused yet), a write still running, or the reload after a write not yet on screen.
-        Typed slowly, the officer would have waited for each of these.
+        not focused yet), a list whose first rows are still being read, a write still running, or
+        the reload after a write not yet on screen. Typed slowly, the officer would have waited
+        for each of these.
         """
         if not self._quiet(handling_key=handling_key):
             return True
         screen = self.screen
         if not screen.is_mounted or (screen.focused is None and screen.focus_chain):
+            return True
+        if isinstance(screen, TableScreen) and not screen.shown:
             return True
         return self.desk.busy or self._reload_after_write
 

@@ -203,7 +203,7 @@ CHECK_SHOWN = 20  # findings printed before "… and N more"
 @cli.command()
 @click.option("--repair", is_flag=True,
               help="Do the safe repairs: finish or undo an interrupted transaction, remove leftover temp "
-                   "files, drop an archived case's duplicate from the active file. Says what it did.")
+                   "files, drop an archived case's duplicate from its day file. Says what it did.")
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
     """Check every file of the store, one at a time; exit 2 if anything is damaged.

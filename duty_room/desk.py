@@ -226,6 +226,13 @@ class Desk:
 
     # -- lists ---------------------------------------------------------------------------
 
+    def report_bug(self, error: Exception) -> None:
+        """A bug (in a worker, say) said in one line by the app, which runs on."""
+        report = getattr(self.app, "report_bug", None)
+        if report is None:
+            raise error
+        report(error)
+
     def open_list(self, screen: TableScreen, on_close: Callable[[], None]) -> None:
         screen.set_class(self.ascii, "ascii")
         self.app.push_screen(screen, lambda _: on_close())

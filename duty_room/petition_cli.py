@@ -193,7 +193,7 @@ def add(ctx: click.Context, **fields: Any) -> None:
 @click.option("--assignee", default=None, help="Assignee contains this.")
 @click.option("--text", default="", help="Free text over id, subject, community, grid, assignee.")
 @click.option("--overdue", is_flag=True, help="Only overdue cases.")
-@click.option("--all", "include_closed", is_flag=True, help="Include closed, cancelled and merged cases still in the active file.")
+@click.option("--all", "include_closed", is_flag=True, help="Include closed, cancelled and merged cases still live (closed in the last 30 days).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of records (personal data masked).")
 @click.pass_context
 def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | None, grid: str | None,
@@ -265,11 +265,10 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
 
 
 def _find(store: Store, case_id: str) -> Petition:
-    for partition in store.newest_first(Petition):
-        for case in store.all(Petition, partition):
-            if case.id == case_id:
-                return case
-    raise click.ClickException(f"no case {case_id!r}")
+    try:
+        return store.find(Petition, case_id)[0]
+    except RecordNotFound:
+        raise click.ClickException(f"no case {case_id!r}") from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:

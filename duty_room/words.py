@@ -549,6 +549,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.supervision": ("督办", "Supervision"),
     "detail.duplicate_of": ("合并到", "Merged into"),
     "detail.duplicates": ("重复件", "Duplicates"),
+    # -- store speed: a list loading, check's day-file findings (issue 13) --
+    "list.loading": ("正在读取……", "Loading…"),
+    "check.misplaced": ("{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
+                        "{path}: case {detail} belongs in {other} (the day of receipt its id names)"),
+    "check.archive_index": ("{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"
+                            "下次修改该文件时自动更正",
+                            "{path}: closed cases missing from manifest.json's archive index (earliest {detail}) are "
+                            "not archived when due; the next change to the file corrects it"),
 }
 
 

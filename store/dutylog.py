@@ -38,7 +38,7 @@ from .duty_models import (
 from .lifecycle import INTAKE_FIELDS, register_in
 from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import Refused
-from .storage import RecordNotFound, Store, Transaction
+from .storage import Store, Transaction
 
 Reader = Store | Transaction  # both answer .all(model, partition)
 
@@ -357,11 +357,7 @@ def petition_from_entry(
 
 
 def _find_petition(tx: Transaction, petition_id: str) -> tuple[Petition, str | None]:
-    for partition in tx.store.newest_first(Petition):
-        for petition in tx.all(Petition, partition):
-            if petition.id == petition_id:
-                return petition, partition
-    raise RecordNotFound(Petition, petition_id)
+    return tx.find(Petition, petition_id)
 
 
 def link_petition(store: Store, entry_id: str, petition_id: str) -> DutyLogEntry:

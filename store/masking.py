@@ -8,7 +8,7 @@ import pwd
 import secrets
 
 from .models import AuditEntry, Petition, PetitionEvent
-from .storage import RecordNotFound, Store
+from .storage import Store
 
 
 def mask_phone(phone: str | None) -> str:
@@ -74,13 +74,8 @@ def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> 
     with store.transaction() as tx:
         table, _, record_id = subject.partition(":")
         if allowed and table == Petition.table:
-            # The case may be active or archived (closed cases move to petitions/archive-YEAR).
-            for partition in store.newest_first(Petition):
-                petition = next((p for p in tx.all(Petition, partition) if p.id == record_id), None)
-                if petition is not None:
-                    break
-            else:
-                raise RecordNotFound(Petition, record_id)
+            # The case may be live or archived (closed cases move to petitions/archive-YEAR).
+            petition, partition = tx.find(Petition, record_id)
             event = PetitionEvent(at=tx.now, actor=store.actor, action="reveal", from_status=petition.status,
                                   to_status=petition.status, note=", ".join(fields))
             tx.put(petition.model_copy(update={"history": [*petition.history, event]}), partition)

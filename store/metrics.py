@@ -10,7 +10,7 @@ For a window of the last N days ending now ("today" is since midnight):
 
 An unsatisfied follow-up that sent a case back counts as a follow-up too: the rates judge every
 call, not only the last. A rate with nothing to judge is None (shown as "—"), never 100%.
-Cases closed more than 30 days ago are archived, so the active file answers windows up to 30 days.
+Cases closed more than 30 days ago are archived, so the live cases answer windows up to 30 days.
 """
 
 from __future__ import annotations

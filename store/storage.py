@@ -18,8 +18,8 @@ file format and table operations but wraps them in a protocol that held under te
 
 Layout (one write touches only the files it changes, so its cost does not grow with history)::
 
-    manifest.json             schema version, store generation, per-file generations
-    petitions.json            open cases and recently closed ones
+    manifest.json             schema version, store generation, per-file generations, archive index
+    petitions/2026-11-28.json     live cases (open, or closed < 30 days ago), by the day received
     petitions/archive-2025.json   closed cases, by year closed
     visits/2026-11-28.json    visits (民情日志), one file a day; visit_plans/ and services/ alike
     payments/2026.json        stall fee payments, by year
@@ -38,18 +38,19 @@ import hashlib
 import itertools
 import os
 import pwd
+import re
 import secrets
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
@@ -79,7 +80,7 @@ from .models import (
     VisitPlan,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json
 RECORDS = "records"  # the TinyDB table holding a file's records
 META = "_meta"  # the TinyDB table holding the file's schema and generation
 MANIFEST = "manifest.json"
@@ -170,12 +171,55 @@ def partition_of(record: Record) -> str | None:
         return record.at.strftime("%Y-%m")
     if isinstance(record, Incident):
         return None if record.closed_at is None else record.closed_at.strftime("%Y-%m")
+    if isinstance(record, Petition):
+        return live_partition(record)
     return None
 
 
 def archive_partition(petition: Petition) -> str:
     assert petition.closed_at is not None
     return f"archive-{petition.closed_at.year}"
+
+
+# Live cases, one file a day. A case open, or closed less than ARCHIVE_AFTER ago, is kept in the
+# file of the day it was received (petitions/2026-11-28.json), not in one file of every live case:
+# a write reads and rewrites one day's cases (a few dozen at most), whatever the backlog. The day is
+# the one its id names (MK + yymmdd, given when the case is received), so a case is found from its
+# id alone; a case whose id names no day goes by its receipt time and is looked for in every file.
+# Closed cases still move to their year's archive (petitions/archive-2025.json); the manifest keeps,
+# for each day file holding closed cases, the earliest closing time (``earliest_closed``), so a
+# write finds the cases due for the archive without reading the other files.
+
+_DAY_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DAY_IN_ID = re.compile(r"MK([0-9]{2})([0-9]{2})([0-9]{2})-")
+
+
+def in_day_files(model: type[Record]) -> bool:
+    """A table whose live records are kept one file a day (``Store.all(model)`` is all of them)."""
+    return model is Petition
+
+
+def is_live(model: type[Record], partition: str | None) -> bool:
+    """A day file of live records (not an archive, not the main file)."""
+    return partition is not None and in_day_files(model) and _DAY_NAME.fullmatch(partition) is not None
+
+
+def day_named_by(record_id: str) -> str | None:
+    """The day a case id names (MK261128-004 → 2026-11-28), or None."""
+    match = _DAY_IN_ID.match(record_id)
+    if match is None:
+        return None
+    day = f"20{match[1]}-{match[2]}-{match[3]}"
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return None
+    return day
+
+
+def live_partition(petition: Petition) -> str:
+    """The day file of a live case: the day its id names, else the day it was received."""
+    return day_named_by(petition.id) or petition.created_at.date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -195,16 +239,20 @@ class Signature:
         return cls(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+# A record's JSON as stored (orjson's bytes of the parsed document) and the model validated from
+# exactly those bytes, by record id: a record is validated again only when its bytes differ.
+_Known = dict[str, tuple[bytes, Any]]
+
+
 @dataclass
 class _Cached:
     signature: Signature
     generation: int
     records: list[Any]
-    digest: bytes  # of the bytes that were validated: the same bytes need no second validation
+    known: _Known  # record id -> (its bytes, its model): the per-record validation cache
 
 
-def _digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=16).digest()
+_NONE: list[Any] = []  # the records of a file that is not there (shared, like every list Store.all returns)
 
 
 def _dumps(data: Any) -> bytes:
@@ -342,6 +390,12 @@ def _load_json(path: Path, payload: bytes) -> Any:
         raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
 
 
+def _zoned_time(text: str) -> str:
+    if datetime.fromisoformat(text).tzinfo is None:  # not ISO 8601: ValueError, a validation error
+        raise ValueError("a time without its zone")
+    return text
+
+
 class _ManifestModel(BaseModel):
     """manifest.json: every field typed strictly (a schema "1" or a generation "abc" is damage)."""
 
@@ -351,6 +405,8 @@ class _ManifestModel(BaseModel):
     generation: StrictInt = Field(default=0, ge=0)
     files: dict[str, StrictInt]
     counters: dict[str, StrictInt] = Field(default_factory=dict)
+    # the archive index: day file -> the earliest closing time of a case in it (ISO 8601, zoned)
+    earliest_closed: dict[str, Annotated[StrictStr, AfterValidator(_zoned_time)]] = Field(default_factory=dict)
 
 
 class _FileMetaModel(BaseModel):
@@ -404,17 +460,33 @@ def _in_memory(data: dict[str, Any]) -> TinyDB:
     return db
 
 
-def _validate_all(path: Path, model: type[M], db: TinyDB) -> list[M]:
-    # TinyDB is the query engine over the parsed file; every record is validated on its way out.
-    records = []
-    for doc in db.table(RECORDS, cache_size=0).all():
-        try:
-            records.append(model.model_validate(dict(doc)))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise StoreCorruptError(path, f"field {field!r}: {first['msg']}", record_id=str(doc.get("id", doc.doc_id))) from None
-    return records
+def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known) -> tuple[list[M], _Known]:
+    """Every record of a parsed file as a model, validated unless ``known`` holds its very bytes.
+
+    The cache is keyed by the record's exact bytes (orjson's serialisation of what was parsed), not
+    by ``updated_at`` nor by equality of the parsed values (``1 == True`` in Python): a record that
+    changed in any way, or was damaged, is validated again. No validator reads the clock or a
+    context, so the same bytes always give the same model.
+    """
+    records: list[M] = []
+    seen: _Known = {}
+    for doc_id, doc in data.get(RECORDS, {}).items():
+        payload = _dumps(doc)
+        record_id = doc.get("id") if isinstance(doc, dict) else None
+        cached = known.get(record_id) if isinstance(record_id, str) else None
+        if cached is not None and cached[0] == payload:
+            record = cached[1]
+        else:
+            try:
+                record = model.model_validate(doc)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(part) for part in first["loc"])
+                raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
+                                        record_id=str(doc_id if record_id is None else record_id)) from None
+        records.append(record)
+        seen[record.id] = (payload, record)
+    return records, seen
 
 
 # ---------------------------------------------------------------------------
@@ -533,12 +605,13 @@ def _acquire_lock(root: Path, path: Path, timeout: float) -> int:
 
 @dataclass
 class _Step:
-    """One file of a transaction: its new version staged in ``temp``, its old one kept as ``old``."""
+    """One file of a transaction: its new version staged in ``temp`` (None: the file is removed),
+    its old one kept as ``old``."""
 
     target: Path
-    temp: Path
+    temp: Path | None
     old: Path | None = None
-    renamed: bool = False
+    renamed: bool = False  # put in place (or removed)
 
 
 def _stage(path: Path, payload: bytes) -> Path:
@@ -605,31 +678,53 @@ class Store:
         self.actor = actor or default_actor()
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
         self._cache: dict[Path, _Cached] = {}
+        # A reload asks for the same few hundred paths, names and the manifest again and again:
+        # remembered (the manifest by its bytes), as is the list of every live case while no day
+        # file changed.
+        self._paths: dict[tuple[str, str | None], Path] = {}
+        self._names: dict[Path, str] = {}
+        self._manifest_seen: tuple[bytes, dict[str, Any]] | None = None
+        self._live_seen: dict[str, tuple[tuple[list[Any], ...], list[Any]]] = {}
         self._recovered = False
         self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
 
     # -- paths -------------------------------------------------------------
 
     def path_for(self, model: type[Record], partition: str | None = None) -> Path:
+        known = self._paths.get((model.table, partition))
+        if known is not None:
+            return known
         if partition is None:
-            return self.root / f"{model.table}.json"
-        if "/" in partition or partition.startswith("."):
+            path = self.root / f"{model.table}.json"
+        elif "/" in partition or partition.startswith("."):
             raise ValueError(f"bad partition name {partition!r}")
-        return self.root / model.table / f"{partition}.json"
+        else:
+            path = self.root / model.table / f"{partition}.json"
+        self._paths[(model.table, partition)] = path
+        return path
 
     def newest_first(self, model: type[Record]) -> list[str | None]:
-        """Where to look for one record: the main file, then the partitions, newest first."""
-        return [None, *reversed(self.partitions(model))]
+        """Where to look for one record: the main file (for cases: every live case), then the
+        other partitions (the archives), newest first."""
+        return [None, *reversed([p for p in self.partitions(model) if not is_live(model, p)])]
 
     @_reports_environment
     def partitions(self, model: type[Record]) -> list[str]:
-        folder = self.root / model.table
-        if not folder.is_dir():
+        try:
+            names = os.listdir(self.root / model.table)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p.stem for p in folder.glob("*.json") if not p.name.startswith("."))
+        return sorted(name[: -len(".json")] for name in names if name.endswith(".json") and not name.startswith("."))
+
+    def live_partitions(self, model: type[Record]) -> list[str]:
+        """The day files of a table kept in day files, oldest first."""
+        return [p for p in self.partitions(model) if is_live(model, p)] if in_day_files(model) else []
 
     def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
+        name = self._names.get(path)
+        if name is None:
+            name = self._names[path] = path.relative_to(self.root).as_posix()
+        return name
 
     # -- reading (no lock: files are only ever replaced whole) -----------
 
@@ -639,58 +734,116 @@ class Store:
 
     @_reports_environment
     def manifest(self) -> dict[str, Any]:
+        """The manifest as read now (shared while its bytes stay the same: do not mutate)."""
         path = self.root / MANIFEST
         try:
             payload = path.read_bytes()
         except FileNotFoundError:
             return {"schema": SCHEMA_VERSION, "generation": 0, "files": {}}
-        return _parse_manifest(path, payload)
+        seen = self._manifest_seen
+        if seen is not None and seen[0] == payload:
+            return seen[1]
+        parsed = _parse_manifest(path, payload)
+        self._manifest_seen = (payload, parsed)
+        return parsed
 
     def generation(self) -> int:
         return int(self.manifest()["generation"])
 
     @_reports_environment
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
-        """All records of one file, validated. The list and records are shared: do not mutate."""
-        path = self.path_for(model, partition)
+        """All records of one file, validated. The list and records are shared: do not mutate.
+
+        For cases (a table kept in day files) without a partition: every live case, from every
+        day file (and from ``petitions.json``, in a store not yet rewritten in day files).
+        """
+        if partition is None and in_day_files(model):
+            return self._live(model)
+        return self._read(model, self.path_for(model, partition))
+
+    def _live(self, model: type[M]) -> list[M]:
+        files = self.manifest()["files"]  # once for all the day files
+        records: list[M] = []
+        seen: set[str] = set()
+        # The main file (a store written before day files) is read before the day files are listed:
+        # a reader that meets its one-time move into day files sees a case twice (kept once), never
+        # not at all.
+        legacy = self._read(model, self.path_for(model), files)
+        parts = (legacy, *(self._read(model, self.path_for(model, p), files) for p in self.live_partitions(model)))
+        last = self._live_seen.get(model.table)
+        if last is not None and len(last[0]) == len(parts) and all(a is b for a, b in zip(last[0], parts, strict=True)):
+            return last[1]  # every file's records are the very lists of last time: nothing changed
+        for part in parts:
+            for record in part:
+                if record.id not in seen:
+                    seen.add(record.id)
+                    records.append(record)
+        self._live_seen[model.table] = (parts, records)  # (holding the lists: their ids stay theirs)
+        return records
+
+    def _read(self, model: type[M], path: Path, files: dict[str, Any] | None = None) -> list[M]:
         signature = Signature.of(path)
         if signature is None:
             self._cache.pop(path, None)
-            return []
+            return _NONE
         cached = self._cache.get(path)
         if cached is not None and cached.signature == signature:
-            listed = self.manifest()["files"].get(self.relative(path))
+            listed = (self.manifest()["files"] if files is None else files).get(self.relative(path))
             if listed is None or listed == cached.generation:
                 return cached.records
         try:
             payload = path.read_bytes()  # after the stat: a write in between only costs a re-read
         except FileNotFoundError:
-            return []
+            return _NONE
         data = _parse(path, payload)
         meta = _file_meta(path, data)
-        records = self._validated(path, model, payload, _in_memory(data))
-        self._cache[path] = _Cached(signature, meta["generation"], records, _digest(payload))
+        records, known = self._validated(path, model, data)
+        self._cache[path] = _Cached(signature, meta["generation"], records, known)
         return records
 
-    def _validated(self, path: Path, model: type[M], payload: bytes, db: TinyDB) -> list[M]:
-        """Validate a file's records, unless these exact bytes were validated before."""
+    def _validated(self, path: Path, model: type[M], data: dict[str, Any]) -> tuple[list[M], _Known]:
+        """A parsed file's records as models: only those whose bytes this process has not
+        validated in this file before are validated (the transaction's read and the readers' share it)."""
         cached = self._cache.get(path)
-        if cached is not None and cached.digest == _digest(payload):
-            return cached.records
-        return _validate_all(path, model, db)
+        return _validate_all(path, model, data, cached.known if cached is not None else {})
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
         records = list(self.all(model))
         for partition in self.partitions(model):
-            records.extend(self.all(model, partition))
+            if not is_live(model, partition):  # the day files are in all(model) already
+                records.extend(self.all(model, partition))
         return records
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
+        if partition is None and in_day_files(model):
+            day = day_named_by(record_id)  # where a live case is: one small file, not every live case
+            if day is not None:  # (or the main file of a store written before day files)
+                for record in [*self.all(model, day), *self._read(model, self.path_for(model))]:
+                    if record.id == record_id:
+                        return record
+                raise RecordNotFound(model, record_id)
         for record in self.all(model, partition):
             if record.id == record_id:
                 return record
         raise RecordNotFound(model, record_id)
+
+    def find(self, model: type[M], record_id: str) -> tuple[M, str | None]:
+        """A record wherever it is, and its partition: the main file (for cases: the day file its
+        id names, then every live case), then the other partitions (the archives), newest first."""
+        for partition in self.newest_first(model):
+            try:
+                return self.get(model, record_id, partition), partition
+            except RecordNotFound:
+                continue
+        raise RecordNotFound(model, record_id)
+
+    def known(self, model: type[Record], partition: str) -> _Known:
+        """One file's records by id (as cached, after reading it if need be)."""
+        path = self.path_for(model, partition)
+        self._read(model, path)
+        cached = self._cache.get(path)
+        return cached.known if cached is not None else {}
 
     def problems(self, day: date | None = None) -> list[StoreError]:
         """What the dashboard should show as a banner at start and on reload: every file it reads
@@ -728,7 +881,7 @@ class Store:
             for partition in [None, *self.partitions(model)]:
                 path = self.path_for(model, partition)
                 if path.exists():
-                    self.all(model, partition)
+                    self._read(model, path)
                     seen.append(self.relative(path))
         return seen
 
@@ -780,19 +933,25 @@ class Store:
     # A process killed in between leaves the journal: the next one to take the lock finishes the
     # transaction if the manifest carries its generation, and undoes it otherwise.
 
-    def _apply(self, writes: list[tuple[Path, bytes]], generation: int) -> None:
-        """Replace every (path, payload) or none; the last one must be the manifest."""
+    def _apply(self, writes: list[tuple[Path, bytes | None]], generation: int) -> None:
+        """Replace every (path, payload) or none; a payload of None removes the file (one that
+        exists). The last one must be the manifest."""
         tag = f"{os.getpid()}-{secrets.token_hex(4)}"
         steps: list[_Step] = []
         created: list[Path] = []
         journal = self.root / JOURNAL
         try:
             for target, payload in writes:
-                created += _makedirs(target.parent)
-                steps.append(_Step(target, _stage(target, payload)))
+                if payload is None:  # removed: kept as an old link like any replaced file, until the commit
+                    steps.append(_Step(target, None))
+                else:
+                    created += _makedirs(target.parent)
+                    steps.append(_Step(target, _stage(target, payload)))
                 try:
                     st = os.lstat(target)
                 except FileNotFoundError:
+                    if payload is None:
+                        raise
                     continue
                 if not stat.S_ISREG(st.st_mode):
                     raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
@@ -807,17 +966,21 @@ class Store:
                 "tx": tag,
                 "generation": generation,
                 "steps": [
-                    [self.relative(st.target), self.relative(st.temp), st.old and self.relative(st.old)]
+                    [self.relative(st.target), st.temp and self.relative(st.temp), st.old and self.relative(st.old)]
                     for st in steps
                 ],
             }
             _atomic_write(journal, _journal_payload(body))
             *data, manifest = steps
             for step in data:
-                SYSCALLS.rename(step.temp, step.target)
+                if step.temp is None:
+                    SYSCALLS.unlink(step.target)
+                else:
+                    SYSCALLS.rename(step.temp, step.target)
                 step.renamed = True
             for folder in dict.fromkeys(step.target.parent for step in data):
                 _fsync_dir(folder)
+            assert manifest.temp is not None  # the manifest is always written
             SYSCALLS.rename(manifest.temp, manifest.target)
             manifest.renamed = True
             _fsync_dir(manifest.target.parent)
@@ -843,7 +1006,7 @@ class Store:
                         SYSCALLS.unlink(step.target)
                 elif step.old is not None:
                     _unlink_quietly(step.old)
-                if not step.renamed:
+                if not step.renamed and step.temp is not None:
                     _unlink_quietly(step.temp)
             for folder in dict.fromkeys(step.target.parent for step in steps):
                 _fsync_dir(folder)
@@ -873,7 +1036,8 @@ class Store:
         body = _journal_body(journal, journal.read_bytes())
         committed = self.generation() == body["generation"]
         for target_name, temp_name, old_name in body["steps"]:
-            target, temp = self.root / target_name, self.root / temp_name
+            target = self.root / target_name
+            temp = self.root / temp_name if temp_name else None  # None: the transaction removed the file
             old = self.root / old_name if old_name else None
             if not committed:
                 if old is not None:
@@ -881,7 +1045,8 @@ class Store:
                         SYSCALLS.rename(old, target)
                 else:
                     _unlink_quietly(target)  # the transaction created it
-            _unlink_quietly(temp)
+            if temp is not None:
+                _unlink_quietly(temp)
             if old is not None:
                 _unlink_quietly(old)  # renaming a link onto its own inode leaves both names
         for folder in dict.fromkeys((self.root / step[0]).parent for step in body["steps"]):
@@ -967,17 +1132,23 @@ _change_order = itertools.count()  # orders the changes in a transaction, so com
 class _OpenFile:
     """One store file loaded under the lock into an in-memory TinyDB."""
 
-    def __init__(self, store: Store, model: type[Record], path: Path):
+    def __init__(self, store: Store, model: type[Record], path: Path, partition: str | None):
         self.model = model
         self.path = path
+        self.partition = partition
+        # A day file of live cases goes when its last case is archived (or a main file once split).
+        self.removable = in_day_files(model) and (partition is None or is_live(model, partition))
         self.dirty = False
         self.last_change = 0
         payload = path.read_bytes() if path.exists() else b"{}"
         data = _parse(path, payload)
         self.meta = _file_meta(path, data)
+        # Validate everything before we would overwrite it: a damaged file stays as it is. A record
+        # whose bytes this process validated before (read or written) is not validated again.
+        records, self.known = store._validated(path, model, data)
+        self.records = {r.id: r for r in records}
+        self.touched: set[str] = set()
         self.db = _in_memory(data)
-        # Validate everything before we would overwrite it: a damaged file stays as it is.
-        self.records = {r.id: r for r in store._validated(path, model, payload, self.db)}
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
         self.table = self.db.table(RECORDS, cache_size=0)
         self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
@@ -996,6 +1167,7 @@ class _OpenFile:
         else:
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
+        self.touched.add(record.id)
         self._changed()
 
     def _insert_new(self) -> None:
@@ -1014,6 +1186,14 @@ class _OpenFile:
         del self.records[record_id]
         self._changed()
 
+    def remove_all(self) -> None:
+        """Every record goes (moved elsewhere by the caller); a removable file is then removed."""
+        self.records.clear()
+        self._new.clear()
+        self.table.truncate()
+        self.doc_ids.clear()
+        self._changed()
+
     def _changed(self) -> None:
         self.dirty = True
         self.last_change = next(_change_order)
@@ -1025,6 +1205,17 @@ class _OpenFile:
         self.db.table(META, cache_size=0).insert(self.meta)
         return _dumps(self.db.storage.read())
 
+    def known_after(self) -> _Known:
+        """The per-record cache of the file as written: the bytes of a record this transaction did
+        not touch are the bytes it read."""
+        known: _Known = {}
+        stored: dict[str, Any] = self.db.storage.read() or {}
+        for doc in stored.get(RECORDS, {}).values():
+            record_id = doc["id"]
+            cached = None if record_id in self.touched else self.known.get(record_id)
+            known[record_id] = cached if cached is not None else (_dumps(doc), self.records[record_id])
+        return known
+
 
 class Transaction:
     """The changes made under one lock. Files are written in the order they were last changed."""
@@ -1035,6 +1226,13 @@ class Transaction:
         self._files: dict[Path, _OpenFile] = {}
         self._manifest = store.manifest()  # under the lock: nobody else changes it until commit
         self._counters: dict[str, int] = {}
+        self._on_disk: dict[type[Record], list[str]] = {}  # day files listed once per transaction
+        # A store written before day files (schema 1) keeps every live case in petitions.json: the
+        # first transaction that commits moves them to their day files and removes petitions.json,
+        # with its own change (all or nothing; a refused change leaves the store as it was).
+        for model in (Petition,):
+            if store.path_for(model).exists():
+                self.split_main_file(model)
 
     def next_in_sequence(self, key: str, at_least: int = 0) -> int:
         """The next number of a named counter kept in the manifest (one key per day for case ids).
@@ -1051,22 +1249,76 @@ class Transaction:
         path = self.store.path_for(model, partition)
         opened = self._files.get(path)
         if opened is None:
-            opened = self._files[path] = _OpenFile(self.store, model, path)
+            opened = self._files[path] = _OpenFile(self.store, model, path, partition)
         return opened
 
+    # -- a table kept in day files: ``partition=None`` means every live record
+
+    def _live_partitions(self, model: type[Record]) -> list[str]:
+        """The day files as this transaction sees them: on disk, and those it has opened (maybe new)."""
+        if model not in self._on_disk:
+            self._on_disk[model] = self.store.live_partitions(model)
+        opened = {f.partition for f in self._files.values() if f.model is model and is_live(model, f.partition)}
+        return sorted({*self._on_disk[model], *(p for p in opened if p is not None)})
+
+    def _ids(self, model: type[Record], partition: str) -> Container[str]:
+        opened = self._files.get(self.store.path_for(model, partition))
+        return opened.records if opened is not None else self.store.known(model, partition)
+
+    def _locate(self, model: type[Record], record_id: str) -> str | None:
+        """The day file holding a live record: the day its id names (no other file is read: a case
+        is never put anywhere else), else any (looked at in turn)."""
+        day = day_named_by(record_id)
+        if day is not None:
+            return day if record_id in self._ids(model, day) else None
+        return next((p for p in self._live_partitions(model) if record_id in self._ids(model, p)), None)
+
+    def _put_live(self, record: Record) -> None:
+        assert isinstance(record, Petition)
+        target = self._open(type(record), live_partition(record))
+        if record.id not in target.records and day_named_by(record.id) is None:
+            # An id that names no day goes by the time it was received: if that changed, the
+            # case moves (checked against its previous version like any replacement).
+            elsewhere = next((p for p in self._live_partitions(type(record))
+                              if p != target.partition and record.id in self._ids(type(record), p)), None)
+            if elsewhere is not None:
+                previous = self._open(type(record), elsewhere)
+                record.check_update(previous.records[record.id])
+                target.put(record)
+                previous.delete(record.id)
+                return
+        target.put(record)
+
+    def split_main_file(self, model: type[Record]) -> int:
+        """Move every record of ``model``'s main file to its day file, and remove the main file."""
+        main = self._open(model, None)
+        moved = list(main.records.values())
+        for record in moved:
+            assert isinstance(record, Petition)
+            self._open(model, live_partition(record)).put(record)
+        main.remove_all()
+        return len(moved)
+
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
-        """The file's records as this transaction sees them (its own changes included).
+        """The file's records as this transaction sees them (its own changes included); for a
+        table kept in day files and no partition, every live record.
 
         A file this transaction has not changed is read through the store's validated cache:
         under the lock nobody else can change it, and opening it as a TinyDB table for a look
         would cost a parse and a table build (0.8 s for 40,000 households) on every write.
         """
+        if partition is None and in_day_files(model):
+            return [r for p in self._live_partitions(model) for r in self.all(model, p)]
         opened = self._files.get(self.store.path_for(model, partition))
         if opened is None:
             return list(self.store.all(model, partition))
         return cast(list[M], list(opened.records.values()))  # the file opened for ``model`` holds Ms
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
+        if partition is None and in_day_files(model):
+            partition = self._locate(model, record_id)
+            if partition is None:
+                raise RecordNotFound(model, record_id)
         opened = self._files.get(self.store.path_for(model, partition))
         if opened is None:
             record = next((r for r in self.store.all(model, partition) if r.id == record_id), None)
@@ -1076,6 +1328,15 @@ class Transaction:
             raise RecordNotFound(model, record_id)
         return record
 
+    def find(self, model: type[M], record_id: str) -> tuple[M, str | None]:
+        """A record wherever it is, and its partition (as ``Store.find``, with this transaction's changes)."""
+        for partition in self.store.newest_first(model):
+            try:
+                return self.get(model, record_id, partition), partition
+            except RecordNotFound:
+                continue
+        raise RecordNotFound(model, record_id)
+
     def put(self, record: M, partition: str | None = None) -> M:
         """Insert or replace by id; the record is re-validated and stamped with actor and time."""
         model = type(record)
@@ -1083,10 +1344,17 @@ class Transaction:
         data["updated_at"] = self.now.isoformat()
         data["updated_by"] = self.store.actor
         validated = model.model_validate(data)
-        self._open(model, partition if partition is not None else partition_of(validated)).put(validated)
+        if partition is None and in_day_files(model):
+            self._put_live(validated)
+        else:
+            self._open(model, partition if partition is not None else partition_of(validated)).put(validated)
         return validated
 
     def delete(self, model: type[Record], record_id: str, partition: str | None = None) -> None:
+        if partition is None and in_day_files(model):
+            partition = self._locate(model, record_id)
+            if partition is None:
+                raise RecordNotFound(model, record_id)
         opened = self._open(model, partition)
         if record_id not in opened.records:
             raise RecordNotFound(model, record_id)
@@ -1099,12 +1367,26 @@ class Transaction:
         (a duplicate left by an older duty-room is reconciled here, or by ``check --repair``).
         """
         cutoff = self.now - ARCHIVE_AFTER
-        old = [p for p in self.all(Petition) if p.closed_at is not None and p.closed_at < cutoff]
-        for petition in old:
+        old = [(day, p) for day in self._due_for_archive(cutoff) for p in self.all(Petition, day)
+               if p.closed_at is not None and p.closed_at < cutoff]
+        for _day, petition in old:
             self._open(Petition, archive_partition(petition)).put(petition)
-        for petition in old:
-            self._open(Petition, None).delete(petition.id)
+        for day, petition in old:
+            self._open(Petition, day).delete(petition.id)
         return len(old)
+
+    def _due_for_archive(self, cutoff: datetime) -> list[str]:
+        """The day files that may hold a case closed before ``cutoff``: those this transaction has
+        open (their cases are at hand), and those whose earliest closing, kept in the manifest, is
+        before it. No other file is read."""
+        earliest: dict[str, str] = self._manifest.get("earliest_closed", {})
+        due = {f.partition for f in self._files.values() if f.model is Petition and is_live(Petition, f.partition)}
+        folder = f"{Petition.table}/"
+        for name, closed in earliest.items():
+            day = name.removeprefix(folder).removesuffix(".json")
+            if name.startswith(folder) and is_live(Petition, day) and datetime.fromisoformat(closed) < cutoff:
+                due.add(day)
+        return sorted(p for p in due if p is not None)
 
     def commit(self) -> None:
         # In the order last changed (not first opened): a record moved by put-then-delete reaches
@@ -1115,14 +1397,31 @@ class Transaction:
             return
         manifest = self._manifest
         files = dict(manifest.get("files", {}))
-        writes: list[tuple[Path, bytes]] = []
-        generations: dict[Path, tuple[int, bytes]] = {}
+        earliest: dict[str, str] = dict(manifest.get("earliest_closed", {}))
+        writes: list[tuple[Path, bytes | None]] = []
+        generations: dict[Path, int] = {}
+        removed: list[Path] = []
         for opened in dirty:
+            name = self.store.relative(opened.path)
+            if opened.removable and not opened.records:  # a day's last case archived: the file goes
+                files.pop(name, None)
+                earliest.pop(name, None)
+                if opened.path.exists():
+                    writes.append((opened.path, None))
+                    removed.append(opened.path)
+                continue
             generation = int(opened.meta.get("generation", 0)) + 1
             payload = opened.payload(generation)
             writes.append((opened.path, payload))
-            generations[opened.path] = (generation, payload)
-            files[self.store.relative(opened.path)] = generation
+            generations[opened.path] = generation
+            files[name] = generation
+            if is_live(opened.model, opened.partition):
+                closings = [r.closed_at for r in cast(list[Petition], list(opened.records.values()))
+                            if r.closed_at is not None]
+                if closings:
+                    earliest[name] = min(closings).isoformat()
+                else:
+                    earliest.pop(name, None)
         store_generation = int(manifest.get("generation", 0)) + 1
         document: dict[str, Any] = {
             "schema": SCHEMA_VERSION,
@@ -1134,15 +1433,21 @@ class Transaction:
         counters = _recent_counters({**manifest.get("counters", {}), **self._counters})
         if counters:
             document["counters"] = counters
+        if earliest:
+            document["earliest_closed"] = dict(sorted(earliest.items()))
         writes.append((self.store.root / MANIFEST, _dumps(document)))
         self.store._apply(writes, store_generation)
+        for path in removed:
+            self.store._cache.pop(path, None)
         for opened in dirty:
-            generation, payload = generations[opened.path]
+            if opened.path not in generations:
+                continue
+            generation = generations[opened.path]
             signature = Signature.of(opened.path)
             if signature is not None:
                 # Under the lock the new file is exactly what we validated: remember it as such.
                 self.store._cache[opened.path] = _Cached(
-                    signature, generation, list(opened.records.values()), _digest(payload)
+                    signature, generation, list(opened.records.values()), opened.known_after()
                 )
 
 
@@ -1215,6 +1520,7 @@ class _FileChecker:
         self.report = report
         self.root = root
         self.ids_by_table: dict[str, dict[str, str]] = {}  # table -> id -> file it was first seen in
+        self.earliest_closed: dict[str, datetime] = {}  # the manifest's archive index
 
     def check(self, path: Path, model: type[Record], listed: int | None, *, compare: bool) -> None:
         import ijson
@@ -1224,6 +1530,8 @@ class _FileChecker:
         report.files += 1
         seen_in_table = self.ids_by_table.setdefault(model.table, {})
         seen_here: set[str] = set()
+        day = path.stem if path.parent.name == model.table and is_live(model, path.stem) else None
+        first_closed: datetime | None = None
         try:
             count = 0
             for doc_id, doc in _stream_records(path):
@@ -1245,6 +1553,12 @@ class _FileChecker:
                     times = [event.at for event in record.history]
                     if times != sorted(times):
                         report.findings.append(Finding("order", name, record.id))
+                    if day is not None:  # a day file of live cases: each in its day, the closed ones indexed
+                        if live_partition(record) != day:
+                            report.findings.append(Finding("misplaced", name, record.id,
+                                                           other=f"{model.table}/{live_partition(record)}.json"))
+                        if record.closed_at is not None and (first_closed is None or record.closed_at < first_closed):
+                            first_closed = record.closed_at
             report.records += count
             metas = _stream_meta(path)
         except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
@@ -1265,6 +1579,9 @@ class _FileChecker:
             generation = meta.generation
         if not compare:
             return
+        indexed = self.earliest_closed.get(name)
+        if first_closed is not None and (indexed is None or indexed > first_closed):
+            report.findings.append(Finding("archive_index", name, first_closed.isoformat(), error=False))
         if listed is None:
             report.findings.append(Finding("not_listed", name))
         elif listed != generation:
@@ -1291,10 +1608,12 @@ def check_store(root: Path | str) -> CheckReport:
     tables = _tables()
     manifest_path = root / MANIFEST
     listed: dict[str, int] = {}
+    earliest: dict[str, datetime] = {}
     manifest_ok = False
     try:
         manifest = _parse_manifest(manifest_path, manifest_path.read_bytes())
         listed = manifest["files"]
+        earliest = {rel: datetime.fromisoformat(at) for rel, at in manifest.get("earliest_closed", {}).items()}
         report.generation = manifest.get("generation", 0)
         manifest_ok = True
     except FileNotFoundError:
@@ -1307,6 +1626,7 @@ def check_store(root: Path | str) -> CheckReport:
         findings.append(Finding("environment", MANIFEST, environment_error(exc, manifest_path).message("en")))
 
     checker = _FileChecker(report, root)
+    checker.earliest_closed = earliest
     shared = bool(root.stat().st_mode & stat.S_IWGRP)
     data_files = 0
     foreign = 0
@@ -1377,28 +1697,31 @@ def check_store(root: Path | str) -> CheckReport:
 
 def repair_store(store: Store) -> list[str]:
     """The safe repairs only, each said in one line: finish or undo an interrupted transaction,
-    remove leftover temp files, and drop from the active file a case that is also archived, when
+    remove leftover temp files, and drop from its day file a live case that is also archived, when
     both copies are the same (an archive move interrupted by an older duty-room)."""
     store._recovered = False  # look for leftover temp files even if this process did already
     with store.lock():
         done = list(store.last_recovery)
     report = check_store(store.root)
-    moved = [f for f in report.findings if f.kind == "duplicate_across" and f.other == f"{Petition.table}.json"
-             and f.path.startswith(f"{Petition.table}/")]
+    table = Petition.table
+    moved = [f for f in report.findings if f.kind == "duplicate_across" and f.path.startswith(f"{table}/")
+             and not is_live(Petition, Path(f.path).stem) and f.other is not None
+             and (f.other == f"{table}.json" or (f.other.startswith(f"{table}/") and is_live(Petition, Path(f.other).stem)))]
     if not moved:
         return done
-    with store.transaction() as tx:
+    with store.transaction() as tx:  # a store not yet in day files is split first: the case is in its day file
         for finding in moved:
-            partition = Path(finding.path).stem
-            archived = next((p for p in tx.all(Petition, partition) if p.id == finding.detail), None)
-            active = next((p for p in tx.all(Petition) if p.id == finding.detail), None)
+            archived = next((p for p in tx.all(Petition, Path(finding.path).stem) if p.id == finding.detail), None)
+            day = tx._locate(Petition, finding.detail)
+            active = None if day is None else tx.get(Petition, finding.detail, day)
             if archived is None or active is None:
                 continue
+            where = store.relative(store.path_for(Petition, day))
             if archived == active:
-                tx.delete(Petition, finding.detail)
-                done.append(f"dropped {finding.detail} from {Petition.table}.json: it is archived in {finding.path}")
+                tx.delete(Petition, finding.detail, day)
+                done.append(f"dropped {finding.detail} from {where}: it is archived in {finding.path}")
             else:
-                done.append(f"left {finding.detail} in both {Petition.table}.json and {finding.path}: they differ")
+                done.append(f"left {finding.detail} in both {where} and {finding.path}: they differ")
     return done
 
 

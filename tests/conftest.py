@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import time, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 
 from duty_room import config
@@ -119,3 +120,21 @@ def build_small_store(root: Path) -> Store:
 @pytest.fixture
 def small_store(tmp_path: Path, frozen_clock: str) -> Store:
     return build_small_store(tmp_path / "store")
+
+
+def to_legacy_layout(root: Path) -> None:
+    """Rewrite a store as duty-room wrote it before day files (schema 1): every live case in one
+    petitions.json, none in petitions/YYYY-MM-DD.json (the archives are as they were)."""
+    manifest = orjson.loads((root / "manifest.json").read_bytes())
+    records: dict[str, object] = {}
+    for path in sorted((root / "petitions").glob("????-??-??.json")):
+        for doc in orjson.loads(path.read_bytes())["records"].values():
+            records[str(len(records) + 1)] = doc
+        path.unlink()
+        del manifest["files"][f"petitions/{path.name}"]
+    meta = {"1": {"schema": 1, "generation": 1, "table": "petitions"}}
+    (root / "petitions.json").write_bytes(orjson.dumps({"records": records, "_meta": meta}))
+    manifest["files"]["petitions.json"] = 1
+    manifest["schema"] = 1
+    manifest.pop("earliest_closed", None)
+    (root / "manifest.json").write_bytes(orjson.dumps(manifest))

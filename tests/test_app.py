@@ -199,12 +199,12 @@ async def test_english_interface(small_store: Store) -> None:
 
 
 async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Store) -> None:
-    (small_store.root / "petitions.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
+    (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
     app = make_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause(0.3)
     assert app.return_code == 2
-    assert app.fatal_error is not None and "petitions.json" in app.fatal_error
+    assert app.fatal_error is not None and "petitions/2026-11-27.json" in app.fatal_error
 
 
 @pytest.mark.parametrize("key", ["question_mark"])

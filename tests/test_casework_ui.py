@@ -119,7 +119,7 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
 
 async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_store: Store) -> None:
     app = DutyRoomApp(small_store, Settings(store=small_store.root))
-    before = (small_store.root / "petitions.json").read_bytes()
+    before = (small_store.root / "petitions" / "2026-11-27.json").read_bytes()
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("r")  # resolve a 待受理 case
@@ -128,7 +128,7 @@ async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_sto
         [note] = app.status_messages
         assert "不能" in note
         assert "不能" in str(app.query_one("#status").render())  # said in the status line, not a toast
-    assert (small_store.root / "petitions.json").read_bytes() == before
+    assert (small_store.root / "petitions" / "2026-11-27.json").read_bytes() == before
 
 
 async def test_return_needs_a_reason_marked_inline(small_store: Store) -> None:

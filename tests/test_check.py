@@ -22,7 +22,7 @@ from store.models import Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, check_store
 from tools.synthetic import write_archives
 
-from conftest import FROZEN_NOW
+from conftest import FROZEN_NOW, to_legacy_layout
 
 NOW = datetime.fromisoformat(FROZEN_NOW)
 
@@ -80,10 +80,10 @@ def test_two_records_with_one_id_in_a_file(small_store: Store) -> None:
         first = data["records"]["1"]
         data["records"]["99"] = dict(first)
 
-    edit(small_store.path_for(Petition), twin)
+    edit(small_store.path_for(Petition, "2026-11-27"), twin)
     result = check(small_store.root)
     assert result.exit_code == ExitCode.DAMAGED
-    assert "MK261127-001" in result.output and "petitions.json" in result.output
+    assert "MK261127-001" in result.output and "petitions/2026-11-27.json" in result.output
 
 
 def archived_twin(store: Store) -> None:
@@ -98,14 +98,18 @@ def archived_twin(store: Store) -> None:
         tx.put(case, "archive-2026")
 
 
-def test_a_case_in_both_active_file_and_archive_is_found_and_repaired(small_store: Store) -> None:
+@pytest.mark.parametrize("layout", ["day files", "before day files"])
+def test_a_case_in_both_active_file_and_archive_is_found_and_repaired(small_store: Store, layout: str) -> None:
     archived_twin(small_store)
+    if layout == "before day files":  # every live case in petitions.json: split by the repair's transaction
+        to_legacy_layout(small_store.root)
     result = check(small_store.root)
     assert result.exit_code == ExitCode.DAMAGED
     assert "MK261018-001" in result.output and "petitions/archive-2026.json" in result.output
     repaired = check(small_store.root, "--repair")
     assert repaired.exit_code == 0, repaired.output
-    assert "已修复" in repaired.output and "dropped MK261018-001 from petitions.json" in repaired.output
+    assert "已修复" in repaired.output
+    assert "dropped MK261018-001 from petitions/2026-10-18.json" in repaired.output
     assert "MK261018-001" not in [p.id for p in Store(small_store.root).all(Petition)]
     assert Store(small_store.root).get(Petition, "MK261018-001", "archive-2026").status is PetitionStatus.CLOSED
 
@@ -128,7 +132,7 @@ def test_history_out_of_time_order(small_store: Store) -> None:
             {"at": "2026-11-27T09:00:00+08:00", "actor": "a", "action": "create"},
         ]
 
-    edit(small_store.path_for(Petition), shuffle)
+    edit(small_store.path_for(Petition, "2026-11-27"), shuffle)
     result = check(small_store.root)
     assert result.exit_code == ExitCode.DAMAGED and "时间顺序" in result.output
 
@@ -140,9 +144,9 @@ def test_a_file_the_manifest_does_not_list(small_store: Store) -> None:
 
 
 def test_a_listed_file_that_is_missing(small_store: Store) -> None:
-    small_store.path_for(Petition).unlink()
+    small_store.path_for(Petition, "2026-11-27").unlink()
     result = check(small_store.root)
-    assert result.exit_code == ExitCode.DAMAGED and "petitions.json" in result.output
+    assert result.exit_code == ExitCode.DAMAGED and "petitions/2026-11-27.json" in result.output
 
 
 def test_a_damaged_record_and_bad_json_are_named(small_store: Store) -> None:
@@ -295,3 +299,28 @@ def test_problems_lists_every_damaged_file_the_dashboard_reads(small_store: Stor
     assert {Path(e.path).name for e in found} == {"households.json", "2026-11-28.json"}  # type: ignore[attr-defined]
     assert all("\n" not in e.message("zh") and "\n" not in e.message("en") for e in found)
     assert any("不是文件" in e.message("zh") for e in found)
+
+
+def test_a_case_outside_the_day_file_its_id_names_is_damage(small_store: Store) -> None:
+    """A live case is found from its id alone: one put in another day's file (by hand) is named."""
+    edit(small_store.path_for(Petition, "2026-11-27"), lambda data: data["records"]["1"].update(id="MK261120-009"))
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED
+    assert "MK261120-009" in result.output and "petitions/2026-11-20.json" in result.output
+
+
+def test_a_closed_case_missing_from_the_archive_index_is_a_warning(small_store: Store) -> None:
+    archived_twin(small_store)
+    repaired = check(small_store.root, "--repair")  # the archived twin goes; a closed case stays live
+    assert repaired.exit_code == 0, repaired.output
+    with small_store.transaction() as tx:
+        closed = tx.get(Petition, "MK261018-001", "archive-2026")
+        tx.put(closed.model_copy(update={"id": "MK261127-009", "created_at": NOW - timedelta(days=1), "due_at": NOW,
+                                         "closed_at": NOW - timedelta(hours=1)}))
+    manifest = orjson.loads((small_store.root / "manifest.json").read_bytes())
+    assert manifest["earliest_closed"] == {"petitions/2026-11-27.json": (NOW - timedelta(hours=1)).isoformat()}
+    assert check(small_store.root).exit_code == 0
+    edit(small_store.root / "manifest.json", lambda data: data.pop("earliest_closed"))
+    result = check(small_store.root)
+    assert result.exit_code == 0, result.output  # nothing is lost: the case is archived later than due
+    assert "petitions/2026-11-27.json" in result.output and "归档索引" in result.output

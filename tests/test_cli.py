@@ -36,11 +36,13 @@ def test_demo_without_store_goes_to_its_own_folder_and_rebuilds(runner: CliRunne
 def test_demo_refuses_to_overwrite_a_named_store(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "mine"
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
-    before = (target / "petitions.json").read_bytes()
+    cases = sorted((target / "petitions").iterdir())
+    before = [path.read_bytes() for path in cases]
     result = runner.invoke(cli, ["--store", str(target), "demo"])
     assert result.exit_code == 1
     assert "already holds data" in result.output
-    assert (target / "petitions.json").read_bytes() == before
+    assert sorted((target / "petitions").iterdir()) == cases
+    assert [path.read_bytes() for path in cases] == before
     assert runner.invoke(cli, ["--store", str(target), "demo", "--replace"]).exit_code == 0
 
 
@@ -92,14 +94,15 @@ def test_bad_configuration_is_one_clear_line(runner: CliRunner, tmp_path: Path, 
 def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, frozen_clock: str) -> None:
     target = tmp_path / "store"
     assert CliRunner().invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
-    (target / "petitions.json").write_bytes(b'{"records": {"1": ')
+    damaged = max((target / "petitions").glob("????-??-??.json"))  # the newest day file of live cases
+    damaged.write_bytes(b'{"records": {"1": ')
     result = subprocess.run(
         frozen_command("--store", str(target)),
         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
         env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "petitions.json" in result.stdout + result.stderr
+    assert f"petitions/{damaged.name}" in result.stdout + result.stderr
 
 
 def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:

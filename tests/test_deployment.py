@@ -362,10 +362,10 @@ def test_check_names_a_file_the_group_cannot_write(tmp_path: Path, home: Path, f
     build_small_store(root)
     assert CliRunner().invoke(cli, ["--store", str(root), "check"]).exit_code == 0
     (root / "visits").chmod(0o755)  # as a folder made under umask 022 by the old code
-    (root / "petitions.json").chmod(0o640)
+    (root / "petitions" / "2026-11-27.json").chmod(0o640)
     result = CliRunner().invoke(cli, ["--store", str(root), "check"])
     assert result.exit_code == 2
-    assert "petitions.json: the group" in result.output and "cannot write it" in result.output
+    assert "petitions/2026-11-27.json: the group" in result.output and "cannot write it" in result.output
     assert "visits: the group" in result.output and "visits: others" in result.output
 
 
@@ -419,7 +419,7 @@ class TestServiceAccount:
         d = deployment
         d.run(d.a, "petition", "list")  # the store exists and has been used
         for officer in (d.a, d.b, d.viewer):
-            for target in (d.root / "petitions.json", d.root / "households.json", d.root):
+            for target in (*(d.root / "petitions").glob("*.json"), d.root / "households.json", d.root):
                 looked = accounts.as_user(officer, ["cat" if target.is_file() else "ls", str(target)])
                 assert looked.returncode != 0 and "Permission denied" in looked.stderr, (officer, target)
         for path in [d.root, *d.root.rglob("*")]:

@@ -33,7 +33,7 @@ from store.masking import log_reveal
 from store.models import AuditEntry, Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, StoreBusyError, check_store, default_actor
 
-from conftest import FROZEN_NOW, build_small_store
+from conftest import FROZEN_NOW, build_small_store, to_legacy_layout
 
 NOW = datetime.fromisoformat(FROZEN_NOW)
 CLOSED_LONG_AGO = NOW - timedelta(days=40)
@@ -103,12 +103,19 @@ def base_store(root: Path) -> Store:
     return store
 
 
-# Two multi-file transactions, each as the CLI runs it: (arguments, files it must change).
+# Multi-file transactions, each as the CLI runs it: (arguments, files it must change, the base store).
 SCENARIOS = {
-    # the case's history and this month's audit log (a new file in a new folder)
-    "reveal": (["petition", "show", "MK261127-001", "--reveal"], {"petitions.json", "audit/2026-11.json"}),
-    # the case, and the archive move of the old case: active file and archive-2026
-    "archive": (["petition", "accept", "MK261127-001"], {"petitions.json", "petitions/archive-2026.json"}),
+    # the case's history (its day file) and this month's audit log (a new file in a new folder)
+    "reveal": (["petition", "show", "MK261127-001", "--reveal"], {"petitions/2026-11-27.json", "audit/2026-11.json"},
+               "day files"),
+    # the case, and the archive move of the old case: into archive-2026, and its day file, left
+    # empty, removed
+    "archive": (["petition", "accept", "MK261127-001"],
+                {"petitions/2026-11-27.json", "petitions/archive-2026.json", "petitions/2026-10-18.json"}, "day files"),
+    # the same on a store written before day files: petitions.json split into day files (and
+    # removed) with the change
+    "split": (["petition", "accept", "MK261127-001"],
+              {"petitions.json", "petitions/2026-11-27.json", "petitions/archive-2026.json"}, "legacy"),
 }
 
 
@@ -129,8 +136,10 @@ def run_cli(root: Path, args: list[str]):  # noqa: ANN201
 def test_a_fault_at_every_system_call_leaves_the_old_state_or_the_new(
     scenario: str, error: int, tmp_path: Path, cli_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args, changed = SCENARIOS[scenario]
+    args, changed, layout = SCENARIOS[scenario]
     base = base_store(tmp_path / "base").root
+    if layout == "legacy":
+        to_legacy_layout(base)
     before = fingerprint(base)
 
     # The reference run: which calls the transaction makes, and the state it leaves.
@@ -141,7 +150,8 @@ def test_a_fault_at_every_system_call_leaves_the_old_state_or_the_new(
     result = run_cli(reference, args)
     assert result.exit_code == 0, result.output
     after = fingerprint(reference)
-    assert {name for name in after if after[name] != before.get(name)} == changed | {"manifest.json"}
+    assert {name for name in after.keys() | before.keys() if after.get(name) != before.get(name)} == changed | {
+        "manifest.json"}
     kinds = set(counter.calls)
     assert {"write", "fsync", "rename", "link", "open"} <= kinds
     total = len(counter.calls)
@@ -241,20 +251,21 @@ def test_environment_fault_on_a_data_file_names_the_file(small_store: Store, cli
     result = run_cli(root, ["petition", "accept", "MK261127-001"])
     assert result.exit_code == ExitCode.DAMAGED
     line = one_line(result)
-    assert "petitions.json" in line and "只读文件系统" in line and ".tmp-" not in line
+    assert "petitions/2026-11-27.json" in line and "只读文件系统" in line and ".tmp-" not in line
     assert fingerprint(root) == before
 
 
 def test_a_folder_where_a_store_file_should_be(small_store: Store, cli_env: None) -> None:
     root = small_store.root
-    (root / "petitions.json").unlink()
-    (root / "petitions.json").mkdir()
+    (root / "petitions" / "2026-11-27.json").unlink()
+    (root / "petitions" / "2026-11-27.json").mkdir()  # the day file of the open cases
+    (root / "petitions" / "2026-11-28.json").mkdir()  # today's, where a new case goes
     before = fingerprint(root)
     for args in (ADD, ["summary"], ["petition", "list"]):
         result = run_cli(root, args)
         assert result.exit_code == ExitCode.DAMAGED, (args, result.output)
         line = one_line(result)
-        assert "petitions.json" in line and "不是文件" in line
+        assert "petitions/2026-11-2" in line and "不是文件" in line
     assert fingerprint(root) == before
 
 
@@ -281,7 +292,9 @@ def test_audit_as_a_file(small_store: Store, cli_env: None) -> None:
 
 
 @pytest.mark.parametrize(("field", "value"), [("schema", "1"), ("generation", "abc"), ("generation", True),
-                                              ("files", {"petitions.json": "x"})])
+                                              ("files", {"petitions.json": "x"}),
+                                              ("earliest_closed", {"petitions/2026-11-27.json": 5}),
+                                              ("earliest_closed", {"petitions/2026-11-27.json": "2026-11-27 09:00"})])
 def test_a_mistyped_manifest_is_damage_not_a_crash(field: str, value: object, small_store: Store,
                                                    cli_env: None) -> None:
     import orjson
@@ -532,7 +545,7 @@ def test_a_real_second_account_writes_a_file_the_first_account_owns(small_store:
             os.setgid(65534)
             os.setuid(65534)
             try:
-                os.link(root / "petitions.json", root / "probe")
+                os.link(root / "petitions" / "2026-11-27.json", root / "probe")
                 code = 3  # the kernel allowed the link: nothing to show here
                 os.unlink(root / "probe")
                 os._exit(code)

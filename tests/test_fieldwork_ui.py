@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, time
 
+import pytest
 from textual.widgets import Input, Select
 
 from duty_room.app import DutyRoomApp
@@ -82,7 +84,7 @@ async def open_micro_grid(app: DutyRoomApp, pilot) -> TableScreen:  # noqa: ANN0
     """Panel 2, down the tree (community, large, branch) to dc-M01, Enter: its household list."""
     await loaded(app, pilot)
     await pilot.press("2", "down", "down", "down", "enter")
-    await pilot.pause()
+    await settled(app, pilot)  # the list is read in a worker
     assert isinstance(app.screen, TableScreen) and app.screen.kind == "households:dc-M01"
     return app.screen
 
@@ -133,7 +135,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
         await pilot.press("2", "down", "down", "down")
         assert app.panel("visits").table.cursor_key == "dc-M01"
         await pilot.press("enter")
-        await pilot.pause()
+        await settled(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen)
         # Planned and not yet visited first, the special (独居) ones first among them; the visited one last.
@@ -151,6 +153,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
         await type_into(pilot, form, "note", "老人身体好提醒冬季用电安全")
         await pilot.press("enter")
         await reloaded(app, pilot, lambda d: d.headline.visited == 2)
+        await settled(app, pilot)  # and the list's own refill
         visit = next(v for v in small_store.all(Visit, TODAY) if v.household_id == "h1")
         assert (visit.worker_id, visit.note, visit.updated_by) == ("w1", "老人身体好提醒冬季用电安全", "duty-officer")
         assert app.screen is screen
@@ -160,6 +163,44 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
         await pilot.pause()
         assert app.screen is screen
         assert any("已走访" in n for n in notes(app))
+
+
+async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
+        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A township's lists read tens of thousands of households: never on the event loop. While the
+    read runs the list says it is loading and the event loop runs on; a key typed meanwhile waits
+    for the rows, as it would typed slowly; then the rows come, and the key acts on them."""
+    from duty_room.panels import visits
+
+    release = threading.Event()
+    real = visits.grid_households
+
+    def slow(*args: object, **kwargs: object) -> object:
+        assert threading.current_thread() is not threading.main_thread()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(visits, "grid_households", slow)
+    app = make_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("2", "down", "down", "down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TableScreen) and screen.table.keys == []
+        assert "正在读取" in str(screen.header.render())
+        ran: list[int] = []
+        app.call_later(lambda: ran.append(1))  # the event loop is free while the read waits
+        await pilot.pause()
+        assert ran
+        await pilot.press("f")  # special households only: waits for the rows it would act on
+        await pilot.pause()
+        assert not app.panel("visits").special_only and not app.typing_settled
+        release.set()
+        await settled(app, pilot)
+        assert app.panel("visits").special_only
+        assert screen.table.keys == ["h1", "h3"]
+        assert "正在读取" not in str(screen.header.render())
 
 
 async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> None:
@@ -189,7 +230,7 @@ async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(sm
     async with app.run_test(size=WIDE) as pilot:
         await open_micro_grid(app, pilot)
         await pilot.press("p")
-        await pilot.pause()
+        await settled(app, pilot)
         assert app.screen.table.cell("h1", 1).plain == "张**"
         assert any("无权" in n for n in notes(app))
     [entry] = small_store.all(AuditEntry, "2026-11")
@@ -201,14 +242,14 @@ async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: S
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("2", "r")
-        await pilot.pause()
+        await settled(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen)
         assert screen.table.keys == ["dc-L1", "dc-B01", "dc-M01", "w1"]  # the tree, each grid then its people
         assert screen.table.cell("w1", 3).plain == "139****5678"
         assert screen.table.cell("dc-L1", 4).plain == "5"  # households rolled up
         await pilot.press("p")
-        await pilot.pause()
+        await settled(app, pilot)
         assert screen.table.cell("w1", 3).plain == "13912345678"
     [entry] = small_store.all(AuditEntry, "2026-11")
     assert (entry.subject, entry.allowed, entry.actor) == ("communities:dongcheng", True, "duty-officer")
@@ -219,7 +260,7 @@ async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) ->
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("2", "w")
-        await pilot.pause()
+        await settled(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen)
         assert screen.table.keys == ["w1"]

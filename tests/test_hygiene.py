@@ -67,11 +67,11 @@ def test_visible_text_is_kept() -> None:
 
 
 def test_the_command_line_names_the_invisible_character(small_store: Store) -> None:
-    before = small_store.path_for(Petition).read_bytes()
+    before = small_store.path_for(Petition, "2026-11-27").read_bytes()
     result = run(small_store.root, "petition", "add", "--title", "井盖\u200b丢失", "--category", "infrastructure",
                  "--community", "dongcheng")
     assert result.exit_code == ExitCode.REFUSED and "U+200B" in result.output
-    assert small_store.path_for(Petition).read_bytes() == before
+    assert small_store.path_for(Petition, "2026-11-27").read_bytes() == before
 
 
 def test_show_and_list_escape_newlines_so_a_description_cannot_forge_history(small_store: Store) -> None:
@@ -85,7 +85,7 @@ def test_show_and_list_escape_newlines_so_a_description_cannot_forge_history(sma
     assert not any(line.strip().startswith("2026-11-28 09:00 resolve") for line in lines)
     assert any("楼顶漏水⏎" in line for line in lines)
     # Anything that got past validation (an old store) is shown escaped, not obeyed.
-    path = small_store.path_for(Petition)
+    path = small_store.path_for(Petition, "2026-11-27")
     path.write_bytes(path.read_bytes().replace("[red]楼顶[/]漏水".encode(), b"\\u001b[2J\\u000d"))
     listed = run(small_store.root, "petition", "list")
     assert "\x1b" not in listed.output and "\r" not in listed.output
@@ -119,9 +119,9 @@ def test_add_does_not_read_the_archive(small_store: Store, monkeypatch: pytest.M
     opened: list[str] = []
     real = storage._OpenFile.__init__
 
-    def spy(self, store, model, path):  # noqa: ANN001, ANN202
+    def spy(self, store, model, path, partition):  # noqa: ANN001, ANN202
         opened.append(path.name)
-        real(self, store, model, path)
+        real(self, store, model, path, partition)
 
     read: list[str] = []
     real_all = Store.all
@@ -130,8 +130,15 @@ def test_add_does_not_read_the_archive(small_store: Store, monkeypatch: pytest.M
         read.append(f"{model.table}/{partition}")
         return real_all(self, model, partition)
 
+    real_read = Store._read
+
+    def spy_read(self, model, path, files=None):  # noqa: ANN001, ANN202
+        read.append(path.name)
+        return real_read(self, model, path, files)
+
     monkeypatch.setattr(storage._OpenFile, "__init__", spy)
     monkeypatch.setattr(Store, "all", spy_all)
+    monkeypatch.setattr(Store, "_read", spy_read)
     register(small_store, INTAKE)
     assert not [name for name in opened + read if "archive" in name]
 

@@ -546,8 +546,8 @@ def test_merge_marks_duplicate_and_original_in_one_transaction(store: Store):
     assert original.status is S.IN_PROGRESS
     assert original.history == []  # the original's own history is unchanged
     assert original.updated_by == ACTOR and original.updated_at == NOW
-    assert store.generation() == generation + 1  # one transaction, one write of petitions.json
-    assert store.manifest()["files"]["petitions.json"] == generation + 1
+    assert store.generation() == generation + 1  # one transaction, one write of the cases' day file
+    assert store.manifest()["files"]["petitions/2026-11-27.json"] == generation + 1
     # The merged case is final: it cannot be merged again, nor change status.
     with pytest.raises(IllegalTransition):
         perform(store, "DUP", Action.MERGE, duplicate_of="ORIG")
@@ -735,7 +735,7 @@ def test_rich_markup_is_stored_literally(small_store: Store):
     stored = Store(small_store.root).get(Petition, created.id)
     assert stored.title == "[red]x[/]"
     assert stored.description == "[bold]楼顶[/bold] 漏水"
-    assert b'"title":"[red]x[/]"' in small_store.path_for(Petition).read_bytes()
+    assert b'"title":"[red]x[/]"' in small_store.path_for(Petition, "2026-11-28").read_bytes()  # today's cases
 
 
 def test_register_assigns_ids_per_day(small_store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -862,10 +862,10 @@ def test_granted_reveal_adds_event_and_audit_entry(small_store: Store):
 
 
 def test_refused_reveal_is_audited_without_an_event(small_store: Store):
-    petitions_before = small_store.path_for(Petition).read_bytes()
+    petitions_before = small_store.path_for(Petition, "2026-11-27").read_bytes()
     entry = log_reveal(small_store, "petitions:MK261127-002", ["reporter_phone"], False)
     assert entry.allowed is False
-    assert small_store.path_for(Petition).read_bytes() == petitions_before
+    assert small_store.path_for(Petition, "2026-11-27").read_bytes() == petitions_before
     assert [e.allowed for e in audit_entries(small_store)] == [False]
     # Attempts accumulate in the month's partition, granted or not.
     log_reveal(small_store, "petitions:MK261127-002", ["reporter_phone"], True)
@@ -883,9 +883,9 @@ def test_audit_is_kept_by_month(small_store: Store, monkeypatch: pytest.MonkeyPa
 
 
 def test_reveal_of_another_record_is_audited_only(small_store: Store):
-    petitions_before = small_store.path_for(Petition).read_bytes()
+    petitions_before = small_store.path_for(Petition, "2026-11-27").read_bytes()
     log_reveal(small_store, "households:h1", ["phone"], True)
-    assert small_store.path_for(Petition).read_bytes() == petitions_before
+    assert small_store.path_for(Petition, "2026-11-27").read_bytes() == petitions_before
     assert [e.subject for e in audit_entries(small_store)] == ["households:h1"]
 
 

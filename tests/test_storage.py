@@ -28,7 +28,10 @@ from store.storage import (
     Store,
     StoreCorruptError,
     StoreSchemaError,
+    check_store,
 )
+
+from conftest import to_legacy_layout
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
 S = PetitionStatus
@@ -77,6 +80,15 @@ def event(action: str = "accept", note: str = "", at: datetime = NOW) -> Petitio
     return PetitionEvent(at=at, actor="duty", action=action, note=note)
 
 
+# The day file of a case received a day before NOW (the default ``petition``): live cases are kept
+# one file a day, by the day the case was received.
+ACTIVE = "petitions/2026-11-27.json"
+
+
+def active(store: Store) -> Path:
+    return store.root / ACTIVE
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under the store (including hidden ones), by relative path."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -114,24 +126,24 @@ def test_put_get_all_round_trip(store: Store):
     # A fresh Store (another process) reads the same thing.
     other = Store(store.root, actor="someone")
     assert other.get(Petition, "P1") == saved
-    assert sorted(other.check()) == ["communities.json", "petitions.json"]
+    assert sorted(other.check()) == ["communities.json", ACTIVE]
 
 
 def test_put_replaces_by_id(store: Store):
     store.put(petition("P1"))
     store.put(petition("P1", title="改后的标题"))
     assert [p.title for p in store.all(Petition)] == ["改后的标题"]
-    assert len(raw(store.path_for(Petition))[storage.RECORDS]) == 1
+    assert len(raw(active(store))[storage.RECORDS]) == 1
 
 
 def test_files_are_utf8_with_chinese_literal(store: Store):
     store.put(petition("P1"))
     store.put(community())
-    for path in (store.path_for(Petition), store.path_for(Community), store.root / storage.MANIFEST):
+    for path in (active(store), store.path_for(Community), store.root / storage.MANIFEST):
         payload = path.read_bytes()
         payload.decode("utf-8")  # strict: raises if not UTF-8
         assert b"\\u" not in payload, path
-    assert "楼道灯不亮".encode() in store.path_for(Petition).read_bytes()
+    assert "楼道灯不亮".encode() in active(store).read_bytes()
     assert "幸福社区".encode() in store.path_for(Community).read_bytes()
 
 
@@ -158,7 +170,7 @@ def test_every_write_stamps_actor_and_time(store: Store, monkeypatch: pytest.Mon
     saved = store.put(given)
     assert saved.updated_by == "tester"
     assert saved.updated_at == NOW
-    on_disk = raw_records(store.path_for(Petition))["P1"]
+    on_disk = raw_records(active(store))["P1"]
     assert on_disk["updated_by"] == "tester"
     assert datetime.fromisoformat(on_disk["updated_at"]) == NOW
 
@@ -204,14 +216,14 @@ def test_generation_increases_by_one_per_transaction(store: Store):
     store.put(petition("P1"))
     manifest = store.manifest()
     assert manifest["generation"] == 1
-    assert manifest["files"] == {"petitions.json": 1}
+    assert manifest["files"] == {ACTIVE: 1}
     assert manifest["updated_by"] == "tester"
 
     store.put(community())  # touches only communities.json
     manifest = store.manifest()
     assert manifest["generation"] == 2
-    assert manifest["files"] == {"petitions.json": 1, "communities.json": 1}
-    assert file_generation(store.path_for(Petition)) == 1
+    assert manifest["files"] == {ACTIVE: 1, "communities.json": 1}
+    assert file_generation(active(store)) == 1
 
     with store.transaction() as tx:  # one transaction, two files, several writes
         tx.put(petition("P2"))
@@ -219,14 +231,14 @@ def test_generation_increases_by_one_per_transaction(store: Store):
         tx.put(community("c2", "和谐社区"))
     manifest = store.manifest()
     assert manifest["generation"] == 3
-    assert manifest["files"] == {"petitions.json": 2, "communities.json": 2}
-    assert file_generation(store.path_for(Petition)) == 2
+    assert manifest["files"] == {ACTIVE: 2, "communities.json": 2}
+    assert file_generation(active(store)) == 2
     assert file_generation(store.path_for(Community)) == 2
 
     store.put(petition("P1", title="新标题"))
     manifest = store.manifest()
     assert manifest["generation"] == 4
-    assert manifest["files"] == {"petitions.json": 3, "communities.json": 2}
+    assert manifest["files"] == {ACTIVE: 3, "communities.json": 2}
     assert file_generation(store.path_for(Community)) == 2
 
 
@@ -244,7 +256,7 @@ def test_generation_counts_across_store_instances(root: Path):
     for i in range(5):
         Store(root, actor=f"p{i}").put(petition(f"P{i}"))
     assert Store(root).generation() == 5
-    assert Store(root).manifest()["files"]["petitions.json"] == 5
+    assert Store(root).manifest()["files"][ACTIVE] == 5
     assert len(Store(root).all(Petition)) == 5
 
 
@@ -286,7 +298,7 @@ def test_failed_file_write_leaves_old_file_and_no_temp(store: Store, monkeypatch
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(storage.os, "fsync", failing_fsync)
-    with pytest.raises(storage.StoreEnvironmentError, match="petitions.json"):  # an OSError, named and classified
+    with pytest.raises(storage.StoreEnvironmentError, match=ACTIVE):  # an OSError, named and classified
         store.put(petition("P2"))
     monkeypatch.undo()
     assert snapshot(store.root) == before
@@ -299,7 +311,7 @@ def test_failed_file_write_leaves_old_file_and_no_temp(store: Store, monkeypatch
 
 def test_invalid_json_refused_on_read_and_write(store: Store):
     store.put(petition("P1"))
-    path = store.path_for(Petition)
+    path = active(store)
     damaged = path.read_bytes()[:-7] + b"garbage"
     path.write_bytes(damaged)
     manifest_before = (store.root / storage.MANIFEST).read_bytes()
@@ -327,7 +339,7 @@ def test_invalid_json_refused_on_read_and_write(store: Store):
 
 def test_truncated_file_refused(store: Store):
     store.put(petition("P1"))
-    path = store.path_for(Petition)
+    path = active(store)
     damaged = path.read_bytes()[: path.stat().st_size // 2]
     path.write_bytes(damaged)
     with pytest.raises(StoreCorruptError):
@@ -345,7 +357,7 @@ def test_invalid_record_refused_naming_file_and_record(store: Store, field: str,
     store.put(petition("P1"))
     store.put(petition("P2-bad"))
     store.put(petition("P3"))
-    path = store.path_for(Petition)
+    path = active(store)
     data = raw(path)
     for doc in data[storage.RECORDS].values():
         if doc["id"] == "P2-bad":
@@ -373,7 +385,7 @@ def test_invalid_record_refused_naming_file_and_record(store: Store, field: str,
 
 def test_not_a_tinydb_file_refused(store: Store):
     store.put(petition("P1"))
-    path = store.path_for(Petition)
+    path = active(store)
     path.write_bytes(b"[1, 2, 3]")
     with pytest.raises(StoreCorruptError):
         Store(store.root).all(Petition)
@@ -386,12 +398,12 @@ def test_damaged_manifest_refused_and_kept(store: Store):
     store.put(petition("P1"))
     manifest = store.root / storage.MANIFEST
     manifest.write_bytes(b"{not json")
-    data_before = store.path_for(Petition).read_bytes()
+    data_before = active(store).read_bytes()
     with pytest.raises(StoreCorruptError) as info:
         store.put(petition("P2"))
     assert info.value.path == manifest
     assert manifest.read_bytes() == b"{not json"
-    assert store.path_for(Petition).read_bytes() == data_before
+    assert active(store).read_bytes() == data_before
 
 
 # ---------------------------------------------------------------------------
@@ -418,7 +430,7 @@ def test_manifest_with_newer_schema_refused(store: Store):
 
 def test_file_with_newer_schema_refused(store: Store):
     store.put(petition("P1"))
-    path = store.path_for(Petition)
+    path = active(store)
     data = raw(path)
     (meta,) = data[storage.META].values()
     meta["schema"] = storage.SCHEMA_VERSION + 1
@@ -465,7 +477,7 @@ def test_history_is_append_only(store: Store):
     first = event("accept", at=NOW - timedelta(hours=2))
     second = event("dispatch", at=NOW - timedelta(hours=1))
     store.put(petition("P1", history=[first, second]))
-    path = store.path_for(Petition)
+    path = active(store)
     before = path.read_bytes()
     manifest_before = (store.root / storage.MANIFEST).read_bytes()
 
@@ -615,26 +627,34 @@ def setup_archive(store: Store) -> None:
 
 def test_archive_moves_old_closed_cases(store: Store):
     setup_archive(store)
+    # Each case in the file of the day it was received; the manifest knows which hold closed ones.
+    assert store.live_partitions(Petition) == ["2025-12-18", "2026-10-17", "2026-10-28", "2026-11-27"]
+    assert store.manifest()["earliest_closed"] == {
+        "petitions/2025-12-18.json": "2025-12-20T10:00:00+08:00",
+        "petitions/2026-10-17.json": (NOW - timedelta(days=40)).isoformat(),
+        "petitions/2026-10-28.json": (NOW - timedelta(days=29)).isoformat(),
+    }
     with store.transaction() as tx:
         assert tx.archive_closed_petitions() == 2
-    active = store.path_for(Petition)
     archive_2026 = store.path_for(Petition, "archive-2026")
     archive_2025 = store.path_for(Petition, "archive-2025")
     assert archive_2026 == store.root / "petitions" / "archive-2026.json"
-    assert sorted(raw_records(active)) == ["OPEN-1", "OPEN-2", "RECENT"]
+    assert sorted(raw_records(active(store))) == ["OPEN-1", "OPEN-2"]
+    assert sorted(raw_records(store.path_for(Petition, "2026-10-28"))) == ["RECENT"]
     assert sorted(raw_records(archive_2026)) == ["OLD-2026"]
     assert sorted(raw_records(archive_2025)) == ["OLD-2025"]
-    assert store.partitions(Petition) == ["archive-2025", "archive-2026"]
+    # A day file whose last case was archived goes (and leaves the manifest).
+    assert store.partitions(Petition) == ["2026-10-28", "2026-11-27", "archive-2025", "archive-2026"]
     assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
         "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
     assert store.get(Petition, "OLD-2026", "archive-2026").closed_at == NOW - timedelta(days=40)
     manifest = store.manifest()
     assert manifest["generation"] == 6
-    assert manifest["files"]["petitions/archive-2026.json"] == 1
-    assert manifest["files"]["petitions/archive-2025.json"] == 1
-    assert manifest["files"]["petitions.json"] == 6
+    assert manifest["files"] == {"petitions/2026-10-28.json": 1, ACTIVE: 2, "petitions/archive-2025.json": 1,
+                                 "petitions/archive-2026.json": 1}
+    assert manifest["earliest_closed"] == {"petitions/2026-10-28.json": (NOW - timedelta(days=29)).isoformat()}
     assert sorted(Store(store.root).check()) == [
-        "petitions.json", "petitions/archive-2025.json", "petitions/archive-2026.json"]
+        "petitions/2026-10-28.json", ACTIVE, "petitions/archive-2025.json", "petitions/archive-2026.json"]
 
     # Nothing left to archive: nothing written.
     before = snapshot(store.root)
@@ -649,7 +669,7 @@ def test_status_change_after_archive_rewrites_only_active_file(store: Store, mon
         tx.archive_closed_petitions()
     archives = [store.path_for(Petition, "archive-2025"), store.path_for(Petition, "archive-2026")]
     stats = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in archives}
-    active_before = store.path_for(Petition).read_bytes()
+    active_before = active(store).read_bytes()
     files_before = store.manifest()["files"]
 
     written: list[str] = []
@@ -661,24 +681,24 @@ def test_status_change_after_archive_rewrites_only_active_file(store: Store, mon
         written.append(path.relative_to(store.root).as_posix())
         return real_write(path, payload)
 
-    def spy_open(self: Any, st: Store, model: Any, path: Path) -> None:
+    def spy_open(self: Any, st: Store, model: Any, path: Path, partition: str | None) -> None:
         opened.append(path.relative_to(store.root).as_posix())
-        real_open(self, st, model, path)
+        real_open(self, st, model, path, partition)
 
     monkeypatch.setattr(storage, "_stage", spy_write)
     monkeypatch.setattr(storage._OpenFile, "__init__", spy_open)
     clock.freeze((NOW + timedelta(minutes=5)).isoformat())
     change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
 
-    assert opened == ["petitions.json"]  # the archives are not even read
-    assert written == ["petitions.json", "manifest.json"]
+    assert opened == [ACTIVE]  # the archives are not even read
+    assert written == [ACTIVE, "manifest.json"]
     for path, (mtime_ns, inode, payload) in stats.items():
         assert (path.stat().st_mtime_ns, path.stat().st_ino, path.read_bytes()) == (mtime_ns, inode, payload)
-    assert store.path_for(Petition).read_bytes() != active_before
+    assert active(store).read_bytes() != active_before
     files_after = store.manifest()["files"]
-    assert files_after["petitions.json"] == files_before["petitions.json"] + 1
-    assert {k: v for k, v in files_after.items() if k != "petitions.json"} == {
-        k: v for k, v in files_before.items() if k != "petitions.json"}
+    assert files_after[ACTIVE] == files_before[ACTIVE] + 1
+    assert {k: v for k, v in files_after.items() if k != ACTIVE} == {
+        k: v for k, v in files_before.items() if k != ACTIVE}
 
 
 def test_change_status_archives_cases_that_became_old(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -694,21 +714,24 @@ def test_change_status_archives_cases_that_became_old(store: Store, monkeypatch:
 
 
 def test_archive_written_before_active_file(store: Store, monkeypatch: pytest.MonkeyPatch):
-    """A crash between the two writes must leave a duplicate, never a loss."""
+    """The journal makes the move all or nothing; within it, a case reaches its archive before it
+    leaves its day file (a day file left empty is removed), and the manifest goes last."""
     setup_archive(store)
-    written: list[str] = []
-    real_write = storage._stage
+    steps: list[tuple[str, bool]] = []
+    real_apply = storage.Store._apply
 
-    def spy_write(path: Path, payload: bytes) -> Path:
-        written.append(path.relative_to(store.root).as_posix())
-        return real_write(path, payload)
+    def spy_apply(self: Store, writes: list[tuple[Path, bytes | None]], generation: int) -> None:
+        steps.extend((path.relative_to(store.root).as_posix(), payload is None) for path, payload in writes)
+        real_apply(self, writes, generation)
 
-    monkeypatch.setattr(storage, "_stage", spy_write)
+    monkeypatch.setattr(storage.Store, "_apply", spy_apply)
     with store.transaction() as tx:
         tx.archive_closed_petitions()
-    assert written[-1] == "manifest.json"
-    assert written.index("petitions.json") > written.index("petitions/archive-2026.json")
-    assert written.index("petitions.json") > written.index("petitions/archive-2025.json")
+    written = [name for name, removed in steps]
+    assert steps[-1] == ("manifest.json", False)
+    assert ("petitions/2026-10-17.json", True) in steps and ("petitions/2025-12-18.json", True) in steps
+    assert written.index("petitions/2026-10-17.json") > written.index("petitions/archive-2026.json")
+    assert written.index("petitions/2025-12-18.json") > written.index("petitions/archive-2025.json")
 
 
 def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -744,7 +767,7 @@ def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.M
 
 
 def test_crash_while_change_status_archives_loses_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):
-    """change_status first rewrites the active file, then archives: the archive must still go first."""
+    """change_status rewrites the case's day file, then archives: a crash part way loses nothing."""
     setup_archive(store)
     real_write = storage._stage
     written: list[str] = []
@@ -761,7 +784,7 @@ def test_crash_while_change_status_archives_loses_nothing(store: Store, monkeypa
     monkeypatch.setattr(storage, "_stage", crash_on_second_data_file)
     with pytest.raises(Crash):
         change_status(store, "OPEN-1", S.ACCEPTED)
-    assert written[0].startswith("petitions/archive-")
+    assert written[0] == ACTIVE and written[1].startswith("petitions/archive-")
     monkeypatch.setattr(storage, "_stage", real_write)
 
     everything = [p.id for p in Store(store.root).all_partitions(Petition)]
@@ -775,6 +798,66 @@ def test_crash_while_change_status_archives_loses_nothing(store: Store, monkeypa
 
 
 # ---------------------------------------------------------------------------
+# Live cases one file a day; a store written before day files
+
+
+def test_a_case_goes_to_the_day_its_id_names_else_the_day_it_was_received(store: Store):
+    store.put(petition("MK261120-001"))  # received (created_at) on 11-27, but its id names 11-20
+    store.put(petition("P1"))
+    assert store.live_partitions(Petition) == ["2026-11-20", "2026-11-27"]
+    assert store.get(Petition, "MK261120-001").id == "MK261120-001"
+    assert [p.id for p in store.all(Petition)] == ["MK261120-001", "P1"]
+    assert store.all(Petition, "2026-11-20")[0].id == "MK261120-001"
+
+
+def test_a_case_whose_receipt_time_changes_moves_to_its_new_day(store: Store):
+    """An id that names no day goes by the receipt time: a case is never in two day files."""
+    store.put(petition("P1", history=[event()]))
+    with store.transaction() as tx:
+        tx.put(tx.get(Petition, "P1").model_copy(update={"created_at": NOW - timedelta(days=3)}))
+    assert store.live_partitions(Petition) == ["2026-11-25"]
+    assert [p.id for p in Store(store.root).all(Petition)] == ["P1"]
+    assert check_store(store.root).ok
+    # A move is checked against the previous version like any replacement.
+    dropped = store.get(Petition, "P1").model_copy(update={"created_at": NOW - timedelta(days=2), "history": []})
+    with pytest.raises(ValueError, match="append-only"):
+        store.put(dropped)
+    assert store.live_partitions(Petition) == ["2026-11-25"]
+
+
+def test_a_store_written_before_day_files_is_read_as_is_and_split_by_its_next_write(store: Store):
+    setup_archive(store)
+    to_legacy_layout(store.root)
+    assert Store(store.root).live_partitions(Petition) == []
+    viewer = Store(store.root, read_only=True)
+    assert sorted(p.id for p in viewer.all(Petition)) == ["OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+    assert viewer.get(Petition, "OPEN-1").title == "楼道灯不亮"
+    assert check_store(store.root).ok
+    assert "petitions.json" in Store(store.root).check()
+
+    # A refused change leaves it as it was: the split goes with the first change that commits.
+    before = snapshot(store.root)
+    with pytest.raises(IllegalTransition):
+        change_status(Store(store.root, actor="officer"), "OPEN-1", S.CLOSED)
+    assert snapshot(store.root) == before
+
+    change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
+    assert not (store.root / "petitions.json").exists()
+    manifest = Store(store.root).manifest()
+    assert manifest["schema"] == storage.SCHEMA_VERSION == 2
+    assert "petitions.json" not in manifest["files"]
+    # the cases closed 30 days ago went to the archive in the same transaction
+    assert Store(store.root).live_partitions(Petition) == ["2026-10-28", "2026-11-27"]
+    assert manifest["earliest_closed"] == {"petitions/2026-10-28.json": (NOW - timedelta(days=29)).isoformat()}
+    assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
+        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+    assert Store(store.root).get(Petition, "OPEN-1").status is S.ACCEPTED
+    assert viewer.get(Petition, "OPEN-1").status is S.ACCEPTED  # a reader that knew the old layout
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+# ---------------------------------------------------------------------------
 # Reader cache
 
 
@@ -784,7 +867,7 @@ def test_reader_sees_same_size_updates_from_another_process(root: Path):
     writer.put(petition("P1", title="AAAA"))
     writer.put(petition("P2", title="CCCC"))
     assert {p.id: p.title for p in reader.all(Petition)} == {"P1": "AAAA", "P2": "CCCC"}
-    path = writer.path_for(Petition)
+    path = writer.root / ACTIVE
     sizes = {path.stat().st_size}
     for title in ("BBBB", "DDDD", "EEEE", "AAAA", "FFFF"):
         Store(root, actor="writer").update(Petition, "P1", lambda p, t=title: p.model_copy(update={"title": t}))
@@ -821,12 +904,13 @@ def test_reader_cache_returns_cached_records_when_nothing_changed(root: Path, mo
         return real(path, payload)
 
     monkeypatch.setattr(storage, "_parse", spy)
-    assert reader.all(Petition) is first
+    again = reader.all(Petition)
+    assert len(again) == len(first) and all(a is b for a, b in zip(again, first, strict=True))
     assert reads == []
     writer.put(petition("P2"))
     reads.clear()  # the writer re-reads under the lock; count the reader only
     assert [p.id for p in reader.all(Petition)] == ["P1", "P2"]
-    assert reads == [writer.path_for(Petition)]
+    assert reads == [writer.root / ACTIVE]
 
 
 def test_reader_sees_deleted_file_and_records(root: Path):
@@ -838,7 +922,7 @@ def test_reader_sees_deleted_file_and_records(root: Path):
     with writer.transaction() as tx:
         tx.delete(Petition, "P1")
     assert [p.id for p in reader.all(Petition)] == ["P2"]
-    writer.path_for(Petition).unlink()
+    (writer.root / ACTIVE).unlink()
     assert reader.all(Petition) == []
 
 
@@ -868,6 +952,6 @@ def test_transaction_reads_see_other_processes_commits_and_its_own_puts(root: Pa
 def test_transaction_read_of_a_damaged_file_is_refused(root: Path):
     store = Store(root, actor="me")
     store.put(petition("P1"))
-    store.path_for(Petition).write_bytes(b"{not json")
+    active(store).write_bytes(b"{not json")
     with pytest.raises(StoreCorruptError), store.transaction() as tx:
         tx.all(Petition)

@@ -30,7 +30,7 @@ def test_clear_removes_every_store_file_and_nothing_else(small_store: Store) -> 
                                if small_store.path_for(m).exists())}
     store_files |= {f"{m.table}/{p}.json" for m in ALL_MODELS for p in small_store.partitions(m)}
     assert {"audit/" + entry.at.strftime("%Y-%m") + ".json", "visits/" + entry.at.date().isoformat() + ".json",
-            "petitions.json"} <= store_files
+            "petitions/2026-11-27.json"} <= store_files
 
     removed = small_store.clear()
 

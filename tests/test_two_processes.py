@@ -150,6 +150,7 @@ def test_real_terminal_household_list_lines_up_and_logs_a_visit_at_80x24(small_s
         term.pump(0.5)
         term.send("jjj\r")  # community, large, branch, then the micro grid
         assert term.wait_for("民情日志"), term.text()
+        assert term.wait_for("1-1-10"), term.text()  # the rows come after a loading line (read in a worker)
         [header] = [y for y in term.find("门牌") if "户主" in term.screen.display[y]]
         head_x, today_x = term.column_of(header, "户"), term.column_of(header, "今")
         rows = term.find("1-1-10")

@@ -45,6 +45,9 @@ class TableScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     TableScreen {
         align: center middle;
+        /* Opaque: the list covers the whole screen, and a translucent modal would composite the
+           dashboard behind it into every frame (~100 ms a frame at 120x40 on the township store). */
+        background: $background;
     }
     TableScreen #list-box {
         width: 100%;
@@ -93,6 +96,7 @@ class TableScreen(ModalScreen[None]):
         self.header = Static("", id="list-header", markup=False)
         self.table = KeyedTable(columns, id="list-table")
         self._close_hint = close_hint
+        self.shown = False  # rows were shown (the list is not loading its first rows any more)
 
     def compose(self) -> ComposeResult:
         """Header lines over the table, in a bordered box."""
@@ -115,8 +119,14 @@ class TableScreen(ModalScreen[None]):
                  for a in self.actions]
         self.query_one("#list-box").border_subtitle = " · ".join([*hints, self._close_hint])
 
+    def show_loading(self, header: Text) -> None:
+        """A line to show until the first rows come (read elsewhere); ``show`` replaces it."""
+        if not self.shown:
+            self.header.update(header)
+
     def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
         """Show new header lines and rows; returns how many table cells changed."""
+        self.shown = True
         self.header.update(header)
         if title is not None:
             self.title_text = title

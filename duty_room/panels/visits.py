@@ -9,6 +9,7 @@ or a grid of the roster) plans tomorrow's visits by rule. Those writes are store
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -41,7 +42,7 @@ from store.roster import (
     plan_visits,
     retire_worker,
 )
-from store.storage import StoreError
+from store.storage import Store, StoreError
 from store.text import display_safe, max_chars
 from store.visiting import (
     HouseholdVisit,
@@ -82,6 +83,7 @@ class VisitsPanel(DeskPanel):
         self.least_first = False
         self.special_only = False
         self.revealed: set[TableScreen] = set()
+        self._fills: dict[TableScreen, object] = {}  # the last fill asked for, per list
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -186,32 +188,42 @@ class VisitsPanel(DeskPanel):
                                    close_hint=self.t("list.close")))
 
     def fill_list(self, screen: TableScreen) -> None:
-        """(Re)draw a list from the store; called on open, after a write and on every store change."""
-        kind, _, key = screen.kind.partition(":")
-        reveal = screen in self.revealed
-        p, ascii_only, store = self.desk.present, self.desk.ascii, self.desk.store
-        today = clock.now().date()
-        try:
-            if kind == "households":
-                # The dashboard's own roll-up; after a write it is redrawn again once the reload is in.
-                known = self.data.progress if self.data is not None else visit_progress(store, today)
-                progress = next((g for g in known if g.grid.id == key), None)
-                rows = grid_households(store, today, key, special_unvisited_only=self.special_only)
-                below = grids_below(store.all(Grid), key)
-                team = [w for w in store.all(GridWorker) if w.grid_id in below][:6]
-                header = households_header(p, progress, team, reveal=reveal, special_only=self.special_only,
-                                           ascii_only=ascii_only)
-                screen.show(header, [household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows])
-            elif kind == "roster":
-                entries = roster(store, key)
-                name = next((c.name for c in store.all(Community) if c.id == key), key)
-                screen.show(roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
-                            roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only))
-            elif kind == "workers":
-                days = workers_today(store, today)
-                screen.show(workers_header(p, days), worker_rows(p, days))
-        except StoreError as exc:
-            self.desk.refuse(exc)
+        """(Re)draw a list from the store; called on open, after a write and on every store change.
+
+        The store is read, and the rows made, in a thread worker: a township's roster reads its
+        40,000 households, which would hold up every key for a second or more. The list shows a
+        loading line until its first rows come; later it keeps its rows until the new ones come.
+        Only the last fill asked for is shown.
+        """
+        app = self.desk.app
+        screen.show_loading(Text(self.t("list.loading"), style="dim"))
+        self._fills[screen] = ask = object()
+        ask_content = functools.partial(
+            list_content, self.desk.present, self.desk.store, screen.kind, clock.now().date(),
+            reveal=screen in self.revealed, special_only=self.special_only,
+            progress=self.data.progress if self.data is not None else None, ascii_only=self.desk.ascii)
+
+        def shown(content: tuple[Text, list[Row]]) -> None:
+            if self._fills.get(screen) is ask and screen.is_attached:
+                del self._fills[screen]
+                screen.show(*content)
+
+        def unreadable() -> None:  # the status line says why; the list stops saying it is loading
+            if self._fills.get(screen) is ask and screen.is_attached and not screen.shown:
+                screen.show(Text(""), [])
+
+        def read() -> None:
+            try:
+                content = ask_content()
+            except StoreError as exc:
+                app.call_from_thread(self.desk.refuse, exc)
+                app.call_from_thread(unreadable)
+            except Exception as error:  # noqa: BLE001 - a bug: reported, the list stays as it was
+                app.call_from_thread(self.desk.report_bug, error)
+            else:
+                app.call_from_thread(shown, content)
+
+        app.run_worker(read, thread=True, group="list", name=f"list {screen.kind}", exit_on_error=False)
 
     def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
         kind, _, key = screen.kind.partition(":")
@@ -542,6 +554,31 @@ def plan_rule_errors(values: dict[str, str], lang: Lang) -> dict[str, str]:
 
 
 # -- words and rows ------------------------------------------------------------------------------------
+
+
+def list_content(p: Presenter, store: Store, kind_key: str, today: date, *, reveal: bool, special_only: bool,
+                 progress: list[GridProgress] | None, ascii_only: bool = False) -> tuple[Text, list[Row]]:
+    """A list's header lines and rows, read from the store (in a worker: nothing here touches a widget)."""
+    kind, _, key = kind_key.partition(":")
+    if kind == "households":
+        # The dashboard's own roll-up; after a write it is redrawn again once the reload is in.
+        known = progress if progress is not None else visit_progress(store, today)
+        grid_progress = next((g for g in known if g.grid.id == key), None)
+        rows = grid_households(store, today, key, special_unvisited_only=special_only)
+        below = grids_below(store.all(Grid), key)
+        team = [w for w in store.all(GridWorker) if w.grid_id in below][:6]
+        header = households_header(p, grid_progress, team, reveal=reveal, special_only=special_only,
+                                   ascii_only=ascii_only)
+        return header, [household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows]
+    if kind == "roster":
+        entries = roster(store, key)
+        name = next((c.name for c in store.all(Community) if c.id == key), key)
+        return (roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
+                roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only))
+    if kind == "workers":
+        days = workers_today(store, today)
+        return workers_header(p, days), worker_rows(p, days)
+    raise ValueError(f"no list {kind_key!r}")
 
 
 def visit_columns(p: Presenter) -> list[str | Column]:

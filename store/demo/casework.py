@@ -128,7 +128,7 @@ def _township_cases(build: DemoBuild) -> Iterator[Petition]:
     """``build.cases`` cases received at random over ``build.history_years`` years, oldest first.
 
     Young cases are mostly open, old ones closed: an open share that decays with age keeps the
-    active file the same size whatever the length of the history.
+    live cases as many whatever the length of the history.
     """
     rng = build.rng
     now = build.floor_now
@@ -286,7 +286,7 @@ def _assignee(build: DemoBuild, assignee: str, place: Place) -> str:
 def _merge_and_supervise(build: DemoBuild, active: list[Petition]) -> list[Petition]:
     """A duplicate report merged into its original (合并), and the most overdue case chased (督办).
 
-    Only open cases are worked on, so the active file alone is enough. A history too small to
+    Only open cases are worked on, so the live cases alone are enough. A history too small to
     have an overdue case in hand gets neither.
     """
     now = build.floor_now

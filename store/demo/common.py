@@ -26,14 +26,14 @@ class DemoSummary:
     households: int
     visit_plans: int
     visits: int
-    petitions_open: int  # open cases (all in petitions.json)
+    petitions_open: int  # open cases (all live: in the day files petitions/YYYY-MM-DD.json)
     petitions_archived: int  # closed cases in petitions/archive-YEAR.json
     schedules: int
     services: int
     stalls: int
     permits: int
     payments: int
-    petitions_closed: int = 0  # closed or cancelled cases still in petitions.json (closed < 30 days ago)
+    petitions_closed: int = 0  # closed or cancelled cases still live (closed < 30 days ago)
     duty: int = 0
 
     @property
