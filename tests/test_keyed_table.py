@@ -232,7 +232,7 @@ async def test_a_list_screen_binds_its_own_keys_by_id() -> None:
         # Another list without that key: the key is this list's, not every list's.
         other = TableScreen("workers", "人员", ["姓名"])
         assert isinstance(other, TableScreen)
-        assert [b.id for b in type(other).BINDINGS if isinstance(b, Binding)] == ["list.close"]
+        assert [b.id for b in type(other).BINDINGS if isinstance(b, Binding)] == ["list.close", "screen.help"]
 
 
 async def test_a_cell_is_drawn_segment_for_segment_as_rich_would() -> None:
