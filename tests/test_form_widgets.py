@@ -113,3 +113,20 @@ async def test_choice_modal_tab_order() -> None:
         assert await tab_order(pilot, "tab", 5) == [*stops, "choice-list"]
         assert await tab_order(pilot, "shift+tab", 4) == ["choice-note", "choice-list", "choice-cancel",
                                                             "choice-confirm"]
+
+
+async def test_a_long_form_opens_at_its_top_with_the_first_label_in_view() -> None:
+    """Focusing the first field used to leave the form scrolled one line down, its label hidden."""
+    from textual.containers import VerticalScroll
+
+    app = FormApp(LONG_FORM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen
+        fields = form.query_one("#form-fields", VerticalScroll)
+        assert fields.max_scroll_y > 0  # it does scroll at 80x24
+        assert fields.scroll_y == 0
+        label = form.query_one("#label-title")
+        assert fields.region.contains_region(label.region)
+        assert app.focused is not None and app.focused.id == "field-title"

@@ -285,6 +285,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
         if first:
             first.first().focus()
+            # Focusing scrolls the field into view and left the form one line down, its first
+            # label hidden: the first field is at the top, so the top is where the form starts.
+            self.call_after_refresh(self.query_one("#form-fields", VerticalScroll).scroll_home, animate=False)
 
     # -- pickers -----------------------------------------------------------------
 
