@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from rich.console import Console
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.worker import Worker
 
 from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
 from store.queries import Dashboard
+from store.storage import Store
 
 
 async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
@@ -60,3 +64,23 @@ def screen_text(app: DutyRoomApp) -> str:
                       legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+
+
+def dashboard_app(store: Store, **settings: object) -> DutyRoomApp:
+    """The dashboard on ``store``. The interval poll is slowed to ten minutes unless a test sets
+    ``refresh_seconds``: another process's change arrives by inotify, a desk's own by its reload."""
+    return DutyRoomApp(store, Settings(store=store.root, **{"refresh_seconds": 600, **settings}))  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def dashboard(store: Store, size: tuple[int, int] = WIDE, *, message_hook: Callable[[Message], None] | None = None,
+                    **settings: object) -> AsyncIterator[tuple[DutyRoomApp, Pilot[None]]]:
+    """``async with dashboard(store) as (app, pilot):`` the dashboard running, its first data on screen."""
+    app = dashboard_app(store, **settings)
+    async with app.run_test(size=size, message_hook=message_hook) as pilot:
+        await loaded(app, pilot)
+        yield app, pilot

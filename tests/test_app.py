@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from duty_room.desk import Saved
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.storage import Store
@@ -13,22 +12,7 @@ from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 
-from pilot import settled
-
-WIDE = (120, 40)
-NARROW = (80, 24)
-
-
-def make_app(store: Store, **settings: object) -> DutyRoomApp:
-    return DutyRoomApp(store, Settings(store=store.root, **settings))
-
-
-async def wait_for_data(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
-    for _ in range(50):
-        if app.data is not None:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the dashboard never loaded its data")
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, settled
 
 
 def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
@@ -36,9 +20,7 @@ def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
 
 
 async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         table = app.panel("petitions").table
         # Overdue first (most overdue first), then due today, then the rest.
         assert table.keys == ["MK261127-001", "MK261127-002", "MK261127-003", "MK261127-004"]
@@ -58,9 +40,7 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
 
 
 async def test_keyboard_moves_between_panels(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         assert app.focused is app.panel("petitions").table
         await pilot.press("tab")
         await pilot.pause()
@@ -79,9 +59,7 @@ async def test_keyboard_moves_between_panels(small_store: Store) -> None:
 
 
 async def test_zoom_and_narrow_layout(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=NARROW) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, size=NARROW) as (app, pilot):
         panels = app.query_one("#panels")
         assert panels.has_class("narrow")
         # One panel open, the others reduced to their one-line summary.
@@ -99,10 +77,10 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
 
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     posted: list[Saved] = []
     async with app.run_test(size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, Saved) else None) as pilot:
-        await wait_for_data(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
@@ -129,9 +107,7 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
 
 
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("c", "down", "enter", "enter")  # 撤销 needs a reason; confirm with none
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
@@ -143,9 +119,7 @@ async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Stor
 
 
 async def test_detail_masks_personal_data_and_reveal_is_logged(small_store: Store) -> None:
-    app = make_app(small_store, reveal_users=["duty-officer"])
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DetailScreen)
@@ -160,9 +134,9 @@ async def test_detail_masks_personal_data_and_reveal_is_logged(small_store: Stor
 
 
 async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_store: Store) -> None:
-    app = make_app(small_store)  # nobody listed, and no duty-room-pii group on the test machine
+    app = dashboard_app(small_store)  # nobody listed, and no duty-room-pii group on the test machine
     async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+        await loaded(app, pilot)
         await pilot.press("4", "enter", "p")
         await pilot.pause(0.2)
         body = " ".join(value.plain for _, value in app.screen.content.fields)
@@ -175,9 +149,7 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
     from store.lifecycle import change_status
 
     other = Store(small_store.root, actor="other-desk")
-    app = make_app(small_store, refresh_seconds=0.2)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
         app.panel("petitions").table.move_cursor(row=2)
         change_status(other, "MK261127-003", PetitionStatus.IN_PROGRESS)
         for _ in range(40):
@@ -191,16 +163,14 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
 
 
 async def test_english_interface(small_store: Store) -> None:
-    app = make_app(small_store, lang="en")
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, lang="en") as (app, pilot):
         assert cell(app, "petitions", "MK261127-001", 1) == "new"
         assert "Petitions" in str(app.panel("petitions").summary.render())
 
 
 async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Store) -> None:
     (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause(0.3)
     assert app.return_code == 2
@@ -209,9 +179,7 @@ async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Sto
 
 @pytest.mark.parametrize("key", ["question_mark"])
 async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press(key)
         await pilot.pause()
         assert app.screen.query("HelpPanel")
@@ -220,9 +188,7 @@ async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
 async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> None:
     from store.lifecycle import change_status
 
-    app = make_app(small_store, refresh_seconds=0.2)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
         table = app.panel("petitions").table
         table.move_cursor(row=2)
         await pilot.pause()
@@ -239,10 +205,10 @@ async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> Non
 
 
 async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
-    app = make_app(small_store, read_only=True, reveal_users=["duty-officer"])
+    app = dashboard_app(small_store, read_only=True, reveal_users=["duty-officer"])
     before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
     async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+        await loaded(app, pilot)
         assert "只读" in str(app.query_one("#head-title").render())
         for key in ("c", "a", "n", "x"):
             await pilot.press(key)
@@ -258,18 +224,14 @@ async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
 
 
 async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> None:
-    app = make_app(small_store, lite=True)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, lite=True) as (app, pilot):
         assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
         assert app.panel("petitions").table.display and not app.panel("visits").table.display
         assert app.theme == "ansi-dark" and app.ansi_color is True
 
 
 async def test_ascii_borders_and_bars(small_store: Store) -> None:
-    app = make_app(small_store, ascii=True)
-    async with app.run_test(size=WIDE) as pilot:
-        await wait_for_data(app, pilot)
+    async with dashboard(small_store, ascii=True) as (app, pilot):
         assert app.screen.has_class("ascii")
         assert app.panel("visits").styles.border_top[0] == "ascii"
         bar = cell(app, "visits", "dc-M01", 1)
@@ -278,5 +240,5 @@ async def test_ascii_borders_and_bars(small_store: Store) -> None:
 
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("NO_COLOR", "1")
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     assert app.no_color

@@ -7,22 +7,11 @@ from pathlib import Path
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import settled
-
-WIDE = (120, 40)
-
-
-async def loaded(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
-    for _ in range(60):
-        if app.data is not None:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("no data")
+from pilot import WIDE, dashboard, dashboard_app, loaded, settled
 
 
 async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
@@ -43,9 +32,7 @@ async def choose(pilot, select_id: str, downs: int) -> None:  # noqa: ANN001
 
 
 async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
-    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
 
         # n: intake. Submitting empty marks the fields inline and writes nothing.
         await pilot.press("n")
@@ -118,7 +105,7 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
 
 
 async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_store: Store) -> None:
-    app = DutyRoomApp(small_store, Settings(store=small_store.root))
+    app = dashboard_app(small_store)
     before = (small_store.root / "petitions" / "2026-11-27.json").read_bytes()
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
@@ -132,9 +119,7 @@ async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_sto
 
 
 async def test_return_needs_a_reason_marked_inline(small_store: Store) -> None:
-    app = DutyRoomApp(small_store, Settings(store=small_store.root))
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("j", "j")  # MK261127-003, 已派单
         await pilot.pause()
         assert app.panel("petitions").table.cursor_key == "MK261127-003"
@@ -156,9 +141,7 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
 
     build_demo(Store(tmp_path / "demo", actor="builder"))
     store = Store(tmp_path / "demo", actor="duty-officer")
-    app = DutyRoomApp(store, Settings(store=store.root))
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(store) as (app, pilot):
         urgency = list(app.panel("petitions").table.keys)
         open_cases = [p for p in store.all(Petition) if p.status.is_open]
         await pilot.press("o")  # newest first
@@ -173,9 +156,7 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
 
 
 async def test_palette_offers_the_steps_the_selected_case_allows(small_store: Store) -> None:
-    app = DutyRoomApp(small_store, Settings(store=small_store.root))
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         # MK261127-001 is 待受理: accept, cancel, merge, escalate, supervise (it is overdue).
         steps = sorted(t.split(" · ")[0] for t in titles if t.endswith("· MK261127-001"))

@@ -6,8 +6,6 @@ from datetime import datetime, timedelta
 
 from textual.widgets import Input, Select
 
-from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, ReportStage
 from store.dutylog import find_incident, find_shift, shift_at
@@ -16,13 +14,7 @@ from store.models import Petition
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import loaded, settled
-
-WIDE = (120, 40)
-
-
-def make_app(store: Store) -> DutyRoomApp:
-    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600))
+from pilot import dashboard, settled
 
 
 async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
@@ -38,9 +30,7 @@ async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
 
 async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> None:  # noqa: ANN001
     start = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
         assert app.active == "dutylog"
 
@@ -126,9 +116,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
     assert handover.acknowledged_at is None
 
     incoming = Store(small_store.root, actor="incoming-officer")
-    app = make_app(incoming)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(incoming) as (app, pilot):
         await pilot.press("5", "h")
         await settled(app, pilot)
         form = app.screen

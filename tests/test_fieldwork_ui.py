@@ -29,23 +29,10 @@ from store.storage import Store
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import settled
+from pilot import WIDE, dashboard, dashboard_app, loaded, settled
 
-WIDE = (120, 40)
 TODAY = "2026-11-28"
 
-
-def make_app(store: Store, **settings: object) -> DutyRoomApp:
-    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600, **settings))
-
-
-async def loaded(app: DutyRoomApp, pilot) -> None:  # noqa: ANN001 - Pilot
-    for _ in range(60):
-        if app.data is not None:
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("no data")
 
 
 async def reloaded(app: DutyRoomApp, pilot, check) -> None:  # noqa: ANN001
@@ -101,9 +88,7 @@ def add_second_micro_grid(store: Store) -> None:
 
 async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: Store) -> None:
     add_second_micro_grid(small_store)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2")
         table = app.panel("visits").table
         assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01", "dc-M02"]  # the tree
@@ -119,9 +104,7 @@ async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: 
 
 
 async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         detail = str(app.panel("visits").detail.render())
         for word in ("独居", "残疾", "行动不便", "孤寡"):
             assert word in detail
@@ -129,9 +112,7 @@ async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
 
 
 async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "down", "down", "down")
         assert app.panel("visits").table.cursor_key == "dc-M01"
         await pilot.press("enter")
@@ -181,9 +162,7 @@ async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(visits, "grid_households", slow)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "down", "down", "down", "enter")
         await pilot.pause()
         screen = app.screen
@@ -204,7 +183,7 @@ async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
 
 
 async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await open_micro_grid(app, pilot)
         await pilot.press("n")
@@ -226,7 +205,7 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
 
 
 async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await open_micro_grid(app, pilot)
         await pilot.press("p")
@@ -238,9 +217,7 @@ async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(sm
 
 
 async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: Store) -> None:
-    app = make_app(small_store, reveal_users=["duty-officer"])
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
         await pilot.press("2", "r")
         await settled(app, pilot)
         screen = app.screen
@@ -256,9 +233,7 @@ async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: S
 
 
 async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "w")
         await settled(app, pilot)
         screen = app.screen
@@ -269,7 +244,7 @@ async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) ->
 
 
 async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
-    app = make_app(small_store, read_only=True)
+    app = dashboard_app(small_store, read_only=True)
     async with app.run_test(size=WIDE) as pilot:
         await open_micro_grid(app, pilot)
         await pilot.press("v")
@@ -288,9 +263,7 @@ def add_children_schedule(store: Store) -> None:
 
 
 async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
         assert app.panel("services").table.cursor_key == "sv0"
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
@@ -314,9 +287,7 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
 
 
 async def test_cancel_needs_a_reason(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "down", "x")
         await pilot.pause()
         form = app.screen
@@ -334,9 +305,7 @@ async def test_cancel_needs_a_reason(small_store: Store) -> None:
 
 async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store: Store) -> None:
     add_children_schedule(small_store)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
         table = app.panel("services").table
         assert table.keys == ["sv0", "sv1", "sc-sci.20261128"]  # from the weekend schedule
@@ -364,9 +333,7 @@ def add_vacant_stall(store: Store) -> None:
 
 
 async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4")
         assert cell(app, "stalls", "yl-01", 2) == "¥300"  # Sep and Oct at 50% (disabled holder) of ¥300
         assert cell(app, "stalls", "yl-01", 5) == "150残"
@@ -394,9 +361,7 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
 
 
 async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "s")
         await pilot.pause()
         form = app.screen
@@ -428,9 +393,7 @@ async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store)
 
 async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: Store) -> None:
     add_vacant_stall(small_store)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down")
         assert app.panel("stalls").table.cursor_key == "yl-02"
         await pilot.press("y")
@@ -450,9 +413,7 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
                      monthly_fee_fen=12000))
         tx.put(StallPermit(id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied",
                            applied_on=date(2026, 11, 25)))
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down", "a")
         await pilot.pause()
         form = app.screen
@@ -473,9 +434,7 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
 async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None:
     """`s` suspends a permit on panel 4 and `i` checks in on panel 3; neither fires on the other panel
     (`a` has a meaning on both: approve a permit, add a schedule)."""
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "s", "y", "m")  # stall keys on the 一老一小 panel: nothing
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
@@ -487,9 +446,7 @@ async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None
 
 
 async def test_palette_offers_the_active_panels_keys_for_the_selection(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "收费 · 玉兰商业街 1" in titles and "审批 · 玉兰商业街 1" in titles
@@ -501,9 +458,7 @@ async def test_palette_offers_the_active_panels_keys_for_the_selection(small_sto
 
 
 async def test_palette_of_a_viewer_offers_no_writing_keys(small_store: Store) -> None:
-    app = make_app(small_store, read_only=True)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, read_only=True) as (app, pilot):
         await pilot.press("3")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any(t.startswith("老/小") for t in titles)  # the filter writes nothing
@@ -534,9 +489,7 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
 
 
 async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2")
         assert app.panel("visits").table.cursor_key == "community:dongcheng"
         assert cell(app, "visits", "community:dongcheng", 0) == "东城花园社区"
@@ -546,7 +499,7 @@ async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None
 
 
 async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_store: Store) -> None:
-    app = make_app(small_store, keymap={"list.visit": "f5"})
+    app = dashboard_app(small_store, keymap={"list.visit": "f5"})
     async with app.run_test(size=WIDE) as pilot:
         await open_micro_grid(app, pilot)
         screen = app.screen
@@ -562,7 +515,7 @@ async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_s
 
 
 async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_only_on_panel_1(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         assert app.screen.active_bindings["n"].binding.show
@@ -575,9 +528,7 @@ async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_onl
 
 async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store) -> None:
     add_vacant_stall(small_store)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down", "a")
         await pilot.pause()
         form = app.screen
@@ -601,9 +552,7 @@ async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store
 
 
 async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "x")
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)

@@ -9,19 +9,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from store.models import Petition, StallPayment
 from store.storage import Store
 from widgets.discard import DiscardScreen
 from widgets.form import FieldLabel, FormScreen
 
-from pilot import loaded, screen_text, settled
+from pilot import dashboard, dashboard_app, loaded, screen_text, settled
 
 WIDE, SMALL = (120, 40), (80, 24)
 
-
-def make_app(store: Store, lang: str = "zh") -> DutyRoomApp:
-    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600, lang=lang))
 
 
 def burst(app: DutyRoomApp, keys: list[str | events.Key]) -> None:
@@ -51,7 +47,7 @@ async def open_intake(app: DutyRoomApp, pilot: Pilot[None]) -> FormScreen:
 
 
 async def test_esc_on_an_untouched_form_closes_it_at_once(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await open_intake(app, pilot)
         await pilot.press("escape")
@@ -61,9 +57,7 @@ async def test_esc_on_an_untouched_form_closes_it_at_once(small_store: Store) ->
 
 async def test_esc_on_a_prefilled_form_left_as_it_opened_closes_it_at_once(small_store: Store) -> None:
     """The payment form opens with the month, the fee and the collector filled in: nothing typed."""
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "y")
         await settled(app, pilot)
         form = app.screen
@@ -74,7 +68,7 @@ async def test_esc_on_a_prefilled_form_left_as_it_opened_closes_it_at_once(small
 
 
 async def test_esc_after_typing_asks_and_keeping_is_the_default(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     before = cases(small_store)
     async with app.run_test(size=WIDE) as pilot:
         form = await open_intake(app, pilot)
@@ -101,7 +95,7 @@ async def test_esc_after_typing_asks_and_keeping_is_the_default(small_store: Sto
 
 
 async def test_y_discards_and_a_changed_choice_counts_as_typed(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         form = await open_intake(app, pilot)
         form.query_one("#field-priority", Select).value = "urgent"
@@ -129,7 +123,7 @@ async def test_y_discards_and_a_changed_choice_counts_as_typed(small_store: Stor
 async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(small_store: Store, tail: list[str | events.Key],
                                                                    discarded: bool) -> None:
     """The question Esc asks gets the keys typed after Esc, never the form behind it."""
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     before = cases(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
@@ -148,7 +142,7 @@ async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(small_store: 
 
 
 async def test_a_pasted_title_far_too_long_is_kept_counted_and_refused(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     before = cases(small_store)
     async with app.run_test(size=SMALL) as pilot:
         form = await open_intake(app, pilot)
@@ -173,7 +167,7 @@ async def test_a_pasted_title_far_too_long_is_kept_counted_and_refused(small_sto
 
 async def test_the_limit_is_the_models_and_a_fitting_title_saves(small_store: Store) -> None:
     """Building was cut at 20 by the form although a case's building takes 80 (store/models.py)."""
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         form = await open_intake(app, pilot)
         assert form.query_one("#label-building", FieldLabel).limit == 80
@@ -195,9 +189,7 @@ async def test_the_limit_is_the_models_and_a_fitting_title_saves(small_store: St
 
 
 async def test_an_over_long_collector_is_refused_before_any_write(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "y")
         await settled(app, pilot)
         form = app.screen
@@ -213,7 +205,7 @@ async def test_an_over_long_collector_is_refused_before_any_write(small_store: S
 
 
 async def test_f1_is_help_in_a_form_where_question_mark_is_typed(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         form = await open_intake(app, pilot)
         footer = screen_text(app).splitlines()[-1]
@@ -235,9 +227,7 @@ async def test_f1_is_help_in_a_form_where_question_mark_is_typed(small_store: St
 
 
 async def test_f1_beside_question_mark_on_the_dashboard_and_in_a_list(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         assert "? 帮助" in screen_text(app).splitlines()[-1]
         await pilot.press("f1")
         await settled(app, pilot)
@@ -256,7 +246,7 @@ async def test_f1_beside_question_mark_on_the_dashboard_and_in_a_list(small_stor
 
 
 async def test_f1_in_english_too(small_store: Store) -> None:
-    app = make_app(small_store, "en")
+    app = dashboard_app(small_store, lang="en")
     async with app.run_test(size=WIDE) as pilot:
         await open_intake(app, pilot)
         assert "f1 Help" in screen_text(app).splitlines()[-1]
@@ -270,7 +260,7 @@ async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(smal
                                                                             size: tuple[int, int]) -> None:
     """Textual cuts every line at every widget's edge: a label of the form beneath a drop-down once
     split 物业纠纷 and 邻里纠纷 into "  业纠纷" and "  里纠纷" at 80x24."""
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=size) as pilot:
         form = await open_intake(app, pilot)
         for spec in [f for f in form.fields if f.kind == "choice"]:
@@ -295,9 +285,7 @@ async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(smal
 
 @pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
 async def test_a_refusal_in_the_status_line_keeps_every_character(small_store: Store, size: tuple[int, int]) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=size) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, size=size) as (app, pilot):
         await pilot.press("r")  # 办结 a 待受理 case: refused at once
         await settled(app, pilot)
         message = app.status_messages[-1]
@@ -310,7 +298,7 @@ async def test_the_status_modal_asks_too_and_refuses_an_over_long_note(small_sto
     """`c`: a note typed is not thrown away by Esc without asking; 2,001 characters are refused, not cut."""
     from widgets.choice_modal import ChoiceModal
 
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     history = len(small_store.get(Petition, "MK261127-001").history)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)

@@ -17,14 +17,7 @@ from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import loaded, settled
-
-WIDE = (120, 40)
-
-
-def make_app(store: Store) -> DutyRoomApp:
-    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600))
-
+from pilot import WIDE, dashboard, dashboard_app, loaded, settled
 
 NAMES = {"/": "slash", " ": "space", ":": "colon"}
 CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
@@ -49,9 +42,7 @@ async def burst_and_settle(app: DutyRoomApp, pilot: Pilot[None], keys: list[str]
 
 
 async def test_new_case_typed_in_one_burst_keeps_its_title(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, ["n", *chars("煤气味很重")])
         form = app.screen
         assert isinstance(form, FormScreen)
@@ -59,9 +50,7 @@ async def test_new_case_typed_in_one_burst_keeps_its_title(small_store: Store) -
 
 
 async def test_filter_typed_in_one_burst_filters_and_opens_nothing(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, [*chars("/漏"), "enter"])
         panel = app.panel("petitions")
         assert panel.filter_input.value == "漏"
@@ -71,7 +60,7 @@ async def test_filter_typed_in_one_burst_filters_and_opens_nothing(small_store: 
 
 async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:
     """`/status:` + Enter in one write once started a 已派单 case (`s` reached the table)."""
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     before = {p.id: len(p.history) for p in small_store.all(Petition)}
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
@@ -82,9 +71,7 @@ async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> No
 
 async def test_keys_typed_while_a_write_runs_wait_for_it(small_store: Store) -> None:
     """Accept a case and move on in one burst: the second key acts after the first write is shown."""
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         # a (accept the selected 待受理 case) opens its form; Enter confirms; j moves down; c opens status.
         await burst_and_settle(app, pilot, ["a", "enter", "j", "c"])
         assert small_store.get(Petition, "MK261127-001").status.value == "accepted"
@@ -93,9 +80,7 @@ async def test_keys_typed_while_a_write_runs_wait_for_it(small_store: Store) -> 
 
 
 async def test_a_number_served_far_too_large_is_refused_in_the_form(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "i")  # the 09:00 class: check in first
         await settled(app, pilot)
         await pilot.press("d")
@@ -112,7 +97,7 @@ async def test_a_number_served_far_too_large_is_refused_in_the_form(small_store:
 
 async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(small_store: Store,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
 
     def broken(self, name: str) -> None:  # noqa: ANN001
         raise RuntimeError("boom")
@@ -150,9 +135,7 @@ async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_st
     """households.json damaged: the dashboard opens with its data, and the status line names the file
     until it is sound again; writes that need it are refused by the store."""
     (small_store.root / "households.json").write_bytes(b"{not json")
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await settled(app, pilot)  # the look at every file runs beside the first frame, in a worker
         status = app.query_one("#status")
         assert "households.json" in str(status.render()) and app.is_running
@@ -176,9 +159,7 @@ async def test_a_key_waits_for_a_handler_that_is_still_running(small_store: Stor
         await submit(self)
 
     monkeypatch.setattr(Input, "action_submit", slow_submit)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, ["a", "enter", "j", "d"])
         form = app.screen
         assert isinstance(form, FormScreen) and "MK261127-002" in form.texts.title  # d acted on the next case
@@ -188,9 +169,7 @@ async def test_a_key_waits_for_a_handler_that_is_still_running(small_store: Stor
 
 async def test_a_list_opened_later_has_its_keys_in_the_interface_language(small_store: Store) -> None:
     """A list's screen class is made when the list opens, after the app localized every class."""
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "j", "j", "j", "enter")  # community, large, branch: the micro grid's households
         await settled(app, pilot)
         assert type(app.screen).__name__ == "TableScreen"

@@ -16,15 +16,11 @@ from store.storage import RETIRED, Store
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import loaded, settled
+from pilot import WIDE, dashboard, dashboard_app, loaded, settled
 
-WIDE = (120, 40)
 TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
 TOMORROW = "2026-11-29"
 
-
-def make_app(store: Store, **settings: object) -> DutyRoomApp:
-    return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600, **settings))
 
 
 def form_error(form: FormScreen, field: str = "") -> str:
@@ -76,7 +72,7 @@ async def press_for_form(app: DutyRoomApp, pilot, key: str) -> FormScreen:  # no
 
 
 async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         roster = await open_roster(app, pilot, row="dc-M01")
         hints = str(roster.query_one("#list-box").border_subtitle)
@@ -101,7 +97,7 @@ async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
 
 
 async def test_a_duplicate_phone_is_refused_beside_the_phone_and_keeps_what_was_typed(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await open_roster(app, pilot, row="dc-M01")
         form = await press_for_form(app, pilot, "a")
@@ -115,7 +111,7 @@ async def test_a_duplicate_phone_is_refused_beside_the_phone_and_keeps_what_was_
 
 
 async def test_edit_keeps_a_masked_phone_unless_one_is_typed(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "e")
@@ -135,7 +131,7 @@ async def test_edit_keeps_a_masked_phone_unless_one_is_typed(small_store: Store)
 
 
 async def test_edit_after_a_permitted_reveal_shows_the_phone(small_store: Store) -> None:
-    app = make_app(small_store, reveal_users=["duty-officer"])
+    app = dashboard_app(small_store, reveal_users=["duty-officer"])
     async with app.run_test(size=WIDE) as pilot:
         await open_roster(app, pilot, row="w1")
         await pilot.press("p")
@@ -150,7 +146,7 @@ async def test_edit_after_a_permitted_reveal_shows_the_phone(small_store: Store)
 
 async def test_retire_asks_who_takes_over_the_plans(small_store: Store) -> None:
     add_neighbour(small_store)
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         roster = await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "x")
@@ -170,7 +166,7 @@ async def test_retire_asks_who_takes_over_the_plans(small_store: Store) -> None:
 
 async def test_retiring_to_a_worker_another_desk_just_retired_is_refused(small_store: Store) -> None:
     add_neighbour(small_store)
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "x")
@@ -185,7 +181,7 @@ async def test_retiring_to_a_worker_another_desk_just_retired_is_refused(small_s
 
 
 async def test_edit_and_retire_need_a_worker_row(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         roster = await open_roster(app, pilot, row="dc-L1")
         for key in ("e", "x"):
@@ -199,9 +195,7 @@ async def test_edit_and_retire_need_a_worker_row(small_store: Store) -> None:
 
 
 async def test_plan_tomorrow_for_the_selected_grid_by_rule(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "t")  # the community row: not a grid
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -227,7 +221,7 @@ async def test_plan_tomorrow_for_the_selected_grid_by_rule(small_store: Store) -
 
 
 async def test_plan_from_a_grid_row_of_the_roster(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
         roster = await open_roster(app, pilot, row="dc-L1")
         form = await press_for_form(app, pilot, "t")
@@ -243,9 +237,7 @@ async def test_plan_from_a_grid_row_of_the_roster(small_store: Store) -> None:
 
 async def test_move_a_household_to_another_grid(small_store: Store) -> None:
     add_neighbour(small_store)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "down", "down", "down", "enter")
         await settled(app, pilot)
         households = app.screen
@@ -275,9 +267,7 @@ def add_children_schedule(store: Store) -> None:
 
 
 async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_store: Store) -> None:
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
         form = await press_for_form(app, pilot, "a")
         assert form.values()["community_id"] == "dongcheng"  # the selected session's
@@ -305,9 +295,7 @@ async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_sto
 
 async def test_change_the_selected_sessions_schedule(small_store: Store) -> None:
     add_children_schedule(small_store)
-    app = make_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
         await pilot.press("e")  # 09:00 反诈课堂, a one-off: no schedule to change
         await settled(app, pilot)
@@ -333,7 +321,7 @@ async def test_change_the_selected_sessions_schedule(small_store: Store) -> None
 
 
 async def test_tab_moves_through_the_schedule_form_and_confirm_is_reachable_at_80x24(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("3")
@@ -358,7 +346,7 @@ async def test_tab_moves_through_the_schedule_form_and_confirm_is_reachable_at_8
 
 
 async def test_the_new_keys_are_in_the_footer_and_help(small_store: Store) -> None:
-    app = make_app(small_store)
+    app = dashboard_app(small_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(app, pilot)
         await pilot.press("3")
@@ -378,7 +366,7 @@ async def test_the_new_keys_are_in_the_footer_and_help(small_store: Store) -> No
 
 async def test_a_viewer_has_none_of_the_roster_keys(small_store: Store) -> None:
     add_children_schedule(small_store)
-    app = make_app(small_store, read_only=True)
+    app = dashboard_app(small_store, read_only=True)
     async with app.run_test(size=WIDE) as pilot:
         roster = await open_roster(app, pilot, row="w1")
         assert str(roster.query_one("#list-box").border_subtitle).startswith("p 显示个人信息")
