@@ -63,6 +63,9 @@ class _Commands(click.Group):
             # The reader stopped reading (`petition list | head`): nothing to report.
             sys.stdout = None  # no flush of the dead pipe at exit
             ctx.exit(ExitCode.OK)
+        except click.ClickException as exc:  # refused input: one line like every other failure, not click's "Error:"
+            click.echo(f"duty-room: {exc.format_message()}", err=True)
+            ctx.exit(exc.exit_code)
         except (StoreError, OSError, OverflowError) as exc:
             settings = (ctx.obj or {}).get("settings")
             lang: words.Lang = settings.lang if settings is not None else "zh"

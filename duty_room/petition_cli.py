@@ -76,11 +76,13 @@ def _fail(exc: Exception) -> Exception:
     """
     if isinstance(exc, StoreError) and not isinstance(exc, RecordNotFound):
         return exc
+    ctx = click.get_current_context(silent=True)
+    lang: Lang = _lang(ctx) if ctx is not None and ctx.obj else "zh"
     if isinstance(exc, ValidationError):
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, 'en')}" for e in exc.errors()]
+        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()]
         return click.ClickException("; ".join(parts))
     if isinstance(exc, IllegalTransition):
-        return click.ClickException(exc.message("en"))
+        return click.ClickException(exc.message(lang))
     return click.ClickException(str(exc))
 
 
@@ -241,7 +243,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
             allowed = _settings(ctx).may_reveal(store.actor)
             log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
             if not allowed:
-                raise click.ClickException(f"{store.actor} may not see unmasked personal data (the attempt was logged)")
+                raise click.ClickException(words.t("cli.may_not_reveal", _lang(ctx)).format(actor=store.actor))
             case = _find(store, case_id)
     except StoreError as exc:
         raise _fail(exc) from None
@@ -268,7 +270,9 @@ def _find(store: Store, case_id: str) -> Petition:
     try:
         return store.find(Petition, case_id)[0]
     except RecordNotFound:
-        raise click.ClickException(f"no case {case_id!r}") from None
+        ctx = click.get_current_context(silent=True)
+        lang: Lang = _lang(ctx) if ctx is not None and ctx.obj else "zh"
+        raise click.ClickException(words.t("cli.no_case", lang).format(id=case_id)) from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:

@@ -557,6 +557,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
                             "下次修改该文件时自动更正",
                             "{path}: closed cases missing from manifest.json's archive index (earliest {detail}) are "
                             "not archived when due; the next change to the file corrects it"),
+    # -- petition CLI errors (issue 10: errors follow --lang) --
+    "cli.no_case": ("没有这个案件：{id}", "no case {id}"),
+    "cli.may_not_reveal": ("{actor} 无权查看未脱敏的个人信息（这次尝试已记录）", "{actor} may not see unmasked personal data (the attempt was logged)"),
 }
 
 

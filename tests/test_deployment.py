@@ -404,7 +404,7 @@ class TestServiceAccount:
         d = deployment
         refused = d.run(d.b, "petition", "show", CASE, "--reveal")
         assert refused.returncode == 1 and "13812341234" not in refused.stdout
-        assert one_line(refused.stderr) and "may not see" in refused.stderr
+        assert one_line(refused.stderr) and "无权查看未脱敏的个人信息" in refused.stderr
         d.write_system_config(reveal_users=[d.b])
         try:
             granted = d.run(d.b, "petition", "show", CASE, "--reveal")

@@ -32,8 +32,8 @@ def run(small_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
     runner = CliRunner()
 
-    def invoke(*args: str):  # noqa: ANN202
-        return runner.invoke(cli, ["--store", str(small_store.root), "petition", *args])
+    def invoke(*args: str, lang: str = "zh"):  # noqa: ANN202
+        return runner.invoke(cli, ["--store", str(small_store.root), "--lang", lang, "petition", *args])
 
     return invoke
 
@@ -76,10 +76,10 @@ def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None
 )
 def test_bad_input_is_one_line_and_changes_nothing(run, small_store: Store, args: list[str], message: str) -> None:  # noqa: ANN001
     before = snapshot(small_store)
-    result = run(*args)
+    result = run(*args, lang="en")  # the English words are the stable ones to match
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert len(lines) == 1 and lines[0].startswith("duty-room: "), result.output
     assert message in lines[0]
     assert snapshot(small_store) == before
 
@@ -111,7 +111,7 @@ def test_show_masks_and_refused_reveal_is_logged(run, small_store: Store) -> Non
     shown = json.loads(run("show", "MK261127-001", "--json").output)
     assert shown["reporter_phone"] == "138****1234"
     result = run("show", "MK261127-001", "--reveal")
-    assert result.exit_code == 1 and "may not see" in result.output
+    assert result.exit_code == 1 and "无权查看未脱敏的个人信息" in result.output
     [entry] = small_store.all(AuditEntry, "2026-11")
     assert (entry.subject, entry.allowed) == ("petitions:MK261127-001", False)
 
@@ -187,3 +187,20 @@ def test_json_keeps_the_stable_keys_in_every_language(run, small_store: Store) -
     assert set(record) == {*Petition.model_fields, "status_label"}
     assert (record["category"], record["priority"], record["status"]) == ("gas", "urgent", "new")
     assert record["history"][0]["action"] == "create" and record["history"][0]["to_status"] == "new"
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["set-status", "MK261127-001", "closed"], "不能", "cannot become"),
+        (["cancel", "MK261127-001"], "原因", "needs a note"),
+        (["add", "--title", "x" * 81, "--category", "gas", "--community", "dongcheng"], "80", "at most 80"),
+        (["show", "NOPE-1"], "没有这个案件", "no case"),
+    ],
+)
+def test_refusals_follow_the_interface_language(run, args: list[str], zh: str, en: str) -> None:  # noqa: ANN001
+    """Errors follow --lang like the rest of the CLI (zh by default): one line, no English in zh."""
+    in_zh, in_en = run(*args), run(*args, lang="en")
+    assert in_zh.exit_code == in_en.exit_code == 1
+    assert zh in in_zh.output and en not in in_zh.output, in_zh.output
+    assert en in in_en.output, in_en.output
