@@ -31,7 +31,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from duty_room import words
@@ -40,6 +40,7 @@ from store.queries import Dashboard, dashboard
 from store.storage import Store, StoreError
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
 
@@ -160,7 +161,9 @@ class DutyRoomApp(App[None]):
             for panel_type in PANEL_TYPES:
                 yield panel_type(self.desk)
         yield StatusLine(id="status")
-        yield Footer()
+        # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
+        # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
+        yield CompactFooter()
 
     def on_mount(self) -> None:
         if self.settings.lite:
@@ -227,8 +230,6 @@ class DutyRoomApp(App[None]):
         self._width = width  # during a Resize event self.size still holds the old size
         # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
         self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
-        # Narrow: compact Footer, so the active panel's own keys still fit on 80 columns.
-        self.query_one(Footer).compact = width < NARROW_BELOW
         if self.data is not None:
             self.show(self.data)
 

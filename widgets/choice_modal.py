@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .discard import DiscardScreen
 from .help_key import HELP_KEY, toggle_help
+from .screen_footer import CompactFooter
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 if self.choices:
                     yield Button(self.texts.confirm, variant="primary", id="choice-confirm")
                 yield Button(self.texts.cancel, id="choice-cancel")
-        yield Footer()  # this screen's own keys, not the dashboard's behind it
+        yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
         """Highlight and focus the first choice."""

@@ -13,9 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .help_key import HELP_KEY, toggle_help
+from .screen_footer import CompactFooter
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class DetailScreen(ModalScreen[None]):
         """The content in a scrolling box."""
         with VerticalScroll(id="detail-box"):
             yield Static(self._render_body(), id="detail-body")
-        yield Footer()  # this screen's own keys, not the dashboard's behind it
+        yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
         """Title and key hint in the box's border."""

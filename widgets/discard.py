@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from .help_key import HELP_KEY, toggle_help
+from .screen_footer import CompactFooter
 
 
 class DiscardScreen(ModalScreen[bool]):
@@ -68,7 +69,7 @@ class DiscardScreen(ModalScreen[bool]):
             with Horizontal(id="discard-buttons"):
                 yield Button(self.words[0], variant="error", id="discard-yes")
                 yield Button(self.words[1], variant="primary", id="discard-no")
-        yield Footer()  # this screen's own keys
+        yield CompactFooter()  # this screen's own keys
 
     def on_mount(self) -> None:
         """Keeping is what Enter does unless the officer moves to 放弃 first."""

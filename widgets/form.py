@@ -28,11 +28,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, OptionList, Select, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from .discard import DiscardScreen
 from .help_key import HELP_KEY, toggle_help
+from .screen_footer import CompactFooter
 
 Kind = Literal["text", "number", "choice", "picker"]
 
@@ -249,7 +250,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             with Horizontal(id="form-buttons"):
                 yield Button(self.texts.confirm, variant="primary", id="form-confirm")
                 yield Button(self.texts.cancel, id="form-cancel")
-        yield Footer()  # this screen's own keys, not the dashboard's behind it
+        yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
         if spec.kind == "choice":

@@ -19,10 +19,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from .help_key import HELP_KEY, toggle_help
 from .keyed_table import KeyedTable, Row
+from .screen_footer import CompactFooter
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class TableScreen(ModalScreen[None]):
         with Vertical(id="list-box"):
             yield self.header
             yield self.table
-        yield Footer()  # this screen's own keys, not the dashboard's behind it
+        yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
         """Focus the rows; list the keys in the border once the keymap is applied."""
