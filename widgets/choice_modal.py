@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from .discard import DiscardScreen
+from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
 from .screen_footer import CompactFooter
 
@@ -184,13 +184,5 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
     @on(Button.Pressed, "#choice-cancel")
     def action_cancel(self) -> None:
         """Close without a choice: at once, or after asking if a note was typed."""
-        if not self.touched:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard and self.is_attached:
-                self.dismiss(None)
-
         texts = self.texts
-        self.app.push_screen(DiscardScreen(texts.discard_question, texts.discard, texts.keep_editing), answered)
+        close_or_ask(self, self.touched, texts.discard_question, texts.discard, texts.keep_editing)

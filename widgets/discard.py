@@ -6,7 +6,7 @@ only `y`, or ← then Enter on 放弃, discard. The words come from the caller (
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -85,3 +85,17 @@ class DiscardScreen(ModalScreen[bool]):
 
     def action_toggle_help(self) -> None:
         toggle_help(self)
+
+
+def close_or_ask(screen: ModalScreen[Any], touched: bool, question: str, discard: str, keep_editing: str) -> None:
+    """Esc on ``screen`` (a form, a choice with a note): closed at once when nothing was typed,
+    otherwise only once the officer answers 放弃 to ``question``."""
+    if not touched:
+        screen.dismiss(None)
+        return
+
+    def answered(discarded: bool | None) -> None:
+        if discarded and screen.is_attached:
+            screen.dismiss(None)
+
+    screen.app.push_screen(DiscardScreen(question, discard, keep_editing), answered)

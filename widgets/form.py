@@ -31,7 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from .discard import DiscardScreen
+from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
 from .screen_footer import CompactFooter
 
@@ -427,16 +427,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
         """Close the form without values: at once if nothing was typed, else after asking."""
-        if not self.touched:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard and self.is_attached:
-                self.dismiss(None)
-
         texts = self.texts
-        self.app.push_screen(DiscardScreen(texts.discard_question, texts.discard, texts.keep_editing), answered)
+        close_or_ask(self, self.touched, texts.discard_question, texts.discard, texts.keep_editing)
 
     def action_toggle_help(self) -> None:
         """F1: the keys of this form (`?` would be typed into a field)."""
