@@ -20,6 +20,7 @@ from store.models import (
     GridWorker,
     Household,
     Petition,
+    ServiceSchedule,
     ServiceSession,
     Stall,
     StallPayment,
@@ -115,6 +116,13 @@ def build_small_store(root: Path) -> Store:
                             collector="王会计"))
         tx.put(DutyShift(id="d1", day=today, leader="刘晓宇", staff=["王献伟"]))
     return Store(root, actor="duty-officer")
+
+
+def add_children_schedule(store: Store) -> None:
+    """A weekend 一小 schedule beside the small store's one-off sessions (panel 3's schedule keys)."""
+    with store.transaction() as tx:
+        tx.put(ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
+                               place="科普馆", start=time(14), end=time(16), recurrence="weekends"))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, time
+from datetime import date
 
 import pytest
 from textual.widgets import Input, Select
@@ -16,7 +16,6 @@ from store.models import (
     Household,
     PermitStatus,
     Petition,
-    ServiceSchedule,
     ServiceSession,
     SessionState,
     Stall,
@@ -29,7 +28,8 @@ from store.storage import Store
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import WIDE, dashboard, dashboard_app, loaded, settled
+from conftest import add_children_schedule
+from pilot import WIDE, dashboard, loaded, settled
 
 TODAY = "2026-11-28"
 
@@ -183,8 +183,7 @@ async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
 
 
 async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store) as (app, pilot):
         await open_micro_grid(app, pilot)
         await pilot.press("n")
         await pilot.pause()
@@ -205,8 +204,7 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
 
 
 async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store) as (app, pilot):
         await open_micro_grid(app, pilot)
         await pilot.press("p")
         await settled(app, pilot)
@@ -244,8 +242,7 @@ async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) ->
 
 
 async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
-    app = dashboard_app(small_store, read_only=True)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, read_only=True) as (app, pilot):
         await open_micro_grid(app, pilot)
         await pilot.press("v")
         await pilot.pause()
@@ -255,11 +252,6 @@ async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
 
 # -- panel 3: 一老一小 --------------------------------------------------------------------
 
-
-def add_children_schedule(store: Store) -> None:
-    with store.transaction() as tx:
-        tx.put(ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
-                               place="科普馆", start=time(14), end=time(16), recurrence="weekends"))
 
 
 async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> None:
@@ -499,8 +491,7 @@ async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None
 
 
 async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_store: Store) -> None:
-    app = dashboard_app(small_store, keymap={"list.visit": "f5"})
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, keymap={"list.visit": "f5"}) as (app, pilot):
         await open_micro_grid(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen)
@@ -515,9 +506,7 @@ async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_s
 
 
 async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_only_on_panel_1(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, size=(80, 24)) as (app, pilot):
         assert app.screen.active_bindings["n"].binding.show
         await pilot.press("3")
         assert not app.screen.active_bindings["n"].binding.show  # room for 签到 完成 取消 老/小

@@ -47,8 +47,7 @@ async def open_intake(app: DutyRoomApp, pilot: Pilot[None]) -> FormScreen:
 
 
 async def test_esc_on_an_untouched_form_closes_it_at_once(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store) as (app, pilot):
         await open_intake(app, pilot)
         await pilot.press("escape")
         await settled(app, pilot)
@@ -246,8 +245,7 @@ async def test_f1_beside_question_mark_on_the_dashboard_and_in_a_list(small_stor
 
 
 async def test_f1_in_english_too(small_store: Store) -> None:
-    app = dashboard_app(small_store, lang="en")
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, lang="en") as (app, pilot):
         await open_intake(app, pilot)
         assert "f1 Help" in screen_text(app).splitlines()[-1]
 

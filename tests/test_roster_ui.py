@@ -16,6 +16,7 @@ from store.storage import RETIRED, Store
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
+from conftest import add_children_schedule
 from pilot import WIDE, dashboard, dashboard_app, loaded, settled
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
@@ -97,8 +98,7 @@ async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
 
 
 async def test_a_duplicate_phone_is_refused_beside_the_phone_and_keeps_what_was_typed(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store) as (app, pilot):
         await open_roster(app, pilot, row="dc-M01")
         form = await press_for_form(app, pilot, "a")
         await type_into(app, pilot, form, "name", "李娟")
@@ -111,8 +111,7 @@ async def test_a_duplicate_phone_is_refused_beside_the_phone_and_keeps_what_was_
 
 
 async def test_edit_keeps_a_masked_phone_unless_one_is_typed(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store) as (app, pilot):
         await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "e")
         phone = form.query_one("#field-phone", Input)
@@ -131,8 +130,7 @@ async def test_edit_keeps_a_masked_phone_unless_one_is_typed(small_store: Store)
 
 
 async def test_edit_after_a_permitted_reveal_shows_the_phone(small_store: Store) -> None:
-    app = dashboard_app(small_store, reveal_users=["duty-officer"])
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
         await open_roster(app, pilot, row="w1")
         await pilot.press("p")
         await settled(app, pilot)
@@ -166,8 +164,7 @@ async def test_retire_asks_who_takes_over_the_plans(small_store: Store) -> None:
 
 async def test_retiring_to_a_worker_another_desk_just_retired_is_refused(small_store: Store) -> None:
     add_neighbour(small_store)
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store) as (app, pilot):
         await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "x")
         await type_into(app, pilot, form, "hand_over_to", "赵敏")
@@ -260,11 +257,6 @@ async def test_move_a_household_to_another_grid(small_store: Store) -> None:
 # -- panel 3: 一老一小 schedules ---------------------------------------------------------------------
 
 
-def add_children_schedule(store: Store) -> None:
-    with store.transaction() as tx:
-        tx.put(ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
-                               place="科普馆", start=time(14), end=time(16), recurrence="weekends"))
-
 
 async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
@@ -321,9 +313,7 @@ async def test_change_the_selected_sessions_schedule(small_store: Store) -> None
 
 
 async def test_tab_moves_through_the_schedule_form_and_confirm_is_reachable_at_80x24(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, size=(80, 24)) as (app, pilot):
         await pilot.press("3")
         form = await press_for_form(app, pilot, "a")
         assert form.focused is form.query_one("#field-title")
@@ -346,9 +336,7 @@ async def test_tab_moves_through_the_schedule_form_and_confirm_is_reachable_at_8
 
 
 async def test_the_new_keys_are_in_the_footer_and_help(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, size=(80, 24)) as (app, pilot):
         await pilot.press("3")
         bindings = app.screen.active_bindings
         assert bindings["a"].binding.show and bindings["e"].binding.show
