@@ -76,8 +76,7 @@ def _fail(exc: Exception) -> Exception:
     """
     if isinstance(exc, StoreError) and not isinstance(exc, RecordNotFound):
         return exc
-    ctx = click.get_current_context(silent=True)
-    lang: Lang = _lang(ctx) if ctx is not None and ctx.obj else "zh"
+    lang = _current_lang()
     if isinstance(exc, ValidationError):
         parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()]
         return click.ClickException("; ".join(parts))
@@ -98,6 +97,12 @@ def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
 
 def _lang(ctx: click.Context) -> Lang:
     return _settings(ctx).lang
+
+
+def _current_lang() -> Lang:
+    """The interface language of the command running now (zh before its settings are read)."""
+    ctx = click.get_current_context(silent=True)
+    return _lang(ctx) if ctx is not None and ctx.obj else "zh"
 
 
 # `petition show`: each field a person reads, in the interface language (--json keeps the keys).
@@ -270,9 +275,7 @@ def _find(store: Store, case_id: str) -> Petition:
     try:
         return store.find(Petition, case_id)[0]
     except RecordNotFound:
-        ctx = click.get_current_context(silent=True)
-        lang: Lang = _lang(ctx) if ctx is not None and ctx.obj else "zh"
-        raise click.ClickException(words.t("cli.no_case", lang).format(id=case_id)) from None
+        raise click.ClickException(words.t("cli.no_case", _current_lang()).format(id=case_id)) from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:
