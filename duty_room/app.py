@@ -37,6 +37,7 @@ from textual.worker import Worker, get_current_worker
 from duty_room import words
 from store import clock
 from store.queries import Dashboard, dashboard
+from store.refusal import Refused
 from store.storage import Store, StoreError
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
@@ -267,7 +268,7 @@ class DutyRoomApp(App[None]):
             self.call_from_thread(self.fail, exc)
             return
         except Exception as error:  # noqa: BLE001 - a bug in a query: reported, the old data stays
-            self.call_from_thread(self.report_bug, error)
+            self.call_from_thread(self.report_error, error)
             return
         self.call_from_thread(self.show, data)
 
@@ -282,7 +283,7 @@ class DutyRoomApp(App[None]):
         try:
             problems = self.store.problems(day)
         except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
-            self.call_from_thread(self.report_bug, error)
+            self.call_from_thread(self.report_error, error)
             return
         self.call_from_thread(self._show_problems, problems, generation)
 
@@ -424,8 +425,14 @@ class DutyRoomApp(App[None]):
             if isinstance(line, StatusLine):
                 line.say(text, severity)
 
-    def report_bug(self, error: Exception) -> None:
-        """A bug must not close the dashboard of an officer on duty: log it, say one line, run on."""
+    def report_error(self, error: Exception) -> None:
+        """An error out of a key's action, a handler or a callback. A refusal or a store fault (a
+        damaged file, a full disk, a lock held too long) is said in the status line like a refused
+        write, so an action reads the store without its own try. Anything else is a bug, which must
+        not close the dashboard of an officer on duty: log it, say one line, run on."""
+        if isinstance(error, (Refused, StoreError)):
+            self.desk.refuse(error)
+            return
         log.error("unexpected error", exc_info=error)
         self.handled_errors.append(error)
         self.notify(self.desk.t("desk.unexpected").format(type(error).__name__), severity="error")
@@ -440,7 +447,7 @@ class DutyRoomApp(App[None]):
         except Exception as error:  # noqa: BLE001 - the one place that keeps the app alive
             if self.data is None:
                 raise
-            self.report_bug(error)
+            self.report_error(error)
             return True
 
     def _handle_exception(self, error: Exception) -> None:
@@ -448,7 +455,7 @@ class DutyRoomApp(App[None]):
         if self.data is None:
             super()._handle_exception(error)
         else:
-            self.report_bug(error)
+            self.report_error(error)
 
     # -- keys typed ahead: a burst acts exactly as the same keys typed slowly -----------------
 

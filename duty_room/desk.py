@@ -77,7 +77,7 @@ FormHandler = Callable[[FormScreen, dict[str, str]], None]
 
 
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """For a message handler: a bug in it is reported in one line and the dashboard runs on.
+    """For a message handler: an error in it is one line (``App.report_error``) and the dashboard runs on.
 
     (An exception that reaches Textual's message loop stops that widget's loop for good.)
     """
@@ -86,7 +86,7 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return handler(self, *args, **kwargs)
         except Exception as error:  # noqa: BLE001 - reported, never swallowed silently
-            report = getattr(self.app, "report_bug", None)
+            report = getattr(self.app, "report_error", None)
             if report is None:
                 raise
             report(error)
@@ -226,9 +226,9 @@ class Desk:
 
     # -- lists ---------------------------------------------------------------------------
 
-    def report_bug(self, error: Exception) -> None:
-        """A bug (in a worker, say) said in one line by the app, which runs on."""
-        report = getattr(self.app, "report_bug", None)
+    def report_error(self, error: Exception) -> None:
+        """An error (in a worker, say) said in one line by the app, which runs on."""
+        report = getattr(self.app, "report_error", None)
         if report is None:
             raise error
         report(error)

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
-from store.models import Petition, ServiceSession
+from store.models import Petition, ServiceSession, Visit
 from store.refusal import Refused
 from store.schedule import SessionRef, check_in
 from store.storage import Store
@@ -114,6 +114,34 @@ async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(small_st
         await pilot.press("1")  # and the keys still work
         assert app.active == "petitions"
         app.handled_errors.clear()  # handled: do not let the run_test context re-raise it
+
+
+@pytest.mark.parametrize("keys", [["1", "d"], ["2", "down", "down", "down", "enter", "v"]],
+                         ids=["panel key", "list key"])
+async def test_a_store_fault_in_a_key_is_a_refusal_naming_the_file_not_a_bug(
+        keys: list[str], small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key that reads the store (a case for its form, a household for its visit) and meets a
+    fault says so in one refusal line with the file, opens no form, and writes nothing."""
+    from store.errors import PermissionDeniedError
+    from store.models import Household
+
+    async with dashboard(small_store) as (app, pilot):
+        real_get = app.store.get
+        path = small_store.root / "refused.json"
+
+        def refused(model: type, record_id: str, partition: str | None = None) -> object:
+            if model in (Petition, Household):
+                raise PermissionDeniedError(path, PermissionError(13, "Permission denied"))
+            return real_get(model, record_id, partition)
+
+        monkeypatch.setattr(app.store, "get", refused)
+        before = small_store.all(Petition, "2026-11-28"), small_store.all(Visit, "2026-11-28")
+        await pilot.press(*keys)
+        await settled(app, pilot)
+        assert app.is_running and app.handled_errors == []
+        assert not isinstance(app.screen, FormScreen)
+        assert str(path) in app.status_messages[-1] and "内部错误" not in app.status_messages[-1]
+        assert (small_store.all(Petition, "2026-11-28"), small_store.all(Visit, "2026-11-28")) == before
 
 
 def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(small_store: Store,

@@ -12,7 +12,6 @@ from duty_room.words import label
 from store import clock
 from store.lifecycle import draft, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
-from store.storage import StoreError
 from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
@@ -66,11 +65,7 @@ def ask_intake(desk: Desk, prefill: dict[str, str] | None = None,
     if desk.read_only:
         return
     prefill = prefill or {}
-    try:
-        communities, grids = desk.store.all(Community), desk.store.all(Grid)
-    except StoreError as exc:
-        desk.refuse(exc)
-        return
+    communities, grids = desk.store.all(Community), desk.store.all(Grid)
     fields, texts = intake_form(desk, communities, grids, prefill)
     hidden = {k: v for k, v in prefill.items() if k not in {f.key for f in fields}}  # e.g. household_id
     grid_by_id = {g.id: g for g in grids}

@@ -22,7 +22,6 @@ from store import clock
 from store.lifecycle import (
     RULES,
     Action,
-    IllegalTransition,
     allowed_actions,
     change_status,
     check,
@@ -48,7 +47,6 @@ from store.queries import (
     filter_petitions,
     sort_petitions,
 )
-from store.storage import StoreError
 from store.text import display_safe, max_chars
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
@@ -148,11 +146,7 @@ class PetitionsPanel(DeskPanel):
         key = self.table.cursor_key
         if key is None:
             return None
-        try:
-            return self.desk.store.get(Petition, key)
-        except StoreError as exc:
-            self.desk.refuse(exc)
-            return None
+        return self.desk.store.get(Petition, key)
 
     # -- detail ------------------------------------------------------------------------------
 
@@ -233,13 +227,9 @@ class PetitionsPanel(DeskPanel):
             return
         desk = self.desk
         action = dispatch_action(petition) if name == "dispatch" else Action(name)
-        try:
-            check(petition, action, clock.now())  # the state allows it; the form asks for the rest
-            workers = desk.store.all(GridWorker)
-            grids = {g.id: g for g in desk.store.all(Grid)}
-        except (IllegalTransition, StoreError) as exc:
-            desk.refuse(exc)
-            return
+        check(petition, action, clock.now())  # the state allows it; the form asks for the rest
+        workers = desk.store.all(GridWorker)
+        grids = {g.id: g for g in desk.store.all(Grid)}
         assignees = assignee_options(petition, workers, grids, desk.settings.units, desk.lang)
         open_cases = [v.petition for v in self.data.petitions] if self.data else []
         fields, texts = step_form(action, petition, desk.lang, assignees=assignees, open_cases=open_cases)

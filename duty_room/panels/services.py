@@ -37,7 +37,6 @@ from store.schedule import (
     check_in,
     complete,
 )
-from store.storage import StoreError
 from store.text import display_safe, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
@@ -96,12 +95,8 @@ class ServicesPanel(DeskPanel):
         """Add a recurring 一老一小 service, or change ``schedule``: every field is checked at once
         (times, weekdays, dates by the spreadsheet's rules) before anything is written."""
         desk, store, t = self.desk, self.desk.store, self.t
-        try:
-            communities = store.all(Community)
-            taken = [sc.id for sc in store.all(ServiceSchedule)]
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
+        communities = store.all(Community)
+        taken = [sc.id for sc in store.all(ServiceSchedule)]
         view = self.selected_session()
         community = schedule.community_id if schedule else view.session.community_id if view else ""
         fields = schedule_fields(desk.present, communities, schedule, community)
@@ -140,11 +135,7 @@ class ServicesPanel(DeskPanel):
             return
         desk, store, t = self.desk, self.desk.store, self.t
         if name == "edit_schedule":
-            try:
-                schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
-            except StoreError as exc:
-                desk.refuse(exc)
-                return
+            schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
             if schedule is None:
                 desk.refuse(t("services.one_off"))
             else:

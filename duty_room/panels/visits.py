@@ -219,7 +219,7 @@ class VisitsPanel(DeskPanel):
                 app.call_from_thread(self.desk.refuse, exc)
                 app.call_from_thread(unreadable)
             except Exception as error:  # noqa: BLE001 - a bug: reported, the list stays as it was
-                app.call_from_thread(self.desk.report_bug, error)
+                app.call_from_thread(self.desk.report_error, error)
             else:
                 app.call_from_thread(shown, content)
 
@@ -251,12 +251,8 @@ class VisitsPanel(DeskPanel):
 
     def roster_action(self, screen: TableScreen, community: str, action: str, row_key: str | None) -> None:
         """A key of the 一表全清: the row under the cursor is a grid or a worker of it."""
-        try:
-            grids = {g.id: g for g in self.desk.store.all(Grid)}
-            workers = {w.id: w for w in self.desk.store.all(GridWorker)}
-        except StoreError as exc:
-            self.desk.refuse(exc)
-            return
+        grids = {g.id: g for g in self.desk.store.all(Grid)}
+        workers = {w.id: w for w in self.desk.store.all(GridWorker)}
         worker = workers.get(row_key or "")
         if action == "add_worker":
             grid_id = worker.grid_id if worker is not None else row_key if row_key in grids else ""
@@ -284,14 +280,10 @@ class VisitsPanel(DeskPanel):
         """民情日志: who visited and what they found; the household's planned worker is the default."""
         desk, store = self.desk, self.desk.store
         today = clock.now().date()
-        try:
-            household = store.get(Household, household_id)
-            rows = grid_households(store, today, household.grid_id)
-            workers = store.all(GridWorker)
-            grids = store.all(Grid)
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
+        household = store.get(Household, household_id)
+        rows = grid_households(store, today, household.grid_id)
+        workers = store.all(GridWorker)
+        grids = store.all(Grid)
         row = next((r for r in rows if r.household.id == household_id), None)
         if row is not None and row.visit is not None:
             desk.refuse(Refused("visit_twice", at=f"{row.visit.at:%H:%M}"))
@@ -322,10 +314,7 @@ class VisitsPanel(DeskPanel):
 
     def grid_options(self, grids: Sequence[Grid], first_community: str = "") -> list[tuple[str, str]]:
         """Every grid as "东城花园社区 1号楼1单元 (微网格)", ``first_community``'s first, in tree order."""
-        try:
-            names = {c.id: c.name for c in self.desk.store.all(Community)}
-        except StoreError:
-            names = {}
+        names = {c.id: c.name for c in self.desk.store.all(Community)}
         ordered = sorted(grids, key=lambda g: (g.community_id != first_community, g.community_id,
                                                list(GridLevel).index(g.level), g.id))
         lang = self.desk.lang
@@ -336,11 +325,7 @@ class VisitsPanel(DeskPanel):
         """Add a grid worker to the roster, or change one (``worker``). A phone is shown only to
         someone who revealed this roster: otherwise it is left empty and kept unless typed anew."""
         desk, store, t = self.desk, self.desk.store, self.t
-        try:
-            grids = store.all(Grid)
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
+        grids = store.all(Grid)
         by_id = {g.id: g for g in grids}
         default_role = worker.role if worker is not None else ROLE_OF_LEVEL.get(
             by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER)
@@ -396,22 +381,15 @@ class VisitsPanel(DeskPanel):
         desk.ask(title, fields, submitted)
 
     def community_name(self, community: str) -> str:
-        try:
-            return next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
-        except StoreError:
-            return community
+        return next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
 
     def ask_retire(self, screen: TableScreen, worker: GridWorker) -> None:
         """Take a worker off the roster; who takes over their planned visits, if they have any."""
         desk, store, t = self.desk, self.desk.store, self.t
         today = clock.now().date()
-        try:
-            planned = future_plans(store, worker.id, today)
-            others = [w for w in store.all(GridWorker) if w.id != worker.id]
-            grids = {g.id: g for g in store.all(Grid)}
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
+        planned = future_plans(store, worker.id, today)
+        others = [w for w in store.all(GridWorker) if w.id != worker.id]
+        grids = {g.id: g for g in store.all(Grid)}
         near = {worker.grid_id, grids[worker.grid_id].parent_id if worker.grid_id in grids else None}
         near |= {g.id for g in grids.values() if g.parent_id == worker.grid_id}
         ordered = sorted(others, key=lambda w: (w.grid_id not in near, w.id))
@@ -445,12 +423,8 @@ class VisitsPanel(DeskPanel):
     def ask_move(self, screen: TableScreen, household_id: str) -> None:
         """Move a household to another grid: its planned visits go to that grid's visitor."""
         desk, store, t = self.desk, self.desk.store, self.t
-        try:
-            household = store.get(Household, household_id)
-            grids = store.all(Grid)
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
+        household = store.get(Household, household_id)
+        grids = store.all(Grid)
         by_id = {g.id: g for g in grids}
         current = by_id.get(household.grid_id)
         address = f"{household.building}-{household.unit}-{household.room}"
@@ -485,11 +459,7 @@ class VisitsPanel(DeskPanel):
         """Plan tomorrow's visits of a grid (and the grids below it) by rule: a special household
         not visited for N days, any other for M days; says how many were planned."""
         desk, store, t = self.desk, self.desk.store, self.t
-        try:
-            grid = store.get(Grid, grid_id)
-        except StoreError as exc:
-            desk.refuse(exc)
-            return
+        grid = store.get(Grid, grid_id)
         day = clock.now().date() + timedelta(days=1)
         fields = [
             FieldSpec("special", t("form.special_every"), "number", value=str(SPECIAL_EVERY_DAYS)),
@@ -518,12 +488,8 @@ class VisitsPanel(DeskPanel):
 
     def petition_from_household(self, household_id: str) -> None:
         """Raise a petition from a visit: community, grid, building, unit and household filled in."""
-        try:
-            household = self.desk.store.get(Household, household_id)
-            grid = self.desk.store.get(Grid, household.grid_id)
-        except StoreError as exc:
-            self.desk.refuse(exc)
-            return
+        household = self.desk.store.get(Household, household_id)
+        grid = self.desk.store.get(Grid, household.grid_id)
         ask_intake(self.desk, prefill={
             "channel": "home_visit", "community_id": grid.community_id, "grid_id": grid.id,
             "building": household.building, "unit": household.unit, "household_id": household.id,
