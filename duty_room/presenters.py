@@ -80,31 +80,9 @@ class Presenter:
     def t(self, key: str) -> str:
         return words.t(key, self.lang)
 
-    # -- grid visits -------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-    # -- stalls ----------------------------------------------------------------------
-
-
-
-
-
+    def mask_hint(self, reveal: bool) -> str:
+        """Under personal data: it is shown (and the reveal was logged), or how to reveal it."""
+        return self.t("detail.revealed") if reveal else self.t("detail.masked_hint").format(key="p")
 
     # -- header --------------------------------------------------------------------------
 

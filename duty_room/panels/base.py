@@ -97,6 +97,11 @@ class DeskPanel(Panel):
     def t(self) -> Callable[[str], str]:
         return self.desk.t
 
+    def redraw(self) -> None:
+        """Show the last data again, after a change of this panel's own sort or filter."""
+        if self.data is not None:
+            self.render_data(self.data)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A viewer neither sees nor runs a key that writes."""
         if not self.desk.read_only:

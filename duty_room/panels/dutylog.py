@@ -353,7 +353,7 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
     history = [literal(f"{e.at:%m-%d %H:%M} {e.action} {e.petition_id or ''} {e.note}  [{e.actor}]")
                for e in entry.history]
     return DetailContent(title=entry.id, fields=fields, sections=[(p.t("detail.history"), history)] if history else [],
-                         hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+                         hint=p.mask_hint(reveal),
                          subject=f"dutylog:{entry.id}")
 
 

@@ -115,18 +115,14 @@ class PetitionsPanel(DeskPanel):
                                    filtered=bool(self.filter_text.strip()))
         return self.show(summary, [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
 
-    def _redraw(self) -> None:
-        if self.data is not None:
-            self.render_data(self.data)
-
     def watch_order(self) -> None:
-        self._redraw()
+        self.redraw()
 
     @on(Panel.FilterChanged)
     @guarded
     def _filter_changed(self, event: Panel.FilterChanged) -> None:
         event.stop()
-        self._redraw()
+        self.redraw()
 
     def action_filter(self) -> None:
         self.open_filter()
@@ -415,6 +411,6 @@ def petition_detail(p: Presenter, petition: Petition, community: str, grid: str,
         title=f"{petition.id}",
         fields=fields,
         sections=[(p.t("detail.history"), timeline)],
-        hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+        hint=p.mask_hint(reveal),
         subject=f"petitions:{petition.id}",
     )

@@ -122,8 +122,7 @@ class ServicesPanel(DeskPanel):
     def action_step(self, name: str) -> None:
         if name == "audience":
             self.audience = AUDIENCE_CYCLE[(AUDIENCE_CYCLE.index(self.audience) + 1) % len(AUDIENCE_CYCLE)]
-            if self.data is not None:
-                self.render_data(self.data)
+            self.redraw()
             return
         if self.desk.read_only:
             return
@@ -297,7 +296,7 @@ def service_detail(p: Presenter, view: SessionView, households: list[Household],
         title=s.title,
         fields=fields,
         sections=sections,
-        hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+        hint=p.mask_hint(reveal),
         subject=f"services:{s.id}",
     )
 

@@ -309,6 +309,6 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
         title=f"{stall.market} {stall.number}",
         fields=fields,
         sections=sections,
-        hint=p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"),
+        hint=p.mask_hint(reveal),
         subject=f"stalls:{stall.id}",
     )

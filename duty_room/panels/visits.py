@@ -108,10 +108,6 @@ class VisitsPanel(DeskPanel):
                                    out=data.workers_out, expected=data.workers_expected, ascii_only=ascii_only)
         return self.show(visit_summary(p, data.headline, roots_left), rows, detail=detail)
 
-    def _redraw(self) -> None:
-        if self.data is not None:
-            self.render_data(self.data)
-
     def selected_progress(self) -> GridProgress | None:
         key = self.table.cursor_key
         return next((g for g in self.data.progress if g.grid.id == key), None) if self.data and key else None
@@ -134,10 +130,10 @@ class VisitsPanel(DeskPanel):
     def action_step(self, name: str) -> None:
         if name == "sort":
             self.least_first = not self.least_first
-            self._redraw()
+            self.redraw()
         elif name == "special":
             self.special_only = not self.special_only
-            self._redraw()
+            self.redraw()
         elif name == "workers":
             self.open_list(TableScreen("workers:", self.t("workers.title"), worker_columns(self.desk.present),
                                        close_hint=self.t("list.close")))
@@ -236,7 +232,7 @@ class VisitsPanel(DeskPanel):
         elif action == "special":
             self.special_only = not self.special_only
             self.fill_list(screen)
-            self._redraw()
+            self.redraw()
         elif self.desk.read_only:
             return
         elif kind == "households" and row_key:
@@ -660,7 +656,7 @@ def households_header(p: Presenter, progress: GridProgress | None, workers: list
     text.append("\n")
     text.append_text(team_line(p, workers, reveal=reveal))
     text.append("\n")
-    text.append(p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"), style="dim")
+    text.append(p.mask_hint(reveal), style="dim")
     return text
 
 
@@ -696,7 +692,7 @@ def roster_header(p: Presenter, community: str, entries: list[RosterEntry], *, r
     text = Text(p.t("roster.summary").format(community=community, grids=len(entries), people=people) + "  ")
     text.append_text(legend(p, ascii_only))
     text.append("\n")
-    text.append(p.t("detail.revealed") if reveal else p.t("detail.masked_hint").format(key="p"), style="dim")
+    text.append(p.mask_hint(reveal), style="dim")
     return text
 
 
