@@ -14,10 +14,9 @@ import locale
 import logging
 import sys
 import threading
-import time
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, cast
+from typing import cast
 
 from rich.text import Text
 from textual import events, on, work
@@ -25,12 +24,10 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.containers import Container, Horizontal
-from textual.dom import DOMNode
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
@@ -50,9 +47,9 @@ from .desk import Desk, Saved, guarded
 from .localize import localize_bindings
 from .panels import PANEL_TYPES, DeskPanel
 from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
+from .typeahead import TypeAhead
 
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
-HOLD_LIMIT_SECONDS = 5.0  # a key waits at most this long for the screen it was typed for
 log = logging.getLogger("duty_room")
 
 
@@ -60,32 +57,6 @@ def terminal_speaks_utf8() -> bool:
     """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
     encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
     return "utf" in encoding.replace("-", "")
-
-
-def esc_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
-    """Esc and the letter after it, when both arrived in one read and Textual took them for Alt+letter.
-
-    A terminal sends Alt+y as Esc y, so Textual reads Esc followed at once by a letter (or a Chinese
-    character) as ``alt+y``: over SSH, Esc then y typed quickly become one key, and the question Esc
-    asks never sees its answer. Nothing here is bound to Alt, so the pair is split back into the two
-    keys that were typed. (Textual maps a few pairs to other keys before they get here: Esc b / Esc f
-    to Ctrl+←/→, Esc with a digit, `/`, Enter, Tab or Backspace; those cannot be told apart.)
-    """
-    char = event.character
-    if not event.key.startswith("alt+") or char is None or len(char) != 1 or not char.isalnum():
-        return None
-    return events.Key("escape", "\x1b"), events.Key(char, char)
-
-
-def _waiting_for_messages(node: DOMNode) -> bool:
-    """The node's message loop has nothing queued and waits for its next message (or is gone)."""
-    queue: Any = node._message_queue  # Textual's private queue type
-    if not queue.empty():
-        return False
-    if node._closing or node._closed:
-        return True
-    # Textual's queue: the loop awaiting get() waits on this event (asyncio.Event keeps its waiters).
-    return bool(queue.ready_event._waiters)
 
 
 class DutyRoomApp(App[None]):
@@ -135,9 +106,8 @@ class DutyRoomApp(App[None]):
         self._shown: dict[str, Text] = {}
         self.status_messages: list[str] = []  # everything said in the status line, in order
         self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
-        self._held: list[events.Event] = []  # keys typed ahead of the screen they are meant for
-        self._held_since = 0.0
-        self._release_timer: Timer | None = None
+        self.typeahead = TypeAhead(self, self._dispatch_typed, self._coming,
+                                   lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"))
         self._reload_after_write = False
         self._stop_watching = threading.Event()
         self._problems: list[StoreError] = []  # damaged files found at start or on a reload
@@ -457,78 +427,26 @@ class DutyRoomApp(App[None]):
         else:
             self.report_error(error)
 
-    # -- keys typed ahead: a burst acts exactly as the same keys typed slowly -----------------
-
-    def _keys_must_wait(self, *, handling_key: bool = False) -> bool:
-        """A key waits while what it acts on is not there yet.
-
-        That is: the key before it (or anything it set off: a submitted form, a focus change)
-        still in some widget's queue, a screen still opening (not mounted, or its first field
-        not focused yet), a list whose first rows are still being read, a write still running, or
-        the reload after a write not yet on screen. Typed slowly, the officer would have waited
-        for each of these.
-        """
-        if not self._quiet(handling_key=handling_key):
-            return True
-        screen = self.screen
-        if not screen.is_mounted or (screen.focused is None and screen.focus_chain):
-            return True
-        if isinstance(screen, TableScreen) and not screen.shown:
-            return True
-        return self.desk.busy or self._reload_after_write
+    # -- keys typed ahead: a burst acts exactly as the same keys typed slowly (typeahead.py) --
 
     async def on_event(self, event: events.Event) -> None:
-        typed = isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
-        if typed and isinstance(event, events.Key) and (pair := esc_then_key(event)) is not None:
-            for key in pair:  # Esc, then the letter: as typed, each waiting its turn
-                await self.on_event(key)
-            return
-        if not typed or self.data is None:
-            await super().on_event(event)
-        elif self._held or self._keys_must_wait(handling_key=True):
-            if not self._held:
-                self._held_since = time.monotonic()
-            self._held.append(event)
-            if self._release_timer is None:
-                self._release_timer = self.set_interval(0.01, self._release_held)
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.data is not None:
+            await self.typeahead.take(event)
         else:
-            await self._dispatch_typed(event)
+            await super().on_event(event)
 
     async def _dispatch_typed(self, event: events.Event) -> None:
         await super().on_event(event)
 
-    def _quiet(self, *, handling_key: bool = False) -> bool:
-        """No message waits in, or is being handled by, the app, its screens or the current screen's widgets.
-
-        Textual has no public "idle" query; its message queues are the only exact answer to
-        "has everything the last key set off been handled?". An empty queue is not enough: a
-        handler that awaits (Enter's submit, say) has taken its message off the queue but has not
-        yet posted what it sets off, and the key released meanwhile overtook it (the form got the
-        key meant for the dashboard). So a node is quiet only while its loop waits for a message.
-        ``handling_key``: the app itself is busy with the key being decided on.
-        """
-        nodes: Iterable[DOMNode] = (self, *self.screen_stack, *self.screen.walk_children())
-        return all(_waiting_for_messages(node) or (handling_key and node is self and node._message_queue.empty())
-                   for node in nodes)
-
-    async def _release_held(self) -> None:
-        """Release the next held key once the screen is ready for it."""
-        if self._held and not self._keys_must_wait():
-            event = self._held.pop(0)
-            self._held_since = time.monotonic()
-            await self._dispatch_typed(event)
-        elif self._held and time.monotonic() - self._held_since > HOLD_LIMIT_SECONDS:
-            dropped = len(self._held)
-            self._held.clear()
-            self.notify(self.desk.t("keys.dropped").format(dropped), severity="warning")
-        if not self._held and self._release_timer is not None:
-            self._release_timer.stop()
-            self._release_timer = None
+    def _coming(self) -> bool:
+        """Something a typed key may act on is still coming: a list's first rows, a write, the reload after it."""
+        screen = self.screen
+        return (isinstance(screen, TableScreen) and not screen.shown) or self.desk.busy or self._reload_after_write
 
     @property
     def typing_settled(self) -> bool:
         """No typed key is held and what the last one set off is handled (tests wait for this)."""
-        return not self._held and self._quiet()
+        return self.typeahead.settled
 
     # -- what comes back from screens and workers: to the desk or the panel that opened them --
 
