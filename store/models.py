@@ -236,8 +236,8 @@ class FieldChange(BaseModel):
 class RosterEvent(BaseModel):
     """One change to a grid worker, a household or a 一老一小 schedule: who, when and what.
 
-    Append-only, like a case's history: written by store/roster.py (the dashboard's small forms),
-    kept as it is by a spreadsheet import, which carries no history column.
+    Append-only, like a case's history: written by store/roster.py (the dashboard's small forms)
+    and by a spreadsheet import (noted "import"; the sheet itself carries no history column).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

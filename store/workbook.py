@@ -57,7 +57,7 @@ from .models import (
     WorkerRole,
 )
 from .refusal import Refused
-from .roster import known_list
+from .roster import changes_between, known_list
 from .sheetfiles import HEADER_ROWS, Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, partition_of
 
@@ -521,6 +521,18 @@ def _comparable(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude={"updated_at", "updated_by"})
 
 
+def _with_import_event(tx: Transaction, previous: Record | None,
+                       record: GridWorker | Household | ServiceSchedule) -> Record:
+    """A roster record added or changed by a spreadsheet keeps that in its history, as a form's
+    change does: which fields, before and after (a phone masked), noted as an import."""
+    if previous is None:
+        event = RosterEvent(at=tx.now, actor=tx.store.actor, action="add", note="import")
+    else:
+        event = RosterEvent(at=tx.now, actor=tx.store.actor, action="edit", changes=changes_between(previous, record)[:20],
+                            note="import")
+    return record.model_copy(update={"history": [*record.history, event]})
+
+
 class _Importer:
     def __init__(self, tx: Transaction, lang: Lang):
         self.tx = tx
@@ -874,6 +886,8 @@ def import_tables(store: Store, tables: dict[str, list[list[Cell]]], *, lang: La
                         continue
                     else:
                         result.changed += 1
+                    if isinstance(row.record, (GridWorker, Household, ServiceSchedule)):  # a roster history
+                        row.record = _with_import_event(tx, previous, row.record)
                     if spec.model is GridWorker and previous is None and row.record.id in retired:
                         # A retired worker back on the roster: one record, its history kept, never in both files.
                         back = retired[row.record.id]

@@ -288,8 +288,15 @@ def test_changed_row_updates_missing_row_is_reported_and_prune_deletes(demo: Sto
     assert result.missing == [gone.id]  # the id only: a household's name is personal data
     updated = Store(demo.root).get(Household, changed.id)
     assert updated.room == "999" and updated.updated_by == "clerk"
+    # The change is in the household's own history, as a form's change would be.
+    assert updated.history[:-1] == changed.history
+    event = updated.history[-1]
+    assert (event.action, event.actor, event.note) == ("edit", "clerk", "import")
+    assert [(c.name, c.before, c.after) for c in event.changes] == [("room", changed.room, "999")]
     assert Store(demo.root).get(Household, gone.id) == gone  # not deleted silently
     assert report.changes == 1
+    again = import_tables(clerk, tables)  # the same file again: nothing changes, no event added
+    assert again.changes == 0 and Store(demo.root).get(Household, changed.id).history == updated.history
 
     pruned = import_tables(clerk, tables, prune=True)
     result = next(r for r in pruned.sheets if r.spec.key == "households")
