@@ -15,12 +15,8 @@ from duty_room import words
 from duty_room.words import Lang, label
 from store.clock import as_local
 from store.dutylog import DutyStatus
-from store.models import (
-    SpecialTag,
-)
-from store.queries import (
-    Headline,
-)
+from store.models import FieldChange, Household, RosterEvent, SpecialTag
+from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
 
@@ -47,6 +43,41 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
     if max_cells is not None:
         text.truncate(max_cells, overflow="ellipsis")
     return text
+
+
+# A roster change shows its values where they are plain text (an enum is stored by its key, a grid
+# by its id: for those the field's name says enough).
+HISTORY_VALUES = frozenset({"name", "phone", "building", "unit", "room", "head_name", "members", "title", "place",
+                            "start", "end", "staff", "starts_on", "ends_on"})
+
+
+def history_line(p: Presenter, event: RosterEvent) -> Text:
+    """11-28 09:30 duty-officer 修改：电话 138****1234→139****5678、网格 (表格导入): who changed what,
+    from what to what where that is plain text (a phone was masked when it was stored)."""
+    text = Text(f"{event.at:%m-%d %H:%M} ", style="dim")
+    text.append_text(literal(event.actor))
+    text.append(" " + p.t(f"history.{event.action}"))
+    if event.changes:
+        text.append("：" + "、".join(change_words(p, c) for c in event.changes))
+    if event.plans:
+        text.append(" " + p.t("history.plans").format(n=event.plans), style="dim")
+    if event.note == "import":
+        text.append(" " + p.t("history.imported"), style="dim")
+    elif event.note:
+        text.append(" " + display_safe(event.note), style="italic")
+    return text
+
+
+def change_words(p: Presenter, change: FieldChange) -> str:
+    name = p.t(f"history.field.{change.name}")
+    if change.name not in HISTORY_VALUES:
+        return name
+    return display_safe(f"{name} {change.before or '-'}→{change.after or '-'}")
+
+
+def household_address(h: Household) -> str:
+    """楼栋-单元-房号, as the grid's wall map writes it: 3-2-501."""
+    return f"{h.building}-{h.unit}-{h.room}"
 
 
 def short_community(name: str) -> str:

@@ -384,6 +384,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.history": ("办理记录", "History"),
     "detail.reporter": ("反映人", "Reporter"),
     "detail.phone": ("电话", "Phone"),
+    "detail.changes": ("变更记录", "Changes"),
     "detail.channel": ("渠道", "Channel"),
     "detail.priority": ("紧急程度", "Priority"),
     "detail.created": ("受理时间", "Received"),
@@ -551,6 +552,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.duplicates": ("重复件", "Duplicates"),
     # -- store speed: a list loading, check's day-file findings (issue 13) --
     "list.loading": ("正在读取……", "Loading…"),
+    "history.plans": ("（走访计划 {n} 条随之转交）", "({n} planned visits went along)"),
+    "history.imported": ("（表格导入）", "(spreadsheet import)"),
+    "visits.members": ("人口", "Members"),
+    "visits.elderly": ("老人户", "elderly household"),
+    "visits.recent": ("近 {n} 天民情日志", "Visit log, last {n} days"),
     "check.misplaced": ("{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
                         "{path}: case {detail} belongs in {other} (the day of receipt its id names)"),
     "check.archive_index": ("{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"

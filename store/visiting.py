@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .models import Grid, GridWorker, Household, SpecialTag, Visit, VisitPlan
 from .refusal import Refused
@@ -112,6 +112,17 @@ def grid_households(store: Store, day: date, grid_id: str, *, special_unvisited_
         return (not waiting, not h.tags, h.building, h.unit, h.room, h.id)
 
     return sorted(rows, key=order)
+
+
+RECENT_VISIT_DAYS = 14  # a household's detail shows its 民情日志 of the last two weeks
+
+
+def recent_visits(store: Store, household_id: str, today: date, days: int = RECENT_VISIT_DAYS) -> list[Visit]:
+    """A household's visits from ``today`` back ``days`` days, newest first (the log is a file a day)."""
+    found = []
+    for offset in range(days):
+        found += [v for v in store.all(Visit, (today - timedelta(days=offset)).isoformat()) if v.household_id == household_id]
+    return found
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ async def test_change_the_selected_sessions_schedule(small_store: Store) -> None
         detail = app.panel("services").detail_content("sc-sci.20261128", reveal=False)
         assert detail is not None
         [changes] = [lines for title, lines in detail.sections if title == "安排改动记录"]
-        assert changes[0].plain.endswith("duty-officer 修改：开始时间")
+        assert changes[0].plain.endswith("duty-officer 修改：开始时间 14:00→15:00")
 
 
 async def test_tab_moves_through_the_schedule_form_and_confirm_is_reachable_at_80x24(small_store: Store) -> None:
@@ -391,3 +391,58 @@ async def test_a_store_opened_read_only_refuses_the_write_in_the_form(small_stor
         assert app.screen is form and form_error(form).startswith("只读：本会话不能更改")
         assert form.values()["name"] == "李娟"
     assert [w.id for w in small_store.all(GridWorker)] == ["w1"]
+
+
+# -- Enter on a list row: the record's detail, with its history -------------------------------------
+
+
+async def test_enter_on_a_roster_worker_shows_their_changes_masked_until_revealed(small_store: Store) -> None:
+    from store.models import AuditEntry
+    from store.roster import edit_worker
+    from widgets.detail import DetailScreen
+
+    edit_worker(Store(small_store.root, actor="clerk"), "w1", phone="13900001111")
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        roster = await open_roster(app, pilot, row="w1")
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        text = [(k, v.plain) for k, v in detail.content.fields]
+        assert ("电话", "139****1111") in text and ("网格", "1号楼1单元") in text
+        [changes] = [lines for heading, lines in detail.content.sections if heading == "变更记录"]
+        assert [line.plain for line in changes] == ["11-28 09:30 clerk 修改：电话 139****5678→139****1111"]
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert ("电话", "13900001111") in [(k, v.plain) for k, v in app.screen.content.fields]
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen is roster
+    [entry] = small_store.all(AuditEntry, "2026-11")
+    assert (entry.subject, entry.allowed) == ("visits:worker:w1", True)
+
+
+async def test_enter_on_a_household_shows_its_visit_log_and_its_move(small_store: Store) -> None:
+    from store.roster import move_household
+    from widgets.detail import DetailScreen
+
+    add_neighbour(small_store)
+    move_household(small_store, "h0", "dc-M02", TODAY)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2")
+        panel = app.panel("visits")
+        panel.table.move_cursor(row=panel.table.keys.index("dc-M02"))
+        await pilot.press("enter")
+        await settled(app, pilot)
+        households = app.screen
+        assert isinstance(households, TableScreen) and households.table.keys == ["h0"]
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert detail.content.title == "1-1-100 张**"  # the head of household masked
+        assert ("网格", "1号楼2单元") in [(k, v.plain) for k, v in detail.content.fields]
+        sections = dict(detail.content.sections)
+        assert [line.plain for line in sections["近 14 天民情日志"]] == ["11-28 09:25 王秀兰  老人身体良好"]
+        [move] = [line.plain for line in sections["变更记录"]]
+        assert move.startswith("11-28 09:30 duty-officer 迁户：网格")

@@ -14,6 +14,7 @@ from functools import cache
 from typing import ClassVar, Self
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -89,7 +90,8 @@ class TableScreen(ModalScreen[None]):
 
     def __init__(self, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
                  *, close_hint: str = "Esc") -> None:
-        """A list of ``kind`` (the caller's name for it) with these columns and keys."""
+        """A list of ``kind`` (the caller's name for it) with these columns and keys. Enter on a row
+        (the table's own key, in the Footer) posts ``ActionRequested`` named ``open``."""
         super().__init__(classes="table-screen")
         self.kind = kind  # what the caller shows here, e.g. "households:<grid id>"
         self.title_text = title
@@ -142,6 +144,11 @@ class TableScreen(ModalScreen[None]):
     def action_request(self, name: str) -> None:
         """Post ``ActionRequested`` for the declared key ``name``."""
         self.post_message(self.ActionRequested(self, name, self.table.cursor_key))
+
+    @on(KeyedTable.RowSelected)
+    def _row_selected(self, event: KeyedTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(self.ActionRequested(self, "open", event.key))
 
     def action_toggle_help(self) -> None:
         toggle_help(self)

@@ -55,7 +55,7 @@ from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 
 from ..desk import Desk, Submission, form_texts, guarded
-from ..presenters import TITLE_CELLS, Presenter, duration, literal, short_community
+from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
@@ -386,7 +386,7 @@ def petition_detail(p: Presenter, petition: Petition, community: str, grid: str,
         (p.t("col.level"), Text(label(petition.level, p.lang))),
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
         *([(p.t("detail.household"), literal(
-            f"{household.building}-{household.unit}-{household.room} "
+            f"{household_address(household)} "
             f"{household.head_name if reveal else mask_name(household.head_name)}"))] if household else []),
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),

@@ -20,7 +20,6 @@ from store.models import (
     Community,
     Household,
     Recurrence,
-    RosterEvent,
     ServiceKind,
     ServiceSchedule,
     ServiceSession,
@@ -43,7 +42,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
 from ..desk import Submission
-from ..presenters import PHASE_STYLE, Presenter, literal, short_community
+from ..presenters import PHASE_STYLE, Presenter, history_line, household_address, literal, short_community
 from .base import DeskPanel
 
 AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
@@ -265,7 +264,7 @@ def service_detail(p: Presenter, view: SessionView, households: list[Household],
                    schedule: ServiceSchedule | None = None) -> DetailContent:
     s = view.session
     served = [
-        literal(f"{h.building}-{h.unit}-{h.room}  {h.head_name if reveal else mask_name(h.head_name)}")
+        literal(f"{household_address(h)}  {h.head_name if reveal else mask_name(h.head_name)}")
         for h in households
     ]
     fields = [
@@ -299,13 +298,3 @@ def service_detail(p: Presenter, view: SessionView, households: list[Household],
         hint=p.mask_hint(reveal),
         subject=f"services:{s.id}",
     )
-
-
-def history_line(p: Presenter, event: RosterEvent) -> Text:
-    """11-28 09:30 duty-officer 修改：开始、重复 — who changed which fields (the values are in the store)."""
-    text = Text(f"{event.at:%m-%d %H:%M} ", style="dim")
-    text.append_text(literal(event.actor))
-    text.append(" " + p.t(f"history.{event.action}"))
-    if event.changes:
-        text.append("：" + "、".join(p.t(f"history.field.{c.name}") for c in event.changes))
-    return text

@@ -45,22 +45,25 @@ from store.roster import (
 from store.storage import Store, StoreError
 from store.text import display_safe, max_chars
 from store.visiting import (
+    RECENT_VISIT_DAYS,
     HouseholdVisit,
     RosterEntry,
     WorkerDay,
     grid_households,
     grids_below,
+    recent_visits,
     record_visit,
     roster,
     workers_today,
 )
 from widgets.bar import progress_bar
+from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 from widgets.table_screen import ListAction, TableScreen
 
 from ..desk import Desk, Submission, field_errors
-from ..presenters import TAG_STYLE, Presenter, literal, short_community
+from ..presenters import TAG_STYLE, Presenter, history_line, household_address, literal, short_community
 from .base import DeskPanel
 from .intake import ask_intake
 
@@ -233,6 +236,8 @@ class VisitsPanel(DeskPanel):
             self.special_only = not self.special_only
             self.fill_list(screen)
             self.redraw()
+        elif action == "open" and row_key:  # Enter: a household's or a worker's detail (a grid row has none)
+            self.open_detail(f"{'household' if kind == 'households' else 'worker'}:{row_key}")
         elif self.desk.read_only:
             return
         elif kind == "households" and row_key:
@@ -266,6 +271,21 @@ class VisitsPanel(DeskPanel):
             else:
                 self.ask_plan(row_key, screen)
 
+    def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
+        """``household:<id>`` or ``worker:<id>``: what the record holds, its visits or grid, and its history."""
+        kind, _, record_id = key.partition(":")
+        store, p = self.desk.store, self.desk.present
+        grids = {g.id: g for g in store.all(Grid)}
+        if kind == "household":
+            household = next((h for h in store.all(Household) if h.id == record_id), None)
+            if household is None:
+                return None
+            workers = {w.id: w for w in store.all(GridWorker)}
+            visits = recent_visits(store, record_id, clock.now().date())
+            return household_detail(p, household, grids.get(household.grid_id), visits, workers, reveal=reveal)
+        worker = next((w for w in store.all(GridWorker) if w.id == record_id), None)
+        return None if worker is None else worker_detail(p, worker, grids.get(worker.grid_id), reveal=reveal)
+
     def refill_lists(self) -> None:
         self.revealed &= set(self.lists)  # a closed list forgets its reveal
         super().refill_lists()
@@ -290,7 +310,7 @@ class VisitsPanel(DeskPanel):
         ordered = sorted(workers, key=lambda w: (w.grid_id not in nearby, w.id))
         options = [(w.id, f"{label(w.role, desk.lang)} {w.name}") for w in ordered]
         default = row.worker.id if row is not None and row.worker is not None else (ordered[0].id if ordered else "")
-        address = f"{household.building}-{household.unit}-{household.room}"
+        address = household_address(household)
         # The note first: it is what is typed; the planned visitor is already chosen below.
         fields = [
             FieldSpec("note", self.t("form.visit_note"), max_length=max_chars(Visit, "note")),
@@ -423,7 +443,7 @@ class VisitsPanel(DeskPanel):
         grids = store.all(Grid)
         by_id = {g.id: g for g in grids}
         current = by_id.get(household.grid_id)
-        address = f"{household.building}-{household.unit}-{household.room}"
+        address = household_address(household)
         fields = [FieldSpec("grid_id", t("form.move_to"), "picker",
                             [o for o in self.grid_options(grids, current.community_id if current else "")
                              if o[0] != household.grid_id],
@@ -636,7 +656,7 @@ def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only
     else:
         today = Text(p.t("visits.not_planned"), style="dim")
     return Row(h.id, (
-        literal(f"{h.building}-{h.unit}-{h.room}"),
+        literal(household_address(h)),
         literal(h.head_name if reveal else mask_name(h.head_name)),
         tags,
         literal(row.worker.name if row.worker else ""),
@@ -658,6 +678,44 @@ def households_header(p: Presenter, progress: GridProgress | None, workers: list
     text.append("\n")
     text.append(p.mask_hint(reveal), style="dim")
     return text
+
+
+def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list[Visit],
+                     workers: dict[str, GridWorker], *, reveal: bool) -> DetailContent:
+    """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves."""
+    tags = Text()
+    for tag in h.tags:
+        tags.append(f"●{label(tag, p.lang)} ", style=TAG_STYLE[tag])
+    fields = [
+        (p.t("col.address"), literal(household_address(h))),
+        (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
+        (p.t("col.head"), literal(h.head_name if reveal else mask_name(h.head_name))),
+        (p.t("detail.phone"), literal((h.phone or "") if reveal else mask_phone(h.phone)) if h.phone
+         else Text(p.t("empty.none"))),
+        (p.t("col.tags"), tags if h.tags else Text(p.t("empty.none"))),
+        (p.t("visits.members"), Text(str(h.members) + (" · " + p.t("visits.elderly") if h.elderly else ""))),
+    ]
+    log = [literal(f"{v.at:%m-%d %H:%M} {workers[v.worker_id].name if v.worker_id in workers else v.worker_id}  "
+                   f"{v.note}") for v in visits]
+    sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
+    if h.history:
+        sections.append((p.t("detail.changes"), [history_line(p, e) for e in h.history[-8:]]))
+    return DetailContent(title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}", fields=fields,
+                         sections=sections, hint=p.mask_hint(reveal), subject=f"visits:household:{h.id}")
+
+
+def worker_detail(p: Presenter, w: GridWorker, grid: Grid | None, *, reveal: bool) -> DetailContent:
+    """A grid worker: role, phone (masked), grid, and every change to the record."""
+    fields = [
+        (p.t("col.name"), literal(w.name)),
+        (p.t("col.role"), Text(label(w.role, p.lang))),
+        (p.t("col.phone"), literal(w.phone if reveal else mask_phone(w.phone))),
+        (p.t("col.grid"), literal(grid.name if grid else w.grid_id)),
+    ]
+    history = [history_line(p, e) for e in w.history[-8:]] or [Text(p.t("empty.none"), style="dim")]
+    return DetailContent(title=f"{label(w.role, p.lang)} {w.name}", fields=fields,
+                         sections=[(p.t("detail.changes"), history)], hint=p.mask_hint(reveal),
+                         subject=f"visits:worker:{w.id}")
 
 
 def roster_columns(p: Presenter) -> list[str]:
