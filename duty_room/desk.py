@@ -71,6 +71,7 @@ class Submission:
     form: FormScreen | None = None  # closed on success, marked on refusal
     fields: Mapping[str, str] = field(default_factory=dict)  # refusal key -> the form field it belongs to
     after: Callable[[Any], None] | None = None  # e.g. redraw the list the write came from
+    saves: bool = True  # False for a read (``Desk.read``): nothing to reload
 
 
 FormHandler = Callable[[FormScreen, dict[str, str]], None]
@@ -124,7 +125,7 @@ class Desk:
 
     @property
     def busy(self) -> bool:
-        """A write is running: keys typed meanwhile wait for its result."""
+        """A write (or a slow read) is running: keys typed meanwhile wait for its result."""
         return bool(self._submissions)
 
     @property
@@ -167,6 +168,13 @@ class Desk:
                                      name="write")
         self._submissions[worker] = submission
 
+    def read(self, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """A read that can take longer than a frame (two weeks of a township's visit log), in a
+        thread worker: the clock and the screen run on, and keys typed meanwhile wait for ``then``
+        (``busy``), as they would have typed slowly. A fault is one refusal line."""
+        worker = self.app.run_worker(read, thread=True, group=DESK_GROUP, exit_on_error=False, name="read")
+        self._submissions[worker] = Submission(read, done=lambda _: "", after=then, saves=False)
+
     def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
         """``state`` is the one the message announced: by the time it is handled the worker may be further on."""
         if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
@@ -185,7 +193,8 @@ class Desk:
                 self.say(message)
             if submission.after is not None:
                 submission.after(worker.result)
-            self.app.post_message(Saved(worker.result, message))
+            if submission.saves:
+                self.app.post_message(Saved(worker.result, message))
         elif state is WorkerState.ERROR:
             self.refuse(worker.error, form, fields=submission.fields)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+import pytest
 from textual.widgets import Input, Select
 
 from duty_room.app import DutyRoomApp
@@ -446,3 +447,51 @@ async def test_enter_on_a_household_shows_its_visit_log_and_its_move(small_store
         assert [line.plain for line in sections["近 14 天民情日志"]] == ["11-28 09:25 王秀兰  老人身体良好"]
         [move] = [line.plain for line in sections["变更记录"]]
         assert move.startswith("11-28 09:30 duty-officer 迁户：网格")
+
+
+async def test_a_households_visit_log_is_read_in_a_worker_and_a_key_typed_meanwhile_waits(
+        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two weeks of a township's visit log take ~0.5 s to read the first time: never on the event
+    loop. Esc typed while it is read closes the detail once it is open, as typed slowly; not the list."""
+    import threading
+
+    from duty_room.panels import visits
+    from widgets.detail import DetailScreen
+
+    release = threading.Event()
+    real = visits.recent_visits
+
+    threads: list[bool] = []  # each read: in a worker?
+
+    def slow(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread() is not threading.main_thread())
+        if threads[-1]:
+            release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(visits, "recent_visits", slow)
+    details: list[DetailScreen] = []
+    real_init = DetailScreen.__init__
+
+    def recorded(self: DetailScreen, *args: object, **kwargs: object) -> None:
+        details.append(self)
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DetailScreen, "__init__", recorded)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        households = app.screen
+        assert isinstance(households, TableScreen)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        ran: list[int] = []
+        app.call_later(lambda: ran.append(1))  # the event loop is free while the read waits
+        await pilot.pause()
+        assert ran and app.screen is households and not app.typing_settled
+        release.set()
+        await settled(app, pilot)
+        assert app.screen is households  # the detail opened, then Esc closed it
+        [detail] = details
+        assert detail.content.title == "1-1-101 张**" and not detail.is_attached
+        assert threads[0]  # the first read, the slow one, in a worker; the detail's own read hits the store's cache

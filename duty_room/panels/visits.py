@@ -271,6 +271,16 @@ class VisitsPanel(DeskPanel):
             else:
                 self.ask_plan(row_key, screen)
 
+    def open_detail(self, key: str) -> None:
+        kind, _, record_id = key.partition(":")
+        if kind != "household":
+            super().open_detail(key)
+            return
+        # Two weeks of visit log files are read (and validated) in a worker first: ~0.5 s on a
+        # township's first look. The store keeps them, so the detail (and a reveal) reads them again at once.
+        today = clock.now().date()
+        self.desk.read(lambda: recent_visits(self.desk.store, record_id, today), lambda _: super(VisitsPanel, self).open_detail(key))
+
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
         """``household:<id>`` or ``worker:<id>``: what the record holds, its visits or grid, and its history."""
         kind, _, record_id = key.partition(":")
