@@ -14,10 +14,7 @@ from store.storage import Store
 from widgets.discard import DiscardScreen
 from widgets.form import FieldLabel, FormScreen
 
-from pilot import dashboard, dashboard_app, loaded, screen_text, settled
-
-WIDE, SMALL = (120, 40), (80, 24)
-
+from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
 
 
 def burst(app: DutyRoomApp, keys: list[str | events.Key]) -> None:
@@ -67,9 +64,8 @@ async def test_esc_on_a_prefilled_form_left_as_it_opened_closes_it_at_once(small
 
 
 async def test_esc_after_typing_asks_and_keeping_is_the_default(small_store: Store) -> None:
-    app = dashboard_app(small_store)
     before = cases(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         form = await open_intake(app, pilot)
         await pilot.press(*"煤气味", "escape")
         await settled(app, pilot)
@@ -94,8 +90,7 @@ async def test_esc_after_typing_asks_and_keeping_is_the_default(small_store: Sto
 
 
 async def test_y_discards_and_a_changed_choice_counts_as_typed(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         form = await open_intake(app, pilot)
         form.query_one("#field-priority", Select).value = "urgent"
         await pilot.press("escape")
@@ -122,9 +117,8 @@ async def test_y_discards_and_a_changed_choice_counts_as_typed(small_store: Stor
 async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(small_store: Store, tail: list[str | events.Key],
                                                                    discarded: bool) -> None:
     """The question Esc asks gets the keys typed after Esc, never the form behind it."""
-    app = dashboard_app(small_store)
     before = cases(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         await loaded(app, pilot)
         burst(app, ["n", *"煤气味", *tail])
         await settled(app, pilot)
@@ -141,9 +135,8 @@ async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(small_store: 
 
 
 async def test_a_pasted_title_far_too_long_is_kept_counted_and_refused(small_store: Store) -> None:
-    app = dashboard_app(small_store)
     before = cases(small_store)
-    async with app.run_test(size=SMALL) as pilot:
+    async with dashboard(small_store, NARROW) as (app, pilot):
         form = await open_intake(app, pilot)
         app.post_message(events.Paste("灯" * 10_000))
         await settled(app, pilot)
@@ -166,8 +159,7 @@ async def test_a_pasted_title_far_too_long_is_kept_counted_and_refused(small_sto
 
 async def test_the_limit_is_the_models_and_a_fitting_title_saves(small_store: Store) -> None:
     """Building was cut at 20 by the form although a case's building takes 80 (store/models.py)."""
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         form = await open_intake(app, pilot)
         assert form.query_one("#label-building", FieldLabel).limit == 80
         assert form.query_one("#label-title", FieldLabel).limit == 80
@@ -204,8 +196,7 @@ async def test_an_over_long_collector_is_refused_before_any_write(small_store: S
 
 
 async def test_f1_is_help_in_a_form_where_question_mark_is_typed(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         form = await open_intake(app, pilot)
         footer = screen_text(app).splitlines()[-1]
         assert "f1 帮助" in footer and "esc 取消" in footer  # the form's own keys, in its own Footer
@@ -253,13 +244,12 @@ async def test_f1_in_english_too(small_store: Store) -> None:
 # -- a drop-down over the form, and the status line: no Chinese character lost -------------------------
 
 
-@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
 async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(small_store: Store,
                                                                             size: tuple[int, int]) -> None:
     """Textual cuts every line at every widget's edge: a label of the form beneath a drop-down once
     split 物业纠纷 and 邻里纠纷 into "  业纠纷" and "  里纠纷" at 80x24."""
-    app = dashboard_app(small_store)
-    async with app.run_test(size=size) as pilot:
+    async with dashboard(small_store, size) as (app, pilot):
         form = await open_intake(app, pilot)
         for spec in [f for f in form.fields if f.kind == "choice"]:
             select = form.query_one(f"#field-{spec.key}", Select)
@@ -281,7 +271,7 @@ async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(smal
             assert not select.expanded and app.screen is form
 
 
-@pytest.mark.parametrize("size", [WIDE, SMALL], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
 async def test_a_refusal_in_the_status_line_keeps_every_character(small_store: Store, size: tuple[int, int]) -> None:
     async with dashboard(small_store, size=size) as (app, pilot):
         await pilot.press("r")  # 办结 a 待受理 case: refused at once
@@ -296,9 +286,8 @@ async def test_the_status_modal_asks_too_and_refuses_an_over_long_note(small_sto
     """`c`: a note typed is not thrown away by Esc without asking; 2,001 characters are refused, not cut."""
     from widgets.choice_modal import ChoiceModal
 
-    app = dashboard_app(small_store)
     history = len(small_store.get(Petition, "MK261127-001").history)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         await loaded(app, pilot)
         await pilot.press("c", "escape")  # nothing typed: closes at once
         await settled(app, pilot)

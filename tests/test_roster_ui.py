@@ -18,7 +18,7 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule
-from pilot import WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import WIDE, dashboard, loaded, settled
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
 TOMORROW = "2026-11-29"
@@ -74,8 +74,7 @@ async def press_for_form(app: DutyRoomApp, pilot, key: str) -> FormScreen:  # no
 
 
 async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         roster = await open_roster(app, pilot, row="dc-M01")
         hints = str(roster.query_one("#list-box").border_subtitle)
         assert all(hint in hints for hint in ("a 添加人员", "e 修改", "x 退出名册", "t 排明日走访", "p 显示个人信息"))
@@ -145,8 +144,7 @@ async def test_edit_after_a_permitted_reveal_shows_the_phone(small_store: Store)
 
 async def test_retire_asks_who_takes_over_the_plans(small_store: Store) -> None:
     add_neighbour(small_store)
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         roster = await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "x")
         assert "还有 5 条走访计划" in str(form.query_one("#form-subtitle").render())
@@ -179,8 +177,7 @@ async def test_retiring_to_a_worker_another_desk_just_retired_is_refused(small_s
 
 
 async def test_edit_and_retire_need_a_worker_row(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         roster = await open_roster(app, pilot, row="dc-L1")
         for key in ("e", "x"):
             await pilot.press(key)
@@ -219,8 +216,7 @@ async def test_plan_tomorrow_for_the_selected_grid_by_rule(small_store: Store) -
 
 
 async def test_plan_from_a_grid_row_of_the_roster(small_store: Store) -> None:
-    app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE) as (app, pilot):
         roster = await open_roster(app, pilot, row="dc-L1")
         form = await press_for_form(app, pilot, "t")
         assert "第一大网格" in form.texts.title
@@ -355,8 +351,7 @@ async def test_the_new_keys_are_in_the_footer_and_help(small_store: Store) -> No
 
 async def test_a_viewer_has_none_of_the_roster_keys(small_store: Store) -> None:
     add_children_schedule(small_store)
-    app = dashboard_app(small_store, read_only=True)
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
         roster = await open_roster(app, pilot, row="w1")
         assert str(roster.query_one("#list-box").border_subtitle).startswith("p 显示个人信息")
         for key in ("a", "e", "x", "t"):
