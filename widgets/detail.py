@@ -36,6 +36,7 @@ class DetailScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     DetailScreen {
         align: center middle;
+        background: $background;
     }
     DetailScreen #detail-box {
         width: 90;
