@@ -25,6 +25,8 @@ from store.storage import Store
 from tests.conftest import FROZEN_NOW, frozen_command
 from tools.ptyterm import Terminal
 
+from pilot import dashboard, settled
+
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.slow
 
@@ -100,6 +102,38 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
             await pilot.pause(0.05)
         assert status() == "处置中"
     assert small_store.get(Petition, "MK261127-003").history[-1].note == "已到现场"
+
+
+async def test_an_open_detail_follows_a_change_made_at_another_desk(small_store: Store) -> None:
+    """The officer reading a case sees another desk's step arrive in it: its status and history line."""
+    from widgets.detail import DetailScreen
+
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
+        panel = app.panel("petitions")
+        panel.table.move_cursor(row=panel.table.keys.index("MK261127-003"))
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+
+        def field(name: str) -> str:
+            return next(value.plain for label, value in detail.content.fields if label == name)
+
+        def history() -> list[str]:
+            return [line.plain for line in dict(detail.content.sections)["办理记录"]]
+
+        assert field("状态") == "已派单" and not any("已到现场" in line for line in history())
+        cli = subprocess.run(
+            frozen_command("--store", str(small_store.root), "petition", "set-status",
+                           "MK261127-003", "处置中", "--note", "已到现场"),
+            capture_output=True, text=True, timeout=60,
+        )
+        assert cli.returncode == 0, cli.stderr
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and field("状态") != "处置中":
+            await pilot.pause(0.05)
+        assert field("状态") == "处置中" and "已到现场" in history()[-1]
+        assert app.screen is detail  # still open, where the officer left it
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is needed to resize a real terminal")

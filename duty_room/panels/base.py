@@ -56,6 +56,7 @@ class DeskPanel(Panel):
         super().__init__(self.NUMBER, self.columns(desk.present), id=self.NAME, filter_placeholder=filter_placeholder)
         self.desk = desk
         self.lists: list[TableScreen] = []  # lists this panel opened, redrawn when the store changes
+        self.details: dict[DetailScreen, tuple[str, bool]] = {}  # details open: their key, revealed or not
 
     # -- what a subclass provides --------------------------------------------------------
 
@@ -133,7 +134,13 @@ class DeskPanel(Panel):
     def open_detail(self, key: str) -> None:
         content = self.detail_content(key, reveal=False)
         if content is not None:
-            self.desk.app.push_screen(DetailScreen(content))
+            screen = DetailScreen(content)
+            self.details[screen] = (key, False)
+
+            def closed(_: None) -> None:
+                self.details.pop(screen, None)
+
+            self.desk.app.push_screen(screen, closed)
 
     def reveal_detail(self, screen: DetailScreen, subject: str) -> None:
         """``p`` in a detail: unmask for a permitted user; every attempt is logged."""
@@ -143,6 +150,7 @@ class DeskPanel(Panel):
     def _show_revealed(self, screen: DetailScreen, key: str) -> None:
         content = self.detail_content(key, reveal=True)
         if content is not None and screen.is_attached:
+            self.details[screen] = (key, True)  # stays revealed while open, through other desks' changes
             screen.show(content)
 
     def open_list(self, screen: TableScreen) -> None:
@@ -151,8 +159,13 @@ class DeskPanel(Panel):
         self.fill_list(screen)
 
     def refill_lists(self) -> None:
+        """The store changed (here or at another desk): redraw the lists and details this panel opened."""
         for screen in list(self.lists):
             self.fill_list(screen)
+        for detail, (key, revealed) in list(self.details.items()):
+            content = self.detail_content(key, reveal=revealed)
+            if content is not None and detail.is_attached:  # a record gone (archived) keeps its last view
+                detail.show(content)
 
     def submit(self, submission: Submission) -> None:
         self.desk.submit(submission)
