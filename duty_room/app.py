@@ -184,8 +184,10 @@ class DutyRoomApp(App[None]):
         # holding the interpreter lock: 100-400 ms in which no key, timer or repaint runs, whichever
         # thread (a list's worker, a reload) set it off. Frozen, collections skip it; what it frees
         # later (a record replaced in the cache) is freed by its reference count as before, and
-        # on_unmount gives it all back to the collector.
+        # on_unmount gives it all back to the collector. The command runs without the collector until
+        # here (duty_room/cli.py: main): it is turned on, for everything made from now on.
         gc.freeze()
+        gc.enable()
         self.set_interval(self.settings.refresh_seconds, self.poll)
         self.watch_store()
 
