@@ -189,7 +189,9 @@ class DutyRoomApp(App[None]):
         gc.freeze()
         gc.enable()
         self.set_interval(self.settings.refresh_seconds, self.poll)
-        self.watch_store()
+        # After the first frame: the watcher's thread imports watchfiles (and anyio, multiprocessing)
+        # and would take the interpreter lock from the first frame's layout and paint.
+        self.call_after_refresh(self.watch_store)
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
@@ -205,6 +207,7 @@ class DutyRoomApp(App[None]):
         fallback where inotify is not available (some network or container filesystems).
         """
         worker = get_current_worker()
+        watching = False
 
         class Stop:  # watchfiles asks this between waits: the app is closing, or the worker cancelled
             @staticmethod
@@ -214,12 +217,14 @@ class DutyRoomApp(App[None]):
         try:
             from watchfiles import watch
 
-            for _changes in watch(self.store.root, watch_filter=lambda _change, path: path.endswith("/manifest.json"),
-                                  recursive=False, debounce=200, step=20, stop_event=Stop(),
-                                  raise_interrupt=False, rust_timeout=200):
+            for changes in watch(self.store.root, watch_filter=lambda _change, path: path.endswith("/manifest.json"),
+                                 recursive=False, debounce=200, step=20, stop_event=Stop(),
+                                 raise_interrupt=False, rust_timeout=200, yield_on_timeout=True):
                 if Stop.is_set():
                     return
-                self.call_from_thread(self.poll)
+                if changes or not watching:  # the first time: what changed before the watch began
+                    self.call_from_thread(self.poll)
+                watching = True
         except Exception as error:  # noqa: BLE001 - no inotify here: the poll carries on alone
             log.warning("store watch unavailable (%s); polling every %.1f s", error, self.settings.refresh_seconds)
 
@@ -309,7 +314,9 @@ class DutyRoomApp(App[None]):
         self._reload_after_write = False
         if data.generation != self._checked_generation:  # once per change of the store
             self._checked_generation = data.generation
-            self.look_for_problems(data.generation, data.now.date())
+            # Once the screen shows this data: the look validates every table in a thread, which
+            # would take the interpreter lock from the first frame's layout and paint.
+            self.call_after_refresh(self.look_for_problems, data.generation, data.now.date())
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:

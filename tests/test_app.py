@@ -162,6 +162,30 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
         assert app.panel("petitions").table.cursor_key == "MK261127-003"
 
 
+async def test_a_change_made_before_the_store_watch_begins_shows_without_the_poll(
+        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store watcher starts after the first frame: a change another desk commits before the
+    watch begins (here: just before, every time) is found by the watcher's first look, not left
+    to the interval poll (slowed to ten minutes here)."""
+    import watchfiles
+
+    from store.lifecycle import change_status
+
+    watch = watchfiles.watch
+
+    def watch_after_a_change(*args: object, **kwargs: object) -> object:
+        change_status(Store(small_store.root, actor="other-desk"), "MK261127-003", PetitionStatus.IN_PROGRESS)
+        yield from watch(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watchfiles, "watch", watch_after_a_change)
+    async with dashboard(small_store) as (app, pilot):
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if cell(app, "petitions", "MK261127-003", 1) == "处置中":
+                break
+        assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
+
+
 async def test_english_interface(small_store: Store) -> None:
     async with dashboard(small_store, lang="en") as (app, pilot):
         assert cell(app, "petitions", "MK261127-001", 1) == "new"
