@@ -44,10 +44,11 @@ class Terminal:
             self.raw += chunk
             self.stream.feed(chunk)
 
-    def wait_for(self, text: str, seconds: float = 15) -> bool:
+    def wait_for(self, text: str, seconds: float = 15, step: float = 0.1) -> bool:
+        """Whether ``text`` shows within ``seconds``, looked for every ``step`` seconds."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            self.pump(0.1)
+            self.pump(step)
             if text in self.text():
                 return True
         return False
