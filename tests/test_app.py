@@ -186,6 +186,30 @@ async def test_a_change_made_before_the_store_watch_begins_shows_without_the_pol
         assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
 
 
+async def test_the_look_for_damaged_files_leaves_the_collector_on_and_what_it_read_frozen(
+        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look validates every table (a township's 40,000 households) without the collector, and
+    what it read is kept for the dashboard's life, frozen like the first load: later full
+    collections (set off by a list's worker or a reload) do not walk it. The collector is on again
+    afterwards."""
+    import gc
+
+    seen: dict[str, object] = {}
+    problems = Store.problems
+
+    def look(store: Store, day: object = None) -> object:
+        seen["collecting"] = gc.isenabled()
+        seen["read"] = [object()]  # stands for what the look read and the store keeps
+        return problems(store, day)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "problems", look)
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        assert seen["collecting"] is False and gc.isenabled()
+        assert not any(kept is seen["read"] for kept in gc.get_objects())  # frozen: no collection walks it
+    assert any(kept is seen["read"] for kept in gc.get_objects())  # given back when the app closes
+
+
 async def test_english_interface(small_store: Store) -> None:
     async with dashboard(small_store, lang="en") as (app, pilot):
         assert cell(app, "petitions", "MK261127-001", 1) == "new"
