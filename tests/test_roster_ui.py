@@ -391,3 +391,22 @@ async def test_a_store_opened_read_only_refuses_the_write_in_the_form(small_stor
         assert app.screen is form and form_error(form).startswith("只读：本会话不能更改")
         assert form.values()["name"] == "李娟"
     assert [w.id for w in small_store.all(GridWorker)] == ["w1"]
+
+
+async def test_a_closed_list_is_freed(small_store: Store) -> None:
+    """Nothing keeps a closed list and its rows alive (Textual's worker threads keep the last worker
+    they ran: its callbacks hold the list weakly), so no collection has to walk closed lists."""
+    import gc
+    import weakref
+
+    app = dashboard_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        roster = await open_roster(app, pilot, row="dc-M01")
+        closed = weakref.ref(roster)
+        del roster
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, TableScreen)
+        gc.collect()
+        assert closed() is None
