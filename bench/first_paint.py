@@ -77,12 +77,12 @@ def main() -> None:
         bare.write_text(BARE_APP, encoding="utf-8")
         for size in ((80, 24), (120, 40)):
             env_size = {**env, "COLUMNS": str(size[0]), "LINES": str(size[1])}
-            base = [measure([sys.executable, str(bare)], "bare app ready", size, env_size) for _ in range(args.runs)]
-            ours = [
-                measure([sys.executable, "-m", "duty_room", "--store", str(store_dir), *(["--lite"] if args.lite else [])],
-                        "MK", size, env_size)
-                for _ in range(args.runs)
-            ]
+            base: list[tuple[float, int, int]] = []
+            ours: list[tuple[float, int, int]] = []
+            for _ in range(args.runs):  # taking turns, so that the machine's noise falls on both alike
+                base.append(measure([sys.executable, str(bare)], "bare app ready", size, env_size))
+                ours.append(measure([sys.executable, "-m", "duty_room", "--store", str(store_dir),
+                                     *(["--lite"] if args.lite else [])], "MK", size, env_size))
             bt, bb, bz = (statistics.median(x[i] for x in base) for i in range(3))
             ot, ob, oz = (statistics.median(x[i] for x in ours) for i in range(3))
             print(f"{size[0]}x{size[1]}  bare Textual app : {bt:6.2f} s  {bb / 1000:6.1f} KB raw  {bz / 1000:5.1f} KB zlib")
