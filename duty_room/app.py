@@ -157,9 +157,14 @@ class DutyRoomApp(App[None]):
             yield Static("", id="head-title", markup=False)
             yield Static("", id="clock", markup=False)
             yield Static("", id="headline", markup=False)
-        with Container(id="panels"):
+        # Born with the classes of this width and of the active panel: set after mounting, each
+        # restyled all five panels' widgets once more before the first frame (at 80x24, ~30 ms).
+        self._width = self.size.width
+        with Container(id="panels", classes="narrow" if self._narrow(self._width) else ""):
             for panel_type in PANEL_TYPES:
-                yield panel_type(self.desk)
+                panel = panel_type(self.desk)
+                panel.set_class(panel.NAME == self.active, "-active")
+                yield panel
         yield StatusLine(id="status")
         # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
         # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
@@ -235,10 +240,13 @@ class DutyRoomApp(App[None]):
         if width == self._width:  # the Resize that follows mount: the first frame is already laid out
             return
         self._width = width  # during a Resize event self.size still holds the old size
-        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
-        self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
+        self.query_one("#panels").set_class(self._narrow(width), "narrow")
         if self.data is not None:
             self.show(self.data)
+
+    def _narrow(self, width: int) -> bool:
+        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
+        return width < NARROW_BELOW or self.settings.lite
 
     @property
     def panels(self) -> list[DeskPanel]:
