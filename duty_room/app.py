@@ -141,6 +141,7 @@ class DutyRoomApp(App[None]):
         self._stop_watching = threading.Event()
         self._problems: list[StoreError] = []  # damaged files found at start or on a reload
         self._checked_generation = -1
+        self._looked = False  # the first look for damaged files has begun (look_for_problems)
         self._problems_shown = ""
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -295,23 +296,29 @@ class DutyRoomApp(App[None]):
         """Is a file the panels do not read damaged too? Validating every table (40,000 households
         on a township) takes seconds, so it runs beside the dashboard, never before its first frame.
 
-        What it reads stays in the store's cache as long as the dashboard runs, like the first load:
-        frozen too (see on_mount). Else every full collection afterwards walked the 40,000 validated
-        households, 100-300 ms with the interpreter lock held, whenever a list's worker or a
-        reload set one off; and the look runs without the collector, which would walk the
-        growing heap again and again meanwhile.
+        The first look (at start) reads every table: what it reads stays in the store's cache as
+        long as the dashboard runs, like the first load, so it is frozen too (see on_mount). Else
+        every full collection afterwards walked the 40,000 validated households, 100-300 ms with the
+        interpreter lock held, whenever a list's worker or a reload set one off; and it runs without
+        the collector, which would walk the growing heap again and again meanwhile. Later looks
+        (after a change) re-read only the files that changed, and freeze nothing: a freeze keeps
+        whatever cyclic garbage exists then (a list closed a moment ago) until the app closes.
         """
+        first = not self._looked
+        self._looked = True
         collecting = gc.isenabled()
-        gc.disable()
+        if first:
+            gc.disable()
         try:
             problems = self.store.problems(day)
         except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
             self.call_from_thread(self.report_bug, error)
             return
         finally:
-            gc.freeze()
-            if collecting:
-                gc.enable()
+            if first:
+                gc.freeze()
+                if collecting:
+                    gc.enable()
         self.call_from_thread(self._show_problems, problems, generation)
 
     def fail(self, error: StoreError) -> None:

@@ -188,26 +188,37 @@ async def test_a_change_made_before_the_store_watch_begins_shows_without_the_pol
 
 async def test_the_look_for_damaged_files_leaves_the_collector_on_and_what_it_read_frozen(
         small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The look validates every table (a township's 40,000 households) without the collector, and
-    what it read is kept for the dashboard's life, frozen like the first load: later full
+    """The first look validates every table (a township's 40,000 households) without the collector,
+    and what it read is kept for the dashboard's life, frozen like the first load: later full
     collections (set off by a list's worker or a reload) do not walk it. The collector is on again
-    afterwards."""
+    afterwards; a later look (after a change) runs with it and freezes nothing."""
     import gc
 
-    seen: dict[str, object] = {}
+    from store.lifecycle import change_status
+
+    collecting: list[bool] = []
+    read: list[object] = []
     problems = Store.problems
 
     def look(store: Store, day: object = None) -> object:
-        seen["collecting"] = gc.isenabled()
-        seen["read"] = [object()]  # stands for what the look read and the store keeps
+        collecting.append(gc.isenabled())
+        read.append([object()])  # stands for what the look read and the store keeps
         return problems(store, day)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "problems", look)
     async with dashboard(small_store) as (app, pilot):
         await settled(app, pilot)
-        assert seen["collecting"] is False and gc.isenabled()
-        assert not any(kept is seen["read"] for kept in gc.get_objects())  # frozen: no collection walks it
-    assert any(kept is seen["read"] for kept in gc.get_objects())  # given back when the app closes
+        assert collecting == [False] and gc.isenabled()
+        assert not any(kept is read[0] for kept in gc.get_objects())  # frozen: no collection walks it
+        change_status(Store(small_store.root, actor="other-desk"), "MK261127-003", PetitionStatus.IN_PROGRESS)
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if len(collecting) == 2:
+                break
+        await settled(app, pilot)
+        assert collecting == [False, True] and gc.isenabled()
+        assert any(kept is read[1] for kept in gc.get_objects())  # not frozen
+    assert any(kept is read[0] for kept in gc.get_objects())  # given back when the app closes
 
 
 async def test_english_interface(small_store: Store) -> None:
