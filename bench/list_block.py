@@ -96,7 +96,12 @@ async def run(root: Path, grid_id: str, community_id: str, rounds: int) -> None:
 
                 results[name].append(await blocked_while(open_list, filled))
                 elapsed = results[name][-1][1]
-                app.pop_screen()
+                # Closed as Esc closes it (dismiss): app.pop_screen() skipped the panel's on-close, so
+                # every list stayed in the panel's lists, alive, and each round's collections walked
+                # all the lists of the rounds before.
+                await pilot.press("escape")
+                while isinstance(app.screen, TableScreen):
+                    await pilot.pause(0.01)
                 await pilot.pause(0.1)
                 deadline = time.perf_counter() + elapsed
                 results["idle"].append(await blocked_while(lambda: None, lambda d=deadline: time.perf_counter() > d))

@@ -112,6 +112,7 @@ class DutyRoomApp(App[None]):
         self._stop_watching = threading.Event()
         self._problems: list[StoreError] = []  # damaged files found at start or on a reload
         self._checked_generation = -1
+        self._looked = False  # the first look for damaged files has begun (look_for_problems)
         self._problems_shown = ""
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -128,9 +129,14 @@ class DutyRoomApp(App[None]):
             yield Static("", id="head-title", markup=False)
             yield Static("", id="clock", markup=False)
             yield Static("", id="headline", markup=False)
-        with Container(id="panels"):
+        # Born with the classes of this width and of the active panel: set after mounting, each
+        # restyled all five panels' widgets once more before the first frame (at 80x24, ~30 ms).
+        self._width = self.size.width
+        with Container(id="panels", classes="narrow" if self._narrow(self._width) else ""):
             for panel_type in PANEL_TYPES:
-                yield panel_type(self.desk)
+                panel = panel_type(self.desk)
+                panel.set_class(panel.NAME == self.active, "-active")
+                yield panel
         yield StatusLine(id="status")
         # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
         # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
@@ -155,10 +161,14 @@ class DutyRoomApp(App[None]):
         # holding the interpreter lock: 100-400 ms in which no key, timer or repaint runs, whichever
         # thread (a list's worker, a reload) set it off. Frozen, collections skip it; what it frees
         # later (a record replaced in the cache) is freed by its reference count as before, and
-        # on_unmount gives it all back to the collector.
+        # on_unmount gives it all back to the collector. The command runs without the collector until
+        # here (duty_room/cli.py: main): it is turned on, for everything made from now on.
         gc.freeze()
+        gc.enable()
         self.set_interval(self.settings.refresh_seconds, self.poll)
-        self.watch_store()
+        # After the first frame: the watcher's thread imports watchfiles (and anyio, multiprocessing)
+        # and would take the interpreter lock from the first frame's layout and paint.
+        self.call_after_refresh(self.watch_store)
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
@@ -174,6 +184,7 @@ class DutyRoomApp(App[None]):
         fallback where inotify is not available (some network or container filesystems).
         """
         worker = get_current_worker()
+        watching = False
 
         class Stop:  # watchfiles asks this between waits: the app is closing, or the worker cancelled
             @staticmethod
@@ -183,12 +194,14 @@ class DutyRoomApp(App[None]):
         try:
             from watchfiles import watch
 
-            for _changes in watch(self.store.root, watch_filter=lambda _change, path: path.endswith("/manifest.json"),
-                                  recursive=False, debounce=200, step=20, stop_event=Stop(),
-                                  raise_interrupt=False, rust_timeout=200):
+            for changes in watch(self.store.root, watch_filter=lambda _change, path: path.endswith("/manifest.json"),
+                                 recursive=False, debounce=200, step=20, stop_event=Stop(),
+                                 raise_interrupt=False, rust_timeout=200, yield_on_timeout=True):
                 if Stop.is_set():
                     return
-                self.call_from_thread(self.poll)
+                if changes or not watching:  # the first time: what changed before the watch began
+                    self.call_from_thread(self.poll)
+                watching = True
         except Exception as error:  # noqa: BLE001 - no inotify here: the poll carries on alone
             log.warning("store watch unavailable (%s); polling every %.1f s", error, self.settings.refresh_seconds)
 
@@ -199,10 +212,13 @@ class DutyRoomApp(App[None]):
         if width == self._width:  # the Resize that follows mount: the first frame is already laid out
             return
         self._width = width  # during a Resize event self.size still holds the old size
-        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
-        self.query_one("#panels").set_class(width < NARROW_BELOW or self.settings.lite, "narrow")
+        self.query_one("#panels").set_class(self._narrow(width), "narrow")
         if self.data is not None:
             self.show(self.data)
+
+    def _narrow(self, width: int) -> bool:
+        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
+        return width < NARROW_BELOW or self.settings.lite
 
     @property
     def panels(self) -> list[DeskPanel]:
@@ -249,12 +265,31 @@ class DutyRoomApp(App[None]):
     @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
     def look_for_problems(self, generation: int, day: date) -> None:
         """Is a file the panels do not read damaged too? Validating every table (40,000 households
-        on a township) takes seconds, so it runs beside the dashboard, never before its first frame."""
+        on a township) takes seconds, so it runs beside the dashboard, never before its first frame.
+
+        The first look (at start) reads every table: what it reads stays in the store's cache as
+        long as the dashboard runs, like the first load, so it is frozen too (see on_mount). Else
+        every full collection afterwards walked the 40,000 validated households, 100-300 ms with the
+        interpreter lock held, whenever a list's worker or a reload set one off; and it runs without
+        the collector, which would walk the growing heap again and again meanwhile. Later looks
+        (after a change) re-read only the files that changed, and freeze nothing: a freeze keeps
+        whatever cyclic garbage exists then (a list closed a moment ago) until the app closes.
+        """
+        first = not self._looked
+        self._looked = True
+        collecting = gc.isenabled()
+        if first:
+            gc.disable()
         try:
             problems = self.store.problems(day)
         except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
             self.call_from_thread(self.report_error, error)
             return
+        finally:
+            if first:
+                gc.freeze()
+                if collecting:
+                    gc.enable()
         self.call_from_thread(self._show_problems, problems, generation)
 
     def fail(self, error: StoreError) -> None:
@@ -278,7 +313,9 @@ class DutyRoomApp(App[None]):
         self._reload_after_write = False
         if data.generation != self._checked_generation:  # once per change of the store
             self._checked_generation = data.generation
-            self.look_for_problems(data.generation, data.now.date())
+            # Once the screen shows this data: the look validates every table in a thread, which
+            # would take the interpreter lock from the first frame's layout and paint.
+            self.call_after_refresh(self.look_for_problems, data.generation, data.now.date())
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:

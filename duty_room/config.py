@@ -27,22 +27,16 @@ and ``~/.config/duty-room/config.toml``::
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import Field, TypeAdapter, ValidationError
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from duty_room import words
 from store.deadlines import DeadlineRules
@@ -95,11 +89,17 @@ def config_path() -> Path:
     return Path(os.environ.get("DUTY_ROOM_CONFIG") or Path(user_config_dir(APP_NAME)) / "config.toml")
 
 
-class Settings(BaseSettings):
-    """What the app runs with. Built by `load_settings` from its sources; code and tests may also
-    construct it directly (``Settings(store=..., read_only=True)``), which reads nothing else."""
+ENV_PREFIX = "DUTY_ROOM_"
 
-    model_config = SettingsConfigDict(env_prefix="DUTY_ROOM_", extra="forbid")
+
+class Settings(BaseModel):
+    """What the app runs with. Built by `load_settings` from its sources; code and tests may also
+    construct it directly (``Settings(store=..., read_only=True)``), which reads nothing else.
+
+    (A plain model, not pydantic-settings': its import, asyncio's included, cost every start
+    ~30-60 ms, for a TOML read and a look at the environment done here in a few lines.)"""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     # presentation
     lang: Literal["zh", "en"] = "zh"
@@ -126,18 +126,6 @@ class Settings(BaseSettings):
     read_only_rule: str | None = None
     sources: list[str] = Field(default_factory=list)
     as_service: bool = False  # this process is the configured service account
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Only what the code passes: the sources and who may use them are load_settings' business.
-        return (init_settings,)
 
     def reveal_rule(self, actor: str | None = None) -> str | None:
         """Why ``actor`` (default: the one acting) may see unmasked data, or None."""
@@ -173,12 +161,59 @@ def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:
     return values
 
 
+def _field_name(key: str) -> str:
+    """A setting's name as a file or the environment spells it (any case) -> the field's own;
+    a key that names no setting stays as it is (and is refused by name)."""
+    return _FIELDS_BY_LOWER.get(key.lower(), key)
+
+
+_FIELDS_BY_LOWER = {name.lower(): name for name in Settings.model_fields}
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's keys as written ({} when there is none), read by pydantic-settings."""
+    """A TOML file's keys ({} when there is none), each setting under its field's name."""
     try:
-        return dict(TomlConfigSettingsSource(Settings, toml_file=path)())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        if not path.expanduser().is_file():
+            return {}
+        values = tomllib.loads(path.expanduser().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"bad configuration: {path}: {exc}") from None
+    return {_field_name(key): value for key, value in values.items()}
+
+
+def _is_structured(annotation: Any) -> bool:
+    """A list, a dict or a model (or one of them or None): given in the environment as JSON."""
+    if get_origin(annotation) in (list, dict):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_is_structured(arg) for arg in get_args(annotation) if isinstance(arg, type) or get_origin(arg))
+
+
+def _read_environment() -> dict[str, Any]:
+    """``DUTY_ROOM_<SETTING>`` (any case) for every setting there is: lists, dicts and tables as
+    JSON, the rest as text for the model to validate. Other ``DUTY_ROOM_*`` names are not settings."""
+    found: dict[str, Any] = {}
+    for name, value in os.environ.items():
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        field = _FIELDS_BY_LOWER.get(name[len(ENV_PREFIX):].lower())
+        if field is None:
+            continue
+        found[field] = value
+    return found
+
+
+def _parse_environment(values: dict[str, Any]) -> dict[str, Any]:
+    parsed: dict[str, Any] = {}
+    for field, value in values.items():
+        if _is_structured(Settings.model_fields[field].annotation):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ConfigError(f"bad configuration: {ENV_PREFIX}{field.upper()}: not JSON: {value!r}") from None
+        parsed[field] = value
+    return parsed
 
 
 def _presentation_only(values: dict[str, Any], source: str, system: SystemFile, lang: str) -> dict[str, Any]:
@@ -209,11 +244,12 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
     system_values = _read_system(system, lang)
     user_path = config_path()
     user_values = _presentation_only(_read_toml(user_path), str(user_path), system, lang)
-    env_values = EnvSettingsSource(Settings)()
+    env_values = _read_environment()
     for key in env_values:
-        if key not in PRESENTATION_KEYS:
+        if key not in PRESENTATION_KEYS:  # refused by name, whatever its value
             raise ConfigError(_say("config.security_key", lang, key=f"DUTY_ROOM_{key.upper()}", source="environment",
                                    system=system.path))
+    env_values = _parse_environment(env_values)
     cli_values = {key: value for key, value in options.items() if key != "store"}
     _presentation_only(cli_values, "command line", system, lang)
 

@@ -370,3 +370,36 @@ def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = N
         duty=duty,
         log=entries_between(store, shift_start, duty.next_handover),  # up to the handover: now's entry too
     )
+
+
+# ---------------------------------------------------------------------------
+# The on-call digest (`duty-room summary`): what it prints, read in one go, and nothing else
+
+
+@dataclass(frozen=True)
+class Digest:
+    township: str
+    petitions: list[PetitionView]
+    progress: list[GridProgress]
+    sessions: list[SessionView]
+    stalls: list[StallView]
+    fees: FeeTotals
+    upcoming: NextSessions
+
+
+def digest(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
+           fee_rules: FeeRules | None = None) -> Digest:
+    """The dashboard's figures that `summary` prints, without what only the screen shows (who is
+    out visiting, which reads every grid worker; the rates; the shift's log): a cold process
+    validates each record it reads, so the digest reads only these."""
+    communities = store.all(Community)
+    stalls, fees = stall_roster(store, now.date(), fee_rules)
+    return Digest(
+        township=communities[0].township if communities else "",
+        petitions=open_petitions(store, now),
+        progress=visit_progress(store, now.date()),
+        sessions=todays_schedule(store, now, calendar),
+        stalls=stalls,
+        fees=fees,
+        upcoming=next_sessions(store, now, calendar or DeadlineRules()),
+    )

@@ -45,10 +45,14 @@ def _reject_invisible(value: str) -> str:
 
 
 def _single_line(value: str) -> str:
+    if value.isprintable():  # the common case, at C speed: no control, format or invisible character at all
+        return value
     return _reject_invisible(_reject(_CONTROL_IN_LINE, value))
 
 
 def _multi_line(value: str) -> str:
+    if value.isprintable():  # (a newline or tab is not printable: such text takes the long way)
+        return value
     return _reject_invisible(_reject(_CONTROL, value))
 
 

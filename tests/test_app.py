@@ -162,6 +162,65 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
         assert app.panel("petitions").table.cursor_key == "MK261127-003"
 
 
+async def test_a_change_made_before_the_store_watch_begins_shows_without_the_poll(
+        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store watcher starts after the first frame: a change another desk commits before the
+    watch begins (here: just before, every time) is found by the watcher's first look, not left
+    to the interval poll (slowed to ten minutes here)."""
+    import watchfiles
+
+    from store.lifecycle import change_status
+
+    watch = watchfiles.watch
+
+    def watch_after_a_change(*args: object, **kwargs: object) -> object:
+        change_status(Store(small_store.root, actor="other-desk"), "MK261127-003", PetitionStatus.IN_PROGRESS)
+        yield from watch(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watchfiles, "watch", watch_after_a_change)
+    async with dashboard(small_store) as (app, pilot):
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if cell(app, "petitions", "MK261127-003", 1) == "处置中":
+                break
+        assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
+
+
+async def test_the_look_for_damaged_files_leaves_the_collector_on_and_what_it_read_frozen(
+        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first look validates every table (a township's 40,000 households) without the collector,
+    and what it read is kept for the dashboard's life, frozen like the first load: later full
+    collections (set off by a list's worker or a reload) do not walk it. The collector is on again
+    afterwards; a later look (after a change) runs with it and freezes nothing."""
+    import gc
+
+    from store.lifecycle import change_status
+
+    collecting: list[bool] = []
+    read: list[object] = []
+    problems = Store.problems
+
+    def look(store: Store, day: object = None) -> object:
+        collecting.append(gc.isenabled())
+        read.append([object()])  # stands for what the look read and the store keeps
+        return problems(store, day)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "problems", look)
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        assert collecting == [False] and gc.isenabled()
+        assert not any(kept is read[0] for kept in gc.get_objects())  # frozen: no collection walks it
+        change_status(Store(small_store.root, actor="other-desk"), "MK261127-003", PetitionStatus.IN_PROGRESS)
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if len(collecting) == 2:
+                break
+        await settled(app, pilot)
+        assert collecting == [False, True] and gc.isenabled()
+        assert any(kept is read[1] for kept in gc.get_objects())  # not frozen
+    assert any(kept is read[0] for kept in gc.get_objects())  # given back when the app closes
+
+
 async def test_english_interface(small_store: Store) -> None:
     async with dashboard(small_store, lang="en") as (app, pilot):
         assert cell(app, "petitions", "MK261127-001", 1) == "new"

@@ -26,8 +26,9 @@ def test_only_storage_opens_json_files() -> None:
     offenders = []
     for path in [*(ROOT / "store").rglob("*.py"), *(ROOT / "duty_room").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")]:
         # sheetfiles.py and handover_export.py read and write the user's own files (spreadsheets,
-        # a handover to send on), never the store's.
-        if path.relative_to(ROOT).as_posix() in ("store/storage.py", "store/sheetfiles.py", "duty_room/handover_export.py"):
+        # a handover to send on), config.py reads the config files: never the store's.
+        if path.relative_to(ROOT).as_posix() in ("store/storage.py", "store/sheetfiles.py", "duty_room/handover_export.py",
+                                                 "duty_room/config.py"):
             continue
         text = path.read_text(encoding="utf-8")
         for match in FILE_ACCESS.finditer(text):
@@ -49,3 +50,30 @@ def test_importing_the_store_loads_no_ui_library() -> None:
     loaded = set(result.stdout.split())
     assert "store" in loaded
     assert loaded.isdisjoint({"textual", "rich", "widgets", "duty_room"}), loaded & {"textual", "rich", "widgets", "duty_room"}
+
+
+def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
+    """`ssh host duty-room summary` is the on-call digest on a poor link: it prints text and needs
+    neither Textual nor Rich (nor widgets/, nor the app). The real command runs in a fresh
+    interpreter on a store, then lists what it loaded."""
+    from conftest import build_small_store
+
+    store = build_small_store(tmp_path / "store")
+    code = (
+        "import sys\n"
+        "from duty_room.cli import main\n"
+        f"sys.argv = ['duty-room', '--store', {str(store.root)!r}, 'summary']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    print('exit', exc.code)\n"
+        "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
+                            timeout=60, check=True)
+    lines = result.stdout.splitlines()
+    assert lines[-2] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    loaded = set(lines[-1].removeprefix("loaded ").split())
+    assert {"duty_room", "store"} <= loaded
+    assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}

@@ -126,6 +126,20 @@ def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_p
     assert data["next_session"]["start"] in result.output
 
 
+def test_summary_digest_holds_the_dashboards_figures(runner: CliRunner, tmp_path: Path) -> None:
+    """`summary` reads the digest, a part of what the dashboard reads: the same figures."""
+    from store import clock
+    from store.queries import dashboard, digest
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    now = clock.now()
+    full, part = dashboard(Store(target), now), digest(Store(target), now)
+    assert (part.township, len(part.petitions)) == (full.headline.township, full.headline.open)
+    assert (part.petitions, part.progress, part.sessions) == (full.petitions, full.progress, full.sessions)
+    assert (part.stalls, part.fees, part.upcoming) == (full.stalls, full.fees, full.upcoming)
+
+
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
     from store.lifecycle import change_status
     from store.models import PetitionStatus

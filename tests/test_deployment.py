@@ -111,6 +111,20 @@ def test_presentation_comes_from_every_source_in_order(home: Path, system_config
                                 "command line --ascii"]
 
 
+def test_the_environment_and_config_files_are_read_in_any_case_and_lists_as_json(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home.write_text('Lang = "en"\n', encoding="utf-8")
+    monkeypatch.setenv("duty_room_keymap", '{"panel.zoom": "f11"}')
+    monkeypatch.setenv("DUTY_ROOM_LITE", "1")
+    monkeypatch.setenv("DUTY_ROOM_NOT_A_SETTING", "x")  # not a setting: not read
+    settings = load_settings()
+    assert (settings.lang, settings.lite, settings.keymap) == ("en", True, {"panel.zoom": "f11"})
+    monkeypatch.setenv("duty_room_keymap", "panel.zoom=f11")
+    with pytest.raises(ConfigError) as refused:  # one line, not a traceback
+        load_settings()
+    assert "DUTY_ROOM_KEYMAP" in str(refused.value) and one_line(str(refused.value))
+
+
 def test_the_system_config_grants_reveal_and_the_user_cannot(home: Path, system_config: Path) -> None:
     assert not load_settings().may_reveal()
     system_config.write_text(f'reveal_users = ["{ME}"]\n', encoding="utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
-from store import i18n, storage
+from store import i18n, storage, text
 from store.lifecycle import DuplicateCase, register
 from store.masking import log_reveal
 from store.models import Petition
@@ -58,6 +60,21 @@ def test_invisible_characters_are_refused_with_the_code_point(char: str, code: s
             TypeAdapter(kind).validate_python(f"井盖{char}丢失")
         error = info.value.errors()[0]
         assert code in i18n.validation_message(error, "zh") and code in i18n.validation_message(error, "en")
+
+
+def test_text_the_quick_check_passes_is_text_the_full_check_passes() -> None:
+    """Line and Paragraph pass printable text at once (str.isprintable) and look closer only at the
+    rest: so no code point the full check refuses may count as printable."""
+    refused_yet_printable = [
+        f"U+{code:04X}" for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable() and (text._CONTROL.search(chr(code)) or text._CONTROL_IN_LINE.search(chr(code))
+                                        or unicodedata.category(chr(code)) in text._INVISIBLE_CATEGORIES)
+    ]
+    assert refused_yet_printable == []
+    for char in ("\x1b", "\x85", "\u200e", "\u2028", "\u202e", "\u00ad", "\ue000", "\u0378"):  # each refused
+        for kind in (Line, Paragraph):
+            with pytest.raises(ValidationError):
+                TypeAdapter(kind).validate_python(f"井盖{char}丢失")
 
 
 def test_visible_text_is_kept() -> None:

@@ -490,3 +490,20 @@ async def test_a_households_visit_log_is_read_in_a_worker_and_a_key_typed_meanwh
         [detail] = details
         assert detail.content.title == "1-1-101 张**" and not detail.is_attached
         assert threads[0]  # the first read, the slow one, in a worker; the detail's own read hits the store's cache
+
+
+async def test_a_closed_list_is_freed(small_store: Store) -> None:
+    """Nothing keeps a closed list and its rows alive (Textual's worker threads keep the last worker
+    they ran: its callbacks hold the list weakly), so no collection has to walk closed lists."""
+    import gc
+    import weakref
+
+    async with dashboard(small_store) as (app, pilot):
+        roster = await open_roster(app, pilot, row="dc-M01")
+        closed = weakref.ref(roster)
+        del roster
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, TableScreen)
+        gc.collect()
+        assert closed() is None

@@ -44,12 +44,37 @@ class Terminal:
             self.raw += chunk
             self.stream.feed(chunk)
 
-    def wait_for(self, text: str, seconds: float = 15) -> bool:
+    def wait_for(self, text: str, seconds: float = 15, step: float = 0.1) -> bool:
+        """Whether ``text`` shows within ``seconds``, looked for every ``step`` seconds."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            self.pump(0.1)
+            self.pump(step)
             if text in self.text():
                 return True
+        return False
+
+    def wait_for_bytes(self, text: str, seconds: float = 15, piece: int = 2048) -> bool:
+        """Whether ``text`` shows within ``seconds``, looked for after every ``piece`` bytes read.
+
+        For timing: the moment the bytes that show ``text`` arrive, not when pyte (~1 MB/s, a real
+        terminal is a hundred times faster) has got through the rest of a 64 KB read after them.
+        """
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return False
+            self.received += len(chunk)
+            self.raw += chunk
+            for start in range(0, len(chunk), piece):
+                self.stream.feed(chunk[start:start + piece])
+                if text in self.text():
+                    self.stream.feed(chunk[start + piece:])
+                    return True
         return False
 
     def text(self) -> str:

@@ -10,6 +10,7 @@ or a grid of the roster) plans tomorrow's visits by rule. Those writes are store
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -197,18 +198,28 @@ class VisitsPanel(DeskPanel):
         app = self.desk.app
         screen.show_loading(Text(self.t("list.loading"), style="dim"))
         self._fills[screen] = ask = object()
+        kind = screen.kind
         ask_content = functools.partial(
             list_content, self.desk.present, self.desk.store, screen.kind, clock.now().date(),
             reveal=screen in self.revealed, special_only=self.special_only,
             progress=self.data.progress if self.data is not None else None, ascii_only=self.desk.ascii)
 
+        # The worker holds these callbacks for as long as Textual keeps it, and Textual's pool thread
+        # keeps the last worker it ran (its context's active_worker) after the list is closed: a
+        # strong reference here kept up to one closed list per pool thread alive, 1,800 rows each,
+        # for every later garbage collection to walk.
+        screen_ref = weakref.ref(screen)
+        del screen
+
         def shown(content: tuple[Text, list[Row]]) -> None:
-            if self._fills.get(screen) is ask and screen.is_attached:
+            screen = screen_ref()
+            if screen is not None and self._fills.get(screen) is ask and screen.is_attached:
                 del self._fills[screen]
                 screen.show(*content)
 
         def unreadable() -> None:  # the status line says why; the list stops saying it is loading
-            if self._fills.get(screen) is ask and screen.is_attached and not screen.shown:
+            screen = screen_ref()
+            if screen is not None and self._fills.get(screen) is ask and screen.is_attached and not screen.shown:
                 screen.show(Text(""), [])
 
         def read() -> None:
@@ -222,7 +233,7 @@ class VisitsPanel(DeskPanel):
             else:
                 app.call_from_thread(shown, content)
 
-        app.run_worker(read, thread=True, group="list", name=f"list {screen.kind}", exit_on_error=False)
+        app.run_worker(read, thread=True, group="list", name=f"list {kind}", exit_on_error=False)
 
     def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
         kind, _, key = screen.kind.partition(":")

@@ -1,0 +1,67 @@
+"""`duty-room summary` from a cold process, beside `python -c "import textual"` in the same run.
+
+    python bench/cold_start.py [--store DIR] [--runs 9]
+
+Issue 13: the on-call digest over SSH (`ssh host duty-room summary`) should start about as fast
+as importing Textual (goal: at most 1.2x), and needs no Textual or Rich at all. Each run is a
+fresh interpreter; the two programs take turns so the machine's noise falls on both alike. The
+figure is the median wall time to exit, on the demo store (built in a temporary folder) and on
+the township-scale bench store.
+
+Bytecode: the project's own modules are compiled first (`compileall`), as an installed copy's
+are; site-packages were compiled by pip. So PYTHONDONTWRITEBYTECODE does not make every run
+compile the source again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, township_store
+
+from store.demo import build_demo
+from store.storage import Store
+
+
+def wall(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--store", type=Path, default=None, help="default: the township-scale bench store")
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    for package in ("store", "duty_room", "widgets"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+    with tempfile.TemporaryDirectory(prefix="duty-room-cold-") as tmp:
+        demo = Store(Path(tmp) / "demo", actor="bench")
+        build_demo(demo)
+        stores = [("demo store", demo.root), ("township store", args.store or township_store().root)]
+        baseline = [sys.executable, "-c", "import textual"]
+        for label, root in stores:
+            summary = [sys.executable, "-m", "duty_room", "--store", str(root), "summary"]
+            wall(summary, env)  # once, so that the store's files are in the page cache for both
+            base: list[float] = []
+            ours: list[float] = []
+            for _ in range(args.runs):
+                base.append(wall(baseline, env))
+                ours.append(wall(summary, env))
+            bt, ot = statistics.median(base), statistics.median(ours)
+            print(f"{label:15} python -c 'import textual': {bt * 1000:6.0f} ms   duty-room summary: {ot * 1000:6.0f} ms"
+                  f"   ratio {ot / bt:4.2f}x  (median of {args.runs}; goal <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()
