@@ -6,6 +6,7 @@ terminal control. Personal data is masked here unless the caller passes ``reveal
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,32 +48,42 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
 
 # A roster change shows its values where they are plain text (an enum is stored by its key, a grid
 # by its id: for those the field's name says enough).
+NAMED_BY_ID = frozenset({"grid_id", "community_id"})  # shown by name where the caller knows it
 HISTORY_VALUES = frozenset({"name", "phone", "building", "unit", "room", "head_name", "members", "title", "place",
                             "start", "end", "staff", "starts_on", "ends_on"})
 
 
-def history_line(p: Presenter, event: RosterEvent) -> Text:
-    """11-28 09:30 duty-officer 修改：电话 138****1234→139****5678、网格 (表格导入): who changed what,
-    from what to what where that is plain text (a phone was masked when it was stored)."""
+def history_line(p: Presenter, event: RosterEvent, names: Mapping[str, str] | None = None) -> Text:
+    """11-28 09:30 duty-officer 修改：电话 138****1234→139****5678、网格 1号楼1单元→1号楼2单元 (表格导入):
+    who changed what, from what to what where it can be said (a phone was masked when it was stored;
+    a grid, community or worker by its name from ``names``), and where the visit plans went."""
+    names = names or {}
     text = Text(f"{event.at:%m-%d %H:%M} ", style="dim")
     text.append_text(literal(event.actor))
     text.append(" " + p.t(f"history.{event.action}"))
     if event.changes:
-        text.append("：" + "、".join(change_words(p, c) for c in event.changes))
+        text.append(p.t("punct.colon") + p.t("punct.list").join(change_words(p, c, names) for c in event.changes))
     if event.plans:
-        text.append(" " + p.t("history.plans").format(n=event.plans), style="dim")
+        if event.plans_to:
+            words = p.t("history.plans_to").format(n=event.plans, to=names.get(event.plans_to, event.plans_to))
+        else:
+            words = p.t("history.plans_dropped").format(n=event.plans)
+        text.append(display_safe(words), style="dim")  # the words bring their own space (none before （)
     if event.note == "import":
-        text.append(" " + p.t("history.imported"), style="dim")
+        text.append(p.t("history.imported"), style="dim")
     elif event.note:
         text.append(" " + display_safe(event.note), style="italic")
     return text
 
 
-def change_words(p: Presenter, change: FieldChange) -> str:
+def change_words(p: Presenter, change: FieldChange, names: Mapping[str, str]) -> str:
     name = p.t(f"history.field.{change.name}")
-    if change.name not in HISTORY_VALUES:
+    before, after = change.before, change.after
+    if change.name in NAMED_BY_ID and before in names and after in names:
+        before, after = names[before], names[after]
+    elif change.name not in HISTORY_VALUES:
         return name
-    return display_safe(f"{name} {change.before or '-'}→{change.after or '-'}")
+    return display_safe(f"{name} {before or '-'}→{after or '-'}")
 
 
 def household_address(h: Household) -> str:

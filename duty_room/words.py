@@ -552,8 +552,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.duplicates": ("重复件", "Duplicates"),
     # -- store speed: a list loading, check's day-file findings (issue 13) --
     "list.loading": ("正在读取……", "Loading…"),
-    "history.plans": ("（走访计划 {n} 条随之转交）", "({n} planned visits went along)"),
-    "history.imported": ("（表格导入）", "(spreadsheet import)"),
+    "history.plans_to": ("（{n} 条走访计划转给 {to}）", " ({n} planned visits handed to {to})"),
+    "history.plans_dropped": ("（{n} 条走访计划取消：新网格无人走访）", " ({n} planned visits dropped: nobody visits the new grid)"),
+    "history.imported": ("（表格导入）", " (spreadsheet import)"),  # zh needs no space before （
     "visits.members": ("人口", "Members"),
     "visits.elderly": ("老人户", "elderly household"),
     "visits.recent": ("近 {n} 天民情日志", "Visit log, last {n} days"),

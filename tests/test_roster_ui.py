@@ -441,7 +441,7 @@ async def test_enter_on_a_household_shows_its_visit_log_and_its_move(small_store
         sections = dict(detail.content.sections)
         assert [line.plain for line in sections["近 14 天民情日志"]] == ["11-28 09:25 王秀兰  老人身体良好"]
         [move] = [line.plain for line in sections["变更记录"]]
-        assert move.startswith("11-28 09:30 duty-officer 迁户：网格")
+        assert move == "11-28 09:30 duty-officer 迁户：网格 1号楼1单元→1号楼2单元（1 条走访计划转给 赵敏）"
 
 
 async def test_a_households_visit_log_is_read_in_a_worker_and_a_key_typed_meanwhile_waits(
@@ -507,3 +507,27 @@ async def test_a_closed_list_is_freed(small_store: Store) -> None:
         assert not isinstance(app.screen, TableScreen)
         gc.collect()
         assert closed() is None
+
+
+def test_history_lines_name_grids_and_say_where_plans_went_in_either_language() -> None:
+    from datetime import datetime
+
+    from duty_room.presenters import Presenter, history_line
+    from store.models import FieldChange, RosterEvent
+
+    at = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
+    moved = RosterEvent(at=at, actor="clerk", action="move", plans=2,
+                        changes=[FieldChange(name="grid_id", before="dc-M01", after="dc-M02")])
+    imported = RosterEvent(at=at, actor="clerk", action="edit", note="import",
+                           changes=[FieldChange(name="phone", before="139****5678", after="139****1111"),
+                                    FieldChange(name="role", before="grid_worker", after="micro_worker")])
+    names = {"dc-M01": "1号楼1单元", "dc-M02": "1号楼2单元"}
+    zh, en = Presenter("zh"), Presenter("en")
+    assert history_line(zh, moved, names).plain == \
+        "11-28 09:30 clerk 迁户：网格 1号楼1单元→1号楼2单元（2 条走访计划取消：新网格无人走访）"
+    assert history_line(en, moved, names).plain == \
+        "11-28 09:30 clerk moved: grid 1号楼1单元→1号楼2单元 (2 planned visits dropped: nobody visits the new grid)"
+    assert history_line(zh, moved).plain.endswith("迁户：网格（2 条走访计划取消：新网格无人走访）")  # names unknown: no ids shown
+    assert history_line(zh, imported).plain == "11-28 09:30 clerk 修改：电话 139****5678→139****1111、职务（表格导入）"
+    assert history_line(en, imported).plain == \
+        "11-28 09:30 clerk changed: phone 139****5678→139****1111, role (spreadsheet import)"

@@ -88,7 +88,7 @@ class ServicesPanel(DeskPanel):
         households = {h.id: h for h in store.all(Household)}
         schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
         return service_detail(self.desk.present, view, session_households(view.session, households), reveal=reveal,
-                              schedule=schedule)
+                              schedule=schedule, names={c.id: c.name for c in store.all(Community)})
 
     def ask_schedule(self, schedule: ServiceSchedule | None) -> None:
         """Add a recurring 一老一小 service, or change ``schedule``: every field is checked at once
@@ -261,7 +261,7 @@ def service_detail_line(p: Presenter, audience: Audience | None, upcoming: Servi
 
 
 def service_detail(p: Presenter, view: SessionView, households: list[Household], *, reveal: bool,
-                   schedule: ServiceSchedule | None = None) -> DetailContent:
+                   schedule: ServiceSchedule | None = None, names: dict[str, str] | None = None) -> DetailContent:
     s = view.session
     served = [
         literal(f"{household_address(h)}  {h.head_name if reveal else mask_name(h.head_name)}")
@@ -277,8 +277,8 @@ def service_detail(p: Presenter, view: SessionView, households: list[Household],
     if schedule is not None:
         when = label(schedule.recurrence, p.lang)
         if schedule.weekdays:
-            names = p.t("weekdays").split()
-            when += " " + "、".join(names[d] for d in sorted(schedule.weekdays))
+            days = p.t("weekdays").split()
+            when += " " + "、".join(days[d] for d in sorted(schedule.weekdays))
         fields.append((p.t("services.recurs"), Text(when)))
     if s.checked_in_at:
         fields.append((p.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
@@ -290,7 +290,7 @@ def service_detail(p: Presenter, view: SessionView, households: list[Household],
         fields.append((p.t("detail.updated_by"), literal(s.updated_by)))
     sections = [(p.t("detail.households"), served)] if served else []
     if schedule is not None and schedule.history:
-        sections.append((p.t("services.changes"), [history_line(p, e) for e in schedule.history[-5:]]))
+        sections.append((p.t("services.changes"), [history_line(p, e, names) for e in schedule.history[-5:]]))
     return DetailContent(
         title=s.title,
         fields=fields,

@@ -303,9 +303,10 @@ class VisitsPanel(DeskPanel):
                 return None
             workers = {w.id: w for w in store.all(GridWorker)}
             visits = recent_visits(store, record_id, clock.now().date())
-            return household_detail(p, household, grids.get(household.grid_id), visits, workers, reveal=reveal)
-        worker = next((w for w in store.all(GridWorker) if w.id == record_id), None)
-        return None if worker is None else worker_detail(p, worker, grids.get(worker.grid_id), reveal=reveal)
+            return household_detail(p, household, grids, visits, workers, reveal=reveal)
+        workers = {w.id: w for w in store.all(GridWorker)}
+        worker = workers.get(record_id)
+        return None if worker is None else worker_detail(p, worker, grids, workers, reveal=reveal)
 
     def refill_lists(self) -> None:
         self.revealed &= set(self.lists)  # a closed list forgets its reveal
@@ -701,9 +702,10 @@ def households_header(p: Presenter, progress: GridProgress | None, workers: list
     return text
 
 
-def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list[Visit],
+def household_detail(p: Presenter, h: Household, grids: dict[str, Grid], visits: list[Visit],
                      workers: dict[str, GridWorker], *, reveal: bool) -> DetailContent:
     """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves."""
+    grid = grids.get(h.grid_id)
     tags = Text()
     for tag in h.tags:
         tags.append(f"●{label(tag, p.lang)} ", style=TAG_STYLE[tag])
@@ -720,20 +722,24 @@ def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list
                    f"{v.note}") for v in visits]
     sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
     if h.history:
-        sections.append((p.t("detail.changes"), [history_line(p, e) for e in h.history[-8:]]))
+        names = {g.id: g.name for g in grids.values()} | {w.id: w.name for w in workers.values()}
+        sections.append((p.t("detail.changes"), [history_line(p, e, names) for e in h.history[-8:]]))
     return DetailContent(title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}", fields=fields,
                          sections=sections, hint=p.mask_hint(reveal), subject=f"visits:household:{h.id}")
 
 
-def worker_detail(p: Presenter, w: GridWorker, grid: Grid | None, *, reveal: bool) -> DetailContent:
+def worker_detail(p: Presenter, w: GridWorker, grids: dict[str, Grid], workers: dict[str, GridWorker], *,
+                  reveal: bool) -> DetailContent:
     """A grid worker: role, phone (masked), grid, and every change to the record."""
+    grid = grids.get(w.grid_id)
+    names = {g.id: g.name for g in grids.values()} | {other.id: other.name for other in workers.values()}
     fields = [
         (p.t("col.name"), literal(w.name)),
         (p.t("col.role"), Text(label(w.role, p.lang))),
         (p.t("col.phone"), literal(w.phone if reveal else mask_phone(w.phone))),
         (p.t("col.grid"), literal(grid.name if grid else w.grid_id)),
     ]
-    history = [history_line(p, e) for e in w.history[-8:]] or [Text(p.t("empty.none"), style="dim")]
+    history = [history_line(p, e, names) for e in w.history[-8:]] or [Text(p.t("empty.none"), style="dim")]
     return DetailContent(title=f"{label(w.role, p.lang)} {w.name}", fields=fields,
                          sections=[(p.t("detail.changes"), history)], hint=p.mask_hint(reveal),
                          subject=f"visits:worker:{w.id}")
