@@ -424,6 +424,7 @@ async def test_enter_on_a_household_shows_its_visit_log_and_its_move(small_store
 
     add_neighbour(small_store)
     move_household(small_store, "h0", "dc-M02", TODAY)
+    retire_worker(small_store, "w1", TODAY, hand_over_to="w2")  # who visited: still named in the log
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2")
         panel = app.panel("visits")

@@ -42,6 +42,7 @@ from store.roster import (
     move_household,
     plan_visits,
     retire_worker,
+    retired_workers,
 )
 from store.storage import Store, StoreError
 from store.text import display_safe, max_chars
@@ -297,14 +298,14 @@ class VisitsPanel(DeskPanel):
         kind, _, record_id = key.partition(":")
         store, p = self.desk.store, self.desk.present
         grids = {g.id: g for g in store.all(Grid)}
+        # Retired workers too: their past visits and hand-overs are still theirs, by name.
+        workers = {w.id: w for w in [*retired_workers(store), *store.all(GridWorker)]}
         if kind == "household":
             household = next((h for h in store.all(Household) if h.id == record_id), None)
             if household is None:
                 return None
-            workers = {w.id: w for w in store.all(GridWorker)}
             visits = recent_visits(store, record_id, clock.now().date())
             return household_detail(p, household, grids, visits, workers, reveal=reveal)
-        workers = {w.id: w for w in store.all(GridWorker)}
         worker = workers.get(record_id)
         return None if worker is None else worker_detail(p, worker, grids, workers, reveal=reveal)
 
