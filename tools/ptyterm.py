@@ -30,18 +30,25 @@ class Terminal:
         self.received = 0
         self.raw = bytearray()  # everything the program sent, for size and compression figures
 
+    def _read(self, seconds: float) -> bytes | None:
+        """What the program sends within ``seconds`` (b"" if nothing), counted; None once it has closed."""
+        ready, _, _ = select.select([self.fd], [], [], seconds)
+        if not ready:
+            return b""
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:
+            return None
+        self.received += len(chunk)
+        self.raw += chunk
+        return chunk
+
     def pump(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
+            chunk = self._read(left)
+            if chunk is None:
                 return
-            self.received += len(chunk)
-            self.raw += chunk
             self.stream.feed(chunk)
 
     def wait_for(self, text: str, seconds: float = 15, step: float = 0.1) -> bool:
@@ -61,15 +68,9 @@ class Terminal:
         """
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
+            chunk = self._read(left)
+            if chunk is None:
                 return False
-            self.received += len(chunk)
-            self.raw += chunk
             for start in range(0, len(chunk), piece):
                 self.stream.feed(chunk[start:start + piece])
                 if text in self.text():
