@@ -122,7 +122,7 @@ def recent_visits(store: Store, household_id: str, today: date, days: int = RECE
     found = []
     for offset in range(days):
         found += [v for v in store.all(Visit, (today - timedelta(days=offset)).isoformat()) if v.household_id == household_id]
-    return found
+    return sorted(found, key=lambda v: v.at, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -365,3 +365,22 @@ def test_a_grid_whose_parent_is_missing_is_listed_as_a_top_grid():
     orphan = Grid(id="m9", community_id="c1", level="micro", name="9号楼1单元", parent_id="gone")
     top = Grid(id="L1", community_id="c1", level="large", name="第一大网格")
     assert [(g.id, depth) for g, depth in grid_tree([orphan, top])] == [("L1", 0), ("m9", 0)]
+
+
+def test_recent_visits_are_the_households_own_newest_first_within_the_window(tmp_path, frozen_clock) -> None:  # noqa: ANN001
+    from datetime import date, datetime, timedelta
+
+    from store.models import Visit
+    from store.visiting import recent_visits
+    from tests.conftest import build_small_store
+
+    store = build_small_store(tmp_path / "store")
+    today = date(2026, 11, 28)
+    morning = datetime.fromisoformat("2026-11-28T08:00:00+08:00")
+    with store.transaction() as tx:
+        for days, hour, household in [(0, 0, "h1"), (0, 2, "h1"), (3, 1, "h1"), (3, 1, "h2"), (14, 0, "h1")]:
+            at = morning - timedelta(days=days) + timedelta(hours=hour)
+            tx.put(Visit(id=f"t-{days}-{hour}-{household}", day=at.date(), at=at, grid_id="dc-M01",
+                         household_id=household, worker_id="w1", note="上门走访"))
+    found = recent_visits(store, "h1", today)
+    assert [v.id for v in found] == ["t-0-2-h1", "t-0-0-h1", "t-3-1-h1"]  # the 14th day back is outside
