@@ -325,55 +325,9 @@ def headline(
 # Everything one dashboard refresh needs, read in one go
 
 
-@dataclass(frozen=True)
-class Dashboard:
-    now: datetime
-    generation: int
-    petitions: list[PetitionView]
-    progress: list[GridProgress]
-    sessions: list[SessionView]
-    stalls: list[StallView]
-    fees: FeeTotals
-    headline: Headline
-    rates: list[Rates]
-    workers_out: int  # grid workers with a visit logged today
-    workers_expected: int  # grid workers with visits planned or logged today
-    upcoming: NextSessions  # the next session to start (maybe tomorrow), overall and per audience
-    duty: DutyStatus  # the shift on duty, the next handover, every open incident's report clock
-    log: list[DutyLogEntry]  # the 值班记录 of the shift on duty
-
-
-def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
-              fee_rules: FeeRules | None = None, duty_rules: DutyRules | None = None) -> Dashboard:
-    generation = store.generation()  # read first: a change during the read triggers another refresh
-    petitions = open_petitions(store, now)
-    progress = visit_progress(store, now.date())
-    sessions = todays_schedule(store, now, calendar)
-    stalls, fees = stall_roster(store, now.date(), fee_rules)
-    workers = workers_today(store, now.date())
-    calendar = calendar or DeadlineRules()
-    duty = duty_status(store, now, duty_rules)
-    shift_start = duty.shift.starts_at if duty.shift is not None else now - timedelta(hours=24)
-    return Dashboard(
-        now=now,
-        generation=generation,
-        petitions=petitions,
-        progress=progress,
-        sessions=sessions,
-        stalls=stalls,
-        fees=fees,
-        headline=headline(store, now, petitions, progress, sessions, stalls),
-        rates=all_windows(store.all(Petition), now),
-        workers_out=sum(w.out for w in workers),
-        workers_expected=len(workers),
-        upcoming=next_sessions(store, now, calendar),
-        duty=duty,
-        log=entries_between(store, shift_start, duty.next_handover),  # up to the handover: now's entry too
-    )
-
-
 # ---------------------------------------------------------------------------
-# The on-call digest (`duty-room summary`): what it prints, read in one go, and nothing else
+# The on-call digest (`duty-room summary`): what it prints, read in one go, and nothing else;
+# the dashboard is the digest and what only the screen shows.
 
 
 @dataclass(frozen=True)
@@ -402,4 +356,47 @@ def digest(store: Store, now: datetime, *, calendar: DeadlineRules | None = None
         stalls=stalls,
         fees=fees,
         upcoming=next_sessions(store, now, calendar or DeadlineRules()),
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    now: datetime
+    generation: int
+    petitions: list[PetitionView]
+    progress: list[GridProgress]
+    sessions: list[SessionView]
+    stalls: list[StallView]
+    fees: FeeTotals
+    headline: Headline
+    rates: list[Rates]
+    workers_out: int  # grid workers with a visit logged today
+    workers_expected: int  # grid workers with visits planned or logged today
+    upcoming: NextSessions  # the next session to start (maybe tomorrow), overall and per audience
+    duty: DutyStatus  # the shift on duty, the next handover, every open incident's report clock
+    log: list[DutyLogEntry]  # the 值班记录 of the shift on duty
+
+
+def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
+              fee_rules: FeeRules | None = None, duty_rules: DutyRules | None = None) -> Dashboard:
+    generation = store.generation()  # read first: a change during the read triggers another refresh
+    figures = digest(store, now, calendar=calendar, fee_rules=fee_rules)
+    workers = workers_today(store, now.date())
+    duty = duty_status(store, now, duty_rules)
+    shift_start = duty.shift.starts_at if duty.shift is not None else now - timedelta(hours=24)
+    return Dashboard(
+        now=now,
+        generation=generation,
+        petitions=figures.petitions,
+        progress=figures.progress,
+        sessions=figures.sessions,
+        stalls=figures.stalls,
+        fees=figures.fees,
+        headline=headline(store, now, figures.petitions, figures.progress, figures.sessions, figures.stalls),
+        rates=all_windows(store.all(Petition), now),
+        workers_out=sum(w.out for w in workers),
+        workers_expected=len(workers),
+        upcoming=figures.upcoming,
+        duty=duty,
+        log=entries_between(store, shift_start, duty.next_handover),  # up to the handover: now's entry too
     )
