@@ -300,14 +300,15 @@ class VisitsPanel(DeskPanel):
         grids = {g.id: g for g in store.all(Grid)}
         # Retired workers too: their past visits and hand-overs are still theirs, by name.
         workers = {w.id: w for w in [*retired_workers(store), *store.all(GridWorker)]}
+        names = {g.id: g.name for g in grids.values()} | {w.id: w.name for w in workers.values()}
         if kind == "household":
             household = next((h for h in store.all(Household) if h.id == record_id), None)
             if household is None:
                 return None
             visits = recent_visits(store, record_id, clock.now().date())
-            return household_detail(p, household, grids, visits, workers, reveal=reveal)
+            return household_detail(p, household, grids.get(household.grid_id), visits, names, reveal=reveal)
         worker = workers.get(record_id)
-        return None if worker is None else worker_detail(p, worker, grids, workers, reveal=reveal)
+        return None if worker is None else worker_detail(p, worker, grids.get(worker.grid_id), names, reveal=reveal)
 
     def refill_lists(self) -> None:
         self.revealed &= set(self.lists)  # a closed list forgets its reveal
@@ -703,10 +704,10 @@ def households_header(p: Presenter, progress: GridProgress | None, workers: list
     return text
 
 
-def household_detail(p: Presenter, h: Household, grids: dict[str, Grid], visits: list[Visit],
-                     workers: dict[str, GridWorker], *, reveal: bool) -> DetailContent:
-    """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves."""
-    grid = grids.get(h.grid_id)
+def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list[Visit], names: dict[str, str], *,
+                     reveal: bool) -> DetailContent:
+    """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves.
+    ``names``: grids' and workers' names by id."""
     tags = Text()
     for tag in h.tags:
         tags.append(f"●{label(tag, p.lang)} ", style=TAG_STYLE[tag])
@@ -719,21 +720,18 @@ def household_detail(p: Presenter, h: Household, grids: dict[str, Grid], visits:
         (p.t("col.tags"), tags if h.tags else Text(p.t("empty.none"))),
         (p.t("visits.members"), Text(str(h.members) + (" · " + p.t("visits.elderly") if h.elderly else ""))),
     ]
-    log = [literal(f"{v.at:%m-%d %H:%M} {workers[v.worker_id].name if v.worker_id in workers else v.worker_id}  "
-                   f"{v.note}") for v in visits]
+    log = [literal(f"{v.at:%m-%d %H:%M} {names.get(v.worker_id, v.worker_id)}  {v.note}") for v in visits]
     sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
     if h.history:
-        names = {g.id: g.name for g in grids.values()} | {w.id: w.name for w in workers.values()}
         sections.append((p.t("detail.changes"), [history_line(p, e, names) for e in h.history[-8:]]))
     return DetailContent(title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}", fields=fields,
                          sections=sections, hint=p.mask_hint(reveal), subject=f"visits:household:{h.id}")
 
 
-def worker_detail(p: Presenter, w: GridWorker, grids: dict[str, Grid], workers: dict[str, GridWorker], *,
+def worker_detail(p: Presenter, w: GridWorker, grid: Grid | None, names: dict[str, str], *,
                   reveal: bool) -> DetailContent:
-    """A grid worker: role, phone (masked), grid, and every change to the record."""
-    grid = grids.get(w.grid_id)
-    names = {g.id: g.name for g in grids.values()} | {other.id: other.name for other in workers.values()}
+    """A grid worker: role, phone (masked), grid, and every change to the record (``names``: grids'
+    and workers' names by id)."""
     fields = [
         (p.t("col.name"), literal(w.name)),
         (p.t("col.role"), Text(label(w.role, p.lang))),
