@@ -58,6 +58,19 @@ async def blocked_while(action: Callable[[], object], done: Callable[[], bool]) 
     return max(gaps) - 0.005, elapsed
 
 
+async def idle_for(seconds: float) -> tuple[float, float]:
+    """The idle dashboard's longest gap for ``seconds``: the floor, measured beside each action."""
+    deadline = time.perf_counter() + seconds
+    return await blocked_while(lambda: None, lambda: time.perf_counter() > deadline)
+
+
+def print_floor(idle: list[tuple[float, float]]) -> float:
+    """Print and return (ms) the median of the idle gaps."""
+    floor = statistics.median(b for b, _ in idle) * 1000
+    print(f"idle dashboard, same run: event loop's longest gap {floor:6.1f} ms (median of {len(idle)})")
+    return floor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", type=Path, default=DEFAULT_TOWNSHIP)
@@ -103,10 +116,8 @@ async def run(root: Path, grid_id: str, community_id: str, rounds: int) -> None:
                 while isinstance(app.screen, TableScreen):
                     await pilot.pause(0.01)
                 await pilot.pause(0.1)
-                deadline = time.perf_counter() + elapsed
-                results["idle"].append(await blocked_while(lambda: None, lambda d=deadline: time.perf_counter() > d))
-    floor = statistics.median(b for b, _ in results["idle"]) * 1000
-    print(f"idle dashboard, same run: event loop's longest gap {floor:6.1f} ms (median of {len(results['idle'])})")
+                results["idle"].append(await idle_for(elapsed))
+    floor = print_floor(results["idle"])
     for name in lists:
         blocked = [b * 1000 for b, _ in results[name]]
         filled = [e * 1000 for _, e in results[name]]
