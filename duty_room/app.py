@@ -424,13 +424,14 @@ class DutyRoomApp(App[None]):
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
-        """Everything said to the officer goes to the status line (no toast over the panels)."""
+        """Everything said to the officer goes to the status line (no toast over the panels): the
+        dashboard's, and that of a list or detail covering it, where the officer is looking."""
         text = f"{title}: {message}" if title else message
         self.status_messages.append(text)
-        lines = self.screen_stack[0].query("#status") if self.screen_stack else ()
-        for line in lines:  # none before compose or after the screen is gone
-            if isinstance(line, StatusLine):
-                line.say(text, severity)
+        for screen in self.screen_stack:  # none before compose or after the screens are gone
+            for line in screen.query("#status"):
+                if isinstance(line, StatusLine):
+                    line.say(text, severity)
 
     def report_error(self, error: Exception) -> None:
         """An error out of a key's action, a handler or a callback. A refusal or a store fault (a

@@ -141,6 +141,8 @@ async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_
         await pilot.pause(0.2)
         body = " ".join(value.plain for _, value in app.screen.content.fields)
         assert "13700001111" not in body and "137****1111" in body
+        # Said where the officer is looking: the detail covers the dashboard's status line.
+        assert "无权" in str(app.screen.query_one("#status").render())
         [entry] = small_store.all(AuditEntry, "2026-11")
         assert (entry.subject, entry.allowed) == ("stalls:yl-01", False)
 

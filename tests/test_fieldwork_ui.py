@@ -210,6 +210,7 @@ async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(sm
         await settled(app, pilot)
         assert app.screen.table.cell("h1", 1).plain == "张**"
         assert any("无权" in n for n in notes(app))
+        assert "无权" in str(app.screen.query_one("#status").render())  # on the list, which covers the dashboard
     [entry] = small_store.all(AuditEntry, "2026-11")
     assert (entry.subject, entry.allowed) == ("grids:dc-M01", False)
 

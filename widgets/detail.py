@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from .help_key import HELP_KEY, toggle_help
 from .screen_footer import CompactFooter
+from .status_line import StatusLine
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ class DetailScreen(ModalScreen[None]):
         align: center middle;
         background: $background;
     }
-    DetailScreen #detail-box {
+    DetailScreen #detail-box, DetailScreen #status {
         width: 90;
         max-width: 95%;
+    }
+    DetailScreen #detail-box {
         height: auto;
         max-height: 90%;
         border: thick $accent;
@@ -72,6 +75,7 @@ class DetailScreen(ModalScreen[None]):
         """The content in a scrolling box."""
         with VerticalScroll(id="detail-box"):
             yield Static(self._render_body(), id="detail-body")
+        yield StatusLine(id="status")  # what a key here set off (a refused reveal): the dashboard's is covered
         yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:

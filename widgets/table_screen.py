@@ -25,6 +25,7 @@ from textual.widgets import Static
 from .help_key import HELP_KEY, toggle_help
 from .keyed_table import KeyedTable, Row
 from .screen_footer import CompactFooter
+from .status_line import StatusLine
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class TableScreen(ModalScreen[None]):
     }
     TableScreen #list-box {
         width: 100%;
-        height: 100%;
+        height: 1fr;
         border: thick $accent;
         border-subtitle-align: left;
         background: $surface;
@@ -106,6 +107,7 @@ class TableScreen(ModalScreen[None]):
         with Vertical(id="list-box"):
             yield self.header
             yield self.table
+        yield StatusLine(id="status")  # what a key here set off (a refused reveal): the dashboard's is covered
         yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
