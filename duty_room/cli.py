@@ -67,19 +67,29 @@ class _Commands(click.Group):
         except click.ClickException as exc:  # refused input: one line like every other failure, not click's "Error:"
             click.echo(f"duty-room: {exc.format_message()}", err=True)
             ctx.exit(exc.exit_code)
-        except (StoreError, OSError, OverflowError) as exc:
+        except (StoreError, OSError, OverflowError, ValueError) as exc:  # Refused, ValidationError are ValueErrors
             settings = (ctx.obj or {}).get("settings")
             lang: words.Lang = settings.lang if settings is not None else "zh"
             click.echo(f"duty-room: {error_line(exc, lang)}", err=True)
             ctx.exit(exit_code_for(exc))
 
 
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]
+def settings_of(ctx: click.Context) -> Settings:
+    """The settings every command of this run shares (system config, environment, options)."""
+    return ctx.find_root().obj["settings"]
 
 
 def _store(ctx: click.Context) -> Store:
-    return _settings(ctx).open_store()
+    return settings_of(ctx).open_store()
+
+
+def store_of(ctx: click.Context) -> Store:
+    """The store as this account may use it (its actor; read-only for a viewer), for a command
+    that needs one there: a missing store exits 2, as every unreachable store does."""
+    store = settings_of(ctx).open_store()
+    if not store.exists():
+        raise StoreMissingError(store.root)
+    return store
 
 
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,7 +175,7 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
 
     if scale != "township" and (history_years is not None or cases is not None):
         raise click.UsageError("--history-years and --cases need --scale township")
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     if settings.as_service:  # the service account's store is the township's real data
         raise click.ClickException(f"demo is not run as the service account {settings.service_account}: "
                                    "build it in a store of your own (duty-room --store DIR demo)")
@@ -176,11 +186,8 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
         _refuse_real_data(Store(settings.store), settings.lang)
     store = settings.open_store()
     started = time.perf_counter()
-    try:
-        summary = build_demo(store, scale=scale, replace=replace,  # type: ignore[arg-type]
-                             history_years=history_years, cases=cases)
-    except (StoreError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    summary = build_demo(store, scale=scale, replace=replace,  # type: ignore[arg-type]
+                         history_years=history_years, cases=cases)
     click.echo(f"built {scale} store in {store.root} ({time.perf_counter() - started:.1f} s): {summary}", err=True)
     if run_after:
         sys.exit(_open_dashboard(settings))
@@ -218,7 +225,7 @@ def check(ctx: click.Context, repair: bool) -> None:
     """
     from store.storage import check_store, repair_store
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     lang = settings.lang
     store = _store(ctx)
     if repair and store.root.is_dir():
@@ -260,7 +267,7 @@ def backup(ctx: click.Context, dest: Path) -> None:
     from store.storage import backup_store
 
     copied = backup_store(_store(ctx), dest)
-    click.echo(words.t("backup.done", _settings(ctx).lang).format(
+    click.echo(words.t("backup.done", settings_of(ctx).lang).format(
         files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target))
 
 
@@ -274,8 +281,8 @@ def restore(ctx: click.Context, src: Path) -> None:
     """
     from store.storage import restore_store
 
-    copied = restore_store(src, _settings(ctx).store)
-    click.echo(words.t("restore.done", _settings(ctx).lang).format(
+    copied = restore_store(src, settings_of(ctx).store)
+    click.echo(words.t("restore.done", settings_of(ctx).lang).format(
         files=copied.files, generation=copied.generation, path=copied.target))
 
 
@@ -303,7 +310,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store.queries import digest
     from store.schedule import SessionPhase
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     store = settings.open_store()
     if not store.exists():
         raise StoreMissingError(store.root)  # exit 2, never 1: monitoring reads 1 as overdue cases
@@ -371,7 +378,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
 def whoami(ctx: click.Context) -> None:
     """Who this session acts as, whether it may reveal personal data and why, read-only or not,
     the store and the config sources: what an officer or an admin checks first."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     t = lambda key: words.t(key, settings.lang)  # noqa: E731
     how = {"os-account": t("whoami.by_os_account"), "sudo": t("whoami.by_sudo"),
            "service-account-without-sudo": t("whoami.service_itself")}[settings.actor_rule]

@@ -8,9 +8,7 @@ A path ending in .xlsx is a workbook; any other path is a folder with one .csv p
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -20,13 +18,12 @@ from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
 from store.roster import known_list
 from store.sheetfiles import (
-    SheetFileError,
     read_tables,
     style_headers,
     write_csv_dir,
     write_xlsx,
 )
-from store.storage import Store, StoreError
+from store.storage import Store
 from store.visiting import grid_tree
 from store.workbook import (
     NOTES_SHEET,
@@ -38,28 +35,17 @@ from store.workbook import (
     template_sheets,
 )
 
+from .cli import settings_of, store_of
 from .config import Settings
-
-EXIT_BAD_INPUT = 1  # a bad row, an unknown id, an unreadable file: nothing written
-EXIT_STORE = 2  # the store is damaged or busy
-
-
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]
 
 
 def _words(ctx: click.Context):
-    lang = _settings(ctx).lang
+    lang = settings_of(ctx).lang
     return lambda key, **params: words.t(key, lang).format(**params)
 
 
 def _is_workbook(path: Path) -> bool:
     return path.suffix.casefold() == ".xlsx"
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    click.echo(f"duty-room: {message}", err=True)
-    sys.exit(code)
 
 
 def reveal_allowed(settings: Settings, store: Store) -> bool:
@@ -81,14 +67,11 @@ def warn_calendar(settings: Settings) -> None:
 def template(ctx: click.Context, path: Path) -> None:
     """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
     t = _words(ctx)
-    try:
-        if _is_workbook(path):
-            write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
-            style_headers(path)
-        else:
-            write_csv_dir(path, template_sheets())
-    except SheetFileError as exc:
-        _fail(str(exc))
+    if _is_workbook(path):
+        write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
+        style_headers(path)
+    else:
+        write_csv_dir(path, template_sheets())
     click.echo(t("template.done", path=path))
 
 
@@ -103,25 +86,19 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     Every error is listed as sheet!row:column: reason. Rows are matched to stored records by
     id, or by their natural key when the id is blank; re-importing the same file changes nothing.
     """
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     t = _words(ctx)
     if settings.read_only and not dry_run:
-        _fail(t("import.read_only"))
-    try:
-        tables = read_tables(path)
-    except SheetFileError as exc:
-        _fail(str(exc))
-    store = Store(settings.store)
-    try:
-        report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)
-    except StoreError as exc:
-        _fail(str(exc), EXIT_STORE)
+        raise click.ClickException(t("import.read_only"))
+    tables = read_tables(path)
+    store = settings.open_store()  # an empty folder too: a first import makes the store
+    report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)
     for note in report.notes:
         click.echo(note, err=True)
     if report.errors:
         for line in report.errors:
             click.echo(line, err=True)
-        _fail(t("import.failed", n=len(report.errors)))
+        raise click.ClickException(t("import.failed", n=len(report.errors)))
     written = 0
     for result in report.sheets:
         click.echo(t("import.sheet", sheet=result.spec.name, new=result.new, changed=result.changed,
@@ -149,28 +126,19 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     Names and phones are masked unless your account may reveal personal data; an unmasked
     export is written to the audit log, as a reveal on screen is.
     """
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     t = _words(ctx)
-    store = Store(settings.store)
-    try:
-        specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
-    except ValueError as exc:
-        _fail(str(exc))
+    store = store_of(ctx)
+    specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
     masked = force_mask or not reveal_allowed(settings, store)
-    try:
-        sheets = export_sheets(store, specs, masked=masked)
-        if not masked:
-            personal = [s.key for s in specs if any(c.mask for c in s.columns)]
-            log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
-    except StoreError as exc:
-        _fail(str(exc), EXIT_STORE)
-    try:
-        if _is_workbook(path):
-            write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
-        else:
-            write_csv_dir(path, sheets)
-    except SheetFileError as exc:
-        _fail(str(exc))
+    sheets = export_sheets(store, specs, masked=masked)
+    if not masked:
+        personal = [s.key for s in specs if any(c.mask for c in s.columns)]
+        log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
+    if _is_workbook(path):
+        write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
+    else:
+        write_csv_dir(path, sheets)
     click.echo(t("export.done", n=len(sheets), path=path) + "; " + t("export.masked" if masked else "export.unmasked"))
 
 
@@ -184,35 +152,32 @@ LISTABLE = ("communities", "grids", "workers", "stalls")
 @click.pass_context
 def list_command(ctx: click.Context, what: str, community_id: str | None, as_json: bool) -> None:
     """Ids and names, for scripts and for people who need an id (personal data masked)."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     lang = settings.lang
-    store = Store(settings.store)
-    try:
-        communities = store.all(Community)
-        grids = store.all(Grid)
-        if community_id is not None:
-            match = next((c for c in communities if community_id in (c.id, c.name)), None)
-            if match is None:
-                _fail(words.t("list.unknown", lang).format(what=words.t("ref.communities", lang), v=community_id,
-                                                          known=known_list(communities, limit=len(communities))))
-            community_id = match.id
-        community_of_grid = {g.id: g.community_id for g in grids}
-        rows: list[dict[str, object]] = []
-        if what == "communities":
-            rows = [{"id": c.id, "name": c.name, "township": c.township} for c in communities
-                    if community_id in (None, c.id)]
-        elif what == "grids":
-            rows = [{"id": g.id, "name": g.name, "level": g.level.value, "parent_id": g.parent_id,
-                     "community_id": g.community_id, "depth": depth} for g, depth in grid_tree(grids, community_id)]
-        elif what == "workers":
-            rows = [{"id": w.id, "name": w.name, "role": w.role.value, "phone": mask_phone(w.phone), "grid_id": w.grid_id}
-                    for w in store.all(GridWorker) if community_id in (None, community_of_grid.get(w.grid_id))]
-        else:
-            rows = [{"id": s.id, "market": s.market, "number": s.number, "community_id": s.community_id,
-                     "goods": s.goods, "held": bool(s.holder_name)}
-                    for s in store.all(Stall) if community_id in (None, s.community_id)]
-    except StoreError as exc:
-        _fail(str(exc), EXIT_STORE)
+    store = store_of(ctx)
+    communities = store.all(Community)
+    grids = store.all(Grid)
+    if community_id is not None:
+        match = next((c for c in communities if community_id in (c.id, c.name)), None)
+        if match is None:
+            raise click.ClickException(words.t("list.unknown", lang).format(what=words.t("ref.communities", lang), v=community_id,
+                                                      known=known_list(communities, limit=len(communities))))
+        community_id = match.id
+    community_of_grid = {g.id: g.community_id for g in grids}
+    rows: list[dict[str, object]] = []
+    if what == "communities":
+        rows = [{"id": c.id, "name": c.name, "township": c.township} for c in communities
+                if community_id in (None, c.id)]
+    elif what == "grids":
+        rows = [{"id": g.id, "name": g.name, "level": g.level.value, "parent_id": g.parent_id,
+                 "community_id": g.community_id, "depth": depth} for g, depth in grid_tree(grids, community_id)]
+    elif what == "workers":
+        rows = [{"id": w.id, "name": w.name, "role": w.role.value, "phone": mask_phone(w.phone), "grid_id": w.grid_id}
+                for w in store.all(GridWorker) if community_id in (None, community_of_grid.get(w.grid_id))]
+    else:
+        rows = [{"id": s.id, "market": s.market, "number": s.number, "community_id": s.community_id,
+                 "goods": s.goods, "held": bool(s.holder_name)}
+                for s in store.all(Stall) if community_id in (None, s.community_id)]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return

@@ -7,18 +7,14 @@ dashboard. Bad input exits 1 with one line in the chosen language and writes not
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
 from duty_room import words
-from duty_room.words import Lang, label
+from duty_room.words import label
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
@@ -39,50 +35,12 @@ from store.dutylog import (
     swap_shift,
 )
 from store.handover import acknowledge, hand_over, handover_report, pending_handover
-from store.lifecycle import IntakeRefused
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
-from store.refusal import Refused
-from store.storage import Store, StoreError
 
-from .config import Settings
+from .cli import settings_of, store_of
 from .handover_export import people, render_markdown, render_xlsx, shift_span, slot_text, write_export
 from .petition_cli import _member
-
-
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.find_root().obj["settings"]
-
-
-def _store(ctx: click.Context) -> Store:
-    store = Store(_settings(ctx).store)
-    if not store.exists():
-        raise click.ClickException(words.t("store.empty", _settings(ctx).lang).format(store.root))
-    return store
-
-
-@contextmanager
-def _one_line(lang: Lang) -> Iterator[None]:
-    """Any refusal or bad field becomes one line (exit 1); nothing was written."""
-    try:
-        yield
-    except Refused as exc:
-        raise click.ClickException(exc.message(lang)) from None
-    except ValidationError as exc:
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()]
-        raise click.ClickException("; ".join(parts)) from None
-    except (StoreError, IntakeRefused, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _guarded(func: Callable[..., None]) -> Callable[..., None]:
-    @wraps(func)
-    def run(*args: Any, **kwargs: Any) -> None:
-        ctx = click.get_current_context()
-        with _one_line(_settings(ctx).lang):
-            func(*args, **kwargs)
-
-    return run
 
 
 def _when(text: str | None) -> datetime | None:
@@ -119,12 +77,11 @@ def _shift_json(shift: DutyShift) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="As JSON (phones masked).")
 @click.option("--at", "at_text", default=None, help="At another time (HH:MM or YYYY-MM-DD HH:MM).")
 @click.pass_context
-@_guarded
 def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     """Who is on duty now, until when, and the next shift (phones masked)."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     lang, rules = settings.lang, settings.duty
-    store = _store(ctx)
+    store = store_of(ctx)
     now = _when(at_text) or clock.now()
     shift = shift_at(store, now)
     handover = next_handover(store, now, rules)
@@ -178,11 +135,10 @@ def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--staff", multiple=True, required=True, help="值班员 (one or two: repeat the option).")
 @click.option("--phone", "phones", multiple=True, help="NAME=NUMBER, for anyone on the shift (repeatable).")
 @click.pass_context
-@_guarded
 def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...], phones: tuple[str, ...]) -> None:
     """Put DAY's shift on the 值班表 (or re-plan it)."""
-    shift = plan_shift(_store(ctx), day.date(), leader=leader, staff=list(staff), phones=_phones(phones),
-                       rules=_settings(ctx).duty)
+    shift = plan_shift(store_of(ctx), day.date(), leader=leader, staff=list(staff), phones=_phones(phones),
+                       rules=settings_of(ctx).duty)
     click.echo(f"{shift.id} {shift_span(shift)}")
 
 
@@ -195,13 +151,12 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
 @click.option("--phone", default=None, help="The new person's phone.")
 @click.option("--note", default="")
 @click.pass_context
-@_guarded
 def swap(ctx: click.Context, shift_id: str, replaced: str, by: str, asked_by: str, approved_by: str,
          phone: str | None, note: str) -> None:
     """换班: record a swap on a shift (who asked, who approved)."""
-    shift = swap_shift(_store(ctx), shift_id, replaced=replaced, by=by, asked_by=asked_by, approved_by=approved_by,
+    shift = swap_shift(store_of(ctx), shift_id, replaced=replaced, by=by, asked_by=asked_by, approved_by=approved_by,
                        phone=phone, note=note)
-    click.echo(f"{shift.id}: {people(shift, _settings(ctx).lang)}")
+    click.echo(f"{shift.id}: {people(shift, settings_of(ctx).lang)}")
 
 
 @duty.command(name="log")
@@ -215,10 +170,9 @@ def swap(ctx: click.Context, shift_id: str, replaced: str, by: str, asked_by: st
 @click.option("--at", "at_text", default=None, help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
 @click.option("--community", "community_id", default=None, help="Community id, if it concerns one.")
 @click.pass_context
-@_guarded
 def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: Any) -> None:
     """Write a line of the 值班记录; prints its id."""
-    entry = log_entry(_store(ctx), kind=_member(LogKind, kind), at=_when(at_text), **fields)  # type: ignore[arg-type]
+    entry = log_entry(store_of(ctx), kind=_member(LogKind, kind), at=_when(at_text), **fields)  # type: ignore[arg-type]
     click.echo(entry.id)
 
 
@@ -226,17 +180,16 @@ def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: An
 @click.option("--shift", "shift_id", default=None, help="A shift id (default: the one on duty).")
 @click.option("--json", "as_json", is_flag=True, help="As JSON (names and phones masked).")
 @click.pass_context
-@_guarded
 def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
     """The shift's 值班记录, as corrected."""
-    store, lang = _store(ctx), _settings(ctx).lang
+    store, lang = store_of(ctx), settings_of(ctx).lang
     now = clock.now()
     shift = find_shift(store, shift_id) if shift_id else shift_at(store, now)
     if shift is not None:
         start, end = shift.starts_at, shift.ends_at
     else:  # nobody on the roster: the regular duty period we are in
-        end = next_handover(store, now, _settings(ctx).duty)
-        start = end - timedelta(hours=_settings(ctx).duty.shift_hours)
+        end = next_handover(store, now, settings_of(ctx).duty)
+        start = end - timedelta(hours=settings_of(ctx).duty.shift_hours)
     found = entries_between(store, start, end)
     if as_json:
         rows = []
@@ -259,7 +212,6 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
               help=f"FIELD=VALUE, one of {', '.join(CORRECTABLE)} (repeatable).")
 @click.option("--note", required=True, help="Why (kept in the entry's history).")
 @click.pass_context
-@_guarded
 def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: str) -> None:
     """Correct an entry: a new event; the first text stays in its history."""
     from store.dutylog import correct_entry
@@ -270,7 +222,7 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
         if not sep:
             raise click.ClickException(f"--set takes FIELD=VALUE, not {change!r}")
         parsed[name.strip()] = value
-    entry = correct_entry(_store(ctx), entry_id, parsed, note=note)
+    entry = correct_entry(store_of(ctx), entry_id, parsed, note=note)
     click.echo(f"{entry.id} ({len(entry.history)})")
 
 
@@ -282,7 +234,6 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 @click.option("--grid", "grid_id", default=None)
 @click.option("--title", default=None)
 @click.pass_context
-@_guarded
 def to_case(ctx: click.Context, entry_id: str, community_id: str | None, category: str | None, priority: str | None,
             grid_id: str | None, title: str | None) -> None:
     """Register the case an entry calls for (prefilled from it) and link the two; prints the case id."""
@@ -290,7 +241,7 @@ def to_case(ctx: click.Context, entry_id: str, community_id: str | None, categor
         "community_id": community_id, "grid_id": grid_id, "title": title,
         "category": _member(Category, category), "priority": _member(Priority, priority),
     }.items() if v is not None}
-    petition = petition_from_entry(_store(ctx), entry_id, overrides, rules=_settings(ctx).deadlines)
+    petition = petition_from_entry(store_of(ctx), entry_id, overrides, rules=settings_of(ctx).deadlines)
     click.echo(petition.id)
 
 
@@ -298,10 +249,9 @@ def to_case(ctx: click.Context, entry_id: str, community_id: str | None, categor
 @click.argument("entry_id")
 @click.argument("case_id")
 @click.pass_context
-@_guarded
 def link(ctx: click.Context, entry_id: str, case_id: str) -> None:
     """Link an entry to an existing case (both keep the link)."""
-    entry = link_petition(_store(ctx), entry_id, case_id)
+    entry = link_petition(store_of(ctx), entry_id, case_id)
     click.echo(f"{entry.id} → {' '.join(entry.petition_ids)}")
 
 
@@ -317,9 +267,9 @@ def incident() -> None:
 def _clock_line(ctx: click.Context, incident_id: str) -> str:
     from store.dutylog import find_incident
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     now = clock.now()
-    found = find_incident(_store(ctx), incident_id)
+    found = find_incident(store_of(ctx), incident_id)
     nxt = incident_clock(found, now, settings.duty).next
     return f"{found.id}" + (f"  {words.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else "")
 
@@ -338,11 +288,10 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
 @click.option("--caller", default="")
 @click.option("--phone", default=None)
 @click.pass_context
-@_guarded
 def open_command(ctx: click.Context, category: str, level: str, occurred_text: str | None, known_text: str | None,
                  **fields: Any) -> None:
     """Open an incident; prints its id and the first report due."""
-    opened = open_incident(_store(ctx), category=_member(IncidentCategory, category), level=_member(IncidentLevel, level),  # type: ignore[arg-type]
+    opened = open_incident(store_of(ctx), category=_member(IncidentCategory, category), level=_member(IncidentLevel, level),  # type: ignore[arg-type]
                            occurred_at=_when(occurred_text), known_at=_when(known_text), **fields)
     click.echo(_clock_line(ctx, opened.id))
 
@@ -355,10 +304,9 @@ def open_command(ctx: click.Context, category: str, level: str, occurred_text: s
 @click.option("--at", "at_text", default=None, help="When it was made, if not now.")
 @click.option("--note", default="")
 @click.pass_context
-@_guarded
 def report(ctx: click.Context, incident_id: str, stage: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
     """Record a report upward; prints the next one due."""
-    report_incident(_store(ctx), incident_id, _member(ReportStage, stage), to=to, by=by, at=_when(at_text), note=note)  # type: ignore[arg-type]
+    report_incident(store_of(ctx), incident_id, _member(ReportStage, stage), to=to, by=by, at=_when(at_text), note=note)  # type: ignore[arg-type]
     click.echo(_clock_line(ctx, incident_id))
 
 
@@ -366,10 +314,9 @@ def report(ctx: click.Context, incident_id: str, stage: str, to: str, by: str | 
 @click.argument("incident_id")
 @click.option("--at", "at_text", default=None)
 @click.pass_context
-@_guarded
 def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
     """处置结束: handling is over; the 终报 falls due."""
-    end_incident(_store(ctx), incident_id, at=_when(at_text))
+    end_incident(store_of(ctx), incident_id, at=_when(at_text))
     click.echo(_clock_line(ctx, incident_id))
 
 
@@ -380,21 +327,19 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 @click.option("--at", "at_text", default=None)
 @click.option("--note", default="")
 @click.pass_context
-@_guarded
 def close(ctx: click.Context, incident_id: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
     """Record the 终报 and close the incident."""
-    closed = report_incident(_store(ctx), incident_id, ReportStage.FINAL, to=to, by=by, at=_when(at_text), note=note)
-    click.echo(f"{closed.id} {label(ReportStage.FINAL, _settings(ctx).lang)} {closed.closed_at:%Y-%m-%d %H:%M}")
+    closed = report_incident(store_of(ctx), incident_id, ReportStage.FINAL, to=to, by=by, at=_when(at_text), note=note)
+    click.echo(f"{closed.id} {label(ReportStage.FINAL, settings_of(ctx).lang)} {closed.closed_at:%Y-%m-%d %H:%M}")
 
 
 @incident.command(name="list")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-@_guarded
 def list_incidents(ctx: click.Context, as_json: bool) -> None:
     """Open incidents with their next report due (late ones first)."""
-    settings = _settings(ctx)
-    store, now = _store(ctx), clock.now()
+    settings = settings_of(ctx)
+    store, now = store_of(ctx), clock.now()
     clocks = report_clock(store, now, settings.duty)
     if as_json:
         click.echo(json.dumps([{
@@ -423,11 +368,10 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 @click.option("--ack", is_flag=True, help="Take the shift over (接班): acknowledge with your own account, with --notes.")
 @click.option("--notes", default="", help="交班说明 / 遗留问题 (with --give), or the incoming officer's notes (with --ack).")
 @click.pass_context
-@_guarded
 def handover(ctx: click.Context, shift_id: str | None, fmt: str | None, out: Path | None, give: bool, ack: bool, notes: str) -> None:
     """交接班: print or export the handover of a shift, hand it over, or acknowledge it."""
-    settings = _settings(ctx)
-    store, lang, now = _store(ctx), settings.lang, clock.now()
+    settings = settings_of(ctx)
+    store, lang, now = store_of(ctx), settings.lang, clock.now()
     if give and ack:
         raise click.ClickException("--give and --ack are made by two people: run them separately")
     if ack:

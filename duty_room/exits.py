@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from pydantic import ValidationError
+
 from duty_room import words
 from duty_room.words import Lang
 from store.errors import StoreBusyError, StoreError, TargetNotEmptyError
@@ -46,6 +48,9 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
         text = exc.message(lang)
     elif isinstance(exc, Refused):
         text = exc.message(lang)
+    elif isinstance(exc, ValidationError):  # every bad field: "field: reason; field: reason"
+        text = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}"
+                         for e in exc.errors())
     elif isinstance(exc, OverflowError):
         text = words.t("fault.clock", lang).format(exc)
     elif isinstance(exc, OSError):

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import click
-from pydantic import ValidationError
 
 from duty_room import words
 from duty_room.words import Lang, label, parse_member
@@ -21,7 +20,6 @@ from store import clock
 from store.lifecycle import (
     RULES,
     Action,
-    IllegalTransition,
     change_status,
     perform,
     register,
@@ -40,49 +38,18 @@ from store.models import (
     Satisfaction,
 )
 from store.queries import filter_petitions, open_petitions
-from store.storage import RecordNotFound, Store, StoreError, StoreMissingError
+from store.storage import RecordNotFound, Store
 from store.text import display_safe
 
-from .config import Settings
+from .cli import settings_of, store_of
 
 E = TypeVar("E", bound=StrEnum)
-
-
-def _settings(ctx: click.Context) -> Settings:
-    return ctx.find_root().obj["settings"]
-
-
-def _store(ctx: click.Context) -> Store:
-    store = _settings(ctx).open_store()  # read-only for a viewer: the store refuses every write
-    if not store.exists():
-        raise StoreMissingError(store.root)  # exit 2 (duty_room/exits.py), like every unreachable store
-    return store
 
 
 def _member(enum: type[E], text: str | None) -> E | None:
     if text is None:
         return None
-    try:
-        return parse_member(enum, text)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _fail(exc: Exception) -> Exception:
-    """One line for a person: which field, what is wrong.
-
-    A fault of the store itself (damaged, unreachable, busy) goes up as it is, to be reported with
-    its own exit code (duty_room/exits.py); refused input exits 1.
-    """
-    if isinstance(exc, StoreError) and not isinstance(exc, RecordNotFound):
-        return exc
-    lang = _current_lang()
-    if isinstance(exc, ValidationError):
-        parts = [f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()]
-        return click.ClickException("; ".join(parts))
-    if isinstance(exc, IllegalTransition):
-        return click.ClickException(exc.message(lang))
-    return click.ClickException(str(exc))
+    return parse_member(enum, text)  # an unknown word: one line, exit 1 (cli.py)
 
 
 def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
@@ -96,7 +63,7 @@ def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
 
 
 def _lang(ctx: click.Context) -> Lang:
-    return _settings(ctx).lang
+    return settings_of(ctx).lang
 
 
 def _current_lang() -> Lang:
@@ -182,14 +149,11 @@ def petition() -> None:
 @click.pass_context
 def add(ctx: click.Context, **fields: Any) -> None:
     """Register a case; prints its id."""
-    store = _store(ctx)
+    store = store_of(ctx)
     fields["channel"] = _member(Channel, fields["channel"])
     fields["category"] = _member(Category, fields["category"])
     fields["priority"] = _member(Priority, fields["priority"])
-    try:
-        created = register(store, fields, rules=_settings(ctx).deadlines)
-    except (ValidationError, StoreError, ValueError) as exc:
-        raise _fail(exc) from None
+    created = register(store, fields, rules=settings_of(ctx).deadlines)
     click.echo(created.id)
 
 
@@ -206,7 +170,7 @@ def add(ctx: click.Context, **fields: Any) -> None:
 def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | None, grid: str | None,
                assignee: str | None, text: str, overdue: bool, include_closed: bool, as_json: bool) -> None:
     """Open cases, most urgent first."""
-    store = _store(ctx)
+    store = store_of(ctx)
     now = clock.now()
     wanted = {_member(PetitionStatus, s) for s in statuses}
     query = " ".join(
@@ -215,10 +179,7 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
         + ([f"grid:{grid}"] if grid else [])
         + ([f"who:{assignee}"] if assignee else [])
     )
-    try:
-        views = open_petitions(store, now, include_closed=include_closed)
-    except StoreError as exc:
-        raise _fail(exc) from None
+    views = open_petitions(store, now, include_closed=include_closed)
     views = filter_petitions(views, query, words.all_labels())
     views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
     if as_json:
@@ -240,18 +201,15 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
 @click.pass_context
 def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     """One case with its whole history."""
-    store = _store(ctx)
-    try:
+    store = store_of(ctx)
+    case = _find(store, case_id)
+    if reveal:
+        store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
+        allowed = settings_of(ctx).may_reveal(store.actor)
+        log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
+        if not allowed:
+            raise click.ClickException(words.t("cli.may_not_reveal", _lang(ctx)).format(actor=store.actor))
         case = _find(store, case_id)
-        if reveal:
-            store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
-            allowed = _settings(ctx).may_reveal(store.actor)
-            log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
-            if not allowed:
-                raise click.ClickException(words.t("cli.may_not_reveal", _lang(ctx)).format(actor=store.actor))
-            case = _find(store, case_id)
-    except StoreError as exc:
-        raise _fail(exc) from None
     data = _record(case, reveal=reveal)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -295,14 +253,11 @@ def _assignee(store: Store, text: str) -> dict[str, Any]:
 @click.pass_context
 def set_status(ctx: click.Context, case_id: str, status: str, note: str, assignee: str, satisfaction: str | None) -> None:
     """Move a case to STATUS by the one legal step that leads there."""
-    store = _store(ctx)
+    store = store_of(ctx)
     target = _member(PetitionStatus, status)
     assert target is not None
-    try:
-        updated = change_status(store, case_id, target, note=note, satisfaction=_member(Satisfaction, satisfaction),
-                                assignee=_assignee(store, assignee)["assignee"] if assignee else "")
-    except (IllegalTransition, ValidationError, StoreError, ValueError) as exc:
-        raise _fail(exc) from None
+    updated = change_status(store, case_id, target, note=note, satisfaction=_member(Satisfaction, satisfaction),
+                            assignee=_assignee(store, assignee)["assignee"] if assignee else "")
     click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))})")
 
 
@@ -311,7 +266,7 @@ def _action_command(action: Action) -> Callable[..., None]:
 
     @click.pass_context
     def command(ctx: click.Context, case_id: str, note: str, **options: Any) -> None:
-        store = _store(ctx)
+        store = store_of(ctx)
         params: dict[str, Any] = {"note": note}
         if options.get("assignee"):
             params.update(_assignee(store, options["assignee"]))
@@ -322,10 +277,7 @@ def _action_command(action: Action) -> Callable[..., None]:
             params["days"] = options["days"]
         if action is Action.MERGE:
             params["duplicate_of"] = options["into"]
-        try:
-            updated = perform(store, case_id, action, rules=_settings(ctx).deadlines, **params)
-        except (IllegalTransition, ValidationError, StoreError, ValueError) as exc:
-            raise _fail(exc) from None
+        updated = perform(store, case_id, action, rules=settings_of(ctx).deadlines, **params)
         extra = f" level={updated.level.value}" if action is Action.ESCALATE else ""
         extra += f" supervision={updated.supervision.value}" if action is Action.SUPERVISE else ""
         click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))}){extra}")

@@ -26,7 +26,7 @@ from typing import cast
 Cell = object  # str, int, float, bool, date, datetime, time or None, as the file holds it
 
 
-class SheetFileError(Exception):
+class SheetFileError(ValueError):
     """The file cannot be read or written at all (missing, not a workbook, no permission)."""
 
 

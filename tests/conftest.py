@@ -66,6 +66,13 @@ def frozen_command(*args: str, now: str = FROZEN_NOW) -> list[str]:
     return [sys.executable, str(FROZEN_CLI), now, *args]
 
 
+def store_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under a store folder, hidden ones too, by path: equal before and after means
+    nothing was written. (The lock file is left out: taking the lock may create it.)"""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
 def build_small_store(root: Path) -> Store:
     """Four open petitions, one grid tree, one session, one stall: enough to drive every panel."""
     store = Store(root, actor="setup")

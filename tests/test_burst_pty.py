@@ -43,7 +43,7 @@ from store.models import (
     Visit,
 )
 from store.storage import Store
-from tests.conftest import build_small_store, frozen_command
+from tests.conftest import build_small_store, frozen_command, store_bytes
 from tools.ptyterm import Terminal
 
 pytestmark = pytest.mark.slow
@@ -238,10 +238,6 @@ def prepared_store(root: Path) -> Store:
     store.put(GridWorker(id="w2", name="李建军", role="grid_worker", phone="13912340000", grid_id="dc-B01"))
     perform(store, "MK261127-004", Action.RESOLVE, note="已修复")
     return store
-
-
-def store_bytes(root: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*.json"))}
 
 
 def settle(term: Terminal, seconds: float = 20) -> None:

@@ -14,7 +14,6 @@ create real accounts and need root; they skip with the reason otherwise.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import subprocess
@@ -38,7 +37,7 @@ from store.storage import (
     permission_problems,
     resolve_actor,
 )
-from tests.conftest import build_small_store, frozen_command
+from tests.conftest import build_small_store, frozen_command, store_bytes
 
 ME = default_actor()
 CASE = "MK261127-001"
@@ -55,11 +54,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     user_config = tmp_path / "xdg-config" / "duty-room" / "config.toml"
     user_config.parent.mkdir(parents=True)
     return user_config
-
-
-def store_bytes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".lock"}
 
 
 def one_line(text: str) -> bool:
@@ -269,6 +263,19 @@ def _write_commands() -> list[list[str]]:
         ["petition", "set-status", CASE, "accepted"],
         ["petition", "show", CASE, "--reveal"],
         ["demo", "--replace"],
+        # The duty room's own records: these commands once opened the store without read-only.
+        ["duty", "log", "--content", "来电：3号楼停水"],
+        ["duty", "plan", "2026-11-29", "--leader", "马志远", "--staff", "张海涛"],
+        ["duty", "swap", "duty-20261127", "--replace", "A", "--with", "B", "--asked-by", "A", "--approved-by", "C"],
+        ["duty", "correct", "ZB261127-001", "--set", "content=x", "--note", "y"],
+        ["duty", "link", "ZB261127-001", CASE],
+        ["duty", "to-case", "ZB261127-001"],
+        ["incident", "open", "--title", "燃气泄漏", "--category", "事故灾难", "--place", "1号楼", "--community", "dongcheng"],
+        ["incident", "report", "SJ261127-01", "--stage", "首报", "--to", "区应急管理局值班室"],
+        ["incident", "end", "SJ261127-01"],
+        ["incident", "close", "SJ261127-01", "--to", "区应急管理局值班室"],
+        ["handover", "--give", "--notes", "无遗留"],
+        ["import", "households.xlsx"],
     ]
     for action in Action:
         needed = ["--assignee", "w1"] if RULES[action].needs_assignee else []

@@ -289,6 +289,20 @@ def test_a_bad_duty_config_is_one_line(runner: CliRunner, calm_store: Path, monk
     assert "Traceback" not in result.output
 
 
+def test_a_damaged_duty_log_exits_2_in_the_interface_language(runner: CliRunner, calm_store: Path) -> None:
+    """A fault of the store is exit 2 for every command (1 means "refused input" to monitoring),
+    said in the interface language and naming the file."""
+    run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水")
+    damaged = calm_store / "duty_log" / "2026-11.json"
+    damaged.write_text("{broken", encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(calm_store), "duty", "entries"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert "\n" not in line and str(damaged) in line and "损坏" in line and "Traceback" not in line
+    missing = runner.invoke(cli, ["--store", str(calm_store / "nowhere"), "incident", "list"])
+    assert missing.exit_code == 2 and "没有数据目录" in missing.output
+
+
 # ---------------------------------------------------------------------------
 # The records' rules
 

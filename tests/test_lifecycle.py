@@ -41,6 +41,8 @@ from store.models import (
 )
 from store.storage import Store
 
+from conftest import store_bytes
+
 S = PetitionStatus
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)  # Saturday
 ACTOR = "officer-li"
@@ -61,10 +63,6 @@ def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     return Store(tmp_path / "store", actor=ACTOR)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def case(id: str = "P1", status: S = S.NEW, **changes: Any) -> Petition:
@@ -196,14 +194,14 @@ def test_perform_every_action_from_every_status(store: Store, action: Action, st
     with store.transaction() as tx:
         tx.put(favourable(status, action))
         tx.put(case("T1", S.IN_PROGRESS))  # a merge target
-    before_files = snapshot(store.root)
+    before_files = store_bytes(store.root)
     before = store.get(Petition, "P1")
     sources, to = EXPECTED[action]
     if status not in sources:
         with pytest.raises(IllegalTransition) as info:
             perform(store, "P1", action, **PARAMS[action])
         assert info.value.key == "action_state"
-        assert snapshot(store.root) == before_files
+        assert store_bytes(store.root) == before_files
         return
     updated = perform(store, "P1", action, **PARAMS[action])
     assert updated.status is (to if to is not None else status)
@@ -223,12 +221,12 @@ def test_perform_every_action_from_every_status(store: Store, action: Action, st
 def test_escalate_refused_at_township_level(store: Store, status: S):
     assert check(case(status=status, level=Level.COMMUNITY), Action.ESCALATE, NOW)
     store.put(case(status=status, level=Level.TOWNSHIP))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "P1", Action.ESCALATE, note="再升级")
     assert info.value.key == "escalate_top"
     assert "乡镇" in info.value.message("zh")
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 @pytest.mark.parametrize("status", sorted(OPEN_BEFORE_RESOLVED))
@@ -279,11 +277,11 @@ def test_extension_request_refused_when_pending_or_overdue(status: S, due: datet
 @pytest.mark.parametrize("action", [Action.EXTEND_GRANT, Action.EXTEND_DENY])
 def test_grant_and_deny_need_a_pending_request(store: Store, status: S, action: Action):
     store.put(case(status=status))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "P1", action, **PARAMS[action])
     assert info.value.key == "extension_none"
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
     # Overdue does not matter for a decision on a pending request.
     check(case(status=status, extension_days=2, due_at=NOW - timedelta(days=1)), action, NOW)
 
@@ -293,12 +291,12 @@ def test_merge_refused_for_a_case_that_has_duplicates(store: Store, status: S):
     with store.transaction() as tx:
         tx.put(case("P1", status, duplicates=["D1"]))
         tx.put(case("T1", S.NEW))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "P1", Action.MERGE, duplicate_of="T1")
     assert info.value.key == "merge_has_duplicates"
     assert "1" in info.value.message("zh")
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 # ---------------------------------------------------------------------------
@@ -310,12 +308,12 @@ def test_merge_refused_for_a_case_that_has_duplicates(store: Store, status: S):
 def test_steps_needing_a_note_refuse_a_blank_one(store: Store, action: Action, note: str):
     status = next(iter(sorted(EXPECTED[action][0])))
     store.put(favourable(status, action))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "P1", action, **{**PARAMS[action], "note": note})
     assert info.value.key == "needs_note"
     assert info.value.message("zh") == f"「{i18n.t('action.' + action.value)}」需要填写原因"
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 @pytest.mark.parametrize("action", sorted(NEEDS_ASSIGNEE))
@@ -323,20 +321,20 @@ def test_steps_needing_a_note_refuse_a_blank_one(store: Store, action: Action, n
 def test_dispatch_refuses_a_blank_assignee(store: Store, action: Action, assignee: str):
     status = S.ACCEPTED if action is Action.DISPATCH else S.RETURNED
     store.put(case(status=status, assignee=""))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "P1", action, assignee=assignee)
     assert info.value.key == "needs_assignee"
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_follow_up_needs_a_rating(store: Store):
     store.put(case(status=S.RESOLVED))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "P1", Action.FOLLOW_UP)
     assert info.value.key == "needs_rating"
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_apply_action_is_pure():
@@ -391,11 +389,11 @@ class Walker:
         return updated
 
     def refused(self, action: Action, key: str, **params: Any) -> IllegalTransition:
-        before = snapshot(self.store.root)
+        before = store_bytes(self.store.root)
         with pytest.raises(IllegalTransition) as info:
             perform(self.store, self.id, action, **params)
         assert info.value.key == key
-        assert snapshot(self.store.root) == before
+        assert store_bytes(self.store.root) == before
         return info.value
 
 
@@ -563,12 +561,12 @@ def test_merge_marks_duplicate_and_original_in_one_transaction(store: Store):
 )
 def test_merge_refusals_write_nothing(store: Store, target: str | None, key: str):
     merge_store(store)
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     params = {} if target is None else {"duplicate_of": target}
     with pytest.raises(IllegalTransition) as info:
         perform(store, "DUP", Action.MERGE, **params)
     assert info.value.key == key
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_merge_into_itself_refused_by_apply_action_too():
@@ -581,11 +579,11 @@ def test_merge_into_a_merged_case_refused(store: Store):
     merge_store(store)
     store.put(case("OTHER", S.NEW))
     perform(store, "OTHER", Action.MERGE, duplicate_of="ORIG")
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         perform(store, "DUP", Action.MERGE, duplicate_of="OTHER")
     assert info.value.key == "merge_closed"
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 # ---------------------------------------------------------------------------
@@ -637,7 +635,7 @@ def test_change_status_unsatisfied_redo_records_the_rating(store: Store):
 
 def test_change_status_illegal_target_names_allowed_statuses_in_chinese(store: Store):
     store.put(case(status=S.NEW))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         change_status(store, "P1", S.RESOLVED)
     error = info.value
@@ -649,7 +647,7 @@ def test_change_status_illegal_target_names_allowed_statuses_in_chinese(store: S
     en = error.message("en")
     assert str(error) == en
     assert "accepted / cancelled" in en and not HAN.search(en)
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 @pytest.mark.parametrize("status", [S.CANCELLED, S.MERGED])
@@ -781,12 +779,12 @@ def test_register_stamps_creation_and_history(small_store: Store):
     ],
 )
 def test_register_refuses_unknown_community_or_foreign_grid(small_store: Store, changes: dict[str, str], field: str):
-    before = snapshot(small_store.root)
+    before = store_bytes(small_store.root)
     with pytest.raises(IntakeRefused) as info:
         register(small_store, {**INTAKE, **changes})
     assert info.value.field == field
     assert str(info.value).startswith(f"{field}: ")
-    assert snapshot(small_store.root) == before
+    assert store_bytes(small_store.root) == before
 
 
 def test_register_without_grid_is_accepted_in_a_known_community(small_store: Store):
@@ -795,10 +793,10 @@ def test_register_without_grid_is_accepted_in_a_known_community(small_store: Sto
 
 
 def test_register_invalid_fields_write_nothing(small_store: Store):
-    before = snapshot(small_store.root)
+    before = store_bytes(small_store.root)
     with pytest.raises(ValidationError):
         register(small_store, {**INTAKE, "title": "\x1b[31m"})
-    assert snapshot(small_store.root) == before
+    assert store_bytes(small_store.root) == before
 
 
 @pytest.mark.parametrize(

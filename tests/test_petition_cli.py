@@ -26,6 +26,8 @@ from store.models import (
 )
 from store.storage import Store, default_actor
 
+from conftest import store_bytes
+
 
 @pytest.fixture
 def run(small_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # noqa: ANN201
@@ -36,10 +38,6 @@ def run(small_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
         return runner.invoke(cli, ["--store", str(small_store.root), "--lang", lang, "petition", *args])
 
     return invoke
-
-
-def snapshot(store: Store) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(store.root.rglob("*.json"))}
 
 
 def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None:  # noqa: ANN001
@@ -75,13 +73,13 @@ def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(run, small_store: Store, args: list[str], message: str) -> None:  # noqa: ANN001
-    before = snapshot(small_store)
+    before = store_bytes(small_store.root)
     result = run(*args, lang="en")  # the English words are the stable ones to match
     assert result.exit_code != 0
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("duty-room: "), result.output
     assert message in lines[0]
-    assert snapshot(small_store) == before
+    assert store_bytes(small_store.root) == before
 
 
 def test_status_by_chinese_label_or_english_key(run, small_store: Store) -> None:  # noqa: ANN001

@@ -31,7 +31,7 @@ from store.storage import (
     check_store,
 )
 
-from conftest import to_legacy_layout
+from conftest import store_bytes, to_legacy_layout
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
 S = PetitionStatus
@@ -87,11 +87,6 @@ ACTIVE = "petitions/2026-11-27.json"
 
 def active(store: Store) -> Path:
     return store.root / ACTIVE
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under the store (including hidden ones), by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def temp_files(root: Path) -> list[Path]:
@@ -244,11 +239,11 @@ def test_generation_increases_by_one_per_transaction(store: Store):
 
 def test_transaction_without_changes_writes_nothing(store: Store):
     store.put(petition("P1"))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with store.transaction() as tx:
         assert len(tx.all(Petition)) == 1
         tx.get(Petition, "P1")
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
     assert store.generation() == 1
 
 
@@ -267,32 +262,32 @@ def test_generation_counts_across_store_instances(root: Path):
 def test_transaction_that_raises_writes_nothing(store: Store):
     store.put(petition("P1"))
     store.put(community())
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(RuntimeError, match="boom"):
         with store.transaction() as tx:
             tx.put(petition("P2"))
             tx.put(community("c2", "和谐社区"))
             tx.delete(Petition, "P1")
             raise RuntimeError("boom")
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
     assert temp_files(store.root) == []
     assert [p.id for p in Store(store.root).all(Petition)] == ["P1"]
 
 
 def test_invalid_record_in_transaction_writes_nothing(store: Store):
     store.put(petition("P1"))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     bad = petition("P2").model_copy(update={"title": "坏\x1b[2J"})  # model_copy skips validation
     with pytest.raises(ValueError, match="control character"):
         with store.transaction() as tx:
             tx.put(petition("P3"))
             tx.put(bad)
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_failed_file_write_leaves_old_file_and_no_temp(store: Store, monkeypatch: pytest.MonkeyPatch):
     store.put(petition("P1"))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
 
     def failing_fsync(fd: int) -> None:
         raise OSError(5, "Input/output error")
@@ -301,7 +296,7 @@ def test_failed_file_write_leaves_old_file_and_no_temp(store: Store, monkeypatch
     with pytest.raises(storage.StoreEnvironmentError, match=ACTIVE):  # an OSError, named and classified
         store.put(petition("P2"))
     monkeypatch.undo()
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
     assert temp_files(store.root) == []
 
 
@@ -416,7 +411,7 @@ def test_manifest_with_newer_schema_refused(store: Store):
     data = raw(manifest)
     data["schema"] = storage.SCHEMA_VERSION + 1
     manifest.write_bytes(orjson.dumps(data))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
 
     reader = Store(store.root)
     with pytest.raises(StoreSchemaError, match="newer duty-room"):
@@ -425,7 +420,7 @@ def test_manifest_with_newer_schema_refused(store: Store):
         reader.check()
     with pytest.raises(StoreSchemaError):
         Store(store.root).put(petition("P2"))
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_file_with_newer_schema_refused(store: Store):
@@ -435,12 +430,12 @@ def test_file_with_newer_schema_refused(store: Store):
     (meta,) = data[storage.META].values()
     meta["schema"] = storage.SCHEMA_VERSION + 1
     path.write_bytes(orjson.dumps(data))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(StoreSchemaError):
         Store(store.root).all(Petition)
     with pytest.raises(StoreSchemaError):
         Store(store.root).put(petition("P2"))
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 # ---------------------------------------------------------------------------
@@ -551,13 +546,13 @@ def test_illegal_change_raises_and_writes_nothing(store: Store, path_to: list[S]
     store.put(petition("P1"))
     for step in path_to:
         change_status(store, "P1", step, note="原因")
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         change_status(store, "P1", target)
     assert info.value.key == ("final" if path_to == [S.CANCELLED] else "transition")
     current = path_to[-1] if path_to else S.NEW
     assert f"'{current.value}'" in str(info.value)
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 @pytest.mark.parametrize(
@@ -570,21 +565,21 @@ def test_steps_needing_a_note_refuse_empty_note(store: Store, path_to: list[S], 
     store.put(petition("P1"))
     for step in path_to:
         change_status(store, "P1", step)
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition) as info:
         change_status(store, "P1", target, note=note)
     assert info.value.key == "needs_note"
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
     done = change_status(store, "P1", target, note="群众撤回诉求")
     assert done.status is target and done.history[-1].note == "群众撤回诉求"
 
 
 def test_change_status_of_unknown_petition(store: Store):
     store.put(petition("P1"))
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(RecordNotFound):
         change_status(store, "P404", S.ACCEPTED)
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_every_transition_in_the_table_is_valid_through_the_store(store: Store):
@@ -657,10 +652,10 @@ def test_archive_moves_old_closed_cases(store: Store):
         "petitions/2026-10-28.json", ACTIVE, "petitions/archive-2025.json", "petitions/archive-2026.json"]
 
     # Nothing left to archive: nothing written.
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with store.transaction() as tx:
         assert tx.archive_closed_petitions() == 0
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
 
 def test_status_change_after_archive_rewrites_only_active_file(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -836,10 +831,10 @@ def test_a_store_written_before_day_files_is_read_as_is_and_split_by_its_next_wr
     assert "petitions.json" in Store(store.root).check()
 
     # A refused change leaves it as it was: the split goes with the first change that commits.
-    before = snapshot(store.root)
+    before = store_bytes(store.root)
     with pytest.raises(IllegalTransition):
         change_status(Store(store.root, actor="officer"), "OPEN-1", S.CLOSED)
-    assert snapshot(store.root) == before
+    assert store_bytes(store.root) == before
 
     change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
     assert not (store.root / "petitions.json").exists()
