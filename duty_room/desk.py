@@ -27,7 +27,6 @@ from textual.worker import Worker, WorkerState
 
 from duty_room import words
 from duty_room.words import Lang
-from store.lifecycle import IntakeRefused
 from store.masking import log_reveal
 from store.queries import Dashboard
 from store.refusal import Refused
@@ -205,9 +204,6 @@ class Desk:
         if isinstance(error, ValidationError):
             errors = field_errors(error, self.lang)
             message = next(iter(errors.values()), "")
-        elif isinstance(error, IntakeRefused):
-            errors = {error.field: str(error)}
-            message = str(error)
         elif isinstance(error, Refused):
             message = error.message(self.lang)
             field = field or (fields or {}).get(error.key, "")

@@ -131,7 +131,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "intake.title": ("诉求（一句话）", "Subject (one line)"),
     "intake.building": ("楼栋", "Building"),
     "intake.unit": ("单元", "Unit"),
-    "intake.grid_elsewhere": ("这个网格不在所选社区", "this grid is not in the chosen community"),
     "intake.saved": ("已登记 {id}，时限 {due}", "Registered {id}, due {due}"),
     "case.done": ("{id}：{action}完成", "{id}: {action} done"),
     "filter.placeholder": ("筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；Esc 清除", "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; Esc clears"),

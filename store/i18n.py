@@ -163,6 +163,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.occupy_no_permit": ("准入证{status}，不能出摊（需有效准入证）", "the permit is {status}; only a valid permit may trade"),
     "refused.visit_needs_note": ("民情日志须写走访情况", "the visit log entry needs a note"),
     "refused.household_unknown": ("没有这户：{id}", "no such household: {id}"),
+    "refused.grid_elsewhere": ("网格「{grid}」不在所选社区", "grid {grid!r} is in {community!r}, not {chosen!r}"),
     "refused.worker_unknown": ("没有这位网格员：{id}", "no such grid worker: {id}"),
     "refused.visit_twice": ("这户今天 {at} 已走访登记过", "this household was already visited today at {at}"),
     "refused.transition": (

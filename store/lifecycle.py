@@ -401,12 +401,8 @@ def draft(fields: Mapping[str, object], *, actor: str, now: datetime, rules: Dea
     )
 
 
-class IntakeRefused(ValueError):
-    """A new case names a community or grid the store does not know (``field`` says which)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
+INTAKE_REFUSALS = {"community_unknown": "community_id", "grid_unknown": "grid_id", "grid_elsewhere": "grid_id",
+                   "household_unknown": "household_id"}  # what ``register`` may refuse, by the field to fix
 
 
 def register(store: Store, fields: Mapping[str, object], *, rules: DeadlineRules | None = None) -> Petition:
@@ -419,18 +415,18 @@ def register_in(tx: Transaction, fields: Mapping[str, object], *, rules: Deadlin
     """``register`` inside a caller's transaction (a duty-log entry becomes a case and is linked to it at once)."""
     petition = draft(fields, actor=tx.store.actor, now=tx.now, rules=rules)
     if petition.community_id not in {c.id for c in tx.all(Community)}:
-        raise IntakeRefused("community_id", f"no community {petition.community_id!r}; known: {known_list(tx.all(Community))}")
+        raise Refused("community_unknown", id=petition.community_id, known=known_list(tx.all(Community)))
     if petition.grid_id is not None:
         grid = next((g for g in tx.all(Grid) if g.id == petition.grid_id), None)
         if grid is None:
             grids = [g for g in tx.all(Grid) if g.community_id == petition.community_id]
-            raise IntakeRefused("grid_id", f"no grid {petition.grid_id!r}; known: {known_list(grids)}")
+            raise Refused("grid_unknown", id=petition.grid_id, known=known_list(grids))
         if grid.community_id != petition.community_id:
-            raise IntakeRefused("grid_id", f"grid {grid.id!r} is in {grid.community_id!r}, not {petition.community_id!r}")
+            raise Refused("grid_elsewhere", grid=grid.name, community=grid.community_id, chosen=petition.community_id)
     if petition.household_id is not None:
         household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
         if household is None:
-            raise IntakeRefused("household_id", f"no household {petition.household_id!r}")
+            raise Refused("household_unknown", id=petition.household_id)
     # A case received in the last minute is in today's file (or yesterday's, just after midnight).
     days = sorted({(tx.now - REPEAT_WINDOW).date().isoformat(), tx.now.date().isoformat()})
     twin = _recent_twin([p for day in days for p in tx.all(Petition, day)], petition, tx.store.actor, tx.now)

@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
+from duty_room.panels.intake import ask_intake
 from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.form import FormScreen
@@ -162,3 +163,27 @@ async def test_palette_offers_the_steps_the_selected_case_allows(small_store: St
         steps = sorted(t.split(" · ")[0] for t in titles if t.endswith("· MK261127-001"))
         assert steps == sorted(["受理", "撤销", "合并", "升级", "督办"])
         assert not any(t.startswith("办结 ·") for t in titles)
+
+
+async def test_an_intake_the_store_refuses_is_said_on_the_form_in_its_words(small_store: Store) -> None:
+    """What only the store can see (the household of a visit gone since the form opened; a grid of
+    another community) is refused like every other step: in the interface language, beside the
+    field to fix or on the form, the typing kept and nothing written."""
+    async with dashboard(small_store) as (app, pilot):
+        ask_intake(app.desk, prefill={"channel": "home_visit", "community_id": "dongcheng", "grid_id": "dc-M01",
+                                      "household_id": "h-gone"})
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"楼道灯不亮")
+        await choose(pilot, "field-category", 4)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and form.values()["title"] == "楼道灯不亮"
+        assert "没有这户：h-gone" in str(form.query_one("#form-error").render())
+        await choose(pilot, "field-community_id", 1)  # from 东城花园社区 down to 玉兰社区: dc-M01 is not in it
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert form.values()["community_id"] == "yulan", form.values()
+        assert "不在所选社区" in str(form.query_one("#error-grid_id").render())
+    assert len(small_store.all(Petition)) == 4

@@ -16,11 +16,11 @@ from store import clock, i18n, storage
 from store.clock import TZ
 from store.deadlines import DeadlineRules
 from store.lifecycle import (
+    INTAKE_REFUSALS,
     RULES,
     TRANSITIONS,
     Action,
     IllegalTransition,
-    IntakeRefused,
     allowed_actions,
     apply_action,
     change_status,
@@ -39,6 +39,7 @@ from store.models import (
     Satisfaction,
     Supervision,
 )
+from store.refusal import Refused
 from store.storage import Store
 
 from conftest import store_bytes
@@ -780,10 +781,10 @@ def test_register_stamps_creation_and_history(small_store: Store):
 )
 def test_register_refuses_unknown_community_or_foreign_grid(small_store: Store, changes: dict[str, str], field: str):
     before = store_bytes(small_store.root)
-    with pytest.raises(IntakeRefused) as info:
+    with pytest.raises(Refused) as info:
         register(small_store, {**INTAKE, **changes})
-    assert info.value.field == field
-    assert str(info.value).startswith(f"{field}: ")
+    assert INTAKE_REFUSALS[info.value.key] == field
+    assert info.value.message("zh").startswith(("没有", "网格「"))  # in the interface language, not English
     assert store_bytes(small_store.root) == before
 
 

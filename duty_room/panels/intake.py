@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from duty_room.words import label
+from duty_room.words import Lang, label
 from store import clock
-from store.lifecycle import draft, register
+from store.lifecycle import INTAKE_REFUSALS, draft, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
+from store.refusal import Refused
 from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
@@ -49,11 +50,13 @@ def intake_form(desk: Desk, communities: Sequence[Community], grids: Sequence[Gr
     return fields, form_texts(lang, t("intake.heading"), t("intake.hint"))
 
 
-def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], message: str) -> dict[str, str]:
-    """The grid must lie in the chosen community."""
+def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], lang: Lang) -> dict[str, str]:
+    """The grid must lie in the chosen community (as ``register`` refuses it), marked with the other fields."""
     grid = grids.get(values.get("grid_id", ""))
-    if grid is not None and values.get("community_id") and grid.community_id != values["community_id"]:
-        return {"grid_id": message}
+    chosen = values.get("community_id")
+    if grid is not None and chosen and grid.community_id != chosen:
+        refused = Refused("grid_elsewhere", grid=grid.name, community=grid.community_id, chosen=chosen)
+        return {"grid_id": refused.message(lang)}
     return {}
 
 
@@ -73,7 +76,7 @@ def ask_intake(desk: Desk, prefill: dict[str, str] | None = None,
     def submitted(form: FormScreen, values: dict[str, str]) -> None:
         values = {**values, **hidden}
         # Checked here at once (no disk): every bad field is marked together.
-        errors = intake_cross_check(values, grid_by_id, desk.t("intake.grid_elsewhere"))
+        errors = intake_cross_check(values, grid_by_id, desk.lang)
         try:
             draft(values, actor=desk.store.actor, now=clock.now(), rules=desk.settings.deadlines)
         except ValidationError as exc:
@@ -86,6 +89,6 @@ def ask_intake(desk: Desk, prefill: dict[str, str] | None = None,
             return desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}")
 
         write = save or (lambda checked: register(desk.store, checked, rules=desk.settings.deadlines))
-        desk.submit(Submission(lambda: write(values), saved, form))
+        desk.submit(Submission(lambda: write(values), saved, form, INTAKE_REFUSALS))
 
     desk.open_form(FormScreen(fields, texts), submitted)
