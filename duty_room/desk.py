@@ -29,7 +29,7 @@ from duty_room import words
 from duty_room.words import Lang
 from store.masking import log_reveal
 from store.queries import Dashboard
-from store.refusal import Refused
+from store.refusal import FieldsRefused, Refused
 from store.storage import Store, StoreError
 from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.table_screen import TableScreen
@@ -201,8 +201,8 @@ class Desk:
                *, fields: Mapping[str, str] | None = None) -> None:
         """Show why nothing was written: beside the form's field, on the form, or in the status line."""
         errors: dict[str, str] = {}
-        if isinstance(error, ValidationError):
-            errors = field_errors(error, self.lang)
+        if isinstance(error, ValidationError | FieldsRefused):
+            errors = field_errors(error, self.lang) if isinstance(error, ValidationError) else error.errors
             message = next(iter(errors.values()), "")
         elif isinstance(error, Refused):
             message = error.message(self.lang)

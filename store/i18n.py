@@ -350,7 +350,8 @@ def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
         return t("invalid.phone", lang)
     if kind in ("string_too_long", "too_long"):
         return t("invalid.too_long", lang).format(ctx.get("max_length", "?"))
-    if kind in ("missing", "enum", "literal_error") or (kind == "string_type" and error.get("input") is None):
+    if kind in ("missing", "enum", "literal_error") or (kind == "string_type" and error.get("input") is None) or (
+            kind == "string_too_short" and ctx.get("min_length") == 1):
         return t("invalid.required", lang)
     if kind == "value_error":
         message = str(ctx.get("error", error.get("msg", "")))

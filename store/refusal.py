@@ -28,3 +28,11 @@ class Refused(ValueError):
     def message(self, lang: Lang) -> str:
         words = {name: self.word(value, lang) for name, value in self.params.items()}
         return i18n.t(f"refused.{self.key}", lang).format(**words)
+
+
+class FieldsRefused(ValueError):
+    """Values a form cannot save, every bad field at once: {field: reason in the UI language}."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors

@@ -39,7 +39,7 @@ from .models import (
     VisitPlan,
     WorkerRole,
 )
-from .refusal import Refused
+from .refusal import FieldsRefused, Refused
 from .storage import RETIRED, Store, Transaction
 from .visiting import grids_below
 
@@ -142,9 +142,10 @@ def _free_worker_id(tx: Transaction, phone: str) -> str:
 
 def add_worker(store: Store, *, name: str, role: WorkerRole, phone: str, grid_id: str,
                worker_id: str | None = None) -> GridWorker:
+    # Every bad field at once, before the lock; then what only the store knows.
+    draft = GridWorker(id=worker_id or "draft", name=name, role=role, phone=phone, grid_id=grid_id)
     with store.transaction() as tx:
         _grid(tx, grid_id)
-        draft = GridWorker(id=worker_id or "draft", name=name, role=role, phone=phone, grid_id=grid_id)
         _phone_free(tx, draft.phone, worker_id or "")
         if worker_id is not None:
             if any(w.id == worker_id for w in [*tx.all(GridWorker), *tx.all(GridWorker, RETIRED)]):
@@ -158,11 +159,11 @@ def edit_worker(store: Store, worker_id: str, *, name: str | None = None, role: 
     """Change what is given; a worker moved to another grid keeps their planned visits."""
     with store.transaction() as tx:
         worker = _worker(tx, worker_id)
-        if grid_id is not None:
-            _grid(tx, grid_id)
         changes = {k: v for k, v in {"name": name, "role": role, "phone": phone, "grid_id": grid_id}.items()
                    if v is not None}
         updated = GridWorker.model_validate({**worker.model_dump(), **changes})
+        if grid_id is not None:
+            _grid(tx, grid_id)
         if phone is not None:
             _phone_free(tx, updated.phone, worker_id)
         diff = changes_between(worker, updated)
@@ -319,14 +320,6 @@ def put_schedule(store: Store, schedule: ServiceSchedule, *, new: bool = False) 
 
 SCHEDULE_FIELDS = ("kind", "title", "community_id", "place", "start", "end", "recurrence", "weekdays", "staff",
                    "starts_on", "ends_on")  # what the form edits; a schedule's households are kept as they are
-
-
-class FieldsRefused(ValueError):
-    """Values a form cannot save, every bad field at once: {field: reason in the UI language}."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 def _model_reason(error: Mapping[str, Any], lang: Lang) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from pydantic import ValidationError
 
+from store.i18n import validation_message
 from store.models import (
     Grid,
     GridWorker,
@@ -16,9 +18,8 @@ from store.models import (
     VisitPlan,
     WorkerRole,
 )
-from store.refusal import Refused
+from store.refusal import FieldsRefused, Refused
 from store.roster import (
-    FieldsRefused,
     add_worker,
     edit_worker,
     move_household,
@@ -50,6 +51,11 @@ def test_add_and_edit_a_worker(small_store: Store) -> None:
     with pytest.raises(ValueError):  # the model's own checks still apply
         edit_worker(small_store, worker.id, phone="12345")
     assert small_store.get(GridWorker, worker.id).phone == "13600001111"
+    with pytest.raises(ValidationError) as invalid:  # every bad field at once, in words, before the lock
+        add_worker(small_store, name=" ", role=WorkerRole.GRID_WORKER, phone="12345", grid_id="")
+    reasons = {str(e["loc"][0]): validation_message(e, "zh") for e in invalid.value.errors()}
+    assert reasons["name"] == reasons["grid_id"] == "必填" and reasons["phone"].startswith("电话格式不对")
+    assert set(reasons) == {"name", "phone", "grid_id"}
 
 
 def test_retire_a_worker_hands_over_the_plans(small_store: Store) -> None:

@@ -27,7 +27,7 @@ from store.models import (
 )
 from store.queries import Dashboard, SessionView
 from store.refusal import Refused
-from store.roster import FieldsRefused, new_schedule_id, put_schedule, schedule_from_form
+from store.roster import new_schedule_id, put_schedule, schedule_from_form
 from store.schedule import (
     SERVED_MAX,
     SessionPhase,
@@ -103,13 +103,11 @@ class ServicesPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             schedule_id = schedule.id if schedule else new_schedule_id(values.get("community_id", ""),
                                                                         values.get("title", "").strip(), taken)
-            try:
-                checked = schedule_from_form(values, schedule_id=schedule_id, previous=schedule, lang=desk.lang)
-            except FieldsRefused as refused:
-                form.show_errors(refused.errors)
-                return
             done = "services.schedule_changed" if schedule else "services.schedule_added"
-            self.submit(Submission(lambda: put_schedule(store, checked, new=schedule is None),
+            # Every bad field at once (FieldsRefused), checked before the store is locked.
+            self.submit(Submission(lambda: put_schedule(store, schedule_from_form(values, schedule_id=schedule_id,
+                                                                                  previous=schedule, lang=desk.lang),
+                                                        new=schedule is None),
                                    lambda saved: t(done).format(saved.title), form,
                                    {"community_unknown": "community_id", "id_taken": "title", "no_change": ""}))
 

@@ -14,7 +14,6 @@ import weakref
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from pydantic import ValidationError
 from rich.text import Text
 
 from duty_room import words
@@ -64,7 +63,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 from widgets.table_screen import ListAction, TableScreen
 
-from ..desk import Desk, Submission, field_errors
+from ..desk import Desk, Submission
 from ..presenters import TAG_STYLE, Presenter, history_line, household_address, literal, short_community
 from .base import DeskPanel
 from .intake import ask_intake
@@ -387,17 +386,6 @@ class VisitsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             keep_phone = worker is not None and not values.get("phone", "").strip()
-            checked = {**values, "id": "draft", "phone": worker.phone if worker and keep_phone else values.get("phone")}
-            errors: dict[str, str] = {}
-            try:
-                GridWorker.model_validate(checked)
-            except ValidationError as exc:
-                errors = field_errors(exc, desk.lang)
-            if not values.get("grid_id"):
-                errors["grid_id"] = t("invalid.required")
-            if errors:
-                form.show_errors(errors)
-                return
             role = WorkerRole(values["role"])
             grid_name = by_id[values["grid_id"]].name if values["grid_id"] in by_id else values["grid_id"]
             if worker is None:
@@ -442,9 +430,6 @@ class VisitsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             successor = values.get("hand_over_to") or None
-            if planned and successor is None:
-                form.show_errors({"hand_over_to": Refused("worker_has_plans", n=planned).message(desk.lang)})
-                return
 
             def done(handed: int) -> str:
                 if handed:
