@@ -197,13 +197,9 @@ class StallsPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            try:
-                amount = yuan_to_fen(values.get("amount", ""))
-            except Refused as exc:
-                desk.refuse(exc, form, "amount")
-                return
-            self.submit(Submission(
-                lambda: record_payment(desk.store, view.stall.id, values.get("period", "").strip(), amount,
+            self.submit(Submission(  # typed yuan are read as text, never a float: amount_format if not money
+                lambda: record_payment(desk.store, view.stall.id, values.get("period", "").strip(),
+                                       yuan_to_fen(values.get("amount", "")),
                                        values.get("collector", "").strip() or desk.store.actor, desk.settings.fees),
                 lambda payment: t("stall.paid").format(spot=spot, period=payment.period,
                                                        amount=fen_to_yuan(payment.amount_fen)),
