@@ -281,6 +281,7 @@ def restore(ctx: click.Context, src: Path) -> None:
     """
     from store.storage import restore_store
 
+    _store(ctx).refuse_if_read_only()  # a viewer makes no store either
     copied = restore_store(src, settings_of(ctx).store)
     click.echo(words.t("restore.done", settings_of(ctx).lang).format(
         files=copied.files, generation=copied.generation, path=copied.target))

@@ -276,6 +276,7 @@ def _write_commands() -> list[list[str]]:
         ["incident", "close", "SJ261127-01", "--to", "区应急管理局值班室"],
         ["handover", "--give", "--notes", "无遗留"],
         ["import", "households.xlsx"],
+        ["restore", "backup-folder"],
     ]
     for action in Action:
         needed = ["--assignee", "w1"] if RULES[action].needs_assignee else []
