@@ -383,7 +383,41 @@ def _atomic_write(path: Path, payload: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+# A file bigger than this (a township's 40,000 households: 10 MB) is parsed in steps by a reader
+# beside the screen's thread: orjson parses it fastest, but in one call that holds the interpreter
+# lock for 100-300 ms, in which no key, timer or repaint of the dashboard runs.
+BIG_FILE_BYTES = 1 << 20
+
+
+class _ChunkedReader:
+    """Bytes as a file whose ``read`` is Python code: a parser reading it (ijson's C backend, 64 KB
+    a call) lets other threads run between chunks."""
+
+    def __init__(self, payload: bytes) -> None:
+        self._view = memoryview(payload)
+        self._at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._at
+        self._at = len(self._view) if size < 0 else min(len(self._view), start + size)
+        return bytes(self._view[start:self._at])
+
+
+# ijson reads a lone surrogate escape ("\ud800") as "?"; orjson refuses it, as the store does.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _load_json(path: Path, payload: bytes) -> Any:
+    if (len(payload) > BIG_FILE_BYTES and threading.current_thread() is not threading.main_thread()
+            and not _SURROGATE_ESCAPE.search(payload)):
+        import ijson
+
+        try:
+            data = dict(ijson.kvitems(_ChunkedReader(payload), "", use_float=True))
+        except (ijson.JSONError, ValueError):
+            data = {}  # damaged: orjson below gives the same refusal as on any other thread
+        if RECORDS in data:
+            return data
     try:
         return orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
@@ -678,6 +712,7 @@ class Store:
         self.actor = actor or default_actor()
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
         self._cache: dict[Path, _Cached] = {}
+        self._reading: dict[Path, threading.Lock] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
         # remembered (the manifest by its bytes), as is the list of every live case while no day
         # file changed.
@@ -782,6 +817,12 @@ class Store:
         return records
 
     def _read(self, model: type[M], path: Path, files: dict[str, Any] | None = None) -> list[M]:
+        # One thread at a time per file: a second reader (a list opened while the look for damaged
+        # files parses the 10 MB households.json) waits for the first's records instead of parsing again.
+        with self._reading.setdefault(path, threading.Lock()):
+            return self._read_file(model, path, files)
+
+    def _read_file(self, model: type[M], path: Path, files: dict[str, Any] | None) -> list[M]:
         signature = Signature.of(path)
         if signature is None:
             self._cache.pop(path, None)

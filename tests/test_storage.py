@@ -16,6 +16,7 @@ from store.lifecycle import IllegalTransition, change_status
 from store.models import (
     Community,
     GridWorker,
+    Household,
     Petition,
     PetitionEvent,
     PetitionStatus,
@@ -950,3 +951,61 @@ def test_transaction_read_of_a_damaged_file_is_refused(root: Path):
     active(store).write_bytes(b"{not json")
     with pytest.raises(StoreCorruptError), store.transaction() as tx:
         tx.all(Petition)
+
+
+# ---------------------------------------------------------------------------
+# A big file read beside the screen's thread
+
+
+def _in_a_thread(call: Any) -> Any:
+    """``call()`` on another thread (a dashboard worker): its result, or the error it raised."""
+    import threading
+
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append(call())
+        except Exception as error:  # noqa: BLE001 - handed back to the test
+            out.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def test_a_big_file_read_by_a_worker_is_parsed_in_steps_to_the_same_records(small_store: Store,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker (a list, the look for damaged files) parses a big file a chunk at a time, so the
+    screen's thread runs between chunks; the records are the ones a one-call parse gives."""
+    monkeypatch.setattr(storage, "BIG_FILE_BYTES", 100)  # every file of the small store is "big"
+    chunks: list[int] = []
+    original = storage._ChunkedReader.read
+
+    def counted(self: Any, size: int = -1) -> bytes:
+        chunk = original(self, size)
+        chunks.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(storage._ChunkedReader, "read", counted)
+    on_main = Store(small_store.root).all(Household)
+    assert chunks == []  # the main thread (the first frame, the CLI) parses in one call
+    in_worker = _in_a_thread(lambda: Store(small_store.root).all(Household))
+    assert any(chunks) and on_main and in_worker == on_main
+
+
+@pytest.mark.parametrize("damage", [
+    b'{"records":{"1":{"id":"h1"}',  # cut short
+    b'{"records":{"1":{"id":"\\ud800"}}}',  # a lone surrogate, which the step parser would read as "?"
+    b'[{"records":{}}]',  # not an object
+    b'{"records":{}} {}',  # two documents
+])
+def test_a_damaged_big_file_is_refused_alike_on_any_thread(small_store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                           damage: bytes) -> None:
+    monkeypatch.setattr(storage, "BIG_FILE_BYTES", 10)
+    (small_store.root / "households.json").write_bytes(damage)
+    with pytest.raises(StoreCorruptError) as on_main:
+        Store(small_store.root).all(Household)
+    in_worker = _in_a_thread(lambda: Store(small_store.root).all(Household))
+    assert isinstance(in_worker, StoreCorruptError) and str(in_worker) == str(on_main.value)
