@@ -15,6 +15,7 @@ widths are laid out again whenever the widget's width changes (zoom, a resized t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -41,6 +42,20 @@ class Row:
 
     key: str
     cells: tuple[Text, ...]
+
+    @functools.cached_property
+    def widths(self) -> tuple[int, ...]:
+        """Each cell's width in terminal cells. Measuring Chinese text is slow (~6 µs a cell, 70 ms
+        for a list of 1,800 households): a list read in a worker is measured there (``measured``)."""
+        return tuple(text.cell_len for text in self.cells)
+
+
+def measured(rows: list[Row]) -> list[Row]:
+    """``rows`` with their widths measured now: call it where the rows are made off the screen's
+    thread, so showing them does not measure every cell while no key or repaint can run."""
+    for row in rows:
+        _ = row.widths
+    return rows
 
 
 @dataclass(frozen=True)
@@ -225,7 +240,7 @@ class KeyedTable(ScrollView, can_focus=True):
         given = [c if isinstance(c, Column) else Column(c) for c in columns]
         self._columns_inferred = not any(c.shrink for c in given)
         self._columns = tuple(given)
-        self._widest = [0] * len(given)  # each column's widest text so far
+        self._widest = [Text(c.label).cell_len for c in given]  # each column's widest text so far
         self._rows = []
         self._slot_of = {}
         self._cursor = 0
@@ -246,6 +261,7 @@ class KeyedTable(ScrollView, can_focus=True):
             old_cells = before_cells.get(row.key)
             if old_cells is None or not all(map(same_text, old_cells, row.cells)):
                 self._forget(row.key)
+                self._measure(row)  # only a new or changed row can widen a column
         for key in before_cells.keys() - self._slot_of.keys():
             self._forget(key)
 
@@ -341,15 +357,18 @@ class KeyedTable(ScrollView, can_focus=True):
     def _available_width(self) -> int:
         return self.scrollable_content_region.width
 
+    def _measure(self, row: Row) -> None:
+        """Widen each column's widest text to fit ``row``. Widths only grow (until set_columns), as
+        a DataTable's do: a due time going from "剩10时" to "剩9时" must not move every column and
+        repaint the whole table. Measured once per new or changed row, not on every layout."""
+        widest = self._widest
+        for column, width in enumerate(row.widths):
+            if width > widest[column]:
+                widest[column] = width
+
     def _relayout(self, *, repaint: bool = True) -> bool:
         """Fit the column widths to the rows and the widget's width; True if any column moved."""
-        # Widths only grow (until set_columns), as a DataTable's do: a due time going from
-        # "剩10时" to "剩9时" must not move every column and repaint the whole table.
-        natural = [max(Text(c.label).cell_len, seen) for c, seen in zip(self._columns, self._widest, strict=True)]
-        for row in self._rows:
-            for column, text in enumerate(row.cells):
-                natural[column] = max(natural[column], text.cell_len)
-        self._widest = natural
+        natural = list(self._widest)
         floors = [c.min_width if c.shrink else None for c in self._columns]
         if self._columns_inferred and natural:
             # No column was marked: the widest is taken to be the free text.

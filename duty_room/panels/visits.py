@@ -60,7 +60,7 @@ from store.visiting import (
 from widgets.bar import progress_bar
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
-from widgets.keyed_table import Column, Row
+from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import ListAction, TableScreen
 
 from ..desk import Desk, Submission
@@ -560,15 +560,15 @@ def list_content(p: Presenter, store: Store, kind_key: str, today: date, *, reve
         team = [w for w in store.all(GridWorker) if w.grid_id in below][:6]
         header = households_header(p, grid_progress, team, reveal=reveal, special_only=special_only,
                                    ascii_only=ascii_only)
-        return header, [household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows]
+        return header, measured([household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows])
     if kind == "roster":
         entries = roster(store, key)
         name = next((c.name for c in store.all(Community) if c.id == key), key)
         return (roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
-                roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only))
+                measured(roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only)))
     if kind == "workers":
         days = workers_today(store, today)
-        return workers_header(p, days), worker_rows(p, days)
+        return workers_header(p, days), measured(worker_rows(p, days))
     raise ValueError(f"no list {kind_key!r}")
 
 
