@@ -115,7 +115,8 @@ def test_a_retried_add_is_refused_as_the_same_case(small_store: Store) -> None:
     again = run(small_store.root, "petition", "add", "--title", "井盖丢失", "--category", "infrastructure",
                 "--community", "dongcheng", "--phone", "13912345678")
     assert again.exit_code == ExitCode.REFUSED
-    assert first.output.strip() in again.output and "not registered again" in again.output
+    # In the interface language (zh by default), as every refusal of every command is.
+    assert first.output.strip() in again.output and "未重复登记" in again.output
     assert [p.id for p in Store(small_store.root).all(Petition)].count(first.output.strip()) == 1
     with pytest.raises(DuplicateCase) as info:  # the same person's retry (the CLI acts as the OS account)
         register(Store(small_store.root, actor=default_actor()), {**INTAKE, "reporter_phone": "13912345678"})
