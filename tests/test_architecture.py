@@ -77,3 +77,21 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     loaded = set(lines[-1].removeprefix("loaded ").split())
     assert {"duty_room", "store"} <= loaded
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
+
+
+def test_store_skips_pydantic_plugin_scan_only_while_plugins_are_off() -> None:
+    """With plugins off (store/__init__.py's default) pydantic's plugin loader, which imports
+    importlib.metadata (~25 ms of every start), is replaced by store/_no_plugins.py; a caller who
+    turns plugins on gets pydantic's own loader."""
+    code = (
+        "import sys, store\n"
+        "from store.models import Petition\n"
+        "assert Petition.model_fields\n"
+        "print(sys.modules['pydantic.plugin._loader'].__name__, 'importlib.metadata' in sys.modules)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    off = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    assert off.stdout.split() == ["store._no_plugins", "False"]
+    on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                        env={**env, "PYDANTIC_DISABLE_PLUGINS": "none-of-these"}, check=True)
+    assert on.stdout.split() == ["pydantic.plugin._loader", "True"]
