@@ -304,7 +304,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store.schedule import SessionPhase
 
     settings = _settings(ctx)
-    store = settings.open_store()
+    store = settings.open_store(read_once=True)  # one read of each file, then exit
     if not store.exists():
         raise StoreMissingError(store.root)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()

@@ -134,9 +134,10 @@ class Settings(BaseModel):
     def may_reveal(self, actor: str | None = None) -> bool:
         return self.reveal_rule(actor) is not None
 
-    def open_store(self) -> Store:
-        """The store as this session may use it: stamped with the actor, read-only for a viewer."""
-        return Store(self.store, actor=self.actor, read_only=self.read_only)
+    def open_store(self, *, read_once: bool = False) -> Store:
+        """The store as this session may use it: stamped with the actor, read-only for a viewer
+        (``read_once``: a command that reads each file once, see ``Store``)."""
+        return Store(self.store, actor=self.actor, read_only=self.read_only, read_once=read_once)
 
 
 def _say(message: str, lang: str, **values: object) -> str:

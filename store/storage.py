@@ -47,7 +47,7 @@ from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
@@ -460,16 +460,27 @@ def _in_memory(data: dict[str, Any]) -> TinyDB:
     return db
 
 
-def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known) -> tuple[list[M], _Known]:
+def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known,
+                  remember: bool = True) -> tuple[list[M], _Known]:
     """Every record of a parsed file as a model, validated unless ``known`` holds its very bytes.
 
     The cache is keyed by the record's exact bytes (orjson's serialisation of what was parsed), not
     by ``updated_at`` nor by equality of the parsed values (``1 == True`` in Python): a record that
     changed in any way, or was damaged, is validated again. No validator reads the clock or a
     context, so the same bytes always give the same model.
+
+    Not ``remember``-ing (a store that reads each file once, see ``Store``), nothing is known and
+    nothing is returned to be known: every record is validated, and no record's bytes are made.
     """
     records: list[M] = []
     seen: _Known = {}
+    if not remember:
+        for doc_id, doc in data.get(RECORDS, {}).items():
+            try:
+                records.append(model.model_validate(doc))
+            except ValidationError as exc:
+                _record_damaged(path, exc, doc_id, doc)
+        return records, seen
     for doc_id, doc in data.get(RECORDS, {}).items():
         payload = _dumps(doc)
         record_id = doc.get("id") if isinstance(doc, dict) else None
@@ -480,13 +491,19 @@ def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Know
             try:
                 record = model.model_validate(doc)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                field = ".".join(str(part) for part in first["loc"])
-                raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
-                                        record_id=str(doc_id if record_id is None else record_id)) from None
+                _record_damaged(path, exc, doc_id, doc)
         records.append(record)
         seen[record.id] = (payload, record)
     return records, seen
+
+
+def _record_damaged(path: Path, exc: ValidationError, doc_id: str, doc: Any) -> NoReturn:
+    record_id = doc.get("id") if isinstance(doc, dict) else None
+    record_id = record_id if isinstance(record_id, str) else None
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
+                            record_id=str(doc_id if record_id is None else record_id)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -673,10 +690,15 @@ def _unlink_quietly(path: Path) -> None:
 class Store:
     """A store folder. Cheap to create; safe to use from many processes at once."""
 
-    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False):
+    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False,
+                 read_once: bool = False):
         self.root = Path(root)
         self.actor = actor or default_actor()
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
+        # A process that reads each file once (`duty-room summary`) keeps no record's bytes for the
+        # per-record cache: they would never be compared, and making them is ~10% of a cold read.
+        # Every record read is validated all the same; a file read again is validated whole again.
+        self.read_once = read_once
         self._cache: dict[Path, _Cached] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
         # remembered (the manifest by its bytes), as is the list of every live case while no day
@@ -805,7 +827,7 @@ class Store:
         """A parsed file's records as models: only those whose bytes this process has not
         validated in this file before are validated (the transaction's read and the readers' share it)."""
         cached = self._cache.get(path)
-        return _validate_all(path, model, data, cached.known if cached is not None else {})
+        return _validate_all(path, model, data, cached.known if cached is not None else {}, not self.read_once)
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
