@@ -43,6 +43,7 @@ from store.deadlines import DeadlineRules
 from store.dutylog import DutyRules
 from store.market import FeeRules
 from store.masking import REVEAL_GROUP, group_rule, reveal_rule
+from store.models import empty_list
 from store.storage import Store, StoreError, default_actor, resolve_actor
 
 APP_NAME = "duty-room"
@@ -110,10 +111,10 @@ class Settings(BaseModel):
     read_only: bool = False  # a viewer: looks at everything, changes nothing (effective value)
     # security (system file only)
     store: Path = Field(default_factory=default_store_dir)
-    reveal_users: list[str] = Field(default_factory=list)
+    reveal_users: list[str] = Field(default_factory=empty_list)
     reveal_groups: list[str] = Field(default_factory=lambda: [REVEAL_GROUP])
-    read_only_users: list[str] = Field(default_factory=list)
-    read_only_groups: list[str] = Field(default_factory=list)
+    read_only_users: list[str] = Field(default_factory=empty_list)
+    read_only_groups: list[str] = Field(default_factory=empty_list)
     service_account: str | None = None  # the OS account that owns the store; officers reach it by sudo
     # office rules (system file only)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
@@ -124,7 +125,7 @@ class Settings(BaseModel):
     actor: str = Field(default_factory=default_actor)
     actor_rule: str = "os-account"
     read_only_rule: str | None = None
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=empty_list)
     as_service: bool = False  # this process is the configured service account
 
     def reveal_rule(self, actor: str | None = None) -> str | None:
