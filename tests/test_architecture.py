@@ -67,13 +67,16 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         "    main()\n"
         "except SystemExit as exc:\n"
         "    print('exit', exc.code)\n"
+        "import gc\n"
+        "print('frozen', gc.get_freeze_count() > 0)\n"  # (main: no last collection at exit)
         "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
                             timeout=60, check=True)
     lines = result.stdout.splitlines()
-    assert lines[-2] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-3] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-2] == "frozen True"
     loaded = set(lines[-1].removeprefix("loaded ").split())
     assert {"duty_room", "store"} <= loaded
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
