@@ -189,6 +189,8 @@ class Incident(Record):
 class Handover(Record):
     """交接班: the outgoing officer hands a shift over, the incoming one acknowledges with their own account."""
 
+    model_config = ConfigDict(defer_build=True)  # built when first read (see models.DEFERRED)
+
     table: ClassVar[str] = "handovers"
 
     shift_id: RecordId

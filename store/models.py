@@ -307,6 +307,9 @@ class GridWorker(Record):
 
 
 class Household(Record):
+    # Built when first read (DEFERRED below), not at import: nor the first frame nor `summary` reads one.
+    model_config = ConfigDict(defer_build=True)
+
     table: ClassVar[str] = "households"
 
     grid_id: RecordId
@@ -639,6 +642,8 @@ class DutyShift(Record):
 class AuditEntry(Record):
     """Who saw unmasked personal data, or was refused it (PIPL art. 51; kept by month)."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
+
     table: ClassVar[str] = "audit"
 
     at: LocalTime
@@ -650,7 +655,13 @@ class AuditEntry(Record):
 
 
 # The duty room's own records build on Record above (see store/duty_models.py).
-from .duty_models import DUTY_MODELS  # noqa: E402
+from .duty_models import DUTY_MODELS, Handover  # noqa: E402
+
+# Records whose validator pydantic builds when one is first validated, not when this module is
+# imported (each ~2-4 ms of every start): neither `summary` nor the dashboard's first frame reads them
+# (the dashboard's look for damaged files reads them after it). Building them costs the same later;
+# pydantic builds a deferred model under a lock, so two threads may meet there safely.
+DEFERRED: tuple[type[Record], ...] = (Household, AuditEntry, Handover)
 
 ALL_MODELS: tuple[type[Record], ...] = (
     Community,

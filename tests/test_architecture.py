@@ -68,6 +68,8 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         "except SystemExit as exc:\n"
         "    print('exit', exc.code)\n"
         "import gc\n"
+        "from store.models import DEFERRED\n"
+        "print('built', [m.__name__ for m in DEFERRED if m.__pydantic_complete__])\n"  # (read by neither)
         "print('frozen', gc.get_freeze_count() > 0)\n"  # (main: no last collection at exit)
         "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
@@ -75,7 +77,8 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
                             timeout=60, check=True)
     lines = result.stdout.splitlines()
-    assert lines[-3] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-4] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-3] == "built []"
     assert lines[-2] == "frozen True"
     loaded = set(lines[-1].removeprefix("loaded ").split())
     assert {"duty_room", "store"} <= loaded
