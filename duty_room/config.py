@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -177,8 +176,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         if not path.expanduser().is_file():
             return {}
-        values = tomllib.loads(path.expanduser().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"bad configuration: {path}: {exc}") from None
+    import tomllib  # (here: most starts find no configuration file, and the parser costs ~3 ms)
+
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"bad configuration: {path}: {exc}") from None
     return {_field_name(key): value for key, value in values.items()}
 
