@@ -47,13 +47,13 @@ from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
-from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
-from tinydb.table import Document
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 from . import clock, i18n
 from .duty_models import DutyLogEntry, Handover, Incident
@@ -455,6 +455,11 @@ def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _in_memory(data: dict[str, Any]) -> TinyDB:
+    # TinyDB is imported here: only a transaction opens a file as a table, and a reader (`summary`,
+    # the dashboard's first frame) never does (~3 ms of every start).
+    from tinydb import TinyDB
+    from tinydb.storages import MemoryStorage
+
     db = TinyDB(storage=MemoryStorage)
     db.storage.write(data)
     return db
@@ -1187,6 +1192,8 @@ class _OpenFile:
         if doc_id is None:
             self._new[record.id] = doc
         else:
+            from tinydb.table import Document
+
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
         self.touched.add(record.id)
