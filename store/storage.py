@@ -249,7 +249,23 @@ class _Cached:
     signature: Signature
     generation: int
     records: list[Any]
-    known: _Known  # record id -> (its bytes, its model): the per-record validation cache
+    made: _Known | None  # record id -> (its bytes, its model): the per-record validation cache
+    # A file read while its records' bytes wait (Store.bytes_later): the records as parsed, one a
+    # model in ``records``, until ``known`` is first asked for (or Store.make_bytes) and makes them.
+    docs: list[Any] | None = None
+
+    @property
+    def known(self) -> _Known:
+        made = self.made
+        if made is None:
+            docs = self.docs
+            if docs is None:  # made meanwhile by another thread (made is set before docs is cleared)
+                assert self.made is not None
+                return self.made
+            made = {record.id: (_dumps(doc), record) for doc, record in zip(docs, self.records, strict=True)}
+            self.made = made
+            self.docs = None
+        return made
 
 
 _NONE: list[Any] = []  # the records of a file that is not there (shared, like every list Store.all returns)
@@ -474,8 +490,9 @@ def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Know
     changed in any way, or was damaged, is validated again. No validator reads the clock or a
     context, so the same bytes always give the same model.
 
-    Not ``remember``-ing (a store that reads each file once, see ``Store``), nothing is known and
-    nothing is returned to be known: every record is validated, and no record's bytes are made.
+    Not ``remember``-ing (a store that reads each file once, or a file whose records' bytes are
+    made later, see ``Store``), ``known`` is not looked at and nothing is returned to be known:
+    every record is validated, and no record's bytes are made.
     """
     records: list[M] = []
     seen: _Known = {}
@@ -704,6 +721,11 @@ class Store:
         # per-record cache: they would never be compared, and making them is ~10% of a cold read.
         # Every record read is validated all the same; a file read again is validated whole again.
         self.read_once = read_once
+        # Set while the dashboard reads its first frame's data: a file read for the first time keeps
+        # its records as parsed, and their bytes (the per-record cache's keys) are made when first
+        # needed, or by make_bytes once the frame is on screen: on a township they were ~25 ms of
+        # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
+        self.bytes_later = False
         self._cache: dict[Path, _Cached] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
         # remembered (the manifest by its bytes), as is the list of every live case while no day
@@ -824,6 +846,11 @@ class Store:
             return _NONE
         data = _parse(path, payload)
         meta = _file_meta(path, data)
+        if self.bytes_later and path not in self._cache:  # nothing of it known: every record is validated
+            records, _ = _validate_all(path, model, data, {}, remember=False)
+            docs = list(data.get(RECORDS, {}).values())
+            self._cache[path] = _Cached(signature, meta["generation"], records, None, docs)
+            return records
         records, known = self._validated(path, model, data)
         self._cache[path] = _Cached(signature, meta["generation"], records, known)
         return records
@@ -833,6 +860,11 @@ class Store:
         validated in this file before are validated (the transaction's read and the readers' share it)."""
         cached = self._cache.get(path)
         return _validate_all(path, model, data, cached.known if cached is not None else {}, not self.read_once)
+
+    def make_bytes(self) -> None:
+        """Make the bytes of every record read while ``bytes_later`` (see ``Store``)."""
+        for cached in list(self._cache.values()):
+            _ = cached.known  # made when first asked for
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
