@@ -152,7 +152,12 @@ class DutyRoomApp(App[None]):
         # The first load is done before the first frame: painting empty panels and then painting
         # them again with data would cost a whole extra screen of bytes on a slow link.
         try:
-            self.show(self.load(clock.now()))
+            self.store.bytes_later = True  # the per-record cache's keys: made once the frame is on screen
+            try:
+                data = self.load(clock.now())
+            finally:
+                self.store.bytes_later = False
+            self.show(data)
         except StoreError as exc:
             self.fail(exc)
             return
@@ -281,6 +286,8 @@ class DutyRoomApp(App[None]):
         if first:
             gc.disable()
         try:
+            if first:
+                self.store.make_bytes()  # of what the first load read (see on_mount)
             problems = self.store.problems(day)
         except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
             self.call_from_thread(self.report_error, error)

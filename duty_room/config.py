@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -43,6 +42,7 @@ from store.deadlines import DeadlineRules
 from store.dutylog import DutyRules
 from store.market import FeeRules
 from store.masking import REVEAL_GROUP, group_rule, reveal_rule
+from store.models import empty_list
 from store.storage import Store, StoreError, default_actor, resolve_actor
 
 APP_NAME = "duty-room"
@@ -110,10 +110,10 @@ class Settings(BaseModel):
     read_only: bool = False  # a viewer: looks at everything, changes nothing (effective value)
     # security (system file only)
     store: Path = Field(default_factory=default_store_dir)
-    reveal_users: list[str] = Field(default_factory=list)
+    reveal_users: list[str] = Field(default_factory=empty_list)
     reveal_groups: list[str] = Field(default_factory=lambda: [REVEAL_GROUP])
-    read_only_users: list[str] = Field(default_factory=list)
-    read_only_groups: list[str] = Field(default_factory=list)
+    read_only_users: list[str] = Field(default_factory=empty_list)
+    read_only_groups: list[str] = Field(default_factory=empty_list)
     service_account: str | None = None  # the OS account that owns the store; officers reach it by sudo
     # office rules (system file only)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
@@ -124,7 +124,7 @@ class Settings(BaseModel):
     actor: str = Field(default_factory=default_actor)
     actor_rule: str = "os-account"
     read_only_rule: str | None = None
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=empty_list)
     as_service: bool = False  # this process is the configured service account
 
     def reveal_rule(self, actor: str | None = None) -> str | None:
@@ -134,9 +134,10 @@ class Settings(BaseModel):
     def may_reveal(self, actor: str | None = None) -> bool:
         return self.reveal_rule(actor) is not None
 
-    def open_store(self) -> Store:
-        """The store as this session may use it: stamped with the actor, read-only for a viewer."""
-        return Store(self.store, actor=self.actor, read_only=self.read_only)
+    def open_store(self, *, read_once: bool = False) -> Store:
+        """The store as this session may use it: stamped with the actor, read-only for a viewer
+        (``read_once``: a command that reads each file once, see ``Store``)."""
+        return Store(self.store, actor=self.actor, read_only=self.read_only, read_once=read_once)
 
 
 def _say(message: str, lang: str, **values: object) -> str:
@@ -175,8 +176,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         if not path.expanduser().is_file():
             return {}
-        values = tomllib.loads(path.expanduser().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"bad configuration: {path}: {exc}") from None
+    import tomllib  # (here: most starts find no configuration file, and the parser costs ~3 ms)
+
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"bad configuration: {path}: {exc}") from None
     return {_field_name(key): value for key, value in values.items()}
 

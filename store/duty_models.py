@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .models import LocalTime, Record
+from .models import LocalTime, Record, empty_list
 from .text import Line, Paragraph, Phone, RecordId, RequiredLine, ShortLine
 
 
@@ -67,7 +67,7 @@ class DutyLogEntry(Record):
     shift_id: RecordId | None = None
     community_id: RecordId | None = None
     incident_id: RecordId | None = None
-    history: list[LogEvent] = Field(default_factory=list, max_length=200)
+    history: list[LogEvent] = Field(default_factory=empty_list, max_length=200)
 
     @model_validator(mode="after")
     def _has_content(self) -> DutyLogEntry:
@@ -152,7 +152,7 @@ class Incident(Record):
     community_id: RecordId | None = None
     entry_id: RecordId | None = None  # the log entry it was opened from
     shift_id: RecordId | None = None
-    reports: list[IncidentReport] = Field(default_factory=list, max_length=500)
+    reports: list[IncidentReport] = Field(default_factory=empty_list, max_length=500)
 
     @model_validator(mode="after")
     def _consistent(self) -> Incident:
@@ -189,6 +189,8 @@ class Incident(Record):
 class Handover(Record):
     """交接班: the outgoing officer hands a shift over, the incoming one acknowledges with their own account."""
 
+    model_config = ConfigDict(defer_build=True)  # built when first read (see models.DEFERRED)
+
     table: ClassVar[str] = "handovers"
 
     shift_id: RecordId
@@ -196,10 +198,10 @@ class Handover(Record):
     outgoing_by: RequiredLine  # account
     notes: Paragraph = ""  # 遗留问题 and anything the report does not say
     # What the report showed when it was handed over, so the record stands even as cases move on.
-    entry_ids: list[RecordId] = Field(default_factory=list, max_length=2000)
-    open_incident_ids: list[RecordId] = Field(default_factory=list, max_length=200)
-    late_reports: list[Line] = Field(default_factory=list, max_length=200)
-    overdue_case_ids: list[RecordId] = Field(default_factory=list, max_length=5000)
+    entry_ids: list[RecordId] = Field(default_factory=empty_list, max_length=2000)
+    open_incident_ids: list[RecordId] = Field(default_factory=empty_list, max_length=200)
+    late_reports: list[Line] = Field(default_factory=empty_list, max_length=200)
+    overdue_case_ids: list[RecordId] = Field(default_factory=empty_list, max_length=5000)
     open_cases: int = Field(default=0, ge=0)
     acknowledged_at: LocalTime | None = None
     acknowledged_by: Line = ""  # account

@@ -35,7 +35,6 @@ from .duty_models import (
     LogKind,
     ReportStage,
 )
-from .lifecycle import INTAKE_FIELDS, register_in
 from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import Refused
 from .storage import Store, Transaction
@@ -336,6 +335,8 @@ def intake_from_entry(entry: DutyLogEntry) -> dict[str, object]:
         "reporter_name": entry.caller,
         "reporter_phone": entry.phone,
     }
+    from .lifecycle import INTAKE_FIELDS  # (here: `summary` reads the log, never registers a case)
+
     return {k: v for k, v in fields.items() if k in INTAKE_FIELDS and v not in (None, "")}
 
 
@@ -343,6 +344,8 @@ def petition_from_entry(
     store: Store, entry_id: str, overrides: Mapping[str, object] | None = None, *, rules: DeadlineRules | None = None
 ) -> Petition:
     """Register the case an entry calls for, and link the two, in one transaction."""
+    from .lifecycle import register_in
+
     with store.transaction() as tx:
         entry = find_entry(tx, entry_id)
         if any(e.action == "petition" for e in entry.history):

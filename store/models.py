@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -207,6 +207,13 @@ class FeeReduction(StrEnum):
 LocalTime = Annotated[AwareDatetime, AfterValidator(as_local)]
 
 
+def empty_list() -> list[Any]:
+    """A list field's default, as ``default_factory=empty_list`` gives: pydantic inspects a factory's
+    signature when it builds a model, which for the builtin ``list`` means parsing its text
+    signature (~0.2 ms a field, ~30 fields); a Python function's is read at once."""
+    return []
+
+
 class Record(BaseModel):
     """Base of every stored record."""
 
@@ -245,7 +252,7 @@ class RosterEvent(BaseModel):
     at: LocalTime
     actor: RequiredLine
     action: ShortLine  # add, edit, retire, move, reinstate (store/roster.py, store/workbook.py)
-    changes: list[FieldChange] = Field(default_factory=list, max_length=20)
+    changes: list[FieldChange] = Field(default_factory=empty_list, max_length=20)
     # Visit plans that went with the change (a retired worker's, a moved household's) and to whom;
     # none named: they were dropped (nobody visits the household's new grid).
     plans: int = Field(default=0, ge=0)
@@ -292,7 +299,7 @@ class GridWorker(Record):
     grid_id: RecordId
     # Set when the worker leaves the roster: the record moves to workers/retired.json with its history.
     retired_on: date | None = None
-    history: list[RosterEvent] = Field(default_factory=list)
+    history: list[RosterEvent] = Field(default_factory=empty_list)
 
     def check_update(self, previous: Record) -> None:
         assert isinstance(previous, GridWorker)
@@ -300,6 +307,9 @@ class GridWorker(Record):
 
 
 class Household(Record):
+    # Built when first read (DEFERRED below), not at import: nor the first frame nor `summary` reads one.
+    model_config = ConfigDict(defer_build=True)
+
     table: ClassVar[str] = "households"
 
     grid_id: RecordId
@@ -308,10 +318,10 @@ class Household(Record):
     room: ShortLine
     head_name: ShortLine
     phone: Phone | None = None
-    tags: list[SpecialTag] = Field(default_factory=list, max_length=4)
+    tags: list[SpecialTag] = Field(default_factory=empty_list, max_length=4)
     members: int = Field(default=1, ge=1, le=20)
     elderly: bool = False
-    history: list[RosterEvent] = Field(default_factory=list)
+    history: list[RosterEvent] = Field(default_factory=empty_list)
 
     @field_validator("tags")
     @classmethod
@@ -336,7 +346,7 @@ class VisitPlan(Record):
     worker_id: RecordId
     # The household's special-population tags when the plan was made: today's progress needs
     # them for every plan, and reading 40,000 households for that would slow every start-up.
-    tags: list[SpecialTag] = Field(default_factory=list, max_length=4)
+    tags: list[SpecialTag] = Field(default_factory=empty_list, max_length=4)
 
 
 class Visit(Record):
@@ -404,8 +414,8 @@ class Petition(Record):
     supervision: Supervision = Supervision.NONE
     extension_days: int | None = Field(default=None, ge=1, le=60)  # a pending extension request
     duplicate_of: RecordId | None = None
-    duplicates: list[RecordId] = Field(default_factory=list, max_length=200)
-    history: list[PetitionEvent] = Field(default_factory=list)
+    duplicates: list[RecordId] = Field(default_factory=empty_list, max_length=200)
+    history: list[PetitionEvent] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Petition:
@@ -447,12 +457,12 @@ class ServiceSchedule(Record):
     start: time
     end: time
     recurrence: Recurrence
-    weekdays: list[int] = Field(default_factory=list, max_length=7)  # for WEEKLY: 0 = Monday
-    staff: list[ShortLine] = Field(default_factory=list, max_length=20)
-    household_ids: list[RecordId] = Field(default_factory=list, max_length=200)  # home services
+    weekdays: list[int] = Field(default_factory=empty_list, max_length=7)  # for WEEKLY: 0 = Monday
+    staff: list[ShortLine] = Field(default_factory=empty_list, max_length=20)
+    household_ids: list[RecordId] = Field(default_factory=empty_list, max_length=200)  # home services
     starts_on: date | None = None
     ends_on: date | None = None
-    history: list[RosterEvent] = Field(default_factory=list)
+    history: list[RosterEvent] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceSchedule:
@@ -488,8 +498,8 @@ class ServiceSession(Record):
     start: time
     end: time
     schedule_id: RecordId | None = None
-    staff: list[ShortLine] = Field(default_factory=list, max_length=20)
-    household_ids: list[RecordId] = Field(default_factory=list, max_length=200)
+    staff: list[ShortLine] = Field(default_factory=empty_list, max_length=20)
+    household_ids: list[RecordId] = Field(default_factory=empty_list, max_length=200)
     state: SessionState = SessionState.SCHEDULED
     checked_in_at: LocalTime | None = None
     done_at: LocalTime | None = None
@@ -557,7 +567,7 @@ class StallPermit(Record):
     applied_on: date
     expires_on: date | None = None
     reviewed_by: Line = ""
-    history: list[PermitEvent] = Field(default_factory=list)
+    history: list[PermitEvent] = Field(default_factory=empty_list)
 
     def check_update(self, previous: Record) -> None:
         assert isinstance(previous, StallPermit)
@@ -599,11 +609,11 @@ class DutyShift(Record):
 
     day: date
     leader: ShortLine
-    staff: list[ShortLine] = Field(default_factory=list, max_length=10)
+    staff: list[ShortLine] = Field(default_factory=empty_list, max_length=10)
     starts: time = time(8)
     hours: int = Field(default=24, ge=1, le=48)
     phones: dict[ShortLine, Phone] = Field(default_factory=dict, max_length=12)  # name → phone, shown masked
-    swaps: list[DutySwap] = Field(default_factory=list, max_length=50)
+    swaps: list[DutySwap] = Field(default_factory=empty_list, max_length=50)
 
     @model_validator(mode="after")
     def _phones_of_people_on_shift(self) -> DutyShift:
@@ -632,18 +642,26 @@ class DutyShift(Record):
 class AuditEntry(Record):
     """Who saw unmasked personal data, or was refused it (PIPL art. 51; kept by month)."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
+
     table: ClassVar[str] = "audit"
 
     at: LocalTime
     actor: RequiredLine
     action: ShortLine  # "reveal"
     subject: Line  # "<table>:<id>"
-    fields: list[ShortLine] = Field(default_factory=list, max_length=10)
+    fields: list[ShortLine] = Field(default_factory=empty_list, max_length=10)
     allowed: bool
 
 
 # The duty room's own records build on Record above (see store/duty_models.py).
-from .duty_models import DUTY_MODELS  # noqa: E402
+from .duty_models import DUTY_MODELS, Handover  # noqa: E402
+
+# Records whose validator pydantic builds when one is first validated, not when this module is
+# imported (each ~2-4 ms of every start): neither `summary` nor the dashboard's first frame reads them
+# (the dashboard's look for damaged files reads them after it). Building them costs the same later;
+# pydantic builds a deferred model under a lock, so two threads may meet there safely.
+DEFERRED: tuple[type[Record], ...] = (Household, AuditEntry, Handover)
 
 ALL_MODELS: tuple[type[Record], ...] = (
     Community,

@@ -9,13 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .clock import end_of_day
 from .deadlines import DeadlineRules
 from .duty_models import DutyLogEntry
 from .dutylog import DutyRules, DutyStatus, duty_status, entries_between, shift_at
 from .market import FeeRules, FeeTotals, StallView, stall_roster
-from .metrics import Rates, all_windows
 from .models import (
     Community,
     Grid,
@@ -36,6 +36,9 @@ from .schedule import (
 )
 from .storage import Store
 from .visiting import grid_tree, workers_today
+
+if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard): `summary` shows none
+    from .metrics import Rates
 
 # ---------------------------------------------------------------------------
 # Petitions
@@ -379,6 +382,8 @@ class Dashboard:
 
 def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
               fee_rules: FeeRules | None = None, duty_rules: DutyRules | None = None) -> Dashboard:
+    from .metrics import all_windows
+
     generation = store.generation()  # read first: a change during the read triggers another refresh
     figures = digest(store, now, calendar=calendar, fee_rules=fee_rules)
     workers = workers_today(store, now.date())

@@ -47,13 +47,13 @@ from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
-from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
-from tinydb.table import Document
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 from . import clock, i18n
 from .duty_models import DutyLogEntry, Handover, Incident
@@ -249,7 +249,23 @@ class _Cached:
     signature: Signature
     generation: int
     records: list[Any]
-    known: _Known  # record id -> (its bytes, its model): the per-record validation cache
+    made: _Known | None  # record id -> (its bytes, its model): the per-record validation cache
+    # A file read while its records' bytes wait (Store.bytes_later): the records as parsed, one a
+    # model in ``records``, until ``known`` is first asked for (or Store.make_bytes) and makes them.
+    docs: list[Any] | None = None
+
+    @property
+    def known(self) -> _Known:
+        made = self.made
+        if made is None:
+            docs = self.docs
+            if docs is None:  # made meanwhile by another thread (made is set before docs is cleared)
+                assert self.made is not None
+                return self.made
+            made = {record.id: (_dumps(doc), record) for doc, record in zip(docs, self.records, strict=True)}
+            self.made = made
+            self.docs = None
+        return made
 
 
 _NONE: list[Any] = []  # the records of a file that is not there (shared, like every list Store.all returns)
@@ -489,21 +505,38 @@ def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _in_memory(data: dict[str, Any]) -> TinyDB:
+    # TinyDB is imported here: only a transaction opens a file as a table, and a reader (`summary`,
+    # the dashboard's first frame) never does (~3 ms of every start).
+    from tinydb import TinyDB
+    from tinydb.storages import MemoryStorage
+
     db = TinyDB(storage=MemoryStorage)
     db.storage.write(data)
     return db
 
 
-def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known) -> tuple[list[M], _Known]:
+def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known,
+                  remember: bool = True) -> tuple[list[M], _Known]:
     """Every record of a parsed file as a model, validated unless ``known`` holds its very bytes.
 
     The cache is keyed by the record's exact bytes (orjson's serialisation of what was parsed), not
     by ``updated_at`` nor by equality of the parsed values (``1 == True`` in Python): a record that
     changed in any way, or was damaged, is validated again. No validator reads the clock or a
     context, so the same bytes always give the same model.
+
+    Not ``remember``-ing (a store that reads each file once, or a file whose records' bytes are
+    made later, see ``Store``), ``known`` is not looked at and nothing is returned to be known:
+    every record is validated, and no record's bytes are made.
     """
     records: list[M] = []
     seen: _Known = {}
+    if not remember:
+        for doc_id, doc in data.get(RECORDS, {}).items():
+            try:
+                records.append(model.model_validate(doc))
+            except ValidationError as exc:
+                _record_damaged(path, exc, doc_id, doc)
+        return records, seen
     for doc_id, doc in data.get(RECORDS, {}).items():
         payload = _dumps(doc)
         record_id = doc.get("id") if isinstance(doc, dict) else None
@@ -514,13 +547,19 @@ def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Know
             try:
                 record = model.model_validate(doc)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                field = ".".join(str(part) for part in first["loc"])
-                raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
-                                        record_id=str(doc_id if record_id is None else record_id)) from None
+                _record_damaged(path, exc, doc_id, doc)
         records.append(record)
         seen[record.id] = (payload, record)
     return records, seen
+
+
+def _record_damaged(path: Path, exc: ValidationError, doc_id: str, doc: Any) -> NoReturn:
+    record_id = doc.get("id") if isinstance(doc, dict) else None
+    record_id = record_id if isinstance(record_id, str) else None
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
+                            record_id=str(doc_id if record_id is None else record_id)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -707,10 +746,20 @@ def _unlink_quietly(path: Path) -> None:
 class Store:
     """A store folder. Cheap to create; safe to use from many processes at once."""
 
-    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False):
+    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False,
+                 read_once: bool = False):
         self.root = Path(root)
         self.actor = actor or default_actor()
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
+        # A process that reads each file once (`duty-room summary`) keeps no record's bytes for the
+        # per-record cache: they would never be compared, and making them is ~10% of a cold read.
+        # Every record read is validated all the same; a file read again is validated whole again.
+        self.read_once = read_once
+        # Set while the dashboard reads its first frame's data: a file read for the first time keeps
+        # its records as parsed, and their bytes (the per-record cache's keys) are made when first
+        # needed, or by make_bytes once the frame is on screen: on a township they were ~25 ms of
+        # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
+        self.bytes_later = False
         self._cache: dict[Path, _Cached] = {}
         self._reading: dict[Path, threading.Lock] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
@@ -838,6 +887,11 @@ class Store:
             return _NONE
         data = _parse(path, payload)
         meta = _file_meta(path, data)
+        if self.bytes_later and path not in self._cache:  # nothing of it known: every record is validated
+            records, _ = _validate_all(path, model, data, {}, remember=False)
+            docs = list(data.get(RECORDS, {}).values())
+            self._cache[path] = _Cached(signature, meta["generation"], records, None, docs)
+            return records
         records, known = self._validated(path, model, data)
         self._cache[path] = _Cached(signature, meta["generation"], records, known)
         return records
@@ -846,7 +900,12 @@ class Store:
         """A parsed file's records as models: only those whose bytes this process has not
         validated in this file before are validated (the transaction's read and the readers' share it)."""
         cached = self._cache.get(path)
-        return _validate_all(path, model, data, cached.known if cached is not None else {})
+        return _validate_all(path, model, data, cached.known if cached is not None else {}, not self.read_once)
+
+    def make_bytes(self) -> None:
+        """Make the bytes of every record read while ``bytes_later`` (see ``Store``)."""
+        for cached in list(self._cache.values()):
+            _ = cached.known  # made when first asked for
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
@@ -1206,6 +1265,8 @@ class _OpenFile:
         if doc_id is None:
             self._new[record.id] = doc
         else:
+            from tinydb.table import Document
+
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
         self.touched.add(record.id)

@@ -62,10 +62,16 @@ def _not_blank(value: str) -> str:
     return value
 
 
+def _single_line_not_blank(value: str) -> str:
+    # One validator, not _single_line's and _not_blank's in turn: a call from pydantic's core into
+    # Python for each, on every such field of every record read (and a signature inspected at build).
+    return _not_blank(_single_line(value))
+
+
 # A name, title or label: one line, no control characters.
 Line = Annotated[str, StringConstraints(max_length=80), AfterValidator(_single_line)]
-RequiredLine = Annotated[Line, AfterValidator(_not_blank)]
-ShortLine = Annotated[str, StringConstraints(max_length=20), AfterValidator(_single_line), AfterValidator(_not_blank)]
+RequiredLine = Annotated[str, StringConstraints(max_length=80), AfterValidator(_single_line_not_blank)]
+ShortLine = Annotated[str, StringConstraints(max_length=20), AfterValidator(_single_line_not_blank)]
 # A description or note: newlines and tabs allowed, other control characters are not.
 Paragraph = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_multi_line)]
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]

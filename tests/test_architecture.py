@@ -67,13 +67,51 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         "    main()\n"
         "except SystemExit as exc:\n"
         "    print('exit', exc.code)\n"
+        "import gc\n"
+        "from store.models import DEFERRED\n"
+        "print('built', [m.__name__ for m in DEFERRED if m.__pydantic_complete__])\n"  # (read by neither)
+        "print('frozen', gc.get_freeze_count() > 0)\n"  # (main: no last collection at exit)
         "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
                             timeout=60, check=True)
     lines = result.stdout.splitlines()
-    assert lines[-2] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-4] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-3] == "built []"
+    assert lines[-2] == "frozen True"
     loaded = set(lines[-1].removeprefix("loaded ").split())
     assert {"duty_room", "store"} <= loaded
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
+
+
+def test_store_skips_pydantic_plugin_scan_only_while_plugins_are_off() -> None:
+    """With plugins off (store/__init__.py's default) pydantic's plugin loader, which imports
+    importlib.metadata (~25 ms of every start), is replaced by store/_no_plugins.py; a caller who
+    turns plugins on gets pydantic's own loader."""
+    code = (
+        "import sys, store\n"
+        "from store.models import Petition\n"
+        "assert Petition.model_fields\n"
+        "print(sys.modules['pydantic.plugin._loader'].__name__, 'importlib.metadata' in sys.modules)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    off = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    assert off.stdout.split() == ["store._no_plugins", "False"]
+    on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                        env={**env, "PYDANTIC_DISABLE_PLUGINS": "none-of-these"}, check=True)
+    assert on.stdout.split() == ["pydantic.plugin._loader", "True"]
+
+
+def test_the_plugin_loader_stand_in_hands_anything_else_to_the_real_one() -> None:
+    """A later pydantic that asks its loader for more than get_plugins gets the real loader's
+    answer, and the real loader from then on: the stand-in may cost it 25 ms, never a start."""
+    code = (
+        "import sys, store\n"
+        "loader = sys.modules['pydantic.plugin._loader']\n"
+        "assert loader.get_plugins() == () and loader.__name__ == 'store._no_plugins'\n"
+        "print(loader.__getattr__('get_plugins').__module__, sys.modules['pydantic.plugin._loader'].__name__)\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["pydantic.plugin._loader", "pydantic.plugin._loader"]

@@ -361,11 +361,12 @@ def test_invalid_record_refused_naming_file_and_record(store: Store, field: str,
     damaged = orjson.dumps(data)
     path.write_bytes(damaged)
 
-    with pytest.raises(StoreCorruptError) as info:
-        Store(store.root).all(Petition)
-    assert info.value.record_id == "P2-bad"
-    message = str(info.value)
-    assert str(path) in message and "'P2-bad'" in message
+    for reader in (Store(store.root), Store(store.root, read_once=True)):  # (summary's store too)
+        with pytest.raises(StoreCorruptError) as info:
+            reader.all(Petition)
+        assert info.value.record_id == "P2-bad"
+        message = str(info.value)
+        assert str(path) in message and "'P2-bad'" in message
 
     # Writing anything to that file, even to an unrelated record, is refused.
     for attempt in (lambda: store.put(petition("P4")), lambda: store.update(Petition, "P1", lambda p: p)):
@@ -377,6 +378,27 @@ def test_invalid_record_refused_naming_file_and_record(store: Store, field: str,
     store.put(community())
     assert Store(store.root).get(Community, "c1").name == "幸福社区"
     assert path.read_bytes() == damaged
+
+
+def test_a_store_read_once_validates_every_read_and_keeps_no_bytes(store: Store):
+    """`summary`'s store (read_once) makes no record's bytes for the per-record cache; a file that
+    changes is validated whole again, a damaged record in it refused as ever."""
+    store.put(petition("P1"))
+    store.put(petition("P2"))
+    reader = Store(store.root, read_once=True)
+    assert [p.id for p in reader.all(Petition)] == ["P1", "P2"]
+    assert all(not cached.known for cached in reader._cache.values())
+    store.update(Petition, "P1", lambda p: p.model_copy(update={"title": "改过"}))
+    assert [p.title for p in reader.all(Petition)][0] == "改过"
+    path = active(store)
+    data = raw(path)
+    for doc in data[storage.RECORDS].values():
+        if doc["id"] == "P2":
+            doc["status"] = "lost"
+    path.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreCorruptError) as info:
+        reader.all(Petition)
+    assert info.value.record_id == "P2"
 
 
 def test_not_a_tinydb_file_refused(store: Store):

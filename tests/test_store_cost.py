@@ -108,6 +108,33 @@ def test_a_reload_after_one_change_elsewhere_validates_only_that_case(root: Path
     assert validated == [case.id]  # not the other 239
 
 
+@pytest.mark.parametrize("made", ["before the change", "by the reload"])
+def test_the_first_frames_read_makes_its_bytes_later_and_a_reload_still_validates_one_case(
+        root: Path, validated: list[str], made: str):
+    """The dashboard reads its first frame's data with ``bytes_later`` (duty_room/app.py: on_mount)
+    and makes the per-record cache's bytes once the frame is on screen (make_bytes), or a reload
+    makes them as it needs them: either way a reload after one change validates that case alone."""
+    reader, writer = Store(root, actor="dashboard"), Store(root, actor="other-desk")
+    reader.bytes_later = True
+    dashboard(reader, clock.now())
+    reader.bytes_later = False
+    assert len(validated) == DAYS * PER_DAY  # every case read was validated
+    assert all(cached.made is None for cached in reader._cache.values())
+    eager = Store(root)
+    dashboard(eager, clock.now())
+    if made == "before the change":
+        reader.make_bytes()
+        assert all(cached.docs is None for cached in reader._cache.values())
+        assert ({path: {i: b for i, (b, _) in c.known.items()} for path, c in reader._cache.items()}
+                == {path: {i: b for i, (b, _) in c.known.items()} for path, c in eager._cache.items()})
+    case = the_case(writer)
+    change_status(writer, case.id, S.RESOLVED)
+    validated.clear()
+    data = dashboard(reader, clock.now())
+    assert next(v for v in data.petitions if v.petition.id == case.id).petition.status is S.RESOLVED
+    assert validated == [case.id]
+
+
 def test_a_write_reads_and_validates_only_what_it_touches(root: Path, validated: list[str],
                                                           records_read: dict[str, int]):
     desk, other = Store(root, actor="desk"), Store(root, actor="other-desk")
