@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 
 class CompactFooter(Footer):
-    """A Footer in the compact style, its keys made compact before they mount.
+    """A Footer in the compact style, its keys made compact before they mount, remade only when
+    the keys it shows change.
 
     Textual mounts every footer key with its ``compact`` watcher adding the "-compact" class, a
-    style pass over the stylesheet for each key, and recomposes the Footer whenever the keys
-    change (a screen pushed or popped, focus moved): 13 keys cost ~100 ms of a township list's
-    opening on the event loop. A key that already has the class is not restyled.
+    style pass over the stylesheet for each key, and recomposes the Footer whenever the bindings
+    are refreshed (a screen pushed or popped, focus moved): 13 keys cost ~100 ms of a township
+    list's opening on the event loop. A key that already has the class is not restyled. And a
+    recompose lays the whole screen out again, repainting every table's scrollbar and heading:
+    after the first frame, two refreshes that changed no key sent ~24 KB (of 130) again at 120x40.
     """
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._composed: tuple[Any, ...] | None = None  # what the keys shown were made from
+
+    def _keys_shown(self) -> tuple[Any, ...]:
+        active = self.screen.active_bindings
+        return (
+            tuple((binding.key, binding.description, binding.action, enabled, tooltip)
+                  for _, binding, enabled, tooltip in active.values() if binding.show),
+            self.show_command_palette and self.app.COMMAND_PALETTE_BINDING in active,
+        )
 
     def compose(self) -> ComposeResult:
+        self._composed = self._keys_shown() if self._bindings_ready else None
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.add_class("-compact")
             yield widget
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if (self._composed is not None and self.is_attached and screen is self.screen
+                and self._keys_shown() == self._composed):
+            return  # the same keys: nothing to remake
+        super().bindings_changed(screen)
