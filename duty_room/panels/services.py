@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
+from textual.reactive import reactive
 
 from duty_room.words import label
 from store.masking import mask_name
@@ -58,7 +59,10 @@ class ServicesPanel(DeskPanel):
             ("e", "edit_schedule"))
     VIEWING = frozenset({"audience"})
 
-    audience: Audience | None = None
+    audience: reactive[Audience | None] = reactive(None, init=False)  # f: 老, 小 or both
+
+    def watch_audience(self) -> None:
+        self.redraw()
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -119,7 +123,6 @@ class ServicesPanel(DeskPanel):
     def action_step(self, name: str) -> None:
         if name == "audience":
             self.audience = AUDIENCE_CYCLE[(AUDIENCE_CYCLE.index(self.audience) + 1) % len(AUDIENCE_CYCLE)]
-            self.redraw()
             return
         if self.desk.read_only:
             return

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
+from textual.reactive import reactive
 
 from duty_room import words
 from duty_room.words import Lang, label
@@ -82,10 +83,18 @@ class VisitsPanel(DeskPanel):
     VIEWING = frozenset({"roster", "workers", "sort", "special"})  # plan writes
     QUIET = frozenset({"plan"})  # once a day: in `?` help, the palette and the roster's border; 80 columns are full
 
+    # The panel's view of the data: a change redraws it from the last data (watchers below).
+    least_first: reactive[bool] = reactive(False, init=False)  # o: the slowest grids first, flat
+    special_only: reactive[bool] = reactive(False, init=False)  # f: only special households not yet visited
+
+    def watch_least_first(self) -> None:
+        self.redraw()
+
+    def watch_special_only(self) -> None:
+        self.redraw()
+
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
-        self.least_first = False
-        self.special_only = False
         self.revealed: set[TableScreen] = set()
         self._fills: dict[TableScreen, object] = {}  # the last fill asked for, per list
 
@@ -134,10 +143,8 @@ class VisitsPanel(DeskPanel):
     def action_step(self, name: str) -> None:
         if name == "sort":
             self.least_first = not self.least_first
-            self.redraw()
         elif name == "special":
             self.special_only = not self.special_only
-            self.redraw()
         elif name == "workers":
             self.open_list(TableScreen("workers:", self.t("workers.title"), worker_columns(self.desk.present),
                                        close_hint=self.t("list.close")))
@@ -244,9 +251,8 @@ class VisitsPanel(DeskPanel):
 
             self.desk.reveal(f"{LIST_SUBJECT.get(kind, kind)}:{key}", shown)
         elif action == "special":
-            self.special_only = not self.special_only
+            self.special_only = not self.special_only  # the panel redraws itself (watch_special_only)
             self.fill_list(screen)
-            self.redraw()
         elif action == "open" and row_key:  # Enter: a household's or a worker's detail (a grid row has none)
             self.open_detail(f"{'household' if kind == 'households' else 'worker'}:{row_key}")
         elif self.desk.read_only:
