@@ -85,6 +85,13 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
 
 
+def python_prints(code: str, **env: str) -> list[str]:
+    """What ``python -c code`` prints, split into words, in a clean environment (plus ``env``)."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env}, timeout=60, check=True)
+    return done.stdout.split()
+
+
 def test_store_skips_pydantic_plugin_scan_only_while_plugins_are_off() -> None:
     """With plugins off (store/__init__.py's default) pydantic's plugin loader, which imports
     importlib.metadata (~25 ms of every start), is replaced by store/_no_plugins.py; a caller who
@@ -95,12 +102,8 @@ def test_store_skips_pydantic_plugin_scan_only_while_plugins_are_off() -> None:
         "assert Petition.model_fields\n"
         "print(sys.modules['pydantic.plugin._loader'].__name__, 'importlib.metadata' in sys.modules)\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    off = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
-    assert off.stdout.split() == ["store._no_plugins", "False"]
-    on = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                        env={**env, "PYDANTIC_DISABLE_PLUGINS": "none-of-these"}, check=True)
-    assert on.stdout.split() == ["pydantic.plugin._loader", "True"]
+    assert python_prints(code) == ["store._no_plugins", "False"]
+    assert python_prints(code, PYDANTIC_DISABLE_PLUGINS="none-of-these") == ["pydantic.plugin._loader", "True"]
 
 
 def test_the_plugin_loader_stand_in_hands_anything_else_to_the_real_one() -> None:
@@ -112,6 +115,4 @@ def test_the_plugin_loader_stand_in_hands_anything_else_to_the_real_one() -> Non
         "assert loader.get_plugins() == () and loader.__name__ == 'store._no_plugins'\n"
         "print(loader.__getattr__('get_plugins').__module__, sys.modules['pydantic.plugin._loader'].__name__)\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
-    assert done.stdout.split() == ["pydantic.plugin._loader", "pydantic.plugin._loader"]
+    assert python_prints(code) == ["pydantic.plugin._loader", "pydantic.plugin._loader"]
