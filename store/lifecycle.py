@@ -405,6 +405,13 @@ INTAKE_REFUSALS = {"community_unknown": "community_id", "grid_unknown": "grid_id
                    "household_unknown": "household_id"}  # what ``register`` may refuse, by the field to fix
 
 
+def grid_elsewhere(grid: Grid, community_id: str) -> Refused | None:
+    """A case's grid lies in its community; the refusal when it does not (the intake form asks at once)."""
+    if grid.community_id == community_id:
+        return None
+    return Refused("grid_elsewhere", grid=grid.name, community=grid.community_id, chosen=community_id)
+
+
 def register(store: Store, fields: Mapping[str, object], *, rules: DeadlineRules | None = None) -> Petition:
     """Register a new case (登记): validated as a whole, due time from the rules, id assigned."""
     with store.transaction() as tx:
@@ -421,8 +428,9 @@ def register_in(tx: Transaction, fields: Mapping[str, object], *, rules: Deadlin
         if grid is None:
             grids = [g for g in tx.all(Grid) if g.community_id == petition.community_id]
             raise Refused("grid_unknown", id=petition.grid_id, known=known_list(grids))
-        if grid.community_id != petition.community_id:
-            raise Refused("grid_elsewhere", grid=grid.name, community=grid.community_id, chosen=petition.community_id)
+        refused = grid_elsewhere(grid, petition.community_id)
+        if refused is not None:
+            raise refused
     if petition.household_id is not None:
         household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
         if household is None:

@@ -10,9 +10,8 @@ from pydantic import ValidationError
 
 from duty_room.words import Lang, label
 from store import clock
-from store.lifecycle import INTAKE_REFUSALS, draft, register
+from store.lifecycle import INTAKE_REFUSALS, draft, grid_elsewhere, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
-from store.refusal import Refused
 from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
@@ -54,10 +53,8 @@ def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], lang: Lan
     """The grid must lie in the chosen community (as ``register`` refuses it), marked with the other fields."""
     grid = grids.get(values.get("grid_id", ""))
     chosen = values.get("community_id")
-    if grid is not None and chosen and grid.community_id != chosen:
-        refused = Refused("grid_elsewhere", grid=grid.name, community=grid.community_id, chosen=chosen)
-        return {"grid_id": refused.message(lang)}
-    return {}
+    refused = grid_elsewhere(grid, chosen) if grid is not None and chosen else None
+    return {"grid_id": refused.message(lang)} if refused is not None else {}
 
 
 def ask_intake(desk: Desk, prefill: dict[str, str] | None = None,
