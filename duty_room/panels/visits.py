@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -628,12 +628,17 @@ def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
     ), alarm=False)
 
 
-def legend(p: Presenter, ascii_only: bool = False) -> Text:
-    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡."""
+def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = False) -> Text:
+    """●独居 ●残疾 in the wall-map colours (R:独居 where colour may not show)."""
     text = Text()
-    for tag in SpecialTag:
+    for tag in tags:
         text.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, p.lang)} ", style=TAG_STYLE[tag])
     return text
+
+
+def legend(p: Presenter, ascii_only: bool = False) -> Text:
+    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡."""
+    return tag_labels(p, SpecialTag, ascii_only)
 
 
 def visit_detail_line(p: Presenter, *, least_first: bool, special_only: bool, out: int, expected: int,
@@ -661,9 +666,7 @@ def household_columns(p: Presenter) -> list[str]:
 
 def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
     h = row.household
-    tags = Text()
-    for tag in h.tags:
-        tags.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, p.lang)} ", style=TAG_STYLE[tag])
+    tags = tag_labels(p, h.tags, ascii_only)
     if row.visit is not None:
         today = Text(p.t("visits.done_at").format(f"{row.visit.at:%H:%M}"), style="green")
     elif row.planned:
@@ -699,9 +702,7 @@ def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list
                      reveal: bool) -> DetailContent:
     """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves.
     ``names``: grids' and workers' names by id."""
-    tags = Text()
-    for tag in h.tags:
-        tags.append(f"●{label(tag, p.lang)} ", style=TAG_STYLE[tag])
+    tags = tag_labels(p, h.tags)
     fields = [
         (p.t("col.address"), literal(household_address(h))),
         (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
