@@ -201,8 +201,11 @@ class Desk:
                *, fields: Mapping[str, str] | None = None) -> None:
         """Show why nothing was written: beside the form's field, on the form, or in the status line."""
         errors: dict[str, str] = {}
-        if isinstance(error, ValidationError | FieldsRefused):
-            errors = field_errors(error, self.lang) if isinstance(error, ValidationError) else error.errors
+        if isinstance(error, ValidationError):
+            errors = field_errors(error, self.lang)
+            message = next(iter(errors.values()), "")
+        elif isinstance(error, FieldsRefused):  # every bad field at once, already in words
+            errors = error.errors
             message = next(iter(errors.values()), "")
         elif isinstance(error, Refused):
             message = error.message(self.lang)
