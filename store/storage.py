@@ -868,7 +868,7 @@ class Store:
     def _read(self, model: type[M], path: Path, files: dict[str, Any] | None = None) -> list[M]:
         # One thread at a time per file: a second reader (a list opened while the look for damaged
         # files parses the 10 MB households.json) waits for the first's records instead of parsing again.
-        with self._reading.setdefault(path, threading.Lock()):
+        with self._reading.get(path) or self._reading.setdefault(path, threading.Lock()):
             return self._read_file(model, path, files)
 
     def _read_file(self, model: type[M], path: Path, files: dict[str, Any] | None) -> list[M]:
