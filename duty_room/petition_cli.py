@@ -66,12 +66,6 @@ def _lang(ctx: click.Context) -> Lang:
     return settings_of(ctx).lang
 
 
-def _current_lang() -> Lang:
-    """The interface language of the command running now (zh before its settings are read)."""
-    ctx = click.get_current_context(silent=True)
-    return _lang(ctx) if ctx is not None and ctx.obj else "zh"
-
-
 # `petition show`: each field a person reads, in the interface language (--json keeps the keys).
 SHOWN_FIELDS: dict[str, str] = {
     "category": "col.category",
@@ -202,14 +196,14 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
 def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     """One case with its whole history."""
     store = store_of(ctx)
-    case = _find(store, case_id)
+    case = _find(store, case_id, _lang(ctx))
     if reveal:
         store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
         allowed = settings_of(ctx).may_reveal(store.actor)
         log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
         if not allowed:
             raise click.ClickException(words.t("cli.may_not_reveal", _lang(ctx)).format(actor=store.actor))
-        case = _find(store, case_id)
+        case = _find(store, case_id, _lang(ctx))
     data = _record(case, reveal=reveal)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
@@ -229,11 +223,11 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
         click.echo(f"    {history_line(event, lang)}")
 
 
-def _find(store: Store, case_id: str) -> Petition:
+def _find(store: Store, case_id: str, lang: Lang) -> Petition:
     try:
         return store.find(Petition, case_id)[0]
     except RecordNotFound:
-        raise click.ClickException(words.t("cli.no_case", _current_lang()).format(id=case_id)) from None
+        raise click.ClickException(words.t("cli.no_case", lang).format(id=case_id)) from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:
