@@ -339,11 +339,12 @@ def next_case_id(tx: Transaction, created: datetime) -> str:
     """MK + yymmdd + '-' + a 3-digit sequence for that day, from the day's counter in the manifest.
 
     The counter moves with the case in one transaction, so the cost does not grow with the
-    archive. The day's file is looked at too (it holds every case of the day: a case is archived
+    archive. The day's files are looked at too (they hold every case of the day: a case is archived
     30 days after it is closed), for a store written before the counter existed.
     """
     prefix = f"MK{created:%y%m%d}-"
-    used = [p.id[len(prefix):] for p in tx.all(Petition, created.date().isoformat()) if p.id.startswith(prefix)]
+    used = [p.id[len(prefix):] for part in tx.day_files(Petition, created.date().isoformat())
+            for p in tx.all(Petition, part) if p.id.startswith(prefix)]
     highest = max((int(tail) for tail in used if tail.isdigit()), default=0)
     return f"{prefix}{tx.next_in_sequence(prefix.rstrip('-'), at_least=highest):03d}"
 
@@ -435,9 +436,11 @@ def register_in(tx: Transaction, fields: Mapping[str, object], *, rules: Deadlin
         household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
         if household is None:
             raise Refused("household_unknown", id=petition.household_id)
-    # A case received in the last minute is in today's file (or yesterday's, just after midnight).
+    # A case received in the last minute is in today's last file or the one before it (or
+    # yesterday's, just after midnight): it has one of the day's last numbers.
     days = sorted({(tx.now - REPEAT_WINDOW).date().isoformat(), tx.now.date().isoformat()})
-    twin = _recent_twin([p for day in days for p in tx.all(Petition, day)], petition, tx.store.actor, tx.now)
+    recent = [p for day in days for part in tx.day_files(Petition, day)[-2:] for p in tx.all(Petition, part)]
+    twin = _recent_twin(recent, petition, tx.store.actor, tx.now)
     if twin is not None:  # the same case typed twice (a retried add): refused, naming the first
         raise DuplicateCase(twin, int((tx.now - twin.created_at).total_seconds()))
     return tx.put(petition.model_copy(update={"id": next_case_id(tx, tx.now)}))

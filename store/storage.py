@@ -43,7 +43,7 @@ import secrets
 import stat
 import threading
 import time
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -80,7 +80,9 @@ from .models import (
     VisitPlan,
 )
 
-SCHEMA_VERSION = 2  # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json
+# 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
+# CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...
+SCHEMA_VERSION = 3
 RECORDS = "records"  # the TinyDB table holding a file's records
 META = "_meta"  # the TinyDB table holding the file's schema and generation
 MANIFEST = "manifest.json"
@@ -183,15 +185,19 @@ def archive_partition(petition: Petition) -> str:
 
 # Live cases, one file a day. A case open, or closed less than ARCHIVE_AFTER ago, is kept in the
 # file of the day it was received (petitions/2026-11-28.json), not in one file of every live case:
-# a write reads and rewrites one day's cases (a few dozen at most), whatever the backlog. The day is
-# the one its id names (MK + yymmdd, given when the case is received), so a case is found from its
-# id alone; a case whose id names no day goes by its receipt time and is looked for in every file.
+# a write reads and rewrites one file of at most CASES_PER_FILE cases, whatever the backlog and
+# however many cases a day brings (a day's 26th to 50th case go to 2026-11-28.2.json, and so on).
+# The file is the one its id names (MK + yymmdd + the day's number, given when the case is
+# received), so a case is found from its id alone; a case whose id names no day goes by its receipt
+# time and is looked for in every file. A store written before the cap (schema 2) kept a busy day
+# whole in one file: the first transaction moves those cases to their files (Transaction).
 # Closed cases still move to their year's archive (petitions/archive-2025.json); the manifest keeps,
 # for each day file holding closed cases, the earliest closing time (``earliest_closed``), so a
 # write finds the cases due for the archive without reading the other files.
 
-_DAY_NAME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DAY_IN_ID = re.compile(r"MK([0-9]{2})([0-9]{2})([0-9]{2})-")
+CASES_PER_FILE = 25  # the township's busiest day brings 26 (the 10x-intake store: ~190 a day)
+_LIVE_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:\.([2-9]|[1-9][0-9]+))?")
+_DAY_IN_ID = re.compile(r"MK([0-9]{2})([0-9]{2})([0-9]{2})-([0-9]+)?")
 
 
 def in_day_files(model: type[Record]) -> bool:
@@ -201,11 +207,11 @@ def in_day_files(model: type[Record]) -> bool:
 
 def is_live(model: type[Record], partition: str | None) -> bool:
     """A day file of live records (not an archive, not the main file)."""
-    return partition is not None and in_day_files(model) and _DAY_NAME.fullmatch(partition) is not None
+    return partition is not None and in_day_files(model) and _LIVE_NAME.fullmatch(partition) is not None
 
 
-def day_named_by(record_id: str) -> str | None:
-    """The day a case id names (MK261128-004 → 2026-11-28), or None."""
+def file_named_by(record_id: str) -> str | None:
+    """The day file a case id names (MK261128-004 → 2026-11-28, MK261128-030 → 2026-11-28.2), or None."""
     match = _DAY_IN_ID.match(record_id)
     if match is None:
         return None
@@ -214,12 +220,18 @@ def day_named_by(record_id: str) -> str | None:
         date.fromisoformat(day)
     except ValueError:
         return None
-    return day
+    part = (int(match[4]) - 1) // CASES_PER_FILE + 1 if match[4] else 1
+    return day if part <= 1 else f"{day}.{part}"
+
+
+def first_file_of_day(partition: str) -> str:
+    """The day's first file (2026-11-28.2 → 2026-11-28): where a schema-2 store keeps the whole day."""
+    return partition.partition(".")[0]
 
 
 def live_partition(petition: Petition) -> str:
-    """The day file of a live case: the day its id names, else the day it was received."""
-    return day_named_by(petition.id) or petition.created_at.date().isoformat()
+    """The day file of a live case: the one its id names, else the day it was received."""
+    return file_named_by(petition.id) or petition.created_at.date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -917,11 +929,12 @@ class Store:
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
         if partition is None and in_day_files(model):
-            day = day_named_by(record_id)  # where a live case is: one small file, not every live case
-            if day is not None:  # (or the main file of a store written before day files)
-                for record in [*self.all(model, day), *self._read(model, self.path_for(model))]:
-                    if record.id == record_id:
-                        return record
+            named = file_named_by(record_id)  # where a live case is: one small file, not every live case
+            if named is not None:  # (or where a store written before the cap or before day files kept it)
+                for where in dict.fromkeys((named, first_file_of_day(named), None)):
+                    for record in self.all(model, where) if where is not None else self._read(model, self.path_for(model)):
+                        if record.id == record_id:
+                            return record
                 raise RecordNotFound(model, record_id)
         for record in self.all(model, partition):
             if record.id == record_id:
@@ -1251,7 +1264,9 @@ class _OpenFile:
         self.db = _in_memory(data)
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
         self.table = self.db.table(RECORDS, cache_size=0)
-        self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
+        # From the parsed file, as TinyDB numbers its documents (int of the key): table.all() would
+        # make a Document of every record first (~0.5 ms for a day of 190 cases).
+        self.doc_ids = {doc["id"]: int(doc_id) for doc_id, doc in data.get(RECORDS, {}).items()}
         # New records wait here and go in with one insert_multiple: each TinyDB insert rebuilds the
         # whole table, so inserting one by one is quadratic (minutes for 40,000 households).
         self._new: dict[str, dict[str, Any]] = {}
@@ -1335,6 +1350,10 @@ class Transaction:
         for model in (Petition,):
             if store.path_for(model).exists():
                 self.split_main_file(model)
+        # A store written before the cap (schema 2) keeps a busy day's cases in one file: the same
+        # way, the first transaction that commits moves each to the file its id names.
+        if int(self._manifest.get("schema", 0)) < SCHEMA_VERSION:
+            self.cap_day_files()
 
     def next_in_sequence(self, key: str, at_least: int = 0) -> int:
         """The next number of a named counter kept in the manifest (one key per day for case ids).
@@ -1363,22 +1382,27 @@ class Transaction:
         opened = {f.partition for f in self._files.values() if f.model is model and is_live(model, f.partition)}
         return sorted({*self._on_disk[model], *(p for p in opened if p is not None)})
 
-    def _ids(self, model: type[Record], partition: str) -> Container[str]:
+    def day_files(self, model: type[Record], day: str) -> list[str]:
+        """A day's files of live records as this transaction sees them, in order (2026-11-28, .2, .3, ...)."""
+        return sorted((p for p in self._live_partitions(model) if first_file_of_day(p) == day),
+                      key=lambda p: int(p.partition(".")[2] or 1))
+
+    def _ids(self, model: type[Record], partition: str) -> Collection[str]:
         opened = self._files.get(self.store.path_for(model, partition))
         return opened.records if opened is not None else self.store.known(model, partition)
 
     def _locate(self, model: type[Record], record_id: str) -> str | None:
         """The day file holding a live record: the day its id names (no other file is read: a case
         is never put anywhere else), else any (looked at in turn)."""
-        day = day_named_by(record_id)
-        if day is not None:
-            return day if record_id in self._ids(model, day) else None
+        named = file_named_by(record_id)
+        if named is not None:
+            return named if record_id in self._ids(model, named) else None
         return next((p for p in self._live_partitions(model) if record_id in self._ids(model, p)), None)
 
     def _put_live(self, record: Record) -> None:
         assert isinstance(record, Petition)
         target = self._open(type(record), live_partition(record))
-        if record.id not in target.records and day_named_by(record.id) is None:
+        if record.id not in target.records and file_named_by(record.id) is None:
             # An id that names no day goes by the time it was received: if that changed, the
             # case moves (checked against its previous version like any replacement).
             elsewhere = next((p for p in self._live_partitions(type(record))
@@ -1400,6 +1424,27 @@ class Transaction:
             self._open(model, live_partition(record)).put(record)
         main.remove_all()
         return len(moved)
+
+    def cap_day_files(self) -> int:
+        """Move each case kept in its day's first file but named for a later file of that day (the
+        26th case on, in a store written before the cap) to the file its id names. Only the files
+        holding such a case are opened as tables."""
+        moved = 0
+        for partition in self._live_partitions(Petition):
+            if first_file_of_day(partition) != partition:
+                continue
+            strays = [record_id for record_id in self._ids(Petition, partition)
+                      if (named := file_named_by(record_id)) != partition and named is not None
+                      and first_file_of_day(named) == partition]
+            if not strays:
+                continue
+            day_file = self._open(Petition, partition)
+            for record_id in strays:
+                record = cast(Petition, day_file.records[record_id])
+                self._open(Petition, live_partition(record)).put(record)  # as it is: a move, not an edit
+                day_file.delete(record_id)
+                moved += 1
+        return moved
 
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
         """The file's records as this transaction sees them (its own changes included); for a
@@ -1485,9 +1530,10 @@ class Transaction:
         due = {f.partition for f in self._files.values() if f.model is Petition and is_live(Petition, f.partition)}
         folder = f"{Petition.table}/"
         for name, closed in earliest.items():
-            day = name.removeprefix(folder).removesuffix(".json")
-            if name.startswith(folder) and is_live(Petition, day) and datetime.fromisoformat(closed) < cutoff:
-                due.add(day)
+            if datetime.fromisoformat(closed) < cutoff:  # first: few are due (one entry a live file)
+                day = name.removeprefix(folder).removesuffix(".json")
+                if name.startswith(folder) and is_live(Petition, day):
+                    due.add(day)
         return sorted(p for p in due if p is not None)
 
     def commit(self) -> None:
@@ -1623,6 +1669,7 @@ class _FileChecker:
         self.root = root
         self.ids_by_table: dict[str, dict[str, str]] = {}  # table -> id -> file it was first seen in
         self.earliest_closed: dict[str, datetime] = {}  # the manifest's archive index
+        self.capped = True  # False: a store written before the cap, which keeps a busy day in one file
 
     def check(self, path: Path, model: type[Record], listed: int | None, *, compare: bool) -> None:
         import ijson
@@ -1656,9 +1703,10 @@ class _FileChecker:
                     if times != sorted(times):
                         report.findings.append(Finding("order", name, record.id))
                     if day is not None:  # a day file of live cases: each in its day, the closed ones indexed
-                        if live_partition(record) != day:
+                        named = live_partition(record)
+                        if named != day and (self.capped or first_file_of_day(named) != day):
                             report.findings.append(Finding("misplaced", name, record.id,
-                                                           other=f"{model.table}/{live_partition(record)}.json"))
+                                                           other=f"{model.table}/{named}.json"))
                         if record.closed_at is not None and (first_closed is None or record.closed_at < first_closed):
                             first_closed = record.closed_at
             report.records += count
@@ -1711,12 +1759,14 @@ def check_store(root: Path | str) -> CheckReport:
     manifest_path = root / MANIFEST
     listed: dict[str, int] = {}
     earliest: dict[str, datetime] = {}
+    schema = SCHEMA_VERSION
     manifest_ok = False
     try:
         manifest = _parse_manifest(manifest_path, manifest_path.read_bytes())
         listed = manifest["files"]
         earliest = {rel: datetime.fromisoformat(at) for rel, at in manifest.get("earliest_closed", {}).items()}
         report.generation = manifest.get("generation", 0)
+        schema = int(manifest.get("schema", 0))
         manifest_ok = True
     except FileNotFoundError:
         pass
@@ -1729,6 +1779,7 @@ def check_store(root: Path | str) -> CheckReport:
 
     checker = _FileChecker(report, root)
     checker.earliest_closed = earliest
+    checker.capped = schema >= SCHEMA_VERSION
     shared = bool(root.stat().st_mode & stat.S_IWGRP)
     data_files = 0
     foreign = 0

@@ -142,7 +142,7 @@ def to_legacy_layout(root: Path) -> None:
     petitions.json, none in petitions/YYYY-MM-DD.json (the archives are as they were)."""
     manifest = orjson.loads((root / "manifest.json").read_bytes())
     records: dict[str, object] = {}
-    for path in sorted((root / "petitions").glob("????-??-??.json")):
+    for path in sorted((root / "petitions").glob("????-??-??*.json")):
         for doc in orjson.loads(path.read_bytes())["records"].values():
             records[str(len(records) + 1)] = doc
         path.unlink()
@@ -152,4 +152,22 @@ def to_legacy_layout(root: Path) -> None:
     manifest["files"]["petitions.json"] = 1
     manifest["schema"] = 1
     manifest.pop("earliest_closed", None)
+    (root / "manifest.json").write_bytes(orjson.dumps(manifest))
+
+
+def to_uncapped_layout(root: Path) -> None:
+    """Rewrite a store as duty-room wrote it before the cap on cases per file (schema 2): each day's
+    live cases in the day's first file (petitions/2026-11-27.json), none in 2026-11-27.2.json."""
+    manifest = orjson.loads((root / "manifest.json").read_bytes())
+    for later in sorted((root / "petitions").glob("????-??-??.*.json")):
+        first = later.with_name(later.name.split(".")[0] + ".json")
+        data = orjson.loads(first.read_bytes())
+        for doc in orjson.loads(later.read_bytes())["records"].values():
+            data["records"][str(max(map(int, data["records"])) + 1)] = doc
+        data["_meta"] = {"1": {**data["_meta"]["1"], "schema": 2}}
+        first.write_bytes(orjson.dumps(data))
+        later.unlink()
+        del manifest["files"][f"petitions/{later.name}"]
+        manifest.get("earliest_closed", {}).pop(f"petitions/{later.name}", None)
+    manifest["schema"] = 2
     (root / "manifest.json").write_bytes(orjson.dumps(manifest))

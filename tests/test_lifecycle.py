@@ -20,6 +20,7 @@ from store.lifecycle import (
     RULES,
     TRANSITIONS,
     Action,
+    DuplicateCase,
     IllegalTransition,
     allowed_actions,
     apply_action,
@@ -760,6 +761,21 @@ def test_register_ids_continue_after_gapped_cases_from_the_days_counter(small_st
         tx.delete(Petition, "MK261128-008")
     assert small_store.manifest()["counters"]["MK261128"] == 8
     assert register(small_store, {**INTAKE, "title": "井盖丢失"}).id == "MK261128-009"
+
+
+def test_a_busy_days_cases_fill_25_a_file_and_a_retry_is_still_found(small_store: Store):
+    ids = [register(small_store, {**INTAKE, "title": f"井盖丢失 {n}"}).id for n in range(1, 28)]
+    assert ids == [f"MK261128-{n:03d}" for n in range(1, 28)]
+    assert [p for p in small_store.live_partitions(Petition) if p.startswith("2026-11-28")] == ["2026-11-28", "2026-11-28.2"]
+    assert [p.id for p in small_store.all(Petition, "2026-11-28.2")] == ["MK261128-026", "MK261128-027"]
+    with pytest.raises(DuplicateCase) as info:  # the retry of the 27th, kept in the day's second file
+        register(small_store, {**INTAKE, "title": "井盖丢失 27"})
+    assert info.value.existing.id == "MK261128-027"
+    # A store written before the day's counter: the next number follows every file of the day.
+    manifest = orjson.loads((small_store.root / "manifest.json").read_bytes())
+    del manifest["counters"]["MK261128"]
+    (small_store.root / "manifest.json").write_bytes(orjson.dumps(manifest))
+    assert register(Store(small_store.root, actor="duty-officer"), {**INTAKE, "title": "路灯"}).id == "MK261128-028"
 
 
 def test_register_stamps_creation_and_history(small_store: Store):

@@ -32,7 +32,7 @@ from store.storage import (
     check_store,
 )
 
-from conftest import store_bytes, to_legacy_layout
+from conftest import store_bytes, to_legacy_layout, to_uncapped_layout
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
 S = PetitionStatus
@@ -862,7 +862,7 @@ def test_a_store_written_before_day_files_is_read_as_is_and_split_by_its_next_wr
     change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
     assert not (store.root / "petitions.json").exists()
     manifest = Store(store.root).manifest()
-    assert manifest["schema"] == storage.SCHEMA_VERSION == 2
+    assert manifest["schema"] == storage.SCHEMA_VERSION == 3
     assert "petitions.json" not in manifest["files"]
     # the cases closed 30 days ago went to the archive in the same transaction
     assert Store(store.root).live_partitions(Petition) == ["2026-10-28", "2026-11-27"]
@@ -873,6 +873,67 @@ def test_a_store_written_before_day_files_is_read_as_is_and_split_by_its_next_wr
     assert viewer.get(Petition, "OPEN-1").status is S.ACCEPTED  # a reader that knew the old layout
     report = check_store(store.root)
     assert report.ok and not report.findings, report.findings
+
+
+def busy_day(store: Store, cases: int = 60) -> list[str]:
+    """A day that brought ``cases`` cases (ids MK261127-001...), one transaction."""
+    ids = [f"MK261127-{n:03d}" for n in range(1, cases + 1)]
+    with store.transaction() as tx:
+        for case_id in ids:
+            tx.put(petition(case_id))
+    return ids
+
+
+def test_a_busy_day_is_kept_25_cases_a_file_so_a_write_rewrites_25_at_most(store: Store):
+    ids = busy_day(store)
+    assert store.live_partitions(Petition) == ["2026-11-27", "2026-11-27.2", "2026-11-27.3"]
+    assert [len(store.all(Petition, p)) for p in store.live_partitions(Petition)] == [25, 25, 10]
+    assert [p.id for p in Store(store.root).all(Petition)] == ids
+    assert Store(store.root).get(Petition, "MK261127-026").id == "MK261127-026"
+    before = store_bytes(store.root)
+    change_status(Store(store.root, actor="officer"), "MK261127-030", S.ACCEPTED)
+    after = store_bytes(store.root)
+    assert {name for name in after if after[name] != before.get(name)} == {"manifest.json", "petitions/2026-11-27.2.json"}
+    assert Store(store.root).get(Petition, "MK261127-030").status is S.ACCEPTED
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_a_store_written_before_the_cap_is_read_as_is_and_capped_by_its_next_write(store: Store):
+    ids = busy_day(store)
+    to_uncapped_layout(store.root)
+    assert Store(store.root).live_partitions(Petition) == ["2026-11-27"]
+    viewer = Store(store.root, read_only=True)
+    assert [p.id for p in viewer.all(Petition)] == ids
+    assert viewer.get(Petition, "MK261127-040").id == "MK261127-040"  # looked for in the day's first file too
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+    # A refused change leaves it as it was: the move goes with the first change that commits.
+    before = store_bytes(store.root)
+    with pytest.raises(IllegalTransition):
+        change_status(Store(store.root, actor="officer"), "MK261127-040", S.CLOSED)
+    assert store_bytes(store.root) == before
+
+    change_status(Store(store.root, actor="officer"), "MK261127-040", S.ACCEPTED)
+    assert Store(store.root).manifest()["schema"] == storage.SCHEMA_VERSION == 3
+    assert Store(store.root).live_partitions(Petition) == ["2026-11-27", "2026-11-27.2", "2026-11-27.3"]
+    assert [len(Store(store.root).all(Petition, p)) for p in Store(store.root).live_partitions(Petition)] == [25, 25, 10]
+    assert sorted(p.id for p in Store(store.root).all(Petition)) == ids
+    assert viewer.get(Petition, "MK261127-040").status is S.ACCEPTED  # a reader that knew the old layout
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_a_case_named_for_a_later_file_of_its_day_but_kept_in_the_first_is_misplaced_once_capped(store: Store):
+    """After the cap (schema 3) a case in the wrong file of its day is what check reports, as any misplaced case."""
+    busy_day(store, cases=30)
+    to_uncapped_layout(store.root)
+    manifest = orjson.loads((store.root / "manifest.json").read_bytes())
+    (store.root / "manifest.json").write_bytes(orjson.dumps({**manifest, "schema": 3}))
+    findings = check_store(store.root).findings
+    assert {(f.kind, f.detail, f.other) for f in findings} == {
+        ("misplaced", f"MK261127-{n:03d}", "petitions/2026-11-27.2.json") for n in range(26, 31)}
 
 
 # ---------------------------------------------------------------------------
