@@ -55,8 +55,10 @@ def main() -> None:
         for i in range(args.rounds):
             fresh = Store(store.root, actor="bench")
             started = time.perf_counter()
-            register(fresh, {"title": f"bench {stamp} {i}", "channel": "hotline", "category": "other",
-                             "community_id": community})
+            register(
+                fresh,
+                {"title": f"bench {stamp} {i}", "channel": "hotline", "category": "other", "community_id": community},
+            )
             adds.append(time.perf_counter() - started)
             fresh = Store(store.root, actor="bench")
             target = PetitionStatus.RESOLVED if i % 2 == 0 else PetitionStatus.IN_PROGRESS
@@ -81,8 +83,12 @@ def main() -> None:
 
     a, b = median_ms(adds), median_ms(inserts)
     c, d = median_ms(changes), median_ms(updates)
-    print(f"petition add, fresh process:  {a:7.1f} ms   plain TinyDB insert, same file: {b:6.1f} ms   ratio {a / b:.2f}")
-    print(f"status change, fresh process: {c:7.1f} ms   plain TinyDB update, same file: {d:6.1f} ms   ratio {c / d:.2f}")
+    print(
+        f"petition add, fresh process:  {a:7.1f} ms   plain TinyDB insert, same file: {b:6.1f} ms   ratio {a / b:.2f}"
+    )
+    print(
+        f"status change, fresh process: {c:7.1f} ms   plain TinyDB update, same file: {d:6.1f} ms   ratio {c / d:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,9 @@ def build(folder: Path, cases: int) -> int:
 
 
 def measure(folder: Path, which: str) -> tuple[int, float, float]:
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(folder), which], capture_output=True, text=True,
-                          check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(folder), which], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     records, rss_kb, seconds = done.stdout.split()
     return int(records), int(rss_kb) / 1024, float(seconds)
 

@@ -67,10 +67,14 @@ def main() -> None:
                 ours.append(wall(summary, env))
                 least.append(wall(floor, env))
             bt, ot, ft = statistics.median(base), statistics.median(ours), statistics.median(least)
-            print(f"{label:15} python -c 'import textual': {bt * 1000:6.0f} ms   duty-room summary: {ot * 1000:6.0f} ms"
-                  f"   ratio {ot / bt:4.2f}x  (median of {args.runs}; goal <= 1.2x)")
-            print(f"{'':15} floor, python -c 'import store.models' (pydantic and the models, nothing read): "
-                  f"{ft * 1000:4.0f} ms   ratio {ft / bt:4.2f}x")
+            print(
+                f"{label:15} python -c 'import textual': {bt * 1000:6.0f} ms   duty-room summary: {ot * 1000:6.0f} ms"
+                f"   ratio {ot / bt:4.2f}x  (median of {args.runs}; goal <= 1.2x)"
+            )
+            print(
+                f"{'':15} floor, python -c 'import store.models' (pydantic and the models, nothing read): "
+                f"{ft * 1000:4.0f} ms   ratio {ft / bt:4.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,11 @@ async def run(root: Path, rounds: int) -> None:
     for name in opens:
         blocked = [b * 1000 for b, _ in results[name]]
         shown = [e * 1000 for _, e in results[name]]
-        print(f"{name:22s} event loop blocked: first (cold) {blocked[0]:7.1f} ms, then median "
-              f"{statistics.median(blocked[1:] or blocked):6.1f} ms; on screen after {shown[0]:7.1f} / "
-              f"{statistics.median(shown[1:] or shown):6.1f} ms")
+        print(
+            f"{name:22s} event loop blocked: first (cold) {blocked[0]:7.1f} ms, then median "
+            f"{statistics.median(blocked[1:] or blocked):6.1f} ms; on screen after {shown[0]:7.1f} / "
+            f"{statistics.median(shown[1:] or shown):6.1f} ms"
+        )
 
 
 def main() -> None:

@@ -69,8 +69,10 @@ def main() -> None:
     today = now.date()
     calendar = DeadlineRules()
     visits_file = store.path_for(Visit, today.isoformat())
-    print(f"today's visits: {len(store.all(Visit, today.isoformat()))} in {visits_file.name} "
-          f"({visits_file.stat().st_size / 1e6:.2f} MB); households: {len(store.all(Household))}")
+    print(
+        f"today's visits: {len(store.all(Visit, today.isoformat()))} in {visits_file.name} "
+        f"({visits_file.stat().st_size / 1e6:.2f} MB); households: {len(store.all(Household))}"
+    )
 
     # -- writes ---------------------------------------------------------------------------
     visited = {v.household_id for v in store.all(Visit, today.isoformat())}
@@ -79,43 +81,70 @@ def main() -> None:
     homes = iter(fresh)
     ours_visit = timed(lambda: record_visit(store, next(homes).id, worker, "bench: 入户走访，一切正常"), rounds)
     sample_visit = store.all(Visit, today.isoformat())[-1].model_dump(mode="json")
-    line("record_visit (today's visits file)", ours_visit, "plain TinyDB insert, same file", plain_inserts(
-        store.path_for(Visit, today.isoformat()), sample_visit, rounds))
+    line(
+        "record_visit (today's visits file)",
+        ours_visit,
+        "plain TinyDB insert, same file",
+        plain_inserts(store.path_for(Visit, today.isoformat()), sample_visit, rounds),
+    )
 
     held = [s for s in store.all(Stall) if s.holder_name and s.monthly_fee_fen]
     # One fen at a time into next month (paid in advance), so every round is a legal new payment.
     target = held[0]
     period = month_key(today.replace(day=28) + timedelta(days=5))
     payments_file = store.path_for(StallPayment, period[:4])
-    already = sum(p.amount_fen for p in store.all(StallPayment, period[:4])
-                  if p.stall_id == target.id and p.period == period)
+    already = sum(
+        p.amount_fen for p in store.all(StallPayment, period[:4]) if p.stall_id == target.id and p.period == period
+    )
     if already + rounds > target.monthly_fee_fen // 2:
         raise SystemExit(f"the bench stall has {period} nearly paid: delete {store.root} to rebuild the bench store")
     ours_pay = timed(lambda: record_payment(store, target.id, period, 1, "bench"), rounds)
     sample_pay = store.all(StallPayment, period[:4])[-1].model_dump(mode="json")
-    line("record_payment (this year's payments file)", ours_pay, "plain TinyDB insert, same file",
-         plain_inserts(payments_file, sample_pay, rounds))
+    line(
+        "record_payment (this year's payments file)",
+        ours_pay,
+        "plain TinyDB insert, same file",
+        plain_inserts(payments_file, sample_pay, rounds),
+    )
 
     # -- reads ----------------------------------------------------------------------------
     dashboard(store, now)  # warm the per-file caches, as a running dashboard has them
     base = timed(lambda: open_petitions(store, now), rounds)
-    line("dashboard reload (all four panels)", timed(lambda: dashboard(store, now), rounds),
-         "open_petitions (panel 1's read)", base)
+    line(
+        "dashboard reload (all four panels)",
+        timed(lambda: dashboard(store, now), rounds),
+        "open_petitions (panel 1's read)",
+        base,
+    )
     line("  stall roster + fee totals", timed(lambda: stall_roster(store, today), rounds), "open_petitions", base)
     line("  who is out today", timed(lambda: workers_today(store, today), rounds), "open_petitions", base)
-    line("  一老一小 timeline + next session", timed(
-        lambda: (todays_schedule(store, now, calendar), upcoming(store, now, calendar)), rounds), "open_petitions", base)
+    line(
+        "  一老一小 timeline + next session",
+        timed(lambda: (todays_schedule(store, now, calendar), upcoming(store, now, calendar)), rounds),
+        "open_petitions",
+        base,
+    )
 
     large = next(g for g in store.all(Grid) if g.level is GridLevel.LARGE)
     # Baseline: one pass over the (cached) households, the least any per-grid list must do.
     one_pass = timed(lambda: [h for h in store.all(Household) if h.grid_id == large.id], rounds)
-    line(f"households of large grid {large.id}", timed(lambda: grid_households(store, today, large.id), rounds),
-         "one pass over 40,000 households", one_pass)
-    line(f"roster (一表全清) of {large.community_id}", timed(lambda: roster(store, large.community_id), rounds),
-         "one pass over 40,000 households", one_pass)
+    line(
+        f"households of large grid {large.id}",
+        timed(lambda: grid_households(store, today, large.id), rounds),
+        "one pass over 40,000 households",
+        one_pass,
+    )
+    line(
+        f"roster (一表全清) of {large.community_id}",
+        timed(lambda: roster(store, large.community_id), rounds),
+        "one pass over 40,000 households",
+        one_pass,
+    )
     rows = len(grid_households(store, today, large.id))
-    print(f"(the large grid has {rows} households; median of {rounds}; "
-          f"spread of the reload: {statistics.pstdev(timed(lambda: dashboard(store, now), 5)) * 1000:.1f} ms)")
+    print(
+        f"(the large grid has {rows} households; median of {rounds}; "
+        f"spread of the reload: {statistics.pstdev(timed(lambda: dashboard(store, now), 5)) * 1000:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -81,13 +81,32 @@ def main() -> None:
             ours: list[tuple[float, int, int]] = []
             for _ in range(args.runs):  # taking turns, so that the machine's noise falls on both alike
                 base.append(measure([sys.executable, str(bare)], "bare app ready", size, env_size))
-                ours.append(measure([sys.executable, "-m", "duty_room", "--store", str(store_dir),
-                                     *(["--lite"] if args.lite else [])], "MK", size, env_size))
+                ours.append(
+                    measure(
+                        [
+                            sys.executable,
+                            "-m",
+                            "duty_room",
+                            "--store",
+                            str(store_dir),
+                            *(["--lite"] if args.lite else []),
+                        ],
+                        "MK",
+                        size,
+                        env_size,
+                    )
+                )
             bt, bb, bz = (statistics.median(x[i] for x in base) for i in range(3))
             ot, ob, oz = (statistics.median(x[i] for x in ours) for i in range(3))
-            print(f"{size[0]}x{size[1]}  bare Textual app : {bt:6.2f} s  {bb / 1000:6.1f} KB raw  {bz / 1000:5.1f} KB zlib")
-            print(f"{size[0]}x{size[1]}  duty-room{' --lite' if args.lite else '       '}: {ot:6.2f} s  {ob / 1000:6.1f} KB raw  {oz / 1000:5.1f} KB zlib")
-            print(f"{size[0]}x{size[1]}  ratio            : {ot / bt:6.2f} x  {ob / bb:6.2f} x raw  {oz / bz:5.2f} x zlib  (median of {args.runs})")
+            print(
+                f"{size[0]}x{size[1]}  bare Textual app : {bt:6.2f} s  {bb / 1000:6.1f} KB raw  {bz / 1000:5.1f} KB zlib"
+            )
+            print(
+                f"{size[0]}x{size[1]}  duty-room{' --lite' if args.lite else '       '}: {ot:6.2f} s  {ob / 1000:6.1f} KB raw  {oz / 1000:5.1f} KB zlib"
+            )
+            print(
+                f"{size[0]}x{size[1]}  ratio            : {ot / bt:6.2f} x  {ob / bb:6.2f} x raw  {oz / bz:5.2f} x zlib  (median of {args.runs})"
+            )
 
 
 if __name__ == "__main__":

@@ -55,8 +55,16 @@ def past_logs(store: Store, years: int) -> int:
             while day < min(month_end, first):
                 for n in range(30):
                     moment = clock.at(day, 8 + n // 3, (n * 7) % 60)
-                    tx.put(DutyLogEntry(id=f"ZB{moment:%y%m%d}-{n + 1:03d}", at=moment, kind=LogKind.CALL,
-                                        caller="张三", content=f"历史来电 {n}", action_taken="已处理"))
+                    tx.put(
+                        DutyLogEntry(
+                            id=f"ZB{moment:%y%m%d}-{n + 1:03d}",
+                            at=moment,
+                            kind=LogKind.CALL,
+                            caller="张三",
+                            content=f"历史来电 {n}",
+                            action_taken="已处理",
+                        )
+                    )
                     written += 1
                 day += timedelta(days=1)
     return written
@@ -66,7 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--store", type=Path, default=DEFAULT_TOWNSHIP, help="the township-scale store to copy (built if missing)")
+    parser.add_argument(
+        "--store", type=Path, default=DEFAULT_TOWNSHIP, help="the township-scale store to copy (built if missing)"
+    )
     args = parser.parse_args()
     source = township_store(args.store)
     with tempfile.TemporaryDirectory(prefix="duty-handover-") as tmp:
@@ -80,17 +90,29 @@ def main() -> None:
         shift = shift_at(store, now)
         assert shift is not None
         for n in range(60):  # a busy shift, written as the CLI would: one transaction each
-            log_entry(store, kind=LogKind.CALL, content=f"来电 {n}：楼道灯不亮", caller="李四", phone="13812341234",
-                      at=max(shift.starts_at, now - timedelta(minutes=5 * (60 - n))))
+            log_entry(
+                store,
+                kind=LogKind.CALL,
+                content=f"来电 {n}：楼道灯不亮",
+                caller="李四",
+                phone="13812341234",
+                at=max(shift.starts_at, now - timedelta(minutes=5 * (60 - n))),
+            )
         for n in range(2):
-            open_incident(store, title=f"突发事件 {n}", category=IncidentCategory.ACCIDENT, known_at=now - timedelta(hours=3 + n))
-        print(f"seeded: the demo week, 60 entries this shift, 3 open incidents, {history:,} past entries over "
-              f"{args.years} years ({time.perf_counter() - started:.1f} s)")
+            open_incident(
+                store, title=f"突发事件 {n}", category=IncidentCategory.ACCIDENT, known_at=now - timedelta(hours=3 + n)
+            )
+        print(
+            f"seeded: the demo week, 60 entries this shift, 3 open incidents, {history:,} past entries over "
+            f"{args.years} years ({time.perf_counter() - started:.1f} s)"
+        )
 
         report = handover_report(store, now)
-        print(f"handover of {report.shift.id}: {len(report.entries)} entries, {len(report.open_cases)} open cases "
-              f"({len(report.overdue)} overdue), {len(report.received)} received, {len(report.incidents)} incidents, "
-              f"{len(report.late_reports)} late reports, {len(report.arrears)} stalls in arrears")
+        print(
+            f"handover of {report.shift.id}: {len(report.entries)} entries, {len(report.open_cases)} open cases "
+            f"({len(report.overdue)} overdue), {len(report.received)} received, {len(report.incidents)} incidents, "
+            f"{len(report.late_reports)} late reports, {len(report.arrears)} stalls in arrears"
+        )
 
         cold = timed(lambda: handover_report(Store(root), now), max(3, args.rounds // 4))
         cold_base = timed(lambda: dashboard(Store(root), now), max(3, args.rounds // 4))
@@ -99,7 +121,9 @@ def main() -> None:
         warm_base = timed(lambda: dashboard(store, now), args.rounds)
         line("handover_report, warm", warm, "dashboard(), warm", warm_base)
         line("render_markdown", timed(lambda: render_markdown(report), args.rounds), "dashboard(), warm", warm_base)
-        line("render_xlsx", timed(lambda: render_xlsx(report), max(3, args.rounds // 4)), "dashboard(), warm", warm_base)
+        line(
+            "render_xlsx", timed(lambda: render_xlsx(report), max(3, args.rounds // 4)), "dashboard(), warm", warm_base
+        )
 
         # This month's file, and a full past month's (30 a day): a write costs one month, not the years.
         last_month = clock.at(now.date().replace(day=1) - timedelta(days=1), 12)
@@ -114,8 +138,10 @@ def main() -> None:
             plain = timed(lambda: table.insert({**record, "id": f"x{time.perf_counter_ns()}"}), args.rounds)  # noqa: B023  (timed runs it in this iteration)
             db.close()
             line(f"log_entry, {name}", writes, "plain TinyDB insert, same file", plain)
-            print(f"  (duty_log/{month}.json holds {len(store.all(DutyLogEntry, month)):,} entries; "
-                  f"{len(store.partitions(DutyLogEntry))} month files in all)")
+            print(
+                f"  (duty_log/{month}.json holds {len(store.all(DutyLogEntry, month)):,} entries; "
+                f"{len(store.partitions(DutyLogEntry))} month files in all)"
+            )
 
 
 if __name__ == "__main__":

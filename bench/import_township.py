@@ -36,9 +36,12 @@ def main() -> None:
     started = time.perf_counter()
     summary = build_demo(Store(source, actor="bench"), scale="township")
     build_s = time.perf_counter() - started
-    print(f"duty-room demo --scale township (baseline): {build_s:.1f} s  "
-          f"({summary.grids} grids, {summary.workers} workers, {summary.households} households, "
-          f"{summary.petitions} petitions, {summary.visits} visits)", flush=True)
+    print(
+        f"duty-room demo --scale township (baseline): {build_s:.1f} s  "
+        f"({summary.grids} grids, {summary.workers} workers, {summary.households} households, "
+        f"{summary.petitions} petitions, {summary.visits} visits)",
+        flush=True,
+    )
 
     started = time.perf_counter()
     sheets = export_sheets(Store(source), SHEETS, masked=False)
@@ -56,8 +59,11 @@ def main() -> None:
         total_s = time.perf_counter() - started
         assert not report.errors, report.errors[:5]
         timings[attempt] = total_s
-        print(f"{attempt}: {total_s:.1f} s (reading the workbook {read_s:.1f} s) = {total_s / build_s:.2f}x the "
-              f"build; {report.changes} records written", flush=True)
+        print(
+            f"{attempt}: {total_s:.1f} s (reading the workbook {read_s:.1f} s) = {total_s / build_s:.2f}x the "
+            f"build; {report.changes} records written",
+            flush=True,
+        )
     households = next(r for r in report.sheets if r.spec.key == "households")
     assert households.unchanged == summary.households
     if args.keep is None:

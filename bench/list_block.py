@@ -81,11 +81,15 @@ def main() -> None:
     per_grid: dict[str, int] = {}
     for household in store.all(Household):
         per_grid[household.grid_id] = per_grid.get(household.grid_id, 0) + 1
-    large = max((g for g in grids if g.level is GridLevel.LARGE),
-                key=lambda g: sum(per_grid.get(i, 0) for i in grids_below(grids, g.id)))
+    large = max(
+        (g for g in grids if g.level is GridLevel.LARGE),
+        key=lambda g: sum(per_grid.get(i, 0) for i in grids_below(grids, g.id)),
+    )
     community = max(store.all(Community), key=lambda c: sum(1 for g in grids if g.community_id == c.id))
-    print(f"grid {large.id}: {sum(per_grid.get(i, 0) for i in grids_below(grids, large.id))} households; "
-          f"community {community.id}: {sum(1 for g in grids if g.community_id == community.id)} grids")
+    print(
+        f"grid {large.id}: {sum(per_grid.get(i, 0) for i in grids_below(grids, large.id))} households; "
+        f"community {community.id}: {sum(1 for g in grids if g.community_id == community.id)} grids"
+    )
     asyncio.run(run(store.root, large.id, community.id, args.rounds))
 
 
@@ -104,6 +108,7 @@ async def run(root: Path, grid_id: str, community_id: str, rounds: int) -> None:
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in ["idle", *lists]}
         for _ in range(rounds):
             for name, open_list in lists.items():
+
                 def filled() -> bool:
                     return isinstance(app.screen, TableScreen) and bool(app.screen.table.keys)
 
@@ -121,8 +126,10 @@ async def run(root: Path, grid_id: str, community_id: str, rounds: int) -> None:
     for name in lists:
         blocked = [b * 1000 for b, _ in results[name]]
         filled = [e * 1000 for _, e in results[name]]
-        print(f"{name:28s} event loop blocked {statistics.median(blocked):7.1f} ms (max {max(blocked):7.1f}; "
-              f"{statistics.median(blocked) / floor:5.1f}x idle); filled after {statistics.median(filled):7.1f} ms")
+        print(
+            f"{name:28s} event loop blocked {statistics.median(blocked):7.1f} ms (max {max(blocked):7.1f}; "
+            f"{statistics.median(blocked) / floor:5.1f}x idle); filled after {statistics.median(filled):7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,11 @@ from tools.ptyterm import Terminal
 
 FROZEN = "2026-11-28T09:30:00+08:00"
 FROZEN_CLI = ROOT / "tests" / "frozen_cli.py"
-CYCLE = {PetitionStatus.DISPATCHED: PetitionStatus.IN_PROGRESS, PetitionStatus.IN_PROGRESS: PetitionStatus.RETURNED,
-         PetitionStatus.RETURNED: PetitionStatus.DISPATCHED}
+CYCLE = {
+    PetitionStatus.DISPATCHED: PetitionStatus.IN_PROGRESS,
+    PetitionStatus.IN_PROGRESS: PetitionStatus.RETURNED,
+    PetitionStatus.RETURNED: PetitionStatus.DISPATCHED,
+}
 LABEL = {PetitionStatus.DISPATCHED: "已派单", PetitionStatus.IN_PROGRESS: "处置中", PetitionStatus.RETURNED: "已退回"}
 
 
@@ -74,7 +77,9 @@ def idle_bytes_per_minute(store_dir: Path | None, size: tuple[int, int], env: di
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=6)
-    parser.add_argument("--idle", type=float, default=65.0, help="seconds of idle to count (over a minute: a clock tick)")
+    parser.add_argument(
+        "--idle", type=float, default=65.0, help="seconds of idle to count (over a minute: a clock tick)"
+    )
     args = parser.parse_args()
     clock.freeze(FROZEN)
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,8 +94,14 @@ def main() -> None:
         # An overdue case being worked on: its status changes, its place in the list does not.
         case = next(v.petition for v in open_petitions(writer, clock.now()) if v.petition.status in CYCLE)
         for size in ((80, 24), (120, 40)):
-            env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT),
-                   "COLUMNS": str(size[0]), "LINES": str(size[1])}
+            env = {
+                **os.environ,
+                "TERM": "xterm-256color",
+                "LANG": "C.UTF-8",
+                "PYTHONPATH": str(ROOT),
+                "COLUMNS": str(size[0]),
+                "LINES": str(size[1]),
+            }
             # The dashboard at the same frozen time, through the tests' launcher (the command has no clock setting).
             term = Terminal([sys.executable, str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env)
             try:
@@ -118,12 +129,18 @@ def main() -> None:
                 term.close()
             idle = idle_bytes_per_minute(live_store, size, env, args.idle)
             raw = bytes(term.raw[:first_paint])
-            print(f"{size[0]}x{size[1]}  first paint: {first_paint / 1000:.1f} KB raw, {len(zlib.compress(raw, 6)) / 1000:.1f} KB zlib")
-            print(f"{size[0]}x{size[1]}  one status change from another process: median {statistics.median(sizes):.0f} B "
-                  f"(max {max(sizes)} B), on screen after median {statistics.median(delays) * 1000:.0f} ms "
-                  f"(max {max(delays) * 1000:.0f} ms; poll interval {Settings().refresh_seconds} s)")
+            print(
+                f"{size[0]}x{size[1]}  first paint: {first_paint / 1000:.1f} KB raw, {len(zlib.compress(raw, 6)) / 1000:.1f} KB zlib"
+            )
+            print(
+                f"{size[0]}x{size[1]}  one status change from another process: median {statistics.median(sizes):.0f} B "
+                f"(max {max(sizes)} B), on screen after median {statistics.median(delays) * 1000:.0f} ms "
+                f"(max {max(delays) * 1000:.0f} ms; poll interval {Settings().refresh_seconds} s)"
+            )
             bare_idle = idle_bytes_per_minute(None, size, env, args.idle)
-            print(f"{size[0]}x{size[1]}  idle with the real clock: {idle:.0f} B/min; bare Textual app: {bare_idle:.0f} B/min")
+            print(
+                f"{size[0]}x{size[1]}  idle with the real clock: {idle:.0f} B/min; bare Textual app: {bare_idle:.0f} B/min"
+            )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,11 @@ S = PetitionStatus
 def live_files(store: Store) -> dict[Path, list[str]]:
     """The files of live cases (petitions.json, or the day files petitions/2026-11-28.json) and their ids."""
     candidates = [store.root / "petitions.json", *sorted((store.root / "petitions").glob("[0-9]*.json"))]
-    return {path: [doc["id"] for doc in orjson.loads(path.read_bytes())[RECORDS].values()]
-            for path in candidates if path.exists()}
+    return {
+        path: [doc["id"] for doc in orjson.loads(path.read_bytes())[RECORDS].values()]
+        for path in candidates
+        if path.exists()
+    }
 
 
 def case_file(store: Store, case_id: str) -> Path:
@@ -91,10 +94,14 @@ def main() -> None:
         change_status(town, town_case.id, S.IN_PROGRESS, note="bench: redo")
         active, size = len(town.all(Petition)), case_file(town, town_case.id).stat().st_size
         archived = sum(len(town.all(Petition, p)) for p in town.partitions(Petition) if p.startswith("archive-"))
-        print(f"township: {active} live cases; the case's file {case_file(town, town_case.id).name} is "
-              f"{size / 1000:.0f} KB; {archived} archived; {folder_size(town.root) / 1e6:.1f} MB in all")
-        print(f"demo:     {len(demo.all(Petition))} live cases; the case's file "
-              f"{case_file(demo, demo_case.id).name} is {case_file(demo, demo_case.id).stat().st_size / 1000:.0f} KB")
+        print(
+            f"township: {active} live cases; the case's file {case_file(town, town_case.id).name} is "
+            f"{size / 1000:.0f} KB; {archived} archived; {folder_size(town.root) / 1e6:.1f} MB in all"
+        )
+        print(
+            f"demo:     {len(demo.all(Petition))} live cases; the case's file "
+            f"{case_file(demo, demo_case.id).name} is {case_file(demo, demo_case.id).stat().st_size / 1000:.0f} KB"
+        )
 
         results = {}
         for scenario, desks in (("one desk", 1), ("two desks taking turns", 2)):
@@ -129,8 +136,10 @@ def main() -> None:
     print(f"baseline A  plain TinyDB, all {len(everything)} cases in one file ({size_a / 1e6:.1f} MB): {a:8.1f} ms")
     print(f"baseline B  plain TinyDB, the file ours rewrites ({town_file.name}):        {b:8.1f} ms")
     for scenario, (o, d) in results.items():
-        print(f"{scenario:24s} township {o:6.1f} ms   demo (baseline D) {d:6.1f} ms   "
-              f"township / demo = {o / d:.2f}   / A = {o / a:.3f}   / B = {o / b:.2f}")
+        print(
+            f"{scenario:24s} township {o:6.1f} ms   demo (baseline D) {d:6.1f} ms   "
+            f"township / demo = {o / d:.2f}   / A = {o / a:.3f}   / B = {o / b:.2f}"
+        )
     print(f"(medians of {rounds} each)")
 
 

@@ -71,8 +71,12 @@ class DutyRoomApp(App[None]):
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("tab", "next_panel", "Next panel", show=False, id="panel.next"),
         Binding("shift+tab", "previous_panel", "Previous panel", show=False, id="panel.previous"),
-        *[Binding(str(panel.NUMBER), f"focus_panel('{panel.NAME}')", panel.NAME, show=False,
-                  id=f"panel.{panel.NUMBER}") for panel in PANEL_TYPES],
+        *[
+            Binding(
+                str(panel.NUMBER), f"focus_panel('{panel.NAME}')", panel.NAME, show=False, id=f"panel.{panel.NUMBER}"
+            )
+            for panel in PANEL_TYPES
+        ],
         Binding("z", "zoom", "Zoom", id="panel.zoom"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
@@ -106,8 +110,12 @@ class DutyRoomApp(App[None]):
         self._shown: dict[str, Text] = {}
         self.status_messages: list[str] = []  # everything said in the status line, in order
         self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
-        self.typeahead = TypeAhead(self, self._dispatch_typed, self._coming,
-                                   lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"))
+        self.typeahead = TypeAhead(
+            self,
+            self._dispatch_typed,
+            self._coming,
+            lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
+        )
         self._reload_after_write = False
         self._stop_watching = threading.Event()
         self._problems: list[StoreError] = []  # damaged files found at start or on a reload
@@ -199,9 +207,17 @@ class DutyRoomApp(App[None]):
         try:
             from watchfiles import watch
 
-            for changes in watch(self.store.root, watch_filter=lambda _change, path: path.endswith("/manifest.json"),
-                                 recursive=False, debounce=200, step=20, stop_event=Stop(),
-                                 raise_interrupt=False, rust_timeout=200, yield_on_timeout=True):
+            for changes in watch(
+                self.store.root,
+                watch_filter=lambda _change, path: path.endswith("/manifest.json"),
+                recursive=False,
+                debounce=200,
+                step=20,
+                stop_event=Stop(),
+                raise_interrupt=False,
+                rust_timeout=200,
+                yield_on_timeout=True,
+            ):
                 if Stop.is_set():
                     return
                 if changes or not watching:  # the first time: what changed before the watch began
@@ -264,8 +280,13 @@ class DutyRoomApp(App[None]):
         self.call_from_thread(self.show, data)
 
     def load(self, now: datetime) -> Dashboard:
-        return dashboard(self.store, now, calendar=self.settings.deadlines, fee_rules=self.settings.fees,
-                         duty_rules=self.settings.duty)
+        return dashboard(
+            self.store,
+            now,
+            calendar=self.settings.deadlines,
+            fee_rules=self.settings.fees,
+            duty_rules=self.settings.duty,
+        )
 
     @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
     def look_for_problems(self, generation: int, day: date) -> None:
@@ -312,11 +333,13 @@ class DutyRoomApp(App[None]):
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
         compact = self._width < NARROW_BELOW
-        self._update_if_changed("#head-title", p.header_title(h, data.now, read_only=self.settings.read_only),
-                                layout=True)  # its width follows the date: once a day
+        self._update_if_changed(
+            "#head-title", p.header_title(h, data.now, read_only=self.settings.read_only), layout=True
+        )  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))
-        self._update_if_changed("#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty,
-                                                             now=data.now))
+        self._update_if_changed(
+            "#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty, now=data.now)
+        )
         self._reload_after_write = False
         if data.generation != self._checked_generation:  # once per change of the store
             self._checked_generation = data.generation
@@ -405,8 +428,11 @@ class DutyRoomApp(App[None]):
         t = self.desk.t
         yield from self.active_panel.commands()
         for panel_type in PANEL_TYPES:
-            yield SystemCommand(t("cmd.focus").format(t(f"panel.{panel_type.NAME}")), "",
-                                lambda name=panel_type.NAME: self.action_focus_panel(name))
+            yield SystemCommand(
+                t("cmd.focus").format(t(f"panel.{panel_type.NAME}")),
+                "",
+                lambda name=panel_type.NAME: self.action_focus_panel(name),
+            )
         yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
         yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
         for command in super().get_system_commands(screen):  # Textual's own, in our words
@@ -429,8 +455,15 @@ class DutyRoomApp(App[None]):
 
     # -- the status line, instead of toasts ----------------------------------------------
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Everything said to the officer goes to the status line (no toast over the panels): the
         dashboard's, and that of a list or detail covering it, where the officer is looking."""
         text = f"{title}: {message}" if title else message

@@ -93,18 +93,43 @@ def store_of(ctx: click.Context) -> Store:
 
 
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Store folder (default: the system config's, else the per-user data folder).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store folder (default: the system config's, else the per-user data folder).",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
-@click.option("--read-only", "read_only", is_flag=True, default=None,
-              help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1; only takes rights away).")
-@click.option("--lite", is_flag=True, default=None,
-              help="For slow links: no animation, 10 fps, the terminal's 16 colours, one panel at a time (env DUTY_ROOM_LITE=1).")
-@click.option("--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
-@click.option("--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600).")
+@click.option(
+    "--read-only",
+    "read_only",
+    is_flag=True,
+    default=None,
+    help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1; only takes rights away).",
+)
+@click.option(
+    "--lite",
+    is_flag=True,
+    default=None,
+    help="For slow links: no animation, 10 fps, the terminal's 16 colours, one panel at a time (env DUTY_ROOM_LITE=1).",
+)
+@click.option(
+    "--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8)."
+)
+@click.option(
+    "--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600)."
+)
 @click.pass_context
-def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only: bool | None, lite: bool | None,
-        ascii_borders: bool | None, refresh_seconds: float | None) -> None:
+def cli(
+    ctx: click.Context,
+    store_dir: Path | None,
+    lang: str | None,
+    read_only: bool | None,
+    lite: bool | None,
+    ascii_borders: bool | None,
+    refresh_seconds: float | None,
+) -> None:
     """Township duty-room dashboard. Without a command, opens the dashboard."""
     overrides: dict[str, object] = {}
     if read_only:
@@ -125,8 +150,9 @@ def cli(ctx: click.Context, store_dir: Path | None, lang: str | None, read_only:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(1)
     if settings.service_account and not settings.as_service and ctx.invoked_subcommand != "whoami":
-        click.echo("duty-room: " + words.t("config.use_sudo", settings.lang).format(account=settings.service_account),
-                   err=True)
+        click.echo(
+            "duty-room: " + words.t("config.use_sudo", settings.lang).format(account=settings.service_account), err=True
+        )
         sys.exit(1)
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand not in (None, "summary"):
@@ -152,19 +178,42 @@ def _open_dashboard(settings: Settings) -> int:
 
 
 @cli.command()
-@click.option("--scale", type=click.Choice(["demo", "township"]), default="demo",
-              help="demo: the 孟轲乡 demo; township: a large store for benchmarks.")
-@click.option("--history-years", type=click.IntRange(min=1), default=None,
-              help="township: years of case history (default 3; 30 is the 10x history store).")
-@click.option("--cases", type=click.IntRange(min=1), default=None,
-              help="township: cases over that history (default 20,000 per 3 years).")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "township"]),
+    default="demo",
+    help="demo: the 孟轲乡 demo; township: a large store for benchmarks.",
+)
+@click.option(
+    "--history-years",
+    type=click.IntRange(min=1),
+    default=None,
+    help="township: years of case history (default 3; 30 is the 10x history store).",
+)
+@click.option(
+    "--cases",
+    type=click.IntRange(min=1),
+    default=None,
+    help="township: cases over that history (default 20,000 per 3 years).",
+)
 @click.option("--replace", is_flag=True, help="Replace the contents of a store given with --store.")
 @click.option("--run", "run_after", is_flag=True, help="Open the dashboard afterwards.")
-@click.option("--yes-delete-real-data", "delete_real_data", is_flag=True,
-              help="With --replace: also replace a store with audit logs or more cases than the demo.")
+@click.option(
+    "--yes-delete-real-data",
+    "delete_real_data",
+    is_flag=True,
+    help="With --replace: also replace a store with audit logs or more cases than the demo.",
+)
 @click.pass_context
-def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int | None, replace: bool,
-         run_after: bool, delete_real_data: bool) -> None:
+def demo(
+    ctx: click.Context,
+    scale: str,
+    history_years: int | None,
+    cases: int | None,
+    replace: bool,
+    run_after: bool,
+    delete_real_data: bool,
+) -> None:
     """Build the demo township 孟轲乡, dated from today.
 
     Without --store it goes to its own per-user demo folder, rebuilt every time, so a demo
@@ -177,8 +226,10 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
         raise click.UsageError("--history-years and --cases need --scale township")
     settings = settings_of(ctx)
     if settings.as_service:  # the service account's store is the township's real data
-        raise click.ClickException(f"demo is not run as the service account {settings.service_account}: "
-                                   "build it in a store of your own (duty-room --store DIR demo)")
+        raise click.ClickException(
+            f"demo is not run as the service account {settings.service_account}: "
+            "build it in a store of your own (duty-room --store DIR demo)"
+        )
     if settings.store == default_store_dir():
         settings = settings.model_copy(update={"store": default_demo_dir()})
         replace = True
@@ -186,8 +237,13 @@ def demo(ctx: click.Context, scale: str, history_years: int | None, cases: int |
         _refuse_real_data(Store(settings.store), settings.lang)
     store = settings.open_store()
     started = time.perf_counter()
-    summary = build_demo(store, scale=scale, replace=replace,  # type: ignore[arg-type]
-                         history_years=history_years, cases=cases)
+    summary = build_demo(
+        store,
+        scale=scale,  # type: ignore[arg-type]
+        replace=replace,
+        history_years=history_years,
+        cases=cases,
+    )
     click.echo(f"built {scale} store in {store.root} ({time.perf_counter() - started:.1f} s): {summary}", err=True)
     if run_after:
         sys.exit(_open_dashboard(settings))
@@ -206,7 +262,9 @@ def _refuse_real_data(store: Store, lang: words.Lang) -> None:
         demo_cases = build_demo(Store(scratch, actor="demo")).petitions
     signs = real_data_signs(store, demo_cases)
     if signs:
-        click.echo("duty-room: " + words.t("demo.real_data", lang).format(path=store.root, signs="; ".join(signs)), err=True)
+        click.echo(
+            "duty-room: " + words.t("demo.real_data", lang).format(path=store.root, signs="; ".join(signs)), err=True
+        )
         sys.exit(ExitCode.REFUSED)
 
 
@@ -214,9 +272,12 @@ CHECK_SHOWN = 20  # findings printed before "… and N more"
 
 
 @cli.command()
-@click.option("--repair", is_flag=True,
-              help="Do the safe repairs: finish or undo an interrupted transaction, remove leftover temp "
-                   "files, drop an archived case's duplicate from its day file. Says what it did.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Do the safe repairs: finish or undo an interrupted transaction, remove leftover temp "
+    "files, drop an archived case's duplicate from its day file. Says what it did.",
+)
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:
     """Check every file of the store, one at a time; exit 2 if anything is damaged.
@@ -237,8 +298,9 @@ def check(ctx: click.Context, repair: bool) -> None:
         findings = report.errors[:1]
     for finding in findings[:CHECK_SHOWN]:
         mark = words.t("check.error" if finding.error else "check.warning", lang)
-        said = words.t(f"check.{finding.kind}", lang).format(path=finding.path, detail=finding.detail,
-                                                            other=finding.other or "")
+        said = words.t(f"check.{finding.kind}", lang).format(
+            path=finding.path, detail=finding.detail, other=finding.other or ""
+        )
         click.echo(f"{mark} {said}", err=True)
     if len(findings) > CHECK_SHOWN:
         click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
@@ -246,8 +308,9 @@ def check(ctx: click.Context, repair: bool) -> None:
     for problem in problems:
         click.echo(f"duty-room: {problem}", err=True)
     if not report.ok or problems:
-        click.echo(words.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root),
-                   err=True)
+        click.echo(
+            words.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root), err=True
+        )
         sys.exit(ExitCode.DAMAGED)
     click.echo(f"ok: {report.files} files, {report.records} records, generation {report.generation}")
     from .data_cli import warn_calendar
@@ -267,8 +330,11 @@ def backup(ctx: click.Context, dest: Path) -> None:
     from store.storage import backup_store
 
     copied = backup_store(_store(ctx), dest)
-    click.echo(words.t("backup.done", settings_of(ctx).lang).format(
-        files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target))
+    click.echo(
+        words.t("backup.done", settings_of(ctx).lang).format(
+            files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target
+        )
+    )
 
 
 @cli.command()
@@ -283,8 +349,11 @@ def restore(ctx: click.Context, src: Path) -> None:
 
     _store(ctx).refuse_if_read_only()  # a viewer makes no store either
     copied = restore_store(src, settings_of(ctx).store)
-    click.echo(words.t("restore.done", settings_of(ctx).lang).format(
-        files=copied.files, generation=copied.generation, path=copied.target))
+    click.echo(
+        words.t("restore.done", settings_of(ctx).lang).format(
+            files=copied.files, generation=copied.generation, path=copied.target
+        )
+    )
 
 
 SUMMARY_LIST = 8  # ids listed per line before "+N": keeps the digest under 1 KB on the worst link
@@ -329,19 +398,43 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(2)
     if as_json:
-        click.echo(json.dumps({
-            "township": data.township, "at": now.isoformat(timespec="minutes"), "open": len(data.petitions),
-            "overdue": overdue, "due_today": due_today,
-            "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
-            "unvisited_living_alone": red,
-            "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
-            "late_reports": [{"incident": i.id, "title": i.title, "stage": slot.stage.value,
-                              "due": slot.due.isoformat() if slot.due else None} for i, slot in late_reports],
-            "fees_fen": {"month": data.fees.month_fen, "year": data.fees.year_fen, "to_date": data.fees.to_date_fen},
-            "next_session": None if data.upcoming.any is None else {
-                "id": data.upcoming.any.id, "day": data.upcoming.any.day.isoformat(),
-                "start": f"{data.upcoming.any.start:%H:%M}", "title": data.upcoming.any.title},
-        }, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "township": data.township,
+                    "at": now.isoformat(timespec="minutes"),
+                    "open": len(data.petitions),
+                    "overdue": overdue,
+                    "due_today": due_today,
+                    "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
+                    "unvisited_living_alone": red,
+                    "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+                    "late_reports": [
+                        {
+                            "incident": i.id,
+                            "title": i.title,
+                            "stage": slot.stage.value,
+                            "due": slot.due.isoformat() if slot.due else None,
+                        }
+                        for i, slot in late_reports
+                    ],
+                    "fees_fen": {
+                        "month": data.fees.month_fen,
+                        "year": data.fees.year_fen,
+                        "to_date": data.fees.to_date_fen,
+                    },
+                    "next_session": None
+                    if data.upcoming.any is None
+                    else {
+                        "id": data.upcoming.any.id,
+                        "day": data.upcoming.any.day.isoformat(),
+                        "start": f"{data.upcoming.any.start:%H:%M}",
+                        "title": data.upcoming.any.title,
+                    },
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         lang = settings.lang
         t = lambda key: words.t(key, lang)  # noqa: E731
@@ -354,22 +447,36 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         if due_today:
             lines.append(f"{t('header.due_today')}: {_ids(due_today)}")
         if late_reports:
-            lines.append(f"{t('duty.report_late')}: " + "; ".join(
-                f"{i.id} {words.label(slot.stage, lang)} {slot.due:%H:%M}" for i, slot in late_reports[:4] if slot.due))
+            lines.append(
+                f"{t('duty.report_late')}: "
+                + "; ".join(
+                    f"{i.id} {words.label(slot.stage, lang)} {slot.due:%H:%M}"
+                    for i, slot in late_reports[:4]
+                    if slot.due
+                )
+            )
         if late:
             lines.append(f"{t('header.late')}: " + "; ".join(f"{s.start:%H:%M} {s.title[:12]}" for s in late[:4]))
         if red:
             lines.append(f"{t('summary.red')}: " + " ".join(f"{name}{count}" for name, count in red.items()))
         if arrears:
-            lines.append(f"{t('header.arrears')}: " + " ".join(
-                f"{st.market[:1]}{st.number:02d} ¥{fen_to_yuan(fen, 'auto')}" for st, fen in arrears[:SUMMARY_LIST]))
+            lines.append(
+                f"{t('header.arrears')}: "
+                + " ".join(
+                    f"{st.market[:1]}{st.number:02d} ¥{fen_to_yuan(fen, 'auto')}" for st, fen in arrears[:SUMMARY_LIST]
+                )
+            )
         if data.upcoming.any is not None:
             nxt = data.upcoming.any
             day = "" if nxt.day == now.date() else f"{nxt.day:%m-%d} "
             lines.append(t("services.next").format(when=f"{day}{nxt.start:%H:%M}", title=nxt.title[:16]))
-        lines.append(t("fees.line").format(month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
-                                           year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
-                                           total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}"))
+        lines.append(
+            t("fees.line").format(
+                month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
+                year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
+                total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}",
+            )
+        )
         click.echo("\n".join(display_safe(line) for line in lines))  # free text from the store, escaped
     global _LAST_COLLECTION_NOT_NEEDED
     _LAST_COLLECTION_NOT_NEEDED = True  # (read only, nothing open)
@@ -383,8 +490,11 @@ def whoami(ctx: click.Context) -> None:
     the store and the config sources: what an officer or an admin checks first."""
     settings = settings_of(ctx)
     t = lambda key: words.t(key, settings.lang)  # noqa: E731
-    how = {"os-account": t("whoami.by_os_account"), "sudo": t("whoami.by_sudo"),
-           "service-account-without-sudo": t("whoami.service_itself")}[settings.actor_rule]
+    how = {
+        "os-account": t("whoami.by_os_account"),
+        "sudo": t("whoami.by_sudo"),
+        "service-account-without-sudo": t("whoami.service_itself"),
+    }[settings.actor_rule]
     how = how.format(account=settings.service_account)
     rule = settings.reveal_rule()
     if rule is not None and settings.read_only:

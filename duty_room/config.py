@@ -50,8 +50,9 @@ APP_NAME = "duty-room"
 DEFAULT_UNITS = ("综合执法队", "派出所", "市场监管所", "物业公司", "三位一体实践中心", "社区居委会")
 
 PRESENTATION_KEYS = frozenset({"lang", "lite", "refresh_seconds", "keymap", "ascii", "read_only"})
-SECURITY_KEYS = frozenset({"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups",
-                           "service_account"})
+SECURITY_KEYS = frozenset(
+    {"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups", "service_account"}
+)
 OFFICE_KEYS = frozenset({"units", "deadlines", "fees", "duty"})
 SYSTEM_KEYS = PRESENTATION_KEYS | SECURITY_KEYS | OFFICE_KEYS
 CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the clock was moved
@@ -152,7 +153,9 @@ def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:
     for checked in (path, path.parent):
         info = checked.stat()
         if info.st_uid != system.owner_uid:
-            raise ConfigError(_say("config.untrusted", lang, path=checked, why=f"uid {info.st_uid} ≠ {system.owner_uid}"))
+            raise ConfigError(
+                _say("config.untrusted", lang, path=checked, why=f"uid {info.st_uid} ≠ {system.owner_uid}")
+            )
         if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             raise ConfigError(_say("config.untrusted", lang, path=checked, why=stat.filemode(info.st_mode)))
     values = _read_toml(path)
@@ -204,7 +207,7 @@ def _read_environment() -> dict[str, Any]:
     for name, value in os.environ.items():
         if not name.upper().startswith(ENV_PREFIX):
             continue
-        field = _FIELDS_BY_LOWER.get(name[len(ENV_PREFIX):].lower())
+        field = _FIELDS_BY_LOWER.get(name[len(ENV_PREFIX) :].lower())
         if field is None:
             continue
         found[field] = value
@@ -254,8 +257,15 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
     env_values = _read_environment()
     for key in env_values:
         if key not in PRESENTATION_KEYS:  # refused by name, whatever its value
-            raise ConfigError(_say("config.security_key", lang, key=f"DUTY_ROOM_{key.upper()}", source="environment",
-                                   system=system.path))
+            raise ConfigError(
+                _say(
+                    "config.security_key",
+                    lang,
+                    key=f"DUTY_ROOM_{key.upper()}",
+                    source="environment",
+                    system=system.path,
+                )
+            )
     env_values = _parse_environment(env_values)
     cli_values = {key: value for key, value in options.items() if key != "store"}
     _presentation_only(cli_values, "command line", system, lang)
@@ -303,7 +313,14 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
         read_only_rule = f"read_only_groups: {group}"
     elif opted_in:
         read_only_rule = "asked for (--read-only, DUTY_ROOM_READ_ONLY or the user config)"
-    return settings.model_copy(update={
-        "store": store, "actor": actor, "actor_rule": actor_rule, "as_service": as_service,
-        "read_only": read_only_rule is not None, "read_only_rule": read_only_rule, "sources": sources,
-    })
+    return settings.model_copy(
+        update={
+            "store": store,
+            "actor": actor,
+            "actor_rule": actor_rule,
+            "as_service": as_service,
+            "read_only": read_only_rule is not None,
+            "read_only_rule": read_only_rule,
+            "sources": sources,
+        }
+    )

@@ -101,13 +101,20 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
         raise click.ClickException(t("import.failed", n=len(report.errors)))
     written = 0
     for result in report.sheets:
-        click.echo(t("import.sheet", sheet=result.spec.name, new=result.new, changed=result.changed,
-                     same=result.unchanged))
+        click.echo(
+            t("import.sheet", sheet=result.spec.name, new=result.new, changed=result.changed, same=result.unchanged)
+        )
         if result.pruned:
             click.echo(t("import.pruned", sheet=result.spec.name, n=result.pruned))
         elif result.missing:
-            click.echo(t("import.missing", sheet=result.spec.name, n=len(result.missing),
-                         ids=", ".join(result.missing[:8]) + (", …" if len(result.missing) > 8 else "")))
+            click.echo(
+                t(
+                    "import.missing",
+                    sheet=result.spec.name,
+                    n=len(result.missing),
+                    ids=", ".join(result.missing[:8]) + (", …" if len(result.missing) > 8 else ""),
+                )
+            )
         written += result.new + result.changed + result.pruned
     if dry_run:
         click.echo(t("import.dry_run"))
@@ -160,24 +167,51 @@ def list_command(ctx: click.Context, what: str, community_id: str | None, as_jso
     if community_id is not None:
         match = next((c for c in communities if community_id in (c.id, c.name)), None)
         if match is None:
-            raise click.ClickException(words.t("list.unknown", lang).format(what=words.t("ref.communities", lang), v=community_id,
-                                                      known=known_list(communities, limit=len(communities))))
+            raise click.ClickException(
+                words.t("list.unknown", lang).format(
+                    what=words.t("ref.communities", lang),
+                    v=community_id,
+                    known=known_list(communities, limit=len(communities)),
+                )
+            )
         community_id = match.id
     community_of_grid = {g.id: g.community_id for g in grids}
     rows: list[dict[str, object]] = []
     if what == "communities":
-        rows = [{"id": c.id, "name": c.name, "township": c.township} for c in communities
-                if community_id in (None, c.id)]
+        rows = [
+            {"id": c.id, "name": c.name, "township": c.township} for c in communities if community_id in (None, c.id)
+        ]
     elif what == "grids":
-        rows = [{"id": g.id, "name": g.name, "level": g.level.value, "parent_id": g.parent_id,
-                 "community_id": g.community_id, "depth": depth} for g, depth in grid_tree(grids, community_id)]
+        rows = [
+            {
+                "id": g.id,
+                "name": g.name,
+                "level": g.level.value,
+                "parent_id": g.parent_id,
+                "community_id": g.community_id,
+                "depth": depth,
+            }
+            for g, depth in grid_tree(grids, community_id)
+        ]
     elif what == "workers":
-        rows = [{"id": w.id, "name": w.name, "role": w.role.value, "phone": mask_phone(w.phone), "grid_id": w.grid_id}
-                for w in store.all(GridWorker) if community_id in (None, community_of_grid.get(w.grid_id))]
+        rows = [
+            {"id": w.id, "name": w.name, "role": w.role.value, "phone": mask_phone(w.phone), "grid_id": w.grid_id}
+            for w in store.all(GridWorker)
+            if community_id in (None, community_of_grid.get(w.grid_id))
+        ]
     else:
-        rows = [{"id": s.id, "market": s.market, "number": s.number, "community_id": s.community_id,
-                 "goods": s.goods, "held": bool(s.holder_name)}
-                for s in store.all(Stall) if community_id in (None, s.community_id)]
+        rows = [
+            {
+                "id": s.id,
+                "market": s.market,
+                "number": s.number,
+                "community_id": s.community_id,
+                "goods": s.goods,
+                "held": bool(s.holder_name),
+            }
+            for s in store.all(Stall)
+            if community_id in (None, s.community_id)
+        ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return

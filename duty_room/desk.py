@@ -53,12 +53,21 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
 
 def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
     """Every word a form shows besides its fields: buttons, Esc's question, the length refusal."""
+
     def t(key: str) -> str:
         return words.t(key, lang)
 
-    return FormTexts(title, t("modal.confirm"), t("modal.cancel"), subtitle, t("form.no_match"),
-                     discard_question=t("form.discard_question"), discard=t("form.discard"),
-                     keep_editing=t("form.keep_editing"), too_long=t("invalid.too_long"))
+    return FormTexts(
+        title,
+        t("modal.confirm"),
+        t("modal.cancel"),
+        subtitle,
+        t("form.no_match"),
+        discard_question=t("form.discard_question"),
+        discard=t("form.discard"),
+        keep_editing=t("form.keep_editing"),
+        too_long=t("invalid.too_long"),
+    )
 
 
 @dataclass
@@ -81,6 +90,7 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
 
     (An exception that reaches Textual's message loop stops that widget's loop for good.)
     """
+
     @functools.wraps(handler)
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -163,8 +173,7 @@ class Desk:
             return
         if submission.form is not None:
             self._in_flight.add(submission.form)
-        worker = self.app.run_worker(submission.write, thread=True, group=DESK_GROUP, exit_on_error=False,
-                                     name="write")
+        worker = self.app.run_worker(submission.write, thread=True, group=DESK_GROUP, exit_on_error=False, name="write")
         self._submissions[worker] = submission
 
     def read(self, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
@@ -197,8 +206,14 @@ class Desk:
         elif state is WorkerState.ERROR:
             self.refuse(worker.error, form, fields=submission.fields)
 
-    def refuse(self, error: BaseException | str | None, form: FormScreen | None = None, field: str = "",
-               *, fields: Mapping[str, str] | None = None) -> None:
+    def refuse(
+        self,
+        error: BaseException | str | None,
+        form: FormScreen | None = None,
+        field: str = "",
+        *,
+        fields: Mapping[str, str] | None = None,
+    ) -> None:
         """Show why nothing was written: beside the form's field, on the form, or in the status line."""
         errors: dict[str, str] = {}
         if isinstance(error, ValidationError):

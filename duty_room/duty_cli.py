@@ -89,17 +89,29 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     clocks = report_clock(store, now, rules)
     awaiting = pending_handover(store, now)  # handed over, not yet taken over
     if as_json:
-        click.echo(json.dumps({
-            "at": now.isoformat(timespec="minutes"),
-            "shift": None if shift is None else _shift_json(shift),
-            "next_handover": handover.isoformat(),
-            "next_shift": None if following is None or following == shift else _shift_json(following),
-            "incidents": [{"id": c.incident.id, "title": c.incident.title,
-                           "next": None if c.next is None else {"stage": c.next.stage.value,
-                                                                "due": c.next.due.isoformat() if c.next.due else None},
-                           "late": bool(c.late)} for c in clocks],
-            "awaiting_ack": None if awaiting is None else awaiting.id,
-        }, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "at": now.isoformat(timespec="minutes"),
+                    "shift": None if shift is None else _shift_json(shift),
+                    "next_handover": handover.isoformat(),
+                    "next_shift": None if following is None or following == shift else _shift_json(following),
+                    "incidents": [
+                        {
+                            "id": c.incident.id,
+                            "title": c.incident.title,
+                            "next": None
+                            if c.next is None
+                            else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
+                            "late": bool(c.late),
+                        }
+                        for c in clocks
+                    ],
+                    "awaiting_ack": None if awaiting is None else awaiting.id,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     t = lambda key: words.t(key, lang)  # noqa: E731
     if shift is None:
@@ -108,7 +120,10 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
         click.echo(f"{t('duty.shift')} {shift.id}  {shift_span(shift)}")
         click.echo(f"  {people(shift, lang)}")
         for swap in shift.swaps:
-            click.echo(f"  {t('duty.swaps')}: " + t("duty.swap_line").format(**swap.model_dump(include={"replaced", "by", "asked_by", "approved_by"})))
+            click.echo(
+                f"  {t('duty.swaps')}: "
+                + t("duty.swap_line").format(**swap.model_dump(include={"replaced", "by", "asked_by", "approved_by"}))
+            )
     click.echo(f"{t('duty.handover_at')} {handover:%Y-%m-%d %H:%M}")
     if following is not None and following != shift:
         click.echo(f"{t('duty.next_shift')}: {people(following, lang)}")
@@ -137,8 +152,9 @@ def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.pass_context
 def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...], phones: tuple[str, ...]) -> None:
     """Put DAY's shift on the 值班表 (or re-plan it)."""
-    shift = plan_shift(store_of(ctx), day.date(), leader=leader, staff=list(staff), phones=_phones(phones),
-                       rules=settings_of(ctx).duty)
+    shift = plan_shift(
+        store_of(ctx), day.date(), leader=leader, staff=list(staff), phones=_phones(phones), rules=settings_of(ctx).duty
+    )
     click.echo(f"{shift.id} {shift_span(shift)}")
 
 
@@ -151,16 +167,37 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
 @click.option("--phone", default=None, help="The new person's phone.")
 @click.option("--note", default="")
 @click.pass_context
-def swap(ctx: click.Context, shift_id: str, replaced: str, by: str, asked_by: str, approved_by: str,
-         phone: str | None, note: str) -> None:
+def swap(
+    ctx: click.Context,
+    shift_id: str,
+    replaced: str,
+    by: str,
+    asked_by: str,
+    approved_by: str,
+    phone: str | None,
+    note: str,
+) -> None:
     """换班: record a swap on a shift (who asked, who approved)."""
-    shift = swap_shift(store_of(ctx), shift_id, replaced=replaced, by=by, asked_by=asked_by, approved_by=approved_by,
-                       phone=phone, note=note)
+    shift = swap_shift(
+        store_of(ctx),
+        shift_id,
+        replaced=replaced,
+        by=by,
+        asked_by=asked_by,
+        approved_by=approved_by,
+        phone=phone,
+        note=note,
+    )
     click.echo(f"{shift.id}: {people(shift, settings_of(ctx).lang)}")
 
 
 @duty.command(name="log")
-@click.option("--kind", default="call", show_default=True, help="call, document, instruction, incident, other (or 来电 / 来文 / 上级指示 / 突发事件 / 其他).")
+@click.option(
+    "--kind",
+    default="call",
+    show_default=True,
+    help="call, document, instruction, incident, other (or 来电 / 来文 / 上级指示 / 突发事件 / 其他).",
+)
 @click.option("--content", required=True, help="What was said or received.")
 @click.option("--from", "source", default="", help="Calling or sending unit.")
 @click.option("--caller", default="", help="A person's name (shown masked).")
@@ -195,8 +232,12 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
         rows = []
         for e in found:
             data = e.model_dump(mode="json", exclude={"history"})
-            data.update(caller=mask_name(e.caller), phone=mask_phone(e.phone) or None, petition_ids=e.petition_ids,
-                        corrections=sum(h.action == "correct" for h in e.history))
+            data.update(
+                caller=mask_name(e.caller),
+                phone=mask_phone(e.phone) or None,
+                petition_ids=e.petition_ids,
+                corrections=sum(h.action == "correct" for h in e.history),
+            )
             rows.append(data)
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
@@ -208,8 +249,9 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
 
 @duty.command()
 @click.argument("entry_id")
-@click.option("--set", "changes", multiple=True, required=True,
-              help=f"FIELD=VALUE, one of {', '.join(CORRECTABLE)} (repeatable).")
+@click.option(
+    "--set", "changes", multiple=True, required=True, help=f"FIELD=VALUE, one of {', '.join(CORRECTABLE)} (repeatable)."
+)
 @click.option("--note", required=True, help="Why (kept in the entry's history).")
 @click.pass_context
 def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: str) -> None:
@@ -234,13 +276,27 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 @click.option("--grid", "grid_id", default=None)
 @click.option("--title", default=None)
 @click.pass_context
-def to_case(ctx: click.Context, entry_id: str, community_id: str | None, category: str | None, priority: str | None,
-            grid_id: str | None, title: str | None) -> None:
+def to_case(
+    ctx: click.Context,
+    entry_id: str,
+    community_id: str | None,
+    category: str | None,
+    priority: str | None,
+    grid_id: str | None,
+    title: str | None,
+) -> None:
     """Register the case an entry calls for (prefilled from it) and link the two; prints the case id."""
-    overrides: dict[str, object] = {k: v for k, v in {
-        "community_id": community_id, "grid_id": grid_id, "title": title,
-        "category": _member(Category, category), "priority": _member(Priority, priority),
-    }.items() if v is not None}
+    overrides: dict[str, object] = {
+        k: v
+        for k, v in {
+            "community_id": community_id,
+            "grid_id": grid_id,
+            "title": title,
+            "category": _member(Category, category),
+            "priority": _member(Priority, priority),
+        }.items()
+        if v is not None
+    }
     petition = petition_from_entry(store_of(ctx), entry_id, overrides, rules=settings_of(ctx).deadlines)
     click.echo(petition.id)
 
@@ -271,28 +327,43 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
     now = clock.now()
     found = find_incident(store_of(ctx), incident_id)
     nxt = incident_clock(found, now, settings.duty).next
-    return f"{found.id}" + (f"  {words.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else "")
+    return f"{found.id}" + (
+        f"  {words.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else ""
+    )
 
 
 @incident.command(name="open")
 @click.option("--title", required=True)
-@click.option("--category", required=True, help="natural, accident, public_health, social_safety (or 自然灾害 / 事故灾难 / 公共卫生事件 / 社会安全事件).")
+@click.option(
+    "--category",
+    required=True,
+    help="natural, accident, public_health, social_safety (or 自然灾害 / 事故灾难 / 公共卫生事件 / 社会安全事件).",
+)
 @click.option("--level", default="iv", show_default=True, help="i, ii, iii, iv (or 特别重大(I级) …).")
 @click.option("--place", default="")
 @click.option("--description", default="")
 @click.option("--occurred", "occurred_text", default=None, help="When it happened (default: when known).")
-@click.option("--known", "known_text", default=None, help="When the duty room learnt of it (default: now): the clocks start here.")
+@click.option(
+    "--known", "known_text", default=None, help="When the duty room learnt of it (default: now): the clocks start here."
+)
 @click.option("--community", "community_id", default=None)
 @click.option("--entry", "entry_id", default=None, help="The log entry it came in as (default: one is written).")
 @click.option("--from", "source", default="")
 @click.option("--caller", default="")
 @click.option("--phone", default=None)
 @click.pass_context
-def open_command(ctx: click.Context, category: str, level: str, occurred_text: str | None, known_text: str | None,
-                 **fields: Any) -> None:
+def open_command(
+    ctx: click.Context, category: str, level: str, occurred_text: str | None, known_text: str | None, **fields: Any
+) -> None:
     """Open an incident; prints its id and the first report due."""
-    opened = open_incident(store_of(ctx), category=_member(IncidentCategory, category), level=_member(IncidentLevel, level),  # type: ignore[arg-type]
-                           occurred_at=_when(occurred_text), known_at=_when(known_text), **fields)
+    opened = open_incident(
+        store_of(ctx),
+        category=_member(IncidentCategory, category),  # type: ignore[arg-type]
+        level=_member(IncidentLevel, level),  # type: ignore[arg-type]
+        occurred_at=_when(occurred_text),
+        known_at=_when(known_text),
+        **fields,
+    )
     click.echo(_clock_line(ctx, opened.id))
 
 
@@ -304,7 +375,9 @@ def open_command(ctx: click.Context, category: str, level: str, occurred_text: s
 @click.option("--at", "at_text", default=None, help="When it was made, if not now.")
 @click.option("--note", default="")
 @click.pass_context
-def report(ctx: click.Context, incident_id: str, stage: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
+def report(
+    ctx: click.Context, incident_id: str, stage: str, to: str, by: str | None, at_text: str | None, note: str
+) -> None:
     """Record a report upward; prints the next one due."""
     report_incident(store_of(ctx), incident_id, _member(ReportStage, stage), to=to, by=by, at=_when(at_text), note=note)  # type: ignore[arg-type]
     click.echo(_clock_line(ctx, incident_id))
@@ -342,11 +415,21 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
     store, now = store_of(ctx), clock.now()
     clocks = report_clock(store, now, settings.duty)
     if as_json:
-        click.echo(json.dumps([{
-            **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
-            "next": None if c.next is None else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
-            "late": [{"stage": s.stage.value, "due": s.due.isoformat() if s.due else None} for s in c.late],
-        } for c in clocks], ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
+                        "next": None
+                        if c.next is None
+                        else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
+                        "late": [{"stage": s.stage.value, "due": s.due.isoformat() if s.due else None} for s in c.late],
+                    }
+                    for c in clocks
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     for c in clocks:
         i = c.incident
@@ -361,14 +444,34 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--shift", "shift_id", default=None, help="A shift id (default: the one on duty; with --ack, the one handed over).")
-@click.option("--format", "fmt", type=click.Choice(["md", "xlsx"]), default=None, help="md (default) or xlsx (from --out's suffix).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the handover to FILE (Markdown without it goes to the screen).")
+@click.option(
+    "--shift", "shift_id", default=None, help="A shift id (default: the one on duty; with --ack, the one handed over)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "xlsx"]),
+    default=None,
+    help="md (default) or xlsx (from --out's suffix).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the handover to FILE (Markdown without it goes to the screen).",
+)
 @click.option("--give", is_flag=True, help="Hand the shift over (交班): record it with --notes.")
-@click.option("--ack", is_flag=True, help="Take the shift over (接班): acknowledge with your own account, with --notes.")
-@click.option("--notes", default="", help="交班说明 / 遗留问题 (with --give), or the incoming officer's notes (with --ack).")
+@click.option(
+    "--ack", is_flag=True, help="Take the shift over (接班): acknowledge with your own account, with --notes."
+)
+@click.option(
+    "--notes", default="", help="交班说明 / 遗留问题 (with --give), or the incoming officer's notes (with --ack)."
+)
 @click.pass_context
-def handover(ctx: click.Context, shift_id: str | None, fmt: str | None, out: Path | None, give: bool, ack: bool, notes: str) -> None:
+def handover(
+    ctx: click.Context, shift_id: str | None, fmt: str | None, out: Path | None, give: bool, ack: bool, notes: str
+) -> None:
     """交接班: print or export the handover of a shift, hand it over, or acknowledge it."""
     settings = settings_of(ctx)
     store, lang, now = store_of(ctx), settings.lang, clock.now()
@@ -380,14 +483,27 @@ def handover(ctx: click.Context, shift_id: str | None, fmt: str | None, out: Pat
             raise click.ClickException(words.t("refused.duty_not_handed_over", lang).format(id="—"))
         shift_id = shift.id
         acked = acknowledge(store, shift.id, notes=notes)
-        click.echo(f"{acked.id} {words.t('handover.incoming', lang)} {acked.acknowledged_by} {acked.acknowledged_at:%Y-%m-%d %H:%M}", err=out is None)
-    report = handover_report(store, now, shift_id=shift_id, rules=settings.duty, calendar=settings.deadlines,
-                             fee_rules=settings.fees)
+        click.echo(
+            f"{acked.id} {words.t('handover.incoming', lang)} {acked.acknowledged_by} {acked.acknowledged_at:%Y-%m-%d %H:%M}",
+            err=out is None,
+        )
+    report = handover_report(
+        store, now, shift_id=shift_id, rules=settings.duty, calendar=settings.deadlines, fee_rules=settings.fees
+    )
     if give:
         given = hand_over(store, report, notes=notes)
-        click.echo(f"{given.id} {words.t('handover.outgoing', lang)} {given.outgoing_by} {given.at:%Y-%m-%d %H:%M}", err=out is None)
-        report = handover_report(store, now, shift_id=report.shift.id, rules=settings.duty, calendar=settings.deadlines,
-                                 fee_rules=settings.fees)
+        click.echo(
+            f"{given.id} {words.t('handover.outgoing', lang)} {given.outgoing_by} {given.at:%Y-%m-%d %H:%M}",
+            err=out is None,
+        )
+        report = handover_report(
+            store,
+            now,
+            shift_id=report.shift.id,
+            rules=settings.duty,
+            calendar=settings.deadlines,
+            fee_rules=settings.fees,
+        )
     fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "md")
     if out is None:
         if fmt == "xlsx":

@@ -49,8 +49,9 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
     elif isinstance(exc, Refused):
         text = exc.message(lang)
     elif isinstance(exc, ValidationError):  # every bad field: "field: reason; field: reason"
-        text = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}"
-                         for e in exc.errors())
+        text = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()
+        )
     elif isinstance(exc, OverflowError):
         text = words.t("fault.clock", lang).format(exc)
     elif isinstance(exc, OSError):

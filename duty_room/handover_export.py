@@ -61,8 +61,10 @@ def people(shift: DutyShift, lang: Lang) -> str:
         phone = shift.phones.get(name)
         return f"{name}{pu.open}{mask_phone(phone)}{pu.close}" if phone else name
 
-    return (f"{words.t('duty.leader', lang)} {one(shift.leader)}{pu.semi}"
-            f"{words.t('duty.staff', lang)} {pu.list.join(one(n) for n in shift.staff)}")
+    return (
+        f"{words.t('duty.leader', lang)} {one(shift.leader)}{pu.semi}"
+        f"{words.t('duty.staff', lang)} {pu.list.join(one(n) for n in shift.staff)}"
+    )
 
 
 def shift_span(shift: DutyShift) -> str:
@@ -84,11 +86,16 @@ def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:
 def late_text(late: LateReport, lang: Lang) -> str:
     pu = punct(lang)
     slot = late.slot
-    made = (words.t("handover.made_at", lang).format(f"{slot.report.at:%m-%d %H:%M}") if slot.report
-            else words.t("handover.not_made", lang))
+    made = (
+        words.t("handover.made_at", lang).format(f"{slot.report.at:%m-%d %H:%M}")
+        if slot.report
+        else words.t("handover.not_made", lang)
+    )
     due = f"{slot.due:%m-%d %H:%M}" if slot.due else ""
-    return (f"{late.incident.id} {late.incident.title}{pu.colon}{label(slot.stage, lang)} {due}{pu.comma}{made}{pu.comma}"
-            f"{words.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}")
+    return (
+        f"{late.incident.id} {late.incident.title}{pu.colon}{label(slot.stage, lang)} {due}{pu.comma}{made}{pu.comma}"
+        f"{words.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}"
+    )
 
 
 def _entry_from(entry_source: str, caller: str, phone: str | None) -> str:
@@ -111,20 +118,26 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out.append(f"{t('handover.generated')} {report.moment:%Y-%m-%d %H:%M}")
     out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
     if report.entries:
-        out.append(f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
-                   f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |")
+        out.append(
+            f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
+            f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |"
+        )
         out.append("|---|---|---|---|---|---|---|")
         for e in report.entries:
-            out.append(f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
-                       f"| {_md(e.content)} | {_md(e.action_taken)} | {_md(e.reported_to)} | {' '.join(e.petition_ids)} |")
+            out.append(
+                f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
+                f"| {_md(e.content)} | {_md(e.action_taken)} | {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
+            )
     else:
         out.append(none)
     out += ["", f"## {t('handover.incidents')}", ""]
     for c in report.incidents:
         i = c.incident
         nxt = slot_text(c.next, report.moment, lang) if c.next else none
-        out.append(f"- {i.id} {_md(i.title)}{pu.open}{label(i.category, lang)}{pu.comma}{label(i.level, lang)}{pu.close}"
-                   f"{t('handover.next_due')}{pu.colon}{nxt}")
+        out.append(
+            f"- {i.id} {_md(i.title)}{pu.open}{label(i.category, lang)}{pu.comma}{label(i.level, lang)}{pu.close}"
+            f"{t('handover.next_due')}{pu.colon}{nxt}"
+        )
         for r in i.reports:
             out.append(f"  - {label(r.stage, lang)} {r.at:%m-%d %H:%M} → {_md(r.to)}{pu.open}{_md(r.by)}{pu.close}")
     if not report.incidents:
@@ -132,8 +145,10 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out += ["", f"## {t('handover.late_reports')}", ""]
     out += [f"- {_md(late_text(late, lang))}" for late in report.late_reports] or [none]
     out += ["", f"## {t('handover.cases')}", ""]
-    out.append(f"{t('handover.open')} {len(report.open_cases)}{pu.comma}{t('handover.overdue')} {len(report.overdue)}{pu.comma}"
-               f"{t('handover.received')} {len(report.received)}{pu.comma}{t('handover.closed')} {len(report.closed)}")
+    out.append(
+        f"{t('handover.open')} {len(report.open_cases)}{pu.comma}{t('handover.overdue')} {len(report.overdue)}{pu.comma}"
+        f"{t('handover.received')} {len(report.received)}{pu.comma}{t('handover.closed')} {len(report.closed)}"
+    )
     names = report.community_names
     sections = [
         (t("handover.received"), [(p, names.get(p.community_id, p.community_id)) for p in report.received]),
@@ -142,8 +157,10 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     for title, cases in sections:
         out += ["", f"### {title}", ""]
         for p, community in cases[:MARKDOWN_LIST]:
-            out.append(f"- {p.id} {label(p.status, lang)} {_md(p.title)}{pu.open}{_md(community)}{pu.comma}"
-                       f"{t('handover.due')} {p.due_at:%m-%d %H:%M}{pu.close}")
+            out.append(
+                f"- {p.id} {label(p.status, lang)} {_md(p.title)}{pu.open}{_md(community)}{pu.comma}"
+                f"{t('handover.due')} {p.due_at:%m-%d %H:%M}{pu.close}"
+            )
         if len(cases) > MARKDOWN_LIST:
             out.append(f"- {t('handover.more').format(len(cases) - MARKDOWN_LIST)}")
         if not cases:
@@ -152,10 +169,15 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         out += ["", f"### {t('handover.closed')}", ""]
         out += [f"- {p.id} {label(p.status, lang)} {_md(p.title)}" for p in report.closed[:MARKDOWN_LIST]]
     out += ["", f"## {t('handover.services')}", ""]
-    out += [f"- {s.session.start:%H:%M} {_md(s.session.title)}{pu.open}{_md(s.community)}{pu.close}" for s in report.late_sessions] or [none]
+    out += [
+        f"- {s.session.start:%H:%M} {_md(s.session.title)}{pu.open}{_md(s.community)}{pu.close}"
+        for s in report.late_sessions
+    ] or [none]
     out += ["", f"## {t('handover.unvisited')}", ""]
-    out += [f"- {_md(c.name)}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
-            for c in report.unvisited] or [none]
+    out += [
+        f"- {_md(c.name)}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
+        for c in report.unvisited
+    ] or [none]
     out += ["", f"## {t('handover.arrears')}", ""]
     out += [f"- {_md(stall_no(v.stall, lang))} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears] or [none]
     out += ["", f"## {t('handover.notes')}", ""]
@@ -173,7 +195,12 @@ def _handover_lines(report: HandoverReport, lang: Lang) -> list[str]:
     h = report.handover
     if h is None:
         return [t("handover.not_handed")]
-    lines = [f"{t('handover.outgoing')}{pu.colon}{h.outgoing_by} {h.at:%m-%d %H:%M}", "", _md(h.notes) or t("handover.nothing"), ""]
+    lines = [
+        f"{t('handover.outgoing')}{pu.colon}{h.outgoing_by} {h.at:%m-%d %H:%M}",
+        "",
+        _md(h.notes) or t("handover.nothing"),
+        "",
+    ]
     if h.acknowledged_at is None:
         lines.append(t("handover.not_acked"))
     else:
@@ -225,13 +252,29 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         [t("handover.received"), len(report.received)],
         [t("handover.closed"), len(report.closed)],
         [t("handover.incidents"), len(report.incidents)],
-        [t("handover.late_reports"), "\n".join(late_text(late, lang) for late in report.late_reports) or t("handover.nothing")],
+        [
+            t("handover.late_reports"),
+            "\n".join(late_text(late, lang) for late in report.late_reports) or t("handover.nothing"),
+        ],
         [t("handover.services"), "\n".join(f"{s.session.start:%H:%M} {s.session.title}" for s in report.late_sessions)],
-        [t("handover.unvisited"), "\n".join(f"{c.name}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited)) for c in report.unvisited)],
-        [t("handover.arrears"), "\n".join(f"{stall_no(v.stall, lang)} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears)],
+        [
+            t("handover.unvisited"),
+            "\n".join(
+                f"{c.name}{pu.colon}"
+                + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
+                for c in report.unvisited
+            ),
+        ],
+        [
+            t("handover.arrears"),
+            "\n".join(f"{stall_no(v.stall, lang)} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears),
+        ],
         [t("handover.outgoing"), "" if h is None else f"{h.outgoing_by} {h.at:%Y-%m-%d %H:%M}"],
         [t("handover.notes"), "" if h is None else h.notes],
-        [t("handover.incoming"), "" if h is None or h.acknowledged_at is None else f"{h.acknowledged_by} {h.acknowledged_at:%Y-%m-%d %H:%M}"],
+        [
+            t("handover.incoming"),
+            "" if h is None or h.acknowledged_at is None else f"{h.acknowledged_by} {h.acknowledged_at:%Y-%m-%d %H:%M}",
+        ],
         [t("handover.incoming_notes"), "" if h is None else h.incoming_notes],
     ]
     for row in cover_rows:
@@ -242,32 +285,98 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         row[0].font = bold
         row[1].alignment = wrap
 
-    sheet(t("handover.log"),
-          [t("handover.time"), t("handover.kind"), t("handover.from"), t("handover.content"), t("handover.action"),
-           t("handover.reported_to"), t("handover.cases_linked"), "id"],
-          [[f"{e.at:%Y-%m-%d %H:%M}", label(e.kind, lang), _entry_from(e.source, e.caller, e.phone), e.content,
-            e.action_taken, e.reported_to, " ".join(e.petition_ids), e.id] for e in report.entries],
-          [17, 10, 20, 50, 40, 20, 16, 14])
+    sheet(
+        t("handover.log"),
+        [
+            t("handover.time"),
+            t("handover.kind"),
+            t("handover.from"),
+            t("handover.content"),
+            t("handover.action"),
+            t("handover.reported_to"),
+            t("handover.cases_linked"),
+            "id",
+        ],
+        [
+            [
+                f"{e.at:%Y-%m-%d %H:%M}",
+                label(e.kind, lang),
+                _entry_from(e.source, e.caller, e.phone),
+                e.content,
+                e.action_taken,
+                e.reported_to,
+                " ".join(e.petition_ids),
+                e.id,
+            ]
+            for e in report.entries
+        ],
+        [17, 10, 20, 50, 40, 20, 16, 14],
+    )
     incident_rows: list[list[object]] = []
     for c in report.incidents:
         i = c.incident
-        incident_rows.append([i.id, i.title, label(i.category, lang), label(i.level, lang), f"{i.known_at:%Y-%m-%d %H:%M}",
-                              slot_text(c.next, report.moment, lang) if c.next else "",
-                              "\n".join(f"{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}" for r in i.reports)])
-    sheet(t("handover.incidents"),
-          ["id", t("handover.title_col"), t("handover.kind"), t("handover.level"), t("handover.time"),
-           t("handover.next_due"), t("handover.reports")],
-          incident_rows, [14, 30, 14, 14, 17, 30, 50])
-    sheet(t("handover.late_reports"), [t("handover.late_reports")],
-          [[late_text(late, lang)] for late in report.late_reports], [100])
+        incident_rows.append(
+            [
+                i.id,
+                i.title,
+                label(i.category, lang),
+                label(i.level, lang),
+                f"{i.known_at:%Y-%m-%d %H:%M}",
+                slot_text(c.next, report.moment, lang) if c.next else "",
+                "\n".join(
+                    f"{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}" for r in i.reports
+                ),
+            ]
+        )
+    sheet(
+        t("handover.incidents"),
+        [
+            "id",
+            t("handover.title_col"),
+            t("handover.kind"),
+            t("handover.level"),
+            t("handover.time"),
+            t("handover.next_due"),
+            t("handover.reports"),
+        ],
+        incident_rows,
+        [14, 30, 14, 14, 17, 30, 50],
+    )
+    sheet(
+        t("handover.late_reports"),
+        [t("handover.late_reports")],
+        [[late_text(late, lang)] for late in report.late_reports],
+        [100],
+    )
     received_ids = {p.id for p in report.received}
-    sheet(t("handover.open"),
-          ["id", t("handover.status"), t("handover.title_col"), t("handover.community"), t("handover.due"),
-           t("handover.overdue"), t("handover.received")],
-          [[v.petition.id, label(v.petition.status, lang), v.petition.title, v.community, f"{v.petition.due_at:%Y-%m-%d %H:%M}",
-            "✔" if v.overdue else "", "✔" if v.petition.id in received_ids else ""] for v in report.open_cases],
-          [14, 10, 40, 16, 17, 8, 10])
-    for worksheet in book.worksheets:  # text from the store is text: "=HYPERLINK(…)" in a call must not become a formula
+    sheet(
+        t("handover.open"),
+        [
+            "id",
+            t("handover.status"),
+            t("handover.title_col"),
+            t("handover.community"),
+            t("handover.due"),
+            t("handover.overdue"),
+            t("handover.received"),
+        ],
+        [
+            [
+                v.petition.id,
+                label(v.petition.status, lang),
+                v.petition.title,
+                v.community,
+                f"{v.petition.due_at:%Y-%m-%d %H:%M}",
+                "✔" if v.overdue else "",
+                "✔" if v.petition.id in received_ids else "",
+            ]
+            for v in report.open_cases
+        ],
+        [14, 10, 40, 16, 17, 8, 10],
+    )
+    for (
+        worksheet
+    ) in book.worksheets:  # text from the store is text: "=HYPERLINK(…)" in a call must not become a formula
         for row in worksheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":

@@ -118,8 +118,10 @@ def history_line(event: PetitionEvent, lang: Lang) -> str:
         before = f"{label(event.from_status, lang)} " if event.from_status else ""
         move = f" {before}→ {label(event.to_status, lang)}"
     rating = f" {label(event.satisfaction, lang)}" if event.satisfaction else ""
-    line = (f"{event.at:%Y-%m-%d %H:%M} {display_safe(action_words(event.action, lang))}{move}{rating} "
-            f"[{display_safe(event.actor)}]")
+    line = (
+        f"{event.at:%Y-%m-%d %H:%M} {display_safe(action_words(event.action, lang))}{move}{rating} "
+        f"[{display_safe(event.actor)}]"
+    )
     return f"{line} {display_safe(event.note)}" if event.note else line
 
 
@@ -130,9 +132,23 @@ def petition() -> None:
 
 @petition.command()
 @click.option("--title", required=True, help="One line: what the case is about.")
-@click.option("--channel", default="hotline", show_default=True, help="mailbox, talk_point, council, home_visit, grid_report, hotline, online (or the Chinese label).")
-@click.option("--category", required=True, help="property, family, neighbour, infrastructure, gas, sanitation, street_vending, illegal_building, public_security, convenience, other (or 物业纠纷 …).")
-@click.option("--priority", default="normal", show_default=True, help="emergency, urgent, normal, complex (or 紧急 / 加急 / 一般 / 复杂).")
+@click.option(
+    "--channel",
+    default="hotline",
+    show_default=True,
+    help="mailbox, talk_point, council, home_visit, grid_report, hotline, online (or the Chinese label).",
+)
+@click.option(
+    "--category",
+    required=True,
+    help="property, family, neighbour, infrastructure, gas, sanitation, street_vending, illegal_building, public_security, convenience, other (or 物业纠纷 …).",
+)
+@click.option(
+    "--priority",
+    default="normal",
+    show_default=True,
+    help="emergency, urgent, normal, complex (or 紧急 / 加急 / 一般 / 复杂).",
+)
 @click.option("--community", "community_id", required=True, help="Community id, e.g. dongcheng.")
 @click.option("--grid", "grid_id", default=None, help="Grid id, e.g. dc-M03.")
 @click.option("--building", default="")
@@ -158,11 +174,25 @@ def add(ctx: click.Context, **fields: Any) -> None:
 @click.option("--assignee", default=None, help="Assignee contains this.")
 @click.option("--text", default="", help="Free text over id, subject, community, grid, assignee.")
 @click.option("--overdue", is_flag=True, help="Only overdue cases.")
-@click.option("--all", "include_closed", is_flag=True, help="Include closed, cancelled and merged cases still live (closed in the last 30 days).")
+@click.option(
+    "--all",
+    "include_closed",
+    is_flag=True,
+    help="Include closed, cancelled and merged cases still live (closed in the last 30 days).",
+)
 @click.option("--json", "as_json", is_flag=True, help="A JSON array of records (personal data masked).")
 @click.pass_context
-def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | None, grid: str | None,
-               assignee: str | None, text: str, overdue: bool, include_closed: bool, as_json: bool) -> None:
+def list_cases(
+    ctx: click.Context,
+    statuses: tuple[str, ...],
+    category: str | None,
+    grid: str | None,
+    assignee: str | None,
+    text: str,
+    overdue: bool,
+    include_closed: bool,
+    as_json: bool,
+) -> None:
     """Open cases, most urgent first."""
     store = store_of(ctx)
     now = clock.now()
@@ -177,15 +207,22 @@ def list_cases(ctx: click.Context, statuses: tuple[str, ...], category: str | No
     views = filter_petitions(views, query, words.all_labels())
     views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
     if as_json:
-        click.echo(json.dumps([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
-                              ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                [_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     lang = _lang(ctx)
     for v in views:
         p = v.petition
         flag = "!" if v.overdue else "·" if v.due_today else " "
-        click.echo(f"{flag} {p.id}  {label(p.status, lang)}  {p.due_at:%m-%d %H:%M}  {label(p.category, lang)}  "
-                   f"{display_safe(v.community)}  {display_safe(p.title)}")
+        click.echo(
+            f"{flag} {p.id}  {label(p.status, lang)}  {p.due_at:%m-%d %H:%M}  {label(p.category, lang)}  "
+            f"{display_safe(v.community)}  {display_safe(p.title)}"
+        )
 
 
 @petition.command()
@@ -245,13 +282,21 @@ def _assignee(store: Store, text: str) -> dict[str, Any]:
 @click.option("--assignee", default="", help="For dispatched: a worker id or name, or a unit.")
 @click.option("--satisfaction", default=None, help="For closed: satisfied / basically / unsatisfied (or 满意 …).")
 @click.pass_context
-def set_status(ctx: click.Context, case_id: str, status: str, note: str, assignee: str, satisfaction: str | None) -> None:
+def set_status(
+    ctx: click.Context, case_id: str, status: str, note: str, assignee: str, satisfaction: str | None
+) -> None:
     """Move a case to STATUS by the one legal step that leads there."""
     store = store_of(ctx)
     target = _member(PetitionStatus, status)
     assert target is not None
-    updated = change_status(store, case_id, target, note=note, satisfaction=_member(Satisfaction, satisfaction),
-                            assignee=_assignee(store, assignee)["assignee"] if assignee else "")
+    updated = change_status(
+        store,
+        case_id,
+        target,
+        note=note,
+        satisfaction=_member(Satisfaction, satisfaction),
+        assignee=_assignee(store, assignee)["assignee"] if assignee else "",
+    )
     click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))})")
 
 
@@ -277,12 +322,18 @@ def _action_command(action: Action) -> Callable[..., None]:
         click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))}){extra}")
 
     command = click.argument("case_id")(command)
-    command = click.option("--note", default="", required=False,
-                           help="Why (required for this step)." if rule.needs_note else "Optional note.")(command)
+    command = click.option(
+        "--note",
+        default="",
+        required=False,
+        help="Why (required for this step)." if rule.needs_note else "Optional note.",
+    )(command)
     if rule.needs_assignee:
         command = click.option("--assignee", required=True, help="A worker id or name, or a unit.")(command)
     if action is Action.FOLLOW_UP:
-        command = click.option("--satisfaction", required=True, help="satisfied / basically / unsatisfied (满意 / 基本满意 / 不满意).")(command)
+        command = click.option(
+            "--satisfaction", required=True, help="satisfied / basically / unsatisfied (满意 / 基本满意 / 不满意)."
+        )(command)
         command = click.option("--unsolved", is_flag=True, help="The reporter says the problem is not solved.")(command)
     if action is Action.EXTEND_REQUEST:
         command = click.option("--days", type=int, required=True, help="Extra working days.")(command)
@@ -292,7 +343,6 @@ def _action_command(action: Action) -> Callable[..., None]:
 
 
 for _action in Action:
-    petition.command(name=_action.value.replace("_", "-"), help=f"{words.t('action.' + _action.value)} ({_action.value}).")(
-        _action_command(_action)
-    )
-
+    petition.command(
+        name=_action.value.replace("_", "-"), help=f"{words.t('action.' + _action.value)} ({_action.value})."
+    )(_action_command(_action))

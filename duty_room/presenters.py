@@ -49,8 +49,24 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
 # A roster change shows its values where they are plain text (an enum is stored by its key, a grid
 # by its id: for those the field's name says enough).
 NAMED_BY_ID = frozenset({"grid_id", "community_id"})  # shown by name where the caller knows it
-HISTORY_VALUES = frozenset({"name", "phone", "building", "unit", "room", "head_name", "members", "title", "place",
-                            "start", "end", "staff", "starts_on", "ends_on"})
+HISTORY_VALUES = frozenset(
+    {
+        "name",
+        "phone",
+        "building",
+        "unit",
+        "room",
+        "head_name",
+        "members",
+        "title",
+        "place",
+        "start",
+        "end",
+        "staff",
+        "starts_on",
+        "ends_on",
+    }
+)
 
 
 def history_line(p: Presenter, event: RosterEvent, names: Mapping[str, str] | None = None) -> Text:
@@ -143,8 +159,15 @@ class Presenter:
     def header_clock(self, now: datetime) -> Text:
         return Text(f"{now:%H:%M}", style="bold")
 
-    def header_counts(self, headline: Headline, actor: str, *, compact: bool = False,
-                      duty: DutyStatus | None = None, now: datetime | None = None) -> Text:
+    def header_counts(
+        self,
+        headline: Headline,
+        actor: str,
+        *,
+        compact: bool = False,
+        duty: DutyStatus | None = None,
+        now: datetime | None = None,
+    ) -> Text:
         """The counts that need action; ``compact`` (narrow screens) drops who is on duty and visits.
 
         With an incident open, the next report's due time comes first (red once it is late): the
@@ -156,7 +179,8 @@ class Presenter:
             if slot.due is not None:
                 late = slot.due < now
                 words = self.t("header.report_late" if late else "header.report_due").format(
-                    stage=label(slot.stage, self.lang), due=due_clock(slot.due, now))
+                    stage=label(slot.stage, self.lang), due=due_clock(slot.due, now)
+                )
                 text.append(f" {words} ", style="bold white on red" if late else "bold yellow")
         if not compact:
             text.append(f"  {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")
@@ -167,10 +191,14 @@ class Presenter:
             text.append(f" [{display_safe(actor)}]", style="dim")
         text.append(f"  {self.t('header.open')} {headline.open} ")
         text.append(f"{self.t('header.overdue')} {headline.overdue} ", style="bold red" if headline.overdue else "")
-        text.append(f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else "")
+        text.append(
+            f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else ""
+        )
         if not compact:
             text.append(f" {self.t('header.visits')} {headline.visited}/{headline.planned} ")
-        text.append(f"{self.t('header.late')} {headline.late_sessions} ", style="bold red" if headline.late_sessions else "")
+        text.append(
+            f"{self.t('header.late')} {headline.late_sessions} ", style="bold red" if headline.late_sessions else ""
+        )
         text.append(f"{self.t('header.arrears')} {headline.arrears_holders}")
         return text
 
@@ -179,5 +207,3 @@ class Presenter:
         text.append(f"{number} {self.t(title_key)} ", style="bold")
         text.append(body, style="bold red" if alarm else "")
         return text
-
-

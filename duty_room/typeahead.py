@@ -54,8 +54,13 @@ class TypeAhead:
     how many keys were given up after waiting ``HOLD_LIMIT_SECONDS`` for their screen.
     """
 
-    def __init__(self, app: App[Any], dispatch: Callable[[events.Event], Awaitable[None]],
-                 busy: Callable[[], bool], dropped: Callable[[int], None]) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        dispatch: Callable[[events.Event], Awaitable[None]],
+        busy: Callable[[], bool],
+        dropped: Callable[[int], None],
+    ) -> None:
         self.app = app
         self.dispatch = dispatch
         self.busy = busy
@@ -106,8 +111,10 @@ class TypeAhead:
         """
         app = self.app
         nodes: Iterable[DOMNode] = (app, *app.screen_stack, *app.screen.walk_children())
-        return all(_waiting_for_messages(node) or (handling_key and node is app and node._message_queue.empty())
-                   for node in nodes)
+        return all(
+            _waiting_for_messages(node) or (handling_key and node is app and node._message_queue.empty())
+            for node in nodes
+        )
 
     async def _release(self) -> None:
         """Release the next held key once the screen is ready for it."""

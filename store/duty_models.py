@@ -87,7 +87,9 @@ class DutyLogEntry(Record):
         """The entry as corrected: the first text with every correction applied in order."""
         changes: dict[str, object] = {}
         for event in self.history:
-            changes.update(event.changes.items())  # keys are str: dict.update of the Literal-keyed dict is refused (dict keys are invariant)
+            changes.update(
+                event.changes.items()
+            )  # keys are str: dict.update of the Literal-keyed dict is refused (dict keys are invariant)
         if not changes:
             return self
         if changes.get("phone") == "":

@@ -105,7 +105,7 @@ def months_between(first: datetime | date, last: datetime | date) -> list[str]:
 
 def _next_id(reader: Reader, model: type[Record], prefix: str, partitions: list[str | None], width: int) -> str:
     used = [r.id for p in partitions for r in reader.all(model, p) if r.id.startswith(prefix)]
-    sequence = max((int(i[len(prefix):]) for i in used if i[len(prefix):].isdigit()), default=0) + 1
+    sequence = max((int(i[len(prefix) :]) for i in used if i[len(prefix) :].isdigit()), default=0) + 1
     return f"{prefix}{sequence:0{width}d}"
 
 
@@ -184,12 +184,21 @@ def plan_shift(
     with store.transaction() as tx:
         existing = next((s for s in shifts_between(tx, day, day) if s.id == shift_id_for(day)), None)
         fields = {
-            "id": shift_id_for(day), "day": day, "leader": leader.strip(), "staff": staff, "phones": phones or {},
-            "starts": rules.shift_start, "hours": rules.shift_hours,
+            "id": shift_id_for(day),
+            "day": day,
+            "leader": leader.strip(),
+            "staff": staff,
+            "phones": phones or {},
+            "starts": rules.shift_start,
+            "hours": rules.shift_hours,
             "swaps": existing.swaps if existing else [],
         }
         shift = DutyShift.model_validate(fields)
-        if existing is not None and existing.starts_at < tx.now and existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"}):
+        if (
+            existing is not None
+            and existing.starts_at < tx.now
+            and existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"})
+        ):
             raise DutyRefused("duty_started", id=shift.id)
         return tx.put(shift)
 
@@ -220,15 +229,24 @@ def swap_shift(
         phones = {name: number for name, number in shift.phones.items() if name != replaced}
         if phone:
             phones[by] = phone
-        swap = DutySwap(at=tx.now, actor=store.actor, replaced=replaced, by=by, asked_by=asked_by,
-                        approved_by=approved_by, note=note)
-        updated = DutyShift.model_validate({
-            **shift.model_dump(),
-            "leader": by if shift.leader == replaced else shift.leader,
-            "staff": [by if name == replaced else name for name in shift.staff],
-            "phones": phones,
-            "swaps": [*shift.swaps, swap],
-        })
+        swap = DutySwap(
+            at=tx.now,
+            actor=store.actor,
+            replaced=replaced,
+            by=by,
+            asked_by=asked_by,
+            approved_by=approved_by,
+            note=note,
+        )
+        updated = DutyShift.model_validate(
+            {
+                **shift.model_dump(),
+                "leader": by if shift.leader == replaced else shift.leader,
+                "staff": [by if name == replaced else name for name in shift.staff],
+                "phones": phones,
+                "swaps": [*shift.swaps, swap],
+            }
+        )
         return tx.put(updated)
 
 
@@ -282,8 +300,18 @@ def log_entry(
     """Write one line of the 值班记录 (now, unless ``at`` says when it came in); returns it with its id."""
     with store.transaction() as tx:
         when = tx.now if at is None else _not_future(at, tx.now, "log")
-        return _new_entry(tx, at=when, kind=kind, content=content, source=source, caller=caller, phone=phone or None,
-                          action_taken=action_taken, reported_to=reported_to, community_id=community_id)
+        return _new_entry(
+            tx,
+            at=when,
+            kind=kind,
+            content=content,
+            source=source,
+            caller=caller,
+            phone=phone or None,
+            action_taken=action_taken,
+            reported_to=reported_to,
+            community_id=community_id,
+        )
 
 
 def correct_entry(store: Store, entry_id: str, changes: dict[str, str], *, note: str) -> DutyLogEntry:
@@ -351,11 +379,25 @@ def petition_from_entry(
         if any(e.action == "petition" for e in entry.history):
             raise DutyRefused("duty_already_case", id=entry_id, case=entry.petition_ids[0])
         petition = register_in(tx, {**intake_from_entry(entry), **(overrides or {})}, rules=rules)
-        event = PetitionEvent(at=tx.now, actor=store.actor, action="from_log", from_status=petition.status,
-                              to_status=petition.status, note=entry.id)
+        event = PetitionEvent(
+            at=tx.now,
+            actor=store.actor,
+            action="from_log",
+            from_status=petition.status,
+            to_status=petition.status,
+            note=entry.id,
+        )
         petition = tx.put(petition.model_copy(update={"history": [*petition.history, event]}))
-        tx.put(entry.model_copy(update={"history": [
-            *entry.history, LogEvent(at=tx.now, actor=store.actor, action="petition", petition_id=petition.id)]}))
+        tx.put(
+            entry.model_copy(
+                update={
+                    "history": [
+                        *entry.history,
+                        LogEvent(at=tx.now, actor=store.actor, action="petition", petition_id=petition.id),
+                    ]
+                }
+            )
+        )
         return petition
 
 
@@ -370,11 +412,25 @@ def link_petition(store: Store, entry_id: str, petition_id: str) -> DutyLogEntry
         if petition_id in entry.petition_ids:
             raise DutyRefused("duty_already_linked", id=entry_id, case=petition_id)
         petition, partition = _find_petition(tx, petition_id)
-        event = PetitionEvent(at=tx.now, actor=store.actor, action="link_log", from_status=petition.status,
-                              to_status=petition.status, note=entry.id)
+        event = PetitionEvent(
+            at=tx.now,
+            actor=store.actor,
+            action="link_log",
+            from_status=petition.status,
+            to_status=petition.status,
+            note=entry.id,
+        )
         tx.put(petition.model_copy(update={"history": [*petition.history, event]}), partition)
-        return tx.put(entry.model_copy(update={"history": [
-            *entry.history, LogEvent(at=tx.now, actor=store.actor, action="link", petition_id=petition_id)]}))
+        return tx.put(
+            entry.model_copy(
+                update={
+                    "history": [
+                        *entry.history,
+                        LogEvent(at=tx.now, actor=store.actor, action="link", petition_id=petition_id),
+                    ]
+                }
+            )
+        )
 
 
 def entries_for_petition(reader: Reader, petition: Petition) -> list[DutyLogEntry]:
@@ -430,19 +486,40 @@ def open_incident(
         known = tx.now if known_at is None else _not_future(known_at, tx.now, "incident")
         occurred = known if occurred_at is None else _not_future(occurred_at, tx.now, "incident")
         prefix = f"SJ{known:%y%m%d}-"
-        incident_id = _next_id(tx, Incident, prefix, [None, *(p for p in store.partitions(Incident) if p >= month_of(known))], 2)
+        incident_id = _next_id(
+            tx, Incident, prefix, [None, *(p for p in store.partitions(Incident) if p >= month_of(known))], 2
+        )
         shift = shift_at(tx, known)
         if entry_id is None:
             content = title.strip() + (f"\n{description.strip()}" if description.strip() else "")
-            entry_id = _new_entry(tx, at=known, kind=LogKind.INCIDENT, content=content, source=source, caller=caller,
-                                  phone=phone or None, community_id=community_id, incident_id=incident_id).id
+            entry_id = _new_entry(
+                tx,
+                at=known,
+                kind=LogKind.INCIDENT,
+                content=content,
+                source=source,
+                caller=caller,
+                phone=phone or None,
+                community_id=community_id,
+                incident_id=incident_id,
+            ).id
         else:
             find_entry(tx, entry_id)
-        return tx.put(Incident(
-            id=incident_id, title=title, category=category, level=level, place=place, description=description,
-            occurred_at=occurred, known_at=known, community_id=community_id, entry_id=entry_id,
-            shift_id=shift.id if shift else None,
-        ))
+        return tx.put(
+            Incident(
+                id=incident_id,
+                title=title,
+                category=category,
+                level=level,
+                place=place,
+                description=description,
+                occurred_at=occurred,
+                known_at=known,
+                community_id=community_id,
+                entry_id=entry_id,
+                shift_id=shift.id if shift else None,
+            )
+        )
 
 
 def _put_incident(tx: Transaction, incident: Incident) -> Incident:
@@ -476,7 +553,9 @@ def report_incident(
         made = {r.stage for r in incident.reports}
         if stage in made and stage in (ReportStage.PHONE, ReportStage.WRITTEN):
             raise DutyRefused("duty_report_twice", stage=stage)
-        report = IncidentReport(stage=stage, at=when, to=to, by=(by or store.actor)[:20], recorded_by=store.actor, note=note)
+        report = IncidentReport(
+            stage=stage, at=when, to=to, by=(by or store.actor)[:20], recorded_by=store.actor, note=note
+        )
         changes: dict[str, object] = {"reports": [*incident.reports, report]}
         if stage is ReportStage.FINAL:
             changes.update(closed_at=when, ended_at=incident.ended_at or when)

@@ -25,20 +25,48 @@ from .models import Community, DutyShift, DutySwap
 from .storage import Store, Transaction
 
 _LEADERS = (("李建国", "13903931001"), ("马志远", "13903931002"), ("郭红梅", "13903931003"))
-_STAFF = (("王丽娟", "13703932011"), ("张海涛", "13703932012"), ("刘晓燕", "13703932013"), ("陈志刚", "13703932014"),
-          ("赵雪梅", "13703932015"), ("孙卫东", "13703932016"), ("周静", "13703932017"), ("刘晓宇", "13703932018"))
+_STAFF = (
+    ("王丽娟", "13703932011"),
+    ("张海涛", "13703932012"),
+    ("刘晓燕", "13703932013"),
+    ("陈志刚", "13703932014"),
+    ("赵雪梅", "13703932015"),
+    ("孙卫东", "13703932016"),
+    ("周静", "13703932017"),
+    ("刘晓宇", "13703932018"),
+)
 COUNTY_DUTY = "华龙区应急管理局值班室"
 
 # (hours before now, kind, source, caller, content, action taken, reported to)
 _ENTRIES = (
-    (9.0, LogKind.INSTRUCTION, "区委办公室", "", "寒潮蓝色预警：今夜至明天最低气温-8℃，做好独居老人防寒和燃气安全提醒",
-     "已转各社区书记，要求今日走访独居老人", "带班领导"),
-    (6.5, LogKind.CALL, "", "张桂英", "玉兰社区12号楼2单元暖气不热，家中有卧床老人",
-     "已联系物业公司维修，约定下午两点上门", ""),
-    (4.0, LogKind.DOCUMENT, "区民政局", "", "关于开展冬季困难群众走访慰问的通知（华民〔2026〕41号）",
-     "已登记并呈带班领导阅示", "带班领导"),
-    (1.5, LogKind.CALL, "", "王建军", "东城花园3号楼门口井盖松动，夜间有行人绊倒风险",
-     "已通知综合执法队设置警示", ""),
+    (
+        9.0,
+        LogKind.INSTRUCTION,
+        "区委办公室",
+        "",
+        "寒潮蓝色预警：今夜至明天最低气温-8℃，做好独居老人防寒和燃气安全提醒",
+        "已转各社区书记，要求今日走访独居老人",
+        "带班领导",
+    ),
+    (
+        6.5,
+        LogKind.CALL,
+        "",
+        "张桂英",
+        "玉兰社区12号楼2单元暖气不热，家中有卧床老人",
+        "已联系物业公司维修，约定下午两点上门",
+        "",
+    ),
+    (
+        4.0,
+        LogKind.DOCUMENT,
+        "区民政局",
+        "",
+        "关于开展冬季困难群众走访慰问的通知（华民〔2026〕41号）",
+        "已登记并呈带班领导阅示",
+        "带班领导",
+    ),
+    (1.5, LogKind.CALL, "", "王建军", "东城花园3号楼门口井盖松动，夜间有行人绊倒风险", "已通知综合执法队设置警示", ""),
 )
 
 
@@ -59,18 +87,35 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
         index = day.toordinal()
         leader = _LEADERS[index % len(_LEADERS)]
         staff = [_STAFF[index % len(_STAFF)], _STAFF[(index + 3) % len(_STAFF)]]
-        shift = DutyShift(id=shift_id_for(day), day=day, leader=leader[0], staff=[s[0] for s in staff],
-                          starts=rules.shift_start, hours=rules.shift_hours,
-                          phones=dict([leader, *staff]))
+        shift = DutyShift(
+            id=shift_id_for(day),
+            day=day,
+            leader=leader[0],
+            staff=[s[0] for s in staff],
+            starts=rules.shift_start,
+            hours=rules.shift_hours,
+            phones=dict([leader, *staff]),
+        )
         if offset == 1:  # tomorrow's second officer swapped with one who asked for it; the leader approved
             replaced, by = staff[1], _STAFF[(index + 5) % len(_STAFF)]
-            shift = DutyShift.model_validate({
-                **shift.model_dump(),
-                "staff": [staff[0][0], by[0]],
-                "phones": {leader[0]: leader[1], staff[0][0]: staff[0][1], by[0]: by[1]},
-                "swaps": [DutySwap(at=now - timedelta(hours=20), actor="demo", replaced=replaced[0], by=by[0],
-                                   asked_by=replaced[0], approved_by=leader[0], note="家中有事，调换至下周")],
-            })
+            shift = DutyShift.model_validate(
+                {
+                    **shift.model_dump(),
+                    "staff": [staff[0][0], by[0]],
+                    "phones": {leader[0]: leader[1], staff[0][0]: staff[0][1], by[0]: by[1]},
+                    "swaps": [
+                        DutySwap(
+                            at=now - timedelta(hours=20),
+                            actor="demo",
+                            replaced=replaced[0],
+                            by=by[0],
+                            asked_by=replaced[0],
+                            approved_by=leader[0],
+                            note="家中有事，调换至下周",
+                        )
+                    ],
+                }
+            )
         tx.put(shift)
         written += 1
 
@@ -80,45 +125,93 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
     for sequence, (hours, kind, source, caller, content, action, reported) in enumerate(_ENTRIES, start=1):
         at = max(start, now - timedelta(hours=hours))
         at = at.replace(second=0, microsecond=0)
-        entries.append(DutyLogEntry(
-            id=f"ZB{at:%y%m%d}-{sequence:03d}", at=at, kind=kind, source=source, caller=caller,
-            phone="13838930102" if caller else None, content=content, action_taken=action, reported_to=reported,
-            shift_id=on_duty.id if on_duty else None,
-            community_id="yulan" if "玉兰" in content and "yulan" in communities else
-            ("dongcheng" if "东城" in content and "dongcheng" in communities else None),
-        ))
+        entries.append(
+            DutyLogEntry(
+                id=f"ZB{at:%y%m%d}-{sequence:03d}",
+                at=at,
+                kind=kind,
+                source=source,
+                caller=caller,
+                phone="13838930102" if caller else None,
+                content=content,
+                action_taken=action,
+                reported_to=reported,
+                shift_id=on_duty.id if on_duty else None,
+                community_id="yulan"
+                if "玉兰" in content and "yulan" in communities
+                else ("dongcheng" if "东城" in content and "dongcheng" in communities else None),
+            )
+        )
     # The duty officer noticed a wrong room number: corrected, the first text kept.
     second = entries[1]
-    entries[1] = second.model_copy(update={"history": [LogEvent(
-        at=second.at + timedelta(minutes=20), actor="demo", action="correct",
-        changes={"content": "玉兰社区12号楼3单元暖气不热，家中有卧床老人"}, note="来电人回电更正单元号")]})
+    entries[1] = second.model_copy(
+        update={
+            "history": [
+                LogEvent(
+                    at=second.at + timedelta(minutes=20),
+                    actor="demo",
+                    action="correct",
+                    changes={"content": "玉兰社区12号楼3单元暖气不热，家中有卧床老人"},
+                    note="来电人回电更正单元号",
+                )
+            ]
+        }
+    )
 
     # One incident: a gas smell reported this shift, 首报 and 书面报告 made on time, a 续报 due later.
     known = _minute(max(start, now - timedelta(hours=2, minutes=40)))
     incident_id = f"SJ{known:%y%m%d}-01"
-    entries.append(DutyLogEntry(
-        id=f"ZB{known:%y%m%d}-{len(entries) + 1:03d}", at=known, kind=LogKind.INCIDENT, source="东城花园社区", caller="李红",
-        phone="13838930177", content="东城花园5号楼地下车库燃气管道泄漏，已疏散车库人员",
-        action_taken="通知燃气公司抢修、派出所警戒，带班领导赶赴现场", reported_to="带班领导、区应急管理局",
-        shift_id=on_duty.id if on_duty else None, incident_id=incident_id,
-        community_id="dongcheng" if "dongcheng" in communities else None,
-    ))
+    entries.append(
+        DutyLogEntry(
+            id=f"ZB{known:%y%m%d}-{len(entries) + 1:03d}",
+            at=known,
+            kind=LogKind.INCIDENT,
+            source="东城花园社区",
+            caller="李红",
+            phone="13838930177",
+            content="东城花园5号楼地下车库燃气管道泄漏，已疏散车库人员",
+            action_taken="通知燃气公司抢修、派出所警戒，带班领导赶赴现场",
+            reported_to="带班领导、区应急管理局",
+            shift_id=on_duty.id if on_duty else None,
+            incident_id=incident_id,
+            community_id="dongcheng" if "dongcheng" in communities else None,
+        )
+    )
     limits = rules.limits(IncidentLevel.ORDINARY)
     reports = [
-        IncidentReport(stage=ReportStage.PHONE, at=known + timedelta(minutes=max(1, limits.phone_minutes - 12)),
-                       to=COUNTY_DUTY, by=on_duty.leader if on_duty else "李建国", recorded_by="demo"),
-        IncidentReport(stage=ReportStage.WRITTEN, at=known + timedelta(minutes=max(2, limits.written_minutes - 15)),
-                       to=COUNTY_DUTY, by=on_duty.staff[0] if on_duty else "王丽娟", recorded_by="demo",
-                       note="书面报告已通过政务内网报送"),
+        IncidentReport(
+            stage=ReportStage.PHONE,
+            at=known + timedelta(minutes=max(1, limits.phone_minutes - 12)),
+            to=COUNTY_DUTY,
+            by=on_duty.leader if on_duty else "李建国",
+            recorded_by="demo",
+        ),
+        IncidentReport(
+            stage=ReportStage.WRITTEN,
+            at=known + timedelta(minutes=max(2, limits.written_minutes - 15)),
+            to=COUNTY_DUTY,
+            by=on_duty.staff[0] if on_duty else "王丽娟",
+            recorded_by="demo",
+            note="书面报告已通过政务内网报送",
+        ),
     ]
     reports = [r for r in reports if r.at <= now]
-    tx.put(Incident(
-        id=incident_id, title="东城花园5号楼地下车库燃气泄漏", category=IncidentCategory.ACCIDENT,
-        level=IncidentLevel.ORDINARY, place="东城花园5号楼地下车库", description="无人员伤亡，燃气公司正在抢修",
-        occurred_at=known - timedelta(minutes=10), known_at=known,
-        community_id="dongcheng" if "dongcheng" in communities else None,
-        entry_id=entries[-1].id, shift_id=on_duty.id if on_duty else None, reports=reports,
-    ))
+    tx.put(
+        Incident(
+            id=incident_id,
+            title="东城花园5号楼地下车库燃气泄漏",
+            category=IncidentCategory.ACCIDENT,
+            level=IncidentLevel.ORDINARY,
+            place="东城花园5号楼地下车库",
+            description="无人员伤亡，燃气公司正在抢修",
+            occurred_at=known - timedelta(minutes=10),
+            known_at=known,
+            community_id="dongcheng" if "dongcheng" in communities else None,
+            entry_id=entries[-1].id,
+            shift_id=on_duty.id if on_duty else None,
+            reports=reports,
+        )
+    )
     for entry in entries:
         tx.put(entry)
     return written + len(entries) + 1

@@ -89,12 +89,17 @@ def handover_id_for(shift: DutyShift) -> str:
 
 
 def _closed_in(petition: Petition, start: datetime, end: datetime) -> bool:
-    return any(e.to_status in (PetitionStatus.RESOLVED, PetitionStatus.CLOSED) and e.from_status != e.to_status
-               and start <= e.at < end for e in petition.history)
+    return any(
+        e.to_status in (PetitionStatus.RESOLVED, PetitionStatus.CLOSED)
+        and e.from_status != e.to_status
+        and start <= e.at < end
+        for e in petition.history
+    )
 
 
-def _late_reports(reader: Reader, clocks: list[IncidentClock], start: datetime, end: datetime, moment: datetime,
-                  rules: DutyRules) -> list[LateReport]:
+def _late_reports(
+    reader: Reader, clocks: list[IncidentClock], start: datetime, end: datetime, moment: datetime, rules: DutyRules
+) -> list[LateReport]:
     """Reports made late during the shift (on incidents open now or closed since it began), then those owed and late."""
     incidents = {c.incident.id: c.incident for c in clocks}
     for month in months_between(start, moment):
@@ -144,7 +149,9 @@ def handover_report(
         closed=sorted((p for p in petitions if _closed_in(p, start, end)), key=lambda p: p.id),
         open_cases=views,
         late_sessions=[s for s in todays_schedule(store, moment, calendar) if s.phase is SessionPhase.LATE],
-        unvisited=[c for c in community_progress(visit_progress(store, moment.date())) if any(c.special_unvisited.values())],
+        unvisited=[
+            c for c in community_progress(visit_progress(store, moment.date())) if any(c.special_unvisited.values())
+        ],
         incidents=clocks,
         late_reports=_late_reports(store, clocks, start, end, moment, rules),
         arrears=[v for v in stalls if v.arrears_fen > 0],
@@ -164,18 +171,20 @@ def hand_over(store: Store, report: HandoverReport, *, notes: str = "") -> Hando
     with store.transaction() as tx:
         if find_handover(tx, report.shift) is not None:
             raise DutyRefused("duty_handed_over", id=report.shift.id)
-        return tx.put(Handover(
-            id=handover_id_for(report.shift),
-            shift_id=report.shift.id,
-            at=tx.now,
-            outgoing_by=store.actor,
-            notes=notes,
-            entry_ids=[e.id for e in report.entries],
-            open_incident_ids=[c.incident.id for c in report.incidents],
-            late_reports=[_late_line(late) for late in report.late_reports],
-            overdue_case_ids=[v.petition.id for v in report.overdue],
-            open_cases=len(report.open_cases),
-        ))
+        return tx.put(
+            Handover(
+                id=handover_id_for(report.shift),
+                shift_id=report.shift.id,
+                at=tx.now,
+                outgoing_by=store.actor,
+                notes=notes,
+                entry_ids=[e.id for e in report.entries],
+                open_incident_ids=[c.incident.id for c in report.incidents],
+                late_reports=[_late_line(late) for late in report.late_reports],
+                overdue_case_ids=[v.petition.id for v in report.overdue],
+                open_cases=len(report.open_cases),
+            )
+        )
 
 
 def acknowledge(store: Store, shift_id: str, *, notes: str = "") -> Handover:
@@ -189,8 +198,11 @@ def acknowledge(store: Store, shift_id: str, *, notes: str = "") -> Handover:
             raise DutyRefused("duty_acknowledged", id=shift_id, who=handover.acknowledged_by)
         if handover.outgoing_by == store.actor:
             raise DutyRefused("duty_own_handover", who=handover.outgoing_by)
-        return tx.put(handover.model_copy(update={
-            "acknowledged_at": tx.now, "acknowledged_by": store.actor, "incoming_notes": notes}))
+        return tx.put(
+            handover.model_copy(
+                update={"acknowledged_at": tx.now, "acknowledged_by": store.actor, "incoming_notes": notes}
+            )
+        )
 
 
 def pending_handover(store: Store, now: datetime) -> DutyShift | None:

@@ -130,37 +130,88 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "PermitAction.reinstate": ("恢复", "reinstate"),
     "PermitAction.renew": ("重新申请", "renew"),
     "refused.session_unknown": ("没有这场活动：{id}", "no such session: {id}"),
-    "refused.session_not_scheduled": ("这场活动{state}，不能再签到", "this session is {state}; it cannot be checked in again"),
-    "refused.session_other_day": ("只能为今天的活动签到（这场在 {day}）", "only today's sessions can be checked in (this one is on {day})"),
-    "refused.session_too_early": ("{start} 开始，开始前一小时内才能签到", "starts at {start}; check-in opens an hour before"),
+    "refused.session_not_scheduled": (
+        "这场活动{state}，不能再签到",
+        "this session is {state}; it cannot be checked in again",
+    ),
+    "refused.session_other_day": (
+        "只能为今天的活动签到（这场在 {day}）",
+        "only today's sessions can be checked in (this one is on {day})",
+    ),
+    "refused.session_too_early": (
+        "{start} 开始，开始前一小时内才能签到",
+        "starts at {start}; check-in opens an hour before",
+    ),
     "refused.session_finished": ("这场活动{state}，不能再改", "this session is {state}; it cannot change"),
-    "refused.session_not_started": ("{start} 才开始，还不能登记完成", "starts at {start}; it cannot be completed before it starts"),
+    "refused.session_not_started": (
+        "{start} 才开始，还不能登记完成",
+        "starts at {start}; it cannot be completed before it starts",
+    ),
     "refused.served_negative": ("服务人数不能是负数", "the number served cannot be negative"),
-    "refused.session_over": ("已过结束时间 {end}，不能再签到；请按「完成」登记服务人数，迟到记录保留", "the session ended at {end}: too late to check in; complete it with the number served (the late mark stays)"),
-    "refused.served_format": ("服务人数请填 0 到 {most} 的整数，如 12", "the number served is a whole number from 0 to {most}, e.g. 12"),
-    "refused.cancel_needs_reason": ("取消须写明原因（会告知服务对象）", "a cancellation needs a reason (the people served are told)"),
-    "refused.amount_format": ("金额「{text}」看不懂：请写元，如 150 或 75.50", "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50"),
+    "refused.session_over": (
+        "已过结束时间 {end}，不能再签到；请按「完成」登记服务人数，迟到记录保留",
+        "the session ended at {end}: too late to check in; complete it with the number served (the late mark stays)",
+    ),
+    "refused.served_format": (
+        "服务人数请填 0 到 {most} 的整数，如 12",
+        "the number served is a whole number from 0 to {most}, e.g. 12",
+    ),
+    "refused.cancel_needs_reason": (
+        "取消须写明原因（会告知服务对象）",
+        "a cancellation needs a reason (the people served are told)",
+    ),
+    "refused.amount_format": (
+        "金额「{text}」看不懂：请写元，如 150 或 75.50",
+        "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50",
+    ),
     "refused.permit_none": ("这个摊位没有准入证申请", "this stall has no permit application"),
-    "refused.permit_expired": ("准入证已于 {expired} 过期，须重新申请，不能直接审批或恢复", "the permit expired on {expired}; it must be renewed, not approved or reinstated"),
+    "refused.permit_expired": (
+        "准入证已于 {expired} 过期，须重新申请，不能直接审批或恢复",
+        "the permit expired on {expired}; it must be renewed, not approved or reinstated",
+    ),
     "refused.permit_move": ("准入证「{status}」时不能「{action}」", "a permit that is '{status}' cannot be '{action}'"),
     "refused.permit_needs_reason": ("暂停准入证须写明原因", "suspending a permit needs a reason"),
     "refused.permit_expiry_past": ("有效期 {expires} 已过", "the expiry date {expires} is in the past"),
     "refused.permit_expiry_format": ("有效期请写成 2026-12-31", "write the expiry date as 2026-12-31"),
-    "refused.stall_taken": ("{stall}号摊位已有摊主，不能再申请（过期请重新申请准入证）", "stall {stall} has a holder; renew their permit instead"),
+    "refused.stall_taken": (
+        "{stall}号摊位已有摊主，不能再申请（过期请重新申请准入证）",
+        "stall {stall} has a holder; renew their permit instead",
+    ),
     "refused.apply_needs_name": ("请填写申请人姓名", "the applicant's name is required"),
     "refused.release_needs_reason": ("退摊须写明原因", "releasing a spot needs a reason"),
     "refused.release_no_holder": ("{stall}号摊位本来就空着", "stall {stall} is already vacant"),
-    "refused.release_owes": ("尚欠摊位费 ¥{owed}，结清后才能退摊", "¥{owed} in fees is owed; settle it before releasing the spot"),
+    "refused.release_owes": (
+        "尚欠摊位费 ¥{owed}，结清后才能退摊",
+        "¥{owed} in fees is owed; settle it before releasing the spot",
+    ),
     "PermitAction.release": ("退摊", "released"),
     "refused.stall_unknown": ("没有这个摊位：{id}", "no such stall: {id}"),
-    "refused.pay_no_holder": ("{stall}号摊位没有摊主，不能收费", "stall {stall} has no holder; there is nobody to pay for it"),
+    "refused.pay_no_holder": (
+        "{stall}号摊位没有摊主，不能收费",
+        "stall {stall} has no holder; there is nobody to pay for it",
+    ),
     "refused.pay_free_stall": ("这个摊位免收摊位费", "this stall pays no fee"),
-    "refused.pay_period_format": ("缴费月份请写成 2026-11（不是「{period}」）", "write the month as 2026-11 (not '{period}')"),
-    "refused.pay_future": ("{period} 还没到，最多预缴下个月", "{period} is too far ahead; at most next month can be paid"),
+    "refused.pay_period_format": (
+        "缴费月份请写成 2026-11（不是「{period}」）",
+        "write the month as 2026-11 (not '{period}')",
+    ),
+    "refused.pay_future": (
+        "{period} 还没到，最多预缴下个月",
+        "{period} is too far ahead; at most next month can be paid",
+    ),
     "refused.pay_amount": ("金额必须大于 0", "the amount must be more than 0"),
-    "refused.pay_too_much": ("{period} 只欠 ¥{owed}，金额超出（是否重复录入？）", "only ¥{owed} is owed for {period}; this is more (entered twice?)"),
-    "refused.occupy_no_holder": ("{stall}号摊位没有摊主，不能标记出摊", "stall {stall} has no holder; it cannot be marked occupied"),
-    "refused.occupy_no_permit": ("准入证{status}，不能出摊（需有效准入证）", "the permit is {status}; only a valid permit may trade"),
+    "refused.pay_too_much": (
+        "{period} 只欠 ¥{owed}，金额超出（是否重复录入？）",
+        "only ¥{owed} is owed for {period}; this is more (entered twice?)",
+    ),
+    "refused.occupy_no_holder": (
+        "{stall}号摊位没有摊主，不能标记出摊",
+        "stall {stall} has no holder; it cannot be marked occupied",
+    ),
+    "refused.occupy_no_permit": (
+        "准入证{status}，不能出摊（需有效准入证）",
+        "the permit is {status}; only a valid permit may trade",
+    ),
     "refused.visit_needs_note": ("民情日志须写走访情况", "the visit log entry needs a note"),
     "refused.household_unknown": ("没有这户：{id}", "no such household: {id}"),
     "refused.grid_elsewhere": ("网格「{grid}」不在所选社区", "grid {grid!r} is in {community!r}, not {chosen!r}"),
@@ -170,7 +221,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "「{current}」的案件不能改为「{target}」；可以改为：{allowed}",
         "a case that is '{current}' cannot become '{target}'; allowed next: {allowed}",
     ),
-    "refused.final": ("「{current}」的案件已终结，不能再改状态", "a case that is '{current}' is final; its status cannot change"),
+    "refused.final": (
+        "「{current}」的案件已终结，不能再改状态",
+        "a case that is '{current}' is final; its status cannot change",
+    ),
     "refused.needs_note": ("「{action}」需要填写原因", "'{action}' needs a note saying why"),
     "refused.action_state": ("「{current}」的案件不能「{action}」", "a case that is '{current}' cannot '{action}'"),
     "refused.needs_assignee": ("「{action}」需要选择承办人或单位", "'{action}' needs an assignee"),
@@ -179,13 +233,19 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.supervise_not_overdue": ("案件未超期，不需督办", "the case is not overdue; nothing to supervise"),
     "refused.supervise_max": ("已红牌督办，不能再升级督办", "already on a red card"),
     "refused.extension_pending": ("已有待批的延期申请", "an extension request is already pending"),
-    "refused.extension_late": ("已超期，延期须在期限前申请", "the case is overdue; extensions are asked for before the deadline"),
+    "refused.extension_late": (
+        "已超期，延期须在期限前申请",
+        "the case is overdue; extensions are asked for before the deadline",
+    ),
     "refused.extension_none": ("没有待批的延期申请", "there is no pending extension request"),
     "refused.extension_days": ("延期天数须为 1 到 {limit} 个工作日", "an extension is 1 to {limit} working days"),
     "refused.merge_target": ("请指定要合并到的另一个案件编号", "name another case to merge into"),
     "refused.merge_missing": ("没有编号为 {id} 的未结案件", "no open case with id {id}"),
     "refused.merge_closed": ("{id} 是「{current}」，不能合并到它", "{id} is '{current}'; cannot merge into it"),
-    "refused.merge_has_duplicates": ("此案件已有 {count} 个重复件，不能合并到别处", "this case has {count} duplicates; it cannot be merged away"),
+    "refused.merge_has_duplicates": (
+        "此案件已有 {count} 个重复件，不能合并到别处",
+        "this case has {count} duplicates; it cannot be merged away",
+    ),
     # -- forms ------------------------------------------------------------------
     "SortOrder.urgency": ("紧急程度", "urgency"),
     "SortOrder.newest": ("最新", "newest"),
@@ -193,7 +253,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "SortOrder.community": ("社区", "community"),
     "SortOrder.status": ("状态", "status"),
     # -- form validation ----------------------------------------------------------
-    "invalid.phone": ("电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567", "not a phone number: 11-digit mobile or 0393-1234567"),
+    "invalid.phone": (
+        "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
+        "not a phone number: 11-digit mobile or 0393-1234567",
+    ),
     "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
     "invalid.required": ("必填", "required"),
     "invalid.control": ("含有控制字符，请删去", "contains a control character; remove it"),
@@ -205,7 +268,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.not_date": ("日期看不懂：{v}（写成 2026-11-28）", "cannot read the date {v} (write 2026-11-28)"),
     "sheet.not_time": ("时间看不懂：{v}（写成 07:30）", "cannot read the time {v} (write 07:30)"),
     "sheet.not_bool": ("请填「是」或「否」：{v}", "write 是 (yes) or 否 (no): {v}"),
-    "sheet.not_amount": ("金额看不懂：{v}（写元，如 150 或 75.50）", "not an amount: {v} (write yuan, e.g. 150 or 75.50)"),
+    "sheet.not_amount": (
+        "金额看不懂：{v}（写元，如 150 或 75.50）",
+        "not an amount: {v} (write yuan, e.g. 150 or 75.50)",
+    ),
     "sheet.not_weekday": ("星期看不懂：{v}（写 周二、周四）", "cannot read the weekday {v} (write 周二、周四)"),
     "sheet.unknown_choice": ("「{v}」不是可选项；可选：{choices}", "{v!r} is not one of the choices: {choices}"),
     "sheet.unknown_ref": ("没有这个{what}「{v}」；已有：{known}", "no {what} {v!r}; known: {known}"),
@@ -214,16 +280,25 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.key_taken": ("已被记录 {id} 使用", "already used by record {id}"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
-    "sheet.masked": ("这是脱敏后的值（含 *），与已存数据不符：请填完整内容", "a masked value (with *) that does not match the stored one: type it in full"),
+    "sheet.masked": (
+        "这是脱敏后的值（含 *），与已存数据不符：请填完整内容",
+        "a masked value (with *) that does not match the stored one: type it in full",
+    ),
     "sheet.missing_column": ("缺少这一列", "this column is missing"),
     "sheet.extra_columns": ("{sheet}：未识别的列已忽略：{columns}", "{sheet}: unknown columns ignored: {columns}"),
     "sheet.unknown_sheet": ("未识别的工作表「{sheet}」已忽略", "unknown sheet {sheet!r} ignored"),
-    "sheet.pruned_ref": ("{sheet}!{id}: 仍指向要删除的 {ref}（--prune 不能删除仍被引用的记录）", "{sheet}!{id}: still points at {ref}, which --prune would delete"),
+    "sheet.pruned_ref": (
+        "{sheet}!{id}: 仍指向要删除的 {ref}（--prune 不能删除仍被引用的记录）",
+        "{sheet}!{id}: still points at {ref}, which --prune would delete",
+    ),
     "refused.grid_unknown": ("没有网格「{id}」；已有：{known}", "no grid {id!r}; known: {known}"),
     "refused.community_unknown": ("没有社区「{id}」；已有：{known}", "no community {id!r}; known: {known}"),
     "refused.phone_taken": ("这个手机号已是网格员 {id} 的", "this phone number already belongs to grid worker {id}"),
     "refused.id_taken": ("编号 {id} 已被使用", "the id {id} is already used"),
-    "refused.worker_has_plans": ("还有 {n} 条走访计划：请指定接手的网格员", "{n} visits are still planned: name who takes them over"),
+    "refused.worker_has_plans": (
+        "还有 {n} 条走访计划：请指定接手的网格员",
+        "{n} visits are still planned: name who takes them over",
+    ),
     "refused.hand_over_self": ("不能交给自己", "cannot hand over to the same worker"),
     "refused.same_grid": ("这户已在这个网格", "the household is already in this grid"),
     # what a roster record's history says was done (store/roster.py RosterEvent; shown in details)
@@ -256,16 +331,28 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "history.field.members": ("人口", "members"),
     "history.field.elderly": ("老人户", "elderly household"),
     "refused.no_change": ("没有改动（Esc 关闭）", "nothing was changed (Esc closes)"),
-    "refused.plan_rule": ("走访间隔不对：重点户 {special} 天，其他 {others} 天（1–366，重点户不长于其他）", "bad visit intervals: special {special} days, others {others} days (1-366, special not longer)"),
+    "refused.plan_rule": (
+        "走访间隔不对：重点户 {special} 天，其他 {others} 天（1–366，重点户不长于其他）",
+        "bad visit intervals: special {special} days, others {others} days (1-366, special not longer)",
+    ),
     "sheet.at_most": ("不能大于 {limit}", "at most {limit}"),
     "sheet.at_least": ("不能小于 {limit}", "at least {limit}"),
     # the models' own rules (store/models.py raises them in English), as a clerk reads them
-    "model.a 大网格 (large grid) has no parent grid": ("大网格没有上级网格", "a 大网格 (large grid) has no parent grid"),
+    "model.a 大网格 (large grid) has no parent grid": (
+        "大网格没有上级网格",
+        "a 大网格 (large grid) has no parent grid",
+    ),
     "model.a branch grid needs a parent grid": ("支部网格须填上级网格（大网格）", "a branch grid needs a parent grid"),
     "model.a micro grid needs a parent grid": ("微网格须填上级网格（支部网格）", "a micro grid needs a parent grid"),
     "model.a session must end after it starts": ("结束时间须晚于开始时间", "a session must end after it starts"),
-    "model.weekdays are distinct numbers 0 (Monday) to 6 (Sunday)": ("每周几不能重复", "weekdays are distinct numbers 0 (Monday) to 6 (Sunday)"),
-    "model.a weekly schedule, and only a weekly schedule, lists its weekdays": ("「每周」须填每周几，其他重复方式不填", "a weekly schedule, and only a weekly schedule, lists its weekdays"),
+    "model.weekdays are distinct numbers 0 (Monday) to 6 (Sunday)": (
+        "每周几不能重复",
+        "weekdays are distinct numbers 0 (Monday) to 6 (Sunday)",
+    ),
+    "model.a weekly schedule, and only a weekly schedule, lists its weekdays": (
+        "「每周」须填每周几，其他重复方式不填",
+        "a weekly schedule, and only a weekly schedule, lists its weekdays",
+    ),
     "model.the schedule ends before it starts": ("结束日期早于开始日期", "the schedule ends before it starts"),
     "model.a tag is listed twice": ("特殊人群填了两次", "a tag is listed twice"),
     "ref.communities": ("社区", "community"),
@@ -293,7 +380,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ReportStage.final": ("终报", "final report"),
     "refused.duty_future": ("时间 {at} 还没到，不能登记", "{at} is in the future; it cannot be recorded yet"),
     "refused.duty_no_shift": ("没有这个班次：{id}", "no such shift: {id}"),
-    "refused.duty_staff_count": ("每班值班员一至二人（现为 {count} 人）", "a shift has one or two duty officers (not {count})"),
+    "refused.duty_staff_count": (
+        "每班值班员一至二人（现为 {count} 人）",
+        "a shift has one or two duty officers (not {count})",
+    ),
     "refused.duty_twice": ("同一人不能在一个班次里出现两次", "the same person cannot be on one shift twice"),
     "refused.duty_started": ("班次 {id} 已开始，不能再改起止时间", "shift {id} has started; its times cannot change"),
     "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
@@ -304,17 +394,32 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.duty_correction_reason": ("更正需写明原因", "a correction needs a reason"),
     "refused.duty_correction_empty": ("更正与原记录相同", "the correction changes nothing"),
     "refused.duty_already_case": ("值班记录 {id} 已转为案件 {case}", "log entry {id} already became case {case}"),
-    "refused.duty_already_linked": ("值班记录 {id} 已关联案件 {case}", "log entry {id} is already linked to case {case}"),
+    "refused.duty_already_linked": (
+        "值班记录 {id} 已关联案件 {case}",
+        "log entry {id} is already linked to case {case}",
+    ),
     "refused.duty_no_incident": ("没有这个突发事件：{id}", "no such incident: {id}"),
     "refused.duty_incident_closed": ("事件 {id} 已终报，不能再报", "incident {id} has had its final report"),
     "refused.duty_incident_ended": ("事件 {id} 已处置结束", "handling of incident {id} has already ended"),
-    "refused.duty_report_before": ("报送时间早于接报时间 {at}", "a report cannot be dated before the incident was known ({at})"),
-    "refused.duty_report_order": ("终报时间不能早于已记录的报送 {at}", "the final report cannot be dated before a report already recorded ({at})"),
-    "refused.duty_report_twice": ("「{stage}」已报过，之后请续报", "the '{stage}' was already made; later reports are follow-ups"),
+    "refused.duty_report_before": (
+        "报送时间早于接报时间 {at}",
+        "a report cannot be dated before the incident was known ({at})",
+    ),
+    "refused.duty_report_order": (
+        "终报时间不能早于已记录的报送 {at}",
+        "the final report cannot be dated before a report already recorded ({at})",
+    ),
+    "refused.duty_report_twice": (
+        "「{stage}」已报过，之后请续报",
+        "the '{stage}' was already made; later reports are follow-ups",
+    ),
     "refused.duty_handed_over": ("班次 {id} 已交班", "shift {id} has already been handed over"),
     "refused.duty_not_handed_over": ("班次 {id} 还没有交班", "shift {id} has not been handed over yet"),
     "refused.duty_acknowledged": ("班次 {id} 已由 {who} 接班确认", "shift {id} was already acknowledged by {who}"),
-    "refused.duty_own_handover": ("接班须由接班人用自己的账号确认（{who} 是交班人）", "the incoming officer acknowledges with their own account ({who} handed over)"),
+    "refused.duty_own_handover": (
+        "接班须由接班人用自己的账号确认（{who} 是交班人）",
+        "the incoming officer acknowledges with their own account ({who} handed over)",
+    ),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),
     "fault.cause.disk_full": ("磁盘已满", "disk full"),
@@ -323,22 +428,37 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "fault.cause.not_a_file": ("不是文件（是文件夹）", "not a file (a folder)"),
     "fault.cause.not_a_folder": ("不是文件夹", "not a folder"),
     "fault.cause.io": ("读写错误", "input/output error"),
-    "fault.read_only_store": ("只读：本会话不能更改 {path}（只读会话不改任何数据，也不能显示个人信息，因为那要写审计记录）",
-                              "read-only: {path} cannot be changed by this session (a viewer changes nothing, "
-                              "and cannot reveal personal data, which writes the audit log)"),
-    "fault.corrupt": ("数据文件已损坏：{where}：{detail}。文件未改动；请从备份恢复。",
-                      "store file is damaged: {where}: {detail}. It was not changed; restore it from a backup."),
-    "fault.busy": ("数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
-                   "the store {path} is locked by another process; waited {seconds} s; try again"),
+    "fault.read_only_store": (
+        "只读：本会话不能更改 {path}（只读会话不改任何数据，也不能显示个人信息，因为那要写审计记录）",
+        "read-only: {path} cannot be changed by this session (a viewer changes nothing, "
+        "and cannot reveal personal data, which writes the audit log)",
+    ),
+    "fault.corrupt": (
+        "数据文件已损坏：{where}：{detail}。文件未改动；请从备份恢复。",
+        "store file is damaged: {where}: {detail}. It was not changed; restore it from a backup.",
+    ),
+    "fault.busy": (
+        "数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
+        "the store {path} is locked by another process; waited {seconds} s; try again",
+    ),
     "fault.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
-    "fault.not_store.foreign": ("{path} 不是 duty-room 数据目录（没有 manifest.json）",
-                                "{path} is not a duty-room store (no manifest.json)"),
-    "fault.not_store.not_empty": ("{path} 不是空文件夹；只能恢复到空文件夹或不存在的文件夹",
-                                  "{path} is not empty; restore only into an empty or missing folder"),
-    "fault.clock": ("日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}", "date out of range (wrong clock or DUTY_ROOM_NOW?): {}"),
+    "fault.not_store.foreign": (
+        "{path} 不是 duty-room 数据目录（没有 manifest.json）",
+        "{path} is not a duty-room store (no manifest.json)",
+    ),
+    "fault.not_store.not_empty": (
+        "{path} 不是空文件夹；只能恢复到空文件夹或不存在的文件夹",
+        "{path} is not empty; restore only into an empty or missing folder",
+    ),
+    "fault.clock": (
+        "日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}",
+        "date out of range (wrong clock or DUTY_ROOM_NOW?): {}",
+    ),
     "invalid.invisible": ("含不可见字符 {}，请删除", "contains an invisible character {}; remove it"),
-    "refused.duplicate_case": ("相同案件 {id} 已于 {seconds} 秒前登记，未重复登记",
-                               "the same case {id} was registered {seconds} s ago; not registered again"),
+    "refused.duplicate_case": (
+        "相同案件 {id} 已于 {seconds} 秒前登记，未重复登记",
+        "the same case {id} was registered {seconds} s ago; not registered again",
+    ),
 }
 
 
@@ -350,8 +470,11 @@ def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
         return t("invalid.phone", lang)
     if kind in ("string_too_long", "too_long"):
         return t("invalid.too_long", lang).format(ctx.get("max_length", "?"))
-    if kind in ("missing", "enum", "literal_error") or (kind == "string_type" and error.get("input") is None) or (
-            kind == "string_too_short" and ctx.get("min_length") == 1):
+    if (
+        kind in ("missing", "enum", "literal_error")
+        or (kind == "string_type" and error.get("input") is None)
+        or (kind == "string_too_short" and ctx.get("min_length") == 1)
+    ):
         return t("invalid.required", lang)
     if kind == "value_error":
         message = str(ctx.get("error", error.get("msg", "")))
@@ -386,7 +509,10 @@ def parse_member(enum: type[E], text: str) -> E:
     """An enum member from its stable key (`in_progress`) or either label (`处置中`, `in progress`)."""
     wanted = text.strip().casefold()
     for member in enum:
-        names = {member.value.casefold(), *(word.casefold() for word in _CATALOGUE.get(f"{enum.__name__}.{member.value}", ()))}
+        names = {
+            member.value.casefold(),
+            *(word.casefold() for word in _CATALOGUE.get(f"{enum.__name__}.{member.value}", ())),
+        }
         if wanted in names:
             return member
     choices = ", ".join(f"{m.value} ({label(m)})" for m in enum)

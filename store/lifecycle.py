@@ -343,15 +343,31 @@ def next_case_id(tx: Transaction, created: datetime) -> str:
     30 days after it is closed), for a store written before the counter existed.
     """
     prefix = f"MK{created:%y%m%d}-"
-    used = [p.id[len(prefix):] for part in tx.day_files(Petition, created.date().isoformat())
-            for p in tx.all(Petition, part) if p.id.startswith(prefix)]
+    used = [
+        p.id[len(prefix) :]
+        for part in tx.day_files(Petition, created.date().isoformat())
+        for p in tx.all(Petition, part)
+        if p.id.startswith(prefix)
+    ]
     highest = max((int(tail) for tail in used if tail.isdigit()), default=0)
     return f"{prefix}{tx.next_in_sequence(prefix.rstrip('-'), at_least=highest):03d}"
 
 
 REPEAT_WINDOW = timedelta(minutes=1)
-_SAME_CASE_FIELDS = ("title", "description", "channel", "category", "priority", "community_id", "grid_id",
-                     "building", "unit", "reporter_name", "reporter_phone", "household_id")
+_SAME_CASE_FIELDS = (
+    "title",
+    "description",
+    "channel",
+    "category",
+    "priority",
+    "community_id",
+    "grid_id",
+    "building",
+    "unit",
+    "reporter_name",
+    "reporter_phone",
+    "household_id",
+)
 
 
 class DuplicateCase(Refused):
@@ -365,7 +381,8 @@ class DuplicateCase(Refused):
 def _recent_twin(cases: list[Petition], new: Petition, actor: str, now: datetime) -> Petition | None:
     for case in cases:
         if (
-            case.history and case.history[0].actor == actor
+            case.history
+            and case.history[0].actor == actor
             and timedelta(0) <= now - case.created_at <= REPEAT_WINDOW
             and all(getattr(case, name) == getattr(new, name) for name in _SAME_CASE_FIELDS)
         ):
@@ -375,8 +392,18 @@ def _recent_twin(cases: list[Petition], new: Petition, actor: str, now: datetime
 
 DRAFT_ID = "MK000000-000"  # stands in until the store assigns the real id under its lock
 INTAKE_FIELDS = (
-    "title", "channel", "category", "priority", "community_id", "grid_id", "building", "unit",
-    "reporter_name", "reporter_phone", "description", "household_id",
+    "title",
+    "channel",
+    "category",
+    "priority",
+    "community_id",
+    "grid_id",
+    "building",
+    "unit",
+    "reporter_name",
+    "reporter_phone",
+    "description",
+    "household_id",
 )
 
 
@@ -402,8 +429,12 @@ def draft(fields: Mapping[str, object], *, actor: str, now: datetime, rules: Dea
     )
 
 
-INTAKE_REFUSALS = {"community_unknown": "community_id", "grid_unknown": "grid_id", "grid_elsewhere": "grid_id",
-                   "household_unknown": "household_id"}  # what ``register`` may refuse, by the field to fix
+INTAKE_REFUSALS = {
+    "community_unknown": "community_id",
+    "grid_unknown": "grid_id",
+    "grid_elsewhere": "grid_id",
+    "household_unknown": "household_id",
+}  # what ``register`` may refuse, by the field to fix
 
 
 def grid_elsewhere(grid: Grid, community_id: str) -> Refused | None:

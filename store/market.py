@@ -146,8 +146,9 @@ def end_of_year(day: date) -> date:
     return date(day.year, 12, 31)
 
 
-def change_permit(store: Store, stall_id: str, action: PermitAction, *, note: str = "",
-                  expires_on: date | None = None) -> StallPermit:
+def change_permit(
+    store: Store, stall_id: str, action: PermitAction, *, note: str = "", expires_on: date | None = None
+) -> StallPermit:
     """Move the stall's current permit one step, or refuse with the reason."""
     with store.transaction() as tx:
         permit = _latest_permit(tx, stall_id)
@@ -170,14 +171,16 @@ def change_permit(store: Store, stall_id: str, action: PermitAction, *, note: st
             update.update(expires_on=expiry, reviewed_by=store.actor)
         if action is PermitAction.RENEW:
             update.update(applied_on=today, expires_on=None, reviewed_by="")
-        event = PermitEvent(at=tx.now, actor=store.actor, action=action.value, from_status=current, to_status=target,
-                            note=note.strip())
+        event = PermitEvent(
+            at=tx.now, actor=store.actor, action=action.value, from_status=current, to_status=target, note=note.strip()
+        )
         update["history"] = [*permit.history, event]
         return tx.put(StallPermit.model_validate({**permit.model_dump(), **update}))
 
 
-def apply_for_stall(store: Store, stall_id: str, *, holder_name: str, holder_phone: str | None, goods: str,
-                    reduction: FeeReduction) -> StallPermit:
+def apply_for_stall(
+    store: Store, stall_id: str, *, holder_name: str, holder_phone: str | None, goods: str, reduction: FeeReduction
+) -> StallPermit:
     """A new holder applies for a vacant spot (申请): the spot is theirs pending review, the permit
     申请中. Refused for a spot someone holds (their permit is renewed, not re-applied for).
 
@@ -188,15 +191,26 @@ def apply_for_stall(store: Store, stall_id: str, *, holder_name: str, holder_pho
         if stall.holder_name:
             raise Refused("stall_taken", stall=stall.number)
         today = tx.now.date()
-        taken = Stall.model_validate({**stall.model_dump(), "holder_name": holder_name.strip(),
-                                      "holder_phone": holder_phone or None, "goods": goods.strip(),
-                                      "reduction": reduction, "occupied_on": None, "held_since": today})
+        taken = Stall.model_validate(
+            {
+                **stall.model_dump(),
+                "holder_name": holder_name.strip(),
+                "holder_phone": holder_phone or None,
+                "goods": goods.strip(),
+                "reduction": reduction,
+                "occupied_on": None,
+                "held_since": today,
+            }
+        )
         if not taken.holder_name:
             raise Refused("apply_needs_name")
         count = sum(1 for p in tx.all(StallPermit) if p.stall_id == stall_id)
         permit = StallPermit(
-            id=f"pm-{stall_id}-{count + 1}", stall_id=stall_id, holder_name=taken.holder_name,
-            status=PermitStatus.APPLIED, applied_on=today,
+            id=f"pm-{stall_id}-{count + 1}",
+            stall_id=stall_id,
+            holder_name=taken.holder_name,
+            status=PermitStatus.APPLIED,
+            applied_on=today,
             history=[PermitEvent(at=tx.now, actor=store.actor, action="apply", to_status=PermitStatus.APPLIED)],
         )
         tx.put(taken)
@@ -221,13 +235,31 @@ def release_stall(store: Store, stall_id: str, reason: str, rules: FeeRules | No
             raise Refused("release_owes", owed=fen_to_yuan(owed))
         permit = _latest_permit(tx, stall_id)
         if permit is not None and permit_status(permit, today) is not PermitStatus.EXPIRED:
-            event = PermitEvent(at=tx.now, actor=store.actor, action="release", from_status=permit.status,
-                                to_status=PermitStatus.EXPIRED, note=reason.strip())
-            tx.put(permit.model_copy(update={"status": PermitStatus.EXPIRED, "expires_on": today,
-                                             "history": [*permit.history, event]}))
-        return tx.put(stall.model_copy(update={"holder_name": "", "holder_phone": None, "goods": "",
-                                               "reduction": FeeReduction.NONE, "occupied_on": None,
-                                               "held_since": None}))
+            event = PermitEvent(
+                at=tx.now,
+                actor=store.actor,
+                action="release",
+                from_status=permit.status,
+                to_status=PermitStatus.EXPIRED,
+                note=reason.strip(),
+            )
+            tx.put(
+                permit.model_copy(
+                    update={"status": PermitStatus.EXPIRED, "expires_on": today, "history": [*permit.history, event]}
+                )
+            )
+        return tx.put(
+            stall.model_copy(
+                update={
+                    "holder_name": "",
+                    "holder_phone": None,
+                    "goods": "",
+                    "reduction": FeeReduction.NONE,
+                    "occupied_on": None,
+                    "held_since": None,
+                }
+            )
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -249,8 +281,9 @@ def paid_by_period(payments: list[StallPayment]) -> dict[str, dict[str, int]]:
     return paid
 
 
-def record_payment(store: Store, stall_id: str, period: str, amount_fen: int, collector: str,
-                   rules: FeeRules | None = None) -> StallPayment:
+def record_payment(
+    store: Store, stall_id: str, period: str, amount_fen: int, collector: str, rules: FeeRules | None = None
+) -> StallPayment:
     """Record a fee payment. Refused for a spot with no holder, a free spot, a month more than one
     ahead, or more than is still owed for the month (which is how a payment typed twice shows)."""
     with store.transaction() as tx:
@@ -272,8 +305,12 @@ def record_payment(store: Store, stall_id: str, period: str, amount_fen: int, co
             raise Refused("pay_too_much", period=period, owed=fen_to_yuan(due - already))
         count = sum(1 for p in tx.all(StallPayment, year) if p.stall_id == stall_id)
         payment = StallPayment(
-            id=f"pay-{stall_id}-{period}-{count + 1}", stall_id=stall_id, period=period, amount_fen=amount_fen,
-            paid_at=tx.now, collector=collector,
+            id=f"pay-{stall_id}-{period}-{count + 1}",
+            stall_id=stall_id,
+            period=period,
+            amount_fen=amount_fen,
+            paid_at=tx.now,
+            collector=collector,
         )
         return tx.put(payment)
 
@@ -349,11 +386,17 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
         due = monthly_due_fen(stall, rules)
         arrears, unpaid = _arrears(stall, paid.get(stall.id, {}), today, rules)
         permit = permits.get(stall.id)
-        views.append(StallView(
-            stall=stall, permit=permit, permit_status=permit_status(permit, today) if permit else None,
-            due_fen=due, arrears_fen=arrears, unpaid_periods=tuple(unpaid),
-            occupied=stall.occupied(today),
-        ))
+        views.append(
+            StallView(
+                stall=stall,
+                permit=permit,
+                permit_status=permit_status(permit, today) if permit else None,
+                due_fen=due,
+                arrears_fen=arrears,
+                unpaid_periods=tuple(unpaid),
+                occupied=stall.occupied(today),
+            )
+        )
     totals = FeeTotals(
         month_fen=sum(p.amount_fen for p in payments if month_key(p.paid_at.date()) == this_month),
         year_fen=sum(p.amount_fen for p in payments if p.paid_at.year == today.year),

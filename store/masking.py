@@ -31,8 +31,11 @@ def mask_name(name: str) -> str:
 REVEAL_GROUP = "duty-room-pii"
 
 
-def reveal_rule(actor: str, allowed_users: frozenset[str] | list[str] = frozenset(),
-                allowed_groups: tuple[str, ...] | list[str] = (REVEAL_GROUP,)) -> str | None:
+def reveal_rule(
+    actor: str,
+    allowed_users: frozenset[str] | list[str] = frozenset(),
+    allowed_groups: tuple[str, ...] | list[str] = (REVEAL_GROUP,),
+) -> str | None:
     """The rule that lets ``actor`` see unmasked data, or None: listed by name, or in an OS group.
 
     The lists come from the system config only (duty_room/config.py); the actor from the
@@ -60,8 +63,11 @@ def group_rule(actor: str, groups: tuple[str, ...] | list[str]) -> str | None:
     return None
 
 
-def may_reveal(actor: str, allowed_users: frozenset[str] | list[str] = frozenset(),
-               allowed_groups: tuple[str, ...] | list[str] = (REVEAL_GROUP,)) -> bool:
+def may_reveal(
+    actor: str,
+    allowed_users: frozenset[str] | list[str] = frozenset(),
+    allowed_groups: tuple[str, ...] | list[str] = (REVEAL_GROUP,),
+) -> bool:
     """A user may see unmasked data if listed in the system config or a member of a reveal group."""
     return reveal_rule(actor, allowed_users, allowed_groups) is not None
 
@@ -76,8 +82,14 @@ def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> 
         if allowed and table == Petition.table:
             # The case may be live or archived (closed cases move to petitions/archive-YEAR).
             petition, partition = tx.find(Petition, record_id)
-            event = PetitionEvent(at=tx.now, actor=store.actor, action="reveal", from_status=petition.status,
-                                  to_status=petition.status, note=", ".join(fields))
+            event = PetitionEvent(
+                at=tx.now,
+                actor=store.actor,
+                action="reveal",
+                from_status=petition.status,
+                to_status=petition.status,
+                note=", ".join(fields),
+            )
             tx.put(petition.model_copy(update={"history": [*petition.history, event]}), partition)
         entry = AuditEntry(
             id=f"rv-{tx.now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(6)}",  # never two alike: an id put twice replaces

@@ -229,7 +229,6 @@ class Record(BaseModel):
         """Raise ValueError if replacing ``previous`` with this record is not allowed."""
 
 
-
 class FieldChange(BaseModel):
     """One field of a roster record as it was and as it became (a phone is kept masked)."""
 
@@ -361,7 +360,6 @@ class Visit(Record):
     worker_id: RecordId
     note: Paragraph = ""
 
-
     @model_validator(mode="after")
     def _day_matches(self) -> Visit:
         if self.at.date() != self.day:
@@ -382,7 +380,6 @@ class PetitionEvent(BaseModel):
     note: Paragraph = ""
     satisfaction: Satisfaction | None = None  # on a follow-up (回访评价)
     solved: bool | None = None  # on a follow-up: did the reporter say it was solved?
-
 
 
 class Petition(Record):
@@ -585,7 +582,6 @@ class StallPayment(Record):
     amount_fen: int = Field(gt=0, le=10_000_000, strict=True)
     paid_at: LocalTime
     collector: ShortLine
-
 
 
 class DutySwap(BaseModel):

@@ -110,8 +110,16 @@ def sort_petitions(views: list[PetitionView], order: SortOrder) -> list[Petition
 # Filter words: `status:处置中` (or s:), `cat:燃气` (c:), `grid:3号楼` (g:), `who:执法` (a:),
 # `lvl:社区` (l:); anything else is free text over id, title, community, grid and assignee.
 _FILTER_FIELDS = {
-    "status": "status", "s": "status", "cat": "category", "c": "category", "grid": "grid", "g": "grid",
-    "who": "assignee", "a": "assignee", "lvl": "level", "l": "level",
+    "status": "status",
+    "s": "status",
+    "cat": "category",
+    "c": "category",
+    "grid": "grid",
+    "g": "grid",
+    "who": "assignee",
+    "a": "assignee",
+    "lvl": "level",
+    "l": "level",
 }
 
 
@@ -247,8 +255,15 @@ def community_progress(progress: list[GridProgress]) -> list[CommunityProgress]:
         for root in roots:
             for tag, count in root.special_unvisited.items():
                 special[tag] += count
-        out.append(CommunityProgress(community_id, roots[0].community, sum(r.planned for r in roots),
-                                     sum(r.visited for r in roots), dict(special)))
+        out.append(
+            CommunityProgress(
+                community_id,
+                roots[0].community,
+                sum(r.planned for r in roots),
+                sum(r.visited for r in roots),
+                dict(special),
+            )
+        )
     return out
 
 
@@ -256,7 +271,9 @@ def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
     """The micro grids (where visits happen), furthest behind first: lowest share visited, then most
     households left, then special households left."""
     leaves = [p for p in progress if p.grid.level is GridLevel.MICRO]
-    return sorted(leaves, key=lambda p: (p.ratio, -(p.planned - p.visited), -sum(p.special_unvisited.values()), p.grid.id))
+    return sorted(
+        leaves, key=lambda p: (p.ratio, -(p.planned - p.visited), -sum(p.special_unvisited.values()), p.grid.id)
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -322,8 +339,6 @@ def headline(
     )
 
 
-
-
 # ---------------------------------------------------------------------------
 # Everything one dashboard refresh needs, read in one go
 
@@ -344,8 +359,9 @@ class Digest:
     upcoming: NextSessions
 
 
-def digest(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
-           fee_rules: FeeRules | None = None) -> Digest:
+def digest(
+    store: Store, now: datetime, *, calendar: DeadlineRules | None = None, fee_rules: FeeRules | None = None
+) -> Digest:
     """The dashboard's figures that `summary` prints, without what only the screen shows (who is
     out visiting, which reads every grid worker; the rates; the shift's log): a cold process
     validates each record it reads, so the digest reads only these."""
@@ -380,8 +396,14 @@ class Dashboard:
     log: list[DutyLogEntry]  # the 值班记录 of the shift on duty
 
 
-def dashboard(store: Store, now: datetime, *, calendar: DeadlineRules | None = None,
-              fee_rules: FeeRules | None = None, duty_rules: DutyRules | None = None) -> Dashboard:
+def dashboard(
+    store: Store,
+    now: datetime,
+    *,
+    calendar: DeadlineRules | None = None,
+    fee_rules: FeeRules | None = None,
+    duty_rules: DutyRules | None = None,
+) -> Dashboard:
     from .metrics import all_windows
 
     generation = store.generation()  # read first: a change during the read triggers another refresh

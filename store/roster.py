@@ -118,9 +118,11 @@ def shown(name: str, value: object) -> str:
 
 def changes_between(before: Record, after: Record) -> list[FieldChange]:
     """The fields that differ, in the model's order (who and when are the event's own)."""
-    return [FieldChange(name=name, before=shown(name, getattr(before, name)), after=shown(name, getattr(after, name)))
-            for name in type(after).model_fields
-            if name not in UNTRACKED and getattr(before, name) != getattr(after, name)]
+    return [
+        FieldChange(name=name, before=shown(name, getattr(before, name)), after=shown(name, getattr(after, name)))
+        for name in type(after).model_fields
+        if name not in UNTRACKED and getattr(before, name) != getattr(after, name)
+    ]
 
 
 def event(tx: Transaction, action: str, changes: Iterable[FieldChange] = (), **more: Any) -> RosterEvent:
@@ -140,8 +142,9 @@ def _free_worker_id(tx: Transaction, phone: str) -> str:
     return candidate
 
 
-def add_worker(store: Store, *, name: str, role: WorkerRole, phone: str, grid_id: str,
-               worker_id: str | None = None) -> GridWorker:
+def add_worker(
+    store: Store, *, name: str, role: WorkerRole, phone: str, grid_id: str, worker_id: str | None = None
+) -> GridWorker:
     # Every bad field at once, before the lock; then what only the store knows.
     draft = GridWorker(id=worker_id or "draft", name=name, role=role, phone=phone, grid_id=grid_id)
     with store.transaction() as tx:
@@ -154,13 +157,21 @@ def add_worker(store: Store, *, name: str, role: WorkerRole, phone: str, grid_id
         return tx.put(draft.model_copy(update={"id": record_id, "history": [event(tx, "add")]}))
 
 
-def edit_worker(store: Store, worker_id: str, *, name: str | None = None, role: WorkerRole | None = None,
-                phone: str | None = None, grid_id: str | None = None) -> GridWorker:
+def edit_worker(
+    store: Store,
+    worker_id: str,
+    *,
+    name: str | None = None,
+    role: WorkerRole | None = None,
+    phone: str | None = None,
+    grid_id: str | None = None,
+) -> GridWorker:
     """Change what is given; a worker moved to another grid keeps their planned visits."""
     with store.transaction() as tx:
         worker = _worker(tx, worker_id)
-        changes = {k: v for k, v in {"name": name, "role": role, "phone": phone, "grid_id": grid_id}.items()
-                   if v is not None}
+        changes = {
+            k: v for k, v in {"name": name, "role": role, "phone": phone, "grid_id": grid_id}.items() if v is not None
+        }
         updated = GridWorker.model_validate({**worker.model_dump(), **changes})
         if grid_id is not None:
             _grid(tx, grid_id)
@@ -182,8 +193,11 @@ def _future_plans(tx: Transaction, today: date) -> list[tuple[str, VisitPlan]]:
 
 def future_plans(store: Store, worker_id: str, today: date) -> int:
     """How many visits ``worker_id`` has planned from today on (what a retirement hands over)."""
-    return sum(p.worker_id == worker_id for offset in range(PLAN_AHEAD_DAYS + 1)
-               for p in store.all(VisitPlan, (today + timedelta(days=offset)).isoformat()))
+    return sum(
+        p.worker_id == worker_id
+        for offset in range(PLAN_AHEAD_DAYS + 1)
+        for p in store.all(VisitPlan, (today + timedelta(days=offset)).isoformat())
+    )
 
 
 def retire_worker(store: Store, worker_id: str, today: date, *, hand_over_to: str | None = None) -> int:
@@ -250,13 +264,24 @@ def move_household(store: Store, household_id: str, grid_id: str, today: date) -
                 else:
                     tx.put(plan.model_copy(update={"grid_id": grid_id, "worker_id": visitor.id}), partition)
         updated = household.model_copy(update={"grid_id": grid_id})
-        move = event(tx, "move", changes_between(household, updated), plans=moved,
-                     plans_to=visitor.id if moved and visitor else None)
+        move = event(
+            tx,
+            "move",
+            changes_between(household, updated),
+            plans=moved,
+            plans_to=visitor.id if moved and visitor else None,
+        )
         return tx.put(updated.model_copy(update={"history": [*household.history, move]}))
 
 
-def plan_visits(store: Store, grid_id: str, day: date, *, special_every_days: int = SPECIAL_EVERY_DAYS,
-                others_every_days: int = OTHERS_EVERY_DAYS) -> list[VisitPlan]:
+def plan_visits(
+    store: Store,
+    grid_id: str,
+    day: date,
+    *,
+    special_every_days: int = SPECIAL_EVERY_DAYS,
+    others_every_days: int = OTHERS_EVERY_DAYS,
+) -> list[VisitPlan]:
     """Plan ``day``'s visits for a grid and the grids below it, by rule: a household with a special
     tag (独居, 残疾, …) when it has not been visited for ``special_every_days``, any other when not for
     ``others_every_days``. Households already planned that day are left as they are; each plan goes
@@ -287,8 +312,14 @@ def plan_visits(store: Store, grid_id: str, day: date, *, special_every_days: in
             visitor = visitor_for(household.grid_id, grids, workers)
             if visitor is None:
                 continue  # nobody to send: the 一表全清 roster shows the gap
-            plan = VisitPlan(id=f"vp-{day:%Y%m%d}-{household.id}"[:40], day=day, grid_id=household.grid_id,
-                             household_id=household.id, worker_id=visitor.id, tags=list(household.tags))
+            plan = VisitPlan(
+                id=f"vp-{day:%Y%m%d}-{household.id}"[:40],
+                day=day,
+                grid_id=household.grid_id,
+                household_id=household.id,
+                worker_id=visitor.id,
+                tags=list(household.tags),
+            )
             added.append(tx.put(plan))
         return added
 
@@ -318,8 +349,19 @@ def put_schedule(store: Store, schedule: ServiceSchedule, *, new: bool = False) 
 
 # -- the schedule form ---------------------------------------------------------------------------
 
-SCHEDULE_FIELDS = ("kind", "title", "community_id", "place", "start", "end", "recurrence", "weekdays", "staff",
-                   "starts_on", "ends_on")  # what the form edits; a schedule's households are kept as they are
+SCHEDULE_FIELDS = (
+    "kind",
+    "title",
+    "community_id",
+    "place",
+    "start",
+    "end",
+    "recurrence",
+    "weekdays",
+    "staff",
+    "starts_on",
+    "ends_on",
+)  # what the form edits; a schedule's households are kept as they are
 
 
 def _model_reason(error: Mapping[str, Any], lang: Lang) -> str:
@@ -328,8 +370,9 @@ def _model_reason(error: Mapping[str, Any], lang: Lang) -> str:
     return i18n.t(f"model.{text}", lang) if f"model.{text}" in i18n.keys() else text
 
 
-def schedule_from_form(values: Mapping[str, str], *, schedule_id: str, previous: ServiceSchedule | None = None,
-                       lang: Lang = "zh") -> ServiceSchedule:
+def schedule_from_form(
+    values: Mapping[str, str], *, schedule_id: str, previous: ServiceSchedule | None = None, lang: Lang = "zh"
+) -> ServiceSchedule:
     """A schedule from the form's text (times 07:30, weekdays 周二、周四, dates 2026-12-01, staff
     split on 、 — the spreadsheet's own rules), checked at once without the store. Raises
     ``FieldsRefused`` naming every bad field; whole-record rules are pinned to the field to fix."""
@@ -358,8 +401,10 @@ def schedule_from_form(values: Mapping[str, str], *, schedule_id: str, previous:
         errors.setdefault("end", i18n.t("model.a session must end after it starts", lang))
     weekly = data.get("recurrence") == "weekly"
     if "weekdays" not in errors and weekly != bool(data.get("weekdays")):
-        errors.setdefault("weekdays" if weekly else "recurrence",
-                          i18n.t("model.a weekly schedule, and only a weekly schedule, lists its weekdays", lang))
+        errors.setdefault(
+            "weekdays" if weekly else "recurrence",
+            i18n.t("model.a weekly schedule, and only a weekly schedule, lists its weekdays", lang),
+        )
     first, last = data.get("starts_on"), data.get("ends_on")
     if isinstance(first, date) and isinstance(last, date) and last < first:
         errors.setdefault("ends_on", i18n.t("model.the schedule ends before it starts", lang))

@@ -59,18 +59,30 @@ def session_id(schedule_id: str, day: date) -> str:
 def planned_session(schedule: ServiceSchedule, day: date) -> ServiceSession:
     """The session a schedule holds on ``day``, before anyone has acted on it."""
     return ServiceSession(
-        id=session_id(schedule.id, day), day=day, kind=schedule.kind, title=schedule.title,
-        community_id=schedule.community_id, place=schedule.place, start=schedule.start, end=schedule.end,
-        schedule_id=schedule.id, staff=schedule.staff, household_ids=schedule.household_ids,
+        id=session_id(schedule.id, day),
+        day=day,
+        kind=schedule.kind,
+        title=schedule.title,
+        community_id=schedule.community_id,
+        place=schedule.place,
+        start=schedule.start,
+        end=schedule.end,
+        schedule_id=schedule.id,
+        staff=schedule.staff,
+        household_ids=schedule.household_ids,
     )
 
 
-def day_sessions(schedules: list[ServiceSchedule], recorded: list[ServiceSession], day: date,
-                 calendar: DeadlineRules) -> list[ServiceSession]:
+def day_sessions(
+    schedules: list[ServiceSchedule], recorded: list[ServiceSession], day: date, calendar: DeadlineRules
+) -> list[ServiceSession]:
     """Every session of ``day``: the recorded ones, plus each scheduled one nobody has touched yet."""
     by_id = {s.id: s for s in recorded}
-    sessions = [by_id.pop(key) if (key := session_id(sc.id, day)) in by_id else planned_session(sc, day)
-                for sc in schedules if occurs_on(sc, day, calendar)]
+    sessions = [
+        by_id.pop(key) if (key := session_id(sc.id, day)) in by_id else planned_session(sc, day)
+        for sc in schedules
+        if occurs_on(sc, day, calendar)
+    ]
     sessions += by_id.values()  # one-off sessions, and those of a schedule since changed
     return sorted(sessions, key=lambda s: (s.start, s.id))
 
@@ -123,8 +135,9 @@ def next_sessions(store: Store, now: datetime, calendar: DeadlineRules) -> NextS
     return NextSessions(found.get(None), found.get(Audience.ELDERLY), found.get(Audience.CHILDREN))
 
 
-def upcoming(store: Store, now: datetime, calendar: DeadlineRules,
-             audience: Audience | None = None) -> ServiceSession | None:
+def upcoming(
+    store: Store, now: datetime, calendar: DeadlineRules, audience: Audience | None = None
+) -> ServiceSession | None:
     """The next session not yet started (of one audience, if given)."""
     return next_sessions(store, now, calendar).of(audience)
 
@@ -187,9 +200,11 @@ def complete(store: Store, ref: SessionRef, served: int, calendar: DeadlineRules
             raise Refused("served_negative")
         if served > SERVED_MAX:
             raise Refused("served_format", most=SERVED_MAX)
-        return tx.put(ServiceSession.model_validate(
-            {**session.model_dump(), "state": SessionState.DONE, "served": served, "done_at": tx.now}
-        ))
+        return tx.put(
+            ServiceSession.model_validate(
+                {**session.model_dump(), "state": SessionState.DONE, "served": served, "done_at": tx.now}
+            )
+        )
 
 
 def cancel(store: Store, ref: SessionRef, reason: str, calendar: DeadlineRules) -> ServiceSession:
@@ -200,6 +215,8 @@ def cancel(store: Store, ref: SessionRef, reason: str, calendar: DeadlineRules) 
         session = _current(tx, ref, calendar)
         if session.state in (SessionState.DONE, SessionState.CANCELLED):
             raise Refused("session_finished", state=session.state)
-        return tx.put(ServiceSession.model_validate(
-            {**session.model_dump(), "state": SessionState.CANCELLED, "cancel_reason": reason.strip()}
-        ))
+        return tx.put(
+            ServiceSession.model_validate(
+                {**session.model_dump(), "state": SessionState.CANCELLED, "cancel_reason": reason.strip()}
+            )
+        )

@@ -62,8 +62,9 @@ def _cell_text(value: Cell) -> Cell:
     return "" if value is None else value
 
 
-def write_xlsx(path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]] = (),
-               notes_title: str = "说明") -> None:
+def write_xlsx(
+    path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]] = (), notes_title: str = "说明"
+) -> None:
     """Write the sheets (and a notes sheet first, if any) to ``path``."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -83,8 +84,9 @@ def write_xlsx(path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[
         last_row = max(len(sheet.rows) + HEADER_ROWS, 500)  # room for rows the clerk adds
         for index, options in sheet.choices.items():
             listed = ",".join(o for o in options if o)
-            validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True,
-                                        showErrorMessage=index in sheet.strict_choices)
+            validation = DataValidation(
+                type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=index in sheet.strict_choices
+            )
             letter = _column_letter(index)
             validation.add(f"{letter}{HEADER_ROWS + 1}:{letter}{last_row}")
             ws.data_validations.append(validation)
@@ -165,7 +167,9 @@ def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         # a fresh list each, nobody else's: widening its cell type to Cell is safe (list is invariant)
-        return {name: cast(list[list[Cell]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in workbook.sheet_names}
+        return {
+            name: cast(list[list[Cell]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in workbook.sheet_names
+        }
     except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
         raise SheetFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None

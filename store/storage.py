@@ -129,8 +129,9 @@ def _account_name(uid: int) -> str:
         return f"uid{uid}"
 
 
-def resolve_actor(service_account: str | None, *, uid: int | None = None,
-                  environ: dict[str, str] | None = None) -> tuple[str, str]:
+def resolve_actor(
+    service_account: str | None, *, uid: int | None = None, environ: dict[str, str] | None = None
+) -> tuple[str, str]:
     """Who is acting, and how we know: (account, rule).
 
     Run by the service account through sudo, the actor is the officer who ran sudo, from sudo's
@@ -148,7 +149,9 @@ def resolve_actor(service_account: str | None, *, uid: int | None = None,
         return running_as, "service-account-without-sudo"
     officer = _account_name(int(sudo_uid))
     if sudo_user and sudo_user != officer:
-        raise StoreError(f"sudo's record is inconsistent (SUDO_USER={sudo_user}, SUDO_UID={sudo_uid}={officer}); refused")
+        raise StoreError(
+            f"sudo's record is inconsistent (SUDO_USER={sudo_user}, SUDO_UID={sudo_uid}={officer}); refused"
+        )
     return officer, "sudo"
 
 
@@ -428,7 +431,7 @@ class _ChunkedReader:
     def read(self, size: int = -1) -> bytes:
         start = self._at
         self._at = len(self._view) if size < 0 else min(len(self._view), start + size)
-        return bytes(self._view[start:self._at])
+        return bytes(self._view[start : self._at])
 
 
 # ijson reads a lone surrogate escape ("\ud800") as "?"; orjson refuses it, as the store does.
@@ -436,8 +439,11 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _load_json(path: Path, payload: bytes) -> Any:
-    if (len(payload) > BIG_FILE_BYTES and threading.current_thread() is not threading.main_thread()
-            and not _SURROGATE_ESCAPE.search(payload)):
+    if (
+        len(payload) > BIG_FILE_BYTES
+        and threading.current_thread() is not threading.main_thread()
+        and not _SURROGATE_ESCAPE.search(payload)
+    ):
         import ijson
 
         try:
@@ -527,8 +533,9 @@ def _in_memory(data: dict[str, Any]) -> TinyDB:
     return db
 
 
-def _validate_all(path: Path, model: type[M], data: dict[str, Any], known: _Known,
-                  remember: bool = True) -> tuple[list[M], _Known]:
+def _validate_all(
+    path: Path, model: type[M], data: dict[str, Any], known: _Known, remember: bool = True
+) -> tuple[list[M], _Known]:
     """Every record of a parsed file as a model, validated unless ``known`` holds its very bytes.
 
     The cache is keyed by the record's exact bytes (orjson's serialisation of what was parsed), not
@@ -570,8 +577,9 @@ def _record_damaged(path: Path, exc: ValidationError, doc_id: str, doc: Any) -> 
     record_id = record_id if isinstance(record_id, str) else None
     first = exc.errors()[0]
     field = ".".join(str(part) for part in first["loc"])
-    raise StoreCorruptError(path, f"field {field!r}: {first['msg']}",
-                            record_id=str(doc_id if record_id is None else record_id)) from None
+    raise StoreCorruptError(
+        path, f"field {field!r}: {first['msg']}", record_id=str(doc_id if record_id is None else record_id)
+    ) from None
 
 
 # ---------------------------------------------------------------------------
@@ -758,8 +766,7 @@ def _unlink_quietly(path: Path) -> None:
 class Store:
     """A store folder. Cheap to create; safe to use from many processes at once."""
 
-    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False,
-                 read_once: bool = False):
+    def __init__(self, root: Path | str, actor: str | None = None, *, read_only: bool = False, read_once: bool = False):
         self.root = Path(root)
         self.actor = actor or default_actor()
         self.read_only = read_only  # a viewer: every write (the audit of a reveal too) is refused
@@ -932,7 +939,9 @@ class Store:
             named = file_named_by(record_id)  # where a live case is: one small file, not every live case
             if named is not None:  # (or where a store written before the cap or before day files kept it)
                 for where in dict.fromkeys((named, first_file_of_day(named), None)):
-                    for record in self.all(model, where) if where is not None else self._read(model, self.path_for(model)):
+                    for record in (
+                        self.all(model, where) if where is not None else self._read(model, self.path_for(model))
+                    ):
                         if record.id == record_id:
                             return record
                 raise RecordNotFound(model, record_id)
@@ -975,8 +984,13 @@ class Store:
             found.append(exc)
         wanted: list[tuple[type[Record], str | None]] = [(model, None) for model in ALL_MODELS]
         if day is not None:
-            wanted += [(VisitPlan, day.isoformat()), (Visit, day.isoformat()), (ServiceSession, day.isoformat()),
-                       (StallPayment, f"{day.year}"), (AuditEntry, f"{day:%Y-%m}")]
+            wanted += [
+                (VisitPlan, day.isoformat()),
+                (Visit, day.isoformat()),
+                (ServiceSession, day.isoformat()),
+                (StallPayment, f"{day.year}"),
+                (AuditEntry, f"{day:%Y-%m}"),
+            ]
         for model, partition in wanted:
             try:
                 self.all(model, partition)
@@ -1384,8 +1398,10 @@ class Transaction:
 
     def day_files(self, model: type[Record], day: str) -> list[str]:
         """A day's files of live records as this transaction sees them, in order (2026-11-28, .2, .3, ...)."""
-        return sorted((p for p in self._live_partitions(model) if first_file_of_day(p) == day),
-                      key=lambda p: int(p.partition(".")[2] or 1))
+        return sorted(
+            (p for p in self._live_partitions(model) if first_file_of_day(p) == day),
+            key=lambda p: int(p.partition(".")[2] or 1),
+        )
 
     def _ids(self, model: type[Record], partition: str) -> Collection[str]:
         opened = self._files.get(self.store.path_for(model, partition))
@@ -1405,8 +1421,14 @@ class Transaction:
         if record.id not in target.records and file_named_by(record.id) is None:
             # An id that names no day goes by the time it was received: if that changed, the
             # case moves (checked against its previous version like any replacement).
-            elsewhere = next((p for p in self._live_partitions(type(record))
-                              if p != target.partition and record.id in self._ids(type(record), p)), None)
+            elsewhere = next(
+                (
+                    p
+                    for p in self._live_partitions(type(record))
+                    if p != target.partition and record.id in self._ids(type(record), p)
+                ),
+                None,
+            )
             if elsewhere is not None:
                 previous = self._open(type(record), elsewhere)
                 record.check_update(previous.records[record.id])
@@ -1433,9 +1455,13 @@ class Transaction:
         for partition in self._live_partitions(Petition):
             if first_file_of_day(partition) != partition:
                 continue
-            strays = [record_id for record_id in self._ids(Petition, partition)
-                      if (named := file_named_by(record_id)) != partition and named is not None
-                      and first_file_of_day(named) == partition]
+            strays = [
+                record_id
+                for record_id in self._ids(Petition, partition)
+                if (named := file_named_by(record_id)) != partition
+                and named is not None
+                and first_file_of_day(named) == partition
+            ]
             if not strays:
                 continue
             day_file = self._open(Petition, partition)
@@ -1514,8 +1540,12 @@ class Transaction:
         (a duplicate left by an older duty-room is reconciled here, or by ``check --repair``).
         """
         cutoff = self.now - ARCHIVE_AFTER
-        old = [(day, p) for day in self._due_for_archive(cutoff) for p in self.all(Petition, day)
-               if p.closed_at is not None and p.closed_at < cutoff]
+        old = [
+            (day, p)
+            for day in self._due_for_archive(cutoff)
+            for p in self.all(Petition, day)
+            if p.closed_at is not None and p.closed_at < cutoff
+        ]
         for _day, petition in old:
             self._open(Petition, archive_partition(petition)).put(petition)
         for day, petition in old:
@@ -1564,8 +1594,9 @@ class Transaction:
             generations[opened.path] = generation
             files[name] = generation
             if is_live(opened.model, opened.partition):
-                closings = [r.closed_at for r in cast(list[Petition], list(opened.records.values()))
-                            if r.closed_at is not None]
+                closings = [
+                    r.closed_at for r in cast(list[Petition], list(opened.records.values())) if r.closed_at is not None
+                ]
                 if closings:
                     earliest[name] = min(closings).isoformat()
                 else:
@@ -1705,8 +1736,9 @@ class _FileChecker:
                     if day is not None:  # a day file of live cases: each in its day, the closed ones indexed
                         named = live_partition(record)
                         if named != day and (self.capped or first_file_of_day(named) != day):
-                            report.findings.append(Finding("misplaced", name, record.id,
-                                                           other=f"{model.table}/{named}.json"))
+                            report.findings.append(
+                                Finding("misplaced", name, record.id, other=f"{model.table}/{named}.json")
+                            )
                         if record.closed_at is not None and (first_closed is None or record.closed_at < first_closed):
                             first_closed = record.closed_at
             report.records += count
@@ -1822,8 +1854,15 @@ def check_store(root: Path | str) -> CheckReport:
                 findings.append(Finding("foreign", rel, error=False))
                 continue
             if not os.access(path, os.R_OK):
-                findings.append(Finding("environment", rel, environment_error(
-                    PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))).message("en")))
+                findings.append(
+                    Finding(
+                        "environment",
+                        rel,
+                        environment_error(PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))).message(
+                            "en"
+                        ),
+                    )
+                )
                 continue
             if not path.is_file():
                 findings.append(Finding("not_a_file", rel))
@@ -1857,9 +1896,15 @@ def repair_store(store: Store) -> list[str]:
         done = list(store.last_recovery)
     report = check_store(store.root)
     table = Petition.table
-    moved = [f for f in report.findings if f.kind == "duplicate_across" and f.path.startswith(f"{table}/")
-             and not is_live(Petition, Path(f.path).stem) and f.other is not None
-             and (f.other == f"{table}.json" or (f.other.startswith(f"{table}/") and is_live(Petition, Path(f.other).stem)))]
+    moved = [
+        f
+        for f in report.findings
+        if f.kind == "duplicate_across"
+        and f.path.startswith(f"{table}/")
+        and not is_live(Petition, Path(f.path).stem)
+        and f.other is not None
+        and (f.other == f"{table}.json" or (f.other.startswith(f"{table}/") and is_live(Petition, Path(f.other).stem)))
+    ]
     if not moved:
         return done
     with store.transaction() as tx:  # a store not yet in day files is split first: the case is in its day file
@@ -1900,8 +1945,11 @@ def _store_files(root: Path) -> list[Path]:
         if name.endswith(".json") and (name == MANIFEST or name[: -len(".json")] in tables) and path.is_file():
             found.append(Path(name))
         elif name in tables and path.is_dir():
-            found.extend(Path(name) / inner for inner in sorted(os.listdir(path))
-                         if inner.endswith(".json") and not inner.startswith("."))
+            found.extend(
+                Path(name) / inner
+                for inner in sorted(os.listdir(path))
+                if inner.endswith(".json") and not inner.startswith(".")
+            )
     return found
 
 
@@ -1947,7 +1995,7 @@ def _copy_in(source: Path, target: Path) -> list[_Copied]:
                         digest.update(chunk)
                         view = memoryview(chunk)
                         while view:
-                            view = view[SYSCALLS.write(fd, view):]
+                            view = view[SYSCALLS.write(fd, view) :]
                         size += len(chunk)
             except OSError as exc:
                 raise _named(exc, destination) from None
@@ -1998,8 +2046,10 @@ def _verified(target: Path) -> CheckReport:
     report = check_store(target)
     if not report.ok:
         first = report.errors[0]
-        raise StoreCorruptError(target / first.path if not Path(first.path).is_absolute() else Path(first.path),
-                                f"the copy does not pass check ({first.kind} {first.detail})".strip())
+        raise StoreCorruptError(
+            target / first.path if not Path(first.path).is_absolute() else Path(first.path),
+            f"the copy does not pass check ({first.kind} {first.detail})".strip(),
+        )
     return report
 
 
@@ -2036,7 +2086,9 @@ def restore_store(source: Path | str, target: Path | str) -> CopyReport:
             first = report.errors[0]
             if first.kind.startswith("not_store"):
                 raise StoreMissingError(source, first.kind.split(".", 1)[1])
-            raise StoreCorruptError(source / first.path, f"the backup does not pass check ({first.kind} {first.detail})".strip())
+            raise StoreCorruptError(
+                source / first.path, f"the backup does not pass check ({first.kind} {first.detail})".strip()
+            )
         _makedirs(target)
         copied = _copy_in(source, target)
         _copy_out(copied, target)
@@ -2120,8 +2172,10 @@ def permission_problems(root: Path) -> list[str]:
             continue
         folder = stat.S_ISDIR(st.st_mode)
         if st.st_mode & stat.S_IRWXO:
-            problems.append(f"{name}: others (not in the group) can {'enter' if folder else 'read'} it "
-                            f"(mode {stat.filemode(st.st_mode)})")
+            problems.append(
+                f"{name}: others (not in the group) can {'enter' if folder else 'read'} it "
+                f"(mode {stat.filemode(st.st_mode)})"
+            )
         if shared:
             needed = (stat.S_IRWXG | stat.S_ISGID) if folder else (stat.S_IRGRP | stat.S_IWGRP)
             if st.st_mode & needed != needed:

@@ -40,7 +40,9 @@ def _reject_invisible(value: str) -> str:
     for position, char in enumerate(value, start=1):
         if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
             name = unicodedata.name(char, "unassigned" if unicodedata.category(char) == "Cn" else "private use")
-            raise ValueError(f"contains an invisible character U+{ord(char):04X} ({name}) at position {position}; remove it")
+            raise ValueError(
+                f"contains an invisible character U+{ord(char):04X} ({name}) at position {position}; remove it"
+            )
     return value
 
 

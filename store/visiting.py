@@ -72,8 +72,13 @@ def roster(store: Store, community_id: str) -> list[RosterEntry]:
                 special[grid_id][tag] += 1
             grid_id = parents.get(grid_id)
     return [
-        RosterEntry(grid, depth, tuple(sorted(workers[grid.id], key=lambda w: (w.role.value, w.id))),
-                    households[grid.id], dict(special[grid.id]))
+        RosterEntry(
+            grid,
+            depth,
+            tuple(sorted(workers[grid.id], key=lambda w: (w.role.value, w.id))),
+            households[grid.id],
+            dict(special[grid.id]),
+        )
         for grid, depth in tree
     ]
 
@@ -88,7 +93,9 @@ class HouseholdVisit:
     visit: Visit | None
 
 
-def grid_households(store: Store, day: date, grid_id: str, *, special_unvisited_only: bool = False) -> list[HouseholdVisit]:
+def grid_households(
+    store: Store, day: date, grid_id: str, *, special_unvisited_only: bool = False
+) -> list[HouseholdVisit]:
     """The grid's households (and those below it): planned and not yet visited first, special
     households first within that, then the rest by address."""
     below = grids_below(store.all(Grid), grid_id)
@@ -121,7 +128,9 @@ def recent_visits(store: Store, household_id: str, today: date, days: int = RECE
     """A household's visits from ``today`` back ``days`` days, newest first (the log is a file a day)."""
     found = []
     for offset in range(days):
-        found += [v for v in store.all(Visit, (today - timedelta(days=offset)).isoformat()) if v.household_id == household_id]
+        found += [
+            v for v in store.all(Visit, (today - timedelta(days=offset)).isoformat()) if v.household_id == household_id
+        ]
     return sorted(found, key=lambda v: v.at, reverse=True)
 
 
@@ -176,7 +185,12 @@ def record_visit(store: Store, household_id: str, worker_id: str, note: str) -> 
         if done is not None:
             raise Refused("visit_twice", at=f"{done.at:%H:%M}")
         visit = Visit(
-            id=f"vs-{today:%Y%m%d}-{household_id}", day=today, at=tx.now, grid_id=household.grid_id,
-            household_id=household_id, worker_id=worker_id, note=note.strip(),
+            id=f"vs-{today:%Y%m%d}-{household_id}",
+            day=today,
+            at=tx.now,
+            grid_id=household.grid_id,
+            household_id=household_id,
+            worker_id=worker_id,
+            note=note.strip(),
         )
         return tx.put(visit)

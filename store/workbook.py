@@ -121,108 +121,196 @@ def _idcol(**kw: Any) -> Column:
 
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
-        "社区", Community,
-        (_idcol(), Column("name", "社区名称", required=True, width=18), Column("township", "乡镇", required=True),
-         Column("elderly_share_percent", "老年人占比%", Kind.INT)),
-        lambda v: (v.get("name"),), "c",
+        "社区",
+        Community,
+        (
+            _idcol(),
+            Column("name", "社区名称", required=True, width=18),
+            Column("township", "乡镇", required=True),
+            Column("elderly_share_percent", "老年人占比%", Kind.INT),
+        ),
+        lambda v: (v.get("name"),),
+        "c",
         examples=(("dongcheng", "东城花园社区", "孟轲乡", 62),),
         note="社区名称唯一；编号留空时按名称匹配（没有则新建）。",
     ),
     SheetSpec(
-        "网格", Grid,
-        (_idcol(), Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=16),
-         Column("level", "网格层级", Kind.ENUM, GridLevel, required=True),
-         Column("name", "网格名称", required=True, width=20),
-         Column("parent_id", "上级网格", Kind.REF, ref="grids", width=16)),
-        lambda v: (v.get("community_id"), v.get("parent_id"), v.get("name")), "g",
-        examples=(("dc-1", "dongcheng", "大网格", "第一大网格", ""),
-                  ("dc-1-1", "dongcheng", "支部网格", "第一支部网格", "dc-1"),
-                  ("dc-1-1-1", "dongcheng", "微网格", "1号楼", "dc-1-1")),
+        "网格",
+        Grid,
+        (
+            _idcol(),
+            Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=16),
+            Column("level", "网格层级", Kind.ENUM, GridLevel, required=True),
+            Column("name", "网格名称", required=True, width=20),
+            Column("parent_id", "上级网格", Kind.REF, ref="grids", width=16),
+        ),
+        lambda v: (v.get("community_id"), v.get("parent_id"), v.get("name")),
+        "g",
+        examples=(
+            ("dc-1", "dongcheng", "大网格", "第一大网格", ""),
+            ("dc-1-1", "dongcheng", "支部网格", "第一支部网格", "dc-1"),
+            ("dc-1-1-1", "dongcheng", "微网格", "1号楼", "dc-1-1"),
+        ),
         note="大网格没有上级；支部网格的上级是大网格，微网格的上级是支部网格。社区、上级网格可填编号或名称"
-             "（网格路径：东城花园社区/第一大网格/第一支部网格）。",
+        "（网格路径：东城花园社区/第一大网格/第一支部网格）。",
         model_error_column="parent_id",
     ),
     SheetSpec(
-        "网格员", GridWorker,
-        (_idcol(), Column("name", "姓名", required=True, width=10), Column("role", "职务", Kind.ENUM, WorkerRole, required=True),
-         Column("phone", "手机", required=True, mask=mask_phone, width=14),
-         Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16)),
-        lambda v: (v.get("phone"),), "w",
+        "网格员",
+        GridWorker,
+        (
+            _idcol(),
+            Column("name", "姓名", required=True, width=10),
+            Column("role", "职务", Kind.ENUM, WorkerRole, required=True),
+            Column("phone", "手机", required=True, mask=mask_phone, width=14),
+            Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
+        ),
+        lambda v: (v.get("phone"),),
+        "w",
         examples=(("w-dc-1-1-1", "王建华", "微网格员", "13803931234", "dc-1-1-1"),),
         note="手机号唯一；编号留空时按手机号匹配。",
     ),
     SheetSpec(
-        "住户", Household,
-        (_idcol(), Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
-         Column("building", "楼栋", required=True, width=8), Column("unit", "单元", required=True, width=8),
-         Column("room", "门牌", required=True, width=8),
-         Column("head_name", "户主", required=True, mask=mask_name, width=10),
-         Column("phone", "电话", mask=mask_phone, width=14),
-         Column("tags", "特殊人群", Kind.TAGS, SpecialTag, width=16),
-         Column("members", "人口", Kind.INT, width=6), Column("elderly", "老年户", Kind.BOOL, width=8)),
-        lambda v: (v.get("grid_id"), v.get("building"), v.get("unit"), v.get("room")), "h",
-        examples=(("h-dc-0001", "dc-1-1-1", "1号楼", "1单元", "101", "张秀兰", "13903931111", "独居", 1, "是"),
-                  ("h-dc-0002", "dc-1-1-1", "1号楼", "1单元", "102", "李国强", "", "残疾、行动不便", 3, "否")),
+        "住户",
+        Household,
+        (
+            _idcol(),
+            Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
+            Column("building", "楼栋", required=True, width=8),
+            Column("unit", "单元", required=True, width=8),
+            Column("room", "门牌", required=True, width=8),
+            Column("head_name", "户主", required=True, mask=mask_name, width=10),
+            Column("phone", "电话", mask=mask_phone, width=14),
+            Column("tags", "特殊人群", Kind.TAGS, SpecialTag, width=16),
+            Column("members", "人口", Kind.INT, width=6),
+            Column("elderly", "老年户", Kind.BOOL, width=8),
+        ),
+        lambda v: (v.get("grid_id"), v.get("building"), v.get("unit"), v.get("room")),
+        "h",
+        examples=(
+            ("h-dc-0001", "dc-1-1-1", "1号楼", "1单元", "101", "张秀兰", "13903931111", "独居", 1, "是"),
+            ("h-dc-0002", "dc-1-1-1", "1号楼", "1单元", "102", "李国强", "", "残疾、行动不便", 3, "否"),
+        ),
         note="特殊人群可填多个，用顿号分隔：独居、残疾、行动不便、孤寡。编号留空时按 网格+楼栋+单元+门牌 匹配。",
     ),
     SheetSpec(
-        "摊位", Stall,
-        (_idcol(), Column("market", "市场", required=True, width=10),
-         Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=14),
-         Column("number", "摊位号", Kind.INT, required=True, width=8), Column("goods", "经营品类", width=12),
-         Column("holder_name", "摊主", mask=mask_name, width=10), Column("holder_phone", "摊主电话", mask=mask_phone, width=14),
-         Column("reduction", "减免", Kind.ENUM, FeeReduction, width=12),
-         Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
-         Column("held_since", "起租日期", Kind.DATE, width=12)),
-        lambda v: (v.get("community_id"), v.get("market"), v.get("number")), "s",
+        "摊位",
+        Stall,
+        (
+            _idcol(),
+            Column("market", "市场", required=True, width=10),
+            Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=14),
+            Column("number", "摊位号", Kind.INT, required=True, width=8),
+            Column("goods", "经营品类", width=12),
+            Column("holder_name", "摊主", mask=mask_name, width=10),
+            Column("holder_phone", "摊主电话", mask=mask_phone, width=14),
+            Column("reduction", "减免", Kind.ENUM, FeeReduction, width=12),
+            Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
+            Column("held_since", "起租日期", Kind.DATE, width=12),
+        ),
+        lambda v: (v.get("community_id"), v.get("market"), v.get("number")),
+        "s",
         examples=(("dc-01", "商业街", "dongcheng", 1, "蔬菜", "赵桂芝", "13703935678", "", "150.00", "2024-03-01"),),
         note="月摊位费写元（如 150 或 75.50）；减免：残疾人减免、退役军人减免，或留空。",
     ),
     SheetSpec(
-        "准入证", StallPermit,
-        (_idcol(), Column("stall_id", "摊位", Kind.REF, ref="stalls", required=True),
-         Column("holder_name", "持证人", required=True, mask=mask_name, width=10),
-         Column("status", "准入证状态", Kind.ENUM, PermitStatus, required=True),
-         Column("applied_on", "申请日期", Kind.DATE, required=True), Column("expires_on", "有效期至", Kind.DATE),
-         Column("reviewed_by", "审核人", width=14)),
-        lambda v: (v.get("stall_id"), v.get("applied_on")), "p",
+        "准入证",
+        StallPermit,
+        (
+            _idcol(),
+            Column("stall_id", "摊位", Kind.REF, ref="stalls", required=True),
+            Column("holder_name", "持证人", required=True, mask=mask_name, width=10),
+            Column("status", "准入证状态", Kind.ENUM, PermitStatus, required=True),
+            Column("applied_on", "申请日期", Kind.DATE, required=True),
+            Column("expires_on", "有效期至", Kind.DATE),
+            Column("reviewed_by", "审核人", width=14),
+        ),
+        lambda v: (v.get("stall_id"), v.get("applied_on")),
+        "p",
         examples=(("pm-dc-01", "dc-01", "赵桂芝", "有效", "2024-02-20", "2026-12-31", "三位一体实践中心"),),
         note="审核记录（历史）不在表中，导入时保留。",
     ),
     SheetSpec(
-        "一老一小服务", ServiceSchedule,
-        (_idcol(), Column("kind", "服务类型", Kind.ENUM, ServiceKind, required=True, width=14),
-         Column("title", "名称", required=True, width=18),
-         Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=14),
-         Column("place", "地点", required=True, width=16), Column("start", "开始", Kind.TIME, required=True, width=8),
-         Column("end", "结束", Kind.TIME, required=True, width=8),
-         Column("recurrence", "重复", Kind.ENUM, Recurrence, required=True, width=12),
-         Column("weekdays", "每周几", Kind.WEEKDAYS, width=14), Column("staff", "服务人员", Kind.LIST, width=16),
-         Column("household_ids", "服务住户", Kind.IDS, width=20),
-         Column("starts_on", "开始日期", Kind.DATE), Column("ends_on", "结束日期", Kind.DATE)),
-        lambda v: (v.get("community_id"), v.get("title")), "sc",
-        examples=(("sc-dc-meal", "入户送餐", "独居老人午餐", "dongcheng", "老年食堂", "11:00", "12:00", "每天", "",
-                   "刘红", "h-dc-0001", "", ""),
-                  ("sc-dc-guard", "护学岗", "东城小学护学岗", "dongcheng", "东城小学门口", "07:10", "08:00", "上学日",
-                   "", "王建华", "", "", "")),
+        "一老一小服务",
+        ServiceSchedule,
+        (
+            _idcol(),
+            Column("kind", "服务类型", Kind.ENUM, ServiceKind, required=True, width=14),
+            Column("title", "名称", required=True, width=18),
+            Column("community_id", "所属社区", Kind.REF, ref="communities", required=True, width=14),
+            Column("place", "地点", required=True, width=16),
+            Column("start", "开始", Kind.TIME, required=True, width=8),
+            Column("end", "结束", Kind.TIME, required=True, width=8),
+            Column("recurrence", "重复", Kind.ENUM, Recurrence, required=True, width=12),
+            Column("weekdays", "每周几", Kind.WEEKDAYS, width=14),
+            Column("staff", "服务人员", Kind.LIST, width=16),
+            Column("household_ids", "服务住户", Kind.IDS, width=20),
+            Column("starts_on", "开始日期", Kind.DATE),
+            Column("ends_on", "结束日期", Kind.DATE),
+        ),
+        lambda v: (v.get("community_id"), v.get("title")),
+        "sc",
+        examples=(
+            (
+                "sc-dc-meal",
+                "入户送餐",
+                "独居老人午餐",
+                "dongcheng",
+                "老年食堂",
+                "11:00",
+                "12:00",
+                "每天",
+                "",
+                "刘红",
+                "h-dc-0001",
+                "",
+                "",
+            ),
+            (
+                "sc-dc-guard",
+                "护学岗",
+                "东城小学护学岗",
+                "dongcheng",
+                "东城小学门口",
+                "07:10",
+                "08:00",
+                "上学日",
+                "",
+                "王建华",
+                "",
+                "",
+                "",
+            ),
+        ),
         note="重复：每天、上学日（按官方日历的工作日，寒暑假除外）、周末节假日、每周（填「每周几」，如 周二、周四）。",
         model_error_column="recurrence",
     ),
     SheetSpec(
-        "走访计划", VisitPlan,
-        (_idcol(), Column("day", "日期", Kind.DATE, required=True),
-         Column("grid_id", "网格", Kind.REF, ref="grids", required=True, width=16),
-         Column("household_id", "住户", Kind.REF, ref="households", required=True, width=14),
-         Column("worker_id", "走访人", Kind.REF, ref="workers", required=True, width=14)),
-        lambda v: (v.get("day"), v.get("household_id")), "vp",
+        "走访计划",
+        VisitPlan,
+        (
+            _idcol(),
+            Column("day", "日期", Kind.DATE, required=True),
+            Column("grid_id", "网格", Kind.REF, ref="grids", required=True, width=16),
+            Column("household_id", "住户", Kind.REF, ref="households", required=True, width=14),
+            Column("worker_id", "走访人", Kind.REF, ref="workers", required=True, width=14),
+        ),
+        lambda v: (v.get("day"), v.get("household_id")),
+        "vp",
         examples=(("vp-20261201-0001", "2026-12-01", "dc-1-1-1", "h-dc-0001", "w-dc-1-1-1"),),
         note="一户一天一条；只比较文件中出现的日期（其他日期的计划不受影响）。",
     ),
     SheetSpec(
-        "值班表", DutyShift,
-        (_idcol(), Column("day", "日期", Kind.DATE, required=True), Column("leader", "带班领导", required=True, width=10),
-         Column("staff", "值班人员", Kind.LIST, width=24)),
-        lambda v: (v.get("day"),), "duty",
+        "值班表",
+        DutyShift,
+        (
+            _idcol(),
+            Column("day", "日期", Kind.DATE, required=True),
+            Column("leader", "带班领导", required=True, width=10),
+            Column("staff", "值班人员", Kind.LIST, width=24),
+        ),
+        lambda v: (v.get("day"),),
+        "duty",
         examples=(("duty-20261201", "2026-12-01", "张明", "李华、王芳"),),
         note="一天一条；值班人员用顿号分隔。",
     ),
@@ -234,8 +322,18 @@ NOTES_SHEET = "说明"
 _SPLIT = re.compile(r"[、,，;；\s]+")
 _SPLIT_NAMES = re.compile(r"\s*[、,，;；\n]\s*")
 _WEEKDAY_WORDS = "一二三四五六日"
-_BOOL_WORDS = {"是": True, "否": False, "yes": True, "no": False, "true": True, "false": False, "1": True, "0": False,
-               "y": True, "n": False}
+_BOOL_WORDS = {
+    "是": True,
+    "否": False,
+    "yes": True,
+    "no": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+    "y": True,
+    "n": False,
+}
 
 
 def spec_for(name: str) -> SheetSpec | None:
@@ -302,8 +400,9 @@ def sheet_out(spec: SheetSpec, rows: list[list[Cell]]) -> SheetOut:
             choices[index] = ["是", "否"]
             strict.add(index)
     headers = [c.zh + ("*" if c.required and c.key != "id" else "") for c in spec.columns]
-    return SheetOut(spec.name, headers, [c.key for c in spec.columns], rows, choices, strict,
-                    [c.width for c in spec.columns])
+    return SheetOut(
+        spec.name, headers, [c.key for c in spec.columns], rows, choices, strict, [c.width for c in spec.columns]
+    )
 
 
 def record_row(spec: SheetSpec, record: Record, *, masked: bool) -> list[Cell]:
@@ -316,7 +415,10 @@ def template_sheets() -> list[SheetOut]:
 
 def template_notes() -> list[list[str]]:
     lines = [
-        ["duty-room", "乡镇值班室数据表。每张表第 1 行是表头（* 为必填），第 2 行是字段名（导入按它对列，请勿修改），数据从第 3 行起。"],
+        [
+            "duty-room",
+            "乡镇值班室数据表。每张表第 1 行是表头（* 为必填），第 2 行是字段名（导入按它对列，请勿修改），数据从第 3 行起。",
+        ],
         ["", "示例行可以改写或删除。编号只用字母、数字和 - _ . :；留空时按自然键匹配已有记录，没有则新建。"],
         ["", "导入：duty-room import 文件.xlsx（先检查全部行，有任何错误则一条也不写入；--dry-run 只检查）。"],
         ["", "文件中没有的记录不会被删除，只会列出；加 --prune 才删除。同一文件重复导入不会改变任何数据。"],
@@ -337,7 +439,10 @@ def sheet_partitions(store: Store, model: type[Record]) -> list[str]:
 def export_sheets(store: Store, specs: Iterable[SheetSpec], *, masked: bool) -> list[SheetOut]:
     out = []
     for spec in specs:
-        records = [*store.all(spec.model), *(r for p in sheet_partitions(store, spec.model) for r in store.all(spec.model, p))]
+        records = [
+            *store.all(spec.model),
+            *(r for p in sheet_partitions(store, spec.model) for r in store.all(spec.model, p)),
+        ]
         out.append(sheet_out(spec, [record_row(spec, r, masked=masked) for r in records]))
     return out
 
@@ -521,15 +626,21 @@ def _comparable(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude={"updated_at", "updated_by"})
 
 
-def _with_import_event(tx: Transaction, previous: Record | None,
-                       record: GridWorker | Household | ServiceSchedule) -> Record:
+def _with_import_event(
+    tx: Transaction, previous: Record | None, record: GridWorker | Household | ServiceSchedule
+) -> Record:
     """A roster record added or changed by a spreadsheet keeps that in its history, as a form's
     change does: which fields, before and after (a phone masked), noted as an import."""
     if previous is None:
         event = RosterEvent(at=tx.now, actor=tx.store.actor, action="add", note="import")
     else:
-        event = RosterEvent(at=tx.now, actor=tx.store.actor, action="edit", changes=changes_between(previous, record)[:20],
-                            note="import")
+        event = RosterEvent(
+            at=tx.now,
+            actor=tx.store.actor,
+            action="edit",
+            changes=changes_between(previous, record)[:20],
+            note="import",
+        )
     return record.model_copy(update={"history": [*record.history, event]})
 
 
@@ -597,9 +708,14 @@ class _Importer:
         for key in keys:
             column = spec.column(key)
             if key not in positions and (column.required or key == "id") and column.key != "id":
-                self.errors.append(Problem(SHEETS.index(spec), 1, keys.index(key),
-                                                f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: "
-                                                f"{self.t('sheet.missing_column')}"))
+                self.errors.append(
+                    Problem(
+                        SHEETS.index(spec),
+                        1,
+                        keys.index(key),
+                        f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
+                    )
+                )
         extra = [h for h in header if h and h not in keys]
         if extra:
             self.notes.append(self.t("sheet.extra_columns", sheet=spec.name, columns="、".join(extra)))
@@ -634,8 +750,10 @@ class _Importer:
             days = sorted({r.values["day"] for r in rows if isinstance(r.values.get("day"), date)})
             stored: list[Record] = [p for day in days for p in self.tx.all(VisitPlan, day.isoformat())]
         else:  # the main file and, for a table filed by month (the duty roster), every month's file
-            stored = [*self.tx.all(spec.model),
-                      *(r for part in sheet_partitions(self.tx.store, spec.model) for r in self.tx.all(spec.model, part))]
+            stored = [
+                *self.tx.all(spec.model),
+                *(r for part in sheet_partitions(self.tx.store, spec.model) for r in self.tx.all(spec.model, part)),
+            ]
         self.existing[spec.key] = {r.id: r for r in stored}
         self.final[spec.key] = dict(self.existing[spec.key])
 
@@ -643,7 +761,10 @@ class _Importer:
         """A table's final state; tables not in the file are read as stored."""
         if table not in self.final:
             model = SHEET_BY_KEY[table].model
-            stored = [*self.tx.all(model), *(r for part in sheet_partitions(self.tx.store, model) for r in self.tx.all(model, part))]
+            stored = [
+                *self.tx.all(model),
+                *(r for part in sheet_partitions(self.tx.store, model) for r in self.tx.all(model, part)),
+            ]
             self.final[table] = {r.id: r for r in stored}
         return self.final[table]
 
@@ -688,9 +809,17 @@ class _Importer:
     def unknown_ref(self, row: _Row, column: Column) -> None:
         assert column.ref is not None
         table = self.stored(column.ref)
-        self.error(row, row.spec, column.key,
-                   self.t("sheet.unknown_ref", what=self.t(f"ref.{column.ref}"), v=row.values[column.key],
-                          known=known_list(table.values())))
+        self.error(
+            row,
+            row.spec,
+            column.key,
+            self.t(
+                "sheet.unknown_ref",
+                what=self.t(f"ref.{column.ref}"),
+                v=row.values[column.key],
+                known=known_list(table.values()),
+            ),
+        )
 
     def assign_ids(self, spec: SheetSpec, rows: list[_Row]) -> None:
         """The record each row is: its id, or the stored record with its natural key, or a new id."""
@@ -793,7 +922,7 @@ class _Importer:
                 nxt = grids.get(current)
                 current = nxt.parent_id if isinstance(nxt, Grid) else None
             if current is not None:
-                loop = chain[chain.index(current):]
+                loop = chain[chain.index(current) :]
                 if frozenset(loop) not in cycles:  # one error per cycle, on its first row
                     cycles.add(frozenset(loop))
                     self.error(row, spec, "parent_id", self.t("sheet.parent_cycle", path=" → ".join([*loop, current])))
@@ -815,8 +944,9 @@ _REFS_CHECKED_AFTER_PRUNE: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def import_tables(store: Store, tables: dict[str, list[list[Cell]]], *, lang: Lang = "zh", dry_run: bool = False,
-                  prune: bool = False) -> ImportReport:
+def import_tables(
+    store: Store, tables: dict[str, list[list[Cell]]], *, lang: Lang = "zh", dry_run: bool = False, prune: bool = False
+) -> ImportReport:
     """Check every row; write all of it in one transaction, or (any error, or a dry run) nothing."""
     results: list[SheetResult] = []
     importer: _Importer | None = None
@@ -843,22 +973,37 @@ def import_tables(store: Store, tables: dict[str, list[list[Cell]]], *, lang: La
                             households = importer.stored("households")
                             for hid in row.values.get("household_ids", []):
                                 if hid not in households and hid not in importer.file_ids["households"]:
-                                    importer.error(row, spec, "household_ids", importer.t(
-                                        "sheet.unknown_ref", what=importer.t("ref.households"), v=hid,
-                                        known=known_list(households.values())))
+                                    importer.error(
+                                        row,
+                                        spec,
+                                        "household_ids",
+                                        importer.t(
+                                            "sheet.unknown_ref",
+                                            what=importer.t("ref.households"),
+                                            v=hid,
+                                            known=known_list(households.values()),
+                                        ),
+                                    )
                     importer.assign_ids(spec, rows)
                     for row in rows:
                         importer.build(spec, row)
             if "communities" in importer.rows:
-                importer.check_unique(SHEET_BY_KEY["communities"], importer.rows["communities"],
-                                      lambda r: r.name, "name")  # type: ignore[attr-defined]
+                importer.check_unique(
+                    SHEET_BY_KEY["communities"],
+                    importer.rows["communities"],
+                    lambda r: r.name,  # type: ignore[attr-defined]
+                    "name",
+                )
             if "workers" in importer.rows:
-                importer.check_unique(SHEET_BY_KEY["workers"], importer.rows["workers"],
-                                      lambda r: r.phone, "phone")  # type: ignore[attr-defined]
+                importer.check_unique(SHEET_BY_KEY["workers"], importer.rows["workers"], lambda r: r.phone, "phone")  # type: ignore[attr-defined]
             if "grids" in importer.rows:
                 importer.check_grid_tree(importer.rows["grids"])
-                importer.check_unique(SHEET_BY_KEY["grids"], importer.rows["grids"],
-                                      lambda r: (r.community_id, r.parent_id, r.name), "name")  # type: ignore[attr-defined]
+                importer.check_unique(
+                    SHEET_BY_KEY["grids"],
+                    importer.rows["grids"],
+                    lambda r: (r.community_id, r.parent_id, r.name),  # type: ignore[attr-defined]
+                    "name",
+                )
             # What the file leaves out: reported, deleted only with --prune.
             for spec in specs:
                 result = SheetResult(spec)
@@ -950,5 +1095,11 @@ def _check_after_prune(importer: _Importer) -> None:
                     continue
                 if value in importer.existing[target] and value not in importer.final[target]:
                     spec = SHEET_BY_KEY[table]
-                    importer.errors.append(Problem(SHEETS.index(spec), 0, 0, importer.t(
-                        "sheet.pruned_ref", sheet=spec.name, id=record.id, ref=value)))
+                    importer.errors.append(
+                        Problem(
+                            SHEETS.index(spec),
+                            0,
+                            0,
+                            importer.t("sheet.pruned_ref", sheet=spec.name, id=record.id, ref=value),
+                        )
+                    )

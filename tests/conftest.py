@@ -69,8 +69,11 @@ def frozen_command(*args: str, now: str = FROZEN_NOW) -> list[str]:
 def store_bytes(root: Path) -> dict[str, bytes]:
     """Every file under a store folder, hidden ones too, by path: equal before and after means
     nothing was written. (The lock file is left out: taking the lock may create it.)"""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".lock"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def build_small_store(root: Path) -> Store:
@@ -88,14 +91,38 @@ def build_small_store(root: Path) -> Store:
         for i in range(5):
             household = tx.put(
                 Household(
-                    id=f"h{i}", grid_id="dc-M01", building="1", unit="1", room=f"10{i}", head_name="张建国",
-                    phone="13512345678", tags=["living_alone"] if i % 2 else [], elderly=True,
+                    id=f"h{i}",
+                    grid_id="dc-M01",
+                    building="1",
+                    unit="1",
+                    room=f"10{i}",
+                    head_name="张建国",
+                    phone="13512345678",
+                    tags=["living_alone"] if i % 2 else [],
+                    elderly=True,
                 )
             )
-            tx.put(VisitPlan(id=f"vp{i}", day=today, grid_id="dc-M01", household_id=household.id, worker_id="w1",
-                             tags=household.tags))
-        tx.put(Visit(id="v1", day=today, at=now - timedelta(minutes=5), grid_id="dc-M01", household_id="h0",
-                     worker_id="w1", note="老人身体良好"))
+            tx.put(
+                VisitPlan(
+                    id=f"vp{i}",
+                    day=today,
+                    grid_id="dc-M01",
+                    household_id=household.id,
+                    worker_id="w1",
+                    tags=household.tags,
+                )
+            )
+        tx.put(
+            Visit(
+                id="v1",
+                day=today,
+                at=now - timedelta(minutes=5),
+                grid_id="dc-M01",
+                household_id="h0",
+                worker_id="w1",
+                note="老人身体良好",
+            )
+        )
         cases = [
             ("new", "下水道堵塞污水外溢", -6),
             ("accepted", "[red]楼顶[/]漏水", -1),
@@ -105,22 +132,68 @@ def build_small_store(root: Path) -> Store:
         for i, (status, title, due_hours) in enumerate(cases):
             tx.put(
                 Petition(
-                    id=f"MK261127-00{i + 1}", title=title, channel="hotline", category="infrastructure",
-                    community_id="dongcheng", grid_id="dc-M01", status=status,
-                    created_at=now - timedelta(hours=30), due_at=now + timedelta(hours=due_hours),
-                    reporter_name="李小明", reporter_phone="13812341234",
+                    id=f"MK261127-00{i + 1}",
+                    title=title,
+                    channel="hotline",
+                    category="infrastructure",
+                    community_id="dongcheng",
+                    grid_id="dc-M01",
+                    status=status,
+                    created_at=now - timedelta(hours=30),
+                    due_at=now + timedelta(hours=due_hours),
+                    reporter_name="李小明",
+                    reporter_phone="13812341234",
                 )
             )
-        tx.put(ServiceSession(id="sv1", day=today, kind="meal_delivery", title="入户送餐", community_id="dongcheng",
-                              place="日间照料中心", start=time(11), end=time(12, 30), household_ids=["h1", "h3"]))
-        tx.put(ServiceSession(id="sv0", day=today, kind="class", title="反诈课堂", community_id="dongcheng",
-                              place="党群服务中心", start=time(9), end=time(10)))
-        tx.put(Stall(id="yl-01", market="玉兰商业街", community_id="yulan", number=1, goods="小吃", holder_name="赵六",
-                     holder_phone="13700001111", monthly_fee_fen=30000, occupied_on=today, reduction="disabled"))
-        tx.put(StallPermit(id="pm-1", stall_id="yl-01", holder_name="赵六", status="valid",
-                           applied_on=today - timedelta(days=300)))
-        tx.put(StallPayment(id="pay1", stall_id="yl-01", period="2026-08", amount_fen=15000, paid_at=now,
-                            collector="王会计"))
+        tx.put(
+            ServiceSession(
+                id="sv1",
+                day=today,
+                kind="meal_delivery",
+                title="入户送餐",
+                community_id="dongcheng",
+                place="日间照料中心",
+                start=time(11),
+                end=time(12, 30),
+                household_ids=["h1", "h3"],
+            )
+        )
+        tx.put(
+            ServiceSession(
+                id="sv0",
+                day=today,
+                kind="class",
+                title="反诈课堂",
+                community_id="dongcheng",
+                place="党群服务中心",
+                start=time(9),
+                end=time(10),
+            )
+        )
+        tx.put(
+            Stall(
+                id="yl-01",
+                market="玉兰商业街",
+                community_id="yulan",
+                number=1,
+                goods="小吃",
+                holder_name="赵六",
+                holder_phone="13700001111",
+                monthly_fee_fen=30000,
+                occupied_on=today,
+                reduction="disabled",
+            )
+        )
+        tx.put(
+            StallPermit(
+                id="pm-1", stall_id="yl-01", holder_name="赵六", status="valid", applied_on=today - timedelta(days=300)
+            )
+        )
+        tx.put(
+            StallPayment(
+                id="pay1", stall_id="yl-01", period="2026-08", amount_fen=15000, paid_at=now, collector="王会计"
+            )
+        )
         tx.put(DutyShift(id="d1", day=today, leader="刘晓宇", staff=["王献伟"]))
     return Store(root, actor="duty-officer")
 
@@ -128,8 +201,18 @@ def build_small_store(root: Path) -> Store:
 def add_children_schedule(store: Store) -> None:
     """A weekend 一小 schedule beside the small store's one-off sessions (panel 3's schedule keys)."""
     with store.transaction() as tx:
-        tx.put(ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
-                               place="科普馆", start=time(14), end=time(16), recurrence="weekends"))
+        tx.put(
+            ServiceSchedule(
+                id="sc-sci",
+                kind="science",
+                title="社区科普馆开放日",
+                community_id="dongcheng",
+                place="科普馆",
+                start=time(14),
+                end=time(16),
+                recurrence="weekends",
+            )
+        )
 
 
 @pytest.fixture

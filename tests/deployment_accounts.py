@@ -52,8 +52,14 @@ with store.transaction() as tx:
 
 
 def _run(argv: list[str], **options: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False,  # type: ignore[call-overload]
-                          **options)
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,  # type: ignore[call-overload]
+        **options,
+    )
 
 
 def _require_root(*tools: str) -> None:
@@ -102,8 +108,12 @@ def _prelude(sites: list[str]) -> str:
 
 
 @contextlib.contextmanager
-def _accounts(names: list[str], *, home: set[str] = frozenset(), groups: dict[str, list[str]] | None = None,
-              ) -> Iterator[None]:
+def _accounts(
+    names: list[str],
+    *,
+    home: set[str] = frozenset(),
+    groups: dict[str, list[str]] | None = None,
+) -> Iterator[None]:
     made_groups, made_users = [], []
     try:
         for group in groups or {}:
@@ -113,8 +123,16 @@ def _accounts(names: list[str], *, home: set[str] = frozenset(), groups: dict[st
             made_groups.append(group)
         for name in names:
             extra = [group for group, members in (groups or {}).items() if name in members]
-            argv = ["useradd", *(["-m"] if name in home else ["-M"]), "-s", "/bin/sh", "-p", "*",
-                    *(["-G", ",".join(extra)] if extra else []), name]
+            argv = [
+                "useradd",
+                *(["-m"] if name in home else ["-M"]),
+                "-s",
+                "/bin/sh",
+                "-p",
+                "*",
+                *(["-G", ",".join(extra)] if extra else []),
+                name,
+            ]
             result = _run(argv)
             if result.returncode != 0:
                 pytest.skip(f"useradd {name}: {result.stderr.strip()}")
@@ -156,9 +174,11 @@ class Deployment:
         return Store(self.root, actor="root-reader", read_only=True)
 
     def write_system_config(self, *, reveal_users: list[str] = (), read_only_users: list[str] = ()) -> None:
-        text = (f'store = "{self.root}"\nservice_account = "{self.service}"\n'
-                f"reveal_users = {list(reveal_users)!r}\nread_only_users = {[self.viewer, *read_only_users]!r}\n"
-                'reveal_groups = []\n').replace("'", '"')
+        text = (
+            f'store = "{self.root}"\nservice_account = "{self.service}"\n'
+            f"reveal_users = {list(reveal_users)!r}\nread_only_users = {[self.viewer, *read_only_users]!r}\n"
+            "reveal_groups = []\n"
+        ).replace("'", '"')
         temp = self.etc / ".config.toml.new"
         temp.write_text(text, encoding="utf-8")
         temp.chmod(0o644)
@@ -173,19 +193,26 @@ class Deployment:
             os.chown(item, account.pw_uid, account.pw_gid)
 
     def _in_namespace(self, inner: list[str]) -> subprocess.CompletedProcess[str]:
-        script = (f"mount --bind {shlex.quote(str(self.etc))} /etc/duty-room && "
-                  f"mount --bind {shlex.quote(str(self.sudoers))} /etc/sudoers.d && exec {shlex.join(inner)}")
-        return _run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
-                    env={"PATH": PATH, "LANG": "C.UTF-8"}, cwd=str(self.public))
+        script = (
+            f"mount --bind {shlex.quote(str(self.etc))} /etc/duty-room && "
+            f"mount --bind {shlex.quote(str(self.sudoers))} /etc/sudoers.d && exec {shlex.join(inner)}"
+        )
+        return _run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+            env={"PATH": PATH, "LANG": "C.UTF-8"},
+            cwd=str(self.public),
+        )
 
-    def run(self, user: str, *args: str, env: dict[str, str] | None = None, read_only: bool = True,
-            preserve: list[str] = ()) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, user: str, *args: str, env: dict[str, str] | None = None, read_only: bool = True, preserve: list[str] = ()
+    ) -> subprocess.CompletedProcess[str]:
         """``user`` runs `sudo -u SERVICE duty-room ARGS` (a viewer: `... duty-room --read-only ARGS`)."""
         flag = ["--read-only"] if user == self.viewer and read_only else []
         sudo = [SUDO, "-n", *([f"--preserve-env={','.join(preserve)}"] if preserve else []), "-u", self.service]
         settings = [f"{key}={value}" for key, value in (env or {}).items()]
-        return self._in_namespace(["runuser", "-u", user, "--", "env", *settings, *sudo, str(self.launcher), *flag,
-                                   *args])
+        return self._in_namespace(
+            ["runuser", "-u", user, "--", "env", *settings, *sudo, str(self.launcher), *flag, *args]
+        )
 
     def run_direct(self, user: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """``user`` runs the command as themselves, without sudo."""
@@ -212,8 +239,11 @@ def service_deployment() -> Iterator[Deployment]:
             # What /opt/duty-room/.venv/bin/duty-room is in production: root's, 0755, the one command sudo allows.
             launcher = public / "bin" / "duty-room"
             launcher.parent.mkdir(mode=0o755)
-            launcher.write_text(f"#!{interpreter} -IS\n{_prelude(sites)}sys.argv[0] = 'duty-room'\n"
-                                "from duty_room.cli import main\nmain()\n", encoding="utf-8")
+            launcher.write_text(
+                f"#!{interpreter} -IS\n{_prelude(sites)}sys.argv[0] = 'duty-room'\n"
+                "from duty_room.cli import main\nmain()\n",
+                encoding="utf-8",
+            )
             launcher.chmod(0o755)
             service = pwd.getpwnam(names["svc"])
             root = public / "store"
@@ -230,7 +260,8 @@ def service_deployment() -> Iterator[Deployment]:
             rules.write_text(
                 f"{names['a']},{names['b']} ALL=({names['svc']}) NOPASSWD: {launcher}\n"
                 f"{names['v']} ALL=({names['svc']}) NOPASSWD: {launcher} --read-only, {launcher} --read-only *\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
             rules.chmod(0o440)
             checked = _run(["visudo", "-c", "-f", str(rules)])
             assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -238,8 +269,19 @@ def service_deployment() -> Iterator[Deployment]:
                 # Left in place afterwards (an empty folder, where the real config would go): removing it
                 # while a parallel test worker has its namespace mounted there breaks that worker.
                 mount_point.mkdir(mode=0o755, exist_ok=True)
-            deployment = Deployment(public, root, etc, sudoers, launcher, names["svc"], names["a"], names["b"],
-                                    names["v"], service_uid=service.pw_uid, created_mount_point=created_mount_point)
+            deployment = Deployment(
+                public,
+                root,
+                etc,
+                sudoers,
+                launcher,
+                names["svc"],
+                names["a"],
+                names["b"],
+                names["v"],
+                service_uid=service.pw_uid,
+                created_mount_point=created_mount_point,
+            )
             deployment.write_system_config()
             ready = deployment.run(names["a"], "--help")
             if ready.returncode != 0 or "duty-room" not in ready.stdout:

@@ -22,6 +22,7 @@ async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
 
     A finished write posts ``Saved``, which starts a reload worker: wait for that one too.
     """
+
     def busy() -> list[Worker[object]]:  # the store watcher runs for the app's life: not "busy"
         return [w for w in app.workers if w.group != "watch" and not w.is_finished]
 
@@ -60,8 +61,15 @@ def screen_text(app: DutyRoomApp) -> str:
     (what ``App.export_screenshot`` draws, exported as text instead of SVG). A wide character
     Textual's compositor dropped is missing here as it is on the terminal."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
-                      legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
 
@@ -77,8 +85,13 @@ def dashboard_app(store: Store, **settings: object) -> DutyRoomApp:
 
 
 @asynccontextmanager
-async def dashboard(store: Store, size: tuple[int, int] = WIDE, *, message_hook: Callable[[Message], None] | None = None,
-                    **settings: object) -> AsyncIterator[tuple[DutyRoomApp, Pilot[None]]]:
+async def dashboard(
+    store: Store,
+    size: tuple[int, int] = WIDE,
+    *,
+    message_hook: Callable[[Message], None] | None = None,
+    **settings: object,
+) -> AsyncIterator[tuple[DutyRoomApp, Pilot[None]]]:
     """``async with dashboard(store) as (app, pilot):`` the dashboard running, its first data on screen."""
     app = dashboard_app(store, **settings)
     async with app.run_test(size=size, message_hook=message_hook) as pilot:

@@ -79,7 +79,9 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
     app = dashboard_app(small_store)
     posted: list[Saved] = []
-    async with app.run_test(size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, Saved) else None) as pilot:
+    async with app.run_test(
+        size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, Saved) else None
+    ) as pilot:
         await loaded(app, pilot)
         await pilot.press("c")
         await pilot.pause()
@@ -94,7 +96,11 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
         assert saved.status is PetitionStatus.ACCEPTED
         event = saved.history[-1]
         assert (event.actor, event.action, event.from_status, event.to_status, event.note) == (
-            "duty-officer", "accept", PetitionStatus.NEW, PetitionStatus.ACCEPTED, "call back",
+            "duty-officer",
+            "accept",
+            PetitionStatus.NEW,
+            PetitionStatus.ACCEPTED,
+            "call back",
         )
         assert saved.updated_by == "duty-officer"
         # The hook sees a message at every pump it reaches: one Saved, for this case.
@@ -165,7 +171,8 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
 
 
 async def test_a_change_made_before_the_store_watch_begins_shows_without_the_poll(
-        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The store watcher starts after the first frame: a change another desk commits before the
     watch begins (here: just before, every time) is found by the watcher's first look, not left
     to the interval poll (slowed to ten minutes here)."""
@@ -189,7 +196,8 @@ async def test_a_change_made_before_the_store_watch_begins_shows_without_the_pol
 
 
 async def test_the_look_for_damaged_files_leaves_the_collector_on_and_what_it_read_frozen(
-        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The first look validates every table (a township's 40,000 households) without the collector,
     and what it read is kept for the dashboard's life, frozen like the first load: later full
     collections (set off by a list's worker or a reload) do not walk it. The collector is on again

@@ -24,11 +24,19 @@ def test_import_linter_contracts_hold() -> None:
 def test_only_storage_opens_json_files() -> None:
     """Nothing but store/storage.py reads or writes the store's files."""
     offenders = []
-    for path in [*(ROOT / "store").rglob("*.py"), *(ROOT / "duty_room").rglob("*.py"), *(ROOT / "widgets").rglob("*.py")]:
+    for path in [
+        *(ROOT / "store").rglob("*.py"),
+        *(ROOT / "duty_room").rglob("*.py"),
+        *(ROOT / "widgets").rglob("*.py"),
+    ]:
         # sheetfiles.py and handover_export.py read and write the user's own files (spreadsheets,
         # a handover to send on), config.py reads the config files: never the store's.
-        if path.relative_to(ROOT).as_posix() in ("store/storage.py", "store/sheetfiles.py", "duty_room/handover_export.py",
-                                                 "duty_room/config.py"):
+        if path.relative_to(ROOT).as_posix() in (
+            "store/storage.py",
+            "store/sheetfiles.py",
+            "duty_room/handover_export.py",
+            "duty_room/config.py",
+        ):
             continue
         text = path.read_text(encoding="utf-8")
         for match in FILE_ACCESS.finditer(text):
@@ -49,7 +57,12 @@ def test_importing_the_store_loads_no_ui_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     loaded = set(result.stdout.split())
     assert "store" in loaded
-    assert loaded.isdisjoint({"textual", "rich", "widgets", "duty_room"}), loaded & {"textual", "rich", "widgets", "duty_room"}
+    assert loaded.isdisjoint({"textual", "rich", "widgets", "duty_room"}), loaded & {
+        "textual",
+        "rich",
+        "widgets",
+        "duty_room",
+    }
 
 
 def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
@@ -74,8 +87,9 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
-                            timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60, check=True
+    )
     lines = result.stdout.splitlines()
     assert lines[-4] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
     assert lines[-3] == "built []"
@@ -87,8 +101,15 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
 
 def python_prints(code: str, **env: str) -> list[str]:
     """What ``python -c code`` prints, split into words, in a clean environment (plus ``env``)."""
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env}, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env},
+        timeout=60,
+        check=True,
+    )
     return done.stdout.split()
 
 

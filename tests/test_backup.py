@@ -28,8 +28,11 @@ def no_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def fingerprint(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != storage.LOCK}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != storage.LOCK
+    }
 
 
 def test_backup_and_restore_through_the_command_line(small_store: Store, tmp_path: Path) -> None:
@@ -86,8 +89,12 @@ for i in range(10_000):
 @pytest.mark.slow
 def test_backup_while_four_writers_work_restores_every_acknowledged_write(small_store: Store, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the writers run on the real clock
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(small_store.root), str(n)], stdout=subprocess.PIPE,
-                                text=True, env=env) for n in range(4)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(small_store.root), str(n)], stdout=subprocess.PIPE, text=True, env=env
+        )
+        for n in range(4)
+    ]
     acknowledged: list[list[str]] = [[] for _ in writers]
 
     def collect(n: int) -> None:

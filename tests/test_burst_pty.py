@@ -89,7 +89,11 @@ def case(store: Store, case_id: str) -> Petition:
 def registered_with_every_field(store: Store, screen: str) -> None:
     new = case(store, "MK261128-001")
     assert (new.title, new.channel, new.category, new.priority) == (
-        "煤气味很重", Channel.ONLINE, Category.GAS, Priority.URGENT)
+        "煤气味很重",
+        Channel.ONLINE,
+        Category.GAS,
+        Priority.URGENT,
+    )
     assert (new.community_id, new.grid_id, new.building, new.unit) == ("dongcheng", "dc-M01", "3", "2")
     assert (new.reporter_name, new.reporter_phone, new.description) == ("李四", "13800001111", "楼道里一直有煤气味")
     assert "MK261128-001" in screen
@@ -155,6 +159,7 @@ def nothing_registered(title: str) -> Callable[[Store, str], None]:
         assert title not in {p.title for p in store.all(Petition)}
         assert "放弃已填写的内容" not in screen and "登记民情诉求" not in screen  # the dashboard again
         assert "燃气管道老化" in screen
+
     return check
 
 
@@ -168,64 +173,235 @@ def kept_editing(store: Store, screen: str) -> None:
 CLEAR_FILTER = ("/", ESC)
 
 SEQUENCES = [
-    Sequence("register a case, every field by Tab", (
-        "n", *typed("煤气味很重"),
-        TAB, ENTER, DOWN, ENTER,  # 渠道: 12345热线 -> 线上
-        TAB, ENTER, *down(5), ENTER,  # 类别: from the prompt to 燃气安全
-        TAB, ENTER, UP, ENTER,  # 紧急程度: 一般 -> 加急
-        TAB, ENTER, DOWN, ENTER,  # 社区: 东城花园社区
-        TAB, *typed("1号楼1"),  # 网格: filtered to one, taken from the list
-        TAB, "3", TAB, "2", TAB, *typed("李四"), TAB, *typed("13800001111"), TAB, *typed("楼道里一直有煤气味"),
-        CTRL_S,
-    ), registered_with_every_field),
-    Sequence("filter, Enter, then Enter opens the first match", (
-        "/", *typed("漏水"), ENTER, ENTER,
-    ), filtered_and_opened_the_first_match, back=(ESC, *CLEAR_FILTER)),
-    Sequence("/status: and Enter start nothing", (
-        "/", *typed("status:"), ENTER,
-    ), filter_with_a_colon_started_nothing, back=CLEAR_FILTER),
-    Sequence("accept, move down, dispatch", (
-        "/", *typed("MK261127-00"), ENTER, HOME,
-        "a", ENTER, "j", "d", *typed("综合"), ENTER,
-    ), accepted_moved_down_and_dispatched, back=CLEAR_FILTER),
-    Sequence("follow-up 不满意 on a resolved case", (
-        "/", *typed("MK261127-004"), ENTER,
-        "v", ENTER, *down(3), ENTER,  # 满意度: from the prompt to 不满意
-        TAB, ENTER, *down(2), ENTER,  # 是否解决: 否
-        TAB, *typed("仍有异味"), ENTER,
-    ), followed_up_unsatisfied, back=CLEAR_FILTER),
+    Sequence(
+        "register a case, every field by Tab",
+        (
+            "n",
+            *typed("煤气味很重"),
+            TAB,
+            ENTER,
+            DOWN,
+            ENTER,  # 渠道: 12345热线 -> 线上
+            TAB,
+            ENTER,
+            *down(5),
+            ENTER,  # 类别: from the prompt to 燃气安全
+            TAB,
+            ENTER,
+            UP,
+            ENTER,  # 紧急程度: 一般 -> 加急
+            TAB,
+            ENTER,
+            DOWN,
+            ENTER,  # 社区: 东城花园社区
+            TAB,
+            *typed("1号楼1"),  # 网格: filtered to one, taken from the list
+            TAB,
+            "3",
+            TAB,
+            "2",
+            TAB,
+            *typed("李四"),
+            TAB,
+            *typed("13800001111"),
+            TAB,
+            *typed("楼道里一直有煤气味"),
+            CTRL_S,
+        ),
+        registered_with_every_field,
+    ),
+    Sequence(
+        "filter, Enter, then Enter opens the first match",
+        (
+            "/",
+            *typed("漏水"),
+            ENTER,
+            ENTER,
+        ),
+        filtered_and_opened_the_first_match,
+        back=(ESC, *CLEAR_FILTER),
+    ),
+    Sequence(
+        "/status: and Enter start nothing",
+        (
+            "/",
+            *typed("status:"),
+            ENTER,
+        ),
+        filter_with_a_colon_started_nothing,
+        back=CLEAR_FILTER,
+    ),
+    Sequence(
+        "accept, move down, dispatch",
+        (
+            "/",
+            *typed("MK261127-00"),
+            ENTER,
+            HOME,
+            "a",
+            ENTER,
+            "j",
+            "d",
+            *typed("综合"),
+            ENTER,
+        ),
+        accepted_moved_down_and_dispatched,
+        back=CLEAR_FILTER,
+    ),
+    Sequence(
+        "follow-up 不满意 on a resolved case",
+        (
+            "/",
+            *typed("MK261127-004"),
+            ENTER,
+            "v",
+            ENTER,
+            *down(3),
+            ENTER,  # 满意度: from the prompt to 不满意
+            TAB,
+            ENTER,
+            *down(2),
+            ENTER,  # 是否解决: 否
+            TAB,
+            *typed("仍有异味"),
+            ENTER,
+        ),
+        followed_up_unsatisfied,
+        back=CLEAR_FILTER,
+    ),
     # Check in, then only the elderly's sessions. (Completing with a number is left out: the 已完成
     # 25人 cell widens its column, and this branch's KeyedTable then sometimes keeps the old
     # paint; the rewritten table on the widgets branch should be tried with `d` 25 Enter again.)
-    Sequence("check in, then filter the sessions", (
-        "3", "i", "f",
-    ), checked_in, back=("f", "f", "1")),
-    Sequence("stall payment with a typed amount", (
-        "4", "y", TAB, CTRL_U, *typed("100"), TAB, CTRL_U, *typed("王会计"), CTRL_S,
-    ), paid_a_typed_amount, back=("1",)),
-    Sequence("visit logged by another worker", (
-        "2", HOME, *down(3), ENTER, "v", *typed("老人不在家"), TAB, CTRL_U, *typed("李建"), ENTER, ESC,
-    ), visited_by_another_worker, back=("1",)),
-    Sequence("arrow keys in the status list", (
-        "/", *typed("MK261127-003"), ENTER, "c", DOWN, ENTER, *typed("不属本网格"), ENTER,
-    ), returned_with_arrow_keys, back=CLEAR_FILTER),
-    Sequence("extension request with a number of days", (
-        "/", *typed("MK261127-003"), ENTER, "t", "3", TAB, *typed("等待配件"), ENTER,
-    ), extension_requested, back=CLEAR_FILTER),
-    Sequence("a case raised from a household", (
-        "2", HOME, *down(3), ENTER, "n", *typed("楼上漏水"), TAB, TAB, ENTER, DOWN, ENTER, CTRL_S, ESC,
-    ), raised_from_a_household, back=("1",)),
+    Sequence(
+        "check in, then filter the sessions",
+        (
+            "3",
+            "i",
+            "f",
+        ),
+        checked_in,
+        back=("f", "f", "1"),
+    ),
+    Sequence(
+        "stall payment with a typed amount",
+        (
+            "4",
+            "y",
+            TAB,
+            CTRL_U,
+            *typed("100"),
+            TAB,
+            CTRL_U,
+            *typed("王会计"),
+            CTRL_S,
+        ),
+        paid_a_typed_amount,
+        back=("1",),
+    ),
+    Sequence(
+        "visit logged by another worker",
+        (
+            "2",
+            HOME,
+            *down(3),
+            ENTER,
+            "v",
+            *typed("老人不在家"),
+            TAB,
+            CTRL_U,
+            *typed("李建"),
+            ENTER,
+            ESC,
+        ),
+        visited_by_another_worker,
+        back=("1",),
+    ),
+    Sequence(
+        "arrow keys in the status list",
+        (
+            "/",
+            *typed("MK261127-003"),
+            ENTER,
+            "c",
+            DOWN,
+            ENTER,
+            *typed("不属本网格"),
+            ENTER,
+        ),
+        returned_with_arrow_keys,
+        back=CLEAR_FILTER,
+    ),
+    Sequence(
+        "extension request with a number of days",
+        (
+            "/",
+            *typed("MK261127-003"),
+            ENTER,
+            "t",
+            "3",
+            TAB,
+            *typed("等待配件"),
+            ENTER,
+        ),
+        extension_requested,
+        back=CLEAR_FILTER,
+    ),
+    Sequence(
+        "a case raised from a household",
+        (
+            "2",
+            HOME,
+            *down(3),
+            ENTER,
+            "n",
+            *typed("楼上漏水"),
+            TAB,
+            TAB,
+            ENTER,
+            DOWN,
+            ENTER,
+            CTRL_S,
+            ESC,
+        ),
+        raised_from_a_household,
+        back=("1",),
+    ),
     # Esc on a form with typing asks first; the keys after Esc answer the question, never the form.
-    Sequence("Esc on a typed form, then ← Enter discards", (
-        "n", *typed("井盖松动"), ESC, LEFT, ENTER,
-    ), nothing_registered("井盖松动")),
-    Sequence("Esc y discards (one read: Alt+y to Textual)", (
-        "n", *typed("井盖丢失"), ESC, "y",
-    ), nothing_registered("井盖丢失")),
+    Sequence(
+        "Esc on a typed form, then ← Enter discards",
+        (
+            "n",
+            *typed("井盖松动"),
+            ESC,
+            LEFT,
+            ENTER,
+        ),
+        nothing_registered("井盖松动"),
+    ),
+    Sequence(
+        "Esc y discards (one read: Alt+y to Textual)",
+        (
+            "n",
+            *typed("井盖丢失"),
+            ESC,
+            "y",
+        ),
+        nothing_registered("井盖丢失"),
+    ),
     # Ends on the refused form with the category focused: an input's blinking cursor never goes quiet.
-    Sequence("Esc Esc keeps editing: typing goes on (one read: Esc, Alt+不 to Textual)", (
-        "n", *typed("路灯"), ESC, ESC, *typed("不亮"), CTRL_S,
-    ), kept_editing, back=(ESC, "y")),
+    Sequence(
+        "Esc Esc keeps editing: typing goes on (one read: Esc, Alt+不 to Textual)",
+        (
+            "n",
+            *typed("路灯"),
+            ESC,
+            ESC,
+            *typed("不亮"),
+            CTRL_S,
+        ),
+        kept_editing,
+        back=(ESC, "y"),
+    ),
 ]
 
 
@@ -275,8 +451,7 @@ class After:
 
 def drive(root: Path, *, burst: bool) -> list[After]:
     """Type every sequence (and its way back) into one run of the program on ``root``."""
-    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8",
-           "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
     term = Terminal(frozen_command("--store", str(root)), COLUMNS, LINES, env)
     seen: list[After] = []
     try:
@@ -313,7 +488,11 @@ def test_every_sequence_typed_in_one_burst_ends_as_typed_slowly(tmp_path: Path, 
         sequence.check(typed_slowly.opened(tmp_path / f"after-{number}"), typed_slowly.text())
         assert in_one_write.screen == typed_slowly.screen, (
             f"{sequence.name}: the screens differ\n--- in one write\n{in_one_write.text()}\n"
-            f"--- typed slowly\n{typed_slowly.text()}")
-        differ = sorted(name for name in {*typed_slowly.store, *in_one_write.store}
-                        if typed_slowly.store.get(name) != in_one_write.store.get(name))
+            f"--- typed slowly\n{typed_slowly.text()}"
+        )
+        differ = sorted(
+            name
+            for name in {*typed_slowly.store, *in_one_write.store}
+            if typed_slowly.store.get(name) != in_one_write.store.get(name)
+        )
         assert not differ, f"{sequence.name}: the store differs in {differ}"

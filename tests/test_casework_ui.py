@@ -34,7 +34,6 @@ async def choose(pilot, select_id: str, downs: int) -> None:  # noqa: ANN001
 
 async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
-
         # n: intake. Submitting empty marks the fields inline and writes nothing.
         await pilot.press("n")
         await pilot.pause()
@@ -58,7 +57,11 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
         assert not isinstance(app.screen, FormScreen)
         [new] = [p for p in small_store.all(Petition) if p.id.startswith("MK261128-")]
         assert (new.title, new.status, new.category.value, new.community_id) == (
-            "楼道灯不亮[red]x[/]", PetitionStatus.NEW, "infrastructure", "dongcheng")
+            "楼道灯不亮[red]x[/]",
+            PetitionStatus.NEW,
+            "infrastructure",
+            "dongcheng",
+        )
 
         # /: filter down to the new case, Enter back to the rows.
         await pilot.press("slash", *"灯不亮", "enter")
@@ -170,8 +173,15 @@ async def test_an_intake_the_store_refuses_is_said_on_the_form_in_its_words(smal
     another community) is refused like every other step: in the interface language, beside the
     field to fix or on the form, the typing kept and nothing written."""
     async with dashboard(small_store) as (app, pilot):
-        ask_intake(app.desk, prefill={"channel": "home_visit", "community_id": "dongcheng", "grid_id": "dc-M01",
-                                      "household_id": "h-gone"})
+        ask_intake(
+            app.desk,
+            prefill={
+                "channel": "home_visit",
+                "community_id": "dongcheng",
+                "grid_id": "dc-M01",
+                "household_id": "h-gone",
+            },
+        )
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormScreen)

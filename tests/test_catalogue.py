@@ -27,20 +27,30 @@ UI_SOURCES = sorted(p for folder in ("duty_room", "widgets") for p in (ROOT / fo
 CATALOGUES = {"store": ROOT / "store" / "i18n.py", "ui": ROOT / "duty_room" / "words.py"}
 # Calls whose first argument is a catalogue key: t("..."), i18n.t("..."), words.t("..."), self.t("..."),
 # p.t("..."), desk.t("..."), and the refusal keys of Refused("...") / DutyRefused("...") / IllegalTransition("...").
-CALLS = re.compile(r"""(?<![\w.])(?:i18n\.|words\.|self\.|p\.|desk\.|t_|)t\(\s*"([a-z][\w.]*)"|(?<![\w])(?:Refused|DutyRefused|IllegalTransition)\(\s*"([a-z_]+)\"""")
+CALLS = re.compile(
+    r"""(?<![\w.])(?:i18n\.|words\.|self\.|p\.|desk\.|t_|)t\(\s*"([a-z][\w.]*)"|(?<![\w])(?:Refused|DutyRefused|IllegalTransition)\(\s*"([a-z_]+)\""""
+)
 
 
 def asked_for(paths: list[Path]) -> list[tuple[str, str]]:
     """(file, key) for every literal key passed to a lookup in ``paths``."""
-    return [(str(path.relative_to(ROOT)), match.group(1) or f"refused.{match.group(2)}")
-            for path in paths for match in CALLS.finditer(path.read_text(encoding="utf-8"))]
+    return [
+        (str(path.relative_to(ROOT)), match.group(1) or f"refused.{match.group(2)}")
+        for path in paths
+        for match in CALLS.finditer(path.read_text(encoding="utf-8"))
+    ]
 
 
 def catalogue_keys(path: Path) -> list[str]:
     """The keys of the catalogue dict literal in ``path``, in order, duplicates kept."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
-            for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+    return [
+        k.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Dict)
+        for k in node.keys
+        if isinstance(k, ast.Constant) and isinstance(k.value, str)
+    ]
 
 
 def strings_in(paths: list[Path]) -> tuple[set[str], set[str]]:
@@ -50,15 +60,20 @@ def strings_in(paths: list[Path]) -> tuple[set[str], set[str]]:
     heads: set[str] = set()
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        catalogue = {id(k) for node in ast.walk(tree) if isinstance(node, ast.Dict) and len(node.keys) > 50
-                     for k in node.keys}  # a catalogue's own keys do not use themselves
+        catalogue = {
+            id(k) for node in ast.walk(tree) if isinstance(node, ast.Dict) and len(node.keys) > 50 for k in node.keys
+        }  # a catalogue's own keys do not use themselves
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in catalogue:
                 constants.add(node.value)
             elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
                 heads.add(str(node.values[0].value))
-            elif (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant)
-                  and isinstance(node.left.value, str)):
+            elif (
+                isinstance(node, ast.BinOp)
+                and isinstance(node.op, ast.Add)
+                and isinstance(node.left, ast.Constant)
+                and isinstance(node.left.value, str)
+            ):
                 heads.add(node.left.value)
     return constants, {h for h in heads if len(h) >= 4 and h.endswith(".")}
 
@@ -80,8 +95,14 @@ def binding_ids() -> set[str]:
     from duty_room.localize import _classes
 
     ours = ("duty_room", "widgets")  # not the subclasses other tests make on the fly
-    declared = {b.id for cls in _classes(DOMNode) if cls._merged_bindings and cls.__module__.startswith(ours)
-                for group in cls._merged_bindings.key_to_bindings.values() for b in group if b.id}
+    declared = {
+        b.id
+        for cls in _classes(DOMNode)
+        if cls._merged_bindings and cls.__module__.startswith(ours)
+        for group in cls._merged_bindings.key_to_bindings.values()
+        for b in group
+        if b.id
+    }
     return declared | list_action_ids()
 
 
@@ -90,8 +111,12 @@ def list_action_ids() -> set[str]:
     ids: set[str] = set()
     for path in UI_SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "ListAction" and len(node.args) > 1
-                    and isinstance(node.args[1], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "ListAction"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+            ):
                 ids.add(f"list.{node.args[1].value}")
     return ids
 
@@ -130,8 +155,9 @@ def test_every_domain_word_is_used() -> None:
             members = {str(m.value) for m in enums[head]} if head in enums else set()
             if rest not in members and not any(key.startswith(h) for h in heads):  # 'PermitAction.' + e.action
                 unused.append(key)
-        elif not (key in constants or any(key.startswith(h) for h in heads)
-                  or (head == "refused" and rest in constants)):
+        elif not (
+            key in constants or any(key.startswith(h) for h in heads) or (head == "refused" and rest in constants)
+        ):
             unused.append(key)
     assert unused == []
 
@@ -140,9 +166,15 @@ def test_every_interface_word_is_used() -> None:
     """A key's words (``key.<binding id>``) belong to a binding that exists; any other word is asked for."""
     ids = binding_ids()
     constants, heads = strings_in(UI_SOURCES)
-    unused = [key for key in words.UI_WORDS
-              if not (key.removeprefix("key.") in ids if key.startswith("key.")
-                      else key in constants or any(key.startswith(h) for h in heads))]
+    unused = [
+        key
+        for key in words.UI_WORDS
+        if not (
+            key.removeprefix("key.") in ids
+            if key.startswith("key.")
+            else key in constants or any(key.startswith(h) for h in heads)
+        )
+    ]
     assert unused == []
 
 
@@ -153,6 +185,12 @@ def test_every_binding_with_an_id_has_its_words() -> None:
 
 def test_the_interface_reads_words_from_one_place() -> None:
     """Only duty_room/words.py reaches into store/i18n.py; the rest of the interface asks words."""
-    reaching = [str(p.relative_to(ROOT)) for p in UI_SOURCES if p.name != "words.py"
-                and re.search(r"^from store(\.i18n)? import .*\bi18n\b|^from store\.i18n import", p.read_text(encoding="utf-8"), re.M)]
+    reaching = [
+        str(p.relative_to(ROOT))
+        for p in UI_SOURCES
+        if p.name != "words.py"
+        and re.search(
+            r"^from store(\.i18n)? import .*\bi18n\b|^from store\.i18n import", p.read_text(encoding="utf-8"), re.M
+        )
+    ]
     assert reaching == []

@@ -37,8 +37,11 @@ def check(root: Path, *extra: str):  # noqa: ANN201
 
 
 def fingerprint(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != storage.LOCK}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != storage.LOCK
+    }
 
 
 def edit(path: Path, change) -> None:  # noqa: ANN001
@@ -89,10 +92,18 @@ def test_two_records_with_one_id_in_a_file(small_store: Store) -> None:
 def archived_twin(store: Store) -> None:
     """A closed case in both the active file and the archive (an archive move by an older duty-room)."""
     closed = NOW - timedelta(days=40)
-    case = Petition(id="MK261018-001", title="路灯不亮", channel="hotline", category="infrastructure",
-                    community_id="dongcheng", status=PetitionStatus.CLOSED, created_at=closed - timedelta(days=1),
-                    due_at=closed, closed_at=closed,
-                    history=[PetitionEvent(at=closed - timedelta(days=1), actor="x", action="create", to_status="new")])
+    case = Petition(
+        id="MK261018-001",
+        title="路灯不亮",
+        channel="hotline",
+        category="infrastructure",
+        community_id="dongcheng",
+        status=PetitionStatus.CLOSED,
+        created_at=closed - timedelta(days=1),
+        due_at=closed,
+        closed_at=closed,
+        history=[PetitionEvent(at=closed - timedelta(days=1), actor="x", action="create", to_status="new")],
+    )
     with store.transaction() as tx:
         tx.put(case)
         tx.put(case, "archive-2026")
@@ -158,8 +169,9 @@ def test_a_damaged_record_and_bad_json_are_named(small_store: Store) -> None:
     assert "households.json" in result.output  # every damaged file, not only the first
 
 
-def test_an_interrupted_transaction_is_found_and_undone_by_repair(small_store: Store,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_transaction_is_found_and_undone_by_repair(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A writer that died between its data renames and the manifest's: check reports the journal;
     --repair (or the next writer) puts the old files back."""
     root = small_store.root
@@ -243,8 +255,9 @@ print(report.records, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def peak_rss_kb(root: Path) -> tuple[int, int]:
-    done = subprocess.run([sys.executable, "-c", PEAK_RSS, str(root)], capture_output=True, text=True, timeout=300,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, str(root)], capture_output=True, text=True, timeout=300, check=True
+    )
     records, rss = done.stdout.split()
     return int(records), int(rss)
 
@@ -315,8 +328,16 @@ def test_a_closed_case_missing_from_the_archive_index_is_a_warning(small_store: 
     assert repaired.exit_code == 0, repaired.output
     with small_store.transaction() as tx:
         closed = tx.get(Petition, "MK261018-001", "archive-2026")
-        tx.put(closed.model_copy(update={"id": "MK261127-009", "created_at": NOW - timedelta(days=1), "due_at": NOW,
-                                         "closed_at": NOW - timedelta(hours=1)}))
+        tx.put(
+            closed.model_copy(
+                update={
+                    "id": "MK261127-009",
+                    "created_at": NOW - timedelta(days=1),
+                    "due_at": NOW,
+                    "closed_at": NOW - timedelta(hours=1),
+                }
+            )
+        )
     manifest = orjson.loads((small_store.root / "manifest.json").read_bytes())
     assert manifest["earliest_closed"] == {"petitions/2026-11-27.json": (NOW - timedelta(hours=1)).isoformat()}
     assert check(small_store.root).exit_code == 0

@@ -46,7 +46,9 @@ def test_demo_refuses_to_overwrite_a_named_store(runner: CliRunner, tmp_path: Pa
     assert runner.invoke(cli, ["--store", str(target), "demo", "--replace"]).exit_code == 0
 
 
-def test_store_cannot_come_from_the_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_cannot_come_from_the_environment(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "from-env"
     monkeypatch.setenv("DUTY_ROOM_STORE", str(target))
     result = runner.invoke(cli, ["demo"])
@@ -82,7 +84,9 @@ def test_empty_store_says_how_to_get_the_demo(runner: CliRunner, tmp_path: Path)
     assert "duty-room demo --run" in result.output
 
 
-def test_bad_configuration_is_one_clear_line(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_configuration_is_one_clear_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "config.toml"
     config.write_text('refresh_seconds = "often"\n', encoding="utf-8")
     monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
@@ -98,7 +102,10 @@ def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, fr
     damaged.write_bytes(b'{"records": {"1": ')
     result = subprocess.run(
         frozen_command("--store", str(target)),
-        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
         env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert result.returncode == 2, result.stdout + result.stderr

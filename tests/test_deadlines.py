@@ -48,8 +48,9 @@ def test_hour_limits_are_calendar_hours_over_a_weekend(priority: Priority, expec
 def test_hour_limits_ignore_holidays_too():
     created = at(2026, 9, 30, 20, 0)  # the evening before National Day
     assert HOLIDAY_RULES.due_at(created, Category.OTHER, Priority.URGENT) == at(2026, 10, 1, 20, 0)
-    rules = DeadlineRules(by_priority={**DeadlineRules().by_priority, Priority.URGENT: TimeLimit(hours=72)},
-                          holidays=NATIONAL_DAY)
+    rules = DeadlineRules(
+        by_priority={**DeadlineRules().by_priority, Priority.URGENT: TimeLimit(hours=72)}, holidays=NATIONAL_DAY
+    )
     assert rules.due_at(created, Category.OTHER, Priority.URGENT) == at(2026, 10, 3, 20, 0)
 
 

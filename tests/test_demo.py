@@ -97,7 +97,14 @@ def test_eight_communities(built):
     store, _ = built
     communities = {c.id: c for c in store.all(Community)}
     assert list(communities) == [
-        "yulan", "dongcheng", "shiji", "dengfeng", "dingxiang", "jinhua", "huaqing", "mingrixing",
+        "yulan",
+        "dongcheng",
+        "shiji",
+        "dengfeng",
+        "dingxiang",
+        "jinhua",
+        "huaqing",
+        "mingrixing",
     ]
     assert communities["dongcheng"].name == "东城花园社区"
     assert communities["dongcheng"].elderly_share_percent == 62
@@ -221,8 +228,12 @@ def test_histories_walk_legal_transitions_in_time_order(built):
         else:
             assert petition.closed_at == petition.history[-1].at
         assert (petition.satisfaction is not None) == (petition.status is PetitionStatus.CLOSED)
-        if petition.status not in (PetitionStatus.NEW, PetitionStatus.ACCEPTED, PetitionStatus.CANCELLED,
-                                   PetitionStatus.MERGED):
+        if petition.status not in (
+            PetitionStatus.NEW,
+            PetitionStatus.ACCEPTED,
+            PetitionStatus.CANCELLED,
+            PetitionStatus.MERGED,
+        ):
             assert petition.assignee
 
 
@@ -343,8 +354,13 @@ def test_two_processes_on_the_same_date_build_the_same_records(tmp_path: Path) -
     summaries = []
     for name, hash_seed in (("a", "1"), ("b", "2")):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        done = subprocess.run([sys.executable, "-c", BUILD_IN_A_PROCESS, str(tmp_path / name), NOW], env=env,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", BUILD_IN_A_PROCESS, str(tmp_path / name), NOW],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         summaries.append(done.stdout)
     first, second = Store(tmp_path / "a"), Store(tmp_path / "b")
     assert summaries[0] == summaries[1]
@@ -420,8 +436,7 @@ def test_township_history_years_and_cases(tmp_path: Path, frozen: None) -> None:
     archived = {p: store.all(Petition, p) for p in store.partitions(Petition) if p.startswith("archive-")}
     assert len(archived) == 13  # twelve years back from November: thirteen calendar years
     for partition, petitions in archived.items():
-        assert all(partition == f"archive-{p.closed_at.year}" and p.closed_at < now - ARCHIVE_AFTER
-                   for p in petitions)
+        assert all(partition == f"archive-{p.closed_at.year}" and p.closed_at < now - ARCHIVE_AFTER for p in petitions)
     everything = [p for ps in archived.values() for p in ps] + store.all(Petition)
     assert len(everything) == 2_400 + 1  # and the merged duplicate
     assert len({p.id for p in everything}) == len(everything)

@@ -64,27 +64,39 @@ def one_line(text: str) -> bool:
 # where each setting may come from
 
 
-@pytest.mark.parametrize("name, value", [
-    ("DUTY_ROOM_REVEAL_USERS", f'["{ME}"]'),
-    ("DUTY_ROOM_REVEAL_GROUPS", '["users"]'),
-    ("DUTY_ROOM_READ_ONLY_USERS", "[]"),
-    ("DUTY_ROOM_STORE", "/tmp/elsewhere"),
-    ("DUTY_ROOM_SERVICE_ACCOUNT", "nobody"),
-    ("DUTY_ROOM_UNITS", '["x"]'),
-    ("DUTY_ROOM_ACTOR", "someone-else"),
-])
-def test_a_security_key_in_the_environment_is_refused_in_one_line(home: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                   name: str, value: str) -> None:
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("DUTY_ROOM_REVEAL_USERS", f'["{ME}"]'),
+        ("DUTY_ROOM_REVEAL_GROUPS", '["users"]'),
+        ("DUTY_ROOM_READ_ONLY_USERS", "[]"),
+        ("DUTY_ROOM_STORE", "/tmp/elsewhere"),
+        ("DUTY_ROOM_SERVICE_ACCOUNT", "nobody"),
+        ("DUTY_ROOM_UNITS", '["x"]'),
+        ("DUTY_ROOM_ACTOR", "someone-else"),
+    ],
+)
+def test_a_security_key_in_the_environment_is_refused_in_one_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as refused:
         load_settings({"lang": "en"})
     assert name in str(refused.value) and "security setting" in str(refused.value) and one_line(str(refused.value))
 
 
-@pytest.mark.parametrize("line", [
-    'reveal_users = ["x"]', 'reveal_groups = ["users"]', 'read_only_users = []', 'store = "/tmp/x"',
-    'service_account = "nobody"', '[deadlines]\nmax_extension_working_days = 99', 'units = ["x"]',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        'reveal_users = ["x"]',
+        'reveal_groups = ["users"]',
+        "read_only_users = []",
+        'store = "/tmp/x"',
+        'service_account = "nobody"',
+        "[deadlines]\nmax_extension_working_days = 99",
+        'units = ["x"]',
+    ],
+)
 def test_a_security_or_office_key_in_the_user_config_is_refused(home: Path, line: str) -> None:
     home.write_text(line + "\n", encoding="utf-8")
     with pytest.raises(ConfigError) as refused:
@@ -93,20 +105,26 @@ def test_a_security_or_office_key_in_the_user_config_is_refused(home: Path, line
     assert key in str(refused.value) and str(home) in str(refused.value) and one_line(str(refused.value))
 
 
-def test_presentation_comes_from_every_source_in_order(home: Path, system_config: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_presentation_comes_from_every_source_in_order(
+    home: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     system_config.write_text('lang = "en"\nrefresh_seconds = 2.0\nlite = true\n', encoding="utf-8")
     home.write_text('refresh_seconds = 3.0\n[keymap]\n"panel.zoom" = "f11"\n', encoding="utf-8")
     monkeypatch.setenv("DUTY_ROOM_REFRESH_SECONDS", "4.0")
     settings = load_settings({"ascii": True})
     assert (settings.lang, settings.refresh_seconds, settings.lite, settings.ascii) == ("en", 4.0, True, True)
     assert settings.keymap == {"panel.zoom": "f11"}
-    assert settings.sources == [f"system {system_config}", f"user {home}", "environment DUTY_ROOM_REFRESH_SECONDS",
-                                "command line --ascii"]
+    assert settings.sources == [
+        f"system {system_config}",
+        f"user {home}",
+        "environment DUTY_ROOM_REFRESH_SECONDS",
+        "command line --ascii",
+    ]
 
 
 def test_the_environment_and_config_files_are_read_in_any_case_and_lists_as_json(
-        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home.write_text('Lang = "en"\n', encoding="utf-8")
     monkeypatch.setenv("duty_room_keymap", '{"panel.zoom": "f11"}')
     monkeypatch.setenv("DUTY_ROOM_LITE", "1")
@@ -127,8 +145,9 @@ def test_the_system_config_grants_reveal_and_the_user_cannot(home: Path, system_
 
 
 @pytest.mark.parametrize("problem", ["group-writable", "world-writable", "someone else's", "folder group-writable"])
-def test_a_system_config_others_could_change_is_refused(home: Path, system_config: Path, problem: str,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_system_config_others_could_change_is_refused(
+    home: Path, system_config: Path, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     system_config.write_text(f'reveal_users = ["{ME}"]\n', encoding="utf-8")
     if problem == "group-writable":
         system_config.chmod(0o664)
@@ -143,8 +162,9 @@ def test_a_system_config_others_could_change_is_refused(home: Path, system_confi
     assert "not trusted" in str(refused.value) and one_line(str(refused.value))
 
 
-def test_the_environment_and_user_config_cannot_undo_read_only(home: Path, system_config: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_and_user_config_cannot_undo_read_only(
+    home: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     system_config.write_text(f'read_only_users = ["{ME}"]\n', encoding="utf-8")
     home.write_text("read_only = false\n", encoding="utf-8")
     monkeypatch.setenv("DUTY_ROOM_READ_ONLY", "0")
@@ -169,16 +189,26 @@ def test_the_clock_cannot_be_set_from_the_environment(home: Path, monkeypatch: p
 
 def test_the_real_command_refuses_a_clock_from_the_environment(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DUTY_ROOM_NOW": "2020-01-01T00:00:00+08:00"}
-    result = subprocess.run([sys.executable, "-m", "duty_room", "--store", str(tmp_path / "s"), "--lang", "en",
-                             "demo"], capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "duty_room", "--store", str(tmp_path / "s"), "--lang", "en", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert result.returncode == 1 and one_line(result.stderr) and "clock cannot be set" in result.stderr
     assert not (tmp_path / "s").exists()
 
 
 def test_the_test_launcher_freezes_the_clock(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run(frozen_command("--store", str(tmp_path / "s"), "demo", now="2026-11-28T09:30:00+08:00"),
-                            capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        frozen_command("--store", str(tmp_path / "s"), "demo", now="2026-11-28T09:30:00+08:00"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert Store(tmp_path / "s").manifest()["updated_at"].startswith("2026-11-28T09:30")
 
@@ -200,11 +230,13 @@ def test_sudo_record_is_trusted_only_as_the_service_account() -> None:
         resolve_actor(ME, uid=me, environ={"SUDO_USER": "someone", "SUDO_UID": "0"})
 
 
-def test_user_cannot_forge_sudo_to_act_as_another(home: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  small_store: Store) -> None:
+def test_user_cannot_forge_sudo_to_act_as_another(
+    home: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch, small_store: Store
+) -> None:
     """With a service account configured, anyone else is sent to sudo; SUDO_USER changes nothing."""
-    system_config.write_text(f'store = "{small_store.root}"\nservice_account = "duty-room-nonexistent"\n',
-                             encoding="utf-8")
+    system_config.write_text(
+        f'store = "{small_store.root}"\nservice_account = "duty-room-nonexistent"\n', encoding="utf-8"
+    )
     monkeypatch.setenv("SUDO_USER", "liuxiaoyu")
     monkeypatch.setenv("SUDO_UID", "0")
     result = CliRunner().invoke(cli, ["--lang", "en", "petition", "accept", CASE])
@@ -214,8 +246,9 @@ def test_user_cannot_forge_sudo_to_act_as_another(home: Path, system_config: Pat
     assert who.exit_code == 0 and f"actor: {ME} (OS account" in who.output
 
 
-def test_as_the_service_account_the_store_is_pinned(home: Path, system_config: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_as_the_service_account_the_store_is_pinned(
+    home: Path, system_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     system_config.write_text(f'store = "{tmp_path / "real"}"\nservice_account = "{ME}"\n', encoding="utf-8")
     monkeypatch.setenv("SUDO_UID", str(os.getuid()))
     with pytest.raises(ConfigError, match="fixed at"):
@@ -256,7 +289,8 @@ def test_a_read_only_store_refuses_every_write_and_writes_nothing(small_store: S
 def _write_commands() -> list[list[str]]:
     options = {
         Action.FOLLOW_UP: ["--satisfaction", "满意"],
-        Action.EXTEND_REQUEST: ["--days", "3"], Action.MERGE: ["--into", "MK261127-002"],
+        Action.EXTEND_REQUEST: ["--days", "3"],
+        Action.MERGE: ["--into", "MK261127-002"],
     }
     commands = [
         ["petition", "add", "--title", "路灯不亮", "--category", "infrastructure", "--community", "dongcheng"],
@@ -270,7 +304,18 @@ def _write_commands() -> list[list[str]]:
         ["duty", "correct", "ZB261127-001", "--set", "content=x", "--note", "y"],
         ["duty", "link", "ZB261127-001", CASE],
         ["duty", "to-case", "ZB261127-001"],
-        ["incident", "open", "--title", "燃气泄漏", "--category", "事故灾难", "--place", "1号楼", "--community", "dongcheng"],
+        [
+            "incident",
+            "open",
+            "--title",
+            "燃气泄漏",
+            "--category",
+            "事故灾难",
+            "--place",
+            "1号楼",
+            "--community",
+            "dongcheng",
+        ],
         ["incident", "report", "SJ261127-01", "--stage", "首报", "--to", "区应急管理局值班室"],
         ["incident", "end", "SJ261127-01"],
         ["incident", "close", "SJ261127-01", "--to", "区应急管理局值班室"],
@@ -280,21 +325,31 @@ def _write_commands() -> list[list[str]]:
     ]
     for action in Action:
         needed = ["--assignee", "w1"] if RULES[action].needs_assignee else []
-        commands.append(["petition", action.value.replace("_", "-"), CASE, "--note", "试试", *needed,
-                         *options.get(action, [])])
+        commands.append(
+            ["petition", action.value.replace("_", "-"), CASE, "--note", "试试", *needed, *options.get(action, [])]
+        )
     return commands
 
 
 @pytest.mark.parametrize("how", ["--read-only", "read_only_users"])
-def test_a_viewer_cannot_write_through_any_subcommand(home: Path, system_config: Path, small_store: Store,
-                                                      how: str) -> None:
-    system_config.write_text(f'reveal_users = ["{ME}"]\n'
-                             + (f'read_only_users = ["{ME}"]\n' if how == "read_only_users" else ""), encoding="utf-8")
+def test_a_viewer_cannot_write_through_any_subcommand(
+    home: Path, system_config: Path, small_store: Store, how: str
+) -> None:
+    system_config.write_text(
+        f'reveal_users = ["{ME}"]\n' + (f'read_only_users = ["{ME}"]\n' if how == "read_only_users" else ""),
+        encoding="utf-8",
+    )
     before = store_bytes(small_store.root)
     runner = CliRunner()
     for command in _write_commands():
-        args = ["--store", str(small_store.root), "--lang", "en", *(["--read-only"] if how == "--read-only" else []),
-                *command]
+        args = [
+            "--store",
+            str(small_store.root),
+            "--lang",
+            "en",
+            *(["--read-only"] if how == "--read-only" else []),
+            *command,
+        ]
         result = runner.invoke(cli, args)
         assert result.exit_code == 1, (command, result.output)
         assert one_line(result.output) and "read-only" in result.output, (command, result.output)
@@ -303,9 +358,9 @@ def test_a_viewer_cannot_write_through_any_subcommand(home: Path, system_config:
     assert shown.exit_code == 0 and "138****1234" in shown.output  # looking is fine, masked
 
 
-def test_reveal_through_the_cli_follows_the_system_config_and_is_audited(home: Path, system_config: Path,
-                                                                           small_store: Store,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reveal_through_the_cli_follows_the_system_config_and_is_audited(
+    home: Path, system_config: Path, small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runner = CliRunner()
     args = ["--store", str(small_store.root), "--lang", "en", "petition", "show", CASE, "--reveal"]
     monkeypatch.setenv("DUTY_ROOM_LANG", "en")  # a presentation key: fine
@@ -330,7 +385,10 @@ def test_whoami_says_who_why_and_from_where(home: Path, system_config: Path, sma
         f"config sources: system {system_config}; command line --lang",
     ]
     viewer = CliRunner().invoke(cli, ["--lang", "en", "--read-only", "whoami"]).output
-    assert "read-only: yes (asked for" in viewer and "reveal: refused (a read-only session cannot write the audit)" in viewer
+    assert (
+        "read-only: yes (asked for" in viewer
+        and "reveal: refused (a read-only session cannot write the audit)" in viewer
+    )
     system_config.write_text('reveal_groups = ["no-such-group-here"]\n', encoding="utf-8")
     nobody = CliRunner().invoke(cli, ["whoami"]).output  # Chinese by default
     assert "查看个人信息: 不允许 (不在 reveal_users 中，也不属于 no-such-group-here)" in nobody
@@ -344,8 +402,11 @@ def _write_new_partitions(store: Store, day: date) -> None:
     moment = datetime(day.year, day.month, day.day, 10, tzinfo=clock.TZ)
     with store.transaction() as tx:
         tx.put(Visit(id=f"v-{day}", day=day, at=moment, grid_id="g1", household_id="h1", worker_id="w1", note="好"))
-        tx.put(AuditEntry(id=f"a-{day}", at=moment, actor=store.actor, action="reveal", subject="petitions:x",
-                          allowed=False))
+        tx.put(
+            AuditEntry(
+                id=f"a-{day}", at=moment, actor=store.actor, action="reveal", subject="petitions:x", allowed=False
+            )
+        )
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o077])
@@ -408,8 +469,21 @@ class TestServiceAccount:
 
     def test_officers_act_as_themselves_and_see_each_others_changes(self, deployment: accounts.Deployment) -> None:
         d = deployment
-        added = d.run(d.a, "petition", "add", "--title", "路灯不亮", "--category", "infrastructure",
-                      "--community", "dongcheng", "--reporter", "王五", "--phone", "13900001111")
+        added = d.run(
+            d.a,
+            "petition",
+            "add",
+            "--title",
+            "路灯不亮",
+            "--category",
+            "infrastructure",
+            "--community",
+            "dongcheng",
+            "--reporter",
+            "王五",
+            "--phone",
+            "13900001111",
+        )
         assert added.returncode == 0, added.stderr
         case_id = added.stdout.strip()
         listed = d.run(d.b, "petition", "list")
@@ -474,16 +548,31 @@ class TestServiceAccount:
             d.write_system_config()
 
     def test_environment_and_user_config_cannot_grant_reveal_change_the_clock_or_impersonate(
-            self, deployment: accounts.Deployment) -> None:
+        self, deployment: accounts.Deployment
+    ) -> None:
         d = deployment
         d.user_config(d.a, f'reveal_users = ["{d.a}"]\n')
-        env = {"DUTY_ROOM_REVEAL_USERS": f'["{d.a}"]', "DUTY_ROOM_NOW": "2020-01-01T00:00:00+08:00",
-               "SUDO_USER": d.b, "DUTY_ROOM_READ_ONLY": "0"}
+        env = {
+            "DUTY_ROOM_REVEAL_USERS": f'["{d.a}"]',
+            "DUTY_ROOM_NOW": "2020-01-01T00:00:00+08:00",
+            "SUDO_USER": d.b,
+            "DUTY_ROOM_READ_ONLY": "0",
+        }
         revealed = d.run(d.a, "--lang", "en", "petition", "show", CASE, "--reveal", env=env)
         assert revealed.returncode == 1 and "13812341234" not in revealed.stdout
         assert "may not see" in revealed.stderr, revealed.stderr
-        added = d.run(d.a, "petition", "add", "--title", "井盖松动", "--category", "infrastructure",
-                      "--community", "dongcheng", env=env)
+        added = d.run(
+            d.a,
+            "petition",
+            "add",
+            "--title",
+            "井盖松动",
+            "--category",
+            "infrastructure",
+            "--community",
+            "dongcheng",
+            env=env,
+        )
         assert added.returncode == 0, added.stderr
         case = d.store().get(Petition, added.stdout.strip())
         assert case.created_at.year >= 2026 and case.history[-1].actor == d.a
@@ -491,8 +580,9 @@ class TestServiceAccount:
         kept = d.run(d.a, "petition", "list", env=env, preserve=["DUTY_ROOM_NOW"])
         assert kept.returncode != 0 and "DUTY_ROOM_NOW" in kept.stderr
         # run directly (not as the service account) with a forged sudo record: sent to sudo
-        forged = d.run_direct(d.b, "--lang", "en", "petition", "accept", CASE,
-                              env={"SUDO_USER": d.a, "SUDO_UID": str(d.uid(d.a))})
+        forged = d.run_direct(
+            d.b, "--lang", "en", "petition", "accept", CASE, env={"SUDO_USER": d.a, "SUDO_UID": str(d.uid(d.a))}
+        )
         assert forged.returncode == 1 and f"use `sudo -u {d.service} duty-room" in forged.stderr, forged.stderr
         assert d.store().get(Petition, CASE).status.value == "new"
         assert all(a.actor != d.a or not a.allowed for a in d.store().all_partitions(AuditEntry))

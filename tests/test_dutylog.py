@@ -81,11 +81,27 @@ def run(runner: CliRunner, root: Path, *args: str) -> str:
 # A whole shift
 
 
-def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                             tmp_path: Path) -> None:
+def test_a_whole_shift_from_the_command_line(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     root = calm_store
-    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟", "--staff", "刘晓宇",
-        "--phone", "王丽娟=13703932011", "--phone", "郭红梅=13903931003")
+    run(
+        runner,
+        root,
+        "duty",
+        "plan",
+        "2026-11-28",
+        "--leader",
+        "郭红梅",
+        "--staff",
+        "王丽娟",
+        "--staff",
+        "刘晓宇",
+        "--phone",
+        "王丽娟=13703932011",
+        "--phone",
+        "郭红梅=13903931003",
+    )
     run(runner, root, "duty", "plan", "2026-11-29", "--leader", "马志远", "--staff", "张海涛")
     today = json.loads(run(runner, root, "duty", "today", "--json"))
     assert today["shift"]["leader"] == "郭红梅" and today["shift"]["staff"] == ["王丽娟", "刘晓宇"]
@@ -97,30 +113,77 @@ def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path
 
     # 10:00 a call comes in and is logged; two minutes later it becomes a case.
     at(monkeypatch, "2026-11-28T10:00")
-    entry_id = run(runner, root, "duty", "log", "--kind", "来电", "--content", "1号楼1单元楼道燃气味道很重",
-                   "--caller", "李小明", "--phone", "13812341234", "--community", "dongcheng",
-                   "--action", "已通知燃气公司上门", "--reported-to", "带班领导郭红梅")
+    entry_id = run(
+        runner,
+        root,
+        "duty",
+        "log",
+        "--kind",
+        "来电",
+        "--content",
+        "1号楼1单元楼道燃气味道很重",
+        "--caller",
+        "李小明",
+        "--phone",
+        "13812341234",
+        "--community",
+        "dongcheng",
+        "--action",
+        "已通知燃气公司上门",
+        "--reported-to",
+        "带班领导郭红梅",
+    )
     assert entry_id == "ZB261128-001"
     at(monkeypatch, "2026-11-28T10:02")
     case_id = run(runner, root, "duty", "to-case", entry_id)
     store = Store(root)
     case = store.get(Petition, case_id)
     assert (case.category.value, case.community_id, case.reporter_name, case.reporter_phone) == (
-        "gas", "dongcheng", "李小明", "13812341234")
+        "gas",
+        "dongcheng",
+        "李小明",
+        "13812341234",
+    )
     assert case.title == "1号楼1单元楼道燃气味道很重"
     assert [e.action for e in case.history] == ["create", "from_log"] and case.history[1].note == entry_id
     assert find_entry(store, entry_id).petition_ids == [case_id]
 
     # 10:05 it turns out to be an emergency: an incident; 首报 and 书面报告 on time.
     at(monkeypatch, "2026-11-28T10:05")
-    opened = run(runner, root, "incident", "open", "--title", "东城花园1号楼燃气泄漏", "--category", "事故灾难",
-                 "--place", "东城花园1号楼", "--community", "dongcheng")
+    opened = run(
+        runner,
+        root,
+        "incident",
+        "open",
+        "--title",
+        "东城花园1号楼燃气泄漏",
+        "--category",
+        "事故灾难",
+        "--place",
+        "东城花园1号楼",
+        "--community",
+        "dongcheng",
+    )
     incident_id = opened.split()[0]
     assert incident_id == "SJ261128-01" and "首报 11-28 10:35" in opened
     at(monkeypatch, "2026-11-28T10:30")
-    run(runner, root, "incident", "report", incident_id, "--stage", "phone", "--to", "区应急管理局值班室", "--by", "郭红梅")
+    run(
+        runner,
+        root,
+        "incident",
+        "report",
+        incident_id,
+        "--stage",
+        "phone",
+        "--to",
+        "区应急管理局值班室",
+        "--by",
+        "郭红梅",
+    )
     at(monkeypatch, "2026-11-28T11:00")
-    after_written = run(runner, root, "incident", "report", incident_id, "--stage", "书面报告", "--to", "区应急管理局值班室")
+    after_written = run(
+        runner, root, "incident", "report", incident_id, "--stage", "书面报告", "--to", "区应急管理局值班室"
+    )
     assert "续报 11-28 15:00" in after_written  # 4 hours after the last report
 
     at(monkeypatch, "2026-11-28T14:50")
@@ -133,11 +196,28 @@ def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path
     assert late.exit_code == 1
     assert "报送超时: SJ261128-01 续报 15:00" in late.output
     data = json.loads(runner.invoke(cli, ["--store", str(root), "summary", "--json"]).output)
-    assert data["late_reports"] == [{"incident": incident_id, "title": "东城花园1号楼燃气泄漏", "stage": "follow_up",
-                                     "due": "2026-11-28T15:00:00+08:00"}]
+    assert data["late_reports"] == [
+        {
+            "incident": incident_id,
+            "title": "东城花园1号楼燃气泄漏",
+            "stage": "follow_up",
+            "due": "2026-11-28T15:00:00+08:00",
+        }
+    ]
     at(monkeypatch, "2026-11-28T15:40")
-    run(runner, root, "incident", "report", incident_id, "--stage", "follow_up", "--to", "区应急管理局值班室",
-        "--note", "抢修完成一半")
+    run(
+        runner,
+        root,
+        "incident",
+        "report",
+        incident_id,
+        "--stage",
+        "follow_up",
+        "--to",
+        "区应急管理局值班室",
+        "--note",
+        "抢修完成一半",
+    )
     assert runner.invoke(cli, ["--store", str(root), "summary"]).exit_code == 0  # reported: nothing owed is late
 
     # 07:50 next morning the outgoing officer hands over; the next 续报 (19:40) was missed too.
@@ -173,7 +253,9 @@ def test_a_whole_shift_from_the_command_line(runner: CliRunner, calm_store: Path
     assert "燃气抢修未完，需继续续报" in md
 
     book = load_workbook(xlsx_path)
-    cells = {sheet.title: [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)] for sheet in book}
+    cells = {
+        sheet.title: [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)] for sheet in book
+    }
     log_rows = cells["值班记录"]
     assert any("1号楼1单元楼道燃气味道很重" in row and entry_id in row for row in log_rows)
     assert any("超时40分钟" in row[0] for row in cells["迟报"][1:])
@@ -223,7 +305,7 @@ def test_limits_from_the_config_across_midnight_and_a_shift_change(
     config.write_text(
         '[duty]\nshift_start = "20:00:00"\nshift_hours = 24\n'
         "[duty.reports]\nphone_minutes = 20\nwritten_minutes = 40\nfollow_up_minutes = 120\nfinal_minutes = 60\n"
-        '[duty.by_level.ii]\nphone_minutes = 10\nwritten_minutes = 30\nfollow_up_minutes = 60\nfinal_minutes = 30\n',
+        "[duty.by_level.ii]\nphone_minutes = 10\nwritten_minutes = 30\nfollow_up_minutes = 60\nfinal_minutes = 30\n",
         encoding="utf-8",
     )
     root = calm_store
@@ -234,7 +316,9 @@ def test_limits_from_the_config_across_midnight_and_a_shift_change(
 
     at(monkeypatch, "2026-11-28T23:50")
     incident_id = run(runner, root, "incident", "open", "--title", "河堤渗水", "--category", "natural").split()[0]
-    major_id = run(runner, root, "incident", "open", "--title", "化工厂火情", "--category", "accident", "--level", "ii").split()[0]
+    major_id = run(
+        runner, root, "incident", "open", "--title", "化工厂火情", "--category", "accident", "--level", "ii"
+    ).split()[0]
     # 首报 due 20 minutes later, on the next day; the major one in 10.
     at(monkeypatch, "2026-11-29T00:05")
     listed = {i["id"]: i for i in json.loads(run(runner, root, "incident", "list", "--json"))}
@@ -263,15 +347,20 @@ def test_limits_from_the_config_across_midnight_and_a_shift_change(
     assert report.shift.id == "duty-20261129"
     assert {c.incident.id for c in report.incidents} == {incident_id, major_id}
     assert {(late.incident.id, late.slot.stage) for late in report.late_reports} == {
-        (incident_id, ReportStage.FOLLOW_UP), (major_id, ReportStage.FOLLOW_UP)}
+        (incident_id, ReportStage.FOLLOW_UP),
+        (major_id, ReportStage.FOLLOW_UP),
+    }
     earlier = handover_report(store, clock.now(), shift_id="duty-20261128", rules=_settings_rules())
     assert earlier.moment == datetime(2026, 11, 29, 20, tzinfo=TZ)  # as of the shift's end
     # Made late in that shift: the major 首报 (due 00:00, made 00:05) and the other (due 00:10, made 00:11);
     # owed at its end: both 续报.
-    assert {(late.incident.id, late.slot.stage, late.overdue_by) for late in earlier.late_reports if late.slot.report} == {
-        (major_id, ReportStage.PHONE, timedelta(minutes=5)), (incident_id, ReportStage.PHONE, timedelta(minutes=1))}
+    assert {
+        (late.incident.id, late.slot.stage, late.overdue_by) for late in earlier.late_reports if late.slot.report
+    } == {(major_id, ReportStage.PHONE, timedelta(minutes=5)), (incident_id, ReportStage.PHONE, timedelta(minutes=1))}
     assert {(late.incident.id, late.slot.stage) for late in earlier.late_reports if not late.slot.report} == {
-        (incident_id, ReportStage.FOLLOW_UP), (major_id, ReportStage.FOLLOW_UP)}
+        (incident_id, ReportStage.FOLLOW_UP),
+        (major_id, ReportStage.FOLLOW_UP),
+    }
 
 
 def _settings_rules() -> DutyRules:
@@ -280,8 +369,9 @@ def _settings_rules() -> DutyRules:
     return load_settings().duty  # as the CLI reads them: from the system file
 
 
-def test_a_bad_duty_config_is_one_line(runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                       system_config: Path) -> None:
+def test_a_bad_duty_config_is_one_line(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, system_config: Path
+) -> None:
     config = system_config
     config.write_text("[duty.reports]\nphone_minutes = 90\nwritten_minutes = 60\n", encoding="utf-8")
     result = runner.invoke(cli, ["--store", str(calm_store), "duty", "today"])
@@ -307,9 +397,17 @@ def test_a_damaged_duty_log_exits_2_in_the_interface_language(runner: CliRunner,
 # The records' rules
 
 
-def test_log_entries_are_filed_by_month_and_corrected_by_events(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_log_entries_are_filed_by_month_and_corrected_by_events(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(calm_store, actor="wanglj")
-    entry = log_entry(store, kind=LogKind.DOCUMENT, source="区民政局", content="冬季走访通知", at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ))
+    entry = log_entry(
+        store,
+        kind=LogKind.DOCUMENT,
+        source="区民政局",
+        content="冬季走访通知",
+        at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ),
+    )
     assert (calm_store / "duty_log" / "2026-11.json").exists() and not (calm_store / "duty_log.json").exists()
     corrected = correct_entry(store, entry.id, {"content": "冬季走访慰问通知（华民〔2026〕41号）"}, note="补文号")
     assert corrected.content == "冬季走访通知"  # the first text stays
@@ -343,10 +441,22 @@ def test_shifts_swaps_and_the_header(calm_store: Path, monkeypatch: pytest.Monke
         plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["郭红梅"])
     plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静"])
     plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟", "刘晓宇"], phones={"刘晓宇": "13703932018"})
-    swapped = swap_shift(store, "duty-20261128", replaced="刘晓宇", by="陈志刚", asked_by="刘晓宇", approved_by="郭红梅",
-                         phone="13703932014", note="家中有事")
+    swapped = swap_shift(
+        store,
+        "duty-20261128",
+        replaced="刘晓宇",
+        by="陈志刚",
+        asked_by="刘晓宇",
+        approved_by="郭红梅",
+        phone="13703932014",
+        note="家中有事",
+    )
     assert swapped.staff == ["王丽娟", "陈志刚"] and swapped.phones == {"陈志刚": "13703932014"}
-    assert (swapped.swaps[0].asked_by, swapped.swaps[0].approved_by, swapped.swaps[0].actor) == ("刘晓宇", "郭红梅", "wanglj")
+    assert (swapped.swaps[0].asked_by, swapped.swaps[0].approved_by, swapped.swaps[0].actor) == (
+        "刘晓宇",
+        "郭红梅",
+        "wanglj",
+    )
     with pytest.raises(DutyRefused):
         swap_shift(store, "duty-20261128", replaced="无名", by="某人", asked_by="某人", approved_by="郭红梅")
     with pytest.raises(ValueError, match="append-only"):
@@ -360,12 +470,15 @@ def test_shifts_swaps_and_the_header(calm_store: Path, monkeypatch: pytest.Monke
 
 def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(calm_store, actor="wanglj")
-    incident = open_incident(store, title="停电", category=IncidentCategory.ACCIDENT,
-                             known_at=datetime(2026, 11, 28, 8, 40, tzinfo=TZ))
+    incident = open_incident(
+        store, title="停电", category=IncidentCategory.ACCIDENT, known_at=datetime(2026, 11, 28, 8, 40, tzinfo=TZ)
+    )
     for stage in (ReportStage.PHONE, ReportStage.WRITTEN):
         report_incident(store, incident.id, stage, to="区应急局")
     with pytest.raises(DutyRefused):
-        report_incident(store, incident.id, ReportStage.FOLLOW_UP, to="区应急局", at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ))
+        report_incident(
+            store, incident.id, ReportStage.FOLLOW_UP, to="区应急局", at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ)
+        )
     at(monkeypatch, "2026-12-01T10:00")  # closed in December: filed under December
     closed = report_incident(store, incident.id, ReportStage.FINAL, to="区应急局", note="已恢复供电")
     assert closed.closed_at == clock.now() and closed.ended_at == clock.now()
@@ -427,8 +540,9 @@ def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert dashboard(store, now).headline.on_duty.startswith(shift.leader)
 
 
-def test_an_entry_linked_to_an_existing_case_both_ways(calm_store: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       runner: CliRunner) -> None:
+def test_an_entry_linked_to_an_existing_case_both_ways(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
     from store.dutylog import entries_for_petition
 
     store = Store(calm_store, actor="wanglj")
@@ -446,7 +560,10 @@ def test_an_entry_linked_to_an_existing_case_both_ways(calm_store: Path, monkeyp
     assert [e.action for e in saved.history] == ["create", "from_log", "link_log"]
     assert [e.content for e in entries_for_petition(store, saved)] == ["3号楼漏水", "3号楼漏水，第二次来电催办"]
     listed = json.loads(run(runner, calm_store, "duty", "entries", "--json"))
-    assert [(e["id"], e["petition_ids"], e["caller"]) for e in listed] == [(first.id, [case.id], "赵*"), (again.id, [case.id], "赵*")]
+    assert [(e["id"], e["petition_ids"], e["caller"]) for e in listed] == [
+        (first.id, [case.id], "赵*"),
+        (again.id, [case.id], "赵*"),
+    ]
 
 
 def test_every_duty_refusal_has_words_in_both_languages() -> None:
@@ -466,7 +583,9 @@ def test_every_duty_refusal_has_words_in_both_languages() -> None:
             assert i18n.label(member, "zh") != i18n.label(member, "en") != f"{enum.__name__}.{member.value}"
 
 
-def test_store_text_stays_text_in_the_exports(calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_store_text_stays_text_in_the_exports(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import io
 
     from duty_room.handover_export import render_markdown, render_xlsx
@@ -474,7 +593,9 @@ def test_store_text_stays_text_in_the_exports(calm_store: Path, monkeypatch: pyt
     store = Store(calm_store, actor="wanglj")
     plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
     at(monkeypatch, "2026-11-28T10:00")
-    log_entry(store, kind=LogKind.CALL, content='=HYPERLINK("http://x","点我")', source="a|b", action_taken="第一行\n第二行")
+    log_entry(
+        store, kind=LogKind.CALL, content='=HYPERLINK("http://x","点我")', source="a|b", action_taken="第一行\n第二行"
+    )
     report = handover_report(store, clock.now())
     book = load_workbook(io.BytesIO(render_xlsx(report)))
     cell = next(c for row in book["值班记录"].iter_rows() for c in row if c.value and str(c.value).startswith("=HYPER"))
@@ -484,7 +605,9 @@ def test_store_text_stays_text_in_the_exports(calm_store: Path, monkeypatch: pyt
     assert row.count("|") == 8 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
 
 
-def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A store written before this change keeps its shifts in duty.json: they are still read, and checked."""
     store = Store(calm_store, actor="wanglj")
     with store.transaction() as tx:
@@ -502,19 +625,26 @@ def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(calm_store
     assert next_handover(store, datetime(2026, 12, 5, 9, 0, tzinfo=TZ)) == datetime(2026, 12, 6, 8, tzinfo=TZ)
 
 
-def test_a_report_written_down_late_is_judged_by_when_it_was_made(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_report_written_down_late_is_judged_by_when_it_was_made(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(calm_store, actor="wanglj")
-    incident = open_incident(store, title="停水", category=IncidentCategory.ACCIDENT,
-                             known_at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ))
+    incident = open_incident(
+        store, title="停水", category=IncidentCategory.ACCIDENT, known_at=datetime(2026, 11, 28, 8, 0, tzinfo=TZ)
+    )
     report_incident(store, incident.id, ReportStage.WRITTEN, to="区应急局", at=datetime(2026, 11, 28, 8, 50, tzinfo=TZ))
     # The phone call at 08:20 is only written down now: on time, and the 续报 counts from the written report.
-    recorded = report_incident(store, incident.id, ReportStage.PHONE, to="区应急局", at=datetime(2026, 11, 28, 8, 20, tzinfo=TZ))
+    recorded = report_incident(
+        store, incident.id, ReportStage.PHONE, to="区应急局", at=datetime(2026, 11, 28, 8, 20, tzinfo=TZ)
+    )
     assert [r.stage for r in recorded.reports] == [ReportStage.WRITTEN, ReportStage.PHONE]  # as recorded
     clock_now = incident_clock_for(store, incident.id)
     assert clock_now.late == [] and clock_now.next.stage is ReportStage.FOLLOW_UP
     assert clock_now.next.due == datetime(2026, 11, 28, 12, 50, tzinfo=TZ)
     with pytest.raises(DutyRefused, match="final report cannot be dated before"):
-        report_incident(store, incident.id, ReportStage.FINAL, to="区应急局", at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ))
+        report_incident(
+            store, incident.id, ReportStage.FINAL, to="区应急局", at=datetime(2026, 11, 28, 8, 30, tzinfo=TZ)
+        )
 
 
 def incident_clock_for(store: Store, incident_id: str):

@@ -13,9 +13,13 @@ from store.dutylog import DutyRules, ReportLimits, incident_clock, report_slots
 MINUTE = timedelta(minutes=1)
 
 limits = st.builds(
-    lambda phone, extra, follow, final: ReportLimits(phone_minutes=phone, written_minutes=phone + extra,
-                                                     follow_up_minutes=follow, final_minutes=final),
-    st.integers(1, 180), st.integers(0, 600), st.integers(1, 24 * 60), st.integers(1, 3 * 24 * 60),
+    lambda phone, extra, follow, final: ReportLimits(
+        phone_minutes=phone, written_minutes=phone + extra, follow_up_minutes=follow, final_minutes=final
+    ),
+    st.integers(1, 180),
+    st.integers(0, 600),
+    st.integers(1, 24 * 60),
+    st.integers(1, 3 * 24 * 60),
 )
 # Any minute of 2026, so due times cross midnight, month ends and the year's end.
 known_times = st.integers(0, 365 * 24 * 60 - 1).map(lambda m: datetime(2026, 1, 1, tzinfo=TZ) + m * MINUTE)
@@ -46,8 +50,16 @@ def incidents(draw: st.DrawFn) -> Incident:
         ended = max(ended, known)
     elif draw(st.booleans()):
         ended = moment + draw(st.integers(0, 600)) * MINUTE
-    return Incident(id="SJ260101-01", title="事件", category="accident", occurred_at=known, known_at=known,
-                    ended_at=ended, closed_at=moment if final else None, reports=reports)
+    return Incident(
+        id="SJ260101-01",
+        title="事件",
+        category="accident",
+        occurred_at=known,
+        known_at=known,
+        ended_at=ended,
+        closed_at=moment if final else None,
+        reports=reports,
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -39,7 +39,14 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         await settled(app, pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
-        await fill(pilot, form, content="东城花园3号楼闻到煤气味", caller="李大妈", source="东城花园", action_taken="已通知燃气公司")
+        await fill(
+            pilot,
+            form,
+            content="东城花园3号楼闻到煤气味",
+            caller="李大妈",
+            source="东城花园",
+            action_taken="已通知燃气公司",
+        )
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         [entry] = small_store.all(DutyLogEntry, "2026-11")
@@ -80,7 +87,10 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
             await fill(pilot, app.screen, to="区应急局", stage=stage.value)  # type: ignore[arg-type]
             await pilot.press("ctrl+s")
             await settled(app, pilot)
-        assert [r.stage for r in find_incident(small_store, incident.id).reports] == [ReportStage.PHONE, ReportStage.WRITTEN]
+        assert [r.stage for r in find_incident(small_store, incident.id).reports] == [
+            ReportStage.PHONE,
+            ReportStage.WRITTEN,
+        ]
 
         # Five hours on, the 续报 is late: the header turns red and names it.
         clock.freeze(start + timedelta(hours=5))
@@ -123,6 +133,9 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         assert isinstance(form, FormScreen) and "接班" in form.texts.title
         await pilot.press("ctrl+s")
         await settled(app, pilot)
-        assert not isinstance(app.screen, FormScreen), (str(form.query_one("#form-error").render()), app.status_messages)
+        assert not isinstance(app.screen, FormScreen), (
+            str(form.query_one("#form-error").render()),
+            app.status_messages,
+        )
     taken = find_handover(small_store, shift)
     assert taken is not None and taken.acknowledged_by == "incoming-officer"

@@ -94,28 +94,49 @@ def base_store(root: Path) -> Store:
     """The small store plus a case closed 40 days ago (the next change archives it)."""
     store = build_small_store(root)
     with store.transaction() as tx:
-        tx.put(Petition(
-            id="MK261018-001", title="路灯不亮", channel="hotline", category="infrastructure", community_id="dongcheng",
-            status=PetitionStatus.CLOSED, created_at=CLOSED_LONG_AGO - timedelta(days=2), due_at=CLOSED_LONG_AGO,
-            closed_at=CLOSED_LONG_AGO, reporter_name="李小明", reporter_phone="13812341234",
-            history=[PetitionEvent(at=CLOSED_LONG_AGO - timedelta(days=2), actor="x", action="create", to_status="new")],
-        ))
+        tx.put(
+            Petition(
+                id="MK261018-001",
+                title="路灯不亮",
+                channel="hotline",
+                category="infrastructure",
+                community_id="dongcheng",
+                status=PetitionStatus.CLOSED,
+                created_at=CLOSED_LONG_AGO - timedelta(days=2),
+                due_at=CLOSED_LONG_AGO,
+                closed_at=CLOSED_LONG_AGO,
+                reporter_name="李小明",
+                reporter_phone="13812341234",
+                history=[
+                    PetitionEvent(at=CLOSED_LONG_AGO - timedelta(days=2), actor="x", action="create", to_status="new")
+                ],
+            )
+        )
     return store
 
 
 # Multi-file transactions, each as the CLI runs it: (arguments, files it must change, the base store).
 SCENARIOS = {
     # the case's history (its day file) and this month's audit log (a new file in a new folder)
-    "reveal": (["petition", "show", "MK261127-001", "--reveal"], {"petitions/2026-11-27.json", "audit/2026-11.json"},
-               "day files"),
+    "reveal": (
+        ["petition", "show", "MK261127-001", "--reveal"],
+        {"petitions/2026-11-27.json", "audit/2026-11.json"},
+        "day files",
+    ),
     # the case, and the archive move of the old case: into archive-2026, and its day file, left
     # empty, removed
-    "archive": (["petition", "accept", "MK261127-001"],
-                {"petitions/2026-11-27.json", "petitions/archive-2026.json", "petitions/2026-10-18.json"}, "day files"),
+    "archive": (
+        ["petition", "accept", "MK261127-001"],
+        {"petitions/2026-11-27.json", "petitions/archive-2026.json", "petitions/2026-10-18.json"},
+        "day files",
+    ),
     # the same on a store written before day files: petitions.json split into day files (and
     # removed) with the change
-    "split": (["petition", "accept", "MK261127-001"],
-              {"petitions.json", "petitions/2026-11-27.json", "petitions/archive-2026.json"}, "legacy"),
+    "split": (
+        ["petition", "accept", "MK261127-001"],
+        {"petitions.json", "petitions/2026-11-27.json", "petitions/archive-2026.json"},
+        "legacy",
+    ),
 }
 
 
@@ -151,7 +172,8 @@ def test_a_fault_at_every_system_call_leaves_the_old_state_or_the_new(
     assert result.exit_code == 0, result.output
     after = fingerprint(reference)
     assert {name for name in after.keys() | before.keys() if after.get(name) != before.get(name)} == changed | {
-        "manifest.json"}
+        "manifest.json"
+    }
     kinds = set(counter.calls)
     assert {"write", "fsync", "rename", "link", "open"} <= kinds
     total = len(counter.calls)
@@ -217,11 +239,14 @@ def one_line(result) -> str:  # noqa: ANN001
 ADD = ["petition", "add", "--title", "井盖丢失", "--category", "infrastructure", "--community", "dongcheng"]
 
 
-@pytest.mark.parametrize(("error", "words", "en"), [
-    (errno.EROFS, "只读文件系统", "read-only filesystem"),
-    (errno.EACCES, "无权限", "permission denied"),
-    (errno.ENOSPC, "磁盘已满", "disk full"),
-])
+@pytest.mark.parametrize(
+    ("error", "words", "en"),
+    [
+        (errno.EROFS, "只读文件系统", "read-only filesystem"),
+        (errno.EACCES, "无权限", "permission denied"),
+        (errno.ENOSPC, "磁盘已满", "disk full"),
+    ],
+)
 def test_environment_fault_on_the_lock_is_one_line_and_changes_nothing(
     error: int, words: str, en: str, small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -237,8 +262,9 @@ def test_environment_fault_on_the_lock_is_one_line_and_changes_nothing(
     assert fingerprint(root) == before
 
 
-def test_environment_fault_on_a_data_file_names_the_file(small_store: Store, cli_env: None,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_fault_on_a_data_file_names_the_file(
+    small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = small_store.root
     before = fingerprint(root)
     counter = Injected()
@@ -291,12 +317,20 @@ def test_audit_as_a_file(small_store: Store, cli_env: None) -> None:
     assert fingerprint(root) == before
 
 
-@pytest.mark.parametrize(("field", "value"), [("schema", "1"), ("generation", "abc"), ("generation", True),
-                                              ("files", {"petitions.json": "x"}),
-                                              ("earliest_closed", {"petitions/2026-11-27.json": 5}),
-                                              ("earliest_closed", {"petitions/2026-11-27.json": "2026-11-27 09:00"})])
-def test_a_mistyped_manifest_is_damage_not_a_crash(field: str, value: object, small_store: Store,
-                                                   cli_env: None) -> None:
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("schema", "1"),
+        ("generation", "abc"),
+        ("generation", True),
+        ("files", {"petitions.json": "x"}),
+        ("earliest_closed", {"petitions/2026-11-27.json": 5}),
+        ("earliest_closed", {"petitions/2026-11-27.json": "2026-11-27 09:00"}),
+    ],
+)
+def test_a_mistyped_manifest_is_damage_not_a_crash(
+    field: str, value: object, small_store: Store, cli_env: None
+) -> None:
     import orjson
 
     root = small_store.root
@@ -371,21 +405,36 @@ def test_disk_full_on_a_real_small_tmpfs(tmp_path: Path, frozen_clock: str, monk
         pytest.skip("mounting a tmpfs needs root")
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"mount is not permitted here: {done.stderr.strip()}")
     try:
         store = Store(mount / "store", actor="officer")
-        store.put(Petition(id="P0", title="x", channel="hotline", category="other", community_id="c", created_at=NOW,
-                           due_at=NOW))
+        store.put(
+            Petition(
+                id="P0", title="x", channel="hotline", category="other", community_id="c", created_at=NOW, due_at=NOW
+            )
+        )
         before = fingerprint(store.root)
         monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
         big = "长" * 1900
         results = []
         for i in range(200):
             try:
-                store.put(Petition(id=f"P{i + 1}", title="x", description=big, channel="hotline", category="other",
-                                   community_id="c", created_at=NOW, due_at=NOW))
+                store.put(
+                    Petition(
+                        id=f"P{i + 1}",
+                        title="x",
+                        description=big,
+                        channel="hotline",
+                        category="other",
+                        community_id="c",
+                        created_at=NOW,
+                        due_at=NOW,
+                    )
+                )
                 before = fingerprint(store.root)
             except storage.StoreError as exc:
                 results.append(exc)
@@ -408,8 +457,9 @@ def hold_lock(root: Path) -> int:
     return fd
 
 
-def test_busy_says_how_long_it_waited_and_exits_3(small_store: Store, cli_env: None,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_busy_says_how_long_it_waited_and_exits_3(
+    small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 0.3)
     fd = hold_lock(small_store.root)
     try:
@@ -424,7 +474,9 @@ def test_busy_says_how_long_it_waited_and_exits_3(small_store: Store, cli_env: N
     assert run_cli(small_store.root, ADD).exit_code == 0  # the lock given up by the waiter is free again
 
 
-def test_a_waiting_writer_gets_the_lock_when_it_is_released(small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_waiting_writer_gets_the_lock_when_it_is_released(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 30)
     fd = hold_lock(small_store.root)
     done: list[object] = []
@@ -482,8 +534,9 @@ class ReadOnlyEverywhere(Injected):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
 
-def test_on_a_read_only_filesystem_reading_still_works(small_store: Store, cli_env: None,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_a_read_only_filesystem_reading_still_works(
+    small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Readers take no lock and make no system call that writes: a viewer keeps working."""
     monkeypatch.setattr(storage, "SYSCALLS", ReadOnlyEverywhere())
     for args in (["petition", "list"], ["petition", "show", "MK261127-001"], ["summary"], ["check"]):

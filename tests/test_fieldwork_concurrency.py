@@ -44,10 +44,22 @@ def build(root: Path) -> Store:
         tx.put(GridWorker(id="w1", name="王秀兰", role="grid_worker", phone="13912345678", grid_id="g1"))
         for i in range(WORKERS):
             tx.put(Household(id=f"h{i}", grid_id="g1", building="1", unit="1", room=f"{i + 1:02d}", head_name="张三"))
-        tx.put(Stall(id="st1", market="玉兰商业街", community_id="c1", number=1, holder_name="赵六", monthly_fee_fen=15000))
+        tx.put(
+            Stall(id="st1", market="玉兰商业街", community_id="c1", number=1, holder_name="赵六", monthly_fee_fen=15000)
+        )
         tx.put(StallPermit(id="pm1", stall_id="st1", holder_name="赵六", status="valid", applied_on=date(2026, 1, 5)))
-        tx.put(ServiceSchedule(id="sc1", kind="meal_delivery", title="入户送餐", community_id="c1", place="日间照料中心",
-                               start=time(9), end=time(11), recurrence="daily"))
+        tx.put(
+            ServiceSchedule(
+                id="sc1",
+                kind="meal_delivery",
+                title="入户送餐",
+                community_id="c1",
+                place="日间照料中心",
+                start=time(9),
+                end=time(11),
+                recurrence="daily",
+            )
+        )
     return store
 
 
@@ -74,10 +86,14 @@ def worker_main(root: str, what: str, arg: str) -> None:
 
 
 def race(root: Path, what: str, args: list[str]) -> list[str]:
-    code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import test_fieldwork_concurrency as m; "
-            "from store import clock; clock.freeze('2026-11-28T09:05:00+08:00'); m.worker_main(*sys.argv[1:])")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(root), what, arg], stdout=subprocess.PIPE,
-                              text=True) for arg in args]
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import test_fieldwork_concurrency as m; "
+        "from store import clock; clock.freeze('2026-11-28T09:05:00+08:00'); m.worker_main(*sys.argv[1:])"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(root), what, arg], stdout=subprocess.PIPE, text=True)
+        for arg in args
+    ]
     outputs = []
     for proc in procs:
         out, _ = proc.communicate(timeout=60)

@@ -34,7 +34,6 @@ from pilot import WIDE, dashboard, loaded, settled
 TODAY = "2026-11-28"
 
 
-
 async def reloaded(app: DutyRoomApp, pilot, check) -> None:  # noqa: ANN001
     """Wait until the dashboard's data satisfies ``check`` (writes reload in a worker thread)."""
     for _ in range(80):
@@ -82,8 +81,17 @@ def add_second_micro_grid(store: Store) -> None:
         tx.put(Grid(id="dc-M02", community_id="dongcheng", level="micro", name="1号楼2单元", parent_id="dc-B01"))
         tx.put(Household(id="h9", grid_id="dc-M02", building="1", unit="2", room="101", head_name="钱学森"))
         tx.put(VisitPlan(id="vp9", day=date(2026, 11, 28), grid_id="dc-M02", household_id="h9", worker_id="w1"))
-        tx.put(Visit(id="v9", day=date(2026, 11, 28), at=tx.now, grid_id="dc-M02", household_id="h9", worker_id="w1",
-                     note="身体好"))
+        tx.put(
+            Visit(
+                id="v9",
+                day=date(2026, 11, 28),
+                at=tx.now,
+                grid_id="dc-M02",
+                household_id="h9",
+                worker_id="w1",
+                note="身体好",
+            )
+        )
 
 
 async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: Store) -> None:
@@ -147,7 +155,8 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
 
 
 async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
-        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A township's lists read tens of thousands of households: never on the event loop. While the
     read runs the list says it is loading and the event loop runs on; a key typed meanwhile waits
     for the rows, as it would typed slowly; then the rows come, and the key acts on them."""
@@ -252,7 +261,6 @@ async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
 
 
 # -- panel 3: 一老一小 --------------------------------------------------------------------
-
 
 
 async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> None:
@@ -402,10 +410,21 @@ async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: S
 
 async def test_approve_an_application_with_its_expiry(small_store: Store) -> None:
     with small_store.transaction() as tx:
-        tx.put(Stall(id="yl-03", market="玉兰商业街", community_id="yulan", number=3, holder_name="孙七",
-                     monthly_fee_fen=12000))
-        tx.put(StallPermit(id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied",
-                           applied_on=date(2026, 11, 25)))
+        tx.put(
+            Stall(
+                id="yl-03",
+                market="玉兰商业街",
+                community_id="yulan",
+                number=3,
+                holder_name="孙七",
+                monthly_fee_fen=12000,
+            )
+        )
+        tx.put(
+            StallPermit(
+                id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied", applied_on=date(2026, 11, 25)
+            )
+        )
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down", "a")
         await pilot.pause()
@@ -468,9 +487,11 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
         await open_micro_grid(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen) and screen.table.cell("h3", 4).plain == "待访"
-        code = ("import sys; from store import clock; from store.storage import Store; "
-                "from store.visiting import record_visit; clock.freeze('2026-11-28T09:31:00+08:00'); "
-                "record_visit(Store(sys.argv[1], actor='desk-2'), 'h3', 'w1', '老人住院，家属在家')")
+        code = (
+            "import sys; from store import clock; from store.storage import Store; "
+            "from store.visiting import record_visit; clock.freeze('2026-11-28T09:31:00+08:00'); "
+            "record_visit(Store(sys.argv[1], actor='desk-2'), 'h3', 'w1', '老人住院，家属在家')"
+        )
         subprocess.run([sys.executable, "-c", code, str(small_store.root)], check=True, timeout=60)
         for _ in range(100):
             await pilot.pause(0.05)
@@ -506,7 +527,9 @@ async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_s
         assert isinstance(app.screen, FormScreen)
 
 
-async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_only_on_panel_1(small_store: Store) -> None:
+async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_only_on_panel_1(
+    small_store: Store,
+) -> None:
     async with dashboard(small_store, size=(80, 24)) as (app, pilot):
         assert app.screen.active_bindings["n"].binding.show
         await pilot.press("3")
@@ -548,8 +571,14 @@ async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_
         assert not isinstance(app.screen, FormScreen)
         assert any("尚欠摊位费 ¥300.00" in n for n in notes(app))
         for period in ("2026-09", "2026-10"):  # settle both months
-            record = StallPayment(id=f"pay-{period}", stall_id="yl-01", period=period, amount_fen=15000,
-                                  paid_at=small_store.get(StallPayment, "pay1", "2026").paid_at, collector="王会计")
+            record = StallPayment(
+                id=f"pay-{period}",
+                stall_id="yl-01",
+                period=period,
+                amount_fen=15000,
+                paid_at=small_store.get(StallPayment, "pay1", "2026").paid_at,
+                collector="王会计",
+            )
             with small_store.transaction() as tx:
                 tx.put(record)
         await pilot.press("ctrl+r")

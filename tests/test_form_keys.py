@@ -114,8 +114,9 @@ async def test_y_discards_and_a_changed_choice_counts_as_typed(small_store: Stor
     ],
     ids=["y", "left-enter", "enter", "esc-then-typing", "alt+y", "alt+很"],
 )
-async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(small_store: Store, tail: list[str | events.Key],
-                                                                   discarded: bool) -> None:
+async def test_esc_and_its_answer_in_one_burst_act_as_typed_slowly(
+    small_store: Store, tail: list[str | events.Key], discarded: bool
+) -> None:
     """The question Esc asks gets the keys typed after Esc, never the form behind it."""
     before = cases(small_store)
     async with dashboard(small_store, WIDE) as (app, pilot):
@@ -245,8 +246,9 @@ async def test_f1_in_english_too(small_store: Store) -> None:
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
-async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(small_store: Store,
-                                                                            size: tuple[int, int]) -> None:
+async def test_every_drop_down_of_the_intake_form_shows_every_label_in_full(
+    small_store: Store, size: tuple[int, int]
+) -> None:
     """Textual cuts every line at every widget's edge: a label of the form beneath a drop-down once
     split 物业纠纷 and 邻里纠纷 into "  业纠纷" and "  里纠纷" at 80x24."""
     async with dashboard(small_store, size) as (app, pilot):

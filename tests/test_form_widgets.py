@@ -10,8 +10,16 @@ from textual.widgets import Input
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
-TEXTS = FormTexts("登记诉求", "确认", "取消", "副标题", discard_question="放弃已填写的内容？", discard="放弃",
-                  keep_editing="继续填写", too_long="太长了：最多 {} 个字")
+TEXTS = FormTexts(
+    "登记诉求",
+    "确认",
+    "取消",
+    "副标题",
+    discard_question="放弃已填写的内容？",
+    discard="放弃",
+    keep_editing="继续填写",
+    too_long="太长了：最多 {} 个字",
+)
 FIELDS = [
     FieldSpec("title", "诉求"),
     FieldSpec("kind", "类别", "choice", options=[("infra", "基础设施"), ("safety", "治安")]),
@@ -99,8 +107,19 @@ async def test_a_refused_form_keeps_what_was_typed() -> None:
 
 
 async def test_choice_modal_tab_order() -> None:
-    texts = ChoiceTexts("改状态", "MK-1", "备注", "须填备注", "确认", "取消", "无", discard_question="放弃？", discard="放弃",
-                        keep_editing="继续填写", too_long="最多 {} 个字")
+    texts = ChoiceTexts(
+        "改状态",
+        "MK-1",
+        "备注",
+        "须填备注",
+        "确认",
+        "取消",
+        "无",
+        discard_question="放弃？",
+        discard="放弃",
+        keep_editing="继续填写",
+        too_long="最多 {} 个字",
+    )
 
     class ChoiceApp(App[None]):
         def on_mount(self) -> None:
@@ -111,8 +130,12 @@ async def test_choice_modal_tab_order() -> None:
         await pilot.pause()
         stops = ["choice-list", "choice-note", "choice-confirm", "choice-cancel"]
         assert await tab_order(pilot, "tab", 5) == [*stops, "choice-list"]
-        assert await tab_order(pilot, "shift+tab", 4) == ["choice-note", "choice-list", "choice-cancel",
-                                                            "choice-confirm"]
+        assert await tab_order(pilot, "shift+tab", 4) == [
+            "choice-note",
+            "choice-list",
+            "choice-cancel",
+            "choice-confirm",
+        ]
 
 
 async def test_a_long_form_opens_at_its_top_with_the_first_label_in_view() -> None:

@@ -32,8 +32,14 @@ def run(root: Path, *args: str):  # noqa: ANN201
     return CliRunner().invoke(cli, ["--store", str(root), *args])
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("１３８１２３４５６７８", "13812345678"), ("０３９３－１２３４５６７", "0393-1234567"),
-                                               (" 13812345678 ", "13812345678")])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("１３８１２３４５６７８", "13812345678"),
+        ("０３９３－１２３４５６７", "0393-1234567"),
+        (" 13812345678 ", "13812345678"),
+    ],
+)
 def test_full_width_phone_digits_are_normalised(typed: str, stored: str) -> None:
     assert TypeAdapter(Phone).validate_python(typed) == stored
 
@@ -45,15 +51,18 @@ def test_other_scripts_digits_are_refused(typed: str) -> None:
     assert i18n.validation_message(info.value.errors()[0], "en").startswith("not a phone number")
 
 
-@pytest.mark.parametrize(("char", "code"), [
-    ("\u200b", "U+200B"),  # zero-width space
-    ("\u200d", "U+200D"),  # zero-width joiner
-    ("\ufeff", "U+FEFF"),  # BOM
-    ("\u2062", "U+2062"),  # invisible times
-    ("\U000e0041", "U+E0041"),  # tag character
-    ("\ue000", "U+E000"),  # private use
-    ("\u00ad", "U+00AD"),  # soft hyphen
-])
+@pytest.mark.parametrize(
+    ("char", "code"),
+    [
+        ("\u200b", "U+200B"),  # zero-width space
+        ("\u200d", "U+200D"),  # zero-width joiner
+        ("\ufeff", "U+FEFF"),  # BOM
+        ("\u2062", "U+2062"),  # invisible times
+        ("\U000e0041", "U+E0041"),  # tag character
+        ("\ue000", "U+E000"),  # private use
+        ("\u00ad", "U+00AD"),  # soft hyphen
+    ],
+)
 def test_invisible_characters_are_refused_with_the_code_point(char: str, code: str) -> None:
     for kind in (Line, Paragraph):
         with pytest.raises(ValidationError) as info:
@@ -66,9 +75,14 @@ def test_text_the_quick_check_passes_is_text_the_full_check_passes() -> None:
     """Line and Paragraph pass printable text at once (str.isprintable) and look closer only at the
     rest: so no code point the full check refuses may count as printable."""
     refused_yet_printable = [
-        f"U+{code:04X}" for code in range(sys.maxunicode + 1)
-        if chr(code).isprintable() and (text._CONTROL.search(chr(code)) or text._CONTROL_IN_LINE.search(chr(code))
-                                        or unicodedata.category(chr(code)) in text._INVISIBLE_CATEGORIES)
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isprintable()
+        and (
+            text._CONTROL.search(chr(code))
+            or text._CONTROL_IN_LINE.search(chr(code))
+            or unicodedata.category(chr(code)) in text._INVISIBLE_CATEGORIES
+        )
     ]
     assert refused_yet_printable == []
     for char in ("\x1b", "\x85", "\u200e", "\u2028", "\u202e", "\u00ad", "\ue000", "\u0378"):  # each refused
@@ -85,8 +99,17 @@ def test_visible_text_is_kept() -> None:
 
 def test_the_command_line_names_the_invisible_character(small_store: Store) -> None:
     before = small_store.path_for(Petition, "2026-11-27").read_bytes()
-    result = run(small_store.root, "petition", "add", "--title", "井盖\u200b丢失", "--category", "infrastructure",
-                 "--community", "dongcheng")
+    result = run(
+        small_store.root,
+        "petition",
+        "add",
+        "--title",
+        "井盖\u200b丢失",
+        "--category",
+        "infrastructure",
+        "--community",
+        "dongcheng",
+    )
     assert result.exit_code == ExitCode.REFUSED and "U+200B" in result.output
     assert small_store.path_for(Petition, "2026-11-27").read_bytes() == before
 
@@ -109,11 +132,33 @@ def test_show_and_list_escape_newlines_so_a_description_cannot_forge_history(sma
 
 
 def test_a_retried_add_is_refused_as_the_same_case(small_store: Store) -> None:
-    first = run(small_store.root, "petition", "add", "--title", "井盖丢失", "--category", "infrastructure",
-                "--community", "dongcheng", "--phone", "13912345678")
+    first = run(
+        small_store.root,
+        "petition",
+        "add",
+        "--title",
+        "井盖丢失",
+        "--category",
+        "infrastructure",
+        "--community",
+        "dongcheng",
+        "--phone",
+        "13912345678",
+    )
     assert first.exit_code == 0
-    again = run(small_store.root, "petition", "add", "--title", "井盖丢失", "--category", "infrastructure",
-                "--community", "dongcheng", "--phone", "13912345678")
+    again = run(
+        small_store.root,
+        "petition",
+        "add",
+        "--title",
+        "井盖丢失",
+        "--category",
+        "infrastructure",
+        "--community",
+        "dongcheng",
+        "--phone",
+        "13912345678",
+    )
     assert again.exit_code == ExitCode.REFUSED
     # In the interface language (zh by default), as every refusal of every command is.
     assert first.output.strip() in again.output and "未重复登记" in again.output
@@ -124,8 +169,19 @@ def test_a_retried_add_is_refused_as_the_same_case(small_store: Store) -> None:
     assert register(small_store, {**INTAKE, "reporter_phone": "13912345678"}).id != first.output.strip()
     assert info.value.existing.id == first.output.strip()
     assert "已于" in info.value.message("zh")
-    other = run(small_store.root, "petition", "add", "--title", "井盖丢失", "--category", "infrastructure",
-                "--community", "dongcheng", "--phone", "13900000000")
+    other = run(
+        small_store.root,
+        "petition",
+        "add",
+        "--title",
+        "井盖丢失",
+        "--category",
+        "infrastructure",
+        "--community",
+        "dongcheng",
+        "--phone",
+        "13900000000",
+    )
     assert other.exit_code == 0  # another reporter: another case
 
 
@@ -162,8 +218,9 @@ def test_add_does_not_read_the_archive(small_store: Store, monkeypatch: pytest.M
 
 
 def fingerprint(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*.json"))}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*.json"))
+    }
 
 
 def test_demo_replace_refuses_a_store_with_audit_logs(small_store: Store) -> None:

@@ -95,14 +95,16 @@ async def test_a_number_served_far_too_large_is_refused_in_the_form(small_store:
         assert small_store.get(ServiceSession, "sv0", "2026-11-28").served is None
 
 
-async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(small_store: Store,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = dashboard_app(small_store)
 
     def broken(self, name: str) -> None:  # noqa: ANN001
         raise RuntimeError("boom")
 
     from duty_room.panels.stalls import StallsPanel
+
     monkeypatch.setattr(StallsPanel, "action_step", broken)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
@@ -116,10 +118,12 @@ async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(small_st
         app.handled_errors.clear()  # handled: do not let the run_test context re-raise it
 
 
-@pytest.mark.parametrize("keys", [["1", "d"], ["2", "down", "down", "down", "enter", "v"]],
-                         ids=["panel key", "list key"])
+@pytest.mark.parametrize(
+    "keys", [["1", "d"], ["2", "down", "down", "down", "enter", "v"]], ids=["panel key", "list key"]
+)
 async def test_a_store_fault_in_a_key_is_a_refusal_naming_the_file_not_a_bug(
-        keys: list[str], small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    keys: list[str], small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A key that reads the store (a case for its form, a household for its visit) and meets a
     fault says so in one refusal line with the file, opens no form, and writes nothing."""
     from store.errors import PermissionDeniedError
@@ -144,11 +148,13 @@ async def test_a_store_fault_in_a_key_is_a_refusal_naming_the_file_not_a_bug(
         assert (small_store.all(Petition, "2026-11-28"), small_store.all(Visit, "2026-11-28")) == before
 
 
-def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(small_store: Store,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from datetime import datetime
 
     from store import clock
+
     clock.freeze(datetime.fromisoformat("2026-11-28T10:15:00+08:00"))  # the 09:00-10:00 class is over
     session = small_store.get(ServiceSession, "sv0", "2026-11-28")
     assert session.end == clock_time(10)
@@ -156,7 +162,6 @@ def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(small_store: 
         check_in(small_store, SessionRef(session.day, session.id), Settings(store=small_store.root).deadlines)
     assert refused.value.key == "session_over"
     assert small_store.get(ServiceSession, "sv0", "2026-11-28").checked_in_at is None
-
 
 
 async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_store: Store) -> None:
@@ -172,8 +177,9 @@ async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_st
         assert "households.json" in str(status.render())
 
 
-async def test_a_key_waits_for_a_handler_that_is_still_running(small_store: Store,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_key_waits_for_a_handler_that_is_still_running(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A handler that awaits has taken its key off the queue but not yet posted what it sets off:
     the next key must still wait (over SSH, `a` Enter `j` `d` once sent `j` into the closing form)."""
     import asyncio

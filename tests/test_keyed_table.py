@@ -255,10 +255,21 @@ async def test_a_cell_is_drawn_segment_for_segment_as_rich_would() -> None:
 
     spanned = Text("超期", style="bold")
     spanned.append("6时", style="red reverse")
-    texts = [Text(""), Text("", style="dim"), Text("", justify="right", style="bold"), Text("MK261127-001", style="bold red"), Text("小区健身器材损坏，夜间出行不便"),
-             Text("¥1,200", justify="right"), Text("  3/6 ", justify="right", style="bold"),
-             Text("中间", justify="center"), Text("左", justify="left", style="underline"), spanned,
-             Text("a\tb"), Text("两行\n文字"), Text("全角满格", justify="full")]
+    texts = [
+        Text(""),
+        Text("", style="dim"),
+        Text("", justify="right", style="bold"),
+        Text("MK261127-001", style="bold red"),
+        Text("小区健身器材损坏，夜间出行不便"),
+        Text("¥1,200", justify="right"),
+        Text("  3/6 ", justify="right", style="bold"),
+        Text("中间", justify="center"),
+        Text("左", justify="left", style="underline"),
+        spanned,
+        Text("a\tb"),
+        Text("两行\n文字"),
+        Text("全角满格", justify="full"),
+    ]
     app = TableApp()
     async with app.run_test():
         table = app.query_one(KeyedTable)
@@ -267,7 +278,9 @@ async def test_a_cell_is_drawn_segment_for_segment_as_rich_would() -> None:
             for text in texts:
                 for width in (1, 2, 3, 5, 8, 12, 20):
                     post = Style.from_meta({"column": 2})
-                    assert list(table._render_cell(text, width, style, post)) == list(rich_cell(app, text, width, style, post)), (text, width)
+                    assert list(table._render_cell(text, width, style, post)) == list(
+                        rich_cell(app, text, width, style, post)
+                    ), (text, width)
 
 
 async def test_rows_measured_off_screen_are_not_measured_again(monkeypatch) -> None:  # noqa: ANN001

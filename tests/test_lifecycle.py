@@ -110,8 +110,15 @@ EXPECTED: dict[Action, tuple[frozenset[S], S | None]] = {
     Action.EXTEND_GRANT: (OPEN_BEFORE_RESOLVED - {S.NEW}, None),
     Action.EXTEND_DENY: (OPEN_BEFORE_RESOLVED - {S.NEW}, None),
 }
-NEEDS_NOTE = {Action.RETURN, Action.REDO, Action.REOPEN, Action.CANCEL, Action.ESCALATE,
-              Action.EXTEND_REQUEST, Action.EXTEND_DENY}
+NEEDS_NOTE = {
+    Action.RETURN,
+    Action.REDO,
+    Action.REOPEN,
+    Action.CANCEL,
+    Action.ESCALATE,
+    Action.EXTEND_REQUEST,
+    Action.EXTEND_DENY,
+}
 NEEDS_ASSIGNEE = {Action.DISPATCH, Action.REDISPATCH}
 
 # Parameters that make each action acceptable apart from the case's state.
@@ -264,8 +271,9 @@ def test_supervise_only_overdue_and_below_red(status: S, due: datetime, card: Su
         (NOW + timedelta(days=1), None, None),
     ],
 )
-def test_extension_request_refused_when_pending_or_overdue(status: S, due: datetime, pending: int | None,
-                                                           key: str | None):
+def test_extension_request_refused_when_pending_or_overdue(
+    status: S, due: datetime, pending: int | None, key: str | None
+):
     petition = case(status=status, due_at=due, extension_days=pending)
     if key is None:
         check(petition, Action.EXTEND_REQUEST, NOW)
@@ -438,8 +446,18 @@ def test_full_walk(small_store: Store, monkeypatch: pytest.MonkeyPatch):
     assert reopened.satisfaction is None and reopened.solved is None and reopened.closed_at is None
 
     assert [e.action for e in reopened.history] == [
-        "create", "accept", "dispatch", "start", "return", "redispatch", "start", "resolve", "follow_up",
-        "resolve", "follow_up", "reopen",
+        "create",
+        "accept",
+        "dispatch",
+        "start",
+        "return",
+        "redispatch",
+        "start",
+        "resolve",
+        "follow_up",
+        "resolve",
+        "follow_up",
+        "reopen",
     ]
     assert all(e.actor == "duty-officer" for e in reopened.history)
     times = [e.at for e in reopened.history]
@@ -558,8 +576,14 @@ def test_merge_marks_duplicate_and_original_in_one_transaction(store: Store):
 
 @pytest.mark.parametrize(
     ("target", "key"),
-    [("DUP", "merge_target"), ("", "merge_target"), (None, "merge_target"), ("NOPE", "merge_missing"),
-     ("DONE", "merge_closed"), ("GONE", "merge_closed")],
+    [
+        ("DUP", "merge_target"),
+        ("", "merge_target"),
+        (None, "merge_target"),
+        ("NOPE", "merge_missing"),
+        ("DONE", "merge_closed"),
+        ("GONE", "merge_closed"),
+    ],
 )
 def test_merge_refusals_write_nothing(store: Store, target: str | None, key: str):
     merge_store(store)
@@ -766,7 +790,10 @@ def test_register_ids_continue_after_gapped_cases_from_the_days_counter(small_st
 def test_a_busy_days_cases_fill_25_a_file_and_a_retry_is_still_found(small_store: Store):
     ids = [register(small_store, {**INTAKE, "title": f"井盖丢失 {n}"}).id for n in range(1, 28)]
     assert ids == [f"MK261128-{n:03d}" for n in range(1, 28)]
-    assert [p for p in small_store.live_partitions(Petition) if p.startswith("2026-11-28")] == ["2026-11-28", "2026-11-28.2"]
+    assert [p for p in small_store.live_partitions(Petition) if p.startswith("2026-11-28")] == [
+        "2026-11-28",
+        "2026-11-28.2",
+    ]
     assert [p.id for p in small_store.all(Petition, "2026-11-28.2")] == ["MK261128-026", "MK261128-027"]
     with pytest.raises(DuplicateCase) as info:  # the retry of the 27th, kept in the day's second file
         register(small_store, {**INTAKE, "title": "井盖丢失 27"})
@@ -864,7 +891,12 @@ def test_granted_reveal_adds_event_and_audit_entry(small_store: Store):
     before = small_store.get(Petition, "MK261127-001")
     entry = log_reveal(small_store, "petitions:MK261127-001", ["reporter_name", "reporter_phone"], True)
     assert (entry.actor, entry.action, entry.subject, entry.allowed, entry.at) == (
-        "duty-officer", "reveal", "petitions:MK261127-001", True, NOW)
+        "duty-officer",
+        "reveal",
+        "petitions:MK261127-001",
+        True,
+        NOW,
+    )
     assert entry.fields == ["reporter_name", "reporter_phone"]
     assert (small_store.root / "audit" / "2026-11.json").exists()
     assert audit_entries(Store(small_store.root)) == [entry]
@@ -906,8 +938,13 @@ def test_reveal_of_another_record_is_audited_only(small_store: Store):
 
 def test_reveal_of_an_archived_case_is_audited(small_store: Store):
     """`petition show --reveal` finds archived cases too: the attempt must still be logged."""
-    old = case("MK261001-001", S.CLOSED, created_at=NOW - timedelta(days=60), due_at=NOW - timedelta(days=55),
-               closed_at=NOW - timedelta(days=50))
+    old = case(
+        "MK261001-001",
+        S.CLOSED,
+        created_at=NOW - timedelta(days=60),
+        due_at=NOW - timedelta(days=55),
+        closed_at=NOW - timedelta(days=50),
+    )
     with small_store.transaction() as tx:
         tx.put(old)
         assert tx.archive_closed_petitions() == 1

@@ -56,15 +56,27 @@ def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
 
 
 def stall(id: str = "s1", fee: int = 15000, reduction: FeeReduction = FeeReduction.NONE, **changes: Any) -> Stall:
-    data: dict[str, Any] = {"id": id, "market": "玉兰商业街", "community_id": "yulan", "number": 1,
-                            "holder_name": "赵六", "monthly_fee_fen": fee, "reduction": reduction}
+    data: dict[str, Any] = {
+        "id": id,
+        "market": "玉兰商业街",
+        "community_id": "yulan",
+        "number": 1,
+        "holder_name": "赵六",
+        "monthly_fee_fen": fee,
+        "reduction": reduction,
+    }
     data.update(changes)
     return Stall.model_validate(data)
 
 
 def permit(status: PermitStatus = P.APPLIED, **changes: Any) -> StallPermit:
-    data: dict[str, Any] = {"id": "pm-1", "stall_id": "s1", "holder_name": "赵六", "status": status,
-                            "applied_on": date(2026, 11, 1)}
+    data: dict[str, Any] = {
+        "id": "pm-1",
+        "stall_id": "s1",
+        "holder_name": "赵六",
+        "status": status,
+        "applied_on": date(2026, 11, 1),
+    }
     data.update(changes)
     return StallPermit.model_validate(data)
 
@@ -170,8 +182,9 @@ def test_yuan_to_fen_reads_yuan_exactly(text: str, fen: int):
     assert type(result) is int
 
 
-@pytest.mark.parametrize("text", ["abc", "1.234", "-5", "", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3",
-                                  "10000000", "nan", "inf", "0x10"])
+@pytest.mark.parametrize(
+    "text", ["abc", "1.234", "-5", "", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3", "10000000", "nan", "inf", "0x10"]
+)
 def test_yuan_to_fen_refuses_anything_else(text: str):
     error = refused(yuan_to_fen, text)
     assert error.key == "amount_format"
@@ -236,8 +249,9 @@ def test_permit_walks_from_application_to_valid_and_back(tmp_path: Path):
 
     approved = change_permit(store, "s1", A.APPROVE)
     assert (approved.status, approved.expires_on, approved.reviewed_by) == (P.APPROVED, date(2026, 12, 31), ACTOR)
-    assert approved.history == [PermitEvent(at=NOW, actor=ACTOR, action="approve", from_status=P.APPLIED,
-                                            to_status=P.APPROVED)]
+    assert approved.history == [
+        PermitEvent(at=NOW, actor=ACTOR, action="approve", from_status=P.APPLIED, to_status=P.APPROVED)
+    ]
 
     issued = change_permit(store, "s1", A.ISSUE)
     suspended = change_permit(store, "s1", A.SUSPEND, note="  占道超出划线  ")
@@ -246,7 +260,11 @@ def test_permit_walks_from_application_to_valid_and_back(tmp_path: Path):
     steps = [approved, issued, suspended, reinstated]
     assert [p.status for p in steps] == [P.APPROVED, P.VALID, P.SUSPENDED, P.VALID]
     assert [(e.from_status, e.to_status) for e in reinstated.history] == [
-        (P.APPLIED, P.APPROVED), (P.APPROVED, P.VALID), (P.VALID, P.SUSPENDED), (P.SUSPENDED, P.VALID)]
+        (P.APPLIED, P.APPROVED),
+        (P.APPROVED, P.VALID),
+        (P.VALID, P.SUSPENDED),
+        (P.SUSPENDED, P.VALID),
+    ]
     assert suspended.history[-1].note == "占道超出划线"
     for earlier, later in pairwise(steps):
         assert later.history[:-1] == earlier.history  # append-only, one event a step
@@ -292,8 +310,14 @@ def test_approving_a_valid_permit_is_refused(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("status", "action"),
-    [(P.APPLIED, A.ISSUE), (P.APPLIED, A.REINSTATE), (P.APPROVED, A.APPROVE), (P.SUSPENDED, A.ISSUE),
-     (P.VALID, A.RENEW), (P.APPLIED, A.RENEW)],
+    [
+        (P.APPLIED, A.ISSUE),
+        (P.APPLIED, A.REINSTATE),
+        (P.APPROVED, A.APPROVE),
+        (P.SUSPENDED, A.ISSUE),
+        (P.VALID, A.RENEW),
+        (P.APPLIED, A.RENEW),
+    ],
 )
 def test_moves_from_the_wrong_state_are_refused(tmp_path: Path, status: PermitStatus, action: PermitAction):
     store = make_store(tmp_path / "s", stall(), permit(status, expires_on=date(2026, 12, 31)))
@@ -317,8 +341,7 @@ def test_reinstating_a_suspended_permit_past_its_expiry_is_refused(tmp_path: Pat
     assert_refused_and_unchanged(store, "permit_expired", A.REINSTATE)
 
 
-def test_permit_expiring_while_valid_is_renewed_to_a_fresh_application(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch):
+def test_permit_expiring_while_valid_is_renewed_to_a_fresh_application(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     store = make_store(tmp_path / "s", stall(), permit(P.APPLIED))
     change_permit(store, "s1", A.APPROVE)
     issued = change_permit(store, "s1", A.ISSUE)
@@ -328,10 +351,17 @@ def test_permit_expiring_while_valid_is_renewed_to_a_fresh_application(tmp_path:
 
     renewed = change_permit(store, "s1", A.RENEW)
     assert (renewed.status, renewed.applied_on, renewed.expires_on, renewed.reviewed_by) == (
-        P.APPLIED, later.date(), None, "")
+        P.APPLIED,
+        later.date(),
+        None,
+        "",
+    )
     assert renewed.history[:-1] == issued.history
     assert (renewed.history[-1].from_status, renewed.history[-1].to_status, renewed.history[-1].at) == (
-        P.EXPIRED, P.APPLIED, later)
+        P.EXPIRED,
+        P.APPLIED,
+        later,
+    )
     assert change_permit(store, "s1", A.APPROVE).expires_on == date(2027, 12, 31)
 
 
@@ -355,7 +385,12 @@ def test_payment_is_recorded_in_fen_with_time_and_collector(tmp_path: Path):
     store = make_store(tmp_path / "s", stall())
     payment = record_payment(store, "s1", "2026-11", 15000, "王会计")
     assert (payment.stall_id, payment.period, payment.amount_fen, payment.paid_at, payment.collector) == (
-        "s1", "2026-11", 15000, NOW, "王会计")
+        "s1",
+        "2026-11",
+        15000,
+        NOW,
+        "王会计",
+    )
     assert payments(store) == [payment]
 
 
@@ -472,8 +507,13 @@ def test_no_holder_cannot_be_marked_occupied(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("status", "expires_on"),
-    [(P.SUSPENDED, date(2026, 12, 31)), (P.EXPIRED, date(2026, 10, 31)), (P.APPLIED, None),
-     (P.APPROVED, date(2026, 12, 31)), (P.VALID, date(2026, 11, 27))],
+    [
+        (P.SUSPENDED, date(2026, 12, 31)),
+        (P.EXPIRED, date(2026, 10, 31)),
+        (P.APPLIED, None),
+        (P.APPROVED, date(2026, 12, 31)),
+        (P.VALID, date(2026, 11, 27)),
+    ],
     ids=["suspended", "expired", "applied", "approved", "valid-but-past-expiry"],
 )
 def test_only_a_valid_permit_may_trade(tmp_path: Path, status: PermitStatus, expires_on: date | None):
@@ -516,8 +556,14 @@ def test_vacant_is_always_allowed(tmp_path: Path, spot: Stall):
 
 
 def paid(period: str, amount: int, when: datetime = NOW, stall_id: str = "s1", n: int = 0) -> StallPayment:
-    return StallPayment(id=f"p-{stall_id}-{period}-{amount}-{n}", stall_id=stall_id, period=period,
-                        amount_fen=amount, paid_at=when, collector="王会计")
+    return StallPayment(
+        id=f"p-{stall_id}-{period}-{amount}-{n}",
+        stall_id=stall_id,
+        period=period,
+        amount_fen=amount,
+        paid_at=when,
+        collector="王会计",
+    )
 
 
 def test_arrears_count_unpaid_months_since_the_first_payment_at_the_reduced_rate(tmp_path: Path):
@@ -529,15 +575,24 @@ def test_arrears_count_unpaid_months_since_the_first_payment_at_the_reduced_rate
 
 
 def test_a_partly_paid_month_owes_the_rest(tmp_path: Path):
-    store = make_store(tmp_path / "s", stall(reduction=FeeReduction.DISABLED), paid("2026-08", 7500),
-                       paid("2026-09", 3000), paid("2026-10", 7500))
+    store = make_store(
+        tmp_path / "s",
+        stall(reduction=FeeReduction.DISABLED),
+        paid("2026-08", 7500),
+        paid("2026-09", 3000),
+        paid("2026-10", 7500),
+    )
     [view], _ = stall_roster(store, TODAY)
     assert (view.unpaid_periods, view.arrears_fen) == (("2026-09",), 4500)
 
 
 def test_arrears_cross_the_new_year_oldest_first(tmp_path: Path):
-    store = make_store(tmp_path / "s", stall(fee=12345, reduction=FeeReduction.VETERAN),  # due 8642
-                       paid("2026-10", 8642), paid("2026-11", 42))
+    store = make_store(
+        tmp_path / "s",
+        stall(fee=12345, reduction=FeeReduction.VETERAN),  # due 8642
+        paid("2026-10", 8642),
+        paid("2026-11", 42),
+    )
     [view], _ = stall_roster(store, date(2027, 2, 3))
     assert view.unpaid_periods == ("2026-11", "2026-12", "2027-01")
     assert view.arrears_fen == (8642 - 42) + 8642 + 8642
@@ -568,7 +623,8 @@ def test_roster_shows_the_latest_permit_as_it_counts_today(tmp_path: Path):
 def test_fee_totals_sum_by_payment_time_exactly(tmp_path: Path):
     beijing_nov_first = datetime(2026, 10, 31, 16, 30, tzinfo=UTC)  # 2026-11-01 00:30 in Beijing
     store = make_store(
-        tmp_path / "s", stall(),
+        tmp_path / "s",
+        stall(),
         paid("2026-11", 1001, at(date(2026, 11, 5), 10)),
         paid("2026-10", 2345, at(date(2026, 11, 20), 15)),  # a late payment counts when it was paid
         paid("2026-10", 507, beijing_nov_first),
@@ -590,13 +646,18 @@ def test_fee_totals_sum_by_payment_time_exactly(tmp_path: Path):
 
 def test_application_takes_the_vacant_spot_pending_review(tmp_path: Path):
     store = make_store(tmp_path / "s", stall(holder_name="", occupied_on=date(2026, 11, 28)))
-    made = apply_for_stall(store, "s1", holder_name=" 钱七 ", holder_phone="13912345678", goods="烤红薯",
-                           reduction=FeeReduction.VETERAN)
+    made = apply_for_stall(
+        store, "s1", holder_name=" 钱七 ", holder_phone="13912345678", goods="烤红薯", reduction=FeeReduction.VETERAN
+    )
     assert (made.status, made.applied_on, made.holder_name) == (P.APPLIED, date(2026, 11, 28), "钱七")
     assert [(e.action, e.to_status, e.actor) for e in made.history] == [("apply", P.APPLIED, ACTOR)]
     spot = store.get(Stall, "s1")
-    assert (spot.holder_name, spot.holder_phone, spot.goods, spot.reduction) == ("钱七", "13912345678", "烤红薯",
-                                                                                FeeReduction.VETERAN)
+    assert (spot.holder_name, spot.holder_phone, spot.goods, spot.reduction) == (
+        "钱七",
+        "13912345678",
+        "烤红薯",
+        FeeReduction.VETERAN,
+    )
     assert spot.occupied_on is None  # nobody trades on a permit under review
     assert next_permit_action(store.get(StallPermit, made.id), date(2026, 11, 28)) is PermitAction.APPROVE
 
@@ -604,8 +665,9 @@ def test_application_takes_the_vacant_spot_pending_review(tmp_path: Path):
 def test_application_for_a_held_spot_is_refused_and_writes_nothing(tmp_path: Path):
     store = make_store(tmp_path / "s", stall())
     before = files(store.root)
-    error = refused(apply_for_stall, store, "s1", holder_name="钱七", holder_phone=None, goods="",
-                    reduction=FeeReduction.NONE)
+    error = refused(
+        apply_for_stall, store, "s1", holder_name="钱七", holder_phone=None, goods="", reduction=FeeReduction.NONE
+    )
     assert error.key == "stall_taken" and "1" in error.message("zh")
     assert files(store.root) == before
 
@@ -618,8 +680,12 @@ def test_application_with_a_bad_phone_or_no_name_is_refused(tmp_path: Path):
     with pytest.raises(ValidationError) as info:
         apply_for_stall(store, "s1", holder_name="钱七", holder_phone="12345", goods="", reduction=FeeReduction.NONE)
     assert info.value.errors()[0]["loc"] == ("holder_phone",)
-    assert refused(apply_for_stall, store, "s1", holder_name="  ", holder_phone=None, goods="",
-                   reduction=FeeReduction.NONE).key == "apply_needs_name"
+    assert (
+        refused(
+            apply_for_stall, store, "s1", holder_name="  ", holder_phone=None, goods="", reduction=FeeReduction.NONE
+        ).key
+        == "apply_needs_name"
+    )
     assert files(store.root) == before
 
 
@@ -634,8 +700,11 @@ def test_a_second_application_after_the_spot_was_freed_gets_its_own_permit(tmp_p
 
 
 def test_release_ends_the_permit_and_frees_the_spot(tmp_path: Path):
-    store = make_store(tmp_path / "s", stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 1, 1)),
-                       permit(P.VALID, expires_on=date(2026, 12, 31)))
+    store = make_store(
+        tmp_path / "s",
+        stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 1, 1)),
+        permit(P.VALID, expires_on=date(2026, 12, 31)),
+    )
     freed = release_stall(store, "s1", "  摊主回老家  ")
     assert (freed.holder_name, freed.holder_phone, freed.occupied_on, freed.held_since) == ("", None, None, None)
     ended = current_permit(store)
@@ -646,9 +715,19 @@ def test_release_ends_the_permit_and_frees_the_spot(tmp_path: Path):
 
 
 def test_release_is_refused_while_fees_are_owed_or_without_reason_or_holder(tmp_path: Path):
-    store = make_store(tmp_path / "s", stall(), stall("s2", number=2, holder_name=""),
-                       StallPayment(id="p1", stall_id="s1", period="2026-09", amount_fen=15000,
-                                    paid_at=datetime(2026, 9, 3, 10, tzinfo=clock.TZ), collector="王会计"))
+    store = make_store(
+        tmp_path / "s",
+        stall(),
+        stall("s2", number=2, holder_name=""),
+        StallPayment(
+            id="p1",
+            stall_id="s1",
+            period="2026-09",
+            amount_fen=15000,
+            paid_at=datetime(2026, 9, 3, 10, tzinfo=clock.TZ),
+            collector="王会计",
+        ),
+    )
     before = files(store.root)
     error = refused(release_stall, store, "s1", "不干了")
     assert error.key == "release_owes" and "150.00" in error.message("zh")  # October is unpaid
@@ -660,10 +739,22 @@ def test_release_is_refused_while_fees_are_owed_or_without_reason_or_holder(tmp_
 def test_a_new_holder_does_not_inherit_the_old_holders_months(tmp_path: Path):
     """Arrears count from the present holder's own first payment: the months between the old
     holder's last payment and the new holder's first are not the new holder's debt."""
-    old_paid = StallPayment(id="p1", stall_id="s1", period="2026-03", amount_fen=15000,
-                            paid_at=datetime(2026, 3, 3, 10, tzinfo=clock.TZ), collector="王会计")
-    new_paid = StallPayment(id="p2", stall_id="s1", period="2026-10", amount_fen=15000,
-                            paid_at=datetime(2026, 10, 3, 10, tzinfo=clock.TZ), collector="王会计")
+    old_paid = StallPayment(
+        id="p1",
+        stall_id="s1",
+        period="2026-03",
+        amount_fen=15000,
+        paid_at=datetime(2026, 3, 3, 10, tzinfo=clock.TZ),
+        collector="王会计",
+    )
+    new_paid = StallPayment(
+        id="p2",
+        stall_id="s1",
+        period="2026-10",
+        amount_fen=15000,
+        paid_at=datetime(2026, 10, 3, 10, tzinfo=clock.TZ),
+        collector="王会计",
+    )
     store = make_store(tmp_path / "s", stall(holder_name="钱七", held_since=date(2026, 10, 1)), old_paid, new_paid)
     [view], _ = stall_roster(store, date(2026, 11, 28))
     assert (view.arrears_fen, view.unpaid_periods) == (0, ())

@@ -21,8 +21,14 @@ def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 def new_case(id: str, created: datetime, priority: Priority = Priority.NORMAL) -> Petition:
     return Petition(
-        id=id, title="楼道灯不亮", channel="hotline", category="infrastructure", community_id="c1",
-        priority=priority, created_at=created, due_at=created + timedelta(days=60),
+        id=id,
+        title="楼道灯不亮",
+        channel="hotline",
+        category="infrastructure",
+        community_id="c1",
+        priority=priority,
+        created_at=created,
+        due_at=created + timedelta(days=60),
     )
 
 
@@ -45,43 +51,68 @@ def dataset() -> list[Petition]:
     Windows at NOW: today from 28 Nov 00:00; 7d from 21 Nov 09:30; 30d from 29 Oct 09:30.
     """
     # P1 normal: received, accepted after 30 min, dispatched today.
-    p1 = walk(new_case("P1", at(11, 28, 8)),
-              step(Action.ACCEPT, at(11, 28, 8, 30)), step(Action.DISPATCH, at(11, 28, 8, 40), **DISPATCH))
+    p1 = walk(
+        new_case("P1", at(11, 28, 8)),
+        step(Action.ACCEPT, at(11, 28, 8, 30)),
+        step(Action.DISPATCH, at(11, 28, 8, 40), **DISPATCH),
+    )
     # P2 urgent: accepted 14 h after receipt (limit 12 h), dispatched yesterday: a miss.
-    p2 = walk(new_case("P2", at(11, 27, 8), Priority.URGENT),
-              step(Action.ACCEPT, at(11, 27, 22)), step(Action.DISPATCH, at(11, 27, 22, 10), **DISPATCH))
+    p2 = walk(
+        new_case("P2", at(11, 27, 8), Priority.URGENT),
+        step(Action.ACCEPT, at(11, 27, 22)),
+        step(Action.DISPATCH, at(11, 27, 22, 10), **DISPATCH),
+    )
     # P3 normal: dispatched 10 Nov (30d only); unsatisfied follow-up one minute before the 7d
     # window, sent back, resolved again and followed up satisfied on 26 Nov.
-    p3 = walk(new_case("P3", at(11, 10, 9)),
-              step(Action.ACCEPT, at(11, 10, 10)), step(Action.DISPATCH, at(11, 10, 11), **DISPATCH),
-              step(Action.START, at(11, 10, 12)), step(Action.RESOLVE, at(11, 12, 9)),
-              step(Action.FOLLOW_UP, at(11, 21, 9, 29), satisfaction=Satisfaction.UNSATISFIED),
-              step(Action.RESOLVE, at(11, 25, 9)),
-              step(Action.FOLLOW_UP, at(11, 26, 9), satisfaction=Satisfaction.SATISFIED))
+    p3 = walk(
+        new_case("P3", at(11, 10, 9)),
+        step(Action.ACCEPT, at(11, 10, 10)),
+        step(Action.DISPATCH, at(11, 10, 11), **DISPATCH),
+        step(Action.START, at(11, 10, 12)),
+        step(Action.RESOLVE, at(11, 12, 9)),
+        step(Action.FOLLOW_UP, at(11, 21, 9, 29), satisfaction=Satisfaction.UNSATISFIED),
+        step(Action.RESOLVE, at(11, 25, 9)),
+        step(Action.FOLLOW_UP, at(11, 26, 9), satisfaction=Satisfaction.SATISFIED),
+    )
     # P4 emergency: accepted in 30 min (limit 2 h), closed today "basically satisfied" but not solved.
-    p4 = walk(new_case("P4", at(11, 28, 1), Priority.EMERGENCY),
-              step(Action.ACCEPT, at(11, 28, 1, 30)), step(Action.DISPATCH, at(11, 28, 1, 35), **DISPATCH),
-              step(Action.START, at(11, 28, 2)), step(Action.RESOLVE, at(11, 28, 5)),
-              step(Action.FOLLOW_UP, at(11, 28, 7), satisfaction=Satisfaction.BASICALLY, solved=False))
+    p4 = walk(
+        new_case("P4", at(11, 28, 1), Priority.EMERGENCY),
+        step(Action.ACCEPT, at(11, 28, 1, 30)),
+        step(Action.DISPATCH, at(11, 28, 1, 35), **DISPATCH),
+        step(Action.START, at(11, 28, 2)),
+        step(Action.RESOLVE, at(11, 28, 5)),
+        step(Action.FOLLOW_UP, at(11, 28, 7), satisfaction=Satisfaction.BASICALLY, solved=False),
+    )
     # P5 normal: dispatched in October (outside every window), returned, re-dispatched on 22 Nov.
-    p5 = walk(new_case("P5", at(10, 20, 9)),
-              step(Action.ACCEPT, at(10, 20, 10)), step(Action.DISPATCH, at(10, 20, 11), **DISPATCH),
-              step(Action.RETURN, at(11, 20, 9), note="不属本网格"),
-              step(Action.REDISPATCH, at(11, 22, 10), assignee="综合执法队"))
+    p5 = walk(
+        new_case("P5", at(10, 20, 9)),
+        step(Action.ACCEPT, at(10, 20, 10)),
+        step(Action.DISPATCH, at(10, 20, 11), **DISPATCH),
+        step(Action.RETURN, at(11, 20, 9), note="不属本网格"),
+        step(Action.REDISPATCH, at(11, 22, 10), assignee="综合执法队"),
+    )
     # P8 normal: accepted 25 h after receipt (limit 24 h), dispatched 15 Nov: a miss in 30d;
     # its unsatisfied follow-up is exactly at the start of the 7d window.
-    p8 = walk(new_case("P8", at(11, 14, 9)),
-              step(Action.ACCEPT, at(11, 15, 10)), step(Action.DISPATCH, at(11, 15, 11), **DISPATCH),
-              step(Action.START, at(11, 15, 12)), step(Action.RESOLVE, at(11, 18, 9)),
-              step(Action.FOLLOW_UP, at(11, 21, 9, 30), satisfaction=Satisfaction.UNSATISFIED))
+    p8 = walk(
+        new_case("P8", at(11, 14, 9)),
+        step(Action.ACCEPT, at(11, 15, 10)),
+        step(Action.DISPATCH, at(11, 15, 11), **DISPATCH),
+        step(Action.START, at(11, 15, 12)),
+        step(Action.RESOLVE, at(11, 18, 9)),
+        step(Action.FOLLOW_UP, at(11, 21, 9, 30), satisfaction=Satisfaction.UNSATISFIED),
+    )
     # Never dispatched: a new case today and a case accepted today. Neither is judged.
     p6 = new_case("P6", at(11, 28, 9))
     p7 = walk(new_case("P7", at(11, 28, 6)), step(Action.ACCEPT, at(11, 28, 6, 5)))
     # P9: dispatched and followed up before the 30d window: outside every window.
-    p9 = walk(new_case("P9", at(10, 1, 9)),
-              step(Action.ACCEPT, at(10, 1, 10)), step(Action.DISPATCH, at(10, 1, 11), **DISPATCH),
-              step(Action.START, at(10, 1, 12)), step(Action.RESOLVE, at(10, 2, 9)),
-              step(Action.FOLLOW_UP, at(10, 3, 9), satisfaction=Satisfaction.SATISFIED))
+    p9 = walk(
+        new_case("P9", at(10, 1, 9)),
+        step(Action.ACCEPT, at(10, 1, 10)),
+        step(Action.DISPATCH, at(10, 1, 11), **DISPATCH),
+        step(Action.START, at(10, 1, 12)),
+        step(Action.RESOLVE, at(10, 2, 9)),
+        step(Action.FOLLOW_UP, at(10, 3, 9), satisfaction=Satisfaction.SATISFIED),
+    )
     return [p1, p2, p3, p4, p5, p6, p7, p8, p9]
 
 
@@ -91,7 +122,9 @@ def test_dataset_is_what_the_expectations_assume():
     # The unsatisfied follow-up sent P3 and P8 back; the event still carries the rating.
     p3_follow_ups = [e for e in cases["P3"].history if e.action == "follow_up"]
     assert [(e.satisfaction, e.solved, e.to_status.value) for e in p3_follow_ups] == [
-        (Satisfaction.UNSATISFIED, False, "in_progress"), (Satisfaction.SATISFIED, True, "closed")]
+        (Satisfaction.UNSATISFIED, False, "in_progress"),
+        (Satisfaction.SATISFIED, True, "closed"),
+    ]
     assert cases["P8"].status.value == "in_progress"
     assert cases["P4"].history[-1].solved is False
     assert at(11, 27, 22) - at(11, 27, 8) > RESPONSE_LIMIT[Priority.URGENT]
@@ -147,19 +180,28 @@ def test_events_after_now_are_not_counted():
 
 def test_response_limit_boundary_is_in_time():
     # Exactly 24 h after receipt counts as in time; one minute later does not.
-    exactly = walk(new_case("E1", at(11, 27, 9)), step(Action.ACCEPT, at(11, 28, 9)),
-                   step(Action.DISPATCH, at(11, 28, 9, 10), **DISPATCH))
-    late = walk(new_case("E2", at(11, 27, 9)), step(Action.ACCEPT, at(11, 28, 9, 1)),
-                step(Action.DISPATCH, at(11, 28, 9, 10), **DISPATCH))
+    exactly = walk(
+        new_case("E1", at(11, 27, 9)),
+        step(Action.ACCEPT, at(11, 28, 9)),
+        step(Action.DISPATCH, at(11, 28, 9, 10), **DISPATCH),
+    )
+    late = walk(
+        new_case("E2", at(11, 27, 9)),
+        step(Action.ACCEPT, at(11, 28, 9, 1)),
+        step(Action.DISPATCH, at(11, 28, 9, 10), **DISPATCH),
+    )
     assert rates([exactly], NOW, 0).response == Rate(1, 1)
     assert rates([late], NOW, 0).response == Rate(0, 1)
 
 
 def test_case_dispatched_twice_in_window_counts_once():
-    case = walk(new_case("D1", at(11, 28, 1)),
-                step(Action.ACCEPT, at(11, 28, 2)), step(Action.DISPATCH, at(11, 28, 3), **DISPATCH),
-                step(Action.RETURN, at(11, 28, 4), note="错派"),
-                step(Action.REDISPATCH, at(11, 28, 5), assignee="综合执法队"))
+    case = walk(
+        new_case("D1", at(11, 28, 1)),
+        step(Action.ACCEPT, at(11, 28, 2)),
+        step(Action.DISPATCH, at(11, 28, 3), **DISPATCH),
+        step(Action.RETURN, at(11, 28, 4), note="错派"),
+        step(Action.REDISPATCH, at(11, 28, 5), assignee="综合执法队"),
+    )
     assert rates([case], NOW, 0).response == Rate(1, 1)
 
 

@@ -75,7 +75,13 @@ VALID: dict[type[Record], dict[str, Any]] = {
         "created_at": "2026-11-28T09:00:00+08:00",
         "due_at": "2026-12-01T09:00:00+08:00",
         "history": [
-            {"at": "2026-11-28T09:05:00+08:00", "actor": "duty", "action": "accept", "from_status": "new", "to_status": "accepted"}
+            {
+                "at": "2026-11-28T09:05:00+08:00",
+                "actor": "duty",
+                "action": "accept",
+                "from_status": "new",
+                "to_status": "accepted",
+            }
         ],
         "status": "accepted",
     },
@@ -122,10 +128,19 @@ VALID: dict[type[Record], dict[str, Any]] = {
         "allowed": True,
     },
     DutyLogEntry: {"id": "ZB261128-001", "at": "2026-11-28T09:40:00+08:00", "kind": "call", "content": "3号楼楼道积水"},
-    Incident: {"id": "SJ261128-01", "title": "东城花园3号楼外墙脱落", "category": "accident",
-               "occurred_at": "2026-11-28T09:30:00+08:00", "known_at": "2026-11-28T09:40:00+08:00"},
-    Handover: {"id": "ho-duty-20261128", "shift_id": "duty-20261128", "at": "2026-11-29T08:00:00+08:00",
-               "outgoing_by": "wanglj"},
+    Incident: {
+        "id": "SJ261128-01",
+        "title": "东城花园3号楼外墙脱落",
+        "category": "accident",
+        "occurred_at": "2026-11-28T09:30:00+08:00",
+        "known_at": "2026-11-28T09:40:00+08:00",
+    },
+    Handover: {
+        "id": "ho-duty-20261128",
+        "shift_id": "duty-20261128",
+        "at": "2026-11-29T08:00:00+08:00",
+        "outgoing_by": "wanglj",
+    },
 }
 
 
@@ -217,8 +232,15 @@ def test_optional_phone_may_be_absent_but_not_bad():
 @pytest.mark.parametrize(
     ("char", "code"),
     [
-        ("\x1b", "U+001B"), ("\x00", "U+0000"), ("\x07", "U+0007"), ("\u202e", "U+202E"), ("\x9b", "U+009B"),
-        ("\u2028", "U+2028"), ("\u200e", "U+200E"), ("\u200f", "U+200F"), ("\u061c", "U+061C"),
+        ("\x1b", "U+001B"),
+        ("\x00", "U+0000"),
+        ("\x07", "U+0007"),
+        ("\u202e", "U+202E"),
+        ("\x9b", "U+009B"),
+        ("\u2028", "U+2028"),
+        ("\u200e", "U+200E"),
+        ("\u200f", "U+200F"),
+        ("\u061c", "U+061C"),
     ],
 )
 def test_control_character_in_title_refused_with_clear_message(char: str, code: str):
@@ -282,7 +304,14 @@ def test_short_line_length_limit():
 @pytest.mark.parametrize("blank", ["", " ", "   ", "\u3000"])
 @pytest.mark.parametrize(
     ("model", "field"),
-    [(Petition, "title"), (Community, "name"), (Community, "township"), (GridWorker, "name"), (Grid, "name"), (DutyShift, "leader")],
+    [
+        (Petition, "title"),
+        (Community, "name"),
+        (Community, "township"),
+        (GridWorker, "name"),
+        (Grid, "name"),
+        (DutyShift, "leader"),
+    ],
 )
 def test_required_names_refuse_empty_and_whitespace(model: type[Record], field: str, blank: str):
     error = refused(model, **{field: blank})
@@ -298,7 +327,13 @@ def test_optional_line_may_be_empty():
 
 @pytest.mark.parametrize(
     ("model", "field"),
-    [(Petition, "created_at"), (Petition, "due_at"), (Visit, "at"), (StallPayment, "paid_at"), (Community, "updated_at")],
+    [
+        (Petition, "created_at"),
+        (Petition, "due_at"),
+        (Visit, "at"),
+        (StallPayment, "paid_at"),
+        (Community, "updated_at"),
+    ],
 )
 def test_naive_datetime_refused(model: type[Record], field: str):
     error = refused(model, **{field: datetime(2026, 11, 28, 10, 15)})

@@ -323,7 +323,10 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path):
     assert [order[pid] for pid in acked] == sorted(order[pid] for pid in acked)
     # The last file each transaction writes holds the last acknowledged write, or the one after it.
     last_round = KILLS - 1
-    assert fresh.get(Community, "last-writer").name in {acked_by_round[last_round][-1], f"K{last_round}-{len(acked_by_round[last_round])}"}
+    assert fresh.get(Community, "last-writer").name in {
+        acked_by_round[last_round][-1],
+        f"K{last_round}-{len(acked_by_round[last_round])}",
+    }
 
     # One more transaction (a new process) removes any orphaned temp file, and the
     # manifest agrees with the files again.
@@ -337,5 +340,7 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path):
         assert manifest["files"][name] == meta["generation"], name
     assert len(Store(root).all(Petition)) == len(petitions) + 1
     elapsed = time.monotonic() - started
-    print(f"\n{KILLS} kills: {len(acked)} acknowledged, {len(extra)} unacknowledged commits, "
-          f"{orphans_seen} orphan temp files seen, {elapsed:.1f}s")
+    print(
+        f"\n{KILLS} kills: {len(acked)} acknowledged, {len(extra)} unacknowledged commits, "
+        f"{orphans_seen} orphan temp files seen, {elapsed:.1f}s"
+    )

@@ -41,8 +41,23 @@ def run(small_store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
 
 
 def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None:  # noqa: ANN001
-    result = run("add", "--title", "楼道灯不亮 [red]x[/]", "--category", "基础设施", "--community", "dongcheng",
-                 "--grid", "dc-M01", "--priority", "urgent", "--phone", "13912345678", "--reporter", "王大妈")
+    result = run(
+        "add",
+        "--title",
+        "楼道灯不亮 [red]x[/]",
+        "--category",
+        "基础设施",
+        "--community",
+        "dongcheng",
+        "--grid",
+        "dc-M01",
+        "--priority",
+        "urgent",
+        "--phone",
+        "13912345678",
+        "--reporter",
+        "王大妈",
+    )
     assert result.exit_code == 0, result.output
     new_id = result.output.strip()
     assert new_id == "MK261128-001"
@@ -59,7 +74,10 @@ def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None
     ("args", "message"),
     [
         (["add", "--title", "", "--category", "gas", "--community", "dongcheng"], "title: required"),
-        (["add", "--title", "x", "--category", "gas", "--community", "dongcheng", "--phone", "12345"], "reporter_phone"),
+        (
+            ["add", "--title", "x", "--category", "gas", "--community", "dongcheng", "--phone", "12345"],
+            "reporter_phone",
+        ),
         (["add", "--title", "a\x1b[31mb", "--category", "gas", "--community", "dongcheng"], "control character"),
         (["add", "--title", "x" * 81, "--category", "gas", "--community", "dongcheng"], "at most 80"),
         (["add", "--title", "x", "--category", "weather", "--community", "dongcheng"], "unknown Category"),
@@ -123,15 +141,35 @@ def test_a_closed_case_is_never_listed_as_overdue(run, small_store: Store) -> No
 
 
 def _in(small_store: Store, lang: str | None, *args: str):  # noqa: ANN202
-    return CliRunner().invoke(cli, ["--store", str(small_store.root), *(["--lang", lang] if lang else []),
-                                    "petition", *args])
+    return CliRunner().invoke(
+        cli, ["--store", str(small_store.root), *(["--lang", lang] if lang else []), "petition", *args]
+    )
 
 
 def _with_history(run, small_store: Store) -> None:  # noqa: ANN001
     """Registered by the CLI, then accepted, supervised, merged into and followed up: every kind of field."""
-    assert run("add", "--title", "楼道灯不亮", "--category", "gas", "--community", "dongcheng", "--grid", "dc-M01",
-               "--priority", "urgent", "--phone", "13912345678", "--reporter", "王大妈",
-               "--description", "三楼\n四楼").exit_code == 0
+    assert (
+        run(
+            "add",
+            "--title",
+            "楼道灯不亮",
+            "--category",
+            "gas",
+            "--community",
+            "dongcheng",
+            "--grid",
+            "dc-M01",
+            "--priority",
+            "urgent",
+            "--phone",
+            "13912345678",
+            "--reporter",
+            "王大妈",
+            "--description",
+            "三楼\n四楼",
+        ).exit_code
+        == 0
+    )
     assert run("supervise", "MK261127-001").exit_code == 0
     assert run("merge", "MK261127-002", "--into", "MK261127-001").exit_code == 0
     assert run("resolve", "MK261127-004").exit_code == 0
@@ -139,9 +177,16 @@ def _with_history(run, small_store: Store) -> None:  # noqa: ANN001
 
 
 # The words of the stored record that a Chinese reader must never see: field keys and enum values.
-ENGLISH = {word for name in [*Petition.model_fields, *PetitionEvent.model_fields] for word in (name, *name.split("_"))} \
-    | {m.value for enum in (Category, Channel, Priority, PetitionStatus, Level, Supervision, Satisfaction)
-       for m in enum} | {a.value for a in Action} | {"create", "register", "None"}
+ENGLISH = (
+    {word for name in [*Petition.model_fields, *PetitionEvent.model_fields] for word in (name, *name.split("_"))}
+    | {
+        m.value
+        for enum in (Category, Channel, Priority, PetitionStatus, Level, Supervision, Satisfaction)
+        for m in enum
+    }
+    | {a.value for a in Action}
+    | {"create", "register", "None"}
+)
 
 
 def english_leaks(output: str) -> set[str]:

@@ -63,7 +63,9 @@ def test_retire_a_worker_hands_over_the_plans(small_store: Store) -> None:
         retire_worker(small_store, "w1", TODAY)
     assert refused.value.key == "worker_has_plans"
     assert small_store.get(GridWorker, "w1")
-    successor = add_worker(small_store, name="李娟", role=WorkerRole.MICRO_WORKER, phone="13600001111", grid_id="dc-M01")
+    successor = add_worker(
+        small_store, name="李娟", role=WorkerRole.MICRO_WORKER, phone="13600001111", grid_id="dc-M01"
+    )
     assert retire_worker(small_store, "w1", TODAY, hand_over_to=successor.id) == 5
     with pytest.raises(RecordNotFound):
         small_store.get(GridWorker, "w1")
@@ -101,8 +103,17 @@ def test_plan_visits_by_rule(small_store: Store) -> None:
 
 
 def test_add_and_change_a_schedule(small_store: Store) -> None:
-    schedule = ServiceSchedule(id="sc-new", kind="meal_delivery", title="午餐送餐", community_id="dongcheng",
-                               place="日间照料中心", start=time(11), end=time(12), recurrence="daily", household_ids=["h1"])
+    schedule = ServiceSchedule(
+        id="sc-new",
+        kind="meal_delivery",
+        title="午餐送餐",
+        community_id="dongcheng",
+        place="日间照料中心",
+        start=time(11),
+        end=time(12),
+        recurrence="daily",
+        household_ids=["h1"],
+    )
     put_schedule(small_store, schedule)
     put_schedule(small_store, schedule.model_copy(update={"household_ids": ["h1", "h3"]}))
     assert small_store.get(ServiceSchedule, "sc-new").household_ids == ["h1", "h3"]
@@ -121,12 +132,18 @@ def test_a_workers_history_says_who_changed_what_and_when(small_store: Store) ->
     assert worker.phone == "13600001111" and worker.id == "w-" + worker.id[2:]
     [added] = small_store.get(GridWorker, worker.id).history
     assert (added.action, added.actor, added.at.isoformat(), added.changes) == (
-        "add", "duty-officer", "2026-11-28T09:30:00+08:00", [])
+        "add",
+        "duty-officer",
+        "2026-11-28T09:30:00+08:00",
+        [],
+    )
     edit_worker(small_store, worker.id, phone="13600002222", role=WorkerRole.MICRO_WORKER, name="李娟")
     _, edited = small_store.get(GridWorker, worker.id).history
     assert edited.action == "edit"
     assert [(c.name, c.before, c.after) for c in edited.changes] == [
-        ("role", "grid_worker", "micro_worker"), ("phone", "136****1111", "136****2222")]  # the name did not change
+        ("role", "grid_worker", "micro_worker"),
+        ("phone", "136****1111", "136****2222"),
+    ]  # the name did not change
     with pytest.raises(Refused) as refused:
         edit_worker(small_store, worker.id, name="李娟")
     assert refused.value.key == "no_change"
@@ -135,7 +152,9 @@ def test_a_workers_history_says_who_changed_what_and_when(small_store: Store) ->
 
 def test_a_full_width_phone_is_the_same_phone(small_store: Store) -> None:
     with pytest.raises(Refused) as refused:  # w1's number typed with a Chinese input method
-        add_worker(small_store, name="重复", role=WorkerRole.GRID_WORKER, phone="１３９１２３４５６７８", grid_id="dc-B01")
+        add_worker(
+            small_store, name="重复", role=WorkerRole.GRID_WORKER, phone="１３９１２３４５６７８", grid_id="dc-B01"
+        )
     assert refused.value.key == "phone_taken"
 
 
@@ -146,7 +165,9 @@ def test_history_is_append_only(small_store: Store) -> None:
 
 
 def test_a_retired_worker_is_kept_with_the_retirement_in_their_history(small_store: Store) -> None:
-    successor = add_worker(small_store, name="李娟", role=WorkerRole.MICRO_WORKER, phone="13600001111", grid_id="dc-M01")
+    successor = add_worker(
+        small_store, name="李娟", role=WorkerRole.MICRO_WORKER, phone="13600001111", grid_id="dc-M01"
+    )
     assert retire_worker(small_store, "w1", TODAY, hand_over_to=successor.id) == 5
     [retired] = retired_workers(small_store)
     assert (retired.id, retired.retired_on, retired.phone) == ("w1", TODAY, "13912345678")
@@ -158,15 +179,26 @@ def test_a_retired_worker_is_kept_with_the_retirement_in_their_history(small_sto
     again = add_worker(small_store, name="王秀兰", role=WorkerRole.MICRO_WORKER, phone="13912345678", grid_id="dc-M01")
     assert again.id != "w1"
     with pytest.raises(Refused):
-        add_worker(small_store, name="王秀兰", role=WorkerRole.MICRO_WORKER, phone="13900000000", grid_id="dc-M01",
-                   worker_id="w1")
+        add_worker(
+            small_store,
+            name="王秀兰",
+            role=WorkerRole.MICRO_WORKER,
+            phone="13900000000",
+            grid_id="dc-M01",
+            worker_id="w1",
+        )
 
 
 def test_an_import_that_names_a_retired_worker_brings_them_back_with_their_history(small_store: Store) -> None:
-    successor = add_worker(small_store, name="李娟", role=WorkerRole.MICRO_WORKER, phone="13600001111", grid_id="dc-M01")
+    successor = add_worker(
+        small_store, name="李娟", role=WorkerRole.MICRO_WORKER, phone="13600001111", grid_id="dc-M01"
+    )
     retire_worker(small_store, "w1", TODAY, hand_over_to=successor.id)
-    sheet = [["编号", "姓名", "职务", "手机", "所属网格"], ["id", "name", "role", "phone", "grid_id"],
-             ["w1", "王秀兰", "微网格员", "13912345678", "dc-M01"]]
+    sheet = [
+        ["编号", "姓名", "职务", "手机", "所属网格"],
+        ["id", "name", "role", "phone", "grid_id"],
+        ["w1", "王秀兰", "微网格员", "13912345678", "dc-M01"],
+    ]
     report = import_tables(small_store, {"网格员": sheet})
     assert report.written, report.errors
     back = small_store.get(GridWorker, "w1")
@@ -192,15 +224,28 @@ def test_a_moved_household_keeps_the_move_and_its_plans_in_its_history(small_sto
 
 
 def test_a_changed_schedule_says_what_changed(small_store: Store) -> None:
-    schedule = ServiceSchedule(id="sc-new", kind="meal_delivery", title="午餐送餐", community_id="dongcheng",
-                               place="日间照料中心", start=time(11), end=time(12), recurrence="daily")
+    schedule = ServiceSchedule(
+        id="sc-new",
+        kind="meal_delivery",
+        title="午餐送餐",
+        community_id="dongcheng",
+        place="日间照料中心",
+        start=time(11),
+        end=time(12),
+        recurrence="daily",
+    )
     put_schedule(small_store, schedule)
-    put_schedule(small_store, schedule.model_copy(update={"start": time(11, 30), "recurrence": Recurrence.WEEKLY,
-                                                           "weekdays": [1, 3]}))
+    put_schedule(
+        small_store,
+        schedule.model_copy(update={"start": time(11, 30), "recurrence": Recurrence.WEEKLY, "weekdays": [1, 3]}),
+    )
     added, edited = small_store.get(ServiceSchedule, "sc-new").history
     assert (added.action, edited.action, edited.actor) == ("add", "edit", "duty-officer")
     assert [(c.name, c.before, c.after) for c in edited.changes] == [
-        ("start", "11:00", "11:30"), ("recurrence", "daily", "weekly"), ("weekdays", "", "1、3")]
+        ("start", "11:00", "11:30"),
+        ("recurrence", "daily", "weekly"),
+        ("weekdays", "", "1、3"),
+    ]
     with pytest.raises(Refused) as refused:  # the same again: nothing to record
         put_schedule(small_store, small_store.get(ServiceSchedule, "sc-new"))
     assert refused.value.key == "no_change"
@@ -212,19 +257,38 @@ def test_a_changed_schedule_says_what_changed(small_store: Store) -> None:
 
 
 def test_the_schedule_form_reads_text_and_names_every_bad_field() -> None:
-    values = {"kind": "after_school", "title": "四点半小课堂", "community_id": "dongcheng", "place": "党群服务中心",
-              "start": "16:30", "end": "18：00", "recurrence": "weekly", "weekdays": "周一、周三", "staff": "刘红、王建华",
-              "starts_on": "2026-12-01", "ends_on": ""}
+    values = {
+        "kind": "after_school",
+        "title": "四点半小课堂",
+        "community_id": "dongcheng",
+        "place": "党群服务中心",
+        "start": "16:30",
+        "end": "18：00",
+        "recurrence": "weekly",
+        "weekdays": "周一、周三",
+        "staff": "刘红、王建华",
+        "starts_on": "2026-12-01",
+        "ends_on": "",
+    }
     schedule = schedule_from_form(values, schedule_id="sc-x")
     assert (schedule.end, schedule.weekdays, schedule.staff, schedule.ends_on) == (
-        time(18), [0, 2], ["刘红", "王建华"], None)
+        time(18),
+        [0, 2],
+        ["刘红", "王建华"],
+        None,
+    )
     with pytest.raises(FieldsRefused) as refused:
-        schedule_from_form({**values, "start": "25:00", "end": "16:00", "weekdays": "", "title": " "},
-                           schedule_id="sc-x")
+        schedule_from_form(
+            {**values, "start": "25:00", "end": "16:00", "weekdays": "", "title": " "}, schedule_id="sc-x"
+        )
     assert set(refused.value.errors) == {"start", "weekdays", "title"}
     assert "07:30" in refused.value.errors["start"]
     with pytest.raises(FieldsRefused) as refused:
-        schedule_from_form({**values, "end": "16:00", "recurrence": "daily", "ends_on": "2026-11-01"},
-                           schedule_id="sc-x")
-    assert refused.value.errors == {"end": "结束时间须晚于开始时间", "recurrence": "「每周」须填每周几，其他重复方式不填",
-                                    "ends_on": "结束日期早于开始日期"}
+        schedule_from_form(
+            {**values, "end": "16:00", "recurrence": "daily", "ends_on": "2026-11-01"}, schedule_id="sc-x"
+        )
+    assert refused.value.errors == {
+        "end": "结束时间须晚于开始时间",
+        "recurrence": "「每周」须填每周几，其他重复方式不填",
+        "ends_on": "结束日期早于开始日期",
+    }

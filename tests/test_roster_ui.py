@@ -24,7 +24,6 @@ TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
 TOMORROW = "2026-11-29"
 
 
-
 def form_error(form: FormScreen, field: str = "") -> str:
     return str(form.query_one(f"#error-{field}" if field else "#form-error").render())
 
@@ -123,7 +122,8 @@ async def test_edit_keeps_a_masked_phone_unless_one_is_typed(small_store: Store)
         assert (worker.name, worker.phone) == ("王秀芝", "13912345678")
         [event] = worker.history
         assert event.action == "edit" and [(c.name, c.before, c.after) for c in event.changes] == [
-            ("name", "王秀兰", "王秀芝")]
+            ("name", "王秀兰", "王秀芝")
+        ]
         form = await press_for_form(app, pilot, "e")  # nothing changed: said on the form, nothing written
         await submit(app, pilot)
         assert app.screen is form and "没有改动" in form_error(form)
@@ -255,7 +255,6 @@ async def test_move_a_household_to_another_grid(small_store: Store) -> None:
 # -- panel 3: 一老一小 schedules ---------------------------------------------------------------------
 
 
-
 async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
@@ -296,7 +295,11 @@ async def test_change_the_selected_sessions_schedule(small_store: Store) -> None
         form = await press_for_form(app, pilot, "e")
         values = form.values()
         assert (values["title"], values["start"], values["end"], values["recurrence"]) == (
-            "社区科普馆开放日", "14:00", "16:00", "weekends")
+            "社区科普馆开放日",
+            "14:00",
+            "16:00",
+            "weekends",
+        )
         await type_into(app, pilot, form, "start", "15:00")
         await submit(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -362,7 +365,9 @@ async def test_a_viewer_has_none_of_the_roster_keys(small_store: Store) -> None:
         await pilot.press("escape", "down", "down", "down", "t", "enter")
         await settled(app, pilot)
         households = app.screen
-        assert isinstance(households, TableScreen) and "迁户" not in str(households.query_one("#list-box").border_subtitle)
+        assert isinstance(households, TableScreen) and "迁户" not in str(
+            households.query_one("#list-box").border_subtitle
+        )
         await pilot.press("m")
         await settled(app, pilot)
         assert app.screen is households
@@ -447,7 +452,8 @@ async def test_enter_on_a_household_shows_its_visit_log_and_its_move(small_store
 
 
 async def test_a_households_visit_log_is_read_in_a_worker_and_a_key_typed_meanwhile_waits(
-        small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two weeks of a township's visit log take ~0.5 s to read the first time: never on the event
     loop. Esc typed while it is read closes the detail once it is open, as typed slowly; not the list."""
     import threading
@@ -518,18 +524,38 @@ def test_history_lines_name_grids_and_say_where_plans_went_in_either_language() 
     from store.models import FieldChange, RosterEvent
 
     at = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
-    moved = RosterEvent(at=at, actor="clerk", action="move", plans=2,
-                        changes=[FieldChange(name="grid_id", before="dc-M01", after="dc-M02")])
-    imported = RosterEvent(at=at, actor="clerk", action="edit", note="import",
-                           changes=[FieldChange(name="phone", before="139****5678", after="139****1111"),
-                                    FieldChange(name="role", before="grid_worker", after="micro_worker")])
+    moved = RosterEvent(
+        at=at,
+        actor="clerk",
+        action="move",
+        plans=2,
+        changes=[FieldChange(name="grid_id", before="dc-M01", after="dc-M02")],
+    )
+    imported = RosterEvent(
+        at=at,
+        actor="clerk",
+        action="edit",
+        note="import",
+        changes=[
+            FieldChange(name="phone", before="139****5678", after="139****1111"),
+            FieldChange(name="role", before="grid_worker", after="micro_worker"),
+        ],
+    )
     names = {"dc-M01": "1号楼1单元", "dc-M02": "1号楼2单元"}
     zh, en = Presenter("zh"), Presenter("en")
-    assert history_line(zh, moved, names).plain == \
-        "11-28 09:30 clerk 迁户：网格 1号楼1单元→1号楼2单元（2 条走访计划取消：新网格无人走访）"
-    assert history_line(en, moved, names).plain == \
-        "11-28 09:30 clerk moved: grid 1号楼1单元→1号楼2单元 (2 planned visits dropped: nobody visits the new grid)"
-    assert history_line(zh, moved).plain.endswith("迁户：网格（2 条走访计划取消：新网格无人走访）")  # names unknown: no ids shown
+    assert (
+        history_line(zh, moved, names).plain
+        == "11-28 09:30 clerk 迁户：网格 1号楼1单元→1号楼2单元（2 条走访计划取消：新网格无人走访）"
+    )
+    assert (
+        history_line(en, moved, names).plain
+        == "11-28 09:30 clerk moved: grid 1号楼1单元→1号楼2单元 (2 planned visits dropped: nobody visits the new grid)"
+    )
+    assert history_line(zh, moved).plain.endswith(
+        "迁户：网格（2 条走访计划取消：新网格无人走访）"
+    )  # names unknown: no ids shown
     assert history_line(zh, imported).plain == "11-28 09:30 clerk 修改：电话 139****5678→139****1111、职务（表格导入）"
-    assert history_line(en, imported).plain == \
-        "11-28 09:30 clerk changed: phone 139****5678→139****1111, role (spreadsheet import)"
+    assert (
+        history_line(en, imported).plain
+        == "11-28 09:30 clerk changed: phone 139****5678→139****1111, role (spreadsheet import)"
+    )

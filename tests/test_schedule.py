@@ -63,11 +63,24 @@ def set_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> datetime:
     return moment
 
 
-def schedule(id: str = GUARD, recurrence: Recurrence = Recurrence.SCHOOL_DAYS, start: time = time(7, 10),
-             kind: ServiceKind = ServiceKind.SCHOOL_GUARD, **changes: Any) -> ServiceSchedule:
+def schedule(
+    id: str = GUARD,
+    recurrence: Recurrence = Recurrence.SCHOOL_DAYS,
+    start: time = time(7, 10),
+    kind: ServiceKind = ServiceKind.SCHOOL_GUARD,
+    **changes: Any,
+) -> ServiceSchedule:
     end = (datetime.combine(SAT, start) + timedelta(minutes=50)).time()
-    data: dict[str, Any] = {"id": id, "kind": kind, "title": "护学岗", "community_id": "yulan",
-                            "place": "玉兰小学东门", "start": start, "end": end, "recurrence": recurrence}
+    data: dict[str, Any] = {
+        "id": id,
+        "kind": kind,
+        "title": "护学岗",
+        "community_id": "yulan",
+        "place": "玉兰小学东门",
+        "start": start,
+        "end": end,
+        "recurrence": recurrence,
+    }
     data.update(changes)
     return ServiceSchedule.model_validate(data)
 
@@ -81,15 +94,23 @@ def sports() -> ServiceSchedule:
 
 
 def meal() -> ServiceSchedule:
-    return schedule(MEAL, Recurrence.DAILY, time(11, 0), ServiceKind.MEAL_DELIVERY, title="入户送餐",
-                    community_id="dongcheng")
+    return schedule(
+        MEAL, Recurrence.DAILY, time(11, 0), ServiceKind.MEAL_DELIVERY, title="入户送餐", community_id="dongcheng"
+    )
 
 
 def session(day: date = MON, start: time = time(7, 10), **changes: Any) -> ServiceSession:
     end = (datetime.combine(day, start) + timedelta(minutes=1)).time()
-    data: dict[str, Any] = {"id": f"one-off.{day:%Y%m%d}.{start:%H%M}", "day": day,
-                            "kind": ServiceKind.SCHOOL_GUARD, "title": "护学岗", "community_id": "yulan",
-                            "place": "玉兰小学东门", "start": start, "end": end}
+    data: dict[str, Any] = {
+        "id": f"one-off.{day:%Y%m%d}.{start:%H%M}",
+        "day": day,
+        "kind": ServiceKind.SCHOOL_GUARD,
+        "title": "护学岗",
+        "community_id": "yulan",
+        "place": "玉兰小学东门",
+        "start": start,
+        "end": end,
+    }
     data.update(changes)
     return ServiceSession.model_validate(data)
 
@@ -255,8 +276,11 @@ def test_a_session_that_has_started_is_not_upcoming(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("audience", "expected"),
-    [(None, session_id(GUARD, MON)), (Audience.CHILDREN, session_id(GUARD, MON)),
-     (Audience.ELDERLY, session_id(MEAL, MON))],
+    [
+        (None, session_id(GUARD, MON)),
+        (Audience.CHILDREN, session_id(GUARD, MON)),
+        (Audience.ELDERLY, session_id(MEAL, MON)),
+    ],
 )
 def test_audience_filter_considers_only_that_half(store: Store, audience: Audience | None, expected: str):
     found = upcoming(store, at(MON, 6, 0), PLAIN, audience)
@@ -264,8 +288,14 @@ def test_audience_filter_considers_only_that_half(store: Store, audience: Audien
 
 
 def test_audience_follows_the_service_kind():
-    elderly = {ServiceKind.MEAL_DELIVERY, ServiceKind.HOME_CARE, ServiceKind.ERRANDS, ServiceKind.ART_TROUPE,
-               ServiceKind.CALLIGRAPHY, ServiceKind.CLASS}
+    elderly = {
+        ServiceKind.MEAL_DELIVERY,
+        ServiceKind.HOME_CARE,
+        ServiceKind.ERRANDS,
+        ServiceKind.ART_TROUPE,
+        ServiceKind.CALLIGRAPHY,
+        ServiceKind.CLASS,
+    }
     for kind in ServiceKind:
         expected = Audience.ELDERLY if kind in elderly else Audience.CHILDREN
         assert session(kind=kind).audience is expected, kind
@@ -301,8 +331,9 @@ def test_a_session_cancelled_in_advance_is_not_upcoming(tmp_path: Path):
 
 
 def test_recorded_session_replaces_the_planned_one_with_the_same_id():
-    recorded = session(MON, id=session_id(GUARD, MON), schedule_id=GUARD, state=SessionState.CHECKED_IN,
-                       checked_in_at=at(MON, 7, 5))
+    recorded = session(
+        MON, id=session_id(GUARD, MON), schedule_id=GUARD, state=SessionState.CHECKED_IN, checked_in_at=at(MON, 7, 5)
+    )
     sessions = day_sessions([guard(), meal()], [recorded], MON, PLAIN)
     guards = [s for s in sessions if s.id == session_id(GUARD, MON)]
     assert guards == [recorded]
@@ -396,8 +427,11 @@ def test_check_in_for_another_day_is_refused(store: Store, monkeypatch: pytest.M
 def test_unknown_session_is_refused(store: Store, monkeypatch: pytest.MonkeyPatch, ref: SessionRef):
     set_now(monkeypatch, at(ref.day, 7, 5))
     before = files(store.root)
-    for action in (lambda: check_in(store, ref, PLAIN), lambda: complete(store, ref, 3, PLAIN),
-                   lambda: cancel(store, ref, "下雨", PLAIN)):
+    for action in (
+        lambda: check_in(store, ref, PLAIN),
+        lambda: complete(store, ref, 3, PLAIN),
+        lambda: cancel(store, ref, "下雨", PLAIN),
+    ):
         assert refused(action).key == "session_unknown"
     assert files(store.root) == before
 
@@ -416,7 +450,11 @@ def test_complete_after_check_in_keeps_the_check_in_time(store: Store, monkeypat
     done_at = set_now(monkeypatch, at(MON, 8, 0))
     result = complete(store, GUARD_MON, 0, PLAIN)
     assert (result.state, result.served, result.checked_in_at, result.done_at) == (
-        SessionState.DONE, 0, checked_at, done_at)
+        SessionState.DONE,
+        0,
+        checked_at,
+        done_at,
+    )
 
 
 def test_complete_before_start_is_refused(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -434,8 +472,9 @@ def test_complete_with_negative_served_is_refused(store: Store, monkeypatch: pyt
 
 
 @pytest.mark.parametrize("finish", ["complete", "cancel"])
-def test_complete_and_cancel_of_a_finished_session_are_refused(store: Store, monkeypatch: pytest.MonkeyPatch,
-                                                                 finish: str):
+def test_complete_and_cancel_of_a_finished_session_are_refused(
+    store: Store, monkeypatch: pytest.MonkeyPatch, finish: str
+):
     set_now(monkeypatch, at(MON, 8, 5))
     if finish == "complete":
         complete(store, GUARD_MON, 12, PLAIN)
@@ -504,10 +543,26 @@ def test_school_days_stop_in_the_school_break_but_daily_services_do_not():
     from store.deadlines import SchoolBreak
 
     calendar = DeadlineRules(school_breaks=(SchoolBreak(first=date(2027, 1, 18), last=date(2027, 2, 21)),))
-    guard = ServiceSchedule(id="sc-g", kind="school_guard", title="护学岗", community_id="c1", place="玉兰小学东门",
-                            start=time(7, 10), end=time(8), recurrence="school_days")
-    meals = ServiceSchedule(id="sc-m", kind="meal_delivery", title="入户送餐", community_id="c1", place="日间照料中心",
-                            start=time(11), end=time(12, 30), recurrence="daily")
+    guard = ServiceSchedule(
+        id="sc-g",
+        kind="school_guard",
+        title="护学岗",
+        community_id="c1",
+        place="玉兰小学东门",
+        start=time(7, 10),
+        end=time(8),
+        recurrence="school_days",
+    )
+    meals = ServiceSchedule(
+        id="sc-m",
+        kind="meal_delivery",
+        title="入户送餐",
+        community_id="c1",
+        place="日间照料中心",
+        start=time(11),
+        end=time(12, 30),
+        recurrence="daily",
+    )
     assert occurs_on(guard, date(2027, 1, 15), calendar)  # the Friday before the break
     assert not occurs_on(guard, date(2027, 1, 18), calendar)  # a Monday in the break
     assert not occurs_on(guard, date(2027, 2, 21), calendar)  # its last day

@@ -138,11 +138,28 @@ class SshServer:
 
     def ssh_argv(self, remote: str, *, tty: bool = True) -> list[str]:
         return [
-            "ssh", *(["-tt", "-C"] if tty else ["-T"]), "-F", "/dev/null", "-i", str(self.key),
-            "-p", str(self.port),
-            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-            "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=10",
-            f"{SSH_USER}@127.0.0.1", remote,
+            "ssh",
+            *(["-tt", "-C"] if tty else ["-T"]),
+            "-F",
+            "/dev/null",
+            "-i",
+            str(self.key),
+            "-p",
+            str(self.port),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "ConnectTimeout=10",
+            f"{SSH_USER}@127.0.0.1",
+            remote,
         ]
 
     def remote_command(self, *args: str) -> str:
@@ -158,7 +175,8 @@ class SshServer:
         """The duty-room processes of the SSH account below our sshd."""
         table = _proc_table()
         return {
-            pid for pid in _descendants(self.process.pid)
+            pid
+            for pid in _descendants(self.process.pid)
             if pid in table and table[pid][1] == self.uid and "duty_room" in table[pid][2]
         }
 
@@ -185,11 +203,7 @@ def _own_sites() -> list[str]:
 def _system_launchers(sites: list[str]) -> list[list[str]]:
     launchers = []
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    code = (
-        "import site, sys\n"
-        f"for d in {sites!r}: site.addsitedir(d)\n"
-        + FROZEN_LAUNCH
-    )
+    code = f"import site, sys\nfor d in {sites!r}: site.addsitedir(d)\n" + FROZEN_LAUNCH
     for folder in ("/usr/bin", "/usr/local/bin"):
         candidate = Path(folder) / version
         if candidate.exists():
@@ -225,27 +239,29 @@ def _start_sshd(public: Path, uid: int) -> SshServer:
     port = _free_port()
     config = private / "sshd_config"
     config.write_text(
-        "\n".join([
-            f"Port {port}",
-            "ListenAddress 127.0.0.1",
-            f"HostKey {host_key}",
-            f"PidFile {private / 'sshd.pid'}",
-            f"AuthorizedKeysFile {authorized}",
-            f"AllowUsers {SSH_USER}",
-            "PermitRootLogin no",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "UsePAM no",
-            "StrictModes no",
-            "AcceptEnv LANG LC_* DUTY_ROOM_*",
-            "PrintMotd no",
-            "PrintLastLog no",
-            "UseDNS no",
-            "X11Forwarding no",
-            "AllowTcpForwarding no",
-            "",
-        ])
+        "\n".join(
+            [
+                f"Port {port}",
+                "ListenAddress 127.0.0.1",
+                f"HostKey {host_key}",
+                f"PidFile {private / 'sshd.pid'}",
+                f"AuthorizedKeysFile {authorized}",
+                f"AllowUsers {SSH_USER}",
+                "PermitRootLogin no",
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "UsePAM no",
+                "StrictModes no",
+                "AcceptEnv LANG LC_* DUTY_ROOM_*",
+                "PrintMotd no",
+                "PrintLastLog no",
+                "UseDNS no",
+                "X11Forwarding no",
+                "AllowTcpForwarding no",
+                "",
+            ]
+        )
     )
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege-separation folder
     test = _run([SSHD, "-t", "-f", str(config)])
@@ -514,7 +530,10 @@ def test_dropped_ssh_connection_leaves_the_store_intact_and_unlocked(sshd: SshSe
     assert not list(ssh_store.rglob(".*.tmp-*")), "temp files left behind"
 
     check = subprocess.run(
-        frozen_command("--store", str(ssh_store), "check"), capture_output=True, text=True, timeout=60,
+        frozen_command("--store", str(ssh_store), "check"),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith("ok: ")

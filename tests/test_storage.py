@@ -58,8 +58,15 @@ def community(id: str = "c1", name: str = "幸福社区") -> Community:
     return Community(id=id, name=name, township="城关镇")
 
 
-def petition(id: str = "P1", *, title: str = "楼道灯不亮", status: S = S.NEW, closed_at: datetime | None = None,
-             created_at: datetime | None = None, history: list[PetitionEvent] | None = None) -> Petition:
+def petition(
+    id: str = "P1",
+    *,
+    title: str = "楼道灯不亮",
+    status: S = S.NEW,
+    closed_at: datetime | None = None,
+    created_at: datetime | None = None,
+    history: list[PetitionEvent] | None = None,
+) -> Petition:
     created = created_at or NOW - timedelta(days=1)
     return Petition(
         id=id,
@@ -144,7 +151,9 @@ def test_files_are_utf8_with_chinese_literal(store: Store):
 
 
 def test_partitioned_records_go_to_their_file(store: Store):
-    payment = StallPayment(id="pay1", stall_id="st1", period="2026-11", amount_fen=15000, paid_at=NOW, collector="王小红")
+    payment = StallPayment(
+        id="pay1", stall_id="st1", period="2026-11", amount_fen=15000, paid_at=NOW, collector="王小红"
+    )
     visit = Visit(id="v1", day=NOW.date(), at=NOW, grid_id="g1", household_id="h1", worker_id="w1", note="一切正常")
     store.put(payment)
     store.put(visit)
@@ -347,7 +356,13 @@ def test_truncated_file_refused(store: Store):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("title", ""), ("title", "坏\u001b[31m"), ("status", "lost"), ("due_at", "2020-01-01T00:00:00+08:00"), ("surprise", 1)],
+    [
+        ("title", ""),
+        ("title", "坏\u001b[31m"),
+        ("status", "lost"),
+        ("due_at", "2020-01-01T00:00:00+08:00"),
+        ("surprise", 1),
+    ],
 )
 def test_invalid_record_refused_naming_file_and_record(store: Store, field: str, value: Any):
     store.put(petition("P1"))
@@ -538,7 +553,13 @@ def test_change_status_appends_event_with_actor(store: Store):
     updated = change_status(officer, "P1", S.ACCEPTED)
     assert updated.status is S.ACCEPTED
     (ev,) = updated.history
-    assert (ev.actor, ev.action, ev.from_status, ev.to_status, ev.at) == ("officer-li", "accept", S.NEW, S.ACCEPTED, NOW)
+    assert (ev.actor, ev.action, ev.from_status, ev.to_status, ev.at) == (
+        "officer-li",
+        "accept",
+        S.NEW,
+        S.ACCEPTED,
+        NOW,
+    )
 
     stored = Store(store.root).get(Petition, "P1")
     assert stored == updated
@@ -563,7 +584,13 @@ def test_change_status_appends_event_with_actor(store: Store):
 
 @pytest.mark.parametrize(
     ("path_to", "target"),
-    [([], S.RESOLVED), ([], S.CLOSED), ([S.ACCEPTED], S.IN_PROGRESS), ([S.ACCEPTED], S.NEW), ([S.CANCELLED], S.ACCEPTED)],
+    [
+        ([], S.RESOLVED),
+        ([], S.CLOSED),
+        ([S.ACCEPTED], S.IN_PROGRESS),
+        ([S.ACCEPTED], S.NEW),
+        ([S.CANCELLED], S.ACCEPTED),
+    ],
 )
 def test_illegal_change_raises_and_writes_nothing(store: Store, path_to: list[S], target: S):
     store.put(petition("P1"))
@@ -580,8 +607,11 @@ def test_illegal_change_raises_and_writes_nothing(store: Store, path_to: list[S]
 
 @pytest.mark.parametrize(
     ("path_to", "target"),
-    [([], S.CANCELLED), ([S.ACCEPTED, S.DISPATCHED], S.RETURNED),
-     ([S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED], S.IN_PROGRESS)],
+    [
+        ([], S.CANCELLED),
+        ([S.ACCEPTED, S.DISPATCHED], S.RETURNED),
+        ([S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.RESOLVED], S.IN_PROGRESS),
+    ],
 )
 @pytest.mark.parametrize("note", ["", "   ", "\n"])
 def test_steps_needing_a_note_refuse_empty_note(store: Store, path_to: list[S], target: S, note: str):
@@ -613,8 +643,23 @@ def test_every_transition_in_the_table_is_valid_through_the_store(store: Store):
         for step in steps:
             seen.add((status, step.to))
     assert all(step.to in lifecycle.TRANSITIONS for steps in lifecycle.TRANSITIONS.values() for step in steps)
-    route = [S.ACCEPTED, S.DISPATCHED, S.RETURNED, S.DISPATCHED, S.IN_PROGRESS, S.RETURNED, S.DISPATCHED,
-             S.IN_PROGRESS, S.RESOLVED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED]
+    route = [
+        S.ACCEPTED,
+        S.DISPATCHED,
+        S.RETURNED,
+        S.DISPATCHED,
+        S.IN_PROGRESS,
+        S.RETURNED,
+        S.DISPATCHED,
+        S.IN_PROGRESS,
+        S.RESOLVED,
+        S.IN_PROGRESS,
+        S.RESOLVED,
+        S.CLOSED,
+        S.IN_PROGRESS,
+        S.RESOLVED,
+        S.CLOSED,
+    ]
     store.put(petition("P1"))
     current = S.NEW
     for target in route:
@@ -664,15 +709,28 @@ def test_archive_moves_old_closed_cases(store: Store):
     # A day file whose last case was archived goes (and leaves the manifest).
     assert store.partitions(Petition) == ["2026-10-28", "2026-11-27", "archive-2025", "archive-2026"]
     assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
-        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+        "OLD-2025",
+        "OLD-2026",
+        "OPEN-1",
+        "OPEN-2",
+        "RECENT",
+    ]
     assert store.get(Petition, "OLD-2026", "archive-2026").closed_at == NOW - timedelta(days=40)
     manifest = store.manifest()
     assert manifest["generation"] == 6
-    assert manifest["files"] == {"petitions/2026-10-28.json": 1, ACTIVE: 2, "petitions/archive-2025.json": 1,
-                                 "petitions/archive-2026.json": 1}
+    assert manifest["files"] == {
+        "petitions/2026-10-28.json": 1,
+        ACTIVE: 2,
+        "petitions/archive-2025.json": 1,
+        "petitions/archive-2026.json": 1,
+    }
     assert manifest["earliest_closed"] == {"petitions/2026-10-28.json": (NOW - timedelta(days=29)).isoformat()}
     assert sorted(Store(store.root).check()) == [
-        "petitions/2026-10-28.json", ACTIVE, "petitions/archive-2025.json", "petitions/archive-2026.json"]
+        "petitions/2026-10-28.json",
+        ACTIVE,
+        "petitions/archive-2025.json",
+        "petitions/archive-2026.json",
+    ]
 
     # Nothing left to archive: nothing written.
     before = store_bytes(store.root)
@@ -716,7 +774,8 @@ def test_status_change_after_archive_rewrites_only_active_file(store: Store, mon
     files_after = store.manifest()["files"]
     assert files_after[ACTIVE] == files_before[ACTIVE] + 1
     assert {k: v for k, v in files_after.items() if k != ACTIVE} == {
-        k: v for k, v in files_before.items() if k != ACTIVE}
+        k: v for k, v in files_before.items() if k != ACTIVE
+    }
 
 
 def test_change_status_archives_cases_that_became_old(store: Store, monkeypatch: pytest.MonkeyPatch):
@@ -780,7 +839,12 @@ def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.M
     with fresh.transaction() as tx:
         tx.archive_closed_petitions()
     assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
-        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+        "OLD-2025",
+        "OLD-2026",
+        "OPEN-1",
+        "OPEN-2",
+        "RECENT",
+    ]
     assert sorted(p.id for p in Store(store.root).all(Petition)) == ["OPEN-1", "OPEN-2", "RECENT"]
 
 
@@ -811,7 +875,12 @@ def test_crash_while_change_status_archives_loses_nothing(store: Store, monkeypa
     # The retried change goes through and reconciles the duplicate.
     change_status(store, "OPEN-1", S.ACCEPTED)
     assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
-        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+        "OLD-2025",
+        "OLD-2026",
+        "OPEN-1",
+        "OPEN-2",
+        "RECENT",
+    ]
     assert Store(store.root).get(Petition, "OPEN-1").status is S.ACCEPTED
 
 
@@ -868,7 +937,12 @@ def test_a_store_written_before_day_files_is_read_as_is_and_split_by_its_next_wr
     assert Store(store.root).live_partitions(Petition) == ["2026-10-28", "2026-11-27"]
     assert manifest["earliest_closed"] == {"petitions/2026-10-28.json": (NOW - timedelta(days=29)).isoformat()}
     assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
-        "OLD-2025", "OLD-2026", "OPEN-1", "OPEN-2", "RECENT"]
+        "OLD-2025",
+        "OLD-2026",
+        "OPEN-1",
+        "OPEN-2",
+        "RECENT",
+    ]
     assert Store(store.root).get(Petition, "OPEN-1").status is S.ACCEPTED
     assert viewer.get(Petition, "OPEN-1").status is S.ACCEPTED  # a reader that knew the old layout
     report = check_store(store.root)
@@ -893,7 +967,10 @@ def test_a_busy_day_is_kept_25_cases_a_file_so_a_write_rewrites_25_at_most(store
     before = store_bytes(store.root)
     change_status(Store(store.root, actor="officer"), "MK261127-030", S.ACCEPTED)
     after = store_bytes(store.root)
-    assert {name for name in after if after[name] != before.get(name)} == {"manifest.json", "petitions/2026-11-27.2.json"}
+    assert {name for name in after if after[name] != before.get(name)} == {
+        "manifest.json",
+        "petitions/2026-11-27.2.json",
+    }
     assert Store(store.root).get(Petition, "MK261127-030").status is S.ACCEPTED
     report = check_store(store.root)
     assert report.ok and not report.findings, report.findings
@@ -918,7 +995,11 @@ def test_a_store_written_before_the_cap_is_read_as_is_and_capped_by_its_next_wri
     change_status(Store(store.root, actor="officer"), "MK261127-040", S.ACCEPTED)
     assert Store(store.root).manifest()["schema"] == storage.SCHEMA_VERSION == 3
     assert Store(store.root).live_partitions(Petition) == ["2026-11-27", "2026-11-27.2", "2026-11-27.3"]
-    assert [len(Store(store.root).all(Petition, p)) for p in Store(store.root).live_partitions(Petition)] == [25, 25, 10]
+    assert [len(Store(store.root).all(Petition, p)) for p in Store(store.root).live_partitions(Petition)] == [
+        25,
+        25,
+        10,
+    ]
     assert sorted(p.id for p in Store(store.root).all(Petition)) == ids
     assert viewer.get(Petition, "MK261127-040").status is S.ACCEPTED  # a reader that knew the old layout
     report = check_store(store.root)
@@ -933,7 +1014,8 @@ def test_a_case_named_for_a_later_file_of_its_day_but_kept_in_the_first_is_mispl
     (store.root / "manifest.json").write_bytes(orjson.dumps({**manifest, "schema": 3}))
     findings = check_store(store.root).findings
     assert {(f.kind, f.detail, f.other) for f in findings} == {
-        ("misplaced", f"MK261127-{n:03d}", "petitions/2026-11-27.2.json") for n in range(26, 31)}
+        ("misplaced", f"MK261127-{n:03d}", "petitions/2026-11-27.2.json") for n in range(26, 31)
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -1058,8 +1140,9 @@ def _in_a_thread(call: Any) -> Any:
     return out[0]
 
 
-def test_a_big_file_read_by_a_worker_is_parsed_in_steps_to_the_same_records(small_store: Store,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_big_file_read_by_a_worker_is_parsed_in_steps_to_the_same_records(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A worker (a list, the look for damaged files) parses a big file a chunk at a time, so the
     screen's thread runs between chunks; the records are the ones a one-call parse gives."""
     monkeypatch.setattr(storage, "BIG_FILE_BYTES", 100)  # every file of the small store is "big"
@@ -1078,14 +1161,18 @@ def test_a_big_file_read_by_a_worker_is_parsed_in_steps_to_the_same_records(smal
     assert any(chunks) and on_main and in_worker == on_main
 
 
-@pytest.mark.parametrize("damage", [
-    b'{"records":{"1":{"id":"h1"}',  # cut short
-    b'{"records":{"1":{"id":"\\ud800"}}}',  # a lone surrogate, which the step parser would read as "?"
-    b'[{"records":{}}]',  # not an object
-    b'{"records":{}} {}',  # two documents
-])
-def test_a_damaged_big_file_is_refused_alike_on_any_thread(small_store: Store, monkeypatch: pytest.MonkeyPatch,
-                                                           damage: bytes) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b'{"records":{"1":{"id":"h1"}',  # cut short
+        b'{"records":{"1":{"id":"\\ud800"}}}',  # a lone surrogate, which the step parser would read as "?"
+        b'[{"records":{}}]',  # not an object
+        b'{"records":{}} {}',  # two documents
+    ],
+)
+def test_a_damaged_big_file_is_refused_alike_on_any_thread(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, damage: bytes
+) -> None:
     monkeypatch.setattr(storage, "BIG_FILE_BYTES", 10)
     (small_store.root / "households.json").write_bytes(damage)
     with pytest.raises(StoreCorruptError) as on_main:

@@ -18,19 +18,25 @@ def _tree(root: Path) -> set[str]:
 def test_clear_removes_every_store_file_and_nothing_else(small_store: Store) -> None:
     root = small_store.root
     with small_store.transaction() as tx:
-        entry = AuditEntry(id="a1", at=tx.now, actor="duty-officer", action="reveal", subject="households:h1",
-                           allowed=True)
+        entry = AuditEntry(
+            id="a1", at=tx.now, actor="duty-officer", action="reveal", subject="households:h1", allowed=True
+        )
         tx.put(entry)
     # Files that are not the store's: beside it, inside a partition folder, in a folder of their own.
     (root / "notes.txt").write_text("keep")
     (root / "visits" / "README.txt").write_text("keep")
     (root / "exports").mkdir()
     (root / "exports" / "petitions.json").write_text("keep")
-    store_files = {MANIFEST, *(small_store.relative(small_store.path_for(m)) for m in ALL_MODELS
-                               if small_store.path_for(m).exists())}
+    store_files = {
+        MANIFEST,
+        *(small_store.relative(small_store.path_for(m)) for m in ALL_MODELS if small_store.path_for(m).exists()),
+    }
     store_files |= {f"{m.table}/{p}.json" for m in ALL_MODELS for p in small_store.partitions(m)}
-    assert {"audit/" + entry.at.strftime("%Y-%m") + ".json", "visits/" + entry.at.date().isoformat() + ".json",
-            "petitions/2026-11-27.json"} <= store_files
+    assert {
+        "audit/" + entry.at.strftime("%Y-%m") + ".json",
+        "visits/" + entry.at.date().isoformat() + ".json",
+        "petitions/2026-11-27.json",
+    } <= store_files
 
     removed = small_store.clear()
 

@@ -38,9 +38,15 @@ def case(day: int, n: int) -> Petition:
     received = NOW - timedelta(days=day, hours=n)
     closed = day < 20 and n == 0  # a few closed recently: they stay beside the open ones for 30 days
     return Petition(
-        id=f"MK{received:%y%m%d}-{n + 1:03d}", title=f"第{day}天的第{n + 1}件", description="楼道灯坏了一周。" * 8,
-        channel="hotline", category="infrastructure", community_id="c1", created_at=received,
-        due_at=received + timedelta(days=3), status=S.CLOSED if closed else S.IN_PROGRESS,
+        id=f"MK{received:%y%m%d}-{n + 1:03d}",
+        title=f"第{day}天的第{n + 1}件",
+        description="楼道灯坏了一周。" * 8,
+        channel="hotline",
+        category="infrastructure",
+        community_id="c1",
+        created_at=received,
+        due_at=received + timedelta(days=3),
+        status=S.CLOSED if closed else S.IN_PROGRESS,
         closed_at=received + timedelta(hours=1) if closed else None,
     )
 
@@ -89,8 +95,11 @@ def records_read(monkeypatch: pytest.MonkeyPatch, root: Path) -> Iterator[dict[s
 
 def the_case(store: Store) -> Petition:
     """An open case received 3 days ago: a case being worked on today."""
-    return next(p for p in store.all(Petition)
-                if p.created_at.date() == (NOW - timedelta(days=3)).date() and p.status is S.IN_PROGRESS)
+    return next(
+        p
+        for p in store.all(Petition)
+        if p.created_at.date() == (NOW - timedelta(days=3)).date() and p.status is S.IN_PROGRESS
+    )
 
 
 def test_the_store_holds_many_cases(root: Path):
@@ -110,7 +119,8 @@ def test_a_reload_after_one_change_elsewhere_validates_only_that_case(root: Path
 
 @pytest.mark.parametrize("made", ["before the change", "by the reload"])
 def test_the_first_frames_read_makes_its_bytes_later_and_a_reload_still_validates_one_case(
-        root: Path, validated: list[str], made: str):
+    root: Path, validated: list[str], made: str
+):
     """The dashboard reads its first frame's data with ``bytes_later`` (duty_room/app.py: on_mount)
     and makes the per-record cache's bytes once the frame is on screen (make_bytes), or a reload
     makes them as it needs them: either way a reload after one change validates that case alone."""
@@ -125,8 +135,9 @@ def test_the_first_frames_read_makes_its_bytes_later_and_a_reload_still_validate
     if made == "before the change":
         reader.make_bytes()
         assert all(cached.docs is None for cached in reader._cache.values())
-        assert ({path: {i: b for i, (b, _) in c.known.items()} for path, c in reader._cache.items()}
-                == {path: {i: b for i, (b, _) in c.known.items()} for path, c in eager._cache.items()})
+        assert {path: {i: b for i, (b, _) in c.known.items()} for path, c in reader._cache.items()} == {
+            path: {i: b for i, (b, _) in c.known.items()} for path, c in eager._cache.items()
+        }
     case = the_case(writer)
     change_status(writer, case.id, S.RESOLVED)
     validated.clear()
@@ -135,12 +146,19 @@ def test_the_first_frames_read_makes_its_bytes_later_and_a_reload_still_validate
     assert validated == [case.id]
 
 
-def test_a_write_reads_and_validates_only_what_it_touches(root: Path, validated: list[str],
-                                                          records_read: dict[str, int]):
+def test_a_write_reads_and_validates_only_what_it_touches(
+    root: Path, validated: list[str], records_read: dict[str, int]
+):
     desk, other = Store(root, actor="desk"), Store(root, actor="other-desk")
     desk.all(Petition)  # a desk that has shown the store
-    first, second = the_case(desk), next(p for p in desk.all(Petition) if p.id.endswith("-002")
-                                          and p.created_at.date() == (NOW - timedelta(days=5)).date())
+    first, second = (
+        the_case(desk),
+        next(
+            p
+            for p in desk.all(Petition)
+            if p.id.endswith("-002") and p.created_at.date() == (NOW - timedelta(days=5)).date()
+        ),
+    )
     change_status(other, first.id, S.RESOLVED)  # another desk changed a case meanwhile
     validated.clear()
     records_read.clear()
@@ -149,8 +167,9 @@ def test_a_write_reads_and_validates_only_what_it_touches(root: Path, validated:
     assert sum(records_read.values()) <= PER_DAY, records_read  # only its own day's cases were read
 
 
-def test_a_fresh_process_reads_and_validates_one_day_to_change_one_case(root: Path, validated: list[str],
-                                                                        records_read: dict[str, int]):
+def test_a_fresh_process_reads_and_validates_one_day_to_change_one_case(
+    root: Path, validated: list[str], records_read: dict[str, int]
+):
     case = the_case(Store(root))
     validated.clear()
     records_read.clear()

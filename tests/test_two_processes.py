@@ -41,7 +41,9 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
         assert status().plain == "待受理"
         second = subprocess.run(
             [sys.executable, str(HERE / "second_dashboard.py"), str(small_store.root), FROZEN_NOW],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert second.returncode == 0, second.stderr
         deadline = time.monotonic() + 5
@@ -91,9 +93,19 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
         status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
         cli = subprocess.run(
-            frozen_command("--store", str(small_store.root), "petition", "set-status",
-                           "MK261127-003", "处置中", "--note", "已到现场"),
-            capture_output=True, text=True, timeout=60,
+            frozen_command(
+                "--store",
+                str(small_store.root),
+                "petition",
+                "set-status",
+                "MK261127-003",
+                "处置中",
+                "--note",
+                "已到现场",
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert cli.returncode == 0, cli.stderr
         assert cli.stdout.strip() == "MK261127-003 in_progress (处置中)"
@@ -124,9 +136,19 @@ async def test_an_open_detail_follows_a_change_made_at_another_desk(small_store:
 
         assert field("状态") == "已派单" and not any("已到现场" in line for line in history())
         cli = subprocess.run(
-            frozen_command("--store", str(small_store.root), "petition", "set-status",
-                           "MK261127-003", "处置中", "--note", "已到现场"),
-            capture_output=True, text=True, timeout=60,
+            frozen_command(
+                "--store",
+                str(small_store.root),
+                "petition",
+                "set-status",
+                "MK261127-003",
+                "处置中",
+                "--note",
+                "已到现场",
+            ),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert cli.returncode == 0, cli.stderr
         deadline = time.monotonic() + 5
@@ -141,8 +163,10 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
     """tmux resizes a real terminal (SIGWINCH); the layout follows and the app keeps running."""
     socket = str(tmp_path / "tmux.sock")
     # No COLUMNS/LINES: Textual would take them over the real window size and ignore resizes.
-    command = (f"env -u COLUMNS -u LINES LANG=C.UTF-8 TERM=xterm-256color "
-               f"{shlex.join(frozen_command('--store', str(small_store.root)))}")
+    command = (
+        f"env -u COLUMNS -u LINES LANG=C.UTF-8 TERM=xterm-256color "
+        f"{shlex.join(frozen_command('--store', str(small_store.root)))}"
+    )
 
     def tmux(*args: str) -> str:
         return subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, timeout=10).stdout

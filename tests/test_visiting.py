@@ -28,35 +28,68 @@ from store.visiting import grid_households, record_visit, roster, workers_today
 
 TODAY = date(2026, 11, 28)
 NOW = at(TODAY, 9, 30)
-LA, DIS, LM, CE = SpecialTag.LIVING_ALONE, SpecialTag.DISABLED, SpecialTag.LIMITED_MOBILITY, SpecialTag.CHILDLESS_ELDERLY
+LA, DIS, LM, CE = (
+    SpecialTag.LIVING_ALONE,
+    SpecialTag.DISABLED,
+    SpecialTag.LIMITED_MOBILITY,
+    SpecialTag.CHILDLESS_ELDERLY,
+)
 
 # dongcheng: L1 ── B1 ── M1, M2
 #                └─ B2 ── M3, M4          yulan: Y-L1 ── Y-B1 (its own households, never counted here)
 GRIDS = [
-    ("dc-L1", "large", None), ("dc-B1", "branch", "dc-L1"), ("dc-B2", "branch", "dc-L1"),
-    ("dc-M1", "micro", "dc-B1"), ("dc-M2", "micro", "dc-B1"), ("dc-M3", "micro", "dc-B2"),
+    ("dc-L1", "large", None),
+    ("dc-B1", "branch", "dc-L1"),
+    ("dc-B2", "branch", "dc-L1"),
+    ("dc-M1", "micro", "dc-B1"),
+    ("dc-M2", "micro", "dc-B1"),
+    ("dc-M3", "micro", "dc-B2"),
     ("dc-M4", "micro", "dc-B2"),
 ]
 WORKERS = [  # id, role, grid
-    ("w-chief", "grid_chief", "dc-L1"), ("w1", "micro_worker", "dc-M1"), ("w5", "micro_worker", "dc-M1"),
-    ("w2", "micro_worker", "dc-M2"), ("w3", "micro_worker", "dc-M3"), ("w4", "liaison", "dc-M3"),
+    ("w-chief", "grid_chief", "dc-L1"),
+    ("w1", "micro_worker", "dc-M1"),
+    ("w5", "micro_worker", "dc-M1"),
+    ("w2", "micro_worker", "dc-M2"),
+    ("w3", "micro_worker", "dc-M3"),
+    ("w4", "liaison", "dc-M3"),
     ("y-w1", "grid_worker", "y-B1"),
 ]
 HOUSEHOLDS = [  # id, grid, building, room, tags
-    ("h11", "dc-M1", "1", "101", [LA]), ("h12", "dc-M1", "1", "102", []), ("h13", "dc-M1", "1", "103", [DIS]),
-    ("h21", "dc-M2", "2", "101", []), ("h22", "dc-M2", "2", "102", [LA]),
-    ("h31", "dc-M3", "3", "101", []), ("h32", "dc-M3", "3", "102", [CE]), ("h33", "dc-M3", "3", "103", []),
-    ("h34", "dc-M3", "3", "104", []), ("h35", "dc-M3", "3", "105", []), ("h36", "dc-M3", "3", "106", []),
+    ("h11", "dc-M1", "1", "101", [LA]),
+    ("h12", "dc-M1", "1", "102", []),
+    ("h13", "dc-M1", "1", "103", [DIS]),
+    ("h21", "dc-M2", "2", "101", []),
+    ("h22", "dc-M2", "2", "102", [LA]),
+    ("h31", "dc-M3", "3", "101", []),
+    ("h32", "dc-M3", "3", "102", [CE]),
+    ("h33", "dc-M3", "3", "103", []),
+    ("h34", "dc-M3", "3", "104", []),
+    ("h35", "dc-M3", "3", "105", []),
+    ("h36", "dc-M3", "3", "106", []),
     ("h37", "dc-M3", "3", "107", [LM]),
     ("h41", "dc-M4", "4", "101", []),
     ("y-h1", "y-B1", "9", "101", [LA, DIS]),
 ]
 PLANS = [  # household, worker (h37 and h41 are not planned today)
-    ("h11", "w1"), ("h12", "w1"), ("h13", "w5"), ("h21", "w2"), ("h22", "w2"),
-    ("h31", "w3"), ("h32", "w3"), ("h33", "w3"), ("h34", "w3"), ("h35", "w3"), ("h36", "w3"),
+    ("h11", "w1"),
+    ("h12", "w1"),
+    ("h13", "w5"),
+    ("h21", "w2"),
+    ("h22", "w2"),
+    ("h31", "w3"),
+    ("h32", "w3"),
+    ("h33", "w3"),
+    ("h34", "w3"),
+    ("h35", "w3"),
+    ("h36", "w3"),
 ]
 VISITS = [  # household, worker, hour, minute (h33 before h31 on purpose: the latest is not the last listed)
-    ("h12", "w1", 8, 40), ("h21", "w2", 8, 0), ("h22", "w2", 8, 30), ("h33", "w3", 9, 20), ("h31", "w3", 9, 0),
+    ("h12", "w1", 8, 40),
+    ("h21", "w2", 8, 0),
+    ("h22", "w2", 8, 30),
+    ("h33", "w3", 9, 20),
+    ("h31", "w3", 9, 0),
     ("h41", "w-chief", 9, 10),
 ]
 
@@ -86,12 +119,28 @@ def build(root: Path, visits: list[tuple[str, str, int, int]] = VISITS) -> Store
             tx.put(home)
         for household_id, worker in PLANS:
             home = homes[household_id]
-            tx.put(VisitPlan(id=f"vp-{household_id}", day=TODAY, grid_id=home.grid_id, household_id=household_id,
-                             worker_id=worker, tags=home.tags))
+            tx.put(
+                VisitPlan(
+                    id=f"vp-{household_id}",
+                    day=TODAY,
+                    grid_id=home.grid_id,
+                    household_id=household_id,
+                    worker_id=worker,
+                    tags=home.tags,
+                )
+            )
         for household_id, worker, hour, minute in visits:
-            tx.put(Visit(id=f"v-{household_id}", day=TODAY, at=at(TODAY, hour, minute),
-                         grid_id=homes[household_id].grid_id, household_id=household_id, worker_id=worker,
-                         note="老人身体良好"))
+            tx.put(
+                Visit(
+                    id=f"v-{household_id}",
+                    day=TODAY,
+                    at=at(TODAY, hour, minute),
+                    grid_id=homes[household_id].grid_id,
+                    household_id=household_id,
+                    worker_id=worker,
+                    note="老人身体良好",
+                )
+            )
     return store
 
 
@@ -115,7 +164,13 @@ def by_id(progress: list[GridProgress]) -> dict[str, GridProgress]:
 def test_progress_is_listed_in_tree_order_with_depths(store: Store):
     progress = visit_progress(store, TODAY)
     assert [(p.grid.id, p.depth) for p in progress] == [
-        ("dc-L1", 0), ("dc-B1", 1), ("dc-M1", 2), ("dc-M2", 2), ("dc-B2", 1), ("dc-M3", 2)]
+        ("dc-L1", 0),
+        ("dc-B1", 1),
+        ("dc-M1", 2),
+        ("dc-M2", 2),
+        ("dc-B2", 1),
+        ("dc-M3", 2),
+    ]
 
 
 def test_a_grid_with_nothing_planned_is_absent(store: Store):
@@ -135,8 +190,7 @@ def test_a_grid_with_nothing_planned_is_absent(store: Store):
         ("dc-L1", 11, 5, {LA: 1, DIS: 1, CE: 1}),
     ],
 )
-def test_progress_counts_per_grid(store: Store, grid: str, planned: int, visited: int,
-                                  special: dict[SpecialTag, int]):
+def test_progress_counts_per_grid(store: Store, grid: str, planned: int, visited: int, special: dict[SpecialTag, int]):
     row = by_id(visit_progress(store, TODAY))[grid]
     assert (row.planned, row.visited, row.special_unvisited) == (planned, visited, special)
     assert row.community == "东城花园社区"
@@ -165,12 +219,20 @@ def test_least_progress_first_lists_micro_grids_ties_by_households_left(store: S
 
 
 def test_least_progress_first_puts_the_lowest_share_first(tmp_path: Path):
-    store = build(tmp_path / "s", visits=[("h11", "w1", 8, 0), ("h21", "w2", 8, 0), ("h31", "w3", 8, 0),
-                                          ("h32", "w3", 8, 5), ("h33", "w3", 8, 10), ("h34", "w3", 8, 15)])
+    store = build(
+        tmp_path / "s",
+        visits=[
+            ("h11", "w1", 8, 0),
+            ("h21", "w2", 8, 0),
+            ("h31", "w3", 8, 0),
+            ("h32", "w3", 8, 5),
+            ("h33", "w3", 8, 10),
+            ("h34", "w3", 8, 15),
+        ],
+    )
     ordered = least_progress_first(visit_progress(store, TODAY))
     # dc-M1 1/3, dc-M2 1/2, dc-M3 4/6
-    assert [(p.grid.id, p.visited, p.planned) for p in ordered] == [
-        ("dc-M1", 1, 3), ("dc-M2", 1, 2), ("dc-M3", 4, 6)]
+    assert [(p.grid.id, p.visited, p.planned) for p in ordered] == [("dc-M1", 1, 3), ("dc-M2", 1, 2), ("dc-M3", 4, 6)]
 
 
 def test_progress_of_another_day_is_empty(store: Store):
@@ -184,13 +246,27 @@ def test_progress_of_another_day_is_empty(store: Store):
 def test_roster_is_in_tree_order_with_depths(store: Store):
     entries = roster(store, "dongcheng")
     assert [(e.grid.id, e.depth) for e in entries] == [
-        ("dc-L1", 0), ("dc-B1", 1), ("dc-M1", 2), ("dc-M2", 2), ("dc-B2", 1), ("dc-M3", 2), ("dc-M4", 2)]
+        ("dc-L1", 0),
+        ("dc-B1", 1),
+        ("dc-M1", 2),
+        ("dc-M2", 2),
+        ("dc-B2", 1),
+        ("dc-M3", 2),
+        ("dc-M4", 2),
+    ]
 
 
 def test_roster_attaches_workers_to_their_own_grid(store: Store):
     workers = {e.grid.id: [w.id for w in e.workers] for e in roster(store, "dongcheng")}
-    assert workers == {"dc-L1": ["w-chief"], "dc-B1": [], "dc-M1": ["w1", "w5"], "dc-M2": ["w2"],
-                       "dc-B2": [], "dc-M3": ["w4", "w3"], "dc-M4": []}  # by role key: liaison before micro_worker
+    assert workers == {
+        "dc-L1": ["w-chief"],
+        "dc-B1": [],
+        "dc-M1": ["w1", "w5"],
+        "dc-M2": ["w2"],
+        "dc-B2": [],
+        "dc-M3": ["w4", "w3"],
+        "dc-M4": [],
+    }  # by role key: liaison before micro_worker
 
 
 @pytest.mark.parametrize(
@@ -205,8 +281,9 @@ def test_roster_attaches_workers_to_their_own_grid(store: Store):
         ("dc-L1", 13, {LA: 2, DIS: 1, CE: 1, LM: 1}),
     ],
 )
-def test_roster_rolls_up_households_and_special_tags(store: Store, grid: str, households: int,
-                                                     special: dict[SpecialTag, int]):
+def test_roster_rolls_up_households_and_special_tags(
+    store: Store, grid: str, households: int, special: dict[SpecialTag, int]
+):
     entry = next(e for e in roster(store, "dongcheng") if e.grid.id == grid)
     assert (entry.households, entry.special) == (households, special)
 
@@ -216,7 +293,9 @@ def test_roster_of_one_community_excludes_the_others(store: Store):
     assert all(e.grid.community_id == "dongcheng" for e in dongcheng)
     yulan = roster(store, "yulan")
     assert [(e.grid.id, e.depth, e.households, [w.id for w in e.workers]) for e in yulan] == [
-        ("y-L1", 0, 1, []), ("y-B1", 1, 1, ["y-w1"])]
+        ("y-L1", 0, 1, []),
+        ("y-B1", 1, 1, ["y-w1"]),
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -248,8 +327,9 @@ def test_grid_households_of_a_micro_grid_are_only_its_own(store: Store):
     ("grid", "expected"),
     [("dc-B2", ["h32", "h37"]), ("dc-L1", ["h11", "h13", "h32", "h37"]), ("dc-M2", [])],
 )
-def test_special_unvisited_filter_keeps_special_households_not_visited_today(store: Store, grid: str,
-                                                                             expected: list[str]):
+def test_special_unvisited_filter_keeps_special_households_not_visited_today(
+    store: Store, grid: str, expected: list[str]
+):
     rows = grid_households(store, TODAY, grid, special_unvisited_only=True)
     assert [r.household.id for r in rows] == expected
     assert all(r.household.tags and r.visit is None for r in rows)
@@ -258,7 +338,10 @@ def test_special_unvisited_filter_keeps_special_households_not_visited_today(sto
 def test_grid_households_another_day_has_no_plans_or_visits(store: Store):
     rows = grid_households(store, date(2026, 11, 29), "dc-M1")
     assert {(r.household.id, r.planned, r.worker, r.visit) for r in rows} == {
-        ("h11", False, None, None), ("h12", False, None, None), ("h13", False, None, None)}
+        ("h11", False, None, None),
+        ("h12", False, None, None),
+        ("h13", False, None, None),
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -305,7 +388,12 @@ def test_record_visit_writes_todays_log_entry(store: Store):
     stored = store.get(Visit, visit.id, TODAY.isoformat())
     assert stored == visit
     assert (stored.day, stored.at, stored.grid_id, stored.household_id, stored.worker_id) == (
-        TODAY, NOW, "dc-M1", "h11", "w1")
+        TODAY,
+        NOW,
+        "dc-M1",
+        "h11",
+        "w1",
+    )
     assert stored.note == "独居老人，血压正常\n已提醒防诈"
     assert stored.updated_by == "officer-li"
 
@@ -380,7 +468,16 @@ def test_recent_visits_are_the_households_own_newest_first_within_the_window(tmp
     with store.transaction() as tx:
         for days, hour, household in [(0, 0, "h1"), (0, 2, "h1"), (3, 1, "h1"), (3, 1, "h2"), (14, 0, "h1")]:
             at = morning - timedelta(days=days) + timedelta(hours=hour)
-            tx.put(Visit(id=f"t-{days}-{hour}-{household}", day=at.date(), at=at, grid_id="dc-M01",
-                         household_id=household, worker_id="w1", note="上门走访"))
+            tx.put(
+                Visit(
+                    id=f"t-{days}-{hour}-{household}",
+                    day=at.date(),
+                    at=at,
+                    grid_id="dc-M01",
+                    household_id=household,
+                    worker_id="w1",
+                    note="上门走访",
+                )
+            )
     found = recent_visits(store, "h1", today)
     assert [v.id for v in found] == ["t-0-2-h1", "t-0-0-h1", "t-3-1-h1"]  # the 14th day back is outside

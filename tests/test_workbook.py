@@ -94,7 +94,17 @@ def test_template_has_every_sheet_two_header_rows_dropdowns_and_notes(run, tmp_p
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["说明", *(s.name for s in SHEETS)]
-    assert [s.name for s in SHEETS] == ["社区", "网格", "网格员", "住户", "摊位", "准入证", "一老一小服务", "走访计划", "值班表"]
+    assert [s.name for s in SHEETS] == [
+        "社区",
+        "网格",
+        "网格员",
+        "住户",
+        "摊位",
+        "准入证",
+        "一老一小服务",
+        "走访计划",
+        "值班表",
+    ]
     for spec in SHEETS:
         ws = wb[spec.name]
         assert [c.value for c in ws[2]] == [c.key for c in spec.columns]
@@ -320,11 +330,18 @@ def test_prune_refuses_to_leave_a_plan_without_its_household(demo: Store, tmp_pa
 def test_rows_without_ids_match_by_natural_key(demo: Store, tmp_path: Path) -> None:
     """A clerk's own sheet: no id column values, communities and grids by name and path."""
     tables = {
-        "社区": [["编号", "社区名称", "乡镇"], ["id", "name", "township"], ["", "东城花园社区", "孟轲乡"],
-                 ["", "新华社区", "孟轲乡"]],
-        "网格": [["编号", "所属社区", "网格层级", "网格名称", "上级网格"], ["id", "community_id", "level", "name", "parent_id"],
-                 ["", "新华社区", "微网格", "1号楼", "新华社区/第一大网格"],
-                 ["", "新华社区", "大网格", "第一大网格", ""]],
+        "社区": [
+            ["编号", "社区名称", "乡镇"],
+            ["id", "name", "township"],
+            ["", "东城花园社区", "孟轲乡"],
+            ["", "新华社区", "孟轲乡"],
+        ],
+        "网格": [
+            ["编号", "所属社区", "网格层级", "网格名称", "上级网格"],
+            ["id", "community_id", "level", "name", "parent_id"],
+            ["", "新华社区", "微网格", "1号楼", "新华社区/第一大网格"],
+            ["", "新华社区", "大网格", "第一大网格", ""],
+        ],
     }
     report = import_tables(demo, tables)
     assert not report.errors, report.errors
@@ -410,8 +427,20 @@ def test_check_warns_when_the_calendar_runs_out(run, demo: Store, monkeypatch: p
 
 
 def test_petition_intake_names_the_known_ids(run, demo: Store) -> None:
-    result = run("--store", demo.root, "--lang", "en", "petition", "add", "--title", "漏水", "--category", "gas",
-                 "--community", "dc")
+    result = run(
+        "--store",
+        demo.root,
+        "--lang",
+        "en",
+        "petition",
+        "add",
+        "--title",
+        "漏水",
+        "--category",
+        "gas",
+        "--community",
+        "dc",
+    )
     assert result.exit_code == 1
     assert "no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
 

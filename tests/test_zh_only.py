@@ -30,8 +30,29 @@ from pilot import loaded, screen_text, settled
 
 SIZE = (120, 40)
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
-KEY_NAMES = {"ctrl", "shift", "alt", "super", "esc", "tab", "enter", "space", "home", "end", "pgup", "pgdn", "del", "ins",
-             "up", "down", "left", "right", "delete", "backspace", "insert"}
+KEY_NAMES = {
+    "ctrl",
+    "shift",
+    "alt",
+    "super",
+    "esc",
+    "tab",
+    "enter",
+    "space",
+    "home",
+    "end",
+    "pgup",
+    "pgdn",
+    "del",
+    "ins",
+    "up",
+    "down",
+    "left",
+    "right",
+    "delete",
+    "backspace",
+    "insert",
+}
 ALLOWED = [
     re.compile(r"\bMK\d{6}-\d{3}\b"),  # case ids
     re.compile(r"\b1[3-9]\dx{8}\b"),  # the phone field's format hint, 138xxxxxxxx
@@ -106,8 +127,16 @@ def with_every_state(store: Store) -> Store:
     changed once (its edit form, its history in the detail)."""
     perform(store, "MK261127-004", Action.RESOLVE, note="已修复")
     store.put(Stall(id="yl-02", market="玉兰商业街", community_id="yulan", number=2, goods="", monthly_fee_fen=20000))
-    schedule = ServiceSchedule(id="sc-sci", kind="science", title="社区科普馆开放日", community_id="dongcheng",
-                               place="科普馆", start=time(14), end=time(16), recurrence="weekends")
+    schedule = ServiceSchedule(
+        id="sc-sci",
+        kind="science",
+        title="社区科普馆开放日",
+        community_id="dongcheng",
+        place="科普馆",
+        start=time(14),
+        end=time(16),
+        recurrence="weekends",
+    )
     put_schedule(store, schedule)
     put_schedule(store, schedule.model_copy(update={"start": time(14, 30)}))
     return store

@@ -72,9 +72,9 @@ class Terminal:
             if chunk is None:
                 return False
             for start in range(0, len(chunk), piece):
-                self.stream.feed(chunk[start:start + piece])
+                self.stream.feed(chunk[start : start + piece])
                 if text in self.text():
-                    self.stream.feed(chunk[start + piece:])
+                    self.stream.feed(chunk[start + piece :])
                     return True
         return False
 

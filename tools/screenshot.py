@@ -1,6 +1,6 @@
 """Save an SVG (and PNG, if rsvg-convert is installed) of the dashboard after some keys.
 
-    python tools/screenshot.py STORE OUT.svg --size 120x40 --keys 2 z [--now 2026-11-28T09:30:00+08:00]
+python tools/screenshot.py STORE OUT.svg --size 120x40 --keys 2 z [--now 2026-11-28T09:30:00+08:00]
 """
 
 from __future__ import annotations

@@ -242,8 +242,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     with Vertical(id=f"group-{spec.key}", classes="form-field"):
-                        yield FieldLabel(spec.label, spec.max_length if spec.kind == "text" else 0,
-                                         id=f"label-{spec.key}")
+                        yield FieldLabel(
+                            spec.label, spec.max_length if spec.kind == "text" else 0, id=f"label-{spec.key}"
+                        )
                         yield from self._field(spec)
                         yield Static("", id=f"error-{spec.key}", classes="form-error", markup=False)
             yield Static("", id="form-error", classes="form-error", markup=False)
@@ -352,13 +353,20 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def too_long(self) -> dict[str, str]:
         """Every field over its limit, with the reason naming the limit."""
-        return {label.id.removeprefix("label-"): self.texts.too_long.format(label.limit)
-                for label in self.query(FieldLabel) if label.over and label.id}
+        return {
+            label.id.removeprefix("label-"): self.texts.too_long.format(label.limit)
+            for label in self.query(FieldLabel)
+            if label.over and label.id
+        }
 
     def _held(self) -> list[object]:
         """What each field holds now, as typed (a picker's text too, chosen or not)."""
-        return [self.query_one(f"#field-{spec.key}", Select).value if spec.kind == "choice"
-                else self.query_one(f"#field-{spec.key}", Input).value for spec in self.fields]
+        return [
+            self.query_one(f"#field-{spec.key}", Select).value
+            if spec.kind == "choice"
+            else self.query_one(f"#field-{spec.key}", Input).value
+            for spec in self.fields
+        ]
 
     @property
     def touched(self) -> bool:

@@ -178,9 +178,7 @@ class KeyedTable(ScrollView, can_focus=True):
             """The table the row is in."""
             return self.table
 
-    def __init__(
-        self, columns: Sequence[str | Column], *, id: str | None = None, classes: str | None = None
-    ) -> None:
+    def __init__(self, columns: Sequence[str | Column], *, id: str | None = None, classes: str | None = None) -> None:
         """A table with these column headings; a heading given as a plain string is not shrunk
         unless no column is marked ``shrink``, in which case the widest column is the free text."""
         super().__init__(id=id, classes=classes)

@@ -29,8 +29,11 @@ class CompactFooter(Footer):
     def _keys_shown(self) -> tuple[Any, ...]:
         active = self.screen.active_bindings
         return (
-            tuple((binding.key, binding.description, binding.action, enabled, tooltip)
-                  for _, binding, enabled, tooltip in active.values() if binding.show),
+            tuple(
+                (binding.key, binding.description, binding.action, enabled, tooltip)
+                for _, binding, enabled, tooltip in active.values()
+                if binding.show
+            ),
             self.show_command_palette and self.app.COMMAND_PALETTE_BINDING in active,
         )
 
@@ -42,7 +45,11 @@ class CompactFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if (self._composed is not None and self.is_attached and screen is self.screen
-                and self._keys_shown() == self._composed):
+        if (
+            self._composed is not None
+            and self.is_attached
+            and screen is self.screen
+            and self._keys_shown() == self._composed
+        ):
             return  # the same keys: nothing to remake
         super().bindings_changed(screen)

@@ -83,14 +83,28 @@ class TableScreen(ModalScreen[None]):
             self.action = action
             self.row_key = row_key
 
-    def __new__(cls, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
-                *, close_hint: str = "Esc") -> Self:
+    def __new__(
+        cls,
+        kind: str,
+        title: str,
+        columns: Sequence[str],
+        actions: Sequence[ListAction] = (),
+        *,
+        close_hint: str = "Esc",
+    ) -> Self:
         """A screen of a subclass whose BINDINGS are this list's keys: declared bindings, so a
         keymap moves them like any other, with no write to Textual's private binding map."""
         return super().__new__(_with_keys(cls, tuple(actions)))  # type: ignore[return-value]  # a subclass of cls
 
-    def __init__(self, kind: str, title: str, columns: Sequence[str], actions: Sequence[ListAction] = (),
-                 *, close_hint: str = "Esc") -> None:
+    def __init__(
+        self,
+        kind: str,
+        title: str,
+        columns: Sequence[str],
+        actions: Sequence[ListAction] = (),
+        *,
+        close_hint: str = "Esc",
+    ) -> None:
         """A list of ``kind`` (the caller's name for it) with these columns and keys. Enter on a row
         (the table's own key, in the Footer) posts ``ActionRequested`` named ``open``."""
         super().__init__(classes="table-screen")
@@ -120,8 +134,10 @@ class TableScreen(ModalScreen[None]):
     def _show_hints(self) -> None:
         """The keys in the bottom border, as they are bound now (after any keymap)."""
         bound = {ab.binding.id: key for key, ab in self.active_bindings.items() if ab.binding.id}
-        hints = [f"{self.app.get_key_display(Binding(bound.get(a.binding_id, a.key), ''))} {a.description}"
-                 for a in self.actions]
+        hints = [
+            f"{self.app.get_key_display(Binding(bound.get(a.binding_id, a.key), ''))} {a.description}"
+            for a in self.actions
+        ]
         self.query_one("#list-box").border_subtitle = " · ".join([*hints, self._close_hint])
 
     def show_loading(self, header: Text) -> None:

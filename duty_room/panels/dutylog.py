@@ -67,8 +67,13 @@ class DutyLogPanel(DeskPanel):
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
-        return [p.t("duty.col.time"), p.t("duty.col.kind"), Column(p.t("duty.col.from"), shrink=True, min_width=4),
-                Column(p.t("duty.col.content"), shrink=True), p.t("duty.col.action")]
+        return [
+            p.t("duty.col.time"),
+            p.t("duty.col.kind"),
+            Column(p.t("duty.col.from"), shrink=True, min_width=4),
+            Column(p.t("duty.col.content"), shrink=True),
+            p.t("duty.col.action"),
+        ]
 
     def render_data(self, data: Dashboard) -> int:
         p = self.desk.present
@@ -77,12 +82,18 @@ class DutyLogPanel(DeskPanel):
         rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: e.at, reverse=True)]  # as corrected
         late = len(duty.late)
         body = p.t("duty.summary").format(
-            leader=duty.shift.leader if duty.shift else "-", entries=len(data.log), incidents=len(duty.clocks),
-            handover=f"{duty.next_handover:%H:%M}")
+            leader=duty.shift.leader if duty.shift else "-",
+            entries=len(data.log),
+            incidents=len(duty.clocks),
+            handover=f"{duty.next_handover:%H:%M}",
+        )
         if late:
             body += "  " + p.t("duty.late").format(late)
-        return self.show(p.summary_line(self.NUMBER, "panel.dutylog", body, alarm=bool(late)), rows,
-                         detail=next_report_line(p, duty.next_report, data.now))
+        return self.show(
+            p.summary_line(self.NUMBER, "panel.dutylog", body, alarm=bool(late)),
+            rows,
+            detail=next_report_line(p, duty.next_report, data.now),
+        )
 
     # -- selection ---------------------------------------------------------------------
 
@@ -115,8 +126,13 @@ class DutyLogPanel(DeskPanel):
     def action_step(self, name: str) -> None:
         if self.desk.read_only:
             return
-        {"log": self.ask_entry, "incident": self.ask_incident, "report": self.ask_report,
-         "handover": self.ask_handover, "plan": self.ask_plan}[name]()
+        {
+            "log": self.ask_entry,
+            "incident": self.ask_incident,
+            "report": self.ask_report,
+            "handover": self.ask_handover,
+            "plan": self.ask_plan,
+        }[name]()
 
     def ask_plan(self) -> None:
         """排班: put a day's shift on the 值班表 (tomorrow by default): 带班领导 and one or two 值班员."""
@@ -125,7 +141,7 @@ class DutyLogPanel(DeskPanel):
         fields = [
             FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), placeholder="2026-12-02"),
             FieldSpec("leader", t("duty.form.leader"), max_length=max_chars(DutyShift, "leader")),
-            FieldSpec("staff", t("duty.form.staff"), placeholder="王丽娟、刘晓宇")  # each name checked by the model,
+            FieldSpec("staff", t("duty.form.staff"), placeholder="王丽娟、刘晓宇"),  # each name checked by the model,
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -135,10 +151,16 @@ class DutyLogPanel(DeskPanel):
                 form.show_errors({"day": t("duty.form.day_format")})
                 return
             staff = [name for name in re.split(r"[、,，\s]+", values.get("staff", "")) if name]
-            desk.submit(Submission(
-                lambda: plan_shift(desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty),
-                lambda shift: t("duty.planned").format(shift.id), form,
-                {"duty_staff_count": "staff", "duty_twice": "staff", "duty_started": "day"}))
+            desk.submit(
+                Submission(
+                    lambda: plan_shift(
+                        desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty
+                    ),
+                    lambda shift: t("duty.planned").format(shift.id),
+                    form,
+                    {"duty_staff_count": "staff", "duty_twice": "staff", "duty_started": "day"},
+                )
+            )
 
         desk.ask(t("duty.plan_title"), fields, submitted)
 
@@ -150,16 +172,26 @@ class DutyLogPanel(DeskPanel):
             return
         desk = self.desk
         prefill = {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
-        ask_intake(desk, prefill, save=lambda values: petition_from_entry(
-            desk.store, entry.id, {k: v for k, v in values.items() if v}, rules=desk.settings.deadlines))
+        ask_intake(
+            desk,
+            prefill,
+            save=lambda values: petition_from_entry(
+                desk.store, entry.id, {k: v for k, v in values.items() if v}, rules=desk.settings.deadlines
+            ),
+        )
 
     def ask_entry(self) -> None:
         """记录: a call, a document, an instruction — in seconds: the content first, now by default."""
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
-            FieldSpec("kind", t("duty.form.kind"), "choice", [(k.value, label(k, desk.lang)) for k in LogKind],
-                      value=LogKind.CALL.value),
+            FieldSpec(
+                "kind",
+                t("duty.form.kind"),
+                "choice",
+                [(k.value, label(k, desk.lang)) for k in LogKind],
+                value=LogKind.CALL.value,
+            ),
             FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
             FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
             FieldSpec("phone", t("detail.phone"), placeholder="138xxxxxxxx"),
@@ -168,13 +200,22 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            desk.submit(Submission(
-                lambda: log_entry(desk.store, kind=LogKind(values.get("kind") or LogKind.CALL.value),
-                                  content=values.get("content", ""), source=values.get("source", ""),
-                                  caller=values.get("caller", ""), phone=values.get("phone", "").strip() or None,
-                                  action_taken=values.get("action_taken", ""),
-                                  reported_to=values.get("reported_to", "")),
-                lambda entry: t("duty.logged").format(entry.id), form))
+            desk.submit(
+                Submission(
+                    lambda: log_entry(
+                        desk.store,
+                        kind=LogKind(values.get("kind") or LogKind.CALL.value),
+                        content=values.get("content", ""),
+                        source=values.get("source", ""),
+                        caller=values.get("caller", ""),
+                        phone=values.get("phone", "").strip() or None,
+                        action_taken=values.get("action_taken", ""),
+                        reported_to=values.get("reported_to", ""),
+                    ),
+                    lambda entry: t("duty.logged").format(entry.id),
+                    form,
+                )
+            )
 
         desk.ask(t("duty.log_title"), fields, submitted)
 
@@ -183,10 +224,20 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
-            FieldSpec("category", t("duty.form.category"), "choice",
-                      [(c.value, label(c, desk.lang)) for c in IncidentCategory], placeholder=t("form.choose")),
-            FieldSpec("level", t("duty.form.level"), "choice", [(v.value, label(v, desk.lang)) for v in IncidentLevel],
-                      value=IncidentLevel.ORDINARY.value),
+            FieldSpec(
+                "category",
+                t("duty.form.category"),
+                "choice",
+                [(c.value, label(c, desk.lang)) for c in IncidentCategory],
+                placeholder=t("form.choose"),
+            ),
+            FieldSpec(
+                "level",
+                t("duty.form.level"),
+                "choice",
+                [(v.value, label(v, desk.lang)) for v in IncidentLevel],
+                value=IncidentLevel.ORDINARY.value,
+            ),
             FieldSpec("place", t("duty.form.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
         ]
@@ -195,12 +246,20 @@ class DutyLogPanel(DeskPanel):
             if not values.get("category"):
                 form.show_errors({"category": t("invalid.required")})
                 return
-            desk.submit(Submission(
-                lambda: open_incident(desk.store, title=values.get("title", ""),
-                                      category=IncidentCategory(values["category"]),
-                                      level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
-                                      place=values.get("place", ""), description=values.get("description", "")),
-                lambda incident: t("duty.incident_opened").format(incident.id), form))
+            desk.submit(
+                Submission(
+                    lambda: open_incident(
+                        desk.store,
+                        title=values.get("title", ""),
+                        category=IncidentCategory(values["category"]),
+                        level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
+                        place=values.get("place", ""),
+                        description=values.get("description", ""),
+                    ),
+                    lambda incident: t("duty.incident_opened").format(incident.id),
+                    form,
+                )
+            )
 
         desk.ask(t("duty.incident_title"), fields, submitted)
 
@@ -214,19 +273,38 @@ class DutyLogPanel(DeskPanel):
         incident = found.incident
         next_stage = found.next.stage.value if found.next is not None else ReportStage.FOLLOW_UP.value
         fields = [
-            FieldSpec("to", t("duty.form.report_to"), value=self.last_reported_to(),
-                      max_length=max_chars(IncidentReport, "to")),
-            FieldSpec("stage", t("duty.form.stage"), "choice", [(s.value, label(s, desk.lang)) for s in ReportStage],
-                      value=next_stage),
+            FieldSpec(
+                "to",
+                t("duty.form.report_to"),
+                value=self.last_reported_to(),
+                max_length=max_chars(IncidentReport, "to"),
+            ),
+            FieldSpec(
+                "stage",
+                t("duty.form.stage"),
+                "choice",
+                [(s.value, label(s, desk.lang)) for s in ReportStage],
+                value=next_stage,
+            ),
             FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            desk.submit(Submission(
-                lambda: report_incident(desk.store, incident.id, ReportStage(values.get("stage") or next_stage),
-                                        to=values.get("to", ""), note=values.get("note", "")),
-                lambda _: t("duty.reported").format(id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)),
-                form))
+            desk.submit(
+                Submission(
+                    lambda: report_incident(
+                        desk.store,
+                        incident.id,
+                        ReportStage(values.get("stage") or next_stage),
+                        to=values.get("to", ""),
+                        note=values.get("note", ""),
+                    ),
+                    lambda _: t("duty.reported").format(
+                        id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
+                    ),
+                    form,
+                )
+            )
 
         desk.ask(t("duty.report_title").format(incident.title), fields, submitted)
 
@@ -241,24 +319,40 @@ class DutyLogPanel(DeskPanel):
         now = clock.now()
         waiting = pending_handover(desk.store, now)  # a store fault is one line (DutyRoomApp.report_error)
         given = find_handover(desk.store, waiting) if waiting is not None else None
-        report = handover_report(desk.store, now, rules=desk.settings.duty, calendar=desk.settings.deadlines,
-                                 fee_rules=desk.settings.fees)
+        report = handover_report(
+            desk.store, now, rules=desk.settings.duty, calendar=desk.settings.deadlines, fee_rules=desk.settings.fees
+        )
         if waiting is not None and given is not None and given.outgoing_by == desk.store.actor:
             desk.refuse(Refused("duty_handed_over", id=waiting.id))  # handed over: the incoming officer takes it
             return
         if waiting is not None:  # another officer handed over: this desk takes over, under its own account
-            def taken(form: FormScreen, values: dict[str, str]) -> None:
-                desk.submit(Submission(lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                                       lambda h: t("duty.acknowledged").format(h.shift_id), form))
 
-            desk.ask(t("duty.ack_title").format(waiting.id),
-                     [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))], taken)
+            def taken(form: FormScreen, values: dict[str, str]) -> None:
+                desk.submit(
+                    Submission(
+                        lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
+                        lambda h: t("duty.acknowledged").format(h.shift_id),
+                        form,
+                    )
+                )
+
+            desk.ask(
+                t("duty.ack_title").format(waiting.id),
+                [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
+                taken,
+            )
             return
         summary = t("duty.handover_summary").format(
-            entries=len(report.entries), received=len(report.received), closed=len(report.closed),
-            overdue=len(report.overdue), late_sessions=len(report.late_sessions),
+            entries=len(report.entries),
+            received=len(report.received),
+            closed=len(report.closed),
+            overdue=len(report.overdue),
+            late_sessions=len(report.late_sessions),
             unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
-            incidents=len(report.incidents), late=len(report.late_reports), arrears=len(report.arrears))
+            incidents=len(report.incidents),
+            late=len(report.late_reports),
+            arrears=len(report.arrears),
+        )
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("export", "").strip()
@@ -272,21 +366,30 @@ class DutyLogPanel(DeskPanel):
                 if not target:
                     return handover.shift_id, ""
                 final = replace(report, handover=handover)
-                data = render_xlsx(final, desk.lang) if target.endswith(".xlsx") else \
-                    render_markdown(final, desk.lang).encode("utf-8")
+                data = (
+                    render_xlsx(final, desk.lang)
+                    if target.endswith(".xlsx")
+                    else render_markdown(final, desk.lang).encode("utf-8")
+                )
                 try:
                     write_export(Path(target).expanduser(), data)
                 except OSError as exc:
                     return handover.shift_id, t("duty.export_failed").format(path=target, why=exc.strerror or exc)
                 return handover.shift_id, t("duty.exported").format(target)
 
-            desk.submit(Submission(write, lambda done: " ".join([t("duty.handed_over").format(done[0]), done[1]]).strip(),
-                                   form))
+            desk.submit(
+                Submission(write, lambda done: " ".join([t("duty.handed_over").format(done[0]), done[1]]).strip(), form)
+            )
 
-        desk.ask(t("duty.handover_title").format(report.shift.id), [
-            FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
-            FieldSpec("export", t("duty.form.export"), max_length=200, placeholder="~/交接班.md"),
-        ], handed, subtitle=summary)
+        desk.ask(
+            t("duty.handover_title").format(report.shift.id),
+            [
+                FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
+                FieldSpec("export", t("duty.form.export"), max_length=200, placeholder="~/交接班.md"),
+            ],
+            handed,
+            subtitle=summary,
+        )
 
 
 # -- words and rows ------------------------------------------------------------------------------------
@@ -294,13 +397,16 @@ class DutyLogPanel(DeskPanel):
 
 def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
     who = " ".join(x for x in (entry.source, mask_name(entry.caller) if entry.caller else "") if x)
-    return Row(entry.id, (
-        Text(f"{entry.at:%H:%M}"),
-        Text(label(entry.kind, p.lang), style="bold red" if entry.kind is LogKind.INCIDENT else ""),
-        literal(who, max_cells=14),
-        literal(entry.content, max_cells=40),
-        literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim", max_cells=30),
-    ))
+    return Row(
+        entry.id,
+        (
+            Text(f"{entry.at:%H:%M}"),
+            Text(label(entry.kind, p.lang), style="bold red" if entry.kind is LogKind.INCIDENT else ""),
+            literal(who, max_cells=14),
+            literal(entry.content, max_cells=40),
+            literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim", max_cells=30),
+        ),
+    )
 
 
 def incident_row(p: Presenter, found: IncidentClock) -> Row:
@@ -311,15 +417,19 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         due = Text(p.t("duty.no_report_due"), style="dim")
     else:
         words = p.t("duty.row.due_late" if nxt.due < found.now else "duty.row.due_in").format(
-            stage=label(nxt.stage, p.lang), due=due_clock(nxt.due, found.now))
+            stage=label(nxt.stage, p.lang), due=due_clock(nxt.due, found.now)
+        )
         due = Text(words, style="bold red reverse" if late else "bold yellow")
-    return Row(f"{INCIDENT_ROW}{incident.id}", (
-        Text(f"{incident.known_at:%H:%M}", style="bold"),
-        Text(label(incident.level, p.lang)[:2], style="bold red"),
-        literal(incident.place, max_cells=14),
-        literal(incident.title, style="bold", max_cells=40),
-        due,
-    ))
+    return Row(
+        f"{INCIDENT_ROW}{incident.id}",
+        (
+            Text(f"{incident.known_at:%H:%M}", style="bold"),
+            Text(label(incident.level, p.lang)[:2], style="bold red"),
+            literal(incident.place, max_cells=14),
+            literal(incident.title, style="bold", max_cells=40),
+            due,
+        ),
+    )
 
 
 def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now: datetime) -> Text:
@@ -328,9 +438,12 @@ def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now:
         return Text(p.t("duty.no_incident"), style="dim")
     left = slot.due - now
     key = "duty.next_late" if left < timedelta(0) else "duty.next_due"
-    return Text(p.t(key).format(id=incident.id, stage=label(slot.stage, p.lang), at=f"{slot.due:%H:%M}",
-                                left=duration(left, p.lang)),
-                style="bold red" if left < timedelta(0) else "yellow")
+    return Text(
+        p.t(key).format(
+            id=incident.id, stage=label(slot.stage, p.lang), at=f"{slot.due:%H:%M}", left=duration(left, p.lang)
+        ),
+        style="bold red" if left < timedelta(0) else "yellow",
+    )
 
 
 def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailContent:
@@ -345,11 +458,16 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
         (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
     ]
-    history = [literal(f"{e.at:%m-%d %H:%M} {e.action} {e.petition_id or ''} {e.note}  [{e.actor}]")
-               for e in entry.history]
-    return DetailContent(title=entry.id, fields=fields, sections=[(p.t("detail.history"), history)] if history else [],
-                         hint=p.mask_hint(reveal),
-                         subject=f"dutylog:{entry.id}")
+    history = [
+        literal(f"{e.at:%m-%d %H:%M} {e.action} {e.petition_id or ''} {e.note}  [{e.actor}]") for e in entry.history
+    ]
+    return DetailContent(
+        title=entry.id,
+        fields=fields,
+        sections=[(p.t("detail.history"), history)] if history else [],
+        hint=p.mask_hint(reveal),
+        subject=f"dutylog:{entry.id}",
+    )
 
 
 def incident_detail(p: Presenter, found: IncidentClock) -> DetailContent:
@@ -362,9 +480,16 @@ def incident_detail(p: Presenter, found: IncidentClock) -> DetailContent:
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
     ]
-    reports = [literal(f"{r.at:%m-%d %H:%M} {label(r.stage, p.lang)} → {r.to}  [{r.by}] {r.note}")
-               for r in incident.reports]
-    owed = [Text(f"{label(s.stage, p.lang)} {s.due:%m-%d %H:%M}" if s.due else label(s.stage, p.lang),
-                 style="bold red" if s.late(found.now) else "") for s in found.owed]
-    return DetailContent(title=incident.id, fields=fields,
-                         sections=[(p.t("duty.reports"), reports), (p.t("duty.owed"), owed)])
+    reports = [
+        literal(f"{r.at:%m-%d %H:%M} {label(r.stage, p.lang)} → {r.to}  [{r.by}] {r.note}") for r in incident.reports
+    ]
+    owed = [
+        Text(
+            f"{label(s.stage, p.lang)} {s.due:%m-%d %H:%M}" if s.due else label(s.stage, p.lang),
+            style="bold red" if s.late(found.now) else "",
+        )
+        for s in found.owed
+    ]
+    return DetailContent(
+        title=incident.id, fields=fields, sections=[(p.t("duty.reports"), reports), (p.t("duty.owed"), owed)]
+    )

@@ -21,23 +21,48 @@ if TYPE_CHECKING:
     from ..desk import Desk
 
 
-def intake_form(desk: Desk, communities: Sequence[Community], grids: Sequence[Grid],
-                prefill: dict[str, str] | None = None) -> tuple[list[FieldSpec], FormTexts]:
+def intake_form(
+    desk: Desk, communities: Sequence[Community], grids: Sequence[Grid], prefill: dict[str, str] | None = None
+) -> tuple[list[FieldSpec], FormTexts]:
     t, lang = desk.t, desk.lang
     names = {c.id: c.name for c in communities}
     fields = [
         FieldSpec("title", t("intake.title"), max_length=max_chars(Petition, "title")),
-        FieldSpec("channel", t("detail.channel"), "choice", [(c.value, label(c, lang)) for c in Channel],
-                  value=Channel.HOTLINE.value),
-        FieldSpec("category", t("col.category"), "choice", [(c.value, label(c, lang)) for c in Category],
-                  placeholder=t("form.choose")),
-        FieldSpec("priority", t("detail.priority"), "choice", [(p.value, label(p, lang)) for p in Priority],
-                  value=Priority.NORMAL.value),
-        FieldSpec("community_id", t("col.community"), "choice", [(c.id, c.name) for c in communities],
-                  placeholder=t("form.choose")),
-        FieldSpec("grid_id", t("col.grid"), "picker",
-                  [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}") for g in grids],
-                  placeholder=t("form.grid_filter")),
+        FieldSpec(
+            "channel",
+            t("detail.channel"),
+            "choice",
+            [(c.value, label(c, lang)) for c in Channel],
+            value=Channel.HOTLINE.value,
+        ),
+        FieldSpec(
+            "category",
+            t("col.category"),
+            "choice",
+            [(c.value, label(c, lang)) for c in Category],
+            placeholder=t("form.choose"),
+        ),
+        FieldSpec(
+            "priority",
+            t("detail.priority"),
+            "choice",
+            [(p.value, label(p, lang)) for p in Priority],
+            value=Priority.NORMAL.value,
+        ),
+        FieldSpec(
+            "community_id",
+            t("col.community"),
+            "choice",
+            [(c.id, c.name) for c in communities],
+            placeholder=t("form.choose"),
+        ),
+        FieldSpec(
+            "grid_id",
+            t("col.grid"),
+            "picker",
+            [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}") for g in grids],
+            placeholder=t("form.grid_filter"),
+        ),
         FieldSpec("building", t("intake.building"), max_length=max_chars(Petition, "building")),
         FieldSpec("unit", t("intake.unit"), max_length=max_chars(Petition, "unit")),
         FieldSpec("reporter_name", t("detail.reporter"), max_length=max_chars(Petition, "reporter_name")),
@@ -57,8 +82,9 @@ def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], lang: Lan
     return {"grid_id": refused.message(lang)} if refused is not None else {}
 
 
-def ask_intake(desk: Desk, prefill: dict[str, str] | None = None,
-               save: Callable[[dict[str, str]], Petition] | None = None) -> None:
+def ask_intake(
+    desk: Desk, prefill: dict[str, str] | None = None, save: Callable[[dict[str, str]], Petition] | None = None
+) -> None:
     """登记 a new case; ``prefill`` fills fields (from a visit: the household, its grid and address;
     from a duty-log entry: what the caller said). ``save`` writes the checked values (default:
     ``register``; a log entry registers and links the case in one transaction)."""

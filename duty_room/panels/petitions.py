@@ -60,9 +60,20 @@ from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
 CASE_KEYS = (
-    ("a", "accept"), ("d", "dispatch"), ("s", "start"), ("r", "resolve"), ("v", "follow_up"),
-    ("e", "escalate"), ("b", "return"), ("u", "supervise"), ("m", "merge"), ("x", "cancel"), ("w", "redo"),
-    ("t", "extend_request"), ("g", "extend_grant"), ("G", "extend_deny"),
+    ("a", "accept"),
+    ("d", "dispatch"),
+    ("s", "start"),
+    ("r", "resolve"),
+    ("v", "follow_up"),
+    ("e", "escalate"),
+    ("b", "return"),
+    ("u", "supervise"),
+    ("m", "merge"),
+    ("x", "cancel"),
+    ("w", "redo"),
+    ("t", "extend_request"),
+    ("g", "extend_grant"),
+    ("G", "extend_deny"),
 )
 # The rest (follow-up too: the 回访 desk's, days later) are in `?` help and the palette; 80 columns hold no more.
 FOOTER_STEPS = {"accept", "dispatch", "start", "resolve"}
@@ -113,8 +124,9 @@ class PetitionsPanel(DeskPanel):
         """The cases through the current filter and sort order."""
         p = self.desk.present
         views = sort_petitions(filter_petitions(data.petitions, self.filter_text, self.labels), self.order)
-        summary = petition_summary(p, data.headline, shown=len(views), order=self.order,
-                                   filtered=bool(self.filter_text.strip()))
+        summary = petition_summary(
+            p, data.headline, shown=len(views), order=self.order, filtered=bool(self.filter_text.strip())
+        )
         return self.show(summary, [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
 
     def watch_order(self) -> None:
@@ -154,10 +166,14 @@ class PetitionsPanel(DeskPanel):
             return None
         store = self.desk.store
         petition = store.get(Petition, key)  # the latest history, not the list's copy
-        household = next((h for h in store.all(Household) if h.id == petition.household_id), None) \
-            if petition.household_id else None
-        return petition_detail(self.desk.present, petition, view.community, view.grid, reveal=reveal,
-                               household=household)
+        household = (
+            next((h for h in store.all(Household) if h.id == petition.household_id), None)
+            if petition.household_id
+            else None
+        )
+        return petition_detail(
+            self.desk.present, petition, view.community, view.grid, reveal=reveal, household=household
+        )
 
     # -- palette -------------------------------------------------------------------------------
 
@@ -177,8 +193,9 @@ class PetitionsPanel(DeskPanel):
                 continue  # closed cases are not in the list
             name = "dispatch" if action is Action.REDISPATCH else action.value
             title = f"{t('action.' + action.value)} · {view.petition.id}"
-            yield SystemCommand(title, f"[{keys.get(name, '')}] {view.petition.title}",
-                                lambda n=name: self.action_case(n))
+            yield SystemCommand(
+                title, f"[{keys.get(name, '')}] {view.petition.title}", lambda n=name: self.action_case(n)
+            )
 
     # -- status change (c) ------------------------------------------------------------------------
 
@@ -209,10 +226,12 @@ class PetitionsPanel(DeskPanel):
             if result is None:
                 return
             target, note = PetitionStatus(result[0]), result[1]
-            self.submit(Submission(
-                lambda: change_status(self.desk.store, petition.id, target, note=note),
-                lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
-            ))
+            self.submit(
+                Submission(
+                    lambda: change_status(self.desk.store, petition.id, target, note=note),
+                    lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
+                )
+            )
 
         self.desk.app.push_screen(ChoiceModal(choices, texts, note_limit=max_chars(PetitionEvent, "note")), chosen)
 
@@ -240,11 +259,14 @@ class PetitionsPanel(DeskPanel):
                     form.show_errors(missing)
                     return
             params = step_params(action, values, worker_by_id)
-            desk.submit(Submission(
-                lambda: perform(desk.store, petition.id, action, rules=desk.settings.deadlines, **params),
-                lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
-                form, REFUSAL_FIELD,
-            ))
+            desk.submit(
+                Submission(
+                    lambda: perform(desk.store, petition.id, action, rules=desk.settings.deadlines, **params),
+                    lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
+                    form,
+                    REFUSAL_FIELD,
+                )
+            )
 
         desk.open_form(FormScreen(fields, texts), submitted)
 
@@ -256,9 +278,11 @@ def dispatch_action(petition: Petition) -> Action:
     return Action.REDISPATCH if petition.status is PetitionStatus.RETURNED else Action.DISPATCH
 
 
-def assignee_options(petition: Petition, workers: Sequence[GridWorker], grids: dict[str, Grid],
-                     units: Sequence[str], lang: Lang) -> list[tuple[str, str]]:
+def assignee_options(
+    petition: Petition, workers: Sequence[GridWorker], grids: dict[str, Grid], units: Sequence[str], lang: Lang
+) -> list[tuple[str, str]]:
     """The case's own grid workers first, then units, then everyone else on the roster."""
+
     def worker_label(worker: GridWorker) -> str:
         grid = grids.get(worker.grid_id)
         return f"{label(worker.role, lang)} {worker.name} · {grid.name if grid else worker.grid_id}"
@@ -272,27 +296,50 @@ def assignee_options(petition: Petition, workers: Sequence[GridWorker], grids: d
     )
 
 
-def step_form(action: Action, petition: Petition, lang: Lang, *, assignees: list[tuple[str, str]],
-              open_cases: Sequence[Petition]) -> tuple[list[FieldSpec], FormTexts]:
+def step_form(
+    action: Action, petition: Petition, lang: Lang, *, assignees: list[tuple[str, str]], open_cases: Sequence[Petition]
+) -> tuple[list[FieldSpec], FormTexts]:
     t = lambda key: words.t(key, lang)  # noqa: E731
     rule = RULES[action]
     fields: list[FieldSpec] = []
     if rule.needs_assignee:
-        fields.append(FieldSpec("assignee", t("form.assignee"), "picker", assignees, placeholder=t("form.type_to_filter")))
+        fields.append(
+            FieldSpec("assignee", t("form.assignee"), "picker", assignees, placeholder=t("form.type_to_filter"))
+        )
     if action is Action.FOLLOW_UP:
         # Nothing preselected: Enter alone must not record a satisfied, solved follow-up.
-        fields.append(FieldSpec("satisfaction", t("form.satisfaction"), "choice",
-                                [(s.value, label(s, lang)) for s in Satisfaction], placeholder=t("form.choose")))
-        fields.append(FieldSpec("solved", t("form.solved"), "choice", [("yes", t("form.yes")), ("no", t("form.no"))],
-                                placeholder=t("form.choose")))
+        fields.append(
+            FieldSpec(
+                "satisfaction",
+                t("form.satisfaction"),
+                "choice",
+                [(s.value, label(s, lang)) for s in Satisfaction],
+                placeholder=t("form.choose"),
+            )
+        )
+        fields.append(
+            FieldSpec(
+                "solved",
+                t("form.solved"),
+                "choice",
+                [("yes", t("form.yes")), ("no", t("form.no"))],
+                placeholder=t("form.choose"),
+            )
+        )
     if action is Action.EXTEND_REQUEST:
         fields.append(FieldSpec("days", t("form.days"), "number", placeholder="5"))
     if action is Action.MERGE:
         others = [(p.id, f"{p.id} {p.title}") for p in open_cases if p.id != petition.id]
-        fields.append(FieldSpec("duplicate_of", t("form.duplicate_of"), "picker", others,
-                                placeholder=t("form.type_to_filter")))
-    fields.append(FieldSpec("note", t("modal.note.required") if rule.needs_note else t("modal.note"),
-                            max_length=max_chars(PetitionEvent, "note")))
+        fields.append(
+            FieldSpec("duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter"))
+        )
+    fields.append(
+        FieldSpec(
+            "note",
+            t("modal.note.required") if rule.needs_note else t("modal.note"),
+            max_length=max_chars(PetitionEvent, "note"),
+        )
+    )
     title = f"{t('action.' + action.value)} · {petition.id} {petition.title}"
     subtitle = t("modal.status.current").format(label(petition.status, lang))
     return fields, form_texts(lang, title, subtitle)
@@ -353,9 +400,12 @@ def petition_row(p: Presenter, view: PetitionView) -> Row:
 
 
 def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: SortOrder, filtered: bool) -> Text:
-    text = p.summary_line(1, "panel.petitions", p.t("summary.petitions").format(
-        open=headline.open, overdue=headline.overdue, due_today=headline.due_today
-    ), alarm=headline.overdue > 0)
+    text = p.summary_line(
+        1,
+        "panel.petitions",
+        p.t("summary.petitions").format(open=headline.open, overdue=headline.overdue, due_today=headline.due_today),
+        alarm=headline.overdue > 0,
+    )
     if order is not SortOrder.URGENCY:
         text.append("  " + p.t("sort.label").format(label(order, p.lang)), style="cyan")
     if filtered:
@@ -365,17 +415,16 @@ def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: Sor
 
 def metrics_line(p: Presenter, windows: list[Rates]) -> Text:
     """响应率 / 解决率 / 满意率 for today, 7 and 30 days, e.g. 响应率 今日100% 7天92% 30天90%."""
+
     def rate(pick: str) -> str:
-        return " ".join(
-            f"{p.t('metrics.window.' + w.window)}{getattr(w, pick).percent()}" for w in windows
-        )
+        return " ".join(f"{p.t('metrics.window.' + w.window)}{getattr(w, pick).percent()}" for w in windows)
 
-    return Text(p.t("metrics.line").format(r=rate("response"), s=rate("solution"), f=rate("satisfaction")),
-                style="dim")
+    return Text(p.t("metrics.line").format(r=rate("response"), s=rate("solution"), f=rate("satisfaction")), style="dim")
 
 
-def petition_detail(p: Presenter, petition: Petition, community: str, grid: str, *, reveal: bool,
-                    household: Household | None = None) -> DetailContent:
+def petition_detail(
+    p: Presenter, petition: Petition, community: str, grid: str, *, reveal: bool, household: Household | None = None
+) -> DetailContent:
     name = petition.reporter_name if reveal else mask_name(petition.reporter_name)
     phone = (petition.reporter_phone or "") if reveal else mask_phone(petition.reporter_phone)
     fields = [
@@ -387,9 +436,19 @@ def petition_detail(p: Presenter, petition: Petition, community: str, grid: str,
         (p.t("detail.channel"), Text(label(petition.channel, p.lang))),
         (p.t("col.level"), Text(label(petition.level, p.lang))),
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
-        *([(p.t("detail.household"), literal(
-            f"{household_address(household)} "
-            f"{household.head_name if reveal else mask_name(household.head_name)}"))] if household else []),
+        *(
+            [
+                (
+                    p.t("detail.household"),
+                    literal(
+                        f"{household_address(household)} "
+                        f"{household.head_name if reveal else mask_name(household.head_name)}"
+                    ),
+                )
+            ]
+            if household
+            else []
+        ),
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
         (p.t("detail.phone"), literal(phone or p.t("empty.none"))),

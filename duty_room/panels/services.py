@@ -55,8 +55,14 @@ class ServicesPanel(DeskPanel):
     NAME = "services"
     NUMBER = 3
     GROUP = "services"
-    KEYS = (("i", "check_in"), ("d", "complete"), ("x", "cancel"), ("f", "audience"), ("a", "add_schedule"),
-            ("e", "edit_schedule"))
+    KEYS = (
+        ("i", "check_in"),
+        ("d", "complete"),
+        ("x", "cancel"),
+        ("f", "audience"),
+        ("a", "add_schedule"),
+        ("e", "edit_schedule"),
+    )
     VIEWING = frozenset({"audience"})
 
     audience: reactive[Audience | None] = reactive(None, init=False)  # f: 老, 小 or both
@@ -91,8 +97,14 @@ class ServicesPanel(DeskPanel):
         store = self.desk.store
         households = {h.id: h for h in store.all(Household)}
         schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
-        return service_detail(self.desk.present, view, session_households(view.session, households), reveal=reveal,
-                              schedule=schedule, names={c.id: c.name for c in store.all(Community)})
+        return service_detail(
+            self.desk.present,
+            view,
+            session_households(view.session, households),
+            reveal=reveal,
+            schedule=schedule,
+            names={c.id: c.name for c in store.all(Community)},
+        )
 
     def ask_schedule(self, schedule: ServiceSchedule | None) -> None:
         """Add a recurring 一老一小 service, or change ``schedule``: every field is checked at once
@@ -105,20 +117,32 @@ class ServicesPanel(DeskPanel):
         fields = schedule_fields(desk.present, communities, schedule, community)
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            schedule_id = schedule.id if schedule else new_schedule_id(values.get("community_id", ""),
-                                                                        values.get("title", "").strip(), taken)
+            schedule_id = (
+                schedule.id
+                if schedule
+                else new_schedule_id(values.get("community_id", ""), values.get("title", "").strip(), taken)
+            )
             done = "services.schedule_changed" if schedule else "services.schedule_added"
             # Every bad field at once (FieldsRefused), checked before the store is locked.
-            self.submit(Submission(lambda: put_schedule(store, schedule_from_form(values, schedule_id=schedule_id,
-                                                                                  previous=schedule, lang=desk.lang),
-                                                        new=schedule is None),
-                                   lambda saved: t(done).format(saved.title), form,
-                                   {"community_unknown": "community_id", "id_taken": "title", "no_change": ""}))
+            self.submit(
+                Submission(
+                    lambda: put_schedule(
+                        store,
+                        schedule_from_form(values, schedule_id=schedule_id, previous=schedule, lang=desk.lang),
+                        new=schedule is None,
+                    ),
+                    lambda saved: t(done).format(saved.title),
+                    form,
+                    {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
+                )
+            )
 
         if schedule is None:
             desk.ask(t("services.add_title"), fields, submitted)
         else:
-            desk.ask(t("services.edit_title").format(schedule.title), fields, submitted, subtitle=t("services.edit_hint"))
+            desk.ask(
+                t("services.edit_title").format(schedule.title), fields, submitted, subtitle=t("services.edit_hint")
+            )
 
     def action_step(self, name: str) -> None:
         if name == "audience":
@@ -145,8 +169,11 @@ class ServicesPanel(DeskPanel):
         calendar = desk.settings.deadlines
         heading = f"{session.start:%H:%M} {session.title}"
         if name == "check_in":
-            self.submit(Submission(lambda: check_in(store, ref, calendar),
-                                   lambda _: t("services.checked_in_done").format(heading)))
+            self.submit(
+                Submission(
+                    lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
+                )
+            )
             return
         if session.state in (SessionState.DONE, SessionState.CANCELLED):
             desk.refuse(Refused("session_finished", state=session.state))
@@ -159,25 +186,44 @@ class ServicesPanel(DeskPanel):
                 if not (text.isascii() and text.isdigit() and len(text) <= 6):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return
-                self.submit(Submission(lambda: complete(store, ref, int(text), calendar),
-                                       lambda _: t("services.completed").format(heading, text), form,
-                                       {"served_format": "served", "served_negative": "served"}))
+                self.submit(
+                    Submission(
+                        lambda: complete(store, ref, int(text), calendar),
+                        lambda _: t("services.completed").format(heading, text),
+                        form,
+                        {"served_format": "served", "served_negative": "served"},
+                    )
+                )
 
-            desk.ask(t("services.complete_title").format(heading),
-                     [FieldSpec("served", t("form.served"), "number", value=default, placeholder="12")], completed)
+            desk.ask(
+                t("services.complete_title").format(heading),
+                [FieldSpec("served", t("form.served"), "number", value=default, placeholder="12")],
+                completed,
+            )
         elif name == "cancel":
+
             def cancelled(form: FormScreen, values: dict[str, str]) -> None:
-                self.submit(Submission(lambda: cancel(store, ref, values.get("reason", ""), calendar),
-                                       lambda _: t("services.cancelled").format(heading), form,
-                                       {"cancel_needs_reason": "reason"}))
+                self.submit(
+                    Submission(
+                        lambda: cancel(store, ref, values.get("reason", ""), calendar),
+                        lambda _: t("services.cancelled").format(heading),
+                        form,
+                        {"cancel_needs_reason": "reason"},
+                    )
+                )
 
-            desk.ask(t("services.cancel_title").format(heading),
-                     [FieldSpec("reason", t("form.cancel_reason"), max_length=max_chars(ServiceSession, "cancel_reason"))], cancelled)
+            desk.ask(
+                t("services.cancel_title").format(heading),
+                [FieldSpec("reason", t("form.cancel_reason"), max_length=max_chars(ServiceSession, "cancel_reason"))],
+                cancelled,
+            )
 
 
-def schedule_fields(p: Presenter, communities: Sequence[Community], schedule: ServiceSchedule | None,
-                    community: str) -> list[FieldSpec]:
+def schedule_fields(
+    p: Presenter, communities: Sequence[Community], schedule: ServiceSchedule | None, community: str
+) -> list[FieldSpec]:
     """The schedule form: a changed schedule's values, or blank with the selected session's community."""
+
     def text(key: str) -> str:
         if schedule is None:
             return ""
@@ -193,16 +239,32 @@ def schedule_fields(p: Presenter, communities: Sequence[Community], schedule: Se
     kinds = [(k.value, f"{p.t(f'audience.{k.audience.value}')} · {label(k, p.lang)}") for k in ServiceKind]
     return [
         FieldSpec("title", p.t("form.schedule_title"), value=text("title"), max_length=80),
-        FieldSpec("kind", p.t("form.kind"), "choice", kinds, value=schedule.kind.value if schedule else "",
-                  placeholder=p.t("form.choose")),
-        FieldSpec("community_id", p.t("col.community"), "choice", [(c.id, c.name) for c in communities],
-                  value=community if any(c.id == community for c in communities) else "",
-                  placeholder=p.t("form.choose")),
+        FieldSpec(
+            "kind",
+            p.t("form.kind"),
+            "choice",
+            kinds,
+            value=schedule.kind.value if schedule else "",
+            placeholder=p.t("form.choose"),
+        ),
+        FieldSpec(
+            "community_id",
+            p.t("col.community"),
+            "choice",
+            [(c.id, c.name) for c in communities],
+            value=community if any(c.id == community for c in communities) else "",
+            placeholder=p.t("form.choose"),
+        ),
         FieldSpec("place", p.t("form.place"), value=text("place"), max_length=80),
         FieldSpec("start", p.t("form.start"), value=text("start"), placeholder="07:30", max_length=8),
         FieldSpec("end", p.t("form.end"), value=text("end"), placeholder="08:00", max_length=8),
-        FieldSpec("recurrence", p.t("form.recurrence"), "choice", [(r.value, label(r, p.lang)) for r in Recurrence],
-                  value=schedule.recurrence.value if schedule else Recurrence.DAILY.value),
+        FieldSpec(
+            "recurrence",
+            p.t("form.recurrence"),
+            "choice",
+            [(r.value, label(r, p.lang)) for r in Recurrence],
+            value=schedule.recurrence.value if schedule else Recurrence.DAILY.value,
+        ),
         FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), placeholder="周二、周四", max_length=40),
         FieldSpec("staff", p.t("form.staff"), value=text("staff"), max_length=400),
         FieldSpec("starts_on", p.t("form.starts_on"), value=text("starts_on"), placeholder="2026-12-01", max_length=12),
@@ -243,16 +305,26 @@ def service_summary(p: Presenter, sessions: list[SessionView]) -> Text:
         return sum(s.phase is phase for s in sessions)
 
     late = count(SessionPhase.LATE)
-    return p.summary_line(3, "panel.services", p.t("summary.services").format(
-        now=count(SessionPhase.NOW), late=late, done=count(SessionPhase.DONE), total=len(sessions)
-    ), alarm=late > 0)
+    return p.summary_line(
+        3,
+        "panel.services",
+        p.t("summary.services").format(
+            now=count(SessionPhase.NOW), late=late, done=count(SessionPhase.DONE), total=len(sessions)
+        ),
+        alarm=late > 0,
+    )
 
 
-def service_detail_line(p: Presenter, audience: Audience | None, upcoming: ServiceSession | None, now: datetime) -> Text:
+def service_detail_line(
+    p: Presenter, audience: Audience | None, upcoming: ServiceSession | None, now: datetime
+) -> Text:
     text = Text()
     if upcoming is not None:
-        when = f"{upcoming.start:%H:%M}" if upcoming.day == now.date() else \
-            f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
+        when = (
+            f"{upcoming.start:%H:%M}"
+            if upcoming.day == now.date()
+            else f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
+        )
         text.append(p.t("services.next").format(when=when, title=display_safe(upcoming.title)))
     else:
         text.append(p.t("services.none_next"), style="dim")
@@ -261,12 +333,18 @@ def service_detail_line(p: Presenter, audience: Audience | None, upcoming: Servi
     return text
 
 
-def service_detail(p: Presenter, view: SessionView, households: list[Household], *, reveal: bool,
-                   schedule: ServiceSchedule | None = None, names: dict[str, str] | None = None) -> DetailContent:
+def service_detail(
+    p: Presenter,
+    view: SessionView,
+    households: list[Household],
+    *,
+    reveal: bool,
+    schedule: ServiceSchedule | None = None,
+    names: dict[str, str] | None = None,
+) -> DetailContent:
     s = view.session
     served = [
-        literal(f"{household_address(h)}  {h.head_name if reveal else mask_name(h.head_name)}")
-        for h in households
+        literal(f"{household_address(h)}  {h.head_name if reveal else mask_name(h.head_name)}") for h in households
     ]
     fields = [
         (p.t("col.service"), Text(label(s.kind, p.lang))),

@@ -43,8 +43,13 @@ from ..desk import Submission
 from ..presenters import Presenter, literal
 from .base import DeskPanel
 
-PAYMENT_FIELDS = {"amount_format": "amount", "pay_amount": "amount", "pay_too_much": "amount",
-                  "pay_period_format": "period", "pay_future": "period"}
+PAYMENT_FIELDS = {
+    "amount_format": "amount",
+    "pay_amount": "amount",
+    "pay_too_much": "amount",
+    "pay_period_format": "period",
+    "pay_future": "period",
+}
 
 
 class StallsPanel(DeskPanel):
@@ -63,8 +68,11 @@ class StallsPanel(DeskPanel):
 
     def render_data(self, data: Dashboard) -> int:
         p = self.desk.present
-        return self.show(stall_summary(p, data.stalls), [stall_row(p, v) for v in data.stalls],
-                         detail=fees_line(p, data.fees, self.desk.settings.fees))
+        return self.show(
+            stall_summary(p, data.stalls),
+            [stall_row(p, v) for v in data.stalls],
+            detail=fees_line(p, data.fees, self.desk.settings.fees),
+        )
 
     def view(self, key: str | None) -> StallView | None:
         return next((s for s in self.data.stalls if s.stall.id == key), None) if self.data and key else None
@@ -92,9 +100,12 @@ class StallsPanel(DeskPanel):
         today = clock.now().date()
         if name == "occupancy":
             occupied = not view.occupied
-            self.submit(Submission(
-                lambda: set_occupied(self.desk.store, stall.id, occupied),
-                lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot)))
+            self.submit(
+                Submission(
+                    lambda: set_occupied(self.desk.store, stall.id, occupied),
+                    lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
+                )
+            )
         elif name == "pay":
             self.ask_payment(view, spot, today)
         elif name == "advance":
@@ -124,13 +135,21 @@ class StallsPanel(DeskPanel):
             return
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            self.submit(Submission(
-                lambda: release_stall(desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees),
-                lambda _: self.t("stall.released").format(spot), form, {"release_needs_reason": "reason"}))
+            self.submit(
+                Submission(
+                    lambda: release_stall(desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees),
+                    lambda _: self.t("stall.released").format(spot),
+                    form,
+                    {"release_needs_reason": "reason"},
+                )
+            )
 
-        desk.ask(self.t("stall.release_title").format(spot),
-                 [FieldSpec("reason", self.t("form.release_reason"), max_length=max_chars(PermitEvent, "note"))], submitted,
-                 subtitle=self.t("stall.release_hint"))
+        desk.ask(
+            self.t("stall.release_title").format(spot),
+            [FieldSpec("reason", self.t("form.release_reason"), max_length=max_chars(PermitEvent, "note"))],
+            submitted,
+            subtitle=self.t("stall.release_hint"),
+        )
 
     def ask_application(self, view: StallView, spot: str) -> None:
         """申请: who takes the spot, what they sell, and any fee reduction they are entitled to."""
@@ -138,8 +157,9 @@ class StallsPanel(DeskPanel):
         if view.stall.holder_name:
             desk.refuse(Refused("permit_none"))
             return
-        reductions = [(r.value, t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}"))
-                      for r in FeeReduction]
+        reductions = [
+            (r.value, t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}")) for r in FeeReduction
+        ]
         fields = [
             FieldSpec("holder_name", t("form.holder_name"), max_length=max_chars(StallPermit, "holder_name")),
             FieldSpec("holder_phone", t("form.holder_phone"), placeholder="138xxxxxxxx"),
@@ -148,13 +168,21 @@ class StallsPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            self.submit(Submission(
-                lambda: apply_for_stall(desk.store, view.stall.id, holder_name=values.get("holder_name", ""),
-                                        holder_phone=values.get("holder_phone", "").strip() or None,
-                                        goods=values.get("goods", ""),
-                                        reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value)),
-                lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
-                form, {"apply_needs_name": "holder_name"}))
+            self.submit(
+                Submission(
+                    lambda: apply_for_stall(
+                        desk.store,
+                        view.stall.id,
+                        holder_name=values.get("holder_name", ""),
+                        holder_phone=values.get("holder_phone", "").strip() or None,
+                        goods=values.get("goods", ""),
+                        reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
+                    ),
+                    lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
+                    form,
+                    {"apply_needs_name": "holder_name"},
+                )
+            )
 
         desk.ask(t("stall.apply_title").format(spot), fields, submitted)
 
@@ -163,8 +191,13 @@ class StallsPanel(DeskPanel):
         fields = []
         if action is PermitAction.APPROVE:
             fields.append(FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}"))
-        fields.append(FieldSpec("note", t("form.suspend_reason") if action is PermitAction.SUSPEND
-                                else t("modal.note"), max_length=max_chars(PermitEvent, "note")))
+        fields.append(
+            FieldSpec(
+                "note",
+                t("form.suspend_reason") if action is PermitAction.SUSPEND else t("modal.note"),
+                max_length=max_chars(PermitEvent, "note"),
+            )
+        )
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None
@@ -174,14 +207,21 @@ class StallsPanel(DeskPanel):
                 except ValueError:
                     desk.refuse(Refused("permit_expiry_format"), form, "expires")
                     return
-            self.submit(Submission(
-                lambda: change_permit(desk.store, view.stall.id, action, note=values.get("note", ""), expires_on=expires),
-                lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
-                form, {"permit_needs_reason": "note", "permit_expiry_past": "expires"}))
+            self.submit(
+                Submission(
+                    lambda: change_permit(
+                        desk.store, view.stall.id, action, note=values.get("note", ""), expires_on=expires
+                    ),
+                    lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
+                    form,
+                    {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
+                )
+            )
 
         status = label(view.permit_status, desk.lang) if view.permit_status else t("empty.none")
-        desk.ask(f"{label(action, desk.lang)} · {spot}", fields, submitted,
-                 subtitle=t("stall.permit_now").format(status))
+        desk.ask(
+            f"{label(action, desk.lang)} · {spot}", fields, submitted, subtitle=t("stall.permit_now").format(status)
+        )
 
     def ask_payment(self, view: StallView, spot: str, today: date) -> None:
         desk, t = self.desk, self.t
@@ -192,21 +232,36 @@ class StallsPanel(DeskPanel):
         fields = [
             FieldSpec("period", t("form.period"), value=period, placeholder="2026-11"),
             FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), placeholder="150"),
-            FieldSpec("collector", t("form.collector"), value=desk.store.actor,
-                      max_length=max_chars(StallPayment, "collector")),
+            FieldSpec(
+                "collector",
+                t("form.collector"),
+                value=desk.store.actor,
+                max_length=max_chars(StallPayment, "collector"),
+            ),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            self.submit(Submission(  # typed yuan are read as text, never a float: amount_format if not money
-                lambda: record_payment(desk.store, view.stall.id, values.get("period", "").strip(),
-                                       yuan_to_fen(values.get("amount", "")),
-                                       values.get("collector", "").strip() or desk.store.actor, desk.settings.fees),
-                lambda payment: t("stall.paid").format(spot=spot, period=payment.period,
-                                                       amount=fen_to_yuan(payment.amount_fen)),
-                form, PAYMENT_FIELDS))
+            self.submit(
+                Submission(  # typed yuan are read as text, never a float: amount_format if not money
+                    lambda: record_payment(
+                        desk.store,
+                        view.stall.id,
+                        values.get("period", "").strip(),
+                        yuan_to_fen(values.get("amount", "")),
+                        values.get("collector", "").strip() or desk.store.actor,
+                        desk.settings.fees,
+                    ),
+                    lambda payment: t("stall.paid").format(
+                        spot=spot, period=payment.period, amount=fen_to_yuan(payment.amount_fen)
+                    ),
+                    form,
+                    PAYMENT_FIELDS,
+                )
+            )
 
         subtitle = t("stall.pay_subtitle").format(
-            due=fen_to_yuan(view.due_fen), arrears=fen_to_yuan(view.arrears_fen),
+            due=fen_to_yuan(view.due_fen),
+            arrears=fen_to_yuan(view.arrears_fen),
             months=" ".join(view.unpaid_periods[:6]) or t("empty.none"),
         )
         desk.ask(t("stall.pay_title").format(spot), fields, submitted, subtitle=subtitle)
@@ -217,9 +272,12 @@ class StallsPanel(DeskPanel):
 
 def stall_columns(p: Presenter) -> list[str | Column]:
     # Most decisive first, so a narrow panel still shows permit, today and arrears; money is never cut.
-    return [*(p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today")),
-            Column(p.t("col.holder"), shrink=True, min_width=4), p.t("col.fee_due"),
-            Column(p.t("col.goods"), shrink=True, min_width=4)]
+    return [
+        *(p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today")),
+        Column(p.t("col.holder"), shrink=True, min_width=4),
+        p.t("col.fee_due"),
+        Column(p.t("col.goods"), shrink=True, min_width=4),
+    ]
 
 
 def stall_row(p: Presenter, view: StallView) -> Row:
@@ -230,8 +288,11 @@ def stall_row(p: Presenter, view: StallView) -> Row:
         bad = view.permit_status in (PermitStatus.SUSPENDED, PermitStatus.EXPIRED)
         waiting = view.permit_status in (PermitStatus.APPLIED, PermitStatus.APPROVED)
         permit = Text(label(view.permit_status, p.lang), style="bold red" if bad else "cyan" if waiting else "")
-    arrears = Text(p.t("money.yuan").format(fen_to_yuan(view.arrears_fen, cents="auto")), style="bold red") \
-        if view.arrears_fen else Text("")
+    arrears = (
+        Text(p.t("money.yuan").format(fen_to_yuan(view.arrears_fen, cents="auto")), style="bold red")
+        if view.arrears_fen
+        else Text("")
+    )
     fee = Text(fen_to_yuan(view.due_fen, cents="auto") if view.due_fen else "-", justify="right")
     if stall.reduction is not FeeReduction.NONE:
         fee.append(p.t(f"reduction.mark.{stall.reduction.value}"), style="bold magenta")
@@ -251,23 +312,34 @@ def stall_row(p: Presenter, view: StallView) -> Row:
 
 
 def stall_summary(p: Presenter, stalls: list[StallView]) -> Text:
-    return p.summary_line(4, "panel.stalls", p.t("summary.stalls").format(
-        occupied=sum(v.occupied for v in stalls),
-        total=len(stalls),
-        arrears=sum(v.arrears_fen > 0 for v in stalls),
-    ), alarm=False)
+    return p.summary_line(
+        4,
+        "panel.stalls",
+        p.t("summary.stalls").format(
+            occupied=sum(v.occupied for v in stalls),
+            total=len(stalls),
+            arrears=sum(v.arrears_fen > 0 for v in stalls),
+        ),
+        alarm=False,
+    )
 
 
 def fees_line(p: Presenter, totals: FeeTotals, rules: FeeRules) -> Text:
     """收费 本月¥2,686 今年¥32,504 累计¥153,992 · 减免 残疾人50% 退役军人30%"""
+
     def yuan(fen: int) -> str:
         whole, _, cents = fen_to_yuan(fen).partition(".")
         return f"¥{int(whole):,}" + ("" if cents == "00" else f".{cents}")
 
-    text = Text(p.t("fees.line").format(month=yuan(totals.month_fen), year=yuan(totals.year_fen),
-                                           total=yuan(totals.to_date_fen)))
+    text = Text(
+        p.t("fees.line").format(
+            month=yuan(totals.month_fen), year=yuan(totals.year_fen), total=yuan(totals.to_date_fen)
+        )
+    )
     reductions = " ".join(
-        f"{p.t('reduction.short.' + r.value)}{rules.percent_off(r)}%" for r in FeeReduction if r is not FeeReduction.NONE
+        f"{p.t('reduction.short.' + r.value)}{rules.percent_off(r)}%"
+        for r in FeeReduction
+        if r is not FeeReduction.NONE
     )
     text.append(f"  {p.t('fees.reductions')} {reductions}", style="dim")
     return text
@@ -291,16 +363,29 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
         fields.append((p.t("stall.expires"), Text(f"{view.permit.expires_on}")))
     sections = []
     if view.permit is not None and view.permit.history:
-        sections.append((p.t("stall.permit_history"), [
-            literal(f"{e.at:%Y-%m-%d} {p.t('PermitAction.' + e.action) if e.action != 'apply' else p.t('stall.applied')} "
-                    f"→ {label(e.to_status, p.lang)}  [{e.actor}] {e.note}")
-            for e in view.permit.history
-        ]))
+        sections.append(
+            (
+                p.t("stall.permit_history"),
+                [
+                    literal(
+                        f"{e.at:%Y-%m-%d} {p.t('PermitAction.' + e.action) if e.action != 'apply' else p.t('stall.applied')} "
+                        f"→ {label(e.to_status, p.lang)}  [{e.actor}] {e.note}"
+                    )
+                    for e in view.permit.history
+                ],
+            )
+        )
     recent = sorted(payments, key=lambda pay: pay.paid_at, reverse=True)[:6]
     if recent:
-        sections.append((p.t("detail.payments"), [
-            literal(f"{pay.period}  ¥{fen_to_yuan(pay.amount_fen)}  {pay.paid_at:%Y-%m-%d}  {pay.collector}") for pay in recent
-        ]))
+        sections.append(
+            (
+                p.t("detail.payments"),
+                [
+                    literal(f"{pay.period}  ¥{fen_to_yuan(pay.amount_fen)}  {pay.paid_at:%Y-%m-%d}  {pay.collector}")
+                    for pay in recent
+                ],
+            )
+        )
     return DetailContent(
         title=f"{stall.market} {stall.number}",
         fields=fields,

@@ -105,20 +105,31 @@ class VisitsPanel(DeskPanel):
     def render_data(self, data: Dashboard) -> int:
         p, ascii_only = self.desk.present, self.desk.ascii
         if self.least_first:
-            rows = [visit_row(p, g, ascii_only, flat=True) for g in least_progress_first(data.progress)
-                    if g.special_unvisited or not self.special_only]
+            rows = [
+                visit_row(p, g, ascii_only, flat=True)
+                for g in least_progress_first(data.progress)
+                if g.special_unvisited or not self.special_only
+            ]
         else:
             rows = []
             for community in community_progress(data.progress):
                 if self.special_only and not community.special_unvisited:
                     continue
                 rows.append(community_row(p, community, ascii_only))
-                rows += [visit_row(p, g, ascii_only) for g in data.progress
-                         if g.grid.community_id == community.community_id
-                         and (g.special_unvisited or not self.special_only)]
+                rows += [
+                    visit_row(p, g, ascii_only)
+                    for g in data.progress
+                    if g.grid.community_id == community.community_id and (g.special_unvisited or not self.special_only)
+                ]
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
-        detail = visit_detail_line(p, least_first=self.least_first, special_only=self.special_only,
-                                   out=data.workers_out, expected=data.workers_expected, ascii_only=ascii_only)
+        detail = visit_detail_line(
+            p,
+            least_first=self.least_first,
+            special_only=self.special_only,
+            out=data.workers_out,
+            expected=data.workers_expected,
+            ascii_only=ascii_only,
+        )
         return self.show(visit_summary(p, data.headline, roots_left), rows, detail=detail)
 
     def selected_progress(self) -> GridProgress | None:
@@ -146,8 +157,14 @@ class VisitsPanel(DeskPanel):
         elif name == "special":
             self.special_only = not self.special_only
         elif name == "workers":
-            self.open_list(TableScreen("workers:", self.t("workers.title"), worker_columns(self.desk.present),
-                                       close_hint=self.t("list.close")))
+            self.open_list(
+                TableScreen(
+                    "workers:",
+                    self.t("workers.title"),
+                    worker_columns(self.desk.present),
+                    close_hint=self.t("list.close"),
+                )
+            )
         elif name == "roster":
             self.open_roster(self.selected_community())
         elif name == "plan" and not self.desk.read_only:
@@ -168,15 +185,26 @@ class VisitsPanel(DeskPanel):
     def open_roster(self, community: str) -> None:
         """一表全清 of one community."""
         name_of = next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
-        actions = [] if self.desk.read_only else [
-            ListAction("a", "add_worker", self.t("key.list.add_worker")),
-            ListAction("e", "edit_worker", self.t("key.list.edit_worker")),
-            ListAction("x", "retire_worker", self.t("key.list.retire_worker")),
-            ListAction("t", "plan", self.t("key.list.plan")),
-        ]
+        actions = (
+            []
+            if self.desk.read_only
+            else [
+                ListAction("a", "add_worker", self.t("key.list.add_worker")),
+                ListAction("e", "edit_worker", self.t("key.list.edit_worker")),
+                ListAction("x", "retire_worker", self.t("key.list.retire_worker")),
+                ListAction("t", "plan", self.t("key.list.plan")),
+            ]
+        )
         actions.append(ListAction("p", "reveal", self.t("key.list.reveal")))
-        self.open_list(TableScreen(f"roster:{community}", self.t("roster.title").format(name_of),
-                                   roster_columns(self.desk.present), actions, close_hint=self.t("list.close")))
+        self.open_list(
+            TableScreen(
+                f"roster:{community}",
+                self.t("roster.title").format(name_of),
+                roster_columns(self.desk.present),
+                actions,
+                close_hint=self.t("list.close"),
+            )
+        )
 
     def open_households(self, grid_id: str) -> None:
         progress = next((g for g in self.data.progress if g.grid.id == grid_id), None) if self.data else None
@@ -184,15 +212,28 @@ class VisitsPanel(DeskPanel):
         if grid is None:
             return
         title = f"{progress.community if progress else ''} {grid.name} · {self.t('households.title')}"
-        actions = [] if self.desk.read_only else [
-            ListAction("v", "visit", self.t("key.list.visit")),
-            ListAction("n", "petition", self.t("key.list.petition")),
-            ListAction("m", "move_household", self.t("key.list.move_household")),
+        actions = (
+            []
+            if self.desk.read_only
+            else [
+                ListAction("v", "visit", self.t("key.list.visit")),
+                ListAction("n", "petition", self.t("key.list.petition")),
+                ListAction("m", "move_household", self.t("key.list.move_household")),
+            ]
+        )
+        actions += [
+            ListAction("f", "special", self.t("key.list.special")),
+            ListAction("p", "reveal", self.t("key.list.reveal")),
         ]
-        actions += [ListAction("f", "special", self.t("key.list.special")),
-                    ListAction("p", "reveal", self.t("key.list.reveal"))]
-        self.open_list(TableScreen(f"households:{grid_id}", title, household_columns(self.desk.present), actions,
-                                   close_hint=self.t("list.close")))
+        self.open_list(
+            TableScreen(
+                f"households:{grid_id}",
+                title,
+                household_columns(self.desk.present),
+                actions,
+                close_hint=self.t("list.close"),
+            )
+        )
 
     def fill_list(self, screen: TableScreen) -> None:
         """(Re)draw a list from the store; called on open, after a write and on every store change.
@@ -207,9 +248,16 @@ class VisitsPanel(DeskPanel):
         self._fills[screen] = ask = object()
         kind = screen.kind
         ask_content = functools.partial(
-            list_content, self.desk.present, self.desk.store, screen.kind, clock.now().date(),
-            reveal=screen in self.revealed, special_only=self.special_only,
-            progress=self.data.progress if self.data is not None else None, ascii_only=self.desk.ascii)
+            list_content,
+            self.desk.present,
+            self.desk.store,
+            screen.kind,
+            clock.now().date(),
+            reveal=screen in self.revealed,
+            special_only=self.special_only,
+            progress=self.data.progress if self.data is not None else None,
+            ascii_only=self.desk.ascii,
+        )
 
         # The worker holds these callbacks for as long as Textual keeps it, and Textual's pool thread
         # keeps the last worker it ran (its context's active_worker) after the list is closed: a
@@ -245,6 +293,7 @@ class VisitsPanel(DeskPanel):
     def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
         kind, _, key = screen.kind.partition(":")
         if action == "reveal":
+
             def shown() -> None:
                 self.revealed.add(screen)
                 self.fill_list(screen)
@@ -296,7 +345,10 @@ class VisitsPanel(DeskPanel):
         # Two weeks of visit log files are read (and validated) in a worker first: ~0.5 s on a
         # township's first look. The store keeps them, so the detail (and a reveal) reads them again at once.
         today = clock.now().date()
-        self.desk.read(lambda: recent_visits(self.desk.store, record_id, today), lambda _: super(VisitsPanel, self).open_detail(key))
+        self.desk.read(
+            lambda: recent_visits(self.desk.store, record_id, today),
+            lambda _: super(VisitsPanel, self).open_detail(key),
+        )
 
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
         """``household:<id>`` or ``worker:<id>``: what the record holds, its visits or grid, and its history."""
@@ -343,28 +395,40 @@ class VisitsPanel(DeskPanel):
         # The note first: it is what is typed; the planned visitor is already chosen below.
         fields = [
             FieldSpec("note", self.t("form.visit_note"), max_length=max_chars(Visit, "note")),
-            FieldSpec("worker", self.t("form.visitor"), "picker", options, value=default,
-                      placeholder=self.t("form.type_to_filter")),
+            FieldSpec(
+                "worker",
+                self.t("form.visitor"),
+                "picker",
+                options,
+                value=default,
+                placeholder=self.t("form.type_to_filter"),
+            ),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            desk.submit(Submission(
-                lambda: record_visit(store, household_id, values.get("worker", ""), values.get("note", "")),
-                lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
-                form, {"visit_needs_note": "note", "worker_unknown": "worker"},
-                after=lambda _: self.fill_list(screen),
-            ))
+            desk.submit(
+                Submission(
+                    lambda: record_visit(store, household_id, values.get("worker", ""), values.get("note", "")),
+                    lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
+                    form,
+                    {"visit_needs_note": "note", "worker_unknown": "worker"},
+                    after=lambda _: self.fill_list(screen),
+                )
+            )
 
         desk.ask(self.t("households.visit") + f" · {address}", fields, submitted)
 
     def grid_options(self, grids: Sequence[Grid], first_community: str = "") -> list[tuple[str, str]]:
         """Every grid as "东城花园社区 1号楼1单元 (微网格)", ``first_community``'s first, in tree order."""
         names = {c.id: c.name for c in self.desk.store.all(Community)}
-        ordered = sorted(grids, key=lambda g: (g.community_id != first_community, g.community_id,
-                                               list(GridLevel).index(g.level), g.id))
+        ordered = sorted(
+            grids,
+            key=lambda g: (g.community_id != first_community, g.community_id, list(GridLevel).index(g.level), g.id),
+        )
         lang = self.desk.lang
-        return [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}（{label(g.level, lang)}）")
-                for g in ordered]
+        return [
+            (g.id, f"{names.get(g.community_id, g.community_id)} {g.name}（{label(g.level, lang)}）") for g in ordered
+        ]
 
     def ask_worker(self, screen: TableScreen, community: str, worker: GridWorker | None, grid_id: str) -> None:
         """Add a grid worker to the roster, or change one (``worker``). A phone is shown only to
@@ -372,41 +436,88 @@ class VisitsPanel(DeskPanel):
         desk, store, t = self.desk, self.desk.store, self.t
         grids = store.all(Grid)
         by_id = {g.id: g for g in grids}
-        default_role = worker.role if worker is not None else ROLE_OF_LEVEL.get(
-            by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER)
+        default_role = (
+            worker.role
+            if worker is not None
+            else ROLE_OF_LEVEL.get(
+                by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER
+            )
+        )
         reveal = screen in self.revealed
         phone_hint = "138xxxxxxxx"
         if worker is not None and not reveal:
             phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
         fields = [
             FieldSpec("name", t("col.name"), value=worker.name if worker else "", max_length=20),
-            FieldSpec("role", t("col.role"), "choice", [(r.value, label(r, desk.lang)) for r in WorkerRole],
-                      value=default_role.value),
-            FieldSpec("phone", t("form.worker_phone"), value=worker.phone if worker and reveal else "",
-                      placeholder=phone_hint, max_length=20),
-            FieldSpec("grid_id", t("form.worker_grid"), "picker", self.grid_options(grids, community),
-                      value=grid_id, placeholder=t("form.type_to_filter_grid")),
+            FieldSpec(
+                "role",
+                t("col.role"),
+                "choice",
+                [(r.value, label(r, desk.lang)) for r in WorkerRole],
+                value=default_role.value,
+            ),
+            FieldSpec(
+                "phone",
+                t("form.worker_phone"),
+                value=worker.phone if worker and reveal else "",
+                placeholder=phone_hint,
+                max_length=20,
+            ),
+            FieldSpec(
+                "grid_id",
+                t("form.worker_grid"),
+                "picker",
+                self.grid_options(grids, community),
+                value=grid_id,
+                placeholder=t("form.type_to_filter_grid"),
+            ),
         ]
-        refusal_fields = {"phone_taken": "phone", "id_taken": "phone", "grid_unknown": "grid_id",
-                          "worker_unknown": "name"}
+        refusal_fields = {
+            "phone_taken": "phone",
+            "id_taken": "phone",
+            "grid_unknown": "grid_id",
+            "worker_unknown": "name",
+        }
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             keep_phone = worker is not None and not values.get("phone", "").strip()
             role = WorkerRole(values["role"])
             grid_name = by_id[values["grid_id"]].name if values["grid_id"] in by_id else values["grid_id"]
             if worker is None:
-                desk.submit(Submission(
-                    lambda: add_worker(store, name=values["name"].strip(), role=role, phone=values["phone"],
-                                       grid_id=values["grid_id"]),
-                    lambda added: t("visits.worker_added").format(role=label(added.role, desk.lang), name=added.name,
-                                                                  grid=grid_name),
-                    form, refusal_fields, after=lambda _: self.fill_list(screen)))
+                desk.submit(
+                    Submission(
+                        lambda: add_worker(
+                            store,
+                            name=values["name"].strip(),
+                            role=role,
+                            phone=values["phone"],
+                            grid_id=values["grid_id"],
+                        ),
+                        lambda added: t("visits.worker_added").format(
+                            role=label(added.role, desk.lang), name=added.name, grid=grid_name
+                        ),
+                        form,
+                        refusal_fields,
+                        after=lambda _: self.fill_list(screen),
+                    )
+                )
             else:
-                desk.submit(Submission(
-                    lambda: edit_worker(store, worker.id, name=values["name"].strip(), role=role,
-                                        phone=None if keep_phone else values["phone"], grid_id=values["grid_id"]),
-                    lambda edited: t("visits.worker_edited").format(name=edited.name),
-                    form, refusal_fields, after=lambda _: self.fill_list(screen)))
+                desk.submit(
+                    Submission(
+                        lambda: edit_worker(
+                            store,
+                            worker.id,
+                            name=values["name"].strip(),
+                            role=role,
+                            phone=None if keep_phone else values["phone"],
+                            grid_id=values["grid_id"],
+                        ),
+                        lambda edited: t("visits.worker_edited").format(name=edited.name),
+                        form,
+                        refusal_fields,
+                        after=lambda _: self.fill_list(screen),
+                    )
+                )
 
         if worker is None:
             title = t("visits.add_worker_title").format(self.community_name(community))
@@ -427,10 +538,13 @@ class VisitsPanel(DeskPanel):
         near = {worker.grid_id, grids[worker.grid_id].parent_id if worker.grid_id in grids else None}
         near |= {g.id for g in grids.values() if g.parent_id == worker.grid_id}
         ordered = sorted(others, key=lambda w: (w.grid_id not in near, w.id))
-        options = [(w.id, f"{label(w.role, desk.lang)} {w.name} · {grids[w.grid_id].name if w.grid_id in grids else ''}")
-                   for w in ordered]
-        fields = [FieldSpec("hand_over_to", t("form.hand_over_to"), "picker", options,
-                            placeholder=t("form.type_to_filter"))]
+        options = [
+            (w.id, f"{label(w.role, desk.lang)} {w.name} · {grids[w.grid_id].name if w.grid_id in grids else ''}")
+            for w in ordered
+        ]
+        fields = [
+            FieldSpec("hand_over_to", t("form.hand_over_to"), "picker", options, placeholder=t("form.type_to_filter"))
+        ]
         subtitle = t("visits.retire_plans").format(n=planned) if planned else t("visits.retire_no_plans")
         names = {w.id: w.name for w in others}
 
@@ -439,17 +553,31 @@ class VisitsPanel(DeskPanel):
 
             def done(handed: int) -> str:
                 if handed:
-                    return t("visits.worker_retired").format(name=worker.name, n=handed,
-                                                             to=names.get(successor or "", successor))
+                    return t("visits.worker_retired").format(
+                        name=worker.name, n=handed, to=names.get(successor or "", successor)
+                    )
                 return t("visits.worker_retired_none").format(name=worker.name)
 
-            desk.submit(Submission(
-                lambda: retire_worker(store, worker.id, today, hand_over_to=successor), done, form,
-                {"worker_has_plans": "hand_over_to", "worker_unknown": "hand_over_to", "hand_over_self": "hand_over_to"},
-                after=lambda _: self.fill_list(screen)))
+            desk.submit(
+                Submission(
+                    lambda: retire_worker(store, worker.id, today, hand_over_to=successor),
+                    done,
+                    form,
+                    {
+                        "worker_has_plans": "hand_over_to",
+                        "worker_unknown": "hand_over_to",
+                        "hand_over_self": "hand_over_to",
+                    },
+                    after=lambda _: self.fill_list(screen),
+                )
+            )
 
-        desk.ask(t("visits.retire_title").format(f"{label(worker.role, desk.lang)} {worker.name}"), fields, submitted,
-                 subtitle=subtitle)
+        desk.ask(
+            t("visits.retire_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
+            fields,
+            submitted,
+            subtitle=subtitle,
+        )
 
     def ask_move(self, screen: TableScreen, household_id: str) -> None:
         """Move a household to another grid: its planned visits go to that grid's visitor."""
@@ -459,10 +587,19 @@ class VisitsPanel(DeskPanel):
         by_id = {g.id: g for g in grids}
         current = by_id.get(household.grid_id)
         address = household_address(household)
-        fields = [FieldSpec("grid_id", t("form.move_to"), "picker",
-                            [o for o in self.grid_options(grids, current.community_id if current else "")
-                             if o[0] != household.grid_id],
-                            placeholder=t("form.type_to_filter_grid"))]
+        fields = [
+            FieldSpec(
+                "grid_id",
+                t("form.move_to"),
+                "picker",
+                [
+                    o
+                    for o in self.grid_options(grids, current.community_id if current else "")
+                    if o[0] != household.grid_id
+                ],
+                placeholder=t("form.type_to_filter_grid"),
+            )
+        ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("grid_id", "")
@@ -478,13 +615,23 @@ class VisitsPanel(DeskPanel):
                 key = "visits.household_moved_plans" if last.plans_to else "visits.household_moved_dropped"
                 return t(key).format(address=address, grid=where, n=last.plans)
 
-            desk.submit(Submission(
-                lambda: move_household(store, household_id, target, clock.now().date()), done, form,
-                {"same_grid": "grid_id", "grid_unknown": "grid_id"}, after=lambda _: self.fill_list(screen)))
+            desk.submit(
+                Submission(
+                    lambda: move_household(store, household_id, target, clock.now().date()),
+                    done,
+                    form,
+                    {"same_grid": "grid_id", "grid_unknown": "grid_id"},
+                    after=lambda _: self.fill_list(screen),
+                )
+            )
 
         subtitle = t("visits.move_hint").format(grid=current.name if current else household.grid_id)
-        desk.ask(t("visits.move_title").format(f"{address} {mask_name(household.head_name)}"), fields, submitted,
-                 subtitle=subtitle)
+        desk.ask(
+            t("visits.move_title").format(f"{address} {mask_name(household.head_name)}"),
+            fields,
+            submitted,
+            subtitle=subtitle,
+        )
 
     def ask_plan(self, grid_id: str, screen: TableScreen | None = None) -> None:
         """Plan tomorrow's visits of a grid (and the grids below it) by rule: a special household
@@ -509,26 +656,45 @@ class VisitsPanel(DeskPanel):
                     return t("visits.planned_none").format(grid=grid.name, day=day_words(day))
                 return t("visits.planned").format(grid=grid.name, day=day_words(day), n=len(added))
 
-            desk.submit(Submission(
-                lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
-                done, form, {"plan_rule": "special", "grid_unknown": "special"},
-                after=(lambda _: self.fill_list(screen)) if screen is not None else None))
+            desk.submit(
+                Submission(
+                    lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
+                    done,
+                    form,
+                    {"plan_rule": "special", "grid_unknown": "special"},
+                    after=(lambda _: self.fill_list(screen)) if screen is not None else None,
+                )
+            )
 
-        desk.ask(t("visits.plan_title").format(grid.name), fields, submitted,
-                 subtitle=t("visits.plan_hint").format(day=day_words(day)))
+        desk.ask(
+            t("visits.plan_title").format(grid.name),
+            fields,
+            submitted,
+            subtitle=t("visits.plan_hint").format(day=day_words(day)),
+        )
 
     def petition_from_household(self, household_id: str) -> None:
         """Raise a petition from a visit: community, grid, building, unit and household filled in."""
         household = self.desk.store.get(Household, household_id)
         grid = self.desk.store.get(Grid, household.grid_id)
-        ask_intake(self.desk, prefill={
-            "channel": "home_visit", "community_id": grid.community_id, "grid_id": grid.id,
-            "building": household.building, "unit": household.unit, "household_id": household.id,
-        })
+        ask_intake(
+            self.desk,
+            prefill={
+                "channel": "home_visit",
+                "community_id": grid.community_id,
+                "grid_id": grid.id,
+                "building": household.building,
+                "unit": household.unit,
+                "household_id": household.id,
+            },
+        )
 
 
-ROLE_OF_LEVEL = {GridLevel.LARGE: WorkerRole.GRID_CHIEF, GridLevel.BRANCH: WorkerRole.GRID_WORKER,
-                 GridLevel.MICRO: WorkerRole.MICRO_WORKER}  # who a new worker of a grid usually is
+ROLE_OF_LEVEL = {
+    GridLevel.LARGE: WorkerRole.GRID_CHIEF,
+    GridLevel.BRANCH: WorkerRole.GRID_WORKER,
+    GridLevel.MICRO: WorkerRole.MICRO_WORKER,
+}  # who a new worker of a grid usually is
 
 
 def day_words(day: date) -> str:
@@ -553,8 +719,17 @@ def plan_rule_errors(values: dict[str, str], lang: Lang) -> dict[str, str]:
 # -- words and rows ------------------------------------------------------------------------------------
 
 
-def list_content(p: Presenter, store: Store, kind_key: str, today: date, *, reveal: bool, special_only: bool,
-                 progress: list[GridProgress] | None, ascii_only: bool = False) -> tuple[Text, list[Row]]:
+def list_content(
+    p: Presenter,
+    store: Store,
+    kind_key: str,
+    today: date,
+    *,
+    reveal: bool,
+    special_only: bool,
+    progress: list[GridProgress] | None,
+    ascii_only: bool = False,
+) -> tuple[Text, list[Row]]:
     """A list's header lines and rows, read from the store (in a worker: nothing here touches a widget)."""
     kind, _, key = kind_key.partition(":")
     if kind == "households":
@@ -564,14 +739,17 @@ def list_content(p: Presenter, store: Store, kind_key: str, today: date, *, reve
         rows = grid_households(store, today, key, special_unvisited_only=special_only)
         below = grids_below(store.all(Grid), key)
         team = [w for w in store.all(GridWorker) if w.grid_id in below][:6]
-        header = households_header(p, grid_progress, team, reveal=reveal, special_only=special_only,
-                                   ascii_only=ascii_only)
+        header = households_header(
+            p, grid_progress, team, reveal=reveal, special_only=special_only, ascii_only=ascii_only
+        )
         return header, measured([household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows])
     if kind == "roster":
         entries = roster(store, key)
         name = next((c.name for c in store.all(Community) if c.id == key), key)
-        return (roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
-                measured(roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only)))
+        return (
+            roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
+            measured(roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only)),
+        )
     if kind == "workers":
         days = workers_today(store, today)
         return workers_header(p, days), measured(worker_rows(p, days))
@@ -623,9 +801,12 @@ def community_row(p: Presenter, progress: CommunityProgress, ascii_only: bool = 
 
 
 def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
-    return p.summary_line(2, "panel.visits", p.t("summary.visits").format(
-        visited=headline.visited, planned=headline.planned, special=special_left
-    ), alarm=False)
+    return p.summary_line(
+        2,
+        "panel.visits",
+        p.t("summary.visits").format(visited=headline.visited, planned=headline.planned, special=special_left),
+        alarm=False,
+    )
 
 
 def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = False) -> Text:
@@ -641,8 +822,9 @@ def legend(p: Presenter, ascii_only: bool = False) -> Text:
     return tag_labels(p, SpecialTag, ascii_only)
 
 
-def visit_detail_line(p: Presenter, *, least_first: bool, special_only: bool, out: int, expected: int,
-                      ascii_only: bool = False) -> Text:
+def visit_detail_line(
+    p: Presenter, *, least_first: bool, special_only: bool, out: int, expected: int, ascii_only: bool = False
+) -> Text:
     text = legend(p, ascii_only)
     text.append(" " + p.t("visits.out").format(out=out, total=expected))
     if least_first:
@@ -673,18 +855,28 @@ def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only
         today = Text(p.t("visits.waiting"), style="bold red" if h.tags else "yellow")
     else:
         today = Text(p.t("visits.not_planned"), style="dim")
-    return Row(h.id, (
-        literal(household_address(h)),
-        literal(h.head_name if reveal else mask_name(h.head_name)),
-        tags,
-        literal(row.worker.name if row.worker else ""),
-        today,
-        literal(row.visit.note if row.visit else "", style="dim", max_cells=30),
-    ))
+    return Row(
+        h.id,
+        (
+            literal(household_address(h)),
+            literal(h.head_name if reveal else mask_name(h.head_name)),
+            tags,
+            literal(row.worker.name if row.worker else ""),
+            today,
+            literal(row.visit.note if row.visit else "", style="dim", max_cells=30),
+        ),
+    )
 
 
-def households_header(p: Presenter, progress: GridProgress | None, workers: list[GridWorker], *, reveal: bool,
-                      special_only: bool, ascii_only: bool = False) -> Text:
+def households_header(
+    p: Presenter,
+    progress: GridProgress | None,
+    workers: list[GridWorker],
+    *,
+    reveal: bool,
+    special_only: bool,
+    ascii_only: bool = False,
+) -> Text:
     text = Text()
     if progress is not None:
         text.append(p.t("visits.progress").format(visited=progress.visited, planned=progress.planned) + "  ")
@@ -698,8 +890,9 @@ def households_header(p: Presenter, progress: GridProgress | None, workers: list
     return text
 
 
-def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list[Visit], names: dict[str, str], *,
-                     reveal: bool) -> DetailContent:
+def household_detail(
+    p: Presenter, h: Household, grid: Grid | None, visits: list[Visit], names: dict[str, str], *, reveal: bool
+) -> DetailContent:
     """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves.
     ``names``: grids' and workers' names by id."""
     tags = tag_labels(p, h.tags)
@@ -707,8 +900,10 @@ def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list
         (p.t("col.address"), literal(household_address(h))),
         (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
         (p.t("col.head"), literal(h.head_name if reveal else mask_name(h.head_name))),
-        (p.t("detail.phone"), literal((h.phone or "") if reveal else mask_phone(h.phone)) if h.phone
-         else Text(p.t("empty.none"))),
+        (
+            p.t("detail.phone"),
+            literal((h.phone or "") if reveal else mask_phone(h.phone)) if h.phone else Text(p.t("empty.none")),
+        ),
         (p.t("col.tags"), tags if h.tags else Text(p.t("empty.none"))),
         (p.t("visits.members"), Text(str(h.members) + (" · " + p.t("visits.elderly") if h.elderly else ""))),
     ]
@@ -716,12 +911,18 @@ def household_detail(p: Presenter, h: Household, grid: Grid | None, visits: list
     sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
     if h.history:
         sections.append((p.t("detail.changes"), [history_line(p, e, names) for e in h.history[-8:]]))
-    return DetailContent(title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}", fields=fields,
-                         sections=sections, hint=p.mask_hint(reveal), subject=f"visits:household:{h.id}")
+    return DetailContent(
+        title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}",
+        fields=fields,
+        sections=sections,
+        hint=p.mask_hint(reveal),
+        subject=f"visits:household:{h.id}",
+    )
 
 
-def worker_detail(p: Presenter, w: GridWorker, grid: Grid | None, names: dict[str, str], *,
-                  reveal: bool) -> DetailContent:
+def worker_detail(
+    p: Presenter, w: GridWorker, grid: Grid | None, names: dict[str, str], *, reveal: bool
+) -> DetailContent:
     """A grid worker: role, phone (masked), grid, and every change to the record (``names``: grids'
     and workers' names by id)."""
     fields = [
@@ -731,9 +932,13 @@ def worker_detail(p: Presenter, w: GridWorker, grid: Grid | None, names: dict[st
         (p.t("col.grid"), literal(grid.name if grid else w.grid_id)),
     ]
     history = [history_line(p, e, names) for e in w.history[-8:]] or [Text(p.t("empty.none"), style="dim")]
-    return DetailContent(title=f"{label(w.role, p.lang)} {w.name}", fields=fields,
-                         sections=[(p.t("detail.changes"), history)], hint=p.mask_hint(reveal),
-                         subject=f"visits:worker:{w.id}")
+    return DetailContent(
+        title=f"{label(w.role, p.lang)} {w.name}",
+        fields=fields,
+        sections=[(p.t("detail.changes"), history)],
+        hint=p.mask_hint(reveal),
+        subject=f"visits:worker:{w.id}",
+    )
 
 
 def roster_columns(p: Presenter) -> list[str]:
@@ -745,25 +950,39 @@ def roster_rows(p: Presenter, entries: list[RosterEntry], *, reveal: bool, ascii
     rows = []
     for entry in entries:
         indent = "  " * entry.depth
-        rows.append(Row(entry.grid.id, (
-            literal(f"{indent}{entry.grid.name}", style="bold" if entry.depth == 0 else ""),
-            Text(label(entry.grid.level, p.lang), style="dim"),
-            Text(""), Text(""),
-            Text(str(entry.households), justify="right"),
-            tag_marks(p, entry.special, ascii_only),
-        )))
+        rows.append(
+            Row(
+                entry.grid.id,
+                (
+                    literal(f"{indent}{entry.grid.name}", style="bold" if entry.depth == 0 else ""),
+                    Text(label(entry.grid.level, p.lang), style="dim"),
+                    Text(""),
+                    Text(""),
+                    Text(str(entry.households), justify="right"),
+                    tag_marks(p, entry.special, ascii_only),
+                ),
+            )
+        )
         for worker in entry.workers:
-            rows.append(Row(worker.id, (
-                Text(""),
-                Text(label(worker.role, p.lang)),
-                literal(worker.name),
-                literal(worker.phone if reveal else mask_phone(worker.phone)),
-                Text(""), Text(""),
-            )))
+            rows.append(
+                Row(
+                    worker.id,
+                    (
+                        Text(""),
+                        Text(label(worker.role, p.lang)),
+                        literal(worker.name),
+                        literal(worker.phone if reveal else mask_phone(worker.phone)),
+                        Text(""),
+                        Text(""),
+                    ),
+                )
+            )
     return rows
 
 
-def roster_header(p: Presenter, community: str, entries: list[RosterEntry], *, reveal: bool, ascii_only: bool = False) -> Text:
+def roster_header(
+    p: Presenter, community: str, entries: list[RosterEntry], *, reveal: bool, ascii_only: bool = False
+) -> Text:
     people = sum(len(e.workers) for e in entries)
     text = Text(p.t("roster.summary").format(community=community, grids=len(entries), people=people) + "  ")
     text.append_text(legend(p, ascii_only))
@@ -780,13 +999,20 @@ def worker_rows(p: Presenter, days: list[WorkerDay]) -> list[Row]:
     rows = []
     for day in days:
         style = "" if day.out else "bold yellow"
-        rows.append(Row(day.worker.id, (
-            literal(day.worker.name, style=style),
-            Text(label(day.worker.role, p.lang)),
-            literal(day.grid, max_cells=14),
-            Text(f"{day.visited}/{day.planned}", justify="right", style=style),
-            Text(f"{day.last_visit:%H:%M}" if day.last_visit else p.t("workers.none_yet"), style=style or "dim"),
-        )))
+        rows.append(
+            Row(
+                day.worker.id,
+                (
+                    literal(day.worker.name, style=style),
+                    Text(label(day.worker.role, p.lang)),
+                    literal(day.grid, max_cells=14),
+                    Text(f"{day.visited}/{day.planned}", justify="right", style=style),
+                    Text(
+                        f"{day.last_visit:%H:%M}" if day.last_visit else p.t("workers.none_yet"), style=style or "dim"
+                    ),
+                ),
+            )
+        )
     return rows
 
 

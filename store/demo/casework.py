@@ -96,13 +96,24 @@ def _demo_cases(build: DemoBuild) -> list[Petition]:
             if created + delta < end_of_day and case.priority in (Priority.NORMAL, Priority.COMPLEX):
                 created = end_of_day - delta + timedelta(hours=rng.randint(2, 30))
                 created = min(created, now - timedelta(minutes=30))
-        made.append(_petition(
-            build, title=case.title.format(b=place.building, u=place.unit), category=case.category,
-            channel=case.channel, priority=case.priority, level=case.level, place=place,
-            path=data.PATHS[case.path], created_at=created, latest=latest,
-            assignee=_assignee(build, case.assignee, place), first_assignee=case.first_assignee,
-            resolution=case.resolution, description=case.description,
-        ))
+        made.append(
+            _petition(
+                build,
+                title=case.title.format(b=place.building, u=place.unit),
+                category=case.category,
+                channel=case.channel,
+                priority=case.priority,
+                level=case.level,
+                place=place,
+                path=data.PATHS[case.path],
+                created_at=created,
+                latest=latest,
+                assignee=_assignee(build, case.assignee, place),
+                first_assignee=case.first_assignee,
+                resolution=case.resolution,
+                description=case.description,
+            )
+        )
     # A dozen older cases, closed long ago, for the archive.
     for i, days in enumerate(data.ARCHIVED_DAYS):
         case = data.CASES[(i * 7) % len(data.CASES)]
@@ -110,13 +121,23 @@ def _demo_cases(build: DemoBuild) -> list[Petition]:
         path = data.PATHS[data.ARCHIVED_PATHS[i % len(data.ARCHIVED_PATHS)]]
         closed = now - timedelta(days=days, minutes=rng.randint(0, 600))
         created = closed - timedelta(days=rng.randint(1, 8), minutes=rng.randint(0, 600))
-        made.append(_petition(
-            build, title=case.title.format(b=place.building, u=place.unit), category=case.category,
-            channel=rng.choice(list(Channel)), priority=case.priority, level=case.level, place=place,
-            path=path, created_at=created, latest=closed,
-            assignee=_assignee(build, case.assignee or "社区居委会", place), first_assignee="物业公司",
-            resolution=case.resolution,
-        ))
+        made.append(
+            _petition(
+                build,
+                title=case.title.format(b=place.building, u=place.unit),
+                category=case.category,
+                channel=rng.choice(list(Channel)),
+                priority=case.priority,
+                level=case.level,
+                place=place,
+                path=path,
+                created_at=created,
+                latest=closed,
+                assignee=_assignee(build, case.assignee or "社区居委会", place),
+                first_assignee="物业公司",
+                resolution=case.resolution,
+            )
+        )
     return sorted(made, key=lambda p: p.created_at)
 
 
@@ -150,10 +171,18 @@ def _township_cases(build: DemoBuild) -> Iterator[Petition]:
         path = data.PATHS[path_key]
         assignee = _assignee(build, case.assignee or rng.choice(data.UNITS), place)
         yield _petition(
-            build, title=case.title.format(b=place.building, u=place.unit), category=case.category,
-            channel=rng.choice(channels), priority=priority, level=case.level, place=place,
-            path=path, created_at=created, latest=now - timedelta(minutes=1),
-            assignee=assignee, first_assignee=rng.choice(data.UNITS) if S.RETURNED in path else "",
+            build,
+            title=case.title.format(b=place.building, u=place.unit),
+            category=case.category,
+            channel=rng.choice(channels),
+            priority=priority,
+            level=case.level,
+            place=place,
+            path=path,
+            created_at=created,
+            latest=now - timedelta(minutes=1),
+            assignee=assignee,
+            first_assignee=rng.choice(data.UNITS) if S.RETURNED in path else "",
             resolution=case.resolution,
         )
 
@@ -197,13 +226,23 @@ def _petition(
         raise ValueError(f"no room for {len(steps)} steps between {created_at} and {latest}")
     reporter_name, reporter_phone = _reporter(build, channel, place)
     final_assignee = assignee if S.DISPATCHED in path else ""
-    if first_assignee and S.RETURNED in path and S.DISPATCHED not in path[path.index(S.RETURNED):]:
+    if first_assignee and S.RETURNED in path and S.DISPATCHED not in path[path.index(S.RETURNED) :]:
         final_assignee = first_assignee  # returned and not (yet) dispatched again
     petition = Petition(
-        id="pending", title=title, description=description, channel=channel, category=category,
-        priority=priority, level=level, community_id=place.community, grid_id=place.grid.id,
-        reporter_name=reporter_name, reporter_phone=reporter_phone, assignee=final_assignee,
-        created_at=created_at, due_at=created_at + data.DUE[priority],
+        id="pending",
+        title=title,
+        description=description,
+        channel=channel,
+        category=category,
+        priority=priority,
+        level=level,
+        community_id=place.community,
+        grid_id=place.grid.id,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        assignee=final_assignee,
+        created_at=created_at,
+        due_at=created_at + data.DUE[priority],
     )
     at = created_at
     handler = first_assignee or assignee
@@ -220,8 +259,14 @@ def _petition(
             sat = rng.choices((Satisfaction.SATISFIED, Satisfaction.BASICALLY), (82, 18))[0]
         elif step.action == "redo":
             sat = Satisfaction.UNSATISFIED  # recorded as an unsatisfied follow-up: 回访不满意，发回重办
-        petition = apply_status(petition, step.to, actor=actor, tx=_Moment(at),  # type: ignore[arg-type]
-                                note=note, satisfaction=sat)
+        petition = apply_status(
+            petition,
+            step.to,
+            actor=actor,
+            tx=_Moment(at),  # type: ignore[arg-type]
+            note=note,
+            satisfaction=sat,
+        )
     return petition
 
 
@@ -300,16 +345,30 @@ def _merge_and_supervise(build: DemoBuild, active: list[Petition]) -> list[Petit
     today_prefix = f"MK{now:%y%m%d}-"
     sequence = 1 + sum(p.id.startswith(today_prefix) for p in active)
     duplicate = Petition(
-        id=f"{today_prefix}{sequence:03d}", title=original.title, description=data.DUPLICATE_DESCRIPTION,
-        channel=Channel.HOTLINE, category=original.category, priority=original.priority, level=original.level,
-        community_id=original.community_id, grid_id=original.grid_id, reporter_name=reporter_name,
-        reporter_phone=reporter_phone, created_at=received, due_at=received + data.DUE[original.priority],
+        id=f"{today_prefix}{sequence:03d}",
+        title=original.title,
+        description=data.DUPLICATE_DESCRIPTION,
+        channel=Channel.HOTLINE,
+        category=original.category,
+        priority=original.priority,
+        level=original.level,
+        community_id=original.community_id,
+        grid_id=original.grid_id,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        created_at=received,
+        due_at=received + data.DUE[original.priority],
     )
-    duplicate = apply_action(duplicate, Action.MERGE, actor=data.DUTY_STAFF[0], now=merged,
-                             duplicate_of=original.id, note=data.MERGE_NOTE)
+    duplicate = apply_action(
+        duplicate, Action.MERGE, actor=data.DUTY_STAFF[0], now=merged, duplicate_of=original.id, note=data.MERGE_NOTE
+    )
     by_id[original.id] = original.model_copy(update={"duplicates": [duplicate.id]})
     most_overdue = min(working, key=lambda p: p.due_at)
-    by_id[most_overdue.id] = apply_action(by_id[most_overdue.id], Action.SUPERVISE, actor=data.DUTY_STAFF[1],
-                                          now=now - timedelta(minutes=data.SUPERVISE_MINUTES_AGO),
-                                          note=data.SUPERVISE_NOTE)
+    by_id[most_overdue.id] = apply_action(
+        by_id[most_overdue.id],
+        Action.SUPERVISE,
+        actor=data.DUTY_STAFF[1],
+        now=now - timedelta(minutes=data.SUPERVISE_MINUTES_AGO),
+        note=data.SUPERVISE_NOTE,
+    )
     return [*by_id.values(), duplicate]

@@ -11,8 +11,9 @@ from .common import DemoBuild
 
 def seed_duty_roster(build: DemoBuild, store: Store) -> None:
     staff = build.rng.sample(data.DUTY_STAFF, data.DUTY_STAFF_PER_DAY)
-    shift = DutyShift(id=f"duty-{build.today:%Y%m%d}", day=build.today, leader=build.rng.choice(data.DUTY_LEADERS),
-                      staff=staff)
+    shift = DutyShift(
+        id=f"duty-{build.today:%Y%m%d}", day=build.today, leader=build.rng.choice(data.DUTY_LEADERS), staff=staff
+    )
     build.write(store, duty=[shift])
 
 

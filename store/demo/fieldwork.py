@@ -35,8 +35,16 @@ def _plans(build: DemoBuild) -> list[VisitPlan]:
             chosen = rng.sample(households, min(want, len(households)))
         chosen.sort(key=lambda h: h.id)
         for household in chosen:
-            plans.append(VisitPlan(id=f"vp-{today:%Y%m%d}-{len(plans) + 1:04d}", day=today, grid_id=place.grid.id,
-                                   household_id=household.id, worker_id=worker.id, tags=household.tags))
+            plans.append(
+                VisitPlan(
+                    id=f"vp-{today:%Y%m%d}-{len(plans) + 1:04d}",
+                    day=today,
+                    grid_id=place.grid.id,
+                    household_id=household.id,
+                    worker_id=worker.id,
+                    tags=household.tags,
+                )
+            )
     return plans
 
 
@@ -60,8 +68,15 @@ def _visits_today(build: DemoBuild, plans: list[VisitPlan]) -> list[Visit]:
     done.sort(key=lambda item: (item[0], item[1].id))
     by_id = {h.id: h for h in build.town.households}
     return [
-        Visit(id=f"v-{today:%Y%m%d}-{n:04d}", day=today, at=at, grid_id=plan.grid_id,
-              household_id=plan.household_id, worker_id=plan.worker_id, note=_note(build, by_id[plan.household_id]))
+        Visit(
+            id=f"v-{today:%Y%m%d}-{n:04d}",
+            day=today,
+            at=at,
+            grid_id=plan.grid_id,
+            household_id=plan.household_id,
+            worker_id=plan.worker_id,
+            note=_note(build, by_id[plan.household_id]),
+        )
         for n, (at, plan) in enumerate(done, start=1)
     ]
 
@@ -75,8 +90,17 @@ def _history(build: DemoBuild) -> list[Visit]:
         items = _demo_day(build, day) if build.scale == "demo" else _township_day(build, day)
         items.sort(key=lambda item: (item[0], item[2].id))
         for n, (at, grid_id, household, worker) in enumerate(items, start=1):
-            visits.append(Visit(id=f"v-{day:%Y%m%d}-{n:04d}", day=day, at=at, grid_id=grid_id,
-                                household_id=household.id, worker_id=worker.id, note=_note(build, household)))
+            visits.append(
+                Visit(
+                    id=f"v-{day:%Y%m%d}-{n:04d}",
+                    day=day,
+                    at=at,
+                    grid_id=grid_id,
+                    household_id=household.id,
+                    worker_id=worker.id,
+                    note=_note(build, household),
+                )
+            )
     return visits
 
 
@@ -90,8 +114,9 @@ def _demo_day(build: DemoBuild, day: date) -> list[_Item]:
     for place in town.micro_places:
         for household in rng.sample(town.households_by_grid[place.grid.id], rng.randint(2, 4)):
             minute = rng.randrange(8 * 60 + 30, 17 * 60 + 30)
-            items.append((clock.at(day, minute // 60, minute % 60), place.grid.id, household,
-                          town.grid_worker[place.grid.id]))
+            items.append(
+                (clock.at(day, minute // 60, minute % 60), place.grid.id, household, town.grid_worker[place.grid.id])
+            )
     return items
 
 
@@ -103,8 +128,9 @@ def _township_day(build: DemoBuild, day: date) -> list[_Item]:
         place = rng.choice(town.micro_places)
         household = rng.choice(town.households_by_grid[place.grid.id])
         minute = rng.randrange(8 * 60, 18 * 60)
-        items.append((clock.at(day, minute // 60, minute % 60), place.grid.id, household,
-                      _visitor(build, place.grid.id)))
+        items.append(
+            (clock.at(day, minute // 60, minute % 60), place.grid.id, household, _visitor(build, place.grid.id))
+        )
     return items
 
 
@@ -122,4 +148,3 @@ def _note(build: DemoBuild, household: Household) -> str:
     if household.elderly and rng.random() < 0.6:
         return rng.choice(data.ELDERLY_NOTES)
     return rng.choice(data.VISIT_NOTES)
-

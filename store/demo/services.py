@@ -18,10 +18,18 @@ RECURRENCE = {"all": Recurrence.DAILY, "school": Recurrence.SCHOOL_DAYS, "weeken
 def seed_services(build: DemoBuild, store: Store) -> None:
     schedules = [
         ServiceSchedule(
-            id=f"sc-{i:02d}", kind=plan.kind, title=plan.title, community_id=plan.community, place=plan.place,
-            start=plan.start, end=plan.end,
-            recurrence=Recurrence.WEEKLY if plan.weekdays else RECURRENCE[plan.when], weekdays=list(plan.weekdays),
-            staff=list(plan.staff), household_ids=_elderly(build, plan), starts_on=data.SERVICES_START,
+            id=f"sc-{i:02d}",
+            kind=plan.kind,
+            title=plan.title,
+            community_id=plan.community,
+            place=plan.place,
+            start=plan.start,
+            end=plan.end,
+            recurrence=Recurrence.WEEKLY if plan.weekdays else RECURRENCE[plan.when],
+            weekdays=list(plan.weekdays),
+            staff=list(plan.staff),
+            household_ids=_elderly(build, plan),
+            starts_on=data.SERVICES_START,
         )
         for i, plan in enumerate(data.SERVICES, start=1)
     ]
@@ -33,11 +41,10 @@ def _elderly(build: DemoBuild, plan: data.ServicePlan) -> list[str]:
     if not plan.elderly:
         return []
     town = build.town
-    pool = [h for p in town.micro_by_community[plan.community] for h in town.households_by_grid[p.grid.id]
-            if h.elderly]
-    first = [h for h in pool if any(t in h.tags for t in plan.prefer)][:plan.elderly]
+    pool = [h for p in town.micro_by_community[plan.community] for h in town.households_by_grid[p.grid.id] if h.elderly]
+    first = [h for h in pool if any(t in h.tags for t in plan.prefer)][: plan.elderly]
     rest = [h for h in pool if not any(t in h.tags for t in plan.prefer)]
-    return [h.id for h in (first + rest)[:plan.elderly]]
+    return [h.id for h in (first + rest)[: plan.elderly]]
 
 
 def _recorded_today(build: DemoBuild, schedules: list[ServiceSchedule]) -> list[ServiceSession]:
@@ -66,8 +73,11 @@ def _recorded_today(build: DemoBuild, schedules: list[ServiceSchedule]) -> list[
             fields = {"checked_in_at": min(start + timedelta(minutes=rng.randint(*data.CHECK_IN_MINUTES)), now)}
             if session.end <= now_t:
                 served = len(session.household_ids) if session.household_ids else rng.randint(*data.SERVED_WALK_IN)
-                fields.update(state=SessionState.DONE, served=served,
-                              done_at=clock.at(today, session.end.hour, session.end.minute))
+                fields.update(
+                    state=SessionState.DONE,
+                    served=served,
+                    done_at=clock.at(today, session.end.hour, session.end.minute),
+                )
             else:
                 fields.update(state=SessionState.CHECKED_IN)
         recorded.append(session.model_copy(update=fields))

@@ -10,8 +10,11 @@ from ..storage import Store
 from . import data
 from .common import DemoBuild, Place, chinese_number, landline, mobile, person_name
 
-ROLE_OF_LEVEL = {GridLevel.LARGE: WorkerRole.GRID_CHIEF, GridLevel.BRANCH: WorkerRole.GRID_WORKER,
-                 GridLevel.MICRO: WorkerRole.MICRO_WORKER}
+ROLE_OF_LEVEL = {
+    GridLevel.LARGE: WorkerRole.GRID_CHIEF,
+    GridLevel.BRANCH: WorkerRole.GRID_WORKER,
+    GridLevel.MICRO: WorkerRole.MICRO_WORKER,
+}
 
 
 def seed_places(build: DemoBuild, store: Store) -> None:
@@ -40,18 +43,29 @@ def _grid_tree(build: DemoBuild, community: str, prefix: str, branches: Sequence
     branch_no = 0
     micro_no = 0
     for li, n_branches in enumerate(branches, start=1):
-        large = Grid(id=f"{prefix}-L{li}", community_id=community, level=GridLevel.LARGE,
-                     name=f"第{chinese_number(li)}大网格")
+        large = Grid(
+            id=f"{prefix}-L{li}", community_id=community, level=GridLevel.LARGE, name=f"第{chinese_number(li)}大网格"
+        )
         town.grids.append(large)
         for _ in range(n_branches):
             branch_no += 1
-            branch = Grid(id=f"{prefix}-B{branch_no:02d}", community_id=community, level=GridLevel.BRANCH,
-                          name=f"{branch_no}号楼支部网格", parent_id=large.id)
+            branch = Grid(
+                id=f"{prefix}-B{branch_no:02d}",
+                community_id=community,
+                level=GridLevel.BRANCH,
+                name=f"{branch_no}号楼支部网格",
+                parent_id=large.id,
+            )
             town.grids.append(branch)
             for unit in range(1, micros[branch_no - 1] + 1):
                 micro_no += 1
-                micro = Grid(id=f"{prefix}-M{micro_no:02d}", community_id=community, level=GridLevel.MICRO,
-                             name=f"{branch_no}号楼{unit}单元微网格", parent_id=branch.id)
+                micro = Grid(
+                    id=f"{prefix}-M{micro_no:02d}",
+                    community_id=community,
+                    level=GridLevel.MICRO,
+                    name=f"{branch_no}号楼{unit}单元微网格",
+                    parent_id=branch.id,
+                )
                 town.grids.append(micro)
                 place = Place(community, micro, str(branch_no), str(unit))
                 town.micro_places.append(place)
@@ -64,13 +78,16 @@ def _workers(build: DemoBuild) -> None:
     extra: list[tuple[Grid, WorkerRole]]
     if build.scale == "demo":
         # 民情联络员: retired party members, one in each of 东城花园's large grids, one in 世纪景苑.
-        extra = [(g, WorkerRole.LIAISON) for g in town.grids
-                 if g.level is GridLevel.LARGE and (g.community_id == "dongcheng" or g.id in data.DEMO_LIAISON_GRIDS)]
+        extra = [
+            (g, WorkerRole.LIAISON)
+            for g in town.grids
+            if g.level is GridLevel.LARGE and (g.community_id == "dongcheng" or g.id in data.DEMO_LIAISON_GRIDS)
+        ]
         target = len(town.grids) + len(extra)
     else:
         target = data.TOWNSHIP_WORKERS
         liaisons = [g for g in town.grids if g.level is not GridLevel.MICRO]
-        extra = [(g, WorkerRole.LIAISON) for g in liaisons[:data.TOWNSHIP_LIAISONS]]
+        extra = [(g, WorkerRole.LIAISON) for g in liaisons[: data.TOWNSHIP_LIAISONS]]
         micro_and_branch = [g for g in town.grids if g.level is not GridLevel.LARGE]
         while len(town.grids) + len(extra) < target:
             g = rng.choice(micro_and_branch)
@@ -89,14 +106,24 @@ def _workers(build: DemoBuild) -> None:
     number = 0
     for grid in town.grids:
         number += 1
-        worker = GridWorker(id=f"w-{number:0{width}d}", name=unique_name(grid.level is GridLevel.MICRO),
-                            role=ROLE_OF_LEVEL[grid.level], phone=mobile(rng), grid_id=grid.id)
+        worker = GridWorker(
+            id=f"w-{number:0{width}d}",
+            name=unique_name(grid.level is GridLevel.MICRO),
+            role=ROLE_OF_LEVEL[grid.level],
+            phone=mobile(rng),
+            grid_id=grid.id,
+        )
         town.workers.append(worker)
         town.grid_worker[grid.id] = worker
     for grid, role in extra:
         number += 1
-        worker = GridWorker(id=f"w-{number:0{width}d}", name=unique_name(role is WorkerRole.LIAISON),
-                            role=role, phone=mobile(rng), grid_id=grid.id)
+        worker = GridWorker(
+            id=f"w-{number:0{width}d}",
+            name=unique_name(role is WorkerRole.LIAISON),
+            role=role,
+            phone=mobile(rng),
+            grid_id=grid.id,
+        )
         town.workers.append(worker)
         town.grid_extra.setdefault(grid.id, []).append(worker)
 
@@ -104,8 +131,9 @@ def _workers(build: DemoBuild) -> None:
 def _household_counts(build: DemoBuild) -> list[int]:
     places = build.town.micro_places
     if build.scale == "demo":
-        return [build.rng.randint(9, 11) if p.community == "dongcheng" else data.DEMO_HOUSEHOLDS_PER_MICRO
-                for p in places]
+        return [
+            build.rng.randint(9, 11) if p.community == "dongcheng" else data.DEMO_HOUSEHOLDS_PER_MICRO for p in places
+        ]
     base, extra = divmod(data.TOWNSHIP_HOUSEHOLDS, len(places))
     return [base + (1 if i < extra else 0) for i in range(len(places))]
 
@@ -159,9 +187,16 @@ def seed_households(build: DemoBuild, store: Store) -> None:
                 r = rng.random()
                 phone = mobile(rng) if r < 0.85 else landline(rng) if r < 0.95 else None
                 household = Household(
-                    id=f"h-{number:05d}", grid_id=place.grid.id, building=place.building, unit=place.unit,
-                    room=f"{slot // per_floor + 1}{slot % per_floor + 1:02d}", head_name=person_name(rng, old=old),
-                    phone=phone, tags=own_tags, members=members, elderly=old,
+                    id=f"h-{number:05d}",
+                    grid_id=place.grid.id,
+                    building=place.building,
+                    unit=place.unit,
+                    room=f"{slot // per_floor + 1}{slot % per_floor + 1:02d}",
+                    head_name=person_name(rng, old=old),
+                    phone=phone,
+                    tags=own_tags,
+                    members=members,
+                    elderly=old,
                 )
                 town.households.append(household)
                 grid_households.append(household)
