@@ -80,7 +80,7 @@ def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> 
     with store.transaction() as tx:
         table, _, record_id = subject.partition(":")
         if allowed and table == Petition.table:
-            # The case may be live or archived (closed cases move to petitions/archive-YEAR).
+            # The case may be live or archived (closed cases move to petitions/archive-YYYY-MM).
             petition, partition = tx.find(Petition, record_id)
             event = PetitionEvent(
                 at=tx.now,

@@ -123,18 +123,18 @@ SCENARIOS = {
         {"petitions/2026-11-27.json", "audit/2026-11.json"},
         "day files",
     ),
-    # the case, and the archive move of the old case: into archive-2026, and its day file, left
+    # the case, and the archive move of the old case: into archive-2026-10, and its day file, left
     # empty, removed
     "archive": (
         ["petition", "accept", "MK261127-001"],
-        {"petitions/2026-11-27.json", "petitions/archive-2026.json", "petitions/2026-10-18.json"},
+        {"petitions/2026-11-27.json", "petitions/archive-2026-10.json", "petitions/2026-10-18.json"},
         "day files",
     ),
     # the same on a store written before day files: petitions.json split into day files (and
     # removed) with the change
     "split": (
         ["petition", "accept", "MK261127-001"],
-        {"petitions.json", "petitions/2026-11-27.json", "petitions/archive-2026.json"},
+        {"petitions.json", "petitions/2026-11-27.json", "petitions/archive-2026-10.json"},
         "legacy",
     ),
 }

@@ -951,7 +951,7 @@ def test_reveal_of_an_archived_case_is_audited(small_store: Store):
     entry = log_reveal(small_store, "petitions:MK261001-001", ["reporter_phone"], True)
     assert entry.allowed is True
     assert audit_entries(small_store) == [entry]
-    archived = small_store.get(Petition, "MK261001-001", "archive-2026")
+    archived = small_store.get(Petition, "MK261001-001", "archive-2026-10")
     assert [e.action for e in archived.history] == ["reveal"]
     assert "MK261001-001" not in [p.id for p in small_store.all(Petition)]  # it stays in the archive
 

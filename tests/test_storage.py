@@ -699,15 +699,15 @@ def test_archive_moves_old_closed_cases(store: Store):
     }
     with store.transaction() as tx:
         assert tx.archive_closed_petitions() == 2
-    archive_2026 = store.path_for(Petition, "archive-2026")
-    archive_2025 = store.path_for(Petition, "archive-2025")
-    assert archive_2026 == store.root / "petitions" / "archive-2026.json"
+    archive_2026 = store.path_for(Petition, "archive-2026-10")
+    archive_2025 = store.path_for(Petition, "archive-2025-12")
+    assert archive_2026 == store.root / "petitions" / "archive-2026-10.json"
     assert sorted(raw_records(active(store))) == ["OPEN-1", "OPEN-2"]
     assert sorted(raw_records(store.path_for(Petition, "2026-10-28"))) == ["RECENT"]
     assert sorted(raw_records(archive_2026)) == ["OLD-2026"]
     assert sorted(raw_records(archive_2025)) == ["OLD-2025"]
     # A day file whose last case was archived goes (and leaves the manifest).
-    assert store.partitions(Petition) == ["2026-10-28", "2026-11-27", "archive-2025", "archive-2026"]
+    assert store.partitions(Petition) == ["2026-10-28", "2026-11-27", "archive-2025-12", "archive-2026-10"]
     assert sorted(p.id for p in Store(store.root).all_partitions(Petition)) == [
         "OLD-2025",
         "OLD-2026",
@@ -715,21 +715,21 @@ def test_archive_moves_old_closed_cases(store: Store):
         "OPEN-2",
         "RECENT",
     ]
-    assert store.get(Petition, "OLD-2026", "archive-2026").closed_at == NOW - timedelta(days=40)
+    assert store.get(Petition, "OLD-2026", "archive-2026-10").closed_at == NOW - timedelta(days=40)
     manifest = store.manifest()
     assert manifest["generation"] == 6
     assert manifest["files"] == {
         "petitions/2026-10-28.json": 1,
         ACTIVE: 2,
-        "petitions/archive-2025.json": 1,
-        "petitions/archive-2026.json": 1,
+        "petitions/archive-2025-12.json": 1,
+        "petitions/archive-2026-10.json": 1,
     }
     assert manifest["earliest_closed"] == {"petitions/2026-10-28.json": (NOW - timedelta(days=29)).isoformat()}
     assert sorted(Store(store.root).check()) == [
         "petitions/2026-10-28.json",
         ACTIVE,
-        "petitions/archive-2025.json",
-        "petitions/archive-2026.json",
+        "petitions/archive-2025-12.json",
+        "petitions/archive-2026-10.json",
     ]
 
     # Nothing left to archive: nothing written.
@@ -739,11 +739,36 @@ def test_archive_moves_old_closed_cases(store: Store):
     assert store_bytes(store.root) == before
 
 
+def test_an_archive_move_reads_and_rewrites_only_the_month_it_goes_to(store: Store, monkeypatch: pytest.MonkeyPatch):
+    """Archives are by month of closing: a move costs that month's cases, not the year's."""
+    store.put(closed_petition("SEPT", NOW - timedelta(days=70)))
+    store.put(closed_petition("OCT", NOW - timedelta(days=40)))
+    with store.transaction() as tx:
+        assert tx.archive_closed_petitions() == 2
+    assert [p for p in store.partitions(Petition) if p.startswith("archive-")] == ["archive-2026-09", "archive-2026-10"]
+    september = store.path_for(Petition, "archive-2026-09").read_bytes()
+    store.put(closed_petition("OCT-2", NOW - timedelta(days=35)))  # received 2026-10-22
+
+    opened: list[str] = []
+    real_open = storage._OpenFile.__init__
+
+    def spy_open(self: Any, st: Store, model: Any, path: Path, partition: str | None) -> None:
+        opened.append(path.relative_to(store.root).as_posix())
+        real_open(self, st, model, path, partition)
+
+    monkeypatch.setattr(storage._OpenFile, "__init__", spy_open)
+    with Store(store.root, actor="officer").transaction() as tx:
+        assert tx.archive_closed_petitions() == 1
+    assert sorted(opened) == ["petitions/2026-10-22.json", "petitions/archive-2026-10.json"]
+    assert store.path_for(Petition, "archive-2026-09").read_bytes() == september
+    assert sorted(raw_records(store.path_for(Petition, "archive-2026-10"))) == ["OCT", "OCT-2"]
+
+
 def test_status_change_after_archive_rewrites_only_active_file(store: Store, monkeypatch: pytest.MonkeyPatch):
     setup_archive(store)
     with store.transaction() as tx:
         tx.archive_closed_petitions()
-    archives = [store.path_for(Petition, "archive-2025"), store.path_for(Petition, "archive-2026")]
+    archives = [store.path_for(Petition, "archive-2025-12"), store.path_for(Petition, "archive-2026-10")]
     stats = {p: (p.stat().st_mtime_ns, p.stat().st_ino, p.read_bytes()) for p in archives}
     active_before = active(store).read_bytes()
     files_before = store.manifest()["files"]
@@ -786,7 +811,7 @@ def test_change_status_archives_cases_that_became_old(store: Store, monkeypatch:
     clock.freeze((NOW + timedelta(days=31)).isoformat())
     change_status(store, "P2", S.ACCEPTED)
     assert [p.id for p in Store(store.root).all(Petition)] == ["P2"]
-    archived = Store(store.root).get(Petition, "P1", "archive-2026")
+    archived = Store(store.root).get(Petition, "P1", "archive-2026-11")  # closed on 11-28: November's archive
     assert len(archived.history) == 5
 
 
@@ -807,8 +832,8 @@ def test_archive_written_before_active_file(store: Store, monkeypatch: pytest.Mo
     written = [name for name, removed in steps]
     assert steps[-1] == ("manifest.json", False)
     assert ("petitions/2026-10-17.json", True) in steps and ("petitions/2025-12-18.json", True) in steps
-    assert written.index("petitions/2026-10-17.json") > written.index("petitions/archive-2026.json")
-    assert written.index("petitions/2025-12-18.json") > written.index("petitions/archive-2025.json")
+    assert written.index("petitions/2026-10-17.json") > written.index("petitions/archive-2026-10.json")
+    assert written.index("petitions/2025-12-18.json") > written.index("petitions/archive-2025-12.json")
 
 
 def test_crash_while_archiving_loses_nothing(store: Store, monkeypatch: pytest.MonkeyPatch):

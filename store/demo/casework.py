@@ -27,10 +27,11 @@ def seed_petitions(build: DemoBuild, store: Store) -> None:
     cases = _demo_cases(build) if build.scale == "demo" else _township_cases(build)
     cutoff = build.now - ARCHIVE_AFTER
     active: list[Petition] = []
-    archive: dict[str, list[Petition]] = {}  # partition -> cases closed that year, not yet written
+    archive: dict[str, list[Petition]] = {}  # partition -> cases closed that month, not yet written
     for petition in _numbered(cases):
-        # A case closes after it is received: no case received from now on closes in an earlier year.
-        for partition in [p for p in archive if int(p.removeprefix("archive-")) < petition.created_at.year]:
+        # A case closes after it is received: no case received from now on closes in an earlier month.
+        received = f"archive-{petition.created_at:%Y-%m}"
+        for partition in [p for p in archive if p < received]:
             _write_archive(build, store, partition, archive.pop(partition))
         if petition.closed_at is not None and petition.closed_at < cutoff:
             archive.setdefault(archive_partition(petition), []).append(petition)
@@ -47,7 +48,7 @@ def seed_petitions(build: DemoBuild, store: Store) -> None:
 
 
 def _write_archive(build: DemoBuild, store: Store, partition: str, petitions: Sequence[Petition]) -> None:
-    # Through a Store of its own, so the validated records it keeps go when the year is written:
+    # Through a Store of its own, so the validated records it keeps go when the month is written:
     # the build's store would hold all 200,000 cases of a 10x history in memory.
     with Store(store.root, actor=store.actor).transaction() as tx:
         for petition in petitions:

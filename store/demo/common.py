@@ -27,7 +27,7 @@ class DemoSummary:
     visit_plans: int
     visits: int
     petitions_open: int  # open cases (all live: in the day files petitions/YYYY-MM-DD.json)
-    petitions_archived: int  # closed cases in petitions/archive-YEAR.json
+    petitions_archived: int  # closed cases in petitions/archive-YYYY-MM.json
     schedules: int
     services: int
     stalls: int
