@@ -14,7 +14,9 @@ sys.path.insert(0, str(ROOT))
 from store.demo import build_demo  # noqa: E402
 from store.storage import Store  # noqa: E402
 
-DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township-3")  # -2: schedules, occupied_on; -3: day files (schema 2)
+DEFAULT_TOWNSHIP = Path(
+    "/tmp/duty-room-bench/township-4"
+)  # -2: schedules, occupied_on; -3: day files (schema 2); -4: 25 cases a file, archives by month (schema 3)
 
 
 def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:

@@ -7,7 +7,10 @@ Writes (median of --rounds, each a full locked transaction: flock, re-read, vali
 replace with fsync, manifest):
 * record_visit into today's visits file (~1,500 visits a day), beside a plain TinyDB insert into
   a copy of the same file;
-* record_payment into this year's payments file, beside a plain TinyDB insert into a copy of it.
+* record_payment into this year's payments file, beside a plain TinyDB insert into a copy of it;
+* move_household (roster: a household to another grid) on a copy of the store, beside a plain
+  TinyDB update of one record in a copy of households.json: every household is one 10 MB file, so
+  this write costs with the size of the register (not yet split; see the README).
 
 Reads (median, warm: the store's per-file cache is what a running dashboard has):
 * the whole dashboard reload, and the parts issue 4 added to it (stall roster with fee totals,
@@ -34,8 +37,9 @@ from store.deadlines import DeadlineRules
 from store.market import month_key, record_payment, stall_roster
 from store.models import Grid, GridLevel, Household, Stall, StallPayment, Visit
 from store.queries import dashboard, open_petitions, todays_schedule
+from store.roster import move_household
 from store.schedule import upcoming
-from store.storage import RECORDS
+from store.storage import RECORDS, Store
 from store.visiting import grid_households, record_visit, roster, workers_today
 
 
@@ -106,6 +110,29 @@ def main() -> None:
         "plain TinyDB insert, same file",
         plain_inserts(payments_file, sample_pay, rounds),
     )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Store(shutil.copytree(store.root, Path(tmp) / "store"), actor="bench")
+        household = copy.all(Household)[100]
+        grids = {g.id: g for g in copy.all(Grid)}
+        home = grids[household.grid_id]
+        leaves = {g.parent_id for g in grids.values()}
+        away = next(
+            g for g in grids.values() if g.community_id == home.community_id and g.id not in leaves and g.id != home.id
+        )
+        started = time.perf_counter()
+        move_household(Store(copy.root, actor="bench"), household.id, away.id, today)  # a fresh Store: a CLI process
+        cold = time.perf_counter() - started
+        moves = iter([home.id, away.id] * rounds)
+        ours_move = timed(lambda: move_household(copy, household.id, next(moves), today), min(rounds, 10))
+        plain = TinyDB(shutil.copy(copy.path_for(Household), Path(tmp) / "households.json"))
+        table = plain.table(RECORDS)
+        doc_id = next(d.doc_id for d in table.all() if d["id"] == household.id)
+        plain_moves = iter([home.id, away.id] * rounds)
+        plain_move = timed(lambda: table.update({"grid_id": next(plain_moves)}, doc_ids=[doc_id]), min(rounds, 10))
+        plain.close()
+    line("move_household (households.json, warm)", ours_move, "plain TinyDB update, same file", plain_move)
+    print(f"  move_household with a fresh Store (cold): {cold * 1000:.0f} ms")
 
     # -- reads ----------------------------------------------------------------------------
     dashboard(store, now)  # warm the per-file caches, as a running dashboard has them
