@@ -1338,3 +1338,22 @@ def test_check_reports_a_household_in_two_grid_files(store: Store) -> None:
         ("misplaced_household", "households/G0.json", "h1", "households/G1.json"),
         ("duplicate_across", "households/G1.json", "h1", "households/G0.json"),
     ]
+
+
+def test_a_household_moved_twice_in_one_transaction_is_in_one_file_and_found_by_id(store: Store) -> None:
+    register(store)
+    with Store(store.root, actor="officer").transaction() as tx:
+        first = tx.put(moved(store, "h1", "G0"))
+        assert tx.get(Household, "h1").grid_id == "G0"
+        second = first.model_copy(
+            update={"grid_id": "G2", "history": [*first.history, RosterEvent(at=NOW, actor="tester", action="move")]}
+        )
+        tx.put(second)
+        tx.put(household("h6", "G1"))
+        tx.delete(Household, "h4")
+        assert sorted(h.id for h in tx.all(Household)) == ["h0", "h1", "h2", "h3", "h5", "h6"]
+        assert tx.find(Household, "h1")[0].grid_id == "G2"
+    assert ids_by_file(store.root) == {"G0.json": ["h0", "h3"], "G1.json": ["h6"], "G2.json": ["h1", "h2", "h5"]}
+    assert [e.action for e in Store(store.root).get(Household, "h1").history] == ["add", "move", "move"]
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
