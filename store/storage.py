@@ -37,6 +37,7 @@ import functools
 import grp
 import hashlib
 import itertools
+import operator
 import os
 import pwd
 import re
@@ -315,6 +316,39 @@ class _Cached:
             self.made = made
             self.docs = None
         return made
+
+
+@dataclass
+class _LiveSeen:
+    """``Store.all`` of a table in live files, as last made: each file's list of records, the
+    records of them all, and how many files hold each id (kept as files change, so that telling
+    whether a record is in two files costs the files that changed, not every record)."""
+
+    parts: tuple[list[Any], ...]
+    records: list[Any]
+    holders: dict[str, int]
+    duplicated: int = 0  # ids held by more than one file
+
+    def recount(self, parts: tuple[list[Any], ...]) -> int:
+        before = {id(part): part for part in self.parts}
+        now = {id(part): part for part in parts}
+        holders = self.holders
+        for key, part in before.items():
+            if key not in now:
+                for record in part:
+                    held = holders[record.id] - 1
+                    if held:
+                        holders[record.id] = held
+                        self.duplicated -= held == 1
+                    else:
+                        del holders[record.id]
+        for key, part in now.items():
+            if key not in before:
+                for record in part:
+                    held = holders.get(record.id, 0) + 1
+                    holders[record.id] = held
+                    self.duplicated += held == 2
+        return self.duplicated
 
 
 _NONE: list[Any] = []  # the records of a file that is not there (shared, like every list Store.all returns)
@@ -821,7 +855,8 @@ class Store:
         self._paths: dict[tuple[str, str | None], Path] = {}
         self._names: dict[Path, str] = {}
         self._manifest_seen: tuple[bytes, dict[str, Any]] | None = None
-        self._live_seen: dict[str, tuple[tuple[list[Any], ...], list[Any]]] = {}
+        self._live_seen: dict[str, _LiveSeen] = {}
+        self._live_lock = threading.Lock()
         self._recovered = False
         self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
 
@@ -909,18 +944,19 @@ class Store:
             parts = self._live_parts(model, manifest["files"])
             if self.manifest().get("generation") == manifest.get("generation"):  # no commit in between
                 break
-        records: list[M] = []
-        seen: set[str] = set()
-        last = self._live_seen.get(model.table)
-        if last is not None and len(last[0]) == len(parts) and all(a is b for a, b in zip(last[0], parts, strict=True)):
-            return last[1]  # every file's records are the very lists of last time: nothing changed
-        for part in parts:
-            for record in part:
-                if record.id not in seen:
-                    seen.add(record.id)
-                    records.append(record)
-        self._live_seen[model.table] = (parts, records)  # (holding the lists: their ids stay theirs)
-        return records
+        with self._live_lock:
+            last = self._live_seen.get(model.table)
+            if last is not None and len(last.parts) == len(parts) and all(map(operator.is_, last.parts, parts)):
+                return last.records  # every file's records are the very lists of last time: nothing changed
+            seen = last if last is not None else _LiveSeen((), [], {})
+            duplicated = seen.recount(parts)
+            records: list[M] = [record for part in parts for record in part]
+            if duplicated:  # a record in two files (the one-time split, or damage): kept once, the first
+                ids: set[str] = set()
+                records = [r for r in records if r.id not in ids and not ids.add(r.id)]  # type: ignore[func-returns-value]
+            seen.parts, seen.records = parts, records  # (holding the lists: their ids stay theirs)
+            self._live_seen[model.table] = seen
+            return records
 
     def _live_parts(self, model: type[M], files: dict[str, Any]) -> tuple[list[M], ...]:
         # The main file (a store written before live files) is read before the live files are
@@ -1005,10 +1041,11 @@ class Store:
                 continue
         raise RecordNotFound(model, record_id)
 
-    def known(self, model: type[Record], partition: str) -> _Known:
-        """One file's records by id (as cached, after reading it if need be)."""
+    def known(self, model: type[Record], partition: str, files: dict[str, Any] | None = None) -> _Known:
+        """One file's records by id (as cached, after reading it if need be; ``files``: the
+        manifest's, when the caller has it at hand)."""
         path = self.path_for(model, partition)
-        self._read(model, path)
+        self._read(model, path, files)
         cached = self._cache.get(path)
         return cached.known if cached is not None else {}
 
@@ -1406,6 +1443,9 @@ class _OpenFile:
         return known
 
 
+LOOKUPS_BEFORE_INDEX = 8  # a transaction's look-ups of a household by id before it indexes them all
+
+
 class Transaction:
     """The changes made under one lock. Files are written in the order they were last changed."""
 
@@ -1417,6 +1457,7 @@ class Transaction:
         self._counters: dict[str, int] = {}
         self._on_disk: dict[type[Record], list[str]] = {}  # live files listed once per transaction
         self._where: dict[type[Record], dict[str, str]] = {}  # see _where_is
+        self._lookups: dict[type[Record], int] = {}
         # A store written before day files (schema 1) keeps every live case in petitions.json, and
         # one written before schema 3 every household in households.json: the first transaction
         # that commits moves them to their live files (day, grid) and removes the main file, with
@@ -1467,7 +1508,7 @@ class Transaction:
 
     def _ids(self, model: type[Record], partition: str) -> Collection[str]:
         opened = self._files.get(self.store.path_for(model, partition))
-        return opened.records if opened is not None else self.store.known(model, partition)
+        return opened.records if opened is not None else self.store.known(model, partition, self._manifest["files"])
 
     def _locate(self, model: type[Record], record_id: str) -> str | None:
         """The live file holding a live record: the day a case's id names (no other file is read: a
@@ -1478,11 +1519,15 @@ class Transaction:
         return self._where_is(model, record_id)
 
     def _where_is(self, model: type[Record], record_id: str) -> str | None:
-        """The live file holding a record whose id names none (a household), from an index of the
-        live files' ids made once per transaction (through the store's per-file cache) and kept up
-        to date by every put and delete: a transaction that adds or moves 40,000 households (an
-        import, the demo) does not look through every grid's file for each of them."""
+        """The live file holding a record whose id names none (a household): looked for in each
+        live file's ids (through the store's per-file cache) by the first few look-ups of a
+        transaction; from then on, in an index of them all made once and kept up to date by every
+        put and delete: a transaction that adds or moves 40,000 households (an import, the demo)
+        does not look through every grid's file for each of them."""
         where = self._where.get(model)
+        if where is None and self._lookups.get(model, 0) < LOOKUPS_BEFORE_INDEX:
+            self._lookups[model] = self._lookups.get(model, 0) + 1
+            return next((p for p in self._live_partitions(model) if record_id in self._ids(model, p)), None)
         if where is None:
             where = self._where[model] = {}
             for partition in reversed(self._live_partitions(model)):  # a duplicate: the first file's
@@ -1551,10 +1596,13 @@ class Transaction:
         would cost a parse and a table build (0.8 s for 40,000 households) on every write.
         """
         if partition is None and in_live_files(model):
+            if not any(f.model is model for f in self._files.values()):  # nothing changed yet: as stored
+                return list(self.store.all(model))  # (every live file, read at once, their list remembered)
             return [r for p in self._live_partitions(model) for r in self.all(model, p)]
-        opened = self._files.get(self.store.path_for(model, partition))
+        path = self.store.path_for(model, partition)
+        opened = self._files.get(path)
         if opened is None:
-            return list(self.store.all(model, partition))
+            return list(self.store._read(model, path, self._manifest["files"]))
         return cast(list[M], list(opened.records.values()))  # the file opened for ``model`` holds Ms
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
@@ -1562,9 +1610,12 @@ class Transaction:
             partition = self._locate(model, record_id)
             if partition is None:
                 raise RecordNotFound(model, record_id)
-        opened = self._files.get(self.store.path_for(model, partition))
+        path = self.store.path_for(model, partition)
+        opened = self._files.get(path)
         if opened is None:
-            record = next((r for r in self.store.all(model, partition) if r.id == record_id), None)
+            record = next(
+                (r for r in self.store._read(model, path, self._manifest["files"]) if r.id == record_id), None
+            )
         else:
             record = cast(M | None, opened.records.get(record_id))  # the file opened for ``model`` holds Ms
         if record is None:

@@ -1325,8 +1325,11 @@ def test_a_store_with_one_households_file_is_read_as_is_and_split_by_its_next_wr
 
 def test_check_reports_a_household_in_two_grid_files(store: Store) -> None:
     register(store)
+    reader = Store(store.root)
+    assert len(reader.all(Household)) == 6
     path = store.path_for(Household, "G0")
-    data = orjson.loads(path.read_bytes())
+    sound = path.read_bytes()
+    data = orjson.loads(sound)
     (h1,) = [
         d for d in orjson.loads(store.path_for(Household, "G1").read_bytes())["records"].values() if d["id"] == "h1"
     ]
@@ -1338,6 +1341,12 @@ def test_check_reports_a_household_in_two_grid_files(store: Store) -> None:
         ("misplaced_household", "households/G0.json", "h1", "households/G1.json"),
         ("duplicate_across", "households/G1.json", "h1", "households/G0.json"),
     ]
+    everyone = ["h0", "h1", "h2", "h3", "h4", "h5"]
+    assert sorted(h.id for h in reader.all(Household)) == everyone  # listed once, by a reader as by a new one
+    assert sorted(h.id for h in Store(store.root).all(Household)) == everyone
+    path.write_bytes(sound)
+    assert sorted(h.id for h in reader.all(Household)) == everyone
+    assert check_store(store.root).ok
 
 
 def test_a_household_moved_twice_in_one_transaction_is_in_one_file_and_found_by_id(store: Store) -> None:
