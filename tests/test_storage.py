@@ -1366,3 +1366,28 @@ def test_a_household_moved_twice_in_one_transaction_is_in_one_file_and_found_by_
     assert [e.action for e in Store(store.root).get(Household, "h1").history] == ["add", "move", "move"]
     report = check_store(store.root)
     assert report.ok and not report.findings, report.findings
+
+
+def test_many_households_moved_in_one_transaction_each_end_in_their_grid_file(store: Store) -> None:
+    """More look-ups by id than a transaction makes before it indexes the grid files' ids."""
+    register(store)
+    rounds = storage.LOOKUPS_BEFORE_INDEX
+    with Store(store.root, actor="officer").transaction() as tx:
+        for n in range(rounds):
+            current = tx.get(Household, f"h{n % 6}")
+            move = RosterEvent(at=NOW, actor="tester", action="move")
+            tx.put(current.model_copy(update={"grid_id": f"G{n + 3}", "history": [*current.history, move]}))
+        for n in range(6, 9):
+            tx.put(household(f"h{n}", "G0"))
+        tx.delete(Household, "h3")
+        tx.put(moved(store, "h4", "G0").model_copy(update={"history": tx.get(Household, "h4").history}))
+    expected = {f"h{n}": f"G{n % 3}" for n in range(6)}
+    expected |= {f"h{n % 6}": f"G{n + 3}" for n in range(rounds)} | {"h6": "G0", "h7": "G0", "h8": "G0", "h4": "G0"}
+    del expected["h3"]
+    fresh = Store(store.root)
+    assert {h.id: h.grid_id for h in fresh.all(Household)} == expected
+    by_file = ids_by_file(store.root)
+    assert sorted(i for ids in by_file.values() for i in ids) == sorted(expected)
+    assert all(expected[i] == name.removesuffix(".json") for name, ids in by_file.items() for i in ids)
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
