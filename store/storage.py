@@ -49,7 +49,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, TypeVar, cast
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
@@ -272,9 +272,9 @@ def live_partition(record: Record) -> str:
     return file_named_by(record.id) or record.created_at.date().isoformat()
 
 
-@dataclass(frozen=True)
-class Signature:
-    """Cheap identity of a file on disk; a hint only (inode numbers are reused)."""
+class Signature(NamedTuple):
+    """Cheap identity of a file on disk; a hint only (inode numbers are reused). A tuple: a reader
+    of every grid's households makes and compares one for each of a few hundred files."""
 
     mtime_ns: int
     size: int
@@ -283,7 +283,7 @@ class Signature:
     @classmethod
     def of(cls, path: Path) -> Signature | None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             return None
         return cls(st.st_mtime_ns, st.st_size, st.st_ino)
