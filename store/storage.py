@@ -1053,7 +1053,8 @@ class Store:
         """What the dashboard should show as a banner at start and on reload: every file it reads
         that cannot be read, one StoreError each (``.path``, ``.message(lang)``), empty when sound.
 
-        Looks at the manifest, each table's main file and, given ``day``, that day's partitions
+        Looks at the manifest, each table's main file (and every live file: the live cases' day
+        files, the households' grid files; the first damaged one is named), given ``day``, that day's partitions
         (visits, plans, sessions), its year's payments and its month's audit log; never the
         archives. Cheap on reload: a file whose bytes did not change is not validated again.
         """
