@@ -1964,7 +1964,7 @@ def check_store(root: Path | str) -> CheckReport:
             if name == JOURNAL and relative == ".":
                 findings.append(Finding("journal", rel))
                 continue
-            if TEMP_MARK in name or OLD_MARK in name:
+            if name.startswith(".") and (TEMP_MARK in name or OLD_MARK in name):  # (a grid may be "B.old-2")
                 findings.append(Finding("leftover", rel, error=False))
                 continue
             if rel == MANIFEST:
@@ -2291,7 +2291,7 @@ def permission_problems(root: Path) -> list[str]:
     owner = _account_name(top.st_uid)
     problems = []
     for path in [root, *sorted(root.rglob("*"))]:
-        if TEMP_MARK in path.name or OLD_MARK in path.name:
+        if path.name.startswith(".") and (TEMP_MARK in path.name or OLD_MARK in path.name):
             continue  # a killed writer's leftovers: check reports them, the next writer removes them
         st = path.lstat()
         name = "." if path == root else path.relative_to(root).as_posix()

@@ -1391,3 +1391,16 @@ def test_many_households_moved_in_one_transaction_each_end_in_their_grid_file(st
     assert all(expected[i] == name.removesuffix(".json") for name, ids in by_file.items() for i in ids)
     report = check_store(store.root)
     assert report.ok and not report.findings, report.findings
+
+
+def test_a_grid_whose_id_looks_like_a_leftover_is_checked_like_any_grid(store: Store) -> None:
+    """Temp files and old versions are hidden (.NAME.tmp-..., .NAME.old-...); a grid's id may hold
+    the same marks without the dot (ids are letters, digits and - _ . :)."""
+    with store.transaction() as tx:
+        tx.put(household("h1", "B.old-2"))
+        tx.put(household("h2", "B.tmp-3"))
+    assert ids_by_file(store.root) == {"B.old-2.json": ["h1"], "B.tmp-3.json": ["h2"]}
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+    assert report.records == 2
+    assert storage.permission_problems(store.root) == []
