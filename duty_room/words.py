@@ -702,6 +702,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
         "{path}: case {detail} belongs in {other} (the day of receipt its id names)",
     ),
+    "check.misplaced_household": (
+        "{path}：住户 {detail} 应在 {other} 中（按所属网格）",
+        "{path}: household {detail} belongs in {other} (its grid's file)",
+    ),
     "check.archive_index": (
         "{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"
         "下次修改该文件时自动更正",

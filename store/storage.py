@@ -22,9 +22,10 @@ Layout (one write touches only the files it changes, so its cost does not grow w
     petitions/2026-11-28.json     live cases (open, or closed < 30 days ago), by the day received
     petitions/archive-2025-11.json  closed cases, by month closed (archive-2025.json: by year, before schema 3)
     visits/2026-11-28.json    visits (民情日志), one file a day; visit_plans/ and services/ alike
+    households/G0412.json     the register's households, one file a grid (households.json before schema 3)
     payments/2026.json        stall fee payments, by year
     workers/retired.json      grid workers taken off the roster, with their history
-    communities.json grids.json workers.json households.json stalls.json permits.json duty.json
+    communities.json grids.json workers.json stalls.json permits.json duty.json
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import functools
 import grp
 import hashlib
 import itertools
+import operator
 import os
 import pwd
 import re
@@ -47,7 +49,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, TypeVar, cast
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
@@ -72,6 +74,7 @@ from .models import (
     AuditEntry,
     DutyShift,
     GridWorker,
+    Household,
     Petition,
     Record,
     ServiceSession,
@@ -81,7 +84,10 @@ from .models import (
 )
 
 # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
-# CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...
+# CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
+# closed cases archived by month (archive-2026-10.json); the households one file a grid
+# (households/G0412.json), no households.json. A duty-room that reads only schema 2 refuses the
+# store, rather than see an empty register.
 SCHEMA_VERSION = 3
 RECORDS = "records"  # the TinyDB table holding a file's records
 META = "_meta"  # the TinyDB table holding the file's schema and generation
@@ -176,7 +182,7 @@ def partition_of(record: Record) -> str | None:
         return record.at.strftime("%Y-%m")
     if isinstance(record, Incident):
         return None if record.closed_at is None else record.closed_at.strftime("%Y-%m")
-    if isinstance(record, Petition):
+    if isinstance(record, Petition | Household):
         return live_partition(record)
     return None
 
@@ -190,6 +196,10 @@ def archive_partition(petition: Petition) -> str:
     return f"archive-{petition.closed_at:%Y-%m}"
 
 
+# Live files: a table whose current records are spread over files of their own, so that a write
+# reads and rewrites one small file, not the whole table. ``Store.all(model)`` (no partition) is
+# every record of every live file, and (a store written before) of the table's main file.
+#
 # Live cases, one file a day. A case open, or closed less than ARCHIVE_AFTER ago, is kept in the
 # file of the day it was received (petitions/2026-11-28.json), not in one file of every live case:
 # a write reads and rewrites one file of at most CASES_PER_FILE cases, whatever the backlog and
@@ -198,23 +208,35 @@ def archive_partition(petition: Petition) -> str:
 # received), so a case is found from its id alone; a case whose id names no day goes by its receipt
 # time and is looked for in every file. A store written before the cap (schema 2) kept a busy day
 # whole in one file: the first transaction moves those cases to their files (Transaction).
-# Closed cases still move to their year's archive (petitions/archive-2025.json); the manifest keeps,
-# for each day file holding closed cases, the earliest closing time (``earliest_closed``), so a
-# write finds the cases due for the archive without reading the other files.
+# Closed cases still move to their month's archive (petitions/archive-2025-11.json); the manifest
+# keeps, for each day file holding closed cases, the earliest closing time (``earliest_closed``), so
+# a write finds the cases due for the archive without reading the other files.
+#
+# Households, one file a grid (households/G0412.json: a few hundred households at most), not the
+# whole register in one file (40,000 households, 10 MB on a township): moving a household rewrites
+# the two grids' files. A household's id does not name its grid, so it is looked for in every grid
+# file (through the per-file cache); a household whose grid changed moves between the two files in
+# one transaction, checked against its previous version. A grid's file goes with its last
+# household. A store written before schema 3 keeps them all in households.json, read as it is; the
+# first transaction that commits moves each to its grid's file and removes households.json.
 
 CASES_PER_FILE = 25  # the township's busiest day brings 26 (the 10x-intake store: ~190 a day)
 _LIVE_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:\.([2-9]|[1-9][0-9]+))?")
 _DAY_IN_ID = re.compile(r"MK([0-9]{2})([0-9]{2})([0-9]{2})-([0-9]+)?")
 
 
-def in_day_files(model: type[Record]) -> bool:
-    """A table whose live records are kept one file a day (``Store.all(model)`` is all of them)."""
-    return model is Petition
+def in_live_files(model: type[Record]) -> bool:
+    """A table kept in live files (``Store.all(model)`` is all of them): cases by day, households by grid."""
+    return model is Petition or model is Household
 
 
 def is_live(model: type[Record], partition: str | None) -> bool:
-    """A day file of live records (not an archive, not the main file)."""
-    return partition is not None and in_day_files(model) and _LIVE_NAME.fullmatch(partition) is not None
+    """A live file (a day file of cases, not an archive; any grid file of households), not the main file."""
+    if partition is None:
+        return False
+    if model is Household:
+        return True  # every file of households/ is a grid's
+    return model is Petition and _LIVE_NAME.fullmatch(partition) is not None
 
 
 def file_named_by(record_id: str) -> str | None:
@@ -231,19 +253,28 @@ def file_named_by(record_id: str) -> str | None:
     return day if part <= 1 else f"{day}.{part}"
 
 
+def _file_named(model: type[Record], record_id: str) -> str | None:
+    """The live file a record's id names: only a case's id names one (a household's names no grid)."""
+    return file_named_by(record_id) if model is Petition else None
+
+
 def first_file_of_day(partition: str) -> str:
     """The day's first file (2026-11-28.2 → 2026-11-28): where a schema-2 store keeps the whole day."""
     return partition.partition(".")[0]
 
 
-def live_partition(petition: Petition) -> str:
-    """The day file of a live case: the one its id names, else the day it was received."""
-    return file_named_by(petition.id) or petition.created_at.date().isoformat()
+def live_partition(record: Record) -> str:
+    """The live file of a record: a case's is the one its id names, else the day it was received;
+    a household's is its grid's."""
+    if isinstance(record, Household):
+        return record.grid_id
+    assert isinstance(record, Petition)
+    return file_named_by(record.id) or record.created_at.date().isoformat()
 
 
-@dataclass(frozen=True)
-class Signature:
-    """Cheap identity of a file on disk; a hint only (inode numbers are reused)."""
+class Signature(NamedTuple):
+    """Cheap identity of a file on disk; a hint only (inode numbers are reused). A tuple: a reader
+    of every grid's households makes and compares one for each of a few hundred files."""
 
     mtime_ns: int
     size: int
@@ -252,7 +283,7 @@ class Signature:
     @classmethod
     def of(cls, path: Path) -> Signature | None:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             return None
         return cls(st.st_mtime_ns, st.st_size, st.st_ino)
@@ -285,6 +316,39 @@ class _Cached:
             self.made = made
             self.docs = None
         return made
+
+
+@dataclass
+class _LiveSeen:
+    """``Store.all`` of a table in live files, as last made: each file's list of records, the
+    records of them all, and how many files hold each id (kept as files change, so that telling
+    whether a record is in two files costs the files that changed, not every record)."""
+
+    parts: tuple[list[Any], ...]
+    records: list[Any]
+    holders: dict[str, int]
+    duplicated: int = 0  # ids held by more than one file
+
+    def recount(self, parts: tuple[list[Any], ...]) -> int:
+        before = {id(part): part for part in self.parts}
+        now = {id(part): part for part in parts}
+        holders = self.holders
+        for key, part in before.items():
+            if key not in now:
+                for record in part:
+                    held = holders[record.id] - 1
+                    if held:
+                        holders[record.id] = held
+                        self.duplicated -= held == 1
+                    else:
+                        del holders[record.id]
+        for key, part in now.items():
+            if key not in before:
+                for record in part:
+                    held = holders.get(record.id, 0) + 1
+                    holders[record.id] = held
+                    self.duplicated += held == 2
+        return self.duplicated
 
 
 _NONE: list[Any] = []  # the records of a file that is not there (shared, like every list Store.all returns)
@@ -791,7 +855,8 @@ class Store:
         self._paths: dict[tuple[str, str | None], Path] = {}
         self._names: dict[Path, str] = {}
         self._manifest_seen: tuple[bytes, dict[str, Any]] | None = None
-        self._live_seen: dict[str, tuple[tuple[list[Any], ...], list[Any]]] = {}
+        self._live_seen: dict[str, _LiveSeen] = {}
+        self._live_lock = threading.Lock()
         self._recovered = False
         self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
 
@@ -811,8 +876,8 @@ class Store:
         return path
 
     def newest_first(self, model: type[Record]) -> list[str | None]:
-        """Where to look for one record: the main file (for cases: every live case), then the
-        other partitions (the archives), newest first."""
+        """Where to look for one record: the main file (for a table in live files: every live
+        record), then the other partitions (the archives), newest first."""
         return [None, *reversed([p for p in self.partitions(model) if not is_live(model, p)])]
 
     @_reports_environment
@@ -824,8 +889,8 @@ class Store:
         return sorted(name[: -len(".json")] for name in names if name.endswith(".json") and not name.startswith("."))
 
     def live_partitions(self, model: type[Record]) -> list[str]:
-        """The day files of a table kept in day files, oldest first."""
-        return [p for p in self.partitions(model) if is_live(model, p)] if in_day_files(model) else []
+        """The live files of a table kept in them (cases' day files, households' grid files), in name order."""
+        return [p for p in self.partitions(model) if is_live(model, p)] if in_live_files(model) else []
 
     def relative(self, path: Path) -> str:
         name = self._names.get(path)
@@ -861,36 +926,48 @@ class Store:
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
         """All records of one file, validated. The list and records are shared: do not mutate.
 
-        For cases (a table kept in day files) without a partition: every live case, from every
-        day file (and from ``petitions.json``, in a store not yet rewritten in day files).
+        For a table kept in live files, without a partition: every live record, from every live
+        file (and from the main file, ``petitions.json`` or ``households.json``, in a store not yet
+        split): every live case, every household of the register.
         """
-        if partition is None and in_day_files(model):
+        if partition is None and in_live_files(model):
             return self._live(model)
         return self._read(model, self.path_for(model, partition))
 
     def _live(self, model: type[M]) -> list[M]:
-        files = self.manifest()["files"]  # once for all the day files
-        records: list[M] = []
-        seen: set[str] = set()
-        # The main file (a store written before day files) is read before the day files are listed:
-        # a reader that meets its one-time move into day files sees a case twice (kept once), never
-        # not at all.
+        # A record moved from one live file to another (a household to another grid) is taken out
+        # of one and put in the other by one commit; a reader taking no lock could read the file it
+        # goes to before the commit and the one it leaves after, and miss it. So the files are read
+        # again when the manifest changed meanwhile (a few times at most: then as read).
+        for _ in range(3):
+            manifest = self.manifest()
+            parts = self._live_parts(model, manifest["files"])
+            if self.manifest().get("generation") == manifest.get("generation"):  # no commit in between
+                break
+        with self._live_lock:
+            last = self._live_seen.get(model.table)
+            if last is not None and len(last.parts) == len(parts) and all(map(operator.is_, last.parts, parts)):
+                return last.records  # every file's records are the very lists of last time: nothing changed
+            seen = last if last is not None else _LiveSeen((), [], {})
+            duplicated = seen.recount(parts)
+            records: list[M] = [record for part in parts for record in part]
+            if duplicated:  # a record in two files (the one-time split, or damage): kept once, the first
+                ids: set[str] = set()
+                records = [r for r in records if r.id not in ids and not ids.add(r.id)]  # type: ignore[func-returns-value]
+            seen.parts, seen.records = parts, records  # (holding the lists: their ids stay theirs)
+            self._live_seen[model.table] = seen
+            return records
+
+    def _live_parts(self, model: type[M], files: dict[str, Any]) -> tuple[list[M], ...]:
+        # The main file (a store written before live files) is read before the live files are
+        # listed: a reader that meets its one-time split sees a record twice (kept once), never not
+        # at all.
         legacy = self._read(model, self.path_for(model), files)
-        parts = (legacy, *(self._read(model, self.path_for(model, p), files) for p in self.live_partitions(model)))
-        last = self._live_seen.get(model.table)
-        if last is not None and len(last[0]) == len(parts) and all(a is b for a, b in zip(last[0], parts, strict=True)):
-            return last[1]  # every file's records are the very lists of last time: nothing changed
-        for part in parts:
-            for record in part:
-                if record.id not in seen:
-                    seen.add(record.id)
-                    records.append(record)
-        self._live_seen[model.table] = (parts, records)  # (holding the lists: their ids stay theirs)
-        return records
+        return (legacy, *(self._read(model, self.path_for(model, p), files) for p in self.live_partitions(model)))
 
     def _read(self, model: type[M], path: Path, files: dict[str, Any] | None = None) -> list[M]:
         # One thread at a time per file: a second reader (a list opened while the look for damaged
-        # files parses the 10 MB households.json) waits for the first's records instead of parsing again.
+        # files parses a big file) waits for the first's records instead of parsing again.
         with self._reading.get(path) or self._reading.setdefault(path, threading.Lock()):
             return self._read_file(model, path, files)
 
@@ -939,8 +1016,8 @@ class Store:
         return records
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
-        if partition is None and in_day_files(model):
-            named = file_named_by(record_id)  # where a live case is: one small file, not every live case
+        if partition is None and in_live_files(model):
+            named = _file_named(model, record_id)  # where a live case is: one small file, not every live case
             if named is not None:  # (or where a store written before the cap or before day files kept it)
                 for where in dict.fromkeys((named, first_file_of_day(named), None)):
                     for record in (
@@ -964,10 +1041,11 @@ class Store:
                 continue
         raise RecordNotFound(model, record_id)
 
-    def known(self, model: type[Record], partition: str) -> _Known:
-        """One file's records by id (as cached, after reading it if need be)."""
+    def known(self, model: type[Record], partition: str, files: dict[str, Any] | None = None) -> _Known:
+        """One file's records by id (as cached, after reading it if need be; ``files``: the
+        manifest's, when the caller has it at hand)."""
         path = self.path_for(model, partition)
-        self._read(model, path)
+        self._read(model, path, files)
         cached = self._cache.get(path)
         return cached.known if cached is not None else {}
 
@@ -975,7 +1053,8 @@ class Store:
         """What the dashboard should show as a banner at start and on reload: every file it reads
         that cannot be read, one StoreError each (``.path``, ``.message(lang)``), empty when sound.
 
-        Looks at the manifest, each table's main file and, given ``day``, that day's partitions
+        Looks at the manifest, each table's main file (and every live file: the live cases' day
+        files, the households' grid files; the first damaged one is named), given ``day``, that day's partitions
         (visits, plans, sessions), its year's payments and its month's audit log; never the
         archives. Cheap on reload: a file whose bytes did not change is not validated again.
         """
@@ -1267,8 +1346,9 @@ class _OpenFile:
         self.model = model
         self.path = path
         self.partition = partition
-        # A day file of live cases goes when its last case is archived (or a main file once split).
-        self.removable = in_day_files(model) and (partition is None or is_live(model, partition))
+        # A live file goes with its last record (a day file when its last case is archived, a grid's
+        # when its last household moves away), as does a main file once split.
+        self.removable = in_live_files(model) and (partition is None or is_live(model, partition))
         self.dirty = False
         self.last_change = 0
         payload = path.read_bytes() if path.exists() else b"{}"
@@ -1285,6 +1365,9 @@ class _OpenFile:
         # From the parsed file, as TinyDB numbers its documents (int of the key): table.all() would
         # make a Document of every record first (~0.5 ms for a day of 190 cases).
         self.doc_ids = {doc["id"]: int(doc_id) for doc_id, doc in data.get(RECORDS, {}).items()}
+        # The transaction's index of its table's live records by id (Transaction._where_is), once made:
+        # kept up to date by every put and delete of this live file.
+        self.where: dict[str, str] | None = None
         # New records wait here and go in with one insert_multiple: each TinyDB insert rebuilds the
         # whole table, so inserting one by one is quadratic (minutes for 40,000 households).
         self._new: dict[str, dict[str, Any]] = {}
@@ -1303,6 +1386,8 @@ class _OpenFile:
             self.table.upsert(Document(doc, doc_id=doc_id))
         self.records[record.id] = record
         self.touched.add(record.id)
+        if self.where is not None and self.partition is not None:
+            self.where[record.id] = self.partition
         self._changed()
 
     def _insert_new(self) -> None:
@@ -1312,6 +1397,7 @@ class _OpenFile:
             self._new.clear()
 
     def delete(self, record_id: str) -> None:
+        self._unindex(record_id)
         if self._new.pop(record_id, None) is not None:
             del self.records[record_id]
             self._changed()
@@ -1323,11 +1409,17 @@ class _OpenFile:
 
     def remove_all(self) -> None:
         """Every record goes (moved elsewhere by the caller); a removable file is then removed."""
+        for record_id in self.records:
+            self._unindex(record_id)
         self.records.clear()
         self._new.clear()
         self.table.truncate()
         self.doc_ids.clear()
         self._changed()
+
+    def _unindex(self, record_id: str) -> None:
+        if self.where is not None and self.where.get(record_id) == self.partition:
+            del self.where[record_id]
 
     def _changed(self) -> None:
         self.dirty = True
@@ -1352,6 +1444,9 @@ class _OpenFile:
         return known
 
 
+LOOKUPS_BEFORE_INDEX = 8  # a transaction's look-ups of a household by id before it indexes them all
+
+
 class Transaction:
     """The changes made under one lock. Files are written in the order they were last changed."""
 
@@ -1361,11 +1456,14 @@ class Transaction:
         self._files: dict[Path, _OpenFile] = {}
         self._manifest = store.manifest()  # under the lock: nobody else changes it until commit
         self._counters: dict[str, int] = {}
-        self._on_disk: dict[type[Record], list[str]] = {}  # day files listed once per transaction
-        # A store written before day files (schema 1) keeps every live case in petitions.json: the
-        # first transaction that commits moves them to their day files and removes petitions.json,
-        # with its own change (all or nothing; a refused change leaves the store as it was).
-        for model in (Petition,):
+        self._on_disk: dict[type[Record], list[str]] = {}  # live files listed once per transaction
+        self._where: dict[type[Record], dict[str, str]] = {}  # see _where_is
+        self._lookups: dict[type[Record], int] = {}
+        # A store written before day files (schema 1) keeps every live case in petitions.json, and
+        # one written before schema 3 every household in households.json: the first transaction
+        # that commits moves them to their live files (day, grid) and removes the main file, with
+        # its own change (all or nothing; a refused change leaves the store as it was).
+        for model in (Petition, Household):
             if store.path_for(model).exists():
                 self.split_main_file(model)
         # A store written before the cap (schema 2) keeps a busy day's cases in one file: the same
@@ -1389,12 +1487,14 @@ class Transaction:
         opened = self._files.get(path)
         if opened is None:
             opened = self._files[path] = _OpenFile(self.store, model, path, partition)
+            if is_live(model, partition):
+                opened.where = self._where.get(model)
         return opened
 
-    # -- a table kept in day files: ``partition=None`` means every live record
+    # -- a table kept in live files: ``partition=None`` means every live record
 
     def _live_partitions(self, model: type[Record]) -> list[str]:
-        """The day files as this transaction sees them: on disk, and those it has opened (maybe new)."""
+        """The live files as this transaction sees them: on disk, and those it has opened (maybe new)."""
         if model not in self._on_disk:
             self._on_disk[model] = self.store.live_partitions(model)
         opened = {f.partition for f in self._files.values() if f.model is model and is_live(model, f.partition)}
@@ -1409,31 +1509,44 @@ class Transaction:
 
     def _ids(self, model: type[Record], partition: str) -> Collection[str]:
         opened = self._files.get(self.store.path_for(model, partition))
-        return opened.records if opened is not None else self.store.known(model, partition)
+        return opened.records if opened is not None else self.store.known(model, partition, self._manifest["files"])
 
     def _locate(self, model: type[Record], record_id: str) -> str | None:
-        """The day file holding a live record: the day its id names (no other file is read: a case
-        is never put anywhere else), else any (looked at in turn)."""
-        named = file_named_by(record_id)
+        """The live file holding a live record: the day a case's id names (no other file is read: a
+        case is never put anywhere else), else any (looked at in turn: a household's grid file)."""
+        named = _file_named(model, record_id)
         if named is not None:
             return named if record_id in self._ids(model, named) else None
-        return next((p for p in self._live_partitions(model) if record_id in self._ids(model, p)), None)
+        return self._where_is(model, record_id)
+
+    def _where_is(self, model: type[Record], record_id: str) -> str | None:
+        """The live file holding a record whose id names none (a household): looked for in each
+        live file's ids (through the store's per-file cache) by the first few look-ups of a
+        transaction; from then on, in an index of them all made once and kept up to date by every
+        put and delete: a transaction that adds or moves 40,000 households (an import, the demo)
+        does not look through every grid's file for each of them."""
+        where = self._where.get(model)
+        if where is None and self._lookups.get(model, 0) < LOOKUPS_BEFORE_INDEX:
+            self._lookups[model] = self._lookups.get(model, 0) + 1
+            return next((p for p in self._live_partitions(model) if record_id in self._ids(model, p)), None)
+        if where is None:
+            where = self._where[model] = {}
+            for partition in reversed(self._live_partitions(model)):  # a duplicate: the first file's
+                where.update(dict.fromkeys(self._ids(model, partition), partition))
+            for opened in self._files.values():
+                if opened.model is model and is_live(model, opened.partition):
+                    opened.where = where
+        found = where.get(record_id)
+        return found if found is not None and record_id in self._ids(model, found) else None
 
     def _put_live(self, record: Record) -> None:
-        assert isinstance(record, Petition)
         target = self._open(type(record), live_partition(record))
-        if record.id not in target.records and file_named_by(record.id) is None:
-            # An id that names no day goes by the time it was received: if that changed, the
-            # case moves (checked against its previous version like any replacement).
-            elsewhere = next(
-                (
-                    p
-                    for p in self._live_partitions(type(record))
-                    if p != target.partition and record.id in self._ids(type(record), p)
-                ),
-                None,
-            )
-            if elsewhere is not None:
+        if record.id not in target.records and _file_named(type(record), record.id) is None:
+            # A record whose id names no file goes by its fields (a household by its grid, a case
+            # whose id names no day by the time it was received): if that changed, it moves, out of
+            # the file it was in, checked against its previous version like any replacement.
+            elsewhere = self._where_is(type(record), record.id)
+            if elsewhere is not None and elsewhere != target.partition:
                 previous = self._open(type(record), elsewhere)
                 record.check_update(previous.records[record.id])
                 target.put(record)
@@ -1442,11 +1555,10 @@ class Transaction:
         target.put(record)
 
     def split_main_file(self, model: type[Record]) -> int:
-        """Move every record of ``model``'s main file to its day file, and remove the main file."""
+        """Move every record of ``model``'s main file to its live file (day, grid), and remove the main file."""
         main = self._open(model, None)
         moved = list(main.records.values())
         for record in moved:
-            assert isinstance(record, Petition)
             self._open(model, live_partition(record)).put(record)
         main.remove_all()
         return len(moved)
@@ -1478,27 +1590,33 @@ class Transaction:
 
     def all(self, model: type[M], partition: str | None = None) -> list[M]:
         """The file's records as this transaction sees them (its own changes included); for a
-        table kept in day files and no partition, every live record.
+        table kept in live files and no partition, every live record.
 
         A file this transaction has not changed is read through the store's validated cache:
         under the lock nobody else can change it, and opening it as a TinyDB table for a look
         would cost a parse and a table build (0.8 s for 40,000 households) on every write.
         """
-        if partition is None and in_day_files(model):
+        if partition is None and in_live_files(model):
+            if not any(f.model is model for f in self._files.values()):  # nothing changed yet: as stored
+                return list(self.store.all(model))  # (every live file, read at once, their list remembered)
             return [r for p in self._live_partitions(model) for r in self.all(model, p)]
-        opened = self._files.get(self.store.path_for(model, partition))
+        path = self.store.path_for(model, partition)
+        opened = self._files.get(path)
         if opened is None:
-            return list(self.store.all(model, partition))
+            return list(self.store._read(model, path, self._manifest["files"]))
         return cast(list[M], list(opened.records.values()))  # the file opened for ``model`` holds Ms
 
     def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
-        if partition is None and in_day_files(model):
+        if partition is None and in_live_files(model):
             partition = self._locate(model, record_id)
             if partition is None:
                 raise RecordNotFound(model, record_id)
-        opened = self._files.get(self.store.path_for(model, partition))
+        path = self.store.path_for(model, partition)
+        opened = self._files.get(path)
         if opened is None:
-            record = next((r for r in self.store.all(model, partition) if r.id == record_id), None)
+            record = next(
+                (r for r in self.store._read(model, path, self._manifest["files"]) if r.id == record_id), None
+            )
         else:
             record = cast(M | None, opened.records.get(record_id))  # the file opened for ``model`` holds Ms
         if record is None:
@@ -1521,14 +1639,14 @@ class Transaction:
         data["updated_at"] = self.now.isoformat()
         data["updated_by"] = self.store.actor
         validated = model.model_validate(data)
-        if partition is None and in_day_files(model):
+        if partition is None and in_live_files(model):
             self._put_live(validated)
         else:
             self._open(model, partition if partition is not None else partition_of(validated)).put(validated)
         return validated
 
     def delete(self, model: type[Record], record_id: str, partition: str | None = None) -> None:
-        if partition is None and in_day_files(model):
+        if partition is None and in_live_files(model):
             partition = self._locate(model, record_id)
             if partition is None:
                 raise RecordNotFound(model, record_id)
@@ -1597,7 +1715,7 @@ class Transaction:
             writes.append((opened.path, payload))
             generations[opened.path] = generation
             files[name] = generation
-            if is_live(opened.model, opened.partition):
+            if opened.model is Petition and is_live(opened.model, opened.partition):  # the archive index
                 closings = [
                     r.closed_at for r in cast(list[Petition], list(opened.records.values())) if r.closed_at is not None
                 ]
@@ -1714,7 +1832,8 @@ class _FileChecker:
         report.files += 1
         seen_in_table = self.ids_by_table.setdefault(model.table, {})
         seen_here: set[str] = set()
-        day = path.stem if path.parent.name == model.table and is_live(model, path.stem) else None
+        live = path.stem if path.parent.name == model.table and is_live(model, path.stem) else None
+        day = live if model is Petition else None
         first_closed: datetime | None = None
         try:
             count = 0
@@ -1745,6 +1864,10 @@ class _FileChecker:
                             )
                         if record.closed_at is not None and (first_closed is None or record.closed_at < first_closed):
                             first_closed = record.closed_at
+                elif isinstance(record, Household) and live is not None and record.grid_id != live:
+                    report.findings.append(
+                        Finding("misplaced_household", name, record.id, other=f"{model.table}/{record.grid_id}.json")
+                    )
             report.records += count
             metas = _stream_meta(path)
         except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
@@ -1779,7 +1902,8 @@ def check_store(root: Path | str) -> CheckReport:
 
     Finds: a missing folder or one that is not a store; a missing or damaged manifest (schema,
     types); damaged files and records; duplicate ids within a file and across a table's files
-    (active and archive); petition histories out of time order; an interrupted transaction's
+    (active and archive, households in two grids' files); a case or a household in another live
+    file than its own; petition histories out of time order; an interrupted transaction's
     journal and temp files; files the manifest does not list (or lists but are missing); a folder
     or lock the group cannot write in a group-shared store.
     """
@@ -1840,7 +1964,7 @@ def check_store(root: Path | str) -> CheckReport:
             if name == JOURNAL and relative == ".":
                 findings.append(Finding("journal", rel))
                 continue
-            if TEMP_MARK in name or OLD_MARK in name:
+            if name.startswith(".") and (TEMP_MARK in name or OLD_MARK in name):  # (a grid may be "B.old-2")
                 findings.append(Finding("leftover", rel, error=False))
                 continue
             if rel == MANIFEST:
@@ -2167,7 +2291,7 @@ def permission_problems(root: Path) -> list[str]:
     owner = _account_name(top.st_uid)
     problems = []
     for path in [root, *sorted(root.rglob("*"))]:
-        if TEMP_MARK in path.name or OLD_MARK in path.name:
+        if path.name.startswith(".") and (TEMP_MARK in path.name or OLD_MARK in path.name):
             continue  # a killed writer's leftovers: check reports them, the next writer removes them
         st = path.lstat()
         name = "." if path == root else path.relative_to(root).as_posix()

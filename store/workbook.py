@@ -59,7 +59,7 @@ from .models import (
 from .refusal import Refused
 from .roster import changes_between, known_list
 from .sheetfiles import HEADER_ROWS, Cell, SheetOut
-from .storage import RETIRED, Store, Transaction, partition_of
+from .storage import RETIRED, Store, Transaction, is_live, partition_of
 
 # ---------------------------------------------------------------------------
 # Column kinds and sheet specs
@@ -431,9 +431,10 @@ def template_notes() -> list[list[str]]:
 
 
 def sheet_partitions(store: Store, model: type[Record]) -> list[str]:
-    """A sheet's files besides the main one: a table filed by month (the duty roster) has them all;
-    retired grid workers (workers/retired.json) are not on the roster, so not on its sheet."""
-    return [p for p in store.partitions(model) if not (model is GridWorker and p == RETIRED)]
+    """A sheet's files besides those ``all(model)`` reads: a table filed by month (the duty roster)
+    has them all; the households' grid files are read by ``all(Household)`` already (live files), so
+    none; retired grid workers (workers/retired.json) are not on the roster, so not on its sheet."""
+    return [p for p in store.partitions(model) if not is_live(model, p) and not (model is GridWorker and p == RETIRED)]
 
 
 def export_sheets(store: Store, specs: Iterable[SheetSpec], *, masked: bool) -> list[SheetOut]:

@@ -254,3 +254,21 @@ def to_uncapped_layout(root: Path) -> None:
         manifest.get("earliest_closed", {}).pop(f"petitions/{later.name}", None)
     manifest["schema"] = 2
     (root / "manifest.json").write_bytes(orjson.dumps(manifest))
+
+
+def to_register_file_layout(root: Path) -> None:
+    """Rewrite a store as duty-room wrote it before households were kept by grid (schema 2): every
+    household in one households.json, none in households/<grid>.json."""
+    manifest = orjson.loads((root / "manifest.json").read_bytes())
+    records: dict[str, object] = {}
+    for path in sorted((root / "households").glob("*.json")):
+        for doc in orjson.loads(path.read_bytes())["records"].values():
+            records[str(len(records) + 1)] = doc
+        path.unlink()
+        del manifest["files"][f"households/{path.name}"]
+    (root / "households").rmdir()
+    meta = {"1": {"schema": 2, "generation": 1, "table": "households"}}
+    (root / "households.json").write_bytes(orjson.dumps({"records": records, "_meta": meta}))
+    manifest["files"]["households.json"] = 1
+    manifest["schema"] = 2
+    (root / "manifest.json").write_bytes(orjson.dumps(manifest))

@@ -162,11 +162,11 @@ def test_a_listed_file_that_is_missing(small_store: Store) -> None:
 
 def test_a_damaged_record_and_bad_json_are_named(small_store: Store) -> None:
     edit(small_store.root / "stalls.json", lambda data: data["records"]["1"].update(monthly_fee_fen=-5))
-    (small_store.root / "households.json").write_bytes(b'{"records": {"1": ')
+    (small_store.root / "households" / "dc-M01.json").write_bytes(b'{"records": {"1": ')
     result = check(small_store.root)
     assert result.exit_code == ExitCode.DAMAGED
     assert "stalls.json" in result.output and "monthly_fee_fen" in result.output and "yl-01" in result.output
-    assert "households.json" in result.output  # every damaged file, not only the first
+    assert "households/dc-M01.json" in result.output  # every damaged file, not only the first
 
 
 def test_an_interrupted_transaction_is_found_and_undone_by_repair(
@@ -297,19 +297,19 @@ def test_shared_store_mode_bits_are_not_required_of_a_private_store(small_store:
 
 
 def test_problems_lists_every_damaged_file_the_dashboard_reads(small_store: Store) -> None:
-    """The dashboard's banner: a damaged households.json is found at start, not only in a list."""
+    """The dashboard's banner: a damaged grid's households file is found at start, not only in a list."""
     from datetime import date
 
     from store.errors import NotAFileError, StoreCorruptError
 
     root = small_store.root
     assert Store(root).problems(date(2026, 11, 28)) == []
-    (root / "households.json").write_bytes(b'{"records": {"1": ')
+    (root / "households" / "dc-M01.json").write_bytes(b'{"records": {"1": ')
     (root / "visits" / "2026-11-28.json").unlink()
     (root / "visits" / "2026-11-28.json").mkdir()
     found = Store(root).problems(date(2026, 11, 28))
     assert {type(e) for e in found} == {StoreCorruptError, NotAFileError}
-    assert {Path(e.path).name for e in found} == {"households.json", "2026-11-28.json"}  # type: ignore[attr-defined]
+    assert {Path(e.path).name for e in found} == {"dc-M01.json", "2026-11-28.json"}  # type: ignore[attr-defined]
     assert all("\n" not in e.message("zh") and "\n" not in e.message("en") for e in found)
     assert any("不是文件" in e.message("zh") for e in found)
 

@@ -515,7 +515,7 @@ class TestServiceAccount:
         d = deployment
         d.run(d.a, "petition", "list")  # the store exists and has been used
         for officer in (d.a, d.b, d.viewer):
-            for target in (*(d.root / "petitions").glob("*.json"), d.root / "households.json", d.root):
+            for target in (*(d.root / "petitions").glob("*.json"), *(d.root / "households").glob("*.json"), d.root):
                 looked = accounts.as_user(officer, ["cat" if target.is_file() else "ls", str(target)])
                 assert looked.returncode != 0 and "Permission denied" in looked.stderr, (officer, target)
         for path in [d.root, *d.root.rglob("*")]:

@@ -165,16 +165,16 @@ def test_check_in_after_the_end_is_refused_and_keeps_the_late_mark(
 
 
 async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_store: Store) -> None:
-    """households.json damaged: the dashboard opens with its data, and the status line names the file
-    until it is sound again; writes that need it are refused by the store."""
-    (small_store.root / "households.json").write_bytes(b"{not json")
+    """A grid's households file damaged: the dashboard opens with its data, and the status line names
+    the file until it is sound again; writes that need it are refused by the store."""
+    (small_store.root / "households" / "dc-M01.json").write_bytes(b"{not json")
     async with dashboard(small_store) as (app, pilot):
         await settled(app, pilot)  # the look at every file runs beside the first frame, in a worker
         status = app.query_one("#status")
-        assert "households.json" in str(status.render()) and app.is_running
+        assert "households/dc-M01.json" in str(status.render()) and app.is_running
         app.notify("别的消息")  # news shows over it for a while, then the fault is back
         status.clear()  # (what the fade timer does)
-        assert "households.json" in str(status.render())
+        assert "households/dc-M01.json" in str(status.render())
 
 
 async def test_a_key_waits_for_a_handler_that_is_still_running(

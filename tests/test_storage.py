@@ -20,6 +20,7 @@ from store.models import (
     Petition,
     PetitionEvent,
     PetitionStatus,
+    RosterEvent,
     Satisfaction,
     StallPayment,
     Visit,
@@ -32,7 +33,7 @@ from store.storage import (
     check_store,
 )
 
-from conftest import store_bytes, to_legacy_layout, to_uncapped_layout
+from conftest import store_bytes, to_legacy_layout, to_register_file_layout, to_uncapped_layout
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
 S = PetitionStatus
@@ -1199,8 +1200,207 @@ def test_a_damaged_big_file_is_refused_alike_on_any_thread(
     small_store: Store, monkeypatch: pytest.MonkeyPatch, damage: bytes
 ) -> None:
     monkeypatch.setattr(storage, "BIG_FILE_BYTES", 10)
-    (small_store.root / "households.json").write_bytes(damage)
+    (small_store.root / "households" / "dc-M01.json").write_bytes(damage)
     with pytest.raises(StoreCorruptError) as on_main:
         Store(small_store.root).all(Household)
     in_worker = _in_a_thread(lambda: Store(small_store.root).all(Household))
     assert isinstance(in_worker, StoreCorruptError) and str(in_worker) == str(on_main.value)
+
+
+# ---------------------------------------------------------------------------
+# Households, one file a grid
+
+
+def household(id: str, grid_id: str, history: list[RosterEvent] | None = None) -> Household:
+    return Household(
+        id=id, grid_id=grid_id, building="1", unit="2", room="301", head_name="张建国", history=history or []
+    )
+
+
+def register(store: Store) -> None:
+    """Six households in three grids (h0 and h3 in G0, h1 and h4 in G1, h2 and h5 in G2), each added."""
+    added = [RosterEvent(at=NOW, actor="tester", action="add")]
+    with store.transaction() as tx:
+        for n in range(6):
+            tx.put(household(f"h{n}", f"G{n % 3}", added))
+
+
+def moved(store: Store, household_id: str, grid_id: str) -> Household:
+    """The household as a move to ``grid_id`` leaves it (its history one event longer)."""
+    current = store.get(Household, household_id)
+    move = RosterEvent(at=NOW, actor="tester", action="move")
+    return current.model_copy(update={"grid_id": grid_id, "history": [*current.history, move]})
+
+
+def ids_by_file(root: Path) -> dict[str, list[str]]:
+    return {
+        path.name: sorted(doc["id"] for doc in orjson.loads(path.read_bytes())["records"].values())
+        for path in sorted((root / "households").glob("*.json"))
+    }
+
+
+def test_households_are_kept_one_file_a_grid(store: Store) -> None:
+    register(store)
+    assert not (store.root / "households.json").exists()
+    assert ids_by_file(store.root) == {"G0.json": ["h0", "h3"], "G1.json": ["h1", "h4"], "G2.json": ["h2", "h5"]}
+    assert sorted(Store(store.root).manifest()["files"]) == [
+        "households/G0.json",
+        "households/G1.json",
+        "households/G2.json",
+    ]
+    fresh = Store(store.root)
+    assert sorted(h.id for h in fresh.all(Household)) == ["h0", "h1", "h2", "h3", "h4", "h5"]
+    assert fresh.get(Household, "h4").grid_id == "G1"
+    assert [h.id for h in fresh.all(Household, "G2")] == ["h2", "h5"]
+    assert fresh.all_partitions(Household) == fresh.all(Household)  # no grid file counted twice
+    assert fresh.find(Household, "h5")[0].grid_id == "G2"
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_a_move_rewrites_the_two_grid_files_and_the_manifest_only(store: Store) -> None:
+    register(store)
+    before = store_bytes(store.root)
+    Store(store.root, actor="officer").put(moved(store, "h1", "G0"))
+    after = store_bytes(store.root)
+    assert {name for name in set(after) | set(before) if after.get(name) != before.get(name)} == {
+        "manifest.json",
+        "households/G0.json",
+        "households/G1.json",
+    }
+    assert ids_by_file(store.root) == {"G0.json": ["h0", "h1", "h3"], "G1.json": ["h4"], "G2.json": ["h2", "h5"]}
+    assert [e.action for e in Store(store.root).get(Household, "h1").history] == ["add", "move"]
+    assert store.get(Household, "h1").grid_id == "G0"  # a reader that had read both files before
+
+    # A grid whose last household moves away loses its file, in the same transaction.
+    with Store(store.root, actor="officer").transaction() as tx:
+        for household_id in ("h2", "h5"):
+            tx.put(moved(store, household_id, "G3"))
+    assert ids_by_file(store.root) == {"G0.json": ["h0", "h1", "h3"], "G1.json": ["h4"], "G3.json": ["h2", "h5"]}
+    assert "households/G2.json" not in Store(store.root).manifest()["files"]
+    assert sorted(h.id for h in Store(store.root).all(Household)) == ["h0", "h1", "h2", "h3", "h4", "h5"]
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_a_move_that_drops_history_is_refused_and_writes_nothing(store: Store) -> None:
+    register(store)
+    before = store_bytes(store.root)
+    dropped = moved(store, "h1", "G0").model_copy(update={"history": []})
+    with pytest.raises(ValueError, match="append-only"):
+        Store(store.root, actor="officer").put(dropped)
+    assert store_bytes(store.root) == before
+    assert ids_by_file(store.root)["G1.json"] == ["h1", "h4"]
+
+
+def test_a_store_with_one_households_file_is_read_as_is_and_split_by_its_next_write(store: Store) -> None:
+    register(store)
+    to_register_file_layout(store.root)
+    viewer = Store(store.root, read_only=True)
+    assert viewer.live_partitions(Household) == []
+    assert sorted(h.id for h in viewer.all(Household)) == ["h0", "h1", "h2", "h3", "h4", "h5"]
+    assert viewer.get(Household, "h4").grid_id == "G1"
+    assert "households.json" in Store(store.root).check()
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+    # A refused change leaves it as it was, byte for byte: the split goes with the first change that commits.
+    before = store_bytes(store.root)
+    with pytest.raises(ValueError, match="append-only"):
+        Store(store.root, actor="officer").put(moved(viewer, "h1", "G0").model_copy(update={"history": []}))
+    assert store_bytes(store.root) == before
+
+    Store(store.root, actor="officer").put(moved(viewer, "h1", "G0"))
+    assert not (store.root / "households.json").exists()
+    assert ids_by_file(store.root) == {"G0.json": ["h0", "h1", "h3"], "G1.json": ["h4"], "G2.json": ["h2", "h5"]}
+    manifest = Store(store.root).manifest()
+    assert manifest["schema"] == storage.SCHEMA_VERSION == 3
+    assert sorted(manifest["files"]) == ["households/G0.json", "households/G1.json", "households/G2.json"]
+    assert sorted(h.id for h in Store(store.root).all(Household)) == ["h0", "h1", "h2", "h3", "h4", "h5"]
+    assert viewer.get(Household, "h1").grid_id == "G0"  # a reader that knew the old layout
+    assert [e.action for e in viewer.get(Household, "h1").history] == ["add", "move"]
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_check_reports_a_household_in_two_grid_files(store: Store) -> None:
+    register(store)
+    reader = Store(store.root)
+    assert len(reader.all(Household)) == 6
+    path = store.path_for(Household, "G0")
+    sound = path.read_bytes()
+    data = orjson.loads(sound)
+    (h1,) = [
+        d for d in orjson.loads(store.path_for(Household, "G1").read_bytes())["records"].values() if d["id"] == "h1"
+    ]
+    data["records"]["99"] = h1  # moved by hand, and not taken out of G1's file
+    path.write_bytes(orjson.dumps(data))
+    report = check_store(store.root)
+    assert not report.ok
+    assert [(f.kind, f.path, f.detail, f.other) for f in report.errors] == [
+        ("misplaced_household", "households/G0.json", "h1", "households/G1.json"),
+        ("duplicate_across", "households/G1.json", "h1", "households/G0.json"),
+    ]
+    everyone = ["h0", "h1", "h2", "h3", "h4", "h5"]
+    assert sorted(h.id for h in reader.all(Household)) == everyone  # listed once, by a reader as by a new one
+    assert sorted(h.id for h in Store(store.root).all(Household)) == everyone
+    path.write_bytes(sound)
+    assert sorted(h.id for h in reader.all(Household)) == everyone
+    assert check_store(store.root).ok
+
+
+def test_a_household_moved_twice_in_one_transaction_is_in_one_file_and_found_by_id(store: Store) -> None:
+    register(store)
+    with Store(store.root, actor="officer").transaction() as tx:
+        first = tx.put(moved(store, "h1", "G0"))
+        assert tx.get(Household, "h1").grid_id == "G0"
+        second = first.model_copy(
+            update={"grid_id": "G2", "history": [*first.history, RosterEvent(at=NOW, actor="tester", action="move")]}
+        )
+        tx.put(second)
+        tx.put(household("h6", "G1"))
+        tx.delete(Household, "h4")
+        assert sorted(h.id for h in tx.all(Household)) == ["h0", "h1", "h2", "h3", "h5", "h6"]
+        assert tx.find(Household, "h1")[0].grid_id == "G2"
+    assert ids_by_file(store.root) == {"G0.json": ["h0", "h3"], "G1.json": ["h6"], "G2.json": ["h1", "h2", "h5"]}
+    assert [e.action for e in Store(store.root).get(Household, "h1").history] == ["add", "move", "move"]
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_many_households_moved_in_one_transaction_each_end_in_their_grid_file(store: Store) -> None:
+    """More look-ups by id than a transaction makes before it indexes the grid files' ids."""
+    register(store)
+    rounds = storage.LOOKUPS_BEFORE_INDEX
+    with Store(store.root, actor="officer").transaction() as tx:
+        for n in range(rounds):
+            current = tx.get(Household, f"h{n % 6}")
+            move = RosterEvent(at=NOW, actor="tester", action="move")
+            tx.put(current.model_copy(update={"grid_id": f"G{n + 3}", "history": [*current.history, move]}))
+        for n in range(6, 9):
+            tx.put(household(f"h{n}", "G0"))
+        tx.delete(Household, "h3")
+        tx.put(moved(store, "h4", "G0").model_copy(update={"history": tx.get(Household, "h4").history}))
+    expected = {f"h{n}": f"G{n % 3}" for n in range(6)}
+    expected |= {f"h{n % 6}": f"G{n + 3}" for n in range(rounds)} | {"h6": "G0", "h7": "G0", "h8": "G0", "h4": "G0"}
+    del expected["h3"]
+    fresh = Store(store.root)
+    assert {h.id: h.grid_id for h in fresh.all(Household)} == expected
+    by_file = ids_by_file(store.root)
+    assert sorted(i for ids in by_file.values() for i in ids) == sorted(expected)
+    assert all(expected[i] == name.removesuffix(".json") for name, ids in by_file.items() for i in ids)
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+
+
+def test_a_grid_whose_id_looks_like_a_leftover_is_checked_like_any_grid(store: Store) -> None:
+    """Temp files and old versions are hidden (.NAME.tmp-..., .NAME.old-...); a grid's id may hold
+    the same marks without the dot (ids are letters, digits and - _ . :)."""
+    with store.transaction() as tx:
+        tx.put(household("h1", "B.old-2"))
+        tx.put(household("h2", "B.tmp-3"))
+    assert ids_by_file(store.root) == {"B.old-2.json": ["h1"], "B.tmp-3.json": ["h2"]}
+    report = check_store(store.root)
+    assert report.ok and not report.findings, report.findings
+    assert report.records == 2
+    assert storage.permission_problems(store.root) == []
