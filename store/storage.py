@@ -938,11 +938,14 @@ class Store:
         # A record moved from one live file to another (a household to another grid) is taken out
         # of one and put in the other by one commit; a reader taking no lock could read the file it
         # goes to before the commit and the one it leaves after, and miss it. So the files are read
-        # again when the manifest changed meanwhile (a few times at most: then as read).
+        # again unless each is the version the manifest read afterwards lists (a commit renames its
+        # files before the manifest: a file newer than its listing, or gone while listed, is one
+        # halfway through), a few times at most: then as read (the next reload is coming).
         for _ in range(3):
             manifest = self.manifest()
-            parts = self._live_parts(model, manifest["files"])
-            if self.manifest().get("generation") == manifest.get("generation"):  # no commit in between
+            paths, parts = self._live_parts(model, manifest["files"])
+            after = self.manifest()
+            if after.get("generation") == manifest.get("generation") and self._as_listed(paths, after["files"]):
                 break
         with self._live_lock:
             last = self._live_seen.get(model.table)
@@ -958,12 +961,22 @@ class Store:
             self._live_seen[model.table] = seen
             return records
 
-    def _live_parts(self, model: type[M], files: dict[str, Any]) -> tuple[list[M], ...]:
+    def _live_parts(self, model: type[M], files: dict[str, Any]) -> tuple[list[Path], tuple[list[M], ...]]:
         # The main file (a store written before live files) is read before the live files are
         # listed: a reader that meets its one-time split sees a record twice (kept once), never not
         # at all.
-        legacy = self._read(model, self.path_for(model), files)
-        return (legacy, *(self._read(model, self.path_for(model, p), files) for p in self.live_partitions(model)))
+        paths = [self.path_for(model)]
+        legacy = self._read(model, paths[0], files)
+        paths += [self.path_for(model, p) for p in self.live_partitions(model)]
+        return paths, (legacy, *(self._read(model, path, files) for path in paths[1:]))
+
+    def _as_listed(self, paths: list[Path], files: dict[str, Any]) -> bool:
+        """Each file was read as the manifest lists it (one not there, as one not listed)."""
+        for path in paths:
+            cached = self._cache.get(path)
+            if (cached.generation if cached is not None else None) != files.get(self.relative(path)):
+                return False
+        return True
 
     def _read(self, model: type[M], path: Path, files: dict[str, Any] | None = None) -> list[M]:
         # One thread at a time per file: a second reader (a list opened while the look for damaged

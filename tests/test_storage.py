@@ -3,6 +3,7 @@ damage handling, history rules, the petition state machine, archiving and the re
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -1281,6 +1282,45 @@ def test_a_move_rewrites_the_two_grid_files_and_the_manifest_only(store: Store) 
     assert sorted(h.id for h in Store(store.root).all(Household)) == ["h0", "h1", "h2", "h3", "h4", "h5"]
     report = check_store(store.root)
     assert report.ok and not report.findings, report.findings
+
+
+def test_a_reader_in_the_middle_of_a_moves_commit_never_misses_the_household(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader takes no lock. A move's commit replaces the grid files, then the manifest: a reader
+    that read G0 before the commit and G1 after its files were replaced (the manifest not yet) would
+    miss h1, though the manifest's generation is the same before and after its read."""
+    register(store)
+    reader = Store(store.root)
+    assert len(reader.all(Household)) == 6
+    move = moved(store, "h1", "G0")
+    paused, resume = threading.Event(), threading.Event()
+    real_rename = storage.SYSCALLS.rename
+
+    def rename(source: Path, target: Path) -> None:
+        if Path(target).name == "manifest.json" and not resume.is_set():
+            paused.set()  # the move's grid files are in place, its manifest not yet
+            resume.wait(10)
+        real_rename(source, target)
+
+    monkeypatch.setattr(storage.SYSCALLS, "rename", rename)
+    writer = threading.Thread(target=lambda: Store(store.root, actor="officer").put(move))
+    real_read = reader._read
+
+    def read(model: Any, path: Path, files: Any = None) -> Any:
+        if path.name == "G1.json" and not paused.is_set():  # G0 read as it was; now the commit
+            writer.start()
+            assert paused.wait(10)
+        return real_read(model, path, files)
+
+    monkeypatch.setattr(reader, "_read", read)
+    try:
+        seen = sorted(h.id for h in reader.all(Household))
+    finally:
+        resume.set()
+        writer.join(10)
+    assert seen == ["h0", "h1", "h2", "h3", "h4", "h5"]
+    assert Store(store.root).get(Household, "h1").grid_id == "G0"
 
 
 def test_a_move_that_drops_history_is_refused_and_writes_nothing(store: Store) -> None:
