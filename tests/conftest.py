@@ -116,7 +116,7 @@ def build_small_store(root: Path) -> Store:
             Visit(
                 id="v1",
                 day=today,
-                at=now - timedelta(minutes=5),
+                at=max(now - timedelta(minutes=5), clock.start_of_day(today)),  # on today even just after midnight
                 grid_id="dc-M01",
                 household_id="h0",
                 worker_id="w1",
