@@ -1295,15 +1295,17 @@ def test_a_reader_in_the_middle_of_a_moves_commit_never_misses_the_household(
     assert len(reader.all(Household)) == 6
     move = moved(store, "h1", "G0")
     paused, resume = threading.Event(), threading.Event()
-    real_rename = storage.SYSCALLS.rename
+    real_rename = storage.SystemCalls.rename
 
-    def rename(source: Path, target: Path) -> None:
+    def rename(self: storage.SystemCalls, source: Path, target: Path) -> None:
         if Path(target).name == "manifest.json" and not resume.is_set():
             paused.set()  # the move's grid files are in place, its manifest not yet
             resume.wait(10)
-        real_rename(source, target)
+        real_rename(self, source, target)
 
-    monkeypatch.setattr(storage.SYSCALLS, "rename", rename)
+    # On the class, as the other fault tests do: patching the SYSCALLS instance would leave, once
+    # undone, the bound method in the instance's own attributes, hiding later tests' class patches.
+    monkeypatch.setattr(storage.SystemCalls, "rename", rename)
     writer = threading.Thread(target=lambda: Store(store.root, actor="officer").put(move))
     real_read = reader._read
 
