@@ -223,18 +223,25 @@ def small_store(tmp_path: Path, frozen_clock: str) -> Store:
 def to_legacy_layout(root: Path) -> None:
     """Rewrite a store as duty-room wrote it before day files (schema 1): every live case in one
     petitions.json, none in petitions/YYYY-MM-DD.json (the archives are as they were)."""
+    _into_one_file(root, "petitions", "????-??-??*.json", schema=1, archive_index=False)
+
+
+def _into_one_file(root: Path, table: str, live_files: str, *, schema: int, archive_index: bool = True) -> None:
+    """Every record of ``table``'s live files (``live_files``, a glob in its folder) into one main
+    file ``<table>.json``, as a duty-room of ``schema`` wrote it."""
     manifest = orjson.loads((root / "manifest.json").read_bytes())
     records: dict[str, object] = {}
-    for path in sorted((root / "petitions").glob("????-??-??*.json")):
+    for path in sorted((root / table).glob(live_files)):
         for doc in orjson.loads(path.read_bytes())["records"].values():
             records[str(len(records) + 1)] = doc
         path.unlink()
-        del manifest["files"][f"petitions/{path.name}"]
-    meta = {"1": {"schema": 1, "generation": 1, "table": "petitions"}}
-    (root / "petitions.json").write_bytes(orjson.dumps({"records": records, "_meta": meta}))
-    manifest["files"]["petitions.json"] = 1
-    manifest["schema"] = 1
-    manifest.pop("earliest_closed", None)
+        del manifest["files"][f"{table}/{path.name}"]
+    meta = {"1": {"schema": schema, "generation": 1, "table": table}}
+    (root / f"{table}.json").write_bytes(orjson.dumps({"records": records, "_meta": meta}))
+    manifest["files"][f"{table}.json"] = 1
+    manifest["schema"] = schema
+    if not archive_index:
+        manifest.pop("earliest_closed", None)
     (root / "manifest.json").write_bytes(orjson.dumps(manifest))
 
 
@@ -259,16 +266,5 @@ def to_uncapped_layout(root: Path) -> None:
 def to_register_file_layout(root: Path) -> None:
     """Rewrite a store as duty-room wrote it before households were kept by grid (schema 2): every
     household in one households.json, none in households/<grid>.json."""
-    manifest = orjson.loads((root / "manifest.json").read_bytes())
-    records: dict[str, object] = {}
-    for path in sorted((root / "households").glob("*.json")):
-        for doc in orjson.loads(path.read_bytes())["records"].values():
-            records[str(len(records) + 1)] = doc
-        path.unlink()
-        del manifest["files"][f"households/{path.name}"]
+    _into_one_file(root, "households", "*.json", schema=2)
     (root / "households").rmdir()
-    meta = {"1": {"schema": 2, "generation": 1, "table": "households"}}
-    (root / "households.json").write_bytes(orjson.dumps({"records": records, "_meta": meta}))
-    manifest["files"]["households.json"] = 1
-    manifest["schema"] = 2
-    (root / "manifest.json").write_bytes(orjson.dumps(manifest))
