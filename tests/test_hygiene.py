@@ -132,33 +132,10 @@ def test_show_and_list_escape_newlines_so_a_description_cannot_forge_history(sma
 
 
 def test_a_retried_add_is_refused_as_the_same_case(small_store: Store) -> None:
-    first = run(
-        small_store.root,
-        "petition",
-        "add",
-        "--title",
-        "井盖丢失",
-        "--category",
-        "infrastructure",
-        "--community",
-        "dongcheng",
-        "--phone",
-        "13912345678",
-    )
+    add = ("petition", "add", "--title", "井盖丢失", "--category", "infrastructure", "--community", "dongcheng")
+    first = run(small_store.root, *add, "--phone", "13912345678")
     assert first.exit_code == 0
-    again = run(
-        small_store.root,
-        "petition",
-        "add",
-        "--title",
-        "井盖丢失",
-        "--category",
-        "infrastructure",
-        "--community",
-        "dongcheng",
-        "--phone",
-        "13912345678",
-    )
+    again = run(small_store.root, *add, "--phone", "13912345678")  # the same request, retried
     assert again.exit_code == ExitCode.REFUSED
     # In the interface language (zh by default), as every refusal of every command is.
     assert first.output.strip() in again.output and "未重复登记" in again.output
@@ -169,19 +146,7 @@ def test_a_retried_add_is_refused_as_the_same_case(small_store: Store) -> None:
     assert register(small_store, {**INTAKE, "reporter_phone": "13912345678"}).id != first.output.strip()
     assert info.value.existing.id == first.output.strip()
     assert "已于" in info.value.message("zh")
-    other = run(
-        small_store.root,
-        "petition",
-        "add",
-        "--title",
-        "井盖丢失",
-        "--category",
-        "infrastructure",
-        "--community",
-        "dongcheng",
-        "--phone",
-        "13900000000",
-    )
+    other = run(small_store.root, *add, "--phone", "13900000000")
     assert other.exit_code == 0  # another reporter: another case
 
 

@@ -84,6 +84,14 @@ def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small
         term.close()
 
 
+def another_desk_starts_work(root: Path) -> subprocess.CompletedProcess[str]:
+    """Another desk, a separate CLI process, sets MK261127-003 to 处置中 with a note."""
+    command = frozen_command(
+        "--store", str(root), "petition", "set-status", "MK261127-003", "处置中", "--note", "已到现场"
+    )
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
 async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_store: Store) -> None:
     app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -92,21 +100,7 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
         table = app.panel("petitions").table
         status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
-        cli = subprocess.run(
-            frozen_command(
-                "--store",
-                str(small_store.root),
-                "petition",
-                "set-status",
-                "MK261127-003",
-                "处置中",
-                "--note",
-                "已到现场",
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        cli = another_desk_starts_work(small_store.root)
         assert cli.returncode == 0, cli.stderr
         assert cli.stdout.strip() == "MK261127-003 in_progress (处置中)"
         deadline = time.monotonic() + 5
@@ -135,21 +129,7 @@ async def test_an_open_detail_follows_a_change_made_at_another_desk(small_store:
             return [line.plain for line in dict(detail.content.sections)["办理记录"]]
 
         assert field("状态") == "已派单" and not any("已到现场" in line for line in history())
-        cli = subprocess.run(
-            frozen_command(
-                "--store",
-                str(small_store.root),
-                "petition",
-                "set-status",
-                "MK261127-003",
-                "处置中",
-                "--note",
-                "已到现场",
-            ),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        cli = another_desk_starts_work(small_store.root)
         assert cli.returncode == 0, cli.stderr
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and field("状态") != "处置中":
