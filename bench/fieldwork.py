@@ -125,7 +125,12 @@ def main() -> None:
     fresh = [h for h in store.all(Household) if h.id not in visited][:rounds]
     worker = store.all(Visit, today.isoformat())[0].worker_id
     homes = iter(fresh)
-    ours_visit = timed(lambda: record_visit(store, next(homes).id, worker, "bench: 入户走访，一切正常"), rounds)
+    ours_visit = timed(
+        lambda: record_visit(
+            store, (home := next(homes)).id, worker, "bench: 入户走访，一切正常", grid_id=home.grid_id
+        ),
+        rounds,
+    )
     sample_visit = store.all(Visit, today.isoformat())[-1].model_dump(mode="json")
     line(
         "record_visit (today's visits file)",

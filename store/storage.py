@@ -1619,7 +1619,18 @@ class Transaction:
             return list(self.store._read(model, path, self._manifest["files"]))
         return cast(list[M], list(opened.records.values()))  # the file opened for ``model`` holds Ms
 
-    def get(self, model: type[M], record_id: str, partition: str | None = None) -> M:
+    def get(self, model: type[M], record_id: str, partition: str | None = None, *, likely: str | None = None) -> M:
+        """A record as this transaction sees it. ``likely``: the live file the caller expects it in
+        (a household's grid, known from the row it was picked on): looked in first, so that one file
+        is read, not every grid's; a record that moved meanwhile is still found where it went."""
+        if (
+            partition is None
+            and likely is not None
+            and in_live_files(model)
+            and likely in self._live_partitions(model)
+            and record_id in self._ids(model, likely)
+        ):
+            partition = likely
         if partition is None and in_live_files(model):
             partition = self._locate(model, record_id)
             if partition is None:

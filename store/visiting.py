@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from .models import Grid, GridWorker, Household, SpecialTag, Visit, VisitPlan
 from .refusal import Refused
-from .storage import Store
+from .storage import RecordNotFound, Store
 
 
 def grids_below(grids: list[Grid], grid_id: str) -> set[str]:
@@ -168,16 +168,19 @@ def workers_today(store: Store, day: date) -> list[WorkerDay]:
     return sorted(rows, key=lambda r: (r.out, -(r.planned - r.visited), r.worker.id))
 
 
-def record_visit(store: Store, household_id: str, worker_id: str, note: str) -> Visit:
+def record_visit(store: Store, household_id: str, worker_id: str, note: str, *, grid_id: str | None = None) -> Visit:
     """Mark a household visited today: the 民情日志 entry. Refused if the household was already
-    visited today (the entry is shown instead of a second one), or the note is empty."""
+    visited today (the entry is shown instead of a second one), or the note is empty. ``grid_id``:
+    the grid the household was listed under, where it is looked for first (one file, not every
+    grid's); the visit takes the grid the household is in when it is written."""
     if not note.strip():
         raise Refused("visit_needs_note")
     with store.transaction() as tx:
         today = tx.now.date()
-        household = next((h for h in tx.all(Household) if h.id == household_id), None)
-        if household is None:
-            raise Refused("household_unknown", id=household_id)
+        try:
+            household = tx.get(Household, household_id, likely=grid_id)
+        except RecordNotFound:
+            raise Refused("household_unknown", id=household_id) from None
         worker = next((w for w in tx.all(GridWorker) if w.id == worker_id), None)
         if worker is None:
             raise Refused("worker_unknown", id=worker_id)

@@ -447,6 +447,39 @@ def test_record_visit_unknown_household_or_worker(store: Store, household_id: st
     assert files(store.root) == before
 
 
+def grid_files_read(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The households' grid files the storage layer reads whole from now on."""
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def spy(path: Path) -> bytes:
+        if path.parent == root / Household.table:
+            read.append(path.stem)
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    return read
+
+
+def test_record_visit_given_the_grid_reads_that_grids_file_only(store: Store, monkeypatch: pytest.MonkeyPatch):
+    fresh = Store(store.root, actor="officer-li")  # nothing cached: every file it looks at is read
+    read = grid_files_read(monkeypatch, store.root)
+    visit = record_visit(fresh, "h11", "w1", "已走访", grid_id="dc-M1")
+    assert read == ["dc-M1"]
+    assert visit.grid_id == "dc-M1"
+
+
+@pytest.mark.parametrize("listed_under", ["dc-M1", "dc-M3", "no-such-grid", "../households"])
+def test_record_visit_finds_the_household_wherever_it_is_now(store: Store, listed_under: str):
+    """The grid a household was listed under is only where it is looked for first: moved since (or a
+    grid that is not there), it is found in its grid and the visit is logged under that grid."""
+    with store.transaction() as tx:
+        tx.put(tx.get(Household, "h11").model_copy(update={"grid_id": "dc-M2"}))
+    visit = record_visit(store, "h11", "w1", "已走访", grid_id=listed_under)
+    assert visit.grid_id == "dc-M2"
+    assert store.all(Visit, TODAY.isoformat())[-1] == visit
+
+
 def test_a_grid_whose_parent_is_missing_is_listed_as_a_top_grid():
     from store.visiting import grid_tree
 

@@ -408,7 +408,13 @@ class VisitsPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             desk.submit(
                 Submission(
-                    lambda: record_visit(store, household_id, values.get("worker", ""), values.get("note", "")),
+                    lambda: record_visit(
+                        store,
+                        household_id,
+                        values.get("worker", ""),
+                        values.get("note", ""),
+                        grid_id=household.grid_id,
+                    ),
                     lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
                     form,
                     {"visit_needs_note": "note", "worker_unknown": "worker"},
