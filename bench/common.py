@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from store import clock  # noqa: E402
 from store.demo import build_demo  # noqa: E402
 from store.storage import Store  # noqa: E402
 
@@ -20,12 +21,26 @@ DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township-5")
 
 
 def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:
+    """The township-scale store, built again when it was built on another day: its visits, sessions
+    and deadlines are laid out around the day it was built, and the benches measure today's."""
     store = Store(path, actor="bench")
+    built_on = path.parent / f"{path.name}.built-on"
+    today = clock.now().date().isoformat()
+    if store.exists() and (not built_on.exists() or built_on.read_text() != today):
+        print(f"{path} was built on another day: building it again", flush=True)
+        store.clear()
     if not store.exists():
         started = time.perf_counter()
         print(f"building the township-scale store in {path} ...", flush=True)
-        summary = build_demo(store, scale="township")
+        # Built as at noon at the earliest: run at night, today would have no visits to measure.
+        now = clock.now()
+        clock.freeze(max(now, clock.at(now.date(), 12)))
+        try:
+            summary = build_demo(store, scale="township")
+        finally:
+            clock.unfreeze()
         print(f"  built in {time.perf_counter() - started:.1f} s: {summary}", flush=True)
+        built_on.write_text(today)
     return store
 
 
