@@ -276,7 +276,8 @@ CHECK_SHOWN = 20  # findings printed before "… and N more"
     "--repair",
     is_flag=True,
     help="Do the safe repairs: finish or undo an interrupted transaction, remove leftover temp "
-    "files, drop an archived case's duplicate from its day file. Says what it did.",
+    "files, drop an archived case's duplicate from its day file, keep a household found in two "
+    "grids' files (or another grid's) once, in its own grid's. Says what it did.",
 )
 @click.pass_context
 def check(ctx: click.Context, repair: bool) -> None:

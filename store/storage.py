@@ -2041,12 +2041,15 @@ def check_store(root: Path | str) -> CheckReport:
 
 def repair_store(store: Store) -> list[str]:
     """The safe repairs only, each said in one line: finish or undo an interrupted transaction,
-    remove leftover temp files, and drop from its day file a live case that is also archived, when
-    both copies are the same (an archive move interrupted by an older duty-room)."""
+    remove leftover temp files, drop from its day file a live case that is also archived, when
+    both copies are the same (an archive move interrupted by an older duty-room), and keep a
+    household found in two grids' files, or in another grid's file, once, in its own grid's file,
+    when every copy is the same (copies that differ are left, and said)."""
     store._recovered = False  # look for leftover temp files even if this process did already
     with store.lock():
         done = list(store.last_recovery)
     report = check_store(store.root)
+    done += _repair_households(store, report.findings)
     table = Petition.table
     moved = [
         f
@@ -2073,6 +2076,40 @@ def repair_store(store: Store) -> list[str]:
             else:
                 done.append(f"left {finding.detail} in both {where} and {finding.path}: they differ")
     return done
+
+
+def _repair_households(store: Store, findings: list[Finding]) -> list[str]:
+    """A household in two grids' files, or in a grid's file that is not its grid's: kept once, in
+    its grid's file, when every copy is the same (as a move that lost its second half would leave it)."""
+    table = Household.table
+    wanted = sorted(
+        {
+            f.detail
+            for f in findings
+            if f.kind in ("duplicate_across", "misplaced_household") and f.path.startswith(f"{table}/")
+        }
+    )
+    if not wanted:
+        return []
+    said: list[str] = []
+    with store.transaction() as tx:
+        for household_id in wanted:
+            holders = [p for p in tx._live_partitions(Household) if household_id in tx._ids(Household, p)]
+            copies = [tx.get(Household, household_id, p) for p in holders]
+            files = ", ".join(f"{table}/{p}.json" for p in holders)
+            if not copies:
+                continue
+            if any(copy != copies[0] for copy in copies[1:]):
+                said.append(f"left {household_id} in {files}: the copies differ")
+                continue
+            home = copies[0].grid_id
+            for partition in holders:
+                if partition != home:
+                    tx.delete(Household, household_id, partition)
+            if home not in holders:
+                tx.put(copies[0])  # as it is, into its grid's file
+            said.append(f"kept {household_id} once, in {table}/{home}.json (it was in {files})")
+    return said
 
 
 # ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
 from store import storage
-from store.models import Petition, PetitionEvent, PetitionStatus
+from store.models import Household, Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, check_store
 from tools.synthetic import write_archives
 
@@ -133,6 +133,46 @@ def test_repair_leaves_twins_that_differ(small_store: Store) -> None:
     result = check(small_store.root, "--repair")
     assert result.exit_code == ExitCode.DAMAGED and "differ" in result.output
     assert "MK261018-001" in [p.id for p in Store(small_store.root).all(Petition)]
+
+
+def household_by_hand(store: Store, household_id: str, *, into: str, keep: bool, **change: object) -> None:
+    """Copy (or move, ``keep=False``) a household's record into another grid's file, by hand."""
+    with store.transaction() as tx:  # that grid's file, made the way the store makes it
+        tx.put(Household(id="h9", grid_id=into, building="2", unit="1", room="101", head_name="李四"))
+    source = store.path_for(Household, "dc-M01")
+    target = store.path_for(Household, into)
+    data, other = orjson.loads(source.read_bytes()), orjson.loads(target.read_bytes())
+    (doc_id,) = [k for k, d in data["records"].items() if d["id"] == household_id]
+    other["records"]["99"] = {**data["records"][doc_id], **change}
+    if not keep:
+        del data["records"][doc_id]
+        source.write_bytes(orjson.dumps(data))
+    target.write_bytes(orjson.dumps(other))
+
+
+def households_where(store: Store) -> dict[str, list[str]]:
+    return {p: sorted(h.id for h in Store(store.root).all(Household, p)) for p in ("dc-M01", "dc-B01")}
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["in two grids' files", "in another grid's file"])
+def test_repair_keeps_a_household_once_in_its_grids_file(small_store: Store, keep: bool) -> None:
+    household_by_hand(small_store, "h1", into="dc-B01", keep=keep)
+    result = check(small_store.root)
+    assert result.exit_code == ExitCode.DAMAGED and "h1" in result.output
+    repaired = check(small_store.root, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "kept h1 once, in households/dc-M01.json" in repaired.output
+    assert households_where(small_store) == {"dc-M01": ["h0", "h1", "h2", "h3", "h4"], "dc-B01": ["h9"]}
+    assert check_store(small_store.root).ok
+
+
+def test_repair_leaves_a_household_whose_copies_differ(small_store: Store) -> None:
+    household_by_hand(small_store, "h1", into="dc-B01", keep=True, room="909")
+    before = fingerprint(small_store.root)
+    result = check(small_store.root, "--repair")
+    assert result.exit_code == ExitCode.DAMAGED
+    assert "left h1 in households/dc-B01.json, households/dc-M01.json: the copies differ" in result.output
+    assert fingerprint(small_store.root) == before
 
 
 def test_history_out_of_time_order(small_store: Store) -> None:
