@@ -151,8 +151,10 @@ def main() -> None:
         raise SystemExit(f"the bench stall has {period} nearly paid: delete {store.root} to rebuild the bench store")
     ours_pay = timed(lambda: record_payment(store, target.id, period, 1, "bench"), rounds)
     sample_pay = store.all(StallPayment, period[:4])[-1].model_dump(mode="json")
+    # Paid a month ahead: in December that is next year's file, with only these rounds in it.
+    held_now = len(store.all(StallPayment, period[:4]))
     line(
-        "record_payment (this year's payments file)",
+        f"record_payment ({period[:4]}'s payments file, {held_now})",
         ours_pay,
         "plain TinyDB insert, same file",
         plain_inserts(payments_file, sample_pay, rounds),
