@@ -714,6 +714,19 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     # -- petition CLI errors (issue 10: errors follow --lang) --
     "cli.no_case": ("没有这个案件：{id}", "no case {id}"),
+    "cli.bad_time": (
+        "时间格式不对：{v}（写成 HH:MM 或 YYYY-MM-DD HH:MM）",
+        "not a time: {v!r} (use HH:MM or YYYY-MM-DD HH:MM)",
+    ),
+    "cli.phone_pair": ("--phone 要写成 姓名=号码，而不是 {v}", "--phone takes NAME=NUMBER, not {v!r}"),
+    "cli.set_pair": ("--set 要写成 项=新内容，而不是 {v}", "--set takes FIELD=VALUE, not {v!r}"),
+    "cli.give_and_ack": (
+        "--give 和 --ack 由交班人、接班人分别执行",
+        "--give and --ack are made by two people: run them separately",
+    ),
+    "cli.nothing_to_ack": ("没有等待接班确认的交班", "no handover is waiting to be taken over"),
+    "cli.xlsx_needs_out": ("--format xlsx 需要 --out 文件名", "--format xlsx needs --out FILE"),
+    "cli.cannot_write": ("不能写入 {path}：{why}", "cannot write {path}: {why}"),
     "cli.may_not_reveal": (
         "{actor} 无权查看未脱敏的个人信息（这次尝试已记录）",
         "{actor} may not see unmasked personal data (the attempt was logged)",
