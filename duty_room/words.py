@@ -324,8 +324,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.export_kind": ("文件名以 .md 或 .xlsx 结尾", "the file name ends in .md or .xlsx"),
     "duty.exported": ("已导出到 {}", "exported to {}"),
     "duty.export_failed": (
-        "交接班已记录，但导出到 {path} 失败：{why}",
-        "handed over, but the export to {path} failed: {why}",
+        "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
+        "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
     "panel.petitions": ("民情诉求", "Petitions"),
     "panel.visits": ("网格走访", "Visits"),

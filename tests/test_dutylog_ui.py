@@ -13,8 +13,9 @@ from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
 from widgets.form import FormScreen
+from widgets.status_line import StatusLine
 
-from pilot import dashboard, settled
+from pilot import NARROW, dashboard, screen_text, settled
 
 
 async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
@@ -139,3 +140,25 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         )
     taken = find_handover(small_store, shift)
     assert taken is not None and taken.acknowledged_by == "incoming-officer"
+
+
+async def test_a_handover_whose_copy_cannot_be_written_says_so_first(small_store: Store, tmp_path) -> None:  # noqa: ANN001
+    """The handover is recorded, the export fails: at 80 columns the status line shows the failure and
+    its cause in words (not the OS's English), as a warning that stays, not news that fades."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "h")
+        await settled(app, pilot)
+        target = tmp_path / "no-such-folder" / "交接班.md"
+        await fill(pilot, app.screen, notes="燃气抢修未完", export=str(target))  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        shift = shift_at(small_store, clock.now())
+        assert shift is not None and find_handover(small_store, shift) is not None  # handed over all the same
+        said = app.status_messages[-1]
+        assert said.startswith(f"导出失败：文件或文件夹不存在（ENOENT），{target}；"), said
+        assert "No such file" not in said and "已交班" not in said
+        status_row = screen_text(app).splitlines()[-2]
+        assert "失败" in status_row, status_row
+        line = app.query_one("#status", StatusLine)
+        assert line.message == said and line._timer is None  # a warning: no fade timer, it stays

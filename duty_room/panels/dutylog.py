@@ -38,6 +38,7 @@ from store.dutylog import (
     plan_shift,
     report_incident,
 )
+from store.errors import environment_error
 from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
 from store.masking import mask_name
 from store.models import DutyShift
@@ -364,7 +365,7 @@ class DutyLogPanel(DeskPanel):
                 """Hand over (the record), then write the copy to send on; a failed copy is said, never hidden."""
                 handover = hand_over(desk.store, report, notes=values.get("notes", ""))
                 if not target:
-                    return handover.shift_id, ""
+                    return t("duty.handed_over").format(handover.shift_id), ""
                 final = replace(report, handover=handover)
                 data = (
                     render_xlsx(final, desk.lang)
@@ -373,13 +374,18 @@ class DutyLogPanel(DeskPanel):
                 )
                 try:
                     write_export(Path(target).expanduser(), data)
-                except OSError as exc:
-                    return handover.shift_id, t("duty.export_failed").format(path=target, why=exc.strerror or exc)
-                return handover.shift_id, t("duty.exported").format(target)
+                except OSError as exc:  # the failure first: a narrow status line cuts the end
+                    why = environment_error(exc).why(desk.lang)
+                    return "", t("duty.export_failed").format(path=target, why=why, id=handover.shift_id)
+                return " ".join(
+                    [t("duty.handed_over").format(handover.shift_id), t("duty.exported").format(target)]
+                ), ""
 
-            desk.submit(
-                Submission(write, lambda done: " ".join([t("duty.handed_over").format(done[0]), done[1]]).strip(), form)
-            )
+            def warn(done: tuple[str, str]) -> None:
+                if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
+                    desk.app.notify(done[1], severity="warning")
+
+            desk.submit(Submission(write, lambda done: done[0], form, after=warn))
 
         desk.ask(
             t("duty.handover_title").format(report.shift.id),
