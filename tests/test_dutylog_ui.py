@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from textual.widgets import Input, Select
 
 from store import clock
-from store.duty_models import DutyLogEntry, Incident, ReportStage
-from store.dutylog import find_incident, find_shift, shift_at
+from store.duty_models import DutyLogEntry, Incident, LogKind, ReportStage
+from store.dutylog import correct_entry, find_incident, find_shift, log_entry, shift_at
 from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
+from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
@@ -162,3 +163,27 @@ async def test_a_handover_whose_copy_cannot_be_written_says_so_first(small_store
         assert "失败" in status_row, status_row
         line = app.query_one("#status", StatusLine)
         assert line.message == said and line._timer is None  # a warning: no fade timer, it stays
+
+
+async def test_an_entry_detail_shows_the_phone_masked_and_its_corrections_in_words(small_store: Store) -> None:
+    """Enter on a log entry: the caller's phone is there (masked; p reveals it), and a correction reads
+    更正 内容：… — not the stored action key `correct` with no word of what it changed."""
+    entry = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
+    correct_entry(small_store, entry.id, {"content": "3号楼2单元漏水", "phone": "13987654321"}, note="来电人更正")
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+
+        def shown() -> str:
+            rows = [f"{name} {value.plain}" for name, value in screen.content.fields]
+            return "\n".join(rows + [line.plain for _, lines in screen.content.sections for line in lines])
+
+        text = shown()
+        assert "电话 139****4321" in text and "13987654321" not in text and "13912345678" not in text
+        assert "更正 内容：3号楼2单元漏水；电话：139****4321 来电人更正" in text, text
+        assert "correct" not in text
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert "电话 13987654321" in shown() and "电话：13987654321" in shown()
