@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from textual.widgets import Input, Select
 
 from store import clock
-from store.duty_models import DutyLogEntry, Incident, LogKind, ReportStage
-from store.dutylog import correct_entry, find_incident, find_shift, log_entry, shift_at
+from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, shift_at
 from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
@@ -187,3 +187,15 @@ async def test_an_entry_detail_shows_the_phone_masked_and_its_corrections_in_wor
         await pilot.press("p")
         await settled(app, pilot)
         assert "电话 13987654321" in shown() and "电话：13987654321" in shown()
+
+
+async def test_an_incident_row_names_its_level_in_either_language(small_store: Store) -> None:
+    """The level in an incident's row is a word of its own: the first two characters of the label
+    gave 特别 for 特别重大 and `le` (of "level IV (ordinary)") in English."""
+    first = open_incident(small_store, title="河堤渗水", category=IncidentCategory.NATURAL, level=IncidentLevel.MAJOR_I)
+    second = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    for lang, words in (("zh", ("特别重大", "一般")), ("en", ("level I", "level IV"))):
+        async with dashboard(small_store, lang=lang) as (app, pilot):
+            table = app.panel("dutylog").table
+            shown = tuple(table.cell(f"incident:{i.id}", 1).plain for i in (first, second))
+            assert shown == words, (lang, shown)

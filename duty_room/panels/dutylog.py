@@ -430,7 +430,7 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         f"{INCIDENT_ROW}{incident.id}",
         (
             Text(f"{incident.known_at:%H:%M}", style="bold"),
-            Text(label(incident.level, p.lang)[:2], style="bold red"),
+            Text(p.t(f"duty.level.{incident.level.value}"), style="bold red"),  # as short as a kind
             literal(incident.place, max_cells=14),
             literal(incident.title, style="bold", max_cells=40),
             due,
