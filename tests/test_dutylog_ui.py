@@ -199,3 +199,18 @@ async def test_an_incident_row_names_its_level_in_either_language(small_store: S
             table = app.panel("dutylog").table
             shown = tuple(table.cell(f"incident:{i.id}", 1).plain for i in (first, second))
             assert shown == words, (lang, shown)
+
+
+async def test_p_is_offered_only_on_a_detail_with_personal_data(small_store: Store) -> None:
+    """An incident's detail has no personal data: its Footer offered `p 显示个人信息`, a key that did nothing."""
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.content.title == incident.id
+        assert "显示个人信息" not in screen_text(app).splitlines()[-1]
+        await pilot.press("escape", "down", "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.content.title.startswith("ZB")
+        assert "显示个人信息" in screen_text(app).splitlines()[-1]
