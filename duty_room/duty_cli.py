@@ -34,6 +34,7 @@ from store.dutylog import (
     shift_at,
     swap_shift,
 )
+from store.errors import environment_error
 from store.handover import acknowledge, hand_over, handover_report, pending_handover
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
@@ -41,6 +42,11 @@ from store.models import Category, DutyShift, Priority
 from .cli import settings_of, store_of
 from .handover_export import people, render_markdown, render_xlsx, shift_span, slot_text, write_export
 from .petition_cli import _member
+
+
+def _t(key: str) -> str:
+    """A line of this command's in its --lang."""
+    return words.t(key, settings_of(click.get_current_context()).lang)
 
 
 def _when(text: str | None) -> datetime | None:
@@ -54,7 +60,7 @@ def _when(text: str | None) -> datetime | None:
             return clock.at(clock.today(), hour, minute)
         return clock.as_local(datetime.fromisoformat(text))
     except ValueError:
-        raise click.ClickException(f"not a time: {text!r} (use HH:MM or YYYY-MM-DD HH:MM)") from None
+        raise click.ClickException(_t("cli.bad_time").format(v=text)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -139,7 +145,7 @@ def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         name, sep, number = pair.partition("=")
         if not sep:
-            raise click.ClickException(f"--phone takes NAME=NUMBER, not {pair!r}")
+            raise click.ClickException(_t("cli.phone_pair").format(v=pair))
         phones[name.strip()] = number.strip()
     return phones
 
@@ -262,7 +268,7 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
     for change in changes:
         name, sep, value = change.partition("=")
         if not sep:
-            raise click.ClickException(f"--set takes FIELD=VALUE, not {change!r}")
+            raise click.ClickException(_t("cli.set_pair").format(v=change))
         parsed[name.strip()] = value
     entry = correct_entry(store_of(ctx), entry_id, parsed, note=note)
     click.echo(f"{entry.id} ({len(entry.history)})")
@@ -476,11 +482,11 @@ def handover(
     settings = settings_of(ctx)
     store, lang, now = store_of(ctx), settings.lang, clock.now()
     if give and ack:
-        raise click.ClickException("--give and --ack are made by two people: run them separately")
+        raise click.ClickException(_t("cli.give_and_ack"))
     if ack:
         shift = find_shift(store, shift_id) if shift_id else pending_handover(store, now)
         if shift is None:
-            raise click.ClickException(words.t("refused.duty_not_handed_over", lang).format(id="—"))
+            raise click.ClickException(_t("cli.nothing_to_ack"))
         shift_id = shift.id
         acked = acknowledge(store, shift.id, notes=notes)
         click.echo(
@@ -507,12 +513,13 @@ def handover(
     fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "md")
     if out is None:
         if fmt == "xlsx":
-            raise click.ClickException("--format xlsx needs --out FILE")
+            raise click.ClickException(_t("cli.xlsx_needs_out"))
         click.echo(render_markdown(report, lang), nl=False)
         return
     data = render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8")
     try:
         write_export(out, data)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+        why = environment_error(exc).why(lang)
+        raise click.ClickException(words.t("cli.cannot_write", lang).format(path=out, why=why)) from None
     click.echo(str(out))

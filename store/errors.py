@@ -84,8 +84,15 @@ class StoreEnvironmentError(StoreError):
 
     def message(self, lang: Lang = "zh") -> str:
         cause = i18n.t(f"fault.cause.{self.cause}", lang)
-        code = errno.errorcode.get(self.errno or 0, "")
-        return i18n.t("fault.environment", lang).format(path=self.path, cause=cause, code=code or self.strerror)
+        return i18n.t("fault.environment", lang).format(path=self.path, cause=cause, code=self.code)
+
+    @property
+    def code(self) -> str:
+        return errno.errorcode.get(self.errno or 0, "") or self.strerror
+
+    def why(self, lang: Lang = "zh") -> str:
+        """The cause alone, for a line that names the path itself: 磁盘已满（ENOSPC）."""
+        return i18n.t("fault.why", lang).format(cause=i18n.t(f"fault.cause.{self.cause}", lang), code=self.code)
 
 
 class DiskFullError(StoreEnvironmentError):
@@ -112,6 +119,10 @@ class IOFailureError(StoreEnvironmentError):
     cause = "io"
 
 
+class NotFoundError(StoreEnvironmentError):
+    cause = "not_found"
+
+
 _BY_ERRNO: dict[int, type[StoreEnvironmentError]] = {
     errno.ENOSPC: DiskFullError,
     errno.EDQUOT: DiskFullError,
@@ -120,6 +131,7 @@ _BY_ERRNO: dict[int, type[StoreEnvironmentError]] = {
     errno.EPERM: PermissionDeniedError,
     errno.EISDIR: NotAFileError,
     errno.ENOTDIR: NotAFolderError,
+    errno.ENOENT: NotFoundError,
 }
 
 

@@ -261,6 +261,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "invalid.required": ("必填", "required"),
     "invalid.control": ("含有控制字符，请删去", "contains a control character; remove it"),
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
+    "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "unknown {what} {v!r}; use one of: {choices}"),
     "refused.duty_pick_incident": ("请先选中一起突发事件", "select an incident first"),
     "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
     # -- spreadsheets: import, export, template (store.workbook, duty_room.data_cli) ------------
@@ -421,6 +422,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the incoming officer acknowledges with their own account ({who} handed over)",
     ),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
+    "fault.not_found": ("没有编号为 {id} 的记录", "no {table} record with id {id!r}"),
     "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),
     "fault.cause.disk_full": ("磁盘已满", "disk full"),
     "fault.cause.read_only": ("只读文件系统", "read-only filesystem"),
@@ -428,6 +430,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "fault.cause.not_a_file": ("不是文件（是文件夹）", "not a file (a folder)"),
     "fault.cause.not_a_folder": ("不是文件夹", "not a folder"),
     "fault.cause.io": ("读写错误", "input/output error"),
+    "fault.cause.not_found": ("文件或文件夹不存在", "no such file or folder"),
+    "fault.why": ("{cause}（{code}）", "{cause} ({code})"),
     "fault.read_only_store": (
         "只读：本会话不能更改 {path}（只读会话不改任何数据，也不能显示个人信息，因为那要写审计记录）",
         "read-only: {path} cannot be changed by this session (a viewer changes nothing, "
@@ -515,8 +519,9 @@ def parse_member(enum: type[E], text: str) -> E:
         }
         if wanted in names:
             return member
-    choices = ", ".join(f"{m.value} ({label(m)})" for m in enum)
-    raise ValueError(f"unknown {enum.__name__} {text!r}; use one of: {choices}")
+    from .refusal import UnknownChoice  # refusal.py imports this module
+
+    raise UnknownChoice(enum, text)  # a ValueError; said in the reader's language
 
 
 def keys() -> frozenset[str]:

@@ -30,6 +30,20 @@ class Refused(ValueError):
         return i18n.t(f"refused.{self.key}", lang).format(**words)
 
 
+class UnknownChoice(Refused):
+    """A word naming none of an enum's members (a command-line option, a cell): the choices in words."""
+
+    def __init__(self, enum: type[StrEnum], text: str) -> None:
+        self.enum = enum
+        super().__init__("unknown_choice", v=text)
+
+    def message(self, lang: Lang) -> str:
+        choices = ", ".join(f"{m.value} ({i18n.label(m, lang)})" for m in self.enum)
+        return i18n.t("refused.unknown_choice", lang).format(
+            v=self.params["v"], what=self.enum.__name__, choices=choices
+        )
+
+
 class FieldsRefused(ValueError):
     """Values a form cannot save, every bad field at once: {field: reason in the UI language}."""
 

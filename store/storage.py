@@ -116,8 +116,12 @@ class StoreReadOnlyError(StoreError):
 
 class RecordNotFound(StoreError):
     def __init__(self, model: type[Record], record_id: str):
-        super().__init__(f"no {model.table} record with id {record_id!r}")
+        self.table = model.table
         self.record_id = record_id
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.not_found", lang).format(id=self.record_id, table=self.table)
 
 
 def default_actor() -> str:

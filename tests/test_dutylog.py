@@ -39,6 +39,8 @@ from store.models import Community, DutyShift, Grid, Petition
 from store.queries import dashboard
 from store.storage import Store, default_actor
 
+from conftest import store_bytes
+
 TZ = clock.TZ
 OUTGOING = default_actor()  # the CLI acts as the OS account that runs it
 INCOMING = "incoming-officer" if OUTGOING != "incoming-officer" else "incoming-2"
@@ -395,6 +397,45 @@ def test_a_damaged_duty_log_exits_2_in_the_interface_language(runner: CliRunner,
 
 # ---------------------------------------------------------------------------
 # The records' rules
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["duty", "log", "--kind", "传真", "--content", "x"], "「传真」不是可选的值", "unknown LogKind"),
+        (["duty", "log", "--content", "x", "--at", "25:00"], "时间格式不对：25:00", "not a time"),
+        (
+            ["duty", "plan", "2026-12-02", "--leader", "郭红梅", "--staff", "王丽娟", "--phone", "王丽娟"],
+            "姓名=号码",
+            "NAME=NUMBER",
+        ),
+        (["duty", "correct", "ZB261128-001", "--set", "content", "--note", "x"], "项=新内容", "FIELD=VALUE"),
+        (
+            ["incident", "report", "SJ261128-01", "--stage", "second", "--to", "区应急局"],
+            "可选：phone (首报)",
+            "unknown ReportStage",
+        ),
+        (["handover", "--give", "--ack"], "分别执行", "run them separately"),
+        (["handover", "--ack"], "没有等待接班确认的交班", "no handover is waiting"),
+        (["handover", "--format", "xlsx"], "需要 --out", "needs --out"),
+        (["handover", "--out", "/nonexistent/handover.md"], "文件或文件夹不存在", "no such file or folder"),
+    ],
+)
+def test_command_line_refusals_follow_the_interface_language(
+    runner: CliRunner, calm_store: Path, args: list[str], zh: str, en: str
+) -> None:
+    """Bad input to the duty commands is one line in the interface language (zh by default), exit 1,
+    and writes nothing: no English option syntax or Python enum name shown to a Chinese desk."""
+    run(runner, calm_store, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水")
+    before = store_bytes(calm_store)
+    in_zh = runner.invoke(cli, ["--store", str(calm_store), *args])
+    in_en = runner.invoke(cli, ["--store", str(calm_store), "--lang", "en", *args])
+    assert in_zh.exit_code == in_en.exit_code == 1, (in_zh.output, in_en.output)
+    assert zh in in_zh.output and en not in in_zh.output, in_zh.output
+    assert en in in_en.output, in_en.output
+    assert len(in_zh.output.strip().splitlines()) == 1 and in_zh.output.startswith("duty-room: ")
+    assert store_bytes(calm_store) == before
 
 
 def test_log_entries_are_filed_by_month_and_corrected_by_events(

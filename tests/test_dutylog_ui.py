@@ -7,14 +7,16 @@ from datetime import datetime, timedelta
 from textual.widgets import Input, Select
 
 from store import clock
-from store.duty_models import DutyLogEntry, Incident, ReportStage
-from store.dutylog import find_incident, find_shift, shift_at
+from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
+from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, shift_at
 from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
+from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.status_line import StatusLine
 
-from pilot import dashboard, settled
+from pilot import NARROW, dashboard, screen_text, settled
 
 
 async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
@@ -139,3 +141,76 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         )
     taken = find_handover(small_store, shift)
     assert taken is not None and taken.acknowledged_by == "incoming-officer"
+
+
+async def test_a_handover_whose_copy_cannot_be_written_says_so_first(small_store: Store, tmp_path) -> None:  # noqa: ANN001
+    """The handover is recorded, the export fails: at 80 columns the status line shows the failure and
+    its cause in words (not the OS's English), as a warning that stays, not news that fades."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "h")
+        await settled(app, pilot)
+        target = tmp_path / "no-such-folder" / "交接班.md"
+        await fill(pilot, app.screen, notes="燃气抢修未完", export=str(target))  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        shift = shift_at(small_store, clock.now())
+        assert shift is not None and find_handover(small_store, shift) is not None  # handed over all the same
+        said = app.status_messages[-1]
+        assert said.startswith(f"导出失败：文件或文件夹不存在（ENOENT），{target}；"), said
+        assert "No such file" not in said and "已交班" not in said
+        status_row = screen_text(app).splitlines()[-2]
+        assert "失败" in status_row, status_row
+        line = app.query_one("#status", StatusLine)
+        assert line.message == said and line._timer is None  # a warning: no fade timer, it stays
+
+
+async def test_an_entry_detail_shows_the_phone_masked_and_its_corrections_in_words(small_store: Store) -> None:
+    """Enter on a log entry: the caller's phone is there (masked; p reveals it), and a correction reads
+    更正 内容：… — not the stored action key `correct` with no word of what it changed."""
+    entry = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
+    correct_entry(small_store, entry.id, {"content": "3号楼2单元漏水", "phone": "13987654321"}, note="来电人更正")
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+
+        def shown() -> str:
+            rows = [f"{name} {value.plain}" for name, value in screen.content.fields]
+            return "\n".join(rows + [line.plain for _, lines in screen.content.sections for line in lines])
+
+        text = shown()
+        assert "电话 139****4321" in text and "13987654321" not in text and "13912345678" not in text
+        assert "更正 内容：3号楼2单元漏水；电话：139****4321 来电人更正" in text, text
+        assert "correct" not in text
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert "电话 13987654321" in shown() and "电话：13987654321" in shown()
+
+
+async def test_an_incident_row_names_its_level_in_either_language(small_store: Store) -> None:
+    """The level in an incident's row is a word of its own: the first two characters of the label
+    gave 特别 for 特别重大 and `le` (of "level IV (ordinary)") in English."""
+    first = open_incident(small_store, title="河堤渗水", category=IncidentCategory.NATURAL, level=IncidentLevel.MAJOR_I)
+    second = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    for lang, words in (("zh", ("特别重大", "一般")), ("en", ("level I", "level IV"))):
+        async with dashboard(small_store, lang=lang) as (app, pilot):
+            table = app.panel("dutylog").table
+            shown = tuple(table.cell(f"incident:{i.id}", 1).plain for i in (first, second))
+            assert shown == words, (lang, shown)
+
+
+async def test_p_is_offered_only_on_a_detail_with_personal_data(small_store: Store) -> None:
+    """An incident's detail has no personal data: its Footer offered `p 显示个人信息`, a key that did nothing."""
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.content.title == incident.id
+        assert "显示个人信息" not in screen_text(app).splitlines()[-1]
+        await pilot.press("escape", "down", "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.content.title.startswith("ZB")
+        assert "显示个人信息" in screen_text(app).splitlines()[-1]

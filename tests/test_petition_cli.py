@@ -239,6 +239,13 @@ def test_json_keeps_the_stable_keys_in_every_language(run, small_store: Store) -
         (["cancel", "MK261127-001"], "原因", "needs a note"),
         (["add", "--title", "x" * 81, "--category", "gas", "--community", "dongcheng"], "80", "at most 80"),
         (["show", "NOPE-1"], "没有这个案件", "no case"),
+        (["accept", "NOPE-1"], "没有编号为 NOPE-1 的记录", "no petitions record"),
+        (
+            ["add", "--title", "x", "--category", "燃气", "--community", "dongcheng"],
+            "「燃气」不是可选的值",
+            "unknown Category",
+        ),
+        (["list", "--status", "done"], "可选：new (待受理)", "unknown PetitionStatus"),
     ],
 )
 def test_refusals_follow_the_interface_language(run, args: list[str], zh: str, en: str) -> None:  # noqa: ANN001

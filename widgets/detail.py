@@ -91,6 +91,7 @@ class DetailScreen(ModalScreen[None]):
         box = self.query_one("#detail-box")
         box.border_title = content.title
         box.border_subtitle = content.hint
+        self.refresh_bindings()  # p is offered only where there is something to reveal
 
     def _render_body(self) -> Table:
         grid = Table.grid(padding=(0, 2))
@@ -104,6 +105,12 @@ class DetailScreen(ModalScreen[None]):
             for line in lines:
                 grid.add_row(Text(""), line)
         return grid
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No ``p`` in the Footer (nor a key that does nothing) on a detail with no personal data."""
+        if action == "reveal" and not self.content.subject:
+            return False
+        return True
 
     def action_toggle_help(self) -> None:
         toggle_help(self)

@@ -38,8 +38,9 @@ from store.dutylog import (
     plan_shift,
     report_incident,
 )
+from store.errors import environment_error
 from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
-from store.masking import mask_name
+from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import Refused
@@ -364,7 +365,7 @@ class DutyLogPanel(DeskPanel):
                 """Hand over (the record), then write the copy to send on; a failed copy is said, never hidden."""
                 handover = hand_over(desk.store, report, notes=values.get("notes", ""))
                 if not target:
-                    return handover.shift_id, ""
+                    return t("duty.handed_over").format(handover.shift_id), ""
                 final = replace(report, handover=handover)
                 data = (
                     render_xlsx(final, desk.lang)
@@ -373,13 +374,18 @@ class DutyLogPanel(DeskPanel):
                 )
                 try:
                     write_export(Path(target).expanduser(), data)
-                except OSError as exc:
-                    return handover.shift_id, t("duty.export_failed").format(path=target, why=exc.strerror or exc)
-                return handover.shift_id, t("duty.exported").format(target)
+                except OSError as exc:  # the failure first: a narrow status line cuts the end
+                    why = environment_error(exc).why(desk.lang)
+                    return "", t("duty.export_failed").format(path=target, why=why, id=handover.shift_id)
+                return " ".join(
+                    [t("duty.handed_over").format(handover.shift_id), t("duty.exported").format(target)]
+                ), ""
 
-            desk.submit(
-                Submission(write, lambda done: " ".join([t("duty.handed_over").format(done[0]), done[1]]).strip(), form)
-            )
+            def warn(done: tuple[str, str]) -> None:
+                if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
+                    desk.app.notify(done[1], severity="warning")
+
+            desk.submit(Submission(write, lambda done: done[0], form, after=warn))
 
         desk.ask(
             t("duty.handover_title").format(report.shift.id),
@@ -424,7 +430,7 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         f"{INCIDENT_ROW}{incident.id}",
         (
             Text(f"{incident.known_at:%H:%M}", style="bold"),
-            Text(label(incident.level, p.lang)[:2], style="bold red"),
+            Text(p.t(f"duty.level.{incident.level.value}"), style="bold red"),  # as short as a kind
             literal(incident.place, max_cells=14),
             literal(incident.title, style="bold", max_cells=40),
             due,
@@ -446,20 +452,58 @@ def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now:
     )
 
 
+# What a correction may change, by the words of the detail's fields.
+CHANGE_WORDS = {
+    "kind": "duty.col.kind",
+    "source": "duty.form.source",
+    "caller": "duty.form.caller",
+    "phone": "detail.phone",
+    "content": "duty.col.content",
+    "action_taken": "duty.col.action",
+    "reported_to": "duty.form.reported_to",
+}
+
+
 def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailContent:
     current = entry  # the dashboard's entries are as corrected; their history says what changed
     caller = current.caller if reveal else mask_name(current.caller)
+    phone = (current.phone or "") if reveal else mask_phone(current.phone)
     fields = [
         (p.t("duty.col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
         (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
         (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
+        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
         (p.t("duty.col.content"), literal(current.content)),
         (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
     ]
+
+    def changed(name: str, value: str) -> str:
+        if name == "kind":
+            value = label(LogKind(value), p.lang)
+        elif name == "caller" and not reveal:
+            value = mask_name(value)
+        elif name == "phone" and not reveal:
+            value = mask_phone(value)
+        return p.t("duty.changed").format(field=p.t(CHANGE_WORDS[name]), value=value or p.t("empty.none"))
+
     history = [
-        literal(f"{e.at:%m-%d %H:%M} {e.action} {e.petition_id or ''} {e.note}  [{e.actor}]") for e in entry.history
+        literal(
+            " ".join(
+                part
+                for part in (
+                    f"{e.at:%m-%d %H:%M}",
+                    p.t(f"duty.event.{e.action}"),
+                    e.petition_id or "",
+                    p.t("duty.changes_sep").join(changed(k, v) for k, v in e.changes.items()),
+                    e.note,
+                    f" [{e.actor}]",
+                )
+                if part
+            )
+        )
+        for e in entry.history
     ]
     return DetailContent(
         title=entry.id,
