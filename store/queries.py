@@ -85,6 +85,14 @@ def open_petitions(store: Store, now: datetime, *, include_closed: bool = False)
     return views
 
 
+def ended_petitions(store: Store, now: datetime) -> list[PetitionView]:
+    """Cases ended (已回访 closed, 撤销, 合并) and not yet archived, i.e. in the last ARCHIVE_AFTER
+    days, latest ending first: where a 重开 starts, on the dashboard as on the command line."""
+    views = [v for v in open_petitions(store, now, include_closed=True) if not v.petition.status.is_open]
+    views.sort(key=lambda v: (v.petition.closed_at or v.petition.created_at, v.petition.id), reverse=True)
+    return views
+
+
 class SortOrder(StrEnum):
     URGENCY = "urgency"  # overdue, due today, the rest
     NEWEST = "newest"

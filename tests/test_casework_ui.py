@@ -8,9 +8,12 @@ from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.panels.intake import ask_intake
+from store import clock
 from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
+from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.table_screen import TableScreen
 
 from pilot import WIDE, dashboard, dashboard_app, loaded, settled
 
@@ -197,3 +200,64 @@ async def test_an_intake_the_store_refuses_is_said_on_the_form_in_its_words(smal
         assert form.values()["community_id"] == "yulan", form.values()
         assert "不在所选社区" in str(form.query_one("#error-grid_id").render())
     assert len(small_store.all(Petition)) == 4
+
+
+def end_two_cases(store: Store) -> None:
+    """MK261127-004 closed after a satisfied 回访; MK261127-001 cancelled (撤销)."""
+    from store.lifecycle import Action, perform
+
+    perform(store, "MK261127-004", Action.RESOLVE, note="已拆除私拉电线")
+    perform(store, "MK261127-004", Action.FOLLOW_UP, satisfaction=Satisfaction.SATISFIED, solved=True)
+    clock.freeze("2026-11-28T09:40:00+08:00")  # ten minutes later: the newest ending
+    perform(store, "MK261127-001", Action.CANCEL, note="居民撤回")
+
+
+async def test_l_lists_the_ended_cases_and_o_reopens_the_one_under_the_cursor(small_store: Store) -> None:
+    """重开 from the dashboard: a closed case is not in panel 1's list, so l lists the ended ones
+    (newest ending first) and o on a row asks why, then the case is back on the desk."""
+    end_two_cases(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        assert "MK261127-004" not in app.panel("petitions").table.keys
+        await pilot.press("l")
+        await settled(app, pilot)
+        ended = app.screen
+        assert isinstance(ended, TableScreen) and ended.kind == "ended:"
+        assert ended.table.keys == ["MK261127-001", "MK261127-004"]  # the cancellation came last
+        assert ended.table.cell("MK261127-004", 6).plain == "满意"
+        await pilot.press("o")  # on the cancelled case: only a closed case can be reopened
+        await settled(app, pilot)
+        assert app.screen is ended and "撤销" in app.status_messages[-1]
+        await pilot.press("down", "o")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")  # a reason is required
+        await pilot.pause()
+        assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.CLOSED
+        await pilot.press(*"居民反映又漏电", "ctrl+s")
+        await settled(app, pilot)
+        reopened = small_store.get(Petition, "MK261127-004")
+        assert reopened.status is PetitionStatus.IN_PROGRESS
+        assert (reopened.history[-1].action, reopened.history[-1].note) == ("reopen", "居民反映又漏电")
+        assert app.screen is ended and ended.table.keys == ["MK261127-001"]  # gone from the ended list
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert "MK261127-004" in app.panel("petitions").table.keys  # and back on the desk
+
+
+async def test_an_ended_cases_detail_opens_and_a_viewer_gets_no_reopen_key(small_store: Store) -> None:
+    end_two_cases(small_store)
+    async with dashboard(small_store, read_only=True) as (app, pilot):
+        await pilot.press("l")
+        await settled(app, pilot)
+        ended = app.screen
+        assert isinstance(ended, TableScreen) and "o" not in ended.active_bindings
+        await pilot.press("down", "o")
+        await settled(app, pilot)
+        assert app.screen is ended
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        content = app.screen.content
+        assert content.subject == "petitions:MK261127-004"
+        assert dict((name, text.plain) for name, text in content.fields)["状态"] == "已回访"
+    assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.CLOSED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
@@ -310,3 +311,12 @@ async def test_rows_measured_off_screen_are_not_measured_again(monkeypatch) -> N
         assert measured_again == []
         assert table.keys == [r.key for r in rows]
         assert table.column_widths[2] == 29  # the long title (14 wide characters and a digit), as measured before
+
+
+def test_a_list_key_may_not_be_one_of_the_tables_own() -> None:
+    """k moves the cursor up: a list action on k would never be reached (重开 was, at first)."""
+    from widgets.table_screen import ListAction, TableScreen
+
+    with pytest.raises(ValueError, match="table's own keys"):
+        TableScreen("ended:", "title", ["a"], [ListAction("k", "reopen", "重开")])
+    assert TableScreen("ended:", "title", ["a"], [ListAction("o", "reopen", "重开")]).kind == "ended:"

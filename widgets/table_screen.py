@@ -181,6 +181,10 @@ def _with_keys(base: type[TableScreen], actions: tuple[ListAction, ...]) -> type
     """``base`` with a binding for each action: one class per set of keys, made once."""
     if not actions:
         return base
+    # The table's own keys (j/k move the cursor) come first: an action on one would never be reached.
+    taken = {key for binding in KeyedTable.BINDINGS if isinstance(binding, Binding) for key in binding.key.split(",")}
+    if clash := sorted(a.key for a in actions if a.key in taken):
+        raise ValueError(f"list keys {clash} are the table's own keys")
     bindings: list[BindingType] = [
         Binding(a.key, f"request('{a.name}')", a.description, show=False, id=a.binding_id) for a in actions
     ]

@@ -3,6 +3,7 @@
 Data: ``Dashboard.petitions`` (store/queries.py ``open_petitions``), filtered and sorted here.
 A step: key → ``action_case`` → the state machine says whether it is legal now
 (``store.lifecycle.check``) → its form → ``Desk.submit(perform(...))`` → reload.
+Ended cases (``queries.ended_petitions``, the last 30 days): ``l`` lists them; 重开 there takes the same path.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from store.queries import (
     Headline,
     PetitionView,
     SortOrder,
+    ended_petitions,
     filter_petitions,
     sort_petitions,
 )
@@ -53,6 +55,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
+from widgets.table_screen import ListAction, TableScreen
 
 from ..desk import Desk, Submission, form_texts, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
@@ -102,6 +105,7 @@ class PetitionsPanel(DeskPanel):
         Binding("n", "new_petition", "New", id="petition.new"),
         Binding("slash", "filter", "Filter", id="petition.filter"),
         Binding("o", "cycle_sort", "Sort", show=False, id="petition.sort"),
+        Binding("l", "ended_list", "Ended", show=False, id="petition.ended"),
         *[
             Binding(key, f"case('{action}')", action, show=action in FOOTER_STEPS, id=f"petition.{action}")
             for key, action in CASE_KEYS
@@ -113,6 +117,7 @@ class PetitionsPanel(DeskPanel):
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk, filter_placeholder=desk.t("filter.placeholder"))
         self.labels = words.all_labels()
+        self.ended: dict[str, PetitionView] = {}  # the ended cases as last listed (``l``), by id
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -146,7 +151,11 @@ class PetitionsPanel(DeskPanel):
         self.order = SORT_ORDERS[(SORT_ORDERS.index(self.order) + 1) % len(SORT_ORDERS)]
 
     def view(self, key: str | None) -> PetitionView | None:
-        return next((v for v in self.data.petitions if v.petition.id == key), None) if self.data and key else None
+        """An open case as on the dashboard, or an ended one as its list shows it."""
+        if not key:
+            return None
+        shown = next((v for v in self.data.petitions if v.petition.id == key), None) if self.data else None
+        return shown or self.ended.get(key)
 
     def selected_view(self) -> PetitionView | None:
         return self.view(self.table.cursor_key)
@@ -184,13 +193,14 @@ class PetitionsPanel(DeskPanel):
         t = self.t
         yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self.action_change_status)
         yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
+        yield SystemCommand(t("ended.title"), "[l]", self.action_ended_list)
         view = self.selected_view()
         if view is None:
             return
         keys = {name: k for k, name in CASE_KEYS}
         for action in allowed_actions(view.petition, clock.now()):
             if action is Action.REOPEN:
-                continue  # closed cases are not in the list
+                continue  # a closed case is not in this list: 重开 is in the ended cases' (l)
             name = "dispatch" if action is Action.REDISPATCH else action.value
             title = f"{t('action.' + action.value)} · {view.petition.id}"
             yield SystemCommand(
@@ -240,10 +250,12 @@ class PetitionsPanel(DeskPanel):
     def action_case(self, name: str) -> None:
         """Open the form for one step on the selected case; an illegal step is refused at once."""
         petition = self.selected_petition()
-        if petition is None:
-            return
+        if petition is not None:
+            self.ask_step(petition, dispatch_action(petition) if name == "dispatch" else Action(name))
+
+    def ask_step(self, petition: Petition, action: Action) -> None:
+        """The form of one step on ``petition`` (the row the officer is on); refused at once if illegal now."""
         desk = self.desk
-        action = dispatch_action(petition) if name == "dispatch" else Action(name)
         check(petition, action, clock.now())  # the state allows it; the form asks for the rest
         workers = desk.store.all(GridWorker)
         grids = {g.id: g for g in desk.store.all(Grid)}
@@ -269,6 +281,41 @@ class PetitionsPanel(DeskPanel):
             )
 
         desk.open_form(FormScreen(fields, texts), submitted)
+
+    # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
+
+    def action_ended_list(self) -> None:
+        actions = [] if self.desk.read_only else [ListAction("o", "reopen", self.t("key.list.reopen"))]
+        self.open_list(
+            TableScreen(
+                "ended:",
+                self.t("ended.title"),
+                ended_columns(self.desk.present),
+                actions,
+                close_hint=self.t("list.close"),
+            )
+        )
+
+    def fill_list(self, screen: TableScreen) -> None:
+        """The ended cases, read in a worker (every live file; cached after the first read)."""
+        store, p = self.desk.store, self.desk.present
+        screen.show_loading(Text(self.t("list.loading"), style="dim"))
+
+        def shown(views: list[PetitionView]) -> None:
+            self.ended = {v.petition.id: v for v in views}
+            if screen.is_attached:
+                header = Text(self.t("ended.summary").format(len(views)), style="bold")
+                screen.show(header, [ended_row(p, v) for v in views])
+
+        self.desk.read(lambda: ended_petitions(store, clock.now()), shown)
+
+    def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
+        if not row_key:
+            return
+        if action == "open":
+            self.open_detail(row_key)
+        elif action == "reopen" and not self.desk.read_only:
+            self.ask_step(self.desk.store.get(Petition, row_key), Action.REOPEN)
 
 
 # -- forms of the steps ------------------------------------------------------------------------------
@@ -395,6 +442,31 @@ def petition_row(p: Presenter, view: PetitionView) -> Row:
             literal(short_community(view.community)),
             Text(label(case.level, p.lang)),
             Text(duration(view.age, p.lang, minutes_shown=False), style="dim"),
+        ),
+    )
+
+
+def ended_columns(p: Presenter) -> list[str]:
+    return [
+        p.t(k)
+        for k in ("col.id", "col.status", "col.ended", "col.title", "col.category", "col.community", "col.rating")
+    ]
+
+
+def ended_row(p: Presenter, view: PetitionView) -> Row:
+    """An ended case: when it ended, and the reporter's rating when it was closed after a 回访."""
+    case = view.petition
+    ended = case.closed_at or case.created_at
+    return Row(
+        case.id,
+        (
+            Text(case.id),
+            Text(label(case.status, p.lang), style="dim"),
+            Text(f"{ended:%m-%d %H:%M}"),
+            literal(case.title, max_cells=TITLE_CELLS),
+            Text(label(case.category, p.lang)),
+            literal(short_community(view.community)),
+            Text(label(case.satisfaction, p.lang) if case.satisfaction else "—"),
         ),
     )
 
