@@ -287,6 +287,24 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
         assert (saved.served, saved.updated_by) == (18, "duty-officer")
 
 
+async def test_a_count_typed_with_a_decimal_point_is_refused_not_read_as_ten_times_more(small_store: Store) -> None:
+    """The served count kept only the digits of "4.5" (an integer-only box dropped the point) and
+    saved 45 people; now the box keeps what was typed and the form refuses it with the reason."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3", "i")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, form, "served", "4.5")
+        assert form.query_one("#field-served", Input).value == "4.5"
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert "整数" in form_error(form, "served")
+        assert small_store.get(ServiceSession, "sv0", TODAY).state is SessionState.CHECKED_IN
+
+
 async def test_cancel_needs_a_reason(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "down", "x")
