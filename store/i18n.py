@@ -199,6 +199,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{period} 还没到，最多预缴下个月",
         "{period} is too far ahead; at most next month can be paid",
     ),
+    "refused.pay_before_holder": (
+        "{period} 早于现摊主接手的月份 {since}，不是这位摊主的摊位费（年份写错了？）",
+        "{period} is before the present holder took the spot ({since}); not their fee (wrong year?)",
+    ),
     "refused.pay_amount": ("金额必须大于 0", "the amount must be more than 0"),
     "refused.sheet_missing": ("{path}：没有这个文件", "{path}: no such file"),
     "refused.sheet_no_csv": ("{path}：这个文件夹里没有 .csv 文件", "{path}: no .csv files in this folder"),

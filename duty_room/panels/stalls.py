@@ -49,6 +49,7 @@ PAYMENT_FIELDS = {
     "pay_too_much": "amount",
     "pay_period_format": "period",
     "pay_future": "period",
+    "pay_before_holder": "period",
 }
 
 
