@@ -199,7 +199,21 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{period} 还没到，最多预缴下个月",
         "{period} is too far ahead; at most next month can be paid",
     ),
+    "refused.pay_before_holder": (
+        "{period} 早于现摊主接手的月份 {since}，不是这位摊主的摊位费（年份写错了？）",
+        "{period} is before the present holder took the spot ({since}); not their fee (wrong year?)",
+    ),
     "refused.pay_amount": ("金额必须大于 0", "the amount must be more than 0"),
+    "refused.sheet_missing": ("{path}：没有这个文件", "{path}: no such file"),
+    "refused.sheet_no_csv": ("{path}：这个文件夹里没有 .csv 文件", "{path}: no .csv files in this folder"),
+    "refused.sheet_unreadable": (
+        "{path}：不是能读的 .xlsx 工作簿（损坏、加密或不是 Excel 文件）",
+        "{path}: not a readable .xlsx workbook ({detail})",
+    ),
+    "refused.sheet_encoding": (
+        "{path}：既不是 UTF-8 也不是 GB18030 编码的文本，请在 Excel 里另存为「CSV UTF-8」",
+        "{path}: neither UTF-8 nor GB18030 text ({detail}); save it from Excel as CSV UTF-8",
+    ),
     "refused.pay_too_much": (
         "{period} 只欠 ¥{owed}，金额超出（是否重复录入？）",
         "only ¥{owed} is owed for {period}; this is more (entered twice?)",

@@ -285,7 +285,8 @@ def record_payment(
     store: Store, stall_id: str, period: str, amount_fen: int, collector: str, rules: FeeRules | None = None
 ) -> StallPayment:
     """Record a fee payment. Refused for a spot with no holder, a free spot, a month more than one
-    ahead, or more than is still owed for the month (which is how a payment typed twice shows)."""
+    ahead or before the present holder took the spot, or more than is still owed for the month
+    (which is how a payment typed twice shows)."""
     with store.transaction() as tx:
         stall = _stall(tx, stall_id)
         if not stall.holder_name:
@@ -297,6 +298,9 @@ def record_payment(
             raise Refused("pay_free_stall")
         if period > month_key(tx.now.date().replace(day=28) + timedelta(days=5)):
             raise Refused("pay_future", period=period)
+        if stall.held_since is not None and period < month_key(stall.held_since):
+            # not this holder's month: it would count in the totals and never in their arrears
+            raise Refused("pay_before_holder", period=period, since=month_key(stall.held_since))
         year = period[:4]
         already = sum(p.amount_fen for p in tx.all(StallPayment, year) if p.stall_id == stall_id and p.period == period)
         if amount_fen <= 0:

@@ -18,7 +18,11 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
+
+from .errors import environment_error
+from .i18n import Lang
+from .refusal import Refused
 
 # openpyxl and calamine are imported where used: every `duty-room` start (the dashboard too)
 # imports this module, and openpyxl alone costs 0.3 s.
@@ -26,8 +30,20 @@ from typing import cast
 Cell = object  # str, int, float, bool, date, datetime, time or None, as the file holds it
 
 
-class SheetFileError(ValueError):
-    """The file cannot be read or written at all (missing, not a workbook, no permission)."""
+class SheetFileError(Refused):
+    """The file cannot be read or written at all (missing, not a workbook, no permission): a
+    refusal of the input (exit 1), said in the interface's language like every other one. The
+    machine's own cause (a full disk, no permission) is said as the store says it."""
+
+    def __init__(self, key: str, path: Path, *, error: OSError | None = None, detail: object = "") -> None:
+        self.error = error
+        self.path = path
+        super().__init__(key, path=path, detail=detail)
+
+    def message(self, lang: Lang) -> str:
+        if self.error is not None:  # "sheet_os": the store's words for the machine's refusal
+            return environment_error(self.error, self.path).message(lang)
+        return super().message(lang)
 
 
 @dataclass
@@ -66,6 +82,19 @@ def write_xlsx(
     path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]] = (), notes_title: str = "说明"
 ) -> None:
     """Write the sheets (and a notes sheet first, if any) to ``path``."""
+    # The file is opened before any sheet is filled: a write-only sheet left unsaved (the folder
+    # missing, no permission) printed a Python traceback per sheet when it was collected.
+    try:
+        handle = path.open("wb")
+    except OSError as exc:
+        raise SheetFileError("sheet_os", path, error=exc) from None
+    with handle:
+        _fill_and_save(handle, path, sheets, notes, notes_title)
+
+
+def _fill_and_save(
+    handle: BinaryIO, path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]], notes_title: str
+) -> None:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -95,9 +124,9 @@ def write_xlsx(
         for row in sheet.rows:
             ws.append([_cell_text(v) for v in row])
     try:
-        workbook.save(path)
+        workbook.save(handle)
     except OSError as exc:
-        raise SheetFileError(f"{path}: {exc.strerror or exc}") from None
+        raise SheetFileError("sheet_os", path, error=exc) from None
 
 
 def style_headers(path: Path) -> None:
@@ -121,7 +150,7 @@ def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise SheetFileError(f"{folder}: {exc.strerror or exc}") from None
+        raise SheetFileError("sheet_os", folder, error=exc) from None
     written = []
     for sheet in sheets:
         buffer = io.StringIO()
@@ -134,7 +163,7 @@ def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
         try:
             target.write_text(_BOM + buffer.getvalue(), encoding="utf-8", newline="")
         except OSError as exc:
-            raise SheetFileError(f"{target}: {exc.strerror or exc}") from None
+            raise SheetFileError("sheet_os", target, error=exc) from None
         written.append(target)
     return written
 
@@ -154,14 +183,16 @@ def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
         for csv_path in sorted(path.glob("*.csv")):
             try:
                 text = decode_csv(csv_path.read_bytes())
-            except (OSError, UnicodeDecodeError) as exc:
-                raise SheetFileError(f"{csv_path}: {exc}") from None
+            except OSError as exc:
+                raise SheetFileError("sheet_os", csv_path, error=exc) from None
+            except UnicodeDecodeError as exc:
+                raise SheetFileError("sheet_encoding", csv_path, detail=exc.reason) from None
             tables[csv_path.stem] = [list(row) for row in csv.reader(io.StringIO(text))]
         if not tables:
-            raise SheetFileError(f"{path}: no .csv files in this folder")
+            raise SheetFileError("sheet_no_csv", path)
         return tables
     if not path.exists():
-        raise SheetFileError(f"{path}: no such file")
+        raise SheetFileError("sheet_missing", path)
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -172,4 +203,4 @@ def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
             for name in workbook.sheet_names
         }
     except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
-        raise SheetFileError(f"{path}: not a readable .xlsx workbook ({exc})") from None
+        raise SheetFileError("sheet_unreadable", path, detail=exc) from None

@@ -29,7 +29,7 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule
-from pilot import WIDE, dashboard, loaded, settled
+from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
 
 TODAY = "2026-11-28"
 
@@ -109,6 +109,22 @@ async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: 
         assert "重点户未访" in str(app.panel("visits").detail.render())
         await pilot.press("f")
         assert "dc-M02" in table.keys
+
+
+async def test_names_are_cut_only_when_the_panel_has_no_room(small_store: Store) -> None:
+    """Grid names and service titles were cut at a fixed 13-14 cells however wide the panel: at
+    80 columns (or zoomed) the slowest-first list showed "东城花园·1号…" for both micro grids, with
+    forty empty columns beside them. Now only a panel too narrow for them cuts them."""
+    add_second_micro_grid(small_store)
+    add_children_schedule(small_store)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("2", "o")
+        await settled(app, pilot)
+        screen = screen_text(app)
+        assert "东城花园·1号楼1单元" in screen and "东城花园·1号楼2单元" in screen
+        await pilot.press("3")
+        await settled(app, pilot)
+        assert "小 社区科普馆开放日" in screen_text(app)
 
 
 async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
@@ -285,6 +301,24 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
         assert cell(app, "services", "sv0", 1) == "完成 18人"
         saved = small_store.get(ServiceSession, "sv0", TODAY)
         assert (saved.served, saved.updated_by) == (18, "duty-officer")
+
+
+async def test_a_count_typed_with_a_decimal_point_is_refused_not_read_as_ten_times_more(small_store: Store) -> None:
+    """The served count kept only the digits of "4.5" (an integer-only box dropped the point) and
+    saved 45 people; now the box keeps what was typed and the form refuses it with the reason."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3", "i")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, form, "served", "4.5")
+        assert form.query_one("#field-served", Input).value == "4.5"
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert "整数" in form_error(form, "served")
+        assert small_store.get(ServiceSession, "sv0", TODAY).state is SessionState.CHECKED_IN
 
 
 async def test_cancel_needs_a_reason(small_store: Store) -> None:

@@ -97,10 +97,11 @@ async def test_a_refused_form_keeps_what_was_typed() -> None:
         await pilot.press(*"12x3", "enter")
         await pilot.pause()
         assert app.screen is form  # refused: still open
-        assert app.submitted == [{"title": "路灯", "kind": "", "worker": "w2", "served": "123"}]
+        # kept as typed, the letter too (an integer-only box used to drop it, and "4.5" became 45)
+        assert app.submitted == [{"title": "路灯", "kind": "", "worker": "w2", "served": "12x3"}]
         assert form.query_one("#field-title", Input).value == "路灯"
         assert form.query_one("#field-worker", Input).value == "李四"
-        assert form.query_one("#field-served", Input).value == "123"
+        assert form.query_one("#field-served", Input).value == "12x3"
         assert app.focused is form.query_one("#field-served")  # the bad field
         assert form.query_one("#error-served").display and form.query_one("#form-error").display
         assert form.values() == app.submitted[0]  # nothing was lost on the way

@@ -438,6 +438,19 @@ def test_in_december_january_of_next_year_may_be_paid_ahead(tmp_path: Path, monk
     assert refused(record_payment, store, "s1", "2027-02", 15000, "王会计").key == "pay_future"
 
 
+def test_a_month_before_the_holder_took_the_spot_is_refused(tmp_path: Path):
+    """A payment for a month before the present holder took the spot (a mistyped year: 2025-10
+    for 2026-10) was recorded and counted in the totals, yet never cleared the holder's arrears:
+    the money was filed where nobody owed it. Now refused, naming the month they took it."""
+    store = make_store(tmp_path / "s", stall(held_since=date(2026, 3, 15)))
+    before = files(store.root)
+    error = refused(record_payment, store, "s1", "2026-02", 15000, "王会计")
+    assert error.key == "pay_before_holder"
+    assert "2026-03" in error.message("zh") and "2026-02" in error.message("zh")
+    assert files(store.root) == before
+    assert record_payment(store, "s1", "2026-03", 15000, "王会计").period == "2026-03"  # the month they took it
+
+
 def test_paying_the_same_month_twice_is_refused(tmp_path: Path):
     store = make_store(tmp_path / "s", stall(reduction=FeeReduction.VETERAN))
     record_payment(store, "s1", "2026-10", 10500, "王会计")

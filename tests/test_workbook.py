@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -386,6 +388,35 @@ def test_unreadable_file_is_one_line(run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "bad.xlsx" in result.output
     assert not (tmp_path / "s" / "manifest.json").exists()
+
+
+def test_a_file_that_cannot_be_read_or_written_is_said_in_the_interface_language(
+    run, demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged workbook, a missing file, a folder without CSV files and an export the disk
+    refuses were said in English ("no such file", "not a readable .xlsx workbook (invalid Zip
+    archive: …)") to a Chinese desk, and the refused export then printed a Python traceback for
+    each unsaved sheet; now one line in the desk's language, exit 1, nothing written."""
+    leftovers: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", leftovers.append)
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    cases = {
+        ("import", tmp_path / "bad.xlsx"): ("不是能读的 .xlsx 工作簿", "not a readable .xlsx workbook"),
+        ("import", tmp_path / "missing.xlsx"): ("没有这个文件", "no such file"),
+        ("import", tmp_path / "empty"): ("没有 .csv 文件", "no .csv files"),
+        ("export", tmp_path / "a-file" / "out.xlsx"): ("不是文件夹", "not a folder"),
+    }
+    for (command, path), (chinese, english) in cases.items():
+        result = run("--store", demo.root, command, path)
+        assert result.exit_code == 1, result.output
+        assert result.output.count("\n") == 1 and chinese in result.output and str(path) in result.output
+        assert not any(word in result.output for word in ("no such", "not a", "Zip", "EOCD", "Errno"))
+        english_result = run("--store", demo.root, "--lang", "en", command, path)
+        assert english_result.exit_code == 1 and english in english_result.output
+    gc.collect()
+    assert leftovers == []  # "Exception ignored in: <generator object WriteOnlyWorksheet._write_rows …>"
 
 
 def test_read_only_refuses_import(run, demo: Store, tmp_path: Path) -> None:

@@ -272,7 +272,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             yield Input(
                 value=spec.value,
                 placeholder=spec.placeholder,
-                type="integer" if spec.kind == "number" else "text",
+                # A number too is typed as text: an integer-only box drops what is not a digit,
+                # so "4.5" became 45; the caller refuses what is not a whole number, with the reason.
+                type="text",
                 id=f"field-{spec.key}",  # no max_length: Textual would cut a paste silently
             )
 

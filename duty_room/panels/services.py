@@ -294,7 +294,7 @@ def service_row(p: Presenter, view: SessionView) -> Row:
         (
             Text(f"{s.start:%H:%M}", style="dim" if view.phase is SessionPhase.DONE else ""),
             state,
-            literal(f"{audience} {s.title}", max_cells=13),  # a third of 120 columns shows it whole
+            literal(f"{audience} {s.title}"),  # a shrinking column: cut to the panel's width
             literal(short_community(view.community), max_cells=8),
         ),
     )

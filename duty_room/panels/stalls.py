@@ -49,6 +49,7 @@ PAYMENT_FIELDS = {
     "pay_too_much": "amount",
     "pay_period_format": "period",
     "pay_future": "period",
+    "pay_before_holder": "period",
 }
 
 
@@ -306,7 +307,7 @@ def stall_row(p: Presenter, view: StallView) -> Row:
             today,
             literal(holder, style="dim" if not stall.holder_name else ""),
             fee,
-            literal(stall.goods, max_cells=12),
+            literal(stall.goods),  # a shrinking column: cut to the panel's width
         ),
     )
 

@@ -785,7 +785,8 @@ def visit_row(p: Presenter, progress: GridProgress, ascii_only: bool = False, *,
     return Row(
         progress.grid.id,
         (
-            literal(indent + name, style="bold" if progress.depth == 0 and not flat else "", max_cells=14),
+            # a shrinking column: cut to the panel's width, not to a fixed count (80 columns show it whole)
+            literal(indent + name, style="bold" if progress.depth == 0 and not flat else ""),
             progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
             Text(f"{progress.visited}/{progress.planned}", justify="right"),
             tag_marks(p, progress.special_unvisited, ascii_only),
@@ -798,7 +799,7 @@ def community_row(p: Presenter, progress: CommunityProgress, ascii_only: bool = 
     return Row(
         f"{COMMUNITY_ROW}{progress.community_id}",
         (
-            literal(progress.name, style="bold underline", max_cells=14),
+            literal(progress.name, style="bold underline"),
             progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
             Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold"),
             tag_marks(p, progress.special_unvisited, ascii_only),
