@@ -16,6 +16,7 @@ from duty_room import words
 from duty_room.words import Lang, label
 from store.clock import as_local
 from store.dutylog import DutyStatus
+from store.masking import mask_name
 from store.models import FieldChange, Household, RosterEvent, SpecialTag
 from store.queries import Headline
 from store.schedule import SessionPhase
@@ -49,6 +50,7 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
 # A roster change shows its values where they are plain text (an enum is stored by its key, a grid
 # by its id: for those the field's name says enough).
 NAMED_BY_ID = frozenset({"grid_id", "community_id"})  # shown by name where the caller knows it
+MASKED_NAMES = frozenset({"head_name"})  # a resident's name: masked until revealed (a worker's is not)
 HISTORY_VALUES = frozenset(
     {
         "name",
@@ -69,16 +71,21 @@ HISTORY_VALUES = frozenset(
 )
 
 
-def history_line(p: Presenter, event: RosterEvent, names: Mapping[str, str] | None = None) -> Text:
+def history_line(
+    p: Presenter, event: RosterEvent, names: Mapping[str, str] | None = None, *, reveal: bool = True
+) -> Text:
     """11-28 09:30 duty-officer 修改：电话 138****1234→139****5678、网格 1号楼1单元→1号楼2单元 (表格导入):
     who changed what, from what to what where it can be said (a phone was masked when it was stored;
-    a grid, community or worker by its name from ``names``), and where the visit plans went."""
+    a grid, community or worker by its name from ``names``), and where the visit plans went. Not
+    ``reveal``-ed, a household head's name is masked like everywhere else (李**→王**)."""
     names = names or {}
     text = Text(f"{event.at:%m-%d %H:%M} ", style="dim")
     text.append_text(literal(event.actor))
     text.append(" " + p.t(f"history.{event.action}"))
     if event.changes:
-        text.append(p.t("punct.colon") + p.t("punct.list").join(change_words(p, c, names) for c in event.changes))
+        text.append(
+            p.t("punct.colon") + p.t("punct.list").join(change_words(p, c, names, reveal=reveal) for c in event.changes)
+        )
     if event.plans:
         if event.plans_to:
             words = p.t("history.plans_to").format(n=event.plans, to=names.get(event.plans_to, event.plans_to))
@@ -92,13 +99,15 @@ def history_line(p: Presenter, event: RosterEvent, names: Mapping[str, str] | No
     return text
 
 
-def change_words(p: Presenter, change: FieldChange, names: Mapping[str, str]) -> str:
+def change_words(p: Presenter, change: FieldChange, names: Mapping[str, str], *, reveal: bool = True) -> str:
     name = p.t(f"history.field.{change.name}")
     before, after = change.before, change.after
     if change.name in NAMED_BY_ID and before in names and after in names:
         before, after = names[before], names[after]
     elif change.name not in HISTORY_VALUES:
         return name
+    elif change.name in MASKED_NAMES and not reveal:
+        before, after = mask_name(before), mask_name(after)
     return display_safe(f"{name} {before or '-'}→{after or '-'}")
 
 

@@ -6,8 +6,10 @@ import grp
 import os
 import pwd
 import secrets
+from collections.abc import Iterable
 
-from .models import AuditEntry, Petition, PetitionEvent
+from . import i18n
+from .models import AuditEntry, Petition, PetitionEvent, SpecialTag
 from .storage import Store
 
 
@@ -26,6 +28,35 @@ def mask_name(name: str) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(1, len(name) - 1)
+
+
+# PIPL art. 28: health data (a disability, limited mobility) is sensitive personal information.
+# Where a row names someone (a household, a stall's holder) it shows ** instead, until revealed;
+# counts per grid name nobody. A fee reduction's reason is hidden alike: with two reasons, showing
+# one (退役军人) would tell the other. Living alone and childless are not health data: the grid
+# worker's wall map shows them.
+HIDDEN = "**"
+SENSITIVE_TAGS = frozenset({SpecialTag.DISABLED, SpecialTag.LIMITED_MOBILITY})
+
+
+def mask_tags(tags: Iterable[SpecialTag]) -> tuple[list[SpecialTag], bool]:
+    """The tags shown on a masked row, and whether a sensitive one was left out (shown as **)."""
+    tags = list(tags)
+    shown = [tag for tag in tags if tag not in SENSITIVE_TAGS]
+    return shown, len(shown) != len(tags)
+
+
+def mask_tag_labels(text: str) -> str:
+    """A cell of tags in words (独居、残疾) as a masked export writes it: 独居、**."""
+    hidden = {i18n.label(tag, "zh") for tag in SENSITIVE_TAGS}
+    labels = [part for part in text.split("、") if part]
+    shown = [part for part in labels if part not in hidden]
+    return "、".join(shown + [HIDDEN] if len(shown) != len(labels) else shown)
+
+
+def mask_reduction_label(text: str) -> str:
+    """A fee reduction's reason in words as a masked export writes it: ** (none stays blank)."""
+    return HIDDEN if text else text
 
 
 REVEAL_GROUP = "duty-room-pii"

@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from . import i18n
 from .i18n import Lang
 from .market import fen_to_yuan, yuan_to_fen
-from .masking import mask_name, mask_phone
+from .masking import mask_name, mask_phone, mask_reduction_label, mask_tag_labels
 from .models import (
     Community,
     DutyShift,
@@ -181,7 +181,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("room", "门牌", required=True, width=8),
             Column("head_name", "户主", required=True, mask=mask_name, width=10),
             Column("phone", "电话", mask=mask_phone, width=14),
-            Column("tags", "特殊人群", Kind.TAGS, SpecialTag, width=16),
+            Column("tags", "特殊人群", Kind.TAGS, SpecialTag, mask=mask_tag_labels, width=16),
             Column("members", "人口", Kind.INT, width=6),
             Column("elderly", "老年户", Kind.BOOL, width=8),
         ),
@@ -204,7 +204,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("goods", "经营品类", width=12),
             Column("holder_name", "摊主", mask=mask_name, width=10),
             Column("holder_phone", "摊主电话", mask=mask_phone, width=14),
-            Column("reduction", "减免", Kind.ENUM, FeeReduction, width=12),
+            Column("reduction", "减免", Kind.ENUM, FeeReduction, mask=mask_reduction_label, width=12),
             Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
             Column("held_since", "起租日期", Kind.DATE, width=12),
         ),
@@ -367,9 +367,11 @@ def to_cell(column: Column, value: Any, *, masked: bool = False) -> Cell:
         return ""
     match column.kind:
         case Kind.ENUM:
-            return _member_label(value)
+            text = _member_label(value)
+            return column.mask(text) if masked and column.mask else text
         case Kind.TAGS:
-            return "、".join(_member_label(v) for v in value)
+            text = "、".join(_member_label(v) for v in value)
+            return column.mask(text) if masked and column.mask else text
         case Kind.DATE:
             return value.isoformat()
         case Kind.TIME:
@@ -863,7 +865,7 @@ class _Importer:
             if value is _MASKED:
                 column = spec.column(key)
                 stored_value = data.get(key)
-                if stored_value and column.mask and column.mask(stored_value) == row.cells[key]:
+                if stored_value and to_cell(column, stored_value, masked=True) == row.cells[key]:
                     continue  # a masked export read back: unchanged
                 self.error(row, spec, key, self.t("sheet.masked"))
                 return

@@ -10,6 +10,7 @@ from textual.widgets import Input, Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from store import clock
 from store.models import (
     AuditEntry,
     Grid,
@@ -371,7 +372,9 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4")
         assert cell(app, "stalls", "yl-01", 2) == "¥300"  # Sep and Oct at 50% (disabled holder) of ¥300
-        assert cell(app, "stalls", "yl-01", 5) == "150残"
+        assert (
+            cell(app, "stalls", "yl-01", 5) == "150减"
+        )  # the reason is the holder's own (a disability): in the detail, revealed
         await pilot.press("y")
         await pilot.pause()
         form = app.screen
@@ -592,7 +595,9 @@ async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store
         await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPLIED)
         assert cell(app, "stalls", "yl-02", 1) == "申请中"
         assert cell(app, "stalls", "yl-02", 4) == "钱*"
-        assert cell(app, "stalls", "yl-02", 5) == "50残"  # ¥100 a month, half off for a disabled holder
+        assert (
+            cell(app, "stalls", "yl-02", 5) == "50减"
+        )  # ¥100 a month, half off for a disabled holder (said in the detail, revealed)
         await pilot.press("a")  # the next step is the review
         await pilot.pause()
         assert isinstance(app.screen, FormScreen) and app.screen.query("#field-expires")
@@ -626,3 +631,66 @@ async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_
         assert cell(app, "stalls", "yl-01", 1) == ""  # the ended permit is in the detail's history, not the roster
         assert cell(app, "stalls", "yl-01", 4) == "(空位)"
     assert small_store.get(StallPermit, "pm-1").history[-1].action == "release"
+
+
+# -- sensitive personal data (PIPL art. 28): a household's health, a stall holder's reduction ------
+
+
+def disabled_household(store: Store) -> None:
+    """h1 (living alone) is also disabled, and its head changed by a spreadsheet import (its history)."""
+    from store.models import FieldChange, RosterEvent
+
+    h1 = store.get(Household, "h1")
+    changed = RosterEvent(
+        at=clock.now(),
+        actor="duty-officer",
+        action="edit",
+        changes=[FieldChange(name="head_name", before="张建国", after="王建民")],
+        note="import",
+    )
+    with store.transaction() as tx:
+        tx.put(
+            Household.model_validate(
+                {**h1.model_dump(), "tags": ["living_alone", "disabled"], "head_name": "王建民", "history": [changed]}
+            )
+        )
+
+
+async def test_a_households_disability_is_hidden_until_revealed_and_the_reveal_is_logged(small_store: Store) -> None:
+    disabled_household(small_store)
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        screen = await open_micro_grid(app, pilot)
+        assert screen.table.cell("h1", 2).plain == "●独居 ●** "  # living alone shows: the wall map's
+        assert not any("残疾" in screen.table.cell(key, 2).plain for key in screen.table.keys)  # (the legend says it)
+        await pilot.press("enter")  # the household's detail
+        await settled(app, pilot)
+        detail = app.screen.content  # type: ignore[attr-defined]
+        fields = {name: text.plain for name, text in detail.fields}
+        assert fields["重点人群"] == "●独居 ●** "
+        changes = " ".join(line.plain for _, lines in detail.sections for line in lines)
+        assert "王**" in changes and "王建民" not in changes and "张建国" not in changes
+        await pilot.press("p")
+        await settled(app, pilot)
+        fields = {name: text.plain for name, text in app.screen.content.fields}  # type: ignore[attr-defined]
+        assert fields["重点人群"] == "●独居 ●残疾 "
+        changes = " ".join(line.plain for _, lines in app.screen.content.sections for line in lines)  # type: ignore[attr-defined]
+        assert "张建国→王建民" in changes
+        await pilot.press("escape", "p")  # and the list, revealed
+        await settled(app, pilot)
+        assert screen.table.cell("h1", 2).plain == "●独居 ●残疾 "
+    assert [(e.subject, e.allowed) for e in small_store.all(AuditEntry, "2026-11")] == [
+        ("visits:household:h1", True),
+        ("grids:dc-M01", True),
+    ]
+
+
+async def test_a_stall_holders_reduction_says_why_only_when_revealed(small_store: Store) -> None:
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        await pilot.press("4", "enter")
+        await settled(app, pilot)
+        fields = {name: text.plain for name, text in app.screen.content.fields}  # type: ignore[attr-defined]
+        assert fields["摊位费/月"] == "¥300.00 → ¥150.00 (减免 **)"
+        await pilot.press("p")
+        await settled(app, pilot)
+        fields = {name: text.plain for name, text in app.screen.content.fields}  # type: ignore[attr-defined]
+        assert fields["摊位费/月"] == "¥300.00 → ¥150.00 (残疾人减免)"

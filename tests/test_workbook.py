@@ -165,6 +165,15 @@ def test_masked_export_masks_and_reads_back_as_no_change(run, demo: Store, tmp_p
     row = next(r for r in stalls if r[0] == held.id)
     assert held.holder_phone not in row and held.holder_name not in row
     assert any("****" in str(c) for c in row)
+    # Health data (PIPL art. 28): a household's disability or limited mobility, and why a holder's fee
+    # is reduced, are ** in the masked copy; living alone stays (the wall map's), and all read back as is.
+    homes = read_tables(path)["住户"]
+    tags = homes[1].index("tags")
+    assert not any("残疾" in str(r[tags]) or "行动不便" in str(r[tags]) for r in homes[2:])
+    assert any(str(r[tags]).endswith("**") for r in homes[2:]) and any("独居" in str(r[tags]) for r in homes[2:])
+    reduction = stalls[1].index("reduction")
+    reduced = {s.id for s in demo.all(Stall) if s.reduction.value != "none"}
+    assert reduced and all(r[reduction] == "**" for r in stalls[2:] if r[0] in reduced)
     assert not demo.all_partitions(AuditEntry)
     before = store_digest(demo.root)
     again = run("--store", demo.root, "import", path)

@@ -295,8 +295,8 @@ def stall_row(p: Presenter, view: StallView) -> Row:
         else Text("")
     )
     fee = Text(fen_to_yuan(view.due_fen, cents="auto") if view.due_fen else "-", justify="right")
-    if stall.reduction is not FeeReduction.NONE:
-        fee.append(p.t(f"reduction.mark.{stall.reduction.value}"), style="bold magenta")
+    if stall.reduction is not FeeReduction.NONE:  # why is the holder's: their detail says, revealed
+        fee.append(p.t("reduction.mark"), style="bold magenta")
     today = Text(p.t("stall.occupied"), style="bold green") if view.occupied else Text(p.t("stall.vacant"), style="dim")
     return Row(
         stall.id,
@@ -350,7 +350,9 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
     stall = view.stall
     holder = stall.holder_name if reveal else mask_name(stall.holder_name)
     phone = (stall.holder_phone or "") if reveal else mask_phone(stall.holder_phone)
-    reduction = f" ({label(stall.reduction, p.lang)})" if stall.reduction is not FeeReduction.NONE else ""
+    reduction = ""
+    if stall.reduction is not FeeReduction.NONE:  # a disability is health data (store/masking.py)
+        reduction = f" ({label(stall.reduction, p.lang) if reveal else p.t('reduction.masked')})"
     fields = [
         (p.t("col.stall"), literal(f"{stall.market} {stall.number}")),
         (p.t("col.holder"), literal(holder or p.t("stall.no_holder"))),

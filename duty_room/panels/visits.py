@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from duty_room import words
 from duty_room.words import Lang, label
 from store import clock
-from store.masking import mask_name, mask_phone
+from store.masking import HIDDEN, mask_name, mask_phone, mask_tags
 from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, Visit, WorkerRole
 from store.queries import (
     CommunityProgress,
@@ -816,11 +816,15 @@ def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
     )
 
 
-def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = False) -> Text:
-    """●独居 ●残疾 in the wall-map colours (R:独居 where colour may not show)."""
+def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = False, *, reveal: bool = True) -> Text:
+    """●独居 ●残疾 in the wall-map colours (R:独居 where colour may not show). A household's, not
+    revealed: ●独居 ●** (a disability or limited mobility is health data: store/masking.py)."""
+    shown, hidden = (list(tags), False) if reveal else mask_tags(tags)
     text = Text()
-    for tag in tags:
+    for tag in shown:
         text.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{label(tag, p.lang)} ", style=TAG_STYLE[tag])
+    if hidden:
+        text.append(f"{'*:' if ascii_only else '●'}{HIDDEN} ", style="bold")
     return text
 
 
@@ -855,7 +859,7 @@ def household_columns(p: Presenter) -> list[str]:
 
 def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
     h = row.household
-    tags = tag_labels(p, h.tags, ascii_only)
+    tags = tag_labels(p, h.tags, ascii_only, reveal=reveal)
     if row.visit is not None:
         today = Text(p.t("visits.done_at").format(f"{row.visit.at:%H:%M}"), style="green")
     elif row.planned:
@@ -902,7 +906,7 @@ def household_detail(
 ) -> DetailContent:
     """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves.
     ``names``: grids' and workers' names by id."""
-    tags = tag_labels(p, h.tags)
+    tags = tag_labels(p, h.tags, reveal=reveal)
     fields = [
         (p.t("col.address"), literal(household_address(h))),
         (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
@@ -917,7 +921,7 @@ def household_detail(
     log = [literal(f"{v.at:%m-%d %H:%M} {names.get(v.worker_id, v.worker_id)}  {v.note}") for v in visits]
     sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
     if h.history:
-        sections.append((p.t("detail.changes"), [history_line(p, e, names) for e in h.history[-8:]]))
+        sections.append((p.t("detail.changes"), [history_line(p, e, names, reveal=reveal) for e in h.history[-8:]]))
     return DetailContent(
         title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}",
         fields=fields,
