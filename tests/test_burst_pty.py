@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from store import clock
 from store.lifecycle import Action, perform
 from store.models import (
     Category,
@@ -126,6 +127,13 @@ def checked_in(store: Store, screen: str) -> None:
     session = store.get(ServiceSession, "sv0", TODAY)
     assert session.checked_in_at is not None and session.served is None
     assert "只看一老" in screen  # and f filtered the list
+
+
+def reopened_from_the_ended_list(store: Store, screen: str) -> None:
+    reopened = case(store, "MK261120-001")
+    assert reopened.status is PetitionStatus.IN_PROGRESS
+    assert (reopened.history[-1].action, reopened.history[-1].note) == ("reopen", "居民又来电反映")
+    assert "重开完成" in screen
 
 
 def paid_a_typed_amount(store: Store, screen: str) -> None:
@@ -299,6 +307,12 @@ SEQUENCES = [
         back=("1",),
     ),
     Sequence(
+        "reopen an ended case from its list (read in a worker)",
+        ("l", "o", *typed("居民又来电反映"), CTRL_S, ESC),
+        reopened_from_the_ended_list,
+        back=("1",),
+    ),
+    Sequence(
         "visit logged by another worker",
         (
             "2",
@@ -409,10 +423,20 @@ SEQUENCES = [
 
 
 def prepared_store(root: Path) -> Store:
-    """The small store, plus a second worker to pick and a resolved case to follow up."""
+    """The small store, plus a second worker to pick, a resolved case to follow up and a closed one to reopen."""
     store = build_small_store(root)
     store.put(GridWorker(id="w2", name="李建军", role="grid_worker", phone="13912340000", grid_id="dc-B01"))
     perform(store, "MK261127-004", Action.RESOLVE, note="已修复")
+    store.put(
+        case(store, "MK261127-003").model_copy(
+            update={
+                "id": "MK261120-001",
+                "title": "广场音响扰民",
+                "status": PetitionStatus.CLOSED,
+                "closed_at": clock.now(),
+            }
+        )
+    )
     return store
 
 
