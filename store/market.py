@@ -146,21 +146,29 @@ def end_of_year(day: date) -> date:
     return date(day.year, 12, 31)
 
 
+def check_permit_move(permit: StallPermit | None, action: PermitAction, today: date) -> PermitStatus:
+    """The permit's state today if ``action`` may move it; else ``Refused`` with the reason. The
+    dashboard asks before it opens the step's form (no reason typed for a move that cannot be)."""
+    if permit is None:
+        raise Refused("permit_none")
+    current = permit_status(permit, today)
+    if current is PermitStatus.EXPIRED and action is not PermitAction.RENEW:
+        raise Refused("permit_expired", expired=f"{permit.expires_on}")
+    if current not in _PERMIT_MOVES[action][0]:
+        raise Refused("permit_move", action=action, status=current)
+    return current
+
+
 def change_permit(
     store: Store, stall_id: str, action: PermitAction, *, note: str = "", expires_on: date | None = None
 ) -> StallPermit:
     """Move the stall's current permit one step, or refuse with the reason."""
     with store.transaction() as tx:
         permit = _latest_permit(tx, stall_id)
-        if permit is None:
-            raise Refused("permit_none")
         today = tx.now.date()
-        current = permit_status(permit, today)
-        sources, target = _PERMIT_MOVES[action]
-        if current is PermitStatus.EXPIRED and action is not PermitAction.RENEW:
-            raise Refused("permit_expired", expired=f"{permit.expires_on}")
-        if current not in sources:
-            raise Refused("permit_move", action=action, status=current)
+        current = check_permit_move(permit, action, today)
+        assert permit is not None  # (checked)
+        target = _PERMIT_MOVES[action][1]
         if action is PermitAction.SUSPEND and not note.strip():
             raise Refused("permit_needs_reason")
         update: dict[str, object] = {"status": target}

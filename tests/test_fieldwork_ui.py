@@ -480,6 +480,40 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
     assert (permit.expires_on, permit.reviewed_by) == (date(2027, 6, 30), "duty-officer")
 
 
+def add_applied_stall(store: Store) -> None:
+    """玉03: 孙七's application, still 申请中."""
+    with store.transaction() as tx:
+        tx.put(
+            Stall(
+                id="yl-03",
+                market="玉兰商业街",
+                community_id="yulan",
+                number=3,
+                holder_name="孙七",
+                monthly_fee_fen=12000,
+            )
+        )
+        tx.put(
+            StallPermit(
+                id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied", applied_on=date(2026, 11, 25)
+            )
+        )
+
+
+async def test_suspending_a_permit_under_review_is_refused_before_the_reason_is_asked(small_store: Store) -> None:
+    """s on a stall whose permit is 申请中 opened the reason form and refused only after the reason
+    was typed; now it is refused at once, like every other move the permit's state does not allow."""
+    add_applied_stall(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "down")
+        assert app.panel("stalls").table.cursor_key == "yl-03"
+        await pilot.press("s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("「申请中」时不能「暂停」" in n for n in notes(app))
+    assert [e.action for e in small_store.get(StallPermit, "pm-3").history] == []
+
+
 async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None:
     """`s` suspends a permit on panel 4 and `i` checks in on panel 3; neither fires on the other panel
     (`a` has a meaning on both: approve a permit, add a schedule)."""

@@ -21,6 +21,7 @@ from store.market import (
     StallView,
     apply_for_stall,
     change_permit,
+    check_permit_move,
     end_of_year,
     fen_to_yuan,
     next_permit_action,
@@ -188,7 +189,14 @@ class StallsPanel(DeskPanel):
         desk.ask(t("stall.apply_title").format(spot), fields, submitted)
 
     def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
+        """The step's form, once the permit's state allows the step: a move it does not allow (a
+        suspension of a permit still 申请中) is refused at once, before a reason is typed."""
         desk, t = self.desk, self.t
+        try:
+            check_permit_move(view.permit, action, today)
+        except Refused as refusal:
+            desk.refuse(refusal)
+            return
         fields = []
         if action is PermitAction.APPROVE:
             fields.append(FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}"))
