@@ -728,3 +728,19 @@ async def test_a_stall_holders_reduction_says_why_only_when_revealed(small_store
         await settled(app, pilot)
         fields = {name: text.plain for name, text in app.screen.content.fields}  # type: ignore[attr-defined]
         assert fields["摊位费/月"] == "¥300.00 → ¥150.00 (残疾人减免)"
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_lists_keys_fit_its_border_at_80_columns(small_store: Store, size: tuple[int, int]) -> None:
+    """At 80 columns a grid's household list cut its last key hint to "Es…" in the bottom border.
+    Now every list key is whole there; the close key, which the Footer shows anyway, stays in the
+    border only where it fits."""
+    async with dashboard(small_store, size) as (app, pilot):
+        screen = await open_micro_grid(app, pilot)
+        lines = screen_text(app).splitlines()
+        border = next(line for line in reversed(lines) if "走访登记" in line)
+        assert "…" not in border
+        for action in screen.actions:
+            assert f"{action.key} {action.description}" in border
+        assert "esc" in lines[-1]  # the Footer
+        assert ("Esc 返回" in border) is (size == WIDE)
