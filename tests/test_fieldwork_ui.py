@@ -744,3 +744,20 @@ async def test_a_lists_keys_fit_its_border_at_80_columns(small_store: Store, siz
             assert f"{action.key} {action.description}" in border
         assert "esc" in lines[-1]  # the Footer
         assert ("Esc 返回" in border) is (size == WIDE)
+
+
+async def test_an_emptied_field_shows_its_example_as_an_example(small_store: Store) -> None:
+    """An emptied amount showed a dim "150", a month "2026-11": read as values already there. Now
+    an example says it is one (如 150) and every form's hint is italic in a fainter colour."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        for field in ("period", "amount"):
+            form.query_one(f"#field-{field}", Input).value = ""
+        await settled(app, pilot)
+        text = screen_text(app)
+        assert "如 2026-11" in text and "如 150" in text
+        style = form.query_one("#field-amount", Input).get_component_rich_style("input--placeholder")
+        assert style.italic

@@ -164,7 +164,7 @@ class StallsPanel(DeskPanel):
         ]
         fields = [
             FieldSpec("holder_name", t("form.holder_name"), max_length=max_chars(StallPermit, "holder_name")),
-            FieldSpec("holder_phone", t("form.holder_phone"), placeholder="138xxxxxxxx"),
+            FieldSpec("holder_phone", t("form.holder_phone"), example="138xxxxxxxx"),
             FieldSpec("goods", t("form.goods"), max_length=max_chars(Stall, "goods")),
             FieldSpec("reduction", t("form.reduction"), "choice", reductions, value=FeeReduction.NONE.value),
         ]
@@ -199,7 +199,9 @@ class StallsPanel(DeskPanel):
             return
         fields = []
         if action is PermitAction.APPROVE:
-            fields.append(FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}"))
+            fields.append(
+                FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}", example=f"{end_of_year(today)}")
+            )
         fields.append(
             FieldSpec(
                 "note",
@@ -239,8 +241,8 @@ class StallsPanel(DeskPanel):
             return
         period = payment_period_default(view, today)
         fields = [
-            FieldSpec("period", t("form.period"), value=period, placeholder="2026-11"),
-            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), placeholder="150"),
+            FieldSpec("period", t("form.period"), value=period, example="2026-11"),
+            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), example="150"),
             FieldSpec(
                 "collector",
                 t("form.collector"),
