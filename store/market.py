@@ -23,6 +23,7 @@ from .models import (
 )
 from .refusal import Refused
 from .storage import Store, Transaction
+from .text import ascii_numerals
 
 # ---------------------------------------------------------------------------
 # Money: always integer fen, shown as yuan by string arithmetic.
@@ -67,14 +68,11 @@ def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
     return f"{sign}{yuan}.{rest:02d}"
 
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．￥", "0123456789.¥")
-
-
 def yuan_to_fen(text: str) -> int:
     """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else."""
     # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only
     # ASCII digits count (str.isdigit would also accept ² and ①).
-    cleaned = text.translate(_FULL_WIDTH).strip().removeprefix("¥").removesuffix("元").strip()
+    cleaned = ascii_numerals(text).replace("￥", "¥").strip().removeprefix("¥").removesuffix("元").strip()
     if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
         raise Refused("amount_format", text=text)
     whole, dot, part = cleaned.partition(".")
@@ -295,6 +293,7 @@ def record_payment(
     """Record a fee payment. Refused for a spot with no holder, a free spot, a month more than one
     ahead or before the present holder took the spot, or more than is still owed for the month
     (which is how a payment typed twice shows)."""
+    period = ascii_numerals(period).strip()  # ２０２６－１１ as typed with a Chinese input method
     with store.transaction() as tx:
         stall = _stall(tx, stall_id)
         if not stall.holder_name:

@@ -761,3 +761,18 @@ async def test_an_emptied_field_shows_its_example_as_an_example(small_store: Sto
         assert "如 2026-11" in text and "如 150" in text
         style = form.query_one("#field-amount", Input).get_component_rich_style("input--placeholder")
         assert style.italic
+
+
+async def test_a_count_typed_with_full_width_digits_is_read(small_store: Store) -> None:
+    """The served count １２ (a Chinese input method's digits) was refused as not a whole number."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3", "i")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await pilot.press("d")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, form, "served", "１２")
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
+        assert small_store.get(ServiceSession, "sv0", TODAY).served == 12

@@ -782,3 +782,11 @@ def test_a_reduction_outside_0_to_100_percent_is_refused(percent: int):
 
     with pytest.raises(ValidationError, match="0 to 100"):
         FeeRules(reduction_percent={FeeReduction.DISABLED: percent})
+
+
+def test_a_month_typed_with_full_width_digits_is_paid(tmp_path: Path):
+    """２０２６－１０ (a Chinese input method's digits and minus) was refused as not a month."""
+    store = make_store(tmp_path / "s", stall())
+    made = record_payment(store, "s1", "２０２６－１０", yuan_to_fen("１５０"), ACTOR)
+    assert (made.period, made.amount_fen) == ("2026-10", 15000)
+    assert refused(record_payment, store, "s1", "٢٠٢٦-١١", 100, ACTOR).key == "pay_period_format"

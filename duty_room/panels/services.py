@@ -37,7 +37,7 @@ from store.schedule import (
     check_in,
     complete,
 )
-from store.text import display_safe, max_chars
+from store.text import ascii_numerals, display_safe, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -182,7 +182,7 @@ class ServicesPanel(DeskPanel):
             default = str(len(session.household_ids)) if session.household_ids else ""
 
             def completed(form: FormScreen, values: dict[str, str]) -> None:
-                text = values.get("served", "").strip()
+                text = ascii_numerals(values.get("served", "")).strip()  # １２ typed with a Chinese input method
                 if not (text.isascii() and text.isdigit() and len(text) <= 6):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return

@@ -35,7 +35,7 @@ from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
 from store.queries import Dashboard
 from store.refusal import Refused
-from store.text import max_chars
+from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -214,7 +214,7 @@ class StallsPanel(DeskPanel):
             expires = None
             if action is PermitAction.APPROVE:
                 try:
-                    expires = date.fromisoformat(values.get("expires", "").strip())
+                    expires = date.fromisoformat(ascii_numerals(values.get("expires", "")).strip())
                 except ValueError:
                     desk.refuse(Refused("permit_expiry_format"), form, "expires")
                     return
