@@ -357,15 +357,21 @@ class StallView:
 
 
 def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | None) -> tuple[int, list[str]]:
-    """(fen owed, unpaid months oldest first): every month from the present holder's first payment
-    up to last month not paid in full (the current month is due during the month)."""
+    """(fen owed, unpaid months oldest first): every month from the one the present holder took the
+    spot in (``held_since``) up to last month not paid in full (the current month is due during the
+    month). A holder who never paid owes from that month too. Only a spot stored without its start
+    date (an old store, a sheet's empty 起租日期) counts from the holder's first payment."""
     due = monthly_due_fen(stall, rules)
+    first: str | None
     if stall.held_since is not None:  # an earlier holder's months are not this holder's debt
-        paid = {m: fen for m, fen in paid.items() if m >= month_key(stall.held_since)}
-    if not (stall.holder_name and due and paid):
+        first = month_key(stall.held_since)
+        paid = {m: fen for m, fen in paid.items() if m >= first}
+    else:
+        first = min(paid, default=None)
+    if not (stall.holder_name and due and first):
         return 0, []
     last_month = month_key(today.replace(day=1) - timedelta(days=1))
-    unpaid = [m for m in months_between(min(paid), last_month) if paid.get(m, 0) < due]
+    unpaid = [m for m in months_between(first, last_month) if paid.get(m, 0) < due]
     return sum(due - paid.get(m, 0) for m in unpaid), unpaid
 
 
@@ -380,8 +386,8 @@ class FeeTotals:
 def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tuple[list[StallView], FeeTotals]:
     """Each spot with its permit and arrears, and the fees collected.
 
-    Arrears: every month from the holder's first payment up to last month not paid in full (the
-    current month is due during the month, so it is not yet owed).
+    Arrears: every month from the one the holder took the spot in up to last month not paid in
+    full (the current month is due during the month, so it is not yet owed).
     """
     permits: dict[str, StallPermit] = {}
     permit: StallPermit | None  # each stall's below may have none

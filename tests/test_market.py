@@ -715,7 +715,7 @@ def test_a_second_application_after_the_spot_was_freed_gets_its_own_permit(tmp_p
 def test_release_ends_the_permit_and_frees_the_spot(tmp_path: Path):
     store = make_store(
         tmp_path / "s",
-        stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 1, 1)),
+        stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 11, 1)),  # nothing owed yet
         permit(P.VALID, expires_on=date(2026, 12, 31)),
     )
     freed = release_stall(store, "s1", "  摊主回老家  ")
@@ -750,8 +750,8 @@ def test_release_is_refused_while_fees_are_owed_or_without_reason_or_holder(tmp_
 
 
 def test_a_new_holder_does_not_inherit_the_old_holders_months(tmp_path: Path):
-    """Arrears count from the present holder's own first payment: the months between the old
-    holder's last payment and the new holder's first are not the new holder's debt."""
+    """Arrears count from the month the present holder took the spot: the months between the old
+    holder's last payment and the new holder's start are not the new holder's debt."""
     old_paid = StallPayment(
         id="p1",
         stall_id="s1",
@@ -790,3 +790,16 @@ def test_a_month_typed_with_full_width_digits_is_paid(tmp_path: Path):
     made = record_payment(store, "s1", "２０２６－１０", yuan_to_fen("１５０"), ACTOR)
     assert (made.period, made.amount_fen) == ("2026-10", 15000)
     assert refused(record_payment, store, "s1", "٢٠٢٦-١١", 100, ACTOR).key == "pay_period_format"
+
+
+def test_a_holder_who_never_paid_owes_from_the_month_they_took_the_spot(tmp_path: Path):
+    """Arrears started at a holder's first payment, so one who never paid owed nothing and could
+    give the spot up. Now they run from the month the holder took the spot (held_since)."""
+    store = make_store(tmp_path / "s", stall(held_since=date(2026, 9, 15)), permit(P.VALID))
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-09", "2026-10"), 30000)
+    error = refused(release_stall, store, "s1", "不干了")
+    assert error.key == "release_owes" and "300.00" in error.message("zh")
+    store.put(stall(held_since=date(2026, 11, 2)))  # took the spot this month: nothing owed yet
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == ((), 0)
