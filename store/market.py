@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -354,6 +355,7 @@ class StallView:
     arrears_fen: int
     unpaid_periods: tuple[str, ...]  # oldest first
     occupied: bool
+    paid_fen: Mapping[str, int] = field(default_factory=dict)  # the present holder's months: fen paid each
 
 
 def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | None) -> tuple[int, list[str]]:
@@ -402,6 +404,8 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
         due = monthly_due_fen(stall, rules)
         arrears, unpaid = _arrears(stall, paid.get(stall.id, {}), today, rules)
+        since = month_key(stall.held_since) if stall.held_since else ""
+        holders = {m: fen for m, fen in paid.get(stall.id, {}).items() if m >= since} if stall.holder_name else {}
         permit = permits.get(stall.id)
         views.append(
             StallView(
@@ -412,6 +416,7 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
                 arrears_fen=arrears,
                 unpaid_periods=tuple(unpaid),
                 occupied=stall.occupied(today),
+                paid_fen=holders,
             )
         )
     totals = FeeTotals(
@@ -423,6 +428,17 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     return views, totals
 
 
-def payment_period_default(view: StallView, today: date) -> str:
-    """The month a new payment is most likely for: the oldest unpaid one, else this month."""
-    return view.unpaid_periods[0] if view.unpaid_periods else month_key(today)
+def payment_default(view: StallView, today: date) -> tuple[str, int] | None:
+    """The payment a collector most likely takes next, as (month, fen): the oldest month still owed
+    with what is left of it; if nothing is owed, the first of this month and next not yet paid in
+    full, with what is left of it. None when there is nothing to take (a free spot, or paid up to
+    next month: a month beyond is refused)."""
+    if not view.due_fen:
+        return None
+    this_month = month_key(today)
+    next_month = month_key(today.replace(day=28) + timedelta(days=5))
+    for month in (*view.unpaid_periods, this_month, next_month):
+        left = view.due_fen - view.paid_fen.get(month, 0)
+        if left > 0:
+            return month, left
+    return None

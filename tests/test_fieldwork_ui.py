@@ -776,3 +776,48 @@ async def test_a_count_typed_with_full_width_digits_is_read(small_store: Store) 
         await pilot.press("enter")
         await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
         assert small_store.get(ServiceSession, "sv0", TODAY).served == 12
+
+
+def pay(store: Store, period: str, fen: int, n: int) -> None:
+    with store.transaction() as tx:
+        tx.put(
+            StallPayment(
+                id=f"pay-{n}", stall_id="yl-01", period=period, amount_fen=fen, paid_at=tx.now, collector="王会计"
+            )
+        )
+
+
+async def test_the_payment_form_offers_a_payment_it_would_accept(small_store: Store) -> None:
+    """y always offered the full monthly fee, and with nothing owed the current month even when it
+    was paid, so saving the default was refused (「只欠 ¥0.00」). Now it offers what is left of the
+    oldest month owed, else the next month not yet paid; with every month paid it refuses at once."""
+    pay(small_store, "2026-09", 5000, 2)  # 赵六 owes ¥100 of September and all of October (¥150 a month)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert (form.query_one("#field-period", Input).value, form.query_one("#field-amount", Input).value) == (
+            "2026-09",
+            "100",
+        )
+        await pilot.press("ctrl+s")  # the default, as offered, is saved
+        await reloaded(app, pilot, lambda d: d.stalls[0].unpaid_periods == ("2026-10",))
+        pay(small_store, "2026-10", 15000, 3)
+        pay(small_store, "2026-11", 15000, 4)
+        await pilot.press("ctrl+r")
+        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 0 and "2026-11" in d.stalls[0].paid_fen)
+        await pilot.press("y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert (form.query_one("#field-period", Input).value, form.query_one("#field-amount", Input).value) == (
+            "2026-12",
+            "150",
+        )
+        await pilot.press("ctrl+s")
+        await reloaded(app, pilot, lambda d: "2026-12" in d.stalls[0].paid_fen)
+        await pilot.press("y")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("已缴至 2026-12" in n for n in notes(app))

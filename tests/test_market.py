@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from store import clock
 from store.clock import at
 from store.market import (
     FeeRules,
     PermitAction,
+    StallView,
     apply_for_stall,
     change_permit,
     fen_to_yuan,
     monthly_due_fen,
     next_permit_action,
+    payment_default,
     permit_status,
     record_payment,
     release_stall,
@@ -803,3 +806,66 @@ def test_a_holder_who_never_paid_owes_from_the_month_they_took_the_spot(tmp_path
     store.put(stall(held_since=date(2026, 11, 2)))  # took the spot this month: nothing owed yet
     [view], _ = stall_roster(store, TODAY)
     assert (view.unpaid_periods, view.arrears_fen) == ((), 0)
+
+
+# ---------------------------------------------------------------------------
+# The payment form's default: what is left of the oldest month owed, else the next month not paid
+
+
+def test_the_default_payment_is_what_is_left_of_the_oldest_month_owed(tmp_path: Path):
+    store = make_store(
+        tmp_path / "s", stall(held_since=date(2026, 9, 1)), paid("2026-09", 5000), paid("2026-10", 15000)
+    )
+    [view], _ = stall_roster(store, TODAY)
+    assert view.paid_fen == {"2026-09": 5000, "2026-10": 15000}
+    assert payment_default(view, TODAY) == ("2026-09", 10000)
+    record_payment(store, "s1", *payment_default(view, TODAY), ACTOR)  # accepted as offered
+
+
+def test_with_nothing_owed_the_default_is_the_next_month_not_paid(tmp_path: Path):
+    """Demo 玉01 with November paid was offered 2026-11 / 120 again, refused as 「只欠 ¥0.00」."""
+    store = make_store(
+        tmp_path / "s", stall(held_since=date(2026, 10, 1)), paid("2026-10", 15000), paid("2026-11", 15000)
+    )
+    [view], _ = stall_roster(store, TODAY)
+    assert payment_default(view, TODAY) == ("2026-12", 15000)
+    record_payment(store, "s1", "2026-12", 15000, ACTOR)
+    [view], _ = stall_roster(store, TODAY)
+    assert payment_default(view, TODAY) is None  # paid up to next month: a month beyond is refused
+    store = make_store(tmp_path / "t", stall(held_since=date(2026, 10, 1)), paid("2026-10", 15000))
+    [view], _ = stall_roster(store, TODAY)
+    assert payment_default(view, TODAY) == ("2026-11", 15000)
+
+
+def test_a_free_spot_has_no_default_payment(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(held_since=date(2026, 10, 1)))
+    [view], _ = stall_roster(store, TODAY, FeeRules(reduction_percent={FeeReduction.NONE: 100}))
+    assert payment_default(view, TODAY) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    due=st.integers(min_value=1, max_value=10**7),
+    parts=st.lists(st.tuples(st.integers(min_value=0, max_value=13), st.integers(min_value=1, max_value=10**7))),
+)
+def test_the_default_payment_is_always_one_the_store_accepts_and_fills_its_month(
+    due: int, parts: list[tuple[int, int]]
+) -> None:
+    """Whatever was paid before, in whole fen: the default is for a month from the holder's first
+    to next month, in whole fen, never more than the month still owes, and it leaves it paid in full."""
+    months = ["2025-10", "2025-11", "2025-12", *(f"2026-{m:02d}" for m in range(1, 13))]
+    paid_fen: dict[str, int] = {}
+    for index, amount in parts:  # as record_payment allows: never more than a month owes
+        month = months[index]
+        paid_fen[month] = min(due, paid_fen.get(month, 0) + amount)
+    last_month = "2026-10"
+    unpaid = tuple(m for m in months if m <= last_month and paid_fen.get(m, 0) < due)
+    view = StallView(stall(), None, None, due, sum(due - paid_fen.get(m, 0) for m in unpaid), unpaid, False, paid_fen)
+    default = payment_default(view, TODAY)
+    if default is None:
+        assert not unpaid and paid_fen.get("2026-11") == due and paid_fen.get("2026-12") == due
+        return
+    month, amount = default
+    assert type(amount) is int and 0 < amount <= due
+    assert paid_fen.get(month, 0) + amount == due
+    assert month == (unpaid[0] if unpaid else "2026-11" if paid_fen.get("2026-11", 0) < due else "2026-12")

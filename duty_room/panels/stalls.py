@@ -8,7 +8,7 @@ integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from rich.text import Text
 
@@ -24,8 +24,9 @@ from store.market import (
     check_permit_move,
     end_of_year,
     fen_to_yuan,
+    month_key,
     next_permit_action,
-    payment_period_default,
+    payment_default,
     record_payment,
     release_stall,
     set_occupied,
@@ -239,10 +240,18 @@ class StallsPanel(DeskPanel):
         if not view.stall.holder_name:  # refused at once: there is no form to fill for nobody
             desk.refuse(Refused("pay_no_holder", stall=view.stall.number))
             return
-        period = payment_period_default(view, today)
+        default = payment_default(view, today)
+        if default is None:  # refused at once: every month a payment may be for is paid (or none is due)
+            desk.refuse(
+                Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
+                if view.due_fen
+                else Refused("pay_free_stall")
+            )
+            return
+        period, left = default
         fields = [
             FieldSpec("period", t("form.period"), value=period, example="2026-11"),
-            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), example="150"),
+            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(left, cents="auto"), example="150"),
             FieldSpec(
                 "collector",
                 t("form.collector"),
