@@ -146,7 +146,11 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
         write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
     else:
         write_csv_dir(path, sheets)
-    click.echo(t("export.done", n=len(sheets), path=path) + "; " + t("export.masked" if masked else "export.unmasked"))
+    click.echo(
+        t("export.done", n=len(sheets), path=path)
+        + t("punct.semi")
+        + t("export.masked" if masked else "export.unmasked")
+    )
 
 
 LISTABLE = ("communities", "grids", "workers", "stalls")

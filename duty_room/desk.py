@@ -67,6 +67,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
         discard=t("form.discard"),
         keep_editing=t("form.keep_editing"),
         too_long=t("invalid.too_long"),
+        example=t("form.example"),
     )
 
 

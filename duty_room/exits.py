@@ -48,8 +48,8 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
         text = exc.message(lang)
     elif isinstance(exc, Refused):
         text = exc.message(lang)
-    elif isinstance(exc, ValidationError):  # every bad field: "field: reason; field: reason"
-        text = "; ".join(
+    elif isinstance(exc, ValidationError):  # every bad field: "field: reason；field: reason" (zh)
+        text = words.t("punct.semi", lang).join(
             f"{'.'.join(map(str, e['loc'])) or 'record'}: {words.validation_message(e, lang)}" for e in exc.errors()
         )
     elif isinstance(exc, OverflowError):

@@ -560,6 +560,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "import.done": ("已导入，共写入 {n} 条", "imported: {n} records written"),
     "import.nothing": ("已导入：没有变化", "imported: nothing changed"),
     "import.read_only": ("只读模式：不能导入", "read-only: nothing can be imported"),
+    "form.example": ("如 {}", "e.g. {}"),
     "export.done": ("已导出 {n} 张表到 {path}", "exported {n} sheets to {path}"),
     "export.masked": ("个人信息已脱敏", "personal data masked"),
     "export.unmasked": ("个人信息未脱敏（已记录）", "personal data unmasked (logged)"),

@@ -191,6 +191,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "stall {stall} has no holder; there is nobody to pay for it",
     ),
     "refused.pay_free_stall": ("这个摊位免收摊位费", "this stall pays no fee"),
+    "refused.pay_paid_up": (
+        "已缴至 {period}，没有可收的月份（最多预收下个月）",
+        "paid up to {period}; nothing to collect (at most next month is paid ahead)",
+    ),
     "refused.pay_period_format": (
         "缴费月份请写成 2026-11（不是「{period}」）",
         "write the month as 2026-11 (not '{period}')",

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -23,6 +24,7 @@ from .models import (
 )
 from .refusal import Refused
 from .storage import Store, Transaction
+from .text import ascii_numerals
 
 # ---------------------------------------------------------------------------
 # Money: always integer fen, shown as yuan by string arithmetic.
@@ -67,14 +69,11 @@ def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
     return f"{sign}{yuan}.{rest:02d}"
 
 
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．￥", "0123456789.¥")
-
-
 def yuan_to_fen(text: str) -> int:
     """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else."""
     # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only
     # ASCII digits count (str.isdigit would also accept ² and ①).
-    cleaned = text.translate(_FULL_WIDTH).strip().removeprefix("¥").removesuffix("元").strip()
+    cleaned = ascii_numerals(text).replace("￥", "¥").strip().removeprefix("¥").removesuffix("元").strip()
     if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
         raise Refused("amount_format", text=text)
     whole, dot, part = cleaned.partition(".")
@@ -146,21 +145,29 @@ def end_of_year(day: date) -> date:
     return date(day.year, 12, 31)
 
 
+def check_permit_move(permit: StallPermit | None, action: PermitAction, today: date) -> PermitStatus:
+    """The permit's state today if ``action`` may move it; else ``Refused`` with the reason. The
+    dashboard asks before it opens the step's form (no reason typed for a move that cannot be)."""
+    if permit is None:
+        raise Refused("permit_none")
+    current = permit_status(permit, today)
+    if current is PermitStatus.EXPIRED and action is not PermitAction.RENEW:
+        raise Refused("permit_expired", expired=f"{permit.expires_on}")
+    if current not in _PERMIT_MOVES[action][0]:
+        raise Refused("permit_move", action=action, status=current)
+    return current
+
+
 def change_permit(
     store: Store, stall_id: str, action: PermitAction, *, note: str = "", expires_on: date | None = None
 ) -> StallPermit:
     """Move the stall's current permit one step, or refuse with the reason."""
     with store.transaction() as tx:
         permit = _latest_permit(tx, stall_id)
-        if permit is None:
-            raise Refused("permit_none")
         today = tx.now.date()
-        current = permit_status(permit, today)
-        sources, target = _PERMIT_MOVES[action]
-        if current is PermitStatus.EXPIRED and action is not PermitAction.RENEW:
-            raise Refused("permit_expired", expired=f"{permit.expires_on}")
-        if current not in sources:
-            raise Refused("permit_move", action=action, status=current)
+        current = check_permit_move(permit, action, today)
+        assert permit is not None  # (checked)
+        target = _PERMIT_MOVES[action][1]
         if action is PermitAction.SUSPEND and not note.strip():
             raise Refused("permit_needs_reason")
         update: dict[str, object] = {"status": target}
@@ -287,6 +294,7 @@ def record_payment(
     """Record a fee payment. Refused for a spot with no holder, a free spot, a month more than one
     ahead or before the present holder took the spot, or more than is still owed for the month
     (which is how a payment typed twice shows)."""
+    period = ascii_numerals(period).strip()  # ２０２６－１１ as typed with a Chinese input method
     with store.transaction() as tx:
         stall = _stall(tx, stall_id)
         if not stall.holder_name:
@@ -347,18 +355,25 @@ class StallView:
     arrears_fen: int
     unpaid_periods: tuple[str, ...]  # oldest first
     occupied: bool
+    paid_fen: Mapping[str, int] = field(default_factory=dict)  # the present holder's months: fen paid each
 
 
 def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | None) -> tuple[int, list[str]]:
-    """(fen owed, unpaid months oldest first): every month from the present holder's first payment
-    up to last month not paid in full (the current month is due during the month)."""
+    """(fen owed, unpaid months oldest first): every month from the one the present holder took the
+    spot in (``held_since``) up to last month not paid in full (the current month is due during the
+    month). A holder who never paid owes from that month too. Only a spot stored without its start
+    date (an old store, a sheet's empty 起租日期) counts from the holder's first payment."""
     due = monthly_due_fen(stall, rules)
+    first: str | None
     if stall.held_since is not None:  # an earlier holder's months are not this holder's debt
-        paid = {m: fen for m, fen in paid.items() if m >= month_key(stall.held_since)}
-    if not (stall.holder_name and due and paid):
+        first = month_key(stall.held_since)
+        paid = {m: fen for m, fen in paid.items() if m >= first}
+    else:
+        first = min(paid, default=None)
+    if not (stall.holder_name and due and first):
         return 0, []
     last_month = month_key(today.replace(day=1) - timedelta(days=1))
-    unpaid = [m for m in months_between(min(paid), last_month) if paid.get(m, 0) < due]
+    unpaid = [m for m in months_between(first, last_month) if paid.get(m, 0) < due]
     return sum(due - paid.get(m, 0) for m in unpaid), unpaid
 
 
@@ -373,8 +388,8 @@ class FeeTotals:
 def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tuple[list[StallView], FeeTotals]:
     """Each spot with its permit and arrears, and the fees collected.
 
-    Arrears: every month from the holder's first payment up to last month not paid in full (the
-    current month is due during the month, so it is not yet owed).
+    Arrears: every month from the one the holder took the spot in up to last month not paid in
+    full (the current month is due during the month, so it is not yet owed).
     """
     permits: dict[str, StallPermit] = {}
     permit: StallPermit | None  # each stall's below may have none
@@ -389,6 +404,8 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
         due = monthly_due_fen(stall, rules)
         arrears, unpaid = _arrears(stall, paid.get(stall.id, {}), today, rules)
+        since = month_key(stall.held_since) if stall.held_since else ""
+        holders = {m: fen for m, fen in paid.get(stall.id, {}).items() if m >= since} if stall.holder_name else {}
         permit = permits.get(stall.id)
         views.append(
             StallView(
@@ -399,6 +416,7 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
                 arrears_fen=arrears,
                 unpaid_periods=tuple(unpaid),
                 occupied=stall.occupied(today),
+                paid_fen=holders,
             )
         )
     totals = FeeTotals(
@@ -410,6 +428,17 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     return views, totals
 
 
-def payment_period_default(view: StallView, today: date) -> str:
-    """The month a new payment is most likely for: the oldest unpaid one, else this month."""
-    return view.unpaid_periods[0] if view.unpaid_periods else month_key(today)
+def payment_default(view: StallView, today: date) -> tuple[str, int] | None:
+    """The payment a collector most likely takes next, as (month, fen): the oldest month still owed
+    with what is left of it; if nothing is owed, the first of this month and next not yet paid in
+    full, with what is left of it. None when there is nothing to take (a free spot, or paid up to
+    next month: a month beyond is refused)."""
+    if not view.due_fen:
+        return None
+    this_month = month_key(today)
+    next_month = month_key(today.replace(day=28) + timedelta(days=5))
+    for month in (*view.unpaid_periods, this_month, next_month):
+        left = view.due_fen - view.paid_fen.get(month, 0)
+        if left > 0:
+            return month, left
+    return None

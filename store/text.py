@@ -81,12 +81,21 @@ RecordId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern
 # Mainland mobile numbers (1[3-9]xxxxxxxxx) and landlines with area code (0393-1234567), in ASCII
 # digits only: a regex \d would also take Arabic-Indic or Devanagari digits.
 PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
+# What a Chinese input method types in a number, a date or a time: full-width digits, minus, colon,
+# point, slash and plus (２０２７－０６－３０, ０７：３０, １５０．５).
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－：．／＋", "0123456789-:./+")
+
+
+def ascii_numerals(text: str) -> str:
+    """'２０２７－０６－３０' -> '2027-06-30': the one place every number, date, time, amount and
+    phone typed with a Chinese input method becomes ASCII. Any other script's digits (٣, ³, ①) are
+    left as they are, for the ASCII-only patterns that read them to refuse."""
+    return text.translate(_FULL_WIDTH)
 
 
 def _ascii_phone(value: object) -> object:
     """Full-width digits (typed with a Chinese IME) become ASCII; any other script's digits stay and fail."""
-    return value.translate(_FULL_WIDTH) if isinstance(value, str) else value
+    return ascii_numerals(value) if isinstance(value, str) else value
 
 
 Phone = Annotated[str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]

@@ -60,6 +60,7 @@ from .refusal import Refused
 from .roster import changes_between, known_list
 from .sheetfiles import HEADER_ROWS, Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
+from .text import ascii_numerals
 
 # ---------------------------------------------------------------------------
 # Column kinds and sheet specs
@@ -481,16 +482,21 @@ def _shown(column: Column, text: str) -> str:
     return column.mask(text) if column.mask else text
 
 
+_NUMERAL_KINDS = frozenset({Kind.INT, Kind.DATE, Kind.TIME, Kind.WEEKDAYS})
+
+
 def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
     """The field's value from a non-blank cell (``text``: the cell as text, if known). Raises CellError."""
     text = _text(raw) if text is None else text
+    if column.kind in _NUMERAL_KINDS:
+        text = ascii_numerals(text)  # ２０２７－０６－３０ typed with a Chinese input method
     match column.kind:
         case Kind.TEXT | Kind.REF:
             return text
         case Kind.INT:
             if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
                 return int(raw)
-            if re.fullmatch(r"[+-]?\d+", text):
+            if re.fullmatch(r"[+-]?[0-9]+", text):
                 return int(text)
             raise CellError("sheet.not_int", v=_shown(column, text))
         case Kind.ENUM:
@@ -503,7 +509,7 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 return raw.date()
             if isinstance(raw, date):
                 return raw
-            match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+            match = re.fullmatch(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?", text)
             if match:
                 try:
                     return date(*(int(g) for g in match.groups()))
@@ -515,7 +521,7 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 return raw
             if isinstance(raw, datetime):
                 return raw.time()
-            match = re.fullmatch(r"(\d{1,2})[:：](\d{2})(?::00)?", text)
+            match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})(?::00)?", text)
             if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
                 return time(int(match.group(1)), int(match.group(2)))
             raise CellError("sheet.not_time", v=text)
@@ -544,7 +550,7 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                     continue
                 if word in _WEEKDAY_WORDS or word == "天":
                     days.append(6 if word == "天" else _WEEKDAY_WORDS.index(word))
-                elif word.isdigit() and 1 <= int(word) <= 7:
+                elif word in ("1", "2", "3", "4", "5", "6", "7"):
                     days.append(int(word) - 1)  # 1 = Monday, as on a Chinese calendar
                 else:
                     raise CellError("sheet.not_weekday", v=part)

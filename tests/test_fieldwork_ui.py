@@ -480,6 +480,40 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
     assert (permit.expires_on, permit.reviewed_by) == (date(2027, 6, 30), "duty-officer")
 
 
+def add_applied_stall(store: Store) -> None:
+    """玉03: 孙七's application, still 申请中."""
+    with store.transaction() as tx:
+        tx.put(
+            Stall(
+                id="yl-03",
+                market="玉兰商业街",
+                community_id="yulan",
+                number=3,
+                holder_name="孙七",
+                monthly_fee_fen=12000,
+            )
+        )
+        tx.put(
+            StallPermit(
+                id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied", applied_on=date(2026, 11, 25)
+            )
+        )
+
+
+async def test_suspending_a_permit_under_review_is_refused_before_the_reason_is_asked(small_store: Store) -> None:
+    """s on a stall whose permit is 申请中 opened the reason form and refused only after the reason
+    was typed; now it is refused at once, like every other move the permit's state does not allow."""
+    add_applied_stall(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "down")
+        assert app.panel("stalls").table.cursor_key == "yl-03"
+        await pilot.press("s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("「申请中」时不能「暂停」" in n for n in notes(app))
+    assert [e.action for e in small_store.get(StallPermit, "pm-3").history] == []
+
+
 async def test_panel_keys_do_not_leak_between_panels(small_store: Store) -> None:
     """`s` suspends a permit on panel 4 and `i` checks in on panel 3; neither fires on the other panel
     (`a` has a meaning on both: approve a permit, add a schedule)."""
@@ -694,3 +728,96 @@ async def test_a_stall_holders_reduction_says_why_only_when_revealed(small_store
         await settled(app, pilot)
         fields = {name: text.plain for name, text in app.screen.content.fields}  # type: ignore[attr-defined]
         assert fields["摊位费/月"] == "¥300.00 → ¥150.00 (残疾人减免)"
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_lists_keys_fit_its_border_at_80_columns(small_store: Store, size: tuple[int, int]) -> None:
+    """At 80 columns a grid's household list cut its last key hint to "Es…" in the bottom border.
+    Now every list key is whole there; the close key, which the Footer shows anyway, stays in the
+    border only where it fits."""
+    async with dashboard(small_store, size) as (app, pilot):
+        screen = await open_micro_grid(app, pilot)
+        lines = screen_text(app).splitlines()
+        border = next(line for line in reversed(lines) if "走访登记" in line)
+        assert "…" not in border
+        for action in screen.actions:
+            assert f"{action.key} {action.description}" in border
+        assert "esc" in lines[-1]  # the Footer
+        assert ("Esc 返回" in border) is (size == WIDE)
+
+
+async def test_an_emptied_field_shows_its_example_as_an_example(small_store: Store) -> None:
+    """An emptied amount showed a dim "150", a month "2026-11": read as values already there. Now
+    an example says it is one (如 150) and every form's hint is italic in a fainter colour."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        for field in ("period", "amount"):
+            form.query_one(f"#field-{field}", Input).value = ""
+        await settled(app, pilot)
+        text = screen_text(app)
+        assert "如 2026-11" in text and "如 150" in text
+        style = form.query_one("#field-amount", Input).get_component_rich_style("input--placeholder")
+        assert style.italic
+
+
+async def test_a_count_typed_with_full_width_digits_is_read(small_store: Store) -> None:
+    """The served count １２ (a Chinese input method's digits) was refused as not a whole number."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3", "i")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await pilot.press("d")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await type_into(pilot, form, "served", "１２")
+        await pilot.press("enter")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
+        assert small_store.get(ServiceSession, "sv0", TODAY).served == 12
+
+
+def pay(store: Store, period: str, fen: int, n: int) -> None:
+    with store.transaction() as tx:
+        tx.put(
+            StallPayment(
+                id=f"pay-{n}", stall_id="yl-01", period=period, amount_fen=fen, paid_at=tx.now, collector="王会计"
+            )
+        )
+
+
+async def test_the_payment_form_offers_a_payment_it_would_accept(small_store: Store) -> None:
+    """y always offered the full monthly fee, and with nothing owed the current month even when it
+    was paid, so saving the default was refused (「只欠 ¥0.00」). Now it offers what is left of the
+    oldest month owed, else the next month not yet paid; with every month paid it refuses at once."""
+    pay(small_store, "2026-09", 5000, 2)  # 赵六 owes ¥100 of September and all of October (¥150 a month)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert (form.query_one("#field-period", Input).value, form.query_one("#field-amount", Input).value) == (
+            "2026-09",
+            "100",
+        )
+        await pilot.press("ctrl+s")  # the default, as offered, is saved
+        await reloaded(app, pilot, lambda d: d.stalls[0].unpaid_periods == ("2026-10",))
+        pay(small_store, "2026-10", 15000, 3)
+        pay(small_store, "2026-11", 15000, 4)
+        await pilot.press("ctrl+r")
+        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 0 and "2026-11" in d.stalls[0].paid_fen)
+        await pilot.press("y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert (form.query_one("#field-period", Input).value, form.query_one("#field-amount", Input).value) == (
+            "2026-12",
+            "150",
+        )
+        await pilot.press("ctrl+s")
+        await reloaded(app, pilot, lambda d: "2026-12" in d.stalls[0].paid_fen)
+        await pilot.press("y")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert any("已缴至 2026-12" in n for n in notes(app))

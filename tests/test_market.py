@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from store import clock
 from store.clock import at
 from store.market import (
     FeeRules,
     PermitAction,
+    StallView,
     apply_for_stall,
     change_permit,
     fen_to_yuan,
     monthly_due_fen,
     next_permit_action,
+    payment_default,
     permit_status,
     record_payment,
     release_stall,
@@ -715,7 +718,7 @@ def test_a_second_application_after_the_spot_was_freed_gets_its_own_permit(tmp_p
 def test_release_ends_the_permit_and_frees_the_spot(tmp_path: Path):
     store = make_store(
         tmp_path / "s",
-        stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 1, 1)),
+        stall(occupied_on=date(2026, 11, 28), held_since=date(2026, 11, 1)),  # nothing owed yet
         permit(P.VALID, expires_on=date(2026, 12, 31)),
     )
     freed = release_stall(store, "s1", "  摊主回老家  ")
@@ -750,8 +753,8 @@ def test_release_is_refused_while_fees_are_owed_or_without_reason_or_holder(tmp_
 
 
 def test_a_new_holder_does_not_inherit_the_old_holders_months(tmp_path: Path):
-    """Arrears count from the present holder's own first payment: the months between the old
-    holder's last payment and the new holder's first are not the new holder's debt."""
+    """Arrears count from the month the present holder took the spot: the months between the old
+    holder's last payment and the new holder's start are not the new holder's debt."""
     old_paid = StallPayment(
         id="p1",
         stall_id="s1",
@@ -782,3 +785,87 @@ def test_a_reduction_outside_0_to_100_percent_is_refused(percent: int):
 
     with pytest.raises(ValidationError, match="0 to 100"):
         FeeRules(reduction_percent={FeeReduction.DISABLED: percent})
+
+
+def test_a_month_typed_with_full_width_digits_is_paid(tmp_path: Path):
+    """２０２６－１０ (a Chinese input method's digits and minus) was refused as not a month."""
+    store = make_store(tmp_path / "s", stall())
+    made = record_payment(store, "s1", "２０２６－１０", yuan_to_fen("１５０"), ACTOR)
+    assert (made.period, made.amount_fen) == ("2026-10", 15000)
+    assert refused(record_payment, store, "s1", "٢٠٢٦-١١", 100, ACTOR).key == "pay_period_format"
+
+
+def test_a_holder_who_never_paid_owes_from_the_month_they_took_the_spot(tmp_path: Path):
+    """Arrears started at a holder's first payment, so one who never paid owed nothing and could
+    give the spot up. Now they run from the month the holder took the spot (held_since)."""
+    store = make_store(tmp_path / "s", stall(held_since=date(2026, 9, 15)), permit(P.VALID))
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-09", "2026-10"), 30000)
+    error = refused(release_stall, store, "s1", "不干了")
+    assert error.key == "release_owes" and "300.00" in error.message("zh")
+    store.put(stall(held_since=date(2026, 11, 2)))  # took the spot this month: nothing owed yet
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == ((), 0)
+
+
+# ---------------------------------------------------------------------------
+# The payment form's default: what is left of the oldest month owed, else the next month not paid
+
+
+def test_the_default_payment_is_what_is_left_of_the_oldest_month_owed(tmp_path: Path):
+    store = make_store(
+        tmp_path / "s", stall(held_since=date(2026, 9, 1)), paid("2026-09", 5000), paid("2026-10", 15000)
+    )
+    [view], _ = stall_roster(store, TODAY)
+    assert view.paid_fen == {"2026-09": 5000, "2026-10": 15000}
+    assert payment_default(view, TODAY) == ("2026-09", 10000)
+    record_payment(store, "s1", *payment_default(view, TODAY), ACTOR)  # accepted as offered
+
+
+def test_with_nothing_owed_the_default_is_the_next_month_not_paid(tmp_path: Path):
+    """Demo 玉01 with November paid was offered 2026-11 / 120 again, refused as 「只欠 ¥0.00」."""
+    store = make_store(
+        tmp_path / "s", stall(held_since=date(2026, 10, 1)), paid("2026-10", 15000), paid("2026-11", 15000)
+    )
+    [view], _ = stall_roster(store, TODAY)
+    assert payment_default(view, TODAY) == ("2026-12", 15000)
+    record_payment(store, "s1", "2026-12", 15000, ACTOR)
+    [view], _ = stall_roster(store, TODAY)
+    assert payment_default(view, TODAY) is None  # paid up to next month: a month beyond is refused
+    store = make_store(tmp_path / "t", stall(held_since=date(2026, 10, 1)), paid("2026-10", 15000))
+    [view], _ = stall_roster(store, TODAY)
+    assert payment_default(view, TODAY) == ("2026-11", 15000)
+
+
+def test_a_free_spot_has_no_default_payment(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(held_since=date(2026, 10, 1)))
+    [view], _ = stall_roster(store, TODAY, FeeRules(reduction_percent={FeeReduction.NONE: 100}))
+    assert payment_default(view, TODAY) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    due=st.integers(min_value=1, max_value=10**7),
+    parts=st.lists(st.tuples(st.integers(min_value=0, max_value=13), st.integers(min_value=1, max_value=10**7))),
+)
+def test_the_default_payment_is_always_one_the_store_accepts_and_fills_its_month(
+    due: int, parts: list[tuple[int, int]]
+) -> None:
+    """Whatever was paid before, in whole fen: the default is for a month from the holder's first
+    to next month, in whole fen, never more than the month still owes, and it leaves it paid in full."""
+    months = ["2025-10", "2025-11", "2025-12", *(f"2026-{m:02d}" for m in range(1, 13))]
+    paid_fen: dict[str, int] = {}
+    for index, amount in parts:  # as record_payment allows: never more than a month owes
+        month = months[index]
+        paid_fen[month] = min(due, paid_fen.get(month, 0) + amount)
+    last_month = "2026-10"
+    unpaid = tuple(m for m in months if m <= last_month and paid_fen.get(m, 0) < due)
+    view = StallView(stall(), None, None, due, sum(due - paid_fen.get(m, 0) for m in unpaid), unpaid, False, paid_fen)
+    default = payment_default(view, TODAY)
+    if default is None:
+        assert not unpaid and paid_fen.get("2026-11") == due and paid_fen.get("2026-12") == due
+        return
+    month, amount = default
+    assert type(amount) is int and 0 < amount <= due
+    assert paid_fen.get(month, 0) + amount == due
+    assert month == (unpaid[0] if unpaid else "2026-11" if paid_fen.get("2026-11", 0) < due else "2026-12")

@@ -292,3 +292,27 @@ def test_the_schedule_form_reads_text_and_names_every_bad_field() -> None:
         "recurrence": "「每周」须填每周几，其他重复方式不填",
         "ends_on": "结束日期早于开始日期",
     }
+
+
+def test_the_schedule_form_reads_full_width_digits_and_refuses_other_scripts() -> None:
+    """Dates and times typed with a Chinese input method (２０２７－０６－３０, ０７：３０) were refused;
+    now they read as their ASCII twins. Another script's digits are still refused, not misread."""
+    values = {
+        "kind": "after_school",
+        "title": "四点半小课堂",
+        "community_id": "dongcheng",
+        "place": "党群服务中心",
+        "start": "１６：３０",
+        "end": "１８：００",
+        "recurrence": "weekly",
+        "weekdays": "周１、周３",
+        "staff": "刘红",
+        "starts_on": "２０２６－１２－０１",
+        "ends_on": "２０２７－０６－３０",
+    }
+    schedule = schedule_from_form(values, schedule_id="sc-x")
+    assert (schedule.start, schedule.end, schedule.weekdays) == (time(16, 30), time(18), [0, 2])
+    assert (schedule.starts_on, schedule.ends_on) == (date(2026, 12, 1), date(2027, 6, 30))
+    with pytest.raises(FieldsRefused) as refused:
+        schedule_from_form({**values, "ends_on": "٢٠٢٧-٠٦-٣٠", "start": "١٦:٣٠"}, schedule_id="sc-x")
+    assert set(refused.value.errors) == {"ends_on", "start"}

@@ -159,7 +159,7 @@ def test_masked_export_masks_and_reads_back_as_no_change(run, demo: Store, tmp_p
     path = tmp_path / "masked.xlsx"
     result = run("--store", demo.root, "export", path)  # this account is not allowed to reveal
     assert result.exit_code == 0, result.output
-    assert "脱敏" in result.output
+    assert result.output == f"已导出 9 张表到 {path}；个人信息已脱敏\n"  # Chinese punctuation, not "; "
     stalls = read_tables(path)["摊位"]
     held = next(s for s in demo.all(Stall) if s.holder_phone)
     row = next(r for r in stalls if r[0] == held.id)
@@ -184,6 +184,7 @@ def test_masked_export_masks_and_reads_back_as_no_change(run, demo: Store, tmp_p
 def test_unmasked_export_is_audited(run, demo: Store, tmp_path: Path) -> None:
     result = run("--store", demo.root, "export", tmp_path / "full.xlsx", "--tables", "households,摊位", reveal=True)
     assert result.exit_code == 0, result.output
+    assert result.output == f"已导出 2 张表到 {tmp_path / 'full.xlsx'}；个人信息未脱敏（已记录）\n"
     workbook = read_tables(tmp_path / "full.xlsx")
     assert set(workbook) == {"说明", "住户", "摊位"}
     household = demo.all(Household)[0]
@@ -493,3 +494,16 @@ def test_template_as_csv_folder_imports(run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "all rows valid (--dry-run: nothing written)" in result.output
     assert not (tmp_path / "s" / "manifest.json").exists()
+
+
+def test_a_line_of_several_bad_fields_is_punctuated_in_its_language() -> None:
+    """Every bad field of a record in one line: 「；」 between them in Chinese (it was "; "), "; " in English."""
+    from pydantic import ValidationError
+
+    from duty_room.exits import error_line
+
+    with pytest.raises(ValidationError) as info:
+        Stall.model_validate({"id": "s1", "market": "", "community_id": "yulan", "number": 0, "monthly_fee_fen": -1})
+    zh, en = error_line(info.value, "zh"), error_line(info.value, "en")
+    assert zh.count("；") == 2 and "; " not in zh
+    assert en.count("; ") == 2

@@ -47,7 +47,8 @@ class FieldSpec:
     kind: Kind = "text"
     options: Sequence[tuple[str, str]] = ()  # (value, label) for choice and picker
     value: str = ""
-    placeholder: str = ""
+    placeholder: str = ""  # an instruction for the empty field ("type to filter", "kept unless typed")
+    example: str = ""  # a value to copy the shape of ("150"): shown, when empty, as the form's "e.g. 150"
     max_length: int = 0  # the most characters the field takes (0: no limit); counted, never cut
 
 
@@ -65,6 +66,7 @@ class FormTexts:
     discard: str = field(kw_only=True)
     keep_editing: str = field(kw_only=True)
     too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
+    example: str = field(default="{}", kw_only=True)  # an empty field's example ("e.g. {}"), never a value
 
 
 @dataclass
@@ -174,6 +176,11 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     FormScreen #form-fields Input:focus {
         background: $primary 30%;
     }
+    /* An empty field's hint or example is never taken for a value typed there. */
+    FormScreen #form-fields Input > .input--placeholder {
+        color: $text-disabled;
+        text-style: italic;
+    }
     FormScreen #form-fields SelectCurrent {
         height: 1;
         border: none;
@@ -271,7 +278,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         else:
             yield Input(
                 value=spec.value,
-                placeholder=spec.placeholder,
+                placeholder=spec.placeholder or (self.texts.example.format(spec.example) if spec.example else ""),
                 # A number too is typed as text: an integer-only box drops what is not a digit,
                 # so "4.5" became 45; the caller refuses what is not a whole number, with the reason.
                 type="text",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import ClassVar, Self
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +27,9 @@ from .help_key import HELP_KEY, toggle_help
 from .keyed_table import KeyedTable, Row
 from .screen_footer import CompactFooter
 from .status_line import StatusLine
+
+# What the bottom border takes besides its subtitle: a corner, a rule cell and a space on each side.
+BORDER_CELLS = 6
 
 
 @dataclass(frozen=True)
@@ -131,14 +135,24 @@ class TableScreen(ModalScreen[None]):
         self.table.focus()
         self.call_after_refresh(self._show_hints)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_hints)  # the border is wider or narrower: fit the hints again
+
     def _show_hints(self) -> None:
-        """The keys in the bottom border, as they are bound now (after any keymap)."""
+        """The keys in the bottom border, as they are bound now (after any keymap). The close key
+        goes last, and is left out when the border has no room for it: the Footer shows it too
+        (at 80 columns a grid's household list cut its own last key to "Es…")."""
         bound = {ab.binding.id: key for key, ab in self.active_bindings.items() if ab.binding.id}
         hints = [
             f"{self.app.get_key_display(Binding(bound.get(a.binding_id, a.key), ''))} {a.description}"
             for a in self.actions
         ]
-        self.query_one("#list-box").border_subtitle = " · ".join([*hints, self._close_hint])
+        box = self.query_one("#list-box")
+        room = box.size.width - BORDER_CELLS
+        shown = " · ".join([*hints, self._close_hint])
+        if hints and cell_len(shown) > room:
+            shown = " · ".join(hints)
+        box.border_subtitle = shown
 
     def show_loading(self, header: Text) -> None:
         """A line to show until the first rows come (read elsewhere); ``show`` replaces it."""

@@ -37,7 +37,7 @@ from store.schedule import (
     check_in,
     complete,
 )
-from store.text import display_safe, max_chars
+from store.text import ascii_numerals, display_safe, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -182,7 +182,7 @@ class ServicesPanel(DeskPanel):
             default = str(len(session.household_ids)) if session.household_ids else ""
 
             def completed(form: FormScreen, values: dict[str, str]) -> None:
-                text = values.get("served", "").strip()
+                text = ascii_numerals(values.get("served", "")).strip()  # １２ typed with a Chinese input method
                 if not (text.isascii() and text.isdigit() and len(text) <= 6):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return
@@ -197,7 +197,7 @@ class ServicesPanel(DeskPanel):
 
             desk.ask(
                 t("services.complete_title").format(heading),
-                [FieldSpec("served", t("form.served"), "number", value=default, placeholder="12")],
+                [FieldSpec("served", t("form.served"), "number", value=default, example="12")],
                 completed,
             )
         elif name == "cancel":
@@ -256,8 +256,8 @@ def schedule_fields(
             placeholder=p.t("form.choose"),
         ),
         FieldSpec("place", p.t("form.place"), value=text("place"), max_length=80),
-        FieldSpec("start", p.t("form.start"), value=text("start"), placeholder="07:30", max_length=8),
-        FieldSpec("end", p.t("form.end"), value=text("end"), placeholder="08:00", max_length=8),
+        FieldSpec("start", p.t("form.start"), value=text("start"), example="07:30", max_length=8),
+        FieldSpec("end", p.t("form.end"), value=text("end"), example="08:00", max_length=8),
         FieldSpec(
             "recurrence",
             p.t("form.recurrence"),
@@ -265,10 +265,10 @@ def schedule_fields(
             [(r.value, label(r, p.lang)) for r in Recurrence],
             value=schedule.recurrence.value if schedule else Recurrence.DAILY.value,
         ),
-        FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), placeholder="周二、周四", max_length=40),
+        FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), example="周二、周四", max_length=40),
         FieldSpec("staff", p.t("form.staff"), value=text("staff"), max_length=400),
-        FieldSpec("starts_on", p.t("form.starts_on"), value=text("starts_on"), placeholder="2026-12-01", max_length=12),
-        FieldSpec("ends_on", p.t("form.ends_on"), value=text("ends_on"), placeholder="2027-06-30", max_length=12),
+        FieldSpec("starts_on", p.t("form.starts_on"), value=text("starts_on"), example="2026-12-01", max_length=12),
+        FieldSpec("ends_on", p.t("form.ends_on"), value=text("ends_on"), example="2027-06-30", max_length=12),
     ]
 
 

@@ -8,7 +8,7 @@ integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from rich.text import Text
 
@@ -21,10 +21,12 @@ from store.market import (
     StallView,
     apply_for_stall,
     change_permit,
+    check_permit_move,
     end_of_year,
     fen_to_yuan,
+    month_key,
     next_permit_action,
-    payment_period_default,
+    payment_default,
     record_payment,
     release_stall,
     set_occupied,
@@ -34,7 +36,7 @@ from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
 from store.queries import Dashboard
 from store.refusal import Refused
-from store.text import max_chars
+from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -163,7 +165,7 @@ class StallsPanel(DeskPanel):
         ]
         fields = [
             FieldSpec("holder_name", t("form.holder_name"), max_length=max_chars(StallPermit, "holder_name")),
-            FieldSpec("holder_phone", t("form.holder_phone"), placeholder="138xxxxxxxx"),
+            FieldSpec("holder_phone", t("form.holder_phone"), example="138xxxxxxxx"),
             FieldSpec("goods", t("form.goods"), max_length=max_chars(Stall, "goods")),
             FieldSpec("reduction", t("form.reduction"), "choice", reductions, value=FeeReduction.NONE.value),
         ]
@@ -188,10 +190,19 @@ class StallsPanel(DeskPanel):
         desk.ask(t("stall.apply_title").format(spot), fields, submitted)
 
     def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
+        """The step's form, once the permit's state allows the step: a move it does not allow (a
+        suspension of a permit still 申请中) is refused at once, before a reason is typed."""
         desk, t = self.desk, self.t
+        try:
+            check_permit_move(view.permit, action, today)
+        except Refused as refusal:
+            desk.refuse(refusal)
+            return
         fields = []
         if action is PermitAction.APPROVE:
-            fields.append(FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}"))
+            fields.append(
+                FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}", example=f"{end_of_year(today)}")
+            )
         fields.append(
             FieldSpec(
                 "note",
@@ -204,7 +215,7 @@ class StallsPanel(DeskPanel):
             expires = None
             if action is PermitAction.APPROVE:
                 try:
-                    expires = date.fromisoformat(values.get("expires", "").strip())
+                    expires = date.fromisoformat(ascii_numerals(values.get("expires", "")).strip())
                 except ValueError:
                     desk.refuse(Refused("permit_expiry_format"), form, "expires")
                     return
@@ -229,10 +240,18 @@ class StallsPanel(DeskPanel):
         if not view.stall.holder_name:  # refused at once: there is no form to fill for nobody
             desk.refuse(Refused("pay_no_holder", stall=view.stall.number))
             return
-        period = payment_period_default(view, today)
+        default = payment_default(view, today)
+        if default is None:  # refused at once: every month a payment may be for is paid (or none is due)
+            desk.refuse(
+                Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
+                if view.due_fen
+                else Refused("pay_free_stall")
+            )
+            return
+        period, left = default
         fields = [
-            FieldSpec("period", t("form.period"), value=period, placeholder="2026-11"),
-            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(view.due_fen, cents="auto"), placeholder="150"),
+            FieldSpec("period", t("form.period"), value=period, example="2026-11"),
+            FieldSpec("amount", t("form.amount"), value=fen_to_yuan(left, cents="auto"), example="150"),
             FieldSpec(
                 "collector",
                 t("form.collector"),

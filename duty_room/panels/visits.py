@@ -45,7 +45,7 @@ from store.roster import (
     retired_workers,
 )
 from store.storage import Store, StoreError
-from store.text import display_safe, max_chars
+from store.text import ascii_numerals, display_safe, max_chars
 from store.visiting import (
     RECENT_VISIT_DAYS,
     HouseholdVisit,
@@ -655,7 +655,7 @@ class VisitsPanel(DeskPanel):
             if errors:
                 form.show_errors(errors)
                 return
-            special, others = int(values["special"]), int(values["others"])
+            special, others = (int(ascii_numerals(values[key]).strip()) for key in ("special", "others"))
 
             def done(added: list[object]) -> str:
                 if not added:
@@ -712,7 +712,7 @@ def plan_rule_errors(values: dict[str, str], lang: Lang) -> dict[str, str]:
     errors: dict[str, str] = {}
     days: dict[str, int] = {}
     for key in ("special", "others"):
-        text = values.get(key, "").strip()
+        text = ascii_numerals(values.get(key, "")).strip()  # ７ typed with a Chinese input method
         if text.isascii() and text.isdigit() and 1 <= int(text) <= PLAN_RULE_MAX:
             days[key] = int(text)
         else:

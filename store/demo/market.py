@@ -105,6 +105,8 @@ def _weekend_market(
         fee = data.WEEKEND_RECYCLING_FEE_FEN if goods == "电子产品回收" else data.WEEKEND_FEE_FEN
         reduction = FeeReduction.VETERAN if number == data.WEEKEND_VETERAN_STALL else FeeReduction.NONE
         applied = today - timedelta(days=rng.randint(120, 400))
+        # Reviewed and issued within days: the holder takes the spot, and owes its fee, from the next month.
+        took = date(*month_add(applied.year, applied.month, 1), 1)
         phone = mobile(rng)
         occupied = weekend and rng.random() < data.WEEKEND_OCCUPIED_SHARE
         stalls.append(
@@ -119,7 +121,7 @@ def _weekend_market(
                 monthly_fee_fen=fee,
                 reduction=reduction,
                 occupied_on=today if occupied else None,
-                held_since=applied,
+                held_since=took,
             )
         )
         permits.append(
@@ -137,7 +139,7 @@ def _weekend_market(
         amount = fee * data.REDUCED_SHARE[reduction] // 100
         last_paid = month_add(*this_month, -2) if number == data.WEEKEND_BEHIND_STALL else this_month
         payments += _monthly_payments(
-            build, stall_id, amount, month_add(applied.year, applied.month, 1), last_paid, data.WEEKEND_COLLECTOR
+            build, stall_id, amount, (took.year, took.month), last_paid, data.WEEKEND_COLLECTOR
         )
 
 
