@@ -160,7 +160,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "filter.shown": ("筛选：{shown}/{total}", "filter: {shown}/{total}"),
     "sort.label": ("排序：{}", "sort: {}"),
-    "metrics.line": ("响应率 {r}  解决率 {s}  满意率 {f}", "response {r}  solved {s}  satisfied {f}"),
+    # The nine figures must fit an 80-column panel (76 cells) at 100% everywhere: hence resp. / satisf.
+    "metrics.line": (
+        "{windows}  响应率 {r}  解决率 {s}  满意率 {f}",
+        "{windows}  resp. {r}  solved {s}  satisf. {f}",
+    ),
     "metrics.window.today": ("今日", "today"),
     "metrics.window.7d": ("7天", "7d"),
     "metrics.window.30d": ("30天", "30d"),

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.panels.intake import ask_intake
-from store import clock
+from store import clock, metrics
+from store.metrics import Rate, Rates
 from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
 
 async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
@@ -261,3 +263,19 @@ async def test_an_ended_cases_detail_opens_and_a_viewer_gets_no_reopen_key(small
         assert content.subject == "petitions:MK261127-004"
         assert dict((name, text.plain) for name, text in content.fields)["状态"] == "已回访"
     assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.CLOSED
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("today", "shown"), [(Rate(3, 3), "100/100/100%"), (Rate(0, 0), "—/100/100%")])
+async def test_all_nine_rates_show_at_80_columns(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, today: Rate, shown: str
+) -> None:
+    """The widest rates (100% everywhere) fit the panel's line at 80 columns, in either language;
+    a window with nothing to judge still shows "—". They were cut at 满意率, with no ellipsis."""
+    full = Rate(1, 1)
+    windows = [Rates("today", today, today, today), Rates("7d", full, full, full), Rates("30d", full, full, full)]
+    monkeypatch.setattr(metrics, "all_windows", lambda petitions, now: windows)
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        legend = "今日/7天/30天" if lang == "zh" else "today/7d/30d"
+        [line] = [row for row in screen_text(app).splitlines() if legend in row or "率" in row or "resp" in row]
+        assert legend in line and line.count(shown) == 3, line
