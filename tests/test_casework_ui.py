@@ -279,3 +279,26 @@ async def test_all_nine_rates_show_at_80_columns(
         legend = "今日/7天/30天" if lang == "zh" else "today/7d/30d"
         [line] = [row for row in screen_text(app).splitlines() if legend in row or "率" in row or "resp" in row]
         assert legend in line and line.count(shown) == 3, line
+
+
+async def test_an_extension_with_no_days_says_the_field_is_required(small_store: Store) -> None:
+    """An empty required field says 必填, as every other form does: the extension form said
+    「延期天数须为 1 到 10 个工作日」 as if a number had been typed wrong."""
+    before = small_store.get(Petition, "MK261127-003")
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("j", "j")  # MK261127-003, 已派单, not overdue
+        await settled(app, pilot)
+        assert app.panel("petitions").table.cursor_key == "MK261127-003"
+        await pilot.press("t")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("tab", *"需要协调燃气公司", "ctrl+s")  # the note; the days left empty
+        await settled(app, pilot)
+        assert app.screen is form and form.values() == {"days": "", "note": "需要协调燃气公司"}
+        assert str(form.query_one("#error-days").render()) == "必填"
+        form.query_one("#field-days").focus()
+        await pilot.press(*"12", "ctrl+s")  # out of range: still the range
+        await settled(app, pilot)
+        assert "1 到 10" in str(form.query_one("#error-days").render())
+    assert small_store.get(Petition, "MK261127-003") == before

@@ -82,6 +82,10 @@ CASE_KEYS = (
 FOOTER_STEPS = {"accept", "dispatch", "start", "resolve"}
 SORT_ORDERS = tuple(SortOrder)
 
+# Answers a step's form cannot go without: empty, they are refused as 必填 before the store is asked
+# (a follow-up's two answers are asked, never assumed; an extension's days, not "1 to 10" of nothing).
+REQUIRED_ANSWERS = {Action.FOLLOW_UP: ("satisfaction", "solved"), Action.EXTEND_REQUEST: ("days",)}
+
 # Which field a refusal belongs to, so the reason shows beside it.
 REFUSAL_FIELD = {
     "needs_note": "note",
@@ -265,11 +269,11 @@ class PetitionsPanel(DeskPanel):
         worker_by_id = {w.id: w for w in workers}
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            if action is Action.FOLLOW_UP:  # both answers asked, never assumed
-                missing = {key: desk.t("invalid.required") for key in ("satisfaction", "solved") if not values.get(key)}
-                if missing:
-                    form.show_errors(missing)
-                    return
+            required = REQUIRED_ANSWERS.get(action, ())
+            missing = {key: desk.t("invalid.required") for key in required if not values.get(key, "").strip()}
+            if missing:  # 必填, as every form says of an empty required field
+                form.show_errors(missing)
+                return
             params = step_params(action, values, worker_by_id)
             desk.submit(
                 Submission(
