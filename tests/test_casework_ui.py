@@ -10,6 +10,7 @@ from textual.widgets import Select
 from duty_room.app import DutyRoomApp
 from duty_room.panels.intake import ask_intake
 from store import clock, metrics
+from store.lifecycle import register
 from store.metrics import Rate, Rates
 from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
@@ -302,3 +303,22 @@ async def test_an_extension_with_no_days_says_the_field_is_required(small_store:
         await settled(app, pilot)
         assert "1 到 10" in str(form.query_one("#error-days").render())
     assert small_store.get(Petition, "MK261127-003") == before
+
+
+async def test_a_title_cut_before_a_wide_character_ends_in_the_ellipsis_not_a_space(small_store: Store) -> None:
+    """A title cut where a wide character would not fit read 「1号楼楼道 …」: the … now follows the
+    text (「1号楼楼道…」) and the cell left over pads after it. One title starts with a digit,
+    one with a wide character, so one of the two is cut inside a wide character at any width."""
+    titles = ("1号楼楼道灯坏了一个多月没人修", "号楼楼道灯坏了一个多月没人修理")
+    cases = [
+        register(
+            small_store, {"title": t, "category": "infrastructure", "channel": "hotline", "community_id": "dongcheng"}
+        )
+        for t in titles
+    ]
+    for size in (NARROW, WIDE):
+        async with dashboard(small_store, size) as (app, pilot):
+            for case in cases:
+                [line] = [row for row in screen_text(app).splitlines() if case.id in row]
+                cell = line.split(case.title[:3], 1)[1]
+                assert "…" in cell and " …" not in cell, (size, line)
