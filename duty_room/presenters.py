@@ -159,7 +159,7 @@ class Presenter:
 
     def header_title(self, headline: Headline, now: datetime, *, read_only: bool = False) -> Text:
         text = Text()
-        text.append(f" {display_safe(headline.township)}{self.t('app.title')} ", style="bold reverse")
+        text.append(f" {self.t('header.township').format(display_safe(headline.township))} ", style="bold reverse")
         if read_only:
             text.append(f" {self.t('readonly.badge')} ", style="bold black on yellow")
         day = self.t("weekdays").split()[now.weekday()]

@@ -253,6 +253,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "services.changes": ("安排改动记录", "Schedule changes"),
     # -- dashboard -------------------------------------------------------------
     "app.title": ("值班室", "Duty room"),
+    "header.township": ("{}值班室", "{} duty room"),  # the township's name, then the words: 孟轲乡值班室
     "header.on_duty": ("值班", "on duty"),
     "header.on_duty_more": ("等{}人", " (team of {})"),
     "header.open": ("未结", "open"),
