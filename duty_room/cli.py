@@ -226,10 +226,7 @@ def demo(
         raise click.UsageError("--history-years and --cases need --scale township")
     settings = settings_of(ctx)
     if settings.as_service:  # the service account's store is the township's real data
-        raise click.ClickException(
-            f"demo is not run as the service account {settings.service_account}: "
-            "build it in a store of your own (duty-room --store DIR demo)"
-        )
+        raise click.ClickException(words.t("demo.not_as_service", settings.lang).format(settings.service_account))
     if settings.store == default_store_dir():
         settings = settings.model_copy(update={"store": default_demo_dir()})
         replace = True
@@ -244,7 +241,19 @@ def demo(
         history_years=history_years,
         cases=cases,
     )
-    click.echo(f"built {scale} store in {store.root} ({time.perf_counter() - started:.1f} s): {summary}", err=True)
+    said = words.t(f"demo.built.{scale}", settings.lang).format(
+        path=store.root,
+        seconds=f"{time.perf_counter() - started:.1f}",
+        communities=summary.communities,
+        grids=summary.grids,
+        workers=summary.workers,
+        households=summary.households,
+        open=summary.petitions_open,
+        ended=summary.petitions_closed + summary.petitions_archived,
+        services=summary.schedules,
+        stalls=summary.stalls,
+    )
+    click.echo(said, err=True)
     if run_after:
         sys.exit(_open_dashboard(settings))
 

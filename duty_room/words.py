@@ -693,6 +693,25 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "已恢复 {files} 个文件（第 {generation} 代）到 {path}，已校验",
         "restored {files} files (generation {generation}) into {path}, verified",
     ),
+    # `duty-room demo`: what was built, one line, the counts in words.
+    "demo.built.demo": (
+        "已在 {path} 建好演示数据（{seconds} 秒）：{communities} 个社区、{grids} 个网格、{workers} 名网格员、"
+        "{households} 户居民、{open} 件未结案件和 {ended} 件已结案件、{services} 项一老一小服务、{stalls} 个摊位",
+        "built demo store in {path} ({seconds} s): {communities} communities, {grids} grids, {workers} grid workers, "
+        "{households} households, {open} open cases and {ended} ended, {services} services for the old and the young, "
+        "{stalls} stalls",
+    ),
+    "demo.built.township": (
+        "已在 {path} 建好乡镇规模数据（{seconds} 秒）：{communities} 个社区、{grids} 个网格、{workers} 名网格员、"
+        "{households} 户居民、{open} 件未结案件和 {ended} 件已结案件、{services} 项一老一小服务、{stalls} 个摊位",
+        "built township store in {path} ({seconds} s): {communities} communities, {grids} grids, "
+        "{workers} grid workers, {households} households, {open} open cases and {ended} ended, "
+        "{services} services for the old and the young, {stalls} stalls",
+    ),
+    "demo.not_as_service": (
+        "演示数据不能以服务账号 {} 建立：请建在自己的库里（duty-room --store 文件夹 demo）",
+        "demo is not run as the service account {}: build it in a store of your own (duty-room --store DIR demo)",
+    ),
     "demo.real_data": (
         "{path} 看起来是真实数据（{signs}）；确要删除请加 --yes-delete-real-data",
         "{path} looks like real data ({signs}); add --yes-delete-real-data to delete it",
