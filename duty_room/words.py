@@ -693,6 +693,32 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "已恢复 {files} 个文件（第 {generation} 代）到 {path}，已校验",
         "restored {files} files (generation {generation}) into {path}, verified",
     ),
+    "demo.township_only": (
+        "--history-years 和 --cases 只用于 --scale township",
+        "--history-years and --cases need --scale township",
+    ),
+    # Click's own usage errors, said in words (duty_room/usage.py); then where the usage is explained.
+    "cli.usage.help": ("（用法：{}）", " (usage: {})"),
+    "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),
+    "cli.usage.missing_argument": ("缺少参数 {}", "missing argument {}"),
+    "cli.usage.no_such_option": ("没有选项 {}", "no such option {}"),
+    "cli.usage.did_you_mean": ("（是不是 {}？）", " (did you mean {}?)"),
+    "cli.usage.no_such_command": ("没有命令 {name}；可用：{known}", "no such command {name}; known: {known}"),
+    "cli.usage.needs_value": ("选项 {} 需要一个值", "option {} needs a value"),
+    "cli.usage.takes_no_value": ("选项 {} 不带值", "option {} takes no value"),
+    "cli.usage.extra": ("多余的参数：{}", "unexpected extra argument: {}"),
+    "cli.usage.choice": ("{name} 只能是 {choices} 之一", "{name} must be one of {choices}"),
+    "cli.usage.whole": ("{} 须为整数", "{} must be a whole number"),
+    "cli.usage.whole_at_least": ("{name} 须为不小于 {min} 的整数", "{name} must be a whole number, at least {min}"),
+    "cli.usage.whole_between": (
+        "{name} 须为 {min} 到 {max} 的整数",
+        "{name} must be a whole number from {min} to {max}",
+    ),
+    "cli.usage.number": ("{} 须为数字", "{} must be a number"),
+    "cli.usage.date": ("{name} 须为日期（{shape}）", "{name} must be a date ({shape})"),
+    "cli.usage.bad_value": ("{} 的值不对", "bad value for {}"),
+    "cli.usage.got": ("（输入的是「{}」）", " (got '{}')"),
+    "cli.usage.other": ("用法不对：{}", "usage: {}"),
     # `duty-room demo`: what was built, one line, the counts in words.
     "demo.built.demo": (
         "已在 {path} 建好演示数据（{seconds} 秒）：{communities} 个社区、{grids} 个网格、{workers} 名网格员、"
