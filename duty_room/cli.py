@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -16,6 +17,7 @@ from duty_room import words
 from store.storage import Store, StoreError, StoreMissingError, permission_problems
 from store.text import display_safe
 
+from . import usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .exits import ExitCode, error_line, exit_code_for
 
@@ -33,7 +35,7 @@ LAZY_COMMANDS = {
 }
 
 
-class _Commands(click.Group):
+class _Commands(usage.CommandGroup):
     """Every command's failures end here: one line, no traceback, the exit code of its kind
     (duty_room/exits.py): 1 refused input, 2 the store damaged or unreachable, 3 busy."""
 
@@ -48,18 +50,17 @@ class _Commands(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[usage.ARGS] = list(args)  # the whole command line: a refused value is named as typed
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
-            exc.exit_code = ExitCode.REFUSED  # type: ignore[misc]  # click types it ClassVar, yet reads the instance's (main)
-            raise
+            self._refuse_usage(ctx, exc)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            exc.exit_code = ExitCode.REFUSED  # type: ignore[misc]  # click types it ClassVar, yet reads the instance's (main)
-            raise
+            self._refuse_usage(ctx, exc)
         except BrokenPipeError:
             # The reader stopped reading (`petition list | head`): nothing to report.
             sys.stdout = None  # no flush of the dead pipe at exit
@@ -72,6 +73,17 @@ class _Commands(click.Group):
             lang: words.Lang = settings.lang if settings is not None else "zh"
             click.echo(f"duty-room: {error_line(exc, lang)}", err=True)
             ctx.exit(exit_code_for(exc))
+
+    @staticmethod
+    def _refuse_usage(ctx: click.Context, exc: click.UsageError) -> NoReturn:
+        """Click's usage error (a missing argument, an unknown option, a bad value) in one line of
+        words, not click's four lines of English; refused input, exit 1 (duty_room/usage.py)."""
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # a group alone: its help, as click shows it
+            exc.exit_code = ExitCode.REFUSED  # type: ignore[misc]  # click types it ClassVar, yet reads the instance's (main)
+            raise exc
+        lang = usage.interface_lang(exc.ctx or ctx)
+        click.echo(f"duty-room: {usage.usage_line(exc, lang)}", err=True)
+        ctx.exit(ExitCode.REFUSED)
 
 
 def settings_of(ctx: click.Context) -> Settings:
@@ -223,13 +235,10 @@ def demo(
     from store.demo import build_demo
 
     if scale != "township" and (history_years is not None or cases is not None):
-        raise click.UsageError("--history-years and --cases need --scale township")
+        raise click.ClickException(words.t("demo.township_only", settings_of(ctx).lang))
     settings = settings_of(ctx)
     if settings.as_service:  # the service account's store is the township's real data
-        raise click.ClickException(
-            f"demo is not run as the service account {settings.service_account}: "
-            "build it in a store of your own (duty-room --store DIR demo)"
-        )
+        raise click.ClickException(words.t("demo.not_as_service", settings.lang).format(settings.service_account))
     if settings.store == default_store_dir():
         settings = settings.model_copy(update={"store": default_demo_dir()})
         replace = True
@@ -244,7 +253,19 @@ def demo(
         history_years=history_years,
         cases=cases,
     )
-    click.echo(f"built {scale} store in {store.root} ({time.perf_counter() - started:.1f} s): {summary}", err=True)
+    said = words.t(f"demo.built.{scale}", settings.lang).format(
+        path=store.root,
+        seconds=f"{time.perf_counter() - started:.1f}",
+        communities=summary.communities,
+        grids=summary.grids,
+        workers=summary.workers,
+        households=summary.households,
+        open=summary.petitions_open,
+        ended=summary.petitions_closed + summary.petitions_archived,
+        services=summary.schedules,
+        stalls=summary.stalls,
+    )
+    click.echo(said, err=True)
     if run_after:
         sys.exit(_open_dashboard(settings))
 

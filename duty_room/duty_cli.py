@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from duty_room import words
+from duty_room.usage import CommandGroup
 from duty_room.words import label
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
@@ -67,7 +68,7 @@ def _when(text: str | None) -> datetime | None:
 # 值班表 and 值班记录
 
 
-@click.group()
+@click.group(cls=CommandGroup)
 def duty() -> None:
     """The 值班表 and the 值班记录 (duty log)."""
 
@@ -321,7 +322,7 @@ def link(ctx: click.Context, entry_id: str, case_id: str) -> None:
 # 突发事件信息报送
 
 
-@click.group()
+@click.group(cls=CommandGroup)
 def incident() -> None:
     """突发事件信息报送: open an incident, record each report upward, close it with the 终报."""
 

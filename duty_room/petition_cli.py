@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from duty_room import words
+from duty_room.usage import CommandGroup
 from duty_room.words import Lang, label, parse_member
 from store import clock
 from store.lifecycle import (
@@ -125,7 +126,7 @@ def history_line(event: PetitionEvent, lang: Lang) -> str:
     return f"{line} {display_safe(event.note)}" if event.note else line
 
 
-@click.group()
+@click.group(cls=CommandGroup)
 def petition() -> None:
     """Petitions (民情诉求): register, list, show and move cases along."""
 

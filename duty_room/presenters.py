@@ -21,6 +21,7 @@ from store.models import FieldChange, Household, RosterEvent, SpecialTag
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
+from widgets.keyed_table import ellipsize
 
 TAG_STYLE = {
     SpecialTag.LIVING_ALONE: "bold red",
@@ -43,7 +44,7 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
     """Stored text, shown exactly as typed (no markup, no control sequences)."""
     text = Text(display_safe(value), style=style, no_wrap=True)
     if max_cells is not None:
-        text.truncate(max_cells, overflow="ellipsis")
+        ellipsize(text, max_cells)  # the … right after the text, not after a space Rich pads a wide character with
     return text
 
 
@@ -158,7 +159,7 @@ class Presenter:
 
     def header_title(self, headline: Headline, now: datetime, *, read_only: bool = False) -> Text:
         text = Text()
-        text.append(f" {display_safe(headline.township)}{self.t('app.title')} ", style="bold reverse")
+        text.append(f" {self.t('header.township').format(display_safe(headline.township))} ", style="bold reverse")
         if read_only:
             text.append(f" {self.t('readonly.badge')} ", style="bold black on yellow")
         day = self.t("weekdays").split()[now.weekday()]

@@ -160,7 +160,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "filter.shown": ("筛选：{shown}/{total}", "filter: {shown}/{total}"),
     "sort.label": ("排序：{}", "sort: {}"),
-    "metrics.line": ("响应率 {r}  解决率 {s}  满意率 {f}", "response {r}  solved {s}  satisfied {f}"),
+    # The nine figures must fit an 80-column panel (76 cells) at 100% everywhere: hence resp. / satisf.
+    "metrics.line": (
+        "{windows}  响应率 {r}  解决率 {s}  满意率 {f}",
+        "{windows}  resp. {r}  solved {s}  satisf. {f}",
+    ),
     "metrics.window.today": ("今日", "today"),
     "metrics.window.7d": ("7天", "7d"),
     "metrics.window.30d": ("30天", "30d"),
@@ -249,6 +253,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "services.changes": ("安排改动记录", "Schedule changes"),
     # -- dashboard -------------------------------------------------------------
     "app.title": ("值班室", "Duty room"),
+    "header.township": ("{}值班室", "{} duty room"),  # the township's name, then the words: 孟轲乡值班室
     "header.on_duty": ("值班", "on duty"),
     "header.on_duty_more": ("等{}人", " (team of {})"),
     "header.open": ("未结", "open"),
@@ -688,6 +693,51 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "restore.done": (
         "已恢复 {files} 个文件（第 {generation} 代）到 {path}，已校验",
         "restored {files} files (generation {generation}) into {path}, verified",
+    ),
+    "demo.township_only": (
+        "--history-years 和 --cases 只用于 --scale township",
+        "--history-years and --cases need --scale township",
+    ),
+    # Click's own usage errors, said in words (duty_room/usage.py); then where the usage is explained.
+    "cli.usage.help": ("（用法：{}）", " (usage: {})"),
+    "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),
+    "cli.usage.missing_argument": ("缺少参数 {}", "missing argument {}"),
+    "cli.usage.no_such_option": ("没有选项 {}", "no such option {}"),
+    "cli.usage.did_you_mean": ("（是不是 {}？）", " (did you mean {}?)"),
+    "cli.usage.no_such_command": ("没有命令 {name}；可用：{known}", "no such command {name}; known: {known}"),
+    "cli.usage.needs_value": ("选项 {} 需要一个值", "option {} needs a value"),
+    "cli.usage.takes_no_value": ("选项 {} 不带值", "option {} takes no value"),
+    "cli.usage.extra": ("多余的参数：{}", "unexpected extra argument: {}"),
+    "cli.usage.choice": ("{name} 只能是 {choices} 之一", "{name} must be one of {choices}"),
+    "cli.usage.whole": ("{} 须为整数", "{} must be a whole number"),
+    "cli.usage.whole_at_least": ("{name} 须为不小于 {min} 的整数", "{name} must be a whole number, at least {min}"),
+    "cli.usage.whole_between": (
+        "{name} 须为 {min} 到 {max} 的整数",
+        "{name} must be a whole number from {min} to {max}",
+    ),
+    "cli.usage.number": ("{} 须为数字", "{} must be a number"),
+    "cli.usage.date": ("{name} 须为日期（{shape}）", "{name} must be a date ({shape})"),
+    "cli.usage.bad_value": ("{} 的值不对", "bad value for {}"),
+    "cli.usage.got": ("（输入的是「{}」）", " (got '{}')"),
+    "cli.usage.other": ("用法不对：{}", "usage: {}"),
+    # `duty-room demo`: what was built, one line, the counts in words.
+    "demo.built.demo": (
+        "已在 {path} 建好演示数据（{seconds} 秒）：{communities} 个社区、{grids} 个网格、{workers} 名网格员、"
+        "{households} 户居民、{open} 件未结案件和 {ended} 件已结案件、{services} 项一老一小服务、{stalls} 个摊位",
+        "built demo store in {path} ({seconds} s): {communities} communities, {grids} grids, {workers} grid workers, "
+        "{households} households, {open} open cases and {ended} ended, {services} services for the old and the young, "
+        "{stalls} stalls",
+    ),
+    "demo.built.township": (
+        "已在 {path} 建好乡镇规模数据（{seconds} 秒）：{communities} 个社区、{grids} 个网格、{workers} 名网格员、"
+        "{households} 户居民、{open} 件未结案件和 {ended} 件已结案件、{services} 项一老一小服务、{stalls} 个摊位",
+        "built township store in {path} ({seconds} s): {communities} communities, {grids} grids, "
+        "{workers} grid workers, {households} households, {open} open cases and {ended} ended, "
+        "{services} services for the old and the young, {stalls} stalls",
+    ),
+    "demo.not_as_service": (
+        "演示数据不能以服务账号 {} 建立：请建在自己的库里（duty-room --store 文件夹 demo）",
+        "demo is not run as the service account {}: build it in a store of your own (duty-room --store DIR demo)",
     ),
     "demo.real_data": (
         "{path} 看起来是真实数据（{signs}）；确要删除请加 --yes-delete-real-data",

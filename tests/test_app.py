@@ -237,6 +237,15 @@ async def test_english_interface(small_store: Store) -> None:
         assert "Petitions" in str(app.panel("petitions").summary.render())
 
 
+@pytest.mark.parametrize(("lang", "title"), [("zh", " 孟轲乡值班室 "), ("en", " 孟轲乡 duty room ")])
+async def test_the_header_names_the_townships_duty_room_in_either_language(
+    small_store: Store, lang: str, title: str
+) -> None:
+    """English read `孟轲乡Duty room`: the township's name ran into the words."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        assert str(app.query_one("#head-title").render()).startswith(title + " 2026-11-28")
+
+
 async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Store) -> None:
     (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
     app = dashboard_app(small_store)

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.panels.intake import ask_intake
-from store import clock
+from store import clock, metrics
+from store.lifecycle import register
+from store.metrics import Rate, Rates
 from store.models import Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
 
 async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
@@ -261,3 +264,61 @@ async def test_an_ended_cases_detail_opens_and_a_viewer_gets_no_reopen_key(small
         assert content.subject == "petitions:MK261127-004"
         assert dict((name, text.plain) for name, text in content.fields)["状态"] == "已回访"
     assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.CLOSED
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("today", "shown"), [(Rate(3, 3), "100/100/100%"), (Rate(0, 0), "—/100/100%")])
+async def test_all_nine_rates_show_at_80_columns(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, today: Rate, shown: str
+) -> None:
+    """The widest rates (100% everywhere) fit the panel's line at 80 columns, in either language;
+    a window with nothing to judge still shows "—". They were cut at 满意率, with no ellipsis."""
+    full = Rate(1, 1)
+    windows = [Rates("today", today, today, today), Rates("7d", full, full, full), Rates("30d", full, full, full)]
+    monkeypatch.setattr(metrics, "all_windows", lambda petitions, now: windows)
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        legend = "今日/7天/30天" if lang == "zh" else "today/7d/30d"
+        [line] = [row for row in screen_text(app).splitlines() if legend in row or "率" in row or "resp" in row]
+        assert legend in line and line.count(shown) == 3, line
+
+
+async def test_an_extension_with_no_days_says_the_field_is_required(small_store: Store) -> None:
+    """An empty required field says 必填, as every other form does: the extension form said
+    「延期天数须为 1 到 10 个工作日」 as if a number had been typed wrong."""
+    before = small_store.get(Petition, "MK261127-003")
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("j", "j")  # MK261127-003, 已派单, not overdue
+        await settled(app, pilot)
+        assert app.panel("petitions").table.cursor_key == "MK261127-003"
+        await pilot.press("t")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("tab", *"需要协调燃气公司", "ctrl+s")  # the note; the days left empty
+        await settled(app, pilot)
+        assert app.screen is form and form.values() == {"days": "", "note": "需要协调燃气公司"}
+        assert str(form.query_one("#error-days").render()) == "必填"
+        form.query_one("#field-days").focus()
+        await pilot.press(*"12", "ctrl+s")  # out of range: still the range
+        await settled(app, pilot)
+        assert "1 到 10" in str(form.query_one("#error-days").render())
+    assert small_store.get(Petition, "MK261127-003") == before
+
+
+async def test_a_title_cut_before_a_wide_character_ends_in_the_ellipsis_not_a_space(small_store: Store) -> None:
+    """A title cut where a wide character would not fit read 「1号楼楼道 …」: the … now follows the
+    text (「1号楼楼道…」) and the cell left over pads after it. One title starts with a digit,
+    one with a wide character, so one of the two is cut inside a wide character at any width."""
+    titles = ("1号楼楼道灯坏了一个多月没人修", "号楼楼道灯坏了一个多月没人修理")
+    cases = [
+        register(
+            small_store, {"title": t, "category": "infrastructure", "channel": "hotline", "community_id": "dongcheng"}
+        )
+        for t in titles
+    ]
+    for size in (NARROW, WIDE):
+        async with dashboard(small_store, size) as (app, pilot):
+            for case in cases:
+                [line] = [row for row in screen_text(app).splitlines() if case.id in row]
+                cell = line.split(case.title[:3], 1)[1]
+                assert "…" in cell and " …" not in cell, (size, line)

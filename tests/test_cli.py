@@ -33,6 +33,33 @@ def test_demo_without_store_goes_to_its_own_folder_and_rebuilds(runner: CliRunne
     assert not (tmp_path / "xdg-data" / "duty-room" / "store").exists()  # the real store is untouched
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "已在 {path} 建好演示数据（{seconds} 秒）：8 个社区、79 个网格、85 名网格员、422 户居民、"
+            "24 件未结案件和 27 件已结案件、20 项一老一小服务、33 个摊位",
+        ),
+        (
+            "en",
+            "built demo store in {path} ({seconds} s): 8 communities, 79 grids, 85 grid workers, 422 households, "
+            "24 open cases and 27 ended, 20 services for the old and the young, 33 stalls",
+        ),
+    ],
+)
+def test_demo_says_what_it_built_in_one_line_in_the_interface_language(
+    runner: CliRunner, tmp_path: Path, lang: str, said: str
+) -> None:
+    """It printed English and a Python repr to everyone: `built demo store in … DemoSummary(communities=8, …)`."""
+    target = tmp_path / "store"
+    result = runner.invoke(cli, ["--store", str(target), "--lang", lang, "demo"])
+    assert result.exit_code == 0, result.output
+    [line] = result.output.splitlines()
+    seconds = line.split("（" if lang == "zh" else "(", 1)[1].split(" ", 1)[0]
+    assert line == said.format(path=target, seconds=seconds)
+
+
 def test_demo_refuses_to_overwrite_a_named_store(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "mine"
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0

@@ -461,7 +461,7 @@ def test_cli_passes_the_history_options_to_the_township_build(
     result = CliRunner().invoke(cli, ["--store", target, "demo", "--scale", "township", "--history-years", "30"])
     assert result.exit_code == 0, result.output
     assert asked == {"scale": "township", "replace": False, "history_years": 30, "cases": None}
-    assert "built township store" in result.output and " s): " in result.output  # with the build time
+    assert "建好乡镇规模数据" in result.output and " 秒）：" in result.output  # with the build time, in words
     result = CliRunner().invoke(cli, ["--store", target, "demo", "--scale", "township", "--cases", "200000"])
     assert asked["cases"] == 200_000 and asked["history_years"] is None
 

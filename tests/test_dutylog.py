@@ -692,3 +692,16 @@ def incident_clock_for(store: Store, incident_id: str):
     from store.dutylog import incident_clock
 
     return incident_clock(find_incident(store, incident_id), clock.now())
+
+
+def test_a_refused_log_line_names_its_field_by_its_label(small_store: Store) -> None:
+    """`duty log --content ''` said `content: 必填`."""
+    from click.testing import CliRunner
+
+    from duty_room.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["--store", str(small_store.root), "duty", "log", "--kind", "来电", "--content", ""]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("duty-room: 内容：必填"), result.output

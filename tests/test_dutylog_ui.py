@@ -81,7 +81,9 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         # r on the incident row: 首报 and 书面报告 on time.
         table = app.panel("dutylog").table
         assert table.cursor_key == entry.id  # the cursor stays on what the officer was looking at
-        await pilot.press("up")  # the incident row came in above it
+        # The incident row came in above it, and so did the incident's own 突发事件 line (newest first).
+        assert table.keys[:3] == [f"incident:{incident.id}", incident.entry_id, entry.id]
+        await pilot.press("up", "up")
         assert table.cursor_key == f"incident:{incident.id}"
         for stage in (ReportStage.PHONE, ReportStage.WRITTEN):
             await pilot.press("r")
@@ -214,3 +216,14 @@ async def test_p_is_offered_only_on_a_detail_with_personal_data(small_store: Sto
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.content.title.startswith("ZB")
         assert "显示个人信息" in screen_text(app).splitlines()[-1]
+
+
+async def test_entries_of_the_same_minute_are_listed_newest_first(small_store: Store) -> None:
+    """Newest first means by time, then by id: three calls logged in one minute were listed oldest
+    first. A call written down later with an earlier time still goes below them."""
+    now = clock.now()
+    same = [log_entry(small_store, kind=LogKind.CALL, content=f"第{n}个来电") for n in (1, 2, 3)]
+    earlier = log_entry(small_store, kind=LogKind.CALL, content="补记的来电", at=now - timedelta(minutes=5))
+    async with dashboard(small_store) as (app, pilot):
+        keys = [k for k in app.panel("dutylog").table.keys if not k.startswith("incident:")]
+        assert keys == [e.id for e in (*reversed(same), earlier)]

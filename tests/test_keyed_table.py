@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from widgets.keyed_table import Column, KeyedTable, Row, fit_widths, measured
+from widgets.keyed_table import Column, KeyedTable, Row, ellipsize, fit_widths, measured
 
 COLUMNS = ["编号", "状态", Column("诉求", shrink=True), "欠费"]
 
@@ -249,7 +249,12 @@ async def test_a_cell_is_drawn_segment_for_segment_as_rich_would() -> None:
     def rich_cell(app: App[None], text: Text, width: int, style: Style, post: Style) -> Strip:
         if text.cell_len > width:
             text = text.copy()
-            text.overflow = "ellipsis"
+            if text.justify == "full" or "\n" in text.plain or "\t" in text.plain:
+                text.overflow = "ellipsis"  # laid out by Rich, cut by Rich
+            else:  # cut as the table cuts: the … right after the text (Rich leaves a space before a wide character)
+                if text.justify in ("right", "center"):
+                    text.rstrip()
+                ellipsize(text, width)
         options = app.console_options.update(width=width + 2 * CELL_PADDING, height=1, no_wrap=True)
         [line] = app.console.render_lines(Padding(text, (0, CELL_PADDING)), options, style=style, pad=True)
         return Strip(Segment.apply_style(line, post_style=post)).simplify()
@@ -320,3 +325,22 @@ def test_a_list_key_may_not_be_one_of_the_tables_own() -> None:
     with pytest.raises(ValueError, match="table's own keys"):
         TableScreen("ended:", "title", ["a"], [ListAction("k", "reopen", "重开")])
     assert TableScreen("ended:", "title", ["a"], [ListAction("o", "reopen", "重开")]).kind == "ended:"
+
+
+async def test_a_cut_before_a_wide_character_puts_the_ellipsis_right_after_the_text() -> None:
+    """Rich cuts 小区健身 to 7 cells as 小区健 plus a space, then the …: 小区健 …. The … follows the
+    text, and the cell left over pads after it."""
+    from rich.style import Style
+
+    app = TableApp()
+    async with app.run_test():
+        table = app.query_one(KeyedTable)
+        for text, width, drawn in [
+            (Text("小区健身器材损坏"), 8, " 小区健…  "),
+            (Text("小区健身器材损坏"), 9, " 小区健身… "),
+            (Text("1号楼楼道灯坏了"), 10, " 1号楼楼道… "),
+            (Text("1号楼楼道灯坏了"), 11, " 1号楼楼道…  "),
+            (Text("小区健身器材损坏"), 2, " …  "),
+        ]:
+            strip = table._render_cell(text, width, table.rich_style, Style())
+            assert "".join(segment.text for segment in strip) == drawn, (text.plain, width)

@@ -254,3 +254,82 @@ def test_refusals_follow_the_interface_language(run, args: list[str], zh: str, e
     assert in_zh.exit_code == in_en.exit_code == 1
     assert zh in in_zh.output and en not in in_zh.output, in_zh.output
     assert en in in_en.output, in_en.output
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["show"], "缺少参数 CASE_ID", "missing argument CASE_ID"),
+        (["add", "--title", "x", "--category", "gas"], "缺少选项 --community", "missing option --community"),
+        (["list", "--bogus"], "没有选项 --bogus", "no such option --bogus"),
+        (
+            ["list", "--overdu"],
+            "没有选项 --overdu（是不是 --overdue？）",
+            "no such option --overdu (did you mean --overdue?)",
+        ),
+        (["list", "--status"], "选项 --status 需要一个值", "option --status needs a value"),
+        (["list", "--overdue=yes"], "选项 --overdue 不带值", "option --overdue takes no value"),
+        (
+            ["extend-request", "MK261127-003", "--days", "x", "--note", "n"],
+            "--days 须为整数（输入的是「x」）",
+            "--days must be a whole number (got 'x')",
+        ),
+        (["frobnicate"], "没有命令 frobnicate", "no such command frobnicate"),
+        (["show", "MK261127-001", "extra"], "多余的参数：extra", "unexpected extra argument: extra"),
+    ],
+)
+def test_a_usage_slip_is_one_line_in_the_interface_language(
+    run,
+    small_store: Store,
+    args: list[str],
+    zh: str,
+    en: str,  # noqa: ANN001
+) -> None:
+    """Click's own usage errors were four lines of English (Usage: … Try … Error: Missing option
+    '--community'.) in the Chinese interface: now one line in words, exit 1 like every refusal."""
+    for lang, said in (("zh", zh), ("en", en)):
+        result = run(*args, lang=lang)
+        assert result.exit_code == 1, result.output
+        [line] = result.output.splitlines()
+        assert line.startswith(f"duty-room: {said}"), line
+        assert "--help" in line  # where to look next
+        if lang == "zh":
+            assert not re.search(r"Usage|Error|Missing|Invalid|No such|Try ", line), line
+
+
+def test_a_usage_slip_before_the_command_is_said_in_the_language_asked_for(small_store: Store) -> None:
+    runner = CliRunner()
+    root = str(small_store.root)
+    for args, said in [
+        (["--store", root, "--refresh", "soon", "summary"], "duty-room: --refresh 须为数字（输入的是「soon」）"),
+        (["--store", root, "--lang", "xx", "summary"], "duty-room: --lang 只能是 zh、en 之一（输入的是「xx」）"),
+        (["--store", root, "--bogus"], "duty-room: 没有选项 --bogus"),
+        (["--store", root, "--lang", "en", "--bogus"], "duty-room: no such option --bogus"),
+    ]:
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 1, result.output
+        [line] = result.output.splitlines()
+        assert line.startswith(said), line
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["add", "--title", "", "--category", "gas", "--community", "dongcheng"], "诉求：必填", "title: required"),
+        (
+            ["add", "--title", "x", "--category", "gas", "--community", "dongcheng", "--phone", "12345"],
+            "电话：电话格式不对",
+            "reporter_phone: not a phone number",
+        ),
+    ],
+)
+def test_a_refused_field_is_named_by_its_label_in_chinese(
+    run,
+    small_store: Store,
+    args: list[str],
+    zh: str,
+    en: str,  # noqa: ANN001
+) -> None:
+    """It said `title: 必填`: the record's key, in a Chinese line. English keeps the keys scripts match."""
+    assert run(*args).output.startswith(f"duty-room: {zh}")
+    assert run(*args, lang="en").output.startswith(f"duty-room: {en}")

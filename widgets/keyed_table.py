@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import get_character_cell_size
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
@@ -34,6 +35,25 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 CELL_PADDING = 1  # blank cells either side of a cell's text
+
+
+def ellipsize(text: Text, width: int) -> Text:
+    """Cut ``text`` (in place) to at most ``width`` cells ending in "…" right after the last
+    character that fits, and return it; text that fits is left as it is.
+
+    Rich's ``truncate(overflow="ellipsis")`` pads a wide character that does not fit with a space,
+    so 1号楼楼道灯 in 10 cells read ``1号楼楼道 …``; here it is ``1号楼楼道…`` and the cell left over
+    is the caller's padding, after the ellipsis."""
+    if text.cell_len <= width:
+        return text
+    room, kept = max(width - 1, 0), 0
+    for index, char in enumerate(text.plain):
+        room -= get_character_cell_size(char)
+        if room < 0:
+            break
+        kept = index + 1
+    text.plain = text.plain[:kept] + ("…" if width > 0 else "")
+    return text
 
 
 @dataclass(frozen=True)
@@ -511,7 +531,7 @@ class KeyedTable(ScrollView, can_focus=True):
         if justify in ("right", "center"):  # as Rich's Lines.justify does
             line.rstrip()
         if line.cell_len > width:
-            line.truncate(width, overflow="ellipsis")
+            ellipsize(line, width)
         if justify == "right":
             line.pad_left(width - line.cell_len)
         elif justify == "center":

@@ -80,7 +80,8 @@ class DutyLogPanel(DeskPanel):
         p = self.desk.present
         duty = data.duty
         rows = [incident_row(p, c) for c in duty.clocks]
-        rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: e.at, reverse=True)]  # as corrected
+        # Newest first by time (as corrected), then by id: entries of one minute, newest on top.
+        rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: (e.at, e.id), reverse=True)]
         late = len(duty.late)
         body = p.t("duty.summary").format(
             leader=duty.shift.leader if duty.shift else "-",

@@ -1,0 +1,154 @@
+"""Click's own usage errors said in the interface language, in one line like every other refusal.
+
+Click says a missing option, an unknown one or a bad value in four lines of English (``Usage: …``,
+``Try … for help.``, ``Error: Missing option '--community'.``). ``_Commands`` (cli.py) hands every
+``click.UsageError`` here: one line in words, where to look next (``--help``), exit 1 (refused
+input, duty_room/exits.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import click
+
+from duty_room import words
+from duty_room.words import Lang
+
+ARGS = "duty_room.args"  # ctx.meta: the command line as given, to find the value a type refused
+
+
+class UnknownCommand(click.UsageError):
+    """A subcommand the group does not have (click says it only as an English sentence)."""
+
+    def __init__(self, name: str, known: Sequence[str], ctx: click.Context) -> None:
+        super().__init__(f"No such command {name!r}.", ctx)
+        self.name = name
+        self.known = list(known)
+
+
+class CommandGroup(click.Group):
+    """A group whose unknown subcommand is an ``UnknownCommand`` (said in words by ``usage_line``)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            # click < 8.4 says it as a plain UsageError, 8.4+ as NoSuchCommand: the same slip
+            if type(exc).__name__ in ("UsageError", "NoSuchCommand") and args and not args[0].startswith("-"):
+                raise UnknownCommand(args[0], self.list_commands(ctx), ctx) from None
+            raise
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            # A slip the parser raises without its context (an option's missing value): the usage
+            # to point to is the subcommand's being parsed.
+            if exc.ctx is None and not hasattr(exc, "command_path"):
+                sub = ctx.invoked_subcommand
+                exc.command_path = f"{ctx.command_path} {sub}" if sub else ctx.command_path  # type: ignore[attr-defined]
+            raise
+
+
+def interface_lang(ctx: click.Context | None, args: Sequence[str] = ()) -> Lang:
+    """The language of this run, even when the command line failed before the settings were read:
+    ``--lang`` as typed, else ``DUTY_ROOM_LANG``, else Chinese (the default)."""
+    obj = ctx.find_root().obj if ctx is not None else None
+    settings = (obj or {}).get("settings")
+    if settings is not None:
+        return settings.lang
+    if ctx is not None:
+        args = ctx.meta.get(ARGS, args)
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in ("zh", "en"):
+            return value  # type: ignore[return-value]
+    return "en" if os.environ.get("DUTY_ROOM_LANG") == "en" else "zh"
+
+
+def usage_line(exc: click.UsageError, lang: Lang) -> str:
+    """The one line for a usage error: what is wrong, in words, then where the usage is explained."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    ctx = exc.ctx
+    said = _what(exc, ctx, lang)
+    command = ctx.command_path if ctx is not None else getattr(exc, "command_path", "duty-room")
+    return said + t("cli.usage.help").format(f"{command} --help")
+
+
+def _what(exc: click.UsageError, ctx: click.Context | None, lang: Lang) -> str:
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    sep = "、" if lang == "zh" else ", "
+    if isinstance(exc, UnknownCommand):
+        return t("cli.usage.no_such_command").format(name=exc.name, known=sep.join(exc.known))
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        if isinstance(exc.param, click.Option):
+            return t("cli.usage.missing_option").format(_option_name(exc.param))
+        return t("cli.usage.missing_argument").format(exc.param.human_readable_name)
+    if isinstance(exc, click.NoSuchOption):
+        said = t("cli.usage.no_such_option").format(exc.option_name)
+        if exc.possibilities:
+            said += t("cli.usage.did_you_mean").format(sep.join(sorted(exc.possibilities)))
+        return said
+    if isinstance(exc, click.BadOptionUsage):  # raised by the parser without its context: its words tell
+        takes_none = "does not take a value" in exc.message
+        return t("cli.usage.takes_no_value" if takes_none else "cli.usage.needs_value").format(exc.option_name)
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        return _bad_value(exc.param, ctx, lang)
+    extra = "Got unexpected extra argument"  # click's own words (Command.parse_args), the arguments in ( )
+    if exc.message.startswith(extra) and "(" in exc.message:
+        return t("cli.usage.extra").format(exc.message.split("(", 1)[1].rstrip(")"))
+    return t("cli.usage.other").format(exc.message)
+
+
+def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang) -> str:
+    """A value the option's type refused: what it must be, and what was typed when it can be found."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    name = _option_name(param) if isinstance(param, click.Option) else param.human_readable_name
+    kind = param.type
+    if isinstance(kind, click.Choice):
+        said = t("cli.usage.choice").format(
+            name=name, choices=("、" if lang == "zh" else ", ").join(map(str, kind.choices))
+        )
+    elif isinstance(kind, click.IntRange) and kind.min is not None and kind.max is None:
+        said = t("cli.usage.whole_at_least").format(name=name, min=kind.min)
+    elif isinstance(kind, click.IntRange):
+        said = t("cli.usage.whole_between").format(name=name, min=kind.min, max=kind.max)
+    elif kind is click.INT:
+        said = t("cli.usage.whole").format(name)
+    elif kind is click.FLOAT or isinstance(kind, click.FloatRange):
+        said = t("cli.usage.number").format(name)
+    elif isinstance(kind, click.DateTime):
+        shape = kind.formats[0].replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        said = t("cli.usage.date").format(name=name, shape=shape)
+    else:
+        said = t("cli.usage.bad_value").format(name)
+    value = _refused_value(param, ctx)
+    return said if value is None else said + t("cli.usage.got").format(value)
+
+
+def _option_name(option: click.Parameter) -> str:
+    return max(option.opts, key=len) if option.opts else option.human_readable_name
+
+
+def _refused_value(param: click.Parameter, ctx: click.Context | None) -> str | None:
+    """What was typed for the option (``--days x`` or ``--days=x``) that its type refuses."""
+    if ctx is None or not isinstance(param, click.Option):
+        return None
+    args: list[str] = ctx.meta.get(ARGS, [])
+    typed = []
+    for i, arg in enumerate(args):
+        for opt in param.opts:
+            if arg == opt and i + 1 < len(args):
+                typed.append(args[i + 1])
+            elif arg.startswith(opt + "="):
+                typed.append(arg[len(opt) + 1 :])
+    for value in typed:
+        try:
+            param.type.convert(value, param, ctx)
+        except click.BadParameter:
+            return value
+    return None
