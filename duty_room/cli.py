@@ -284,7 +284,9 @@ def _refuse_real_data(store: Store, lang: words.Lang) -> None:
     signs = real_data_signs(store, demo_cases)
     if signs:
         click.echo(
-            "duty-room: " + words.t("demo.real_data", lang).format(path=store.root, signs="; ".join(signs)), err=True
+            "duty-room: "
+            + words.t("demo.real_data", lang).format(path=store.root, signs=words.t("punct.semi", lang).join(signs)),
+            err=True,
         )
         sys.exit(ExitCode.REFUSED)
 

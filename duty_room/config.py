@@ -77,6 +77,15 @@ class ConfigError(Exception):
     """A configuration refused: one line for a person."""
 
 
+class _Bad(ConfigError):
+    """A setting refused where the interface language is not known yet: ``load_settings`` says it."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
 def default_store_dir() -> Path:
     return Path(user_data_dir(APP_NAME)) / "store"
 
@@ -161,7 +170,7 @@ def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:
     values = _read_toml(path)
     unknown = sorted(set(values) - SYSTEM_KEYS)
     if unknown:
-        raise ConfigError(f"bad configuration: {path}: unknown key {unknown[0]!r}")
+        raise _Bad("config.unknown_key", where=path, name=unknown[0])
     return values
 
 
@@ -181,13 +190,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return {}
         text = path.expanduser().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"bad configuration: {path}: {exc}") from None
+        raise _Bad("config.bad", where=path, why=exc) from None
     import tomllib  # (here: most starts find no configuration file, and the parser costs ~3 ms)
 
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"bad configuration: {path}: {exc}") from None
+        raise _Bad("config.bad", where=path, why=exc) from None
     return {_field_name(key): value for key, value in values.items()}
 
 
@@ -221,7 +230,7 @@ def _parse_environment(values: dict[str, Any]) -> dict[str, Any]:
             try:
                 value = json.loads(value)
             except ValueError:
-                raise ConfigError(f"bad configuration: {ENV_PREFIX}{field.upper()}: not JSON: {value!r}") from None
+                raise _Bad("config.not_json", where=f"{ENV_PREFIX}{field.upper()}", value=value) from None
         parsed[field] = value
     return parsed
 
@@ -231,7 +240,7 @@ def _presentation_only(values: dict[str, Any], source: str, system: SystemFile, 
         if key not in PRESENTATION_KEYS:
             if key in SYSTEM_KEYS:
                 raise ConfigError(_say("config.security_key", lang, key=key, source=source, system=system.path))
-            raise ConfigError(f"bad configuration: {source}: unknown key {key!r}")
+            raise _Bad("config.unknown_key", where=source, name=key)
     return values
 
 
@@ -239,15 +248,21 @@ def _wants_read_only(value: object) -> bool:
     try:
         return bool(TypeAdapter(bool).validate_python(value))
     except ValidationError:
-        raise ConfigError(f"bad configuration: read_only: not true or false: {value!r}") from None
+        raise _Bad("config.not_bool", where="read_only", value=value) from None
 
 
 def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile | None = None) -> Settings:
     """Settings for this run from the system file, the user's file, the environment and ``options``
     (the command line's presentation options, and ``store`` for a store of one's own)."""
     options = {key: value for key, value in (options or {}).items() if value is not None}
-    system = system or SYSTEM_FILE
     lang = str(options.get("lang") or os.environ.get("DUTY_ROOM_LANG") or "zh")
+    try:
+        return _load_settings(options, system or SYSTEM_FILE, lang)
+    except _Bad as bad:  # in the language asked for (a bad language itself is said in Chinese)
+        raise ConfigError(_say(bad.key, lang, **bad.values)) from None
+
+
+def _load_settings(options: dict[str, Any], system: SystemFile, lang: str) -> Settings:
     if CLOCK_ENV in os.environ:
         raise ConfigError(_say("config.clock", lang))
 
@@ -289,7 +304,9 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"bad configuration: {where}: {first['msg']}") from None
+        raise _Bad(
+            "config.bad", where=where, why=words.validation_message(first, "en" if lang == "en" else "zh")
+        ) from None
 
     try:
         actor, actor_rule = resolve_actor(settings.service_account)

@@ -193,7 +193,7 @@ class Presenter:
                 )
                 text.append(f" {words} ", style="bold white on red" if late else "bold yellow")
         if not compact:
-            text.append(f"  {self.t('header.on_duty')}:{display_safe(headline.on_duty_leader) or '-'}")
+            text.append("  " + self.t("header.on_duty").format(display_safe(headline.on_duty_leader) or "-"))
             if headline.on_duty_count > 1:
                 text.append(self.t("header.on_duty_more").format(headline.on_duty_count))
             if duty is not None:

@@ -254,7 +254,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # -- dashboard -------------------------------------------------------------
     "app.title": ("值班室", "Duty room"),
     "header.township": ("{}值班室", "{} duty room"),  # the township's name, then the words: 孟轲乡值班室
-    "header.on_duty": ("值班", "on duty"),
+    "header.on_duty": ("值班:{}", "on duty: {}"),  # a compact colon: the header is full at 80 columns
     "header.on_duty_more": ("等{}人", " (team of {})"),
     "header.open": ("未结", "open"),
     "header.overdue": ("超期", "overdue"),
@@ -326,7 +326,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.event.link": ("关联案件", "linked to case"),
     "duty.event.petition": ("转为案件", "became case"),
     "duty.changed": ("{field}：{value}", "{field}: {value}"),
-    "duty.changes_sep": ("；", "; "),
     "duty.known_at": ("接报时间", "Known at"),
     "duty.reports": ("已报送", "Reports made"),
     "duty.owed": ("待报送", "Reports owed"),
@@ -494,6 +493,16 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "config.security_key": (
         "{key} 是安全设置，只能由 {system}（root 所有）设置，{source} 不能设置它",
         "{key} is a security setting: only {system} (owned by root) may set it, not {source}",
+    ),
+    "config.bad": ("配置有误：{where}：{why}", "bad configuration: {where}: {why}"),
+    "config.unknown_key": (
+        "配置有误：{where}：没有 {name} 这个设置项",
+        "bad configuration: {where}: unknown key {name!r}",
+    ),
+    "config.not_json": ("配置有误：{where}：不是 JSON：{value}", "bad configuration: {where}: not JSON: {value!r}"),
+    "config.not_bool": (
+        "配置有误：{where}：只能是 true 或 false（写的是「{value}」）",
+        "bad configuration: {where}: not true or false: {value!r}",
     ),
     "config.clock": (
         "DUTY_ROOM_NOW：时钟不能由用户设置，请取消这个环境变量",

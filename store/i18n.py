@@ -277,6 +277,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
     "invalid.required": ("必填", "required"),
+    "invalid.at_least": ("不能小于 {}", "at least {}"),
+    "invalid.bool": ("只能是 true 或 false", "true or false"),
+    "invalid.number": ("须为数字", "not a number"),
+    "invalid.more_than": ("须大于 {}", "more than {}"),
+    "invalid.at_most": ("不能大于 {}", "at most {}"),
+    "invalid.less_than": ("须小于 {}", "less than {}"),
     "invalid.control": ("含有控制字符，请删去", "contains a control character; remove it"),
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
     "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "unknown {what} {v!r}; use one of: {choices}"),
@@ -484,6 +490,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+_BOUNDS = {
+    "greater_than_equal": ("invalid.at_least", "ge"),
+    "greater_than": ("invalid.more_than", "gt"),
+    "less_than_equal": ("invalid.at_most", "le"),
+    "less_than": ("invalid.less_than", "lt"),
+}
+
+
 def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
     """One pydantic error in words a duty officer understands (field-level, no jargon)."""
     kind = error.get("type", "")
@@ -498,6 +512,13 @@ def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
         or (kind == "string_too_short" and ctx.get("min_length") == 1)
     ):
         return t("invalid.required", lang)
+    if kind in ("bool_parsing", "bool_type"):
+        return t("invalid.bool", lang)
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+        return t("invalid.number", lang)
+    bound = _BOUNDS.get(kind)
+    if bound is not None:  # a number's limit (a setting such as refresh_seconds, a count)
+        return t(bound[0], lang).format(ctx.get(bound[1], "?"))
     if kind == "value_error":
         message = str(ctx.get("error", error.get("msg", "")))
         if "control character" in message:

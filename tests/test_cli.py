@@ -119,7 +119,42 @@ def test_bad_configuration_is_one_clear_line(
     monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 1
-    assert "bad configuration" in result.output and "refresh_seconds" in result.output
+    assert result.output == "duty-room: 配置有误：refresh_seconds：须为数字\n"
+    result = runner.invoke(cli, ["--lang", "en", "check"])
+    assert (result.exit_code, result.output) == (1, "duty-room: bad configuration: refresh_seconds: not a number\n")
+
+
+@pytest.mark.parametrize(
+    ("setting", "zh", "en"),
+    [
+        (["--refresh", "0.01"], "refresh_seconds：不能小于 0.2", "refresh_seconds: at least 0.2"),
+        (
+            {"DUTY_ROOM_READ_ONLY": "maybe"},
+            "read_only：只能是 true 或 false（写的是「maybe」）",
+            "read_only: not true or false",
+        ),
+        ({"DUTY_ROOM_ASCII": "often"}, "ascii：只能是 true 或 false", "ascii: true or false"),
+        ("colour = 1\n", "没有 colour 这个设置项", "unknown key 'colour'"),
+    ],
+    ids=["option", "environment", "environment, a type", "config file"],
+)
+def test_a_refused_setting_is_said_in_the_interface_language(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: object, zh: str, en: str
+) -> None:
+    """Said before the settings are known, in the language asked for (--lang, DUTY_ROOM_LANG, else Chinese):
+    a setting pydantic refuses said its reason in English (Input should be greater than or equal to 0.2)."""
+    options: list[str] = setting if isinstance(setting, list) else []
+    if isinstance(setting, dict):
+        for name, value in setting.items():
+            monkeypatch.setenv(name, value)
+    if isinstance(setting, str):
+        (tmp_path / "config.toml").write_text(setting, encoding="utf-8")
+        monkeypatch.setenv("DUTY_ROOM_CONFIG", str(tmp_path / "config.toml"))
+    result = runner.invoke(cli, [*options, "check"])
+    assert result.exit_code == 1 and result.output.startswith("duty-room: 配置有误：") and zh in result.output
+    assert result.output.count("\n") == 1
+    result = runner.invoke(cli, ["--lang", "en", *options, "check"])
+    assert result.exit_code == 1 and "bad configuration" in result.output and en in result.output
 
 
 def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, frozen_clock: str) -> None:

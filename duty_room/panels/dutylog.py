@@ -44,7 +44,7 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import Refused
-from store.text import max_chars
+from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -141,14 +141,14 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         tomorrow = clock.now().date() + timedelta(days=1)
         fields = [
-            FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), placeholder="2026-12-02"),
+            FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), example="2026-12-02"),
             FieldSpec("leader", t("duty.form.leader"), max_length=max_chars(DutyShift, "leader")),
-            FieldSpec("staff", t("duty.form.staff"), placeholder="王丽娟、刘晓宇"),  # each name checked by the model,
+            FieldSpec("staff", t("duty.form.staff"), example="王丽娟、刘晓宇"),  # each name checked by the model,
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             try:
-                day = date.fromisoformat(values.get("day", "").strip())
+                day = date.fromisoformat(ascii_numerals(values.get("day", "").strip()))
             except ValueError:
                 form.show_errors({"day": t("duty.form.day_format")})
                 return
@@ -196,7 +196,7 @@ class DutyLogPanel(DeskPanel):
             ),
             FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
             FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
-            FieldSpec("phone", t("detail.phone"), placeholder="138xxxxxxxx"),
+            FieldSpec("phone", t("detail.phone"), example="138xxxxxxxx"),
             FieldSpec("action_taken", t("duty.form.action"), max_length=max_chars(DutyLogEntry, "action_taken")),
             FieldSpec("reported_to", t("duty.form.reported_to"), max_length=max_chars(DutyLogEntry, "reported_to")),
         ]
@@ -392,7 +392,7 @@ class DutyLogPanel(DeskPanel):
             t("duty.handover_title").format(report.shift.id),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
-                FieldSpec("export", t("duty.form.export"), max_length=200, placeholder="~/交接班.md"),
+                FieldSpec("export", t("duty.form.export"), max_length=200, example="~/交接班.md"),
             ],
             handed,
             subtitle=summary,
@@ -497,7 +497,7 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
                     f"{e.at:%m-%d %H:%M}",
                     p.t(f"duty.event.{e.action}"),
                     e.petition_id or "",
-                    p.t("duty.changes_sep").join(changed(k, v) for k, v in e.changes.items()),
+                    p.t("punct.semi").join(changed(k, v) for k, v in e.changes.items()),
                     e.note,
                     f" [{e.actor}]",
                 )

@@ -8,6 +8,7 @@ Ended cases (``queries.ended_petitions``, the last 30 days): ``l`` lists them; �
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -49,7 +50,7 @@ from store.queries import (
     filter_petitions,
     sort_petitions,
 )
-from store.text import display_safe, max_chars
+from store.text import ascii_numerals, display_safe, max_chars
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
@@ -378,7 +379,7 @@ def step_form(
             )
         )
     if action is Action.EXTEND_REQUEST:
-        fields.append(FieldSpec("days", t("form.days"), "number", placeholder="5"))
+        fields.append(FieldSpec("days", t("form.days"), "number", example="5"))
     if action is Action.MERGE:
         others = [(p.id, f"{p.id} {p.title}") for p in open_cases if p.id != petition.id]
         fields.append(
@@ -410,8 +411,8 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
         params["satisfaction"] = Satisfaction(rating) if rating in Satisfaction._value2member_map_ else None
         params["solved"] = {"yes": True, "no": False}.get(values.get("solved", ""))
     if action is Action.EXTEND_REQUEST:
-        days = values.get("days", "").strip()
-        params["days"] = int(days) if days.lstrip("-").isdigit() else None
+        days = ascii_numerals(values.get("days", "").strip())  # ３ as 3; ³ or ٣ is no number (int() took them)
+        params["days"] = int(days) if re.fullmatch(r"-?[0-9]+", days) else None
     if action is Action.MERGE:
         params["duplicate_of"] = values.get("duplicate_of", "")
     return params
