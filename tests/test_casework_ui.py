@@ -322,3 +322,15 @@ async def test_a_title_cut_before_a_wide_character_ends_in_the_ellipsis_not_a_sp
                 [line] = [row for row in screen_text(app).splitlines() if case.id in row]
                 cell = line.split(case.title[:3], 1)[1]
                 assert "…" in cell and " …" not in cell, (size, line)
+
+
+def test_extension_days_read_full_width_digits_and_no_other_scripts() -> None:
+    """３ typed with a Chinese input method is 3; ³ or ٣ is no number (int() read them, or crashed on ³)."""
+    from duty_room.panels.petitions import step_params
+    from store.lifecycle import Action
+
+    assert step_params(Action.EXTEND_REQUEST, {"days": "３"}, {})["days"] == 3
+    assert step_params(Action.EXTEND_REQUEST, {"days": " 12 "}, {})["days"] == 12
+    assert [step_params(Action.EXTEND_REQUEST, {"days": text}, {})["days"] for text in ("³", "٣", "1.5", "")] == [
+        None
+    ] * 4
