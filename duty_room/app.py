@@ -321,9 +321,19 @@ class DutyRoomApp(App[None]):
         self.call_from_thread(self._show_problems, problems, generation)
 
     def fail(self, error: StoreError) -> None:
-        """A damaged store stops the app with a message naming the file: nothing is written."""
-        self.fatal_error = f"duty-room: {error}"
-        self.exit(return_code=2)
+        """The store cannot be read (a damaged file, a permission, a missing folder).
+
+        At start there is nothing to show: the app stops with one line naming the file, in the
+        interface's language (exit 2). While running, the last data read stays on screen and the
+        status line names the file until it is sound again (the store refuses every write that
+        needs it): quitting would take every officer's dashboard down, half-typed forms with it.
+        """
+        if self.data is None:
+            self.fatal_error = f"duty-room: {error.message(self.lang)}"
+            self.exit(return_code=2)
+            return
+        self._checked_generation = -1  # the next good load looks at every file again, clearing the line
+        self._show_problems([error], -1, banner="store.unreadable_banner")
 
     def show(self, data: Dashboard) -> None:
         p = self.present
@@ -352,7 +362,9 @@ class DutyRoomApp(App[None]):
                 panel.refill_lists()
         self.post_message(self.Refreshed(data.generation, changed))
 
-    def _show_problems(self, problems: list[StoreError], generation: int) -> None:
+    def _show_problems(
+        self, problems: list[StoreError], generation: int, *, banner: str = "store.damaged_banner"
+    ) -> None:
         """A damaged or unreadable store file stays named in the status line until it is sound again
         (the store refuses every write that needs it; everything else goes on)."""
         if generation != self._checked_generation:  # the store has changed since: a newer look is coming
@@ -363,7 +375,7 @@ class DutyRoomApp(App[None]):
             return
         self._problems_shown = words
         more = f" (+{len(self._problems) - 2})" if len(self._problems) > 2 else ""
-        banner = self.desk.t("store.damaged_banner").format(words + more) if words else ""
+        banner = self.desk.t(banner).format(words + more) if words else ""
         if banner:
             self.status_messages.append(banner)
         self.query_one("#status", StatusLine).pin(banner)

@@ -558,6 +558,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "存储文件有问题，相关的写入会被拒绝：{}",
         "a store file is damaged; writes that need it are refused: {}",
     ),
+    "store.unreadable_banner": (
+        "存储读不出，画面停在最后读到的数据，相关的写入会被拒绝：{}",
+        "the store cannot be read: the screen keeps the last data read, and writes that need it are refused: {}",
+    ),
     "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "the screen was not ready: {} keys ignored"),
     # the models' own rules (store/models.py raises them in English), as a clerk reads them
     "import.failed": ("发现 {n} 处错误，未写入任何数据", "{n} errors found; nothing was written"),

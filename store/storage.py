@@ -2180,9 +2180,10 @@ def _copy_in(source: Path, target: Path) -> list[_Copied]:
             _makedirs(destination.parent)
             temp = _temp_name(destination, tag)
             digest, size = hashlib.sha256(), 0
-            fd = SYSCALLS.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
+            fd = SYSCALLS.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             copied.append(_Copied(relative, temp, b"", 0))
             try:
+                os.fchmod(fd, file_mode(destination.parent))  # the copy's own folder decides, as for any write
                 with (source / relative).open("rb") as handle:
                     while chunk := handle.read(_CHUNK):
                         digest.update(chunk)

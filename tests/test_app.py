@@ -148,7 +148,7 @@ async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_
         body = " ".join(value.plain for _, value in app.screen.content.fields)
         assert "13700001111" not in body and "137****1111" in body
         # Said where the officer is looking: the detail covers the dashboard's status line.
-        assert "无权" in str(app.screen.query_one("#status").render())
+        assert "无权" in str(app.screen_stack[0].query_one("#status").render())
         [entry] = small_store.all(AuditEntry, "2026-11")
         assert (entry.subject, entry.allowed) == ("stalls:yl-01", False)
 
@@ -253,6 +253,44 @@ async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Sto
         await pilot.pause(0.3)
     assert app.return_code == 2
     assert app.fatal_error is not None and "petitions/2026-11-27.json" in app.fatal_error
+
+
+async def test_damaged_store_at_start_is_said_in_the_interface_language(small_store: Store) -> None:
+    """The dashboard's own exit line was str(error): English in the Chinese interface."""
+    (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
+    app = dashboard_app(small_store)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause(0.3)
+    assert app.return_code == 2
+    assert (
+        app.fatal_error is not None
+        and "数据文件已损坏" in app.fatal_error
+        and "store file is damaged" not in app.fatal_error
+    )
+
+
+async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_open(small_store: Store) -> None:
+    """A day file the panels read, damaged while officers work: every dashboard used to quit
+    (exit 2), an officer's half-typed form with it. Now the last data stays on screen, the status
+    line names the file, a write that needs it is refused, and once the file is sound the line goes."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    sound = day_file.read_bytes()
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("n")  # an officer is typing a new case
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        day_file.write_bytes(sound[:200])
+        app.reload()
+        await settled(app, pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, FormScreen)  # what was typed is still there
+        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        assert "petitions/2026-11-27.json" in str(app.screen_stack[0].query_one("#status").render())
+        day_file.write_bytes(sound)
+        app.reload()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "2026-11-27.json" not in str(app.screen_stack[0].query_one("#status").render())
 
 
 @pytest.mark.parametrize("key", ["question_mark"])

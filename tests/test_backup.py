@@ -60,6 +60,30 @@ def test_backup_and_restore_through_the_command_line(small_store: Store, tmp_pat
     assert [p.name for p in occupied.iterdir()] == ["notes.txt"]
 
 
+@pytest.mark.parametrize("shared", [True, False])
+def test_backup_and_restore_give_the_copy_its_folders_access(small_store: Store, tmp_path: Path, shared: bool) -> None:
+    """Every copied file was created 0640 whatever the folder: in a group-shared store (README, "a
+    shared group") a restore left every file unwritable by the group, and `check` exited 2 on it
+    (as on a backup taken into a group-writable folder) right after both said "verified". Now the
+    copies get the store's own modes: 0660 in a shared folder, 0600 in a private one."""
+    file_mode, folder_mode = (0o660, 0o2770) if shared else (0o600, 0o700)
+    runner = CliRunner()
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    os.chmod(backups, folder_mode)
+    dest = backups / "2026-11-28"
+    assert runner.invoke(cli, ["--store", str(small_store.root), "backup", str(dest)]).exit_code == 0
+    target = tmp_path / "restored"
+    target.mkdir()
+    os.chmod(target, folder_mode)  # the README's `install -d ... -m 2770` (or 0700) store folder
+    assert runner.invoke(cli, ["--store", str(target), "restore", str(dest)]).exit_code == 0
+    for copy in (dest, target):
+        assert storage.permission_problems(copy) == []
+        assert {oct(p.stat().st_mode & 0o7777) for p in copy.rglob("*.json")} == {oct(file_mode)}
+        result = runner.invoke(cli, ["--store", str(copy), "check"])
+        assert result.exit_code == 0, result.output
+
+
 def test_restore_refuses_a_damaged_or_partial_backup(small_store: Store, tmp_path: Path) -> None:
     dest = tmp_path / "b"
     backup_store(small_store, dest)

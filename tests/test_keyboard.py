@@ -17,7 +17,7 @@ from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
 NAMES = {"/": "slash", " ": "space", ":": "colon"}
 CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
@@ -56,6 +56,18 @@ async def test_filter_typed_in_one_burst_filters_and_opens_nothing(small_store: 
         assert panel.filter_input.value == "漏"
         assert app.screen is app.screen_stack[0]  # Enter went to the filter, not to a case's detail
         assert panel.table.keys == ["MK261127-002", "MK261127-003"]
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_the_filter_shows_what_is_typed_while_it_is_typed(small_store: Store, size: tuple[int, int]) -> None:
+    """Focused, Textual's Input drew its tall border in the filter's one line: two bars and no text,
+    so an officer typed the filter blind (it showed only after Enter left it)."""
+    async with dashboard(small_store, size) as (app, pilot):
+        await burst_and_settle(app, pilot, chars("/楼顶"))
+        panel = app.panel("petitions")
+        assert app.focused is panel.filter_input
+        assert panel.filter_input.content_region.height == 1
+        assert "楼顶" in screen_text(app).split("编号")[0]  # on the filter line, above the column heads
 
 
 async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:

@@ -60,6 +60,10 @@ class Panel(Vertical):
         padding: 0 1;
         background: $boost;
     }
+    /* Input's own focus rule draws a tall border: in one line that left no room for the text. */
+    Panel .panel-filter:focus, Panel .panel-filter.-invalid:focus {
+        border: none;
+    }
     """
 
     ALLOW_MAXIMIZE = True
