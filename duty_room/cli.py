@@ -328,7 +328,9 @@ def check(ctx: click.Context, repair: bool) -> None:
         click.echo(f"{mark} {said}", err=True)
     if len(findings) > CHECK_SHOWN:
         click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
-    problems = permission_problems(store.root) if store.root.is_dir() else []  # what another officer could not write
+    problems = (
+        permission_problems(store.root, lang) if store.root.is_dir() else []
+    )  # what another officer could not write
     for problem in problems:
         click.echo(f"duty-room: {problem}", err=True)
     if not report.ok or problems:
@@ -336,7 +338,9 @@ def check(ctx: click.Context, repair: bool) -> None:
             words.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root), err=True
         )
         sys.exit(ExitCode.DAMAGED)
-    click.echo(f"ok: {report.files} files, {report.records} records, generation {report.generation}")
+    click.echo(  # "ok: " in either language: monitoring scripts look for it
+        words.t("check.ok", lang).format(files=report.files, records=report.records, generation=report.generation)
+    )
     from .data_cli import warn_calendar
 
     warn_calendar(settings)

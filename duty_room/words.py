@@ -699,6 +699,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "check.more": ("……另有 {} 条", "… and {} more"),
     "check.bad": ("发现 {errors} 个错误：{path}", "{errors} errors found in {path}"),
     "check.repaired": ("已修复：{}", "repaired: {}"),
+    "check.ok": (
+        "ok: {files} 个文件，{records} 条记录，第 {generation} 代",
+        "ok: {files} files, {records} records, generation {generation}",
+    ),
     "backup.done": (
         "已备份 {files} 个文件（{size} MB，第 {generation} 代）到 {path}，已校验",
         "backed up {files} files ({size} MB, generation {generation}) to {path}, verified",

@@ -445,6 +445,32 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "接班须由接班人用自己的账号确认（{who} 是交班人）",
         "the incoming officer acknowledges with their own account ({who} handed over)",
     ),
+    # -- a shared store's access (storage.permission_problems, said by `check`) --
+    "access.symlink": ("{name}：数据目录里的符号链接", "{name}: a symbolic link in the store"),
+    "access.others_enter": (
+        "{name}：组外的人也能进入（权限 {mode}）",
+        "{name}: others (not in the group) can enter it (mode {mode})",
+    ),
+    "access.others_read": (
+        "{name}：组外的人也能读取（权限 {mode}）",
+        "{name}: others (not in the group) can read it (mode {mode})",
+    ),
+    "access.group_folder": (
+        "{name}：组 {group} 不能在其中写入，或没有 setgid（权限 {mode}）",
+        "{name}: the group {group} cannot write in it, or it is not setgid (mode {mode})",
+    ),
+    "access.group_file": (
+        "{name}：组 {group} 不能写入（权限 {mode}）",
+        "{name}: the group {group} cannot write it (mode {mode})",
+    ),
+    "access.wrong_group": (
+        "{name}：属于组 {actual}，不是数据目录的组 {group}",
+        "{name}: belongs to group {actual}, not the store's group {group}",
+    ),
+    "access.wrong_owner": (
+        "{name}：属于 {actual}，不是数据目录的所有者 {owner}",
+        "{name}: belongs to {actual}, not the store's owner {owner}",
+    ),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "fault.not_found": ("没有编号为 {id} 的记录", "no {table} record with id {id!r}"),
     "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),

@@ -2341,8 +2341,8 @@ def file_mode(folder: Path) -> int:
     return SHARED_FILE_MODE if is_shared(folder) else PRIVATE_FILE_MODE
 
 
-def permission_problems(root: Path) -> list[str]:
-    """Every file or folder of the store another writer would trip over, one line each.
+def permission_problems(root: Path, lang: Lang = "zh") -> list[str]:
+    """Every file or folder of the store another writer would trip over, one line each (in ``lang``).
 
     Shared-group mode: each must belong to the store folder's group and be writable by it (folders
     also setgid). Private mode: each must belong to the store folder's owner. Both: none may be
@@ -2356,29 +2356,29 @@ def permission_problems(root: Path) -> list[str]:
     group = _group_name(top.st_gid)
     owner = _account_name(top.st_uid)
     problems = []
+
+    def say(key: str, **values: object) -> None:
+        problems.append(i18n.t(f"access.{key}", lang).format(name=name, mode=stat.filemode(st.st_mode), **values))
+
     for path in [root, *sorted(root.rglob("*"))]:
         if path.name.startswith(".") and (TEMP_MARK in path.name or OLD_MARK in path.name):
             continue  # a killed writer's leftovers: check reports them, the next writer removes them
         st = path.lstat()
         name = "." if path == root else path.relative_to(root).as_posix()
         if stat.S_ISLNK(st.st_mode):
-            problems.append(f"{name}: a symbolic link in the store")
+            say("symlink")
             continue
         folder = stat.S_ISDIR(st.st_mode)
         if st.st_mode & stat.S_IRWXO:
-            problems.append(
-                f"{name}: others (not in the group) can {'enter' if folder else 'read'} it "
-                f"(mode {stat.filemode(st.st_mode)})"
-            )
+            say("others_enter" if folder else "others_read")
         if shared:
             needed = (stat.S_IRWXG | stat.S_ISGID) if folder else (stat.S_IRGRP | stat.S_IWGRP)
             if st.st_mode & needed != needed:
-                what = "write in it, or it is not setgid" if folder else "write it"
-                problems.append(f"{name}: the group {group} cannot {what} (mode {stat.filemode(st.st_mode)})")
+                say("group_folder" if folder else "group_file", group=group)
             if st.st_gid != top.st_gid:
-                problems.append(f"{name}: belongs to group {_group_name(st.st_gid)}, not the store's group {group}")
+                say("wrong_group", actual=_group_name(st.st_gid), group=group)
         elif st.st_uid != top.st_uid:
-            problems.append(f"{name}: belongs to {_account_name(st.st_uid)}, not the store's owner {owner}")
+            say("wrong_owner", actual=_account_name(st.st_uid), owner=owner)
     return problems
 
 

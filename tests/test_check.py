@@ -53,7 +53,9 @@ def edit(path: Path, change) -> None:  # noqa: ANN001
 def test_a_sound_store_passes(small_store: Store) -> None:
     result = check(small_store.root)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: ") and "generation" in result.output
+    assert result.output.startswith("ok: ") and "条记录，第 " in result.output  # "ok: " for scripts, in either language
+    english = CliRunner().invoke(cli, ["--store", str(small_store.root), "--lang", "en", "check"])
+    assert english.output.startswith("ok: ") and "records, generation " in english.output
 
 
 def test_a_missing_folder_is_not_ok(tmp_path: Path) -> None:

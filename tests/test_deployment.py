@@ -446,10 +446,13 @@ def test_check_names_a_file_the_group_cannot_write(tmp_path: Path, home: Path, f
     assert CliRunner().invoke(cli, ["--store", str(root), "check"]).exit_code == 0
     (root / "visits").chmod(0o755)  # as a folder made under umask 022 by the old code
     (root / "petitions" / "2026-11-27.json").chmod(0o640)
-    result = CliRunner().invoke(cli, ["--store", str(root), "check"])
+    result = CliRunner().invoke(cli, ["--store", str(root), "--lang", "en", "check"])
     assert result.exit_code == 2
     assert "petitions/2026-11-27.json: the group" in result.output and "cannot write it" in result.output
     assert "visits: the group" in result.output and "visits: others" in result.output
+    said = CliRunner().invoke(cli, ["--store", str(root), "check"]).output  # the interface's language
+    assert "petitions/2026-11-27.json：组 " in said and "不能写入（权限 -rw-r-----）" in said
+    assert "visits：组外的人也能进入（权限 drwxr-xr-x）" in said
 
 
 # ---------------------------------------------------------------------------
@@ -607,7 +610,7 @@ def test_shared_group_two_officers_any_umask(rounds: list[tuple[str, int]]) -> N
         assert owners == {g.uid("x"), g.uid("y")}  # both really wrote
         # A lock left 0640 by an older version: named by check, and a clear refusal rather than a traceback
         (g.root / ".lock").chmod(0o640)
-        assert [p for p in permission_problems(g.root) if p.startswith(".lock: the group")]
+        assert [p for p in permission_problems(g.root, "en") if p.startswith(".lock: the group")]
         os.chown(g.root / ".lock", g.uid("x"), -1)
         blocked = g.write(g.users["y"], 0o022, date(2027, 6, 1))
         assert blocked.returncode != 0 and "PermissionDeniedError" in blocked.stderr
