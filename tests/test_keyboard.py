@@ -17,7 +17,7 @@ from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
 NAMES = {"/": "slash", " ": "space", ":": "colon"}
 CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
@@ -56,6 +56,19 @@ async def test_filter_typed_in_one_burst_filters_and_opens_nothing(small_store: 
         assert panel.filter_input.value == "漏"
         assert app.screen is app.screen_stack[0]  # Enter went to the filter, not to a case's detail
         assert panel.table.keys == ["MK261127-002", "MK261127-003"]
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_the_filter_shows_what_is_typed_while_it_is_typed(small_store: Store, size: tuple[int, int]) -> None:
+    """The focused filter was Textual's tall focused Input: two rows of border, no row for the text,
+    so neither the placeholder nor `漏水` showed until Enter took the focus away."""
+    async with dashboard(small_store, size) as (app, pilot):
+        await burst_and_settle(app, pilot, [*chars("/漏水")])
+        field = app.panel("petitions").filter_input
+        assert app.focused is field
+        assert (field.region.height, field.content_region.height) == (1, 1)
+        [line] = [row for row in screen_text(app).splitlines() if "漏水" in row and "MK" not in row]
+        assert line.index("漏水") < 6  # at the start of the filter's own line
 
 
 async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:
