@@ -174,6 +174,24 @@ async def test_palette_offers_the_steps_the_selected_case_allows(small_store: St
         assert not any(t.startswith("办结 ·") for t in titles)
 
 
+async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: Store) -> None:
+    """The case detail's "按 p 显示", the intake form's "Ctrl+S 提交，Esc 放弃" and the filter's
+    "Esc 清除" named the default keys after a keymap had moved them."""
+    keymap = {"detail.reveal": "f9", "form.submit": "ctrl+o", "form.cancel": "f10", "filter.close": "f8"}
+    async with dashboard(small_store, keymap=keymap) as (app, pilot):
+        assert app.panel("petitions").filter_input.placeholder.endswith("f8 清除")
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert (
+            isinstance(app.screen, DetailScreen)
+            and app.screen.content.hint == "个人信息已脱敏；按 f9 显示（将记录在案）"
+        )
+        await pilot.press("escape", "n")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "Enter 或 ^o 提交，f10 放弃" in app.screen.texts.subtitle
+
+
 async def test_an_intake_the_store_refuses_is_said_on_the_form_in_its_words(small_store: Store) -> None:
     """What only the store can see (the household of a visit gone since the form opened; a grid of
     another community) is refused like every other step: in the interface language, beside the
