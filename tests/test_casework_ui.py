@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
+from textual.content import Content
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
@@ -172,6 +174,22 @@ async def test_palette_offers_the_steps_the_selected_case_allows(small_store: St
         steps = sorted(t.split(" · ")[0] for t in titles if t.endswith("· MK261127-001"))
         assert steps == sorted(["受理", "撤销", "合并", "升级", "督办"])
         assert not any(t.startswith("办结 ·") for t in titles)
+
+
+async def test_the_palette_shows_each_steps_key_and_a_title_as_typed(small_store: Store) -> None:
+    """The palette reads a command's help as markup: "[a] 下水道…" lost its "[a]", a title "[red]…"
+    was coloured, and a title with "[/b]" failed the palette (内部错误 WorkerFailed: MarkupError).
+    Now the key shows, as a keymap bound it, and the title as it was typed."""
+    case = small_store.get(Petition, "MK261127-001")
+    small_store.put(case.model_copy(update={"title": "井盖[/b]丢失"}))
+    async with dashboard(small_store, keymap={"petition.accept": "A"}) as (app, pilot):
+        helps = {c.title: Content.from_markup(c.help).plain for c in app.get_system_commands(app.screen)}
+        assert helps["受理 · MK261127-001"] == "[A] 井盖[/b]丢失"
+        assert helps["撤销 · MK261127-001"] == "[x] 井盖[/b]丢失"
+        await pilot.press("ctrl+p")
+        await settled(app, pilot)
+        await pilot.pause(0.3)  # the palette gathers its commands in a worker of its own
+        assert isinstance(app.screen, CommandPalette) and not app.handled_errors
 
 
 async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: Store) -> None:
