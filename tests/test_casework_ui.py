@@ -192,6 +192,23 @@ async def test_the_palette_shows_each_steps_key_and_a_title_as_typed(small_store
         assert isinstance(app.screen, CommandPalette) and not app.handled_errors
 
 
+async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Store) -> None:
+    """m lists the other open cases by title in a picker. A title holding "[/b]" raised MarkupError
+    while the form was built: no form showed, and every key after it waited for it, then was
+    dropped (the dashboard froze). The form opens, the title shown as typed, and keys go on."""
+    case = small_store.get(Petition, "MK261127-001")
+    small_store.put(case.model_copy(update={"title": "井盖[/b]丢失"}))
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("down", "m")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and not app.handled_errors
+        assert "MK261127-001 井盖[/b]丢失" in screen_text(app)
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen is app.screen_stack[0]
+
+
 async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: Store) -> None:
     """The case detail's "按 p 显示", the intake form's "Ctrl+S 提交，Esc 放弃" and the filter's
     "Esc 清除" named the default keys after a keymap had moved them."""
