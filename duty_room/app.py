@@ -53,6 +53,11 @@ NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line sum
 log = logging.getLogger("duty_room")
 
 
+def as_plain(text: str) -> str:
+    """``text`` for a place that reads markup (the palette), shown exactly as it is."""
+    return text.replace("[", "\\[")
+
+
 def terminal_speaks_utf8() -> bool:
     """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
     encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
@@ -438,7 +443,10 @@ class DutyRoomApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         t = self.desk.t
-        yield from self.active_panel.commands()
+        for command in self.active_panel.commands():
+            # The palette reads titles and help as markup: a case's title or a stall's goods with
+            # "[/b]" in it failed the palette (MarkupError), "[red]" coloured it, "[a]" vanished.
+            yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
         for panel_type in PANEL_TYPES:
             yield SystemCommand(
                 t("cmd.focus").format(t(f"panel.{panel_type.NAME}")),

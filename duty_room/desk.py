@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from textual.app import App
+from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -86,6 +87,17 @@ class Submission:
 FormHandler = Callable[[FormScreen, dict[str, str]], None]
 
 
+def remapped_keys(app: App[Any], keymap: Mapping[str, str]) -> dict[str, str]:
+    """Each binding id a keymap moved, with its (first) key as the Footer shows it: what hints that
+    name a key (a border's "Esc 返回", "按 p 显示", the palette's keys) say instead of the default."""
+    shown = {}
+    for binding_id, keys in keymap.items():
+        first = keys.split(",")[0].strip()
+        if first:
+            shown[binding_id] = app.get_key_display(Binding(first, ""))
+    return shown
+
+
 def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
     """For a message handler: an error in it is one line (``App.report_error``) and the dashboard runs on.
 
@@ -126,7 +138,7 @@ class Desk:
         self.store = store
         self.settings = settings
         self.lang: Lang = settings.lang
-        self.present = Presenter(self.lang)
+        self.present = Presenter(self.lang, remapped=remapped_keys(app, settings.keymap))
         self.ascii = ascii_only
         self.data: Dashboard | None = None  # the last data shown, set by the app
         self._forms: dict[FormScreen, FormHandler] = {}

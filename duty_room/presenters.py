@@ -7,7 +7,7 @@ terminal control. Personal data is masked here unless the caller passes ``reveal
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -144,13 +144,22 @@ def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str
 @dataclass(frozen=True)
 class Presenter:
     lang: Lang
+    # The keys a ``[keymap]`` moved, by binding id, as the Footer shows them (``{"detail.reveal": "f9"}``).
+    remapped: Mapping[str, str] = field(default_factory=dict)
 
     def t(self, key: str) -> str:
         return words.t(key, self.lang)
 
-    def mask_hint(self, reveal: bool) -> str:
-        """Under personal data: it is shown (and the reveal was logged), or how to reveal it."""
-        return self.t("detail.revealed") if reveal else self.t("detail.masked_hint").format(key="p")
+    def key(self, binding_id: str, written: str) -> str:
+        """The key of ``binding_id`` in a hint: ``written`` (the words' own spelling of the default
+        key, ``Esc``, ``Ctrl+S``), or the key a keymap put there instead."""
+        return self.remapped.get(binding_id, written)
+
+    def mask_hint(self, reveal: bool, *, where: str = "detail") -> str:
+        """Under personal data: it is shown (and the reveal was logged), or how to reveal it
+        (``where``: "detail" or "list", whose reveal keys are remapped apart)."""
+        key = self.key(f"{where}.reveal", "p")
+        return self.t("detail.revealed") if reveal else self.t("detail.masked_hint").format(key=key)
 
     # -- header --------------------------------------------------------------------------
 

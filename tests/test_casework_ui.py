@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
+from textual.content import Content
 from textual.widgets import Select
 
 from duty_room.app import DutyRoomApp
@@ -172,6 +174,57 @@ async def test_palette_offers_the_steps_the_selected_case_allows(small_store: St
         steps = sorted(t.split(" · ")[0] for t in titles if t.endswith("· MK261127-001"))
         assert steps == sorted(["受理", "撤销", "合并", "升级", "督办"])
         assert not any(t.startswith("办结 ·") for t in titles)
+
+
+async def test_the_palette_shows_each_steps_key_and_a_title_as_typed(small_store: Store) -> None:
+    """The palette reads a command's help as markup: "[a] 下水道…" lost its "[a]", a title "[red]…"
+    was coloured, and a title with "[/b]" failed the palette (内部错误 WorkerFailed: MarkupError).
+    Now the key shows, as a keymap bound it, and the title as it was typed."""
+    case = small_store.get(Petition, "MK261127-001")
+    small_store.put(case.model_copy(update={"title": "井盖[/b]丢失"}))
+    async with dashboard(small_store, keymap={"petition.accept": "A"}) as (app, pilot):
+        helps = {c.title: Content.from_markup(c.help).plain for c in app.get_system_commands(app.screen)}
+        assert helps["受理 · MK261127-001"] == "[A] 井盖[/b]丢失"
+        assert helps["撤销 · MK261127-001"] == "[x] 井盖[/b]丢失"
+        await pilot.press("ctrl+p")
+        await settled(app, pilot)
+        await pilot.pause(0.3)  # the palette gathers its commands in a worker of its own
+        assert isinstance(app.screen, CommandPalette) and not app.handled_errors
+
+
+async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Store) -> None:
+    """m lists the other open cases by title in a picker. A title holding "[/b]" raised MarkupError
+    while the form was built: no form showed, and every key after it waited for it, then was
+    dropped (the dashboard froze). The form opens, the title shown as typed, and keys go on."""
+    case = small_store.get(Petition, "MK261127-001")
+    small_store.put(case.model_copy(update={"title": "井盖[/b]丢失"}))
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("down", "m")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and not app.handled_errors
+        assert "MK261127-001 井盖[/b]丢失" in screen_text(app)
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: Store) -> None:
+    """The case detail's "按 p 显示", the intake form's "Ctrl+S 提交，Esc 放弃" and the filter's
+    "Esc 清除" named the default keys after a keymap had moved them."""
+    keymap = {"detail.reveal": "f9", "form.submit": "ctrl+o", "form.cancel": "f10", "filter.close": "f8"}
+    async with dashboard(small_store, keymap=keymap) as (app, pilot):
+        assert app.panel("petitions").filter_input.placeholder.endswith("f8 清除")
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert (
+            isinstance(app.screen, DetailScreen)
+            and app.screen.content.hint == "个人信息已脱敏；按 f9 显示（将记录在案）"
+        )
+        await pilot.press("escape", "n")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "Enter 或 ^o 提交，f10 放弃" in app.screen.texts.subtitle
 
 
 async def test_an_intake_the_store_refuses_is_said_on_the_form_in_its_words(small_store: Store) -> None:

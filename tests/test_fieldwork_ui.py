@@ -598,6 +598,22 @@ async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_s
         assert isinstance(app.screen, FormScreen)
 
 
+async def test_a_lists_close_and_reveal_hints_name_the_keys_a_keymap_bound(small_store: Store) -> None:
+    """With list.close and list.reveal remapped, the border still said "Esc 返回" and the header
+    "按 p 显示", keys that did nothing there any more."""
+    async with dashboard(small_store, keymap={"list.close": "backspace", "list.reveal": "f9"}) as (app, pilot):
+        screen = await open_micro_grid(app, pilot)
+        border = str(screen.query_one("#list-box").border_subtitle)
+        assert border.endswith("⌫ 返回") and "Esc" not in border
+        assert "按 f9 显示" in screen.header.render().plain  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen is screen
+        await pilot.press("backspace")
+        await settled(app, pilot)
+        assert app.screen is app.screen_stack[0]
+
+
 async def test_new_petition_key_works_on_every_panel_but_shows_in_the_footer_only_on_panel_1(
     small_store: Store,
 ) -> None:

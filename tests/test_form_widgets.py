@@ -107,20 +107,23 @@ async def test_a_refused_form_keeps_what_was_typed() -> None:
         assert form.values() == app.submitted[0]  # nothing was lost on the way
 
 
+CHOICE_TEXTS = ChoiceTexts(
+    "改状态",
+    "MK-1",
+    "备注",
+    "须填备注",
+    "确认",
+    "取消",
+    "无",
+    discard_question="放弃？",
+    discard="放弃",
+    keep_editing="继续填写",
+    too_long="最多 {} 个字",
+)
+
+
 async def test_choice_modal_tab_order() -> None:
-    texts = ChoiceTexts(
-        "改状态",
-        "MK-1",
-        "备注",
-        "须填备注",
-        "确认",
-        "取消",
-        "无",
-        discard_question="放弃？",
-        discard="放弃",
-        keep_editing="继续填写",
-        too_long="最多 {} 个字",
-    )
+    texts = CHOICE_TEXTS
 
     class ChoiceApp(App[None]):
         def on_mount(self) -> None:
@@ -154,3 +157,48 @@ async def test_a_long_form_opens_at_its_top_with_the_first_label_in_view() -> No
         label = form.query_one("#label-title")
         assert fields.region.contains_region(label.region)
         assert app.focused is not None and app.focused.id == "field-title"
+
+
+TYPED = "井盖[/b]丢失 [red]楼顶[/]"  # text from the store: Textual would read it as markup
+
+
+def plain(border_title: str | None) -> str:
+    """What a border shows (Textual hands a border's title back as markup)."""
+    from textual.content import Content
+
+    return Content.from_markup(border_title or "").plain
+
+
+async def test_what_the_store_holds_shows_as_typed_in_forms_choices_lists_and_details() -> None:
+    """A picker's option, a drop-down's, a choice, a list's or a detail's title made of a record's
+    words (a case's title, a grid's name) was read as Textual markup: "[/b]" raised MarkupError as
+    the screen was built, which left it half-made and every key after it waiting (the dashboard
+    froze); "[red]" was taken as a colour. Now each shows exactly what was typed."""
+    from textual.widgets import OptionList, Select
+
+    from widgets.detail import DetailContent, DetailScreen
+    from widgets.table_screen import TableScreen
+
+    fields = [
+        FieldSpec("kind", "类别", "choice", options=[("x", TYPED)], value="x"),
+        FieldSpec("case", "合并到", "picker", options=[("MK-1", TYPED)]),
+    ]
+    app = FormApp(fields)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.is_mounted
+        options = form.query_one("#options-case", OptionList)
+        assert str(options.get_option_at_index(0).prompt) == TYPED
+        select = form.query_one("#field-kind", Select)
+        assert TYPED in str(select.query_one("SelectCurrent Static").render())
+        app.push_screen(ChoiceModal([Choice("a", TYPED)], CHOICE_TEXTS))
+        await pilot.pause()
+        assert str(app.screen.query_one(OptionList).get_option_at_index(0).prompt) == TYPED
+        app.push_screen(TableScreen("k", TYPED, ["列"]))
+        await pilot.pause()
+        assert plain(app.screen.query_one("#list-box").border_title) == TYPED
+        app.push_screen(DetailScreen(DetailContent(TYPED, [], hint=TYPED)))
+        await pilot.pause()
+        box = app.screen.query_one("#detail-box")
+        assert (plain(box.border_title), plain(box.border_subtitle)) == (TYPED, TYPED)

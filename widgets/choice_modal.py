@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -104,7 +105,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             yield Static(self.texts.title, id="choice-title", markup=False)
             yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
             if self.choices:
-                yield OptionList(*[Option(c.label, id=c.key) for c in self.choices], id="choice-list")
+                yield OptionList(*[Option(Content(c.label), id=c.key) for c in self.choices], id="choice-list")
                 yield Input(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
             else:
                 yield Static(self.texts.empty, id="choice-empty", markup=False)

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -81,16 +82,17 @@ class DetailScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         """Title and key hint in the box's border."""
         box = self.query_one("#detail-box")
-        box.border_title = self.content.title
-        box.border_subtitle = self.content.hint
+        # As typed (a household's address, a name): a str here is read as markup.
+        box.border_title = Content(self.content.title)
+        box.border_subtitle = Content(self.content.hint)
 
     def show(self, content: DetailContent) -> None:
         """Show new content in place (after a reveal, or another desk's change)."""
         self.content = content
         self.query_one("#detail-body", Static).update(self._render_body())
         box = self.query_one("#detail-box")
-        box.border_title = content.title
-        box.border_subtitle = content.hint
+        box.border_title = Content(content.title)
+        box.border_subtitle = Content(content.hint)
         self.refresh_bindings()  # p is offered only where there is something to reveal
 
     def _render_body(self) -> Table:

@@ -24,6 +24,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -263,7 +264,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def _field(self, spec: FieldSpec) -> ComposeResult:
         if spec.kind == "choice":
             yield Select(
-                [(label, value) for value, label in spec.options],
+                [(Content(label), value) for value, label in spec.options],  # words as typed: no markup
                 value=spec.value if spec.value else Select.NULL,
                 id=f"field-{spec.key}",
                 allow_blank=not spec.value,
@@ -309,7 +310,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         options = self.query_one(f"#options-{key}", OptionList)
         options.clear_options()
         if hits:
-            options.add_options([Option(lbl, id=v) for v, lbl in hits])
+            options.add_options([Option(Content(lbl), id=v) for v, lbl in hits])  # as typed: no markup
             options.highlighted = 0
         else:
             options.add_option(Option(self.texts.no_match, disabled=True))

@@ -54,15 +54,13 @@ class Panel(Vertical):
         height: 1;
         padding: 0 1;
     }
-    Panel .panel-filter {
+    /* :focus too: Textual's own `Input:focus` (a tall border) outranks the plain rule, and a
+       one-row filter with a two-row border had no row left for the text being typed. */
+    Panel .panel-filter, Panel .panel-filter:focus {
         height: 1;
         border: none;
         padding: 0 1;
         background: $boost;
-    }
-    /* Input's own focus rule draws a tall border: in one line that left no room for the text. */
-    Panel .panel-filter:focus, Panel .panel-filter.-invalid:focus {
-        border: none;
     }
     """
 

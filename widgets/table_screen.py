@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -131,7 +132,7 @@ class TableScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         """Focus the rows; list the keys in the border once the keymap is applied."""
         box = self.query_one("#list-box")
-        box.border_title = self.title_text
+        box.border_title = Content(self.title_text)  # a grid's name as typed: a str is read as markup
         self.table.focus()
         self.call_after_refresh(self._show_hints)
 
@@ -152,7 +153,7 @@ class TableScreen(ModalScreen[None]):
         shown = " · ".join([*hints, self._close_hint])
         if hints and cell_len(shown) > room:
             shown = " · ".join(hints)
-        box.border_subtitle = shown
+        box.border_subtitle = Content(shown)
 
     def show_loading(self, header: Text) -> None:
         """A line to show until the first rows come (read elsewhere); ``show`` replaces it."""
@@ -165,7 +166,7 @@ class TableScreen(ModalScreen[None]):
         self.header.update(header)
         if title is not None:
             self.title_text = title
-            self.query_one("#list-box").border_title = title
+            self.query_one("#list-box").border_title = Content(title)
         return self.table.sync(rows)
 
     @property

@@ -98,6 +98,10 @@ class DeskPanel(Panel):
     def t(self) -> Callable[[str], str]:
         return self.desk.t
 
+    def close_hint(self) -> str:
+        """How a list's border names its close key ("Esc 返回", or the key a keymap put there)."""
+        return self.t("list.close").format(key=self.desk.present.key("list.close", "Esc"))
+
     def redraw(self) -> None:
         """Show the last data again, after a change of this panel's own sort or filter."""
         if self.data is not None:
@@ -129,7 +133,8 @@ class DeskPanel(Panel):
             if self.check_action("step", (name,)) is False:
                 continue
             title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if subject else "")
-            yield SystemCommand(title, f"[{key}]", lambda n=name: self.action_step(n))
+            shown = self.desk.present.key(f"{self.GROUP}.{name}", key)
+            yield SystemCommand(title, f"[{shown}]", lambda n=name: self.action_step(n))
 
     def open_detail(self, key: str) -> None:
         content = self.detail_content(key, reveal=False)

@@ -71,7 +71,11 @@ def intake_form(
     ]
     prefill = prefill or {}
     fields = [replace(f, value=prefill[f.key]) if f.key in prefill else f for f in fields]
-    return fields, form_texts(lang, t("intake.heading"), t("intake.hint"))
+    key = desk.present.key
+    hint = t("intake.hint").format(
+        next=key("form.next", "Tab"), submit=key("form.submit", "Ctrl+S"), cancel=key("form.cancel", "Esc")
+    )
+    return fields, form_texts(lang, t("intake.heading"), hint)
 
 
 def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], lang: Lang) -> dict[str, str]:

@@ -120,7 +120,8 @@ class PetitionsPanel(DeskPanel):
     order: reactive[SortOrder] = reactive(SortOrder.URGENCY, init=False)
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__(desk, filter_placeholder=desk.t("filter.placeholder"))
+        close = desk.present.key("filter.close", "Esc")
+        super().__init__(desk, filter_placeholder=desk.t("filter.placeholder").format(close=close))
         self.labels = words.all_labels()
         self.ended: dict[str, PetitionView] = {}  # the ended cases as last listed (``l``), by id
 
@@ -198,11 +199,12 @@ class PetitionsPanel(DeskPanel):
         t = self.t
         yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self.action_change_status)
         yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
-        yield SystemCommand(t("ended.title"), "[l]", self.action_ended_list)
+        key = self.desk.present.key
+        yield SystemCommand(t("ended.title"), f"[{key('petition.ended', 'l')}]", self.action_ended_list)
         view = self.selected_view()
         if view is None:
             return
-        keys = {name: k for k, name in CASE_KEYS}
+        keys = {name: key(f"petition.{name}", k) for k, name in CASE_KEYS}
         for action in allowed_actions(view.petition, clock.now()):
             if action is Action.REOPEN:
                 continue  # a closed case is not in this list: 重开 is in the ended cases' (l)
@@ -297,7 +299,7 @@ class PetitionsPanel(DeskPanel):
                 self.t("ended.title"),
                 ended_columns(self.desk.present),
                 actions,
-                close_hint=self.t("list.close"),
+                close_hint=self.close_hint(),
             )
         )
 

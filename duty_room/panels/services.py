@@ -160,7 +160,7 @@ class ServicesPanel(DeskPanel):
         if name == "edit_schedule":
             schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
             if schedule is None:
-                desk.refuse(t("services.one_off"))
+                desk.refuse(t("services.one_off").format(key=desk.present.key("services.add_schedule", "a")))
             else:
                 self.ask_schedule(schedule)
             return

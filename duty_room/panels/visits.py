@@ -162,7 +162,7 @@ class VisitsPanel(DeskPanel):
                     "workers:",
                     self.t("workers.title"),
                     worker_columns(self.desk.present),
-                    close_hint=self.t("list.close"),
+                    close_hint=self.close_hint(),
                 )
             )
         elif name == "roster":
@@ -202,7 +202,7 @@ class VisitsPanel(DeskPanel):
                 self.t("roster.title").format(name_of),
                 roster_columns(self.desk.present),
                 actions,
-                close_hint=self.t("list.close"),
+                close_hint=self.close_hint(),
             )
         )
 
@@ -231,7 +231,7 @@ class VisitsPanel(DeskPanel):
                 title,
                 household_columns(self.desk.present),
                 actions,
-                close_hint=self.t("list.close"),
+                close_hint=self.close_hint(),
             )
         )
 
@@ -897,7 +897,7 @@ def households_header(
     text.append("\n")
     text.append_text(team_line(p, workers, reveal=reveal))
     text.append("\n")
-    text.append(p.mask_hint(reveal), style="dim")
+    text.append(p.mask_hint(reveal, where="list"), style="dim")
     return text
 
 
@@ -998,7 +998,7 @@ def roster_header(
     text = Text(p.t("roster.summary").format(community=community, grids=len(entries), people=people) + "  ")
     text.append_text(legend(p, ascii_only))
     text.append("\n")
-    text.append(p.mask_hint(reveal), style="dim")
+    text.append(p.mask_hint(reveal, where="list"), style="dim")
     return text
 
 
