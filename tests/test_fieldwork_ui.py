@@ -446,22 +446,7 @@ async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: S
 
 
 async def test_approve_an_application_with_its_expiry(small_store: Store) -> None:
-    with small_store.transaction() as tx:
-        tx.put(
-            Stall(
-                id="yl-03",
-                market="玉兰商业街",
-                community_id="yulan",
-                number=3,
-                holder_name="孙七",
-                monthly_fee_fen=12000,
-            )
-        )
-        tx.put(
-            StallPermit(
-                id="pm-3", stall_id="yl-03", holder_name="孙七", status="applied", applied_on=date(2026, 11, 25)
-            )
-        )
+    add_applied_stall(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down", "a")
         await pilot.pause()
