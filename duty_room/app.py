@@ -122,6 +122,7 @@ class DutyRoomApp(App[None]):
             lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
         )
         self._reload_after_write = False
+        self._written_generation = -1  # the store's generation after this desk's last write
         self._stop_watching = threading.Event()
         self._problems: list[StoreError] = []  # damaged files found at start or on a reload
         self._checked_generation = -1
@@ -341,6 +342,8 @@ class DutyRoomApp(App[None]):
         self._show_problems([error], -1, banner="store.unreadable_banner")
 
     def show(self, data: Dashboard) -> None:
+        if data.generation < self._seen_generation:  # a reload begun before a newer one was shown
+            return
         p = self.present
         store_changed = data.generation != self._seen_generation
         self.desk.data = data
@@ -355,7 +358,8 @@ class DutyRoomApp(App[None]):
         self._update_if_changed(
             "#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty, now=data.now)
         )
-        self._reload_after_write = False
+        if data.generation >= self._written_generation:  # not a reload begun before the write
+            self._reload_after_write = False
         if data.generation != self._checked_generation:  # once per change of the store
             self._checked_generation = data.generation
             # Once the screen shows this data: the look validates every table in a thread, which
@@ -556,7 +560,13 @@ class DutyRoomApp(App[None]):
     @on(Saved)
     @guarded
     def _saved(self) -> None:
-        self._reload_after_write = True  # keys typed next wait for the new data on screen
+        # Keys typed next wait for data with the write on screen: a reload begun before the write
+        # can still finish after it, and its rows are the old ones.
+        self._reload_after_write = True
+        try:
+            self._written_generation = self.store.generation()
+        except StoreError:
+            self._written_generation = -1  # the reload will say what is wrong; any data releases the keys
         self.reload()
 
     @on(Worker.StateChanged)

@@ -222,3 +222,34 @@ async def test_a_list_opened_later_has_its_keys_in_the_interface_language(small_
         assert type(app.screen).__name__ == "TableScreen"
         words = {active.binding.description for active in app.screen.active_bindings.values()}
         assert "返回" in words and "Close" not in words
+
+
+async def test_keys_after_a_write_wait_for_data_with_the_write_not_a_reload_begun_before_it(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload begun before a write can finish after it (another desk's change, the minute's turn):
+    its rows are the old ones, so keys typed after the write must not be released on them, and data
+    older than what is on screen is never shown over it."""
+    import threading
+
+    from duty_room.desk import Saved
+    from store.lifecycle import Action, perform
+
+    async with dashboard(small_store) as (app, pilot):
+        before = app.data
+        assert before is not None
+        reading = threading.Event()
+        load = app.load
+        monkeypatch.setattr(app, "load", lambda now: reading.wait(10) and load(now))  # the write's reload, held
+        accepted = perform(small_store, "MK261127-001", Action.ACCEPT)  # as the desk's write worker does
+        app.post_message(Saved(accepted, ""))
+        await pilot.pause()
+        app.show(before)  # the late reload, from before the write, lands first
+        assert app.typeahead._must_wait()  # a key typed now would act on the old rows: it waits
+        reading.set()
+        await settled(app, pilot)  # the reload the write started shows the write
+        assert app.data is not None and app.data.generation > before.generation
+        assert not app.typeahead._must_wait()
+        app.show(before)  # or lands after it: not shown over newer data
+        assert app.data.generation > before.generation
+        assert app.panel("petitions").table.cell("MK261127-001", 1).plain == "已受理"
