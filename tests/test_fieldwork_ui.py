@@ -241,6 +241,22 @@ async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(sm
     assert (entry.subject, entry.allowed) == ("grids:dc-M01", False)
 
 
+async def test_enter_on_a_grid_of_the_roster_opens_its_households(small_store: Store) -> None:
+    """The Footer offered ⏎ on every roster row; on a grid's row it did nothing."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "r")
+        await settled(app, pilot)
+        roster = app.screen
+        assert isinstance(roster, TableScreen) and roster.cursor_key == "dc-L1"
+        await pilot.press("down", "down", "enter")  # dc-M01
+        await settled(app, pilot)
+        assert isinstance(app.screen, TableScreen) and app.screen.kind == "households:dc-M01"
+        assert app.screen.table.keys and set(app.screen.table.keys) <= {f"h{i}" for i in range(5)}
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen is roster
+
+
 async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: Store) -> None:
     async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
         await pilot.press("2", "r")

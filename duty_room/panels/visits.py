@@ -302,7 +302,9 @@ class VisitsPanel(DeskPanel):
         elif action == "special":
             self.special_only = not self.special_only  # the panel redraws itself (watch_special_only)
             self.fill_list(screen)
-        elif action == "open" and row_key:  # Enter: a household's or a worker's detail (a grid row has none)
+        elif action == "open" and row_key and kind == "roster" and row_key in {g.id for g in self.desk.store.all(Grid)}:
+            self.open_households(row_key)  # Enter on a grid of the roster: its households, as on the panel
+        elif action == "open" and row_key:  # Enter: a household's or a worker's detail
             self.open_detail(f"{'household' if kind == 'households' else 'worker'}:{row_key}")
         elif self.desk.read_only:
             return
