@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from rich.console import Console
 from textual.message import Message
 from textual.pilot import Pilot
-from textual.worker import Worker
+from textual.worker import Worker, WorkerCancelled
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
@@ -28,7 +28,10 @@ async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
 
     for _ in range(200):
         if running := busy():  # (an empty list would mean "every worker", the watcher too)
-            await app.workers.wait_for_complete(running)
+            try:
+                await app.workers.wait_for_complete(running)
+            except WorkerCancelled:  # an exclusive reload replaced by a newer one (the watcher's): wait on
+                pass
         await pilot.pause()
         if app.typing_settled and not busy():
             await pilot.pause()
