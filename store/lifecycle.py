@@ -354,20 +354,6 @@ def next_case_id(tx: Transaction, created: datetime) -> str:
 
 
 REPEAT_WINDOW = timedelta(minutes=1)
-_SAME_CASE_FIELDS = (
-    "title",
-    "description",
-    "channel",
-    "category",
-    "priority",
-    "community_id",
-    "grid_id",
-    "building",
-    "unit",
-    "reporter_name",
-    "reporter_phone",
-    "household_id",
-)
 
 
 class DuplicateCase(Refused):
@@ -384,7 +370,7 @@ def _recent_twin(cases: list[Petition], new: Petition, actor: str, now: datetime
             case.history
             and case.history[0].actor == actor
             and timedelta(0) <= now - case.created_at <= REPEAT_WINDOW
-            and all(getattr(case, name) == getattr(new, name) for name in _SAME_CASE_FIELDS)
+            and all(getattr(case, name) == getattr(new, name) for name in INTAKE_FIELDS)  # all that was typed
         ):
             return case
     return None
