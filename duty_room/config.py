@@ -150,6 +150,12 @@ class Settings(BaseModel):
         return Store(self.store, actor=self.actor, read_only=self.read_only, read_once=read_once)
 
 
+def asked_lang(option: object = None) -> words.Lang:
+    """The language asked for before the settings are read (and the only one a refusal of them can
+    use): ``--lang``, else ``DUTY_ROOM_LANG``, else Chinese; anything but en is Chinese."""
+    return "en" if (option or os.environ.get("DUTY_ROOM_LANG")) == "en" else "zh"
+
+
 def _say(message: str, lang: str, **values: object) -> str:
     return words.t(message, lang if lang in ("zh", "en") else "zh").format(**values)  # type: ignore[arg-type]
 
@@ -255,14 +261,14 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
     """Settings for this run from the system file, the user's file, the environment and ``options``
     (the command line's presentation options, and ``store`` for a store of one's own)."""
     options = {key: value for key, value in (options or {}).items() if value is not None}
-    lang = str(options.get("lang") or os.environ.get("DUTY_ROOM_LANG") or "zh")
+    lang = asked_lang(options.get("lang"))
     try:
         return _load_settings(options, system or SYSTEM_FILE, lang)
     except _Bad as bad:  # in the language asked for (a bad language itself is said in Chinese)
         raise ConfigError(_say(bad.key, lang, **bad.values)) from None
 
 
-def _load_settings(options: dict[str, Any], system: SystemFile, lang: str) -> Settings:
+def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang) -> Settings:
     if CLOCK_ENV in os.environ:
         raise ConfigError(_say("config.clock", lang))
 
@@ -304,9 +310,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: str) -> Se
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise _Bad(
-            "config.bad", where=where, why=words.validation_message(first, "en" if lang == "en" else "zh")
-        ) from None
+        raise _Bad("config.bad", where=where, why=words.validation_message(first, lang)) from None
 
     try:
         actor, actor_rule = resolve_actor(settings.service_account)

@@ -102,7 +102,7 @@ def _shown_value(case: Petition, key: str, data: dict[str, Any], lang: Lang, nam
     if key in ("community_id", "grid_id") and value in names:
         return f"{display_safe(names[value])} ({value})"
     if isinstance(value, list):
-        return ("、" if lang == "zh" else ", ").join(display_safe(str(v)) for v in value)
+        return words.t("punct.list", lang).join(display_safe(str(v)) for v in value)
     return display_safe(str(value))
 
 

@@ -8,12 +8,12 @@ input, duty_room/exits.py).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import click
 
 from duty_room import words
+from duty_room.config import asked_lang
 from duty_room.words import Lang
 
 ARGS = "duty_room.args"  # ctx.meta: the command line as given, to find the value a type refused
@@ -66,8 +66,8 @@ def interface_lang(ctx: click.Context | None, args: Sequence[str] = ()) -> Lang:
     for i, arg in enumerate(args):
         value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.removeprefix("--lang=")
         if (arg == "--lang" or arg.startswith("--lang=")) and value in ("zh", "en"):
-            return value  # type: ignore[return-value]
-    return "en" if os.environ.get("DUTY_ROOM_LANG") == "en" else "zh"
+            return asked_lang(value)
+    return asked_lang()
 
 
 def usage_line(exc: click.UsageError, lang: Lang) -> str:
@@ -81,7 +81,7 @@ def usage_line(exc: click.UsageError, lang: Lang) -> str:
 
 def _what(exc: click.UsageError, ctx: click.Context | None, lang: Lang) -> str:
     t = lambda key: words.t(key, lang)  # noqa: E731
-    sep = "、" if lang == "zh" else ", "
+    sep = words.t("punct.list", lang)
     if isinstance(exc, UnknownCommand):
         return t("cli.usage.no_such_command").format(name=exc.name, known=sep.join(exc.known))
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
@@ -110,9 +110,7 @@ def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang) ->
     name = _option_name(param) if isinstance(param, click.Option) else param.human_readable_name
     kind = param.type
     if isinstance(kind, click.Choice):
-        said = t("cli.usage.choice").format(
-            name=name, choices=("、" if lang == "zh" else ", ").join(map(str, kind.choices))
-        )
+        said = t("cli.usage.choice").format(name=name, choices=t("punct.list").join(map(str, kind.choices)))
     elif isinstance(kind, click.IntRange) and kind.min is not None and kind.max is None:
         said = t("cli.usage.whole_at_least").format(name=name, min=kind.min)
     elif isinstance(kind, click.IntRange):
