@@ -34,10 +34,6 @@ def unfreeze() -> None:
     _frozen = None
 
 
-def is_frozen() -> bool:
-    return _frozen is not None
-
-
 def today() -> date:
     return now().date()
 
