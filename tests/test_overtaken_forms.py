@@ -9,18 +9,26 @@ A form whose record did not change shows nothing new.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import time
 
 from textual.widgets import Input, OptionList, Static
 
 from duty_room.app import DutyRoomApp
 from store import clock
-from store.duty_models import Handover, IncidentCategory, ReportStage
+from store.duty_models import IncidentCategory, ReportStage
 from store.dutylog import open_incident, report_incident
 from store.lifecycle import Action, next_steps, perform
 from store.market import PermitAction, change_permit, record_payment
-from store.models import GridWorker, Petition, PetitionStatus, ServiceSession, SessionState, Visit
+from store.models import (
+    GridWorker,
+    Petition,
+    PetitionStatus,
+    ServiceSchedule,
+    ServiceSession,
+    Visit,
+)
 from store.queries import Dashboard
-from store.roster import edit_worker
+from store.roster import edit_worker, put_schedule
 from store.schedule import SessionRef, cancel
 from store.storage import Store
 from store.visiting import record_visit
@@ -28,7 +36,7 @@ from widgets.choice_modal import ChoiceModal
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from conftest import store_bytes
+from conftest import add_children_schedule, store_bytes
 from pilot import NARROW, dashboard, screen_text, settled, shows
 
 OTHER = "other-desk"
@@ -57,9 +65,10 @@ async def open_form(app: DutyRoomApp, pilot, *keys: str) -> FormScreen:  # noqa:
     return form
 
 
-async def arrives(app: DutyRoomApp, pilot, check: Callable[[Dashboard], bool]) -> None:  # noqa: ANN001
+async def arrives(app: DutyRoomApp, pilot, store: Store) -> None:  # noqa: ANN001
     """The other desk's change reaches this dashboard (inotify, then a reload) and is shown."""
-    await shows(app, pilot, check)
+    generation = store.generation()
+    await shows(app, pilot, lambda data: data.generation >= generation)
     await settled(app, pilot)
 
 
@@ -92,7 +101,7 @@ async def test_a_step_form_says_at_once_that_another_desk_moved_its_case(small_s
         assert notice(form) == "" and subtitle(form) == "当前状态：已受理"
 
         perform(elsewhere(small_store), "MK261127-002", Action.DISPATCH, assignee="综合执法队")
-        await arrives(app, pilot, case_on_screen(app, "MK261127-002", PetitionStatus.DISPATCHED))
+        await arrives(app, pilot, small_store)
 
         line = "此件已被他人更新：现为「已派单」，承办：综合执法队，保存将被拒绝"
         assert app.screen is form and notice(form) == line
@@ -110,7 +119,7 @@ async def test_a_step_still_legal_after_another_desks_change_says_so_without_ref
         await select_case(app, pilot, "MK261127-001")  # 待受理, overdue
         form = await open_form(app, pilot, "u")  # 督办: legal on any open case not yet resolved
         perform(elsewhere(small_store), "MK261127-001", Action.ACCEPT)
-        await arrives(app, pilot, case_on_screen(app, "MK261127-001", PetitionStatus.ACCEPTED))
+        await arrives(app, pilot, small_store)
         assert notice(form) == "此件已被他人更新：现为「已受理」"
         assert subtitle(form) == "当前状态：已受理"
 
@@ -122,7 +131,7 @@ async def test_a_form_whose_case_did_not_change_shows_nothing_and_saves(small_st
         await pilot.press(*"执法")
         # Another case of the same day's file changes: this form's case did not.
         perform(elsewhere(small_store), "MK261127-001", Action.ACCEPT)
-        await arrives(app, pilot, case_on_screen(app, "MK261127-001", PetitionStatus.ACCEPTED))
+        await arrives(app, pilot, small_store)
         assert app.screen is form and notice(form) == ""
         assert subtitle(form) == "当前状态：已受理"
         await pilot.press("ctrl+s")
@@ -143,7 +152,7 @@ async def test_the_status_choice_offers_the_steps_legal_from_where_another_desk_
         modal.query_one("#choice-note", Input).focus()
         await pilot.press(*"已电话联系")
         perform(elsewhere(small_store), "MK261127-002", Action.DISPATCH, assignee="综合执法队")
-        await arrives(app, pilot, case_on_screen(app, "MK261127-002", PetitionStatus.DISPATCHED))
+        await arrives(app, pilot, small_store)
 
         assert app.screen is modal
         assert notice(modal) == "此件已被他人更新：现为「已派单」，承办：综合执法队"
@@ -170,7 +179,7 @@ async def test_a_session_form_says_another_desk_cancelled_the_session(small_stor
         form = await open_form(app, pilot, "x")
         await pilot.press(*"天气原因")
         cancel(elsewhere(small_store), SessionRef(today, "sv1"), "送餐车故障", app.settings.deadlines)
-        await arrives(app, pilot, lambda data: any(v.session.state is SessionState.CANCELLED for v in data.sessions))
+        await arrives(app, pilot, small_store)
         assert notice(form) == "此件已被他人更新：现为「已取消」，保存将被拒绝"
         assert form.query_one("#field-reason", Input).value == "天气原因"
         await refused_and_nothing_written(app, pilot, form, small_store)
@@ -187,11 +196,7 @@ async def test_a_permit_form_says_another_desk_suspended_the_permit(small_store:
         assert subtitle(form) == "准入证现为「有效」"
         await pilot.press(*"占道经营")
         change_permit(elsewhere(small_store), "yl-01", PermitAction.SUSPEND, note="卫生检查不合格")
-        await arrives(
-            app,
-            pilot,
-            lambda data: data.stalls[0].permit_status is not None and data.stalls[0].permit_status.value == "suspended",
-        )
+        await arrives(app, pilot, small_store)
         assert notice(form).startswith("此件已被他人更新：摊主 赵*，准入证「暂停」，欠费 ¥")
         assert notice(form).endswith("，保存将被拒绝")
         assert subtitle(form) == "准入证现为「暂停」"
@@ -204,7 +209,7 @@ async def test_a_payment_form_shows_what_is_owed_after_another_desk_took_a_payme
         before = subtitle(form)
         period = form.query_one("#field-period", Input).value
         record_payment(elsewhere(small_store), "yl-01", period, 15000, "王会计", app.settings.fees)
-        await arrives(app, pilot, lambda data: period not in data.stalls[0].unpaid_periods)
+        await arrives(app, pilot, small_store)
         assert notice(form).startswith("此件已被他人更新：摊主 赵*，准入证「有效」，欠费 ¥")
         assert "保存将被拒绝" not in notice(form)  # another month is still owed
         assert subtitle(form) != before and period not in subtitle(form)
@@ -223,7 +228,7 @@ async def test_a_visit_form_says_another_desk_logged_the_visit(small_store: Stor
         form = await open_form(app, pilot, "v")
         await pilot.press(*"老人身体好")
         record_visit(elsewhere(small_store), "h1", "w1", "送去冬衣")
-        await arrives(app, pilot, lambda data: data.headline.visited == 2)
+        await arrives(app, pilot, small_store)
         assert notice(form) == "此件已被他人更新：今天 09:30 已有走访登记，保存将被拒绝"
         await refused_and_nothing_written(app, pilot, form, small_store)
     [visit] = [v for v in small_store.all(Visit, today.isoformat()) if v.household_id == "h1"]
@@ -239,9 +244,32 @@ async def test_a_worker_form_says_what_another_desk_changed(small_store: Store) 
         roster.table.move_cursor(row=roster.table.keys.index("w1"))
         form = await open_form(app, pilot, "e")
         edit_worker(elsewhere(small_store), "w1", name="王秀芝")
-        await arrives(app, pilot, lambda data: True)
-        await shows(app, pilot, lambda data: small_store.get(GridWorker, "w1").name == "王秀芝")
-        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：姓名 王秀兰→王秀芝"
+        await arrives(app, pilot, small_store)
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：姓名 王秀兰→王秀芝，保存将被拒绝"
+        # Saved, it would write 王秀兰 back over the other desk's 王秀芝: refused, nothing written.
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert "此件已被他人修改，未保存" in str(form.query_one("#form-error").render())
+    worker = small_store.get(GridWorker, "w1")
+    assert (worker.name, [e.actor for e in worker.history]) == ("王秀芝", [OTHER])
+
+
+async def test_a_schedule_form_refuses_to_write_over_another_desks_change(small_store: Store) -> None:
+    add_children_schedule(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3")
+        app.panel("services").table.move_cursor(row=2)
+        form = await open_form(app, pilot, "e")
+        put_schedule(
+            elsewhere(small_store),
+            small_store.get(ServiceSchedule, "sc-sci").model_copy(update={"place": "党群服务中心"}),
+        )
+        await arrives(app, pilot, small_store)
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：地点 科普馆→党群服务中心，保存将被拒绝"
+        form.query_one("#field-start", Input).value = "15:00"
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert "此件已被他人修改，未保存" in str(form.query_one("#form-error").render())
+    schedule = small_store.get(ServiceSchedule, "sc-sci")
+    assert (schedule.place, schedule.start) == ("党群服务中心", time(14))
 
 
 # -- panel 5: an incident's report, the handover ----------------------------------------------------
@@ -252,7 +280,7 @@ async def test_a_report_form_says_another_desk_reported_the_incident(small_store
     async with dashboard(small_store) as (app, pilot):
         form = await open_form(app, pilot, "5", "r")
         report_incident(elsewhere(small_store), incident.id, ReportStage.PHONE, to="县应急局")
-        await arrives(app, pilot, lambda data: bool(data.duty.clocks[0].incident.reports))
+        await arrives(app, pilot, small_store)
         assert notice(form) == "此件已被他人更新：已报送首报"
 
 
@@ -263,6 +291,6 @@ async def test_a_handover_form_says_another_desk_handed_the_shift_over(small_sto
         form = await open_form(app, pilot, "5", "h")
         other = elsewhere(small_store)
         hand_over(other, handover_report(other, clock.now(), rules=app.settings.duty))
-        await arrives(app, pilot, lambda data: bool(small_store.all(Handover, "2026-11")))
+        await arrives(app, pilot, small_store)
         assert notice(form) == f"此件已被他人更新：{OTHER} 已于 09:30 交班，保存将被拒绝"
         await refused_and_nothing_written(app, pilot, form, small_store)

@@ -52,7 +52,7 @@ from ..presenters import (
     literal,
     short_community,
 )
-from .base import DeskPanel
+from .base import DeskPanel, changed_meanwhile
 
 AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
 
@@ -138,6 +138,7 @@ class ServicesPanel(DeskPanel):
                         store,
                         schedule_from_form(values, schedule_id=schedule_id, previous=schedule, lang=desk.lang),
                         new=schedule is None,
+                        expected=schedule,  # another desk's edit meanwhile is refused, not written over
                     ),
                     lambda saved: t(done).format(saved.title),
                     form,
@@ -157,6 +158,7 @@ class ServicesPanel(DeskPanel):
                     schedule,
                     lambda _: next((sc for sc in store.all(ServiceSchedule) if sc.id == schedule.id), None),
                     lambda now: last_change(desk.present, now, {c.id: c.name for c in communities}),
+                    changed_meanwhile,
                 ),
             )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -74,7 +74,7 @@ from ..presenters import (
     literal,
     short_community,
 )
-from .base import DeskPanel
+from .base import DeskPanel, changed_meanwhile
 from .intake import ask_intake
 
 COMMUNITY_ROW = "community:"  # row keys of the community rows
@@ -539,6 +539,7 @@ class VisitsPanel(DeskPanel):
                             role=role,
                             phone=None if keep_phone else values["phone"],
                             grid_id=values["grid_id"],
+                            expected=worker,  # another desk's edit meanwhile is refused, not written over
                         ),
                         lambda edited: t("visits.worker_edited").format(name=edited.name),
                         form,
@@ -554,7 +555,7 @@ class VisitsPanel(DeskPanel):
                 t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
                 fields,
                 submitted,
-                watch=self.worker_watch(worker, grids),
+                watch=self.worker_watch(worker, grids, check=changed_meanwhile),
             )
 
     def community_name(self, community: str) -> str:
@@ -612,13 +613,16 @@ class VisitsPanel(DeskPanel):
             watch=self.worker_watch(worker, list(grids.values())),
         )
 
-    def worker_watch(self, worker: GridWorker, grids: Sequence[Grid]) -> Watch[GridWorker]:
+    def worker_watch(
+        self, worker: GridWorker, grids: Sequence[Grid], check: Callable[[GridWorker], object] | None = None
+    ) -> Watch[GridWorker]:
         """A form on a grid worker follows them: another desk's change says what it was; retired, they are gone."""
         store, names = self.desk.store, {g.id: g.name for g in grids}
         return Watch(
             worker,
             lambda _: next((w for w in store.all(GridWorker) if w.id == worker.id), None),
             lambda now: last_change(self.desk.present, now, names),
+            check,
         )
 
     def ask_move(self, screen: TableScreen, household_id: str) -> None:
