@@ -366,9 +366,10 @@ class DutyRoomApp(App[None]):
             # would take the interpreter lock from the first frame's layout and paint.
             self.call_after_refresh(self.look_for_problems, data.generation, data.now.date())
         changed = sum(panel.render_data(data) for panel in self.panels)
-        if store_changed:  # another desk's write shows in an open list too
+        if store_changed:  # another desk's write shows in an open list too, and an open form says it
             for panel in self.panels:
                 panel.refill_lists()
+            self.desk.data_changed(data)
         self.post_message(self.Refreshed(data.generation, changed))
 
     def _show_problems(

@@ -10,6 +10,12 @@ the keys or the clock. When the worker ends, ``Desk.worker_changed`` (called by 
 * a refusal (``Refused``, a validation error, a store fault): mark the form's field, or show the
   reason in the status line; the form keeps what was typed and nothing was written;
 * anything unexpected: one error line, the traceback to the log, and the dashboard runs on.
+
+A form opened on one record (a case's step, a permit, a session, a household's visit) can be
+given a ``Watch``: while it is open, each new data the app shows (``Desk.data_changed``, from
+``DutyRoomApp.show``) is checked for that record, and when another desk or the command line has
+changed it, the form says so at once in one line: what the record is now, and whether its save
+would be refused now. What was typed stays; the save still goes through the one path above.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 from textual.app import App
@@ -32,6 +38,7 @@ from store.masking import log_reveal
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
 from store.storage import Store, StoreError
+from widgets.choice_modal import ChoiceModal
 from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.table_screen import TableScreen
 
@@ -85,6 +92,38 @@ class Submission:
 
 
 FormHandler = Callable[[FormScreen, dict[str, str]], None]
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Watch(Generic[R]):
+    """The one record a form was opened on, followed while the form is open.
+
+    ``seen`` is the record as the form was built on it (its state in the subtitle, its steps, its
+    defaults); ``find`` gives the record as new data has it (None: no longer there). When the two
+    differ (in ``part`` of it, if the form depends on no more), the form's line says ``state`` of
+    the new one and, if ``check`` refuses it now (the check the panel made before opening the form),
+    that saving will be refused; a subtitle that described the record is written anew
+    (``subtitle``), and ``renew`` brings a form that offers choices up to date (the steps legal
+    now). What was typed is kept.
+    """
+
+    seen: R | None  # None: the form was opened on its absence (a household not yet visited today)
+    find: Callable[[Dashboard], R | None]
+    state: Callable[[R], str]  # the record now, in a few words: 现为「处置中」，承办：综合执法队
+    check: Callable[[R], object] | None = None  # raises Refused when the form's save would be refused
+    subtitle: Callable[[R], str] | None = None  # the form's subtitle for the record now (当前状态：处置中)
+    renew: Callable[[R], None] | None = None
+    part: Callable[[R], object] | None = None  # what of the record the form depends on (default: all of it)
+
+    def changed(self, now: R | None) -> bool:
+        if now is None or self.seen is None or self.part is None:
+            return now != self.seen
+        return self.part(now) != self.part(self.seen)
+
+
+Followed = FormScreen | ChoiceModal  # a screen that can say what changed under it (``show_notice``)
 
 
 def remapped_keys(app: App[Any], keymap: Mapping[str, str]) -> dict[str, str]:
@@ -144,6 +183,7 @@ class Desk:
         self._forms: dict[FormScreen, FormHandler] = {}
         self._in_flight: set[FormScreen] = set()
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
+        self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
 
     @property
     def busy(self) -> bool:
@@ -159,17 +199,77 @@ class Desk:
 
     # -- forms -------------------------------------------------------------------------
 
-    def ask(self, title: str, fields: list[FieldSpec], on_submit: FormHandler, subtitle: str = "") -> FormScreen:
-        return self.open_form(FormScreen(fields, form_texts(self.lang, title, subtitle)), on_submit)
+    def ask(
+        self,
+        title: str,
+        fields: list[FieldSpec],
+        on_submit: FormHandler,
+        subtitle: str = "",
+        *,
+        watch: Watch[Any] | None = None,
+    ) -> FormScreen:
+        return self.open_form(FormScreen(fields, form_texts(self.lang, title, subtitle)), on_submit, watch=watch)
 
-    def open_form(self, form: FormScreen, on_submit: FormHandler) -> FormScreen:
+    def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
+        """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
         self._forms[form] = on_submit
+        if watch is not None:
+            self._watches[form] = watch
         self.app.push_screen(form, lambda _: self._forget(form))
         return form
+
+    def choose(
+        self, modal: ChoiceModal, chosen: Callable[[tuple[str, str] | None], None], *, watch: Watch[Any] | None = None
+    ) -> None:
+        """Show a choice of steps; ``chosen`` takes the answer. With ``watch``, it follows its record."""
+        if watch is not None:
+            self._watches[modal] = watch
+
+        def closed(answer: tuple[str, str] | None) -> None:
+            self._watches.pop(modal, None)
+            chosen(answer)
+
+        self.app.push_screen(modal, closed)
 
     def _forget(self, form: FormScreen) -> None:
         self._forms.pop(form, None)
         self._in_flight.discard(form)
+        self._watches.pop(form, None)
+
+    # -- records changed under an open form ----------------------------------------------
+
+    def data_changed(self, data: Dashboard) -> None:
+        """New data from the store (another desk's write, the command line's): every open form whose
+        record it changed says so. A form whose own write is running is judged when the write ends
+        (its own change is not another desk's)."""
+        for screen, watch in list(self._watches.items()):
+            if screen not in self._in_flight:
+                try:
+                    self._judge(screen, watch, data)
+                except Exception as error:  # noqa: BLE001 - a bug in one panel's watch: said, the others judged
+                    self.report_error(error)
+
+    def _judge(self, screen: Followed, watch: Watch[Any], data: Dashboard) -> None:
+        try:
+            now = watch.find(data)
+        except StoreError:  # the status line names the file; the form is judged on the next data
+            return
+        if not watch.changed(now):
+            return
+        if now is None:
+            screen.show_notice(self.t("form.overtaken_gone"))
+            return
+        refused = False
+        if watch.check is not None:
+            try:
+                watch.check(now)
+            except Refused:
+                refused = True
+        if watch.subtitle is not None:
+            screen.show_subtitle(watch.subtitle(now))
+        if watch.renew is not None:
+            watch.renew(now)
+        screen.show_notice(self.t("form.overtaken_refused" if refused else "form.overtaken").format(watch.state(now)))
 
     def form_submitted(self, form: FormScreen, values: dict[str, str]) -> None:
         """A form's Enter: ignored while its write is still running (no payment typed twice)."""
@@ -207,6 +307,8 @@ class Desk:
         if form is not None:
             self._in_flight.discard(form)
         if state is WorkerState.SUCCESS:
+            if form is not None:
+                self._watches.pop(form, None)  # closing: data with its own write must not flag it
             if form is not None and form.is_attached:
                 form.dismiss(None)
             message = submission.done(worker.result)
@@ -218,6 +320,9 @@ class Desk:
                 self.app.post_message(Saved(worker.result, message))
         elif state is WorkerState.ERROR:
             self.refuse(worker.error, form, fields=submission.fields)
+            watch = self._watches.get(form) if form is not None else None
+            if form is not None and watch is not None and self.data is not None:
+                self._judge(form, watch, self.data)  # data that came while the write ran
 
     def refuse(
         self,

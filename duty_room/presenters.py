@@ -17,7 +17,7 @@ from duty_room.words import Lang, label
 from store.clock import as_local
 from store.dutylog import DutyStatus
 from store.masking import mask_name
-from store.models import FieldChange, Household, RosterEvent, SpecialTag
+from store.models import FieldChange, GridWorker, Household, RosterEvent, ServiceSchedule, SpecialTag
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
@@ -70,6 +70,16 @@ HISTORY_VALUES = frozenset(
         "ends_on",
     }
 )
+
+
+def last_change(
+    p: Presenter, record: GridWorker | Household | ServiceSchedule, names: Mapping[str, str] | None = None
+) -> str:
+    """A roster record's latest change in one line (``history_line``, a resident's name masked), for
+    a form it was changed under while open; without a history (an import), when and by whom."""
+    if record.history:
+        return history_line(p, record.history[-1], names, reveal=False).plain
+    return f"{record.updated_at:%m-%d %H:%M} {display_safe(record.updated_by or '')}" if record.updated_at else ""
 
 
 def history_line(

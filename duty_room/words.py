@@ -463,6 +463,23 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "modal.status.title": ("更改状态：{}", "Change status: {}"),
     "modal.status.current": ("当前状态：{}", "Current status: {}"),
     "modal.status.none": ("此案件已终结，没有可用的下一步。", "This case is final; there is no next step."),
+    # -- a form whose record another desk changed while it was open (desk.Watch) --------
+    "form.overtaken": ("此件已被他人更新：{}", "Changed elsewhere: {}"),
+    "form.overtaken_refused": ("此件已被他人更新：{}，保存将被拒绝", "Changed elsewhere: {}; cannot be saved"),
+    "form.overtaken_gone": (
+        "此件已被他人更新，已不在当前列表中，保存将被拒绝",
+        "Changed elsewhere and no longer listed; cannot be saved",
+    ),
+    "overtaken.now": ("现为「{}」", "now '{}'"),
+    "overtaken.case_assignee": ("现为「{status}」，承办：{assignee}", "now '{status}' ({assignee})"),
+    "overtaken.stall": (
+        "摊主 {holder}，准入证「{permit}」，欠费 ¥{arrears}",
+        "{holder}, permit '{permit}', owes ¥{arrears}",
+    ),
+    "overtaken.visited": ("今天 {} 已有走访登记", "visited today at {}"),
+    "overtaken.reported": ("已报送{}", "reported ({})"),
+    "overtaken.handed_over": ("{who} 已于 {at} 交班", "handed over by {who} at {at}"),
+    "overtaken.acknowledged": ("{who} 已于 {at} 接班确认", "taken over by {who} at {at}"),
     "modal.note": ("备注（可选）", "Note (optional)"),
     "modal.note.required": ("备注（必填：请说明原因）", "Note (required: say why)"),
     "modal.confirm": ("确认", "Confirm"),

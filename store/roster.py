@@ -165,10 +165,15 @@ def edit_worker(
     role: WorkerRole | None = None,
     phone: str | None = None,
     grid_id: str | None = None,
+    expected: GridWorker | None = None,
 ) -> GridWorker:
-    """Change what is given; a worker moved to another grid keeps their planned visits."""
+    """Change what is given; a worker moved to another grid keeps their planned visits.
+    ``expected``: the worker as the caller's form showed them; changed since (another desk's edit),
+    refused rather than written over with what the form still held."""
     with store.transaction() as tx:
         worker = _worker(tx, worker_id)
+        if expected is not None and worker != expected:
+            raise Refused("changed_meanwhile")
         changes = {
             k: v for k, v in {"name": name, "role": role, "phone": phone, "grid_id": grid_id}.items() if v is not None
         }
@@ -324,10 +329,13 @@ def plan_visits(
         return added
 
 
-def put_schedule(store: Store, schedule: ServiceSchedule, *, new: bool = False) -> ServiceSchedule:
+def put_schedule(
+    store: Store, schedule: ServiceSchedule, *, new: bool = False, expected: ServiceSchedule | None = None
+) -> ServiceSchedule:
     """Add a 一老一小 schedule, or change one (same id). The community and households must exist.
-    ``new``: only add (an id another desk has just taken is refused, not overwritten). The history
-    is the store's: what the caller's record carries there is ignored."""
+    ``new``: only add (an id another desk has just taken is refused, not overwritten). ``expected``:
+    the schedule as the caller's form showed it; changed since (another desk's edit), refused rather
+    than written over. The history is the store's: what the caller's record carries there is ignored."""
     with store.transaction() as tx:
         communities = tx.all(Community)
         if not any(c.id == schedule.community_id for c in communities):
@@ -339,6 +347,8 @@ def put_schedule(store: Store, schedule: ServiceSchedule, *, new: bool = False) 
         previous = next((s for s in tx.all(ServiceSchedule) if s.id == schedule.id), None)
         if previous is not None and new:
             raise Refused("id_taken", id=schedule.id)
+        if expected is not None and previous != expected:
+            raise Refused("changed_meanwhile")
         if previous is None:
             return tx.put(schedule.model_copy(update={"history": [event(tx, "add")]}))
         diff = changes_between(previous, schedule)

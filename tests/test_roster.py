@@ -256,6 +256,38 @@ def test_a_changed_schedule_says_what_changed(small_store: Store) -> None:
     assert len(put_schedule(small_store, forged).history) == 3  # the caller cannot rewrite the history
 
 
+def test_an_edit_of_a_record_another_desk_changed_since_the_form_opened_is_refused(small_store: Store) -> None:
+    """A form writes the whole record back (every field it shows): another desk's edit in between
+    would be written over with what the form still held, so the store refuses it (``expected``)."""
+    shown = small_store.get(GridWorker, "w1")
+    edit_worker(Store(small_store.root, actor="desk-2"), "w1", name="王秀芝")
+    with pytest.raises(Refused) as refused:
+        edit_worker(small_store, "w1", name="王秀兰", role=WorkerRole.GRID_WORKER, expected=shown)
+    assert refused.value.key == "changed_meanwhile"
+    now = small_store.get(GridWorker, "w1")
+    assert (now.name, now.role, len(now.history)) == ("王秀芝", WorkerRole.MICRO_WORKER, 1)
+    edit_worker(small_store, "w1", role=WorkerRole.GRID_WORKER, expected=now)  # as it is now: saved
+    assert small_store.get(GridWorker, "w1").role is WorkerRole.GRID_WORKER
+
+    schedule = ServiceSchedule(
+        id="sc-new",
+        kind="meal_delivery",
+        title="午餐送餐",
+        community_id="dongcheng",
+        place="日间照料中心",
+        start=time(11),
+        end=time(12),
+        recurrence="daily",
+    )
+    shown_schedule = put_schedule(small_store, schedule)
+    put_schedule(Store(small_store.root, actor="desk-2"), shown_schedule.model_copy(update={"place": "党群服务中心"}))
+    with pytest.raises(Refused) as refused:
+        put_schedule(small_store, shown_schedule.model_copy(update={"start": time(11, 30)}), expected=shown_schedule)
+    assert refused.value.key == "changed_meanwhile"
+    assert small_store.get(ServiceSchedule, "sc-new").place == "党群服务中心"
+    assert small_store.get(ServiceSchedule, "sc-new").start == time(11)
+
+
 def test_the_schedule_form_reads_text_and_names_every_bad_field() -> None:
     values = {
         "kind": "after_school",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from textual import on
@@ -66,6 +66,14 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
     ChoiceModal #choice-title {
         text-style: bold;
     }
+    ChoiceModal #choice-notice {
+        color: $warning;
+        text-style: bold;
+        display: none;
+    }
+    ChoiceModal #choice-notice.-shown {
+        display: block;
+    }
     ChoiceModal #choice-list {
         height: auto;
         max-height: 10;
@@ -98,12 +106,14 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         self.choices = list(choices)
         self.texts = texts
         self.note_limit = note_limit
+        self.notice = ""  # what the caller said has changed since the modal opened (``show_notice``)
 
     def compose(self) -> ComposeResult:
         """Title, the choices and the note (or a line saying there are none), then the buttons."""
         with Vertical(id="choice-box"):
             yield Static(self.texts.title, id="choice-title", markup=False)
             yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
+            yield Static(self.notice, id="choice-notice", classes="-shown" if self.notice else "", markup=False)
             if self.choices:
                 yield OptionList(*[Option(Content(c.label), id=c.key) for c in self.choices], id="choice-list")
                 yield Input(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
@@ -124,13 +134,43 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             option_list.focus()
             self._show_note_hint()
 
+    def show_notice(self, text: str) -> None:
+        """One line under the subtitle (the caller's words: another desk changed what is chosen for);
+        the note typed stays. "" hides it."""
+        self.notice = text
+        for line in self.query("#choice-notice").results(Static):  # none before the modal is composed
+            line.update(text)
+            line.set_class(bool(text), "-shown")
+
+    def show_subtitle(self, text: str) -> None:
+        """The line under the title, anew (the state the choices start from, as it is now)."""
+        self.texts = replace(self.texts, subtitle=text)
+        for line in self.query("#choice-subtitle").results(Static):
+            line.update(text)
+
+    def renew(self, choices: Sequence[Choice]) -> None:
+        """Offer ``choices`` instead (what is legal now): the highlighted choice stays highlighted if
+        it is still offered, and the note typed stays. With none left, the list says so
+        (``texts.empty``) and confirming does nothing."""
+        before = self.selected if self.query("#choice-list") else None  # (none before the modal is composed)
+        self.choices = list(choices)
+        for options in self.query("#choice-list").results(OptionList):
+            options.clear_options()
+            if self.choices:
+                options.add_options([Option(Content(c.label), id=c.key) for c in self.choices])
+                keys = [c.key for c in self.choices]
+                options.highlighted = keys.index(before.key) if before is not None and before.key in keys else 0
+            else:
+                options.add_option(Option(Content(self.texts.empty), disabled=True))
+            self._show_note_hint()
+
     @property
     def selected(self) -> Choice | None:
         """The highlighted choice, or None when there is none."""
         if not self.choices:
             return None
         index = self.query_one(OptionList).highlighted
-        return None if index is None else self.choices[index]
+        return None if index is None or index >= len(self.choices) else self.choices[index]
 
     def _show_note_hint(self) -> None:
         choice = self.selected
@@ -176,7 +216,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
     @property
     def touched(self) -> bool:
         """A note was typed (moving through the choices costs nothing to do again)."""
-        return bool(self.choices) and bool(self.query_one("#choice-note", Input).value)
+        return any(note.value for note in self.query("#choice-note").results(Input))
 
     def action_toggle_help(self) -> None:
         """F1: the keys of this modal (`?` would be typed into the note)."""

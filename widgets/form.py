@@ -14,7 +14,7 @@ refuses to submit until it fits. Esc on a form with something typed in it asks f
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal
 
 from rich.console import RenderableType
@@ -163,6 +163,15 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     FormScreen #form-subtitle {
         color: $text-muted;
     }
+    /* Another desk changed what the form edits: one line, until the form closes. */
+    FormScreen #form-notice {
+        color: $warning;
+        text-style: bold;
+        display: none;
+    }
+    FormScreen #form-notice.-shown {
+        display: block;
+    }
     FormScreen #form-fields {
         height: auto;
         max-height: 60vh;  /* the rest of the box (title, errors, buttons) stays in view at 80x24 */
@@ -240,6 +249,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.texts = texts
         self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
         self._as_opened: list[object] = []  # what the fields held when the form opened
+        self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
 
     def compose(self) -> ComposeResult:
         """The title, each field under its label with a line for its error, then the buttons."""
@@ -247,6 +257,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             yield Static(self.texts.title, id="form-title", markup=False)
             if self.texts.subtitle:
                 yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
+            yield Static(self.notice, id="form-notice", classes="-shown" if self.notice else "", markup=False)
             with VerticalScroll(id="form-fields", can_focus=False):
                 for spec in self.fields:
                     with Vertical(id=f"group-{spec.key}", classes="form-field"):
@@ -420,6 +431,20 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         general_box.set_class(bool(general), "-shown")
         if first is not None:
             self.query_one(f"#field-{first}").focus()
+
+    def show_subtitle(self, text: str) -> None:
+        """The line under the title, anew (what the form is about, as it is now)."""
+        self.texts = replace(self.texts, subtitle=text)
+        for line in self.query("#form-subtitle").results(Static):  # a form opened without one has none
+            line.update(text)
+
+    def show_notice(self, text: str) -> None:
+        """One line under the title (the caller's words: another desk changed what the form edits);
+        the fields, what is typed in them and their errors stay as they are. "" hides it."""
+        self.notice = text
+        for line in self.query("#form-notice").results(Static):  # none before the form is composed
+            line.update(text)
+            line.set_class(bool(text), "-shown")
 
     def action_focus_next(self) -> None:
         """Tab: the next field or button (after the last, the first again)."""

@@ -29,6 +29,7 @@ from store.duty_models import (
     ReportStage,
 )
 from store.dutylog import (
+    DutyRefused,
     IncidentClock,
     ReportSlot,
     intake_from_entry,
@@ -49,7 +50,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission
+from ..desk import Submission, Watch
 from ..handover_export import render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
@@ -308,7 +309,17 @@ class DutyLogPanel(DeskPanel):
                 )
             )
 
-        desk.ask(t("duty.report_title").format(incident.title), fields, submitted)
+        def open_now(data: Dashboard) -> Incident | None:  # an incident ended meanwhile is gone from the clocks
+            return next((c.incident for c in data.duty.clocks if c.incident.id == incident.id), None)
+
+        def reported(now: Incident) -> str:
+            stages = t("punct.list").join(label(r.stage, desk.lang) for r in now.reports)
+            return t("overtaken.reported").format(stages or t("empty.none"))
+
+        # Another desk's report on this incident shows on the open form at once.
+        desk.ask(
+            t("duty.report_title").format(incident.title), fields, submitted, watch=Watch(incident, open_now, reported)
+        )
 
     def last_reported_to(self) -> str:
         """Whom the duty room last reported to (the county duty office, usually): the form's default."""
@@ -327,6 +338,12 @@ class DutyLogPanel(DeskPanel):
         if waiting is not None and given is not None and given.outgoing_by == desk.store.actor:
             desk.refuse(Refused("duty_handed_over", id=waiting.id))  # handed over: the incoming officer takes it
             return
+
+        def handover_state(now: Handover) -> str:
+            if now.acknowledged_at is not None:
+                return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=f"{now.acknowledged_at:%H:%M}")
+            return t("overtaken.handed_over").format(who=now.outgoing_by, at=f"{now.at:%H:%M}")
+
         if waiting is not None:  # another officer handed over: this desk takes over, under its own account
 
             def taken(form: FormScreen, values: dict[str, str]) -> None:
@@ -338,10 +355,20 @@ class DutyLogPanel(DeskPanel):
                     )
                 )
 
+            def acknowledged(now: Handover) -> None:
+                if now.acknowledged_at is not None:
+                    raise DutyRefused("duty_acknowledged", id=waiting.id, who=now.acknowledged_by)
+
             desk.ask(
                 t("duty.ack_title").format(waiting.id),
                 [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
                 taken,
+                watch=Watch(
+                    given,
+                    lambda _: find_handover(desk.store, waiting),
+                    handover_state,
+                    acknowledged,
+                ),
             )
             return
         summary = t("duty.handover_summary").format(
@@ -355,6 +382,11 @@ class DutyLogPanel(DeskPanel):
             late=len(report.late_reports),
             arrears=len(report.arrears),
         )
+
+        shift = report.shift
+
+        def once(_: Handover) -> None:  # another desk handed this shift over meanwhile
+            raise DutyRefused("duty_handed_over", id=shift.id)
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("export", "").strip()
@@ -396,6 +428,9 @@ class DutyLogPanel(DeskPanel):
             ],
             handed,
             subtitle=summary,
+            watch=Watch(
+                find_handover(desk.store, shift), lambda _: find_handover(desk.store, shift), handover_state, once
+            ),
         )
 
 

@@ -9,7 +9,7 @@ Ended cases (``queries.ended_petitions``, the last 30 days): ``l`` lists them; �
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -50,6 +50,7 @@ from store.queries import (
     filter_petitions,
     sort_petitions,
 )
+from store.storage import RecordNotFound
 from store.text import ascii_numerals, display_safe, max_chars
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
@@ -58,7 +59,7 @@ from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 from widgets.table_screen import ListAction, TableScreen
 
-from ..desk import Desk, Submission, form_texts, guarded
+from ..desk import Desk, Submission, Watch, form_texts, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
@@ -221,10 +222,13 @@ class PetitionsPanel(DeskPanel):
         if petition is None:
             return
         t, lang = self.t, self.desk.lang
-        choices = [
-            Choice(step.to.value, f"{t('action.' + step.action)} → {label(step.to, lang)}", step.needs_note)
-            for step in next_steps(petition.status)
-        ]
+
+        def steps(case: Petition) -> list[Choice]:
+            return [
+                Choice(step.to.value, f"{t('action.' + step.action)} → {label(step.to, lang)}", step.needs_note)
+                for step in next_steps(case.status)
+            ]
+
         texts = ChoiceTexts(
             title=t("modal.status.title").format(f"{petition.id} {petition.title}"),
             subtitle=t("modal.status.current").format(label(petition.status, lang)),
@@ -250,7 +254,13 @@ class PetitionsPanel(DeskPanel):
                 )
             )
 
-        self.desk.app.push_screen(ChoiceModal(choices, texts, note_limit=max_chars(PetitionEvent, "note")), chosen)
+        modal = ChoiceModal(steps(petition), texts, note_limit=max_chars(PetitionEvent, "note"))
+        # Another desk moved the case meanwhile: the steps offered are the ones legal from where it is now.
+        self.desk.choose(
+            modal,
+            chosen,
+            watch=case_watch(self.desk, petition, renew=lambda now: modal.renew(steps(now))),
+        )
 
     # -- one key per step --------------------------------------------------------------------------
 
@@ -287,7 +297,11 @@ class PetitionsPanel(DeskPanel):
                 )
             )
 
-        desk.open_form(FormScreen(fields, texts), submitted)
+        desk.open_form(
+            FormScreen(fields, texts),
+            submitted,
+            watch=case_watch(desk, petition, check=lambda now: check(now, action, clock.now())),
+        )
 
     # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
 
@@ -326,6 +340,33 @@ class PetitionsPanel(DeskPanel):
 
 
 # -- forms of the steps ------------------------------------------------------------------------------
+
+
+def case_watch(
+    desk: Desk,
+    petition: Petition,
+    *,
+    check: Callable[[Petition], object] | None = None,
+    renew: Callable[[Petition], None] | None = None,
+) -> Watch[Petition]:
+    """A step's form follows its case as the store has it (closed cases too: 重开 starts from one)."""
+
+    def find(_: Dashboard) -> Petition | None:
+        try:
+            return desk.store.get(Petition, petition.id)
+        except RecordNotFound:
+            return None
+
+    def state(now: Petition) -> str:
+        status = label(now.status, desk.lang)
+        if now.assignee:
+            return desk.t("overtaken.case_assignee").format(status=status, assignee=display_safe(now.assignee))
+        return desk.t("overtaken.now").format(status)
+
+    def subtitle(now: Petition) -> str:
+        return desk.t("modal.status.current").format(label(now.status, desk.lang))
+
+    return Watch(petition, find, state, check, subtitle, renew)
 
 
 def dispatch_action(petition: Petition) -> Action:

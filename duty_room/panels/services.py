@@ -42,9 +42,17 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission
-from ..presenters import PHASE_STYLE, Presenter, history_line, household_address, literal, short_community
-from .base import DeskPanel
+from ..desk import Submission, Watch
+from ..presenters import (
+    PHASE_STYLE,
+    Presenter,
+    history_line,
+    household_address,
+    last_change,
+    literal,
+    short_community,
+)
+from .base import DeskPanel, changed_meanwhile
 
 AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
 
@@ -130,6 +138,7 @@ class ServicesPanel(DeskPanel):
                         store,
                         schedule_from_form(values, schedule_id=schedule_id, previous=schedule, lang=desk.lang),
                         new=schedule is None,
+                        expected=schedule,  # another desk's edit meanwhile is refused, not written over
                     ),
                     lambda saved: t(done).format(saved.title),
                     form,
@@ -141,7 +150,16 @@ class ServicesPanel(DeskPanel):
             desk.ask(t("services.add_title"), fields, submitted)
         else:
             desk.ask(
-                t("services.edit_title").format(schedule.title), fields, submitted, subtitle=t("services.edit_hint")
+                t("services.edit_title").format(schedule.title),
+                fields,
+                submitted,
+                subtitle=t("services.edit_hint"),
+                watch=Watch(
+                    schedule,
+                    lambda _: next((sc for sc in store.all(ServiceSchedule) if sc.id == schedule.id), None),
+                    lambda now: last_change(desk.present, now, {c.id: c.name for c in communities}),
+                    changed_meanwhile,
+                ),
             )
 
     def action_step(self, name: str) -> None:
@@ -175,9 +193,18 @@ class ServicesPanel(DeskPanel):
                 )
             )
             return
-        if session.state in (SessionState.DONE, SessionState.CANCELLED):
-            desk.refuse(Refused("session_finished", state=session.state))
+        try:
+            unfinished(session)
+        except Refused as refusal:
+            desk.refuse(refusal)
             return
+        # Another desk's check-in, completion or cancellation shows on the open form at once.
+        watch = Watch(
+            session,
+            lambda data: next((v.session for v in data.sessions if v.session.id == session.id), None),
+            lambda now: t("overtaken.now").format(label(now.state, desk.lang)),
+            unfinished,
+        )
         if name == "complete":
             default = str(len(session.household_ids)) if session.household_ids else ""
 
@@ -199,6 +226,7 @@ class ServicesPanel(DeskPanel):
                 t("services.complete_title").format(heading),
                 [FieldSpec("served", t("form.served"), "number", value=default, example="12")],
                 completed,
+                watch=watch,
             )
         elif name == "cancel":
 
@@ -216,7 +244,15 @@ class ServicesPanel(DeskPanel):
                 t("services.cancel_title").format(heading),
                 [FieldSpec("reason", t("form.cancel_reason"), max_length=max_chars(ServiceSession, "cancel_reason"))],
                 cancelled,
+                watch=watch,
             )
+
+
+def unfinished(session: ServiceSession) -> None:
+    """A session done or cancelled takes no more steps: refused before its form opens, and said on
+    an open form when another desk finishes it meanwhile."""
+    if session.state in (SessionState.DONE, SessionState.CANCELLED):
+        raise Refused("session_finished", state=session.state)
 
 
 def schedule_fields(

@@ -7,7 +7,7 @@ integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -41,7 +41,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission
+from ..desk import Submission, Watch
 from ..presenters import Presenter, literal
 from .base import DeskPanel
 
@@ -130,11 +130,10 @@ class StallsPanel(DeskPanel):
     def ask_release(self, view: StallView, spot: str) -> None:
         """退摊: refused at once when there is nobody to release or fees are owed; else ask why."""
         desk = self.desk
-        if not view.stall.holder_name:
-            desk.refuse(Refused("release_no_holder", stall=view.stall.number))
-            return
-        if view.arrears_fen:
-            desk.refuse(Refused("release_owes", owed=fen_to_yuan(view.arrears_fen)))
+        try:
+            releasable(view)
+        except Refused as refusal:
+            desk.refuse(refusal)
             return
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -152,6 +151,7 @@ class StallsPanel(DeskPanel):
             [FieldSpec("reason", self.t("form.release_reason"), max_length=max_chars(PermitEvent, "note"))],
             submitted,
             subtitle=self.t("stall.release_hint"),
+            watch=self.stall_watch(view, lambda v: (v.stall.holder_name, v.arrears_fen), releasable),
         )
 
     def ask_application(self, view: StallView, spot: str) -> None:
@@ -160,6 +160,11 @@ class StallsPanel(DeskPanel):
         if view.stall.holder_name:
             desk.refuse(Refused("permit_none"))
             return
+
+        def vacant(now: StallView) -> None:
+            if now.stall.holder_name:
+                raise Refused("stall_taken", stall=now.stall.number)
+
         reductions = [
             (r.value, t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}")) for r in FeeReduction
         ]
@@ -187,7 +192,12 @@ class StallsPanel(DeskPanel):
                 )
             )
 
-        desk.ask(t("stall.apply_title").format(spot), fields, submitted)
+        desk.ask(
+            t("stall.apply_title").format(spot),
+            fields,
+            submitted,
+            watch=self.stall_watch(view, lambda v: v.stall.holder_name, vacant),
+        )
 
     def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
         """The step's form, once the permit's state allows the step: a move it does not allow (a
@@ -230,25 +240,30 @@ class StallsPanel(DeskPanel):
                 )
             )
 
-        status = label(view.permit_status, desk.lang) if view.permit_status else t("empty.none")
+        def permit_now(now: StallView) -> str:
+            status = label(now.permit_status, desk.lang) if now.permit_status else t("empty.none")
+            return t("stall.permit_now").format(status)
+
         desk.ask(
-            f"{label(action, desk.lang)} · {spot}", fields, submitted, subtitle=t("stall.permit_now").format(status)
+            f"{label(action, desk.lang)} · {spot}",
+            fields,
+            submitted,
+            subtitle=permit_now(view),
+            watch=self.stall_watch(
+                view,
+                lambda v: (v.permit, v.permit_status),
+                lambda now: check_permit_move(now.permit, action, today),
+                permit_now,
+            ),
         )
 
     def ask_payment(self, view: StallView, spot: str, today: date) -> None:
         desk, t = self.desk, self.t
-        if not view.stall.holder_name:  # refused at once: there is no form to fill for nobody
-            desk.refuse(Refused("pay_no_holder", stall=view.stall.number))
+        try:
+            period, left = payable(view, today)
+        except Refused as refusal:
+            desk.refuse(refusal)
             return
-        default = payment_default(view, today)
-        if default is None:  # refused at once: every month a payment may be for is paid (or none is due)
-            desk.refuse(
-                Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
-                if view.due_fen
-                else Refused("pay_free_stall")
-            )
-            return
-        period, left = default
         fields = [
             FieldSpec("period", t("form.period"), value=period, example="2026-11"),
             FieldSpec("amount", t("form.amount"), value=fen_to_yuan(left, cents="auto"), example="150"),
@@ -279,12 +294,74 @@ class StallsPanel(DeskPanel):
                 )
             )
 
-        subtitle = t("stall.pay_subtitle").format(
-            due=fen_to_yuan(view.due_fen),
-            arrears=fen_to_yuan(view.arrears_fen),
-            months=" ".join(view.unpaid_periods[:6]) or t("empty.none"),
+        def owed(now: StallView) -> str:
+            return t("stall.pay_subtitle").format(
+                due=fen_to_yuan(now.due_fen),
+                arrears=fen_to_yuan(now.arrears_fen),
+                months=" ".join(now.unpaid_periods[:6]) or t("empty.none"),
+            )
+
+        desk.ask(
+            t("stall.pay_title").format(spot),
+            fields,
+            submitted,
+            subtitle=owed(view),
+            watch=self.stall_watch(
+                view,
+                lambda v: (v.stall.holder_name, v.due_fen, dict(v.paid_fen)),
+                lambda now: payable(now, today),
+                owed,
+            ),
         )
-        desk.ask(t("stall.pay_title").format(spot), fields, submitted, subtitle=subtitle)
+
+    def stall_watch(
+        self,
+        view: StallView,
+        part: Callable[[StallView], object],
+        check: Callable[[StallView], object],
+        subtitle: Callable[[StallView], str] | None = None,
+    ) -> Watch[StallView]:
+        """A spot's form follows the spot: the holder, the permit or the payments it was opened on
+        (``part``) changed at another desk shows on it, with the spot as it is now."""
+        t = self.t
+
+        def state(now: StallView) -> str:
+            holder = mask_name(now.stall.holder_name) if now.stall.holder_name else t("stall.no_holder")
+            status = now.permit_status if now.stall.holder_name else None  # a vacant spot's old permit is history
+            permit = label(status, self.desk.lang) if status is not None else t("empty.none")
+            arrears = fen_to_yuan(now.arrears_fen, cents="auto")
+            return t("overtaken.stall").format(holder=holder, permit=permit, arrears=arrears)
+
+        return Watch(
+            view,
+            lambda data: next((v for v in data.stalls if v.stall.id == view.stall.id), None),
+            state,
+            check,
+            subtitle,
+            part=part,
+        )
+
+
+def releasable(view: StallView) -> None:
+    """退摊 needs a holder who owes nothing: refused before its form opens, and said on an open form
+    when another desk's change makes it so."""
+    if not view.stall.holder_name:
+        raise Refused("release_no_holder", stall=view.stall.number)
+    if view.arrears_fen:
+        raise Refused("release_owes", owed=fen_to_yuan(view.arrears_fen))
+
+
+def payable(view: StallView, today: date) -> tuple[str, int]:
+    """The payment the form offers (month, fen left of it); refused when there is none to take: no
+    holder, a free spot, or every month a payment may be for paid in full."""
+    if not view.stall.holder_name:  # there is no form to fill for nobody
+        raise Refused("pay_no_holder", stall=view.stall.number)
+    default = payment_default(view, today)
+    if default is None:
+        if view.due_fen:
+            raise Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
+        raise Refused("pay_free_stall")
+    return default
 
 
 # -- words and rows ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
 from rich.text import Text
@@ -44,7 +44,7 @@ from store.roster import (
     retire_worker,
     retired_workers,
 )
-from store.storage import Store, StoreError
+from store.storage import RecordNotFound, Store, StoreError
 from store.text import ascii_numerals, display_safe, max_chars
 from store.visiting import (
     RECENT_VISIT_DAYS,
@@ -64,9 +64,17 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import ListAction, TableScreen
 
-from ..desk import Desk, Submission
-from ..presenters import TAG_STYLE, Presenter, history_line, household_address, literal, short_community
-from .base import DeskPanel
+from ..desk import Desk, Submission, Watch
+from ..presenters import (
+    TAG_STYLE,
+    Presenter,
+    history_line,
+    household_address,
+    last_change,
+    literal,
+    short_community,
+)
+from .base import DeskPanel, changed_meanwhile
 from .intake import ask_intake
 
 COMMUNITY_ROW = "community:"  # row keys of the community rows
@@ -424,7 +432,19 @@ class VisitsPanel(DeskPanel):
                 )
             )
 
-        desk.ask(self.t("households.visit") + f" · {address}", fields, submitted)
+        def visited(_: Dashboard) -> Visit | None:
+            return next((v for v in store.all(Visit, today.isoformat()) if v.household_id == household_id), None)
+
+        def once(visit: Visit) -> None:
+            raise Refused("visit_twice", at=f"{visit.at:%H:%M}")
+
+        desk.ask(
+            self.t("households.visit") + f" · {address}",
+            fields,
+            submitted,
+            # Another desk logs this household's visit meanwhile: said at once, not on Ctrl+S.
+            watch=Watch(None, visited, lambda visit: self.t("overtaken.visited").format(f"{visit.at:%H:%M}"), once),
+        )
 
     def grid_options(self, grids: Sequence[Grid], first_community: str = "") -> list[tuple[str, str]]:
         """Every grid as "东城花园社区 1号楼1单元 (微网格)", ``first_community``'s first, in tree order."""
@@ -519,6 +539,7 @@ class VisitsPanel(DeskPanel):
                             role=role,
                             phone=None if keep_phone else values["phone"],
                             grid_id=values["grid_id"],
+                            expected=worker,  # another desk's edit meanwhile is refused, not written over
                         ),
                         lambda edited: t("visits.worker_edited").format(name=edited.name),
                         form,
@@ -528,10 +549,14 @@ class VisitsPanel(DeskPanel):
                 )
 
         if worker is None:
-            title = t("visits.add_worker_title").format(self.community_name(community))
+            desk.ask(t("visits.add_worker_title").format(self.community_name(community)), fields, submitted)
         else:
-            title = t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}")
-        desk.ask(title, fields, submitted)
+            desk.ask(
+                t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
+                fields,
+                submitted,
+                watch=self.worker_watch(worker, grids, check=changed_meanwhile),
+            )
 
     def community_name(self, community: str) -> str:
         return next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
@@ -585,6 +610,19 @@ class VisitsPanel(DeskPanel):
             fields,
             submitted,
             subtitle=subtitle,
+            watch=self.worker_watch(worker, list(grids.values())),
+        )
+
+    def worker_watch(
+        self, worker: GridWorker, grids: Sequence[Grid], check: Callable[[GridWorker], object] | None = None
+    ) -> Watch[GridWorker]:
+        """A form on a grid worker follows them: another desk's change says what it was; retired, they are gone."""
+        store, names = self.desk.store, {g.id: g.name for g in grids}
+        return Watch(
+            worker,
+            lambda _: next((w for w in store.all(GridWorker) if w.id == worker.id), None),
+            lambda now: last_change(self.desk.present, now, names),
+            check,
         )
 
     def ask_move(self, screen: TableScreen, household_id: str) -> None:
@@ -633,12 +671,26 @@ class VisitsPanel(DeskPanel):
                 )
             )
 
-        subtitle = t("visits.move_hint").format(grid=current.name if current else household.grid_id)
+        def grid_now(now: Household) -> str:
+            return t("visits.move_hint").format(grid=by_id[now.grid_id].name if now.grid_id in by_id else now.grid_id)
+
+        def household_now(_: Dashboard) -> Household | None:
+            try:
+                return store.get(Household, household_id)
+            except RecordNotFound:
+                return None
+
         desk.ask(
             t("visits.move_title").format(f"{address} {mask_name(household.head_name)}"),
             fields,
             submitted,
-            subtitle=subtitle,
+            subtitle=grid_now(household),
+            watch=Watch(
+                household,
+                household_now,
+                lambda now: last_change(desk.present, now, {g.id: g.name for g in grids}),
+                subtitle=grid_now,
+            ),
         )
 
     def ask_plan(self, grid_id: str, screen: TableScreen | None = None) -> None:

@@ -1,0 +1,296 @@
+"""A form left open while another desk (another dashboard, the command line) changes its record.
+
+The form says so at once, in one line under its title, as soon as the dashboard's reload brings
+the change (desk.Watch): what the record is now and, when its save would be refused now, that it
+will be; what was typed stays, and the save is still refused by the store with nothing written.
+A form whose record did not change shows nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import time
+
+from textual.widgets import Input, OptionList, Static
+
+from duty_room.app import DutyRoomApp
+from store import clock
+from store.duty_models import IncidentCategory, ReportStage
+from store.dutylog import open_incident, report_incident
+from store.lifecycle import Action, next_steps, perform
+from store.market import PermitAction, change_permit, record_payment
+from store.models import (
+    GridWorker,
+    Petition,
+    PetitionStatus,
+    ServiceSchedule,
+    ServiceSession,
+    Visit,
+)
+from store.queries import Dashboard
+from store.roster import edit_worker, put_schedule
+from store.schedule import SessionRef, cancel
+from store.storage import Store
+from store.visiting import record_visit
+from widgets.choice_modal import ChoiceModal
+from widgets.form import FormScreen
+from widgets.table_screen import TableScreen
+
+from conftest import add_children_schedule, store_bytes
+from pilot import NARROW, dashboard, screen_text, settled, shows
+
+OTHER = "other-desk"
+
+
+def elsewhere(store: Store) -> Store:
+    """The same store opened by another desk (another dashboard, the command line)."""
+    return Store(store.root, actor=OTHER)
+
+
+def notice(screen: FormScreen | ChoiceModal) -> str:
+    """The form's line about its record, "" while it is hidden."""
+    line = screen.query_one("#form-notice" if isinstance(screen, FormScreen) else "#choice-notice", Static)
+    return str(line.render()) if line.has_class("-shown") else ""
+
+
+def subtitle(screen: FormScreen | ChoiceModal) -> str:
+    return str(screen.query_one("#form-subtitle" if isinstance(screen, FormScreen) else "#choice-subtitle").render())
+
+
+async def open_form(app: DutyRoomApp, pilot, *keys: str) -> FormScreen:  # noqa: ANN001
+    await pilot.press(*keys)
+    await settled(app, pilot)
+    form = app.screen
+    assert isinstance(form, FormScreen), f"{keys} opened {type(form).__name__}"
+    return form
+
+
+async def arrives(app: DutyRoomApp, pilot, store: Store) -> None:  # noqa: ANN001
+    """The other desk's change reaches this dashboard (inotify, then a reload) and is shown."""
+    generation = store.generation()
+    await shows(app, pilot, lambda data: data.generation >= generation)
+    await settled(app, pilot)
+
+
+async def refused_and_nothing_written(app: DutyRoomApp, pilot, form: FormScreen, store: Store) -> None:  # noqa: ANN001
+    before = store_bytes(store.root)
+    await pilot.press("ctrl+s")
+    await settled(app, pilot)
+    assert app.screen is form  # still open, what was typed still in it
+    assert store_bytes(store.root) == before
+
+
+def case_on_screen(app: DutyRoomApp, case_id: str, status: PetitionStatus) -> Callable[[Dashboard], bool]:
+    return lambda data: any(v.petition.id == case_id and v.petition.status is status for v in data.petitions)
+
+
+async def select_case(app: DutyRoomApp, pilot, case_id: str) -> None:  # noqa: ANN001
+    table = app.panel("petitions").table
+    table.move_cursor(row=table.keys.index(case_id))
+    await pilot.pause()
+
+
+# -- panel 1: a step's form and the status choice ------------------------------------------------
+
+
+async def test_a_step_form_says_at_once_that_another_desk_moved_its_case(small_store: Store) -> None:
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await select_case(app, pilot, "MK261127-002")  # 已受理
+        form = await open_form(app, pilot, "d")
+        await pilot.press(*"执法")
+        assert notice(form) == "" and subtitle(form) == "当前状态：已受理"
+
+        perform(elsewhere(small_store), "MK261127-002", Action.DISPATCH, assignee="综合执法队")
+        await arrives(app, pilot, small_store)
+
+        line = "此件已被他人更新：现为「已派单」，承办：综合执法队，保存将被拒绝"
+        assert app.screen is form and notice(form) == line
+        assert subtitle(form) == "当前状态：已派单"
+        assert line in screen_text(app)  # on one line of the form at 80x24
+        assert form.query_one("#field-assignee", Input).value == "执法"  # what was typed stays
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert "「已派单」的案件不能「派单」" in str(form.query_one("#form-error").render())
+    case = small_store.get(Petition, "MK261127-002")
+    assert [(e.action, e.actor) for e in case.history] == [("dispatch", OTHER)]
+
+
+async def test_a_step_still_legal_after_another_desks_change_says_so_without_refusal(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await select_case(app, pilot, "MK261127-001")  # 待受理, overdue
+        form = await open_form(app, pilot, "u")  # 督办: legal on any open case not yet resolved
+        perform(elsewhere(small_store), "MK261127-001", Action.ACCEPT)
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：现为「已受理」"
+        assert subtitle(form) == "当前状态：已受理"
+
+
+async def test_a_form_whose_case_did_not_change_shows_nothing_and_saves(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await select_case(app, pilot, "MK261127-002")
+        form = await open_form(app, pilot, "d")
+        await pilot.press(*"执法")
+        # Another case of the same day's file changes: this form's case did not.
+        perform(elsewhere(small_store), "MK261127-001", Action.ACCEPT)
+        await arrives(app, pilot, small_store)
+        assert app.screen is form and notice(form) == ""
+        assert subtitle(form) == "当前状态：已受理"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    assert small_store.get(Petition, "MK261127-002").status is PetitionStatus.DISPATCHED
+
+
+async def test_the_status_choice_offers_the_steps_legal_from_where_another_desk_moved_the_case(
+    small_store: Store,
+) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await select_case(app, pilot, "MK261127-002")  # 已受理
+        await pilot.press("c")
+        await settled(app, pilot)
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal)
+        modal.query_one("#choice-note", Input).focus()
+        await pilot.press(*"已电话联系")
+        perform(elsewhere(small_store), "MK261127-002", Action.DISPATCH, assignee="综合执法队")
+        await arrives(app, pilot, small_store)
+
+        assert app.screen is modal
+        assert notice(modal) == "此件已被他人更新：现为「已派单」，承办：综合执法队"
+        assert subtitle(modal) == "当前状态：已派单"
+        offered = [modal.query_one(OptionList).get_option_at_index(i).id for i in range(len(modal.choices))]
+        assert offered == [step.to.value for step in next_steps(PetitionStatus.DISPATCHED)]
+        assert modal.query_one("#choice-note", Input).value == "已电话联系"
+        await pilot.press("enter")  # the first step legal now, with the note typed before
+        await settled(app, pilot)
+    case = small_store.get(Petition, "MK261127-002")
+    assert case.status is next_steps(PetitionStatus.DISPATCHED)[0].to
+    assert (case.history[-1].actor, case.history[-1].note) == ("duty-officer", "已电话联系")
+
+
+# -- panel 3: a session's form ----------------------------------------------------------------------
+
+
+async def test_a_session_form_says_another_desk_cancelled_the_session(small_store: Store) -> None:
+    today = clock.now().date()
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3")
+        table = app.panel("services").table
+        table.move_cursor(row=table.keys.index("sv1"))
+        form = await open_form(app, pilot, "x")
+        await pilot.press(*"天气原因")
+        cancel(elsewhere(small_store), SessionRef(today, "sv1"), "送餐车故障", app.settings.deadlines)
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：现为「已取消」，保存将被拒绝"
+        assert form.query_one("#field-reason", Input).value == "天气原因"
+        await refused_and_nothing_written(app, pilot, form, small_store)
+    session = next(s for s in small_store.all(ServiceSession, today.isoformat()) if s.id == "sv1")
+    assert (session.cancel_reason, session.updated_by) == ("送餐车故障", OTHER)
+
+
+# -- panel 4: a stall's forms -----------------------------------------------------------------------
+
+
+async def test_a_permit_form_says_another_desk_suspended_the_permit(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "s")  # 暂停 on 玉兰商业街 1, its permit 有效
+        assert subtitle(form) == "准入证现为「有效」"
+        await pilot.press(*"占道经营")
+        change_permit(elsewhere(small_store), "yl-01", PermitAction.SUSPEND, note="卫生检查不合格")
+        await arrives(app, pilot, small_store)
+        assert notice(form).startswith("此件已被他人更新：摊主 赵*，准入证「暂停」，欠费 ¥")
+        assert notice(form).endswith("，保存将被拒绝")
+        assert subtitle(form) == "准入证现为「暂停」"
+        await refused_and_nothing_written(app, pilot, form, small_store)
+
+
+async def test_a_payment_form_shows_what_is_owed_after_another_desk_took_a_payment(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "y")
+        before = subtitle(form)
+        period = form.query_one("#field-period", Input).value
+        record_payment(elsewhere(small_store), "yl-01", period, 15000, "王会计", app.settings.fees)
+        await arrives(app, pilot, small_store)
+        assert notice(form).startswith("此件已被他人更新：摊主 赵*，准入证「有效」，欠费 ¥")
+        assert "保存将被拒绝" not in notice(form)  # another month is still owed
+        assert subtitle(form) != before and period not in subtitle(form)
+
+
+# -- panel 2: a household's visit -------------------------------------------------------------------
+
+
+async def test_a_visit_form_says_another_desk_logged_the_visit(small_store: Store) -> None:
+    today = clock.now().date()
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        households = app.screen
+        assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
+        form = await open_form(app, pilot, "v")
+        await pilot.press(*"老人身体好")
+        record_visit(elsewhere(small_store), "h1", "w1", "送去冬衣")
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：今天 09:30 已有走访登记，保存将被拒绝"
+        await refused_and_nothing_written(app, pilot, form, small_store)
+    [visit] = [v for v in small_store.all(Visit, today.isoformat()) if v.household_id == "h1"]
+    assert (visit.note, visit.updated_by) == ("送去冬衣", OTHER)
+
+
+async def test_a_worker_form_says_what_another_desk_changed(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "r")
+        await settled(app, pilot)
+        roster = app.screen
+        assert isinstance(roster, TableScreen)
+        roster.table.move_cursor(row=roster.table.keys.index("w1"))
+        form = await open_form(app, pilot, "e")
+        edit_worker(elsewhere(small_store), "w1", name="王秀芝")
+        await arrives(app, pilot, small_store)
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：姓名 王秀兰→王秀芝，保存将被拒绝"
+        # Saved, it would write 王秀兰 back over the other desk's 王秀芝: refused, nothing written.
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert "此件已被他人修改，未保存" in str(form.query_one("#form-error").render())
+    worker = small_store.get(GridWorker, "w1")
+    assert (worker.name, [e.actor for e in worker.history]) == ("王秀芝", [OTHER])
+
+
+async def test_a_schedule_form_refuses_to_write_over_another_desks_change(small_store: Store) -> None:
+    add_children_schedule(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3")
+        app.panel("services").table.move_cursor(row=2)
+        form = await open_form(app, pilot, "e")
+        put_schedule(
+            elsewhere(small_store),
+            small_store.get(ServiceSchedule, "sc-sci").model_copy(update={"place": "党群服务中心"}),
+        )
+        await arrives(app, pilot, small_store)
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：地点 科普馆→党群服务中心，保存将被拒绝"
+        form.query_one("#field-start", Input).value = "15:00"
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert "此件已被他人修改，未保存" in str(form.query_one("#form-error").render())
+    schedule = small_store.get(ServiceSchedule, "sc-sci")
+    assert (schedule.place, schedule.start) == ("党群服务中心", time(14))
+
+
+# -- panel 5: an incident's report, the handover ----------------------------------------------------
+
+
+async def test_a_report_form_says_another_desk_reported_the_incident(small_store: Store) -> None:
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "r")
+        report_incident(elsewhere(small_store), incident.id, ReportStage.PHONE, to="县应急局")
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：已报送首报"
+
+
+async def test_a_handover_form_says_another_desk_handed_the_shift_over(small_store: Store) -> None:
+    from store.handover import hand_over, handover_report
+
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "h")
+        other = elsewhere(small_store)
+        hand_over(other, handover_report(other, clock.now(), rules=app.settings.duty))
+        await arrives(app, pilot, small_store)
+        assert notice(form) == f"此件已被他人更新：{OTHER} 已于 09:30 交班，保存将被拒绝"
+        await refused_and_nothing_written(app, pilot, form, small_store)
