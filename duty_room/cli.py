@@ -322,10 +322,7 @@ def check(ctx: click.Context, repair: bool) -> None:
         findings = report.errors[:1]
     for finding in findings[:CHECK_SHOWN]:
         mark = words.t("check.error" if finding.error else "check.warning", lang)
-        said = words.t(f"check.{finding.kind}", lang).format(
-            path=finding.path, detail=finding.detail, other=finding.other or ""
-        )
-        click.echo(f"{mark} {said}", err=True)
+        click.echo(f"{mark} {finding.message(lang)}", err=True)
     if len(findings) > CHECK_SHOWN:
         click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
     problems = (

@@ -654,48 +654,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "check.error": ("错误", "error"),
     "check.warning": ("提示", "warning"),
-    "check.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
-    "check.not_store.foreign": (
-        "{path} 不是 duty-room 数据目录（没有 manifest.json，也没有数据文件）",
-        "{path} is not a duty-room store (no manifest.json and no data files)",
-    ),
-    "check.no_manifest": ("缺少 {path}：有数据文件却没有清单", "{path} is missing, though there are data files"),
-    "check.damaged": ("{path} 已损坏：{detail}", "{path} is damaged: {detail}"),
-    "check.schema": (
-        "{path} 由更新版本写入（schema {detail}）",
-        "{path} was written by a newer duty-room (schema {detail})",
-    ),
-    "check.environment": ("{path}：{detail}", "{path}: {detail}"),
-    "check.duplicate": ("{path} 中编号 {detail} 出现两次", "{path} holds id {detail} twice"),
-    "check.duplicate_across": (
-        "编号 {detail} 同时在 {other} 和 {path} 中",
-        "id {detail} is in both {other} and {path}",
-    ),
-    "check.order": (
-        "{path}：案件 {detail} 的处理记录时间顺序颠倒",
-        "{path}: case {detail} has history events out of time order",
-    ),
-    "check.journal": (
-        "{path}：有中断的事务（check --repair 处理）",
-        "{path}: an interrupted transaction (check --repair finishes it)",
-    ),
-    "check.leftover": (
-        "{path}：中断写入留下的临时文件（check --repair 删除）",
-        "{path}: a temp file left by an interrupted write (check --repair removes it)",
-    ),
-    "check.not_listed": ("{path} 不在 manifest.json 中", "{path} is not listed in manifest.json"),
-    "check.missing_listed": ("manifest.json 列出的 {path} 不存在", "{path} is listed in manifest.json but missing"),
-    "check.generation": (
-        "{path} 的代数与 manifest.json 不符（{detail}）",
-        "{path}'s generation does not match manifest.json ({detail})",
-    ),
-    "check.group_write": (
-        "{path}：用户组不可写（共享数据目录需 chmod g+w）",
-        "{path}: the group cannot write it (a shared store needs chmod g+w)",
-    ),
-    "check.not_a_file": ("{path} 应是文件，却是文件夹", "{path} should be a file but is a folder"),
-    "check.not_a_folder": ("{path} 应是文件夹，却是文件", "{path} should be a folder but is a file"),
-    "check.foreign": ("{path} 不属于数据目录", "{path} is not a store file"),
     "check.more": ("……另有 {} 条", "… and {} more"),
     "check.bad": ("发现 {errors} 个错误：{path}", "{errors} errors found in {path}"),
     "check.repaired": ("已修复：{}", "repaired: {}"),
@@ -784,20 +742,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.members": ("人口", "Members"),
     "visits.elderly": ("老人户", "elderly household"),
     "visits.recent": ("近 {n} 天民情日志", "Visit log, last {n} days"),
-    "check.misplaced": (
-        "{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
-        "{path}: case {detail} belongs in {other} (the day of receipt its id names)",
-    ),
-    "check.misplaced_household": (
-        "{path}：住户 {detail} 应在 {other} 中（按所属网格）",
-        "{path}: household {detail} belongs in {other} (its grid's file)",
-    ),
-    "check.archive_index": (
-        "{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"
-        "下次修改该文件时自动更正",
-        "{path}: closed cases missing from manifest.json's archive index (earliest {detail}) are "
-        "not archived when due; the next change to the file corrects it",
-    ),
     # -- petition CLI errors (issue 10: errors follow --lang) --
     "cli.no_case": ("没有这个案件：{id}", "no case {id}"),
     "cli.bad_time": (

@@ -26,9 +26,10 @@ STORE_SOURCES = sorted((ROOT / "store").rglob("*.py"))
 UI_SOURCES = sorted(p for folder in ("duty_room", "widgets") for p in (ROOT / folder).rglob("*.py"))
 CATALOGUES = {"store": ROOT / "store" / "i18n.py", "ui": ROOT / "duty_room" / "words.py"}
 # Calls whose first argument is a catalogue key: t("..."), i18n.t("..."), words.t("..."), self.t("..."),
-# p.t("..."), desk.t("..."), and the refusal keys of Refused("...") / DutyRefused("...") / IllegalTransition("...").
+# p.t("..."), desk.t("..."), a phrase said later (Detail("...")), and the refusal keys of Refused("...") /
+# DutyRefused("...") / IllegalTransition("...").
 CALLS = re.compile(
-    r"""(?<![\w.])(?:i18n\.|words\.|self\.|p\.|desk\.|t_|)t\(\s*"([a-z][\w.]*)"|(?<![\w])(?:Refused|DutyRefused|IllegalTransition)\(\s*"([a-z_]+)\""""
+    r"""(?<![\w.])(?:(?:i18n\.|words\.|self\.|p\.|desk\.|t_|)t|Detail)\(\s*"([a-z][\w.]*)"|(?<![\w])(?:Refused|DutyRefused|IllegalTransition)\(\s*"([a-z_]+)\""""
 )
 
 
