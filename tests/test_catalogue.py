@@ -108,8 +108,11 @@ def binding_ids() -> set[str]:
 
 
 def list_action_ids() -> set[str]:
-    """A list's keys are bound when the list opens (``ListAction(key, name, words)`` → id ``list.<name>``)."""
-    ids: set[str] = set()
+    """A list's keys are bound when the list opens (``ListAction(key, name, words)`` → id ``list.<name>``),
+    declared in its panel's LIST_KEYS."""
+    from duty_room.panels import PANEL_TYPES
+
+    ids = {f"list.{name}" for panel in PANEL_TYPES for keys in panel.LIST_KEYS.values() for _, name in keys}
     for path in UI_SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
