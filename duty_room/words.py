@@ -524,6 +524,34 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "数据由服务账号 {account} 保管：请用 `sudo -u {account} duty-room …`（或经 SSH 登录）",
         "the store is kept by the service account {account}: use `sudo -u {account} duty-room …` (or log in over SSH)",
     ),
+    # a [keymap] key that another binding already uses, or that a text field takes (duty_room/keymap.py)
+    "config.keymap_taken": (
+        '配置有误：[keymap] {binding} = "{keys}"：{key} 在{where}中已用于 {other}',
+        'bad configuration: [keymap] {binding} = "{keys}": {key} already belongs to {other} in {where}',
+    ),
+    "config.keymap_typed": (
+        '配置有误：[keymap] {binding} = "{keys}"：在{where}中按 {key} 是往输入框里打字，{binding} 就用不上了',
+        'bad configuration: [keymap] {binding} = "{keys}": in {where}, {key} is typed into the text field, '
+        "so {binding} would never act",
+    ),
+    "config.keymap_field_key": (
+        '配置有误：[keymap] {binding} = "{keys}"：在{where}中 {key} 由输入框或按钮自己使用，{binding} 就用不上了',
+        'bad configuration: [keymap] {binding} = "{keys}": in {where}, the field or button in focus takes {key} '
+        "itself, so {binding} would never act",
+    ),
+    "config.keymap_textual": ("Textual 自带的「{}」", "Textual's own '{}'"),
+    "config.keymap_more": ("（另有 {} 处冲突）", " (and {} more)"),
+    "keymap.where.panel": ("「{}」面板", "the {} panel"),
+    "keymap.where.everywhere": ("所有界面", "every screen"),
+    "keymap.where.roster": ("一表全清名单", "the roster"),
+    "keymap.where.households": ("住户列表", "a grid's household list"),
+    "keymap.where.ended": ("已结案件列表", "the ended cases list"),
+    "keymap.where.list": ("列表", "a list"),
+    "keymap.where.detail": ("详情", "a detail"),
+    "keymap.where.discard": ("「放弃已填写的内容？」的询问", "the discard question"),
+    "keymap.where.filter": ("案件筛选框", "the case filter"),
+    "keymap.where.form": ("表单", "a form"),
+    "keymap.where.choice": ("选择对话框", "a choice dialog"),
     "whoami.actor": ("操作人", "actor"),
     "whoami.by_os_account": ("本机账号（用户数据库）", "OS account (password database)"),
     "whoami.by_sudo": (
