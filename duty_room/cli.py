@@ -186,6 +186,13 @@ def _open_dashboard(settings: Settings) -> int:
         os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
     from .app import run  # Textual is imported only when the dashboard opens
 
+    if settings.keymap:  # checked here, not with the other settings: it needs Textual's bindings
+        from .keymap import clashes
+
+        if found := clashes(settings.keymap):
+            more = words.t("config.keymap_more", settings.lang).format(len(found) - 1) if len(found) > 1 else ""
+            click.echo(f"duty-room: {found[0].message(settings.lang)}{more}", err=True)
+            return ExitCode.REFUSED  # a bad setting, as load_settings refuses every other one
     return run(store, settings)
 
 
@@ -322,10 +329,7 @@ def check(ctx: click.Context, repair: bool) -> None:
         findings = report.errors[:1]
     for finding in findings[:CHECK_SHOWN]:
         mark = words.t("check.error" if finding.error else "check.warning", lang)
-        said = words.t(f"check.{finding.kind}", lang).format(
-            path=finding.path, detail=finding.detail, other=finding.other or ""
-        )
-        click.echo(f"{mark} {said}", err=True)
+        click.echo(f"{mark} {finding.message(lang)}", err=True)
     if len(findings) > CHECK_SHOWN:
         click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
     problems = (

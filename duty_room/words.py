@@ -541,6 +541,34 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "数据由服务账号 {account} 保管：请用 `sudo -u {account} duty-room …`（或经 SSH 登录）",
         "the store is kept by the service account {account}: use `sudo -u {account} duty-room …` (or log in over SSH)",
     ),
+    # a [keymap] key that another binding already uses, or that a text field takes (duty_room/keymap.py)
+    "config.keymap_taken": (
+        '配置有误：[keymap] {binding} = "{keys}"：{key} 在{where}中已用于 {other}',
+        'bad configuration: [keymap] {binding} = "{keys}": {key} already belongs to {other} in {where}',
+    ),
+    "config.keymap_typed": (
+        '配置有误：[keymap] {binding} = "{keys}"：在{where}中按 {key} 是往输入框里打字，{binding} 就用不上了',
+        'bad configuration: [keymap] {binding} = "{keys}": in {where}, {key} is typed into the text field, '
+        "so {binding} would never act",
+    ),
+    "config.keymap_field_key": (
+        '配置有误：[keymap] {binding} = "{keys}"：在{where}中 {key} 由输入框或按钮自己使用，{binding} 就用不上了',
+        'bad configuration: [keymap] {binding} = "{keys}": in {where}, the field or button in focus takes {key} '
+        "itself, so {binding} would never act",
+    ),
+    "config.keymap_textual": ("Textual 自带的「{}」", "Textual's own '{}'"),
+    "config.keymap_more": ("（另有 {} 处冲突）", " (and {} more)"),
+    "keymap.where.panel": ("「{}」面板", "the {} panel"),
+    "keymap.where.everywhere": ("所有界面", "every screen"),
+    "keymap.where.roster": ("一表全清名单", "the roster"),
+    "keymap.where.households": ("住户列表", "a grid's household list"),
+    "keymap.where.ended": ("已结案件列表", "the ended cases list"),
+    "keymap.where.list": ("列表", "a list"),
+    "keymap.where.detail": ("详情", "a detail"),
+    "keymap.where.discard": ("「放弃已填写的内容？」的询问", "the discard question"),
+    "keymap.where.filter": ("案件筛选框", "the case filter"),
+    "keymap.where.form": ("表单", "a form"),
+    "keymap.where.choice": ("选择对话框", "a choice dialog"),
     "whoami.actor": ("操作人", "actor"),
     "whoami.by_os_account": ("本机账号（用户数据库）", "OS account (password database)"),
     "whoami.by_sudo": (
@@ -671,48 +699,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "check.error": ("错误", "error"),
     "check.warning": ("提示", "warning"),
-    "check.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
-    "check.not_store.foreign": (
-        "{path} 不是 duty-room 数据目录（没有 manifest.json，也没有数据文件）",
-        "{path} is not a duty-room store (no manifest.json and no data files)",
-    ),
-    "check.no_manifest": ("缺少 {path}：有数据文件却没有清单", "{path} is missing, though there are data files"),
-    "check.damaged": ("{path} 已损坏：{detail}", "{path} is damaged: {detail}"),
-    "check.schema": (
-        "{path} 由更新版本写入（schema {detail}）",
-        "{path} was written by a newer duty-room (schema {detail})",
-    ),
-    "check.environment": ("{path}：{detail}", "{path}: {detail}"),
-    "check.duplicate": ("{path} 中编号 {detail} 出现两次", "{path} holds id {detail} twice"),
-    "check.duplicate_across": (
-        "编号 {detail} 同时在 {other} 和 {path} 中",
-        "id {detail} is in both {other} and {path}",
-    ),
-    "check.order": (
-        "{path}：案件 {detail} 的处理记录时间顺序颠倒",
-        "{path}: case {detail} has history events out of time order",
-    ),
-    "check.journal": (
-        "{path}：有中断的事务（check --repair 处理）",
-        "{path}: an interrupted transaction (check --repair finishes it)",
-    ),
-    "check.leftover": (
-        "{path}：中断写入留下的临时文件（check --repair 删除）",
-        "{path}: a temp file left by an interrupted write (check --repair removes it)",
-    ),
-    "check.not_listed": ("{path} 不在 manifest.json 中", "{path} is not listed in manifest.json"),
-    "check.missing_listed": ("manifest.json 列出的 {path} 不存在", "{path} is listed in manifest.json but missing"),
-    "check.generation": (
-        "{path} 的代数与 manifest.json 不符（{detail}）",
-        "{path}'s generation does not match manifest.json ({detail})",
-    ),
-    "check.group_write": (
-        "{path}：用户组不可写（共享数据目录需 chmod g+w）",
-        "{path}: the group cannot write it (a shared store needs chmod g+w)",
-    ),
-    "check.not_a_file": ("{path} 应是文件，却是文件夹", "{path} should be a file but is a folder"),
-    "check.not_a_folder": ("{path} 应是文件夹，却是文件", "{path} should be a folder but is a file"),
-    "check.foreign": ("{path} 不属于数据目录", "{path} is not a store file"),
     "check.more": ("……另有 {} 条", "… and {} more"),
     "check.bad": ("发现 {errors} 个错误：{path}", "{errors} errors found in {path}"),
     "check.repaired": ("已修复：{}", "repaired: {}"),
@@ -801,20 +787,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.members": ("人口", "Members"),
     "visits.elderly": ("老人户", "elderly household"),
     "visits.recent": ("近 {n} 天民情日志", "Visit log, last {n} days"),
-    "check.misplaced": (
-        "{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
-        "{path}: case {detail} belongs in {other} (the day of receipt its id names)",
-    ),
-    "check.misplaced_household": (
-        "{path}：住户 {detail} 应在 {other} 中（按所属网格）",
-        "{path}: household {detail} belongs in {other} (its grid's file)",
-    ),
-    "check.archive_index": (
-        "{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"
-        "下次修改该文件时自动更正",
-        "{path}: closed cases missing from manifest.json's archive index (earliest {detail}) are "
-        "not archived when due; the next change to the file corrects it",
-    ),
     # -- petition CLI errors (issue 10: errors follow --lang) --
     "cli.no_case": ("没有这个案件：{id}", "no case {id}"),
     "cli.bad_time": (

@@ -9,10 +9,61 @@ naming the path. The exit code of each kind is decided in one place, ``duty_room
 from __future__ import annotations
 
 import errno
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import i18n
 from .i18n import Lang
+
+
+@dataclass(frozen=True, eq=False)
+class Detail:
+    """A phrase of the catalogue and its values, said when it is shown, in the reader's language:
+    what is wrong inside a damaged file, a finding of ``check``. ``str()`` is the English (logs).
+
+    A value that is a Detail itself, or a function of the language (a pydantic error's reason), is
+    said in the same language; any other value is put in as it is.
+    """
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def say(self, lang: Lang = "zh") -> str:
+        return i18n.t(self.key, lang).format(**{name: said(value, lang) for name, value in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.say("en")
+
+
+def said(value: object, lang: Lang) -> object:
+    """A Detail's value as put in a line: said in ``lang`` if it is words, else as it is."""
+    if isinstance(value, Detail):
+        return value.say(lang)
+    if callable(value):
+        return value(lang)
+    return value
+
+
+def field_damage(key: str, error: Mapping[str, Any], **params: object) -> Detail:
+    """A field that fails validation (``error``: pydantic's first), said by ``key`` with its
+    ``field`` and ``reason``. The field is named as stored (``reporter_phone``, ``history.2.at``):
+    what a person repairing the file looks for."""
+    error = dict(error)
+    loc = ".".join(str(part) for part in error.get("loc") or ())
+    reason = functools.partial(i18n.damage_reason, error)
+    return Detail(key, {**params, "field": i18n.shown_value(loc) or "(top)", "reason": reason})
+
+
+def record_damage(error: Mapping[str, Any], record_id: str) -> Detail:
+    """A stored record that fails validation: which one, which field and why (or which rule across
+    its fields)."""
+    shown = i18n.shown_value(record_id)
+    if not error.get("loc"):
+        return Detail("damage.record_rule", {"id": shown, "reason": functools.partial(i18n.damage_reason, dict(error))})
+    return field_damage("damage.record", error, id=shown)
 
 
 class StoreError(Exception):
@@ -23,19 +74,29 @@ class StoreError(Exception):
 
 
 class StoreCorruptError(StoreError):
-    def __init__(self, path: Path, detail: str, record_id: str | None = None):
+    """A store file that cannot be read as it is: ``detail`` says what is wrong in it."""
+
+    def __init__(self, path: Path, detail: Detail, record_id: str | None = None):
         self.path = path
         self.detail = detail
         self.record_id = record_id
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "zh") -> str:
-        where = f"{self.path}" + (f", record {self.record_id!r}" if self.record_id else "")
-        return i18n.t("fault.corrupt", lang).format(where=where, detail=self.detail)
+        return i18n.t("fault.corrupt", lang).format(path=self.path, detail=self.detail.say(lang))
 
 
 class StoreSchemaError(StoreError):
-    pass
+    """A file written by a newer duty-room (a schema this one does not read)."""
+
+    def __init__(self, path: Path, schema: int, reads: int):
+        self.path = path
+        self.schema = schema
+        self.reads = reads
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.schema", lang).format(path=self.path, schema=self.schema, reads=self.reads)
 
 
 class StoreMissingError(StoreError):
@@ -92,7 +153,11 @@ class StoreEnvironmentError(StoreError):
 
     def why(self, lang: Lang = "zh") -> str:
         """The cause alone, for a line that names the path itself: 磁盘已满（ENOSPC）."""
-        return i18n.t("fault.why", lang).format(cause=i18n.t(f"fault.cause.{self.cause}", lang), code=self.code)
+        return self.cause_detail().say(lang)
+
+    def cause_detail(self) -> Detail:
+        """``why`` to be said later, in the reader's language (a finding of ``check``)."""
+        return Detail("fault.why", {"cause": Detail(f"fault.cause.{self.cause}"), "code": self.code})
 
 
 class DiskFullError(StoreEnvironmentError):

@@ -384,6 +384,62 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "model.the schedule ends before it starts": ("结束日期早于开始日期", "the schedule ends before it starts"),
     "model.a tag is listed twice": ("特殊人群填了两次", "a tag is listed twice"),
+    "model.the due time is before the time the case was received": (
+        "办理时限早于受理时间",
+        "the due time is before the time the case was received",
+    ),
+    "model.an open case has no closing time": ("未结案件不应有结案时间", "an open case has no closing time"),
+    "model.a closed or cancelled case needs its closing time": (
+        "已结或已撤销的案件须有结案时间",
+        "a closed or cancelled case needs its closing time",
+    ),
+    "model.a merged case, and only a merged case, names the case it duplicates": (
+        "「已合并」的案件须写明并入哪个案件，其他案件不写",
+        "a merged case, and only a merged case, names the case it duplicates",
+    ),
+    "model.a case cannot duplicate itself": ("案件不能合并到自己", "a case cannot duplicate itself"),
+    "model.the visit time is not on the visit day": ("走访时间不在走访当天", "the visit time is not on the visit day"),
+    "model.a cancelled session needs a reason": ("已取消的服务须写明原因", "a cancelled session needs a reason"),
+    "model.a completed session records how many people were served": (
+        "已完成的服务须记录服务人数",
+        "a completed session records how many people were served",
+    ),
+    "model.a checked-in session records when": ("已签到的服务须记录签到时间", "a checked-in session records when"),
+    "model.a correction changes something and says why": (
+        "更正须有改动并写明原因",
+        "a correction changes something and says why",
+    ),
+    "model.a link names the case": ("关联须写明案件编号", "a link names the case"),
+    "model.the incident was known before it happened": (
+        "接报时间早于事发时间",
+        "the incident was known before it happened",
+    ),
+    "model.a report is dated before the incident was known": (
+        "有报送早于接报时间",
+        "a report is dated before the incident was known",
+    ),
+    "model.an incident has one 首报 and one 书面报告; later reports are 续报": (
+        "首报和书面报告各只有一次，之后是续报",
+        "an incident has one 首报 and one 书面报告; later reports are 续报",
+    ),
+    "model.the 终报 is the last report": ("终报须是最后一次报送", "the 终报 is the last report"),
+    "model.no report is dated after the 终报": ("不能有晚于终报的报送", "no report is dated after the 终报"),
+    "model.an incident is closed exactly when its 终报 is made": (
+        "事件有终报才结束，结束须有终报",
+        "an incident is closed exactly when its 终报 is made",
+    ),
+    "model.handling ended before the incident was known": (
+        "处置结束时间早于接报时间",
+        "handling ended before the incident was known",
+    ),
+    "model.an acknowledgement records both who and when": (
+        "接班确认须同时记下确认人和时间",
+        "an acknowledgement records both who and when",
+    ),
+    "model.the incoming officer acknowledges with their own account, not the outgoing one's": (
+        "接班须由接班人用自己的账号确认，不能用交班人的",
+        "the incoming officer acknowledges with their own account, not the outgoing one's",
+    ),
     "ref.communities": ("社区", "community"),
     "ref.grids": ("网格", "grid"),
     "ref.households": ("住户", "household"),
@@ -492,9 +548,102 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "and cannot reveal personal data, which writes the audit log)",
     ),
     "fault.corrupt": (
-        "数据文件已损坏：{where}：{detail}。文件未改动；请从备份恢复。",
-        "store file is damaged: {where}: {detail}. It was not changed; restore it from a backup.",
+        "数据文件已损坏：{path}：{detail}。文件未改动；请从备份恢复。",
+        "store file is damaged: {path}: {detail}. It was not changed; restore it from a backup.",
     ),
+    "fault.schema": (
+        "{path} 由更新版本的 duty-room 写入（schema {schema}，本版本只能读 {reads}）；请升级 duty-room",
+        "{path} was written by a newer duty-room (schema {schema}, this one reads {reads}); upgrade duty-room",
+    ),
+    # -- what `check` finds (store/storage.py Finding; the CLI prints them, a failed backup says one) --
+    "check.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
+    "check.not_store.foreign": (
+        "{path} 不是 duty-room 数据目录（没有 manifest.json，也没有数据文件）",
+        "{path} is not a duty-room store (no manifest.json and no data files)",
+    ),
+    "check.no_manifest": ("缺少 {path}：有数据文件却没有清单", "{path} is missing, though there are data files"),
+    "check.damaged": ("{path} 已损坏：{detail}", "{path} is damaged: {detail}"),
+    "check.schema": (
+        "{path} 由更新版本写入（schema {detail}）",
+        "{path} was written by a newer duty-room (schema {detail})",
+    ),
+    "check.environment": ("{path}：{detail}", "{path}: {detail}"),
+    "check.duplicate": ("{path} 中编号 {detail} 出现两次", "{path} holds id {detail} twice"),
+    "check.duplicate_across": (
+        "编号 {detail} 同时在 {other} 和 {path} 中",
+        "id {detail} is in both {other} and {path}",
+    ),
+    "check.order": (
+        "{path}：案件 {detail} 的处理记录时间顺序颠倒",
+        "{path}: case {detail} has history events out of time order",
+    ),
+    "check.journal": (
+        "{path}：有中断的事务（check --repair 处理）",
+        "{path}: an interrupted transaction (check --repair finishes it)",
+    ),
+    "check.leftover": (
+        "{path}：中断写入留下的临时文件（check --repair 删除）",
+        "{path}: a temp file left by an interrupted write (check --repair removes it)",
+    ),
+    "check.not_listed": ("{path} 不在 manifest.json 中", "{path} is not listed in manifest.json"),
+    "check.missing_listed": ("manifest.json 列出的 {path} 不存在", "{path} is listed in manifest.json but missing"),
+    "check.generation": (
+        "{path} 的代数与 manifest.json 不符（{detail}）",
+        "{path}'s generation does not match manifest.json ({detail})",
+    ),
+    "check.group_write": (
+        "{path}：用户组不可写（共享数据目录需 chmod g+w）",
+        "{path}: the group cannot write it (a shared store needs chmod g+w)",
+    ),
+    "check.not_a_file": ("{path} 应是文件，却是文件夹", "{path} should be a file but is a folder"),
+    "check.not_a_folder": ("{path} 应是文件夹，却是文件", "{path} should be a folder but is a file"),
+    "check.foreign": ("{path} 不属于数据目录", "{path} is not a store file"),
+    "check.misplaced": (
+        "{path}：案件 {detail} 应在 {other} 中（按编号中的受理日期）",
+        "{path}: case {detail} belongs in {other} (the day of receipt its id names)",
+    ),
+    "check.misplaced_household": (
+        "{path}：住户 {detail} 应在 {other} 中（按所属网格）",
+        "{path}: household {detail} belongs in {other} (its grid's file)",
+    ),
+    "check.archive_index": (
+        "{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"
+        "下次修改该文件时自动更正",
+        "{path}: closed cases missing from manifest.json's archive index (earliest {detail}) are "
+        "not archived when due; the next change to the file corrects it",
+    ),
+    # what is wrong inside a damaged file (store/errors.py Detail; the line is fault.corrupt's)
+    "damage.json": ("第{line}行第{column}列不是有效的 JSON", "not valid JSON at line {line}, column {column}"),
+    "damage.json_cut": (
+        "在第{line}行第{column}列处中断，内容不完整（不是有效的 JSON）",
+        "not valid JSON: cut short at line {line}, column {column}",
+    ),
+    "damage.json_empty": ("文件是空的（不是有效的 JSON）", "not valid JSON: the file is empty"),
+    "damage.json_bad": ("不是有效的 JSON", "not valid JSON"),
+    "damage.not_table": ("不是 duty-room 数据文件（没有 records 表）", "not a TinyDB database with a 'records' table"),
+    "damage.meta": ("_meta 表已损坏", "its _meta table is damaged"),
+    "damage.meta_field": ("_meta 表的字段 {field}：{reason}", "its _meta table is damaged: field '{field}': {reason}"),
+    "damage.not_manifest": ("不是 duty-room 的清单", "not a duty-room manifest"),
+    "damage.manifest_field": ("清单的字段 {field}：{reason}", "not a valid manifest: field '{field}': {reason}"),
+    "damage.record": ("记录 {id} 的字段 {field}：{reason}", "record '{id}', field '{field}': {reason}"),
+    "damage.record_rule": ("记录 {id}：{reason}", "record '{id}': {reason}"),
+    "damage.journal": (
+        "事务日志已损坏（缺项或格式不对）",
+        "the transaction journal is damaged (missing or malformed fields)",
+    ),
+    "damage.journal_checksum": (
+        "事务日志已损坏（校验和不符）",
+        "the transaction journal is damaged (checksum mismatch)",
+    ),
+    "damage.copy_differs": ("写入后副本与原文件不一致", "the copy differs from the original after writing"),
+    "damage.copy_check": ("副本未通过检查：{finding}", "the copy does not pass check: {finding}"),
+    "damage.backup_check": ("备份未通过检查：{finding}", "the backup does not pass check: {finding}"),
+    # why a stored value is refused, where the forms' words (invalid.*, model.*) do not say it
+    "damage.missing": ("缺少这一项", "missing"),
+    "damage.extra": ("不是这种记录的字段", "not a field of this record"),
+    "damage.choice": ("「{v}」不是可选的值", "'{v}' is not one of the choices"),
+    "damage.value": ("值「{v}」不合要求", "the value '{v}' is not allowed"),
+    "damage.rule": ("各项互相矛盾", "its fields contradict each other"),
     "fault.busy": (
         "数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
         "the store {path} is locked by another process; waited {seconds} s; try again",
@@ -530,6 +679,17 @@ _BOUNDS = {
 
 def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
     """One pydantic error in words a duty officer understands (field-level, no jargon)."""
+    known = _reason(error, lang)
+    if known is not None:
+        return known
+    if error.get("type") == "value_error":
+        ctx = error.get("ctx") or {}
+        return str(ctx.get("error", error.get("msg", "")))
+    return str(error.get("msg", error.get("type", "")))
+
+
+def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
+    """``validation_message``'s words for the errors it knows; None for the others."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "string_pattern_mismatch" and "1[3-9]" in str(ctx.get("pattern", "")):
@@ -557,8 +717,51 @@ def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
             return t("invalid.invisible", lang).format(message.split("character ", 1)[1].split(" at ")[0])
         if "must not be empty" in message:
             return t("invalid.required", lang)
-        return message
-    return str(error.get("msg", kind))
+    return None
+
+
+DAMAGED_VALUE_SHOWN = 40  # characters of a stored value a damage message quotes
+
+
+def damage_reason(error: Mapping[str, Any], lang: Lang = "zh") -> str:
+    """Why a stored record fails validation, for a person repairing the file: what a form would
+    say where that fits a stored value (a phone, a length, a number's limit, a model's rule), else
+    what is wrong with the value as stored, quoted (control characters made visible)."""
+    kind = error.get("type", "")
+    if kind == "missing":
+        return t("damage.missing", lang)
+    if kind == "extra_forbidden":
+        return t("damage.extra", lang)
+    if kind in ("enum", "literal_error"):
+        return t("damage.choice", lang).format(v=shown_value(error.get("input")))
+    known = _reason(error, lang)
+    if known is not None:
+        return known
+    rule = f"model.{(error.get('ctx') or {}).get('error', '')}"
+    if kind == "value_error" and rule in _CATALOGUE:  # a model's own rule (store/models.py words it in English)
+        return t(rule, lang)
+    if not error.get("loc"):  # a rule across the record's fields the catalogue does not word
+        return t("damage.rule", lang)
+    return t("damage.value", lang).format(v=shown_value(error.get("input")))
+
+
+def shown_value(value: object) -> str:
+    """A stored value quoted in a line: short, and with any control character made visible."""
+    from .text import display_safe
+
+    text = value if isinstance(value, str) else _json_text(value)
+    if len(text) > DAMAGED_VALUE_SHOWN:
+        text = text[: DAMAGED_VALUE_SHOWN - 1] + "…"
+    return display_safe(text)
+
+
+def _json_text(value: object) -> str:
+    import orjson
+
+    try:
+        return orjson.dumps(value, default=repr).decode()
+    except TypeError:
+        return repr(value)
 
 
 def t(key: str, lang: Lang = "zh") -> str:

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 from . import clock, i18n
 from .duty_models import DutyLogEntry, Handover, Incident
 from .errors import (  # re-exported ("X as X"): callers import the errors from the storage layer
+    Detail,
     StoreBusyError as StoreBusyError,
     StoreCorruptError as StoreCorruptError,
     StoreEnvironmentError as StoreEnvironmentError,
@@ -68,6 +69,8 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
     StoreSchemaError as StoreSchemaError,
     TargetNotEmptyError as TargetNotEmptyError,
     environment_error,
+    field_damage,
+    record_damage,
 )
 from .i18n import Lang
 from .models import (
@@ -527,7 +530,26 @@ def _load_json(path: Path, payload: bytes) -> Any:
     try:
         return orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
-        raise StoreCorruptError(path, f"not valid JSON ({exc})") from None
+        raise StoreCorruptError(path, _json_damage(exc)) from None
+
+
+def _json_damage(exc: orjson.JSONDecodeError) -> Detail:
+    """Where a file stops being JSON (line and column in characters, as an editor counts them),
+    and whether it was cut short: an empty file, or one that ends mid-way (a write cut off)."""
+    if not exc.doc or exc.msg.startswith("Input is a zero-length"):
+        return Detail("damage.json_empty")
+    where = {"line": exc.lineno, "column": exc.colno}
+    return Detail("damage.json_cut" if exc.msg.startswith("unexpected end of data") else "damage.json", where)
+
+
+def _json_damage_of(path: Path) -> Detail:
+    """What is wrong with a file the streaming parser refused, said as ``_load_json`` says it
+    (the streaming parser tells neither line nor column). Read whole: only a damaged file is."""
+    try:
+        orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        return _json_damage(exc)
+    return Detail("damage.json_bad")
 
 
 def _zoned_time(text: str) -> str:
@@ -558,38 +580,29 @@ class _FileMetaModel(BaseModel):
     generation: StrictInt = Field(ge=0)
 
 
-def _first_error(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(top)"
-    return f"field {field!r}: {first['msg']}"
-
-
 def _check_schema(path: Path, schema: int) -> None:
     if schema > SCHEMA_VERSION:
-        raise StoreSchemaError(
-            f"{path} was written by a newer duty-room (schema {schema}, this one reads "
-            f"{SCHEMA_VERSION}); upgrade duty-room"
-        )
+        raise StoreSchemaError(path, schema, SCHEMA_VERSION)
 
 
 def _parse(path: Path, payload: bytes) -> dict[str, Any]:
     data = _load_json(path, payload)
     if not isinstance(data, dict) or not isinstance(data.get(RECORDS, {}), dict):
-        raise StoreCorruptError(path, "not a TinyDB database with a 'records' table")
+        raise StoreCorruptError(path, Detail("damage.not_table"))
     return data
 
 
 def _file_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     table = data.get(META, {})
     if not isinstance(table, dict):
-        raise StoreCorruptError(path, "its _meta table is damaged")
+        raise StoreCorruptError(path, Detail("damage.meta"))
     meta: dict[str, Any] | None = next(iter(table.values()), None)
     if meta is None:
         return {"schema": SCHEMA_VERSION, "generation": 0}
     try:
         checked = _FileMetaModel.model_validate(meta)
     except ValidationError as exc:
-        raise StoreCorruptError(path, f"its _meta table is damaged: {_first_error(exc)}") from None
+        raise StoreCorruptError(path, field_damage("damage.meta_field", exc.errors()[0])) from None
     _check_schema(path, checked.schema_version)
     return meta
 
@@ -646,12 +659,8 @@ def _validate_all(
 
 def _record_damaged(path: Path, exc: ValidationError, doc_id: str, doc: Any) -> NoReturn:
     record_id = doc.get("id") if isinstance(doc, dict) else None
-    record_id = record_id if isinstance(record_id, str) else None
-    first = exc.errors()[0]
-    field = ".".join(str(part) for part in first["loc"])
-    raise StoreCorruptError(
-        path, f"field {field!r}: {first['msg']}", record_id=str(doc_id if record_id is None else record_id)
-    ) from None
+    named = str(doc_id if not isinstance(record_id, str) else record_id)
+    raise StoreCorruptError(path, record_damage(exc.errors()[0], named), record_id=named) from None
 
 
 # ---------------------------------------------------------------------------
@@ -817,13 +826,13 @@ def _journal_body(path: Path, payload: bytes) -> dict[str, Any]:
     try:
         body, digest = data["body"], data["sha256"]
         if hashlib.sha256(_dumps(body)).hexdigest() != digest:
-            raise ValueError("checksum mismatch")
+            raise StoreCorruptError(path, Detail("damage.journal_checksum"))
         generation = body["generation"]
         steps = body["steps"]
         if not isinstance(generation, int) or not all(len(step) == 3 for step in steps):
             raise ValueError("bad fields")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise StoreCorruptError(path, f"the transaction journal is damaged ({exc})") from None
+    except (KeyError, TypeError, ValueError):
+        raise StoreCorruptError(path, Detail("damage.journal")) from None
     return body
 
 
@@ -1344,11 +1353,11 @@ class Store:
 def _parse_manifest(path: Path, payload: bytes) -> dict[str, Any]:
     data = _load_json(path, payload)
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        raise StoreCorruptError(path, "not a duty-room manifest")
+        raise StoreCorruptError(path, Detail("damage.not_manifest"))
     try:
         checked = _ManifestModel.model_validate(data)
     except ValidationError as exc:
-        raise StoreCorruptError(path, f"not a valid manifest: {_first_error(exc)}") from None
+        raise StoreCorruptError(path, field_damage("damage.manifest_field", exc.errors()[0])) from None
     _check_schema(path, checked.schema_version)
     return data
 
@@ -1798,9 +1807,22 @@ class Finding:
 
     kind: str
     path: str
-    detail: str = ""
+    detail: str = ""  # an id, a count; for words (what is wrong in a damaged file): their English
     error: bool = True
     other: str | None = None  # for a duplicate: the file that holds the first copy
+    words: Detail | None = None  # ``detail`` in the reader's language
+
+    @classmethod
+    def saying(cls, kind: str, path: str, words: Detail) -> Finding:
+        return cls(kind, path, str(words), words=words)
+
+    def said(self) -> Detail:
+        """The finding as one line, said when it is shown (``check``; a backup that fails it)."""
+        detail = self.words or self.detail
+        return Detail(f"check.{self.kind}", {"path": self.path, "detail": detail, "other": self.other or ""})
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.said().say(lang)
 
 
 @dataclass
@@ -1871,7 +1893,8 @@ class _FileChecker:
                     record = model.model_validate(doc)
                 except ValidationError as exc:
                     record_id = doc.get("id", doc_id) if isinstance(doc, dict) else doc_id
-                    report.findings.append(Finding("damaged", name, f"record {record_id!r}: {_first_error(exc)}"))
+                    said = record_damage(exc.errors()[0], str(record_id))
+                    report.findings.append(Finding.saying("damaged", name, said))
                     continue
                 if record.id in seen_here:
                     report.findings.append(Finding("duplicate", name, record.id))
@@ -1898,18 +1921,24 @@ class _FileChecker:
                     )
             report.records += count
             metas = _stream_meta(path)
-        except (ijson.JSONError, ijson.IncompleteJSONError, ValueError) as exc:
-            report.findings.append(Finding("damaged", name, f"not valid JSON ({exc})"))
+        except (ijson.JSONError, ijson.IncompleteJSONError, ValueError):
+            try:
+                said = _json_damage_of(path)
+            except OSError as unreadable:
+                said = environment_error(unreadable, path).cause_detail()
+            report.findings.append(Finding.saying("damaged", name, said))
             return
         except OSError as exc:
-            report.findings.append(Finding("environment", name, environment_error(exc, path).message("en")))
+            report.findings.append(Finding.saying("environment", name, environment_error(exc, path).cause_detail()))
             return
         generation = 0
         if metas:
             try:
                 meta = _FileMetaModel.model_validate(metas[0])
             except ValidationError as exc:
-                report.findings.append(Finding("damaged", name, f"its _meta table is damaged: {_first_error(exc)}"))
+                report.findings.append(
+                    Finding.saying("damaged", name, field_damage("damage.meta_field", exc.errors()[0]))
+                )
                 return
             if meta.schema_version > SCHEMA_VERSION:
                 report.findings.append(Finding("schema", name, str(meta.schema_version)))
@@ -1959,11 +1988,11 @@ def check_store(root: Path | str) -> CheckReport:
     except FileNotFoundError:
         pass
     except StoreCorruptError as exc:
-        findings.append(Finding("damaged", MANIFEST, exc.detail))
+        findings.append(Finding.saying("damaged", MANIFEST, exc.detail))
     except StoreSchemaError as exc:
-        findings.append(Finding("damaged", MANIFEST, str(exc)))
+        findings.append(Finding("schema", MANIFEST, str(exc.schema)))
     except OSError as exc:
-        findings.append(Finding("environment", MANIFEST, environment_error(exc, manifest_path).message("en")))
+        findings.append(Finding.saying("environment", MANIFEST, environment_error(exc, manifest_path).cause_detail()))
 
     checker = _FileChecker(report, root)
     checker.earliest_closed = earliest
@@ -2010,15 +2039,8 @@ def check_store(root: Path | str) -> CheckReport:
                 findings.append(Finding("foreign", rel, error=False))
                 continue
             if not os.access(path, os.R_OK):
-                findings.append(
-                    Finding(
-                        "environment",
-                        rel,
-                        environment_error(PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))).message(
-                            "en"
-                        ),
-                    )
-                )
+                refused = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+                findings.append(Finding.saying("environment", rel, environment_error(refused).cause_detail()))
                 continue
             if not path.is_file():
                 findings.append(Finding("not_a_file", rel))
@@ -2233,17 +2255,14 @@ def _copy_out(copied: list[_Copied], target: Path) -> None:
         raise
     for item in ordered:
         if _sha256_of(target / item.relative) != item.digest:
-            raise StoreCorruptError(target / item.relative, "the copy differs from the original after writing")
+            raise StoreCorruptError(target / item.relative, Detail("damage.copy_differs"))
 
 
 def _verified(target: Path) -> CheckReport:
     report = check_store(target)
     if not report.ok:
         first = report.errors[0]
-        raise StoreCorruptError(
-            target / first.path if not Path(first.path).is_absolute() else Path(first.path),
-            f"the copy does not pass check ({first.kind} {first.detail})".strip(),
-        )
+        raise StoreCorruptError(target, Detail("damage.copy_check", {"finding": first.said()}))
     return report
 
 
@@ -2280,9 +2299,7 @@ def restore_store(source: Path | str, target: Path | str) -> CopyReport:
             first = report.errors[0]
             if first.kind.startswith("not_store"):
                 raise StoreMissingError(source, first.kind.split(".", 1)[1])
-            raise StoreCorruptError(
-                source / first.path, f"the backup does not pass check ({first.kind} {first.detail})".strip()
-            )
+            raise StoreCorruptError(source, Detail("damage.backup_check", {"finding": first.said()}))
         _makedirs(target)
         copied = _copy_in(source, target)
         _copy_out(copied, target)

@@ -293,6 +293,28 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
         assert "2026-11-27.json" not in str(app.screen_stack[0].query_one("#status").render())
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("zh", "：第1行第41列不是有效的 JSON。文件未改动；请从备份恢复。"),
+        ("en", ": not valid JSON at line 1, column 41. It was not changed; restore it from a backup."),
+    ],
+)
+async def test_a_file_damaged_while_running_is_said_in_the_interface_language(
+    small_store: Store, lang: str, words: str
+) -> None:
+    """The status line named the file in the interface's words and then what was wrong in it in
+    orjson's English (`not valid JSON (unexpected character, expected ',' or '}': line 1 column 41
+    (char 40))`)."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        day_file.write_bytes(b'{"records": {"1": {"id": "MK261127-001" "title": 1}}}')
+        app.reload()
+        await settled(app, pilot)
+        assert app.is_running
+        assert app.status_messages[-1].endswith(f"{day_file}{words}"), app.status_messages[-1]
+
+
 @pytest.mark.parametrize("key", ["question_mark"])
 async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
     async with dashboard(small_store) as (app, pilot):

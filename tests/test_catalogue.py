@@ -26,9 +26,10 @@ STORE_SOURCES = sorted((ROOT / "store").rglob("*.py"))
 UI_SOURCES = sorted(p for folder in ("duty_room", "widgets") for p in (ROOT / folder).rglob("*.py"))
 CATALOGUES = {"store": ROOT / "store" / "i18n.py", "ui": ROOT / "duty_room" / "words.py"}
 # Calls whose first argument is a catalogue key: t("..."), i18n.t("..."), words.t("..."), self.t("..."),
-# p.t("..."), desk.t("..."), and the refusal keys of Refused("...") / DutyRefused("...") / IllegalTransition("...").
+# p.t("..."), desk.t("..."), a phrase said later (Detail("...")), and the refusal keys of Refused("...") /
+# DutyRefused("...") / IllegalTransition("...").
 CALLS = re.compile(
-    r"""(?<![\w.])(?:i18n\.|words\.|self\.|p\.|desk\.|t_|)t\(\s*"([a-z][\w.]*)"|(?<![\w])(?:Refused|DutyRefused|IllegalTransition)\(\s*"([a-z_]+)\""""
+    r"""(?<![\w.])(?:(?:i18n\.|words\.|self\.|p\.|desk\.|t_|)t|Detail)\(\s*"([a-z][\w.]*)"|(?<![\w])(?:Refused|DutyRefused|IllegalTransition)\(\s*"([a-z_]+)\""""
 )
 
 
@@ -107,8 +108,11 @@ def binding_ids() -> set[str]:
 
 
 def list_action_ids() -> set[str]:
-    """A list's keys are bound when the list opens (``ListAction(key, name, words)`` → id ``list.<name>``)."""
-    ids: set[str] = set()
+    """A list's keys are bound when the list opens (``ListAction(key, name, words)`` → id ``list.<name>``),
+    declared in its panel's LIST_KEYS."""
+    from duty_room.panels import PANEL_TYPES
+
+    ids = {f"list.{name}" for panel in PANEL_TYPES for keys in panel.LIST_KEYS.values() for _, name in keys}
     for path in UI_SOURCES:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (

@@ -328,7 +328,9 @@ def test_unreadable_file_is_reported_not_raised(small_store: Store, monkeypatch:
     monkeypatch.setattr(Path, "open", refuse)
     report = check_store(small_store.root)
     assert not report.ok
-    assert any(f.path == "grids.json" and "permission denied" in f.detail for f in report.errors)
+    (refused,) = [f for f in report.errors if f.path == "grids.json"]
+    assert refused.message("en") == "grids.json: permission denied (EACCES)"
+    assert refused.message("zh") == "grids.json：无权限（EACCES）"  # the cause in the reader's language too
 
 
 def test_shared_store_mode_bits_are_not_required_of_a_private_store(small_store: Store) -> None:
@@ -387,3 +389,125 @@ def test_a_closed_case_missing_from_the_archive_index_is_a_warning(small_store: 
     result = check(small_store.root)
     assert result.exit_code == 0, result.output  # nothing is lost: the case is archived later than due
     assert "petitions/2026-11-27.json" in result.output and "归档索引" in result.output
+
+
+def _cut_short(path: Path) -> None:
+    path.write_bytes(b'{"records": {"1": {"id": "x"')
+
+
+def _not_json(path: Path) -> None:
+    path.write_bytes('{"records": {"1": {"title": "井盖"\n "id": 1}}}'.encode())
+
+
+def _lost_status(path: Path) -> None:
+    edit(path, lambda data: data["records"]["1"].update(status="lost"))
+
+
+def _bad_phone(path: Path) -> None:
+    edit(path, lambda data: data["records"]["1"].update(reporter_phone="12345\x1b[2J"))
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+# What is wrong inside the file, as each language says it: the same words after the path in
+# `check`, `summary`, a write refused, and the dashboard's status line.
+DAMAGE_WORDS = {
+    "cut short": (
+        _cut_short,
+        "在第1行第29列处中断，内容不完整（不是有效的 JSON）",
+        "not valid JSON: cut short at line 1, column 29",
+    ),
+    "not JSON": (_not_json, "第2行第2列不是有效的 JSON", "not valid JSON at line 2, column 2"),
+    "empty": (_empty, "文件是空的（不是有效的 JSON）", "not valid JSON: the file is empty"),
+    "a value not one of the choices": (
+        _lost_status,
+        "记录 MK261127-001 的字段 status：「lost」不是可选的值",
+        "record 'MK261127-001', field 'status': 'lost' is not one of the choices",
+    ),
+    "a field a form would refuse, control characters shown": (
+        _bad_phone,
+        "记录 MK261127-001 的字段 reporter_phone：电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
+        "record 'MK261127-001', field 'reporter_phone': not a phone number: 11-digit mobile or 0393-1234567",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE_WORDS))
+def test_damage_is_said_in_the_interface_language(small_store: Store, damage: str) -> None:
+    """The line named the file in the interface's words, but what was wrong in it was Python's or
+    pydantic's English in either language (`not valid JSON (unexpected end of data: line 1 column
+    29 (char 28))`; `check` printed yajl's three lines). Now `check`, `summary` and a write refused
+    say it in one line each, in the language asked for, with the documented exit code 2."""
+    damage_file, zh, en = DAMAGE_WORDS[damage]
+    path = small_store.root / "petitions" / "2026-11-27.json"
+    damage_file(path)
+    before = fingerprint(small_store.root)
+    runner = CliRunner()
+    for lang, words in (("zh", zh), ("en", en)):
+        result = runner.invoke(cli, ["--store", str(small_store.root), "--lang", lang, "check"])
+        assert result.exit_code == ExitCode.DAMAGED
+        lines = result.output.splitlines()
+        found = (
+            "错误 petitions/2026-11-27.json 已损坏："
+            if lang == "zh"
+            else "error petitions/2026-11-27.json is damaged: "
+        )
+        assert lines[0] == found + words, result.output
+        assert len(lines) == 2  # and the count
+        faulted = (
+            f"duty-room: 数据文件已损坏：{path}：{words}。文件未改动；请从备份恢复。\n"
+            if lang == "zh"
+            else f"duty-room: store file is damaged: {path}: {words}. It was not changed; restore it from a backup.\n"
+        )
+        for args in (["summary"], ["petition", "accept", "MK261127-001"]):
+            result = runner.invoke(cli, ["--store", str(small_store.root), "--lang", lang, *args])
+            assert (result.exit_code, result.output) == (ExitCode.DAMAGED, faulted), args
+    assert fingerprint(small_store.root) == before
+    assert "\x1b" not in zh + en
+
+
+@pytest.mark.parametrize(
+    ("rule", "change", "zh", "en"),
+    [
+        (
+            "a model's own rule",
+            {"status": "closed"},  # closed without its closing time
+            "记录 MK261127-001：已结或已撤销的案件须有结案时间",
+            "record 'MK261127-001': a closed or cancelled case needs its closing time",
+        ),
+        (
+            "a field the record does not have",
+            {"colour": "red"},
+            "记录 MK261127-001 的字段 colour：不是这种记录的字段",
+            "record 'MK261127-001', field 'colour': not a field of this record",
+        ),
+        (
+            "a required field emptied",
+            {"title": None},
+            "记录 MK261127-001 的字段 title：必填",
+            "record 'MK261127-001', field 'title': required",
+        ),
+        (
+            "a time that is not one",
+            {"due_at": "明天"},
+            "记录 MK261127-001 的字段 due_at：值「明天」不合要求",
+            "record 'MK261127-001', field 'due_at': the value '明天' is not allowed",
+        ),
+    ],
+)
+def test_a_damaged_record_names_its_id_field_and_reason_in_either_language(
+    small_store: Store, rule: str, change: dict[str, object], zh: str, en: str
+) -> None:
+    path = small_store.root / "petitions" / "2026-11-27.json"
+    edit(path, lambda data: data["records"]["1"].update(change))
+    (finding,) = check_store(small_store.root).errors
+    assert (finding.message("zh"), finding.message("en")) == (
+        f"petitions/2026-11-27.json 已损坏：{zh}",
+        f"petitions/2026-11-27.json is damaged: {en}",
+    )
+    with pytest.raises(storage.StoreCorruptError) as refused:
+        Store(small_store.root).all(Petition)
+    assert str(refused.value.detail) == en and refused.value.detail.say("zh") == zh
+    assert str(refused.value) == refused.value.message("en")  # logs read the English

@@ -7,7 +7,7 @@ panels and feeds them data; a panel writes only through ``Desk.submit``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual import on
@@ -20,7 +20,7 @@ from store.refusal import Refused
 from widgets.detail import DetailContent, DetailScreen
 from widgets.keyed_table import Column
 from widgets.panel import Panel
-from widgets.table_screen import TableScreen
+from widgets.table_screen import ListAction, TableScreen
 
 from ..desk import Desk, Submission, guarded
 from ..presenters import Presenter
@@ -44,6 +44,11 @@ class DeskPanel(Panel):
     GROUP: ClassVar[str] = ""
     QUIET: ClassVar[frozenset[str]] = frozenset()  # steps kept out of the Footer (80 columns)
     VIEWING: ClassVar[frozenset[str]] = frozenset()  # steps that write nothing: a viewer keeps them
+    # (key, name) of the keys of each list the panel opens, by the list's name: bound as a
+    # ``ListAction``, remappable by the id ``list.<name>``; a viewer keeps those in LIST_VIEWING.
+    # Declared here, not where the list opens, so a [keymap] is checked against them (keymap.py).
+    LIST_KEYS: ClassVar[Mapping[str, tuple[tuple[str, str], ...]]] = {}
+    LIST_VIEWING: ClassVar[frozenset[str]] = frozenset()
 
     BINDINGS = [
         # 登记 works on every panel; panel 1 shows it in the Footer, the others keep room for their own keys.
@@ -104,6 +109,14 @@ class DeskPanel(Panel):
     @property
     def t(self) -> Callable[[str], str]:
         return self.desk.t
+
+    def list_actions(self, name: str) -> list[ListAction]:
+        """The keys of the list ``name`` (LIST_KEYS), those that write left out for a viewer."""
+        return [
+            ListAction(key, action, self.t(f"key.list.{action}"))
+            for key, action in self.LIST_KEYS[name]
+            if not self.desk.read_only or action in self.LIST_VIEWING
+        ]
 
     def close_hint(self) -> str:
         """How a list's border names its close key ("Esc 返回", or the key a keymap put there)."""

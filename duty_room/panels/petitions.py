@@ -57,7 +57,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
-from widgets.table_screen import ListAction, TableScreen
+from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Submission, Watch, form_texts, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
@@ -117,6 +117,8 @@ class PetitionsPanel(DeskPanel):
             for key, action in CASE_KEYS
         ],
     ]
+
+    LIST_KEYS: ClassVar = {"ended": (("o", "reopen"),)}
 
     order: reactive[SortOrder] = reactive(SortOrder.URGENCY, init=False)
 
@@ -306,13 +308,12 @@ class PetitionsPanel(DeskPanel):
     # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
 
     def action_ended_list(self) -> None:
-        actions = [] if self.desk.read_only else [ListAction("o", "reopen", self.t("key.list.reopen"))]
         self.open_list(
             TableScreen(
                 "ended:",
                 self.t("ended.title"),
                 ended_columns(self.desk.present),
-                actions,
+                self.list_actions("ended"),
                 close_hint=self.close_hint(),
             )
         )

@@ -13,6 +13,7 @@ import functools
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from typing import ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -62,7 +63,7 @@ from widgets.bar import progress_bar
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
-from widgets.table_screen import ListAction, TableScreen
+from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Submission, Watch
 from ..presenters import (
@@ -90,6 +91,11 @@ class VisitsPanel(DeskPanel):
     KEYS = (("r", "roster"), ("w", "workers"), ("o", "sort"), ("f", "special"), ("t", "plan"))
     VIEWING = frozenset({"roster", "workers", "sort", "special"})  # plan writes
     QUIET = frozenset({"plan"})  # once a day: in `?` help, the palette and the roster's border; 80 columns are full
+    LIST_KEYS: ClassVar = {
+        "roster": (("a", "add_worker"), ("e", "edit_worker"), ("x", "retire_worker"), ("t", "plan"), ("p", "reveal")),
+        "households": (("v", "visit"), ("n", "petition"), ("m", "move_household"), ("f", "special"), ("p", "reveal")),
+    }
+    LIST_VIEWING = frozenset({"reveal", "special"})
 
     # The panel's view of the data: a change redraws it from the last data (watchers below).
     least_first: reactive[bool] = reactive(False, init=False)  # o: the slowest grids first, flat
@@ -193,23 +199,12 @@ class VisitsPanel(DeskPanel):
     def open_roster(self, community: str) -> None:
         """一表全清 of one community."""
         name_of = next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
-        actions = (
-            []
-            if self.desk.read_only
-            else [
-                ListAction("a", "add_worker", self.t("key.list.add_worker")),
-                ListAction("e", "edit_worker", self.t("key.list.edit_worker")),
-                ListAction("x", "retire_worker", self.t("key.list.retire_worker")),
-                ListAction("t", "plan", self.t("key.list.plan")),
-            ]
-        )
-        actions.append(ListAction("p", "reveal", self.t("key.list.reveal")))
         self.open_list(
             TableScreen(
                 f"roster:{community}",
                 self.t("roster.title").format(name_of),
                 roster_columns(self.desk.present),
-                actions,
+                self.list_actions("roster"),
                 close_hint=self.close_hint(),
             )
         )
@@ -220,25 +215,12 @@ class VisitsPanel(DeskPanel):
         if grid is None:
             return
         title = f"{progress.community if progress else ''} {grid.name} · {self.t('households.title')}"
-        actions = (
-            []
-            if self.desk.read_only
-            else [
-                ListAction("v", "visit", self.t("key.list.visit")),
-                ListAction("n", "petition", self.t("key.list.petition")),
-                ListAction("m", "move_household", self.t("key.list.move_household")),
-            ]
-        )
-        actions += [
-            ListAction("f", "special", self.t("key.list.special")),
-            ListAction("p", "reveal", self.t("key.list.reveal")),
-        ]
         self.open_list(
             TableScreen(
                 f"households:{grid_id}",
                 title,
                 household_columns(self.desk.present),
-                actions,
+                self.list_actions("households"),
                 close_hint=self.close_hint(),
             )
         )
