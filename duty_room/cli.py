@@ -187,8 +187,15 @@ def _open_dashboard(settings: Settings) -> int:
     from .app import run  # Textual is imported only when the dashboard opens
 
     if settings.keymap:  # checked here, not with the other settings: it needs Textual's bindings
-        from .keymap import clashes
+        from .keymap import clashes, unknown
 
+        if typos := unknown(settings.keymap):
+            name, meant = typos[0]
+            said = words.t("config.keymap_unknown", settings.lang).format(name)
+            if meant:
+                said += words.t("config.keymap_meant", settings.lang).format(meant)
+            click.echo(f"duty-room: {said}", err=True)
+            return ExitCode.REFUSED
         if found := clashes(settings.keymap):
             more = words.t("config.keymap_more", settings.lang).format(len(found) - 1) if len(found) > 1 else ""
             click.echo(f"duty-room: {found[0].message(settings.lang)}{more}", err=True)

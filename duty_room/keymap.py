@@ -16,6 +16,7 @@ a dialog's and the filter's, must reach past the field).
 
 from __future__ import annotations
 
+import difflib
 import string
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -134,6 +135,13 @@ def places() -> Iterator[Place]:
                 typing=field is Input,
                 must_reach=frozenset(b.id for b in own if b.id),
             )
+
+
+def unknown(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Each id the keymap names that no binding has (a typo: Textual ignores it without a word),
+    with the id it was most likely meant for ("" if none is near)."""
+    known = sorted({b.id for place in places() for link in place.chain for b in link if b.id})
+    return [(name, next(iter(difflib.get_close_matches(name, known, n=1)), "")) for name in keymap if name not in known]
 
 
 def _keys(written: str) -> frozenset[str]:

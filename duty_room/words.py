@@ -557,6 +557,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "itself, so {binding} would never act",
     ),
     "config.keymap_textual": ("Textual 自带的「{}」", "Textual's own '{}'"),
+    "config.keymap_unknown": (
+        "配置有误：[keymap] 没有叫 {} 的按键（README 列有全部按键编号）",
+        "bad configuration: [keymap] no binding is called {} (README lists every binding id)",
+    ),
+    "config.keymap_meant": ("；是不是 {}？", "; did you mean {}?"),
     "config.keymap_more": ("（另有 {} 处冲突）", " (and {} more)"),
     "keymap.where.panel": ("「{}」面板", "the {} panel"),
     "keymap.where.everywhere": ("所有界面", "every screen"),

@@ -12,7 +12,7 @@ from textual.dom import DOMNode
 import duty_room.app  # noqa: F401  (every panel, widget and screen class, for the bindings they declare)
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
-from duty_room.keymap import clashes, places
+from duty_room.keymap import clashes, places, unknown
 from duty_room.localize import _classes
 from duty_room.panels import PANEL_TYPES
 from store.storage import Store
@@ -173,3 +173,32 @@ def test_the_readme_names_every_binding_id() -> None:
     ids = {b.id for place in places() for link in place.chain for b in link if b.id}
     numbered = {f"panel.{n}" for n in range(2, 5)}  # panel.1–panel.5
     assert sorted(i for i in ids - numbered if f"`{i}`" not in listed) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        (
+            "zh",
+            "duty-room: 配置有误：[keymap] 没有叫 petition.stauts 的按键（README 列有全部按键编号）；是不是 petition.status？\n",
+        ),
+        (
+            "en",
+            "duty-room: bad configuration: [keymap] no binding is called petition.stauts (README lists every binding "
+            "id); did you mean petition.status?\n",
+        ),
+    ],
+)
+def test_the_dashboard_refuses_a_keymap_naming_no_binding(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, line: str
+) -> None:
+    """A typo in a binding id: Textual ignored it, and the key the officer meant to move stayed where it was."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"petition.stauts" = "f2"\n', encoding="utf-8")
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
+    result = CliRunner().invoke(cli, ["--store", str(small_store.root), "--lang", lang])
+    assert (result.exit_code, result.output) == (ExitCode.REFUSED, line)
+
+
+def test_an_id_far_from_every_binding_is_named_without_a_guess() -> None:
+    assert unknown({"petition.status": "f2", "zzz": "f3"}) == [("zzz", "")]
