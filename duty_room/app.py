@@ -9,6 +9,7 @@ changed.
 
 from __future__ import annotations
 
+import os
 import gc
 import locale
 import logging
@@ -380,11 +381,15 @@ class DutyRoomApp(App[None]):
         if generation != self._checked_generation:  # the store has changed since: a newer look is coming
             return
         self._problems = problems
-        words = "；".join(problem.message(self.lang) for problem in self._problems[:2])
+        # Files named from the store's folder (petitions/2026-11-27.json): a whole path left no room
+        # in the line for what is wrong with the file.
+        inside = f"{self.desk.store.root}{os.sep}"
+        said = [problem.message(self.lang).replace(inside, "").rstrip("。.") for problem in self._problems[:2]]
+        words = self.desk.t("punct.semi").join(said)
         if words == self._problems_shown:
             return
         self._problems_shown = words
-        more = f" (+{len(self._problems) - 2})" if len(self._problems) > 2 else ""
+        more = self.desk.t("check.more").format(len(self._problems) - 2) if len(self._problems) > 2 else ""
         banner = self.desk.t(banner).format(words + more) if words else ""
         if banner:
             self.status_messages.append(banner)

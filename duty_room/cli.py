@@ -329,7 +329,7 @@ def check(ctx: click.Context, repair: bool) -> None:
     store = _store(ctx)
     if repair and store.root.is_dir():
         for line in repair_store(store):
-            click.echo(words.t("check.repaired", lang).format(line))
+            click.echo(words.t("check.repaired", lang).format(line.say(lang)))
     report = check_store(store.root)
     findings = report.findings or []
     if report.errors and report.errors[0].kind.startswith("not_store"):

@@ -614,7 +614,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "the screen was not ready: {} keys ignored"),
     # the models' own rules (store/models.py raises them in English), as a clerk reads them
-    "import.failed": ("发现 {n} 处错误，未写入任何数据", "{n} errors found; nothing was written"),
+    "import.failed": ("发现 {n} 处错误，未写入任何数据", "errors found: {n}; nothing was written"),
     "import.sheet": (
         "{sheet}：新增 {new}，更新 {changed}，未变 {same}",
         "{sheet}: {new} new, {changed} changed, {same} unchanged",
@@ -699,13 +699,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "punct.colon": ("：", ": "),
     "punct.comma": ("，", ", "),
     "punct.semi": ("；", "; "),
-    "punct.list": ("、", ", "),
     "duty.m": ("{m}分钟", "{m} min"),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "check.error": ("错误", "error"),
     "check.warning": ("提示", "warning"),
     "check.more": ("……另有 {} 条", "… and {} more"),
-    "check.bad": ("发现 {errors} 个错误：{path}", "{errors} errors found in {path}"),
+    "check.bad": ("发现 {errors} 个错误：{path}", "errors found in {path}: {errors}"),
     "check.repaired": ("已修复：{}", "repaired: {}"),
     "check.ok": (
         "ok: {files} 个文件，{records} 条记录，第 {generation} 代",

@@ -556,6 +556,26 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} was written by a newer duty-room (schema {schema}, this one reads {reads}); upgrade duty-room",
     ),
     # -- what `check` finds (store/storage.py Finding; the CLI prints them, a failed backup says one) --
+    "punct.list": ("、", ", "),  # the interface's too (duty_room/words.py falls back to this catalogue)
+    "repair.finished": (
+        "中断的写入（第 {generation} 代）已完成",
+        "an interrupted transaction (generation {generation}) was finished",
+    ),
+    "repair.undone": (
+        "中断的写入（第 {generation} 代）已撤销",
+        "an interrupted transaction (generation {generation}) was undone",
+    ),
+    "repair.leftover": ("删除了遗留的临时文件 {path}", "removed a leftover temp file {path}"),
+    "repair.dropped": (
+        "{path} 中的 {id} 已删除：它已归档在 {archive}",
+        "dropped {id} from {path}: it is archived in {archive}",
+    ),
+    "repair.left_case": (
+        "{id} 在 {path} 和 {archive} 中不一致，未改动",
+        "left {id} in both {path} and {archive}: they differ",
+    ),
+    "repair.kept": ("住户 {id} 只保留一份，在 {path}（原在 {files}）", "kept {id} once, in {path} (it was in {files})"),
+    "repair.left_household": ("住户 {id} 在 {files} 中的几份不一致，未改动", "left {id} in {files}: the copies differ"),
     "check.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
     "check.not_store.foreign": (
         "{path} 不是 duty-room 数据目录（没有 manifest.json，也没有数据文件）",

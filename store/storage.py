@@ -871,7 +871,7 @@ class Store:
         self._live_seen: dict[str, _LiveSeen] = {}
         self._live_lock = threading.Lock()
         self._recovered = False
-        self.last_recovery: list[str] = []  # what the last lock found to finish or undo (check --repair)
+        self.last_recovery: list[Detail] = []  # what the last lock found to finish or undo (check --repair)
 
     # -- paths -------------------------------------------------------------
 
@@ -1254,12 +1254,12 @@ class Store:
         except OSError:
             pass
 
-    def recover(self) -> list[str]:
+    def recover(self) -> list[Detail]:
         """Under the lock: finish or undo a transaction a killed writer left, and remove its leftovers.
 
-        Returns what was done, one line each (for ``check --repair``).
+        Returns what was done, one phrase each (for ``check --repair``).
         """
-        done = []
+        done: list[Detail] = []
         journal = self.root / JOURNAL
         if os.path.lexists(journal):
             done.append(self._roll_journal(journal))
@@ -1268,7 +1268,7 @@ class Store:
             self._recovered = True
         return done
 
-    def _roll_journal(self, journal: Path) -> str:
+    def _roll_journal(self, journal: Path) -> Detail:
         body = _journal_body(journal, journal.read_bytes())
         committed = self.generation() == body["generation"]
         for target_name, temp_name, old_name in body["steps"]:
@@ -1289,10 +1289,9 @@ class Store:
             _fsync_dir(folder)
         SYSCALLS.unlink(journal)
         _fsync_dir(self.root)
-        verb = "finished" if committed else "undone"
-        return f"an interrupted transaction (generation {body['generation']}) was {verb}"
+        return Detail("repair.finished" if committed else "repair.undone", {"generation": body["generation"]})
 
-    def _remove_leftovers(self) -> list[str]:
+    def _remove_leftovers(self) -> list[Detail]:
         # Only writers make temp files and old links, and only under the lock we now hold, with no
         # journal left: any found are from a writer that was killed before its journal was written.
         removed = []
@@ -1300,7 +1299,7 @@ class Store:
             for leftover in self.root.rglob(pattern):
                 _unlink_quietly(leftover)
                 removed.append(self.relative(leftover))
-        return [f"removed a leftover temp file {name}" for name in removed]
+        return [Detail("repair.leftover", {"path": name}) for name in removed]
 
     def refuse_if_read_only(self) -> None:
         if self.read_only:
@@ -1832,7 +1831,6 @@ class CheckReport:
     records: int = 0
     generation: int | None = None
     findings: list[Finding] = field(default_factory=list)
-    repaired: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -2065,7 +2063,7 @@ def check_store(root: Path | str) -> CheckReport:
     return report
 
 
-def repair_store(store: Store) -> list[str]:
+def repair_store(store: Store) -> list[Detail]:
     """The safe repairs only, each said in one line: finish or undo an interrupted transaction,
     remove leftover temp files, drop from its day file a live case that is also archived, when
     both copies are the same (an archive move interrupted by an older duty-room), and keep a
@@ -2098,13 +2096,17 @@ def repair_store(store: Store) -> list[str]:
             where = store.relative(store.path_for(Petition, day))
             if archived == active:
                 tx.delete(Petition, finding.detail, day)
-                done.append(f"dropped {finding.detail} from {where}: it is archived in {finding.path}")
+                done.append(Detail("repair.dropped", {"id": finding.detail, "path": where, "archive": finding.path}))
             else:
-                done.append(f"left {finding.detail} in both {where} and {finding.path}: they differ")
+                done.append(Detail("repair.left_case", {"id": finding.detail, "path": where, "archive": finding.path}))
     return done
 
 
-def _repair_households(store: Store, findings: list[Finding]) -> list[str]:
+def _listed(names: list[str], lang: Lang) -> str:
+    return i18n.t("punct.list", lang).join(names)
+
+
+def _repair_households(store: Store, findings: list[Finding]) -> list[Detail]:
     """A household in two grids' files, or in a grid's file that is not its grid's: kept once, in
     its grid's file, when every copy is the same (as a move that lost its second half would leave it)."""
     table = Household.table
@@ -2117,16 +2119,17 @@ def _repair_households(store: Store, findings: list[Finding]) -> list[str]:
     )
     if not wanted:
         return []
-    said: list[str] = []
+    said: list[Detail] = []
     with store.transaction() as tx:
         for household_id in wanted:
             holders = [p for p in tx._live_partitions(Household) if household_id in tx._ids(Household, p)]
             copies = [tx.get(Household, household_id, p) for p in holders]
-            files = ", ".join(f"{table}/{p}.json" for p in holders)
+            names = [f"{table}/{p}.json" for p in holders]
+            files = functools.partial(_listed, names)
             if not copies:
                 continue
             if any(copy != copies[0] for copy in copies[1:]):
-                said.append(f"left {household_id} in {files}: the copies differ")
+                said.append(Detail("repair.left_household", {"id": household_id, "files": files}))
                 continue
             home = copies[0].grid_id
             for partition in holders:
@@ -2134,7 +2137,7 @@ def _repair_households(store: Store, findings: list[Finding]) -> list[str]:
                     tx.delete(Household, household_id, partition)
             if home not in holders:
                 tx.put(copies[0])  # as it is, into its grid's file
-            said.append(f"kept {household_id} once, in {table}/{home}.json (it was in {files})")
+            said.append(Detail("repair.kept", {"id": household_id, "path": f"{table}/{home}.json", "files": files}))
     return said
 
 

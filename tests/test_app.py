@@ -6,6 +6,7 @@ import pytest
 
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
+from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
@@ -296,8 +297,8 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh", "：第1行第41列不是有效的 JSON。文件未改动；请从备份恢复。"),
-        ("en", ": not valid JSON at line 1, column 41. It was not changed; restore it from a backup."),
+        ("zh", "：第1行第41列不是有效的 JSON。文件未改动；请从备份恢复"),
+        ("en", ": not valid JSON at line 1, column 41. It was not changed; restore it from a backup"),
     ],
 )
 async def test_a_file_damaged_while_running_is_said_in_the_interface_language(
@@ -312,7 +313,31 @@ async def test_a_file_damaged_while_running_is_said_in_the_interface_language(
         app.reload()
         await settled(app, pilot)
         assert app.is_running
-        assert app.status_messages[-1].endswith(f"{day_file}{words}"), app.status_messages[-1]
+        assert app.status_messages[-1].endswith(
+            f"：petitions/2026-11-27.json{words}"[len("：") if lang == "en" else 0 :]
+        )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_third_damaged_file_is_counted_in_the_interface_language(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The status line joins the first two files with the language's semicolon and counts the rest
+    in words (it wrote a Chinese ； and ` (+1)` in both languages), naming each from the store's folder."""
+    damaged = ["households/dc-M01.json", "permits.json", "workers.json"]
+    found = [StoreCorruptError(small_store.root / name, Detail("damage.json_empty")) for name in damaged]
+    monkeypatch.setattr(Store, "problems", lambda self, day=None: found)  # what a look at the files finds
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        line = app.status_messages[-1]
+        assert str(small_store.root) not in line
+        assert [name in line for name in damaged] == [True, True, False], line
+        assert (
+            "请从备份恢复；数据文件已损坏：permits.json"
+            if lang == "zh"
+            else "from a backup; store file is damaged: permits.json"
+        ) in line
+        assert line.endswith("……另有 1 条" if lang == "zh" else "… and 1 more"), line
 
 
 @pytest.mark.parametrize("key", ["question_mark"])

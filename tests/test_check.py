@@ -122,7 +122,10 @@ def test_a_case_in_both_active_file_and_archive_is_found_and_repaired(small_stor
     repaired = check(small_store.root, "--repair")
     assert repaired.exit_code == 0, repaired.output
     assert "已修复" in repaired.output
-    assert "dropped MK261018-001 from petitions/2026-10-18.json" in repaired.output
+    assert (
+        "已修复：petitions/2026-10-18.json 中的 MK261018-001 已删除：它已归档在 petitions/archive-2026.json"
+        in repaired.output
+    )
     assert "MK261018-001" not in [p.id for p in Store(small_store.root).all(Petition)]
     assert Store(small_store.root).get(Petition, "MK261018-001", "archive-2026").status is PetitionStatus.CLOSED
 
@@ -133,7 +136,8 @@ def test_repair_leaves_twins_that_differ(small_store: Store) -> None:
         archived = tx.get(Petition, "MK261018-001", "archive-2026")
         tx.put(archived.model_copy(update={"title": "路灯不亮（归档）"}), "archive-2026")
     result = check(small_store.root, "--repair")
-    assert result.exit_code == ExitCode.DAMAGED and "differ" in result.output
+    assert result.exit_code == ExitCode.DAMAGED and "MK261018-001 在 petitions/2026-10-18.json 和" in result.output
+    assert "不一致，未改动" in result.output
     assert "MK261018-001" in [p.id for p in Store(small_store.root).all(Petition)]
 
 
@@ -156,14 +160,30 @@ def households_where(store: Store) -> dict[str, list[str]]:
     return {p: sorted(h.id for h in Store(store.root).all(Household, p)) for p in ("dc-M01", "dc-B01")}
 
 
-@pytest.mark.parametrize("keep", [True, False], ids=["in two grids' files", "in another grid's file"])
-def test_repair_keeps_a_household_once_in_its_grids_file(small_store: Store, keep: bool) -> None:
+@pytest.mark.parametrize(
+    ("keep", "lang", "said"),
+    [
+        (
+            True,
+            "zh",
+            "已修复：住户 h1 只保留一份，在 households/dc-M01.json（原在 households/dc-B01.json、households/dc-M01.json）",
+        ),
+        (False, "zh", "已修复：住户 h1 只保留一份，在 households/dc-M01.json（原在 households/dc-B01.json）"),
+        (
+            True,
+            "en",
+            "repaired: kept h1 once, in households/dc-M01.json (it was in households/dc-B01.json, households/dc-M01.json)",
+        ),
+    ],
+    ids=["in two grids' files", "in another grid's file", "said in English"],
+)
+def test_repair_keeps_a_household_once_in_its_grids_file(small_store: Store, keep: bool, lang: str, said: str) -> None:
     household_by_hand(small_store, "h1", into="dc-B01", keep=keep)
     result = check(small_store.root)
     assert result.exit_code == ExitCode.DAMAGED and "h1" in result.output
-    repaired = check(small_store.root, "--repair")
+    repaired = CliRunner().invoke(cli, ["--store", str(small_store.root), "--lang", lang, "check", "--repair"])
     assert repaired.exit_code == 0, repaired.output
-    assert "kept h1 once, in households/dc-M01.json" in repaired.output
+    assert said in repaired.output.splitlines()
     assert households_where(small_store) == {"dc-M01": ["h0", "h1", "h2", "h3", "h4"], "dc-B01": ["h9"]}
     assert check_store(small_store.root).ok
 
@@ -173,7 +193,7 @@ def test_repair_leaves_a_household_whose_copies_differ(small_store: Store) -> No
     before = fingerprint(small_store.root)
     result = check(small_store.root, "--repair")
     assert result.exit_code == ExitCode.DAMAGED
-    assert "left h1 in households/dc-B01.json, households/dc-M01.json: the copies differ" in result.output
+    assert "住户 h1 在 households/dc-B01.json、households/dc-M01.json 中的几份不一致，未改动" in result.output
     assert fingerprint(small_store.root) == before
 
 
@@ -241,7 +261,7 @@ def test_an_interrupted_transaction_is_found_and_undone_by_repair(
     assert result.exit_code == ExitCode.DAMAGED and ".journal" in result.output
     repaired = check(root, "--repair")
     assert repaired.exit_code == 0, repaired.output
-    assert "undone" in repaired.output
+    assert "已修复：中断的写入（第" in repaired.output and "代）已撤销" in repaired.output
     assert fingerprint(root) == before
 
 

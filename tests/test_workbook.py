@@ -279,7 +279,7 @@ def test_errors_in_english_name_the_field_and_the_known_ids(run, demo: Store, tm
     result = run("--store", demo.root, "--lang", "en", "import", path)
     assert result.exit_code == 1
     assert "摊位!3:community_id: no community 'dc'; known: yulan 玉兰社区, dongcheng 东城花园社区" in result.output
-    assert "1 errors found; nothing was written" in result.output
+    assert "errors found: 1; nothing was written" in result.output
 
 
 # ---------------------------------------------------------------------------
