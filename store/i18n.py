@@ -737,6 +737,8 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
             return t("invalid.invisible", lang).format(message.split("character ", 1)[1].split(" at ")[0])
         if "must not be empty" in message:
             return t("invalid.required", lang)
+        if f"model.{message}" in _CATALOGUE:  # a model's own rule (store/models.py words it in English)
+            return t(f"model.{message}", lang)
     return None
 
 
@@ -757,9 +759,6 @@ def damage_reason(error: Mapping[str, Any], lang: Lang = "zh") -> str:
     known = _reason(error, lang)
     if known is not None:
         return known
-    rule = f"model.{(error.get('ctx') or {}).get('error', '')}"
-    if kind == "value_error" and rule in _CATALOGUE:  # a model's own rule (store/models.py words it in English)
-        return t(rule, lang)
     if not error.get("loc"):  # a rule across the record's fields the catalogue does not word
         return t("damage.rule", lang)
     return t("damage.value", lang).format(v=shown_value(error.get("input")))
