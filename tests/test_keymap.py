@@ -202,3 +202,14 @@ def test_the_dashboard_refuses_a_keymap_naming_no_binding(
 
 def test_an_id_far_from_every_binding_is_named_without_a_guess() -> None:
     assert unknown({"petition.status": "f2", "zzz": "f3"}) == [("zzz", "")]
+
+
+@pytest.mark.parametrize("keys", ["f2, ctrl+y", "+"], ids=["a space after the comma", "a character"])
+async def test_a_key_written_as_a_person_writes_it_works(small_store: Store, keys: str) -> None:
+    """Textual's BindingsMap.apply_keymap keeps a value as written (`f2, ctrl+y` binds ` ctrl+y`);
+    the keys the dashboard ends up with are spelled as a key press is (`ctrl+y`, `plus`)."""
+    pressed = "ctrl+y" if "ctrl+y" in keys else "plus"
+    async with dashboard(small_store, keymap={"petition.accept": keys}) as (app, pilot):
+        await pilot.press(pressed)
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen) and "受理" in app.screen.texts.title
