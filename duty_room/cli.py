@@ -124,7 +124,10 @@ def store_of(ctx: click.Context) -> Store:
     "--lite",
     is_flag=True,
     default=None,
-    help="For slow links: no animation, 10 fps, the terminal's 16 colours, one panel at a time (env DUTY_ROOM_LITE=1).",
+    help=(
+        "For slow links: no animation, 10 fps, the terminal's 16 colours, one panel at a time, "
+        "no blinking cursor (env DUTY_ROOM_LITE=1)."
+    ),
 )
 @click.option(
     "--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8)."

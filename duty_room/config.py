@@ -115,7 +115,7 @@ class Settings(BaseModel):
     lang: Literal["zh", "en"] = "zh"
     refresh_seconds: float = Field(default=0.5, ge=0.2, le=600)  # a ~200-byte manifest read
     keymap: dict[str, str] = Field(default_factory=dict)
-    lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time
+    lite: bool = False  # slow links: no animation, 10 fps, terminal palette, one panel at a time, no blink
     ascii: bool | None = None  # ASCII borders and bars; None: when the terminal is not UTF-8
     read_only: bool = False  # a viewer: looks at everything, changes nothing (effective value)
     # security (system file only)

@@ -4,7 +4,8 @@ Bindings are declared once on their classes, in English. Textual merges a class'
 and each new widget or screen copies that map, so rewriting the merged maps of every class before
 the app starts localises every screen — ours, Textual's own (help, palette, inputs) and those
 pushed later. Bindings with an id take ``key.<id>`` from the catalogue; Textual's own are looked
-up by their action (duty_room/textual_words.py); anything else keeps its words.
+up by their action (duty_room/textual_words.py); anything else keeps its words. A few keys the
+Footer shows in Chinese only (``FOOTER_ZH_ONLY``): their English words do not fit 80 columns.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def _classes(base: type[DOMNode]) -> Iterator[type[DOMNode]]:
         yield cls
         yield from _classes(cls)
 
+
+# Keys the Footer shows in Chinese only. Their English words are about twice as wide: at 80 columns
+# they cut the Footer mid-word and pushed `? Help` and `q Quit` off its end. In English they are
+# in `?` help and the palette, as the steps the Footer never shows are in both languages. Every
+# one is declared shown (tests/test_footer_fits.py), so switching languages is a plain lookup.
+FOOTER_ZH_ONLY = frozenset({"panel.zoom", "petition.filter", "services.add_schedule", "services.edit_schedule"})
 
 _GROUP_TITLES: dict[type[DOMNode], str | None] = {}  # each class's own heading, as Textual wrote it
 
@@ -62,4 +69,5 @@ def localize_bindings(lang: Lang) -> None:
 
 def _localized(binding: Binding, lang: Lang, known: frozenset[str]) -> Binding:
     tooltip = tooltip_word(binding.action.split("(")[0], binding.tooltip, lang) if binding.tooltip else binding.tooltip
-    return replace(binding, description=_word(binding, lang, known), tooltip=tooltip)
+    show = lang == "zh" if binding.id in FOOTER_ZH_ONLY else binding.show
+    return replace(binding, description=_word(binding, lang, known), tooltip=tooltip, show=show)

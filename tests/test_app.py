@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
@@ -391,6 +392,40 @@ async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> No
         assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
         assert app.panel("petitions").table.display and not app.panel("visits").table.display
         assert app.theme == "ansi-dark" and app.ansi_color is True
+
+
+# Every kind of field an officer can type in, reached from the dashboard, and the keys that go back.
+FIELDS = [
+    (["n"], ["escape"]),  # 登记's form
+    (["down", "d"], ["escape"]),  # a picker (dispatch), typed to filter
+    (["c", "enter"], ["escape"]),  # the status change's note
+    (["slash"], ["escape"]),  # the filter
+    (["ctrl+p"], ["escape"]),  # Textual's own: the palette
+    (["2", "r", "a"], ["escape", "escape", "1"]),  # a roster form
+    (["3", "a"], ["escape", "1"]),
+    (["4", "y"], ["escape", "1"]),
+    (["5", "l"], ["escape", "1"]),
+]
+
+
+@pytest.mark.parametrize("lite", [True, False], ids=["lite", "full"])
+async def test_in_lite_no_cursor_blinks(small_store: Store, lite: bool) -> None:
+    """A blinking cursor repaints its field twice a second: with a form, the filter or the palette
+    open, 250-330 B/s (the palette ~900) at 80x24 while nothing else changed, --lite included.
+    In lite the focused field's cursor stays shown, steady; without it, it blinks as before."""
+    async with dashboard(small_store, NARROW, lite=lite) as (app, pilot):
+        for there, back in FIELDS:
+            for key in there:
+                await pilot.press(key)
+                await settled(app, pilot)
+            field = app.focused
+            assert isinstance(field, Input | TextArea), there
+            assert field.cursor_blink is not lite, there
+            assert field._cursor_visible, there  # shown, not hidden by turning the blink off
+            for key in back:
+                await pilot.press(key)
+                await settled(app, pilot)
+            assert app.screen is app.screen_stack[0] and app.active == "petitions", there
 
 
 async def test_ascii_borders_and_bars(small_store: Store) -> None:

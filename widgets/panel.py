@@ -17,13 +17,18 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from .help_key import HELP_KEY, toggle_help
 from .keyed_table import Column, KeyedTable, Row
 
 
 class FilterInput(Input):
-    """The panel's filter line; Escape clears and closes it."""
+    """The panel's filter line; Escape clears and closes it. ``?`` and ``q`` are typed into it,
+    so its Footer shows F1 for help (as a form's does) beside Esc."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close filter", id="filter.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close filter", id="filter.close"), HELP_KEY]
+
+    def action_toggle_help(self) -> None:
+        toggle_help(self.screen)
 
     def action_close(self) -> None:
         """Clear the filter and go back to the rows."""
