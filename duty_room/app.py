@@ -9,10 +9,10 @@ changed.
 
 from __future__ import annotations
 
-import os
 import gc
 import locale
 import logging
+import os
 import sys
 import threading
 from collections.abc import Iterable
