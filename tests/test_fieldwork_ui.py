@@ -549,6 +549,16 @@ async def test_palette_of_a_viewer_offers_no_writing_keys(small_store: Store) ->
         assert not any(t.startswith(("签到", "完成", "取消 ·")) for t in titles)
 
 
+async def test_palette_of_a_viewer_offers_the_ended_cases(small_store: Store) -> None:
+    """`l` works for a viewer (it writes nothing) but the palette left it out with the writing keys."""
+    from duty_room import words
+
+    async with dashboard(small_store, read_only=True) as (app, pilot):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert words.t("ended.title") in titles
+        assert words.t("cmd.change_status") not in titles
+
+
 async def test_an_open_household_list_follows_another_desks_visit(small_store: Store) -> None:
     """Another process logs a visit; the open list and panel 2 show it without a key press."""
     import subprocess

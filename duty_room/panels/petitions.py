@@ -196,16 +196,16 @@ class PetitionsPanel(DeskPanel):
     # -- palette -------------------------------------------------------------------------------
 
     def commands(self) -> Iterable[SystemCommand]:
-        """The filter (a viewer's too: the English Footer leaves it out), change status, 登记, and every
-        step the selected case allows now, with its key."""
+        """The filter and the ended cases (a viewer's too: they write nothing), change status, 登记,
+        and every step the selected case allows now, with its key."""
         t = self.t
         key = self.desk.present.key
         yield SystemCommand(t("cmd.filter"), f"[{key('petition.filter', '/')}]", self.action_filter)
+        yield SystemCommand(t("ended.title"), f"[{key('petition.ended', 'l')}]", self.action_ended_list)
         if self.desk.read_only:
             return
         yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self.action_change_status)
         yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
-        yield SystemCommand(t("ended.title"), f"[{key('petition.ended', 'l')}]", self.action_ended_list)
         view = self.selected_view()
         if view is None:
             return
