@@ -67,6 +67,8 @@ def terminal_speaks_utf8() -> bool:
 class DutyRoomApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),

@@ -12,7 +12,7 @@ from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
 
 def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
@@ -74,6 +74,23 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
         await pilot.press("z")
         await pilot.pause()
         assert app.screen.maximized is None
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_zoomed_panel_keeps_the_status_line(small_store: Store, size: tuple[int, int]) -> None:
+    # Zoom hid every widget but the panel and the Footer: a refusal, a saved step, a failed export
+    # were said in a status line nobody could see until the panel was unzoomed.
+    async with dashboard(small_store, size=size) as (app, pilot):
+        await pilot.press("z")
+        await settled(app, pilot)
+        assert app.screen.maximized is app.panel("petitions")
+        await pilot.press("r")  # 办结 on a 待受理 case: refused at once, in the status line
+        await settled(app, pilot)
+        status = app.query_one("#status")
+        assert "不能「办结」" in status.message
+        assert status.region.height == 1 and status.region.bottom == size[1] - 1
+        rows = screen_text(app).splitlines()
+        assert "不能「办结」" in rows[size[1] - 2]
 
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
