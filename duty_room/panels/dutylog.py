@@ -506,12 +506,16 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
         )
         for e in entry.history
     ]
+    # p only where a caller or a phone is (or was) written: a 来文 or an instruction has nothing to reveal
+    personal = bool(current.caller or current.phone) or any(
+        name in ("caller", "phone") for e in entry.history for name in e.changes
+    )
     return DetailContent(
         title=entry.id,
         fields=fields,
         sections=[(p.t("detail.history"), history)] if history else [],
-        hint=p.mask_hint(reveal),
-        subject=f"dutylog:{entry.id}",
+        hint=p.mask_hint(reveal) if personal else "",
+        subject=f"dutylog:{entry.id}" if personal else "",
     )
 
 
