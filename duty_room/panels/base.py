@@ -37,6 +37,8 @@ class DeskPanel(Panel):
     GROUP: ClassVar[str] = ""
     QUIET: ClassVar[frozenset[str]] = frozenset()  # steps kept out of the Footer (80 columns)
     VIEWING: ClassVar[frozenset[str]] = frozenset()  # steps that write nothing: a viewer keeps them
+    # Steps not about the selected row (a new record, a filter, the sort): in the palette by their name alone.
+    UNSELECTED: ClassVar[frozenset[str]] = frozenset()
 
     BINDINGS = [
         # 登记 works on every panel; panel 1 shows it in the Footer, the others keep room for their own keys.
@@ -132,7 +134,8 @@ class DeskPanel(Panel):
         for key, name in self.KEYS:
             if self.check_action("step", (name,)) is False:
                 continue
-            title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if subject else "")
+            named = subject and name not in self.UNSELECTED
+            title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if named else "")
             shown = self.desk.present.key(f"{self.GROUP}.{name}", key)
             yield SystemCommand(title, f"[{shown}]", lambda n=name: self.action_step(n))
 

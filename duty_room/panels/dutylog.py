@@ -65,6 +65,7 @@ class DutyLogPanel(DeskPanel):
     NUMBER = 5
     GROUP = "duty"
     KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"))
+    UNSELECTED = frozenset({"log", "incident", "handover", "plan"})  # r alone reports the selected incident
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:

@@ -64,6 +64,7 @@ class ServicesPanel(DeskPanel):
         ("e", "edit_schedule"),
     )
     VIEWING = frozenset({"audience"})
+    UNSELECTED = frozenset({"audience", "add_schedule"})
 
     audience: reactive[Audience | None] = reactive(None, init=False)  # f: 老, 小 or both
 

@@ -82,6 +82,7 @@ class VisitsPanel(DeskPanel):
     KEYS = (("r", "roster"), ("w", "workers"), ("o", "sort"), ("f", "special"), ("t", "plan"))
     VIEWING = frozenset({"roster", "workers", "sort", "special"})  # plan writes
     QUIET = frozenset({"plan"})  # once a day: in `?` help, the palette and the roster's border; 80 columns are full
+    UNSELECTED = frozenset({"workers", "sort", "special"})
 
     # The panel's view of the data: a change redraws it from the last data (watchers below).
     least_first: reactive[bool] = reactive(False, init=False)  # o: the slowest grids first, flat
