@@ -346,6 +346,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
         "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
+    "screenshot.saved": ("已保存截图：{}", "screenshot saved: {}"),
+    "screenshot.failed": ("截图未保存：{why}，{path}", "screenshot not saved: {why}, {path}"),
     "panel.petitions": ("民情诉求", "Petitions"),
     "panel.visits": ("网格走访", "Visits"),
     "panel.services": ("一老一小", "Services"),

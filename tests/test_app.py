@@ -11,6 +11,7 @@ from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.status_line import StatusLine
 
 from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
@@ -375,3 +376,42 @@ async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  #
     monkeypatch.setenv("NO_COLOR", "1")
     app = dashboard_app(small_store)
     assert app.no_color
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_palettes_screenshot_is_said_in_the_interface_language(
+    small_store: Store,
+    tmp_path,
+    monkeypatch,
+    lang: str,  # noqa: ANN001
+) -> None:
+    """截图 in the palette said 'Screenshot: Failed to save screenshot' (English, no reason) when the
+    downloads folder was missing, as it is for a service account; it is saved in the home folder
+    then, and a failure names the reason and the folder in the interface's words."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # no user-dirs.dirs naming another folder
+    saved_word, failed_word = (
+        ("已保存截图", "截图未保存") if lang == "zh" else ("screenshot saved", "screenshot not saved")
+    )
+
+    async def shot() -> str:
+        status = app.query_one("#status", StatusLine)
+        status.say("")
+        command = next(c for c in app.get_system_commands(app.screen) if c.title in ("截图", "Screenshot"))
+        command.callback()  # what Enter on it in the palette does
+        for _ in range(100):
+            if status.message:
+                return status.message
+            await pilot.pause(0.05)
+        raise AssertionError("nothing was said")
+
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        said = await shot()
+        assert said.startswith(saved_word), said
+        assert [p.suffix for p in home.iterdir()] == [".svg"] and str(home) in said
+        monkeypatch.setenv("HOME", str(tmp_path / "gone"))
+        said = await shot()
+        assert said.startswith(failed_word) and "Screenshot" not in said and str(tmp_path / "gone") in said, said
