@@ -725,7 +725,15 @@ class _Importer:
                         f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
                     )
                 )
-        extra = [h for h in header if h and h not in keys]
+        # A column the clerk added has a heading in row 1 and often nothing in row 2: named by the heading
+        # (its cells were dropped without a word).
+        headings = [_text(c) for c in table[0]]
+        extra = []
+        for i in range(max(len(header), len(headings))):
+            key = header[i] if i < len(header) else ""
+            name = key or (headings[i] if i < len(headings) else "")
+            if name and key not in keys:
+                extra.append(name)
         if extra:
             self.notes.append(self.t("sheet.extra_columns", sheet=spec.name, columns="、".join(extra)))
         rows = []

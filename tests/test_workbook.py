@@ -326,6 +326,28 @@ def test_changed_row_updates_missing_row_is_reported_and_prune_deletes(demo: Sto
     assert gone.id not in {h.id for h in Store(demo.root).all(Household)}
 
 
+def test_a_column_the_clerk_added_is_named_as_ignored(demo: Store, tmp_path: Path) -> None:
+    """A 备注 column added with its heading in row 1 and nothing in row 2 (a clerk does not know row
+    2's keys) was dropped without a word: 新搬来 typed in it went nowhere. It is named like a column
+    whose key is unknown, by its heading, and nothing is written."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["住户"]
+    extra = ws.max_column + 1
+    ws.cell(row=1, column=extra, value="备注")
+    ws.cell(row=3, column=extra, value="新搬来")
+    ws.cell(row=1, column=extra + 1, value="走访员")
+    ws.cell(row=2, column=extra + 1, value="visitor")
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and report.changes == 0
+    assert report.notes == ["住户：未识别的列已忽略：备注、visitor"]
+    assert store_digest(demo.root) == before
+    # An untouched export names nothing.
+    assert import_tables(Store(demo.root), read_tables(unmasked_workbook(demo, tmp_path / "b.xlsx"))).notes == []
+
+
 def test_prune_refuses_to_leave_a_plan_without_its_household(demo: Store, tmp_path: Path) -> None:
     path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
     plan = demo.all_partitions(SHEET_BY_KEY["visit_plans"].model)[0]
