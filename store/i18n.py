@@ -318,6 +318,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "refused.grid_unknown": ("没有网格「{id}」；已有：{known}", "no grid {id!r}; known: {known}"),
     "refused.community_unknown": ("没有社区「{id}」；已有：{known}", "no community {id!r}; known: {known}"),
+    "refused.table_unknown": ("没有表「{id}」；已有：{known}", "no table {id!r}; known: {known}"),
     "refused.phone_taken": ("这个手机号已是网格员 {id} 的", "this phone number already belongs to grid worker {id}"),
     "refused.id_taken": ("编号 {id} 已被使用", "the id {id} is already used"),
     "refused.worker_has_plans": (

@@ -343,13 +343,13 @@ def spec_for(name: str) -> SheetSpec | None:
 
 
 def resolve_tables(names: Iterable[str]) -> list[SheetSpec]:
-    """``--tables households,网格`` → specs, in sheet order. Raises ValueError naming the valid ones."""
+    """``--tables households,网格`` → specs, in sheet order. Refused naming the valid ones."""
     wanted = []
     for name in names:
         spec = spec_for(name)
         if spec is None:
             known = ", ".join(f"{s.key} {s.name}" for s in SHEETS)
-            raise ValueError(f"no table {name!r}; known: {known}")
+            raise Refused("table_unknown", id=name, known=known)
         wanted.append(spec)
     return [s for s in SHEETS if s in wanted]
 

@@ -198,6 +198,10 @@ def test_unknown_table_names_the_known_ones(run, demo: Store, tmp_path: Path) ->
     result = run("--store", demo.root, "--lang", "en", "export", tmp_path / "x.xlsx", "--tables", "houses")
     assert result.exit_code == 1
     assert "no table 'houses'; known: communities 社区" in result.output
+    # In Chinese too: the line was English whatever the interface language.
+    result = run("--store", demo.root, "export", tmp_path / "x.xlsx", "--tables", "住户,houses")
+    assert result.exit_code == 1
+    assert "没有表「houses」；已有：communities 社区" in result.output and "no table" not in result.output
 
 
 # ---------------------------------------------------------------------------
