@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -490,6 +490,20 @@ def open_incident(
             tx, Incident, prefix, [None, *(p for p in store.partitions(Incident) if p >= month_of(known))], 2
         )
         shift = shift_at(tx, known)
+        fields: dict[str, Any] = {
+            "id": incident_id,
+            "title": title,
+            "category": category,
+            "level": level,
+            "place": place,
+            "description": description,
+            "occurred_at": occurred,
+            "known_at": known,
+            "community_id": community_id,
+            "shift_id": shift.id if shift else None,
+        }
+        # The incident first: an empty title was refused as the log line's 内容 (its content is the title).
+        Incident(**fields, entry_id=entry_id)
         if entry_id is None:
             content = title.strip() + (f"\n{description.strip()}" if description.strip() else "")
             entry_id = _new_entry(
@@ -505,21 +519,7 @@ def open_incident(
             ).id
         else:
             find_entry(tx, entry_id)
-        return tx.put(
-            Incident(
-                id=incident_id,
-                title=title,
-                category=category,
-                level=level,
-                place=place,
-                description=description,
-                occurred_at=occurred,
-                known_at=known,
-                community_id=community_id,
-                entry_id=entry_id,
-                shift_id=shift.id if shift else None,
-            )
-        )
+        return tx.put(Incident(**fields, entry_id=entry_id))
 
 
 def _put_incident(tx: Transaction, incident: Incident) -> Incident:

@@ -252,3 +252,20 @@ async def test_entries_of_the_same_minute_are_listed_newest_first(small_store: S
     async with dashboard(small_store) as (app, pilot):
         keys = [k for k in app.panel("dutylog").table.keys if not k.startswith("incident:")]
         assert keys == [e.id for e in (*reversed(same), earlier)]
+
+
+async def test_an_incident_without_a_title_is_refused_beside_its_title(small_store: Store) -> None:
+    """Its 突发事件 log line is written first and its content is the title: an empty title was refused
+    as the line's content, 必填 under 内容 (the description) while 事件名称 was the field left empty."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "i")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, category="accident")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        assert "必填" in str(form.query_one("#error-title").render())
+        assert str(form.query_one("#error-description").render()) == ""
+    assert small_store.all(Incident) == [] and small_store.all(DutyLogEntry, "2026-11") == []
