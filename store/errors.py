@@ -34,6 +34,18 @@ class StoreCorruptError(StoreError):
         return i18n.t("fault.corrupt", lang).format(where=where, detail=self.detail)
 
 
+class StoreFileMissingError(StoreError):
+    """A file manifest.json lists is not there (deleted by hand): read as empty, a write would have
+    replaced its records by the new ones alone, and reused their ids."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.missing_listed", lang).format(path=self.path)
+
+
 class StoreSchemaError(StoreError):
     pass
 

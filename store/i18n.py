@@ -492,6 +492,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "数据文件已损坏：{where}：{detail}。文件未改动；请从备份恢复。",
         "store file is damaged: {where}: {detail}. It was not changed; restore it from a backup.",
     ),
+    "fault.missing_listed": (
+        "数据文件缺失：{path}（manifest.json 列有它）；请从备份恢复，恢复前不会写入它",
+        "store file missing: {path} (listed in manifest.json); restore it from a backup: nothing is written to it until then",
+    ),
     "fault.busy": (
         "数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
         "the store {path} is locked by another process; waited {seconds} s; try again",

@@ -64,6 +64,7 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
     StoreCorruptError as StoreCorruptError,
     StoreEnvironmentError as StoreEnvironmentError,
     StoreError as StoreError,
+    StoreFileMissingError as StoreFileMissingError,
     StoreMissingError as StoreMissingError,
     StoreSchemaError as StoreSchemaError,
     TargetNotEmptyError as TargetNotEmptyError,
@@ -1079,9 +1080,16 @@ class Store:
 
         found: list[StoreError] = []
         try:
-            self.manifest()
+            listed = self.manifest()
         except StoreError as exc:
             found.append(exc)
+            listed = {"files": {}}
+        # A listed file deleted by hand reads as empty: its records vanish from the panels without a
+        # word (a transaction refuses to write it). Missing while a commit is in flight (its journal is
+        # there, or the manifest has moved on since) is that commit's doing, not damage.
+        gone = [name for name in listed["files"] if not (self.root / name).exists()]
+        if gone and not os.path.lexists(self.root / JOURNAL) and self.manifest() is listed:
+            found += [StoreFileMissingError(self.root / name) for name in gone]
         wanted: list[tuple[type[Record], str | None]] = [(model, None) for model in ALL_MODELS]
         if day is not None:
             wanted += [
@@ -1368,7 +1376,12 @@ class _OpenFile:
         self.removable = in_live_files(model) and (partition is None or is_live(model, partition))
         self.dirty = False
         self.last_change = 0
-        payload = path.read_bytes() if path.exists() else b"{}"
+        if path.exists():
+            payload = path.read_bytes()
+        elif store.relative(path) in store.manifest()["files"]:  # under the lock: as the transaction read it
+            raise StoreFileMissingError(path)  # deleted by hand: written anew, its records gone, their ids reused
+        else:
+            payload = b"{}"
         data = _parse(path, payload)
         self.meta = _file_meta(path, data)
         # Validate everything before we would overwrite it: a damaged file stays as it is. A record

@@ -287,6 +287,17 @@ async def test_damaged_store_at_start_is_said_in_the_interface_language(small_st
     )
 
 
+async def test_a_listed_file_deleted_by_hand_is_named_at_start(small_store: Store) -> None:
+    """stalls.json deleted: panel 4 came up empty and nothing said why (a write would have made the
+    file anew with one stall). The status line names the file, as it names a damaged one."""
+    (small_store.root / "stalls.json").unlink()
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        status = app.query_one("#status", StatusLine)
+        assert "数据文件缺失" in status.message and "stalls.json" in status.message
+        assert app.return_code is None  # the dashboard carries on
+
+
 async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_open(small_store: Store) -> None:
     """A day file the panels read, damaged while officers work: every dashboard used to quit
     (exit 2), an officer's half-typed form with it. Now the last data stays on screen, the status
