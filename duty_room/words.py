@@ -497,6 +497,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{key} is a security setting: only {system} (owned by root) may set it, not {source}",
     ),
     "config.bad": ("配置有误：{where}：{why}", "bad configuration: {where}: {why}"),
+    "config.not_toml": (
+        "配置有误：{where}：第 {line} 行第 {column} 列写法不对（不是有效的 TOML）",
+        "bad configuration: {where}: not valid TOML at line {line}, column {column} ({detail})",
+    ),
+    "config.not_utf8": ("配置有误：{where}：不是 UTF-8 文本", "bad configuration: {where}: not UTF-8 text"),
     "config.unknown_key": (
         "配置有误：{where}：没有 {name} 这个设置项",
         "bad configuration: {where}: unknown key {name!r}",

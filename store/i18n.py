@@ -277,6 +277,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
     "invalid.required": ("必填", "required"),
+    "invalid.one_of": ("只能是 {} 之一", "one of {}"),
+    "invalid.text": ("须为文字（加引号）", "must be text (in quotes)"),
     "invalid.at_least": ("不能小于 {}", "at least {}"),
     "invalid.bool": ("只能是 true 或 false", "true or false"),
     "invalid.number": ("须为数字", "not a number"),
@@ -537,6 +539,11 @@ def validation_message(error: Mapping[str, Any], lang: Lang = "zh") -> str:
         return t("invalid.phone", lang)
     if kind in ("string_too_long", "too_long"):
         return t("invalid.too_long", lang).format(ctx.get("max_length", "?"))
+    if kind == "literal_error" and error.get("input") not in (None, ""):  # a setting's value (lang = "fr")
+        choices = [c.strip("'\"") for c in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
+        return t("invalid.one_of", lang).format(("、" if lang == "zh" else ", ").join(choices))
+    if kind == "string_type" and error.get("input") is not None:  # a number where text goes (a keymap's 5)
+        return t("invalid.text", lang)
     if (
         kind in ("missing", "enum", "literal_error")
         or (kind == "string_type" and error.get("input") is None)
