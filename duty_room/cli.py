@@ -108,7 +108,7 @@ def store_of(ctx: click.Context) -> Store:
 @click.option(
     "--store",
     "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file there is said by open_store: 不是文件夹, exit 2
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
 )

@@ -27,6 +27,7 @@ and ``~/.config/duty-room/config.toml``::
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -148,7 +149,10 @@ class Settings(BaseModel):
 
     def open_store(self, *, read_once: bool = False) -> Store:
         """The store as this session may use it: stamped with the actor, read-only for a viewer
-        (``read_once``: a command that reads each file once, see ``Store``)."""
+        (``read_once``: a command that reads each file once, see ``Store``). A file where the store's
+        folder should be is the store unreachable (exit 2, 不是文件夹), not a usage slip."""
+        if self.store.exists() and not self.store.is_dir():
+            raise environment_error(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.store)))
         return Store(self.store, actor=self.actor, read_only=self.read_only, read_once=read_once)
 
 

@@ -312,6 +312,19 @@ def test_a_listed_file_deleted_by_hand_is_never_written_anew(small_store: Store,
     assert fingerprint(root) == before
 
 
+def test_a_store_that_is_a_file_is_unreachable_not_a_usage_slip(tmp_path: Path, cli_env: None) -> None:
+    """--store naming a file said '--store 的值不对（输入的是「…」）' and exited 1, the code of a typo and
+    of cases needing attention; the README gives 2 for a file where a folder should be (不是文件夹)."""
+    file = tmp_path / "底册.xlsx"
+    file.write_bytes(b"PK")
+    for args in ([], ["summary"], ADD, ["demo"]):
+        result = run_cli(file, args)
+        assert result.exit_code == ExitCode.DAMAGED, (args, result.output)
+        assert one_line(result) == f"duty-room: {file}：不是文件夹（ENOTDIR）"
+    assert "not a folder (ENOTDIR)" in one_line(run_cli(file, ["--lang", "en", "check"]))
+    assert file.read_bytes() == b"PK"
+
+
 def test_lock_replaced_by_a_folder(small_store: Store, cli_env: None) -> None:
     root = small_store.root
     (root / ".lock").unlink()
