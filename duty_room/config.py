@@ -327,7 +327,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
     try:
         actor, actor_rule = resolve_actor(settings.service_account)
     except StoreError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(exc.message(lang)) from None
     as_service = settings.service_account is not None and actor_rule != "os-account"
     store = settings.store
     if "store" in options:

@@ -527,6 +527,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{system} 设置了服务账号，但没有设置 store（数据目录）",
         "{system} names a service account but no store",
     ),
+    "config.no_service_account": (
+        "配置有误：{system}：service_account「{account}」不是本机账号",
+        "bad configuration: {system}: service_account {account!r} is no account on this machine",
+    ),
     "config.use_sudo": (
         "数据由服务账号 {account} 保管：请用 `sudo -u {account} duty-room …`（或经 SSH 登录）",
         "the store is kept by the service account {account}: use `sudo -u {account} duty-room …` (or log in over SSH)",
@@ -550,6 +554,15 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "whoami.yes": ("是", "yes"),
     "whoami.no": ("否", "no"),
     "whoami.defaults": ("（无配置文件，使用默认值）", "(no config file: defaults)"),
+    "whoami.from_system": ("系统配置 {}", "system {}"),
+    "whoami.from_user": ("用户配置 {}", "user {}"),
+    "whoami.from_environment": ("环境变量 {}", "environment {}"),
+    "whoami.from_command_line": ("命令行 {}", "command line {}"),
+    "whoami.read_only_system": ("系统配置 {} 中 read_only = true", "read_only = true in {}"),
+    "whoami.read_only_asked": (
+        "本人要求（--read-only、DUTY_ROOM_READ_ONLY 或用户配置）",
+        "asked for (--read-only, DUTY_ROOM_READ_ONLY or the user config)",
+    ),
     "whoami.not_listed": ("不在 reveal_users 中，也不属于 {groups}", "not in reveal_users nor in {groups}"),
     "whoami.viewer_cannot": ("只读会话不能写审计记录", "a read-only session cannot write the audit"),
     "store.empty": (

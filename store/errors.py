@@ -46,6 +46,17 @@ class StoreFileMissingError(StoreError):
         return i18n.t("fault.missing_listed", lang).format(path=self.path)
 
 
+class SudoRecordError(StoreError):
+    """Run by the service account, sudo's record names two accounts (SUDO_USER is not SUDO_UID's)."""
+
+    def __init__(self, sudo_user: str, sudo_uid: str, officer: str):
+        self.sudo_user, self.sudo_uid, self.officer = sudo_user, sudo_uid, officer
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.sudo_record", lang).format(user=self.sudo_user, uid=self.sudo_uid, officer=self.officer)
+
+
 class StoreSchemaError(StoreError):
     pass
 

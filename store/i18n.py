@@ -498,6 +498,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "数据文件缺失：{path}（manifest.json 列有它）；请从备份恢复，恢复前不会写入它",
         "store file missing: {path} (listed in manifest.json); restore it from a backup: nothing is written to it until then",
     ),
+    "fault.sudo_record": (
+        "sudo 的记录前后不一（SUDO_USER={user}，SUDO_UID={uid} 是 {officer}），拒绝运行",
+        "sudo's record is inconsistent (SUDO_USER={user}, SUDO_UID={uid}={officer}); refused",
+    ),
     "fault.busy": (
         "数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
         "the store {path} is locked by another process; waited {seconds} s; try again",

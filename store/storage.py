@@ -67,6 +67,7 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
     StoreFileMissingError as StoreFileMissingError,
     StoreMissingError as StoreMissingError,
     StoreSchemaError as StoreSchemaError,
+    SudoRecordError as SudoRecordError,
     TargetNotEmptyError as TargetNotEmptyError,
     environment_error,
 )
@@ -133,6 +134,15 @@ def default_actor() -> str:
     return _account_name(os.getuid())
 
 
+def account_exists(name: str) -> bool:
+    """Whether the password database knows the account ``name`` (a configured service account)."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _account_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
@@ -160,9 +170,7 @@ def resolve_actor(
         return running_as, "service-account-without-sudo"
     officer = _account_name(int(sudo_uid))
     if sudo_user and sudo_user != officer:
-        raise StoreError(
-            f"sudo's record is inconsistent (SUDO_USER={sudo_user}, SUDO_UID={sudo_uid}={officer}); refused"
-        )
+        raise SudoRecordError(sudo_user, sudo_uid, officer)
     return officer, "sudo"
 
 
