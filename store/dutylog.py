@@ -194,12 +194,14 @@ def plan_shift(
             "swaps": existing.swaps if existing else [],
         }
         shift = DutyShift.model_validate(fields)
-        if (
-            existing is not None
-            and existing.starts_at < tx.now
-            and existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"})
-        ):
-            raise DutyRefused("duty_started", id=shift.id)
+        if existing is not None and existing.starts_at < tx.now:
+            if existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"}):
+                raise DutyRefused("duty_started", id=shift.id)
+            # Who was on duty stays as it was: re-planning yesterday's shift rewrote it without a trace.
+            # A change of people once the shift has begun is a swap, which records who, why and who approved.
+            people = {"leader", "staff", "phones"}
+            if existing.model_dump(include=people) != shift.model_dump(include=people):
+                raise DutyRefused("duty_started_people", id=shift.id)
         return tx.put(shift)
 
 

@@ -414,6 +414,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "refused.duty_twice": ("同一人不能在一个班次里出现两次", "the same person cannot be on one shift twice"),
     "refused.duty_started": ("班次 {id} 已开始，不能再改起止时间", "shift {id} has started; its times cannot change"),
+    "refused.duty_started_people": (
+        "班次 {id} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
+        "shift {id} has started and cannot be re-planned; record a change of people as a swap (duty swap)",
+    ),
     "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
     "refused.duty_not_on_shift": ("{name} 不在班次 {id} 上", "{name} is not on shift {id}"),
     "refused.duty_shift_over": ("班次 {id} 已结束，不能再换班", "shift {id} is over; it cannot be swapped"),

@@ -161,7 +161,12 @@ class DutyLogPanel(DeskPanel):
                     ),
                     lambda shift: t("duty.planned").format(shift.id),
                     form,
-                    {"duty_staff_count": "staff", "duty_twice": "staff", "duty_started": "day"},
+                    {
+                        "duty_staff_count": "staff",
+                        "duty_twice": "staff",
+                        "duty_started": "day",
+                        "duty_started_people": "day",
+                    },
                 )
             )
 
