@@ -516,8 +516,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} is not a duty-room store (no manifest.json)",
     ),
     "fault.not_store.not_empty": (
-        "{path} 不是空文件夹；只能恢复到空文件夹或不存在的文件夹",
-        "{path} is not empty; restore only into an empty or missing folder",
+        "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
+        "{path} is not empty; a backup or a restore writes only into an empty or missing folder",
     ),
     "fault.clock": (
         "日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}",
