@@ -515,6 +515,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 不是 duty-room 数据目录（没有 manifest.json）",
         "{path} is not a duty-room store (no manifest.json)",
     ),
+    "fault.not_store.gone": (
+        "数据目录 {path} 不见了（被移走或删除？）；放回之前不会写入",
+        "the store {path} has gone (moved or deleted?); nothing is written until it is back",
+    ),
     "fault.not_store.not_empty": (
         "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
         "{path} is not empty; a backup or a restore writes only into an empty or missing folder",

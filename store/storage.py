@@ -924,6 +924,8 @@ class Store:
         try:
             payload = path.read_bytes()
         except FileNotFoundError:
+            if self._manifest_seen is not None:  # it was a store: moved, deleted or unmounted since
+                raise StoreMissingError(self.root, "gone") from None
             return {"schema": SCHEMA_VERSION, "generation": 0, "files": {}}
         seen = self._manifest_seen
         if seen is not None and seen[0] == payload:
@@ -1153,6 +1155,10 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """Lock, re-read, change, validate, write all or nothing. Nothing is written on an exception."""
         self.refuse_if_read_only()
+        if self._manifest_seen is not None and not self.exists():
+            # The store was here and has gone: a write would start a new one in its place (an empty
+            # store holding this one record, its id reused), which the dashboard then showed.
+            raise StoreMissingError(self.root, "gone")
         with self.lock():
             try:
                 tx = Transaction(self)
@@ -1354,6 +1360,7 @@ class Store:
                 with contextlib.suppress(OSError):
                     (self.root / model.table).rmdir()  # fails, as it should, if anything else is in it
             self._cache.clear()
+            self._manifest_seen = None  # cleared on purpose: the next write starts the store again
             return [self.relative(p) for p in [*removed, manifest]]
 
 

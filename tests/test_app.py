@@ -6,6 +6,7 @@ import pytest
 
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
+from store.duty_models import DutyLogEntry
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
@@ -320,6 +321,37 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
         await settled(app, pilot)
         await settled(app, pilot)
         assert "2026-11-27.json" not in str(app.screen_stack[0].query_one("#status").render())
+
+
+async def test_a_store_moved_away_while_running_is_never_started_again(small_store: Store, tmp_path) -> None:  # noqa: ANN001
+    """The store folder moved (or deleted, or its disk unmounted) while a dashboard ran: it said
+    nothing, showed an empty store, and its next write made a new store in its place holding that
+    one record (ZB261128-001 again). Now the line names the folder, a write is refused with the form
+    kept, and once the folder is back the write goes into it, its 已记录 said."""
+    root = small_store.root
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "l", *"电梯困人")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        root.rename(tmp_path / "away")
+        app.poll()
+        await settled(app, pilot)
+        assert "不见了" in app.screen_stack[0].query_one("#status", StatusLine).message
+        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and "不见了" in str(form.query_one("#form-error").render())
+        assert not root.exists()
+        (tmp_path / "away").rename(root)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        app.reload()
+        await settled(app, pilot)
+        assert app.screen is not form
+        [entry] = Store(root).all(DutyLogEntry, "2026-11")
+        assert entry.content == "电梯困人"
+        assert app.query_one("#status", StatusLine).message == f"已记录 {entry.id}"
 
 
 @pytest.mark.parametrize("key", ["question_mark"])
