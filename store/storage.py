@@ -1342,10 +1342,8 @@ class Store:
         with self.lock():
             manifest = self.root / MANIFEST
             if not manifest.exists():
-                if any(p.name != LOCK for p in self.root.iterdir()):
-                    raise StoreError(
-                        f"{self.root} does not look like a duty-room store (no {MANIFEST}); nothing was deleted"
-                    )
+                if any(p.name != LOCK for p in self.root.iterdir()):  # said in the interface language
+                    raise StoreMissingError(self.root, "foreign")
                 return []
             self.manifest()  # refuse a folder whose manifest is not ours (StoreCorruptError)
             removed: list[Path] = []
