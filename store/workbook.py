@@ -891,6 +891,15 @@ class _Importer:
         if spec.model is VisitPlan and previous is None:
             household = self.stored("households").get(data.get("household_id", ""))
             data["tags"] = list(household.tags) if isinstance(household, Household) else []
+        if isinstance(previous, DutyShift):
+            on_shift = {data.get("leader"), *(data.get("staff") or [])}
+            if previous.starts_at < self.tx.now and on_shift != {previous.leader, *previous.staff}:
+                # Who was on duty stays as it was, as 排班 keeps it (store/dutylog.py: plan_shift).
+                self.error(row, spec, "leader", Refused("duty_started_people", id=previous.id).message(self.lang))
+                return
+            # The sheet has no phones: those of people taken off the shift go with them (the model
+            # refused a phone for someone not on it, in English, and the sheet could not fix it).
+            data["phones"] = {name: phone for name, phone in (data.get("phones") or {}).items() if name in on_shift}
         try:
             row.record = spec.model.model_validate(data)
         except ValidationError as exc:
