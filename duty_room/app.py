@@ -17,8 +17,10 @@ import sys
 import threading
 from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import cast
 
+from platformdirs import user_downloads_path
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -34,6 +36,7 @@ from textual.worker import Worker, get_current_worker
 
 from duty_room import words
 from store import clock
+from store.errors import environment_error
 from store.queries import Dashboard, dashboard
 from store.refusal import Refused
 from store.storage import Store, StoreError
@@ -68,6 +71,8 @@ def terminal_speaks_utf8() -> bool:
 class DutyRoomApp(App[None]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -457,6 +462,25 @@ class DutyRoomApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's 截图, said in the interface's words: Textual's own said 'Screenshot: Failed to
+        save screenshot' in English (its downloads folder, ~/Downloads, missing) or its path in markup.
+        Saved in the downloads folder if there is one, else the home folder."""
+        t = self.desk.t
+        folder = Path(path) if path else user_downloads_path()
+        if not folder.is_dir():
+            folder = Path.home()
+        try:
+            saved = self.save_screenshot(filename, str(folder), time_format)
+        except OSError as exc:
+            why = environment_error(exc).why(self.lang)
+            self.notify(t("screenshot.failed").format(why=why, path=folder), severity="error")
+            return None
+        self.notify(t("screenshot.saved").format(saved))
+        return saved
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         t = self.desk.t

@@ -8,16 +8,17 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
 from duty_room import words
-from store.storage import Store, StoreError, StoreMissingError, permission_problems
+from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
 from store.text import display_safe
 
-from . import usage
+from . import config, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .exits import ExitCode, error_line, exit_code_for
 
@@ -108,7 +109,7 @@ def store_of(ctx: click.Context) -> Store:
 @click.option(
     "--store",
     "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # a file there is said by open_store: 不是文件夹, exit 2
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
 )
@@ -165,8 +166,11 @@ def cli(
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(1)
     if settings.service_account and not settings.as_service and ctx.invoked_subcommand != "whoami":
+        # An account the machine does not know is the system file's slip: `sudo -u` it would fail too.
+        known = account_exists(settings.service_account)
+        said = words.t("config.use_sudo" if known else "config.no_service_account", settings.lang)
         click.echo(
-            "duty-room: " + words.t("config.use_sudo", settings.lang).format(account=settings.service_account), err=True
+            "duty-room: " + said.format(account=settings.service_account, system=config.SYSTEM_FILE.path), err=True
         )
         sys.exit(1)
     ctx.obj = {"settings": settings}
@@ -546,12 +550,35 @@ def whoami(ctx: click.Context) -> None:
     else:
         groups = ", ".join(settings.reveal_groups) or "-"
         reveal = f"{t('whoami.refused')} ({t('whoami.not_listed').format(groups=groups)})"
-    read_only = f"{t('whoami.yes')} ({settings.read_only_rule})" if settings.read_only else t("whoami.no")
+    read_only = (
+        f"{t('whoami.yes')} ({_in_words(settings.read_only_rule or '', t)})" if settings.read_only else t("whoami.no")
+    )
+    sources = t("punct.semi").join(_in_words(source, t) for source in settings.sources)
     click.echo(f"{t('whoami.actor')}: {settings.actor} ({how})")
     click.echo(f"{t('whoami.reveal')}: {reveal}")
     click.echo(f"{t('whoami.read_only')}: {read_only}")
     click.echo(f"{t('whoami.store')}: {settings.store}")
-    click.echo(f"{t('whoami.sources')}: {'; '.join(settings.sources) or t('whoami.defaults')}")
+    click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")
+
+
+# The settings name their sources and the read-only rule in English (scripts and tests read them);
+# whoami says their words in the interface language: 命令行 --store, not 'command line --store'.
+_SOURCE_WORDS = {
+    "system ": "whoami.from_system",
+    "user ": "whoami.from_user",
+    "environment ": "whoami.from_environment",
+    "command line ": "whoami.from_command_line",
+    "read_only = true in ": "whoami.read_only_system",
+    "asked for ": "whoami.read_only_asked",
+}
+
+
+def _in_words(text: str, t: Callable[[str], str]) -> str:
+    for start, key in _SOURCE_WORDS.items():
+        if text.startswith(start):
+            rest = text.removeprefix(start)
+            return t(key).format(rest) if key != "whoami.read_only_asked" else t(key)
+    return text
 
 
 def main() -> None:

@@ -27,8 +27,10 @@ and ``~/.config/duty-room/config.toml``::
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from duty_room import words
 from store.deadlines import DeadlineRules
 from store.dutylog import DutyRules
+from store.errors import environment_error
 from store.market import FeeRules
 from store.masking import REVEAL_GROUP, group_rule, reveal_rule
 from store.models import empty_list
@@ -146,7 +149,10 @@ class Settings(BaseModel):
 
     def open_store(self, *, read_once: bool = False) -> Store:
         """The store as this session may use it: stamped with the actor, read-only for a viewer
-        (``read_once``: a command that reads each file once, see ``Store``)."""
+        (``read_once``: a command that reads each file once, see ``Store``). A file where the store's
+        folder should be is the store unreachable (exit 2, 不是文件夹), not a usage slip."""
+        if self.store.exists() and not self.store.is_dir():
+            raise environment_error(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.store)))
         return Store(self.store, actor=self.actor, read_only=self.read_only, read_once=read_once)
 
 
@@ -192,17 +198,22 @@ _FIELDS_BY_LOWER = {name.lower(): name for name in Settings.model_fields}
 def _read_toml(path: Path) -> dict[str, Any]:
     """A TOML file's keys ({} when there is none), each setting under its field's name."""
     try:
-        if not path.expanduser().is_file():
+        if not path.expanduser().exists():
             return {}
-        text = path.expanduser().read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _Bad("config.bad", where=path, why=exc) from None
+        text = path.expanduser().read_text(encoding="utf-8")  # a folder: 不是文件（EISDIR）, not ignored
+    except UnicodeDecodeError:
+        raise _Bad("config.not_utf8", where=path) from None
+    except OSError as exc:  # said in the language asked for, like any store fault
+        raise _Bad("config.bad", where=path, why=environment_error(exc).why) from None
     import tomllib  # (here: most starts find no configuration file, and the parser costs ~3 ms)
 
     try:
         values = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _Bad("config.bad", where=path, why=exc) from None
+    except tomllib.TOMLDecodeError as exc:  # "Illegal character '\n' (at line 1, column 11)": where, in words
+        at = re.search(r"at line (\d+), column (\d+)", str(exc)) or re.search(r"at line (\d+)()", str(exc))
+        line, column = at.groups() if at else ("?", "?")
+        detail = str(exc).split(" (at line")[0]
+        raise _Bad("config.not_toml", where=path, line=line, column=column or "?", detail=detail) from None
     return {_field_name(key): value for key, value in values.items()}
 
 
@@ -265,7 +276,8 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
     try:
         return _load_settings(options, system or SYSTEM_FILE, lang)
     except _Bad as bad:  # in the language asked for (a bad language itself is said in Chinese)
-        raise ConfigError(_say(bad.key, lang, **bad.values)) from None
+        values = {name: value(lang) if callable(value) else value for name, value in bad.values.items()}
+        raise ConfigError(_say(bad.key, lang, **values)) from None
 
 
 def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang) -> Settings:
@@ -315,7 +327,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
     try:
         actor, actor_rule = resolve_actor(settings.service_account)
     except StoreError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(exc.message(lang)) from None
     as_service = settings.service_account is not None and actor_rule != "os-account"
     store = settings.store
     if "store" in options:

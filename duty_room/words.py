@@ -346,6 +346,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
         "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
+    "screenshot.saved": ("已保存截图：{}", "screenshot saved: {}"),
+    "screenshot.failed": ("截图未保存：{why}，{path}", "screenshot not saved: {why}, {path}"),
     "panel.petitions": ("民情诉求", "Petitions"),
     "panel.visits": ("网格走访", "Visits"),
     "panel.services": ("一老一小", "Services"),
@@ -513,6 +515,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{key} is a security setting: only {system} (owned by root) may set it, not {source}",
     ),
     "config.bad": ("配置有误：{where}：{why}", "bad configuration: {where}: {why}"),
+    "config.not_toml": (
+        "配置有误：{where}：第 {line} 行第 {column} 列写法不对（不是有效的 TOML）",
+        "bad configuration: {where}: not valid TOML at line {line}, column {column} ({detail})",
+    ),
+    "config.not_utf8": ("配置有误：{where}：不是 UTF-8 文本", "bad configuration: {where}: not UTF-8 text"),
     "config.unknown_key": (
         "配置有误：{where}：没有 {name} 这个设置项",
         "bad configuration: {where}: unknown key {name!r}",
@@ -537,6 +544,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "config.no_store": (
         "{system} 设置了服务账号，但没有设置 store（数据目录）",
         "{system} names a service account but no store",
+    ),
+    "config.no_service_account": (
+        "配置有误：{system}：service_account「{account}」不是本机账号",
+        "bad configuration: {system}: service_account {account!r} is no account on this machine",
     ),
     "config.use_sudo": (
         "数据由服务账号 {account} 保管：请用 `sudo -u {account} duty-room …`（或经 SSH 登录）",
@@ -594,6 +605,15 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "whoami.yes": ("是", "yes"),
     "whoami.no": ("否", "no"),
     "whoami.defaults": ("（无配置文件，使用默认值）", "(no config file: defaults)"),
+    "whoami.from_system": ("系统配置 {}", "system {}"),
+    "whoami.from_user": ("用户配置 {}", "user {}"),
+    "whoami.from_environment": ("环境变量 {}", "environment {}"),
+    "whoami.from_command_line": ("命令行 {}", "command line {}"),
+    "whoami.read_only_system": ("系统配置 {} 中 read_only = true", "read_only = true in {}"),
+    "whoami.read_only_asked": (
+        "本人要求（--read-only、DUTY_ROOM_READ_ONLY 或用户配置）",
+        "asked for (--read-only, DUTY_ROOM_READ_ONLY or the user config)",
+    ),
     "whoami.not_listed": ("不在 reveal_users 中，也不属于 {groups}", "not in reveal_users nor in {groups}"),
     "whoami.viewer_cannot": ("只读会话不能写审计记录", "a read-only session cannot write the audit"),
     "store.empty": (

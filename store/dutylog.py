@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -194,12 +194,14 @@ def plan_shift(
             "swaps": existing.swaps if existing else [],
         }
         shift = DutyShift.model_validate(fields)
-        if (
-            existing is not None
-            and existing.starts_at < tx.now
-            and existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"})
-        ):
-            raise DutyRefused("duty_started", id=shift.id)
+        if existing is not None and existing.starts_at < tx.now:
+            if existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"}):
+                raise DutyRefused("duty_started", id=shift.id)
+            # Who was on duty stays as it was: re-planning yesterday's shift rewrote it without a trace.
+            # A change of people once the shift has begun is a swap, which records who, why and who approved.
+            people = {"leader", "staff", "phones"}
+            if existing.model_dump(include=people) != shift.model_dump(include=people):
+                raise DutyRefused("duty_started_people", id=shift.id)
         return tx.put(shift)
 
 
@@ -490,6 +492,20 @@ def open_incident(
             tx, Incident, prefix, [None, *(p for p in store.partitions(Incident) if p >= month_of(known))], 2
         )
         shift = shift_at(tx, known)
+        fields: dict[str, Any] = {
+            "id": incident_id,
+            "title": title,
+            "category": category,
+            "level": level,
+            "place": place,
+            "description": description,
+            "occurred_at": occurred,
+            "known_at": known,
+            "community_id": community_id,
+            "shift_id": shift.id if shift else None,
+        }
+        # The incident first: an empty title was refused as the log line's 内容 (its content is the title).
+        Incident(**fields, entry_id=entry_id)
         if entry_id is None:
             content = title.strip() + (f"\n{description.strip()}" if description.strip() else "")
             entry_id = _new_entry(
@@ -505,21 +521,7 @@ def open_incident(
             ).id
         else:
             find_entry(tx, entry_id)
-        return tx.put(
-            Incident(
-                id=incident_id,
-                title=title,
-                category=category,
-                level=level,
-                place=place,
-                description=description,
-                occurred_at=occurred,
-                known_at=known,
-                community_id=community_id,
-                entry_id=entry_id,
-                shift_id=shift.id if shift else None,
-            )
-        )
+        return tx.put(Incident(**fields, entry_id=entry_id))
 
 
 def _put_incident(tx: Transaction, incident: Incident) -> Incident:

@@ -86,6 +86,29 @@ class StoreCorruptError(StoreError):
         return i18n.t("fault.corrupt", lang).format(path=self.path, detail=self.detail.say(lang))
 
 
+class StoreFileMissingError(StoreError):
+    """A file manifest.json lists is not there (deleted by hand): read as empty, a write would have
+    replaced its records by the new ones alone, and reused their ids."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.missing_listed", lang).format(path=self.path)
+
+
+class SudoRecordError(StoreError):
+    """Run by the service account, sudo's record names two accounts (SUDO_USER is not SUDO_UID's)."""
+
+    def __init__(self, sudo_user: str, sudo_uid: str, officer: str):
+        self.sudo_user, self.sudo_uid, self.officer = sudo_user, sudo_uid, officer
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.sudo_record", lang).format(user=self.sudo_user, uid=self.sudo_uid, officer=self.officer)
+
+
 class StoreSchemaError(StoreError):
     """A file written by a newer duty-room (a schema this one does not read)."""
 

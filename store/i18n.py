@@ -277,6 +277,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
     "invalid.required": ("必填", "required"),
+    "invalid.one_of": ("只能是 {} 之一", "one of {}"),
+    "invalid.text": ("须为文字（加引号）", "must be text (in quotes)"),
     "invalid.at_least": ("不能小于 {}", "at least {}"),
     "invalid.bool": ("只能是 true 或 false", "true or false"),
     "invalid.number": ("须为数字", "not a number"),
@@ -318,6 +320,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "refused.grid_unknown": ("没有网格「{id}」；已有：{known}", "no grid {id!r}; known: {known}"),
     "refused.community_unknown": ("没有社区「{id}」；已有：{known}", "no community {id!r}; known: {known}"),
+    "refused.table_unknown": ("没有表「{id}」；已有：{known}", "no table {id!r}; known: {known}"),
     "refused.phone_taken": ("这个手机号已是网格员 {id} 的", "this phone number already belongs to grid worker {id}"),
     "refused.id_taken": ("编号 {id} 已被使用", "the id {id} is already used"),
     "refused.worker_has_plans": (
@@ -471,6 +474,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "refused.duty_twice": ("同一人不能在一个班次里出现两次", "the same person cannot be on one shift twice"),
     "refused.duty_started": ("班次 {id} 已开始，不能再改起止时间", "shift {id} has started; its times cannot change"),
+    "refused.duty_started_people": (
+        "班次 {id} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
+        "shift {id} has started and cannot be re-planned; record a change of people as a swap (duty swap)",
+    ),
     "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
     "refused.duty_not_on_shift": ("{name} 不在班次 {id} 上", "{name} is not on shift {id}"),
     "refused.duty_shift_over": ("班次 {id} 已结束，不能再换班", "shift {id} is over; it cannot be swapped"),
@@ -664,6 +671,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "damage.choice": ("「{v}」不是可选的值", "'{v}' is not one of the choices"),
     "damage.value": ("值「{v}」不合要求", "the value '{v}' is not allowed"),
     "damage.rule": ("各项互相矛盾", "its fields contradict each other"),
+    "fault.missing_listed": (
+        "数据文件缺失：{path}（manifest.json 列有它）；请从备份恢复，恢复前不会写入它",
+        "store file missing: {path} (listed in manifest.json); restore it from a backup: nothing is written to it until then",
+    ),
+    "fault.sudo_record": (
+        "sudo 的记录前后不一（SUDO_USER={user}，SUDO_UID={uid} 是 {officer}），拒绝运行",
+        "sudo's record is inconsistent (SUDO_USER={user}, SUDO_UID={uid}={officer}); refused",
+    ),
     "fault.busy": (
         "数据目录 {path} 正被其他进程占用，已等待 {seconds} 秒；请稍后重试",
         "the store {path} is locked by another process; waited {seconds} s; try again",
@@ -673,9 +688,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 不是 duty-room 数据目录（没有 manifest.json）",
         "{path} is not a duty-room store (no manifest.json)",
     ),
+    "fault.not_store.gone": (
+        "数据目录 {path} 不见了（被移走或删除？）；放回之前不会写入",
+        "the store {path} has gone (moved or deleted?); nothing is written until it is back",
+    ),
     "fault.not_store.not_empty": (
-        "{path} 不是空文件夹；只能恢复到空文件夹或不存在的文件夹",
-        "{path} is not empty; restore only into an empty or missing folder",
+        "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
+        "{path} is not empty; a backup or a restore writes only into an empty or missing folder",
     ),
     "fault.clock": (
         "日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}",
@@ -716,6 +735,11 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
         return t("invalid.phone", lang)
     if kind in ("string_too_long", "too_long"):
         return t("invalid.too_long", lang).format(ctx.get("max_length", "?"))
+    if kind == "literal_error" and error.get("input") not in (None, ""):  # a setting's value (lang = "fr")
+        choices = [c.strip("'\"") for c in str(ctx.get("expected", "")).replace(" or ", ", ").split(", ")]
+        return t("invalid.one_of", lang).format(("、" if lang == "zh" else ", ").join(choices))
+    if kind == "string_type" and error.get("input") is not None:  # a number where text goes (a keymap's 5)
+        return t("invalid.text", lang)
     if (
         kind in ("missing", "enum", "literal_error")
         or (kind == "string_type" and error.get("input") is None)

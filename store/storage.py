@@ -65,8 +65,10 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
     StoreCorruptError as StoreCorruptError,
     StoreEnvironmentError as StoreEnvironmentError,
     StoreError as StoreError,
+    StoreFileMissingError as StoreFileMissingError,
     StoreMissingError as StoreMissingError,
     StoreSchemaError as StoreSchemaError,
+    SudoRecordError as SudoRecordError,
     TargetNotEmptyError as TargetNotEmptyError,
     environment_error,
     field_damage,
@@ -135,6 +137,15 @@ def default_actor() -> str:
     return _account_name(os.getuid())
 
 
+def account_exists(name: str) -> bool:
+    """Whether the password database knows the account ``name`` (a configured service account)."""
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _account_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
@@ -162,9 +173,7 @@ def resolve_actor(
         return running_as, "service-account-without-sudo"
     officer = _account_name(int(sudo_uid))
     if sudo_user and sudo_user != officer:
-        raise StoreError(
-            f"sudo's record is inconsistent (SUDO_USER={sudo_user}, SUDO_UID={sudo_uid}={officer}); refused"
-        )
+        raise SudoRecordError(sudo_user, sudo_uid, officer)
     return officer, "sudo"
 
 
@@ -924,6 +933,8 @@ class Store:
         try:
             payload = path.read_bytes()
         except FileNotFoundError:
+            if self._manifest_seen is not None:  # it was a store: moved, deleted or unmounted since
+                raise StoreMissingError(self.root, "gone") from None
             return {"schema": SCHEMA_VERSION, "generation": 0, "files": {}}
         seen = self._manifest_seen
         if seen is not None and seen[0] == payload:
@@ -1088,9 +1099,16 @@ class Store:
 
         found: list[StoreError] = []
         try:
-            self.manifest()
+            listed = self.manifest()
         except StoreError as exc:
             found.append(exc)
+            listed = {"files": {}}
+        # A listed file deleted by hand reads as empty: its records vanish from the panels without a
+        # word (a transaction refuses to write it). Missing while a commit is in flight (its journal is
+        # there, or the manifest has moved on since) is that commit's doing, not damage.
+        gone = [name for name in listed["files"] if not (self.root / name).exists()]
+        if gone and not os.path.lexists(self.root / JOURNAL) and self.manifest() is listed:
+            found += [StoreFileMissingError(self.root / name) for name in gone]
         wanted: list[tuple[type[Record], str | None]] = [(model, None) for model in ALL_MODELS]
         if day is not None:
             wanted += [
@@ -1146,6 +1164,10 @@ class Store:
     def transaction(self) -> Iterator[Transaction]:
         """Lock, re-read, change, validate, write all or nothing. Nothing is written on an exception."""
         self.refuse_if_read_only()
+        if self._manifest_seen is not None and not self.exists():
+            # The store was here and has gone: a write would start a new one in its place (an empty
+            # store holding this one record, its id reused), which the dashboard then showed.
+            raise StoreMissingError(self.root, "gone")
         with self.lock():
             try:
                 tx = Transaction(self)
@@ -1328,10 +1350,8 @@ class Store:
         with self.lock():
             manifest = self.root / MANIFEST
             if not manifest.exists():
-                if any(p.name != LOCK for p in self.root.iterdir()):
-                    raise StoreError(
-                        f"{self.root} does not look like a duty-room store (no {MANIFEST}); nothing was deleted"
-                    )
+                if any(p.name != LOCK for p in self.root.iterdir()):  # said in the interface language
+                    raise StoreMissingError(self.root, "foreign")
                 return []
             self.manifest()  # refuse a folder whose manifest is not ours (StoreCorruptError)
             removed: list[Path] = []
@@ -1346,6 +1366,7 @@ class Store:
                 with contextlib.suppress(OSError):
                     (self.root / model.table).rmdir()  # fails, as it should, if anything else is in it
             self._cache.clear()
+            self._manifest_seen = None  # cleared on purpose: the next write starts the store again
             return [self.relative(p) for p in [*removed, manifest]]
 
 
@@ -1376,7 +1397,12 @@ class _OpenFile:
         self.removable = in_live_files(model) and (partition is None or is_live(model, partition))
         self.dirty = False
         self.last_change = 0
-        payload = path.read_bytes() if path.exists() else b"{}"
+        if path.exists():
+            payload = path.read_bytes()
+        elif store.relative(path) in store.manifest()["files"]:  # under the lock: as the transaction read it
+            raise StoreFileMissingError(path)  # deleted by hand: written anew, its records gone, their ids reused
+        else:
+            payload = b"{}"
         data = _parse(path, payload)
         self.meta = _file_meta(path, data)
         # Validate everything before we would overwrite it: a damaged file stays as it is. A record

@@ -343,13 +343,13 @@ def spec_for(name: str) -> SheetSpec | None:
 
 
 def resolve_tables(names: Iterable[str]) -> list[SheetSpec]:
-    """``--tables households,网格`` → specs, in sheet order. Raises ValueError naming the valid ones."""
+    """``--tables households,网格`` → specs, in sheet order. Refused naming the valid ones."""
     wanted = []
     for name in names:
         spec = spec_for(name)
         if spec is None:
             known = ", ".join(f"{s.key} {s.name}" for s in SHEETS)
-            raise ValueError(f"no table {name!r}; known: {known}")
+            raise Refused("table_unknown", id=name, known=known)
         wanted.append(spec)
     return [s for s in SHEETS if s in wanted]
 
@@ -725,7 +725,15 @@ class _Importer:
                         f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
                     )
                 )
-        extra = [h for h in header if h and h not in keys]
+        # A column the clerk added has a heading in row 1 and often nothing in row 2: named by the heading
+        # (its cells were dropped without a word).
+        headings = [_text(c) for c in table[0]]
+        extra = []
+        for i in range(max(len(header), len(headings))):
+            key = header[i] if i < len(header) else ""
+            name = key or (headings[i] if i < len(headings) else "")
+            if name and key not in keys:
+                extra.append(name)
         if extra:
             self.notes.append(self.t("sheet.extra_columns", sheet=spec.name, columns="、".join(extra)))
         rows = []
@@ -883,6 +891,15 @@ class _Importer:
         if spec.model is VisitPlan and previous is None:
             household = self.stored("households").get(data.get("household_id", ""))
             data["tags"] = list(household.tags) if isinstance(household, Household) else []
+        if isinstance(previous, DutyShift):
+            on_shift = {data.get("leader"), *(data.get("staff") or [])}
+            if previous.starts_at < self.tx.now and on_shift != {previous.leader, *previous.staff}:
+                # Who was on duty stays as it was, as 排班 keeps it (store/dutylog.py: plan_shift).
+                self.error(row, spec, "leader", Refused("duty_started_people", id=previous.id).message(self.lang))
+                return
+            # The sheet has no phones: those of people taken off the shift go with them (the model
+            # refused a phone for someone not on it, in English, and the sheet could not fix it).
+            data["phones"] = {name: phone for name, phone in (data.get("phones") or {}).items() if name in on_shift}
         try:
             row.record = spec.model.model_validate(data)
         except ValidationError as exc:

@@ -7,14 +7,16 @@ from textual.widgets import Input, TextArea
 
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
+from store.duty_models import DutyLogEntry
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.status_line import StatusLine
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
 
 
 def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
@@ -76,6 +78,23 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
         await pilot.press("z")
         await pilot.pause()
         assert app.screen.maximized is None
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_zoomed_panel_keeps_the_status_line(small_store: Store, size: tuple[int, int]) -> None:
+    # Zoom hid every widget but the panel and the Footer: a refusal, a saved step, a failed export
+    # were said in a status line nobody could see until the panel was unzoomed.
+    async with dashboard(small_store, size=size) as (app, pilot):
+        await pilot.press("z")
+        await settled(app, pilot)
+        assert app.screen.maximized is app.panel("petitions")
+        await pilot.press("r")  # 办结 on a 待受理 case: refused at once, in the status line
+        await settled(app, pilot)
+        status = app.query_one("#status")
+        assert "不能「办结」" in status.message
+        assert status.region.height == 1 and status.region.bottom == size[1] - 1
+        rows = screen_text(app).splitlines()
+        assert "不能「办结」" in rows[size[1] - 2]
 
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
@@ -271,6 +290,17 @@ async def test_damaged_store_at_start_is_said_in_the_interface_language(small_st
     )
 
 
+async def test_a_listed_file_deleted_by_hand_is_named_at_start(small_store: Store) -> None:
+    """stalls.json deleted: panel 4 came up empty and nothing said why (a write would have made the
+    file anew with one stall). The status line names the file, as it names a damaged one."""
+    (small_store.root / "stalls.json").unlink()
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        status = app.query_one("#status", StatusLine)
+        assert "数据文件缺失" in status.message and "stalls.json" in status.message
+        assert app.return_code is None  # the dashboard carries on
+
+
 async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_open(small_store: Store) -> None:
     """A day file the panels read, damaged while officers work: every dashboard used to quit
     (exit 2), an officer's half-typed form with it. Now the last data stays on screen, the status
@@ -339,6 +369,37 @@ async def test_a_third_damaged_file_is_counted_in_the_interface_language(
             else "from a backup; store file is damaged: permits.json"
         ) in line
         assert line.endswith("……另有 1 条" if lang == "zh" else "… and 1 more"), line
+
+
+async def test_a_store_moved_away_while_running_is_never_started_again(small_store: Store, tmp_path) -> None:  # noqa: ANN001
+    """The store folder moved (or deleted, or its disk unmounted) while a dashboard ran: it said
+    nothing, showed an empty store, and its next write made a new store in its place holding that
+    one record (ZB261128-001 again). Now the line names the folder, a write is refused with the form
+    kept, and once the folder is back the write goes into it, its 已记录 said."""
+    root = small_store.root
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "l", *"电梯困人")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        root.rename(tmp_path / "away")
+        app.poll()
+        await settled(app, pilot)
+        assert "不见了" in app.screen_stack[0].query_one("#status", StatusLine).message
+        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and "不见了" in str(form.query_one("#form-error").render())
+        assert not root.exists()
+        (tmp_path / "away").rename(root)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        app.reload()
+        await settled(app, pilot)
+        assert app.screen is not form
+        [entry] = Store(root).all(DutyLogEntry, "2026-11")
+        assert entry.content == "电梯困人"
+        assert app.query_one("#status", StatusLine).message == f"已记录 {entry.id}"
 
 
 @pytest.mark.parametrize("key", ["question_mark"])
@@ -440,3 +501,42 @@ async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  #
     monkeypatch.setenv("NO_COLOR", "1")
     app = dashboard_app(small_store)
     assert app.no_color
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_palettes_screenshot_is_said_in_the_interface_language(
+    small_store: Store,
+    tmp_path,
+    monkeypatch,
+    lang: str,  # noqa: ANN001
+) -> None:
+    """截图 in the palette said 'Screenshot: Failed to save screenshot' (English, no reason) when the
+    downloads folder was missing, as it is for a service account; it is saved in the home folder
+    then, and a failure names the reason and the folder in the interface's words."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # no user-dirs.dirs naming another folder
+    saved_word, failed_word = (
+        ("已保存截图", "截图未保存") if lang == "zh" else ("screenshot saved", "screenshot not saved")
+    )
+
+    async def shot() -> str:
+        status = app.query_one("#status", StatusLine)
+        status.say("")
+        command = next(c for c in app.get_system_commands(app.screen) if c.title in ("截图", "Screenshot"))
+        command.callback()  # what Enter on it in the palette does
+        for _ in range(100):
+            if status.message:
+                return status.message
+            await pilot.pause(0.05)
+        raise AssertionError("nothing was said")
+
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        said = await shot()
+        assert said.startswith(saved_word), said
+        assert [p.suffix for p in home.iterdir()] == [".svg"] and str(home) in said
+        monkeypatch.setenv("HOME", str(tmp_path / "gone"))
+        said = await shot()
+        assert said.startswith(failed_word) and "Screenshot" not in said and str(tmp_path / "gone") in said, said

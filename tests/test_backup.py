@@ -45,6 +45,7 @@ def test_backup_and_restore_through_the_command_line(small_store: Store, tmp_pat
 
     again = runner.invoke(cli, ["--store", str(small_store.root), "backup", str(dest)])
     assert again.exit_code == ExitCode.REFUSED and "不是空文件夹" in again.output
+    assert "只能恢复到" not in again.output  # a backup refused spoke of restoring
 
     target = tmp_path / "restored"
     result = runner.invoke(cli, ["--store", str(target), "restore", str(dest)])

@@ -378,6 +378,22 @@ def test_problems_lists_every_damaged_file_the_dashboard_reads(small_store: Stor
     assert any("不是文件" in e.message("zh") for e in found)
 
 
+def test_problems_names_a_listed_file_deleted_by_hand(small_store: Store) -> None:
+    """The dashboard's banner: a file manifest.json lists, deleted, read as empty, so its records
+    left the panels without a word (the 一老一小 schedules: 近一周没有安排; here the stalls)."""
+    from datetime import date
+
+    from store.errors import StoreFileMissingError
+
+    root = small_store.root
+    (root / "stalls.json").unlink()
+    [found] = Store(root).problems(date(2026, 11, 28))
+    assert isinstance(found, StoreFileMissingError) and Path(found.path).name == "stalls.json"
+    assert "数据文件缺失" in found.message("zh") and "store file missing" in found.message("en")
+    (root / storage.JOURNAL).write_bytes(b"{}")  # a commit in flight removes files: not damage
+    assert Store(root).problems(date(2026, 11, 28)) == []
+
+
 def test_a_case_outside_the_day_file_its_id_names_is_damage(small_store: Store) -> None:
     """A live case is found from its id alone: one put in another day's file (by hand) is named."""
     edit(small_store.path_for(Petition, "2026-11-27"), lambda data: data["records"]["1"].update(id="MK261120-009"))

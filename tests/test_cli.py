@@ -135,11 +135,16 @@ def test_bad_configuration_is_one_clear_line(
         ),
         ({"DUTY_ROOM_ASCII": "often"}, "ascii：只能是 true 或 false", "ascii: true or false"),
         ("colour = 1\n", "没有 colour 这个设置项", "unknown key 'colour'"),
+        # tomllib's, pydantic's and the codec's own English, or a wrong word: 'lang：必填' for "fr"
+        ('lang = "en\nlite = true\n', "第 1 行第 11 列写法不对（不是有效的 TOML）", "at line 1, column 11 (Illegal"),
+        ('lang = "fr"\n', "lang：只能是 zh、en 之一", None),  # (--lang en would set it)
+        ('[keymap]\n"panel.zoom" = 5\n', "keymap.panel.zoom：须为文字（加引号）", "must be text (in quotes)"),
+        (b"\xff\xfelang", "不是 UTF-8 文本", "not UTF-8 text"),
     ],
-    ids=["option", "environment", "environment, a type", "config file"],
+    ids=["option", "environment", "environment, a type", "config file", "toml", "a choice", "a type", "not utf-8"],
 )
 def test_a_refused_setting_is_said_in_the_interface_language(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: object, zh: str, en: str
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: object, zh: str, en: str | None
 ) -> None:
     """Said before the settings are known, in the language asked for (--lang, DUTY_ROOM_LANG, else Chinese):
     a setting pydantic refuses said its reason in English (Input should be greater than or equal to 0.2)."""
@@ -147,14 +152,30 @@ def test_a_refused_setting_is_said_in_the_interface_language(
     if isinstance(setting, dict):
         for name, value in setting.items():
             monkeypatch.setenv(name, value)
-    if isinstance(setting, str):
-        (tmp_path / "config.toml").write_text(setting, encoding="utf-8")
-        monkeypatch.setenv("DUTY_ROOM_CONFIG", str(tmp_path / "config.toml"))
+    if isinstance(setting, str | bytes):
+        file = tmp_path / "config.toml"
+        file.write_bytes(setting if isinstance(setting, bytes) else setting.encode())
+        monkeypatch.setenv("DUTY_ROOM_CONFIG", str(file))
     result = runner.invoke(cli, [*options, "check"])
     assert result.exit_code == 1 and result.output.startswith("duty-room: 配置有误：") and zh in result.output
     assert result.output.count("\n") == 1
+    if en is None:
+        return
     result = runner.invoke(cli, ["--lang", "en", *options, "check"])
     assert result.exit_code == 1 and "bad configuration" in result.output and en in result.output
+    assert result.output.count("\n") == 1
+
+
+def test_a_config_path_that_is_a_folder_is_refused_not_ignored(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DUTY_ROOM_CONFIG naming a folder was taken as no file at all: the settings meant went unread."""
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(tmp_path))
+    result = runner.invoke(cli, ["check"])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"duty-room: 配置有误：{tmp_path}：不是文件（是文件夹）（EISDIR）\n",
+    )
 
 
 def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, frozen_clock: str) -> None:

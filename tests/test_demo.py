@@ -398,8 +398,9 @@ def test_replace_refuses_a_folder_that_is_not_a_store(tmp_path: Path, frozen: No
     folder = tmp_path / "documents"
     folder.mkdir()
     (folder / "households.json").write_text("my own list")
-    with pytest.raises(StoreError, match="does not look like a duty-room store"):
+    with pytest.raises(StoreError, match="is not a duty-room store") as refused:
         build_demo(Store(folder), replace=True)
+    assert "不是 duty-room 数据目录" in refused.value.message("zh")  # it was English in either language
     assert (folder / "households.json").read_text() == "my own list"
     assert not (folder / "manifest.json").exists()
 

@@ -234,16 +234,47 @@ def test_user_cannot_forge_sudo_to_act_as_another(
     home: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch, small_store: Store
 ) -> None:
     """With a service account configured, anyone else is sent to sudo; SUDO_USER changes nothing."""
-    system_config.write_text(
-        f'store = "{small_store.root}"\nservice_account = "duty-room-nonexistent"\n', encoding="utf-8"
-    )
+    import pwd
+
+    service = next(p.pw_name for p in pwd.getpwall() if p.pw_name != ME)  # an account of this machine
+    system_config.write_text(f'store = "{small_store.root}"\nservice_account = "{service}"\n', encoding="utf-8")
     monkeypatch.setenv("SUDO_USER", "liuxiaoyu")
     monkeypatch.setenv("SUDO_UID", "0")
     result = CliRunner().invoke(cli, ["--lang", "en", "petition", "accept", CASE])
-    assert result.exit_code == 1 and "sudo -u duty-room-nonexistent" in result.output and one_line(result.output)
+    assert result.exit_code == 1 and f"sudo -u {service} " in result.output and one_line(result.output)
     assert small_store.get(Petition, CASE).status.value == "new"
     who = CliRunner().invoke(cli, ["--lang", "en", "whoami"])  # whoami still answers, and says who you are
     assert who.exit_code == 0 and f"actor: {ME} (OS account" in who.output
+
+
+def test_whoami_in_chinese_names_its_sources_in_chinese(home: Path, system_config: Path, small_store: Store) -> None:
+    """配置来源: command line --read-only --store and 只读: 是 (asked for (--read-only, …)): English words
+    in the Chinese whoami, what an officer checks first."""
+    system_config.write_text(f'store = "{small_store.root}"\n', encoding="utf-8")
+    lines = CliRunner().invoke(cli, ["--read-only", "whoami"], env={"DUTY_ROOM_LITE": "1"}).output.splitlines()
+    assert lines[2] == "只读: 是 (本人要求（--read-only、DUTY_ROOM_READ_ONLY 或用户配置）)"
+    assert lines[4] == f"配置来源: 系统配置 {system_config}；环境变量 DUTY_ROOM_LITE；命令行 --read-only"
+
+
+def test_a_service_account_the_machine_does_not_know_is_the_configs_slip(
+    home: Path, system_config: Path, small_store: Store
+) -> None:
+    """A misspelt service_account sent every officer to `sudo -u duty-rom duty-room …`, which fails
+    too; the line names the system file's key instead. whoami still answers. So does a sudo record
+    naming two accounts, in the interface language (it was English)."""
+    system_config.write_text(f'store = "{small_store.root}"\nservice_account = "duty-rom"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["petition", "accept", CASE])
+    assert result.exit_code == 1
+    assert one_line(result.output)
+    assert result.output.strip() == f"duty-room: 配置有误：{system_config}：service_account「duty-rom」不是本机账号"
+    english = CliRunner().invoke(cli, ["--lang", "en", "summary"]).output
+    assert "service_account 'duty-rom' is no account on this machine" in english
+    assert CliRunner().invoke(cli, ["whoami"]).exit_code == 0
+    system_config.write_text(f'store = "{small_store.root}"\nservice_account = "{ME}"\n', encoding="utf-8")
+    forged = CliRunner().invoke(cli, ["summary"], env={"SUDO_USER": "someone-else", "SUDO_UID": "0"})
+    assert forged.exit_code == 1
+    assert one_line(forged.output)
+    assert forged.output.startswith("duty-room: sudo 的记录前后不一（SUDO_USER=someone-else，SUDO_UID=0 是 ")
 
 
 def test_as_the_service_account_the_store_is_pinned(

@@ -23,6 +23,7 @@ from store.dutylog import (
     duty_status,
     find_entry,
     find_incident,
+    find_shift,
     late_reports,
     log_entry,
     next_handover,
@@ -507,6 +508,25 @@ def test_shifts_swaps_and_the_header(calm_store: Path, monkeypatch: pytest.Monke
     assert dashboard(store, clock.now()).headline.on_duty == "李建国、周静"
     at(monkeypatch, "2026-11-28T09:00")
     assert dashboard(store, clock.now()).headline.on_duty == "郭红梅、王丽娟、陈志刚"
+
+
+def test_a_shift_that_has_begun_keeps_who_was_on_duty(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """排班 for yesterday (a date typed in the form) rewrote who had been on duty, without a trace:
+    李建国 and 周静 became 郭红梅 and 王丽娟 in the 值班表 and its handover. Once a shift has begun a
+    change of people is a swap; a shift not begun is re-planned as before."""
+    store = Store(calm_store, actor="wanglj")
+    at(monkeypatch, "2026-11-27T07:00")
+    plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静"])
+    plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静", "陈志刚"])  # not begun: re-planned
+    at(monkeypatch, "2026-11-28T09:30")
+    before = find_shift(store, "duty-20261127")
+    for leader, staff in (("郭红梅", ["王丽娟"]), ("李建国", ["周静"])):
+        with pytest.raises(DutyRefused) as refused:
+            plan_shift(store, date(2026, 11, 27), leader=leader, staff=staff)
+        assert refused.value.key == "duty_started_people"
+        assert "换班" in refused.value.message("zh") and "swap" in refused.value.message("en")
+    assert find_shift(store, "duty-20261127") == before
+    plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静", "陈志刚"])  # the same again: no change
 
 
 def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

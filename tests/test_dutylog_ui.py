@@ -218,6 +218,31 @@ async def test_p_is_offered_only_on_a_detail_with_personal_data(small_store: Sto
         assert "显示个人信息" in screen_text(app).splitlines()[-1]
 
 
+async def test_p_is_not_offered_on_a_document_entry_or_a_session_without_households(small_store: Store) -> None:
+    """A 来文 from an office (no caller, no phone) and a class no household is listed for said
+    个人信息已脱敏；按 p 显示 and offered p: nothing was masked, and p wrote an audit entry for a reveal
+    of nothing. A call with a caller still offers it, and so does a meal round (its households)."""
+    log_entry(small_store, kind=LogKind.DOCUMENT, content="关于开展冬季走访的通知", source="区民政局")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.content.title.startswith("ZB")
+        assert not app.screen.content.subject and not app.screen.content.hint
+        assert "显示个人信息" not in screen_text(app).splitlines()[-1]
+        await pilot.press("escape", "3")
+        await settled(app, pilot)
+        table = app.panel("services").table
+        for key, personal in (("sv0", False), ("sv1", True)):  # a class; a meal round to two households
+            table.move_cursor(row=table.keys.index(key))
+            await pilot.press("enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen), key
+            assert bool(app.screen.content.subject) is personal, key
+            assert ("显示个人信息" in screen_text(app).splitlines()[-1]) is personal, key
+            await pilot.press("escape")
+            await settled(app, pilot)
+
+
 async def test_entries_of_the_same_minute_are_listed_newest_first(small_store: Store) -> None:
     """Newest first means by time, then by id: three calls logged in one minute were listed oldest
     first. A call written down later with an earlier time still goes below them."""
@@ -227,3 +252,20 @@ async def test_entries_of_the_same_minute_are_listed_newest_first(small_store: S
     async with dashboard(small_store) as (app, pilot):
         keys = [k for k in app.panel("dutylog").table.keys if not k.startswith("incident:")]
         assert keys == [e.id for e in (*reversed(same), earlier)]
+
+
+async def test_an_incident_without_a_title_is_refused_beside_its_title(small_store: Store) -> None:
+    """Its 突发事件 log line is written first and its content is the title: an empty title was refused
+    as the line's content, 必填 under 内容 (the description) while 事件名称 was the field left empty."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "i")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, category="accident")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        assert "必填" in str(form.query_one("#error-title").render())
+        assert str(form.query_one("#error-description").render()) == ""
+    assert small_store.all(Incident) == [] and small_store.all(DutyLogEntry, "2026-11") == []

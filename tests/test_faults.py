@@ -295,6 +295,36 @@ def test_a_folder_where_a_store_file_should_be(small_store: Store, cli_env: None
     assert fingerprint(root) == before
 
 
+def test_a_listed_file_deleted_by_hand_is_never_written_anew(small_store: Store, cli_env: None) -> None:
+    """A day file deleted by hand (listed in manifest.json) read as empty, and the next write made
+    it anew: `petition add` wrote today's file with the new case alone and gave it the id of a case
+    that was lost, and `check` said ok afterwards. The write is refused, naming the file, exit 2."""
+    root = small_store.root
+    assert run_cli(root, ADD).output.strip() == "MK261128-001"
+    assert run_cli(root, [*ADD[:3], "路灯不亮", *ADD[4:]]).output.strip() == "MK261128-002"
+    (root / "petitions" / "2026-11-28.json").unlink()
+    before = fingerprint(root)
+    for lang, words in (("zh", "数据文件缺失"), ("en", "store file missing")):
+        result = run_cli(root, ["--lang", lang, *[*ADD[:3], "路面塌陷", *ADD[4:]]])
+        assert result.exit_code == ExitCode.DAMAGED, result.output
+        line = one_line(result)
+        assert words in line and "petitions/2026-11-28.json" in line and "MK261128" not in line
+    assert fingerprint(root) == before
+
+
+def test_a_store_that_is_a_file_is_unreachable_not_a_usage_slip(tmp_path: Path, cli_env: None) -> None:
+    """--store naming a file said '--store 的值不对（输入的是「…」）' and exited 1, the code of a typo and
+    of cases needing attention; the README gives 2 for a file where a folder should be (不是文件夹)."""
+    file = tmp_path / "底册.xlsx"
+    file.write_bytes(b"PK")
+    for args in ([], ["summary"], ADD, ["demo"]):
+        result = run_cli(file, args)
+        assert result.exit_code == ExitCode.DAMAGED, (args, result.output)
+        assert one_line(result) == f"duty-room: {file}：不是文件夹（ENOTDIR）"
+    assert "not a folder (ENOTDIR)" in one_line(run_cli(file, ["--lang", "en", "check"]))
+    assert file.read_bytes() == b"PK"
+
+
 def test_lock_replaced_by_a_folder(small_store: Store, cli_env: None) -> None:
     root = small_store.root
     (root / ".lock").unlink()

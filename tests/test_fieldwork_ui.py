@@ -11,6 +11,8 @@ from textual.widgets import Input, Select
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
 from store import clock
+from store.duty_models import IncidentCategory
+from store.dutylog import open_incident
 from store.models import (
     AuditEntry,
     Grid,
@@ -539,6 +541,29 @@ async def test_palette_offers_the_active_panels_keys_for_the_selection(small_sto
         pay.callback()
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
+
+
+async def test_palette_names_the_selected_row_only_for_keys_about_it(small_store: Store) -> None:
+    """Every key was named for the row under the cursor: 排班 · 车库燃气泄漏 (a shift for an incident?),
+    新增 · 09:00 反诈课堂 (a new schedule, not this class), 老/小 · …, 出勤 · 东城花园社区"""
+    open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    async with dashboard(small_store) as (app, pilot):
+
+        def titles() -> set[str]:
+            return {c.title for c in app.get_system_commands(app.screen)}
+
+        await pilot.press("5")
+        await settled(app, pilot)
+        assert {"报送 · 车库燃气泄漏", "记录", "突发事件", "交接班", "排班"} <= titles(), titles()
+        await pilot.press("3")
+        await settled(app, pilot)
+        assert {"签到 · 09:00 反诈课堂", "新增", "老/小"} <= titles(), titles()
+        await pilot.press("2", "down")  # a grid (a community's row names none)
+        await settled(app, pilot)
+        shown = titles()
+        assert any(t.startswith(("一表全清 · ", "排明日走访 · ")) for t in shown) and not any(
+            t.startswith(("出勤 ·", "最慢优先 ·", "重点未访 ·")) for t in shown
+        ), shown
 
 
 async def test_palette_of_a_viewer_offers_no_writing_keys(small_store: Store) -> None:

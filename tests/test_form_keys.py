@@ -11,8 +11,10 @@ from textual.widgets import Input, Select
 from duty_room.app import DutyRoomApp
 from store.models import Petition, StallPayment
 from store.storage import Store
+from widgets.detail import DetailScreen
 from widgets.discard import DiscardScreen
 from widgets.form import FieldLabel, FormScreen
+from widgets.table_screen import TableScreen
 
 from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
 
@@ -232,6 +234,29 @@ async def test_f1_beside_question_mark_on_the_dashboard_and_in_a_list(small_stor
         assert len(app.screen_stack) == 2
         assert "f1 帮助" in screen_text(app).splitlines()[-1]
         await pilot.press("f1")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+
+
+async def test_question_mark_is_help_in_a_detail_and_a_list(small_store: Store) -> None:
+    """The README's `?`: all keys of the current view, F1 too, only a form types it. In a detail
+    and in a list (nothing typed in either) `?` did nothing: the dashboard's binding is not in a
+    modal screen's chain."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("enter")  # a case's detail
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+        assert "f1 ? 帮助" in screen_text(app)  # one line of help, both keys
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert not app.screen.query("HelpPanel")
+        await pilot.press("escape", "2", "r")  # the roster, a list
+        await settled(app, pilot)
+        assert isinstance(app.screen, TableScreen)
+        await pilot.press("question_mark")
         await settled(app, pilot)
         assert app.screen.query("HelpPanel")
 

@@ -66,7 +66,7 @@ def test_refuses_a_folder_that_is_not_a_store(tmp_path: Path) -> None:
     (folder / "petitions.json").write_text('{"mine": 1}')  # a store's file name, but no manifest
     (folder / "report.docx").write_bytes(b"PK")
     before = {p: p.read_bytes() for p in folder.iterdir()}
-    with pytest.raises(StoreError, match="does not look like a duty-room store"):
+    with pytest.raises(StoreError, match="is not a duty-room store"):
         Store(folder).clear()
     assert {p: p.read_bytes() for p in folder.iterdir() if p.name != ".lock"} == before
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from duty_room.cli import cli
 from store import clock
 from store.demo import build_demo
+from store.dutylog import find_shift
 from store.models import AuditEntry, Grid, Household, Stall
 from store.sheetfiles import read_tables, write_xlsx
 from store.storage import Store, default_actor
@@ -198,6 +199,10 @@ def test_unknown_table_names_the_known_ones(run, demo: Store, tmp_path: Path) ->
     result = run("--store", demo.root, "--lang", "en", "export", tmp_path / "x.xlsx", "--tables", "houses")
     assert result.exit_code == 1
     assert "no table 'houses'; known: communities 社区" in result.output
+    # In Chinese too: the line was English whatever the interface language.
+    result = run("--store", demo.root, "export", tmp_path / "x.xlsx", "--tables", "住户,houses")
+    assert result.exit_code == 1
+    assert "没有表「houses」；已有：communities 社区" in result.output and "no table" not in result.output
 
 
 # ---------------------------------------------------------------------------
@@ -324,6 +329,50 @@ def test_changed_row_updates_missing_row_is_reported_and_prune_deletes(demo: Sto
     result = next(r for r in pruned.sheets if r.spec.key == "households")
     assert result.pruned == 1
     assert gone.id not in {h.id for h in Store(demo.root).all(Household)}
+
+
+def test_a_column_the_clerk_added_is_named_as_ignored(demo: Store, tmp_path: Path) -> None:
+    """A 备注 column added with its heading in row 1 and nothing in row 2 (a clerk does not know row
+    2's keys) was dropped without a word: 新搬来 typed in it went nowhere. It is named like a column
+    whose key is unknown, by its heading, and nothing is written."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["住户"]
+    extra = ws.max_column + 1
+    ws.cell(row=1, column=extra, value="备注")
+    ws.cell(row=3, column=extra, value="新搬来")
+    ws.cell(row=1, column=extra + 1, value="走访员")
+    ws.cell(row=2, column=extra + 1, value="visitor")
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and report.changes == 0
+    assert report.notes == ["住户：未识别的列已忽略：备注、visitor"]
+    assert store_digest(demo.root) == before
+    # An untouched export names nothing.
+    assert import_tables(Store(demo.root), read_tables(unmasked_workbook(demo, tmp_path / "b.xlsx"))).notes == []
+
+
+def test_a_shift_that_has_begun_keeps_its_people_through_an_import(demo: Store, tmp_path: Path) -> None:
+    """The 值班表 sheet rewrote who had been on duty yesterday (or is on duty now), as 排班 did:
+    refused at the row; a shift not yet begun changes as before."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "值班表", _row_of(wb, "值班表", "duty-20261127"), "leader", "郭红梅")
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert len(report.errors) == 1 and report.errors[0].startswith("值班表!")
+    assert "班次 duty-20261127 已开始，不能重新排班" in report.errors[0]
+    assert store_digest(demo.root) == before
+    wb = openpyxl.load_workbook(unmasked_workbook(demo, tmp_path / "again.xlsx"))
+    tomorrow = next(r for r in range(3, wb["值班表"].max_row + 1) if wb["值班表"].cell(r, 2).value == "2026-11-29")
+    _set(wb, "值班表", tomorrow, "leader", "张明")  # its leader had a phone on record: it goes with him
+    wb.save(tmp_path / "again.xlsx")
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(tmp_path / "again.xlsx"))
+    assert not report.errors and report.changes == 1
+    shift = find_shift(Store(demo.root), "duty-20261129")
+    assert shift.leader == "张明" and "郭红梅" not in shift.phones and set(shift.phones) <= {"张明", *shift.staff}
 
 
 def test_prune_refuses_to_leave_a_plan_without_its_household(demo: Store, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .help_key import HELP_KEY, toggle_help
+from .help_key import HELP_KEYS, toggle_help
 from .screen_footer import CompactFooter
 from .status_line import StatusLine
 
@@ -56,7 +56,7 @@ class DetailScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="detail.close"),
         Binding("p", "reveal", "Reveal", id="detail.reveal"),
-        HELP_KEY,
+        HELP_KEYS,
     ]
 
     class RevealRequested(Message):

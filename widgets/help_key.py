@@ -1,7 +1,8 @@
 """F1 opens the keys of the current screen in every screen: in a form `?` is typed into a field.
 
-Each screen of ours puts ``HELP_KEY`` in its BINDINGS and calls ``toggle_help`` from its
-``action_toggle_help``; the dashboard binds F1 beside `?` itself (duty_room/app.py).
+Each screen of ours puts ``HELP_KEY`` (``HELP_KEYS``, F1 and `?`, where nothing is typed: a detail,
+a list) in its BINDINGS and calls ``toggle_help`` from its ``action_toggle_help``; the dashboard
+binds F1 beside `?` itself (duty_room/app.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 HELP_KEY = Binding("f1", "toggle_help", "Help", id="screen.help")
+# Where nothing is typed (a detail, a list) `?` opens them too, as on the dashboard.
+HELP_KEYS = Binding("f1,question_mark", "toggle_help", "Help", id="screen.help")
 
 
 def toggle_help(screen: Screen[Any]) -> None:

@@ -47,6 +47,11 @@ class StatusLine(Static):
         self.update(Text(self.pinned, style=STYLE["error"], no_wrap=True, overflow="ellipsis"), layout=False)
 
     def pin(self, message: str) -> None:
-        """Keep ``message`` (in the error style) until ``pin("")``; newer messages show over it for a while."""
+        """Keep ``message`` (in the error style) until ``pin("")``; newer messages show over it for a while.
+
+        A newer message on the line stays: unpinning once the store is sound again wiped the 已记录
+        of the very write that had waited for it."""
+        showing_pinned = self.message == self.pinned
         self.pinned = message
-        self.clear()
+        if showing_pinned or message:
+            self.clear()

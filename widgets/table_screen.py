@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .help_key import HELP_KEY, toggle_help
+from .help_key import HELP_KEYS, toggle_help
 from .keyed_table import KeyedTable, Row
 from .screen_footer import CompactFooter
 from .status_line import StatusLine
@@ -77,7 +77,7 @@ class TableScreen(ModalScreen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="list.close"), HELP_KEY]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close", id="list.close"), HELP_KEYS]
 
     class ActionRequested(Message):
         """A list key was pressed: ``action`` names it, ``row_key`` is the row under the cursor."""

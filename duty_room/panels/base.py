@@ -49,6 +49,8 @@ class DeskPanel(Panel):
     # Declared here, not where the list opens, so a [keymap] is checked against them (keymap.py).
     LIST_KEYS: ClassVar[Mapping[str, tuple[tuple[str, str], ...]]] = {}
     LIST_VIEWING: ClassVar[frozenset[str]] = frozenset()
+    # Steps not about the selected row (a new record, a filter, the sort): in the palette by their name alone.
+    UNSELECTED: ClassVar[frozenset[str]] = frozenset()
 
     BINDINGS = [
         # 登记 works on every panel; panel 1 shows it in the Footer, the others keep room for their own keys.
@@ -152,7 +154,8 @@ class DeskPanel(Panel):
         for key, name in self.KEYS:
             if self.check_action("step", (name,)) is False:
                 continue
-            title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if subject else "")
+            named = subject and name not in self.UNSELECTED
+            title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if named else "")
             shown = self.desk.present.key(f"{self.GROUP}.{name}", key)
             yield SystemCommand(title, f"[{shown}]", lambda n=name: self.action_step(n))
 

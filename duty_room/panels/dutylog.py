@@ -66,6 +66,7 @@ class DutyLogPanel(DeskPanel):
     NUMBER = 5
     GROUP = "duty"
     KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"))
+    UNSELECTED = frozenset({"log", "incident", "handover", "plan"})  # r alone reports the selected incident
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -161,7 +162,12 @@ class DutyLogPanel(DeskPanel):
                     ),
                     lambda shift: t("duty.planned").format(shift.id),
                     form,
-                    {"duty_staff_count": "staff", "duty_twice": "staff", "duty_started": "day"},
+                    {
+                        "duty_staff_count": "staff",
+                        "duty_twice": "staff",
+                        "duty_started": "day",
+                        "duty_started_people": "day",
+                    },
                 )
             )
 
@@ -541,12 +547,16 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
         )
         for e in entry.history
     ]
+    # p only where a caller or a phone is (or was) written: a 来文 or an instruction has nothing to reveal
+    personal = bool(current.caller or current.phone) or any(
+        name in ("caller", "phone") for e in entry.history for name in e.changes
+    )
     return DetailContent(
         title=entry.id,
         fields=fields,
         sections=[(p.t("detail.history"), history)] if history else [],
-        hint=p.mask_hint(reveal),
-        subject=f"dutylog:{entry.id}",
+        hint=p.mask_hint(reveal) if personal else "",
+        subject=f"dutylog:{entry.id}" if personal else "",
     )
 
 

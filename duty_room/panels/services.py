@@ -72,6 +72,7 @@ class ServicesPanel(DeskPanel):
         ("e", "edit_schedule"),
     )
     VIEWING = frozenset({"audience"})
+    UNSELECTED = frozenset({"audience", "add_schedule"})
 
     audience: reactive[Audience | None] = reactive(None, init=False)  # f: 老, 小 or both
 
@@ -406,10 +407,10 @@ def service_detail(
     sections = [(p.t("detail.households"), served)] if served else []
     if schedule is not None and schedule.history:
         sections.append((p.t("services.changes"), [history_line(p, e, names) for e in schedule.history[-5:]]))
-    return DetailContent(
+    return DetailContent(  # p only where a household is named: a 护学岗 or a class has nothing to reveal
         title=s.title,
         fields=fields,
         sections=sections,
-        hint=p.mask_hint(reveal),
-        subject=f"services:{s.id}",
+        hint=p.mask_hint(reveal) if served else "",
+        subject=f"services:{s.id}" if served else "",
     )

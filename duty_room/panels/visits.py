@@ -96,6 +96,7 @@ class VisitsPanel(DeskPanel):
         "households": (("v", "visit"), ("n", "petition"), ("m", "move_household"), ("f", "special"), ("p", "reveal")),
     }
     LIST_VIEWING = frozenset({"reveal", "special"})
+    UNSELECTED = frozenset({"workers", "sort", "special"})
 
     # The panel's view of the data: a change redraws it from the last data (watchers below).
     least_first: reactive[bool] = reactive(False, init=False)  # o: the slowest grids first, flat
