@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -396,11 +395,10 @@ class DutyLogPanel(DeskPanel):
 
             def write() -> tuple[str, str]:
                 """Hand over (the record), then write the copy to send on; a failed copy is said, never hidden."""
-                handover = hand_over(desk.store, report, notes=values.get("notes", ""))
+                final = hand_over(desk.store, report, notes=values.get("notes", ""))  # refused if no longer so
                 if not target:
-                    return t("duty.handed_over").format(handover.shift_id), ""
-                final = replace(report, handover=handover)
-                data = (
+                    return t("duty.handed_over").format(shift.id), ""
+                data = (  # the report as recorded, under the lock: the copy lists what the record keeps
                     render_xlsx(final, desk.lang)
                     if target.endswith(".xlsx")
                     else render_markdown(final, desk.lang).encode("utf-8")
@@ -409,10 +407,8 @@ class DutyLogPanel(DeskPanel):
                     write_export(Path(target).expanduser(), data)
                 except OSError as exc:  # the failure first: a narrow status line cuts the end
                     why = environment_error(exc).why(desk.lang)
-                    return "", t("duty.export_failed").format(path=target, why=why, id=handover.shift_id)
-                return " ".join(
-                    [t("duty.handed_over").format(handover.shift_id), t("duty.exported").format(target)]
-                ), ""
+                    return "", t("duty.export_failed").format(path=target, why=why, id=shift.id)
+                return " ".join([t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]), ""
 
             def warn(done: tuple[str, str]) -> None:
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
