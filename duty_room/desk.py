@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -107,6 +107,11 @@ class Watch(Generic[R]):
     that saving will be refused; a subtitle that described the record is written anew
     (``subtitle``), and ``renew`` brings a form that offers choices up to date (the steps legal
     now). What was typed is kept.
+
+    ``notice`` says the whole line instead (from the record as seen, as now, and whether the save
+    would be refused), for a form whose record is not one desk's (a shift's handover report: another
+    desk's entry, a report falling due). With ``adopt`` the new record becomes the one seen (``renew``
+    took it, the form shows it): the next change is judged, and said, against it.
     """
 
     seen: R | None  # None: the form was opened on its absence (a household not yet visited today)
@@ -116,6 +121,8 @@ class Watch(Generic[R]):
     subtitle: Callable[[R], str] | None = None  # the form's subtitle for the record now (当前状态：处置中)
     renew: Callable[[R], None] | None = None
     part: Callable[[R], object] | None = None  # what of the record the form depends on (default: all of it)
+    notice: Callable[[R | None, R, bool], str] | None = None  # the form's line: (seen, now, refused)
+    adopt: bool = False  # the new record becomes the one seen
 
     def changed(self, now: R | None) -> bool:
         if now is None or self.seen is None or self.part is None:
@@ -269,7 +276,13 @@ class Desk:
             screen.show_subtitle(watch.subtitle(now))
         if watch.renew is not None:
             watch.renew(now)
-        screen.show_notice(self.t("form.overtaken_refused" if refused else "form.overtaken").format(watch.state(now)))
+        if watch.notice is not None:
+            screen.show_notice(watch.notice(watch.seen, now, refused))
+        else:
+            line = self.t("form.overtaken_refused" if refused else "form.overtaken")
+            screen.show_notice(line.format(watch.state(now)))
+        if watch.adopt and screen in self._watches:
+            self._watches[screen] = replace(watch, seen=now)
 
     def form_submitted(self, form: FormScreen, values: dict[str, str]) -> None:
         """A form's Enter: ignored while its write is still running (no payment typed twice)."""

@@ -36,7 +36,7 @@ from store.dutylog import (
     swap_shift,
 )
 from store.errors import environment_error
-from store.handover import acknowledge, hand_over, handover_report, pending_handover
+from store.handover import acknowledge, hand_over_now, handover_report, pending_handover
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
@@ -494,23 +494,17 @@ def handover(
             f"{acked.id} {words.t('handover.incoming', lang)} {acked.acknowledged_by} {acked.acknowledged_at:%Y-%m-%d %H:%M}",
             err=out is None,
         )
-    report = handover_report(
-        store, now, shift_id=shift_id, rules=settings.duty, calendar=settings.deadlines, fee_rules=settings.fees
-    )
-    if give:
-        given = hand_over(store, report, notes=notes)
+    rules, calendar, fees = settings.duty, settings.deadlines, settings.fees
+    if give:  # the report built under the lock is the one recorded, and the one shown or written
+        report = hand_over_now(store, shift_id=shift_id, notes=notes, rules=rules, calendar=calendar, fee_rules=fees)
+        given = report.handover
+        assert given is not None
         click.echo(
             f"{given.id} {words.t('handover.outgoing', lang)} {given.outgoing_by} {given.at:%Y-%m-%d %H:%M}",
             err=out is None,
         )
-        report = handover_report(
-            store,
-            now,
-            shift_id=report.shift.id,
-            rules=settings.duty,
-            calendar=settings.deadlines,
-            fee_rules=settings.fees,
-        )
+    else:
+        report = handover_report(store, now, shift_id=shift_id, rules=rules, calendar=calendar, fee_rules=fees)
     fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "md")
     if out is None:
         if fmt == "xlsx":

@@ -315,6 +315,15 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起（报送超时{late}项）；欠费摊位{arrears}个",
         "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} ({late} reports late); stalls in arrears {arrears}",
     ),
+    "duty.report_confirm": (
+        "上面已是最新的交班报告：核对无误，再确认一次即交班",
+        "Report above is current: review it, then confirm again to hand over",
+    ),
+    "duty.report_changed": ("交班报告有变：{}，上面已更新，核对后再交班", "Report changed: {} (shown above)"),
+    "duty.report_updated": (
+        "交班报告已按最新数据更新，核对后再交班",
+        "Report brought up to date above: review, then save",
+    ),
     "duty.handed_over": ("已交班：{}，等待接班人确认", "handed over: {}; waiting for the incoming officer"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
     "duty.acknowledged": ("已接班：{}", "taken over: {}"),

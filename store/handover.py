@@ -4,14 +4,18 @@ The report gathers what the incoming officer must know: the shift's log, the cas
 closed during the shift and those overdue, late 一老一小 sessions, special households not yet
 visited, the open incidents with their next report due and every late report, the stalls in
 arrears, and the outgoing officer's notes. Handing over records a snapshot of it (the ids, so the
-record stands as cases move on); the incoming officer acknowledges it with their own account.
+record stands as cases move on), made under the store's lock: the shift as it is when it is handed
+over, never as it was when the officer began to read it (``hand_over`` refuses a report that no longer
+is the store's); the incoming officer acknowledges it with their own account.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from . import i18n
 from .deadlines import DeadlineRules
 from .duty_models import DutyLogEntry, Handover, Incident
 from .dutylog import (
@@ -28,6 +32,7 @@ from .dutylog import (
     shift_at,
     shifts_between,
 )
+from .i18n import Lang
 from .market import FeeRules, StallView, stall_roster
 from .models import Community, DutyShift, Petition, PetitionStatus
 from .queries import (
@@ -68,10 +73,94 @@ class HandoverReport:
     arrears: list[StallView]
     handover: Handover | None = None
     community_names: dict[str, str] = field(default_factory=dict)
+    # The rules it was built with: ``hand_over`` builds it again under the lock with the same ones.
+    rules: DutyRules | None = None
+    calendar: DeadlineRules | None = None
+    fee_rules: FeeRules | None = None
 
     @property
     def overdue(self) -> list[PetitionView]:
         return [v for v in self.open_cases if v.overdue]
+
+    @property
+    def contents(self) -> HandoverContents:
+        """What a handover of this report records: its log entries, open incidents, late reports, overdue cases."""
+        return HandoverContents(
+            entries=tuple(e.id for e in self.entries),
+            incidents=tuple(c.incident.id for c in self.incidents),
+            late_reports=tuple(_late_line(late) for late in self.late_reports),
+            overdue=tuple(v.petition.id for v in self.overdue),
+        )
+
+
+# What changed between two reports, by kind: the words of store/i18n.py for more of it and for fewer.
+_CHANGE_WORDS = {
+    "entries": ("report_change.entries_more", "report_change.entries_fewer"),
+    "incidents": ("report_change.incidents_more", "report_change.incidents_fewer"),
+    "late_reports": ("report_change.late_more", "report_change.late_fewer"),
+    "overdue": ("report_change.overdue_more", "report_change.overdue_fewer"),
+}
+
+
+def _late_slot(line: str) -> str:
+    """A late report's line without when it was made: the report owed, made since, is the same one."""
+    return line.partition(" @")[0]
+
+
+@dataclass(frozen=True)
+class HandoverContents:
+    """The ids a handover records of its report: what the outgoing officer signs.
+
+    Compared as sets (``==``, ``changes``): the report orders them by what moves (open incidents by
+    their next report due), and the same ids in another order are the same handover."""
+
+    entries: tuple[str, ...]
+    incidents: tuple[str, ...]
+    late_reports: tuple[str, ...]
+    overdue: tuple[str, ...]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, HandoverContents) and self.ids() == other.ids()
+
+    def __hash__(self) -> int:
+        return hash(self.ids())
+
+    def ids(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(getattr(self, kind)) for kind in _CHANGE_WORDS)
+
+    def changes(self, now: HandoverContents) -> list[tuple[str, int]]:
+        """How ``now`` differs from this: (word key, how many), e.g. one more log entry, one incident closed."""
+        out = []
+        for kind, (more, fewer) in _CHANGE_WORDS.items():
+            was, is_ = getattr(self, kind), getattr(now, kind)
+            if kind == "late_reports":  # owed and late, then made (late): one report, now made
+                made = sum((Counter(is_) - Counter(was)).values())
+                was, is_ = [_late_slot(x) for x in was], [_late_slot(x) for x in is_]
+            before, after = Counter(was), Counter(is_)
+            added, gone = sum((after - before).values()), sum((before - after).values())
+            out += [(key, n) for key, n in ((more, added), (fewer, gone)) if n]
+            if kind == "late_reports" and made > added:
+                out.append(("report_change.late_made", made - added))
+        return out
+
+
+def changes_in_words(changes: list[tuple[str, int]], lang: Lang) -> str:
+    """新增1条记录、1起事件已终报 — what ``HandoverContents.changes`` found, in words."""
+    return i18n.t("report_change.and", lang).join(i18n.t(key, lang).format(n) for key, n in changes)
+
+
+class HandoverChanged(DutyRefused):
+    """The shift's report under the lock is not the one the officer reviewed: handing it over is refused.
+
+    ``report`` is the one the store has: what a form shows next, to be reviewed and handed over."""
+
+    def __init__(self, changes: list[tuple[str, int]], report: HandoverReport) -> None:
+        self.changes = changes
+        self.report = report
+        super().__init__("duty_report_changed")
+
+    def message(self, lang: Lang) -> str:
+        return i18n.t("refused.duty_report_changed", lang).format(changes=changes_in_words(self.changes, lang))
 
 
 def find_handover(reader: Reader, shift: DutyShift) -> Handover | None:
@@ -157,6 +246,9 @@ def handover_report(
         arrears=[v for v in stalls if v.arrears_fen > 0],
         handover=find_handover(store, shift),
         community_names={c.id: c.name for c in communities},
+        rules=rules,
+        calendar=calendar,
+        fee_rules=fee_rules,
     )
 
 
@@ -166,25 +258,67 @@ def _late_line(late: LateReport) -> str:
     return f"{late.incident.id} {late.slot.stage.value} due {due}{made}"[:80]
 
 
-def hand_over(store: Store, report: HandoverReport, *, notes: str = "") -> Handover:
-    """The outgoing officer hands the shift over (交班), with notes; the report's ids are kept with it."""
+def hand_over(store: Store, report: HandoverReport, *, notes: str = "") -> HandoverReport:
+    """The outgoing officer hands the shift over (交班), with notes: ``report`` is the one they reviewed.
+
+    Under the lock the shift's report is built again from the store as it is now; if its log entries,
+    open incidents, late reports or overdue cases are not ``report``'s (another desk logged a call or
+    opened an incident meanwhile, a report fell due), the handover is refused with what changed
+    (``HandoverChanged``) and nothing is written: the officer signs what they read. Returns the report
+    as recorded (as of now), its ``handover`` the record: what an export of it shows.
+    """
+    return _record(store, report.shift.id, report, notes, report.rules, report.calendar, report.fee_rules)
+
+
+def hand_over_now(
+    store: Store,
+    *,
+    shift_id: str | None = None,
+    notes: str = "",
+    rules: DutyRules | None = None,
+    calendar: DeadlineRules | None = None,
+    fee_rules: FeeRules | None = None,
+) -> HandoverReport:
+    """Hand over the shift (the one on duty by default) as the store has it under the lock, with no
+    report reviewed before (the command line's ``--give``, which shows the report recorded after)."""
+    return _record(store, shift_id, None, notes, rules, calendar, fee_rules)
+
+
+def _record(
+    store: Store,
+    shift_id: str | None,
+    reviewed: HandoverReport | None,
+    notes: str,
+    rules: DutyRules | None,
+    calendar: DeadlineRules | None,
+    fee_rules: FeeRules | None,
+) -> HandoverReport:
     with store.transaction() as tx:
-        if find_handover(tx, report.shift) is not None:
-            raise DutyRefused("duty_handed_over", id=report.shift.id)
-        return tx.put(
+        shift = find_shift(tx, shift_id) if shift_id else shift_at(tx, tx.now)
+        if shift is None:
+            raise DutyRefused("duty_no_shift", id=f"{tx.now:%Y-%m-%d %H:%M}")
+        if find_handover(tx, shift) is not None:
+            raise DutyRefused("duty_handed_over", id=shift.id)
+        # The store as it is under the lock: nobody writes until this transaction ends.
+        now = handover_report(store, tx.now, shift_id=shift.id, rules=rules, calendar=calendar, fee_rules=fee_rules)
+        contents = now.contents
+        if reviewed is not None and reviewed.contents != contents:
+            raise HandoverChanged(reviewed.contents.changes(contents), now)
+        handover = tx.put(
             Handover(
-                id=handover_id_for(report.shift),
-                shift_id=report.shift.id,
+                id=handover_id_for(shift),
+                shift_id=shift.id,
                 at=tx.now,
                 outgoing_by=store.actor,
                 notes=notes,
-                entry_ids=[e.id for e in report.entries],
-                open_incident_ids=[c.incident.id for c in report.incidents],
-                late_reports=[_late_line(late) for late in report.late_reports],
-                overdue_case_ids=[v.petition.id for v in report.overdue],
-                open_cases=len(report.open_cases),
+                entry_ids=list(contents.entries),
+                open_incident_ids=list(contents.incidents),
+                late_reports=list(contents.late_reports),
+                overdue_case_ids=list(contents.overdue),
+                open_cases=len(now.open_cases),
             )
         )
+    return replace(now, handover=handover)
 
 
 def acknowledge(store: Store, shift_id: str, *, notes: str = "") -> Handover:

@@ -506,6 +506,21 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the '{stage}' was already made; later reports are follow-ups",
     ),
     "refused.duty_handed_over": ("班次 {id} 已交班", "shift {id} has already been handed over"),
+    "refused.duty_report_changed": (
+        "交班报告已变化：{changes}，请重新核对后再交班",
+        "the handover report has changed ({changes}): review it again before handing over",
+    ),
+    # what changed in a shift's report since it was read (store/handover.py HandoverContents.changes)
+    "report_change.and": ("、", ", "),
+    "report_change.entries_more": ("新增{}条记录", "log entries +{}"),
+    "report_change.entries_fewer": ("减少{}条记录", "log entries -{}"),
+    "report_change.incidents_more": ("新增{}起事件", "open incidents +{}"),
+    "report_change.incidents_fewer": ("{}起事件已终报", "open incidents -{}"),
+    "report_change.late_more": ("新增{}项迟报", "late reports +{}"),
+    "report_change.late_fewer": ("减少{}项迟报", "late reports -{}"),
+    "report_change.late_made": ("{}项迟报已补报", "late reports now made: {}"),
+    "report_change.overdue_more": ("新增{}件超期案件", "overdue cases +{}"),
+    "report_change.overdue_fewer": ("减少{}件超期案件", "overdue cases -{}"),
     "refused.duty_not_handed_over": ("班次 {id} 还没有交班", "shift {id} has not been handed over yet"),
     "refused.duty_acknowledged": ("班次 {id} 已由 {who} 接班确认", "shift {id} was already acknowledged by {who}"),
     "refused.duty_own_handover": (

@@ -3,6 +3,7 @@ clocks from the config (across midnight and a change of shift), and the records'
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -35,7 +36,7 @@ from store.dutylog import (
     shift_at,
     swap_shift,
 )
-from store.handover import acknowledge, find_handover, hand_over, handover_report
+from store.handover import HandoverChanged, acknowledge, find_handover, hand_over, handover_report
 from store.models import Community, DutyShift, Grid, Petition
 from store.queries import dashboard
 from store.storage import Store, default_actor
@@ -289,12 +290,142 @@ def test_the_same_shift_through_the_store_api(calm_store: Path, monkeypatch: pyt
     assert [e.id for e in report.entries] == [entry.id, incident.entry_id]
     assert [p.id for p in report.received] == [case.id]
     assert [late.slot.stage for late in report.late_reports] == [ReportStage.WRITTEN]  # due 11:00, not made
-    handed = hand_over(store, report, notes="广告牌待清理")
-    assert handed.late_reports and handed.entry_ids == [entry.id, incident.entry_id]
+    handed = hand_over(store, report, notes="广告牌待清理").handover
+    assert handed is not None and handed.late_reports and handed.entry_ids == [entry.id, incident.entry_id]
     with pytest.raises(DutyRefused, match="own account"):
         acknowledge(store, report.shift.id)
     acknowledge(Store(calm_store, actor="zhanght"), report.shift.id)
     assert find_handover(store, report.shift).acknowledged_by == "zhanght"
+
+
+# ---------------------------------------------------------------------------
+# A handover records the shift as it is when it is handed over
+
+
+def test_a_handover_is_refused_when_the_shift_changed_since_its_report_was_read(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The officer reads the report, another desk logs a call and opens an incident: handing over what was
+    read would leave them out of the record, so it is refused, saying what changed, and nothing is written."""
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    first = log_entry(store, kind=LogKind.CALL, content="路灯不亮")
+    read = handover_report(store, clock.now())
+    other = Store(calm_store, actor="other-desk")
+    at(monkeypatch, "2026-11-28T10:05")
+    call = log_entry(other, kind=LogKind.CALL, content="另一台电脑登记的来电")
+    incident = open_incident(other, title="车库积水", category=IncidentCategory.NATURAL)
+    before = store_bytes(calm_store)
+    with pytest.raises(HandoverChanged) as refused:
+        hand_over(store, read, notes="路灯已报修")
+    assert refused.value.message("zh") == "交班报告已变化：新增2条记录、新增1起事件，请重新核对后再交班"
+    assert refused.value.message("en") == (
+        "the handover report has changed (log entries +2, open incidents +1): review it again before handing over"
+    )
+    assert store_bytes(calm_store) == before and find_handover(store, read.shift) is None
+
+    # Read again, it goes through; the record and its export list exactly what the store held.
+    recorded = hand_over(store, handover_report(store, clock.now()), notes="路灯已报修")
+    handed = recorded.handover
+    assert handed is not None and handed == find_handover(store, read.shift)
+    assert handed.entry_ids == [first.id, call.id, incident.entry_id] and handed.open_incident_ids == [incident.id]
+    assert [e.id for e in recorded.entries] == handed.entry_ids
+    assert [c.incident.id for c in recorded.incidents] == handed.open_incident_ids
+    assert "另一台电脑登记的来电" in render_markdown(recorded) and "车库积水" in render_markdown(recorded)
+    book = load_workbook(io.BytesIO(render_xlsx(recorded)))
+    assert [row[-1] for row in book["值班记录"].iter_rows(min_row=2, values_only=True)] == handed.entry_ids
+
+
+def test_a_handover_whose_report_did_not_change_goes_through(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the record does not keep (a case registered meanwhile, a correction's words) refuses nothing;
+    its count is the store's when handed over."""
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    entry = log_entry(store, kind=LogKind.CALL, content="路灯不亮", community_id="dongcheng")
+    read = handover_report(store, clock.now())
+    other = Store(calm_store, actor="other-desk")
+    correct_entry(other, entry.id, {"content": "3号路灯不亮"}, note="来电人更正")
+    petition_from_entry(other, entry.id)  # a case registered from it: received 1, open 1
+    recorded = hand_over(store, read)
+    assert recorded.handover is not None and recorded.handover.entry_ids == [entry.id]
+    assert len(read.open_cases) == 0 and recorded.handover.open_cases == len(recorded.open_cases) == 1
+    assert [e.current().content for e in recorded.entries] == ["3号路灯不亮"]
+
+
+def test_a_report_made_meanwhile_reorders_the_incidents_and_refuses_nothing(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report lists open incidents by their next report due: a 首报 made at another desk moves one
+    after the other. The same incidents, in another order, are the same handover."""
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    first = open_incident(store, title="车库积水", category=IncidentCategory.NATURAL)
+    at(monkeypatch, "2026-11-28T10:05")
+    second = open_incident(store, title="路面塌陷", category=IncidentCategory.ACCIDENT)
+    read = handover_report(store, clock.now())
+    assert [c.incident.id for c in read.incidents] == [first.id, second.id]
+    report_incident(Store(calm_store, actor="other-desk"), first.id, ReportStage.PHONE, to="区应急局")
+    recorded = hand_over(store, read)
+    assert [c.incident.id for c in recorded.incidents] == [second.id, first.id]
+    assert recorded.handover is not None and recorded.handover.open_incident_ids == [second.id, first.id]
+
+
+def test_a_report_falling_due_meanwhile_changes_the_handover(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No desk wrote, but the clock ran: the 首报 owed at 10:30 is late at 10:31, and the handover read at 10:25
+    no longer is the shift's; made late, it is the same report, now made."""
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    incident = open_incident(store, title="车库积水", category=IncidentCategory.NATURAL)  # 首报 due 10:30
+    at(monkeypatch, "2026-11-28T10:25")
+    read = handover_report(store, clock.now())
+    assert read.late_reports == []
+    at(monkeypatch, "2026-11-28T10:31")
+    with pytest.raises(HandoverChanged, match=r"late reports \+1"):
+        hand_over(store, read)
+    late = handover_report(store, clock.now())
+    at(monkeypatch, "2026-11-28T10:33")
+    report_incident(store, incident.id, ReportStage.PHONE, to="区应急局")
+    with pytest.raises(HandoverChanged) as refused:
+        hand_over(store, late)
+    assert refused.value.message("zh") == "交班报告已变化：1项迟报已补报，请重新核对后再交班"
+    handed = hand_over(store, handover_report(store, clock.now())).handover
+    assert handed is not None and [line.split()[:2] for line in handed.late_reports] == [[incident.id, "phone"]]
+
+
+def test_the_command_lines_handover_records_what_it_shows(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`handover --give` builds the report under the store's lock: a call another desk logs while the
+    command starts is in the record, and the copy it writes lists exactly what was recorded."""
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    at(monkeypatch, "2026-11-28T10:00")
+    first = run(runner, root, "duty", "log", "--content", "路灯不亮").split()[0]
+    other = Store(root, actor="other-desk")
+    late_entries: list[str] = []
+    take = Store.transaction
+
+    def another_desk_first(self: Store):  # noqa: ANN202 - a context manager, as Store.transaction
+        if self.actor != other.actor and not late_entries:  # just before the command takes the lock
+            late_entries.append(log_entry(other, kind=LogKind.CALL, content="另一台电脑登记的来电").id)
+        return take(self)
+
+    monkeypatch.setattr(Store, "transaction", another_desk_first)
+    xlsx = tmp_path / "交接班.xlsx"
+    given = runner.invoke(cli, ["--store", str(root), "handover", "--give", "--out", str(xlsx)])
+    assert given.exit_code == 0, given.output
+    handed = find_handover(Store(root), find_shift(Store(root), "duty-20261128"))
+    assert handed is not None and handed.entry_ids == [first, *late_entries] and late_entries
+    book = load_workbook(xlsx)
+    assert [row[-1] for row in book["值班记录"].iter_rows(min_row=2, values_only=True)] == handed.entry_ids
+    cover = {row[0]: row[1] for row in book["交接班记录"].iter_rows(values_only=True)}
+    assert cover["值班记录"] == 2 and cover["交班人"].startswith(handed.outgoing_by)
 
 
 # ---------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from textual.widgets import Input, OptionList, Static
 
 from duty_room.app import DutyRoomApp
 from store import clock
-from store.duty_models import IncidentCategory, ReportStage
-from store.dutylog import open_incident, report_incident
-from store.lifecycle import Action, next_steps, perform
+from store.duty_models import IncidentCategory, LogKind, ReportStage
+from store.dutylog import log_entry, open_incident, report_incident, shift_at
+from store.handover import find_handover
+from store.lifecycle import Action, next_steps, perform, register
 from store.market import PermitAction, change_permit, record_payment
 from store.models import (
     GridWorker,
@@ -294,3 +295,75 @@ async def test_a_handover_form_says_another_desk_handed_the_shift_over(small_sto
         await arrives(app, pilot, small_store)
         assert notice(form) == f"此件已被他人更新：{OTHER} 已于 09:30 交班，保存将被拒绝"
         await refused_and_nothing_written(app, pilot, form, small_store)
+
+
+async def test_a_handover_form_shows_another_desks_entry_and_hands_over_what_it_shows(
+    small_store: Store,
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another desk logs a call while the outgoing officer writes their notes: the form says the report
+    changed and shows the new one. The next Ctrl+S (maybe pressed for the report before) hands nothing
+    over and says so; the one after hands over what is shown, and its copy lists the call."""
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "h")
+        assert subtitle(form).startswith("本班记录0条")
+        form.query_one("#field-notes", Input).value = "路灯待修"
+        entry = log_entry(elsewhere(small_store), kind=LogKind.CALL, content="另一台电脑登记的来电")
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "交班报告有变：新增1条记录，上面已更新，核对后再交班"
+        assert subtitle(form).startswith("本班记录1条")
+        assert form.query_one("#field-notes", Input).value == "路灯待修"  # what was typed stays
+        sent = tmp_path / "交接班.md"
+        form.query_one("#field-export", Input).value = str(sent)
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert str(form.query_one("#form-error").render()) == "上面已是最新的交班报告：核对无误，再确认一次即交班"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form, str(form.query_one("#form-error").render())
+    shift = shift_at(small_store, clock.now())
+    assert shift is not None
+    handed = find_handover(small_store, shift)
+    assert handed is not None and handed.entry_ids == [entry.id] and handed.notes == "路灯待修"
+    assert "另一台电脑登记的来电" in sent.read_text(encoding="utf-8")
+
+
+async def test_a_handover_is_refused_when_a_report_fell_due_and_then_offers_the_new_report(small_store: Store) -> None:
+    """No desk wrote, but the 首报 owed at 10:00 is late at 10:01: the first Ctrl+S is refused (nothing
+    written) with what changed, the form then shows the report as it is, and the next Ctrl+S hands it over."""
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)  # 首报 due 10:00
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "h")
+        assert "报送超时0项" in subtitle(form)
+        clock.freeze("2026-11-28T10:01:00+08:00")
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        said = str(form.query_one("#form-error").render())
+        assert said == "交班报告已变化：新增1项迟报，请重新核对后再交班"
+        assert notice(form) == "交班报告有变：新增1项迟报，上面已更新，核对后再交班"
+        assert "报送超时1项" in subtitle(form)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form, str(form.query_one("#form-error").render())
+    shift = shift_at(small_store, clock.now())
+    assert shift is not None
+    handed = find_handover(small_store, shift)
+    assert handed is not None and handed.open_incident_ids == [incident.id]
+    assert [line.split()[:2] for line in handed.late_reports] == [[incident.id, "phone"]]
+
+
+async def test_a_case_registered_meanwhile_updates_the_handover_form_and_refuses_nothing(small_store: Store) -> None:
+    """What the record does not list (a case received at another desk) brings the form's counts up to date
+    and refuses nothing: Ctrl+S hands over at once, with the count as the store has it."""
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "h")
+        assert "受理0件" in subtitle(form)
+        fields = {"title": "路灯不亮", "category": "infrastructure", "channel": "hotline", "community_id": "dongcheng"}
+        register(elsewhere(small_store), fields)
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "交班报告已按最新数据更新，核对后再交班" and "受理1件" in subtitle(form)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form, str(form.query_one("#form-error").render())
+    shift = shift_at(small_store, clock.now())
+    assert shift is not None
+    handed = find_handover(small_store, shift)
+    assert handed is not None and handed.open_cases == len(small_store.all(Petition))

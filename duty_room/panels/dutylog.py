@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from rich.text import Text
 
@@ -40,7 +41,16 @@ from store.dutylog import (
     report_incident,
 )
 from store.errors import environment_error
-from store.handover import acknowledge, find_handover, hand_over, handover_report, pending_handover
+from store.handover import (
+    HandoverChanged,
+    HandoverReport,
+    acknowledge,
+    changes_in_words,
+    find_handover,
+    hand_over,
+    handover_report,
+    pending_handover,
+)
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
@@ -377,19 +387,8 @@ class DutyLogPanel(DeskPanel):
                 ),
             )
             return
-        summary = t("duty.handover_summary").format(
-            entries=len(report.entries),
-            received=len(report.received),
-            closed=len(report.closed),
-            overdue=len(report.overdue),
-            late_sessions=len(report.late_sessions),
-            unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
-            incidents=len(report.incidents),
-            late=len(report.late_reports),
-            arrears=len(report.arrears),
-        )
-
         shift = report.shift
+        reviewing = Reviewing(report, report)
 
         def once(_: Handover) -> None:  # another desk handed this shift over meanwhile
             raise DutyRefused("duty_handed_over", id=shift.id)
@@ -399,14 +398,24 @@ class DutyLogPanel(DeskPanel):
             if target and not target.endswith((".md", ".xlsx")):
                 form.show_errors({"export": t("duty.form.export_kind")})
                 return
+            if reviewing.shown.contents != reviewing.signed.contents:  # changed on screen since the last Ctrl+S
+                # This Ctrl+S may have been pressed for the report before (a key typed as the screen changed,
+                # or over a slow link): it hands nothing over; the next one hands over what is shown now.
+                reviewing.signed = reviewing.shown
+                form.show_errors({}, t("duty.report_confirm"))
+                return
+            reviewed = reviewing.signed = reviewing.shown  # taken now: a report shown while the write runs is not it
 
             def write() -> tuple[str, str]:
                 """Hand over (the record), then write the copy to send on; a failed copy is said, never hidden."""
-                handover = hand_over(desk.store, report, notes=values.get("notes", ""))
+                try:  # refused if the store's report is not the one reviewed: the refusal says what changed
+                    final = hand_over(desk.store, reviewed, notes=values.get("notes", ""))
+                except HandoverChanged as changed:  # the form shows the store's report next; one more Ctrl+S
+                    reviewing.signed = changed.report
+                    raise
                 if not target:
-                    return t("duty.handed_over").format(handover.shift_id), ""
-                final = replace(report, handover=handover)
-                data = (
+                    return t("duty.handed_over").format(shift.id), ""
+                data = (  # the report as recorded, under the lock: the copy lists what the record keeps
                     render_xlsx(final, desk.lang)
                     if target.endswith(".xlsx")
                     else render_markdown(final, desk.lang).encode("utf-8")
@@ -415,10 +424,8 @@ class DutyLogPanel(DeskPanel):
                     write_export(Path(target).expanduser(), data)
                 except OSError as exc:  # the failure first: a narrow status line cuts the end
                     why = environment_error(exc).why(desk.lang)
-                    return "", t("duty.export_failed").format(path=target, why=why, id=handover.shift_id)
-                return " ".join(
-                    [t("duty.handed_over").format(handover.shift_id), t("duty.exported").format(target)]
-                ), ""
+                    return "", t("duty.export_failed").format(path=target, why=why, id=shift.id)
+                return " ".join([t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]), ""
 
             def warn(done: tuple[str, str]) -> None:
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
@@ -426,18 +433,92 @@ class DutyLogPanel(DeskPanel):
 
             desk.submit(Submission(write, lambda done: done[0], form, after=warn))
 
+        def shift_now(_: Dashboard) -> ShiftNow:  # the store as it is now, and the clock: a report falls due
+            settings = desk.settings
+            return ShiftNow(
+                find_handover(desk.store, shift),
+                handover_report(
+                    desk.store,
+                    clock.now(),
+                    shift_id=shift.id,
+                    rules=settings.duty,
+                    calendar=settings.deadlines,
+                    fee_rules=settings.fees,
+                ),
+            )
+
+        def renew(now: ShiftNow) -> None:
+            reviewing.shown = now.report
+
+        def notice(seen: ShiftNow | None, now: ShiftNow, refused: bool) -> str:
+            if now.handover is not None:  # handed over (by another desk): the save will be refused
+                line = t("form.overtaken_refused" if refused else "form.overtaken")
+                return line.format(handover_state(now.handover))
+            changes = seen.report.contents.changes(now.report.contents) if seen is not None else []
+            if not changes:  # only counts the record does not keep (cases received, stalls in arrears…)
+                return t("duty.report_updated")
+            return t("duty.report_changed").format(changes_in_words(changes, desk.lang))
+
+        # Another desk's entry, incident or handover, or a report falling due, shows on the open form at
+        # once: its subtitle becomes the report now and the line says what changed. The save hands over
+        # only a report that was on the screen before its Ctrl+S (see Reviewing); the store refuses any
+        # other, and the form then shows the store's.
         desk.ask(
-            t("duty.handover_title").format(report.shift.id),
+            t("duty.handover_title").format(shift.id),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
                 FieldSpec("export", t("duty.form.export"), max_length=200, example="~/交接班.md"),
             ],
             handed,
-            subtitle=summary,
+            subtitle=handover_summary(desk.present, report),
             watch=Watch(
-                find_handover(desk.store, shift), lambda _: find_handover(desk.store, shift), handover_state, once
+                ShiftNow(find_handover(desk.store, shift), report),
+                shift_now,
+                lambda now: handover_state(now.handover) if now.handover is not None else "",
+                check=lambda now: once(now.handover) if now.handover is not None else None,
+                subtitle=lambda now: handover_summary(desk.present, now.report),
+                renew=renew,
+                part=lambda now: (now.handover, now.report.contents, handover_summary(desk.present, now.report)),
+                notice=notice,
+                adopt=True,
             ),
         )
+
+
+@dataclass
+class Reviewing:
+    """A hand-over form's two reports: the one on its screen, and the one its next Ctrl+S hands over.
+
+    They differ once another desk's change is shown (``Watch``): that Ctrl+S may have been pressed for
+    the report before, so it hands nothing over and says the report above is the one now; the next
+    Ctrl+S hands over what is shown. A save the store refused (the report had changed before it was
+    shown) takes the store's report, which the form then shows: the next Ctrl+S hands it over.
+    """
+
+    shown: HandoverReport
+    signed: HandoverReport
+
+
+class ShiftNow(NamedTuple):
+    """What a hand-over form follows: the shift's handover record (another desk's) and its report now."""
+
+    handover: Handover | None
+    report: HandoverReport
+
+
+def handover_summary(p: Presenter, report: HandoverReport) -> str:
+    """The hand-over form's subtitle: the report in counts."""
+    return p.t("duty.handover_summary").format(
+        entries=len(report.entries),
+        received=len(report.received),
+        closed=len(report.closed),
+        overdue=len(report.overdue),
+        late_sessions=len(report.late_sessions),
+        unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
+        incidents=len(report.incidents),
+        late=len(report.late_reports),
+        arrears=len(report.arrears),
+    )
 
 
 # -- words and rows ------------------------------------------------------------------------------------
