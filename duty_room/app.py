@@ -53,6 +53,7 @@ from .panels import PANEL_TYPES, DeskPanel
 from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
 from .typeahead import TypeAhead
 
+CLOCK_WIDTH = 5  # the header's clock, 09:30 (#clock in app.tcss)
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 log = logging.getLogger("duty_room")
 
@@ -356,13 +357,12 @@ class DutyRoomApp(App[None]):
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
-        compact = self._width < NARROW_BELOW
-        self._update_if_changed(
-            "#head-title", p.header_title(h, data.now, read_only=self.settings.read_only), layout=True
-        )  # its width follows the date: once a day
+        title = p.header_title(h, data.now, read_only=self.settings.read_only)
+        self._update_if_changed("#head-title", title, layout=True)  # its width follows the date: once a day
         self._update_if_changed("#clock", p.header_clock(data.now))
+        room = self._width - title.cell_len - CLOCK_WIDTH
         self._update_if_changed(
-            "#headline", p.header_counts(h, self.store.actor, compact=compact, duty=data.duty, now=data.now)
+            "#headline", p.header_counts(h, self.store.actor, width=room, duty=data.duty, now=data.now)
         )
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False

@@ -193,15 +193,32 @@ class Presenter:
         headline: Headline,
         actor: str,
         *,
-        compact: bool = False,
+        width: int,
         duty: DutyStatus | None = None,
         now: datetime | None = None,
     ) -> Text:
-        """The counts that need action; ``compact`` (narrow screens) drops who is on duty and visits.
+        """The counts that need action, in ``width`` cells: the visits, then who is on duty (and
+        the account) give way first, so the counts that need action are never cut off the end.
 
         With an incident open, the next report's due time comes first (red once it is late): the
         one clock in the duty room that a higher office holds the township to.
         """
+        for show in ((True, True), (True, False), (False, False)):
+            text = self._header_counts(headline, actor, duty, now, on_duty=show[0], visits=show[1])
+            if text.cell_len <= width:
+                break
+        return text
+
+    def _header_counts(
+        self,
+        headline: Headline,
+        actor: str,
+        duty: DutyStatus | None,
+        now: datetime | None,
+        *,
+        on_duty: bool,
+        visits: bool,
+    ) -> Text:
         text = Text()
         if duty is not None and now is not None and duty.next_report is not None:
             incident, slot = duty.next_report
@@ -211,7 +228,7 @@ class Presenter:
                     stage=label(slot.stage, self.lang), due=due_clock(slot.due, now)
                 )
                 text.append(f" {words} ", style="bold white on red" if late else "bold yellow")
-        if not compact:
+        if on_duty:
             text.append("  " + self.t("header.on_duty").format(display_safe(headline.on_duty_leader) or "-"))
             if headline.on_duty_count > 1:
                 text.append(self.t("header.on_duty_more").format(headline.on_duty_count))
@@ -223,7 +240,7 @@ class Presenter:
         text.append(
             f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else ""
         )
-        if not compact:
+        if visits:
             text.append(f" {self.t('header.visits')} {headline.visited}/{headline.planned} ")
         text.append(
             f"{self.t('header.late')} {headline.late_sessions} ", style="bold red" if headline.late_sessions else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich.cells import cell_len
 from textual.widgets import Input, Select
 
 from store import clock
@@ -102,7 +103,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         await settled(app, pilot)
         assert "续报超时" in str(app.query_one("#headline").render())
         assert app.data is not None and [slot.stage for _, slot in app.data.duty.late] == [ReportStage.FOLLOW_UP]
-        header = app.present.header_counts(app.data.headline, "x", duty=app.data.duty, now=app.data.now)
+        header = app.present.header_counts(app.data.headline, "x", width=200, duty=app.data.duty, now=app.data.now)
         assert any("on red" in str(span.style) for span in header.spans)  # red when late
 
         # h: hand over with notes; then the next officer takes over with their own account.
@@ -269,3 +270,18 @@ async def test_an_incident_without_a_title_is_refused_beside_its_title(small_sto
         assert "必填" in str(form.query_one("#error-title").render())
         assert str(form.query_one("#error-description").render()) == ""
     assert small_store.all(Incident) == [] and small_store.all(DutyLogEntry, "2026-11") == []
+
+
+async def test_the_header_keeps_every_count_that_needs_action_in_its_width(small_store: Store) -> None:
+    """With an incident's report clock in the header at 120 columns, the line ran past the edge and
+    cut off 迟到 and 欠费 (counts that need action). The visits, then who is on duty, give way first."""
+    open_incident(small_store, title="河堤渗水", category=next(iter(IncidentCategory)), description="巡查发现")
+    for size, on_duty in (((120, 40), False), ((200, 40), True)):
+        async with dashboard(small_store, size) as (app, pilot):
+            await settled(app, pilot)
+            header = "".join(str(app.query_one(part).render()) for part in ("#head-title", "#clock", "#headline"))
+            assert cell_len(header) <= size[0], header
+            assert "续报" in header or "首报" in header, header
+            for count in ("未结", "超期", "今日到期", "迟到", "欠费"):
+                assert count in header, header
+            assert ("值班:" in header) is on_duty, header
