@@ -1024,6 +1024,9 @@ class Store:
             return _NONE
         data = _parse(path, payload)
         meta = _file_meta(path, data)
+        listed = (self.manifest()["files"] if files is None else files).get(self.relative(path))
+        if listed != meta["generation"] and (before := self._before_uncommitted(path)) is not path:
+            return _NONE if before is None else self._read_kept(model, before, path, files)
         if self.bytes_later and path not in self._cache:  # nothing of it known: every record is validated
             records, _ = _validate_all(path, model, data, {}, remember=False)
             docs = list(data.get(RECORDS, {}).values())
@@ -1031,6 +1034,34 @@ class Store:
             return records
         records, known = self._validated(path, model, data)
         self._cache[path] = _Cached(signature, meta["generation"], records, known)
+        return records
+
+    def _before_uncommitted(self, path: Path) -> Path | None:
+        """Where the committed version of ``path`` is while a transaction that replaced it is not
+        committed (in flight, or its writer killed before the manifest: until the next writer
+        undoes it): the old link it keeps (None: the transaction created the file). ``path``
+        itself otherwise. A reader takes no lock; without this it showed a record that was never
+        committed (a case the next writer then undid), for as long as no one wrote."""
+        journal = self.root / JOURNAL
+        try:
+            body = _journal_body(journal, journal.read_bytes())
+        except (FileNotFoundError, StoreCorruptError):  # none (or half-written: its renames have not begun)
+            return path
+        if body["generation"] == self.generation():
+            return path  # committed: the manifest lists it
+        for target, _, old in body["steps"]:
+            if target == self.relative(path):
+                return self.root / old if old else None
+        return path
+
+    def _read_kept(self, model: type[M], kept: Path, path: Path, files: dict[str, Any] | None) -> list[M]:
+        """The records of the old version ``kept`` of ``path``: read, not remembered (it is gone
+        once the transaction is finished or undone)."""
+        try:
+            data = _parse(kept, kept.read_bytes())
+        except FileNotFoundError:  # finished or undone meanwhile: the file itself is the outcome
+            return self._read_file(model, path, None if files is None else self.manifest()["files"])
+        records, _ = _validate_all(kept, model, data, {}, remember=False)
         return records
 
     def _validated(self, path: Path, model: type[M], data: dict[str, Any]) -> tuple[list[M], _Known]:

@@ -1446,3 +1446,44 @@ def test_a_grid_whose_id_looks_like_a_leftover_is_checked_like_any_grid(store: S
     assert report.ok and not report.findings, report.findings
     assert report.records == 2
     assert storage.permission_problems(store.root) == []
+
+
+def test_a_reader_never_sees_a_transaction_its_killed_writer_did_not_commit(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer killed between its data renames and the manifest's (the commit point) leaves new
+    files in place until the next writer undoes them. Readers take no lock: they showed the case
+    it changed, the case it added (in a day file it created) and the community it renamed, which
+    the next writer then took away again (a kill -9 test saw 71 cases, then 70)."""
+    root = small_store.root
+
+    class Killed(BaseException):
+        pass
+
+    real_rename = storage.SystemCalls.rename
+
+    def die_at_manifest(self, source, target):  # noqa: ANN001, ANN202
+        if Path(target).name == "manifest.json":
+            raise Killed()
+        return real_rename(self, source, target)
+
+    reader = Store(root)
+    committed = (sorted(p.id for p in reader.all(Petition)), reader.get(Community, "yulan").name)
+    monkeypatch.setattr(storage.SystemCalls, "rename", die_at_manifest)
+    monkeypatch.setattr(storage.Store, "_undo", lambda *args: None)  # killed: nothing undone
+    with pytest.raises(Killed):
+        with small_store.transaction() as tx:
+            case = tx.get(Petition, "MK261127-001")
+            tx.put(case.model_copy(update={"title": "改了"}))
+            tx.put(case.model_copy(update={"id": "MK261128-009", "created_at": case.created_at + timedelta(days=1)}))
+            tx.put(tx.get(Community, "yulan").model_copy(update={"name": "改了社区"}))
+    monkeypatch.undo()
+    assert (root / storage.JOURNAL).exists() and (root / "petitions" / "2026-11-28.json").exists()
+    for store in (reader, Store(root)):  # one that read before, and a new one
+        assert sorted(p.id for p in store.all(Petition)) == committed[0]
+        assert store.get(Petition, "MK261127-001").title != "改了"
+        assert store.get(Community, "yulan").name == committed[1]
+    with Store(root, actor="next").transaction():  # the next writer undoes it
+        pass
+    assert not (root / storage.JOURNAL).exists()
+    assert (sorted(p.id for p in Store(root).all(Petition)), Store(root).get(Community, "yulan").name) == committed
