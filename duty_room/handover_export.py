@@ -16,11 +16,12 @@ from pathlib import Path
 
 from duty_room import words
 from duty_room.words import Lang, label
-from store.dutylog import ReportSlot
+from store.duty_models import DutyLogEntry
+from store.dutylog import IncidentClock, ReportSlot
 from store.handover import HandoverReport, LateReport
 from store.market import fen_to_yuan
 from store.masking import mask_name, mask_phone
-from store.models import DutyShift, SpecialTag, Stall
+from store.models import DutyShift, Petition, SpecialTag, Stall
 
 MARKDOWN_LIST = 20  # cases listed per section in the Markdown before "N more": a chat message stays readable
 
@@ -98,6 +99,30 @@ def late_text(late: LateReport, lang: Lang) -> str:
     )
 
 
+def late_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    """The report's late reports in words; a recorded one this version cannot read, as the record has it."""
+    unread = report.recorded.unread_late if report.recorded is not None else []
+    return [late_text(late, lang) for late in report.late_reports] + unread
+
+
+def incident_now(clock: IncidentClock, lang: Lang) -> str:
+    """已终报 11-28 14:00 / 下次报送 续报 11-28 16:45（剩1小时45分） — an incident as it is now."""
+    i = clock.incident
+    if i.closed_at is not None:
+        return words.t("handover.final_made", lang).format(f"{i.closed_at:%m-%d %H:%M}")
+    nxt = slot_text(clock.next, clock.now, lang) if clock.next else words.t("handover.nothing", lang)
+    return f"{words.t('handover.next_due', lang)} {nxt}"
+
+
+def status_words(report: HandoverReport, petition: Petition, lang: Lang) -> tuple[str, str]:
+    """A case's status as of the report (at the hand-over once handed over), and, exported later, its
+    status now if that is another ('' otherwise)."""
+    then = report.status_then(petition)
+    rec = report.recorded
+    now = label(petition.status, lang) if rec is not None and rec.later and petition.status != then else ""
+    return label(then, lang), now
+
+
 def _entry_from(entry_source: str, caller: str, phone: str | None) -> str:
     return " ".join(part for part in (entry_source, mask_name(caller), mask_phone(phone)) if part)
 
@@ -115,21 +140,16 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out.append(f"**{t('handover.shift')}** {shift_span(report.shift)}　{people(report.shift, lang)}")
     if report.next_shift is not None:
         out.append(f"**{t('duty.next_shift')}** {people(report.next_shift, lang)}")
-    out.append(f"{t('handover.generated')} {report.moment:%Y-%m-%d %H:%M}")
+    rec, h = report.recorded, report.handover
+    if rec is None or h is None:
+        out.append(f"{t('handover.generated')} {report.moment:%Y-%m-%d %H:%M}")
+    else:  # handed over: read back from the record
+        exported = f"{pu.semi}{t('handover.exported_at')} {rec.exported:%Y-%m-%d %H:%M}" if rec.later else ""
+        out.append(f"{t('handover.handed_at')} {h.at:%Y-%m-%d %H:%M}{exported}")
+        if rec.later:
+            out += ["", t("handover.as_recorded")]
     out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
-    if report.entries:
-        out.append(
-            f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
-            f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |"
-        )
-        out.append("|---|---|---|---|---|---|---|")
-        for e in report.entries:
-            out.append(
-                f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
-                f"| {_md(e.content)} | {_md(e.action_taken)} | {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
-            )
-    else:
-        out.append(none)
+    out += _entry_table(report.entries, lang)
     out += ["", f"## {t('handover.incidents')}", ""]
     for c in report.incidents:
         i = c.incident
@@ -140,13 +160,15 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         )
         for r in i.reports:
             out.append(f"  - {label(r.stage, lang)} {r.at:%m-%d %H:%M} → {_md(r.to)}{pu.open}{_md(r.by)}{pu.close}")
+        if rec is not None and rec.later and i.id in rec.incidents_now:
+            out.append(f"  - {t('handover.now').format(_md(incident_now(rec.incidents_now[i.id], lang)))}")
     if not report.incidents:
         out.append(none)
     out += ["", f"## {t('handover.late_reports')}", ""]
-    out += [f"- {_md(late_text(late, lang))}" for late in report.late_reports] or [none]
+    out += [f"- {_md(line)}" for line in late_lines(report, lang)] or [none]
     out += ["", f"## {t('handover.cases')}", ""]
     out.append(
-        f"{t('handover.open')} {len(report.open_cases)}{pu.comma}{t('handover.overdue')} {len(report.overdue)}{pu.comma}"
+        f"{t('handover.open')} {report.open_count}{pu.comma}{t('handover.overdue')} {len(report.overdue)}{pu.comma}"
         f"{t('handover.received')} {len(report.received)}{pu.comma}{t('handover.closed')} {len(report.closed)}"
     )
     names = report.community_names
@@ -157,9 +179,11 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     for title, cases in sections:
         out += ["", f"### {title}", ""]
         for p, community in cases[:MARKDOWN_LIST]:
+            status, now = status_words(report, p, lang)
+            now = f"{pu.semi}{t('handover.now').format(now)}" if now else ""
             out.append(
-                f"- {p.id} {label(p.status, lang)} {_md(p.title)}{pu.open}{_md(community)}{pu.comma}"
-                f"{t('handover.due')} {p.due_at:%m-%d %H:%M}{pu.close}"
+                f"- {p.id} {status} {_md(p.title)}{pu.open}{_md(community)}{pu.comma}"
+                f"{t('handover.due')} {p.due_at:%m-%d %H:%M}{now}{pu.close}"
             )
         if len(cases) > MARKDOWN_LIST:
             out.append(f"- {t('handover.more').format(len(cases) - MARKDOWN_LIST)}")
@@ -167,7 +191,10 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
             out.append(none)
     if report.closed:
         out += ["", f"### {t('handover.closed')}", ""]
-        out += [f"- {p.id} {label(p.status, lang)} {_md(p.title)}" for p in report.closed[:MARKDOWN_LIST]]
+        for p in report.closed[:MARKDOWN_LIST]:
+            status, now = status_words(report, p, lang)
+            now = f"{pu.open}{t('handover.now').format(now)}{pu.close}" if now else ""
+            out.append(f"- {p.id} {status} {_md(p.title)}{now}")
     out += ["", f"## {t('handover.services')}", ""]
     out += [
         f"- {s.session.start:%H:%M} {_md(s.session.title)}{pu.open}{_md(s.community)}{pu.close}"
@@ -182,7 +209,71 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out += [f"- {_md(stall_no(v.stall, lang))} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears] or [none]
     out += ["", f"## {t('handover.notes')}", ""]
     out += _handover_lines(report, lang)
+    if rec is not None and rec.after is not None:
+        out += _after_lines(report, lang)
     return "\n".join(out) + "\n"
+
+
+def _entry_table(entries: list[DutyLogEntry], lang: Lang) -> list[str]:
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    if not entries:
+        return [t("handover.nothing")]
+    out = [
+        f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
+        f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for e in entries:
+        out.append(
+            f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
+            f"| {_md(e.content)} | {_md(e.action_taken)} | {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
+        )
+    return out
+
+
+def after_texts(report: HandoverReport, lang: Lang) -> list[tuple[str, list[str]]]:
+    """What the shift logged after the hand-over besides its log entries, by kind: the cases received and
+    closed, the reports made upward (each kind with one line an item)."""
+    pu = punct(lang)
+    after = report.recorded.after if report.recorded is not None else None
+    if after is None:
+        return []
+    names = report.community_names
+    return [
+        (
+            words.t("handover.after_received", lang),
+            [
+                f"{p.id} {label(p.status, lang)} {p.title}{pu.open}{names.get(p.community_id, p.community_id)}{pu.close}"
+                for p in after.received
+            ],
+        ),
+        (words.t("handover.after_closed", lang), [f"{p.id} {label(p.status, lang)} {p.title}" for p in after.closed]),
+        (
+            words.t("handover.after_reports", lang),
+            [
+                f"{i.id} {i.title}{pu.colon}{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}"
+                for i, r in after.reports
+            ],
+        ),
+    ]
+
+
+def _after_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    """交班后记录: what the shift logged after the hand-over, in no handover, under its own heading."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    pu = punct(lang)
+    after = report.recorded.after if report.recorded is not None else None
+    assert after is not None
+    out = ["", f"## {t('handover.after')}", ""]
+    out.append(t("handover.after_note").format(start=f"{after.start:%m-%d %H:%M}", end=f"{after.end:%m-%d %H:%M}"))
+    count = t("handover.count").format(len(after.entries))
+    out += ["", f"### {t('handover.log')}{pu.open}{count}{pu.close}", ""]
+    out += _entry_table(after.entries, lang)
+    for title, lines in after_texts(report, lang):
+        if lines:
+            out += ["", f"### {title}", ""]
+            out += [f"- {_md(line)}" for line in lines]
+    return out
 
 
 def _tags(counts: dict[SpecialTag, int]) -> list[tuple[SpecialTag, int]]:
@@ -238,23 +329,30 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
 
     cover = book.active
     cover.title = t("handover.title")[:31]
-    h = report.handover
+    h, rec = report.handover, report.recorded
+    later = rec is not None and rec.later
+    if rec is None or h is None:
+        when: list[list[object]] = [[t("handover.generated"), f"{report.moment:%Y-%m-%d %H:%M}"]]
+    else:  # handed over: read back from the record
+        when = [[t("handover.handed_at"), f"{h.at:%Y-%m-%d %H:%M}"]]
+        if later:
+            when += [[t("handover.exported_at"), f"{rec.exported:%Y-%m-%d %H:%M}"], ["", t("handover.as_recorded")]]
     cover_rows: list[list[object]] = [
         [t("handover.title"), report.township],
         [t("handover.shift"), shift_span(report.shift)],
         [t("duty.leader"), report.shift.leader],
         [t("duty.staff"), pu.list.join(report.shift.staff)],
         [t("duty.next_shift"), people(report.next_shift, lang) if report.next_shift else ""],
-        [t("handover.generated"), f"{report.moment:%Y-%m-%d %H:%M}"],
+        *when,
         [t("handover.log"), len(report.entries)],
-        [t("handover.open"), len(report.open_cases)],
+        [t("handover.open"), report.open_count],
         [t("handover.overdue"), len(report.overdue)],
         [t("handover.received"), len(report.received)],
         [t("handover.closed"), len(report.closed)],
         [t("handover.incidents"), len(report.incidents)],
         [
             t("handover.late_reports"),
-            "\n".join(late_text(late, lang) for late in report.late_reports) or t("handover.nothing"),
+            "\n".join(late_lines(report, lang)) or t("handover.nothing"),
         ],
         [t("handover.services"), "\n".join(f"{s.session.start:%H:%M} {s.session.title}" for s in report.late_sessions)],
         [
@@ -277,6 +375,11 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         ],
         [t("handover.incoming_notes"), "" if h is None else h.incoming_notes],
     ]
+    after = rec.after if rec is not None else None
+    if after is not None:  # logged after the hand-over: in no handover, said apart (and on its own sheet)
+        note = t("handover.after_note").format(start=f"{after.start:%m-%d %H:%M}", end=f"{after.end:%m-%d %H:%M}")
+        cover_rows += [[t("handover.after"), note], [t("handover.after_log"), len(after.entries)]]
+        cover_rows += [[title, "\n".join(lines) or t("handover.nothing")] for title, lines in after_texts(report, lang)]
     for row in cover_rows:
         cover.append(row)
     cover.column_dimensions["A"].width = 22
@@ -285,33 +388,37 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         row[0].font = bold
         row[1].alignment = wrap
 
-    sheet(
-        t("handover.log"),
-        [
-            t("handover.time"),
-            t("handover.kind"),
-            t("handover.from"),
-            t("handover.content"),
-            t("handover.action"),
-            t("handover.reported_to"),
-            t("handover.cases_linked"),
-            "id",
-        ],
-        [
+    def log_sheet(title: str, entries: list[DutyLogEntry]) -> None:
+        sheet(
+            title,
             [
-                f"{e.at:%Y-%m-%d %H:%M}",
-                label(e.kind, lang),
-                _entry_from(e.source, e.caller, e.phone),
-                e.content,
-                e.action_taken,
-                e.reported_to,
-                " ".join(e.petition_ids),
-                e.id,
-            ]
-            for e in report.entries
-        ],
-        [17, 10, 20, 50, 40, 20, 16, 14],
-    )
+                t("handover.time"),
+                t("handover.kind"),
+                t("handover.from"),
+                t("handover.content"),
+                t("handover.action"),
+                t("handover.reported_to"),
+                t("handover.cases_linked"),
+                "id",
+            ],
+            [
+                [
+                    f"{e.at:%Y-%m-%d %H:%M}",
+                    label(e.kind, lang),
+                    _entry_from(e.source, e.caller, e.phone),
+                    e.content,
+                    e.action_taken,
+                    e.reported_to,
+                    " ".join(e.petition_ids),
+                    e.id,
+                ]
+                for e in entries
+            ],
+            [17, 10, 20, 50, 40, 20, 16, 14],
+        )
+
+    log_sheet(t("handover.log"), report.entries)
+    now_clocks = rec.incidents_now if rec is not None and later else {}
     incident_rows: list[list[object]] = []
     for c in report.incidents:
         i = c.incident
@@ -326,6 +433,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
                 "\n".join(
                     f"{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}" for r in i.reports
                 ),
+                *([incident_now(now_clocks[i.id], lang) if i.id in now_clocks else ""] if later else []),
             ]
         )
     sheet(
@@ -338,14 +446,15 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             t("handover.time"),
             t("handover.next_due"),
             t("handover.reports"),
+            *([t("handover.now_col")] if later else []),
         ],
         incident_rows,
-        [14, 30, 14, 14, 17, 30, 50],
+        [14, 30, 14, 14, 17, 30, 50, 40],
     )
     sheet(
         t("handover.late_reports"),
         [t("handover.late_reports")],
-        [[late_text(late, lang)] for late in report.late_reports],
+        [[line] for line in late_lines(report, lang)],
         [100],
     )
     received_ids = {p.id for p in report.received}
@@ -359,21 +468,25 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             t("handover.due"),
             t("handover.overdue"),
             t("handover.received"),
+            *([t("handover.now_col")] if later else []),
         ],
         [
             [
                 v.petition.id,
-                label(v.petition.status, lang),
+                status_words(report, v.petition, lang)[0],
                 v.petition.title,
                 v.community,
                 f"{v.petition.due_at:%Y-%m-%d %H:%M}",
                 "✔" if v.overdue else "",
                 "✔" if v.petition.id in received_ids else "",
+                *([status_words(report, v.petition, lang)[1]] if later else []),
             ]
             for v in report.open_cases
         ],
-        [14, 10, 40, 16, 17, 8, 10],
+        [14, 10, 40, 16, 17, 8, 10, 14],
     )
+    if after is not None:
+        log_sheet(t("handover.after"), after.entries)
     for (
         worksheet
     ) in book.worksheets:  # text from the store is text: "=HYPERLINK(…)" in a call must not become a formula

@@ -722,6 +722,26 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "handover.due": ("期限", "Due"),
     "handover.title_col": ("事项", "Subject"),
     "handover.level": ("级别", "Level"),
+    # A shift already handed over, exported later: what was handed over, what it is now, what came after.
+    "handover.handed_at": ("交班于", "Handed over"),
+    "handover.exported_at": ("导出于", "Exported"),
+    "handover.as_recorded": (
+        "以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况；交班后本班次内的记录另列于文末「交班后记录」。",
+        "Below is what was handed over, as the handover record lists it; 'now' is as at this export. What the"
+        " shift logged after the handover is listed apart at the end (Logged after the handover).",
+    ),
+    "handover.now": ("现状：{}", "now: {}"),
+    "handover.now_col": ("现状（导出时）", "Now (at export)"),
+    "handover.final_made": ("已终报 {}", "final report made {}"),
+    "handover.after": ("交班后记录", "Logged after the handover"),
+    "handover.after_note": (
+        "{start} 交班后至 {end} 本班次内的记录，不在交接内容之内。",
+        "Logged in this shift after the handover, {start} to {end}: not part of what was handed over.",
+    ),
+    "handover.after_log": ("交班后值班记录", "Log entries after the handover"),
+    "handover.after_received": ("交班后受理", "Received after the handover"),
+    "handover.after_closed": ("交班后办结/回访", "Closed after the handover"),
+    "handover.after_reports": ("交班后报送", "Reports made after the handover"),
     "duty.hm": ("{h}小时{m}分", "{h} h {m} min"),
     "handover.stall_no": ("{market} {number:02d}号", "{market} no. {number:02d}"),
     "punct.open": ("（", " ("),

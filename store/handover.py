@@ -7,17 +7,24 @@ arrears, and the outgoing officer's notes. Handing over records a snapshot of it
 record stands as cases move on), made under the store's lock: the shift as it is when it is handed
 over, never as it was when the officer began to read it (``hand_over`` refuses a report that no longer
 is the store's); the incoming officer acknowledges it with their own account.
+
+Once a shift is handed over its report is read back from the record (``Recorded``): the log entries,
+open incidents, late reports and overdue cases the record lists, as they were at the hand-over, with
+what became of them since said apart as now; what the shift logged after the hand-over is in no
+handover, so it is kept apart too (``AfterHandover``), never mixed into what was handed over.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from . import i18n
+from .clock import end_of_day
 from .deadlines import DeadlineRules
-from .duty_models import DutyLogEntry, Handover, Incident
+from .duty_models import DutyLogEntry, Handover, Incident, IncidentReport, ReportStage
 from .dutylog import (
     DutyRefused,
     DutyRules,
@@ -25,7 +32,9 @@ from .dutylog import (
     Reader,
     ReportSlot,
     entries_between,
+    find_incident,
     find_shift,
+    incident_clock,
     months_between,
     report_clock,
     report_slots,
@@ -34,7 +43,7 @@ from .dutylog import (
 )
 from .i18n import Lang
 from .market import FeeRules, StallView, stall_roster
-from .models import Community, DutyShift, Petition, PetitionStatus
+from .models import Community, DutyShift, Grid, Petition, PetitionStatus
 from .queries import (
     CommunityProgress,
     PetitionView,
@@ -42,10 +51,11 @@ from .queries import (
     community_progress,
     open_petitions,
     todays_schedule,
+    urgency_key,
     visit_progress,
 )
 from .schedule import SessionPhase
-from .storage import Store
+from .storage import ARCHIVE_AFTER, Store
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,38 @@ class LateReport:
     incident: Incident
     slot: ReportSlot
     overdue_by: timedelta
+
+
+@dataclass(frozen=True)
+class AfterHandover:
+    """What the shift logged after it was handed over, up to its end (or now, if it is not over).
+
+    It is in no handover, the next one included (that one is the next shift's), so an export shows it
+    in a section of its own, never among what was handed over."""
+
+    start: datetime  # the hand-over
+    end: datetime  # the shift's end, or now
+    entries: list[DutyLogEntry]
+    received: list[Petition]
+    closed: list[Petition]
+    reports: list[tuple[Incident, IncidentReport]]  # reports upward made after the hand-over
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A shift already handed over, read back from its record: what a report of it adds.
+
+    The report's entries, incidents, late reports and overdue cases are the record's, as they were at
+    the hand-over (the incidents without the reports made since; the cases with their status then);
+    what they are now is here, said apart, and so is what the shift logged after the hand-over."""
+
+    exported: datetime  # when it was read back
+    later: bool  # read back after the hand-over (not the report it was handed over with)
+    overdue: list[PetitionView]  # the record's overdue cases, in its order
+    status_then: dict[str, PetitionStatus]  # each case's status at the hand-over
+    incidents_now: dict[str, IncidentClock]  # each recorded incident as it is now (its next report as of now)
+    unread_late: list[str]  # a recorded late report whose line or incident cannot be read: shown as recorded
+    after: AfterHandover | None  # None: read at the hand-over itself, or handed over when the shift was over
 
 
 @dataclass(frozen=True)
@@ -77,14 +119,31 @@ class HandoverReport:
     rules: DutyRules | None = None
     calendar: DeadlineRules | None = None
     fee_rules: FeeRules | None = None
+    recorded: Recorded | None = None  # handed over: read back from the record
 
     @property
     def overdue(self) -> list[PetitionView]:
+        if self.recorded is not None:
+            return self.recorded.overdue
         return [v for v in self.open_cases if v.overdue]
+
+    @property
+    def open_count(self) -> int:
+        """Open cases: as the record counted them once handed over."""
+        return self.handover.open_cases if self.recorded is not None and self.handover else len(self.open_cases)
+
+    def status_then(self, petition: Petition) -> PetitionStatus:
+        """A case's status as of the report: at the hand-over once handed over."""
+        return petition.status if self.recorded is None else self.recorded.status_then.get(petition.id, petition.status)
 
     @property
     def contents(self) -> HandoverContents:
         """What a handover of this report records: its log entries, open incidents, late reports, overdue cases."""
+        if self.recorded is not None and self.handover is not None:  # the record's own
+            h = self.handover
+            return HandoverContents(
+                tuple(h.entry_ids), tuple(h.open_incident_ids), tuple(h.late_reports), tuple(h.overdue_case_ids)
+            )
         return HandoverContents(
             entries=tuple(e.id for e in self.entries),
             incidents=tuple(c.incident.id for c in self.incidents),
@@ -212,15 +271,37 @@ def handover_report(
     calendar: DeadlineRules | None = None,
     fee_rules: FeeRules | None = None,
 ) -> HandoverReport:
-    """The handover of a shift (the one on duty at ``now`` by default), as of now or the shift's end."""
+    """The handover of a shift (the one on duty at ``now`` by default), as of now or the shift's end.
+
+    A shift already handed over is read back from its record, as of the hand-over (``Recorded``): what
+    was handed over, what it is now, and what the shift logged after it."""
     rules = rules or DutyRules()
     shift = find_shift(store, shift_id) if shift_id else shift_at(store, now)
     if shift is None:
         raise DutyRefused("duty_no_shift", id=f"{now:%Y-%m-%d %H:%M}")
+    handover = find_handover(store, shift)
+    if handover is None:
+        return _report(store, shift, now, rules, calendar, fee_rules)
+    return _read_back(store, _report(store, shift, handover.at, rules, calendar, fee_rules), handover, now)
+
+
+def _window_end(moment: datetime, shift: DutyShift) -> datetime:
+    """Up to ``moment``, including what was written this very second; a shift that is over ends where the next begins."""
+    return moment + timedelta(seconds=1) if moment < shift.ends_at else shift.ends_at
+
+
+def _report(
+    store: Store,
+    shift: DutyShift,
+    now: datetime,
+    rules: DutyRules,
+    calendar: DeadlineRules | None,
+    fee_rules: FeeRules | None,
+) -> HandoverReport:
+    """The shift's report from the store as it is, as of ``now`` or the shift's end."""
     moment = min(now, shift.ends_at)
     start = shift.starts_at
-    # Up to now, including what was written this very second; a shift that is over ends where the next begins.
-    end = moment + timedelta(seconds=1) if moment < shift.ends_at else shift.ends_at
+    end = _window_end(moment, shift)
     petitions = store.all(Petition)  # open cases and those closed in the last 30 days
     views = open_petitions(store, moment)
     clocks = report_clock(store, moment, rules)
@@ -244,11 +325,164 @@ def handover_report(
         incidents=clocks,
         late_reports=_late_reports(store, clocks, start, end, moment, rules),
         arrears=[v for v in stalls if v.arrears_fen > 0],
-        handover=find_handover(store, shift),
         community_names={c.id: c.name for c in communities},
         rules=rules,
         calendar=calendar,
         fee_rules=fee_rules,
+    )
+
+
+def status_at(petition: Petition, moment: datetime) -> PetitionStatus:
+    """A case's status at ``moment``: every step records the status it left."""
+    later = (e.from_status for e in petition.history if e.at > moment and e.from_status is not None)
+    return next(later, petition.status)
+
+
+def _incident_as_of(incident: Incident, moment: datetime) -> Incident:
+    """An incident open at ``moment`` as it was then: without the reports made since, not yet ended."""
+    reports = [r for r in incident.reports if r.at <= moment and r.stage is not ReportStage.FINAL]
+    ended = incident.ended_at if incident.ended_at is not None and incident.ended_at <= moment else None
+    return incident.model_copy(update={"reports": reports, "ended_at": ended, "closed_at": None})
+
+
+def _petitions_since(store: Store, start: datetime, now: datetime) -> list[Petition]:
+    """The cases a report of a shift that began at ``start`` may name: those in the live files, and
+    those closed since it began and archived meanwhile (a case is archived a month after it is closed)."""
+    petitions = {p.id: p for p in store.all(Petition)}
+    if start < now - ARCHIVE_AFTER:
+        month, year = f"archive-{start:%Y-%m}", f"archive-{start:%Y}"
+        for partition in store.partitions(Petition):  # archive-2026-11 by month, archive-2025 by year (old)
+            if partition.startswith("archive-") and partition >= (year if len(partition) == len(year) else month):
+                petitions.update((p.id, p) for p in store.all(Petition, partition) if p.id not in petitions)
+    return list(petitions.values())
+
+
+_LATE_LINE = re.compile(
+    r"^(?P<id>\S+) (?P<stage>\w+) due (?P<due>\d\d-\d\d \d\d:\d\d)(?: @(?P<made>\d\d-\d\d \d\d:\d\d))?$"
+)
+
+
+def _dated(text: str, moment: datetime) -> datetime:
+    """``11-28 15:00`` of a late report's line, in the year that puts it at or before ``moment`` (due or made before it)."""
+    for year in (moment.year, moment.year - 1):
+        try:
+            when = datetime.strptime(f"{year}-{text}", "%Y-%m-%d %H:%M").replace(tzinfo=moment.tzinfo)
+        except ValueError:  # 02-29 in a year without it
+            continue
+        if when <= moment + timedelta(minutes=1):
+            return when
+    raise ValueError(text)
+
+
+def _recorded_late(store: Store, line: str, moment: datetime, found: dict[str, Incident]) -> LateReport | None:
+    """A late report as the record has it (``_late_line``), as of the hand-over; None if it cannot be read."""
+    match = _LATE_LINE.match(line)
+    if match is None:
+        return None
+    incident_id = match["id"]
+    try:
+        if incident_id not in found:
+            found[incident_id] = find_incident(store, incident_id)
+        stage = ReportStage(match["stage"])
+        due = _dated(match["due"], moment)
+    except (DutyRefused, ValueError):
+        return None
+    incident, made = found[incident_id], match["made"]
+    report = None
+    if made is not None:
+        report = next((r for r in incident.reports if r.stage is stage and f"{r.at:%m-%d %H:%M}" == made), None)
+        if report is None:
+            return None
+    slot = ReportSlot(stage, due, report)
+    return LateReport(incident, slot, slot.overdue_by(moment))
+
+
+def _read_back(store: Store, base: HandoverReport, handover: Handover, now: datetime) -> HandoverReport:
+    """``base`` (the shift's report as of the hand-over, from the store now) with what the record lists."""
+    rules = base.rules or DutyRules()
+    shift, moment, start = base.shift, base.moment, base.start
+    end = _window_end(moment, shift)
+    logged = entries_between(store, start, shift.ends_at)
+    by_id = {e.id: e for e in logged}
+    recorded_entries = set(handover.entry_ids)
+    found: dict[str, Incident] = {}
+    for incident_id in handover.open_incident_ids:
+        found[incident_id] = find_incident(store, incident_id)
+    incidents = [incident_clock(_incident_as_of(found[i], moment), moment, rules) for i in handover.open_incident_ids]
+    incidents_now = {i: incident_clock(found[i], now, rules) for i in handover.open_incident_ids}
+    late, unread = [], []
+    for line in handover.late_reports:
+        read = _recorded_late(store, line, moment, found)
+        if read is None:
+            unread.append(line)
+        else:
+            late.append(read)
+
+    petitions = _petitions_since(store, start, now)
+    status_then = {p.id: status_at(p, moment) for p in petitions}
+    overdue_ids = set(handover.overdue_case_ids)
+    names = base.community_names
+    grids = {g.id: g.name for g in store.all(Grid)}
+    tomorrow = end_of_day(moment.date())
+
+    def view(p: Petition) -> PetitionView:  # as at the hand-over: overdue as the record says
+        overdue = p.id in overdue_ids
+        status = status_then.get(p.id, p.status)
+        return PetitionView(
+            petition=p,
+            community=names.get(p.community_id, p.community_id),
+            grid=grids.get(p.grid_id or "", ""),
+            age=moment - p.created_at,
+            due_in=p.due_at - moment,
+            overdue=overdue,
+            due_today=status.is_open and status is not PetitionStatus.RESOLVED and not overdue and p.due_at < tomorrow,
+        )
+
+    open_then = sorted(
+        (view(p) for p in petitions if p.created_at < end and status_then[p.id].is_open), key=urgency_key
+    )
+    views = {v.petition.id: v for v in open_then}
+    for case_id in handover.overdue_case_ids:  # not found open then (a case imported since, backdated): as it is
+        if case_id not in views:
+            petition, _ = store.find(Petition, case_id)
+            status_then.setdefault(petition.id, status_at(petition, moment))
+            views[case_id] = view(petition)
+
+    after = None
+    if moment < shift.ends_at and now > handover.at:
+        after_end = _window_end(min(now, shift.ends_at), shift)
+        made_since: dict[str, Incident] = {i.id: i for i in store.all(Incident)}
+        for month in months_between(moment, after_end):
+            made_since.update((i.id, i) for i in store.all(Incident, month))
+        after = AfterHandover(
+            start=handover.at,
+            end=min(now, shift.ends_at),
+            entries=[e for e in logged if e.id not in recorded_entries and e.at < after_end],
+            received=sorted((p for p in petitions if end <= p.created_at < after_end), key=lambda p: p.created_at),
+            closed=sorted((p for p in petitions if _closed_in(p, end, after_end)), key=lambda p: p.id),
+            reports=sorted(
+                ((i, r) for i in made_since.values() for r in i.reports if moment < r.at < after_end),
+                key=lambda ir: (ir[1].at, ir[0].id),
+            ),
+        )
+    return replace(
+        base,
+        entries=[by_id[i] for i in handover.entry_ids if i in by_id],
+        received=sorted((p for p in petitions if start <= p.created_at < end), key=lambda p: p.created_at),
+        closed=sorted((p for p in petitions if _closed_in(p, start, end)), key=lambda p: p.id),
+        open_cases=open_then,
+        incidents=incidents,
+        late_reports=late,
+        handover=handover,
+        recorded=Recorded(
+            exported=now,
+            later=now > handover.at,
+            overdue=[views[i] for i in handover.overdue_case_ids],
+            status_then=status_then,
+            incidents_now=incidents_now,
+            unread_late=unread,
+            after=after,
+        ),
     )
 
 
@@ -265,7 +499,7 @@ def hand_over(store: Store, report: HandoverReport, *, notes: str = "") -> Hando
     open incidents, late reports or overdue cases are not ``report``'s (another desk logged a call or
     opened an incident meanwhile, a report fell due), the handover is refused with what changed
     (``HandoverChanged``) and nothing is written: the officer signs what they read. Returns the report
-    as recorded (as of now), its ``handover`` the record: what an export of it shows.
+    read back from the record (``Recorded``), its ``handover`` the record: what an export of it shows.
     """
     return _record(store, report.shift.id, report, notes, report.rules, report.calendar, report.fee_rules)
 
@@ -318,7 +552,7 @@ def _record(
                 open_cases=len(now.open_cases),
             )
         )
-    return replace(now, handover=handover)
+    return _read_back(store, now, handover, handover.at)  # what an export of it shows: the record, read back
 
 
 def acknowledge(store: Store, shift_id: str, *, notes: str = "") -> Handover:
