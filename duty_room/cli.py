@@ -538,10 +538,11 @@ def whoami(ctx: click.Context) -> None:
     t = lambda key: words.t(key, settings.lang)  # noqa: E731
     how = {
         "os-account": t("whoami.by_os_account"),
+        "os-uid": t("whoami.by_uid"),
         "sudo": t("whoami.by_sudo"),
         "service-account-without-sudo": t("whoami.service_itself"),
     }[settings.actor_rule]
-    how = how.format(account=settings.service_account)
+    how = how.format(account=settings.service_account, uid=os.getuid())
     rule = settings.reveal_rule()
     if rule is not None and settings.read_only:
         reveal = f"{t('whoami.refused')} ({t('whoami.viewer_cannot')})"

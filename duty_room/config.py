@@ -328,7 +328,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
         actor, actor_rule = resolve_actor(settings.service_account)
     except StoreError as exc:
         raise ConfigError(exc.message(lang)) from None
-    as_service = settings.service_account is not None and actor_rule != "os-account"
+    as_service = settings.service_account is not None and actor_rule in ("sudo", "service-account-without-sudo")
     store = settings.store
     if "store" in options:
         if as_service and Path(options["store"]).resolve() != settings.store.resolve():

@@ -588,6 +588,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "keymap.where.choice": ("选择对话框", "a choice dialog"),
     "whoami.actor": ("操作人", "actor"),
     "whoami.by_os_account": ("本机账号（用户数据库）", "OS account (password database)"),
+    "whoami.by_uid": (
+        "本机用户编号 {uid}，用户数据库中没有这个账号",
+        "OS user id {uid}, which the password database does not know",
+    ),
     "whoami.by_sudo": (
         "sudo 的记录（SUDO_UID），以服务账号 {account} 运行",
         "sudo's record (SUDO_UID), run as the service account {account}",

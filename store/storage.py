@@ -146,6 +146,14 @@ def account_exists(name: str) -> bool:
     return True
 
 
+def _known_uid(uid: int) -> bool:
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
 def _account_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
@@ -161,13 +169,15 @@ def resolve_actor(
     Run by the service account through sudo, the actor is the officer who ran sudo, from sudo's
     own record (SUDO_UID, checked against SUDO_USER). That record is trusted ONLY when this process
     is the configured service account: anyone else can put SUDO_USER in their environment. In every
-    other case it is the OS account of the process, from the password database (never $USER).
+    other case it is the OS account of the process, from the password database (never $USER);
+    a user id the password database does not know (a container's, an account removed meanwhile)
+    acts as ``uid54321``, and the rule says so ("os-uid"), not that the database named it.
     """
     uid = os.getuid() if uid is None else uid
     environ = dict(os.environ) if environ is None else environ
     running_as = _account_name(uid)
     if service_account is None or running_as != service_account:
-        return running_as, "os-account"
+        return running_as, "os-account" if _known_uid(uid) else "os-uid"
     sudo_uid, sudo_user = environ.get("SUDO_UID", ""), environ.get("SUDO_USER", "")
     if not sudo_uid.isdigit():
         return running_as, "service-account-without-sudo"

@@ -425,6 +425,31 @@ def test_whoami_says_who_why_and_from_where(home: Path, system_config: Path, sma
     assert "查看个人信息: 不允许 (不在 reveal_users 中，也不属于 no-such-group-here)" in nobody
 
 
+def test_whoami_says_an_account_the_password_database_does_not_know(
+    home: Path, small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process whose user id has no passwd entry (a container's, an account removed meanwhile)
+    acts as uid54321; whoami said 本机账号（用户数据库）, as if the password database had named it."""
+    unknown = next(uid for uid in range(54321, 64000) if not _in_passwd(uid))
+    assert resolve_actor(None, uid=unknown, environ={}) == (f"uid{unknown}", "os-uid")
+    monkeypatch.setattr(os, "getuid", lambda: unknown)
+    said = CliRunner().invoke(cli, ["--store", str(small_store.root), "whoami"]).output.splitlines()
+    assert said[0] == f"操作人: uid{unknown} (本机用户编号 {unknown}，用户数据库中没有这个账号)"
+    english = CliRunner().invoke(cli, ["--store", str(small_store.root), "--lang", "en", "whoami"]).output
+    assert f"actor: uid{unknown} (OS user id {unknown}, which the password database does not know)" in english
+    assert "password database)" not in english
+
+
+def _in_passwd(uid: int) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------------
 # file permissions, one account (the OS-account versions are below)
 
