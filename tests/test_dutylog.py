@@ -601,6 +601,39 @@ def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert dashboard(store, now).headline.on_duty.startswith(shift.leader)
 
 
+@pytest.mark.parametrize("moment", ["2026-11-28T09:30", "2026-11-28T12:00", "2026-11-28T08:20"])
+def test_the_demo_log_is_spread_over_the_shift_gone_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """At 09:30 every one of the shift's entries said 08:00: each was put its hours before now and
+    clamped to the shift's start. They are spread over the shift up to now, in their order, the
+    incident known early enough for its 首报 and 书面报告 where the shift allows; the same every build."""
+    from store.demo import build_demo
+
+    at(monkeypatch, moment)
+    now = clock.now()
+
+    def built(name: str) -> list[DutyLogEntry]:
+        store = Store(tmp_path / name, actor="demo")
+        build_demo(store)
+        return sorted(store.all(DutyLogEntry, "2026-11"), key=lambda e: e.id)
+
+    entries = built("a")
+    assert entries == built("b")  # deterministic
+    start = shift_at(Store(tmp_path / "a"), now).starts_at  # type: ignore[union-attr]
+    times = [e.at for e in entries]
+    assert len(set(times)) == len(times), times
+    assert all(start <= t <= now for t in times)
+    assert all(event.at <= now for e in entries for event in e.history)
+    logged = [e.at for e in entries if e.incident_id is None]
+    assert logged == sorted(logged) and logged[-1] > now - timedelta(hours=1)
+    if now - start >= timedelta(hours=1):
+        assert [r.stage for r in Store(tmp_path / "a").all(Incident)[0].reports] == [
+            ReportStage.PHONE,
+            ReportStage.WRITTEN,
+        ]
+
+
 def test_an_entry_linked_to_an_existing_case_both_ways(
     calm_store: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
 ) -> None:
