@@ -658,6 +658,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "export.masked": ("个人信息已脱敏", "personal data masked"),
     "export.unmasked": ("个人信息未脱敏（已记录）", "personal data unmasked (logged)"),
     "template.done": ("已生成模板 {path}", "template written to {path}"),
+    "sheets.not_xlsx": (
+        "{path}：工作簿只能写成 .xlsx（如 {suggest}）；写 CSV 请给不带扩展名的文件夹名",
+        "{path}: a workbook is written as .xlsx only (e.g. {suggest}); for CSV files give a folder name without an extension",
+    ),
     "list.unknown": ("没有{what}「{v}」；已有：{known}", "no {what} {v!r}; known: {known}"),
     "calendar.uncovered": (
         "警告：节假日日历没有 {years} 年的数据（未来 60 天内），这些年份只按周末计算；请升级 chinese-calendar 或在配置 [deadlines] holidays / makeup_workdays 中填写",
