@@ -834,6 +834,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "cli.nothing_to_ack": ("没有等待接班确认的交班", "no handover is waiting to be taken over"),
     "cli.xlsx_needs_out": ("--format xlsx 需要 --out 文件名", "--format xlsx needs --out FILE"),
+    "cli.format_mismatch": (
+        "文件名与 --format {fmt} 不符，应以 .{fmt} 结尾；或去掉 --format（格式看文件名）",
+        "the name does not match --format {fmt}, which needs a .{fmt} file; or leave --format out (the name says the format)",
+    ),
     "cli.cannot_write": ("不能写入 {path}：{why}", "cannot write {path}: {why}"),
     "cli.may_not_reveal": (
         "{actor} 无权查看未脱敏的个人信息（这次尝试已记录）",

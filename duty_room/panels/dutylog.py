@@ -51,7 +51,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
 from ..desk import Submission, Watch
-from ..handover_export import render_markdown, render_xlsx, write_export
+from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
@@ -396,8 +396,10 @@ class DutyLogPanel(DeskPanel):
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("export", "").strip()
-            if target and not target.endswith((".md", ".xlsx")):
-                form.show_errors({"export": t("duty.form.export_kind")})
+            try:
+                fmt = export_format(target, desk.lang) if target else ""
+            except ExportNameRefused as refused:
+                form.show_errors({"export": str(refused)})
                 return
 
             def write() -> tuple[str, str]:
@@ -407,9 +409,7 @@ class DutyLogPanel(DeskPanel):
                     return t("duty.handed_over").format(handover.shift_id), ""
                 final = replace(report, handover=handover)
                 data = (
-                    render_xlsx(final, desk.lang)
-                    if target.endswith(".xlsx")
-                    else render_markdown(final, desk.lang).encode("utf-8")
+                    render_xlsx(final, desk.lang) if fmt == "xlsx" else render_markdown(final, desk.lang).encode("utf-8")
                 )
                 try:
                     write_export(Path(target).expanduser(), data)
