@@ -735,6 +735,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "check.more": ("……另有 {} 条", "… and {} more"),
     "check.bad": ("发现 {errors} 个错误：{path}", "errors found in {path}: {errors}"),
     "check.repaired": ("已修复：{}", "repaired: {}"),
+    "check.accept_needs_repair": (
+        "--accept-missing 要与 --repair 一起用：check --repair --accept-missing 文件",
+        "--accept-missing goes with --repair: check --repair --accept-missing FILE",
+    ),
     "check.ok": (
         "ok: {files} 个文件，{records} 条记录，第 {generation} 代",
         "ok: {files} files, {records} records, generation {generation}",

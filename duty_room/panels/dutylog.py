@@ -409,7 +409,9 @@ class DutyLogPanel(DeskPanel):
                     return t("duty.handed_over").format(handover.shift_id), ""
                 final = replace(report, handover=handover)
                 data = (
-                    render_xlsx(final, desk.lang) if fmt == "xlsx" else render_markdown(final, desk.lang).encode("utf-8")
+                    render_xlsx(final, desk.lang)
+                    if fmt == "xlsx"
+                    else render_markdown(final, desk.lang).encode("utf-8")
                 )
                 try:
                     write_export(Path(target).expanduser(), data)
