@@ -575,6 +575,8 @@ def whoami(ctx: click.Context) -> None:
     click.echo(f"{t('whoami.reveal')}: {reveal}")
     click.echo(f"{t('whoami.read_only')}: {read_only}")
     click.echo(f"{t('whoami.store')}: {settings.store}")
+    if settings.export_folder is not None:
+        click.echo(f"{t('whoami.exports')}: {settings.export_folder}")
     click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")
 
 

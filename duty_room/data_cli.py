@@ -37,6 +37,7 @@ from store.workbook import (
 
 from .cli import settings_of, store_of
 from .config import Settings
+from .exports import export_target, publish
 
 
 def _words(ctx: click.Context):
@@ -81,11 +82,14 @@ def warn_calendar(settings: Settings) -> None:
 def template(ctx: click.Context, path: Path) -> None:
     """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
     t = _words(ctx)
-    if _writable_target(ctx, path):
+    workbook = _writable_target(ctx, path)
+    path = export_target(settings_of(ctx), path)  # the service account's: only in its export folder
+    if workbook:
         write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
         style_headers(path)
     else:
         write_csv_dir(path, template_sheets())
+    publish(settings_of(ctx), path)
     click.echo(t("template.done", path=path))
 
 
@@ -150,6 +154,7 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     settings = settings_of(ctx)
     t = _words(ctx)
     workbook = _writable_target(ctx, path)  # before the store is read or a reveal logged
+    path = export_target(settings, path)  # the service account's: only in its export folder
     store = store_of(ctx)
     specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
     masked = force_mask or not reveal_allowed(settings, store)
@@ -161,6 +166,7 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
         write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
     else:
         write_csv_dir(path, sheets)
+    publish(settings, path)
     click.echo(
         t("export.done", n=len(sheets), path=path)
         + t("punct.semi")

@@ -41,6 +41,7 @@ from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
 from .cli import settings_of, store_of
+from .exports import export_target, publish
 from .handover_export import (
     ExportNameRefused,
     export_format,
@@ -501,6 +502,7 @@ def handover(
             fmt = export_format(out, lang, fmt)
         except ExportNameRefused as refused:
             raise click.ClickException(f"{out}{_t('punct.colon')}{refused}") from None
+        out = export_target(settings, out)  # the service account's: only in its export folder
     if ack:
         shift = find_shift(store, shift_id) if shift_id else pending_handover(store, now)
         if shift is None:
@@ -534,7 +536,8 @@ def handover(
     data = render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8")
     try:
         write_export(out, data)
+        publish(settings, out)
     except OSError as exc:
         why = environment_error(exc).why(lang)
         raise click.ClickException(words.t("cli.cannot_write", lang).format(path=out, why=why)) from None
-    click.echo(str(out))
+    click.echo(str(out))  # the whole path written

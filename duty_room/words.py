@@ -603,6 +603,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "whoami.reveal": ("查看个人信息", "reveal"),
     "whoami.read_only": ("只读", "read-only"),
     "whoami.store": ("数据目录", "store"),
+    "whoami.exports": ("导出文件夹", "exports"),
     "whoami.sources": ("配置来源", "config sources"),
     "whoami.allowed": ("允许", "allowed"),
     "whoami.refused": ("不允许", "refused"),
@@ -658,6 +659,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "export.masked": ("个人信息已脱敏", "personal data masked"),
     "export.unmasked": ("个人信息未脱敏（已记录）", "personal data unmasked (logged)"),
     "template.done": ("已生成模板 {path}", "template written to {path}"),
+    "export.outside_folder": (
+        "以服务账号 {account} 运行时，导出的文件只能写在 {folder} 中：写文件名即可（如 交接班.md），不能写「{given}」",
+        "run as the service account {account}, exports are written in {folder} only: give a file name (e.g. handover.md), not '{given}'",
+    ),
     "sheets.not_xlsx": (
         "{path}：工作簿只能写成 .xlsx（如 {suggest}）；写 CSV 请给不带扩展名的文件夹名",
         "{path}: a workbook is written as .xlsx only (e.g. {suggest}); for CSV files give a folder name without an extension",

@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from rich.text import Text
 
@@ -51,6 +50,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
 from ..desk import Submission, Watch
+from ..exports import ExportRefused, export_target, publish
 from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
@@ -395,10 +395,11 @@ class DutyLogPanel(DeskPanel):
             raise DutyRefused("duty_handed_over", id=shift.id)
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
-            target = values.get("export", "").strip()
+            typed = values.get("export", "").strip()
             try:
-                fmt = export_format(target, desk.lang) if target else ""
-            except ExportNameRefused as refused:
+                fmt = export_format(typed, desk.lang) if typed else ""
+                target = export_target(desk.settings, typed) if typed else None  # the whole path
+            except (ExportNameRefused, ExportRefused) as refused:
                 form.show_errors({"export": str(refused)})
                 return
 
@@ -414,7 +415,8 @@ class DutyLogPanel(DeskPanel):
                     else render_markdown(final, desk.lang).encode("utf-8")
                 )
                 try:
-                    write_export(Path(target).expanduser(), data)
+                    write_export(target, data)
+                    publish(desk.settings, target)
                 except OSError as exc:  # the failure first: a narrow status line cuts the end
                     why = environment_error(exc).why(desk.lang)
                     return "", t("duty.export_failed").format(path=target, why=why, id=handover.shift_id)
@@ -432,7 +434,12 @@ class DutyLogPanel(DeskPanel):
             t("duty.handover_title").format(report.shift.id),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
-                FieldSpec("export", t("duty.form.export"), max_length=200, example="~/交接班.md"),
+                FieldSpec(
+                    "export",
+                    t("duty.form.export"),
+                    max_length=200,
+                    example="交接班.md" if desk.settings.export_folder else "~/交接班.md",  # (its folder: a name)
+                ),
             ],
             handed,
             subtitle=summary,
