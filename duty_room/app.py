@@ -48,6 +48,7 @@ from widgets.table_screen import TableScreen
 
 from .config import Settings
 from .desk import Desk, Saved, guarded
+from .exports import ExportRefused, export_target, publish
 from .localize import localize_bindings
 from .panels import PANEL_TYPES, DeskPanel
 from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
@@ -468,13 +469,24 @@ class DutyRoomApp(App[None]):
     ) -> str | None:
         """The palette's 截图, said in the interface's words: Textual's own said 'Screenshot: Failed to
         save screenshot' in English (its downloads folder, ~/Downloads, missing) or its path in markup.
-        Saved in the downloads folder if there is one, else the home folder."""
+        Saved in the downloads folder if there is one, else the home folder; run as the service
+        account (an officer through sudo), in the export folder, readable by its group
+        (duty_room/exports.py): the service account's home is its own."""
         t = self.desk.t
-        folder = Path(path) if path else user_downloads_path()
-        if not folder.is_dir():
-            folder = Path.home()
+        exports = self.settings.export_folder
+        if exports is not None:
+            try:
+                folder = export_target(self.settings, path) if path else exports
+            except ExportRefused as refused:
+                self.notify(str(refused), severity="error")
+                return None
+        else:
+            folder = Path(path) if path else user_downloads_path()
+            if not folder.is_dir():
+                folder = Path.home()
         try:
             saved = self.save_screenshot(filename, str(folder), time_format)
+            publish(self.settings, Path(saved))
         except OSError as exc:
             why = environment_error(exc).why(self.lang)
             self.notify(t("screenshot.failed").format(why=why, path=folder), severity="error")

@@ -323,17 +323,33 @@ CHECK_SHOWN = 20  # findings printed before "… and N more"
     "files, drop an archived case's duplicate from its day file, keep a household found in two "
     "grids' files (or another grid's) once, in its own grid's. Says what it did.",
 )
+@click.option(
+    "--accept-missing",
+    "accept",
+    multiple=True,
+    metavar="FILE",
+    help="With --repair: accept the loss of FILE, listed in manifest.json but deleted, when there is "
+    "no backup to restore it from: written anew, empty (a day's or a grid's file: no longer listed), "
+    "and recorded in the audit log with your account. Repeat for several files.",
+)
 @click.pass_context
-def check(ctx: click.Context, repair: bool) -> None:
+def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
     """Check every file of the store, one at a time; exit 2 if anything is damaged.
 
     Reads without the lock and changes nothing (unless --repair).
     """
-    from store.storage import check_store, repair_store
+    from store.storage import accept_missing, check_store, repair_store
 
     settings = settings_of(ctx)
     lang = settings.lang
     store = _store(ctx)
+    if accept and not repair:
+        raise click.ClickException(words.t("check.accept_needs_repair", lang))
+    if accept:  # first: the other repairs may need the file
+        if not store.exists():
+            raise StoreMissingError(store.root)
+        for line in accept_missing(store, accept):
+            click.echo(words.t("check.repaired", lang).format(line.say(lang)))
     if repair and store.root.is_dir():
         for line in repair_store(store):
             click.echo(words.t("check.repaired", lang).format(line.say(lang)))
@@ -538,10 +554,11 @@ def whoami(ctx: click.Context) -> None:
     t = lambda key: words.t(key, settings.lang)  # noqa: E731
     how = {
         "os-account": t("whoami.by_os_account"),
+        "os-uid": t("whoami.by_uid"),
         "sudo": t("whoami.by_sudo"),
         "service-account-without-sudo": t("whoami.service_itself"),
     }[settings.actor_rule]
-    how = how.format(account=settings.service_account)
+    how = how.format(account=settings.service_account, uid=os.getuid())
     rule = settings.reveal_rule()
     if rule is not None and settings.read_only:
         reveal = f"{t('whoami.refused')} ({t('whoami.viewer_cannot')})"
@@ -558,6 +575,8 @@ def whoami(ctx: click.Context) -> None:
     click.echo(f"{t('whoami.reveal')}: {reveal}")
     click.echo(f"{t('whoami.read_only')}: {read_only}")
     click.echo(f"{t('whoami.store')}: {settings.store}")
+    if settings.export_folder is not None:
+        click.echo(f"{t('whoami.exports')}: {settings.export_folder}")
     click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")
 
 

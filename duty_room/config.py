@@ -3,7 +3,8 @@
 * The system file ``/etc/duty-room/config.toml`` (owned by root, writable by nobody else; refused
   otherwise) sets everything. It alone sets the **security** keys — who may see personal data,
   who is a viewer, the store, the service account — and the **office** rules every desk must
-  share (dispatch units, deadlines and the school calendar, fee reductions).
+  share (dispatch units, deadlines and the school calendar, fee reductions). So does the folder the
+  service account writes officers' exports in (``export_dir``).
 * The user's config file (``$DUTY_ROOM_CONFIG`` or ``~/.config/duty-room/config.toml``), the
   environment (``DUTY_ROOM_*``) and command-line options change **presentation** only: language,
   lite, refresh, keymap, ASCII borders — and may ask for read-only, which only takes rights away.
@@ -54,7 +55,7 @@ DEFAULT_UNITS = ("综合执法队", "派出所", "市场监管所", "物业公�
 
 PRESENTATION_KEYS = frozenset({"lang", "lite", "refresh_seconds", "keymap", "ascii", "read_only"})
 SECURITY_KEYS = frozenset(
-    {"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups", "service_account"}
+    {"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups", "service_account", "export_dir"}
 )
 OFFICE_KEYS = frozenset({"units", "deadlines", "fees", "duty"})
 SYSTEM_KEYS = PRESENTATION_KEYS | SECURITY_KEYS | OFFICE_KEYS
@@ -128,6 +129,9 @@ class Settings(BaseModel):
     read_only_users: list[str] = Field(default_factory=empty_list)
     read_only_groups: list[str] = Field(default_factory=empty_list)
     service_account: str | None = None  # the OS account that owns the store; officers reach it by sudo
+    # Where the service account writes what an officer exports (duty_room/exports.py); None: "exports"
+    # beside the store. Run as oneself, an export goes where one names it.
+    export_dir: Path | None = None
     # office rules (system file only)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
@@ -146,6 +150,15 @@ class Settings(BaseModel):
 
     def may_reveal(self, actor: str | None = None) -> bool:
         return self.reveal_rule(actor) is not None
+
+    @property
+    def export_folder(self) -> Path | None:
+        """The one folder files exported by this session go in: run as the service account (for an
+        officer through sudo), ``export_dir`` of the system file, else ``exports`` beside the store.
+        None otherwise: the session's own account writes where it is told."""
+        if not self.as_service:
+            return None
+        return self.export_dir or self.store.parent / "exports"
 
     def open_store(self, *, read_once: bool = False) -> Store:
         """The store as this session may use it: stamped with the actor, read-only for a viewer
@@ -328,7 +341,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
         actor, actor_rule = resolve_actor(settings.service_account)
     except StoreError as exc:
         raise ConfigError(exc.message(lang)) from None
-    as_service = settings.service_account is not None and actor_rule != "os-account"
+    as_service = settings.service_account is not None and actor_rule in ("sudo", "service-account-without-sudo")
     store = settings.store
     if "store" in options:
         if as_service and Path(options["store"]).resolve() != settings.store.resolve():

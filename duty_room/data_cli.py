@@ -37,6 +37,7 @@ from store.workbook import (
 
 from .cli import settings_of, store_of
 from .config import Settings
+from .exports import export_target, publish
 
 
 def _words(ctx: click.Context):
@@ -46,6 +47,20 @@ def _words(ctx: click.Context):
 
 def _is_workbook(path: Path) -> bool:
     return path.suffix.casefold() == ".xlsx"
+
+
+# Names a person means as one spreadsheet file: anything but .xlsx would have become a folder of CSV
+# files under that name (`export 底册.xls` wrote the folder 底册.xls/ and said it had exported).
+SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"})
+
+
+def _writable_target(ctx: click.Context, path: Path) -> bool:
+    """Whether ``path`` is written as a workbook (else a folder of CSV files); a file name of
+    another spreadsheet kind is refused, exit 1, with the .xlsx it likely meant (a folder that is
+    there already is a folder, whatever its name)."""
+    if path.suffix.casefold() in SPREADSHEET_LIKE and not path.is_dir():
+        raise click.ClickException(_words(ctx)("sheets.not_xlsx", path=path, suggest=path.with_suffix(".xlsx")))
+    return _is_workbook(path)
 
 
 def reveal_allowed(settings: Settings, store: Store) -> bool:
@@ -67,11 +82,14 @@ def warn_calendar(settings: Settings) -> None:
 def template(ctx: click.Context, path: Path) -> None:
     """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
     t = _words(ctx)
-    if _is_workbook(path):
+    workbook = _writable_target(ctx, path)
+    path = export_target(settings_of(ctx), path)  # the service account's: only in its export folder
+    if workbook:
         write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
         style_headers(path)
     else:
         write_csv_dir(path, template_sheets())
+    publish(settings_of(ctx), path)
     click.echo(t("template.done", path=path))
 
 
@@ -135,6 +153,8 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     """
     settings = settings_of(ctx)
     t = _words(ctx)
+    workbook = _writable_target(ctx, path)  # before the store is read or a reveal logged
+    path = export_target(settings, path)  # the service account's: only in its export folder
     store = store_of(ctx)
     specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
     masked = force_mask or not reveal_allowed(settings, store)
@@ -142,10 +162,11 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     if not masked:
         personal = [s.key for s in specs if any(c.mask for c in s.columns)]
         log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
-    if _is_workbook(path):
+    if workbook:
         write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
     else:
         write_csv_dir(path, sheets)
+    publish(settings, path)
     click.echo(
         t("export.done", n=len(sheets), path=path)
         + t("punct.semi")

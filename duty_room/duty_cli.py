@@ -41,7 +41,17 @@ from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
 from .cli import settings_of, store_of
-from .handover_export import people, render_markdown, render_xlsx, shift_span, slot_text, write_export
+from .exports import export_target, publish
+from .handover_export import (
+    ExportNameRefused,
+    export_format,
+    people,
+    render_markdown,
+    render_xlsx,
+    shift_span,
+    slot_text,
+    write_export,
+)
 from .petition_cli import _member
 
 
@@ -459,7 +469,7 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
     "fmt",
     type=click.Choice(["md", "xlsx"]),
     default=None,
-    help="md (default) or xlsx (from --out's suffix).",
+    help="md or xlsx; with --out, its name says it (.md or .xlsx), and --format must agree.",
 )
 @click.option(
     "--out",
@@ -484,6 +494,15 @@ def handover(
     store, lang, now = store_of(ctx), settings.lang, clock.now()
     if give and ack:
         raise click.ClickException(_t("cli.give_and_ack"))
+    # The file's name and format are checked before anything is handed over or acknowledged.
+    if out is None and fmt == "xlsx":
+        raise click.ClickException(_t("cli.xlsx_needs_out"))
+    if out is not None:
+        try:
+            fmt = export_format(out, lang, fmt)
+        except ExportNameRefused as refused:
+            raise click.ClickException(f"{out}{_t('punct.colon')}{refused}") from None
+        out = export_target(settings, out)  # the service account's: only in its export folder
     if ack:
         shift = find_shift(store, shift_id) if shift_id else pending_handover(store, now)
         if shift is None:
@@ -505,16 +524,14 @@ def handover(
         )
     else:
         report = handover_report(store, now, shift_id=shift_id, rules=rules, calendar=calendar, fee_rules=fees)
-    fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "md")
     if out is None:
-        if fmt == "xlsx":
-            raise click.ClickException(_t("cli.xlsx_needs_out"))
         click.echo(render_markdown(report, lang), nl=False)
         return
     data = render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8")
     try:
         write_export(out, data)
+        publish(settings, out)
     except OSError as exc:
         why = environment_error(exc).why(lang)
         raise click.ClickException(words.t("cli.cannot_write", lang).format(path=out, why=why)) from None
-    click.echo(str(out))
+    click.echo(str(out))  # the whole path written

@@ -499,6 +499,26 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     return buffer.getvalue()
 
 
+FORMATS = {".md": "md", ".xlsx": "xlsx"}  # a handover file's name says its format
+
+
+class ExportNameRefused(ValueError):
+    """A handover file name refused: ``str()`` is the reason in the interface language."""
+
+
+def export_format(name: str | Path, lang: Lang, asked: str | None = None) -> str:
+    """The format a handover file is written in, from its name (.md or .xlsx, any case): the one
+    rule for the dashboard's 交接班 form and `handover --out`. Another name is refused (the command
+    line wrote Markdown into x.txt, the form refused it), and so is a ``--format`` the name
+    contradicts (`--format xlsx --out x.md` wrote a workbook into x.md)."""
+    fmt = FORMATS.get(Path(name).suffix.casefold())
+    if fmt is None:
+        raise ExportNameRefused(words.t("duty.form.export_kind", lang))
+    if asked is not None and asked != fmt:
+        raise ExportNameRefused(words.t("cli.format_mismatch", lang).format(fmt=asked))
+    return fmt
+
+
 def write_export(path: Path, data: bytes) -> None:
     """Write an export whole or not at all: a temp file beside it, fsynced, then renamed over it."""
     path = Path(path)

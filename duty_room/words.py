@@ -597,6 +597,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "keymap.where.choice": ("选择对话框", "a choice dialog"),
     "whoami.actor": ("操作人", "actor"),
     "whoami.by_os_account": ("本机账号（用户数据库）", "OS account (password database)"),
+    "whoami.by_uid": (
+        "本机用户编号 {uid}，用户数据库中没有这个账号",
+        "OS user id {uid}, which the password database does not know",
+    ),
     "whoami.by_sudo": (
         "sudo 的记录（SUDO_UID），以服务账号 {account} 运行",
         "sudo's record (SUDO_UID), run as the service account {account}",
@@ -608,6 +612,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "whoami.reveal": ("查看个人信息", "reveal"),
     "whoami.read_only": ("只读", "read-only"),
     "whoami.store": ("数据目录", "store"),
+    "whoami.exports": ("导出文件夹", "exports"),
     "whoami.sources": ("配置来源", "config sources"),
     "whoami.allowed": ("允许", "allowed"),
     "whoami.refused": ("不允许", "refused"),
@@ -663,6 +668,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "export.masked": ("个人信息已脱敏", "personal data masked"),
     "export.unmasked": ("个人信息未脱敏（已记录）", "personal data unmasked (logged)"),
     "template.done": ("已生成模板 {path}", "template written to {path}"),
+    "export.outside_folder": (
+        "以服务账号 {account} 运行时，导出的文件只能写在 {folder} 中：写文件名即可（如 交接班.md），不能写「{given}」",
+        "run as the service account {account}, exports are written in {folder} only: give a file name (e.g. handover.md), not '{given}'",
+    ),
+    "sheets.not_xlsx": (
+        "{path}：工作簿只能写成 .xlsx（如 {suggest}）；写 CSV 请给不带扩展名的文件夹名",
+        "{path}: a workbook is written as .xlsx only (e.g. {suggest}); for CSV files give a folder name without an extension",
+    ),
     "list.unknown": ("没有{what}「{v}」；已有：{known}", "no {what} {v!r}; known: {known}"),
     "calendar.uncovered": (
         "警告：节假日日历没有 {years} 年的数据（未来 60 天内），这些年份只按周末计算；请升级 chinese-calendar 或在配置 [deadlines] holidays / makeup_workdays 中填写",
@@ -756,6 +769,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "check.more": ("……另有 {} 条", "… and {} more"),
     "check.bad": ("发现 {errors} 个错误：{path}", "errors found in {path}: {errors}"),
     "check.repaired": ("已修复：{}", "repaired: {}"),
+    "check.accept_needs_repair": (
+        "--accept-missing 要与 --repair 一起用：check --repair --accept-missing 文件",
+        "--accept-missing goes with --repair: check --repair --accept-missing FILE",
+    ),
     "check.ok": (
         "ok: {files} 个文件，{records} 条记录，第 {generation} 代",
         "ok: {files} files, {records} records, generation {generation}",
@@ -855,6 +872,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "cli.nothing_to_ack": ("没有等待接班确认的交班", "no handover is waiting to be taken over"),
     "cli.xlsx_needs_out": ("--format xlsx 需要 --out 文件名", "--format xlsx needs --out FILE"),
+    "cli.format_mismatch": (
+        "文件名与 --format {fmt} 不符，应以 .{fmt} 结尾；或去掉 --format（格式看文件名）",
+        "the name does not match --format {fmt}, which needs a .{fmt} file; or leave --format out (the name says the format)",
+    ),
     "cli.cannot_write": ("不能写入 {path}：{why}", "cannot write {path}: {why}"),
     "cli.may_not_reveal": (
         "{actor} 无权查看未脱敏的个人信息（这次尝试已记录）",

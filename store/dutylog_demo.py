@@ -36,6 +36,7 @@ _STAFF = (
     ("刘晓宇", "13703932018"),
 )
 COUNTY_DUTY = "华龙区应急管理局值班室"
+_SPAN = timedelta(hours=10)  # the log below reaches back 9 hours: a shift this long shows it as written
 
 # (hours before now, kind, source, caller, content, action taken, reported to)
 _ENTRIES = (
@@ -120,11 +121,18 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
         written += 1
 
     on_duty = shift_at(tx, now)
-    start = on_duty.starts_at if on_duty is not None else now - timedelta(hours=10)
+    start = on_duty.starts_at if on_duty is not None else now - _SPAN
+    # Early in a shift the entries' hours before now reach back past its start: spread over the
+    # part of the shift gone by instead, in the same order and proportions (clamped to the start,
+    # every one of them showed 08:00 at 09:30).
+    scale = min(1.0, max(0.0, (now - start) / _SPAN))
+
+    def before_now(hours: float) -> datetime:
+        return _minute(max(start, now - timedelta(hours=hours) * scale))
+
     entries: list[DutyLogEntry] = []
     for sequence, (hours, kind, source, caller, content, action, reported) in enumerate(_ENTRIES, start=1):
-        at = max(start, now - timedelta(hours=hours))
-        at = at.replace(second=0, microsecond=0)
+        at = before_now(hours)
         entries.append(
             DutyLogEntry(
                 id=f"ZB{at:%y%m%d}-{sequence:03d}",
@@ -148,7 +156,7 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
         update={
             "history": [
                 LogEvent(
-                    at=second.at + timedelta(minutes=20),
+                    at=min(second.at + timedelta(minutes=20), now),
                     actor="demo",
                     action="correct",
                     changes={"content": "玉兰社区12号楼3单元暖气不热，家中有卧床老人"},
@@ -159,7 +167,10 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
     )
 
     # One incident: a gas smell reported this shift, 首报 and 书面报告 made on time, a 续报 due later.
-    known = _minute(max(start, now - timedelta(hours=2, minutes=40)))
+    # Known early enough for both reports to have been made by now, where the shift allows it.
+    limits = rules.limits(IncidentLevel.ORDINARY)
+    phone_after, written_after = max(1, limits.phone_minutes - 12), max(2, limits.written_minutes - 15)
+    known = max(_minute(start), min(before_now(2 + 40 / 60), _minute(now - timedelta(minutes=written_after))))
     incident_id = f"SJ{known:%y%m%d}-01"
     entries.append(
         DutyLogEntry(
@@ -177,18 +188,17 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
             community_id="dongcheng" if "dongcheng" in communities else None,
         )
     )
-    limits = rules.limits(IncidentLevel.ORDINARY)
     reports = [
         IncidentReport(
             stage=ReportStage.PHONE,
-            at=known + timedelta(minutes=max(1, limits.phone_minutes - 12)),
+            at=known + timedelta(minutes=phone_after),
             to=COUNTY_DUTY,
             by=on_duty.leader if on_duty else "李建国",
             recorded_by="demo",
         ),
         IncidentReport(
             stage=ReportStage.WRITTEN,
-            at=known + timedelta(minutes=max(2, limits.written_minutes - 15)),
+            at=known + timedelta(minutes=written_after),
             to=COUNTY_DUTY,
             by=on_duty.staff[0] if on_duty else "王丽娟",
             recorded_by="demo",

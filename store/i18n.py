@@ -129,6 +129,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "PermitAction.suspend": ("暂停", "suspend"),
     "PermitAction.reinstate": ("恢复", "reinstate"),
     "PermitAction.renew": ("重新申请", "renew"),
+    "refused.accept_not_listed": (
+        "{path} 不是 manifest.json 列出的数据文件（写相对于数据目录的路径，如 petitions/2026-11-27.json）",
+        "{path} is not a data file manifest.json lists (give it relative to the store, e.g. petitions/2026-11-27.json)",
+    ),
+    "refused.accept_not_missing": (
+        "{path} 还在，不是缺失的文件；只有缺失的文件才能接受丢失（损坏的文件请从备份恢复）",
+        "{path} is there, not missing; only a missing file's loss can be accepted (restore a damaged one from a backup)",
+    ),
     "refused.session_unknown": ("没有这场活动：{id}", "no such session: {id}"),
     "refused.session_not_scheduled": (
         "这场活动{state}，不能再签到",
@@ -597,6 +605,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "left {id} in both {path} and {archive}: they differ",
     ),
     "repair.kept": ("住户 {id} 只保留一份，在 {path}（原在 {files}）", "kept {id} once, in {path} (it was in {files})"),
+    "repair.accepted_empty": (
+        "已接受 {path} 的丢失：写入一个空文件，已记入审计日志（{actor}）",
+        "accepted the loss of {path}: written anew, empty; recorded in the audit log ({actor})",
+    ),
+    "repair.accepted_unlisted": (
+        "已接受 {path} 的丢失：manifest.json 不再列出它，已记入审计日志（{actor}）",
+        "accepted the loss of {path}: no longer listed in manifest.json; recorded in the audit log ({actor})",
+    ),
     "repair.left_household": ("住户 {id} 在 {files} 中的几份不一致，未改动", "left {id} in {files}: the copies differ"),
     "check.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
     "check.not_store.foreign": (

@@ -87,6 +87,7 @@ from .models import (
     Visit,
     VisitPlan,
 )
+from .refusal import Refused
 
 # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
 # CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
@@ -146,6 +147,14 @@ def account_exists(name: str) -> bool:
     return True
 
 
+def _known_uid(uid: int) -> bool:
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
 def _account_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name
@@ -161,13 +170,15 @@ def resolve_actor(
     Run by the service account through sudo, the actor is the officer who ran sudo, from sudo's
     own record (SUDO_UID, checked against SUDO_USER). That record is trusted ONLY when this process
     is the configured service account: anyone else can put SUDO_USER in their environment. In every
-    other case it is the OS account of the process, from the password database (never $USER).
+    other case it is the OS account of the process, from the password database (never $USER);
+    a user id the password database does not know (a container's, an account removed meanwhile)
+    acts as ``uid54321``, and the rule says so ("os-uid"), not that the database named it.
     """
     uid = os.getuid() if uid is None else uid
     environ = dict(os.environ) if environ is None else environ
     running_as = _account_name(uid)
     if service_account is None or running_as != service_account:
-        return running_as, "os-account"
+        return running_as, "os-account" if _known_uid(uid) else "os-uid"
     sudo_uid, sudo_user = environ.get("SUDO_UID", ""), environ.get("SUDO_USER", "")
     if not sudo_uid.isdigit():
         return running_as, "service-account-without-sudo"
@@ -1419,7 +1430,9 @@ _change_order = itertools.count()  # orders the changes in a transaction, so com
 class _OpenFile:
     """One store file loaded under the lock into an in-memory TinyDB."""
 
-    def __init__(self, store: Store, model: type[Record], path: Path, partition: str | None):
+    def __init__(
+        self, store: Store, model: type[Record], path: Path, partition: str | None, *, loss_accepted: bool = False
+    ):
         self.model = model
         self.path = path
         self.partition = partition
@@ -1430,7 +1443,7 @@ class _OpenFile:
         self.last_change = 0
         if path.exists():
             payload = path.read_bytes()
-        elif store.relative(path) in store.manifest()["files"]:  # under the lock: as the transaction read it
+        elif store.relative(path) in store.manifest()["files"] and not loss_accepted:  # under the lock: as read
             raise StoreFileMissingError(path)  # deleted by hand: written anew, its records gone, their ids reused
         else:
             payload = b"{}"
@@ -1572,6 +1585,26 @@ class Transaction:
             if is_live(model, partition):
                 opened.where = self._where.get(model)
         return opened
+
+    def accept_missing(self, name: str) -> bool:
+        """A listed file deleted by hand, with no backup to restore it from: its loss accepted on
+        purpose (``check --repair --accept-missing``). The file is written anew, empty, one generation
+        on from the manifest's; a live file (a day's cases, a grid's households) is dropped from the
+        manifest instead, as it goes with its last record. Today's case ids are counted in the
+        manifest and not handed out again; other ids the file held may be: that is the loss
+        accepted. Returns whether the file is written anew."""
+        listed: dict[str, int] = self._manifest.get("files", {})
+        found = _file_of(name)
+        if name not in listed or found is None:
+            raise Refused("accept_not_listed", path=name)
+        path = self.store.root / name
+        if os.path.lexists(path) or path in self._files:
+            raise Refused("accept_not_missing", path=name)
+        model, partition = found
+        opened = self._files[path] = _OpenFile(self.store, model, path, partition, loss_accepted=True)
+        opened.meta = {**opened.meta, "generation": listed[name]}  # the next is one on, never back
+        opened._changed()
+        return not opened.removable
 
     # -- a table kept in live files: ``partition=None`` means every live record
 
@@ -1902,6 +1935,49 @@ def _tables() -> dict[str, type[Record]]:
     from .models import ALL_MODELS
 
     return {model.table: model for model in ALL_MODELS}
+
+
+def _file_of(name: str) -> tuple[type[Record], str | None] | None:
+    """The table and partition a store file's name (relative to the store) holds, or None."""
+    folder, _, file = name.rpartition("/")
+    if not file.endswith(".json") or file.startswith(".") or "/" in folder:
+        return None
+    model = _tables().get(folder or file.removesuffix(".json"))
+    if model is None:
+        return None
+    return model, (file.removesuffix(".json") if folder else None)
+
+
+def accept_missing(store: Store, names: Collection[str]) -> list[Detail]:
+    """Accept the loss of listed files deleted by hand (see ``Transaction.accept_missing``), all in
+    one transaction with an audit entry each naming who accepted it; said one line each. A name may
+    be given relative to the store or as the path a refusal named."""
+    done: list[Detail] = []
+    wanted = []
+    for given in names:
+        path = Path(given)
+        if path.is_absolute():
+            try:
+                given = path.relative_to(store.root).as_posix()
+            except ValueError:
+                given = str(given)
+        wanted.append(str(given).removeprefix("./"))
+    with store.transaction() as tx:
+        anew = {name: tx.accept_missing(name) for name in dict.fromkeys(wanted)}
+        for name, written in anew.items():  # after them all: the audit month's file may be among them
+            tx.put(
+                AuditEntry(
+                    id=f"lost-{tx.now:%Y%m%d%H%M%S}-{os.getpid()}-{secrets.token_hex(6)}",
+                    at=tx.now,
+                    actor=store.actor,
+                    action="accept_missing",
+                    subject=f"file:{name}",
+                    allowed=True,
+                )
+            )
+            key = "repair.accepted_empty" if written else "repair.accepted_unlisted"
+            done.append(Detail(key, {"path": name, "actor": store.actor}))
+    return done
 
 
 def _stream_records(path: Path) -> Iterator[tuple[str, Any]]:

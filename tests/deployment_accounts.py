@@ -1,7 +1,8 @@
 """Real OS accounts for tests/test_deployment.py (root only; everything made here is removed).
 
 * `service_deployment()`: the README's recommended set-up — a service account that owns the store
-  (0700, files 0600), officers A and B with a sudoers rule for the command, a viewer V with a rule
+  (0700, files 0600) and the export folder (2750, group the officers'), officers A and B (in that
+  group) with a sudoers rule for the command, a viewer V with a rule
   pinned to `--read-only`, and the system config. The sudoers rules and the system config are
   mounted over /etc/sudoers.d and /etc/duty-room in a private mount namespace per command, so the
   real `sudo` and the real `/etc/duty-room/config.toml` path are used without touching the
@@ -165,6 +166,7 @@ class Deployment:
     viewer: str
     service_uid: int = 0
     created_mount_point: bool = False
+    exports: Path = Path()  # the export folder: the service account's, group the officers', 2750
 
     def uid(self, name: str) -> int:
         return pwd.getpwnam(name).pw_uid
@@ -177,7 +179,7 @@ class Deployment:
         text = (
             f'store = "{self.root}"\nservice_account = "{self.service}"\n'
             f"reveal_users = {list(reveal_users)!r}\nread_only_users = {[self.viewer, *read_only_users]!r}\n"
-            "reveal_groups = []\n"
+            f'reveal_groups = []\nexport_dir = "{self.exports}"\n'
         ).replace("'", '"')
         temp = self.etc / ".config.toml.new"
         temp.write_text(text, encoding="utf-8")
@@ -204,14 +206,22 @@ class Deployment:
         )
 
     def run(
-        self, user: str, *args: str, env: dict[str, str] | None = None, read_only: bool = True, preserve: list[str] = ()
+        self,
+        user: str,
+        *args: str,
+        env: dict[str, str] | None = None,
+        read_only: bool = True,
+        preserve: list[str] = (),
+        umask: int | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        """``user`` runs `sudo -u SERVICE duty-room ARGS` (a viewer: `... duty-room --read-only ARGS`)."""
+        """``user`` runs `sudo -u SERVICE duty-room ARGS` (a viewer: `... duty-room --read-only ARGS`),
+        under ``umask`` if given (sudo keeps the officer's, or-ed with its own 022)."""
         flag = ["--read-only"] if user == self.viewer and read_only else []
         sudo = [SUDO, "-n", *([f"--preserve-env={','.join(preserve)}"] if preserve else []), "-u", self.service]
         settings = [f"{key}={value}" for key, value in (env or {}).items()]
+        masked = [] if umask is None else ["sh", "-c", f'umask {umask:03o}; exec "$@"', "sh"]
         return self._in_namespace(
-            ["runuser", "-u", user, "--", "env", *settings, *sudo, str(self.launcher), *flag, *args]
+            ["runuser", "-u", user, "--", *masked, "env", *settings, *sudo, str(self.launcher), *flag, *args]
         )
 
     def run_direct(self, user: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -228,13 +238,16 @@ def service_deployment() -> Iterator[Deployment]:
     probe = _run(["unshare", "--mount", "--propagation", "private", "true"])
     if probe.returncode != 0:
         pytest.skip(f"cannot make a private mount namespace: {probe.stderr.strip()}")
-    names = _names("svc", "a", "b", "v")
+    names = _names("svc", "a", "b", "v", "off")
     public = Path(tempfile.mkdtemp(prefix="duty-room-deploy-", dir="/tmp"))
     public.chmod(0o711)
     mount_point = Path("/etc/duty-room")
     created_mount_point = not mount_point.exists()
     try:
-        with _accounts(list(names.values()), home={names["a"], names["b"], names["v"]}):
+        officers = {names["off"]: [names["a"], names["b"]]}  # the group that reads exports
+        with _accounts(
+            [names[r] for r in ("svc", "a", "b", "v")], home={names["a"], names["b"], names["v"]}, groups=officers
+        ):
             interpreter, sites = _python_for_others(public)
             # What /opt/duty-room/.venv/bin/duty-room is in production: root's, 0755, the one command sudo allows.
             launcher = public / "bin" / "duty-room"
@@ -252,6 +265,12 @@ def service_deployment() -> Iterator[Deployment]:
             build_small_store(root)  # as root, then handed to the service account (the admin's set-up)
             for path in [root, *root.rglob("*")]:
                 os.chown(path, service.pw_uid, service.pw_gid)
+            # The export folder, as the README's set-up makes it: the service account writes, the
+            # officers' group reads (setgid: what is written there takes the group), nobody else.
+            exports = public / "exports"
+            exports.mkdir()
+            os.chown(exports, service.pw_uid, grp.getgrnam(names["off"]).gr_gid)
+            exports.chmod(0o2750)
             etc = public / "etc-duty-room"
             etc.mkdir(mode=0o755)
             sudoers = public / "sudoers.d"
@@ -281,6 +300,7 @@ def service_deployment() -> Iterator[Deployment]:
                 names["v"],
                 service_uid=service.pw_uid,
                 created_mount_point=created_mount_point,
+                exports=exports,
             )
             deployment.write_system_config()
             ready = deployment.run(names["a"], "--help")

@@ -394,6 +394,71 @@ def test_problems_names_a_listed_file_deleted_by_hand(small_store: Store) -> Non
     assert Store(root).problems(date(2026, 11, 28)) == []
 
 
+def test_the_loss_of_a_listed_file_deleted_by_hand_is_accepted_on_record(small_store: Store) -> None:
+    """A listed file deleted by hand is damage, and writes to it are refused until it is restored;
+    with no backup the only way on was writing {} by hand, after which check complained of its
+    generation. `check --repair --accept-missing FILE` accepts the loss under the lock: the file
+    written anew, empty, one generation on (a day's file: no longer listed), an audit entry naming
+    who accepted it; check is then ok. Anything else is refused, exit 1, changing nothing."""
+    from datetime import date
+
+    from store.models import AuditEntry, Stall
+    from store.storage import default_actor
+
+    root = small_store.root
+    generation = Store(root).manifest()["files"]["stalls.json"]
+    (root / "stalls.json").unlink()
+    (root / "petitions" / "2026-11-27.json").unlink()
+    assert check(root).exit_code == ExitCode.DAMAGED
+    before = fingerprint(root)
+    refusals = {
+        ("--accept-missing", "stalls.json"): "--accept-missing 要与 --repair 一起用",
+        ("--repair", "--accept-missing", "nope.json"): "nope.json 不是 manifest.json 列出的数据文件",
+        ("--repair", "--accept-missing", "communities.json"): "communities.json 还在，不是缺失的文件",
+        ("--repair", "--accept-missing", "stalls.json", "--accept-missing", "grids.json"): "grids.json 还在",
+    }
+    for args, said in refusals.items():
+        result = check(root, *args)
+        assert result.exit_code == ExitCode.REFUSED and said in result.output, (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    viewer = CliRunner().invoke(
+        cli, ["--store", str(root), "--read-only", "check", "--repair", "--accept-missing", "stalls.json"]
+    )
+    assert viewer.exit_code == ExitCode.REFUSED
+    assert fingerprint(root) == before
+
+    result = check(
+        root,
+        "--repair",
+        "--accept-missing",
+        "stalls.json",
+        "--accept-missing",
+        str(root / "petitions" / "2026-11-27.json"),
+    )
+    assert result.exit_code == 0, result.output
+    me = default_actor()
+    assert f"已修复：已接受 stalls.json 的丢失：写入一个空文件，已记入审计日志（{me}）" in result.output
+    assert (
+        f"已修复：已接受 petitions/2026-11-27.json 的丢失：manifest.json 不再列出它，已记入审计日志（{me}）"
+        in result.output
+    )
+    assert "ok: " in result.output
+    assert check(root).exit_code == 0
+    store = Store(root)
+    listed = store.manifest()["files"]
+    assert listed["stalls.json"] == generation + 1 and "petitions/2026-11-27.json" not in listed
+    assert store.all(Stall) == [] and store.problems(date(2026, 11, 28)) == []
+    audit = [(a.actor, a.action, a.subject) for a in store.all_partitions(AuditEntry)]
+    assert sorted(audit) == [
+        (me, "accept_missing", "file:petitions/2026-11-27.json"),
+        (me, "accept_missing", "file:stalls.json"),
+    ]
+    english = CliRunner().invoke(
+        cli, ["--store", str(root), "--lang", "en", "check", "--repair", "--accept-missing", "stalls.json"]
+    )
+    assert "stalls.json is there, not missing" in english.output
+
+
 def test_a_case_outside_the_day_file_its_id_names_is_damage(small_store: Store) -> None:
     """A live case is found from its id alone: one put in another day's file (by hand) is named."""
     edit(small_store.path_for(Petition, "2026-11-27"), lambda data: data["records"]["1"].update(id="MK261120-009"))

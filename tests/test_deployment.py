@@ -72,6 +72,7 @@ def one_line(text: str) -> bool:
         ("DUTY_ROOM_READ_ONLY_USERS", "[]"),
         ("DUTY_ROOM_STORE", "/tmp/elsewhere"),
         ("DUTY_ROOM_SERVICE_ACCOUNT", "nobody"),
+        ("DUTY_ROOM_EXPORT_DIR", "/tmp"),
         ("DUTY_ROOM_UNITS", '["x"]'),
         ("DUTY_ROOM_ACTOR", "someone-else"),
     ],
@@ -93,6 +94,7 @@ def test_a_security_key_in_the_environment_is_refused_in_one_line(
         "read_only_users = []",
         'store = "/tmp/x"',
         'service_account = "nobody"',
+        'export_dir = "/tmp"',
         "[deadlines]\nmax_extension_working_days = 99",
         'units = ["x"]',
     ],
@@ -425,6 +427,31 @@ def test_whoami_says_who_why_and_from_where(home: Path, system_config: Path, sma
     assert "查看个人信息: 不允许 (不在 reveal_users 中，也不属于 no-such-group-here)" in nobody
 
 
+def test_whoami_says_an_account_the_password_database_does_not_know(
+    home: Path, small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process whose user id has no passwd entry (a container's, an account removed meanwhile)
+    acts as uid54321; whoami said 本机账号（用户数据库）, as if the password database had named it."""
+    unknown = next(uid for uid in range(54321, 64000) if not _in_passwd(uid))
+    assert resolve_actor(None, uid=unknown, environ={}) == (f"uid{unknown}", "os-uid")
+    monkeypatch.setattr(os, "getuid", lambda: unknown)
+    said = CliRunner().invoke(cli, ["--store", str(small_store.root), "whoami"]).output.splitlines()
+    assert said[0] == f"操作人: uid{unknown} (本机用户编号 {unknown}，用户数据库中没有这个账号)"
+    english = CliRunner().invoke(cli, ["--store", str(small_store.root), "--lang", "en", "whoami"]).output
+    assert f"actor: uid{unknown} (OS user id {unknown}, which the password database does not know)" in english
+    assert "password database)" not in english
+
+
+def _in_passwd(uid: int) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------------
 # file permissions, one account (the OS-account versions are below)
 
@@ -556,6 +583,40 @@ class TestServiceAccount:
             st = path.stat()
             assert st.st_uid == d.service_uid, path
             assert stat.S_IMODE(st.st_mode) == (0o700 if path.is_dir() else 0o600), (path, oct(st.st_mode))
+
+    def test_an_officer_reads_what_they_export_through_sudo(self, deployment: accounts.Deployment) -> None:
+        """An export made through sudo is the service account's file: `handover --out ~/交接班.md`
+        went to its home and `export 底册.xlsx` into the officer's folder it could not write (or, in
+        /tmp, left 0640 to the service account's group): the officer could not read either, and any
+        path the service account can write was theirs to name, the store included. Every export goes
+        in the export folder; the officers' group reads it (the viewer, not in it, does not), whatever
+        the officer's umask; a path outside is refused and writes nothing."""
+        d = deployment
+        handed = d.run(d.a, "handover", "--out", "交接班.md", umask=0o077)
+        assert handed.returncode == 0, handed.stderr
+        written = Path(handed.stdout.strip())
+        assert written == d.exports / "交接班.md"
+        exported = d.run(d.b, "export", "底册.xlsx", umask=0o077)
+        assert exported.returncode == 0, exported.stderr
+        assert str(d.exports / "底册.xlsx") in exported.stdout
+        for officer in (d.a, d.b):
+            read = accounts.as_user(officer, ["cat", str(written)])
+            assert read.returncode == 0 and read.stdout.startswith("# "), (officer, read.stderr)
+            copied = accounts.as_user(officer, ["head", "-c", "2", str(d.exports / "底册.xlsx")])
+            assert copied.returncode == 0 and copied.stdout == "PK", (officer, copied.stderr)
+        looked = accounts.as_user(d.viewer, ["cat", str(written)])
+        assert looked.returncode != 0 and "Permission denied" in looked.stderr
+        st = written.stat()
+        assert st.st_uid == d.service_uid and st.st_gid == d.exports.stat().st_gid
+        assert stat.S_IMODE(st.st_mode) == 0o640
+        before = store_bytes(d.root)
+        for target in (str(d.root / "manifest.md"), "~/交接班.md", "../交接班.md"):
+            refused = d.run(d.a, "--lang", "en", "handover", "--out", target)
+            assert refused.returncode == 1 and one_line(refused.stderr), (target, refused.stderr)
+            assert f"exports are written in {d.exports} only" in refused.stderr
+        assert store_bytes(d.root) == before and not (d.root / "manifest.md").exists()
+        who = d.run(d.a, "--lang", "en", "whoami")
+        assert f"exports: {d.exports}" in who.stdout, who.stdout + who.stderr
 
     def test_the_viewer_cannot_write_through_any_subcommand(self, deployment: accounts.Deployment) -> None:
         d = deployment

@@ -550,6 +550,13 @@ def test_a_damaged_duty_log_exits_2_in_the_interface_language(runner: CliRunner,
         (["handover", "--give", "--ack"], "分别执行", "run them separately"),
         (["handover", "--ack"], "没有等待接班确认的交班", "no handover is waiting"),
         (["handover", "--format", "xlsx"], "需要 --out", "needs --out"),
+        (["handover", "--give", "--format", "xlsx"], "需要 --out", "needs --out"),  # refused before handing over
+        (
+            ["handover", "--give", "--format", "xlsx", "--out", "/nonexistent/x.md"],
+            "x.md：文件名与 --format xlsx 不符，应以 .xlsx 结尾",
+            "does not match --format xlsx",
+        ),
+        (["handover", "--out", "/nonexistent/x.txt"], "x.txt：文件名以 .md 或 .xlsx 结尾", "ends in .md or .xlsx"),
         (["handover", "--out", "/nonexistent/handover.md"], "文件或文件夹不存在", "no such file or folder"),
     ],
 )
@@ -568,6 +575,26 @@ def test_command_line_refusals_follow_the_interface_language(
     assert en in in_en.output, in_en.output
     assert len(in_zh.output.strip().splitlines()) == 1 and in_zh.output.startswith("duty-room: ")
     assert store_bytes(calm_store) == before
+
+
+def test_the_handover_file_name_says_its_format_as_in_the_dashboard(
+    runner: CliRunner, calm_store: Path, tmp_path: Path
+) -> None:
+    """`handover --format xlsx --out x.md` wrote workbook bytes into x.md, and --out x.txt wrote
+    Markdown where the dashboard's form refuses any name but .md or .xlsx. One rule for both: the
+    name says the format (any case), --format may only agree with it."""
+    run(runner, calm_store, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    for name, fmt in (("x.md", "xlsx"), ("x.xlsx", "md"), ("x.txt", None)):
+        target = tmp_path / name
+        refused = runner.invoke(
+            cli, ["--store", str(calm_store), "handover", *(["--format", fmt] if fmt else []), "--out", str(target)]
+        )
+        assert refused.exit_code == 1 and len(refused.output.strip().splitlines()) == 1, refused.output
+        assert not target.exists()
+    run(runner, calm_store, "handover", "--out", str(tmp_path / "交接班.XLSX"))
+    load_workbook(tmp_path / "交接班.XLSX")  # a workbook, from the name alone
+    run(runner, calm_store, "handover", "--format", "md", "--out", str(tmp_path / "交接班.md"))
+    assert (tmp_path / "交接班.md").read_text(encoding="utf-8").startswith("# ")
 
 
 def test_log_entries_are_filed_by_month_and_corrected_by_events(
@@ -730,6 +757,39 @@ def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert len(report.entries) == 5 and report.open_cases and report.incidents
     assert any(e.current().content != e.content for e in store.all(DutyLogEntry, "2026-11"))  # a corrected entry
     assert dashboard(store, now).headline.on_duty.startswith(shift.leader)
+
+
+@pytest.mark.parametrize("moment", ["2026-11-28T09:30", "2026-11-28T12:00", "2026-11-28T08:20"])
+def test_the_demo_log_is_spread_over_the_shift_gone_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """At 09:30 every one of the shift's entries said 08:00: each was put its hours before now and
+    clamped to the shift's start. They are spread over the shift up to now, in their order, the
+    incident known early enough for its 首报 and 书面报告 where the shift allows; the same every build."""
+    from store.demo import build_demo
+
+    at(monkeypatch, moment)
+    now = clock.now()
+
+    def built(name: str) -> list[DutyLogEntry]:
+        store = Store(tmp_path / name, actor="demo")
+        build_demo(store)
+        return sorted(store.all(DutyLogEntry, "2026-11"), key=lambda e: e.id)
+
+    entries = built("a")
+    assert entries == built("b")  # deterministic
+    start = shift_at(Store(tmp_path / "a"), now).starts_at  # type: ignore[union-attr]
+    times = [e.at for e in entries]
+    assert len(set(times)) == len(times), times
+    assert all(start <= t <= now for t in times)
+    assert all(event.at <= now for e in entries for event in e.history)
+    logged = [e.at for e in entries if e.incident_id is None]
+    assert logged == sorted(logged) and logged[-1] > now - timedelta(hours=1)
+    if now - start >= timedelta(hours=1):
+        assert [r.stage for r in Store(tmp_path / "a").all(Incident)[0].reports] == [
+            ReportStage.PHONE,
+            ReportStage.WRITTEN,
+        ]
 
 
 def test_an_entry_linked_to_an_existing_case_both_ways(

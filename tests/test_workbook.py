@@ -205,6 +205,30 @@ def test_unknown_table_names_the_known_ones(run, demo: Store, tmp_path: Path) ->
     assert "没有表「houses」；已有：communities 社区" in result.output and "no table" not in result.output
 
 
+@pytest.mark.parametrize("name", ["底册.xls", "底册.XLSM", "底册.ods", "底册.csv"])
+def test_a_spreadsheet_name_that_is_not_xlsx_is_refused_not_made_a_folder(
+    run, demo: Store, tmp_path: Path, name: str
+) -> None:
+    """`export 底册.xls` (a typo for .xlsx) wrote a folder 底册.xls/ of CSV files and said it had
+    exported; so did template. Refused in one line naming the .xlsx meant, exit 1, nothing written
+    and no reveal logged; a folder name without an extension is still a folder of CSV files."""
+    target = tmp_path / name
+    result = run("--store", demo.root, "export", target, reveal=True)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.strip() == (
+        f"duty-room: {target}：工作簿只能写成 .xlsx（如 {target.with_suffix('.xlsx')}）；写 CSV 请给不带扩展名的文件夹名"
+    )
+    assert not target.exists() and demo.all_partitions(AuditEntry) == []
+    english = run("--store", demo.root, "--lang", "en", "template", target)
+    assert english.exit_code == 1 and "a workbook is written as .xlsx only" in english.output
+    assert not target.exists()
+    folder = tmp_path / "底册"
+    assert run("--store", demo.root, "export", folder).exit_code == 0
+    assert (folder / "住户.csv").is_file()
+    target.mkdir()  # a folder that is there already is a folder, whatever its name
+    assert run("--store", demo.root, "export", target).exit_code == 0 and (target / "住户.csv").is_file()
+
+
 # ---------------------------------------------------------------------------
 # Twenty planted errors: all reported, nothing written
 

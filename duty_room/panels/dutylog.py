@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import NamedTuple
 
 from rich.text import Text
@@ -61,7 +60,8 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
 from ..desk import Submission, Watch
-from ..handover_export import render_markdown, render_xlsx, write_export
+from ..exports import ExportRefused, export_target, publish
+from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
@@ -394,9 +394,12 @@ class DutyLogPanel(DeskPanel):
             raise DutyRefused("duty_handed_over", id=shift.id)
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
-            target = values.get("export", "").strip()
-            if target and not target.endswith((".md", ".xlsx")):
-                form.show_errors({"export": t("duty.form.export_kind")})
+            typed = values.get("export", "").strip()
+            try:
+                fmt = export_format(typed, desk.lang) if typed else ""
+                target = export_target(desk.settings, typed) if typed else None  # the whole path
+            except (ExportNameRefused, ExportRefused) as refused:
+                form.show_errors({"export": str(refused)})
                 return
             if reviewing.shown.contents != reviewing.signed.contents:  # changed on screen since the last Ctrl+S
                 # This Ctrl+S may have been pressed for the report before (a key typed as the screen changed,
@@ -417,11 +420,12 @@ class DutyLogPanel(DeskPanel):
                     return t("duty.handed_over").format(shift.id), ""
                 data = (  # the report as recorded, under the lock: the copy lists what the record keeps
                     render_xlsx(final, desk.lang)
-                    if target.endswith(".xlsx")
+                    if fmt == "xlsx"
                     else render_markdown(final, desk.lang).encode("utf-8")
                 )
                 try:
-                    write_export(Path(target).expanduser(), data)
+                    write_export(target, data)
+                    publish(desk.settings, target)
                 except OSError as exc:  # the failure first: a narrow status line cuts the end
                     why = environment_error(exc).why(desk.lang)
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id)
@@ -467,7 +471,12 @@ class DutyLogPanel(DeskPanel):
             t("duty.handover_title").format(shift.id),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
-                FieldSpec("export", t("duty.form.export"), max_length=200, example="~/交接班.md"),
+                FieldSpec(
+                    "export",
+                    t("duty.form.export"),
+                    max_length=200,
+                    example="交接班.md" if desk.settings.export_folder else "~/交接班.md",  # (its folder: a name)
+                ),
             ],
             handed,
             subtitle=handover_summary(desk.present, report),
