@@ -174,7 +174,9 @@ def plan_shift(
     phones: dict[str, str] | None = None,
     rules: DutyRules | None = None,
 ) -> DutyShift:
-    """Put a day's shift on the 值班表 (or re-plan it; its recorded swaps stay)."""
+    """Put a day's shift on the 值班表 (or re-plan it; its recorded swaps stay). ``phones`` are
+    added to those on record: the phones of the people who stay on a re-planned shift are kept
+    (the dashboard's form asks for none), those of people taken off it go with them."""
     rules = rules or DutyRules()
     staff = [name.strip() for name in staff if name.strip()]
     if not 1 <= len(staff) <= 2:
@@ -183,12 +185,14 @@ def plan_shift(
         raise DutyRefused("duty_twice")
     with store.transaction() as tx:
         existing = next((s for s in shifts_between(tx, day, day) if s.id == shift_id_for(day)), None)
+        on_shift = {leader.strip(), *staff}
+        kept = {name: phone for name, phone in existing.phones.items() if name in on_shift} if existing else {}
         fields = {
             "id": shift_id_for(day),
             "day": day,
             "leader": leader.strip(),
             "staff": staff,
-            "phones": phones or {},
+            "phones": {**kept, **(phones or {})},
             "starts": rules.shift_start,
             "hours": rules.shift_hours,
             "swaps": existing.swaps if existing else [],

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from textual.widgets import Input, Select
 
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
-from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, shift_at
+from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, plan_shift, shift_at
 from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
@@ -269,3 +269,20 @@ async def test_an_incident_without_a_title_is_refused_beside_its_title(small_sto
         assert "必填" in str(form.query_one("#error-title").render())
         assert str(form.query_one("#error-description").render()) == ""
     assert small_store.all(Incident) == [] and small_store.all(DutyLogEntry, "2026-11") == []
+
+
+async def test_replanning_a_shift_from_the_dashboard_keeps_the_phones_of_who_stays(small_store: Store) -> None:
+    """The form asks for no phones, and planning tomorrow's shift again dropped every phone on record."""
+    phones = {"郭红梅": "13703932001", "王丽娟": "13703932011", "刘晓宇": "13703932018"}
+    plan_shift(small_store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "刘晓宇"], phones=phones)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.values()["day"] == "2026-11-29"
+        await fill(pilot, form, leader="郭红梅", staff="王丽娟、陈志刚")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    shift = find_shift(small_store, "duty-20261129")
+    assert (shift.staff, shift.phones) == (["王丽娟", "陈志刚"], {"郭红梅": "13703932001", "王丽娟": "13703932011"})
