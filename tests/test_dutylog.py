@@ -19,6 +19,7 @@ from store.dutylog import (
     DutyRefused,
     DutyRules,
     ReportLimits,
+    check_shift_people,
     correct_entry,
     duty_status,
     find_entry,
@@ -38,6 +39,7 @@ from store.dutylog import (
 from store.handover import acknowledge, find_handover, hand_over, handover_report
 from store.models import Community, DutyShift, Grid, Petition
 from store.queries import dashboard
+from store.refusal import FieldsRefused
 from store.storage import Store, default_actor
 
 from conftest import store_bytes
@@ -553,6 +555,20 @@ def test_replanning_a_shift_keeps_the_phones_of_the_people_who_stay(
     people = {"leader", "staff", "phones"}
     before = find_shift(store, "duty-20261128").model_dump(include=people)
     assert plan_shift(store, date(2026, 11, 28), leader="李建国", staff=["周静"]).model_dump(include=people) == before
+
+
+def test_the_shift_forms_people_are_checked_at_once() -> None:
+    """Every bad field of 排班's people in one refusal, in the interface's language."""
+    with pytest.raises(FieldsRefused) as refused:
+        check_shift_people("", ["甲", "乙", "丙"], "zh")
+    assert refused.value.errors == {"leader": "必填", "staff": "每班值班员一至二人（现为 3 人）"}
+    with pytest.raises(FieldsRefused) as refused:
+        check_shift_people("郭红梅" * 8, ["郭红梅", "王" * 21], "en")
+    assert refused.value.errors == {
+        "leader": "too long: at most 20 characters",
+        "staff": "too long: at most 20 characters",
+    }
+    check_shift_people(" 郭红梅 ", ["王丽娟", "刘晓宇"], "zh")  # fine: nothing raised
 
 
 def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,7 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
+from conftest import store_bytes
 from pilot import NARROW, dashboard, screen_text, settled
 
 
@@ -269,6 +270,29 @@ async def test_an_incident_without_a_title_is_refused_beside_its_title(small_sto
         assert "必填" in str(form.query_one("#error-title").render())
         assert str(form.query_one("#error-description").render()) == ""
     assert small_store.all(Incident) == [] and small_store.all(DutyLogEntry, "2026-11") == []
+
+
+async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) -> None:
+    """排班 showed its errors one at a time: a bad day alone, then once it was fixed the number of
+    值班员, then the leader's name. Like every other form it marks them all at once."""
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, day="2026-11-31", leader="", staff="甲、乙、丙")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        errors = {key: str(form.query_one(f"#error-{key}").render()) for key in ("day", "leader", "staff")}
+        assert errors == {"day": "日期写成 2026-12-02", "leader": "必填", "staff": "每班值班员一至二人（现为 3 人）"}
+        await fill(pilot, form, day="2026-11-30", leader="郭红梅", staff="王丽娟、郭红梅")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        errors = {key: str(form.query_one(f"#error-{key}").render()) for key in ("day", "leader", "staff")}
+        assert errors == {"day": "", "leader": "", "staff": "同一人不能在一个班次里出现两次"}
+    assert store_bytes(small_store.root) == before
 
 
 async def test_replanning_a_shift_from_the_dashboard_keeps_the_phones_of_who_stays(small_store: Store) -> None:
