@@ -64,12 +64,11 @@ KEYS: dict[str, tuple[str, str]] = {
 }
 
 PALETTE: dict[str, tuple[str, str, str, str]] = {
-    # English title: (zh title, zh help, en title, en help)
+    # English title: (zh title, zh help, en title, en help). A command of Textual's not here is left
+    # out of the palette: its Maximize and Minimize, which our zoom (`z`, 放大 / 还原当前面板) does.
     "Theme": ("主题", "更换配色", "Theme", "Change the colour theme"),
     "Quit": ("退出", "退出值班室", "Quit", "Quit duty-room"),
     "Keys": ("按键帮助", "显示或隐藏当前界面的全部按键", "Keys", "Show or hide every key of this view"),
-    "Minimize": ("还原", "恢复原大小", "Minimize", "Restore the normal size"),
-    "Maximize": ("放大", "放大当前部件", "Maximize", "Maximize the focused widget"),
     "Screenshot": ("截图", "保存当前画面为 SVG 文件", "Screenshot", "Save the screen as an SVG file"),
 }
 

@@ -7,12 +7,35 @@ Textual's own words (its keys, palette commands) are in ``duty_room/textual_word
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from store import i18n
 from store.i18n import Lang, label, parse_member, validation_message
 
-__all__ = ["Lang", "all_labels", "keys", "label", "parse_member", "t", "validation_message"]
+__all__ = ["Lang", "all_labels", "cell", "keys", "label", "parse_member", "t", "validation_message"]
 
 UI_WORDS: dict[str, tuple[str, str]] = {
+    # An enum member's word in a table cell where its label would widen an 80-column table past
+    # the screen (``cell``): English words are about twice as wide as Chinese ones. The label is
+    # said in full in details, forms and on the command line; the filter matches these words too.
+    "cell.PetitionStatus.dispatched": ("已派单", "assigned"),
+    "cell.PetitionStatus.in_progress": ("处置中", "ongoing"),
+    "cell.Level.building": ("楼栋", "block"),
+    "cell.Level.community": ("社区", "comm."),
+    "cell.Level.township": ("乡镇", "town"),
+    "cell.Category.property": ("物业纠纷", "property"),
+    "cell.Category.family": ("家庭矛盾", "family"),
+    "cell.Category.neighbour": ("邻里纠纷", "neighbour"),
+    "cell.Category.infrastructure": ("基础设施", "facility"),
+    "cell.Category.gas": ("燃气安全", "gas"),
+    "cell.Category.sanitation": ("环境卫生", "hygiene"),
+    "cell.Category.street_vending": ("占道经营", "vending"),
+    "cell.Category.illegal_building": ("违法建设", "building"),
+    "cell.Category.public_security": ("治安", "security"),
+    "cell.Category.convenience": ("便民服务", "services"),
+    "cell.Satisfaction.satisfied": ("满意", "good"),
+    "cell.Satisfaction.basically": ("基本满意", "fair"),
+    "cell.Satisfaction.unsatisfied": ("不满意", "poor"),
     "audience.short.elderly": ("老", "S"),
     "audience.short.children": ("小", "C"),
     # -- refusals (store.lifecycle.IllegalTransition) ---------------------------
@@ -892,9 +915,23 @@ def t(key: str, lang: Lang = "zh") -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
+def cell(member: StrEnum, lang: Lang = "zh") -> str:
+    """``member``'s word in a table cell: its short form where it has one (``cell.`` above), else its label."""
+    pair = UI_WORDS.get(f"cell.{type(member).__name__}.{member.value}")
+    if pair is None:
+        return label(member, lang)
+    return pair[0] if lang == "zh" else pair[1]
+
+
 def all_labels() -> dict[str, list[str]]:
-    """Every key with both its words, for matching what a person types (domain and interface)."""
-    return i18n.all_labels() | {key: [zh, en] for key, (zh, en) in UI_WORDS.items()}
+    """Every key with both its words, for matching what a person types (domain and interface); an
+    enum member's key also with the words a table cell shows for it (`status:ongoing`)."""
+    labels = i18n.all_labels() | {key: [zh, en] for key, (zh, en) in UI_WORDS.items()}
+    for key, (zh, en) in UI_WORDS.items():
+        if key.startswith("cell."):
+            member = key.removeprefix("cell.")
+            labels[member] = [*labels.get(member, []), zh, en]
+    return labels
 
 
 def keys() -> frozenset[str]:

@@ -15,13 +15,14 @@ handling ended. All four limits are configurable (``DutyRules``), per level if n
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
+from . import i18n
 from .clock import as_local
 from .deadlines import DeadlineRules
 from .duty_models import (
@@ -35,9 +36,11 @@ from .duty_models import (
     LogKind,
     ReportStage,
 )
+from .i18n import Lang
 from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
-from .refusal import Refused
+from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
+from .text import ShortLine
 
 Reader = Store | Transaction  # both answer .all(model, partition)
 
@@ -165,6 +168,37 @@ def next_handover(reader: Reader, moment: datetime, rules: DutyRules | None = No
     return change if change > moment else change + timedelta(days=1)
 
 
+def shift_people(leader: str, staff: Sequence[str]) -> tuple[str, list[str]]:
+    """A shift's 带班领导 and 值班员 as planned (names stripped): refused unless there are one or two
+    值班员 and nobody is on it twice."""
+    leader = leader.strip()
+    named = [name.strip() for name in staff if name.strip()]
+    if not 1 <= len(named) <= 2:
+        raise DutyRefused("duty_staff_count", count=len(named))
+    if leader in named or len(set(named)) != len(named):
+        raise DutyRefused("duty_twice")
+    return leader, named
+
+
+def check_shift_people(leader: str, staff: Sequence[str], lang: Lang = "zh") -> None:
+    """排班's people checked at once, without the store: ``FieldsRefused`` naming every bad field in
+    ``lang`` (the leader's name; the 值班员: how many, someone twice, a name that is no name)."""
+    errors: dict[str, str] = {}
+    names = TypeAdapter(ShortLine)
+    for field, values in (("leader", [leader]), ("staff", [name for name in staff if name.strip()])):
+        for value in values:
+            try:
+                names.validate_python(value.strip())
+            except ValidationError as exc:
+                errors.setdefault(field, i18n.validation_message(exc.errors()[0], lang))
+    try:
+        shift_people(leader, staff)
+    except DutyRefused as refusal:
+        errors.setdefault("staff", refusal.message(lang))
+    if errors:
+        raise FieldsRefused(errors)
+
+
 def plan_shift(
     store: Store,
     day: date,
@@ -174,21 +208,21 @@ def plan_shift(
     phones: dict[str, str] | None = None,
     rules: DutyRules | None = None,
 ) -> DutyShift:
-    """Put a day's shift on the 值班表 (or re-plan it; its recorded swaps stay)."""
+    """Put a day's shift on the 值班表 (or re-plan it; its recorded swaps stay). ``phones`` are
+    added to those on record: the phones of the people who stay on a re-planned shift are kept
+    (the dashboard's form asks for none), those of people taken off it go with them."""
     rules = rules or DutyRules()
-    staff = [name.strip() for name in staff if name.strip()]
-    if not 1 <= len(staff) <= 2:
-        raise DutyRefused("duty_staff_count", count=len(staff))
-    if leader.strip() in staff or len(set(staff)) != len(staff):
-        raise DutyRefused("duty_twice")
+    leader, staff = shift_people(leader, staff)
     with store.transaction() as tx:
         existing = next((s for s in shifts_between(tx, day, day) if s.id == shift_id_for(day)), None)
+        on_shift = {leader, *staff}
+        kept = {name: phone for name, phone in existing.phones.items() if name in on_shift} if existing else {}
         fields = {
             "id": shift_id_for(day),
             "day": day,
-            "leader": leader.strip(),
+            "leader": leader,
             "staff": staff,
-            "phones": phones or {},
+            "phones": {**kept, **(phones or {})},
             "starts": rules.shift_start,
             "hours": rules.shift_hours,
             "swaps": existing.swaps if existing else [],

@@ -187,15 +187,20 @@ def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceS
         return tx.put(session.model_copy(update={"state": SessionState.CHECKED_IN, "checked_in_at": tx.now}))
 
 
+def check_complete(session: ServiceSession, now: datetime) -> None:
+    """Refused unless ``session`` can be completed at ``now``: one done or cancelled, or not begun
+    yet, cannot. The dashboard asks before its form opens; ``complete`` again under the lock."""
+    if session.state in (SessionState.DONE, SessionState.CANCELLED):
+        raise Refused("session_finished", state=session.state)
+    if now < at(session.day, session.start.hour, session.start.minute):
+        raise Refused("session_not_started", start=f"{session.start:%H:%M}")
+
+
 def complete(store: Store, ref: SessionRef, served: int, calendar: DeadlineRules) -> ServiceSession:
     """完成: the session is over; ``served`` people were served (for home services, households)."""
     with store.transaction() as tx:
         session = _current(tx, ref, calendar)
-        if session.state in (SessionState.DONE, SessionState.CANCELLED):
-            raise Refused("session_finished", state=session.state)
-        start = at(session.day, session.start.hour, session.start.minute)
-        if tx.now < start:
-            raise Refused("session_not_started", start=f"{session.start:%H:%M}")
+        check_complete(session, tx.now)
         if served < 0:
             raise Refused("served_negative")
         if served > SERVED_MAX:

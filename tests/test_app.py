@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
 from duty_room.app import DutyRoomApp
@@ -540,3 +541,26 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
         monkeypatch.setenv("HOME", str(tmp_path / "gone"))
         said = await shot()
         assert said.startswith(failed_word) and "Screenshot" not in said and str(tmp_path / "gone") in said, said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_palette_offers_one_zoom(small_store: Store, lang: str) -> None:
+    """Ctrl+P listed two zooms: ours (放大 / 还原当前面板, `z`) and Textual's own Maximize (放大 放大当前部件),
+    Minimize (还原) once zoomed. Ours zooms and restores: it is the only one, in both languages."""
+    zoom, textuals = (
+        ("放大 / 还原当前面板", {"放大", "还原"}) if lang == "zh" else ("Zoom / restore", {"Maximize", "Minimize"})
+    )
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        for zoomed in (False, True):
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            assert [t for t in titles if t.startswith(zoom)] == [zoom if lang == "zh" else f"{zoom} the current panel"]
+            assert textuals.isdisjoint(titles), titles
+            command = next(c for c in app.get_system_commands(app.screen) if c.title.startswith(zoom))
+            command.callback()  # what Enter on it in the palette does
+            await settled(app, pilot)
+            assert (app.screen.maximized is not None) is not zoomed
+        await pilot.press("ctrl+p", *("放大" if lang == "zh" else "zoom"))
+        await settled(app, pilot)
+        await pilot.pause(0.3)  # the palette gathers its commands in a worker of its own
+        shown = [str(option.prompt) for option in app.screen.query_one(CommandList).options]
+        assert len(shown) == 1 and zoom in shown[0], shown

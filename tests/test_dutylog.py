@@ -20,6 +20,7 @@ from store.dutylog import (
     DutyRefused,
     DutyRules,
     ReportLimits,
+    check_shift_people,
     correct_entry,
     duty_status,
     find_entry,
@@ -39,6 +40,7 @@ from store.dutylog import (
 from store.handover import HandoverChanged, acknowledge, find_handover, hand_over, handover_report
 from store.models import Community, DutyShift, Grid, Petition
 from store.queries import dashboard
+from store.refusal import FieldsRefused
 from store.storage import Store, default_actor
 
 from conftest import store_bytes
@@ -685,6 +687,46 @@ def test_a_shift_that_has_begun_keeps_who_was_on_duty(calm_store: Path, monkeypa
         assert "换班" in refused.value.message("zh") and "swap" in refused.value.message("en")
     assert find_shift(store, "duty-20261127") == before
     plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静", "陈志刚"])  # the same again: no change
+
+
+def test_replanning_a_shift_keeps_the_phones_of_the_people_who_stay(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    """排班 again for a shift not begun dropped every phone on record (the dashboard's form asks for
+    none, nor need a re-plan from the command line name them again). Those of the people who stay
+    are kept, those of people taken off go with them, and a phone given is added or replaces one."""
+    store = Store(calm_store, actor="wanglj")
+    phones = {"郭红梅": "13703932001", "王丽娟": "13703932011", "刘晓宇": "13703932018"}
+    plan_shift(store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "刘晓宇"], phones=phones)
+    replanned = plan_shift(store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "陈志刚"])
+    assert replanned.phones == {"郭红梅": "13703932001", "王丽娟": "13703932011"}
+    given = plan_shift(
+        store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "陈志刚"], phones={"陈志刚": "13703932014"}
+    )
+    assert given.phones == {"郭红梅": "13703932001", "王丽娟": "13703932011", "陈志刚": "13703932014"}
+    run(runner, calm_store, "duty", "plan", "2026-11-29", "--leader", "郭红梅", "--staff", "陈志刚")
+    assert find_shift(store, "duty-20261129").phones == {"郭红梅": "13703932001", "陈志刚": "13703932014"}
+    # A shift that has begun, planned again with the same people and no phones (as the form does):
+    # nothing changes, where the phones it lacked were taken for a change of people and refused.
+    plan_shift(store, date(2026, 11, 28), leader="李建国", staff=["周静"], phones={"周静": "13703932015"})
+    at(monkeypatch, "2026-11-28T09:30")
+    people = {"leader", "staff", "phones"}
+    before = find_shift(store, "duty-20261128").model_dump(include=people)
+    assert plan_shift(store, date(2026, 11, 28), leader="李建国", staff=["周静"]).model_dump(include=people) == before
+
+
+def test_the_shift_forms_people_are_checked_at_once() -> None:
+    """Every bad field of 排班's people in one refusal, in the interface's language."""
+    with pytest.raises(FieldsRefused) as refused:
+        check_shift_people("", ["甲", "乙", "丙"], "zh")
+    assert refused.value.errors == {"leader": "必填", "staff": "每班值班员一至二人（现为 3 人）"}
+    with pytest.raises(FieldsRefused) as refused:
+        check_shift_people("郭红梅" * 8, ["郭红梅", "王" * 21], "en")
+    assert refused.value.errors == {
+        "leader": "too long: at most 20 characters",
+        "staff": "too long: at most 20 characters",
+    }
+    check_shift_people(" 郭红梅 ", ["王丽娟", "刘晓宇"], "zh")  # fine: nothing raised
 
 
 def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

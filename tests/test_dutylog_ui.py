@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.cells import cell_len
 from textual.widgets import Input, Select
 
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
-from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, shift_at
+from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, plan_shift, shift_at
 from store.handover import find_handover
 from store.models import Petition
 from store.storage import Store
@@ -17,6 +17,7 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
+from conftest import store_bytes
 from pilot import NARROW, dashboard, screen_text, settled
 
 
@@ -285,3 +286,43 @@ async def test_the_header_keeps_every_count_that_needs_action_in_its_width(small
             for count in ("未结", "超期", "今日到期", "迟到", "欠费"):
                 assert count in header, header
             assert ("值班:" in header) is on_duty, header
+
+
+async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) -> None:
+    """排班 showed its errors one at a time: a bad day alone, then once it was fixed the number of
+    值班员, then the leader's name. Like every other form it marks them all at once."""
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, day="2026-11-31", leader="", staff="甲、乙、丙")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        errors = {key: str(form.query_one(f"#error-{key}").render()) for key in ("day", "leader", "staff")}
+        assert errors == {"day": "日期写成 2026-12-02", "leader": "必填", "staff": "每班值班员一至二人（现为 3 人）"}
+        await fill(pilot, form, day="2026-11-30", leader="郭红梅", staff="王丽娟、郭红梅")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        errors = {key: str(form.query_one(f"#error-{key}").render()) for key in ("day", "leader", "staff")}
+        assert errors == {"day": "", "leader": "", "staff": "同一人不能在一个班次里出现两次"}
+    assert store_bytes(small_store.root) == before
+
+
+async def test_replanning_a_shift_from_the_dashboard_keeps_the_phones_of_who_stays(small_store: Store) -> None:
+    """The form asks for no phones, and planning tomorrow's shift again dropped every phone on record."""
+    phones = {"郭红梅": "13703932001", "王丽娟": "13703932011", "刘晓宇": "13703932018"}
+    plan_shift(small_store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "刘晓宇"], phones=phones)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.values()["day"] == "2026-11-29"
+        await fill(pilot, form, leader="郭红梅", staff="王丽娟、陈志刚")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    shift = find_shift(small_store, "duty-20261129")
+    assert (shift.staff, shift.phones) == (["王丽娟", "陈志刚"], {"郭红梅": "13703932001", "王丽娟": "13703932011"})

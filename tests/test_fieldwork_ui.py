@@ -31,7 +31,7 @@ from store.storage import Store
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from conftest import add_children_schedule
+from conftest import add_children_schedule, store_bytes
 from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
 
 TODAY = "2026-11-28"
@@ -355,6 +355,29 @@ async def test_cancel_needs_a_reason(small_store: Store) -> None:
         saved = small_store.get(ServiceSession, "sv1", TODAY)
         assert (saved.state, saved.cancel_reason) == (SessionState.CANCELLED, "送餐车故障改为下午送达")
         assert cell(app, "services", "sv1", 1) == "取消"
+
+
+async def test_completing_a_session_not_begun_is_refused_before_the_form_opens(small_store: Store) -> None:
+    """d on a session that starts later opened the served form and refused only on submit, after
+    the count was typed; now it is refused at once, in one line, like s on a permit under review
+    (a recorded session, and one only planned by its schedule)."""
+    add_children_schedule(small_store)
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3", "down")  # 11:00 入户送餐, at 09:30
+        assert app.panel("services").table.cursor_key == "sv1"
+        await pilot.press("d")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert notes(app)[-1] == "未更改：11:00 才开始，还不能登记完成"
+        await pilot.press("down", "d")  # 14:00 科普馆, from the weekend schedule
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert notes(app)[-1] == "未更改：14:00 才开始，还不能登记完成"
+        await pilot.press("x")  # cancelling one in advance is allowed: its form opens
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+    assert store_bytes(small_store.root) == before
 
 
 async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store: Store) -> None:

@@ -163,6 +163,19 @@ def test_fit_widths_shrinks_only_the_free_text() -> None:
     assert fit_widths([20, 12, 4], [8, 8, None], 34) == [12, 12, 4]
 
 
+def test_a_later_column_gives_way_only_once_the_free_text_is_at_its_floor() -> None:
+    # A title (30, floor 7) and a category (17, floor 8, later): 10+30+17 + 6 = 63 cells wanted.
+    later = [False, False, True]
+    assert fit_widths([10, 30, 17], [None, 7, 8], 50, later) == [10, 17, 17]
+    assert fit_widths([10, 30, 17], [None, 7, 8], 40, later) == [10, 7, 17]
+    assert fit_widths([10, 30, 17], [None, 7, 8], 30, later) == [10, 7, 8]
+    assert fit_widths([10, 30, 17], [None, 7, 8], 20, later) == [10, 7, 8]  # never below its floor
+    # Its floor is its heading's width, whatever min_width says.
+    assert Column("Category", shrink=True, min_width=4, after_free_text=True).floor == 8
+    assert Column("Goods", shrink=True, min_width=4).floor == 4
+    assert Column("Status").floor is None
+
+
 async def test_columns_shrink_the_free_text_first_and_widen_again() -> None:
     long_title = "小区主干道路灯不亮已经三天了夜里出行很不安全"
     rows = [row("MK-1", status="处置中", title=long_title, money="¥1,234.50")]

@@ -9,8 +9,10 @@ list costs the cells between its old and new place, not the whole table. The cur
 row's key, not its slot.
 
 Column widths fit the widget: a free-text column (``Column(shrink=True)``) gives up its width
-first, ending in "…", so short columns such as a status or an amount of money are never cut; the
-widths are laid out again whenever the widget's width changes (zoom, a resized terminal).
+first, ending in "…", then a label column that may give way after it (``Column(shrink=True,
+after_free_text=True)``, a case's category), so short columns such as a status or an amount of
+money are never cut; the widths are laid out again whenever the widget's width changes (zoom, a
+resized terminal).
 """
 
 from __future__ import annotations
@@ -81,11 +83,23 @@ def measured(rows: list[Row]) -> list[Row]:
 @dataclass(frozen=True)
 class Column:
     """A column heading; ``shrink`` marks free text that may be cut (with "…") to fit the width,
-    down to ``min_width`` cells (four Chinese characters by default: still tells rows apart)."""
+    down to ``min_width`` cells (four Chinese characters by default: still tells rows apart).
+    ``after_free_text`` marks a shrinking column that gives way only once every free-text column
+    is at its floor (a category: cut last, never below its heading's width)."""
 
     label: str
     shrink: bool = False
     min_width: int = 8
+    after_free_text: bool = False
+
+    @property
+    def floor(self) -> int | None:
+        """The narrowest this column may become, or None if it is never cut."""
+        if not self.shrink:
+            return None
+        if self.after_free_text:  # its heading stays whole
+            return max(self.min_width, Text(self.label).cell_len)
+        return self.min_width
 
 
 def same_text(a: Text, b: Text) -> bool:
@@ -94,23 +108,33 @@ def same_text(a: Text, b: Text) -> bool:
     return a == b and a.style == b.style and a.justify == b.justify
 
 
-def fit_widths(natural: Sequence[int], floors: Sequence[int | None], available: int) -> list[int]:
+def fit_widths(
+    natural: Sequence[int], floors: Sequence[int | None], available: int, later: Sequence[bool] = ()
+) -> list[int]:
     """Column text widths that fit ``available`` cells, shrinking only columns with a floor.
 
     ``natural`` is each column's widest text; ``floors`` the narrowest a column may become, or
-    None for a column that is never cut. Shrinkable columns give up width widest first (so two
+    None for a column that is never cut; ``later`` marks the shrinkable columns that give way only
+    once the others are at their floors. Shrinkable columns give up width widest first (so two
     free-text columns end up even); the others keep their natural width even when the table is
-    then wider than ``available`` (it scrolls sideways).
+    then wider than ``available`` (it scrolls sideways, unless only the blank after the last
+    column is beyond the edge).
     """
     widths = list(natural)
+    gives_way_later = [*later, *[False] * (len(widths) - len(later))]
     excess = sum(w + 2 * CELL_PADDING for w in widths) - available
-    while excess > 0:
-        candidates = [i for i, w in enumerate(widths) if (floor := floors[i]) is not None and w > floor]
-        if not candidates:
-            break
-        widest = max(candidates, key=lambda i: widths[i])
-        widths[widest] -= 1
-        excess -= 1
+    for turn in (False, True):
+        while excess > 0:
+            candidates = [
+                i
+                for i, w in enumerate(widths)
+                if (floor := floors[i]) is not None and w > floor and gives_way_later[i] is turn
+            ]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
     return widths
 
 
@@ -256,7 +280,7 @@ class KeyedTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[str | Column]) -> None:
         """Start again with these column headings and no rows."""
         given = [c if isinstance(c, Column) else Column(c) for c in columns]
-        self._columns_inferred = not any(c.shrink for c in given)
+        self._columns_inferred = not any(c.shrink and not c.after_free_text for c in given)
         self._columns = tuple(given)
         self._widest = [Text(c.label).cell_len for c in given]  # each column's widest text so far
         self._rows = []
@@ -387,18 +411,21 @@ class KeyedTable(ScrollView, can_focus=True):
     def _relayout(self, *, repaint: bool = True) -> bool:
         """Fit the column widths to the rows and the widget's width; True if any column moved."""
         natural = list(self._widest)
-        floors = [c.min_width if c.shrink else None for c in self._columns]
+        floors = [c.floor for c in self._columns]
+        later = [c.after_free_text for c in self._columns]
         if self._columns_inferred and natural:
-            # No column was marked: the widest is taken to be the free text.
-            widest = max(range(len(natural)), key=lambda i: natural[i])
-            floors[widest] = self._columns[widest].min_width
+            # No free-text column was marked: the widest other than a later one is taken to be it.
+            widest = max((i for i in range(len(natural)) if not later[i]), key=lambda i: natural[i], default=None)
+            if widest is not None:
+                floors[widest] = self._columns[widest].min_width
         # The scrollable width is the table at its narrowest, which does not depend on the
         # widget's width: fitting the columns never changes it, so it never costs a layout pass
         # (and a repaint of the whole screen) on the first paint or a zoom.
+        # The blank after the last column may fall off the edge: it holds no text to scroll to.
         narrowest = sum(min(n, f) if f is not None else n for n, f in zip(natural, floors, strict=True))
-        self.virtual_size = Size(narrowest + 2 * CELL_PADDING * len(natural), len(self._rows) + 1)
+        self.virtual_size = Size(max(narrowest + (2 * len(natural) - 1) * CELL_PADDING, 0), len(self._rows) + 1)
         available = self._available_width()
-        widths = fit_widths(natural, floors, available) if available > 0 else natural
+        widths = fit_widths(natural, floors, available, later) if available > 0 else natural
         self._laid_out_for = available
         if widths == self._widths:
             return False

@@ -25,7 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from .help_key import HELP_KEYS, toggle_help
-from .keyed_table import KeyedTable, Row
+from .keyed_table import Column, KeyedTable, Row
 from .screen_footer import CompactFooter
 from .status_line import StatusLine
 
@@ -92,7 +92,7 @@ class TableScreen(ModalScreen[None]):
         cls,
         kind: str,
         title: str,
-        columns: Sequence[str],
+        columns: Sequence[str | Column],
         actions: Sequence[ListAction] = (),
         *,
         close_hint: str = "Esc",
@@ -105,7 +105,7 @@ class TableScreen(ModalScreen[None]):
         self,
         kind: str,
         title: str,
-        columns: Sequence[str],
+        columns: Sequence[str | Column],
         actions: Sequence[ListAction] = (),
         *,
         close_hint: str = "Esc",

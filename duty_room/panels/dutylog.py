@@ -32,6 +32,7 @@ from store.dutylog import (
     DutyRefused,
     IncidentClock,
     ReportSlot,
+    check_shift_people,
     intake_from_entry,
     log_entry,
     open_incident,
@@ -53,7 +54,7 @@ from store.handover import (
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
-from store.refusal import Refused
+from store.refusal import FieldsRefused, Refused
 from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
@@ -159,12 +160,20 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            # Every bad field at once, checked before the store is locked (as every form does).
+            errors: dict[str, str] = {}
             try:
                 day = date.fromisoformat(ascii_numerals(values.get("day", "").strip()))
             except ValueError:
-                form.show_errors({"day": t("duty.form.day_format")})
-                return
+                errors["day"] = t("duty.form.day_format")
             staff = [name for name in re.split(r"[、,，\s]+", values.get("staff", "")) if name]
+            try:
+                check_shift_people(values.get("leader", ""), staff, desk.lang)
+            except FieldsRefused as refused:
+                errors |= refused.errors
+            if errors:
+                desk.refuse(FieldsRefused(errors), form)
+                return
             desk.submit(
                 Submission(
                     lambda: plan_shift(

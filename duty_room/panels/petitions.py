@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from duty_room import words
-from duty_room.words import Lang, label
+from duty_room.words import Lang, cell, label
 from store import clock
 from store.lifecycle import (
     RULES,
@@ -467,10 +467,19 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
 # -- words and rows ------------------------------------------------------------------------------------
 
 
+# Seven cells hold what eight did of a Chinese title (three characters and "…"): the cell English needs.
+TITLE_FLOOR = 7
+
+
 def petition_columns(p: Presenter) -> list[str | Column]:
-    # Most decisive first, so a narrow screen still shows status and due time; the title gives way first.
-    keys = ["col.id", "col.status", "col.due", "col.title", "col.category", "col.community", "col.level", "col.age"]
-    return [Column(p.t(k), shrink=True) if k == "col.title" else p.t(k) for k in keys]
+    # Most decisive first, so a narrow screen still shows status and due time; the title gives way
+    # first, then the category (never below its heading): status, due, level and age are never cut.
+    return [
+        *(p.t(k) for k in ("col.id", "col.status", "col.due")),
+        Column(p.t("col.title"), shrink=True, min_width=TITLE_FLOOR),
+        Column(p.t("col.category"), shrink=True, after_free_text=True),
+        *(p.t(k) for k in ("col.community", "col.level", "col.age")),
+    ]
 
 
 def petition_row(p: Presenter, view: PetitionView) -> Row:
@@ -486,21 +495,23 @@ def petition_row(p: Presenter, view: PetitionView) -> Row:
         case.id,
         (
             Text(case.id, style=urgency),
-            Text(label(case.status, p.lang), style=urgency or "cyan"),
+            Text(cell(case.status, p.lang), style=urgency or "cyan"),
             due,
             literal(case.title, max_cells=TITLE_CELLS),
-            Text(label(case.category, p.lang)),
+            Text(cell(case.category, p.lang)),
             literal(short_community(view.community)),
-            Text(label(case.level, p.lang)),
+            Text(cell(case.level, p.lang)),
             Text(duration(view.age, p.lang, minutes_shown=False), style="dim"),
         ),
     )
 
 
-def ended_columns(p: Presenter) -> list[str]:
+def ended_columns(p: Presenter) -> list[str | Column]:
     return [
-        p.t(k)
-        for k in ("col.id", "col.status", "col.ended", "col.title", "col.category", "col.community", "col.rating")
+        *(p.t(k) for k in ("col.id", "col.status", "col.ended")),
+        Column(p.t("col.title"), shrink=True, min_width=TITLE_FLOOR),
+        Column(p.t("col.category"), shrink=True, after_free_text=True),
+        *(p.t(k) for k in ("col.community", "col.rating")),
     ]
 
 
@@ -515,9 +526,9 @@ def ended_row(p: Presenter, view: PetitionView) -> Row:
             Text(label(case.status, p.lang), style="dim"),
             Text(f"{ended:%m-%d %H:%M}"),
             literal(case.title, max_cells=TITLE_CELLS),
-            Text(label(case.category, p.lang)),
+            Text(cell(case.category, p.lang)),
             literal(short_community(view.community)),
-            Text(label(case.satisfaction, p.lang) if case.satisfaction else "—"),
+            Text(cell(case.satisfaction, p.lang) if case.satisfaction else "—"),
         ),
     )
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from duty_room.words import label
+from store import clock
 from store.masking import mask_name
 from store.models import (
     Audience,
@@ -34,6 +35,7 @@ from store.schedule import (
     SessionPhase,
     SessionRef,
     cancel,
+    check_complete,
     check_in,
     complete,
 )
@@ -194,8 +196,11 @@ class ServicesPanel(DeskPanel):
                 )
             )
             return
+        # Refused at once, before the form opens: a session done or cancelled takes no more steps,
+        # and one not begun yet cannot be completed.
+        check = completable if name == "complete" else unfinished
         try:
-            unfinished(session)
+            check(session)
         except Refused as refusal:
             desk.refuse(refusal)
             return
@@ -204,7 +209,7 @@ class ServicesPanel(DeskPanel):
             session,
             lambda data: next((v.session for v in data.sessions if v.session.id == session.id), None),
             lambda now: t("overtaken.now").format(label(now.state, desk.lang)),
-            unfinished,
+            check,
         )
         if name == "complete":
             default = str(len(session.household_ids)) if session.household_ids else ""
@@ -254,6 +259,11 @@ def unfinished(session: ServiceSession) -> None:
     an open form when another desk finishes it meanwhile."""
     if session.state in (SessionState.DONE, SessionState.CANCELLED):
         raise Refused("session_finished", state=session.state)
+
+
+def completable(session: ServiceSession) -> None:
+    """完成 as the store judges it now: not a session finished, nor one that has not begun yet."""
+    check_complete(session, clock.now())
 
 
 def schedule_fields(
