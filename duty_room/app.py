@@ -495,18 +495,22 @@ class DutyRoomApp(App[None]):
         return saved
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The active panel's keys, named for its selected row, and the dashboard's own, while the
+        dashboard is what the officer looks at. Over a form, a list or a detail they acted on the
+        panel's row hidden beneath (a step for the dashboard's case from a list of other cases)."""
         t = self.desk.t
-        for command in self.active_panel.commands():
-            # The palette reads titles and help as markup: a case's title or a stall's goods with
-            # "[/b]" in it failed the palette (MarkupError), "[red]" coloured it, "[a]" vanished.
-            yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
-        for panel_type in PANEL_TYPES:
-            yield SystemCommand(
-                t("cmd.focus").format(t(f"panel.{panel_type.NAME}")),
-                "",
-                lambda name=panel_type.NAME: self.action_focus_panel(name),
-            )
-        yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
+        if screen is self.screen_stack[0]:
+            for command in self.active_panel.commands():
+                # The palette reads titles and help as markup: a case's title or a stall's goods with
+                # "[/b]" in it failed the palette (MarkupError), "[red]" coloured it, "[a]" vanished.
+                yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
+            for panel_type in PANEL_TYPES:
+                yield SystemCommand(
+                    t("cmd.focus").format(t(f"panel.{panel_type.NAME}")),
+                    "",
+                    lambda name=panel_type.NAME: self.action_focus_panel(name),
+                )
+            yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
         yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
         for command in super().get_system_commands(screen):  # Textual's own, in our words
             words = palette_words(command.title, self.lang)

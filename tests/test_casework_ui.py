@@ -387,3 +387,20 @@ def test_extension_days_read_full_width_digits_and_no_other_scripts() -> None:
     assert [step_params(Action.EXTEND_REQUEST, {"days": text}, {})["days"] for text in ("³", "٣", "1.5", "")] == [
         None
     ] * 4
+
+
+async def test_the_palette_over_a_list_or_detail_offers_no_dashboard_row_keys(small_store: Store) -> None:
+    """Over the ended cases' list (another set of cases) the palette offered 受理 · MK261127-001,
+    the dashboard's selected case hidden beneath, and 转到/放大, which changed the dashboard under
+    the list: a command acting on a case the officer is not looking at."""
+    async with dashboard(small_store) as (app, pilot):
+        on_dashboard = [c.title for c in app.get_system_commands(app.screen)]
+        assert "受理 · MK261127-001" in on_dashboard and "放大 / 还原当前面板" in on_dashboard
+        for keys in (("enter",), ("l",)):
+            await pilot.press(*keys)
+            await settled(app, pilot)
+            assert app.screen is not app.screen_stack[0]
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            assert sorted(titles) == sorted(["立即刷新数据", "主题", "退出", "按键帮助", "截图"]), titles
+            await pilot.press("escape")
+            await settled(app, pilot)
