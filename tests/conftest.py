@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from duty_room import config
-from store import clock
+from store import clock, storage
 from store.models import (
     Community,
     DutyShift,
@@ -268,3 +268,22 @@ def to_register_file_layout(root: Path) -> None:
     household in one households.json, none in households/<grid>.json."""
     _into_one_file(root, "households", "*.json", schema=2)
     (root / "households").rmdir()
+
+
+class Killed(BaseException):
+    """A writer killed (kill -9) at the moment a test chose: nothing of it runs after."""
+
+
+def kill_at_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next transaction's writer dies just before it renames manifest.json (the commit point):
+    its data files are already in place, its journal is left, nothing is undone. ``monkeypatch.undo()``
+    brings the process back to life for the rest of the test."""
+    real_rename = storage.SystemCalls.rename
+
+    def die_at_manifest(self: storage.SystemCalls, source: Path, target: Path) -> None:
+        if Path(target).name == "manifest.json":
+            raise Killed()
+        return real_rename(self, source, target)
+
+    monkeypatch.setattr(storage.SystemCalls, "rename", die_at_manifest)
+    monkeypatch.setattr(storage.Store, "_undo", lambda *args: None)

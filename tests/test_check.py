@@ -22,7 +22,7 @@ from store.models import Household, Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, check_store
 from tools.synthetic import write_archives
 
-from conftest import FROZEN_NOW, to_legacy_layout
+from conftest import FROZEN_NOW, Killed, kill_at_manifest, to_legacy_layout
 
 NOW = datetime.fromisoformat(FROZEN_NOW)
 
@@ -239,18 +239,7 @@ def test_an_interrupted_transaction_is_found_and_undone_by_repair(
     root = small_store.root
     before = fingerprint(root)
 
-    class Killed(BaseException):
-        pass
-
-    real_rename = storage.SystemCalls.rename
-
-    def die_at_manifest(self, source, target):  # noqa: ANN001, ANN202
-        if Path(target).name == "manifest.json":
-            raise Killed()
-        return real_rename(self, source, target)
-
-    monkeypatch.setattr(storage.SystemCalls, "rename", die_at_manifest)
-    monkeypatch.setattr(storage.Store, "_undo", lambda *args: None)  # killed: nothing undone
+    kill_at_manifest(monkeypatch)
     with pytest.raises(Killed):
         with small_store.transaction() as tx:
             case = tx.get(Petition, "MK261127-001")

@@ -34,7 +34,14 @@ from store.storage import (
     check_store,
 )
 
-from conftest import store_bytes, to_legacy_layout, to_register_file_layout, to_uncapped_layout
+from conftest import (
+    Killed,
+    kill_at_manifest,
+    store_bytes,
+    to_legacy_layout,
+    to_register_file_layout,
+    to_uncapped_layout,
+)
 
 NOW = datetime(2026, 11, 28, 9, 30, tzinfo=TZ)
 S = PetitionStatus
@@ -1457,20 +1464,9 @@ def test_a_reader_never_sees_a_transaction_its_killed_writer_did_not_commit(
     the next writer then took away again (a kill -9 test saw 71 cases, then 70)."""
     root = small_store.root
 
-    class Killed(BaseException):
-        pass
-
-    real_rename = storage.SystemCalls.rename
-
-    def die_at_manifest(self, source, target):  # noqa: ANN001, ANN202
-        if Path(target).name == "manifest.json":
-            raise Killed()
-        return real_rename(self, source, target)
-
     reader = Store(root)
     committed = (sorted(p.id for p in reader.all(Petition)), reader.get(Community, "yulan").name)
-    monkeypatch.setattr(storage.SystemCalls, "rename", die_at_manifest)
-    monkeypatch.setattr(storage.Store, "_undo", lambda *args: None)  # killed: nothing undone
+    kill_at_manifest(monkeypatch)
     with pytest.raises(Killed):
         with small_store.transaction() as tx:
             case = tx.get(Petition, "MK261127-001")
