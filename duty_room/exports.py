@@ -15,8 +15,8 @@ The other paths an officer names through sudo are held the same way, each to its
 system file: `backup DEST` writes only in ``backup_dir`` (the service account's alone, 0700: the
 store's every file is in a backup) and `restore SRC` reads only from there; `import FILE` reads only
 from ``import_dir``, where the officers put their workbooks (setgid and sticky, group the officers',
-3770), so the service account is never the officer's way to read a file they could not (`import
-/srv/duty-room/store/households/….json`, whose cells a refusal would quote). As the officers can
+3770), so the service account is never the officer's way to open a file they could not (the
+store's, a backup's; a refusal quotes what an import reads in a cell). As the officers can
 write in the import folder, what is read there is opened without following any link below it
 (store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put there is refused, not read.
 """
