@@ -391,6 +391,9 @@ def backup(ctx: click.Context, dest: Path) -> None:
     """
     from store.storage import backup_store
 
+    from .exports import backup_target
+
+    dest = backup_target(settings_of(ctx), dest)  # the service account's: only in its backup folder
     copied = backup_store(_store(ctx), dest)
     click.echo(
         words.t("backup.done", settings_of(ctx).lang).format(
@@ -400,7 +403,7 @@ def backup(ctx: click.Context, dest: Path) -> None:
 
 
 @cli.command()
-@click.argument("src", type=click.Path(path_type=Path))
+@click.argument("src", type=click.Path(path_type=Path, readable=False))  # said by backup_source / restore_store
 @click.pass_context
 def restore(ctx: click.Context, src: Path) -> None:
     """Restore the backup SRC into the store folder (--store), which must be missing or empty.
@@ -409,7 +412,10 @@ def restore(ctx: click.Context, src: Path) -> None:
     """
     from store.storage import restore_store
 
+    from .exports import backup_source
+
     _store(ctx).refuse_if_read_only()  # a viewer makes no store either
+    src = backup_source(settings_of(ctx), src)  # the service account's: only from its backup folder
     copied = restore_store(src, settings_of(ctx).store)
     click.echo(
         words.t("restore.done", settings_of(ctx).lang).format(
@@ -577,6 +583,10 @@ def whoami(ctx: click.Context) -> None:
     click.echo(f"{t('whoami.store')}: {settings.store}")
     if settings.export_folder is not None:
         click.echo(f"{t('whoami.exports')}: {settings.export_folder}")
+    if settings.import_folder is not None:
+        click.echo(f"{t('whoami.imports')}: {settings.import_folder}")
+    if settings.backup_folder is not None:
+        click.echo(f"{t('whoami.backups')}: {settings.backup_folder}")
     click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")
 
 

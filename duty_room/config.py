@@ -3,8 +3,9 @@
 * The system file ``/etc/duty-room/config.toml`` (owned by root, writable by nobody else; refused
   otherwise) sets everything. It alone sets the **security** keys — who may see personal data,
   who is a viewer, the store, the service account — and the **office** rules every desk must
-  share (dispatch units, deadlines and the school calendar, fee reductions). So does the folder the
-  service account writes officers' exports in (``export_dir``).
+  share (dispatch units, deadlines and the school calendar, fee reductions). So do the folders the
+  service account writes officers' exports in (``export_dir``), takes backups into and restores
+  them from (``backup_dir``), and reads the workbooks officers import from (``import_dir``).
 * The user's config file (``$DUTY_ROOM_CONFIG`` or ``~/.config/duty-room/config.toml``), the
   environment (``DUTY_ROOM_*``) and command-line options change **presentation** only: language,
   lite, refresh, keymap, ASCII borders — and may ask for read-only, which only takes rights away.
@@ -55,10 +56,21 @@ DEFAULT_UNITS = ("综合执法队", "派出所", "市场监管所", "物业公�
 
 PRESENTATION_KEYS = frozenset({"lang", "lite", "refresh_seconds", "keymap", "ascii", "read_only"})
 SECURITY_KEYS = frozenset(
-    {"store", "reveal_users", "reveal_groups", "read_only_users", "read_only_groups", "service_account", "export_dir"}
+    {
+        "store",
+        "reveal_users",
+        "reveal_groups",
+        "read_only_users",
+        "read_only_groups",
+        "service_account",
+        "export_dir",
+        "backup_dir",
+        "import_dir",
+    }
 )
 OFFICE_KEYS = frozenset({"units", "deadlines", "fees", "duty"})
 SYSTEM_KEYS = PRESENTATION_KEYS | SECURITY_KEYS | OFFICE_KEYS
+DEFAULT_BACKUP_DIR = Path("/var/backups/duty-room")  # where the README's cron line has always put them
 CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the clock was moved
 
 
@@ -132,6 +144,11 @@ class Settings(BaseModel):
     # Where the service account writes what an officer exports (duty_room/exports.py); None: "exports"
     # beside the store. Run as oneself, an export goes where one names it.
     export_dir: Path | None = None
+    # Likewise where it takes backups into and restores them from (None: /var/backups/duty-room, the
+    # README's cron folder), and where officers put the workbooks it imports (None: "imports" beside
+    # the store). Run as oneself, a backup, a restore or an import takes the path one names.
+    backup_dir: Path | None = None
+    import_dir: Path | None = None
     # office rules (system file only)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
@@ -159,6 +176,24 @@ class Settings(BaseModel):
         if not self.as_service:
             return None
         return self.export_dir or self.store.parent / "exports"
+
+    @property
+    def backup_folder(self) -> Path | None:
+        """The one folder this session's `backup` writes in and `restore` reads from: run as the
+        service account, ``backup_dir`` of the system file, else /var/backups/duty-room (the README's
+        cron folder). None otherwise: one's own account backs up where it is told."""
+        if not self.as_service:
+            return None
+        return self.backup_dir or DEFAULT_BACKUP_DIR
+
+    @property
+    def import_folder(self) -> Path | None:
+        """The one folder this session's `import` reads from: run as the service account,
+        ``import_dir`` of the system file, else ``imports`` beside the store (officers put their
+        workbooks there). None otherwise: one's own account reads what it can."""
+        if not self.as_service:
+            return None
+        return self.import_dir or self.store.parent / "imports"
 
     def open_store(self, *, read_once: bool = False) -> Store:
         """The store as this session may use it: stamped with the actor, read-only for a viewer

@@ -7,7 +7,10 @@ A path ending in .xlsx is a workbook; any other path is a folder with one .csv p
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import stat
 from pathlib import Path
 
 import click
@@ -18,6 +21,7 @@ from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
 from store.roster import known_list
 from store.sheetfiles import (
+    SheetFileError,
     read_tables,
     style_headers,
     write_csv_dir,
@@ -37,7 +41,7 @@ from store.workbook import (
 
 from .cli import settings_of, store_of
 from .config import Settings
-from .exports import export_target, publish
+from .exports import export_target, import_source, publish
 
 
 def _words(ctx: click.Context):
@@ -94,7 +98,7 @@ def template(ctx: click.Context, path: Path) -> None:
 
 
 @click.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path, readable=False))  # said by import_source / read_tables
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--prune", is_flag=True, help="Delete stored records the file leaves out (reported otherwise).")
 @click.pass_context
@@ -108,7 +112,20 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     t = _words(ctx)
     if settings.read_only and not dry_run:
         raise click.ClickException(t("import.read_only"))
-    tables = read_tables(path)
+    path, within = import_source(settings, path)  # the service account's: only from its import folder
+    try:
+        tables = read_tables(path, within=within)
+    except SheetFileError as exc:
+        if within is None or exc.path == within or exc.error is None or exc.error.errno != errno.EACCES:
+            raise
+        # put there under umask 077 (0600): said with the remedy, not as the machine's fault
+        try:
+            mode = stat.filemode(os.lstat(exc.path).st_mode)
+        except OSError:
+            raise exc from None
+        raise click.ClickException(
+            t("import.unreadable", path=exc.path, account=settings.service_account, mode=mode, folder=within)
+        ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
     report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)
     for note in report.notes:

@@ -10,6 +10,15 @@ folder the system file allows (``export_dir``, default ``exports`` beside the st
 set-up group-readable by the officers (setgid, 2750), and is left readable by that group whatever
 the umask. A name is taken inside it; a path outside it is refused in one line naming the folder.
 The caller's environment never picks the folder: ``export_dir`` is a security key (system file only).
+
+The other paths an officer names through sudo are held the same way, each to its own folder of the
+system file: `backup DEST` writes only in ``backup_dir`` (the service account's alone, 0700: the
+store's every file is in a backup) and `restore SRC` reads only from there; `import FILE` reads only
+from ``import_dir``, where the officers put their workbooks (setgid and sticky, group the officers',
+3770), so the service account is never the officer's way to open a file they could not (the
+store's, a backup's; a refusal quotes what an import reads in a cell). As the officers can
+write in the import folder, what is read there is opened without following any link below it
+(store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put there is refused, not read.
 """
 
 from __future__ import annotations
@@ -19,13 +28,48 @@ from pathlib import Path
 
 from duty_room import words
 from duty_room.config import Settings
+from store import clock
 
 EXPORT_FILE_MODE = 0o640  # the export folder's group (the officers) reads, nobody else
 EXPORT_FOLDER_MODE = 0o750  # (a folder of CSV files; its files took the group from the setgid folder)
 
 
-class ExportRefused(ValueError):
-    """A place to export to that this session may not write: ``str()`` is the line, in its language."""
+class OutsideFolder(ValueError):
+    """A path this session may not use (outside the one folder it may): ``str()`` is the line, in
+    its language (exit 1)."""
+
+
+class ExportRefused(OutsideFolder):
+    """A place to export to that this session may not write."""
+
+
+def _refused(
+    settings: Settings,
+    key: str,
+    given: str | Path,
+    folder: Path,
+    kind: type[OutsideFolder] = OutsideFolder,
+    **more: str,
+) -> OutsideFolder:
+    return kind(
+        words.t(key, settings.lang).format(given=given, folder=folder, account=settings.service_account, **more)
+    )
+
+
+def _asked(folder: Path, given: str | Path) -> Path:
+    """``given`` as the service account takes it: a name (or a relative path) inside ``folder``; an
+    absolute path as it is; ``~`` as the service account's home (which is never the folder)."""
+    text = str(given)
+    return Path(text).expanduser() if text.startswith("~") else folder / text
+
+
+def _new_inside(folder: Path, path: Path) -> Path | None:
+    """``path`` to be made inside ``folder`` (its real folder), or None when it would not be."""
+    inside = Path(os.path.realpath(folder))
+    parent = Path(os.path.realpath(path.parent))
+    if path.name in ("", ".", "..") or not parent.is_relative_to(inside):
+        return None
+    return parent / path.name
 
 
 def export_target(settings: Settings, given: str | Path) -> Path:
@@ -33,17 +77,51 @@ def export_target(settings: Settings, given: str | Path) -> Path:
     folder = settings.export_folder
     if folder is None:
         return Path(os.path.abspath(Path(given).expanduser()))
-    text = str(given)
-    path = Path(text).expanduser() if text.startswith("~") else folder / text
+    target = _new_inside(folder, _asked(folder, given))
+    if target is None:
+        raise _refused(settings, "export.outside_folder", given, folder, ExportRefused)
+    return target
+
+
+def backup_target(settings: Settings, given: Path) -> Path:
+    """Where `backup` copies the store when asked for ``given``: as the service account, only a
+    folder inside the backup folder (a name goes there; the folder itself is not one: a copy put
+    in it would be taken for the next day's as old backups are pruned). As oneself, as named."""
+    folder = settings.backup_folder
+    if folder is None:
+        return given
+    target = _new_inside(folder, _asked(folder, given))
+    if target is None:
+        raise _refused(settings, "backup.outside_folder", given, folder, example=clock.today().isoformat())
+    return target
+
+
+def backup_source(settings: Settings, given: Path) -> Path:
+    """Which backup `restore` reads when asked for ``given``: as the service account, only one
+    inside the backup folder (its real path, links followed: only that account writes there)."""
+    folder = settings.backup_folder
+    if folder is None:
+        return given
     inside = Path(os.path.realpath(folder))
-    parent = Path(os.path.realpath(path.parent))
-    if path.name in ("", ".", "..") or not parent.is_relative_to(inside):
-        raise ExportRefused(
-            words.t("export.outside_folder", settings.lang).format(
-                given=given, folder=folder, account=settings.service_account
-            )
-        )
-    return parent / path.name
+    source = Path(os.path.realpath(_asked(folder, given)))
+    if source == inside or not source.is_relative_to(inside):
+        raise _refused(settings, "restore.outside_folder", given, folder, example=clock.today().isoformat())
+    return source
+
+
+def import_source(settings: Settings, given: Path) -> tuple[Path, Path | None]:
+    """The workbook (or CSV folder) `import` reads when asked for ``given``, and the folder it must
+    be read within without following links (None: as oneself, read as named). As the service
+    account only inside the import folder: a name is looked up there; a path is taken as written
+    (``..`` undone in the text, never through a link) and must be below the folder."""
+    folder = settings.import_folder
+    if folder is None:
+        return given, None
+    asked = Path(os.path.normpath(os.path.abspath(_asked(folder, given))))
+    for base in dict.fromkeys([Path(os.path.abspath(folder)), Path(os.path.realpath(folder))]):
+        if asked != base and asked.is_relative_to(base):
+            return folder / asked.relative_to(base), folder
+    raise _refused(settings, "import.outside_folder", given, folder)
 
 
 def publish(settings: Settings, path: Path) -> None:

@@ -636,6 +636,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "whoami.read_only": ("只读", "read-only"),
     "whoami.store": ("数据目录", "store"),
     "whoami.exports": ("导出文件夹", "exports"),
+    "whoami.imports": ("导入文件夹", "imports"),
+    "whoami.backups": ("备份文件夹", "backups"),
     "whoami.sources": ("配置来源", "config sources"),
     "whoami.allowed": ("允许", "allowed"),
     "whoami.refused": ("不允许", "refused"),
@@ -686,6 +688,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "import.done": ("已导入，共写入 {n} 条", "imported: {n} records written"),
     "import.nothing": ("已导入：没有变化", "imported: nothing changed"),
     "import.read_only": ("只读模式：不能导入", "read-only: nothing can be imported"),
+    "import.outside_folder": (
+        "以服务账号 {account} 运行时，只能导入 {folder} 中的文件：先把文件放进去，再写文件名（如 底册.xlsx），不能写「{given}」",
+        "run as the service account {account}, files are imported from {folder} only: put the file there, then give its name (e.g. roster.xlsx), not '{given}'",
+    ),
+    "import.unreadable": (
+        "{path}：服务账号 {account} 读不到（权限 {mode}）；放进 {folder} 的文件要让它能读：chmod -R o+rX {path}（这个文件夹只有值班员和服务账号进得去）",
+        "{path}: the service account {account} cannot read it (mode {mode}); what is put in {folder} must be readable to it: chmod -R o+rX {path} (only the officers and the service account can enter that folder)",
+    ),
     "form.example": ("如 {}", "e.g. {}"),
     "export.done": ("已导出 {n} 张表到 {path}", "exported {n} sheets to {path}"),
     "export.masked": ("个人信息已脱敏", "personal data masked"),
@@ -803,6 +813,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "backup.done": (
         "已备份 {files} 个文件（{size} MB，第 {generation} 代）到 {path}，已校验",
         "backed up {files} files ({size} MB, generation {generation}) to {path}, verified",
+    ),
+    "backup.outside_folder": (
+        "以服务账号 {account} 运行时，备份只能写在 {folder} 中：写文件夹名即可（如 {example}），不能写「{given}」",
+        "run as the service account {account}, backups are written in {folder} only: give a folder name (e.g. {example}), not '{given}'",
+    ),
+    "restore.outside_folder": (
+        "以服务账号 {account} 运行时，只能从 {folder} 中的备份恢复：写备份的文件夹名即可（如 {example}），不能写「{given}」",
+        "run as the service account {account}, backups are restored from {folder} only: give the backup's folder name (e.g. {example}), not '{given}'",
     ),
     "restore.done": (
         "已恢复 {files} 个文件（第 {generation} 代）到 {path}，已校验",

@@ -222,6 +222,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}：不是能读的 .xlsx 工作簿（损坏、加密或不是 Excel 文件）",
         "{path}: not a readable .xlsx workbook ({detail})",
     ),
+    "refused.sheet_not_regular": (
+        "{path}：是链接或特殊文件，不读（导入文件夹里只读放进去的文件本身）",
+        "{path}: a link or a special file, not read (from the import folder only the files put there are read)",
+    ),
     "refused.sheet_encoding": (
         "{path}：既不是 UTF-8 也不是 GB18030 编码的文本，请在 Excel 里另存为「CSV UTF-8」",
         "{path}: neither UTF-8 nor GB18030 text ({detail}); save it from Excel as CSV UTF-8",

@@ -14,7 +14,10 @@ GB18030 (what Excel saves as "CSV" on a Chinese Windows) otherwise.
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,27 +179,51 @@ def decode_csv(payload: bytes) -> str:
         return payload.decode("gb18030")
 
 
-def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
-    """Every sheet of an .xlsx (or every .csv of a folder) as rows of cells, headers included."""
+def read_tables(path: Path, *, within: Path | None = None) -> dict[str, list[list[Cell]]]:
+    """Every sheet of an .xlsx (or every .csv of a folder) as rows of cells, headers included.
+
+    ``within``: a folder others can write in (the import folder, read as the service account):
+    ``path`` is below it and is opened from it one name at a time without following a link, and
+    only a regular file (or folder) is read, so a link put there is refused rather than followed to
+    a file the service account can read and the one who put it there cannot."""
+    if within is not None:
+        return _read_within(within, path)
     if path.is_dir():
         tables: dict[str, list[list[Cell]]] = {}
         for csv_path in sorted(path.glob("*.csv")):
             try:
-                text = decode_csv(csv_path.read_bytes())
+                payload = csv_path.read_bytes()
             except OSError as exc:
                 raise SheetFileError("sheet_os", csv_path, error=exc) from None
-            except UnicodeDecodeError as exc:
-                raise SheetFileError("sheet_encoding", csv_path, detail=exc.reason) from None
-            tables[csv_path.stem] = [list(row) for row in csv.reader(io.StringIO(text))]
+            tables[csv_path.stem] = _csv_rows(csv_path, payload)
         if not tables:
             raise SheetFileError("sheet_no_csv", path)
         return tables
     if not path.exists():
         raise SheetFileError("sheet_missing", path)
+    try:  # no permission is said as such, not as a damaged workbook (click no longer checks it first)
+        path.open("rb").close()
+    except OSError as exc:
+        raise SheetFileError("sheet_os", path, error=exc) from None
+    return _workbook_rows(path, str(path))
+
+
+def _csv_rows(path: Path, payload: bytes) -> list[list[Cell]]:
+    try:
+        text = decode_csv(payload)
+    except UnicodeDecodeError as exc:
+        raise SheetFileError("sheet_encoding", path, detail=exc.reason) from None
+    return [list(row) for row in csv.reader(io.StringIO(text))]
+
+
+def _workbook_rows(path: Path, source: str | BinaryIO) -> dict[str, list[list[Cell]]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        if isinstance(source, str):
+            workbook = CalamineWorkbook.from_path(source)
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
         # a fresh list each, nobody else's: widening its cell type to Cell is safe (list is invariant)
         return {
             name: cast(list[list[Cell]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
@@ -204,3 +231,64 @@ def read_tables(path: Path) -> dict[str, list[list[Cell]]]:
         }
     except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
         raise SheetFileError("sheet_unreadable", path, detail=exc) from None
+
+
+_NO_LINK = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # (NONBLOCK: a pipe never waits)
+
+
+def _open_no_link(name: str, folder_fd: int, path: Path) -> int:
+    """``name`` in the open folder ``folder_fd`` (``path`` says it), a link not followed: a
+    descriptor of a regular file or a folder, else refused."""
+    try:
+        fd = os.open(name, _NO_LINK, dir_fd=folder_fd)
+    except FileNotFoundError:
+        raise SheetFileError("sheet_missing", path) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW's answer to a link
+            raise SheetFileError("sheet_not_regular", path) from None
+        raise SheetFileError("sheet_os", path, error=exc) from None
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        os.close(fd)
+        raise SheetFileError("sheet_not_regular", path)
+    return fd
+
+
+def _read_within(folder: Path, path: Path) -> dict[str, list[list[Cell]]]:
+    parts = path.relative_to(folder).parts
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the folder itself: the admin's
+    except OSError as exc:
+        raise SheetFileError("sheet_os", folder, error=exc) from None
+    try:
+        for depth, name in enumerate(parts):
+            inner = _open_no_link(name, fd, folder.joinpath(*parts[: depth + 1]))
+            os.close(fd)
+            fd = inner
+            if depth < len(parts) - 1 and not stat.S_ISDIR(os.fstat(fd).st_mode):
+                not_folder = NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+                raise SheetFileError("sheet_os", folder.joinpath(*parts[: depth + 1]), error=not_folder)
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                return _workbook_rows(path, handle)
+        tables: dict[str, list[list[Cell]]] = {}
+        for name in sorted(n for n in os.listdir(fd) if n.endswith(".csv") and not n.startswith(".")):
+            csv_path = path / name
+            csv_fd = _open_no_link(name, fd, csv_path)
+            try:
+                if stat.S_ISDIR(os.fstat(csv_fd).st_mode):
+                    a_folder = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+                    raise SheetFileError("sheet_os", csv_path, error=a_folder)
+                with os.fdopen(os.dup(csv_fd), "rb") as handle:
+                    try:
+                        payload = handle.read()
+                    except OSError as exc:
+                        raise SheetFileError("sheet_os", csv_path, error=exc) from None
+            finally:
+                os.close(csv_fd)
+            tables[Path(name).stem] = _csv_rows(csv_path, payload)
+        if not tables:
+            raise SheetFileError("sheet_no_csv", path)
+        return tables
+    finally:
+        os.close(fd)

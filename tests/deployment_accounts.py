@@ -1,9 +1,10 @@
 """Real OS accounts for tests/test_deployment.py (root only; everything made here is removed).
 
 * `service_deployment()`: the README's recommended set-up — a service account that owns the store
-  (0700, files 0600) and the export folder (2750, group the officers'), officers A and B (in that
-  group) with a sudoers rule for the command, a viewer V with a rule
-  pinned to `--read-only`, and the system config. The sudoers rules and the system config are
+  (0700, files 0600), the export folder (2750, group the officers'), the import folder (3770, group
+  the officers') and the backup folder (0700), all made by the README's own `install -d` lines
+  (`readme_folders`), officers A and B (in that group) with a sudoers rule for the command, a
+  viewer V with a rule pinned to `--read-only`, and the system config. The sudoers rules and the system config are
   mounted over /etc/sudoers.d and /etc/duty-room in a private mount namespace per command, so the
   real `sudo` and the real `/etc/duty-room/config.toml` path are used without touching the
   machine's own files (and without disturbing tests running beside this one).
@@ -16,6 +17,7 @@ import contextlib
 import grp
 import os
 import pwd
+import re
 import secrets
 import shlex
 import shutil
@@ -35,6 +37,7 @@ from store import clock
 from store.storage import Store
 from tests.conftest import build_small_store
 
+README = Path(__file__).resolve().parent.parent / "README.md"
 SUDO = "/usr/bin/sudo"
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 WRITE_NEW_PARTITIONS = """
@@ -167,6 +170,9 @@ class Deployment:
     service_uid: int = 0
     created_mount_point: bool = False
     exports: Path = Path()  # the export folder: the service account's, group the officers', 2750
+    imports: Path = Path()  # the import folder: the service account's, group the officers', 3770
+    backups: Path = Path()  # the backup folder: the service account's alone, 0700
+    srv: Path = Path()  # what /srv/duty-room is in the README
 
     def uid(self, name: str) -> int:
         return pwd.getpwnam(name).pw_uid
@@ -179,7 +185,8 @@ class Deployment:
         text = (
             f'store = "{self.root}"\nservice_account = "{self.service}"\n'
             f"reveal_users = {list(reveal_users)!r}\nread_only_users = {[self.viewer, *read_only_users]!r}\n"
-            f'reveal_groups = []\nexport_dir = "{self.exports}"\n'
+            f'reveal_groups = []\nexport_dir = "{self.exports}"\nimport_dir = "{self.imports}"\n'
+            f'backup_dir = "{self.backups}"\n'
         ).replace("'", '"')
         temp = self.etc / ".config.toml.new"
         temp.write_text(text, encoding="utf-8")
@@ -224,10 +231,67 @@ class Deployment:
             ["runuser", "-u", user, "--", *masked, "env", *settings, *sudo, str(self.launcher), *flag, *args]
         )
 
+    def run_cron(self, line: str) -> subprocess.CompletedProcess[str]:
+        """The README's cron line (schedule, user, command), its command run by /bin/sh as the
+        service account with cron's environment, the README's paths replaced by this deployment's."""
+        fields = line.split(None, 6)
+        assert fields[5] == "duty-room", line  # runs as the service account
+        command = self.from_readme(fields[6]).replace("\\%", "%")  # crontab: \% is a literal %
+        account = pwd.getpwnam(self.service)
+        cron_env = [
+            "env",
+            "-i",
+            f"HOME={account.pw_dir}",
+            f"LOGNAME={self.service}",
+            "SHELL=/bin/sh",
+            "PATH=/usr/bin:/bin",
+        ]
+        return self._in_namespace(["runuser", "-u", self.service, "--", *cron_env, "/bin/sh", "-c", command])
+
+    def from_readme(self, text: str) -> str:
+        """A README command with its paths and accounts this deployment's."""
+        return readme_names(text, srv=self.srv, backups=self.backups, launcher=self.launcher)
+
     def run_direct(self, user: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """``user`` runs the command as themselves, without sudo."""
         settings = [f"{key}={value}" for key, value in (env or {}).items()]
         return self._in_namespace(["runuser", "-u", user, "--", "env", *settings, str(self.launcher), *args])
+
+
+def readme_block(after: str, language: str) -> list[str]:
+    """The lines of the README's first ```language block after the line ``after`` (comments cut)."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(after)
+    block = re.search(rf"```{language}\n(.*?)```", text[start:], re.S)
+    assert block is not None, (after, language)
+    return [line.split("  #")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def readme_names(text: str, *, srv: Path, backups: Path, launcher: Path | None = None, officers: str = "") -> str:
+    """The README's paths (and, given, the officers' group) replaced by a deployment's."""
+    if launcher is not None:
+        text = text.replace("/opt/duty-room/.venv/bin/duty-room", str(launcher))
+    text = text.replace("/var/backups/duty-room", str(backups)).replace("/srv/duty-room", str(srv))
+    if officers:
+        text = re.sub(r"(-g) duty-officers\b", rf"\1 {officers}", text)
+    return text
+
+
+def readme_folders(srv: Path, backups: Path, service: str, officers: str) -> list[str]:
+    """Run the README's set-up `install -d` lines for the service account's folders as root, with
+    this deployment's paths and accounts; the commands, as run."""
+    group = grp.getgrgid(pwd.getpwnam(service).pw_gid).gr_name
+    ran = []
+    for line in readme_block("### Recommended: one service account", "sh"):
+        if not line.startswith("install -d ") or not re.search(r" (/srv|/var/backups)/duty-room\b", line):
+            continue  # (/etc/duty-room: the tests mount their own over it)
+        command = readme_names(line, srv=srv, backups=backups, officers=officers)
+        command = re.sub(r"-o duty-room\b", f"-o {service}", command)
+        command = re.sub(r"-g duty-room\b", f"-g {group}", command)
+        done = _run(shlex.split(command))
+        assert done.returncode == 0, (command, done.stderr)
+        ran.append(command)
+    return ran
 
 
 @contextlib.contextmanager
@@ -259,18 +323,15 @@ def service_deployment() -> Iterator[Deployment]:
             )
             launcher.chmod(0o755)
             service = pwd.getpwnam(names["svc"])
-            root = public / "store"
-            root.mkdir(mode=0o700)
+            # /srv/duty-room and /var/backups/duty-room of the README, made by its own lines
+            srv, backups = public / "srv", public / "var-backups" / "duty-room"
+            made = readme_folders(srv, backups, names["svc"], names["off"])
+            assert len(made) == 5, made  # the service account's folder, store, exports, imports, backups
+            root = srv / "store"
             clock.unfreeze()
             build_small_store(root)  # as root, then handed to the service account (the admin's set-up)
             for path in [root, *root.rglob("*")]:
                 os.chown(path, service.pw_uid, service.pw_gid)
-            # The export folder, as the README's set-up makes it: the service account writes, the
-            # officers' group reads (setgid: what is written there takes the group), nobody else.
-            exports = public / "exports"
-            exports.mkdir()
-            os.chown(exports, service.pw_uid, grp.getgrnam(names["off"]).gr_gid)
-            exports.chmod(0o2750)
             etc = public / "etc-duty-room"
             etc.mkdir(mode=0o755)
             sudoers = public / "sudoers.d"
@@ -300,7 +361,10 @@ def service_deployment() -> Iterator[Deployment]:
                 names["v"],
                 service_uid=service.pw_uid,
                 created_mount_point=created_mount_point,
-                exports=exports,
+                exports=srv / "exports",
+                imports=srv / "imports",
+                backups=backups,
+                srv=srv,
             )
             deployment.write_system_config()
             ready = deployment.run(names["a"], "--help")

@@ -30,6 +30,7 @@ from duty_room.config import ConfigError, load_settings
 from store import clock
 from store.lifecycle import RULES, Action
 from store.models import AuditEntry, Community, Petition, Visit
+from store.sheetfiles import write_xlsx
 from store.storage import (
     Store,
     StoreReadOnlyError,
@@ -37,6 +38,7 @@ from store.storage import (
     permission_problems,
     resolve_actor,
 )
+from store.workbook import SHEETS, sheet_out
 from tests.conftest import build_small_store, frozen_command, store_bytes
 
 ME = default_actor()
@@ -73,6 +75,8 @@ def one_line(text: str) -> bool:
         ("DUTY_ROOM_STORE", "/tmp/elsewhere"),
         ("DUTY_ROOM_SERVICE_ACCOUNT", "nobody"),
         ("DUTY_ROOM_EXPORT_DIR", "/tmp"),
+        ("DUTY_ROOM_IMPORT_DIR", "/"),
+        ("DUTY_ROOM_BACKUP_DIR", "/tmp"),
         ("DUTY_ROOM_UNITS", '["x"]'),
         ("DUTY_ROOM_ACTOR", "someone-else"),
     ],
@@ -95,6 +99,8 @@ def test_a_security_key_in_the_environment_is_refused_in_one_line(
         'store = "/tmp/x"',
         'service_account = "nobody"',
         'export_dir = "/tmp"',
+        'import_dir = "/"',
+        'backup_dir = "/tmp"',
         "[deadlines]\nmax_extension_working_days = 99",
         'units = ["x"]',
     ],
@@ -617,6 +623,93 @@ class TestServiceAccount:
         assert store_bytes(d.root) == before and not (d.root / "manifest.md").exists()
         who = d.run(d.a, "--lang", "en", "whoami")
         assert f"exports: {d.exports}" in who.stdout, who.stdout + who.stderr
+
+    def test_an_officer_imports_a_workbook_put_in_the_import_folder(self, deployment: accounts.Deployment) -> None:
+        """`import FILE` through sudo read only what the service account can reach: a workbook in
+        the officer's own folder it could not, and it read for them the store's own files (or
+        anything else it reads). The officer puts the workbook in the import folder and names it;
+        another officer cannot delete or replace it (sticky), the viewer cannot look in; a path
+        outside the folder, or a link put there, is refused in one line and reads nothing."""
+        d = deployment
+        drop = d.public / "drop"  # the officer's own copy (their home, or scp'd in)
+        drop.mkdir(mode=0o755, exist_ok=True)
+        write_xlsx(drop / "新社区.xlsx", [sheet_out(SHEETS[0], [["", "新社区", "孟轲乡", 40]])])
+        (drop / "新社区.xlsx").chmod(0o644)
+        put = accounts.as_user(d.a, ["cp", str(drop / "新社区.xlsx"), str(d.imports)], umask=0o022)
+        assert put.returncode == 0, put.stderr
+        imported = d.run(d.a, "import", "新社区.xlsx")
+        assert imported.returncode == 0 and "已导入" in imported.stdout, imported.stderr
+        [made] = [c for c in d.store().all(Community) if c.name == "新社区"]
+        assert made.updated_by == d.a  # the officer, from sudo's record
+        removed = accounts.as_user(d.b, ["rm", "-f", str(d.imports / "新社区.xlsx")])
+        assert removed.returncode != 0 and (d.imports / "新社区.xlsx").exists(), removed.stderr
+        looked = accounts.as_user(d.viewer, ["ls", str(d.imports)])
+        assert looked.returncode != 0 and "Permission denied" in looked.stderr
+
+        before = store_bytes(d.root)
+        petitions = next((d.root / "petitions").glob("*.json"))
+        for outside in ("/etc/shadow", str(petitions), "../store/manifest.json", str(drop / "新社区.xlsx")):
+            refused = d.run(d.a, "--lang", "en", "import", outside)
+            assert refused.returncode == 1 and one_line(refused.stderr), (outside, refused.stderr)
+            assert f"files are imported from {d.imports} only" in refused.stderr, refused.stderr
+        link = accounts.as_user(d.a, ["ln", "-s", str(petitions), str(d.imports / "案件.xlsx")])
+        assert link.returncode == 0, link.stderr
+        followed = d.run(d.a, "import", "案件.xlsx")
+        assert followed.returncode == 1 and one_line(followed.stderr), followed.stderr
+        assert "是链接或特殊文件，不读" in followed.stderr and CASE not in followed.stderr + followed.stdout
+        private = accounts.as_user(d.b, ["cp", str(drop / "新社区.xlsx"), str(d.imports / "b.xlsx")], umask=0o077)
+        assert private.returncode == 0, private.stderr
+        unread = d.run(d.b, "import", "b.xlsx")  # 0600: the service account reads it as "others"
+        assert unread.returncode == 1 and one_line(unread.stderr), unread.stderr
+        assert f"chmod -R o+rX {d.imports / 'b.xlsx'}" in unread.stderr
+        assert accounts.as_user(d.b, ["chmod", "-R", "o+rX", str(d.imports / "b.xlsx")]).returncode == 0
+        again = d.run(d.b, "import", "b.xlsx")
+        assert again.returncode == 0 and "没有变化" in again.stdout, again.stderr
+        assert store_bytes(d.root) == before
+        who = d.run(d.a, "--lang", "en", "whoami")
+        assert f"imports: {d.imports}" in who.stdout and f"backups: {d.backups}" in who.stdout, who.stdout
+
+    def test_a_backup_through_sudo_lands_in_the_backup_folder(self, deployment: accounts.Deployment) -> None:
+        """`backup DEST` through sudo wrote the whole store wherever the officer named that the
+        service account can write. It goes in the backup folder, the service account's alone (the
+        officer can take a backup, not read it); elsewhere is refused, exit 1, nothing made; a
+        restore reads only from there."""
+        d = deployment
+        taken = d.run(d.a, "backup", "by-officer", umask=0o022)
+        assert taken.returncode == 0, taken.stderr
+        copy = d.backups / "by-officer"
+        assert str(copy) in taken.stdout and (copy / "manifest.json").is_file()
+        assert all(p.stat().st_uid == d.service_uid for p in [copy, *copy.rglob("*")])
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o700
+        looked = accounts.as_user(d.a, ["ls", str(copy)])
+        assert looked.returncode != 0 and "Permission denied" in looked.stderr
+        for elsewhere in ("/tmp/dr-backup", str(d.exports / "b"), "~/b", "../b", str(d.srv / "b")):
+            refused = d.run(d.a, "--lang", "en", "backup", elsewhere)
+            assert refused.returncode == 1 and one_line(refused.stderr), (elsewhere, refused.stderr)
+            assert f"backups are written in {d.backups} only" in refused.stderr
+        assert not Path("/tmp/dr-backup").exists() and not (d.exports / "b").exists() and not (d.srv / "b").exists()
+        restored = d.run(d.a, "--lang", "en", "restore", str(d.srv / "store"))
+        assert restored.returncode == 1 and f"restored from {d.backups} only" in restored.stderr, restored.stderr
+
+    def test_the_readmes_cron_line_backs_up_as_the_service_account(self, deployment: accounts.Deployment) -> None:
+        """The README's daily copy, run as cron runs it (the service account, no sudo, /bin/sh):
+        it names a folder inside the backup folder, so it is taken as before, and what is over two
+        weeks old is pruned."""
+        d = deployment
+        old, recent = d.backups / "2000-01-01", d.backups / "recent"
+        for kept in (old, recent):
+            kept.mkdir()
+            os.chown(kept, d.service_uid, -1)
+        month_ago = datetime.now().timestamp() - 30 * 86400
+        os.utime(old, (month_ago, month_ago))
+        [line] = accounts.readme_block("made once by root", "cron")
+        ran = d.run_cron(line)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        today = d.backups / datetime.now().strftime("%F")
+        assert str(today) in ran.stdout and (today / "manifest.json").is_file(), ran.stdout
+        assert not old.exists() and recent.exists()
+        checked = accounts.as_user(d.service, [str(d.launcher), "--store", str(today), "check"])
+        assert checked.returncode == 0 and checked.stdout.startswith("ok:"), checked.stdout + checked.stderr
 
     def test_the_viewer_cannot_write_through_any_subcommand(self, deployment: accounts.Deployment) -> None:
         d = deployment

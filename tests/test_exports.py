@@ -13,11 +13,15 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from duty_room.cli import cli
-from duty_room.config import ConfigError, load_settings
+from duty_room.config import DEFAULT_BACKUP_DIR, ConfigError, load_settings
 from store import clock
 from store.dutylog import shift_at
 from store.handover import find_handover
+from store.models import Community
+from store.sheetfiles import write_csv_dir, write_xlsx
 from store.storage import Store, default_actor
+from store.workbook import SHEETS, sheet_out
+from tests.conftest import store_bytes
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
@@ -29,12 +33,16 @@ ME = default_actor()
 @pytest.fixture
 def as_service(system_config: Path, small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This account configured as the service account and run "through sudo" (SUDO_UID): the
-    export folder is tmp/exports, made as the README's set-up makes it (2750)."""
+    export folder is tmp/exports, the import folder tmp/imports and the backup folder tmp/backups,
+    made as the README's set-up makes them (2750, 3770, 0700)."""
     exports = tmp_path / "exports"
-    exports.mkdir()
-    exports.chmod(0o2750)
+    for folder, folder_mode in ((exports, 0o2750), (tmp_path / "imports", 0o3770), (tmp_path / "backups", 0o700)):
+        folder.mkdir()
+        folder.chmod(folder_mode)
     system_config.write_text(
-        f'store = "{small_store.root}"\nservice_account = "{ME}"\nexport_dir = "{exports}"\n', encoding="utf-8"
+        f'store = "{small_store.root}"\nservice_account = "{ME}"\nexport_dir = "{exports}"\n'
+        f'import_dir = "{tmp_path / "imports"}"\nbackup_dir = "{tmp_path / "backups"}"\n',
+        encoding="utf-8",
     )
     monkeypatch.setenv("SUDO_UID", str(os.getuid()))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
@@ -99,27 +107,41 @@ def test_as_the_service_account_every_export_goes_in_the_export_folder(
 def test_the_export_folder_is_the_system_files_alone(
     as_service: Path, system_config: Path, small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The caller's environment and user config cannot move the folder (a security key); without
-    export_dir it is `exports` beside the store; run as oneself there is none (as before)."""
-    monkeypatch.setenv("DUTY_ROOM_EXPORT_DIR", str(tmp_path))
-    with pytest.raises(ConfigError, match="DUTY_ROOM_EXPORT_DIR"):
-        load_settings({"lang": "en"})
-    monkeypatch.delenv("DUTY_ROOM_EXPORT_DIR")
+    """The caller's environment and user config cannot move the folders (security keys); without
+    export_dir it is `exports` beside the store, without import_dir `imports` beside it, without
+    backup_dir /var/backups/duty-room (where the README's cron line has always put them); run as
+    oneself there is none (as before)."""
     user = tmp_path / "no-config" / "duty-room" / "config.toml"
     user.parent.mkdir(parents=True)
-    user.write_text(f'export_dir = "{tmp_path}"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="export_dir"):
-        load_settings({"lang": "en"})
-    user.unlink()
-    assert load_settings().export_folder == as_service
+    for key in ("export_dir", "import_dir", "backup_dir"):
+        monkeypatch.setenv(f"DUTY_ROOM_{key.upper()}", str(tmp_path))
+        with pytest.raises(ConfigError, match=f"DUTY_ROOM_{key.upper()}"):
+            load_settings({"lang": "en"})
+        monkeypatch.delenv(f"DUTY_ROOM_{key.upper()}")
+        user.write_text(f'{key} = "{tmp_path}"\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match=key):
+            load_settings({"lang": "en"})
+        user.unlink()
+    settings = load_settings()
+    assert (settings.export_folder, settings.import_folder, settings.backup_folder) == (
+        as_service,
+        tmp_path / "imports",
+        tmp_path / "backups",
+    )
     system_config.write_text(f'store = "{small_store.root}"\nservice_account = "{ME}"\n', encoding="utf-8")
-    assert load_settings().export_folder == small_store.root.parent / "exports"
+    defaults = (small_store.root.parent / "exports", small_store.root.parent / "imports", DEFAULT_BACKUP_DIR)
+    settings = load_settings()
+    assert (settings.export_folder, settings.import_folder, settings.backup_folder) == defaults
+    assert DEFAULT_BACKUP_DIR == Path("/var/backups/duty-room")  # the README's cron line's folder
     monkeypatch.delenv("SUDO_UID")
     monkeypatch.setenv("SUDO_UID", "x")  # no sudo record: the service account itself (cron), still pinned
-    assert load_settings().export_folder == small_store.root.parent / "exports"
+    settings = load_settings()
+    assert (settings.export_folder, settings.import_folder, settings.backup_folder) == defaults
     system_config.write_text(f'store = "{small_store.root}"\n', encoding="utf-8")  # no service account
-    assert load_settings().export_folder is None
-    assert "导出文件夹" not in CliRunner().invoke(cli, ["whoami"]).output
+    settings = load_settings()
+    assert settings.export_folder is settings.import_folder is settings.backup_folder is None
+    said = CliRunner().invoke(cli, ["whoami"]).output
+    assert "导出文件夹" not in said and "导入文件夹" not in said and "备份文件夹" not in said
 
 
 async def test_the_dashboards_handover_export_as_the_service_account(
@@ -200,3 +222,144 @@ async def test_the_palettes_screenshot_as_the_service_account(
         [shot] = list(exports.iterdir())
         assert shot.suffix == ".svg" and mode(shot) == 0o640 and list(home.iterdir()) == []
         assert status.message == f"已保存截图：{shot}"
+
+
+def one_line_from(result: object, start: str) -> None:
+    output = result.output.strip()  # type: ignore[attr-defined]
+    assert result.exit_code == 1, output  # type: ignore[attr-defined]
+    assert len(output.splitlines()) == 1 and output.startswith(start), output
+
+
+def test_as_the_service_account_a_backup_goes_in_the_backup_folder(
+    as_service: Path, system_config: Path, small_store: Store, tmp_path: Path
+) -> None:
+    """`backup DEST` run through sudo wrote wherever the officer named that the service account can
+    write, making the folders on the way (`backup /tmp/x`, `backup ~/x`, `backup ../x` beside the
+    store), and `restore SRC` read any store it can read. Now a backup goes only in the backup
+    folder (a name goes there; the folder itself is no backup), and a restore reads only from there;
+    anything else is refused in one line naming the folder, exit 1, nothing made."""
+    backups = tmp_path / "backups"
+    runner = CliRunner()
+    made = runner.invoke(cli, ["backup", "2026-11-28"])
+    assert made.exit_code == 0, made.output
+    assert str(backups / "2026-11-28") in made.output and (backups / "2026-11-28" / "manifest.json").is_file()
+    inside = runner.invoke(cli, ["backup", str(backups / "2026" / "11-29")])  # a path inside: as written
+    assert inside.exit_code == 0 and (backups / "2026" / "11-29" / "manifest.json").is_file(), inside.output
+    for outside in (str(tmp_path / "elsewhere"), "../elsewhere", "~/elsewhere", str(backups), ".", "2026/.."):
+        one_line_from(
+            runner.invoke(cli, ["backup", outside]), f"duty-room: 以服务账号 {ME} 运行时，备份只能写在 {backups} 中"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["backups", "exports", "imports", "etc-duty-room", "store"]
+    )
+    english = runner.invoke(cli, ["--lang", "en", "backup", "/tmp/x"])
+    assert (
+        f"backups are written in {backups} only: give a folder name (e.g. 2026-11-28), not '/tmp/x'" in english.output
+    )
+    who = runner.invoke(cli, ["whoami"]).output.splitlines()
+    assert f"备份文件夹: {backups}" in who and f"导入文件夹: {tmp_path / 'imports'}" in who
+
+    # the township's store gone: restored from the backup folder only
+    restored = tmp_path / "restored"
+    system_config.write_text(
+        f'store = "{restored}"\nservice_account = "{ME}"\nbackup_dir = "{backups}"\n', encoding="utf-8"
+    )
+    for outside in (str(small_store.root), "../store", str(backups), "~/x"):
+        one_line_from(
+            runner.invoke(cli, ["restore", outside]),
+            f"duty-room: 以服务账号 {ME} 运行时，只能从 {backups} 中的备份恢复",
+        )
+    assert not restored.exists()
+    back = runner.invoke(cli, ["restore", "2026-11-28"])
+    assert back.exit_code == 0 and str(restored) in back.output, back.output
+    assert Store(restored).get(Community, "dongcheng").name == small_store.get(Community, "dongcheng").name
+
+
+def _community_rows(name: str) -> list:
+    return [sheet_out(SHEETS[0], [["", name, "孟轲乡", 40]])]
+
+
+def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
+    as_service: Path, small_store: Store, tmp_path: Path
+) -> None:
+    """`import FILE` run through sudo read any file the service account can read: an officer had no
+    place to put a workbook it could read, and could name the store's own files (or anything else
+    the account reads), whose cells a refusal quotes. Now a name is looked up in the import folder
+    and a path outside it is refused in one line naming the folder, exit 1, nothing read."""
+    imports = tmp_path / "imports"
+    write_xlsx(imports / "新社区.xlsx", _community_rows("新社区"))
+    write_csv_dir(imports / "表", _community_rows("又一社区"))
+    runner = CliRunner()
+    done = runner.invoke(cli, ["import", "新社区.xlsx"])
+    assert done.exit_code == 0 and "已导入" in done.output, done.output
+    csv = runner.invoke(cli, ["import", str(imports / "表")])  # a path inside: as written
+    assert csv.exit_code == 0, csv.output
+    names = {c.name for c in small_store.all(Community)}
+    assert {"新社区", "又一社区"} <= names
+    before = store_bytes(small_store.root)
+    petitions = next((small_store.root / "petitions").glob("*.json"))
+    for outside in (
+        str(petitions),
+        "../store/manifest.json",
+        "/etc/passwd",
+        "~/x.xlsx",
+        str(imports),
+        ".",
+        "表/../..",
+        str(tmp_path / "imports-x" / "a.xlsx"),
+    ):
+        one_line_from(
+            runner.invoke(cli, ["import", outside]), f"duty-room: 以服务账号 {ME} 运行时，只能导入 {imports} 中的文件"
+        )
+    english = runner.invoke(cli, ["--lang", "en", "import", "/etc/passwd"])
+    assert f"files are imported from {imports} only: put the file there, then give its name" in english.output
+    assert store_bytes(small_store.root) == before
+
+
+def test_a_link_in_the_import_folder_is_not_followed(as_service: Path, small_store: Store, tmp_path: Path) -> None:
+    """The officers can write in the import folder, so a name there could be a link to a store file
+    (or to a folder above one): the service account would have read it for them. Links and special
+    files (a pipe, which would have kept the import waiting) are refused in one line, wherever
+    below the folder they are; nothing of what they point to is said."""
+    imports = tmp_path / "imports"
+    petitions = next((small_store.root / "petitions").glob("*.json"))
+    (imports / "案件.xlsx").symlink_to(petitions)
+    (imports / "库").symlink_to(small_store.root)
+    (imports / "表").mkdir()
+    (imports / "表" / "社区.csv").symlink_to(petitions)
+    (imports / "深").mkdir()
+    (imports / "深" / "库").symlink_to(small_store.root)
+    write_xlsx(imports / "真.xlsx", _community_rows("新社区"))
+    (imports / "别名.xlsx").symlink_to(imports / "真.xlsx")  # even one that stays inside
+    os.mkfifo(imports / "管道.xlsx")
+    runner = CliRunner()
+    refused = {
+        "案件.xlsx": imports / "案件.xlsx",
+        "库/petitions": imports / "库",
+        "表": imports / "表" / "社区.csv",
+        "深/库/manifest.json": imports / "深" / "库",
+        "别名.xlsx": imports / "别名.xlsx",
+        "管道.xlsx": imports / "管道.xlsx",
+    }
+    for given, named in refused.items():
+        result = runner.invoke(cli, ["import", given])
+        one_line_from(result, f"duty-room: {named}：是链接或特殊文件，不读")
+        assert "MK26" not in result.output
+    english = runner.invoke(cli, ["--lang", "en", "import", "案件.xlsx"])
+    assert f"{imports / '案件.xlsx'}: a link or a special file, not read" in english.output
+    missing = runner.invoke(cli, ["import", "没有.xlsx"])
+    one_line_from(missing, f"duty-room: {imports / '没有.xlsx'}：没有这个文件")
+    assert {c.name for c in small_store.all(Community)}.isdisjoint({"新社区"})
+
+
+def test_as_oneself_import_backup_and_restore_take_the_path_named(small_store: Store, tmp_path: Path) -> None:
+    """No service account: as before, a path is read or written where it is named, links followed."""
+    write_xlsx(tmp_path / "a.xlsx", _community_rows("新社区"))
+    (tmp_path / "link.xlsx").symlink_to(tmp_path / "a.xlsx")
+    runner = CliRunner()
+    store = ["--store", str(small_store.root)]
+    assert runner.invoke(cli, [*store, "import", str(tmp_path / "link.xlsx")]).exit_code == 0
+    assert runner.invoke(cli, [*store, "backup", str(tmp_path / "b")]).exit_code == 0
+    restored = runner.invoke(cli, ["--store", str(tmp_path / "r"), "restore", str(tmp_path / "b")])
+    assert restored.exit_code == 0, restored.output
+    assert "新社区" in {c.name for c in Store(tmp_path / "r").all(Community)}
