@@ -378,6 +378,17 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
         "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
+    "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
+    "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
+    "duty.export_subtitle": (
+        "{}。导出交班时记录的内容，交班后的记录另列",
+        "{}: the copy lists what was handed over, and what was logged after it apart",
+    ),
+    "duty.form.export_again": (
+        "导出到（.md 发消息用，.xlsx 值班记录簿）",
+        "Export to (.md to send, .xlsx for the log book)",
+    ),
+    "duty.export_not_written": ("未能导出：{why}，{path}", "not exported: {why}, {path}"),
     "screenshot.saved": ("已保存截图：{}", "screenshot saved: {}"),
     "screenshot.failed": ("截图未保存：{why}，{path}", "screenshot not saved: {why}, {path}"),
     "panel.petitions": ("民情诉求", "Petitions"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.form import FieldSpec, FormScreen, FormTexts
@@ -202,3 +204,32 @@ async def test_what_the_store_holds_shows_as_typed_in_forms_choices_lists_and_de
         await pilot.pause()
         box = app.screen.query_one("#detail-box")
         assert (plain(box.border_title), plain(box.border_subtitle)) == (TYPED, TYPED)
+
+
+async def test_a_choice_modal_keeps_its_title_and_buttons_in_view_with_every_line_shown_at_80x24() -> None:
+    """A case's 改状态 with a long title and subtitle, what changed elsewhere and a refusal: the box ran
+    past the screen and cut its buttons. The title stays at the top, the notice, the error and the
+    buttons at the bottom; the choices and the note scroll between them."""
+    texts = replace(CHOICE_TEXTS, title="改状态：MK261127-002 " + "楼顶漏水" * 8, subtitle="当前状态：已受理")
+    choices = [Choice(str(n), f"第{n}步") for n in range(5)]
+
+    class ChoiceApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(ChoiceModal(choices, texts))
+
+    app = ChoiceApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal)
+        modal.show_notice("此件已被他人更新：现为「已派单」，承办：综合执法队，保存将被拒绝，请关闭后重新选择")
+        modal.query_one("#choice-error", Static).update("须填备注：退回须写明理由，" * 3)
+        await pilot.pause()
+        box, body = modal.query_one("#choice-box"), modal.query_one("#choice-body")
+        for stop in ("#choice-list", "#choice-note", "#choice-list"):
+            modal.query_one(stop).focus()
+            await pilot.wait_for_scheduled_animations()  # focusing scrolls it into view (animated)
+            for widget in (modal.query_one("#choice-title"), modal.focused, modal.query_one("#choice-confirm")):
+                assert widget is not None and widget.region.height > 0
+                assert box.content_region.contains_region(widget.region), (widget, widget.region, box.region)
+            assert modal.focused is not None and body.region.contains_region(modal.focused.region)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
@@ -63,8 +63,18 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         padding: 0 1;
         background: $surface;
     }
+    /* The title and the foot (notice, error, buttons) stay in view; the rest scrolls between them. */
     ChoiceModal #choice-title {
+        dock: top;
         text-style: bold;
+    }
+    ChoiceModal #choice-foot {
+        dock: bottom;
+        height: auto;
+    }
+    ChoiceModal #choice-body {
+        height: auto;
+        max-height: 100%;  /* of what the title and the foot leave */
     }
     ChoiceModal #choice-notice {
         color: $warning;
@@ -109,21 +119,24 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         self.notice = ""  # what the caller said has changed since the modal opened (``show_notice``)
 
     def compose(self) -> ComposeResult:
-        """Title, the choices and the note (or a line saying there are none), then the buttons."""
+        """Title, the choices and the note (or a line saying there are none), then the notice, the
+        error and the buttons: the title and the buttons stay in view, the choices scroll between them."""
         with Vertical(id="choice-box"):
             yield Static(self.texts.title, id="choice-title", markup=False)
-            yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
-            yield Static(self.notice, id="choice-notice", classes="-shown" if self.notice else "", markup=False)
-            if self.choices:
-                yield OptionList(*[Option(Content(c.label), id=c.key) for c in self.choices], id="choice-list")
-                yield Input(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
-            else:
-                yield Static(self.texts.empty, id="choice-empty", markup=False)
-            yield Static("", id="choice-error", markup=False)
-            with Horizontal(id="choice-buttons"):
+            with VerticalScroll(id="choice-body", can_focus=False):
+                yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
                 if self.choices:
-                    yield Button(self.texts.confirm, variant="primary", id="choice-confirm")
-                yield Button(self.texts.cancel, id="choice-cancel")
+                    yield OptionList(*[Option(Content(c.label), id=c.key) for c in self.choices], id="choice-list")
+                    yield Input(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
+                else:
+                    yield Static(self.texts.empty, id="choice-empty", markup=False)
+            with Vertical(id="choice-foot"):
+                yield Static(self.notice, id="choice-notice", classes="-shown" if self.notice else "", markup=False)
+                yield Static("", id="choice-error", markup=False)
+                with Horizontal(id="choice-buttons"):
+                    if self.choices:
+                        yield Button(self.texts.confirm, variant="primary", id="choice-confirm")
+                    yield Button(self.texts.cancel, id="choice-cancel")
         yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def on_mount(self) -> None:
@@ -135,12 +148,25 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             self._show_note_hint()
 
     def show_notice(self, text: str) -> None:
-        """One line under the subtitle (the caller's words: another desk changed what is chosen for);
+        """A line above the buttons, in view however the choices are scrolled (the caller's words:
+        another desk changed what is chosen for);
         the note typed stays. "" hides it."""
         self.notice = text
         for line in self.query("#choice-notice").results(Static):  # none before the modal is composed
             line.update(text)
             line.set_class(bool(text), "-shown")
+            self.call_after_refresh(self._focused_in_view)
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self) -> None:
+        self.call_after_refresh(self._focused_in_view)
+
+    def _focused_in_view(self) -> None:
+        """What is being chosen or typed scrolled into view on the layout as it is now (a line shown
+        above the buttons takes its room from the choices)."""
+        focused = self.focused
+        if focused is not None and focused.is_attached:
+            focused.scroll_visible(animate=False)
 
     def show_subtitle(self, text: str) -> None:
         """The line under the title, anew (the state the choices start from, as it is now)."""
@@ -210,6 +236,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         if refusal:
             self.query_one("#choice-error", Static).update(refusal)
             self.query_one("#choice-note", Input).focus()
+            self.call_after_refresh(self._focused_in_view)
             return
         self.dismiss((choice.key, note))
 

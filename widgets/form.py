@@ -157,8 +157,15 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         background: $surface;
         padding: 0 1;
     }
+    /* The title at the top and the foot (notice, error, buttons) at the bottom never scroll away:
+       between them the subtitle and the fields take what is left and scroll (80x24 too). */
     FormScreen #form-title {
+        dock: top;
         text-style: bold;
+    }
+    FormScreen #form-foot {
+        dock: bottom;
+        height: auto;
     }
     FormScreen #form-subtitle {
         color: $text-muted;
@@ -174,7 +181,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     }
     FormScreen #form-fields {
         height: auto;
-        max-height: 60vh;  /* the rest of the box (title, errors, buttons) stays in view at 80x24 */
+        max-height: 100%;  /* of what the title and the foot leave */
     }
     /* Under #form-fields: an id outranks Input's own ":focus" and ".-invalid" borders. */
     FormScreen #form-fields Input {
@@ -252,13 +259,15 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
 
     def compose(self) -> ComposeResult:
-        """The title, each field under its label with a line for its error, then the buttons."""
+        """The title; the subtitle, then each field under its label with a line for its error; then
+        the notice, the form's error and the buttons. However many lines the subtitle, the notice and
+        the errors take, the title and the buttons stay in view and the fields scroll between them
+        (to the field being edited), at 80x24 too."""
         with Vertical(id="form-box"):
             yield Static(self.texts.title, id="form-title", markup=False)
-            if self.texts.subtitle:
-                yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
-            yield Static(self.notice, id="form-notice", classes="-shown" if self.notice else "", markup=False)
             with VerticalScroll(id="form-fields", can_focus=False):
+                if self.texts.subtitle:
+                    yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
                 for spec in self.fields:
                     with Vertical(id=f"group-{spec.key}", classes="form-field"):
                         yield FieldLabel(
@@ -266,10 +275,12 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                         )
                         yield from self._field(spec)
                         yield Static("", id=f"error-{spec.key}", classes="form-error", markup=False)
-            yield Static("", id="form-error", classes="form-error", markup=False)
-            with Horizontal(id="form-buttons"):
-                yield Button(self.texts.confirm, variant="primary", id="form-confirm")
-                yield Button(self.texts.cancel, id="form-cancel")
+            with Vertical(id="form-foot"):
+                yield Static(self.notice, id="form-notice", classes="-shown" if self.notice else "", markup=False)
+                yield Static("", id="form-error", classes="form-error", markup=False)
+                with Horizontal(id="form-buttons"):
+                    yield Button(self.texts.confirm, variant="primary", id="form-confirm")
+                    yield Button(self.texts.cancel, id="form-cancel")
         yield CompactFooter()  # this screen's own keys, not the dashboard's behind it
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
@@ -307,9 +318,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self._as_opened = self._held()
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
         if first:
-            first.first().focus()
-            # Focusing scrolls the field into view and left the form one line down, its first
-            # label hidden: the first field is at the top, so the top is where the form starts.
+            # Textual's scroll on focus (animated, on the layout of the moment) left the form one line
+            # down, its first label hidden: the top is where the form starts (its subtitle, then the
+            # first field), and the field is scrolled to, if need be, once the layout is done.
+            first.first().focus(scroll_visible=False)
             self.call_after_refresh(self.query_one("#form-fields", VerticalScroll).scroll_home, animate=False)
 
     # -- pickers -----------------------------------------------------------------
@@ -431,6 +443,19 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         general_box.set_class(bool(general), "-shown")
         if first is not None:
             self.query_one(f"#field-{first}").focus()
+        self.call_after_refresh(self._focused_in_view)
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self) -> None:
+        self.call_after_refresh(self._focused_in_view)
+
+    def _focused_in_view(self) -> None:
+        """The field being edited scrolled into view on the layout as it is now: Textual scrolls to a
+        field as it is focused, on the layout of that moment, and a line shown above the buttons
+        (a notice, an error) takes its room from the fields."""
+        focused = self.focused
+        if focused is not None and focused.is_attached:
+            focused.scroll_visible(animate=False)
 
     def show_subtitle(self, text: str) -> None:
         """The line under the title, anew (what the form is about, as it is now)."""
@@ -439,12 +464,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             line.update(text)
 
     def show_notice(self, text: str) -> None:
-        """One line under the title (the caller's words: another desk changed what the form edits);
+        """A line above the buttons, in view however the fields are scrolled (the caller's words:
+        another desk changed what the form edits, the subtitle above shows it as it is now);
         the fields, what is typed in them and their errors stay as they are. "" hides it."""
         self.notice = text
         for line in self.query("#form-notice").results(Static):  # none before the form is composed
             line.update(text)
             line.set_class(bool(text), "-shown")
+            self.call_after_refresh(self._focused_in_view)
 
     def action_focus_next(self) -> None:
         """Tab: the next field or button (after the last, the first again)."""

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import NamedTuple
 
 from rich.text import Text
@@ -39,6 +40,7 @@ from store.dutylog import (
     petition_from_entry,
     plan_shift,
     report_incident,
+    shift_at,
 )
 from store.errors import environment_error
 from store.handover import (
@@ -352,50 +354,145 @@ class DutyLogPanel(DeskPanel):
         return max(reports, key=lambda r: r.at).to if reports else ""
 
     def ask_handover(self) -> None:
-        """交接班: hand over (generated from the store, plus notes) or, as the incoming officer, take over."""
-        t, desk = self.t, self.desk
+        """交接班: hand over the shift on duty (its report generated from the store, plus notes); as the
+        incoming officer, take over a shift another officer handed over; on a shift already handed
+        over, write its copy again (the one written with it failed, or another is wanted).
+
+        Only the hand-over form shows the report: it is built in a worker (``Desk.read``), a township's
+        takes longer than a frame. The take-over and the copy read the shift's records alone."""
+        desk = self.desk
         now = clock.now()
         waiting = pending_handover(desk.store, now)  # a store fault is one line (DutyRoomApp.report_error)
         given = find_handover(desk.store, waiting) if waiting is not None else None
-        report = handover_report(
-            desk.store, now, rules=desk.settings.duty, calendar=desk.settings.deadlines, fee_rules=desk.settings.fees
+        if waiting is not None and given is not None:
+            if given.outgoing_by == desk.store.actor:  # handed over: the incoming officer takes it; its copy
+                self.ask_export(waiting, given)
+            else:  # another officer handed over: this desk takes over, under its own account
+                self.ask_take_over(waiting, given)
+            return
+        shift = shift_at(desk.store, now)
+        handed = find_handover(desk.store, shift) if shift is not None else None
+        if shift is not None and handed is not None:  # handed over and taken over: its copy
+            self.ask_export(shift, handed)
+            return
+        settings = desk.settings
+        generation = desk.data.generation if desk.data is not None else -1
+
+        def shown(report: HandoverReport) -> None:
+            if report.handover is not None:  # handed over at another desk as it was read: take over, or its copy
+                self.ask_handover()
+                return
+            self.ask_hand_over(report)
+            if desk.data is not None and desk.data.generation != generation:
+                # Another desk wrote while the report was built: the form is judged on what it wrote.
+                desk.data_changed(desk.data)
+
+        desk.read(  # no shift on the roster now: refused in one line (duty_no_shift)
+            lambda: handover_report(
+                desk.store, now, rules=settings.duty, calendar=settings.deadlines, fee_rules=settings.fees
+            ),
+            shown,
         )
-        if waiting is not None and given is not None and given.outgoing_by == desk.store.actor:
-            desk.refuse(Refused("duty_handed_over", id=waiting.id))  # handed over: the incoming officer takes it
-            return
 
-        def handover_state(now: Handover) -> str:
-            if now.acknowledged_at is not None:
-                return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=f"{now.acknowledged_at:%H:%M}")
-            return t("overtaken.handed_over").format(who=now.outgoing_by, at=f"{now.at:%H:%M}")
+    def handover_state(self, now: Handover) -> str:
+        t = self.t
+        if now.acknowledged_at is not None:
+            return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=f"{now.acknowledged_at:%H:%M}")
+        return t("overtaken.handed_over").format(who=now.outgoing_by, at=f"{now.at:%H:%M}")
 
-        if waiting is not None:  # another officer handed over: this desk takes over, under its own account
+    def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
+        """接班: the incoming officer acknowledges, with notes (the form shows no report)."""
+        t, desk = self.t, self.desk
 
-            def taken(form: FormScreen, values: dict[str, str]) -> None:
-                desk.submit(
-                    Submission(
-                        lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                        lambda h: t("duty.acknowledged").format(h.shift_id),
-                        form,
-                    )
+        def taken(form: FormScreen, values: dict[str, str]) -> None:
+            desk.submit(
+                Submission(
+                    lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
+                    lambda h: t("duty.acknowledged").format(h.shift_id),
+                    form,
                 )
-
-            def acknowledged(now: Handover) -> None:
-                if now.acknowledged_at is not None:
-                    raise DutyRefused("duty_acknowledged", id=waiting.id, who=now.acknowledged_by)
-
-            desk.ask(
-                t("duty.ack_title").format(waiting.id),
-                [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
-                taken,
-                watch=Watch(
-                    given,
-                    lambda _: find_handover(desk.store, waiting),
-                    handover_state,
-                    acknowledged,
-                ),
             )
-            return
+
+        def acknowledged(now: Handover) -> None:
+            if now.acknowledged_at is not None:
+                raise DutyRefused("duty_acknowledged", id=waiting.id, who=now.acknowledged_by)
+
+        desk.ask(
+            t("duty.ack_title").format(waiting.id),
+            [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
+            taken,
+            watch=Watch(
+                given,
+                lambda _: find_handover(desk.store, waiting),
+                self.handover_state,
+                acknowledged,
+            ),
+        )
+
+    def ask_export(self, shift: DutyShift, given: Handover) -> None:
+        """The copy of a shift already handed over, written again (.md or .xlsx): what was handed over,
+        read back from the record, and what the shift logged after it apart (handover_report). Under
+        the service account, only into the export folder (exports.py), as the hand-over's own copy."""
+        t, desk = self.t, self.desk
+        settings = desk.settings
+
+        def export(form: FormScreen, values: dict[str, str]) -> None:
+            typed = values.get("export", "").strip()
+            if not typed:
+                form.show_errors({"export": t("invalid.required")})
+                return
+            try:
+                fmt = export_format(typed, desk.lang)
+                target = export_target(settings, typed)  # the whole path
+            except (ExportNameRefused, ExportRefused) as refused:
+                form.show_errors({"export": str(refused)})
+                return
+
+            def write() -> Path:
+                report = handover_report(
+                    desk.store,
+                    clock.now(),
+                    shift_id=shift.id,
+                    rules=settings.duty,
+                    calendar=settings.deadlines,
+                    fee_rules=settings.fees,
+                )
+                data = (
+                    render_xlsx(report, desk.lang)
+                    if fmt == "xlsx"
+                    else render_markdown(report, desk.lang).encode("utf-8")
+                )
+                try:
+                    write_export(target, data)
+                    publish(settings, target)
+                except OSError as exc:  # beside the field, the form kept: another folder, another try
+                    why = environment_error(exc).why(desk.lang)
+                    raise FieldsRefused({"export": t("duty.export_not_written").format(path=target, why=why)}) from None
+                return target
+
+            desk.submit(Submission(write, lambda path: t("duty.exported").format(path), form, saves=False))
+
+        said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=f"{given.at:%H:%M}")]
+        if given.acknowledged_at is not None:
+            said.append(self.handover_state(given))
+        desk.ask(
+            t("duty.export_title").format(shift.id),
+            [
+                FieldSpec(
+                    "export",
+                    t("duty.form.export_again"),
+                    max_length=200,
+                    example="交接班.md" if settings.export_folder else "~/交接班.md",  # (its folder: a name)
+                )
+            ],
+            export,
+            subtitle=t("duty.export_subtitle").format(t("punct.semi").join(said)),
+        )
+
+    def ask_hand_over(self, report: HandoverReport) -> None:
+        """交班: the shift's report in counts, the outgoing officer's notes and an optional copy to write."""
+        t, desk = self.t, self.desk
+        handover_state = self.handover_state
         shift = report.shift
         reviewing = Reviewing(report, report)
 
@@ -437,7 +534,8 @@ class DutyLogPanel(DeskPanel):
                     publish(desk.settings, target)
                 except OSError as exc:  # the failure first: a narrow status line cuts the end
                     why = environment_error(exc).why(desk.lang)
-                    return "", t("duty.export_failed").format(path=target, why=why, id=shift.id)
+                    again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
+                    return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
                 return " ".join([t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]), ""
 
             def warn(done: tuple[str, str]) -> None:
@@ -490,7 +588,7 @@ class DutyLogPanel(DeskPanel):
             handed,
             subtitle=handover_summary(desk.present, report),
             watch=Watch(
-                ShiftNow(find_handover(desk.store, shift), report),
+                ShiftNow(report.handover, report),  # (None: not handed over when it was read)
                 shift_now,
                 lambda now: handover_state(now.handover) if now.handover is not None else "",
                 check=lambda now: once(now.handover) if now.handover is not None else None,

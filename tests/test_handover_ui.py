@@ -1,0 +1,293 @@
+"""Panel 5's `h` in real use: a copy of a hand-over written again, the take-over reading only what it
+shows, and the hand-over form at 80x24 keeping its title and the field being edited in view."""
+
+from __future__ import annotations
+
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from textual.widget import Widget
+from textual.widgets import Input
+
+import duty_room.panels.dutylog as dutylog
+from duty_room import words
+from duty_room.app import DutyRoomApp
+from duty_room.handover_export import render_markdown
+from store import clock
+from store.dutylog import find_shift
+from store.handover import acknowledge, find_handover, hand_over_now, handover_report
+from store.storage import Store, default_actor
+from widgets.choice_modal import ChoiceModal
+from widgets.form import FormScreen
+from widgets.status_line import StatusLine
+
+from conftest import store_bytes
+from pilot import NARROW, dashboard, settled
+
+INCOMING = "incoming-officer"
+
+
+async def press(app: DutyRoomApp, pilot, *keys: str) -> None:  # noqa: ANN001
+    await pilot.press(*keys)
+    await settled(app, pilot)
+
+
+def text(form: FormScreen, selector: str) -> str:
+    return str(form.query_one(selector).render())
+
+
+async def export_as(app: DutyRoomApp, pilot, form: FormScreen, typed: str) -> None:  # noqa: ANN001
+    form.query_one("#field-export", Input).value = typed
+    await press(app, pilot, "ctrl+s")
+
+
+async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small_store: Store, tmp_path: Path) -> None:
+    """The hand-over is recorded, its copy fails (a folder that does not exist): `h` on that shift
+    said only 已交班, so the copy could be written only from the command line. Now `h` offers the
+    copy again, through the same submit path: a second failure is said beside the field (the form
+    kept, nothing else written), a good name writes what was handed over, as `handover --out` does."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-notes", Input).value = "燃气抢修未完"
+        await export_as(app, pilot, form, str(tmp_path / "no-such-folder" / "交接班.md"))
+        assert not isinstance(app.screen, FormScreen)
+        shift = find_shift(small_store, "d1")
+        handed = find_handover(small_store, shift)
+        assert handed is not None and handed.notes == "燃气抢修未完"
+        failed = app.status_messages[-1]
+        assert failed.startswith("导出失败：") and failed.endswith("；按 h 再次导出"), failed
+
+        await press(app, pilot, "h")
+        form = app.screen
+        assert isinstance(form, FormScreen), app.status_messages[-1]
+        assert form.texts.title == "导出交接班：d1"
+        assert "duty-officer 已于 09:30 交班" in text(form, "#form-subtitle")
+        assert [spec.key for spec in form.fields] == ["export"]
+
+        before = store_bytes(small_store.root)
+        await export_as(app, pilot, form, "")
+        assert app.screen is form and text(form, "#error-export") == "必填"
+        missing = tmp_path / "still-missing" / "交接班.md"
+        await export_as(app, pilot, form, str(missing))
+        assert app.screen is form  # kept, with what was typed: another folder, another try
+        assert form.query_one("#field-export", Input).value == str(missing)
+        assert text(form, "#error-export") == f"未能导出：文件或文件夹不存在（ENOENT），{missing}"
+        await export_as(app, pilot, form, "交接班.txt")
+        assert app.screen is form and "文件名以 .md 或 .xlsx 结尾" in text(form, "#error-export")
+
+        sent = tmp_path / "交接班.md"
+        await export_as(app, pilot, form, str(sent))
+        assert not isinstance(app.screen, FormScreen)
+        assert app.query_one("#status", StatusLine).message == f"已导出到 {sent}"
+        assert store_bytes(small_store.root) == before  # a copy: nothing in the store written
+        settings = app.settings
+        expected = handover_report(
+            small_store,
+            clock.now(),
+            shift_id="d1",
+            rules=settings.duty,
+            calendar=settings.deadlines,
+            fee_rules=settings.fees,
+        )
+        assert sent.read_text(encoding="utf-8") == render_markdown(expected, "zh")  # as `handover --out` writes
+        assert "交班于 2026-11-28 09:30" in sent.read_text(encoding="utf-8")
+
+        await press(app, pilot, "h")  # the log book too
+        book = tmp_path / "值班记录簿.xlsx"
+        await export_as(app, pilot, app.screen, str(book))  # type: ignore[arg-type]
+        assert not isinstance(app.screen, FormScreen)
+        assert load_workbook(book).sheetnames[0] == words.t("handover.title", "zh")  # the cover sheet
+    assert find_handover(small_store, shift) == handed  # handed over once, as it was
+
+
+async def test_a_handover_taken_over_offers_its_copy_not_a_second_hand_over(small_store: Store, tmp_path: Path) -> None:
+    """Handed over and taken over, the shift still on: `h` opened the hand-over form again, whose
+    save the store refused (已交班). Now either officer gets the copy, the form naming both."""
+    hand_over_now(small_store, notes="无遗留")
+    acknowledge(Store(small_store.root, actor=INCOMING), "d1", notes="已接班")
+    for actor in ("duty-officer", INCOMING):
+        async with dashboard(Store(small_store.root, actor=actor), lang="en") as (app, pilot):
+            await press(app, pilot, "5", "h")
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            assert form.texts.title == "Export the handover: d1"
+            said = text(form, "#form-subtitle")
+            assert f"handed over by duty-officer at 09:30; taken over by {INCOMING} at 09:30" in said, said
+            sent = tmp_path / f"{actor}.md"
+            await export_as(app, pilot, form, str(sent))
+            assert not isinstance(app.screen, FormScreen)
+            assert "# " in sent.read_text(encoding="utf-8")
+
+
+async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_event_loop(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The take-over (接班) form built the whole hand-over report it does not show: tens of ms on the
+    event loop at township scale (the copy's form would too). The hand-over form's report is built
+    in a worker (Desk.read), as other slow reads are; the take-over and the copy's form build none
+    until the copy is written (in the write's worker)."""
+    built: list[bool] = []  # one per report built: on the event loop's thread?
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        built.append(threading.current_thread() is threading.main_thread())
+        return handover_report(*args, **kwargs)
+
+    monkeypatch.setattr(dutylog, "handover_report", counted)
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "交班：d1"
+        assert built == [False]  # built once, in a worker
+        await press(app, pilot, "ctrl+s")
+    assert find_handover(small_store, find_shift(small_store, "d1")) is not None
+
+    built.clear()
+    async with dashboard(Store(small_store.root, actor=INCOMING)) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "接班确认：d1"
+        assert built == []  # the take-over shows no report: none built
+        await press(app, pilot, "ctrl+s")
+        assert not isinstance(app.screen, FormScreen)
+    taken = find_handover(small_store, find_shift(small_store, "d1"))
+    assert taken is not None and taken.acknowledged_by == INCOMING
+
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert built == []
+        await export_as(app, pilot, form, str(tmp_path / "交接班.md"))
+        assert built == [False]  # the copy's, in the write's worker
+        assert (tmp_path / "交接班.md").is_file()
+
+
+async def test_the_copy_again_as_the_service_account_goes_only_in_the_export_folder(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run through sudo, the copy written again follows the hand-over's own export rules
+    (duty_room/exports.py): a path outside the export folder is refused beside the field, a name is
+    written there, readable by the folder's group, and the status line says the whole path."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    monkeypatch.chdir(tmp_path)
+    hand_over_now(small_store, notes="无遗留")
+    service = {"service_account": default_actor(), "as_service": True, "export_dir": exports}
+    async with dashboard(small_store, **service) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert form.query_one("#field-export", Input).placeholder == "如 交接班.md"
+        for outside in ("~/交接班.md", "../交接班.md", str(small_store.root / "交接班.md")):
+            await export_as(app, pilot, form, outside)
+            assert app.screen is form
+            assert f"只能写在 {exports} 中" in text(form, "#error-export"), text(form, "#error-export")
+        assert list(exports.iterdir()) == [] and not (tmp_path / "交接班.md").exists()
+        await export_as(app, pilot, form, "交接班.xlsx")
+        assert not isinstance(app.screen, FormScreen)
+        written = exports / "交接班.xlsx"
+        assert stat.S_IMODE(written.stat().st_mode) == 0o640
+        assert app.query_one("#status", StatusLine).message == f"已导出到 {written}"
+
+
+# -- 80x24: the title and the field being edited stay in view -------------------------------------------
+
+
+def in_view(screen: FormScreen | ChoiceModal, widget: Widget, *, within: str) -> bool:
+    """``widget`` is on screen whole: inside the box's border, inside the part of the box that scrolls
+    (``within``) if it is in it, and inside the terminal."""
+    box = screen.query_one("#form-box" if isinstance(screen, FormScreen) else "#choice-box")
+    region = widget.region
+    inside = box.content_region.contains_region(region) and screen.region.contains_region(region)
+    if within and widget in screen.query_one(within).walk_children():
+        inside = inside and screen.query_one(within).region.contains_region(region)
+    return region.height > 0 and inside
+
+
+def assert_all_in_view(form: FormScreen) -> None:
+    focused = form.focused
+    assert focused is not None
+    for widget in (form.query_one("#form-title"), focused, form.query_one("#form-confirm")):
+        assert in_view(form, widget, within="#form-fields"), (widget, widget.region, form.query_one("#form-box").region)
+
+
+CHANGES = ["log entries +2", "open incidents +1", "late reports +1"]
+
+
+def long_notice(lang: words.Lang, form: FormScreen) -> None:
+    """The hand-over form's notice at its longest: three changes."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    form.show_notice(t("duty.report_changed").format(t("punct.list").join(CHANGES)))
+
+
+def long_errors(lang: words.Lang, form: FormScreen) -> None:
+    """A long path refused beside the field, the store's refusal in the error line (the catalogue's words)."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    changes = t("punct.list").join(CHANGES)
+    given = "/home/officer/" + "交接班记录/" * 12 + "交接班.md"
+    folder = "/srv/duty-room/exports"
+    beside = {
+        "notes": t("invalid.too_long").format(2000),
+        "export": t("export.outside_folder").format(given=given, folder=folder, account="duty-room"),
+    }
+    form.show_errors(beside, t("refused.duty_report_changed").format(changes=changes))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_handover_form_keeps_its_title_and_the_field_edited_in_view_at_80x24(
+    small_store: Store, lang: words.Lang
+) -> None:
+    """With the 3-line English subtitle (2 in Chinese), the "report changed" notice, a long refusal
+    beside a field and the store's refusal under the fields, the box ran past 24 rows and its end
+    (the buttons, the field under them) was cut. The title stays at the top, the notice, the error
+    and the buttons at the bottom, and the subtitle and fields scroll between them to the field edited."""
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-export").focus()  # on the last field when the notice comes
+        await pilot.wait_for_scheduled_animations()
+        long_notice(lang, form)
+        await pilot.wait_for_scheduled_animations()
+        assert form.focused is form.query_one("#field-export")
+        assert_all_in_view(form)
+        long_errors(lang, form)
+        await pilot.wait_for_scheduled_animations()
+        assert form.focused is form.query_one("#field-notes")  # the first field refused
+        assert_all_in_view(form)
+        for field in ("notes", "export", "notes"):
+            form.query_one(f"#field-{field}").focus()
+            await pilot.wait_for_scheduled_animations()  # focusing scrolls it into view (animated)
+            assert form.focused is form.query_one(f"#field-{field}")
+            assert_all_in_view(form)
+            assert in_view(form, form.query_one("#form-notice"), within="")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_stall_payment_and_case_step_forms_keep_title_and_field_in_view_at_80x24(
+    small_store: Store, lang: words.Lang
+) -> None:
+    """The other forms with a subtitle and a line for what changed elsewhere: the payment form (its
+    months owed) and a case's step (a picker's list)."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        for keys in (("4", "y"), ("1", "d")):
+            await press(app, pilot, keys[0])
+            if keys[0] == "1":  # 派单 on the accepted case: a picker of whom to
+                table = app.panel("petitions").table
+                table.move_cursor(row=table.keys.index("MK261127-002"))
+            await press(app, pilot, keys[1])
+            form = app.screen
+            assert isinstance(form, FormScreen), (keys, app.status_messages)
+            form.show_notice(t("form.overtaken_refused").format("x" * 90))
+            form.show_errors({spec.key: t("invalid.too_long").format(9) * 3 for spec in form.fields}, "y" * 150)
+            for spec in (*form.fields, form.fields[0]):
+                form.query_one(f"#field-{spec.key}").focus()
+                await pilot.wait_for_scheduled_animations()
+                assert_all_in_view(form)
+            await press(app, pilot, "escape")  # (nothing typed: closed at once)
+            assert not isinstance(app.screen, FormScreen)
