@@ -375,7 +375,6 @@ class DutyLogPanel(DeskPanel):
         if shift is not None and handed is not None:  # handed over and taken over: its copy
             self.ask_export(shift, handed)
             return
-        settings = desk.settings
         generation = desk.data.generation if desk.data is not None else -1
 
         def shown(report: HandoverReport) -> None:
@@ -388,10 +387,20 @@ class DutyLogPanel(DeskPanel):
                 desk.data_changed(desk.data)
 
         desk.read(  # no shift on the roster now: refused in one line (duty_no_shift)
-            lambda: handover_report(
-                desk.store, now, rules=settings.duty, calendar=settings.deadlines, fee_rules=settings.fees
-            ),
+            lambda: self.shift_report(now),
             shown,
+        )
+
+    def shift_report(self, now: datetime, shift_id: str | None = None) -> HandoverReport:
+        """The hand-over report of a shift (the one on duty at ``now`` by default), with this desk's rules."""
+        settings = self.desk.settings
+        return handover_report(
+            self.desk.store,
+            now,
+            shift_id=shift_id,
+            rules=settings.duty,
+            calendar=settings.deadlines,
+            fee_rules=settings.fees,
         )
 
     def handover_state(self, now: Handover) -> str:
@@ -449,14 +458,7 @@ class DutyLogPanel(DeskPanel):
                 return
 
             def write() -> Path:
-                report = handover_report(
-                    desk.store,
-                    clock.now(),
-                    shift_id=shift.id,
-                    rules=settings.duty,
-                    calendar=settings.deadlines,
-                    fee_rules=settings.fees,
-                )
+                report = self.shift_report(clock.now(), shift.id)
                 data = (
                     render_xlsx(report, desk.lang)
                     if fmt == "xlsx"
@@ -545,18 +547,7 @@ class DutyLogPanel(DeskPanel):
             desk.submit(Submission(write, lambda done: done[0], form, after=warn))
 
         def shift_now(_: Dashboard) -> ShiftNow:  # the store as it is now, and the clock: a report falls due
-            settings = desk.settings
-            return ShiftNow(
-                find_handover(desk.store, shift),
-                handover_report(
-                    desk.store,
-                    clock.now(),
-                    shift_id=shift.id,
-                    rules=settings.duty,
-                    calendar=settings.deadlines,
-                    fee_rules=settings.fees,
-                ),
-            )
+            return ShiftNow(find_handover(desk.store, shift), self.shift_report(clock.now(), shift.id))
 
         def renew(now: ShiftNow) -> None:
             reviewing.shown = now.report
