@@ -62,6 +62,8 @@ def _writable_target(ctx: click.Context, path: Path) -> bool:
     """Whether ``path`` is written as a workbook (else a folder of CSV files); a file name of
     another spreadsheet kind is refused, exit 1, with the .xlsx it likely meant (a folder that is
     there already is a folder, whatever its name)."""
+    if str(path) == "-":  # the shell's "standard output": 9 sheets are no stream (it made a folder named -)
+        raise click.ClickException(_words(ctx)("sheets.no_stdout"))
     if path.suffix.casefold() in SPREADSHEET_LIKE and not path.is_dir():
         raise click.ClickException(_words(ctx)("sheets.not_xlsx", path=path, suggest=path.with_suffix(".xlsx")))
     return _is_workbook(path)

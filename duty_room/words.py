@@ -716,6 +716,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "以服务账号 {account} 运行时，导出的文件只能写在 {folder} 中：写文件名即可（如 交接班.md），不能写「{given}」",
         "run as the service account {account}, exports are written in {folder} only: give a file name (e.g. handover.md), not '{given}'",
     ),
+    "sheets.no_stdout": (
+        "工作簿不能写到标准输出（-）：请给 .xlsx 文件名，或写 CSV 的文件夹名",
+        "a workbook cannot go to standard output (-): give an .xlsx file name, or a folder name for CSV files",
+    ),
     "sheets.not_xlsx": (
         "{path}：工作簿只能写成 .xlsx（如 {suggest}）；写 CSV 请给不带扩展名的文件夹名",
         "{path}: a workbook is written as .xlsx only (e.g. {suggest}); for CSV files give a folder name without an extension",

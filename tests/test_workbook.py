@@ -229,6 +229,22 @@ def test_a_spreadsheet_name_that_is_not_xlsx_is_refused_not_made_a_folder(
     assert run("--store", demo.root, "export", target).exit_code == 0 and (target / "住户.csv").is_file()
 
 
+def test_a_dash_for_standard_output_is_refused_not_made_a_folder(
+    run, demo: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`export -` (as many tools read it: standard output) made a folder named "-" of CSV files in
+    the working directory and said it had exported. Refused in one line, exit 1, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    for command in ("export", "template"):
+        result = run("--store", demo.root, command, "-", reveal=True)
+        assert result.exit_code == 1 and result.output.count("\n") == 1
+        assert result.output.strip() == "duty-room: 工作簿不能写到标准输出（-）：请给 .xlsx 文件名，或写 CSV 的文件夹名"
+        assert not (tmp_path / "-").exists()
+    assert demo.all_partitions(AuditEntry) == []  # no unmasked export was logged as made
+    english = run("--store", demo.root, "--lang", "en", "export", "-")
+    assert english.exit_code == 1 and "cannot go to standard output" in english.output
+
+
 # ---------------------------------------------------------------------------
 # Twenty planted errors: all reported, nothing written
 
