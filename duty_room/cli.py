@@ -389,17 +389,21 @@ def backup(ctx: click.Context, dest: Path) -> None:
     The copy is taken under the store's lock (one consistent generation), written, re-read,
     compared by sha256 and checked. For a daily copy from cron, see the README.
     """
-    from store.storage import backup_store
+    from .backups import take
 
-    from .exports import backup_target
-
-    dest = backup_target(settings_of(ctx), dest)  # the service account's: only in its backup folder
-    copied = backup_store(_store(ctx), dest)
+    settings = settings_of(ctx)
+    copied, removed = take(settings, _store(ctx), dest)  # as the service account: its folder, its rules
     click.echo(
-        words.t("backup.done", settings_of(ctx).lang).format(
+        words.t("backup.done", settings.lang).format(
             files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target
         )
     )
+    if removed:
+        click.echo(
+            words.t("backup.pruned", settings.lang).format(
+                keep=settings.backup_keep, names=words.t("punct.comma", settings.lang).join(removed)
+            )
+        )
 
 
 @cli.command()

@@ -825,6 +825,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "已备份 {files} 个文件（{size} MB，第 {generation} 代）到 {path}，已校验",
         "backed up {files} files ({size} MB, generation {generation}) to {path}, verified",
     ),
+    "backup.pruned": (
+        "经 sudo 所做的备份只留最新 {keep} 份（系统配置 backup_keep），已删去较早的：{names}",
+        "backups taken through sudo: the newest {keep} are kept (backup_keep in the system file); deleted the older: {names}",
+    ),
     "backup.outside_folder": (
         "以服务账号 {account} 运行时，备份只能写在 {folder} 中：写文件夹名即可（如 {example}），不能写「{given}」",
         "run as the service account {account}, backups are written in {folder} only: give a folder name (e.g. {example}), not '{given}'",

@@ -181,13 +181,16 @@ class Deployment:
         """The store as root reads it (never writes: root's files would be root's)."""
         return Store(self.root, actor="root-reader", read_only=True)
 
-    def write_system_config(self, *, reveal_users: list[str] = (), read_only_users: list[str] = ()) -> None:
+    def write_system_config(
+        self, *, reveal_users: list[str] = (), read_only_users: list[str] = (), more: str = ""
+    ) -> None:
+        """The system file (``more``: further lines, as `backup_keep = 2`)."""
         text = (
             f'store = "{self.root}"\nservice_account = "{self.service}"\n'
             f"reveal_users = {list(reveal_users)!r}\nread_only_users = {[self.viewer, *read_only_users]!r}\n"
             f'reveal_groups = []\nexport_dir = "{self.exports}"\nimport_dir = "{self.imports}"\n'
             f'backup_dir = "{self.backups}"\n'
-        ).replace("'", '"')
+        ).replace("'", '"') + more
         temp = self.etc / ".config.toml.new"
         temp.write_text(text, encoding="utf-8")
         temp.chmod(0o644)
@@ -247,6 +250,10 @@ class Deployment:
             "PATH=/usr/bin:/bin",
         ]
         return self._in_namespace(["runuser", "-u", self.service, "--", *cron_env, "/bin/sh", "-c", command])
+
+    def run_service(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The service account runs the command itself (as cron does: no sudo), with the system file."""
+        return self._in_namespace(["runuser", "-u", self.service, "--", str(self.launcher), *args])
 
     def from_readme(self, text: str) -> str:
         """A README command with its paths and accounts this deployment's."""

@@ -14,6 +14,7 @@ create real accounts and need root; they skip with the reason otherwise.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -690,6 +691,54 @@ class TestServiceAccount:
         assert not Path("/tmp/dr-backup").exists() and not (d.exports / "b").exists() and not (d.srv / "b").exists()
         restored = d.run(d.a, "--lang", "en", "restore", str(d.srv / "store"))
         assert restored.returncode == 1 and f"restored from {d.backups} only" in restored.stderr, restored.stderr
+
+    def test_officers_backups_in_a_loop_neither_fill_the_disk_nor_push_out_the_daily_copies(
+        self, deployment: accounts.Deployment
+    ) -> None:
+        """Any officer could take backups through sudo as often as they liked, each a whole copy of
+        the store: a loop filled the disk. Now the newest backup_keep of the officers' backups are
+        kept (the oldest deleted once a new one is verified, and said), the cron copy and what root
+        put there are never touched, and a backup that would leave less than backup_min_free_mb
+        free is refused in one line, exit 2, nothing made."""
+        d = deployment
+        daily = d.backups / "2000-01-02"  # the cron's, taken as the service account itself
+        ran = d.run_service("backup", daily.name)
+        assert ran.returncode == 0, ran.stderr
+        roots = d.backups / "copied-in-by-root"
+        roots.mkdir()
+        ledger = d.backups / ".duty-room-backups.json"
+        listed = [e["path"] for e in json.loads(ledger.read_text())] if ledger.exists() else []  # earlier tests'
+        d.write_system_config(more="backup_keep = 2\n")
+        try:
+            for i in range(5):
+                taken = d.run(d.a if i % 2 else d.b, "--lang", "en", "backup", f"loop-{i}")
+                assert taken.returncode == 0, taken.stderr
+                listed.append(f"loop-{i}")
+                deleted, listed = listed[:-2], listed[-2:]
+                said = taken.stdout.strip().splitlines()[1:]
+                assert said == (
+                    [
+                        "backups taken through sudo: the newest 2 are kept (backup_keep in the system file); "
+                        f"deleted the older: {', '.join(deleted)}"
+                    ]
+                    if deleted
+                    else []
+                ), (i, said)
+            left = sorted(p.name for p in d.backups.iterdir() if not p.name.startswith("."))
+            assert {"loop-3", "loop-4", "2000-01-02", "copied-in-by-root"} <= set(left)
+            assert not any(name in left for name in ("loop-0", "loop-1", "loop-2")), left
+            assert (daily / "manifest.json").is_file() and roots.is_dir()
+            assert ledger.stat().st_uid == d.service_uid and stat.S_IMODE(ledger.stat().st_mode) == 0o600
+            looked = accounts.as_user(d.a, ["cat", str(ledger)])
+            assert looked.returncode != 0 and "Permission denied" in looked.stderr
+
+            d.write_system_config(more="backup_min_free_mb = 1000000000\n")  # a petabyte: no disk has it
+            refused = d.run(d.a, "--lang", "en", "backup", "too-big")
+            assert refused.returncode == 2 and one_line(refused.stderr), refused.stderr
+            assert refused.stderr.startswith(f"duty-room: not backed up: the disk of {d.backups / 'too-big'} has")
+            assert "backup_min_free_mb" in refused.stderr and not (d.backups / "too-big").exists()
+        finally:
+            d.write_system_config()
 
     def test_the_readmes_cron_line_backs_up_as_the_service_account(self, deployment: accounts.Deployment) -> None:
         """The README's daily copy, run as cron runs it (the service account, no sudo, /bin/sh):
