@@ -173,6 +173,11 @@ def cli(
             "duty-room: " + said.format(account=settings.service_account, system=config.SYSTEM_FILE.path), err=True
         )
         sys.exit(1)
+    if settings.as_service:
+        # What the service account makes is its own from the first byte (sudo keeps the officer's
+        # umask, or-ed with 022): an export holding personal data was readable by the officers'
+        # group while it was written. exports.publish then opens each file to whom it is for.
+        os.umask(0o077)
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand not in (None, "summary"):
         gc.enable()  # (see main) every other command collects as usual

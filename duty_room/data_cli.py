@@ -41,7 +41,7 @@ from store.workbook import (
 
 from .cli import settings_of, store_of
 from .config import Settings
-from .exports import export_target, import_source, publish
+from .exports import export_target, fresh, import_source, publish
 
 
 def _words(ctx: click.Context):
@@ -88,6 +88,7 @@ def template(ctx: click.Context, path: Path) -> None:
     t = _words(ctx)
     workbook = _writable_target(ctx, path)
     path = export_target(settings_of(ctx), path)  # the service account's: only in its export folder
+    fresh(settings_of(ctx), path)
     if workbook:
         write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
         style_headers(path)
@@ -179,11 +180,12 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     if not masked:
         personal = [s.key for s in specs if any(c.mask for c in s.columns)]
         log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
+    fresh(settings, path)
     if workbook:
         write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
     else:
         write_csv_dir(path, sheets)
-    publish(settings, path)
+    publish(settings, path, personal=not masked)  # unmasked: for the officer who asked alone
     click.echo(
         t("export.done", n=len(sheets), path=path)
         + t("punct.semi")

@@ -23,7 +23,12 @@ write in the import folder, what is read there is opened without following any l
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import pwd
+import stat
+import struct
 from pathlib import Path
 
 from duty_room import words
@@ -124,16 +129,110 @@ def import_source(settings: Settings, given: Path) -> tuple[Path, Path | None]:
     raise _refused(settings, "import.outside_folder", given, folder)
 
 
-def publish(settings: Settings, path: Path) -> None:
-    """Leave what was exported readable by the export folder's group, whatever the umask (sudo
-    keeps the officer's: under 077 a workbook was 0600, the service account's alone). Only where
-    there is an export folder: run as oneself, a file keeps the access one's umask gives it."""
+def fresh(settings: Settings, path: Path) -> None:
+    """Before the service account writes ``path``: take away the file it replaces (or, for a CSV
+    folder, the files in it), so the export is a new file, the service account's alone until
+    ``publish``. Written in place, it kept the old file's access (an earlier masked export's,
+    group-readable) while it was filled, and an officer who had the old file open read the new one
+    through it. Run as oneself, nothing is done."""
     if settings.export_folder is None:
         return
+    with contextlib.suppress(FileNotFoundError):
+        found = os.lstat(path)
+        if stat.S_ISDIR(found.st_mode):
+            for inner in path.iterdir():
+                if inner.suffix.casefold() == ".csv" and inner.is_file() and not inner.is_symlink():
+                    inner.unlink()
+        else:
+            path.unlink()
+
+
+def publish(settings: Settings, path: Path, *, personal: bool = False) -> None:
+    """Leave what was exported readable by whom it is for, whatever the umask (sudo keeps the
+    officer's: under 077 a workbook was 0600, the service account's alone). Only where there is an
+    export folder: run as oneself, a file keeps the access one's umask gives it.
+
+    Masked (``personal`` False): the export folder's group, the officers, reads it (0640, a CSV
+    folder 0750). Unmasked personal data (a permitted officer's ``export``, a screenshot by one who
+    may reveal): only the officer who asked, by a POSIX ACL the service account sets on its own
+    file (``user:OFFICER:r``, group and others nothing); the officer cannot choose the folder nor
+    the mode. Where the filesystem has no ACLs it is deleted again and refused
+    (``PrivateExportRefused``): never left for the group to read."""
+    if settings.export_folder is None:
+        return
+    if not personal:
+        _chmod_all(path, EXPORT_FOLDER_MODE, EXPORT_FILE_MODE)
+        return
+    _chmod_all(path, PRIVATE_FOLDER_MODE, PRIVATE_FILE_MODE)  # the service account's alone, first
+    reader = _uid(settings.actor)
+    if reader is None or reader == os.geteuid():
+        return  # the service account itself (or an account the machine does not know): its alone
+    try:
+        for item in [path, *(sorted(path.iterdir()) if path.is_dir() else [])]:
+            if item.is_file() or item == path:
+                _grant_read(item, reader)
+    except OSError as exc:
+        _unmake(path)
+        if exc.errno in (errno.EOPNOTSUPP, errno.ENOTSUP):
+            raise PrivateExportRefused(
+                words.t("export.no_acl", settings.lang).format(folder=settings.export_folder, path=path)
+            ) from None
+        raise
+
+
+class PrivateExportRefused(ExportRefused):
+    """An export of personal data that could not be made readable to the one officer alone."""
+
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
+_ACL_XATTR = "system.posix_acl_access"
+_ACL_VERSION = 2
+_ACL_USER_OBJ, _ACL_USER, _ACL_GROUP_OBJ, _ACL_MASK, _ACL_OTHER = 0x01, 0x02, 0x04, 0x10, 0x20
+_ACL_NO_ID = 0xFFFFFFFF
+
+
+def _chmod_all(path: Path, folder_mode: int, file_mode: int) -> None:
     if path.is_dir():
-        os.chmod(path, EXPORT_FOLDER_MODE)
+        os.chmod(path, folder_mode)
         for inner in path.iterdir():
             if inner.is_file():
-                os.chmod(inner, EXPORT_FILE_MODE)
+                os.chmod(inner, file_mode)
     elif path.is_file():
-        os.chmod(path, EXPORT_FILE_MODE)
+        os.chmod(path, file_mode)
+
+
+def _uid(account: str) -> int | None:
+    try:
+        return pwd.getpwnam(account).pw_uid
+    except KeyError:
+        return None
+
+
+def _grant_read(path: Path, uid: int) -> None:
+    """The POSIX ACL ``u::rw(x),u:UID:r(x),g::-,m::r(x),o::-`` on ``path`` (the kernel's xattr form,
+    as setfacl writes it: no tool or library needed)."""
+    folder = path.is_dir() and not path.is_symlink()
+    own, read = (0o7, 0o5) if folder else (0o6, 0o4)
+    entries = [
+        (_ACL_USER_OBJ, own, _ACL_NO_ID),
+        (_ACL_USER, read, uid),
+        (_ACL_GROUP_OBJ, 0, _ACL_NO_ID),
+        (_ACL_MASK, read, _ACL_NO_ID),
+        (_ACL_OTHER, 0, _ACL_NO_ID),
+    ]
+    value = struct.pack("<I", _ACL_VERSION) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+    os.setxattr(path, _ACL_XATTR, value, follow_symlinks=False)
+
+
+def _unmake(path: Path) -> None:
+    """Take back an export that cannot be given to its officer alone: the file, or a CSV folder's
+    files (and the folder, once empty)."""
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            for inner in path.iterdir():
+                if inner.suffix.casefold() == ".csv" and inner.is_file() and not inner.is_symlink():
+                    inner.unlink()
+            path.rmdir()
+        else:
+            path.unlink()

@@ -712,6 +712,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "export.masked": ("个人信息已脱敏", "personal data masked"),
     "export.unmasked": ("个人信息未脱敏（已记录）", "personal data unmasked (logged)"),
     "template.done": ("已生成模板 {path}", "template written to {path}"),
+    "export.no_acl": (
+        "未导出：{folder} 所在的文件系统不支持 ACL，含未脱敏个人信息的文件无法只让你一人读取（{path} 已删除）；请加 --mask 导出，或请管理员给该文件系统开启 acl",
+        "not exported: the filesystem of {folder} has no ACLs, so a file holding unmasked personal data cannot be made readable by you alone ({path} removed); export with --mask, or ask the admin to enable acl on that filesystem",
+    ),
     "export.outside_folder": (
         "以服务账号 {account} 运行时，导出的文件只能写在 {folder} 中：写文件名即可（如 交接班.md），不能写「{given}」",
         "run as the service account {account}, exports are written in {folder} only: give a file name (e.g. handover.md), not '{given}'",

@@ -625,6 +625,35 @@ class TestServiceAccount:
         who = d.run(d.a, "--lang", "en", "whoami")
         assert f"exports: {d.exports}" in who.stdout, who.stdout + who.stderr
 
+    def test_an_unmasked_export_is_read_by_the_officer_who_asked_alone(self, deployment: accounts.Deployment) -> None:
+        """A permitted officer's export holds every name and phone unmasked; it was left 0640 in the
+        officers' group folder, so every officer read it. Now only the officer who asked (and the
+        service account) reads it, whatever their umask; a masked one stays the group's."""
+        d = deployment
+        d.write_system_config(reveal_users=[d.a])
+        try:
+            unmasked = d.run(d.a, "export", "全部.xlsx", umask=0o022)
+            csvs = d.run(d.a, "export", "全部CSV", umask=0o002)
+            masked = d.run(d.a, "export", "--mask", "脱敏.xlsx")
+        finally:
+            d.write_system_config()
+        assert unmasked.returncode == 0 and "未脱敏" in unmasked.stdout, unmasked.stderr
+        assert csvs.returncode == 0 and masked.returncode == 0, csvs.stderr + masked.stderr
+        rows = next((d.exports / "全部CSV").glob("*.csv"))
+        read = accounts.as_user(d.a, ["head", "-c", "2", str(d.exports / "全部.xlsx")])
+        assert read.returncode == 0 and read.stdout == "PK", read.stderr
+        assert accounts.as_user(d.a, ["cat", str(rows)]).returncode == 0
+        for other in (d.b, d.viewer):
+            for secret in (d.exports / "全部.xlsx", rows):
+                looked = accounts.as_user(other, ["cat", str(secret)])
+                assert looked.returncode != 0 and "Permission denied" in looked.stderr, (other, secret)
+        for officer in (d.a, d.b):
+            copied = accounts.as_user(officer, ["head", "-c", "2", str(d.exports / "脱敏.xlsx")])
+            assert copied.returncode == 0 and copied.stdout == "PK", (officer, copied.stderr)
+        again = d.run(d.b, "export", "全部.xlsx")  # B may not reveal: masked, over A's, the group's again
+        assert again.returncode == 0 and "已脱敏" in again.stdout, again.stdout + again.stderr
+        assert accounts.as_user(d.a, ["head", "-c", "2", str(d.exports / "全部.xlsx")]).stdout == "PK"
+
     def test_an_officer_imports_a_workbook_put_in_the_import_folder(self, deployment: accounts.Deployment) -> None:
         """`import FILE` through sudo read only what the service account can reach: a workbook in
         the officer's own folder it could not, and it read for them the store's own files (or

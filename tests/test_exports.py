@@ -4,14 +4,17 @@ accounts and sudo are in tests/test_deployment.py (TestServiceAccount)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
+import struct
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from duty_room import exports as exports_module
 from duty_room.cli import cli
 from duty_room.config import DEFAULT_BACKUP_DIR, ConfigError, load_settings
 from store import clock
@@ -196,17 +199,22 @@ async def test_the_dashboards_handover_export_names_the_whole_path(
         assert f"已导出到 {tmp_path / '交接班.md'}" in app.query_one("#status", StatusLine).message
 
 
+@pytest.mark.parametrize("may_reveal", [False, True], ids=["masked", "may reveal"])
 async def test_the_palettes_screenshot_as_the_service_account(
-    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, may_reveal: bool
 ) -> None:
     """截图 run through sudo went to the service account's home (its downloads folder missing):
-    it goes in the export folder, readable by its group, and says where."""
+    it goes in the export folder, readable by its group, and says where. An officer who may reveal
+    may have personal data on screen: theirs alone (an ACL entry for them, the group nothing)."""
     home, exports = tmp_path / "home", tmp_path / "exports"
     home.mkdir()
     exports.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setattr(exports_module, "_uid", lambda account: 65534)
     service = {"service_account": ME, "as_service": True, "export_dir": exports}
+    if may_reveal:
+        service["reveal_users"] = [ME]
     async with dashboard(small_store, **service) as (app, pilot):
         status = app.query_one("#status", StatusLine)
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "截图")
@@ -221,7 +229,95 @@ async def test_the_palettes_screenshot_as_the_service_account(
             os.umask(old)
         [shot] = list(exports.iterdir())
         assert shot.suffix == ".svg" and mode(shot) == 0o640 and list(home.iterdir()) == []
+        if may_reveal:
+            assert acl_entries(shot)[1:3] == [(0x02, 4, 65534), (0x04, 0, 0xFFFFFFFF)]
+        else:
+            with pytest.raises(OSError):
+                os.getxattr(shot, ACL_XATTR)
         assert status.message == f"已保存截图：{shot}"
+
+
+ACL_XATTR = "system.posix_acl_access"
+
+
+def acl_entries(path: Path) -> list[tuple[int, int, int]]:
+    """A file's POSIX ACL as the kernel keeps it: (tag, perm, id) after the version word."""
+    value = os.getxattr(path, ACL_XATTR)
+    assert struct.unpack_from("<I", value)[0] == 2
+    return [struct.unpack_from("<HHI", value, 4 + 8 * i) for i in range((len(value) - 4) // 8)]
+
+
+@pytest.fixture
+def permitted(as_service: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """This account may reveal, and "the officer who ran sudo" is another account (uid 65534):
+    the service account (this one) gives its unmasked export to that uid alone."""
+    system_config.write_text(system_config.read_text() + f'reveal_users = ["{ME}"]\n', encoding="utf-8")
+    officer = 65534
+    monkeypatch.setattr(exports_module, "_uid", lambda account: officer if account == ME else None)
+    return officer
+
+
+def test_an_unmasked_export_is_for_the_officer_who_asked_alone(
+    as_service: Path, permitted: int, small_store: Store
+) -> None:
+    """A permitted officer's export holds every name and phone unmasked, and was left 0640 in the
+    officers' group folder: every officer read it. Now it is the service account's (0600) with one
+    ACL entry for the officer who asked (group and others nothing); a masked export, --mask or by
+    an officer who may not reveal, stays the group's (0640, no ACL)."""
+    exports = as_service
+    runner = CliRunner()
+    old = os.umask(0o022)  # sudo's own 022: the file was group-readable from its first byte
+    try:
+        unmasked = runner.invoke(cli, ["export", "全部.xlsx"])
+        folder = runner.invoke(cli, ["export", "全部CSV"])
+        masked = runner.invoke(cli, ["export", "--mask", "脱敏.xlsx"])
+    finally:
+        os.umask(old)
+    assert unmasked.exit_code == 0 and "未脱敏" in unmasked.output, unmasked.output
+    assert folder.exit_code == 0 and masked.exit_code == 0, folder.output + masked.output
+    grant = [(0x01, 6, 0xFFFFFFFF), (0x02, 4, permitted), (0x04, 0, 0xFFFFFFFF), (0x10, 4, 0xFFFFFFFF)]
+    assert acl_entries(exports / "全部.xlsx") == [*grant, (0x20, 0, 0xFFFFFFFF)]
+    assert mode(exports / "全部.xlsx") == 0o640  # (ls shows the ACL's mask as the group's bits)
+    assert acl_entries(exports / "全部CSV")[:2] == [(0x01, 7, 0xFFFFFFFF), (0x02, 5, permitted)]
+    for csv in (exports / "全部CSV").iterdir():
+        assert acl_entries(csv) == [*grant, (0x20, 0, 0xFFFFFFFF)], csv
+    assert mode(exports / "脱敏.xlsx") == 0o640
+    with pytest.raises(OSError):  # no ACL: the group reads it
+        os.getxattr(exports / "脱敏.xlsx", ACL_XATTR)
+
+
+def test_an_export_over_an_earlier_one_is_a_new_file(as_service: Path, permitted: int) -> None:
+    """Written in place, an unmasked export over an earlier masked one of the same name kept that
+    file (0640, the group's) while it was filled, and an officer who had it open read the new
+    one through it. Now the old file is taken away first: a handle on it still reads the old."""
+    exports = as_service
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", "--mask", "底册.xlsx"]).exit_code == 0
+    before = (exports / "底册.xlsx").read_bytes()
+    with (exports / "底册.xlsx").open("rb") as held:  # another officer's, kept open
+        assert runner.invoke(cli, ["export", "底册.xlsx"]).exit_code == 0
+        assert held.read() == before
+    assert (exports / "底册.xlsx").read_bytes() != before
+    assert acl_entries(exports / "底册.xlsx")[1] == (0x02, 4, permitted)
+    assert runner.invoke(cli, ["export", "--mask", "底册.xlsx"]).exit_code == 0  # and back: no ACL left over
+    with pytest.raises(OSError):
+        os.getxattr(exports / "底册.xlsx", ACL_XATTR)
+
+
+def test_an_unmasked_export_where_acls_are_not_supported_is_removed_and_refused(
+    as_service: Path, permitted: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports = as_service
+
+    def no_acls(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
+
+    monkeypatch.setattr(os, "setxattr", no_acls)
+    for name in ("全部.xlsx", "全部CSV"):
+        refused = CliRunner().invoke(cli, ["--lang", "en", "export", name])
+        one_line_from(refused, f"duty-room: not exported: the filesystem of {exports} has no ACLs")
+        assert not (exports / name).exists(), name
+    assert CliRunner().invoke(cli, ["export", "--mask", "脱敏.xlsx"]).exit_code == 0  # masked: no ACL needed
 
 
 def one_line_from(result: object, start: str) -> None:
