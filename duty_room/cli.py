@@ -593,7 +593,7 @@ def whoami(ctx: click.Context) -> None:
     if settings.export_folder is not None:
         click.echo(f"{t('whoami.exports')}: {settings.export_folder}")
     if settings.import_folder is not None:
-        click.echo(f"{t('whoami.imports')}: {settings.import_folder}")
+        click.echo(f"{t('whoami.imports')}: {settings.import_folder / settings.actor}")  # the officer's own
     if settings.backup_folder is not None:
         click.echo(f"{t('whoami.backups')}: {settings.backup_folder}")
     click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")

@@ -194,9 +194,10 @@ class Settings(BaseModel):
 
     @property
     def import_folder(self) -> Path | None:
-        """The one folder this session's `import` reads from: run as the service account,
-        ``import_dir`` of the system file, else ``imports`` beside the store (officers put their
-        workbooks there). None otherwise: one's own account reads what it can."""
+        """The folder this session's `import` reads from: run as the service account,
+        ``import_dir`` of the system file, else ``imports`` beside the store (each officer puts
+        their workbooks in their own folder in it: duty_room/exports.py). None otherwise: one's own
+        account reads what it can."""
         if not self.as_service:
             return None
         return self.import_dir or self.store.parent / "imports"

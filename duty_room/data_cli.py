@@ -121,11 +121,21 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             raise
         # put there under umask 077 (0600): said with the remedy, not as the machine's fault
         try:
-            mode = stat.filemode(os.lstat(exc.path).st_mode)
+            found = os.lstat(exc.path)
         except OSError:
             raise exc from None
+        # it reads as the file's group when the file has its group (the officer's folder gives it)
+        bits = "g+rX" if found.st_gid == os.getegid() else "o+rX"
+        own = within / settings.actor
         raise click.ClickException(
-            t("import.unreadable", path=exc.path, account=settings.service_account, mode=mode, folder=within)
+            t(
+                "import.unreadable",
+                path=exc.path,
+                account=settings.service_account,
+                mode=stat.filemode(found.st_mode),
+                folder=own,
+                bits=bits,
+            )
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
     report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)

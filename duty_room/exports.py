@@ -7,24 +7,29 @@ service account's, and its home (``~``) and the store are that account's alone: 
 not read what was written there, and a path of their choosing could overwrite the store itself
 (`handover --out /srv/duty-room/store/manifest.json`). So there every export goes in the one
 folder the system file allows (``export_dir``, default ``exports`` beside the store), made by the
-set-up group-readable by the officers (setgid, 2750), and is left readable by that group whatever
-the umask. A name is taken inside it; a path outside it is refused in one line naming the folder.
-The caller's environment never picks the folder: ``export_dir`` is a security key (system file only).
+set-up group-readable by the officers (setgid, 2750). A masked export is left readable by that
+group whatever the umask; one holding unmasked personal data by the officer who asked alone (a
+POSIX ACL the service account sets on its own file: ``publish``). A name is taken inside it; a
+path outside it is refused in one line naming the folder. The caller's environment never picks
+the folder: ``export_dir`` is a security key (system file only).
 
 The other paths an officer names through sudo are held the same way, each to its own folder of the
 system file: `backup DEST` writes only in ``backup_dir`` (the service account's alone, 0700: the
 store's every file is in a backup) and `restore SRC` reads only from there; `import FILE` reads only
-from ``import_dir``, where the officers put their workbooks (setgid and sticky, group the officers',
-3770), so the service account is never the officer's way to open a file they could not (the
-store's, a backup's; a refusal quotes what an import reads in a cell). As the officers can
-write in the import folder, what is read there is opened without following any link below it
-(store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put there is refused, not read.
+from the officer's own folder in ``import_dir`` (``imports/OFFICER``: the officer's, group the
+service account's, 2750, made by the set-up; the other officers cannot enter it, and a workbook
+holds personal data), so the service account is never the officer's way to open a file they could
+not (the store's, a backup's, another officer's workbook; a refusal quotes what an import reads in
+a cell). As the officer owns that folder, what is read there is opened without following any link
+below the import folder (store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put
+there is refused, not read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import grp
 import os
 import pwd
 import stat
@@ -117,16 +122,32 @@ def backup_source(settings: Settings, given: Path) -> Path:
 def import_source(settings: Settings, given: Path) -> tuple[Path, Path | None]:
     """The workbook (or CSV folder) `import` reads when asked for ``given``, and the folder it must
     be read within without following links (None: as oneself, read as named). As the service
-    account only inside the import folder: a name is looked up there; a path is taken as written
-    (``..`` undone in the text, never through a link) and must be below the folder."""
+    account only inside the officer's own folder of the import folder (``imports/OFFICER``, theirs,
+    group the service account's, made by the set-up): a name is looked up there; a path is taken as
+    written (``..`` undone in the text, never through a link) and must be below it. Another
+    officer's folder is outside, as is everything else; a missing own folder is said with the
+    set-up line that makes it."""
     folder = settings.import_folder
     if folder is None:
         return given, None
-    asked = Path(os.path.normpath(os.path.abspath(_asked(folder, given))))
-    for base in dict.fromkeys([Path(os.path.abspath(folder)), Path(os.path.realpath(folder))]):
+    own = folder / settings.actor
+    asked = Path(os.path.normpath(os.path.abspath(_asked(own, given))))
+    for base in dict.fromkeys([Path(os.path.abspath(own)), Path(os.path.realpath(folder)) / settings.actor]):
         if asked != base and asked.is_relative_to(base):
-            return folder / asked.relative_to(base), folder
-    raise _refused(settings, "import.outside_folder", given, folder)
+            if not os.path.isdir(own):
+                raise _refused(
+                    settings, "import.no_own_folder", given, own, group=_service_group(), officer=settings.actor
+                )
+            return own / asked.relative_to(base), folder
+    raise _refused(settings, "import.outside_folder", given, own)
+
+
+def _service_group() -> str:
+    """The service account's own group (this process's), which reads what officers put in."""
+    try:
+        return grp.getgrgid(os.getegid()).gr_name
+    except KeyError:
+        return str(os.getegid())
 
 
 def fresh(settings: Settings, path: Path) -> None:

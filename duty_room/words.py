@@ -704,8 +704,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "run as the service account {account}, files are imported from {folder} only: put the file there, then give its name (e.g. roster.xlsx), not '{given}'",
     ),
     "import.unreadable": (
-        "{path}：服务账号 {account} 读不到（权限 {mode}）；放进 {folder} 的文件要让它能读：chmod -R o+rX {path}（这个文件夹只有值班员和服务账号进得去）",
-        "{path}: the service account {account} cannot read it (mode {mode}); what is put in {folder} must be readable to it: chmod -R o+rX {path} (only the officers and the service account can enter that folder)",
+        "{path}：服务账号 {account} 读不到（权限 {mode}）；放进 {folder} 的文件要让它能读：chmod -R {bits} {path}（这个文件夹只有你和服务账号进得去）",
+        "{path}: the service account {account} cannot read it (mode {mode}); what is put in {folder} must be readable to it: chmod -R {bits} {path} (only you and the service account can enter that folder)",
+    ),
+    "import.no_own_folder": (
+        "以服务账号 {account} 运行时，只能导入你自己的导入文件夹 {folder} 中的文件，但它还没有建；请管理员运行：install -d -o {officer} -g {group} -m 2750 {folder}",
+        "run as the service account {account}, files are imported from your own import folder {folder} only, and it has not been made; ask the admin to run: install -d -o {officer} -g {group} -m 2750 {folder}",
     ),
     "form.example": ("如 {}", "e.g. {}"),
     "export.done": ("已导出 {n} 张表到 {path}", "exported {n} sheets to {path}"),

@@ -5,7 +5,9 @@ accounts and sudo are in tests/test_deployment.py (TestServiceAccount)."""
 from __future__ import annotations
 
 import errno
+import grp
 import os
+import shutil
 import stat
 import struct
 from pathlib import Path
@@ -36,10 +38,16 @@ ME = default_actor()
 @pytest.fixture
 def as_service(system_config: Path, small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This account configured as the service account and run "through sudo" (SUDO_UID): the
-    export folder is tmp/exports, the import folder tmp/imports and the backup folder tmp/backups,
-    made as the README's set-up makes them (2750, 3770, 0700)."""
+    export folder is tmp/exports, the import folder tmp/imports (this officer's own tmp/imports/ME)
+    and the backup folder tmp/backups, made as the README's set-up makes them (2750, 0750 and 2750,
+    0700)."""
     exports = tmp_path / "exports"
-    for folder, folder_mode in ((exports, 0o2750), (tmp_path / "imports", 0o3770), (tmp_path / "backups", 0o700)):
+    for folder, folder_mode in (
+        (exports, 0o2750),
+        (tmp_path / "imports", 0o750),
+        (tmp_path / "imports" / ME, 0o2750),
+        (tmp_path / "backups", 0o700),
+    ):
         folder.mkdir()
         folder.chmod(folder_mode)
     system_config.write_text(
@@ -353,7 +361,7 @@ def test_as_the_service_account_a_backup_goes_in_the_backup_folder(
         f"backups are written in {backups} only: give a folder name (e.g. 2026-11-28), not '/tmp/x'" in english.output
     )
     who = runner.invoke(cli, ["whoami"]).output.splitlines()
-    assert f"备份文件夹: {backups}" in who and f"导入文件夹: {tmp_path / 'imports'}" in who
+    assert f"备份文件夹: {backups}" in who and f"导入文件夹: {tmp_path / 'imports' / ME}" in who
 
     # the township's store gone: restored from the backup folder only
     restored = tmp_path / "restored"
@@ -380,9 +388,13 @@ def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
 ) -> None:
     """`import FILE` run through sudo read any file the service account can read: an officer had no
     place to put a workbook it could read, and could name the store's own files (or anything else
-    the account reads), whose cells a refusal quotes. Now a name is looked up in the import folder
-    and a path outside it is refused in one line naming the folder, exit 1, nothing read."""
-    imports = tmp_path / "imports"
+    the account reads), whose cells a refusal quotes. Now a name is looked up in the officer's own
+    folder of the import folder, and a path outside it (another officer's folder too) is refused in
+    one line naming it, exit 1, nothing read."""
+    imports = tmp_path / "imports" / ME
+    (tmp_path / "imports" / "other").mkdir()
+    write_xlsx(tmp_path / "imports" / "other" / "a.xlsx", _community_rows("别人的"))
+    write_xlsx(tmp_path / "imports" / "shared.xlsx", _community_rows("别人的"))
     write_xlsx(imports / "新社区.xlsx", _community_rows("新社区"))
     write_csv_dir(imports / "表", _community_rows("又一社区"))
     runner = CliRunner()
@@ -403,6 +415,11 @@ def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
         ".",
         "表/../..",
         str(tmp_path / "imports-x" / "a.xlsx"),
+        str(tmp_path / f"imports/{ME}-x/a.xlsx"),
+        "../other/a.xlsx",
+        str(tmp_path / "imports" / "other" / "a.xlsx"),
+        "../shared.xlsx",
+        str(tmp_path / "imports" / "shared.xlsx"),
     ):
         one_line_from(
             runner.invoke(cli, ["import", outside]), f"duty-room: 以服务账号 {ME} 运行时，只能导入 {imports} 中的文件"
@@ -410,6 +427,12 @@ def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
     english = runner.invoke(cli, ["--lang", "en", "import", "/etc/passwd"])
     assert f"files are imported from {imports} only: put the file there, then give its name" in english.output
     assert store_bytes(small_store.root) == before
+    assert "别人的" not in {c.name for c in small_store.all(Community)}
+    shutil.rmtree(imports)  # not made for this officer: said with the set-up line that makes it
+    missing = runner.invoke(cli, ["--lang", "en", "import", "新社区.xlsx"])
+    one_line_from(missing, f"duty-room: run as the service account {ME}, files are imported from your own import")
+    group = grp.getgrgid(os.getegid()).gr_name
+    assert missing.output.strip().endswith(f"ask the admin to run: install -d -o {ME} -g {group} -m 2750 {imports}")
 
 
 def test_a_link_in_the_import_folder_is_not_followed(as_service: Path, small_store: Store, tmp_path: Path) -> None:
@@ -417,7 +440,7 @@ def test_a_link_in_the_import_folder_is_not_followed(as_service: Path, small_sto
     (or to a folder above one): the service account would have read it for them. Links and special
     files (a pipe, which would have kept the import waiting) are refused in one line, wherever
     below the folder they are; nothing of what they point to is said."""
-    imports = tmp_path / "imports"
+    imports = tmp_path / "imports" / ME
     petitions = next((small_store.root / "petitions").glob("*.json"))
     (imports / "案件.xlsx").symlink_to(petitions)
     (imports / "库").symlink_to(small_store.root)
