@@ -182,6 +182,9 @@ def publish(settings: Settings, path: Path, *, personal: bool = False) -> None:
     if settings.export_folder is None:
         return
     if not personal:
+        if path.is_dir():  # a CSV folder an unmasked export made: its ACL kept the group out
+            with contextlib.suppress(OSError):
+                os.removexattr(path, _ACL_XATTR, follow_symlinks=False)
         _chmod_all(path, EXPORT_FOLDER_MODE, EXPORT_FILE_MODE)
         return
     _chmod_all(path, PRIVATE_FOLDER_MODE, PRIVATE_FILE_MODE)  # the service account's alone, first

@@ -310,6 +310,13 @@ def test_an_export_over_an_earlier_one_is_a_new_file(as_service: Path, permitted
     assert runner.invoke(cli, ["export", "--mask", "底册.xlsx"]).exit_code == 0  # and back: no ACL left over
     with pytest.raises(OSError):
         os.getxattr(exports / "底册.xlsx", ACL_XATTR)
+    assert runner.invoke(cli, ["export", "表"]).exit_code == 0  # a CSV folder likewise
+    assert acl_entries(exports / "表")[1] == (0x02, 5, permitted)
+    assert runner.invoke(cli, ["export", "--mask", "表"]).exit_code == 0
+    for item in (exports / "表", *(exports / "表").iterdir()):
+        with pytest.raises(OSError):
+            os.getxattr(item, ACL_XATTR)
+    assert mode(exports / "表") == 0o750
 
 
 def test_an_unmasked_export_where_acls_are_not_supported_is_removed_and_refused(
