@@ -471,7 +471,8 @@ class DutyRoomApp(App[None]):
         save screenshot' in English (its downloads folder, ~/Downloads, missing) or its path in markup.
         Saved in the downloads folder if there is one, else the home folder; run as the service
         account (an officer through sudo), in the export folder, readable by its group
-        (duty_room/exports.py): the service account's home is its own."""
+        (duty_room/exports.py; by the officer alone when they may reveal): the service account's home
+        is its own."""
         t = self.desk.t
         exports = self.settings.export_folder
         if exports is not None:
@@ -486,7 +487,11 @@ class DutyRoomApp(App[None]):
                 folder = Path.home()
         try:
             saved = self.save_screenshot(filename, str(folder), time_format)
-            publish(self.settings, Path(saved))
+            # One who may reveal may have personal data on screen: theirs alone (exports.publish).
+            publish(self.settings, Path(saved), personal=self.settings.may_reveal())
+        except ExportRefused as refused:
+            self.notify(str(refused), severity="error")
+            return None
         except OSError as exc:
             why = environment_error(exc).why(self.lang)
             self.notify(t("screenshot.failed").format(why=why, path=folder), severity="error")

@@ -173,6 +173,11 @@ def cli(
             "duty-room: " + said.format(account=settings.service_account, system=config.SYSTEM_FILE.path), err=True
         )
         sys.exit(1)
+    if settings.as_service:
+        # What the service account makes is its own from the first byte (sudo keeps the officer's
+        # umask, or-ed with 022): an export holding personal data was readable by the officers'
+        # group while it was written. exports.publish then opens each file to whom it is for.
+        os.umask(0o077)
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand not in (None, "summary"):
         gc.enable()  # (see main) every other command collects as usual
@@ -389,17 +394,21 @@ def backup(ctx: click.Context, dest: Path) -> None:
     The copy is taken under the store's lock (one consistent generation), written, re-read,
     compared by sha256 and checked. For a daily copy from cron, see the README.
     """
-    from store.storage import backup_store
+    from .backups import take
 
-    from .exports import backup_target
-
-    dest = backup_target(settings_of(ctx), dest)  # the service account's: only in its backup folder
-    copied = backup_store(_store(ctx), dest)
+    settings = settings_of(ctx)
+    copied, removed = take(settings, _store(ctx), dest)  # as the service account: its folder, its rules
     click.echo(
-        words.t("backup.done", settings_of(ctx).lang).format(
+        words.t("backup.done", settings.lang).format(
             files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target
         )
     )
+    if removed:
+        click.echo(
+            words.t("backup.pruned", settings.lang).format(
+                keep=settings.backup_keep, names=words.t("punct.comma", settings.lang).join(removed)
+            )
+        )
 
 
 @cli.command()
@@ -584,7 +593,7 @@ def whoami(ctx: click.Context) -> None:
     if settings.export_folder is not None:
         click.echo(f"{t('whoami.exports')}: {settings.export_folder}")
     if settings.import_folder is not None:
-        click.echo(f"{t('whoami.imports')}: {settings.import_folder}")
+        click.echo(f"{t('whoami.imports')}: {settings.import_folder / settings.actor}")  # the officer's own
     if settings.backup_folder is not None:
         click.echo(f"{t('whoami.backups')}: {settings.backup_folder}")
     click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")

@@ -66,6 +66,8 @@ SECURITY_KEYS = frozenset(
         "export_dir",
         "backup_dir",
         "import_dir",
+        "backup_keep",
+        "backup_min_free_mb",
     }
 )
 OFFICE_KEYS = frozenset({"units", "deadlines", "fees", "duty"})
@@ -149,6 +151,10 @@ class Settings(BaseModel):
     # the store). Run as oneself, a backup, a restore or an import takes the path one names.
     backup_dir: Path | None = None
     import_dir: Path | None = None
+    # As the service account (duty_room/backups.py): the backups officers take through sudo kept
+    # (the newest this many; the cron copies are not counted), and the MB a backup must leave free.
+    backup_keep: int = Field(default=3, ge=1, le=1000)
+    backup_min_free_mb: int = Field(default=1024, ge=0)
     # office rules (system file only)
     units: list[str] = Field(default_factory=lambda: list(DEFAULT_UNITS), min_length=1)  # 派单 to these units
     deadlines: DeadlineRules = Field(default_factory=DeadlineRules)  # also the school-day calendar
@@ -188,9 +194,10 @@ class Settings(BaseModel):
 
     @property
     def import_folder(self) -> Path | None:
-        """The one folder this session's `import` reads from: run as the service account,
-        ``import_dir`` of the system file, else ``imports`` beside the store (officers put their
-        workbooks there). None otherwise: one's own account reads what it can."""
+        """The folder this session's `import` reads from: run as the service account,
+        ``import_dir`` of the system file, else ``imports`` beside the store (each officer puts
+        their workbooks in their own folder in it: duty_room/exports.py). None otherwise: one's own
+        account reads what it can."""
         if not self.as_service:
             return None
         return self.import_dir or self.store.parent / "imports"

@@ -41,7 +41,7 @@ from store.workbook import (
 
 from .cli import settings_of, store_of
 from .config import Settings
-from .exports import export_target, import_source, publish
+from .exports import export_target, fresh, import_source, publish
 
 
 def _words(ctx: click.Context):
@@ -90,6 +90,7 @@ def template(ctx: click.Context, path: Path) -> None:
     t = _words(ctx)
     workbook = _writable_target(ctx, path)
     path = export_target(settings_of(ctx), path)  # the service account's: only in its export folder
+    fresh(settings_of(ctx), path)
     if workbook:
         write_xlsx(path, template_sheets(), template_notes(), NOTES_SHEET)
         style_headers(path)
@@ -122,11 +123,21 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             raise
         # put there under umask 077 (0600): said with the remedy, not as the machine's fault
         try:
-            mode = stat.filemode(os.lstat(exc.path).st_mode)
+            found = os.lstat(exc.path)
         except OSError:
             raise exc from None
+        # it reads as the file's group when the file has its group (the officer's folder gives it)
+        bits = "g+rX" if found.st_gid == os.getegid() else "o+rX"
+        own = within / settings.actor
         raise click.ClickException(
-            t("import.unreadable", path=exc.path, account=settings.service_account, mode=mode, folder=within)
+            t(
+                "import.unreadable",
+                path=exc.path,
+                account=settings.service_account,
+                mode=stat.filemode(found.st_mode),
+                folder=own,
+                bits=bits,
+            )
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
     report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)
@@ -181,11 +192,12 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     if not masked:
         personal = [s.key for s in specs if any(c.mask for c in s.columns)]
         log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
+    fresh(settings, path)
     if workbook:
         write_xlsx(path, sheets, template_notes(), NOTES_SHEET)
     else:
         write_csv_dir(path, sheets)
-    publish(settings, path)
+    publish(settings, path, personal=not masked)  # unmasked: for the officer who asked alone
     click.echo(
         t("export.done", n=len(sheets), path=path)
         + t("punct.semi")

@@ -7,23 +7,33 @@ service account's, and its home (``~``) and the store are that account's alone: 
 not read what was written there, and a path of their choosing could overwrite the store itself
 (`handover --out /srv/duty-room/store/manifest.json`). So there every export goes in the one
 folder the system file allows (``export_dir``, default ``exports`` beside the store), made by the
-set-up group-readable by the officers (setgid, 2750), and is left readable by that group whatever
-the umask. A name is taken inside it; a path outside it is refused in one line naming the folder.
-The caller's environment never picks the folder: ``export_dir`` is a security key (system file only).
+set-up group-readable by the officers (setgid, 2750). A masked export is left readable by that
+group whatever the umask; one holding unmasked personal data by the officer who asked alone (a
+POSIX ACL the service account sets on its own file: ``publish``). A name is taken inside it; a
+path outside it is refused in one line naming the folder. The caller's environment never picks
+the folder: ``export_dir`` is a security key (system file only).
 
 The other paths an officer names through sudo are held the same way, each to its own folder of the
 system file: `backup DEST` writes only in ``backup_dir`` (the service account's alone, 0700: the
 store's every file is in a backup) and `restore SRC` reads only from there; `import FILE` reads only
-from ``import_dir``, where the officers put their workbooks (setgid and sticky, group the officers',
-3770), so the service account is never the officer's way to open a file they could not (the
-store's, a backup's; a refusal quotes what an import reads in a cell). As the officers can
-write in the import folder, what is read there is opened without following any link below it
-(store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put there is refused, not read.
+from the officer's own folder in ``import_dir`` (``imports/OFFICER``: the officer's, group the
+service account's, 2750, made by the set-up; the other officers cannot enter it, and a workbook
+holds personal data), so the service account is never the officer's way to open a file they could
+not (the store's, a backup's, another officer's workbook; a refusal quotes what an import reads in
+a cell). As the officer owns that folder, what is read there is opened without following any link
+below the import folder (store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put
+there is refused, not read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import grp
 import os
+import pwd
+import stat
+import struct
 from pathlib import Path
 
 from duty_room import words
@@ -112,28 +122,141 @@ def backup_source(settings: Settings, given: Path) -> Path:
 def import_source(settings: Settings, given: Path) -> tuple[Path, Path | None]:
     """The workbook (or CSV folder) `import` reads when asked for ``given``, and the folder it must
     be read within without following links (None: as oneself, read as named). As the service
-    account only inside the import folder: a name is looked up there; a path is taken as written
-    (``..`` undone in the text, never through a link) and must be below the folder."""
+    account only inside the officer's own folder of the import folder (``imports/OFFICER``, theirs,
+    group the service account's, made by the set-up): a name is looked up there; a path is taken as
+    written (``..`` undone in the text, never through a link) and must be below it. Another
+    officer's folder is outside, as is everything else; a missing own folder is said with the
+    set-up line that makes it."""
     folder = settings.import_folder
     if folder is None:
         return given, None
-    asked = Path(os.path.normpath(os.path.abspath(_asked(folder, given))))
-    for base in dict.fromkeys([Path(os.path.abspath(folder)), Path(os.path.realpath(folder))]):
+    own = folder / settings.actor
+    asked = Path(os.path.normpath(os.path.abspath(_asked(own, given))))
+    for base in dict.fromkeys([Path(os.path.abspath(own)), Path(os.path.realpath(folder)) / settings.actor]):
         if asked != base and asked.is_relative_to(base):
-            return folder / asked.relative_to(base), folder
-    raise _refused(settings, "import.outside_folder", given, folder)
+            if not os.path.isdir(own):
+                raise _refused(
+                    settings, "import.no_own_folder", given, own, group=_service_group(), officer=settings.actor
+                )
+            return own / asked.relative_to(base), folder
+    raise _refused(settings, "import.outside_folder", given, own)
 
 
-def publish(settings: Settings, path: Path) -> None:
-    """Leave what was exported readable by the export folder's group, whatever the umask (sudo
-    keeps the officer's: under 077 a workbook was 0600, the service account's alone). Only where
-    there is an export folder: run as oneself, a file keeps the access one's umask gives it."""
+def _service_group() -> str:
+    """The service account's own group (this process's), which reads what officers put in."""
+    try:
+        return grp.getgrgid(os.getegid()).gr_name
+    except KeyError:
+        return str(os.getegid())
+
+
+def fresh(settings: Settings, path: Path) -> None:
+    """Before the service account writes ``path``: take away the file it replaces (or, for a CSV
+    folder, the files in it), so the export is a new file, the service account's alone until
+    ``publish``. Written in place, it kept the old file's access (an earlier masked export's,
+    group-readable) while it was filled, and an officer who had the old file open read the new one
+    through it. Run as oneself, nothing is done."""
     if settings.export_folder is None:
         return
+    with contextlib.suppress(FileNotFoundError):
+        found = os.lstat(path)
+        if stat.S_ISDIR(found.st_mode):
+            for inner in path.iterdir():
+                if inner.suffix.casefold() == ".csv" and inner.is_file() and not inner.is_symlink():
+                    inner.unlink()
+        else:
+            path.unlink()
+
+
+def publish(settings: Settings, path: Path, *, personal: bool = False) -> None:
+    """Leave what was exported readable by whom it is for, whatever the umask (sudo keeps the
+    officer's: under 077 a workbook was 0600, the service account's alone). Only where there is an
+    export folder: run as oneself, a file keeps the access one's umask gives it.
+
+    Masked (``personal`` False): the export folder's group, the officers, reads it (0640, a CSV
+    folder 0750). Unmasked personal data (a permitted officer's ``export``, a screenshot by one who
+    may reveal): only the officer who asked, by a POSIX ACL the service account sets on its own
+    file (``user:OFFICER:r``, group and others nothing); the officer cannot choose the folder nor
+    the mode. Where the filesystem has no ACLs it is deleted again and refused
+    (``PrivateExportRefused``): never left for the group to read."""
+    if settings.export_folder is None:
+        return
+    if not personal:
+        if path.is_dir():  # a CSV folder an unmasked export made: its ACL kept the group out
+            with contextlib.suppress(OSError):
+                os.removexattr(path, _ACL_XATTR, follow_symlinks=False)
+        _chmod_all(path, EXPORT_FOLDER_MODE, EXPORT_FILE_MODE)
+        return
+    _chmod_all(path, PRIVATE_FOLDER_MODE, PRIVATE_FILE_MODE)  # the service account's alone, first
+    reader = _uid(settings.actor)
+    if reader is None or reader == os.geteuid():
+        return  # the service account itself (or an account the machine does not know): its alone
+    try:
+        for item in [path, *(sorted(path.iterdir()) if path.is_dir() else [])]:
+            if item.is_file() or item == path:
+                _grant_read(item, reader)
+    except OSError as exc:
+        _unmake(path)
+        if exc.errno in (errno.EOPNOTSUPP, errno.ENOTSUP):
+            raise PrivateExportRefused(
+                words.t("export.no_acl", settings.lang).format(folder=settings.export_folder, path=path)
+            ) from None
+        raise
+
+
+class PrivateExportRefused(ExportRefused):
+    """An export of personal data that could not be made readable to the one officer alone."""
+
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_FOLDER_MODE = 0o700
+_ACL_XATTR = "system.posix_acl_access"
+_ACL_VERSION = 2
+_ACL_USER_OBJ, _ACL_USER, _ACL_GROUP_OBJ, _ACL_MASK, _ACL_OTHER = 0x01, 0x02, 0x04, 0x10, 0x20
+_ACL_NO_ID = 0xFFFFFFFF
+
+
+def _chmod_all(path: Path, folder_mode: int, file_mode: int) -> None:
     if path.is_dir():
-        os.chmod(path, EXPORT_FOLDER_MODE)
+        os.chmod(path, folder_mode)
         for inner in path.iterdir():
             if inner.is_file():
-                os.chmod(inner, EXPORT_FILE_MODE)
+                os.chmod(inner, file_mode)
     elif path.is_file():
-        os.chmod(path, EXPORT_FILE_MODE)
+        os.chmod(path, file_mode)
+
+
+def _uid(account: str) -> int | None:
+    try:
+        return pwd.getpwnam(account).pw_uid
+    except KeyError:
+        return None
+
+
+def _grant_read(path: Path, uid: int) -> None:
+    """The POSIX ACL ``u::rw(x),u:UID:r(x),g::-,m::r(x),o::-`` on ``path`` (the kernel's xattr form,
+    as setfacl writes it: no tool or library needed)."""
+    folder = path.is_dir() and not path.is_symlink()
+    own, read = (0o7, 0o5) if folder else (0o6, 0o4)
+    entries = [
+        (_ACL_USER_OBJ, own, _ACL_NO_ID),
+        (_ACL_USER, read, uid),
+        (_ACL_GROUP_OBJ, 0, _ACL_NO_ID),
+        (_ACL_MASK, read, _ACL_NO_ID),
+        (_ACL_OTHER, 0, _ACL_NO_ID),
+    ]
+    value = struct.pack("<I", _ACL_VERSION) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+    os.setxattr(path, _ACL_XATTR, value, follow_symlinks=False)
+
+
+def _unmake(path: Path) -> None:
+    """Take back an export that cannot be given to its officer alone: the file, or a CSV folder's
+    files (and the folder, once empty)."""
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            for inner in path.iterdir():
+                if inner.suffix.casefold() == ".csv" and inner.is_file() and not inner.is_symlink():
+                    inner.unlink()
+            path.rmdir()
+        else:
+            path.unlink()

@@ -704,14 +704,22 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "run as the service account {account}, files are imported from {folder} only: put the file there, then give its name (e.g. roster.xlsx), not '{given}'",
     ),
     "import.unreadable": (
-        "{path}：服务账号 {account} 读不到（权限 {mode}）；放进 {folder} 的文件要让它能读：chmod -R o+rX {path}（这个文件夹只有值班员和服务账号进得去）",
-        "{path}: the service account {account} cannot read it (mode {mode}); what is put in {folder} must be readable to it: chmod -R o+rX {path} (only the officers and the service account can enter that folder)",
+        "{path}：服务账号 {account} 读不到（权限 {mode}）；放进 {folder} 的文件要让它能读：chmod -R {bits} {path}（这个文件夹只有你和服务账号进得去）",
+        "{path}: the service account {account} cannot read it (mode {mode}); what is put in {folder} must be readable to it: chmod -R {bits} {path} (only you and the service account can enter that folder)",
+    ),
+    "import.no_own_folder": (
+        "以服务账号 {account} 运行时，只能导入你自己的导入文件夹 {folder} 中的文件，但它还没有建；请管理员运行：install -d -o {officer} -g {group} -m 2750 {folder}",
+        "run as the service account {account}, files are imported from your own import folder {folder} only, and it has not been made; ask the admin to run: install -d -o {officer} -g {group} -m 2750 {folder}",
     ),
     "form.example": ("如 {}", "e.g. {}"),
     "export.done": ("已导出 {n} 张表到 {path}", "exported {n} sheets to {path}"),
     "export.masked": ("个人信息已脱敏", "personal data masked"),
     "export.unmasked": ("个人信息未脱敏（已记录）", "personal data unmasked (logged)"),
     "template.done": ("已生成模板 {path}", "template written to {path}"),
+    "export.no_acl": (
+        "未导出：{folder} 所在的文件系统不支持 ACL，含未脱敏个人信息的文件无法只让你一人读取（{path} 已删除）；请加 --mask 导出，或请管理员给该文件系统开启 acl",
+        "not exported: the filesystem of {folder} has no ACLs, so a file holding unmasked personal data cannot be made readable by you alone ({path} removed); export with --mask, or ask the admin to enable acl on that filesystem",
+    ),
     "export.outside_folder": (
         "以服务账号 {account} 运行时，导出的文件只能写在 {folder} 中：写文件名即可（如 交接班.md），不能写「{given}」",
         "run as the service account {account}, exports are written in {folder} only: give a file name (e.g. handover.md), not '{given}'",
@@ -828,6 +836,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "backup.done": (
         "已备份 {files} 个文件（{size} MB，第 {generation} 代）到 {path}，已校验",
         "backed up {files} files ({size} MB, generation {generation}) to {path}, verified",
+    ),
+    "backup.pruned": (
+        "经 sudo 所做的备份只留最新 {keep} 份（系统配置 backup_keep），已删去较早的：{names}",
+        "backups taken through sudo: the newest {keep} are kept (backup_keep in the system file); deleted the older: {names}",
     ),
     "backup.outside_folder": (
         "以服务账号 {account} 运行时，备份只能写在 {folder} 中：写文件夹名即可（如 {example}），不能写「{given}」",

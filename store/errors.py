@@ -145,6 +145,24 @@ class TargetNotEmptyError(StoreError):
         return i18n.t("fault.not_store.not_empty", lang).format(path=self.target)
 
 
+class BackupSpaceError(StoreError):
+    """A backup refused before it began: its disk would be left with less free than the system
+    file keeps (``backup_min_free_mb``). Exit 2: the backup disk needs attention."""
+
+    def __init__(self, target: Path, *, size: int, free: int, keep: int):
+        self.target, self.size, self.free, self.keep = target, size, free, keep
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return i18n.t("fault.backup_space", lang).format(
+            path=self.target, size=_mb(self.size), free=_mb(self.free), keep=_mb(self.keep)
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.0f}" if size >= 10e6 else f"{size / 1e6:.1f}"
+
+
 class StoreBusyError(StoreError):
     def __init__(self, root: Path, waited: float):
         self.root = root

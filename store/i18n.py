@@ -731,6 +731,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
         "{path} is not empty; a backup or a restore writes only into an empty or missing folder",
     ),
+    "fault.backup_space": (
+        "未备份：{path} 所在磁盘只剩 {free} MB，这份备份约 {size} MB，备份后须留出 {keep} MB（系统配置 backup_min_free_mb）；请删去旧备份或加大磁盘",
+        "not backed up: the disk of {path} has {free} MB free, this backup takes about {size} MB, and {keep} MB must stay free after it (backup_min_free_mb in the system file); delete old backups or add space",
+    ),
     "fault.clock": (
         "日期超出范围（时钟或 DUTY_ROOM_NOW 有误？）：{}",
         "date out of range (wrong clock or DUTY_ROOM_NOW?): {}",

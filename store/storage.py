@@ -42,6 +42,7 @@ import os
 import pwd
 import re
 import secrets
+import shutil
 import stat
 import threading
 import time
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 from . import clock, i18n
 from .duty_models import DutyLogEntry, Handover, Incident
 from .errors import (  # re-exported ("X as X"): callers import the errors from the storage layer
+    BackupSpaceError as BackupSpaceError,
     Detail,
     StoreBusyError as StoreBusyError,
     StoreCorruptError as StoreCorruptError,
@@ -2402,27 +2404,79 @@ def _verified(target: Path) -> CheckReport:
     return report
 
 
-def backup_store(store: Store, target: Path | str) -> CopyReport:
+def store_size(root: Path) -> int:
+    """The bytes a copy of the store at ``root`` takes (its data files and manifest)."""
+    return sum((root / relative).stat().st_size for relative in _store_files(root))
+
+
+def free_bytes(path: Path) -> int:
+    """The bytes an unprivileged account may still write on the filesystem ``path`` (or the
+    nearest folder above it that exists) is on."""
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            found = os.statvfs(folder)
+            return found.f_bavail * found.f_frsize
+    return 0
+
+
+def manifest_digest(root: Path) -> str | None:
+    """The sha256 of a store's (a backup's) manifest, None when it has none (a link is not read)."""
+    try:
+        fd = os.open(root / MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def backup_store(store: Store, target: Path | str, *, keep_free: int = 0) -> CopyReport:
     """Copy the store into ``target`` (missing or empty) while officers keep working.
 
     The files are read under the lock, so the copy is one generation of the store, never a mix;
     writers wait only for the streaming copy (the copy's fsyncs come after the lock is released).
     The copy is then put in place, re-read, compared by sha256 and checked like a store.
+
+    ``keep_free``: refused (BackupSpaceError, nothing made) unless that many bytes would still be
+    free on the target's disk after the copy. A copy that fails half-way (a full disk, a check
+    that fails) is removed again: what it made, never what was there (``target`` left empty).
     """
     target = Path(target)
+    made: list[Path] = []
     try:
         if not (store.root / MANIFEST).exists():
             raise StoreMissingError(store.root, "missing" if not store.root.exists() else "foreign")
         _require_empty(target)
-        _makedirs(target)
-        with store.lock():
-            generation = store.generation()
-            copied = _copy_in(store.root, target)
-        _copy_out(copied, target)
-        _verified(target)
+        if keep_free:
+            size, free = store_size(store.root), free_bytes(target)
+            if free - size < keep_free:
+                raise BackupSpaceError(target, size=size, free=free, keep=keep_free)
+        made = _makedirs(target)
+        try:
+            with store.lock():
+                generation = store.generation()
+                copied = _copy_in(store.root, target)
+            _copy_out(copied, target)
+            _verified(target)
+        except BaseException:
+            _unmake(target, made)
+            raise
     except OSError as exc:
         raise environment_error(exc, target) from None
     return CopyReport(store.root, target, len(copied), sum(c.size for c in copied), generation)
+
+
+def _unmake(target: Path, made: list[Path]) -> None:
+    """Remove a failed copy: the folders made for it (the outermost, with all below), or, when
+    ``target`` was there already (empty, as required), everything put in it."""
+    with contextlib.suppress(OSError):
+        if made:
+            shutil.rmtree(made[0])
+        else:
+            for inner in list(target.iterdir()):
+                if inner.is_dir() and not inner.is_symlink():
+                    shutil.rmtree(inner)
+                else:
+                    inner.unlink()
 
 
 def restore_store(source: Path | str, target: Path | str) -> CopyReport:

@@ -45,6 +45,16 @@ def _clock_runs_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _umask_as_before_each_test() -> Iterator[None]:
+    """The command run as the service account sets umask 077 for its process (duty_room/cli.py):
+    in the test process it would outlive the test that ran it."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
+
+
+@pytest.fixture(autouse=True)
 def system_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Where this test's system config lives (absent unless the test writes it), owned by whoever runs
     the tests: the machine's own /etc/duty-room/config.toml stays out of the tests."""

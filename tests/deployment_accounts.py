@@ -1,8 +1,9 @@
 """Real OS accounts for tests/test_deployment.py (root only; everything made here is removed).
 
 * `service_deployment()`: the README's recommended set-up — a service account that owns the store
-  (0700, files 0600), the export folder (2750, group the officers'), the import folder (3770, group
-  the officers') and the backup folder (0700), all made by the README's own `install -d` lines
+  (0700, files 0600), the export folder (2750, group the officers'), the import folder (0750, group
+  the officers', and in it each officer's own, 2750, group the service account's) and the backup
+  folder (0700), all made by the README's own set-up lines
   (`readme_folders`), officers A and B (in that group) with a sudoers rule for the command, a
   viewer V with a rule pinned to `--read-only`, and the system config. The sudoers rules and the system config are
   mounted over /etc/sudoers.d and /etc/duty-room in a private mount namespace per command, so the
@@ -170,7 +171,8 @@ class Deployment:
     service_uid: int = 0
     created_mount_point: bool = False
     exports: Path = Path()  # the export folder: the service account's, group the officers', 2750
-    imports: Path = Path()  # the import folder: the service account's, group the officers', 3770
+    imports: Path = Path()  # the import folder: the service account's, group the officers', 0750; in it
+    # imports/OFFICER for each officer: theirs, group the service account's, 2750
     backups: Path = Path()  # the backup folder: the service account's alone, 0700
     srv: Path = Path()  # what /srv/duty-room is in the README
 
@@ -181,13 +183,16 @@ class Deployment:
         """The store as root reads it (never writes: root's files would be root's)."""
         return Store(self.root, actor="root-reader", read_only=True)
 
-    def write_system_config(self, *, reveal_users: list[str] = (), read_only_users: list[str] = ()) -> None:
+    def write_system_config(
+        self, *, reveal_users: list[str] = (), read_only_users: list[str] = (), more: str = ""
+    ) -> None:
+        """The system file (``more``: further lines, as `backup_keep = 2`)."""
         text = (
             f'store = "{self.root}"\nservice_account = "{self.service}"\n'
             f"reveal_users = {list(reveal_users)!r}\nread_only_users = {[self.viewer, *read_only_users]!r}\n"
             f'reveal_groups = []\nexport_dir = "{self.exports}"\nimport_dir = "{self.imports}"\n'
             f'backup_dir = "{self.backups}"\n'
-        ).replace("'", '"')
+        ).replace("'", '"') + more
         temp = self.etc / ".config.toml.new"
         temp.write_text(text, encoding="utf-8")
         temp.chmod(0o644)
@@ -248,6 +253,10 @@ class Deployment:
         ]
         return self._in_namespace(["runuser", "-u", self.service, "--", *cron_env, "/bin/sh", "-c", command])
 
+    def run_service(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The service account runs the command itself (as cron does: no sudo), with the system file."""
+        return self._in_namespace(["runuser", "-u", self.service, "--", str(self.launcher), *args])
+
     def from_readme(self, text: str) -> str:
         """A README command with its paths and accounts this deployment's."""
         return readme_names(text, srv=self.srv, backups=self.backups, launcher=self.launcher)
@@ -278,17 +287,19 @@ def readme_names(text: str, *, srv: Path, backups: Path, launcher: Path | None =
 
 
 def readme_folders(srv: Path, backups: Path, service: str, officers: str) -> list[str]:
-    """Run the README's set-up `install -d` lines for the service account's folders as root, with
-    this deployment's paths and accounts; the commands, as run."""
+    """Run the README's set-up lines for the service account's folders as root — its `install -d`
+    lines, and the `for` line that makes each officer's import folder (by /bin/sh) — with this
+    deployment's paths and accounts; the commands, as run."""
     group = grp.getgrgid(pwd.getpwnam(service).pw_gid).gr_name
     ran = []
     for line in readme_block("### Recommended: one service account", "sh"):
-        if not line.startswith("install -d ") or not re.search(r" (/srv|/var/backups)/duty-room\b", line):
+        if not line.startswith(("install -d ", "for ")) or not re.search(r" \"?(/srv|/var/backups)/duty-room\b", line):
             continue  # (/etc/duty-room: the tests mount their own over it)
         command = readme_names(line, srv=srv, backups=backups, officers=officers)
         command = re.sub(r"-o duty-room\b", f"-o {service}", command)
         command = re.sub(r"-g duty-room\b", f"-g {group}", command)
-        done = _run(shlex.split(command))
+        command = re.sub(r"getent group duty-officers\b", f"getent group {officers}", command)
+        done = _run(["sh", "-c", command] if line.startswith("for ") else shlex.split(command))
         assert done.returncode == 0, (command, done.stderr)
         ran.append(command)
     return ran
@@ -326,7 +337,9 @@ def service_deployment() -> Iterator[Deployment]:
             # /srv/duty-room and /var/backups/duty-room of the README, made by its own lines
             srv, backups = public / "srv", public / "var-backups" / "duty-room"
             made = readme_folders(srv, backups, names["svc"], names["off"])
-            assert len(made) == 5, made  # the service account's folder, store, exports, imports, backups
+            # the service account's folder, store, exports, imports, each officer's import folder, backups
+            assert len(made) == 6, made
+            assert {p.name for p in (srv / "imports").iterdir()} == {names["a"], names["b"]}, made
             root = srv / "store"
             clock.unfreeze()
             build_small_store(root)  # as root, then handed to the service account (the admin's set-up)

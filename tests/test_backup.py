@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import json
 import os
+import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -13,8 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from duty_room import backups, cli as cli_module
 from duty_room.cli import cli
-from duty_room.exits import ExitCode
+from duty_room.config import Settings
+from duty_room.exits import ExitCode, exit_code_for
 from store import storage
 from store.models import Petition
 from store.storage import Store, backup_store, check_store, restore_store
@@ -154,3 +160,155 @@ def test_backup_while_four_writers_work_restores_every_acknowledged_write(small_
     assert restored.generation() == copied.generation
     later = {case_id for ids_ in acknowledged for case_id in ids_} - set(ids)
     assert later, "the writers kept working after the snapshot"
+
+
+# ---------------------------------------------------------------------------
+# as the service account: no partial copy, disk kept free, officers' backups kept to backup_keep
+
+
+class FailingAt(storage.SystemCalls):
+    """The k-th write, fsync, rename or mkdir of the store's system calls fails with ENOSPC."""
+
+    def __init__(self, fail_at: int | None = None) -> None:
+        self.fail_at, self.calls = fail_at, 0
+
+    def _count(self) -> None:
+        self.calls += 1
+        if self.calls == self.fail_at:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def write(self, fd, data):  # noqa: ANN001, ANN201
+        self._count()
+        return super().write(fd, data)
+
+    def fsync(self, fd):  # noqa: ANN001, ANN201
+        self._count()
+        return super().fsync(fd)
+
+    def rename(self, source, target):  # noqa: ANN001, ANN201
+        self._count()
+        return super().rename(source, target)
+
+    def mkdir(self, path, mode=0o777):  # noqa: ANN001, ANN201
+        self._count()
+        return super().mkdir(path, mode)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])
+def test_a_backup_that_fails_half_way_leaves_no_partial_folder(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """A full disk half-way through a backup left the folder with the tables' folders and the files
+    renamed in so far (no manifest): an officer's loop through sudo left one such folder per try,
+    and the next backup under that name was refused as not empty. Now what the backup made is
+    removed, whichever call fails; a folder that was there (empty) stays, empty."""
+    counter = FailingAt()
+    reference = tmp_path / "reference"
+    if existing:
+        reference.mkdir()
+    monkeypatch.setattr(storage, "SYSCALLS", counter)
+    backup_store(small_store, reference)
+    total = counter.calls
+    assert total > 20
+    before = fingerprint(small_store.root)
+    for k in range(1, total + 1):
+        parent = tmp_path / f"k{k}"
+        parent.mkdir()
+        dest = parent / "2026-11-28"
+        if existing:
+            dest.mkdir()
+        monkeypatch.setattr(storage, "SYSCALLS", FailingAt(k))
+        with pytest.raises(storage.StoreError):
+            backup_store(small_store, dest)
+        monkeypatch.setattr(storage, "SYSCALLS", storage.SystemCalls())
+        left = [p.name for p in parent.iterdir()]
+        assert left == (["2026-11-28"] if existing else []), (k, left)
+        if existing:
+            assert list(dest.iterdir()) == [], k
+    assert fingerprint(small_store.root) == before
+
+
+def _service(tmp_path: Path, store: Store, **system: object) -> Settings:
+    """The settings of an officer's session through sudo (as load_settings makes them)."""
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700, exist_ok=True)
+    values: dict[str, object] = {"store": store.root, "service_account": "duty-room", "backup_dir": backups}
+    values |= {"actor": "wang", "actor_rule": "sudo", "as_service": True} | system
+    return Settings(**values)
+
+
+def test_a_backup_that_would_fill_the_disk_is_refused_before_it_begins(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each backup is a whole copy of the store, and any officer may take one through sudo: a
+    loop filled the disk. As the service account a backup that would leave less than
+    backup_min_free_mb free is refused in one line naming the folder and the numbers, exit 2,
+    nothing made."""
+    settings = _service(tmp_path, small_store)
+    size = storage.store_size(small_store.root)
+    assert size > 1000
+    monkeypatch.setattr(storage, "free_bytes", lambda path: 1024 * 1_000_000 + size - 1)
+    with pytest.raises(storage.BackupSpaceError) as refused:
+        backups.take(settings, small_store, Path("2026-11-28"))
+    assert exit_code_for(refused.value) == ExitCode.DAMAGED
+    said = refused.value.message("en")
+    assert said.startswith(f"not backed up: the disk of {tmp_path / 'backups' / '2026-11-28'} has 1024 MB free")
+    assert "backup_min_free_mb" in said and "\n" not in said
+    assert list((tmp_path / "backups").iterdir()) == []
+    monkeypatch.setattr(storage, "free_bytes", lambda path: 1024 * 1_000_000 + size)  # just enough
+    copied, _ = backups.take(settings, small_store, Path("2026-11-28"))
+    assert (copied.target / "manifest.json").is_file()
+    lenient = _service(tmp_path, small_store, backup_min_free_mb=0)
+    monkeypatch.setattr(storage, "free_bytes", lambda path: size)
+    assert backups.take(lenient, small_store, Path("2026-11-29"))[0].files == copied.files
+
+
+def test_the_cli_says_a_backup_refused_for_space_in_one_line_exit_2(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system_config: Path
+) -> None:
+    settings = _service(tmp_path, small_store, backup_min_free_mb=10**12)  # no disk has that much
+    monkeypatch.setattr(cli_module, "settings_of", lambda ctx: settings)
+    result = CliRunner().invoke(cli, ["backup", "2026-11-28"])
+    assert result.exit_code == ExitCode.DAMAGED, result.output
+    assert result.output.startswith("duty-room: 未备份：") and result.output.count("\n") == 1, result.output
+    assert not (tmp_path / "backups" / "2026-11-28").exists()
+
+
+def test_officers_backups_are_kept_to_backup_keep_and_nothing_else_is_deleted(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """Officers' backups through sudo: once a new one is verified, the oldest beyond the newest
+    backup_keep are deleted. Never the cron copies (taken by the service account itself), never a
+    folder root put there, never a listed folder replaced since by another of the same name."""
+    folder = tmp_path / "backups"
+    settings = _service(tmp_path, small_store, backup_keep=2)
+    cron = Settings(**(settings.model_dump() | {"actor": "duty-room", "actor_rule": "service-account-without-sudo"}))
+    assert backups.take(cron, small_store, Path("2026-11-27"))[1] == []
+    (folder / "copied-in-by-root").mkdir()
+    names = [f"b{i}" for i in range(1, 6)]
+    removed_by = {}
+    for name in names:
+        copied, removed = backups.take(settings, small_store, Path(name))
+        assert copied.target == folder / name
+        removed_by[name] = removed
+    assert removed_by == {"b1": [], "b2": [], "b3": ["b1"], "b4": ["b2"], "b5": ["b3"]}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["2026-11-27", "copied-in-by-root", "b4", "b5", backups.LEDGER]
+    )
+    # b4 deleted by hand and made again by someone else: dropped from the list, not deleted
+    shutil.rmtree(folder / "b4")
+    (folder / "b4").mkdir()
+    (folder / "b4" / "notes.txt").write_text("root's")
+    assert backups.take(settings, small_store, Path("b6"))[1] == []
+    assert backups.take(settings, small_store, Path("b7"))[1] == ["b5"]
+    assert (folder / "b4" / "notes.txt").exists() and (folder / "2026-11-27" / "manifest.json").exists()
+    assert stat.S_IMODE((folder / backups.LEDGER).stat().st_mode) == 0o600
+    listed = [e["path"] for e in json.loads((folder / backups.LEDGER).read_text())]
+    assert listed == ["b6", "b7"]
+
+
+def test_run_as_oneself_a_backup_deletes_nothing_and_keeps_no_list(small_store: Store, tmp_path: Path) -> None:
+    settings = Settings(store=small_store.root, backup_keep=1)
+    for name in ("a", "b", "c"):
+        assert backups.take(settings, small_store, tmp_path / name)[1] == []
+    assert all((tmp_path / name / "manifest.json").is_file() for name in "abc")

@@ -14,6 +14,7 @@ create real accounts and need root; they skip with the reason otherwise.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -624,50 +625,90 @@ class TestServiceAccount:
         who = d.run(d.a, "--lang", "en", "whoami")
         assert f"exports: {d.exports}" in who.stdout, who.stdout + who.stderr
 
-    def test_an_officer_imports_a_workbook_put_in_the_import_folder(self, deployment: accounts.Deployment) -> None:
+    def test_an_unmasked_export_is_read_by_the_officer_who_asked_alone(self, deployment: accounts.Deployment) -> None:
+        """A permitted officer's export holds every name and phone unmasked; it was left 0640 in the
+        officers' group folder, so every officer read it. Now only the officer who asked (and the
+        service account) reads it, whatever their umask; a masked one stays the group's."""
+        d = deployment
+        d.write_system_config(reveal_users=[d.b])  # (B: A is never allowed a reveal, a later test checks)
+        try:
+            unmasked = d.run(d.b, "export", "全部.xlsx", umask=0o022)
+            csvs = d.run(d.b, "export", "全部CSV", umask=0o002)
+            masked = d.run(d.b, "export", "--mask", "脱敏.xlsx")
+        finally:
+            d.write_system_config()
+        assert unmasked.returncode == 0 and "未脱敏" in unmasked.stdout, unmasked.stderr
+        assert csvs.returncode == 0 and masked.returncode == 0, csvs.stderr + masked.stderr
+        rows = next((d.exports / "全部CSV").glob("*.csv"))
+        read = accounts.as_user(d.b, ["head", "-c", "2", str(d.exports / "全部.xlsx")])
+        assert read.returncode == 0 and read.stdout == "PK", read.stderr
+        assert accounts.as_user(d.b, ["cat", str(rows)]).returncode == 0
+        for other in (d.a, d.viewer):
+            for secret in (d.exports / "全部.xlsx", rows):
+                looked = accounts.as_user(other, ["cat", str(secret)])
+                assert looked.returncode != 0 and "Permission denied" in looked.stderr, (other, secret)
+        for officer in (d.b, d.a):
+            copied = accounts.as_user(officer, ["head", "-c", "2", str(d.exports / "脱敏.xlsx")])
+            assert copied.returncode == 0 and copied.stdout == "PK", (officer, copied.stderr)
+        again = d.run(d.a, "export", "全部.xlsx")  # A may not reveal: masked, over B's, the group's again
+        assert again.returncode == 0 and "已脱敏" in again.stdout, again.stdout + again.stderr
+        assert accounts.as_user(d.b, ["head", "-c", "2", str(d.exports / "全部.xlsx")]).stdout == "PK"
+
+    def test_an_officer_imports_a_workbook_put_in_their_import_folder(self, deployment: accounts.Deployment) -> None:
         """`import FILE` through sudo read only what the service account can reach: a workbook in
         the officer's own folder it could not, and it read for them the store's own files (or
-        anything else it reads). The officer puts the workbook in the import folder and names it;
-        another officer cannot delete or replace it (sticky), the viewer cannot look in; a path
-        outside the folder, or a link put there, is refused in one line and reads nothing."""
+        anything else it reads). The officer puts the workbook in their own folder of the import
+        folder and names it. A workbook holds personal data: in the one shared folder (3770) every
+        officer read every other's (the sticky bit stopped deleting, not reading). Now another
+        officer cannot read, list or delete it, whatever its mode, nor import it; the viewer cannot
+        look in; a path outside the folder, or a link put there, is refused in one line and reads
+        nothing."""
         d = deployment
+        mine, theirs = d.imports / d.a, d.imports / d.b
         drop = d.public / "drop"  # the officer's own copy (their home, or scp'd in)
         drop.mkdir(mode=0o755, exist_ok=True)
         write_xlsx(drop / "新社区.xlsx", [sheet_out(SHEETS[0], [["", "新社区", "孟轲乡", 40]])])
         (drop / "新社区.xlsx").chmod(0o644)
-        put = accounts.as_user(d.a, ["cp", str(drop / "新社区.xlsx"), str(d.imports)], umask=0o022)
+        put = accounts.as_user(d.a, ["cp", str(drop / "新社区.xlsx"), str(mine)], umask=0o002)
         assert put.returncode == 0, put.stderr
         imported = d.run(d.a, "import", "新社区.xlsx")
         assert imported.returncode == 0 and "已导入" in imported.stdout, imported.stderr
         [made] = [c for c in d.store().all(Community) if c.name == "新社区"]
         assert made.updated_by == d.a  # the officer, from sudo's record
-        removed = accounts.as_user(d.b, ["rm", "-f", str(d.imports / "新社区.xlsx")])
-        assert removed.returncode != 0 and (d.imports / "新社区.xlsx").exists(), removed.stderr
+        for command in (["cat"], ["ls"], ["rm", "-f"]):
+            target = mine / "新社区.xlsx" if command[0] != "ls" else mine
+            tried = accounts.as_user(d.b, [*command, str(target)])
+            assert tried.returncode != 0 and "Permission denied" in tried.stderr, (command, tried.stderr)
+        assert (mine / "新社区.xlsx").exists()
+        for given in ("../" + d.a + "/新社区.xlsx", str(mine / "新社区.xlsx")):  # nor through the service account
+            refused = d.run(d.b, "--lang", "en", "import", given)
+            assert refused.returncode == 1 and f"files are imported from {theirs} only" in refused.stderr, given
         looked = accounts.as_user(d.viewer, ["ls", str(d.imports)])
         assert looked.returncode != 0 and "Permission denied" in looked.stderr
 
         before = store_bytes(d.root)
         petitions = next((d.root / "petitions").glob("*.json"))
-        for outside in ("/etc/shadow", str(petitions), "../store/manifest.json", str(drop / "新社区.xlsx")):
+        for outside in ("/etc/shadow", str(petitions), "../../store/manifest.json", str(drop / "新社区.xlsx")):
             refused = d.run(d.a, "--lang", "en", "import", outside)
             assert refused.returncode == 1 and one_line(refused.stderr), (outside, refused.stderr)
-            assert f"files are imported from {d.imports} only" in refused.stderr, refused.stderr
-        link = accounts.as_user(d.a, ["ln", "-s", str(petitions), str(d.imports / "案件.xlsx")])
+            assert f"files are imported from {mine} only" in refused.stderr, refused.stderr
+        link = accounts.as_user(d.a, ["ln", "-s", str(petitions), str(mine / "案件.xlsx")])
         assert link.returncode == 0, link.stderr
         followed = d.run(d.a, "import", "案件.xlsx")
         assert followed.returncode == 1 and one_line(followed.stderr), followed.stderr
         assert "是链接或特殊文件，不读" in followed.stderr and CASE not in followed.stderr + followed.stdout
-        private = accounts.as_user(d.b, ["cp", str(drop / "新社区.xlsx"), str(d.imports / "b.xlsx")], umask=0o077)
+        private = accounts.as_user(d.b, ["cp", str(drop / "新社区.xlsx"), str(theirs / "b.xlsx")], umask=0o077)
         assert private.returncode == 0, private.stderr
-        unread = d.run(d.b, "import", "b.xlsx")  # 0600: the service account reads it as "others"
+        unread = d.run(d.b, "import", "b.xlsx")  # 0600: not even the service account's group reads it
         assert unread.returncode == 1 and one_line(unread.stderr), unread.stderr
-        assert f"chmod -R o+rX {d.imports / 'b.xlsx'}" in unread.stderr
-        assert accounts.as_user(d.b, ["chmod", "-R", "o+rX", str(d.imports / "b.xlsx")]).returncode == 0
+        assert f"chmod -R g+rX {theirs / 'b.xlsx'}" in unread.stderr
+        assert accounts.as_user(d.b, ["chmod", "-R", "g+rX", str(theirs / "b.xlsx")]).returncode == 0
+        assert accounts.as_user(d.a, ["cat", str(theirs / "b.xlsx")]).returncode != 0  # still B's alone
         again = d.run(d.b, "import", "b.xlsx")
         assert again.returncode == 0 and "没有变化" in again.stdout, again.stderr
         assert store_bytes(d.root) == before
         who = d.run(d.a, "--lang", "en", "whoami")
-        assert f"imports: {d.imports}" in who.stdout and f"backups: {d.backups}" in who.stdout, who.stdout
+        assert f"imports: {mine}" in who.stdout and f"backups: {d.backups}" in who.stdout, who.stdout
 
     def test_a_backup_through_sudo_lands_in_the_backup_folder(self, deployment: accounts.Deployment) -> None:
         """`backup DEST` through sudo wrote the whole store wherever the officer named that the
@@ -690,6 +731,54 @@ class TestServiceAccount:
         assert not Path("/tmp/dr-backup").exists() and not (d.exports / "b").exists() and not (d.srv / "b").exists()
         restored = d.run(d.a, "--lang", "en", "restore", str(d.srv / "store"))
         assert restored.returncode == 1 and f"restored from {d.backups} only" in restored.stderr, restored.stderr
+
+    def test_officers_backups_in_a_loop_neither_fill_the_disk_nor_push_out_the_daily_copies(
+        self, deployment: accounts.Deployment
+    ) -> None:
+        """Any officer could take backups through sudo as often as they liked, each a whole copy of
+        the store: a loop filled the disk. Now the newest backup_keep of the officers' backups are
+        kept (the oldest deleted once a new one is verified, and said), the cron copy and what root
+        put there are never touched, and a backup that would leave less than backup_min_free_mb
+        free is refused in one line, exit 2, nothing made."""
+        d = deployment
+        daily = d.backups / "2000-01-02"  # the cron's, taken as the service account itself
+        ran = d.run_service("backup", daily.name)
+        assert ran.returncode == 0, ran.stderr
+        roots = d.backups / "copied-in-by-root"
+        roots.mkdir()
+        ledger = d.backups / ".duty-room-backups.json"
+        listed = [e["path"] for e in json.loads(ledger.read_text())] if ledger.exists() else []  # earlier tests'
+        d.write_system_config(more="backup_keep = 2\n")
+        try:
+            for i in range(5):
+                taken = d.run(d.a if i % 2 else d.b, "--lang", "en", "backup", f"loop-{i}")
+                assert taken.returncode == 0, taken.stderr
+                listed.append(f"loop-{i}")
+                deleted, listed = listed[:-2], listed[-2:]
+                said = taken.stdout.strip().splitlines()[1:]
+                assert said == (
+                    [
+                        "backups taken through sudo: the newest 2 are kept (backup_keep in the system file); "
+                        f"deleted the older: {', '.join(deleted)}"
+                    ]
+                    if deleted
+                    else []
+                ), (i, said)
+            left = sorted(p.name for p in d.backups.iterdir() if not p.name.startswith("."))
+            assert {"loop-3", "loop-4", "2000-01-02", "copied-in-by-root"} <= set(left)
+            assert not any(name in left for name in ("loop-0", "loop-1", "loop-2")), left
+            assert (daily / "manifest.json").is_file() and roots.is_dir()
+            assert ledger.stat().st_uid == d.service_uid and stat.S_IMODE(ledger.stat().st_mode) == 0o600
+            looked = accounts.as_user(d.a, ["cat", str(ledger)])
+            assert looked.returncode != 0 and "Permission denied" in looked.stderr
+
+            d.write_system_config(more="backup_min_free_mb = 1000000000\n")  # a petabyte: no disk has it
+            refused = d.run(d.a, "--lang", "en", "backup", "too-big")
+            assert refused.returncode == 2 and one_line(refused.stderr), refused.stderr
+            assert refused.stderr.startswith(f"duty-room: not backed up: the disk of {d.backups / 'too-big'} has")
+            assert "backup_min_free_mb" in refused.stderr and not (d.backups / "too-big").exists()
+        finally:
+            d.write_system_config()
 
     def test_the_readmes_cron_line_backs_up_as_the_service_account(self, deployment: accounts.Deployment) -> None:
         """The README's daily copy, run as cron runs it (the service account, no sudo, /bin/sh):

@@ -4,14 +4,19 @@ accounts and sudo are in tests/test_deployment.py (TestServiceAccount)."""
 
 from __future__ import annotations
 
+import errno
+import grp
 import os
+import shutil
 import stat
+import struct
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from duty_room import exports as exports_module
 from duty_room.cli import cli
 from duty_room.config import DEFAULT_BACKUP_DIR, ConfigError, load_settings
 from store import clock
@@ -33,10 +38,16 @@ ME = default_actor()
 @pytest.fixture
 def as_service(system_config: Path, small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This account configured as the service account and run "through sudo" (SUDO_UID): the
-    export folder is tmp/exports, the import folder tmp/imports and the backup folder tmp/backups,
-    made as the README's set-up makes them (2750, 3770, 0700)."""
+    export folder is tmp/exports, the import folder tmp/imports (this officer's own tmp/imports/ME)
+    and the backup folder tmp/backups, made as the README's set-up makes them (2750, 0750 and 2750,
+    0700)."""
     exports = tmp_path / "exports"
-    for folder, folder_mode in ((exports, 0o2750), (tmp_path / "imports", 0o3770), (tmp_path / "backups", 0o700)):
+    for folder, folder_mode in (
+        (exports, 0o2750),
+        (tmp_path / "imports", 0o750),
+        (tmp_path / "imports" / ME, 0o2750),
+        (tmp_path / "backups", 0o700),
+    ):
         folder.mkdir()
         folder.chmod(folder_mode)
     system_config.write_text(
@@ -196,17 +207,22 @@ async def test_the_dashboards_handover_export_names_the_whole_path(
         assert f"已导出到 {tmp_path / '交接班.md'}" in app.query_one("#status", StatusLine).message
 
 
+@pytest.mark.parametrize("may_reveal", [False, True], ids=["masked", "may reveal"])
 async def test_the_palettes_screenshot_as_the_service_account(
-    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, may_reveal: bool
 ) -> None:
     """截图 run through sudo went to the service account's home (its downloads folder missing):
-    it goes in the export folder, readable by its group, and says where."""
+    it goes in the export folder, readable by its group, and says where. An officer who may reveal
+    may have personal data on screen: theirs alone (an ACL entry for them, the group nothing)."""
     home, exports = tmp_path / "home", tmp_path / "exports"
     home.mkdir()
     exports.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setattr(exports_module, "_uid", lambda account: 65534)
     service = {"service_account": ME, "as_service": True, "export_dir": exports}
+    if may_reveal:
+        service["reveal_users"] = [ME]
     async with dashboard(small_store, **service) as (app, pilot):
         status = app.query_one("#status", StatusLine)
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "截图")
@@ -221,7 +237,102 @@ async def test_the_palettes_screenshot_as_the_service_account(
             os.umask(old)
         [shot] = list(exports.iterdir())
         assert shot.suffix == ".svg" and mode(shot) == 0o640 and list(home.iterdir()) == []
+        if may_reveal:
+            assert acl_entries(shot)[1:3] == [(0x02, 4, 65534), (0x04, 0, 0xFFFFFFFF)]
+        else:
+            with pytest.raises(OSError):
+                os.getxattr(shot, ACL_XATTR)
         assert status.message == f"已保存截图：{shot}"
+
+
+ACL_XATTR = "system.posix_acl_access"
+
+
+def acl_entries(path: Path) -> list[tuple[int, int, int]]:
+    """A file's POSIX ACL as the kernel keeps it: (tag, perm, id) after the version word."""
+    value = os.getxattr(path, ACL_XATTR)
+    assert struct.unpack_from("<I", value)[0] == 2
+    return [struct.unpack_from("<HHI", value, 4 + 8 * i) for i in range((len(value) - 4) // 8)]
+
+
+@pytest.fixture
+def permitted(as_service: Path, system_config: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """This account may reveal, and "the officer who ran sudo" is another account (uid 65534):
+    the service account (this one) gives its unmasked export to that uid alone."""
+    system_config.write_text(system_config.read_text() + f'reveal_users = ["{ME}"]\n', encoding="utf-8")
+    officer = 65534
+    monkeypatch.setattr(exports_module, "_uid", lambda account: officer if account == ME else None)
+    return officer
+
+
+def test_an_unmasked_export_is_for_the_officer_who_asked_alone(
+    as_service: Path, permitted: int, small_store: Store
+) -> None:
+    """A permitted officer's export holds every name and phone unmasked, and was left 0640 in the
+    officers' group folder: every officer read it. Now it is the service account's (0600) with one
+    ACL entry for the officer who asked (group and others nothing); a masked export, --mask or by
+    an officer who may not reveal, stays the group's (0640, no ACL)."""
+    exports = as_service
+    runner = CliRunner()
+    old = os.umask(0o022)  # sudo's own 022: the file was group-readable from its first byte
+    try:
+        unmasked = runner.invoke(cli, ["export", "全部.xlsx"])
+        folder = runner.invoke(cli, ["export", "全部CSV"])
+        masked = runner.invoke(cli, ["export", "--mask", "脱敏.xlsx"])
+    finally:
+        os.umask(old)
+    assert unmasked.exit_code == 0 and "未脱敏" in unmasked.output, unmasked.output
+    assert folder.exit_code == 0 and masked.exit_code == 0, folder.output + masked.output
+    grant = [(0x01, 6, 0xFFFFFFFF), (0x02, 4, permitted), (0x04, 0, 0xFFFFFFFF), (0x10, 4, 0xFFFFFFFF)]
+    assert acl_entries(exports / "全部.xlsx") == [*grant, (0x20, 0, 0xFFFFFFFF)]
+    assert mode(exports / "全部.xlsx") == 0o640  # (ls shows the ACL's mask as the group's bits)
+    assert acl_entries(exports / "全部CSV")[:2] == [(0x01, 7, 0xFFFFFFFF), (0x02, 5, permitted)]
+    for csv in (exports / "全部CSV").iterdir():
+        assert acl_entries(csv) == [*grant, (0x20, 0, 0xFFFFFFFF)], csv
+    assert mode(exports / "脱敏.xlsx") == 0o640
+    with pytest.raises(OSError):  # no ACL: the group reads it
+        os.getxattr(exports / "脱敏.xlsx", ACL_XATTR)
+
+
+def test_an_export_over_an_earlier_one_is_a_new_file(as_service: Path, permitted: int) -> None:
+    """Written in place, an unmasked export over an earlier masked one of the same name kept that
+    file (0640, the group's) while it was filled, and an officer who had it open read the new
+    one through it. Now the old file is taken away first: a handle on it still reads the old."""
+    exports = as_service
+    runner = CliRunner()
+    assert runner.invoke(cli, ["export", "--mask", "底册.xlsx"]).exit_code == 0
+    before = (exports / "底册.xlsx").read_bytes()
+    with (exports / "底册.xlsx").open("rb") as held:  # another officer's, kept open
+        assert runner.invoke(cli, ["export", "底册.xlsx"]).exit_code == 0
+        assert held.read() == before
+    assert (exports / "底册.xlsx").read_bytes() != before
+    assert acl_entries(exports / "底册.xlsx")[1] == (0x02, 4, permitted)
+    assert runner.invoke(cli, ["export", "--mask", "底册.xlsx"]).exit_code == 0  # and back: no ACL left over
+    with pytest.raises(OSError):
+        os.getxattr(exports / "底册.xlsx", ACL_XATTR)
+    assert runner.invoke(cli, ["export", "表"]).exit_code == 0  # a CSV folder likewise
+    assert acl_entries(exports / "表")[1] == (0x02, 5, permitted)
+    assert runner.invoke(cli, ["export", "--mask", "表"]).exit_code == 0
+    for item in (exports / "表", *(exports / "表").iterdir()):
+        with pytest.raises(OSError):
+            os.getxattr(item, ACL_XATTR)
+    assert mode(exports / "表") == 0o750
+
+
+def test_an_unmasked_export_where_acls_are_not_supported_is_removed_and_refused(
+    as_service: Path, permitted: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports = as_service
+
+    def no_acls(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
+
+    monkeypatch.setattr(os, "setxattr", no_acls)
+    for name in ("全部.xlsx", "全部CSV"):
+        refused = CliRunner().invoke(cli, ["--lang", "en", "export", name])
+        one_line_from(refused, f"duty-room: not exported: the filesystem of {exports} has no ACLs")
+        assert not (exports / name).exists(), name
+    assert CliRunner().invoke(cli, ["export", "--mask", "脱敏.xlsx"]).exit_code == 0  # masked: no ACL needed
 
 
 def one_line_from(result: object, start: str) -> None:
@@ -257,7 +368,7 @@ def test_as_the_service_account_a_backup_goes_in_the_backup_folder(
         f"backups are written in {backups} only: give a folder name (e.g. 2026-11-28), not '/tmp/x'" in english.output
     )
     who = runner.invoke(cli, ["whoami"]).output.splitlines()
-    assert f"备份文件夹: {backups}" in who and f"导入文件夹: {tmp_path / 'imports'}" in who
+    assert f"备份文件夹: {backups}" in who and f"导入文件夹: {tmp_path / 'imports' / ME}" in who
 
     # the township's store gone: restored from the backup folder only
     restored = tmp_path / "restored"
@@ -284,9 +395,13 @@ def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
 ) -> None:
     """`import FILE` run through sudo read any file the service account can read: an officer had no
     place to put a workbook it could read, and could name the store's own files (or anything else
-    the account reads), whose cells a refusal quotes. Now a name is looked up in the import folder
-    and a path outside it is refused in one line naming the folder, exit 1, nothing read."""
-    imports = tmp_path / "imports"
+    the account reads), whose cells a refusal quotes. Now a name is looked up in the officer's own
+    folder of the import folder, and a path outside it (another officer's folder too) is refused in
+    one line naming it, exit 1, nothing read."""
+    imports = tmp_path / "imports" / ME
+    (tmp_path / "imports" / "other").mkdir()
+    write_xlsx(tmp_path / "imports" / "other" / "a.xlsx", _community_rows("别人的"))
+    write_xlsx(tmp_path / "imports" / "shared.xlsx", _community_rows("别人的"))
     write_xlsx(imports / "新社区.xlsx", _community_rows("新社区"))
     write_csv_dir(imports / "表", _community_rows("又一社区"))
     runner = CliRunner()
@@ -307,6 +422,11 @@ def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
         ".",
         "表/../..",
         str(tmp_path / "imports-x" / "a.xlsx"),
+        str(tmp_path / f"imports/{ME}-x/a.xlsx"),
+        "../other/a.xlsx",
+        str(tmp_path / "imports" / "other" / "a.xlsx"),
+        "../shared.xlsx",
+        str(tmp_path / "imports" / "shared.xlsx"),
     ):
         one_line_from(
             runner.invoke(cli, ["import", outside]), f"duty-room: 以服务账号 {ME} 运行时，只能导入 {imports} 中的文件"
@@ -314,6 +434,12 @@ def test_as_the_service_account_an_import_reads_from_the_import_folder_only(
     english = runner.invoke(cli, ["--lang", "en", "import", "/etc/passwd"])
     assert f"files are imported from {imports} only: put the file there, then give its name" in english.output
     assert store_bytes(small_store.root) == before
+    assert "别人的" not in {c.name for c in small_store.all(Community)}
+    shutil.rmtree(imports)  # not made for this officer: said with the set-up line that makes it
+    missing = runner.invoke(cli, ["--lang", "en", "import", "新社区.xlsx"])
+    one_line_from(missing, f"duty-room: run as the service account {ME}, files are imported from your own import")
+    group = grp.getgrgid(os.getegid()).gr_name
+    assert missing.output.strip().endswith(f"ask the admin to run: install -d -o {ME} -g {group} -m 2750 {imports}")
 
 
 def test_a_link_in_the_import_folder_is_not_followed(as_service: Path, small_store: Store, tmp_path: Path) -> None:
@@ -321,7 +447,7 @@ def test_a_link_in_the_import_folder_is_not_followed(as_service: Path, small_sto
     (or to a folder above one): the service account would have read it for them. Links and special
     files (a pipe, which would have kept the import waiting) are refused in one line, wherever
     below the folder they are; nothing of what they point to is said."""
-    imports = tmp_path / "imports"
+    imports = tmp_path / "imports" / ME
     petitions = next((small_store.root / "petitions").glob("*.json"))
     (imports / "案件.xlsx").symlink_to(petitions)
     (imports / "库").symlink_to(small_store.root)
