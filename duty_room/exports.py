@@ -235,7 +235,8 @@ def _uid(account: str) -> int | None:
 
 def _grant_read(path: Path, uid: int) -> None:
     """The POSIX ACL ``u::rw(x),u:UID:r(x),g::-,m::r(x),o::-`` on ``path`` (the kernel's xattr form,
-    as setfacl writes it: no tool or library needed)."""
+    as setfacl writes it: no tool or library needed; pylibacl builds from source against libacl's
+    headers, which a fresh machine lacks, and setfacl is not installed by default)."""
     folder = path.is_dir() and not path.is_symlink()
     own, read = (0o7, 0o5) if folder else (0o6, 0o4)
     entries = [
