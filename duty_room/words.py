@@ -16,7 +16,8 @@ __all__ = ["Lang", "all_labels", "cell", "keys", "label", "parse_member", "t", "
 
 UI_WORDS: dict[str, tuple[str, str]] = {
     # An enum member's word in a table cell where its label would widen an 80-column table past
-    # the screen (``cell``): English words are about twice as wide as Chinese ones. The label is
+    # the screen, or a panel a third of 120 columns wide past its edge (``cell``): English words are
+    # about twice as wide as Chinese ones. The label is
     # said in full in details, forms and on the command line; the filter matches these words too.
     "cell.PetitionStatus.dispatched": ("已派单", "assigned"),
     "cell.PetitionStatus.in_progress": ("处置中", "ongoing"),
@@ -36,6 +37,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cell.Satisfaction.satisfied": ("满意", "good"),
     "cell.Satisfaction.basically": ("基本满意", "fair"),
     "cell.Satisfaction.unsatisfied": ("不满意", "poor"),
+    "cell.ReportStage.phone": ("首报", "first"),
+    "cell.ReportStage.written": ("书面", "written"),
+    "cell.ReportStage.follow_up": ("续报", "update"),
+    "cell.ReportStage.final": ("终报", "final"),
     "audience.short.elderly": ("老", "S"),
     "audience.short.children": ("小", "C"),
     # -- refusals (store.lifecycle.IllegalTransition) ---------------------------
@@ -312,7 +317,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "duty.no_report_due": ("待处置结束后终报", "final report after handling ends"),
     "duty.row.due_in": ("{stage} {due}前", "{stage} by {due}"),
-    "duty.row.due_late": ("{stage}超时（应于{due}）", "{stage} late (due {due})"),
+    "duty.row.due_late": ("{stage}超时 {due}", "{stage} late {due}"),  # a cell: whole in a third of the screen
     "duty.form.content": ("内容（来电来文说了什么）", "Content (what the call or document says)"),
     "duty.form.kind": ("类别", "Kind"),
     "duty.form.source": ("来电/来文单位", "Caller's unit / sender"),
@@ -419,7 +424,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "col.holder": ("摊主", "Holder"),
     "col.goods": ("经营", "Goods"),
     "col.permit": ("准入证", "Permit"),
-    "col.arrears": ("欠费", "Arrears"),
+    "col.arrears": ("欠费", "Owed"),  # a heading in a third of the screen: no wider than its ¥ amounts
     "col.fee": ("摊位费/月", "Fee/month"),
     "due.overdue": ("超期{}", "{} late"),
     "due.left": ("剩{}", "{} left"),

@@ -12,17 +12,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.cells import get_character_cell_size
 from rich.text import Text
 
 from duty_room import words
 from duty_room.app import DutyRoomApp
+from duty_room.panels.dutylog import INCIDENT_ROW
 from store import clock
 from store.demo import build_demo
 from store.models import Category, Level, Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.keyed_table import CELL_PADDING, KeyedTable
 
-from pilot import NARROW, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, screen_text, settled
 
 # The columns that may be cut, with "…": free text, and a case's category after it. Any other
 # column (a status, a level, a time, money, a count) shows every cell whole.
@@ -163,3 +165,85 @@ async def test_the_case_list_shows_the_english_cell_words_and_the_filter_finds_t
         assert statuses == {PetitionStatus.IN_PROGRESS}
         detail = app.panel("petitions").detail_content(table.keys[0], reveal=False)
         assert detail is not None and "in progress" in " ".join(str(value) for _, value in detail.fields)
+
+
+# In a third of the screen (panels 3-5 and 2 at 120x40) a column the detail line shows may be left
+# out: a stall's holder and goods, a log entry's source and kind, a grid's progress bar (its count stays).
+MAY_BE_LEFT_OUT = ("col.holder", "col.goods", "duty.col.from", "duty.col.kind", "col.progress")
+# What each panel's table shows whole in every row, whatever the width: money, statuses, times, counts.
+MUST_BE_WHOLE = {
+    "petitions": ("col.id", "col.status", "col.due", "col.level", "col.age"),
+    "visits": ("col.visited", "col.unvisited_special"),
+    "services": ("col.time", "col.state"),
+    "stalls": ("col.stall", "col.permit", "col.arrears", "col.today", "col.fee_due"),
+    "dutylog": ("duty.col.time",),
+}
+
+
+def cells_of(line: str, start: int, end: int) -> str:
+    """The characters of a screen line between terminal cells ``start`` and ``end``."""
+    x, kept = 0, []
+    for char in line:
+        if start <= x and x + get_character_cell_size(char) <= end:
+            kept.append(char)
+        x += get_character_cell_size(char)
+    return "".join(kept)
+
+
+def shown_problems(app: DutyRoomApp, name: str, where: str) -> list[str]:
+    """What a panel's table hides, read off the screen: a sideways scroll, a heading not shown whole
+    (unless its column may be left out), a cell of a column in ``MUST_BE_WHOLE`` not whole on its row's
+    line, the log's incident rows without their report due whole, the log's actions not on screen."""
+    lang = app.settings.lang
+    table = app.panel(name).table
+    region = table.scrollable_content_region
+    screen = screen_text(app).splitlines()
+    lines = [cells_of(screen[y], region.x, region.right) for y in range(region.y, region.bottom)]
+    problems = []
+    if table.max_scroll_x > 0:
+        problems.append(f"{where}: the table scrolls sideways ({table.virtual_size.width} > {region.width} cells)")
+    header, rows = lines[0], lines[1:]
+    keys = table.keys[round(table.scroll_y) :][: len(rows)]
+    headings = [c.label for c in table._columns]
+    left_out = {words.t(key, lang) for key in MAY_BE_LEFT_OUT}
+    whole = {words.t(key, lang) for key in MUST_BE_WHOLE[name]}
+    for column, heading in enumerate(headings):
+        shown = f" {heading} " in header + " "
+        if not shown:
+            if heading not in left_out:
+                problems.append(f"{where}: heading {heading!r} not whole in {header.strip()!r}")
+            continue
+        for key, line in zip(keys, rows, strict=False):
+            text = table.cell(key, column).plain
+            if heading in whole and text not in line:
+                problems.append(f"{where}: {heading} {text!r} not whole in {line.strip()!r}")
+            if name == "dutylog" and heading == words.t("duty.col.action", lang):
+                if key.startswith(INCIDENT_ROW) and text not in line:
+                    problems.append(f"{where}: the report due {text!r} not whole in {line.strip()!r}")
+                if text[:3] not in line:  # free text may be cut, but is on screen
+                    problems.append(f"{where}: the action {text!r} not in {line.strip()!r}")
+    if name == "visits":  # a grid's name may be cut, but not so far that two grids look the same
+        seen: dict[str, str] = {}
+        for slot, key in enumerate(table.keys):
+            line = table._row_line(slot).crop(0, region.width).text
+            shown = line[: line.index(table.cell(key, 2).plain.strip() or "/")].rstrip()
+            name_of = table.cell(key, 0).plain
+            if seen.setdefault(shown, name_of) != name_of:
+                problems.append(f"{where}: {seen[shown]!r} and {name_of!r} both show as {shown.strip()!r}")
+    return problems
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_each_panel_shows_its_money_times_statuses_and_actions_whole(
+    widest_store: Store, lang: str, size: tuple[int, int]
+) -> None:
+    """At 120x40 panels 4 and 5 are a third of the screen: a stall's monthly fee and a log row's
+    action were beyond the right edge (the table scrolled sideways), and panel 2 in English too."""
+    problems: list[str] = []
+    async with dashboard(widest_store, size, lang=lang) as (app, pilot):
+        for number, name in enumerate(("petitions", "visits", "services", "stalls", "dutylog"), start=1):
+            await pilot.press(str(number))
+            await settled(app, pilot)
+            problems += shown_problems(app, name, f"panel {number} at {size[0]}x{size[1]}")
+    assert problems == [], "\n".join(problems)

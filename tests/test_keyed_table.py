@@ -176,6 +176,53 @@ def test_a_later_column_gives_way_only_once_the_free_text_is_at_its_floor() -> N
     assert Column("Status").floor is None
 
 
+def test_columns_marked_drop_are_left_out_lowest_first_only_when_the_floors_do_not_fit() -> None:
+    # An id (4), a holder (10, floor 4, dropped second), money (6), goods (12, floor 4, dropped first):
+    # 32 cells of text + 8 of padding.
+    natural, floors, drop = [4, 10, 6, 12], [None, 4, None, 4], [None, 2, None, 1]
+    assert fit_widths(natural, floors, 40, drop=drop) == [4, 10, 6, 12]
+    assert fit_widths(natural, floors, 26, drop=drop) == [4, 4, 6, 4]  # at their floors: all shown
+    assert fit_widths(natural, floors, 25, drop=drop) == [4, 4, 6, 4]  # only the last blank is beyond
+    assert fit_widths(natural, floors, 24, drop=drop) == [4, 8, 6, None]  # the goods go; the holder widens
+    assert fit_widths(natural, floors, 12, drop=drop) == [4, None, 6, None]  # the money stays
+    assert fit_widths(natural, floors, 8, drop=drop) == [4, None, 6, None]  # then it scrolls
+
+
+async def test_a_left_out_column_is_not_drawn_and_comes_back_when_the_table_widens() -> None:
+    columns = ["编号", Column("摊主", shrink=True, min_width=4, drop=2), "月费", Column("经营", shrink=True, drop=1)]
+    rows = [Row("A1", (Text("A1"), Text("何**"), Text("¥150"), Text("电子产品回收")))]
+    app = TableApp(columns=columns, rows=rows)
+    async with app.run_test(size=(24, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        assert table.column_widths == [4, 4, 4, None]
+        assert table.render_line(0).text.split() == ["编号", "摊主", "月费"]
+        assert table.render_line(1).text.split() == ["A1", "何**", "¥150"]
+        assert table.max_scroll_x == 0
+        table.sync([Row("A1", (Text("A1"), Text("何**"), Text("¥1,150"), Text("电子产品回收")))])
+        await pilot.pause()
+        assert table.render_line(1).text.split() == ["A1", "何**", "¥1,150"]  # repainted where it is
+
+        await pilot.resize_terminal(60, 6)
+        await pilot.pause()
+        assert table.render_line(1).text.split() == ["A1", "何**", "¥1,150", "电子产品回收"]
+
+
+async def test_a_cell_a_row_marks_whole_is_never_cut_in_a_shrinking_column() -> None:
+    columns = ["时间", Column("内容", shrink=True), Column("处理", shrink=True, after_free_text=True)]
+    rows = [
+        Row("e", (Text("08:31"), Text("东城花园3号楼门口井盖松动"), Text("已通知综合执法队设置警示"))),
+        Row("i", (Text("08:45"), Text("燃气泄漏"), Text("续报超时 13:30")), whole=frozenset({2})),
+    ]
+    app = TableApp(columns=columns, rows=rows)
+    async with app.run_test(size=(32, 6)) as pilot:  # 5 + 8 (the content's floor) + 14 + 6 of padding - 1
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        assert "续报超时 13:30" in table.render_line(2).text
+        assert table.max_scroll_x == 0
+        assert "已通知综合执法队设置警示" not in table.render_line(1).text  # the free text gives way
+
+
 async def test_columns_shrink_the_free_text_first_and_widen_again() -> None:
     long_title = "小区主干道路灯不亮已经三天了夜里出行很不安全"
     rows = [row("MK-1", status="处置中", title=long_title, money="¥1,234.50")]

@@ -11,8 +11,11 @@ row's key, not its slot.
 Column widths fit the widget: a free-text column (``Column(shrink=True)``) gives up its width
 first, ending in "…", then a label column that may give way after it (``Column(shrink=True,
 after_free_text=True)``, a case's category), so short columns such as a status or an amount of
-money are never cut; the widths are laid out again whenever the widget's width changes (zoom, a
-resized terminal).
+money are never cut; a cell a row marks ``whole`` (an incident's report due in the log's free-text
+column) is never cut either. When even that is too wide, the columns marked ``drop`` are left out,
+lowest first (a stall's goods and holder in a third of the screen), rather than push a column off
+the edge. The widths are laid out again whenever the widget's width changes (zoom, a resized
+terminal): a wider widget shows the left-out columns again.
 """
 
 from __future__ import annotations
@@ -60,10 +63,13 @@ def ellipsize(text: Text, width: int) -> Text:
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a ``KeyedTable``: a stable key (a case id, a grid id, a stall id) and its cells."""
+    """One row of a ``KeyedTable``: a stable key (a case id, a grid id, a stall id) and its cells.
+    ``whole`` names the columns where this row's cell is never cut although the column's others
+    may be (a time among free text): the column's floor is at least that cell's width."""
 
     key: str
     cells: tuple[Text, ...]
+    whole: frozenset[int] = frozenset()
 
     @functools.cached_property
     def widths(self) -> tuple[int, ...]:
@@ -85,12 +91,16 @@ class Column:
     """A column heading; ``shrink`` marks free text that may be cut (with "…") to fit the width,
     down to ``min_width`` cells (four Chinese characters by default: still tells rows apart).
     ``after_free_text`` marks a shrinking column that gives way only once every free-text column
-    is at its floor (a category: cut last, never below its heading's width)."""
+    is at its floor (a category: cut last, never below its heading's width). ``drop`` marks a
+    column that is left out when the table does not fit with every shrinking column at its floor,
+    the lowest ``drop`` first (a name the detail shows: the columns that are never cut stay on
+    screen); a wider widget (zoom) shows it again."""
 
     label: str
     shrink: bool = False
     min_width: int = 8
     after_free_text: bool = False
+    drop: int | None = None
 
     @property
     def floor(self) -> int | None:
@@ -109,33 +119,47 @@ def same_text(a: Text, b: Text) -> bool:
 
 
 def fit_widths(
-    natural: Sequence[int], floors: Sequence[int | None], available: int, later: Sequence[bool] = ()
-) -> list[int]:
-    """Column text widths that fit ``available`` cells, shrinking only columns with a floor.
+    natural: Sequence[int],
+    floors: Sequence[int | None],
+    available: int,
+    later: Sequence[bool] = (),
+    drop: Sequence[int | None] = (),
+) -> list[int | None]:
+    """Column text widths that fit ``available`` cells, shrinking only columns with a floor, and
+    leaving out (None) columns with a ``drop`` order when shrinking is not enough.
 
     ``natural`` is each column's widest text; ``floors`` the narrowest a column may become, or
     None for a column that is never cut; ``later`` marks the shrinkable columns that give way only
     once the others are at their floors. Shrinkable columns give up width widest first (so two
-    free-text columns end up even); the others keep their natural width even when the table is
-    then wider than ``available`` (it scrolls sideways, unless only the blank after the last
-    column is beyond the edge).
+    free-text columns end up even). If the table is still wider than ``available`` (the blank after
+    the last column may fall off the edge: it holds no text), the column with the lowest ``drop``
+    is left out and the widths are fitted again, until it fits or none is left to drop; the others
+    keep their natural width even when the table is then wider than ``available`` (it scrolls
+    sideways).
     """
-    widths = list(natural)
-    gives_way_later = [*later, *[False] * (len(widths) - len(later))]
-    excess = sum(w + 2 * CELL_PADDING for w in widths) - available
-    for turn in (False, True):
-        while excess > 0:
-            candidates = [
-                i
-                for i, w in enumerate(widths)
-                if (floor := floors[i]) is not None and w > floor and gives_way_later[i] is turn
-            ]
-            if not candidates:
-                break
-            widest = max(candidates, key=lambda i: widths[i])
-            widths[widest] -= 1
-            excess -= 1
-    return widths
+    count = len(natural)
+    gives_way_later = [*later, *[False] * (count - len(later))]
+    drop_order = [*drop, *[None] * (count - len(drop))]
+    to_drop = sorted((order, i) for i, order in enumerate(drop_order) if order is not None)
+    left_out: set[int] = set()
+    while True:
+        widths: list[int | None] = [None if i in left_out else w for i, w in enumerate(natural)]
+        excess = sum(w + 2 * CELL_PADDING for w in widths if w is not None) - available
+        for turn in (False, True):
+            while excess > 0:
+                candidates = [
+                    i
+                    for i, w in enumerate(widths)
+                    if w is not None and (floor := floors[i]) is not None and w > floor and gives_way_later[i] is turn
+                ]
+                if not candidates:
+                    break
+                widest = max(candidates, key=lambda i: widths[i] or 0)
+                widths[widest] = (widths[widest] or 0) - 1
+                excess -= 1
+        if excess <= CELL_PADDING or not to_drop:
+            return widths
+        left_out.add(to_drop.pop(0)[1])
 
 
 class KeyedTable(ScrollView, can_focus=True):
@@ -230,7 +254,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._rows: list[Row] = []  # what each slot shows
         self._slot_of: dict[str, int] = {}
         self._cursor = 0
-        self._widths: list[int] = []  # text width of each column, as laid out
+        self._widths: list[int | None] = []  # text width of each column, as laid out (None: left out)
         self._offsets: list[int] = []  # x of each column's first cell
         self._laid_out_for = -1  # the width the columns were fitted to
         self._line_cache: dict[tuple[str, bool], Strip] = {}  # (row key, under cursor) -> line
@@ -264,8 +288,9 @@ class KeyedTable(ScrollView, can_focus=True):
         return self._rows[self._cursor].key
 
     @property
-    def column_widths(self) -> list[int]:
-        """Each column's text width as laid out now (without the cell padding)."""
+    def column_widths(self) -> list[int | None]:
+        """Each column's text width as laid out now (without the cell padding); None for a column
+        left out (``Column.drop``)."""
         return list(self._widths)
 
     def cell(self, key: str, column: int) -> Text:
@@ -283,6 +308,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._columns_inferred = not any(c.shrink and not c.after_free_text for c in given)
         self._columns = tuple(given)
         self._widest = [Text(c.label).cell_len for c in given]  # each column's widest text so far
+        self._widest_whole = [0] * len(given)  # each column's widest cell a row marks whole
         self._rows = []
         self._slot_of = {}
         self._cursor = 0
@@ -407,12 +433,18 @@ class KeyedTable(ScrollView, can_focus=True):
         for column, width in enumerate(row.widths):
             if width > widest[column]:
                 widest[column] = width
+        for column in row.whole:
+            self._widest_whole[column] = max(self._widest_whole[column], row.widths[column])
 
     def _relayout(self, *, repaint: bool = True) -> bool:
         """Fit the column widths to the rows and the widget's width; True if any column moved."""
         natural = list(self._widest)
-        floors = [c.floor for c in self._columns]
+        floors = [
+            None if (floor := c.floor) is None else max(floor, whole)
+            for c, whole in zip(self._columns, self._widest_whole, strict=True)
+        ]
         later = [c.after_free_text for c in self._columns]
+        drop = [c.drop for c in self._columns]
         if self._columns_inferred and natural:
             # No free-text column was marked: the widest other than a later one is taken to be it.
             widest = max((i for i in range(len(natural)) if not later[i]), key=lambda i: natural[i], default=None)
@@ -422,10 +454,14 @@ class KeyedTable(ScrollView, can_focus=True):
         # widget's width: fitting the columns never changes it, so it never costs a layout pass
         # (and a repaint of the whole screen) on the first paint or a zoom.
         # The blank after the last column may fall off the edge: it holds no text to scroll to.
-        narrowest = sum(min(n, f) if f is not None else n for n, f in zip(natural, floors, strict=True))
-        self.virtual_size = Size(max(narrowest + (2 * len(natural) - 1) * CELL_PADDING, 0), len(self._rows) + 1)
+        # Its narrowest leaves out every column that may be left out.
+        kept = [(n, f) for n, f, d in zip(natural, floors, drop, strict=True) if d is None]
+        narrowest = sum(min(n, f) if f is not None else n for n, f in kept)
+        self.virtual_size = Size(max(narrowest + (2 * len(kept) - 1) * CELL_PADDING, 0), len(self._rows) + 1)
         available = self._available_width()
-        widths = fit_widths(natural, floors, available, later) if available > 0 else natural
+        widths: list[int | None] = (
+            fit_widths(natural, floors, available, later, drop) if available > 0 else list(natural)
+        )
         self._laid_out_for = available
         if widths == self._widths:
             return False
@@ -434,7 +470,8 @@ class KeyedTable(ScrollView, can_focus=True):
         x = 0
         for width in widths:
             self._offsets.append(x)
-            x += width + 2 * CELL_PADDING
+            if width is not None:
+                x += width + 2 * CELL_PADDING
         self._line_cache.clear()
         self._header = None
         if repaint:
@@ -465,9 +502,12 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def _refresh_cell(self, slot: int, column: int) -> None:
         """Repaint one cell: only these characters go over the wire."""
+        width = self._widths[column]
+        if width is None:  # left out: not on screen
+            return
         y = slot + 1 - round(self.scroll_y)
         x = self._offsets[column] - round(self.scroll_x)
-        self.refresh(Region(x, y, self._widths[column] + 2 * CELL_PADDING, 1))
+        self.refresh(Region(x, y, width + 2 * CELL_PADDING, 1))
 
     def notify_style_update(self) -> None:
         """A new theme or CSS: drop the rendered lines."""
@@ -534,11 +574,13 @@ class KeyedTable(ScrollView, can_focus=True):
         """One line: each cell padded and cut to its column, then the style to the widget's edge."""
         strips: list[Strip] = []
         for column, (text, width) in enumerate(zip(cells, self._widths, strict=False)):
+            if width is None:  # left out (Column.drop)
+                continue
             # The column in each cell's style (sends no bytes) keeps one run of text per cell, as a
             # DataTable draws it: an SVG screenshot places runs by their first cell, so CJK
             # columns stay aligned there.
             strips.append(self._render_cell(text, width, style, post_style + Style.from_meta({"column": column})))
-        total = max(sum(w + 2 * CELL_PADDING for w in self._widths), self.size.width)
+        total = max(sum(w + 2 * CELL_PADDING for w in self._widths if w is not None), self.size.width)
         return Strip.join(strips).adjust_cell_length(total, style + post_style)
 
     def _render_cell(self, text: Text, width: int, style: Style, post_style: Style) -> Strip:

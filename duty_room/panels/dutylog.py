@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from rich.text import Text
 
-from duty_room.words import label
+from duty_room.words import cell, label
 from store import clock
 from store.duty_models import (
     DutyLogEntry,
@@ -83,12 +83,16 @@ class DutyLogPanel(DeskPanel):
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
+        # A row's point is what was done (an incident's: its next report, never cut): it gives way
+        # only after the source and the content, and in a third of the screen (120x40) the source,
+        # then the kind are left out for it (the detail line shows them); the content too if a
+        # report's due is wider still (one due yesterday, in English).
         return [
             p.t("duty.col.time"),
-            p.t("duty.col.kind"),
-            Column(p.t("duty.col.from"), shrink=True, min_width=4),
-            Column(p.t("duty.col.content"), shrink=True),
-            p.t("duty.col.action"),
+            Column(p.t("duty.col.kind"), drop=2),
+            Column(p.t("duty.col.from"), shrink=True, min_width=4, drop=1),
+            Column(p.t("duty.col.content"), shrink=True, drop=3),
+            Column(p.t("duty.col.action"), shrink=True, after_free_text=True),
         ]
 
     def render_data(self, data: Dashboard) -> int:
@@ -653,7 +657,7 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         due = Text(p.t("duty.no_report_due"), style="dim")
     else:
         words = p.t("duty.row.due_late" if nxt.due < found.now else "duty.row.due_in").format(
-            stage=label(nxt.stage, p.lang), due=due_clock(nxt.due, found.now)
+            stage=cell(nxt.stage, p.lang), due=due_clock(nxt.due, found.now)
         )
         due = Text(words, style="bold red reverse" if late else "bold yellow")
     return Row(
@@ -665,6 +669,7 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
             literal(incident.title, style="bold", max_cells=40),
             due,
         ),
+        whole=frozenset({4}),  # a time: the action column's free text gives way around it
     )
 
 

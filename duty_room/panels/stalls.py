@@ -368,12 +368,13 @@ def payable(view: StallView, today: date) -> tuple[str, int]:
 
 
 def stall_columns(p: Presenter) -> list[str | Column]:
-    # Most decisive first, so a narrow panel still shows permit, today and arrears; money is never cut.
+    # Most decisive first; money is never cut. In a third of the screen (120x40) the names give way
+    # to the fee: the goods are left out, then the holder (the detail line names them; zoom shows them).
     return [
         *(p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today")),
-        Column(p.t("col.holder"), shrink=True, min_width=4),
+        Column(p.t("col.holder"), shrink=True, min_width=4, drop=2),
         p.t("col.fee_due"),
-        Column(p.t("col.goods"), shrink=True, min_width=4),
+        Column(p.t("col.goods"), shrink=True, min_width=4, drop=1),
     ]
 
 

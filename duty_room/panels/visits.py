@@ -799,8 +799,19 @@ def list_content(
     raise ValueError(f"no list {kind_key!r}")
 
 
+# A grid's name in the tree: three levels in (a unit's 微网格) it still shows which unit, "   1号楼1单…".
+GRID_FLOOR = 14
+
+
 def visit_columns(p: Presenter) -> list[str | Column]:
-    return [Column(p.t("col.grid"), shrink=True), p.t("col.progress"), p.t("col.visited"), p.t("col.unvisited_special")]
+    # In a third of the screen (120x40) the bar gives way to the names, which tell the rows apart:
+    # the count beside it says the same.
+    return [
+        Column(p.t("col.grid"), shrink=True, min_width=GRID_FLOOR),
+        Column(p.t("col.progress"), drop=1),
+        p.t("col.visited"),
+        p.t("col.unvisited_special"),
+    ]
 
 
 def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = False) -> Text:
