@@ -483,7 +483,8 @@ async def test_in_lite_no_cursor_blinks(small_store: Store, lite: bool) -> None:
             field = app.focused
             assert isinstance(field, Input | TextArea), there
             assert field.cursor_blink is not lite, there
-            assert field._cursor_visible, there  # shown, not hidden by turning the blink off
+            if lite:  # shown, not hidden by turning the blink off (blinking, it is off half the time)
+                assert field._cursor_visible, there
             for key in back:
                 await pilot.press(key)
                 await settled(app, pilot)
