@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import stat
 from collections.abc import Iterator
@@ -35,11 +36,17 @@ import orjson
 from store import clock
 from store.storage import CopyReport, Store, backup_store, manifest_digest
 
+from . import words
 from .config import Settings
-from .exports import backup_target
+from .exports import OutsideFolder, backup_target
 
+CRON_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")  # the daily copy's name in the README's cron line
 LEDGER = ".duty-room-backups.json"  # in the backup folder: the officers' backups, oldest first
 MB = 1_000_000
+
+
+class BackupNameRefused(OutsideFolder):
+    """An officer's backup named as the daily cron copy is named (a bare date): refused, exit 1."""
 
 
 def take(settings: Settings, store: Store, given: Path) -> tuple[CopyReport, list[str]]:
@@ -47,6 +54,12 @@ def take(settings: Settings, store: Store, given: Path) -> tuple[CopyReport, lis
     names of the officers' backups deleted to keep ``backup_keep``."""
     folder = settings.backup_folder
     target = backup_target(settings, given)  # the service account's: only in its backup folder
+    if folder is not None and settings.actor_rule == "sudo" and CRON_NAME.fullmatch(target.name):
+        # The cron line names its copy by the day (date +%F): an officer's 2026-11-29 taken today
+        # would make that night's copy fail as "not empty" (and today's, taken after 02:15, fails).
+        raise BackupNameRefused(
+            words.t("backup.cron_name", settings.lang).format(given=given, example=f"{target.name}-{settings.actor}")
+        )
     keep_free = settings.backup_min_free_mb * MB if folder is not None else 0
     copied = backup_store(store, target, keep_free=keep_free)
     if folder is None or settings.actor_rule != "sudo":

@@ -102,7 +102,9 @@ def backup_target(settings: Settings, given: Path) -> Path:
         return given
     target = _new_inside(folder, _asked(folder, given))
     if target is None:
-        raise _refused(settings, "backup.outside_folder", given, folder, example=clock.today().isoformat())
+        example = clock.today().isoformat()  # an officer's: not the bare date the daily copy takes
+        example += f"-{settings.actor}" if settings.actor_rule == "sudo" else ""
+        raise _refused(settings, "backup.outside_folder", given, folder, example=example)
     return target
 
 

@@ -850,6 +850,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "以服务账号 {account} 运行时，备份只能写在 {folder} 中：写文件夹名即可（如 {example}），不能写「{given}」",
         "run as the service account {account}, backups are written in {folder} only: give a folder name (e.g. {example}), not '{given}'",
     ),
+    "backup.cron_name": (
+        "「{given}」是每日自动备份用的名字（日期）：经 sudo 的备份请另起名，如 {example}",
+        "'{given}' is a name the daily backup takes (a date): through sudo give another name, e.g. {example}",
+    ),
     "restore.outside_folder": (
         "以服务账号 {account} 运行时，只能从 {folder} 中的备份恢复：写备份的文件夹名即可（如 {example}），不能写「{given}」",
         "run as the service account {account}, backups are restored from {folder} only: give the backup's folder name (e.g. {example}), not '{given}'",

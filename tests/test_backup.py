@@ -249,18 +249,18 @@ def test_a_backup_that_would_fill_the_disk_is_refused_before_it_begins(
     assert size > 1000
     monkeypatch.setattr(storage, "free_bytes", lambda path: 1024 * 1_000_000 + size - 1)
     with pytest.raises(storage.BackupSpaceError) as refused:
-        backups.take(settings, small_store, Path("2026-11-28"))
+        backups.take(settings, small_store, Path("before-handover"))
     assert exit_code_for(refused.value) == ExitCode.DAMAGED
     said = refused.value.message("en")
-    assert said.startswith(f"not backed up: the disk of {tmp_path / 'backups' / '2026-11-28'} has 1024 MB free")
+    assert said.startswith(f"not backed up: the disk of {tmp_path / 'backups' / 'before-handover'} has 1024 MB free")
     assert "backup_min_free_mb" in said and "\n" not in said
     assert list((tmp_path / "backups").iterdir()) == []
     monkeypatch.setattr(storage, "free_bytes", lambda path: 1024 * 1_000_000 + size)  # just enough
-    copied, _ = backups.take(settings, small_store, Path("2026-11-28"))
+    copied, _ = backups.take(settings, small_store, Path("before-handover"))
     assert (copied.target / "manifest.json").is_file()
     lenient = _service(tmp_path, small_store, backup_min_free_mb=0)
     monkeypatch.setattr(storage, "free_bytes", lambda path: size)
-    assert backups.take(lenient, small_store, Path("2026-11-29"))[0].files == copied.files
+    assert backups.take(lenient, small_store, Path("after-handover"))[0].files == copied.files
 
 
 def test_the_cli_says_a_backup_refused_for_space_in_one_line_exit_2(
@@ -268,10 +268,31 @@ def test_the_cli_says_a_backup_refused_for_space_in_one_line_exit_2(
 ) -> None:
     settings = _service(tmp_path, small_store, backup_min_free_mb=10**12)  # no disk has that much
     monkeypatch.setattr(cli_module, "settings_of", lambda ctx: settings)
-    result = CliRunner().invoke(cli, ["backup", "2026-11-28"])
+    result = CliRunner().invoke(cli, ["backup", "before-handover"])
     assert result.exit_code == ExitCode.DAMAGED, result.output
     assert result.output.startswith("duty-room: 未备份：") and result.output.count("\n") == 1, result.output
-    assert not (tmp_path / "backups" / "2026-11-28").exists()
+    assert not (tmp_path / "backups" / "before-handover").exists()
+
+
+def test_an_officers_backup_may_not_take_the_daily_copys_name(small_store: Store, tmp_path: Path) -> None:
+    """The cron line names its copy by the day (date +%F). Through sudo an officer took
+    2026-11-29 the day before: that night the daily copy failed as "not empty". A bare date is
+    refused for an officer in one line with a name to use instead, exit 1, nothing made; the
+    service account itself (the cron) still takes it."""
+    settings = _service(tmp_path, small_store)
+    with pytest.raises(backups.BackupNameRefused) as refused:
+        backups.take(settings, small_store, Path("2026-11-29"))
+    assert exit_code_for(refused.value) == ExitCode.REFUSED
+    assert (
+        str(refused.value) == "「2026-11-29」是每日自动备份用的名字（日期）：经 sudo 的备份请另起名，如 2026-11-29-wang"
+    )
+    assert list((tmp_path / "backups").iterdir()) == []
+    assert backups.take(settings, small_store, Path("2026-11-29-wang"))[0].files > 0
+    cron = Settings(**(settings.model_dump() | {"actor": "duty-room", "actor_rule": "service-account-without-sudo"}))
+    assert (backups.take(cron, small_store, Path("2026-11-29"))[0].target / "manifest.json").is_file()
+    english = Settings(**(settings.model_dump() | {"lang": "en"}))
+    with pytest.raises(backups.BackupNameRefused, match="a name the daily backup takes"):
+        backups.take(english, small_store, Path("2026-11-30"))
 
 
 def test_officers_backups_are_kept_to_backup_keep_and_nothing_else_is_deleted(

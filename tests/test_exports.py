@@ -351,9 +351,9 @@ def test_as_the_service_account_a_backup_goes_in_the_backup_folder(
     anything else is refused in one line naming the folder, exit 1, nothing made."""
     backups = tmp_path / "backups"
     runner = CliRunner()
-    made = runner.invoke(cli, ["backup", "2026-11-28"])
+    made = runner.invoke(cli, ["backup", "nov28"])
     assert made.exit_code == 0, made.output
-    assert str(backups / "2026-11-28") in made.output and (backups / "2026-11-28" / "manifest.json").is_file()
+    assert str(backups / "nov28") in made.output and (backups / "nov28" / "manifest.json").is_file()
     inside = runner.invoke(cli, ["backup", str(backups / "2026" / "11-29")])  # a path inside: as written
     assert inside.exit_code == 0 and (backups / "2026" / "11-29" / "manifest.json").is_file(), inside.output
     for outside in (str(tmp_path / "elsewhere"), "../elsewhere", "~/elsewhere", str(backups), ".", "2026/.."):
@@ -365,7 +365,8 @@ def test_as_the_service_account_a_backup_goes_in_the_backup_folder(
     )
     english = runner.invoke(cli, ["--lang", "en", "backup", "/tmp/x"])
     assert (
-        f"backups are written in {backups} only: give a folder name (e.g. 2026-11-28), not '/tmp/x'" in english.output
+        f"backups are written in {backups} only: give a folder name (e.g. 2026-11-28-{ME}), not '/tmp/x'"
+        in english.output
     )
     who = runner.invoke(cli, ["whoami"]).output.splitlines()
     assert f"备份文件夹: {backups}" in who and f"导入文件夹: {tmp_path / 'imports' / ME}" in who
@@ -381,7 +382,7 @@ def test_as_the_service_account_a_backup_goes_in_the_backup_folder(
             f"duty-room: 以服务账号 {ME} 运行时，只能从 {backups} 中的备份恢复",
         )
     assert not restored.exists()
-    back = runner.invoke(cli, ["restore", "2026-11-28"])
+    back = runner.invoke(cli, ["restore", "nov28"])
     assert back.exit_code == 0 and str(restored) in back.output, back.output
     assert Store(restored).get(Community, "dongcheng").name == small_store.get(Community, "dongcheng").name
 
