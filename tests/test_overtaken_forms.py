@@ -407,11 +407,11 @@ async def save_refused_as_changed(app: DutyRoomApp, pilot, form: FormScreen | Ch
     shown_generation = app.data.generation if app.data is not None else -1
     await pilot.press("enter" if isinstance(form, ChoiceModal) else "ctrl+s")
     await settled(app, pilot)
-    assert app.data is not None and app.data.generation == shown_generation  # no reload came between
+    assert store_bytes(store.root) == before, "written on a record the form did not show"
     assert app.screen is form
-    assert store_bytes(store.root) == before
     error = form.query_one("#form-error" if isinstance(form, FormScreen) else "#choice-error", Static)
     assert str(error.render()) == CHANGED
+    assert app.data is not None and app.data.generation == shown_generation  # no reload came between
 
 
 async def saved(app: DutyRoomApp, pilot, form: FormScreen | ChoiceModal) -> None:  # noqa: ANN001
