@@ -40,6 +40,7 @@ from store.errors import environment_error
 from store.queries import Dashboard, dashboard
 from store.refusal import Refused
 from store.storage import Store, StoreError
+from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.screen_footer import CompactFooter
@@ -614,6 +615,11 @@ class DutyRoomApp(App[None]):
     @guarded
     def _form_submitted(self, event: FormScreen.Submitted) -> None:
         self.desk.form_submitted(event.form, event.values)
+
+    @on(ChoiceModal.Confirmed)
+    @guarded
+    def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
+        self.desk.choice_confirmed(event.modal, event.answer)
 
     @on(Saved)
     @guarded

@@ -15,14 +15,17 @@ A form opened on one record (a case's step, a permit, a session, a household's v
 given a ``Watch``: while it is open, each new data the app shows (``Desk.data_changed``, from
 ``DutyRoomApp.show``) is checked for that record, and when another desk or the command line has
 changed it, the form says so at once in one line: what the record is now, and whether its save
-would be refused now. What was typed stays; the save still goes through the one path above.
+would be refused now. What was typed stays; the save still goes through the one path above, and
+acts only on the record as the form shows it (``Desk.shown``, given to the store as ``expected``):
+a change the form has not shown yet (another desk's write that came in the same burst as the save
+key, before the reload) is refused by the store, the form then shows it, and the next save acts on it.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
@@ -79,19 +82,30 @@ def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
     )
 
 
+def edits_over(opened: Sequence[FieldSpec], typed: Mapping[str, str], now: Sequence[FieldSpec]) -> dict[str, str]:
+    """What a form that writes a whole record back saves once another desk changed the record: each
+    field the officer changed since the form opened (``opened``: its fields as built then) as typed,
+    every other as the record is now (``now``: the fields as they would be built on it). Another
+    desk's change is kept, not written back over with what the form was opened with."""
+    was = {spec.key: spec.value for spec in opened}
+    current = {spec.key: spec.value for spec in now}
+    return {key: current.get(key, value) if value == was.get(key) else value for key, value in typed.items()}
+
+
 @dataclass
 class Submission:
     """One write: what to run, where its refusals belong, and what to say when it is done."""
 
     write: Callable[[], Any]  # runs in a thread; raises Refused / ValidationError / StoreError
     done: Callable[[Any], str]  # the success line, from the write's result
-    form: FormScreen | None = None  # closed on success, marked on refusal
+    form: FormScreen | ChoiceModal | None = None  # closed on success, marked on refusal
     fields: Mapping[str, str] = field(default_factory=dict)  # refusal key -> the form field it belongs to
     after: Callable[[Any], None] | None = None  # e.g. redraw the list the write came from
     saves: bool = True  # False for a read (``Desk.read``): nothing to reload
 
 
 FormHandler = Callable[[FormScreen, dict[str, str]], None]
+ChoiceHandler = Callable[[ChoiceModal, tuple[str, str]], None]
 
 R = TypeVar("R")
 
@@ -112,6 +126,10 @@ class Watch(Generic[R]):
     would be refused), for a form whose record is not one desk's (a shift's handover report: another
     desk's entry, a report falling due). With ``adopt`` the new record becomes the one seen (``renew``
     took it, the form shows it): the next change is judged, and said, against it.
+
+    ``shown`` is the record as the form shows it now: the one it was opened on until new data was
+    judged, then that one (said in the notice if it changed what the form depends on). A save acts
+    on it and on nothing newer (``Desk.shown``, the store's ``expected``).
     """
 
     seen: R | None  # None: the form was opened on its absence (a household not yet visited today)
@@ -123,6 +141,11 @@ class Watch(Generic[R]):
     part: Callable[[R], object] | None = None  # what of the record the form depends on (default: all of it)
     notice: Callable[[R | None, R, bool], str] | None = None  # the form's line: (seen, now, refused)
     adopt: bool = False  # the new record becomes the one seen
+    shown: R | None = None  # the record as the form shows it, once new data was judged (None: ``seen``)
+
+    @property
+    def on_screen(self) -> R | None:
+        return self.seen if self.shown is None else self.shown
 
     def changed(self, now: R | None) -> bool:
         if now is None or self.seen is None or self.part is None:
@@ -188,7 +211,8 @@ class Desk:
         self.ascii = ascii_only
         self.data: Dashboard | None = None  # the last data shown, set by the app
         self._forms: dict[FormScreen, FormHandler] = {}
-        self._in_flight: set[FormScreen] = set()
+        self._choices: dict[ChoiceModal, ChoiceHandler] = {}
+        self._in_flight: set[Followed] = set()
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
 
@@ -225,23 +249,28 @@ class Desk:
         self.app.push_screen(form, lambda _: self._forget(form))
         return form
 
-    def choose(
-        self, modal: ChoiceModal, chosen: Callable[[tuple[str, str] | None], None], *, watch: Watch[Any] | None = None
-    ) -> None:
-        """Show a choice of steps; ``chosen`` takes the answer. With ``watch``, it follows its record."""
+    def choose(self, modal: ChoiceModal, chosen: ChoiceHandler, *, watch: Watch[Any] | None = None) -> None:
+        """Show a choice of steps (a modal that stays open until its write is done, ``keep_open``);
+        ``chosen`` takes each confirmed answer, as a form's handler its values. With ``watch``, it
+        follows its record."""
+        self._choices[modal] = chosen
         if watch is not None:
             self._watches[modal] = watch
+        self.app.push_screen(modal, lambda _: self._forget(modal))
 
-        def closed(answer: tuple[str, str] | None) -> None:
-            self._watches.pop(modal, None)
-            chosen(answer)
+    def _forget(self, screen: Followed) -> None:
+        if isinstance(screen, ChoiceModal):
+            self._choices.pop(screen, None)
+        else:
+            self._forms.pop(screen, None)
+        self._in_flight.discard(screen)
+        self._watches.pop(screen, None)
 
-        self.app.push_screen(modal, closed)
-
-    def _forget(self, form: FormScreen) -> None:
-        self._forms.pop(form, None)
-        self._in_flight.discard(form)
-        self._watches.pop(form, None)
+    def shown(self, screen: Followed) -> Any:
+        """The record ``screen`` shows now (``Watch.shown``): what its save acts on, given to the
+        store as ``expected`` (changed since, the store refuses). None for a screen that follows nothing."""
+        watch = self._watches.get(screen)
+        return watch.on_screen if watch is not None else None
 
     # -- records changed under an open form ----------------------------------------------
 
@@ -261,6 +290,10 @@ class Desk:
             now = watch.find(data)
         except StoreError:  # the status line names the file; the form is judged on the next data
             return
+        if now is not None and screen in self._watches:
+            # What the form shows from now on (what its save acts on): said below if it changed what
+            # the form depends on; the same in all of that, it is what the form shows already.
+            self._watches[screen] = replace(watch, shown=now)
         if not watch.changed(now):
             return
         if now is None:
@@ -282,13 +315,19 @@ class Desk:
             line = self.t("form.overtaken_refused" if refused else "form.overtaken")
             screen.show_notice(line.format(watch.state(now)))
         if watch.adopt and screen in self._watches:
-            self._watches[screen] = replace(watch, seen=now)
+            self._watches[screen] = replace(watch, seen=now, shown=now)
 
     def form_submitted(self, form: FormScreen, values: dict[str, str]) -> None:
         """A form's Enter: ignored while its write is still running (no payment typed twice)."""
         handler = self._forms.get(form)
         if handler is not None and form not in self._in_flight:
             handler(form, values)
+
+    def choice_confirmed(self, modal: ChoiceModal, answer: tuple[str, str]) -> None:
+        """A choice modal's confirm: as a form's Enter (ignored while its write is still running)."""
+        handler = self._choices.get(modal)
+        if handler is not None and modal not in self._in_flight:
+            handler(modal, answer)
 
     # -- writing -----------------------------------------------------------------------
 
@@ -340,7 +379,7 @@ class Desk:
     def refuse(
         self,
         error: BaseException | str | None,
-        form: FormScreen | None = None,
+        form: FormScreen | ChoiceModal | None = None,
         field: str = "",
         *,
         fields: Mapping[str, str] | None = None,
@@ -365,7 +404,9 @@ class Desk:
         else:  # a bug, not a refusal: say so in one line, keep the dashboard running
             log.error("write failed", exc_info=error)
             message = self.t("desk.unexpected").format(type(error).__name__)
-        if form is not None and form.is_attached:
+        if isinstance(form, ChoiceModal) and form.is_attached:
+            form.show_error(message)
+        elif isinstance(form, FormScreen) and form.is_attached:
             if not errors and field:
                 errors = {field: message}
             known = {spec.key for spec in form.fields}

@@ -574,10 +574,12 @@ def report_incident(
     by: str | None = None,
     at: datetime | None = None,
     note: str = "",
+    expected: Incident | None = None,
 ) -> Incident:
-    """Record a report upward. The 终报 closes the incident (and ends its handling, if not yet ended)."""
+    """Record a report upward. The 终报 closes the incident (and ends its handling, if not yet ended).
+    ``expected``: the incident as the officer's form showed it; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
-        incident = find_incident(tx, incident_id)
+        incident = tx.as_seen(find_incident(tx, incident_id), expected)
         if not incident.is_open:
             raise DutyRefused("duty_incident_closed", id=incident_id)
         when = tx.now if at is None else _not_future(at, tx.now, "report")

@@ -288,11 +288,13 @@ def perform(
     action: Action,
     *,
     rules: DeadlineRules | None = None,
+    expected: Petition | None = None,
     **params: object,
 ) -> Petition:
-    """Take one step on a case through the store: locked, re-read, validated, atomic, stamped."""
+    """Take one step on a case through the store: locked, re-read, validated, atomic, stamped.
+    ``expected``: the case as the officer's form showed it; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
-        current = tx.get(Petition, petition_id)
+        current = tx.as_seen(tx.get(Petition, petition_id), expected)
         if action is Action.MERGE:
             target = _merge_target(tx, current, params.get("duplicate_of"))
         updated = apply_action(current, action, actor=store.actor, now=tx.now, rules=rules, **params)  # type: ignore[arg-type]
@@ -323,10 +325,12 @@ def change_status(
     note: str = "",
     satisfaction: Satisfaction | None = None,
     assignee: str = "",
+    expected: Petition | None = None,
 ) -> Petition:
-    """Move a case to ``target`` by the one legal step that leads there."""
+    """Move a case to ``target`` by the one legal step that leads there. ``expected``: the case as
+    the officer's choice showed it; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
-        current = tx.get(Petition, petition_id)
+        current = tx.as_seen(tx.get(Petition, petition_id), expected)
         updated = apply_status(
             current, target, actor=store.actor, tx=tx, note=note, satisfaction=satisfaction, assignee=assignee
         )

@@ -159,11 +159,18 @@ def check_permit_move(permit: StallPermit | None, action: PermitAction, today: d
 
 
 def change_permit(
-    store: Store, stall_id: str, action: PermitAction, *, note: str = "", expires_on: date | None = None
+    store: Store,
+    stall_id: str,
+    action: PermitAction,
+    *,
+    note: str = "",
+    expires_on: date | None = None,
+    expected: StallPermit | None = None,
 ) -> StallPermit:
-    """Move the stall's current permit one step, or refuse with the reason."""
+    """Move the stall's current permit one step, or refuse with the reason. ``expected``: the permit
+    as the officer's form showed it; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
-        permit = _latest_permit(tx, stall_id)
+        permit = tx.as_seen(_latest_permit(tx, stall_id), expected)
         today = tx.now.date()
         current = check_permit_move(permit, action, today)
         assert permit is not None  # (checked)
@@ -186,15 +193,23 @@ def change_permit(
 
 
 def apply_for_stall(
-    store: Store, stall_id: str, *, holder_name: str, holder_phone: str | None, goods: str, reduction: FeeReduction
+    store: Store,
+    stall_id: str,
+    *,
+    holder_name: str,
+    holder_phone: str | None,
+    goods: str,
+    reduction: FeeReduction,
+    expected: Stall | None = None,
 ) -> StallPermit:
     """A new holder applies for a vacant spot (申请): the spot is theirs pending review, the permit
     申请中. Refused for a spot someone holds (their permit is renewed, not re-applied for).
+    ``expected``: the spot as the officer's form showed it; changed since, refused (``Transaction.as_seen``).
 
     Raises pydantic's ValidationError naming the bad field (a phone that is not one, an empty name).
     """
     with store.transaction() as tx:
-        stall = _stall(tx, stall_id)
+        stall = tx.as_seen(_stall(tx, stall_id), expected)
         if stall.holder_name:
             raise Refused("stall_taken", stall=stall.number)
         today = tx.now.date()
@@ -224,15 +239,18 @@ def apply_for_stall(
         return tx.put(permit)
 
 
-def release_stall(store: Store, stall_id: str, reason: str, rules: FeeRules | None = None) -> Stall:
+def release_stall(
+    store: Store, stall_id: str, reason: str, rules: FeeRules | None = None, *, expected: Stall | None = None
+) -> Stall:
     """退摊: the holder gives up the spot. Their permit ends today (过期, with the reason in its
     history) and the spot is vacant for a new application. Refused while fees are owed: they are
-    settled first, as a collector would insist.
+    settled first, as a collector would insist. ``expected``: the spot as the officer's form showed
+    it; changed since, refused (``Transaction.as_seen``).
     """
     if not reason.strip():
         raise Refused("release_needs_reason")
     with store.transaction() as tx:
-        stall = _stall(tx, stall_id)
+        stall = tx.as_seen(_stall(tx, stall_id), expected)
         if not stall.holder_name:
             raise Refused("release_no_holder", stall=stall.number)
         today = tx.now.date()

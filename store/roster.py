@@ -171,9 +171,7 @@ def edit_worker(
     ``expected``: the worker as the caller's form showed them; changed since (another desk's edit),
     refused rather than written over with what the form still held."""
     with store.transaction() as tx:
-        worker = _worker(tx, worker_id)
-        if expected is not None and worker != expected:
-            raise Refused("changed_meanwhile")
+        worker = tx.as_seen(_worker(tx, worker_id), expected)
         changes = {
             k: v for k, v in {"name": name, "role": role, "phone": phone, "grid_id": grid_id}.items() if v is not None
         }
@@ -205,13 +203,16 @@ def future_plans(store: Store, worker_id: str, today: date) -> int:
     )
 
 
-def retire_worker(store: Store, worker_id: str, today: date, *, hand_over_to: str | None = None) -> int:
+def retire_worker(
+    store: Store, worker_id: str, today: date, *, hand_over_to: str | None = None, expected: GridWorker | None = None
+) -> int:
     """Take a worker off the roster. Their plans from today on go to ``hand_over_to``; without
     one, a worker who still has plans is refused. Returns how many plans were handed over.
     The record moves to workers/retired.json with a "retire" event; past visits keep the
-    worker's id (the 民情日志 says who went)."""
+    worker's id (the 民情日志 says who went). ``expected``: the worker as the officer's form showed
+    them; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
-        worker = _worker(tx, worker_id)
+        worker = tx.as_seen(_worker(tx, worker_id), expected)
         successor = _worker(tx, hand_over_to) if hand_over_to is not None else None
         if successor is not None and successor.id == worker_id:
             raise Refused("hand_over_self")
@@ -249,13 +250,17 @@ def visitor_for(grid_id: str, grids: dict[str, Grid], workers: list[GridWorker])
     return None
 
 
-def move_household(store: Store, household_id: str, grid_id: str, today: date) -> Household:
+def move_household(
+    store: Store, household_id: str, grid_id: str, today: date, *, expected: Household | None = None
+) -> Household:
     """Move a household to another grid; its plans from today on go to the new grid's visitor
-    (dropped when nobody visits there: the event says so)."""
+    (dropped when nobody visits there: the event says so). ``expected``: the household as the
+    officer's form showed it; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
         household = next((h for h in tx.all(Household) if h.id == household_id), None)
         if household is None:
             raise Refused("household_unknown", id=household_id)
+        tx.as_seen(household, expected)
         _grid(tx, grid_id)
         if household.grid_id == grid_id:
             raise Refused("same_grid")
@@ -347,8 +352,7 @@ def put_schedule(
         previous = next((s for s in tx.all(ServiceSchedule) if s.id == schedule.id), None)
         if previous is not None and new:
             raise Refused("id_taken", id=schedule.id)
-        if expected is not None and previous != expected:
-            raise Refused("changed_meanwhile")
+        tx.as_seen(previous, expected)
         if previous is None:
             return tx.put(schedule.model_copy(update={"history": [event(tx, "add")]}))
         diff = changes_between(previous, schedule)

@@ -196,10 +196,13 @@ def check_complete(session: ServiceSession, now: datetime) -> None:
         raise Refused("session_not_started", start=f"{session.start:%H:%M}")
 
 
-def complete(store: Store, ref: SessionRef, served: int, calendar: DeadlineRules) -> ServiceSession:
-    """完成: the session is over; ``served`` people were served (for home services, households)."""
+def complete(
+    store: Store, ref: SessionRef, served: int, calendar: DeadlineRules, *, expected: ServiceSession | None = None
+) -> ServiceSession:
+    """完成: the session is over; ``served`` people were served (for home services, households).
+    ``expected``: the session as the officer's form showed it; changed since, refused (``Transaction.as_seen``)."""
     with store.transaction() as tx:
-        session = _current(tx, ref, calendar)
+        session = tx.as_seen(_current(tx, ref, calendar), expected)
         check_complete(session, tx.now)
         if served < 0:
             raise Refused("served_negative")
@@ -212,12 +215,15 @@ def complete(store: Store, ref: SessionRef, served: int, calendar: DeadlineRules
         )
 
 
-def cancel(store: Store, ref: SessionRef, reason: str, calendar: DeadlineRules) -> ServiceSession:
-    """取消, with the reason the people who expected it will be told."""
+def cancel(
+    store: Store, ref: SessionRef, reason: str, calendar: DeadlineRules, *, expected: ServiceSession | None = None
+) -> ServiceSession:
+    """取消, with the reason the people who expected it will be told. ``expected``: the session as
+    the officer's form showed it; changed since, refused (``Transaction.as_seen``)."""
     if not reason.strip():
         raise Refused("cancel_needs_reason")
     with store.transaction() as tx:
-        session = _current(tx, ref, calendar)
+        session = tx.as_seen(_current(tx, ref, calendar), expected)
         if session.state in (SessionState.DONE, SessionState.CANCELLED):
             raise Refused("session_finished", state=session.state)
         return tx.put(

@@ -109,6 +109,7 @@ ARCHIVE_AFTER = timedelta(days=30)
 RETIRED = "retired"  # workers/retired.json: grid workers taken off the roster (store/roster.py)
 
 M = TypeVar("M", bound=Record)
+V = TypeVar("V", bound=Record | None)  # a record, or its absence (as_seen)
 
 
 class StoreReadOnlyError(StoreError):
@@ -1749,6 +1750,17 @@ class Transaction:
             record = cast(M | None, opened.records.get(record_id))  # the file opened for ``model`` holds Ms
         if record is None:
             raise RecordNotFound(model, record_id)
+        return record
+
+    def as_seen(self, record: V, expected: V | None) -> V:
+        """``record`` as read under this lock, if it is still the one the caller acts on as it was
+        shown (``expected``: the record a form showed when its save was pressed; None, no form: as
+        it is). Changed since (another desk's write, even one made in the same instant), the write
+        is refused (``changed_meanwhile``) and nothing is written: the officer saves again on the
+        record as it is now, once their form shows it. The record itself is its version: any field
+        changed, its history grown or its stamp renewed makes it another one; so does its absence."""
+        if expected is not None and record != expected:
+            raise Refused("changed_meanwhile")
         return record
 
     def find(self, model: type[M], record_id: str) -> tuple[M, str | None]:

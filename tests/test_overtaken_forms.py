@@ -3,15 +3,18 @@
 The form says so at once, in one line under its title, as soon as the dashboard's reload brings
 the change (desk.Watch): what the record is now and, when its save would be refused now, that it
 will be; what was typed stays, and the save is still refused by the store with nothing written.
-A form whose record did not change shows nothing new.
+A form whose record did not change shows nothing new. A save pressed before the change was shown
+is refused too (the store is given the record as the form showed it), and the next one, once the
+form shows the record as it is, acts on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import time
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from duty_room.app import DutyRoomApp
 from store import clock
@@ -22,11 +25,15 @@ from store.lifecycle import Action, next_steps, perform, register
 from store.market import PermitAction, change_permit, record_payment
 from store.models import (
     GridWorker,
+    Household,
     Petition,
     PetitionStatus,
     ServiceSchedule,
     ServiceSession,
+    SessionState,
+    StallPermit,
     Visit,
+    WorkerRole,
 )
 from store.queries import Dashboard
 from store.roster import edit_worker, put_schedule
@@ -236,7 +243,7 @@ async def test_a_visit_form_says_another_desk_logged_the_visit(small_store: Stor
     assert (visit.note, visit.updated_by) == ("送去冬衣", OTHER)
 
 
-async def test_a_worker_form_says_what_another_desk_changed(small_store: Store) -> None:
+async def test_a_worker_form_says_what_another_desk_changed_and_never_writes_it_back(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "r")
         await settled(app, pilot)
@@ -246,15 +253,15 @@ async def test_a_worker_form_says_what_another_desk_changed(small_store: Store) 
         form = await open_form(app, pilot, "e")
         edit_worker(elsewhere(small_store), "w1", name="王秀芝")
         await arrives(app, pilot, small_store)
-        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：姓名 王秀兰→王秀芝，保存将被拒绝"
-        # Saved, it would write 王秀兰 back over the other desk's 王秀芝: refused, nothing written.
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：姓名 王秀兰→王秀芝"
+        # The form still holds 王秀兰; nothing typed, its save changes nothing of the worker as they are now.
         await refused_and_nothing_written(app, pilot, form, small_store)
-        assert "此件已被他人修改，未保存" in str(form.query_one("#form-error").render())
+        assert "没有改动" in str(form.query_one("#form-error").render())
     worker = small_store.get(GridWorker, "w1")
     assert (worker.name, [e.actor for e in worker.history]) == ("王秀芝", [OTHER])
 
 
-async def test_a_schedule_form_refuses_to_write_over_another_desks_change(small_store: Store) -> None:
+async def test_a_schedule_form_saves_what_was_typed_over_another_desks_change(small_store: Store) -> None:
     add_children_schedule(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
@@ -265,12 +272,16 @@ async def test_a_schedule_form_refuses_to_write_over_another_desks_change(small_
             small_store.get(ServiceSchedule, "sc-sci").model_copy(update={"place": "党群服务中心"}),
         )
         await arrives(app, pilot, small_store)
-        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：地点 科普馆→党群服务中心，保存将被拒绝"
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：地点 科普馆→党群服务中心"
+        assert form.query_one("#field-place", Input).value == "科普馆"  # as the form opened
         form.query_one("#field-start", Input).value = "15:00"
-        await refused_and_nothing_written(app, pilot, form, small_store)
-        assert "此件已被他人修改，未保存" in str(form.query_one("#form-error").render())
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form, str(form.query_one("#form-error").render())
+    # What was typed (the start), over the schedule as the form showed it since (the other desk's place).
     schedule = small_store.get(ServiceSchedule, "sc-sci")
-    assert (schedule.place, schedule.start) == ("党群服务中心", time(14))
+    assert (schedule.place, schedule.start) == ("党群服务中心", time(15))
+    assert [e.actor for e in schedule.history] == [OTHER, "duty-officer"]
 
 
 # -- panel 5: an incident's report, the handover ----------------------------------------------------
@@ -367,3 +378,179 @@ async def test_a_case_registered_meanwhile_updates_the_handover_form_and_refuses
     assert shift is not None
     handed = find_handover(small_store, shift)
     assert handed is not None and handed.open_cases == len(small_store.all(Petition))
+
+
+# -- a save pressed before the other desk's change reached the screen ---------------------------------
+#
+# Over SSH the save key can come in the same read as the other desk's change reaches this dashboard,
+# or before the reload has drawn it: the form still shows the record as it was. Its save carries
+# that record (``Desk.shown``), the store refuses it (changed_meanwhile) and writes nothing, the form
+# stays and shows the record as it is now; the next save acts on that one.
+
+CHANGED = "此件已被他人更新，未保存：请核对后再保存"
+
+
+@contextmanager
+def reload_held(app: DutyRoomApp) -> Iterator[None]:
+    """The dashboard does not reload meanwhile (the other desk's change is on disk, not on the screen)."""
+    poll = app.poll
+    app.poll = lambda: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        app.poll = poll  # type: ignore[method-assign]
+
+
+async def save_refused_as_changed(app: DutyRoomApp, pilot, form: FormScreen | ChoiceModal, store: Store) -> None:  # noqa: ANN001
+    """The save key, before the other desk's change was shown: refused, nothing written, the form stays."""
+    before = store_bytes(store.root)
+    shown_generation = app.data.generation if app.data is not None else -1
+    await pilot.press("enter" if isinstance(form, ChoiceModal) else "ctrl+s")
+    await settled(app, pilot)
+    assert store_bytes(store.root) == before, "written on a record the form did not show"
+    assert app.screen is form
+    error = form.query_one("#form-error" if isinstance(form, FormScreen) else "#choice-error", Static)
+    assert str(error.render()) == CHANGED
+    assert app.data is not None and app.data.generation == shown_generation  # no reload came between
+
+
+async def saved(app: DutyRoomApp, pilot, form: FormScreen | ChoiceModal) -> None:  # noqa: ANN001
+    await pilot.press("enter" if isinstance(form, ChoiceModal) else "ctrl+s")
+    await settled(app, pilot)
+    assert app.screen is not form, notice(form)
+
+
+async def test_a_step_saved_before_another_desks_dispatch_was_shown_is_refused_then_saved_on_the_new_case(
+    small_store: Store,
+) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await select_case(app, pilot, "MK261127-002")  # 已受理
+        form = await open_form(app, pilot, "u")  # 督办: legal whoever has the case
+        await pilot.press(*"请加快")
+        with reload_held(app):
+            perform(elsewhere(small_store), "MK261127-002", Action.DISPATCH, assignee="综合执法队")
+            await save_refused_as_changed(app, pilot, form, small_store)
+        # The refusal shows the case as it is now (read from the store), what was typed stays.
+        assert notice(form) == "此件已被他人更新：现为「已派单」，承办：综合执法队"
+        assert subtitle(form) == "当前状态：已派单"
+        assert form.query_one("#field-note", Input).value == "请加快"
+        await saved(app, pilot, form)
+    case = small_store.get(Petition, "MK261127-002")
+    assert [(e.action, e.actor) for e in case.history] == [("dispatch", OTHER), ("supervise", "duty-officer")]
+
+
+async def test_a_status_chosen_before_another_desks_step_was_shown_is_refused_then_taken_on_the_new_case(
+    small_store: Store,
+) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await select_case(app, pilot, "MK261127-001")  # 待受理: 受理 or 撤销
+        await pilot.press("c")
+        await settled(app, pilot)
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal)
+        modal.query_one("#choice-note", Input).focus()
+        await pilot.press(*"已电话联系")
+        with reload_held(app):
+            perform(elsewhere(small_store), "MK261127-001", Action.SUPERVISE, note="县里催办")
+            await save_refused_as_changed(app, pilot, modal, small_store)
+        assert notice(modal) == "此件已被他人更新：现为「待受理」"
+        assert modal.query_one("#choice-note", Input).value == "已电话联系"
+        await saved(app, pilot, modal)  # 受理, still legal, on the case as it is now
+    case = small_store.get(Petition, "MK261127-001")
+    assert case.status is PetitionStatus.ACCEPTED
+    assert [(e.action, e.actor) for e in case.history] == [("supervise", OTHER), ("accept", "duty-officer")]
+
+
+async def test_a_permit_step_saved_before_another_desks_change_was_shown_is_refused_then_saved(
+    small_store: Store,
+) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "s")  # 暂停 on 玉兰商业街 1, its permit 有效
+        await pilot.press(*"占道经营")
+        with reload_held(app):
+            other = elsewhere(small_store)  # suspended and reinstated: 有效 again, but not the permit shown
+            change_permit(other, "yl-01", PermitAction.SUSPEND, note="卫生检查不合格")
+            change_permit(other, "yl-01", PermitAction.REINSTATE, note="已整改")
+            await save_refused_as_changed(app, pilot, form, small_store)
+        app.poll()
+        await arrives(app, pilot, small_store)
+        assert notice(form).startswith("此件已被他人更新：摊主 赵*，准入证「有效」")
+        await saved(app, pilot, form)
+    permit = small_store.get(StallPermit, "pm-1")
+    assert [(e.action, e.actor) for e in permit.history] == [
+        ("suspend", OTHER),
+        ("reinstate", OTHER),
+        ("suspend", "duty-officer"),
+    ]
+
+
+async def test_a_session_cancelled_before_another_desks_change_was_shown_is_refused_then_cancelled(
+    small_store: Store,
+) -> None:
+    today = clock.now().date()
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3")
+        table = app.panel("services").table
+        table.move_cursor(row=table.keys.index("sv1"))
+        form = await open_form(app, pilot, "x")
+        await pilot.press(*"天气原因")
+        with reload_held(app):
+            with elsewhere(small_store).transaction() as tx:  # another writer moves it: still one to cancel
+                sv1 = next(s for s in tx.all(ServiceSession, today.isoformat()) if s.id == "sv1")
+                tx.put(sv1.model_copy(update={"place": "党群服务中心"}), today.isoformat())
+            await save_refused_as_changed(app, pilot, form, small_store)
+        app.poll()
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：现为「未开始」"
+        await saved(app, pilot, form)
+    session = next(s for s in small_store.all(ServiceSession, today.isoformat()) if s.id == "sv1")
+    assert (session.state, session.place, session.cancel_reason) == (SessionState.CANCELLED, "党群服务中心", "天气原因")
+
+
+async def test_a_household_moved_before_another_desks_change_was_shown_is_refused_then_moved(
+    small_store: Store,
+) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        households = app.screen
+        assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
+        form = await open_form(app, pilot, "m")
+        await pilot.press(*"支部")
+        with reload_held(app):
+            with elsewhere(small_store).transaction() as tx:  # another writer (an import) edits the household
+                h1 = tx.get(Household, "h1")
+                tx.put(h1.model_copy(update={"phone": "13500009999"}))
+            await save_refused_as_changed(app, pilot, form, small_store)
+        assert notice(form).startswith("此件已被他人更新")  # read from the store at the refusal
+        await saved(app, pilot, form)
+    household = small_store.get(Household, "h1")
+    assert (household.grid_id, household.phone, household.history[-1].actor) == (
+        "dc-B01",
+        "13500009999",
+        "duty-officer",
+    )
+
+
+async def test_a_worker_edit_saved_before_another_desks_edit_was_shown_keeps_that_edit_on_the_next_save(
+    small_store: Store,
+) -> None:
+    """The form writes the whole worker back: after the refusal and the notice, the next save writes
+    what was typed (the role) over the worker as they are now; the other desk's name stays."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "r")
+        await settled(app, pilot)
+        roster = app.screen
+        assert isinstance(roster, TableScreen)
+        roster.table.move_cursor(row=roster.table.keys.index("w1"))
+        form = await open_form(app, pilot, "e")
+        form.query_one("#field-role", Select).value = WorkerRole.GRID_WORKER.value
+        with reload_held(app):
+            edit_worker(elsewhere(small_store), "w1", name="王秀芝")
+            await save_refused_as_changed(app, pilot, form, small_store)
+        assert notice(form) == f"此件已被他人更新：11-28 09:30 {OTHER} 修改：姓名 王秀兰→王秀芝"
+        assert form.query_one("#field-name", Input).value == "王秀兰"  # the form's fields stay as they were
+        await saved(app, pilot, form)
+    worker = small_store.get(GridWorker, "w1")
+    assert (worker.name, worker.role) == ("王秀芝", WorkerRole.GRID_WORKER)
+    assert [e.actor for e in worker.history] == [OTHER, "duty-officer"]

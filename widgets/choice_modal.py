@@ -1,4 +1,5 @@
-"""Pick one of a few choices, add a note, confirm. Returns ``(choice key, note)`` or None."""
+"""Pick one of a few choices, add a note, confirm. Returns ``(choice key, note)`` or None; or, kept
+open (``keep_open``), posts ``Confirmed`` and stays until the caller dismisses it or says why not."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -109,13 +111,26 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         HELP_KEY,
     ]
 
-    def __init__(self, choices: Sequence[Choice], texts: ChoiceTexts, *, note_limit: int = 0) -> None:
+    class Confirmed(Message):
+        """A confirmed choice of a modal kept open: the caller acts on it, then dismisses the modal
+        or shows why not (``show_error``)."""
+
+        def __init__(self, modal: ChoiceModal, answer: tuple[str, str]) -> None:
+            super().__init__()
+            self.modal = modal
+            self.answer = answer
+
+    def __init__(
+        self, choices: Sequence[Choice], texts: ChoiceTexts, *, note_limit: int = 0, keep_open: bool = False
+    ) -> None:
         """A modal offering ``choices`` (the first highlighted) with the words of ``texts``; the note
-        takes at most ``note_limit`` characters (0: any), counted and refused, never cut."""
+        takes at most ``note_limit`` characters (0: any), counted and refused, never cut. ``keep_open``:
+        a confirmed choice is posted (``Confirmed``), the modal stays until the caller closes it."""
         super().__init__(classes="choice-modal")
         self.choices = list(choices)
         self.texts = texts
         self.note_limit = note_limit
+        self.keep_open = keep_open
         self.notice = ""  # what the caller said has changed since the modal opened (``show_notice``)
 
     def compose(self) -> ComposeResult:
@@ -176,18 +191,19 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
 
     def renew(self, choices: Sequence[Choice]) -> None:
         """Offer ``choices`` instead (what is legal now): the highlighted choice stays highlighted if
-        it is still offered, and the note typed stays. With none left, the list says so
-        (``texts.empty``) and confirming does nothing."""
+        it is still offered, and the note typed stays, so does a line saying why a choice was not
+        taken. With none left, the list says so (``texts.empty``) and confirming does nothing."""
         before = self.selected if self.query("#choice-list") else None  # (none before the modal is composed)
         self.choices = list(choices)
         for options in self.query("#choice-list").results(OptionList):
-            options.clear_options()
-            if self.choices:
-                options.add_options([Option(Content(c.label), id=c.key) for c in self.choices])
-                keys = [c.key for c in self.choices]
-                options.highlighted = keys.index(before.key) if before is not None and before.key in keys else 0
-            else:
-                options.add_option(Option(Content(self.texts.empty), disabled=True))
+            with self.prevent(OptionList.OptionHighlighted):  # (which clears the error line)
+                options.clear_options()
+                if self.choices:
+                    options.add_options([Option(Content(c.label), id=c.key) for c in self.choices])
+                    keys = [c.key for c in self.choices]
+                    options.highlighted = keys.index(before.key) if before is not None and before.key in keys else 0
+                else:
+                    options.add_option(Option(Content(self.texts.empty), disabled=True))
             self._show_note_hint()
 
     @property
@@ -208,6 +224,12 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         self._show_note_hint()
         self.query_one("#choice-error", Static).update("")
 
+    def show_error(self, text: str) -> None:
+        """Why the choice confirmed was not taken (the caller's words), above the buttons; the
+        choice and the note stay."""
+        self.query_one("#choice-error", Static).update(text)
+        self.call_after_refresh(self._focused_in_view)
+
     @on(OptionList.OptionSelected)
     def _selected(self) -> None:
         self.query_one("#choice-note", Input).focus()
@@ -223,7 +245,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#choice-confirm")
     def action_confirm(self) -> None:
-        """Return ``(choice key, note)``, unless the choice needs a note and none was given."""
+        """Return ``(choice key, note)`` (post it, kept open), unless the choice needs a note and none was given."""
         choice = self.selected
         if choice is None:
             return
@@ -238,7 +260,10 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             self.query_one("#choice-note", Input).focus()
             self.call_after_refresh(self._focused_in_view)
             return
-        self.dismiss((choice.key, note))
+        if self.keep_open:
+            self.post_message(self.Confirmed(self, (choice.key, note)))
+        else:
+            self.dismiss((choice.key, note))
 
     @property
     def touched(self) -> bool:

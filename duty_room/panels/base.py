@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from store.queries import Dashboard
-from store.refusal import Refused
 from widgets.detail import DetailContent, DetailScreen
 from widgets.keyed_table import Column
 from widgets.panel import Panel
@@ -25,12 +24,6 @@ from widgets.table_screen import ListAction, TableScreen
 from ..desk import Desk, Submission, guarded
 from ..presenters import Presenter
 from .intake import ask_intake
-
-
-def changed_meanwhile(_: object) -> None:
-    """The check of a form that writes a whole record back (a worker's or a schedule's edit): once
-    another desk changed the record, its save is refused (the store compares ``expected``)."""
-    raise Refused("changed_meanwhile")
 
 
 class DeskPanel(Panel):

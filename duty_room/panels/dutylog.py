@@ -324,6 +324,7 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            shown = desk.shown(form)  # the incident as the form shows it: changed since, refused
             desk.submit(
                 Submission(
                     lambda: report_incident(
@@ -332,6 +333,7 @@ class DutyLogPanel(DeskPanel):
                         ReportStage(values.get("stage") or next_stage),
                         to=values.get("to", ""),
                         note=values.get("note", ""),
+                        expected=shown,
                     ),
                     lambda _: t("duty.reported").format(
                         id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
@@ -418,6 +420,7 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
 
         def taken(form: FormScreen, values: dict[str, str]) -> None:
+            # (No ``expected``: a hand-over record changes only by being taken over, refused as such.)
             desk.submit(
                 Submission(
                     lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),

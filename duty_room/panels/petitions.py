@@ -247,18 +247,18 @@ class PetitionsPanel(DeskPanel):
             too_long=t("invalid.too_long"),
         )
 
-        def chosen(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
+        def chosen(modal: ChoiceModal, result: tuple[str, str]) -> None:
             target, note = PetitionStatus(result[0]), result[1]
+            shown = self.desk.shown(modal)  # the case as the modal shows it: changed since, refused
             self.submit(
                 Submission(
-                    lambda: change_status(self.desk.store, petition.id, target, note=note),
+                    lambda: change_status(self.desk.store, petition.id, target, note=note, expected=shown),
                     lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
+                    modal,
                 )
             )
 
-        modal = ChoiceModal(steps(petition), texts, note_limit=max_chars(PetitionEvent, "note"))
+        modal = ChoiceModal(steps(petition), texts, note_limit=max_chars(PetitionEvent, "note"), keep_open=True)
         # Another desk moved the case meanwhile: the steps offered are the ones legal from where it is now.
         self.desk.choose(
             modal,
@@ -292,9 +292,12 @@ class PetitionsPanel(DeskPanel):
                 form.show_errors(missing)
                 return
             params = step_params(action, values, worker_by_id)
+            shown = desk.shown(form)  # the case as the form shows it: changed since, refused
             desk.submit(
                 Submission(
-                    lambda: perform(desk.store, petition.id, action, rules=desk.settings.deadlines, **params),
+                    lambda: perform(
+                        desk.store, petition.id, action, rules=desk.settings.deadlines, expected=shown, **params
+                    ),
                     lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
                     form,
                     REFUSAL_FIELD,

@@ -44,7 +44,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch
+from ..desk import Submission, Watch, edits_over
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
@@ -54,7 +54,7 @@ from ..presenters import (
     literal,
     short_community,
 )
-from .base import DeskPanel, changed_meanwhile
+from .base import DeskPanel
 
 AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
 
@@ -127,7 +127,15 @@ class ServicesPanel(DeskPanel):
         community = schedule.community_id if schedule else view.session.community_id if view else ""
         fields = schedule_fields(desk.present, communities, schedule, community)
 
-        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+        def submitted(form: FormScreen, typed: dict[str, str]) -> None:
+            # A change saves what was typed over the schedule as the form shows it: another desk's
+            # change it has shown since is kept, not written back with what the form opened with.
+            shown: ServiceSchedule | None = desk.shown(form)
+            values = (
+                typed
+                if shown is None
+                else edits_over(fields, typed, schedule_fields(desk.present, communities, shown, shown.community_id))
+            )
             schedule_id = (
                 schedule.id
                 if schedule
@@ -139,9 +147,9 @@ class ServicesPanel(DeskPanel):
                 Submission(
                     lambda: put_schedule(
                         store,
-                        schedule_from_form(values, schedule_id=schedule_id, previous=schedule, lang=desk.lang),
+                        schedule_from_form(values, schedule_id=schedule_id, previous=shown, lang=desk.lang),
                         new=schedule is None,
-                        expected=schedule,  # another desk's edit meanwhile is refused, not written over
+                        expected=shown,  # a change the form has not shown yet: refused, not written over
                     ),
                     lambda saved: t(done).format(saved.title),
                     form,
@@ -161,7 +169,6 @@ class ServicesPanel(DeskPanel):
                     schedule,
                     lambda _: next((sc for sc in store.all(ServiceSchedule) if sc.id == schedule.id), None),
                     lambda now: last_change(desk.present, now, {c.id: c.name for c in communities}),
-                    changed_meanwhile,
                 ),
             )
 
@@ -219,9 +226,10 @@ class ServicesPanel(DeskPanel):
                 if not (text.isascii() and text.isdigit() and len(text) <= 6):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return
+                shown = desk.shown(form)  # the session as the form shows it: changed since, refused
                 self.submit(
                     Submission(
-                        lambda: complete(store, ref, int(text), calendar),
+                        lambda: complete(store, ref, int(text), calendar, expected=shown),
                         lambda _: t("services.completed").format(heading, text),
                         form,
                         {"served_format": "served", "served_negative": "served"},
@@ -237,9 +245,10 @@ class ServicesPanel(DeskPanel):
         elif name == "cancel":
 
             def cancelled(form: FormScreen, values: dict[str, str]) -> None:
+                shown = desk.shown(form)  # the session as the form shows it: changed since, refused
                 self.submit(
                     Submission(
-                        lambda: cancel(store, ref, values.get("reason", ""), calendar),
+                        lambda: cancel(store, ref, values.get("reason", ""), calendar, expected=shown),
                         lambda _: t("services.cancelled").format(heading),
                         form,
                         {"cancel_needs_reason": "reason"},

@@ -137,9 +137,12 @@ class StallsPanel(DeskPanel):
             return
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
             self.submit(
                 Submission(
-                    lambda: release_stall(desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees),
+                    lambda: release_stall(
+                        desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees, expected=shown.stall
+                    ),
                     lambda _: self.t("stall.released").format(spot),
                     form,
                     {"release_needs_reason": "reason"},
@@ -176,6 +179,7 @@ class StallsPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
             self.submit(
                 Submission(
                     lambda: apply_for_stall(
@@ -185,6 +189,7 @@ class StallsPanel(DeskPanel):
                         holder_phone=values.get("holder_phone", "").strip() or None,
                         goods=values.get("goods", ""),
                         reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
+                        expected=shown.stall,
                     ),
                     lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
                     form,
@@ -229,10 +234,16 @@ class StallsPanel(DeskPanel):
                 except ValueError:
                     desk.refuse(Refused("permit_expiry_format"), form, "expires")
                     return
+            shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
             self.submit(
                 Submission(
                     lambda: change_permit(
-                        desk.store, view.stall.id, action, note=values.get("note", ""), expires_on=expires
+                        desk.store,
+                        view.stall.id,
+                        action,
+                        note=values.get("note", ""),
+                        expires_on=expires,
+                        expected=shown.permit,
                     ),
                     lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
                     form,

@@ -65,7 +65,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission, Watch
+from ..desk import Desk, Submission, Watch, edits_over
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -75,7 +75,7 @@ from ..presenters import (
     literal,
     short_community,
 )
-from .base import DeskPanel, changed_meanwhile
+from .base import DeskPanel
 from .intake import ask_intake
 
 COMMUNITY_ROW = "community:"  # row keys of the community rows
@@ -447,42 +447,47 @@ class VisitsPanel(DeskPanel):
         desk, store, t = self.desk, self.desk.store, self.t
         grids = store.all(Grid)
         by_id = {g.id: g for g in grids}
-        default_role = (
-            worker.role
-            if worker is not None
-            else ROLE_OF_LEVEL.get(
-                by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER
-            )
-        )
         reveal = screen in self.revealed
-        phone_hint = "138xxxxxxxx"
-        if worker is not None and not reveal:
-            phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
-        fields = [
-            FieldSpec("name", t("col.name"), value=worker.name if worker else "", max_length=20),
-            FieldSpec(
-                "role",
-                t("col.role"),
-                "choice",
-                [(r.value, label(r, desk.lang)) for r in WorkerRole],
-                value=default_role.value,
-            ),
-            FieldSpec(
-                "phone",
-                t("form.worker_phone"),
-                value=worker.phone if worker and reveal else "",
-                placeholder=phone_hint,
-                max_length=20,
-            ),
-            FieldSpec(
-                "grid_id",
-                t("form.worker_grid"),
-                "picker",
-                self.grid_options(grids, community),
-                value=grid_id,
-                placeholder=t("form.type_to_filter_grid"),
-            ),
-        ]
+        grid_choices = self.grid_options(grids, community)
+
+        def worker_fields(worker: GridWorker | None, grid_id: str) -> list[FieldSpec]:
+            default_role = (
+                worker.role
+                if worker is not None
+                else ROLE_OF_LEVEL.get(
+                    by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER
+                )
+            )
+            phone_hint = "138xxxxxxxx"
+            if worker is not None and not reveal:
+                phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
+            return [
+                FieldSpec("name", t("col.name"), value=worker.name if worker else "", max_length=20),
+                FieldSpec(
+                    "role",
+                    t("col.role"),
+                    "choice",
+                    [(r.value, label(r, desk.lang)) for r in WorkerRole],
+                    value=default_role.value,
+                ),
+                FieldSpec(
+                    "phone",
+                    t("form.worker_phone"),
+                    value=worker.phone if worker and reveal else "",
+                    placeholder=phone_hint,
+                    max_length=20,
+                ),
+                FieldSpec(
+                    "grid_id",
+                    t("form.worker_grid"),
+                    "picker",
+                    grid_choices,
+                    value=grid_id,
+                    placeholder=t("form.type_to_filter_grid"),
+                ),
+            ]
+
+        fields = worker_fields(worker, grid_id)
         refusal_fields = {
             "phone_taken": "phone",
             "id_taken": "phone",
@@ -490,7 +495,11 @@ class VisitsPanel(DeskPanel):
             "worker_unknown": "name",
         }
 
-        def submitted(form: FormScreen, values: dict[str, str]) -> None:
+        def submitted(form: FormScreen, typed: dict[str, str]) -> None:
+            # An edit saves what was typed over the worker as the form shows them: another desk's
+            # change it has shown since is kept, not written back with what the form opened with.
+            shown: GridWorker | None = desk.shown(form)
+            values = typed if shown is None else edits_over(fields, typed, worker_fields(shown, shown.grid_id))
             keep_phone = worker is not None and not values.get("phone", "").strip()
             role = WorkerRole(values["role"])
             grid_name = by_id[values["grid_id"]].name if values["grid_id"] in by_id else values["grid_id"]
@@ -522,7 +531,7 @@ class VisitsPanel(DeskPanel):
                             role=role,
                             phone=None if keep_phone else values["phone"],
                             grid_id=values["grid_id"],
-                            expected=worker,  # another desk's edit meanwhile is refused, not written over
+                            expected=shown,  # a change the form has not shown yet: refused, not written over
                         ),
                         lambda edited: t("visits.worker_edited").format(name=edited.name),
                         form,
@@ -538,7 +547,7 @@ class VisitsPanel(DeskPanel):
                 t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
                 fields,
                 submitted,
-                watch=self.worker_watch(worker, grids, check=changed_meanwhile),
+                watch=self.worker_watch(worker, grids),
             )
 
     def community_name(self, community: str) -> str:
@@ -574,9 +583,10 @@ class VisitsPanel(DeskPanel):
                     )
                 return t("visits.worker_retired_none").format(name=worker.name)
 
+            shown = desk.shown(form)  # the worker as the form shows them: changed since, refused
             desk.submit(
                 Submission(
-                    lambda: retire_worker(store, worker.id, today, hand_over_to=successor),
+                    lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
                     done,
                     form,
                     {
@@ -644,9 +654,10 @@ class VisitsPanel(DeskPanel):
                 key = "visits.household_moved_plans" if last.plans_to else "visits.household_moved_dropped"
                 return t(key).format(address=address, grid=where, n=last.plans)
 
+            shown = desk.shown(form)  # the household as the form shows it: changed since, refused
             desk.submit(
                 Submission(
-                    lambda: move_household(store, household_id, target, clock.now().date()),
+                    lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
                     done,
                     form,
                     {"same_grid": "grid_id", "grid_unknown": "grid_id"},
