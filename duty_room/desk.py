@@ -112,6 +112,10 @@ class Watch(Generic[R]):
     would be refused), for a form whose record is not one desk's (a shift's handover report: another
     desk's entry, a report falling due). With ``adopt`` the new record becomes the one seen (``renew``
     took it, the form shows it): the next change is judged, and said, against it.
+
+    With ``slow`` ``find`` reads the store itself (a shift's whole hand-over report: tens of ms on a
+    township's store), so it runs in a thread worker, never on the event loop; of the finds begun for
+    a burst of changes only the newest one's record is judged and shown (``Desk.renew_in_worker``).
     """
 
     seen: R | None  # None: the form was opened on its absence (a household not yet visited today)
@@ -123,6 +127,7 @@ class Watch(Generic[R]):
     part: Callable[[R], object] | None = None  # what of the record the form depends on (default: all of it)
     notice: Callable[[R | None, R, bool], str] | None = None  # the form's line: (seen, now, refused)
     adopt: bool = False  # the new record becomes the one seen
+    slow: bool = False  # find reads the store: run it in a worker
 
     def changed(self, now: R | None) -> bool:
         if now is None or self.seen is None or self.part is None:
@@ -191,6 +196,7 @@ class Desk:
         self._in_flight: set[FormScreen] = set()
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
+        self._renewing: dict[Followed, Worker[Any]] = {}  # a slow watch's find running, the newest per screen
 
     @property
     def busy(self) -> bool:
@@ -234,6 +240,7 @@ class Desk:
 
         def closed(answer: tuple[str, str] | None) -> None:
             self._watches.pop(modal, None)
+            self._renewing.pop(modal, None)
             chosen(answer)
 
         self.app.push_screen(modal, closed)
@@ -242,6 +249,7 @@ class Desk:
         self._forms.pop(form, None)
         self._in_flight.discard(form)
         self._watches.pop(form, None)
+        self._renewing.pop(form, None)
 
     # -- records changed under an open form ----------------------------------------------
 
@@ -257,10 +265,50 @@ class Desk:
                     self.report_error(error)
 
     def _judge(self, screen: Followed, watch: Watch[Any], data: Dashboard) -> None:
+        if watch.slow:
+            self.renew_in_worker(screen, watch, data)
+            return
         try:
             now = watch.find(data)
         except StoreError:  # the status line names the file; the form is judged on the next data
             return
+        self._judged(screen, watch, now)
+
+    def renew_in_worker(self, screen: Followed, watch: Watch[Any], data: Dashboard) -> None:
+        """A slow watch's ``find`` in a thread worker: the event loop only starts it and shows its result.
+
+        Each new data begins one; a result that newer data overtook while it was read (another desk
+        wrote meanwhile) is dropped, the newest one's judged when it ends (``worker_changed``): the form
+        shows only the newest record, never an older one after it."""
+        worker = self.app.run_worker(
+            lambda: watch.find(data),  # (not a partial: Textual describes a worker by its repr, the data's whole)
+            thread=True,
+            group=DESK_GROUP,
+            exit_on_error=False,
+            name="renew",
+            description="renew",
+        )
+        self._renewing[screen] = worker
+
+    def _renewed(self, worker: Worker[Any], state: WorkerState) -> None:
+        """A slow watch's find has ended: judge its form on it, if it is the newest begun for that form."""
+        screen = next((s for s, w in self._renewing.items() if w is worker), None)
+        if screen is None:  # overtaken by a newer one, or its form closed: nothing to show
+            return
+        del self._renewing[screen]
+        watch = self._watches.get(screen)
+        if watch is None or screen in self._in_flight or state is not WorkerState.SUCCESS:
+            # Closed; its own write running (judged when it ends); a store fault (the status line
+            # names the file, the form is judged on the next data).
+            if state is WorkerState.ERROR and not isinstance(worker.error, StoreError):
+                self.report_error(worker.error)  # type: ignore[arg-type]
+            return
+        try:
+            self._judged(screen, watch, worker.result)
+        except Exception as error:  # noqa: BLE001 - a bug in one panel's watch: said, the dashboard runs on
+            self.report_error(error)
+
+    def _judged(self, screen: Followed, watch: Watch[Any], now: Any) -> None:
         if not watch.changed(now):
             return
         if now is None:
@@ -312,6 +360,9 @@ class Desk:
     def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
         """``state`` is the one the message announced: by the time it is handled the worker may be further on."""
         if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        if worker.name == "renew":
+            self._renewed(worker, state)
             return
         submission = self._submissions.pop(worker, None)
         if submission is None:  # a reload, the store watcher: not a write

@@ -17,7 +17,8 @@ from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.handover_export import render_markdown
 from store import clock
-from store.dutylog import find_shift
+from store.duty_models import LogKind
+from store.dutylog import find_shift, log_entry
 from store.handover import acknowledge, find_handover, hand_over_now, handover_report
 from store.storage import Store, default_actor
 from widgets.choice_modal import ChoiceModal
@@ -25,7 +26,7 @@ from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
 from conftest import store_bytes
-from pilot import NARROW, dashboard, settled
+from pilot import NARROW, dashboard, settled, shows
 
 INCOMING = "incoming-officer"
 
@@ -291,3 +292,60 @@ async def test_the_stall_payment_and_case_step_forms_keep_title_and_field_in_vie
                 assert_all_in_view(form)
             await press(app, pilot, "escape")  # (nothing typed: closed at once)
             assert not isinstance(app.screen, FormScreen)
+
+
+# -- another desk's write while the hand-over form is open -------------------------------------------------
+
+
+async def until(pilot, check) -> None:  # noqa: ANN001
+    """Wait (a worker's thread is not waited on by ``settled`` while it is held) until ``check()``."""
+    for _ in range(500):
+        if check():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("never happened")
+
+
+async def test_the_open_handover_form_rebuilds_its_report_off_the_event_loop_and_shows_only_the_newest(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each store change (another desk's write) rebuilt the whole hand-over report on the event loop
+    while the form was open: tens of ms per change on a township's store. It is built in a worker now,
+    as the form's first report is; of the reports begun for a burst of changes only the newest is
+    shown (one built before a newer write, finished after it, is dropped, never shown over it)."""
+    other = Store(small_store.root, actor="other-desk")
+    built: list[bool] = []  # one per report built: on the event loop's thread?
+    hold: list[threading.Event] = []  # a report held until the test lets it finish
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        built.append(threading.current_thread() is threading.main_thread())
+        report = handover_report(*args, **kwargs)
+        if hold:
+            hold.pop(0).wait(10)
+        return report
+
+    monkeypatch.setattr(dutylog, "handover_report", counted)
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "交班：d1"
+        subtitles: list[str] = []
+        show_subtitle = form.show_subtitle
+        monkeypatch.setattr(form, "show_subtitle", lambda text: (subtitles.append(text), show_subtitle(text)))
+
+        log_entry(other, kind=LogKind.CALL, content="另一台电脑登记的来电")
+        await shows(app, pilot, lambda data: len(data.log) == 1)
+        assert text(form, "#form-subtitle").startswith("本班记录1条")
+        assert built == [False, False]  # the form's first report and its renewal, both in a worker
+
+        held = threading.Event()
+        hold.append(held)  # the next renewal is read before the second write and ends after it
+        log_entry(other, kind=LogKind.CALL, content="第二个来电")
+        await until(pilot, lambda: app.data is not None and len(app.data.log) == 2 and len(built) == 3)
+        log_entry(other, kind=LogKind.CALL, content="第三个来电")  # while the renewal of the second is held
+        await until(pilot, lambda: app.data is not None and len(app.data.log) == 3 and len(built) == 4)
+        held.set()
+        await settled(app, pilot)
+        assert built == [False] * 4
+        assert text(form, "#form-subtitle").startswith("本班记录3条")
+        assert [line.split("；")[0] for line in subtitles] == ["本班记录1条", "本班记录3条"]  # never 2 after 3

@@ -562,7 +562,8 @@ class DutyLogPanel(DeskPanel):
             return t("duty.report_changed").format(changes_in_words(changes, desk.lang))
 
         # Another desk's entry, incident or handover, or a report falling due, shows on the open form at
-        # once: its subtitle becomes the report now and the line says what changed. The save hands over
+        # once: its subtitle becomes the report now (built in a worker, as the first one) and the line
+        # says what changed. The save hands over
         # only a report that was on the screen before its Ctrl+S (see Reviewing); the store refuses any
         # other, and the form then shows the store's.
         desk.ask(
@@ -588,6 +589,7 @@ class DutyLogPanel(DeskPanel):
                 part=lambda now: (now.handover, now.report.contents, handover_summary(desk.present, now.report)),
                 notice=notice,
                 adopt=True,
+                slow=True,  # the whole report, built again: in a worker, the newest shown
             ),
         )
 
