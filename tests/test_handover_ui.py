@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -23,10 +24,10 @@ from store.handover import acknowledge, find_handover, hand_over_now, handover_r
 from store.storage import Store, default_actor
 from widgets.choice_modal import ChoiceModal
 from widgets.form import FormScreen
-from widgets.status_line import StatusLine
+from widgets.status_line import StatusLine, fit
 
 from conftest import store_bytes
-from pilot import NARROW, dashboard, settled, shows
+from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows
 
 INCOMING = "incoming-officer"
 
@@ -349,3 +350,47 @@ async def test_the_open_handover_form_rebuilds_its_report_off_the_event_loop_and
         assert built == [False] * 4
         assert text(form, "#form-subtitle").startswith("本班记录3条")
         assert [line.split("；")[0] for line in subtitles] == ["本班记录1条", "本班记录3条"]  # never 2 after 3
+
+
+# -- a long status line keeps the words to act on -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_failed_copys_status_line_keeps_what_to_do_in_view(
+    small_store: Store, tmp_path: Path, lang: words.Lang, size: tuple[int, int]
+) -> None:
+    """The copy written with a hand-over fails in a folder with a long path: the status line was cut at
+    the right, and its closing words (按 h 再次导出) were off the screen at 80 and 120 columns. The line
+    now shortens the path in its middle (keeping the file name), then the clauses before the last: the
+    start (what failed) and the end (what to do) stay in view; the whole message is kept."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    folder = tmp_path.joinpath(*["值班室共享文件夹" if lang == "zh" else "duty-room-shared-folder"] * 4, "no-such")
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await export_as(app, pilot, form, str(folder / "交接班.md"))
+        assert not isinstance(app.screen, FormScreen)
+        line = app.query_one("#status", StatusLine)
+        again = t("duty.export_again").format("h")
+        assert line.message.endswith(again) and str(folder) in line.message  # said whole (and in the log)
+        shown = screen_text(app).splitlines()[size[1] - 2].strip()
+        assert shown.startswith(t("duty.export_failed").split("：")[0].split(":")[0]), shown
+        assert shown.endswith(again.removeprefix("；").removeprefix("; ")), shown
+        assert "…" in shown
+        if size == WIDE:  # room for the file name
+            assert "…/交接班.md" in shown, shown
+
+
+def test_fit_shortens_a_path_in_its_middle_then_the_clauses_before_the_last() -> None:
+    path = "/home/officer/" + "交接班记录/" * 6 + "交接班.md"
+    said = f"导出失败：磁盘已满，{path}；交接班已记录（d1），等待接班人确认；按 h 再次导出"
+    assert fit(said, 200) == said
+    assert fit(said, 118) == (
+        "导出失败：磁盘已满，/home/officer/交接班记录/交接班记录/…/交接班.md；交接班已记录（d1），等待接班人确认；按 h 再次导出"
+    )
+    assert fit(said, 78) == "导出失败：磁盘已满，/home/officer/交接班记录/交接…/交接班.md；…；按 h 再次导出"
+    assert fit(said, 30) == "导出失败：磁盘…；按 h 再次导出"
+    for message in (said, "I/O error on /srv/duty-room/exports/handover.md", "x" * 90):
+        assert all(cell_len(fit(message, width)) <= width for width in range(3, 130))

@@ -534,7 +534,7 @@ class DutyLogPanel(DeskPanel):
                 try:
                     write_export(target, data)
                     publish(desk.settings, target)
-                except OSError as exc:  # the failure first: a narrow status line cuts the end
+                except OSError as exc:  # the failure first, what to do last: a long line keeps both (fit)
                     why = environment_error(exc).why(desk.lang)
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
