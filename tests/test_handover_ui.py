@@ -394,3 +394,29 @@ def test_fit_shortens_a_path_in_its_middle_then_the_clauses_before_the_last() ->
     assert fit(said, 30) == "导出失败：磁盘…；按 h 再次导出"
     for message in (said, "I/O error on /srv/duty-room/exports/handover.md", "x" * 90):
         assert all(cell_len(fit(message, width)) <= width for width in range(3, 130))
+
+
+async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Store) -> None:
+    """The copy form (导出交接班) said only 09:30 for a hand-over made yesterday: the next morning that
+    read as today's. A time not today now carries its date, today's stays a clock time."""
+    hand_over_now(small_store, notes="无遗留")  # 11-28 09:30
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert text(form, "#form-subtitle").startswith("duty-officer 已于 09:30 交班。")
+    clock.freeze("2026-11-29T07:40:00+08:00")  # the shift still on: the copy the next morning
+    async with dashboard(small_store, lang="en") as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "Export the handover: d1"
+        assert text(form, "#form-subtitle").startswith("handed over by duty-officer at 11-28 09:30:"), text(
+            form, "#form-subtitle"
+        )
+        acknowledge(Store(small_store.root, actor=INCOMING), "d1", notes="已接班")  # taken over today
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        said = text(form, "#form-subtitle")
+        assert said.startswith(f"duty-officer 已于 11-28 09:30 交班；{INCOMING} 已于 07:40 接班确认。"), said

@@ -406,8 +406,8 @@ class DutyLogPanel(DeskPanel):
     def handover_state(self, now: Handover) -> str:
         t = self.t
         if now.acknowledged_at is not None:
-            return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=f"{now.acknowledged_at:%H:%M}")
-        return t("overtaken.handed_over").format(who=now.outgoing_by, at=f"{now.at:%H:%M}")
+            return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=when(now.acknowledged_at))
+        return t("overtaken.handed_over").format(who=now.outgoing_by, at=when(now.at))
 
     def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
         """接班: the incoming officer acknowledges, with notes (the form shows no report)."""
@@ -474,7 +474,7 @@ class DutyLogPanel(DeskPanel):
 
             desk.submit(Submission(write, lambda path: t("duty.exported").format(path), form, saves=False))
 
-        said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=f"{given.at:%H:%M}")]
+        said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=when(given.at))]
         if given.acknowledged_at is not None:
             said.append(self.handover_state(given))
         desk.ask(
@@ -613,6 +613,12 @@ class ShiftNow(NamedTuple):
 
     handover: Handover | None
     report: HandoverReport
+
+
+def when(moment: datetime) -> str:
+    """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day (a shift handed over
+    yesterday evening, its copy written this morning)."""
+    return due_clock(moment, clock.now())
 
 
 def handover_summary(p: Presenter, report: HandoverReport) -> str:
