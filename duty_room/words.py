@@ -362,6 +362,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.reports": ("已报送", "Reports made"),
     "duty.owed": ("待报送", "Reports owed"),
     "key.duty.plan": ("排班", "Shifts"),
+    "key.duty.export": ("导出交接班", "Export a handover"),
+    "duty.nothing_to_export": ("近三天没有已交班的班次可导出", "no shift handed over in the last three days to export"),
     "duty.form.day": ("日期", "Day"),
     "duty.form.day_format": ("日期写成 2026-12-02", "write the day as 2026-12-02"),
     "duty.form.leader": ("带班领导", "Leader on duty"),

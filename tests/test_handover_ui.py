@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import stat
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from store import clock
 from store.duty_models import LogKind
 from store.dutylog import find_shift, log_entry
 from store.handover import acknowledge, find_handover, hand_over_now, handover_report
+from store.models import DutyShift
 from store.storage import Store, default_actor
 from widgets.choice_modal import ChoiceModal
 from widgets.form import FormScreen
@@ -420,3 +422,50 @@ async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Sto
         assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
         said = text(form, "#form-subtitle")
         assert said.startswith(f"duty-officer 已于 11-28 09:30 交班；{INCOMING} 已于 07:40 接班确认。"), said
+
+
+async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_and_e_writes_its_copy(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """This account handed yesterday's shift over, nobody has taken it over yet, and it is on duty
+    again: `h` opened yesterday's copy form, and today's shift could not be handed over from the
+    dashboard at all. `h` acts on the shift on duty now; the copy of the last shift handed over,
+    yesterday's until today's is, is `e`'s (导出交接班: in `?` help and the palette, the Footer being
+    full at 80 columns)."""
+    with small_store.transaction() as tx:
+        tx.put(DutyShift(id="d0", day=date(2026, 11, 27), leader="刘晓宇", staff=["王献伟"]))
+    hand_over_now(small_store, shift_id="d0", notes="昨日无遗留")  # yesterday's, waiting for 接班
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "交班：d1", form.texts.title
+        await press(app, pilot, "escape")  # (nothing typed: closed at once)
+
+        await press(app, pilot, "e")  # yesterday's copy
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d0", form.texts.title
+        sent = tmp_path / "昨日交接班.md"
+        await export_as(app, pilot, form, str(sent))
+        assert not isinstance(app.screen, FormScreen)
+        assert "昨日无遗留" in sent.read_text(encoding="utf-8")
+
+        await press(app, pilot, "h")  # today's, handed over
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "交班：d1"
+        await press(app, pilot, "ctrl+s")
+        assert not isinstance(app.screen, FormScreen)
+        assert find_handover(small_store, find_shift(small_store, "d1")) is not None
+        for key in ("h", "e"):  # both on today's copy now
+            await press(app, pilot, key)
+            assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "导出交接班：d1", key
+            await press(app, pilot, "escape")
+
+        assert "导出交接班" in [c.title for c in app.get_system_commands(app.screen)]  # in the palette
+        await press(app, pilot, "question_mark")  # and in `?` help
+        assert "导出交接班" in screen_text(app)
+
+
+async def test_e_with_no_shift_handed_over_says_so(small_store: Store) -> None:
+    async with dashboard(small_store, lang="en") as (app, pilot):
+        await press(app, pilot, "5", "e")
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1].endswith("no shift handed over in the last three days to export")

@@ -41,6 +41,7 @@ from store.dutylog import (
     plan_shift,
     report_incident,
     shift_at,
+    shifts_between,
 )
 from store.errors import environment_error
 from store.handover import (
@@ -78,8 +79,12 @@ class DutyLogPanel(DeskPanel):
     NAME = "dutylog"
     NUMBER = 5
     GROUP = "duty"
-    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"))
-    UNSELECTED = frozenset({"log", "incident", "handover", "plan"})  # r alone reports the selected incident
+    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"), ("e", "export"))
+    UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})  # r alone reports the selected incident
+    # The copy of the last shift handed over, the one on duty or an earlier one: `h` writes the copy of
+    # the shift on duty once it is handed over; `e` reaches an earlier one's. In `?` help and the
+    # palette: 80 columns are full.
+    QUIET = frozenset({"export"})
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -149,6 +154,7 @@ class DutyLogPanel(DeskPanel):
             "report": self.ask_report,
             "handover": self.ask_handover,
             "plan": self.ask_plan,
+            "export": self.ask_copy,
         }[name]()
 
     def ask_plan(self) -> None:
@@ -355,8 +361,11 @@ class DutyLogPanel(DeskPanel):
 
     def ask_handover(self) -> None:
         """交接班: hand over the shift on duty (its report generated from the store, plus notes); as the
-        incoming officer, take over a shift another officer handed over; on a shift already handed
-        over, write its copy again (the one written with it failed, or another is wanted).
+        incoming officer, take over a shift another officer handed over; on the shift on duty already
+        handed over, write its copy again (the one written with it failed, or another is wanted).
+
+        It acts on the shift on duty: this account's hand-over of an earlier shift still waiting for
+        接班 does not stand in its way (its copy is ``e``'s, ``ask_copy``).
 
         Only the hand-over form shows the report: it is built in a worker (``Desk.read``), a township's
         takes longer than a frame. The take-over and the copy read the shift's records alone."""
@@ -364,15 +373,15 @@ class DutyLogPanel(DeskPanel):
         now = clock.now()
         waiting = pending_handover(desk.store, now)  # a store fault is one line (DutyRoomApp.report_error)
         given = find_handover(desk.store, waiting) if waiting is not None else None
-        if waiting is not None and given is not None:
-            if given.outgoing_by == desk.store.actor:  # handed over: the incoming officer takes it; its copy
-                self.ask_export(waiting, given)
-            else:  # another officer handed over: this desk takes over, under its own account
-                self.ask_take_over(waiting, given)
+        if waiting is not None and given is not None and given.outgoing_by != desk.store.actor:
+            self.ask_take_over(waiting, given)  # another officer handed over: this desk takes over, as itself
             return
         shift = shift_at(desk.store, now)
+        if shift is None and waiting is not None and given is not None:  # no shift on duty: this account's last
+            self.ask_export(waiting, given)
+            return
         handed = find_handover(desk.store, shift) if shift is not None else None
-        if shift is not None and handed is not None:  # handed over and taken over: its copy
+        if shift is not None and handed is not None:  # handed over (taken over or not): its copy
             self.ask_export(shift, handed)
             return
         generation = desk.data.generation if desk.data is not None else -1
@@ -390,6 +399,18 @@ class DutyLogPanel(DeskPanel):
             lambda: self.shift_report(now),
             shown,
         )
+
+    def ask_copy(self) -> None:
+        """导出交接班: the copy of the last shift handed over — the one on duty, or an earlier one (this
+        account's hand-over waiting for 接班 while `h` hands over the shift on duty)."""
+        desk = self.desk
+        now = clock.now()
+        for shift in reversed(shifts_between(desk.store, now.date() - timedelta(days=2), now.date())):
+            given = find_handover(desk.store, shift) if shift.starts_at <= now else None
+            if given is not None:
+                self.ask_export(shift, given)
+                return
+        desk.refuse(self.t("duty.nothing_to_export"))
 
     def shift_report(self, now: datetime, shift_id: str | None = None) -> HandoverReport:
         """The hand-over report of a shift (the one on duty at ``now`` by default), with this desk's rules."""
