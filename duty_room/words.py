@@ -801,6 +801,18 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "handover.after_received": ("交班后受理", "Received after the handover"),
     "handover.after_closed": ("交班后办结/回访", "Closed after the handover"),
     "handover.after_reports": ("交班后报送", "Reports made after the handover"),
+    # A log entry the handover listed, corrected since: listed as handed over, the correction said apart.
+    "handover.corrected": ("交班后更正", "Corrected after the handover"),
+    "handover.corrected_note": (
+        "交班后对上面「值班记录」所列记录的更正，不在交接内容之内；上面为交班时的内容。",
+        "Corrections made after the handover to entries listed in the log above: not part of what was handed"
+        " over; the log above is as it was handed over.",
+    ),
+    "handover.corrected_mark": ("（交班后已更正）", " (corrected after the handover)"),
+    "handover.correction": (
+        "{id} {at} {who} 更正：{changes}（{why}）",
+        "{id} {at} corrected by {who}: {changes} ({why})",
+    ),
     "duty.hm": ("{h}小时{m}分", "{h} h {m} min"),
     "handover.stall_no": ("{market} {number:02d}号", "{market} no. {number:02d}"),
     "punct.open": ("（", " ("),
