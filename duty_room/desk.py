@@ -130,6 +130,10 @@ class Watch(Generic[R]):
     ``shown`` is the record as the form shows it now: the one it was opened on until new data was
     judged, then that one (said in the notice if it changed what the form depends on). A save acts
     on it and on nothing newer (``Desk.shown``, the store's ``expected``).
+
+    With ``slow`` ``find`` reads the store itself (a shift's whole hand-over report: tens of ms on a
+    township's store), so it runs in a thread worker, never on the event loop; of the finds begun for
+    a burst of changes only the newest one's record is judged and shown (``Desk.renew_in_worker``).
     """
 
     seen: R | None  # None: the form was opened on its absence (a household not yet visited today)
@@ -142,6 +146,7 @@ class Watch(Generic[R]):
     notice: Callable[[R | None, R, bool], str] | None = None  # the form's line: (seen, now, refused)
     adopt: bool = False  # the new record becomes the one seen
     shown: R | None = None  # the record as the form shows it, once new data was judged (None: ``seen``)
+    slow: bool = False  # find reads the store: run it in a worker
 
     @property
     def on_screen(self) -> R | None:
@@ -215,6 +220,7 @@ class Desk:
         self._in_flight: set[Followed] = set()
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
+        self._renewing: dict[Followed, Worker[Any]] = {}  # a slow watch's find running, the newest per screen
 
     @property
     def busy(self) -> bool:
@@ -265,6 +271,7 @@ class Desk:
             self._forms.pop(screen, None)
         self._in_flight.discard(screen)
         self._watches.pop(screen, None)
+        self._renewing.pop(screen, None)
 
     def shown(self, screen: Followed) -> Any:
         """The record ``screen`` shows now (``Watch.shown``): what its save acts on, given to the
@@ -286,10 +293,50 @@ class Desk:
                     self.report_error(error)
 
     def _judge(self, screen: Followed, watch: Watch[Any], data: Dashboard) -> None:
+        if watch.slow:
+            self.renew_in_worker(screen, watch, data)
+            return
         try:
             now = watch.find(data)
         except StoreError:  # the status line names the file; the form is judged on the next data
             return
+        self._judged(screen, watch, now)
+
+    def renew_in_worker(self, screen: Followed, watch: Watch[Any], data: Dashboard) -> None:
+        """A slow watch's ``find`` in a thread worker: the event loop only starts it and shows its result.
+
+        Each new data begins one; a result that newer data overtook while it was read (another desk
+        wrote meanwhile) is dropped, the newest one's judged when it ends (``worker_changed``): the form
+        shows only the newest record, never an older one after it."""
+        worker = self.app.run_worker(
+            lambda: watch.find(data),  # (not a partial: Textual describes a worker by its repr, the data's whole)
+            thread=True,
+            group=DESK_GROUP,
+            exit_on_error=False,
+            name="renew",
+            description="renew",
+        )
+        self._renewing[screen] = worker
+
+    def _renewed(self, worker: Worker[Any], state: WorkerState) -> None:
+        """A slow watch's find has ended: judge its form on it, if it is the newest begun for that form."""
+        screen = next((s for s, w in self._renewing.items() if w is worker), None)
+        if screen is None:  # overtaken by a newer one, or its form closed: nothing to show
+            return
+        del self._renewing[screen]
+        watch = self._watches.get(screen)
+        if watch is None or screen in self._in_flight or state is not WorkerState.SUCCESS:
+            # Closed; its own write running (judged when it ends); a store fault (the status line
+            # names the file, the form is judged on the next data).
+            if state is WorkerState.ERROR and not isinstance(worker.error, StoreError):
+                self.report_error(worker.error)  # type: ignore[arg-type]
+            return
+        try:
+            self._judged(screen, watch, worker.result)
+        except Exception as error:  # noqa: BLE001 - a bug in one panel's watch: said, the dashboard runs on
+            self.report_error(error)
+
+    def _judged(self, screen: Followed, watch: Watch[Any], now: Any) -> None:
         if now is not None and screen in self._watches:
             # What the form shows from now on (what its save acts on): said below if it changed what
             # the form depends on; the same in all of that, it is what the form shows already.
@@ -351,6 +398,9 @@ class Desk:
     def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
         """``state`` is the one the message announced: by the time it is handled the worker may be further on."""
         if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        if worker.name == "renew":
+            self._renewed(worker, state)
             return
         submission = self._submissions.pop(worker, None)
         if submission is None:  # a reload, the store watcher: not a write

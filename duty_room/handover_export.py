@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from duty_room import words
 from duty_room.words import Lang, label
-from store.duty_models import DutyLogEntry
+from store.duty_models import DutyLogEntry, LogKind
 from store.dutylog import IncidentClock, ReportSlot
 from store.handover import HandoverReport, LateReport
 from store.market import fen_to_yuan
@@ -149,7 +150,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         if rec.later:
             out += ["", t("handover.as_recorded")]
     out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
-    out += _entry_table(report.entries, lang)
+    out += _entry_table(report.entries, lang, corrected_ids(report))
     out += ["", f"## {t('handover.incidents')}", ""]
     for c in report.incidents:
         i = c.incident
@@ -211,10 +212,12 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out += _handover_lines(report, lang)
     if rec is not None and rec.after is not None:
         out += _after_lines(report, lang)
+    out += _corrected_lines(report, lang)
     return "\n".join(out) + "\n"
 
 
-def _entry_table(entries: list[DutyLogEntry], lang: Lang) -> list[str]:
+def _entry_table(entries: list[DutyLogEntry], lang: Lang, corrected: Collection[str] = ()) -> list[str]:
+    """The log entries as a Markdown table; those in ``corrected`` marked (交班后已更正)."""
     t = lambda key: words.t(key, lang)  # noqa: E731
     if not entries:
         return [t("handover.nothing")]
@@ -226,9 +229,71 @@ def _entry_table(entries: list[DutyLogEntry], lang: Lang) -> list[str]:
     for e in entries:
         out.append(
             f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
-            f"| {_md(e.content)} | {_md(e.action_taken)} | {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
+            f"| {_md(e.content)}{t('handover.corrected_mark') if e.id in corrected else ''} | {_md(e.action_taken)} "
+            f"| {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
         )
     return out
+
+
+# What a correction may change, in the export's words.
+FIELD_WORDS = {
+    "kind": "handover.kind",
+    "source": "handover.from",
+    "caller": "duty.form.caller",
+    "phone": "detail.phone",
+    "content": "handover.content",
+    "action_taken": "handover.action",
+    "reported_to": "handover.reported_to",
+}
+
+
+def corrected_ids(report: HandoverReport) -> set[str]:
+    """The listed log entries corrected after the hand-over (their rows are marked)."""
+    return {c.entry.id for c in report.recorded.corrections} if report.recorded is not None else set()
+
+
+def correction_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    """Each correction made after the hand-over to a log entry it listed: which, when, who, what, why
+    (a caller's name and a phone masked, as everywhere in the export)."""
+    pu = punct(lang)
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    if report.recorded is None:
+        return []
+
+    def value(name: str, text: str) -> str:
+        if name == "kind":
+            return label(LogKind(text), lang)
+        if name == "caller":
+            return mask_name(text)
+        if name == "phone":
+            return mask_phone(text or None)
+        return text
+
+    return [
+        t("handover.correction").format(
+            id=c.entry.id,
+            at=f"{e.at:%m-%d %H:%M}",
+            who=e.actor,
+            changes=pu.semi.join(
+                t("duty.changed").format(field=t(FIELD_WORDS[k]), value=value(k, v) or t("handover.nothing"))
+                for k, v in e.changes.items()
+            ),
+            why=e.note,
+        )
+        for c in report.recorded.corrections
+        for e in c.events
+    ]
+
+
+def _corrected_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    """交班后更正: corrections made after the hand-over to the log entries it listed, under their own heading."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    lines = correction_lines(report, lang)
+    if not lines:
+        return []
+    return ["", f"## {t('handover.corrected')}", "", t("handover.corrected_note"), ""] + [
+        f"- {_md(line)}" for line in lines
+    ]
 
 
 def after_texts(report: HandoverReport, lang: Lang) -> list[tuple[str, list[str]]]:
@@ -380,6 +445,9 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         note = t("handover.after_note").format(start=f"{after.start:%m-%d %H:%M}", end=f"{after.end:%m-%d %H:%M}")
         cover_rows += [[t("handover.after"), note], [t("handover.after_log"), len(after.entries)]]
         cover_rows += [[title, "\n".join(lines) or t("handover.nothing")] for title, lines in after_texts(report, lang)]
+    corrections = correction_lines(report, lang)
+    if corrections:  # a listed entry corrected since: the log sheet lists it as handed over, marked
+        cover_rows += [[t("handover.corrected"), "\n".join([t("handover.corrected_note"), *corrections])]]
     for row in cover_rows:
         cover.append(row)
     cover.column_dimensions["A"].width = 22
@@ -388,7 +456,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         row[0].font = bold
         row[1].alignment = wrap
 
-    def log_sheet(title: str, entries: list[DutyLogEntry]) -> None:
+    def log_sheet(title: str, entries: list[DutyLogEntry], corrected: Collection[str] = ()) -> None:
         sheet(
             title,
             [
@@ -406,7 +474,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
                     f"{e.at:%Y-%m-%d %H:%M}",
                     label(e.kind, lang),
                     _entry_from(e.source, e.caller, e.phone),
-                    e.content,
+                    e.content + (t("handover.corrected_mark") if e.id in corrected else ""),
                     e.action_taken,
                     e.reported_to,
                     " ".join(e.petition_ids),
@@ -417,7 +485,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             [17, 10, 20, 50, 40, 20, 16, 14],
         )
 
-    log_sheet(t("handover.log"), report.entries)
+    log_sheet(t("handover.log"), report.entries, corrected_ids(report))
     now_clocks = rec.incidents_now if rec is not None and later else {}
     incident_rows: list[list[object]] = []
     for c in report.incidents:

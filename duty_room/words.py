@@ -367,6 +367,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.reports": ("已报送", "Reports made"),
     "duty.owed": ("待报送", "Reports owed"),
     "key.duty.plan": ("排班", "Shifts"),
+    "key.duty.export": ("导出交接班", "Export a handover"),
+    "duty.nothing_to_export": ("近三天没有已交班的班次可导出", "no shift handed over in the last three days to export"),
     "duty.form.day": ("日期", "Day"),
     "duty.form.day_format": ("日期写成 2026-12-02", "write the day as 2026-12-02"),
     "duty.form.leader": ("带班领导", "Leader on duty"),
@@ -816,6 +818,18 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "handover.after_received": ("交班后受理", "Received after the handover"),
     "handover.after_closed": ("交班后办结/回访", "Closed after the handover"),
     "handover.after_reports": ("交班后报送", "Reports made after the handover"),
+    # A log entry the handover listed, corrected since: listed as handed over, the correction said apart.
+    "handover.corrected": ("交班后更正", "Corrected after the handover"),
+    "handover.corrected_note": (
+        "交班后对上面「值班记录」所列记录的更正，不在交接内容之内；上面为交班时的内容。",
+        "Corrections made after the handover to entries listed in the log above: not part of what was handed"
+        " over; the log above is as it was handed over.",
+    ),
+    "handover.corrected_mark": ("（交班后已更正）", " (corrected after the handover)"),
+    "handover.correction": (
+        "{id} {at} {who} 更正：{changes}（{why}）",
+        "{id} {at} corrected by {who}: {changes} ({why})",
+    ),
     "duty.hm": ("{h}小时{m}分", "{h} h {m} min"),
     "handover.stall_no": ("{market} {number:02d}号", "{market} no. {number:02d}"),
     "punct.open": ("（", " ("),

@@ -7,6 +7,7 @@ gains correction events; an incident's reports and a handover's acknowledgement 
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
@@ -83,10 +84,13 @@ class DutyLogEntry(Record):
         if self.history[: len(previous.history)] != previous.history:
             raise ValueError(f"log entry {self.id}: history is append-only; an earlier event was changed or removed")
 
-    def current(self) -> DutyLogEntry:
-        """The entry as corrected: the first text with every correction applied in order."""
+    def current(self, as_of: datetime | None = None) -> DutyLogEntry:
+        """The entry as corrected: the first text with every correction applied in order (those made
+        up to ``as_of``, if given: the entry as a hand-over then recorded it)."""
         changes: dict[str, object] = {}
         for event in self.history:
+            if as_of is not None and event.at > as_of:
+                continue
             changes.update(
                 event.changes.items()
             )  # keys are str: dict.update of the Literal-keyed dict is refused (dict keys are invariant)

@@ -305,9 +305,11 @@ def find_entry(reader: Reader, entry_id: str) -> DutyLogEntry:
     raise DutyRefused("duty_no_entry", id=entry_id)
 
 
-def entries_between(reader: Reader, start: datetime, end: datetime) -> list[DutyLogEntry]:
-    """Log entries timed in [start, end), as corrected, in time order."""
-    found = [e.current() for month in months_between(start, end) for e in reader.all(DutyLogEntry, month)]
+def entries_between(
+    reader: Reader, start: datetime, end: datetime, *, as_of: datetime | None = None
+) -> list[DutyLogEntry]:
+    """Log entries timed in [start, end), as corrected (up to ``as_of``, if given), in time order."""
+    found = [e.current(as_of) for month in months_between(start, end) for e in reader.all(DutyLogEntry, month)]
     return sorted((e for e in found if start <= e.at < end), key=lambda e: (e.at, e.id))
 
 

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from . import i18n
 from .clock import end_of_day
 from .deadlines import DeadlineRules
-from .duty_models import DutyLogEntry, Handover, Incident, IncidentReport, ReportStage
+from .duty_models import DutyLogEntry, Handover, Incident, IncidentReport, LogEvent, ReportStage
 from .dutylog import (
     DutyRefused,
     DutyRules,
@@ -81,12 +81,22 @@ class AfterHandover:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A log entry the hand-over listed, corrected since: the entry as it is now, and the corrections
+    made after the hand-over (each with who, when and why). The report lists the entry as handed over."""
+
+    entry: DutyLogEntry  # as corrected now
+    events: list[LogEvent]  # the corrections made after the hand-over, in order
+
+
+@dataclass(frozen=True)
 class Recorded:
     """A shift already handed over, read back from its record: what a report of it adds.
 
     The report's entries, incidents, late reports and overdue cases are the record's, as they were at
     the hand-over (the incidents without the reports made since; the cases with their status then);
-    what they are now is here, said apart, and so is what the shift logged after the hand-over."""
+    what they are now is here, said apart, and so is what the shift logged after the hand-over and
+    every correction of a listed log entry made since (the entries are listed as handed over)."""
 
     exported: datetime  # when it was read back
     later: bool  # read back after the hand-over (not the report it was handed over with)
@@ -95,6 +105,7 @@ class Recorded:
     incidents_now: dict[str, IncidentClock]  # each recorded incident as it is now (its next report as of now)
     unread_late: list[str]  # a recorded late report whose line or incident cannot be read: shown as recorded
     after: AfterHandover | None  # None: read at the hand-over itself, or handed over when the shift was over
+    corrections: list[Correction] = field(default_factory=list)  # listed entries corrected after the hand-over
 
 
 @dataclass(frozen=True)
@@ -403,8 +414,16 @@ def _read_back(store: Store, base: HandoverReport, handover: Handover, now: date
     shift, moment, start = base.shift, base.moment, base.start
     end = _window_end(moment, shift)
     logged = entries_between(store, start, shift.ends_at)
-    by_id = {e.id: e for e in logged}
     recorded_entries = set(handover.entry_ids)
+    # The listed entries as handed over: a correction made since is said apart (Correction), never
+    # written into what was handed over.
+    by_id = {e.id: e for e in entries_between(store, start, shift.ends_at, as_of=handover.at)}
+    corrections = [
+        Correction(e, later)
+        for e in logged
+        if e.id in recorded_entries
+        and (later := [x for x in e.history if x.action == "correct" and x.at > handover.at])
+    ]
     found: dict[str, Incident] = {}
     for incident_id in handover.open_incident_ids:
         found[incident_id] = find_incident(store, incident_id)
@@ -482,6 +501,7 @@ def _read_back(store: Store, base: HandoverReport, handover: Handover, now: date
             incidents_now=incidents_now,
             unread_late=unread,
             after=after,
+            corrections=corrections,
         ),
     )
 

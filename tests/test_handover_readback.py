@@ -21,7 +21,7 @@ from duty_room.cli import cli
 from duty_room.handover_export import render_markdown, render_xlsx
 from store import clock
 from store.duty_models import IncidentCategory, LogKind, ReportStage
-from store.dutylog import log_entry, open_incident, plan_shift, report_incident
+from store.dutylog import correct_entry, log_entry, open_incident, plan_shift, report_incident
 from store.handover import HandoverContents, HandoverReport, find_handover, hand_over, handover_report
 from store.lifecycle import change_status, register
 from store.models import Community, Petition, PetitionStatus, Satisfaction
@@ -292,3 +292,54 @@ def test_the_command_line_exports_a_handed_over_shift_as_handed_over(
     assert (cover["值班记录"], cover["超期未办"], cover["未结案件"]) == (2, 1, 1)
     assert cover["接班人"].startswith(default_actor()) and cover["接班说明"] == "已接班"
     assert Store(root).get(Petition, "MK261120-001").status is PetitionStatus.RESOLVED
+
+
+def test_an_entry_corrected_after_the_handover_is_listed_as_handed_over_and_its_correction_marked(
+    township: Path,
+) -> None:
+    """A log entry the hand-over listed, corrected afterwards: a later export listed it as corrected
+    with nothing to say so, as if it had been handed over that way. It is listed as handed over, its
+    row marked (交班后已更正), and each correction made since is in a section of its own at the end
+    (交班后更正: which entry, when, who, what, why; a caller and a phone masked), as 交班后记录 is; in
+    the XLSX, the log sheet's row is marked and the cover lists the corrections."""
+    handed, ids = hand_over_at_10_45(township)
+    given_md = render_markdown(handed)
+    assert "交班后更正" not in given_md and "交班后已更正" not in given_md
+    at("2026-11-28T11:05")
+    correct_entry(
+        Store(township, actor="guohm"),
+        ids["call"],
+        {"content": "3号楼2单元路灯不亮", "phone": "13987654321"},
+        note="来电人更正",
+    )
+    at("2026-11-28T11:20")
+    correct_entry(Store(township, actor="wanglj"), ids["call"], {"caller": "赵小六"}, note="姓名写错")
+    at("2026-11-28T11:30")
+    later = handover_report(Store(township, actor="wanglj"), clock.now(), shift_id=SHIFT)
+    assert later.recorded is not None
+    assert [c.entry.id for c in later.recorded.corrections] == [ids["call"]]
+    assert [e.actor for e in later.recorded.corrections[0].events] == ["guohm", "wanglj"]
+    assert next(e for e in later.entries if e.id == ids["call"]).content == "3号楼路灯不亮"  # as handed over
+
+    md = render_markdown(later)
+    handed_part, corrected_part = md.split("\n## 交班后更正\n")
+    assert "| 3号楼路灯不亮（交班后已更正） |" in handed_part and "2单元" not in handed_part
+    assert "交班后对上面「值班记录」所列记录的更正，不在交接内容之内" in corrected_part
+    assert (
+        f"- {ids['call']} 11-28 11:05 guohm 更正：内容：3号楼2单元路灯不亮；电话：139****4321（来电人更正）"
+        in corrected_part
+    )
+    assert f"- {ids['call']} 11-28 11:20 wanglj 更正：来电人：赵**（姓名写错）" in corrected_part
+    assert "赵小六" not in md and "13987654321" not in md
+    english = render_markdown(later, "en")
+    assert "\n## Corrected after the handover\n" in english and "(corrected after the handover)" in english
+    assert (
+        f"- {ids['call']} 11-28 11:05 corrected by guohm: Content: 3号楼2单元路灯不亮; Phone: 139****4321 (来电人更正)"
+        in english
+    )
+
+    cells = sheets(render_xlsx(later))
+    log_row = next(row for row in cells["值班记录"][1:] if row[-1] == ids["call"])
+    assert log_row[3] == "3号楼路灯不亮（交班后已更正）"
+    cover = {row[0]: row[1] for row in cells["交接班记录"]}
+    assert "11-28 11:05 guohm 更正：内容：3号楼2单元路灯不亮" in cover["交班后更正"]

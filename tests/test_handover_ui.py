@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import stat
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from rich.cells import cell_len
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -17,15 +19,17 @@ from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.handover_export import render_markdown
 from store import clock
-from store.dutylog import find_shift
+from store.duty_models import LogKind
+from store.dutylog import find_shift, log_entry
 from store.handover import acknowledge, find_handover, hand_over_now, handover_report
+from store.models import DutyShift
 from store.storage import Store, default_actor
 from widgets.choice_modal import ChoiceModal
 from widgets.form import FormScreen
-from widgets.status_line import StatusLine
+from widgets.status_line import StatusLine, fit
 
 from conftest import store_bytes
-from pilot import NARROW, dashboard, settled
+from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows
 
 INCOMING = "incoming-officer"
 
@@ -291,3 +295,177 @@ async def test_the_stall_payment_and_case_step_forms_keep_title_and_field_in_vie
                 assert_all_in_view(form)
             await press(app, pilot, "escape")  # (nothing typed: closed at once)
             assert not isinstance(app.screen, FormScreen)
+
+
+# -- another desk's write while the hand-over form is open -------------------------------------------------
+
+
+async def until(pilot, check) -> None:  # noqa: ANN001
+    """Wait (a worker's thread is not waited on by ``settled`` while it is held) until ``check()``."""
+    for _ in range(500):
+        if check():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("never happened")
+
+
+async def test_the_open_handover_form_rebuilds_its_report_off_the_event_loop_and_shows_only_the_newest(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each store change (another desk's write) rebuilt the whole hand-over report on the event loop
+    while the form was open: tens of ms per change on a township's store. It is built in a worker now,
+    as the form's first report is; of the reports begun for a burst of changes only the newest is
+    shown (one built before a newer write, finished after it, is dropped, never shown over it)."""
+    other = Store(small_store.root, actor="other-desk")
+    built: list[bool] = []  # one per report built: on the event loop's thread?
+    hold: list[threading.Event] = []  # a report held until the test lets it finish
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        built.append(threading.current_thread() is threading.main_thread())
+        report = handover_report(*args, **kwargs)
+        if hold:
+            hold.pop(0).wait(10)
+        return report
+
+    monkeypatch.setattr(dutylog, "handover_report", counted)
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "交班：d1"
+        subtitles: list[str] = []
+        show_subtitle = form.show_subtitle
+        monkeypatch.setattr(form, "show_subtitle", lambda text: (subtitles.append(text), show_subtitle(text)))
+
+        log_entry(other, kind=LogKind.CALL, content="另一台电脑登记的来电")
+        await shows(app, pilot, lambda data: len(data.log) == 1)
+        assert text(form, "#form-subtitle").startswith("本班记录1条")
+        assert built == [False, False]  # the form's first report and its renewal, both in a worker
+
+        held = threading.Event()
+        hold.append(held)  # the next renewal is read before the second write and ends after it
+        log_entry(other, kind=LogKind.CALL, content="第二个来电")
+        await until(pilot, lambda: app.data is not None and len(app.data.log) == 2 and len(built) == 3)
+        log_entry(other, kind=LogKind.CALL, content="第三个来电")  # while the renewal of the second is held
+        await until(pilot, lambda: app.data is not None and len(app.data.log) == 3 and len(built) == 4)
+        held.set()
+        await settled(app, pilot)
+        assert built == [False] * 4
+        assert text(form, "#form-subtitle").startswith("本班记录3条")
+        assert [line.split("；")[0] for line in subtitles] == ["本班记录1条", "本班记录3条"]  # never 2 after 3
+
+
+# -- a long status line keeps the words to act on -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+async def test_a_failed_copys_status_line_keeps_what_to_do_in_view(
+    small_store: Store, tmp_path: Path, lang: words.Lang, size: tuple[int, int]
+) -> None:
+    """The copy written with a hand-over fails in a folder with a long path: the status line was cut at
+    the right, and its closing words (按 h 再次导出) were off the screen at 80 and 120 columns. The line
+    now shortens the path in its middle (keeping the file name), then the clauses before the last: the
+    start (what failed) and the end (what to do) stay in view; the whole message is kept."""
+    t = lambda key: words.t(key, lang)  # noqa: E731
+    folder = tmp_path.joinpath(*["值班室共享文件夹" if lang == "zh" else "duty-room-shared-folder"] * 4, "no-such")
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await export_as(app, pilot, form, str(folder / "交接班.md"))
+        assert not isinstance(app.screen, FormScreen)
+        line = app.query_one("#status", StatusLine)
+        again = t("duty.export_again").format("h")
+        assert line.message.endswith(again) and str(folder) in line.message  # said whole (and in the log)
+        shown = screen_text(app).splitlines()[size[1] - 2].strip()
+        assert shown.startswith(t("duty.export_failed").split("：")[0].split(":")[0]), shown
+        assert shown.endswith(again.removeprefix("；").removeprefix("; ")), shown
+        assert "…" in shown
+        if size == WIDE:  # room for the file name
+            assert "…/交接班.md" in shown, shown
+
+
+def test_fit_shortens_a_path_in_its_middle_then_the_clauses_before_the_last() -> None:
+    path = "/home/officer/" + "交接班记录/" * 6 + "交接班.md"
+    said = f"导出失败：磁盘已满，{path}；交接班已记录（d1），等待接班人确认；按 h 再次导出"
+    assert fit(said, 200) == said
+    assert fit(said, 118) == (
+        "导出失败：磁盘已满，/home/officer/交接班记录/交接班记录/…/交接班.md；交接班已记录（d1），等待接班人确认；按 h 再次导出"
+    )
+    assert fit(said, 78) == "导出失败：磁盘已满，/home/officer/交接班记录/交接…/交接班.md；…；按 h 再次导出"
+    assert fit(said, 30) == "导出失败：磁盘…；按 h 再次导出"
+    for message in (said, "I/O error on /srv/duty-room/exports/handover.md", "x" * 90):
+        assert all(cell_len(fit(message, width)) <= width for width in range(3, 130))
+
+
+async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Store) -> None:
+    """The copy form (导出交接班) said only 09:30 for a hand-over made yesterday: the next morning that
+    read as today's. A time not today now carries its date, today's stays a clock time."""
+    hand_over_now(small_store, notes="无遗留")  # 11-28 09:30
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert text(form, "#form-subtitle").startswith("duty-officer 已于 09:30 交班。")
+    clock.freeze("2026-11-29T07:40:00+08:00")  # the shift still on: the copy the next morning
+    async with dashboard(small_store, lang="en") as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "Export the handover: d1"
+        assert text(form, "#form-subtitle").startswith("handed over by duty-officer at 11-28 09:30:"), text(
+            form, "#form-subtitle"
+        )
+        acknowledge(Store(small_store.root, actor=INCOMING), "d1", notes="已接班")  # taken over today
+    async with dashboard(small_store) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        said = text(form, "#form-subtitle")
+        assert said.startswith(f"duty-officer 已于 11-28 09:30 交班；{INCOMING} 已于 07:40 接班确认。"), said
+
+
+async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_and_e_writes_its_copy(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """This account handed yesterday's shift over, nobody has taken it over yet, and it is on duty
+    again: `h` opened yesterday's copy form, and today's shift could not be handed over from the
+    dashboard at all. `h` acts on the shift on duty now; the copy of the last shift handed over,
+    yesterday's until today's is, is `e`'s (导出交接班: in `?` help and the palette, the Footer being
+    full at 80 columns)."""
+    with small_store.transaction() as tx:
+        tx.put(DutyShift(id="d0", day=date(2026, 11, 27), leader="刘晓宇", staff=["王献伟"]))
+    hand_over_now(small_store, shift_id="d0", notes="昨日无遗留")  # yesterday's, waiting for 接班
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "交班：d1", form.texts.title
+        await press(app, pilot, "escape")  # (nothing typed: closed at once)
+
+        await press(app, pilot, "e")  # yesterday's copy
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d0", form.texts.title
+        sent = tmp_path / "昨日交接班.md"
+        await export_as(app, pilot, form, str(sent))
+        assert not isinstance(app.screen, FormScreen)
+        assert "昨日无遗留" in sent.read_text(encoding="utf-8")
+
+        await press(app, pilot, "h")  # today's, handed over
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "交班：d1"
+        await press(app, pilot, "ctrl+s")
+        assert not isinstance(app.screen, FormScreen)
+        assert find_handover(small_store, find_shift(small_store, "d1")) is not None
+        for key in ("h", "e"):  # both on today's copy now
+            await press(app, pilot, key)
+            assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "导出交接班：d1", key
+            await press(app, pilot, "escape")
+
+        assert "导出交接班" in [c.title for c in app.get_system_commands(app.screen)]  # in the palette
+        await press(app, pilot, "question_mark")  # and in `?` help
+        assert "导出交接班" in screen_text(app)
+
+
+async def test_e_with_no_shift_handed_over_says_so(small_store: Store) -> None:
+    async with dashboard(small_store, lang="en") as (app, pilot):
+        await press(app, pilot, "5", "e")
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1].endswith("no shift handed over in the last three days to export")

@@ -3,15 +3,104 @@
 Toasts cost a repaint of everything they cover and, over a panel border, Textual's compositor
 drops a wide (Chinese) character whose cell is overwritten. A line in the layout has neither
 problem. Information fades after a while; warnings and errors stay until the next message.
+
+A message longer than the line is shortened to fit, never cut at the right: what the officer must
+do next is said last (…；按 h 再次导出), so the end stays. A path (an export, a backup) is shortened
+first, in its middle, keeping its file name (/home/officer/…/交接班.md); only if that is not enough
+are the clauses before the last left out, then the message's middle (``fit``). ``message`` keeps
+the whole of it.
 """
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
 STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
+
+ELLIPSIS = "…"
+# A whole path in a message: from a / (or ~/, ./, C:\) after a space or a punctuation mark to the next
+# space or mark that ends it. A name in the store (petitions/2026-11-27.json) is short: never shortened.
+PATH = re.compile(
+    r"(?<![^\s，；。：、（(“「])(?:~|\.{1,2}|[A-Za-z]:)?[/\\][^\s，；。：、（）]*[^\s，；。：、（）,;:.)]"
+)
+KEEP_OF_PATH = 8  # a path is never shortened below this many cells (plus its file name, when it fits)
+
+
+def _head(text: str, cells: int) -> str:
+    """The longest start of ``text`` at most ``cells`` wide."""
+    out, used = [], 0
+    for char in text:
+        used += cell_len(char)
+        if used > cells:
+            break
+        out.append(char)
+    return "".join(out)
+
+
+def _tail(text: str, cells: int) -> str:
+    return _head(text[::-1], cells)[::-1]
+
+
+def shorten_path(path: str, cells: int, *, keep_name: bool = False) -> str:
+    """``path`` at most ``cells`` wide (if it can be): its middle left out, its file name kept whole if
+    it fits with the path's first cell (/home/officer/…/交接班.md); with ``keep_name`` never shorter."""
+    name = path[-1 - len(re.split(r"[/\\]", path)[-1]) :]  # /交接班.md
+    cells = max(cells, KEEP_OF_PATH, cell_len(name) + 2 if keep_name else 0)
+    if cell_len(path) <= cells:
+        return path
+    tail = name if cell_len(name) <= cells - 2 else _tail(path, (cells - 1) // 2)
+    return _head(path, cells - 1 - cell_len(tail)) + ELLIPSIS + tail
+
+
+CLAUSE = re.compile(r"(?<=；)|(?<=; )")  # a message's clauses: what happened; …; what to do
+
+
+def _shorten_paths(message: str, width: int, *, keep_names: bool) -> str:
+    """``message`` with its longest paths shortened in their middle, as far as it takes to fit ``width``
+    (with ``keep_names``, each path keeps at least its file name)."""
+    for match in sorted(PATH.finditer(message), key=lambda m: cell_len(m.group()), reverse=True):
+        excess = cell_len(message) - width
+        if excess <= 0:
+            break
+        path = match.group()
+        start = message.find(path)
+        message = (
+            message[:start]
+            + shorten_path(path, cell_len(path) - excess, keep_name=keep_names)
+            + message[start + len(path) :]
+        )
+    return message
+
+
+def fit(message: str, width: int) -> str:
+    """``message`` in at most ``width`` cells, its start (what happened) and its end (what to do) kept:
+    its longest paths shortened in their middle, each keeping its file name; if that is not enough, the
+    clauses between its first and its last left out (…), the one before the last first; then the paths
+    shortened further; last the middle of what is left, the last clause kept whole if it is short."""
+    if width <= 0 or cell_len(message) <= width:
+        return message
+    clauses = [c for c in CLAUSE.split(message) if c]
+    gap = ELLIPSIS + ("；" if clauses[0].endswith("；") else "; ")
+    for dropped in range(max(len(clauses) - 1, 1)):  # 0, then 1, 2… clauses before the last left out
+        kept = clauses if not dropped else [*clauses[: -1 - dropped], gap, clauses[-1]]
+        shorter = _shorten_paths("".join(kept), width, keep_names=True)
+        if cell_len(shorter) <= width:
+            return shorter
+    if len(clauses) > 1 and cell_len(clauses[-1]) + 3 <= width * 2 // 3:  # the first clause, then the last
+        first, end = clauses[0], (gap if len(clauses) > 2 else "") + clauses[-1]
+    else:
+        first, end = message, ""
+    room = width - cell_len(end)
+    first = _shorten_paths(first, room, keep_names=False)
+    if cell_len(first) <= room:
+        return first + end
+    end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _tail(first, (width - 1) // 2))
+    return _head(first, width - cell_len(end)).rstrip("；; ") + end
 
 
 class StatusLine(Static):
@@ -27,14 +116,21 @@ class StatusLine(Static):
     def __init__(self, *, fade: float = 8.0, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
         self.fade = fade
-        self.message = ""
+        self.message = ""  # whole, as said (the line shows it shortened to its width: ``fit``)
         self.pinned = ""  # shown whenever nothing newer is: a fault that lasts (a damaged file)
+        self._style = ""
         self._timer: Timer | None = None
 
+    def render(self) -> Text:
+        """The message fitted to the line's width now (a resize draws it again)."""
+        return Text(fit(self.message, self.content_size.width), style=self._style, no_wrap=True, overflow="ellipsis")
+
+    def _show(self, message: str, style: str) -> None:
+        self.message, self._style = message, style
+        self.refresh()  # in place, no layout pass: one line of bytes on the wire
+
     def say(self, message: str, severity: str = "information") -> None:
-        self.message = message
-        # In place, no layout pass: one line of bytes on the wire.
-        self.update(Text(message, style=STYLE.get(severity, ""), no_wrap=True, overflow="ellipsis"), layout=False)
+        self._show(message, STYLE.get(severity, ""))
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
@@ -43,8 +139,7 @@ class StatusLine(Static):
 
     def clear(self) -> None:
         """Back to the pinned message, or blank."""
-        self.message = self.pinned
-        self.update(Text(self.pinned, style=STYLE["error"], no_wrap=True, overflow="ellipsis"), layout=False)
+        self._show(self.pinned, STYLE["error"])
 
     def pin(self, message: str) -> None:
         """Keep ``message`` (in the error style) until ``pin("")``; newer messages show over it for a while.

@@ -41,6 +41,7 @@ from store.dutylog import (
     plan_shift,
     report_incident,
     shift_at,
+    shifts_between,
 )
 from store.errors import environment_error
 from store.handover import (
@@ -78,8 +79,12 @@ class DutyLogPanel(DeskPanel):
     NAME = "dutylog"
     NUMBER = 5
     GROUP = "duty"
-    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"))
-    UNSELECTED = frozenset({"log", "incident", "handover", "plan"})  # r alone reports the selected incident
+    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"), ("e", "export"))
+    UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})  # r alone reports the selected incident
+    # The copy of the last shift handed over, the one on duty or an earlier one: `h` writes the copy of
+    # the shift on duty once it is handed over; `e` reaches an earlier one's. In `?` help and the
+    # palette: 80 columns are full.
+    QUIET = frozenset({"export"})
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -153,6 +158,7 @@ class DutyLogPanel(DeskPanel):
             "report": self.ask_report,
             "handover": self.ask_handover,
             "plan": self.ask_plan,
+            "export": self.ask_copy,
         }[name]()
 
     def ask_plan(self) -> None:
@@ -361,8 +367,11 @@ class DutyLogPanel(DeskPanel):
 
     def ask_handover(self) -> None:
         """交接班: hand over the shift on duty (its report generated from the store, plus notes); as the
-        incoming officer, take over a shift another officer handed over; on a shift already handed
-        over, write its copy again (the one written with it failed, or another is wanted).
+        incoming officer, take over a shift another officer handed over; on the shift on duty already
+        handed over, write its copy again (the one written with it failed, or another is wanted).
+
+        It acts on the shift on duty: this account's hand-over of an earlier shift still waiting for
+        接班 does not stand in its way (its copy is ``e``'s, ``ask_copy``).
 
         Only the hand-over form shows the report: it is built in a worker (``Desk.read``), a township's
         takes longer than a frame. The take-over and the copy read the shift's records alone."""
@@ -370,15 +379,15 @@ class DutyLogPanel(DeskPanel):
         now = clock.now()
         waiting = pending_handover(desk.store, now)  # a store fault is one line (DutyRoomApp.report_error)
         given = find_handover(desk.store, waiting) if waiting is not None else None
-        if waiting is not None and given is not None:
-            if given.outgoing_by == desk.store.actor:  # handed over: the incoming officer takes it; its copy
-                self.ask_export(waiting, given)
-            else:  # another officer handed over: this desk takes over, under its own account
-                self.ask_take_over(waiting, given)
+        if waiting is not None and given is not None and given.outgoing_by != desk.store.actor:
+            self.ask_take_over(waiting, given)  # another officer handed over: this desk takes over, as itself
             return
         shift = shift_at(desk.store, now)
+        if shift is None and waiting is not None and given is not None:  # no shift on duty: this account's last
+            self.ask_export(waiting, given)
+            return
         handed = find_handover(desk.store, shift) if shift is not None else None
-        if shift is not None and handed is not None:  # handed over and taken over: its copy
+        if shift is not None and handed is not None:  # handed over (taken over or not): its copy
             self.ask_export(shift, handed)
             return
         generation = desk.data.generation if desk.data is not None else -1
@@ -397,6 +406,18 @@ class DutyLogPanel(DeskPanel):
             shown,
         )
 
+    def ask_copy(self) -> None:
+        """导出交接班: the copy of the last shift handed over — the one on duty, or an earlier one (this
+        account's hand-over waiting for 接班 while `h` hands over the shift on duty)."""
+        desk = self.desk
+        now = clock.now()
+        for shift in reversed(shifts_between(desk.store, now.date() - timedelta(days=2), now.date())):
+            given = find_handover(desk.store, shift) if shift.starts_at <= now else None
+            if given is not None:
+                self.ask_export(shift, given)
+                return
+        desk.refuse(self.t("duty.nothing_to_export"))
+
     def shift_report(self, now: datetime, shift_id: str | None = None) -> HandoverReport:
         """The hand-over report of a shift (the one on duty at ``now`` by default), with this desk's rules."""
         settings = self.desk.settings
@@ -412,8 +433,8 @@ class DutyLogPanel(DeskPanel):
     def handover_state(self, now: Handover) -> str:
         t = self.t
         if now.acknowledged_at is not None:
-            return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=f"{now.acknowledged_at:%H:%M}")
-        return t("overtaken.handed_over").format(who=now.outgoing_by, at=f"{now.at:%H:%M}")
+            return t("overtaken.acknowledged").format(who=now.acknowledged_by, at=when(now.acknowledged_at))
+        return t("overtaken.handed_over").format(who=now.outgoing_by, at=when(now.at))
 
     def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
         """接班: the incoming officer acknowledges, with notes (the form shows no report)."""
@@ -481,7 +502,7 @@ class DutyLogPanel(DeskPanel):
 
             desk.submit(Submission(write, lambda path: t("duty.exported").format(path), form, saves=False))
 
-        said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=f"{given.at:%H:%M}")]
+        said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=when(given.at))]
         if given.acknowledged_at is not None:
             said.append(self.handover_state(given))
         desk.ask(
@@ -541,7 +562,7 @@ class DutyLogPanel(DeskPanel):
                 try:
                     write_export(target, data)
                     publish(desk.settings, target)
-                except OSError as exc:  # the failure first: a narrow status line cuts the end
+                except OSError as exc:  # the failure first, what to do last: a long line keeps both (fit)
                     why = environment_error(exc).why(desk.lang)
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
@@ -569,7 +590,8 @@ class DutyLogPanel(DeskPanel):
             return t("duty.report_changed").format(changes_in_words(changes, desk.lang))
 
         # Another desk's entry, incident or handover, or a report falling due, shows on the open form at
-        # once: its subtitle becomes the report now and the line says what changed. The save hands over
+        # once: its subtitle becomes the report now (built in a worker, as the first one) and the line
+        # says what changed. The save hands over
         # only a report that was on the screen before its Ctrl+S (see Reviewing); the store refuses any
         # other, and the form then shows the store's.
         desk.ask(
@@ -595,6 +617,7 @@ class DutyLogPanel(DeskPanel):
                 part=lambda now: (now.handover, now.report.contents, handover_summary(desk.present, now.report)),
                 notice=notice,
                 adopt=True,
+                slow=True,  # the whole report, built again: in a worker, the newest shown
             ),
         )
 
@@ -618,6 +641,12 @@ class ShiftNow(NamedTuple):
 
     handover: Handover | None
     report: HandoverReport
+
+
+def when(moment: datetime) -> str:
+    """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day (a shift handed over
+    yesterday evening, its copy written this morning)."""
+    return due_clock(moment, clock.now())
 
 
 def handover_summary(p: Presenter, report: HandoverReport) -> str:
