@@ -529,6 +529,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "摊主 {holder}，准入证「{permit}」，欠费 ¥{arrears}",
         "{holder}, permit '{permit}', owes ¥{arrears}",
     ),
+    "overtaken.stall_open": ("{}，今日出摊", "{}, open today"),
+    "overtaken.stall_empty": ("{}，今日未出摊", "{}, not open today"),
     "overtaken.visited": ("今天 {} 已有走访登记", "visited today at {}"),
     "overtaken.reported": ("已报送{}", "reported ({})"),
     "overtaken.handed_over": ("{who} 已于 {at} 交班", "handed over by {who} at {at}"),

@@ -22,7 +22,7 @@ from store.duty_models import IncidentCategory, LogKind, ReportStage
 from store.dutylog import log_entry, open_incident, report_incident, shift_at
 from store.handover import find_handover
 from store.lifecycle import Action, next_steps, perform, register
-from store.market import PermitAction, change_permit, record_payment
+from store.market import PermitAction, change_permit, record_payment, set_occupied
 from store.models import (
     GridWorker,
     Household,
@@ -31,6 +31,7 @@ from store.models import (
     ServiceSchedule,
     ServiceSession,
     SessionState,
+    Stall,
     StallPermit,
     Visit,
     WorkerRole,
@@ -530,6 +531,52 @@ async def test_a_permit_step_saved_before_another_desks_change_was_shown_is_refu
         ("reinstate", OTHER),
         ("suspend", "duty-officer"),
     ]
+
+
+def owes_nothing(store: Store) -> None:
+    """玉兰商业街 1 held since this month: nothing owed, so it can be released (退摊)."""
+    spot = store.get(Stall, "yl-01")
+    store.put(spot.model_copy(update={"held_since": clock.now().date().replace(day=1)}))
+
+
+async def test_a_release_saved_before_another_desk_marked_the_spot_says_its_occupancy_changed(
+    small_store: Store,
+) -> None:
+    """退摊 writes the spot's occupancy too (the spot is empty once released), so it acts only on the
+    spot as shown, occupancy included; the form says what changed: today's occupancy."""
+    owes_nothing(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "x")  # 退摊 on 玉兰商业街 1, 出摊 today
+        await pilot.press(*"不做了")
+        with reload_held(app):
+            set_occupied(elsewhere(small_store), "yl-01", False)  # m at another desk
+            await save_refused_as_changed(app, pilot, form, small_store)
+        app.poll()
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：摊主 赵*，准入证「有效」，欠费 ¥0，今日未出摊"
+        await saved(app, pilot, form)
+    assert small_store.get(Stall, "yl-01").holder_name == ""
+
+
+async def test_a_release_form_says_another_desk_marked_the_spot(small_store: Store) -> None:
+    owes_nothing(small_store)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        form = await open_form(app, pilot, "4", "x")
+        set_occupied(elsewhere(small_store), "yl-01", False)
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：摊主 赵*，准入证「有效」，欠费 ¥0，今日未出摊"
+        assert "今日未出摊" in screen_text(app)  # at 80x24
+
+
+async def test_a_permit_step_is_not_refused_for_the_spots_occupancy(small_store: Store) -> None:
+    """A permit step acts on the permit (the store's expected), which another desk's m leaves as it was."""
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "s")  # 暂停
+        await pilot.press(*"占道经营")
+        with reload_held(app):
+            set_occupied(elsewhere(small_store), "yl-01", False)
+            await saved(app, pilot, form)
+    assert small_store.get(StallPermit, "pm-1").status == "suspended"
 
 
 async def test_a_session_cancelled_before_another_desks_change_was_shown_is_refused_then_cancelled(
