@@ -2484,14 +2484,17 @@ def backup_store(store: Store, target: Path | str, *, keep_free: int = 0) -> Cop
     return CopyReport(store.root, target, len(copied), sum(c.size for c in copied), generation)
 
 
-def _unmake(target: Path, made: list[Path]) -> None:
+def _unmake(target: Path, made: list[Path], parts: Collection[str] | None = None) -> None:
     """Remove a failed copy: the folders made for it (the outermost, with all below), or, when
-    ``target`` was there already (empty, as required), everything put in it."""
+    ``target`` was there already (empty, as required), everything put in it (``parts``: only the
+    entries of those names, what the copy itself puts in)."""
     with contextlib.suppress(OSError):
         if made:
             shutil.rmtree(made[0])
         else:
             for inner in list(target.iterdir()):
+                if parts is not None and inner.name not in parts:
+                    continue
                 if inner.is_dir() and not inner.is_symlink():
                     shutil.rmtree(inner)
                 else:
@@ -2499,7 +2502,12 @@ def _unmake(target: Path, made: list[Path]) -> None:
 
 
 def restore_store(source: Path | str, target: Path | str) -> CopyReport:
-    """Copy a backup (or any store that passes check) into ``target``, which must be missing or empty."""
+    """Copy a backup (or any store that passes check) into ``target``, which must be missing or empty.
+
+    A restore that fails half-way (a full disk, a copy that does not verify) removes what it made
+    (as ``backup_store``): the folders it made for ``target``, or, in a folder that was there
+    (empty), the store's own files and folders it put in, by name; nothing else in it is touched.
+    """
     source, target = Path(source), Path(target)
     try:
         _require_empty(target)
@@ -2509,10 +2517,15 @@ def restore_store(source: Path | str, target: Path | str) -> CopyReport:
             if first.kind.startswith("not_store"):
                 raise StoreMissingError(source, first.kind.split(".", 1)[1])
             raise StoreCorruptError(source, Detail("damage.backup_check", {"finding": first.said()}))
-        _makedirs(target)
-        copied = _copy_in(source, target)
-        _copy_out(copied, target)
-        _verified(target)
+        parts = sorted({relative.parts[0] for relative in _store_files(source)})  # what the copy puts in
+        made = _makedirs(target)
+        try:
+            copied = _copy_in(source, target)
+            _copy_out(copied, target)
+            _verified(target)
+        except BaseException:
+            _unmake(target, made, parts)
+            raise
     except OSError as exc:
         raise environment_error(exc, target) from None
     return CopyReport(source, target, len(copied), sum(c.size for c in copied), report.generation or 0)
