@@ -148,7 +148,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         exported = f"{pu.semi}{t('handover.exported_at')} {rec.exported:%Y-%m-%d %H:%M}" if rec.later else ""
         out.append(f"{t('handover.handed_at')} {h.at:%Y-%m-%d %H:%M}{exported}")
         if rec.later:
-            out += ["", t("handover.as_recorded")]
+            out += ["", as_recorded_note(report, lang)]
     out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
     out += _entry_table(report.entries, lang, corrected_ids(report))
     out += ["", f"## {t('handover.incidents')}", ""]
@@ -245,6 +245,19 @@ FIELD_WORDS = {
     "action_taken": "handover.action",
     "reported_to": "handover.reported_to",
 }
+
+
+def as_recorded_note(report: HandoverReport, lang: Lang) -> str:
+    """A later export's note: what follows is as handed over, "now" as at the export, and which of
+    the sections at the end, apart from what was handed over, it has: 交班后记录 (what the shift
+    logged after the hand-over: none for a shift handed over once it was over) and 交班后更正 (the
+    corrections made since to the entries listed, when there are any)."""
+    rec = report.recorded
+    after = rec is not None and rec.after is not None
+    return words.t("handover.as_recorded", lang).format(
+        after=words.t("handover.as_recorded_after", lang) if after else "",
+        corrected=words.t("handover.as_recorded_corrected", lang) if correction_lines(report, lang) else "",
+    )
 
 
 def corrected_ids(report: HandoverReport) -> set[str]:
@@ -401,7 +414,10 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     else:  # handed over: read back from the record
         when = [[t("handover.handed_at"), f"{h.at:%Y-%m-%d %H:%M}"]]
         if later:
-            when += [[t("handover.exported_at"), f"{rec.exported:%Y-%m-%d %H:%M}"], ["", t("handover.as_recorded")]]
+            when += [
+                [t("handover.exported_at"), f"{rec.exported:%Y-%m-%d %H:%M}"],
+                ["", as_recorded_note(report, lang)],
+            ]
     cover_rows: list[list[object]] = [
         [t("handover.title"), report.township],
         [t("handover.shift"), shift_span(report.shift)],

@@ -529,6 +529,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "摊主 {holder}，准入证「{permit}」，欠费 ¥{arrears}",
         "{holder}, permit '{permit}', owes ¥{arrears}",
     ),
+    "overtaken.stall_open": ("{}，今日出摊", "{}, open today"),
+    "overtaken.stall_empty": ("{}，今日未出摊", "{}, not open today"),
     "overtaken.visited": ("今天 {} 已有走访登记", "visited today at {}"),
     "overtaken.reported": ("已报送{}", "reported ({})"),
     "overtaken.handed_over": ("{who} 已于 {at} 交班", "handed over by {who} at {at}"),
@@ -801,10 +803,19 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # A shift already handed over, exported later: what was handed over, what it is now, what came after.
     "handover.handed_at": ("交班于", "Handed over"),
     "handover.exported_at": ("导出于", "Exported"),
+    # The note of a later export names the sections at its end that are there (handover_export.as_recorded_note).
     "handover.as_recorded": (
-        "以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况；交班后本班次内的记录另列于文末「交班后记录」。",
-        "Below is what was handed over, as the handover record lists it; 'now' is as at this export. What the"
-        " shift logged after the handover is listed apart at the end (Logged after the handover).",
+        "以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况{after}{corrected}。",
+        "Below is what was handed over, as the handover record lists it; 'now' is as at this export.{after}{corrected}",
+    ),
+    "handover.as_recorded_after": (
+        "；交班后本班次内的记录另列于文末「交班后记录」",
+        " What the shift logged after the handover is listed apart at the end (Logged after the handover).",
+    ),
+    "handover.as_recorded_corrected": (
+        "；交班后对所列值班记录的更正另列于文末「交班后更正」",
+        " Corrections made after the handover to the log entries listed are listed apart at the end"
+        " (Corrected after the handover).",
     ),
     "handover.now": ("现状：{}", "now: {}"),
     "handover.now_col": ("现状（导出时）", "Now (at export)"),

@@ -1557,6 +1557,7 @@ class Transaction:
         self._on_disk: dict[type[Record], list[str]] = {}  # live files listed once per transaction
         self._where: dict[type[Record], dict[str, str]] = {}  # see _where_is
         self._lookups: dict[type[Record], int] = {}
+        self._overtaken = False  # a record acted on changed since the form showed it (as_seen): commit refuses
         # A store written before day files (schema 1) keeps every live case in petitions.json, and
         # one written before schema 3 every household in households.json: the first transaction
         # that commits moves them to their live files (day, grid) and removes the main file, with
@@ -1753,14 +1754,18 @@ class Transaction:
         return record
 
     def as_seen(self, record: V, expected: V | None) -> V:
-        """``record`` as read under this lock, if it is still the one the caller acts on as it was
-        shown (``expected``: the record a form showed when its save was pressed; None, no form: as
-        it is). Changed since (another desk's write, even one made in the same instant), the write
-        is refused (``changed_meanwhile``) and nothing is written: the officer saves again on the
-        record as it is now, once their form shows it. The record itself is its version: any field
-        changed, its history grown or its stamp renewed makes it another one; so does its absence."""
+        """``record`` as read under this lock, to act on only if it is still the one the caller's
+        form showed (``expected``: the record a form showed when its save was pressed; None, no
+        form: as it is). Changed since (another desk's write, even one made in the same instant),
+        nothing is written: the write is refused, at the latest when it would commit
+        (``changed_meanwhile``: the officer saves again on the record as it is now, once their form
+        shows it). The caller goes on checking its step on the record as it is now, so a step no
+        longer legal on it is refused for that (「已派单」的案件不能「派单」), said at once rather than
+        on the next save; only a step still legal is refused as changed. The record itself is its
+        version: any field changed, its history grown or its stamp renewed makes it another one; so
+        does its absence."""
         if expected is not None and record != expected:
-            raise Refused("changed_meanwhile")
+            self._overtaken = True
         return record
 
     def find(self, model: type[M], record_id: str) -> tuple[M, str | None]:
@@ -1829,6 +1834,8 @@ class Transaction:
         return sorted(p for p in due if p is not None)
 
     def commit(self) -> None:
+        if self._overtaken:  # the step is legal on the record as it is now, but the form did not show it
+            raise Refused("changed_meanwhile")
         # In the order last changed (not first opened): a record moved by put-then-delete reaches
         # its new file (an archive) before it leaves the old one. All files go in one journaled
         # step (Store._apply), the manifest last: all of them are replaced, or none.
@@ -2477,14 +2484,17 @@ def backup_store(store: Store, target: Path | str, *, keep_free: int = 0) -> Cop
     return CopyReport(store.root, target, len(copied), sum(c.size for c in copied), generation)
 
 
-def _unmake(target: Path, made: list[Path]) -> None:
+def _unmake(target: Path, made: list[Path], parts: Collection[str] | None = None) -> None:
     """Remove a failed copy: the folders made for it (the outermost, with all below), or, when
-    ``target`` was there already (empty, as required), everything put in it."""
+    ``target`` was there already (empty, as required), everything put in it (``parts``: only the
+    entries of those names, what the copy itself puts in)."""
     with contextlib.suppress(OSError):
         if made:
             shutil.rmtree(made[0])
         else:
             for inner in list(target.iterdir()):
+                if parts is not None and inner.name not in parts:
+                    continue
                 if inner.is_dir() and not inner.is_symlink():
                     shutil.rmtree(inner)
                 else:
@@ -2492,7 +2502,12 @@ def _unmake(target: Path, made: list[Path]) -> None:
 
 
 def restore_store(source: Path | str, target: Path | str) -> CopyReport:
-    """Copy a backup (or any store that passes check) into ``target``, which must be missing or empty."""
+    """Copy a backup (or any store that passes check) into ``target``, which must be missing or empty.
+
+    A restore that fails half-way (a full disk, a copy that does not verify) removes what it made
+    (as ``backup_store``): the folders it made for ``target``, or, in a folder that was there
+    (empty), the store's own files and folders it put in, by name; nothing else in it is touched.
+    """
     source, target = Path(source), Path(target)
     try:
         _require_empty(target)
@@ -2502,10 +2517,15 @@ def restore_store(source: Path | str, target: Path | str) -> CopyReport:
             if first.kind.startswith("not_store"):
                 raise StoreMissingError(source, first.kind.split(".", 1)[1])
             raise StoreCorruptError(source, Detail("damage.backup_check", {"finding": first.said()}))
-        _makedirs(target)
-        copied = _copy_in(source, target)
-        _copy_out(copied, target)
-        _verified(target)
+        parts = sorted({relative.parts[0] for relative in _store_files(source)})  # what the copy puts in
+        made = _makedirs(target)
+        try:
+            copied = _copy_in(source, target)
+            _copy_out(copied, target)
+            _verified(target)
+        except BaseException:
+            _unmake(target, made, parts)
+            raise
     except OSError as exc:
         raise environment_error(exc, target) from None
     return CopyReport(source, target, len(copied), sum(c.size for c in copied), report.generation or 0)

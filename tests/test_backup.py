@@ -228,6 +228,77 @@ def test_a_backup_that_fails_half_way_leaves_no_partial_folder(
     assert fingerprint(small_store.root) == before
 
 
+@pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])
+def test_a_restore_that_fails_half_way_leaves_nothing_it_made(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """A full disk half-way through `duty-room restore` left a partial store folder (the tables'
+    folders, the files renamed in so far, no manifest), and the next restore into it was refused as
+    not empty. Now what the restore made is removed, whichever call fails; a folder that was there
+    (empty) stays, empty; the backup is left as it was."""
+    backup = tmp_path / "backup"
+    backup_store(small_store, backup)
+    before = fingerprint(backup)
+    counter = FailingAt()
+    reference = tmp_path / "reference"
+    if existing:
+        reference.mkdir()
+    monkeypatch.setattr(storage, "SYSCALLS", counter)
+    restore_store(backup, reference)
+    total = counter.calls
+    assert total > 20
+    for k in range(1, total + 1):
+        parent = tmp_path / f"k{k}"
+        parent.mkdir()
+        target = parent / "store"
+        if existing:
+            target.mkdir()
+        monkeypatch.setattr(storage, "SYSCALLS", FailingAt(k))
+        with pytest.raises(storage.StoreError):
+            restore_store(backup, target)
+        monkeypatch.setattr(storage, "SYSCALLS", storage.SystemCalls())
+        left = [p.name for p in parent.iterdir()]
+        assert left == (["store"] if existing else []), (k, left)
+        if existing:
+            assert list(target.iterdir()) == [], k
+    assert fingerprint(backup) == before
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])
+def test_a_restored_copy_that_does_not_verify_is_removed_and_nothing_else(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+) -> None:
+    """The copy is re-read and compared by sha256: one that differs is refused (exit 2) and removed,
+    as a copy cut short is; in a folder that was there, only what the restore put in goes (a file
+    someone else put there meanwhile stays)."""
+    backup = tmp_path / "backup"
+    backup_store(small_store, backup)
+    target = tmp_path / "new" / "store"
+    if existing:
+        target.mkdir(parents=True)
+    real = storage._sha256_of
+
+    def differs(path: Path) -> bytes:
+        if path.is_relative_to(target):
+            if existing:
+                (target / "notes.txt").write_text("not the restore's")
+            return b"\0" * 32
+        return real(path)
+
+    monkeypatch.setattr(storage, "_sha256_of", differs)
+    with pytest.raises(storage.StoreCorruptError):
+        restore_store(backup, target)
+    if existing:
+        assert [p.name for p in target.iterdir()] == ["notes.txt"]
+    else:
+        assert not (tmp_path / "new").exists()
+    monkeypatch.setattr(storage, "_sha256_of", real)
+    if existing:
+        (target / "notes.txt").unlink()
+    restore_store(backup, target)  # nothing left in the way: the next restore goes through
+    assert fingerprint(target) == fingerprint(backup)
+
+
 def _service(tmp_path: Path, store: Store, **system: object) -> Settings:
     """The settings of an officer's session through sudo (as load_settings makes them)."""
     backups = tmp_path / "backups"

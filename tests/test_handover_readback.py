@@ -141,6 +141,11 @@ def test_an_export_after_the_handover_shows_what_was_handed_over(township: Path)
     assert "### 交班后报送" in after_part and "车库积水：首报 11-28 11:00 → 区应急局" in after_part
     assert "3号楼路灯不亮" not in after_part
 
+    note = (
+        "以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况；交班后本班次内的记录另列于文末「交班后记录」。"
+    )
+    assert f"\n\n{note}\n" in md and "交班后更正" not in md  # no correction: no section to name
+
     english = render_markdown(later, "en")
     assert "\n## Logged after the handover\n" in english
     assert "Logged in this shift after the handover, 11-28 10:45 to 11-28 11:30" in english
@@ -322,6 +327,11 @@ def test_an_entry_corrected_after_the_handover_is_listed_as_handed_over_and_its_
     assert next(e for e in later.entries if e.id == ids["call"]).content == "3号楼路灯不亮"  # as handed over
 
     md = render_markdown(later)
+    # The note at the top names both sections at the end that are apart from what was handed over.
+    assert (
+        "\n\n以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况；交班后本班次内的记录另列于文末「交班后记录」"
+        "；交班后对所列值班记录的更正另列于文末「交班后更正」。\n" in md
+    )
     handed_part, corrected_part = md.split("\n## 交班后更正\n")
     assert "| 3号楼路灯不亮（交班后已更正） |" in handed_part and "2单元" not in handed_part
     assert "交班后对上面「值班记录」所列记录的更正，不在交接内容之内" in corrected_part
@@ -334,6 +344,10 @@ def test_an_entry_corrected_after_the_handover_is_listed_as_handed_over_and_its_
     english = render_markdown(later, "en")
     assert "\n## Corrected after the handover\n" in english and "(corrected after the handover)" in english
     assert (
+        "at the end (Logged after the handover). Corrections made after the handover to the log entries listed"
+        " are listed apart at the end (Corrected after the handover).\n" in english
+    )
+    assert (
         f"- {ids['call']} 11-28 11:05 corrected by guohm: Content: 3号楼2单元路灯不亮; Phone: 139****4321 (来电人更正)"
         in english
     )
@@ -343,3 +357,29 @@ def test_an_entry_corrected_after_the_handover_is_listed_as_handed_over_and_its_
     assert log_row[3] == "3号楼路灯不亮（交班后已更正）"
     cover = {row[0]: row[1] for row in cells["交接班记录"]}
     assert "11-28 11:05 guohm 更正：内容：3号楼2单元路灯不亮" in cover["交班后更正"]
+    assert str(cover[None]).endswith("「交班后记录」；交班后对所列值班记录的更正另列于文末「交班后更正」。")
+    english_cover = {row[0]: row[1] for row in sheets(render_xlsx(later, "en"))["Shift handover"]}
+    assert str(english_cover[None]).endswith("(Corrected after the handover).")
+
+
+def test_a_shift_handed_over_once_it_was_over_is_exported_without_naming_sections_it_has_not(township: Path) -> None:
+    """Handed over after the shift ended, a later export has no 交班后记录 (nothing of the shift came
+    after) and, with no correction, no 交班后更正: its note names neither."""
+    store = Store(township, actor="wanglj")
+    at("2026-11-28T10:00")
+    log_entry(store, kind=LogKind.CALL, content="3号楼路灯不亮", caller="赵六")
+    at("2026-11-29T08:30")
+    handed = hand_over(store, handover_report(store, clock.now(), shift_id=SHIFT), notes="无")
+    assert handed.handover is not None and handed.handover.at > handed.shift.ends_at
+    at("2026-11-29T09:00")
+    later = handover_report(store, clock.now(), shift_id=SHIFT)
+    assert later.recorded is not None and later.recorded.later and later.recorded.after is None
+    md = render_markdown(later)
+    assert "\n\n以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况。\n" in md
+    assert "交班后记录" not in md and "交班后更正" not in md
+    english = render_markdown(later, "en")
+    assert (
+        "\n\nBelow is what was handed over, as the handover record lists it; 'now' is as at this export.\n" in english
+    )
+    cover = {row[0]: row[1] for row in sheets(render_xlsx(later))["交接班记录"]}
+    assert cover[None] == "以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况。"

@@ -22,7 +22,7 @@ from store.duty_models import IncidentCategory, LogKind, ReportStage
 from store.dutylog import log_entry, open_incident, report_incident, shift_at
 from store.handover import find_handover
 from store.lifecycle import Action, next_steps, perform, register
-from store.market import PermitAction, change_permit, record_payment
+from store.market import PermitAction, change_permit, record_payment, set_occupied
 from store.models import (
     GridWorker,
     Household,
@@ -31,6 +31,7 @@ from store.models import (
     ServiceSchedule,
     ServiceSession,
     SessionState,
+    Stall,
     StallPermit,
     Visit,
     WorkerRole,
@@ -439,6 +440,54 @@ async def test_a_step_saved_before_another_desks_dispatch_was_shown_is_refused_t
     assert [(e.action, e.actor) for e in case.history] == [("dispatch", OTHER), ("supervise", "duty-officer")]
 
 
+async def save_refused_for(app: DutyRoomApp, pilot, form: FormScreen | ChoiceModal, store: Store, reason: str) -> None:  # noqa: ANN001
+    """The save key, before the other desk's change was shown, of a step that change made illegal: refused
+    for what the record is now (not as changed, which the next save would correct), nothing written."""
+    before = store_bytes(store.root)
+    shown_generation = app.data.generation if app.data is not None else -1
+    await pilot.press("enter" if isinstance(form, ChoiceModal) else "ctrl+s")
+    await settled(app, pilot)
+    assert store_bytes(store.root) == before, "written on a record the form did not show"
+    assert app.screen is form
+    error = form.query_one("#form-error" if isinstance(form, FormScreen) else "#choice-error", Static)
+    assert reason in str(error.render()) and CHANGED not in str(error.render())
+    assert app.data is not None and app.data.generation == shown_generation  # no reload came between
+
+
+async def test_a_dispatch_saved_before_another_desks_dispatch_was_shown_says_at_once_it_cannot_be_taken(
+    small_store: Store,
+) -> None:
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await select_case(app, pilot, "MK261127-002")  # 已受理
+        form = await open_form(app, pilot, "d")  # 派单
+        await pilot.press(*"执法")
+        with reload_held(app):
+            perform(elsewhere(small_store), "MK261127-002", Action.DISPATCH, assignee="综合执法队")
+            await save_refused_for(app, pilot, form, small_store, "「已派单」的案件不能「派单」")
+        assert "「已派单」的案件不能「派单」" in screen_text(app)  # on the form at 80x24
+        app.poll()
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：现为「已派单」，承办：综合执法队，保存将被拒绝"
+    case = small_store.get(Petition, "MK261127-002")
+    assert [(e.action, e.actor) for e in case.history] == [("dispatch", OTHER)]
+
+
+async def test_a_status_chosen_before_another_desks_step_made_it_illegal_says_so_at_once(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await select_case(app, pilot, "MK261127-001")  # 待受理: 受理 or 撤销
+        await pilot.press("c")
+        await settled(app, pilot)
+        modal = app.screen
+        assert isinstance(modal, ChoiceModal)  # 受理 highlighted first
+        modal.query_one("#choice-note", Input).focus()
+        await pilot.press(*"已电话联系")
+        with reload_held(app):
+            perform(elsewhere(small_store), "MK261127-001", Action.ACCEPT)
+            await save_refused_for(app, pilot, modal, small_store, "「已受理」的案件不能改为「已受理」")
+    case = small_store.get(Petition, "MK261127-001")
+    assert [(e.action, e.actor) for e in case.history] == [("accept", OTHER)]
+
+
 async def test_a_status_chosen_before_another_desks_step_was_shown_is_refused_then_taken_on_the_new_case(
     small_store: Store,
 ) -> None:
@@ -482,6 +531,52 @@ async def test_a_permit_step_saved_before_another_desks_change_was_shown_is_refu
         ("reinstate", OTHER),
         ("suspend", "duty-officer"),
     ]
+
+
+def owes_nothing(store: Store) -> None:
+    """玉兰商业街 1 held since this month: nothing owed, so it can be released (退摊)."""
+    spot = store.get(Stall, "yl-01")
+    store.put(spot.model_copy(update={"held_since": clock.now().date().replace(day=1)}))
+
+
+async def test_a_release_saved_before_another_desk_marked_the_spot_says_its_occupancy_changed(
+    small_store: Store,
+) -> None:
+    """退摊 writes the spot's occupancy too (the spot is empty once released), so it acts only on the
+    spot as shown, occupancy included; the form says what changed: today's occupancy."""
+    owes_nothing(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "x")  # 退摊 on 玉兰商业街 1, 出摊 today
+        await pilot.press(*"不做了")
+        with reload_held(app):
+            set_occupied(elsewhere(small_store), "yl-01", False)  # m at another desk
+            await save_refused_as_changed(app, pilot, form, small_store)
+        app.poll()
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：摊主 赵*，准入证「有效」，欠费 ¥0，今日未出摊"
+        await saved(app, pilot, form)
+    assert small_store.get(Stall, "yl-01").holder_name == ""
+
+
+async def test_a_release_form_says_another_desk_marked_the_spot(small_store: Store) -> None:
+    owes_nothing(small_store)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        form = await open_form(app, pilot, "4", "x")
+        set_occupied(elsewhere(small_store), "yl-01", False)
+        await arrives(app, pilot, small_store)
+        assert notice(form) == "此件已被他人更新：摊主 赵*，准入证「有效」，欠费 ¥0，今日未出摊"
+        assert "今日未出摊" in screen_text(app)  # at 80x24
+
+
+async def test_a_permit_step_is_not_refused_for_the_spots_occupancy(small_store: Store) -> None:
+    """A permit step acts on the permit (the store's expected), which another desk's m leaves as it was."""
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "4", "s")  # 暂停
+        await pilot.press(*"占道经营")
+        with reload_held(app):
+            set_occupied(elsewhere(small_store), "yl-01", False)
+            await saved(app, pilot, form)
+    assert small_store.get(StallPermit, "pm-1").status == "suspended"
 
 
 async def test_a_session_cancelled_before_another_desks_change_was_shown_is_refused_then_cancelled(

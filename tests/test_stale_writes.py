@@ -3,7 +3,7 @@
 Every store function a form or the status choice writes through takes the record as the officer's
 screen showed it; under the transaction lock the store compares it with the record as it is
 (``Transaction.as_seen``) and refuses (``changed_meanwhile``) when another desk changed it since,
-writing nothing. With the record as it is now, the same write goes through. Without ``expected``
+writing nothing; a step that change made illegal is refused for that reason instead. With the record as it is now, the same write goes through. Without ``expected``
 (the command line, imports) nothing changes.
 """
 
@@ -22,7 +22,7 @@ from store import clock
 from store.deadlines import DeadlineRules
 from store.duty_models import IncidentCategory, ReportStage
 from store.dutylog import find_incident, open_incident, report_incident
-from store.lifecycle import Action, change_status, perform
+from store.lifecycle import Action, change_status, check, perform
 from store.market import PermitAction, apply_for_stall, change_permit, release_stall, set_occupied
 from store.models import (
     FeeReduction,
@@ -202,7 +202,9 @@ def test_an_incident_report_acts_only_on_the_incident_as_shown(small_store: Stor
     assert [r.stage for r in reported.reports] == [ReportStage.PHONE, ReportStage.WRITTEN]
 
 
-def test_a_stall_applied_for_meanwhile_is_refused_as_changed(tmp_path: Path, frozen_clock: str) -> None:
+def test_a_stall_applied_for_meanwhile_is_refused_as_taken(tmp_path: Path, frozen_clock: str) -> None:
+    """Another desk's application took the spot the form showed vacant: the application is no longer
+    legal on the spot as it is now, and that is the reason said, not that it changed."""
     small_store = prepared(tmp_path / "store")
     release_stall(small_store, "yl-01", "不做了")
     vacant = stall(small_store)
@@ -214,7 +216,7 @@ def test_a_stall_applied_for_meanwhile_is_refused_as_changed(tmp_path: Path, fro
         goods="水果",
         reduction=FeeReduction.NONE,
     )
-    refused_and_nothing_written(
+    refused_for("stall_taken")(
         small_store,
         lambda: apply_for_stall(
             small_store,
@@ -227,6 +229,98 @@ def test_a_stall_applied_for_meanwhile_is_refused_as_changed(tmp_path: Path, fro
         ),
     )
     assert stall(small_store).holder_name == "钱七"
+
+
+# -- a step no longer legal on the record as it is now: that reason, at once ---------------------------
+#
+# The store checks the step on the record as it is under the lock before it refuses it as changed: a
+# step another desk's change made illegal is refused for what the record is now (the reason the next
+# save would give), with nothing written; only a step still legal is refused as changed_meanwhile.
+
+
+def refused_for(key: str) -> Callable[[Store, Callable[[], object]], None]:
+    def check(store: Store, write: Callable[[], object]) -> None:
+        before = store_bytes(store.root)
+        with pytest.raises(Refused) as refused:
+            write()
+        assert refused.value.key == key, refused.value.message("zh")
+        assert store_bytes(store.root) == before
+
+    return check
+
+
+ILLEGAL_NOW: dict[str, tuple[Shown, Change, Write, str, str]] = {
+    "派单 on a case another desk just dispatched": (
+        lambda s: s.get(Petition, "MK261127-002"),
+        lambda o: perform(o, "MK261127-002", Action.DISPATCH, assignee="综合执法队"),
+        lambda s, seen: perform(s, "MK261127-002", Action.DISPATCH, assignee="综合执法队", expected=seen),
+        "action_state",
+        "「已派单」的案件不能「派单」",
+    ),
+    "改状态 to a status the case has reached meanwhile": (
+        lambda s: s.get(Petition, "MK261127-002"),
+        lambda o: perform(o, "MK261127-002", Action.DISPATCH, assignee="综合执法队"),
+        lambda s, seen: change_status(s, "MK261127-002", PetitionStatus.DISPATCHED, expected=seen),
+        "transition",
+        "「已派单」的案件不能改为「已派单」",
+    ),
+    "a permit suspended meanwhile, suspended again": (
+        permit,
+        lambda o: change_permit(o, "yl-01", PermitAction.SUSPEND, note="卫生检查不合格"),
+        lambda s, seen: change_permit(s, "yl-01", PermitAction.SUSPEND, note="占道经营", expected=seen),
+        "permit_move",
+        "暂停",
+    ),
+    "退摊 of a spot released meanwhile": (
+        stall,
+        lambda o: release_stall(o, "yl-01", "不做了"),
+        lambda s, seen: release_stall(s, "yl-01", "不做了", expected=seen),
+        "release_no_holder",
+        "",
+    ),
+    "a session cancelled meanwhile, cancelled again": (
+        lambda s: session(s, "sv0"),
+        lambda o: cancel(o, SessionRef(clock.now().date(), "sv0"), "停电", DeadlineRules()),
+        lambda s, seen: cancel(s, SessionRef(clock.now().date(), "sv0"), "天气原因", DeadlineRules(), expected=seen),
+        "session_finished",
+        "",
+    ),
+    "a household moved meanwhile to the grid chosen": (
+        lambda s: s.get(Household, "h1"),
+        lambda o: move_household(o, "h1", "dc-B01", clock.now().date()),
+        lambda s, seen: move_household(s, "h1", "dc-B01", clock.now().date(), expected=seen),
+        "same_grid",
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ILLEGAL_NOW))
+def test_a_step_no_longer_legal_on_the_record_as_it_is_now_is_refused_for_that_at_once(
+    name: str, tmp_path: Path, frozen_clock: str
+) -> None:
+    shown, change, write, key, words = ILLEGAL_NOW[name]
+    store = prepared(tmp_path / "store")
+    seen = shown(store)
+    change(elsewhere(store))
+    assert shown(store) != seen, "the other desk's change must change the record"
+    with pytest.raises(Refused) as on_the_new_record:  # what the next save would say
+        write(store, shown(store))
+    assert on_the_new_record.value.key == key
+    refused_for(key)(store, lambda: write(store, seen))
+    with pytest.raises(Refused) as refused:
+        write(store, seen)
+    assert refused.value.message("zh") == on_the_new_record.value.message("zh")
+    assert words in refused.value.message("zh")
+
+
+def test_an_incident_closed_meanwhile_is_refused_as_closed(small_store: Store) -> None:
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(elsewhere(small_store), incident.id, ReportStage.FINAL, to="县应急局")
+    refused_for("duty_incident_closed")(
+        small_store,
+        lambda: report_incident(small_store, incident.id, ReportStage.WRITTEN, to="县应急局", expected=incident),
+    )
 
 
 # -- any number of other desks' steps between the form's read and its save ----------------------------
@@ -243,7 +337,8 @@ def test_a_step_goes_through_exactly_when_nothing_changed_since_the_form_read_th
     before: list[Action], between: list[Action]
 ) -> None:
     """Other desks' steps before the form read the case are on the form and change nothing; any one
-    after it (a legal one; an illegal one writes nothing and is no change) refuses the save."""
+    after it (a legal one; an illegal one writes nothing and is no change) refuses the save: as
+    changed while 督办 is still legal on the case as it is now, else for what the case is now."""
     clock.freeze(FROZEN_NOW)
     with tempfile.TemporaryDirectory() as folder:
         store = build_small_store(Path(folder) / "store")
@@ -262,7 +357,12 @@ def test_a_step_goes_through_exactly_when_nothing_changed_since_the_form_read_th
         changed = [step(action) for action in between]
         write = lambda: perform(store, "MK261127-001", Action.SUPERVISE, note="本台", expected=seen)  # noqa: E731
         if any(changed):
-            refused_and_nothing_written(store, write)
+            try:  # the step on the case as it is now: legal, refused as changed; else for what it is
+                check(store.get(Petition, "MK261127-001"), Action.SUPERVISE, clock.now())
+            except Refused as illegal:
+                refused_for(illegal.key)(store, write)
+            else:
+                refused_and_nothing_written(store, write)
         else:  # as shown: written, or refused for what the case is (a third 督办), never as changed
             try:
                 assert write().history[-1].actor == "duty-officer"

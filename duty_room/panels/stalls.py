@@ -154,7 +154,8 @@ class StallsPanel(DeskPanel):
             [FieldSpec("reason", self.t("form.release_reason"), max_length=max_chars(PermitEvent, "note"))],
             submitted,
             subtitle=self.t("stall.release_hint"),
-            watch=self.stall_watch(view, lambda v: (v.stall.holder_name, v.arrears_fen), releasable),
+            # The store compares the whole spot (expected=shown.stall), occupancy included: 退摊 empties it.
+            watch=self.stall_watch(view, lambda v: (v.stall, v.arrears_fen), releasable),
         )
 
     def ask_application(self, view: StallView, spot: str) -> None:
@@ -201,7 +202,7 @@ class StallsPanel(DeskPanel):
             t("stall.apply_title").format(spot),
             fields,
             submitted,
-            watch=self.stall_watch(view, lambda v: v.stall.holder_name, vacant),
+            watch=self.stall_watch(view, lambda v: v.stall, vacant),  # as the store compares it (expected=)
         )
 
     def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
@@ -333,7 +334,10 @@ class StallsPanel(DeskPanel):
         subtitle: Callable[[StallView], str] | None = None,
     ) -> Watch[StallView]:
         """A spot's form follows the spot: the holder, the permit or the payments it was opened on
-        (``part``) changed at another desk shows on it, with the spot as it is now."""
+        (``part``) changed at another desk shows on it, with the spot as it is now. A form whose save
+        gives the store the spot itself (申请, 退摊: ``expected=shown.stall``) follows all of it, today's
+        occupancy too (another desk's m), so a save refused as changed always has its change on the
+        form; the line says the occupancy of a held spot."""
         t = self.t
 
         def state(now: StallView) -> str:
@@ -341,7 +345,10 @@ class StallsPanel(DeskPanel):
             status = now.permit_status if now.stall.holder_name else None  # a vacant spot's old permit is history
             permit = label(status, self.desk.lang) if status is not None else t("empty.none")
             arrears = fen_to_yuan(now.arrears_fen, cents="auto")
-            return t("overtaken.stall").format(holder=holder, permit=permit, arrears=arrears)
+            line = t("overtaken.stall").format(holder=holder, permit=permit, arrears=arrears)
+            if not now.stall.holder_name:  # a vacant spot is never marked occupied
+                return line
+            return t("overtaken.stall_open" if now.occupied else "overtaken.stall_empty").format(line)
 
         return Watch(
             view,
