@@ -297,3 +297,11 @@ def kill_at_manifest(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(storage.SystemCalls, "rename", die_at_manifest)
     monkeypatch.setattr(storage.Store, "_undo", lambda *args: None)
+
+
+OTHER = "other-desk"
+
+
+def elsewhere(store: Store) -> Store:
+    """The same store opened by another desk (another dashboard, the command line)."""
+    return Store(store.root, actor=OTHER)

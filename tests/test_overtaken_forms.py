@@ -45,15 +45,8 @@ from widgets.choice_modal import ChoiceModal
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from conftest import add_children_schedule, store_bytes
+from conftest import OTHER, add_children_schedule, elsewhere, store_bytes
 from pilot import NARROW, dashboard, screen_text, settled, shows
-
-OTHER = "other-desk"
-
-
-def elsewhere(store: Store) -> Store:
-    """The same store opened by another desk (another dashboard, the command line)."""
-    return Store(store.root, actor=OTHER)
 
 
 def notice(screen: FormScreen | ChoiceModal) -> str:

@@ -41,13 +41,7 @@ from store.roster import edit_worker, move_household, put_schedule, retire_worke
 from store.schedule import SessionRef, cancel, check_in, complete
 from store.storage import Store
 
-from conftest import FROZEN_NOW, add_children_schedule, build_small_store, store_bytes
-
-OTHER = "other-desk"
-
-
-def elsewhere(store: Store) -> Store:
-    return Store(store.root, actor=OTHER)
+from conftest import FROZEN_NOW, add_children_schedule, build_small_store, elsewhere, store_bytes
 
 
 def refused_and_nothing_written(store: Store, write: Callable[[], object]) -> None:
