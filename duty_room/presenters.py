@@ -21,6 +21,7 @@ from store.models import FieldChange, GridWorker, Household, RosterEvent, Servic
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
+from widgets.fit_line import first_fit
 from widgets.keyed_table import ellipsize
 
 TAG_STYLE = {
@@ -203,11 +204,11 @@ class Presenter:
         With an incident open, the next report's due time comes first (red once it is late): the
         one clock in the duty room that a higher office holds the township to.
         """
-        for show in ((True, True), (True, False), (False, False)):
-            text = self._header_counts(headline, actor, duty, now, on_duty=show[0], visits=show[1])
-            if text.cell_len <= width:
-                break
-        return text
+        versions = [
+            self._header_counts(headline, actor, duty, now, on_duty=on_duty, visits=visits)
+            for on_duty, visits in ((True, True), (True, False), (False, False))
+        ]
+        return first_fit(versions, width)
 
     def _header_counts(
         self,

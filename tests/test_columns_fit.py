@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from rich.cells import get_character_cell_size
 from rich.text import Text
 
 from duty_room import words
@@ -24,7 +23,7 @@ from store.models import Category, Level, Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.keyed_table import CELL_PADDING, KeyedTable
 
-from pilot import NARROW, WIDE, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, cells_of, dashboard, screen_text, settled
 
 # The columns that may be cut, with "…": free text, and a case's category after it. Any other
 # column (a status, a level, a time, money, a count) shows every cell whole.
@@ -178,16 +177,6 @@ MUST_BE_WHOLE = {
     "stalls": ("col.stall", "col.permit", "col.arrears", "col.today", "col.fee_due"),
     "dutylog": ("duty.col.time",),
 }
-
-
-def cells_of(line: str, start: int, end: int) -> str:
-    """The characters of a screen line between terminal cells ``start`` and ``end``."""
-    x, kept = 0, []
-    for char in line:
-        if start <= x and x + get_character_cell_size(char) <= end:
-            kept.append(char)
-        x += get_character_cell_size(char)
-    return "".join(kept)
 
 
 def shown_problems(app: DutyRoomApp, name: str, where: str) -> list[str]:
