@@ -326,8 +326,18 @@ def session_households(session: ServiceSession, households: dict[str, Household]
 # -- words and rows ------------------------------------------------------------------------------------
 
 
+PLACE_FLOOR = 5  # 东城… (世纪景苑, 明日星城, 东城花园 apart; 丁香, 登峰 whole), never below its heading
+
+
 def service_columns(p: Presenter) -> list[str | Column]:
-    return [p.t("col.time"), p.t("col.state"), Column(p.t("col.service"), shrink=True), p.t("col.place")]
+    # A row is about its service: in a third of the screen (120x40) the place (a community's name, in
+    # the detail too) gives way first, down to its first character or two, then the service's title.
+    return [
+        p.t("col.time"),
+        p.t("col.state"),
+        Column(p.t("col.service"), shrink=True, after_free_text=True),
+        Column(p.t("col.place"), shrink=True, min_width=max(PLACE_FLOOR, Text(p.t("col.place")).cell_len)),
+    ]
 
 
 def service_row(p: Presenter, view: SessionView) -> Row:
