@@ -21,6 +21,7 @@ from store.models import FieldChange, GridWorker, Household, RosterEvent, Servic
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
+from widgets.fit_line import first_fit
 from widgets.keyed_table import ellipsize
 
 TAG_STYLE = {
@@ -198,16 +199,22 @@ class Presenter:
         now: datetime | None = None,
     ) -> Text:
         """The counts that need action, in ``width`` cells: the visits, then who is on duty (and
-        the account) give way first, so the counts that need action are never cut off the end.
+        the account) give way first, then the report's stage is said shorter (English: update), so
+        the counts that need action are never cut off the end.
 
         With an incident open, the next report's due time comes first (red once it is late): the
         one clock in the duty room that a higher office holds the township to.
         """
-        for show in ((True, True), (True, False), (False, False)):
-            text = self._header_counts(headline, actor, duty, now, on_duty=show[0], visits=show[1])
-            if text.cell_len <= width:
-                break
-        return text
+        versions = [
+            self._header_counts(headline, actor, duty, now, on_duty=on_duty, visits=visits, short=short)
+            for on_duty, visits, short in (
+                (True, True, False),
+                (True, False, False),
+                (False, False, False),
+                (False, False, True),
+            )
+        ]
+        return first_fit(versions, width)
 
     def _header_counts(
         self,
@@ -218,16 +225,18 @@ class Presenter:
         *,
         on_duty: bool,
         visits: bool,
+        short: bool = False,
     ) -> Text:
         text = Text()
         if duty is not None and now is not None and duty.next_report is not None:
             incident, slot = duty.next_report
             if slot.due is not None:
                 late = slot.due < now
-                words = self.t("header.report_late" if late else "header.report_due").format(
-                    stage=label(slot.stage, self.lang), due=due_clock(slot.due, now)
+                stage = words.cell(slot.stage, self.lang) if short else label(slot.stage, self.lang)
+                said = self.t("header.report_late" if late else "header.report_due").format(
+                    stage=stage, due=due_clock(slot.due, now)
                 )
-                text.append(f" {words} ", style="bold white on red" if late else "bold yellow")
+                text.append(f" {said} ", style="bold white on red" if late else "bold yellow")
         if on_duty:
             text.append("  " + self.t("header.on_duty").format(display_safe(headline.on_duty_leader) or "-"))
             if headline.on_duty_count > 1:

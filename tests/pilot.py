@@ -6,6 +6,7 @@ import io
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from rich.cells import get_character_cell_size
 from rich.console import Console
 from textual.message import Message
 from textual.pilot import Pilot
@@ -75,6 +76,16 @@ def screen_text(app: DutyRoomApp) -> str:
     )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+def cells_of(line: str, start: int, end: int) -> str:
+    """The characters of a screen line between terminal cells ``start`` and ``end``."""
+    x, kept = 0, []
+    for char in line:
+        if start <= x and x + get_character_cell_size(char) <= end:
+            kept.append(char)
+        x += get_character_cell_size(char)
+    return "".join(kept)
 
 
 WIDE = (120, 40)

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from rich.cells import get_character_cell_size
 from rich.text import Text
 
 from duty_room import words
@@ -24,7 +23,7 @@ from store.models import Category, Level, Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.keyed_table import CELL_PADDING, KeyedTable
 
-from pilot import NARROW, WIDE, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, cells_of, dashboard, screen_text, settled
 
 # The columns that may be cut, with "…": free text, and a case's category after it. Any other
 # column (a status, a level, a time, money, a count) shows every cell whole.
@@ -180,16 +179,6 @@ MUST_BE_WHOLE = {
 }
 
 
-def cells_of(line: str, start: int, end: int) -> str:
-    """The characters of a screen line between terminal cells ``start`` and ``end``."""
-    x, kept = 0, []
-    for char in line:
-        if start <= x and x + get_character_cell_size(char) <= end:
-            kept.append(char)
-        x += get_character_cell_size(char)
-    return "".join(kept)
-
-
 def shown_problems(app: DutyRoomApp, name: str, where: str) -> list[str]:
     """What a panel's table hides, read off the screen: a sideways scroll, a heading not shown whole
     (unless its column may be left out), a cell of a column in ``MUST_BE_WHOLE`` not whole on its row's
@@ -247,3 +236,20 @@ async def test_each_panel_shows_its_money_times_statuses_and_actions_whole(
             await settled(app, pilot)
             problems += shown_problems(app, name, f"panel {number} at {size[0]}x{size[1]}")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_in_a_third_of_the_screen_the_place_gives_way_before_the_service(widest_store: Store, lang: str) -> None:
+    """Panel 3 at 120x40 cut every service to three characters (老 入户…) and kept the place whole
+    (东城花园) with room to spare: the row is about its service. The place gives way first, to 东城…"""
+    async with dashboard(widest_store, WIDE, lang=lang) as (app, pilot):
+        await pilot.press("3")
+        await settled(app, pilot)
+        table = app.panel("services").table
+        service, place = table.column_widths[2], table.column_widths[3]
+        assert service is not None and place is not None
+        if any(table.cell(key, 2).cell_len > service for key in table.keys):  # a service is cut
+            assert place <= max(5, Text(words.t("col.place", lang)).cell_len), (service, place)
+        assert service >= 11, service  # 老 入户送餐… : a service's first four characters
+        lines = screen_text(app).splitlines()
+        assert any("东城…" in line for line in lines[table.region.y : table.region.bottom])

@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
+from .fit_line import FitLine, Versions
 from .help_key import HELP_KEY, toggle_help
 from .keyed_table import Column, KeyedTable, Row
 
@@ -83,12 +83,10 @@ class Panel(Vertical):
         """Panel ``number`` with a table of ``columns`` (see ``KeyedTable``)."""
         super().__init__(id=id, classes="panel")
         self.number = number
-        self.summary = Static("", classes="panel-summary", markup=False)
-        self.detail = Static("", classes="panel-detail", markup=False)
+        self.summary = FitLine(classes="panel-summary")
+        self.detail = FitLine(classes="panel-detail")
         self.filter_input = FilterInput(placeholder=filter_placeholder, classes="panel-filter")
         self.table = KeyedTable(columns, id=f"{id}-table")
-        self._shown_summary: Text | None = None
-        self._shown_detail: Text | None = None
 
     def compose(self) -> ComposeResult:
         """Summary, detail line, filter, table."""
@@ -102,20 +100,18 @@ class Panel(Vertical):
         self.detail.display = False
         self.filter_input.display = False
 
-    def show(self, summary: Text, rows: Sequence[Row], detail: Text | None = None) -> int:
+    def show(self, summary: Versions, rows: Sequence[Row], detail: Versions | None = None) -> int:
         """Show a new summary (and detail line) and rows; returns the number of table cells changed.
 
-        Lines that did not change are not touched: an unchanged line costs no bytes on the wire.
+        A line is one ``Text``, or several fullest first: it shows the first that fits the panel's
+        width (``FitLine``). Lines that did not change are not touched: an unchanged line costs no
+        bytes on the wire.
         """
         # One-line widgets of fixed height: redraw in place, no layout pass (which would also
         # repaint the table's scrollbars).
-        if summary != self._shown_summary:
-            self.summary.update(summary, layout=False)
-            self._shown_summary = summary
-        if detail is not None and detail != self._shown_detail:
-            self.detail.update(detail, layout=False)
+        self.summary.show(summary)
+        if detail is not None and self.detail.show(detail):
             self.detail.display = True
-            self._shown_detail = detail
         return self.table.sync(rows)
 
     @property

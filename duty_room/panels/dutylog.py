@@ -31,6 +31,7 @@ from store.duty_models import (
 )
 from store.dutylog import (
     DutyRefused,
+    DutyStatus,
     IncidentClock,
     ReportSlot,
     check_shift_people,
@@ -58,7 +59,7 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
-from store.text import ascii_numerals, max_chars
+from store.text import ascii_numerals, display_safe, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -106,19 +107,8 @@ class DutyLogPanel(DeskPanel):
         rows = [incident_row(p, c) for c in duty.clocks]
         # Newest first by time (as corrected), then by id: entries of one minute, newest on top.
         rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: (e.at, e.id), reverse=True)]
-        late = len(duty.late)
-        body = p.t("duty.summary").format(
-            leader=duty.shift.leader if duty.shift else "-",
-            entries=len(data.log),
-            incidents=len(duty.clocks),
-            handover=f"{duty.next_handover:%H:%M}",
-        )
-        if late:
-            body += "  " + p.t("duty.late").format(late)
         return self.show(
-            p.summary_line(self.NUMBER, "panel.dutylog", body, alarm=bool(late)),
-            rows,
-            detail=next_report_line(p, duty.next_report, data.now),
+            duty_summary(p, duty, entries=len(data.log)), rows, detail=next_report_line(p, duty.next_report, data.now)
         )
 
     # -- selection ---------------------------------------------------------------------
@@ -705,18 +695,58 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
     )
 
 
-def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now: datetime) -> Text:
+# The panel's summary says, fullest first: who leads the shift, the entries, the open incidents, the
+# next handover, and how many reports are late. In a third of the screen (120x40) the leader (in the
+# header too), then the entries, the incidents and the handover give way, each whole, so that the
+# late reports (red) stay.
+SUMMARY_PARTS = ("leader", "entries", "incidents", "handover")
+
+
+def duty_summary(p: Presenter, duty: DutyStatus, *, entries: int) -> list[Text]:
+    values = {
+        "leader": display_safe(duty.shift.leader) if duty.shift else "-",
+        "entries": entries,
+        "incidents": len(duty.clocks),
+        "handover": f"{duty.next_handover:%H:%M}",
+    }
+    late = len(duty.late)
+    versions = []
+    for first in range(len(SUMMARY_PARTS) + 1):
+        said = [p.t(f"duty.summary.{part}").format(values[part]) for part in SUMMARY_PARTS[first:]]
+        if late:
+            said.append(p.t("duty.late").format(late))
+        if said:
+            body = p.t("duty.summary.gap").join(said)
+            versions.append(p.summary_line(DutyLogPanel.NUMBER, "panel.dutylog", body, alarm=bool(late)))
+    return versions
+
+
+def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now: datetime) -> list[Text]:
+    """下一报送：SJ261128-01 续报 13:30（剩4时）, and its shorter versions (``FitLine``): the incident's
+    id gives way first (the log's rows name each incident's own due), then the stage's word shortens
+    (English: update), then the time left; the due time is never cut."""
     incident, slot = nxt if nxt is not None else (None, None)
     if incident is None or slot is None or slot.due is None:  # next_report gives only slots with a due time
-        return Text(p.t("duty.no_incident"), style="dim")
+        return [Text(p.t("duty.no_incident"), style="dim")]
     left = slot.due - now
-    key = "duty.next_late" if left < timedelta(0) else "duty.next_due"
-    return Text(
-        p.t(key).format(
-            id=incident.id, stage=label(slot.stage, p.lang), at=f"{slot.due:%H:%M}", left=duration(left, p.lang)
-        ),
-        style="bold red" if left < timedelta(0) else "yellow",
+    late = left < timedelta(0)
+    full, short, at = (
+        ("duty.next_late", "duty.next_late_short", "duty.next_late_at")
+        if late
+        else ("duty.next_due", "duty.next_due_short", "duty.next_due_at")
     )
+    values = {"id": incident.id, "at": f"{slot.due:%H:%M}", "left": duration(left, p.lang)}
+    versions: list[Text] = []
+    for key, stage in (
+        (full, label(slot.stage, p.lang)),
+        (short, label(slot.stage, p.lang)),
+        (short, cell(slot.stage, p.lang)),
+        (at, cell(slot.stage, p.lang)),
+    ):
+        text = Text(p.t(key).format(stage=stage, **values), style="bold red" if late else "yellow")
+        if not versions or text.plain != versions[-1].plain:
+            versions.append(text)
+    return versions
 
 
 # What a correction may change, by the words of the detail's fields.

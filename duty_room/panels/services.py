@@ -39,7 +39,7 @@ from store.schedule import (
     check_in,
     complete,
 )
-from store.text import ascii_numerals, display_safe, max_chars
+from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -335,8 +335,20 @@ def session_households(session: ServiceSession, households: dict[str, Household]
 # -- words and rows ------------------------------------------------------------------------------------
 
 
+# The next session's title in the line over the table: whole, else cut to these many cells in turn.
+NEXT_TITLE_CELLS = (None, 16, 12, 8, 4)
+PLACE_FLOOR = 5  # 东城… (世纪景苑, 明日星城, 东城花园 apart; 丁香, 登峰 whole), never below its heading
+
+
 def service_columns(p: Presenter) -> list[str | Column]:
-    return [p.t("col.time"), p.t("col.state"), Column(p.t("col.service"), shrink=True), p.t("col.place")]
+    # A row is about its service: in a third of the screen (120x40) the place (a community's name, in
+    # the detail too) gives way first, down to its first character or two, then the service's title.
+    return [
+        p.t("col.time"),
+        p.t("col.state"),
+        Column(p.t("col.service"), shrink=True, after_free_text=True),
+        Column(p.t("col.place"), shrink=True, min_width=max(PLACE_FLOOR, Text(p.t("col.place")).cell_len)),
+    ]
 
 
 def service_row(p: Presenter, view: SessionView) -> Row:
@@ -373,20 +385,27 @@ def service_summary(p: Presenter, sessions: list[SessionView]) -> Text:
 
 def service_detail_line(
     p: Presenter, audience: Audience | None, upcoming: ServiceSession | None, now: datetime
-) -> Text:
-    text = Text()
-    if upcoming is not None:
-        when = (
-            f"{upcoming.start:%H:%M}"
-            if upcoming.day == now.date()
-            else f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
-        )
-        text.append(p.t("services.next").format(when=when, title=display_safe(upcoming.title)))
-    else:
-        text.append(p.t("services.none_next"), style="dim")
-    if audience is not None:
-        text.append("  " + p.t("services.only").format(p.t(f"audience.{audience.value}")), style="bold cyan")
-    return text
+) -> list[Text]:
+    """下一场 10:00 智能手机与反诈课堂  只看一老, and shorter versions (``FitLine``) with the title cut
+    in steps: the time and the filter stay whole."""
+    versions: list[Text] = []
+    for title_cells in NEXT_TITLE_CELLS:
+        text = Text()
+        if upcoming is not None:
+            when = (
+                f"{upcoming.start:%H:%M}"
+                if upcoming.day == now.date()
+                else f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
+            )
+            title = literal(upcoming.title, max_cells=title_cells).plain
+            text.append(p.t("services.next").format(when=when, title=title))
+        else:
+            text.append(p.t("services.none_next"), style="dim")
+        if audience is not None:
+            text.append("  " + p.t("services.only").format(p.t(f"audience.{audience.value}")), style="bold cyan")
+        if not versions or text.plain != versions[-1].plain:
+            versions.append(text)
+    return versions
 
 
 def service_detail(

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.reactive import reactive
 
 from duty_room import words
-from duty_room.words import Lang, label
+from duty_room.words import Lang, cell, label
 from store import clock
 from store.masking import HIDDEN, mask_name, mask_phone, mask_tags
 from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, Visit, WorkerRole
@@ -887,21 +887,50 @@ def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = Fals
     return text
 
 
-def legend(p: Presenter, ascii_only: bool = False) -> Text:
-    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡."""
-    return tag_labels(p, SpecialTag, ascii_only)
+def legend(p: Presenter, ascii_only: bool = False, *, short: bool = False, compact: bool = False) -> Text:
+    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡; where a line has less
+    room, in shorter words (``short``, English: alone, mobility…) or with no gaps (``compact``: the
+    coloured dots part the words; the letters of R:独居 need their gaps)."""
+    text = Text()
+    for tag in SpecialTag:
+        word = cell(tag, p.lang) if short else label(tag, p.lang)
+        gap = "" if compact and not ascii_only else " "
+        text.append(f"{tag.colour[0].upper() + ':' if ascii_only else '●'}{word}{gap}", style=TAG_STYLE[tag])
+    return text
+
+
+# The line over the grids, fullest first (``FitLine``): the key's words shorten, then its gaps close,
+# then the count of workers out gives way, then the key itself, to the order and the filter in use
+# (in shorter words): those say what the table shows. Each part whole.
+DETAIL_VERSIONS = (  # (the key: full / short / compact / left out, the workers' count, short flags)
+    ("full", True, False),
+    ("short", True, False),
+    ("compact", True, False),
+    ("compact", False, False),
+    ("compact", False, True),
+    ("", True, True),
+    ("", False, True),
+)
 
 
 def visit_detail_line(
     p: Presenter, *, least_first: bool, special_only: bool, out: int, expected: int, ascii_only: bool = False
-) -> Text:
-    text = legend(p, ascii_only)
-    text.append(" " + p.t("visits.out").format(out=out, total=expected))
-    if least_first:
-        text.append("  " + p.t("visits.sorted_least"), style="cyan")
-    if special_only:
-        text.append("  " + p.t("visits.special_only"), style="bold cyan")
-    return text
+) -> list[Text]:
+    versions: list[Text] = []
+    for key, count, short in DETAIL_VERSIONS:
+        text = legend(p, ascii_only, short=key != "full", compact=key == "compact") if key else Text()
+        if count:
+            text.append((" " if key else "") + p.t("visits.out").format(out=out, total=expected))
+        if least_first:
+            said = p.t("visits.sorted_least.short" if short else "visits.sorted_least")
+            text.append(("  " if text else "") + said, style="cyan")
+        if special_only:
+            said = p.t("visits.special_only.short" if short else "visits.special_only")
+            text.append(("  " if text else "") + said, style="bold cyan")
+        text.rstrip()
+        if text.plain and not any(text.plain == v.plain for v in versions):
+            versions.append(text)
+    return versions
 
 
 def team_line(p: Presenter, workers: list[GridWorker], *, reveal: bool) -> Text:
