@@ -59,6 +59,7 @@ def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small
     term = Terminal(frozen_command("--store", str(small_store.root)), 120, 40, env)
     try:
         assert term.wait_for("燃气管道老化"), term.text()  # the title gives way first at 80 of 120 columns
+        term.settle()  # the rows below it may still be on their way (failed once under a full suite's load)
         rows = term.find("MK261127-00")
         assert len(rows) == 4
         # Every row's status and subject start in the same terminal column as their headers:

@@ -60,6 +60,16 @@ class Terminal:
                 return True
         return False
 
+    def settle(self, quiet: float = 0.3, seconds: float = 10) -> None:
+        """Read until the program has sent nothing for ``quiet`` seconds (a frame arrives in pieces:
+        one row of a table on screen does not mean the rows below it are)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            chunk = self._read(quiet)
+            if not chunk:
+                return
+            self.stream.feed(chunk)
+
     def wait_for_bytes(self, text: str, seconds: float = 15, piece: int = 2048) -> bool:
         """Whether ``text`` shows within ``seconds``, looked for after every ``piece`` bytes read.
 
