@@ -151,6 +151,9 @@ def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str
     return words.t("age.days", lang).format(minutes // (24 * 60))
 
 
+COUNTS = 5  # the header's counts: open, overdue, due today, late sessions, stalls in arrears
+
+
 @dataclass(frozen=True)
 class Presenter:
     lang: Lang
@@ -201,10 +204,14 @@ class Presenter:
         the account) give way first, so the counts that need action are never cut off the end.
 
         With an incident open, the next report's due time comes first (red once it is late): the
-        one clock in the duty room that a higher office holds the township to.
+        one clock in the duty room that a higher office holds the township to. When even the counts
+        alone do not fit after it (80 columns), whole counts give way from the last (欠费, 迟到, …):
+        each is on its panel's summary line, and a label cut from its number ("今日到期" and no
+        number) would be read as a count.
         """
-        for show in ((True, True), (True, False), (False, False)):
-            text = self._header_counts(headline, actor, duty, now, on_duty=show[0], visits=show[1])
+        ladder = [(True, True, COUNTS), (True, False, COUNTS)] + [(False, False, n) for n in range(COUNTS, -1, -1)]
+        for on_duty, visits, counts in ladder:
+            text = self._header_counts(headline, actor, duty, now, on_duty=on_duty, visits=visits, counts=counts)
             if text.cell_len <= width:
                 break
         return text
@@ -218,6 +225,7 @@ class Presenter:
         *,
         on_duty: bool,
         visits: bool,
+        counts: int = COUNTS,
     ) -> Text:
         text = Text()
         if duty is not None and now is not None and duty.next_report is not None:
@@ -235,17 +243,18 @@ class Presenter:
             if duty is not None:
                 text.append(self.t("header.handover").format(f"{duty.next_handover:%H:%M}"), style="dim")
             text.append(f" [{display_safe(actor)}]", style="dim")
-        text.append(f"  {self.t('header.open')} {headline.open} ")
-        text.append(f"{self.t('header.overdue')} {headline.overdue} ", style="bold red" if headline.overdue else "")
-        text.append(
-            f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else ""
-        )
-        if visits:
-            text.append(f" {self.t('header.visits')} {headline.visited}/{headline.planned} ")
-        text.append(
-            f"{self.t('header.late')} {headline.late_sessions} ", style="bold red" if headline.late_sessions else ""
-        )
-        text.append(f"{self.t('header.arrears')} {headline.arrears_holders}")
+        shown = [
+            (f"{self.t('header.open')} {headline.open}", ""),
+            (f"{self.t('header.overdue')} {headline.overdue}", "bold red" if headline.overdue else ""),
+            (f"{self.t('header.due_today')} {headline.due_today}", "bold yellow" if headline.due_today else ""),
+            (f"{self.t('header.late')} {headline.late_sessions}", "bold red" if headline.late_sessions else ""),
+            (f"{self.t('header.arrears')} {headline.arrears_holders}", ""),
+        ][:counts]
+        if visits:  # only with every count (the first to give way): set apart by a second space
+            shown.insert(3, (f" {self.t('header.visits')} {headline.visited}/{headline.planned}", ""))
+        text.append("  " if shown else "")
+        for i, (words, style) in enumerate(shown):
+            text.append(words if i == len(shown) - 1 else words + " ", style=style)
         return text
 
     def summary_line(self, number: int, title_key: str, body: str, *, alarm: bool) -> Text:
