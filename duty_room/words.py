@@ -353,6 +353,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "Report brought up to date above: review, then save",
     ),
     "duty.handed_over": ("已交班：{}，等待接班人确认", "handed over: {}; waiting for the incoming officer"),
+    # what the incoming officer takes over: who handed it over, when, and their 遗留问题
+    "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "handed over by {who} at {at}; notes: {notes}"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
     "duty.acknowledged": ("已接班：{}", "taken over: {}"),
     "duty.level.i": ("特别重大", "level I"),

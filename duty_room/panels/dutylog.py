@@ -437,7 +437,8 @@ class DutyLogPanel(DeskPanel):
         return t("overtaken.handed_over").format(who=now.outgoing_by, at=when(now.at))
 
     def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
-        """接班: the incoming officer acknowledges, with notes (the form shows no report)."""
+        """接班: the incoming officer acknowledges, with notes (the form shows no report: who handed the
+        shift over, when, and their notes)."""
         t, desk = self.t, self.desk
 
         def taken(form: FormScreen, values: dict[str, str]) -> None:
@@ -458,6 +459,10 @@ class DutyLogPanel(DeskPanel):
             t("duty.ack_title").format(waiting.id),
             [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
             taken,
+            # The notes handed over, to read before 接班: the form showed only the shift's id.
+            t("duty.ack_subtitle").format(
+                who=given.outgoing_by, at=when(given.at), notes=given.notes or t("empty.none")
+            ),
             watch=Watch(
                 given,
                 lambda _: find_handover(desk.store, waiting),
