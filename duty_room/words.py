@@ -310,10 +310,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     ),
     "duty.late": ("报送超时{}", "{} reports late"),
     "duty.no_incident": ("无未结突发事件", "no open incident"),
-    "duty.next_due": ("下一报送：{id} {stage} {at}（剩{left}）", "next report: {id} {stage} at {at} (in {left})"),
+    # The time first, the incident's id last: a third of the screen (120x40) holds 36 cells, and the
+    # line lost its time (下一报送：SJ261128-01 续报, then nothing).
+    "duty.next_due": ("下一报送 {at}（剩{left}）：{stage} {id}", "next report {at} (in {left}): {stage}, {id}"),
     "duty.next_late": (
-        "报送超时：{id} {stage} 应于 {at}（已超{left}）",
-        "report late: {id} {stage} due {at} ({left} late)",
+        "报送超时：应于 {at}（已超{left}）{stage} {id}",
+        "report late: due {at} ({left} late): {stage}, {id}",
     ),
     "duty.no_report_due": ("待处置结束后终报", "final report after handling ends"),
     "duty.row.due_in": ("{stage} {due}前", "{stage} by {due}"),

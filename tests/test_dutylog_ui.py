@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -316,6 +317,23 @@ async def test_at_80_columns_the_header_leaves_out_whole_counts_never_half_of_on
             # and nothing after the last one shown (English, a late report: no count fits after it)
             assert re.search(r"\d\)? ?$", counts), counts
             assert lang == "en" or len(shown) >= 2, counts
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "下一报送 13:30（剩4时）："), ("en", "next report 13:30 (in 4h): ")])
+async def test_at_120_columns_panel_5_says_when_the_next_report_is_due(
+    tmp_path: Path, frozen_clock: str, lang: str, said: str
+) -> None:
+    """In a third of the screen the line under panel 5's title wrapped onto a line no one sees and
+    lost its time: 下一报送：SJ261128-01 续报, then nothing. The time comes first; a panel's line
+    that does not fit ends in …, as its table's cells do."""
+    from store.demo import build_demo
+
+    build_demo(Store(tmp_path / "demo", actor="builder"))
+    async with dashboard(Store(tmp_path / "demo", actor="duty-officer"), lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        drawn = screen_text(app)
+        assert said in drawn, drawn
+        assert ("收费 本月¥2,686 今年¥32,384 累计¥1" if lang == "zh" else "collected: month ¥2,686, year ¥32,") in drawn
 
 
 async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) -> None:
