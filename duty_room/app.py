@@ -55,6 +55,8 @@ from .panels import PANEL_TYPES, DeskPanel
 from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
 from .typeahead import TypeAhead
 
+# What a lasting fault in the status line means, by its banner.
+REFUSED = {"store.damaged_banner": "store.damaged_refused", "store.unreadable_banner": "store.unreadable_refused"}
 CLOCK_WIDTH = 5  # the header's clock, 09:30 (#clock in app.tcss)
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 log = logging.getLogger("duty_room")
@@ -397,7 +399,17 @@ class DutyRoomApp(App[None]):
             return
         self._problems_shown = words
         more = self.desk.t("check.more").format(len(self._problems) - 2) if len(self._problems) > 2 else ""
-        banner = self.desk.t(banner).format(words + more) if words else ""
+        # Which file and what is wrong with it first, what that means next, what to do last (请从备份恢复):
+        # the status line, short of room, leaves out the clauses between the first and the last. With
+        # what it means first, an 80- or 120-column line lost the file's name.
+        semi = self.desk.t("punct.semi")
+        cause, _, todo = words.rpartition(semi) if semi in words else (words, "", "")
+        banner = (
+            semi.join([self.desk.t(banner).format(cause), self.desk.t(REFUSED[banner])] + ([todo] if todo else []))
+            + more
+            if words
+            else ""
+        )
         if banner:
             self.status_messages.append(banner)
         self.query_one("#status", StatusLine).pin(banner)

@@ -454,7 +454,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store.dutylog import late_reports as late_incident_reports
     from store.market import fen_to_yuan
     from store.models import SpecialTag
-    from store.queries import digest
+    from store.queries import community_progress, digest
     from store.schedule import SessionPhase
 
     settings = settings_of(ctx)
@@ -466,7 +466,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     overdue = [v.petition.id for v in data.petitions if v.overdue]
     due_today = [v.petition.id for v in data.petitions if v.due_today]
     late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]
-    red = {g.community: g.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for g in data.progress if g.depth == 0}
+    # A community has several large grids (东城花园 five): summed over them, as the dashboard and the
+    # hand-over count them. Read off each large grid, the last one's count stood for its community's.
+    red = {c.name: c.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for c in community_progress(data.progress)}
     red = {name: count for name, count in red.items() if count}
     arrears = [(v.stall, v.arrears_fen) for v in data.stalls if v.arrears_fen]
     try:

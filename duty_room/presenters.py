@@ -152,6 +152,9 @@ def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str
     return words.t("age.days", lang).format(minutes // (24 * 60))
 
 
+COUNTS = 5  # the header's counts: open, overdue, due today, late sessions, stalls in arrears
+
+
 @dataclass(frozen=True)
 class Presenter:
     lang: Lang
@@ -203,16 +206,18 @@ class Presenter:
         the counts that need action are never cut off the end.
 
         With an incident open, the next report's due time comes first (red once it is late): the
-        one clock in the duty room that a higher office holds the township to.
+        one clock in the duty room that a higher office holds the township to. When even the counts
+        alone do not fit after it (80 columns), whole counts give way from the last (欠费, 迟到, …):
+        each is on its panel's summary line, and a label cut from its number ("今日到期" and no
+        number) would be read as a count.
         """
+        # The visits, then who is on duty give way; then the report's stage is said shorter; then
+        # whole counts from the last.
+        ladder = [(True, True, False, COUNTS), (True, False, False, COUNTS), (False, False, False, COUNTS)]
+        ladder += [(False, False, True, n) for n in range(COUNTS, -1, -1)]
         versions = [
-            self._header_counts(headline, actor, duty, now, on_duty=on_duty, visits=visits, short=short)
-            for on_duty, visits, short in (
-                (True, True, False),
-                (True, False, False),
-                (False, False, False),
-                (False, False, True),
-            )
+            self._header_counts(headline, actor, duty, now, on_duty=on_duty, visits=visits, short=short, counts=counts)
+            for on_duty, visits, short, counts in ladder
         ]
         return first_fit(versions, width)
 
@@ -226,6 +231,7 @@ class Presenter:
         on_duty: bool,
         visits: bool,
         short: bool = False,
+        counts: int = COUNTS,
     ) -> Text:
         text = Text()
         if duty is not None and now is not None and duty.next_report is not None:
@@ -244,17 +250,18 @@ class Presenter:
             if duty is not None:
                 text.append(self.t("header.handover").format(f"{duty.next_handover:%H:%M}"), style="dim")
             text.append(f" [{display_safe(actor)}]", style="dim")
-        text.append(f"  {self.t('header.open')} {headline.open} ")
-        text.append(f"{self.t('header.overdue')} {headline.overdue} ", style="bold red" if headline.overdue else "")
-        text.append(
-            f"{self.t('header.due_today')} {headline.due_today} ", style="bold yellow" if headline.due_today else ""
-        )
-        if visits:
-            text.append(f" {self.t('header.visits')} {headline.visited}/{headline.planned} ")
-        text.append(
-            f"{self.t('header.late')} {headline.late_sessions} ", style="bold red" if headline.late_sessions else ""
-        )
-        text.append(f"{self.t('header.arrears')} {headline.arrears_holders}")
+        shown = [
+            (f"{self.t('header.open')} {headline.open}", ""),
+            (f"{self.t('header.overdue')} {headline.overdue}", "bold red" if headline.overdue else ""),
+            (f"{self.t('header.due_today')} {headline.due_today}", "bold yellow" if headline.due_today else ""),
+            (f"{self.t('header.late')} {headline.late_sessions}", "bold red" if headline.late_sessions else ""),
+            (f"{self.t('header.arrears')} {headline.arrears_holders}", ""),
+        ][:counts]
+        if visits:  # only with every count (the first to give way): set apart by a second space
+            shown.insert(3, (f" {self.t('header.visits')} {headline.visited}/{headline.planned}", ""))
+        text.append("  " if shown else "")
+        for i, (said, style) in enumerate(shown):
+            text.append(said if i == len(shown) - 1 else said + " ", style=style)
         return text
 
     def summary_line(self, number: int, title_key: str, body: str, *, alarm: bool) -> Text:

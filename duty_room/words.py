@@ -369,6 +369,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "Report brought up to date above: review, then save",
     ),
     "duty.handed_over": ("已交班：{}，等待接班人确认", "handed over: {}; waiting for the incoming officer"),
+    # what the incoming officer takes over: who handed it over, when, and their 遗留问题
+    "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "handed over by {who} at {at}; notes: {notes}"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
     "duty.acknowledged": ("已接班：{}", "taken over: {}"),
     "duty.level.i": ("特别重大", "level I"),
@@ -700,13 +702,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "内部错误（{}），已记入日志；数据未改动，可继续工作",
         "internal error ({}), logged; nothing was changed, carry on",
     ),
-    "store.damaged_banner": (
-        "存储文件有问题，相关的写入会被拒绝：{}",
-        "a store file is damaged; writes that need it are refused: {}",
-    ),
-    "store.unreadable_banner": (
-        "存储读不出，画面停在最后读到的数据，相关的写入会被拒绝：{}",
-        "the store cannot be read: the screen keeps the last data read, and writes that need it are refused: {}",
+    # A fault that lasts, in the status line: what is wrong first (which file), then what it means,
+    # then what to do, each a clause: a line too short for all of it leaves out what it means first.
+    "store.damaged_banner": ("存储文件有问题：{}", "store file problem: {}"),
+    "store.damaged_refused": ("相关的写入会被拒绝", "writes that need it are refused"),
+    "store.unreadable_banner": ("存储读不出：{}", "store unreadable: {}"),
+    "store.unreadable_refused": (
+        "画面停在最后读到的数据，相关的写入会被拒绝",
+        "the screen keeps the last data read, and writes that need it are refused",
     ),
     "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "the screen was not ready: {} keys ignored"),
     # the models' own rules (store/models.py raises them in English), as a clerk reads them

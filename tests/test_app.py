@@ -329,8 +329,12 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh", "：第1行第41列不是有效的 JSON。文件未改动；请从备份恢复"),
-        ("en", ": not valid JSON at line 1, column 41. It was not changed; restore it from a backup"),
+        ("zh", "：第1行第41列不是有效的 JSON。文件未改动；画面停在最后读到的数据，相关的写入会被拒绝；请从备份恢复"),
+        (
+            "en",
+            ": not valid JSON at line 1, column 41. It was not changed; the screen keeps the last data read,"
+            " and writes that need it are refused; restore it from a backup",
+        ),
     ],
 )
 async def test_a_file_damaged_while_running_is_said_in_the_interface_language(
@@ -348,6 +352,22 @@ async def test_a_file_damaged_while_running_is_said_in_the_interface_language(
         assert app.status_messages[-1].endswith(
             f"：petitions/2026-11-27.json{words}"[len("：") if lang == "en" else 0 :]
         )
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", NARROW), ("zh", WIDE), ("en", WIDE)])
+async def test_a_damaged_file_is_named_in_the_status_line_as_drawn(small_store: Store, lang: str, size) -> None:  # noqa: ANN001
+    """The line said what a damage means first (存储读不出，画面停在最后读到的数据，相关的写入会被拒绝：…),
+    so at 80 columns, and in English at 120, what it drew had lost the file's name: 数据文件…请从备份恢复.
+    Which file comes first now, then what to do; what it means gives way. (English at 80 columns keeps
+    the start of the name only: petitions/….)"""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        app.reload()
+        await settled(app, pilot)
+        drawn = str(app.query_one("#status", StatusLine).render())
+        assert "petitions/2026-11-27.json" in drawn, drawn
+        assert drawn.endswith("请从备份恢复" if lang == "zh" else "restore it from a backup"), drawn
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

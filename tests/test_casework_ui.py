@@ -167,6 +167,28 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
         assert app.panel("petitions").table.keys == urgency
 
 
+async def test_clearing_a_filter_keeps_the_selected_case_in_view(tmp_path: Path, frozen_clock: str) -> None:
+    """Filtered down to one case far down the list, the filter cleared: the cursor stays on that case
+    and its row is on screen. The list showed its top with no row selected, and Down Enter opened
+    the case below the one typed, out of sight (the table had had no scrollbar while filtered, so
+    the scroll to the cursor was dropped)."""
+    from store.demo import build_demo
+
+    build_demo(Store(tmp_path / "demo", actor="builder"))
+    async with dashboard(Store(tmp_path / "demo", actor="duty-officer"), NARROW) as (app, pilot):
+        table = app.panel("petitions").table
+        last = table.keys[-1]
+        await pilot.press("slash", *last, "enter")
+        await settled(app, pilot)
+        assert table.keys == [last]
+        await pilot.press("slash", "escape")
+        await settled(app, pilot)
+        assert table.cursor_key == last and table.row_count > 20
+        top = round(table.scroll_y)
+        assert top <= table.cursor_row < top + table.scrollable_content_region.height - 1
+        assert last in screen_text(app)
+
+
 async def test_palette_offers_the_steps_the_selected_case_allows(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         titles = [c.title for c in app.get_system_commands(app.screen)]

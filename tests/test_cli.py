@@ -230,6 +230,26 @@ def test_summary_digest_holds_the_dashboards_figures(runner: CliRunner, tmp_path
     assert (part.stalls, part.fees, part.upcoming) == (full.stalls, full.fees, full.upcoming)
 
 
+def test_summary_counts_a_communitys_living_alone_households_over_all_its_large_grids(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """东城花园 has five large grids: `summary` said 东城花园社区3 (the last one's count) where the
+    dashboard and the hand-over count 12 living-alone households not yet visited today."""
+    from store import clock
+    from store.models import SpecialTag
+    from store.queries import community_progress, visit_progress
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    communities = community_progress(visit_progress(Store(target), clock.now().date()))
+    expected = {c.name: n for c in communities if (n := c.special_unvisited.get(SpecialTag.LIVING_ALONE, 0))}
+    assert expected["东城花园社区"] > 3
+    data = json.loads(runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output)
+    assert data["unvisited_living_alone"] == expected
+    line = " ".join(f"{name}{count}" for name, count in expected.items())
+    assert f"独居老人今日未访: {line}" in runner.invoke(cli, ["--store", str(target), "summary"]).output
+
+
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
     from store.lifecycle import change_status
     from store.models import PetitionStatus

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from rich.cells import cell_len
 from textual.widgets import Input, Select
 
@@ -286,6 +289,53 @@ async def test_the_header_keeps_every_count_that_needs_action_in_its_width(small
             for count in ("未结", "超期", "今日到期", "迟到", "欠费"):
                 assert count in header, header
             assert ("值班:" in header) is on_duty, header
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_at_80_columns_the_header_leaves_out_whole_counts_never_half_of_one(
+    small_store: Store, lang: str
+) -> None:
+    """At 80 columns with an incident's report in the header, the counts ran off the edge: the
+    Chinese header ended 今日到期 with its number cut off (and 迟到, 欠费 gone unsaid). Whole counts
+    give way from the last; each one shown has its number."""
+    open_incident(small_store, title="河堤渗水", category=next(iter(IncidentCategory)), description="巡查发现")
+    words = {
+        "zh": ("未结", "超期", "今日到期", "迟到", "欠费"),
+        "en": ("open", "overdue", "due today", "late", "arrears"),
+    }[lang]
+    for moment in (None, datetime.fromisoformat("2026-11-28T11:00:00+08:00")):  # the first report due, then late
+        if moment is not None:
+            clock.freeze(moment)
+        async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+            await settled(app, pilot)
+            header = "".join(str(app.query_one(part).render()) for part in ("#head-title", "#clock", "#headline"))
+            assert cell_len(header) <= NARROW[0], header
+            counts = str(app.query_one("#headline").render())
+            assert ("超时" in counts or " late (due" in counts) is (moment is not None), counts
+            shown = [w for w in words if re.search(rf"(^|\s){w} \d+(\s|$)", counts)]
+            assert shown == list(words[: len(shown)]), counts  # the first ones, each with its number
+            # and nothing after the last one shown (English, a late report: no count fits after it)
+            assert re.search(r"\d\)? ?$", counts), counts
+            assert lang == "en" or len(shown) >= 2, counts
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "下一报送：续报 13:30（剩4时）"), ("en", "next report: update at 13:30 (in 4h)")]
+)
+async def test_at_120_columns_panel_5_says_when_the_next_report_is_due(
+    tmp_path: Path, frozen_clock: str, lang: str, said: str
+) -> None:
+    """In a third of the screen the line under panel 5's title wrapped onto a line no one sees and
+    lost its time: 下一报送：SJ261128-01 续报, then nothing. The incident's id gives way first (FitLine's
+    shorter versions); a panel's line that does not fit even so ends in …, as its table's cells do."""
+    from store.demo import build_demo
+
+    build_demo(Store(tmp_path / "demo", actor="builder"))
+    async with dashboard(Store(tmp_path / "demo", actor="duty-officer"), lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        drawn = screen_text(app)
+        assert said in drawn, drawn
+        assert ("收费 月¥2,686 年¥32,384 累计¥154,052" if lang == "zh" else "fees: month ¥2,686, year ¥32,384") in drawn
 
 
 async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) -> None:

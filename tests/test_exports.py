@@ -191,20 +191,28 @@ async def test_the_dashboards_handover_export_as_the_service_account(
         assert find_handover(small_store, shift) is not None
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "已交班：d1，等待接班人确认；已导出到 {}"),
+        ("en", "handed over: d1; waiting for the incoming officer; exported to {}"),
+    ],
+)
 async def test_the_dashboards_handover_export_names_the_whole_path(
-    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
 ) -> None:
     """As oneself a name goes in the working folder, as before; the status line said the name as
-    typed (已导出到 交接班.md), not where that was."""
+    typed (已导出到 交接班.md), not where that was. Its two sentences ran into one another
+    (等待接班人确认 已导出到 …, in English `… incoming officer exported to …`)."""
     monkeypatch.chdir(tmp_path)
-    async with dashboard(small_store) as (app, pilot):
+    async with dashboard(small_store, lang=lang) as (app, pilot):
         await pilot.press("5", "h")
         await settled(app, pilot)
         app.screen.query_one("#field-export").value = "交接班.md"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         assert (tmp_path / "交接班.md").is_file()
-        assert f"已导出到 {tmp_path / '交接班.md'}" in app.query_one("#status", StatusLine).message
+        assert app.query_one("#status", StatusLine).message == said.format(tmp_path / "交接班.md")
 
 
 @pytest.mark.parametrize("may_reveal", [False, True], ids=["masked", "may reveal"])

@@ -128,6 +128,20 @@ async def test_a_handover_taken_over_offers_its_copy_not_a_second_hand_over(smal
             assert "# " in sent.read_text(encoding="utf-8")
 
 
+async def test_the_take_over_form_shows_who_handed_over_and_their_notes(small_store: Store) -> None:
+    """The 接班 form said only 接班确认：d1 over an empty notes field: the incoming officer took the
+    shift over without the outgoing officer's notes (遗留问题) in sight. It shows who handed it
+    over, when, and the notes."""
+    hand_over_now(small_store, shift_id="d1", notes="燃气泄漏13:30前续报")
+    async with dashboard(Store(small_store.root, actor=INCOMING), NARROW) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.title == "接班确认：d1"
+        said = text(form, "#form-subtitle")
+        assert said == "交班人 duty-officer（09:30）；交班说明：燃气泄漏13:30前续报", said
+        assert "燃气泄漏13:30前续报" in screen_text(app)
+
+
 async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_event_loop(
     small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -484,10 +484,13 @@ class KeyedTable(ScrollView, can_focus=True):
     def _scroll_to_cursor(self, animate: bool = False) -> None:
         top = round(self.scroll_y)
         in_view = self._rows_in_view()
+        # force: the scroll happens after the next refresh, and a table that had no scrollbar
+        # (a filter down to a few rows, now cleared) may still have none then, which would
+        # silently drop the scroll and leave the cursor's row out of view.
         if self._cursor < top:
-            self.scroll_to(y=self._cursor, animate=animate)
+            self.scroll_to(y=self._cursor, animate=animate, force=True)
         elif self._cursor >= top + in_view:
-            self.scroll_to(y=self._cursor - in_view + 1, animate=animate)
+            self.scroll_to(y=self._cursor - in_view + 1, animate=animate, force=True)
 
     # -- painting ----------------------------------------------------------------
 

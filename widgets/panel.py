@@ -55,9 +55,13 @@ class Panel(Vertical):
         height: 1;
         padding: 0 1;
     }
+    /* One line: what does not fit ends in …, rather than wrapping onto a second line no one sees
+       (at 120x40 panel 5's 下一报送 lost its time so, and panel 4's fees their last words). */
     Panel .panel-detail {
         height: 1;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     /* :focus too: Textual's own `Input:focus` (a tall border) outranks the plain rule, and a
        one-row filter with a two-row border had no row left for the text being typed. */

@@ -427,7 +427,8 @@ class DutyLogPanel(DeskPanel):
         return t("overtaken.handed_over").format(who=now.outgoing_by, at=when(now.at))
 
     def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
-        """接班: the incoming officer acknowledges, with notes (the form shows no report)."""
+        """接班: the incoming officer acknowledges, with notes (the form shows no report: who handed the
+        shift over, when, and their notes)."""
         t, desk = self.t, self.desk
 
         def taken(form: FormScreen, values: dict[str, str]) -> None:
@@ -448,6 +449,10 @@ class DutyLogPanel(DeskPanel):
             t("duty.ack_title").format(waiting.id),
             [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
             taken,
+            # The notes handed over, to read before 接班: the form showed only the shift's id.
+            t("duty.ack_subtitle").format(
+                who=given.outgoing_by, at=when(given.at), notes=given.notes or t("empty.none")
+            ),
             watch=Watch(
                 given,
                 lambda _: find_handover(desk.store, waiting),
@@ -556,7 +561,8 @@ class DutyLogPanel(DeskPanel):
                     why = environment_error(exc).why(desk.lang)
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
-                return " ".join([t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]), ""
+                said = [t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]
+                return t("punct.semi").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
 
             def warn(done: tuple[str, str]) -> None:
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
