@@ -452,7 +452,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     """
     from store import clock
     from store.dutylog import late_reports as late_incident_reports
-    from store.market import fen_to_yuan
+    from store.market import money
     from store.models import SpecialTag
     from store.queries import community_progress, digest
     from store.schedule import SessionPhase
@@ -541,9 +541,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         if arrears:
             lines.append(
                 f"{t('header.arrears')}: "
-                + " ".join(
-                    f"{st.market[:1]}{st.number:02d} ¥{fen_to_yuan(fen, 'auto')}" for st, fen in arrears[:SUMMARY_LIST]
-                )
+                + " ".join(f"{st.market[:1]}{st.number:02d} {money(fen)}" for st, fen in arrears[:SUMMARY_LIST])
             )
         if data.upcoming.any is not None:
             nxt = data.upcoming.any
@@ -551,9 +549,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             lines.append(t("services.next").format(when=f"{day}{nxt.start:%H:%M}", title=nxt.title[:16]))
         lines.append(
             t("fees.line").format(
-                month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
-                year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
-                total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}",
+                month=money(data.fees.month_fen),
+                year=money(data.fees.year_fen),
+                total=money(data.fees.to_date_fen),
             )
         )
         click.echo("\n".join(display_safe(line) for line in lines))  # free text from the store, escaped

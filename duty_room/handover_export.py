@@ -20,7 +20,7 @@ from duty_room.words import Lang, label
 from store.duty_models import DutyLogEntry, LogKind
 from store.dutylog import IncidentClock, ReportSlot
 from store.handover import HandoverReport, LateReport
-from store.market import fen_to_yuan
+from store.market import money
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift, Petition, SpecialTag, Stall
 
@@ -207,7 +207,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         for c in report.unvisited
     ] or [none]
     out += ["", f"## {t('handover.arrears')}", ""]
-    out += [f"- {_md(stall_no(v.stall, lang))} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears] or [none]
+    out += [f"- {_md(stall_no(v.stall, lang))} {money(v.arrears_fen)}" for v in report.arrears] or [none]
     out += ["", f"## {t('handover.notes')}", ""]
     out += _handover_lines(report, lang)
     if rec is not None and rec.after is not None:
@@ -446,7 +446,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         ],
         [
             t("handover.arrears"),
-            "\n".join(f"{stall_no(v.stall, lang)} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears),
+            "\n".join(f"{stall_no(v.stall, lang)} {money(v.arrears_fen)}" for v in report.arrears),
         ],
         [t("handover.outgoing"), "" if h is None else f"{h.outgoing_by} {h.at:%Y-%m-%d %H:%M}"],
         [t("handover.notes"), "" if h is None else h.notes],

@@ -456,7 +456,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "stall.occupied": ("出摊", "open"),
     "stall.vacant": ("空", "empty"),
     "stall.no_holder": ("(空位)", "(vacant)"),
-    "money.yuan": ("¥{}", "¥{}"),
     "summary.petitions": (
         "未结{open} 超期{overdue} 今日到期{due_today}",
         "{open} open, {overdue} overdue, {due_today} due today",

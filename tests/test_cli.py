@@ -212,7 +212,11 @@ def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_p
     assert data["late_sessions"] and data["stall_arrears"]
     fees = data["fees_fen"]
     assert fees["to_date"] >= fees["year"] >= fees["month"] > 0
-    assert f"累计¥{fees['to_date'] // 100}" in result.output  # the demo's fees are whole yuan
+    # The demo's fees are whole yuan, written as the stalls panel writes them (¥2,686, not ¥2686).
+    assert (
+        f"本月¥{fees['month'] // 100:,} 今年¥{fees['year'] // 100:,} 累计¥{fees['to_date'] // 100:,}" in result.output
+    )
+    assert fees["to_date"] >= 100_000
     assert data["next_session"]["start"] in result.output
 
 
