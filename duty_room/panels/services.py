@@ -38,6 +38,7 @@ from store.schedule import (
     check_complete,
     check_in,
     complete,
+    session_id,
 )
 from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
@@ -154,6 +155,10 @@ class ServicesPanel(DeskPanel):
                     lambda saved: t(done).format(saved.title),
                     form,
                     {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
+                    # A new schedule's session today, if it holds one: on the cursor once shown.
+                    after=None
+                    if schedule
+                    else lambda saved: desk.select_new(self.NAME, session_id(saved.id, clock.now().date())),
                 )
             )
 
