@@ -450,6 +450,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     Exit status: 0 nothing overdue or late, 1 something overdue or late, 2 the store is missing
     or damaged (as monitoring plugins expect).
     """
+    from duty_room.handover_export import session_lateness
     from store import clock
     from store.dutylog import late_reports as late_incident_reports
     from store.market import money
@@ -465,7 +466,8 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
     overdue = [v.petition.id for v in data.petitions if v.overdue]
     due_today = [v.petition.id for v in data.petitions if v.due_today]
-    late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]
+    late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]  # late now: the alarm
+    late_today = [s for s in data.sessions if s.was_late]  # and those checked in or completed late
     # A community has several large grids (东城花园 five): summed over them, as the dashboard and the
     # hand-over count them. Read off each large grid, the last one's count stood for its community's.
     red = {c.name: c.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for c in community_progress(data.progress)}
@@ -485,7 +487,16 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                     "open": len(data.petitions),
                     "overdue": overdue,
                     "due_today": due_today,
-                    "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
+                    "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
+                        {
+                            "id": v.session.id,
+                            "start": f"{v.session.start:%H:%M}",
+                            "title": v.session.title,
+                            "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
+                            "still": v.phase is SessionPhase.LATE,
+                        }
+                        for v in late_today
+                    ],
                     "unvisited_living_alone": red,
                     "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
                     "late_reports": [
@@ -534,8 +545,14 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                     if slot.due
                 )
             )
-        if late:
-            lines.append(f"{t('header.late')}: " + "; ".join(f"{s.start:%H:%M} {s.title[:12]}" for s in late[:4]))
+        if late_today:
+            lines.append(
+                f"{t('summary.late_today')}: "
+                + "; ".join(
+                    f"{v.session.start:%H:%M} {v.session.title[:12]} {session_lateness(v, lang)}"
+                    for v in late_today[:4]
+                )
+            )
         if red:
             lines.append(f"{t('summary.red')}: " + " ".join(f"{name}{count}" for name, count in red.items()))
         if arrears:
