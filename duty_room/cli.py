@@ -450,9 +450,10 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     Exit status: 0 nothing overdue or late, 1 something overdue or late, 2 the store is missing
     or damaged (as monitoring plugins expect).
     """
+    from duty_room.handover_export import session_lateness
     from store import clock
     from store.dutylog import late_reports as late_incident_reports
-    from store.market import fen_to_yuan
+    from store.market import money
     from store.models import SpecialTag
     from store.queries import community_progress, digest
     from store.schedule import SessionPhase
@@ -465,7 +466,8 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
     overdue = [v.petition.id for v in data.petitions if v.overdue]
     due_today = [v.petition.id for v in data.petitions if v.due_today]
-    late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]
+    late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]  # late now: the alarm
+    late_today = [s for s in data.sessions if s.was_late]  # and those checked in or completed late
     # A community has several large grids (东城花园 five): summed over them, as the dashboard and the
     # hand-over count them. Read off each large grid, the last one's count stood for its community's.
     red = {c.name: c.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for c in community_progress(data.progress)}
@@ -485,7 +487,16 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                     "open": len(data.petitions),
                     "overdue": overdue,
                     "due_today": due_today,
-                    "late_sessions": [{"id": s.id, "start": f"{s.start:%H:%M}", "title": s.title} for s in late],
+                    "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
+                        {
+                            "id": v.session.id,
+                            "start": f"{v.session.start:%H:%M}",
+                            "title": v.session.title,
+                            "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
+                            "still": v.phase is SessionPhase.LATE,
+                        }
+                        for v in late_today
+                    ],
                     "unvisited_living_alone": red,
                     "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
                     "late_reports": [
@@ -534,16 +545,20 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                     if slot.due
                 )
             )
-        if late:
-            lines.append(f"{t('header.late')}: " + "; ".join(f"{s.start:%H:%M} {s.title[:12]}" for s in late[:4]))
+        if late_today:
+            lines.append(
+                f"{t('summary.late_today')}: "
+                + "; ".join(
+                    f"{v.session.start:%H:%M} {v.session.title[:12]} {session_lateness(v, lang)}"
+                    for v in late_today[:4]
+                )
+            )
         if red:
             lines.append(f"{t('summary.red')}: " + " ".join(f"{name}{count}" for name, count in red.items()))
         if arrears:
             lines.append(
                 f"{t('header.arrears')}: "
-                + " ".join(
-                    f"{st.market[:1]}{st.number:02d} ¥{fen_to_yuan(fen, 'auto')}" for st, fen in arrears[:SUMMARY_LIST]
-                )
+                + " ".join(f"{st.market[:1]}{st.number:02d} {money(fen)}" for st, fen in arrears[:SUMMARY_LIST])
             )
         if data.upcoming.any is not None:
             nxt = data.upcoming.any
@@ -551,9 +566,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             lines.append(t("services.next").format(when=f"{day}{nxt.start:%H:%M}", title=nxt.title[:16]))
         lines.append(
             t("fees.line").format(
-                month=f"¥{fen_to_yuan(data.fees.month_fen, 'auto')}",
-                year=f"¥{fen_to_yuan(data.fees.year_fen, 'auto')}",
-                total=f"¥{fen_to_yuan(data.fees.to_date_fen, 'auto')}",
+                month=money(data.fees.month_fen),
+                year=money(data.fees.year_fen),
+                total=money(data.fees.to_date_fen),
             )
         )
         click.echo("\n".join(display_safe(line) for line in lines))  # free text from the store, escaped

@@ -43,6 +43,7 @@ from store.refusal import FieldsRefused, Refused
 from store.storage import Store, StoreError
 from widgets.choice_modal import ChoiceModal
 from widgets.form import FieldSpec, FormScreen, FormTexts
+from widgets.keyed_table import KeyedTable
 from widgets.table_screen import TableScreen
 
 from .config import Settings
@@ -477,6 +478,12 @@ class Desk:
         if report is None:
             raise error
         report(error)
+
+    def select_new(self, panel: str, key: str) -> None:
+        """Put panel ``panel``'s cursor on row ``key``, a record just created, once it is on screen
+        (after the reload that brings it, wherever it sorts), as a form that adds a row should."""
+        for table in self.app.query(f"#{panel}-table").results(KeyedTable):
+            table.select_key(key)
 
     def open_list(self, screen: TableScreen, on_close: Callable[[], None]) -> None:
         screen.set_class(self.ascii, "ascii")

@@ -20,9 +20,11 @@ from duty_room.words import Lang, label
 from store.duty_models import DutyLogEntry, LogKind
 from store.dutylog import IncidentClock, ReportSlot
 from store.handover import HandoverReport, LateReport
-from store.market import fen_to_yuan
+from store.market import money
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift, Petition, SpecialTag, Stall
+from store.queries import SessionView
+from store.schedule import SessionPhase
 
 MARKDOWN_LIST = 20  # cases listed per section in the Markdown before "N more": a chat message stays readable
 
@@ -98,6 +100,29 @@ def late_text(late: LateReport, lang: Lang) -> str:
         f"{late.incident.id} {late.incident.title}{pu.colon}{label(slot.stage, lang)} {due}{pu.comma}{made}{pu.comma}"
         f"{words.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}"
     )
+
+
+def session_lateness(view: SessionView, lang: Lang) -> str:
+    """How late a session started, and whether it still needs a check-in: 09:25签到，迟25分钟."""
+    s, late = view.session, view.late_by or timedelta(0)
+    minutes = int(late.total_seconds() // 60)
+    if view.phase is SessionPhase.LATE:
+        return words.t("late.still", lang).format(minutes=minutes)
+    if s.checked_in_at is not None:
+        return words.t("late.checked_in", lang).format(at=f"{s.checked_in_at:%H:%M}", minutes=minutes)
+    done = f"{s.done_at:%H:%M}" if s.done_at is not None else ""
+    return words.t("late.done", lang).format(at=done, minutes=minutes)
+
+
+def late_session_line(view: SessionView, lang: Lang, *, community: bool = True) -> str:
+    """Who, what, how late: 09:00 东城小学护学岗（东城花园社区）09:25签到，迟25分钟；负责：李卫国."""
+    pu = punct(lang)
+    s = view.session
+    where = f"{pu.open}{view.community}{pu.close}" if community else " "
+    line = f"{s.start:%H:%M} {s.title}{where}{session_lateness(view, lang)}"
+    if s.staff:
+        line += pu.semi + words.t("late.staff", lang).format(staff=pu.list.join(s.staff))
+    return line
 
 
 def late_lines(report: HandoverReport, lang: Lang) -> list[str]:
@@ -197,17 +222,14 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
             now = f"{pu.open}{t('handover.now').format(now)}{pu.close}" if now else ""
             out.append(f"- {p.id} {status} {_md(p.title)}{now}")
     out += ["", f"## {t('handover.services')}", ""]
-    out += [
-        f"- {s.session.start:%H:%M} {_md(s.session.title)}{pu.open}{_md(s.community)}{pu.close}"
-        for s in report.late_sessions
-    ] or [none]
+    out += [f"- {_md(late_session_line(s, lang))}" for s in report.late_sessions] or [none]
     out += ["", f"## {t('handover.unvisited')}", ""]
     out += [
         f"- {_md(c.name)}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
         for c in report.unvisited
     ] or [none]
     out += ["", f"## {t('handover.arrears')}", ""]
-    out += [f"- {_md(stall_no(v.stall, lang))} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears] or [none]
+    out += [f"- {_md(stall_no(v.stall, lang))} {money(v.arrears_fen)}" for v in report.arrears] or [none]
     out += ["", f"## {t('handover.notes')}", ""]
     out += _handover_lines(report, lang)
     if rec is not None and rec.after is not None:
@@ -435,7 +457,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             t("handover.late_reports"),
             "\n".join(late_lines(report, lang)) or t("handover.nothing"),
         ],
-        [t("handover.services"), "\n".join(f"{s.session.start:%H:%M} {s.session.title}" for s in report.late_sessions)],
+        [t("handover.services"), "\n".join(late_session_line(s, lang) for s in report.late_sessions)],
         [
             t("handover.unvisited"),
             "\n".join(
@@ -446,7 +468,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         ],
         [
             t("handover.arrears"),
-            "\n".join(f"{stall_no(v.stall, lang)} ¥{fen_to_yuan(v.arrears_fen, 'auto')}" for v in report.arrears),
+            "\n".join(f"{stall_no(v.stall, lang)} {money(v.arrears_fen)}" for v in report.arrears),
         ],
         [t("handover.outgoing"), "" if h is None else f"{h.outgoing_by} {h.at:%Y-%m-%d %H:%M}"],
         [t("handover.notes"), "" if h is None else h.notes],

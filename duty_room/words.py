@@ -456,13 +456,28 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "stall.occupied": ("出摊", "open"),
     "stall.vacant": ("空", "empty"),
     "stall.no_holder": ("(空位)", "(vacant)"),
-    "money.yuan": ("¥{}", "¥{}"),
     "summary.petitions": (
         "未结{open} 超期{overdue} 今日到期{due_today}",
         "{open} open, {overdue} overdue, {due_today} due today",
     ),
     "summary.visits": ("已访{visited}/{planned} 重点未访{special}", "{visited}/{planned} done, {special} alerts"),
     "summary.services": ("进行{now} 迟到{late} 完成{done}/{total}", "{now} now {late} late {done}/{total} done"),
+    "summary.services_late_today": (
+        "进行{now} 今日迟到{today} 完成{done}/{total}",
+        "{now} now {today} late today {done}/{total} done",
+    ),
+    "summary.services_late_today_short": (
+        "今日迟到{today} 完成{done}/{total}",
+        "{today} late today {done}/{total} done",
+    ),
+    "summary.services_late_both": (
+        "进行{now} 迟到{late}（今日{today}） 完成{done}/{total}",
+        "{now} now {late} late ({today} today) {done}/{total} done",
+    ),
+    "summary.services_late_both_short": (
+        "迟到{late}（今日{today}） 完成{done}/{total}",
+        "{late} late ({today} today) {done}/{total} done",
+    ),
     "summary.stalls": ("出摊{occupied}/{total} 欠费{arrears}户", "{occupied}/{total} out, {arrears} owe"),
     # -- keys and commands -------------------------------------------------------
     "key.app.quit": ("退出", "Quit"),
@@ -801,6 +816,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "handover.overdue": ("超期未办", "Overdue"),
     "handover.open": ("未结案件", "Open cases"),
     "handover.services": ("一老一小迟到", "Late 一老一小 sessions"),
+    "late.still": ("未签到，已迟{minutes}分钟", "not checked in, {minutes} min late"),
+    "late.checked_in": ("{at}签到，迟{minutes}分钟", "checked in {at}, {minutes} min late"),
+    "late.done": ("未签到，{at}完成，迟{minutes}分钟", "not checked in, completed {at}, {minutes} min late"),
+    "late.staff": ("负责：{staff}", "staff: {staff}"),
+    "summary.late_today": ("今日迟到", "late today"),
     "handover.unvisited": ("重点户今日未访", "Special households not yet visited today"),
     "handover.arrears": ("摊位欠费", "Stalls in arrears"),
     "handover.notes": ("交班说明 / 遗留问题", "Outgoing officer's notes / open matters"),

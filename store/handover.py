@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from . import i18n
-from .clock import end_of_day
+from .clock import at, end_of_day
 from .deadlines import DeadlineRules
 from .duty_models import DutyLogEntry, Handover, Incident, IncidentReport, LogEvent, ReportStage
 from .dutylog import (
@@ -49,8 +49,8 @@ from .queries import (
     PetitionView,
     SessionView,
     community_progress,
+    day_schedule,
     open_petitions,
-    todays_schedule,
     urgency_key,
     visit_progress,
 )
@@ -301,6 +301,25 @@ def _window_end(moment: datetime, shift: DutyShift) -> datetime:
     return moment + timedelta(seconds=1) if moment < shift.ends_at else shift.ends_at
 
 
+def _late_sessions(
+    store: Store, start: datetime, moment: datetime, calendar: DeadlineRules | None
+) -> list[SessionView]:
+    """The 一老一小 sessions late in the shift: due during it and late (still, or checked in or
+    completed late: the lateness stays on record), and today's still late now, due before it began."""
+    found: list[SessionView] = []
+    day = start.date()
+    while day <= moment.date():
+        for view in day_schedule(store, day, moment, calendar):
+            s = view.session
+            due = at(day, s.start.hour, s.start.minute)
+            if due > moment or not view.was_late:
+                continue
+            if due >= start or (view.phase is SessionPhase.LATE and day == moment.date()):
+                found.append(view)
+        day += timedelta(days=1)
+    return found
+
+
 def _report(
     store: Store,
     shift: DutyShift,
@@ -329,7 +348,7 @@ def _report(
         received=sorted((p for p in petitions if start <= p.created_at < end), key=lambda p: p.created_at),
         closed=sorted((p for p in petitions if _closed_in(p, start, end)), key=lambda p: p.id),
         open_cases=views,
-        late_sessions=[s for s in todays_schedule(store, moment, calendar) if s.phase is SessionPhase.LATE],
+        late_sessions=_late_sessions(store, start, moment, calendar),
         unvisited=[
             c for c in community_progress(visit_progress(store, moment.date())) if any(c.special_unvisited.values())
         ],

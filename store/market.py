@@ -69,6 +69,14 @@ def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
     return f"{sign}{yuan}.{rest:02d}"
 
 
+def money(fen: int) -> str:
+    """An amount as the officer reads it: 268600 -> '¥2,686', 12345 -> '¥123.45' (thousands
+    grouped, whole yuan without '.00'). Every amount said in text (the panels, `summary`, the
+    hand-over) is written by this one; forms and details show fen_to_yuan's plain digits."""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}¥{yuan:,}" + (f".{cents:02d}" if cents else "")
+
+
 def yuan_to_fen(text: str) -> int:
     """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else."""
     # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only

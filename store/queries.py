@@ -30,6 +30,7 @@ from .models import (
 from .schedule import (
     NextSessions,
     SessionPhase,
+    late_by,
     next_sessions,
     session_phase,
     sessions_on,
@@ -291,14 +292,28 @@ def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
 @dataclass(frozen=True)
 class SessionView:
     session: ServiceSession
-    phase: SessionPhase
+    phase: SessionPhase  # LATE: late now, nobody checked in yet (what needs action)
     community: str
+    late_by: timedelta | None = None  # how late it started, kept once checked in or completed (schedule.late_by)
+
+    @property
+    def was_late(self) -> bool:
+        """Late today: still late now, or checked in or completed late (the fact stays)."""
+        return self.late_by is not None
 
 
 def todays_schedule(store: Store, now: datetime, calendar: DeadlineRules | None = None) -> list[SessionView]:
+    return day_schedule(store, now.date(), now, calendar)
+
+
+def day_schedule(store: Store, day: date, now: datetime, calendar: DeadlineRules | None = None) -> list[SessionView]:
+    """``day``'s sessions as of ``now``: their phase, and how late each started."""
     names = community_names(store)
-    sessions = sessions_on(store, now.date(), calendar or DeadlineRules())
-    return [SessionView(s, session_phase(s, now), names.get(s.community_id, s.community_id)) for s in sessions]
+    sessions = sessions_on(store, day, calendar or DeadlineRules())
+    return [
+        SessionView(s, session_phase(s, now), names.get(s.community_id, s.community_id), late_by(s, now))
+        for s in sessions
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -106,6 +106,25 @@ def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
     return SessionPhase.LATER
 
 
+def late_by(session: ServiceSession, now: datetime) -> timedelta | None:
+    """How late the session started: a fact that stays once the session is checked in or
+    completed (签到 after its start + ``LATE_AFTER``, or 完成 with no check-in after that), so
+    the day's count and the shift's hand-over keep it. A session still late now (phase LATE) is
+    late by the time gone since its start. None: on time, not due yet, or cancelled (a
+    cancellation records no time)."""
+    start = at(session.day, session.start.hour, session.start.minute)
+    match session.state:
+        case SessionState.CHECKED_IN | SessionState.DONE if session.checked_in_at is not None:
+            began = session.checked_in_at
+        case SessionState.DONE if session.done_at is not None:
+            began = session.done_at  # completed without a check-in: it began no later than that
+        case SessionState.SCHEDULED:
+            return now - start if session_phase(session, now) is SessionPhase.LATE else None
+        case _:
+            return None
+    return began - start if began >= start + LATE_AFTER else None
+
+
 @dataclass(frozen=True)
 class NextSessions:
     """The next session not yet started, for everyone and for each half of 一老一小."""

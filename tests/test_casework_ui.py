@@ -426,3 +426,25 @@ async def test_the_palette_over_a_list_or_detail_offers_no_dashboard_row_keys(sm
             assert sorted(titles) == sorted(["立即刷新数据", "主题", "退出", "按键帮助", "截图"]), titles
             await pilot.press("escape")
             await settled(app, pilot)
+
+
+async def test_a_new_case_is_under_the_cursor_once_it_is_on_screen(small_store: Store) -> None:
+    """After 登记 the officer 受理s the new case next: the cursor is on it, wherever it sorts,
+    without filtering for it."""
+    async with dashboard(small_store) as (app, pilot):
+        table = app.panel("petitions").table
+        await pilot.press("end")
+        before = table.cursor_key
+        ask_intake(
+            app.desk, prefill={"title": "新登记的路灯", "category": "infrastructure", "community_id": "dongcheng"}
+        )
+        await settled(app, pilot)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [new] = [p for p in small_store.all(Petition) if p.title == "新登记的路灯"]
+        assert new.id in table.keys and new.id != before
+        assert table.cursor_key == new.id
+        await pilot.press("a")  # 受理, on the new case
+        await settled(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot, new.id, "已受理")

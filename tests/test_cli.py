@@ -212,7 +212,11 @@ def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_p
     assert data["late_sessions"] and data["stall_arrears"]
     fees = data["fees_fen"]
     assert fees["to_date"] >= fees["year"] >= fees["month"] > 0
-    assert f"累计¥{fees['to_date'] // 100}" in result.output  # the demo's fees are whole yuan
+    # The demo's fees are whole yuan, written as the stalls panel writes them (¥2,686, not ¥2686).
+    assert (
+        f"本月¥{fees['month'] // 100:,} 今年¥{fees['year'] // 100:,} 累计¥{fees['to_date'] // 100:,}" in result.output
+    )
+    assert fees["to_date"] >= 100_000
     assert data["next_session"]["start"] in result.output
 
 
@@ -287,3 +291,59 @@ def test_system_config_sets_school_breaks_and_fee_reductions(system_config: Path
     veteran = Stall(id="s", market="玉兰商业街", community_id="c", number=1, monthly_fee_fen=15000, reduction="veteran")
     assert monthly_due_fen(veteran, settings.fees) == 12000
     assert monthly_due_fen(veteran.model_copy(update={"reduction": "disabled"}), settings.fees) == 0
+
+
+def test_a_session_completed_late_stays_late_today(runner: CliRunner, tmp_path: Path) -> None:
+    """迟到记录保留: once the late 08:30 session (over at 09:20) is completed it leaves the alarm
+    (the header's 迟到), but summary's 今日迟到 and the shift's hand-over keep it: who, what, how late."""
+    from store import clock
+    from store.deadlines import DeadlineRules
+    from store.queries import dashboard
+    from store.schedule import SessionRef, complete
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    store = Store(target, actor="duty-officer")
+    ref = SessionRef(clock.now().date(), "sc-04.20261128")  # 08:30 跑腿代购, late at 09:30
+    assert dashboard(store, clock.now()).headline.late_sessions == 1
+    complete(store, ref, 3, DeadlineRules())
+    assert dashboard(Store(target), clock.now()).headline.late_sessions == 0  # late now: none
+    text = runner.invoke(cli, ["--store", str(target), "summary"]).output
+    assert "今日迟到: 08:30 跑腿代购：买菜、取药 未签到，09:30完成，迟60分钟" in text
+    [late] = json.loads(runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output)["late_sessions"]
+    assert (late["id"], late["late_minutes"], late["still"]) == ("sc-04.20261128", 60, False)
+    report = runner.invoke(cli, ["--store", str(target), "handover"]).output
+    section = report.split("## 一老一小迟到")[1].split("##")[0]
+    assert "08:30 跑腿代购：买菜、取药（" in section and "未签到，09:30完成，迟60分钟；负责：" in section
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_panel_3s_line_says_the_days_late_count_beside_the_one_now_and_fits(
+    runner: CliRunner, tmp_path: Path, lang: str
+) -> None:
+    """迟到 on panel 3's line is the header's (late now); the day's, kept once a late session is
+    completed, is said beside it, each version fitting a third of the screen (120x40)."""
+
+    from duty_room.panels.services import service_summary
+    from duty_room.presenters import Presenter
+    from store import clock
+    from store.deadlines import DeadlineRules
+    from store.queries import dashboard
+    from store.schedule import SessionRef, complete
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    store = Store(target, actor="duty-officer")
+    complete(store, SessionRef(clock.now().date(), "sc-04.20261128"), 3, DeadlineRules())
+    p = Presenter(lang)  # type: ignore[arg-type]
+    data = dashboard(store, clock.now())
+    lines = service_summary(p, data.sessions)
+    assert data.headline.late_sessions == 0
+    assert ("今日迟到1" if lang == "zh" else "1 late today") in lines[-1].plain
+    assert lines[-1].cell_len <= 38
+    clock.freeze("2026-11-28T10:30:00+08:00")  # the 10:00 session is late now too
+    data = dashboard(store, clock.now())
+    lines = service_summary(p, data.sessions)
+    assert data.headline.late_sessions == 1
+    assert ("迟到1（今日2）" if lang == "zh" else "1 late (2 today)") in lines[-1].plain
+    assert lines[-1].cell_len <= 38

@@ -85,10 +85,9 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
 
         # r on the incident row: 首报 and 书面报告 on time.
         table = app.panel("dutylog").table
-        assert table.cursor_key == entry.id  # the cursor stays on what the officer was looking at
-        # The incident row came in above it, and so did the incident's own 突发事件 line (newest first).
+        # The incident row came in above the entry, and so did the incident's own 突发事件 line (newest
+        # first); the cursor is on the incident just opened, whose 首报 is what the officer does next.
         assert table.keys[:3] == [f"incident:{incident.id}", incident.entry_id, entry.id]
-        await pilot.press("up", "up")
         assert table.cursor_key == f"incident:{incident.id}"
         for stage in (ReportStage.PHONE, ReportStage.WRITTEN):
             await pilot.press("r")
@@ -376,3 +375,22 @@ async def test_replanning_a_shift_from_the_dashboard_keeps_the_phones_of_who_sta
         assert not isinstance(app.screen, FormScreen)
     shift = find_shift(small_store, "duty-20261129")
     assert (shift.staff, shift.phones) == (["王丽娟", "陈志刚"], {"郭红梅": "13703932001", "王丽娟": "13703932011"})
+
+
+async def test_a_log_entry_just_written_is_under_the_cursor(small_store: Store) -> None:
+    """记录 from the bottom of a long log: the new line (the newest, at the top) is the cursor's, so
+    n (the case it calls for) or Enter acts on it, not on the line the officer was on before."""
+    for n in range(12):
+        log_entry(small_store, kind=LogKind.CALL, content=f"早先的来电{n}", at=clock.now() - timedelta(minutes=60 - n))
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "end")
+        table = app.panel("dutylog").table
+        before = table.cursor_key
+        await pilot.press("l")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="玉兰社区停水")  # type: ignore[arg-type]
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [new] = [e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == "玉兰社区停水"]
+        assert table.keys[0] == new.id and before != new.id
+        assert table.cursor_key == new.id

@@ -106,6 +106,29 @@ async def test_cursor_follows_its_key_when_rows_move_or_go() -> None:
         assert table.cursor_key is None and table.row_count == 0
 
 
+async def test_select_key_waits_for_the_row_and_a_move_in_between_forgets_it() -> None:
+    """A record just created: the cursor goes to its row once a sync shows it, wherever it sorts."""
+    app = TableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        await pilot.press("j")
+        table.select_key("MK-new")  # not shown yet: the cursor stays
+        assert table.cursor_key == "MK-1"
+        table.sync(ROWS[:1])
+        assert table.cursor_key == "MK-0"
+        table.sync([*ROWS[:3], row("MK-new"), *ROWS[3:]])  # it sorts in the middle
+        assert table.cursor_key == "MK-new" and table.cursor_row == 3
+        table.sync([row("MK-new"), *ROWS])  # once there, it is the cursor's row as any other
+        assert table.cursor_key == "MK-new" and table.cursor_row == 0
+        table.select_key("MK-4")  # shown: at once
+        assert table.cursor_key == "MK-4"
+        table.select_key("MK-later")
+        await pilot.press("k")  # the officer moved on: no jump when it comes
+        table.sync([row("MK-later"), *ROWS])
+        assert table.cursor_key == "MK-3"
+
+
 async def test_keys_move_the_cursor_and_enter_selects() -> None:
     rows = [row(f"MK-{i:02}") for i in range(30)]
     app = TableApp(rows=rows)

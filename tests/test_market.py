@@ -20,6 +20,7 @@ from store.market import (
     apply_for_stall,
     change_permit,
     fen_to_yuan,
+    money,
     monthly_due_fen,
     next_permit_action,
     payment_default,
@@ -160,6 +161,24 @@ def test_a_reduction_missing_from_the_rules_takes_nothing_off():
 )
 def test_fen_to_yuan_is_exact(fen: int, cents: Any, text: str):
     assert fen_to_yuan(fen, cents) == text
+
+
+@pytest.mark.parametrize(
+    ("fen", "text"),
+    [
+        (268600, "¥2,686"),
+        (15405200, "¥154,052"),
+        (12345, "¥123.45"),
+        (123456789, "¥1,234,567.89"),
+        (5, "¥0.05"),
+        (0, "¥0"),
+        (-5, "-¥0.05"),
+        (-268600, "-¥2,686"),
+    ],
+)
+def test_money_is_one_way_to_write_an_amount(fen: int, text: str):
+    """The panel's fee line, `summary` and the hand-over write amounts the same way."""
+    assert money(fen) == text
 
 
 @pytest.mark.parametrize(

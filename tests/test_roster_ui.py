@@ -279,7 +279,9 @@ async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_sto
         [schedule] = small_store.all(ServiceSchedule)
         assert (schedule.start, schedule.end, schedule.weekdays) == (time(16, 30), time(18), [5, 6])
         assert [(e.action, e.actor) for e in schedule.history] == [("add", "duty-officer")]
-        assert f"{schedule.id}.20261128" in app.panel("services").table.keys  # on today's timeline
+        table = app.panel("services").table
+        assert f"{schedule.id}.20261128" in table.keys  # on today's timeline
+        assert table.cursor_key == f"{schedule.id}.20261128" != table.keys[0]  # under the cursor, wherever it sorts
 
 
 async def test_change_the_selected_sessions_schedule(small_store: Store) -> None:

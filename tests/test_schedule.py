@@ -30,6 +30,7 @@ from store.schedule import (
     check_in,
     complete,
     day_sessions,
+    late_by,
     occurs_on,
     session_id,
     session_phase,
@@ -578,3 +579,25 @@ def test_a_school_break_that_ends_before_it_starts_is_refused():
 
     with pytest.raises(ValidationError, match="before it starts"):
         SchoolBreak(first=date(2027, 2, 21), last=date(2027, 1, 18))
+
+
+def test_lateness_stays_once_checked_in_or_completed(store: Store, monkeypatch: pytest.MonkeyPatch):
+    """迟到记录保留: a check-in after start + 10 minutes, or a completion with none, leaves the
+    late phase (nothing left to do) but keeps how late it started; on time, or cancelled, is not."""
+    set_now(monkeypatch, at(MON, 7, 35))  # 护学岗 07:10: 25 minutes late
+    [view] = [v for v in todays_schedule(store, clock.now(), PLAIN) if v.session.id == GUARD_MON.id]
+    assert (view.phase, view.late_by, view.was_late) == (SessionPhase.LATE, timedelta(minutes=25), True)
+    check_in(store, GUARD_MON, PLAIN)
+    set_now(monkeypatch, at(MON, 8, 0))
+    [view] = [v for v in todays_schedule(store, clock.now(), PLAIN) if v.session.id == GUARD_MON.id]
+    assert (view.phase, view.late_by) == (SessionPhase.NOW, timedelta(minutes=25))
+    done = complete(store, GUARD_MON, 12, PLAIN)
+    assert late_by(done, at(TUE, 9, 0)) == timedelta(minutes=25)  # the next day too
+
+    one = session()  # 07:10
+    checked = one.model_copy(update={"state": SessionState.CHECKED_IN, "checked_in_at": at(MON, 7, 19)})
+    assert late_by(checked, at(MON, 8, 0)) is None  # within the ten minutes
+    done_unchecked = one.model_copy(update={"state": SessionState.DONE, "served": 3, "done_at": at(MON, 7, 40)})
+    assert late_by(done_unchecked, at(MON, 8, 0)) == timedelta(minutes=30)
+    cancelled = one.model_copy(update={"state": SessionState.CANCELLED, "cancel_reason": "下雨"})
+    assert late_by(cancelled, at(MON, 8, 0)) is None

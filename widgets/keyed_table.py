@@ -254,6 +254,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._rows: list[Row] = []  # what each slot shows
         self._slot_of: dict[str, int] = {}
         self._cursor = 0
+        self._wanted: str | None = None  # a row to put the cursor on as soon as a sync shows it
         self._widths: list[int | None] = []  # text width of each column, as laid out (None: left out)
         self._offsets: list[int] = []  # x of each column's first cell
         self._laid_out_for = -1  # the width the columns were fitted to
@@ -334,7 +335,10 @@ class KeyedTable(ScrollView, can_focus=True):
             self._forget(key)
 
         old_cursor = self._cursor
-        if kept is not None and kept in self._slot_of:
+        if self._wanted is not None and self._wanted in self._slot_of:
+            self._cursor = self._slot_of[self._wanted]
+            self._wanted = None
+        elif kept is not None and kept in self._slot_of:
             self._cursor = self._slot_of[kept]
         else:
             self._cursor = min(self._cursor, max(len(self._rows) - 1, 0))
@@ -362,8 +366,19 @@ class KeyedTable(ScrollView, can_focus=True):
         self.last_changed_cells = changed
         return changed
 
+    def select_key(self, key: str) -> None:
+        """Put the cursor on row ``key``: now if it is shown, else as soon as a ``sync`` shows it
+        (a record just created, before the reload that brings it; or one a filter hides until it is
+        cleared). Moving the cursor in between forgets it."""
+        slot = self._slot_of.get(key)
+        if slot is None:
+            self._wanted = key
+        else:
+            self.move_cursor(row=slot)
+
     def move_cursor(self, *, row: int, animate: bool = False, scroll: bool = True) -> None:
         """Put the cursor on slot ``row`` (clamped to the rows there are)."""
+        self._wanted = None
         target = min(max(row, 0), max(len(self._rows) - 1, 0))
         if target != self._cursor:
             self._refresh_slot(self._cursor)

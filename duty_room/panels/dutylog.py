@@ -244,6 +244,7 @@ class DutyLogPanel(DeskPanel):
                     ),
                     lambda entry: t("duty.logged").format(entry.id),
                     form,
+                    after=lambda entry: desk.select_new(self.NAME, entry.id),
                 )
             )
 
@@ -288,6 +289,7 @@ class DutyLogPanel(DeskPanel):
                     ),
                     lambda incident: t("duty.incident_opened").format(incident.id),
                     form,
+                    after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
                 )
             )
 

@@ -116,6 +116,14 @@ def ask_intake(
             return desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}")
 
         write = save or (lambda checked: register(desk.store, checked, rules=desk.settings.deadlines))
-        desk.submit(Submission(lambda: write(values), saved, form, INTAKE_REFUSALS))
+        desk.submit(
+            Submission(
+                lambda: write(values),
+                saved,
+                form,
+                INTAKE_REFUSALS,
+                after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
+            )
+        )
 
     desk.open_form(FormScreen(fields, texts), submitted)

@@ -38,6 +38,7 @@ from store.schedule import (
     check_complete,
     check_in,
     complete,
+    session_id,
 )
 from store.text import ascii_numerals, max_chars
 from widgets.detail import DetailContent
@@ -154,6 +155,10 @@ class ServicesPanel(DeskPanel):
                     lambda saved: t(done).format(saved.title),
                     form,
                     {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
+                    # A new schedule's session today, if it holds one: on the cursor once shown.
+                    after=None
+                    if schedule
+                    else lambda saved: desk.select_new(self.NAME, session_id(saved.id, clock.now().date())),
                 )
             )
 
@@ -368,19 +373,24 @@ def service_row(p: Presenter, view: SessionView) -> Row:
     )
 
 
-def service_summary(p: Presenter, sessions: list[SessionView]) -> Text:
+def service_summary(p: Presenter, sessions: list[SessionView]) -> list[Text]:
+    """进行3 迟到1 完成2/14, fullest first (``FitLine``). 迟到: late now, nobody checked in yet (the
+    header's count, the rows in red); 今日迟到: with those checked in or completed late, whose
+    lateness stays on record (``summary``, the hand-over), said when it is more than the count now. The count of sessions going on gives way first."""
+
     def count(phase: SessionPhase) -> int:
         return sum(s.phase is phase for s in sessions)
 
-    late = count(SessionPhase.LATE)
-    return p.summary_line(
-        3,
-        "panel.services",
-        p.t("summary.services").format(
-            now=count(SessionPhase.NOW), late=late, done=count(SessionPhase.DONE), total=len(sessions)
-        ),
-        alarm=late > 0,
-    )
+    late, today = count(SessionPhase.LATE), sum(s.was_late for s in sessions)
+    figures = {"now": count(SessionPhase.NOW), "late": late, "today": today, "done": count(SessionPhase.DONE)}
+    figures["total"] = len(sessions)
+    if today == late:
+        keys = ["summary.services"]
+    elif late == 0:
+        keys = ["summary.services_late_today", "summary.services_late_today_short"]
+    else:
+        keys = ["summary.services_late_both", "summary.services_late_both_short"]
+    return [p.summary_line(3, "panel.services", p.t(key).format(**figures), alarm=late > 0) for key in keys]
 
 
 def service_detail_line(

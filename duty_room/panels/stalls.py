@@ -24,6 +24,7 @@ from store.market import (
     check_permit_move,
     end_of_year,
     fen_to_yuan,
+    money,
     month_key,
     next_permit_action,
     payment_default,
@@ -404,11 +405,7 @@ def stall_row(p: Presenter, view: StallView) -> Row:
         bad = view.permit_status in (PermitStatus.SUSPENDED, PermitStatus.EXPIRED)
         waiting = view.permit_status in (PermitStatus.APPLIED, PermitStatus.APPROVED)
         permit = Text(label(view.permit_status, p.lang), style="bold red" if bad else "cyan" if waiting else "")
-    arrears = (
-        Text(p.t("money.yuan").format(fen_to_yuan(view.arrears_fen, cents="auto")), style="bold red")
-        if view.arrears_fen
-        else Text("")
-    )
+    arrears = Text(money(view.arrears_fen), style="bold red") if view.arrears_fen else Text("")
     fee = Text(fen_to_yuan(view.due_fen, cents="auto") if view.due_fen else "-", justify="right")
     if stall.reduction is not FeeReduction.NONE:  # why is the holder's: their detail says, revealed
         fee.append(p.t("reduction.mark"), style="bold magenta")
@@ -446,11 +443,7 @@ def fees_line(p: Presenter, totals: FeeTotals, rules: FeeRules) -> list[Text]:
     then the words shorten (月 年), then the total to date is left out. An amount is never cut: the
     last, this month's and this year's, fits a third of the screen (120x40) in either language."""
 
-    def yuan(fen: int) -> str:
-        whole, _, cents = fen_to_yuan(fen).partition(".")
-        return f"¥{int(whole):,}" + ("" if cents == "00" else f".{cents}")
-
-    amounts = {"month": yuan(totals.month_fen), "year": yuan(totals.year_fen), "total": yuan(totals.to_date_fen)}
+    amounts = {"month": money(totals.month_fen), "year": money(totals.year_fen), "total": money(totals.to_date_fen)}
     full = Text(p.t("fees.line").format(**amounts))
     reductions = " ".join(
         f"{p.t('reduction.short.' + r.value)}{rules.percent_off(r)}%"
