@@ -300,6 +300,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "header.arrears": ("欠费", "arrears"),
     "header.report_due": ("{stage} {due}前", "{stage} due {due}"),
     "header.report_late": ("{stage}超时（应于{due}）", "{stage} late (due {due})"),
+    "header.report_late_short": ("{stage}超时", "{stage} late"),  # at 80 columns: panel 5 says when it was due
     "header.handover": (" 交班{}", " handover {}"),
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
     "key.panel.5": ("值班记录", "Duty log"),
