@@ -405,6 +405,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
+    "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
+        "班次 {id}：{state}；导出副本按 {key}",
+        "shift {id}: {state}; {key} exports a copy",
+    ),
     "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
     "duty.export_subtitle": (
         "{}。导出交班时记录的内容，交班后的记录另列",
