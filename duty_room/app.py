@@ -57,7 +57,6 @@ from .typeahead import TypeAhead
 
 # What a lasting fault in the status line means, by its banner.
 REFUSED = {"store.damaged_banner": "store.damaged_refused", "store.unreadable_banner": "store.unreadable_refused"}
-CLOCK_WIDTH = 5  # the header's clock, 09:30 (#clock in app.tcss)
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 log = logging.getLogger("duty_room")
 
@@ -361,13 +360,12 @@ class DutyRoomApp(App[None]):
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         h = data.headline
-        title = p.header_title(h, data.now, read_only=self.settings.read_only)
-        self._update_if_changed("#head-title", title, layout=True)  # its width follows the date: once a day
-        self._update_if_changed("#clock", p.header_clock(data.now))
-        room = self._width - title.cell_len - CLOCK_WIDTH
-        self._update_if_changed(
-            "#headline", p.header_counts(h, self.store.actor, width=room, duty=data.duty, now=data.now)
+        title, counts = p.header(
+            h, self.store.actor, data.now, width=self._width, duty=data.duty, read_only=self.settings.read_only
         )
+        self._update_if_changed("#head-title", title, layout=True)  # its width changes once a day, or with the counts
+        self._update_if_changed("#clock", p.header_clock(data.now))
+        self._update_if_changed("#headline", counts)
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False
         if data.generation != self._checked_generation:  # once per change of the store

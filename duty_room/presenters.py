@@ -21,7 +21,6 @@ from store.models import FieldChange, GridWorker, Household, RosterEvent, Servic
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
-from widgets.fit_line import first_fit
 from widgets.keyed_table import ellipsize
 
 TAG_STYLE = {
@@ -153,6 +152,16 @@ def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str
 
 
 COUNTS = 5  # the header's counts: open, overdue, due today, late sessions, stalls in arrears
+HEADER_COUNT_KEYS = ("header.open", "header.overdue", "header.due_today", "header.late", "header.arrears")
+CLOCK_WIDTH = 5  # the header's clock, 09:30 (#clock in app.tcss)
+TITLE_PARTS = ("year", "weekday", "room")
+# What gives way in the header, in this order, before any count (Presenter.header): each step turns
+# one part off (the report's stage: said short).
+HEADER_STEPS = ("visits", "on_duty", "short", "year", "weekday", "room", "due")
+
+
+def _header_numbers(headline: Headline) -> tuple[int, ...]:
+    return (headline.open, headline.overdue, headline.due_today, headline.late_sessions, headline.arrears_holders)
 
 
 @dataclass(frozen=True)
@@ -180,68 +189,102 @@ class Presenter:
     # The header is three pieces so that the once-a-minute clock tick repaints five characters,
     # not the whole line.
 
-    def header_title(self, headline: Headline, now: datetime, *, read_only: bool = False) -> Text:
+    def header(
+        self,
+        headline: Headline,
+        actor: str,
+        now: datetime,
+        *,
+        width: int,
+        duty: DutyStatus | None = None,
+        read_only: bool = False,
+    ) -> tuple[Text, Text]:
+        """The header's title and counts, beside the clock (``CLOCK_WIDTH``) in ``width`` cells.
+
+        The counts that need action stay whole: what is less needed gives way first, one step at a
+        time, each step kept while the next is taken (``HEADER_STEPS``): the visits; who is on duty
+        and the account (both in their panels); the report's stage said shorter (English: update);
+        the title's year, then its weekday, then its 值班室 / duty room (the township and the month
+        and day stay); a late report's due time (the red 续报超时 stays: panel 5 says when). Only
+        then whole counts give way, never a label cut from its number: those at zero first (from
+        the last), then 未结 (the open cases: the total, the ones needing action are counted after
+        it), then the rest from the last (欠费, 迟到, 今日到期, 超期). Each is on its panel's summary line.
+
+        With an incident open, the next report's due time comes first in the counts (red once it is
+        late): the one clock in the duty room that a higher office holds the township to.
+        """
+        given = {"visits": True, "on_duty": True, "short": False, "year": True, "weekday": True, "room": True}
+        given["due"] = True
+        versions: list[tuple[Text, Text]] = []
+        kept = list(range(COUNTS))
+        numbers = _header_numbers(headline)
+
+        def add() -> None:
+            title = self._header_title(headline, now, read_only=read_only, **{k: given[k] for k in TITLE_PARTS})
+            counts = self._header_counts(
+                headline,
+                actor,
+                duty,
+                now,
+                kept=tuple(kept),
+                **{k: given[k] for k in ("visits", "on_duty", "short", "due")},
+            )
+            versions.append((title, counts))
+
+        add()
+        for step in HEADER_STEPS:
+            given[step] = not given[step]
+            add()
+        zero = [i for i in reversed(range(COUNTS)) if numbers[i] == 0]
+        for i in [*zero, 0, *(i for i in reversed(range(COUNTS)) if numbers[i] != 0)]:
+            if i in kept:
+                kept.remove(i)
+                add()
+        room = width - CLOCK_WIDTH
+        for title, counts in versions:
+            if title.cell_len + counts.cell_len <= room:
+                return title, counts
+        return versions[-1]
+
+    def _header_title(
+        self, headline: Headline, now: datetime, *, read_only: bool, year: bool, weekday: bool, room: bool
+    ) -> Text:
         text = Text()
-        text.append(f" {self.t('header.township').format(display_safe(headline.township))} ", style="bold reverse")
+        township = display_safe(headline.township)
+        name = self.t("header.township").format(township) if room or not township else township
+        text.append(f" {name} ", style="bold reverse")
         if read_only:
             text.append(f" {self.t('readonly.badge')} ", style="bold black on yellow")
-        day = self.t("weekdays").split()[now.weekday()]
-        text.append(f" {now:%Y-%m-%d} {day} ", style="bold")
+        day = f"{now:%Y-%m-%d}" if year else f"{now:%m-%d}"
+        if weekday:
+            day += " " + self.t("weekdays").split()[now.weekday()]
+        text.append(f" {day} ", style="bold")
         return text
 
     def header_clock(self, now: datetime) -> Text:
         return Text(f"{now:%H:%M}", style="bold")
-
-    def header_counts(
-        self,
-        headline: Headline,
-        actor: str,
-        *,
-        width: int,
-        duty: DutyStatus | None = None,
-        now: datetime | None = None,
-    ) -> Text:
-        """The counts that need action, in ``width`` cells: the visits, then who is on duty (and
-        the account) give way first, then the report's stage is said shorter (English: update), so
-        the counts that need action are never cut off the end.
-
-        With an incident open, the next report's due time comes first (red once it is late): the
-        one clock in the duty room that a higher office holds the township to. When even the counts
-        alone do not fit after it (80 columns), whole counts give way from the last (欠费, 迟到, …):
-        each is on its panel's summary line, and a label cut from its number ("今日到期" and no
-        number) would be read as a count.
-        """
-        # The visits, then who is on duty give way; then the report's stage is said shorter; then
-        # whole counts from the last.
-        ladder = [(True, True, False, COUNTS), (True, False, False, COUNTS), (False, False, False, COUNTS)]
-        ladder += [(False, False, True, n) for n in range(COUNTS, -1, -1)]
-        versions = [
-            self._header_counts(headline, actor, duty, now, on_duty=on_duty, visits=visits, short=short, counts=counts)
-            for on_duty, visits, short, counts in ladder
-        ]
-        return first_fit(versions, width)
 
     def _header_counts(
         self,
         headline: Headline,
         actor: str,
         duty: DutyStatus | None,
-        now: datetime | None,
+        now: datetime,
         *,
         on_duty: bool,
         visits: bool,
-        short: bool = False,
-        counts: int = COUNTS,
+        short: bool,
+        due: bool,
+        kept: tuple[int, ...],
     ) -> Text:
         text = Text()
-        if duty is not None and now is not None and duty.next_report is not None:
+        if duty is not None and duty.next_report is not None:
             incident, slot = duty.next_report
             if slot.due is not None:
                 late = slot.due < now
                 stage = words.cell(slot.stage, self.lang) if short else label(slot.stage, self.lang)
-                said = self.t("header.report_late" if late else "header.report_due").format(
-                    stage=stage, due=due_clock(slot.due, now)
-                )
+                key = ("header.report_late" if due else "header.report_late_short") if late else "header.report_due"
+                said = self.t(key).format(stage=stage, due=due_clock(slot.due, now))
                 text.append(f" {said} ", style="bold white on red" if late else "bold yellow")
         if on_duty:
             text.append("  " + self.t("header.on_duty").format(display_safe(headline.on_duty_leader) or "-"))
@@ -250,13 +293,13 @@ class Presenter:
             if duty is not None:
                 text.append(self.t("header.handover").format(f"{duty.next_handover:%H:%M}"), style="dim")
             text.append(f" [{display_safe(actor)}]", style="dim")
+        numbers = _header_numbers(headline)
+        styles = ("", "bold red", "bold yellow", "bold red", "")
         shown = [
-            (f"{self.t('header.open')} {headline.open}", ""),
-            (f"{self.t('header.overdue')} {headline.overdue}", "bold red" if headline.overdue else ""),
-            (f"{self.t('header.due_today')} {headline.due_today}", "bold yellow" if headline.due_today else ""),
-            (f"{self.t('header.late')} {headline.late_sessions}", "bold red" if headline.late_sessions else ""),
-            (f"{self.t('header.arrears')} {headline.arrears_holders}", ""),
-        ][:counts]
+            (f"{self.t(HEADER_COUNT_KEYS[i])} {numbers[i]}", styles[i] if numbers[i] else "")
+            for i in range(COUNTS)
+            if i in kept
+        ]
         if visits:  # only with every count (the first to give way): set apart by a second space
             shown.insert(3, (f" {self.t('header.visits')} {headline.visited}/{headline.planned}", ""))
         text.append("  " if shown else "")

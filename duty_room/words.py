@@ -300,6 +300,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "header.arrears": ("欠费", "arrears"),
     "header.report_due": ("{stage} {due}前", "{stage} due {due}"),
     "header.report_late": ("{stage}超时（应于{due}）", "{stage} late (due {due})"),
+    "header.report_late_short": ("{stage}超时", "{stage} late"),  # at 80 columns: panel 5 says when it was due
     "header.handover": (" 交班{}", " handover {}"),
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
     "key.panel.5": ("值班记录", "Duty log"),
@@ -404,6 +405,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
+    "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
+        "班次 {id}：{state}；导出副本按 {key}",
+        "shift {id}: {state}; {key} exports a copy",
+    ),
     "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
     "duty.export_subtitle": (
         "{}。导出交班时记录的内容，交班后的记录另列",

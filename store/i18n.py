@@ -245,6 +245,15 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.visit_needs_note": ("民情日志须写走访情况", "the visit log entry needs a note"),
     "refused.household_unknown": ("没有这户：{id}", "no such household: {id}"),
     "refused.grid_elsewhere": ("网格「{grid}」不在所选社区", "grid {grid!r} is in {community!r}, not {chosen!r}"),
+    # The case's grid's households live elsewhere: change the grid, or the building or unit.
+    "refused.building_outside_grid": (
+        "网格「{grid}」的住户在{places}，不在{typed}",
+        "grid {grid!r} has its households in {places}, not in {typed}",
+    ),
+    "refused.unit_outside_grid": (
+        "网格「{grid}」的住户在{places}，不在{typed}",
+        "grid {grid!r} has its households in {places}, not in {typed}",
+    ),
     "refused.worker_unknown": ("没有这位网格员：{id}", "no such grid worker: {id}"),
     "refused.visit_twice": ("这户今天 {at} 已走访登记过", "this household was already visited today at {at}"),
     "refused.transition": (

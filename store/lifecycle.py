@@ -12,6 +12,7 @@ A refused step raises ``IllegalTransition`` before anything is written.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ from .models import (
 from .refusal import Refused
 from .roster import known_list
 from .storage import RecordNotFound, Store, Transaction
+from .visiting import grids_below
 
 S = PetitionStatus
 
@@ -424,6 +426,8 @@ INTAKE_REFUSALS = {
     "grid_unknown": "grid_id",
     "grid_elsewhere": "grid_id",
     "household_unknown": "household_id",
+    "building_outside_grid": "building",
+    "unit_outside_grid": "unit",
 }  # what ``register`` may refuse, by the field to fix
 
 
@@ -432,6 +436,91 @@ def grid_elsewhere(grid: Grid, community_id: str) -> Refused | None:
     if grid.community_id == community_id:
         return None
     return Refused("grid_elsewhere", grid=grid.name, community=grid.community_id, chosen=community_id)
+
+
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _place_token(text: str, suffixes: tuple[str, ...]) -> str:
+    """A building or unit as typed, reduced to what names it: 3号楼, 3栋, ３, 三号楼 → 3; 2单元, 第2单元 → 2;
+    A座 → A (whatever is not a number compared as it is, without case)."""
+    said = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    said = said.removeprefix("第")
+    for suffix in suffixes:
+        if said.endswith(suffix) and len(said) > len(suffix):
+            said = said[: -len(suffix)]
+            break
+    if said and all(c in _CN_DIGITS or c == "十" for c in said):  # 三, 十二, 二十三 (up to 99)
+        tens, _, ones = said.rpartition("十")
+        if "十" in said:
+            said = str((_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0))
+        elif len(said) == 1:
+            said = str(_CN_DIGITS[said])
+    return (said.lstrip("0") or said) if said.isdigit() else said
+
+
+BUILDING_SUFFIXES = ("号楼", "号", "栋", "幢", "楼", "座")
+UNIT_SUFFIXES = ("单元",)
+
+
+def _place_said(building: str, unit: str, lang: Lang) -> str:
+    """A building (and unit) in words: 3号楼2单元, building 3 unit 2."""
+    if lang == "zh":
+        b = f"{building}号楼" if building.isdigit() else building
+        u = f"{unit}单元" if unit.isdigit() else unit
+        return b + u
+    return " ".join(
+        part for part in (f"building {building}" if building else "", f"unit {unit}" if unit else "") if part
+    )
+
+
+def place_outside_grid(petition: Petition, grid: Grid, households: list[Household]) -> Refused | None:
+    """A case's building and unit lie where its grid's households (and those of the grids under it)
+    live; the refusal naming where they do when they do not. A grid with no household on the
+    register, or a case with neither building nor unit, is not judged."""
+    if not households or not (petition.building or petition.unit):
+        return None
+    places = sorted(
+        {(_place_token(h.building, BUILDING_SUFFIXES), _place_token(h.unit, UNIT_SUFFIXES)) for h in households},
+        key=lambda p: (len(p[0]), p[0], len(p[1]), p[1]),
+    )
+    building = _place_token(petition.building, BUILDING_SUFFIXES) if petition.building else ""
+    unit = _place_token(petition.unit, UNIT_SUFFIXES) if petition.unit else ""
+    if building and building not in {b for b, _ in places}:
+        key, typed = "building_outside_grid", (building, "")
+    elif unit and unit not in {u for b, u in places if not building or b == building}:
+        key, typed = "unit_outside_grid", (building, unit)
+    else:
+        return None
+    shown = places[:3]
+    return PlaceRefused(key, grid=grid.name, places=shown, more=len(places) > len(shown), typed=typed)
+
+
+class PlaceRefused(Refused):
+    """A building or unit where the case's grid has no household: the places said in each language."""
+
+    def message(self, lang: Lang) -> str:
+        places: list[tuple[str, str]] = self.params["places"]  # type: ignore[assignment]
+        said = i18n.t("punct.list", lang).join(_place_said(b, u, lang) for b, u in places)
+        if self.params["more"]:
+            said += "…"
+        typed: tuple[str, str] = self.params["typed"]  # type: ignore[assignment]
+        return i18n.t(f"refused.{self.key}", lang).format(
+            grid=self.params["grid"], places=said, typed=_place_said(*typed, lang)
+        )
 
 
 def register(store: Store, fields: Mapping[str, object], *, rules: DeadlineRules | None = None) -> Petition:
@@ -453,6 +542,11 @@ def register_in(tx: Transaction, fields: Mapping[str, object], *, rules: Deadlin
         refused = grid_elsewhere(grid, petition.community_id)
         if refused is not None:
             raise refused
+        if petition.building or petition.unit:
+            below = grids_below(tx.all(Grid), grid.id)
+            refused = place_outside_grid(petition, grid, [h for h in tx.all(Household) if h.grid_id in below])
+            if refused is not None:
+                raise refused
     if petition.household_id is not None:
         household = next((h for h in tx.all(Household) if h.id == petition.household_id), None)
         if household is None:

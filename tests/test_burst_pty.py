@@ -95,7 +95,7 @@ def registered_with_every_field(store: Store, screen: str) -> None:
         Category.GAS,
         Priority.URGENT,
     )
-    assert (new.community_id, new.grid_id, new.building, new.unit) == ("dongcheng", "dc-M01", "3", "2")
+    assert (new.community_id, new.grid_id, new.building, new.unit) == ("dongcheng", "dc-M01", "1", "1")
     assert (new.reporter_name, new.reporter_phone, new.description) == ("李四", "13800001111", "楼道里一直有煤气味")
     assert "MK261128-001" in screen
 
@@ -205,9 +205,9 @@ SEQUENCES = [
             TAB,
             *typed("1号楼1"),  # 网格: filtered to one, taken from the list
             TAB,
-            "3",
+            "1",  # 楼栋 and 单元: where the grid's households are (another is refused beside the field)
             TAB,
-            "2",
+            "1",
             TAB,
             *typed("李四"),
             TAB,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.content import Content
-from textual.widgets import Select
+from textual.widgets import Input, Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.panels.intake import ask_intake
@@ -278,6 +278,41 @@ async def test_an_intake_the_store_refuses_is_said_on_the_form_in_its_words(smal
         assert form.values()["community_id"] == "yulan", form.values()
         assert "不在所选社区" in str(form.query_one("#error-grid_id").render())
     assert len(small_store.all(Petition)) == 4
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "网格「1号楼1单元」的住户在1号楼1单元，不在1号楼2单元"),
+        ("en", "grid '1号楼1单元' has its households in building 1 unit 1, not in building 1 unit 2"),
+    ],
+    ids=["zh", "en"],
+)
+async def test_the_intake_form_refuses_a_unit_the_chosen_grid_does_not_hold(
+    small_store: Store, lang: str, said: str
+) -> None:
+    """登记 on the 1号楼1单元 micro grid took 2单元 without a word. Refused beside the unit, in the
+    form's language, naming where the grid's households are; fixed, it saves."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        ask_intake(app.desk, prefill={"community_id": "dongcheng", "grid_id": "dc-M01"})
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"楼道灯不亮")
+        await choose(pilot, "field-category", 4)
+        form.query_one("#field-building", Input).value = "1号楼"
+        form.query_one("#field-unit", Input).value = "2单元"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        assert str(form.query_one("#error-unit").render()) == said
+        assert str(form.query_one("#error-building").render()) == ""
+        assert len(small_store.all(Petition)) == 4
+        form.query_one("#field-unit", Input).value = "1单元"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form
+    assert [p.unit for p in small_store.all(Petition) if p.title == "楼道灯不亮"] == ["1单元"]
 
 
 def end_two_cases(store: Store) -> None:

@@ -347,3 +347,21 @@ def test_panel_3s_line_says_the_days_late_count_beside_the_one_now_and_fits(
     assert data.headline.late_sessions == 1
     assert ("迟到1（今日2）" if lang == "zh" else "1 late (2 today)") in lines[-1].plain
     assert lines[-1].cell_len <= 38
+
+
+def test_petition_add_refuses_a_unit_the_grid_does_not_hold(runner: CliRunner, tmp_path: Path) -> None:
+    """`petition add --grid dc-M01 --unit 2单元` registered a case on the 1号楼1单元 grid for a unit it
+    does not hold. Refused as the dashboard's form refuses it (exit 1, nothing written)."""
+    target = tmp_path / "small"
+    build_small_store(target)
+    add = ["petition", "add", "--title", "楼道灯不亮", "--category", "infrastructure", "--community", "dongcheng"]
+    add += ["--grid", "dc-M01", "--building", "1号楼"]
+    for lang, said in (
+        ("zh", "网格「1号楼1单元」的住户在1号楼1单元，不在1号楼2单元"),
+        ("en", "not in building 1 unit 2"),
+    ):
+        result = runner.invoke(cli, ["--store", str(target), "--lang", lang, *add, "--unit", "2单元"])
+        assert result.exit_code == 1, result.output
+        assert said in result.output, result.output
+    assert runner.invoke(cli, ["--store", str(target), *add, "--unit", "1单元"]).exit_code == 0
+    assert [p.unit for p in Store(target).all(Petition) if p.title == "楼道灯不亮"] == ["1单元"]

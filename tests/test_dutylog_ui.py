@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -10,11 +12,13 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Input, Select
 
+from duty_room.presenters import Presenter
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, plan_shift, shift_at
 from store.handover import find_handover
 from store.models import Petition
+from store.queries import dashboard as dashboard_data
 from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
@@ -106,7 +110,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         await settled(app, pilot)
         assert "续报超时" in str(app.query_one("#headline").render())
         assert app.data is not None and [slot.stage for _, slot in app.data.duty.late] == [ReportStage.FOLLOW_UP]
-        header = app.present.header_counts(app.data.headline, "x", width=200, duty=app.data.duty, now=app.data.now)
+        _, header = app.present.header(app.data.headline, "x", app.data.now, width=200, duty=app.data.duty)
         assert any("on red" in str(span.style) for span in header.spans)  # red when late
 
         # h: hand over with notes; then the next officer takes over with their own account.
@@ -291,31 +295,79 @@ async def test_the_header_keeps_every_count_that_needs_action_in_its_width(small
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-async def test_at_80_columns_the_header_leaves_out_whole_counts_never_half_of_one(
-    small_store: Store, lang: str
+async def test_at_80_columns_the_title_gives_way_before_a_count_that_needs_action(
+    tmp_path: Path, frozen_clock: str, lang: str
 ) -> None:
-    """At 80 columns with an incident's report in the header, the counts ran off the edge: the
-    Chinese header ended 今日到期 with its number cut off (and 迟到, 欠费 gone unsaid). Whole counts
-    give way from the last; each one shown has its number."""
-    open_incident(small_store, title="河堤渗水", category=next(iter(IncidentCategory)), description="巡查发现")
+    """At 80 columns with an incident's report in the header, the counts that need action fell off
+    while the title (township 值班室, the year, the weekday) never gave way: Chinese lost 迟到 and
+    欠费, English kept only "open 24", and with the report late no count fitted. The title gives way
+    (the year, the weekday, 值班室) and a late report's due time; a count is left out only whole."""
+    from store.demo import build_demo
+
+    store = tmp_path / "demo"
+    build_demo(Store(store, actor="builder"))
     words = {
         "zh": ("未结", "超期", "今日到期", "迟到", "欠费"),
         "en": ("open", "overdue", "due today", "late", "arrears"),
     }[lang]
-    for moment in (None, datetime.fromisoformat("2026-11-28T11:00:00+08:00")):  # the first report due, then late
-        if moment is not None:
-            clock.freeze(moment)
-        async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+    for moment in ("09:30", "14:00"):  # the demo's 续报 due at 13:30, then late
+        clock.freeze(datetime.fromisoformat(f"2026-11-28T{moment}:00+08:00"))
+        async with dashboard(Store(store, actor="duty-officer"), NARROW, lang=lang) as (app, pilot):
             await settled(app, pilot)
+            assert app.data is not None
+            h = app.data.headline
+            numbers = dict(
+                zip(words, (h.open, h.overdue, h.due_today, h.late_sessions, h.arrears_holders), strict=True)
+            )
+            title = str(app.query_one("#head-title").render())
             header = "".join(str(app.query_one(part).render()) for part in ("#head-title", "#clock", "#headline"))
             assert cell_len(header) <= NARROW[0], header
             counts = str(app.query_one("#headline").render())
-            assert ("超时" in counts or " late (due" in counts) is (moment is not None), counts
-            shown = [w for w in words if re.search(rf"(^|\s){w} \d+(\s|$)", counts)]
-            assert shown == list(words[: len(shown)]), counts  # the first ones, each with its number
-            # and nothing after the last one shown (English, a late report: no count fits after it)
-            assert re.search(r"\d\)? ?$", counts), counts
-            assert lang == "en" or len(shown) >= 2, counts
+            assert ("超时" in counts or " late" in counts.split("  ")[0]) is (moment == "14:00"), counts
+            for word in words[1:]:  # each count that needs action, whole, with its number
+                if numbers[word]:
+                    assert re.search(rf"(^|\s){word} {numbers[word]}(\s|$)", counts), (word, header)
+            assert "11-28" in title and "2026" not in title, title  # the year gave way, the day did not
+            assert "孟轲乡" in title, title
+
+
+async def test_the_header_gives_way_in_its_order(small_store: Store) -> None:
+    """What gives way, one step at a time, before any count: the visits, who is on duty, the
+    report's stage said shorter, the year, the weekday, 值班室, a late report's due time; then counts
+    at zero (from the last), then 未结 (open), then the rest from the last."""
+    open_incident(small_store, title="河堤渗水", category=next(iter(IncidentCategory)), description="巡查发现")
+    now = datetime.fromisoformat("2026-11-28T15:00:00+08:00")  # the first report long late
+    data = dashboard_data(small_store, now)
+    assert data.duty.next_report is not None
+    present = Presenter("en")
+    h = replace(data.headline, late_sessions=0, overdue=3, due_today=2, arrears_holders=1)
+    widest = present.header(h, "me", now, width=500, duty=data.duty)
+    seen: list[str] = []
+    for width in range(sum(part.cell_len for part in widest) + 5, 0, -1):
+        title, counts = present.header(h, "me", now, width=width, duty=data.duty)
+        said = f"{title.plain}|{counts.plain}"
+        if not seen or seen[-1] != said:
+            seen.append(said)
+    gone = [
+        "visits",
+        "on duty:",
+        "first report (phone)",  # the stage's long words; the short one stays
+        "2026-",
+        "Sat",
+        "duty room",
+        "(due",
+        "late 0",
+        "open",
+        "arrears 1",
+        "due today 2",
+        "overdue 3",
+    ]
+    for before, after in itertools.pairwise(seen):
+        lost = [word for word in gone if word in before and word not in after]
+        assert len(lost) == 1, (before, after)
+        assert lost[0] == gone[0], (lost, before, after)
+        gone.pop(0)
+    assert gone == [], gone
 
 
 @pytest.mark.parametrize(

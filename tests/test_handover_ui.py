@@ -101,7 +101,10 @@ async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small
         assert sent.read_text(encoding="utf-8") == render_markdown(expected, "zh")  # as `handover --out` writes
         assert "交班于 2026-11-28 09:30" in sent.read_text(encoding="utf-8")
 
-        await press(app, pilot, "h")  # the log book too
+        await press(app, pilot, "h")  # the copy written: `h` says the shift is handed over, `e` writes another
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == "未更改：班次 d1：duty-officer 已于 09:30 交班；导出副本按 e"
+        await press(app, pilot, "e")  # the log book too
         book = tmp_path / "值班记录簿.xlsx"
         await export_as(app, pilot, app.screen, str(book))  # type: ignore[arg-type]
         assert not isinstance(app.screen, FormScreen)
@@ -109,14 +112,19 @@ async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small
     assert find_handover(small_store, shift) == handed  # handed over once, as it was
 
 
-async def test_a_handover_taken_over_offers_its_copy_not_a_second_hand_over(small_store: Store, tmp_path: Path) -> None:
+async def test_h_on_a_handover_taken_over_says_so_and_e_offers_its_copy(small_store: Store, tmp_path: Path) -> None:
     """Handed over and taken over, the shift still on: `h` opened the hand-over form again, whose
-    save the store refused (已交班). Now either officer gets the copy, the form naming both."""
+    save the store refused (已交班). Now either officer's `h` says so at once, and `e` gets the
+    copy, the form naming both."""
     hand_over_now(small_store, notes="无遗留")
     acknowledge(Store(small_store.root, actor=INCOMING), "d1", notes="已接班")
     for actor in ("duty-officer", INCOMING):
         async with dashboard(Store(small_store.root, actor=actor), lang="en") as (app, pilot):
             await press(app, pilot, "5", "h")
+            assert not isinstance(app.screen, FormScreen)
+            said = f"Not changed: shift d1: taken over by {INCOMING} at 09:30; e exports a copy"
+            assert app.status_messages[-1] == said, app.status_messages
+            await press(app, pilot, "e")
             form = app.screen
             assert isinstance(form, FormScreen)
             assert form.texts.title == "Export the handover: d1"
@@ -175,7 +183,7 @@ async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_e
     assert taken is not None and taken.acknowledged_by == INCOMING
 
     async with dashboard(small_store) as (app, pilot):
-        await press(app, pilot, "5", "h")
+        await press(app, pilot, "5", "e")
         form = app.screen
         assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
         assert built == []
@@ -196,7 +204,7 @@ async def test_the_copy_again_as_the_service_account_goes_only_in_the_export_fol
     hand_over_now(small_store, notes="无遗留")
     service = {"service_account": default_actor(), "as_service": True, "export_dir": exports}
     async with dashboard(small_store, **service) as (app, pilot):
-        await press(app, pilot, "5", "h")
+        await press(app, pilot, "5", "e")
         form = app.screen
         assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
         assert form.query_one("#field-export", Input).placeholder == "如 交接班.md"
@@ -417,13 +425,13 @@ async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Sto
     read as today's. A time not today now carries its date, today's stays a clock time."""
     hand_over_now(small_store, notes="无遗留")  # 11-28 09:30
     async with dashboard(small_store) as (app, pilot):
-        await press(app, pilot, "5", "h")
+        await press(app, pilot, "5", "e")
         form = app.screen
         assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
         assert text(form, "#form-subtitle").startswith("duty-officer 已于 09:30 交班。")
     clock.freeze("2026-11-29T07:40:00+08:00")  # the shift still on: the copy the next morning
     async with dashboard(small_store, lang="en") as (app, pilot):
-        await press(app, pilot, "5", "h")
+        await press(app, pilot, "5", "e")
         form = app.screen
         assert isinstance(form, FormScreen) and form.texts.title == "Export the handover: d1"
         assert text(form, "#form-subtitle").startswith("handed over by duty-officer at 11-28 09:30:"), text(
@@ -431,7 +439,7 @@ async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Sto
         )
         acknowledge(Store(small_store.root, actor=INCOMING), "d1", notes="已接班")  # taken over today
     async with dashboard(small_store) as (app, pilot):
-        await press(app, pilot, "5", "h")
+        await press(app, pilot, "5", "e")
         form = app.screen
         assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
         said = text(form, "#form-subtitle")
@@ -468,10 +476,12 @@ async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_a
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, FormScreen)
         assert find_handover(small_store, find_shift(small_store, "d1")) is not None
-        for key in ("h", "e"):  # both on today's copy now
-            await press(app, pilot, key)
-            assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "导出交接班：d1", key
-            await press(app, pilot, "escape")
+        await press(app, pilot, "h")  # today's handed over: said so, its copy `e`'s
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == "未更改：班次 d1：duty-officer 已于 09:30 交班；导出副本按 e"
+        await press(app, pilot, "e")  # on today's copy now
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "导出交接班：d1"
+        await press(app, pilot, "escape")
 
         assert "导出交接班" in [c.title for c in app.get_system_commands(app.screen)]  # in the palette
         await press(app, pilot, "question_mark")  # and in `?` help

@@ -33,6 +33,7 @@ from store.lifecycle import (
 from store.masking import log_reveal, mask_name, mask_phone
 from store.models import (
     AuditEntry,
+    Grid,
     Level,
     Petition,
     PetitionEvent,
@@ -960,3 +961,32 @@ def test_reveal_files_are_valid_json(small_store: Store):
     log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], True)
     data = orjson.loads((small_store.root / "audit" / "2026-11.json").read_bytes())
     assert len(data[storage.RECORDS]) == 1
+
+
+def test_register_refuses_a_building_or_unit_where_the_grid_has_no_household(small_store: Store) -> None:
+    """登记 took 1号楼2单元 on the 1号楼1单元 micro grid without a word: the case went to a grid worker
+    whose households live elsewhere. The grid's households say where it is (its building and unit,
+    and those of the grids under it); the field that contradicts them is refused, in its words."""
+    before = store_bytes(small_store.root)
+    refused = {}
+    for fields, key in (
+        ({"unit": "2单元"}, "unit_outside_grid"),
+        ({"building": "3号楼", "unit": "1单元"}, "building_outside_grid"),
+        ({"grid_id": "dc-B01", "building": "1", "unit": "第二单元"}, "unit_outside_grid"),  # a branch: its micro grids'
+    ):
+        with pytest.raises(Refused) as caught:
+            register(small_store, {**INTAKE, **fields})
+        assert caught.value.key == key
+        assert INTAKE_REFUSALS[key] == ("unit" if key.startswith("unit") else "building")
+        refused[key] = caught.value
+    assert store_bytes(small_store.root) == before
+    assert refused["unit_outside_grid"].message("zh") == "网格「1号楼支部网格」的住户在1号楼1单元，不在1号楼2单元"
+    assert refused["building_outside_grid"].message("en") == (
+        "grid '1号楼1单元' has its households in building 1 unit 1, not in building 3"
+    )
+    # The same place however it is written; a grid with no household on the register is not judged.
+    for building, unit in (("1号楼", "1单元"), ("一栋", "第1单元"), ("１", ""), ("", "1"), ("", "")):
+        register(small_store, {**INTAKE, "title": f"楼道灯不亮{building}{unit}", "building": building, "unit": unit})
+    with small_store.transaction() as tx:
+        tx.put(Grid(id="dc-M02", community_id="dongcheng", level="micro", name="1号楼2单元", parent_id="dc-B01"))
+    register(small_store, {**INTAKE, "title": "井盖丢失", "grid_id": "dc-M02", "unit": "2单元"})

@@ -64,7 +64,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch
+from ..desk import Desk, Submission, Watch
 from ..exports import ExportRefused, export_target, publish
 from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, due_clock, duration, literal
@@ -82,10 +82,15 @@ class DutyLogPanel(DeskPanel):
     GROUP = "duty"
     KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"), ("e", "export"))
     UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})  # r alone reports the selected incident
-    # The copy of the last shift handed over, the one on duty or an earlier one: `h` writes the copy of
-    # the shift on duty once it is handed over; `e` reaches an earlier one's. In `?` help and the
-    # palette: 80 columns are full.
+    # The copy of the last shift handed over, the one on duty or an earlier one (`h` only writes again
+    # a copy that failed at this desk's hand-over). In `?` help and the palette: 80 columns are full.
     QUIET = frozenset({"export"})
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        # Shifts this desk handed over whose copy could not be written (the status line said 按 h 再次导出):
+        # `h` on one opens the copy form until a copy is written; on any other shift handed over it says so.
+        self.copy_failed: set[str] = set()
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
@@ -359,8 +364,9 @@ class DutyLogPanel(DeskPanel):
 
     def ask_handover(self) -> None:
         """交接班: hand over the shift on duty (its report generated from the store, plus notes); as the
-        incoming officer, take over a shift another officer handed over; on the shift on duty already
-        handed over, write its copy again (the one written with it failed, or another is wanted).
+        incoming officer, take over a shift another officer handed over. On a shift already handed over
+        it says so, and that ``e`` writes a copy (``already_handed``); only when this desk's copy of it
+        failed at the hand-over (the status line said 按 h 再次导出) it opens the copy form at once.
 
         It acts on the shift on duty: this account's hand-over of an earlier shift still waiting for
         接班 does not stand in its way (its copy is ``e``'s, ``ask_copy``).
@@ -376,11 +382,11 @@ class DutyLogPanel(DeskPanel):
             return
         shift = shift_at(desk.store, now)
         if shift is None and waiting is not None and given is not None:  # no shift on duty: this account's last
-            self.ask_export(waiting, given)
+            self.already_handed(waiting, given)
             return
         handed = find_handover(desk.store, shift) if shift is not None else None
-        if shift is not None and handed is not None:  # handed over (taken over or not): its copy
-            self.ask_export(shift, handed)
+        if shift is not None and handed is not None:  # handed over (taken over or not)
+            self.already_handed(shift, handed)
             return
         generation = desk.data.generation if desk.data is not None else -1
 
@@ -397,6 +403,16 @@ class DutyLogPanel(DeskPanel):
             lambda: self.shift_report(now),
             shown,
         )
+
+    def already_handed(self, shift: DutyShift, given: Handover) -> None:
+        """`h` on a shift handed over: its copy form when this desk's copy failed at the hand-over (the
+        retry the status line offered), else the status line says it is handed over and that `e` writes
+        a copy (opening the copy form unasked read as if the hand-over had not been made)."""
+        if shift.id in self.copy_failed:
+            self.ask_export(shift, given)
+            return
+        key = self.desk.present.key("duty.export", "e")
+        self.desk.refuse(self.t("duty.already_handed").format(id=shift.id, state=self.handover_state(given), key=key))
 
     def ask_copy(self) -> None:
         """导出交接班: the copy of the last shift handed over — the one on duty, or an earlier one (this
@@ -495,6 +511,7 @@ class DutyLogPanel(DeskPanel):
                 except OSError as exc:  # beside the field, the form kept: another folder, another try
                     why = environment_error(exc).why(desk.lang)
                     raise FieldsRefused({"export": t("duty.export_not_written").format(path=target, why=why)}) from None
+                self.copy_failed.discard(shift.id)  # written: `h` on it no longer offers the copy
                 return target
 
             desk.submit(Submission(write, lambda path: t("duty.exported").format(path), form, saves=False))
@@ -561,6 +578,7 @@ class DutyLogPanel(DeskPanel):
                     publish(desk.settings, target)
                 except OSError as exc:  # the failure first, what to do last: a long line keeps both (fit)
                     why = environment_error(exc).why(desk.lang)
+                    self.copy_failed.add(shift.id)  # what makes 按 h 再次导出 true
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
                 said = [t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]
