@@ -10,8 +10,10 @@ from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import CliRunner
 
 from duty_room import config
+from duty_room.cli import cli
 from store import clock, storage
 from store.models import (
     Community,
@@ -305,3 +307,21 @@ OTHER = "other-desk"
 def elsewhere(store: Store) -> Store:
     """The same store opened by another desk (another dashboard, the command line)."""
     return Store(store.root, actor=OTHER)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """The command line with the machine's per-user folders and the caller's store and config kept
+    out (test_cli.py has its own, with a frozen clock)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("DUTY_ROOM_CONFIG", raising=False)
+    monkeypatch.delenv("DUTY_ROOM_STORE", raising=False)
+    return CliRunner()
+
+
+def run(runner: CliRunner, root: Path, *args: str) -> str:
+    """``duty-room --store ROOT ARGS…``, which must succeed: its output."""
+    result = runner.invoke(cli, ["--store", str(root), *args])
+    assert result.exit_code == 0, result.output
+    return result.output.strip()

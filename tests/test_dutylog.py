@@ -43,7 +43,7 @@ from store.queries import dashboard
 from store.refusal import FieldsRefused
 from store.storage import Store, default_actor
 
-from conftest import store_bytes
+from conftest import run, store_bytes
 
 TZ = clock.TZ
 OUTGOING = default_actor()  # the CLI acts as the OS account that runs it
@@ -58,15 +58,6 @@ def at(monkeypatch: pytest.MonkeyPatch, when: str) -> datetime:
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.delenv("DUTY_ROOM_CONFIG", raising=False)
-    monkeypatch.delenv("DUTY_ROOM_STORE", raising=False)
-    return CliRunner()
-
-
-@pytest.fixture
 def calm_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A township with nothing overdue or late: whatever `summary` flags is the duty room's own."""
     at(monkeypatch, "2026-11-28T09:00")
@@ -75,12 +66,6 @@ def calm_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         tx.put(Community(id="dongcheng", name="东城花园社区", township="孟轲乡"))
         tx.put(Grid(id="dc-L1", community_id="dongcheng", level="large", name="第一大网格"))
     return root
-
-
-def run(runner: CliRunner, root: Path, *args: str) -> str:
-    result = runner.invoke(cli, ["--store", str(root), *args])
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from duty_room.cli import cli
 from duty_room.handover_export import render_markdown, render_xlsx
 from store import clock
 from store.duty_models import IncidentCategory, LogKind, ReportStage
@@ -26,6 +25,8 @@ from store.handover import HandoverContents, HandoverReport, find_handover, hand
 from store.lifecycle import change_status, register
 from store.models import Community, Petition, PetitionStatus, Satisfaction
 from store.storage import Store, default_actor
+
+from conftest import run
 
 TZ = clock.TZ
 SHIFT = "duty-20261128"
@@ -242,21 +243,6 @@ def test_a_late_report_across_the_new_year_reads_back(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------
 # The command line
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.delenv("DUTY_ROOM_CONFIG", raising=False)
-    monkeypatch.delenv("DUTY_ROOM_STORE", raising=False)
-    return CliRunner()
-
-
-def run(runner: CliRunner, root: Path, *args: str) -> str:
-    result = runner.invoke(cli, ["--store", str(root), *args])
-    assert result.exit_code == 0, result.output
-    return result.output.strip()
 
 
 def test_the_command_line_exports_a_handed_over_shift_as_handed_over(
