@@ -46,6 +46,12 @@ def _waiting_for_messages(node: DOMNode) -> bool:
     return bool(queue.ready_event._waiters)
 
 
+def _nothing_else_queued(app: App[Any]) -> bool:
+    """The app, handling a key, has no other message queued or taken off its queue to look at."""
+    pending: Any = app._pending_message  # Textual's private: the message looked at, not yet handled
+    return app._message_queue.empty() and pending is None
+
+
 class TypeAhead:
     """Holds typed keys until the app is ready for them, then hands them on one at a time.
 
@@ -107,12 +113,17 @@ class TypeAhead:
         handler that awaits (Enter's submit, say) has taken its message off the queue but has not
         yet posted what it sets off, and the key released meanwhile overtook it (the form got the
         key meant for the dashboard). So a node is quiet only while its loop waits for a message.
-        ``handling_key``: the app itself is busy with the key being decided on.
+        ``handling_key``: the app itself is busy with the key being decided on, and nothing else of
+        the app's may be waiting: not in its queue, nor the message its loop took off the queue
+        after this key (Textual's loop looks at the next message before handling the current one,
+        to combine the two). That one may be the key typed before, back from the widgets it went
+        through (Enter's or y's binding is run by the app): released before it, this key acted on
+        the screen that key was about to open, before that screen had anything on it, and was lost.
         """
         app = self.app
         nodes: Iterable[DOMNode] = (app, *app.screen_stack, *app.screen.walk_children())
         return all(
-            _waiting_for_messages(node) or (handling_key and node is app and node._message_queue.empty())
+            _waiting_for_messages(node) or (handling_key and node is app and _nothing_else_queued(app))
             for node in nodes
         )
 

@@ -3,11 +3,13 @@ and no input, however wrong, closes the dashboard."""
 
 from __future__ import annotations
 
+import contextvars
 from datetime import time as clock_time
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
@@ -188,6 +190,32 @@ async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_st
         app.notify("别的消息")  # news shows over it for a while, then the fault is back
         status.clear()  # (what the fade timer does)
         assert "households/dc-M01.json" in str(status.render())
+
+
+async def test_a_key_typed_while_the_one_before_climbs_to_its_binding_waits_for_it(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key goes from the focused widget up to the app, which runs its binding. Tab typed 50 ms
+    after y, on a loaded machine, reached the app's queue while y was still on its way up; the app
+    took Tab, and then y off the queue to look at (Textual's loop does, to combine messages), so
+    its queue was empty and Tab went out at once. y then opened the payment form, and Tab reached
+    the form before it had a field: lost, the amount was typed into the month (a CI run of the pty test)."""
+    tab_sent = False
+
+    def tab_arrives_meanwhile(screen: Screen[object], event: events.Key) -> None:
+        nonlocal tab_sent
+        if event.key == "y" and not tab_sent:  # y's last step before the app: Tab comes in now
+            tab_sent = True
+            # Made outside any widget, as the terminal's reader makes it (a key a widget made is its own).
+            screen.app.post_message(contextvars.Context().run(events.Key, "tab", "\t"))
+
+    async with dashboard(small_store) as (app, pilot):
+        await burst_and_settle(app, pilot, ["4"])
+        monkeypatch.setattr(Screen, "on_key", tab_arrives_meanwhile, raising=False)
+        await burst_and_settle(app, pilot, ["y"])
+        form = app.screen
+        assert isinstance(form, FormScreen) and tab_sent
+        assert form.focused is not None and form.focused.id == "field-amount"
 
 
 async def test_a_key_waits_for_a_handler_that_is_still_running(
