@@ -27,6 +27,7 @@ import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -81,6 +82,14 @@ def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
         too_long=t("invalid.too_long"),
         example=t("form.example"),
     )
+
+
+def enum_field(
+    key: str, title: str, enum: type[StrEnum], lang: Lang, *, value: StrEnum | None = None, placeholder: str = ""
+) -> FieldSpec:
+    """A choice of ``enum``'s members in their labels: ``value`` chosen, or none and ``placeholder`` (请选择)."""
+    options = [(member.value, words.label(member, lang)) for member in enum]
+    return FieldSpec(key, title, "choice", options, value="" if value is None else value.value, placeholder=placeholder)
 
 
 def edits_over(opened: Sequence[FieldSpec], typed: Mapping[str, str], now: Sequence[FieldSpec]) -> dict[str, str]:

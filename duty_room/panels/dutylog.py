@@ -64,7 +64,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Desk, Submission, Watch
+from ..desk import Desk, Submission, Watch, enum_field
 from ..exports import ExportRefused, export_target, publish
 from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
 from ..presenters import Presenter, due_clock, duration, literal
@@ -220,13 +220,7 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
-            FieldSpec(
-                "kind",
-                t("duty.form.kind"),
-                "choice",
-                [(k.value, label(k, desk.lang)) for k in LogKind],
-                value=LogKind.CALL.value,
-            ),
+            enum_field("kind", t("duty.form.kind"), LogKind, desk.lang, value=LogKind.CALL),
             FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
             FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
             FieldSpec("phone", t("detail.phone"), example="138xxxxxxxx"),
@@ -260,20 +254,8 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
-            FieldSpec(
-                "category",
-                t("duty.form.category"),
-                "choice",
-                [(c.value, label(c, desk.lang)) for c in IncidentCategory],
-                placeholder=t("form.choose"),
-            ),
-            FieldSpec(
-                "level",
-                t("duty.form.level"),
-                "choice",
-                [(v.value, label(v, desk.lang)) for v in IncidentLevel],
-                value=IncidentLevel.ORDINARY.value,
-            ),
+            enum_field("category", t("duty.form.category"), IncidentCategory, desk.lang, placeholder=t("form.choose")),
+            enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
             FieldSpec("place", t("duty.form.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
         ]
@@ -308,7 +290,7 @@ class DutyLogPanel(DeskPanel):
             desk.refuse(Refused("duty_pick_incident"))
             return
         incident = found.incident
-        next_stage = found.next.stage.value if found.next is not None else ReportStage.FOLLOW_UP.value
+        next_stage = found.next.stage if found.next is not None else ReportStage.FOLLOW_UP
         fields = [
             FieldSpec(
                 "to",
@@ -316,13 +298,7 @@ class DutyLogPanel(DeskPanel):
                 value=self.last_reported_to(),
                 max_length=max_chars(IncidentReport, "to"),
             ),
-            FieldSpec(
-                "stage",
-                t("duty.form.stage"),
-                "choice",
-                [(s.value, label(s, desk.lang)) for s in ReportStage],
-                value=next_stage,
-            ),
+            enum_field("stage", t("duty.form.stage"), ReportStage, desk.lang, value=next_stage),
             FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
         ]
 

@@ -59,7 +59,7 @@ from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission, Watch, form_texts, guarded
+from ..desk import Desk, Submission, Watch, enum_field, form_texts, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
@@ -410,13 +410,7 @@ def step_form(
     if action is Action.FOLLOW_UP:
         # Nothing preselected: Enter alone must not record a satisfied, solved follow-up.
         fields.append(
-            FieldSpec(
-                "satisfaction",
-                t("form.satisfaction"),
-                "choice",
-                [(s.value, label(s, lang)) for s in Satisfaction],
-                placeholder=t("form.choose"),
-            )
+            enum_field("satisfaction", t("form.satisfaction"), Satisfaction, lang, placeholder=t("form.choose"))
         )
         fields.append(
             FieldSpec(

@@ -45,7 +45,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch, edits_over
+from ..desk import Submission, Watch, edits_over, enum_field
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
@@ -319,12 +319,12 @@ def schedule_fields(
         FieldSpec("place", p.t("form.place"), value=text("place"), max_length=80),
         FieldSpec("start", p.t("form.start"), value=text("start"), example="07:30", max_length=8),
         FieldSpec("end", p.t("form.end"), value=text("end"), example="08:00", max_length=8),
-        FieldSpec(
+        enum_field(
             "recurrence",
             p.t("form.recurrence"),
-            "choice",
-            [(r.value, label(r, p.lang)) for r in Recurrence],
-            value=schedule.recurrence.value if schedule else Recurrence.DAILY.value,
+            Recurrence,
+            p.lang,
+            value=schedule.recurrence if schedule else Recurrence.DAILY,
         ),
         FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), example="周二、周四", max_length=40),
         FieldSpec("staff", p.t("form.staff"), value=text("staff"), max_length=400),

@@ -65,7 +65,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission, Watch, edits_over
+from ..desk import Desk, Submission, Watch, edits_over, enum_field
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -463,13 +463,7 @@ class VisitsPanel(DeskPanel):
                 phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
             return [
                 FieldSpec("name", t("col.name"), value=worker.name if worker else "", max_length=20),
-                FieldSpec(
-                    "role",
-                    t("col.role"),
-                    "choice",
-                    [(r.value, label(r, desk.lang)) for r in WorkerRole],
-                    value=default_role.value,
-                ),
+                enum_field("role", t("col.role"), WorkerRole, desk.lang, value=default_role),
                 FieldSpec(
                     "phone",
                     t("form.worker_phone"),
