@@ -287,8 +287,7 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         found = self.selected_incident()
         if found is None:
-            desk.refuse(Refused("duty_pick_incident"))
-            return
+            raise Refused("duty_pick_incident")
         incident = found.incident
         next_stage = found.next.stage if found.next is not None else ReportStage.FOLLOW_UP
         fields = [

@@ -211,11 +211,7 @@ class ServicesPanel(DeskPanel):
         # Refused at once, before the form opens: a session done or cancelled takes no more steps,
         # and one not begun yet cannot be completed.
         check = completable if name == "complete" else unfinished
-        try:
-            check(session)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        check(session)
         # Another desk's check-in, completion or cancellation shows on the open form at once.
         watch = Watch(
             session,

@@ -118,8 +118,7 @@ class StallsPanel(DeskPanel):
                 return
             action = next_permit_action(view.permit, today)
             if action is None:
-                self.desk.refuse(Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—"))
-                return
+                raise Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—")
             self.ask_permit(view, action, spot, today)
         elif name == "suspend":
             self.ask_permit(view, PermitAction.SUSPEND, spot, today)
@@ -131,11 +130,7 @@ class StallsPanel(DeskPanel):
     def ask_release(self, view: StallView, spot: str) -> None:
         """退摊: refused at once when there is nobody to release or fees are owed; else ask why."""
         desk = self.desk
-        try:
-            releasable(view)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        releasable(view)
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
@@ -163,8 +158,7 @@ class StallsPanel(DeskPanel):
         """申请: who takes the spot, what they sell, and any fee reduction they are entitled to."""
         desk, t = self.desk, self.t
         if view.stall.holder_name:
-            desk.refuse(Refused("permit_none"))
-            return
+            raise Refused("permit_none")
 
         def vacant(now: StallView) -> None:
             if now.stall.holder_name:
@@ -210,11 +204,7 @@ class StallsPanel(DeskPanel):
         """The step's form, once the permit's state allows the step: a move it does not allow (a
         suspension of a permit still 申请中) is refused at once, before a reason is typed."""
         desk, t = self.desk, self.t
-        try:
-            check_permit_move(view.permit, action, today)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        check_permit_move(view.permit, action, today)
         fields = []
         if action is PermitAction.APPROVE:
             fields.append(
@@ -272,11 +262,7 @@ class StallsPanel(DeskPanel):
 
     def ask_payment(self, view: StallView, spot: str, today: date) -> None:
         desk, t = self.desk, self.t
-        try:
-            period, left = payable(view, today)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        period, left = payable(view, today)
         fields = [
             FieldSpec("period", t("form.period"), value=period, example="2026-11"),
             FieldSpec("amount", t("form.amount"), value=fen_to_yuan(left, cents="auto"), example="150"),
