@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from duty_room import words
 from duty_room.words import Lang, label
@@ -25,6 +26,9 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift, Petition, SpecialTag, Stall
 from store.queries import SessionView
 from store.schedule import SessionPhase
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 MARKDOWN_LIST = 20  # cases listed per section in the Markdown before "N more": a chat message stays readable
 
@@ -623,6 +627,16 @@ def export_format(name: str | Path, lang: Lang, asked: str | None = None) -> str
     if asked is not None and asked != fmt:
         raise ExportNameRefused(words.t("cli.format_mismatch", lang).format(fmt=asked))
     return fmt
+
+
+def write_copy(settings: Settings, report: HandoverReport, fmt: str, target: Path) -> None:
+    """The report as a file in ``fmt`` (``export_format``'s md or xlsx), written whole or not at
+    all, then opened to whom it is for (``exports.publish``): the command line's and both forms'."""
+    from .exports import publish  # (here: `summary` reads this module for a line of words, and writes no file)
+
+    lang = settings.lang
+    write_export(target, render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8"))
+    publish(settings, target)
 
 
 def write_export(path: Path, data: bytes) -> None:

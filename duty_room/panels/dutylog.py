@@ -65,8 +65,8 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
 from ..desk import Desk, Submission, Watch, enum_field
-from ..exports import ExportRefused, export_target, publish
-from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
+from ..exports import ExportRefused, export_target
+from ..handover_export import ExportNameRefused, export_format, write_copy
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
@@ -459,30 +459,21 @@ class DutyLogPanel(DeskPanel):
         read back from the record, and what the shift logged after it apart (handover_report). Under
         the service account, only into the export folder (exports.py), as the hand-over's own copy."""
         t, desk = self.t, self.desk
-        settings = desk.settings
 
         def export(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
             if not typed:
                 form.show_errors({"export": t("invalid.required")})
                 return
-            try:
-                fmt = export_format(typed, desk.lang)
-                target = export_target(settings, typed)  # the whole path
-            except (ExportNameRefused, ExportRefused) as refused:
-                form.show_errors({"export": str(refused)})
+            copy = self.copy_to(form, typed)
+            if copy is None:
                 return
+            fmt, target = copy
 
             def write() -> Path:
                 report = self.shift_report(clock.now(), shift.id)
-                data = (
-                    render_xlsx(report, desk.lang)
-                    if fmt == "xlsx"
-                    else render_markdown(report, desk.lang).encode("utf-8")
-                )
                 try:
-                    write_export(target, data)
-                    publish(settings, target)
+                    write_copy(desk.settings, report, fmt, target)
                 except OSError as exc:  # beside the field, the form kept: another folder, another try
                     why = environment_error(exc).why(desk.lang)
                     raise FieldsRefused({"export": t("duty.export_not_written").format(path=target, why=why)}) from None
@@ -496,17 +487,23 @@ class DutyLogPanel(DeskPanel):
             said.append(self.handover_state(given))
         desk.ask(
             t("duty.export_title").format(shift.id),
-            [
-                FieldSpec(
-                    "export",
-                    t("duty.form.export_again"),
-                    max_length=200,
-                    example="交接班.md" if settings.export_folder else "~/交接班.md",  # (its folder: a name)
-                )
-            ],
+            [self.copy_field(t("duty.form.export_again"))],
             export,
             subtitle=t("duty.export_subtitle").format(t("punct.semi").join(said)),
         )
+
+    def copy_field(self, title: str) -> FieldSpec:
+        """The field naming a hand-over's copy (.md or .xlsx): as the service account, a name in the export folder."""
+        example = "交接班.md" if self.desk.settings.export_folder else "~/交接班.md"
+        return FieldSpec("export", title, max_length=200, example=example)
+
+    def copy_to(self, form: FormScreen, typed: str) -> tuple[str, Path] | None:
+        """The format and the whole path of the copy named ``typed``; None, said beside the field, if refused."""
+        try:
+            return export_format(typed, self.desk.lang), export_target(self.desk.settings, typed)
+        except (ExportNameRefused, ExportRefused) as refused:
+            form.show_errors({"export": str(refused)})
+            return None
 
     def ask_hand_over(self, report: HandoverReport) -> None:
         """交班: the shift's report in counts, the outgoing officer's notes and an optional copy to write."""
@@ -520,11 +517,8 @@ class DutyLogPanel(DeskPanel):
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
-            try:
-                fmt = export_format(typed, desk.lang) if typed else ""
-                target = export_target(desk.settings, typed) if typed else None  # the whole path
-            except (ExportNameRefused, ExportRefused) as refused:
-                form.show_errors({"export": str(refused)})
+            copy = self.copy_to(form, typed) if typed else None
+            if typed and copy is None:
                 return
             if reviewing.shown.contents != reviewing.signed.contents:  # changed on screen since the last Ctrl+S
                 # This Ctrl+S may have been pressed for the report before (a key typed as the screen changed,
@@ -541,16 +535,11 @@ class DutyLogPanel(DeskPanel):
                 except HandoverChanged as changed:  # the form shows the store's report next; one more Ctrl+S
                     reviewing.signed = changed.report
                     raise
-                if not target:
+                if copy is None:
                     return t("duty.handed_over").format(shift.id), ""
-                data = (  # the report as recorded, under the lock: the copy lists what the record keeps
-                    render_xlsx(final, desk.lang)
-                    if fmt == "xlsx"
-                    else render_markdown(final, desk.lang).encode("utf-8")
-                )
-                try:
-                    write_export(target, data)
-                    publish(desk.settings, target)
+                fmt, target = copy
+                try:  # the report as recorded, under the lock: the copy lists what the record keeps
+                    write_copy(desk.settings, final, fmt, target)
                 except OSError as exc:  # the failure first, what to do last: a long line keeps both (fit)
                     why = environment_error(exc).why(desk.lang)
                     self.copy_failed.add(shift.id)  # what makes 按 h 再次导出 true
@@ -589,12 +578,7 @@ class DutyLogPanel(DeskPanel):
             t("duty.handover_title").format(shift.id),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
-                FieldSpec(
-                    "export",
-                    t("duty.form.export"),
-                    max_length=200,
-                    example="交接班.md" if desk.settings.export_folder else "~/交接班.md",  # (its folder: a name)
-                ),
+                self.copy_field(t("duty.form.export")),
             ],
             handed,
             subtitle=handover_summary(desk.present, report),
