@@ -22,7 +22,17 @@ from duty_room import words
 from duty_room.words import Lang, cell, label
 from store import clock
 from store.masking import HIDDEN, mask_name, mask_phone, mask_tags
-from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, Visit, WorkerRole
+from store.models import (
+    ROLE_OF_LEVEL,
+    Community,
+    Grid,
+    GridLevel,
+    GridWorker,
+    Household,
+    SpecialTag,
+    Visit,
+    WorkerRole,
+)
 from store.queries import (
     CommunityProgress,
     Dashboard,
@@ -735,13 +745,6 @@ class VisitsPanel(DeskPanel):
                 "household_id": household.id,
             },
         )
-
-
-ROLE_OF_LEVEL = {
-    GridLevel.LARGE: WorkerRole.GRID_CHIEF,
-    GridLevel.BRANCH: WorkerRole.GRID_WORKER,
-    GridLevel.MICRO: WorkerRole.MICRO_WORKER,
-}  # who a new worker of a grid usually is
 
 
 def day_words(day: date) -> str:
