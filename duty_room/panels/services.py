@@ -25,7 +25,6 @@ from store.models import (
     ServiceKind,
     ServiceSchedule,
     ServiceSession,
-    SessionState,
 )
 from store.queries import Dashboard, SessionView
 from store.refusal import Refused
@@ -37,6 +36,7 @@ from store.schedule import (
     cancel,
     check_complete,
     check_in,
+    check_unfinished,
     complete,
     session_id,
 )
@@ -210,7 +210,7 @@ class ServicesPanel(DeskPanel):
             return
         # Refused at once, before the form opens: a session done or cancelled takes no more steps,
         # and one not begun yet cannot be completed.
-        check = completable if name == "complete" else unfinished
+        check = completable if name == "complete" else check_unfinished
         check(session)
         # Another desk's check-in, completion or cancellation shows on the open form at once.
         watch = Watch(
@@ -262,13 +262,6 @@ class ServicesPanel(DeskPanel):
                 cancelled,
                 watch=watch,
             )
-
-
-def unfinished(session: ServiceSession) -> None:
-    """A session done or cancelled takes no more steps: refused before its form opens, and said on
-    an open form when another desk finishes it meanwhile."""
-    if session.state in (SessionState.DONE, SessionState.CANCELLED):
-        raise Refused("session_finished", state=session.state)
 
 
 def completable(session: ServiceSession) -> None:

@@ -8,7 +8,7 @@ integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 
@@ -25,10 +25,10 @@ from store.market import (
     end_of_year,
     fen_to_yuan,
     money,
-    month_key,
     next_permit_action,
-    payment_default,
+    payable,
     record_payment,
+    releasable,
     release_stall,
     set_occupied,
     yuan_to_fen,
@@ -345,28 +345,6 @@ class StallsPanel(DeskPanel):
             subtitle,
             part=part,
         )
-
-
-def releasable(view: StallView) -> None:
-    """退摊 needs a holder who owes nothing: refused before its form opens, and said on an open form
-    when another desk's change makes it so."""
-    if not view.stall.holder_name:
-        raise Refused("release_no_holder", stall=view.stall.number)
-    if view.arrears_fen:
-        raise Refused("release_owes", owed=fen_to_yuan(view.arrears_fen))
-
-
-def payable(view: StallView, today: date) -> tuple[str, int]:
-    """The payment the form offers (month, fen left of it); refused when there is none to take: no
-    holder, a free spot, or every month a payment may be for paid in full."""
-    if not view.stall.holder_name:  # there is no form to fill for nobody
-        raise Refused("pay_no_holder", stall=view.stall.number)
-    default = payment_default(view, today)
-    if default is None:
-        if view.due_fen:
-            raise Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
-        raise Refused("pay_free_stall")
-    return default
 
 
 # -- words and rows ------------------------------------------------------------------------------------
