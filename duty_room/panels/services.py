@@ -28,7 +28,7 @@ from store.models import (
 )
 from store.queries import Dashboard, SessionView
 from store.refusal import Refused
-from store.roster import new_schedule_id, put_schedule, schedule_from_form
+from store.roster import new_schedule_id, put_schedule, schedule_from_form, schedule_to_form
 from store.schedule import (
     SERVED_MAX,
     SessionPhase,
@@ -274,21 +274,10 @@ def schedule_fields(
 ) -> list[FieldSpec]:
     """The schedule form: a changed schedule's values, or blank with the selected session's community."""
 
-    def text(key: str) -> str:
-        if schedule is None:
-            return ""
-        value = getattr(schedule, key)
-        if key in ("start", "end"):
-            return f"{value:%H:%M}"
-        if key == "weekdays":
-            return "、".join("周" + "一二三四五六日"[d] for d in sorted(value))
-        if key == "staff":
-            return "、".join(value)
-        return value.isoformat() if value is not None and key in ("starts_on", "ends_on") else str(value or "")
-
+    text = schedule_to_form(schedule)
     kinds = [(k.value, f"{p.t(f'audience.{k.audience.value}')} · {label(k, p.lang)}") for k in ServiceKind]
     return [
-        FieldSpec("title", p.t("form.schedule_title"), value=text("title"), max_length=80),
+        FieldSpec("title", p.t("form.schedule_title"), value=text["title"], max_length=80),
         FieldSpec(
             "kind",
             p.t("form.kind"),
@@ -305,9 +294,9 @@ def schedule_fields(
             value=community if any(c.id == community for c in communities) else "",
             placeholder=p.t("form.choose"),
         ),
-        FieldSpec("place", p.t("form.place"), value=text("place"), max_length=80),
-        FieldSpec("start", p.t("form.start"), value=text("start"), example="07:30", max_length=8),
-        FieldSpec("end", p.t("form.end"), value=text("end"), example="08:00", max_length=8),
+        FieldSpec("place", p.t("form.place"), value=text["place"], max_length=80),
+        FieldSpec("start", p.t("form.start"), value=text["start"], example="07:30", max_length=8),
+        FieldSpec("end", p.t("form.end"), value=text["end"], example="08:00", max_length=8),
         enum_field(
             "recurrence",
             p.t("form.recurrence"),
@@ -315,10 +304,10 @@ def schedule_fields(
             p.lang,
             value=schedule.recurrence if schedule else Recurrence.DAILY,
         ),
-        FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), example="周二、周四", max_length=40),
-        FieldSpec("staff", p.t("form.staff"), value=text("staff"), max_length=400),
-        FieldSpec("starts_on", p.t("form.starts_on"), value=text("starts_on"), example="2026-12-01", max_length=12),
-        FieldSpec("ends_on", p.t("form.ends_on"), value=text("ends_on"), example="2027-06-30", max_length=12),
+        FieldSpec("weekdays", p.t("form.weekdays"), value=text["weekdays"], example="周二、周四", max_length=40),
+        FieldSpec("staff", p.t("form.staff"), value=text["staff"], max_length=400),
+        FieldSpec("starts_on", p.t("form.starts_on"), value=text["starts_on"], example="2026-12-01", max_length=12),
+        FieldSpec("ends_on", p.t("form.ends_on"), value=text["ends_on"], example="2027-06-30", max_length=12),
     ]
 
 
