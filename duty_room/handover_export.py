@@ -228,12 +228,9 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out += ["", f"## {t('handover.services')}", ""]
     out += [f"- {_md(late_session_line(s, lang))}" for s in report.late_sessions] or [none]
     out += ["", f"## {t('handover.unvisited')}", ""]
-    out += [
-        f"- {_md(c.name)}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
-        for c in report.unvisited
-    ] or [none]
+    out += [f"- {_md(line)}" for line in unvisited_lines(report, lang)] or [none]
     out += ["", f"## {t('handover.arrears')}", ""]
-    out += [f"- {_md(stall_no(v.stall, lang))} {money(v.arrears_fen)}" for v in report.arrears] or [none]
+    out += [f"- {_md(line)}" for line in arrears_lines(report, lang)] or [none]
     out += ["", f"## {t('handover.notes')}", ""]
     out += _handover_lines(report, lang)
     if rec is not None and rec.after is not None:
@@ -380,8 +377,21 @@ def _after_lines(report: HandoverReport, lang: Lang) -> list[str]:
     return out
 
 
-def _tags(counts: dict[SpecialTag, int]) -> list[tuple[SpecialTag, int]]:
-    return [(tag, counts[tag]) for tag in SpecialTag if counts.get(tag)]
+def unvisited_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    """Each community's special households not visited, by group: 东城花园社区：独居老人 2，残疾人 1."""
+    pu = punct(lang)
+    return [
+        c.name
+        + pu.colon
+        + pu.comma.join(
+            f"{label(tag, lang)} {c.special_unvisited[tag]}" for tag in SpecialTag if c.special_unvisited.get(tag)
+        )
+        for c in report.unvisited
+    ]
+
+
+def arrears_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    return [f"{stall_no(v.stall, lang)} {money(v.arrears_fen)}" for v in report.arrears]
 
 
 def _handover_lines(report: HandoverReport, lang: Lang) -> list[str]:
@@ -462,18 +472,8 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             "\n".join(late_lines(report, lang)) or t("handover.nothing"),
         ],
         [t("handover.services"), "\n".join(late_session_line(s, lang) for s in report.late_sessions)],
-        [
-            t("handover.unvisited"),
-            "\n".join(
-                f"{c.name}{pu.colon}"
-                + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
-                for c in report.unvisited
-            ),
-        ],
-        [
-            t("handover.arrears"),
-            "\n".join(f"{stall_no(v.stall, lang)} {money(v.arrears_fen)}" for v in report.arrears),
-        ],
+        [t("handover.unvisited"), "\n".join(unvisited_lines(report, lang))],
+        [t("handover.arrears"), "\n".join(arrears_lines(report, lang))],
         [t("handover.outgoing"), "" if h is None else f"{h.outgoing_by} {h.at:%Y-%m-%d %H:%M}"],
         [t("handover.notes"), "" if h is None else h.notes],
         [
