@@ -239,22 +239,40 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
+# The log's columns, in the Markdown table and on the workbook's log sheets.
+LOG_COLUMNS = (
+    "handover.time",
+    "handover.kind",
+    "handover.from",
+    "handover.content",
+    "handover.action",
+    "handover.reported_to",
+    "handover.cases_linked",
+)
+
+
+def entry_cells(entry: DutyLogEntry, lang: Lang, corrected: Collection[str], *, year: bool) -> list[str]:
+    """A log entry under ``LOG_COLUMNS`` (a caller's name and phone masked); corrected since the
+    hand-over (``corrected``), marked (交班后已更正)."""
+    mark = words.t("handover.corrected_mark", lang) if entry.id in corrected else ""
+    return [
+        f"{entry.at:%Y-%m-%d %H:%M}" if year else f"{entry.at:%m-%d %H:%M}",
+        label(entry.kind, lang),
+        _entry_from(entry.source, entry.caller, entry.phone),
+        entry.content + mark,
+        entry.action_taken,
+        entry.reported_to,
+        " ".join(entry.petition_ids),
+    ]
+
+
 def _entry_table(entries: list[DutyLogEntry], lang: Lang, corrected: Collection[str] = ()) -> list[str]:
     """The log entries as a Markdown table; those in ``corrected`` marked (交班后已更正)."""
-    t = lambda key: words.t(key, lang)  # noqa: E731
     if not entries:
-        return [t("handover.nothing")]
-    out = [
-        f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
-        f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |",
-        "|---|---|---|---|---|---|---|",
-    ]
+        return [words.t("handover.nothing", lang)]
+    out = ["| " + " | ".join(words.t(key, lang) for key in LOG_COLUMNS) + " |", "|---" * len(LOG_COLUMNS) + "|"]
     for e in entries:
-        out.append(
-            f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
-            f"| {_md(e.content)}{t('handover.corrected_mark') if e.id in corrected else ''} | {_md(e.action_taken)} "
-            f"| {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
-        )
+        out.append("| " + " | ".join(_md(cell) for cell in entry_cells(e, lang, corrected, year=False)) + " |")
     return out
 
 
@@ -499,33 +517,9 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         row[1].alignment = wrap
 
     def log_sheet(title: str, entries: list[DutyLogEntry], corrected: Collection[str] = ()) -> None:
-        sheet(
-            title,
-            [
-                t("handover.time"),
-                t("handover.kind"),
-                t("handover.from"),
-                t("handover.content"),
-                t("handover.action"),
-                t("handover.reported_to"),
-                t("handover.cases_linked"),
-                "id",
-            ],
-            [
-                [
-                    f"{e.at:%Y-%m-%d %H:%M}",
-                    label(e.kind, lang),
-                    _entry_from(e.source, e.caller, e.phone),
-                    e.content + (t("handover.corrected_mark") if e.id in corrected else ""),
-                    e.action_taken,
-                    e.reported_to,
-                    " ".join(e.petition_ids),
-                    e.id,
-                ]
-                for e in entries
-            ],
-            [17, 10, 20, 50, 40, 20, 16, 14],
-        )
+        header = [*(t(key) for key in LOG_COLUMNS), "id"]
+        rows: list[list[object]] = [[*entry_cells(e, lang, corrected, year=True), e.id] for e in entries]
+        sheet(title, header, rows, [17, 10, 20, 50, 40, 20, 16, 14])
 
     log_sheet(t("handover.log"), report.entries, corrected_ids(report))
     now_clocks = rec.incidents_now if rec is not None and later else {}
