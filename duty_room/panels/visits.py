@@ -506,42 +506,23 @@ class VisitsPanel(DeskPanel):
             keep_phone = worker is not None and not values.get("phone", "").strip()
             role = WorkerRole(values["role"])
             grid_name = by_id[values["grid_id"]].name if values["grid_id"] in by_id else values["grid_id"]
-            if worker is None:
-                desk.submit(
-                    Submission(
-                        lambda: add_worker(
-                            store,
-                            name=values["name"].strip(),
-                            role=role,
-                            phone=values["phone"],
-                            grid_id=values["grid_id"],
-                        ),
-                        lambda added: t("visits.worker_added").format(
-                            role=label(added.role, desk.lang), name=added.name, grid=grid_name
-                        ),
-                        form,
-                        refusal_fields,
-                        after=lambda _: self.fill_list(screen),
+            name, grid_id = values["name"].strip(), values["grid_id"]
+
+            def write() -> GridWorker:
+                if worker is None:
+                    return add_worker(store, name=name, role=role, phone=values["phone"], grid_id=grid_id)
+                phone = None if keep_phone else values["phone"]
+                # expected: a change the form has not shown yet is refused, not written over
+                return edit_worker(store, worker.id, name=name, role=role, phone=phone, grid_id=grid_id, expected=shown)
+
+            def done(saved: GridWorker) -> str:
+                if worker is None:
+                    return t("visits.worker_added").format(
+                        role=label(saved.role, desk.lang), name=saved.name, grid=grid_name
                     )
-                )
-            else:
-                desk.submit(
-                    Submission(
-                        lambda: edit_worker(
-                            store,
-                            worker.id,
-                            name=values["name"].strip(),
-                            role=role,
-                            phone=None if keep_phone else values["phone"],
-                            grid_id=values["grid_id"],
-                            expected=shown,  # a change the form has not shown yet: refused, not written over
-                        ),
-                        lambda edited: t("visits.worker_edited").format(name=edited.name),
-                        form,
-                        refusal_fields,
-                        after=lambda _: self.fill_list(screen),
-                    )
-                )
+                return t("visits.worker_edited").format(name=saved.name)
+
+            desk.submit(Submission(write, done, form, refusal_fields, after=lambda _: self.fill_list(screen)))
 
         if worker is None:
             desk.ask(t("visits.add_worker_title").format(self.community_name(community)), fields, submitted)
