@@ -104,7 +104,7 @@ def edits_over(opened: Sequence[FieldSpec], typed: Mapping[str, str], now: Seque
 
 @dataclass
 class Submission:
-    """One write: what to run, where its refusals belong, and what to say when it is done."""
+    """One write while it runs (``Desk.submit``): what runs, where its refusals belong, and what to say when it is done."""
 
     write: Callable[[], Any]  # runs in a thread; raises Refused / ValidationError / StoreError
     done: Callable[[Any], str]  # the success line, from the write's result
@@ -388,8 +388,18 @@ class Desk:
 
     # -- writing -----------------------------------------------------------------------
 
-    def submit(self, submission: Submission) -> None:
-        """Run the write in a thread worker; ``worker_changed`` takes the result."""
+    def submit(
+        self,
+        write: Callable[[], Any],
+        done: Callable[[Any], str],
+        form: FormScreen | ChoiceModal | None = None,
+        fields: Mapping[str, str] | None = None,
+        *,
+        after: Callable[[Any], None] | None = None,
+        saves: bool = True,
+    ) -> None:
+        """Run ``write`` in a thread worker (a ``Submission``); ``worker_changed`` takes the result."""
+        submission = Submission(write, done, form, fields or {}, after, saves)
         if self.read_only:
             self.refuse(self.t("readonly.refused"), submission.form)
             return
@@ -514,4 +524,4 @@ class Desk:
             else:
                 self.app.notify(self.t("detail.reveal_denied"), severity="warning")
 
-        self.submit(Submission(write, done=lambda _: "", after=after))
+        self.submit(write, done=lambda _: "", after=after)

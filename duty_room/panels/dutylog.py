@@ -64,7 +64,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Desk, Submission, Watch, enum_field
+from ..desk import Desk, Watch, enum_field
 from ..exports import ExportRefused, export_target
 from ..handover_export import ExportNameRefused, export_format, write_copy
 from ..presenters import Presenter, due_clock, duration, literal
@@ -182,19 +182,17 @@ class DutyLogPanel(DeskPanel):
                 desk.refuse(FieldsRefused(errors), form)
                 return
             desk.submit(
-                Submission(
-                    lambda: plan_shift(
-                        desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty
-                    ),
-                    lambda shift: t("duty.planned").format(shift.id),
-                    form,
-                    {
-                        "duty_staff_count": "staff",
-                        "duty_twice": "staff",
-                        "duty_started": "day",
-                        "duty_started_people": "day",
-                    },
-                )
+                lambda: plan_shift(
+                    desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty
+                ),
+                lambda shift: t("duty.planned").format(shift.id),
+                form,
+                {
+                    "duty_staff_count": "staff",
+                    "duty_twice": "staff",
+                    "duty_started": "day",
+                    "duty_started_people": "day",
+                },
             )
 
         desk.ask(t("duty.plan_title"), fields, submitted)
@@ -230,21 +228,19 @@ class DutyLogPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             desk.submit(
-                Submission(
-                    lambda: log_entry(
-                        desk.store,
-                        kind=LogKind(values.get("kind") or LogKind.CALL.value),
-                        content=values.get("content", ""),
-                        source=values.get("source", ""),
-                        caller=values.get("caller", ""),
-                        phone=values.get("phone", "").strip() or None,
-                        action_taken=values.get("action_taken", ""),
-                        reported_to=values.get("reported_to", ""),
-                    ),
-                    lambda entry: t("duty.logged").format(entry.id),
-                    form,
-                    after=lambda entry: desk.select_new(self.NAME, entry.id),
-                )
+                lambda: log_entry(
+                    desk.store,
+                    kind=LogKind(values.get("kind") or LogKind.CALL.value),
+                    content=values.get("content", ""),
+                    source=values.get("source", ""),
+                    caller=values.get("caller", ""),
+                    phone=values.get("phone", "").strip() or None,
+                    action_taken=values.get("action_taken", ""),
+                    reported_to=values.get("reported_to", ""),
+                ),
+                lambda entry: t("duty.logged").format(entry.id),
+                form,
+                after=lambda entry: desk.select_new(self.NAME, entry.id),
             )
 
         desk.ask(t("duty.log_title"), fields, submitted)
@@ -265,19 +261,17 @@ class DutyLogPanel(DeskPanel):
                 form.show_errors({"category": t("invalid.required")})
                 return
             desk.submit(
-                Submission(
-                    lambda: open_incident(
-                        desk.store,
-                        title=values.get("title", ""),
-                        category=IncidentCategory(values["category"]),
-                        level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
-                        place=values.get("place", ""),
-                        description=values.get("description", ""),
-                    ),
-                    lambda incident: t("duty.incident_opened").format(incident.id),
-                    form,
-                    after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
-                )
+                lambda: open_incident(
+                    desk.store,
+                    title=values.get("title", ""),
+                    category=IncidentCategory(values["category"]),
+                    level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
+                    place=values.get("place", ""),
+                    description=values.get("description", ""),
+                ),
+                lambda incident: t("duty.incident_opened").format(incident.id),
+                form,
+                after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
             )
 
         desk.ask(t("duty.incident_title"), fields, submitted)
@@ -304,20 +298,18 @@ class DutyLogPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown = desk.shown(form)  # the incident as the form shows it: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: report_incident(
-                        desk.store,
-                        incident.id,
-                        ReportStage(values.get("stage") or next_stage),
-                        to=values.get("to", ""),
-                        note=values.get("note", ""),
-                        expected=shown,
-                    ),
-                    lambda _: t("duty.reported").format(
-                        id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
-                    ),
-                    form,
-                )
+                lambda: report_incident(
+                    desk.store,
+                    incident.id,
+                    ReportStage(values.get("stage") or next_stage),
+                    to=values.get("to", ""),
+                    note=values.get("note", ""),
+                    expected=shown,
+                ),
+                lambda _: t("duty.reported").format(
+                    id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
+                ),
+                form,
             )
 
         def open_now(data: Dashboard) -> Incident | None:  # an incident ended meanwhile is gone from the clocks
@@ -427,11 +419,9 @@ class DutyLogPanel(DeskPanel):
         def taken(form: FormScreen, values: dict[str, str]) -> None:
             # (No ``expected``: a hand-over record changes only by being taken over, refused as such.)
             desk.submit(
-                Submission(
-                    lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                    lambda h: t("duty.acknowledged").format(h.shift_id),
-                    form,
-                )
+                lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
+                lambda h: t("duty.acknowledged").format(h.shift_id),
+                form,
             )
 
         def acknowledged(now: Handover) -> None:
@@ -480,7 +470,7 @@ class DutyLogPanel(DeskPanel):
                 self.copy_failed.discard(shift.id)  # written: `h` on it no longer offers the copy
                 return target
 
-            desk.submit(Submission(write, lambda path: t("duty.exported").format(path), form, saves=False))
+            desk.submit(write, lambda path: t("duty.exported").format(path), form, saves=False)
 
         said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=when(given.at))]
         if given.acknowledged_at is not None:
@@ -552,7 +542,7 @@ class DutyLogPanel(DeskPanel):
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
                     desk.app.notify(done[1], severity="warning")
 
-            desk.submit(Submission(write, lambda done: done[0], form, after=warn))
+            desk.submit(write, lambda done: done[0], form, after=warn)
 
         def shift_now(_: Dashboard) -> ShiftNow:  # the store as it is now, and the clock: a report falls due
             return ShiftNow(find_handover(desk.store, shift), self.shift_report(clock.now(), shift.id))

@@ -15,7 +15,7 @@ from store.models import Category, Channel, Community, Grid, Petition, Priority
 from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
-from ..desk import Submission, enum_field, field_errors, form_texts
+from ..desk import enum_field, field_errors, form_texts
 
 if TYPE_CHECKING:
     from ..desk import Desk
@@ -99,13 +99,11 @@ def ask_intake(
 
         write = save or (lambda checked: register(desk.store, checked, rules=desk.settings.deadlines))
         desk.submit(
-            Submission(
-                lambda: write(values),
-                saved,
-                form,
-                INTAKE_REFUSALS,
-                after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
-            )
+            lambda: write(values),
+            saved,
+            form,
+            INTAKE_REFUSALS,
+            after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
         )
 
     desk.open_form(FormScreen(fields, texts), submitted)

@@ -45,7 +45,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch, edits_over, enum_field
+from ..desk import Watch, edits_over, enum_field
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
@@ -144,22 +144,20 @@ class ServicesPanel(DeskPanel):
             )
             done = "services.schedule_changed" if schedule else "services.schedule_added"
             # Every bad field at once (FieldsRefused), checked before the store is locked.
-            self.submit(
-                Submission(
-                    lambda: put_schedule(
-                        store,
-                        schedule_from_form(values, schedule_id=schedule_id, previous=shown, lang=desk.lang),
-                        new=schedule is None,
-                        expected=shown,  # a change the form has not shown yet: refused, not written over
-                    ),
-                    lambda saved: t(done).format(saved.title),
-                    form,
-                    {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
-                    # A new schedule's session today, if it holds one: on the cursor once shown.
-                    after=None
-                    if schedule
-                    else lambda saved: desk.select_new(self.NAME, session_id(saved.id, clock.now().date())),
-                )
+            self.desk.submit(
+                lambda: put_schedule(
+                    store,
+                    schedule_from_form(values, schedule_id=schedule_id, previous=shown, lang=desk.lang),
+                    new=schedule is None,
+                    expected=shown,  # a change the form has not shown yet: refused, not written over
+                ),
+                lambda saved: t(done).format(saved.title),
+                form,
+                {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
+                # A new schedule's session today, if it holds one: on the cursor once shown.
+                after=None
+                if schedule
+                else lambda saved: desk.select_new(self.NAME, session_id(saved.id, clock.now().date())),
             )
 
         if schedule is None:
@@ -202,10 +200,8 @@ class ServicesPanel(DeskPanel):
         calendar = desk.settings.deadlines
         heading = f"{session.start:%H:%M} {session.title}"
         if name == "check_in":
-            self.submit(
-                Submission(
-                    lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
-                )
+            self.desk.submit(
+                lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
             )
             return
         # Refused at once, before the form opens: a session done or cancelled takes no more steps,
@@ -228,13 +224,11 @@ class ServicesPanel(DeskPanel):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return
                 shown = desk.shown(form)  # the session as the form shows it: changed since, refused
-                self.submit(
-                    Submission(
-                        lambda: complete(store, ref, int(text), calendar, expected=shown),
-                        lambda _: t("services.completed").format(heading, text),
-                        form,
-                        {"served_format": "served", "served_negative": "served"},
-                    )
+                self.desk.submit(
+                    lambda: complete(store, ref, int(text), calendar, expected=shown),
+                    lambda _: t("services.completed").format(heading, text),
+                    form,
+                    {"served_format": "served", "served_negative": "served"},
                 )
 
             desk.ask(
@@ -247,13 +241,11 @@ class ServicesPanel(DeskPanel):
 
             def cancelled(form: FormScreen, values: dict[str, str]) -> None:
                 shown = desk.shown(form)  # the session as the form shows it: changed since, refused
-                self.submit(
-                    Submission(
-                        lambda: cancel(store, ref, values.get("reason", ""), calendar, expected=shown),
-                        lambda _: t("services.cancelled").format(heading),
-                        form,
-                        {"cancel_needs_reason": "reason"},
-                    )
+                self.desk.submit(
+                    lambda: cancel(store, ref, values.get("reason", ""), calendar, expected=shown),
+                    lambda _: t("services.cancelled").format(heading),
+                    form,
+                    {"cancel_needs_reason": "reason"},
                 )
 
             desk.ask(

@@ -42,7 +42,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch
+from ..desk import Watch
 from ..presenters import Presenter, literal
 from .base import DeskPanel
 
@@ -104,11 +104,9 @@ class StallsPanel(DeskPanel):
         today = clock.now().date()
         if name == "occupancy":
             occupied = not view.occupied
-            self.submit(
-                Submission(
-                    lambda: set_occupied(self.desk.store, stall.id, occupied),
-                    lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
-                )
+            self.desk.submit(
+                lambda: set_occupied(self.desk.store, stall.id, occupied),
+                lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
             )
         elif name == "pay":
             self.ask_payment(view, spot, today)
@@ -134,15 +132,13 @@ class StallsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: release_stall(
-                        desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees, expected=shown.stall
-                    ),
-                    lambda _: self.t("stall.released").format(spot),
-                    form,
-                    {"release_needs_reason": "reason"},
-                )
+            self.desk.submit(
+                lambda: release_stall(
+                    desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees, expected=shown.stall
+                ),
+                lambda _: self.t("stall.released").format(spot),
+                form,
+                {"release_needs_reason": "reason"},
             )
 
         desk.ask(
@@ -176,21 +172,19 @@ class StallsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: apply_for_stall(
-                        desk.store,
-                        view.stall.id,
-                        holder_name=values.get("holder_name", ""),
-                        holder_phone=values.get("holder_phone", "").strip() or None,
-                        goods=values.get("goods", ""),
-                        reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
-                        expected=shown.stall,
-                    ),
-                    lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
-                    form,
-                    {"apply_needs_name": "holder_name"},
-                )
+            self.desk.submit(
+                lambda: apply_for_stall(
+                    desk.store,
+                    view.stall.id,
+                    holder_name=values.get("holder_name", ""),
+                    holder_phone=values.get("holder_phone", "").strip() or None,
+                    goods=values.get("goods", ""),
+                    reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
+                    expected=shown.stall,
+                ),
+                lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
+                form,
+                {"apply_needs_name": "holder_name"},
             )
 
         desk.ask(
@@ -227,20 +221,18 @@ class StallsPanel(DeskPanel):
                     desk.refuse(Refused("permit_expiry_format"), form, "expires")
                     return
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: change_permit(
-                        desk.store,
-                        view.stall.id,
-                        action,
-                        note=values.get("note", ""),
-                        expires_on=expires,
-                        expected=shown.permit,
-                    ),
-                    lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
-                    form,
-                    {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
-                )
+            self.desk.submit(
+                lambda: change_permit(
+                    desk.store,
+                    view.stall.id,
+                    action,
+                    note=values.get("note", ""),
+                    expires_on=expires,
+                    expected=shown.permit,
+                ),
+                lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
+                form,
+                {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
             )
 
         def permit_now(now: StallView) -> str:
@@ -275,22 +267,21 @@ class StallsPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            self.submit(
-                Submission(  # typed yuan are read as text, never a float: amount_format if not money
-                    lambda: record_payment(
-                        desk.store,
-                        view.stall.id,
-                        values.get("period", "").strip(),
-                        yuan_to_fen(values.get("amount", "")),
-                        values.get("collector", "").strip() or desk.store.actor,
-                        desk.settings.fees,
-                    ),
-                    lambda payment: t("stall.paid").format(
-                        spot=spot, period=payment.period, amount=fen_to_yuan(payment.amount_fen)
-                    ),
-                    form,
-                    PAYMENT_FIELDS,
-                )
+            self.desk.submit(
+                # typed yuan are read as text, never a float: amount_format if not money
+                lambda: record_payment(
+                    desk.store,
+                    view.stall.id,
+                    values.get("period", "").strip(),
+                    yuan_to_fen(values.get("amount", "")),
+                    values.get("collector", "").strip() or desk.store.actor,
+                    desk.settings.fees,
+                ),
+                lambda payment: t("stall.paid").format(
+                    spot=spot, period=payment.period, amount=fen_to_yuan(payment.amount_fen)
+                ),
+                form,
+                PAYMENT_FIELDS,
             )
 
         def owed(now: StallView) -> str:

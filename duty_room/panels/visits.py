@@ -75,7 +75,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission, Watch, edits_over, enum_field
+from ..desk import Desk, Watch, edits_over, enum_field
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -409,19 +409,17 @@ class VisitsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             desk.submit(
-                Submission(
-                    lambda: record_visit(
-                        store,
-                        household_id,
-                        values.get("worker", ""),
-                        values.get("note", ""),
-                        grid_id=household.grid_id,
-                    ),
-                    lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
-                    form,
-                    {"visit_needs_note": "note", "worker_unknown": "worker"},
-                    after=lambda _: self.fill_list(screen),
-                )
+                lambda: record_visit(
+                    store,
+                    household_id,
+                    values.get("worker", ""),
+                    values.get("note", ""),
+                    grid_id=household.grid_id,
+                ),
+                lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
+                form,
+                {"visit_needs_note": "note", "worker_unknown": "worker"},
+                after=lambda _: self.fill_list(screen),
             )
 
         def visited(_: Dashboard) -> Visit | None:
@@ -522,7 +520,7 @@ class VisitsPanel(DeskPanel):
                     )
                 return t("visits.worker_edited").format(name=saved.name)
 
-            desk.submit(Submission(write, done, form, refusal_fields, after=lambda _: self.fill_list(screen)))
+            desk.submit(write, done, form, refusal_fields, after=lambda _: self.fill_list(screen))
 
         if worker is None:
             desk.ask(t("visits.add_worker_title").format(self.community_name(community)), fields, submitted)
@@ -569,17 +567,15 @@ class VisitsPanel(DeskPanel):
 
             shown = desk.shown(form)  # the worker as the form shows them: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
-                    done,
-                    form,
-                    {
-                        "worker_has_plans": "hand_over_to",
-                        "worker_unknown": "hand_over_to",
-                        "hand_over_self": "hand_over_to",
-                    },
-                    after=lambda _: self.fill_list(screen),
-                )
+                lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
+                done,
+                form,
+                {
+                    "worker_has_plans": "hand_over_to",
+                    "worker_unknown": "hand_over_to",
+                    "hand_over_self": "hand_over_to",
+                },
+                after=lambda _: self.fill_list(screen),
             )
 
         desk.ask(
@@ -640,13 +636,11 @@ class VisitsPanel(DeskPanel):
 
             shown = desk.shown(form)  # the household as the form shows it: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
-                    done,
-                    form,
-                    {"same_grid": "grid_id", "grid_unknown": "grid_id"},
-                    after=lambda _: self.fill_list(screen),
-                )
+                lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
+                done,
+                form,
+                {"same_grid": "grid_id", "grid_unknown": "grid_id"},
+                after=lambda _: self.fill_list(screen),
             )
 
         def grid_now(now: Household) -> str:
@@ -695,13 +689,11 @@ class VisitsPanel(DeskPanel):
                 return t("visits.planned").format(grid=grid.name, day=day_words(day), n=len(added))
 
             desk.submit(
-                Submission(
-                    lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
-                    done,
-                    form,
-                    {"plan_rule": "special", "grid_unknown": "special"},
-                    after=(lambda _: self.fill_list(screen)) if screen is not None else None,
-                )
+                lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
+                done,
+                form,
+                {"plan_rule": "special", "grid_unknown": "special"},
+                after=(lambda _: self.fill_list(screen)) if screen is not None else None,
             )
 
         desk.ask(
