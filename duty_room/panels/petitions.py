@@ -569,19 +569,11 @@ def petition_detail(
         (p.t("detail.channel"), Text(label(petition.channel, p.lang))),
         (p.t("col.level"), Text(label(petition.level, p.lang))),
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
-        *(
-            [
-                (
-                    p.t("detail.household"),
-                    literal(
-                        f"{household_address(household)} "
-                        f"{household.head_name if reveal else mask_name(household.head_name)}"
-                    ),
-                )
-            ]
-            if household
-            else []
-        ),
+    ]
+    if household:
+        head = household.head_name if reveal else mask_name(household.head_name)
+        fields.append((p.t("detail.household"), literal(f"{household_address(household)} {head}")))
+    fields += [
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
         (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
