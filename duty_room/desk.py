@@ -27,6 +27,7 @@ import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
@@ -83,6 +84,14 @@ def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
     )
 
 
+def enum_field(
+    key: str, title: str, enum: type[StrEnum], lang: Lang, *, value: StrEnum | None = None, placeholder: str = ""
+) -> FieldSpec:
+    """A choice of ``enum``'s members in their labels: ``value`` chosen, or none and ``placeholder`` (请选择)."""
+    options = [(member.value, words.label(member, lang)) for member in enum]
+    return FieldSpec(key, title, "choice", options, value="" if value is None else value.value, placeholder=placeholder)
+
+
 def edits_over(opened: Sequence[FieldSpec], typed: Mapping[str, str], now: Sequence[FieldSpec]) -> dict[str, str]:
     """What a form that writes a whole record back saves once another desk changed the record: each
     field the officer changed since the form opened (``opened``: its fields as built then) as typed,
@@ -95,7 +104,7 @@ def edits_over(opened: Sequence[FieldSpec], typed: Mapping[str, str], now: Seque
 
 @dataclass
 class Submission:
-    """One write: what to run, where its refusals belong, and what to say when it is done."""
+    """One write while it runs (``Desk.submit``): what runs, where its refusals belong, and what to say when it is done."""
 
     write: Callable[[], Any]  # runs in a thread; raises Refused / ValidationError / StoreError
     done: Callable[[Any], str]  # the success line, from the write's result
@@ -379,8 +388,18 @@ class Desk:
 
     # -- writing -----------------------------------------------------------------------
 
-    def submit(self, submission: Submission) -> None:
-        """Run the write in a thread worker; ``worker_changed`` takes the result."""
+    def submit(
+        self,
+        write: Callable[[], Any],
+        done: Callable[[Any], str],
+        form: FormScreen | ChoiceModal | None = None,
+        fields: Mapping[str, str] | None = None,
+        *,
+        after: Callable[[Any], None] | None = None,
+        saves: bool = True,
+    ) -> None:
+        """Run ``write`` in a thread worker (a ``Submission``); ``worker_changed`` takes the result."""
+        submission = Submission(write, done, form, fields or {}, after, saves)
         if self.read_only:
             self.refuse(self.t("readonly.refused"), submission.form)
             return
@@ -505,4 +524,4 @@ class Desk:
             else:
                 self.app.notify(self.t("detail.reveal_denied"), severity="warning")
 
-        self.submit(Submission(write, done=lambda _: "", after=after))
+        self.submit(write, done=lambda _: "", after=after)

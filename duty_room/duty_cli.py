@@ -41,16 +41,15 @@ from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
 from .cli import settings_of, store_of
-from .exports import export_target, publish
+from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
     export_format,
     people,
     render_markdown,
-    render_xlsx,
     shift_span,
     slot_text,
-    write_export,
+    write_copy,
 )
 from .petition_cli import _member
 
@@ -527,10 +526,8 @@ def handover(
     if out is None:
         click.echo(render_markdown(report, lang), nl=False)
         return
-    data = render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8")
     try:
-        write_export(out, data)
-        publish(settings, out)
+        write_copy(settings, report, fmt or "md", out)
     except OSError as exc:
         why = environment_error(exc).why(lang)
         raise click.ClickException(words.t("cli.cannot_write", lang).format(path=out, why=why)) from None

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from duty_room import words
 from duty_room.words import Lang, label
@@ -25,6 +26,9 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift, Petition, SpecialTag, Stall
 from store.queries import SessionView
 from store.schedule import SessionPhase
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 MARKDOWN_LIST = 20  # cases listed per section in the Markdown before "N more": a chat message stays readable
 
@@ -224,12 +228,9 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     out += ["", f"## {t('handover.services')}", ""]
     out += [f"- {_md(late_session_line(s, lang))}" for s in report.late_sessions] or [none]
     out += ["", f"## {t('handover.unvisited')}", ""]
-    out += [
-        f"- {_md(c.name)}{pu.colon}" + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
-        for c in report.unvisited
-    ] or [none]
+    out += [f"- {_md(line)}" for line in unvisited_lines(report, lang)] or [none]
     out += ["", f"## {t('handover.arrears')}", ""]
-    out += [f"- {_md(stall_no(v.stall, lang))} {money(v.arrears_fen)}" for v in report.arrears] or [none]
+    out += [f"- {_md(line)}" for line in arrears_lines(report, lang)] or [none]
     out += ["", f"## {t('handover.notes')}", ""]
     out += _handover_lines(report, lang)
     if rec is not None and rec.after is not None:
@@ -238,22 +239,40 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     return "\n".join(out) + "\n"
 
 
+# The log's columns, in the Markdown table and on the workbook's log sheets.
+LOG_COLUMNS = (
+    "handover.time",
+    "handover.kind",
+    "handover.from",
+    "handover.content",
+    "handover.action",
+    "handover.reported_to",
+    "handover.cases_linked",
+)
+
+
+def entry_cells(entry: DutyLogEntry, lang: Lang, corrected: Collection[str], *, year: bool) -> list[str]:
+    """A log entry under ``LOG_COLUMNS`` (a caller's name and phone masked); corrected since the
+    hand-over (``corrected``), marked (交班后已更正)."""
+    mark = words.t("handover.corrected_mark", lang) if entry.id in corrected else ""
+    return [
+        f"{entry.at:%Y-%m-%d %H:%M}" if year else f"{entry.at:%m-%d %H:%M}",
+        label(entry.kind, lang),
+        _entry_from(entry.source, entry.caller, entry.phone),
+        entry.content + mark,
+        entry.action_taken,
+        entry.reported_to,
+        " ".join(entry.petition_ids),
+    ]
+
+
 def _entry_table(entries: list[DutyLogEntry], lang: Lang, corrected: Collection[str] = ()) -> list[str]:
     """The log entries as a Markdown table; those in ``corrected`` marked (交班后已更正)."""
-    t = lambda key: words.t(key, lang)  # noqa: E731
     if not entries:
-        return [t("handover.nothing")]
-    out = [
-        f"| {t('handover.time')} | {t('handover.kind')} | {t('handover.from')} | {t('handover.content')} "
-        f"| {t('handover.action')} | {t('handover.reported_to')} | {t('handover.cases_linked')} |",
-        "|---|---|---|---|---|---|---|",
-    ]
+        return [words.t("handover.nothing", lang)]
+    out = ["| " + " | ".join(words.t(key, lang) for key in LOG_COLUMNS) + " |", "|---" * len(LOG_COLUMNS) + "|"]
     for e in entries:
-        out.append(
-            f"| {e.at:%m-%d %H:%M} | {label(e.kind, lang)} | {_md(_entry_from(e.source, e.caller, e.phone))} "
-            f"| {_md(e.content)}{t('handover.corrected_mark') if e.id in corrected else ''} | {_md(e.action_taken)} "
-            f"| {_md(e.reported_to)} | {' '.join(e.petition_ids)} |"
-        )
+        out.append("| " + " | ".join(_md(cell) for cell in entry_cells(e, lang, corrected, year=False)) + " |")
     return out
 
 
@@ -376,8 +395,21 @@ def _after_lines(report: HandoverReport, lang: Lang) -> list[str]:
     return out
 
 
-def _tags(counts: dict[SpecialTag, int]) -> list[tuple[SpecialTag, int]]:
-    return [(tag, counts[tag]) for tag in SpecialTag if counts.get(tag)]
+def unvisited_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    """Each community's special households not visited, by group: 东城花园社区：独居老人 2，残疾人 1."""
+    pu = punct(lang)
+    return [
+        c.name
+        + pu.colon
+        + pu.comma.join(
+            f"{label(tag, lang)} {c.special_unvisited[tag]}" for tag in SpecialTag if c.special_unvisited.get(tag)
+        )
+        for c in report.unvisited
+    ]
+
+
+def arrears_lines(report: HandoverReport, lang: Lang) -> list[str]:
+    return [f"{stall_no(v.stall, lang)} {money(v.arrears_fen)}" for v in report.arrears]
 
 
 def _handover_lines(report: HandoverReport, lang: Lang) -> list[str]:
@@ -458,18 +490,8 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             "\n".join(late_lines(report, lang)) or t("handover.nothing"),
         ],
         [t("handover.services"), "\n".join(late_session_line(s, lang) for s in report.late_sessions)],
-        [
-            t("handover.unvisited"),
-            "\n".join(
-                f"{c.name}{pu.colon}"
-                + pu.comma.join(f"{label(tag, lang)} {n}" for tag, n in _tags(c.special_unvisited))
-                for c in report.unvisited
-            ),
-        ],
-        [
-            t("handover.arrears"),
-            "\n".join(f"{stall_no(v.stall, lang)} {money(v.arrears_fen)}" for v in report.arrears),
-        ],
+        [t("handover.unvisited"), "\n".join(unvisited_lines(report, lang))],
+        [t("handover.arrears"), "\n".join(arrears_lines(report, lang))],
         [t("handover.outgoing"), "" if h is None else f"{h.outgoing_by} {h.at:%Y-%m-%d %H:%M}"],
         [t("handover.notes"), "" if h is None else h.notes],
         [
@@ -495,33 +517,9 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         row[1].alignment = wrap
 
     def log_sheet(title: str, entries: list[DutyLogEntry], corrected: Collection[str] = ()) -> None:
-        sheet(
-            title,
-            [
-                t("handover.time"),
-                t("handover.kind"),
-                t("handover.from"),
-                t("handover.content"),
-                t("handover.action"),
-                t("handover.reported_to"),
-                t("handover.cases_linked"),
-                "id",
-            ],
-            [
-                [
-                    f"{e.at:%Y-%m-%d %H:%M}",
-                    label(e.kind, lang),
-                    _entry_from(e.source, e.caller, e.phone),
-                    e.content + (t("handover.corrected_mark") if e.id in corrected else ""),
-                    e.action_taken,
-                    e.reported_to,
-                    " ".join(e.petition_ids),
-                    e.id,
-                ]
-                for e in entries
-            ],
-            [17, 10, 20, 50, 40, 20, 16, 14],
-        )
+        header = [*(t(key) for key in LOG_COLUMNS), "id"]
+        rows: list[list[object]] = [[*entry_cells(e, lang, corrected, year=True), e.id] for e in entries]
+        sheet(title, header, rows, [17, 10, 20, 50, 40, 20, 16, 14])
 
     log_sheet(t("handover.log"), report.entries, corrected_ids(report))
     now_clocks = rec.incidents_now if rec is not None and later else {}
@@ -623,6 +621,16 @@ def export_format(name: str | Path, lang: Lang, asked: str | None = None) -> str
     if asked is not None and asked != fmt:
         raise ExportNameRefused(words.t("cli.format_mismatch", lang).format(fmt=asked))
     return fmt
+
+
+def write_copy(settings: Settings, report: HandoverReport, fmt: str, target: Path) -> None:
+    """The report as a file in ``fmt`` (``export_format``'s md or xlsx), written whole or not at
+    all, then opened to whom it is for (``exports.publish``): the command line's and both forms'."""
+    from .exports import publish  # (here: `summary` reads this module for a line of words, and writes no file)
+
+    lang = settings.lang
+    write_export(target, render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8"))
+    publish(settings, target)
 
 
 def write_export(path: Path, data: bytes) -> None:

@@ -89,25 +89,24 @@ GROUP_TITLES: dict[str, tuple[str, str]] = {
 }
 
 
+def _in(pair: tuple[str, str], lang: Lang) -> str:
+    return pair[0 if lang == "zh" else 1]
+
+
 def key_word(action: str, lang: Lang) -> str | None:
     pair = KEYS.get(action)
-    return None if pair is None else pair[0 if lang == "zh" else 1]
+    return None if pair is None else _in(pair, lang)
 
 
 def tooltip_word(action: str, tooltip: str, lang: Lang) -> str:
     """A binding's tooltip in ``lang``; an English one with no words here is left out in Chinese."""
     pair = TOOLTIPS.get(action)
-    if pair is not None:
-        return pair[0 if lang == "zh" else 1]
-    return "" if lang == "zh" else tooltip
+    return _in(pair if pair is not None else ("", tooltip), lang)
 
 
 def group_title_word(title: str, lang: Lang) -> str:
     """A heading in ``lang``; an English one with no words here is left out in Chinese."""
-    pair = GROUP_TITLES.get(title)
-    if pair is not None:
-        return pair[0 if lang == "zh" else 1]
-    return "" if lang == "zh" else title
+    return _in(GROUP_TITLES.get(title, ("", title)), lang)
 
 
 def palette_words(title: str, lang: Lang) -> tuple[str, str] | None:

@@ -454,6 +454,28 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     return views, totals
 
 
+def releasable(view: StallView) -> None:
+    """退摊 needs a holder who owes nothing: the dashboard asks before its form opens, and says so on
+    an open form when another desk's change makes it so (``release_stall`` again under the lock)."""
+    if not view.stall.holder_name:
+        raise Refused("release_no_holder", stall=view.stall.number)
+    if view.arrears_fen:
+        raise Refused("release_owes", owed=fen_to_yuan(view.arrears_fen))
+
+
+def payable(view: StallView, today: date) -> tuple[str, int]:
+    """The payment the dashboard's form offers (``payment_default``); refused when there is none to
+    take: no holder, a free spot, or every month a payment may be for paid in full."""
+    if not view.stall.holder_name:  # there is no form to fill for nobody
+        raise Refused("pay_no_holder", stall=view.stall.number)
+    default = payment_default(view, today)
+    if default is None:
+        if view.due_fen:
+            raise Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
+        raise Refused("pay_free_stall")
+    return default
+
+
 def payment_default(view: StallView, today: date) -> tuple[str, int] | None:
     """The payment a collector most likely takes next, as (month, fen): the oldest month still owed
     with what is left of it; if nothing is owed, the first of this month and next not yet paid in

@@ -42,6 +42,14 @@ class WorkerRole(StrEnum):
     LIAISON = "liaison"  # 民情联络员
 
 
+# Who a grid's own worker usually is (the demo's, and a new worker's default in the roster's form).
+ROLE_OF_LEVEL = {
+    GridLevel.LARGE: WorkerRole.GRID_CHIEF,
+    GridLevel.BRANCH: WorkerRole.GRID_WORKER,
+    GridLevel.MICRO: WorkerRole.MICRO_WORKER,
+}
+
+
 class SpecialTag(StrEnum):
     """Special-population tags with the colour of the community wall map (一图全览)."""
 

@@ -384,6 +384,18 @@ def _model_reason(error: Mapping[str, Any], lang: Lang) -> str:
     return i18n.t(f"model.{text}", lang) if f"model.{text}" in i18n.keys() else text
 
 
+def schedule_to_form(schedule: ServiceSchedule | None) -> dict[str, str]:
+    """The form's text of each of ``schedule``'s fields (none: all blank), as the spreadsheet writes
+    it (times 07:30, weekdays 周二、周四, dates 2026-12-01, staff joined with 、; a choice as its
+    label): what ``schedule_from_form`` reads back."""
+    from .workbook import SHEET_BY_KEY, to_cell  # workbook imports this module
+
+    if schedule is None:
+        return dict.fromkeys(SCHEDULE_FIELDS, "")
+    spec = SHEET_BY_KEY[ServiceSchedule.table]
+    return {key: str(to_cell(spec.column(key), getattr(schedule, key))) for key in SCHEDULE_FIELDS}
+
+
 def schedule_from_form(
     values: Mapping[str, str], *, schedule_id: str, previous: ServiceSchedule | None = None, lang: Lang = "zh"
 ) -> ServiceSchedule:

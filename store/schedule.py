@@ -206,11 +206,17 @@ def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceS
         return tx.put(session.model_copy(update={"state": SessionState.CHECKED_IN, "checked_in_at": tx.now}))
 
 
+def check_unfinished(session: ServiceSession) -> None:
+    """A session done or cancelled takes no more steps: the dashboard asks before a step's form opens
+    (and says so on an open form when another desk finishes it); ``cancel`` again under the lock."""
+    if session.state in (SessionState.DONE, SessionState.CANCELLED):
+        raise Refused("session_finished", state=session.state)
+
+
 def check_complete(session: ServiceSession, now: datetime) -> None:
     """Refused unless ``session`` can be completed at ``now``: one done or cancelled, or not begun
     yet, cannot. The dashboard asks before its form opens; ``complete`` again under the lock."""
-    if session.state in (SessionState.DONE, SessionState.CANCELLED):
-        raise Refused("session_finished", state=session.state)
+    check_unfinished(session)
     if now < at(session.day, session.start.hour, session.start.minute):
         raise Refused("session_not_started", start=f"{session.start:%H:%M}")
 
@@ -243,8 +249,7 @@ def cancel(
         raise Refused("cancel_needs_reason")
     with store.transaction() as tx:
         session = tx.as_seen(_current(tx, ref, calendar), expected)
-        if session.state in (SessionState.DONE, SessionState.CANCELLED):
-            raise Refused("session_finished", state=session.state)
+        check_unfinished(session)
         return tx.put(
             ServiceSession.model_validate(
                 {**session.model_dump(), "state": SessionState.CANCELLED, "cancel_reason": reason.strip()}

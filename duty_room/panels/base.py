@@ -21,7 +21,7 @@ from widgets.keyed_table import Column
 from widgets.panel import Panel
 from widgets.table_screen import ListAction, TableScreen
 
-from ..desk import Desk, Submission, guarded
+from ..desk import Desk, guarded
 from ..presenters import Presenter
 from .intake import ask_intake
 
@@ -187,6 +187,3 @@ class DeskPanel(Panel):
             content = self.detail_content(key, reveal=revealed)
             if content is not None and detail.is_attached:  # a record gone (archived) keeps its last view
                 detail.show(content)
-
-    def submit(self, submission: Submission) -> None:
-        self.desk.submit(submission)

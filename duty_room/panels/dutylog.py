@@ -64,9 +64,9 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Desk, Submission, Watch
-from ..exports import ExportRefused, export_target, publish
-from ..handover_export import ExportNameRefused, export_format, render_markdown, render_xlsx, write_export
+from ..desk import Desk, Watch, enum_field
+from ..exports import ExportRefused, export_target
+from ..handover_export import ExportNameRefused, export_format, write_copy
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
@@ -182,19 +182,17 @@ class DutyLogPanel(DeskPanel):
                 desk.refuse(FieldsRefused(errors), form)
                 return
             desk.submit(
-                Submission(
-                    lambda: plan_shift(
-                        desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty
-                    ),
-                    lambda shift: t("duty.planned").format(shift.id),
-                    form,
-                    {
-                        "duty_staff_count": "staff",
-                        "duty_twice": "staff",
-                        "duty_started": "day",
-                        "duty_started_people": "day",
-                    },
-                )
+                lambda: plan_shift(
+                    desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty
+                ),
+                lambda shift: t("duty.planned").format(shift.id),
+                form,
+                {
+                    "duty_staff_count": "staff",
+                    "duty_twice": "staff",
+                    "duty_started": "day",
+                    "duty_started_people": "day",
+                },
             )
 
         desk.ask(t("duty.plan_title"), fields, submitted)
@@ -220,13 +218,7 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
-            FieldSpec(
-                "kind",
-                t("duty.form.kind"),
-                "choice",
-                [(k.value, label(k, desk.lang)) for k in LogKind],
-                value=LogKind.CALL.value,
-            ),
+            enum_field("kind", t("duty.form.kind"), LogKind, desk.lang, value=LogKind.CALL),
             FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
             FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
             FieldSpec("phone", t("detail.phone"), example="138xxxxxxxx"),
@@ -236,21 +228,19 @@ class DutyLogPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             desk.submit(
-                Submission(
-                    lambda: log_entry(
-                        desk.store,
-                        kind=LogKind(values.get("kind") or LogKind.CALL.value),
-                        content=values.get("content", ""),
-                        source=values.get("source", ""),
-                        caller=values.get("caller", ""),
-                        phone=values.get("phone", "").strip() or None,
-                        action_taken=values.get("action_taken", ""),
-                        reported_to=values.get("reported_to", ""),
-                    ),
-                    lambda entry: t("duty.logged").format(entry.id),
-                    form,
-                    after=lambda entry: desk.select_new(self.NAME, entry.id),
-                )
+                lambda: log_entry(
+                    desk.store,
+                    kind=LogKind(values.get("kind") or LogKind.CALL.value),
+                    content=values.get("content", ""),
+                    source=values.get("source", ""),
+                    caller=values.get("caller", ""),
+                    phone=values.get("phone", "").strip() or None,
+                    action_taken=values.get("action_taken", ""),
+                    reported_to=values.get("reported_to", ""),
+                ),
+                lambda entry: t("duty.logged").format(entry.id),
+                form,
+                after=lambda entry: desk.select_new(self.NAME, entry.id),
             )
 
         desk.ask(t("duty.log_title"), fields, submitted)
@@ -260,20 +250,8 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
-            FieldSpec(
-                "category",
-                t("duty.form.category"),
-                "choice",
-                [(c.value, label(c, desk.lang)) for c in IncidentCategory],
-                placeholder=t("form.choose"),
-            ),
-            FieldSpec(
-                "level",
-                t("duty.form.level"),
-                "choice",
-                [(v.value, label(v, desk.lang)) for v in IncidentLevel],
-                value=IncidentLevel.ORDINARY.value,
-            ),
+            enum_field("category", t("duty.form.category"), IncidentCategory, desk.lang, placeholder=t("form.choose")),
+            enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
             FieldSpec("place", t("duty.form.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
         ]
@@ -283,19 +261,17 @@ class DutyLogPanel(DeskPanel):
                 form.show_errors({"category": t("invalid.required")})
                 return
             desk.submit(
-                Submission(
-                    lambda: open_incident(
-                        desk.store,
-                        title=values.get("title", ""),
-                        category=IncidentCategory(values["category"]),
-                        level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
-                        place=values.get("place", ""),
-                        description=values.get("description", ""),
-                    ),
-                    lambda incident: t("duty.incident_opened").format(incident.id),
-                    form,
-                    after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
-                )
+                lambda: open_incident(
+                    desk.store,
+                    title=values.get("title", ""),
+                    category=IncidentCategory(values["category"]),
+                    level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
+                    place=values.get("place", ""),
+                    description=values.get("description", ""),
+                ),
+                lambda incident: t("duty.incident_opened").format(incident.id),
+                form,
+                after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
             )
 
         desk.ask(t("duty.incident_title"), fields, submitted)
@@ -305,10 +281,9 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         found = self.selected_incident()
         if found is None:
-            desk.refuse(Refused("duty_pick_incident"))
-            return
+            raise Refused("duty_pick_incident")
         incident = found.incident
-        next_stage = found.next.stage.value if found.next is not None else ReportStage.FOLLOW_UP.value
+        next_stage = found.next.stage if found.next is not None else ReportStage.FOLLOW_UP
         fields = [
             FieldSpec(
                 "to",
@@ -316,33 +291,25 @@ class DutyLogPanel(DeskPanel):
                 value=self.last_reported_to(),
                 max_length=max_chars(IncidentReport, "to"),
             ),
-            FieldSpec(
-                "stage",
-                t("duty.form.stage"),
-                "choice",
-                [(s.value, label(s, desk.lang)) for s in ReportStage],
-                value=next_stage,
-            ),
+            enum_field("stage", t("duty.form.stage"), ReportStage, desk.lang, value=next_stage),
             FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown = desk.shown(form)  # the incident as the form shows it: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: report_incident(
-                        desk.store,
-                        incident.id,
-                        ReportStage(values.get("stage") or next_stage),
-                        to=values.get("to", ""),
-                        note=values.get("note", ""),
-                        expected=shown,
-                    ),
-                    lambda _: t("duty.reported").format(
-                        id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
-                    ),
-                    form,
-                )
+                lambda: report_incident(
+                    desk.store,
+                    incident.id,
+                    ReportStage(values.get("stage") or next_stage),
+                    to=values.get("to", ""),
+                    note=values.get("note", ""),
+                    expected=shown,
+                ),
+                lambda _: t("duty.reported").format(
+                    id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
+                ),
+                form,
             )
 
         def open_now(data: Dashboard) -> Incident | None:  # an incident ended meanwhile is gone from the clocks
@@ -452,11 +419,9 @@ class DutyLogPanel(DeskPanel):
         def taken(form: FormScreen, values: dict[str, str]) -> None:
             # (No ``expected``: a hand-over record changes only by being taken over, refused as such.)
             desk.submit(
-                Submission(
-                    lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                    lambda h: t("duty.acknowledged").format(h.shift_id),
-                    form,
-                )
+                lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
+                lambda h: t("duty.acknowledged").format(h.shift_id),
+                form,
             )
 
         def acknowledged(now: Handover) -> None:
@@ -484,54 +449,51 @@ class DutyLogPanel(DeskPanel):
         read back from the record, and what the shift logged after it apart (handover_report). Under
         the service account, only into the export folder (exports.py), as the hand-over's own copy."""
         t, desk = self.t, self.desk
-        settings = desk.settings
 
         def export(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
             if not typed:
                 form.show_errors({"export": t("invalid.required")})
                 return
-            try:
-                fmt = export_format(typed, desk.lang)
-                target = export_target(settings, typed)  # the whole path
-            except (ExportNameRefused, ExportRefused) as refused:
-                form.show_errors({"export": str(refused)})
+            copy = self.copy_to(form, typed)
+            if copy is None:
                 return
+            fmt, target = copy
 
             def write() -> Path:
                 report = self.shift_report(clock.now(), shift.id)
-                data = (
-                    render_xlsx(report, desk.lang)
-                    if fmt == "xlsx"
-                    else render_markdown(report, desk.lang).encode("utf-8")
-                )
                 try:
-                    write_export(target, data)
-                    publish(settings, target)
+                    write_copy(desk.settings, report, fmt, target)
                 except OSError as exc:  # beside the field, the form kept: another folder, another try
                     why = environment_error(exc).why(desk.lang)
                     raise FieldsRefused({"export": t("duty.export_not_written").format(path=target, why=why)}) from None
                 self.copy_failed.discard(shift.id)  # written: `h` on it no longer offers the copy
                 return target
 
-            desk.submit(Submission(write, lambda path: t("duty.exported").format(path), form, saves=False))
+            desk.submit(write, lambda path: t("duty.exported").format(path), form, saves=False)
 
         said = [t("overtaken.handed_over").format(who=given.outgoing_by, at=when(given.at))]
         if given.acknowledged_at is not None:
             said.append(self.handover_state(given))
         desk.ask(
             t("duty.export_title").format(shift.id),
-            [
-                FieldSpec(
-                    "export",
-                    t("duty.form.export_again"),
-                    max_length=200,
-                    example="交接班.md" if settings.export_folder else "~/交接班.md",  # (its folder: a name)
-                )
-            ],
+            [self.copy_field(t("duty.form.export_again"))],
             export,
             subtitle=t("duty.export_subtitle").format(t("punct.semi").join(said)),
         )
+
+    def copy_field(self, title: str) -> FieldSpec:
+        """The field naming a hand-over's copy (.md or .xlsx): as the service account, a name in the export folder."""
+        example = "交接班.md" if self.desk.settings.export_folder else "~/交接班.md"
+        return FieldSpec("export", title, max_length=200, example=example)
+
+    def copy_to(self, form: FormScreen, typed: str) -> tuple[str, Path] | None:
+        """The format and the whole path of the copy named ``typed``; None, said beside the field, if refused."""
+        try:
+            return export_format(typed, self.desk.lang), export_target(self.desk.settings, typed)
+        except (ExportNameRefused, ExportRefused) as refused:
+            form.show_errors({"export": str(refused)})
+            return None
 
     def ask_hand_over(self, report: HandoverReport) -> None:
         """交班: the shift's report in counts, the outgoing officer's notes and an optional copy to write."""
@@ -545,11 +507,8 @@ class DutyLogPanel(DeskPanel):
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
-            try:
-                fmt = export_format(typed, desk.lang) if typed else ""
-                target = export_target(desk.settings, typed) if typed else None  # the whole path
-            except (ExportNameRefused, ExportRefused) as refused:
-                form.show_errors({"export": str(refused)})
+            copy = self.copy_to(form, typed) if typed else None
+            if typed and copy is None:
                 return
             if reviewing.shown.contents != reviewing.signed.contents:  # changed on screen since the last Ctrl+S
                 # This Ctrl+S may have been pressed for the report before (a key typed as the screen changed,
@@ -566,16 +525,11 @@ class DutyLogPanel(DeskPanel):
                 except HandoverChanged as changed:  # the form shows the store's report next; one more Ctrl+S
                     reviewing.signed = changed.report
                     raise
-                if not target:
+                if copy is None:
                     return t("duty.handed_over").format(shift.id), ""
-                data = (  # the report as recorded, under the lock: the copy lists what the record keeps
-                    render_xlsx(final, desk.lang)
-                    if fmt == "xlsx"
-                    else render_markdown(final, desk.lang).encode("utf-8")
-                )
-                try:
-                    write_export(target, data)
-                    publish(desk.settings, target)
+                fmt, target = copy
+                try:  # the report as recorded, under the lock: the copy lists what the record keeps
+                    write_copy(desk.settings, final, fmt, target)
                 except OSError as exc:  # the failure first, what to do last: a long line keeps both (fit)
                     why = environment_error(exc).why(desk.lang)
                     self.copy_failed.add(shift.id)  # what makes 按 h 再次导出 true
@@ -588,7 +542,7 @@ class DutyLogPanel(DeskPanel):
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
                     desk.app.notify(done[1], severity="warning")
 
-            desk.submit(Submission(write, lambda done: done[0], form, after=warn))
+            desk.submit(write, lambda done: done[0], form, after=warn)
 
         def shift_now(_: Dashboard) -> ShiftNow:  # the store as it is now, and the clock: a report falls due
             return ShiftNow(find_handover(desk.store, shift), self.shift_report(clock.now(), shift.id))
@@ -614,12 +568,7 @@ class DutyLogPanel(DeskPanel):
             t("duty.handover_title").format(shift.id),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
-                FieldSpec(
-                    "export",
-                    t("duty.form.export"),
-                    max_length=200,
-                    example="交接班.md" if desk.settings.export_folder else "~/交接班.md",  # (its folder: a name)
-                ),
+                self.copy_field(t("duty.form.export")),
             ],
             handed,
             subtitle=handover_summary(desk.present, report),

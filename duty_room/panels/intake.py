@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from duty_room.words import Lang, label
+from duty_room.words import Lang
 from store import clock
 from store.lifecycle import INTAKE_REFUSALS, draft, grid_elsewhere, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
 from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
-from ..desk import Submission, field_errors, form_texts
+from ..desk import enum_field, field_errors, form_texts
 
 if TYPE_CHECKING:
     from ..desk import Desk
@@ -28,27 +28,9 @@ def intake_form(
     names = {c.id: c.name for c in communities}
     fields = [
         FieldSpec("title", t("intake.title"), max_length=max_chars(Petition, "title")),
-        FieldSpec(
-            "channel",
-            t("detail.channel"),
-            "choice",
-            [(c.value, label(c, lang)) for c in Channel],
-            value=Channel.HOTLINE.value,
-        ),
-        FieldSpec(
-            "category",
-            t("col.category"),
-            "choice",
-            [(c.value, label(c, lang)) for c in Category],
-            placeholder=t("form.choose"),
-        ),
-        FieldSpec(
-            "priority",
-            t("detail.priority"),
-            "choice",
-            [(p.value, label(p, lang)) for p in Priority],
-            value=Priority.NORMAL.value,
-        ),
+        enum_field("channel", t("detail.channel"), Channel, lang, value=Channel.HOTLINE),
+        enum_field("category", t("col.category"), Category, lang, placeholder=t("form.choose")),
+        enum_field("priority", t("detail.priority"), Priority, lang, value=Priority.NORMAL),
         FieldSpec(
             "community_id",
             t("col.community"),
@@ -117,13 +99,11 @@ def ask_intake(
 
         write = save or (lambda checked: register(desk.store, checked, rules=desk.settings.deadlines))
         desk.submit(
-            Submission(
-                lambda: write(values),
-                saved,
-                form,
-                INTAKE_REFUSALS,
-                after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
-            )
+            lambda: write(values),
+            saved,
+            form,
+            INTAKE_REFUSALS,
+            after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
         )
 
     desk.open_form(FormScreen(fields, texts), submitted)

@@ -59,7 +59,7 @@ from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission, Watch, form_texts, guarded
+from ..desk import Desk, Watch, enum_field, form_texts, guarded
 from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
@@ -250,12 +250,10 @@ class PetitionsPanel(DeskPanel):
         def chosen(modal: ChoiceModal, result: tuple[str, str]) -> None:
             target, note = PetitionStatus(result[0]), result[1]
             shown = self.desk.shown(modal)  # the case as the modal shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: change_status(self.desk.store, petition.id, target, note=note, expected=shown),
-                    lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
-                    modal,
-                )
+            self.desk.submit(
+                lambda: change_status(self.desk.store, petition.id, target, note=note, expected=shown),
+                lambda updated: t("status.changed").format(id=updated.id, status=label(updated.status, lang)),
+                modal,
             )
 
         modal = ChoiceModal(steps(petition), texts, note_limit=max_chars(PetitionEvent, "note"), keep_open=True)
@@ -294,14 +292,12 @@ class PetitionsPanel(DeskPanel):
             params = step_params(action, values, worker_by_id)
             shown = desk.shown(form)  # the case as the form shows it: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: perform(
-                        desk.store, petition.id, action, rules=desk.settings.deadlines, expected=shown, **params
-                    ),
-                    lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
-                    form,
-                    REFUSAL_FIELD,
-                )
+                lambda: perform(
+                    desk.store, petition.id, action, rules=desk.settings.deadlines, expected=shown, **params
+                ),
+                lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
+                form,
+                REFUSAL_FIELD,
             )
 
         desk.open_form(
@@ -410,13 +406,7 @@ def step_form(
     if action is Action.FOLLOW_UP:
         # Nothing preselected: Enter alone must not record a satisfied, solved follow-up.
         fields.append(
-            FieldSpec(
-                "satisfaction",
-                t("form.satisfaction"),
-                "choice",
-                [(s.value, label(s, lang)) for s in Satisfaction],
-                placeholder=t("form.choose"),
-            )
+            enum_field("satisfaction", t("form.satisfaction"), Satisfaction, lang, placeholder=t("form.choose"))
         )
         fields.append(
             FieldSpec(
@@ -579,19 +569,11 @@ def petition_detail(
         (p.t("detail.channel"), Text(label(petition.channel, p.lang))),
         (p.t("col.level"), Text(label(petition.level, p.lang))),
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
-        *(
-            [
-                (
-                    p.t("detail.household"),
-                    literal(
-                        f"{household_address(household)} "
-                        f"{household.head_name if reveal else mask_name(household.head_name)}"
-                    ),
-                )
-            ]
-            if household
-            else []
-        ),
+    ]
+    if household:
+        head = household.head_name if reveal else mask_name(household.head_name)
+        fields.append((p.t("detail.household"), literal(f"{household_address(household)} {head}")))
+    fields += [
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
         (p.t("detail.phone"), literal(phone or p.t("empty.none"))),

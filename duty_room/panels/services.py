@@ -25,11 +25,10 @@ from store.models import (
     ServiceKind,
     ServiceSchedule,
     ServiceSession,
-    SessionState,
 )
 from store.queries import Dashboard, SessionView
 from store.refusal import Refused
-from store.roster import new_schedule_id, put_schedule, schedule_from_form
+from store.roster import new_schedule_id, put_schedule, schedule_from_form, schedule_to_form
 from store.schedule import (
     SERVED_MAX,
     SessionPhase,
@@ -37,6 +36,7 @@ from store.schedule import (
     cancel,
     check_complete,
     check_in,
+    check_unfinished,
     complete,
     session_id,
 )
@@ -45,7 +45,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch, edits_over
+from ..desk import Watch, edits_over, enum_field
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
@@ -144,22 +144,20 @@ class ServicesPanel(DeskPanel):
             )
             done = "services.schedule_changed" if schedule else "services.schedule_added"
             # Every bad field at once (FieldsRefused), checked before the store is locked.
-            self.submit(
-                Submission(
-                    lambda: put_schedule(
-                        store,
-                        schedule_from_form(values, schedule_id=schedule_id, previous=shown, lang=desk.lang),
-                        new=schedule is None,
-                        expected=shown,  # a change the form has not shown yet: refused, not written over
-                    ),
-                    lambda saved: t(done).format(saved.title),
-                    form,
-                    {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
-                    # A new schedule's session today, if it holds one: on the cursor once shown.
-                    after=None
-                    if schedule
-                    else lambda saved: desk.select_new(self.NAME, session_id(saved.id, clock.now().date())),
-                )
+            self.desk.submit(
+                lambda: put_schedule(
+                    store,
+                    schedule_from_form(values, schedule_id=schedule_id, previous=shown, lang=desk.lang),
+                    new=schedule is None,
+                    expected=shown,  # a change the form has not shown yet: refused, not written over
+                ),
+                lambda saved: t(done).format(saved.title),
+                form,
+                {"community_unknown": "community_id", "id_taken": "title", "no_change": ""},
+                # A new schedule's session today, if it holds one: on the cursor once shown.
+                after=None
+                if schedule
+                else lambda saved: desk.select_new(self.NAME, session_id(saved.id, clock.now().date())),
             )
 
         if schedule is None:
@@ -202,20 +200,14 @@ class ServicesPanel(DeskPanel):
         calendar = desk.settings.deadlines
         heading = f"{session.start:%H:%M} {session.title}"
         if name == "check_in":
-            self.submit(
-                Submission(
-                    lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
-                )
+            self.desk.submit(
+                lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
             )
             return
         # Refused at once, before the form opens: a session done or cancelled takes no more steps,
         # and one not begun yet cannot be completed.
-        check = completable if name == "complete" else unfinished
-        try:
-            check(session)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        check = completable if name == "complete" else check_unfinished
+        check(session)
         # Another desk's check-in, completion or cancellation shows on the open form at once.
         watch = Watch(
             session,
@@ -232,13 +224,11 @@ class ServicesPanel(DeskPanel):
                     desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
                     return
                 shown = desk.shown(form)  # the session as the form shows it: changed since, refused
-                self.submit(
-                    Submission(
-                        lambda: complete(store, ref, int(text), calendar, expected=shown),
-                        lambda _: t("services.completed").format(heading, text),
-                        form,
-                        {"served_format": "served", "served_negative": "served"},
-                    )
+                self.desk.submit(
+                    lambda: complete(store, ref, int(text), calendar, expected=shown),
+                    lambda _: t("services.completed").format(heading, text),
+                    form,
+                    {"served_format": "served", "served_negative": "served"},
                 )
 
             desk.ask(
@@ -251,13 +241,11 @@ class ServicesPanel(DeskPanel):
 
             def cancelled(form: FormScreen, values: dict[str, str]) -> None:
                 shown = desk.shown(form)  # the session as the form shows it: changed since, refused
-                self.submit(
-                    Submission(
-                        lambda: cancel(store, ref, values.get("reason", ""), calendar, expected=shown),
-                        lambda _: t("services.cancelled").format(heading),
-                        form,
-                        {"cancel_needs_reason": "reason"},
-                    )
+                self.desk.submit(
+                    lambda: cancel(store, ref, values.get("reason", ""), calendar, expected=shown),
+                    lambda _: t("services.cancelled").format(heading),
+                    form,
+                    {"cancel_needs_reason": "reason"},
                 )
 
             desk.ask(
@@ -266,13 +254,6 @@ class ServicesPanel(DeskPanel):
                 cancelled,
                 watch=watch,
             )
-
-
-def unfinished(session: ServiceSession) -> None:
-    """A session done or cancelled takes no more steps: refused before its form opens, and said on
-    an open form when another desk finishes it meanwhile."""
-    if session.state in (SessionState.DONE, SessionState.CANCELLED):
-        raise Refused("session_finished", state=session.state)
 
 
 def completable(session: ServiceSession) -> None:
@@ -285,21 +266,10 @@ def schedule_fields(
 ) -> list[FieldSpec]:
     """The schedule form: a changed schedule's values, or blank with the selected session's community."""
 
-    def text(key: str) -> str:
-        if schedule is None:
-            return ""
-        value = getattr(schedule, key)
-        if key in ("start", "end"):
-            return f"{value:%H:%M}"
-        if key == "weekdays":
-            return "、".join("周" + "一二三四五六日"[d] for d in sorted(value))
-        if key == "staff":
-            return "、".join(value)
-        return value.isoformat() if value is not None and key in ("starts_on", "ends_on") else str(value or "")
-
+    text = schedule_to_form(schedule)
     kinds = [(k.value, f"{p.t(f'audience.{k.audience.value}')} · {label(k, p.lang)}") for k in ServiceKind]
     return [
-        FieldSpec("title", p.t("form.schedule_title"), value=text("title"), max_length=80),
+        FieldSpec("title", p.t("form.schedule_title"), value=text["title"], max_length=80),
         FieldSpec(
             "kind",
             p.t("form.kind"),
@@ -316,20 +286,20 @@ def schedule_fields(
             value=community if any(c.id == community for c in communities) else "",
             placeholder=p.t("form.choose"),
         ),
-        FieldSpec("place", p.t("form.place"), value=text("place"), max_length=80),
-        FieldSpec("start", p.t("form.start"), value=text("start"), example="07:30", max_length=8),
-        FieldSpec("end", p.t("form.end"), value=text("end"), example="08:00", max_length=8),
-        FieldSpec(
+        FieldSpec("place", p.t("form.place"), value=text["place"], max_length=80),
+        FieldSpec("start", p.t("form.start"), value=text["start"], example="07:30", max_length=8),
+        FieldSpec("end", p.t("form.end"), value=text["end"], example="08:00", max_length=8),
+        enum_field(
             "recurrence",
             p.t("form.recurrence"),
-            "choice",
-            [(r.value, label(r, p.lang)) for r in Recurrence],
-            value=schedule.recurrence.value if schedule else Recurrence.DAILY.value,
+            Recurrence,
+            p.lang,
+            value=schedule.recurrence if schedule else Recurrence.DAILY,
         ),
-        FieldSpec("weekdays", p.t("form.weekdays"), value=text("weekdays"), example="周二、周四", max_length=40),
-        FieldSpec("staff", p.t("form.staff"), value=text("staff"), max_length=400),
-        FieldSpec("starts_on", p.t("form.starts_on"), value=text("starts_on"), example="2026-12-01", max_length=12),
-        FieldSpec("ends_on", p.t("form.ends_on"), value=text("ends_on"), example="2027-06-30", max_length=12),
+        FieldSpec("weekdays", p.t("form.weekdays"), value=text["weekdays"], example="周二、周四", max_length=40),
+        FieldSpec("staff", p.t("form.staff"), value=text["staff"], max_length=400),
+        FieldSpec("starts_on", p.t("form.starts_on"), value=text["starts_on"], example="2026-12-01", max_length=12),
+        FieldSpec("ends_on", p.t("form.ends_on"), value=text["ends_on"], example="2027-06-30", max_length=12),
     ]
 
 

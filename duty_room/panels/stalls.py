@@ -8,7 +8,7 @@ integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 
@@ -25,10 +25,10 @@ from store.market import (
     end_of_year,
     fen_to_yuan,
     money,
-    month_key,
     next_permit_action,
-    payment_default,
+    payable,
     record_payment,
+    releasable,
     release_stall,
     set_occupied,
     yuan_to_fen,
@@ -42,7 +42,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Submission, Watch
+from ..desk import Watch
 from ..presenters import Presenter, literal
 from .base import DeskPanel
 
@@ -104,11 +104,9 @@ class StallsPanel(DeskPanel):
         today = clock.now().date()
         if name == "occupancy":
             occupied = not view.occupied
-            self.submit(
-                Submission(
-                    lambda: set_occupied(self.desk.store, stall.id, occupied),
-                    lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
-                )
+            self.desk.submit(
+                lambda: set_occupied(self.desk.store, stall.id, occupied),
+                lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
             )
         elif name == "pay":
             self.ask_payment(view, spot, today)
@@ -118,8 +116,7 @@ class StallsPanel(DeskPanel):
                 return
             action = next_permit_action(view.permit, today)
             if action is None:
-                self.desk.refuse(Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—"))
-                return
+                raise Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—")
             self.ask_permit(view, action, spot, today)
         elif name == "suspend":
             self.ask_permit(view, PermitAction.SUSPEND, spot, today)
@@ -131,23 +128,17 @@ class StallsPanel(DeskPanel):
     def ask_release(self, view: StallView, spot: str) -> None:
         """退摊: refused at once when there is nobody to release or fees are owed; else ask why."""
         desk = self.desk
-        try:
-            releasable(view)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        releasable(view)
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: release_stall(
-                        desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees, expected=shown.stall
-                    ),
-                    lambda _: self.t("stall.released").format(spot),
-                    form,
-                    {"release_needs_reason": "reason"},
-                )
+            self.desk.submit(
+                lambda: release_stall(
+                    desk.store, view.stall.id, values.get("reason", ""), desk.settings.fees, expected=shown.stall
+                ),
+                lambda _: self.t("stall.released").format(spot),
+                form,
+                {"release_needs_reason": "reason"},
             )
 
         desk.ask(
@@ -163,8 +154,7 @@ class StallsPanel(DeskPanel):
         """申请: who takes the spot, what they sell, and any fee reduction they are entitled to."""
         desk, t = self.desk, self.t
         if view.stall.holder_name:
-            desk.refuse(Refused("permit_none"))
-            return
+            raise Refused("permit_none")
 
         def vacant(now: StallView) -> None:
             if now.stall.holder_name:
@@ -182,21 +172,19 @@ class StallsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             shown: StallView = desk.shown(form)  # the spot as the form shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: apply_for_stall(
-                        desk.store,
-                        view.stall.id,
-                        holder_name=values.get("holder_name", ""),
-                        holder_phone=values.get("holder_phone", "").strip() or None,
-                        goods=values.get("goods", ""),
-                        reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
-                        expected=shown.stall,
-                    ),
-                    lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
-                    form,
-                    {"apply_needs_name": "holder_name"},
-                )
+            self.desk.submit(
+                lambda: apply_for_stall(
+                    desk.store,
+                    view.stall.id,
+                    holder_name=values.get("holder_name", ""),
+                    holder_phone=values.get("holder_phone", "").strip() or None,
+                    goods=values.get("goods", ""),
+                    reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
+                    expected=shown.stall,
+                ),
+                lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
+                form,
+                {"apply_needs_name": "holder_name"},
             )
 
         desk.ask(
@@ -210,11 +198,7 @@ class StallsPanel(DeskPanel):
         """The step's form, once the permit's state allows the step: a move it does not allow (a
         suspension of a permit still 申请中) is refused at once, before a reason is typed."""
         desk, t = self.desk, self.t
-        try:
-            check_permit_move(view.permit, action, today)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        check_permit_move(view.permit, action, today)
         fields = []
         if action is PermitAction.APPROVE:
             fields.append(
@@ -237,20 +221,18 @@ class StallsPanel(DeskPanel):
                     desk.refuse(Refused("permit_expiry_format"), form, "expires")
                     return
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
-            self.submit(
-                Submission(
-                    lambda: change_permit(
-                        desk.store,
-                        view.stall.id,
-                        action,
-                        note=values.get("note", ""),
-                        expires_on=expires,
-                        expected=shown.permit,
-                    ),
-                    lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
-                    form,
-                    {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
-                )
+            self.desk.submit(
+                lambda: change_permit(
+                    desk.store,
+                    view.stall.id,
+                    action,
+                    note=values.get("note", ""),
+                    expires_on=expires,
+                    expected=shown.permit,
+                ),
+                lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
+                form,
+                {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
             )
 
         def permit_now(now: StallView) -> str:
@@ -272,11 +254,7 @@ class StallsPanel(DeskPanel):
 
     def ask_payment(self, view: StallView, spot: str, today: date) -> None:
         desk, t = self.desk, self.t
-        try:
-            period, left = payable(view, today)
-        except Refused as refusal:
-            desk.refuse(refusal)
-            return
+        period, left = payable(view, today)
         fields = [
             FieldSpec("period", t("form.period"), value=period, example="2026-11"),
             FieldSpec("amount", t("form.amount"), value=fen_to_yuan(left, cents="auto"), example="150"),
@@ -289,22 +267,21 @@ class StallsPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            self.submit(
-                Submission(  # typed yuan are read as text, never a float: amount_format if not money
-                    lambda: record_payment(
-                        desk.store,
-                        view.stall.id,
-                        values.get("period", "").strip(),
-                        yuan_to_fen(values.get("amount", "")),
-                        values.get("collector", "").strip() or desk.store.actor,
-                        desk.settings.fees,
-                    ),
-                    lambda payment: t("stall.paid").format(
-                        spot=spot, period=payment.period, amount=fen_to_yuan(payment.amount_fen)
-                    ),
-                    form,
-                    PAYMENT_FIELDS,
-                )
+            self.desk.submit(
+                # typed yuan are read as text, never a float: amount_format if not money
+                lambda: record_payment(
+                    desk.store,
+                    view.stall.id,
+                    values.get("period", "").strip(),
+                    yuan_to_fen(values.get("amount", "")),
+                    values.get("collector", "").strip() or desk.store.actor,
+                    desk.settings.fees,
+                ),
+                lambda payment: t("stall.paid").format(
+                    spot=spot, period=payment.period, amount=fen_to_yuan(payment.amount_fen)
+                ),
+                form,
+                PAYMENT_FIELDS,
             )
 
         def owed(now: StallView) -> str:
@@ -359,28 +336,6 @@ class StallsPanel(DeskPanel):
             subtitle,
             part=part,
         )
-
-
-def releasable(view: StallView) -> None:
-    """退摊 needs a holder who owes nothing: refused before its form opens, and said on an open form
-    when another desk's change makes it so."""
-    if not view.stall.holder_name:
-        raise Refused("release_no_holder", stall=view.stall.number)
-    if view.arrears_fen:
-        raise Refused("release_owes", owed=fen_to_yuan(view.arrears_fen))
-
-
-def payable(view: StallView, today: date) -> tuple[str, int]:
-    """The payment the form offers (month, fen left of it); refused when there is none to take: no
-    holder, a free spot, or every month a payment may be for paid in full."""
-    if not view.stall.holder_name:  # there is no form to fill for nobody
-        raise Refused("pay_no_holder", stall=view.stall.number)
-    default = payment_default(view, today)
-    if default is None:
-        if view.due_fen:
-            raise Refused("pay_paid_up", period=month_key(today.replace(day=28) + timedelta(days=5)))
-        raise Refused("pay_free_stall")
-    return default
 
 
 # -- words and rows ------------------------------------------------------------------------------------

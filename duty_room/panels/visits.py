@@ -22,7 +22,17 @@ from duty_room import words
 from duty_room.words import Lang, cell, label
 from store import clock
 from store.masking import HIDDEN, mask_name, mask_phone, mask_tags
-from store.models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, Visit, WorkerRole
+from store.models import (
+    ROLE_OF_LEVEL,
+    Community,
+    Grid,
+    GridLevel,
+    GridWorker,
+    Household,
+    SpecialTag,
+    Visit,
+    WorkerRole,
+)
 from store.queries import (
     CommunityProgress,
     Dashboard,
@@ -65,7 +75,7 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Submission, Watch, edits_over
+from ..desk import Desk, Watch, edits_over, enum_field
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -376,8 +386,7 @@ class VisitsPanel(DeskPanel):
         grids = store.all(Grid)
         row = next((r for r in rows if r.household.id == household_id), None)
         if row is not None and row.visit is not None:
-            desk.refuse(Refused("visit_twice", at=f"{row.visit.at:%H:%M}"))
-            return
+            raise Refused("visit_twice", at=f"{row.visit.at:%H:%M}")
         below = grids_below(grids, household.grid_id)
         parents = {g.id: g.parent_id for g in grids}
         nearby = {household.grid_id, parents.get(household.grid_id)} | below
@@ -400,19 +409,17 @@ class VisitsPanel(DeskPanel):
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             desk.submit(
-                Submission(
-                    lambda: record_visit(
-                        store,
-                        household_id,
-                        values.get("worker", ""),
-                        values.get("note", ""),
-                        grid_id=household.grid_id,
-                    ),
-                    lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
-                    form,
-                    {"visit_needs_note": "note", "worker_unknown": "worker"},
-                    after=lambda _: self.fill_list(screen),
-                )
+                lambda: record_visit(
+                    store,
+                    household_id,
+                    values.get("worker", ""),
+                    values.get("note", ""),
+                    grid_id=household.grid_id,
+                ),
+                lambda visit: self.t("households.visited").format(address, f"{visit.at:%H:%M}"),
+                form,
+                {"visit_needs_note": "note", "worker_unknown": "worker"},
+                after=lambda _: self.fill_list(screen),
             )
 
         def visited(_: Dashboard) -> Visit | None:
@@ -463,13 +470,7 @@ class VisitsPanel(DeskPanel):
                 phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
             return [
                 FieldSpec("name", t("col.name"), value=worker.name if worker else "", max_length=20),
-                FieldSpec(
-                    "role",
-                    t("col.role"),
-                    "choice",
-                    [(r.value, label(r, desk.lang)) for r in WorkerRole],
-                    value=default_role.value,
-                ),
+                enum_field("role", t("col.role"), WorkerRole, desk.lang, value=default_role),
                 FieldSpec(
                     "phone",
                     t("form.worker_phone"),
@@ -503,42 +504,23 @@ class VisitsPanel(DeskPanel):
             keep_phone = worker is not None and not values.get("phone", "").strip()
             role = WorkerRole(values["role"])
             grid_name = by_id[values["grid_id"]].name if values["grid_id"] in by_id else values["grid_id"]
-            if worker is None:
-                desk.submit(
-                    Submission(
-                        lambda: add_worker(
-                            store,
-                            name=values["name"].strip(),
-                            role=role,
-                            phone=values["phone"],
-                            grid_id=values["grid_id"],
-                        ),
-                        lambda added: t("visits.worker_added").format(
-                            role=label(added.role, desk.lang), name=added.name, grid=grid_name
-                        ),
-                        form,
-                        refusal_fields,
-                        after=lambda _: self.fill_list(screen),
+            name, grid_id = values["name"].strip(), values["grid_id"]
+
+            def write() -> GridWorker:
+                if worker is None:
+                    return add_worker(store, name=name, role=role, phone=values["phone"], grid_id=grid_id)
+                phone = None if keep_phone else values["phone"]
+                # expected: a change the form has not shown yet is refused, not written over
+                return edit_worker(store, worker.id, name=name, role=role, phone=phone, grid_id=grid_id, expected=shown)
+
+            def done(saved: GridWorker) -> str:
+                if worker is None:
+                    return t("visits.worker_added").format(
+                        role=label(saved.role, desk.lang), name=saved.name, grid=grid_name
                     )
-                )
-            else:
-                desk.submit(
-                    Submission(
-                        lambda: edit_worker(
-                            store,
-                            worker.id,
-                            name=values["name"].strip(),
-                            role=role,
-                            phone=None if keep_phone else values["phone"],
-                            grid_id=values["grid_id"],
-                            expected=shown,  # a change the form has not shown yet: refused, not written over
-                        ),
-                        lambda edited: t("visits.worker_edited").format(name=edited.name),
-                        form,
-                        refusal_fields,
-                        after=lambda _: self.fill_list(screen),
-                    )
-                )
+                return t("visits.worker_edited").format(name=saved.name)
+
+            desk.submit(write, done, form, refusal_fields, after=lambda _: self.fill_list(screen))
 
         if worker is None:
             desk.ask(t("visits.add_worker_title").format(self.community_name(community)), fields, submitted)
@@ -585,17 +567,15 @@ class VisitsPanel(DeskPanel):
 
             shown = desk.shown(form)  # the worker as the form shows them: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
-                    done,
-                    form,
-                    {
-                        "worker_has_plans": "hand_over_to",
-                        "worker_unknown": "hand_over_to",
-                        "hand_over_self": "hand_over_to",
-                    },
-                    after=lambda _: self.fill_list(screen),
-                )
+                lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
+                done,
+                form,
+                {
+                    "worker_has_plans": "hand_over_to",
+                    "worker_unknown": "hand_over_to",
+                    "hand_over_self": "hand_over_to",
+                },
+                after=lambda _: self.fill_list(screen),
             )
 
         desk.ask(
@@ -656,13 +636,11 @@ class VisitsPanel(DeskPanel):
 
             shown = desk.shown(form)  # the household as the form shows it: changed since, refused
             desk.submit(
-                Submission(
-                    lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
-                    done,
-                    form,
-                    {"same_grid": "grid_id", "grid_unknown": "grid_id"},
-                    after=lambda _: self.fill_list(screen),
-                )
+                lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
+                done,
+                form,
+                {"same_grid": "grid_id", "grid_unknown": "grid_id"},
+                after=lambda _: self.fill_list(screen),
             )
 
         def grid_now(now: Household) -> str:
@@ -711,13 +689,11 @@ class VisitsPanel(DeskPanel):
                 return t("visits.planned").format(grid=grid.name, day=day_words(day), n=len(added))
 
             desk.submit(
-                Submission(
-                    lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
-                    done,
-                    form,
-                    {"plan_rule": "special", "grid_unknown": "special"},
-                    after=(lambda _: self.fill_list(screen)) if screen is not None else None,
-                )
+                lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
+                done,
+                form,
+                {"plan_rule": "special", "grid_unknown": "special"},
+                after=(lambda _: self.fill_list(screen)) if screen is not None else None,
             )
 
         desk.ask(
@@ -742,13 +718,6 @@ class VisitsPanel(DeskPanel):
                 "household_id": household.id,
             },
         )
-
-
-ROLE_OF_LEVEL = {
-    GridLevel.LARGE: WorkerRole.GRID_CHIEF,
-    GridLevel.BRANCH: WorkerRole.GRID_WORKER,
-    GridLevel.MICRO: WorkerRole.MICRO_WORKER,
-}  # who a new worker of a grid usually is
 
 
 def day_words(day: date) -> str:

@@ -5,16 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..models import Community, Grid, GridLevel, GridWorker, Household, SpecialTag, WorkerRole
+from ..models import ROLE_OF_LEVEL, Community, Grid, GridLevel, GridWorker, Household, SpecialTag, WorkerRole
 from ..storage import Store
 from . import data
 from .common import DemoBuild, Place, chinese_number, landline, mobile, person_name
-
-ROLE_OF_LEVEL = {
-    GridLevel.LARGE: WorkerRole.GRID_CHIEF,
-    GridLevel.BRANCH: WorkerRole.GRID_WORKER,
-    GridLevel.MICRO: WorkerRole.MICRO_WORKER,
-}
 
 
 def seed_places(build: DemoBuild, store: Store) -> None:
