@@ -335,3 +335,18 @@ async def test_the_status_modal_asks_too_and_refuses_an_over_long_note(small_sto
         await settled(app, pilot)
         assert len(app.screen_stack) == 1
     assert len(small_store.get(Petition, "MK261127-001").history) == history
+
+
+async def test_a_pasted_text_of_several_lines_is_kept_whole_on_one_line(small_store: Store) -> None:
+    """Textual's Input kept only a paste's first line, dropping the rest without a word: a title
+    copied from a 12345 work order with its line breaks arrived cut. Every line is kept, each line
+    break one space (a form's field is one line; the same for a note or a filter)."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        form = await open_intake(app, pilot)
+        app.post_message(events.Paste("3号楼楼道灯不亮\r\n晚上很黑\n\n住户已报修三次\n"))
+        await settled(app, pilot)
+        title = form.query_one("#field-title", Input)
+        assert title.value == "3号楼楼道灯不亮 晚上很黑 住户已报修三次"
+        app.post_message(events.Paste("\t第二段"))  # a tab, which a line refuses, is one space too
+        await settled(app, pilot)
+        assert title.value == "3号楼楼道灯不亮 晚上很黑 住户已报修三次 第二段"

@@ -34,6 +34,7 @@ from textual.widgets.option_list import Option
 
 from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
+from .line_input import LineInput
 from .screen_footer import CompactFooter
 
 Kind = Literal["text", "number", "choice", "picker"]
@@ -294,12 +295,12 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             )
         elif spec.kind == "picker":
             chosen = dict(spec.options).get(spec.value, "")
-            yield Input(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
+            yield LineInput(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
             options = OptionList(id=f"options-{spec.key}", classes="form-options")
             options.can_focus = False  # driven from the picker's input: not a Tab stop of its own
             yield options
         else:
-            yield Input(
+            yield LineInput(
                 value=spec.value,
                 placeholder=spec.placeholder or (self.texts.example.format(spec.example) if spec.example else ""),
                 # A number too is typed as text: an integer-only box drops what is not a digit,
