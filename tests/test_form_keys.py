@@ -350,3 +350,25 @@ async def test_a_pasted_text_of_several_lines_is_kept_whole_on_one_line(small_st
         app.post_message(events.Paste("\t第二段"))  # a tab, which a line refuses, is one space too
         await settled(app, pilot)
         assert title.value == "3号楼楼道灯不亮 晚上很黑 住户已报修三次 第二段"
+
+
+async def test_a_pickers_matches_stay_in_view_while_typing_in_it(small_store: Store) -> None:
+    """At 80x24, once 必填 was said under three fields, the grid picker sat at the bottom of the form:
+    typing in it scrolled its box into view but not the matches under it, so ↑↓ chose a grid the
+    officer could not see (and Enter saved it)."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        form = await open_intake(app, pilot)
+        await pilot.press("ctrl+s")  # nothing filled in: 必填 under the title, category and community
+        await settled(app, pilot)
+        form.query_one("#field-category", Select).value = "infrastructure"
+        form.query_one("#field-community_id", Select).value = "dongcheng"
+        form.query_one("#field-grid_id", Input).focus()
+        await settled(app, pilot)
+        await pilot.press(*"1号楼")
+        await settled(app, pilot)
+        picker = form._pickers["grid_id"]
+        assert picker.shown, "the filter matched no grid"
+        labels = dict(picker.options)
+        shown = screen_text(app)
+        assert labels[picker.shown[0]] in shown
+        assert labels[picker.shown[min(2, len(picker.shown) - 1)]] in shown

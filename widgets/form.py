@@ -349,6 +349,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             if labels.get(picker.chosen) != event.value:
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
+            self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
 
     def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""
@@ -453,10 +454,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def _focused_in_view(self) -> None:
         """The field being edited scrolled into view on the layout as it is now: Textual scrolls to a
         field as it is focused, on the layout of that moment, and a line shown above the buttons
-        (a notice, an error) takes its room from the fields."""
+        (a notice, an error) takes its room from the fields. A picker's matches come into view with its box."""
         focused = self.focused
         if focused is not None and focused.is_attached:
-            focused.scroll_visible(animate=False)
+            key = (focused.id or "").removeprefix("field-")
+            if key in self._pickers:  # the matches under a picker's box too: ↑↓ and Enter choose among them
+                self.query_one(f"#group-{key}").scroll_visible(animate=False)
+            else:
+                focused.scroll_visible(animate=False)
 
     def show_subtitle(self, text: str) -> None:
         """The line under the title, anew (what the form is about, as it is now)."""
