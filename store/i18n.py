@@ -168,6 +168,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "取消须写明原因（会告知服务对象）",
         "a cancellation needs a reason (the people served are told)",
     ),
+    "refused.amount_required": ("请填写金额（元），如 150", "enter the amount in yuan, e.g. 150"),
     "refused.amount_format": (
         "金额「{text}」看不懂：请写元，如 150 或 75.50",
         "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50",

@@ -82,6 +82,8 @@ def yuan_to_fen(text: str) -> int:
     # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only
     # ASCII digits count (str.isdigit would also accept ² and ①).
     cleaned = ascii_numerals(text).replace("￥", "¥").strip().removeprefix("¥").removesuffix("元").strip()
+    if not cleaned:  # nothing typed: asked for, not called unreadable (金额「」看不懂)
+        raise Refused("amount_required")
     if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
         raise Refused("amount_format", text=text)
     whole, dot, part = cleaned.partition(".")

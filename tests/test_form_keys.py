@@ -195,6 +195,20 @@ async def test_an_over_long_collector_is_refused_before_any_write(small_store: S
     assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
 
 
+async def test_an_emptied_amount_is_asked_for_beside_the_field(small_store: Store) -> None:
+    """The payment form said 金额「」看不懂 when the amount was left empty, as if the form had a fault."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-amount", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and str(form.query_one("#error-amount").render()) == "请填写金额（元），如 150"
+    assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
+
+
 # -- F1 -----------------------------------------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ from ..presenters import Presenter, literal
 from .base import DeskPanel
 
 PAYMENT_FIELDS = {
+    "amount_required": "amount",
     "amount_format": "amount",
     "pay_amount": "amount",
     "pay_too_much": "amount",
