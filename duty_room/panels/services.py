@@ -448,6 +448,8 @@ def service_detail(
         fields.append((p.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
     if s.served is not None:
         fields.append((p.t("services.served"), Text(str(s.served))))
+    if s.cancelled_at:
+        fields.append((p.t("services.cancelled_at"), Text(f"{s.cancelled_at:%H:%M}")))
     if s.cancel_reason:
         fields.append((p.t("services.reason"), literal(s.cancel_reason)))
     if s.updated_by:
