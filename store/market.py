@@ -355,10 +355,12 @@ def record_payment(
         return tx.put(payment)
 
 
-def set_occupied(store: Store, stall_id: str, occupied: bool) -> Stall:
-    """Mark the spot occupied (出摊) or vacant today. Occupied needs a holder with a valid permit."""
+def set_occupied(store: Store, stall_id: str, occupied: bool, *, expected: Stall | None = None) -> Stall:
+    """Mark the spot occupied (出摊) or vacant today. Occupied needs a holder with a valid permit.
+    ``expected``: the spot as the officer's panel showed it when m was pressed; changed since,
+    refused (``Transaction.as_seen``), as a form's save is."""
     with store.transaction() as tx:
-        stall = _stall(tx, stall_id)
+        stall = tx.as_seen(_stall(tx, stall_id), expected)
         today = tx.now.date()
         if occupied:
             if not stall.holder_name:

@@ -193,10 +193,14 @@ def _current(tx: Transaction, ref: SessionRef, calendar: DeadlineRules) -> Servi
 SERVED_MAX = 10_000  # people served by one session: more is a typing slip
 
 
-def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceSession:
-    """签到: the staff are there and the session has begun."""
+def check_in(
+    store: Store, ref: SessionRef, calendar: DeadlineRules, *, expected: ServiceSession | None = None
+) -> ServiceSession:
+    """签到: the staff are there and the session has begun. ``expected``: the session as the
+    officer's panel showed it when i was pressed; changed since (another desk moved it), refused
+    (``Transaction.as_seen``), as a form's save is."""
     with store.transaction() as tx:
-        session = _current(tx, ref, calendar)
+        session = tx.as_seen(_current(tx, ref, calendar), expected)
         if session.state is not SessionState.SCHEDULED:
             raise Refused("session_not_scheduled", state=session.state)
         if session.day != tx.now.date():

@@ -204,7 +204,9 @@ class ServicesPanel(DeskPanel):
         if name == "check_in":
             self.submit(
                 Submission(
-                    lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
+                    # The session as the panel shows it: changed since by another desk, refused.
+                    lambda: check_in(store, ref, calendar, expected=session),
+                    lambda _: t("services.checked_in_done").format(heading),
                 )
             )
             return

@@ -107,7 +107,8 @@ class StallsPanel(DeskPanel):
             occupied = not view.occupied
             self.submit(
                 Submission(
-                    lambda: set_occupied(self.desk.store, stall.id, occupied),
+                    # The spot as the panel shows it: changed since by another desk, refused.
+                    lambda: set_occupied(self.desk.store, stall.id, occupied, expected=stall),
                     lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
                 )
             )
