@@ -527,6 +527,12 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
         await type_into(pilot, form, "expires", "2026-02-30")
         await pilot.press("enter")
         await pilot.pause()
+        # Written as asked: told the format it already followed, the officer could not see what was
+        # wrong. The calendar has no such day, said as such; a day written otherwise gets the format.
+        assert form_error(form, "expires") == "日历上没有 2026-02-30 这一天"
+        await type_into(pilot, form, "expires", "2026年12月31日")
+        await pilot.press("enter")
+        await pilot.pause()
         assert "2026-12-31" in form_error(form, "expires")  # the format it wants
         await type_into(pilot, form, "expires", "2027-06-30")
         await pilot.press("enter")
