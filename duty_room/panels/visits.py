@@ -226,8 +226,9 @@ class VisitsPanel(DeskPanel):
             )
         )
 
-    def fill_list(self, screen: TableScreen) -> None:
+    def fill_list(self, screen: TableScreen, *, select: str | None = None) -> None:
         """(Re)draw a list from the store; called on open, after a write and on every store change.
+        ``select``: the row to put the cursor on once it is shown (a worker just added: e, x act on them).
 
         The store is read, and the rows made, in a thread worker: a township's roster reads its
         40,000 households, which would hold up every key for a second or more. The list shows a
@@ -235,6 +236,8 @@ class VisitsPanel(DeskPanel):
         Only the last fill asked for is shown.
         """
         app = self.desk.app
+        if select is not None:
+            screen.table.select_key(select)  # now if shown, else when a fill shows it
         screen.show_loading(Text(self.t("list.loading"), style="dim"))
         self._fills[screen] = ask = object()
         kind = screen.kind
@@ -518,7 +521,7 @@ class VisitsPanel(DeskPanel):
                         ),
                         form,
                         refusal_fields,
-                        after=lambda _: self.fill_list(screen),
+                        after=lambda added: self.fill_list(screen, select=added.id),
                     )
                 )
             else:
