@@ -114,6 +114,8 @@ def session_lateness(view: SessionView, lang: Lang) -> str:
         return words.t("late.still", lang).format(minutes=minutes)
     if s.checked_in_at is not None:
         return words.t("late.checked_in", lang).format(at=f"{s.checked_in_at:%H:%M}", minutes=minutes)
+    if s.cancelled_at is not None and s.done_at is None:
+        return words.t("late.cancelled", lang).format(at=f"{s.cancelled_at:%H:%M}", minutes=minutes)
     done = f"{s.done_at:%H:%M}" if s.done_at is not None else ""
     return words.t("late.done", lang).format(at=done, minutes=minutes)
 

@@ -168,6 +168,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "取消须写明原因（会告知服务对象）",
         "a cancellation needs a reason (the people served are told)",
     ),
+    "refused.amount_required": ("请填写金额（元），如 150", "enter the amount in yuan, e.g. 150"),
     "refused.amount_format": (
         "金额「{text}」看不懂：请写元，如 150 或 75.50",
         "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50",
@@ -180,6 +181,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.permit_move": ("准入证「{status}」时不能「{action}」", "a permit that is '{status}' cannot be '{action}'"),
     "refused.permit_needs_reason": ("暂停准入证须写明原因", "suspending a permit needs a reason"),
     "refused.permit_expiry_past": ("有效期 {expires} 已过", "the expiry date {expires} is in the past"),
+    "refused.no_such_day": ("日历上没有 {day} 这一天", "there is no such day as {day}"),
     "refused.permit_expiry_format": ("有效期请写成 2026-12-31", "write the expiry date as 2026-12-31"),
     "refused.stall_taken": (
         "{stall}号摊位已有摊主，不能再申请（过期请重新申请准入证）",
@@ -314,6 +316,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # -- spreadsheets: import, export, template (store.workbook, duty_room.data_cli) ------------
     "sheet.not_int": ("不是整数：{v}", "not a whole number: {v}"),
     "sheet.not_date": ("日期看不懂：{v}（写成 2026-11-28）", "cannot read the date {v} (write 2026-11-28)"),
+    "sheet.no_such_day": ("日历上没有 {v} 这一天", "there is no such day as {v}"),
     "sheet.not_time": ("时间看不懂：{v}（写成 07:30）", "cannot read the time {v} (write 07:30)"),
     "sheet.not_bool": ("请填「是」或「否」：{v}", "write 是 (yes) or 否 (no): {v}"),
     "sheet.not_amount": (

@@ -82,6 +82,8 @@ def yuan_to_fen(text: str) -> int:
     # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only
     # ASCII digits count (str.isdigit would also accept ² and ①).
     cleaned = ascii_numerals(text).replace("￥", "¥").strip().removeprefix("¥").removesuffix("元").strip()
+    if not cleaned:  # nothing typed: asked for, not called unreadable (金额「」看不懂)
+        raise Refused("amount_required")
     if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
         raise Refused("amount_format", text=text)
     whole, dot, part = cleaned.partition(".")
@@ -353,10 +355,12 @@ def record_payment(
         return tx.put(payment)
 
 
-def set_occupied(store: Store, stall_id: str, occupied: bool) -> Stall:
-    """Mark the spot occupied (出摊) or vacant today. Occupied needs a holder with a valid permit."""
+def set_occupied(store: Store, stall_id: str, occupied: bool, *, expected: Stall | None = None) -> Stall:
+    """Mark the spot occupied (出摊) or vacant today. Occupied needs a holder with a valid permit.
+    ``expected``: the spot as the officer's panel showed it when m was pressed; changed since,
+    refused (``Transaction.as_seen``), as a form's save is."""
     with store.transaction() as tx:
-        stall = _stall(tx, stall_id)
+        stall = tx.as_seen(_stall(tx, stall_id), expected)
         today = tx.now.date()
         if occupied:
             if not stall.holder_name:

@@ -510,6 +510,7 @@ class ServiceSession(Record):
     done_at: LocalTime | None = None
     served: int | None = Field(default=None, ge=0, le=10_000)
     cancel_reason: Line = ""
+    cancelled_at: LocalTime | None = None  # a late session cancelled stays late (schedule.late_by)
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceSession:

@@ -107,17 +107,22 @@ def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
 
 
 def late_by(session: ServiceSession, now: datetime) -> timedelta | None:
-    """How late the session started: a fact that stays once the session is checked in or
-    completed (签到 after its start + ``LATE_AFTER``, or 完成 with no check-in after that), so
-    the day's count and the shift's hand-over keep it. A session still late now (phase LATE) is
-    late by the time gone since its start. None: on time, not due yet, or cancelled (a
-    cancellation records no time)."""
+    """How late the session started: a fact that stays once the session is checked in, completed
+    or cancelled (签到 after its start + ``LATE_AFTER``, or 完成 or 取消 with no check-in after
+    that), so the day's count and the shift's hand-over keep it: cancelling a missed session does
+    not wipe its lateness. A session still late now (phase LATE) is late by the time gone since its
+    start. None: on time, not due yet, cancelled ahead of time, or cancelled before cancellations
+    recorded their time."""
     start = at(session.day, session.start.hour, session.start.minute)
     match session.state:
         case SessionState.CHECKED_IN | SessionState.DONE if session.checked_in_at is not None:
             began = session.checked_in_at
         case SessionState.DONE if session.done_at is not None:
             began = session.done_at  # completed without a check-in: it began no later than that
+        case SessionState.CANCELLED if session.checked_in_at is not None:
+            began = session.checked_in_at
+        case SessionState.CANCELLED if session.cancelled_at is not None:
+            began = session.cancelled_at  # nobody had come when it was called off
         case SessionState.SCHEDULED:
             return now - start if session_phase(session, now) is SessionPhase.LATE else None
         case _:
@@ -188,10 +193,14 @@ def _current(tx: Transaction, ref: SessionRef, calendar: DeadlineRules) -> Servi
 SERVED_MAX = 10_000  # people served by one session: more is a typing slip
 
 
-def check_in(store: Store, ref: SessionRef, calendar: DeadlineRules) -> ServiceSession:
-    """签到: the staff are there and the session has begun."""
+def check_in(
+    store: Store, ref: SessionRef, calendar: DeadlineRules, *, expected: ServiceSession | None = None
+) -> ServiceSession:
+    """签到: the staff are there and the session has begun. ``expected``: the session as the
+    officer's panel showed it when i was pressed; changed since (another desk moved it), refused
+    (``Transaction.as_seen``), as a form's save is."""
     with store.transaction() as tx:
-        session = _current(tx, ref, calendar)
+        session = tx.as_seen(_current(tx, ref, calendar), expected)
         if session.state is not SessionState.SCHEDULED:
             raise Refused("session_not_scheduled", state=session.state)
         if session.day != tx.now.date():
@@ -252,6 +261,11 @@ def cancel(
         check_unfinished(session)
         return tx.put(
             ServiceSession.model_validate(
-                {**session.model_dump(), "state": SessionState.CANCELLED, "cancel_reason": reason.strip()}
+                {
+                    **session.model_dump(),
+                    "state": SessionState.CANCELLED,
+                    "cancel_reason": reason.strip(),
+                    "cancelled_at": tx.now,
+                }
             )
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, StringConstraints
@@ -91,6 +92,23 @@ def ascii_numerals(text: str) -> str:
     phone typed with a Chinese input method becomes ASCII. Any other script's digits (٣, ³, ①) are
     left as they are, for the ASCII-only patterns that read them to refuse."""
     return text.translate(_FULL_WIDTH)
+
+
+_YEAR_MONTH_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def no_such_day(text: str) -> bool:
+    """A date written as asked (2026-02-30, 2026-11-31) that the calendar does not have: said as
+    such, not as a format to follow, which the officer already followed."""
+    match = _YEAR_MONTH_DAY.fullmatch(ascii_numerals(text).strip())
+    if match is None:
+        return False
+    year, month, day = (int(group) for group in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return True
+    return False
 
 
 def _ascii_phone(value: object) -> object:

@@ -514,7 +514,7 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 try:
                     return date(*(int(g) for g in match.groups()))
                 except ValueError:
-                    pass
+                    raise CellError("sheet.no_such_day", v=text) from None  # written right: 2026-02-30
             raise CellError("sheet.not_date", v=text)
         case Kind.TIME:
             if isinstance(raw, time):

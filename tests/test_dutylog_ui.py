@@ -403,7 +403,16 @@ async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) 
         await settled(app, pilot)
         assert app.screen is form
         errors = {key: str(form.query_one(f"#error-{key}").render()) for key in ("day", "leader", "staff")}
-        assert errors == {"day": "日期写成 2026-12-02", "leader": "必填", "staff": "每班值班员一至二人（现为 3 人）"}
+        # 2026-11-31 is written as asked: the calendar has no such day, said as such.
+        assert errors == {
+            "day": "日历上没有 2026-11-31 这一天",
+            "leader": "必填",
+            "staff": "每班值班员一至二人（现为 3 人）",
+        }
+        await fill(pilot, form, day="2026/11/30")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert str(form.query_one("#error-day").render()) == "日期写成 2026-12-02"
         await fill(pilot, form, day="2026-11-30", leader="郭红梅", staff="王丽娟、郭红梅")
         await pilot.press("ctrl+s")
         await settled(app, pilot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from textual.widgets import Input, Select
@@ -357,6 +357,36 @@ async def test_cancel_needs_a_reason(small_store: Store) -> None:
         assert cell(app, "services", "sv1", 1) == "取消"
 
 
+async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> None:
+    """迟到记录保留 for a cancellation too: the 09:00 class nobody checked in by 09:30, cancelled
+    then, left panel 3's 今日迟到, summary and the hand-over (a cancellation recorded no time), so
+    cancelling a missed session wiped its lateness. Cancelled ahead of time, a session is not late."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3")
+        assert app.panel("services").table.cursor_key == "sv0"
+        assert cell(app, "services", "sv0", 1) == "迟到"
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press(*"老师临时生病", "enter")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CANCELLED)
+        assert cell(app, "services", "sv0", 1) == "取消"
+        [late] = [v for v in app.data.sessions if v.session.id == "sv0"]  # type: ignore[union-attr]
+        assert late.late_by == timedelta(minutes=30) and late.was_late
+        assert "今日迟到1" in str(app.panel("services").summary.render())
+        assert app.data.headline.late_sessions == 0  # type: ignore[union-attr]  # late now: nobody to chase
+        await pilot.press("down", "x")  # 11:00, cancelled at 09:30: ahead of time, not late
+        await pilot.pause()
+        await pilot.press(*"送餐车故障", "enter")
+        await reloaded(app, pilot, lambda d: d.sessions[1].session.state is SessionState.CANCELLED)
+        [ahead] = [v for v in app.data.sessions if v.session.id == "sv1"]  # type: ignore[union-attr]
+        assert ahead.late_by is None
+        detail = app.panel("services").detail_content("sv0", reveal=False)
+        assert detail is not None and ("取消于", "09:30") in [(k, v.plain) for k, v in detail.fields]
+    saved = small_store.get(ServiceSession, "sv0", TODAY)
+    assert saved.cancelled_at is not None and f"{saved.cancelled_at:%H:%M}" == "09:30"
+
+
 async def test_completing_a_session_not_begun_is_refused_before_the_form_opens(small_store: Store) -> None:
     """d on a session that starts later opened the served form and refused only on submit, after
     the count was typed; now it is refused at once, in one line, like s on a permit under review
@@ -495,6 +525,12 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
         assert isinstance(form, FormScreen)
         assert form.query_one("#field-expires", Input).value == "2026-12-31"
         await type_into(pilot, form, "expires", "2026-02-30")
+        await pilot.press("enter")
+        await pilot.pause()
+        # Written as asked: told the format it already followed, the officer could not see what was
+        # wrong. The calendar has no such day, said as such; a day written otherwise gets the format.
+        assert form_error(form, "expires") == "日历上没有 2026-02-30 这一天"
+        await type_into(pilot, form, "expires", "2026年12月31日")
         await pilot.press("enter")
         await pilot.pause()
         assert "2026-12-31" in form_error(form, "expires")  # the format it wants

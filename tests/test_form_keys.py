@@ -195,6 +195,20 @@ async def test_an_over_long_collector_is_refused_before_any_write(small_store: S
     assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
 
 
+async def test_an_emptied_amount_is_asked_for_beside_the_field(small_store: Store) -> None:
+    """The payment form said 金额「」看不懂 when the amount was left empty, as if the form had a fault."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-amount", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and str(form.query_one("#error-amount").render()) == "请填写金额（元），如 150"
+    assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
+
+
 # -- F1 -----------------------------------------------------------------------------------------------
 
 
@@ -335,3 +349,40 @@ async def test_the_status_modal_asks_too_and_refuses_an_over_long_note(small_sto
         await settled(app, pilot)
         assert len(app.screen_stack) == 1
     assert len(small_store.get(Petition, "MK261127-001").history) == history
+
+
+async def test_a_pasted_text_of_several_lines_is_kept_whole_on_one_line(small_store: Store) -> None:
+    """Textual's Input kept only a paste's first line, dropping the rest without a word: a title
+    copied from a 12345 work order with its line breaks arrived cut. Every line is kept, each line
+    break one space (a form's field is one line; the same for a note or a filter)."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        form = await open_intake(app, pilot)
+        app.post_message(events.Paste("3号楼楼道灯不亮\r\n晚上很黑\n\n住户已报修三次\n"))
+        await settled(app, pilot)
+        title = form.query_one("#field-title", Input)
+        assert title.value == "3号楼楼道灯不亮 晚上很黑 住户已报修三次"
+        app.post_message(events.Paste("\t第二段"))  # a tab, which a line refuses, is one space too
+        await settled(app, pilot)
+        assert title.value == "3号楼楼道灯不亮 晚上很黑 住户已报修三次 第二段"
+
+
+async def test_a_pickers_matches_stay_in_view_while_typing_in_it(small_store: Store) -> None:
+    """At 80x24, once 必填 was said under three fields, the grid picker sat at the bottom of the form:
+    typing in it scrolled its box into view but not the matches under it, so ↑↓ chose a grid the
+    officer could not see (and Enter saved it)."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        form = await open_intake(app, pilot)
+        await pilot.press("ctrl+s")  # nothing filled in: 必填 under the title, category and community
+        await settled(app, pilot)
+        form.query_one("#field-category", Select).value = "infrastructure"
+        form.query_one("#field-community_id", Select).value = "dongcheng"
+        form.query_one("#field-grid_id", Input).focus()
+        await settled(app, pilot)
+        await pilot.press(*"1号楼")
+        await settled(app, pilot)
+        picker = form._pickers["grid_id"]
+        assert picker.shown, "the filter matched no grid"
+        labels = dict(picker.options)
+        shown = screen_text(app)
+        assert labels[picker.shown[0]] in shown
+        assert labels[picker.shown[min(2, len(picker.shown) - 1)]] in shown

@@ -205,12 +205,20 @@ def test_yuan_to_fen_reads_yuan_exactly(text: str, fen: int):
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "1.234", "-5", "", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3", "10000000", "nan", "inf", "0x10"]
+    "text", ["abc", "1.234", "-5", "--", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3", "10000000", "nan", "inf", "0x10"]
 )
 def test_yuan_to_fen_refuses_anything_else(text: str):
     error = refused(yuan_to_fen, text)
     assert error.key == "amount_format"
     assert "{" not in error.message("zh") and "{" not in error.message("en")
+
+
+def test_an_empty_amount_is_asked_for_not_called_unreadable():
+    """金额「」看不懂 read like a fault of the form: nothing typed is said as such."""
+    for text in ("", "  ", "¥", "元"):
+        error = refused(yuan_to_fen, text)
+        assert error.key == "amount_required"
+        assert error.message("zh") == "请填写金额（元），如 150"
 
 
 @pytest.mark.parametrize("text", ["²", "①", "1.²"])

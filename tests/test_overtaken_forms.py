@@ -640,3 +640,55 @@ async def test_a_worker_edit_saved_before_another_desks_edit_was_shown_keeps_tha
     worker = small_store.get(GridWorker, "w1")
     assert (worker.name, worker.role) == ("王秀芝", WorkerRole.GRID_WORKER)
     assert [e.actor for e in worker.history] == [OTHER, "duty-officer"]
+
+
+# -- one-key writes: 签到 (i) and 出摊/空 (m) carry the record as shown, as a form's save does ---------
+
+
+async def test_a_check_in_pressed_before_another_desks_change_was_shown_is_refused_then_checked_in(
+    small_store: Store,
+) -> None:
+    """i acted on the session as it was under the lock, whatever the panel showed: a session another
+    desk had moved (its place, its time) was checked in on what the officer had not seen. It is
+    refused as changed, nothing written; once shown, i checks it in."""
+    today = clock.now().date()
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("3")
+        assert app.panel("services").table.cursor_key == "sv0"  # 09:00, nobody checked in yet
+        with reload_held(app):
+            with elsewhere(small_store).transaction() as tx:  # another writer moves it: still one to check in
+                sv0 = next(s for s in tx.all(ServiceSession, today.isoformat()) if s.id == "sv0")
+                tx.put(sv0.model_copy(update={"place": "党群服务中心"}), today.isoformat())
+            before = store_bytes(small_store.root)
+            await pilot.press("i")
+            await settled(app, pilot)
+            assert store_bytes(small_store.root) == before, "checked in on a session the panel did not show"
+            assert app.status_messages[-1] == "未更改：" + CHANGED
+        app.poll()
+        await arrives(app, pilot, small_store)
+        await pilot.press("i")
+        await settled(app, pilot)
+    session = next(s for s in small_store.all(ServiceSession, today.isoformat()) if s.id == "sv0")
+    assert (session.state, session.place) == (SessionState.CHECKED_IN, "党群服务中心")
+
+
+async def test_a_spot_marked_before_another_desks_change_was_shown_is_refused_then_marked(small_store: Store) -> None:
+    """m acted on the spot as it was under the lock: one another desk had just changed was marked on
+    what the officer had not seen. It is refused as changed, nothing written; once shown, m marks it."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4")
+        assert app.panel("stalls").table.cursor_key == "yl-01"  # 出摊 today
+        with reload_held(app):
+            spot = small_store.get(Stall, "yl-01")
+            elsewhere(small_store).put(spot.model_copy(update={"goods": "烤红薯"}))  # the holder changed trade
+            before = store_bytes(small_store.root)
+            await pilot.press("m")
+            await settled(app, pilot)
+            assert store_bytes(small_store.root) == before, "marked a spot the panel did not show"
+            assert app.status_messages[-1] == "未更改：" + CHANGED
+        app.poll()
+        await arrives(app, pilot, small_store)
+        await pilot.press("m")
+        await settled(app, pilot)
+    spot = small_store.get(Stall, "yl-01")
+    assert (spot.occupied_on, spot.goods) == (None, "烤红薯")

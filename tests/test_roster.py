@@ -324,6 +324,12 @@ def test_the_schedule_form_reads_text_and_names_every_bad_field() -> None:
         "recurrence": "「每周」须填每周几，其他重复方式不填",
         "ends_on": "结束日期早于开始日期",
     }
+    with pytest.raises(FieldsRefused) as refused:  # written as asked, but no such day: said as such
+        schedule_from_form({**values, "starts_on": "2026-02-30", "ends_on": "2026-13-01"}, schedule_id="sc-x")
+    assert refused.value.errors == {
+        "starts_on": "日历上没有 2026-02-30 这一天",
+        "ends_on": "日历上没有 2026-13-01 这一天",
+    }
 
 
 def test_the_schedule_form_reads_full_width_digits_and_refuses_other_scripts() -> None:

@@ -97,6 +97,20 @@ async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
         assert any("已添加微网格员 李娟" in n for n in app.status_messages)
 
 
+async def test_a_worker_added_is_under_the_rosters_cursor(small_store: Store) -> None:
+    """After a the cursor stayed on the grid the form was opened from: e or x next acted on the
+    grid's first worker, not the one just added. It goes to the new worker once the list shows them,
+    as a new record is under its panel's cursor."""
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        roster = await open_roster(app, pilot, row="dc-M01")
+        form = await press_for_form(app, pilot, "a")
+        await type_into(app, pilot, form, "name", "李娟")
+        await type_into(app, pilot, form, "phone", "13600001111")
+        await submit(app, pilot)
+        added = next(w for w in small_store.all(GridWorker) if w.name == "李娟")
+        assert app.screen is roster and roster.table.cursor_key == added.id
+
+
 async def test_a_duplicate_phone_is_refused_beside_the_phone_and_keeps_what_was_typed(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await open_roster(app, pilot, row="dc-M01")

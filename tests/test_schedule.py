@@ -600,4 +600,9 @@ def test_lateness_stays_once_checked_in_or_completed(store: Store, monkeypatch: 
     done_unchecked = one.model_copy(update={"state": SessionState.DONE, "served": 3, "done_at": at(MON, 7, 40)})
     assert late_by(done_unchecked, at(MON, 8, 0)) == timedelta(minutes=30)
     cancelled = one.model_copy(update={"state": SessionState.CANCELLED, "cancel_reason": "下雨"})
-    assert late_by(cancelled, at(MON, 8, 0)) is None
+    assert late_by(cancelled, at(MON, 8, 0)) is None  # a record from before cancellations had a time
+    called_off = cancelled.model_copy(update={"cancelled_at": at(MON, 7, 55)})
+    assert late_by(called_off, at(MON, 8, 0)) == timedelta(minutes=45)  # nobody had come by 07:55
+    assert late_by(called_off.model_copy(update={"cancelled_at": at(MON, 6, 0)}), at(MON, 8, 0)) is None
+    checked_then_off = called_off.model_copy(update={"checked_in_at": at(MON, 7, 15)})
+    assert late_by(checked_then_off, at(MON, 8, 0)) is None  # it began on time

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
+from .line_input import LineInput
 from .screen_footer import CompactFooter
 
 
@@ -142,7 +143,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 yield Static(self.texts.subtitle, id="choice-subtitle", markup=False)
                 if self.choices:
                     yield OptionList(*[Option(Content(c.label), id=c.key) for c in self.choices], id="choice-list")
-                    yield Input(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
+                    yield LineInput(placeholder=self.texts.note, id="choice-note")  # no max_length: never cut
                 else:
                     yield Static(self.texts.empty, id="choice-empty", markup=False)
             with Vertical(id="choice-foot"):

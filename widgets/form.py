@@ -34,6 +34,7 @@ from textual.widgets.option_list import Option
 
 from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
+from .line_input import LineInput
 from .screen_footer import CompactFooter
 
 Kind = Literal["text", "number", "choice", "picker"]
@@ -294,12 +295,12 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             )
         elif spec.kind == "picker":
             chosen = dict(spec.options).get(spec.value, "")
-            yield Input(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
+            yield LineInput(value=chosen, placeholder=spec.placeholder, id=f"field-{spec.key}")
             options = OptionList(id=f"options-{spec.key}", classes="form-options")
             options.can_focus = False  # driven from the picker's input: not a Tab stop of its own
             yield options
         else:
-            yield Input(
+            yield LineInput(
                 value=spec.value,
                 placeholder=spec.placeholder or (self.texts.example.format(spec.example) if spec.example else ""),
                 # A number too is typed as text: an integer-only box drops what is not a digit,
@@ -348,6 +349,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             if labels.get(picker.chosen) != event.value:
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
+            self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
 
     def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""
@@ -452,10 +454,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def _focused_in_view(self) -> None:
         """The field being edited scrolled into view on the layout as it is now: Textual scrolls to a
         field as it is focused, on the layout of that moment, and a line shown above the buttons
-        (a notice, an error) takes its room from the fields."""
+        (a notice, an error) takes its room from the fields. A picker's matches come into view with its box."""
         focused = self.focused
         if focused is not None and focused.is_attached:
-            focused.scroll_visible(animate=False)
+            key = (focused.id or "").removeprefix("field-")
+            if key in self._pickers:  # the matches under a picker's box too: ↑↓ and Enter choose among them
+                self.query_one(f"#group-{key}").scroll_visible(animate=False)
+            else:
+                focused.scroll_visible(animate=False)
 
     def show_subtitle(self, text: str) -> None:
         """The line under the title, anew (what the form is about, as it is now)."""

@@ -19,9 +19,10 @@ from textual.widgets import Input
 from .fit_line import FitLine, Versions
 from .help_key import HELP_KEY, toggle_help
 from .keyed_table import Column, KeyedTable, Row
+from .line_input import LineInput
 
 
-class FilterInput(Input):
+class FilterInput(LineInput):
     """The panel's filter line; Escape clears and closes it. ``?`` and ``q`` are typed into it,
     so its Footer shows F1 for help (as a form's does) beside Esc."""
 

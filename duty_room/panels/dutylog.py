@@ -59,7 +59,7 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
-from store.text import ascii_numerals, display_safe, max_chars
+from store.text import ascii_numerals, display_safe, max_chars, no_such_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -169,10 +169,15 @@ class DutyLogPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             # Every bad field at once, checked before the store is locked (as every form does).
             errors: dict[str, str] = {}
+            typed = values.get("day", "").strip()
             try:
-                day = date.fromisoformat(ascii_numerals(values.get("day", "").strip()))
+                day = date.fromisoformat(ascii_numerals(typed))
             except ValueError:
-                errors["day"] = t("duty.form.day_format")
+                errors["day"] = (
+                    Refused("no_such_day", day=typed).message(desk.lang)
+                    if no_such_day(typed)
+                    else t("duty.form.day_format")
+                )
             staff = [name for name in re.split(r"[、,，\s]+", values.get("staff", "")) if name]
             try:
                 check_shift_people(values.get("leader", ""), staff, desk.lang)

@@ -201,7 +201,9 @@ class ServicesPanel(DeskPanel):
         heading = f"{session.start:%H:%M} {session.title}"
         if name == "check_in":
             self.desk.submit(
-                lambda: check_in(store, ref, calendar), lambda _: t("services.checked_in_done").format(heading)
+                # The session as the panel shows it: changed since by another desk, refused.
+                lambda: check_in(store, ref, calendar, expected=session),
+                lambda _: t("services.checked_in_done").format(heading),
             )
             return
         # Refused at once, before the form opens: a session done or cancelled takes no more steps,
@@ -418,6 +420,8 @@ def service_detail(
         fields.append((p.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
     if s.served is not None:
         fields.append((p.t("services.served"), Text(str(s.served))))
+    if s.cancelled_at:
+        fields.append((p.t("services.cancelled_at"), Text(f"{s.cancelled_at:%H:%M}")))
     if s.cancel_reason:
         fields.append((p.t("services.reason"), literal(s.cancel_reason)))
     if s.updated_by:

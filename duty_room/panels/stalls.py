@@ -37,7 +37,7 @@ from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
 from store.queries import Dashboard
 from store.refusal import Refused
-from store.text import ascii_numerals, max_chars
+from store.text import ascii_numerals, max_chars, no_such_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -47,6 +47,7 @@ from ..presenters import Presenter, literal
 from .base import DeskPanel
 
 PAYMENT_FIELDS = {
+    "amount_required": "amount",
     "amount_format": "amount",
     "pay_amount": "amount",
     "pay_too_much": "amount",
@@ -105,7 +106,8 @@ class StallsPanel(DeskPanel):
         if name == "occupancy":
             occupied = not view.occupied
             self.desk.submit(
-                lambda: set_occupied(self.desk.store, stall.id, occupied),
+                # The spot as the panel shows it: changed since by another desk, refused.
+                lambda: set_occupied(self.desk.store, stall.id, occupied, expected=stall),
                 lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
             )
         elif name == "pay":
@@ -215,10 +217,12 @@ class StallsPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None
             if action is PermitAction.APPROVE:
+                typed = values.get("expires", "").strip()
                 try:
-                    expires = date.fromisoformat(ascii_numerals(values.get("expires", "")).strip())
+                    expires = date.fromisoformat(ascii_numerals(typed))
                 except ValueError:
-                    desk.refuse(Refused("permit_expiry_format"), form, "expires")
+                    wrong = Refused("no_such_day", day=typed) if no_such_day(typed) else Refused("permit_expiry_format")
+                    desk.refuse(wrong, form, "expires")
                     return
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
             self.desk.submit(

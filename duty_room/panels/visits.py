@@ -236,8 +236,9 @@ class VisitsPanel(DeskPanel):
             )
         )
 
-    def fill_list(self, screen: TableScreen) -> None:
+    def fill_list(self, screen: TableScreen, *, select: str | None = None) -> None:
         """(Re)draw a list from the store; called on open, after a write and on every store change.
+        ``select``: the row to put the cursor on once it is shown (a worker just added: e, x act on them).
 
         The store is read, and the rows made, in a thread worker: a township's roster reads its
         40,000 households, which would hold up every key for a second or more. The list shows a
@@ -245,6 +246,8 @@ class VisitsPanel(DeskPanel):
         Only the last fill asked for is shown.
         """
         app = self.desk.app
+        if select is not None:
+            screen.table.select_key(select)  # now if shown, else when a fill shows it
         screen.show_loading(Text(self.t("list.loading"), style="dim"))
         self._fills[screen] = ask = object()
         kind = screen.kind
@@ -520,7 +523,11 @@ class VisitsPanel(DeskPanel):
                     )
                 return t("visits.worker_edited").format(name=saved.name)
 
-            desk.submit(write, done, form, refusal_fields, after=lambda _: self.fill_list(screen))
+            # A worker added is under the cursor: the next e or x acts on the one just saved.
+            def shown_in_list(saved: GridWorker) -> None:
+                self.fill_list(screen, select=saved.id if worker is None else None)
+
+            desk.submit(write, done, form, refusal_fields, after=shown_in_list)
 
         if worker is None:
             desk.ask(t("visits.add_worker_title").format(self.community_name(community)), fields, submitted)
