@@ -53,7 +53,7 @@ from .exports import ExportRefused, export_target, publish
 from .localize import localize_bindings
 from .panels import PANEL_TYPES, DeskPanel
 from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
-from .typeahead import TypeAhead
+from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 
 # What a lasting fault in the status line means, by its banner.
 REFUSED = {"store.damaged_banner": "store.damaged_refused", "store.unreadable_banner": "store.unreadable_refused"}
@@ -125,6 +125,7 @@ class DutyRoomApp(App[None]):
         self._shown: dict[str, Text] = {}
         self.status_messages: list[str] = []  # everything said in the status line, in order
         self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
+        read_escape_then_key_as_two_keys()  # Esc then a key in one read: two keys, as typed
         self.typeahead = TypeAhead(
             self,
             self._dispatch_typed,

@@ -13,26 +13,43 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.dom import DOMNode
+from textual.drivers import linux_driver
 from textual.timer import Timer
 
 HOLD_LIMIT_SECONDS = 5.0  # a key waits at most this long for the screen it was typed for
 
 
-def esc_then_key(event: events.Key) -> tuple[events.Key, events.Key] | None:
-    """Esc and the letter after it, when both arrived in one read and Textual took them for Alt+letter.
+# What a terminal's own sequences begin with after Esc (CSI, SS3, OSC, DCS, APC, PM, ST): Textual must
+# read on after these; after anything else, Esc was a key of its own.
+SEQUENCE_INTRODUCERS = frozenset("[O]P_^\\")
 
-    A terminal sends Alt+y as Esc y, so Textual reads Esc followed at once by a letter (or a Chinese
-    character) as ``alt+y``: over SSH, Esc then y typed quickly become one key, and the question Esc
-    asks never sees its answer. Nothing here is bound to Alt, so the pair is split back into the two
-    keys that were typed. (Textual maps a few pairs to other keys before they get here: Esc b / Esc f
-    to Ctrl+←/→, Esc with a digit, `/`, Enter, Tab or Backspace; those cannot be told apart.)
+
+class EscapeThenKeyParser(XTermParser):
+    """Textual's reader of terminal input, except that Esc and the key after it are two keys.
+
+    A terminal sends Alt+y as Esc y, so Textual reads Esc followed at once by another key as one:
+    Alt+y, and Esc Enter as Enter, Esc 2 as ™, Esc b as Ctrl+←, Esc Tab as Shift+Tab. Over SSH
+    keys typed quickly arrive in one read: Esc (close this form) then Enter or 2 lost the Esc, and
+    Esc Enter saved the form being closed. Nothing in the dashboard is bound to Alt, so typed in
+    one read these are the keys they were typed as. A terminal's own sequences (arrow keys, mouse,
+    pastes) still start with Esc [ or Esc O and are read as before.
     """
-    char = event.character
-    if not event.key.startswith("alt+") or char is None or len(char) != 1 or not char.isalnum():
-        return None
-    return events.Key("escape", "\x1b"), events.Key(char, char)
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] not in SEQUENCE_INTRODUCERS:
+            yield events.Key("escape", "\x1b")
+            yield from super()._sequence_to_key_events(sequence[1])
+        else:
+            yield from super()._sequence_to_key_events(sequence, alt)
+
+
+def read_escape_then_key_as_two_keys() -> None:
+    """Make the terminal driver read input with ``EscapeThenKeyParser`` (Textual has no setting for
+    its parser: the Linux driver makes one from this module-level name when it starts reading)."""
+    linux_driver.XTermParser = EscapeThenKeyParser  # type: ignore[misc]
 
 
 def _waiting_for_messages(node: DOMNode) -> bool:
@@ -77,10 +94,7 @@ class TypeAhead:
 
     async def take(self, event: events.Event) -> None:
         """A key or paste as typed: delivered now, or held behind the keys typed before it."""
-        if isinstance(event, events.Key) and (pair := esc_then_key(event)) is not None:
-            for key in pair:  # Esc, then the letter: as typed, each waiting its turn
-                await self.take(key)
-        elif self._held or self._must_wait(handling_key=True):
+        if self._held or self._must_wait(handling_key=True):
             if not self._held:
                 self._held_since = time.monotonic()
             self._held.append(event)

@@ -8,12 +8,14 @@ from contextlib import asynccontextmanager
 
 from rich.cells import get_character_cell_size
 from rich.console import Console
+from textual import events
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.worker import Worker, WorkerCancelled
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.typeahead import EscapeThenKeyParser
 from store.queries import Dashboard
 from store.storage import Store
 
@@ -38,6 +40,12 @@ async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
             await pilot.pause()
             return
         await pilot.pause(0.01)
+
+
+def in_one_read(data: str) -> list[events.Key]:
+    """The keys the dashboard's reader of the terminal (``EscapeThenKeyParser``) makes of one read."""
+    parser = EscapeThenKeyParser()
+    return [event for event in (*parser.feed(data), *parser.feed("")) if isinstance(event, events.Key)]
 
 
 async def loaded(app: DutyRoomApp, pilot: Pilot[None]) -> None:

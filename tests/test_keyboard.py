@@ -8,18 +8,20 @@ from datetime import time as clock_time
 
 import pytest
 from textual import events
+from textual.drivers import linux_driver
 from textual.pilot import Pilot
 from textual.screen import Screen
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.typeahead import EscapeThenKeyParser
 from store.models import Petition, ServiceSession, Visit
 from store.refusal import Refused
 from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, dashboard_app, in_one_read, loaded, screen_text, settled
 
 NAMES = {"/": "slash", " ": "space", ":": "colon"}
 CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
@@ -190,6 +192,34 @@ async def test_a_damaged_file_the_panels_do_not_read_is_named_and_stays(small_st
         app.notify("别的消息")  # news shows over it for a while, then the fault is back
         status.clear()  # (what the fade timer does)
         assert "households/dc-M01.json" in str(status.render())
+
+
+@pytest.mark.parametrize(
+    ("read", "keys"),
+    [
+        ("\x1b2", ["escape", "2"]),  # Textual's own reader: ™
+        ("\x1b\r", ["escape", "enter"]),  # Enter: Esc on a typed form, then Enter, saved the form
+        ("\x1b/", ["escape", "slash"]),
+        ("\x1bb", ["escape", "b"]),  # Ctrl+←
+        ("\x1b\t", ["escape", "tab"]),  # Shift+Tab
+        ("\x1by", ["escape", "y"]),  # Alt+y
+        ("\x1b路灯\x1b[B", ["escape", "路", "灯", "down"]),  # ^ 路 灯 ↓
+        ("\x1b\x1b", ["escape", "escape"]),
+        # A terminal's own sequences are read as before.
+        ("\x1b[A", ["up"]),
+        ("\x1bOP", ["f1"]),
+        ("\x1b[1;5D", ["ctrl+left"]),
+        ("\x1b[Z", ["shift+tab"]),
+    ],
+)
+def test_esc_and_the_key_after_it_in_one_read_are_the_two_keys_typed(read: str, keys: list[str]) -> None:
+    assert [key.key for key in in_one_read(read)] == keys
+
+
+async def test_the_dashboard_reads_its_terminal_with_esc_apart(small_store: Store) -> None:
+    async with dashboard(small_store) as (app, pilot):
+        await loaded(app, pilot)
+        assert linux_driver.XTermParser is EscapeThenKeyParser  # what the driver reads the terminal with
 
 
 async def test_a_key_typed_while_the_one_before_climbs_to_its_binding_waits_for_it(

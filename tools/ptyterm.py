@@ -14,13 +14,52 @@ import termios
 import time
 
 import pyte
+from wcwidth import wcwidth
+
+
+def _wide(data: str) -> bool:
+    return bool(data) and wcwidth(data[0]) == 2
+
+
+class RealScreen(pyte.Screen):
+    """pyte's screen, except that writing over one half of a wide character blanks the other half,
+    as a terminal does. pyte kept 期 whole with a form's border drawn over its right half (and left
+    out the border), so one screen showed 超 █ and another 超期 depending only on which of the
+    program's updates last touched that line."""
+
+    def draw(self, data: str) -> None:
+        x0, y0 = self.cursor.x, self.cursor.y
+        super().draw(data)
+        if self.cursor.y == y0:  # one line: only the cells either side of what was written can be split
+            self._mend(self.buffer[y0], max(x0 - 1, 0), min(x0 + 1, self.columns))
+            self._mend(self.buffer[y0], max(self.cursor.x - 1, 0), min(self.cursor.x + 1, self.columns))
+        else:
+            for y in range(min(y0, self.cursor.y), max(y0, self.cursor.y) + 1):
+                self._mend(self.buffer[y], 0, self.columns)
+
+    def erase_in_line(self, how: int = 0, private: bool = False) -> None:
+        super().erase_in_line(how, private)
+        self._mend(self.buffer[self.cursor.y], 0, self.columns)
+
+    def erase_characters(self, count: int | None = None) -> None:
+        super().erase_characters(count)
+        self._mend(self.buffer[self.cursor.y], 0, self.columns)
+
+    def _mend(self, line: dict[int, pyte.screens.Char], start: int, stop: int) -> None:
+        """A wide character without its right half, or a right half without its character: blank."""
+        for x in range(start, stop):
+            data = line[x].data
+            broken_left = data == "" and (x == 0 or not _wide(line[x - 1].data))
+            broken_right = _wide(data) and x + 1 < self.columns and line[x + 1].data != ""
+            if broken_left or broken_right:
+                line[x] = line[x]._replace(data=" ")
 
 
 class Terminal:
     """The real program in a pseudo-terminal, its screen kept by pyte."""
 
     def __init__(self, argv: list[str], columns: int, lines: int, env: dict[str, str]) -> None:
-        self.screen = pyte.Screen(columns, lines)
+        self.screen = RealScreen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         pid, fd = pty.fork()
         if pid == 0:  # child
