@@ -118,6 +118,33 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
 
 
+def test_the_dashboard_opens_without_the_hand_over(tmp_path: Path) -> None:
+    """Panel 5's hand-over (store/handover.py, and the export of duty_room/handover_export.py) is
+    imported when `h`, `e` or a take-over first needs it, not before the first frame: a fresh
+    interpreter opens the dashboard (its first data on screen), then lists what it loaded."""
+    from conftest import build_small_store
+
+    store = build_small_store(tmp_path / "store")
+    code = (
+        "import asyncio, sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from pilot import dashboard\n"
+        "from store.storage import Store\n"
+        "async def main():\n"
+        f"    async with dashboard(Store({str(store.root)!r}, actor='desk')) as (app, pilot):\n"
+        "        print('cases', len(app.data.petitions))\n"
+        "        print('modules', *sorted(m for m in ('store.handover', 'duty_room.handover_export') if m in sys.modules))\n"
+        "asyncio.run(main())\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=True
+    )
+    lines = result.stdout.splitlines()
+    assert lines[-2] == "cases 4", result.stdout + result.stderr  # the dashboard showed its data
+    assert lines[-1] == "modules"  # none of them
+
+
 def python_prints(code: str, **env: str) -> list[str]:
     """What ``python -c code`` prints, split into words, in a clean environment (plus ``env``)."""
     done = subprocess.run(
