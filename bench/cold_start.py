@@ -13,6 +13,12 @@ that imports pydantic and builds the store's models (`import store.models`), and
 If the floor alone is near 1.2x, the goal cannot be met by reading less or importing less of our
 own code.
 
+On a shared, busy machine the wall times wander by a third from one run to the next; with
+``--instructions`` each program also runs once under valgrind's callgrind, which counts the
+instructions it executes (the same count whatever else the machine is doing): their ratio is the
+steady figure to compare two versions by (it leaves out waiting for the disk, which is little here,
+the files being in the page cache).
+
 Bytecode: the project's own modules are compiled first (`compileall`), as an installed copy's
 are; site-packages were compiled by pip. So PYTHONDONTWRITEBYTECODE does not make every run
 compile the source again.
@@ -23,6 +29,8 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,11 +50,30 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> float:
+    """Millions of instructions ``argv`` executes (valgrind's callgrind; the system's malloc, a fixed hash seed)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        env={**env, "PYTHONMALLOC": "malloc", "PYTHONHASHSEED": "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Collected : ([0-9]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind counted nothing for {argv}:\n{done.stderr}")
+    return int(found.group(1)) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--store", type=Path, default=None, help="default: the township-scale bench store")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind")
     for package in ("store", "duty_room", "widgets"):
         compileall.compile_dir(ROOT / package, quiet=1)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
@@ -75,6 +102,12 @@ def main() -> None:
                 f"{'':15} floor, python -c 'import store.models' (pydantic and the models, nothing read): "
                 f"{ft * 1000:4.0f} ms   ratio {ft / bt:4.2f}x"
             )
+            if args.instructions:
+                bi, oi, fi = (instructions(argv, env) for argv in (baseline, summary, floor))
+                print(
+                    f"{'':15} instructions: import textual {bi:6.0f} M   summary {oi:6.0f} M ({oi / bi:4.2f}x)"
+                    f"   floor {fi:6.0f} M ({fi / bi:4.2f}x)"
+                )
 
 
 if __name__ == "__main__":

@@ -450,7 +450,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     Exit status: 0 nothing overdue or late, 1 something overdue or late, 2 the store is missing
     or damaged (as monitoring plugins expect).
     """
-    from duty_room.handover_export import session_lateness
+    from duty_room.lateness import session_lateness
     from store import clock
     from store.dutylog import late_reports as late_incident_reports
     from store.market import money

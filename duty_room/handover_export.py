@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duty_room import words
+from duty_room.lateness import session_lateness
 from duty_room.words import Lang, label
 from store.duty_models import DutyLogEntry, LogKind
 from store.dutylog import IncidentClock, ReportSlot
@@ -25,7 +26,6 @@ from store.market import money
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift, Petition, SpecialTag, Stall
 from store.queries import SessionView
-from store.schedule import SessionPhase
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -104,20 +104,6 @@ def late_text(late: LateReport, lang: Lang) -> str:
         f"{late.incident.id} {late.incident.title}{pu.colon}{label(slot.stage, lang)} {due}{pu.comma}{made}{pu.comma}"
         f"{words.t('duty.late_by', lang).format(minutes_text(late.overdue_by, lang))}"
     )
-
-
-def session_lateness(view: SessionView, lang: Lang) -> str:
-    """How late a session started, and whether it still needs a check-in: 09:25签到，迟25分钟."""
-    s, late = view.session, view.late_by or timedelta(0)
-    minutes = int(late.total_seconds() // 60)
-    if view.phase is SessionPhase.LATE:
-        return words.t("late.still", lang).format(minutes=minutes)
-    if s.checked_in_at is not None:
-        return words.t("late.checked_in", lang).format(at=f"{s.checked_in_at:%H:%M}", minutes=minutes)
-    if s.cancelled_at is not None and s.done_at is None:
-        return words.t("late.cancelled", lang).format(at=f"{s.cancelled_at:%H:%M}", minutes=minutes)
-    done = f"{s.done_at:%H:%M}" if s.done_at is not None else ""
-    return words.t("late.done", lang).format(at=done, minutes=minutes)
 
 
 def late_session_line(view: SessionView, lang: Lang, *, community: bool = True) -> str:

@@ -32,7 +32,7 @@ CORRECTABLE = ("kind", "source", "caller", "phone", "content", "action_taken", "
 class LogEvent(BaseModel):
     """Something that happened to a log entry after it was written: a correction, a link to a case."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see models.DEFERRED)
 
     at: LocalTime
     actor: RequiredLine
@@ -54,6 +54,8 @@ class LogEvent(BaseModel):
 
 class DutyLogEntry(Record):
     """One line of the 值班记录: a call, a document, an instruction, an emergency (接、报、传、跟)."""
+
+    model_config = ConfigDict(defer_build=True)  # built when first read (see models.DEFERRED)
 
     table: ClassVar[str] = "duty_log"
 

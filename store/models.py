@@ -240,7 +240,7 @@ class Record(BaseModel):
 class FieldChange(BaseModel):
     """One field of a roster record as it was and as it became (a phone is kept masked)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see DEFERRED)
 
     name: ShortLine
     before: Paragraph = ""
@@ -254,7 +254,7 @@ class RosterEvent(BaseModel):
     and by a spreadsheet import (noted "import"; the sheet itself carries no history column).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see DEFERRED)
 
     at: LocalTime
     actor: RequiredLine
@@ -298,6 +298,8 @@ class Grid(Record):
 
 
 class GridWorker(Record):
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
+
     table: ClassVar[str] = "workers"
 
     name: ShortLine
@@ -596,7 +598,7 @@ class StallPayment(Record):
 class DutySwap(BaseModel):
     """换班: one person of a shift replaced by another. Swaps must be reported, so who asked and who approved are kept."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see DEFERRED)
 
     at: LocalTime
     actor: RequiredLine  # the account that recorded it
@@ -609,6 +611,8 @@ class DutySwap(BaseModel):
 
 class DutyShift(Record):
     """A 值班 shift: its 带班领导 and 值班员, from ``starts`` on ``day`` for ``hours`` (08:00 to 08:00 next day)."""
+
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
 
     table: ClassVar[str] = "duty"
 
@@ -660,13 +664,16 @@ class AuditEntry(Record):
 
 
 # The duty room's own records build on Record above (see store/duty_models.py).
-from .duty_models import DUTY_MODELS, Handover  # noqa: E402
+from .duty_models import DUTY_MODELS, DutyLogEntry, Handover  # noqa: E402
 
 # Records whose validator pydantic builds when one is first validated, not when this module is
-# imported (each ~2-4 ms of every start): neither `summary` nor the dashboard's first frame reads them
-# (the dashboard's look for damaged files reads them after it). Building them costs the same later;
+# imported (each ~1-4 ms of every start): `summary` reads none of them, nor does the dashboard's first
+# frame read Household, AuditEntry or Handover (its look for damaged files reads them after it). The
+# first frame does read the grid workers, the duty shifts and the duty log: theirs are built by its
+# first read instead of at import, which costs it the same. The records they hold (FieldChange,
+# RosterEvent, DutySwap, LogEvent) are deferred too: built inside the record that holds them.
 # pydantic builds a deferred model under a lock, so two threads may meet there safely.
-DEFERRED: tuple[type[Record], ...] = (Household, AuditEntry, Handover)
+DEFERRED: tuple[type[Record], ...] = (Household, AuditEntry, Handover, GridWorker, DutyShift, DutyLogEntry)
 
 ALL_MODELS: tuple[type[Record], ...] = (
     Community,

@@ -67,6 +67,20 @@ def test_importing_the_store_loads_no_ui_library() -> None:
     }
 
 
+# What `summary` has no use for, each a few ms of a cold start: the hand-over (its report and its
+# export, for one sentence on a late session: duty_room/lateness.py), the case lifecycle, the roster,
+# the metrics, the spreadsheets, TinyDB (a reader never opens a file as a table).
+SUMMARY_NEVER_IMPORTS = (
+    "duty_room.handover_export",
+    "store.handover",
+    "store.lifecycle",
+    "store.roster",
+    "store.metrics",
+    "store.workbook",
+    "tinydb",
+)
+
+
 def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     """`ssh host duty-room summary` is the on-call digest on a poor link: it prints text and needs
     neither Textual nor Rich (nor widgets/, nor the app). The real command runs in a fresh
@@ -84,8 +98,10 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         "    print('exit', exc.code)\n"
         "import gc\n"
         "from store.models import DEFERRED\n"
-        "print('built', [m.__name__ for m in DEFERRED if m.__pydantic_complete__])\n"  # (read by neither)
+        f"UNREAD = {SUMMARY_NEVER_IMPORTS!r}\n"
+        "print('built', [m.__name__ for m in DEFERRED if m.__pydantic_complete__])\n"  # (summary reads none)
         "print('frozen', gc.get_freeze_count() > 0)\n"  # (main: no last collection at exit)
+        "print('modules', *sorted(m for m in UNREAD if m in sys.modules))\n"
         "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
@@ -93,12 +109,40 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60, check=True
     )
     lines = result.stdout.splitlines()
-    assert lines[-4] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
-    assert lines[-3] == "built []"
-    assert lines[-2] == "frozen True"
+    assert lines[-5] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    assert lines[-4] == "built []"
+    assert lines[-3] == "frozen True"
+    assert lines[-2] == "modules"  # none of them
     loaded = set(lines[-1].removeprefix("loaded ").split())
     assert {"duty_room", "store"} <= loaded
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
+
+
+def test_the_dashboard_opens_without_the_hand_over(tmp_path: Path) -> None:
+    """Panel 5's hand-over (store/handover.py, and the export of duty_room/handover_export.py) is
+    imported when `h`, `e` or a take-over first needs it, not before the first frame: a fresh
+    interpreter opens the dashboard (its first data on screen), then lists what it loaded."""
+    from conftest import build_small_store
+
+    store = build_small_store(tmp_path / "store")
+    code = (
+        "import asyncio, sys\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from pilot import dashboard\n"
+        "from store.storage import Store\n"
+        "async def main():\n"
+        f"    async with dashboard(Store({str(store.root)!r}, actor='desk')) as (app, pilot):\n"
+        "        print('cases', len(app.data.petitions))\n"
+        "        print('modules', *sorted(m for m in ('store.handover', 'duty_room.handover_export') if m in sys.modules))\n"
+        "asyncio.run(main())\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=True
+    )
+    lines = result.stdout.splitlines()
+    assert lines[-2] == "cases 4", result.stdout + result.stderr  # the dashboard showed its data
+    assert lines[-1] == "modules"  # none of them
 
 
 def python_prints(code: str, **env: str) -> list[str]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 
@@ -45,16 +45,6 @@ from store.dutylog import (
     shifts_between,
 )
 from store.errors import environment_error
-from store.handover import (
-    HandoverChanged,
-    HandoverReport,
-    acknowledge,
-    changes_in_words,
-    find_handover,
-    hand_over,
-    handover_report,
-    pending_handover,
-)
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
@@ -66,10 +56,12 @@ from widgets.keyed_table import Column, Row
 
 from ..desk import Desk, Watch, enum_field
 from ..exports import ExportRefused, export_target
-from ..handover_export import ExportNameRefused, export_format, write_copy
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
+
+if TYPE_CHECKING:
+    from store.handover import HandoverReport
 
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
 
@@ -345,6 +337,8 @@ class DutyLogPanel(DeskPanel):
 
         Only the hand-over form shows the report: it is built in a worker (``Desk.read``), a township's
         takes longer than a frame. The take-over and the copy read the shift's records alone."""
+        from store.handover import find_handover, pending_handover  # (see handover_report below)
+
         desk = self.desk
         now = clock.now()
         waiting = pending_handover(desk.store, now)  # a store fault is one line (DutyRoomApp.report_error)
@@ -389,6 +383,8 @@ class DutyLogPanel(DeskPanel):
     def ask_copy(self) -> None:
         """导出交接班: the copy of the last shift handed over — the one on duty, or an earlier one (this
         account's hand-over waiting for 接班 while `h` hands over the shift on duty)."""
+        from store.handover import find_handover
+
         desk = self.desk
         now = clock.now()
         for shift in reversed(shifts_between(desk.store, now.date() - timedelta(days=2), now.date())):
@@ -419,6 +415,8 @@ class DutyLogPanel(DeskPanel):
     def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
         """接班: the incoming officer acknowledges, with notes (the form shows no report: who handed the
         shift over, when, and their notes)."""
+        from store.handover import acknowledge, find_handover
+
         t, desk = self.t, self.desk
 
         def taken(form: FormScreen, values: dict[str, str]) -> None:
@@ -453,6 +451,8 @@ class DutyLogPanel(DeskPanel):
         """The copy of a shift already handed over, written again (.md or .xlsx): what was handed over,
         read back from the record, and what the shift logged after it apart (handover_report). Under
         the service account, only into the export folder (exports.py), as the hand-over's own copy."""
+        from ..handover_export import write_copy
+
         t, desk = self.t, self.desk
 
         def export(form: FormScreen, values: dict[str, str]) -> None:
@@ -494,6 +494,8 @@ class DutyLogPanel(DeskPanel):
 
     def copy_to(self, form: FormScreen, typed: str) -> tuple[str, Path] | None:
         """The format and the whole path of the copy named ``typed``; None, said beside the field, if refused."""
+        from ..handover_export import ExportNameRefused, export_format  # not before the first hand-over's copy
+
         try:
             return export_format(typed, self.desk.lang), export_target(self.desk.settings, typed)
         except (ExportNameRefused, ExportRefused) as refused:
@@ -502,6 +504,10 @@ class DutyLogPanel(DeskPanel):
 
     def ask_hand_over(self, report: HandoverReport) -> None:
         """交班: the shift's report in counts, the outgoing officer's notes and an optional copy to write."""
+        from store.handover import HandoverChanged, changes_in_words, find_handover, hand_over
+
+        from ..handover_export import write_copy
+
         t, desk = self.t, self.desk
         handover_state = self.handover_state
         shift = report.shift
@@ -611,6 +617,14 @@ class ShiftNow(NamedTuple):
 
     handover: Handover | None
     report: HandoverReport
+
+
+def handover_report(*args: Any, **kwargs: Any) -> HandoverReport:
+    """store.handover's ``handover_report``. The hand-over (store/handover.py, with the export in
+    duty_room/handover_export.py) is imported when a key first needs it, not before the first frame."""
+    from store import handover
+
+    return handover.handover_report(*args, **kwargs)
 
 
 def when(moment: datetime) -> str:

@@ -1,0 +1,28 @@
+"""How late a 一老一小 session started, in words: said by `summary` and by the hand-over.
+
+Its own small module so that `summary` (the on-call digest, started cold over SSH) does not
+import the hand-over's export and store/handover.py for one sentence (tests/test_architecture.py).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from duty_room import words
+from duty_room.words import Lang
+from store.queries import SessionView
+from store.schedule import SessionPhase
+
+
+def session_lateness(view: SessionView, lang: Lang) -> str:
+    """How late a session started, and whether it still needs a check-in: 09:25签到，迟25分钟."""
+    s, late = view.session, view.late_by or timedelta(0)
+    minutes = int(late.total_seconds() // 60)
+    if view.phase is SessionPhase.LATE:
+        return words.t("late.still", lang).format(minutes=minutes)
+    if s.checked_in_at is not None:
+        return words.t("late.checked_in", lang).format(at=f"{s.checked_in_at:%H:%M}", minutes=minutes)
+    if s.cancelled_at is not None and s.done_at is None:
+        return words.t("late.cancelled", lang).format(at=f"{s.cancelled_at:%H:%M}", minutes=minutes)
+    done = f"{s.done_at:%H:%M}" if s.done_at is not None else ""
+    return words.t("late.done", lang).format(at=done, minutes=minutes)
