@@ -343,6 +343,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def _typed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("field-")
         self._count(key, event.value)
+        self._clear_error(key)
         if key in self._pickers:
             picker = self._pickers[key]
             labels = dict(picker.options)
@@ -350,6 +351,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
             self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
+
+    @on(Select.Changed)
+    def _selected(self, event: Select.Changed) -> None:
+        self._clear_error((event.select.id or "").removeprefix("field-"))
 
     def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""
@@ -377,6 +382,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         with self.prevent(Input.Changed):
             self.query_one(f"#field-{key}", Input).value = dict(picker.options)[value]
         self._refill(key, "")
+        self._clear_error(key)
 
     # -- lengths -----------------------------------------------------------------------
 
@@ -446,6 +452,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         if first is not None:
             self.query_one(f"#field-{first}").focus()
         self.call_after_refresh(self._focused_in_view)
+
+    def _clear_error(self, key: str) -> None:
+        """A field's reason goes as soon as what it holds changes (the officer has acted on it); the
+        other fields' reasons and the form's own line stay until the next save judges them."""
+        for box in self.query(f"#error-{key}").results(Static):
+            if box.has_class("-shown"):
+                box.update("")
+                box.remove_class("-shown")
 
     @on(events.DescendantFocus)
     def _focus_moved(self) -> None:
