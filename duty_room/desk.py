@@ -64,16 +64,18 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
     return out
 
 
-def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
-    """Every word a form shows besides its fields: buttons, Esc's question, the length refusal."""
+def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "", close: str = "") -> FormTexts:
+    """Every word a form shows besides its fields: buttons, Esc's question, the length refusal.
+    ``confirm`` and ``close`` name the two buttons when 确认 / 取消 would not say what they do
+    (``close`` is Esc's word too)."""
 
     def t(key: str) -> str:
         return words.t(key, lang)
 
     return FormTexts(
         title,
-        t("modal.confirm"),
-        t("modal.cancel"),
+        confirm or t("modal.confirm"),
+        close or t("modal.cancel"),
         subtitle,
         t("form.no_match"),
         discard_question=t("form.discard_question"),
@@ -81,6 +83,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
         keep_editing=t("form.keep_editing"),
         too_long=t("invalid.too_long"),
         example=t("form.example"),
+        escape=close,
     )
 
 
@@ -254,8 +257,11 @@ class Desk:
         subtitle: str = "",
         *,
         watch: Watch[Any] | None = None,
+        confirm: str = "",
+        close: str = "",
     ) -> FormScreen:
-        return self.open_form(FormScreen(fields, form_texts(self.lang, title, subtitle)), on_submit, watch=watch)
+        texts = form_texts(self.lang, title, subtitle, confirm=confirm, close=close)
+        return self.open_form(FormScreen(fields, texts), on_submit, watch=watch)
 
     def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
         """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""

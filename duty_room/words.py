@@ -112,7 +112,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "services.completed": ("{} 已完成，服务 {} 人", "{} done, {} served"),
     "services.cancelled": ("{} 已取消", "{} cancelled"),
     "services.complete_title": ("完成 · {}", "Complete · {}"),
-    "services.cancel_title": ("取消 · {}", "Cancel · {}"),
+    # The form that cancels a session says so in its title and its button; it is closed with 返回,
+    # never 取消, which an officer would read as cancelling the session.
+    "services.cancel_title": ("取消本场服务 · {}", "Cancel this session · {}"),
+    "services.cancel_confirm": ("确认取消本场", "Cancel the session"),
     "audience.elderly": ("一老", "elderly"),
     "audience.children": ("一小", "children"),
     "detail.updated_by": ("最后更改", "Last change by"),
@@ -578,6 +581,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "modal.note.required": ("备注（必填：请说明原因）", "Note (required: say why)"),
     "modal.confirm": ("确认", "Confirm"),
     "modal.cancel": ("取消", "Cancel"),
+    "form.back": ("返回", "Back"),  # closes a form whose own step is a 取消
     "status.changed": ("{id} 已改为「{status}」", "{id} is now '{status}'"),
     "status.refused": ("未更改：{}", "Not changed: {}"),
     "detail.history": ("办理记录", "History"),

@@ -69,6 +69,9 @@ class FormTexts:
     keep_editing: str = field(kw_only=True)
     too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
     example: str = field(default="{}", kw_only=True)  # an empty field's example ("e.g. {}"), never a value
+    # Esc's word in this form's Footer when not the key's usual one: a form whose step is itself a
+    # "cancel" is closed with "back", as its close button (``cancel``) says.
+    escape: str = field(default="", kw_only=True)
 
 
 @dataclass
@@ -256,6 +259,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.fields = list(fields)
         self.texts = texts
         self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
+        if texts.escape:  # this form's own copy of the keys (the class's stay as they are)
+            keys = self._bindings.key_to_bindings
+            for key, group in keys.items():
+                keys[key] = [replace(b, description=texts.escape) if b.action == "cancel" else b for b in group]
         self._as_opened: list[object] = []  # what the fields held when the form opened
         self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
 
