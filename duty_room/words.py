@@ -464,7 +464,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "age.days": ("{}天", "{}d"),
     "stall.occupied": ("出摊", "open"),
     "stall.vacant": ("空", "empty"),
-    "stall.no_holder": ("(空位)", "(vacant)"),
+    # No brackets in Chinese: a holder's name here is always masked (何**), so 空位 is no name, and
+    # it is as wide as one (a third of the screen keeps the holders whole, 空位 with them).
+    "stall.no_holder": ("空位", "(vacant)"),
     "summary.petitions": (
         "未结{open} 超期{overdue} 今日到期{due_today}",
         "{open} open, {overdue} overdue, {due_today} due today",

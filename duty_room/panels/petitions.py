@@ -60,7 +60,7 @@ from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Watch, enum_field, form_texts, guarded
-from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
+from ..presenters import Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
@@ -490,7 +490,7 @@ def petition_row(p: Presenter, view: PetitionView) -> Row:
             Text(case.id, style=urgency),
             Text(cell(case.status, p.lang), style=urgency or "cyan"),
             due,
-            literal(case.title, max_cells=TITLE_CELLS),
+            literal(case.title),  # the table cuts it to the room there is, not to a fixed width
             Text(cell(case.category, p.lang)),
             literal(short_community(view.community)),
             Text(cell(case.level, p.lang)),
@@ -518,7 +518,7 @@ def ended_row(p: Presenter, view: PetitionView) -> Row:
             Text(case.id),
             Text(label(case.status, p.lang), style="dim"),
             Text(f"{ended:%m-%d %H:%M}"),
-            literal(case.title, max_cells=TITLE_CELLS),
+            literal(case.title),  # the table cuts it to the room there is, not to a fixed width
             Text(cell(case.category, p.lang)),
             literal(short_community(view.community)),
             Text(cell(case.satisfaction, p.lang) if case.satisfaction else "—"),
