@@ -209,6 +209,28 @@ async def test_an_emptied_amount_is_asked_for_beside_the_field(small_store: Stor
     assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("-5", "金额必须大于 0"),
+        ("123456789", "金额过大：最多 100,000 元"),
+        ("１２x", "金额「１２x」看不懂：请写元，如 150 或 75.50"),
+    ],
+)
+async def test_a_negative_or_huge_amount_is_said_for_what_it_is(small_store: Store, typed: str, said: str) -> None:
+    """-5 and 123456789 were both 金额「…」看不懂 beside the amount, as if the officer had written nonsense."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-amount", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and str(form.query_one("#error-amount").render()) == said
+    assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
+
+
 async def test_a_fields_reason_goes_once_it_is_changed_and_the_others_stay(small_store: Store) -> None:
     """必填 stayed under the title after the officer had typed one, until the next save."""
     async with dashboard(small_store) as (app, pilot):

@@ -49,6 +49,8 @@ from .base import DeskPanel
 PAYMENT_FIELDS = {
     "amount_required": "amount",
     "amount_format": "amount",
+    "amount_negative": "amount",
+    "amount_too_large": "amount",
     "pay_amount": "amount",
     "pay_too_much": "amount",
     "pay_period_format": "period",
