@@ -194,6 +194,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "intake.unit": ("单元", "Unit"),
     "intake.saved": ("已登记 {id}，时限 {due}", "Registered {id}, due {due}"),
     "case.done": ("{id}：{action}完成", "{id}: {action} done"),
+    # 升级 says where the case goes: in its form (after the status) and once done.
+    "case.escalate_to": ("；升级：{level} → {to}", "; escalate: {level} → {to}"),
+    "case.escalated": ("，{level} → {to}", ", {level} → {to}"),
     "filter.placeholder": (
         "筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；{close} 清除",
         "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; {close} clears",
