@@ -489,6 +489,8 @@ class Desk:
             beside = {key: text for key, text in errors.items() if key in known}
             # A reason that belongs to no field of this form is shown on the form as a whole.
             form.show_errors(beside, "" if beside and len(beside) == len(errors) else message)
+        elif isinstance(error, Refused) and error.says_its_outcome:  # 未保存：… is said once, not after 未更改
+            self.app.notify(message, severity="warning", timeout=8)
         else:
             self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
 

@@ -388,9 +388,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "history.field.members": ("人口", "members"),
     "history.field.elderly": ("老人户", "elderly household"),
     "refused.no_change": ("没有改动（Esc 关闭）", "nothing was changed (Esc closes)"),
-    "refused.changed_meanwhile": (
-        "此件已被他人更新，未保存：请核对后再保存",
-        "changed at another desk meanwhile, not saved: check it and save again",
+    "refused.changed_meanwhile": (  # one statement: the status line adds no 未更改 (SAYS_ITS_OUTCOME)
+        "未保存：此件已被他人更新，请核对后再保存",
+        "Not saved: changed at another desk meanwhile; check it and save again",
     ),
     "refused.plan_rule": (
         "走访间隔不对：重点户 {special} 天，其他 {others} 天（1–366，重点户不长于其他）",
