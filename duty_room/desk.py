@@ -64,16 +64,18 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
     return out
 
 
-def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
-    """Every word a form shows besides its fields: buttons, Esc's question, the length refusal."""
+def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "", close: str = "") -> FormTexts:
+    """Every word a form shows besides its fields: buttons, Esc's question, the length refusal.
+    ``confirm`` and ``close`` name the two buttons when 确认 / 取消 would not say what they do
+    (``close`` is Esc's word too)."""
 
     def t(key: str) -> str:
         return words.t(key, lang)
 
     return FormTexts(
         title,
-        t("modal.confirm"),
-        t("modal.cancel"),
+        confirm or t("modal.confirm"),
+        close or t("modal.cancel"),
         subtitle,
         t("form.no_match"),
         discard_question=t("form.discard_question"),
@@ -81,6 +83,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "") -> FormTexts:
         keep_editing=t("form.keep_editing"),
         too_long=t("invalid.too_long"),
         example=t("form.example"),
+        escape=close,
     )
 
 
@@ -254,8 +257,11 @@ class Desk:
         subtitle: str = "",
         *,
         watch: Watch[Any] | None = None,
+        confirm: str = "",
+        close: str = "",
     ) -> FormScreen:
-        return self.open_form(FormScreen(fields, form_texts(self.lang, title, subtitle)), on_submit, watch=watch)
+        texts = form_texts(self.lang, title, subtitle, confirm=confirm, close=close)
+        return self.open_form(FormScreen(fields, texts), on_submit, watch=watch)
 
     def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
         """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
@@ -483,6 +489,8 @@ class Desk:
             beside = {key: text for key, text in errors.items() if key in known}
             # A reason that belongs to no field of this form is shown on the form as a whole.
             form.show_errors(beside, "" if beside and len(beside) == len(errors) else message)
+        elif isinstance(error, Refused) and error.says_its_outcome:  # 未保存：… is said once, not after 未更改
+            self.app.notify(message, severity="warning", timeout=8)
         else:
             self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
 

@@ -37,7 +37,6 @@ PHASE_STYLE = {
     SessionPhase.DONE: "dim",
     SessionPhase.CANCELLED: "dim strike",
 }
-TITLE_CELLS = 22
 
 
 def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:

@@ -112,7 +112,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "services.completed": ("{} 已完成，服务 {} 人", "{} done, {} served"),
     "services.cancelled": ("{} 已取消", "{} cancelled"),
     "services.complete_title": ("完成 · {}", "Complete · {}"),
-    "services.cancel_title": ("取消 · {}", "Cancel · {}"),
+    # The form that cancels a session says so in its title and its button; it is closed with 返回,
+    # never 取消, which an officer would read as cancelling the session.
+    "services.cancel_title": ("取消本场服务 · {}", "Cancel this session · {}"),
+    "services.cancel_confirm": ("确认取消本场", "Cancel the session"),
     "audience.elderly": ("一老", "elderly"),
     "audience.children": ("一小", "children"),
     "detail.updated_by": ("最后更改", "Last change by"),
@@ -191,6 +194,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "intake.unit": ("单元", "Unit"),
     "intake.saved": ("已登记 {id}，时限 {due}", "Registered {id}, due {due}"),
     "case.done": ("{id}：{action}完成", "{id}: {action} done"),
+    # 升级 says where the case goes: in its form (after the status) and once done.
+    "case.escalate_to": ("；升级：{level} → {to}", "; escalate: {level} → {to}"),
+    "case.escalated": ("，{level} → {to}", ", {level} → {to}"),
     "filter.placeholder": (
         "筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；{close} 清除",
         "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; {close} clears",
@@ -461,7 +467,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "age.days": ("{}天", "{}d"),
     "stall.occupied": ("出摊", "open"),
     "stall.vacant": ("空", "empty"),
-    "stall.no_holder": ("(空位)", "(vacant)"),
+    # No brackets in Chinese: a holder's name here is always masked (何**), so 空位 is no name, and
+    # it is as wide as one (a third of the screen keeps the holders whole, 空位 with them).
+    "stall.no_holder": ("空位", "(vacant)"),
     "summary.petitions": (
         "未结{open} 超期{overdue} 今日到期{due_today}",
         "{open} open, {overdue} overdue, {due_today} due today",
@@ -578,6 +586,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "modal.note.required": ("备注（必填：请说明原因）", "Note (required: say why)"),
     "modal.confirm": ("确认", "Confirm"),
     "modal.cancel": ("取消", "Cancel"),
+    "form.back": ("返回", "Back"),  # closes a form whose own step is a 取消
     "status.changed": ("{id} 已改为「{status}」", "{id} is now '{status}'"),
     "status.refused": ("未更改：{}", "Not changed: {}"),
     "detail.history": ("办理记录", "History"),

@@ -169,6 +169,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "a cancellation needs a reason (the people served are told)",
     ),
     "refused.amount_required": ("请填写金额（元），如 150", "enter the amount in yuan, e.g. 150"),
+    # An amount read but not taken says why (not 看不懂): as the payment's own refusal of 0 says it.
+    "refused.amount_negative": ("金额必须大于 0", "the amount must be more than 0"),
+    "refused.amount_too_large": ("金额过大：最多 {most} 元", "the amount is too large: at most {most} yuan"),
     "refused.amount_format": (
         "金额「{text}」看不懂：请写元，如 150 或 75.50",
         "cannot read the amount '{text}': write yuan, e.g. 150 or 75.50",
@@ -319,6 +322,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.no_such_day": ("日历上没有 {v} 这一天", "there is no such day as {v}"),
     "sheet.not_time": ("时间看不懂：{v}（写成 07:30）", "cannot read the time {v} (write 07:30)"),
     "sheet.not_bool": ("请填「是」或「否」：{v}", "write 是 (yes) or 否 (no): {v}"),
+    "sheet.amount_negative": ("金额不能为负：{v}", "a negative amount: {v}"),
+    "sheet.amount_too_large": ("金额过大：{v}（最多 {most} 元）", "amount too large: {v} (at most {most} yuan)"),
     "sheet.not_amount": (
         "金额看不懂：{v}（写元，如 150 或 75.50）",
         "not an amount: {v} (write yuan, e.g. 150 or 75.50)",
@@ -383,9 +388,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "history.field.members": ("人口", "members"),
     "history.field.elderly": ("老人户", "elderly household"),
     "refused.no_change": ("没有改动（Esc 关闭）", "nothing was changed (Esc closes)"),
-    "refused.changed_meanwhile": (
-        "此件已被他人更新，未保存：请核对后再保存",
-        "changed at another desk meanwhile, not saved: check it and save again",
+    "refused.changed_meanwhile": (  # one statement: the status line adds no 未更改 (SAYS_ITS_OUTCOME)
+        "未保存：此件已被他人更新，请核对后再保存",
+        "Not saved: changed at another desk meanwhile; check it and save again",
     ),
     "refused.plan_rule": (
         "走访间隔不对：重点户 {special} 天，其他 {others} 天（1–366，重点户不长于其他）",

@@ -182,6 +182,11 @@ _LEVEL_UP = {Level.BUILDING: Level.COMMUNITY, Level.COMMUNITY: Level.TOWNSHIP}
 _CARD_UP = {Supervision.NONE: Supervision.YELLOW, Supervision.YELLOW: Supervision.RED}
 
 
+def escalated_level(level: Level) -> Level | None:
+    """The level 升级 takes a case at ``level`` to (楼栋 → 社区 → 乡镇); None at the top."""
+    return _LEVEL_UP.get(level)
+
+
 def apply_action(
     petition: Petition,
     action: Action,

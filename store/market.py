@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .models import (
+    MOST_FEN,
     FeeReduction,
     PermitEvent,
     PermitStatus,
@@ -78,16 +79,31 @@ def money(fen: int) -> str:
 
 
 def yuan_to_fen(text: str) -> int:
-    """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else."""
+    """'123.4' -> 12340, '¥50' -> 5000; no float on the way. Raises Refused on anything else,
+    saying what is wrong: nothing typed, a negative amount (金额须大于 0), more than a record
+    holds (金额过大：最多 100,000 元, ``MOST_FEN``), or not an amount at all (看不懂)."""
     # Full-width digits (１５０．５) are what a Chinese input method may type; beyond those only
     # ASCII digits count (str.isdigit would also accept ² and ①).
-    cleaned = ascii_numerals(text).replace("￥", "¥").strip().removeprefix("¥").removesuffix("元").strip()
-    if not cleaned:  # nothing typed: asked for, not called unreadable (金额「」看不懂)
+    cleaned = ascii_numerals(text).replace("￥", "¥").strip().removesuffix("元").strip()
+    negative = False
+    while cleaned[:1] in ("-", "¥") and cleaned:  # ¥50, -5, -¥5, ¥-5
+        negative = negative or cleaned[0] == "-"
+        cleaned = cleaned[1:].strip()
+    if not cleaned and not negative:  # nothing typed: asked for, not called unreadable (金额「」看不懂)
         raise Refused("amount_required")
-    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cleaned):
         raise Refused("amount_format", text=text)
     whole, dot, part = cleaned.partition(".")
-    return int(whole) * 100 + int(part.ljust(2, "0") if dot else 0)
+    # Read, then said as what it is (not "unreadable"): below zero, or more than a record holds.
+    if negative:
+        raise Refused("amount_negative", text=text)
+    most = f"{MOST_FEN // 100:,}"
+    if len(whole.lstrip("0")) > len(str(MOST_FEN)):  # not turned into a number thousands of digits long
+        raise Refused("amount_too_large", text=text, most=most)
+    fen = int(whole) * 100 + int(part.ljust(2, "0") if dot else 0)
+    if fen > MOST_FEN:
+        raise Refused("amount_too_large", text=text, most=most)
+    return fen
 
 
 def month_key(day: date) -> str:

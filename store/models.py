@@ -531,6 +531,11 @@ class ServiceSession(Record):
         return self.kind.audience
 
 
+# The most money one record holds (a monthly fee, a payment): ¥100,000, in fen. ``yuan_to_fen``
+# refuses more as too large, naming this, before a record is made.
+MOST_FEN = 10_000_000
+
+
 class Stall(Record):
     """A numbered market spot (摊位)."""
 
@@ -543,7 +548,7 @@ class Stall(Record):
     holder_name: Line = ""
     holder_phone: Phone | None = None
     reduction: FeeReduction = FeeReduction.NONE
-    monthly_fee_fen: int = Field(ge=0, le=10_000_000, strict=True)  # before any reduction
+    monthly_fee_fen: int = Field(ge=0, le=MOST_FEN, strict=True)  # before any reduction
     occupied_on: date | None = None  # the last day the spot was marked occupied (出摊)
     held_since: date | None = None  # when the present holder took the spot: their fees count from then
 
@@ -590,7 +595,7 @@ class StallPayment(Record):
 
     stall_id: RecordId
     period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-    amount_fen: int = Field(gt=0, le=10_000_000, strict=True)
+    amount_fen: int = Field(gt=0, le=MOST_FEN, strict=True)
     paid_at: LocalTime
     collector: ShortLine
 

@@ -11,12 +11,21 @@ from enum import StrEnum
 from . import i18n
 from .i18n import Lang
 
+# Refusals whose words begin with what became of the write (未保存：…): a caller that would say
+# "not changed" before a reason adds nothing of its own to these (未更改：…，未保存 said both).
+SAYS_ITS_OUTCOME = frozenset({"changed_meanwhile"})
+
 
 class Refused(ValueError):
     def __init__(self, key: str, **params: object) -> None:
         self.key = key
         self.params = params
         super().__init__(self.message("en"))
+
+    @property
+    def says_its_outcome(self) -> bool:
+        """Its words already say nothing was saved: no 未更改 before them."""
+        return self.key in SAYS_ITS_OUTCOME
 
     def word(self, value: object, lang: Lang) -> str:
         if isinstance(value, StrEnum):

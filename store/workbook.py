@@ -536,7 +536,11 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 text = f"{raw:.2f}" if isinstance(raw, float) and round(raw, 2) == raw else str(raw)
             try:
                 return yuan_to_fen(text)
-            except Refused:
+            except Refused as refused:  # said as what is wrong: negative, too large, or no amount at all
+                if refused.key == "amount_negative":
+                    raise CellError("sheet.amount_negative", v=text) from None
+                if refused.key == "amount_too_large":
+                    raise CellError("sheet.amount_too_large", v=text, most=refused.params["most"]) from None
                 raise CellError("sheet.not_amount", v=text) from None
         case Kind.LIST:
             return [part.strip() for part in _SPLIT_NAMES.split(text) if part.strip()]

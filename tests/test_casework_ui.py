@@ -9,12 +9,13 @@ from textual.command import CommandPalette
 from textual.content import Content
 from textual.widgets import Input, Select
 
+from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.panels.intake import ask_intake
 from store import clock, metrics
 from store.lifecycle import register
 from store.metrics import Rate, Rates
-from store.models import Petition, PetitionStatus, Satisfaction
+from store.models import Level, Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
@@ -483,3 +484,38 @@ async def test_a_new_case_is_under_the_cursor_once_it_is_on_screen(small_store: 
         await settled(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot, new.id, "已受理")
+
+
+@pytest.mark.parametrize(
+    ("lang", "subtitle", "done"),
+    [
+        ("zh", "当前状态：{status}；升级：{level} → {to}", "{id}：升级完成，{level} → {to}"),
+        ("en", "Current status: {status}; escalate: {level} → {to}", "{id}: escalate done, {level} → {to}"),
+    ],
+)
+async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
+    small_store: Store, lang: str, subtitle: str, done: str
+) -> None:
+    """升级's form said only the case's status and its line 升级完成: neither said where the case went."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("1")
+        await settled(app, pilot)
+        case = small_store.get(Petition, app.panel("petitions").table.cursor_key or "")
+        assert case.level is not Level.TOWNSHIP
+        to = Level.COMMUNITY if case.level is Level.BUILDING else Level.TOWNSHIP
+        said = {
+            "id": case.id,
+            "status": words.label(case.status, lang),
+            "level": words.label(case.level, lang),
+            "to": words.label(to, lang),
+        }
+        await pilot.press("e")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert str(form.query_one("#form-subtitle").render()) == subtitle.format(**said)
+        await pilot.press(*"居民多次反映", "ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == done.format(**said)
+    assert small_store.get(Petition, case.id).level is to

@@ -21,7 +21,7 @@ from store import clock
 from store.demo import build_demo
 from store.models import Category, Level, Petition, PetitionStatus, Satisfaction
 from store.storage import Store
-from widgets.keyed_table import CELL_PADDING, KeyedTable
+from widgets.keyed_table import CELL_PADDING, KeyedTable, ellipsize
 
 from pilot import NARROW, WIDE, cells_of, dashboard, screen_text, settled
 
@@ -253,3 +253,54 @@ async def test_in_a_third_of_the_screen_the_place_gives_way_before_the_service(w
         assert service >= 11, service  # 老 入户送餐… : a service's first four characters
         lines = screen_text(app).splitlines()
         assert any("东城…" in line for line in lines[table.region.y : table.region.bottom])
+
+
+def blank_after_last_column(table: KeyedTable) -> int:
+    used = sum(w + 2 * CELL_PADDING for w in table.column_widths if w is not None)
+    return table.scrollable_content_region.width - used
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("where", ["ended cases", "panel 1 zoomed"])
+async def test_a_title_is_cut_only_when_the_table_has_no_room_left(widest_store: Store, lang: str, where: str) -> None:
+    """At 120 columns the ended cases cut every title at 22 cells (9号楼下水道堵塞污水外…) while 34
+    columns stayed blank, as did panel 1 zoomed: the row was cut to a fixed width before the table
+    fitted it. The title takes the room there is."""
+    async with dashboard(widest_store, WIDE, lang=lang) as (app, pilot):
+        await pilot.press("1", "l" if where == "ended cases" else "z")
+        await settled(app, pilot)
+        [table] = [t for t in app.screen.query(KeyedTable) if t.display and t.region.width]
+        title = table.column_widths[3]
+        assert title is not None
+        # Cut by the table (wider than its column) or before it (ending in …).
+        cut = [
+            t.plain for t in (table.cell(key, 3) for key in table.keys) if t.cell_len > title or t.plain.endswith("…")
+        ]
+        if cut:
+            assert blank_after_last_column(table) <= CELL_PADDING, (cut, table.column_widths)
+        shown = screen_text(app)
+        assert "9号楼下水道堵塞污水外溢" in shown or where == "panel 1 zoomed"  # the demo's longest ended title, whole
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_vacant_stall_says_so_whole_or_the_holders_are_left_out(
+    widest_store: Store, lang: str, size: tuple[int, int]
+) -> None:
+    """Panel 4 at 120x40 cut (空位) to (空…: a label, not a name. It is as wide as a masked name now
+    (空位), so the holders stay whole; where it does not fit, the holder column is left out as in
+    English (the detail line names the holder; zoom shows the column), never cut."""
+    vacant = words.t("stall.no_holder", lang)
+    cut_forms = {ellipsize(Text(vacant), width).plain for width in range(3, Text(vacant).cell_len)}  # 空…, (v…
+    async with dashboard(widest_store, size, lang=lang) as (app, pilot):
+        for keys in (["4"], ["z"]):  # in its place (a third of the screen at 120x40), then zoomed
+            await pilot.press(*keys)
+            await settled(app, pilot)
+            table = app.panel("stalls").table
+            holder = table.column_widths[4]
+            lines = screen_text(app).splitlines()[table.region.y : table.region.bottom]
+            assert not any(form in line for form in cut_forms for line in lines), lines
+            if holder is not None:
+                assert holder >= Text(vacant).cell_len
+                assert any(vacant in line for line in lines)
+        assert holder is not None  # zoomed, it is shown

@@ -6,7 +6,7 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
@@ -355,6 +355,43 @@ async def test_cancel_needs_a_reason(small_store: Store) -> None:
         saved = small_store.get(ServiceSession, "sv1", TODAY)
         assert (saved.state, saved.cancel_reason) == (SessionState.CANCELLED, "送餐车故障改为下午送达")
         assert cell(app, "services", "sv1", 1) == "取消"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "confirm", "close", "escape"),
+    [
+        ("zh", "取消本场服务 · 11:00 ", "确认取消本场", "返回", "esc 返回"),
+        ("en", "Cancel this session · 11:00 ", "Cancel the session", "Back", "esc Back"),
+    ],
+)
+async def test_the_cancel_form_says_it_cancels_the_session_and_closes_with_back(
+    small_store: Store, lang: str, title: str, confirm: str, close: str, escape: str
+) -> None:
+    """The form was titled 取消 with a 取消 button and `esc 取消` that only closed it: an officer could
+    read either as cancelling the session. Its title and confirm say so; closing it says 返回."""
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("3", "down", "x")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert str(form.query_one("#form-title").render()).startswith(title)
+        assert (
+            str(form.query_one("#form-confirm", Button).label),
+            str(form.query_one("#form-cancel", Button).label),
+        ) == (
+            confirm,
+            close,
+        )
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.startswith(escape) and "取消" not in footer
+        await pilot.press("escape")  # closes it, the session as it was
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+        assert small_store.get(ServiceSession, "sv1", TODAY).state is SessionState.SCHEDULED
+        # Another form keeps its usual words: the class's keys were not changed.
+        await pilot.press("n")
+        await settled(app, pilot)
+        assert screen_text(app).splitlines()[-1].startswith("esc 取消" if lang == "zh" else "esc Cancel")
 
 
 async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> None:
@@ -774,7 +811,7 @@ async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_
         await pilot.press(*"摊主回老家", "enter")
         await reloaded(app, pilot, lambda d: not d.stalls[0].stall.holder_name)
         assert cell(app, "stalls", "yl-01", 1) == ""  # the ended permit is in the detail's history, not the roster
-        assert cell(app, "stalls", "yl-01", 4) == "(空位)"
+        assert cell(app, "stalls", "yl-01", 4) == "空位"
     assert small_store.get(StallPermit, "pm-1").history[-1].action == "release"
 
 

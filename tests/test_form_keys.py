@@ -218,6 +218,60 @@ async def test_an_emptied_amount_is_asked_for_beside_the_field(small_store: Stor
     assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("-5", "金额必须大于 0"),
+        ("123456789", "金额过大：最多 100,000 元"),
+        ("１２x", "金额「１２x」看不懂：请写元，如 150 或 75.50"),
+    ],
+)
+async def test_a_negative_or_huge_amount_is_said_for_what_it_is(small_store: Store, typed: str, said: str) -> None:
+    """-5 and 123456789 were both 金额「…」看不懂 beside the amount, as if the officer had written nonsense."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-amount", Input).value = typed
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and str(form.query_one("#error-amount").render()) == said
+    assert [p.id for p in small_store.all_partitions(StallPayment)] == ["pay1"]
+
+
+async def test_a_fields_reason_goes_once_it_is_changed_and_the_others_stay(small_store: Store) -> None:
+    """必填 stayed under the title after the officer had typed one, until the next save."""
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_intake(app, pilot)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+
+        def reason(key: str) -> str:
+            box = form.query_one(f"#error-{key}")
+            return str(box.render()) if box.display else ""
+
+        assert (reason("title"), reason("category")) == ("必填", "必填")
+        form.query_one("#field-title", Input).focus()
+        await pilot.press(*"楼道灯")
+        await settled(app, pilot)
+        assert (reason("title"), reason("category")) == ("", "必填")  # typed: gone; the other stays
+        form.query_one("#field-category", Select).focus()
+        await pilot.press("enter", "down", "enter")
+        await settled(app, pilot)
+        assert (reason("category"), reason("community_id")) == ("", "必填")
+        # A picker's reason goes as it is typed in or a row is chosen, not a moment later.
+        form.show_errors({"grid_id": "不在所选社区"})
+        form.query_one("#field-grid_id", Input).focus()
+        await pilot.press("x")
+        await settled(app, pilot)
+        assert reason("grid_id") == ""
+        form.show_errors({"grid_id": "不在所选社区"})
+        await pilot.press("backspace", "down", "enter")
+        await settled(app, pilot)
+        assert reason("grid_id") == ""
+
+
 # -- F1 -----------------------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from store.market import (
     yuan_to_fen,
 )
 from store.models import (
+    MOST_FEN,
     FeeReduction,
     PermitEvent,
     PermitStatus,
@@ -194,7 +195,8 @@ def test_money_is_one_way_to_write_an_amount(fen: int, text: str):
         ("12元", 1200),
         (" 12.3元 ", 1230),
         ("0", 0),
-        ("9999999.99", 999999999),
+        ("100000", 10_000_000),  # the most a record holds (MOST_FEN)
+        ("0100000.00", 10_000_000),
         ("１５０．５", 15050),  # full-width, as a Chinese input method may type it
     ],
 )
@@ -205,12 +207,35 @@ def test_yuan_to_fen_reads_yuan_exactly(text: str, fen: int):
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "1.234", "-5", "--", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3", "10000000", "nan", "inf", "0x10"]
+    "text",
+    ["abc", "1.234", "-", "--", "-abc", "1e3", "1,000", "5.", ".5", "1.2.3", "12 3", "nan", "inf", "0x10", "-1e3"],
 )
 def test_yuan_to_fen_refuses_anything_else(text: str):
     error = refused(yuan_to_fen, text)
     assert error.key == "amount_format"
     assert "{" not in error.message("zh") and "{" not in error.message("en")
+
+
+@pytest.mark.parametrize("text", ["-5", "-0.5", "－５", "-¥5", "¥-5", " -12元 "])
+def test_a_negative_amount_is_said_so_not_called_unreadable(text: str):
+    """-5 was refused as 金额「-5」看不懂: it was read; what is wrong is its sign."""
+    error = refused(yuan_to_fen, text)
+    assert error.key == "amount_negative"
+    assert (error.message("zh"), error.message("en")) == ("金额必须大于 0", "the amount must be more than 0")
+
+
+@pytest.mark.parametrize(
+    "text", ["100000.01", "10000000", "123456789", "9" * 5000], ids=["100000.01", "10000000", "123456789", "5000 nines"]
+)
+def test_an_amount_too_large_says_the_most_not_unreadable(text: str):
+    """An amount far too large (10000000) was refused as 看不懂; one of ¥100,000.01–¥9,999,999.99 was
+    read, then refused by the record's own limit. Both now name the most a record holds."""
+    error = refused(yuan_to_fen, text)
+    assert error.key == "amount_too_large"
+    assert error.message("zh") == "金额过大：最多 100,000 元"
+    assert error.message("en") == "the amount is too large: at most 100,000 yuan"
+    limits = [getattr(m, "le", None) for m in StallPayment.model_fields["amount_fen"].metadata]
+    assert MOST_FEN == 10_000_000 and MOST_FEN in limits  # the record's own limit
 
 
 def test_an_empty_amount_is_asked_for_not_called_unreadable():
@@ -233,7 +258,7 @@ def test_ten_fen_a_thousand_times_is_exactly_a_hundred_yuan():
     assert fen_to_yuan(total) == "100.00"
 
 
-@pytest.mark.parametrize("fen", [0, 1, 5, 10, 99, 100, 101, 12345, 999999999])
+@pytest.mark.parametrize("fen", [0, 1, 5, 10, 99, 100, 101, 12345, 10_000_000])
 def test_fen_survive_a_round_trip_through_yuan_text(fen: int):
     assert yuan_to_fen(fen_to_yuan(fen)) == fen
     assert yuan_to_fen(fen_to_yuan(fen, "auto")) == fen

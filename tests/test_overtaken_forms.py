@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import time
 
+import pytest
 from textual.widgets import Input, OptionList, Select, Static
 
 from duty_room.app import DutyRoomApp
@@ -381,7 +382,7 @@ async def test_a_case_registered_meanwhile_updates_the_handover_form_and_refuses
 # that record (``Desk.shown``), the store refuses it (changed_meanwhile) and writes nothing, the form
 # stays and shows the record as it is now; the next save acts on that one.
 
-CHANGED = "此件已被他人更新，未保存：请核对后再保存"
+CHANGED = "未保存：此件已被他人更新，请核对后再保存"
 
 
 @contextmanager
@@ -645,14 +646,18 @@ async def test_a_worker_edit_saved_before_another_desks_edit_was_shown_keeps_tha
 # -- one-key writes: 签到 (i) and 出摊/空 (m) carry the record as shown, as a form's save does ---------
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", CHANGED), ("en", "Not saved: changed at another desk meanwhile; check it and save again")]
+)
 async def test_a_check_in_pressed_before_another_desks_change_was_shown_is_refused_then_checked_in(
-    small_store: Store,
+    small_store: Store, lang: str, said: str
 ) -> None:
     """i acted on the session as it was under the lock, whatever the panel showed: a session another
     desk had moved (its place, its time) was checked in on what the officer had not seen. It is
-    refused as changed, nothing written; once shown, i checks it in."""
+    refused as changed, nothing written; once shown, i checks it in. The status line says so in one
+    statement: it read 未更改：此件已被他人更新，未保存：… (not changed, and not saved)."""
     today = clock.now().date()
-    async with dashboard(small_store) as (app, pilot):
+    async with dashboard(small_store, lang=lang) as (app, pilot):
         await pilot.press("3")
         assert app.panel("services").table.cursor_key == "sv0"  # 09:00, nobody checked in yet
         with reload_held(app):
@@ -663,7 +668,7 @@ async def test_a_check_in_pressed_before_another_desks_change_was_shown_is_refus
             await pilot.press("i")
             await settled(app, pilot)
             assert store_bytes(small_store.root) == before, "checked in on a session the panel did not show"
-            assert app.status_messages[-1] == "未更改：" + CHANGED
+            assert app.status_messages[-1] == said
         app.poll()
         await arrives(app, pilot, small_store)
         await pilot.press("i")
@@ -685,7 +690,7 @@ async def test_a_spot_marked_before_another_desks_change_was_shown_is_refused_th
             await pilot.press("m")
             await settled(app, pilot)
             assert store_bytes(small_store.root) == before, "marked a spot the panel did not show"
-            assert app.status_messages[-1] == "未更改：" + CHANGED
+            assert app.status_messages[-1] == CHANGED  # one statement: no 未更改 before it
         app.poll()
         await arrives(app, pilot, small_store)
         await pilot.press("m")

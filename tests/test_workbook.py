@@ -327,6 +327,38 @@ def test_errors_in_english_name_the_field_and_the_known_ids(run, demo: Store, tm
     assert "errors found: 1; nothing was written" in result.output
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            ["摊位!3:月摊位费(元): 金额不能为负：-5", "摊位!4:月摊位费(元): 金额过大：123456789.00（最多 100,000 元）"],
+        ),
+        (
+            "en",
+            [
+                "摊位!3:monthly_fee_fen: a negative amount: -5",
+                "摊位!4:monthly_fee_fen: amount too large: 123456789.00 (at most 100,000 yuan)",
+            ],
+        ),
+    ],
+)
+def test_a_negative_or_too_large_fee_is_said_so_not_called_unreadable(
+    run, demo: Store, tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    """A fee of -5 and one of 123456789 were both 金额看不懂 (not an amount): each says what is wrong."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "摊位", 3, "monthly_fee_fen", "-5")
+    _set(wb, "摊位", 4, "monthly_fee_fen", 123456789)  # a number cell, as a spreadsheet keeps it
+    wb.save(path)
+    result = run("--store", demo.root, "--lang", lang, "import", path)
+    assert result.exit_code == 1
+    for line in said:
+        assert line in result.output, result.output
+    assert "看不懂" not in result.output and "not an amount" not in result.output
+
+
 # ---------------------------------------------------------------------------
 # Upsert, missing rows, prune, dry run
 

@@ -69,6 +69,9 @@ class FormTexts:
     keep_editing: str = field(kw_only=True)
     too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
     example: str = field(default="{}", kw_only=True)  # an empty field's example ("e.g. {}"), never a value
+    # Esc's word in this form's Footer when not the key's usual one: a form whose step is itself a
+    # "cancel" is closed with "back", as its close button (``cancel``) says.
+    escape: str = field(default="", kw_only=True)
 
 
 @dataclass
@@ -256,6 +259,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.fields = list(fields)
         self.texts = texts
         self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
+        if texts.escape:  # this form's own copy of the keys (the class's stay as they are)
+            keys = self._bindings.key_to_bindings
+            for key, group in keys.items():
+                keys[key] = [replace(b, description=texts.escape) if b.action == "cancel" else b for b in group]
         self._as_opened: list[object] = []  # what the fields held when the form opened
         self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
 
@@ -343,6 +350,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def _typed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("field-")
         self._count(key, event.value)
+        self._clear_error(key)
         if key in self._pickers:
             picker = self._pickers[key]
             labels = dict(picker.options)
@@ -350,6 +358,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
             self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
+
+    @on(Select.Changed)
+    def _selected(self, event: Select.Changed) -> None:
+        self._clear_error((event.select.id or "").removeprefix("field-"))
 
     def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""
@@ -377,6 +389,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         with self.prevent(Input.Changed):
             self.query_one(f"#field-{key}", Input).value = dict(picker.options)[value]
         self._refill(key, "")
+        self._clear_error(key)
 
     # -- lengths -----------------------------------------------------------------------
 
@@ -446,6 +459,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         if first is not None:
             self.query_one(f"#field-{first}").focus()
         self.call_after_refresh(self._focused_in_view)
+
+    def _clear_error(self, key: str) -> None:
+        """A field's reason goes as soon as what it holds changes (the officer has acted on it); the
+        other fields' reasons and the form's own line stay until the next save judges them."""
+        for box in self.query(f"#error-{key}").results(Static):
+            if box.has_class("-shown"):
+                box.update("")
+                box.remove_class("-shown")
 
     @on(events.DescendantFocus)
     def _focus_moved(self) -> None:

@@ -27,6 +27,7 @@ from store.lifecycle import (
     allowed_actions,
     change_status,
     check,
+    escalated_level,
     next_steps,
     perform,
 )
@@ -60,7 +61,7 @@ from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Watch, enum_field, form_texts, guarded
-from ..presenters import TITLE_CELLS, Presenter, duration, household_address, literal, short_community
+from ..presenters import Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
@@ -291,11 +292,19 @@ class PetitionsPanel(DeskPanel):
                 return
             params = step_params(action, values, worker_by_id)
             shown = desk.shown(form)  # the case as the form shows it: changed since, refused
+
+            def done(updated: Petition) -> str:
+                said = desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}"))
+                if action is Action.ESCALATE:  # from where to where: 楼栋 → 社区
+                    levels = (label((shown or petition).level, desk.lang), label(updated.level, desk.lang))
+                    said += desk.t("case.escalated").format(level=levels[0], to=levels[1])
+                return said
+
             desk.submit(
                 lambda: perform(
                     desk.store, petition.id, action, rules=desk.settings.deadlines, expected=shown, **params
                 ),
-                lambda updated: desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}")),
+                done,
                 form,
                 REFUSAL_FIELD,
             )
@@ -303,7 +312,7 @@ class PetitionsPanel(DeskPanel):
         desk.open_form(
             FormScreen(fields, texts),
             submitted,
-            watch=case_watch(desk, petition, check=lambda now: check(now, action, clock.now())),
+            watch=case_watch(desk, petition, check=lambda now: check(now, action, clock.now()), action=action),
         )
 
     # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
@@ -350,6 +359,7 @@ def case_watch(
     *,
     check: Callable[[Petition], object] | None = None,
     renew: Callable[[Petition], None] | None = None,
+    action: Action | None = None,
 ) -> Watch[Petition]:
     """A step's form follows its case as the store has it (closed cases too: 重开 starts from one)."""
 
@@ -366,9 +376,17 @@ def case_watch(
         return desk.t("overtaken.now").format(status)
 
     def subtitle(now: Petition) -> str:
-        return desk.t("modal.status.current").format(label(now.status, desk.lang))
+        return step_subtitle(action, now, desk.lang)
 
     return Watch(petition, find, state, check, subtitle, renew)
+
+
+def step_subtitle(action: Action | None, petition: Petition, lang: Lang) -> str:
+    """What a step's form says under its title: the case's status, and for 升级 where it goes."""
+    line = words.t("modal.status.current", lang).format(label(petition.status, lang))
+    if action is Action.ESCALATE and (to := escalated_level(petition.level)) is not None:
+        line += words.t("case.escalate_to", lang).format(level=label(petition.level, lang), to=label(to, lang))
+    return line
 
 
 def dispatch_action(petition: Petition) -> Action:
@@ -432,8 +450,7 @@ def step_form(
         )
     )
     title = f"{t('action.' + action.value)} · {petition.id} {petition.title}"
-    subtitle = t("modal.status.current").format(label(petition.status, lang))
-    return fields, form_texts(lang, title, subtitle)
+    return fields, form_texts(lang, title, step_subtitle(action, petition, lang))
 
 
 def step_params(action: Action, values: dict[str, str], workers: dict[str, GridWorker]) -> dict[str, object]:
@@ -490,7 +507,7 @@ def petition_row(p: Presenter, view: PetitionView) -> Row:
             Text(case.id, style=urgency),
             Text(cell(case.status, p.lang), style=urgency or "cyan"),
             due,
-            literal(case.title, max_cells=TITLE_CELLS),
+            literal(case.title),  # the table cuts it to the room there is, not to a fixed width
             Text(cell(case.category, p.lang)),
             literal(short_community(view.community)),
             Text(cell(case.level, p.lang)),
@@ -518,7 +535,7 @@ def ended_row(p: Presenter, view: PetitionView) -> Row:
             Text(case.id),
             Text(label(case.status, p.lang), style="dim"),
             Text(f"{ended:%m-%d %H:%M}"),
-            literal(case.title, max_cells=TITLE_CELLS),
+            literal(case.title),  # the table cuts it to the room there is, not to a fixed width
             Text(cell(case.category, p.lang)),
             literal(short_community(view.community)),
             Text(cell(case.satisfaction, p.lang) if case.satisfaction else "—"),

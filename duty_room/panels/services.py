@@ -255,6 +255,8 @@ class ServicesPanel(DeskPanel):
                 [FieldSpec("reason", t("form.cancel_reason"), max_length=max_chars(ServiceSession, "cancel_reason"))],
                 cancelled,
                 watch=watch,
+                confirm=t("services.cancel_confirm"),
+                close=t("form.back"),
             )
 
 

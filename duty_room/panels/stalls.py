@@ -49,6 +49,8 @@ from .base import DeskPanel
 PAYMENT_FIELDS = {
     "amount_required": "amount",
     "amount_format": "amount",
+    "amount_negative": "amount",
+    "amount_too_large": "amount",
     "pay_amount": "amount",
     "pay_too_much": "amount",
     "pay_period_format": "period",
@@ -345,6 +347,9 @@ class StallsPanel(DeskPanel):
 # -- words and rows ------------------------------------------------------------------------------------
 
 
+HOLDER = 4  # the holder's column in ``stall_columns``
+
+
 def stall_columns(p: Presenter) -> list[str | Column]:
     # Most decisive first; money is never cut. In a third of the screen (120x40) the names give way
     # to the fee: the goods are left out, then the holder (the detail line names them; zoom shows them).
@@ -359,6 +364,8 @@ def stall_columns(p: Presenter) -> list[str | Column]:
 def stall_row(p: Presenter, view: StallView) -> Row:
     stall = view.stall
     holder = mask_name(stall.holder_name) if stall.holder_name else p.t("stall.no_holder")
+    # 空位 is a label, not a name: never cut (it was, to (空…); where it does not fit, the column is left out.
+    whole = frozenset() if stall.holder_name else frozenset({HOLDER})
     permit = Text("")
     if view.permit_status is not None and stall.holder_name:  # a vacant spot's old permit is history
         bad = view.permit_status in (PermitStatus.SUSPENDED, PermitStatus.EXPIRED)
@@ -380,6 +387,7 @@ def stall_row(p: Presenter, view: StallView) -> Row:
             fee,
             literal(stall.goods),  # a shrinking column: cut to the panel's width
         ),
+        whole=whole,
     )
 
 
