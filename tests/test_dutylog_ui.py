@@ -15,7 +15,16 @@ from textual.widgets import Input, Select
 from duty_room.presenters import Presenter
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
-from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, plan_shift, shift_at
+from store.dutylog import (
+    correct_entry,
+    find_incident,
+    find_shift,
+    log_entry,
+    open_incident,
+    plan_shift,
+    report_incident,
+    shift_at,
+)
 from store.handover import find_handover
 from store.models import Petition
 from store.queries import dashboard as dashboard_data
@@ -455,3 +464,26 @@ async def test_a_log_entry_just_written_is_under_the_cursor(small_store: Store) 
         [new] = [e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == "玉兰社区停水"]
         assert table.keys[0] == new.id and before != new.id
         assert table.cursor_key == new.id
+
+
+async def test_a_detail_shows_a_long_entry_and_a_report_note_whole_at_80_columns(small_store: Store) -> None:
+    """What the next shift reads in a detail is the whole text: at 80x24 an entry's content and an
+    incident's report note longer than the box were cut at its edge (…老人夜间 …), and nowhere in
+    the dashboard could the rest be read. A long line wraps in the box."""
+    content = "丁香社区2号楼1单元居民来电反映楼道灯坏了三天，老人夜间上下楼不便，请物业尽快维修并回复结果"
+    note = "书面报告已通过政务内网报送区应急管理局，并电话确认对方值班员已收到，附现场照片三张和处置进展说明"
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(small_store, incident.id, stage=ReportStage.PHONE, to="区应急管理局值班室", note=note)
+    log_entry(small_store, kind=LogKind.CALL, content=content, caller="李大妈")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        for row, whole in ((0, note), (1, content)):  # the incident, then the call (the newest line)
+            table = app.panel("dutylog").table
+            await pilot.press("5")
+            table.move_cursor(row=row)
+            await pilot.press("enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+            painted = "".join(line.strip(" █▀▄") for line in screen_text(app).splitlines())
+            assert whole in painted.replace(" ", ""), (row, screen_text(app))
+            await pilot.press("escape")
+            await settled(app, pilot)
