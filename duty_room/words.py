@@ -541,6 +541,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cmd.change_status.help": ("为选中的诉求选择下一个状态", "Choose the next status for the selected petition"),
     "cmd.focus": ("转到面板：{}", "Go to panel: {}"),
     "cmd.filter": ("筛选案件", "Filter the cases"),
+    "cmd.sort": ("切换案件排序", "Change the order of the cases"),
     "cmd.zoom": ("放大 / 还原当前面板", "Zoom / restore the current panel"),
     "cmd.refresh": ("立即刷新数据", "Reload data now"),
     "key.visits.plan": ("排明日走访", "Plan tomorrow"),
