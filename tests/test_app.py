@@ -608,3 +608,26 @@ async def test_every_key_a_panel_binds_is_in_its_palette(small_store: Store) -> 
             bindings = [*DeskPanel.BINDINGS, *type(panel).BINDINGS]
             wanted = {f"[{b.key.replace('slash', '/')}]" for b in bindings if b.id not in steps}
             assert wanted <= offered, (panel.NAME, sorted(wanted - offered))
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "没有匹配的命令"), ("en", "No matches found")])
+async def test_a_palette_search_that_finds_nothing_says_so_in_the_interface_language(
+    small_store: Store, lang: str, said: str
+) -> None:
+    """A search in the palette that matched no command said `No matches found` in the Chinese
+    dashboard: Textual's own words, which the catalogue did not give."""
+    from textual.command import CommandPalette
+
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await settled(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"zzqq")
+        for _ in range(40):  # Textual waits half a second before it says nothing matched
+            await pilot.pause(0.05)
+            if said in screen_text(app):
+                break
+        text = screen_text(app)
+        assert said in text, text
+        if lang == "zh":
+            assert "No matches" not in text
