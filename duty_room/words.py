@@ -801,6 +801,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.none": ("今日未排班", "no shift on the roster"),
     "duty.report_late": ("报送超时", "report late"),
     "duty.late_by": ("超时{}", "{} late"),
+    "duty.report_made_late": ("迟报：应于 {due}，超时{late}", "late: due {due}, {late} late"),
     "duty.due_in": ("剩{}", "{} left"),
     "handover.title": ("交接班记录", "Shift handover"),
     "handover.shift": ("班次", "Shift"),

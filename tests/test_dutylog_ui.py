@@ -487,3 +487,22 @@ async def test_a_detail_shows_a_long_entry_and_a_report_note_whole_at_80_columns
             assert whole in painted.replace(" ", ""), (row, screen_text(app))
             await pilot.press("escape")
             await settled(app, pilot)
+
+
+async def test_an_incident_detail_marks_a_report_made_late(small_store: Store) -> None:
+    """迟报 is held to account: a 书面报告 made at 09:15, due at 09:00, read in the incident's
+    detail exactly like one made in time (only the hand-over listed it). Its line now says it was
+    late, when it was due and by how much; one made in time says nothing of the kind."""
+    known = datetime.fromisoformat("2026-11-28T08:00:00+08:00")
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT, known_at=known)
+    report_incident(small_store, incident.id, stage=ReportStage.PHONE, to="区应急管理局值班室", at=known)
+    late = known + timedelta(minutes=75)  # the written report was due 60 minutes after 接报
+    report_incident(small_store, incident.id, stage=ReportStage.WRITTEN, to="区应急管理局值班室", at=late)
+    for lang, said in (("zh", "迟报：应于 09:00，超时15分钟"), ("en", "late: due 09:00, 15 min late")):
+        async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+            await pilot.press("5", "enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+            phone, written = (line.plain for line in app.screen.content.sections[0][1])
+            assert written.endswith(said), (lang, written)
+            assert not any(word in phone for word in ("迟报", "late")), phone
