@@ -22,8 +22,10 @@ from typing import cast
 
 from platformdirs import user_downloads_path
 from rich.align import Align
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 from textual import events, on, work
+from textual._ansi_theme import ALABASTER, MONOKAI
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
@@ -66,6 +68,24 @@ log = logging.getLogger("duty_room")
 def as_plain(text: str) -> str:
     """``text`` for a place that reads markup (the palette), shown exactly as it is."""
     return text.replace("[", "\\[")
+
+
+def _with_colours(theme: TerminalTheme, **colours: tuple[int, int, int]) -> TerminalTheme:
+    """``theme`` with some of its 16 colours replaced, by index name (``blue``, ``bright_yellow``)."""
+    names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+    names += [f"bright_{name}" for name in names]
+    palette: list[tuple[int, int, int]] = [theme.ansi_colors[index] for index in range(16)]
+    for name, colour in colours.items():
+        palette[names.index(name)] = colour
+    return TerminalTheme(theme.background_color, theme.foreground_color, palette[:8], palette[8:])
+
+
+# The wall map's key (独居 red, 残疾 yellow, 行动不便 blue, 孤寡 green) painted in those colours. Textual
+# paints the terminal's named colours from its own palettes, where blue is purple (157,101,255) and,
+# dark, yellow orange (253,151,31): blue is a blue here (only the key uses it), and the key's yellow,
+# bright_yellow (used nowhere else), a yellow in either theme. Lite uses the terminal's own colours.
+WALL_MAP_DARK = _with_colours(MONOKAI, blue=(59, 142, 234), bright_blue=(59, 142, 234))
+WALL_MAP_LIGHT = _with_colours(ALABASTER, bright_yellow=(184, 150, 0))
 
 
 class Palette(CommandPalette):
@@ -123,6 +143,8 @@ class DutyRoomApp(App[None]):
     ]
 
     active: reactive[str] = reactive(PANEL_TYPES[0].NAME, init=False)
+    ansi_theme_dark = reactive(WALL_MAP_DARK, init=False)
+    ansi_theme_light = reactive(WALL_MAP_LIGHT, init=False)
 
     class Refreshed(Message):
         """Posted after new data reached the panels; ``changed_cells`` counts table cells redrawn."""

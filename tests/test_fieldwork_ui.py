@@ -932,3 +932,35 @@ async def test_the_payment_form_offers_a_payment_it_would_accept(small_store: St
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
         assert any("已缴至 2026-12" in n for n in notes(app))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_special_households_are_painted_in_the_wall_maps_colours(small_store: Store, theme: str) -> None:
+    """The wall map's key is red 独居, yellow 残疾, blue 行动不便, green 孤寡. Textual paints the
+    terminal's named colours from its own palette (Monokai), where yellow is orange (253,151,31)
+    and blue is purple (157,101,255): the screen's 残疾 and 行动不便 were not the map's colours.
+    Each is now painted in a hue of its name, in a dark and a light theme."""
+    import colorsys
+
+    from rich.style import Style
+
+    from duty_room.panels.visits import legend
+    from store.models import SpecialTag
+
+    hues = {  # degrees on the colour wheel
+        SpecialTag.LIVING_ALONE: (330, 370),
+        SpecialTag.DISABLED: (40, 65),
+        SpecialTag.LIMITED_MOBILITY: (200, 235),
+        SpecialTag.CHILDLESS_ELDERLY: (75, 150),
+    }
+    async with dashboard(small_store) as (app, pilot):
+        app.theme = theme
+        await pilot.pause()
+        key = legend(app.present)
+        for span, tag in zip(key.spans, SpecialTag, strict=True):
+            colour = Style.parse(str(span.style)).color
+            assert colour is not None
+            r, g, b = colour.get_truecolor(app.ansi_theme)
+            hue = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)[0] * 360
+            low, high = hues[tag]
+            assert low <= hue <= high or low <= hue + 360 <= high, (theme, tag, (r, g, b), round(hue))
