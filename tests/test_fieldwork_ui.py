@@ -964,3 +964,24 @@ async def test_the_special_households_are_painted_in_the_wall_maps_colours(small
             hue = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)[0] * 360
             low, high = hues[tag]
             assert low <= hue <= high or low <= hue + 360 <= high, (theme, tag, (r, g, b), round(hue))
+
+
+async def test_a_grids_list_shows_a_visit_note_as_far_as_the_width_allows(small_store: Store) -> None:
+    """A grid's households list cut every 民情日志 note at 30 cells, at 120 columns with half the
+    line empty beside it. The note is the list's free text: it takes the room there is and is cut
+    (…) only where the width ends; at 80 columns it still fits the screen."""
+    note = "老人反映楼道灯坏了三天，夜间上下楼不便，已联系物业维修"  # 54 cells
+    from rich.cells import cell_len
+
+    from store.visiting import record_visit
+
+    record_visit(small_store, "h1", "w1", note)
+    for size, whole in ((WIDE, True), (NARROW, False)):
+        async with dashboard(small_store, size) as (app, pilot):
+            await pilot.press("2", "down", "down", "down", "enter")
+            await settled(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, TableScreen)
+            text = screen_text(app)
+            assert (note in text) is whole, (size, [line for line in text.splitlines() if "老人" in line])
+            assert all(cell_len(line) <= size[0] for line in text.splitlines())
