@@ -21,17 +21,21 @@ from pathlib import Path
 from typing import cast
 
 from platformdirs import user_downloads_path
+from rich.align import Align
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 from textual import events, on, work
+from textual._ansi_theme import ALABASTER, MONOKAI
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.containers import Container, Horizontal
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
+from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from duty_room import words
@@ -52,7 +56,7 @@ from .desk import Desk, Saved, guarded
 from .exports import ExportRefused, export_target, publish
 from .localize import localize_bindings
 from .panels import PANEL_TYPES, DeskPanel
-from .textual_words import PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
+from .textual_words import PALETTE_NO_MATCHES, PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 
 # What a lasting fault in the status line means, by its banner.
@@ -64,6 +68,47 @@ log = logging.getLogger("duty_room")
 def as_plain(text: str) -> str:
     """``text`` for a place that reads markup (the palette), shown exactly as it is."""
     return text.replace("[", "\\[")
+
+
+def _with_colours(theme: TerminalTheme, **colours: tuple[int, int, int]) -> TerminalTheme:
+    """``theme`` with some of its 16 colours replaced, by index name (``blue``, ``bright_yellow``)."""
+    names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+    names += [f"bright_{name}" for name in names]
+    palette: list[tuple[int, int, int]] = [theme.ansi_colors[index] for index in range(16)]
+    for name, colour in colours.items():
+        palette[names.index(name)] = colour
+    return TerminalTheme(theme.background_color, theme.foreground_color, palette[:8], palette[8:])
+
+
+# The wall map's key (独居 red, 残疾 yellow, 行动不便 blue, 孤寡 green) painted in those colours. Textual
+# paints the terminal's named colours from its own palettes, where blue is purple (157,101,255) and,
+# dark, yellow orange (253,151,31): blue is a blue here (only the key uses it), and the key's yellow,
+# bright_yellow (used nowhere else), a yellow in either theme. Lite uses the terminal's own colours.
+WALL_MAP_DARK = _with_colours(MONOKAI, blue=(59, 142, 234), bright_blue=(59, 142, 234))
+WALL_MAP_LIGHT = _with_colours(ALABASTER, bright_yellow=(184, 150, 0))
+
+
+class Palette(CommandPalette):
+    """Textual's command palette, its words in the interface language: the search prompt, and the
+    line that says a search matched nothing (Textual's own ``No matches found`` in either language)."""
+
+    def __init__(self, placeholder: str, no_matches: str) -> None:
+        super().__init__(placeholder=placeholder, id="--command-palette")
+        self.no_matches = no_matches
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own (textual/command.py, 8.x), with our words: it adds the line after a short wait.
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                line = Align.center(Text(self.no_matches, style="not bold"))
+                self.query_one(CommandList).add_option(Option(line, disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:  # discovering (nothing typed): no commands to offer is not said
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
 def terminal_speaks_utf8() -> bool:
@@ -98,6 +143,8 @@ class DutyRoomApp(App[None]):
     ]
 
     active: reactive[str] = reactive(PANEL_TYPES[0].NAME, init=False)
+    ansi_theme_dark = reactive(WALL_MAP_DARK, init=False)
+    ansi_theme_light = reactive(WALL_MAP_LIGHT, init=False)
 
     class Refreshed(Message):
         """Posted after new data reached the panels; ``changed_cells`` counts table cells redrawn."""
@@ -537,8 +584,8 @@ class DutyRoomApp(App[None]):
     def action_command_palette(self) -> None:
         """Textual's palette, its search prompt in our words."""
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            placeholder = PALETTE_PLACEHOLDER[0 if self.lang == "zh" else 1]
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            said = 0 if self.lang == "zh" else 1
+            self.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said]))
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""

@@ -12,12 +12,12 @@ import os
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from duty_room import words
-from duty_room.lateness import session_lateness
+from duty_room.lateness import minutes_text, session_lateness
 from duty_room.words import Lang, label
 from store.duty_models import DutyLogEntry, LogKind
 from store.dutylog import IncidentClock, ReportSlot
@@ -51,14 +51,6 @@ def punct(lang: Lang) -> Punct:
 
 def stall_no(stall: Stall, lang: Lang) -> str:
     return words.t("handover.stall_no", lang).format(market=stall.market, number=stall.number)
-
-
-def minutes_text(delta: timedelta, lang: Lang) -> str:
-    minutes = int(abs(delta).total_seconds() // 60)
-    hours, rest = divmod(minutes, 60)
-    if hours:
-        return words.t("duty.hm", lang).format(h=hours, m=rest)
-    return words.t("duty.m", lang).format(m=rest)
 
 
 def people(shift: DutyShift, lang: Lang) -> str:

@@ -1,4 +1,4 @@
-"""How late a 一老一小 session started, in words: said by `summary` and by the hand-over.
+"""How late, in words: a 一老一小 session (said by `summary` and the hand-over), a report (1小时5分钟).
 
 Its own small module so that `summary` (the on-call digest, started cold over SSH) does not
 import the hand-over's export and store/handover.py for one sentence (tests/test_architecture.py).
@@ -26,3 +26,12 @@ def session_lateness(view: SessionView, lang: Lang) -> str:
         return words.t("late.cancelled", lang).format(at=f"{s.cancelled_at:%H:%M}", minutes=minutes)
     done = f"{s.done_at:%H:%M}" if s.done_at is not None else ""
     return words.t("late.done", lang).format(at=done, minutes=minutes)
+
+
+def minutes_text(delta: timedelta, lang: Lang) -> str:
+    """A lateness or a time left to the minute: 1小时5分钟, 40分钟."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    if hours:
+        return words.t("duty.hm", lang).format(h=hours, m=rest)
+    return words.t("duty.m", lang).format(m=rest)

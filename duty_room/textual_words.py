@@ -81,6 +81,7 @@ TOOLTIPS: dict[str, tuple[str, str]] = {
 }
 
 PALETTE_PLACEHOLDER = ("搜索命令…", "Search for commands…")
+PALETTE_NO_MATCHES = ("没有匹配的命令", "No matches found")
 
 # Headings of a widget's keys in `?` (Textual's BINDING_GROUP_TITLE), by the English heading.
 GROUP_TITLES: dict[str, tuple[str, str]] = {

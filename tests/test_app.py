@@ -585,3 +585,49 @@ async def test_the_palette_offers_one_zoom(small_store: Store, lang: str) -> Non
         await pilot.pause(0.3)  # the palette gathers its commands in a worker of its own
         shown = [str(option.prompt) for option in app.screen.query_one(CommandList).options]
         assert len(shown) == 1 and zoom in shown[0], shown
+
+
+async def test_every_key_a_panel_binds_is_in_its_palette(small_store: Store) -> None:
+    """`?` lists a panel's keys and the palette offers them: 登记 (n) worked on panels 2-5 and was in
+    `?`, but the palette had it on panel 1 only, and panel 1's sort (o, not in the Footer) was in
+    `?` alone. Every key a panel binds for itself is now a palette command showing that key (a
+    case's steps: those the selected case allows, as before)."""
+    from textual.content import Content
+
+    from duty_room.panels.base import DeskPanel
+    from duty_room.panels.petitions import CASE_KEYS
+
+    steps = {f"petition.{name}" for _, name in CASE_KEYS}
+    async with dashboard(small_store) as (app, pilot):
+        for number in "12345":
+            await pilot.press(number)
+            await settled(app, pilot)
+            panel = app.active_panel
+            shown = {Content.from_markup(c.help).plain for c in app.get_system_commands(app.screen)}
+            offered = {help.partition("]")[0] + "]" for help in shown if help.startswith("[")}
+            bindings = [*DeskPanel.BINDINGS, *type(panel).BINDINGS]
+            wanted = {f"[{b.key.replace('slash', '/')}]" for b in bindings if b.id not in steps}
+            assert wanted <= offered, (panel.NAME, sorted(wanted - offered))
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "没有匹配的命令"), ("en", "No matches found")])
+async def test_a_palette_search_that_finds_nothing_says_so_in_the_interface_language(
+    small_store: Store, lang: str, said: str
+) -> None:
+    """A search in the palette that matched no command said `No matches found` in the Chinese
+    dashboard: Textual's own words, which the catalogue did not give."""
+    from textual.command import CommandPalette
+
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await settled(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"zzqq")
+        for _ in range(40):  # Textual waits half a second before it says nothing matched
+            await pilot.pause(0.05)
+            if said in screen_text(app):
+                break
+        text = screen_text(app)
+        assert said in text, text
+        if lang == "zh":
+            assert "No matches" not in text

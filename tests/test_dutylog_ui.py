@@ -15,7 +15,16 @@ from textual.widgets import Input, Select
 from duty_room.presenters import Presenter
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
-from store.dutylog import correct_entry, find_incident, find_shift, log_entry, open_incident, plan_shift, shift_at
+from store.dutylog import (
+    correct_entry,
+    find_incident,
+    find_shift,
+    log_entry,
+    open_incident,
+    plan_shift,
+    report_incident,
+    shift_at,
+)
 from store.handover import find_handover
 from store.models import Petition
 from store.queries import dashboard as dashboard_data
@@ -455,3 +464,45 @@ async def test_a_log_entry_just_written_is_under_the_cursor(small_store: Store) 
         [new] = [e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == "玉兰社区停水"]
         assert table.keys[0] == new.id and before != new.id
         assert table.cursor_key == new.id
+
+
+async def test_a_detail_shows_a_long_entry_and_a_report_note_whole_at_80_columns(small_store: Store) -> None:
+    """What the next shift reads in a detail is the whole text: at 80x24 an entry's content and an
+    incident's report note longer than the box were cut at its edge (…老人夜间 …), and nowhere in
+    the dashboard could the rest be read. A long line wraps in the box."""
+    content = "丁香社区2号楼1单元居民来电反映楼道灯坏了三天，老人夜间上下楼不便，请物业尽快维修并回复结果"
+    note = "书面报告已通过政务内网报送区应急管理局，并电话确认对方值班员已收到，附现场照片三张和处置进展说明"
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(small_store, incident.id, stage=ReportStage.PHONE, to="区应急管理局值班室", note=note)
+    log_entry(small_store, kind=LogKind.CALL, content=content, caller="李大妈")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        for row, whole in ((0, note), (1, content)):  # the incident, then the call (the newest line)
+            table = app.panel("dutylog").table
+            await pilot.press("5")
+            table.move_cursor(row=row)
+            await pilot.press("enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+            painted = "".join(line.strip(" █▀▄") for line in screen_text(app).splitlines())
+            assert whole in painted.replace(" ", ""), (row, screen_text(app))
+            await pilot.press("escape")
+            await settled(app, pilot)
+
+
+async def test_an_incident_detail_marks_a_report_made_late(small_store: Store) -> None:
+    """迟报 is held to account: a 书面报告 made at 09:15, due at 09:00, read in the incident's
+    detail exactly like one made in time (only the hand-over listed it). Its line now says it was
+    late, when it was due and by how much; one made in time says nothing of the kind."""
+    known = datetime.fromisoformat("2026-11-28T08:00:00+08:00")
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT, known_at=known)
+    report_incident(small_store, incident.id, stage=ReportStage.PHONE, to="区应急管理局值班室", at=known)
+    late = known + timedelta(minutes=75)  # the written report was due 60 minutes after 接报
+    report_incident(small_store, incident.id, stage=ReportStage.WRITTEN, to="区应急管理局值班室", at=late)
+    for lang, said in (("zh", "迟报：应于 09:00，超时15分钟"), ("en", "late: due 09:00, 15 min late")):
+        async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+            await pilot.press("5", "enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+            phone, written = (line.plain for line in app.screen.content.sections[0][1])
+            assert written.endswith(said), (lang, written)
+            assert not any(word in phone for word in ("迟报", "late")), phone

@@ -969,3 +969,56 @@ async def test_the_payment_form_offers_a_payment_it_would_accept(small_store: St
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
         assert any("已缴至 2026-12" in n for n in notes(app))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_special_households_are_painted_in_the_wall_maps_colours(small_store: Store, theme: str) -> None:
+    """The wall map's key is red 独居, yellow 残疾, blue 行动不便, green 孤寡. Textual paints the
+    terminal's named colours from its own palette (Monokai), where yellow is orange (253,151,31)
+    and blue is purple (157,101,255): the screen's 残疾 and 行动不便 were not the map's colours.
+    Each is now painted in a hue of its name, in a dark and a light theme."""
+    import colorsys
+
+    from rich.style import Style
+
+    from duty_room.panels.visits import legend
+    from store.models import SpecialTag
+
+    hues = {  # degrees on the colour wheel
+        SpecialTag.LIVING_ALONE: (330, 370),
+        SpecialTag.DISABLED: (40, 65),
+        SpecialTag.LIMITED_MOBILITY: (200, 235),
+        SpecialTag.CHILDLESS_ELDERLY: (75, 150),
+    }
+    async with dashboard(small_store) as (app, pilot):
+        app.theme = theme
+        await pilot.pause()
+        key = legend(app.present)
+        for span, tag in zip(key.spans, SpecialTag, strict=True):
+            colour = Style.parse(str(span.style)).color
+            assert colour is not None
+            r, g, b = colour.get_truecolor(app.ansi_theme)
+            hue = colorsys.rgb_to_hsv(r / 255, g / 255, b / 255)[0] * 360
+            low, high = hues[tag]
+            assert low <= hue <= high or low <= hue + 360 <= high, (theme, tag, (r, g, b), round(hue))
+
+
+async def test_a_grids_list_shows_a_visit_note_as_far_as_the_width_allows(small_store: Store) -> None:
+    """A grid's households list cut every 民情日志 note at 30 cells, at 120 columns with half the
+    line empty beside it. The note is the list's free text: it takes the room there is and is cut
+    (…) only where the width ends; at 80 columns it still fits the screen."""
+    note = "老人反映楼道灯坏了三天，夜间上下楼不便，已联系物业维修"  # 54 cells
+    from rich.cells import cell_len
+
+    from store.visiting import record_visit
+
+    record_visit(small_store, "h1", "w1", note)
+    for size, whole in ((WIDE, True), (NARROW, False)):
+        async with dashboard(small_store, size) as (app, pilot):
+            await pilot.press("2", "down", "down", "down", "enter")
+            await settled(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, TableScreen)
+            text = screen_text(app)
+            assert (note in text) is whole, (size, [line for line in text.splitlines() if "老人" in line])
+            assert all(cell_len(line) <= size[0] for line in text.splitlines())

@@ -32,6 +32,18 @@ class DetailContent:
     subject: str = ""  # what the detail is about, e.g. "petitions:MK261128-001"
 
 
+def whole(line: Text) -> Text:
+    """A value or line as a detail shows it: whole, wrapped in the box when longer than its width.
+    A table cell's text comes cut to one line (``no_wrap``, "…"); a detail is where it is read in
+    full (a log entry's content, a report's note, a visit's 民情日志)."""
+    if not line.no_wrap and line.overflow in (None, "fold"):
+        return line
+    line = line.copy()
+    line.no_wrap = False
+    line.overflow = "fold"
+    return line
+
+
 class DetailScreen(ModalScreen[None]):
     """A scrolling box of a ``DetailContent``; ``p`` asks the caller to reveal personal data."""
 
@@ -100,12 +112,12 @@ class DetailScreen(ModalScreen[None]):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
         for label, value in self.content.fields:
-            grid.add_row(Text(label), value)
+            grid.add_row(Text(label), whole(value))
         for heading, lines in self.content.sections:
             grid.add_row(Text(""), Text(""))
             grid.add_row(Text(heading, style="bold underline"), Text(""))
             for line in lines:
-                grid.add_row(Text(""), line)
+                grid.add_row(Text(""), whole(line))
         return grid
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -151,6 +151,9 @@ class DeskPanel(Panel):
             title = self.t(f"key.{self.GROUP}.{name}") + (f" · {subject}" if named else "")
             shown = self.desk.present.key(f"{self.GROUP}.{name}", key)
             yield SystemCommand(title, f"[{shown}]", lambda n=name: self.action_step(n))
+        if self.check_action("new_petition", ()) is not False:  # n works on every panel (a viewer's: no)
+            new = self.desk.present.key("petition.new", "n")
+            yield SystemCommand(self.t("intake.heading"), f"[{new}]", self.action_new_petition)
 
     def open_detail(self, key: str) -> None:
         content = self.detail_content(key, reveal=False)

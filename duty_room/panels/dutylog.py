@@ -31,6 +31,7 @@ from store.duty_models import (
 )
 from store.dutylog import (
     DutyRefused,
+    DutyRules,
     DutyStatus,
     IncidentClock,
     ReportSlot,
@@ -41,6 +42,7 @@ from store.dutylog import (
     petition_from_entry,
     plan_shift,
     report_incident,
+    report_slots,
     shift_at,
     shifts_between,
 )
@@ -56,6 +58,7 @@ from widgets.keyed_table import Column, Row
 
 from ..desk import Desk, Watch, enum_field
 from ..exports import ExportRefused, export_target
+from ..lateness import minutes_text
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
@@ -130,7 +133,7 @@ class DutyLogPanel(DeskPanel):
         p = self.desk.present
         if key.startswith(INCIDENT_ROW):
             found = self.incident(key.removeprefix(INCIDENT_ROW))
-            return None if found is None else incident_detail(p, found)
+            return None if found is None else incident_detail(p, found, self.desk.settings.duty)
         entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
         return None if entry is None else entry_detail(p, entry, reveal=reveal)
 
@@ -809,7 +812,9 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
     )
 
 
-def incident_detail(p: Presenter, found: IncidentClock) -> DetailContent:
+def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None = None) -> DetailContent:
+    """An incident's fields, the reports made (one made after its due time says so: 迟报 is held to
+    account, here as in the hand-over) and the reports owed."""
     incident = found.incident
     fields = [
         (p.t("duty.form.title"), literal(incident.title)),
@@ -819,9 +824,16 @@ def incident_detail(p: Presenter, found: IncidentClock) -> DetailContent:
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
     ]
-    reports = [
-        literal(f"{r.at:%m-%d %H:%M} {label(r.stage, p.lang)} → {r.to}  [{r.by}] {r.note}") for r in incident.reports
-    ]
+    reports = []
+    for slot in report_slots(incident, rules):
+        if (r := slot.report) is None:
+            continue
+        line = literal(f"{r.at:%m-%d %H:%M} {label(r.stage, p.lang)} → {r.to}  [{r.by}] {r.note}".rstrip())
+        if slot.due is not None and slot.late(found.now):
+            late = minutes_text(slot.overdue_by(found.now), p.lang)
+            due = f"{slot.due:%H:%M}" if slot.due.date() == r.at.date() else f"{slot.due:%m-%d %H:%M}"
+            line.append("  " + p.t("duty.report_made_late").format(due=due, late=late), "bold red")
+        reports.append(line)
     owed = [
         Text(
             f"{label(s.stage, p.lang)} {s.due:%m-%d %H:%M}" if s.due else label(s.stage, p.lang),

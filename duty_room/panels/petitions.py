@@ -197,16 +197,18 @@ class PetitionsPanel(DeskPanel):
     # -- palette -------------------------------------------------------------------------------
 
     def commands(self) -> Iterable[SystemCommand]:
-        """The filter and the ended cases (a viewer's too: they write nothing), change status, 登记,
-        and every step the selected case allows now, with its key."""
+        """The filter, the ended cases and the sort (a viewer's too: they write nothing), change
+        status, 登记, and every step the selected case allows now, each with its key."""
         t = self.t
         key = self.desk.present.key
         yield SystemCommand(t("cmd.filter"), f"[{key('petition.filter', '/')}]", self.action_filter)
         yield SystemCommand(t("ended.title"), f"[{key('petition.ended', 'l')}]", self.action_ended_list)
+        yield SystemCommand(t("cmd.sort"), f"[{key('petition.sort', 'o')}]", self.action_cycle_sort)
         if self.desk.read_only:
             return
-        yield SystemCommand(t("cmd.change_status"), t("cmd.change_status.help"), self.action_change_status)
-        yield SystemCommand(t("intake.heading"), "", self.action_new_petition)
+        change_help = f"[{key('petition.status', 'c')}] {t('cmd.change_status.help')}"
+        yield SystemCommand(t("cmd.change_status"), change_help, self.action_change_status)
+        yield SystemCommand(t("intake.heading"), f"[{key('petition.new', 'n')}]", self.action_new_petition)
         view = self.selected_view()
         if view is None:
             return

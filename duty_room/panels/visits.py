@@ -917,8 +917,10 @@ def team_line(p: Presenter, workers: list[GridWorker], *, reveal: bool) -> Text:
     return text
 
 
-def household_columns(p: Presenter) -> list[str]:
-    return [p.t(k) for k in ("col.address", "col.head", "col.tags", "col.visitor", "col.today", "col.note")]
+def household_columns(p: Presenter) -> list[str | Column]:
+    # The 民情日志 note is the free text: it takes the room the list has, cut (…) only at its edge.
+    head = [p.t(k) for k in ("col.address", "col.head", "col.tags", "col.visitor", "col.today")]
+    return [*head, Column(p.t("col.note"), shrink=True)]
 
 
 def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
@@ -938,7 +940,7 @@ def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only
             tags,
             literal(row.worker.name if row.worker else ""),
             today,
-            literal(row.visit.note if row.visit else "", style="dim", max_cells=30),
+            literal(row.visit.note if row.visit else "", style="dim"),
         ),
     )
 
@@ -1066,8 +1068,12 @@ def roster_header(
     return text
 
 
-def worker_columns(p: Presenter) -> list[str]:
-    return [p.t(k) for k in ("col.name", "col.role", "col.grid", "col.visited", "col.last_visit")]
+def worker_columns(p: Presenter) -> list[str | Column]:
+    # The grid's name is the free text: whole where the list has room (2号楼1单元微网格), cut at its edge.
+    name, role, grid, visited, last = (
+        p.t(k) for k in ("col.name", "col.role", "col.grid", "col.visited", "col.last_visit")
+    )
+    return [name, role, Column(grid, shrink=True, min_width=GRID_FLOOR), visited, last]
 
 
 def worker_rows(p: Presenter, days: list[WorkerDay]) -> list[Row]:
@@ -1080,7 +1086,7 @@ def worker_rows(p: Presenter, days: list[WorkerDay]) -> list[Row]:
                 (
                     literal(day.worker.name, style=style),
                     Text(label(day.worker.role, p.lang)),
-                    literal(day.grid, max_cells=14),
+                    literal(day.grid),
                     Text(f"{day.visited}/{day.planned}", justify="right", style=style),
                     Text(
                         f"{day.last_visit:%H:%M}" if day.last_visit else p.t("workers.none_yet"), style=style or "dim"
