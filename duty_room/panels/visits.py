@@ -917,8 +917,13 @@ def team_line(p: Presenter, workers: list[GridWorker], *, reveal: bool) -> Text:
     return text
 
 
-def household_columns(p: Presenter) -> list[str]:
-    return [p.t(k) for k in ("col.address", "col.head", "col.tags", "col.visitor", "col.today", "col.note")]
+def household_columns(p: Presenter) -> list[str | Column]:
+    # The note (free text) gives way first, to the room there is; the address only after it.
+    return [
+        Column(p.t("col.address"), shrink=True, after_free_text=True),
+        *(p.t(k) for k in ("col.head", "col.tags", "col.visitor", "col.today")),
+        Column(p.t("col.note"), shrink=True),
+    ]
 
 
 def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
@@ -938,7 +943,7 @@ def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only
             tags,
             literal(row.worker.name if row.worker else ""),
             today,
-            literal(row.visit.note if row.visit else "", style="dim", max_cells=30),
+            literal(row.visit.note if row.visit else "", style="dim"),  # the table cuts it to the room there is
         ),
     )
 
@@ -1066,8 +1071,15 @@ def roster_header(
     return text
 
 
-def worker_columns(p: Presenter) -> list[str]:
-    return [p.t(k) for k in ("col.name", "col.role", "col.grid", "col.visited", "col.last_visit")]
+def worker_columns(p: Presenter) -> list[str | Column]:
+    # The grid's name gives way to the room there is (a unit's 微网格 is long); the rest are never cut.
+    return [
+        p.t("col.name"),
+        p.t("col.role"),
+        Column(p.t("col.grid"), shrink=True),
+        p.t("col.visited"),
+        p.t("col.last_visit"),
+    ]
 
 
 def worker_rows(p: Presenter, days: list[WorkerDay]) -> list[Row]:
@@ -1080,7 +1092,7 @@ def worker_rows(p: Presenter, days: list[WorkerDay]) -> list[Row]:
                 (
                     literal(day.worker.name, style=style),
                     Text(label(day.worker.role, p.lang)),
-                    literal(day.grid, max_cells=14),
+                    literal(day.grid),  # the table cuts it to the room there is
                     Text(f"{day.visited}/{day.planned}", justify="right", style=style),
                     Text(
                         f"{day.last_visit:%H:%M}" if day.last_visit else p.t("workers.none_yet"), style=style or "dim"
