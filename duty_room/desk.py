@@ -462,6 +462,8 @@ class Desk:
     ) -> None:
         """Show why nothing was written: beside the form's field, on the form, or in the status line."""
         errors: dict[str, str] = {}
+        # Words that say nothing was changed (未保存：…, 文件未改动, 数据未改动) get no 未更改 before them.
+        said_once = isinstance(error, (Refused, StoreError)) and error.says_its_outcome
         if isinstance(error, ValidationError):
             errors = field_errors(error, self.lang)
             message = next(iter(errors.values()), "")
@@ -480,6 +482,7 @@ class Desk:
         else:  # a bug, not a refusal: say so in one line, keep the dashboard running
             log.error("write failed", exc_info=error)
             message = self.t("desk.unexpected").format(type(error).__name__)
+            said_once = True  # 数据未改动 (nothing was changed)
         if isinstance(form, ChoiceModal) and form.is_attached:
             form.show_error(message)
         elif isinstance(form, FormScreen) and form.is_attached:
@@ -489,7 +492,7 @@ class Desk:
             beside = {key: text for key, text in errors.items() if key in known}
             # A reason that belongs to no field of this form is shown on the form as a whole.
             form.show_errors(beside, "" if beside and len(beside) == len(errors) else message)
-        elif isinstance(error, Refused) and error.says_its_outcome:  # 未保存：… is said once, not after 未更改
+        elif said_once:  # 未保存：… is said once, not after 未更改
             self.app.notify(message, severity="warning", timeout=8)
         else:
             self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)

@@ -588,6 +588,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "modal.confirm": ("确认", "Confirm"),
     "modal.cancel": ("取消", "Cancel"),
     "form.back": ("返回", "Back"),  # closes a form whose own step is a 取消
+    # A case's 撤销 (withdrawn by the reporter): in English "cancel · MK…" with Confirm / Cancel could be
+    # read as closing the form, so its title and button say what it does and Back closes it. In Chinese
+    # 撤销 and 取消 are two words: the form keeps 确认 / 取消.
+    "petition.cancel_title": ("撤销 · {id} {title}", "Withdraw the case · {id} {title}"),
+    "petition.cancel_confirm": ("确认", "Withdraw the case"),
+    "petition.cancel_close": ("取消", "Back"),
     "status.changed": ("{id} 已改为「{status}」", "{id} is now '{status}'"),
     "status.refused": ("未更改：{}", "Not changed: {}"),
     "detail.history": ("办理记录", "History"),

@@ -69,12 +69,16 @@ def record_damage(error: Mapping[str, Any], record_id: str) -> Detail:
 class StoreError(Exception):
     """Base of the errors the store reports to a person."""
 
+    says_its_outcome = False  # its words say nothing was changed (as ``Refused.says_its_outcome``)
+
     def message(self, lang: Lang = "zh") -> str:
         return str(self)
 
 
 class StoreCorruptError(StoreError):
     """A store file that cannot be read as it is: ``detail`` says what is wrong in it."""
+
+    says_its_outcome = True  # 文件未改动 (It was not changed): no 未更改 before it
 
     def __init__(self, path: Path, detail: Detail, record_id: str | None = None):
         self.path = path

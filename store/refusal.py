@@ -11,9 +11,10 @@ from enum import StrEnum
 from . import i18n
 from .i18n import Lang
 
-# Refusals whose words begin with what became of the write (未保存：…): a caller that would say
-# "not changed" before a reason adds nothing of its own to these (未更改：…，未保存 said both).
-SAYS_ITS_OUTCOME = frozenset({"changed_meanwhile"})
+# Refusals whose words already say what became of the write (未保存：…, …，未重复登记, 没有改动): a
+# caller that would say "not changed" before a reason adds nothing of its own to these (未更改：…，
+# 未保存 said both). tests/test_catalogue.py finds any other reason that says it.
+SAYS_ITS_OUTCOME = frozenset({"changed_meanwhile", "duplicate_case", "no_change"})
 
 
 class Refused(ValueError):

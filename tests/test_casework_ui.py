@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.content import Content
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
 
 from duty_room import words
 from duty_room.app import DutyRoomApp
@@ -519,3 +519,35 @@ async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
         assert not isinstance(app.screen, FormScreen)
         assert app.status_messages[-1] == done.format(**said)
     assert small_store.get(Petition, case.id).level is to
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "confirm", "close", "escape"),
+    [
+        ("zh", "撤销 · MK261127-001 ", "确认", "取消", "esc 取消"),
+        ("en", "Withdraw the case · MK261127-001 ", "Withdraw the case", "Back", "esc Back"),
+    ],
+)
+async def test_the_cancel_case_form_says_it_withdraws_the_case_and_closes_with_back(
+    small_store: Store, lang: str, title: str, confirm: str, close: str, escape: str
+) -> None:
+    """In English 撤销's form was titled `cancel · MK…` with Confirm / Cancel buttons and `esc Cancel`
+    that only closed it: either could be read as the step. It says it withdraws the case, and Back
+    closes it (as 一老一小's cancel form); in Chinese 撤销 and 取消 are two words and stay."""
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        table = app.panel("petitions").table
+        await pilot.press(*["down"] * table.keys.index("MK261127-001"), "x")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert str(form.query_one("#form-title").render()).startswith(title)
+        buttons = (
+            str(form.query_one("#form-confirm", Button).label),
+            str(form.query_one("#form-cancel", Button).label),
+        )
+        assert buttons == (confirm, close)
+        assert screen_text(app).splitlines()[-1].startswith(escape)
+        await pilot.press("escape")  # closes it, the case as it was
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+        assert small_store.get(Petition, "MK261127-001").status is not PetitionStatus.CANCELLED

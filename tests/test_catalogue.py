@@ -198,3 +198,70 @@ def test_the_interface_reads_words_from_one_place() -> None:
         )
     ]
     assert reaching == []
+
+
+# -- words that say their own outcome -------------------------------------------------------------
+# The status line says 未更改：{reason} (Not changed: …) of a refused write; a reason that already
+# says what did not happen (未保存, 未重复登记, 未改动, not saved, nothing written…) is said alone,
+# else the line said it twice (未更改：相同案件…，未重复登记). These are every such reason.
+SAYS_ITS_OUTCOME = {
+    "refused.changed_meanwhile": "未保存：此件已被他人更新",
+    "refused.duplicate_case": "未重复登记",
+    "refused.no_change": "没有改动",
+    "fault.corrupt": "文件未改动",  # StoreCorruptError
+    "desk.unexpected": "数据未改动",  # a bug, said in one line by the desk
+}
+OUTCOME_WORDS = re.compile(
+    r"未(保存|重复登记|改动|写入|更改|登记|记录)|没有(改动|保存|写入)"
+    r"|not (saved|changed|written|registered again|recorded)|nothing (was )?(saved|changed|written)",
+    re.IGNORECASE,
+)
+# What reaches the status line as a refusal: the store's refusals and faults, the desk's own line.
+REFUSAL_WORDS = ("refused.", "fault.", "desk.")
+
+
+def test_every_reason_that_says_its_outcome_is_listed() -> None:
+    found = {
+        key
+        for catalogue in (i18n._CATALOGUE, words.UI_WORDS)
+        for key, pair in catalogue.items()
+        if key.startswith(REFUSAL_WORDS) and any(OUTCOME_WORDS.search(said) for said in pair)
+    }
+    assert found == set(SAYS_ITS_OUTCOME)
+    from store.refusal import SAYS_ITS_OUTCOME as refusals
+
+    assert {f"refused.{key}" for key in refusals} == {key for key in found if key.startswith("refused.")}
+    for key, said in SAYS_ITS_OUTCOME.items():
+        zh, en = words.t(key, "zh"), words.t(key, "en")
+        assert said in zh and OUTCOME_WORDS.search(en), (key, zh, en)
+
+
+def outcome_errors() -> dict[str, BaseException]:
+    from store.errors import Detail, StoreCorruptError
+    from store.refusal import Refused
+
+    return {
+        "refused.changed_meanwhile": Refused("changed_meanwhile"),
+        "refused.duplicate_case": Refused("duplicate_case", id="MK261128-001", seconds=3),
+        "refused.no_change": Refused("no_change"),
+        "fault.corrupt": StoreCorruptError(Path("petitions/2026-11-28.json"), Detail("damage.json_empty", {})),
+        "desk.unexpected": RuntimeError("a bug"),
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", list(SAYS_ITS_OUTCOME))
+async def test_the_status_line_says_such_a_reason_once(small_store: store.storage.Store, lang: str, key: str) -> None:
+    """No 未更改 (Not changed) before a reason that says it: 未更改：相同案件 MK… 已于 3 秒前登记，未重复登记
+    said nothing was changed twice, as 未更改：数据文件已损坏…。文件未改动 did. Another reason keeps it."""
+    from pilot import dashboard, settled
+
+    error = outcome_errors()[key]
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        app.desk.refuse(error)
+        app.desk.refuse(store.refusal.Refused("needs_rating"))
+        await settled(app, pilot)
+        said, other = app.status_messages[-2:]
+        assert not said.startswith(words.t("status.refused", lang).format("")), said
+        assert OUTCOME_WORDS.search(said), said
+        assert other == words.t("status.refused", lang).format(words.t("refused.needs_rating", lang))

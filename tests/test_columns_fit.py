@@ -19,7 +19,7 @@ from duty_room.app import DutyRoomApp
 from duty_room.panels.dutylog import INCIDENT_ROW
 from store import clock
 from store.demo import build_demo
-from store.models import Category, Level, Petition, PetitionStatus, Satisfaction
+from store.models import Category, Community, Level, Petition, PetitionStatus, Satisfaction, Visit
 from store.storage import Store
 from widgets.keyed_table import CELL_PADDING, KeyedTable, ellipsize
 
@@ -36,6 +36,7 @@ MAY_BE_CUT = (
     "col.goods",
     "duty.col.from",
     "duty.col.content",
+    "duty.col.action",
     "col.note",
 )
 
@@ -304,3 +305,46 @@ async def test_a_vacant_stall_says_so_whole_or_the_holders_are_left_out(
                 assert holder >= Text(vacant).cell_len
                 assert any(vacant in line for line in lines)
         assert holder is not None  # zoomed, it is shown
+
+
+LONG_NOTE = "帮老人更换灯泡，检查门窗，发现厨房燃气软管老化开裂，已联系燃气公司明天上门更换并提醒家属"
+LONGER_COMMUNITY = "东侧新建安置小区社区"
+
+# Where a row cut its free text to a fixed width before the table fitted it (panel 5 zoomed at 120x40:
+# content at 40 cells, action at 30, source at 14, with about 30 columns blank).
+ROOMY: list[tuple[str, list[str]]] = [
+    ("panel 5 zoomed", ["5", "z"]),
+    ("panel 3 zoomed", ["3", "z"]),
+    ("households", ["2", "down", "down", "down", "enter"]),
+    ("who is out", ["2", "w"]),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("where", "keys"), ROOMY, ids=[where for where, _ in ROOMY])
+async def test_free_text_is_cut_only_when_the_table_has_no_room_left(
+    widest_store: Store, lang: str, where: str, keys: list[str]
+) -> None:
+    """A log entry's content, action and source, an incident's place and title, a visit's note, a
+    worker's grid and a session's place are cut by the table to the room there is, not by the row to
+    a fixed width: a cell is cut only where the columns fill the width."""
+    with widest_store.transaction() as tx:
+        for visit in widest_store.all(Visit, clock.now().date().isoformat()):
+            tx.put(visit.model_copy(update={"note": LONG_NOTE}))
+        for community in widest_store.all(Community):  # 东城花园东侧新建安置小区 in a row: 24 cells
+            tx.put(community.model_copy(update={"name": community.name.replace("社区", LONGER_COMMUNITY)}))
+    async with dashboard(widest_store, WIDE, lang=lang) as (app, pilot):
+        for key in keys:
+            await pilot.press(key)
+            await settled(app, pilot)
+        [table] = [t for t in app.screen.query(KeyedTable) if t.display and t.region.width]
+        cut = []
+        for column, (heading, width) in enumerate(zip(table._columns, table.column_widths, strict=True)):
+            if width is None:
+                continue
+            cells = (table.cell(key, column) for key in table.keys)
+            # Cut by the table (wider than its column) or before it (ending in …).
+            cut += [(heading.label, t.plain) for t in cells if t.cell_len > width or t.plain.endswith("…")]
+        assert table.row_count
+        if cut:
+            assert blank_after_last_column(table) <= CELL_PADDING, (cut, table.column_widths)

@@ -661,9 +661,10 @@ def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
         (
             Text(f"{entry.at:%H:%M}"),
             Text(label(entry.kind, p.lang), style="bold red" if entry.kind is LogKind.INCIDENT else ""),
-            literal(who, max_cells=14),
-            literal(entry.content, max_cells=40),
-            literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim", max_cells=30),
+            # The table cuts the free text to the room there is (Column.shrink), not to a fixed width.
+            literal(who),
+            literal(entry.content),
+            literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim"),
         ),
     )
 
@@ -684,8 +685,8 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         (
             Text(f"{incident.known_at:%H:%M}", style="bold"),
             Text(p.t(f"duty.level.{incident.level.value}"), style="bold red"),  # as short as a kind
-            literal(incident.place, max_cells=14),
-            literal(incident.title, style="bold", max_cells=40),
+            literal(incident.place),  # cut by the table, as an entry's source and content are
+            literal(incident.title, style="bold"),
             due,
         ),
         whole=frozenset({4}),  # a time: the action column's free text gives way around it

@@ -452,6 +452,14 @@ def step_form(
         )
     )
     title = f"{t('action.' + action.value)} · {petition.id} {petition.title}"
+    if action is Action.CANCEL:
+        # In English "cancel · MK…" with Confirm / Cancel buttons read as either closing the form or
+        # the step: the form says it withdraws the case, and is closed with Back (as 一老一小's cancel).
+        title = t("petition.cancel_title").format(id=petition.id, title=petition.title)
+        subtitle = step_subtitle(action, petition, lang)
+        return fields, form_texts(
+            lang, title, subtitle, confirm=t("petition.cancel_confirm"), close=t("petition.cancel_close")
+        )
     return fields, form_texts(lang, title, step_subtitle(action, petition, lang))
 
 

@@ -342,7 +342,7 @@ def service_row(p: Presenter, view: SessionView) -> Row:
             Text(f"{s.start:%H:%M}", style="dim" if view.phase is SessionPhase.DONE else ""),
             state,
             literal(f"{audience} {s.title}"),  # a shrinking column: cut to the panel's width
-            literal(short_community(view.community), max_cells=8),
+            literal(short_community(view.community)),  # the table cuts it to the room there is
         ),
     )
 

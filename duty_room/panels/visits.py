@@ -918,9 +918,12 @@ def team_line(p: Presenter, workers: list[GridWorker], *, reveal: bool) -> Text:
 
 
 def household_columns(p: Presenter) -> list[str | Column]:
-    # The 民情日志 note is the free text: it takes the room the list has, cut (…) only at its edge.
-    head = [p.t(k) for k in ("col.address", "col.head", "col.tags", "col.visitor", "col.today")]
-    return [*head, Column(p.t("col.note"), shrink=True)]
+    # The note (free text) gives way first, to the room there is; the address only after it.
+    return [
+        Column(p.t("col.address"), shrink=True, after_free_text=True),
+        *(p.t(k) for k in ("col.head", "col.tags", "col.visitor", "col.today")),
+        Column(p.t("col.note"), shrink=True),
+    ]
 
 
 def household_row(p: Presenter, row: HouseholdVisit, *, reveal: bool, ascii_only: bool = False) -> Row:
