@@ -34,7 +34,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
@@ -505,7 +505,7 @@ class DutyRoomApp(App[None]):
         filter open, 250-330 bytes a second while nothing else changes. Done here, where focus
         bubbles up from every screen, so Textual's own fields (the palette's) are covered too.
         """
-        if self.settings.lite and isinstance(event.widget, Input | TextArea):
+        if self.settings.lite and hasattr(event.widget, "cursor_blink"):  # an Input, a TextArea...
             event.widget.cursor_blink = False  # the cursor stays shown, steady
         for panel in self.panels:
             if event.widget is panel.table:

@@ -57,3 +57,30 @@ async def test_the_footer_is_remade_only_when_its_keys_change() -> None:
         for _ in range(5):
             await pilot.pause()
         assert made and "b" in [key.key for key in footer.query("FooterKey")]
+
+
+class CountedFooter(CompactFooter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[bool] = []  # each compose: were the keys known yet
+
+    def compose(self) -> ComposeResult:
+        self.made.append(self._bindings_ready)
+        yield from super().compose()
+
+
+async def test_refreshes_before_the_first_keys_are_made_make_them_once() -> None:
+    """The dashboard's start refreshed the bindings twice before the Footer had made its keys: each
+    asked for a recompose, and the keys were made twice, each a style pass per key and a layout
+    of the whole screen."""
+    app = FooterApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        await pilot.pause()
+        footer = CountedFooter()
+        await app.mount(footer)
+        app.screen.refresh_bindings()
+        app.screen.refresh_bindings()  # before the footer has made its keys once
+        for _ in range(5):
+            await pilot.pause()
+        assert footer.made == [False, True]  # born empty (no bindings yet), then its keys once
+        assert [key.key for key in footer.query("FooterKey")][:1] == ["a"]

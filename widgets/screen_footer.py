@@ -20,11 +20,14 @@ class CompactFooter(Footer):
     list's opening on the event loop. A key that already has the class is not restyled. And a
     recompose lays the whole screen out again, repainting every table's scrollbar and heading:
     after the first frame, two refreshes that changed no key sent ~24 KB (of 130) again at 120x40.
+    Refreshes that come before a recompose has run ask for one recompose, not one each: the
+    dashboard's start refreshed twice before its keys were first made, and made them twice.
     """
 
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._composed: tuple[Any, ...] | None = None  # what the keys shown were made from
+        self._remaking = False  # a recompose is asked for and has not run yet
 
     def _keys_shown(self) -> tuple[Any, ...]:
         active = self.screen.active_bindings
@@ -38,6 +41,7 @@ class CompactFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
+        self._remaking = False
         self._composed = self._keys_shown() if self._bindings_ready else None
         for widget in super().compose():
             if isinstance(widget, FooterKey):
@@ -52,4 +56,7 @@ class CompactFooter(Footer):
             and self._keys_shown() == self._composed
         ):
             return  # the same keys: nothing to remake
+        if self._remaking:
+            return  # the recompose asked for will make the keys as they are when it runs
         super().bindings_changed(screen)
+        self._remaking = bool(screen.app.app_focus) and self.is_attached and screen is self.screen
