@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -21,6 +21,9 @@ from store.text import display_safe
 from . import config, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .exits import ExitCode, error_line, exit_code_for
+
+if TYPE_CHECKING:
+    from store.dutylog import ReportSlot
 
 # Commands whose modules are imported only when asked for: opening the dashboard (the command
 # run most) should not pay for the spreadsheet, duty-log and petition command modules.
@@ -90,6 +93,16 @@ class _Commands(usage.CommandGroup):
 def settings_of(ctx: click.Context) -> Settings:
     """The settings every command of this run shares (system config, environment, options)."""
     return ctx.find_root().obj["settings"]
+
+
+def echo_json(data: Any, *, indent: int | None = None) -> None:
+    """What a command's --json prints: one JSON document, its text as it is (中文, not \\u escapes)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def slot_json(slot: ReportSlot) -> dict[str, Any]:
+    """A report owed (or made) in --json: its stage and its due time (None: none yet)."""
+    return {"stage": slot.stage.value, "due": slot.due.isoformat() if slot.due else None}
 
 
 def _store(ctx: click.Context) -> Store:
@@ -479,51 +492,40 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(2)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "township": data.township,
-                    "at": now.isoformat(timespec="minutes"),
-                    "open": len(data.petitions),
-                    "overdue": overdue,
-                    "due_today": due_today,
-                    "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
-                        {
-                            "id": v.session.id,
-                            "start": f"{v.session.start:%H:%M}",
-                            "title": v.session.title,
-                            "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
-                            "still": v.phase is SessionPhase.LATE,
-                        }
-                        for v in late_today
-                    ],
-                    "unvisited_living_alone": red,
-                    "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
-                    "late_reports": [
-                        {
-                            "incident": i.id,
-                            "title": i.title,
-                            "stage": slot.stage.value,
-                            "due": slot.due.isoformat() if slot.due else None,
-                        }
-                        for i, slot in late_reports
-                    ],
-                    "fees_fen": {
-                        "month": data.fees.month_fen,
-                        "year": data.fees.year_fen,
-                        "to_date": data.fees.to_date_fen,
-                    },
-                    "next_session": None
-                    if data.upcoming.any is None
-                    else {
-                        "id": data.upcoming.any.id,
-                        "day": data.upcoming.any.day.isoformat(),
-                        "start": f"{data.upcoming.any.start:%H:%M}",
-                        "title": data.upcoming.any.title,
-                    },
+        echo_json(
+            {
+                "township": data.township,
+                "at": now.isoformat(timespec="minutes"),
+                "open": len(data.petitions),
+                "overdue": overdue,
+                "due_today": due_today,
+                "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
+                    {
+                        "id": v.session.id,
+                        "start": f"{v.session.start:%H:%M}",
+                        "title": v.session.title,
+                        "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
+                        "still": v.phase is SessionPhase.LATE,
+                    }
+                    for v in late_today
+                ],
+                "unvisited_living_alone": red,
+                "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+                "late_reports": [{"incident": i.id, "title": i.title, **slot_json(slot)} for i, slot in late_reports],
+                "fees_fen": {
+                    "month": data.fees.month_fen,
+                    "year": data.fees.year_fen,
+                    "to_date": data.fees.to_date_fen,
                 },
-                ensure_ascii=False,
-            )
+                "next_session": None
+                if data.upcoming.any is None
+                else {
+                    "id": data.upcoming.any.id,
+                    "day": data.upcoming.any.day.isoformat(),
+                    "start": f"{data.upcoming.any.start:%H:%M}",
+                    "title": data.upcoming.any.title,
+                },
+            },
         )
     else:
         lang = settings.lang

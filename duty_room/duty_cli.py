@@ -6,7 +6,6 @@ dashboard. Bad input exits 1 with one line in the chosen language and writes not
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ from store.handover import acknowledge, hand_over_now, handover_report, pending_
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
-from .cli import settings_of, store_of
+from .cli import echo_json, settings_of, slot_json, store_of
 from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
@@ -105,28 +104,23 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     clocks = report_clock(store, now, rules)
     awaiting = pending_handover(store, now)  # handed over, not yet taken over
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "at": now.isoformat(timespec="minutes"),
-                    "shift": None if shift is None else _shift_json(shift),
-                    "next_handover": handover.isoformat(),
-                    "next_shift": None if following is None or following == shift else _shift_json(following),
-                    "incidents": [
-                        {
-                            "id": c.incident.id,
-                            "title": c.incident.title,
-                            "next": None
-                            if c.next is None
-                            else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
-                            "late": bool(c.late),
-                        }
-                        for c in clocks
-                    ],
-                    "awaiting_ack": None if awaiting is None else awaiting.id,
-                },
-                ensure_ascii=False,
-            )
+        echo_json(
+            {
+                "at": now.isoformat(timespec="minutes"),
+                "shift": None if shift is None else _shift_json(shift),
+                "next_handover": handover.isoformat(),
+                "next_shift": None if following is None or following == shift else _shift_json(following),
+                "incidents": [
+                    {
+                        "id": c.incident.id,
+                        "title": c.incident.title,
+                        "next": None if c.next is None else slot_json(c.next),
+                        "late": bool(c.late),
+                    }
+                    for c in clocks
+                ],
+                "awaiting_ack": None if awaiting is None else awaiting.id,
+            }
         )
         return
     t = lambda key: words.t(key, lang)  # noqa: E731
@@ -255,7 +249,7 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
                 corrections=sum(h.action == "correct" for h in e.history),
             )
             rows.append(data)
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     for e in found:
         who = " ".join(p for p in (e.source, mask_name(e.caller), mask_phone(e.phone)) if p)
@@ -431,20 +425,15 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
     store, now = store_of(ctx), clock.now()
     clocks = report_clock(store, now, settings.duty)
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
-                        "next": None
-                        if c.next is None
-                        else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
-                        "late": [{"stage": s.stage.value, "due": s.due.isoformat() if s.due else None} for s in c.late],
-                    }
-                    for c in clocks
-                ],
-                ensure_ascii=False,
-            )
+        echo_json(
+            [
+                {
+                    **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
+                    "next": None if c.next is None else slot_json(c.next),
+                    "late": [slot_json(s) for s in c.late],
+                }
+                for c in clocks
+            ]
         )
         return
     for c in clocks:

@@ -6,7 +6,6 @@ clear line and leaves the store untouched.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -42,7 +41,7 @@ from store.queries import filter_petitions, open_petitions
 from store.storage import RecordNotFound, Store
 from store.text import display_safe
 
-from .cli import settings_of, store_of
+from .cli import echo_json, settings_of, store_of
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -208,13 +207,7 @@ def list_cases(
     views = filter_petitions(views, query, words.all_labels())
     views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
     if as_json:
-        click.echo(
-            json.dumps(
-                [_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        echo_json([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views], indent=1)
         return
     lang = _lang(ctx)
     for v in views:
@@ -244,7 +237,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
         case = _find(store, case_id, _lang(ctx))
     data = _record(case, reveal=reveal)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        echo_json(data, indent=1)
         return
     # In the interface language, free text escaped (a newline as ⏎, ESC as \x1b): a description
     # cannot forge a line. --json above is the stable form for scripts.
