@@ -43,6 +43,7 @@ from .cli import echo_json, settings_of, slot_json, store_of
 from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
+    entry_from,
     export_format,
     people,
     render_markdown,
@@ -252,7 +253,7 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
         echo_json(rows)
         return
     for e in found:
-        who = " ".join(p for p in (e.source, mask_name(e.caller), mask_phone(e.phone)) if p)
+        who = entry_from(e.source, e.caller, e.phone)
         cases = f" → {' '.join(e.petition_ids)}" if e.petition_ids else ""
         click.echo(f"{e.id} {e.at:%m-%d %H:%M} {label(e.kind, lang)} {who}: {e.content.splitlines()[0][:40]}{cases}")
 
