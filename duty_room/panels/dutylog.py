@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,7 +51,7 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
-from store.text import ascii_numerals, display_safe, max_chars, no_such_day
+from store.text import display_safe, max_chars, typed_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -164,15 +164,12 @@ class DutyLogPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             # Every bad field at once, checked before the store is locked (as every form does).
             errors: dict[str, str] = {}
-            typed = values.get("day", "").strip()
             try:
-                day = date.fromisoformat(ascii_numerals(typed))
+                day = typed_day(values.get("day", ""))
+            except Refused as refused:  # no such day: 2026-02-30
+                errors["day"] = refused.message(desk.lang)
             except ValueError:
-                errors["day"] = (
-                    Refused("no_such_day", day=typed).message(desk.lang)
-                    if no_such_day(typed)
-                    else t("duty.form.day_format")
-                )
+                errors["day"] = t("duty.form.day_format")
             staff = [name for name in re.split(r"[、,，\s]+", values.get("staff", "")) if name]
             try:
                 check_shift_people(values.get("leader", ""), staff, desk.lang)

@@ -37,7 +37,7 @@ from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
 from store.queries import Dashboard
 from store.refusal import Refused
-from store.text import ascii_numerals, max_chars, no_such_day
+from store.text import max_chars, typed_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -219,11 +219,9 @@ class StallsPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None
             if action is PermitAction.APPROVE:
-                typed = values.get("expires", "").strip()
                 try:
-                    expires = date.fromisoformat(ascii_numerals(typed))
-                except ValueError:
-                    wrong = Refused("no_such_day", day=typed) if no_such_day(typed) else Refused("permit_expiry_format")
+                    expires = typed_day(values.get("expires", ""), "permit_expiry_format")
+                except Refused as wrong:
                     desk.refuse(wrong, form, "expires")
                     return
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
