@@ -79,7 +79,7 @@ def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:
     if slot.late(now):
         left = words.t("duty.late_by", lang).format(minutes_text(slot.overdue_by(now), lang))
     else:
-        left = words.t("duty.due_in", lang).format(minutes_text(slot.due - now, lang))
+        left = words.t("due.left", lang).format(minutes_text(slot.due - now, lang))
     return f"{label(slot.stage, lang)} {slot.due:%m-%d %H:%M}{pu.open}{left}{pu.close}"
 
 
@@ -267,7 +267,7 @@ FIELD_WORDS = {
     "kind": "handover.kind",
     "source": "handover.from",
     "caller": "duty.form.caller",
-    "phone": "detail.phone",
+    "phone": "col.phone",
     "content": "handover.content",
     "action_taken": "handover.action",
     "reported_to": "handover.reported_to",

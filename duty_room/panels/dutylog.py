@@ -215,10 +215,10 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
-            enum_field("kind", t("duty.form.kind"), LogKind, desk.lang, value=LogKind.CALL),
+            enum_field("kind", t("duty.col.kind"), LogKind, desk.lang, value=LogKind.CALL),
             FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
             FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
-            FieldSpec("phone", t("detail.phone"), example="138xxxxxxxx"),
+            FieldSpec("phone", t("col.phone"), example="138xxxxxxxx"),
             FieldSpec("action_taken", t("duty.form.action"), max_length=max_chars(DutyLogEntry, "action_taken")),
             FieldSpec("reported_to", t("duty.form.reported_to"), max_length=max_chars(DutyLogEntry, "reported_to")),
         ]
@@ -249,7 +249,7 @@ class DutyLogPanel(DeskPanel):
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
             enum_field("category", t("duty.form.category"), IncidentCategory, desk.lang, placeholder=t("form.choose")),
             enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
-            FieldSpec("place", t("duty.form.place"), max_length=max_chars(Incident, "place")),
+            FieldSpec("place", t("form.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
         ]
 
@@ -749,7 +749,7 @@ CHANGE_WORDS = {
     "kind": "duty.col.kind",
     "source": "duty.form.source",
     "caller": "duty.form.caller",
-    "phone": "detail.phone",
+    "phone": "col.phone",
     "content": "duty.col.content",
     "action_taken": "duty.col.action",
     "reported_to": "duty.form.reported_to",
@@ -765,7 +765,7 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
         (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
         (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
-        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("duty.col.content"), literal(current.content)),
         (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
@@ -818,7 +818,7 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         (p.t("duty.form.title"), literal(incident.title)),
         (p.t("duty.form.category"), Text(label(incident.category, p.lang))),
         (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
-        (p.t("duty.form.place"), literal(incident.place or p.t("empty.none"))),
+        (p.t("form.place"), literal(incident.place or p.t("empty.none"))),
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
     ]

@@ -596,7 +596,7 @@ def petition_detail(
     fields += [
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
-        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("detail.created"), Text(f"{petition.created_at:%Y-%m-%d %H:%M}")),
         (p.t("col.due"), Text(f"{petition.due_at:%Y-%m-%d %H:%M}")),
         (p.t("detail.description"), Text(display_safe(petition.description))),

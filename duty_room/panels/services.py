@@ -412,7 +412,7 @@ def service_detail(
         if schedule.weekdays:
             days = p.t("weekdays").split()
             when += " " + "、".join(days[d] for d in sorted(schedule.weekdays))
-        fields.append((p.t("services.recurs"), Text(when)))
+        fields.append((p.t("form.recurrence"), Text(when)))
     if s.checked_in_at:
         fields.append((p.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
     if s.served is not None:

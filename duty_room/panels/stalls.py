@@ -429,7 +429,7 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
     fields = [
         (p.t("col.stall"), literal(f"{stall.market} {stall.number}")),
         (p.t("col.holder"), literal(holder or p.t("stall.no_holder"))),
-        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("col.goods"), literal(stall.goods)),
         (p.t("col.permit"), Text(label(view.permit_status, p.lang) if view.permit_status else p.t("empty.none"))),
         (p.t("col.fee"), Text(f"¥{fen_to_yuan(stall.monthly_fee_fen)} → ¥{fen_to_yuan(view.due_fen)}{reduction}")),

@@ -957,7 +957,7 @@ def household_detail(
         (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
         (p.t("col.head"), literal(h.head_name if reveal else mask_name(h.head_name))),
         (
-            p.t("detail.phone"),
+            p.t("col.phone"),
             literal((h.phone or "") if reveal else mask_phone(h.phone)) if h.phone else Text(p.t("empty.none")),
         ),
         (p.t("col.tags"), tags if h.tags else Text(p.t("empty.none"))),
