@@ -121,7 +121,6 @@ def store_of(ctx: click.Context) -> Store:
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    "store_dir",
     type=click.Path(path_type=Path),  # a file there is said by open_store: 不是文件夹, exit 2
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
@@ -129,7 +128,6 @@ def store_of(ctx: click.Context) -> Store:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
 @click.option(
     "--read-only",
-    "read_only",
     is_flag=True,
     default=None,
     help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1; only takes rights away).",
@@ -143,36 +141,15 @@ def store_of(ctx: click.Context) -> Store:
         "no blinking cursor (env DUTY_ROOM_LITE=1)."
     ),
 )
-@click.option(
-    "--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8)."
-)
+@click.option("--ascii", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
 @click.option(
     "--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600)."
 )
 @click.pass_context
-def cli(
-    ctx: click.Context,
-    store_dir: Path | None,
-    lang: str | None,
-    read_only: bool | None,
-    lite: bool | None,
-    ascii_borders: bool | None,
-    refresh_seconds: float | None,
-) -> None:
+def cli(ctx: click.Context, **options: object) -> None:
     """Township duty-room dashboard. Without a command, opens the dashboard."""
-    overrides: dict[str, object] = {}
-    if read_only:
-        overrides["read_only"] = True
-    if lite:
-        overrides["lite"] = True
-    if ascii_borders:
-        overrides["ascii"] = True
-    if refresh_seconds is not None:
-        overrides["refresh_seconds"] = refresh_seconds
-    if store_dir is not None:
-        overrides["store"] = store_dir
-    if lang is not None:
-        overrides["lang"] = lang
+    # The options given, by their settings' names (a flag not given is None, or False in older click).
+    overrides = {name: value for name, value in options.items() if value is not None and value is not False}
     try:
         settings = load_settings(overrides)
     except ConfigError as exc:  # a bad or refused setting: one clear line, exit 1

@@ -178,27 +178,9 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
 @click.option("--phone", default=None, help="The new person's phone.")
 @click.option("--note", default="")
 @click.pass_context
-def swap(
-    ctx: click.Context,
-    shift_id: str,
-    replaced: str,
-    by: str,
-    asked_by: str,
-    approved_by: str,
-    phone: str | None,
-    note: str,
-) -> None:
+def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
     """换班: record a swap on a shift (who asked, who approved)."""
-    shift = swap_shift(
-        store_of(ctx),
-        shift_id,
-        replaced=replaced,
-        by=by,
-        asked_by=asked_by,
-        approved_by=approved_by,
-        phone=phone,
-        note=note,
-    )
+    shift = swap_shift(store_of(ctx), shift_id, **swap)
     click.echo(f"{shift.id}: {people(shift, settings_of(ctx).lang)}")
 
 
@@ -287,27 +269,10 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 @click.option("--grid", "grid_id", default=None)
 @click.option("--title", default=None)
 @click.pass_context
-def to_case(
-    ctx: click.Context,
-    entry_id: str,
-    community_id: str | None,
-    category: str | None,
-    priority: str | None,
-    grid_id: str | None,
-    title: str | None,
-) -> None:
+def to_case(ctx: click.Context, entry_id: str, category: str | None, priority: str | None, **given: str | None) -> None:
     """Register the case an entry calls for (prefilled from it) and link the two; prints the case id."""
-    overrides: dict[str, object] = {
-        k: v
-        for k, v in {
-            "community_id": community_id,
-            "grid_id": grid_id,
-            "title": title,
-            "category": _member(Category, category),
-            "priority": _member(Priority, priority),
-        }.items()
-        if v is not None
-    }
+    given |= {"category": _member(Category, category), "priority": _member(Priority, priority)}
+    overrides = {key: value for key, value in given.items() if value is not None}
     petition = petition_from_entry(store_of(ctx), entry_id, overrides, rules=settings_of(ctx).deadlines)
     click.echo(petition.id)
 
