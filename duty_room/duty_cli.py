@@ -351,11 +351,9 @@ def open_command(
 @click.option("--at", "at_text", default=None, help="When it was made, if not now.")
 @click.option("--note", default="")
 @click.pass_context
-def report(
-    ctx: click.Context, incident_id: str, stage: str, to: str, by: str | None, at_text: str | None, note: str
-) -> None:
+def report(ctx: click.Context, incident_id: str, stage: str, at_text: str | None, **made: Any) -> None:
     """Record a report upward; prints the next one due."""
-    report_incident(store_of(ctx), incident_id, _member(ReportStage, stage), to=to, by=by, at=_when(at_text), note=note)  # type: ignore[arg-type]
+    report_incident(store_of(ctx), incident_id, _member(ReportStage, stage), at=_when(at_text), **made)  # type: ignore[arg-type]
     click.echo(_clock_line(ctx, incident_id))
 
 
@@ -376,9 +374,9 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 @click.option("--at", "at_text", default=None)
 @click.option("--note", default="")
 @click.pass_context
-def close(ctx: click.Context, incident_id: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
+def close(ctx: click.Context, incident_id: str, at_text: str | None, **made: Any) -> None:
     """Record the 终报 and close the incident."""
-    closed = report_incident(store_of(ctx), incident_id, ReportStage.FINAL, to=to, by=by, at=_when(at_text), note=note)
+    closed = report_incident(store_of(ctx), incident_id, ReportStage.FINAL, at=_when(at_text), **made)
     click.echo(f"{closed.id} {label(ReportStage.FINAL, settings_of(ctx).lang)} {closed.closed_at:%Y-%m-%d %H:%M}")
 
 
