@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -21,6 +21,9 @@ from store.text import display_safe
 from . import config, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
 from .exits import ExitCode, error_line, exit_code_for
+
+if TYPE_CHECKING:
+    from store.dutylog import ReportSlot
 
 # Commands whose modules are imported only when asked for: opening the dashboard (the command
 # run most) should not pay for the spreadsheet, duty-log and petition command modules.
@@ -92,6 +95,16 @@ def settings_of(ctx: click.Context) -> Settings:
     return ctx.find_root().obj["settings"]
 
 
+def echo_json(data: Any, *, indent: int | None = None) -> None:
+    """What a command's --json prints: one JSON document, its text as it is (中文, not \\u escapes)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
+
+
+def slot_json(slot: ReportSlot) -> dict[str, Any]:
+    """A report owed (or made) in --json: its stage and its due time (None: none yet)."""
+    return {"stage": slot.stage.value, "due": slot.due.isoformat() if slot.due else None}
+
+
 def _store(ctx: click.Context) -> Store:
     return settings_of(ctx).open_store()
 
@@ -108,7 +121,6 @@ def store_of(ctx: click.Context) -> Store:
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    "store_dir",
     type=click.Path(path_type=Path),  # a file there is said by open_store: 不是文件夹, exit 2
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
@@ -116,7 +128,6 @@ def store_of(ctx: click.Context) -> Store:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
 @click.option(
     "--read-only",
-    "read_only",
     is_flag=True,
     default=None,
     help="A viewer: look at everything, change nothing (env DUTY_ROOM_READ_ONLY=1; only takes rights away).",
@@ -130,36 +141,15 @@ def store_of(ctx: click.Context) -> Store:
         "no blinking cursor (env DUTY_ROOM_LITE=1)."
     ),
 )
-@click.option(
-    "--ascii", "ascii_borders", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8)."
-)
+@click.option("--ascii", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
 @click.option(
     "--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600)."
 )
 @click.pass_context
-def cli(
-    ctx: click.Context,
-    store_dir: Path | None,
-    lang: str | None,
-    read_only: bool | None,
-    lite: bool | None,
-    ascii_borders: bool | None,
-    refresh_seconds: float | None,
-) -> None:
+def cli(ctx: click.Context, **options: object) -> None:
     """Township duty-room dashboard. Without a command, opens the dashboard."""
-    overrides: dict[str, object] = {}
-    if read_only:
-        overrides["read_only"] = True
-    if lite:
-        overrides["lite"] = True
-    if ascii_borders:
-        overrides["ascii"] = True
-    if refresh_seconds is not None:
-        overrides["refresh_seconds"] = refresh_seconds
-    if store_dir is not None:
-        overrides["store"] = store_dir
-    if lang is not None:
-        overrides["lang"] = lang
+    # The options given, by their settings' names (a flag not given is None, or False in older click).
+    overrides = {name: value for name, value in options.items() if value is not None and value is not False}
     try:
         settings = load_settings(overrides)
     except ConfigError as exc:  # a bad or refused setting: one clear line, exit 1
@@ -479,51 +469,40 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(2)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "township": data.township,
-                    "at": now.isoformat(timespec="minutes"),
-                    "open": len(data.petitions),
-                    "overdue": overdue,
-                    "due_today": due_today,
-                    "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
-                        {
-                            "id": v.session.id,
-                            "start": f"{v.session.start:%H:%M}",
-                            "title": v.session.title,
-                            "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
-                            "still": v.phase is SessionPhase.LATE,
-                        }
-                        for v in late_today
-                    ],
-                    "unvisited_living_alone": red,
-                    "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
-                    "late_reports": [
-                        {
-                            "incident": i.id,
-                            "title": i.title,
-                            "stage": slot.stage.value,
-                            "due": slot.due.isoformat() if slot.due else None,
-                        }
-                        for i, slot in late_reports
-                    ],
-                    "fees_fen": {
-                        "month": data.fees.month_fen,
-                        "year": data.fees.year_fen,
-                        "to_date": data.fees.to_date_fen,
-                    },
-                    "next_session": None
-                    if data.upcoming.any is None
-                    else {
-                        "id": data.upcoming.any.id,
-                        "day": data.upcoming.any.day.isoformat(),
-                        "start": f"{data.upcoming.any.start:%H:%M}",
-                        "title": data.upcoming.any.title,
-                    },
+        echo_json(
+            {
+                "township": data.township,
+                "at": now.isoformat(timespec="minutes"),
+                "open": len(data.petitions),
+                "overdue": overdue,
+                "due_today": due_today,
+                "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
+                    {
+                        "id": v.session.id,
+                        "start": f"{v.session.start:%H:%M}",
+                        "title": v.session.title,
+                        "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
+                        "still": v.phase is SessionPhase.LATE,
+                    }
+                    for v in late_today
+                ],
+                "unvisited_living_alone": red,
+                "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+                "late_reports": [{"incident": i.id, "title": i.title, **slot_json(slot)} for i, slot in late_reports],
+                "fees_fen": {
+                    "month": data.fees.month_fen,
+                    "year": data.fees.year_fen,
+                    "to_date": data.fees.to_date_fen,
                 },
-                ensure_ascii=False,
-            )
+                "next_session": None
+                if data.upcoming.any is None
+                else {
+                    "id": data.upcoming.any.id,
+                    "day": data.upcoming.any.day.isoformat(),
+                    "start": f"{data.upcoming.any.start:%H:%M}",
+                    "title": data.upcoming.any.title,
+                },
+            },
         )
     else:
         lang = settings.lang

@@ -8,7 +8,6 @@ A path ending in .xlsx is a workbook; any other path is a folder with one .csv p
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 from pathlib import Path
@@ -39,7 +38,7 @@ from store.workbook import (
     template_sheets,
 )
 
-from .cli import settings_of, store_of
+from .cli import echo_json, settings_of, store_of
 from .config import Settings
 from .exports import export_target, fresh, import_source, publish
 
@@ -269,7 +268,7 @@ def list_command(ctx: click.Context, what: str, community_id: str | None, as_jso
             if community_id in (None, s.community_id)
         ]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     for row in rows:
         if what == "communities":

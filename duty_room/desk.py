@@ -39,16 +39,17 @@ from textual.worker import Worker, WorkerState
 from duty_room import words
 from duty_room.words import Lang
 from store.masking import log_reveal
+from store.models import GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
-from store.storage import Store, StoreError
+from store.storage import RecordNotFound, Store, StoreError
 from widgets.choice_modal import ChoiceModal
 from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import KeyedTable
 from widgets.table_screen import TableScreen
 
 from .config import Settings
-from .presenters import Presenter
+from .presenters import Presenter, last_change
 
 log = logging.getLogger("duty_room")
 
@@ -169,6 +170,30 @@ class Watch(Generic[R]):
         if now is None or self.seen is None or self.part is None:
             return now != self.seen
         return self.part(now) != self.part(self.seen)
+
+
+S = TypeVar("S", bound=Record)
+Roster = TypeVar("Roster", GridWorker, Household, ServiceSchedule)
+
+
+def stored(store: Store, model: type[S], record_id: str) -> Callable[[Dashboard], S | None]:
+    """A ``Watch``'s ``find`` for a record the store keeps: as the store has it now, None once it is
+    gone (a case archived, a worker retired)."""
+
+    def find(_: Dashboard) -> S | None:
+        try:
+            return store.get(model, record_id)
+        except RecordNotFound:
+            return None
+
+    return find
+
+
+def roster_watch(desk: Desk, record: Roster, names: Mapping[str, str], **more: Any) -> Watch[Roster]:
+    """A form on a roster record (a grid worker, a household, a schedule) follows it: another desk's
+    change says what it was (``last_change``, ids by their ``names``); gone, the form says so."""
+    state = lambda now: last_change(desk.present, now, names)  # noqa: E731
+    return Watch(record, stored(desk.store, type(record), record.id), state, **more)
 
 
 Followed = FormScreen | ChoiceModal  # a screen that can say what changed under it (``show_notice``)

@@ -6,7 +6,6 @@ dashboard. Bad input exits 1 with one line in the chosen language and writes not
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -40,10 +39,11 @@ from store.handover import acknowledge, hand_over_now, handover_report, pending_
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
-from .cli import settings_of, store_of
+from .cli import echo_json, settings_of, slot_json, store_of
 from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
+    entry_from,
     export_format,
     people,
     render_markdown,
@@ -105,28 +105,23 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     clocks = report_clock(store, now, rules)
     awaiting = pending_handover(store, now)  # handed over, not yet taken over
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "at": now.isoformat(timespec="minutes"),
-                    "shift": None if shift is None else _shift_json(shift),
-                    "next_handover": handover.isoformat(),
-                    "next_shift": None if following is None or following == shift else _shift_json(following),
-                    "incidents": [
-                        {
-                            "id": c.incident.id,
-                            "title": c.incident.title,
-                            "next": None
-                            if c.next is None
-                            else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
-                            "late": bool(c.late),
-                        }
-                        for c in clocks
-                    ],
-                    "awaiting_ack": None if awaiting is None else awaiting.id,
-                },
-                ensure_ascii=False,
-            )
+        echo_json(
+            {
+                "at": now.isoformat(timespec="minutes"),
+                "shift": None if shift is None else _shift_json(shift),
+                "next_handover": handover.isoformat(),
+                "next_shift": None if following is None or following == shift else _shift_json(following),
+                "incidents": [
+                    {
+                        "id": c.incident.id,
+                        "title": c.incident.title,
+                        "next": None if c.next is None else slot_json(c.next),
+                        "late": bool(c.late),
+                    }
+                    for c in clocks
+                ],
+                "awaiting_ack": None if awaiting is None else awaiting.id,
+            }
         )
         return
     t = lambda key: words.t(key, lang)  # noqa: E731
@@ -183,27 +178,9 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
 @click.option("--phone", default=None, help="The new person's phone.")
 @click.option("--note", default="")
 @click.pass_context
-def swap(
-    ctx: click.Context,
-    shift_id: str,
-    replaced: str,
-    by: str,
-    asked_by: str,
-    approved_by: str,
-    phone: str | None,
-    note: str,
-) -> None:
+def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
     """换班: record a swap on a shift (who asked, who approved)."""
-    shift = swap_shift(
-        store_of(ctx),
-        shift_id,
-        replaced=replaced,
-        by=by,
-        asked_by=asked_by,
-        approved_by=approved_by,
-        phone=phone,
-        note=note,
-    )
+    shift = swap_shift(store_of(ctx), shift_id, **swap)
     click.echo(f"{shift.id}: {people(shift, settings_of(ctx).lang)}")
 
 
@@ -255,10 +232,10 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
                 corrections=sum(h.action == "correct" for h in e.history),
             )
             rows.append(data)
-        click.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     for e in found:
-        who = " ".join(p for p in (e.source, mask_name(e.caller), mask_phone(e.phone)) if p)
+        who = entry_from(e.source, e.caller, e.phone)
         cases = f" → {' '.join(e.petition_ids)}" if e.petition_ids else ""
         click.echo(f"{e.id} {e.at:%m-%d %H:%M} {label(e.kind, lang)} {who}: {e.content.splitlines()[0][:40]}{cases}")
 
@@ -292,27 +269,10 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 @click.option("--grid", "grid_id", default=None)
 @click.option("--title", default=None)
 @click.pass_context
-def to_case(
-    ctx: click.Context,
-    entry_id: str,
-    community_id: str | None,
-    category: str | None,
-    priority: str | None,
-    grid_id: str | None,
-    title: str | None,
-) -> None:
+def to_case(ctx: click.Context, entry_id: str, category: str | None, priority: str | None, **given: str | None) -> None:
     """Register the case an entry calls for (prefilled from it) and link the two; prints the case id."""
-    overrides: dict[str, object] = {
-        k: v
-        for k, v in {
-            "community_id": community_id,
-            "grid_id": grid_id,
-            "title": title,
-            "category": _member(Category, category),
-            "priority": _member(Priority, priority),
-        }.items()
-        if v is not None
-    }
+    given |= {"category": _member(Category, category), "priority": _member(Priority, priority)}
+    overrides = {key: value for key, value in given.items() if value is not None}
     petition = petition_from_entry(store_of(ctx), entry_id, overrides, rules=settings_of(ctx).deadlines)
     click.echo(petition.id)
 
@@ -391,11 +351,9 @@ def open_command(
 @click.option("--at", "at_text", default=None, help="When it was made, if not now.")
 @click.option("--note", default="")
 @click.pass_context
-def report(
-    ctx: click.Context, incident_id: str, stage: str, to: str, by: str | None, at_text: str | None, note: str
-) -> None:
+def report(ctx: click.Context, incident_id: str, stage: str, at_text: str | None, **made: Any) -> None:
     """Record a report upward; prints the next one due."""
-    report_incident(store_of(ctx), incident_id, _member(ReportStage, stage), to=to, by=by, at=_when(at_text), note=note)  # type: ignore[arg-type]
+    report_incident(store_of(ctx), incident_id, _member(ReportStage, stage), at=_when(at_text), **made)  # type: ignore[arg-type]
     click.echo(_clock_line(ctx, incident_id))
 
 
@@ -416,9 +374,9 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 @click.option("--at", "at_text", default=None)
 @click.option("--note", default="")
 @click.pass_context
-def close(ctx: click.Context, incident_id: str, to: str, by: str | None, at_text: str | None, note: str) -> None:
+def close(ctx: click.Context, incident_id: str, at_text: str | None, **made: Any) -> None:
     """Record the 终报 and close the incident."""
-    closed = report_incident(store_of(ctx), incident_id, ReportStage.FINAL, to=to, by=by, at=_when(at_text), note=note)
+    closed = report_incident(store_of(ctx), incident_id, ReportStage.FINAL, at=_when(at_text), **made)
     click.echo(f"{closed.id} {label(ReportStage.FINAL, settings_of(ctx).lang)} {closed.closed_at:%Y-%m-%d %H:%M}")
 
 
@@ -431,20 +389,15 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
     store, now = store_of(ctx), clock.now()
     clocks = report_clock(store, now, settings.duty)
     if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
-                        "next": None
-                        if c.next is None
-                        else {"stage": c.next.stage.value, "due": c.next.due.isoformat() if c.next.due else None},
-                        "late": [{"stage": s.stage.value, "due": s.due.isoformat() if s.due else None} for s in c.late],
-                    }
-                    for c in clocks
-                ],
-                ensure_ascii=False,
-            )
+        echo_json(
+            [
+                {
+                    **c.incident.model_dump(mode="json", exclude={"updated_at", "updated_by"}),
+                    "next": None if c.next is None else slot_json(c.next),
+                    "late": [slot_json(s) for s in c.late],
+                }
+                for c in clocks
+            ]
         )
         return
     for c in clocks:

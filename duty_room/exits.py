@@ -65,27 +65,34 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
 
 # A record's fields by the label its form gives them (the dashboard's words), for a refusal said in
 # Chinese: 诉求：必填, not title: 必填. English keeps the stored keys (title: required), which are
-# what `--json` prints and scripts match.
+# what `--json` prints and scripts match. A case's are also what `petition show` says of it, in this order.
 FIELD_WORDS: dict[str, dict[str, str]] = {
     "Petition": {
         "title": "col.title",
-        "channel": "detail.channel",
         "category": "col.category",
         "priority": "detail.priority",
+        "channel": "detail.channel",
+        "level": "col.level",
         "community_id": "col.community",
         "grid_id": "col.grid",
         "building": "intake.building",
         "unit": "intake.unit",
+        "assignee": "col.assignee",
         "reporter_name": "detail.reporter",
-        "reporter_phone": "detail.phone",
+        "reporter_phone": "col.phone",
+        "created_at": "detail.created",
+        "due_at": "col.due",
+        "supervision": "detail.supervision",
+        "duplicate_of": "detail.duplicate_of",
+        "duplicates": "detail.duplicates",
         "description": "detail.description",
     },
     "DutyLogEntry": {
-        "kind": "duty.form.kind",
+        "kind": "duty.col.kind",
         "content": "duty.col.content",
         "source": "duty.form.source",
         "caller": "duty.form.caller",
-        "phone": "detail.phone",
+        "phone": "col.phone",
         "action_taken": "duty.form.action",
         "reported_to": "duty.form.reported_to",
         "community_id": "col.community",
@@ -94,7 +101,7 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
         "title": "duty.form.title",
         "category": "duty.form.category",
         "level": "duty.form.level",
-        "place": "duty.form.place",
+        "place": "form.place",
         "description": "detail.description",
         "community_id": "col.community",
     },

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from duty_room import words
 from duty_room.lateness import minutes_text, session_lateness
 from duty_room.words import Lang, label
-from store.duty_models import DutyLogEntry, LogKind
+from store.duty_models import DutyLogEntry, IncidentReport, LogKind
 from store.dutylog import IncidentClock, ReportSlot
 from store.handover import HandoverReport, LateReport
 from store.market import money
@@ -79,8 +79,14 @@ def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:
     if slot.late(now):
         left = words.t("duty.late_by", lang).format(minutes_text(slot.overdue_by(now), lang))
     else:
-        left = words.t("duty.due_in", lang).format(minutes_text(slot.due - now, lang))
+        left = words.t("due.left", lang).format(minutes_text(slot.due - now, lang))
     return f"{label(slot.stage, lang)} {slot.due:%m-%d %H:%M}{pu.open}{left}{pu.close}"
+
+
+def report_line(report: IncidentReport, lang: Lang) -> str:
+    """A report made upward: 续报 11-28 13:20 → 区应急管理局值班室（王丽娟）."""
+    pu = punct(lang)
+    return f"{label(report.stage, lang)} {report.at:%m-%d %H:%M} → {report.to}{pu.open}{report.by}{pu.close}"
 
 
 def late_text(late: LateReport, lang: Lang) -> str:
@@ -133,7 +139,7 @@ def status_words(report: HandoverReport, petition: Petition, lang: Lang) -> tupl
     return label(then, lang), now
 
 
-def _entry_from(entry_source: str, caller: str, phone: str | None) -> str:
+def entry_from(entry_source: str, caller: str, phone: str | None) -> str:
     return " ".join(part for part in (entry_source, mask_name(caller), mask_phone(phone)) if part)
 
 
@@ -169,7 +175,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
             f"{t('handover.next_due')}{pu.colon}{nxt}"
         )
         for r in i.reports:
-            out.append(f"  - {label(r.stage, lang)} {r.at:%m-%d %H:%M} → {_md(r.to)}{pu.open}{_md(r.by)}{pu.close}")
+            out.append(f"  - {_md(report_line(r, lang))}")
         if rec is not None and rec.later and i.id in rec.incidents_now:
             out.append(f"  - {t('handover.now').format(_md(incident_now(rec.incidents_now[i.id], lang)))}")
     if not report.incidents:
@@ -238,7 +244,7 @@ def entry_cells(entry: DutyLogEntry, lang: Lang, corrected: Collection[str], *, 
     return [
         f"{entry.at:%Y-%m-%d %H:%M}" if year else f"{entry.at:%m-%d %H:%M}",
         label(entry.kind, lang),
-        _entry_from(entry.source, entry.caller, entry.phone),
+        entry_from(entry.source, entry.caller, entry.phone),
         entry.content + mark,
         entry.action_taken,
         entry.reported_to,
@@ -261,7 +267,7 @@ FIELD_WORDS = {
     "kind": "handover.kind",
     "source": "handover.from",
     "caller": "duty.form.caller",
-    "phone": "detail.phone",
+    "phone": "col.phone",
     "content": "handover.content",
     "action_taken": "handover.action",
     "reported_to": "handover.reported_to",
@@ -349,10 +355,7 @@ def after_texts(report: HandoverReport, lang: Lang) -> list[tuple[str, list[str]
         (words.t("handover.after_closed", lang), [f"{p.id} {label(p.status, lang)} {p.title}" for p in after.closed]),
         (
             words.t("handover.after_reports", lang),
-            [
-                f"{i.id} {i.title}{pu.colon}{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}"
-                for i, r in after.reports
-            ],
+            [f"{i.id} {i.title}{pu.colon}{report_line(r, lang)}" for i, r in after.reports],
         ),
     ]
 
@@ -514,9 +517,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
                 label(i.level, lang),
                 f"{i.known_at:%Y-%m-%d %H:%M}",
                 slot_text(c.next, report.moment, lang) if c.next else "",
-                "\n".join(
-                    f"{label(r.stage, lang)} {r.at:%m-%d %H:%M} → {r.to}{pu.open}{r.by}{pu.close}" for r in i.reports
-                ),
+                "\n".join(report_line(r, lang) for r in i.reports),
                 *([incident_now(now_clocks[i.id], lang) if i.id in now_clocks else ""] if later else []),
             ]
         )

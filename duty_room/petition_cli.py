@@ -6,7 +6,6 @@ clear line and leaves the store untouched.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
@@ -42,7 +41,8 @@ from store.queries import filter_petitions, open_petitions
 from store.storage import RecordNotFound, Store
 from store.text import display_safe
 
-from .cli import settings_of, store_of
+from .cli import echo_json, settings_of, store_of
+from .exits import FIELD_WORDS
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -67,24 +67,9 @@ def _lang(ctx: click.Context) -> Lang:
     return settings_of(ctx).lang
 
 
-# `petition show`: each field a person reads, in the interface language (--json keeps the keys).
-SHOWN_FIELDS: dict[str, str] = {
-    "category": "col.category",
-    "priority": "detail.priority",
-    "channel": "detail.channel",
-    "level": "col.level",
-    "community_id": "col.community",
-    "grid_id": "col.grid",
-    "assignee": "col.assignee",
-    "reporter_name": "detail.reporter",
-    "reporter_phone": "detail.phone",
-    "created_at": "detail.created",
-    "due_at": "col.due",
-    "supervision": "detail.supervision",
-    "duplicate_of": "detail.duplicate_of",
-    "duplicates": "detail.duplicates",
-    "description": "detail.description",
-}
+# `petition show`: each field a person reads (not those its first line says), in the interface language
+# (--json keeps the keys).
+SHOWN_FIELDS = [key for key in FIELD_WORDS["Petition"] if key not in ("title", "building", "unit")]
 
 
 def _shown_value(case: Petition, key: str, data: dict[str, Any], lang: Lang, names: dict[str, str]) -> str:
@@ -208,13 +193,7 @@ def list_cases(
     views = filter_petitions(views, query, words.all_labels())
     views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
     if as_json:
-        click.echo(
-            json.dumps(
-                [_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views],
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        echo_json([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views], indent=1)
         return
     lang = _lang(ctx)
     for v in views:
@@ -244,7 +223,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
         case = _find(store, case_id, _lang(ctx))
     data = _record(case, reveal=reveal)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        echo_json(data, indent=1)
         return
     # In the interface language, free text escaped (a newline as ⏎, ESC as \x1b): a description
     # cannot forge a line. --json above is the stable form for scripts.
@@ -252,10 +231,10 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     names = {c.id: c.name for c in store.all(Community)} | {g.id: g.name for g in store.all(Grid)}
     colon = "：" if lang == "zh" else ": "
     click.echo(f"{case.id}  {label(case.status, lang)}  {display_safe(case.title)}")
-    for key, field_words in SHOWN_FIELDS.items():
+    for key in SHOWN_FIELDS:
         value = _shown_value(case, key, data, lang, names)
         if value:
-            click.echo(f"  {words.t(field_words, lang)}{colon}{value}")
+            click.echo(f"  {words.t(FIELD_WORDS['Petition'][key], lang)}{colon}{value}")
     click.echo(f"  {words.t('detail.history', lang)}{colon.rstrip()}")
     for event in case.history:
         click.echo(f"    {history_line(event, lang)}")

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, StringConstraints
 
+from .refusal import Refused
+
 # C0/C1 controls, line/paragraph separators and every bidirectional mark (they reorder text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -97,18 +99,24 @@ def ascii_numerals(text: str) -> str:
 _YEAR_MONTH_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
-def no_such_day(text: str) -> bool:
-    """A date written as asked (2026-02-30, 2026-11-31) that the calendar does not have: said as
-    such, not as a format to follow, which the officer already followed."""
-    match = _YEAR_MONTH_DAY.fullmatch(ascii_numerals(text).strip())
-    if match is None:
-        return False
-    year, month, day = (int(group) for group in match.groups())
+def typed_day(text: str, not_a_day: str = "") -> date:
+    """A day typed in a form as asked, YYYY-MM-DD (with a Chinese input method's digits too). One
+    written as asked that the calendar does not have (2026-02-30, 2026-11-31) is refused as such
+    (``no_such_day``), not as a format to follow, which the officer already followed; anything else
+    that is no day, as the form's own refusal ``not_a_day`` (without one: a ValueError)."""
+    typed = text.strip()
     try:
-        date(year, month, day)
+        return date.fromisoformat(ascii_numerals(typed))
     except ValueError:
-        return True
-    return False
+        match = _YEAR_MONTH_DAY.fullmatch(ascii_numerals(typed))
+        if match is not None:
+            try:
+                date(*(int(group) for group in match.groups()))
+            except ValueError:
+                raise Refused("no_such_day", day=typed) from None
+        if not_a_day:
+            raise Refused(not_a_day) from None
+        raise
 
 
 def _ascii_phone(value: object) -> object:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -51,7 +51,7 @@ from store.masking import mask_name, mask_phone
 from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
-from store.text import ascii_numerals, display_safe, max_chars, no_such_day
+from store.text import display_safe, max_chars, typed_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -164,15 +164,12 @@ class DutyLogPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             # Every bad field at once, checked before the store is locked (as every form does).
             errors: dict[str, str] = {}
-            typed = values.get("day", "").strip()
             try:
-                day = date.fromisoformat(ascii_numerals(typed))
+                day = typed_day(values.get("day", ""))
+            except Refused as refused:  # no such day: 2026-02-30
+                errors["day"] = refused.message(desk.lang)
             except ValueError:
-                errors["day"] = (
-                    Refused("no_such_day", day=typed).message(desk.lang)
-                    if no_such_day(typed)
-                    else t("duty.form.day_format")
-                )
+                errors["day"] = t("duty.form.day_format")
             staff = [name for name in re.split(r"[、,，\s]+", values.get("staff", "")) if name]
             try:
                 check_shift_people(values.get("leader", ""), staff, desk.lang)
@@ -218,10 +215,10 @@ class DutyLogPanel(DeskPanel):
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
-            enum_field("kind", t("duty.form.kind"), LogKind, desk.lang, value=LogKind.CALL),
+            enum_field("kind", t("duty.col.kind"), LogKind, desk.lang, value=LogKind.CALL),
             FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
             FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
-            FieldSpec("phone", t("detail.phone"), example="138xxxxxxxx"),
+            FieldSpec("phone", t("col.phone"), example="138xxxxxxxx"),
             FieldSpec("action_taken", t("duty.form.action"), max_length=max_chars(DutyLogEntry, "action_taken")),
             FieldSpec("reported_to", t("duty.form.reported_to"), max_length=max_chars(DutyLogEntry, "reported_to")),
         ]
@@ -252,7 +249,7 @@ class DutyLogPanel(DeskPanel):
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
             enum_field("category", t("duty.form.category"), IncidentCategory, desk.lang, placeholder=t("form.choose")),
             enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
-            FieldSpec("place", t("duty.form.place"), max_length=max_chars(Incident, "place")),
+            FieldSpec("place", t("form.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
         ]
 
@@ -752,7 +749,7 @@ CHANGE_WORDS = {
     "kind": "duty.col.kind",
     "source": "duty.form.source",
     "caller": "duty.form.caller",
-    "phone": "detail.phone",
+    "phone": "col.phone",
     "content": "duty.col.content",
     "action_taken": "duty.col.action",
     "reported_to": "duty.form.reported_to",
@@ -768,7 +765,7 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
         (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
         (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
-        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("duty.col.content"), literal(current.content)),
         (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
@@ -821,7 +818,7 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         (p.t("duty.form.title"), literal(incident.title)),
         (p.t("duty.form.category"), Text(label(incident.category, p.lang))),
         (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
-        (p.t("duty.form.place"), literal(incident.place or p.t("empty.none"))),
+        (p.t("form.place"), literal(incident.place or p.t("empty.none"))),
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
     ]

@@ -48,7 +48,7 @@ def intake_form(
         FieldSpec("building", t("intake.building"), max_length=max_chars(Petition, "building")),
         FieldSpec("unit", t("intake.unit"), max_length=max_chars(Petition, "unit")),
         FieldSpec("reporter_name", t("detail.reporter"), max_length=max_chars(Petition, "reporter_name")),
-        FieldSpec("reporter_phone", t("detail.phone"), example="138xxxxxxxx"),
+        FieldSpec("reporter_phone", t("col.phone"), example="138xxxxxxxx"),
         FieldSpec("description", t("detail.description"), max_length=max_chars(Petition, "description")),
     ]
     prefill = prefill or {}

@@ -51,7 +51,6 @@ from store.queries import (
     filter_petitions,
     sort_petitions,
 )
-from store.storage import RecordNotFound
 from store.text import ascii_numerals, display_safe, max_chars
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
@@ -60,7 +59,7 @@ from widgets.keyed_table import Column, Row
 from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Watch, enum_field, form_texts, guarded
+from ..desk import Desk, Watch, enum_field, form_texts, guarded, stored
 from ..presenters import Presenter, duration, household_address, literal, short_community
 from .base import DeskPanel
 
@@ -365,12 +364,6 @@ def case_watch(
 ) -> Watch[Petition]:
     """A step's form follows its case as the store has it (closed cases too: 重开 starts from one)."""
 
-    def find(_: Dashboard) -> Petition | None:
-        try:
-            return desk.store.get(Petition, petition.id)
-        except RecordNotFound:
-            return None
-
     def state(now: Petition) -> str:
         status = label(now.status, desk.lang)
         if now.assignee:
@@ -380,7 +373,7 @@ def case_watch(
     def subtitle(now: Petition) -> str:
         return step_subtitle(action, now, desk.lang)
 
-    return Watch(petition, find, state, check, subtitle, renew)
+    return Watch(petition, stored(desk.store, Petition, petition.id), state, check, subtitle, renew)
 
 
 def step_subtitle(action: Action | None, petition: Petition, lang: Lang) -> str:
@@ -603,7 +596,7 @@ def petition_detail(
     fields += [
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
-        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("detail.created"), Text(f"{petition.created_at:%Y-%m-%d %H:%M}")),
         (p.t("col.due"), Text(f"{petition.due_at:%Y-%m-%d %H:%M}")),
         (p.t("detail.description"), Text(display_safe(petition.description))),

@@ -45,13 +45,12 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Watch, edits_over, enum_field
+from ..desk import Watch, edits_over, enum_field, roster_watch
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
     history_line,
     household_address,
-    last_change,
     literal,
     short_community,
 )
@@ -168,11 +167,7 @@ class ServicesPanel(DeskPanel):
                 fields,
                 submitted,
                 subtitle=t("services.edit_hint"),
-                watch=Watch(
-                    schedule,
-                    lambda _: next((sc for sc in store.all(ServiceSchedule) if sc.id == schedule.id), None),
-                    lambda now: last_change(desk.present, now, {c.id: c.name for c in communities}),
-                ),
+                watch=roster_watch(desk, schedule, {c.id: c.name for c in communities}),
             )
 
     def action_step(self, name: str) -> None:
@@ -417,7 +412,7 @@ def service_detail(
         if schedule.weekdays:
             days = p.t("weekdays").split()
             when += " " + "、".join(days[d] for d in sorted(schedule.weekdays))
-        fields.append((p.t("services.recurs"), Text(when)))
+        fields.append((p.t("form.recurrence"), Text(when)))
     if s.checked_in_at:
         fields.append((p.t("services.checked_in"), Text(f"{s.checked_in_at:%H:%M}")))
     if s.served is not None:

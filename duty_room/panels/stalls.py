@@ -37,7 +37,7 @@ from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
 from store.queries import Dashboard
 from store.refusal import Refused
-from store.text import ascii_numerals, max_chars, no_such_day
+from store.text import max_chars, typed_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -219,11 +219,9 @@ class StallsPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None
             if action is PermitAction.APPROVE:
-                typed = values.get("expires", "").strip()
                 try:
-                    expires = date.fromisoformat(ascii_numerals(typed))
-                except ValueError:
-                    wrong = Refused("no_such_day", day=typed) if no_such_day(typed) else Refused("permit_expiry_format")
+                    expires = typed_day(values.get("expires", ""), "permit_expiry_format")
+                except Refused as wrong:
                     desk.refuse(wrong, form, "expires")
                     return
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
@@ -431,7 +429,7 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
     fields = [
         (p.t("col.stall"), literal(f"{stall.market} {stall.number}")),
         (p.t("col.holder"), literal(holder or p.t("stall.no_holder"))),
-        (p.t("detail.phone"), literal(phone or p.t("empty.none"))),
+        (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("col.goods"), literal(stall.goods)),
         (p.t("col.permit"), Text(label(view.permit_status, p.lang) if view.permit_status else p.t("empty.none"))),
         (p.t("col.fee"), Text(f"¥{fen_to_yuan(stall.monthly_fee_fen)} → ¥{fen_to_yuan(view.due_fen)}{reduction}")),

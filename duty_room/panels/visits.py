@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -55,7 +55,7 @@ from store.roster import (
     retire_worker,
     retired_workers,
 )
-from store.storage import RecordNotFound, Store, StoreError
+from store.storage import Store, StoreError
 from store.text import ascii_numerals, display_safe, max_chars
 from store.visiting import (
     RECENT_VISIT_DAYS,
@@ -75,13 +75,12 @@ from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
 from widgets.table_screen import TableScreen
 
-from ..desk import Desk, Watch, edits_over, enum_field
+from ..desk import Desk, Watch, edits_over, enum_field, roster_watch
 from ..presenters import (
     TAG_STYLE,
     Presenter,
     history_line,
     household_address,
-    last_change,
     literal,
     short_community,
 )
@@ -536,7 +535,7 @@ class VisitsPanel(DeskPanel):
                 t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
                 fields,
                 submitted,
-                watch=self.worker_watch(worker, grids),
+                watch=roster_watch(desk, worker, {g.id: g.name for g in grids}),  # retired: gone
             )
 
     def community_name(self, community: str) -> str:
@@ -590,19 +589,7 @@ class VisitsPanel(DeskPanel):
             fields,
             submitted,
             subtitle=subtitle,
-            watch=self.worker_watch(worker, list(grids.values())),
-        )
-
-    def worker_watch(
-        self, worker: GridWorker, grids: Sequence[Grid], check: Callable[[GridWorker], object] | None = None
-    ) -> Watch[GridWorker]:
-        """A form on a grid worker follows them: another desk's change says what it was; retired, they are gone."""
-        store, names = self.desk.store, {g.id: g.name for g in grids}
-        return Watch(
-            worker,
-            lambda _: next((w for w in store.all(GridWorker) if w.id == worker.id), None),
-            lambda now: last_change(self.desk.present, now, names),
-            check,
+            watch=roster_watch(desk, worker, {g.id: g.name for g in grids.values()}),
         )
 
     def ask_move(self, screen: TableScreen, household_id: str) -> None:
@@ -653,23 +640,12 @@ class VisitsPanel(DeskPanel):
         def grid_now(now: Household) -> str:
             return t("visits.move_hint").format(grid=by_id[now.grid_id].name if now.grid_id in by_id else now.grid_id)
 
-        def household_now(_: Dashboard) -> Household | None:
-            try:
-                return store.get(Household, household_id)
-            except RecordNotFound:
-                return None
-
         desk.ask(
             t("visits.move_title").format(f"{address} {mask_name(household.head_name)}"),
             fields,
             submitted,
             subtitle=grid_now(household),
-            watch=Watch(
-                household,
-                household_now,
-                lambda now: last_change(desk.present, now, {g.id: g.name for g in grids}),
-                subtitle=grid_now,
-            ),
+            watch=roster_watch(desk, household, {g.id: g.name for g in grids}, subtitle=grid_now),
         )
 
     def ask_plan(self, grid_id: str, screen: TableScreen | None = None) -> None:
@@ -981,7 +957,7 @@ def household_detail(
         (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
         (p.t("col.head"), literal(h.head_name if reveal else mask_name(h.head_name))),
         (
-            p.t("detail.phone"),
+            p.t("col.phone"),
             literal((h.phone or "") if reveal else mask_phone(h.phone)) if h.phone else Text(p.t("empty.none")),
         ),
         (p.t("col.tags"), tags if h.tags else Text(p.t("empty.none"))),
