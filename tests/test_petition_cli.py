@@ -321,6 +321,11 @@ def test_a_usage_slip_before_the_command_is_said_in_the_language_asked_for(small
             "电话：电话格式不对",
             "reporter_phone: not a phone number",
         ),
+        (  # one label table for `petition show` and the refusals: the assignee's has its label too
+            ["set-status", "MK261127-001", "dispatched", "--assignee", "x" * 81],
+            "承办：太长了：最多 80 个字",
+            "assignee: too long: at most 80 characters",
+        ),
     ],
 )
 def test_a_refused_field_is_named_by_its_label_in_chinese(
@@ -331,5 +336,7 @@ def test_a_refused_field_is_named_by_its_label_in_chinese(
     en: str,  # noqa: ANN001
 ) -> None:
     """It said `title: 必填`: the record's key, in a Chinese line. English keeps the keys scripts match."""
+    if args[0] == "set-status":
+        assert run("accept", args[1]).exit_code == 0
     assert run(*args).output.startswith(f"duty-room: {zh}")
     assert run(*args, lang="en").output.startswith(f"duty-room: {en}")
