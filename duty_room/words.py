@@ -605,7 +605,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.created": ("受理时间", "Received"),
     "detail.description": ("内容", "Description"),
     "detail.households": ("服务对象", "Households"),
-    "detail.household": ("住户（走访中登记）", "Household (raised on a visit)"),
+    # Where a case is below its grid (store/visiting.py: case_address), in its detail and `petition show`.
+    "address.building": ("楼栋", "Building"),
+    "address.unit": ("单元", "Unit"),
+    "address.household": ("住户（走访中登记）", "Household (raised on a visit)"),
     "detail.staff": ("人员", "Staff"),
     "detail.payments": ("缴费记录", "Payments"),
     "detail.masked_hint": (
