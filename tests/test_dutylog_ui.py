@@ -489,6 +489,23 @@ async def test_a_detail_shows_a_long_entry_and_a_report_note_whole_at_80_columns
             await settled(app, pilot)
 
 
+async def test_an_incident_detail_says_when_it_happened(small_store: Store) -> None:
+    """事发时间 was kept but shown nowhere on panel 5: the detail said only 接报时间."""
+    known = datetime.fromisoformat("2026-11-28T08:00:00+08:00")
+    happened = known - timedelta(minutes=25)
+    open_incident(
+        small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT, known_at=known, occurred_at=happened
+    )
+    for lang, occurred, known_words in (("zh", "事发时间", "接报时间"), ("en", "Occurred at", "Known at")):
+        async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+            await pilot.press("5", "enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+            fields = [(k, v.plain) for k, v in app.screen.content.fields]
+            at = fields.index((occurred, "2026-11-28 07:35"))
+            assert fields[at + 1] == (known_words, "2026-11-28 08:00")
+
+
 async def test_an_incident_detail_marks_a_report_made_late(small_store: Store) -> None:
     """迟报 is held to account: a 书面报告 made at 09:15, due at 09:00, read in the incident's
     detail exactly like one made in time (only the hand-over listed it). Its line now says it was

@@ -823,6 +823,7 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
         (p.t("duty.form.place"), literal(incident.place or p.t("empty.none"))),
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
+        (p.t("duty.occurred_at"), Text(f"{incident.occurred_at:%Y-%m-%d %H:%M}")),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
     ]
     reports = []
