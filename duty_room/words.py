@@ -389,6 +389,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.event.link": ("关联案件", "linked to case"),
     "duty.event.petition": ("转为案件", "became case"),
     "duty.changed": ("{field}：{value}", "{field}: {value}"),
+    "duty.changed_from": ("{field}：{before} → {after}", "{field}: {before} → {after}"),
     "duty.occurred_at": ("事发时间", "Occurred at"),
     "duty.known_at": ("接报时间", "Known at"),
     "duty.reports": ("已报送", "Reports made"),
