@@ -143,7 +143,11 @@ def test_show_says_where_the_case_is_as_the_detail_does(run, small_store: Store)
     assert zh[at + 1 : at + 4] == ["  楼栋：1号楼", "  单元：2单元", "  住户（走访中登记）：1-1-101 张**"]
     en = run("show", "MK261127-001", lang="en").output.splitlines()
     at = en.index("  Grid: 1号楼1单元 (dc-M01)")
-    assert en[at + 1 : at + 4] == ["  Building: 1号楼", "  Unit: 2单元", "  Household (raised on a visit): 1-1-101 张**"]
+    assert en[at + 1 : at + 4] == [
+        "  Building: 1号楼",
+        "  Unit: 2单元",
+        "  Household (raised on a visit): 1-1-101 张**",
+    ]
     assert "张建国" not in "".join(zh + en)
 
 
