@@ -21,17 +21,25 @@ DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township-5")
 
 
 def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:
-    """The township-scale store, built again when it was built on another day: its visits, sessions
-    and deadlines are laid out around the day it was built, and the benches measure today's."""
+    """The township-scale store, built again when the bench built it on another day: its visits,
+    sessions and deadlines are laid out around the day it was built, and the benches measure today's.
+
+    Only a store the bench built (``NAME.built-on`` beside it) is ever built again: any other one
+    named with --store is measured as it is, never cleared. A missing one is built (and marked)."""
     store = Store(path, actor="bench")
     built_on = path.parent / f"{path.name}.built-on"
     today = clock.now().date().isoformat()
-    if store.exists() and (not built_on.exists() or built_on.read_text() != today):
+    if store.exists() and not built_on.exists():
+        print(f"{path}: not built by the bench (no {built_on.name}): measured as it is", flush=True)
+        return store
+    if store.exists() and built_on.read_text() != today:
         print(f"{path} was built on another day: building it again", flush=True)
         store.clear()
     if not store.exists():
         started = time.perf_counter()
         print(f"building the township-scale store in {path} ...", flush=True)
+        path.mkdir(parents=True, exist_ok=True)
+        built_on.write_text("building")  # ours from the start: one cut short is built again next time
         # Built as at noon at the earliest: run at night, today would have no visits to measure.
         now = clock.now()
         clock.freeze(max(now, clock.at(now.date(), 12)))

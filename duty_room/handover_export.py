@@ -172,6 +172,8 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         nxt = slot_text(c.next, report.moment, lang) if c.next else none
         out.append(
             f"- {i.id} {_md(i.title)}{pu.open}{label(i.category, lang)}{pu.comma}{label(i.level, lang)}{pu.close}"
+            f"{t('duty.occurred_at')}{pu.colon}{i.occurred_at:%m-%d %H:%M}{pu.comma}"
+            f"{t('duty.known_at')}{pu.colon}{i.known_at:%m-%d %H:%M}{pu.semi}"
             f"{t('handover.next_due')}{pu.colon}{nxt}"
         )
         for r in i.reports:
@@ -515,6 +517,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
                 i.title,
                 label(i.category, lang),
                 label(i.level, lang),
+                f"{i.occurred_at:%Y-%m-%d %H:%M}",
                 f"{i.known_at:%Y-%m-%d %H:%M}",
                 slot_text(c.next, report.moment, lang) if c.next else "",
                 "\n".join(report_line(r, lang) for r in i.reports),
@@ -528,13 +531,14 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             t("handover.title_col"),
             t("handover.kind"),
             t("handover.level"),
-            t("handover.time"),
+            t("duty.occurred_at"),
+            t("duty.known_at"),
             t("handover.next_due"),
             t("handover.reports"),
             *([t("handover.now_col")] if later else []),
         ],
         incident_rows,
-        [14, 30, 14, 14, 17, 30, 50, 40],
+        [14, 30, 14, 14, 17, 17, 30, 50, 40],
     )
     sheet(
         t("handover.late_reports"),

@@ -31,6 +31,7 @@ from store.models import (
     Community,
     Grid,
     GridWorker,
+    Household,
     Petition,
     PetitionEvent,
     PetitionStatus,
@@ -40,6 +41,7 @@ from store.models import (
 from store.queries import filter_petitions, open_petitions
 from store.storage import RecordNotFound, Store
 from store.text import display_safe
+from store.visiting import case_address
 
 from .cli import echo_json, settings_of, store_of
 from .exits import FIELD_WORDS
@@ -217,7 +219,8 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     if reveal:
         store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
         allowed = settings_of(ctx).may_reveal(store.actor)
-        log_reveal(store, f"petitions:{case_id}", ["reporter_name", "reporter_phone"], allowed)
+        personal = ["reporter_name", "reporter_phone"] + (["household.head_name"] if case.household_id else [])
+        log_reveal(store, f"petitions:{case_id}", personal, allowed)
         if not allowed:
             raise click.ClickException(words.t("cli.may_not_reveal", _lang(ctx)).format(actor=store.actor))
         case = _find(store, case_id, _lang(ctx))
@@ -229,12 +232,18 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     # cannot forge a line. --json above is the stable form for scripts.
     lang = _lang(ctx)
     names = {c.id: c.name for c in store.all(Community)} | {g.id: g.name for g in store.all(Grid)}
+    household = (
+        next((h for h in store.all(Household) if h.id == case.household_id), None) if case.household_id else None
+    )
     colon = "：" if lang == "zh" else ": "
     click.echo(f"{case.id}  {label(case.status, lang)}  {display_safe(case.title)}")
     for key in SHOWN_FIELDS:
         value = _shown_value(case, key, data, lang, names)
         if value:
             click.echo(f"  {words.t(FIELD_WORDS['Petition'][key], lang)}{colon}{value}")
+        if key == "grid_id":  # then where below the grid, as the dashboard's detail says it
+            for name, place in case_address(case.building, case.unit, household, reveal=reveal):
+                click.echo(f"  {words.t(f'address.{name}', lang)}{colon}{display_safe(place)}")
     click.echo(f"  {words.t('detail.history', lang)}{colon.rstrip()}")
     for event in case.history:
         click.echo(f"    {history_line(event, lang)}")

@@ -21,6 +21,7 @@ from store.models import FieldChange, GridWorker, Household, RosterEvent, Servic
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
+from store.visiting import household_address as household_address  # the CLI shares it (no Textual)
 from widgets.keyed_table import ellipsize
 
 TAG_STYLE = {
@@ -119,11 +120,6 @@ def change_words(p: Presenter, change: FieldChange, names: Mapping[str, str], *,
     elif change.name in MASKED_NAMES and not reveal:
         before, after = mask_name(before), mask_name(after)
     return display_safe(f"{name} {before or '-'}→{after or '-'}")
-
-
-def household_address(h: Household) -> str:
-    """楼栋-单元-房号, as the grid's wall map writes it: 3-2-501."""
-    return f"{h.building}-{h.unit}-{h.room}"
 
 
 def short_community(name: str) -> str:

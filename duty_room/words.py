@@ -386,6 +386,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.event.link": ("关联案件", "linked to case"),
     "duty.event.petition": ("转为案件", "became case"),
     "duty.changed": ("{field}：{value}", "{field}: {value}"),
+    "duty.changed_from": ("{field}：{before} → {after}", "{field}: {before} → {after}"),
+    "duty.occurred_at": ("事发时间", "Occurred at"),
     "duty.known_at": ("接报时间", "Known at"),
     "duty.reports": ("已报送", "Reports made"),
     "duty.owed": ("待报送", "Reports owed"),
@@ -601,7 +603,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.created": ("受理时间", "Received"),
     "detail.description": ("内容", "Description"),
     "detail.households": ("服务对象", "Households"),
-    "detail.household": ("住户（走访中登记）", "Household (raised on a visit)"),
+    # Where a case is below its grid (store/visiting.py: case_address), in its detail and `petition show`.
+    "address.building": ("楼栋", "Building"),
+    "address.unit": ("单元", "Unit"),
+    "address.household": ("住户（走访中登记）", "Household (raised on a visit)"),
     "detail.staff": ("人员", "Staff"),
     "detail.payments": ("缴费记录", "Payments"),
     "detail.masked_hint": (

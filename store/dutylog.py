@@ -28,6 +28,7 @@ from .deadlines import DeadlineRules
 from .duty_models import (
     CORRECTABLE,
     DutyLogEntry,
+    Handover,
     Incident,
     IncidentCategory,
     IncidentLevel,
@@ -303,6 +304,16 @@ def find_entry(reader: Reader, entry_id: str) -> DutyLogEntry:
             if entry.id == entry_id:
                 return entry
     raise DutyRefused("duty_no_entry", id=entry_id)
+
+
+def handed_over_at(reader: Reader, entry: DutyLogEntry) -> datetime | None:
+    """When the hand-over that listed this log entry was made (None: none has yet). A correction made
+    after it is not in what was handed over (store/handover.py reads the entry back as it was)."""
+    for month in months_between(entry.at, entry.at + timedelta(days=31)):  # filed by the month it was made
+        for handover in reader.all(Handover, month):
+            if entry.id in handover.entry_ids:
+                return handover.at
+    return None
 
 
 def entries_between(

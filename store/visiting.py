@@ -7,9 +7,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from .masking import mask_name
 from .models import Grid, GridWorker, Household, SpecialTag, Visit, VisitPlan
 from .refusal import Refused
 from .storage import RecordNotFound, Store
+
+
+def household_address(h: Household) -> str:
+    """楼栋-单元-房号, as the grid's wall map writes it: 3-2-501."""
+    return f"{h.building}-{h.unit}-{h.room}"
+
+
+def case_address(building: str, unit: str, household: Household | None, *, reveal: bool) -> list[tuple[str, str]]:
+    """Where a case is, below its grid, as (field, value): the 楼栋 and 单元 typed when it was
+    registered, and the household it was raised at on a visit (楼栋-单元-房号 and the head's name,
+    masked unless revealed). The dashboard's detail and `petition show` say the same."""
+    shown = [(name, value) for name, value in (("building", building), ("unit", unit)) if value]
+    if household is not None:
+        head = household.head_name if reveal else mask_name(household.head_name)
+        shown.append(("household", f"{household_address(household)} {head}"))
+    return shown
 
 
 def grids_below(grids: list[Grid], grid_id: str) -> set[str]:

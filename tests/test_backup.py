@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -195,73 +196,46 @@ class FailingAt(storage.SystemCalls):
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])
-def test_a_backup_that_fails_half_way_leaves_no_partial_folder(
-    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
+@pytest.mark.parametrize("kind", ["backup", "restore"])
+def test_a_copy_that_fails_half_way_leaves_nothing_it_made(
+    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, existing: bool
 ) -> None:
-    """A full disk half-way through a backup left the folder with the tables' folders and the files
-    renamed in so far (no manifest): an officer's loop through sudo left one such folder per try,
-    and the next backup under that name was refused as not empty. Now what the backup made is
-    removed, whichever call fails; a folder that was there (empty) stays, empty."""
+    """A full disk half-way through `duty-room backup` or `restore` left the folder with the tables'
+    folders and the files renamed in so far (no manifest): an officer's loop through sudo left one
+    such folder per try, and the next one under that name was refused as not empty. Now what the
+    copy made is removed, whichever call fails; a folder that was there (empty) stays, empty; what
+    it copied from (the store, the backup) is left as it was."""
+    if kind == "backup":
+        source = small_store.root
+        copy: Callable[[Path], object] = lambda dest: backup_store(small_store, dest)  # noqa: E731
+    else:
+        source = tmp_path / "backup"
+        backup_store(small_store, source)
+        copy = lambda target: restore_store(source, target)  # noqa: E731
+    before = fingerprint(source)
     counter = FailingAt()
     reference = tmp_path / "reference"
     if existing:
         reference.mkdir()
     monkeypatch.setattr(storage, "SYSCALLS", counter)
-    backup_store(small_store, reference)
+    copy(reference)
     total = counter.calls
     assert total > 20
-    before = fingerprint(small_store.root)
     for k in range(1, total + 1):
         parent = tmp_path / f"k{k}"
         parent.mkdir()
-        dest = parent / "2026-11-28"
+        dest = parent / "copy"
         if existing:
             dest.mkdir()
         monkeypatch.setattr(storage, "SYSCALLS", FailingAt(k))
         with pytest.raises(storage.StoreError):
-            backup_store(small_store, dest)
+            copy(dest)
         monkeypatch.setattr(storage, "SYSCALLS", storage.SystemCalls())
         left = [p.name for p in parent.iterdir()]
-        assert left == (["2026-11-28"] if existing else []), (k, left)
+        assert left == (["copy"] if existing else []), (k, left)
         if existing:
             assert list(dest.iterdir()) == [], k
-    assert fingerprint(small_store.root) == before
-
-
-@pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])
-def test_a_restore_that_fails_half_way_leaves_nothing_it_made(
-    small_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool
-) -> None:
-    """A full disk half-way through `duty-room restore` left a partial store folder (the tables'
-    folders, the files renamed in so far, no manifest), and the next restore into it was refused as
-    not empty. Now what the restore made is removed, whichever call fails; a folder that was there
-    (empty) stays, empty; the backup is left as it was."""
-    backup = tmp_path / "backup"
-    backup_store(small_store, backup)
-    before = fingerprint(backup)
-    counter = FailingAt()
-    reference = tmp_path / "reference"
-    if existing:
-        reference.mkdir()
-    monkeypatch.setattr(storage, "SYSCALLS", counter)
-    restore_store(backup, reference)
-    total = counter.calls
-    assert total > 20
-    for k in range(1, total + 1):
-        parent = tmp_path / f"k{k}"
-        parent.mkdir()
-        target = parent / "store"
-        if existing:
-            target.mkdir()
-        monkeypatch.setattr(storage, "SYSCALLS", FailingAt(k))
-        with pytest.raises(storage.StoreError):
-            restore_store(backup, target)
-        monkeypatch.setattr(storage, "SYSCALLS", storage.SystemCalls())
-        left = [p.name for p in parent.iterdir()]
-        assert left == (["store"] if existing else []), (k, left)
-        if existing:
-            assert list(target.iterdir()) == [], k
-    assert fingerprint(backup) == before
+    assert fingerprint(source) == before
 
 
 @pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])

@@ -326,6 +326,26 @@ def test_a_handover_is_refused_when_the_shift_changed_since_its_report_was_read(
     assert [row[-1] for row in book["值班记录"].iter_rows(min_row=2, values_only=True)] == handed.entry_ids
 
 
+def test_the_handover_export_says_when_an_incident_happened_and_when_it_was_known(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """事发时间 and 接报时间 are two times (the reporting clocks start at the second): the export
+    says both, in both languages; the workbook's incident sheet had one column, 时间, for 接报."""
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:00")
+    happened = datetime(2026, 11, 28, 9, 20, tzinfo=TZ)
+    open_incident(store, title="车库积水", category=IncidentCategory.NATURAL, occurred_at=happened)
+    report = handover_report(store, clock.now())
+    assert "事发时间：11-28 09:20，接报时间：11-28 10:00；下次报送：" in render_markdown(report)
+    assert "Occurred at: 11-28 09:20, Known at: 11-28 10:00; Next report due: " in render_markdown(report, "en")
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    header, row = book["突发事件"].iter_rows(max_row=2, values_only=True)
+    assert (header[4:6], row[4:6]) == (("事发时间", "接报时间"), ("2026-11-28 09:20", "2026-11-28 10:00"))
+
+
 def test_a_handover_whose_report_did_not_change_goes_through(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What the record does not keep (a case registered meanwhile, a correction's words) refuses nothing;
     its count is the store's when handed over."""

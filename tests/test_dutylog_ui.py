@@ -25,7 +25,7 @@ from store.dutylog import (
     report_incident,
     shift_at,
 )
-from store.handover import find_handover
+from store.handover import find_handover, hand_over_now
 from store.models import Petition
 from store.queries import dashboard as dashboard_data
 from store.storage import Store
@@ -201,11 +201,43 @@ async def test_an_entry_detail_shows_the_phone_masked_and_its_corrections_in_wor
 
         text = shown()
         assert "电话 139****4321" in text and "13987654321" not in text and "13912345678" not in text
-        assert "更正 内容：3号楼2单元漏水；电话：139****4321 来电人更正" in text, text
+        assert "更正 内容：3号楼漏水 → 3号楼2单元漏水；电话：139****5678 → 139****4321（来电人更正）" in text, text
         assert "correct" not in text
         await pilot.press("p")
         await settled(app, pilot)
-        assert "电话 13987654321" in shown() and "电话：13987654321" in shown()
+        assert "电话 13987654321" in shown() and "电话：13912345678 → 13987654321" in shown()
+
+
+async def test_an_entry_corrected_after_the_handover_says_so_in_its_detail(small_store: Store) -> None:
+    """The hand-over keeps an entry as it was handed over; a correction made since showed on panel 5
+    like any other, with only its new text: the detail says 交班后更正, who, when, what it said
+    before (as handed over) and why. One made before the hand-over stays 更正."""
+    entry = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", action_taken="已通知物业")
+    correct_entry(small_store, entry.id, {"content": "3号楼2单元漏水"}, note="来电人更正")
+    hand_over_now(small_store, notes="无遗留")
+    clock.freeze(clock.now() + timedelta(minutes=20))
+    other = Store(small_store.root, actor="wanglj")
+    correct_entry(other, entry.id, {"content": "3号楼2单元地下室漏水", "action_taken": ""}, note="物业回电核实")
+    for lang, said in (
+        (
+            "zh",
+            "11-28 09:50 交班后更正 内容：3号楼2单元漏水 → 3号楼2单元地下室漏水；"
+            "处理/报送：已通知物业 → 无（物业回电核实）  [wanglj]",
+        ),
+        (
+            "en",
+            "11-28 09:50 Corrected after the handover Content: 3号楼2单元漏水 → 3号楼2单元地下室漏水; "
+            "Action / report: 已通知物业 → none (物业回电核实)  [wanglj]",
+        ),
+    ):
+        async with dashboard(small_store, lang=lang) as (app, pilot):
+            await pilot.press("5", "enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen) and app.screen.content.title == entry.id
+            [(_, history)] = app.screen.content.sections
+            assert [line.plain for line in history][1:] == [said], (lang, [line.plain for line in history])
+            assert history[0].plain.startswith("11-28 09:30 ")  # before the hand-over: 更正 as ever
+            assert "交班后" not in history[0].plain and "after the handover" not in history[0].plain
 
 
 async def test_an_incident_row_names_its_level_in_either_language(small_store: Store) -> None:
@@ -487,6 +519,23 @@ async def test_a_detail_shows_a_long_entry_and_a_report_note_whole_at_80_columns
             assert whole in painted.replace(" ", ""), (row, screen_text(app))
             await pilot.press("escape")
             await settled(app, pilot)
+
+
+async def test_an_incident_detail_says_when_it_happened(small_store: Store) -> None:
+    """事发时间 was kept but shown nowhere on panel 5: the detail said only 接报时间."""
+    known = datetime.fromisoformat("2026-11-28T08:00:00+08:00")
+    happened = known - timedelta(minutes=25)
+    open_incident(
+        small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT, known_at=known, occurred_at=happened
+    )
+    for lang, occurred, known_words in (("zh", "事发时间", "接报时间"), ("en", "Occurred at", "Known at")):
+        async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+            await pilot.press("5", "enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+            fields = [(k, v.plain) for k, v in app.screen.content.fields]
+            at = fields.index((occurred, "2026-11-28 07:35"))
+            assert fields[at + 1] == (known_words, "2026-11-28 08:00")
 
 
 async def test_an_incident_detail_marks_a_report_made_late(small_store: Store) -> None:

@@ -228,7 +228,8 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
         created = next(p for p in small_store.all(Petition) if p.title == "楼道灯不亮")
         assert (created.household_id, created.grid_id, created.channel.value) == ("h1", "dc-M01", "home_visit")
         content = app.panel("petitions").detail_content(created.id, reveal=False)
-        assert ("住户（走访中登记）", "1-1-101 张**") in [(k, v.plain) for k, v in content.fields]
+        shown = [(k, v.plain) for k, v in content.fields]
+        assert [("楼栋", "1"), ("单元", "1"), ("住户（走访中登记）", "1-1-101 张**")] == shown[8:11]  # after 社区
 
 
 async def test_revealing_a_grid_list_is_refused_without_permission_and_logged(small_store: Store) -> None:

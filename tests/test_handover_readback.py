@@ -165,7 +165,9 @@ def test_an_export_after_the_handover_shows_what_was_handed_over(township: Path)
     assert [row[:2] for row in cells["未结案件"][1:]] == [["MK261120-001", "处置中"]]
     assert cells["未结案件"][0][-1] == "现状（导出时）" and cells["未结案件"][1][-1] == "已办结"
     incident_row = cells["突发事件"][1]
-    assert incident_row[0] == ids["incident"] and incident_row[5] == "首报 11-28 10:30（超时15分钟）"
+    assert (
+        incident_row[0] == ids["incident"] and incident_row[6] == "首报 11-28 10:30（超时15分钟）"
+    )  # after 事发时间, 接报时间
     assert incident_row[-1] == "已终报 11-28 11:20"
     english_cells = sheets(render_xlsx(later, "en"))
     assert [row[-1] for row in english_cells["Logged after the handover"][1:]] == [after.id]

@@ -132,6 +132,25 @@ def test_show_masks_and_refused_reveal_is_logged(run, small_store: Store) -> Non
     assert (entry.subject, entry.allowed) == ("petitions:MK261127-001", False)
 
 
+def test_show_says_where_the_case_is_as_the_detail_does(run, small_store: Store) -> None:  # noqa: ANN001
+    """The 楼栋 and 单元 typed at registration and the household a visit raised it at (its head's name
+    masked), under the grid, as the dashboard's detail shows them."""
+    with small_store.transaction() as tx:
+        case = tx.get(Petition, "MK261127-001")
+        tx.put(case.model_copy(update={"building": "1号楼", "unit": "2单元", "household_id": "h1"}))
+    zh = run("show", "MK261127-001").output.splitlines()
+    at = zh.index("  网格：1号楼1单元 (dc-M01)")
+    assert zh[at + 1 : at + 4] == ["  楼栋：1号楼", "  单元：2单元", "  住户（走访中登记）：1-1-101 张**"]
+    en = run("show", "MK261127-001", lang="en").output.splitlines()
+    at = en.index("  Grid: 1号楼1单元 (dc-M01)")
+    assert en[at + 1 : at + 4] == [
+        "  Building: 1号楼",
+        "  Unit: 2单元",
+        "  Household (raised on a visit): 1-1-101 张**",
+    ]
+    assert "张建国" not in "".join(zh + en)
+
+
 def test_a_closed_case_is_never_listed_as_overdue(run, small_store: Store) -> None:  # noqa: ANN001
     assert run("cancel", "MK261127-001", "--note", "撤诉").exit_code == 0  # was 6 h overdue
     listed = {r["id"]: r for r in json.loads(run("list", "--all", "--json").output)}

@@ -26,6 +26,7 @@ from store.duty_models import (
     IncidentCategory,
     IncidentLevel,
     IncidentReport,
+    LogEvent,
     LogKind,
     ReportStage,
 )
@@ -36,6 +37,8 @@ from store.dutylog import (
     IncidentClock,
     ReportSlot,
     check_shift_people,
+    find_entry,
+    handed_over_at,
     intake_from_entry,
     log_entry,
     open_incident,
@@ -135,7 +138,10 @@ class DutyLogPanel(DeskPanel):
             found = self.incident(key.removeprefix(INCIDENT_ROW))
             return None if found is None else incident_detail(p, found, self.desk.settings.duty)
         entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
-        return None if entry is None else entry_detail(p, entry, reveal=reveal)
+        if entry is None:
+            return None
+        stored = find_entry(self.desk.store, key)  # as first written: a correction says what it changed from
+        return entry_detail(p, stored, reveal=reveal, handed_at=handed_over_at(self.desk.store, stored))
 
     # -- keys --------------------------------------------------------------------------
 
@@ -756,8 +762,13 @@ CHANGE_WORDS = {
 }
 
 
-def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailContent:
-    current = entry  # the dashboard's entries are as corrected; their history says what changed
+def entry_detail(
+    p: Presenter, entry: DutyLogEntry, *, reveal: bool, handed_at: datetime | None = None
+) -> DetailContent:
+    """A log entry as corrected; its history says each correction: when, what each field said before
+    and says since, why, who; one made after the hand-over that listed the entry says so (交班后更正:
+    the hand-over kept what it said before). ``entry`` is as first written (its history applied here)."""
+    current = entry.current()
     caller = current.caller if reveal else mask_name(current.caller)
     phone = (current.phone or "") if reveal else mask_phone(current.phone)
     fields = [
@@ -771,14 +782,26 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
     ]
 
-    def changed(name: str, value: str) -> str:
+    def shown(name: str, value: str) -> str:
         if name == "kind":
             value = label(LogKind(value), p.lang)
         elif name == "caller" and not reveal:
             value = mask_name(value)
         elif name == "phone" and not reveal:
             value = mask_phone(value)
-        return p.t("duty.changed").format(field=p.t(CHANGE_WORDS[name]), value=value or p.t("empty.none"))
+        return value or p.t("empty.none")
+
+    said: dict[str, str] = {name: str(getattr(entry, name) or "") for name in CHANGE_WORDS}  # as it stood
+
+    def changed(name: str, value: str) -> str:
+        before, said[name] = said[name], value
+        return p.t("duty.changed_from").format(
+            field=p.t(CHANGE_WORDS[name]), before=shown(name, before), after=shown(name, value)
+        )
+
+    def action(e: LogEvent) -> str:
+        late = e.action == "correct" and handed_at is not None and e.at > handed_at
+        return p.t("handover.corrected") if late else p.t(f"duty.event.{e.action}")
 
     history = [
         literal(
@@ -786,10 +809,10 @@ def entry_detail(p: Presenter, entry: DutyLogEntry, *, reveal: bool) -> DetailCo
                 part
                 for part in (
                     f"{e.at:%m-%d %H:%M}",
-                    p.t(f"duty.event.{e.action}"),
+                    action(e),
                     e.petition_id or "",
-                    p.t("punct.semi").join(changed(k, v) for k, v in e.changes.items()),
-                    e.note,
+                    p.t("punct.semi").join(changed(k, v) for k, v in e.changes.items())
+                    + (f"{p.t('punct.open')}{e.note}{p.t('punct.close')}" if e.note else ""),  # why
                     f" [{e.actor}]",
                 )
                 if part
@@ -820,6 +843,7 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
         (p.t("form.place"), literal(incident.place or p.t("empty.none"))),
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
+        (p.t("duty.occurred_at"), Text(f"{incident.occurred_at:%Y-%m-%d %H:%M}")),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),
     ]
     reports = []

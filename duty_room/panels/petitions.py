@@ -52,6 +52,7 @@ from store.queries import (
     sort_petitions,
 )
 from store.text import ascii_numerals, display_safe, max_chars
+from store.visiting import case_address
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
@@ -60,7 +61,7 @@ from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Watch, enum_field, form_texts, guarded, stored
-from ..presenters import Presenter, duration, household_address, literal, short_community
+from ..presenters import Presenter, duration, literal, short_community
 from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
@@ -590,9 +591,10 @@ def petition_detail(
         (p.t("col.level"), Text(label(petition.level, p.lang))),
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
     ]
-    if household:
-        head = household.head_name if reveal else mask_name(household.head_name)
-        fields.append((p.t("detail.household"), literal(f"{household_address(household)} {head}")))
+    fields += [
+        (p.t(f"address.{name}"), literal(value))
+        for name, value in case_address(petition.building, petition.unit, household, reveal=reveal)
+    ]
     fields += [
         (p.t("col.assignee"), literal(petition.assignee or p.t("empty.none"))),
         (p.t("detail.reporter"), literal(name or p.t("empty.none"))),
