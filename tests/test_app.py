@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from textual.command import CommandList
 from textual.widgets import Input, TextArea
@@ -324,6 +326,56 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
         await settled(app, pilot)
         await settled(app, pilot)
         assert "2026-11-27.json" not in str(app.screen_stack[0].query_one("#status").render())
+
+
+@pytest.mark.parametrize("name", ["petitions/2026-11-27.json", "households/dc-M01.json"])
+async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
+    small_store: Store, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file damaged by hand while the dashboard runs leaves the manifest as it was: the watcher
+    woke only for the manifest, so nothing was said until the next commit or Ctrl+R (the interval
+    poll is ten minutes here). Now the watcher sees the file change: the status line names it at
+    once (a day file the panels read, or a grid's households they do not), the last data stays on
+    screen, the dashboard runs on; mended, the line goes."""
+    import threading
+
+    import watchfiles
+
+    damaged = small_store.root / name
+    sound = damaged.read_bytes()
+    watching = threading.Event()
+    watch = watchfiles.watch
+
+    def noting_the_watch(*args: object, **kwargs: object) -> object:
+        for changes in watch(*args, **kwargs):  # type: ignore[arg-type]
+            watching.set()  # its first look is done: the folders are watched
+            yield changes
+
+    monkeypatch.setattr(watchfiles, "watch", noting_the_watch)
+
+    async def status_says(check: Callable[[str], bool]) -> str:
+        said = ""
+        for _ in range(100):
+            await pilot.pause(0.05)
+            said = str(app.screen_stack[0].query_one("#status").render())
+            if check(said):
+                break
+        return said
+
+    async with dashboard(small_store) as (app, pilot):
+        for _ in range(100):  # the watcher starts after the first frame
+            if watching.is_set():
+                break
+            await pilot.pause(0.05)
+        await settled(app, pilot)
+        damaged.write_bytes(sound[:100])
+        said = await status_says(lambda line: name in line)
+        assert name in said and "损坏" in said, said
+        assert app.is_running and app.return_code is None
+        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        damaged.write_bytes(sound)
+        said = await status_says(lambda line: name not in line)
+        assert name not in said, said
 
 
 @pytest.mark.parametrize(
