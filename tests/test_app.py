@@ -8,8 +8,10 @@ import pytest
 from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
+from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
+from store import clock
 from store.duty_models import DutyLogEntry
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
@@ -660,6 +662,32 @@ async def test_every_key_a_panel_binds_is_in_its_palette(small_store: Store) -> 
             bindings = [*DeskPanel.BINDINGS, *type(panel).BINDINGS]
             wanted = {f"[{b.key.replace('slash', '/')}]" for b in bindings if b.id not in steps}
             assert wanted <= offered, (panel.NAME, sorted(wanted - offered))
+
+
+async def test_a_cases_steps_in_the_english_palette_are_commands_in_words(small_store: Store) -> None:
+    """The English palette offered a case's steps by the domain's words for sentences: `cancel ·
+    MK…`, `re-dispatch · MK…`, read as raw action names beside `Change case status` and every
+    other panel's `Check in · …`. Each step is now a command in the interface's words
+    (`Withdraw the case · MK…`, as its form is titled); the Chinese ones stay 撤销 · MK…."""
+    from store.lifecycle import Action, allowed_actions
+
+    async with dashboard(small_store, lang="en") as (app, pilot):
+        table = app.panel("petitions").table
+        seen: dict[str, str] = {}
+        for row in range(len(table.keys)):
+            table.move_cursor(row=row)
+            await settled(app, pilot)
+            view = app.panel("petitions").selected_view()
+            assert view is not None
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            lowercase = [t for t in titles if t[:1].isascii() and t[:1].islower()]
+            assert lowercase == [], lowercase
+            for action in allowed_actions(view.petition, clock.now()):
+                if action is not Action.REOPEN:
+                    step = words.t(f"cmd.step.{action.value}", "en")
+                    assert f"{step} · {view.petition.id}" in titles, (step, titles)
+                    seen[action.value] = step
+        assert seen["cancel"] == "Withdraw the case", seen
 
 
 @pytest.mark.parametrize(("lang", "said"), [("zh", "没有匹配的命令"), ("en", "No matches found")])
