@@ -41,6 +41,13 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cell.ReportStage.written": ("书面", "written"),
     "cell.ReportStage.follow_up": ("续报", "update"),
     "cell.ReportStage.final": ("终报", "final"),
+    # A count of special households by group (●3 told them apart by colour alone, lost under the
+    # cursor and on a terminal without colour): one character each, the first of the short words
+    # the colour key shows (独居 残疾 行动不便 孤寡; alone disabled mobility childless).
+    "mark.SpecialTag.living_alone": ("独", "A"),
+    "mark.SpecialTag.disabled": ("残", "D"),
+    "mark.SpecialTag.limited_mobility": ("行", "M"),
+    "mark.SpecialTag.childless_elderly": ("孤", "C"),
     "cell.SpecialTag.living_alone": ("独居", "alone"),
     "cell.SpecialTag.disabled": ("残疾", "disabled"),
     "cell.SpecialTag.limited_mobility": ("行动不便", "mobility"),

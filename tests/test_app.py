@@ -40,7 +40,7 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, "petitions", "MK261127-002", 3) == "[red]楼顶[/]漏水"
         assert app.panel("visits").table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
         assert cell(app, "visits", "dc-M01", 2) == "1/5"
-        assert cell(app, "visits", "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
+        assert cell(app, "visits", "dc-M01", 3) == "独2"  # two 独居 (red) households planned, not yet visited
         assert app.panel("services").table.keys == ["sv0", "sv1"]
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         assert cell(app, "stalls", "yl-01", 4) == "赵*"  # holder name masked in the list
