@@ -47,6 +47,7 @@ from store.storage import MANIFEST, Store, StoreError
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.help_key import toggle_help
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
@@ -542,10 +543,7 @@ class DutyRoomApp(App[None]):
             self.screen.maximize(self.active_panel.table)
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        toggle_help(self.screen)  # shown: its next page, hidden after the last
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None

@@ -485,6 +485,36 @@ async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
         assert app.screen.query("HelpPanel")
 
 
+@pytest.mark.parametrize(("lang", "closer", "last"), [("zh", "? 帮助", "刷新"), ("en", "? Help", "Refresh")])
+async def test_help_at_80x24_leaves_the_footer_whole_and_pages_to_its_last_key(
+    small_store: Store, lang: str, closer: str, last: str
+) -> None:
+    """`?` at 80x24: Textual's keys panel took the screen's whole height, over the Footer's end, cut
+    mid-word (`f 重 ▏^p   令`), and panel 1's fifty lines of keys were cut at the screen's foot
+    (the wheel alone scrolled them). Now the panel stands above the Footer, which stays whole with
+    the key that closes the help; `?` again shows the next page of keys, and after the last, closes."""
+    from textual.widgets import HelpPanel
+
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        [help_panel] = app.screen.query(HelpPanel)
+        footer = app.screen.query_one("CompactFooter").region
+        assert help_panel.region.bottom <= footer.y, (help_panel.region, footer)
+        foot = screen_text(app).splitlines()[footer.y]
+        assert closer in foot and "^p" in foot and "▏^p" in foot.replace(" ", ""), foot  # whole, to its end
+        assert last not in screen_text(app)  # panel 1's keys are more than a screen
+        for _ in range(10):
+            await pilot.press("question_mark")
+            await settled(app, pilot)
+            if not app.screen.query(HelpPanel) or last in screen_text(app):
+                break
+        assert app.screen.query(HelpPanel) and last in screen_text(app)  # the last page, still open
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert not app.screen.query(HelpPanel)
+
+
 async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> None:
     from store.lifecycle import change_status
 
