@@ -41,6 +41,13 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cell.ReportStage.written": ("书面", "written"),
     "cell.ReportStage.follow_up": ("续报", "update"),
     "cell.ReportStage.final": ("终报", "final"),
+    # A count of special households by group (●3 told them apart by colour alone, lost under the
+    # cursor and on a terminal without colour): one character each, the first of the short words
+    # the colour key shows (独居 残疾 行动不便 孤寡; alone disabled mobility childless).
+    "mark.SpecialTag.living_alone": ("独", "A"),
+    "mark.SpecialTag.disabled": ("残", "D"),
+    "mark.SpecialTag.limited_mobility": ("行", "M"),
+    "mark.SpecialTag.childless_elderly": ("孤", "C"),
     "cell.SpecialTag.living_alone": ("独居", "alone"),
     "cell.SpecialTag.disabled": ("残疾", "disabled"),
     "cell.SpecialTag.limited_mobility": ("行动不便", "mobility"),
@@ -546,6 +553,23 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.modal.cancel": ("取消", "Cancel"),
     "cmd.change_status": ("更改案件状态", "Change case status"),
     "cmd.change_status.help": ("为选中的诉求选择下一个状态", "Choose the next status for the selected petition"),
+    # A case's step in the palette (its title, then · MK…), as a command: the domain's English words
+    # are for sentences (cancel → cancelled), and `cancel · MK…` read as a raw action name.
+    "cmd.step.accept": ("受理", "Accept"),
+    "cmd.step.dispatch": ("派单", "Dispatch"),
+    "cmd.step.redispatch": ("重派", "Re-dispatch"),
+    "cmd.step.start": ("开始处置", "Start"),
+    "cmd.step.return": ("退回", "Return"),
+    "cmd.step.resolve": ("办结", "Resolve"),
+    "cmd.step.follow_up": ("回访评价", "Follow up"),
+    "cmd.step.redo": ("重办", "Redo"),
+    "cmd.step.cancel": ("撤销", "Withdraw the case"),
+    "cmd.step.merge": ("合并", "Merge"),
+    "cmd.step.escalate": ("升级", "Escalate"),
+    "cmd.step.supervise": ("督办", "Supervise"),
+    "cmd.step.extend_request": ("申请延期", "Ask extension"),
+    "cmd.step.extend_grant": ("批准延期", "Grant extension"),
+    "cmd.step.extend_deny": ("驳回延期", "Deny extension"),
     "cmd.focus": ("转到面板：{}", "Go to panel: {}"),
     "cmd.filter": ("筛选案件", "Filter the cases"),
     "cmd.sort": ("切换案件排序", "Change the order of the cases"),

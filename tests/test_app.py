@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
+from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
+from store import clock
 from store.duty_models import DutyLogEntry
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
@@ -36,7 +40,7 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, "petitions", "MK261127-002", 3) == "[red]楼顶[/]漏水"
         assert app.panel("visits").table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
         assert cell(app, "visits", "dc-M01", 2) == "1/5"
-        assert cell(app, "visits", "dc-M01", 3) == "●2"  # two 独居 (red) households planned, not yet visited
+        assert cell(app, "visits", "dc-M01", 3) == "独2"  # two 独居 (red) households planned, not yet visited
         assert app.panel("services").table.keys == ["sv0", "sv1"]
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         assert cell(app, "stalls", "yl-01", 4) == "赵*"  # holder name masked in the list
@@ -326,6 +330,56 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
         assert "2026-11-27.json" not in str(app.screen_stack[0].query_one("#status").render())
 
 
+@pytest.mark.parametrize("name", ["petitions/2026-11-27.json", "households/dc-M01.json"])
+async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
+    small_store: Store, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file damaged by hand while the dashboard runs leaves the manifest as it was: the watcher
+    woke only for the manifest, so nothing was said until the next commit or Ctrl+R (the interval
+    poll is ten minutes here). Now the watcher sees the file change: the status line names it at
+    once (a day file the panels read, or a grid's households they do not), the last data stays on
+    screen, the dashboard runs on; mended, the line goes."""
+    import threading
+
+    import watchfiles
+
+    damaged = small_store.root / name
+    sound = damaged.read_bytes()
+    watching = threading.Event()
+    watch = watchfiles.watch
+
+    def noting_the_watch(*args: object, **kwargs: object) -> object:
+        for changes in watch(*args, **kwargs):  # type: ignore[arg-type]
+            watching.set()  # its first look is done: the folders are watched
+            yield changes
+
+    monkeypatch.setattr(watchfiles, "watch", noting_the_watch)
+
+    async def status_says(check: Callable[[str], bool]) -> str:
+        said = ""
+        for _ in range(100):
+            await pilot.pause(0.05)
+            said = str(app.screen_stack[0].query_one("#status").render())
+            if check(said):
+                break
+        return said
+
+    async with dashboard(small_store) as (app, pilot):
+        for _ in range(100):  # the watcher starts after the first frame
+            if watching.is_set():
+                break
+            await pilot.pause(0.05)
+        await settled(app, pilot)
+        damaged.write_bytes(sound[:100])
+        said = await status_says(lambda line: name in line)
+        assert name in said and "损坏" in said, said
+        assert app.is_running and app.return_code is None
+        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        damaged.write_bytes(sound)
+        said = await status_says(lambda line: name not in line)
+        assert name not in said, said
+
+
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
@@ -429,6 +483,36 @@ async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         assert app.screen.query("HelpPanel")
+
+
+@pytest.mark.parametrize(("lang", "closer", "last"), [("zh", "? 帮助", "刷新"), ("en", "? Help", "Refresh")])
+async def test_help_at_80x24_leaves_the_footer_whole_and_pages_to_its_last_key(
+    small_store: Store, lang: str, closer: str, last: str
+) -> None:
+    """`?` at 80x24: Textual's keys panel took the screen's whole height, over the Footer's end, cut
+    mid-word (`f 重 ▏^p   令`), and panel 1's fifty lines of keys were cut at the screen's foot
+    (the wheel alone scrolled them). Now the panel stands above the Footer, which stays whole with
+    the key that closes the help; `?` again shows the next page of keys, and after the last, closes."""
+    from textual.widgets import HelpPanel
+
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        [help_panel] = app.screen.query(HelpPanel)
+        footer = app.screen.query_one("CompactFooter").region
+        assert help_panel.region.bottom <= footer.y, (help_panel.region, footer)
+        foot = screen_text(app).splitlines()[footer.y]
+        assert closer in foot and "^p" in foot and "▏^p" in foot.replace(" ", ""), foot  # whole, to its end
+        assert last not in screen_text(app)  # panel 1's keys are more than a screen
+        for _ in range(10):
+            await pilot.press("question_mark")
+            await settled(app, pilot)
+            if not app.screen.query(HelpPanel) or last in screen_text(app):
+                break
+        assert app.screen.query(HelpPanel) and last in screen_text(app)  # the last page, still open
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert not app.screen.query(HelpPanel)
 
 
 async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> None:
@@ -608,6 +692,32 @@ async def test_every_key_a_panel_binds_is_in_its_palette(small_store: Store) -> 
             bindings = [*DeskPanel.BINDINGS, *type(panel).BINDINGS]
             wanted = {f"[{b.key.replace('slash', '/')}]" for b in bindings if b.id not in steps}
             assert wanted <= offered, (panel.NAME, sorted(wanted - offered))
+
+
+async def test_a_cases_steps_in_the_english_palette_are_commands_in_words(small_store: Store) -> None:
+    """The English palette offered a case's steps by the domain's words for sentences: `cancel ·
+    MK…`, `re-dispatch · MK…`, read as raw action names beside `Change case status` and every
+    other panel's `Check in · …`. Each step is now a command in the interface's words
+    (`Withdraw the case · MK…`, as its form is titled); the Chinese ones stay 撤销 · MK…."""
+    from store.lifecycle import Action, allowed_actions
+
+    async with dashboard(small_store, lang="en") as (app, pilot):
+        table = app.panel("petitions").table
+        seen: dict[str, str] = {}
+        for row in range(len(table.keys)):
+            table.move_cursor(row=row)
+            await settled(app, pilot)
+            view = app.panel("petitions").selected_view()
+            assert view is not None
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            lowercase = [t for t in titles if t[:1].isascii() and t[:1].islower()]
+            assert lowercase == [], lowercase
+            for action in allowed_actions(view.petition, clock.now()):
+                if action is not Action.REOPEN:
+                    step = words.t(f"cmd.step.{action.value}", "en")
+                    assert f"{step} · {view.petition.id}" in titles, (step, titles)
+                    seen[action.value] = step
+        assert seen["cancel"] == "Withdraw the case", seen
 
 
 @pytest.mark.parametrize(("lang", "said"), [("zh", "没有匹配的命令"), ("en", "No matches found")])

@@ -1023,3 +1023,26 @@ async def test_a_grids_list_shows_a_visit_note_as_far_as_the_width_allows(small_
             text = screen_text(app)
             assert (note in text) is whole, (size, [line for line in text.splitlines() if "老人" in line])
             assert all(cell_len(line) <= size[0] for line in text.splitlines())
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "独3残1行2孤4"), ("en", "A3D1M2C4"), ("ascii", "R3Y1B2G4")])
+def test_each_special_group_is_told_by_its_character_not_its_colour_alone(lang: str, said: str) -> None:
+    """The 重点 column (a grid's special households not yet visited, and 一表全清's counts) said ●3●1●2●4:
+    the groups told apart by colour alone, all alike under the cursor (which paints over the colour),
+    on a terminal without colour, for one who does not see it. Each group has its character now, in
+    its colour as before (R3Y1 where colour may not show, as the key says R:独居)."""
+    from rich.text import Text
+
+    from duty_room.panels.visits import tag_marks
+    from duty_room.presenters import TAG_STYLE, Presenter
+    from store.models import SpecialTag
+
+    counts = {
+        SpecialTag.LIVING_ALONE: 3,
+        SpecialTag.DISABLED: 1,
+        SpecialTag.LIMITED_MOBILITY: 2,
+        SpecialTag.CHILDLESS_ELDERLY: 4,
+    }
+    marks: Text = tag_marks(Presenter("zh" if lang == "ascii" else lang), counts, ascii_only=lang == "ascii")  # type: ignore[arg-type]
+    assert marks.plain == said
+    assert [str(span.style) for span in marks.spans] == [TAG_STYLE[tag] for tag in SpecialTag]  # the colours stay

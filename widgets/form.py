@@ -13,7 +13,7 @@ refuses to submit until it fits. Esc on a form with something typed in it asks f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal
 
@@ -137,6 +137,10 @@ def matches(query: str, label: str, value: str) -> bool:
     """Every space-separated part of the query appears in the label or value (Chinese works as is)."""
     haystack = f"{label} {value}".casefold()
     return all(part in haystack for part in query.casefold().split())
+
+
+DROP_DOWN_MOST = 12  # rows of a choice's opened list: Textual's own most
+DROP_DOWN_LEAST = 5  # below its field: 3 options and the borders, else it is raised over the field
 
 
 class FormScreen(ModalScreen[dict[str, str] | None]):
@@ -324,6 +328,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             if spec.kind == "text":
                 self._count(spec.key, self.query_one(f"#field-{spec.key}", Input).value)
         self._as_opened = self._held()
+        for select in self.query(Select):
+            self.watch(select, "expanded", self._opens(select))
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
         if first:
             # Textual's scroll on focus (animated, on the layout of the moment) left the form one line
@@ -331,6 +337,32 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             # first field), and the field is scrolled to, if need be, once the layout is done.
             first.first().focus(scroll_visible=False)
             self.call_after_refresh(self.query_one("#form-fields", VerticalScroll).scroll_home, animate=False)
+
+    def _opens(self, select: Select[str]) -> Callable[[bool], None]:
+        def opened(expanded: bool) -> None:
+            if expanded:
+                self._fit_drop_down(select)
+
+        return opened
+
+    def _fit_drop_down(self, select: Select[str]) -> None:
+        """A choice's options opened below it whatever the room: at 80x24 the 社区 list of 登记 ran
+        past the screen's last line, over the Footer, its last options never seen (Textual keeps the
+        overlay inside the form's scrolled fields, not inside the screen). Now it ends above the
+        Footer: as tall as its options where there is room, else as tall as the room (it scrolls to
+        each option the cursor keys reach); where even 3 do not fit below, it is raised over the field."""
+        overlay = select.query_one("SelectOverlay", OptionList)
+        below = select.query_one("SelectCurrent").region.bottom
+        limit = self.query_one(CompactFooter).region.y or self.size.height
+        room = limit - below
+        wanted = min(DROP_DOWN_MOST, overlay.option_count + 2)  # its options and its two borders
+        if room >= min(wanted, DROP_DOWN_LEAST):
+            overlay.styles.max_height = min(wanted, room)
+            overlay.styles.offset = (0, 0)
+        else:
+            height = min(wanted, limit)
+            overlay.styles.max_height = height
+            overlay.styles.offset = (0, room - height)
 
     # -- pickers -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.binding import Binding
+from textual.containers import ScrollableContainer
 from textual.screen import Screen
 
 HELP_KEY = Binding("f1", "toggle_help", "Help", id="screen.help")
@@ -18,8 +19,15 @@ HELP_KEYS = Binding("f1,question_mark", "toggle_help", "Help", id="screen.help")
 
 
 def toggle_help(screen: Screen[Any]) -> None:
-    """Show the keys panel on ``screen``, or hide it if it is shown."""
-    if screen.query("HelpPanel"):
-        screen.app.action_hide_help_panel()
+    """Show the keys panel on ``screen``; shown, the key shows its next page of keys if there is
+    more below (at 80x24 a panel's keys are two or three pages: the wheel alone scrolled them,
+    the keyboard never), else hides it."""
+    shown = screen.query("HelpPanel")
+    if shown:
+        keys = shown.first().query_one("KeyPanel", ScrollableContainer)
+        if keys.scroll_y < keys.max_scroll_y:
+            keys.scroll_page_down(animate=False)
+        else:
+            screen.app.action_hide_help_panel()
     else:
         screen.app.action_show_help_panel()

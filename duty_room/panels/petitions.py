@@ -217,7 +217,7 @@ class PetitionsPanel(DeskPanel):
             if action is Action.REOPEN:
                 continue  # a closed case is not in this list: 重开 is in the ended cases' (l)
             name = "dispatch" if action is Action.REDISPATCH else action.value
-            title = f"{t('action.' + action.value)} · {view.petition.id}"
+            title = f"{t('cmd.step.' + action.value)} · {view.petition.id}"
             yield SystemCommand(
                 title, f"[{keys.get(name, '')}] {view.petition.title}", lambda n=name: self.action_case(n)
             )

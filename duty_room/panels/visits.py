@@ -762,8 +762,9 @@ def list_content(
     raise ValueError(f"no list {kind_key!r}")
 
 
-# A grid's name in the tree: three levels in (a unit's 微网格) it still shows which unit, "   1号楼1单…".
-GRID_FLOOR = 14
+# A grid's name in the tree: three levels in (a unit's 微网格) it still shows which unit, "    1号楼1单…"
+# (4 + 8 + 1 cells): at 120x40 the names give their 14th cell to a community's 独12残8行7孤4.
+GRID_FLOOR = 13
 
 
 def visit_columns(p: Presenter) -> list[str | Column]:
@@ -778,12 +779,16 @@ def visit_columns(p: Presenter) -> list[str | Column]:
 
 
 def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = False) -> Text:
-    """●3●1 in the wall-map colours (R3Y1 where colour may not show)."""
+    """独3残1 (A3D1) in the wall-map colours: each group its character as well as its colour, so
+    they are told apart under the cursor (which paints over the colour), on a terminal without
+    colour, by one who does not see it (R3Y1 where colour may not show, as the key says R:独居).
+    Counts per grid name nobody: the group a count is of is not masked (store/masking.py)."""
     marks = Text()
     for tag in SpecialTag:
         count = counts.get(tag, 0)
         if count:
-            marks.append(f"{tag.colour[0].upper() if ascii_only else '●'}{count}", style=TAG_STYLE[tag])
+            mark = tag.colour[0].upper() if ascii_only else p.t(f"mark.SpecialTag.{tag.value}")
+            marks.append(f"{mark}{count}", style=TAG_STYLE[tag])
     return marks
 
 
