@@ -142,6 +142,8 @@ class DutyRoomApp(App[None]):
         # F1 is the help key in a form (`?` is typed there), so here too: in help beside `?` ("? f1 帮助");
         # the Footer keeps its room for the panel's keys (forms, details and lists show f1 in theirs).
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
+        # `?` pages a long help; Esc closes it at once, whichever page it shows.
+        Binding("escape", "close_help", "Close help", show=False, id="app.close_help"),
         Binding("tab", "next_panel", "Next panel", show=False, id="panel.next"),
         Binding("shift+tab", "previous_panel", "Previous panel", show=False, id="panel.previous"),
         *[
@@ -544,6 +546,14 @@ class DutyRoomApp(App[None]):
 
     def action_help(self) -> None:
         toggle_help(self.screen)  # shown: its next page, hidden after the last
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_help":  # Esc means nothing else on the dashboard: only while help shows
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_close_help(self) -> None:
+        self.action_hide_help_panel()
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None

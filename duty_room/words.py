@@ -1028,6 +1028,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "form.discard": ("放弃", "Discard"),
     "form.keep_editing": ("继续填写", "Keep editing"),
     "key.app.help_f1": ("帮助", "Help"),
+    "key.app.close_help": ("关闭帮助", "Close help"),
     "key.screen.help": ("帮助", "Help"),
     "key.discard.yes": ("放弃", "Discard"),
     "key.discard.no": ("继续填写", "Keep editing"),

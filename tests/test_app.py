@@ -515,6 +515,28 @@ async def test_help_at_80x24_leaves_the_footer_whole_and_pages_to_its_last_key(
         assert not app.screen.query(HelpPanel)
 
 
+async def test_esc_closes_the_help_on_its_first_page_and_else_does_nothing(small_store: Store) -> None:
+    """`?` again pages a help longer than the screen (panel 1's is two pages even at 120x40): so one
+    who pressed `?` to close it saw its second page. Esc closes it at once; without help shown, Esc
+    on the dashboard changes nothing."""
+    from textual.widgets import HelpPanel
+
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        before = screen_text(app)
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert screen_text(app) == before and not app.screen.query(HelpPanel)
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert app.screen.query(HelpPanel)
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert not app.screen.query(HelpPanel)
+        await pilot.press("2")  # the next key is the dashboard's again
+        await settled(app, pilot)
+        assert app.active == "visits"
+
+
 async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> None:
     from store.lifecycle import change_status
 
