@@ -343,6 +343,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.missing_column": ("缺少这一列", "this column is missing"),
     "sheet.extra_columns": ("{sheet}：未识别的列已忽略：{columns}", "{sheet}: unknown columns ignored: {columns}"),
     "sheet.unknown_sheet": ("未识别的工作表「{sheet}」已忽略", "unknown sheet {sheet!r} ignored"),
+    "sheet.read_as": (
+        "工作表「{sheet}」按表头当作「{table}」表读入",
+        "sheet {sheet!r} read as the {table} sheet, by its headers",
+    ),
+    "sheet.same_table": (
+        "工作表「{sheet}」和「{other}」都是「{table}」表：请只留一张",
+        "sheets {sheet!r} and {other!r} are both the {table} sheet: keep one",
+    ),
     "sheet.pruned_ref": (
         "{sheet}!{id}: 仍指向要删除的 {ref}（--prune 不能删除仍被引用的记录）",
         "{sheet}!{id}: still points at {ref}, which --prune would delete",

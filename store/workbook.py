@@ -58,7 +58,7 @@ from .models import (
 )
 from .refusal import Refused
 from .roster import changes_between, known_list
-from .sheetfiles import HEADER_ROWS, Cell, SheetOut
+from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
 from .text import ascii_numerals
 
@@ -657,6 +657,62 @@ def _with_import_event(
     return record.model_copy(update={"history": [*record.history, event]})
 
 
+_HEADER_ROWS_SEARCHED = 6  # a title, a date or a blank row a clerk puts above the headers
+
+
+def _header_texts(table: list[list[Cell]]) -> list[list[str]]:
+    return [[_text(c) for c in row] for row in table[:_HEADER_ROWS_SEARCHED]]
+
+
+def _header_of(spec: SheetSpec, table: list[list[Cell]]) -> tuple[list[str], int, int, list[str]] | None:
+    """Where a sheet's headers are: its field-key row (row 2 as written), else its Chinese headings
+    (the key row deleted), within the first rows — a clerk puts a merged title or a date above them.
+    Returns each column's key by position (a blank key cell under a heading of the sheet's, as a
+    merged heading leaves it, is that heading's column), the index of the first data row, the
+    headings' row number and the headings; None when neither row is there."""
+    keys = {c.key for c in spec.columns}
+    by_zh = {c.zh: c.key for c in spec.columns}
+    enough = min(2, len(keys))
+    top = _header_texts(table)
+    for index, texts in enumerate(top):
+        if len(keys.intersection(texts)) >= enough:
+            above = top[index - 1] if index else []
+            width = max(len(texts), len(above))
+            texts = texts + [""] * (width - len(texts))
+            above = above + [""] * (width - len(above))
+            header = [t or by_zh.get(a.rstrip("*").strip(), "") for t, a in zip(texts, above, strict=True)]
+            return header, index + 1, max(index, 1), above
+    for index, texts in enumerate(top):
+        header = [by_zh.get(t.rstrip("*").strip(), t) for t in texts]
+        if len(keys.intersection(header)) >= enough:
+            return header, index + 1, index + 1, texts
+    return None
+
+
+def _headings_only(spec: SheetSpec, table: list[list[Cell]]) -> tuple[list[str], int, int, list[str]]:
+    """No header row found: the first row read as the headings (every required column then missing)."""
+    texts = [_text(c) for c in table[0]]
+    by_zh = {c.zh: c.key for c in spec.columns}
+    return [by_zh.get(t.rstrip("*").strip(), t) for t in texts], 1, 1, texts
+
+
+def _spec_by_header(table: list[list[Cell]]) -> SheetSpec | None:
+    """The one sheet whose every required column the table's headers have (the most columns
+    found, if several have them all): how a renamed sheet is known; None if none or a tie."""
+    scored = []
+    for spec in SHEETS:
+        found = _header_of(spec, table)
+        if found is None:
+            continue
+        header = set(found[0])
+        if all(c.key in header for c in spec.columns if c.required):
+            scored.append((sum(c.key in header for c in spec.columns), spec))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
+
+
 class _Importer:
     def __init__(self, tx: Transaction, lang: Lang):
         self.tx = tx
@@ -698,25 +754,38 @@ class _Importer:
     # -- reading the sheets -------------------------------------------------
 
     def read(self, tables: dict[str, list[list[Cell]]]) -> None:
+        named: dict[str, str] = {}  # table key -> the sheet read as it
         for name, table in tables.items():
-            spec = spec_for(name)
+            spec, renamed = spec_for(name), False
+            if spec is None and name.strip() != NOTES_SHEET:
+                # A sheet renamed (住户表, Sheet1) is known by its key row: its rows were dropped with a
+                # note and the import said 没有变化.
+                spec = _spec_by_header(table)
+                renamed = spec is not None
             if spec is None:
                 if name.strip() != NOTES_SHEET:
                     self.notes.append(self.t("sheet.unknown_sheet", sheet=name))
                 continue
+            if spec.key in named:  # two sheets (or 住户.csv and households.csv) for one table: which one?
+                self.errors.append(
+                    Problem(
+                        SHEETS.index(spec),
+                        0,
+                        0,
+                        self.t("sheet.same_table", sheet=name, other=named[spec.key], table=spec.name),
+                    )
+                )
+                continue
+            if renamed:
+                self.notes.append(self.t("sheet.read_as", sheet=name, table=spec.name))
+            named[spec.key] = name
             self.rows[spec.key] = self._read_sheet(spec, table)
 
     def _read_sheet(self, spec: SheetSpec, table: list[list[Cell]]) -> list[_Row]:
         if not table:
             return []
         keys = [c.key for c in spec.columns]
-        second = [_text(c) for c in table[1]] if len(table) > 1 else []
-        if any(k in keys for k in second):
-            header, first_data = second, HEADER_ROWS
-        else:  # the key row was deleted: match the Chinese headers instead
-            by_zh = {c.zh: c.key for c in spec.columns}
-            header = [by_zh.get(_text(c).rstrip("*"), _text(c)) for c in table[0]]
-            first_data = 1
+        header, first_data, heading_row, headings = _header_of(spec, table) or _headings_only(spec, table)
         positions = {key: header.index(key) for key in keys if key in header}
         for key in keys:
             column = spec.column(key)
@@ -724,14 +793,13 @@ class _Importer:
                 self.errors.append(
                     Problem(
                         SHEETS.index(spec),
-                        1,
+                        heading_row,
                         keys.index(key),
-                        f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
+                        f"{spec.name}!{heading_row}:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
                     )
                 )
         # A column the clerk added has a heading in row 1 and often nothing in row 2: named by the heading
         # (its cells were dropped without a word).
-        headings = [_text(c) for c in table[0]]
         extra = []
         for i in range(max(len(header), len(headings))):
             key = header[i] if i < len(header) else ""

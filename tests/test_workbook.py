@@ -425,6 +425,62 @@ def test_a_column_the_clerk_added_is_named_as_ignored(demo: Store, tmp_path: Pat
     assert import_tables(Store(demo.root), read_tables(unmasked_workbook(demo, tmp_path / "b.xlsx"))).notes == []
 
 
+def test_a_renamed_sheet_is_known_by_its_headers(demo: Store, tmp_path: Path) -> None:
+    """住户 renamed 住户表 (or Excel's Sheet1): its rows were dropped with a note and the import
+    said 已导入：没有变化, the clerk's edits gone. It is read by its headers, and said so."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    household = demo.all(Household)[0]
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "住户", _row_of(wb, "住户", household.id), "room", "999")
+    wb["住户"].title = "住户表"
+    wb["摊位"].title = "Sheet1"
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and report.written
+    assert report.notes == [
+        "工作表「住户表」按表头当作「住户」表读入",
+        "工作表「Sheet1」按表头当作「摊位」表读入",
+    ]
+    assert Store(demo.root).get(Household, household.id).room == "999"
+
+
+def test_two_sheets_of_one_table_are_refused(demo: Store, tmp_path: Path) -> None:
+    """A copy of 住户 (Excel names it 住户 (2)) beside the original: which one is meant cannot be told."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(wb["住户"]).title = "住户 (2)"
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), lang="en")
+    assert report.errors == ["sheets '住户 (2)' and '住户' are both the 住户 sheet: keep one"]
+    assert not report.written and store_digest(demo.root) == before
+
+
+def test_headers_below_a_title_or_under_a_merged_heading_are_found(demo: Store, tmp_path: Path) -> None:
+    """A clerk puts a merged title row above the headers, and merges a heading down over its key
+    cell: every column was said missing (住户!1:所属网格: 缺少这一列 …), or 楼栋 was. The headers are
+    found in the first rows, a blank key cell is its heading's column, and rows keep their numbers."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    household = demo.all(Household)[0]
+    wb = openpyxl.load_workbook(path)
+    row = _row_of(wb, "住户", household.id)
+    _set(wb, "住户", row, "room", "999")
+    ws = wb["住户"]
+    ws.insert_rows(1)
+    ws["A1"] = "东城花园社区住户底册（2026年11月）"
+    ws.merge_cells("A1:J1")
+    ws.merge_cells("C2:C3")  # 楼栋 over its key cell
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and not report.notes and report.changes == 1
+    assert Store(demo.root).get(Household, household.id).room == "999"
+    wb = openpyxl.load_workbook(path)
+    wb["住户"].cell(row=row + 1, column=6).value = "很" * 30
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert report.errors == [f"住户!{row + 1}:户主: 太长了：最多 20 个字"]
+
+
 def test_a_shift_that_has_begun_keeps_its_people_through_an_import(demo: Store, tmp_path: Path) -> None:
     """The 值班表 sheet rewrote who had been on duty yesterday (or is on duty now), as 排班 did:
     refused at the row; a shift not yet begun changes as before."""
