@@ -333,6 +333,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.unknown_ref": ("没有这个{what}「{v}」；已有：{known}", "no {what} {v!r}; known: {known}"),
     "sheet.duplicate_id": ("编号 {id} 重复（第 {row} 行已用）", "id {id} repeated (already on row {row})"),
     "sheet.duplicate_key": ("与第 {row} 行重复", "the same as row {row}"),
+    "sheet.same_record": (
+        "与第 {row} 行是同一条记录（{columns}相同）",
+        "the same record as row {row} (the same {columns})",
+    ),
     "sheet.key_taken": ("已被记录 {id} 使用", "already used by record {id}"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),

@@ -98,7 +98,7 @@ class SheetSpec:
     name: str  # the sheet's (Chinese) name; also the CSV file name
     model: type[Record]
     columns: tuple[Column, ...]
-    natural_key: Callable[[dict[str, Any]], tuple[Any, ...]]  # matches a row without an id
+    natural: tuple[str, ...]  # the columns that match a row without an id to a record
     id_prefix: str
     examples: tuple[tuple[Cell, ...], ...] = ()
     note: str = ""
@@ -115,6 +115,9 @@ class SheetSpec:
     def column(self, key: str) -> Column:
         return self._by_key[key]
 
+    def natural_key(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values.get(key) for key in self.natural)
+
 
 def _idcol(**kw: Any) -> Column:
     return Column("id", "编号", width=kw.get("width", 14))
@@ -130,7 +133,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("township", "乡镇", required=True),
             Column("elderly_share_percent", "老年人占比%", Kind.INT),
         ),
-        lambda v: (v.get("name"),),
+        ("name",),
         "c",
         examples=(("dongcheng", "东城花园社区", "孟轲乡", 62),),
         note="社区名称唯一；编号留空时按名称匹配（没有则新建）。",
@@ -145,7 +148,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("name", "网格名称", required=True, width=20),
             Column("parent_id", "上级网格", Kind.REF, ref="grids", width=16),
         ),
-        lambda v: (v.get("community_id"), v.get("parent_id"), v.get("name")),
+        ("community_id", "parent_id", "name"),
         "g",
         examples=(
             ("dc-1", "dongcheng", "大网格", "第一大网格", ""),
@@ -166,7 +169,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("phone", "手机", required=True, mask=mask_phone, width=14),
             Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
         ),
-        lambda v: (v.get("phone"),),
+        ("phone",),
         "w",
         examples=(("w-dc-1-1-1", "王建华", "微网格员", "13803931234", "dc-1-1-1"),),
         note="手机号唯一；编号留空时按手机号匹配。",
@@ -186,7 +189,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("members", "人口", Kind.INT, width=6),
             Column("elderly", "老年户", Kind.BOOL, width=8),
         ),
-        lambda v: (v.get("grid_id"), v.get("building"), v.get("unit"), v.get("room")),
+        ("grid_id", "building", "unit", "room"),
         "h",
         examples=(
             ("h-dc-0001", "dc-1-1-1", "1号楼", "1单元", "101", "张秀兰", "13903931111", "独居", 1, "是"),
@@ -209,7 +212,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
             Column("held_since", "起租日期", Kind.DATE, width=12),
         ),
-        lambda v: (v.get("community_id"), v.get("market"), v.get("number")),
+        ("community_id", "market", "number"),
         "s",
         examples=(("dc-01", "商业街", "dongcheng", 1, "蔬菜", "赵桂芝", "13703935678", "", "150.00", "2024-03-01"),),
         note="月摊位费写元（如 150 或 75.50）；减免：残疾人减免、退役军人减免，或留空。",
@@ -226,7 +229,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("expires_on", "有效期至", Kind.DATE),
             Column("reviewed_by", "审核人", width=14),
         ),
-        lambda v: (v.get("stall_id"), v.get("applied_on")),
+        ("stall_id", "applied_on"),
         "p",
         examples=(("pm-dc-01", "dc-01", "赵桂芝", "有效", "2024-02-20", "2026-12-31", "三位一体实践中心"),),
         note="审核记录（历史）不在表中，导入时保留。",
@@ -249,7 +252,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("starts_on", "开始日期", Kind.DATE),
             Column("ends_on", "结束日期", Kind.DATE),
         ),
-        lambda v: (v.get("community_id"), v.get("title")),
+        ("community_id", "title"),
         "sc",
         examples=(
             (
@@ -296,7 +299,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("household_id", "住户", Kind.REF, ref="households", required=True, width=14),
             Column("worker_id", "走访人", Kind.REF, ref="workers", required=True, width=14),
         ),
-        lambda v: (v.get("day"), v.get("household_id")),
+        ("day", "household_id"),
         "vp",
         examples=(("vp-20261201-0001", "2026-12-01", "dc-1-1-1", "h-dc-0001", "w-dc-1-1-1"),),
         note="一户一天一条；只比较文件中出现的日期（其他日期的计划不受影响）。",
@@ -310,7 +313,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("leader", "带班领导", required=True, width=10),
             Column("staff", "值班人员", Kind.LIST, width=24),
         ),
-        lambda v: (v.get("day"),),
+        ("day",),
         "duty",
         examples=(("duty-20261201", "2026-12-01", "张明", "李华、王芳"),),
         note="一天一条；值班人员用顿号分隔。",
@@ -934,7 +937,14 @@ class _Importer:
             if row.id is None:
                 continue
             if row.id in seen:
-                self.error(row, spec, "id", self.t("sheet.duplicate_id", id=row.id, row=seen[row.id]))
+                if given:
+                    self.error(row, spec, "id", self.t("sheet.duplicate_id", id=row.id, row=seen[row.id]))
+                else:  # an id the clerk never typed is no help: say which cells make it the same record
+                    names = [spec.column(k).zh if self.lang == "zh" else k for k in spec.natural]
+                    columns = ("、" if self.lang == "zh" else ", ").join(names)
+                    self.error(
+                        row, spec, spec.natural[0], self.t("sheet.same_record", row=seen[row.id], columns=columns)
+                    )
                 row.id = None
                 continue
             seen[row.id] = row.number

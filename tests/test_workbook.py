@@ -542,6 +542,43 @@ def test_rows_without_ids_match_by_natural_key(demo: Store, tmp_path: Path) -> N
     assert again.changes == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            [
+                "网格员!4:手机: 与第 3 行是同一条记录（手机相同）",
+                "住户!4:所属网格: 与第 3 行是同一条记录（所属网格、楼栋、单元、门牌相同）",
+            ],
+        ),
+        (
+            "en",
+            [
+                "网格员!4:phone: the same record as row 3 (the same phone)",
+                "住户!4:grid_id: the same record as row 3 (the same grid_id, building, unit, room)",
+            ],
+        ),
+    ],
+)
+def test_a_row_typed_twice_without_an_id_is_said_by_its_cells(demo: Store, lang: str, said: list[str]) -> None:
+    """Two rows, id blank, with one natural key (a household copied down, a new worker given a
+    colleague's phone) were told 编号 h-ef0a26503b 重复: an id the clerk never typed nor sees."""
+    worker = ["", "新人", "网格员", "13900000001", "dc-M01"]
+    home = ["", "dc-M01", "9", "9", "909", "新户", "", "", 1, "否"]
+    tables = {
+        "网格员": [["编号"], ["id", "name", "role", "phone", "grid_id"], worker, [*worker[:1], "又一人", *worker[2:]]],
+        "住户": [
+            ["编号"],
+            ["id", "grid_id", "building", "unit", "room", "head_name", "phone", "tags", "members", "elderly"],
+            home,
+            list(home),
+        ],
+    }
+    report = import_tables(demo, tables, lang=lang)  # type: ignore[arg-type]
+    assert report.errors == said and not report.written
+
+
 # ---------------------------------------------------------------------------
 # CSV
 
