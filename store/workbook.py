@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from .i18n import Lang
 from .market import fen_to_yuan, yuan_to_fen
 from .masking import mask_name, mask_phone, mask_reduction_label, mask_tag_labels
 from .models import (
+    MOST_FEN,
     Community,
     DutyShift,
     FeeReduction,
@@ -68,6 +70,7 @@ from .text import ascii_numerals
 
 class Kind(StrEnum):
     TEXT = "text"
+    PHONE = "phone"  # a phone as a clerk types it: 138 0393 1234, 138-0393-1234, (0393)1234567
     INT = "int"
     ENUM = "enum"
     TAGS = "tags"  # several members of a closed set, 、-separated
@@ -166,7 +169,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             _idcol(),
             Column("name", "姓名", required=True, width=10),
             Column("role", "职务", Kind.ENUM, WorkerRole, required=True),
-            Column("phone", "手机", required=True, mask=mask_phone, width=14),
+            Column("phone", "手机", Kind.PHONE, required=True, mask=mask_phone, width=14),
             Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
         ),
         ("phone",),
@@ -184,7 +187,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("unit", "单元", required=True, width=8),
             Column("room", "门牌", required=True, width=8),
             Column("head_name", "户主", required=True, mask=mask_name, width=10),
-            Column("phone", "电话", mask=mask_phone, width=14),
+            Column("phone", "电话", Kind.PHONE, mask=mask_phone, width=14),
             Column("tags", "特殊人群", Kind.TAGS, SpecialTag, mask=mask_tag_labels, width=16),
             Column("members", "人口", Kind.INT, width=6),
             Column("elderly", "老年户", Kind.BOOL, width=8),
@@ -207,7 +210,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("number", "摊位号", Kind.INT, required=True, width=8),
             Column("goods", "经营品类", width=12),
             Column("holder_name", "摊主", mask=mask_name, width=10),
-            Column("holder_phone", "摊主电话", mask=mask_phone, width=14),
+            Column("holder_phone", "摊主电话", Kind.PHONE, mask=mask_phone, width=14),
             Column("reduction", "减免", Kind.ENUM, FeeReduction, mask=mask_reduction_label, width=12),
             Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
             Column("held_since", "起租日期", Kind.DATE, width=12),
@@ -496,6 +499,8 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
     match column.kind:
         case Kind.TEXT | Kind.REF:
             return text
+        case Kind.PHONE:
+            return _phone(text)
         case Kind.INT:
             if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
                 return int(raw)
@@ -512,7 +517,10 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 return raw.date()
             if isinstance(raw, date):
                 return raw
-            match = re.fullmatch(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?", text)
+            match = re.fullmatch(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?", text) or re.fullmatch(
+                r"([0-9]{4})([0-9]{2})([0-9]{2})",
+                text,  # 20261128, as many an office writes a day
+            )
             if match:
                 try:
                     return date(*(int(g) for g in match.groups()))
@@ -535,8 +543,14 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 return _BOOL_WORDS[text.casefold()]
             raise CellError("sheet.not_bool", v=text)
         case Kind.YUAN:
+            if isinstance(raw, float) and math.isfinite(raw) and abs(raw) >= 1e15:  # said short, not in 300 digits
+                if raw < 0:
+                    raise CellError("sheet.amount_negative", v=f"{raw:g}")
+                raise CellError("sheet.amount_too_large", v=f"{raw:g}", most=f"{MOST_FEN // 100:,}")
             if isinstance(raw, int | float) and not isinstance(raw, bool):
-                text = f"{raw:.2f}" if isinstance(raw, float) and round(raw, 2) == raw else str(raw)
+                text = f"{raw:.2f}" if isinstance(raw, float) and _whole_fen(raw) else str(raw)
+            elif _GROUPED.fullmatch(text):  # 1,200.50: thousands grouped, as a clerk copies a figure
+                text = text.replace(",", "")
             try:
                 return yuan_to_fen(text)
             except Refused as refused:  # said as what is wrong: negative, too large, or no amount at all
@@ -563,6 +577,31 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                     raise CellError("sheet.not_weekday", v=part)
             return days
     raise AssertionError(column.kind)
+
+
+# A mobile with spaces or hyphens (and +86), or a landline with its area code set off by a space or
+# brackets: what a clerk types, made the one form the models take. Anything else is left for the
+# model to refuse.
+_MOBILE = re.compile(r"(?:\+?86[\s-]*)?(1[3-9][0-9])[\s-]*([0-9]{4})[\s-]*([0-9]{4})")
+_LANDLINE = re.compile(r"[(（](0[0-9]{2,3})[)）][\s-]*([0-9]{7,8})|(0[0-9]{2,3})(?:\s+-?|-\s+)\s*([0-9]{7,8})")
+_GROUPED = re.compile(r"[¥￥]?\s*[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?\s*元?")
+
+
+def _phone(text: str) -> str:
+    typed = ascii_numerals(text)
+    if mobile := _MOBILE.fullmatch(typed):
+        return "".join(mobile.groups())
+    if landline := _LANDLINE.fullmatch(typed):
+        area, number = (landline.group(1), landline.group(2)) if landline.group(1) else landline.group(3, 4)
+        return f"{area}-{number}"
+    return text
+
+
+def _whole_fen(amount: float) -> bool:
+    """A number cell that is a whole number of fen, but for the float's last digit: a formula's
+    =150*0.7 is kept as 104.99999999999999, and 105 is what the clerk sees."""
+    fen = amount * 100
+    return math.isfinite(fen) and abs(fen - round(fen)) < 1e-6
 
 
 def _member(column: Column, text: str) -> StrEnum:

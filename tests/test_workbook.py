@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +23,9 @@ from store.storage import Store, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
     SHEETS,
+    CellError,
     export_sheets,
+    from_cell,
     import_tables,
     record_row,
 )
@@ -577,6 +580,69 @@ def test_a_row_typed_twice_without_an_id_is_said_by_its_cells(demo: Store, lang:
     }
     report = import_tables(demo, tables, lang=lang)  # type: ignore[arg-type]
     assert report.errors == said and not report.written
+
+
+@pytest.mark.parametrize(
+    ("sheet", "key", "raw", "value"),
+    [
+        # A phone as a clerk types it: spaced or hyphenated, with +86, full-width, a landline's area
+        # code in brackets or set off by a space; each was 电话格式不对 though the digits were right.
+        ("workers", "phone", "138 0393 1234", "13803931234"),
+        ("workers", "phone", "138-0393-1234", "13803931234"),
+        ("workers", "phone", "+86 138 0393 1234", "13803931234"),
+        ("workers", "phone", "１３８　０３９３　１２３４", "13803931234"),
+        ("households", "phone", "(0393)1234567", "0393-1234567"),
+        ("households", "phone", "（0393）1234567", "0393-1234567"),
+        ("households", "phone", "0393 1234567", "0393-1234567"),
+        ("households", "phone", "010 12345678", "010-12345678"),
+        ("households", "phone", "03931234567", "03931234567"),  # no separator: not split by guess
+        ("households", "phone", "410521198503151234", "410521198503151234"),  # an ID number: the model refuses it
+        ("stalls", "holder_phone", "138 0393 1234", "13803931234"),
+        # A day written as many an office writes it, as text or as a number.
+        ("stalls", "held_since", "20220701", date(2022, 7, 1)),
+        ("stalls", "held_since", 20220701, date(2022, 7, 1)),
+        # A fee a formula made (=150*0.7 is kept as 104.99999999999999), one with thousands grouped.
+        ("stalls", "monthly_fee_fen", 150 * 0.7, 10500),
+        ("stalls", "monthly_fee_fen", 0.1 + 0.2, 30),
+        ("stalls", "monthly_fee_fen", "1,200.50", 120050),
+        ("stalls", "monthly_fee_fen", "¥1,200", 120000),
+    ],
+)
+def test_cells_as_a_clerk_types_them_are_read(sheet: str, key: str, raw: object, value: object) -> None:
+    assert from_cell(SHEET_BY_KEY[sheet].column(key), raw) == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason", "shown"),
+    [
+        ("20221301", "sheet.no_such_day", "20221301"),
+        (75.555, "sheet.not_amount", "75.555"),  # a part of a fen is no amount
+        ("12,00", "sheet.not_amount", "12,00"),  # not thousands
+        (1e300, "sheet.amount_too_large", "1e+300"),  # said short, not in 301 digits
+        (-1e300, "sheet.amount_negative", "-1e+300"),
+        (1e308, "sheet.amount_too_large", "1e+308"),  # (×100 is infinity)
+    ],
+)
+def test_cells_that_are_no_value_are_said_so(raw: object, reason: str, shown: str) -> None:
+    column = SHEET_BY_KEY["stalls"].column("held_since" if reason == "sheet.no_such_day" else "monthly_fee_fen")
+    with pytest.raises(CellError) as info:
+        from_cell(column, raw)
+    assert (info.value.key, info.value.params["v"]) == (reason, shown)
+
+
+def test_a_spaced_phone_is_the_stored_one(demo: Store, tmp_path: Path) -> None:
+    """A worker's phone retyped 138 0393 1234 in an export is the stored 13803931234: unchanged,
+    not refused, and not a second worker."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    phone = str(_value(wb, "网格员", 3, "phone"))
+    _set(wb, "网格员", 3, "phone", f"{phone[:3]} {phone[3:7]} {phone[7:]}")
+    _set(wb, "网格员", 3, "id", None)
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(demo, read_tables(path))
+    assert not report.errors and report.changes == 0
+    assert store_digest(demo.root) == before
 
 
 # ---------------------------------------------------------------------------
