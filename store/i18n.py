@@ -333,6 +333,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.unknown_ref": ("没有这个{what}「{v}」；已有：{known}", "no {what} {v!r}; known: {known}"),
     "sheet.duplicate_id": ("编号 {id} 重复（第 {row} 行已用）", "id {id} repeated (already on row {row})"),
     "sheet.duplicate_key": ("与第 {row} 行重复", "the same as row {row}"),
+    "sheet.same_record": (
+        "与第 {row} 行是同一条记录（{columns}相同）",
+        "the same record as row {row} (the same {columns})",
+    ),
     "sheet.key_taken": ("已被记录 {id} 使用", "already used by record {id}"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
@@ -343,6 +347,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.missing_column": ("缺少这一列", "this column is missing"),
     "sheet.extra_columns": ("{sheet}：未识别的列已忽略：{columns}", "{sheet}: unknown columns ignored: {columns}"),
     "sheet.unknown_sheet": ("未识别的工作表「{sheet}」已忽略", "unknown sheet {sheet!r} ignored"),
+    "sheet.read_as": (
+        "工作表「{sheet}」按表头当作「{table}」表读入",
+        "sheet {sheet!r} read as the {table} sheet, by its headers",
+    ),
+    "sheet.same_table": (
+        "工作表「{sheet}」和「{other}」都是「{table}」表：请只留一张",
+        "sheets {sheet!r} and {other!r} are both the {table} sheet: keep one",
+    ),
     "sheet.pruned_ref": (
         "{sheet}!{id}: 仍指向要删除的 {ref}（--prune 不能删除仍被引用的记录）",
         "{sheet}!{id}: still points at {ref}, which --prune would delete",

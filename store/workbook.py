@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from .i18n import Lang
 from .market import fen_to_yuan, yuan_to_fen
 from .masking import mask_name, mask_phone, mask_reduction_label, mask_tag_labels
 from .models import (
+    MOST_FEN,
     Community,
     DutyShift,
     FeeReduction,
@@ -58,7 +60,7 @@ from .models import (
 )
 from .refusal import Refused
 from .roster import changes_between, known_list
-from .sheetfiles import HEADER_ROWS, Cell, SheetOut
+from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
 from .text import ascii_numerals
 
@@ -68,6 +70,7 @@ from .text import ascii_numerals
 
 class Kind(StrEnum):
     TEXT = "text"
+    PHONE = "phone"  # a phone as a clerk types it: 138 0393 1234, 138-0393-1234, (0393)1234567
     INT = "int"
     ENUM = "enum"
     TAGS = "tags"  # several members of a closed set, 、-separated
@@ -98,7 +101,7 @@ class SheetSpec:
     name: str  # the sheet's (Chinese) name; also the CSV file name
     model: type[Record]
     columns: tuple[Column, ...]
-    natural_key: Callable[[dict[str, Any]], tuple[Any, ...]]  # matches a row without an id
+    natural: tuple[str, ...]  # the columns that match a row without an id to a record
     id_prefix: str
     examples: tuple[tuple[Cell, ...], ...] = ()
     note: str = ""
@@ -115,6 +118,9 @@ class SheetSpec:
     def column(self, key: str) -> Column:
         return self._by_key[key]
 
+    def natural_key(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values.get(key) for key in self.natural)
+
 
 def _idcol(**kw: Any) -> Column:
     return Column("id", "编号", width=kw.get("width", 14))
@@ -130,7 +136,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("township", "乡镇", required=True),
             Column("elderly_share_percent", "老年人占比%", Kind.INT),
         ),
-        lambda v: (v.get("name"),),
+        ("name",),
         "c",
         examples=(("dongcheng", "东城花园社区", "孟轲乡", 62),),
         note="社区名称唯一；编号留空时按名称匹配（没有则新建）。",
@@ -145,7 +151,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("name", "网格名称", required=True, width=20),
             Column("parent_id", "上级网格", Kind.REF, ref="grids", width=16),
         ),
-        lambda v: (v.get("community_id"), v.get("parent_id"), v.get("name")),
+        ("community_id", "parent_id", "name"),
         "g",
         examples=(
             ("dc-1", "dongcheng", "大网格", "第一大网格", ""),
@@ -163,10 +169,10 @@ SHEETS: tuple[SheetSpec, ...] = (
             _idcol(),
             Column("name", "姓名", required=True, width=10),
             Column("role", "职务", Kind.ENUM, WorkerRole, required=True),
-            Column("phone", "手机", required=True, mask=mask_phone, width=14),
+            Column("phone", "手机", Kind.PHONE, required=True, mask=mask_phone, width=14),
             Column("grid_id", "所属网格", Kind.REF, ref="grids", required=True, width=16),
         ),
-        lambda v: (v.get("phone"),),
+        ("phone",),
         "w",
         examples=(("w-dc-1-1-1", "王建华", "微网格员", "13803931234", "dc-1-1-1"),),
         note="手机号唯一；编号留空时按手机号匹配。",
@@ -181,12 +187,12 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("unit", "单元", required=True, width=8),
             Column("room", "门牌", required=True, width=8),
             Column("head_name", "户主", required=True, mask=mask_name, width=10),
-            Column("phone", "电话", mask=mask_phone, width=14),
+            Column("phone", "电话", Kind.PHONE, mask=mask_phone, width=14),
             Column("tags", "特殊人群", Kind.TAGS, SpecialTag, mask=mask_tag_labels, width=16),
             Column("members", "人口", Kind.INT, width=6),
             Column("elderly", "老年户", Kind.BOOL, width=8),
         ),
-        lambda v: (v.get("grid_id"), v.get("building"), v.get("unit"), v.get("room")),
+        ("grid_id", "building", "unit", "room"),
         "h",
         examples=(
             ("h-dc-0001", "dc-1-1-1", "1号楼", "1单元", "101", "张秀兰", "13903931111", "独居", 1, "是"),
@@ -204,12 +210,12 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("number", "摊位号", Kind.INT, required=True, width=8),
             Column("goods", "经营品类", width=12),
             Column("holder_name", "摊主", mask=mask_name, width=10),
-            Column("holder_phone", "摊主电话", mask=mask_phone, width=14),
+            Column("holder_phone", "摊主电话", Kind.PHONE, mask=mask_phone, width=14),
             Column("reduction", "减免", Kind.ENUM, FeeReduction, mask=mask_reduction_label, width=12),
             Column("monthly_fee_fen", "月摊位费(元)", Kind.YUAN, required=True, width=12),
             Column("held_since", "起租日期", Kind.DATE, width=12),
         ),
-        lambda v: (v.get("community_id"), v.get("market"), v.get("number")),
+        ("community_id", "market", "number"),
         "s",
         examples=(("dc-01", "商业街", "dongcheng", 1, "蔬菜", "赵桂芝", "13703935678", "", "150.00", "2024-03-01"),),
         note="月摊位费写元（如 150 或 75.50）；减免：残疾人减免、退役军人减免，或留空。",
@@ -226,7 +232,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("expires_on", "有效期至", Kind.DATE),
             Column("reviewed_by", "审核人", width=14),
         ),
-        lambda v: (v.get("stall_id"), v.get("applied_on")),
+        ("stall_id", "applied_on"),
         "p",
         examples=(("pm-dc-01", "dc-01", "赵桂芝", "有效", "2024-02-20", "2026-12-31", "三位一体实践中心"),),
         note="审核记录（历史）不在表中，导入时保留。",
@@ -249,7 +255,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("starts_on", "开始日期", Kind.DATE),
             Column("ends_on", "结束日期", Kind.DATE),
         ),
-        lambda v: (v.get("community_id"), v.get("title")),
+        ("community_id", "title"),
         "sc",
         examples=(
             (
@@ -296,7 +302,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("household_id", "住户", Kind.REF, ref="households", required=True, width=14),
             Column("worker_id", "走访人", Kind.REF, ref="workers", required=True, width=14),
         ),
-        lambda v: (v.get("day"), v.get("household_id")),
+        ("day", "household_id"),
         "vp",
         examples=(("vp-20261201-0001", "2026-12-01", "dc-1-1-1", "h-dc-0001", "w-dc-1-1-1"),),
         note="一户一天一条；只比较文件中出现的日期（其他日期的计划不受影响）。",
@@ -310,7 +316,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("leader", "带班领导", required=True, width=10),
             Column("staff", "值班人员", Kind.LIST, width=24),
         ),
-        lambda v: (v.get("day"),),
+        ("day",),
         "duty",
         examples=(("duty-20261201", "2026-12-01", "张明", "李华、王芳"),),
         note="一天一条；值班人员用顿号分隔。",
@@ -493,6 +499,8 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
     match column.kind:
         case Kind.TEXT | Kind.REF:
             return text
+        case Kind.PHONE:
+            return _phone(text)
         case Kind.INT:
             if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
                 return int(raw)
@@ -509,7 +517,10 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 return raw.date()
             if isinstance(raw, date):
                 return raw
-            match = re.fullmatch(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?", text)
+            match = re.fullmatch(r"([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?", text) or re.fullmatch(
+                r"([0-9]{4})([0-9]{2})([0-9]{2})",
+                text,  # 20261128, as many an office writes a day
+            )
             if match:
                 try:
                     return date(*(int(g) for g in match.groups()))
@@ -532,8 +543,14 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                 return _BOOL_WORDS[text.casefold()]
             raise CellError("sheet.not_bool", v=text)
         case Kind.YUAN:
+            if isinstance(raw, float) and math.isfinite(raw) and abs(raw) >= 1e15:  # said short, not in 300 digits
+                if raw < 0:
+                    raise CellError("sheet.amount_negative", v=f"{raw:g}")
+                raise CellError("sheet.amount_too_large", v=f"{raw:g}", most=f"{MOST_FEN // 100:,}")
             if isinstance(raw, int | float) and not isinstance(raw, bool):
-                text = f"{raw:.2f}" if isinstance(raw, float) and round(raw, 2) == raw else str(raw)
+                text = f"{raw:.2f}" if isinstance(raw, float) and _whole_fen(raw) else str(raw)
+            elif _GROUPED.fullmatch(text):  # 1,200.50: thousands grouped, as a clerk copies a figure
+                text = text.replace(",", "")
             try:
                 return yuan_to_fen(text)
             except Refused as refused:  # said as what is wrong: negative, too large, or no amount at all
@@ -560,6 +577,31 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
                     raise CellError("sheet.not_weekday", v=part)
             return days
     raise AssertionError(column.kind)
+
+
+# A mobile with spaces or hyphens (and +86), or a landline with its area code set off by a space or
+# brackets: what a clerk types, made the one form the models take. Anything else is left for the
+# model to refuse.
+_MOBILE = re.compile(r"(?:\+?86[\s-]*)?(1[3-9][0-9])[\s-]*([0-9]{4})[\s-]*([0-9]{4})")
+_LANDLINE = re.compile(r"[(（](0[0-9]{2,3})[)）][\s-]*([0-9]{7,8})|(0[0-9]{2,3})(?:\s+-?|-\s+)\s*([0-9]{7,8})")
+_GROUPED = re.compile(r"[¥￥]?\s*[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?\s*元?")
+
+
+def _phone(text: str) -> str:
+    typed = ascii_numerals(text)
+    if mobile := _MOBILE.fullmatch(typed):
+        return "".join(mobile.groups())
+    if landline := _LANDLINE.fullmatch(typed):
+        area, number = (landline.group(1), landline.group(2)) if landline.group(1) else landline.group(3, 4)
+        return f"{area}-{number}"
+    return text
+
+
+def _whole_fen(amount: float) -> bool:
+    """A number cell that is a whole number of fen, but for the float's last digit: a formula's
+    =150*0.7 is kept as 104.99999999999999, and 105 is what the clerk sees."""
+    fen = amount * 100
+    return math.isfinite(fen) and abs(fen - round(fen)) < 1e-6
 
 
 def _member(column: Column, text: str) -> StrEnum:
@@ -657,6 +699,62 @@ def _with_import_event(
     return record.model_copy(update={"history": [*record.history, event]})
 
 
+_HEADER_ROWS_SEARCHED = 6  # a title, a date or a blank row a clerk puts above the headers
+
+
+def _header_texts(table: list[list[Cell]]) -> list[list[str]]:
+    return [[_text(c) for c in row] for row in table[:_HEADER_ROWS_SEARCHED]]
+
+
+def _header_of(spec: SheetSpec, table: list[list[Cell]]) -> tuple[list[str], int, int, list[str]] | None:
+    """Where a sheet's headers are: its field-key row (row 2 as written), else its Chinese headings
+    (the key row deleted), within the first rows — a clerk puts a merged title or a date above them.
+    Returns each column's key by position (a blank key cell under a heading of the sheet's, as a
+    merged heading leaves it, is that heading's column), the index of the first data row, the
+    headings' row number and the headings; None when neither row is there."""
+    keys = {c.key for c in spec.columns}
+    by_zh = {c.zh: c.key for c in spec.columns}
+    enough = min(2, len(keys))
+    top = _header_texts(table)
+    for index, texts in enumerate(top):
+        if len(keys.intersection(texts)) >= enough:
+            above = top[index - 1] if index else []
+            width = max(len(texts), len(above))
+            texts = texts + [""] * (width - len(texts))
+            above = above + [""] * (width - len(above))
+            header = [t or by_zh.get(a.rstrip("*").strip(), "") for t, a in zip(texts, above, strict=True)]
+            return header, index + 1, max(index, 1), above
+    for index, texts in enumerate(top):
+        header = [by_zh.get(t.rstrip("*").strip(), t) for t in texts]
+        if len(keys.intersection(header)) >= enough:
+            return header, index + 1, index + 1, texts
+    return None
+
+
+def _headings_only(spec: SheetSpec, table: list[list[Cell]]) -> tuple[list[str], int, int, list[str]]:
+    """No header row found: the first row read as the headings (every required column then missing)."""
+    texts = [_text(c) for c in table[0]]
+    by_zh = {c.zh: c.key for c in spec.columns}
+    return [by_zh.get(t.rstrip("*").strip(), t) for t in texts], 1, 1, texts
+
+
+def _spec_by_header(table: list[list[Cell]]) -> SheetSpec | None:
+    """The one sheet whose every required column the table's headers have (the most columns
+    found, if several have them all): how a renamed sheet is known; None if none or a tie."""
+    scored = []
+    for spec in SHEETS:
+        found = _header_of(spec, table)
+        if found is None:
+            continue
+        header = set(found[0])
+        if all(c.key in header for c in spec.columns if c.required):
+            scored.append((sum(c.key in header for c in spec.columns), spec))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    return scored[0][1]
+
+
 class _Importer:
     def __init__(self, tx: Transaction, lang: Lang):
         self.tx = tx
@@ -698,25 +796,38 @@ class _Importer:
     # -- reading the sheets -------------------------------------------------
 
     def read(self, tables: dict[str, list[list[Cell]]]) -> None:
+        named: dict[str, str] = {}  # table key -> the sheet read as it
         for name, table in tables.items():
-            spec = spec_for(name)
+            spec, renamed = spec_for(name), False
+            if spec is None and name.strip() != NOTES_SHEET:
+                # A sheet renamed (住户表, Sheet1) is known by its key row: its rows were dropped with a
+                # note and the import said 没有变化.
+                spec = _spec_by_header(table)
+                renamed = spec is not None
             if spec is None:
                 if name.strip() != NOTES_SHEET:
                     self.notes.append(self.t("sheet.unknown_sheet", sheet=name))
                 continue
+            if spec.key in named:  # two sheets (or 住户.csv and households.csv) for one table: which one?
+                self.errors.append(
+                    Problem(
+                        SHEETS.index(spec),
+                        0,
+                        0,
+                        self.t("sheet.same_table", sheet=name, other=named[spec.key], table=spec.name),
+                    )
+                )
+                continue
+            if renamed:
+                self.notes.append(self.t("sheet.read_as", sheet=name, table=spec.name))
+            named[spec.key] = name
             self.rows[spec.key] = self._read_sheet(spec, table)
 
     def _read_sheet(self, spec: SheetSpec, table: list[list[Cell]]) -> list[_Row]:
         if not table:
             return []
         keys = [c.key for c in spec.columns]
-        second = [_text(c) for c in table[1]] if len(table) > 1 else []
-        if any(k in keys for k in second):
-            header, first_data = second, HEADER_ROWS
-        else:  # the key row was deleted: match the Chinese headers instead
-            by_zh = {c.zh: c.key for c in spec.columns}
-            header = [by_zh.get(_text(c).rstrip("*"), _text(c)) for c in table[0]]
-            first_data = 1
+        header, first_data, heading_row, headings = _header_of(spec, table) or _headings_only(spec, table)
         positions = {key: header.index(key) for key in keys if key in header}
         for key in keys:
             column = spec.column(key)
@@ -724,14 +835,13 @@ class _Importer:
                 self.errors.append(
                     Problem(
                         SHEETS.index(spec),
-                        1,
+                        heading_row,
                         keys.index(key),
-                        f"{spec.name}!1:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
+                        f"{spec.name}!{heading_row}:{column.zh if self.lang == 'zh' else key}: {self.t('sheet.missing_column')}",
                     )
                 )
         # A column the clerk added has a heading in row 1 and often nothing in row 2: named by the heading
         # (its cells were dropped without a word).
-        headings = [_text(c) for c in table[0]]
         extra = []
         for i in range(max(len(header), len(headings))):
             key = header[i] if i < len(header) else ""
@@ -866,7 +976,14 @@ class _Importer:
             if row.id is None:
                 continue
             if row.id in seen:
-                self.error(row, spec, "id", self.t("sheet.duplicate_id", id=row.id, row=seen[row.id]))
+                if given:
+                    self.error(row, spec, "id", self.t("sheet.duplicate_id", id=row.id, row=seen[row.id]))
+                else:  # an id the clerk never typed is no help: say which cells make it the same record
+                    names = [spec.column(k).zh if self.lang == "zh" else k for k in spec.natural]
+                    columns = ("、" if self.lang == "zh" else ", ").join(names)
+                    self.error(
+                        row, spec, spec.natural[0], self.t("sheet.same_record", row=seen[row.id], columns=columns)
+                    )
                 row.id = None
                 continue
             seen[row.id] = row.number

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -22,7 +23,9 @@ from store.storage import Store, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
     SHEETS,
+    CellError,
     export_sheets,
+    from_cell,
     import_tables,
     record_row,
 )
@@ -425,6 +428,62 @@ def test_a_column_the_clerk_added_is_named_as_ignored(demo: Store, tmp_path: Pat
     assert import_tables(Store(demo.root), read_tables(unmasked_workbook(demo, tmp_path / "b.xlsx"))).notes == []
 
 
+def test_a_renamed_sheet_is_known_by_its_headers(demo: Store, tmp_path: Path) -> None:
+    """住户 renamed 住户表 (or Excel's Sheet1): its rows were dropped with a note and the import
+    said 已导入：没有变化, the clerk's edits gone. It is read by its headers, and said so."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    household = demo.all(Household)[0]
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "住户", _row_of(wb, "住户", household.id), "room", "999")
+    wb["住户"].title = "住户表"
+    wb["摊位"].title = "Sheet1"
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and report.written
+    assert report.notes == [
+        "工作表「住户表」按表头当作「住户」表读入",
+        "工作表「Sheet1」按表头当作「摊位」表读入",
+    ]
+    assert Store(demo.root).get(Household, household.id).room == "999"
+
+
+def test_two_sheets_of_one_table_are_refused(demo: Store, tmp_path: Path) -> None:
+    """A copy of 住户 (Excel names it 住户 (2)) beside the original: which one is meant cannot be told."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(wb["住户"]).title = "住户 (2)"
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), lang="en")
+    assert report.errors == ["sheets '住户 (2)' and '住户' are both the 住户 sheet: keep one"]
+    assert not report.written and store_digest(demo.root) == before
+
+
+def test_headers_below_a_title_or_under_a_merged_heading_are_found(demo: Store, tmp_path: Path) -> None:
+    """A clerk puts a merged title row above the headers, and merges a heading down over its key
+    cell: every column was said missing (住户!1:所属网格: 缺少这一列 …), or 楼栋 was. The headers are
+    found in the first rows, a blank key cell is its heading's column, and rows keep their numbers."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    household = demo.all(Household)[0]
+    wb = openpyxl.load_workbook(path)
+    row = _row_of(wb, "住户", household.id)
+    _set(wb, "住户", row, "room", "999")
+    ws = wb["住户"]
+    ws.insert_rows(1)
+    ws["A1"] = "东城花园社区住户底册（2026年11月）"
+    ws.merge_cells("A1:J1")
+    ws.merge_cells("C2:C3")  # 楼栋 over its key cell
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and not report.notes and report.changes == 1
+    assert Store(demo.root).get(Household, household.id).room == "999"
+    wb = openpyxl.load_workbook(path)
+    wb["住户"].cell(row=row + 1, column=6).value = "很" * 30
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert report.errors == [f"住户!{row + 1}:户主: 太长了：最多 20 个字"]
+
+
 def test_a_shift_that_has_begun_keeps_its_people_through_an_import(demo: Store, tmp_path: Path) -> None:
     """The 值班表 sheet rewrote who had been on duty yesterday (or is on duty now), as 排班 did:
     refused at the row; a shift not yet begun changes as before."""
@@ -484,6 +543,106 @@ def test_rows_without_ids_match_by_natural_key(demo: Store, tmp_path: Path) -> N
     assert grids["1号楼"].parent_id == grids["第一大网格"].id
     again = import_tables(demo, tables)
     assert again.changes == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            [
+                "网格员!4:手机: 与第 3 行是同一条记录（手机相同）",
+                "住户!4:所属网格: 与第 3 行是同一条记录（所属网格、楼栋、单元、门牌相同）",
+            ],
+        ),
+        (
+            "en",
+            [
+                "网格员!4:phone: the same record as row 3 (the same phone)",
+                "住户!4:grid_id: the same record as row 3 (the same grid_id, building, unit, room)",
+            ],
+        ),
+    ],
+)
+def test_a_row_typed_twice_without_an_id_is_said_by_its_cells(demo: Store, lang: str, said: list[str]) -> None:
+    """Two rows, id blank, with one natural key (a household copied down, a new worker given a
+    colleague's phone) were told 编号 h-ef0a26503b 重复: an id the clerk never typed nor sees."""
+    worker = ["", "新人", "网格员", "13900000001", "dc-M01"]
+    home = ["", "dc-M01", "9", "9", "909", "新户", "", "", 1, "否"]
+    tables = {
+        "网格员": [["编号"], ["id", "name", "role", "phone", "grid_id"], worker, [*worker[:1], "又一人", *worker[2:]]],
+        "住户": [
+            ["编号"],
+            ["id", "grid_id", "building", "unit", "room", "head_name", "phone", "tags", "members", "elderly"],
+            home,
+            list(home),
+        ],
+    }
+    report = import_tables(demo, tables, lang=lang)  # type: ignore[arg-type]
+    assert report.errors == said and not report.written
+
+
+@pytest.mark.parametrize(
+    ("sheet", "key", "raw", "value"),
+    [
+        # A phone as a clerk types it: spaced or hyphenated, with +86, full-width, a landline's area
+        # code in brackets or set off by a space; each was 电话格式不对 though the digits were right.
+        ("workers", "phone", "138 0393 1234", "13803931234"),
+        ("workers", "phone", "138-0393-1234", "13803931234"),
+        ("workers", "phone", "+86 138 0393 1234", "13803931234"),
+        ("workers", "phone", "１３８　０３９３　１２３４", "13803931234"),
+        ("households", "phone", "(0393)1234567", "0393-1234567"),
+        ("households", "phone", "（0393）1234567", "0393-1234567"),
+        ("households", "phone", "0393 1234567", "0393-1234567"),
+        ("households", "phone", "010 12345678", "010-12345678"),
+        ("households", "phone", "03931234567", "03931234567"),  # no separator: not split by guess
+        ("households", "phone", "410521198503151234", "410521198503151234"),  # an ID number: the model refuses it
+        ("stalls", "holder_phone", "138 0393 1234", "13803931234"),
+        # A day written as many an office writes it, as text or as a number.
+        ("stalls", "held_since", "20220701", date(2022, 7, 1)),
+        ("stalls", "held_since", 20220701, date(2022, 7, 1)),
+        # A fee a formula made (=150*0.7 is kept as 104.99999999999999), one with thousands grouped.
+        ("stalls", "monthly_fee_fen", 150 * 0.7, 10500),
+        ("stalls", "monthly_fee_fen", 0.1 + 0.2, 30),
+        ("stalls", "monthly_fee_fen", "1,200.50", 120050),
+        ("stalls", "monthly_fee_fen", "¥1,200", 120000),
+    ],
+)
+def test_cells_as_a_clerk_types_them_are_read(sheet: str, key: str, raw: object, value: object) -> None:
+    assert from_cell(SHEET_BY_KEY[sheet].column(key), raw) == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason", "shown"),
+    [
+        ("20221301", "sheet.no_such_day", "20221301"),
+        (75.555, "sheet.not_amount", "75.555"),  # a part of a fen is no amount
+        ("12,00", "sheet.not_amount", "12,00"),  # not thousands
+        (1e300, "sheet.amount_too_large", "1e+300"),  # said short, not in 301 digits
+        (-1e300, "sheet.amount_negative", "-1e+300"),
+        (1e308, "sheet.amount_too_large", "1e+308"),  # (×100 is infinity)
+    ],
+)
+def test_cells_that_are_no_value_are_said_so(raw: object, reason: str, shown: str) -> None:
+    column = SHEET_BY_KEY["stalls"].column("held_since" if reason == "sheet.no_such_day" else "monthly_fee_fen")
+    with pytest.raises(CellError) as info:
+        from_cell(column, raw)
+    assert (info.value.key, info.value.params["v"]) == (reason, shown)
+
+
+def test_a_spaced_phone_is_the_stored_one(demo: Store, tmp_path: Path) -> None:
+    """A worker's phone retyped 138 0393 1234 in an export is the stored 13803931234: unchanged,
+    not refused, and not a second worker."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    phone = str(_value(wb, "网格员", 3, "phone"))
+    _set(wb, "网格员", 3, "phone", f"{phone[:3]} {phone[3:7]} {phone[7:]}")
+    _set(wb, "网格员", 3, "id", None)
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(demo, read_tables(path))
+    assert not report.errors and report.changes == 0
+    assert store_digest(demo.root) == before
 
 
 # ---------------------------------------------------------------------------
