@@ -70,6 +70,9 @@ if TYPE_CHECKING:
     from store.handover import HandoverReport
 
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
+# The fewest cells a log entry's action is cut to (six Chinese characters: 已通知综合执…) so that its
+# content has the room: at 80 columns about 18 characters of it.
+ACTION_FLOOR = 14
 
 
 class DutyLogPanel(DeskPanel):
@@ -92,16 +95,18 @@ class DutyLogPanel(DeskPanel):
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
-        # A row's point is what was done (an incident's: its next report, never cut): it gives way
-        # only after the source and the content, and in a third of the screen (120x40) the source,
-        # then the kind are left out for it (the detail line shows them); the content too if a
-        # report's due is wider still (one due yesterday, in English).
+        # What an entry says matters most: the content gives way only after the source and the
+        # action (down to ACTION_FLOOR cells, its heading whole; an incident's next report is never
+        # cut, Row.whole). In a third of the screen (120x40) the source, then the kind are left out
+        # for it (the detail line shows them); the content too if a report's due is wider still
+        # (one due yesterday, in English).
+        action = p.t("duty.col.action")
         return [
             p.t("duty.col.time"),
             Column(p.t("duty.col.kind"), drop=2),
-            Column(p.t("duty.col.from"), shrink=True, min_width=4, drop=1),
-            Column(p.t("duty.col.content"), shrink=True, drop=3),
-            Column(p.t("duty.col.action"), shrink=True, after_free_text=True),
+            Column(p.t("duty.col.from"), shrink=True, min_width=6, drop=1),
+            Column(p.t("duty.col.content"), shrink=True, after_free_text=True, drop=3),
+            Column(action, shrink=True, min_width=max(ACTION_FLOOR, Text(action).cell_len)),
         ]
 
     def render_data(self, data: Dashboard) -> int:
