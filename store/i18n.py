@@ -315,6 +315,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
     "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "unknown {what} {v!r}; use one of: {choices}"),
     "refused.duty_pick_incident": ("请先选中一起突发事件", "select an incident first"),
+    "refused.duty_pick_entry": ("请先选中一条值班记录", "select a log entry first"),
     "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
     # -- spreadsheets: import, export, template (store.workbook, duty_room.data_cli) ------------
     "sheet.not_int": ("不是整数：{v}", "not a whole number: {v}"),

@@ -555,3 +555,77 @@ async def test_an_incident_detail_marks_a_report_made_late(small_store: Store) -
             phone, written = (line.plain for line in app.screen.content.sections[0][1])
             assert written.endswith(said), (lang, written)
             assert not any(word in phone for word in ("迟报", "late")), phone
+
+
+# -- c: correct a log entry from the dashboard ------------------------------------------------------
+
+
+async def test_c_corrects_the_selected_entry_through_a_form_and_its_detail_says_so(small_store: Store) -> None:
+    """A log entry could be corrected only from the command line (duty correct). `c` on panel 5 opens
+    the entry's fields (those duty correct can change) and the reason; the caller and the phone show
+    masked and are kept unless typed anew; saved, the correction is in the entry's detail."""
+    entry = log_entry(
+        small_store,
+        kind=LogKind.CALL,
+        content="3号楼漏水",
+        caller="李大妈",
+        phone="13912345678",
+        action_taken="已通知物业",
+    )
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "c 更正" in footer, footer
+        titles = [command.title for command in app.panel("dutylog").commands()]
+        assert "更正 · 3号楼漏水" in titles, titles
+        await pilot.press("c")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and entry.id in screen_text(app)
+        shown = screen_text(app)
+        assert "李大妈" not in shown and "13912345678" not in shown and "李**" in shown and "139****5678" in shown
+        assert form.query_one("#field-content", Input).value == "3号楼漏水"
+
+        await fill(pilot, form, content="3号楼2单元漏水")
+        before = store_bytes(small_store.root)
+        await pilot.press("ctrl+s")  # no reason: refused beside it, nothing written
+        await settled(app, pilot)
+        assert app.screen is form and "更正需写明原因" in str(form.query_one("#error-note").render())
+        assert store_bytes(small_store.root) == before
+
+        await fill(pilot, form, note="来电人更正单元号")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.query_one("#status", StatusLine).message == f"已更正 {entry.id}"
+        [stored] = small_store.all(DutyLogEntry, "2026-11")
+        [event] = stored.history
+        assert event.action == "correct" and event.changes == {"content": "3号楼2单元漏水"}
+        assert event.note == "来电人更正单元号" and event.actor == "duty-officer"
+        assert stored.current().caller == "李大妈" and stored.current().phone == "13912345678"  # kept
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        history = [line.plain for _, lines in app.screen.content.sections for line in lines]
+        assert any("更正 内容：3号楼漏水 → 3号楼2单元漏水（来电人更正单元号）" in line for line in history), history
+
+
+async def test_c_on_an_incident_is_refused_and_a_viewer_has_no_c(small_store: Store) -> None:
+    log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水")
+    open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "c")  # the incident is on top
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert "请先选中一条值班记录" in app.query_one("#status", StatusLine).message
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store, read_only=True) as (app, pilot):
+        await pilot.press("5", "down")
+        await settled(app, pilot)
+        assert "更正" not in screen_text(app).splitlines()[-1]
+        assert not any(c.title.startswith("更正") for c in app.panel("dutylog").commands())
+        await pilot.press("c")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    assert store_bytes(small_store.root) == before

@@ -37,6 +37,7 @@ from store.dutylog import (
     IncidentClock,
     ReportSlot,
     check_shift_people,
+    correct_entry,
     find_entry,
     handed_over_at,
     intake_from_entry,
@@ -59,7 +60,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Desk, Watch, enum_field
+from ..desk import Desk, Watch, edits_over, enum_field
 from ..exports import ExportRefused, export_target
 from ..lateness import minutes_text
 from ..presenters import Presenter, due_clock, duration, literal
@@ -81,11 +82,21 @@ class DutyLogPanel(DeskPanel):
     NAME = "dutylog"
     NUMBER = 5
     GROUP = "duty"
-    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"), ("e", "export"))
-    UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})  # r alone reports the selected incident
-    # The copy of the last shift handed over, the one on duty or an earlier one (`h` only writes again
-    # a copy that failed at this desk's hand-over). In `?` help and the palette: 80 columns are full.
-    QUIET = frozenset({"export"})
+    KEYS = (
+        ("l", "log"),
+        ("c", "correct"),
+        ("i", "incident"),
+        ("r", "report"),
+        ("h", "handover"),
+        ("s", "plan"),
+        ("e", "export"),
+    )
+    # r reports the selected incident, c corrects the selected entry; the others act on no row
+    UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})
+    # In `?` help and the palette, 80 columns being full: the copy of the last shift handed over, the
+    # one on duty or an earlier one (`h` only writes again a copy that failed at this desk's
+    # hand-over), and 排班 (tomorrow's shift, planned once a day) since `c` 更正 is in the Footer.
+    QUIET = frozenset({"export", "plan"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
@@ -155,6 +166,7 @@ class DutyLogPanel(DeskPanel):
             return
         {
             "log": self.ask_entry,
+            "correct": self.ask_correct,
             "incident": self.ask_incident,
             "report": self.ask_report,
             "handover": self.ask_handover,
@@ -252,6 +264,87 @@ class DutyLogPanel(DeskPanel):
             )
 
         desk.ask(t("duty.log_title"), fields, submitted)
+
+    def ask_correct(self) -> None:
+        """更正: the selected entry's fields (those ``duty correct`` can change) and why. The caller and
+        the phone are shown masked and kept unless typed anew (as a worker's phone in the roster);
+        the correction is an event in the entry's history, said in its detail."""
+        t, desk = self.t, self.desk
+        selected = self.selected_entry()
+        if selected is None:
+            raise Refused("duty_pick_entry")
+        entry = find_entry(desk.store, selected.id)  # as stored: what the save expects unchanged
+
+        def entry_fields(stored: DutyLogEntry) -> list[FieldSpec]:
+            now = stored.current()
+
+            def kept(key: str, title: str, masked: str) -> FieldSpec:  # empty: kept as it is
+                return FieldSpec(key, title, placeholder=t("form.phone_keep").format(masked) if masked else "")
+
+            return [
+                FieldSpec(
+                    "content", t("duty.form.content"), value=now.content, max_length=max_chars(DutyLogEntry, "content")
+                ),
+                enum_field("kind", t("duty.col.kind"), LogKind, desk.lang, value=now.kind),
+                FieldSpec(
+                    "source", t("duty.form.source"), value=now.source, max_length=max_chars(DutyLogEntry, "source")
+                ),
+                kept("caller", t("duty.form.caller"), mask_name(now.caller)),
+                kept("phone", t("col.phone"), mask_phone(now.phone) if now.phone else ""),
+                FieldSpec(
+                    "action_taken",
+                    t("duty.form.action"),
+                    value=now.action_taken,
+                    max_length=max_chars(DutyLogEntry, "action_taken"),
+                ),
+                FieldSpec(
+                    "reported_to",
+                    t("duty.form.reported_to"),
+                    value=now.reported_to,
+                    max_length=max_chars(DutyLogEntry, "reported_to"),
+                ),
+                FieldSpec("note", t("duty.form.correction_reason"), max_length=max_chars(LogEvent, "note")),
+            ]
+
+        fields = entry_fields(entry)
+
+        def submitted(form: FormScreen, typed: dict[str, str]) -> None:
+            # Another desk's correction the form has shown since is kept: only what was typed here changes.
+            shown: DutyLogEntry = desk.shown(form) or entry
+            values = edits_over(fields, typed, entry_fields(shown))
+            changes = {key: values.get(key, "") for key in CHANGE_WORDS}
+            for key in ("caller", "phone"):  # left empty: kept
+                if not changes[key].strip():
+                    del changes[key]
+            desk.submit(
+                lambda: correct_entry(desk.store, entry.id, changes, note=values.get("note", ""), expected=shown),
+                lambda corrected: t("duty.corrected").format(corrected.id),
+                form,
+                {"duty_correction_reason": "note"},
+            )
+
+        def state(now: DutyLogEntry) -> str:
+            last = now.history[-1] if now.history else None
+            if last is None:
+                return ""
+            return t("overtaken.entry").format(
+                who=display_safe(last.actor), at=f"{last.at:%H:%M}", what=t(f"duty.event.{last.action}")
+            )
+
+        def find(_: Dashboard) -> DutyLogEntry | None:
+            try:
+                return find_entry(desk.store, entry.id)
+            except DutyRefused:
+                return None
+
+        current = entry.current()
+        desk.ask(
+            t("duty.correct_title").format(entry.id),
+            fields,
+            submitted,
+            f"{current.at:%H:%M} {label(current.kind, desk.lang)}",
+            watch=Watch(entry, find, state),  # another desk's correction shows on the open form at once
+        )
 
     def ask_incident(self) -> None:
         """突发事件: opened now; its report clocks start at once."""
