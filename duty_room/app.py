@@ -679,6 +679,15 @@ class DutyRoomApp(App[None]):
     def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
         self.desk.choice_confirmed(event.modal, event.answer)
 
+    @on(FormScreen.Marked)
+    @on(ChoiceModal.Marked)
+    def _form_refused(self) -> None:
+        # A form shows a refusal: the status line beneath no longer says an earlier write's 已记录
+        # (a damaged file's pinned line stays).
+        for screen in self.screen_stack:
+            for line in screen.query("#status").results(StatusLine):
+                line.clear()
+
     @on(Saved)
     @guarded
     def _saved(self) -> None:

@@ -500,6 +500,8 @@ class Desk:
             field = field or (fields or {}).get(error.key, "")
         elif isinstance(error, StoreError):  # disk full, read-only, busy…: one line naming the path
             message = error.message(self.lang)
+            if form is not None and not said_once:  # on a form, no 未更改 before it: say nothing was written
+                message = self.t("form.not_saved").format(message)
         elif isinstance(error, ValueError):
             message = str(error)
         elif isinstance(error, str):

@@ -600,6 +600,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "petition.cancel_close": ("取消", "Back"),
     "status.changed": ("{id} 已改为「{status}」", "{id} is now '{status}'"),
     "status.refused": ("未更改：{}", "Not changed: {}"),
+    "form.not_saved": ("未保存：{}", "Not saved: {}"),  # a store fault on a form: nothing was written
     "detail.history": ("办理记录", "History"),
     "detail.reporter": ("反映人", "Reporter"),
     "detail.changes": ("变更记录", "Changes"),

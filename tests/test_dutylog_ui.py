@@ -629,3 +629,59 @@ async def test_c_on_an_incident_is_refused_and_a_viewer_has_no_c(small_store: St
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
     assert store_bytes(small_store.root) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_fault_on_a_form_says_not_saved_and_the_status_line_drops_the_last_success(
+    small_store: Store, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault inside a form (access denied, disk full) named the file and the error but not that
+    nothing was saved; and the status line beneath still said the last write's 已记录 ZB… while the
+    form showed the refusal. The form says 未保存 (Not saved), the status line no longer speaks of
+    the earlier write; so with a refusal beside a field."""
+    import duty_room.panels.dutylog as panel
+    from store.errors import PermissionDeniedError
+
+    path = small_store.root / "duty_log" / "2026-11.json"
+
+    def denied(*_: object, **__: object) -> object:
+        raise PermissionDeniedError(path, PermissionError(13, "Permission denied"))
+
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        status = app.query_one("#status", StatusLine)
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="3号楼漏水")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert status.message.lower().startswith(("已记录", "logged"))
+
+        monkeypatch.setattr(panel, "log_entry", denied)
+        await pilot.press("l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, content="4号楼漏水")
+        before = store_bytes(small_store.root)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and store_bytes(small_store.root) == before
+        line = str(form.query_one("#form-error").render())
+        assert line.startswith("未保存：" if lang == "zh" else "Not saved: ") and str(path) in line, line
+        assert status.message == ""
+        await pilot.press("escape", "y")
+        await settled(app, pilot)
+
+        await pilot.press("l")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="5号楼漏水")
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert status.message.lower().startswith(("已记录", "logged"))
+        await pilot.press("c")  # a refusal beside a field (no reason given) does the same
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="5号楼2单元漏水")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen) and status.message == ""
