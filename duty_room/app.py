@@ -209,7 +209,7 @@ class DutyRoomApp(App[None]):
                 panel = panel_type(self.desk)
                 panel.set_class(panel.NAME == self.active, "-active")
                 yield panel
-        yield StatusLine(id="status")
+        yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
         # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
         # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
         yield CompactFooter()

@@ -917,6 +917,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "punct.colon": ("：", ": "),
     "punct.comma": ("，", ", "),
     "punct.semi": ("；", "; "),
+    "punct.stop": ("。", ". "),  # between two sentences in one line (a write's 已记录, then a fault)
     "duty.m": ("{m}分钟", "{m} min"),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "check.error": ("错误", "error"),

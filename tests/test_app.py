@@ -6,6 +6,7 @@ import pytest
 from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
+from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
 from store.duty_models import DutyLogEntry
@@ -631,3 +632,36 @@ async def test_a_palette_search_that_finds_nothing_says_so_in_the_interface_lang
         assert said in text, text
         if lang == "zh":
             assert "No matches" not in text
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", NARROW), ("zh", WIDE), ("en", WIDE)])
+async def test_a_write_saved_then_a_damaged_file_on_reading_again_says_both(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, size: tuple[int, int]
+) -> None:
+    """A write that was saved, then a store that fails to be read again after it (another file
+    damaged meanwhile): the damaged-file line replaced the write's 已记录, so the officer could not
+    see the entry was saved. The line says both, the write first; once that fades, the damage stays."""
+    import duty_room.panels.dutylog as panel
+
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    logged = panel.log_entry
+
+    def log_then_damage(*args: object, **kwargs: object) -> DutyLogEntry:
+        entry = logged(*args, **kwargs)  # type: ignore[arg-type]
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        return entry
+
+    monkeypatch.setattr(panel, "log_entry", log_then_damage)
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        await pilot.press("5", "l", *"电梯困人", "ctrl+s")
+        await settled(app, pilot)
+        [entry] = small_store.all(DutyLogEntry, "2026-11")
+        line = app.query_one("#status", StatusLine)
+        saved = words.t("duty.logged", lang).format(entry.id)  # 已记录 ZB261128-001
+        assert line.message.startswith(saved + ("。" if lang == "zh" else ". ")), line.message
+        assert "petitions/2026-11-27.json" in line.message
+        drawn = str(line.render())
+        assert drawn.startswith(saved) and drawn.endswith("请从备份恢复" if lang == "zh" else "from a backup"), drawn
+        assert "petitions/2026" in drawn, drawn
+        line.clear()  # the write's news fades: the damage stays
+        assert "petitions/2026-11-27.json" in line.message and entry.id not in line.message
