@@ -542,7 +542,7 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # no user-dirs.dirs naming another folder
     saved_word, failed_word = (
-        ("已保存截图", "截图未保存") if lang == "zh" else ("screenshot saved", "screenshot not saved")
+        ("已保存截图", "截图未保存") if lang == "zh" else ("Screenshot saved", "Screenshot not saved")
     )
 
     async def shot() -> str:
@@ -562,7 +562,7 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
         assert [p.suffix for p in home.iterdir()] == [".svg"] and str(home) in said
         monkeypatch.setenv("HOME", str(tmp_path / "gone"))
         said = await shot()
-        assert said.startswith(failed_word) and "Screenshot" not in said and str(tmp_path / "gone") in said, said
+        assert said.startswith(failed_word) and "Screenshot:" not in said and str(tmp_path / "gone") in said, said
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

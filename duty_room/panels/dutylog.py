@@ -651,7 +651,7 @@ class DutyLogPanel(DeskPanel):
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
                 said = [t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]
-                return t("punct.semi").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
+                return t("punct.then").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
 
             def warn(done: tuple[str, str]) -> None:
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message
