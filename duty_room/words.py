@@ -45,6 +45,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cell.SpecialTag.disabled": ("残疾", "disabled"),
     "cell.SpecialTag.limited_mobility": ("行动不便", "mobility"),
     "cell.SpecialTag.childless_elderly": ("孤寡", "childless"),
+    "cell.SessionPhase.checked_in": ("已签到", "ready"),  # checked in before its start
     "audience.short.elderly": ("老", "S"),
     "audience.short.children": ("小", "C"),
     # -- refusals (store.lifecycle.IllegalTransition) ---------------------------

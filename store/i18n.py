@@ -82,6 +82,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "SessionState.checked_in": ("进行中", "checked in"),
     "SessionState.done": ("已完成", "done"),
     "SessionState.cancelled": ("已取消", "cancelled"),
+    "SessionPhase.checked_in": ("已签到", "checked in"),
     "SessionPhase.now": ("进行", "now"),
     "SessionPhase.next": ("将至", "next"),
     "SessionPhase.later": ("稍后", "pending"),
