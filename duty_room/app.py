@@ -224,7 +224,7 @@ class DutyRoomApp(App[None]):
                 panel = panel_type(self.desk)
                 panel.set_class(panel.NAME == self.active, "-active")
                 yield panel
-        yield StatusLine(id="status")
+        yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
         # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
         # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
         yield CompactFooter()
@@ -710,6 +710,15 @@ class DutyRoomApp(App[None]):
     @guarded
     def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
         self.desk.choice_confirmed(event.modal, event.answer)
+
+    @on(FormScreen.Marked)
+    @on(ChoiceModal.Marked)
+    def _form_refused(self) -> None:
+        # A form shows a refusal: the status line beneath no longer says an earlier write's 已记录
+        # (a damaged file's pinned line stays).
+        for screen in self.screen_stack:
+            for line in screen.query("#status").results(StatusLine):
+                line.clear()
 
     @on(Saved)
     @guarded

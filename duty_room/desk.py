@@ -38,6 +38,7 @@ from textual.worker import Worker, WorkerState
 
 from duty_room import words
 from duty_room.words import Lang
+from store.errors import StoreBusyError, StoreEnvironmentError, StoreFileMissingError, StoreMissingError
 from store.masking import log_reveal
 from store.models import GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
@@ -117,6 +118,10 @@ class Submission:
     after: Callable[[Any], None] | None = None  # e.g. redraw the list the write came from
     saves: bool = True  # False for a read (``Desk.read``): nothing to reload
 
+
+# A fault of the machine or the store's folder met by a write: reported, nothing was written (the
+# store's rule), which a form says (未保存：…) as the status line says 未更改：…
+WRITE_FAULTS = (StoreEnvironmentError, StoreBusyError, StoreMissingError, StoreFileMissingError)
 
 FormHandler = Callable[[FormScreen, dict[str, str]], None]
 ChoiceHandler = Callable[[ChoiceModal, tuple[str, str]], None]
@@ -500,6 +505,8 @@ class Desk:
             field = field or (fields or {}).get(error.key, "")
         elif isinstance(error, StoreError):  # disk full, read-only, busy…: one line naming the path
             message = error.message(self.lang)
+            if form is not None and isinstance(error, WRITE_FAULTS):  # a form has no 未更改 before it
+                message = self.t("form.not_saved").format(message)
         elif isinstance(error, ValueError):
             message = str(error)
         elif isinstance(error, str):

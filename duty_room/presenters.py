@@ -31,6 +31,7 @@ TAG_STYLE = {
     SpecialTag.CHILDLESS_ELDERLY: "bold green",
 }
 PHASE_STYLE = {
+    SessionPhase.CHECKED_IN: "green",
     SessionPhase.NOW: "bold green",
     SessionPhase.NEXT: "bold cyan",
     SessionPhase.LATER: "",

@@ -12,7 +12,7 @@ from enum import StrEnum
 from store import i18n
 from store.i18n import Lang, label, parse_member, validation_message
 
-__all__ = ["Lang", "all_labels", "cell", "keys", "label", "parse_member", "t", "validation_message"]
+__all__ = ["Lang", "all_labels", "cell", "keys", "label", "parse_member", "sentence", "t", "validation_message"]
 
 UI_WORDS: dict[str, tuple[str, str]] = {
     # An enum member's word in a table cell where its label would widen an 80-column table past
@@ -52,13 +52,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cell.SpecialTag.disabled": ("残疾", "disabled"),
     "cell.SpecialTag.limited_mobility": ("行动不便", "mobility"),
     "cell.SpecialTag.childless_elderly": ("孤寡", "childless"),
+    "cell.SessionPhase.checked_in": ("已签到", "ready"),  # checked in before its start
     "audience.short.elderly": ("老", "S"),
     "audience.short.children": ("小", "C"),
     # -- refusals (store.lifecycle.IllegalTransition) ---------------------------
     "stall.apply_title": ("摊位申请 · {}", "Application · {}"),
     "stall.applied_done": (
         "{spot}：{name} 的申请已登记，待审核",
-        "{spot}: application by {name} registered, awaiting review",
+        "{spot}: Application by {name} registered, awaiting review",
     ),
     "form.holder_name": ("申请人（摊主）", "Applicant (holder)"),
     "form.holder_phone": ("联系电话", "Phone"),
@@ -95,7 +96,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.not_planned": ("今日未排", "not planned"),
     "visits.progress": ("今日已访 {visited}/{planned}", "today {visited}/{planned} visited"),
     "households.title": ("住户", "households"),
-    "households.visit": ("走访登记", "log visit"),
+    "households.visit": ("走访登记", "Log visit"),
     "households.visited": ("{} 已登记走访（{}）", "{} visit logged ({})"),
     "roster.title": ("{} 网格一表全清", "{} grid roster"),
     "roster.summary": ("{community}：{grids}个网格 {people}人", "{community}: {grids} grids, {people} people"),
@@ -105,7 +106,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{out}/{total} have logged visits today; {idle} have not (yellow)",
     ),
     "workers.none_yet": ("尚未走访", "none yet"),
-    "list.close": ("{key} 返回", "{key} back"),
+    "list.close": ("{key} 返回", "{key} Back"),
     "services.served_short": (" {}人", " {}"),
     "services.next": ("下一场 {when} {title}", "next {when} {title}"),
     "services.none_next": ("近一周没有安排", "nothing scheduled this week"),
@@ -135,17 +136,17 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "fees.reductions": ("减免", "reductions"),
     "stall.expires": ("有效期至", "Expires"),
     "stall.permit_history": ("准入证审核", "Permit review"),
-    "stall.applied": ("申请", "applied"),
+    "stall.applied": ("申请", "apply"),
     "stall.marked_occupied": ("{} 已标记出摊", "{} marked occupied"),
     "stall.marked_vacant": ("{} 已标记空摊", "{} marked vacant"),
-    "stall.permit_done": ("{spot}：准入证已{action}", "{spot}: permit {action}"),
-    "stall.permit_now": ("准入证现为「{}」", "permit is now '{}'"),
+    "stall.permit_done": ("{spot}：准入证已{action}", "{spot}: {action} done"),
+    "stall.permit_now": ("准入证现为「{}」", "Permit is now '{}'"),
     "stall.pay_title": ("收摊位费 · {}", "Record payment · {}"),
     "stall.pay_subtitle": (
         "月费 ¥{due}（减免后）· 欠费 ¥{arrears}：{months}",
         "¥{due}/month after reduction · owes ¥{arrears}: {months}",
     ),
-    "stall.paid": ("{spot}：{period} 收费 ¥{amount}", "{spot}: ¥{amount} for {period}"),
+    "stall.paid": ("{spot}：{period} 收费 ¥{amount}", "{spot}: ¥{amount} paid for {period}"),
     "form.visitor": ("走访人（输入筛选）", "Visited by (type to filter)"),
     "form.visit_note": ("民情日志（走访情况，必填）", "Log entry (what you found, required)"),
     "form.served": ("服务人数", "People served"),
@@ -168,11 +169,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.stalls.pay": ("收费", "Payment"),
     "key.stalls.occupancy": ("出摊/空", "Occupy"),
     "key.list.close": ("返回", "Back"),
-    "key.list.visit": ("走访登记", "log visit"),
-    "key.list.petition": ("登记诉求", "raise petition"),
-    "key.list.special": ("只看重点户未访", "special unvisited only"),
+    "key.list.visit": ("走访登记", "Log visit"),
+    "key.list.petition": ("登记诉求", "Raise petition"),
+    "key.list.special": ("只看重点户未访", "Special unvisited only"),
     "key.list.reveal": ("显示个人信息", "Reveal"),
-    "key.list.reopen": ("重开", "reopen"),
+    "key.list.reopen": ("重开", "Reopen"),
     "ended.title": ("已结案件（近30天）", "Cases ended in the last 30 days"),
     "ended.summary": (
         "{} 件：已回访、已撤销、已合并；更早的已归档（duty-room petition show 编号）",
@@ -251,7 +252,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.add_worker_title": ("添加网格员 · {}", "Add a grid worker · {}"),
     "visits.edit_worker_title": ("修改网格员 · {}", "Change a grid worker · {}"),
     "visits.worker_added": ("已添加{role} {name}（{grid}）", "{role} {name} added ({grid})"),
-    "visits.worker_edited": ("网格员 {name} 已修改", "grid worker {name} changed"),
+    "visits.worker_edited": ("网格员 {name} 已修改", "Grid worker {name} changed"),
     "visits.retire_title": ("退出名册 · {}", "Retire from the roster · {}"),
     "visits.retire_plans": (
         "今日起还有 {n} 条走访计划，须交给接手的网格员；过去的走访记录保留",
@@ -286,7 +287,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{day}: households not visited within the interval are planned (grids below included); plans already made stay",
     ),
     "visits.planned": ("{grid}：{day} 新排走访 {n} 户", "{grid}: {n} visits planned for {day}"),
-    "visits.planned_none": ("{grid}：{day} 没有需要新排走访的住户", "{grid}: nothing new to plan for {day}"),
+    "visits.planned_none": ("{grid}：{day} 没有需要新排走访的住户", "{grid}: Nothing new to plan for {day}"),
     "services.add_title": ("新增一老一小服务安排", "New 一老一小 service schedule"),
     "services.edit_title": ("修改服务安排 · {}", "Change the schedule · {}"),
     "services.edit_hint": (
@@ -297,8 +298,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "这是单次活动，没有重复安排可改；按 {key} 新增安排",
         "a one-off session has no schedule to change; {key} adds one",
     ),
-    "services.schedule_added": ("已新增服务安排「{}」", "schedule '{}' added"),
-    "services.schedule_changed": ("服务安排「{}」已修改", "schedule '{}' changed"),
+    "services.schedule_added": ("已新增服务安排「{}」", "Schedule '{}' added"),
+    "services.schedule_changed": ("服务安排「{}」已修改", "Schedule '{}' changed"),
     "services.changes": ("安排改动记录", "Schedule changes"),
     # -- dashboard -------------------------------------------------------------
     "app.title": ("值班室", "Duty room"),
@@ -321,6 +322,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.duty.incident": ("突发事件", "Incident"),
     "key.duty.report": ("报送", "Report"),
     "key.duty.handover": ("交接班", "Handover"),
+    "key.duty.correct": ("更正", "Correct"),
+    "duty.correct_title": ("更正值班记录 · {}", "Correct log entry · {}"),
+    "duty.form.correction_reason": ("更正原因（必填）", "Reason for the correction (required)"),
+    "duty.corrected": ("已更正 {}", "Corrected {}"),
+    "overtaken.entry": ("{who} 已于 {at} {what}", "{what} by {who} at {at}"),
     "duty.col.time": ("时间", "Time"),
     "duty.col.kind": ("类别", "Kind"),
     "duty.col.from": ("来源", "From"),
@@ -361,9 +367,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.handover_notes": ("交班说明（遗留问题、需跟进事项）", "Handover notes (open matters to follow up)"),
     "duty.form.ack_notes": ("接班说明", "Notes on taking over"),
     "duty.log_title": ("值班记录：登记", "Duty log: new entry"),
-    "duty.logged": ("已记录 {}", "logged {}"),
+    "duty.logged": ("已记录 {}", "Logged {}"),
     "duty.incident_title": ("突发事件：接报", "Incident: new"),
-    "duty.incident_opened": ("已登记突发事件 {}，首报计时开始", "incident {} opened; the first-report clock runs"),
+    "duty.incident_opened": ("已登记突发事件 {}，首报计时开始", "Incident {} opened; the first-report clock runs"),
     "duty.report_title": ("报送：{}", "Report: {}"),
     "duty.reported": ("{id} {stage}已记录", "{id}: {stage} recorded"),
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
@@ -380,11 +386,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "交班报告已按最新数据更新，核对后再交班",
         "Report brought up to date above: review, then save",
     ),
-    "duty.handed_over": ("已交班：{}，等待接班人确认", "handed over: {}; waiting for the incoming officer"),
+    "duty.handed_over": ("已交班：{}，等待接班人确认", "Handed over: {}; waiting for the incoming officer"),
     # what the incoming officer takes over: who handed it over, when, and their 遗留问题
-    "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "handed over by {who} at {at}; notes: {notes}"),
+    "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "Handed over by {who} at {at}; notes: {notes}"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
-    "duty.acknowledged": ("已接班：{}", "taken over: {}"),
+    "duty.acknowledged": ("已接班：{}", "Taken over: {}"),
     "duty.level.i": ("特别重大", "level I"),
     "duty.level.ii": ("重大", "level II"),
     "duty.level.iii": ("较大", "level III"),
@@ -406,16 +412,16 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.leader": ("带班领导", "Leader on duty"),
     "duty.form.staff": ("值班员（一至二人，用顿号分开）", "Duty officers (one or two, separated by 、)"),
     "duty.plan_title": ("值班表：排班", "Roster: plan a shift"),
-    "duty.planned": ("已排班 {}", "planned {}"),
+    "duty.planned": ("已排班 {}", "Planned {}"),
     "duty.form.export": (
         "导出交接班（可选：.md 发消息用，.xlsx 值班记录簿）",
         "Export the handover (optional: .md to send, .xlsx for the log book)",
     ),
     "duty.form.export_kind": ("文件名以 .md 或 .xlsx 结尾", "the file name ends in .md or .xlsx"),
-    "duty.exported": ("已导出到 {}", "exported to {}"),
+    "duty.exported": ("已导出到 {}", "Exported to {}"),
     "duty.export_failed": (
         "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
-        "export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
+        "Export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
     "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
@@ -431,9 +437,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "导出到（.md 发消息用，.xlsx 值班记录簿）",
         "Export to (.md to send, .xlsx for the log book)",
     ),
-    "duty.export_not_written": ("未能导出：{why}，{path}", "not exported: {why}, {path}"),
-    "screenshot.saved": ("已保存截图：{}", "screenshot saved: {}"),
-    "screenshot.failed": ("截图未保存：{why}，{path}", "screenshot not saved: {why}, {path}"),
+    "duty.export_not_written": ("未能导出：{why}，{path}", "Not exported: {why}, {path}"),
+    "screenshot.saved": ("已保存截图：{}", "Screenshot saved: {}"),
+    "screenshot.failed": ("截图未保存：{why}，{path}", "Screenshot not saved: {why}, {path}"),
     "panel.petitions": ("民情诉求", "Petitions"),
     "panel.visits": ("网格走访", "Visits"),
     "panel.services": ("一老一小", "Services"),
@@ -619,6 +625,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "petition.cancel_close": ("取消", "Back"),
     "status.changed": ("{id} 已改为「{status}」", "{id} is now '{status}'"),
     "status.refused": ("未更改：{}", "Not changed: {}"),
+    "form.not_saved": ("未保存：{}", "Not saved: {}"),  # a store fault on a form: nothing was written
     "detail.history": ("办理记录", "History"),
     "detail.reporter": ("反映人", "Reporter"),
     "detail.changes": ("变更记录", "Changes"),
@@ -640,7 +647,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.revealed": ("已显示个人信息（已记录）", "Personal data revealed (logged)"),
     "detail.reveal_denied": ("无权查看未脱敏信息", "Not permitted to see unmasked data"),
     "summary.red": ("独居老人今日未访", "living-alone not yet visited"),
-    "readonly.refused": ("只读模式：不能更改，也不能显示个人信息", "read-only: nothing can be changed or revealed"),
+    "readonly.refused": ("只读模式：不能更改，也不能显示个人信息", "Read-only: nothing can be changed or revealed"),
     "readonly.badge": ("只读", "read-only"),
     "config.security_key": (
         "{key} 是安全设置，只能由 {system}（root 所有）设置，{source} 不能设置它",
@@ -762,18 +769,18 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "empty.none": ("无", "none"),
     "desk.unexpected": (
         "内部错误（{}），已记入日志；数据未改动，可继续工作",
-        "internal error ({}), logged; nothing was changed, carry on",
+        "Internal error ({}), logged; nothing was changed, carry on",
     ),
     # A fault that lasts, in the status line: what is wrong first (which file), then what it means,
     # then what to do, each a clause: a line too short for all of it leaves out what it means first.
-    "store.damaged_banner": ("存储文件有问题：{}", "store file problem: {}"),
+    "store.damaged_banner": ("存储文件有问题：{}", "Store file problem: {}"),
     "store.damaged_refused": ("相关的写入会被拒绝", "writes that need it are refused"),
-    "store.unreadable_banner": ("存储读不出：{}", "store unreadable: {}"),
+    "store.unreadable_banner": ("存储读不出：{}", "Store unreadable: {}"),
     "store.unreadable_refused": (
         "画面停在最后读到的数据，相关的写入会被拒绝",
         "the screen keeps the last data read, and writes that need it are refused",
     ),
-    "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "the screen was not ready: {} keys ignored"),
+    "keys.dropped": ("界面未就绪，已忽略 {} 个按键", "The screen was not ready: {} keys ignored"),
     # the models' own rules (store/models.py raises them in English), as a clerk reads them
     "import.failed": ("发现 {n} 处错误，未写入任何数据", "errors found: {n}; nothing was written"),
     "import.sheet": (
@@ -935,6 +942,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "punct.colon": ("：", ": "),
     "punct.comma": ("，", ", "),
     "punct.semi": ("；", "; "),
+    "punct.then": ("；", ". "),  # between two things done, said in one status line (已交班…；已导出到…)
+    "punct.stop": ("。", ". "),  # between two sentences in one line (a write's 已记录, then a fault)
     "duty.m": ("{m}分钟", "{m} min"),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "check.error": ("错误", "error"),
@@ -1072,6 +1081,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{actor} may not see unmasked personal data (the attempt was logged)",
     ),
 }
+
+
+def sentence(text: str) -> str:
+    """``text`` as the start of a sentence or a title: its first letter capitalised (an English verb
+    of the catalogue, ``supervise`` → ``Supervise · MK…``); Chinese is left as it is."""
+    return text[:1].upper() + text[1:]
 
 
 def t(key: str, lang: Lang = "zh") -> str:

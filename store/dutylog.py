@@ -363,15 +363,19 @@ def log_entry(
         )
 
 
-def correct_entry(store: Store, entry_id: str, changes: dict[str, str], *, note: str) -> DutyLogEntry:
-    """A correction: a new event on the entry; the first text stays readable in its history."""
+def correct_entry(
+    store: Store, entry_id: str, changes: dict[str, str], *, note: str, expected: DutyLogEntry | None = None
+) -> DutyLogEntry:
+    """A correction: a new event on the entry; the first text stays readable in its history.
+    ``expected``: the entry (as stored) that the officer's form showed; changed since, refused
+    (``Transaction.as_seen``)."""
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise DutyRefused("duty_not_correctable", fields=", ".join(sorted(unknown)))
     if not note.strip():
         raise DutyRefused("duty_correction_reason")
     with store.transaction() as tx:
-        entry = find_entry(tx, entry_id)
+        entry = tx.as_seen(find_entry(tx, entry_id), expected)
         before = entry.current()
         changed = {k: v for k, v in changes.items() if str(getattr(before, k) or "") != v}
         if not changed:

@@ -82,6 +82,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "SessionState.checked_in": ("进行中", "checked in"),
     "SessionState.done": ("已完成", "done"),
     "SessionState.cancelled": ("已取消", "cancelled"),
+    "SessionPhase.checked_in": ("已签到", "checked in"),
     "SessionPhase.now": ("进行", "now"),
     "SessionPhase.next": ("将至", "next"),
     "SessionPhase.later": ("稍后", "pending"),
@@ -315,6 +316,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
     "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "unknown {what} {v!r}; use one of: {choices}"),
     "refused.duty_pick_incident": ("请先选中一起突发事件", "select an incident first"),
+    "refused.duty_pick_entry": ("请先选中一条值班记录", "select a log entry first"),
     "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
     # -- spreadsheets: import, export, template (store.workbook, duty_room.data_cli) ------------
     "sheet.not_int": ("不是整数：{v}", "not a whole number: {v}"),

@@ -26,6 +26,7 @@ LOOK_AHEAD_DAYS = 8  # how far `upcoming` looks for the next session (a week cov
 
 
 class SessionPhase(StrEnum):
+    CHECKED_IN = "checked_in"  # 已签到 before its start (from an hour before): the staff are there, not begun
     NOW = "now"
     NEXT = "next"
     LATER = "later"
@@ -96,9 +97,11 @@ def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
         return SessionPhase.CANCELLED
     if session.state is SessionState.DONE:
         return SessionPhase.DONE
-    if session.state is SessionState.CHECKED_IN:
-        return SessionPhase.NOW
     start = at(session.day, session.start.hour, session.start.minute)
+    if session.state is SessionState.CHECKED_IN:
+        # Checked in early (签到 opens an hour before): not going on until its start, as it cannot
+        # be completed before then (check_complete); 进行 showed it under way half an hour early.
+        return SessionPhase.NOW if now >= start else SessionPhase.CHECKED_IN
     if session.day < now.date() or now >= start + LATE_AFTER:
         return SessionPhase.LATE
     if now >= start - NEXT_WITHIN:

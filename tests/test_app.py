@@ -647,7 +647,7 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # no user-dirs.dirs naming another folder
     saved_word, failed_word = (
-        ("已保存截图", "截图未保存") if lang == "zh" else ("screenshot saved", "screenshot not saved")
+        ("已保存截图", "截图未保存") if lang == "zh" else ("Screenshot saved", "Screenshot not saved")
     )
 
     async def shot() -> str:
@@ -667,7 +667,7 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
         assert [p.suffix for p in home.iterdir()] == [".svg"] and str(home) in said
         monkeypatch.setenv("HOME", str(tmp_path / "gone"))
         said = await shot()
-        assert said.startswith(failed_word) and "Screenshot" not in said and str(tmp_path / "gone") in said, said
+        assert said.startswith(failed_word) and "Screenshot:" not in said and str(tmp_path / "gone") in said, said
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -763,3 +763,36 @@ async def test_a_palette_search_that_finds_nothing_says_so_in_the_interface_lang
         assert said in text, text
         if lang == "zh":
             assert "No matches" not in text
+
+
+@pytest.mark.parametrize(("lang", "size"), [("zh", NARROW), ("zh", WIDE), ("en", WIDE)])
+async def test_a_write_saved_then_a_damaged_file_on_reading_again_says_both(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, size: tuple[int, int]
+) -> None:
+    """A write that was saved, then a store that fails to be read again after it (another file
+    damaged meanwhile): the damaged-file line replaced the write's 已记录, so the officer could not
+    see the entry was saved. The line says both, the write first; once that fades, the damage stays."""
+    import duty_room.panels.dutylog as panel
+
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    logged = panel.log_entry
+
+    def log_then_damage(*args: object, **kwargs: object) -> DutyLogEntry:
+        entry = logged(*args, **kwargs)  # type: ignore[arg-type]
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        return entry
+
+    monkeypatch.setattr(panel, "log_entry", log_then_damage)
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        await pilot.press("5", "l", *"电梯困人", "ctrl+s")
+        await settled(app, pilot)
+        [entry] = small_store.all(DutyLogEntry, "2026-11")
+        line = app.query_one("#status", StatusLine)
+        saved = words.t("duty.logged", lang).format(entry.id)  # 已记录 ZB261128-001
+        assert line.message.startswith(saved + ("。" if lang == "zh" else ". ")), line.message
+        assert "petitions/2026-11-27.json" in line.message
+        drawn = str(line.render())
+        assert drawn.startswith(saved) and drawn.endswith("请从备份恢复" if lang == "zh" else "from a backup"), drawn
+        assert "petitions/2026" in drawn, drawn
+        line.clear()  # the write's news fades: the damage stays
+        assert "petitions/2026-11-27.json" in line.message and entry.id not in line.message

@@ -490,7 +490,7 @@ async def test_a_new_case_is_under_the_cursor_once_it_is_on_screen(small_store: 
     ("lang", "subtitle", "done"),
     [
         ("zh", "当前状态：{status}；升级：{level} → {to}", "{id}：升级完成，{level} → {to}"),
-        ("en", "Current status: {status}; escalate: {level} → {to}", "{id}: escalate done, {level} → {to}"),
+        ("en", "Current status: {status}; escalate: {level} → {to}", "{id}: Escalate done, {level} → {to}"),
     ],
 )
 async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
@@ -514,6 +514,8 @@ async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
         form = app.screen
         assert isinstance(form, FormScreen)
         assert str(form.query_one("#form-subtitle").render()) == subtitle.format(**said)
+        title = str(form.query_one("#form-title").render())
+        assert title.startswith(("升级 · " if lang == "zh" else "Escalate · ") + case.id), title  # not `escalate · `
         await pilot.press(*"居民多次反映", "ctrl+s")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)

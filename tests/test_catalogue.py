@@ -265,3 +265,36 @@ async def test_the_status_line_says_such_a_reason_once(small_store: store.storag
         assert not said.startswith(words.t("status.refused", lang).format("")), said
         assert OUTCOME_WORDS.search(said), said
         assert other == words.t("status.refused", lang).format(words.t("refused.needs_rating", lang))
+
+
+def test_every_english_key_title_and_status_line_starts_with_a_capital() -> None:
+    """English said `supervise · MK…` over a form, `MK…: supervise done` and `logged ZB…` in the status
+    line, and a list's keys mixed case (`v log visit · … m Move · p Reveal`). A key's word (Footer,
+    `?`, palette), a form's title and a line said when a write is done read as titles and sentences."""
+    said_when_done = (
+        "duty.logged",
+        "duty.incident_opened",
+        "duty.planned",
+        "duty.exported",
+        "duty.handed_over",
+        "duty.acknowledged",
+        "duty.corrected",
+        "visits.worker_edited",
+        "services.schedule_added",
+        "services.schedule_changed",
+        "screenshot.saved",
+        "readonly.refused",
+        "desk.unexpected",
+        "store.damaged_banner",
+        "store.unreadable_banner",
+    )
+    lower = [
+        (key, en)
+        for key, (_, en) in words.UI_WORDS.items()
+        if (key.startswith("key.") or key.endswith("_title") or key in said_when_done) and en[:1].islower()
+    ]
+    assert lower == []
+    after_id = ("case.done", "stall.permit_done", "stall.applied_done", "visits.planned_none")  # MK…: Supervise done
+    assert [key for key in after_id if not re.search(r"^\{\w*\}: [A-Z{]", words.t(key, "en"))] == []
+    assert words.sentence(words.t("action.supervise", "en")) == "Supervise"
+    assert words.t("stall.applied", "en") != words.label(store.models.PermitStatus.APPLIED, "en")  # apply → applied

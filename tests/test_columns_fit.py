@@ -348,3 +348,26 @@ async def test_free_text_is_cut_only_when_the_table_has_no_room_left(
         assert table.row_count
         if cut:
             assert blank_after_last_column(table) <= CELL_PADDING, (cut, table.column_widths)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_log_entrys_content_has_the_room_before_its_source_and_action(
+    widest_store: Store, lang: str, size: tuple[int, int]
+) -> None:
+    """Panel 5 at 80x24 cut every entry's content to five cells (东城花…) and its source to one
+    character (东…) while the action took 44: what an entry says matters most. The source and the
+    action give way first (the action to six characters, an incident's next report whole); at 80
+    columns 15 or more characters of the content show, and in a third of the screen (120x40) six."""
+    async with dashboard(widest_store, size, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        _, _, source, content, action = table.column_widths
+        assert content is not None and action is not None
+        cut = [key for key in table.keys if table.cell(key, 3).cell_len > content]
+        assert cut, "the demo's contents fit whole: nothing is tested"
+        assert action <= max(14, Text(words.t("duty.col.action", lang)).cell_len), table.column_widths
+        assert content >= (30 if size == NARROW else 12), table.column_widths
+        if size == NARROW:
+            assert source is not None and source >= 6, table.column_widths  # 东城…, not 东…

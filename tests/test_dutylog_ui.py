@@ -555,3 +555,133 @@ async def test_an_incident_detail_marks_a_report_made_late(small_store: Store) -
             phone, written = (line.plain for line in app.screen.content.sections[0][1])
             assert written.endswith(said), (lang, written)
             assert not any(word in phone for word in ("迟报", "late")), phone
+
+
+# -- c: correct a log entry from the dashboard ------------------------------------------------------
+
+
+async def test_c_corrects_the_selected_entry_through_a_form_and_its_detail_says_so(small_store: Store) -> None:
+    """A log entry could be corrected only from the command line (duty correct). `c` on panel 5 opens
+    the entry's fields (those duty correct can change) and the reason; the caller and the phone show
+    masked and are kept unless typed anew; saved, the correction is in the entry's detail."""
+    entry = log_entry(
+        small_store,
+        kind=LogKind.CALL,
+        content="3号楼漏水",
+        caller="李大妈",
+        phone="13912345678",
+        action_taken="已通知物业",
+    )
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "c 更正" in footer, footer
+        titles = [command.title for command in app.panel("dutylog").commands()]
+        assert "更正 · 3号楼漏水" in titles, titles
+        await pilot.press("c")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and entry.id in screen_text(app)
+        shown = screen_text(app)
+        assert "李大妈" not in shown and "13912345678" not in shown and "李**" in shown and "139****5678" in shown
+        assert form.query_one("#field-content", Input).value == "3号楼漏水"
+
+        await fill(pilot, form, content="3号楼2单元漏水")
+        before = store_bytes(small_store.root)
+        await pilot.press("ctrl+s")  # no reason: refused beside it, nothing written
+        await settled(app, pilot)
+        assert app.screen is form and "更正需写明原因" in str(form.query_one("#error-note").render())
+        assert store_bytes(small_store.root) == before
+
+        await fill(pilot, form, note="来电人更正单元号")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.query_one("#status", StatusLine).message == f"已更正 {entry.id}"
+        [stored] = small_store.all(DutyLogEntry, "2026-11")
+        [event] = stored.history
+        assert event.action == "correct" and event.changes == {"content": "3号楼2单元漏水"}
+        assert event.note == "来电人更正单元号" and event.actor == "duty-officer"
+        assert stored.current().caller == "李大妈" and stored.current().phone == "13912345678"  # kept
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        history = [line.plain for _, lines in app.screen.content.sections for line in lines]
+        assert any("更正 内容：3号楼漏水 → 3号楼2单元漏水（来电人更正单元号）" in line for line in history), history
+
+
+async def test_c_on_an_incident_is_refused_and_a_viewer_has_no_c(small_store: Store) -> None:
+    log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水")
+    open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "c")  # the incident is on top
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert "请先选中一条值班记录" in app.query_one("#status", StatusLine).message
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store, read_only=True) as (app, pilot):
+        await pilot.press("5", "down")
+        await settled(app, pilot)
+        assert "更正" not in screen_text(app).splitlines()[-1]
+        assert not any(c.title.startswith("更正") for c in app.panel("dutylog").commands())
+        await pilot.press("c")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    assert store_bytes(small_store.root) == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_fault_on_a_form_says_not_saved_and_the_status_line_drops_the_last_success(
+    small_store: Store, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault inside a form (access denied, disk full) named the file and the error but not that
+    nothing was saved; and the status line beneath still said the last write's 已记录 ZB… while the
+    form showed the refusal. The form says 未保存 (Not saved), the status line no longer speaks of
+    the earlier write; so with a refusal beside a field."""
+    import duty_room.panels.dutylog as panel
+    from store.errors import PermissionDeniedError
+
+    path = small_store.root / "duty_log" / "2026-11.json"
+
+    def denied(*_: object, **__: object) -> object:
+        raise PermissionDeniedError(path, PermissionError(13, "Permission denied"))
+
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        status = app.query_one("#status", StatusLine)
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="3号楼漏水")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert status.message.lower().startswith(("已记录", "logged"))
+
+        monkeypatch.setattr(panel, "log_entry", denied)
+        await pilot.press("l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, content="4号楼漏水")
+        before = store_bytes(small_store.root)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and store_bytes(small_store.root) == before
+        line = str(form.query_one("#form-error").render())
+        assert line.startswith("未保存：" if lang == "zh" else "Not saved: ") and str(path) in line, line
+        assert status.message == ""
+        await pilot.press("escape", "y")
+        await settled(app, pilot)
+
+        await pilot.press("l")
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="5号楼漏水")
+        monkeypatch.undo()
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert status.message.lower().startswith(("已记录", "logged"))
+        await pilot.press("c")  # a refusal beside a field (no reason given) does the same
+        await settled(app, pilot)
+        await fill(pilot, app.screen, content="5号楼2单元漏水")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen) and status.message == ""

@@ -195,7 +195,7 @@ async def test_the_dashboards_handover_export_as_the_service_account(
     ("lang", "said"),
     [
         ("zh", "已交班：d1，等待接班人确认；已导出到 {}"),
-        ("en", "handed over: d1; waiting for the incoming officer; exported to {}"),
+        ("en", "Handed over: d1; waiting for the incoming officer. Exported to {}"),
     ],
 )
 async def test_the_dashboards_handover_export_names_the_whole_path(

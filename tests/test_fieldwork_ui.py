@@ -323,6 +323,32 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
         assert (saved.served, saved.updated_by) == (18, "duty-officer")
 
 
+@pytest.mark.parametrize(("lang", "early", "going"), [("zh", "已签到", "进行"), ("en", "ready", "now")])
+async def test_a_session_checked_in_early_is_checked_in_until_its_start(
+    small_store: Store, lang: str, early: str, going: str
+) -> None:
+    """签到 opens an hour before the start: checked in at 08:40, the 09:00 class showed 进行 (going on)
+    twenty minutes before it began, and counted as going on, though it cannot be completed until
+    09:00. It shows 已签到 until its start, then 进行."""
+    from datetime import datetime
+
+    clock.freeze(datetime.fromisoformat("2026-11-28T08:40:00+08:00"))
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("3")
+        await settled(app, pilot)
+        assert app.panel("services").table.cursor_key == "sv0"  # the 09:00 class
+        await pilot.press("i")
+        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        assert cell(app, "services", "sv0", 1) == early
+        assert str(app.panel("services").summary.render()).startswith(
+            "3 一老一小 进行0" if lang == "zh" else "3 Services 0 now"
+        )
+        clock.freeze(datetime.fromisoformat("2026-11-28T09:00:00+08:00"))
+        app.poll()  # the minute turned
+        await settled(app, pilot)
+        assert cell(app, "services", "sv0", 1) == going
+
+
 async def test_a_count_typed_with_a_decimal_point_is_refused_not_read_as_ten_times_more(small_store: Store) -> None:
     """The served count kept only the digits of "4.5" (an integer-only box dropped the point) and
     saved 45 people; now the box keeps what was typed and the form refuses it with the reason."""

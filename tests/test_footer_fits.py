@@ -44,6 +44,7 @@ WALKS: list[tuple[str, list[str], str, list[str]]] = [
     ("panel 4 payment form", ["4", "y"], "FormScreen", ["escape"]),
     ("panel 5", ["5"], "Screen", []),
     ("panel 5 entry form", ["5", "l"], "FormScreen", ["escape"]),
+    ("panel 5 correction form", ["5", "l", *"3号楼漏水", "ctrl+s", "c"], "FormScreen", ["escape"]),
     ("panel 5 shift form", ["5", "s"], "FormScreen", ["escape"]),
 ]
 

@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from duty_room.app import DutyRoomApp
 from store import clock
 from store.duty_models import IncidentCategory, LogKind, ReportStage
-from store.dutylog import log_entry, open_incident, report_incident, shift_at
+from store.dutylog import correct_entry, find_entry, log_entry, open_incident, report_incident, shift_at
 from store.handover import find_handover
 from store.lifecycle import Action, next_steps, perform, register
 from store.market import PermitAction, change_permit, record_payment, set_occupied
@@ -697,3 +697,28 @@ async def test_a_spot_marked_before_another_desks_change_was_shown_is_refused_th
         await settled(app, pilot)
     spot = small_store.get(Stall, "yl-01")
     assert (spot.occupied_on, spot.goods) == (None, "烤红薯")
+
+
+async def test_a_correction_saved_before_another_desks_correction_was_shown_is_refused_then_keeps_it(
+    small_store: Store,
+) -> None:
+    """`c` on a log entry follows the entry: another desk's correction, saved over before it reached the
+    screen, is refused with nothing written; once shown (the form says who corrected it, and when),
+    the save changes only what was typed here, the other desk's correction of another field kept."""
+    entry = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", action_taken="已通知物业")
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "c")
+        form.query_one("#field-content", Input).value = "3号楼2单元漏水"
+        form.query_one("#field-note", Input).value = "单元号"
+        with reload_held(app):
+            correct_entry(elsewhere(small_store), entry.id, {"action_taken": "物业已维修"}, note="物业回电")
+            await save_refused(app, pilot, form, small_store)
+        app.poll()
+        await arrives(app, pilot, small_store)
+        assert notice(form) == f"此件已被他人更新：{OTHER} 已于 09:30 更正"
+        await saved(app, pilot, form)
+    now = find_entry(small_store, entry.id)
+    assert [(e.actor, e.changes) for e in now.history] == [
+        (OTHER, {"action_taken": "物业已维修"}),
+        ("duty-officer", {"content": "3号楼2单元漏水"}),
+    ]

@@ -211,10 +211,15 @@ def test_phase_of_an_untouched_session_follows_the_clock(hour: int, minute: int,
     assert session_phase(session(MON), at(MON, hour, minute)) is phase
 
 
-def test_checked_in_session_is_now_whatever_the_time():
-    checked = session(MON, state=SessionState.CHECKED_IN, checked_in_at=at(MON, 7, 5))
-    assert session_phase(checked, at(MON, 7, 5)) is SessionPhase.NOW
+def test_checked_in_session_is_now_from_its_start_whatever_the_time():
+    """Checked in early (签到 opens an hour before the start), a session showed 进行 (going on) half an
+    hour before it began, though it cannot be completed before its start: it is 已签到 until then."""
+    checked = session(MON, state=SessionState.CHECKED_IN, checked_in_at=at(MON, 6, 40))
+    assert session_phase(checked, at(MON, 6, 40)) is SessionPhase.CHECKED_IN
+    assert session_phase(checked, at(MON, 7, 9)) is SessionPhase.CHECKED_IN
+    assert session_phase(checked, at(MON, 7, 10)) is SessionPhase.NOW  # 07:10, its start
     assert session_phase(checked, at(MON, 23, 0)) is SessionPhase.NOW
+    assert session_phase(checked, at(TUE, 0, 30)) is SessionPhase.NOW
 
 
 @pytest.mark.parametrize(

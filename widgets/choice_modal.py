@@ -121,6 +121,13 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
             self.modal = modal
             self.answer = answer
 
+    class Marked(Message):
+        """The modal shows why the choice was not taken (as ``FormScreen.Marked``)."""
+
+        def __init__(self, modal: ChoiceModal) -> None:
+            super().__init__()
+            self.modal = modal
+
     def __init__(
         self, choices: Sequence[Choice], texts: ChoiceTexts, *, note_limit: int = 0, keep_open: bool = False
     ) -> None:
@@ -229,6 +236,8 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         """Why the choice confirmed was not taken (the caller's words), above the buttons; the
         choice and the note stay."""
         self.query_one("#choice-error", Static).update(text)
+        if text:
+            self.post_message(self.Marked(self))
         self.call_after_refresh(self._focused_in_view)
 
     @on(OptionList.OptionSelected)

@@ -257,6 +257,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             self.form = form
             self.values = values
 
+    class Marked(Message):
+        """The form shows why it was not saved (a field's reason or its own line): the status line
+        beneath, saying an earlier write's success, no longer speaks for what is on screen."""
+
+        def __init__(self, form: FormScreen) -> None:
+            super().__init__()
+            self.form = form
+
     def __init__(self, fields: Sequence[FieldSpec], texts: FormTexts, *, name: str | None = None) -> None:
         """A form of ``fields`` (in this order) with the words of ``texts``."""
         super().__init__(name=name, classes="form-screen")
@@ -488,6 +496,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         general_box = self.query_one("#form-error", Static)
         general_box.update(general)
         general_box.set_class(bool(general), "-shown")
+        if general or any(errors.values()):
+            self.post_message(self.Marked(self))
         if first is not None:
             self.query_one(f"#field-{first}").focus()
         self.call_after_refresh(self._focused_in_view)

@@ -113,9 +113,10 @@ class StatusLine(Static):
     }
     """
 
-    def __init__(self, *, fade: float = 8.0, id: str | None = None) -> None:
+    def __init__(self, *, fade: float = 8.0, joiner: str = ". ", id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
         self.fade = fade
+        self.joiner = joiner  # between two sentences said in one line: "。" in Chinese
         self.message = ""  # whole, as said (the line shows it shortened to its width: ``fit``)
         self.pinned = ""  # shown whenever nothing newer is: a fault that lasts (a damaged file)
         self._style = ""
@@ -145,8 +146,16 @@ class StatusLine(Static):
         """Keep ``message`` (in the error style) until ``pin("")``; newer messages show over it for a while.
 
         A newer message on the line stays: unpinning once the store is sound again wiped the 已记录
-        of the very write that had waited for it."""
+        of the very write that had waited for it. Pinned while a newer message shows (a write's 已记录,
+        then a damaged file found on reading the store again), the line says both, that one first, for
+        a while (in one sentence with the fault's first clause, so that the line, short of room, keeps the
+        start of both and what to do): the fault replaced it, and the officer could not see that the
+        write was saved. Once that fades, the pinned message alone shows, whole."""
         showing_pinned = self.message == self.pinned
+        newer = "" if showing_pinned else self.message
         self.pinned = message
-        if showing_pinned or message:
+        if message and newer:
+            self.say(f"{newer.rstrip('。.；; ')}{self.joiner}{message}", "error")
+            self._timer = self.set_timer(self.fade, self.clear)
+        elif showing_pinned or message:
             self.clear()

@@ -37,6 +37,7 @@ from store.dutylog import (
     IncidentClock,
     ReportSlot,
     check_shift_people,
+    correct_entry,
     find_entry,
     handed_over_at,
     intake_from_entry,
@@ -59,7 +60,7 @@ from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
 
-from ..desk import Desk, Watch, enum_field
+from ..desk import Desk, Watch, edits_over, enum_field
 from ..exports import ExportRefused, export_target
 from ..lateness import minutes_text
 from ..presenters import Presenter, due_clock, duration, literal
@@ -70,6 +71,9 @@ if TYPE_CHECKING:
     from store.handover import HandoverReport
 
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
+# The fewest cells a log entry's action is cut to (six Chinese characters: 已通知综合执…) so that its
+# content has the room: at 80 columns about 18 characters of it.
+ACTION_FLOOR = 14
 
 
 class DutyLogPanel(DeskPanel):
@@ -78,11 +82,21 @@ class DutyLogPanel(DeskPanel):
     NAME = "dutylog"
     NUMBER = 5
     GROUP = "duty"
-    KEYS = (("l", "log"), ("i", "incident"), ("r", "report"), ("h", "handover"), ("s", "plan"), ("e", "export"))
-    UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})  # r alone reports the selected incident
-    # The copy of the last shift handed over, the one on duty or an earlier one (`h` only writes again
-    # a copy that failed at this desk's hand-over). In `?` help and the palette: 80 columns are full.
-    QUIET = frozenset({"export"})
+    KEYS = (
+        ("l", "log"),
+        ("c", "correct"),
+        ("i", "incident"),
+        ("r", "report"),
+        ("h", "handover"),
+        ("s", "plan"),
+        ("e", "export"),
+    )
+    # r reports the selected incident, c corrects the selected entry; the others act on no row
+    UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})
+    # In `?` help and the palette, 80 columns being full: the copy of the last shift handed over, the
+    # one on duty or an earlier one (`h` only writes again a copy that failed at this desk's
+    # hand-over), and 排班 (tomorrow's shift, planned once a day) since `c` 更正 is in the Footer.
+    QUIET = frozenset({"export", "plan"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
@@ -92,16 +106,18 @@ class DutyLogPanel(DeskPanel):
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
-        # A row's point is what was done (an incident's: its next report, never cut): it gives way
-        # only after the source and the content, and in a third of the screen (120x40) the source,
-        # then the kind are left out for it (the detail line shows them); the content too if a
-        # report's due is wider still (one due yesterday, in English).
+        # What an entry says matters most: the content gives way only after the source and the
+        # action (down to ACTION_FLOOR cells, its heading whole; an incident's next report is never
+        # cut, Row.whole). In a third of the screen (120x40) the source, then the kind are left out
+        # for it (the detail line shows them); the content too if a report's due is wider still
+        # (one due yesterday, in English).
+        action = p.t("duty.col.action")
         return [
             p.t("duty.col.time"),
             Column(p.t("duty.col.kind"), drop=2),
-            Column(p.t("duty.col.from"), shrink=True, min_width=4, drop=1),
-            Column(p.t("duty.col.content"), shrink=True, drop=3),
-            Column(p.t("duty.col.action"), shrink=True, after_free_text=True),
+            Column(p.t("duty.col.from"), shrink=True, min_width=6, drop=1),
+            Column(p.t("duty.col.content"), shrink=True, after_free_text=True, drop=3),
+            Column(action, shrink=True, min_width=max(ACTION_FLOOR, Text(action).cell_len)),
         ]
 
     def render_data(self, data: Dashboard) -> int:
@@ -150,6 +166,7 @@ class DutyLogPanel(DeskPanel):
             return
         {
             "log": self.ask_entry,
+            "correct": self.ask_correct,
             "incident": self.ask_incident,
             "report": self.ask_report,
             "handover": self.ask_handover,
@@ -247,6 +264,87 @@ class DutyLogPanel(DeskPanel):
             )
 
         desk.ask(t("duty.log_title"), fields, submitted)
+
+    def ask_correct(self) -> None:
+        """更正: the selected entry's fields (those ``duty correct`` can change) and why. The caller and
+        the phone are shown masked and kept unless typed anew (as a worker's phone in the roster);
+        the correction is an event in the entry's history, said in its detail."""
+        t, desk = self.t, self.desk
+        selected = self.selected_entry()
+        if selected is None:
+            raise Refused("duty_pick_entry")
+        entry = find_entry(desk.store, selected.id)  # as stored: what the save expects unchanged
+
+        def entry_fields(stored: DutyLogEntry) -> list[FieldSpec]:
+            now = stored.current()
+
+            def kept(key: str, title: str, masked: str) -> FieldSpec:  # empty: kept as it is
+                return FieldSpec(key, title, placeholder=t("form.phone_keep").format(masked) if masked else "")
+
+            return [
+                FieldSpec(
+                    "content", t("duty.form.content"), value=now.content, max_length=max_chars(DutyLogEntry, "content")
+                ),
+                enum_field("kind", t("duty.col.kind"), LogKind, desk.lang, value=now.kind),
+                FieldSpec(
+                    "source", t("duty.form.source"), value=now.source, max_length=max_chars(DutyLogEntry, "source")
+                ),
+                kept("caller", t("duty.form.caller"), mask_name(now.caller)),
+                kept("phone", t("col.phone"), mask_phone(now.phone) if now.phone else ""),
+                FieldSpec(
+                    "action_taken",
+                    t("duty.form.action"),
+                    value=now.action_taken,
+                    max_length=max_chars(DutyLogEntry, "action_taken"),
+                ),
+                FieldSpec(
+                    "reported_to",
+                    t("duty.form.reported_to"),
+                    value=now.reported_to,
+                    max_length=max_chars(DutyLogEntry, "reported_to"),
+                ),
+                FieldSpec("note", t("duty.form.correction_reason"), max_length=max_chars(LogEvent, "note")),
+            ]
+
+        fields = entry_fields(entry)
+
+        def submitted(form: FormScreen, typed: dict[str, str]) -> None:
+            # Another desk's correction the form has shown since is kept: only what was typed here changes.
+            shown: DutyLogEntry = desk.shown(form) or entry
+            values = edits_over(fields, typed, entry_fields(shown))
+            changes = {key: values.get(key, "") for key in CHANGE_WORDS}
+            for key in ("caller", "phone"):  # left empty: kept
+                if not changes[key].strip():
+                    del changes[key]
+            desk.submit(
+                lambda: correct_entry(desk.store, entry.id, changes, note=values.get("note", ""), expected=shown),
+                lambda corrected: t("duty.corrected").format(corrected.id),
+                form,
+                {"duty_correction_reason": "note"},
+            )
+
+        def state(now: DutyLogEntry) -> str:
+            last = now.history[-1] if now.history else None
+            if last is None:
+                return ""
+            return t("overtaken.entry").format(
+                who=display_safe(last.actor), at=f"{last.at:%H:%M}", what=t(f"duty.event.{last.action}")
+            )
+
+        def find(_: Dashboard) -> DutyLogEntry | None:
+            try:
+                return find_entry(desk.store, entry.id)
+            except DutyRefused:
+                return None
+
+        current = entry.current()
+        desk.ask(
+            t("duty.correct_title").format(entry.id),
+            fields,
+            submitted,
+            f"{current.at:%H:%M} {label(current.kind, desk.lang)}",
+            watch=Watch(entry, find, state),  # another desk's correction shows on the open form at once
+        )
 
     def ask_incident(self) -> None:
         """突发事件: opened now; its report clocks start at once."""
@@ -553,7 +651,7 @@ class DutyLogPanel(DeskPanel):
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
                     return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
                 said = [t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]
-                return t("punct.semi").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
+                return t("punct.then").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
 
             def warn(done: tuple[str, str]) -> None:
                 if done[1]:  # handed over, the copy not written: a warning, which stays until the next message

@@ -296,7 +296,9 @@ class PetitionsPanel(DeskPanel):
             shown = desk.shown(form)  # the case as the form shows it: changed since, refused
 
             def done(updated: Petition) -> str:
-                said = desk.t("case.done").format(id=updated.id, action=desk.t(f"action.{action.value}"))
+                said = desk.t("case.done").format(
+                    id=updated.id, action=words.sentence(desk.t(f"action.{action.value}"))
+                )
                 if action is Action.ESCALATE:  # from where to where: 楼栋 → 社区
                     levels = (label((shown or petition).level, desk.lang), label(updated.level, desk.lang))
                     said += desk.t("case.escalated").format(level=levels[0], to=levels[1])
@@ -445,7 +447,7 @@ def step_form(
             max_length=max_chars(PetitionEvent, "note"),
         )
     )
-    title = f"{t('action.' + action.value)} · {petition.id} {petition.title}"
+    title = f"{words.sentence(t('action.' + action.value))} · {petition.id} {petition.title}"
     if action is Action.CANCEL:
         # In English "cancel · MK…" with Confirm / Cancel buttons read as either closing the form or
         # the step: the form says it withdraws the case, and is closed with Back (as 一老一小's cancel).

@@ -14,7 +14,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.reactive import reactive
 
-from duty_room.words import label
+from duty_room.words import cell, label
 from store import clock
 from store.masking import mask_name
 from store.models import (
@@ -328,7 +328,7 @@ def service_columns(p: Presenter) -> list[str | Column]:
 def service_row(p: Presenter, view: SessionView) -> Row:
     s = view.session
     audience = p.t(f"audience.short.{s.kind.audience.value}")
-    state = Text(label(view.phase, p.lang), style=PHASE_STYLE[view.phase])
+    state = Text(cell(view.phase, p.lang), style=PHASE_STYLE[view.phase])
     if view.phase is SessionPhase.DONE and s.served is not None:
         state.append(p.t("services.served_short").format(s.served), style="dim")
     return Row(

@@ -12,7 +12,7 @@ from datetime import date
 
 from rich.text import Text
 
-from duty_room.words import label
+from duty_room.words import label, sentence
 from store import clock
 from store.market import (
     FeeRules,
@@ -234,7 +234,7 @@ class StallsPanel(DeskPanel):
                     expires_on=expires,
                     expected=shown.permit,
                 ),
-                lambda _: t("stall.permit_done").format(spot=spot, action=label(action, desk.lang)),
+                lambda _: t("stall.permit_done").format(spot=spot, action=sentence(label(action, desk.lang))),
                 form,
                 {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
             )
@@ -244,7 +244,7 @@ class StallsPanel(DeskPanel):
             return t("stall.permit_now").format(status)
 
         desk.ask(
-            f"{label(action, desk.lang)} · {spot}",
+            f"{sentence(label(action, desk.lang))} · {spot}",
             fields,
             submitted,
             subtitle=permit_now(view),
