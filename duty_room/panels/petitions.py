@@ -141,7 +141,7 @@ class PetitionsPanel(DeskPanel):
         summary = petition_summary(
             p, data.headline, shown=len(views), order=self.order, filtered=bool(self.filter_text.strip())
         )
-        return self.show(summary, [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
+        return self.show(summary, lambda: [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
 
     def watch_order(self) -> None:
         self.redraw()
