@@ -448,6 +448,9 @@ class DutyRoomApp(App[None]):
             # Once the screen shows this data: the look validates every table in a thread, which
             # would take the interpreter lock from the first frame's layout and paint.
             self.call_after_refresh(self.look_for_problems, data.generation, data.now.date())
+        narrow = self._narrow(self._width)
+        for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
+            panel.rows_shown = not narrow or panel.NAME == self.active
         changed = sum(panel.render_data(data) for panel in self.panels)
         if store_changed:  # another desk's write shows in an open list too, and an open form says it
             for panel in self.panels:
@@ -503,9 +506,12 @@ class DutyRoomApp(App[None]):
     # -- panels ------------------------------------------------------------------------
 
     def watch_active(self, name: str) -> None:
+        narrow = self._narrow(self._width)
         for panel in self.panels:
             panel.set_class(panel.NAME == name, "-active")
+            panel.rows_shown = not narrow or panel.NAME == name
         panel = self.panel(name)
+        panel.rows_now()  # its rows, if made later while it showed only its summary line
         if self.screen.maximized is not None:
             self.screen.maximize(panel.table)
         # Focus now, not after the next refresh: keys typed right after "2" must reach panel 2.

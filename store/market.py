@@ -112,12 +112,19 @@ def month_key(day: date) -> str:
 
 def months_between(first: str, last: str) -> list[str]:
     """Every 'YYYY-MM' from first to last inclusive."""
-    year, month = int(first[:4]), int(first[5:])
-    out = []
-    while f"{year:04d}-{month:02d}" <= last:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+    # Counted as months since year 0, each month's text made once per process (it was made twice
+    # per month and compared as text: ~60 months for each of a township's 33 stalls, every load).
+    start = int(first[:4]) * 12 + int(first[5:]) - 1
+    end = int(last[:4]) * 12 + int(last[5:]) - 1
+    return [_MONTH_TEXT.get(index) or _month_text(index) for index in range(start, end + 1)]
+
+
+_MONTH_TEXT: dict[int, str] = {}  # months since year 0 -> 'YYYY-MM'
+
+
+def _month_text(index: int) -> str:
+    text = _MONTH_TEXT[index] = f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return text
 
 
 # ---------------------------------------------------------------------------
@@ -445,7 +452,6 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
             permits[permit.stall_id] = permit
     payments = store.all_partitions(StallPayment)
     paid = paid_by_period(payments)
-    this_month = month_key(today)
     views = []
     for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
         due = monthly_due_fen(stall, rules)
@@ -465,13 +471,15 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
                 paid_fen=holders,
             )
         )
-    totals = FeeTotals(
-        month_fen=sum(p.amount_fen for p in payments if month_key(p.paid_at.date()) == this_month),
-        year_fen=sum(p.amount_fen for p in payments if p.paid_at.year == today.year),
-        to_date_fen=sum(p.amount_fen for p in payments),
-        payments=len(payments),
-    )
-    return views, totals
+    month_fen = year_fen = to_date_fen = 0
+    for payment in payments:  # one pass, the paid month compared as numbers (not text)
+        paid_at, amount = payment.paid_at, payment.amount_fen
+        to_date_fen += amount
+        if paid_at.year == today.year:
+            year_fen += amount
+            if paid_at.month == today.month:
+                month_fen += amount
+    return views, FeeTotals(month_fen=month_fen, year_fen=year_fen, to_date_fen=to_date_fen, payments=len(payments))
 
 
 def releasable(view: StallView) -> None:

@@ -57,27 +57,52 @@ def window_start(now: datetime, days: int) -> datetime:
 
 
 def rates(petitions: list[Petition], now: datetime, days: int, window: str = "") -> Rates:
-    since = window_start(now, days)
-    dispatched = responded = followed = solved = satisfied = 0
-    for petition in petitions:
-        events = petition.history
-        if any(e.action in ("dispatch", "redispatch") and since <= e.at <= now for e in events):
-            dispatched += 1
-            accepted = next((e.at for e in events if e.action == "accept"), None)
-            if accepted is not None and accepted - petition.created_at <= RESPONSE_LIMIT[petition.priority]:
-                responded += 1
-        for event in events:
-            if event.action == "follow_up" and since <= event.at <= now:
-                followed += 1
-                solved += bool(event.solved)
-                satisfied += event.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
-    return Rates(
-        window=window or f"{days}d",
-        response=Rate(responded, dispatched),
-        solution=Rate(solved, followed),
-        satisfaction=Rate(satisfied, followed),
-    )
+    return _windows(petitions, now, [(window or f"{days}d", window_start(now, days))])[0]
 
 
 def all_windows(petitions: list[Petition], now: datetime) -> list[Rates]:
-    return [rates(petitions, now, days, name) for name, days in WINDOWS]
+    return _windows(petitions, now, [(name, window_start(now, days)) for name, days in WINDOWS])
+
+
+def _windows(petitions: list[Petition], now: datetime, windows: list[tuple[str, datetime]]) -> list[Rates]:
+    """The rates of each window ``(name, since)``, walking each case's history once for them all
+    (three walks of every live case's history were ~30 M instructions of a township's first frame)."""
+    earliest = min(since for _, since in windows)
+    counts = [[0, 0, 0, 0, 0] for _ in windows]  # dispatched, responded, followed, solved, satisfied
+    for petition in petitions:
+        dispatches: list[datetime] = []
+        follow_ups: list[tuple[datetime, bool, bool]] = []
+        accepted: datetime | None = None
+        for event in petition.history:
+            action = event.action
+            if action == "accept":
+                if accepted is None:
+                    accepted = event.at
+            elif action in ("dispatch", "redispatch"):
+                if earliest <= event.at <= now:
+                    dispatches.append(event.at)
+            elif action == "follow_up" and earliest <= event.at <= now:
+                satisfied = event.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+                follow_ups.append((event.at, bool(event.solved), satisfied))
+        if not dispatches and not follow_ups:
+            continue
+        responded = accepted is not None and accepted - petition.created_at <= RESPONSE_LIMIT[petition.priority]
+        latest_dispatch = max(dispatches, default=None)
+        for (_, since), count in zip(windows, counts, strict=True):
+            if latest_dispatch is not None and since <= latest_dispatch:
+                count[0] += 1
+                count[1] += responded
+            for at, solved, satisfied in follow_ups:
+                if since <= at:
+                    count[2] += 1
+                    count[3] += solved
+                    count[4] += satisfied
+    return [
+        Rates(
+            window=name,
+            response=Rate(responded, dispatched),
+            solution=Rate(solved, followed),
+            satisfaction=Rate(satisfied, followed),
+        )
+        for (name, _), (dispatched, responded, followed, solved, satisfied) in zip(windows, counts, strict=True)
+    ]

@@ -36,7 +36,7 @@ from .schedule import (
     sessions_on,
 )
 from .storage import Store
-from .visiting import grid_tree, workers_today
+from .visiting import grid_tree, workers_out
 
 if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard): `summary` shows none
     from .metrics import Rates
@@ -385,8 +385,8 @@ class Digest:
 def digest(
     store: Store, now: datetime, *, calendar: DeadlineRules | None = None, fee_rules: FeeRules | None = None
 ) -> Digest:
-    """The dashboard's figures that `summary` prints, without what only the screen shows (who is
-    out visiting, which reads every grid worker; the rates; the shift's log): a cold process
+    """The dashboard's figures that `summary` prints, without what only the screen shows (how many
+    workers are out visiting; the rates; the shift's log): a cold process
     validates each record it reads, so the digest reads only these."""
     communities = store.all(Community)
     stalls, fees = stall_roster(store, now.date(), fee_rules)
@@ -431,7 +431,7 @@ def dashboard(
 
     generation = store.generation()  # read first: a change during the read triggers another refresh
     figures = digest(store, now, calendar=calendar, fee_rules=fee_rules)
-    workers = workers_today(store, now.date())
+    out, expected = workers_out(store, now.date())
     duty = duty_status(store, now, duty_rules)
     shift_start = duty.shift.starts_at if duty.shift is not None else now - timedelta(hours=24)
     return Dashboard(
@@ -444,8 +444,8 @@ def dashboard(
         fees=figures.fees,
         headline=headline(store, now, figures.petitions, figures.progress, figures.sessions, figures.stalls),
         rates=all_windows(store.all(Petition), now),
-        workers_out=sum(w.out for w in workers),
-        workers_expected=len(workers),
+        workers_out=out,
+        workers_expected=expected,
         upcoming=figures.upcoming,
         duty=duty,
         log=entries_between(store, shift_start, duty.next_handover),  # up to the handover: now's entry too

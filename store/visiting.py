@@ -185,6 +185,18 @@ def workers_today(store: Store, day: date) -> list[WorkerDay]:
     return sorted(rows, key=lambda r: (r.out, -(r.planned - r.visited), r.worker.id))
 
 
+def workers_out(store: Store, day: date) -> tuple[int, int]:
+    """(workers with a visit logged on ``day``, workers with visits planned or logged on ``day``): the
+    counts of ``workers_today`` from the day's plans and visits alone. The roster is not read: the
+    dashboard's first frame needs only these two numbers, and validating a township's ~1,000 grid
+    workers was ~60 million instructions of it. (A plan never names a worker who has left the
+    roster, ``retire_worker`` hands it over or drops it; a visit logged by one who left later the
+    same day is counted, as the visit was made.)"""
+    expected = {plan.worker_id for plan in store.all(VisitPlan, day.isoformat())}
+    out = {visit.worker_id for visit in store.all(Visit, day.isoformat())}
+    return len(out), len(expected | out)
+
+
 def record_visit(store: Store, household_id: str, worker_id: str, note: str, *, grid_id: str | None = None) -> Visit:
     """Mark a household visited today: the 民情日志 entry. Refused if the household was already
     visited today (the entry is shown instead of a second one), or the note is empty. ``grid_id``:

@@ -85,6 +85,38 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
         assert app.screen.maximized is None
 
 
+async def test_a_narrow_screen_makes_the_rows_of_the_panel_it_shows_only(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: at 80x24 the panels not open are one summary line each, yet their rows were made
+    and measured for the first frame (a township's 381 grids: ~60 M instructions). They are made
+    when the panel is opened, the same rows as a wide screen's; a reload meanwhile is not lost."""
+    from duty_room.panels import visits
+
+    made: list[str] = []
+    original = visits.visit_row
+    monkeypatch.setattr(visits, "visit_row", lambda p, g, *a, **k: made.append(g.grid.id) or original(p, g, *a, **k))
+    async with dashboard(small_store, size=WIDE) as (app, pilot):
+        wide = app.panel("visits").table.keys
+    assert wide and made
+    made.clear()
+    async with dashboard(small_store, size=NARROW) as (app, pilot):
+        table = app.panel("visits").table
+        assert made == [] and table.keys == [] and "网格走访" in str(app.panel("visits").summary.shown)
+        app.reload()
+        await settled(app, pilot)
+        assert made == [] and table.keys == []
+        await pilot.press("2")
+        await settled(app, pilot)
+        assert table.keys == wide and made
+        await pilot.press("1")  # back on panel 1: panel 2 keeps what it showed, makes no more rows
+        await settled(app, pilot)
+        made.clear()
+        app.reload()
+        await settled(app, pilot)
+        assert made == [] and table.keys == wide
+
+
 @pytest.mark.parametrize("size", [NARROW, WIDE])
 async def test_a_zoomed_panel_keeps_the_status_line(small_store: Store, size: tuple[int, int]) -> None:
     # Zoom hid every widget but the panel and the Footer: a refusal, a saved step, a failed export

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from widgets.keyed_table import Column, KeyedTable, Row, ellipsize, fit_widths, measured
+from widgets.keyed_table import Column, KeyedTable, LazyRow, Row, ellipsize, fit_widths, measured
 
 COLUMNS = ["编号", "状态", Column("诉求", shrink=True), "欠费"]
 
@@ -399,6 +399,34 @@ async def test_rows_measured_off_screen_are_not_measured_again(monkeypatch) -> N
         assert measured_again == []
         assert table.keys == [r.key for r in rows]
         assert table.column_widths[2] == 29  # the long title (14 wide characters and a digit), as measured before
+
+
+async def test_lazy_rows_make_their_cells_only_where_they_are_painted_or_compared() -> None:
+    """Issue 13: a table of hundreds of rows paints a screenful. A ``LazyRow`` is measured from its
+    words; its ``Text`` cells are made when its line is painted, or when a newer row of its key is
+    compared with it: the same columns and lines as rows made whole."""
+    made: list[str] = []
+
+    def lazy(key: str, title: str = "路灯不亮") -> LazyRow:
+        words = (key, "待受理", title, "¥150.00")
+        return LazyRow(key, words, lambda: made.append(key) or tuple(Text(w) for w in words))  # type: ignore[func-returns-value]
+
+    titles = {3: "东城花园5号楼地下车库燃气泄漏"}
+    app = TableApp(rows=[lazy(f"MK-{i}", titles.get(i, "路灯")) for i in range(50)])
+    whole = TableApp(rows=[row(f"MK-{i}", title=titles.get(i, "路灯")) for i in range(50)])
+    async with app.run_test(size=(80, 12)) as pilot, whole.run_test(size=(80, 12)) as whole_pilot:
+        await pilot.pause()
+        await whole_pilot.pause()
+        table, other = app.query_one(KeyedTable), whole.query_one(KeyedTable)
+        assert table.column_widths == other.column_widths and table.column_widths[2] == 29
+        painted = len(made)
+        assert 0 < painted <= 11 and set(made) == {f"MK-{i}" for i in range(painted)}  # the lines on screen
+        lines = [table.render_line(y).text for y in range(12)]
+        assert lines == [other.render_line(y).text for y in range(12)] and "东城花园5号楼地下车库燃气泄漏" in lines[4]
+        made.clear()
+        newer = [lazy("MK-0", "路灯又坏了"), *(lazy(f"MK-{i}", titles.get(i, "路灯")) for i in range(1, 50))]
+        assert table.sync(newer) == 1 and len(made) == 50 + 50 - painted  # compared with the rows they replace
+        assert table.cell("MK-0", 2).plain == "路灯又坏了"
 
 
 def test_a_list_key_may_not_be_one_of_the_tables_own() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from store import clock
+from store import clock, market
 from store.clock import at
 from store.market import (
     FeeRules,
@@ -706,6 +706,26 @@ def test_fee_totals_sum_by_payment_time_exactly(tmp_path: Path):
     assert totals.to_date_fen == 1001 + 2345 + 507 + 333 + 700 + 11
     assert totals.payments == 6
     assert all(type(v) is int for v in (totals.month_fen, totals.year_fen, totals.to_date_fen))
+
+
+def test_the_roster_makes_each_months_text_once_not_once_a_stall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Issue 13: the months since each holder took the spot (~60 for each of a township's 33 stalls)
+    were written out as text twice each, stall after stall, at every load; each month's text is
+    made once, and the arrears are the same."""
+    made: list[int] = []
+    make = market._month_text
+    monkeypatch.setattr(market, "_MONTH_TEXT", {})
+    monkeypatch.setattr(market, "_month_text", lambda index: made.append(index) or make(index))
+    since = date(2024, 11, 3)
+    store = make_store(
+        tmp_path / "s",
+        *(stall(id=f"s{n}", number=n, held_since=since) for n in range(1, 4)),
+        paid("2026-10", 15000, stall_id="s2"),
+    )
+    views, _ = stall_roster(store, TODAY)
+    assert sorted(made) == sorted(set(made)) and len(made) == 24  # 2024-11 .. 2026-10
+    assert [len(v.unpaid_periods) for v in views] == [24, 23, 24]
+    assert views[1].unpaid_periods[-1] == "2026-09" and views[0].arrears_fen == 24 * 15000
 
 
 # ---------------------------------------------------------------------------

@@ -166,6 +166,26 @@ def test_all_windows_in_order():
     assert [w.solution.total for w in windows] == [1, 3, 4]
 
 
+class _WalkedList(list):  # type: ignore[type-arg]
+    """A case's history that counts how often it is walked."""
+
+    walks = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_all_windows_walk_each_history_once_and_say_what_each_window_alone_says():
+    """Issue 13: the three windows are counted in one walk of each case's history (three walks of a
+    township's ~700 live cases were ~30 M instructions of the first frame), with the same figures."""
+    cases = [case.model_copy(update={"history": _WalkedList(case.history)}) for case in dataset()]
+    _WalkedList.walks = 0
+    windows = all_windows(cases, NOW)
+    assert _WalkedList.walks == len(cases)
+    assert windows == [rates(dataset(), NOW, days, name) for name, days in (("today", 0), ("7d", 7), ("30d", 30))]
+
+
 def test_default_window_name():
     assert rates([], NOW, 7).window == "7d"
 

@@ -21,10 +21,10 @@ from store.models import (
     Visit,
     VisitPlan,
 )
-from store.queries import GridProgress, least_progress_first, visit_progress
+from store.queries import GridProgress, dashboard, least_progress_first, visit_progress
 from store.refusal import Refused
 from store.storage import Store
-from store.visiting import grid_households, record_visit, roster, workers_today
+from store.visiting import grid_households, record_visit, roster, workers_out, workers_today
 
 TODAY = date(2026, 11, 28)
 NOW = at(TODAY, 9, 30)
@@ -514,3 +514,24 @@ def test_recent_visits_are_the_households_own_newest_first_within_the_window(tmp
             )
     found = recent_visits(store, "h1", today)
     assert [v.id for v in found] == ["t-0-2-h1", "t-0-0-h1", "t-3-1-h1"]  # the 14th day back is outside
+
+
+def test_workers_out_counts_what_workers_today_lists_without_reading_the_roster(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    """The dashboard's two counts (out / expected) are workers_today's, from the day's plans and
+    visits: no grid worker is read nor validated for them (issue 13: ~1,000 on a township)."""
+    rows = workers_today(store, TODAY)
+    expected = (sum(r.out for r in rows), len(rows))
+    validated: list[str] = []
+    original = GridWorker.model_validate.__func__  # type: ignore[attr-defined]
+
+    def spy(cls: type[GridWorker], obj: Any, *args: Any, **kwargs: Any) -> GridWorker:
+        validated.append(obj.get("id"))
+        return original(cls, obj, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(GridWorker, "model_validate", classmethod(spy))
+    cold = Store(store.root)  # nothing read yet
+    assert workers_out(cold, TODAY) == expected == (4, 5)
+    assert dashboard(cold, NOW).workers_out == 4 and validated == []
+    assert workers_out(cold, date(2026, 11, 29)) == (0, 0)

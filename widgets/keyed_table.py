@@ -21,11 +21,12 @@ terminal): a wider widget shows the left-out columns again.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size
+from rich.control import strip_control_codes
 from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
@@ -71,11 +72,52 @@ class Row:
     cells: tuple[Text, ...]
     whole: frozenset[int] = frozenset()
 
+    @property
+    def size(self) -> int:
+        """How many cells the row has."""
+        return len(self.cells)
+
     @functools.cached_property
     def widths(self) -> tuple[int, ...]:
         """Each cell's width in terminal cells. Measuring Chinese text is slow (~6 µs a cell, 70 ms
         for a list of 1,800 households): a list read in a worker is measured there (``measured``)."""
         return tuple(text.cell_len for text in self.cells)
+
+
+class LazyRow(Row):
+    """A row whose ``Text`` cells are made when first needed: painted, or compared with a newer
+    row of its key. Its widths are measured from each cell's text, given (``plain``, exactly what
+    the made cell holds). A table of hundreds of rows paints a screenful: its first show made every
+    row's cells only to measure them (a township's 337 open cases: ~16 M instructions of the
+    first frame)."""
+
+    _plain: tuple[str, ...]
+    _make: Callable[[], tuple[Text, ...]]
+
+    def __init__(
+        self,
+        key: str,
+        plain: tuple[str, ...],
+        make: Callable[[], tuple[Text, ...]],
+        whole: frozenset[int] = frozenset(),
+    ) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "whole", whole)
+        object.__setattr__(self, "_plain", plain)
+        object.__setattr__(self, "_make", make)
+
+    @functools.cached_property
+    def cells(self) -> tuple[Text, ...]:
+        return self._make()
+
+    @property
+    def size(self) -> int:
+        return len(self._plain)
+
+    @functools.cached_property
+    def widths(self) -> tuple[int, ...]:
+        # As ``Text`` keeps it: control codes stripped (a cell's text has none: display_safe).
+        return tuple(cell_len(strip_control_codes(text)) for text in self._plain)
 
 
 def measured(rows: list[Row]) -> list[Row]:
@@ -323,15 +365,15 @@ class KeyedTable(ScrollView, can_focus=True):
         """
         kept = self.cursor_key
         before = self._rows
-        before_cells = {row.key: row.cells for row in before}
+        before_rows = {row.key: row for row in before}  # (a row's cells are made only to be compared)
         self._rows = list(rows)
         self._slot_of = {row.key: slot for slot, row in enumerate(self._rows)}
         for row in self._rows:
-            old_cells = before_cells.get(row.key)
-            if old_cells is None or not all(map(same_text, old_cells, row.cells)):
+            old_row = before_rows.get(row.key)
+            if old_row is None or not all(map(same_text, old_row.cells, row.cells)):
                 self._forget(row.key)
                 self._measure(row)  # only a new or changed row can widen a column
-        for key in before_cells.keys() - self._slot_of.keys():
+        for key in before_rows.keys() - self._slot_of.keys():
             self._forget(key)
 
         old_cursor = self._cursor
@@ -346,13 +388,12 @@ class KeyedTable(ScrollView, can_focus=True):
         changed = 0
         relaid = self._relayout()
         for slot in range(max(len(before), len(self._rows))):
-            old = before[slot].cells if slot < len(before) else None
-            new = self._rows[slot].cells if slot < len(self._rows) else None
-            if old is None or new is None:
-                changed += len(old or new or ())
+            if slot >= len(before) or slot >= len(self._rows):  # a row come or gone: its cells are not made here
+                changed += (before[slot] if slot < len(before) else self._rows[slot]).size
                 if not relaid:
                     self._refresh_slot(slot)
                 continue
+            old, new = before[slot].cells, self._rows[slot].cells
             for column, (was, now) in enumerate(zip(old, new, strict=True)):
                 if not same_text(was, now):
                     changed += 1

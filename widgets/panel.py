@@ -6,7 +6,7 @@ apply (the panel does not know what its rows mean).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -92,6 +92,10 @@ class Panel(Vertical):
         self.detail = FitLine(classes="panel-detail")
         self.filter_input = FilterInput(placeholder=filter_placeholder, classes="panel-filter")
         self.table = KeyedTable(columns, id=f"{id}-table")
+        # False while the caller hides the table (a narrow screen shows this panel as its summary
+        # line): rows given as a function are then made only when it is shown (``rows_now``).
+        self.rows_shown = True
+        self._rows_later: Callable[[], Sequence[Row]] | None = None
 
     def compose(self) -> ComposeResult:
         """Summary, detail line, filter, table."""
@@ -105,19 +109,39 @@ class Panel(Vertical):
         self.detail.display = False
         self.filter_input.display = False
 
-    def show(self, summary: Versions, rows: Sequence[Row], detail: Versions | None = None) -> int:
+    def show(
+        self,
+        summary: Versions,
+        rows: Sequence[Row] | Callable[[], Sequence[Row]],
+        detail: Versions | None = None,
+    ) -> int:
         """Show a new summary (and detail line) and rows; returns the number of table cells changed.
 
         A line is one ``Text``, or several fullest first: it shows the first that fits the panel's
         width (``FitLine``). Lines that did not change are not touched: an unchanged line costs no
-        bytes on the wire.
+        bytes on the wire. ``rows`` may be a function making them: while the table is hidden
+        (``rows_shown`` False) it is called only once the table is shown (``rows_now``), so a
+        panel seen as its summary line does not make and measure rows no one sees (a township's
+        381 grids, ~60 M instructions of the first frame at 80x24).
         """
         # One-line widgets of fixed height: redraw in place, no layout pass (which would also
         # repaint the table's scrollbars).
         self.summary.show(summary)
         if detail is not None and self.detail.show(detail):
             self.detail.display = True
+        if callable(rows):
+            if not self.rows_shown:
+                self._rows_later = rows
+                return 0
+            rows = rows()
+        self._rows_later = None
         return self.table.sync(rows)
+
+    def rows_now(self) -> int:
+        """The table is shown: make and show the rows given while it was hidden, if any."""
+        self.rows_shown = True
+        make, self._rows_later = self._rows_later, None
+        return 0 if make is None else self.table.sync(make())
 
     @property
     def filter_text(self) -> str:

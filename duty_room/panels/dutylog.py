@@ -123,9 +123,12 @@ class DutyLogPanel(DeskPanel):
     def render_data(self, data: Dashboard) -> int:
         p = self.desk.present
         duty = data.duty
-        rows = [incident_row(p, c) for c in duty.clocks]
-        # Newest first by time (as corrected), then by id: entries of one minute, newest on top.
-        rows += [entry_row(p, e) for e in sorted(data.log, key=lambda e: (e.at, e.id), reverse=True)]
+
+        def rows() -> list[Row]:
+            made = [incident_row(p, c) for c in duty.clocks]
+            # Newest first by time (as corrected), then by id: entries of one minute, newest on top.
+            return made + [entry_row(p, e) for e in sorted(data.log, key=lambda e: (e.at, e.id), reverse=True)]
+
         return self.show(
             duty_summary(p, duty, entries=len(data.log)), rows, detail=next_report_line(p, duty.next_report, data.now)
         )

@@ -56,7 +56,7 @@ from store.visiting import case_address
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen, FormTexts
-from widgets.keyed_table import Column, Row
+from widgets.keyed_table import Column, LazyRow, Row
 from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
@@ -142,7 +142,7 @@ class PetitionsPanel(DeskPanel):
         summary = petition_summary(
             p, data.headline, shown=len(views), order=self.order, filtered=bool(self.filter_text.strip())
         )
-        return self.show(summary, [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
+        return self.show(summary, lambda: [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
 
     def watch_order(self) -> None:
         self.redraw()
@@ -499,27 +499,41 @@ def petition_columns(p: Presenter) -> list[str | Column]:
 
 
 def petition_row(p: Presenter, view: PetitionView) -> Row:
+    """A case's row: its words now, its cells (``Text``) when the table needs them (``LazyRow``:
+    a screenful of the open cases is painted)."""
     case = view.petition
     urgency = "bold red" if view.overdue else "bold yellow" if view.due_today else ""
     if case.status is PetitionStatus.RESOLVED:
-        due = Text(p.t("due.done"), style="dim")
+        due, due_style = p.t("due.done"), "dim"
     elif view.overdue:
-        due = Text(p.t("due.overdue").format(duration(view.due_in, p.lang)), style="bold red")
+        due, due_style = p.t("due.overdue").format(duration(view.due_in, p.lang)), "bold red"
     else:
-        due = Text(p.t("due.left").format(duration(view.due_in, p.lang)), style=urgency)
-    return Row(
+        due, due_style = p.t("due.left").format(duration(view.due_in, p.lang)), urgency
+    plain = (
         case.id,
-        (
-            Text(case.id, style=urgency),
-            Text(cell(case.status, p.lang), style=urgency or "cyan"),
-            due,
-            literal(case.title),  # the table cuts it to the room there is, not to a fixed width
-            Text(cell(case.category, p.lang)),
-            literal(short_community(view.community)),
-            Text(cell(case.level, p.lang)),
-            Text(duration(view.age, p.lang, minutes_shown=False), style="dim"),
-        ),
+        cell(case.status, p.lang),
+        due,
+        display_safe(case.title),  # (literal's text) the table cuts it to the room there is, not to a fixed width
+        cell(case.category, p.lang),
+        display_safe(short_community(view.community)),
+        cell(case.level, p.lang),
+        duration(view.age, p.lang, minutes_shown=False),
     )
+
+    def make() -> tuple[Text, ...]:
+        case_id, status, due_text, title, category, community, level, age = plain
+        return (
+            Text(case_id, style=urgency),
+            Text(status, style=urgency or "cyan"),
+            Text(due_text, style=due_style),
+            Text(title, no_wrap=True),  # = literal(case.title)
+            Text(category),
+            Text(community, no_wrap=True),  # = literal(short_community(view.community))
+            Text(level),
+            Text(age, style="dim"),
+        )
+
+    return LazyRow(case.id, plain, make)
 
 
 def ended_columns(p: Presenter) -> list[str | Column]:

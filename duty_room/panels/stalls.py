@@ -77,7 +77,7 @@ class StallsPanel(DeskPanel):
         p = self.desk.present
         return self.show(
             stall_summary(p, data.stalls),
-            [stall_row(p, v) for v in data.stalls],
+            lambda: [stall_row(p, v) for v in data.stalls],
             detail=fees_line(p, data.fees, self.desk.settings.fees),
         )
 

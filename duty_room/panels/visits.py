@@ -128,23 +128,27 @@ class VisitsPanel(DeskPanel):
 
     def render_data(self, data: Dashboard) -> int:
         p, ascii_only = self.desk.present, self.desk.ascii
-        if self.least_first:
-            rows = [
-                visit_row(p, g, ascii_only, flat=True)
-                for g in least_progress_first(data.progress)
-                if g.special_unvisited or not self.special_only
-            ]
-        else:
-            rows = []
+        least_first, special_only = self.least_first, self.special_only
+
+        def rows() -> list[Row]:
+            if least_first:
+                return [
+                    visit_row(p, g, ascii_only, flat=True)
+                    for g in least_progress_first(data.progress)
+                    if g.special_unvisited or not special_only
+                ]
+            made = []
             for community in community_progress(data.progress):
-                if self.special_only and not community.special_unvisited:
+                if special_only and not community.special_unvisited:
                     continue
-                rows.append(community_row(p, community, ascii_only))
-                rows += [
+                made.append(community_row(p, community, ascii_only))
+                made += [
                     visit_row(p, g, ascii_only)
                     for g in data.progress
-                    if g.grid.community_id == community.community_id and (g.special_unvisited or not self.special_only)
+                    if g.grid.community_id == community.community_id and (g.special_unvisited or not special_only)
                 ]
+            return made
+
         roots_left = sum(sum(g.special_unvisited.values()) for g in data.progress if g.depth == 0)
         detail = visit_detail_line(
             p,
