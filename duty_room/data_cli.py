@@ -139,7 +139,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             )
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
-    report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune)
+    report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune, fee_rules=settings.fees)
     for note in report.notes:
         click.echo(note, err=True)
     if report.errors:

@@ -22,6 +22,7 @@ from .models import (
     Stall,
     StallPayment,
     StallPermit,
+    StallRate,
 )
 from .refusal import Refused
 from .storage import Store, Transaction
@@ -59,6 +60,49 @@ def monthly_due_fen(stall: Stall, rules: FeeRules | None = None) -> int:
     """The fee a holder owes per month after any reduction, in whole fen (rounded half up)."""
     percent_paid = 100 - (rules or FeeRules()).percent_off(stall.reduction)
     return (stall.monthly_fee_fen * percent_paid + 50) // 100
+
+
+def due_in(stall: Stall, month: str, rules: FeeRules | None = None) -> int:
+    """What the holder owes for ``month`` ('YYYY-MM'), in fen: the due of the rate in force that
+    month (``Stall.rates``; the first also covers the months before it), set when the rate was, so
+    neither a later fee nor later percentages change it. A stall with no rate history: its present
+    fee and reduction at today's percentages (``monthly_due_fen``), for every month."""
+    if not stall.rates:
+        return monthly_due_fen(stall, rules)
+    rate = stall.rates[0]
+    for later in stall.rates[1:]:
+        if later.from_month > month:
+            break
+        rate = later
+    return rate.due_fen
+
+
+def with_rate(previous: Stall | None, stall: Stall, month: str, rules: FeeRules | None = None) -> Stall:
+    """``stall`` as it is to be stored over ``previous``: when its fee or reduction changed, the new
+    rate goes into its history from ``month`` (the month of the change: the clerk's rule, the new fee
+    is owed from the month it is set), with the due at the percentages in force now. An entry
+    already from that month is corrected, not doubled. A stall that had no history first gets the
+    rate it had (from its holder's first month, or the month before), so its past keeps it. Every
+    writer of a stall's fee or reduction (an import, an application, 退摊) goes through here."""
+    if previous is None or (stall.monthly_fee_fen, stall.reduction) == (previous.monthly_fee_fen, previous.reduction):
+        return stall
+    rates = list(previous.rates)
+    if not rates:
+        before = month_before(month)
+        since = month_key(previous.held_since) if previous.held_since is not None else before
+        rates = [_rate(previous, min(since, before), rules)]
+    rates = [r for r in rates if r.from_month < month]
+    rates.append(_rate(stall, month, rules))
+    return stall.model_copy(update={"rates": rates})
+
+
+def _rate(stall: Stall, month: str, rules: FeeRules | None) -> StallRate:
+    return StallRate(
+        from_month=month,
+        monthly_fee_fen=stall.monthly_fee_fen,
+        reduction=stall.reduction,
+        due_fen=monthly_due_fen(stall, rules),
+    )
 
 
 def fen_to_yuan(fen: int, cents: Literal["always", "auto"] = "always") -> str:
@@ -108,6 +152,11 @@ def yuan_to_fen(text: str) -> int:
 
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_before(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
 
 
 def months_between(first: str, last: str) -> list[str]:
@@ -234,6 +283,7 @@ def apply_for_stall(
     goods: str,
     reduction: FeeReduction,
     expected: Stall | None = None,
+    rules: FeeRules | None = None,
 ) -> StallPermit:
     """A new holder applies for a vacant spot (申请): the spot is theirs pending review, the permit
     申请中. Refused for a spot someone holds (their permit is renewed, not re-applied for).
@@ -268,7 +318,7 @@ def apply_for_stall(
             applied_on=today,
             history=[PermitEvent(at=tx.now, actor=store.actor, action="apply", to_status=PermitStatus.APPLIED)],
         )
-        tx.put(taken)
+        tx.put(with_rate(stall, taken, month_key(today), rules))
         return tx.put(permit)
 
 
@@ -306,18 +356,17 @@ def release_stall(
                     update={"status": PermitStatus.EXPIRED, "expires_on": today, "history": [*permit.history, event]}
                 )
             )
-        return tx.put(
-            stall.model_copy(
-                update={
-                    "holder_name": "",
-                    "holder_phone": None,
-                    "goods": "",
-                    "reduction": FeeReduction.NONE,
-                    "occupied_on": None,
-                    "held_since": None,
-                }
-            )
+        vacant = stall.model_copy(
+            update={
+                "holder_name": "",
+                "holder_phone": None,
+                "goods": "",
+                "reduction": FeeReduction.NONE,
+                "occupied_on": None,
+                "held_since": None,
+            }
         )
+        return tx.put(with_rate(stall, vacant, month_key(today), rules))
 
 
 # ---------------------------------------------------------------------------
@@ -352,7 +401,7 @@ def record_payment(
             raise Refused("pay_no_holder", stall=stall.number)
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
             raise Refused("pay_period_format", period=period)
-        due = monthly_due_fen(stall, rules)
+        due = due_in(stall, period, rules)  # the month's own rate: a later fee does not reach back
         if due == 0:
             raise Refused("pay_free_stall")
         if period > month_key(tx.now.date().replace(day=28) + timedelta(days=5)):
@@ -404,30 +453,37 @@ class StallView:
     stall: Stall
     permit: StallPermit | None
     permit_status: PermitStatus | None  # as it counts today (expiry applied)
-    due_fen: int  # monthly fee after reduction
+    due_fen: int  # monthly fee after reduction, this month
     arrears_fen: int
     unpaid_periods: tuple[str, ...]  # oldest first
     occupied: bool
     paid_fen: Mapping[str, int] = field(default_factory=dict)  # the present holder's months: fen paid each
+    # The due of each unpaid month, this month and next, where it is not ``due_fen`` (a rate since changed).
+    due_by_month: Mapping[str, int] = field(default_factory=dict)
+
+    def due_in(self, month: str) -> int:
+        """The month's due (``due_in`` of the stall) for the months a payment may be for."""
+        return self.due_by_month.get(month, self.due_fen)
 
 
 def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | None) -> tuple[int, list[str]]:
     """(fen owed, unpaid months oldest first): every month from the one the present holder took the
     spot in (``held_since``) up to last month not paid in full (the current month is due during the
     month). A holder who never paid owes from that month too. Only a spot stored without its start
-    date (an old store, a sheet's empty 起租日期) counts from the holder's first payment."""
-    due = monthly_due_fen(stall, rules)
+    date (an old store, a sheet's empty 起租日期) counts from the holder's first payment. Each
+    month is owed at its own rate (``due_in``)."""
     first: str | None
     if stall.held_since is not None:  # an earlier holder's months are not this holder's debt
         first = month_key(stall.held_since)
         paid = {m: fen for m, fen in paid.items() if m >= first}
     else:
         first = min(paid, default=None)
-    if not (stall.holder_name and due and first):
+    if not (stall.holder_name and first):
         return 0, []
     last_month = month_key(today.replace(day=1) - timedelta(days=1))
-    unpaid = [m for m in months_between(first, last_month) if paid.get(m, 0) < due]
-    return sum(due - paid.get(m, 0) for m in unpaid), unpaid
+    dues = {m: due_in(stall, m, rules) for m in months_between(first, last_month)}
+    unpaid = [m for m, due in dues.items() if paid.get(m, 0) < due]
+    return sum(dues[m] - paid.get(m, 0) for m in unpaid), unpaid
 
 
 @dataclass(frozen=True)
@@ -453,9 +509,12 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
     payments = store.all_partitions(StallPayment)
     paid = paid_by_period(payments)
     views = []
+    this_month = month_key(today)
+    next_month = month_key(today.replace(day=28) + timedelta(days=5))
     for stall in sorted(store.all(Stall), key=lambda s: (s.market, s.number)):
-        due = monthly_due_fen(stall, rules)
+        due = due_in(stall, this_month, rules)
         arrears, unpaid = _arrears(stall, paid.get(stall.id, {}), today, rules)
+        by_month = {m: due_in(stall, m, rules) for m in (*unpaid, next_month)} if stall.rates else {}
         since = month_key(stall.held_since) if stall.held_since else ""
         holders = {m: fen for m, fen in paid.get(stall.id, {}).items() if m >= since} if stall.holder_name else {}
         permit = permits.get(stall.id)
@@ -469,6 +528,7 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
                 unpaid_periods=tuple(unpaid),
                 occupied=stall.occupied(today),
                 paid_fen=holders,
+                due_by_month={m: fen for m, fen in by_month.items() if fen != due},
             )
         )
     month_fen = year_fen = to_date_fen = 0
@@ -509,12 +569,10 @@ def payment_default(view: StallView, today: date) -> tuple[str, int] | None:
     with what is left of it; if nothing is owed, the first of this month and next not yet paid in
     full, with what is left of it. None when there is nothing to take (a free spot, or paid up to
     next month: a month beyond is refused)."""
-    if not view.due_fen:
-        return None
     this_month = month_key(today)
     next_month = month_key(today.replace(day=28) + timedelta(days=5))
     for month in (*view.unpaid_periods, this_month, next_month):
-        left = view.due_fen - view.paid_fen.get(month, 0)
+        left = view.due_in(month) - view.paid_fen.get(month, 0)
         if left > 0:
             return month, left
     return None

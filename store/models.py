@@ -536,6 +536,28 @@ class ServiceSession(Record):
 MOST_FEN = 10_000_000
 
 
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class StallRate(BaseModel):
+    """One rate in a stall's history: from ``from_month`` on (until the next entry) the holder owes
+    ``due_fen`` a month, the fee ``monthly_fee_fen`` less the reduction ``reduction`` at the
+    percentages in force when the rate was set. The first entry also covers every month before it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    from_month: str = Field(pattern=MONTH_PATTERN)
+    monthly_fee_fen: int = Field(ge=0, le=MOST_FEN, strict=True)
+    reduction: FeeReduction = FeeReduction.NONE
+    due_fen: int = Field(ge=0, le=MOST_FEN, strict=True)
+
+    @model_validator(mode="after")
+    def _due_within_fee(self) -> StallRate:
+        if self.due_fen > self.monthly_fee_fen:
+            raise ValueError(f"a rate's due ({self.due_fen} fen) is more than its fee ({self.monthly_fee_fen} fen)")
+        return self
+
+
 class Stall(Record):
     """A numbered market spot (摊位)."""
 
@@ -551,9 +573,35 @@ class Stall(Record):
     monthly_fee_fen: int = Field(ge=0, le=MOST_FEN, strict=True)  # before any reduction
     occupied_on: date | None = None  # the last day the spot was marked occupied (出摊)
     held_since: date | None = None  # when the present holder took the spot: their fees count from then
+    # Which fee and reduction applied from which month, oldest first; the last entry is the fee and
+    # reduction above. Empty (a stall stored before rates were kept, or never changed): the present
+    # rate for every month. Appended by store/market.py: with_rate, whoever changes the rate.
+    rates: list[StallRate] = Field(default_factory=empty_list, max_length=600)
 
     def occupied(self, day: date) -> bool:
         return self.occupied_on == day
+
+    @model_validator(mode="after")
+    def _rates_in_order(self) -> Stall:
+        months = [r.from_month for r in self.rates]
+        if any(a >= b for a, b in zip(months, months[1:], strict=False)):
+            raise ValueError(f"stall {self.id}: the rate history is oldest first, one entry a month: {months}")
+        return self
+
+    def check_update(self, previous: Record) -> None:
+        """A change of the fee or reduction is the history's last entry; the months before it keep
+        their rates (an entry for the month of the change may be corrected that month)."""
+        assert isinstance(previous, Stall)
+        if (self.monthly_fee_fen, self.reduction) == (previous.monthly_fee_fen, previous.reduction):
+            if self.rates != previous.rates:
+                raise ValueError(f"stall {self.id}: its rate history changed, its rate did not")
+            return
+        last = self.rates[-1] if self.rates else None
+        if last is None or (last.monthly_fee_fen, last.reduction) != (self.monthly_fee_fen, self.reduction):
+            raise ValueError(f"stall {self.id}: a new fee or reduction is not in its rate history")
+        kept = self.rates[:-1]
+        if previous.rates and previous.rates[: len(kept)] != kept:
+            raise ValueError(f"stall {self.id}: the rate history is append-only; an earlier rate was changed")
 
 
 class PermitEvent(BaseModel):
@@ -594,7 +642,7 @@ class StallPayment(Record):
     table: ClassVar[str] = "payments"
 
     stall_id: RecordId
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    period: str = Field(pattern=MONTH_PATTERN)
     amount_fen: int = Field(gt=0, le=MOST_FEN, strict=True)
     paid_at: LocalTime
     collector: ShortLine

@@ -10,7 +10,7 @@ error at once as ``sheet!row:column: reason``, and writes only when there is non
 transaction. Rows are matched to records by id, or when the id cell is blank by their natural key
 (community name, grid path, worker phone, …); an unchanged row is not written at all, so
 re-importing a file changes nothing. Fields a sheet does not carry (a permit's review history, a
-stall's 出摊 day) are kept from the stored record.
+stall's 出摊 day and rate history) are kept from the stored record.
 
 Personal data never appears in a message unmasked; a masked cell (``138****1234``, as a masked
 export holds) that masks the stored value means "unchanged".
@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from . import i18n
 from .i18n import Lang
-from .market import fen_to_yuan, yuan_to_fen
+from .market import FeeRules, fen_to_yuan, month_key, with_rate, yuan_to_fen
 from .masking import mask_name, mask_phone, mask_reduction_label, mask_tag_labels
 from .models import (
     MOST_FEN,
@@ -1092,9 +1092,17 @@ _REFS_CHECKED_AFTER_PRUNE: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def import_tables(
-    store: Store, tables: dict[str, list[list[Cell]]], *, lang: Lang = "zh", dry_run: bool = False, prune: bool = False
+    store: Store,
+    tables: dict[str, list[list[Cell]]],
+    *,
+    lang: Lang = "zh",
+    dry_run: bool = False,
+    prune: bool = False,
+    fee_rules: FeeRules | None = None,
 ) -> ImportReport:
-    """Check every row; write all of it in one transaction, or (any error, or a dry run) nothing."""
+    """Check every row; write all of it in one transaction, or (any error, or a dry run) nothing.
+    A stall whose fee or reduction changed gets the new rate from this month on (``with_rate``, at
+    ``fee_rules``' percentages); its months before keep theirs."""
     results: list[SheetResult] = []
     importer: _Importer | None = None
     written = False
@@ -1178,6 +1186,8 @@ def import_tables(
                         continue
                     else:
                         result.changed += 1
+                    if isinstance(row.record, Stall) and isinstance(previous, Stall):  # its rate history
+                        row.record = with_rate(previous, row.record, month_key(tx.now.date()), fee_rules)
                     if isinstance(row.record, (GridWorker, Household, ServiceSchedule)):  # a roster history
                         row.record = _with_import_event(tx, previous, row.record)
                     if spec.model is GridWorker and previous is None and row.record.id in retired:

@@ -29,6 +29,7 @@ from store.market import (
     release_stall,
     set_occupied,
     stall_roster,
+    with_rate,
     yuan_to_fen,
 )
 from store.models import (
@@ -39,6 +40,7 @@ from store.models import (
     Stall,
     StallPayment,
     StallPermit,
+    StallRate,
 )
 from store.refusal import Refused
 from store.storage import Store
@@ -881,6 +883,153 @@ def test_a_holder_who_never_paid_owes_from_the_month_they_took_the_spot(tmp_path
 
 
 # ---------------------------------------------------------------------------
+# A stall's rate history: a new fee or reduction counts from the month it is set, not back
+
+
+def change_rate(store: Store, rules: FeeRules | None = None, **changes: Any) -> Stall:
+    """Change the stall's fee or reduction as an import does: through ``with_rate``, this month."""
+    with store.transaction() as tx:
+        before = tx.get(Stall, "s1")
+        after = Stall.model_validate({**before.model_dump(), **changes})
+        return tx.put(with_rate(before, after, tx.now.strftime("%Y-%m"), rules))
+
+
+def paid_in_full(since: str, until: str, fee: int) -> list[StallPayment]:
+    from store.market import months_between
+
+    return [paid(m, fee, when=at(date(int(m[:4]), int(m[5:]), 3), 10)) for m in months_between(since, until)]
+
+
+def test_a_raised_fee_counts_from_this_month_not_for_the_months_paid_before(tmp_path: Path):
+    """玉01 held since 2022-07 at 120, every month paid in full; raised to 150 in November 2026.
+    Before: its arrears became ¥1,560 (30 yuan for each of 52 months) and 退摊 was refused."""
+    spot = stall(fee=12000, held_since=date(2022, 7, 1))
+    store = make_store(tmp_path / "s", spot, *paid_in_full("2022-07", "2026-10", 12000))
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.due_fen, view.arrears_fen) == (12000, 0)
+
+    changed = change_rate(store, monthly_fee_fen=15000)
+    assert changed.rates == [
+        StallRate(from_month="2022-07", monthly_fee_fen=12000, due_fen=12000),
+        StallRate(from_month="2026-11", monthly_fee_fen=15000, due_fen=15000),
+    ]
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.due_fen, view.arrears_fen, view.unpaid_periods) == (15000, 0, ())
+    assert payment_default(view, TODAY) == ("2026-11", 15000)  # the new month owes 150
+    assert refused(record_payment, store, "s1", "2026-10", 1, ACTOR).key == "pay_too_much"  # paid in full at 120
+    record_payment(store, "s1", "2026-11", 15000, ACTOR)
+    # December: November is past and paid at its own 150, October at its 120.
+    [view], _ = stall_roster(store, date(2026, 12, 2))
+    assert (view.arrears_fen, view.unpaid_periods) == (0, ())
+    assert release_stall(store, "s1", "回老家").holder_name == ""  # refused for ¥1,560 before
+
+
+def test_a_month_before_a_raise_left_unpaid_owes_its_old_rate(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(fee=12000, held_since=date(2026, 8, 1)), paid("2026-08", 12000))
+    change_rate(store, monthly_fee_fen=15000)
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-09", "2026-10"), 24000)
+    assert payment_default(view, TODAY) == ("2026-09", 12000)
+    record_payment(store, "s1", "2026-09", 12000, ACTOR)  # the whole of September at 120: taken
+    [view], _ = stall_roster(store, date(2027, 1, 5))  # November and December at 150
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-10", "2026-11", "2026-12"), 12000 + 15000 + 15000)
+
+
+def test_a_reduction_granted_from_a_month_leaves_the_months_before_at_the_full_fee(tmp_path: Path):
+    store = make_store(
+        tmp_path / "s", stall(held_since=date(2026, 8, 1)), paid("2026-08", 15000), paid("2026-09", 15000)
+    )
+    changed = change_rate(store, reduction=FeeReduction.DISABLED)
+    assert changed.rates[-1] == StallRate(
+        from_month="2026-11", monthly_fee_fen=15000, reduction=FeeReduction.DISABLED, due_fen=7500
+    )
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.due_fen, view.unpaid_periods, view.arrears_fen) == (7500, ("2026-10",), 15000)  # not 7500
+    assert refused(record_payment, store, "s1", "2026-11", 7501, ACTOR).key == "pay_too_much"
+    record_payment(store, "s1", "2026-10", 15000, ACTOR)
+
+
+def test_a_rate_keeps_the_due_it_was_set_with_when_the_percentages_change(tmp_path: Path):
+    """[fees.reduction_percent] changed later does not rewrite a month that had its rate set."""
+    store = make_store(tmp_path / "s", stall(held_since=date(2026, 8, 1)), *paid_in_full("2026-08", "2026-10", 15000))
+    change_rate(store, reduction=FeeReduction.VETERAN)  # 30 % off: 105 from November
+    later = FeeRules(reduction_percent={FeeReduction.VETERAN: 50})
+    [view], _ = stall_roster(store, date(2027, 1, 5), later)
+    assert (view.due_fen, view.unpaid_periods, view.arrears_fen) == (10500, ("2026-11", "2026-12"), 21000)
+    change_rate(store, later, monthly_fee_fen=16000)  # the next rate is set at the new percentages
+    assert store.get(Stall, "s1").rates[-1].due_fen == 8000
+
+
+def test_a_stall_stored_without_a_rate_history_has_one_rate_for_every_month(tmp_path: Path):
+    """An existing store (and the demo): no history is the present rate since ever, as before."""
+    store = make_store(tmp_path / "s", stall(fee=12000, held_since=date(2026, 8, 1)), paid("2026-08", 12000))
+    assert store.get(Stall, "s1").rates == []
+    [view], _ = stall_roster(store, TODAY)
+    assert (view.unpaid_periods, view.arrears_fen) == (("2026-09", "2026-10"), 24000)
+    store.put(stall(fee=12000, held_since=date(2026, 8, 1), goods="水果"))  # nothing about the rate: no history
+    assert store.get(Stall, "s1").rates == []
+
+
+def test_a_rate_set_twice_in_one_month_is_corrected_not_doubled(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(fee=12000, held_since=date(2026, 8, 1)))
+    change_rate(store, monthly_fee_fen=1500)  # a slip: 15 for 150
+    change_rate(store, monthly_fee_fen=15000)
+    assert [(r.from_month, r.monthly_fee_fen) for r in store.get(Stall, "s1").rates] == [
+        ("2026-08", 12000),
+        ("2026-11", 15000),
+    ]
+
+
+def test_an_application_and_a_release_set_the_rate_from_their_month(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(holder_name="", fee=15000))
+    apply_for_stall(store, "s1", holder_name="钱七", holder_phone=None, goods="", reduction=FeeReduction.VETERAN)
+    assert [(r.from_month, r.reduction, r.due_fen) for r in store.get(Stall, "s1").rates] == [
+        ("2026-10", FeeReduction.NONE, 15000),
+        ("2026-11", FeeReduction.VETERAN, 10500),
+    ]
+    release_stall(store, "s1", "回老家")
+    assert store.get(Stall, "s1").rates[-1] == StallRate(from_month="2026-11", monthly_fee_fen=15000, due_fen=15000)
+
+
+@pytest.mark.parametrize(
+    ("rates", "match"),
+    [
+        ([("2026-03", 100, 100), ("2026-01", 100, 100)], "oldest first"),
+        ([("2026-03", 100, 100), ("2026-03", 200, 200)], "one entry a month"),
+        ([("2026-3", 100, 100)], "pattern"),
+        ([("2026-03", -1, 0)], "greater than or equal to 0"),
+        ([("2026-03", 100, 101)], "more than its fee"),
+    ],
+)
+def test_a_rate_history_out_of_order_doubled_or_not_whole_fen_is_refused(rates: list[tuple[str, int, int]], match: str):
+    from pydantic import ValidationError
+
+    entries = [{"from_month": m, "monthly_fee_fen": fee, "due_fen": due} for m, fee, due in rates]
+    with pytest.raises(ValidationError, match=match):
+        stall(rates=entries)
+    with pytest.raises(ValidationError):
+        StallRate.model_validate({"from_month": "2026-03", "monthly_fee_fen": 150.5, "due_fen": 100})
+
+
+def test_the_store_refuses_a_new_fee_without_its_rate_or_a_rewritten_past(tmp_path: Path):
+    store = make_store(tmp_path / "s", stall(fee=12000, held_since=date(2026, 8, 1)))
+    with pytest.raises(ValueError, match="not in its rate history"):
+        store.put(stall(fee=15000, held_since=date(2026, 8, 1)))
+    change_rate(store, monthly_fee_fen=15000)
+    rewritten = [StallRate(from_month="2026-08", monthly_fee_fen=15000, due_fen=15000)]
+    with pytest.raises(ValueError, match="rate history changed"):
+        store.put(stall(fee=15000, held_since=date(2026, 8, 1), rates=rewritten))
+    with pytest.raises(ValueError, match="append-only"):
+        store.put(
+            stall(
+                fee=16000,
+                held_since=date(2026, 8, 1),
+                rates=[*rewritten, StallRate(from_month="2026-12", monthly_fee_fen=16000, due_fen=16000)],
+            )
+        )
+
+
+# ---------------------------------------------------------------------------
 # The payment form's default: what is left of the oldest month owed, else the next month not paid
 
 
@@ -1019,6 +1168,11 @@ def test_a_month_paid_in_parts_is_paid_in_full_and_not_a_fen_more(
         st.tuples(st.integers(min_value=0, max_value=40), st.integers(min_value=1, max_value=200_000)), max_size=12
     ),
     holder=st.booleans(),
+    history=st.dictionaries(
+        st.integers(min_value=0, max_value=40),
+        st.tuples(st.integers(min_value=0, max_value=100_000), st.sampled_from(list(FeeReduction)), percents),
+        max_size=6,
+    ),
 )
 def test_arrears_are_never_negative_and_are_the_unpaid_rest_of_the_holders_past_months(
     tmp_path_factory: pytest.TempPathFactory,
@@ -1027,9 +1181,11 @@ def test_arrears_are_never_negative_and_are_the_unpaid_rest_of_the_holders_past_
     since: date,
     payments: list[tuple[int, int]],
     holder: bool,
+    history: dict[int, tuple[int, FeeReduction, int]],
 ) -> None:
-    """Whatever was paid (even more than a month asks, as an old store or a changed fee leaves it),
-    the arrears are the sum of what each unpaid month still owes, never below zero: months from the
+    """Whatever was paid (even more than a month asks, as an old store leaves it) and whatever the
+    rate history (fees and reductions from any months, each with the due set then), the arrears are
+    the sum of what each unpaid month still owes at its own rate, never below zero: months from the
     one the holder took the spot in to last month, oldest first; none for a spot with no holder."""
     from store.market import month_key, months_between
 
@@ -1037,20 +1193,73 @@ def test_arrears_are_never_negative_and_are_the_unpaid_rest_of_the_holders_past_
     records = [
         paid(months[index], amount, n=n) for n, (index, amount) in enumerate(payments)
     ]  # stored as they are: record_payment's limits are not what is tested here
-    spot = stall(fee=fee, reduction=reduction, held_since=since, holder_name="赵六" if holder else "")
+    rates = [
+        StallRate(from_month=months[i], monthly_fee_fen=f, reduction=r, due_fen=(f * (100 - off) + 50) // 100)
+        for i, (f, r, off) in sorted(history.items())
+    ]
+    if rates:  # the stall's own fee and reduction are its last rate's
+        fee, reduction = rates[-1].monthly_fee_fen, rates[-1].reduction
+    spot = stall(fee=fee, reduction=reduction, held_since=since, holder_name="赵六" if holder else "", rates=rates)
     store = make_store(tmp_path_factory.mktemp("arrears"), spot, *records)
     [view], _ = stall_roster(store, TODAY)
-    due = monthly_due_fen(spot)
+
+    def due(month: str) -> int:  # the rate in force: the latest from that month or before, else the first
+        if not rates:
+            return monthly_due_fen(spot)
+        return ([r for r in rates if r.from_month <= month] or rates[:1])[-1].due_fen
+
     paid_by_month: dict[str, int] = {}
     for record in records:
         paid_by_month[record.period] = paid_by_month.get(record.period, 0) + record.amount_fen
     assert view.arrears_fen >= 0
-    assert view.arrears_fen == sum(due - paid_by_month.get(m, 0) for m in view.unpaid_periods)
-    assert all(paid_by_month.get(m, 0) < due for m in view.unpaid_periods)
+    assert view.arrears_fen == sum(due(m) - paid_by_month.get(m, 0) for m in view.unpaid_periods)
+    assert all(paid_by_month.get(m, 0) < due(m) for m in view.unpaid_periods)
     assert list(view.unpaid_periods) == sorted(view.unpaid_periods)
     assert all(month_key(since) <= m <= "2026-10" for m in view.unpaid_periods)
-    expected = [m for m in months_between(month_key(since), "2026-10") if paid_by_month.get(m, 0) < due]
-    assert list(view.unpaid_periods) == (expected if holder and due else [])
+    expected = [m for m in months_between(month_key(since), "2026-10") if paid_by_month.get(m, 0) < due(m)]
+    assert list(view.unpaid_periods) == (expected if holder else [])
+    assert view.due_fen == due("2026-11")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fee=st.integers(min_value=0, max_value=100_000),
+    changes=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=3),  # months after the one before
+            st.integers(min_value=0, max_value=100_000),
+            st.sampled_from(list(FeeReduction)),
+            percents,
+        ),
+        max_size=8,
+    ),
+)
+def test_a_change_of_rate_never_changes_what_a_month_before_it_owes(
+    fee: int, changes: list[tuple[int, int, FeeReduction, int]]
+) -> None:
+    """Any run of fee and reduction changes, a month apart or several in one month, at any
+    percentages: each month before a change owes what it owed before it, the month of the change
+    and after owe the new due, and the history stays valid (oldest first, one entry a month)."""
+    from store.market import due_in, months_between
+
+    current = stall(fee=fee, held_since=date(2025, 1, 1))
+    month_index = 0
+    months = months_between("2025-01", "2027-12")
+    for step, new_fee, reduction, off in changes:
+        month_index += step
+        month = months[month_index]
+        rules = FeeRules(reduction_percent={reduction: off})
+        before = {m: due_in(current, m, rules) for m in months}  # (read at the percentages in force)
+        after = with_rate(
+            current, current.model_copy(update={"monthly_fee_fen": new_fee, "reduction": reduction}), month, rules
+        )
+        after = Stall.model_validate(after.model_dump())  # the store's validation
+        after.check_update(current)
+        new_due = monthly_due_fen(after, rules)
+        same = (new_fee, reduction) == (current.monthly_fee_fen, current.reduction)  # no change: no new rate
+        for m in months:
+            assert due_in(after, m, rules) == (before[m] if m < month or same else new_due)
+        current = after
 
 
 @settings(max_examples=500)

@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -787,3 +788,58 @@ def test_a_line_of_several_bad_fields_is_punctuated_in_its_language() -> None:
     zh, en = error_line(info.value, "zh"), error_line(info.value, "en")
     assert zh.count("；") == 2 and "; " not in zh
     assert en.count("; ") == 2
+
+
+def test_a_fee_or_reduction_changed_by_an_import_counts_from_this_month_and_the_history_survives_the_sheet(
+    run, demo: Store, tmp_path: Path, system_config: Path
+) -> None:
+    """玉01, held since 2022-07 at 120 and paid every month, raised to 150 on the 摊位 sheet: its
+    arrears went from ¥0 to ¥1,560 (52 months × 30) and 退摊 was refused. The new fee counts from
+    the month of the import; a reduction granted the same way leaves the months before at the full
+    fee, at the percentages of the system config; export and import again keep the history."""
+    from store.market import stall_roster
+
+    today = date(2026, 11, 28)
+
+    def views() -> dict[str, Any]:
+        return {v.stall.id: v for v in stall_roster(demo, today)[0]}
+
+    raised = demo.get(Stall, "yl-01")
+    assert (raised.monthly_fee_fen, raised.held_since, raised.rates) == (12000, date(2022, 7, 1), [])
+    granted = next(
+        v.stall
+        for v in views().values()
+        if v.stall.holder_name and v.stall.reduction.value == "none" and v.stall.held_since and v.arrears_fen
+    )
+    before = views()
+    assert before["yl-01"].arrears_fen == 0
+
+    path = unmasked_workbook(demo, tmp_path / "stalls.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "摊位", _row_of(wb, "摊位", "yl-01"), "monthly_fee_fen", "150")
+    _set(wb, "摊位", _row_of(wb, "摊位", granted.id), "reduction", "残疾人减免")
+    wb.save(path)
+    system_config.write_text("reveal_users = []\n[fees.reduction_percent]\ndisabled = 60\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", str(demo.root), "import", str(path)])
+    assert result.exit_code == 0, result.output
+
+    after = views()
+    assert (after["yl-01"].arrears_fen, after["yl-01"].due_fen) == (0, 15000)  # was ¥1,560
+    assert [(r.from_month, r.monthly_fee_fen) for r in demo.get(Stall, "yl-01").rates] == [
+        ("2022-07", 12000),
+        ("2026-11", 15000),
+    ]
+    assert after[granted.id].arrears_fen == before[granted.id].arrears_fen  # its past months at the full fee
+    assert demo.get(Stall, granted.id).rates[-1].due_fen == (granted.monthly_fee_fen * 40 + 50) // 100
+
+    stored = store_digest(demo.root)
+    for masked in (False, True):  # export → import changes nothing: the history is kept
+        again = tmp_path / f"again-{masked}.xlsx"
+        write_xlsx(again, export_sheets(demo, [SHEET_BY_KEY["stalls"]], masked=masked))
+        assert import_tables(demo, read_tables(again)).changes == 0
+    assert store_digest(demo.root) == stored
+    wb = openpyxl.load_workbook(again)
+    _set(wb, "摊位", _row_of(wb, "摊位", "yl-01"), "goods", "煎饼")  # another field: the rates stay
+    wb.save(again)
+    assert import_tables(demo, read_tables(again)).changes == 1
+    assert len(demo.get(Stall, "yl-01").rates) == 2 and demo.get(Stall, "yl-01").goods == "煎饼"

@@ -185,6 +185,7 @@ class StallsPanel(DeskPanel):
                     goods=values.get("goods", ""),
                     reduction=FeeReduction(values.get("reduction") or FeeReduction.NONE.value),
                     expected=shown.stall,
+                    rules=desk.settings.fees,
                 ),
                 lambda permit: t("stall.applied_done").format(spot=spot, name=mask_name(permit.holder_name)),
                 form,
@@ -302,7 +303,7 @@ class StallsPanel(DeskPanel):
             subtitle=owed(view),
             watch=self.stall_watch(
                 view,
-                lambda v: (v.stall.holder_name, v.due_fen, dict(v.paid_fen)),
+                lambda v: (v.stall.holder_name, v.due_fen, dict(v.due_by_month), dict(v.paid_fen)),
                 lambda now: payable(now, today),
                 owed,
             ),
