@@ -114,16 +114,6 @@ class Palette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-MANIFEST_END = f"{os.sep}{MANIFEST}"
-
-
-def is_store_file(path: str) -> bool:
-    """A file of the store's records or its manifest (watched), not a commit's temporary file or
-    the old version it keeps while it replaces a file (both hidden: .2026-11-27.json.tmp-…)."""
-    name = os.path.basename(path)
-    return name.endswith(".json") and not name.startswith(".")
-
-
 def terminal_speaks_utf8() -> bool:
     """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
     encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
@@ -291,7 +281,7 @@ class DutyRoomApp(App[None]):
 
             for changes in watch(
                 self.store.root,
-                watch_filter=lambda _change, path: is_store_file(path),
+                watch_filter=lambda _change, path: self.store.watched_name(path) is not None,
                 recursive=True,
                 debounce=200,
                 step=20,
@@ -302,7 +292,7 @@ class DutyRoomApp(App[None]):
             ):
                 if Stop.is_set():
                     return
-                if not watching or any(path.endswith(MANIFEST_END) for _, path in changes):
+                if not watching or any(self.store.watched_name(path) == MANIFEST for _, path in changes):
                     self.call_from_thread(self.poll)  # a commit; the first time: what changed before the watch began
                 elif changes:  # only files the manifest did not follow: a hand's doing (or a commit's first half)
                     self.call_from_thread(self.recheck)

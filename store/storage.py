@@ -934,6 +934,14 @@ class Store:
             name = self._names[path] = path.relative_to(self.root).as_posix()
         return name
 
+    def watched_name(self, path: str) -> str | None:
+        """``path``'s name in the store (``manifest.json``, ``petitions/2026-11-27.json``) if it is the
+        manifest or a file of the store's records, as ``check`` counts them (a table, or one of its
+        partitions: two levels deep); None for a commit's hidden temporary or old-version file, or
+        anything else left in the folder (an export, a note). What a dashboard's watcher follows."""
+        name = Path(os.path.relpath(path, self.root)).as_posix()
+        return name if name == MANIFEST or _file_of(name) is not None else None
+
     # -- reading (no lock: files are only ever replaced whole) -----------
 
     @_reports_environment

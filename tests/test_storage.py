@@ -1483,3 +1483,22 @@ def test_a_reader_never_sees_a_transaction_its_killed_writer_did_not_commit(
         pass
     assert not (root / storage.JOURNAL).exists()
     assert (sorted(p.id for p in Store(root).all(Petition)), Store(root).get(Community, "yulan").name) == committed
+
+
+def test_the_watched_files_are_the_manifest_and_the_records_as_check_counts_them(small_store: Store) -> None:
+    """What a dashboard's watcher follows (duty_room/app.py: watch_store): a record file changed with
+    no commit (damaged by hand) is read again at once; a commit's hidden temporary and old-version
+    files, an export or a note left in the store's folder are not the store's."""
+    root = small_store.root
+    for name in ("manifest.json", "communities.json", "petitions/2026-11-27.json", "petitions/archive-2025-11.json"):
+        assert small_store.watched_name(str(root / name)) == name
+    for name in (
+        "petitions/.2026-11-27.json.tmp-1a2b",
+        "petitions/.2026-11-27.json.old-1a2b",
+        "exports/petitions.json",
+        "petitions/old/2026-11-27.json",
+        "notes.json",
+        "petitions/notes.txt",
+    ):
+        assert small_store.watched_name(str(root / name)) is None, name
+    assert small_store.watched_name(str(root.parent / "manifest.json")) is None  # beside the store, not in it
