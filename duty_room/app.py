@@ -30,7 +30,6 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.containers import Container, Horizontal
-from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -150,14 +149,6 @@ class DutyRoomApp(App[None]):
     active: reactive[str] = reactive(PANEL_TYPES[0].NAME, init=False)
     ansi_theme_dark = reactive(WALL_MAP_DARK, init=False)
     ansi_theme_light = reactive(WALL_MAP_LIGHT, init=False)
-
-    class Refreshed(Message):
-        """Posted after new data reached the panels; ``changed_cells`` counts table cells redrawn."""
-
-        def __init__(self, generation: int, changed_cells: int) -> None:
-            super().__init__()
-            self.generation = generation
-            self.changed_cells = changed_cells
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         settings = settings or Settings(store=store.root)
@@ -441,12 +432,12 @@ class DutyRoomApp(App[None]):
         narrow = self._narrow(self._width)
         for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
             panel.rows_shown = not narrow or panel.NAME == self.active
-        changed = sum(panel.render_data(data) for panel in self.panels)
+        for panel in self.panels:
+            panel.render_data(data)
         if store_changed:  # another desk's write shows in an open list too, and an open form says it
             for panel in self.panels:
                 panel.refill_lists()
             self.desk.data_changed(data)
-        self.post_message(self.Refreshed(data.generation, changed))
 
     def _show_problems(
         self, problems: list[StoreError], generation: int, *, banner: str = "store.damaged_banner"

@@ -444,8 +444,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     from store import clock
     from store.dutylog import late_reports as late_incident_reports
     from store.market import money
-    from store.models import SpecialTag
-    from store.queries import community_progress, digest
+    from store.queries import digest
     from store.schedule import SessionPhase
 
     settings = settings_of(ctx)
@@ -454,28 +453,15 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         raise StoreMissingError(store.root)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()
     data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
-    overdue = [v.petition.id for v in data.petitions if v.overdue]
-    due_today = [v.petition.id for v in data.petitions if v.due_today]
-    late = [s.session for s in data.sessions if s.phase is SessionPhase.LATE]  # late now: the alarm
-    late_today = [s for s in data.sessions if s.was_late]  # and those checked in or completed late
-    # A community has several large grids (东城花园 five): summed over them, as the dashboard and the
-    # hand-over count them. Read off each large grid, the last one's count stood for its community's.
-    red = {c.name: c.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for c in community_progress(data.progress)}
-    red = {name: count for name, count in red.items() if count}
-    arrears = [(v.stall, v.arrears_fen) for v in data.stalls if v.arrears_fen]
-    try:
-        late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
-    except StoreError as exc:
-        click.echo(f"duty-room: {exc}", err=True)
-        sys.exit(2)
+    late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
     if as_json:
         echo_json(
             {
                 "township": data.township,
                 "at": now.isoformat(timespec="minutes"),
                 "open": len(data.petitions),
-                "overdue": overdue,
-                "due_today": due_today,
+                "overdue": data.overdue,
+                "due_today": data.due_today,
                 "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
                     {
                         "id": v.session.id,
@@ -484,10 +470,10 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                         "late_minutes": int(v.late_by.total_seconds() // 60) if v.late_by else 0,
                         "still": v.phase is SessionPhase.LATE,
                     }
-                    for v in late_today
+                    for v in data.late_today
                 ],
-                "unvisited_living_alone": red,
-                "stall_arrears": [{"stall": st.id, "fen": fen} for st, fen in arrears],
+                "unvisited_living_alone": data.living_alone_unvisited,
+                "stall_arrears": [{"stall": v.stall.id, "fen": v.arrears_fen} for v in data.arrears],
                 "late_reports": [{"incident": i.id, "title": i.title, **slot_json(slot)} for i, slot in late_reports],
                 "fees_fen": {
                     "month": data.fees.month_fen,
@@ -508,13 +494,13 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         lang = settings.lang
         t = lambda key: words.t(key, lang)  # noqa: E731
         lines = [
-            f"{data.township} {now:%Y-%m-%d %H:%M}  {t('header.open')} {len(data.petitions)}  {t('header.overdue')} {len(overdue)}"
-            f"  {t('header.due_today')} {len(due_today)}",
+            f"{data.township} {now:%Y-%m-%d %H:%M}  {t('header.open')} {len(data.petitions)}  {t('header.overdue')} {len(data.overdue)}"
+            f"  {t('header.due_today')} {len(data.due_today)}",
         ]
-        if overdue:
-            lines.append(f"{t('header.overdue')}: {_ids(overdue)}")
-        if due_today:
-            lines.append(f"{t('header.due_today')}: {_ids(due_today)}")
+        if data.overdue:
+            lines.append(f"{t('header.overdue')}: {_ids(data.overdue)}")
+        if data.due_today:
+            lines.append(f"{t('header.due_today')}: {_ids(data.due_today)}")
         if late_reports:
             lines.append(
                 f"{t('duty.report_late')}: "
@@ -524,20 +510,23 @@ def summary(ctx: click.Context, as_json: bool) -> None:
                     if slot.due
                 )
             )
-        if late_today:
+        if data.late_today:
             lines.append(
                 f"{t('summary.late_today')}: "
                 + "; ".join(
                     f"{v.session.start:%H:%M} {v.session.title[:12]} {session_lateness(v, lang)}"
-                    for v in late_today[:4]
+                    for v in data.late_today[:4]
                 )
             )
-        if red:
+        if red := data.living_alone_unvisited:
             lines.append(f"{t('summary.red')}: " + " ".join(f"{name}{count}" for name, count in red.items()))
-        if arrears:
+        if data.arrears:
             lines.append(
                 f"{t('header.arrears')}: "
-                + " ".join(f"{st.market[:1]}{st.number:02d} {money(fen)}" for st, fen in arrears[:SUMMARY_LIST])
+                + " ".join(
+                    f"{v.stall.market[:1]}{v.stall.number:02d} {money(v.arrears_fen)}"
+                    for v in data.arrears[:SUMMARY_LIST]
+                )
             )
         if data.upcoming.any is not None:
             nxt = data.upcoming.any
@@ -553,7 +542,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         click.echo("\n".join(display_safe(line) for line in lines))  # free text from the store, escaped
     global _LAST_COLLECTION_NOT_NEEDED
     _LAST_COLLECTION_NOT_NEEDED = True  # (read only, nothing open)
-    sys.exit(ExitCode.ALARM if overdue or late or late_reports else ExitCode.OK)
+    sys.exit(ExitCode.ALARM if data.overdue or data.late_now or late_reports else ExitCode.OK)
 
 
 @cli.command()

@@ -133,10 +133,8 @@ def incident_now(clock: IncidentClock, lang: Lang) -> str:
 def status_words(report: HandoverReport, petition: Petition, lang: Lang) -> tuple[str, str]:
     """A case's status as of the report (at the hand-over once handed over), and, exported later, its
     status now if that is another ('' otherwise)."""
-    then = report.status_then(petition)
-    rec = report.recorded
-    now = label(petition.status, lang) if rec is not None and rec.later and petition.status != then else ""
-    return label(then, lang), now
+    since = report.status_since(petition)
+    return label(report.status_then(petition), lang), label(since, lang) if since is not None else ""
 
 
 def entry_from(entry_source: str, caller: str, phone: str | None) -> str:
@@ -165,7 +163,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         if rec.later:
             out += ["", as_recorded_note(report, lang)]
     out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
-    out += _entry_table(report.entries, lang, corrected_ids(report))
+    out += _entry_table(report.entries, lang, report.corrected_ids)
     out += ["", f"## {t('handover.incidents')}", ""]
     for c in report.incidents:
         i = c.incident
@@ -287,11 +285,6 @@ def as_recorded_note(report: HandoverReport, lang: Lang) -> str:
         after=words.t("handover.as_recorded_after", lang) if after else "",
         corrected=words.t("handover.as_recorded_corrected", lang) if correction_lines(report, lang) else "",
     )
-
-
-def corrected_ids(report: HandoverReport) -> set[str]:
-    """The listed log entries corrected after the hand-over (their rows are marked)."""
-    return {c.entry.id for c in report.recorded.corrections} if report.recorded is not None else set()
 
 
 def correction_lines(report: HandoverReport, lang: Lang) -> list[str]:
@@ -506,7 +499,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         rows: list[list[object]] = [[*entry_cells(e, lang, corrected, year=True), e.id] for e in entries]
         sheet(title, header, rows, [17, 10, 20, 50, 40, 20, 16, 14])
 
-    log_sheet(t("handover.log"), report.entries, corrected_ids(report))
+    log_sheet(t("handover.log"), report.entries, report.corrected_ids)
     now_clocks = rec.incidents_now if rec is not None and later else {}
     incident_rows: list[list[object]] = []
     for c in report.incidents:

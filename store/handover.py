@@ -147,6 +147,16 @@ class HandoverReport:
         """A case's status as of the report: at the hand-over once handed over."""
         return petition.status if self.recorded is None else self.recorded.status_then.get(petition.id, petition.status)
 
+    def status_since(self, petition: Petition) -> PetitionStatus | None:
+        """Read back after the hand-over: a case's status now, where it is not what it was then (else None)."""
+        later = self.recorded is not None and self.recorded.later
+        return petition.status if later and petition.status != self.status_then(petition) else None
+
+    @property
+    def corrected_ids(self) -> set[str]:
+        """The listed log entries corrected after the hand-over (an export marks their rows)."""
+        return {c.entry.id for c in self.recorded.corrections} if self.recorded is not None else set()
+
     @property
     def contents(self) -> HandoverContents:
         """What a handover of this report records: its log entries, open incidents, late reports, overdue cases."""

@@ -381,6 +381,40 @@ class Digest:
     fees: FeeTotals
     upcoming: NextSessions
 
+    # What `summary` lists and its exit status judges (the dashboard's header counts the same: ``headline``).
+
+    @property
+    def overdue(self) -> list[str]:
+        """The open cases past due, by id, most urgent first."""
+        return [v.petition.id for v in self.petitions if v.overdue]
+
+    @property
+    def due_today(self) -> list[str]:
+        return [v.petition.id for v in self.petitions if v.due_today]
+
+    @property
+    def late_now(self) -> bool:
+        """A session nobody has checked in to yet, past its start (the alarm)."""
+        return any(s.phase is SessionPhase.LATE for s in self.sessions)
+
+    @property
+    def late_today(self) -> list[SessionView]:
+        """Today's sessions late now, or checked in or completed late: the lateness stays on record."""
+        return [s for s in self.sessions if s.was_late]
+
+    @property
+    def living_alone_unvisited(self) -> dict[str, int]:
+        """独居老人 not visited today, by community name (those with none left out): summed over the
+        community's large grids, as the dashboard and the hand-over count them."""
+        counts = {
+            c.name: c.special_unvisited.get(SpecialTag.LIVING_ALONE, 0) for c in community_progress(self.progress)
+        }
+        return {name: count for name, count in counts.items() if count}
+
+    @property
+    def arrears(self) -> list[StallView]:
+        return [v for v in self.stalls if v.arrears_fen]
+
 
 def digest(
     store: Store, now: datetime, *, calendar: DeadlineRules | None = None, fee_rules: FeeRules | None = None

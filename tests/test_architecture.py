@@ -188,3 +188,37 @@ def test_the_plugin_loader_stand_in_hands_anything_else_to_the_real_one() -> Non
         "print(loader.__getattr__('get_plugins').__module__, sys.modules['pydantic.plugin._loader'].__name__)\n"
     )
     assert python_prints(code) == ["pydantic.plugin._loader", "pydantic.plugin._loader"]
+
+
+def test_every_message_the_ui_defines_is_handled_in_the_ui() -> None:
+    """A Message posted and handled by nobody (or by tests alone) is dead code that still costs a
+    dispatch on every post: DutyRoomApp.Refreshed went out after every reload for no handler. Each
+    Message of duty_room/ and widgets/ has a handler there: ``@on(Owner.Name)`` or ``on_<handler_name>``."""
+    import importlib
+    import inspect
+
+    from textual.message import Message
+
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("duty_room", "widgets")
+        for path in (ROOT / folder).rglob("*.py")
+    )
+    defined = {
+        cls
+        for folder in ("duty_room", "widgets")
+        for path in (ROOT / folder).rglob("*.py")
+        if "(Message)" in path.read_text(encoding="utf-8")
+        for module in [importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))]
+        for _, owner in inspect.getmembers(module, inspect.isclass)
+        for cls in [owner, *(c for _, c in inspect.getmembers(owner, inspect.isclass))]
+        if issubclass(cls, Message) and cls.__module__ == module.__name__
+    }
+    assert defined, "no Message found: the search is broken"
+    unhandled = [
+        cls.__qualname__
+        for cls in defined
+        if not re.search(rf"@on\((?:\w+\.)?{re.escape(cls.__qualname__)}\b", sources)
+        and f"def {cls.handler_name}(" not in sources
+    ]
+    assert not unhandled, f"posted but never handled in duty_room/ or widgets/: {unhandled}"

@@ -534,6 +534,18 @@ def test_a_damaged_duty_log_exits_2_in_the_interface_language(runner: CliRunner,
     assert missing.exit_code == 2 and "没有数据目录" in missing.output
 
 
+def test_a_damaged_incident_file_stops_summary_in_the_interface_language(runner: CliRunner, calm_store: Path) -> None:
+    """`summary` reads the incidents after its digest; their file damaged, it says so like every other
+    command (exit 2, in the interface language, the file named): it said the store's English words."""
+    run(runner, calm_store, "incident", "open", "--title", "河堤渗水", "--category", "natural")
+    damaged = calm_store / "incidents.json"
+    damaged.write_text("{broken", encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(calm_store), "summary"])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert "\n" not in line and str(damaged) in line and "损坏" in line and "Traceback" not in line
+
+
 # ---------------------------------------------------------------------------
 # The records' rules
 

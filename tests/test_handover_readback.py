@@ -124,6 +124,10 @@ def test_an_export_after_the_handover_shows_what_was_handed_over(township: Path)
     assert [e.id for e in later.recorded.after.entries] == [after.id]
     assert [p.id for p in later.recorded.after.closed] == ["MK261120-001"]
     assert [r.stage for _, r in later.recorded.after.reports] == [ReportStage.PHONE, ReportStage.FINAL]
+    # What a case was at the hand-over, and what it is now where that is another (store/, not the export's).
+    overdue_case = next(v.petition for v in later.open_cases if v.petition.id == "MK261120-001")
+    assert later.status_then(overdue_case) is not PetitionStatus.RESOLVED
+    assert later.status_since(overdue_case) is PetitionStatus.RESOLVED and handed.status_since(overdue_case) is None
 
     md = render_markdown(later)
     assert recorded_part(md) == recorded_part(given_md)  # the handed-over part as it was handed over
@@ -313,6 +317,7 @@ def test_an_entry_corrected_after_the_handover_is_listed_as_handed_over_and_its_
     assert [c.entry.id for c in later.recorded.corrections] == [ids["call"]]
     assert [e.actor for e in later.recorded.corrections[0].events] == ["guohm", "wanglj"]
     assert next(e for e in later.entries if e.id == ids["call"]).content == "3号楼路灯不亮"  # as handed over
+    assert later.corrected_ids == {ids["call"]} and handed.corrected_ids == set()
 
     md = render_markdown(later)
     # The note at the top names both sections at the end that are apart from what was handed over.
