@@ -136,6 +136,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "fees.reductions": ("减免", "reductions"),
     "stall.expires": ("有效期至", "Expires"),
     "stall.permit_history": ("准入证审核", "Permit review"),
+    "stall.rates": ("收费标准变更", "Rate history"),
+    "stall.rate_from": ("{}起", "from {}"),
     "stall.applied": ("申请", "apply"),
     "stall.marked_occupied": ("{} 已标记出摊", "{} marked occupied"),
     "stall.marked_vacant": ("{} 已标记空摊", "{} marked vacant"),
