@@ -327,6 +327,15 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.duty.correct": ("更正", "Correct"),
     "duty.correct_title": ("更正值班记录 · {}", "Correct log entry · {}"),
     "duty.form.correction_reason": ("更正原因（必填）", "Reason for the correction (required)"),
+    "duty.form.masked_hint": (
+        "来电人、电话：不改则保留，清空即删除",
+        "caller, phone: kept as shown, emptied to remove",
+    ),
+    "duty.form.cleared": ("清空：保存时删除（原为 {}）", "empty: removed on save (was {})"),
+    "duty.form.masked_typed": (
+        "这是脱敏后的显示，不能在上面改：请清空后输入完整的新内容",
+        "This is the masked value, not one to edit: empty the field and type the new one whole",
+    ),
     "duty.corrected": ("已更正 {}", "Corrected {}"),
     "overtaken.entry": ("{who} 已于 {at} {what}", "{what} by {who} at {at}"),
     "duty.col.time": ("时间", "Time"),
