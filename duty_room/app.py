@@ -46,7 +46,7 @@ from store.storage import MANIFEST, Store, StoreError
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
-from widgets.help_key import toggle_help
+from widgets.help_key import HelpPageWords, PagedHelpPanel, toggle_help
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
@@ -541,6 +541,12 @@ class DutyRoomApp(App[None]):
 
     def action_close_help(self) -> None:
         self.action_hide_help_panel()
+
+    def action_show_help_panel(self) -> None:
+        """Textual's keys panel with a last line, when it is more than a page, that says so (widgets/help_key.py)."""
+        if not self.screen.query("HelpPanel"):
+            t = self.present.t
+            self.screen.mount(PagedHelpPanel(HelpPageWords(t("help.page"), t("help.next"), t("help.close"))))
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None

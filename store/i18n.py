@@ -339,7 +339,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "与第 {row} 行是同一条记录（{columns}相同）",
         "the same record as row {row} (the same {columns})",
     ),
-    "sheet.key_taken": ("已被记录 {id} 使用", "already used by record {id}"),
+    "sheet.key_taken": (
+        "{column}「{v}」{within}已被本表记录 {id} 使用；要改那条记录，编号填 {id}",
+        "{column} {v!r}{within} is already used by record {id} of this sheet; to change that record, give the id {id}",
+    ),
+    "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
     "sheet.masked": (

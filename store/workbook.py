@@ -1047,7 +1047,14 @@ class _Importer:
             if key in taken:
                 self.error(row, spec, what, self.t("sheet.duplicate_key", row=taken[key]))
             elif owner.get(key, row.id) != row.id:
-                self.error(row, spec, what, self.t("sheet.key_taken", id=owner[key]))
+                # Name what is taken (the cell's value, under which column, within what) and whose it
+                # is: "already used by record dc-L1" alone left the clerk to guess which of the row's cells.
+                column = spec.column(what).zh if self.lang == "zh" else what
+                within = self.t("sheet.key_taken_within_grid") if spec.key == "grids" else ""
+                value = getattr(row.record, what)
+                self.error(
+                    row, spec, what, self.t("sheet.key_taken", column=column, v=value, within=within, id=owner[key])
+                )
             taken.setdefault(key, row.number)
 
     def check_grid_tree(self, rows: list[_Row]) -> None:

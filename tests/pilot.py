@@ -18,6 +18,8 @@ from duty_room.config import Settings
 from duty_room.typeahead import EscapeThenKeyParser
 from store.queries import Dashboard
 from store.storage import Store
+from widgets.screen_footer import CompactFooter
+from widgets.table_screen import TableScreen
 
 
 async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
@@ -42,6 +44,54 @@ async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
             await pilot.pause()
             return
         await pilot.pause(0.01)
+
+
+def waiting_for(app: DutyRoomApp) -> list[str]:
+    """What the screen is still waiting for before its picture is the one to keep (empty: nothing).
+
+    A key not yet handled, a worker (a write, a reload, a list's rows) not finished, a list still on
+    its loading line, a Footer whose recompose is asked for, or, on the screen on top, a message not
+    yet handled, a layout, a scroll, a repaint, a recompose or a restyle asked for and not yet done,
+    or a callback waiting for the next refresh (a list's border hints fitted to its width).
+    """
+    pending: list[str] = []
+    if not app.typing_settled:
+        pending.append("typed keys")
+    pending += [f"worker {w.name}" for w in app.workers if w.group != "watch" and not w.is_finished]
+    if app.message_queue_size:
+        pending.append("the app's messages")
+    pending += [f"the rows of {s.kind}" for s in app.screen_stack if isinstance(s, TableScreen) and not s.shown]
+    screen = app.screen  # a screen below it refreshes when it is on top again (it shows as it was drawn)
+    if screen._scroll_required or screen._recompose_required or screen._dirty_widgets or screen._callbacks:
+        pending.append(f"{screen!r} to refresh")
+    for node in screen.walk_children(with_self=True):
+        if node.message_queue_size:
+            pending.append(f"messages of {node!r}")
+        if (
+            node._layout_required
+            or node._repaint_required
+            or node._scroll_required
+            or node._recompose_required
+            or node._refresh_styles_required
+        ):
+            pending.append(f"{node!r} to refresh")
+        if isinstance(node, CompactFooter) and node._remaking:
+            pending.append(f"{node!r} to remake its keys")
+    return pending
+
+
+async def drawn(app: DutyRoomApp, pilot: Pilot[None]) -> None:
+    """``settled``, then until nothing is left that would change the picture (``waiting_for``):
+    what a snapshot waits for. Each turn lets the event loop run until the process is idle; no
+    fixed sleep, and no guess from two pictures a moment apart (which agreed, under load, while a
+    list's header lines were still to come)."""
+    await settled(app, pilot)
+    for _ in range(200):
+        await pilot.pause()
+        if not waiting_for(app):
+            return
+        await settled(app, pilot)
+    raise AssertionError(f"the screen still waits for {waiting_for(app)}")
 
 
 def in_one_read(data: str) -> list[events.Key]:

@@ -21,7 +21,7 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
+from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled
 
 
 def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
@@ -545,6 +545,65 @@ async def test_help_at_80x24_leaves_the_footer_whole_and_pages_to_its_last_key(
         await pilot.press("question_mark")
         await settled(app, pilot)
         assert not app.screen.query(HelpPanel)
+
+
+def help_pages_line(app: DutyRoomApp) -> str:
+    """The paged help's last line as painted: the panel's lines below its keys (empty: none shown)."""
+    from textual.widgets import HelpPanel, KeyPanel
+
+    [panel] = app.screen.query(HelpPanel)
+    keys = panel.query_one(KeyPanel).region
+    shown = screen_text(app).splitlines()
+    below = range(keys.bottom, panel.region.bottom)
+    return " ".join(
+        cells_of(shown[y], panel.content_region.x, panel.content_region.right).strip() for y in below
+    ).strip()
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "first", "last"),
+    [
+        ("zh", NARROW, "第 1/3 页 · ? 下一页 esc 关闭", "第 3/3 页 · ?/esc 关闭"),
+        ("zh", WIDE, "第 1/2 页 · ? 下一页 · esc 关闭", "第 2/2 页 · ?/esc 关闭"),
+        ("en", NARROW, "page 1/3 · ? next page esc close", "page 3/3 · ?/esc close"),
+        ("en", WIDE, "page 1/2 · ? next page · esc close", "page 2/2 · ?/esc close"),
+    ],
+)
+async def test_a_help_of_more_than_a_page_says_which_page_and_the_keys_that_page_and_close_it(
+    small_store: Store, lang: str, size: tuple[int, int], first: str, last: str
+) -> None:
+    """Nothing on screen said `?` pages the help: panel 1's keys are three pages at 80x24, two at
+    120x40, and their first page looked like all of them. Its last line says which page, that `?`
+    shows the next, and that Esc closes it (on the last page `?` closes it too); the keys' own lines
+    stay as many as the panel had room for less that line."""
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        await pilot.press("question_mark")
+        await drawn(app, pilot)
+        assert help_pages_line(app) == first
+        pages = int(first.split("/")[1].split()[0])
+        for _ in range(pages - 1):
+            await pilot.press("question_mark")
+            await drawn(app, pilot)
+        assert help_pages_line(app) == last
+        await pilot.press("question_mark")
+        await drawn(app, pilot)
+        assert not app.screen.query("HelpPanel")
+
+
+async def test_a_help_of_one_page_has_no_page_line_and_a_forms_names_f1_not_esc(small_store: Store) -> None:
+    """A detail's few keys fit one page at 120x40: no page line. In a form `?` is typed and Esc
+    cancels the form: its help says F1 pages it, and no Esc."""
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await pilot.press("enter", "question_mark")
+        await drawn(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.query("HelpPanel")
+        assert help_pages_line(app) == ""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("n", "f1")
+        await drawn(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        line = help_pages_line(app)
+        assert line.startswith("第 1/") and "f1 下一页" in line and "esc" not in line, line
 
 
 async def test_esc_closes_the_help_on_its_first_page_and_else_does_nothing(small_store: Store) -> None:

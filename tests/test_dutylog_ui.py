@@ -611,6 +611,56 @@ async def test_c_corrects_the_selected_entry_through_a_form_and_its_detail_says_
         assert any("更正 内容：3号楼漏水 → 3号楼2单元漏水（来电人更正单元号）" in line for line in history), history
 
 
+async def test_an_emptied_caller_or_phone_is_removed_by_the_correction_form(small_store: Store) -> None:
+    """A wrong phone typed into an entry could be removed only from the command line (`duty correct
+    --set phone=`): the form's caller and phone were empty fields meaning "kept". They now show the
+    masked value: left so, kept; emptied, removed (the form's line says so); typed on the stars,
+    refused beside the field; emptying what is already empty changes nothing, refused as the CLI
+    refuses it."""
+    entry = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
+    bare = log_entry(small_store, kind=LogKind.CALL, content="路灯不亮")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        assert app.panel("dutylog").table.cursor_key == bare.id  # newest on top
+        await pilot.press("down", "c")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "来电人、电话：不改则保留，清空即删除" in screen_text(app)
+        assert form.query_one("#field-caller", Input).value == "李**"
+        assert form.query_one("#field-phone", Input).value == "139****5678"
+
+        before = store_bytes(small_store.root)
+        await fill(pilot, form, caller="李**明", phone="", note="号码记错")  # typed on the masked name
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and "不能在上面改" in str(form.query_one("#error-caller").render())
+        assert store_bytes(small_store.root) == before
+
+        await fill(pilot, form, caller="李**")  # as shown again: kept; the phone stays emptied
+        assert "清空：保存时删除（原为 139****5678）" in screen_text(app)  # the emptied field says what it does
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        [event] = small_store.get(DutyLogEntry, entry.id, "2026-11").history
+        assert event.changes == {"phone": ""}
+        now = small_store.get(DutyLogEntry, entry.id, "2026-11").current()
+        assert now.phone is None and now.caller == "李大妈"
+
+        await pilot.press("up", "c")  # no caller, no phone: nothing to keep or remove, and no such line
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and "清空即删除" not in screen_text(app)
+        assert form.query_one("#field-phone", Input).value == ""
+        await fill(pilot, form, note="删除电话")
+        before = store_bytes(small_store.root)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and store_bytes(small_store.root) == before  # 更正与原记录相同, as the CLI says
+        assert "相同" in screen_text(app)
+
+
 async def test_c_on_an_incident_is_refused_and_a_viewer_has_no_c(small_store: Store) -> None:
     log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水")
     open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)

@@ -6,15 +6,20 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Button, Input, Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.panels.stalls import rate_lines
+from duty_room.presenters import Presenter
 from store import clock
 from store.duty_models import IncidentCategory
 from store.dutylog import open_incident
+from store.market import with_rate
 from store.models import (
     AuditEntry,
+    FeeReduction,
     Grid,
     Household,
     PermitStatus,
@@ -24,6 +29,7 @@ from store.models import (
     Stall,
     StallPayment,
     StallPermit,
+    StallRate,
     Visit,
     VisitPlan,
 )
@@ -501,6 +507,79 @@ async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store
 def add_vacant_stall(store: Store) -> None:
     with store.transaction() as tx:
         tx.put(Stall(id="yl-02", market="玉兰商业街", community_id="yulan", number=2, monthly_fee_fen=10000))
+
+
+def change_rate(store: Store, stall_id: str, fee_fen: int, reduction: FeeReduction, month: str) -> None:
+    """The fee or reduction changed from ``month``, as an import or an application changes it."""
+    with store.transaction() as tx:
+        before = tx.get(Stall, stall_id)
+        after = before.model_copy(update={"monthly_fee_fen": fee_fen, "reduction": reduction})
+        tx.put(with_rate(before, after, month))
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "zh",
+            [
+                "2026-09起   ¥300.00 → ¥150.00  减免 **",
+                "2026-10起  ¥1200.00 → ¥600.00  减免 **",
+                "2026-11起   ¥360.00 → ¥360.00",
+            ],
+        ),
+        (
+            "en",
+            [
+                "from 2026-09   ¥300.00 → ¥150.00  reduced, **",
+                "from 2026-10  ¥1200.00 → ¥600.00  reduced, **",
+                "from 2026-11   ¥360.00 → ¥360.00",
+            ],
+        ),
+    ],
+)
+async def test_a_stalls_detail_shows_its_rate_history_lined_up(small_store: Store, lang: str, lines: list[str]) -> None:
+    """Raised to ¥1,200 in October, down to ¥360 without the reduction in November: the detail shows
+    each rate from its month (fee, what is owed, the reduction masked as in the fee's field), the
+    amounts in columns whatever the words' widths; a stall with one rate shows no history."""
+    change_rate(small_store, "yl-01", 120000, FeeReduction.DISABLED, "2026-10")
+    change_rate(small_store, "yl-01", 36000, FeeReduction.NONE, "2026-11")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("4", "enter")
+        await settled(app, pilot)
+        shown = [line.strip(" █") for line in screen_text(app).splitlines()]
+        heading = {"zh": "收费标准变更", "en": "Rate history"}[lang]
+        at = next((i for i, line in enumerate(shown) if line.startswith(heading)), None)
+        assert at is not None, "\n".join(shown)
+        history = [line.strip() for line in shown[at + 1 : at + 4]]
+        assert history == lines
+        # The fees end, the arrows stand and the dues end in the same terminal cell on every line.
+        arrows = {cell_len(line[: line.index("→")]) for line in history}
+        dues = {cell_len(line[: line.index(".", line.index("→")) + 3]) for line in history}
+        assert len(arrows) == 1 and len(dues) == 1, history
+    assert [(r.from_month, r.monthly_fee_fen) for r in small_store.get(Stall, "yl-01").rates] == [
+        ("2026-09", 30000),
+        ("2026-10", 120000),
+        ("2026-11", 36000),
+    ]
+
+
+def test_a_rate_history_names_the_reduction_when_revealed() -> None:
+    rates = [
+        StallRate(from_month="2026-09", monthly_fee_fen=30000, reduction=FeeReduction.VETERAN, due_fen=21000),
+        StallRate(from_month="2026-11", monthly_fee_fen=36000, reduction=FeeReduction.DISABLED, due_fen=18000),
+    ]
+    zh = [line.plain for line in rate_lines(Presenter("zh"), rates, reveal=True)]
+    assert zh == ["2026-09起  ¥300.00 → ¥210.00  退役军人减免", "2026-11起  ¥360.00 → ¥180.00  残疾人减免"]
+    en = [line.plain for line in rate_lines(Presenter("en"), rates, reveal=False)]
+    assert en == ["from 2026-09  ¥300.00 → ¥210.00  reduced, **", "from 2026-11  ¥360.00 → ¥180.00  reduced, **"]
+
+
+async def test_a_stall_with_one_rate_shows_no_rate_history(small_store: Store) -> None:
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("4", "enter")
+        await settled(app, pilot)
+        assert "¥300.00 → ¥150.00" in screen_text(app) and "收费标准变更" not in screen_text(app)
 
 
 async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store) -> None:

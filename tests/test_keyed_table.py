@@ -455,3 +455,40 @@ async def test_a_cut_before_a_wide_character_puts_the_ellipsis_right_after_the_t
         ]:
             strip = table._render_cell(text, width, table.rich_style, Style())
             assert "".join(segment.text for segment in strip) == drawn, (text.plain, width)
+
+
+@pytest.mark.parametrize("when", ["before the first layout", "right after the first layout"])
+async def test_a_lists_header_lines_come_whole_whenever_its_rows_arrive(when: str) -> None:
+    """A list shows its loading line, its worker's rows come back on the event loop at any moment:
+    the header's three lines then take three lines. The loading line was set before the screen was
+    mounted, so the header still had a layout pending when the screen was first laid out; rows that
+    came in that window (a grid's households under a loaded CI, now and then) were drawn in the
+    loading line's one line, for good: Textual reused the height it had measured for it."""
+    from widgets.table_screen import TableScreen
+
+    header = Text("今日已访 1/3\n微网格员 丁福生\n个人信息已脱敏")
+    rows = [Row("h1", (Text("1-1-201"), Text("待访")))]
+
+    class ListApp(App[None]):
+        def on_mount(self) -> None:
+            self.list = TableScreen("households", "网格", ["户", "状态"])
+            self.list.show_loading(Text("正在读取…"))  # as a panel's fill does, before the screen is up
+            self.push_screen(self.list)
+            if when == "before the first layout":
+                self.list.show(header, rows)
+            else:
+                first: list[bool] = []
+
+                def laid_out(screen: object) -> None:  # inside the screen's first layout
+                    if not first:
+                        first.append(True)
+                        self.list.show(header, rows)
+
+                self.list.screen_layout_refresh_signal.subscribe(self, laid_out, immediate=True)
+
+    app = ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        assert app.list.header.size.height == 3
+        assert app.list.table.region.y == app.list.header.region.bottom

@@ -14,7 +14,7 @@ from duty_room.config import Settings
 from store.demo import build_demo
 from store.storage import Store
 
-from pilot import settled
+from pilot import drawn
 
 
 @pytest.fixture
@@ -35,28 +35,14 @@ def _after(*keys: str):
         await _loaded(pilot)
         for key in keys:
             await pilot.press(key)
-        await settled(pilot.app, pilot)
+        await drawn(pilot.app, pilot)
         # A focused field's cursor blinks every 0.5 s: under load the picture was taken in its
         # off half now and then (1 run in 3 for the schedule form). Held on, as it is drawn first.
         for field in pilot.app.screen.query("Input, TextArea"):
             field.cursor_blink = False
-        await _still(pilot)
+        await drawn(pilot.app, pilot)
 
     return run_before
-
-
-async def _still(pilot) -> None:  # noqa: ANN001 - Pilot
-    """Wait until two pictures a moment apart are the same: what Textual draws after the last
-    message (a Footer remade after the refresh, a border's key hints fitted to the laid-out width)
-    can come later than the workers and keys ``settled`` waits for, under a loaded machine."""
-    before = pilot.app.export_screenshot()
-    for _ in range(40):
-        await pilot.pause(0.05)
-        now = pilot.app.export_screenshot()
-        if now == before:
-            return
-        before = now
-    raise AssertionError("the screen never stopped changing")
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])

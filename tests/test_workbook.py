@@ -336,6 +336,43 @@ def test_errors_in_english_name_the_field_and_the_known_ids(run, demo: Store, tm
     [
         (
             "zh",
+            [
+                "社区!3:社区名称: 社区名称「东城花园社区」已被本表记录 dongcheng 使用；要改那条记录，编号填 dongcheng",
+                "网格!3:网格名称: 网格名称「第一大网格」在同一社区、同一上级网格下已被本表记录 dc-L1 使用；"
+                "要改那条记录，编号填 dc-L1",
+            ],
+        ),
+        (
+            "en",
+            [
+                "社区!3:name: name '东城花园社区' is already used by record dongcheng of this sheet; to change that "
+                "record, give the id dongcheng",
+                "网格!3:name: name '第一大网格' (in one community under one parent grid) is already used by record "
+                "dc-L1 of this sheet; to change that record, give the id dc-L1",
+            ],
+        ),
+    ],
+)
+def test_a_name_already_taken_says_which_name_and_whose(
+    run, demo: Store, tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    """The template imported into the demo store said 网格!3:网格名称: 已被记录 dc-L1 使用: not what
+    was taken (the grid's name, within its community and parent) nor how to mean that record."""
+    path = tmp_path / "template.xlsx"
+    assert run("--store", tmp_path / "s", "template", path).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "社区", 3, "id", "dc-new")  # the demo's community's name under another id
+    wb.save(path)
+    result = run("--store", demo.root, "--lang", lang, "import", "--dry-run", path)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if "!" in line] == said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
             ["摊位!3:月摊位费(元): 金额不能为负：-5", "摊位!4:月摊位费(元): 金额过大：123456789.00（最多 100,000 元）"],
         ),
         (

@@ -116,13 +116,15 @@ class TableScreen(ModalScreen[None]):
         self.kind = kind  # what the caller shows here, e.g. "households:<grid id>"
         self.title_text = title
         self.actions = list(actions)
-        self.header = Static("", id="list-header", markup=False)
+        self.header = self._header_of(Text(""))
         self.table = KeyedTable(columns, id="list-table")
         self._close_hint = close_hint
         self.shown = False  # rows were shown (the list is not loading its first rows any more)
+        self._composed = False
 
     def compose(self) -> ComposeResult:
         """Header lines over the table, in a bordered box."""
+        self._composed = True
         with Vertical(id="list-box"):
             yield self.header
             yield self.table
@@ -155,15 +157,34 @@ class TableScreen(ModalScreen[None]):
             shown = " · ".join(hints)
         box.border_subtitle = Content(shown)
 
+    @staticmethod
+    def _header_of(header: Text) -> Static:
+        return Static(header, id="list-header", markup=False)
+
+    def _set_header(self, header: Text) -> None:
+        """Header lines, measured again when they are laid out: given to a header not yet composed
+        as its first content, and left alone when they are the same.
+
+        Textual measures a widget again only when a layout is asked while none is pending: an update
+        while one is pending (an update before the screen was up, not yet acted on) keeps the height
+        measured in between. The loading line was set that way, and the rows' header, coming back on
+        the event loop at any moment, was drawn in the loading line's one line for good when it came
+        right after the screen's first layout (a grid's households without two of their header
+        lines, now and then under load)."""
+        if not self._composed:
+            self.header = self._header_of(header)
+        elif header != self.header.content:
+            self.header.update(header)
+
     def show_loading(self, header: Text) -> None:
         """A line to show until the first rows come (read elsewhere); ``show`` replaces it."""
         if not self.shown:
-            self.header.update(header)
+            self._set_header(header)
 
     def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
         """Show new header lines and rows; returns how many table cells changed."""
         self.shown = True
-        self.header.update(header)
+        self._set_header(header)
         if title is not None:
             self.title_text = title
             self.query_one("#list-box").border_title = Content(title)

@@ -270,8 +270,10 @@ class DutyLogPanel(DeskPanel):
 
     def ask_correct(self) -> None:
         """更正: the selected entry's fields (those ``duty correct`` can change) and why. The caller and
-        the phone are shown masked and kept unless typed anew (as a worker's phone in the roster);
-        the correction is an event in the entry's history, said in its detail."""
+        the phone are shown masked: left as shown, kept; emptied, removed (as ``duty correct --set
+        phone=`` removes it); typed anew, changed. A masked value typed on (李**明) is refused beside
+        its field: the stars would be saved as the name. The correction is an event in the entry's
+        history, said in its detail."""
         t, desk = self.t, self.desk
         selected = self.selected_entry()
         if selected is None:
@@ -281,8 +283,10 @@ class DutyLogPanel(DeskPanel):
         def entry_fields(stored: DutyLogEntry) -> list[FieldSpec]:
             now = stored.current()
 
-            def kept(key: str, title: str, masked: str) -> FieldSpec:  # empty: kept as it is
-                return FieldSpec(key, title, placeholder=t("form.phone_keep").format(masked) if masked else "")
+            def kept(key: str, title: str, masked: str) -> FieldSpec:  # as shown: kept; emptied: removed
+                return FieldSpec(
+                    key, title, value=masked, placeholder=t("duty.form.cleared").format(masked) if masked else ""
+                )
 
             return [
                 FieldSpec(
@@ -316,9 +320,18 @@ class DutyLogPanel(DeskPanel):
             shown: DutyLogEntry = desk.shown(form) or entry
             values = edits_over(fields, typed, entry_fields(shown))
             changes = {key: values.get(key, "") for key in CHANGE_WORDS}
-            for key in ("caller", "phone"):  # left empty: kept
-                if not changes[key].strip():
+            masked = {spec.key: spec.value for spec in entry_fields(shown)}
+            errors: dict[str, str] = {}
+            for key in ("caller", "phone"):
+                if changes[key] == masked[key]:  # as the form shows it (masked): kept
                     del changes[key]
+                elif not changes[key].strip():  # emptied: removed, as `duty correct --set phone=` removes it
+                    changes[key] = ""
+                elif "*" in changes[key]:  # typed on the masked value: the stars are no part of a name
+                    errors[key] = t("duty.form.masked_typed")
+            if errors:
+                desk.refuse(FieldsRefused(errors), form)
+                return
             desk.submit(
                 lambda: correct_entry(desk.store, entry.id, changes, note=values.get("note", ""), expected=shown),
                 lambda corrected: t("duty.corrected").format(corrected.id),
@@ -341,11 +354,12 @@ class DutyLogPanel(DeskPanel):
                 return None
 
         current = entry.current()
+        hint = f" · {t('duty.form.masked_hint')}" if current.caller or current.phone else ""
         desk.ask(
             t("duty.correct_title").format(entry.id),
             fields,
             submitted,
-            f"{current.at:%H:%M} {label(current.kind, desk.lang)}",
+            f"{current.at:%H:%M} {label(current.kind, desk.lang)}{hint}",
             watch=Watch(entry, find, state),  # another desk's correction shows on the open form at once
         )
 

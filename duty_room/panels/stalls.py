@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from duty_room.words import label, sentence
@@ -34,7 +35,7 @@ from store.market import (
     yuan_to_fen,
 )
 from store.masking import mask_name, mask_phone
-from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit
+from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit, StallRate
 from store.queries import Dashboard
 from store.refusal import Refused
 from store.text import max_chars, typed_day
@@ -420,6 +421,38 @@ def fees_line(p: Presenter, totals: FeeTotals, rules: FeeRules) -> list[Text]:
     return [full, *(Text(p.t(key).format(**amounts)) for key in ("fees.line", "fees.short", "fees.this_year"))]
 
 
+def rate_lines(p: Presenter, rates: Sequence[StallRate], *, reveal: bool) -> list[Text]:
+    """A stall's rate history, oldest first, one line a rate: from which month, the fee, what is
+    owed a month, and the reduction (masked as in the fee's field), in columns that line up in
+    terminal cells (a Chinese character takes two)."""
+    cells = [
+        (
+            p.t("stall.rate_from").format(rate.from_month),
+            f"¥{fen_to_yuan(rate.monthly_fee_fen)}",
+            f"¥{fen_to_yuan(rate.due_fen)}",
+            ""
+            if rate.reduction is FeeReduction.NONE
+            else label(rate.reduction, p.lang)
+            if reveal
+            else p.t("reduction.masked"),
+        )
+        for rate in rates
+    ]
+    since, fee, due = (max(cell_len(line[i]) for line in cells) for i in range(3))
+    return [
+        literal(
+            f"{pad(start, since)}  {pad(fen, fee, right=True)} → {pad(owed, due, right=True)}  {reduction}".rstrip()
+        )
+        for start, fen, owed, reduction in cells
+    ]
+
+
+def pad(text: str, cells: int, *, right: bool = False) -> str:
+    """``text`` filled with spaces to ``cells`` terminal cells, on the right (or the left)."""
+    fill = " " * (cells - cell_len(text))
+    return fill + text if right else text + fill
+
+
 def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *, reveal: bool) -> DetailContent:
     stall = view.stall
     holder = stall.holder_name if reveal else mask_name(stall.holder_name)
@@ -452,6 +485,8 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
                 ],
             )
         )
+    if len(stall.rates) > 1:
+        sections.append((p.t("stall.rates"), rate_lines(p, stall.rates, reveal=reveal)))
     recent = sorted(payments, key=lambda pay: pay.paid_at, reverse=True)[:6]
     if recent:
         sections.append(
