@@ -1,51 +1,31 @@
-"""The duty-room dashboard: four live panels over one store.
+"""The duty-room dashboard: five live panels over one store.
 
 Wiring only. Each panel (duty_room/panels/) owns its keys, rows, details and forms; every write
-goes through ``Desk.submit`` (duty_room/desk.py). This module composes the panels, the header
-and the Footer, follows the store (a ~200-byte manifest poll; a changed generation or a new
-minute reloads in a worker thread) and hands the data to the panels, which redraw only what
-changed.
+goes through ``Desk.submit`` (duty_room/desk.py). This module composes the header, the panels, the
+status line and the Footer, holds the dashboard's own keys (which panel is active, zoom, help),
+follows the store (a ~200-byte manifest poll, woken at once by ``StoreWatcher``; a changed
+generation or a new minute reloads in a worker thread) and hands the data to the panels, which
+redraw only what changed. Where messages, errors and typed keys go: routing.py, its base.
 """
 
 from __future__ import annotations
 
 import gc
-import locale
-import logging
-import os
 import sys
-import threading
 from collections.abc import Iterable
-from datetime import date, datetime
-from pathlib import Path
-from typing import cast
+from datetime import datetime
 
-from platformdirs import user_downloads_path
-from rich.align import Align
-from rich.terminal_theme import TerminalTheme
-from rich.text import Text
 from textual import events, on, work
-from textual._ansi_theme import ALABASTER, MONOKAI
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandList, CommandPalette
-from textual.containers import Container, Horizontal
-from textual.notifications import SeverityLevel
+from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Static
-from textual.widgets.option_list import Option
-from textual.worker import Worker, get_current_worker
 
 from duty_room import words
 from store import clock
-from store.errors import environment_error
 from store.queries import Dashboard, dashboard
-from store.refusal import Refused
-from store.storage import MANIFEST, Store, StoreError
-from widgets.choice_modal import ChoiceModal
-from widgets.detail import DetailScreen
-from widgets.form import FormScreen
+from store.storage import Store, StoreError
 from widgets.help_key import HelpPageWords, PagedHelpPanel, toggle_help
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
@@ -53,73 +33,22 @@ from widgets.table_screen import TableScreen
 
 from .config import Settings
 from .desk import Desk, Saved, guarded
-from .exports import ExportRefused, export_target, publish
+from .header import DashboardHeader
 from .localize import localize_bindings
+from .palette import in_our_words, open_palette, panel_commands
 from .panels import PANEL_TYPES, DeskPanel
-from .textual_words import PALETTE_NO_MATCHES, PALETTE_PLACEHOLDER, QUIT_HINT, palette_words
+from .routing import RoutingApp
+from .screenshot import deliver_screenshot
+from .status import Status
+from .terminal import WALL_MAP_DARK, WALL_MAP_LIGHT, terminal_speaks_utf8
+from .textual_words import QUIT_HINT
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
+from .watcher import StoreWatcher
 
-# What a lasting fault in the status line means, by its banner.
-REFUSED = {"store.damaged_banner": "store.damaged_refused", "store.unreadable_banner": "store.unreadable_refused"}
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
-log = logging.getLogger("duty_room")
 
 
-def as_plain(text: str) -> str:
-    """``text`` for a place that reads markup (the palette), shown exactly as it is."""
-    return text.replace("[", "\\[")
-
-
-def _with_colours(theme: TerminalTheme, **colours: tuple[int, int, int]) -> TerminalTheme:
-    """``theme`` with some of its 16 colours replaced, by index name (``blue``, ``bright_yellow``)."""
-    names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
-    names += [f"bright_{name}" for name in names]
-    palette: list[tuple[int, int, int]] = [theme.ansi_colors[index] for index in range(16)]
-    for name, colour in colours.items():
-        palette[names.index(name)] = colour
-    return TerminalTheme(theme.background_color, theme.foreground_color, palette[:8], palette[8:])
-
-
-# The wall map's key (独居 red, 残疾 yellow, 行动不便 blue, 孤寡 green) painted in those colours. Textual
-# paints the terminal's named colours from its own palettes, where blue is purple (157,101,255) and,
-# dark, yellow orange (253,151,31): blue is a blue here (only the key uses it), and the key's yellow,
-# bright_yellow (used nowhere else), a yellow in either theme. Lite uses the terminal's own colours.
-WALL_MAP_DARK = _with_colours(MONOKAI, blue=(59, 142, 234), bright_blue=(59, 142, 234))
-WALL_MAP_LIGHT = _with_colours(ALABASTER, bright_yellow=(184, 150, 0))
-
-
-class Palette(CommandPalette):
-    """Textual's command palette, its words in the interface language: the search prompt, and the
-    line that says a search matched nothing (Textual's own ``No matches found`` in either language)."""
-
-    def __init__(self, placeholder: str, no_matches: str) -> None:
-        super().__init__(placeholder=placeholder, id="--command-palette")
-        self.no_matches = no_matches
-
-    def _start_no_matches_countdown(self, search_value: str) -> None:
-        # Textual's own (textual/command.py, 8.x), with our words: it adds the line after a short wait.
-        # Private, but Textual (8.2.8, its newest) has no public way to give the line other words:
-        # tests/test_textual_private.py fails if Textual changes this method or stops calling it.
-        self._stop_no_matches_countdown()
-
-        def show_no_matches() -> None:
-            if search_value:
-                line = Align.center(Text(self.no_matches, style="not bold"))
-                self.query_one(CommandList).add_option(Option(line, disabled=True, id=self._NO_MATCHES))
-                self._list_visible = True
-            else:  # discovering (nothing typed): no commands to offer is not said
-                self._list_visible = False
-
-        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
-
-
-def terminal_speaks_utf8() -> bool:
-    """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
-    encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
-    return "utf" in encoding.replace("-", "")
-
-
-class DutyRoomApp(App[None]):
+class DutyRoomApp(RoutingApp):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
@@ -165,9 +94,9 @@ class DutyRoomApp(App[None]):
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self._width = 0
-        self._shown: dict[str, Text] = {}
-        self.status_messages: list[str] = []  # everything said in the status line, in order
-        self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
+        self.status = Status(self, self.desk)
+        self.status_messages = self.status.said  # everything said in the status line, in order
+        self.handled_errors = self.status.handled_errors  # bugs caught while running (logged, shown)
         read_escape_then_key_as_two_keys()  # Esc then a key in one read: two keys, as typed
         self.typeahead = TypeAhead(
             self,
@@ -177,26 +106,22 @@ class DutyRoomApp(App[None]):
         )
         self._reload_after_write = False
         self._written_generation = -1  # the store's generation after this desk's last write
-        self._stop_watching = threading.Event()
-        self._problems: list[StoreError] = []  # damaged files found at start or on a reload
-        self._checked_generation = -1
-        self._looked = False  # the first look for damaged files has begun (look_for_problems)
-        self._problems_shown = ""
+        # poll and recheck looked up when called, as when the watcher was a method of the app (tests hold poll).
+        self.watcher = StoreWatcher(
+            self,
+            store,
+            committed=lambda: self.poll(),
+            touched=lambda: self.recheck(),
+            poll_seconds=settings.refresh_seconds,
+        )
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
 
-    @property
-    def data(self) -> Dashboard | None:
-        return self.desk.data
-
     # -- layout -------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="header"):
-            yield Static("", id="head-title", markup=False)
-            yield Static("", id="clock", markup=False)
-            yield Static("", id="headline", markup=False)
+        yield DashboardHeader(self.present, actor=self.store.actor, read_only=self.settings.read_only, id="header")
         # Born with the classes of this width and of the active panel: set after mounting, each
         # restyled all five panels' widgets once more before the first frame (at 80x24, ~30 ms).
         self._width = self.size.width
@@ -241,55 +166,13 @@ class DutyRoomApp(App[None]):
         self.set_interval(self.settings.refresh_seconds, self.poll)
         # After the first frame: the watcher's thread imports watchfiles (and anyio, multiprocessing)
         # and would take the interpreter lock from the first frame's layout and paint.
-        self.call_after_refresh(self.watch_store)
+        self.call_after_refresh(self.watcher.start)
 
     def on_unmount(self) -> None:
-        self._stop_watching.set()
+        self.watcher.stop()
         # Back to the collector: in a process that goes on (the tests run many dashboards), what was
         # frozen, garbage of the dashboard included, can be collected again.
         gc.unfreeze()
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def watch_store(self) -> None:
-        """Wake at once when another desk commits: the manifest is replaced last (inotify).
-
-        Bursts are coalesced (a change, then 20 ms of quiet); the interval poll stays as the
-        fallback where inotify is not available (some network or container filesystems). A store
-        file changed with no commit (edited or damaged by hand: the manifest stays as it was) is
-        read again at once too (``recheck``): the status line names it if it is damaged, where it
-        was said only at the next commit or Ctrl+R.
-        """
-        worker = get_current_worker()
-        watching = False
-
-        class Stop:  # watchfiles asks this between waits: the app is closing, or the worker cancelled
-            @staticmethod
-            def is_set() -> bool:
-                return worker.is_cancelled or self._stop_watching.is_set()
-
-        try:
-            from watchfiles import watch
-
-            for changes in watch(
-                self.store.root,
-                watch_filter=lambda _change, path: self.store.watched_name(path) is not None,
-                recursive=True,
-                debounce=200,
-                step=20,
-                stop_event=Stop(),
-                raise_interrupt=False,
-                rust_timeout=200,
-                yield_on_timeout=True,
-            ):
-                if Stop.is_set():
-                    return
-                if not watching or any(self.store.watched_name(path) == MANIFEST for _, path in changes):
-                    self.call_from_thread(self.poll)  # a commit; the first time: what changed before the watch began
-                elif changes:  # only files the manifest did not follow: a hand's doing (or a commit's first half)
-                    self.call_from_thread(self.recheck)
-                watching = True
-        except Exception as error:  # noqa: BLE001 - no inotify here: the poll carries on alone
-            log.warning("store watch unavailable (%s); polling every %.1f s", error, self.settings.refresh_seconds)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_to_width(event.size.width)
@@ -305,10 +188,6 @@ class DutyRoomApp(App[None]):
     def _narrow(self, width: int) -> bool:
         # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
         return width < NARROW_BELOW or self.settings.lite
-
-    @property
-    def panels(self) -> list[DeskPanel]:
-        return list(self.query(DeskPanel))
 
     def panel(self, name: str) -> DeskPanel:
         return self.query_one(f"#{name}", DeskPanel)
@@ -335,7 +214,7 @@ class DutyRoomApp(App[None]):
         """A store file changed with no commit: read it again now and look at every file again
         (one the panels do not read too), as after a damage found by a reload: a damaged file is
         named in the status line, the last good data stays, and a sound one clears the line."""
-        self._checked_generation = -1
+        self.status.look_again()
         self.reload()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -360,38 +239,6 @@ class DutyRoomApp(App[None]):
             duty_rules=self.settings.duty,
         )
 
-    @work(thread=True, exclusive=True, group="problems", exit_on_error=False)
-    def look_for_problems(self, generation: int, day: date) -> None:
-        """Is a file the panels do not read damaged too? Validating every table (40,000 households
-        on a township) takes seconds, so it runs beside the dashboard, never before its first frame.
-
-        The first look (at start) reads every table: what it reads stays in the store's cache as
-        long as the dashboard runs, like the first load, so it is frozen too (see on_mount). Else
-        every full collection afterwards walked the 40,000 validated households, 100-300 ms with the
-        interpreter lock held, whenever a list's worker or a reload set one off; and it runs without
-        the collector, which would walk the growing heap again and again meanwhile. Later looks
-        (after a change) re-read only the files that changed, and freeze nothing: a freeze keeps
-        whatever cyclic garbage exists then (a list closed a moment ago) until the app closes.
-        """
-        first = not self._looked
-        self._looked = True
-        collecting = gc.isenabled()
-        if first:
-            gc.disable()
-        try:
-            if first:
-                self.store.make_bytes()  # of what the first load read (see on_mount)
-            problems = self.store.problems(day)
-        except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
-            self.call_from_thread(self.report_error, error)
-            return
-        finally:
-            if first:
-                gc.freeze()
-                if collecting:
-                    gc.enable()
-        self.call_from_thread(self._show_problems, problems, generation)
-
     def fail(self, error: StoreError) -> None:
         """The store cannot be read (a damaged file, a permission, a missing folder).
 
@@ -404,31 +251,19 @@ class DutyRoomApp(App[None]):
             self.fatal_error = f"duty-room: {error.message(self.lang)}"
             self.exit(return_code=2)
             return
-        self._checked_generation = -1  # the next good load looks at every file again, clearing the line
-        self._show_problems([error], -1, banner="store.unreadable_banner")
+        self.status.unreadable(error)
 
     def show(self, data: Dashboard) -> None:
         if data.generation < self._seen_generation:  # a reload begun before a newer one was shown
             return
-        p = self.present
         store_changed = data.generation != self._seen_generation
         self.desk.data = data
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
-        h = data.headline
-        title, counts = p.header(
-            h, self.store.actor, data.now, width=self._width, duty=data.duty, read_only=self.settings.read_only
-        )
-        self._update_if_changed("#head-title", title, layout=True)  # its width changes once a day, or with the counts
-        self._update_if_changed("#clock", p.header_clock(data.now))
-        self._update_if_changed("#headline", counts)
+        self.query_one("#header", DashboardHeader).show(data, self._width)
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False
-        if data.generation != self._checked_generation:  # once per change of the store
-            self._checked_generation = data.generation
-            # Once the screen shows this data: the look validates every table in a thread, which
-            # would take the interpreter lock from the first frame's layout and paint.
-            self.call_after_refresh(self.look_for_problems, data.generation, data.now.date())
+        self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
         narrow = self._narrow(self._width)
         for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
             panel.rows_shown = not narrow or panel.NAME == self.active
@@ -438,48 +273,6 @@ class DutyRoomApp(App[None]):
             for panel in self.panels:
                 panel.refill_lists()
             self.desk.data_changed(data)
-
-    def _show_problems(
-        self, problems: list[StoreError], generation: int, *, banner: str = "store.damaged_banner"
-    ) -> None:
-        """A damaged or unreadable store file stays named in the status line until it is sound again
-        (the store refuses every write that needs it; everything else goes on)."""
-        if generation != self._checked_generation:  # the store has changed since: a newer look is coming
-            return
-        self._problems = problems
-        # Files named from the store's folder (petitions/2026-11-27.json): a whole path left no room
-        # in the line for what is wrong with the file.
-        inside = f"{self.desk.store.root}{os.sep}"
-        said = [problem.message(self.lang).replace(inside, "").rstrip("。.") for problem in self._problems[:2]]
-        words = self.desk.t("punct.semi").join(said)
-        if words == self._problems_shown:
-            return
-        self._problems_shown = words
-        more = self.desk.t("check.more").format(len(self._problems) - 2) if len(self._problems) > 2 else ""
-        # Which file and what is wrong with it first, what that means next, what to do last (请从备份恢复):
-        # the status line, short of room, leaves out the clauses between the first and the last. With
-        # what it means first, an 80- or 120-column line lost the file's name.
-        semi = self.desk.t("punct.semi")
-        cause, _, todo = words.rpartition(semi) if semi in words else (words, "", "")
-        banner = (
-            semi.join([self.desk.t(banner).format(cause), self.desk.t(REFUSED[banner])] + ([todo] if todo else []))
-            + more
-            if words
-            else ""
-        )
-        if banner:
-            self.status_messages.append(banner)
-        self.query_one("#status", StatusLine).pin(banner)
-
-    def _update_if_changed(self, selector: str, text: Text, *, layout: bool = False) -> None:
-        """An unchanged line costs no bytes on the wire: only touch what differs.
-
-        Without ``layout`` the new text is drawn in place: a layout pass would also repaint
-        every table's scrollbars (kilobytes a minute for a clock tick).
-        """
-        if self._shown.get(selector) != text:
-            self.query_one(selector, Static).update(text, layout=layout)
-            self._shown[selector] = text
 
     def action_refresh(self) -> None:
         self.reload()
@@ -551,66 +344,25 @@ class DutyRoomApp(App[None]):
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
     ) -> str | None:
-        """The palette's 截图, said in the interface's words: Textual's own said 'Screenshot: Failed to
-        save screenshot' in English (its downloads folder, ~/Downloads, missing) or its path in markup.
-        Saved in the downloads folder if there is one, else the home folder; run as the service
-        account (an officer through sudo), in the export folder, readable by its group
-        (duty_room/exports.py; by the officer alone when they may reveal): the service account's home
-        is its own."""
-        t = self.desk.t
-        exports = self.settings.export_folder
-        if exports is not None:
-            try:
-                folder = export_target(self.settings, path) if path else exports
-            except ExportRefused as refused:
-                self.notify(str(refused), severity="error")
-                return None
-        else:
-            folder = Path(path) if path else user_downloads_path()
-            if not folder.is_dir():
-                folder = Path.home()
-        try:
-            saved = self.save_screenshot(filename, str(folder), time_format)
-            # One who may reveal may have personal data on screen: theirs alone (exports.publish).
-            publish(self.settings, Path(saved), personal=self.settings.may_reveal())
-        except ExportRefused as refused:
-            self.notify(str(refused), severity="error")
-            return None
-        except OSError as exc:
-            why = environment_error(exc).why(self.lang)
-            self.notify(t("screenshot.failed").format(why=why, path=folder), severity="error")
-            return None
-        self.notify(t("screenshot.saved").format(saved))
-        return saved
+        """The palette's 截图: saved where the officer can find it, said in our words (screenshot.py)."""
+        return deliver_screenshot(self, self.settings, filename, path, time_format)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The active panel's keys, named for its selected row, and the dashboard's own, while the
-        dashboard is what the officer looks at. Over a form, a list or a detail they acted on the
-        panel's row hidden beneath (a step for the dashboard's case from a list of other cases)."""
+        """The palette's commands (palette.py): the active panel's keys, named for its selected row,
+        and the dashboard's own, while the dashboard is what the officer looks at (over a form, a
+        list or a detail they acted on the panel's row hidden beneath); then Textual's own."""
         t = self.desk.t
         if screen is self.screen_stack[0]:
-            for command in self.active_panel.commands():
-                # The palette reads titles and help as markup: a case's title or a stall's goods with
-                # "[/b]" in it failed the palette (MarkupError), "[red]" coloured it, "[a]" vanished.
-                yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
+            yield from panel_commands(self.active_panel)
             for panel_type in PANEL_TYPES:
-                yield SystemCommand(
-                    t("cmd.focus").format(t(f"panel.{panel_type.NAME}")),
-                    "",
-                    lambda name=panel_type.NAME: self.action_focus_panel(name),
-                )
+                focus = t("cmd.focus").format(t(f"panel.{panel_type.NAME}"))
+                yield SystemCommand(focus, "", lambda name=panel_type.NAME: self.action_focus_panel(name))
             yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
         yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
-        for command in super().get_system_commands(screen):  # Textual's own, in our words
-            words = palette_words(command.title, self.lang)
-            if words is not None:
-                yield SystemCommand(words[0], words[1], command.callback, command.discover)
+        yield from in_our_words(super().get_system_commands(screen), self.lang)
 
     def action_command_palette(self) -> None:
-        """Textual's palette, its search prompt in our words."""
-        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            said = 0 if self.lang == "zh" else 1
-            self.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said]))
+        open_palette(self, self.lang)
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""
@@ -619,99 +371,10 @@ class DutyRoomApp(App[None]):
             key = min(keys, key=len)
             self.notify(QUIT_HINT[0 if self.lang == "zh" else 1].format(key=key))
 
-    # -- the status line, instead of toasts ----------------------------------------------
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """Everything said to the officer goes to the status line (no toast over the panels): the
-        dashboard's, and that of a list or detail covering it, where the officer is looking."""
-        text = f"{title}: {message}" if title else message
-        self.status_messages.append(text)
-        for screen in self.screen_stack:  # none before compose or after the screens are gone
-            for line in screen.query("#status"):
-                if isinstance(line, StatusLine):
-                    line.say(text, severity)
-
-    def report_error(self, error: Exception) -> None:
-        """An error out of a key's action, a handler or a callback. A refusal or a store fault (a
-        damaged file, a full disk, a lock held too long) is said in the status line like a refused
-        write, so an action reads the store without its own try. Anything else is a bug, which must
-        not close the dashboard of an officer on duty: log it, say one line, run on."""
-        if isinstance(error, (Refused, StoreError)):
-            self.desk.refuse(error)
-            return
-        log.error("unexpected error", exc_info=error)
-        self.handled_errors.append(error)
-        self.notify(self.desk.t("desk.unexpected").format(type(error).__name__), severity="error")
-
-    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
-        """Every key's action (and the palette's) runs here: a bug in one is reported, not fatal.
-
-        An exception that reached Textual's message loop would stop that widget's loop for good.
-        """
-        try:
-            return await super().run_action(action, default_namespace, namespaces)
-        except Exception as error:  # noqa: BLE001 - the one place that keeps the app alive
-            if self.data is None:
-                raise
-            self.report_error(error)
-            return True
-
-    def _handle_exception(self, error: Exception) -> None:
-        """Callbacks (call_later, timers) that fail: reported once the dashboard is up; before, exit."""
-        if self.data is None:
-            super()._handle_exception(error)
-        else:
-            self.report_error(error)
-
-    # -- keys typed ahead: a burst acts exactly as the same keys typed slowly (typeahead.py) --
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.data is not None:
-            await self.typeahead.take(event)
-        else:
-            await super().on_event(event)
-
-    async def _dispatch_typed(self, event: events.Event) -> None:
-        await super().on_event(event)
-
     def _coming(self) -> bool:
         """Something a typed key may act on is still coming: a list's first rows, a write, the reload after it."""
         screen = self.screen
         return (isinstance(screen, TableScreen) and not screen.shown) or self.desk.busy or self._reload_after_write
-
-    @property
-    def typing_settled(self) -> bool:
-        """No typed key is held and what the last one set off is handled (tests wait for this)."""
-        return self.typeahead.settled
-
-    # -- what comes back from screens and workers: to the desk or the panel that opened them --
-
-    @on(FormScreen.Submitted)
-    @guarded
-    def _form_submitted(self, event: FormScreen.Submitted) -> None:
-        self.desk.form_submitted(event.form, event.values)
-
-    @on(ChoiceModal.Confirmed)
-    @guarded
-    def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
-        self.desk.choice_confirmed(event.modal, event.answer)
-
-    @on(FormScreen.Marked)
-    @on(ChoiceModal.Marked)
-    def _form_refused(self) -> None:
-        # A form shows a refusal: the status line beneath no longer says an earlier write's 已记录
-        # (a damaged file's pinned line stays).
-        for screen in self.screen_stack:
-            for line in screen.query("#status").results(StatusLine):
-                line.clear()
 
     @on(Saved)
     @guarded
@@ -724,29 +387,6 @@ class DutyRoomApp(App[None]):
         except StoreError:
             self._written_generation = -1  # the reload will say what is wrong; any data releases the keys
         self.reload()
-
-    @on(Worker.StateChanged)
-    @guarded
-    def _worker_changed(self, event: Worker.StateChanged) -> None:
-        self.desk.worker_changed(event.worker, event.state)
-
-    def _owner(self, screen: Screen) -> DeskPanel | None:
-        return next((panel for panel in self.panels if screen in panel.lists), None)
-
-    @on(TableScreen.ActionRequested)
-    @guarded
-    def _list_action(self, event: TableScreen.ActionRequested) -> None:
-        owner = self._owner(event.screen)
-        if owner is not None:
-            owner.list_action(event.screen, event.action, event.row_key)
-
-    @on(DetailScreen.RevealRequested)
-    @guarded
-    def _reveal(self, event: DetailScreen.RevealRequested) -> None:
-        name = event.subject.partition(":")[0]
-        owner = next((panel for panel in self.panels if panel.NAME == name), None)
-        if owner is not None:
-            owner.reveal_detail(event.screen, event.subject)
 
 
 def run(store: Store, settings: Settings) -> int:

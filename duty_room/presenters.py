@@ -26,7 +26,7 @@ from widgets.keyed_table import ellipsize
 
 TAG_STYLE = {
     SpecialTag.LIVING_ALONE: "bold red",
-    SpecialTag.DISABLED: "bold bright_yellow",  # a yellow in every theme (duty_room/app.py: WALL_MAP_DARK)
+    SpecialTag.DISABLED: "bold bright_yellow",  # a yellow in every theme (duty_room/terminal.py: WALL_MAP_DARK)
     SpecialTag.LIMITED_MOBILITY: "bold blue",
     SpecialTag.CHILDLESS_ELDERLY: "bold green",
 }

@@ -54,19 +54,21 @@ def read_escape_then_key_as_two_keys() -> None:
 
 def _waiting_for_messages(node: DOMNode) -> bool:
     """The node's message loop has nothing queued and waits for its next message (or is gone)."""
-    queue: Any = node._message_queue  # Textual's private queue type
-    if not queue.empty():
+    if node.message_queue_size:
         return False
+    # Private, pinned by tests/test_textual_private.py: Textual says neither that a node is closing
+    # nor that its loop waits for a message. Its queue's loop awaiting get() waits on ready_event
+    # (an asyncio.Event keeps its waiters).
     if node._closing or node._closed:
         return True
-    # Textual's queue: the loop awaiting get() waits on this event (asyncio.Event keeps its waiters).
+    queue: Any = node._message_queue
     return bool(queue.ready_event._waiters)
 
 
 def _nothing_else_queued(app: App[Any]) -> bool:
     """The app, handling a key, has no other message queued or taken off its queue to look at."""
-    pending: Any = app._pending_message  # Textual's private: the message looked at, not yet handled
-    return app._message_queue.empty() and pending is None
+    pending: Any = app._pending_message  # Textual's private (pinned): the message looked at, not yet handled
+    return app.message_queue_size == 0 and pending is None
 
 
 class TypeAhead:

@@ -166,3 +166,21 @@ def _max_length_in(annotation: Any) -> int | None:
         limits = [limit for arg in get_args(annotation) if (limit := _max_length_in(arg)) is not None]
         return min(limits) if limits else None
     return None
+
+
+_WHOLE = re.compile(r"[0-9]+")
+WHOLE_DIGITS = 18  # significant digits: more is no count a form asks for (int() reads at most 4,300)
+
+
+def typed_whole(text: str, not_a_number: str = "", *, digits: int | None = None, **params: object) -> int:
+    """A whole number typed in a form: ASCII digits or a Chinese input method's (１２ as 12), the
+    spaces around them ignored. Anything else is refused as the form's own refusal ``not_a_number``
+    (with ``params``; without one: a ValueError): nothing typed, a sign (-1, +3), a point (1.0),
+    another script's digits (³, ٣, which ``int()`` reads), more than ``digits`` digits typed, or
+    more than 18 digits after the leading zeros. A range (1 to 366 days) is the caller's to check."""
+    typed = ascii_numerals(text).strip()
+    if _WHOLE.fullmatch(typed) and (digits is None or len(typed) <= digits) and len(typed.lstrip("0")) <= WHOLE_DIGITS:
+        return int(typed)
+    if not_a_number:
+        raise Refused(not_a_number, **params)
+    raise ValueError(f"not a whole number: {text!r}")

@@ -222,3 +222,41 @@ def test_every_message_the_ui_defines_is_handled_in_the_ui() -> None:
         and f"def {cls.handler_name}(" not in sources
     ]
     assert not unhandled, f"posted but never handled in duty_room/ or widgets/: {unhandled}"
+
+
+def _defined(path: Path, dotted: str) -> bool:
+    """``dotted`` (``name`` or ``Class.method``) is defined in the Python file ``path``."""
+    import ast
+
+    scope: list[ast.stmt] = ast.parse(path.read_text(encoding="utf-8")).body
+    for name in dotted.split("."):
+        found = next(
+            (
+                node
+                for node in scope
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name
+            ),
+            None,
+        )
+        if found is None:
+            return False
+        scope = found.body
+    return True
+
+
+def test_every_function_architecture_md_names_exists() -> None:
+    """ARCHITECTURE.md's path of a key press names each hop as ``path/file.py:function`` (or
+    ``:Class.method``): a hop renamed, moved or removed fails here until the page says the new one."""
+    named = re.findall(r"`([\w/]+\.py):([\w.]+)`", (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8"))
+    assert len(named) >= 10, named  # the search is not broken
+    missing = [
+        f"{path}:{name}" for path, name in named if not (ROOT / path).is_file() or not _defined(ROOT / path, name)
+    ]
+    assert missing == []
+
+
+def test_the_path_of_a_key_press_is_ten_lines() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## One key press, to disk and back", 1)[1].split("\n## ", 1)[0]
+    steps = re.findall(r"^\d+\. .*$", section, re.MULTILINE)
+    assert len(steps) == 10 and all(re.search(r"`[\w/]+\.py:[\w.]+`", step) for step in steps), steps

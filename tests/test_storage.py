@@ -1486,7 +1486,7 @@ def test_a_reader_never_sees_a_transaction_its_killed_writer_did_not_commit(
 
 
 def test_the_watched_files_are_the_manifest_and_the_records_as_check_counts_them(small_store: Store) -> None:
-    """What a dashboard's watcher follows (duty_room/app.py: watch_store): a record file changed with
+    """What a dashboard's watcher follows (duty_room/watcher.py: StoreWatcher): a record file changed with
     no commit (damaged by hand) is read again at once; a commit's hidden temporary and old-version
     files, an export or a note left in the store's folder are not the store's."""
     root = small_store.root

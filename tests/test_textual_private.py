@@ -1,6 +1,9 @@
-"""The one private piece of Textual the dashboard overrides, pinned: a Textual that changes it fails here.
+"""The private pieces of Textual the dashboard uses where Textual offers no public way, pinned: a
+Textual that changes one fails here, naming the file that uses it, before the dashboard misbehaves.
 
-``duty_room.app.Palette._start_no_matches_countdown`` is a copy of Textual's own with our words:
+The palette's words:
+
+``duty_room.palette.Palette._start_no_matches_countdown`` is a copy of Textual's own with our words:
 Textual (8.2.8, its newest release) writes ``No matches found`` inside that private method, in a
 closure, and offers no public way to give the line other words (no class variable, no message when
 it is added, the CommandList it goes in is composed by the palette itself). Were Textual to change
@@ -17,7 +20,7 @@ import textwrap
 import textual
 from textual.command import CommandPalette
 
-from duty_room.app import Palette
+from duty_room.palette import Palette
 
 # sha256 of Textual 8.2.8's CommandPalette._start_no_matches_countdown (dedented source).
 COPIED_FROM = "caa0724dc67501e96dd461c6ecc60bd59920e0c033318177dd04ce0f6894553e"
@@ -27,7 +30,7 @@ def test_the_palettes_no_matches_method_is_still_the_one_we_copied() -> None:
     source = textwrap.dedent(inspect.getsource(CommandPalette._start_no_matches_countdown))
     assert hashlib.sha256(source.encode()).hexdigest() == COPIED_FROM, (
         f"Textual {textual.__version__} changed CommandPalette._start_no_matches_countdown: compare it "
-        "with duty_room/app.py Palette._start_no_matches_countdown (a copy with our words), bring the "
+        "with duty_room/palette.py Palette._start_no_matches_countdown (a copy with our words), bring the "
         "copy up to date (or drop it if Textual now lets the words be given), then COPIED_FROM\n" + source
     )
 
@@ -38,3 +41,125 @@ def test_the_palette_still_calls_it_and_the_names_the_copy_uses_are_there() -> N
     for name in ("_stop_no_matches_countdown", "_NO_MATCHES_COUNTDOWN", "_NO_MATCHES", "_list_visible"):
         assert hasattr(CommandPalette, name), name
     assert Palette._start_no_matches_countdown is not CommandPalette._start_no_matches_countdown
+
+
+# -- the rest, one test each: where it is used, why there is no public way -----------------------
+
+
+def test_the_footers_keys_are_still_footerkeys_it_makes_once_its_bindings_are_ready() -> None:
+    """widgets/screen_footer.py gives each key the Footer composes the "-compact" class before it
+    mounts (by type: ``FooterKey``, which textual.widgets does not export) and mirrors the Footer's
+    private ``_bindings_ready`` (set only in ``bindings_changed``) with a flag of its own."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    compose = inspect.getsource(Footer.compose)
+    assert "yield FooterKey(" in compose and "if not self._bindings_ready:" in compose, (
+        f"Textual {textual.__version__}: Footer.compose no longer makes FooterKeys once _bindings_ready: "
+        "see widgets/screen_footer.py CompactFooter.compose"
+    )
+    assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed), (
+        "Footer.bindings_changed no longer sets _bindings_ready: CompactFooter._told mirrors it"
+    )
+    assert issubclass(FooterKey, textual.widget.Widget)
+
+
+def test_the_terminal_themes_the_wall_map_recolours_are_textuals_defaults() -> None:
+    """duty_room/terminal.py repaints two colours of Textual's own ANSI themes (``textual._ansi_theme``
+    MONOKAI and ALABASTER, the defaults of ``App.ansi_theme_dark/light``; no public name)."""
+    from textual._ansi_theme import ALABASTER, MONOKAI
+    from textual.app import App
+
+    app = App[None]()
+    assert (app.ansi_theme_dark, app.ansi_theme_light) == (MONOKAI, ALABASTER), (
+        f"Textual {textual.__version__} changed its default ANSI themes: see duty_room/terminal.py WALL_MAP_*"
+    )
+    assert all(len([theme.ansi_colors[index] for index in range(16)]) == 16 for theme in (MONOKAI, ALABASTER))
+
+
+def test_the_terminal_parser_the_typeahead_replaces_is_still_made_and_called_so() -> None:
+    """duty_room/typeahead.py reads Esc and the key after it as two keys: a subclass of the private
+    ``XTermParser`` overriding ``_sequence_to_key_events``, put where the Linux driver makes its
+    parser (Textual has no setting for its parser)."""
+    from textual import _xterm_parser
+    from textual.drivers import linux_driver
+
+    parser = inspect.getsource(_xterm_parser.XTermParser)
+    parameters = list(inspect.signature(_xterm_parser.XTermParser._sequence_to_key_events).parameters)
+    assert parameters == ["self", "sequence", "alt"] and "self._sequence_to_key_events" in parser, (
+        f"Textual {textual.__version__} changed XTermParser._sequence_to_key_events: see "
+        "duty_room/typeahead.py EscapeThenKeyParser"
+    )
+    made = "XTermParser(" in inspect.getsource(linux_driver)
+    assert made and issubclass(linux_driver.XTermParser, _xterm_parser.XTermParser), (
+        "the Linux driver no longer makes its parser from its module's XTermParser: see "
+        "duty_room/typeahead.py read_escape_then_key_as_two_keys"
+    )
+
+
+def test_the_message_loop_state_the_typeahead_reads_is_still_there() -> None:
+    """duty_room/typeahead.py: a typed key is released only once every node's loop waits for its
+    next message. Textual says a queue's size (public) but not that a node is closing, nor which
+    message its loop took off the queue and has not handled, nor that the loop waits."""
+    import asyncio
+
+    from textual import _queue
+    from textual.message_pump import MessagePump
+
+    pump = MessagePump()
+    for name in ("_closing", "_closed", "_pending_message"):
+        assert hasattr(pump, name), (
+            f"Textual {textual.__version__}: MessagePump has no {name}: see duty_room/typeahead.py"
+        )
+    loop = inspect.getsource(MessagePump._get_message)
+    assert "self._pending_message" in loop and "await self._message_queue.get()" in loop, (
+        "MessagePump._get_message changed: see duty_room/typeahead.py _quiet"
+    )
+    waits = inspect.getsource(_queue.Queue.get)
+    assert "await self.ready_event.wait()" in waits and isinstance(_queue.Queue().ready_event, asyncio.Event), (
+        "Textual's message queue no longer waits on ready_event: see duty_room/typeahead.py _waiting_for_messages"
+    )
+    assert hasattr(asyncio.Event(), "_waiters"), "asyncio.Event keeps no _waiters: see duty_room/typeahead.py"
+
+
+def test_a_classs_merged_bindings_are_still_kept_and_copied_by_each_instance() -> None:
+    """duty_room/localize.py rewrites, and duty_room/keymap.py reads, each class's
+    ``_merged_bindings`` (the map every new widget copies its bindings from): Textual has no public
+    way to give a binding declared by a class (its own Input's, say) other words for every instance."""
+    from textual.dom import DOMNode
+
+    assert "_merged_bindings" in DOMNode.__annotations__ or hasattr(DOMNode, "_merged_bindings")
+    assert "self._merged_bindings.copy()" in inspect.getsource(DOMNode.__init__), (
+        f"Textual {textual.__version__}: a node no longer copies its class's _merged_bindings: see "
+        "duty_room/localize.py localize_bindings"
+    )
+    assert "cls._merged_bindings = cls._merge_bindings()" in inspect.getsource(DOMNode), (
+        "DOMNode no longer merges a class's bindings once: see duty_room/localize.py and keymap.py _bindings"
+    )
+
+
+def test_how_textual_spells_a_key_is_still_those_two_functions() -> None:
+    """duty_room/keymap.py spells keys as Textual does (``textual.keys._character_to_key``, what a
+    Binding does with "/", and ``_normalize_key_list``, what ``App.set_keymap`` does with a keymap)."""
+    from textual import binding, keys
+    from textual.app import App
+
+    assert keys._character_to_key("/") == "slash" and keys._normalize_key_list("/, a") == "slash,a"
+    assert "_character_to_key(key)" in inspect.getsource(binding.Binding.make_bindings), (
+        f"Textual {textual.__version__}: Binding no longer spells keys with _character_to_key: see duty_room/keymap.py"
+    )
+    assert "_normalize_key_list(keys)" in inspect.getsource(App._normalize_keymap), (
+        "App.set_keymap no longer reads keys with _normalize_key_list: see duty_room/keymap.py _keys"
+    )
+
+
+def test_the_apps_callback_error_hook_is_still_called() -> None:
+    """duty_room/routing.py overrides ``App._handle_exception`` (no public hook): a failing
+    call_later or timer callback is one line in the status line, not the end of the dashboard."""
+    from textual.app import App
+    from textual.message_pump import MessagePump
+
+    assert "def _handle_exception(self, error: Exception)" in inspect.getsource(App._handle_exception)
+    assert "self.app._handle_exception(" in inspect.getsource(MessagePump), (
+        f"Textual {textual.__version__} no longer hands callback errors to App._handle_exception: see duty_room/routing.py"
+    )

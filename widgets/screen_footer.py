@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # no public name (tests/test_textual_private.py pins it)
 
 
 class CompactFooter(Footer):
@@ -28,6 +28,9 @@ class CompactFooter(Footer):
         super().__init__(compact=True)
         self._composed: tuple[Any, ...] | None = None  # what the keys shown were made from
         self._remaking = False  # a recompose is asked for and has not run yet
+        # Textual's Footer makes no keys until its screen first says its bindings changed (the
+        # Footer's private _bindings_ready): told here, through the public bindings_changed.
+        self._told = False
 
     def _keys_shown(self) -> tuple[Any, ...]:
         active = self.screen.active_bindings
@@ -42,13 +45,14 @@ class CompactFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._remaking = False
-        self._composed = self._keys_shown() if self._bindings_ready else None
+        self._composed = self._keys_shown() if self._told else None
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 widget.add_class("-compact")
             yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._told = True
         if (
             self._composed is not None
             and self.is_attached

@@ -8,7 +8,6 @@ Ended cases (``queries.ended_petitions``, the last 30 days): ``l`` lists them; �
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
@@ -51,7 +50,7 @@ from store.queries import (
     filter_petitions,
     sort_petitions,
 )
-from store.text import ascii_numerals, display_safe, max_chars
+from store.text import display_safe, max_chars, typed_whole
 from store.visiting import case_address
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.detail import DetailContent
@@ -473,8 +472,10 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
         params["satisfaction"] = Satisfaction(rating) if rating in Satisfaction._value2member_map_ else None
         params["solved"] = {"yes": True, "no": False}.get(values.get("solved", ""))
     if action is Action.EXTEND_REQUEST:
-        days = ascii_numerals(values.get("days", "").strip())  # ３ as 3; ³ or ٣ is no number (int() took them)
-        params["days"] = int(days) if re.fullmatch(r"-?[0-9]+", days) else None
+        try:  # ３ as 3; anything else (³, ٣, -1, 1.0) None, which the store refuses with the longest allowed
+            params["days"] = typed_whole(values.get("days", ""))
+        except ValueError:
+            params["days"] = None
     if action is Action.MERGE:
         params["duplicate_of"] = values.get("duplicate_of", "")
     return params

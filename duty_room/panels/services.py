@@ -40,7 +40,7 @@ from store.schedule import (
     complete,
     session_id,
 )
-from store.text import ascii_numerals, max_chars
+from store.text import max_chars, typed_whole
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
@@ -216,14 +216,15 @@ class ServicesPanel(DeskPanel):
             default = str(len(session.household_ids)) if session.household_ids else ""
 
             def completed(form: FormScreen, values: dict[str, str]) -> None:
-                text = ascii_numerals(values.get("served", "")).strip()  # １２ typed with a Chinese input method
-                if not (text.isascii() and text.isdigit() and len(text) <= 6):
-                    desk.refuse(Refused("served_format", most=SERVED_MAX), form, "served")
+                try:  # at most six digits typed (１２ with a Chinese input method); the store refuses over SERVED_MAX
+                    served = typed_whole(values.get("served", ""), "served_format", digits=6, most=SERVED_MAX)
+                except Refused as refused:
+                    desk.refuse(refused, form, "served")
                     return
                 shown = desk.shown(form)  # the session as the form shows it: changed since, refused
                 self.desk.submit(
-                    lambda: complete(store, ref, int(text), calendar, expected=shown),
-                    lambda _: t("services.completed").format(heading, text),
+                    lambda: complete(store, ref, served, calendar, expected=shown),
+                    lambda _: t("services.completed").format(heading, served),
                     form,
                     {"served_format": "served", "served_negative": "served"},
                 )

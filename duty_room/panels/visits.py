@@ -56,7 +56,7 @@ from store.roster import (
     retired_workers,
 )
 from store.storage import Store, StoreError
-from store.text import ascii_numerals, display_safe, max_chars
+from store.text import display_safe, max_chars, typed_whole
 from store.visiting import (
     RECENT_VISIT_DAYS,
     HouseholdVisit,
@@ -668,7 +668,7 @@ class VisitsPanel(DeskPanel):
             if errors:
                 form.show_errors(errors)
                 return
-            special, others = (int(ascii_numerals(values[key]).strip()) for key in ("special", "others"))
+            special, others = (typed_whole(values[key]) for key in ("special", "others"))
 
             def done(added: list[object]) -> str:
                 if not added:
@@ -716,9 +716,12 @@ def plan_rule_errors(values: dict[str, str], lang: Lang) -> dict[str, str]:
     errors: dict[str, str] = {}
     days: dict[str, int] = {}
     for key in ("special", "others"):
-        text = ascii_numerals(values.get(key, "")).strip()  # ７ typed with a Chinese input method
-        if text.isascii() and text.isdigit() and 1 <= int(text) <= PLAN_RULE_MAX:
-            days[key] = int(text)
+        try:
+            number = typed_whole(values.get(key, ""))  # ７ typed with a Chinese input method
+        except ValueError:
+            number = 0
+        if 1 <= number <= PLAN_RULE_MAX:
+            days[key] = number
         else:
             errors[key] = words.t("invalid.days", lang).format(most=PLAN_RULE_MAX)
     if not errors and days["special"] > days["others"]:

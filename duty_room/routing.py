@@ -1,0 +1,142 @@
+"""Where what reaches the app goes: ``DutyRoomApp``'s base, the app's side of the status line,
+the type-ahead and the screens.
+
+- Everything said to the officer, and every error out of a key's action, a handler or a callback,
+  goes to the status line (duty_room/status.py): a bug is one line, and the dashboard runs on.
+- Keys and pastes as typed go through ``TypeAhead`` (duty_room/typeahead.py): a burst acts exactly
+  as the same keys typed slowly.
+- What comes back from screens and workers (a form submitted or refused, a choice, a write's worker,
+  a list's key, a detail's reveal) goes to the desk (duty_room/desk.py) or to the panel that opened
+  the screen.
+"""
+
+from __future__ import annotations
+
+from textual import events, on
+from textual.app import App
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.worker import Worker
+
+from store.queries import Dashboard
+from widgets.choice_modal import ChoiceModal
+from widgets.detail import DetailScreen
+from widgets.form import FormScreen
+from widgets.table_screen import TableScreen
+
+from .desk import Desk, guarded
+from .panels import DeskPanel
+from .status import Status
+from .typeahead import TypeAhead
+
+
+class RoutingApp(App[None]):
+    """An app whose words go to its status line, whose typed keys wait their turn, and whose screens'
+    and workers' messages reach the desk or their panel. ``DutyRoomApp`` sets the three it routes to."""
+
+    desk: Desk
+    status: Status
+    typeahead: TypeAhead
+
+    @property
+    def data(self) -> Dashboard | None:
+        """The data on screen (``None`` until the first load is shown)."""
+        return self.desk.data
+
+    @property
+    def panels(self) -> list[DeskPanel]:
+        return list(self.query(DeskPanel))
+
+    # -- the status line, instead of toasts ------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Everything said to the officer goes to the status line (status.py), no toast over the panels."""
+        self.status.say(f"{title}: {message}" if title else message, severity)
+
+    def report_error(self, error: Exception) -> None:
+        """An error out of a key's action, a handler or a callback: one line, and the dashboard runs on."""
+        self.status.report_error(error)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Every key's action (and the palette's) runs here: a bug in one is reported, not fatal.
+
+        An exception that reached Textual's message loop would stop that widget's loop for good.
+        """
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:  # noqa: BLE001 - the one place that keeps the app alive
+            if self.data is None:
+                raise
+            self.report_error(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Callbacks (call_later, timers) that fail: reported once the dashboard is up; before, exit."""
+        if self.data is None:
+            super()._handle_exception(error)
+        else:
+            self.report_error(error)
+
+    # -- keys typed ahead: a burst acts exactly as the same keys typed slowly (typeahead.py) --
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.data is not None:
+            await self.typeahead.take(event)
+        else:
+            await super().on_event(event)
+
+    async def _dispatch_typed(self, event: events.Event) -> None:
+        await super().on_event(event)
+
+    @property
+    def typing_settled(self) -> bool:
+        """No typed key is held and what the last one set off is handled (tests wait for this)."""
+        return self.typeahead.settled
+
+    # -- what comes back from screens and workers: to the desk or the panel that opened them --
+
+    @on(FormScreen.Submitted)
+    @guarded
+    def _form_submitted(self, event: FormScreen.Submitted) -> None:
+        self.desk.form_submitted(event.form, event.values)
+
+    @on(ChoiceModal.Confirmed)
+    @guarded
+    def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
+        self.desk.choice_confirmed(event.modal, event.answer)
+
+    @on(FormScreen.Marked)
+    @on(ChoiceModal.Marked)
+    def _form_refused(self) -> None:
+        self.status.clear()
+
+    @on(Worker.StateChanged)
+    @guarded
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        self.desk.worker_changed(event.worker, event.state)
+
+    def _owner(self, screen: Screen) -> DeskPanel | None:
+        return next((panel for panel in self.panels if screen in panel.lists), None)
+
+    @on(TableScreen.ActionRequested)
+    @guarded
+    def _list_action(self, event: TableScreen.ActionRequested) -> None:
+        owner = self._owner(event.screen)
+        if owner is not None:
+            owner.list_action(event.screen, event.action, event.row_key)
+
+    @on(DetailScreen.RevealRequested)
+    @guarded
+    def _reveal(self, event: DetailScreen.RevealRequested) -> None:
+        name = event.subject.partition(":")[0]
+        owner = next((panel for panel in self.panels if panel.NAME == name), None)
+        if owner is not None:
+            owner.reveal_detail(event.screen, event.subject)

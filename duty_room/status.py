@@ -1,0 +1,158 @@
+"""The status line: everything said to the officer (no toast over the panels), and where a fault goes.
+
+A refused write, a store fault raised by a key's action, a bug in a handler or a worker: each is one
+line here and the dashboard runs on. A damaged or unreadable store file stays named (pinned) until it
+is sound again; a look for damaged files runs beside the dashboard once per change of the store.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from datetime import date
+from functools import partial
+from typing import Any
+
+from textual.app import App
+from textual.notifications import SeverityLevel
+
+from store.refusal import Refused
+from store.storage import StoreError
+from widgets.status_line import StatusLine
+
+from .desk import Desk
+
+# What a lasting fault in the status line means, by its banner.
+REFUSED = {"store.damaged_banner": "store.damaged_refused", "store.unreadable_banner": "store.unreadable_refused"}
+log = logging.getLogger("duty_room")
+
+
+class Status:
+    """What the app says, in the status line of every screen that has one (``DutyRoomApp.notify``),
+    and the faults it reports there (``report_error``, ``unreadable``, the look for damaged files)."""
+
+    def __init__(self, app: App[Any], desk: Desk) -> None:
+        self.app = app
+        self.desk = desk
+        self.said: list[str] = []  # everything said in the status line, in order
+        self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
+        self._problems: list[StoreError] = []  # damaged files found at start or on a reload
+        self._checked_generation = -1  # the store's generation the last look for damaged files was of
+        self._looked = False  # the first look for damaged files has begun (_look)
+        self._problems_shown = ""
+
+    def say(self, text: str, severity: SeverityLevel) -> None:
+        """The dashboard's status line, and that of a list or detail covering it, where the officer is looking."""
+        self.said.append(text)
+        for screen in self.app.screen_stack:  # none before compose or after the screens are gone
+            for line in screen.query("#status"):
+                if isinstance(line, StatusLine):
+                    line.say(text, severity)
+
+    def clear(self) -> None:
+        """A form shows a refusal: the status line beneath no longer says an earlier write's 已记录
+        (a damaged file's pinned line stays)."""
+        for screen in self.app.screen_stack:
+            for line in screen.query("#status").results(StatusLine):
+                line.clear()
+
+    def report_error(self, error: Exception) -> None:
+        """An error out of a key's action, a handler or a callback. A refusal or a store fault (a
+        damaged file, a full disk, a lock held too long) is said in the status line like a refused
+        write, so an action reads the store without its own try. Anything else is a bug, which must
+        not close the dashboard of an officer on duty: log it, say one line, run on."""
+        if isinstance(error, (Refused, StoreError)):
+            self.desk.refuse(error)
+            return
+        log.error("unexpected error", exc_info=error)
+        self.handled_errors.append(error)
+        self.app.notify(self.desk.t("desk.unexpected").format(type(error).__name__), severity="error")
+
+    # -- damaged store files ----------------------------------------------------------------
+
+    def unreadable(self, error: StoreError) -> None:
+        """The store cannot be read while the dashboard runs: the last data read stays on screen and
+        the status line names the file until it is sound again (the store refuses every write that
+        needs it); the next good load looks at every file again, clearing the line."""
+        self._checked_generation = -1
+        self._show_problems([error], -1, banner="store.unreadable_banner")
+
+    def look_again(self) -> None:
+        """A store file changed with no commit: the next data shown looks at every file again."""
+        self._checked_generation = -1
+
+    def shown(self, generation: int, day: date) -> None:
+        """Data of ``generation`` is shown: once per change of the store, look for damaged files.
+        Once the screen shows this data: the look validates every table in a thread, which would
+        take the interpreter lock from the first frame's layout and paint."""
+        if generation != self._checked_generation:
+            self._checked_generation = generation
+            self.app.call_after_refresh(self._start_look, generation, day)
+
+    def _start_look(self, generation: int, day: date) -> None:
+        look = partial(self._look, generation, day)
+        self.app.run_worker(look, thread=True, exclusive=True, group="problems", exit_on_error=False)
+
+    def _look(self, generation: int, day: date) -> None:
+        """Is a file the panels do not read damaged too? Validating every table (40,000 households
+        on a township) takes seconds, so it runs beside the dashboard, never before its first frame.
+
+        The first look (at start) reads every table: what it reads stays in the store's cache as
+        long as the dashboard runs, like the first load, so it is frozen too (see
+        ``DutyRoomApp.on_mount``). Else every full collection afterwards walked the 40,000 validated
+        households, 100-300 ms with the interpreter lock held, whenever a list's worker or a reload
+        set one off; and it runs without the collector, which would walk the growing heap again and
+        again meanwhile. Later looks (after a change) re-read only the files that changed, and
+        freeze nothing: a freeze keeps whatever cyclic garbage exists then (a list closed a moment
+        ago) until the app closes.
+        """
+        store = self.desk.store
+        first = not self._looked
+        self._looked = True
+        collecting = gc.isenabled()
+        if first:
+            gc.disable()
+        try:
+            if first:
+                store.make_bytes()  # of what the first load read (see DutyRoomApp.on_mount)
+            problems = store.problems(day)
+        except Exception as error:  # noqa: BLE001 - a bug in the check: reported, the dashboard goes on
+            self.app.call_from_thread(self.report_error, error)
+            return
+        finally:
+            if first:
+                gc.freeze()
+                if collecting:
+                    gc.enable()
+        self.app.call_from_thread(self._show_problems, problems, generation)
+
+    def _show_problems(
+        self, problems: list[StoreError], generation: int, *, banner: str = "store.damaged_banner"
+    ) -> None:
+        """A damaged or unreadable store file stays named in the status line until it is sound again
+        (the store refuses every write that needs it; everything else goes on)."""
+        if generation != self._checked_generation:  # the store has changed since: a newer look is coming
+            return
+        self._problems = problems
+        t = self.desk.t
+        # Files named from the store's folder (petitions/2026-11-27.json): a whole path left no room
+        # in the line for what is wrong with the file.
+        inside = f"{self.desk.store.root}{os.sep}"
+        said = [problem.message(self.desk.lang).replace(inside, "").rstrip("。.") for problem in self._problems[:2]]
+        words = t("punct.semi").join(said)
+        if words == self._problems_shown:
+            return
+        self._problems_shown = words
+        more = t("check.more").format(len(self._problems) - 2) if len(self._problems) > 2 else ""
+        # Which file and what is wrong with it first, what that means next, what to do last (请从备份恢复):
+        # the status line, short of room, leaves out the clauses between the first and the last. With
+        # what it means first, an 80- or 120-column line lost the file's name.
+        semi = t("punct.semi")
+        cause, _, todo = words.rpartition(semi) if semi in words else (words, "", "")
+        banner = (
+            semi.join([t(banner).format(cause), t(REFUSED[banner])] + ([todo] if todo else [])) + more if words else ""
+        )
+        if banner:
+            self.said.append(banner)
+        self.app.query_one("#status", StatusLine).pin(banner)

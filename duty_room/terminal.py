@@ -1,0 +1,33 @@
+"""What the terminal draws with: box-drawing characters or ASCII, and the colours of the wall map's key."""
+
+from __future__ import annotations
+
+import locale
+import sys
+
+from rich.terminal_theme import TerminalTheme
+from textual._ansi_theme import ALABASTER, MONOKAI
+
+
+def terminal_speaks_utf8() -> bool:
+    """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
+    encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
+    return "utf" in encoding.replace("-", "")
+
+
+def _with_colours(theme: TerminalTheme, **colours: tuple[int, int, int]) -> TerminalTheme:
+    """``theme`` with some of its 16 colours replaced, by index name (``blue``, ``bright_yellow``)."""
+    names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+    names += [f"bright_{name}" for name in names]
+    palette: list[tuple[int, int, int]] = [theme.ansi_colors[index] for index in range(16)]
+    for name, colour in colours.items():
+        palette[names.index(name)] = colour
+    return TerminalTheme(theme.background_color, theme.foreground_color, palette[:8], palette[8:])
+
+
+# The wall map's key (独居 red, 残疾 yellow, 行动不便 blue, 孤寡 green) painted in those colours. Textual
+# paints the terminal's named colours from its own palettes, where blue is purple (157,101,255) and,
+# dark, yellow orange (253,151,31): blue is a blue here (only the key uses it), and the key's yellow,
+# bright_yellow (used nowhere else), a yellow in either theme. Lite uses the terminal's own colours.
+WALL_MAP_DARK = _with_colours(MONOKAI, blue=(59, 142, 234), bright_blue=(59, 142, 234))
+WALL_MAP_LIGHT = _with_colours(ALABASTER, bright_yellow=(184, 150, 0))
