@@ -17,9 +17,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetPydanticSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from .clock import as_local
 from .text import Line, Paragraph, Phone, RecordId, RequiredLine, ShortLine
@@ -213,6 +215,10 @@ class FeeReduction(StrEnum):
 
 # Every stored time is timezone-aware and normalised to Beijing time.
 LocalTime = Annotated[AwareDatetime, AfterValidator(as_local)]
+# A time of day (a session's start, a shift's hand-over) is Beijing wall-clock time and carries no
+# zone: one edited to 07:00+00:00 beside a plain 08:00 made a model's own rule compare an aware time
+# with a naive one, a TypeError out of every read instead of a damaged record. Checked in the core.
+WallTime = Annotated[time, GetPydanticSchema(lambda _source, _handler: core_schema.time_schema(tz_constraint="naive"))]
 
 
 def empty_list() -> list[Any]:
@@ -461,8 +467,8 @@ class ServiceSchedule(Record):
     title: RequiredLine
     community_id: RecordId
     place: RequiredLine
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
     recurrence: Recurrence
     weekdays: list[int] = Field(default_factory=empty_list, max_length=7)  # for WEEKLY: 0 = Monday
     staff: list[ShortLine] = Field(default_factory=empty_list, max_length=20)
@@ -502,8 +508,8 @@ class ServiceSession(Record):
     title: RequiredLine
     community_id: RecordId
     place: RequiredLine
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
     schedule_id: RecordId | None = None
     staff: list[ShortLine] = Field(default_factory=empty_list, max_length=20)
     household_ids: list[RecordId] = Field(default_factory=empty_list, max_length=200)
@@ -672,7 +678,7 @@ class DutyShift(Record):
     day: date
     leader: ShortLine
     staff: list[ShortLine] = Field(default_factory=empty_list, max_length=10)
-    starts: time = time(8)
+    starts: WallTime = time(8)
     hours: int = Field(default=24, ge=1, le=48)
     phones: dict[ShortLine, Phone] = Field(default_factory=dict, max_length=12)  # name → phone, shown masked
     swaps: list[DutySwap] = Field(default_factory=empty_list, max_length=50)

@@ -14,11 +14,12 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from duty_room.cli import cli
 from duty_room.exits import ExitCode
 from store import storage
-from store.models import Household, Petition, PetitionEvent, PetitionStatus
+from store.models import DutyShift, Household, Petition, PetitionEvent, PetitionStatus, ServiceSchedule, ServiceSession
 from store.storage import Store, check_store
 from tools.synthetic import write_archives
 
@@ -601,3 +602,28 @@ def test_a_damaged_record_names_its_id_field_and_reason_in_either_language(
         Store(small_store.root).all(Petition)
     assert str(refused.value.detail) == en and refused.value.detail.say("zh") == zh
     assert str(refused.value) == refused.value.message("en")  # logs read the English
+
+
+@pytest.mark.parametrize(
+    ("file", "model"),
+    [("services/2026-11-28.json", ServiceSession), ("duty/2026-11.json", DutyShift)],
+)
+def test_a_time_of_day_with_a_time_zone_is_damage_not_a_crash(small_store: Store, file: str, model: type) -> None:
+    # A session's start and end are Beijing wall-clock times; one edited to 07:00+00:00 beside a plain
+    # 08:00 made the model's own rule compare an aware time with a naive one: a TypeError out of every read.
+    path = small_store.root / file
+    field = "starts" if model is DutyShift else "start"
+    edit(path, lambda data: next(iter(data["records"].values())).update({field: "07:00:00+00:00"}))
+    (finding,) = check_store(small_store.root).errors
+    assert finding.message("en").startswith(f"{file} is damaged: record ")
+    assert f"field '{field}'" in finding.message("en") and "07:00:00+00:00" in finding.message("zh")
+    with pytest.raises(storage.StoreCorruptError):
+        Store(small_store.root).all(model, file.split("/")[1].removesuffix(".json"))
+
+
+def test_a_schedules_times_of_day_take_no_time_zone() -> None:
+    fields = {"id": "sc-x", "kind": "meal_delivery", "title": "助餐", "community_id": "dc", "place": "食堂"}
+    fields |= {"recurrence": "daily", "start": "07:00:00+00:00", "end": "08:00:00"}
+    with pytest.raises(ValidationError) as refused:
+        ServiceSchedule.model_validate(fields)
+    assert [e["loc"] for e in refused.value.errors()] == [("start",)]
