@@ -343,6 +343,18 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{column}「{v}」{within}已被本表记录 {id} 使用；要改那条记录，编号填 {id}",
         "{column} {v!r}{within} is already used by record {id} of this sheet; to change that record, give the id {id}",
     ),
+    # One household an address (store/workbook.py check_addresses), as the store says it (refused.address_taken).
+    "sheet.address_taken": (
+        "网格 {grid} 的 {address} 已登记为住户 {id}：一个地址只登记一户；要改那户，编号填 {id}",
+        "{address} in grid {grid} is already household {id}: one household an address; "
+        "to change that household, give the id {id}",
+    ),
+    "sheet.address_repeated": (
+        "与 {other} 是同一地址 {address}（所属网格、楼栋、单元、门牌相同）：一个地址只登记一户；"
+        "同一户只留一行（编号填那户的），不同的两户请改正门牌",
+        "the same address {address} as {other} (the same grid, building, unit and room): one household "
+        "an address; keep one row for one household (with its id), or correct the room of the other",
+    ),
     "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
