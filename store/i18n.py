@@ -343,6 +343,18 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{column}「{v}」{within}已被本表记录 {id} 使用；要改那条记录，编号填 {id}",
         "{column} {v!r}{within} is already used by record {id} of this sheet; to change that record, give the id {id}",
     ),
+    # One household an address (store/workbook.py check_addresses), as the store says it (refused.address_taken).
+    "sheet.address_taken": (
+        "网格 {grid} 的 {address} 已登记为住户 {id}：一个地址只登记一户；要改那户，编号填 {id}",
+        "{address} in grid {grid} is already household {id}: one household an address; "
+        "to change that household, give the id {id}",
+    ),
+    "sheet.address_repeated": (
+        "与 {other} 是同一地址 {address}（所属网格、楼栋、单元、门牌相同）：一个地址只登记一户；"
+        "同一户只留一行（编号填那户的），不同的两户请改正门牌",
+        "the same address {address} as {other} (the same grid, building, unit and room): one household "
+        "an address; keep one row for one household (with its id), or correct the room of the other",
+    ),
     "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
@@ -376,6 +388,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "refused.hand_over_self": ("不能交给自己", "cannot hand over to the same worker"),
     "refused.same_grid": ("这户已在这个网格", "the household is already in this grid"),
+    # One household an address (storage.Transaction._refuse_taken_addresses): whose it is, and what to do.
+    "refused.address_taken": (
+        "网格 {grid} 的 {address} 已登记为住户 {id}：一个地址只登记一户；要改这户的信息，请用编号 {id}",
+        "{address} in grid {grid} is already household {id}: one household an address; "
+        "to change that household, use its id {id}",
+    ),
     # what a roster record's history says was done (store/roster.py RosterEvent; shown in details)
     "history.add": ("新增", "added"),
     "history.edit": ("修改", "changed"),
@@ -702,6 +720,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "check.misplaced_household": (
         "{path}：住户 {detail} 应在 {other} 中（按所属网格）",
         "{path}: household {detail} belongs in {other} (its grid's file)",
+    ),
+    "check.household_address": (
+        "{path}：住户 {detail} 与住户 {other} 是同一地址 {address}：一个地址只登记一户；"
+        "核对后在导入表中按编号改正其中一户的门牌，或删去多出的一户（import --prune）",
+        "{path}: households {detail} and {other} have one address, {address}: one household an address; "
+        "check them, then in an import sheet correct one's room by its id, or leave the extra one out (import --prune)",
     ),
     "check.archive_index": (
         "{path}：已办结案件未记入 manifest.json 的归档索引（最早 {detail}），到期不会自动归档；"

@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic_core import core_schema
 
 from .clock import as_local
-from .text import Line, Paragraph, Phone, RecordId, RequiredLine, ShortLine
+from .text import Line, Paragraph, Phone, RecordId, RequiredLine, ShortLine, place_key
 
 # ---------------------------------------------------------------------------
 # Closed sets. Values are stable English keys (used in files and on the command line);
@@ -348,6 +348,21 @@ class Household(Record):
     def check_update(self, previous: Record) -> None:
         assert isinstance(previous, Household)
         _history_appended(self, self.history, previous.history)
+
+    @property
+    def address(self) -> str:
+        """楼栋-单元-房号, as the grid's wall map writes it: 3-2-501."""
+        return f"{self.building}-{self.unit}-{self.room}"
+
+    def address_as_typed(self) -> tuple[str, str, str, str]:
+        """Its address to the letter: equal, the same address without a look at ``address_key``."""
+        return (self.grid_id, self.building, self.unit, self.room)
+
+    def address_key(self) -> tuple[str, str, str, str]:
+        """Its address as compared: one household an address (grid, building, unit, room), each
+        part as an officer would call it the same (``text.place_key``: spaces, full-width, case and
+        leading zeros aside). The store refuses a second household at one (``Transaction.commit``)."""
+        return (self.grid_id, place_key(self.building), place_key(self.unit), place_key(self.room))
 
 
 class VisitPlan(Record):

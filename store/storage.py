@@ -90,6 +90,7 @@ from .models import (
     VisitPlan,
 )
 from .refusal import Refused
+from .text import place_key
 
 # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
 # CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
@@ -1464,6 +1465,9 @@ class _OpenFile:
         # whose bytes this process validated before (read or written) is not validated again.
         records, self.known = store._validated(path, model, data)
         self.records = {r.id: r for r in records}
+        # A household file's records as read: the addresses they held before this transaction
+        # (Transaction._refuse_taken_addresses: only a new claim on an address is refused).
+        self.original = dict(self.records) if model is Household else {}
         self.touched: set[str] = set()
         self.db = _in_memory(data)
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
@@ -1841,9 +1845,58 @@ class Transaction:
                     due.add(day)
         return sorted(p for p in due if p is not None)
 
+    def _refuse_taken_addresses(self) -> None:
+        """One household an address: a household this transaction added, or gave another address
+        (another grid, building, unit or room: ``Household.address_key``), is refused where another
+        household holds that address when it would commit; every write that adds or changes a
+        household (an import, a move, the demo, a repair) passes here. Its grid's file holds every
+        household of that grid, so only the files this transaction changed are looked at. A
+        household that keeps its address is not refused, nor are two that shared one before:
+        ``check`` reports those, and any other change to them is still saved."""
+        opened = [f for f in self._files.values() if f.model is Household]
+        changed = [f for f in opened if f.dirty and f.partition is not None and f.touched]
+        if not changed:
+            return
+        touched = set().union(*(f.touched for f in changed))
+        before: dict[str, list[Record]] = {}  # each household touched, as the files held it when read
+        for opened_file in opened:
+            original = opened_file.original
+            found = (i for i in touched if i in original) if len(touched) < len(original) else original
+            for record_id in found:
+                if record_id in touched:
+                    before.setdefault(record_id, []).append(original[record_id])
+        for grid_file in changed:
+            claims: dict[str, tuple[str, str, str, str]] = {}
+            for record_id in grid_file.touched:
+                record = cast(Household | None, grid_file.records.get(record_id))
+                if record is None:  # put, then moved on or deleted
+                    continue
+                was = cast(list[Household], before.get(record_id, []))
+                if any(b.address_as_typed() == record.address_as_typed() for b in was):
+                    continue  # as it was, to the letter (most writes)
+                key = record.address_key()
+                if not any(b.address_key() == key for b in was):
+                    claims[record_id] = key
+            if not claims:
+                continue
+            rooms = {key[3] for key in claims.values()}
+            holders: dict[tuple[str, str, str, str], list[str]] = {}
+            for record in cast(list[Household], list(grid_file.records.values())):
+                if record.id in claims:
+                    holders.setdefault(claims[record.id], []).append(record.id)
+                elif place_key(record.room) in rooms:  # a look at one field first: a grid has hundreds
+                    holders.setdefault(record.address_key(), []).append(record.id)
+            for record_id, key in sorted(claims.items(), reverse=True):  # two new ones: the later id names the first
+                others = [other for other in holders.get(key, []) if other != record_id]
+                if others:  # named: a household that held it before this transaction, if any
+                    holder = min(others, key=lambda other: (other in claims, other))
+                    held = cast(Household, grid_file.records[holder])  # the address as its household has it
+                    raise Refused("address_taken", grid=held.grid_id, address=held.address, id=holder)
+
     def commit(self) -> None:
         if self._overtaken:  # the step is legal on the record as it is now, but the form did not show it
             raise Refused("changed_meanwhile")
+        self._refuse_taken_addresses()
         # In the order last changed (not first opened): a record moved by put-then-delete reaches
         # its new file (an archive) before it leaves the old one. All files go in one journaled
         # step (Store._apply), the manifest last: all of them are replaced, or none.
@@ -1929,6 +1982,7 @@ class Finding:
     error: bool = True
     other: str | None = None  # for a duplicate: the file that holds the first copy
     words: Detail | None = None  # ``detail`` in the reader's language
+    address: str = ""  # for two households at one address: the address
 
     @classmethod
     def saying(cls, kind: str, path: str, words: Detail) -> Finding:
@@ -1937,7 +1991,8 @@ class Finding:
     def said(self) -> Detail:
         """The finding as one line, said when it is shown (``check``; a backup that fails it)."""
         detail = self.words or self.detail
-        return Detail(f"check.{self.kind}", {"path": self.path, "detail": detail, "other": self.other or ""})
+        params = {"path": self.path, "detail": detail, "other": self.other or "", "address": self.address}
+        return Detail(f"check.{self.kind}", params)
 
     def message(self, lang: Lang = "zh") -> str:
         return self.said().say(lang)
@@ -2045,6 +2100,9 @@ class _FileChecker:
         live = path.stem if path.parent.name == model.table and is_live(model, path.stem) else None
         day = live if model is Petition else None
         first_closed: datetime | None = None
+        # One household an address: a grid's households are all in its file, so the addresses
+        # are kept for one file at a time (the check keeps no table's records).
+        addresses: dict[tuple[str, str, str, str], str] = {}
         try:
             count = 0
             for doc_id, doc in _stream_records(path):
@@ -2075,10 +2133,20 @@ class _FileChecker:
                             )
                         if record.closed_at is not None and (first_closed is None or record.closed_at < first_closed):
                             first_closed = record.closed_at
-                elif isinstance(record, Household) and live is not None and record.grid_id != live:
-                    report.findings.append(
-                        Finding("misplaced_household", name, record.id, other=f"{model.table}/{record.grid_id}.json")
-                    )
+                elif isinstance(record, Household):
+                    if live is not None and record.grid_id != live:
+                        report.findings.append(
+                            Finding(
+                                "misplaced_household", name, record.id, other=f"{model.table}/{record.grid_id}.json"
+                            )
+                        )
+                    holder = addresses.setdefault(record.address_key(), record.id)
+                    if holder != record.id:  # written before the store refused it: said, kept, the store opens
+                        report.findings.append(
+                            Finding(
+                                "household_address", name, record.id, error=False, other=holder, address=record.address
+                            )
+                        )
             report.records += count
             metas = _stream_meta(path)
         except (ijson.JSONError, ijson.IncompleteJSONError, ValueError):
@@ -2120,7 +2188,7 @@ def check_store(root: Path | str) -> CheckReport:
     Finds: a missing folder or one that is not a store; a missing or damaged manifest (schema,
     types); damaged files and records; duplicate ids within a file and across a table's files
     (active and archive, households in two grids' files); a case or a household in another live
-    file than its own; petition histories out of time order; an interrupted transaction's
+    file than its own; two households at one address (a warning); petition histories out of time order; an interrupted transaction's
     journal and temp files; files the manifest does not list (or lists but are missing); a folder
     or lock the group cannot write in a group-shared store.
     """

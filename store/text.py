@@ -96,6 +96,26 @@ def ascii_numerals(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
+# Full-width letters, digits and signs (Ａ座, ３号楼) and the ideographic space, as ASCII.
+_WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def place_key(text: str) -> str:
+    """A 楼栋, 单元 or 门牌 as compared, not as stored: what an officer would call the same place is
+    the same. Spaces anywhere go (as a phone's do), full-width letters and digits are ASCII (as
+    ``ascii_numerals`` makes a number's), case is ignored (A座, a座) and so are a number's leading
+    zeros: Excel drops 0301's zero from a cell typed as a number, and no unit has both 0301 and
+    301. Words stay words: 3 is not 3号楼, 一 is not 1."""
+    if text.isdigit() and text.isascii():  # most rooms (501): at a look per household of a grid
+        return text.lstrip("0") or "0"
+    if text.isascii():
+        folded = "".join(text.split()).casefold()
+    else:
+        folded = "".join(text.translate(_WIDE).split()).casefold()
+    return _LEADING_ZEROS.sub("", folded) if "0" in folded else folded
+
+
 _YEAR_MONTH_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 

@@ -15,7 +15,7 @@ from .storage import RecordNotFound, Store
 
 def household_address(h: Household) -> str:
     """楼栋-单元-房号, as the grid's wall map writes it: 3-2-501."""
-    return f"{h.building}-{h.unit}-{h.room}"
+    return h.address
 
 
 def case_address(building: str, unit: str, household: Household | None, *, reveal: bool) -> list[tuple[str, str]]:

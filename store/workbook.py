@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -1057,6 +1057,59 @@ class _Importer:
                 )
             taken.setdefault(key, row.number)
 
+    def check_addresses(self, rows: list[_Row]) -> None:
+        """One household an address (``Household.address_key``), the store's own rule
+        (``Transaction._refuse_taken_addresses``) said here with the rows: a row whose household is
+        new, or gets another address, where another row or a stored household kept by the import
+        has that address. Two households that shared one before the import are left as they were."""
+        spec = SHEET_BY_KEY["households"]
+        existing = self.existing["households"]
+        in_file = {row.record.id: row for row in rows if isinstance(row.record, Household)}
+        claims: dict[str, tuple[str, str, str, str]] = {}
+        for record_id, row in in_file.items():
+            record, previous = cast(Household, row.record), existing.get(record_id)
+            if isinstance(previous, Household) and previous.address_as_typed() == record.address_as_typed():
+                continue  # as stored, to the letter (most rows)
+            key = record.address_key()
+            if not isinstance(previous, Household) or previous.address_key() != key:
+                claims[record_id] = key
+        if not claims:
+            return
+        wanted, grids = set(claims.values()), {key[0] for key in claims.values()}
+        holders: dict[tuple[str, str, str, str], list[Household]] = defaultdict(list)
+        for held in self.final["households"].values():
+            assert isinstance(held, Household)
+            if held.grid_id in grids and (key := claims.get(held.id) or held.address_key()) in wanted:
+                holders[key].append(held)
+        room = spec.column("room").zh if self.lang == "zh" else "room"
+        for record_id, key in claims.items():
+            row = in_file[record_id]
+            others = [held for held in holders[key] if held.id != record_id]
+            if not others:
+                continue
+            other_rows = sorted((in_file[h.id] for h in others if h.id in in_file), key=lambda r: r.number)
+            stored = [h for h in others if h.id not in in_file]
+            if stored:  # a household the import keeps: change it by its id
+                held = min(stored, key=lambda h: h.id)
+                self.error(
+                    row,
+                    spec,
+                    "room",
+                    self.t("sheet.address_taken", grid=held.grid_id, address=held.address, id=held.id),
+                )
+                continue
+            # Another row: said once, on the later of two new ones; on the new one beside an old one.
+            other = next((r for r in other_rows if r.id not in claims or r.number < row.number), None)
+            if other is None:
+                continue
+            address = cast(Household, other.record).address
+            self.error(
+                row,
+                spec,
+                "room",
+                self.t("sheet.address_repeated", other=f"{spec.name}!{other.number}:{room}", address=address),
+            )
+
     def check_grid_tree(self, rows: list[_Row]) -> None:
         grids = self.final["grids"]
         spec = SHEET_BY_KEY["grids"]
@@ -1178,6 +1231,8 @@ def import_tables(
                         del importer.final[spec.key][record.id]
             if prune:
                 _check_after_prune(importer)
+            if "households" in importer.rows:  # after --prune: a household it deletes holds no address
+                importer.check_addresses(importer.rows["households"])
             if importer.errors:
                 raise _Abort
             retired = {w.id: w for w in tx.all(GridWorker, RETIRED)} if "workers" in importer.rows else {}

@@ -1220,9 +1220,8 @@ def test_a_damaged_big_file_is_refused_alike_on_any_thread(
 
 
 def household(id: str, grid_id: str, history: list[RosterEvent] | None = None) -> Household:
-    return Household(
-        id=id, grid_id=grid_id, building="1", unit="2", room="301", head_name="张建国", history=history or []
-    )
+    """One household an address: its room is its id (h3 in 1-2-h3), wherever it moves."""
+    return Household(id=id, grid_id=grid_id, building="1", unit="2", room=id, head_name="张建国", history=history or [])
 
 
 def register(store: Store) -> None:

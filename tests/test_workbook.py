@@ -620,6 +620,106 @@ def test_a_row_typed_twice_without_an_id_is_said_by_its_cells(demo: Store, lang:
     assert report.errors == said and not report.written
 
 
+# -- one household an address (the store's rule, said with the rows: tests/test_one_address.py) ----
+
+
+HOUSEHOLD_KEYS = ["id", "grid_id", "building", "unit", "room", "head_name", "phone", "tags", "members", "elderly"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "住户!{b}:门牌: 与 住户!{a}:门牌 是同一地址 {address}（所属网格、楼栋、单元、门牌相同）：一个地址只登记一户；"
+            "同一户只留一行（编号填那户的），不同的两户请改正门牌",
+        ),
+        (
+            "en",
+            "住户!{b}:room: the same address {address} as 住户!{a}:room (the same grid, building, unit and room): "
+            "one household an address; keep one row for one household (with its id), or correct the room of the other",
+        ),
+    ],
+)
+def test_two_rows_at_one_address_are_refused_naming_both_and_nothing_is_written(
+    run, demo: Store, tmp_path: Path, lang: str, said: str
+) -> None:
+    """Two households of one grid, the second given the first's address as a clerk might type it
+    (spaces, full-width digits, the room's 0): both were imported, two households at one door."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    a = 3
+    b = next(r for r in range(4, 40) if _value(wb, "住户", r, "grid_id") == _value(wb, "住户", a, "grid_id"))
+    building, unit, room = (str(_value(wb, "住户", a, key)) for key in ("building", "unit", "room"))
+    _set(wb, "住户", b, "building", f" {building} ")
+    _set(wb, "住户", b, "unit", unit.translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+    _set(wb, "住户", b, "room", f"0{room}")
+    wb.save(path)
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "--lang", lang, "import", path)
+    assert result.exit_code == 1
+    address = f"{building}-{unit}-{room}"
+    assert [line for line in result.output.splitlines() if "!" in line] == [said.format(a=a, b=b, address=address)]
+    assert store_digest(demo.root) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "住户!3:门牌: 网格 dc-M01 的 1-1-101 已登记为住户 h1：一个地址只登记一户；要改那户，编号填 h1",
+        ),
+        (
+            "en",
+            "住户!3:room: 1-1-101 in grid dc-M01 is already household h1: one household an address; "
+            "to change that household, give the id h1",
+        ),
+    ],
+)
+def test_a_new_row_at_a_stored_households_address_names_that_household(
+    small_store: Store, lang: str, said: str
+) -> None:
+    """A row without an id, its room typed 0101: no household matched it, so a new one was added
+    beside h1. The line says whose the address is and how to change that household instead."""
+    new = ["", "dc-M01", "1", "1", "0101", "李四", "", "", 1, "否"]
+    report = import_tables(small_store, {"住户": [["编号"], HOUSEHOLD_KEYS, new]}, lang=lang)  # type: ignore[arg-type]
+    assert report.errors == [said] and not report.written
+    with_id = ["h1", *new[1:]]  # as the line says: the id, and h1 is changed
+    assert import_tables(small_store, {"住户": [["编号"], HOUSEHOLD_KEYS, with_id]}).written
+    assert small_store.get(Household, "h1").room == "0101"
+
+
+def test_rooms_swapped_between_two_rows_and_a_moved_households_address_taken_again_import(
+    small_store: Store,
+) -> None:
+    def row(household_id: str, room: str) -> list[object]:
+        return [household_id, "dc-M01", "1", "1", room, "张建国", "13512345678", "", 1, "是"]
+
+    report = import_tables(small_store, {"住户": [["编号"], HOUSEHOLD_KEYS, row("h1", "102"), row("h2", "101")]})
+    assert not report.errors and report.written
+    report = import_tables(small_store, {"住户": [["编号"], HOUSEHOLD_KEYS, row("h3", "109"), row("h9", "103")]})
+    assert not report.errors and report.written  # h3 left 1-1-103 in the same file that gives it to h9
+    assert [small_store.get(Household, i).room for i in ("h1", "h2", "h3", "h9")] == ["102", "101", "109", "103"]
+
+
+def test_a_store_with_two_households_at_one_address_exports_and_imports_as_a_no_op(
+    run, demo: Store, tmp_path: Path
+) -> None:
+    """Written before the rule: the register as it is goes out and back in unchanged, not refused
+    (check names the two; tests/test_one_address.py)."""
+    path = demo.path_for(Household, "dc-M01")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = next(iter(data["records"].values()))
+    data["records"]["9999"] = {**first, "id": "h-twin"}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    exported = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "import", exported)
+    assert result.exit_code == 0, result.output
+    assert store_digest(demo.root) == before
+
+
 @pytest.mark.parametrize(
     ("sheet", "key", "raw", "value"),
     [

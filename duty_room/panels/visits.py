@@ -637,7 +637,7 @@ class VisitsPanel(DeskPanel):
                 lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
                 done,
                 form,
-                {"same_grid": "grid_id", "grid_unknown": "grid_id"},
+                {"same_grid": "grid_id", "grid_unknown": "grid_id", "address_taken": "grid_id"},
                 after=lambda _: self.fill_list(screen),
             )
 
