@@ -94,6 +94,20 @@ async def drawn(app: DutyRoomApp, pilot: Pilot[None]) -> None:
     raise AssertionError(f"the screen still waits for {waiting_for(app)}")
 
 
+async def until(pilot: Pilot[None], check: Callable[[], object], what: str, *, turns: int = 500) -> None:
+    """Wait until ``check()`` is true, for what ``settled`` cannot see: another process's write
+    arriving (inotify, the poll), the watcher thread's first look, a worker's thread a test holds,
+    Textual's own timers and workers (the palette's search), the app stopping. Each turn lets the
+    event loop run for 20 ms; after ``turns`` of them (10 s or more) it fails saying what it waited for."""
+    for _ in range(turns):
+        if check():
+            return
+        await pilot.pause(0.02)  # one turn of the poll, not a guess at how long the thing takes
+    if check():
+        return
+    raise AssertionError(f"waited {turns} turns for {what}")
+
+
 def in_one_read(data: str) -> list[events.Key]:
     """The keys the dashboard's reader of the terminal (``EscapeThenKeyParser``) makes of one read."""
     parser = EscapeThenKeyParser()
@@ -102,22 +116,14 @@ def in_one_read(data: str) -> list[events.Key]:
 
 async def loaded(app: DutyRoomApp, pilot: Pilot[None]) -> None:
     """The first data is on screen."""
-    for _ in range(100):
-        if app.data is not None:
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the dashboard never loaded its data")
+    await until(pilot, lambda: app.data is not None, "the dashboard's first data")
+    await pilot.pause()
 
 
 async def shows(app: DutyRoomApp, pilot: Pilot[None], check: Callable[[Dashboard], bool]) -> None:
     """Wait until the dashboard's data satisfies ``check`` (a change made elsewhere arrives by polling)."""
-    for _ in range(100):
-        await settled(app, pilot)
-        if app.data is not None and check(app.data):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the dashboard never showed the change")
+    await until(pilot, lambda: app.data is not None and check(app.data), "the dashboard to show the change")
+    await settled(app, pilot)
 
 
 def screen_text(app: DutyRoomApp) -> str:

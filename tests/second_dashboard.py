@@ -10,19 +10,17 @@ import asyncio
 import sys
 from pathlib import Path
 
-from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from store import clock
 from store.storage import Store
 
+from pilot import dashboard, settled
+
 
 async def main(store_dir: Path) -> None:
-    app = DutyRoomApp(Store(store_dir, actor="second-desk"), Settings(store=store_dir))
-    async with app.run_test(size=(120, 40)) as pilot:
-        while app.data is None:
-            await pilot.pause(0.05)
+    async with dashboard(Store(store_dir, actor="second-desk")) as (app, pilot):
         await pilot.press("c", "enter", "enter")  # first legal step for the top case
-        await pilot.pause(0.3)
+        await settled(app, pilot)  # the write's worker, and the reload it starts, finished
+        assert app.panel("petitions").table.cell("MK261127-001", 1).plain == "已受理", app.status_messages
     print("changed", flush=True)
 
 

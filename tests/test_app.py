@@ -21,7 +21,7 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
-from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled
+from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
 
 
 def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
@@ -163,11 +163,7 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
         assert saved.updated_by == "duty-officer"
         # The hook sees a message at every pump it reaches: one Saved, for this case.
         assert list({id(m): m.result.id for m in posted}.values()) == ["MK261127-001"]
-        for _ in range(20):
-            if cell(app, "petitions", "MK261127-001", 1) == "已受理":
-                break
-            await pilot.pause(0.05)
-        assert cell(app, "petitions", "MK261127-001", 1) == "已受理"
+        await until(pilot, lambda: cell(app, "petitions", "MK261127-001", 1) == "已受理", "the row's new status")
 
 
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
@@ -190,7 +186,7 @@ async def test_detail_masks_personal_data_and_reveal_is_logged(small_store: Stor
         body = " ".join(value.plain for _, value in app.screen.content.fields)
         assert "138****1234" in body and "李**" in body and "13812341234" not in body
         await pilot.press("p")
-        await pilot.pause(0.2)
+        await settled(app, pilot)
         body = " ".join(value.plain for _, value in app.screen.content.fields)
         assert "13812341234" in body and "李小明" in body
         [entry] = small_store.all(AuditEntry, "2026-11")
@@ -202,7 +198,7 @@ async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("4", "enter", "p")
-        await pilot.pause(0.2)
+        await settled(app, pilot)
         body = " ".join(value.plain for _, value in app.screen.content.fields)
         assert "13700001111" not in body and "137****1111" in body
         # Said where the officer is looking: the detail covers the dashboard's status line.
@@ -218,10 +214,7 @@ async def test_change_by_another_process_shows_without_a_keypress(small_store: S
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
         app.panel("petitions").table.move_cursor(row=2)
         change_status(other, "MK261127-003", PetitionStatus.IN_PROGRESS)
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if cell(app, "petitions", "MK261127-003", 1) == "处置中":
-                break
+        await until(pilot, lambda: cell(app, "petitions", "MK261127-003", 1) == "处置中", "the other desk's status")
         assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
         # Only the changed row's cells were redrawn, and the cursor stayed where it was.
         assert app.panel("petitions").table.last_changed_cells <= 8
@@ -246,10 +239,7 @@ async def test_a_change_made_before_the_store_watch_begins_shows_without_the_pol
 
     monkeypatch.setattr(watchfiles, "watch", watch_after_a_change)
     async with dashboard(small_store) as (app, pilot):
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if cell(app, "petitions", "MK261127-003", 1) == "处置中":
-                break
+        await until(pilot, lambda: cell(app, "petitions", "MK261127-003", 1) == "处置中", "the other desk's status")
         assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
 
 
@@ -279,10 +269,7 @@ async def test_the_look_for_damaged_files_leaves_the_collector_on_and_what_it_re
         assert collecting == [False] and gc.isenabled()
         assert not any(kept is read[0] for kept in gc.get_objects())  # frozen: no collection walks it
         change_status(Store(small_store.root, actor="other-desk"), "MK261127-003", PetitionStatus.IN_PROGRESS)
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if len(collecting) == 2:
-                break
+        await until(pilot, lambda: len(collecting) == 2, "a second look for damaged files")
         await settled(app, pilot)
         assert collecting == [False, True] and gc.isenabled()
         assert any(kept is read[1] for kept in gc.get_objects())  # not frozen
@@ -308,7 +295,7 @@ async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Sto
     (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
     app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.return_code is not None, "the dashboard to stop")
     assert app.return_code == 2
     assert app.fatal_error is not None and "petitions/2026-11-27.json" in app.fatal_error
 
@@ -318,7 +305,7 @@ async def test_damaged_store_at_start_is_said_in_the_interface_language(small_st
     (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
     app = dashboard_app(small_store)
     async with app.run_test(size=WIDE) as pilot:
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.return_code is not None, "the dashboard to stop")
     assert app.return_code == 2
     assert (
         app.fatal_error is not None
@@ -387,28 +374,21 @@ async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
 
     monkeypatch.setattr(watchfiles, "watch", noting_the_watch)
 
-    async def status_says(check: Callable[[str], bool]) -> str:
-        said = ""
-        for _ in range(100):
-            await pilot.pause(0.05)
-            said = str(app.screen_stack[0].query_one("#status").render())
-            if check(said):
-                break
-        return said
+    async def status_says(check: Callable[[str], bool], what: str) -> str:
+        said = lambda: str(app.screen_stack[0].query_one("#status").render())  # noqa: E731
+        await until(pilot, lambda: check(said()), what)
+        return said()
 
     async with dashboard(small_store) as (app, pilot):
-        for _ in range(100):  # the watcher starts after the first frame
-            if watching.is_set():
-                break
-            await pilot.pause(0.05)
+        await until(pilot, watching.is_set, "the store watcher's first look")  # it starts after the first frame
         await settled(app, pilot)
         damaged.write_bytes(sound[:100])
-        said = await status_says(lambda line: name in line)
+        said = await status_says(lambda line: name in line, f"the status line to name {name}")
         assert name in said and "损坏" in said, said
         assert app.is_running and app.return_code is None
         assert app.panel("petitions").table.keys  # the last data read stays on screen
         damaged.write_bytes(sound)
-        said = await status_says(lambda line: name not in line)
+        said = await status_says(lambda line: name not in line, f"{name} to leave the status line")
         assert name not in said, said
 
 
@@ -638,10 +618,8 @@ async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> Non
         assert table.cursor_key == "MK261127-003"
         # Another desk withdraws the top case: every row below moves up one slot.
         change_status(Store(small_store.root, actor="other"), "MK261127-001", PetitionStatus.CANCELLED, note="撤诉")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if table.keys == ["MK261127-002", "MK261127-003", "MK261127-004"]:
-                break
+        moved_up = ["MK261127-002", "MK261127-003", "MK261127-004"]
+        await until(pilot, lambda: table.keys == moved_up, "the withdrawn case to leave the list")
         assert table.keys == ["MK261127-002", "MK261127-003", "MK261127-004"]
         assert table.row_count == 3
         assert table.cursor_key == "MK261127-003" and table.cursor_row == 1
@@ -746,11 +724,8 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
         status.say("")
         command = next(c for c in app.get_system_commands(app.screen) if c.title in ("截图", "Screenshot"))
         command.callback()  # what Enter on it in the palette does
-        for _ in range(100):
-            if status.message:
-                return status.message
-            await pilot.pause(0.05)
-        raise AssertionError("nothing was said")
+        await until(pilot, lambda: status.message, "the status line to say the screenshot's fate")
+        return status.message
 
     async with dashboard(small_store, lang=lang) as (app, pilot):
         said = await shot()
@@ -778,8 +753,7 @@ async def test_the_palette_offers_one_zoom(small_store: Store, lang: str) -> Non
             await settled(app, pilot)
             assert (app.screen.maximized is not None) is not zoomed
         await pilot.press("ctrl+p", *("放大" if lang == "zh" else "zoom"))
-        await settled(app, pilot)
-        await pilot.pause(0.3)  # the palette gathers its commands in a worker of its own
+        await drawn(app, pilot)  # the palette gathers its commands in a worker of its own: settled waits for it
         shown = [str(option.prompt) for option in app.screen.query_one(CommandList).options]
         assert len(shown) == 1 and zoom in shown[0], shown
 
@@ -846,10 +820,8 @@ async def test_a_palette_search_that_finds_nothing_says_so_in_the_interface_lang
         await settled(app, pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"zzqq")
-        for _ in range(40):  # Textual waits half a second before it says nothing matched
-            await pilot.pause(0.05)
-            if said in screen_text(app):
-                break
+        # Textual waits half a second (a timer) before it says nothing matched
+        await until(pilot, lambda: said in screen_text(app), f"the palette to say {said}")
         text = screen_text(app)
         assert said in text, text
         if lang == "zh":

@@ -21,16 +21,14 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, loaded, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, drawn, screen_text, settled, until
 
 
 async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
     table = app.panel("petitions").table
-    for _ in range(60):
-        await pilot.pause(0.05)
-        if case_id in table.keys and table.cell(case_id, 1).plain == status:
-            return
-    raise AssertionError(f"{case_id} never showed {status}")
+    await until(
+        pilot, lambda: case_id in table.keys and table.cell(case_id, 1).plain == status, f"{case_id} to show {status}"
+    )
 
 
 async def choose(pilot, select_id: str, downs: int) -> None:  # noqa: ANN001
@@ -118,10 +116,8 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
 
 
 async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_store: Store) -> None:
-    app = dashboard_app(small_store)
     before = (small_store.root / "petitions" / "2026-11-27.json").read_bytes()
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("r")  # resolve a 待受理 case
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
@@ -142,7 +138,7 @@ async def test_return_needs_a_reason_marked_inline(small_store: Store) -> None:
         assert isinstance(form, FormScreen)
         assert "原因" in str(form.query_one("#error-note").render())
         await pilot.press(*"不属本单位职责", "enter")
-        await pilot.pause(0.1)
+        await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
     saved = small_store.get(Petition, "MK261127-003")
     assert saved.status is PetitionStatus.RETURNED
@@ -210,9 +206,9 @@ async def test_the_palette_shows_each_steps_key_and_a_title_as_typed(small_store
         assert helps["受理 · MK261127-001"] == "[A] 井盖[/b]丢失"
         assert helps["撤销 · MK261127-001"] == "[x] 井盖[/b]丢失"
         await pilot.press("ctrl+p")
-        await settled(app, pilot)
-        await pilot.pause(0.3)  # the palette gathers its commands in a worker of its own
+        await drawn(app, pilot)  # the palette gathers its commands in a worker of its own: settled waits for it
         assert isinstance(app.screen, CommandPalette) and not app.handled_errors
+        assert "[A] 井盖[/b]丢失" in screen_text(app)  # listed, as typed
 
 
 async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Store) -> None:

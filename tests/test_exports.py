@@ -30,7 +30,7 @@ from tests.conftest import store_bytes
 from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
-from pilot import dashboard, settled
+from pilot import dashboard, settled, until
 
 ME = default_actor()
 
@@ -237,10 +237,7 @@ async def test_the_palettes_screenshot_as_the_service_account(
         old = os.umask(0o077)
         try:
             command.callback()
-            for _ in range(100):
-                if status.message:
-                    break
-                await pilot.pause(0.05)
+            await until(pilot, lambda: status.message, "the status line to say the screenshot's fate")
         finally:
             os.umask(old)
         [shot] = list(exports.iterdir())

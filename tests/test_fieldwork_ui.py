@@ -10,7 +10,6 @@ from rich.cells import cell_len
 from textual.widgets import Button, Input, Select
 
 from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from duty_room.panels.stalls import rate_lines
 from duty_room.presenters import Presenter
 from store import clock
@@ -38,18 +37,9 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule, store_bytes
-from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled, shows, until
 
 TODAY = "2026-11-28"
-
-
-async def reloaded(app: DutyRoomApp, pilot, check) -> None:  # noqa: ANN001
-    """Wait until the dashboard's data satisfies ``check`` (writes reload in a worker thread)."""
-    for _ in range(80):
-        await pilot.pause(0.05)
-        if app.data is not None and check(app.data):
-            return
-    raise AssertionError("the dashboard never showed the change")
 
 
 def notes(app: DutyRoomApp) -> list[str]:
@@ -166,7 +156,7 @@ async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store
         assert small_store.all(Visit, TODAY) and len(small_store.all(Visit, TODAY)) == 1
         await type_into(pilot, form, "note", "老人身体好提醒冬季用电安全")
         await pilot.press("enter")
-        await reloaded(app, pilot, lambda d: d.headline.visited == 2)
+        await shows(app, pilot, lambda d: d.headline.visited == 2)
         await settled(app, pilot)  # and the list's own refill
         visit = next(v for v in small_store.all(Visit, TODAY) if v.household_id == "h1")
         assert (visit.worker_id, visit.note, visit.updated_by) == ("w1", "老人身体好提醒冬季用电安全", "duty-officer")
@@ -311,7 +301,7 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
         assert app.panel("services").table.cursor_key == "sv0"
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         await pilot.press("i")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
         assert cell(app, "services", "sv0", 1) == "进行"
         assert small_store.get(ServiceSession, "sv0", TODAY).checked_in_at is not None
         await pilot.press("i")  # twice: refused, nothing changes
@@ -323,7 +313,7 @@ async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> 
         assert isinstance(form, FormScreen)
         await type_into(pilot, form, "served", "18")
         await pilot.press("enter")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
         assert cell(app, "services", "sv0", 1) == "完成 18人"
         saved = small_store.get(ServiceSession, "sv0", TODAY)
         assert (saved.served, saved.updated_by) == (18, "duty-officer")
@@ -344,7 +334,7 @@ async def test_a_session_checked_in_early_is_checked_in_until_its_start(
         await settled(app, pilot)
         assert app.panel("services").table.cursor_key == "sv0"  # the 09:00 class
         await pilot.press("i")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
         assert cell(app, "services", "sv0", 1) == early
         assert str(app.panel("services").summary.render()).startswith(
             "3 一老一小 进行0" if lang == "zh" else "3 Services 0 now"
@@ -360,7 +350,7 @@ async def test_a_count_typed_with_a_decimal_point_is_refused_not_read_as_ten_tim
     saved 45 people; now the box keeps what was typed and the form refuses it with the reason."""
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "i")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
         await pilot.press("d")
         await pilot.pause()
         form = app.screen
@@ -384,7 +374,7 @@ async def test_cancel_needs_a_reason(small_store: Store) -> None:
         assert "原因" in form_error(form, "reason")
         assert small_store.get(ServiceSession, "sv1", TODAY).state is SessionState.SCHEDULED
         await pilot.press(*"送餐车故障改为下午送达", "enter")
-        await reloaded(app, pilot, lambda d: any(s.session.state is SessionState.CANCELLED for s in d.sessions))
+        await shows(app, pilot, lambda d: any(s.session.state is SessionState.CANCELLED for s in d.sessions))
         saved = small_store.get(ServiceSession, "sv1", TODAY)
         assert (saved.state, saved.cancel_reason) == (SessionState.CANCELLED, "送餐车故障改为下午送达")
         assert cell(app, "services", "sv1", 1) == "取消"
@@ -439,7 +429,7 @@ async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> 
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         await pilot.press(*"老师临时生病", "enter")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CANCELLED)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CANCELLED)
         assert cell(app, "services", "sv0", 1) == "取消"
         [late] = [v for v in app.data.sessions if v.session.id == "sv0"]  # type: ignore[union-attr]
         assert late.late_by == timedelta(minutes=30) and late.was_late
@@ -448,7 +438,7 @@ async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> 
         await pilot.press("down", "x")  # 11:00, cancelled at 09:30: ahead of time, not late
         await pilot.pause()
         await pilot.press(*"送餐车故障", "enter")
-        await reloaded(app, pilot, lambda d: d.sessions[1].session.state is SessionState.CANCELLED)
+        await shows(app, pilot, lambda d: d.sessions[1].session.state is SessionState.CANCELLED)
         [ahead] = [v for v in app.data.sessions if v.session.id == "sv1"]  # type: ignore[union-attr]
         assert ahead.late_by is None
         detail = app.panel("services").detail_content("sv0", reveal=False)
@@ -606,7 +596,7 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
         assert len(small_store.all(StallPayment, "2026")) == 1
         await type_into(pilot, form, "amount", "150")
         await pilot.press("enter")
-        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 15000)
+        await shows(app, pilot, lambda d: d.stalls[0].arrears_fen == 15000)
         assert cell(app, "stalls", "yl-01", 2) == "¥150"
         payment = next(p for p in small_store.all(StallPayment, "2026") if p.period == "2026-09")
         assert (payment.amount_fen, payment.collector) == (15000, "duty-officer")
@@ -622,11 +612,11 @@ async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store)
         await pilot.pause()
         assert "原因" in form_error(form, "note")
         await pilot.press(*"占道超线", "enter")
-        await reloaded(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.SUSPENDED)
+        await shows(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.SUSPENDED)
         assert cell(app, "stalls", "yl-01", 1) == "暂停"
         assert cell(app, "stalls", "yl-01", 3) == "出摊"
         await pilot.press("m")  # occupied -> vacant is always allowed
-        await reloaded(app, pilot, lambda d: not d.stalls[0].occupied)
+        await shows(app, pilot, lambda d: not d.stalls[0].occupied)
         await pilot.press("m")  # vacant -> occupied needs a valid permit
         await pilot.pause()
         assert any("不能出摊" in n for n in notes(app))
@@ -635,9 +625,9 @@ async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store)
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
         await pilot.press("enter")
-        await reloaded(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.VALID)
+        await shows(app, pilot, lambda d: d.stalls[0].permit_status is PermitStatus.VALID)
         await pilot.press("m")
-        await reloaded(app, pilot, lambda d: d.stalls[0].occupied)
+        await shows(app, pilot, lambda d: d.stalls[0].occupied)
     permit = small_store.get(StallPermit, "pm-1")
     assert [e.action for e in permit.history] == ["suspend", "reinstate"]
     assert permit.history[0].note == "占道超线"
@@ -679,7 +669,7 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
         assert "2026-12-31" in form_error(form, "expires")  # the format it wants
         await type_into(pilot, form, "expires", "2027-06-30")
         await pilot.press("enter")
-        await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPROVED)
+        await shows(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPROVED)
         assert cell(app, "stalls", "yl-03", 1) == "已批准"
     permit = small_store.get(StallPermit, "pm-3")
     assert (permit.expires_on, permit.reviewed_by) == (date(2027, 6, 30), "duty-officer")
@@ -791,8 +781,7 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
     import subprocess
     import sys
 
-    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
         await open_micro_grid(app, pilot)
         screen = app.screen
         assert isinstance(screen, TableScreen) and screen.table.cell("h3", 4).plain == "待访"
@@ -802,10 +791,7 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
             "record_visit(Store(sys.argv[1], actor='desk-2'), 'h3', 'w1', '老人住院，家属在家')"
         )
         subprocess.run([sys.executable, "-c", code, str(small_store.root)], check=True, timeout=60)
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.table.cell("h3", 4).plain.startswith("已访"):
-                break
+        await until(pilot, lambda: screen.table.cell("h3", 4).plain.startswith("已访"), "the other desk's visit")
         assert screen.table.cell("h3", 4).plain == "已访09:31"
         assert screen.table.cell("h3", 5).plain == "老人住院，家属在家"
         assert cell(app, "visits", "dc-M01", 2) == "2/5"
@@ -880,7 +866,7 @@ async def test_a_vacant_spot_takes_an_application_then_review(small_store: Store
         assert small_store.get(Stall, "yl-02").holder_name == ""
         await type_into(pilot, form, "holder_phone", "13912345678")
         await pilot.press("ctrl+s")
-        await reloaded(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPLIED)
+        await shows(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPLIED)
         assert cell(app, "stalls", "yl-02", 1) == "申请中"
         assert cell(app, "stalls", "yl-02", 4) == "钱*"
         assert (
@@ -909,13 +895,13 @@ async def test_release_is_refused_while_fees_are_owed_then_frees_the_spot(small_
             with small_store.transaction() as tx:
                 tx.put(record)
         await pilot.press("ctrl+r")
-        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 0)
+        await shows(app, pilot, lambda d: d.stalls[0].arrears_fen == 0)
         await pilot.press("x")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FormScreen)
         await pilot.press(*"摊主回老家", "enter")
-        await reloaded(app, pilot, lambda d: not d.stalls[0].stall.holder_name)
+        await shows(app, pilot, lambda d: not d.stalls[0].stall.holder_name)
         assert cell(app, "stalls", "yl-01", 1) == ""  # the ended permit is in the detail's history, not the roster
         assert cell(app, "stalls", "yl-01", 4) == "空位"
     assert small_store.get(StallPermit, "pm-1").history[-1].action == "release"
@@ -1021,14 +1007,14 @@ async def test_a_count_typed_with_full_width_digits_is_read(small_store: Store) 
     """The served count １２ (a Chinese input method's digits) was refused as not a whole number."""
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "i")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
         await pilot.press("d")
         await settled(app, pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
         await type_into(pilot, form, "served", "１２")
         await pilot.press("enter")
-        await reloaded(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
+        await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.DONE)
         assert small_store.get(ServiceSession, "sv0", TODAY).served == 12
 
 
@@ -1056,11 +1042,11 @@ async def test_the_payment_form_offers_a_payment_it_would_accept(small_store: St
             "100",
         )
         await pilot.press("ctrl+s")  # the default, as offered, is saved
-        await reloaded(app, pilot, lambda d: d.stalls[0].unpaid_periods == ("2026-10",))
+        await shows(app, pilot, lambda d: d.stalls[0].unpaid_periods == ("2026-10",))
         pay(small_store, "2026-10", 15000, 3)
         pay(small_store, "2026-11", 15000, 4)
         await pilot.press("ctrl+r")
-        await reloaded(app, pilot, lambda d: d.stalls[0].arrears_fen == 0 and "2026-11" in d.stalls[0].paid_fen)
+        await shows(app, pilot, lambda d: d.stalls[0].arrears_fen == 0 and "2026-11" in d.stalls[0].paid_fen)
         await pilot.press("y")
         await settled(app, pilot)
         form = app.screen
@@ -1070,7 +1056,7 @@ async def test_the_payment_form_offers_a_payment_it_would_accept(small_store: St
             "150",
         )
         await pilot.press("ctrl+s")
-        await reloaded(app, pilot, lambda d: "2026-12" in d.stalls[0].paid_fen)
+        await shows(app, pilot, lambda d: "2026-12" in d.stalls[0].paid_fen)
         await pilot.press("y")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)

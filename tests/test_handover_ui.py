@@ -29,7 +29,7 @@ from widgets.form import FormScreen
 from widgets.status_line import StatusLine, fit
 
 from conftest import store_bytes
-from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows
+from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows, until
 
 INCOMING = "incoming-officer"
 
@@ -322,15 +322,6 @@ async def test_the_stall_payment_and_case_step_forms_keep_title_and_field_in_vie
 # -- another desk's write while the hand-over form is open -------------------------------------------------
 
 
-async def until(pilot, check) -> None:  # noqa: ANN001
-    """Wait (a worker's thread is not waited on by ``settled`` while it is held) until ``check()``."""
-    for _ in range(500):
-        if check():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("never happened")
-
-
 async def test_the_open_handover_form_rebuilds_its_report_off_the_event_loop_and_shows_only_the_newest(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -366,9 +357,18 @@ async def test_the_open_handover_form_rebuilds_its_report_off_the_event_loop_and
         held = threading.Event()
         hold.append(held)  # the next renewal is read before the second write and ends after it
         log_entry(other, kind=LogKind.CALL, content="第二个来电")
-        await until(pilot, lambda: app.data is not None and len(app.data.log) == 2 and len(built) == 3)
+        # (a worker's thread is not waited on by settled() while it is held)
+        await until(
+            pilot,
+            lambda: app.data is not None and len(app.data.log) == 2 and len(built) == 3,
+            "the second call read and its report begun",
+        )
         log_entry(other, kind=LogKind.CALL, content="第三个来电")  # while the renewal of the second is held
-        await until(pilot, lambda: app.data is not None and len(app.data.log) == 3 and len(built) == 4)
+        await until(
+            pilot,
+            lambda: app.data is not None and len(app.data.log) == 3 and len(built) == 4,
+            "the third call read and its report begun",
+        )
         held.set()
         await settled(app, pilot)
         assert built == [False] * 4

@@ -21,7 +21,7 @@ from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, in_one_read, loaded, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, in_one_read, loaded, screen_text, settled, until
 
 NAMES = {"/": "slash", " ": "space", ":": "colon"}
 CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
@@ -77,10 +77,8 @@ async def test_the_filter_shows_what_is_typed_while_it_is_typed(small_store: Sto
 
 async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:
     """`/status:` + Enter in one write once started a 已派单 case (`s` reached the table)."""
-    app = dashboard_app(small_store)
     before = {p.id: len(p.history) for p in small_store.all(Petition)}
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, [*chars("/status:"), "enter"])
         assert app.panel("petitions").filter_input.value == "status:"
     assert {p.id: len(p.history) for p in small_store.all(Petition)} == before
@@ -115,16 +113,13 @@ async def test_a_number_served_far_too_large_is_refused_in_the_form(small_store:
 async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = dashboard_app(small_store)
-
     def broken(self, name: str) -> None:  # noqa: ANN001
         raise RuntimeError("boom")
 
     from duty_room.panels.stalls import StallsPanel
 
     monkeypatch.setattr(StallsPanel, "action_step", broken)
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "m")
         await settled(app, pilot)
         assert app.is_running and app.return_code is None
@@ -305,10 +300,13 @@ async def test_keys_after_a_write_wait_for_data_with_the_write_not_a_reload_begu
         app.show(before)  # the late reload, from before the write, lands first
         assert app.typeahead._must_wait()  # a key typed now would act on the old rows: it waits
         reading.set()
-        for _ in range(100):  # the reload the write started shows the write (or the watcher's, which
-            await pilot.pause(0.05)  # may have replaced it: reloads are exclusive, so not settled())
-            if app.data is not None and app.data.generation > before.generation and not app.typeahead._must_wait():
-                break
+        # The reload the write started shows the write (or the watcher's, which may have replaced
+        # it: reloads are exclusive, so not settled()).
+        await until(
+            pilot,
+            lambda: app.data is not None and app.data.generation > before.generation and not app.typeahead._must_wait(),
+            "data newer than before the write, and keys released",
+        )
         assert app.data is not None and app.data.generation > before.generation
         assert not app.typeahead._must_wait()
         app.show(before)  # or lands after it: not shown over newer data

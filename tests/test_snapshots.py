@@ -14,7 +14,7 @@ from duty_room.config import Settings
 from store.demo import build_demo
 from store.storage import Store
 
-from pilot import drawn
+from pilot import drawn, loaded
 
 
 @pytest.fixture
@@ -24,15 +24,9 @@ def demo_app(tmp_path: Path, frozen_clock: str) -> DutyRoomApp:
     return DutyRoomApp(store, Settings(store=store.root, refresh_seconds=600))
 
 
-async def _loaded(pilot) -> None:  # noqa: ANN001 - Pilot
-    while pilot.app.data is None:
-        await pilot.pause(0.05)
-    await pilot.pause()
-
-
 def _after(*keys: str):
     async def run_before(pilot) -> None:  # noqa: ANN001 - Pilot
-        await _loaded(pilot)
+        await loaded(pilot.app, pilot)
         for key in keys:
             await pilot.press(key)
         await drawn(pilot.app, pilot)

@@ -17,25 +17,20 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from store.lifecycle import change_status
 from store.models import Petition, PetitionStatus
 from store.storage import Store
 from tests.conftest import FROZEN_NOW, frozen_command
 from tools.ptyterm import Terminal
 
-from pilot import dashboard, settled
+from pilot import dashboard, settled, until
 
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.slow
 
 
 async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first(small_store: Store) -> None:
-    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
-    async with app.run_test(size=(120, 40)) as pilot:
-        while app.data is None:
-            await pilot.pause(0.05)
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
         table = app.panel("petitions").table
         status = lambda: table.cell("MK261127-001", 1)  # noqa: E731
         assert status().plain == "待受理"
@@ -46,9 +41,7 @@ async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first
             timeout=60,
         )
         assert second.returncode == 0, second.stderr
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and status().plain != "已受理":
-            await pilot.pause(0.05)
+        await until(pilot, lambda: status().plain == "已受理", "the second dashboard's step to show")
         assert isinstance(status(), Text) and status().plain == "已受理"
     saved = small_store.get(Petition, "MK261127-001")
     assert saved.history[-1].actor == "second-desk"
@@ -94,19 +87,14 @@ def another_desk_starts_work(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_store: Store) -> None:
-    app = DutyRoomApp(small_store, Settings(store=small_store.root, refresh_seconds=0.2))
-    async with app.run_test(size=(120, 40)) as pilot:
-        while app.data is None:
-            await pilot.pause(0.05)
+    async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
         table = app.panel("petitions").table
         status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
         cli = another_desk_starts_work(small_store.root)
         assert cli.returncode == 0, cli.stderr
         assert cli.stdout.strip() == "MK261127-003 in_progress (处置中)"
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and status() != "处置中":
-            await pilot.pause(0.05)
+        await until(pilot, lambda: status() == "处置中", "the CLI's step to show")
         assert status() == "处置中"
     assert small_store.get(Petition, "MK261127-003").history[-1].note == "已到现场"
 
@@ -132,9 +120,7 @@ async def test_an_open_detail_follows_a_change_made_at_another_desk(small_store:
         assert field("状态") == "已派单" and not any("已到现场" in line for line in history())
         cli = another_desk_starts_work(small_store.root)
         assert cli.returncode == 0, cli.stderr
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and field("状态") != "处置中":
-            await pilot.pause(0.05)
+        await until(pilot, lambda: field("状态") == "处置中", "the other desk's step in the open detail")
         assert field("状态") == "处置中" and "已到现场" in history()[-1]
         assert app.screen is detail  # still open, where the officer left it
 

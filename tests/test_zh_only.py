@@ -26,7 +26,7 @@ from store.roster import put_schedule
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import loaded, screen_text, settled
+from pilot import drawn, loaded, screen_text, settled
 
 SIZE = (120, 40)
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -161,7 +161,7 @@ async def test_every_screen_in_zh_mode_is_chinese(small_store: Store) -> None:
             await walk.press("z")
             await walk.press("ctrl+p")
             assert isinstance(app.screen, CommandPalette)
-            await pilot.pause(0.3)  # the palette gathers its commands in a worker
+            await drawn(app, pilot)  # the palette gathers its commands in a worker: settled waits for it
             assert "主题" in await walk.look(f"panel {number} palette")  # what is read is what is painted
             await walk.press("down")
             await walk.look(f"panel {number} palette list")
