@@ -26,7 +26,7 @@ from duty_room import words
 from store import clock
 from store.queries import Dashboard, dashboard
 from store.storage import Store, StoreError
-from widgets.help_key import HelpPageWords, PagedHelpPanel, toggle_help
+from widgets.help_key import toggle_help
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
@@ -336,8 +336,10 @@ class DutyRoomApp(RoutingApp):
         self.action_hide_help_panel()
 
     def action_show_help_panel(self) -> None:
-        """Textual's keys panel with a last line, when it is more than a page, that says so (widgets/help_key.py)."""
+        """Textual's keys panel with a last line, when it is more than a page, that says so (widgets/help_pages.py)."""
         if not self.screen.query("HelpPanel"):
+            from widgets.help_pages import HelpPageWords, PagedHelpPanel  # (after the first frame: Markdown)
+
             t = self.present.t
             self.screen.mount(PagedHelpPanel(HelpPageWords(t("help.page"), t("help.next"), t("help.close"))))
 

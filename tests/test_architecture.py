@@ -118,7 +118,13 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     assert loaded.isdisjoint({"textual", "rich", "widgets"}), loaded & {"textual", "rich", "widgets"}
 
 
-LATER_THAN_THE_FIRST_FRAME = ("store.handover", "duty_room.handover_export", "textual.widgets._text_area")
+LATER_THAN_THE_FIRST_FRAME = (
+    "store.handover",
+    "duty_room.handover_export",
+    "textual.widgets._text_area",
+    "widgets.help_pages",
+    "markdown_it",
+)
 
 
 def test_the_dashboard_opens_without_the_hand_over(tmp_path: Path) -> None:
@@ -126,7 +132,8 @@ def test_the_dashboard_opens_without_the_hand_over(tmp_path: Path) -> None:
     imported when `h`, `e` or a take-over first needs it, not before the first frame: a fresh
     interpreter opens the dashboard (its first data on screen), then lists what it loaded.
     Nor Textual's TextArea, which no screen of ours shows (~40 million instructions, 1.6% of the
-    first frame: bench/first_paint.py)."""
+    first frame: bench/first_paint.py). Nor the paged help (Textual's HelpPanel brings Markdown,
+    markdown-it and linkify: ~100 modules), imported when help is first shown."""
     from conftest import build_small_store
 
     store = build_small_store(tmp_path / "store")
