@@ -335,30 +335,24 @@ class Headline:
     arrears_holders: int
 
 
-def headline(
-    store: Store,
-    now: datetime,
-    petitions: list[PetitionView],
-    progress: list[GridProgress],
-    sessions: list[SessionView],
-    stalls: list[StallView],
-) -> Headline:
-    communities = store.all(Community)
+def headline(store: Store, now: datetime, figures: Digest) -> Headline:
+    """The header's counts: the digest's own (what counts as overdue, due today or in arrears is
+    said once, on ``Digest``), and who is on duty now."""
     shift = shift_at(store, now)  # at 03:00 the shift on duty is yesterday's 08:00 one
     people = [] if shift is None else [shift.leader, *shift.staff]
-    roots = [p for p in progress if p.depth == 0]
+    roots = [p for p in figures.progress if p.depth == 0]
     return Headline(
-        township=communities[0].township if communities else "",
+        township=figures.township,
         on_duty="、".join(people),
         on_duty_leader=people[0] if people else "",
         on_duty_count=len(people),
-        open=len(petitions),
-        overdue=sum(v.overdue for v in petitions),
-        due_today=sum(v.due_today for v in petitions),
+        open=len(figures.petitions),
+        overdue=len(figures.overdue),
+        due_today=len(figures.due_today),
         visited=sum(p.visited for p in roots),
         planned=sum(p.planned for p in roots),
-        late_sessions=sum(s.phase is SessionPhase.LATE for s in sessions),
-        arrears_holders=sum(v.arrears_fen > 0 for v in stalls),
+        late_sessions=sum(s.phase is SessionPhase.LATE for s in figures.sessions),
+        arrears_holders=len(figures.arrears),
     )
 
 
@@ -476,7 +470,7 @@ def dashboard(
         sessions=figures.sessions,
         stalls=figures.stalls,
         fees=figures.fees,
-        headline=headline(store, now, figures.petitions, figures.progress, figures.sessions, figures.stalls),
+        headline=headline(store, now, figures),
         rates=all_windows(store.all(Petition), now),
         workers_out=out,
         workers_expected=expected,
