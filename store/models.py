@@ -364,6 +364,15 @@ class Household(Record):
         leading zeros aside). The store refuses a second household at one (``Transaction.commit``)."""
         return (self.grid_id, place_key(self.building), place_key(self.unit), place_key(self.room))
 
+    def claims_address(self, earlier: list[Household]) -> bool:
+        """Whether this version takes an address none of its ``earlier`` versions held (none: it is
+        new): the one-household-an-address rule looks only at such a claim, so two households that
+        shared an address before the rule keep it."""
+        if any(was.address_as_typed() == self.address_as_typed() for was in earlier):
+            return False  # as it was, to the letter (most writes): no look at address_key
+        key = self.address_key()
+        return not any(was.address_key() == key for was in earlier)
+
 
 class VisitPlan(Record):
     """One household a grid worker should visit on a day."""

@@ -1871,12 +1871,8 @@ class Transaction:
                 record = cast(Household | None, grid_file.records.get(record_id))
                 if record is None:  # put, then moved on or deleted
                     continue
-                was = cast(list[Household], before.get(record_id, []))
-                if any(b.address_as_typed() == record.address_as_typed() for b in was):
-                    continue  # as it was, to the letter (most writes)
-                key = record.address_key()
-                if not any(b.address_key() == key for b in was):
-                    claims[record_id] = key
+                if record.claims_address(cast(list[Household], before.get(record_id, []))):
+                    claims[record_id] = record.address_key()
             if not claims:
                 continue
             rooms = {key[3] for key in claims.values()}

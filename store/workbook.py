@@ -1068,11 +1068,8 @@ class _Importer:
         claims: dict[str, tuple[str, str, str, str]] = {}
         for record_id, row in in_file.items():
             record, previous = cast(Household, row.record), existing.get(record_id)
-            if isinstance(previous, Household) and previous.address_as_typed() == record.address_as_typed():
-                continue  # as stored, to the letter (most rows)
-            key = record.address_key()
-            if not isinstance(previous, Household) or previous.address_key() != key:
-                claims[record_id] = key
+            if record.claims_address([previous] if isinstance(previous, Household) else []):
+                claims[record_id] = record.address_key()
         if not claims:
             return
         wanted, grids = set(claims.values()), {key[0] for key in claims.values()}
