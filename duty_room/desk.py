@@ -526,6 +526,9 @@ class Desk:
             form.show_errors(beside, "" if beside and len(beside) == len(errors) else message)
         elif said_once:  # 未保存：… is said once, not after 未更改
             self.app.notify(message, severity="warning", timeout=8)
+        elif isinstance(error, Refused) and error.about:  # the record first: MK… 未更改：…
+            said = self.t("status.refused_about").format(about=error.about, reason=error.reason(self.lang))
+            self.app.notify(said, severity="warning", timeout=8)
         else:
             self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
 

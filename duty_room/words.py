@@ -297,8 +297,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "changes apply from the next session; sessions checked in, done or cancelled stay",
     ),
     "services.one_off": (
-        "这是单次活动，没有重复安排可改；按 {key} 新增安排",
-        "a one-off session has no schedule to change; {key} adds one",
+        "{session} 是单次活动，没有重复安排可改；按 {key} 新增安排",
+        "{session} is a one-off session: no schedule to change; {key} adds one",
     ),
     "services.schedule_added": ("已新增服务安排「{}」", "Schedule '{}' added"),
     "services.schedule_changed": ("服务安排「{}」已修改", "Schedule '{}' changed"),
@@ -636,6 +636,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "petition.cancel_close": ("取消", "Back"),
     "status.changed": ("{id} 已改为「{status}」", "{id} is now '{status}'"),
     "status.refused": ("未更改：{}", "Not changed: {}"),
+    "status.refused_about": ("{about} 未更改：{reason}", "{about} not changed: {reason}"),  # the record first
     "form.not_saved": ("未保存：{}", "Not saved: {}"),  # a store fault on a form: nothing was written
     "detail.history": ("办理记录", "History"),
     "detail.reporter": ("反映人", "Reporter"),

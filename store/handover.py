@@ -239,7 +239,7 @@ class HandoverChanged(DutyRefused):
         self.report = report
         super().__init__("duty_report_changed")
 
-    def message(self, lang: Lang) -> str:
+    def reason(self, lang: Lang) -> str:
         return i18n.t("refused.duty_report_changed", lang).format(changes=changes_in_words(self.changes, lang))
 
 

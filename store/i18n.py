@@ -271,6 +271,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "a case that is '{current}' is final; its status cannot change",
     ),
     "refused.needs_note": ("「{action}」需要填写原因", "'{action}' needs a note saying why"),
+    # A refusal said of the record it is about (``Refused.about``), whose reason does not name it.
+    "refused.about": ("{about}：{reason}", "{about}: {reason}"),
     "refused.action_state": ("「{current}」的案件不能「{action}」", "a case that is '{current}' cannot '{action}'"),
     "refused.needs_assignee": ("「{action}」需要选择承办人或单位", "'{action}' needs an assignee"),
     "refused.needs_rating": ("回访评价需要满意度", "a follow-up needs a satisfaction rating"),

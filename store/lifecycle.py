@@ -155,7 +155,15 @@ def find_step(current: PetitionStatus, target: PetitionStatus) -> Step:
 
 
 def check(petition: Petition, action: Action, now: datetime) -> Rule:
-    """Raise unless ``action`` may be taken on ``petition`` at ``now`` (parameters aside)."""
+    """Raise unless ``action`` may be taken on ``petition`` at ``now`` (parameters aside); the
+    refusal names the case (the one under the cursor when the key was pressed)."""
+    try:
+        return _check(petition, action, now)
+    except IllegalTransition as refused:
+        raise refused.naming(petition.id) from None
+
+
+def _check(petition: Petition, action: Action, now: datetime) -> Rule:
     rule = RULES[action]
     if petition.status not in rule.sources:
         raise IllegalTransition("action_state", action=action, current=petition.status)
@@ -517,7 +525,7 @@ def place_outside_grid(petition: Petition, grid: Grid, households: list[Househol
 class PlaceRefused(Refused):
     """A building or unit where the case's grid has no household: the places said in each language."""
 
-    def message(self, lang: Lang) -> str:
+    def reason(self, lang: Lang) -> str:
         places: list[tuple[str, str]] = self.params["places"]  # type: ignore[assignment]
         said = i18n.t("punct.list", lang).join(_place_said(b, u, lang) for b, u in places)
         if self.params["more"]:

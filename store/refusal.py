@@ -6,7 +6,10 @@ the catalogue under ``refused.<key>``; enum parameters are shown by their labels
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
+from typing import TypeVar
 
 from . import i18n
 from .i18n import Lang
@@ -14,14 +17,31 @@ from .i18n import Lang
 # Refusals whose words already say what became of the write (未保存：…, …，未重复登记, 没有改动): a
 # caller that would say "not changed" before a reason adds nothing of its own to these (未更改：…，
 # 未保存 said both). tests/test_catalogue.py finds any other reason that says it.
+T = TypeVar("T")
+
 SAYS_ITS_OUTCOME = frozenset({"changed_meanwhile", "duplicate_case", "no_change"})
 
 
 class Refused(ValueError):
+    """``about``: the record refused, as the officer knows it (a case's id, a household's address,
+    a stall's market and number, a session's time and title), said before the reason: a key pressed
+    on a row, typed in a burst, may land on another row than the one meant, and the line must say
+    which one was refused."""
+
+    about = ""
+
     def __init__(self, key: str, **params: object) -> None:
         self.key = key
         self.params = params
         super().__init__(self.message("en"))
+
+    def naming(self, about: str) -> Refused:
+        """This refusal, said of ``about`` (a record it names already is kept). Words that say what
+        became of the write (未保存：此件已被他人更新…) stay one statement, as they are."""
+        if not self.about and not self.says_its_outcome:
+            self.about = about
+            self.args = (self.message("en"),)
+        return self
 
     @property
     def says_its_outcome(self) -> bool:
@@ -35,9 +55,15 @@ class Refused(ValueError):
             return " / ".join(self.word(v, lang) for v in value) or "—"
         return str(value)
 
-    def message(self, lang: Lang) -> str:
+    def reason(self, lang: Lang) -> str:
+        """Why, without the record it is about."""
         words = {name: self.word(value, lang) for name, value in self.params.items()}
         return i18n.t(f"refused.{self.key}", lang).format(**words)
+
+    def message(self, lang: Lang) -> str:
+        """The record, then why: MK261127-001：「处置中」的案件不能「派单」."""
+        reason = self.reason(lang)
+        return i18n.t("refused.about", lang).format(about=self.about, reason=reason) if self.about else reason
 
 
 class UnknownChoice(Refused):
@@ -47,7 +73,7 @@ class UnknownChoice(Refused):
         self.enum = enum
         super().__init__("unknown_choice", v=text)
 
-    def message(self, lang: Lang) -> str:
+    def reason(self, lang: Lang) -> str:
         choices = ", ".join(f"{m.value} ({i18n.label(m, lang)})" for m in self.enum)
         return i18n.t("refused.unknown_choice", lang).format(
             v=self.params["v"], what=self.enum.__name__, choices=choices
@@ -60,3 +86,23 @@ class FieldsRefused(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+@contextmanager
+def refused_about(record: str) -> Iterator[None]:
+    """A refusal raised inside is said of ``record`` (``Refused.about``), unless it names one already."""
+    try:
+        yield
+    except Refused as refused:
+        refused.naming(record)
+        raise
+
+
+def said_of(record: str, write: Callable[[], T]) -> Callable[[], T]:
+    """``write``, its refusal said of ``record`` (a one-key write, refused in the status line)."""
+
+    def run() -> T:
+        with refused_about(record):
+            return write()
+
+    return run

@@ -43,10 +43,10 @@ class SheetFileError(Refused):
         self.path = path
         super().__init__(key, path=path, detail=detail)
 
-    def message(self, lang: Lang) -> str:
+    def reason(self, lang: Lang) -> str:
         if self.error is not None:  # "sheet_os": the store's words for the machine's refusal
             return environment_error(self.error, self.path).message(lang)
-        return super().message(lang)
+        return super().reason(lang)
 
 
 @dataclass

@@ -140,11 +140,15 @@ def test_backup_while_four_writers_work_restores_every_acknowledged_write(small_
     try:
         deadline = time.monotonic() + 60
         while min(len(a) for a in acknowledged) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)  # a poll of the condition above
         assert min(len(a) for a in acknowledged) >= 3, "the writers did not start"
         before_backup = {case_id for ids in acknowledged for case_id in list(ids)}
         copied = backup_store(Store(small_store.root), tmp_path / "backup")
-        time.sleep(0.3)  # the writers go on after the copy
+        after_copy = sum(len(a) for a in acknowledged)  # every write acknowledged from now on is not in the copy
+        deadline = time.monotonic() + 60
+        while sum(len(a) for a in acknowledged) <= after_copy and time.monotonic() < deadline:
+            time.sleep(0.05)  # a poll of the condition above
+        assert sum(len(a) for a in acknowledged) > after_copy, "the writers acknowledged nothing after the copy"
     finally:
         for writer in writers:
             writer.kill()

@@ -478,7 +478,7 @@ def unsaid(line: str) -> str:
 def type_slowly(term: Terminal, keys: tuple[str, ...], gap: float) -> None:
     for key in keys:
         term.send(key)
-        term.pump(ESC_PAUSE if key == ESC else gap)
+        term.pump(ESC_PAUSE if key == ESC else gap)  # on purpose: the gap between keys is what "slowly" means
 
 
 @dataclass
@@ -517,7 +517,7 @@ def drive(root: Path, *, burst: bool) -> list[After]:
             type_slowly(term, (*sequence.back, CTRL_C), GAP)
             settle(term)
         term.send("q")
-        term.pump(0.5)
+        assert term.wait_closed(), "the dashboard did not quit on q:\n" + term.text()
     finally:
         term.close()
     return seen

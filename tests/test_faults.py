@@ -516,7 +516,10 @@ def test_a_waiting_writer_gets_the_lock_when_it_is_released(
 
     worker = threading.Thread(target=write)
     worker.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10  # until it waits in flock's queue (storage._LockWaiter), not a guess
+    while not any(t.name == "duty-room-lock" and t.is_alive() for t in threading.enumerate()):
+        assert worker.is_alive() and time.monotonic() < deadline, "the writer never queued for the lock"
+        time.sleep(0.005)  # a poll of the condition above
     assert not done  # queued behind the holder
     os.close(fd)
     worker.join(10)

@@ -459,11 +459,11 @@ async def test_completing_a_session_not_begun_is_refused_before_the_form_opens(s
         await pilot.press("d")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert notes(app)[-1] == "未更改：11:00 才开始，还不能登记完成"
+        assert notes(app)[-1] == "11:00 入户送餐 未更改：11:00 才开始，还不能登记完成"
         await pilot.press("down", "d")  # 14:00 科普馆, from the weekend schedule
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert notes(app)[-1] == "未更改：14:00 才开始，还不能登记完成"
+        assert notes(app)[-1] == "14:00 社区科普馆开放日 未更改：14:00 才开始，还不能登记完成"
         await pilot.press("x")  # cancelling one in advance is allowed: its form opens
         await settled(app, pilot)
         assert isinstance(app.screen, FormScreen)

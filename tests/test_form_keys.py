@@ -387,7 +387,7 @@ async def test_a_refusal_in_the_status_line_keeps_every_character(small_store: S
         await pilot.press("r")  # 办结 a 待受理 case: refused at once
         await settled(app, pilot)
         message = app.status_messages[-1]
-        assert message == "未更改：「待受理」的案件不能「办结」"
+        assert message == "MK261127-001 未更改：「待受理」的案件不能「办结」"  # the case refused, named
         lines = screen_text(app).splitlines()
         assert lines[-2].strip() == message  # the line above the Footer, whole
 

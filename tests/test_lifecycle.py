@@ -477,7 +477,7 @@ def test_escalate_building_community_township(store: Store, monkeypatch: pytest.
     assert second.level is Level.TOWNSHIP
     assert second.history[-1].note == "社区→乡镇: 社区无权处理"
     error = w.refused(Action.ESCALATE, "escalate_top", note="还要升级")
-    assert error.message("zh") == "已在最高层级「乡镇」，不能再升级"
+    assert error.message("zh") == "P1：已在最高层级「乡镇」，不能再升级"
     assert store.get(Petition, "P1").level is Level.TOWNSHIP
 
 

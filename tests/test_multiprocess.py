@@ -65,8 +65,8 @@ def wait_for(path: Path, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         if time.monotonic() > deadline:
-            raise TimeoutError(path)
-        time.sleep(0.002)
+            raise TimeoutError(f"waited {timeout} s for {path} to exist")
+        time.sleep(0.002)  # a poll of the condition above
 
 
 # ---------------------------------------------------------------------------
@@ -287,8 +287,8 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path: Path):
             while not out_path.read_text().count("\n"):  # the loop is running
                 assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
                 assert time.monotonic() < deadline, "writer never acknowledged a write"
-                time.sleep(0.002)
-            time.sleep(rng.uniform(0, 0.15))
+                time.sleep(0.002)  # a poll of the condition above
+            time.sleep(rng.uniform(0, 0.15))  # on purpose: the kill lands at a random point of its writes
         finally:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)

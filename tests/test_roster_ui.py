@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Input, OptionList, Select
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
@@ -18,7 +18,7 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule
-from pilot import WIDE, dashboard, loaded, settled
+from pilot import NARROW, WIDE, dashboard, loaded, settled
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
 TOMORROW = "2026-11-29"
@@ -264,6 +264,34 @@ async def test_move_a_household_to_another_grid(small_store: Store) -> None:
     [event] = household.history
     assert (household.grid_id, event.action, event.actor, event.plans_to) == ("dc-M02", "move", "duty-officer", "w2")
     assert [(c.name, c.before, c.after) for c in event.changes] == [("grid_id", "dc-M01", "dc-M02")]
+
+
+async def test_a_picker_shows_its_choice_alone_after_a_save_is_refused(small_store: Store) -> None:
+    """迁户 refused (the address is another household's in the grid chosen): the grid picker's list
+    stood open under the choice, all of it again with its first row highlighted, another grid than
+    the one chosen and saved. The choice shows alone; ↓ opens the list at it, and Enter takes the
+    row highlighted then."""
+    add_neighbour(small_store)
+    with small_store.transaction() as tx:
+        tx.put(Household(id="hx", grid_id="dc-M02", building="1", unit="1", room="101", head_name="李四"))
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        form = await press_for_form(app, pilot, "m")
+        options = form.query_one("#options-grid_id", OptionList)
+        assert options.display and options.option_count == 3  # nothing chosen: every other grid
+        await type_into(app, pilot, form, "grid_id", "2单元")
+        await submit(app, pilot)
+        assert app.screen is form and "一个地址只登记一户" in form_error(form, "grid_id")
+        assert form.query_one("#field-grid_id", Input).value == "东城花园社区 1号楼2单元（微网格）"
+        assert not options.display, "the list stayed open under the grid chosen"
+        await pilot.press("down")  # opens it, at the row chosen
+        await settled(app, pilot)
+        assert options.display and options.highlighted == 2
+        await pilot.press("up", "enter")  # the row above: 1号楼支部网格
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    assert small_store.get(Household, "h1").grid_id == "dc-B01"
 
 
 # -- panel 3: 一老一小 schedules ---------------------------------------------------------------------

@@ -249,7 +249,7 @@ ILLEGAL_NOW: dict[str, tuple[Shown, Change, Write, str, str]] = {
         lambda o: perform(o, "MK261127-002", Action.DISPATCH, assignee="综合执法队"),
         lambda s, seen: perform(s, "MK261127-002", Action.DISPATCH, assignee="综合执法队", expected=seen),
         "action_state",
-        "「已派单」的案件不能「派单」",
+        "MK261127-002：「已派单」的案件不能「派单」",
     ),
     "改状态 to a status the case has reached meanwhile": (
         lambda s: s.get(Petition, "MK261127-002"),

@@ -73,7 +73,7 @@ def test_real_terminal_renders_chinese_aligned_and_follows_another_process(small
         assert term.at(row, status_x, 6) == "处置中", term.text()
         assert term.received > before
         term.send("q")
-        term.pump(1.0)
+        assert term.wait_closed(), "the dashboard did not quit on q:\n" + term.text()
     finally:
         term.close()
 
@@ -172,7 +172,7 @@ def test_real_terminal_household_list_lines_up_and_logs_a_visit_at_80x24(small_s
     try:
         assert term.wait_for("网格走访"), term.text()
         term.send("2")
-        term.pump(0.5)
+        assert term.wait_for("进度"), term.text()  # panel 2 open: its table's heading
         term.send("jjj\r")  # community, large, branch, then the micro grid
         assert term.wait_for("民情日志"), term.text()
         assert term.wait_for("1-1-10"), term.text()  # the rows come after a loading line (read in a worker)
@@ -193,6 +193,6 @@ def test_real_terminal_household_list_lines_up_and_logs_a_visit_at_80x24(small_s
         assert term.at(row, today_x, 9) == "已访09:30", term.text()  # visited rows move below the waiting ones
         assert row == rows[-2], term.text()
         term.send("\x1bq")
-        term.pump(1.0)
+        assert term.wait_closed(), "the dashboard did not quit on Esc q:\n" + term.text()
     finally:
         term.close()

@@ -99,6 +99,17 @@ class Terminal:
                 return True
         return False
 
+    def wait_closed(self, seconds: float = 15) -> bool:
+        """Whether the program ends (its side of the terminal closes) within ``seconds``, reading
+        what it sends until then."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            chunk = self._read(left)
+            if chunk is None:
+                return True
+            self.stream.feed(chunk)
+        return False
+
     def settle(self, quiet: float = 0.3, seconds: float = 10) -> None:
         """Read until the program has sent nothing for ``quiet`` seconds (a frame arrives in pieces:
         one row of a table on screen does not mean the rows below it are)."""

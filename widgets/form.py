@@ -332,6 +332,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         """Fill the pickers, count what is filled in, and focus the first field."""
         for key in self._pickers:
             self._refill(key, "")
+            self._close_list(key)  # a value given beforehand shows alone, as one chosen does
         for spec in self.fields:
             if spec.kind == "text":
                 self._count(spec.key, self.query_one(f"#field-{spec.key}", Input).value)
@@ -382,9 +383,22 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         options.clear_options()
         if hits:
             options.add_options([Option(Content(lbl), id=v) for v, lbl in hits])  # as typed: no markup
-            options.highlighted = 0
+            options.highlighted = picker.shown.index(picker.chosen) if picker.chosen in picker.shown else 0
         else:
             options.add_option(Option(self.texts.no_match, disabled=True))
+
+    def _close_list(self, key: str) -> None:
+        """A picker with a row chosen shows the choice alone: its list, left open under it (all of
+        it, highlighting another row), read as a choice still to make, and after a refused save
+        (迁户 to a grid where the address is taken) stood open beside the reason."""
+        self.query_one(f"#options-{key}", OptionList).display = not self._pickers[key].chosen
+
+    def _open_list(self, key: str) -> None:
+        """↑ or ↓ on a closed picker opens its whole list at the row chosen; from then on, as while
+        typing, the highlighted row is the one Enter takes."""
+        self._pickers[key].chosen = ""
+        self.query_one(f"#options-{key}", OptionList).display = True
+        self.call_after_refresh(self._focused_in_view)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
@@ -397,6 +411,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             if labels.get(picker.chosen) != event.value:
                 picker.chosen = ""  # typing again un-chooses until a row is picked
             self._refill(key, event.value if not picker.chosen else "")
+            self._close_list(key)  # open while typing
             self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
 
     @on(Select.Changed)
@@ -412,10 +427,14 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         if key not in self._pickers:
             return
         options = self.query_one(f"#options-{key}", OptionList)
-        if options.option_count:
+        if not options.display:
+            self._open_list(key)
+        elif options.option_count:
             options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
-            event.stop()
-            event.prevent_default()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -429,6 +448,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         with self.prevent(Input.Changed):
             self.query_one(f"#field-{key}", Input).value = dict(picker.options)[value]
         self._refill(key, "")
+        self._close_list(key)
         self._clear_error(key)
 
     # -- lengths -----------------------------------------------------------------------

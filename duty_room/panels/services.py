@@ -27,7 +27,7 @@ from store.models import (
     ServiceSession,
 )
 from store.queries import Dashboard, SessionView
-from store.refusal import Refused
+from store.refusal import Refused, refused_about, said_of
 from store.roster import new_schedule_id, put_schedule, schedule_from_form, schedule_to_form
 from store.schedule import (
     SERVED_MAX,
@@ -183,28 +183,30 @@ class ServicesPanel(DeskPanel):
         if view is None:
             return
         desk, store, t = self.desk, self.desk.store, self.t
+        session = view.session
+        heading = f"{session.start:%H:%M} {session.title}"  # the session as a refusal names it
         if name == "edit_schedule":
-            schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
+            schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == session.schedule_id), None)
             if schedule is None:
-                desk.refuse(t("services.one_off").format(key=desk.present.key("services.add_schedule", "a")))
+                key = desk.present.key("services.add_schedule", "a")
+                desk.refuse(t("services.one_off").format(session=heading, key=key))
             else:
                 self.ask_schedule(schedule)
             return
-        session = view.session
         ref = SessionRef(session.day, session.id)
         calendar = desk.settings.deadlines
-        heading = f"{session.start:%H:%M} {session.title}"
         if name == "check_in":
             self.desk.submit(
                 # The session as the panel shows it: changed since by another desk, refused.
-                lambda: check_in(store, ref, calendar, expected=session),
+                said_of(heading, lambda: check_in(store, ref, calendar, expected=session)),
                 lambda _: t("services.checked_in_done").format(heading),
             )
             return
         # Refused at once, before the form opens: a session done or cancelled takes no more steps,
         # and one not begun yet cannot be completed.
         check = completable if name == "complete" else check_unfinished
-        check(session)
+        with refused_about(heading):  # the session under the cursor, named
+            check(session)
         # Another desk's check-in, completion or cancellation shows on the open form at once.
         watch = Watch(
             session,

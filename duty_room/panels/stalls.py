@@ -37,7 +37,7 @@ from store.market import (
 from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit, StallRate
 from store.queries import Dashboard
-from store.refusal import Refused
+from store.refusal import Refused, refused_about, said_of
 from store.text import max_chars, typed_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
@@ -110,23 +110,25 @@ class StallsPanel(DeskPanel):
             occupied = not view.occupied
             self.desk.submit(
                 # The spot as the panel shows it: changed since by another desk, refused.
-                lambda: set_occupied(self.desk.store, stall.id, occupied, expected=stall),
+                said_of(spot, lambda: set_occupied(self.desk.store, stall.id, occupied, expected=stall)),
                 lambda _: self.t("stall.marked_occupied" if occupied else "stall.marked_vacant").format(spot),
             )
-        elif name == "pay":
-            self.ask_payment(view, spot, today)
-        elif name == "advance":
-            if view.permit is None or not stall.holder_name:  # a vacant spot: a new holder applies
-                self.ask_application(view, spot)
-                return
-            action = next_permit_action(view.permit, today)
-            if action is None:
-                raise Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—")
-            self.ask_permit(view, action, spot, today)
-        elif name == "suspend":
-            self.ask_permit(view, PermitAction.SUSPEND, spot, today)
-        elif name == "release":
-            self.ask_release(view, spot)
+            return
+        with refused_about(spot):  # a step refused before its form opens names the spot under the cursor
+            if name == "pay":
+                self.ask_payment(view, spot, today)
+            elif name == "advance":
+                if view.permit is None or not stall.holder_name:  # a vacant spot: a new holder applies
+                    self.ask_application(view, spot)
+                    return
+                action = next_permit_action(view.permit, today)
+                if action is None:
+                    raise Refused("permit_move", action=PermitAction.APPROVE, status=view.permit_status or "—")
+                self.ask_permit(view, action, spot, today)
+            elif name == "suspend":
+                self.ask_permit(view, PermitAction.SUSPEND, spot, today)
+            elif name == "release":
+                self.ask_release(view, spot)
 
     # -- forms ------------------------------------------------------------------------------
 

@@ -392,7 +392,7 @@ class VisitsPanel(DeskPanel):
         grids = store.all(Grid)
         row = next((r for r in rows if r.household.id == household_id), None)
         if row is not None and row.visit is not None:
-            raise Refused("visit_twice", at=f"{row.visit.at:%H:%M}")
+            raise Refused("visit_twice", at=f"{row.visit.at:%H:%M}").naming(household_address(household))
         below = grids_below(grids, household.grid_id)
         parents = {g.id: g.parent_id for g in grids}
         nearby = {household.grid_id, parents.get(household.grid_id)} | below
