@@ -18,7 +18,6 @@ from datetime import datetime
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -26,7 +25,7 @@ from duty_room import words
 from store import clock
 from store.queries import Dashboard, dashboard
 from store.storage import Store, StoreError
-from widgets.help_key import toggle_help
+from widgets.help_key import show_paged_help, toggle_help
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
@@ -35,17 +34,14 @@ from .config import Settings
 from .desk import Desk, Saved, guarded
 from .header import DashboardHeader
 from .localize import localize_bindings
-from .palette import in_our_words, open_palette, panel_commands
+from .palette import dashboard_commands, in_our_words, open_palette
 from .panels import PANEL_TYPES, DeskPanel
+from .panels.deck import PanelDeck
 from .routing import RoutingApp
-from .screenshot import deliver_screenshot
 from .status import Status
 from .terminal import WALL_MAP_DARK, WALL_MAP_LIGHT, terminal_speaks_utf8
-from .textual_words import QUIT_HINT
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 from .watcher import StoreWatcher
-
-NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
 
 
 class DutyRoomApp(RoutingApp):
@@ -75,7 +71,6 @@ class DutyRoomApp(RoutingApp):
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
 
-    active: reactive[str] = reactive(PANEL_TYPES[0].NAME, init=False)
     ansi_theme_dark = reactive(WALL_MAP_DARK, init=False)
     ansi_theme_light = reactive(WALL_MAP_LIGHT, init=False)
 
@@ -93,7 +88,6 @@ class DutyRoomApp(RoutingApp):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
-        self._width = 0
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said  # everything said in the status line, in order
         self.handled_errors = self.status.handled_errors  # bugs caught while running (logged, shown)
@@ -122,14 +116,7 @@ class DutyRoomApp(RoutingApp):
 
     def compose(self) -> ComposeResult:
         yield DashboardHeader(self.present, actor=self.store.actor, read_only=self.settings.read_only, id="header")
-        # Born with the classes of this width and of the active panel: set after mounting, each
-        # restyled all five panels' widgets once more before the first frame (at 80x24, ~30 ms).
-        self._width = self.size.width
-        with Container(id="panels", classes="narrow" if self._narrow(self._width) else ""):
-            for panel_type in PANEL_TYPES:
-                panel = panel_type(self.desk)
-                panel.set_class(panel.NAME == self.active, "-active")
-                yield panel
+        yield PanelDeck(self.desk, columns=self.size.width, lite=self.settings.lite)
         yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
         # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
         # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
@@ -140,8 +127,7 @@ class DutyRoomApp(RoutingApp):
             self.theme = "ansi-dark"
         self.screen.set_class(self.ascii, "ascii")
         self.screen.set_class(self.settings.lite, "lite")
-        self.watch_active(self.active)
-        self._fit_to_width(self.size.width)
+        self.deck.watch_active(self.deck.active)
         # The first load is done before the first frame: painting empty panels and then painting
         # them again with data would cost a whole extra screen of bytes on a slow link.
         try:
@@ -175,19 +161,17 @@ class DutyRoomApp(RoutingApp):
         gc.unfreeze()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_to_width(event.size.width)
-
-    def _fit_to_width(self, width: int) -> None:
-        if width == self._width:  # the Resize that follows mount: the first frame is already laid out
-            return
-        self._width = width  # during a Resize event self.size still holds the old size
-        self.query_one("#panels").set_class(self._narrow(width), "narrow")
-        if self.data is not None:
+        if self.deck.fit(event.size.width) and self.data is not None:
             self.show(self.data)
 
-    def _narrow(self, width: int) -> bool:
-        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
-        return width < NARROW_BELOW or self.settings.lite
+    @property
+    def deck(self) -> PanelDeck:
+        return self.query_one(PanelDeck)
+
+    @property
+    def active(self) -> str:
+        """The panel the keys act on (``PanelDeck.active``, a reactive)."""
+        return self.deck.active
 
     def panel(self, name: str) -> DeskPanel:
         return self.query_one(f"#{name}", DeskPanel)
@@ -260,18 +244,12 @@ class DutyRoomApp(RoutingApp):
         self.desk.data = data
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
-        self.query_one("#header", DashboardHeader).show(data, self._width)
+        self.query_one("#header", DashboardHeader).show(data, self.deck.columns)
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False
         self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
-        narrow = self._narrow(self._width)
-        for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
-            panel.rows_shown = not narrow or panel.NAME == self.active
-        for panel in self.panels:
-            panel.render_data(data)
-        if store_changed:  # another desk's write shows in an open list too, and an open form says it
-            for panel in self.panels:
-                panel.refill_lists()
+        self.deck.show(data, store_changed=store_changed)
+        if store_changed:  # an open form says what another desk's write changed
             self.desk.data_changed(data)
 
     def action_refresh(self) -> None:
@@ -279,44 +257,21 @@ class DutyRoomApp(RoutingApp):
 
     # -- panels ------------------------------------------------------------------------
 
-    def watch_active(self, name: str) -> None:
-        narrow = self._narrow(self._width)
-        for panel in self.panels:
-            panel.set_class(panel.NAME == name, "-active")
-            panel.rows_shown = not narrow or panel.NAME == name
-        panel = self.panel(name)
-        panel.rows_now()  # its rows, if made later while it showed only its summary line
-        if self.screen.maximized is not None:
-            self.screen.maximize(panel.table)
-        # Focus now, not after the next refresh: keys typed right after "2" must reach panel 2.
-        panel.table.screen.set_focus(panel.table)
-        self.refresh_bindings()
-
     def action_focus_panel(self, name: str) -> None:
-        self.active = name
-
-    def _step_panel(self, step: int) -> None:
-        names = [panel.NAME for panel in PANEL_TYPES]
-        self.active = names[(names.index(self.active) + step) % len(names)]
+        self.deck.active = name
 
     def action_next_panel(self) -> None:
-        self._step_panel(1)
+        self.deck.step(1)
 
     def action_previous_panel(self) -> None:
-        self._step_panel(-1)
+        self.deck.step(-1)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """A click (or anything else) that focuses a panel's table makes it the active panel.
-
-        Lite: a field's cursor does not blink. Each blink repaints the field: with a form or the
+        """Lite: a field's cursor does not blink. Each blink repaints the field: with a form or the
         filter open, 250-330 bytes a second while nothing else changes. Done here, where focus
-        bubbles up from every screen, so Textual's own fields (the palette's) are covered too.
-        """
+        bubbles up from every screen, so Textual's own fields (the palette's) are covered too."""
         if self.settings.lite and hasattr(event.widget, "cursor_blink"):  # an Input, a TextArea...
             event.widget.cursor_blink = False  # the cursor stays shown, steady
-        for panel in self.panels:
-            if event.widget is panel.table:
-                self.active = panel.NAME
 
     def action_zoom(self) -> None:
         if self.screen.maximized is not None:
@@ -336,42 +291,20 @@ class DutyRoomApp(RoutingApp):
         self.action_hide_help_panel()
 
     def action_show_help_panel(self) -> None:
-        """Textual's keys panel with a last line, when it is more than a page, that says so (widgets/help_pages.py)."""
-        if not self.screen.query("HelpPanel"):
-            from widgets.help_pages import HelpPageWords, PagedHelpPanel  # (after the first frame: Markdown)
-
-            t = self.present.t
-            self.screen.mount(PagedHelpPanel(HelpPageWords(t("help.page"), t("help.next"), t("help.close"))))
-
-    def deliver_screenshot(
-        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
-    ) -> str | None:
-        """The palette's 截图: saved where the officer can find it, said in our words (screenshot.py)."""
-        return deliver_screenshot(self, self.settings, filename, path, time_format)
+        t = self.present.t
+        show_paged_help(self.screen, t("help.page"), t("help.next"), t("help.close"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette's commands (palette.py): the active panel's keys, named for its selected row,
-        and the dashboard's own, while the dashboard is what the officer looks at (over a form, a
-        list or a detail they acted on the panel's row hidden beneath); then Textual's own."""
-        t = self.desk.t
+        """The palette's commands (palette.py): the active panel's and the dashboard's own while the
+        dashboard is what the officer looks at (over a form, a list or a detail they acted on the
+        panel's row hidden beneath); then Textual's own."""
         if screen is self.screen_stack[0]:
-            yield from panel_commands(self.active_panel)
-            for panel_type in PANEL_TYPES:
-                focus = t("cmd.focus").format(t(f"panel.{panel_type.NAME}"))
-                yield SystemCommand(focus, "", lambda name=panel_type.NAME: self.action_focus_panel(name))
-            yield SystemCommand(t("cmd.zoom"), "", self.action_zoom)
-        yield SystemCommand(t("cmd.refresh"), "", self.action_refresh)
+            yield from dashboard_commands(self.active_panel, self.action_focus_panel, self.action_zoom)
+        yield SystemCommand(self.desk.t("cmd.refresh"), "", self.action_refresh)
         yield from in_our_words(super().get_system_commands(screen), self.lang)
 
     def action_command_palette(self) -> None:
         open_palette(self, self.lang)
-
-    def action_help_quit(self) -> None:
-        """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""
-        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
-        if keys:  # our own q before Textual's ctrl+q
-            key = min(keys, key=len)
-            self.notify(QUIT_HINT[0 if self.lang == "zh" else 1].format(key=key))
 
     def _coming(self) -> bool:
         """Something a typed key may act on is still coming: a list's first rows, a write, the reload after it."""

@@ -95,6 +95,12 @@ def settings_of(ctx: click.Context) -> Settings:
     return ctx.find_root().obj["settings"]
 
 
+def phrase(key: str, **params: object) -> str:
+    """A line of the running command's in its --lang, ``params`` filled in."""
+    text = words.t(key, settings_of(click.get_current_context()).lang)
+    return text.format(**params) if params else text
+
+
 def echo_json(data: Any, *, indent: int | None = None) -> None:
     """What a command's --json prints: one JSON document, its text as it is (中文, not \\u escapes)."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=indent))
@@ -251,7 +257,7 @@ def demo(
     from store.demo import build_demo
 
     if scale != "township" and (history_years is not None or cases is not None):
-        raise click.ClickException(words.t("demo.township_only", settings_of(ctx).lang))
+        raise click.ClickException(phrase("demo.township_only"))
     settings = settings_of(ctx)
     if settings.as_service:  # the service account's store is the township's real data
         raise click.ClickException(words.t("demo.not_as_service", settings.lang).format(settings.service_account))
@@ -416,11 +422,7 @@ def restore(ctx: click.Context, src: Path) -> None:
     _store(ctx).refuse_if_read_only()  # a viewer makes no store either
     src = backup_source(settings_of(ctx), src)  # the service account's: only from its backup folder
     copied = restore_store(src, settings_of(ctx).store)
-    click.echo(
-        words.t("restore.done", settings_of(ctx).lang).format(
-            files=copied.files, generation=copied.generation, path=copied.target
-        )
-    )
+    click.echo(phrase("restore.done", files=copied.files, generation=copied.generation, path=copied.target))
 
 
 SUMMARY_LIST = 8  # ids listed per line before "+N": keeps the digest under 1 KB on the worst link

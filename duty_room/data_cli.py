@@ -38,14 +38,9 @@ from store.workbook import (
     template_sheets,
 )
 
-from .cli import echo_json, settings_of, store_of
+from .cli import echo_json, phrase, settings_of, store_of
 from .config import Settings
 from .exports import export_target, fresh, import_source, publish
-
-
-def _words(ctx: click.Context):
-    lang = settings_of(ctx).lang
-    return lambda key, **params: words.t(key, lang).format(**params)
 
 
 def _is_workbook(path: Path) -> bool:
@@ -62,9 +57,9 @@ def _writable_target(ctx: click.Context, path: Path) -> bool:
     another spreadsheet kind is refused, exit 1, with the .xlsx it likely meant (a folder that is
     there already is a folder, whatever its name)."""
     if str(path) == "-":  # the shell's "standard output": 9 sheets are no stream (it made a folder named -)
-        raise click.ClickException(_words(ctx)("sheets.no_stdout"))
+        raise click.ClickException(phrase("sheets.no_stdout"))
     if path.suffix.casefold() in SPREADSHEET_LIKE and not path.is_dir():
-        raise click.ClickException(_words(ctx)("sheets.not_xlsx", path=path, suggest=path.with_suffix(".xlsx")))
+        raise click.ClickException(phrase("sheets.not_xlsx", path=path, suggest=path.with_suffix(".xlsx")))
     return _is_workbook(path)
 
 
@@ -86,7 +81,6 @@ def warn_calendar(settings: Settings) -> None:
 @click.pass_context
 def template(ctx: click.Context, path: Path) -> None:
     """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
-    t = _words(ctx)
     workbook = _writable_target(ctx, path)
     path = export_target(settings_of(ctx), path)  # the service account's: only in its export folder
     fresh(settings_of(ctx), path)
@@ -96,7 +90,7 @@ def template(ctx: click.Context, path: Path) -> None:
     else:
         write_csv_dir(path, template_sheets())
     publish(settings_of(ctx), path)
-    click.echo(t("template.done", path=path))
+    click.echo(phrase("template.done", path=path))
 
 
 @click.command("import")
@@ -111,9 +105,8 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     id, or by their natural key when the id is blank; re-importing the same file changes nothing.
     """
     settings = settings_of(ctx)
-    t = _words(ctx)
     if settings.read_only and not dry_run:
-        raise click.ClickException(t("import.read_only"))
+        raise click.ClickException(phrase("import.read_only"))
     path, within = import_source(settings, path)  # the service account's: only from its import folder
     try:
         tables = read_tables(path, within=within)
@@ -129,7 +122,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
         bits = "g+rX" if found.st_gid == os.getegid() else "o+rX"
         own = within / settings.actor
         raise click.ClickException(
-            t(
+            phrase(
                 "import.unreadable",
                 path=exc.path,
                 account=settings.service_account,
@@ -145,17 +138,19 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     if report.errors:
         for line in report.errors:
             click.echo(line, err=True)
-        raise click.ClickException(t("import.failed", n=len(report.errors)))
+        raise click.ClickException(phrase("import.failed", n=len(report.errors)))
     written = 0
     for result in report.sheets:
         click.echo(
-            t("import.sheet", sheet=result.spec.name, new=result.new, changed=result.changed, same=result.unchanged)
+            phrase(
+                "import.sheet", sheet=result.spec.name, new=result.new, changed=result.changed, same=result.unchanged
+            )
         )
         if result.pruned:
-            click.echo(t("import.pruned", sheet=result.spec.name, n=result.pruned))
+            click.echo(phrase("import.pruned", sheet=result.spec.name, n=result.pruned))
         elif result.missing:
             click.echo(
-                t(
+                phrase(
                     "import.missing",
                     sheet=result.spec.name,
                     n=len(result.missing),
@@ -164,9 +159,9 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             )
         written += result.new + result.changed + result.pruned
     if dry_run:
-        click.echo(t("import.dry_run"))
+        click.echo(phrase("import.dry_run"))
     else:
-        click.echo(t("import.done", n=written) if written else t("import.nothing"))
+        click.echo(phrase("import.done", n=written) if written else phrase("import.nothing"))
 
 
 @click.command()
@@ -181,7 +176,6 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     export is written to the audit log, as a reveal on screen is.
     """
     settings = settings_of(ctx)
-    t = _words(ctx)
     workbook = _writable_target(ctx, path)  # before the store is read or a reveal logged
     path = export_target(settings, path)  # the service account's: only in its export folder
     store = store_of(ctx)
@@ -198,9 +192,9 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
         write_csv_dir(path, sheets)
     publish(settings, path, personal=not masked)  # unmasked: for the officer who asked alone
     click.echo(
-        t("export.done", n=len(sheets), path=path)
-        + t("punct.semi")
-        + t("export.masked" if masked else "export.unmasked")
+        phrase("export.done", n=len(sheets), path=path)
+        + phrase("punct.semi")
+        + phrase("export.masked" if masked else "export.unmasked")
     )
 
 

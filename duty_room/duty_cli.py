@@ -39,7 +39,7 @@ from store.handover import acknowledge, hand_over_now, handover_report, pending_
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 
-from .cli import echo_json, settings_of, slot_json, store_of
+from .cli import echo_json, phrase, settings_of, slot_json, store_of
 from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
@@ -54,11 +54,6 @@ from .handover_export import (
 from .petition_cli import _member
 
 
-def _t(key: str) -> str:
-    """A line of this command's in its --lang."""
-    return words.t(key, settings_of(click.get_current_context()).lang)
-
-
 def _when(text: str | None) -> datetime | None:
     """`HH:MM` (today), `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time."""
     if text is None:
@@ -70,7 +65,7 @@ def _when(text: str | None) -> datetime | None:
             return clock.at(clock.today(), hour, minute)
         return clock.as_local(datetime.fromisoformat(text))
     except ValueError:
-        raise click.ClickException(_t("cli.bad_time").format(v=text)) from None
+        raise click.ClickException(phrase("cli.bad_time", v=text)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -150,7 +145,7 @@ def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         name, sep, number = pair.partition("=")
         if not sep:
-            raise click.ClickException(_t("cli.phone_pair").format(v=pair))
+            raise click.ClickException(phrase("cli.phone_pair", v=pair))
         phones[name.strip()] = number.strip()
     return phones
 
@@ -255,7 +250,7 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
     for change in changes:
         name, sep, value = change.partition("=")
         if not sep:
-            raise click.ClickException(_t("cli.set_pair").format(v=change))
+            raise click.ClickException(phrase("cli.set_pair", v=change))
         parsed[name.strip()] = value
     entry = correct_entry(store_of(ctx), entry_id, parsed, note=note)
     click.echo(f"{entry.id} ({len(entry.history)})")
@@ -445,20 +440,20 @@ def handover(
     settings = settings_of(ctx)
     store, lang, now = store_of(ctx), settings.lang, clock.now()
     if give and ack:
-        raise click.ClickException(_t("cli.give_and_ack"))
+        raise click.ClickException(phrase("cli.give_and_ack"))
     # The file's name and format are checked before anything is handed over or acknowledged.
     if out is None and fmt == "xlsx":
-        raise click.ClickException(_t("cli.xlsx_needs_out"))
+        raise click.ClickException(phrase("cli.xlsx_needs_out"))
     if out is not None:
         try:
             fmt = export_format(out, lang, fmt)
         except ExportNameRefused as refused:
-            raise click.ClickException(f"{out}{_t('punct.colon')}{refused}") from None
+            raise click.ClickException(f"{out}{phrase('punct.colon')}{refused}") from None
         out = export_target(settings, out)  # the service account's: only in its export folder
     if ack:
         shift = find_shift(store, shift_id) if shift_id else pending_handover(store, now)
         if shift is None:
-            raise click.ClickException(_t("cli.nothing_to_ack"))
+            raise click.ClickException(phrase("cli.nothing_to_ack"))
         shift_id = shift.id
         acked = acknowledge(store, shift.id, notes=notes)
         click.echo(

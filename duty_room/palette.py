@@ -4,7 +4,7 @@ and Textual's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import cast
 
 from rich.align import Align
@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.command import CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
-from .panels import DeskPanel
+from .panels import PANEL_TYPES, DeskPanel
 from .textual_words import PALETTE_NO_MATCHES, PALETTE_PLACEHOLDER, palette_words
 from .words import Lang
 
@@ -55,12 +55,20 @@ def open_palette(app: App[None], lang: Lang) -> None:
         app.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said]))
 
 
-def panel_commands(panel: DeskPanel) -> Iterator[SystemCommand]:
-    """The panel's keys, named for its selected row, as the palette shows them."""
+def dashboard_commands(
+    panel: DeskPanel, focus: Callable[[str], None], zoom: Callable[[], None]
+) -> Iterator[SystemCommand]:
+    """The active ``panel``'s keys, named for its selected row, then the dashboard's own: ``focus``
+    each panel, ``zoom`` the active one."""
     for command in panel.commands():
         # The palette reads titles and help as markup: a case's title or a stall's goods with
         # "[/b]" in it failed the palette (MarkupError), "[red]" coloured it, "[a]" vanished.
         yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
+    t = panel.t
+    for panel_type in PANEL_TYPES:
+        title = t("cmd.focus").format(t(f"panel.{panel_type.NAME}"))
+        yield SystemCommand(title, "", lambda name=panel_type.NAME: focus(name))
+    yield SystemCommand(t("cmd.zoom"), "", zoom)
 
 
 def in_our_words(commands: Iterable[SystemCommand], lang: Lang) -> Iterator[SystemCommand]:

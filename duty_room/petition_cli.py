@@ -43,7 +43,7 @@ from store.storage import RecordNotFound, Store
 from store.text import display_safe
 from store.visiting import case_address
 
-from .cli import echo_json, settings_of, store_of
+from .cli import echo_json, phrase, settings_of, store_of
 from .exits import FIELD_WORDS
 
 E = TypeVar("E", bound=StrEnum)
@@ -63,10 +63,6 @@ def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
         data["reporter_phone"] = mask_phone(petition.reporter_phone) or None
     data["status_label"] = label(petition.status)
     return data
-
-
-def _lang(ctx: click.Context) -> Lang:
-    return settings_of(ctx).lang
 
 
 # `petition show`: each field a person reads (not those its first line says), in the interface language
@@ -197,7 +193,7 @@ def list_cases(
     if as_json:
         echo_json([_record(v.petition, reveal=False) | {"overdue": v.overdue} for v in views], indent=1)
         return
-    lang = _lang(ctx)
+    lang = settings_of(ctx).lang
     for v in views:
         p = v.petition
         flag = "!" if v.overdue else "·" if v.due_today else " "
@@ -215,22 +211,22 @@ def list_cases(
 def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     """One case with its whole history."""
     store = store_of(ctx)
-    case = _find(store, case_id, _lang(ctx))
+    case = _find(store, case_id, settings_of(ctx).lang)
     if reveal:
         store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
         allowed = settings_of(ctx).may_reveal(store.actor)
         personal = ["reporter_name", "reporter_phone"] + (["household.head_name"] if case.household_id else [])
         log_reveal(store, f"petitions:{case_id}", personal, allowed)
         if not allowed:
-            raise click.ClickException(words.t("cli.may_not_reveal", _lang(ctx)).format(actor=store.actor))
-        case = _find(store, case_id, _lang(ctx))
+            raise click.ClickException(phrase("cli.may_not_reveal", actor=store.actor))
+        case = _find(store, case_id, settings_of(ctx).lang)
     data = _record(case, reveal=reveal)
     if as_json:
         echo_json(data, indent=1)
         return
     # In the interface language, free text escaped (a newline as ⏎, ESC as \x1b): a description
     # cannot forge a line. --json above is the stable form for scripts.
-    lang = _lang(ctx)
+    lang = settings_of(ctx).lang
     names = {c.id: c.name for c in store.all(Community)} | {g.id: g.name for g in store.all(Grid)}
     household = (
         next((h for h in store.all(Household) if h.id == case.household_id), None) if case.household_id else None
@@ -286,7 +282,7 @@ def set_status(
         satisfaction=_member(Satisfaction, satisfaction),
         assignee=_assignee(store, assignee)["assignee"] if assignee else "",
     )
-    click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))})")
+    click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, settings_of(ctx).lang)})")
 
 
 def _action_command(action: Action) -> Callable[..., None]:
@@ -308,7 +304,7 @@ def _action_command(action: Action) -> Callable[..., None]:
         updated = perform(store, case_id, action, rules=settings_of(ctx).deadlines, **params)
         extra = f" level={updated.level.value}" if action is Action.ESCALATE else ""
         extra += f" supervision={updated.supervision.value}" if action is Action.SUPERVISE else ""
-        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, _lang(ctx))}){extra}")
+        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, settings_of(ctx).lang)}){extra}")
 
     command = click.argument("case_id")(command)
     command = click.option(

@@ -3,6 +3,7 @@ the type-ahead and the screens.
 
 - Everything said to the officer, and every error out of a key's action, a handler or a callback,
   goes to the status line (duty_room/status.py): a bug is one line, and the dashboard runs on.
+  What Textual itself says (the quit hint, a screenshot saved) is said there in our words.
 - Keys and pastes as typed go through ``TypeAhead`` (duty_room/typeahead.py): a burst acts exactly
   as the same keys typed slowly.
 - What comes back from screens and workers (a form submitted or refused, a choice, a write's worker,
@@ -26,7 +27,9 @@ from widgets.table_screen import TableScreen
 
 from .desk import Desk, guarded
 from .panels import DeskPanel
+from .screenshot import deliver_screenshot
 from .status import Status
+from .textual_words import QUIT_HINT
 from .typeahead import TypeAhead
 
 
@@ -60,6 +63,19 @@ class RoutingApp(App[None]):
     ) -> None:
         """Everything said to the officer goes to the status line (status.py), no toast over the panels."""
         self.status.say(f"{title}: {message}" if title else message, severity)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if keys:  # our own q before Textual's ctrl+q
+            key = min(keys, key=len)
+            self.notify(QUIT_HINT[0 if self.desk.lang == "zh" else 1].format(key=key))
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's 截图: saved where the officer can find it, said in our words (screenshot.py)."""
+        return deliver_screenshot(self, self.desk.settings, filename, path, time_format)
 
     def report_error(self, error: Exception) -> None:
         """An error out of a key's action, a handler or a callback: one line, and the dashboard runs on."""

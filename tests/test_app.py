@@ -85,6 +85,29 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
         assert app.screen.maximized is None
 
 
+async def test_a_click_on_a_panel_makes_it_the_active_one(small_store: Store) -> None:
+    """Focus that reaches a panel's table by any way but its key (a click) makes that panel active:
+    its keys in the Footer, its rows on a narrow screen."""
+    async with dashboard(small_store, size=WIDE) as (app, pilot):
+        await pilot.click("#stalls KeyedTable")
+        await settled(app, pilot)
+        assert app.active == "stalls" and app.panel("stalls").has_class("-active")
+        assert not app.panel("petitions").has_class("-active")
+
+
+async def test_a_resize_across_the_narrow_width_lays_the_panels_out_again(small_store: Store) -> None:
+    async with dashboard(small_store, size=NARROW) as (app, pilot):
+        panels, visits = app.query_one("#panels"), app.panel("visits").table
+        assert visits.keys == []  # a summary line: no rows made
+        await pilot.resize_terminal(*WIDE)
+        await settled(app, pilot)
+        assert not panels.has_class("narrow") and visits.display and visits.keys
+        await pilot.press("2")
+        await pilot.resize_terminal(*NARROW)
+        await settled(app, pilot)
+        assert panels.has_class("narrow") and not app.panel("petitions").table.display and visits.display
+
+
 async def test_a_narrow_screen_makes_the_rows_of_the_panel_it_shows_only(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -31,3 +31,12 @@ def toggle_help(screen: Screen[Any]) -> None:
             screen.app.action_hide_help_panel()
     else:
         screen.app.action_show_help_panel()
+
+
+def show_paged_help(screen: Screen[Any], page: str, next: str, close: str) -> None:
+    """Textual's keys panel on ``screen``, with a last line in these words when it is more than a
+    page (widgets/help_pages.py): the app's ``action_show_help_panel``."""
+    if not screen.query("HelpPanel"):
+        from .help_pages import HelpPageWords, PagedHelpPanel  # (after the first frame: Markdown)
+
+        screen.mount(PagedHelpPanel(HelpPageWords(page, next, close)))

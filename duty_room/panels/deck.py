@@ -1,0 +1,87 @@
+"""The panels' layout: five side by side, or, narrow, the active one above the others' summary lines."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.reactive import reactive
+
+from store.queries import Dashboard
+
+from ..desk import Desk
+from . import PANEL_TYPES
+from .base import DeskPanel
+
+NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
+
+
+class PanelDeck(Container):
+    """``#panels``: the panels in the order of their keys; ``active``, the one the keys act on
+    (``-active``, focused); ``narrow`` under NARROW_BELOW columns, where only it makes rows."""
+
+    active: reactive[str] = reactive(PANEL_TYPES[0].NAME, init=False)
+
+    def __init__(self, desk: Desk, *, columns: int, lite: bool) -> None:
+        self.columns = columns  # during a Resize event the app's size still holds the old size
+        self.lite = lite
+        # Born with the classes of this width and of the active panel: set after mounting, each
+        # restyled all five panels' widgets once more before the first frame (at 80x24, ~30 ms).
+        super().__init__(id="panels", classes="narrow" if self.narrow else "")
+        self.desk = desk
+
+    @property
+    def narrow(self) -> bool:
+        # Lite shows one panel at a time at any width: less to repaint, fewer bytes.
+        return self.columns < NARROW_BELOW or self.lite
+
+    @property
+    def panels(self) -> list[DeskPanel]:
+        return list(self.query(DeskPanel))
+
+    def compose(self) -> ComposeResult:
+        for panel_type in PANEL_TYPES:
+            panel = panel_type(self.desk)
+            panel.set_class(panel.NAME == self.active, "-active")
+            yield panel
+
+    def fit(self, columns: int) -> bool:
+        """The screen is ``columns`` wide: False if the panels are laid out for that already."""
+        if columns == self.columns:  # the Resize that follows mount: the first frame is already laid out
+            return False
+        self.columns = columns
+        self.set_class(self.narrow, "narrow")
+        return True
+
+    def show(self, data: Dashboard, *, store_changed: bool) -> None:
+        """Each panel's rows, summary and detail for ``data``; the lists they opened too if the store changed."""
+        for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
+            panel.rows_shown = not self.narrow or panel.NAME == self.active
+        for panel in self.panels:
+            panel.render_data(data)
+        if store_changed:  # another desk's write shows in an open list too
+            for panel in self.panels:
+                panel.refill_lists()
+
+    def watch_active(self, name: str) -> None:
+        for panel in self.panels:
+            panel.set_class(panel.NAME == name, "-active")
+            panel.rows_shown = not self.narrow or panel.NAME == name
+        panel = self.query_one(f"#{name}", DeskPanel)
+        panel.rows_now()  # its rows, if made later while it showed only its summary line
+        if self.screen.maximized is not None:
+            self.screen.maximize(panel.table)
+        # Focus now, not after the next refresh: keys typed right after "2" must reach panel 2.
+        self.screen.set_focus(panel.table)
+        self.app.refresh_bindings()
+
+    def step(self, step: int) -> None:
+        """The next panel (Tab, ``step`` 1) or the previous one (-1) becomes the active one."""
+        names = [panel.NAME for panel in PANEL_TYPES]
+        self.active = names[(names.index(self.active) + step) % len(names)]
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A click (or anything else) that focuses a panel's table makes it the active panel."""
+        for panel in self.panels:
+            if event.widget is panel.table:
+                self.active = panel.NAME
