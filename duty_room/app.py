@@ -24,7 +24,7 @@ from textual.screen import Screen
 
 from duty_room import words
 from store import clock
-from store.queries import Dashboard, dashboard
+from store.queries import Dashboard, dashboard, first_frame
 from store.storage import Store, StoreError
 from widgets.help_key import toggle_help
 from widgets.screen_footer import CompactFooter
@@ -94,6 +94,7 @@ class DutyRoomApp(RoutingApp):
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self._width = 0
+        self._watching = False  # the store watcher is started (_start_watching)
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said  # everything said in the status line, in order
         self.handled_errors = self.status.handled_errors  # bugs caught while running (logged, shown)
@@ -142,12 +143,15 @@ class DutyRoomApp(RoutingApp):
         self.screen.set_class(self.settings.lite, "lite")
         self.watch_active(self.active)
         self._fit_to_width(self.size.width)
-        # The first load is done before the first frame: painting empty panels and then painting
-        # them again with data would cost a whole extra screen of bytes on a slow link.
+        # The first frame's data is read before the first frame: painting empty panels and then
+        # painting them again with data would cost a whole extra screen of bytes on a slow link. It is
+        # what the frame must show to be of use, the header and panel 1's open cases (first_frame);
+        # the rest of the dashboard is read in a worker once the frame is on screen (_fill), and the
+        # other panels say 读取中 until then. Keys typed meanwhile wait for it (_coming).
         try:
             self.store.bytes_later = True  # the per-record cache's keys: made once the frame is on screen
             try:
-                data = self.load(clock.now())
+                data = first_frame(self.store, clock.now(), duty_rules=self.settings.duty)
             finally:
                 self.store.bytes_later = False
             self.show(data)
@@ -164,9 +168,7 @@ class DutyRoomApp(RoutingApp):
         gc.freeze()
         gc.enable()
         self.set_interval(self.settings.refresh_seconds, self.poll)
-        # After the first frame: the watcher's thread imports watchfiles (and anyio, multiprocessing)
-        # and would take the interpreter lock from the first frame's layout and paint.
-        self.call_after_refresh(self.watcher.start)
+        self.call_after_refresh(self._fill)
 
     def on_unmount(self) -> None:
         self.watcher.stop()
@@ -219,16 +221,58 @@ class DutyRoomApp(RoutingApp):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
+        self._read_and_show()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _fill(self) -> None:
+        """The rest of the dashboard, right after the first frame (see on_mount): read as the first
+        frame's was, without the collector (which would walk the growing heap again and again) and
+        frozen once read (it lives as long as the dashboard, see on_mount), its records' bytes made
+        by the first look for damaged files (Status._look), which starts once it is shown."""
+        collecting = gc.isenabled()
+        gc.disable()
+        self.store.bytes_later = True
+        try:
+            self._read_and_show(filling=True)
+        finally:
+            self.store.bytes_later = False
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _read_and_show(self, *, filling: bool = False) -> None:
         now = clock.now()
         try:
             data = self.load(now)
         except StoreError as exc:
-            self.call_from_thread(self.fail, exc)
+            self.call_from_thread(self._not_read, exc, filling)
             return
         except Exception as error:  # noqa: BLE001 - a bug in a query: reported, the old data stays
-            self.call_from_thread(self.report_error, error)
+            self.call_from_thread(self._not_read, error, filling)
             return
         self.call_from_thread(self.show, data)
+
+    def _not_read(self, error: Exception, filling: bool) -> None:
+        """A read failed: a store fault named in the status line (``fail``), a bug said in one line;
+        the data on screen stays. The rest of the first frame's dashboard failed: keys typed
+        meanwhile no longer wait for it (the next reload, at the minute or a change, tries again)."""
+        if isinstance(error, StoreError):
+            self.fail(error)
+        else:
+            self.report_error(error)
+        if filling and self.data is not None and not self.data.complete:
+            self.desk.unread = True
+            for panel in self.panels:
+                panel.draw(self.data)
+            self._start_watching()
+
+    def _start_watching(self) -> None:
+        """Once the whole dashboard is on screen (or what it could read of it): the watcher's thread
+        imports watchfiles (and anyio, multiprocessing) and would take the interpreter lock from the
+        first frame's layout and paint, then from the read of the rest after it."""
+        if not self._watching:
+            self._watching = True
+            self.call_after_refresh(self.watcher.start)
 
     def load(self, now: datetime) -> Dashboard:
         return dashboard(
@@ -258,17 +302,21 @@ class DutyRoomApp(RoutingApp):
             return
         store_changed = data.generation != self._seen_generation
         self.desk.data = data
+        if data.complete:
+            self.desk.unread = False
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         self.query_one("#header", DashboardHeader).show(data, self._width)
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False
-        self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
+        if data.complete:  # (the first frame's data: the look waits for the rest, read right after it)
+            self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
+            self._start_watching()
         narrow = self._narrow(self._width)
         for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
             panel.rows_shown = not narrow or panel.NAME == self.active
         for panel in self.panels:
-            panel.render_data(data)
+            panel.draw(data)
         if store_changed:  # another desk's write shows in an open list too, and an open form says it
             for panel in self.panels:
                 panel.refill_lists()
@@ -374,9 +422,16 @@ class DutyRoomApp(RoutingApp):
             self.notify(QUIT_HINT[0 if self.lang == "zh" else 1].format(key=key))
 
     def _coming(self) -> bool:
-        """Something a typed key may act on is still coming: a list's first rows, a write, the reload after it."""
+        """Something a typed key may act on is still coming: the rest of the dashboard after the first
+        frame, a list's first rows, a write, the reload after it."""
         screen = self.screen
-        return (isinstance(screen, TableScreen) and not screen.shown) or self.desk.busy or self._reload_after_write
+        filling = self.data is not None and not self.data.complete and not self.desk.unread
+        return (
+            filling
+            or (isinstance(screen, TableScreen) and not screen.shown)
+            or self.desk.busy
+            or self._reload_after_write
+        )
 
     @on(Saved)
     @guarded
