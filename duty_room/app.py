@@ -19,6 +19,7 @@ from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -46,6 +47,19 @@ from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 from .watcher import StoreWatcher
 
 NARROW_BELOW = 100  # columns: under this, one panel at a time with one-line summaries of the others
+
+
+class DashboardScreen(Screen[None]):
+    """The dashboard's screen: laid out again only when its size changes.
+
+    Textual sends a screen a Resize for the size it starts at and another when it is first laid
+    out (it sends every widget shown its size), and lays the whole screen out again and sends all
+    of it on each, the same size or not: at start, two more whole screens after the first frame
+    (~37 KB at 120x40, ~20 ms each on this machine), before any key could be read."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.size:  # laid out at this size already
+            event.prevent_default()  # (Screen._on_resize, the whole layout again)
 
 
 class DutyRoomApp(RoutingApp):
@@ -94,6 +108,7 @@ class DutyRoomApp(RoutingApp):
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self._width = 0
+        self._sized: Size | None = None  # the size of the last Resize (on_resize)
         self._watching = False  # the store watcher is started (_start_watching)
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said  # everything said in the status line, in order
@@ -176,7 +191,16 @@ class DutyRoomApp(RoutingApp):
         # frozen, garbage of the dashboard included, can be collected again.
         gc.unfreeze()
 
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen(id="_default")
+
     def on_resize(self, event: events.Resize) -> None:
+        if self._sized == event.size:
+            # The terminal's size said again (the driver says it once it starts, after the size the
+            # app began with): Textual would pass it to the screen at its next idle all the same.
+            event.prevent_default()  # (App._on_resize)
+            return
+        self._sized = event.size
         self._fit_to_width(event.size.width)
 
     def _fit_to_width(self, width: int) -> None:

@@ -21,7 +21,7 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 
-from duty_room.app import DutyRoomApp
+from duty_room.app import DashboardScreen, DutyRoomApp
 from store.models import StallPayment
 from store.queries import Dashboard
 from store.storage import Store
@@ -150,3 +150,33 @@ async def test_a_fault_in_the_read_of_the_rest_is_one_line_and_keys_go_on(small_
         for name in LATER_PANELS:
             assert "未能读取" in summary_of(app, name)
         assert "迟到 …" in line_of(app, "#headline")  # still not known: never a 0
+
+
+async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start Textual tells the screen its size twice more after the first frame (the driver's
+    Resize, and the one the first layout sends every widget shown), and laid the whole screen out
+    and sent all of it again for each: two more whole screens (~37 KB at 120x40) before a key could
+    be read. The same size is now nothing to do; another size still lays the dashboard out anew."""
+    layouts: list[object] = []
+    laid_out = DashboardScreen._refresh_layout
+
+    def counted(screen: DashboardScreen, size: object = None, scroll: bool = False) -> None:
+        layouts.append(size)
+        laid_out(screen, size, scroll)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DashboardScreen, "_refresh_layout", counted)
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        assert isinstance(app.screen, DashboardScreen)
+        await settled(app, pilot)
+        layouts.clear()
+        size = app.size
+        app.post_message(events.Resize(size, size))  # as the driver says it
+        app.screen.post_message(events.Resize(size, size))  # as the first layout says it
+        await settled(app, pilot)
+        await pilot.pause(0.05)  # the app passes a Resize on to the screen at its next idle
+        assert layouts == []
+        await pilot.resize_terminal(*NARROW)
+        await until(pilot, lambda: app.query_one("#panels").has_class("narrow"), "the narrow layout")
+        assert layouts
