@@ -55,7 +55,7 @@ class DashboardScreen(Screen[None]):
     Textual sends a screen a Resize for the size it starts at and another when it is first laid
     out (it sends every widget shown its size), and lays the whole screen out again and sends all
     of it on each, the same size or not: at start, two more whole screens after the first frame
-    (~37 KB at 120x40, ~20 ms each on this machine), before any key could be read."""
+    (~27 KB at 120x40, 10-20 ms each on this machine), before any key could be read."""
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size == self.size:  # laid out at this size already

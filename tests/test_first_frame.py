@@ -157,7 +157,7 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(
 ) -> None:
     """At start Textual tells the screen its size twice more after the first frame (the driver's
     Resize, and the one the first layout sends every widget shown), and laid the whole screen out
-    and sent all of it again for each: two more whole screens (~37 KB at 120x40) before a key could
+    and sent all of it again for each: two more whole screens (~27 KB at 120x40) before a key could
     be read. The same size is now nothing to do; another size still lays the dashboard out anew."""
     layouts: list[object] = []
     laid_out = DashboardScreen._refresh_layout
