@@ -118,7 +118,7 @@ async def test_keys_typed_before_the_rest_arrives_act_as_typed_slowly(small_stor
             await pilot.press(key)
             await settled(app, pilot)
         slowly = where(app)
-    assert slowly[1] is not None and (keys[-1] != "enter" or slowly[2] != "Screen")
+    assert slowly[1] is not None and (keys[-1] != "enter" or slowly[2] != "DashboardScreen")
     async with first_frame_held(small_store) as (app, pilot, go):
         press_at_once(app, keys)
         await pilot.pause()
