@@ -18,12 +18,13 @@ from datetime import datetime
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from duty_room import words
 from store import clock
-from store.queries import Dashboard, dashboard
+from store.queries import Dashboard, dashboard, first_frame
 from store.storage import Store, StoreError
 from widgets.help_key import show_paged_help, toggle_help
 from widgets.screen_footer import CompactFooter
@@ -42,6 +43,19 @@ from .status import Status
 from .terminal import WALL_MAP_DARK, WALL_MAP_LIGHT, terminal_speaks_utf8
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 from .watcher import StoreWatcher
+
+
+class DashboardScreen(Screen[None]):
+    """The dashboard's screen: laid out again only when its size changes.
+
+    Textual sends a screen a Resize for the size it starts at and another when it is first laid
+    out (it sends every widget shown its size), and lays the whole screen out again and sends all
+    of it on each, the same size or not: at start, two more whole screens after the first frame
+    (~27 KB at 120x40, 10-20 ms each on this machine), before any key could be read."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == self.size:  # laid out at this size already
+            event.prevent_default()  # (Screen._on_resize, the whole layout again)
 
 
 class DutyRoomApp(RoutingApp):
@@ -88,6 +102,8 @@ class DutyRoomApp(RoutingApp):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
+        self._sized: Size | None = None  # the size of the last Resize (on_resize)
+        self._watching = False  # the store watcher is started (_start_watching)
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said  # everything said in the status line, in order
         self.handled_errors = self.status.handled_errors  # bugs caught while running (logged, shown)
@@ -128,12 +144,15 @@ class DutyRoomApp(RoutingApp):
         self.screen.set_class(self.ascii, "ascii")
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
-        # The first load is done before the first frame: painting empty panels and then painting
-        # them again with data would cost a whole extra screen of bytes on a slow link.
+        # The first frame's data is read before the first frame: painting empty panels and then
+        # painting them again with data would cost a whole extra screen of bytes on a slow link. It is
+        # what the frame must show to be of use, the header and panel 1's open cases (first_frame);
+        # the rest of the dashboard is read in a worker once the frame is on screen (_fill), and the
+        # other panels say 读取中 until then. Keys typed meanwhile wait for it (_coming).
         try:
             self.store.bytes_later = True  # the per-record cache's keys: made once the frame is on screen
             try:
-                data = self.load(clock.now())
+                data = first_frame(self.store, clock.now(), duty_rules=self.settings.duty)
             finally:
                 self.store.bytes_later = False
             self.show(data)
@@ -150,9 +169,7 @@ class DutyRoomApp(RoutingApp):
         gc.freeze()
         gc.enable()
         self.set_interval(self.settings.refresh_seconds, self.poll)
-        # After the first frame: the watcher's thread imports watchfiles (and anyio, multiprocessing)
-        # and would take the interpreter lock from the first frame's layout and paint.
-        self.call_after_refresh(self.watcher.start)
+        self.call_after_refresh(self._fill)
 
     def on_unmount(self) -> None:
         self.watcher.stop()
@@ -160,7 +177,16 @@ class DutyRoomApp(RoutingApp):
         # frozen, garbage of the dashboard included, can be collected again.
         gc.unfreeze()
 
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen(id="_default")
+
     def on_resize(self, event: events.Resize) -> None:
+        if self._sized == event.size:
+            # The terminal's size said again (the driver says it once it starts, after the size the
+            # app began with): Textual would pass it to the screen at its next idle all the same.
+            event.prevent_default()  # (App._on_resize)
+            return
+        self._sized = event.size
         if self.deck.fit(event.size.width) and self.data is not None:
             self.show(self.data)
 
@@ -203,16 +229,58 @@ class DutyRoomApp(RoutingApp):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
+        self._read_and_show()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _fill(self) -> None:
+        """The rest of the dashboard, right after the first frame (see on_mount): read as the first
+        frame's was, without the collector (which would walk the growing heap again and again) and
+        frozen once read (it lives as long as the dashboard, see on_mount), its records' bytes made
+        by the first look for damaged files (Status._look), which starts once it is shown."""
+        collecting = gc.isenabled()
+        gc.disable()
+        self.store.bytes_later = True
+        try:
+            self._read_and_show(filling=True)
+        finally:
+            self.store.bytes_later = False
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _read_and_show(self, *, filling: bool = False) -> None:
         now = clock.now()
         try:
             data = self.load(now)
         except StoreError as exc:
-            self.call_from_thread(self.fail, exc)
+            self.call_from_thread(self._not_read, exc, filling)
             return
         except Exception as error:  # noqa: BLE001 - a bug in a query: reported, the old data stays
-            self.call_from_thread(self.report_error, error)
+            self.call_from_thread(self._not_read, error, filling)
             return
         self.call_from_thread(self.show, data)
+
+    def _not_read(self, error: Exception, filling: bool) -> None:
+        """A read failed: a store fault named in the status line (``fail``), a bug said in one line;
+        the data on screen stays. The rest of the first frame's dashboard failed: keys typed
+        meanwhile no longer wait for it (the next reload, at the minute or a change, tries again)."""
+        if isinstance(error, StoreError):
+            self.fail(error)
+        else:
+            self.report_error(error)
+        if filling and self.data is not None and not self.data.complete:
+            self.desk.unread = True
+            for panel in self.deck.panels:
+                panel.draw(self.data)
+            self._start_watching()
+
+    def _start_watching(self) -> None:
+        """Once the whole dashboard is on screen (or what it could read of it): the watcher's thread
+        imports watchfiles (and anyio, multiprocessing) and would take the interpreter lock from the
+        first frame's layout and paint, then from the read of the rest after it."""
+        if not self._watching:
+            self._watching = True
+            self.call_after_refresh(self.watcher.start)
 
     def load(self, now: datetime) -> Dashboard:
         return dashboard(
@@ -242,12 +310,16 @@ class DutyRoomApp(RoutingApp):
             return
         store_changed = data.generation != self._seen_generation
         self.desk.data = data
+        if data.complete:
+            self.desk.unread = False
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         self.query_one("#header", DashboardHeader).show(data, self.deck.columns)
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False
-        self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
+        if data.complete:  # (the first frame's data: the look waits for the rest, read right after it)
+            self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
+            self._start_watching()
         self.deck.show(data, store_changed=store_changed)
         if store_changed:  # an open form says what another desk's write changed
             self.desk.data_changed(data)
@@ -307,9 +379,16 @@ class DutyRoomApp(RoutingApp):
         open_palette(self, self.lang)
 
     def _coming(self) -> bool:
-        """Something a typed key may act on is still coming: a list's first rows, a write, the reload after it."""
+        """Something a typed key may act on is still coming: the rest of the dashboard after the first
+        frame, a list's first rows, a write, the reload after it."""
         screen = self.screen
-        return (isinstance(screen, TableScreen) and not screen.shown) or self.desk.busy or self._reload_after_write
+        filling = self.data is not None and not self.data.complete and not self.desk.unread
+        return (
+            filling
+            or (isinstance(screen, TableScreen) and not screen.shown)
+            or self.desk.busy
+            or self._reload_after_write
+        )
 
     @on(Saved)
     @guarded

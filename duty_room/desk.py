@@ -258,6 +258,9 @@ class Desk:
         self.present = Presenter(self.lang, remapped=remapped_keys(app, settings.keymap))
         self.ascii = ascii_only
         self.data: Dashboard | None = None  # the last data shown, set by the app
+        # The rest of the dashboard after the first frame's (Dashboard.complete) could not be read:
+        # the panels waiting for it say so instead of 读取中 (the status line says why). Set by the app.
+        self.unread = False
         self._forms: dict[FormScreen, FormHandler] = {}
         self._choices: dict[ChoiceModal, ChoiceHandler] = {}
         self._in_flight: set[Followed] = set()

@@ -156,8 +156,15 @@ TITLE_PARTS = ("year", "weekday", "room")
 HEADER_STEPS = ("visits", "on_duty", "short", "year", "weekday", "room", "due")
 
 
-def _header_numbers(headline: Headline) -> tuple[int, ...]:
+NOT_YET = "…"  # a figure not read yet (the first frame's header: the visits, late sessions, arrears)
+
+
+def _header_numbers(headline: Headline) -> tuple[int | None, ...]:
     return (headline.open, headline.overdue, headline.due_today, headline.late_sessions, headline.arrears_holders)
+
+
+def _figure(number: int | None) -> str:
+    return NOT_YET if number is None else str(number)
 
 
 @dataclass(frozen=True)
@@ -231,8 +238,8 @@ class Presenter:
         for step in HEADER_STEPS:
             given[step] = not given[step]
             add()
-        zero = [i for i in reversed(range(COUNTS)) if numbers[i] == 0]
-        for i in [*zero, 0, *(i for i in reversed(range(COUNTS)) if numbers[i] != 0)]:
+        zero = [i for i in reversed(range(COUNTS)) if not numbers[i]]  # at zero, or not read yet
+        for i in [*zero, 0, *(i for i in reversed(range(COUNTS)) if numbers[i])]:
             if i in kept:
                 kept.remove(i)
                 add()
@@ -292,12 +299,13 @@ class Presenter:
         numbers = _header_numbers(headline)
         styles = ("", "bold red", "bold yellow", "bold red", "")
         shown = [
-            (f"{self.t(HEADER_COUNT_KEYS[i])} {numbers[i]}", styles[i] if numbers[i] else "")
+            (f"{self.t(HEADER_COUNT_KEYS[i])} {_figure(numbers[i])}", styles[i] if numbers[i] else "")
             for i in range(COUNTS)
             if i in kept
         ]
         if visits:  # only with every count (the first to give way): set apart by a second space
-            shown.insert(3, (f" {self.t('header.visits')} {headline.visited}/{headline.planned}", ""))
+            done = NOT_YET if headline.visited is None else f"{headline.visited}/{headline.planned}"
+            shown.insert(3, (f" {self.t('header.visits')} {done}", ""))
         text.append("  " if shown else "")
         for i, (said, style) in enumerate(shown):
             text.append(said if i == len(shown) - 1 else said + " ", style=style)

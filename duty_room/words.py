@@ -515,6 +515,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "迟到{late}（今日{today}） 完成{done}/{total}",
         "{late} late ({today} today) {done}/{total} done",
     ),
+    "summary.loading": ("读取中…", "loading…"),  # a panel not in the first frame, until its data is read
+    "summary.unread": ("未能读取", "could not be read"),  # ...or when that read failed (the status line says why)
     "summary.stalls": ("出摊{occupied}/{total} 欠费{arrears}户", "{occupied}/{total} out, {arrears} owe"),
     # -- keys and commands -------------------------------------------------------
     "key.app.quit": ("退出", "Quit"),

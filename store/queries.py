@@ -329,15 +329,17 @@ class Headline:
     open: int
     overdue: int
     due_today: int
-    visited: int
-    planned: int
-    late_sessions: int
-    arrears_holders: int
+    # None: not read yet (the first frame's headline, ``first_frame``): the header shows a placeholder, never a 0.
+    visited: int | None
+    planned: int | None
+    late_sessions: int | None
+    arrears_holders: int | None
 
 
-def headline(store: Store, now: datetime, figures: Digest) -> Headline:
+def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = True) -> Headline:
     """The header's counts: the digest's own (what counts as overdue, due today or in arrears is
-    said once, on ``Digest``), and who is on duty now."""
+    said once, on ``Digest``), and who is on duty now. Not ``complete`` (the first frame's, whose
+    digest holds the cases alone): the visits, the late sessions and the arrears are None."""
     shift = shift_at(store, now)  # at 03:00 the shift on duty is yesterday's 08:00 one
     people = [] if shift is None else [shift.leader, *shift.staff]
     roots = [p for p in figures.progress if p.depth == 0]
@@ -349,10 +351,10 @@ def headline(store: Store, now: datetime, figures: Digest) -> Headline:
         open=len(figures.petitions),
         overdue=len(figures.overdue),
         due_today=len(figures.due_today),
-        visited=sum(p.visited for p in roots),
-        planned=sum(p.planned for p in roots),
-        late_sessions=sum(s.phase is SessionPhase.LATE for s in figures.sessions),
-        arrears_holders=len(figures.arrears),
+        visited=sum(p.visited for p in roots) if complete else None,
+        planned=sum(p.planned for p in roots) if complete else None,
+        late_sessions=sum(s.phase is SessionPhase.LATE for s in figures.sessions) if complete else None,
+        arrears_holders=len(figures.arrears) if complete else None,
     )
 
 
@@ -445,6 +447,47 @@ class Dashboard:
     upcoming: NextSessions  # the next session to start (maybe tomorrow), overall and per audience
     duty: DutyStatus  # the shift on duty, the next handover, every open incident's report clock
     log: list[DutyLogEntry]  # the 值班记录 of the shift on duty
+    # False: the first frame's read (``first_frame``): the open cases, the header's shift and case
+    # counts; the rest is empty (the headline's other counts None) until ``dashboard`` has read it.
+    complete: bool = True
+
+
+def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = None) -> Dashboard:
+    """What the dashboard's first frame shows, read alone: the header (the township, who is on
+    duty, the next report's clock, the case counts) and panel 1's open cases. The rest (the day's
+    visits and plans, the stalls and every year's payments, the sessions, the shift's log, the
+    rates of the cases closed in the last 30 days) is read by ``dashboard`` right after the frame
+    is on screen; on a township it was half the first read. Not ``complete``."""
+    generation = store.generation()  # read first: a change during the read triggers another refresh
+    communities = store.all(Community)
+    petitions = open_petitions(store, now)
+    duty = duty_status(store, now, duty_rules)
+    nothing = Digest(
+        township=communities[0].township if communities else "",
+        petitions=petitions,
+        progress=[],
+        sessions=[],
+        stalls=[],
+        fees=FeeTotals(0, 0, 0, 0),
+        upcoming=NextSessions(None, None, None),
+    )
+    return Dashboard(
+        now=now,
+        generation=generation,
+        petitions=petitions,
+        progress=[],
+        sessions=[],
+        stalls=[],
+        fees=nothing.fees,
+        headline=headline(store, now, nothing, complete=False),
+        rates=[],
+        workers_out=0,
+        workers_expected=0,
+        upcoming=nothing.upcoming,
+        duty=duty,
+        log=[],
+        complete=False,
+    )
 
 
 def dashboard(

@@ -115,8 +115,8 @@ def in_one_read(data: str) -> list[events.Key]:
 
 
 async def loaded(app: DutyRoomApp, pilot: Pilot[None]) -> None:
-    """The first data is on screen."""
-    await until(pilot, lambda: app.data is not None, "the dashboard's first data")
+    """The whole dashboard's first data is on screen: the first frame's, and the rest read right after it."""
+    await until(pilot, lambda: app.data is not None and app.data.complete, "the dashboard's first data")
     await pilot.pause()
 
 

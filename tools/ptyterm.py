@@ -12,6 +12,7 @@ import select
 import struct
 import termios
 import time
+from collections.abc import Callable
 
 import pyte
 from wcwidth import wcwidth
@@ -126,14 +127,21 @@ class Terminal:
         For timing: the moment the bytes that show ``text`` arrive, not when pyte (~1 MB/s, a real
         terminal is a hundred times faster) has got through the rest of a 64 KB read after them.
         """
+        return self.wait_until(lambda screen: text in screen, seconds, piece)
+
+    def wait_until(self, check: Callable[[str], bool], seconds: float = 15, piece: int = 2048) -> bool:
+        """Whether the screen's text passes ``check`` within ``seconds``, looked at after every
+        ``piece`` bytes read (see ``wait_for_bytes``)."""
         deadline = time.monotonic() + seconds
+        if check(self.text()):
+            return True
         while (left := deadline - time.monotonic()) > 0:
             chunk = self._read(left)
             if chunk is None:
                 return False
             for start in range(0, len(chunk), piece):
                 self.stream.feed(chunk[start : start + piece])
-                if text in self.text():
+                if check(self.text()):
                     self.stream.feed(chunk[start + piece :])
                     return True
         return False

@@ -44,6 +44,8 @@ class DeskPanel(Panel):
     LIST_VIEWING: ClassVar[frozenset[str]] = frozenset()
     # Steps not about the selected row (a new record, a filter, the sort): in the palette by their name alone.
     UNSELECTED: ClassVar[frozenset[str]] = frozenset()
+    # Its data is read for the first frame (store/queries.py: first_frame); the others' right after.
+    FIRST_FRAME: ClassVar[bool] = False
 
     BINDINGS = [
         # 登记 works on every panel; panel 1 shows it in the Footer, the others keep room for their own keys.
@@ -74,6 +76,16 @@ class DeskPanel(Panel):
     def render_data(self, data: Dashboard) -> int:
         """Show the data; returns the number of table cells that changed."""
         raise NotImplementedError
+
+    def draw(self, data: Dashboard) -> int:
+        """``render_data``; or, while the first frame's data is all there is (``Dashboard.complete``)
+        and this panel's is not in it, its summary line saying it is being read (or could not be,
+        the status line saying why), and no rows."""
+        if data.complete or self.FIRST_FRAME:
+            return self.render_data(data)
+        p = self.desk.present
+        said = p.t("summary.unread" if self.desk.unread else "summary.loading")
+        return self.show(p.summary_line(self.NUMBER, f"panel.{self.NAME}", said, alarm=False), [])
 
     def open_row(self, key: str) -> None:
         """Enter on a row: its detail (a panel whose rows open lists says otherwise)."""
@@ -120,7 +132,7 @@ class DeskPanel(Panel):
     def redraw(self) -> None:
         """Show the last data again, after a change of this panel's own sort or filter."""
         if self.data is not None:
-            self.render_data(self.data)
+            self.draw(self.data)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A viewer neither sees nor runs a key that writes."""

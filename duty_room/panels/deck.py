@@ -58,7 +58,7 @@ class PanelDeck(Container):
         for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
             panel.rows_shown = not self.narrow or panel.NAME == self.active
         for panel in self.panels:
-            panel.render_data(data)
+            panel.draw(data)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:
                 panel.refill_lists()

@@ -31,7 +31,7 @@ from store.lifecycle import (
     perform,
 )
 from store.masking import mask_name, mask_phone
-from store.metrics import Rates
+from store.metrics import WINDOWS, Rates
 from store.models import (
     Grid,
     GridWorker,
@@ -60,7 +60,7 @@ from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Watch, enum_field, form_texts, guarded, stored
-from ..presenters import Presenter, duration, literal, short_community
+from ..presenters import NOT_YET, Presenter, duration, literal, short_community
 from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
@@ -105,6 +105,7 @@ class PetitionsPanel(DeskPanel):
 
     NAME = "petitions"
     NUMBER = 1
+    FIRST_FRAME = True
     BINDINGS: ClassVar = [
         # Every step has its own key in the Footer; the all-steps menu is in `?` help and the palette.
         Binding("c", "change_status", "Status", show=False, id="petition.status"),
@@ -141,7 +142,10 @@ class PetitionsPanel(DeskPanel):
         summary = petition_summary(
             p, data.headline, shown=len(views), order=self.order, filtered=bool(self.filter_text.strip())
         )
-        return self.show(summary, lambda: [petition_row(p, v) for v in views], detail=metrics_line(p, data.rates))
+        rates = metrics_line(
+            p, data.rates if data.complete else None
+        )  # the closed cases' rates: read after the first frame
+        return self.show(summary, lambda: [petition_row(p, v) for v in views], detail=rates)
 
     def watch_order(self) -> None:
         self.redraw()
@@ -578,17 +582,21 @@ def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: Sor
     return text
 
 
-def metrics_line(p: Presenter, windows: list[Rates]) -> Text:
+def metrics_line(p: Presenter, windows: list[Rates] | None) -> Text:
     """响应率 / 解决率 / 满意率 for today, 7 and 30 days under one legend of the windows, e.g.
     ``今日/7天/30天  响应率 —/92/90%  解决率 …``: the nine figures fit 76 cells (an 80-column panel)
-    in either language even at 100% everywhere; a window with nothing to judge shows "—"."""
+    in either language even at 100% everywhere; a window with nothing to judge shows "—". None: not
+    read yet (the first frame): each figure "…"."""
 
     def rate(pick: str) -> str:
+        if windows is None:
+            return "/".join(NOT_YET for _ in WINDOWS)
         values = [getattr(w, pick).value for w in windows]
         figures = "/".join("—" if v is None else str(round(100 * v)) for v in values)
         return figures + ("" if all(v is None for v in values) else "%")
 
-    legend = "/".join(p.t(f"metrics.window.{w.window}") for w in windows)
+    names = [name for name, _ in WINDOWS] if windows is None else [w.window for w in windows]
+    legend = "/".join(p.t(f"metrics.window.{name}") for name in names)
     line = p.t("metrics.line").format(windows=legend, r=rate("response"), s=rate("solution"), f=rate("satisfaction"))
     return Text(line, style="dim")
 

@@ -1,0 +1,182 @@
+"""The first frame reads what it shows, the rest right after it (duty_room/app.py: on_mount, _fill).
+
+The header and panel 1's open cases are read before the first frame (store/queries.py:
+first_frame); the day's visits and plans, the stalls and their payments, the sessions, the shift's
+log and the rates of the recently closed cases are read in a worker once the frame is on screen.
+Meanwhile the other panels say 读取中 and the header's figures not read yet show "…", never a 0;
+keys typed meanwhile wait for the rest, so a burst at start acts as the same keys typed slowly.
+
+Each test holds the read of the rest (the app's ``load``, which only that read and the reloads
+call) until it lets it go, so the first frame is looked at as it is before the rest arrives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+
+from duty_room.app import DashboardScreen, DutyRoomApp
+from store.models import StallPayment
+from store.queries import Dashboard
+from store.storage import Store
+from widgets.detail import DetailScreen
+from widgets.status_line import StatusLine
+
+from pilot import NARROW, WIDE, dashboard, dashboard_app, screen_text, settled, until
+
+LATER_PANELS = ("visits", "services", "stalls", "dutylog")
+
+
+@asynccontextmanager
+async def first_frame_held(
+    store: Store, size: tuple[int, int] = WIDE, *, before: Callable[[], None] = lambda: None
+) -> AsyncIterator[tuple[DutyRoomApp, Pilot[None], threading.Event]]:
+    """The dashboard with its first frame on screen and the read of the rest held until the event
+    is set (``before`` runs in the reading thread first, once it is let go)."""
+    app = dashboard_app(store)
+    go = threading.Event()
+    read = app.load
+
+    def held(now: datetime) -> Dashboard:
+        assert go.wait(30), "the test never let the read go"
+        before()
+        return read(now)
+
+    app.load = held  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=size) as pilot:
+            await until(pilot, lambda: app.data is not None, "the first frame's data")
+            await until(pilot, lambda: any(w.group == "load" for w in app.workers), "the read of the rest to begin")
+            yield app, pilot, go
+    finally:
+        go.set()
+    assert not app.handled_errors, app.handled_errors
+
+
+def line_of(app: DutyRoomApp, widget_id: str) -> str:
+    return str(app.query_one(widget_id).render())
+
+
+def summary_of(app: DutyRoomApp, name: str) -> str:
+    return str(app.panel(name).summary.render())
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_the_first_frame_shows_the_cases_and_says_what_is_still_being_read(
+    small_store: Store, size: tuple[int, int]
+) -> None:
+    async with dashboard(small_store, size) as (whole, whole_pilot):
+        header, cases = line_of(whole, "#headline"), whole.panel("petitions").table.keys
+        rates = str(whole.panel("petitions").detail.render())
+        rows = {name: whole.panel(name).table.row_count for name in LATER_PANELS}
+    async with first_frame_held(small_store, size) as (app, pilot, go):
+        assert app.data is not None and not app.data.complete
+        assert app.panel("petitions").table.keys == cases  # panel 1 whole: every open case, in order
+        counts = line_of(app, "#headline")
+        # The cases' counts as they are; the late sessions and the arrears not read yet: "…", not 0.
+        assert "迟到 …" in counts and "欠费 …" in counts, counts
+        assert counts.partition("迟到")[0] == header.partition("迟到")[0]  # who is on duty, 未结 超期 今日到期
+        assert " 0" not in counts
+        assert "…/…/…" in str(app.panel("petitions").detail.render())  # the 30-day rates: not yet
+        for name in LATER_PANELS:
+            assert "读取中" in summary_of(app, name)
+            assert app.panel(name).table.row_count == 0
+        go.set()
+        await settled(app, pilot)
+        assert app.data is not None and app.data.complete
+        assert line_of(app, "#headline") == header
+        assert str(app.panel("petitions").detail.render()) == rates
+        assert "读取中" not in screen_text(app) and "…/…" not in screen_text(app)
+        assert {name: app.panel(name).table.row_count for name in LATER_PANELS} == rows
+
+
+def press_at_once(app: DutyRoomApp, keys: list[str]) -> None:
+    """Every key posted at once, as one write of an SSH client arrives."""
+    for key in keys:
+        app.post_message(events.Key(key, "\r" if key == "enter" else key))
+
+
+def where(app: DutyRoomApp) -> tuple[str, str | None, str]:
+    """The active panel, its selected row, and the screen on top (a detail's title)."""
+    screen = app.screen
+    on_top = screen.content.title if isinstance(screen, DetailScreen) else type(screen).__name__
+    return app.active, app.active_panel.table.cursor_key, on_top
+
+
+@pytest.mark.parametrize("keys", [["2", "j"], ["4", "enter"], ["4", "j", "j", "enter"]], ids="".join)
+async def test_keys_typed_before_the_rest_arrives_act_as_typed_slowly(small_store: Store, keys: list[str]) -> None:
+    """`2j` or `4` Enter in one write right at start: they wait for the rest of the dashboard, and
+    then act on its rows, not on a panel still saying 读取中 (j on no rows, Enter on nothing)."""
+    async with dashboard(small_store) as (app, pilot):
+        for key in keys:  # slowly: each key once what the one before set off is on screen
+            await pilot.press(key)
+            await settled(app, pilot)
+        slowly = where(app)
+    assert slowly[1] is not None and (keys[-1] != "enter" or slowly[2] != "DashboardScreen")
+    async with first_frame_held(small_store) as (app, pilot, go):
+        press_at_once(app, keys)
+        await pilot.pause()
+        assert not app.typing_settled  # held: what they act on is not read yet
+        assert app.active == "petitions" and not isinstance(app.screen, DetailScreen)
+        go.set()
+        await settled(app, pilot)
+        assert where(app) == slowly
+
+
+async def test_a_fault_in_the_read_of_the_rest_is_one_line_and_keys_go_on(small_store: Store) -> None:
+    """The rest read after the first frame meets a damaged file: the status line names it (as a
+    reload's would), the panels waiting for it say they could not be read, the dashboard runs on,
+    and the keys typed meanwhile act (not held until they are dropped)."""
+    payments = small_store.path_for(StallPayment, "2026")
+
+    def damage() -> None:
+        payments.write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
+
+    async with first_frame_held(small_store, before=damage) as (app, pilot, go):
+        press_at_once(app, ["3"])
+        go.set()
+        status = app.query_one("#status", StatusLine)
+        await until(pilot, lambda: "payments/2026.json" in status.message, "the fault in the status line")
+        await settled(app, pilot)
+        assert "\n" not in status.message and "数据文件已损坏" in status.message, status.message
+        assert app.return_code is None
+        assert app.active == "services"  # the key typed meanwhile acted
+        for name in LATER_PANELS:
+            assert "未能读取" in summary_of(app, name)
+        assert "迟到 …" in line_of(app, "#headline")  # still not known: never a 0
+
+
+async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start Textual tells the screen its size twice more after the first frame (the driver's
+    Resize, and the one the first layout sends every widget shown), and laid the whole screen out
+    and sent all of it again for each: two more whole screens (~27 KB at 120x40) before a key could
+    be read. The same size is now nothing to do; another size still lays the dashboard out anew."""
+    layouts: list[object] = []
+    laid_out = DashboardScreen._refresh_layout
+
+    def counted(screen: DashboardScreen, size: object = None, scroll: bool = False) -> None:
+        layouts.append(size)
+        laid_out(screen, size, scroll)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DashboardScreen, "_refresh_layout", counted)
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        assert isinstance(app.screen, DashboardScreen)
+        await settled(app, pilot)
+        layouts.clear()
+        size = app.size
+        app.post_message(events.Resize(size, size))  # as the driver says it
+        app.screen.post_message(events.Resize(size, size))  # as the first layout says it
+        await settled(app, pilot)
+        await pilot.pause(0.05)  # the app passes a Resize on to the screen at its next idle
+        assert layouts == []
+        await pilot.resize_terminal(*NARROW)
+        await until(pilot, lambda: app.query_one("#panels").has_class("narrow"), "the narrow layout")
+        assert layouts
