@@ -970,6 +970,17 @@ async def test_a_stall_holders_reduction_says_why_only_when_revealed(small_store
         assert fields["摊位费/月"] == "¥300.00 → ¥150.00 (残疾人减免)"
 
 
+async def test_a_stall_without_a_reduction_shows_its_fee_once(small_store: Store) -> None:
+    """The detail said ``¥100.00 → ¥100.00`` for a fee nothing reduces, as if something had."""
+    add_vacant_stall(small_store)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "j", "enter")
+        await settled(app, pilot)
+        fields = {name: text.plain for name, text in app.screen.content.fields}  # type: ignore[attr-defined]
+        assert fields["摊位"] == "玉兰商业街 2"
+        assert fields["摊位费/月"] == "¥100.00"
+
+
 @pytest.mark.parametrize("size", [NARROW, WIDE])
 async def test_a_lists_keys_fit_its_border_at_80_columns(small_store: Store, size: tuple[int, int]) -> None:
     """At 80 columns a grid's household list cut its last key hint to "Es…" in the bottom border.

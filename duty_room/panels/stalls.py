@@ -455,6 +455,11 @@ def pad(text: str, cells: int, *, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
+def fee_and_due(fee_fen: int, due_fen: int) -> str:
+    """The fee and, where a reduction makes it less, what the holder owes: ``¥300.00 → ¥150.00``."""
+    return f"¥{fen_to_yuan(fee_fen)}" + (f" → ¥{fen_to_yuan(due_fen)}" if due_fen != fee_fen else "")
+
+
 def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *, reveal: bool) -> DetailContent:
     stall = view.stall
     holder = stall.holder_name if reveal else mask_name(stall.holder_name)
@@ -468,7 +473,7 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
         (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("col.goods"), literal(stall.goods)),
         (p.t("col.permit"), Text(label(view.permit_status, p.lang) if view.permit_status else p.t("empty.none"))),
-        (p.t("col.fee"), Text(f"¥{fen_to_yuan(stall.monthly_fee_fen)} → ¥{fen_to_yuan(view.due_fen)}{reduction}")),
+        (p.t("col.fee"), Text(f"{fee_and_due(stall.monthly_fee_fen, view.due_fen)}{reduction}")),
         (p.t("col.arrears"), Text(f"¥{fen_to_yuan(view.arrears_fen)} " + " ".join(view.unpaid_periods))),
     ]
     if view.permit is not None and view.permit.expires_on:
