@@ -1,12 +1,6 @@
-"""The duty-room dashboard: five live panels over one store.
-
-Wiring only. Each panel (duty_room/panels/) owns its keys, rows, details and forms; every write
-goes through ``Desk.submit`` (duty_room/desk.py). This module composes the header, the panels, the
-status line and the Footer, holds the dashboard's own keys (which panel is active, zoom, help),
-follows the store (a ~200-byte manifest poll, woken at once by ``StoreWatcher``; a changed
-generation or a new minute reloads in a worker thread) and hands the data to the panels, which
-redraw only what changed. Where messages, errors and typed keys go: routing.py, its base.
-"""
+"""The duty-room dashboard: composes the header, the panels, the status line and the Footer, holds
+the dashboard's own keys, and reloads when the store changes or the minute turns. Each panel owns its
+keys and forms (duty_room/panels/); where messages, errors and typed keys go: routing.py."""
 
 from __future__ import annotations
 
@@ -46,16 +40,12 @@ from .watcher import StoreWatcher
 
 
 class DashboardScreen(Screen[None]):
-    """The dashboard's screen: laid out again only when its size changes.
-
-    Textual sends a screen a Resize for the size it starts at and another when it is first laid
-    out (it sends every widget shown its size), and lays the whole screen out again and sends all
-    of it on each, the same size or not: at start, two more whole screens after the first frame
-    (~27 KB at 120x40, 10-20 ms each on this machine), before any key could be read."""
+    """The dashboard's screen: laid out again only when its size changes (Textual re-lays and
+    resends the whole screen on every Resize, the same size or not)."""
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == self.size:  # laid out at this size already
-            event.prevent_default()  # (Screen._on_resize, the whole layout again)
+        if event.size == self.size:
+            event.prevent_default()  # Screen._on_resize: the whole layout again
 
 
 class DutyRoomApp(RoutingApp):
@@ -67,10 +57,8 @@ class DutyRoomApp(RoutingApp):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        # F1 is the help key in a form (`?` is typed there), so here too: in help beside `?` ("? f1 帮助");
-        # the Footer keeps its room for the panel's keys (forms, details and lists show f1 in theirs).
+        # F1 is the help key in a form (`?` is typed there), so here too; the Footer keeps its room.
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
-        # `?` pages a long help; Esc closes it at once, whichever page it shows.
         Binding("escape", "close_help", "Close help", show=False, id="app.close_help"),
         Binding("tab", "next_panel", "Next panel", show=False, id="panel.next"),
         Binding("shift+tab", "previous_panel", "Previous panel", show=False, id="panel.previous"),
@@ -91,7 +79,7 @@ class DutyRoomApp(RoutingApp):
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         settings = settings or Settings(store=store.root)
         localize_bindings(settings.lang)  # before any widget or screen copies its bindings
-        # Lite: the terminal's own 16 colours (and far fewer bytes per cell), see also cli.py.
+        # Lite: the terminal's own 16 colours, far fewer bytes per cell.
         super().__init__(ansi_color=True if settings.lite else None)
         self.store = store
         self.settings = settings
@@ -102,11 +90,11 @@ class DutyRoomApp(RoutingApp):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
-        self._sized: Size | None = None  # the size of the last Resize (on_resize)
-        self._watching = False  # the store watcher is started (_start_watching)
+        self._sized: Size | None = None
+        self._watching = False
         self.status = Status(self, self.desk)
-        self.status_messages = self.status.said  # everything said in the status line, in order
-        self.handled_errors = self.status.handled_errors  # bugs caught while running (logged, shown)
+        self.status_messages = self.status.said
+        self.handled_errors = self.status.handled_errors
         read_escape_then_key_as_two_keys()  # Esc then a key in one read: two keys, as typed
         self.typeahead = TypeAhead(
             self,
@@ -116,7 +104,7 @@ class DutyRoomApp(RoutingApp):
         )
         self._reload_after_write = False
         self._written_generation = -1  # the store's generation after this desk's last write
-        # poll and recheck looked up when called, as when the watcher was a method of the app (tests hold poll).
+        # Looked up when called: tests replace poll.
         self.watcher = StoreWatcher(
             self,
             store,
@@ -134,9 +122,7 @@ class DutyRoomApp(RoutingApp):
         yield DashboardHeader(self.present, actor=self.store.actor, read_only=self.settings.read_only, id="header")
         yield PanelDeck(self.desk, columns=self.size.width, lite=self.settings.lite)
         yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
-        # Compact at every width: the active panel's keys fit 80 columns, and keys born compact
-        # cost no style pass each time the Footer is rebuilt (widgets/screen_footer.py).
-        yield CompactFooter()
+        yield CompactFooter()  # compact at every width: the active panel's keys fit 80 columns
 
     def on_mount(self) -> None:
         if self.settings.lite:
@@ -144,13 +130,10 @@ class DutyRoomApp(RoutingApp):
         self.screen.set_class(self.ascii, "ascii")
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
-        # The first frame's data is read before the first frame: painting empty panels and then
-        # painting them again with data would cost a whole extra screen of bytes on a slow link. It is
-        # what the frame must show to be of use, the header and panel 1's open cases (first_frame);
-        # the rest of the dashboard is read in a worker once the frame is on screen (_fill), and the
-        # other panels say 读取中 until then. Keys typed meanwhile wait for it (_coming).
+        # Read before the first frame (empty panels painted again with data cost a whole screen of
+        # bytes), only what it must show: the header and panel 1. The rest follows in _fill.
         try:
-            self.store.bytes_later = True  # the per-record cache's keys: made once the frame is on screen
+            self.store.bytes_later = True  # the per-record cache's bytes: made once the frame is on screen
             try:
                 data = first_frame(self.store, clock.now(), duty_rules=self.settings.duty)
             finally:
@@ -159,13 +142,9 @@ class DutyRoomApp(RoutingApp):
         except StoreError as exc:
             self.fail(exc)
             return
-        # What the first load read (a township's 40,000 households, its visits...) lives as long as
-        # the dashboard. Left to the cyclic garbage collector, every full collection walks all of it,
-        # holding the interpreter lock: 100-400 ms in which no key, timer or repaint runs, whichever
-        # thread (a list's worker, a reload) set it off. Frozen, collections skip it; what it frees
-        # later (a record replaced in the cache) is freed by its reference count as before, and
-        # on_unmount gives it all back to the collector. The command runs without the collector until
-        # here (duty_room/cli.py: main): it is turned on, for everything made from now on.
+        # What was read lives as long as the dashboard: frozen, a full collection does not walk it
+        # holding the interpreter lock (no key or repaint meanwhile). cli.main ran without the
+        # collector until here.
         gc.freeze()
         gc.enable()
         self.set_interval(self.settings.refresh_seconds, self.poll)
@@ -173,18 +152,14 @@ class DutyRoomApp(RoutingApp):
 
     def on_unmount(self) -> None:
         self.watcher.stop()
-        # Back to the collector: in a process that goes on (the tests run many dashboards), what was
-        # frozen, garbage of the dashboard included, can be collected again.
-        gc.unfreeze()
+        gc.unfreeze()  # in a process that goes on (tests), the dashboard's garbage can be collected
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(id="_default")
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._sized == event.size:
-            # The terminal's size said again (the driver says it once it starts, after the size the
-            # app began with): Textual would pass it to the screen at its next idle all the same.
-            event.prevent_default()  # (App._on_resize)
+        if self._sized == event.size:  # the driver says the size again once it starts
+            event.prevent_default()  # App._on_resize would pass it to the screen all the same
             return
         self._sized = event.size
         if self.deck.fit(event.size.width) and self.data is not None:
@@ -196,7 +171,6 @@ class DutyRoomApp(RoutingApp):
 
     @property
     def active(self) -> str:
-        """The panel the keys act on (``PanelDeck.active``, a reactive)."""
         return self.deck.active
 
     def panel(self, name: str) -> DeskPanel:
@@ -221,9 +195,7 @@ class DutyRoomApp(RoutingApp):
             self.reload()
 
     def recheck(self) -> None:
-        """A store file changed with no commit: read it again now and look at every file again
-        (one the panels do not read too), as after a damage found by a reload: a damaged file is
-        named in the status line, the last good data stays, and a sound one clears the line."""
+        """A store file changed with no commit: read it and look at every file again for damage."""
         self.status.look_again()
         self.reload()
 
@@ -233,10 +205,8 @@ class DutyRoomApp(RoutingApp):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _fill(self) -> None:
-        """The rest of the dashboard, right after the first frame (see on_mount): read as the first
-        frame's was, without the collector (which would walk the growing heap again and again) and
-        frozen once read (it lives as long as the dashboard, see on_mount), its records' bytes made
-        by the first look for damaged files (Status._look), which starts once it is shown."""
+        """The rest of the dashboard, right after the first frame: read, as that was, without the
+        collector (it would walk the growing heap again and again), frozen once read."""
         collecting = gc.isenabled()
         gc.disable()
         self.store.bytes_later = True
@@ -252,18 +222,14 @@ class DutyRoomApp(RoutingApp):
         now = clock.now()
         try:
             data = self.load(now)
-        except StoreError as exc:
-            self.call_from_thread(self._not_read, exc, filling)
-            return
-        except Exception as error:  # noqa: BLE001 - a bug in a query: reported, the old data stays
+        except Exception as error:  # noqa: BLE001 - a store fault or a bug in a query: said, the old data stays
             self.call_from_thread(self._not_read, error, filling)
             return
         self.call_from_thread(self.show, data)
 
     def _not_read(self, error: Exception, filling: bool) -> None:
-        """A read failed: a store fault named in the status line (``fail``), a bug said in one line;
-        the data on screen stays. The rest of the first frame's dashboard failed: keys typed
-        meanwhile no longer wait for it (the next reload, at the minute or a change, tries again)."""
+        """A read failed; the data on screen stays. If it was the rest after the first frame, typed
+        keys stop waiting for it (the next reload tries again)."""
         if isinstance(error, StoreError):
             self.fail(error)
         else:
@@ -275,9 +241,8 @@ class DutyRoomApp(RoutingApp):
             self._start_watching()
 
     def _start_watching(self) -> None:
-        """Once the whole dashboard is on screen (or what it could read of it): the watcher's thread
-        imports watchfiles (and anyio, multiprocessing) and would take the interpreter lock from the
-        first frame's layout and paint, then from the read of the rest after it."""
+        """Only once the whole dashboard is on screen: the watcher's imports (watchfiles, anyio)
+        would take the interpreter lock from the first frame and the read after it."""
         if not self._watching:
             self._watching = True
             self.call_after_refresh(self.watcher.start)
@@ -292,13 +257,8 @@ class DutyRoomApp(RoutingApp):
         )
 
     def fail(self, error: StoreError) -> None:
-        """The store cannot be read (a damaged file, a permission, a missing folder).
-
-        At start there is nothing to show: the app stops with one line naming the file, in the
-        interface's language (exit 2). While running, the last data read stays on screen and the
-        status line names the file until it is sound again (the store refuses every write that
-        needs it): quitting would take every officer's dashboard down, half-typed forms with it.
-        """
+        """The store cannot be read. At start the app stops with one line (exit 2); while running
+        the last data stays and the status line names the file: quitting would lose half-typed forms."""
         if self.data is None:
             self.fatal_error = f"duty-room: {error.message(self.lang)}"
             self.exit(return_code=2)
@@ -306,7 +266,7 @@ class DutyRoomApp(RoutingApp):
         self.status.unreadable(error)
 
     def show(self, data: Dashboard) -> None:
-        if data.generation < self._seen_generation:  # a reload begun before a newer one was shown
+        if data.generation < self._seen_generation:  # begun before a newer one was shown
             return
         store_changed = data.generation != self._seen_generation
         self.desk.data = data
@@ -317,8 +277,8 @@ class DutyRoomApp(RoutingApp):
         self.query_one("#header", DashboardHeader).show(data, self.deck.columns)
         if data.generation >= self._written_generation:  # not a reload begun before the write
             self._reload_after_write = False
-        if data.complete:  # (the first frame's data: the look waits for the rest, read right after it)
-            self.status.shown(data.generation, data.now.date())  # once per change of the store: damaged files?
+        if data.complete:  # not the first frame's part: the look for damaged files waits for the rest
+            self.status.shown(data.generation, data.now.date())
             self._start_watching()
         self.deck.show(data, store_changed=store_changed)
         if store_changed:  # an open form says what another desk's write changed
@@ -339,11 +299,10 @@ class DutyRoomApp(RoutingApp):
         self.deck.step(-1)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Lite: a field's cursor does not blink. Each blink repaints the field: with a form or the
-        filter open, 250-330 bytes a second while nothing else changes. Done here, where focus
-        bubbles up from every screen, so Textual's own fields (the palette's) are covered too."""
-        if self.settings.lite and hasattr(event.widget, "cursor_blink"):  # an Input, a TextArea...
-            event.widget.cursor_blink = False  # the cursor stays shown, steady
+        """Lite: a field's cursor does not blink (each blink repaints it). Here, where focus bubbles
+        up from every screen, so the palette's own field is covered too."""
+        if self.settings.lite and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     def action_zoom(self) -> None:
         if self.screen.maximized is not None:
@@ -352,7 +311,7 @@ class DutyRoomApp(RoutingApp):
             self.screen.maximize(self.active_panel.table)
 
     def action_help(self) -> None:
-        toggle_help(self.screen)  # shown: its next page, hidden after the last
+        toggle_help(self.screen)  # its next page; hidden after the last
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "close_help":  # Esc means nothing else on the dashboard: only while help shows
@@ -367,9 +326,8 @@ class DutyRoomApp(RoutingApp):
         show_paged_help(self.screen, t("help.page"), t("help.next"), t("help.close"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette's commands (palette.py): the active panel's and the dashboard's own while the
-        dashboard is what the officer looks at (over a form, a list or a detail they acted on the
-        panel's row hidden beneath); then Textual's own."""
+        """The active panel's and the dashboard's commands, only over the dashboard itself (over a
+        form or a list they would act on the row hidden beneath); then Textual's own."""
         if screen is self.screen_stack[0]:
             yield from dashboard_commands(self.active_panel, self.action_focus_panel, self.action_zoom)
         yield SystemCommand(self.desk.t("cmd.refresh"), "", self.action_refresh)
@@ -379,8 +337,8 @@ class DutyRoomApp(RoutingApp):
         open_palette(self, self.lang)
 
     def _coming(self) -> bool:
-        """Something a typed key may act on is still coming: the rest of the dashboard after the first
-        frame, a list's first rows, a write, the reload after it."""
+        """Something a typed key may act on is still coming (the rest after the first frame, a list's
+        rows, a write, the reload after it)."""
         screen = self.screen
         filling = self.data is not None and not self.data.complete and not self.desk.unread
         return (
@@ -393,8 +351,7 @@ class DutyRoomApp(RoutingApp):
     @on(Saved)
     @guarded
     def _saved(self) -> None:
-        # Keys typed next wait for data with the write on screen: a reload begun before the write
-        # can still finish after it, and its rows are the old ones.
+        # Keys typed next wait for the write on screen: a reload begun before it may finish after.
         self._reload_after_write = True
         try:
             self._written_generation = self.store.generation()

@@ -1,23 +1,9 @@
 """`duty-room backup` as the service account: how many copies officers may leave, and how much disk
-must stay free.
+must stay free (a loop of sudo backups filled the disk).
 
-Through sudo any officer may take a backup (README, "Over SSH", **Backups**), and each is a whole
-copy of the store: a loop, or a key held down, filled the backup disk. Two rules of the system file
-hold it, both only where the service account takes the backup (run as oneself, a backup is one's
-own disk's business):
-
-* ``backup_min_free_mb`` (default 1024): a backup that would leave less free than this on the
-  backup folder's disk is refused before anything is written (one line, exit 2:
-  ``store.errors.BackupSpaceError``). The cron copy is held the same way.
-* ``backup_keep`` (default 3): of the backups officers took through sudo, the newest this many are
-  kept; once a new one is verified, the oldest beyond them are deleted. Which ones the tool made is
-  written down in the backup folder (``LEDGER``, the service account's alone like the folder), each
-  with its folder's inode and its manifest's sha256: a backup is deleted only if it is listed there
-  and is still that folder with that manifest.
-  The daily copies cron takes as the service account itself are neither listed nor counted (the cron
-  line prunes them), so officers' backups can never push them out; nor is anything root put there.
-
-A backup that fails half-way leaves nothing behind (``store.storage.backup_store``).
+A backup that would leave less than ``backup_min_free_mb`` free is refused before anything is
+written. Of the officers' backups the newest ``backup_keep`` are kept; only those listed in
+``LEDGER`` (with their folder's inode and manifest's sha256) are ever deleted, never cron's nor root's.
 """
 
 from __future__ import annotations
@@ -50,13 +36,11 @@ class BackupNameRefused(OutsideFolder):
 
 
 def take(settings: Settings, store: Store, given: Path) -> tuple[CopyReport, list[str]]:
-    """Back the store up into ``given`` as this session may (see the module); the copy, and the
-    names of the officers' backups deleted to keep ``backup_keep``."""
+    """Back the store up into ``given``; the copy, and the officers' backups deleted to keep ``backup_keep``."""
     folder = settings.backup_folder
     target = backup_target(settings, given)  # the service account's: only in its backup folder
     if folder is not None and settings.actor_rule == "sudo" and CRON_NAME.fullmatch(target.name):
-        # The cron line names its copy by the day (date +%F): an officer's 2026-11-29 taken today
-        # would make that night's copy fail as "not empty" (and today's, taken after 02:15, fails).
+        # Not a name of the cron line's (date +%F): that night's copy would fail as "not empty".
         raise BackupNameRefused(
             words.t("backup.cron_name", settings.lang).format(given=given, example=f"{target.name}-{settings.actor}")
         )
@@ -100,8 +84,7 @@ def _write(folder: Path, entries: list[dict[str, object]]) -> None:
 
 
 def _still_ours(folder: Path, entry: dict[str, object]) -> Path | None:
-    """The listed backup's folder if it is still the one the tool made (same inode, a folder, not a
-    link, inside the backup folder), else None."""
+    """The listed backup's folder if it is still the one the tool made, else None."""
     path = folder / str(entry["path"])
     if not Path(os.path.realpath(path.parent)).is_relative_to(Path(os.path.realpath(folder))):
         return None
@@ -117,10 +100,8 @@ def _still_ours(folder: Path, entry: dict[str, object]) -> Path | None:
 
 
 def retain(folder: Path, made: Path, keep: int, *, by: str) -> list[str]:
-    """List ``made`` (a verified backup in ``folder``) as an officer's, and delete the oldest listed
-    beyond the newest ``keep``; their names, relative to the folder. A listed folder that is gone
-    or is no longer the one made is dropped from the list, never deleted; one that cannot be
-    deleted stays listed (the next backup tries again)."""
+    """List ``made`` as an officer's and delete the oldest listed beyond the newest ``keep``; their
+    names. A listed folder that is no longer the one made is dropped, never deleted."""
     folder = Path(os.path.realpath(folder))
     made_at = os.lstat(made)
     entry: dict[str, object] = {

@@ -25,8 +25,7 @@ from .exits import ExitCode, error_line, exit_code_for
 if TYPE_CHECKING:
     from store.dutylog import ReportSlot
 
-# Commands whose modules are imported only when asked for: opening the dashboard (the command
-# run most) should not pay for the spreadsheet, duty-log and petition command modules.
+# Imported only when asked for: the dashboard, the command run most, does not pay for them.
 LAZY_COMMANDS = {
     "petition": "duty_room.petition_cli:petition",
     "template": "duty_room.data_cli:template",
@@ -40,8 +39,7 @@ LAZY_COMMANDS = {
 
 
 class _Commands(usage.CommandGroup):
-    """Every command's failures end here: one line, no traceback, the exit code of its kind
-    (duty_room/exits.py): 1 refused input, 2 the store damaged or unreachable, 3 busy."""
+    """Every command's failures end here: one line, no traceback, the exit code of its kind (exits.py)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
@@ -80,8 +78,7 @@ class _Commands(usage.CommandGroup):
 
     @staticmethod
     def _refuse_usage(ctx: click.Context, exc: click.UsageError) -> NoReturn:
-        """Click's usage error (a missing argument, an unknown option, a bad value) in one line of
-        words, not click's four lines of English; refused input, exit 1 (duty_room/usage.py)."""
+        """Click's usage error in one line of words, not click's four lines of English (usage.py)."""
         if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # a group alone: its help, as click shows it
             exc.exit_code = ExitCode.REFUSED  # type: ignore[misc]  # click types it ClassVar, yet reads the instance's (main)
             raise exc
@@ -116,8 +113,7 @@ def _store(ctx: click.Context) -> Store:
 
 
 def store_of(ctx: click.Context) -> Store:
-    """The store as this account may use it (its actor; read-only for a viewer), for a command
-    that needs one there: a missing store exits 2, as every unreachable store does."""
+    """The store as this account may use it, for a command that needs one: missing, exit 2."""
     store = settings_of(ctx).open_store()
     if not store.exists():
         raise StoreMissingError(store.root)
@@ -170,9 +166,8 @@ def cli(ctx: click.Context, **options: object) -> None:
         )
         sys.exit(1)
     if settings.as_service:
-        # What the service account makes is its own from the first byte (sudo keeps the officer's
-        # umask, or-ed with 022): an export holding personal data was readable by the officers'
-        # group while it was written. exports.publish then opens each file to whom it is for.
+        # The service account's files are its own from the first byte (sudo keeps the officer's
+        # umask); exports.publish then opens each to whom it is for.
         os.umask(0o077)
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand not in (None, "summary"):
@@ -186,8 +181,7 @@ def _open_dashboard(settings: Settings) -> int:
     if not store.exists():
         click.echo(words.t("store.empty", settings.lang).format(settings.store), err=True)
         return ExitCode.DAMAGED  # no store: unreachable, like every command (duty_room/exits.py)
-    # No full `check` here: it would read years of archive. Every file the dashboard reads is
-    # validated as it is read, and a damaged one stops the app with exit status 2.
+    # No full `check` (years of archive): every file the dashboard reads is validated as it is read.
     if settings.lite:
         # Read by Textual when it is imported, so set before the import below.
         os.environ.setdefault("TEXTUAL_FPS", "10")
@@ -586,8 +580,7 @@ def whoami(ctx: click.Context) -> None:
     click.echo(f"{t('whoami.sources')}: {sources or t('whoami.defaults')}")
 
 
-# The settings name their sources and the read-only rule in English (scripts and tests read them);
-# whoami says their words in the interface language: 命令行 --store, not 'command line --store'.
+# The settings name their sources in English (scripts and tests read them); whoami says them in words.
 _SOURCE_WORDS = {
     "system ": "whoami.from_system",
     "user ": "whoami.from_user",
@@ -607,20 +600,16 @@ def _in_words(text: str, t: Callable[[str], str]) -> str:
 
 
 def main() -> None:
-    # Starting up makes a few hundred thousand objects that live as long as the process (modules,
-    # the models, the first read of the store) and next to no garbage. The cyclic collector's
-    # passes over them while the first read validates thousands of records cost that read a third
-    # of its time. Off until the command is known: `summary` runs without it (one read, then exit),
-    # the dashboard turns it on once its first data is read (DutyRoomApp.on_mount), every other
-    # command at once (cli above).
+    # Start-up makes long-lived objects and next to no garbage: the cyclic collector's passes over
+    # them cost the first read a third of its time. Off until the command is known (`summary` never
+    # turns it on, the dashboard after its first read, every other command at once).
     gc.disable()
     try:
         cli(prog_name="duty-room")
     finally:
         if _LAST_COLLECTION_NOT_NEEDED:
-            # At exit the interpreter collects once more over everything still alive (modules, the
-            # models, every record read): ~35 ms of `summary`'s ~0.4 s, to free memory the process is
-            # about to give back whole. Frozen, it is skipped; what summary made holds no file or lock.
+            # Skip the interpreter's last collection over everything still alive, memory the
+            # process gives back whole; what summary made holds no file or lock.
             gc.freeze()
 
 

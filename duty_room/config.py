@@ -1,30 +1,9 @@
-"""Settings, and which source may set which of them.
+"""Settings, and which source may set which of them (README: Configuration).
 
-* The system file ``/etc/duty-room/config.toml`` (owned by root, writable by nobody else; refused
-  otherwise) sets everything. It alone sets the **security** keys — who may see personal data,
-  who is a viewer, the store, the service account — and the **office** rules every desk must
-  share (dispatch units, deadlines and the school calendar, fee reductions). So do the folders the
-  service account writes officers' exports in (``export_dir``), takes backups into and restores
-  them from (``backup_dir``), and reads the workbooks officers import from (``import_dir``).
-* The user's config file (``$DUTY_ROOM_CONFIG`` or ``~/.config/duty-room/config.toml``), the
-  environment (``DUTY_ROOM_*``) and command-line options change **presentation** only: language,
-  lite, refresh, keymap, ASCII borders — and may ask for read-only, which only takes rights away.
-  A security or office key there is refused with one line, never silently ignored.
-* The clock is not a setting: ``DUTY_ROOM_NOW`` is refused (freezing time is a test facility).
-
-For example, ``/etc/duty-room/config.toml``::
-
-    store = "/srv/duty-room/store"
-    service_account = "duty-room"
-    reveal_users = ["liuxiaoyu"]
-    reveal_groups = ["duty-room-pii"]
-    read_only_users = ["viewer"]
-
-and ``~/.config/duty-room/config.toml``::
-
-    lang = "en"
-    [keymap]            # binding id = keys, as in Posting
-    "petition.status" = "s,f2"
+The system file (root's alone, refused otherwise) sets everything, and alone the security keys and
+the office rules every desk must share. The user's file, the environment and the command line change
+presentation only (and may ask for read-only, which only takes rights away): a security or office key
+there is refused by name, never silently ignored.
 """
 
 from __future__ import annotations
@@ -78,11 +57,8 @@ CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the c
 
 @dataclass(frozen=True)
 class SystemFile:
-    """Where the system config lives and who must own it.
-
-    Changed only from Python (the tests' fixture): the production command has no option or
-    environment variable for it, so a user cannot point it at a file of their own.
-    """
+    """Where the system config lives and who must own it. Changed only from Python (tests): no
+    option or environment variable, so a user cannot point it at a file of their own."""
 
     path: Path = Path("/etc/duty-room/config.toml")
     owner_uid: int = 0
@@ -121,11 +97,8 @@ ENV_PREFIX = "DUTY_ROOM_"
 
 
 class Settings(BaseModel):
-    """What the app runs with. Built by `load_settings` from its sources; code and tests may also
-    construct it directly (``Settings(store=..., read_only=True)``), which reads nothing else.
-
-    (A plain model, not pydantic-settings': its import, asyncio's included, cost every start
-    ~30-60 ms, for a TOML read and a look at the environment done here in a few lines.)"""
+    """What the app runs with: built by `load_settings`, or directly (tests), reading nothing else.
+    A plain model: pydantic-settings' import cost every start more than the few lines it saves."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
@@ -143,16 +116,11 @@ class Settings(BaseModel):
     read_only_users: list[str] = Field(default_factory=empty_list)
     read_only_groups: list[str] = Field(default_factory=empty_list)
     service_account: str | None = None  # the OS account that owns the store; officers reach it by sudo
-    # Where the service account writes what an officer exports (duty_room/exports.py); None: "exports"
-    # beside the store. Run as oneself, an export goes where one names it.
+    # The service account's folders (see export_folder, backup_folder, import_folder).
     export_dir: Path | None = None
-    # Likewise where it takes backups into and restores them from (None: /var/backups/duty-room, the
-    # README's cron folder), and where officers put the workbooks it imports (None: "imports" beside
-    # the store). Run as oneself, a backup, a restore or an import takes the path one names.
     backup_dir: Path | None = None
     import_dir: Path | None = None
-    # As the service account (duty_room/backups.py): the backups officers take through sudo kept
-    # (the newest this many; the cron copies are not counted), and the MB a backup must leave free.
+    # The backups officers take through sudo kept (not the cron copies), and the MB one must leave free.
     backup_keep: int = Field(default=3, ge=1, le=1000)
     backup_min_free_mb: int = Field(default=1024, ge=0)
     # office rules (system file only)
@@ -176,44 +144,38 @@ class Settings(BaseModel):
 
     @property
     def export_folder(self) -> Path | None:
-        """The one folder files exported by this session go in: run as the service account (for an
-        officer through sudo), ``export_dir`` of the system file, else ``exports`` beside the store.
-        None otherwise: the session's own account writes where it is told."""
+        """As the service account, the one folder exports go in; None: one's own account writes
+        where it is told."""
         if not self.as_service:
             return None
         return self.export_dir or self.store.parent / "exports"
 
     @property
     def backup_folder(self) -> Path | None:
-        """The one folder this session's `backup` writes in and `restore` reads from: run as the
-        service account, ``backup_dir`` of the system file, else /var/backups/duty-room (the README's
-        cron folder). None otherwise: one's own account backs up where it is told."""
+        """As the service account, the one folder `backup` writes and `restore` reads (default: the
+        README's cron folder); None: one's own account backs up where it is told."""
         if not self.as_service:
             return None
         return self.backup_dir or DEFAULT_BACKUP_DIR
 
     @property
     def import_folder(self) -> Path | None:
-        """The folder this session's `import` reads from: run as the service account,
-        ``import_dir`` of the system file, else ``imports`` beside the store (each officer puts
-        their workbooks in their own folder in it: duty_room/exports.py). None otherwise: one's own
-        account reads what it can."""
+        """As the service account, the folder `import` reads (each officer's own folder in it);
+        None: one's own account reads what it can."""
         if not self.as_service:
             return None
         return self.import_dir or self.store.parent / "imports"
 
     def open_store(self, *, read_once: bool = False) -> Store:
-        """The store as this session may use it: stamped with the actor, read-only for a viewer
-        (``read_once``: a command that reads each file once, see ``Store``). A file where the store's
-        folder should be is the store unreachable (exit 2, 不是文件夹), not a usage slip."""
+        """The store as this session may use it: stamped with the actor, read-only for a viewer. A
+        file where its folder should be is the store unreachable (exit 2), not a usage slip."""
         if self.store.exists() and not self.store.is_dir():
             raise environment_error(OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.store)))
         return Store(self.store, actor=self.actor, read_only=self.read_only, read_once=read_once)
 
 
 def asked_lang(option: object = None) -> words.Lang:
-    """The language asked for before the settings are read (and the only one a refusal of them can
-    use): ``--lang``, else ``DUTY_ROOM_LANG``, else Chinese; anything but en is Chinese."""
+    """The language a refusal of the settings can use: ``--lang``, else ``DUTY_ROOM_LANG``; anything but en is Chinese."""
     return "en" if (option or os.environ.get("DUTY_ROOM_LANG")) == "en" else "zh"
 
 
@@ -242,8 +204,7 @@ def _read_system(system: SystemFile, lang: str) -> dict[str, Any] | None:
 
 
 def _field_name(key: str) -> str:
-    """A setting's name as a file or the environment spells it (any case) -> the field's own;
-    a key that names no setting stays as it is (and is refused by name)."""
+    """A setting's name in any case -> the field's own; no setting's name stays as it is (refused by name)."""
     return _FIELDS_BY_LOWER.get(key.lower(), key)
 
 
@@ -260,7 +221,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise _Bad("config.not_utf8", where=path) from None
     except OSError as exc:  # said in the language asked for, like any store fault
         raise _Bad("config.bad", where=path, why=environment_error(exc).why) from None
-    import tomllib  # (here: most starts find no configuration file, and the parser costs ~3 ms)
+    import tomllib  # here: most starts find no configuration file
 
     try:
         values = tomllib.loads(text)
@@ -282,16 +243,12 @@ def _is_structured(annotation: Any) -> bool:
 
 
 def _read_environment() -> dict[str, Any]:
-    """``DUTY_ROOM_<SETTING>`` (any case) for every setting there is: lists, dicts and tables as
-    JSON, the rest as text for the model to validate. Other ``DUTY_ROOM_*`` names are not settings."""
+    """``DUTY_ROOM_<SETTING>`` (any case) for every setting there is; other ``DUTY_ROOM_*`` names are not settings."""
     found: dict[str, Any] = {}
     for name, value in os.environ.items():
-        if not name.upper().startswith(ENV_PREFIX):
-            continue
         field = _FIELDS_BY_LOWER.get(name[len(ENV_PREFIX) :].lower())
-        if field is None:
-            continue
-        found[field] = value
+        if name.upper().startswith(ENV_PREFIX) and field is not None:
+            found[field] = value
     return found
 
 
@@ -324,8 +281,7 @@ def _wants_read_only(value: object) -> bool:
 
 
 def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile | None = None) -> Settings:
-    """Settings for this run from the system file, the user's file, the environment and ``options``
-    (the command line's presentation options, and ``store`` for a store of one's own)."""
+    """Settings from the system file, the user's file, the environment and the command line's ``options``."""
     options = {key: value for key, value in (options or {}).items() if value is not None}
     lang = asked_lang(options.get("lang"))
     try:
@@ -368,9 +324,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
     if options:
         sources.append("command line " + " ".join(f"--{key.replace('_', '-')}" for key in sorted(options)))
     layers = [system_values or {}, user_values, env_values, cli_values]
-    merged: dict[str, Any] = {}
-    for layer in layers:
-        merged.update(layer)
+    merged = {key: value for layer in layers for key, value in layer.items()}
     opted_in = any(_wants_read_only(layer["read_only"]) for layer in layers if "read_only" in layer)
     try:
         settings = Settings(**merged)

@@ -1,8 +1,5 @@
-"""`duty-room template | import | export | list`: the township's own data in and out.
-
-The sheets, their checks and the import itself are in store/workbook.py; reading and writing the
-files in store/sheetfiles.py. This module only wires options, the account's rights and words.
-A path ending in .xlsx is a workbook; any other path is a folder with one .csv per sheet.
+"""`duty-room template | import | export | list`: the township's own data in and out (the sheets and
+the import in store/workbook.py). A path ending in .xlsx is a workbook; any other a folder of CSVs.
 """
 
 from __future__ import annotations
@@ -47,15 +44,13 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.casefold() == ".xlsx"
 
 
-# Names a person means as one spreadsheet file: anything but .xlsx would have become a folder of CSV
-# files under that name (`export 底册.xls` wrote the folder 底册.xls/ and said it had exported).
+# Names meant as one spreadsheet file: `export 底册.xls` wrote a folder 底册.xls/ of CSVs and said so.
 SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"})
 
 
 def _writable_target(ctx: click.Context, path: Path) -> bool:
-    """Whether ``path`` is written as a workbook (else a folder of CSV files); a file name of
-    another spreadsheet kind is refused, exit 1, with the .xlsx it likely meant (a folder that is
-    there already is a folder, whatever its name)."""
+    """Whether ``path`` is written as a workbook (else a folder of CSV files); another spreadsheet's
+    file name is refused with the .xlsx it likely meant (a folder already there is a folder)."""
     if str(path) == "-":  # the shell's "standard output": 9 sheets are no stream (it made a folder named -)
         raise click.ClickException(phrase("sheets.no_stdout"))
     if path.suffix.casefold() in SPREADSHEET_LIKE and not path.is_dir():
@@ -64,8 +59,8 @@ def _writable_target(ctx: click.Context, path: Path) -> bool:
 
 
 def reveal_allowed(settings: Settings, store: Store) -> bool:
-    """Who may have personal data unmasked: the dashboard's rule (reveal_users or the OS group),
-    never in read-only mode (a reveal writes the audit log). The one place the CLI asks it."""
+    """Who may have personal data unmasked: the dashboard's rule, never read-only (a reveal writes the
+    audit log). The one place the CLI asks it."""
     return not settings.read_only and settings.may_reveal(store.actor)
 
 

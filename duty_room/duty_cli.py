@@ -1,8 +1,5 @@
-"""`duty-room duty …`, `duty-room incident …` and `duty-room handover`: a whole shift from the command line.
-
-The 值班表 and 值班记录, 突发事件信息报送 and 交接班, through the same store functions as the
-dashboard. Bad input exits 1 with one line in the chosen language and writes nothing.
-"""
+"""`duty-room duty …`, `duty-room incident …` and `duty-room handover`: a whole shift from the command
+line, through the same store functions as the dashboard."""
 
 from __future__ import annotations
 

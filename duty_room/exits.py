@@ -1,14 +1,5 @@
-"""Exit codes shared by every duty-room command, and the one line each failure prints.
-
-    0  ok
-    1  refused input (a bad field, an illegal step, a duplicate), or `summary`'s alarm
-       (something overdue or late)
-    2  the store is damaged or unreachable: a damaged file, no store, disk full, read-only,
-       permission denied, a folder where a file should be, an I/O error, a clock out of range
-    3  busy: another process held the store's lock for the whole wait
-
-Documented in the README ("Exit codes"); monitoring reads 1 as "cases need attention" and 2/3 as
-"the store needs attention", so a fault must never exit 1.
+"""Exit codes shared by every duty-room command (README: "Exit codes"), and the one line each failure
+prints. Monitoring reads 1 as "cases need attention" and 2/3 as "the store does": a fault never exits 1.
 """
 
 from __future__ import annotations
@@ -63,9 +54,8 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
     return " ".join(text.split("\n"))
 
 
-# A record's fields by the label its form gives them (the dashboard's words), for a refusal said in
-# Chinese: 诉求：必填, not title: 必填. English keeps the stored keys (title: required), which are
-# what `--json` prints and scripts match. A case's are also what `petition show` says of it, in this order.
+# A record's fields by their form's label, for a refusal in Chinese (诉求：必填); English keeps the
+# stored keys (title: required), which `--json` prints and scripts match.
 FIELD_WORDS: dict[str, dict[str, str]] = {
     "Petition": {
         "title": "col.title",
@@ -111,8 +101,7 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
 
 
 def field_named(model: str, loc: tuple[int | str, ...], lang: Lang) -> str:
-    """A refused field and the separator before the reason: ``诉求：`` in Chinese where the field has a
-    label, else its key (``title: ``, ``staff.2: ``; ``record: `` for the record as a whole)."""
+    """A refused field and the separator before the reason: ``诉求：``, else its key (``title: ``)."""
     key = ".".join(map(str, loc)) or "record"
     label = FIELD_WORDS.get(model, {}).get(key) if lang == "zh" else None
     return f"{words.t(label, lang)}：" if label else f"{key}: "

@@ -1,28 +1,10 @@
-"""Where a file a person exports is written: a handover (the dashboard's 交接班 form, `handover
---out`), a spreadsheet (`export`, `template`), the palette's 截图.
+"""Where a file a person exports is written, and which paths an officer may name through sudo.
 
-Run as oneself, a file goes where it is named (relative to the working folder, ``~`` expanded).
-Run as the service account — an officer through sudo, as the README sets it up — the file is the
-service account's, and its home (``~``) and the store are that account's alone: an officer could
-not read what was written there, and a path of their choosing could overwrite the store itself
-(`handover --out /srv/duty-room/store/manifest.json`). So there every export goes in the one
-folder the system file allows (``export_dir``, default ``exports`` beside the store), made by the
-set-up group-readable by the officers (setgid, 2750). A masked export is left readable by that
-group whatever the umask; one holding unmasked personal data by the officer who asked alone (a
-POSIX ACL the service account sets on its own file: ``publish``). A name is taken inside it; a
-path outside it is refused in one line naming the folder. The caller's environment never picks
-the folder: ``export_dir`` is a security key (system file only).
-
-The other paths an officer names through sudo are held the same way, each to its own folder of the
-system file: `backup DEST` writes only in ``backup_dir`` (the service account's alone, 0700: the
-store's every file is in a backup) and `restore SRC` reads only from there; `import FILE` reads only
-from the officer's own folder in ``import_dir`` (``imports/OFFICER``: the officer's, group the
-service account's, 2750, made by the set-up; the other officers cannot enter it, and a workbook
-holds personal data), so the service account is never the officer's way to open a file they could
-not (the store's, a backup's, another officer's workbook; a refusal quotes what an import reads in
-a cell). As the officer owns that folder, what is read there is opened without following any link
-below the import folder (store/sheetfiles.py: ``read_tables(within=…)``): a link the officer put
-there is refused, not read.
+Run as oneself, a file goes where it is named. Run as the service account, its home and the store
+are that account's alone, and a path of the officer's choosing could overwrite the store: so an
+export goes only in ``export_dir``, a backup or restore only in ``backup_dir``, an import is read only
+from the officer's own folder of ``import_dir`` without following links; unmasked personal data is
+readable by the officer who asked alone (README: "Recommended: one service account").
 """
 
 from __future__ import annotations
@@ -45,8 +27,7 @@ EXPORT_FOLDER_MODE = 0o750  # (a folder of CSV files; its files took the group f
 
 
 class OutsideFolder(ValueError):
-    """A path this session may not use (outside the one folder it may): ``str()`` is the line, in
-    its language (exit 1)."""
+    """A path this session may not use: ``str()`` is the line, in its language (exit 1)."""
 
 
 class ExportRefused(OutsideFolder):
@@ -95,8 +76,7 @@ def export_target(settings: Settings, given: str | Path) -> Path:
 
 def backup_target(settings: Settings, given: Path) -> Path:
     """Where `backup` copies the store when asked for ``given``: as the service account, only a
-    folder inside the backup folder (a name goes there; the folder itself is not one: a copy put
-    in it would be taken for the next day's as old backups are pruned). As oneself, as named."""
+    folder inside the backup folder, never the folder itself (a copy there would be pruned as an old backup)."""
     folder = settings.backup_folder
     if folder is None:
         return given
@@ -109,8 +89,8 @@ def backup_target(settings: Settings, given: Path) -> Path:
 
 
 def backup_source(settings: Settings, given: Path) -> Path:
-    """Which backup `restore` reads when asked for ``given``: as the service account, only one
-    inside the backup folder (its real path, links followed: only that account writes there)."""
+    """Which backup `restore` reads: as the service account, only one inside the backup folder (links
+    followed: only that account writes there)."""
     folder = settings.backup_folder
     if folder is None:
         return given
@@ -122,13 +102,9 @@ def backup_source(settings: Settings, given: Path) -> Path:
 
 
 def import_source(settings: Settings, given: Path) -> tuple[Path, Path | None]:
-    """The workbook (or CSV folder) `import` reads when asked for ``given``, and the folder it must
-    be read within without following links (None: as oneself, read as named). As the service
-    account only inside the officer's own folder of the import folder (``imports/OFFICER``, theirs,
-    group the service account's, made by the set-up): a name is looked up there; a path is taken as
-    written (``..`` undone in the text, never through a link) and must be below it. Another
-    officer's folder is outside, as is everything else; a missing own folder is said with the
-    set-up line that makes it."""
+    """The workbook (or CSV folder) `import` reads for ``given``, and the folder it must be read within
+    without following links (None: as oneself). As the service account, only below the officer's own
+    folder (``imports/OFFICER``; ``..`` undone in the text); a missing one is said with the set-up line."""
     folder = settings.import_folder
     if folder is None:
         return given, None
@@ -153,11 +129,8 @@ def _service_group() -> str:
 
 
 def fresh(settings: Settings, path: Path) -> None:
-    """Before the service account writes ``path``: take away the file it replaces (or, for a CSV
-    folder, the files in it), so the export is a new file, the service account's alone until
-    ``publish``. Written in place, it kept the old file's access (an earlier masked export's,
-    group-readable) while it was filled, and an officer who had the old file open read the new one
-    through it. Run as oneself, nothing is done."""
+    """Before the service account writes ``path``: remove the file it replaces (a CSV folder's files),
+    so the export is a new file, not one with the old file's access that an officer holds open."""
     if settings.export_folder is None:
         return
     with contextlib.suppress(FileNotFoundError):
@@ -171,16 +144,9 @@ def fresh(settings: Settings, path: Path) -> None:
 
 
 def publish(settings: Settings, path: Path, *, personal: bool = False) -> None:
-    """Leave what was exported readable by whom it is for, whatever the umask (sudo keeps the
-    officer's: under 077 a workbook was 0600, the service account's alone). Only where there is an
-    export folder: run as oneself, a file keeps the access one's umask gives it.
-
-    Masked (``personal`` False): the export folder's group, the officers, reads it (0640, a CSV
-    folder 0750). Unmasked personal data (a permitted officer's ``export``, a screenshot by one who
-    may reveal): only the officer who asked, by a POSIX ACL the service account sets on its own
-    file (``user:OFFICER:r``, group and others nothing); the officer cannot choose the folder nor
-    the mode. Where the filesystem has no ACLs it is deleted again and refused
-    (``PrivateExportRefused``): never left for the group to read."""
+    """Leave an export readable by whom it is for, whatever the umask (sudo keeps the officer's). Only
+    with an export folder: masked, the officers' group reads it; unmasked personal data only the
+    officer who asked (a POSIX ACL), or, with no ACLs there, it is deleted and refused."""
     if settings.export_folder is None:
         return
     if not personal:
@@ -236,9 +202,8 @@ def _uid(account: str) -> int | None:
 
 
 def _grant_read(path: Path, uid: int) -> None:
-    """The POSIX ACL ``u::rw(x),u:UID:r(x),g::-,m::r(x),o::-`` on ``path`` (the kernel's xattr form,
-    as setfacl writes it: no tool or library needed; pylibacl builds from source against libacl's
-    headers, which a fresh machine lacks, and setfacl is not installed by default)."""
+    """The POSIX ACL ``u::rw(x),u:UID:r(x),g::-,m::r(x),o::-`` on ``path`` in the kernel's xattr form,
+    as setfacl writes it (neither setfacl nor pylibacl's headers are on a fresh machine)."""
     folder = path.is_dir() and not path.is_symlink()
     own, read = (0o7, 0o5) if folder else (0o6, 0o4)
     entries = [
@@ -253,8 +218,7 @@ def _grant_read(path: Path, uid: int) -> None:
 
 
 def _unmake(path: Path) -> None:
-    """Take back an export that cannot be given to its officer alone: the file, or a CSV folder's
-    files (and the folder, once empty)."""
+    """Take back an export that cannot be given to its officer alone (a CSV folder emptied and removed)."""
     with contextlib.suppress(OSError):
         if path.is_dir() and not path.is_symlink():
             for inner in path.iterdir():

@@ -1,9 +1,5 @@
 """The handover as a file for people: Markdown for a chat group, XLSX for the office's 值班记录簿.
-
-Personal data is masked as on screen. ``write_export`` is the one place that writes such a file:
-it is the user's own output file, not the store (which only store/storage.py opens), so it is
-written whole or not at all, next to where it is asked for.
-"""
+Personal data is masked as on screen; ``write_export`` writes it whole or not at all."""
 
 from __future__ import annotations
 
@@ -131,8 +127,7 @@ def incident_now(clock: IncidentClock, lang: Lang) -> str:
 
 
 def status_words(report: HandoverReport, petition: Petition, lang: Lang) -> tuple[str, str]:
-    """A case's status as of the report (at the hand-over once handed over), and, exported later, its
-    status now if that is another ('' otherwise)."""
+    """A case's status as of the report, and, exported later, its status now if another ('' otherwise)."""
     since = report.status_since(petition)
     return label(report.status_then(petition), lang), label(since, lang) if since is not None else ""
 
@@ -275,10 +270,8 @@ FIELD_WORDS = {
 
 
 def as_recorded_note(report: HandoverReport, lang: Lang) -> str:
-    """A later export's note: what follows is as handed over, "now" as at the export, and which of
-    the sections at the end, apart from what was handed over, it has: 交班后记录 (what the shift
-    logged after the hand-over: none for a shift handed over once it was over) and 交班后更正 (the
-    corrections made since to the entries listed, when there are any)."""
+    """A later export's note: what follows is as handed over, "now" as at the export, and which of the
+    sections after it, 交班后记录 and 交班后更正, it has."""
     rec = report.recorded
     after = rec is not None and rec.after is not None
     return words.t("handover.as_recorded", lang).format(
@@ -288,8 +281,7 @@ def as_recorded_note(report: HandoverReport, lang: Lang) -> str:
 
 
 def correction_lines(report: HandoverReport, lang: Lang) -> list[str]:
-    """Each correction made after the hand-over to a log entry it listed: which, when, who, what, why
-    (a caller's name and a phone masked, as everywhere in the export)."""
+    """Each correction made after the hand-over to a log entry it listed: which, when, who, what, why."""
     pu = punct(lang)
     t = lambda key: words.t(key, lang)  # noqa: E731
     if report.recorded is None:
@@ -589,10 +581,8 @@ class ExportNameRefused(ValueError):
 
 
 def export_format(name: str | Path, lang: Lang, asked: str | None = None) -> str:
-    """The format a handover file is written in, from its name (.md or .xlsx, any case): the one
-    rule for the dashboard's 交接班 form and `handover --out`. Another name is refused (the command
-    line wrote Markdown into x.txt, the form refused it), and so is a ``--format`` the name
-    contradicts (`--format xlsx --out x.md` wrote a workbook into x.md)."""
+    """The format a handover file is written in, from its name (.md or .xlsx, any case), for the form
+    and `handover --out` alike; another name, or a ``--format`` the name contradicts, is refused."""
     fmt = FORMATS.get(Path(name).suffix.casefold())
     if fmt is None:
         raise ExportNameRefused(words.t("duty.form.export_kind", lang))
@@ -602,8 +592,7 @@ def export_format(name: str | Path, lang: Lang, asked: str | None = None) -> str
 
 
 def write_copy(settings: Settings, report: HandoverReport, fmt: str, target: Path) -> None:
-    """The report as a file in ``fmt`` (``export_format``'s md or xlsx), written whole or not at
-    all, then opened to whom it is for (``exports.publish``): the command line's and both forms'."""
+    """The report as a file in ``fmt``, written whole or not at all, then opened to whom it is for."""
     from .exports import publish  # (here: `summary` reads this module for a line of words, and writes no file)
 
     lang = settings.lang

@@ -38,11 +38,8 @@ class DashboardHeader(Horizontal):
         self._update_if_changed("#headline", counts)
 
     def _update_if_changed(self, selector: str, text: Text, *, layout: bool = False) -> None:
-        """An unchanged line costs no bytes on the wire: only touch what differs.
-
-        Without ``layout`` the new text is drawn in place: a layout pass would also repaint
-        every table's scrollbars (kilobytes a minute for a clock tick).
-        """
+        """An unchanged line costs no bytes on the wire: only touch what differs. Without ``layout``
+        drawn in place: a layout pass would repaint every table's scrollbars too."""
         if self._shown.get(selector) != text:
             self.query_one(selector, Static).update(text, layout=layout)
             self._shown[selector] = text

@@ -1,17 +1,9 @@
 """A ``[keymap]`` that would take a key another binding uses, or give a form's key to the text field.
 
-Textual applies a keymap without a word: a key moved onto another binding's key on the same screen
-takes it (in one widget the other binding loses its key; across the widgets a key passes through,
-the nearer one wins and the other never fires), and a key a text field takes (a printable
-character, or a key of its own such as Enter or the arrows) never reaches a form's binding. So a
-user who wrote ``"petition.accept" = "d"`` lost 派单 without knowing, and ``"form.submit" = "s"``
-typed an ``s``. ``clashes`` finds each such key before the dashboard opens; the command refuses the
-keymap with one line naming both bindings, exit 1, like any other bad setting.
-
-Only a key the keymap gives a binding is looked at: the default keys overlap on purpose (``q``
-closes a list and quits the dashboard; ``f1`` is a form's help and the dashboard's), and a
-dashboard key moved to a letter is typed into a form like every letter (only the form's own keys,
-a dialog's and the filter's, must reach past the field).
+Textual applies a keymap without a word: a key moved onto another binding's takes it, and a key a text
+field takes never reaches a form's binding (``"form.submit" = "s"`` typed an ``s``). ``clashes`` finds
+each before the dashboard opens (refused in one line, exit 1). Only keys the keymap gives are looked
+at: the default keys overlap on purpose (``q``, ``f1``).
 """
 
 from __future__ import annotations
@@ -45,8 +37,7 @@ TYPED_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.ispri
 
 @dataclass(frozen=True)
 class _Bound:
-    """A binding where a key reaches it: its id (None: one of Textual's own, nobody remaps it),
-    action, keys as declared and as the keymap leaves them, and which link of the chain it is on."""
+    """A binding where a key reaches it (``id`` None: one of Textual's own, nobody remaps it)."""
 
     id: str | None
     action: str
@@ -57,8 +48,7 @@ class _Bound:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a key is pressed: the bindings it passes, nearest first (the focused widget, the
-    screen or panel, the app), and which of them must still work while a text field has the focus."""
+    """Where a key is pressed: the bindings it passes, nearest first, and which must still work while typing."""
 
     where: str  # its words: "keymap.where.<name>", or a panel's "panel.<name>"
     chain: Sequence[Sequence[Binding]]
@@ -68,9 +58,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Clash:
-    """A key the keymap gives ``binding`` that reaches something else first: ``other``, a binding
-    id, or ``action:<name>`` for one of Textual's own; none: the focused text field takes it
-    (``typed``: as a character; else as a key of its own, Enter or an arrow)."""
+    """A key the keymap gives ``binding`` that reaches ``other`` first (a binding id, or
+    ``action:<name>`` for Textual's own); none: the text field takes it (``typed``: as a character)."""
 
     binding: str
     written: str  # the keymap's value, as written
@@ -138,8 +127,7 @@ def places() -> Iterator[Place]:
 
 
 def unknown(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Each id the keymap names that no binding has (a typo: Textual ignores it without a word),
-    with the id it was most likely meant for ("" if none is near)."""
+    """Each id the keymap names that no binding has (Textual ignores a typo), with the id most likely meant."""
     known = sorted({b.id for place in places() for link in place.chain for b in link if b.id})
     return [(name, next(iter(difflib.get_close_matches(name, known, n=1)), "")) for name in keymap if name not in known]
 
@@ -149,9 +137,8 @@ def _keys(written: str) -> frozenset[str]:
 
 
 def clashes(keymap: Mapping[str, str]) -> list[Clash]:
-    """Each key the keymap gives a binding that reaches another binding first, or that the text
-    field in focus takes where the binding must work while typing: one per binding and key, in
-    the keymap's order."""
+    """Each key the keymap gives a binding that reaches another first, or that the focused text field
+    takes where the binding must work while typing, in the keymap's order."""
     found: dict[tuple[str, str], Clash] = {}
     for place in places():
         bound = _bound(place, keymap)

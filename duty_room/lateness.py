@@ -1,8 +1,5 @@
-"""How late, in words: a 一老一小 session (said by `summary` and the hand-over), a report (1小时5分钟).
-
-Its own small module so that `summary` (the on-call digest, started cold over SSH) does not
-import the hand-over's export and store/handover.py for one sentence (tests/test_architecture.py).
-"""
+"""How late, in words: a 一老一小 session, a report (1小时5分钟). Its own module so that `summary`
+does not import the hand-over for one sentence (tests/test_architecture.py)."""
 
 from __future__ import annotations
 

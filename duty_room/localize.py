@@ -1,11 +1,7 @@
-"""Every key's description in the interface language: one place, for every screen and widget.
+"""Every key's description in the interface language, for every screen and widget.
 
-Bindings are declared once on their classes, in English. Textual merges a class's bindings once
-and each new widget or screen copies that map, so rewriting the merged maps of every class before
-the app starts localises every screen — ours, Textual's own (help, palette, inputs) and those
-pushed later. Bindings with an id take ``key.<id>`` from the catalogue; Textual's own are looked
-up by their action (duty_room/textual_words.py); anything else keeps its words. A few keys the
-Footer shows in Chinese only (``FOOTER_ZH_ONLY``): their English words do not fit 80 columns.
+Textual merges a class's bindings once and each new widget or screen copies that map, so rewriting
+the merged maps before the app starts localises every screen, Textual's own and those pushed later.
 """
 
 from __future__ import annotations
@@ -34,21 +30,16 @@ def _classes(base: type[DOMNode]) -> Iterator[type[DOMNode]]:
         yield from _classes(cls)
 
 
-# Keys the Footer shows in Chinese only. Their English words are about twice as wide: at 80 columns
-# they cut the Footer mid-word and pushed `? Help` and `q Quit` off its end. In English they are
-# in `?` help and the palette, as the steps the Footer never shows are in both languages. Every
-# one is declared shown (tests/test_footer_fits.py), so switching languages is a plain lookup.
+# Keys the Footer shows in Chinese only: their English words, twice as wide, pushed `? Help` and `q
+# Quit` off its end at 80 columns. In English they are in `?` help and the palette.
 FOOTER_ZH_ONLY = frozenset({"panel.zoom", "petition.filter", "services.add_schedule", "services.edit_schedule"})
 
 _GROUP_TITLES: dict[type[DOMNode], str | None] = {}  # each class's own heading, as Textual wrote it
 
 
 def localize_bindings(lang: Lang) -> None:
-    """Give every binding of every widget and screen class its words in ``lang``.
-
-    Idempotent: a binding with a catalogue entry is always taken from the catalogue, so running
-    it again for another language (tests do) switches cleanly.
-    """
+    """Give every binding of every widget and screen class its words in ``lang``; run again (tests do),
+    it switches cleanly."""
     known = frozenset(words.keys())
     classes: set[type[DOMNode]] = {DOMNode, *_classes(DOMNode)}
     for cls in classes:

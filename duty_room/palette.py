@@ -1,6 +1,5 @@
-"""The command palette (Ctrl+P): Textual's own, in the interface language. It offers the active
-panel's keys named for its selected row, the dashboard's own commands (``DutyRoomApp.get_system_commands``)
-and Textual's."""
+"""The command palette (Ctrl+P) in the interface language, offering the active panel's keys named for
+its selected row, the dashboard's own commands and Textual's."""
 
 from __future__ import annotations
 
@@ -24,17 +23,15 @@ def as_plain(text: str) -> str:
 
 
 class Palette(CommandPalette):
-    """Textual's command palette, its words in the interface language: the search prompt, and the
-    line that says a search matched nothing (Textual's own ``No matches found`` in either language)."""
+    """Textual's command palette with its search prompt and "no matches" line in our words."""
 
     def __init__(self, placeholder: str, no_matches: str) -> None:
         super().__init__(placeholder=placeholder, id="--command-palette")
         self.no_matches = no_matches
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
-        # Textual's own (textual/command.py, 8.x), with our words: it adds the line after a short wait.
-        # Private, but Textual (8.2.8, its newest) has no public way to give the line other words:
-        # tests/test_textual_private.py fails if Textual changes this method or stops calling it.
+        # Textual's own (textual/command.py, 8.x) with our words: private, and no public way to word
+        # the line; tests/test_textual_private.py fails if Textual changes it.
         self._stop_no_matches_countdown()
 
         def show_no_matches() -> None:
@@ -58,11 +55,9 @@ def open_palette(app: App[None], lang: Lang) -> None:
 def dashboard_commands(
     panel: DeskPanel, focus: Callable[[str], None], zoom: Callable[[], None]
 ) -> Iterator[SystemCommand]:
-    """The active ``panel``'s keys, named for its selected row, then the dashboard's own: ``focus``
-    each panel, ``zoom`` the active one."""
+    """The active ``panel``'s keys, named for its selected row, then ``focus`` each panel and ``zoom``."""
     for command in panel.commands():
-        # The palette reads titles and help as markup: a case's title or a stall's goods with
-        # "[/b]" in it failed the palette (MarkupError), "[red]" coloured it, "[a]" vanished.
+        # The palette reads titles as markup: a title with "[/b]" in it failed it (MarkupError).
         yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
     t = panel.t
     for panel_type in PANEL_TYPES:

@@ -1,8 +1,5 @@
-"""`duty-room petition ...`: the case desk for scripts and the on-call person on a slow link.
-
-Same validation, state machine, store and history as the dashboard. Bad input exits 1 with one
-clear line and leaves the store untouched.
-"""
+"""`duty-room petition ...`: the case desk for scripts and the on-call person on a slow link, through
+the same store functions as the dashboard."""
 
 from __future__ import annotations
 
@@ -65,14 +62,12 @@ def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:
     return data
 
 
-# `petition show`: each field a person reads (not those its first line says), in the interface language
-# (--json keeps the keys).
+# `petition show`: each field a person reads, in the interface language (--json keeps the keys).
 SHOWN_FIELDS = [key for key in FIELD_WORDS["Petition"] if key not in ("title", "building", "unit")]
 
 
 def _shown_value(case: Petition, key: str, data: dict[str, Any], lang: Lang, names: dict[str, str]) -> str:
-    """A field's value as a person reads it: an enum by its label, a time to the minute, a community
-    or grid by its name (and id); free text escaped (a newline as ⏎: a description cannot forge a line)."""
+    """A field's value as a person reads it; free text escaped (a newline as ⏎: no forged line)."""
     value = getattr(case, key)
     if key in ("reporter_name", "reporter_phone"):  # masked unless revealed
         value = data.get(key)
@@ -224,8 +219,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     if as_json:
         echo_json(data, indent=1)
         return
-    # In the interface language, free text escaped (a newline as ⏎, ESC as \x1b): a description
-    # cannot forge a line. --json above is the stable form for scripts.
+    # Free text escaped (a newline as ⏎): a description cannot forge a line. --json is for scripts.
     lang = settings_of(ctx).lang
     names = {c.id: c.name for c in store.all(Community)} | {g.id: g.name for g in store.all(Grid)}
     household = (

@@ -1,8 +1,5 @@
-"""Turn query results from store/ into the words, colours and rows the widgets show.
-
-All text from the store goes through ``literal``: shown as typed, never as markup or
-terminal control. Personal data is masked here unless the caller passes ``reveal=True``.
-"""
+"""Turn query results from store/ into the words, colours and rows the widgets show. Store text goes
+through ``literal`` (never markup or terminal control); personal data is masked unless ``reveal=True``."""
 
 from __future__ import annotations
 
@@ -49,10 +46,9 @@ def literal(value: str, style: str = "", max_cells: int | None = None) -> Text:
     return text
 
 
-# A roster change shows its values where they are plain text (an enum is stored by its key, a grid
-# by its id: for those the field's name says enough).
 NAMED_BY_ID = frozenset({"grid_id", "community_id"})  # shown by name where the caller knows it
 MASKED_NAMES = frozenset({"head_name"})  # a resident's name: masked until revealed (a worker's is not)
+# A roster change shows the values that are plain text (an enum's key, an id: its field's name says enough).
 HISTORY_VALUES = frozenset(
     {
         "name",
@@ -76,8 +72,7 @@ HISTORY_VALUES = frozenset(
 def last_change(
     p: Presenter, record: GridWorker | Household | ServiceSchedule, names: Mapping[str, str] | None = None
 ) -> str:
-    """A roster record's latest change in one line (``history_line``, a resident's name masked), for
-    a form it was changed under while open; without a history (an import), when and by whom."""
+    """A roster record's latest change in one line, for a form it was changed under while open."""
     if record.history:
         return history_line(p, record.history[-1], names, reveal=False).plain
     return f"{record.updated_at:%m-%d %H:%M} {display_safe(record.updated_by or '')}" if record.updated_at else ""
@@ -87,9 +82,7 @@ def history_line(
     p: Presenter, event: RosterEvent, names: Mapping[str, str] | None = None, *, reveal: bool = True
 ) -> Text:
     """11-28 09:30 duty-officer 修改：电话 138****1234→139****5678、网格 1号楼1单元→1号楼2单元 (表格导入):
-    who changed what, from what to what where it can be said (a phone was masked when it was stored;
-    a grid, community or worker by its name from ``names``), and where the visit plans went. Not
-    ``reveal``-ed, a household head's name is masked like everywhere else (李**→王**)."""
+    who changed what, from what to what; ids by ``names``; not ``reveal``-ed, a head's name masked."""
     names = names or {}
     text = Text(f"{event.at:%m-%d %H:%M} ", style="dim")
     text.append_text(literal(event.actor))
@@ -128,15 +121,14 @@ def short_community(name: str) -> str:
 
 
 def due_clock(due: datetime, now: datetime) -> str:
-    """When something is due, as a clock time (with the date when not today): it stays put while the
-    minutes pass, where a countdown would repaint every minute on a slow link."""
+    """When something is due, as a clock time: it stays put, where a countdown would repaint every minute."""
     due = as_local(due)
     return f"{due:%H:%M}" if due.date() == as_local(now).date() else f"{due:%m-%d %H:%M}"
 
 
 def duration(delta: timedelta, lang: Lang, *, minutes_shown: bool = True) -> str:
-    """3天 / 5时 / 12分. Without ``minutes_shown`` anything under an hour is "<1时": a cell that
-    changes every minute costs bytes every minute on a slow link, for no decision it informs."""
+    """3天 / 5时 / 12分. Without ``minutes_shown`` under an hour is "<1时": a cell changing every minute
+    costs bytes on a slow link for no decision it informs."""
     minutes = int(abs(delta).total_seconds() // 60)
     if minutes < 60:
         if not minutes_shown:
@@ -151,8 +143,7 @@ COUNTS = 5  # the header's counts: open, overdue, due today, late sessions, stal
 HEADER_COUNT_KEYS = ("header.open", "header.overdue", "header.due_today", "header.late", "header.arrears")
 CLOCK_WIDTH = 5  # the header's clock, 09:30 (#clock in app.tcss)
 TITLE_PARTS = ("year", "weekday", "room")
-# What gives way in the header, in this order, before any count (Presenter.header): each step turns
-# one part off (the report's stage: said short).
+# What gives way in the header, in order, before any count: each step turns one part off.
 HEADER_STEPS = ("visits", "on_duty", "short", "year", "weekday", "room", "due")
 
 
@@ -177,20 +168,17 @@ class Presenter:
         return words.t(key, self.lang)
 
     def key(self, binding_id: str, written: str) -> str:
-        """The key of ``binding_id`` in a hint: ``written`` (the words' own spelling of the default
-        key, ``Esc``, ``Ctrl+S``), or the key a keymap put there instead."""
+        """The key of ``binding_id`` in a hint: ``written`` (the default), or the key a keymap put there."""
         return self.remapped.get(binding_id, written)
 
     def mask_hint(self, reveal: bool, *, where: str = "detail") -> str:
-        """Under personal data: it is shown (and the reveal was logged), or how to reveal it
-        (``where``: "detail" or "list", whose reveal keys are remapped apart)."""
+        """Under personal data: it is shown, or how to reveal it (``where``: "detail" or "list")."""
         key = self.key(f"{where}.reveal", "p")
         return self.t("detail.revealed") if reveal else self.t("detail.masked_hint").format(key=key)
 
     # -- header --------------------------------------------------------------------------
 
-    # The header is three pieces so that the once-a-minute clock tick repaints five characters,
-    # not the whole line.
+    # Three pieces, so that the clock's tick repaints five characters, not the whole line.
 
     def header(
         self,
@@ -202,20 +190,12 @@ class Presenter:
         duty: DutyStatus | None = None,
         read_only: bool = False,
     ) -> tuple[Text, Text]:
-        """The header's title and counts, beside the clock (``CLOCK_WIDTH``) in ``width`` cells.
+        """The header's title and counts, beside the clock, in ``width`` cells.
 
-        The counts that need action stay whole: what is less needed gives way first, one step at a
-        time, each step kept while the next is taken (``HEADER_STEPS``): the visits; who is on duty
-        and the account (both in their panels); the report's stage said shorter (English: update);
-        the title's year, then its weekday, then its 值班室 / duty room (the township and the month
-        and day stay); a late report's due time (the red 续报超时 stays: panel 5 says when). Only
-        then whole counts give way, never a label cut from its number: those at zero first (from
-        the last), then 未结 (the open cases: the total, the ones needing action are counted after
-        it), then the rest from the last (欠费, 迟到, 今日到期, 超期). Each is on its panel's summary line.
-
-        With an incident open, the next report's due time comes first in the counts (red once it is
-        late): the one clock in the duty room that a higher office holds the township to.
-        """
+        The counts that need action stay whole: what is less needed gives way first, a step at a
+        time (``HEADER_STEPS``); only then whole counts, never a label cut from its number (zeros
+        first, then 未结, then the rest from the last). With an incident open its next report's due
+        time comes first: the one clock a higher office holds the township to."""
         given = {"visits": True, "on_duty": True, "short": False, "year": True, "weekday": True, "room": True}
         given["due"] = True
         versions: list[tuple[Text, Text]] = []

@@ -1,15 +1,6 @@
-"""Where what reaches the app goes: ``DutyRoomApp``'s base, the app's side of the status line,
-the type-ahead and the screens.
-
-- Everything said to the officer, and every error out of a key's action, a handler or a callback,
-  goes to the status line (duty_room/status.py): a bug is one line, and the dashboard runs on.
-  What Textual itself says (the quit hint, a screenshot saved) is said there in our words.
-- Keys and pastes as typed go through ``TypeAhead`` (duty_room/typeahead.py): a burst acts exactly
-  as the same keys typed slowly.
-- What comes back from screens and workers (a form submitted or refused, a choice, a write's worker,
-  a list's key, a detail's reveal) goes to the desk (duty_room/desk.py) or to the panel that opened
-  the screen.
-"""
+"""Where what reaches the app goes: ``DutyRoomApp``'s base. Words and errors go to the status line
+(status.py; Textual's own in our words), typed keys through ``TypeAhead``, what screens and workers
+send back to the desk or the panel that opened the screen."""
 
 from __future__ import annotations
 
@@ -35,7 +26,7 @@ from .typeahead import TypeAhead
 
 class RoutingApp(App[None]):
     """An app whose words go to its status line, whose typed keys wait their turn, and whose screens'
-    and workers' messages reach the desk or their panel. ``DutyRoomApp`` sets the three it routes to."""
+    and workers' messages reach the desk or their panel."""
 
     desk: Desk
     status: Status
@@ -82,10 +73,8 @@ class RoutingApp(App[None]):
         self.status.report_error(error)
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
-        """Every key's action (and the palette's) runs here: a bug in one is reported, not fatal.
-
-        An exception that reached Textual's message loop would stop that widget's loop for good.
-        """
+        """Every key's action (and the palette's) runs here: a bug in one is reported, not fatal (one
+        that reached Textual's message loop would stop that widget's loop for good)."""
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as error:  # noqa: BLE001 - the one place that keeps the app alive

@@ -18,12 +18,9 @@ from .words import t
 def deliver_screenshot(
     app: App[Any], settings: Settings, filename: str | None, path: str | None, time_format: str | None
 ) -> str | None:
-    """The screenshot said in the interface's words: Textual's own said 'Screenshot: Failed to
-    save screenshot' in English (its downloads folder, ~/Downloads, missing) or its path in markup.
-    Saved in the downloads folder if there is one, else the home folder; run as the service
-    account (an officer through sudo), in the export folder, readable by its group
-    (duty_room/exports.py; by the officer alone when they may reveal): the service account's home
-    is its own."""
+    """The screenshot said in our words (Textual's own was English, or its path in markup). Saved in
+    the downloads folder if there is one, else home; as the service account, whose home is its own,
+    in the export folder, readable as an export is."""
     lang = settings.lang
     exports = settings.export_folder
     if exports is not None:

@@ -1,9 +1,5 @@
-"""The status line: everything said to the officer (no toast over the panels), and where a fault goes.
-
-A refused write, a store fault raised by a key's action, a bug in a handler or a worker: each is one
-line here and the dashboard runs on. A damaged or unreadable store file stays named (pinned) until it
-is sound again; a look for damaged files runs beside the dashboard once per change of the store.
-"""
+"""The status line: everything said to the officer (no toast over the panels), and where a fault goes:
+a refusal, a store fault or a bug is one line and the dashboard runs on; a damaged file stays named."""
 
 from __future__ import annotations
 
@@ -29,8 +25,7 @@ log = logging.getLogger("duty_room")
 
 
 class Status:
-    """What the app says, in the status line of every screen that has one (``DutyRoomApp.notify``),
-    and the faults it reports there (``report_error``, ``unreadable``, the look for damaged files)."""
+    """What the app says, in the status line of every screen that has one, and the faults it reports there."""
 
     def __init__(self, app: App[Any], desk: Desk) -> None:
         self.app = app
@@ -38,8 +33,8 @@ class Status:
         self.said: list[str] = []  # everything said in the status line, in order
         self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
         self._problems: list[StoreError] = []  # damaged files found at start or on a reload
-        self._checked_generation = -1  # the store's generation the last look for damaged files was of
-        self._looked = False  # the first look for damaged files has begun (_look)
+        self._checked_generation = -1  # the generation the last look for damaged files was of
+        self._looked = False
         self._problems_shown = ""
 
     def say(self, text: str, severity: SeverityLevel) -> None:
@@ -51,17 +46,15 @@ class Status:
                     line.say(text, severity)
 
     def clear(self) -> None:
-        """A form shows a refusal: the status line beneath no longer says an earlier write's 已记录
-        (a damaged file's pinned line stays)."""
+        """A form shows a refusal: the status line no longer says an earlier write's 已记录."""
         for screen in self.app.screen_stack:
             for line in screen.query("#status").results(StatusLine):
                 line.clear()
 
     def report_error(self, error: Exception) -> None:
-        """An error out of a key's action, a handler or a callback. A refusal or a store fault (a
-        damaged file, a full disk, a lock held too long) is said in the status line like a refused
-        write, so an action reads the store without its own try. Anything else is a bug, which must
-        not close the dashboard of an officer on duty: log it, say one line, run on."""
+        """An error out of a key's action, a handler or a callback. A refusal or a store fault is said
+        like a refused write, so an action reads the store without its own try; a bug must not close
+        an officer's dashboard: logged, one line, run on."""
         if isinstance(error, (Refused, StoreError)):
             self.desk.refuse(error)
             return
@@ -72,9 +65,8 @@ class Status:
     # -- damaged store files ----------------------------------------------------------------
 
     def unreadable(self, error: StoreError) -> None:
-        """The store cannot be read while the dashboard runs: the last data read stays on screen and
-        the status line names the file until it is sound again (the store refuses every write that
-        needs it); the next good load looks at every file again, clearing the line."""
+        """The store cannot be read while the dashboard runs: the last data stays, the file stays named
+        until the next good load's look clears it."""
         self._checked_generation = -1
         self._show_problems([error], -1, banner="store.unreadable_banner")
 
@@ -83,9 +75,8 @@ class Status:
         self._checked_generation = -1
 
     def shown(self, generation: int, day: date) -> None:
-        """Data of ``generation`` is shown: once per change of the store, look for damaged files.
-        Once the screen shows this data: the look validates every table in a thread, which would
-        take the interpreter lock from the first frame's layout and paint."""
+        """Data of ``generation`` is shown: once per change of the store, look for damaged files (only
+        now: the look would take the interpreter lock from the first frame)."""
         if generation != self._checked_generation:
             self._checked_generation = generation
             self.app.call_after_refresh(self._start_look, generation, day)
@@ -95,18 +86,10 @@ class Status:
         self.app.run_worker(look, thread=True, exclusive=True, group="problems", exit_on_error=False)
 
     def _look(self, generation: int, day: date) -> None:
-        """Is a file the panels do not read damaged too? Validating every table (40,000 households
-        on a township) takes seconds, so it runs beside the dashboard, never before its first frame.
-
-        The first look (at start) reads every table: what it reads stays in the store's cache as
-        long as the dashboard runs, like the first load, so it is frozen too (see
-        ``DutyRoomApp.on_mount``). Else every full collection afterwards walked the 40,000 validated
-        households, 100-300 ms with the interpreter lock held, whenever a list's worker or a reload
-        set one off; and it runs without the collector, which would walk the growing heap again and
-        again meanwhile. Later looks (after a change) re-read only the files that changed, and
-        freeze nothing: a freeze keeps whatever cyclic garbage exists then (a list closed a moment
-        ago) until the app closes.
-        """
+        """Is a file the panels do not read damaged too? Validating every table takes seconds: it runs
+        beside the dashboard. The first look's reads stay in the cache, so, as the first load's, they
+        are read without the collector and frozen (DutyRoomApp.on_mount); later looks re-read only the
+        files that changed and freeze nothing (a freeze keeps the cyclic garbage of the moment)."""
         store = self.desk.store
         first = not self._looked
         self._looked = True
@@ -130,14 +113,12 @@ class Status:
     def _show_problems(
         self, problems: list[StoreError], generation: int, *, banner: str = "store.damaged_banner"
     ) -> None:
-        """A damaged or unreadable store file stays named in the status line until it is sound again
-        (the store refuses every write that needs it; everything else goes on)."""
+        """A damaged or unreadable store file stays named until it is sound again."""
         if generation != self._checked_generation:  # the store has changed since: a newer look is coming
             return
         self._problems = problems
         t = self.desk.t
-        # Files named from the store's folder (petitions/2026-11-27.json): a whole path left no room
-        # in the line for what is wrong with the file.
+        # Named from the store's folder: a whole path left no room for what is wrong with it.
         inside = f"{self.desk.store.root}{os.sep}"
         said = [problem.message(self.desk.lang).replace(inside, "").rstrip("。.") for problem in self._problems[:2]]
         words = t("punct.semi").join(said)
@@ -145,9 +126,8 @@ class Status:
             return
         self._problems_shown = words
         more = t("check.more").format(len(self._problems) - 2) if len(self._problems) > 2 else ""
-        # Which file and what is wrong with it first, what that means next, what to do last (请从备份恢复):
-        # the status line, short of room, leaves out the clauses between the first and the last. With
-        # what it means first, an 80- or 120-column line lost the file's name.
+        # The file and what is wrong first, what to do last: short of room, the line leaves out the
+        # clauses between.
         semi = t("punct.semi")
         cause, _, todo = words.rpartition(semi) if semi in words else (words, "", "")
         banner = (

@@ -25,9 +25,7 @@ def _with_colours(theme: TerminalTheme, **colours: tuple[int, int, int]) -> Term
     return TerminalTheme(theme.background_color, theme.foreground_color, palette[:8], palette[8:])
 
 
-# The wall map's key (独居 red, 残疾 yellow, 行动不便 blue, 孤寡 green) painted in those colours. Textual
-# paints the terminal's named colours from its own palettes, where blue is purple (157,101,255) and,
-# dark, yellow orange (253,151,31): blue is a blue here (only the key uses it), and the key's yellow,
-# bright_yellow (used nowhere else), a yellow in either theme. Lite uses the terminal's own colours.
+# The wall map's key (独居 red, 残疾 yellow, 行动不便 blue, 孤寡 green) in those colours: Textual's
+# palettes make blue purple and, dark, yellow orange (only the key uses blue and bright_yellow).
 WALL_MAP_DARK = _with_colours(MONOKAI, blue=(59, 142, 234), bright_blue=(59, 142, 234))
 WALL_MAP_LIGHT = _with_colours(ALABASTER, bright_yellow=(184, 150, 0))

@@ -1,8 +1,5 @@
-"""Textual's own words (its keys, palette commands, quit hint) in the interface languages.
-
-Textual ships English only; these are looked up by action and by the
-English palette title (``palette.<title>``). UI words, so they live beside the UI, not in store/.
-"""
+"""Textual's own words (its keys, palette commands, quit hint) in the interface languages, looked up
+by action and by the English palette title (``palette.<title>``): Textual ships English only."""
 
 from __future__ import annotations
 
@@ -64,8 +61,8 @@ KEYS: dict[str, tuple[str, str]] = {
 }
 
 PALETTE: dict[str, tuple[str, str, str, str]] = {
-    # English title: (zh title, zh help, en title, en help). A command of Textual's not here is left
-    # out of the palette: its Maximize and Minimize, which our zoom (`z`, 放大 / 还原当前面板) does.
+    # English title: (zh title, zh help, en title, en help). One not here is left out of the palette
+    # (Maximize and Minimize: our zoom does them).
     "Theme": ("主题", "更换配色", "Theme", "Change the colour theme"),
     "Quit": ("退出", "退出值班室", "Quit", "Quit duty-room"),
     "Keys": ("按键帮助", "显示或隐藏当前界面的全部按键", "Keys", "Show or hide every key of this view"),

@@ -1,10 +1,5 @@
-"""Click's own usage errors said in the interface language, in one line like every other refusal.
-
-Click says a missing option, an unknown one or a bad value in four lines of English (``Usage: …``,
-``Try … for help.``, ``Error: Missing option '--community'.``). ``_Commands`` (cli.py) hands every
-``click.UsageError`` here: one line in words, where to look next (``--help``), exit 1 (refused
-input, duty_room/exits.py).
-"""
+"""Click's own usage errors said in the interface language, in one line like every other refusal,
+with where to look next (``--help``), exit 1: not click's four lines of English."""
 
 from __future__ import annotations
 
@@ -46,8 +41,7 @@ class CommandGroup(click.Group):
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:
-            # A slip the parser raises without its context (an option's missing value): the usage
-            # to point to is the subcommand's being parsed.
+            # Raised without its context (an option's missing value): point to the subcommand parsed.
             if exc.ctx is None and not hasattr(exc, "command_path"):
                 sub = ctx.invoked_subcommand
                 exc.command_path = f"{ctx.command_path} {sub}" if sub else ctx.command_path  # type: ignore[attr-defined]
@@ -55,8 +49,7 @@ class CommandGroup(click.Group):
 
 
 def interface_lang(ctx: click.Context | None, args: Sequence[str] = ()) -> Lang:
-    """The language of this run, even when the command line failed before the settings were read:
-    ``--lang`` as typed, else ``DUTY_ROOM_LANG``, else Chinese (the default)."""
+    """The language of this run, even when the command line failed before the settings were read."""
     obj = ctx.find_root().obj if ctx is not None else None
     settings = (obj or {}).get("settings")
     if settings is not None:

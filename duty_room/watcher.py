@@ -1,8 +1,5 @@
-"""The store watcher: the dashboard wakes at once when another desk commits (inotify, ``watchfiles``).
-
-The app's interval poll (``DutyRoomApp.poll``) stays as the fallback where inotify is not
-available (some network or container filesystems).
-"""
+"""The store watcher: the dashboard wakes at once when another desk commits (inotify, ``watchfiles``);
+the app's poll stays as the fallback where inotify is not available."""
 
 from __future__ import annotations
 
@@ -20,10 +17,8 @@ log = logging.getLogger("duty_room")
 
 
 class StoreWatcher:
-    """Follows the store's files (``Store.watched_name``: the manifest and the record files) in a
-    thread worker of ``app``: a commit calls ``committed``, a store file changed with no commit
-    (edited or damaged by hand: the manifest stays as it was) calls ``touched``, both on the app's
-    thread. ``poll_seconds`` is only said, in the log, when inotify is not there."""
+    """Follows the store's files in a thread worker: a commit calls ``committed``, a file changed with
+    no commit (by hand: the manifest stays) ``touched``, both on the app's thread."""
 
     def __init__(
         self,
@@ -49,12 +44,8 @@ class StoreWatcher:
         self._stop.set()
 
     def watch(self) -> None:
-        """Wake at once when another desk commits: the manifest is replaced last.
-
-        Bursts are coalesced (a change, then 20 ms of quiet). A store file changed with no commit is
-        read again at once too (``touched``: the app's ``recheck``): the status line names it if it
-        is damaged, where it was said only at the next commit or Ctrl+R.
-        """
+        """Wake at once when another desk commits (the manifest is replaced last); bursts are coalesced.
+        A file changed with no commit is read again at once too, so a damage is named without waiting."""
         worker = get_current_worker()
         watching = False
         stop = self._stop

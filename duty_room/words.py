@@ -1,8 +1,5 @@
-"""The interface's words (the dashboard and the CLI): Chinese first, English second.
-
-Domain words (enum labels, actions, refusal reasons, validation and store faults) live beside the
-domain in ``store/i18n.py``; ``t`` looks a key up here first, then there, so UI code asks one place.
-Textual's own words (its keys, palette commands) are in ``duty_room/textual_words.py``.
+"""The interface's words (the dashboard and the CLI): Chinese first, English second. ``t`` looks a
+key up here, then in the domain's (store/i18n.py), so UI code asks one place.
 """
 
 from __future__ import annotations
@@ -15,10 +12,8 @@ from store.i18n import Lang, label, parse_member, validation_message
 __all__ = ["Lang", "all_labels", "cell", "keys", "label", "parse_member", "sentence", "t", "validation_message"]
 
 UI_WORDS: dict[str, tuple[str, str]] = {
-    # An enum member's word in a table cell where its label would widen an 80-column table past
-    # the screen, or a panel a third of 120 columns wide past its edge (``cell``): English words are
-    # about twice as wide as Chinese ones. The label is
-    # said in full in details, forms and on the command line; the filter matches these words too.
+    # An enum member's word in a table cell where its label would widen the table past the screen
+    # (English words are about twice as wide); the label is said in full elsewhere.
     "cell.PetitionStatus.dispatched": ("已派单", "assigned"),
     "cell.PetitionStatus.in_progress": ("处置中", "ongoing"),
     "cell.Level.building": ("楼栋", "block"),
@@ -41,9 +36,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cell.ReportStage.written": ("书面", "written"),
     "cell.ReportStage.follow_up": ("续报", "update"),
     "cell.ReportStage.final": ("终报", "final"),
-    # A count of special households by group (●3 told them apart by colour alone, lost under the
-    # cursor and on a terminal without colour): one character each, the first of the short words
-    # the colour key shows (独居 残疾 行动不便 孤寡; alone disabled mobility childless).
+    # A count of special households by group: one character each, so they are told apart without
+    # colour (the first of the colour key's short words: 独居 残疾 行动不便 孤寡).
     "mark.SpecialTag.living_alone": ("独", "A"),
     "mark.SpecialTag.disabled": ("残", "D"),
     "mark.SpecialTag.limited_mobility": ("行", "M"),
@@ -119,8 +113,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "services.completed": ("{} 已完成，服务 {} 人", "{} done, {} served"),
     "services.cancelled": ("{} 已取消", "{} cancelled"),
     "services.complete_title": ("完成 · {}", "Complete · {}"),
-    # The form that cancels a session says so in its title and its button; it is closed with 返回,
-    # never 取消, which an officer would read as cancelling the session.
+    # Closed with 返回, never 取消, which an officer would read as cancelling the session.
     "services.cancel_title": ("取消本场服务 · {}", "Cancel this session · {}"),
     "services.cancel_confirm": ("确认取消本场", "Cancel the session"),
     "audience.elderly": ("一老", "elderly"),
@@ -490,8 +483,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "age.days": ("{}天", "{}d"),
     "stall.occupied": ("出摊", "open"),
     "stall.vacant": ("空", "empty"),
-    # No brackets in Chinese: a holder's name here is always masked (何**), so 空位 is no name, and
-    # it is as wide as one (a third of the screen keeps the holders whole, 空位 with them).
+    # No brackets in Chinese: a holder's name here is always masked (何**), so 空位 is no name.
     "stall.no_holder": ("空位", "(vacant)"),
     "summary.petitions": (
         "未结{open} 超期{overdue} 今日到期{due_today}",
@@ -572,8 +564,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.modal.cancel": ("取消", "Cancel"),
     "cmd.change_status": ("更改案件状态", "Change case status"),
     "cmd.change_status.help": ("为选中的诉求选择下一个状态", "Choose the next status for the selected petition"),
-    # A case's step in the palette (its title, then · MK…), as a command: the domain's English words
-    # are for sentences (cancel → cancelled), and `cancel · MK…` read as a raw action name.
+    # A case's step in the palette, as a command: `cancel · MK…` read as a raw action name.
     "cmd.step.accept": ("受理", "Accept"),
     "cmd.step.dispatch": ("派单", "Dispatch"),
     "cmd.step.redispatch": ("重派", "Re-dispatch"),
@@ -630,9 +621,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "modal.confirm": ("确认", "Confirm"),
     "modal.cancel": ("取消", "Cancel"),
     "form.back": ("返回", "Back"),  # closes a form whose own step is a 取消
-    # A case's 撤销 (withdrawn by the reporter): in English "cancel · MK…" with Confirm / Cancel could be
-    # read as closing the form, so its title and button say what it does and Back closes it. In Chinese
-    # 撤销 and 取消 are two words: the form keeps 确认 / 取消.
+    # A case's 撤销: in English "cancel · MK…" with Confirm / Cancel read as closing the form, so its
+    # title and button say what it does and Back closes it (Chinese keeps 确认 / 取消).
     "petition.cancel_title": ("撤销 · {id} {title}", "Withdraw the case · {id} {title}"),
     "petition.cancel_confirm": ("确认", "Withdraw the case"),
     "petition.cancel_close": ("取消", "Back"),
@@ -785,8 +775,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "内部错误（{}），已记入日志；数据未改动，可继续工作",
         "Internal error ({}), logged; nothing was changed, carry on",
     ),
-    # A fault that lasts, in the status line: what is wrong first (which file), then what it means,
-    # then what to do, each a clause: a line too short for all of it leaves out what it means first.
+    # A fault that lasts: which file first, then what it means, then what to do (the middle gives way first).
     "store.damaged_banner": ("存储文件有问题：{}", "Store file problem: {}"),
     "store.damaged_refused": ("相关的写入会被拒绝", "writes that need it are refused"),
     "store.unreadable_banner": ("存储读不出：{}", "Store unreadable: {}"),
@@ -1101,8 +1090,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
 
 
 def sentence(text: str) -> str:
-    """``text`` as the start of a sentence or a title: its first letter capitalised (an English verb
-    of the catalogue, ``supervise`` → ``Supervise · MK…``); Chinese is left as it is."""
+    """``text`` as the start of a sentence or a title: an English first letter capitalised."""
     return text[:1].upper() + text[1:]
 
 
@@ -1123,8 +1111,7 @@ def cell(member: StrEnum, lang: Lang = "zh") -> str:
 
 
 def all_labels() -> dict[str, list[str]]:
-    """Every key with both its words, for matching what a person types (domain and interface); an
-    enum member's key also with the words a table cell shows for it (`status:ongoing`)."""
+    """Every key with both its words, for matching what a person types (a member's cell words too)."""
     labels = i18n.all_labels() | {key: [zh, en] for key, (zh, en) in UI_WORDS.items()}
     for key, (zh, en) in UI_WORDS.items():
         if key.startswith("cell."):

@@ -1,9 +1,5 @@
-"""What every dashboard panel shares: its keys are its own, active only while it has focus.
-
-A panel is one module (petitions, visits, services, stalls): its Bindings, how it turns the
-dashboard's data into rows, its summary line, its details, lists and forms. The app composes
-panels and feeds them data; a panel writes only through ``Desk.submit``.
-"""
+"""What every dashboard panel shares: its keys are its own, active only while it has focus; it
+writes only through ``Desk.submit``."""
 
 from __future__ import annotations
 
@@ -31,15 +27,13 @@ class DeskPanel(Panel):
 
     NAME: ClassVar[str]
     NUMBER: ClassVar[int]
-    # (key, name) of the panel's own steps: bound as ``action_step(name)``, remappable by the id
-    # ``<GROUP>.<name>``, offered in the palette named for the selected row.
+    # (key, name) of the panel's own steps: ``action_step(name)``, remappable as ``<GROUP>.<name>``.
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = ()
     GROUP: ClassVar[str] = ""
     QUIET: ClassVar[frozenset[str]] = frozenset()  # steps kept out of the Footer (80 columns)
     VIEWING: ClassVar[frozenset[str]] = frozenset()  # steps that write nothing: a viewer keeps them
-    # (key, name) of the keys of each list the panel opens, by the list's name: bound as a
-    # ``ListAction``, remappable by the id ``list.<name>``; a viewer keeps those in LIST_VIEWING.
-    # Declared here, not where the list opens, so a [keymap] is checked against them (keymap.py).
+    # (key, name) of each list's keys by the list's name, remappable as ``list.<name>``: declared
+    # here, not where the list opens, so a [keymap] is checked against them.
     LIST_KEYS: ClassVar[Mapping[str, tuple[tuple[str, str], ...]]] = {}
     LIST_VIEWING: ClassVar[frozenset[str]] = frozenset()
     # Steps not about the selected row (a new record, a filter, the sort): in the palette by their name alone.
@@ -78,9 +72,8 @@ class DeskPanel(Panel):
         raise NotImplementedError
 
     def draw(self, data: Dashboard) -> int:
-        """``render_data``; or, while the first frame's data is all there is (``Dashboard.complete``)
-        and this panel's is not in it, its summary line saying it is being read (or could not be,
-        the status line saying why), and no rows."""
+        """``render_data``; or, while only the first frame's data is there and this panel's is not
+        in it, its summary line saying it is being read (or could not be), and no rows."""
         if data.complete or self.FIRST_FRAME:
             return self.render_data(data)
         p = self.desk.present

@@ -25,8 +25,7 @@ class PanelDeck(Container):
     def __init__(self, desk: Desk, *, columns: int, lite: bool) -> None:
         self.columns = columns  # during a Resize event the app's size still holds the old size
         self.lite = lite
-        # Born with the classes of this width and of the active panel: set after mounting, each
-        # restyled all five panels' widgets once more before the first frame (at 80x24, ~30 ms).
+        # Born with the classes of this width: set after mounting, they restyled all five panels again.
         super().__init__(id="panels", classes="narrow" if self.narrow else "")
         self.desk = desk
 

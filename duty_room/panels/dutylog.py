@@ -1,10 +1,4 @@
-"""Panel 5, 值班记录: the duty room's own work — the shift's log, open incidents and their report
-clocks, and the handover (交接班).
-
-Data: ``Dashboard.duty`` (store/dutylog.py ``duty_status``: the shift, the next handover, every
-open incident's report clock) and ``Dashboard.log`` (the current shift's entries). Keys write
-through store/dutylog.py and store/handover.py, each through ``Desk.submit``.
-"""
+"""Panel 5, 值班记录: the shift's log, open incidents and their report clocks, and the handover (交接班)."""
 
 from __future__ import annotations
 
@@ -71,8 +65,7 @@ if TYPE_CHECKING:
     from store.handover import HandoverReport
 
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
-# The fewest cells a log entry's action is cut to (six Chinese characters: 已通知综合执…) so that its
-# content has the room: at 80 columns about 18 characters of it.
+# The fewest cells an entry's action is cut to (已通知综合执…), so that its content has the room.
 ACTION_FLOOR = 14
 
 
@@ -93,24 +86,18 @@ class DutyLogPanel(DeskPanel):
     )
     # r reports the selected incident, c corrects the selected entry; the others act on no row
     UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})
-    # In `?` help and the palette, 80 columns being full: the copy of the last shift handed over, the
-    # one on duty or an earlier one (`h` only writes again a copy that failed at this desk's
-    # hand-over), and 排班 (tomorrow's shift, planned once a day) since `c` 更正 is in the Footer.
+    # In `?` help and the palette only, 80 columns being full (`c` 更正 is in the Footer).
     QUIET = frozenset({"export", "plan"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
-        # Shifts this desk handed over whose copy could not be written (the status line said 按 h 再次导出):
-        # `h` on one opens the copy form until a copy is written; on any other shift handed over it says so.
+        # Shifts this desk handed over whose copy failed (按 h 再次导出): `h` on one opens the copy form.
         self.copy_failed: set[str] = set()
 
     @classmethod
     def columns(cls, p: Presenter) -> Sequence[str | Column]:
-        # What an entry says matters most: the content gives way only after the source and the
-        # action (down to ACTION_FLOOR cells, its heading whole; an incident's next report is never
-        # cut, Row.whole). In a third of the screen (120x40) the source, then the kind are left out
-        # for it (the detail line shows them); the content too if a report's due is wider still
-        # (one due yesterday, in English).
+        # What an entry says matters most: the source and the action give way before the content;
+        # narrow, the source, then the kind are left out (the detail line shows them).
         action = p.t("duty.col.action")
         return [
             p.t("duty.col.time"),
@@ -269,11 +256,9 @@ class DutyLogPanel(DeskPanel):
         desk.ask(t("duty.log_title"), fields, submitted)
 
     def ask_correct(self) -> None:
-        """更正: the selected entry's fields (those ``duty correct`` can change) and why. The caller and
-        the phone are shown masked: left as shown, kept; emptied, removed (as ``duty correct --set
-        phone=`` removes it); typed anew, changed. A masked value typed on (李**明) is refused beside
-        its field: the stars would be saved as the name. The correction is an event in the entry's
-        history, said in its detail."""
+        """更正: the selected entry's fields and why. The caller and the phone are shown masked: left as
+        shown, kept; emptied, removed; typed anew, changed. A masked value typed on (李**明) is refused:
+        the stars would be saved as the name."""
         t, desk = self.t, self.desk
         selected = self.selected_entry()
         if selected is None:
@@ -448,16 +433,9 @@ class DutyLogPanel(DeskPanel):
         return max(reports, key=lambda r: r.at).to if reports else ""
 
     def ask_handover(self) -> None:
-        """交接班: hand over the shift on duty (its report generated from the store, plus notes); as the
-        incoming officer, take over a shift another officer handed over. On a shift already handed over
-        it says so, and that ``e`` writes a copy (``already_handed``); only when this desk's copy of it
-        failed at the hand-over (the status line said 按 h 再次导出) it opens the copy form at once.
-
-        It acts on the shift on duty: this account's hand-over of an earlier shift still waiting for
-        接班 does not stand in its way (its copy is ``e``'s, ``ask_copy``).
-
-        Only the hand-over form shows the report: it is built in a worker (``Desk.read``), a township's
-        takes longer than a frame. The take-over and the copy read the shift's records alone."""
+        """交接班: hand over the shift on duty (its report, built in a worker, plus notes), or, as the
+        incoming officer, take over a shift another handed over. On a shift already handed over it says
+        so, and opens the copy form at once only when this desk's copy of it failed."""
         from store.handover import find_handover, pending_handover  # (see handover_report below)
 
         desk = self.desk
@@ -492,9 +470,8 @@ class DutyLogPanel(DeskPanel):
         )
 
     def already_handed(self, shift: DutyShift, given: Handover) -> None:
-        """`h` on a shift handed over: its copy form when this desk's copy failed at the hand-over (the
-        retry the status line offered), else the status line says it is handed over and that `e` writes
-        a copy (opening the copy form unasked read as if the hand-over had not been made)."""
+        """`h` on a shift handed over: its copy form when this desk's copy failed, else the status line
+        says it is handed over and that `e` writes a copy (a form unasked read as if it had not been)."""
         if shift.id in self.copy_failed:
             self.ask_export(shift, given)
             return
@@ -502,8 +479,7 @@ class DutyLogPanel(DeskPanel):
         self.desk.refuse(self.t("duty.already_handed").format(id=shift.id, state=self.handover_state(given), key=key))
 
     def ask_copy(self) -> None:
-        """导出交接班: the copy of the last shift handed over — the one on duty, or an earlier one (this
-        account's hand-over waiting for 接班 while `h` hands over the shift on duty)."""
+        """导出交接班: the copy of the last shift handed over, the one on duty or an earlier one."""
         from store.handover import find_handover
 
         desk = self.desk
@@ -534,8 +510,7 @@ class DutyLogPanel(DeskPanel):
         return t("overtaken.handed_over").format(who=now.outgoing_by, at=when(now.at))
 
     def ask_take_over(self, waiting: DutyShift, given: Handover) -> None:
-        """接班: the incoming officer acknowledges, with notes (the form shows no report: who handed the
-        shift over, when, and their notes)."""
+        """接班: the incoming officer acknowledges, with notes."""
         from store.handover import acknowledge, find_handover
 
         t, desk = self.t, self.desk
@@ -569,9 +544,8 @@ class DutyLogPanel(DeskPanel):
         )
 
     def ask_export(self, shift: DutyShift, given: Handover) -> None:
-        """The copy of a shift already handed over, written again (.md or .xlsx): what was handed over,
-        read back from the record, and what the shift logged after it apart (handover_report). Under
-        the service account, only into the export folder (exports.py), as the hand-over's own copy."""
+        """The copy of a shift already handed over, written again from the record; as the service
+        account, only into the export folder, as the hand-over's own copy."""
         from ..handover_export import write_copy
 
         t, desk = self.t, self.desk
@@ -643,8 +617,7 @@ class DutyLogPanel(DeskPanel):
             if typed and copy is None:
                 return
             if reviewing.shown.contents != reviewing.signed.contents:  # changed on screen since the last Ctrl+S
-                # This Ctrl+S may have been pressed for the report before (a key typed as the screen changed,
-                # or over a slow link): it hands nothing over; the next one hands over what is shown now.
+                # This Ctrl+S may have been for the report before: it hands nothing over; the next one does.
                 reviewing.signed = reviewing.shown
                 form.show_errors({}, t("duty.report_confirm"))
                 return
@@ -691,11 +664,8 @@ class DutyLogPanel(DeskPanel):
                 return t("duty.report_updated")
             return t("duty.report_changed").format(changes_in_words(changes, desk.lang))
 
-        # Another desk's entry, incident or handover, or a report falling due, shows on the open form at
-        # once: its subtitle becomes the report now (built in a worker, as the first one) and the line
-        # says what changed. The save hands over
-        # only a report that was on the screen before its Ctrl+S (see Reviewing); the store refuses any
-        # other, and the form then shows the store's.
+        # Another desk's change shows on the open form at once (the report built again in a worker);
+        # the save hands over only a report on screen before its Ctrl+S (see Reviewing).
         desk.ask(
             t("duty.handover_title").format(shift.id),
             [
@@ -722,12 +692,7 @@ class DutyLogPanel(DeskPanel):
 @dataclass
 class Reviewing:
     """A hand-over form's two reports: the one on its screen, and the one its next Ctrl+S hands over.
-
-    They differ once another desk's change is shown (``Watch``): that Ctrl+S may have been pressed for
-    the report before, so it hands nothing over and says the report above is the one now; the next
-    Ctrl+S hands over what is shown. A save the store refused (the report had changed before it was
-    shown) takes the store's report, which the form then shows: the next Ctrl+S hands it over.
-    """
+    They differ once another desk's change is shown: that Ctrl+S may have been for the report before."""
 
     shown: HandoverReport
     signed: HandoverReport
@@ -741,16 +706,14 @@ class ShiftNow(NamedTuple):
 
 
 def handover_report(*args: Any, **kwargs: Any) -> HandoverReport:
-    """store.handover's ``handover_report``. The hand-over (store/handover.py, with the export in
-    duty_room/handover_export.py) is imported when a key first needs it, not before the first frame."""
+    """store.handover's ``handover_report``, imported when a key first needs it, not before the first frame."""
     from store import handover
 
     return handover.handover_report(*args, **kwargs)
 
 
 def when(moment: datetime) -> str:
-    """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day (a shift handed over
-    yesterday evening, its copy written this morning)."""
+    """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day."""
     return due_clock(moment, clock.now())
 
 
@@ -811,10 +774,8 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
     )
 
 
-# The panel's summary says, fullest first: who leads the shift, the entries, the open incidents, the
-# next handover, and how many reports are late. In a third of the screen (120x40) the leader (in the
-# header too), then the entries, the incidents and the handover give way, each whole, so that the
-# late reports (red) stay.
+# The panel's summary, fullest first: the leader, the entries, the open incidents, the next handover
+# and the late reports; narrow, each gives way whole in that order so that the late reports stay.
 SUMMARY_PARTS = ("leader", "entries", "incidents", "handover")
 
 
@@ -838,9 +799,7 @@ def duty_summary(p: Presenter, duty: DutyStatus, *, entries: int) -> list[Text]:
 
 
 def next_report_line(p: Presenter, nxt: tuple[Incident, ReportSlot] | None, now: datetime) -> list[Text]:
-    """下一报送：SJ261128-01 续报 13:30（剩4时）, and its shorter versions (``FitLine``): the incident's
-    id gives way first (the log's rows name each incident's own due), then the stage's word shortens
-    (English: update), then the time left; the due time is never cut."""
+    """下一报送：SJ261128-01 续报 13:30（剩4时）, and its shorter versions (``FitLine``); the due time is never cut."""
     incident, slot = nxt if nxt is not None else (None, None)
     if incident is None or slot is None or slot.due is None:  # next_report gives only slots with a due time
         return [Text(p.t("duty.no_incident"), style="dim")]
@@ -880,9 +839,8 @@ CHANGE_WORDS = {
 def entry_detail(
     p: Presenter, entry: DutyLogEntry, *, reveal: bool, handed_at: datetime | None = None
 ) -> DetailContent:
-    """A log entry as corrected; its history says each correction: when, what each field said before
-    and says since, why, who; one made after the hand-over that listed the entry says so (交班后更正:
-    the hand-over kept what it said before). ``entry`` is as first written (its history applied here)."""
+    """A log entry as corrected, its history saying each correction (交班后更正 after the hand-over
+    that listed it). ``entry`` is as first written."""
     current = entry.current()
     caller = current.caller if reveal else mask_name(current.caller)
     phone = (current.phone or "") if reveal else mask_phone(current.phone)
@@ -949,8 +907,7 @@ def entry_detail(
 
 
 def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None = None) -> DetailContent:
-    """An incident's fields, the reports made (one made after its due time says so: 迟报 is held to
-    account, here as in the hand-over) and the reports owed."""
+    """An incident's fields, the reports made (迟报 when late) and the reports owed."""
     incident = found.incident
     fields = [
         (p.t("duty.form.title"), literal(incident.title)),

@@ -71,9 +71,8 @@ def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], lang: Lan
 def ask_intake(
     desk: Desk, prefill: dict[str, str] | None = None, save: Callable[[dict[str, str]], Petition] | None = None
 ) -> None:
-    """登记 a new case; ``prefill`` fills fields (from a visit: the household, its grid and address;
-    from a duty-log entry: what the caller said). ``save`` writes the checked values (default:
-    ``register``; a log entry registers and links the case in one transaction)."""
+    """登记 a new case; ``prefill`` fills fields (from a visit or a duty-log entry); ``save`` writes the
+    checked values (default ``register``)."""
     if desk.read_only:
         return
     prefill = prefill or {}

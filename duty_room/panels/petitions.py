@@ -1,9 +1,5 @@
 """Panel 1, 民情诉求: the case desk. Its keys, rows, summary, detail and the form of each step.
-
-Data: ``Dashboard.petitions`` (store/queries.py ``open_petitions``), filtered and sorted here.
-A step: key → ``action_case`` → the state machine says whether it is legal now
-(``store.lifecycle.check``) → its form → ``Desk.submit(perform(...))`` → reload.
-Ended cases (``queries.ended_petitions``, the last 30 days): ``l`` lists them; 重开 there takes the same path.
+Ended cases (the last 30 days): ``l`` lists them; 重开 there takes the same path.
 """
 
 from __future__ import annotations
@@ -84,8 +80,7 @@ CASE_KEYS = (
 FOOTER_STEPS = {"accept", "dispatch", "start", "resolve"}
 SORT_ORDERS = tuple(SortOrder)
 
-# Answers a step's form cannot go without: empty, they are refused as 必填 before the store is asked
-# (a follow-up's two answers are asked, never assumed; an extension's days, not "1 to 10" of nothing).
+# Answers a step's form cannot go without: refused as 必填 before the store is asked.
 REQUIRED_ANSWERS = {Action.FOLLOW_UP: ("satisfaction", "solved"), Action.EXTEND_REQUEST: ("days",)}
 
 # Which field a refusal belongs to, so the reason shows beside it.
@@ -200,8 +195,8 @@ class PetitionsPanel(DeskPanel):
     # -- palette -------------------------------------------------------------------------------
 
     def commands(self) -> Iterable[SystemCommand]:
-        """The filter, the ended cases and the sort (a viewer's too: they write nothing), change
-        status, 登记, and every step the selected case allows now, each with its key."""
+        """The filter, the ended cases and the sort (a viewer's too), change status, 登记, and every
+        step the selected case allows now."""
         t = self.t
         key = self.desk.present.key
         yield SystemCommand(t("cmd.filter"), f"[{key('petition.filter', '/')}]", self.action_filter)
@@ -452,8 +447,7 @@ def step_form(
     )
     title = f"{words.sentence(t('action.' + action.value))} · {petition.id} {petition.title}"
     if action is Action.CANCEL:
-        # In English "cancel · MK…" with Confirm / Cancel buttons read as either closing the form or
-        # the step: the form says it withdraws the case, and is closed with Back (as 一老一小's cancel).
+        # In English "cancel · MK…" with Confirm / Cancel read as closing the form: closed with Back.
         title = t("petition.cancel_title").format(id=petition.id, title=petition.title)
         subtitle = step_subtitle(action, petition, lang)
         return fields, form_texts(
@@ -493,8 +487,7 @@ TITLE_FLOOR = 7
 
 
 def petition_columns(p: Presenter) -> list[str | Column]:
-    # Most decisive first, so a narrow screen still shows status and due time; the title gives way
-    # first, then the category (never below its heading): status, due, level and age are never cut.
+    # Most decisive first: the title gives way first, then the category; status, due, level and age are never cut.
     return [
         *(p.t(k) for k in ("col.id", "col.status", "col.due")),
         Column(p.t("col.title"), shrink=True, min_width=TITLE_FLOOR),
@@ -504,8 +497,7 @@ def petition_columns(p: Presenter) -> list[str | Column]:
 
 
 def petition_row(p: Presenter, view: PetitionView) -> Row:
-    """A case's row: its words now, its cells (``Text``) when the table needs them (``LazyRow``:
-    a screenful of the open cases is painted)."""
+    """A case's row: its cells made only when the table paints them (``LazyRow``)."""
     case = view.petition
     urgency = "bold red" if view.overdue else "bold yellow" if view.due_today else ""
     if case.status is PetitionStatus.RESOLVED:
@@ -583,10 +575,8 @@ def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: Sor
 
 
 def metrics_line(p: Presenter, windows: list[Rates] | None) -> Text:
-    """响应率 / 解决率 / 满意率 for today, 7 and 30 days under one legend of the windows, e.g.
-    ``今日/7天/30天  响应率 —/92/90%  解决率 …``: the nine figures fit 76 cells (an 80-column panel)
-    in either language even at 100% everywhere; a window with nothing to judge shows "—". None: not
-    read yet (the first frame): each figure "…"."""
+    """响应率 / 解决率 / 满意率 for today, 7 and 30 days under one legend (``今日/7天/30天  响应率
+    —/92/90%  解决率 …``), fitting 76 cells even at 100%; "—" nothing to judge, "…" not read yet."""
 
     def rate(pick: str) -> str:
         if windows is None:

@@ -1,10 +1,4 @@
-"""Panel 3, 一老一小: today's service sessions for the elderly and for children.
-
-Data: ``Dashboard.sessions`` and ``Dashboard.upcoming`` (store/queries.py ``todays_schedule``,
-computed from store/schedule.py). ``i`` check-in, ``d`` complete, ``x`` cancel: each one call of
-store/schedule.py through ``Desk.submit``. ``a`` adds a recurring schedule and ``e`` changes the
-selected session's (store/roster.py ``put_schedule``; the change is kept in its history).
-"""
+"""Panel 3, 一老一小: today's service sessions for the elderly and for children, and their schedules."""
 
 from __future__ import annotations
 
@@ -118,8 +112,7 @@ class ServicesPanel(DeskPanel):
         )
 
     def ask_schedule(self, schedule: ServiceSchedule | None) -> None:
-        """Add a recurring 一老一小 service, or change ``schedule``: every field is checked at once
-        (times, weekdays, dates by the spreadsheet's rules) before anything is written."""
+        """Add a recurring 一老一小 service, or change ``schedule``: every field checked at once."""
         desk, store, t = self.desk, self.desk.store, self.t
         communities = store.all(Community)
         taken = [sc.id for sc in store.all(ServiceSchedule)]
@@ -128,8 +121,7 @@ class ServicesPanel(DeskPanel):
         fields = schedule_fields(desk.present, communities, schedule, community)
 
         def submitted(form: FormScreen, typed: dict[str, str]) -> None:
-            # A change saves what was typed over the schedule as the form shows it: another desk's
-            # change it has shown since is kept, not written back with what the form opened with.
+            # What was typed over the schedule as the form shows it: another desk's change is kept.
             shown: ServiceSchedule | None = desk.shown(form)
             values = (
                 typed
@@ -202,8 +194,7 @@ class ServicesPanel(DeskPanel):
                 lambda _: t("services.checked_in_done").format(heading),
             )
             return
-        # Refused at once, before the form opens: a session done or cancelled takes no more steps,
-        # and one not begun yet cannot be completed.
+        # Refused before the form opens: a session done or cancelled takes no more steps.
         check = completable if name == "complete" else check_unfinished
         with refused_about(heading):  # the session under the cursor, named
             check(session)
@@ -318,8 +309,7 @@ PLACE_FLOOR = 5  # 东城… (世纪景苑, 明日星城, 东城花园 apart; �
 
 
 def service_columns(p: Presenter) -> list[str | Column]:
-    # A row is about its service: in a third of the screen (120x40) the place (a community's name, in
-    # the detail too) gives way first, down to its first character or two, then the service's title.
+    # Narrow, the place (in the detail too) gives way first, then the service's title.
     return [
         p.t("col.time"),
         p.t("col.state"),
@@ -346,9 +336,8 @@ def service_row(p: Presenter, view: SessionView) -> Row:
 
 
 def service_summary(p: Presenter, sessions: list[SessionView]) -> list[Text]:
-    """进行3 迟到1 完成2/14, fullest first (``FitLine``). 迟到: late now, nobody checked in yet (the
-    header's count, the rows in red); 今日迟到: with those checked in or completed late, whose
-    lateness stays on record (``summary``, the hand-over), said when it is more than the count now. The count of sessions going on gives way first."""
+    """进行3 迟到1 完成2/14, fullest first (``FitLine``). 迟到: late now, nobody checked in yet;
+    今日迟到, said when more: with those checked in late, whose lateness stays on record."""
 
     def count(phase: SessionPhase) -> int:
         return sum(s.phase is phase for s in sessions)
@@ -368,8 +357,7 @@ def service_summary(p: Presenter, sessions: list[SessionView]) -> list[Text]:
 def service_detail_line(
     p: Presenter, audience: Audience | None, upcoming: ServiceSession | None, now: datetime
 ) -> list[Text]:
-    """下一场 10:00 智能手机与反诈课堂  只看一老, and shorter versions (``FitLine``) with the title cut
-    in steps: the time and the filter stay whole."""
+    """下一场 10:00 智能手机与反诈课堂  只看一老, and shorter versions: the title cut, the time and filter whole."""
     versions: list[Text] = []
     for title_cells in NEXT_TITLE_CELLS:
         text = Text()

@@ -1,9 +1,5 @@
-"""Panel 4, 摊位: the market's numbered spots, permits (准入证) and stall fees.
-
-Data: ``Dashboard.stalls`` and ``Dashboard.fees`` (store/market.py ``stall_views``,
-``fee_totals``). Every key is one call of store/market.py through ``Desk.submit``; money is
-integer fen, typed yuan are parsed as text by ``yuan_to_fen``.
-"""
+"""Panel 4, 摊位: the market's numbered spots, permits (准入证) and stall fees. Money is integer fen;
+typed yuan are parsed as text by ``yuan_to_fen``."""
 
 from __future__ import annotations
 
@@ -203,8 +199,7 @@ class StallsPanel(DeskPanel):
         )
 
     def ask_permit(self, view: StallView, action: PermitAction, spot: str, today: date) -> None:
-        """The step's form, once the permit's state allows the step: a move it does not allow (a
-        suspension of a permit still 申请中) is refused at once, before a reason is typed."""
+        """The step's form, once the permit's state allows the step: else refused before a reason is typed."""
         desk, t = self.desk, self.t
         check_permit_move(view.permit, action, today)
         fields = []
@@ -319,11 +314,9 @@ class StallsPanel(DeskPanel):
         check: Callable[[StallView], object],
         subtitle: Callable[[StallView], str] | None = None,
     ) -> Watch[StallView]:
-        """A spot's form follows the spot: the holder, the permit or the payments it was opened on
-        (``part``) changed at another desk shows on it, with the spot as it is now. A form whose save
-        gives the store the spot itself (申请, 退摊: ``expected=shown.stall``) follows all of it, today's
-        occupancy too (another desk's m), so a save refused as changed always has its change on the
-        form; the line says the occupancy of a held spot."""
+        """A spot's form follows the spot (``part``: the holder, the permit, the payments). A form
+        whose save gives the store the spot itself (申请, 退摊) follows all of it, today's occupancy
+        too, so a save refused as changed always has its change on the form."""
         t = self.t
 
         def state(now: StallView) -> str:
@@ -353,8 +346,7 @@ HOLDER = 4  # the holder's column in ``stall_columns``
 
 
 def stall_columns(p: Presenter) -> list[str | Column]:
-    # Most decisive first; money is never cut. In a third of the screen (120x40) the names give way
-    # to the fee: the goods are left out, then the holder (the detail line names them; zoom shows them).
+    # Most decisive first; money is never cut. Narrow, the goods, then the holder give way to the fee.
     return [
         *(p.t(k) for k in ("col.stall", "col.permit", "col.arrears", "col.today")),
         Column(p.t("col.holder"), shrink=True, min_width=4, drop=2),
@@ -407,10 +399,8 @@ def stall_summary(p: Presenter, stalls: list[StallView]) -> Text:
 
 
 def fees_line(p: Presenter, totals: FeeTotals, rules: FeeRules) -> list[Text]:
-    """收费 本月¥2,686 今年¥32,504 累计¥153,992 · 减免 残疾人50% 退役军人30%, and its shorter
-    versions, fullest first (``FitLine``): the reductions (a rule, in the settings) give way first,
-    then the words shorten (月 年), then the total to date is left out. An amount is never cut: the
-    last, this month's and this year's, fits a third of the screen (120x40) in either language."""
+    """收费 本月¥2,686 今年¥32,504 累计¥153,992 · 减免 残疾人50% 退役军人30%, and its shorter versions
+    (``FitLine``): the reductions give way first, then the words shorten, then the total; no amount is cut."""
 
     amounts = {"month": money(totals.month_fen), "year": money(totals.year_fen), "total": money(totals.to_date_fen)}
     full = Text(p.t("fees.line").format(**amounts))
@@ -424,9 +414,7 @@ def fees_line(p: Presenter, totals: FeeTotals, rules: FeeRules) -> list[Text]:
 
 
 def rate_lines(p: Presenter, rates: Sequence[StallRate], *, reveal: bool) -> list[Text]:
-    """A stall's rate history, oldest first, one line a rate: from which month, the fee, what is
-    owed a month, and the reduction (masked as in the fee's field), in columns that line up in
-    terminal cells (a Chinese character takes two)."""
+    """A stall's rate history, oldest first, one line a rate, in columns that line up in terminal cells."""
     cells = [
         (
             p.t("stall.rate_from").format(rate.from_month),

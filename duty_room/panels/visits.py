@@ -1,10 +1,5 @@
-"""Panel 2, 网格走访: today's visits rolled up the grid tree, and the lists behind it.
-
-Data: ``Dashboard.progress`` (store/queries.py ``visit_progress``). Enter on a community opens
-its 一表全清 roster, on a grid its households (store/visiting.py), where ``v`` logs a visit
-(``record_visit`` through ``Desk.submit``), ``n`` raises a case from it and ``m`` moves the
-household to another grid. The roster adds, edits and retires grid workers; ``t`` (on the panel
-or a grid of the roster) plans tomorrow's visits by rule. Those writes are store/roster.py's.
+"""Panel 2, 网格走访: today's visits rolled up the grid tree, and the lists behind it: a community's
+一表全清 roster (grid workers), a grid's households (``v`` logs a visit, ``m`` moves one), ``t`` plans.
 """
 
 from __future__ import annotations
@@ -242,12 +237,8 @@ class VisitsPanel(DeskPanel):
     def fill_list(self, screen: TableScreen, *, select: str | None = None) -> None:
         """(Re)draw a list from the store; called on open, after a write and on every store change.
         ``select``: the row to put the cursor on once it is shown (a worker just added: e, x act on them).
-
-        The store is read, and the rows made, in a thread worker: a township's roster reads its
-        40,000 households, which would hold up every key for a second or more. The list shows a
-        loading line until its first rows come; later it keeps its rows until the new ones come.
-        Only the last fill asked for is shown.
-        """
+        Read in a thread worker (a township's roster is 40,000 households); only the last fill asked
+        for is shown."""
         app = self.desk.app
         if select is not None:
             screen.table.select_key(select)  # now if shown, else when a fill shows it
@@ -266,10 +257,8 @@ class VisitsPanel(DeskPanel):
             ascii_only=self.desk.ascii,
         )
 
-        # The worker holds these callbacks for as long as Textual keeps it, and Textual's pool thread
-        # keeps the last worker it ran (its context's active_worker) after the list is closed: a
-        # strong reference here kept up to one closed list per pool thread alive, 1,800 rows each,
-        # for every later garbage collection to walk.
+        # Held weakly: Textual's pool thread keeps the last worker it ran, and with it one closed
+        # list's rows per thread, for every later collection to walk.
         screen_ref = weakref.ref(screen)
         del screen
 
@@ -351,8 +340,7 @@ class VisitsPanel(DeskPanel):
         if kind != "household":
             super().open_detail(key)
             return
-        # Two weeks of visit log files are read (and validated) in a worker first: ~0.5 s on a
-        # township's first look. The store keeps them, so the detail (and a reveal) reads them again at once.
+        # Two weeks of visit logs are read in a worker first (~0.5 s the first time); the store keeps them.
         today = clock.now().date()
         self.desk.read(
             lambda: recent_visits(self.desk.store, record_id, today),
@@ -455,8 +443,8 @@ class VisitsPanel(DeskPanel):
         ]
 
     def ask_worker(self, screen: TableScreen, community: str, worker: GridWorker | None, grid_id: str) -> None:
-        """Add a grid worker to the roster, or change one (``worker``). A phone is shown only to
-        someone who revealed this roster: otherwise it is left empty and kept unless typed anew."""
+        """Add a grid worker to the roster, or change one (``worker``). A phone is shown only after a
+        reveal: otherwise it is left empty and kept unless typed anew."""
         desk, store, t = self.desk, self.desk.store, self.t
         grids = store.all(Grid)
         by_id = {g.id: g for g in grids}
@@ -503,8 +491,7 @@ class VisitsPanel(DeskPanel):
         }
 
         def submitted(form: FormScreen, typed: dict[str, str]) -> None:
-            # An edit saves what was typed over the worker as the form shows them: another desk's
-            # change it has shown since is kept, not written back with what the form opened with.
+            # What was typed over the worker as the form shows them: another desk's change is kept.
             shown: GridWorker | None = desk.shown(form)
             values = typed if shown is None else edits_over(fields, typed, worker_fields(shown, shown.grid_id))
             keep_phone = worker is not None and not values.get("phone", "").strip()
@@ -653,8 +640,7 @@ class VisitsPanel(DeskPanel):
         )
 
     def ask_plan(self, grid_id: str, screen: TableScreen | None = None) -> None:
-        """Plan tomorrow's visits of a grid (and the grids below it) by rule: a special household
-        not visited for N days, any other for M days; says how many were planned."""
+        """Plan tomorrow's visits of a grid and the grids below it by rule; says how many were planned."""
         desk, store, t = self.desk, self.desk.store, self.t
         grid = store.get(Grid, grid_id)
         day = clock.now().date() + timedelta(days=1)
@@ -769,14 +755,12 @@ def list_content(
     raise ValueError(f"no list {kind_key!r}")
 
 
-# A grid's name in the tree: three levels in (a unit's 微网格) it still shows which unit, "    1号楼1单…"
-# (4 + 8 + 1 cells): at 120x40 the names give their 14th cell to a community's 独12残8行7孤4.
+# A grid's name in the tree: three levels in it still shows which unit ("    1号楼1单…").
 GRID_FLOOR = 13
 
 
 def visit_columns(p: Presenter) -> list[str | Column]:
-    # In a third of the screen (120x40) the bar gives way to the names, which tell the rows apart:
-    # the count beside it says the same.
+    # Narrow, the bar gives way to the names, which tell the rows apart: the count says the same.
     return [
         Column(p.t("col.grid"), shrink=True, min_width=GRID_FLOOR),
         Column(p.t("col.progress"), drop=1),
@@ -786,10 +770,8 @@ def visit_columns(p: Presenter) -> list[str | Column]:
 
 
 def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = False) -> Text:
-    """独3残1 (A3D1) in the wall-map colours: each group its character as well as its colour, so
-    they are told apart under the cursor (which paints over the colour), on a terminal without
-    colour, by one who does not see it (R3Y1 where colour may not show, as the key says R:独居).
-    Counts per grid name nobody: the group a count is of is not masked (store/masking.py)."""
+    """独3残1 (A3D1) in the wall-map colours, each group its character as well as its colour: told
+    apart under the cursor, without colour, by one who does not see it. Counts name nobody: not masked."""
     marks = Text()
     for tag in SpecialTag:
         count = counts.get(tag, 0)
@@ -800,8 +782,7 @@ def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = Fa
 
 
 def visit_row(p: Presenter, progress: GridProgress, ascii_only: bool = False, *, flat: bool = False) -> Row:
-    """A grid's progress under its community's row; ``flat`` (least-progress order) names the
-    community instead of indenting."""
+    """A grid's progress under its community's row; ``flat`` names the community instead of indenting."""
     style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
     indent = "" if flat else " " * (progress.depth + 1)
     name = f"{short_community(progress.community)}·{progress.grid.name}" if flat else progress.grid.name
@@ -840,8 +821,8 @@ def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
 
 
 def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = False, *, reveal: bool = True) -> Text:
-    """●独居 ●残疾 in the wall-map colours (R:独居 where colour may not show). A household's, not
-    revealed: ●独居 ●** (a disability or limited mobility is health data: store/masking.py)."""
+    """●独居 ●残疾 in the wall-map colours (R:独居 where colour may not show); not revealed, health
+    groups are masked (●独居 ●**)."""
     shown, hidden = (list(tags), False) if reveal else mask_tags(tags)
     text = Text()
     for tag in shown:
@@ -852,9 +833,8 @@ def tag_labels(p: Presenter, tags: Iterable[SpecialTag], ascii_only: bool = Fals
 
 
 def legend(p: Presenter, ascii_only: bool = False, *, short: bool = False, compact: bool = False) -> Text:
-    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡; where a line has less
-    room, in shorter words (``short``, English: alone, mobility…) or with no gaps (``compact``: the
-    coloured dots part the words; the letters of R:独居 need their gaps)."""
+    """The 一图全览 colour key: red 独居, yellow 残疾, blue 行动不便, green 孤寡; ``short`` words or,
+    ``compact``, no gaps where a line has less room."""
     text = Text()
     for tag in SpecialTag:
         word = cell(tag, p.lang) if short else label(tag, p.lang)
@@ -863,9 +843,8 @@ def legend(p: Presenter, ascii_only: bool = False, *, short: bool = False, compa
     return text
 
 
-# The line over the grids, fullest first (``FitLine``): the key's words shorten, then its gaps close,
-# then the count of workers out gives way, then the key itself, to the order and the filter in use
-# (in shorter words): those say what the table shows. Each part whole.
+# The line over the grids, fullest first (``FitLine``): the key shortens, then gives way, before the
+# order and the filter in use, which say what the table shows.
 DETAIL_VERSIONS = (  # (the key: full / short / compact / left out, the workers' count, short flags)
     ("full", True, False),
     ("short", True, False),
@@ -961,8 +940,7 @@ def households_header(
 def household_detail(
     p: Presenter, h: Household, grid: Grid | None, visits: list[Visit], names: dict[str, str], *, reveal: bool
 ) -> DetailContent:
-    """A household: where, who (masked), its special groups, its 民情日志 of two weeks, its moves.
-    ``names``: grids' and workers' names by id."""
+    """A household: where, who (masked), its special groups, two weeks of 民情日志, its moves."""
     tags = tag_labels(p, h.tags, reveal=reveal)
     fields = [
         (p.t("col.address"), literal(household_address(h))),
@@ -991,8 +969,7 @@ def household_detail(
 def worker_detail(
     p: Presenter, w: GridWorker, grid: Grid | None, names: dict[str, str], *, reveal: bool
 ) -> DetailContent:
-    """A grid worker: role, phone (masked), grid, and every change to the record (``names``: grids'
-    and workers' names by id)."""
+    """A grid worker: role, phone (masked), grid, and every change to the record."""
     fields = [
         (p.t("col.name"), literal(w.name)),
         (p.t("col.role"), Text(label(w.role, p.lang))),
