@@ -463,13 +463,16 @@ def _wait_status_on_screen(term: Terminal, case_id: str, label: str, seconds: fl
     return term.wait_until(lambda _: _status_on_screen(term, case_id) == label, seconds)
 
 
-def _wait_status(root: Path, case_id: str, status: PetitionStatus, seconds: float) -> Petition:
+def _wait_status(term: Terminal, root: Path, case_id: str, status: PetitionStatus, seconds: float) -> Petition:
+    """The case as stored once it has ``status``, or as it is after ``seconds``; reading the terminal
+    meanwhile, as a real one does: a terminal nobody reads stops the dashboard, whose writes of the
+    screen then wait (ssh's window, the pty's buffer), before it has saved the step."""
     deadline = time.monotonic() + seconds
     while True:
         petition = Store(root).get(Petition, case_id)
         if petition.status is status or time.monotonic() > deadline:
             return petition
-        time.sleep(0.1)  # a poll of the condition above
+        term.pump(0.1)  # a poll of the condition above
 
 
 # ---------------------------------------------------------------------------
@@ -488,7 +491,7 @@ def test_dashboard_over_ssh_stores_a_change_with_the_login_user(sshd: SshServer,
         term.send("\r")  # the first legal step: 受理 → 已受理
         _wait(term, lambda _: _typing_in(term, "备注（可选）"), "the note to take the focus after the step")
         term.send("\r")  # confirm (no note)
-        saved = _wait_status(ssh_store, "MK261127-001", PetitionStatus.ACCEPTED, 10)
+        saved = _wait_status(term, ssh_store, "MK261127-001", PetitionStatus.ACCEPTED, 10)
         assert saved.status is PetitionStatus.ACCEPTED, term.text()
         assert saved.history[-1].actor == SSH_USER
         assert _wait_status_on_screen(term, "MK261127-001", "已受理", 5), term.text()
