@@ -262,6 +262,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{name} retired; {n} planned visits handed to {to}",
     ),
     "visits.worker_retired_none": ("{name} 已退出名册", "{name} retired from the roster"),
+    # A grid in a picker: its community, its name and its level (东城花园社区 1号楼1单元（微网格）).
+    "visits.grid_option": ("{community} {grid}（{level}）", "{community} {grid} ({level})"),
     "visits.move_title": ("迁到其他网格 · {}", "Move to another grid · {}"),
     "visits.move_hint": (
         "现属 {grid}；今日起的走访计划改由新网格的走访人负责",

@@ -346,16 +346,17 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{column} {v!r}{within} is already used by record {id} of this sheet; to change that record, give the id {id}",
     ),
     # One household an address (store/workbook.py check_addresses), as the store says it (refused.address_taken).
+    # The grid by its name and the id the sheet's 所属网格 column holds; the household by its id and head.
     "sheet.address_taken": (
-        "网格 {grid} 的 {address} 已登记为住户 {id}：一个地址只登记一户；要改那户，编号填 {id}",
-        "{address} in grid {grid} is already household {id}: one household an address; "
+        "{grid}（{grid_id}）的 {address} 已登记为住户 {id}（户主 {head}）：一个地址只登记一户；要改那户，编号填 {id}",
+        "{address} in {grid} ({grid_id}) is already household {id} (head {head}): one household per address; "
         "to change that household, give the id {id}",
     ),
     "sheet.address_repeated": (
         "与 {other} 是同一地址 {address}（所属网格、楼栋、单元、门牌相同）：一个地址只登记一户；"
         "同一户只留一行（编号填那户的），不同的两户请改正门牌",
         "the same address {address} as {other} (the same grid, building, unit and room): one household "
-        "an address; keep one row for one household (with its id), or correct the room of the other",
+        "per address; keep one row for one household (with its id), or correct the room of the other",
     ),
     "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
@@ -390,11 +391,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "refused.hand_over_self": ("不能交给自己", "cannot hand over to the same worker"),
     "refused.same_grid": ("这户已在这个网格", "the household is already in this grid"),
-    # One household an address (storage.Transaction._refuse_taken_addresses): whose it is, and what to do.
+    # One household an address (storage.Transaction._refuse_taken_addresses): whose it is, named as the
+    # dashboard names them (the grid: its community and name; the household: its head, masked), no ids.
     "refused.address_taken": (
-        "网格 {grid} 的 {address} 已登记为住户 {id}：一个地址只登记一户；要改这户的信息，请用编号 {id}",
-        "{address} in grid {grid} is already household {id}: one household an address; "
-        "to change that household, use its id {id}",
+        "{grid} 的 {address} 已登记为另一户（户主 {head}）：一个地址只登记一户",
+        "{address} in {grid} is already registered to another household (head {head}): one household per address",
     ),
     # what a roster record's history says was done (store/roster.py RosterEvent; shown in details)
     "history.add": ("新增", "added"),
@@ -726,7 +727,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "check.household_address": (
         "{path}：住户 {detail} 与住户 {other} 是同一地址 {address}：一个地址只登记一户；"
         "核对后在导入表中按编号改正其中一户的门牌，或删去多出的一户（import --prune）",
-        "{path}: households {detail} and {other} have one address, {address}: one household an address; "
+        "{path}: households {detail} and {other} have one address, {address}: one household per address; "
         "check them, then in an import sheet correct one's room by its id, or leave the extra one out (import --prune)",
     ),
     "check.archive_index": (

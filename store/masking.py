@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from . import i18n
 from .models import AuditEntry, Petition, PetitionEvent, SpecialTag
 from .storage import Store
+from .text import mask_name as mask_name  # (in text.py: the store's own refusals mask a name too)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -21,13 +22,6 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         return f"{digits[:3]}****{digits[-4:]}"
     return f"{digits[:4]}****{digits[-2:]}"
-
-
-def mask_name(name: str) -> str:
-    """李** : the family name stays, the rest becomes one star per character."""
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
 
 
 # PIPL art. 28: health data (a disability, limited mobility) is sensitive personal information.

@@ -79,7 +79,9 @@ from .errors import (  # re-exported ("X as X"): callers import the errors from 
 from .i18n import Lang
 from .models import (
     AuditEntry,
+    Community,
     DutyShift,
+    Grid,
     GridWorker,
     Household,
     Petition,
@@ -90,7 +92,7 @@ from .models import (
     VisitPlan,
 )
 from .refusal import Refused
-from .text import place_key
+from .text import mask_name, place_key
 
 # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
 # CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
@@ -1887,7 +1889,25 @@ class Transaction:
                 if others:  # named: a household that held it before this transaction, if any
                     holder = min(others, key=lambda other: (other in claims, other))
                     held = cast(Household, grid_file.records[holder])  # the address as its household has it
-                    raise Refused("address_taken", grid=held.grid_id, address=held.address, id=holder)
+                    raise Refused(
+                        "address_taken",
+                        grid=self._grid_name(held.grid_id),
+                        address=held.address,
+                        head=mask_name(held.head_name),
+                        id=holder,
+                    )
+
+    def _grid_name(self, grid_id: str) -> str:
+        """A grid as the dashboard names it: its community's name and its own (东城花园社区 1号楼1单元;
+        grid names repeat from one community to the next), or its id if it is not found."""
+        try:
+            grid = self.get(Grid, grid_id)
+        except RecordNotFound:
+            return grid_id
+        try:
+            return f"{self.get(Community, grid.community_id).name} {grid.name}"
+        except RecordNotFound:
+            return grid.name
 
     def commit(self) -> None:
         if self._overtaken:  # the step is legal on the record as it is now, but the form did not show it

@@ -204,3 +204,10 @@ def typed_whole(text: str, not_a_number: str = "", *, digits: int | None = None,
     if not_a_number:
         raise Refused(not_a_number, **params)
     raise ValueError(f"not a whole number: {text!r}")
+
+
+def mask_name(name: str) -> str:
+    """李** : the family name stays, the rest becomes one star per character."""
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)

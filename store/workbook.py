@@ -1088,12 +1088,15 @@ class _Importer:
             stored = [h for h in others if h.id not in in_file]
             if stored:  # a household the import keeps: change it by its id
                 held = min(stored, key=lambda h: h.id)
-                self.error(
-                    row,
-                    spec,
-                    "room",
-                    self.t("sheet.address_taken", grid=held.grid_id, address=held.address, id=held.id),
+                said = self.t(
+                    "sheet.address_taken",
+                    grid=self.grid_name(held.grid_id),
+                    grid_id=held.grid_id,
+                    address=held.address,
+                    id=held.id,
+                    head=mask_name(held.head_name),
                 )
+                self.error(row, spec, "room", said)
                 continue
             # Another row: said once, on the later of two new ones; on the new one beside an old one.
             other = next((r for r in other_rows if r.id not in claims or r.number < row.number), None)
@@ -1106,6 +1109,15 @@ class _Importer:
                 "room",
                 self.t("sheet.address_repeated", other=f"{spec.name}!{other.number}:{room}", address=address),
             )
+
+    def grid_name(self, grid_id: str) -> str:
+        """A grid as the dashboard names it, its community's name and its own, as the import leaves
+        them (or its id, if it has none)."""
+        grid = self.stored("grids").get(grid_id)
+        if not isinstance(grid, Grid):
+            return grid_id
+        community = self.stored("communities").get(grid.community_id)
+        return f"{community.name} {grid.name}" if isinstance(community, Community) else grid.name
 
     def check_grid_tree(self, rows: list[_Row]) -> None:
         grids = self.final["grids"]

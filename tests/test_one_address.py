@@ -25,14 +25,15 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import store_bytes, to_register_file_layout
-from pilot import dashboard, settled
+from pilot import dashboard, screen_text, settled
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock
-# conftest's small store: h0…h4 in grid dc-M01 at 1-1-100 … 1-1-104.
+# conftest's small store: h0…h4 in grid dc-M01 (东城花园社区 1号楼1单元) at 1-1-100 … 1-1-104.
+# The grid and the household named as the dashboard names them: no ids, the head's name masked.
 TAKEN = {
-    "zh": "网格 dc-M01 的 1-1-101 已登记为住户 h1：一个地址只登记一户；要改这户的信息，请用编号 h1",
-    "en": "1-1-101 in grid dc-M01 is already household h1: one household an address; "
-    "to change that household, use its id h1",
+    "zh": "东城花园社区 1号楼1单元 的 1-1-101 已登记为另一户（户主 张**）：一个地址只登记一户",
+    "en": "1-1-101 in 东城花园社区 1号楼1单元 is already registered to another household (head 张**): "
+    "one household per address",
 }
 
 
@@ -111,7 +112,8 @@ def test_two_new_households_at_one_address_in_one_write_are_refused(small_store:
     with pytest.raises(Refused) as refused, small_store.transaction() as tx:
         tx.put(newcomer("h8", room="909"))
         tx.put(newcomer("h9", room=" 909"))
-    assert refused.value.message("en").startswith("1-1-909 in grid dc-M01 is already household h8")
+    assert refused.value.message("en").startswith("1-1-909 in 东城花园社区 1号楼1单元 is already registered")
+    assert refused.value.params["id"] == "h8"  # the first of the two names the address's holder
     assert store_bytes(small_store.root) == before
 
 
@@ -120,8 +122,9 @@ def test_a_move_onto_a_held_address_is_refused_and_to_a_free_one_saved(small_sto
     before = store_bytes(small_store.root)
     with pytest.raises(Refused) as refused:
         move_household(small_store, "h1", "dc-M02", TODAY)
-    assert refused.value.message("zh") == (
-        "网格 dc-M02 的 1-1-101 已登记为住户 h9：一个地址只登记一户；要改这户的信息，请用编号 h9"
+    assert (
+        refused.value.message("zh")
+        == "东城花园社区 1号楼2单元 的 1-1-101 已登记为另一户（户主 李*）：一个地址只登记一户"
     )
     assert store_bytes(small_store.root) == before
     assert move_household(small_store, "h2", "dc-M02", TODAY).grid_id == "dc-M02"  # 1-1-102 is free there
@@ -151,7 +154,7 @@ def test_resaving_a_household_and_two_households_swapping_rooms_are_saved(small_
         ),
         (
             "en",
-            "warning households/dc-M01.json: households h5 and h1 have one address, 1-1-101: one household an "
+            "warning households/dc-M01.json: households h5 and h1 have one address, 1-1-101: one household per "
             "address; check them, then in an import sheet correct one's room by its id, or leave the extra one "
             "out (import --prune)",
         ),
@@ -227,13 +230,17 @@ async def test_the_move_form_says_the_address_is_held_beside_the_grid(small_stor
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         assert app.screen is form  # kept open, what was chosen kept
+        # the grid chosen, as the picker names it in the interface's language (no full-width brackets in English)
+        assert {"zh": "东城花园社区 1号楼2单元（微网格）", "en": "东城花园社区 1号楼2单元 (micro-grid)"}[
+            lang
+        ] in screen_text(app)
         said = str(form.query_one("#error-grid_id").render())
         assert (
             said
             == {
-                "zh": "网格 dc-M02 的 1-1-101 已登记为住户 h9：一个地址只登记一户；要改这户的信息，请用编号 h9",
-                "en": "1-1-101 in grid dc-M02 is already household h9: one household an address; "
-                "to change that household, use its id h9",
+                "zh": "东城花园社区 1号楼2单元 的 1-1-101 已登记为另一户（户主 李*）：一个地址只登记一户",
+                "en": "1-1-101 in 东城花园社区 1号楼2单元 is already registered to another household (head 李*): "
+                "one household per address",
             }[lang]
         )
     assert store_bytes(small_store.root) == before

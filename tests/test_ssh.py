@@ -30,7 +30,7 @@ import sysconfig
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +49,7 @@ SSHD = "/usr/sbin/sshd"
 SSH_USER = "dutytest"
 COLUMNS, LINES = 120, 40
 RENDERED = "燃气管道老化"  # the title of MK261127-003 in the small store (cut to fit the panel)
+FORM_KEYS = "^s 提交"  # a step's form in the footer, drawn with the form (its note focused when it opens)
 # The real command with the test's frozen clock (a test facility: the production command has none).
 FROZEN_LAUNCH = (
     "import sys\n"
@@ -280,7 +281,7 @@ def _start_sshd(public: Path, uid: int) -> SshServer:
         except OSError:
             if time.monotonic() > deadline:
                 return server
-            time.sleep(0.05)
+            time.sleep(0.05)  # a poll: until sshd listens
 
 
 def _choose_launcher(server: SshServer) -> list[str]:
@@ -333,7 +334,7 @@ def _stop(server: SshServer | None, uid: int, created_user: bool) -> None:
             pass
     deadline = time.monotonic() + 5  # gone, not just signalled: userdel refuses a user with processes
     while time.monotonic() < deadline and any(_alive(pid) for pid in leftovers):
-        time.sleep(0.05)
+        time.sleep(0.05)  # a poll of the condition above
     if server is not None:
         server.process.terminate()
         try:
@@ -385,7 +386,7 @@ def sshd() -> Iterator[SshServer]:
                 removed = _run(["userdel", "-r", SSH_USER])
                 if removed.returncode == 0:
                     break
-                time.sleep(0.5)
+                time.sleep(0.5)  # on purpose: a gap before trying again (a process of the account may still be ending)
             else:  # harmless (the next run reuses it), but say so
                 warnings.warn(f"userdel {SSH_USER}: {removed.stderr.strip()}", stacklevel=1)
 
@@ -409,32 +410,69 @@ def _rendered(term: Terminal) -> None:
 
 def _status_on_screen(term: Terminal, case_id: str) -> str | None:
     """The status cell of a case's row in the case table (not a toast that names the case)."""
-    headers = [y for y in term.find("编号") if "状态" in term.screen.display[y]]
-    if len(headers) != 1:
+    header = _case_header(term)
+    if header is None:
         return None
-    id_x, status_x = term.column_of(headers[0], "编"), term.column_of(headers[0], "状")
+    id_x, status_x = term.column_of(header, "编"), term.column_of(header, "状")
     for y in term.find(case_id):
         if term.at(y, id_x, len(case_id)) == case_id:
             return term.at(y, status_x, 6).strip()
     return None
 
 
-def _wait_status_on_screen(term: Terminal, case_id: str, label: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        term.pump(0.1)
-        if _status_on_screen(term, case_id) == label:
+def _case_header(term: Terminal) -> int | None:
+    """The row of the case table's heading, or None if not (only) one shows."""
+    headers = [y for y in term.find("编号") if "状态" in term.screen.display[y]]
+    return headers[0] if len(headers) == 1 else None
+
+
+def _cursor_on(term: Terminal, case_id: str) -> bool:
+    """The case table's cursor is on the case's row: its id is drawn on another background than
+    every other case's (the text alone does not say where the cursor is)."""
+    header = _case_header(term)
+    if header is None:
+        return False
+    id_x = term.column_of(header, "编")
+    backgrounds = {
+        term.at(y, id_x, len(case_id)): term.screen.buffer[y][id_x].bg
+        for y in range(header + 1, term.screen.lines)
+        if term.at(y, id_x, 2) == case_id[:2]
+    }
+    mine = backgrounds.pop(case_id, None)
+    return mine is not None and bool(backgrounds) and mine not in backgrounds.values()
+
+
+def _typing_in(term: Terminal, placeholder: str) -> bool:
+    """The empty field that says ``placeholder`` has the focus: its cursor (another background) is on
+    the placeholder's first character, not on the second."""
+    for y in term.find(placeholder):
+        x = term.column_of(y, placeholder[0])
+        row = term.screen.buffer[y]
+        second = x + 1 if row[x + 1].data else x + 2  # (a wide character's right half is "")
+        if row[x].bg != row[second].bg:
             return True
     return False
 
 
-def _wait_status(root: Path, case_id: str, status: PetitionStatus, seconds: float) -> Petition:
+def _wait(term: Terminal, check: Callable[[str], bool], what: str, seconds: float = 10) -> None:
+    """Read until ``check`` holds, or fail saying what did not show within ``seconds``."""
+    assert term.wait_until(check, seconds), f"waited {seconds} s for {what}:\n{term.text()}"
+
+
+def _wait_status_on_screen(term: Terminal, case_id: str, label: str, seconds: float) -> bool:
+    return term.wait_until(lambda _: _status_on_screen(term, case_id) == label, seconds)
+
+
+def _wait_status(term: Terminal, root: Path, case_id: str, status: PetitionStatus, seconds: float) -> Petition:
+    """The case as stored once it has ``status``, or as it is after ``seconds``; reading the terminal
+    meanwhile, as a real one does: a terminal nobody reads stops the dashboard, whose writes of the
+    screen then wait (ssh's window, the pty's buffer), before it has saved the step."""
     deadline = time.monotonic() + seconds
     while True:
         petition = Store(root).get(Petition, case_id)
         if petition.status is status or time.monotonic() > deadline:
             return petition
-        time.sleep(0.1)
+        term.pump(0.1)  # a poll of the condition above
 
 
 # ---------------------------------------------------------------------------
@@ -449,16 +487,16 @@ def test_dashboard_over_ssh_stores_a_change_with_the_login_user(sshd: SshServer,
         assert SSH_USER in term.text()  # the header names the OS account signed in
         term.send("c")
         assert term.wait_for("更改状态：MK261127-001", 10), term.text()
-        term.pump(0.5)
+        _wait(term, lambda screen: "受理 → 已受理" in screen, "the steps of MK261127-001")
         term.send("\r")  # the first legal step: 受理 → 已受理
-        term.pump(0.5)
+        _wait(term, lambda _: _typing_in(term, "备注（可选）"), "the note to take the focus after the step")
         term.send("\r")  # confirm (no note)
-        saved = _wait_status(ssh_store, "MK261127-001", PetitionStatus.ACCEPTED, 10)
+        saved = _wait_status(term, ssh_store, "MK261127-001", PetitionStatus.ACCEPTED, 10)
         assert saved.status is PetitionStatus.ACCEPTED, term.text()
         assert saved.history[-1].actor == SSH_USER
         assert _wait_status_on_screen(term, "MK261127-001", "已受理", 5), term.text()
         term.send("q")
-        term.pump(1.0)
+        assert term.wait_closed(), "the dashboard did not quit on q:\n" + term.text()
     finally:
         term.close()
 
@@ -471,12 +509,12 @@ def test_two_ssh_sessions_see_each_others_changes(sshd: SshServer, ssh_store: Pa
         assert _status_on_screen(second, "MK261127-003") == "已派单", second.text()
         # The first session: down twice to MK261127-003 (已派单), 开始处置, confirm.
         first.send("j")
-        first.pump(0.2)
+        _wait(first, lambda _: _cursor_on(first, "MK261127-002"), "the cursor on MK261127-002")
         first.send("j")
-        first.pump(0.3)
+        _wait(first, lambda _: _cursor_on(first, "MK261127-003"), "the cursor on MK261127-003")
         first.send("s")
         assert first.wait_for("· MK261127-003", 10), first.text()
-        first.pump(0.3)
+        _wait(first, lambda screen: FORM_KEYS in screen, "the form's own keys in the footer (the note has the focus)")
         first.send("\r")
         assert _wait_status_on_screen(second, "MK261127-003", "处置中", 5), second.text()
         assert Store(ssh_store).get(Petition, "MK261127-003").history[-1].actor == SSH_USER
@@ -484,7 +522,7 @@ def test_two_ssh_sessions_see_each_others_changes(sshd: SshServer, ssh_store: Pa
         assert _status_on_screen(second, "MK261127-001") == "待受理", second.text()
         second.send("a")
         assert second.wait_for("· MK261127-001", 10), second.text()
-        second.pump(0.3)
+        _wait(second, lambda screen: FORM_KEYS in screen, "the form's own keys in the footer (the note has the focus)")
         second.send("\r")
         assert _wait_status_on_screen(first, "MK261127-001", "已受理", 5), first.text()
         saved = Store(ssh_store).get(Petition, "MK261127-001")
@@ -504,9 +542,9 @@ def test_dropped_ssh_connection_leaves_the_store_intact_and_unlocked(sshd: SshSe
         # Mid-way: confirm a step and drop the line at once, while the remote may be writing.
         term.send("c")
         assert term.wait_for("更改状态：MK261127-001", 10), term.text()
-        term.pump(0.3)
+        _wait(term, lambda screen: "受理 → 已受理" in screen, "the steps of MK261127-001")
         term.send("\r")
-        term.pump(0.3)
+        _wait(term, lambda _: _typing_in(term, "备注（可选）"), "the note to take the focus after the step")
         term.send("\r")  # and at once:
     finally:
         term.close()  # kill -9 of the local ssh client: the connection drops
@@ -541,5 +579,5 @@ def test_dropped_ssh_connection_leaves_the_store_intact_and_unlocked(sshd: SshSe
     # sshd hangs up on the remote dashboard: it exits, holding nothing.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(_alive(pid) for pid in remote):
-        time.sleep(0.1)
+        time.sleep(0.1)  # a poll of the condition above
     assert not [pid for pid in remote if _alive(pid)], f"remote duty-room still running: {remote}; {sshd.log_text()}"

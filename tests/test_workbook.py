@@ -637,7 +637,7 @@ HOUSEHOLD_KEYS = ["id", "grid_id", "building", "unit", "room", "head_name", "pho
         (
             "en",
             "住户!{b}:room: the same address {address} as 住户!{a}:room (the same grid, building, unit and room): "
-            "one household an address; keep one row for one household (with its id), or correct the room of the other",
+            "one household per address; keep one row for one household (with its id), or correct the room of the other",
         ),
     ],
 )
@@ -668,12 +668,13 @@ def test_two_rows_at_one_address_are_refused_naming_both_and_nothing_is_written(
     [
         (
             "zh",
-            "住户!3:门牌: 网格 dc-M01 的 1-1-101 已登记为住户 h1：一个地址只登记一户；要改那户，编号填 h1",
+            "住户!3:门牌: 东城花园社区 1号楼1单元（dc-M01）的 1-1-101 已登记为住户 h1（户主 张**）："
+            "一个地址只登记一户；要改那户，编号填 h1",
         ),
         (
             "en",
-            "住户!3:room: 1-1-101 in grid dc-M01 is already household h1: one household an address; "
-            "to change that household, give the id h1",
+            "住户!3:room: 1-1-101 in 东城花园社区 1号楼1单元 (dc-M01) is already household h1 (head 张**): "
+            "one household per address; to change that household, give the id h1",
         ),
     ],
 )

@@ -437,9 +437,15 @@ class VisitsPanel(DeskPanel):
             grids,
             key=lambda g: (g.community_id != first_community, g.community_id, list(GridLevel).index(g.level), g.id),
         )
-        lang = self.desk.lang
+        lang, said = self.desk.lang, self.t("visits.grid_option")
         return [
-            (g.id, f"{names.get(g.community_id, g.community_id)} {g.name}（{label(g.level, lang)}）") for g in ordered
+            (
+                g.id,
+                said.format(
+                    community=names.get(g.community_id, g.community_id), grid=g.name, level=label(g.level, lang)
+                ),
+            )
+            for g in ordered
         ]
 
     def ask_worker(self, screen: TableScreen, community: str, worker: GridWorker | None, grid_id: str) -> None:
