@@ -593,6 +593,73 @@ async def test_a_help_of_more_than_a_page_says_which_page_and_the_keys_that_page
         assert not app.screen.query("HelpPanel")
 
 
+def help_keys_shown(app: DutyRoomApp) -> list[str]:
+    """The lines of the help's keys as painted (blank ones left out), from its left edge."""
+    from textual.widgets import KeyPanel
+
+    [keys] = app.screen.query(KeyPanel)
+    box = keys.scrollable_content_region
+    shown = screen_text(app).splitlines()
+    return [line for y in range(box.y, box.bottom) if (line := cells_of(shown[y], box.x, box.right).rstrip())]
+
+
+def help_rows(pages: list[list[str]]) -> list[list[str]]:
+    """Each page's keys, each as its key and description without spaces (as wrapped or not): a line
+    that goes on a description wrapped onto it begins where descriptions begin, any other line
+    begins a key (right-aligned: its last character two cells before that). A wrapped key's lines
+    cut by the end of a page are two keys here, neither one the help shows when it is one page."""
+    lines = [line for page in pages for line in page]
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip())
+
+    def begins_descriptions(x: int) -> bool:
+        return all(indent(line) == x or (indent(line) < x - 1 and line[x - 2 : x] != "  ") for line in lines)
+
+    where = next(x for x in range(2, max(map(len, lines))) if begins_descriptions(x))
+    rows: list[list[str]] = []
+    for page in pages:
+        rows.append([])
+        for line in page:
+            if rows[-1] and indent(line) == where:
+                rows[-1][-1] += line
+            else:
+                rows[-1].append(line)
+        rows[-1] = ["".join(row.split()) for row in rows[-1]]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"), [(NARROW, "en"), (NARROW, "zh"), (WIDE, "en")], ids=["80x24-en", "80x24", "120x40-en"]
+)
+async def test_a_keys_lines_stay_on_one_page_of_the_help(small_store: Store, size: tuple[int, int], lang: str) -> None:
+    """`?` paged the help by its height, whatever was there: at 80x24 in English panel 5's first
+    page ended "e Export a" and the second began "handover". Each page shows whole keys, and the
+    pages together show each key once, as a help tall enough for all of them does."""
+    width, _ = size
+    paged = 0
+    for number in "12345":
+        async with dashboard(small_store, (width, 120), lang=lang) as (app, pilot):
+            await pilot.press(number, "question_mark")
+            await drawn(app, pilot)
+            assert help_pages_line(app) == ""  # one page: every key
+            [keys] = help_rows([help_keys_shown(app)])
+        async with dashboard(small_store, size, lang=lang) as (app, pilot):
+            await pilot.press(number, "question_mark")
+            await drawn(app, pilot)
+            shown = []
+            while app.screen.query("HelpPanel"):
+                shown.append(help_keys_shown(app))
+                await pilot.press("question_mark")
+                await drawn(app, pilot)
+        pages = help_rows(shown)
+        for page in pages:
+            assert all(row in keys for row in page), (number, page)
+        assert [row for page in pages for row in page] == keys, number
+        paged += len(pages) > 1
+    assert paged  # panel 1's keys are more than a page at each size
+
+
 async def test_a_help_of_one_page_has_no_page_line_and_a_forms_names_f1_not_esc(small_store: Store) -> None:
     """A detail's few keys fit one page at 120x40: no page line. In a form `?` is typed and Esc
     cancels the form: its help says F1 pages it, and no Esc."""

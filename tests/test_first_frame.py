@@ -28,18 +28,18 @@ from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.status_line import StatusLine
 
-from pilot import NARROW, WIDE, dashboard, dashboard_app, screen_text, settled, until
+from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, screen_text, settled, until
 
 LATER_PANELS = ("visits", "services", "stalls", "dutylog")
 
 
 @asynccontextmanager
 async def first_frame_held(
-    store: Store, size: tuple[int, int] = WIDE, *, before: Callable[[], None] = lambda: None
+    store: Store, size: tuple[int, int] = WIDE, *, before: Callable[[], None] = lambda: None, **settings: object
 ) -> AsyncIterator[tuple[DutyRoomApp, Pilot[None], threading.Event]]:
     """The dashboard with its first frame on screen and the read of the rest held until the event
     is set (``before`` runs in the reading thread first, once it is let go)."""
-    app = dashboard_app(store)
+    app = dashboard_app(store, **settings)
     go = threading.Event()
     read = app.load
 
@@ -94,6 +94,76 @@ async def test_the_first_frame_shows_the_cases_and_says_what_is_still_being_read
         assert str(app.panel("petitions").detail.render()) == rates
         assert "读取中" not in screen_text(app) and "…/…" not in screen_text(app)
         assert {name: app.panel(name).table.row_count for name in LATER_PANELS} == rows
+
+
+def headings(app: DutyRoomApp) -> dict[str, str]:
+    """The header line of each later panel's table as painted, for those on screen."""
+    shown = screen_text(app).splitlines()
+    lines = {}
+    for name in LATER_PANELS:
+        box = app.panel(name).table.region
+        if box.area:
+            lines[name] = cells_of(shown[box.y], box.x, box.right).rstrip()
+    return lines
+
+
+async def each_panels_headings(app: DutyRoomApp, pilot: Pilot[None]) -> dict[str, str]:
+    """Each later panel's headings, made the active one in turn (at 80x24 only it shows its rows)."""
+    seen = {}
+    for number, name in enumerate(LATER_PANELS, start=2):
+        await pilot.press(str(number))
+        await settled(app, pilot)
+        seen[name] = headings(app)[name]
+    return seen
+
+
+@pytest.mark.parametrize(
+    ("size", "lang"), [(WIDE, "zh"), (WIDE, "en"), (NARROW, "zh")], ids=["120x40", "120x40-en", "80x24"]
+)
+async def test_a_panel_being_read_shows_no_headings_its_rows_would_change(
+    small_store: Store, size: tuple[int, int], lang: str
+) -> None:
+    """The columns are fitted to the rows: while the rows were being read the headings were fitted
+    to none, and changed when they came (at 120x40 panel 2's 进度 and panel 5's 类别 and 来源 left
+    out then, panel 4's cut "Hol…" too; every panel's columns moved). A panel being read shows no
+    headings; the rows bring them, as they are shown from then on."""
+    async with dashboard(small_store, size, lang=lang) as (whole, whole_pilot):
+        filled = headings(whole)
+        assert all(filled.values()), filled
+        each = await each_panels_headings(whole, whole_pilot)
+    async with first_frame_held(small_store, size, lang=lang) as (app, pilot, go):
+        await pilot.pause()
+        assert headings(app) == {name: "" for name in filled}  # shown, blank (none shown at 80x24)
+        go.set()
+        await settled(app, pilot)
+        assert headings(app) == filled
+        assert await each_panels_headings(app, pilot) == each
+
+
+async def test_a_panel_that_could_not_be_read_shows_no_headings(small_store: Store) -> None:
+    """At 80x24 a panel is seen while the read of the rest runs only if that read failed (keys typed
+    meanwhile wait for it): its headings, fitted to no rows, changed once a reload read them."""
+    payments = small_store.path_for(StallPayment, "2026")
+    intact = payments.read_bytes()
+    reads: list[None] = []
+
+    def damage() -> None:  # the read of the rest meets it; the reload after the repair does not
+        if not reads:
+            payments.write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
+        reads.append(None)
+
+    async with dashboard(small_store, NARROW) as (whole, whole_pilot):
+        filled = await each_panels_headings(whole, whole_pilot)
+    async with first_frame_held(small_store, NARROW, before=damage) as (app, pilot, go):
+        go.set()
+        await until(pilot, lambda: app.desk.unread, "the read of the rest to fail")
+        assert await each_panels_headings(app, pilot) == {name: "" for name in LATER_PANELS}
+        payments.write_bytes(intact)
+        app.reload()
+        await until(pilot, lambda: app.data is not None and app.data.complete, "the reload")
+        await settled(app, pilot)
+        app.status.handled_errors.clear()
+        assert await each_panels_headings(app, pilot) == filled
 
 
 def press_at_once(app: DutyRoomApp, keys: list[str]) -> None:

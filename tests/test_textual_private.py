@@ -64,6 +64,21 @@ def test_the_footers_keys_are_still_footerkeys_it_makes_once_its_bindings_are_re
     assert issubclass(FooterKey, textual.widget.Widget)
 
 
+def test_the_help_still_shows_its_keys_in_a_bindings_table_a_key_panel_composes() -> None:
+    """widgets/help_pages.py lays the help's keys out in pages: it puts its own KeyPanel in the
+    HelpPanel's place, composing a subclass of ``BindingsTable`` (``textual.widgets._key_panel``,
+    which textual.widgets does not export) as KeyPanel does, whose ``render`` is the table
+    ``render_bindings_table`` makes."""
+    from textual.widgets import HelpPanel, KeyPanel
+    from textual.widgets._key_panel import BindingsTable
+
+    where = "see widgets/help_pages.py PagedHelpPanel"
+    assert "yield KeyPanel(" in inspect.getsource(HelpPanel.compose), f"Textual {textual.__version__}: {where}"
+    assert "yield BindingsTable(shrink=True, expand=False)" in inspect.getsource(KeyPanel.compose), where
+    assert "return self.render_bindings_table()" in inspect.getsource(BindingsTable.render), where
+    assert "-> Table:" in inspect.getsource(BindingsTable.render_bindings_table), where
+
+
 def test_the_terminal_themes_the_wall_map_recolours_are_textuals_defaults() -> None:
     """duty_room/terminal.py repaints two colours of Textual's own ANSI themes (``textual._ansi_theme``
     MONOKAI and ALABASTER, the defaults of ``App.ansi_theme_dark/light``; no public name)."""

@@ -6,12 +6,22 @@ widget, and with it markdown-it and linkify (~100 modules), which the first fram
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from math import ceil
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import HelpPanel, KeyPanel, Static
+from textual.widgets._key_panel import BindingsTable  # no public name (tests/test_textual_private.py pins it)
+
+ROW = "help-row"  # the meta naming the row of the keys' table a rendered line belongs to
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,8 @@ class PagedHelpPanel(HelpPanel):
         self.words = words
 
     def compose(self) -> ComposeResult:
-        yield from super().compose()
+        for widget in super().compose():
+            yield PagedKeyPanel(id=widget.id) if type(widget) is KeyPanel else widget
         yield Static("", id="help-pages", markup=False)
 
     def on_mount(self) -> None:  # (HelpPanel's own on_mount runs too: Textual calls each class's)
@@ -73,6 +84,17 @@ class PagedHelpPanel(HelpPanel):
         if pages < 2:
             return
         page = min(pages, 1 + ceil(keys.scroll_y / height))
+        width = line.content_region.width or self.content_region.width
+        lines = _fitted(self._parts(page, pages), width)
+        # As many lines on the last page as on the others: fewer made the keys' pages taller there,
+        # laid out again in pages of that height (page 3/3 became 2/2, its keys not the ones before).
+        lines += [""] * (len(_fitted(self._parts(1, pages), width)) - len(lines))
+        text = "\n".join(lines)
+        if text != line.content:
+            line.update(text)
+
+    def _parts(self, page: int, pages: int) -> list[str]:
+        """What the last line says on ``page`` of ``pages``: the page, the key to the next, the keys that close."""
         pager, closer = self._key(("toggle_help", "help")), self._key(("close_help",))
         parts = [self.words.page.format(page=page, pages=pages)]
         if pager and page < pages:
@@ -80,9 +102,7 @@ class PagedHelpPanel(HelpPanel):
         closing = [k for k in (pager if page == pages else "", closer) if k]  # the last page: `?` closes
         if closing:
             parts.append(self.words.close.format(key="/".join(closing)))
-        text = "\n".join(_fitted(parts, line.content_region.width or self.content_region.width))
-        if text != line.content:
-            line.update(text)
+        return parts
 
 
 def _fitted(parts: list[str], width: int, joint: str = " · ") -> list[str]:
@@ -94,3 +114,88 @@ def _fitted(parts: list[str], width: int, joint: str = " · ") -> list[str]:
         else:
             lines.append(part)
     return lines
+
+
+class PagedKeyPanel(KeyPanel):
+    """Textual's keys, laid out in pages of its height (``PagedBindingsTable``)."""
+
+    def compose(self) -> ComposeResult:
+        yield PagedBindingsTable(shrink=True, expand=False)  # as KeyPanel's own
+
+    def on_resize(self) -> None:
+        self.query(PagedBindingsTable).refresh(layout=True)  # pages of the new height
+
+
+class PagedBindingsTable(BindingsTable):
+    """Textual's table of keys with a key's lines kept on one page: `?` pages the keys a panel's
+    height at a time, and a description wrapped over two lines was cut by the end of a page (at
+    80x24 in English panel 5's page 1 ended "e Export a", page 2 began "handover"). Blank lines move
+    such a key to the next page; the last page is filled with blank lines too, so that it begins
+    where the page before it ends (it scrolls no further than the keys' end)."""
+
+    def render(self) -> RenderableType:  # type: ignore[override]  # (Textual's says Table: a Static's is any)
+        table = self.render_bindings_table()
+        keys = self.parent
+        height = keys.scrollable_content_region.height if isinstance(keys, KeyPanel) else 0
+        return _OnPages(table, height)
+
+
+class _OnPages:
+    """``table``'s lines, with blank lines where one of its rows would run over the end of a page of
+    ``height`` lines (a group's heading is kept with the key below it)."""
+
+    def __init__(self, table: Table, height: int) -> None:
+        self.table = table
+        self.height = height
+        self.headings: set[int] = set()  # rows whose key cell is empty: a group's heading
+        for column, cells in enumerate(column.cells for column in table.columns):
+            for row, cell in enumerate(cells):
+                if isinstance(cell, Text):
+                    cell.stylize(Style(meta={ROW: row}))
+                if column == 0 and not (cell.plain if isinstance(cell, Text) else cell):
+                    self.headings.add(row)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+        lines = console.render_lines(self.table, options, pad=False)
+        for line in _paged(lines, self.height, self.headings):
+            yield from line
+            yield Segment.line()
+
+
+def _row_of(line: list[Segment]) -> int | None:
+    """The table row a rendered line shows, or None (an edge, a blank between groups)."""
+    for segment in line:
+        if segment.style is not None and ROW in segment.style.meta:
+            row: int = segment.style.meta[ROW]
+            return row
+    return None
+
+
+def _paged(lines: list[list[Segment]], height: int, headings: set[int]) -> list[list[Segment]]:
+    """``lines`` with blank lines before a row's lines that would run over the end of a page of
+    ``height`` lines (unless they are more than a page), and after the last page, to its end. A
+    line between rows at the top of a page is left out; a heading stays with the row after it."""
+    if height <= 0 or len(lines) <= height:
+        return lines
+    groups: list[list[list[Segment]]] = []
+    before: int | None = None
+    for line in lines:
+        row = _row_of(line)
+        if groups and row is not None and (row == before or before in headings):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+        before = row
+    paged: list[list[Segment]] = []
+    for group in groups:
+        room = height - len(paged) % height
+        if len(group) > room and len(group) <= height:
+            paged.extend([] for _ in range(room))
+        if paged and len(paged) % height == 0 and _row_of(group[0]) is None:
+            continue  # a blank between rows, at the top of a page
+        paged.extend(group)
+    paged.extend([] for _ in range(-len(paged) % height))
+    return paged

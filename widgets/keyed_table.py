@@ -302,6 +302,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._laid_out_for = -1  # the width the columns were fitted to
         self._line_cache: dict[tuple[str, bool], Strip] = {}  # (row key, under cursor) -> line
         self._header: Strip | None = None
+        self._headings_shown = True
         self._style_state: tuple[object, ...] = ()
         self.last_changed_cells = 0
         self.set_columns(columns)
@@ -356,6 +357,15 @@ class KeyedTable(ScrollView, can_focus=True):
         self._slot_of = {}
         self._cursor = 0
         self._relayout()
+
+    def show_headings(self, shown: bool) -> None:
+        """Show the column headings on the header line (True), or leave it blank: the columns are
+        fitted to the rows, so headings drawn before the rows come (fitted to none) would change
+        when they do: a column left out, one cut, every one moved."""
+        if shown != self._headings_shown:
+            self._headings_shown = shown
+            self._header = None
+            self.refresh(Region(0, 0, max(self.size.width, 1), 1))
 
     def sync(self, rows: Sequence[Row]) -> int:
         """Make the table show ``rows``; returns how many cells had to change.
@@ -602,6 +612,8 @@ class KeyedTable(ScrollView, can_focus=True):
         width = self.size.width
         scroll_x = round(self.scroll_x)
         if y == 0:
+            if not self._headings_shown:
+                return Strip.blank(width, self.rich_style)
             if self._header is None:
                 style = self.rich_style + self.get_component_rich_style("keyed-table--header")
                 self._header = self._render_row([Text(c.label) for c in self._columns], style, Style.null())

@@ -127,6 +127,7 @@ class Panel(Vertical):
         # One-line widgets of fixed height: redraw in place, no layout pass (which would also
         # repaint the table's scrollbars).
         self.summary.show(summary)
+        self.table.show_headings(True)
         if detail is not None and self.detail.show(detail):
             self.detail.display = True
         if callable(rows):
@@ -136,6 +137,15 @@ class Panel(Vertical):
             rows = rows()
         self._rows_later = None
         return self.table.sync(rows)
+
+    def show_waiting(self, summary: Versions) -> int:
+        """Show only a summary line (the panel's rows are still being read, or could not be): no
+        rows, and no column headings, which are fitted to the rows and would change when they come.
+        ``show`` brings the headings back."""
+        self.summary.show(summary)
+        self.table.show_headings(False)
+        self._rows_later = None
+        return self.table.sync([])
 
     def rows_now(self) -> int:
         """The table is shown: make and show the rows given while it was hidden, if any."""

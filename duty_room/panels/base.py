@@ -73,12 +73,12 @@ class DeskPanel(Panel):
 
     def draw(self, data: Dashboard) -> int:
         """``render_data``; or, while only the first frame's data is there and this panel's is not
-        in it, its summary line saying it is being read (or could not be), and no rows."""
+        in it, its summary line saying it is being read (or could not be): no rows, no headings."""
         if data.complete or self.FIRST_FRAME:
             return self.render_data(data)
         p = self.desk.present
         said = p.t("summary.unread" if self.desk.unread else "summary.loading")
-        return self.show(p.summary_line(self.NUMBER, f"panel.{self.NAME}", said, alarm=False), [])
+        return self.show_waiting(p.summary_line(self.NUMBER, f"panel.{self.NAME}", said, alarm=False))
 
     def open_row(self, key: str) -> None:
         """Enter on a row: its detail (a panel whose rows open lists says otherwise)."""
