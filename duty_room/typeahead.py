@@ -1,4 +1,4 @@
-"""Keys typed ahead: a burst acts exactly as the same keys typed slowly (README: "Keys typed ahead").
+"""Keys typed ahead: a burst acts exactly as the same keys typed slowly (README, "Using it": "Keys typed ahead are never lost or misrouted").
 A key that arrives before what it acts on waits, in order, so none acts on what is not yet on screen.
 """
 
