@@ -492,3 +492,30 @@ async def test_a_lists_header_lines_come_whole_whenever_its_rows_arrive(when: st
             await pilot.pause()
         assert app.list.header.size.height == 3
         assert app.list.table.region.y == app.list.header.region.bottom
+
+
+async def test_a_list_being_read_shows_no_headings_its_rows_would_change() -> None:
+    """A list's columns are fitted to its rows: while its rows were being read (a township grid's
+    households, the ended cases) the headings were fitted to none, and moved when the rows came."""
+    from widgets.table_screen import TableScreen
+
+    from pilot import screen_text
+
+    class ListApp(App[None]):
+        def on_mount(self) -> None:
+            self.list = TableScreen("households", "网格", ["地址", "状态"])
+            self.push_screen(self.list)
+            self.list.show_loading(Text("读取中…"))
+
+    app = ListApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+
+        def heading_line() -> str:
+            return screen_text(app).splitlines()[app.list.table.region.y]  # type: ignore[arg-type]
+
+        assert "读取中" in screen_text(app)  # type: ignore[arg-type]
+        assert "地址" not in heading_line() and "状态" not in heading_line()
+        app.list.show(Text("1 户"), [Row("h1", (Text("东城花园 1号楼2单元 1-1-101"), Text("待访")))])
+        await pilot.pause()
+        assert heading_line().split()[1:-1] == ["地址", "状态"]  # inside the box's border

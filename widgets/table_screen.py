@@ -177,14 +177,17 @@ class TableScreen(ModalScreen[None]):
             self.header.update(header)
 
     def show_loading(self, header: Text) -> None:
-        """A line to show until the first rows come (read elsewhere); ``show`` replaces it."""
+        """A line to show until the first rows come (read elsewhere); ``show`` replaces it. No column
+        headings meanwhile: they are fitted to the rows, and would change when the rows come."""
         if not self.shown:
             self._set_header(header)
+            self.table.show_headings(False)
 
     def show(self, header: Text, rows: Sequence[Row], title: str | None = None) -> int:
         """Show new header lines and rows; returns how many table cells changed."""
         self.shown = True
         self._set_header(header)
+        self.table.show_headings(True)
         if title is not None:
             self.title_text = title
             self.query_one("#list-box").border_title = Content(title)
