@@ -44,7 +44,8 @@ class DashboardScreen(Screen[None]):
     resends the whole screen on every Resize, the same size or not)."""
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == self.size:
+        # The size it was laid out at: `size` is the app's, already the new one when a Resize comes.
+        if event.size == self.outer_size:
             event.prevent_default()  # Screen._on_resize: the whole layout again
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 
 import pytest
 from textual import events
+from textual.geometry import Size
 from textual.pilot import Pilot
 
 from duty_room.app import DashboardScreen, DutyRoomApp
@@ -26,6 +27,7 @@ from store.models import StallPayment
 from store.queries import Dashboard
 from store.storage import Store
 from widgets.detail import DetailScreen
+from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
 from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, screen_text, settled, until
@@ -247,6 +249,15 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(
         await settled(app, pilot)
         await pilot.pause(0.05)  # the app passes a Resize on to the screen at its next idle
         assert layouts == []
-        await pilot.resize_terminal(*NARROW)
-        await until(pilot, lambda: app.query_one("#panels").has_class("narrow"), "the narrow layout")
+        # Another size is laid out at that size: the dashboard fills the terminal, no more, no less
+        # (it compared the event with the app's size, already the new one: a real resize laid the
+        # screen out only as the narrow class asked, at the old size, 80x24 drawn in 120x40).
+        for size in (NARROW, WIDE, Size(100, 30)):
+            await pilot.resize_terminal(*size)
+            await settled(app, pilot)
+            assert app.screen.outer_size == size
+            assert app.query_one("#header").region.width == size[0]
+            assert app.query_one("#panels").has_class("narrow") == (size[0] < 100)
+            footer = app.screen.query_one(CompactFooter).region
+            assert footer.bottom == size[1], footer
         assert layouts
