@@ -147,18 +147,26 @@ def test_window_resize_relays_out_without_a_crash(small_store: Store, tmp_path: 
             time.sleep(0.1)
         return text
 
+    def fills(text: str, lines: int) -> bool:
+        """The dashboard fills the window: the Footer (its palette key) on the window's last line."""
+        shown = text.splitlines()
+        return len(shown) >= lines and "^p" in shown[lines - 1]
+
     tmux("new-session", "-d", "-s", "dr", "-x", "120", "-y", "40", command)
     try:
         side_by_side = lambda text: any("3 一老一小" in l and "5 值班记录" in l for l in text.splitlines())  # noqa: E731,E741
         assert side_by_side(screen_when(side_by_side)), tmux("capture-pane", "-p", "-t", "dr")
         tmux("resize-window", "-t", "dr", "-x", "80", "-y", "24")
         stacked = lambda text: any(l.startswith(" 4 摊位") for l in text.splitlines())  # noqa: E731,E741
-        text = screen_when(stacked)
+        text = screen_when(lambda t: stacked(t) and fills(t, 24))
         assert stacked(text) and any(line.startswith(" 2 网格走访") for line in text.splitlines()), text
+        assert fills(text, 24), text
         assert "值班:" not in text.splitlines()[0]  # the header drops who is on duty under 100 columns
         tmux("resize-window", "-t", "dr", "-x", "120", "-y", "40")
-        text = screen_when(lambda t: side_by_side(t) and "值班:" in t.splitlines()[0])
+        text = screen_when(lambda t: side_by_side(t) and "值班:" in t.splitlines()[0] and fills(t, 40))
         assert side_by_side(text) and "值班:" in text.splitlines()[0], text  # and brings it back
+        # Laid out at the new size, not the wide layout drawn in the old 80x24 (as it once was).
+        assert fills(text, 40), text
         assert "dr" in tmux("list-sessions")  # still running after both resizes
     finally:
         tmux("kill-server")
