@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable
 from datetime import datetime
 
 from textual import events, on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -29,7 +28,7 @@ from .config import Settings
 from .desk import Desk, Saved, guarded
 from .header import DashboardHeader
 from .localize import localize_bindings
-from .palette import dashboard_commands, in_our_words, open_palette
+from .palette import PaletteApp
 from .panels import PANEL_TYPES, DeskPanel
 from .panels.deck import PanelDeck
 from .routing import RoutingApp
@@ -49,7 +48,7 @@ class DashboardScreen(Screen[None]):
             event.prevent_default()  # Screen._on_resize: the whole layout again
 
 
-class DutyRoomApp(RoutingApp):
+class DutyRoomApp(RoutingApp, PaletteApp):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
@@ -179,7 +178,7 @@ class DutyRoomApp(RoutingApp):
 
     @property
     def active_panel(self) -> DeskPanel:
-        return self.panel(self.active)
+        return self.deck.active_panel
 
     # -- live data -------------------------------------------------------------------
 
@@ -306,10 +305,7 @@ class DutyRoomApp(RoutingApp):
             event.widget.cursor_blink = False
 
     def action_zoom(self) -> None:
-        if self.screen.maximized is not None:
-            self.screen.minimize()
-        else:
-            self.screen.maximize(self.active_panel.table)
+        self.deck.zoom()
 
     def action_help(self) -> None:
         toggle_help(self.screen)  # its next page; hidden after the last
@@ -325,17 +321,6 @@ class DutyRoomApp(RoutingApp):
     def action_show_help_panel(self) -> None:
         t = self.present.t
         show_paged_help(self.screen, t("help.page"), t("help.next"), t("help.close"))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The active panel's and the dashboard's commands, only over the dashboard itself (over a
-        form or a list they would act on the row hidden beneath); then Textual's own."""
-        if screen is self.screen_stack[0]:
-            yield from dashboard_commands(self.active_panel, self.action_focus_panel, self.action_zoom)
-        yield SystemCommand(self.desk.t("cmd.refresh"), "", self.action_refresh)
-        yield from in_our_words(super().get_system_commands(screen), self.lang)
-
-    def action_command_palette(self) -> None:
-        open_palette(self, self.lang)
 
     def _coming(self) -> bool:
         """Something a typed key may act on is still coming (the rest after the first frame, a list's
