@@ -19,7 +19,7 @@ from duty_room import words
 from store import clock
 from store.queries import Dashboard, dashboard, first_frame
 from store.storage import Store, StoreError
-from widgets.help_key import show_paged_help, toggle_help
+from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
@@ -48,7 +48,7 @@ class DashboardScreen(Screen[None]):
             event.prevent_default()  # Screen._on_resize: the whole layout again
 
 
-class DutyRoomApp(RoutingApp, PaletteApp):
+class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
@@ -87,6 +87,7 @@ class DutyRoomApp(RoutingApp, PaletteApp):
         self.lang = settings.lang
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
         self.present = self.desk.present
+        self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
@@ -306,21 +307,6 @@ class DutyRoomApp(RoutingApp, PaletteApp):
 
     def action_zoom(self) -> None:
         self.deck.zoom()
-
-    def action_help(self) -> None:
-        toggle_help(self.screen)  # its next page; hidden after the last
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_help":  # Esc means nothing else on the dashboard: only while help shows
-            return bool(self.screen.query("HelpPanel"))
-        return True
-
-    def action_close_help(self) -> None:
-        self.action_hide_help_panel()
-
-    def action_show_help_panel(self) -> None:
-        t = self.present.t
-        show_paged_help(self.screen, t("help.page"), t("help.next"), t("help.close"))
 
     def _coming(self) -> bool:
         """Something a typed key may act on is still coming (the rest after the first frame, a list's
