@@ -22,7 +22,6 @@ from store.storage import Store, StoreError
 from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
-from widgets.table_screen import TableScreen
 
 from .config import Settings
 from .desk import Desk, Saved, guarded
@@ -100,11 +99,9 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         self.typeahead = TypeAhead(
             self,
             self._dispatch_typed,
-            self._coming,
+            lambda: self.desk.busy,
             lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
         )
-        self._reload_after_write = False
-        self._written_generation = -1  # the store's generation after this desk's last write
         # Looked up when called: tests replace poll.
         self.watcher = StoreWatcher(
             self,
@@ -270,14 +267,10 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         if data.generation < self._seen_generation:  # begun before a newer one was shown
             return
         store_changed = data.generation != self._seen_generation
-        self.desk.data = data
-        if data.complete:
-            self.desk.unread = False
+        self.desk.set_data(data)
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         self.query_one("#header", DashboardHeader).show(data, self.deck.columns)
-        if data.generation >= self._written_generation:  # not a reload begun before the write
-            self._reload_after_write = False
         if data.complete:  # not the first frame's part: the look for damaged files waits for the rest
             self.status.shown(data.generation, data.now.date())
             self._start_watching()
@@ -308,27 +301,10 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     def action_zoom(self) -> None:
         self.deck.zoom()
 
-    def _coming(self) -> bool:
-        """Something a typed key may act on is still coming (the rest after the first frame, a list's
-        rows, a write, the reload after it)."""
-        screen = self.screen
-        filling = self.data is not None and not self.data.complete and not self.desk.unread
-        return (
-            filling
-            or (isinstance(screen, TableScreen) and not screen.shown)
-            or self.desk.busy
-            or self._reload_after_write
-        )
-
     @on(Saved)
     @guarded
     def _saved(self) -> None:
-        # Keys typed next wait for the write on screen: a reload begun before it may finish after.
-        self._reload_after_write = True
-        try:
-            self._written_generation = self.store.generation()
-        except StoreError:
-            self._written_generation = -1  # the reload will say what is wrong; any data releases the keys
+        self.desk.wrote()  # keys typed next wait for the reload's data
         self.reload()
 
 
