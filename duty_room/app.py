@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterable
 from datetime import datetime
 
 from textual import events, on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -20,16 +19,15 @@ from duty_room import words
 from store import clock
 from store.queries import Dashboard, dashboard, first_frame
 from store.storage import Store, StoreError
-from widgets.help_key import show_paged_help, toggle_help
+from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
-from widgets.table_screen import TableScreen
 
 from .config import Settings
 from .desk import Desk, Saved, guarded
 from .header import DashboardHeader
 from .localize import localize_bindings
-from .palette import dashboard_commands, in_our_words, open_palette
+from .palette import PaletteApp
 from .panels import PANEL_TYPES, DeskPanel
 from .panels.deck import PanelDeck
 from .routing import RoutingApp
@@ -49,7 +47,7 @@ class DashboardScreen(Screen[None]):
             event.prevent_default()  # Screen._on_resize: the whole layout again
 
 
-class DutyRoomApp(RoutingApp):
+class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
@@ -88,6 +86,7 @@ class DutyRoomApp(RoutingApp):
         self.lang = settings.lang
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
         self.present = self.desk.present
+        self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self.fatal_error: str | None = None  # printed plainly after the terminal is restored
@@ -100,11 +99,9 @@ class DutyRoomApp(RoutingApp):
         self.typeahead = TypeAhead(
             self,
             self._dispatch_typed,
-            self._coming,
+            lambda: self.desk.busy,
             lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
         )
-        self._reload_after_write = False
-        self._written_generation = -1  # the store's generation after this desk's last write
         # Looked up when called: tests replace poll.
         self.watcher = StoreWatcher(
             self,
@@ -179,7 +176,7 @@ class DutyRoomApp(RoutingApp):
 
     @property
     def active_panel(self) -> DeskPanel:
-        return self.panel(self.active)
+        return self.deck.active_panel
 
     # -- live data -------------------------------------------------------------------
 
@@ -270,14 +267,10 @@ class DutyRoomApp(RoutingApp):
         if data.generation < self._seen_generation:  # begun before a newer one was shown
             return
         store_changed = data.generation != self._seen_generation
-        self.desk.data = data
-        if data.complete:
-            self.desk.unread = False
+        self.desk.set_data(data)
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)
         self.query_one("#header", DashboardHeader).show(data, self.deck.columns)
-        if data.generation >= self._written_generation:  # not a reload begun before the write
-            self._reload_after_write = False
         if data.complete:  # not the first frame's part: the look for damaged files waits for the rest
             self.status.shown(data.generation, data.now.date())
             self._start_watching()
@@ -306,58 +299,12 @@ class DutyRoomApp(RoutingApp):
             event.widget.cursor_blink = False
 
     def action_zoom(self) -> None:
-        if self.screen.maximized is not None:
-            self.screen.minimize()
-        else:
-            self.screen.maximize(self.active_panel.table)
-
-    def action_help(self) -> None:
-        toggle_help(self.screen)  # its next page; hidden after the last
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_help":  # Esc means nothing else on the dashboard: only while help shows
-            return bool(self.screen.query("HelpPanel"))
-        return True
-
-    def action_close_help(self) -> None:
-        self.action_hide_help_panel()
-
-    def action_show_help_panel(self) -> None:
-        t = self.present.t
-        show_paged_help(self.screen, t("help.page"), t("help.next"), t("help.close"))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The active panel's and the dashboard's commands, only over the dashboard itself (over a
-        form or a list they would act on the row hidden beneath); then Textual's own."""
-        if screen is self.screen_stack[0]:
-            yield from dashboard_commands(self.active_panel, self.action_focus_panel, self.action_zoom)
-        yield SystemCommand(self.desk.t("cmd.refresh"), "", self.action_refresh)
-        yield from in_our_words(super().get_system_commands(screen), self.lang)
-
-    def action_command_palette(self) -> None:
-        open_palette(self, self.lang)
-
-    def _coming(self) -> bool:
-        """Something a typed key may act on is still coming (the rest after the first frame, a list's
-        rows, a write, the reload after it)."""
-        screen = self.screen
-        filling = self.data is not None and not self.data.complete and not self.desk.unread
-        return (
-            filling
-            or (isinstance(screen, TableScreen) and not screen.shown)
-            or self.desk.busy
-            or self._reload_after_write
-        )
+        self.deck.zoom()
 
     @on(Saved)
     @guarded
     def _saved(self) -> None:
-        # Keys typed next wait for the write on screen: a reload begun before it may finish after.
-        self._reload_after_write = True
-        try:
-            self._written_generation = self.store.generation()
-        except StoreError:
-            self._written_generation = -1  # the reload will say what is wrong; any data releases the keys
+        self.desk.wrote()  # keys typed next wait for the reload's data
         self.reload()
 
 

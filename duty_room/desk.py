@@ -211,8 +211,9 @@ class Desk:
         self.lang: Lang = settings.lang
         self.present = Presenter(self.lang, remapped=remapped_keys(app, settings.keymap))
         self.ascii = ascii_only
-        self.data: Dashboard | None = None  # the last data shown, set by the app
+        self.data: Dashboard | None = None  # the last data shown (``set_data``)
         self.unread = False  # the rest after the first frame could not be read: panels say so, not 读取中
+        self._unshown_write: int | None = None  # the store's generation after this desk's last write, not yet shown
         self._forms: dict[FormScreen, FormHandler] = {}
         self._choices: dict[ChoiceModal, ChoiceHandler] = {}
         self._in_flight: set[Followed] = set()
@@ -222,8 +223,27 @@ class Desk:
 
     @property
     def busy(self) -> bool:
-        """A write or a slow read is running: typed keys wait for its result."""
-        return bool(self._submissions)
+        """Something a typed key may act on is still coming: the rest after the first frame, a list's
+        rows, a write or a slow read, the data with this desk's last write. Typed keys wait for it."""
+        filling = self.data is not None and not self.data.complete and not self.unread
+        listing = isinstance(screen := self.app.screen, TableScreen) and not screen.shown
+        return filling or listing or bool(self._submissions) or self._unshown_write is not None
+
+    def set_data(self, data: Dashboard) -> None:
+        """``data`` is the dashboard's now: what panels and forms read, and what may release the keys."""
+        self.data = data
+        if data.complete:
+            self.unread = False
+        if self._unshown_write is not None and data.generation >= self._unshown_write:
+            self._unshown_write = None  # not a reload begun before the write
+
+    def wrote(self) -> None:
+        """A write reached the store (``Saved``): keys typed next wait for data with it on screen, as a
+        reload begun before the write may finish after it."""
+        try:
+            self._unshown_write = self.store.generation()
+        except StoreError:
+            self._unshown_write = -1  # the reload will say what is wrong; any data releases the keys
 
     @property
     def read_only(self) -> bool:

@@ -1,18 +1,21 @@
 """The command palette (Ctrl+P) in the interface language, offering the active panel's keys named for
-its selected row, the dashboard's own commands and Textual's."""
+its selected row, the dashboard's own commands and Textual's: ``PaletteApp``, a base of the app."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import cast
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from rich.align import Align
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.command import CommandList, CommandPalette
+from textual.screen import Screen
 from textual.widgets.option_list import Option
 
-from .panels import PANEL_TYPES, DeskPanel
+from .desk import Desk
+from .panels import PANEL_TYPES
+from .panels.deck import PanelDeck
 from .textual_words import PALETTE_NO_MATCHES, PALETTE_PLACEHOLDER, palette_words
 from .words import Lang
 
@@ -45,25 +48,41 @@ class Palette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-def open_palette(app: App[None], lang: Lang) -> None:
-    """Textual's palette, its search prompt in our words (``DutyRoomApp.action_command_palette``)."""
-    if app.use_command_palette and not CommandPalette.is_open(cast("App[object]", app)):
-        said = 0 if lang == "zh" else 1
-        app.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said]))
+class PaletteApp(App[None]):
+    """Ctrl+P: Textual's palette with its search prompt in our words, offering the active panel's
+    keys and the dashboard's own commands, then Textual's (a base of ``DutyRoomApp``)."""
+
+    desk: Desk
+
+    def action_refresh(self) -> None:
+        """Ctrl+R, and 刷新 in the palette: the app reloads."""
+        raise NotImplementedError
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            said = 0 if self.desk.lang == "zh" else 1
+            self.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said]))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The active panel's and the dashboard's commands, only over the dashboard itself (over a
+        form or a list they would act on the row hidden beneath); then Textual's own."""
+        if screen is self.screen_stack[0]:
+            yield from dashboard_commands(self.query_one(PanelDeck))
+        yield SystemCommand(self.desk.t("cmd.refresh"), "", self.action_refresh)
+        yield from in_our_words(super().get_system_commands(screen), self.desk.lang)
 
 
-def dashboard_commands(
-    panel: DeskPanel, focus: Callable[[str], None], zoom: Callable[[], None]
-) -> Iterator[SystemCommand]:
-    """The active ``panel``'s keys, named for its selected row, then ``focus`` each panel and ``zoom``."""
+def dashboard_commands(deck: PanelDeck) -> Iterator[SystemCommand]:
+    """The active panel's keys, named for its selected row, then each panel and the zoom."""
+    panel = deck.active_panel
     for command in panel.commands():
         # The palette reads titles as markup: a title with "[/b]" in it failed it (MarkupError).
         yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
     t = panel.t
     for panel_type in PANEL_TYPES:
         title = t("cmd.focus").format(t(f"panel.{panel_type.NAME}"))
-        yield SystemCommand(title, "", lambda name=panel_type.NAME: focus(name))
-    yield SystemCommand(t("cmd.zoom"), "", zoom)
+        yield SystemCommand(title, "", lambda name=panel_type.NAME: setattr(deck, "active", name))
+    yield SystemCommand(t("cmd.zoom"), "", deck.zoom)
 
 
 def in_our_words(commands: Iterable[SystemCommand], lang: Lang) -> Iterator[SystemCommand]:

@@ -593,6 +593,17 @@ async def test_a_help_of_more_than_a_page_says_which_page_and_the_keys_that_page
         assert not app.screen.query("HelpPanel")
 
 
+async def test_the_dashboards_own_keys_come_after_the_panels(small_store: Store) -> None:
+    """The dashboard's own keys are bound on the app (the panels' deck, the palette and the help do
+    their work): the Footer ends with q, ? and z after the panel's keys, and `?` lists them in one
+    group after the panel's. Bound on the deck, z came before q and ?, and `?` split them in two."""
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        active = app.screen.active_bindings
+        assert [key for key, b in active.items() if b.binding.show][-3:] == ["q", "question_mark", "z"]
+        own = ["q", "question_mark", "f1", "1", "2", "3", "4", "5", "z", "ctrl+p", "ctrl+r"]
+        assert [(key, active[key].node) for key in list(active)[-len(own) :]] == [(key, app) for key in own]
+
+
 def help_keys_shown(app: DutyRoomApp) -> list[str]:
     """The lines of the help's keys as painted (blank ones left out), from its left edge."""
     from textual.widgets import KeyPanel

@@ -2,13 +2,14 @@
 
 Each screen of ours puts ``HELP_KEY`` (``HELP_KEYS``, F1 and `?`, where nothing is typed: a detail,
 a list) in its BINDINGS and calls ``toggle_help`` from its ``action_toggle_help``; the dashboard
-binds F1 beside `?` itself (duty_room/app.py).
+binds F1 beside `?` itself (duty_room/app.py), its actions those of ``PagedHelpApp``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.app import App
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.screen import Screen
@@ -33,10 +34,26 @@ def toggle_help(screen: Screen[Any]) -> None:
         screen.app.action_show_help_panel()
 
 
-def show_paged_help(screen: Screen[Any], page: str, next: str, close: str) -> None:
-    """Textual's keys panel on ``screen``, with a last line in these words when it is more than a
-    page (widgets/help_pages.py): the app's ``action_show_help_panel``."""
-    if not screen.query("HelpPanel"):
-        from .help_pages import HelpPageWords, PagedHelpPanel  # (after the first frame: Markdown)
+class PagedHelpApp(App[Any]):
+    """An app whose keys panel pages: it binds ``help`` (`?`, F1: the panel, then its next page,
+    hidden after the last) and ``close_help`` (Esc: bound only while the panel shows, so it means
+    nothing else there), and gives ``help_words`` the words of the page line (widgets/help_pages.py)."""
 
-        screen.mount(PagedHelpPanel(HelpPageWords(page, next, close)))
+    help_words: tuple[str, str, str] = ("", "", "")  # page, next, close: HelpPageWords
+
+    def action_help(self) -> None:
+        toggle_help(self.screen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_help":
+            return bool(self.screen.query("HelpPanel"))
+        return True
+
+    def action_close_help(self) -> None:
+        self.action_hide_help_panel()
+
+    def action_show_help_panel(self) -> None:
+        if not self.screen.query("HelpPanel"):
+            from .help_pages import HelpPageWords, PagedHelpPanel  # (after the first frame: Markdown)
+
+            self.screen.mount(PagedHelpPanel(HelpPageWords(*self.help_words)))

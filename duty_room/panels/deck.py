@@ -38,6 +38,10 @@ class PanelDeck(Container):
     def panels(self) -> list[DeskPanel]:
         return list(self.query(DeskPanel))
 
+    @property
+    def active_panel(self) -> DeskPanel:
+        return self.query_one(f"#{self.active}", DeskPanel)
+
     def compose(self) -> ComposeResult:
         for panel_type in PANEL_TYPES:
             panel = panel_type(self.desk)
@@ -66,13 +70,20 @@ class PanelDeck(Container):
         for panel in self.panels:
             panel.set_class(panel.NAME == name, "-active")
             panel.rows_shown = not self.narrow or panel.NAME == name
-        panel = self.query_one(f"#{name}", DeskPanel)
+        panel = self.active_panel
         panel.rows_now()  # its rows, if made later while it showed only its summary line
         if self.screen.maximized is not None:
             self.screen.maximize(panel.table)
         # Focus now, not after the next refresh: keys typed right after "2" must reach panel 2.
         self.screen.set_focus(panel.table)
         self.app.refresh_bindings()
+
+    def zoom(self) -> None:
+        """``z``: the active panel's table alone on the screen (the status line and Footer stay), or back."""
+        if self.screen.maximized is not None:
+            self.screen.minimize()
+        else:
+            self.screen.maximize(self.active_panel.table)
 
     def step(self, step: int) -> None:
         """The next panel (Tab, ``step`` 1) or the previous one (-1) becomes the active one."""
