@@ -41,6 +41,13 @@ class DashboardScreen(Screen[None]):
     """The dashboard's screen: laid out again only when its size changes (Textual re-lays and
     resends the whole screen on every Resize, the same size or not)."""
 
+    # Tab goes to the next panel here, not to the next widget (Screen's own Tab): at 80x24, or
+    # zoomed, only one panel's table can take focus, so Tab did nothing at all.
+    BINDINGS = [
+        Binding("tab", "app.next_panel", "Next panel", show=False, id="panel.next"),
+        Binding("shift+tab", "app.previous_panel", "Previous panel", show=False, id="panel.previous"),
+    ]
+
     def on_resize(self, event: events.Resize) -> None:
         # The size it was laid out at: `size` is the app's, already the new one when a Resize comes.
         if event.size == self.outer_size:
@@ -59,8 +66,6 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         # F1 is the help key in a form (`?` is typed there), so here too; the Footer keeps its room.
         Binding("f1", "help", "Help", show=False, id="app.help_f1"),
         Binding("escape", "close_help", "Close help", show=False, id="app.close_help"),
-        Binding("tab", "next_panel", "Next panel", show=False, id="panel.next"),
-        Binding("shift+tab", "previous_panel", "Previous panel", show=False, id="panel.previous"),
         *[
             Binding(
                 str(panel.NUMBER), f"focus_panel('{panel.NAME}')", panel.NAME, show=False, id=f"panel.{panel.NUMBER}"

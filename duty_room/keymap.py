@@ -93,13 +93,14 @@ def _list_bindings(keys: Sequence[tuple[str, str]]) -> list[Binding]:
 
 def places() -> Iterator[Place]:
     """Every place a key is pressed, with the bindings it passes there."""
-    from .app import DutyRoomApp
+    from .app import DashboardScreen, DutyRoomApp
     from .panels import PANEL_TYPES, PetitionsPanel
 
     app = _bindings(DutyRoomApp)
+    dashboard = _bindings(DashboardScreen)  # between a panel and the app
     table = _bindings(KeyedTable)
     for panel in PANEL_TYPES:
-        yield Place(f"panel.{panel.NAME}", (table, _bindings(panel), app))
+        yield Place(f"panel.{panel.NAME}", (table, _bindings(panel), dashboard, app))
         for name, keys in panel.LIST_KEYS.items():
             yield Place(f"keymap.where.{name}", (table, _list_bindings(keys) + _bindings(TableScreen), app))
     yield Place("keymap.where.list", (table, _bindings(TableScreen), app))
@@ -108,7 +109,7 @@ def places() -> Iterator[Place]:
     filter_keys = _bindings(FilterInput)
     yield Place(
         "keymap.where.filter",
-        (filter_keys, _bindings(PetitionsPanel), app),
+        (filter_keys, _bindings(PetitionsPanel), dashboard, app),
         typing=True,
         must_reach=frozenset(b.id for b in filter_keys if b.id),
     )

@@ -547,6 +547,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.form.cancel": ("取消", "Cancel"),
     "key.form.submit": ("提交", "Submit"),
     "key.filter.close": ("清除筛选", "Clear filter"),
+    "key.filter.rows": ("回到列表", "To the rows"),
     "key.table.down": ("下移", "Down"),
     "key.table.cursor_down": ("下移", "Down"),
     "key.table.cursor_up": ("上移", "Up"),

@@ -48,8 +48,11 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert "超期 2" in headline and "刘晓宇" in headline
 
 
-async def test_keyboard_moves_between_panels(small_store: Store) -> None:
-    async with dashboard(small_store) as (app, pilot):
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_keyboard_moves_between_panels(small_store: Store, size: tuple[int, int]) -> None:
+    """Tab and Shift+Tab go to the next and previous panel at every width (at 80x24 Tab moved the
+    focus among focusable widgets, and only the open panel's table is one: it did nothing)."""
+    async with dashboard(small_store, size) as (app, pilot):
         assert app.focused is app.panel("petitions").table
         await pilot.press("tab")
         await pilot.pause()

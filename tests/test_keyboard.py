@@ -75,6 +75,21 @@ async def test_the_filter_shows_what_is_typed_while_it_is_typed(small_store: Sto
         assert line.index("漏水") < 6  # at the start of the filter's own line
 
 
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+async def test_tab_leaves_the_filter_for_its_rows_and_then_goes_to_the_next_panel(
+    small_store: Store, size: tuple[int, int]
+) -> None:
+    """On the dashboard Tab is the next panel; in the filter it is as Enter: the filter kept, back
+    to its rows (the next panel would leave the filtered rows unseen at 80x24)."""
+    async with dashboard(small_store, size) as (app, pilot):
+        await burst_and_settle(app, pilot, [*chars("/漏"), "tab"])
+        panel = app.panel("petitions")
+        assert app.active == "petitions" and app.focused is panel.table
+        assert panel.filter_input.value == "漏" and panel.table.keys == ["MK261127-002", "MK261127-003"]
+        await burst_and_settle(app, pilot, ["tab"])
+        assert app.active == "visits" and app.focused is app.panel("visits").table
+
+
 async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:
     """`/status:` + Enter in one write once started a 已派单 case (`s` reached the table)."""
     before = {p.id: len(p.history) for p in small_store.all(Petition)}

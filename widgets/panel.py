@@ -26,15 +26,27 @@ class FilterInput(LineInput):
     """The panel's filter line; Escape clears and closes it. ``?`` and ``q`` are typed into it,
     so its Footer shows F1 for help (as a form's does) beside Esc."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close filter", id="filter.close"), HELP_KEY]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close filter", id="filter.close"),
+        # As Enter: the filter kept, back to its rows (not the dashboard's Tab, the next panel).
+        Binding("tab", "rows", "To the rows", show=False, id="filter.rows"),
+        HELP_KEY,
+    ]
 
     def action_toggle_help(self) -> None:
         toggle_help(self.screen)
 
     def action_close(self) -> None:
         """Clear the filter and go back to the rows."""
-        panel = next(a for a in self.ancestors if isinstance(a, Panel))
-        panel.close_filter()
+        self._panel.close_filter()
+
+    def action_rows(self) -> None:
+        """Keep the filter and go back to the rows."""
+        self._panel.table.focus()
+
+    @property
+    def _panel(self) -> Panel:
+        return next(a for a in self.ancestors if isinstance(a, Panel))
 
 
 class Panel(Vertical):
