@@ -329,7 +329,7 @@ def service_deployment() -> Iterator[Deployment]:
             launcher.parent.mkdir(mode=0o755)
             launcher.write_text(
                 f"#!{interpreter} -IS\n{_prelude(sites)}sys.argv[0] = 'duty-room'\n"
-                "from duty_room.cli import main\nmain()\n",
+                "from duty_room.__main__ import main\nmain()\n",
                 encoding="utf-8",
             )
             launcher.chmod(0o755)
