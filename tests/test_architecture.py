@@ -81,6 +81,16 @@ SUMMARY_NEVER_IMPORTS = (
 )
 
 
+def in_a_fresh_interpreter(code: str, home: Path) -> list[str]:
+    """The lines ``code`` prints, run by a new interpreter in the checkout with a bare environment."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.splitlines()
+
+
 def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
     """`ssh host duty-room summary` is the on-call digest on a poor link: it prints text and needs
     neither Textual nor Rich (nor widgets/, nor the app). The real command runs in a fresh
@@ -104,12 +114,8 @@ def test_summary_loads_no_ui_library(tmp_path: Path) -> None:
         "print('modules', *sorted(m for m in UNREAD if m in sys.modules))\n"
         "print('loaded', ' '.join(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60, check=True
-    )
-    lines = result.stdout.splitlines()
-    assert lines[-5] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    lines = in_a_fresh_interpreter(code, tmp_path)
+    assert lines[-5] in ("exit 0", "exit 1"), lines  # the digest was printed
     assert lines[-4] == "built []"
     assert lines[-3] == "frozen True"
     assert lines[-2] == "modules"  # none of them
@@ -141,12 +147,8 @@ def test_the_command_imports_with_the_collector_off(tmp_path: Path) -> None:
         "    print('exit', exc.code)\n"
         "print('passes', len(passes))\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60, check=True
-    )
-    lines = result.stdout.splitlines()
-    assert lines[-2] in ("exit 0", "exit 1"), result.stdout + result.stderr  # the digest was printed
+    lines = in_a_fresh_interpreter(code, tmp_path)
+    assert lines[-2] in ("exit 0", "exit 1"), lines  # the digest was printed
     assert lines[-1] == "passes 0"
 
 
