@@ -81,10 +81,10 @@ def main() -> None:
         demo = Store(Path(tmp) / "demo", actor="bench")
         build_demo(demo)
         stores = [("demo store", demo.root), ("township store", args.store or township_store().root)]
-        baseline = [sys.executable, "-c", "import textual"]
-        floor = [sys.executable, "-c", "import store.models"]
+        baseline = [sys.executable, "-P", "-c", "import textual"]
+        floor = [sys.executable, "-P", "-c", "import store.models"]
         for label, root in stores:
-            summary = [sys.executable, "-m", "duty_room", "--store", str(root), "summary"]
+            summary = [sys.executable, "-P", "-m", "duty_room", "--store", str(root), "summary"]
             wall(summary, env)  # once, so that the store's files are in the page cache for both
             base: list[float] = []
             ours: list[float] = []

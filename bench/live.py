@@ -59,9 +59,9 @@ def idle_bytes_per_minute(store_dir: Path | None, size: tuple[int, int], env: di
     """Bytes a screen sends while nothing changes, with the real clock (so the minute turns)."""
     live_env = env
     if store_dir is None:
-        argv, marker = [sys.executable, "-c", BARE_APP], "bare app ready"
+        argv, marker = [sys.executable, "-P", "-c", BARE_APP], "bare app ready"
     else:
-        argv, marker = [sys.executable, "-m", "duty_room", "--store", str(store_dir)], "MK"
+        argv, marker = [sys.executable, "-P", "-m", "duty_room", "--store", str(store_dir)], "MK"
     term = Terminal(argv, size[0], size[1], live_env)
     try:
         if not term.wait_for(marker, 30):
@@ -103,7 +103,9 @@ def main() -> None:
                 "LINES": str(size[1]),
             }
             # The dashboard at the same frozen time, through the tests' launcher (the command has no clock setting).
-            term = Terminal([sys.executable, str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env)
+            term = Terminal(
+                [sys.executable, "-P", str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env
+            )
             try:
                 if not term.wait_for(case.id, 30):
                     raise SystemExit(term.text())
