@@ -6,10 +6,12 @@ Issue 13: the on-call digest over SSH (`ssh host duty-room summary`) should star
 as importing Textual (goal: at most 1.2x), and needs no Textual or Rich at all. Each run is a
 fresh interpreter; the two programs take turns so the machine's noise falls on both alike. The
 figure is the median wall time to exit, on the demo store (built in a temporary folder) and on
-the township-scale bench store.
+the township-scale bench store. Each program starts with ``python -P``: this checkout's code is
+measured, wherever the bench is run from (``-m`` and ``-c`` put the current directory first).
 
 A third program shows the floor while every record read is validated through pydantic: a process
-that imports pydantic and builds the store's models (`import store.models`), and reads nothing.
+that imports pydantic and defines the store's models (`import store.models`: those the first read
+needs are built, the rest when first read), and reads nothing.
 If the floor alone is near 1.2x, the goal cannot be met by reading less or importing less of our
 own code.
 
