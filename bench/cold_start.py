@@ -10,7 +10,8 @@ township-scale bench store.
 
 Two more programs show the floor while every record read is validated through pydantic, each
 reading nothing: one imports pydantic as the store does (the names store/ and the settings import),
-the other builds the store's models too (`import store.models`). If the floor is near 1.2x, the
+the other defines the store's models too (`import store.models`: those the first read needs are
+built, the rest when first read). If the floor is near 1.2x, the
 goal cannot be met by reading less or importing less of our own code.
 
 --against CHECKOUT: another checkout's `summary` and models take turns with this one's in the same

@@ -1,6 +1,6 @@
 """Time and bytes to the first full paint of the dashboard, beside a bare Textual app.
 
-    python bench/first_paint.py [--store DIR] [--runs 5]
+    python bench/first_paint.py [--store DIR] [--runs 5] [--against OTHER_CHECKOUT]
 
 Runs each program in a pseudo-terminal read by pyte (as over SSH) at 80x24 and 120x40 and
 stops the clock when the screen shows data (the dashboard: its petitions with case ids; the
@@ -19,6 +19,11 @@ and nothing more has come for 20 ms: the count of instructions executed up to th
 the same whatever else the machine is doing, the steady figure to compare two versions by. (It was
 read with ``callgrind_control --dump`` before, which let the program run on while the dump was
 asked for: under load, what the dashboard does after its first frame was counted too.)
+
+``--against DIR``: another checkout of the project (``git worktree add --detach DIR main``) is
+measured in the same run, taking turns with this one and the bare app, and both ratios are printed.
+Each program starts with ``python -P`` and PYTHONPATH set to its checkout: ``-m`` alone puts the
+current directory first on sys.path, so run from another checkout the bench measured that one's code.
 
 Bytecode: the project's own modules are compiled first (`compileall`), as an installed copy's
 are; site-packages were compiled by pip. So PYTHONDONTWRITEBYTECODE does not make every run
@@ -121,54 +126,64 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lite", action="store_true", help="measure the dashboard's --lite profile")
     parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        default=None,
+        help="another checkout of the project, measured taking turns with this one",
+    )
     args = parser.parse_args()
     if args.instructions and shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind")
     store_dir = args.store or township_store().root
-    for package in ("store", "duty_room", "widgets"):
-        compileall.compile_dir(ROOT / package, quiet=1)
-    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    checkouts = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
+    for root in checkouts.values():
+        for package in ("store", "duty_room", "widgets"):
+            compileall.compile_dir(root / package, quiet=1)
+    env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    # -P: neither the current directory (-m) nor the script's puts another checkout's code first.
+    our_argv = [sys.executable, "-P", "-m", "duty_room", "--store", str(store_dir), *(["--lite"] if args.lite else [])]
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE_APP, encoding="utf-8")
+        bare_argv = [sys.executable, "-P", str(bare)]
         for size in ((80, 24), (120, 40)):
             env_size = {**env, "COLUMNS": str(size[0]), "LINES": str(size[1])}
+            envs = {name: {**env_size, "PYTHONPATH": str(root)} for name, root in checkouts.items()}
             base: list[tuple[float, float, int, int]] = []
-            ours: list[tuple[float, float, int, int]] = []
-            bare_argv = [sys.executable, str(bare)]
-            our_argv = [
-                sys.executable,
-                "-m",
-                "duty_room",
-                "--store",
-                str(store_dir),
-                *(["--lite"] if args.lite else []),
-            ]
-            for _ in range(args.runs):  # taking turns, so that the machine's noise falls on both alike
+            ours: dict[str, list[tuple[float, float, int, int]]] = {name: [] for name in checkouts}
+            for _ in range(args.runs):  # taking turns, so that the machine's noise falls on all alike
                 base.append(measure(bare_argv, "bare app ready", size, env_size))
-                ours.append(measure(our_argv, "MK", size, env_size))
+                for name in checkouts:
+                    ours[name].append(measure(our_argv, "MK", size, envs[name]))
             bt, bw, bb, bz = (statistics.median(x[i] for x in base) for i in range(4))
-            ot, ow, ob, oz = (statistics.median(x[i] for x in ours) for i in range(4))
-            name = f"duty-room{' --lite' if args.lite else '       '}"
             print(
                 f"{size[0]}x{size[1]}  bare Textual app : {bt:6.2f} s  {bb / 1000:6.1f} KB raw  {bz / 1000:5.1f} KB zlib"
             )
-            print(
-                f"{size[0]}x{size[1]}  {name}: {ot:6.2f} s first frame with data, {ow:6.2f} s every panel filled"
-                f"  {ob / 1000:6.1f} KB raw  {oz / 1000:5.1f} KB zlib"
-            )
-            print(
-                f"{size[0]}x{size[1]}  ratio            : {ot / bt:6.2f} x first frame  {ow / bw:6.2f} x filled"
-                f"  {ob / bb:6.2f} x raw  {oz / bz:5.2f} x zlib  (median of {args.runs})"
-            )
+            for name, root in checkouts.items():
+                ot, ow, ob, oz = (statistics.median(x[i] for x in ours[name]) for i in range(4))
+                label = f"duty-room{' --lite' if args.lite else ''} ({name}: {root})"
+                print(
+                    f"{size[0]}x{size[1]}  {label}: {ot:6.2f} s first frame with data, {ow:6.2f} s every panel filled"
+                    f"  {ob / 1000:6.1f} KB raw  {oz / 1000:5.1f} KB zlib"
+                )
+                print(
+                    f"{size[0]}x{size[1]}  ratio ({name}){'':5}: {ot / bt:6.2f} x first frame  {ow / bw:6.2f} x filled"
+                    f"  {ob / bb:6.2f} x raw  {oz / bz:5.2f} x zlib  (median of {args.runs})"
+                )
             if args.instructions:
                 bi = instructions(bare_argv, "bare app ready", size, env_size)
-                oi = instructions(our_argv, "MK", size, env_size)
-                wi = instructions(our_argv, "MK", size, env_size, whole=True)
-                print(
-                    f"{size[0]}x{size[1]}  instructions     : bare app {bi:6.0f} M  duty-room {oi:6.0f} M first frame,"
-                    f" {wi:6.0f} M every panel filled  ratio {oi / bi:4.2f} x / {wi / bi:4.2f} x"
-                )
+                counts = {}
+                for name in checkouts:  # in turn too, next to the bare app's count
+                    counts[name] = (
+                        instructions(our_argv, "MK", size, envs[name]),
+                        instructions(our_argv, "MK", size, envs[name], whole=True),
+                    )
+                for name, (oi, wi) in counts.items():
+                    print(
+                        f"{size[0]}x{size[1]}  instructions ({name}): bare app {bi:6.0f} M  duty-room {oi:6.0f} M first"
+                        f" frame, {wi:6.0f} M every panel filled  ratio {oi / bi:4.2f} x / {wi / bi:4.2f} x"
+                    )
 
 
 if __name__ == "__main__":

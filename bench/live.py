@@ -8,6 +8,7 @@ would be) changes the status of a case that keeps its place in the list, and mea
 the dashboard sent and the time until the new status is on its screen. Idle bytes are counted
 over --idle seconds and scaled to a minute. Baseline in the same run: a bare Textual app's first
 paint (a Header, a Static and a Footer); the floor for one changed word is under 100 bytes.
+Each program starts with ``python -P``: this checkout's code is measured, wherever the bench is run from.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def idle_bytes_per_minute(store_dir: Path | None, size: tuple[int, int], env: di
     """Bytes a screen sends while nothing changes, with the real clock (so the minute turns)."""
     live_env = env
     if store_dir is None:
-        argv, marker = [sys.executable, "-c", BARE_APP], "bare app ready"
+        argv, marker = [sys.executable, "-P", "-c", BARE_APP], "bare app ready"
     else:
-        argv, marker = [sys.executable, "-m", "duty_room", "--store", str(store_dir)], "MK"
+        argv, marker = [sys.executable, "-P", "-m", "duty_room", "--store", str(store_dir)], "MK"
     term = Terminal(argv, size[0], size[1], live_env)
     try:
         if not term.wait_for(marker, 30):
@@ -103,7 +104,9 @@ def main() -> None:
                 "LINES": str(size[1]),
             }
             # The dashboard at the same frozen time, through the tests' launcher (the command has no clock setting).
-            term = Terminal([sys.executable, str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env)
+            term = Terminal(
+                [sys.executable, "-P", str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env
+            )
             try:
                 if not term.wait_for(case.id, 30):
                     raise SystemExit(term.text())

@@ -53,6 +53,18 @@ class DashboardScreen(Screen[None]):
         if event.size == self.outer_size:
             event.prevent_default()  # Screen._on_resize: the whole layout again
 
+    def on_screen_resume(self) -> None:
+        if not self._compositor.widgets:  # the first: Screen._on_screen_resume lays out and sends it all
+            self.call_next(self._painted)
+
+    def _painted(self) -> None:
+        """The whole screen was just sent: what its widgets and Screen._on_screen_resume's refresh()
+        asked to repaint before is on it. Left, they sent the whole screen twice more (~10 KB each at
+        80x24); a change since asks again, a move shows in the next layout's map."""
+        self._repaint_required = False
+        for widget in self.query("*"):
+            widget._exchange_repaint_regions()
+
 
 class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     CSS_PATH = "app.tcss"

@@ -133,7 +133,7 @@ class ReportStage(StrEnum):
 class IncidentReport(BaseModel):
     """One report upward: when, to whom, by whom (迟报、漏报 are held to account, so all three are kept)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see models.DEFERRED)
 
     stage: ReportStage
     at: LocalTime

@@ -322,8 +322,7 @@ class GridWorker(Record):
 
 
 class Household(Record):
-    # Built when first read (DEFERRED below), not at import: nor the first frame nor `summary` reads one.
-    model_config = ConfigDict(defer_build=True)
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
 
     table: ClassVar[str] = "households"
 
@@ -377,6 +376,7 @@ class Household(Record):
 class VisitPlan(Record):
     """One household a grid worker should visit on a day."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "visit_plans"
 
     day: date
@@ -391,6 +391,7 @@ class VisitPlan(Record):
 class Visit(Record):
     """A visit done: the 民情日志 entry."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "visits"
 
     day: date
@@ -485,6 +486,7 @@ class Petition(Record):
 class ServiceSchedule(Record):
     """A recurring 一老一小 service; each day it occurs becomes a session on the timeline."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "schedules"
 
     kind: ServiceKind
@@ -525,6 +527,7 @@ class ServiceSchedule(Record):
 class ServiceSession(Record):
     """One 一老一小 service on one day, as it happened: from a schedule, or a one-off."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "services"
 
     day: date
@@ -574,7 +577,7 @@ class StallRate(BaseModel):
     ``due_fen`` a month, the fee ``monthly_fee_fen`` less the reduction ``reduction`` at the
     percentages in force when the rate was set. The first entry also covers every month before it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see DEFERRED)
 
     from_month: str = Field(pattern=MONTH_PATTERN)
     monthly_fee_fen: int = Field(ge=0, le=MOST_FEN, strict=True)
@@ -591,6 +594,7 @@ class StallRate(BaseModel):
 class Stall(Record):
     """A numbered market spot (摊位)."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "stalls"
 
     market: RequiredLine
@@ -637,7 +641,7 @@ class Stall(Record):
 class PermitEvent(BaseModel):
     """One step in a permit's review. Append-only, like a case's history."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see DEFERRED)
 
     at: LocalTime
     actor: RequiredLine
@@ -650,6 +654,7 @@ class PermitEvent(BaseModel):
 class StallPermit(Record):
     """A 准入证, reviewed by the community's 三位一体实践中心."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "permits"
 
     stall_id: RecordId
@@ -669,6 +674,7 @@ class StallPermit(Record):
 class StallPayment(Record):
     """A stall fee payment, in fen (分) so money never meets floating point."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "payments"
 
     stall_id: RecordId
@@ -750,13 +756,28 @@ class AuditEntry(Record):
 from .duty_models import DUTY_MODELS, DutyLogEntry, Handover  # noqa: E402
 
 # Records whose validator pydantic builds when one is first validated, not when this module is
-# imported (each ~1-4 ms of every start): `summary` reads none of them, nor does the dashboard's first
-# frame read Household, AuditEntry or Handover (its look for damaged files reads them after it). The
-# first frame does read the grid workers, the duty shifts and the duty log: theirs are built by its
-# first read instead of at import, which costs it the same. The records they hold (FieldChange,
-# RosterEvent, DutySwap, LogEvent) are deferred too: built inside the record that holds them.
-# pydantic builds a deferred model under a lock, so two threads may meet there safely.
-DEFERRED: tuple[type[Record], ...] = (Household, AuditEntry, Handover, GridWorker, DutyShift, DutyLogEntry)
+# imported (each ~1-4 ms of every start): the records only the rest after the dashboard's first frame
+# reads (its visits, plans, sessions, stalls, permits, payments, shift's log; the hand-over and the
+# audit when its look for damaged files reads them), built by that read; `summary` reads none of them.
+# The first frame reads the communities, grids, cases, incidents and duty shifts (DutyShift's built
+# there: the same cost as at import). The records they hold (FieldChange, RosterEvent, StallRate,
+# PermitEvent, DutySwap, LogEvent, IncidentReport) are deferred too: built inside the record that
+# holds them. pydantic builds a deferred model under a lock, so two threads may meet there safely.
+DEFERRED: tuple[type[Record], ...] = (
+    Household,
+    AuditEntry,
+    Handover,
+    GridWorker,
+    DutyShift,
+    DutyLogEntry,
+    VisitPlan,
+    Visit,
+    ServiceSchedule,
+    ServiceSession,
+    Stall,
+    StallPermit,
+    StallPayment,
+)
 
 ALL_MODELS: tuple[type[Record], ...] = (
     Community,

@@ -19,6 +19,7 @@ from datetime import datetime
 
 import pytest
 from textual import events
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.geometry import Size
 from textual.pilot import Pilot
 
@@ -261,3 +262,32 @@ async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(
             footer = app.screen.query_one(CompactFooter).region
             assert footer.bottom == size[1], footer
         assert layouts
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_the_first_frame_is_sent_once(
+    small_store: Store, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen is sent whole once at start, not again: Textual's ScreenResume lays the first
+    frame out and sends all of it, then asks the screen to repaint (a whole screen more), and every
+    widget's repaint asked for before it, sized by that first layout, was sent again too (a whole
+    screen more, in pieces). Then only what changes since: the rest's data, a scrollbar, the Footer's keys."""
+    sent: list[int] = []  # the cells each update sends
+    full, partial = Compositor.render_full_update, Compositor.render_partial_update
+
+    def whole(compositor: Compositor, simplify: bool = False) -> LayoutUpdate:
+        sent.append(compositor.size.area)
+        return full(compositor, simplify)
+
+    def part(compositor: Compositor) -> ChopsUpdate | None:
+        screen = compositor.size.region
+        cells = {(x, y) for r in compositor._dirty_regions for y in range(r.y, r.bottom) for x in range(r.x, r.right)}
+        sent.append(sum(screen.contains(x, y) for x, y in cells))
+        return partial(compositor)
+
+    monkeypatch.setattr(Compositor, "render_full_update", whole)
+    monkeypatch.setattr(Compositor, "render_partial_update", part)
+    async with dashboard(small_store, size) as (app, pilot):
+        await settled(app, pilot)
+        area = app.size.area
+        assert sent[0] == area and all(cells < area for cells in sent[1:]), sent  # was [area, area, area, ...]

@@ -178,3 +178,21 @@ def test_the_apps_callback_error_hook_is_still_called() -> None:
     assert "self.app._handle_exception(" in inspect.getsource(MessagePump), (
         f"Textual {textual.__version__} no longer hands callback errors to App._handle_exception: see duty_room/routing.py"
     )
+
+
+def test_the_first_frames_layout_still_sends_it_whole_and_then_asks_for_a_repaint() -> None:
+    """duty_room/app.py DashboardScreen._painted: once ScreenResume's first layout has sent the whole
+    screen, it drops the repaint that handler asks for after it (``Screen._repaint_required``) and the
+    repaints its widgets asked for before it (``Widget._exchange_repaint_regions``, which takes them).
+    Textual's compositor takes them the same way, and a screen repaints whole when the flag is set."""
+    from textual._compositor import Compositor
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    where = f"Textual {textual.__version__}: see duty_room/app.py DashboardScreen._painted"
+    resume = inspect.getsource(Screen._on_screen_resume)
+    assert resume.index("self._refresh_layout(size)") < resume.index("self.refresh()"), where
+    assert "if self._repaint_required:" in inspect.getsource(Screen._on_timer_update), where
+    assert "widget._exchange_repaint_regions()" in inspect.getsource(Compositor.update_widgets), where
+    assert "self._repaint_regions.clear()" in inspect.getsource(Widget._exchange_repaint_regions), where
+    assert "self.widgets" in inspect.getsource(Compositor.reflow), where  # _compositor.widgets: laid out yet
