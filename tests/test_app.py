@@ -462,6 +462,26 @@ async def test_a_damaged_file_is_named_in_the_status_line_as_drawn(small_store: 
         assert drawn.endswith("请从备份恢复" if lang == "zh" else "restore it from a backup"), drawn
 
 
+async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_store: Store) -> None:
+    """At 80x24 a step on a case whose file was damaged was refused in the status line as
+    数据文件已损坏：/tmp…son：在第1行第101列处中断，内容不完整（不…请从备份恢复。: its whole path had
+    left no room for the file's name. Named from the store's folder, as the line that says the damage does."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        table = app.panel("petitions").table
+        await pilot.press(*["down"] * table.keys.index("MK261127-001"))
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        await pilot.press("a")  # 受理, on the case as the screen still shows it
+        await settled(app, pilot)
+        if isinstance(app.screen, FormScreen):
+            await pilot.press("enter")
+            await settled(app, pilot)
+        said = app.status_messages[-1]
+        drawn = str(app.query_one("#status", StatusLine).render())
+        assert str(small_store.root) not in said, said
+        assert "petitions/2026-11-27.json" in drawn, drawn
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_a_third_damaged_file_is_counted_in_the_interface_language(
     small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str
