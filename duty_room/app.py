@@ -168,6 +168,10 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         if self.deck.fit(event.size.width) and self.data is not None:
             self.show(self.data)
 
+    def on_panel_deck_refitted(self) -> None:
+        if self.data is not None:
+            self.show(self.data)
+
     @property
     def deck(self) -> PanelDeck:
         return self.query_one(PanelDeck)
