@@ -19,6 +19,7 @@ from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.panel import FilterInput
 from widgets.status_line import StatusLine
 
 from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
@@ -158,6 +159,30 @@ async def test_a_zoomed_panel_keeps_the_status_line(small_store: Store, size: tu
         assert status.region.height == 1 and status.region.bottom == size[1] - 1
         rows = screen_text(app).splitlines()
         assert "不能「办结」" in rows[size[1] - 2]
+
+
+async def test_zoomed_esc_does_what_the_footer_says_before_it_unzooms(small_store: Store) -> None:
+    """Zoomed (z), Esc restored the panel whatever the Footer said it did: in the filter
+    (esc 清除筛选) the filter stayed, with the help shown (esc 关闭) the help stayed. Esc clears the
+    filter and closes the help there; where it means nothing else it restores the panel, as before."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("z", "slash", *"路灯")
+        await settled(app, pilot)
+        panel = app.panel("petitions")
+        assert app.screen.maximized is panel and "esc 清除筛选" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen.maximized is panel and not panel.query_one(FilterInput).display
+        assert app.focused is panel.table
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen.maximized is panel and not app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen.maximized is None
 
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
