@@ -181,6 +181,17 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
             self.show(self.data)
 
     @property
+    def escape_to_minimize(self) -> bool:
+        # Zoomed, Esc restores the panel only where no key claims it: in the filter it clears the
+        # filter, over the help it closes them, as the Footer says (Textual's restore came first).
+        escape = self.screen.active_bindings.get("escape")
+        return escape is None or not escape.enabled
+
+    def on_panel_deck_refitted(self) -> None:
+        if self.data is not None:
+            self.show(self.data)
+
+    @property
     def deck(self) -> PanelDeck:
         return self.query_one(PanelDeck)
 

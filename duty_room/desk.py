@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -467,7 +468,8 @@ class Desk:
             message = error.message(self.lang)
             field = field or (fields or {}).get(error.key, "")
         elif isinstance(error, StoreError):  # disk full, read-only, busy…: one line naming the path
-            message = error.message(self.lang)
+            # A fault of the machine (a permission, a full disk) keeps the whole path, for whoever mends it.
+            message = error.message(self.lang) if isinstance(error, StoreEnvironmentError) else self.store_words(error)
             if form is not None and isinstance(error, WRITE_FAULTS):  # a form has no 未更改 before it
                 message = self.t("form.not_saved").format(message)
         elif isinstance(error, ValueError):
@@ -497,6 +499,11 @@ class Desk:
 
     def say(self, message: str) -> None:
         self.app.notify(message)
+
+    def store_words(self, error: StoreError) -> str:
+        """``error`` in words, a store file named from the store's folder (petitions/2026-11-27.json):
+        a whole path left the status line no room for the file's name, nor for what is wrong with it."""
+        return error.message(self.lang).replace(f"{self.store.root}{os.sep}", "")
 
     # -- lists ---------------------------------------------------------------------------
 

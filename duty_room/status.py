@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 from datetime import date
 from functools import partial
 from typing import Any
@@ -118,9 +117,7 @@ class Status:
             return
         self._problems = problems
         t = self.desk.t
-        # Named from the store's folder: a whole path left no room for what is wrong with it.
-        inside = f"{self.desk.store.root}{os.sep}"
-        said = [problem.message(self.desk.lang).replace(inside, "").rstrip("。.") for problem in self._problems[:2]]
+        said = [self.desk.store_words(problem).rstrip("。.") for problem in self._problems[:2]]
         words = t("punct.semi").join(said)
         if words == self._problems_shown:
             return

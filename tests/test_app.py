@@ -19,6 +19,7 @@ from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.panel import FilterInput
 from widgets.status_line import StatusLine
 
 from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
@@ -158,6 +159,30 @@ async def test_a_zoomed_panel_keeps_the_status_line(small_store: Store, size: tu
         assert status.region.height == 1 and status.region.bottom == size[1] - 1
         rows = screen_text(app).splitlines()
         assert "不能「办结」" in rows[size[1] - 2]
+
+
+async def test_zoomed_esc_does_what_the_footer_says_before_it_unzooms(small_store: Store) -> None:
+    """Zoomed (z), Esc restored the panel whatever the Footer said it did: in the filter
+    (esc 清除筛选) the filter stayed, with the help shown (esc 关闭) the help stayed. Esc clears the
+    filter and closes the help there; where it means nothing else it restores the panel, as before."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("z", "slash", *"路灯")
+        await settled(app, pilot)
+        panel = app.panel("petitions")
+        assert app.screen.maximized is panel and "esc 清除筛选" in screen_text(app).splitlines()[-1]
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen.maximized is panel and not panel.query_one(FilterInput).display
+        assert app.focused is panel.table
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen.maximized is panel and not app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen.maximized is None
 
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
@@ -460,6 +485,26 @@ async def test_a_damaged_file_is_named_in_the_status_line_as_drawn(small_store: 
         drawn = str(app.query_one("#status", StatusLine).render())
         assert "petitions/2026-11-27.json" in drawn, drawn
         assert drawn.endswith("请从备份恢复" if lang == "zh" else "restore it from a backup"), drawn
+
+
+async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_store: Store) -> None:
+    """At 80x24 a step on a case whose file was damaged was refused in the status line as
+    数据文件已损坏：/tmp…son：在第1行第101列处中断，内容不完整（不…请从备份恢复。: its whole path had
+    left no room for the file's name. Named from the store's folder, as the line that says the damage does."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        table = app.panel("petitions").table
+        await pilot.press(*["down"] * table.keys.index("MK261127-001"))
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        await pilot.press("a")  # 受理, on the case as the screen still shows it
+        await settled(app, pilot)
+        if isinstance(app.screen, FormScreen):
+            await pilot.press("enter")
+            await settled(app, pilot)
+        said = app.status_messages[-1]
+        drawn = str(app.query_one("#status", StatusLine).render())
+        assert str(small_store.root) not in said, said
+        assert "petitions/2026-11-27.json" in drawn, drawn
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

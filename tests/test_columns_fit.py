@@ -371,3 +371,27 @@ async def test_a_log_entrys_content_has_the_room_before_its_source_and_action(
         assert content >= (30 if size == NARROW else 12), table.column_widths
         if size == NARROW:
             assert source is not None and source >= 6, table.column_widths  # 东城…, not 东…
+
+
+async def test_beside_the_help_at_120_columns_no_table_scrolls_sideways(widest_store: Store) -> None:
+    """`?` at 120x40 docks the keys beside the panels, leaving them 81 columns: they stayed five to
+    the screen, 27 columns each, where four tables scrolled sideways (panel 4's 今日 shown as 今).
+    Narrower than 100 columns, the panels are laid out as at 80 columns; the help closed, as before."""
+
+    def shown() -> list[KeyedTable]:
+        return [t for t in app.screen.query(KeyedTable) if t.display and t.region.width]
+
+    async with dashboard(widest_store, WIDE) as (app, pilot):
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert app.screen.query("HelpPanel")
+        sideways = [
+            f"{t.parent.id}: {t.virtual_size.width} > {t.scrollable_content_region.width}"
+            for t in shown()
+            if t.virtual_size.width > t.scrollable_content_region.width
+        ]
+        assert sideways == [] and len(shown()) == 1
+        assert table_problems(app, "beside the help") == []
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert not app.screen.query("HelpPanel") and len(shown()) == 5

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input, OptionList, Select
 
 from duty_room.app import DutyRoomApp
 from store.models import Petition, StallPayment
@@ -455,3 +455,27 @@ async def test_a_pickers_matches_stay_in_view_while_typing_in_it(small_store: St
         shown = screen_text(app)
         assert labels[picker.shown[0]] in shown
         assert labels[picker.shown[min(2, len(picker.shown) - 1)]] in shown
+
+
+async def test_a_row_chosen_with_the_arrows_alone_is_the_one_enter_saves(small_store: Store) -> None:
+    """派单's picker says 输入筛选，↑↓选择: ↓ ↓ Enter, with nothing typed, was refused with
+    「派单」需要选择承办人或单位 while the row moved to stood highlighted (only a typed filter's
+    highlighted row was taken)."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await loaded(app, pilot)
+        table = app.panel("petitions").table
+        await pilot.press(*["down"] * table.keys.index("MK261127-002"), "d")  # 已受理
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("down", "down")
+        await settled(app, pilot)
+        picker = form._pickers["assignee"]
+        highlighted = form.query_one("#options-assignee", OptionList).highlighted
+        assert highlighted is not None
+        wanted = dict(picker.options)[picker.shown[highlighted]]  # a unit's name, or a worker's with their grid
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert app.screen is not form, str(form.query_one("#error-assignee").render())
+    assignee = small_store.get(Petition, "MK261127-002").assignee
+    assert assignee and assignee in wanted

@@ -79,6 +79,7 @@ class _Picker:
     options: Sequence[tuple[str, str]]
     chosen: str = ""
     shown: list[str] = field(default_factory=list)
+    steered: bool = False  # ↑↓ moved in its list since it was last typed in: the highlighted row is meant
 
 
 class FieldLabel(Widget):
@@ -410,6 +411,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             labels = dict(picker.options)
             if labels.get(picker.chosen) != event.value:
                 picker.chosen = ""  # typing again un-chooses until a row is picked
+            picker.steered = False
             self._refill(key, event.value if not picker.chosen else "")
             self._close_list(key)  # open while typing
             self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
@@ -431,6 +433,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             self._open_list(key)
         elif options.option_count:
             options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+            self._pickers[key].steered = True
         else:
             return
         event.stop()
@@ -490,10 +493,11 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             if spec.kind == "picker":
                 picker = self._pickers[spec.key]
                 if not picker.chosen:
-                    # Enter on a picker takes its highlighted row, as a person would expect.
+                    # Enter on a picker takes its highlighted row, as a person would expect, once
+                    # typed in or moved in with ↑↓ (the first row highlighted as it opens is no choice).
                     options = self.query_one(f"#options-{spec.key}", OptionList)
                     typed = self.query_one(f"#field-{spec.key}", Input).value
-                    if typed and options.highlighted is not None and picker.shown:
+                    if (typed or picker.steered) and options.highlighted is not None and picker.shown:
                         self._choose(spec.key, picker.shown[options.highlighted])
                 out[spec.key] = picker.chosen
             elif spec.kind == "choice":

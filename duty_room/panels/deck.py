@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.message import Message
 from textual.reactive import reactive
 
 from store.queries import Dashboard
@@ -55,6 +56,15 @@ class PanelDeck(Container):
         self.columns = columns
         self.set_class(self.narrow, "narrow")
         return True
+
+    class Refitted(Message):
+        """Laid out for another width of its own: the data is to be shown again at that width."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Its own width, not the terminal's: `?` docks the keys beside it (at 120 columns it has 81,
+        # where five panels' tables scrolled sideways). A terminal's resize is fitted before its layout.
+        if event.size.width and self.fit(event.size.width):
+            self.post_message(self.Refitted())
 
     def show(self, data: Dashboard, *, store_changed: bool) -> None:
         """Each panel's rows, summary and detail for ``data``; the lists they opened too if the store changed."""
