@@ -456,7 +456,7 @@ CASES: tuple[Case, ...] = (
         "老人独自在家，厨房进水",
     ),
     Case(
-        "{b}号楼[red]楼顶[/]漏水",
+        "{b}号楼楼顶漏水",
         _C.INFRASTRUCTURE,
         Channel.MAILBOX,
         _P.NORMAL,
@@ -466,7 +466,7 @@ CASES: tuple[Case, ...] = (
         "new",
         "later",
         "",
-        "顶层住户反映雨后屋内渗水，[bold]墙皮脱落[/bold]",
+        "顶层住户反映雨后屋内渗水，墙皮脱落",
     ),
     Case(
         "老人赡养问题家庭矛盾调解",
