@@ -24,6 +24,7 @@ from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
 from .config import Settings
+from .dashboard_screen import DashboardScreen
 from .desk import Desk, Saved, guarded
 from .header import DashboardHeader
 from .localize import localize_bindings
@@ -35,35 +36,6 @@ from .status import Status
 from .terminal import WALL_MAP_DARK, WALL_MAP_LIGHT, terminal_speaks_utf8
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 from .watcher import StoreWatcher
-
-
-class DashboardScreen(Screen[None]):
-    """The dashboard's screen: laid out again only when its size changes (Textual re-lays and
-    resends the whole screen on every Resize, the same size or not)."""
-
-    # Tab goes to the next panel here, not to the next widget (Screen's own Tab): at 80x24, or
-    # zoomed, only one panel's table can take focus, so Tab did nothing at all.
-    BINDINGS = [
-        Binding("tab", "app.next_panel", "Next panel", show=False, id="panel.next"),
-        Binding("shift+tab", "app.previous_panel", "Previous panel", show=False, id="panel.previous"),
-    ]
-
-    def on_resize(self, event: events.Resize) -> None:
-        # The size it was laid out at: `size` is the app's, already the new one when a Resize comes.
-        if event.size == self.outer_size:
-            event.prevent_default()  # Screen._on_resize: the whole layout again
-
-    def on_screen_resume(self) -> None:
-        if not self._compositor.widgets:  # the first: Screen._on_screen_resume lays out and sends it all
-            self.call_next(self._painted)
-
-    def _painted(self) -> None:
-        """The whole screen was just sent: what its widgets and Screen._on_screen_resume's refresh()
-        asked to repaint before is on it. Left, they sent the whole screen twice more (~10 KB each at
-        80x24); a change since asks again, a move shows in the next layout's map."""
-        self._repaint_required = False
-        for widget in self.query("*"):
-            widget._exchange_repaint_regions()
 
 
 class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):

@@ -93,7 +93,8 @@ def _list_bindings(keys: Sequence[tuple[str, str]]) -> list[Binding]:
 
 def places() -> Iterator[Place]:
     """Every place a key is pressed, with the bindings it passes there."""
-    from .app import DashboardScreen, DutyRoomApp
+    from .app import DutyRoomApp
+    from .dashboard_screen import DashboardScreen
     from .panels import PANEL_TYPES, PetitionsPanel
 
     app = _bindings(DutyRoomApp)

@@ -23,7 +23,8 @@ from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual.geometry import Size
 from textual.pilot import Pilot
 
-from duty_room.app import DashboardScreen, DutyRoomApp
+from duty_room.app import DutyRoomApp
+from duty_room.dashboard_screen import DashboardScreen
 from store.models import StallPayment
 from store.queries import Dashboard
 from store.storage import Store

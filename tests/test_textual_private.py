@@ -181,7 +181,7 @@ def test_the_apps_callback_error_hook_is_still_called() -> None:
 
 
 def test_the_first_frames_layout_still_sends_it_whole_and_then_asks_for_a_repaint() -> None:
-    """duty_room/app.py DashboardScreen._painted: once ScreenResume's first layout has sent the whole
+    """duty_room/dashboard_screen.py DashboardScreen._painted: once ScreenResume's first layout has sent the whole
     screen, it drops the repaint that handler asks for after it (``Screen._repaint_required``) and the
     repaints its widgets asked for before it (``Widget._exchange_repaint_regions``, which takes them).
     Textual's compositor takes them the same way, and a screen repaints whole when the flag is set."""
@@ -189,7 +189,7 @@ def test_the_first_frames_layout_still_sends_it_whole_and_then_asks_for_a_repain
     from textual.screen import Screen
     from textual.widget import Widget
 
-    where = f"Textual {textual.__version__}: see duty_room/app.py DashboardScreen._painted"
+    where = f"Textual {textual.__version__}: see duty_room/dashboard_screen.py DashboardScreen._painted"
     resume = inspect.getsource(Screen._on_screen_resume)
     assert resume.index("self._refresh_layout(size)") < resume.index("self.refresh()"), where
     assert "if self._repaint_required:" in inspect.getsource(Screen._on_timer_update), where
