@@ -101,7 +101,7 @@ def history_line(event: PetitionEvent, lang: Lang) -> str:
         f"{event.at:%Y-%m-%d %H:%M} {display_safe(action_words(event.action, lang))}{move}{rating} "
         f"[{display_safe(event.actor)}]"
     )
-    return f"{line} {display_safe(event.note)}" if event.note else line
+    return f"{line} {display_safe(words.history_note(event.action, event.note, lang))}" if event.note else line
 
 
 @click.group(cls=CommandGroup)

@@ -1113,6 +1113,24 @@ def cell(member: StrEnum, lang: Lang = "zh") -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
+# What a reveal showed, as its history event keeps it: the dashboard's keys and the CLI's.
+_REVEALED = {
+    "name": "history.field.name",
+    "reporter_name": "history.field.name",
+    "phone": "history.field.phone",
+    "reporter_phone": "history.field.phone",
+    "household.head_name": "history.field.head_name",
+}
+
+
+def history_note(action: str, note: str, lang: Lang = "zh") -> str:
+    """A case history step's note; a reveal's is the fields it showed, stored as keys: said in words."""
+    if action != "reveal":
+        return note
+    shown = dict.fromkeys(t(_REVEALED[key], lang) if key in _REVEALED else key for key in note.split(", "))
+    return t("punct.list", lang).join(shown)
+
+
 def all_labels() -> dict[str, list[str]]:
     """Every key with both its words, for matching what a person types (a member's cell words too)."""
     labels = i18n.all_labels() | {key: [zh, en] for key, (zh, en) in UI_WORDS.items()}

@@ -278,9 +278,33 @@ def _late_reports(
         for slot in report_slots(incident, rules):
             if slot.report is not None and start <= slot.report.at < end and slot.late(moment):
                 late.append(LateReport(incident, slot, slot.overdue_by(moment)))
+        if incident.closed_at is not None and incident.closed_at >= start:
+            late.extend(LateReport(incident, slot, slot.overdue_by(moment)) for slot in _missed(incident, rules, end))
     for clock in clocks:
         late.extend(LateReport(clock.incident, slot, slot.overdue_by(moment)) for slot in clock.late)
     return late
+
+
+def _missed(incident: Incident, rules: DutyRules, end: datetime) -> list[ReportSlot]:
+    """The reports a closed incident owed, past due, when its 终报 closed it (漏报): the 终报 ends the
+    clocks, not what they had counted, so the handover still holds them to account."""
+    assert incident.closed_at is not None
+    before = incident.model_copy(
+        update={
+            "reports": [r for r in incident.reports if r.stage is not ReportStage.FINAL],
+            "ended_at": incident.ended_at if incident.ended_at and incident.ended_at < incident.closed_at else None,
+            "closed_at": None,
+        }
+    )
+    return [
+        slot
+        for slot in report_slots(before, rules)
+        if slot.report is None
+        and slot.stage is not ReportStage.FINAL
+        and slot.due
+        and slot.due < incident.closed_at
+        and slot.due < end
+    ]
 
 
 def handover_report(

@@ -359,6 +359,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "per address; keep one row for one household (with its id), or correct the room of the other",
     ),
     "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
+    "sheet.key_taken_within_market": ("在同一社区、同一市场", " (in one community and market)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
     "sheet.masked": (

@@ -1036,11 +1036,18 @@ class _Importer:
 
     def check_unique(self, spec: SheetSpec, rows: list[_Row], label: Callable[[Record], Any], what: str) -> None:
         """A natural key (community name, worker phone, grid path) belongs to one record."""
-        owner: dict[Any, str] = {}
+        owner: dict[Any, str] = {}  # the records the file leaves out (its own rows are told apart below)
+        in_file = {row.id for row in rows}
         for record in self.final[spec.key].values():
-            owner.setdefault(label(record), record.id)
+            if record.id not in in_file:
+                owner.setdefault(label(record), record.id)
         taken: dict[Any, int] = {}
-        for row in rows:
+        stored = self.existing[spec.key]
+
+        def moved(row: _Row) -> bool:  # a row that keeps its record's key holds it: the other row is the one said
+            return row.record is not None and (row.id not in stored or label(stored[row.id]) != label(row.record))
+
+        for row in sorted(rows, key=moved):
             if row.record is None:
                 continue
             key = label(row.record)
@@ -1050,7 +1057,10 @@ class _Importer:
                 # Name what is taken (the cell's value, under which column, within what) and whose it
                 # is: "already used by record dc-L1" alone left the clerk to guess which of the row's cells.
                 column = spec.column(what).zh if self.lang == "zh" else what
-                within = self.t("sheet.key_taken_within_grid") if spec.key == "grids" else ""
+                within = {
+                    "grids": self.t("sheet.key_taken_within_grid"),
+                    "stalls": self.t("sheet.key_taken_within_market"),
+                }.get(spec.key, "")
                 value = getattr(row.record, what)
                 self.error(
                     row, spec, what, self.t("sheet.key_taken", column=column, v=value, within=within, id=owner[key])
@@ -1227,6 +1237,13 @@ def import_tables(
                     importer.rows["grids"],
                     lambda r: (r.community_id, r.parent_id, r.name),  # type: ignore[attr-defined]
                     "name",
+                )
+            if "stalls" in importer.rows:  # a stall's number is its market's one (玉05 in the lists)
+                importer.check_unique(
+                    SHEET_BY_KEY["stalls"],
+                    importer.rows["stalls"],
+                    lambda r: (r.community_id, r.market, r.number),  # type: ignore[attr-defined]
+                    "number",
                 )
             # What the file leaves out: reported, deleted only with --prune.
             for spec in specs:

@@ -746,6 +746,39 @@ def test_the_shift_forms_people_are_checked_at_once() -> None:
     check_shift_people(" 郭红梅 ", ["王丽娟", "刘晓宇"], "zh")  # fine: nothing raised
 
 
+def test_reports_never_made_before_the_final_one_stay_in_the_handover(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incident known at 10:06 whose 首报 (due 10:36) and 书面报告 (due 11:06) were never made, then
+    closed by a 终报 at 11:30: the shift's handover listed no late report at all (closing it wiped the
+    漏报 that `summary` had shown a minute before), while 迟报 and 漏报 are what it must hold to account."""
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T10:06")
+    missed = open_incident(store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    kept = open_incident(store, title="广告牌倾斜", category=IncidentCategory.NATURAL)
+    report_incident(store, kept.id, ReportStage.PHONE, to="区应急局")
+    at(monkeypatch, "2026-11-28T10:50")
+    report_incident(store, kept.id, ReportStage.WRITTEN, to="区应急局", at=datetime(2026, 11, 28, 10, 50, tzinfo=TZ))
+    at(monkeypatch, "2026-11-28T11:29")
+    owed = {(late.incident.id, late.slot.stage) for late in handover_report(store, clock.now()).late_reports}
+    assert owed == {(missed.id, ReportStage.PHONE), (missed.id, ReportStage.WRITTEN)}
+    at(monkeypatch, "2026-11-28T11:30")
+    report_incident(store, missed.id, ReportStage.FINAL, to="区应急局")
+    report_incident(store, kept.id, ReportStage.FINAL, to="区应急局")  # its 续报 not due till 14:50: nothing missed
+    report = handover_report(store, clock.now())
+    assert [(late.incident.id, late.slot.stage, late.slot.report) for late in report.late_reports] == [
+        (missed.id, ReportStage.PHONE, None),
+        (missed.id, ReportStage.WRITTEN, None),
+    ]
+    handed = hand_over(store, report).handover
+    assert handed is not None and [line.split()[:2] for line in handed.late_reports] == [
+        [missed.id, "phone"],
+        [missed.id, "written"],
+    ]
+    assert handover_report(store, clock.now()).late_reports == report.late_reports  # read back from the record
+
+
 def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(calm_store, actor="wanglj")
     incident = open_incident(

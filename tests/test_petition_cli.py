@@ -132,6 +132,37 @@ def test_show_masks_and_refused_reveal_is_logged(run, small_store: Store) -> Non
     assert (entry.subject, entry.allowed) == ("petitions:MK261127-001", False)
 
 
+@pytest.mark.parametrize(
+    ("fields", "zh", "en"),
+    [
+        (["name", "phone"], "姓名、电话", "name, phone"),  # the dashboard's `p`
+        (
+            ["reporter_name", "reporter_phone", "household.head_name"],
+            "姓名、电话、户主",
+            "name, phone, head of household",
+        ),
+    ],
+)
+def test_a_reveal_in_a_cases_history_says_what_was_shown_in_words(
+    run, small_store: Store, fields: list[str], zh: str, en: str
+) -> None:  # noqa: ANN001
+    """The case's history said 查看个人信息 [root] reporter_name, reporter_phone (`petition show`), and
+    in the dashboard's detail 查看个人信息 已受理 → 已受理 [root] name, phone: the stored keys, and a move
+    to the status it was in."""
+    from duty_room.panels.petitions import petition_detail
+    from duty_room.presenters import Presenter
+    from store.masking import log_reveal
+
+    log_reveal(small_store, "petitions:MK261127-001", fields, True)
+    assert run("show", "MK261127-001").output.splitlines()[-1].endswith(f" 查看个人信息 [{small_store.actor}] {zh}")
+    assert run("show", "MK261127-001", lang="en").output.splitlines()[-1].endswith(f"] {en}")
+    case = small_store.get(Petition, "MK261127-001")
+    for lang, said in (("zh", zh), ("en", en)):
+        detail = petition_detail(Presenter(lang), case, "东城花园社区", "1号楼1单元", reveal=False)  # type: ignore[arg-type]
+        line = detail.sections[0][1][-1].plain
+        assert line.endswith(f"[{small_store.actor}]  {said}") and "→" not in line, line
+
+
 def test_show_says_where_the_case_is_as_the_detail_does(run, small_store: Store) -> None:  # noqa: ANN001
     """The 楼栋 and 单元 typed at registration and the household a visit raised it at (its head's name
     masked), under the grid, as the dashboard's detail shows them."""

@@ -368,6 +368,30 @@ def test_a_name_already_taken_says_which_name_and_whose(
     assert [line for line in result.output.splitlines() if "!" in line] == said
 
 
+def test_a_stall_number_another_stall_of_its_market_has_is_refused(run, demo: Store, tmp_path: Path) -> None:
+    """Stall yl-03 renumbered 4 in an export imported: 已导入，共写入 1 条, and 玉兰商业街 had two stalls
+    number 4 (list stalls, the fee lines, a row matched by its market and number: which one?)."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    row = {_value(wb, "摊位", r, "id"): r for r in range(3, wb["摊位"].max_row + 1)}
+    number = _value(wb, "摊位", row["yl-04"], "number")
+    _set(wb, "摊位", row["yl-03"], "number", number)
+    wb.save(path)
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "import", path)
+    assert result.exit_code == 1, result.output
+    said = [line for line in result.output.splitlines() if "!" in line]
+    assert said == [f"摊位!{row['yl-03']}:摊位号: 与第 {row['yl-04']} 行重复"]  # the row changed, not the one kept
+    wb["摊位"].delete_rows(row["yl-04"])  # the stored yl-04 left out of the file keeps its number
+    wb.save(path)
+    result = run("--store", demo.root, "import", path)
+    assert result.exit_code == 1, result.output
+    assert [line for line in result.output.splitlines() if "!" in line] == [
+        f"摊位!{row['yl-03']}:摊位号: 摊位号「{number}」在同一社区、同一市场已被本表记录 yl-04 使用；要改那条记录，编号填 yl-04"
+    ]
+    assert store_digest(demo.root) == before
+
+
 @pytest.mark.parametrize(
     ("lang", "said"),
     [

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from duty_room import words
-from duty_room.words import Lang, cell, label
+from duty_room.words import Lang, cell, history_note, label
 from store import clock
 from store.lifecycle import (
     RULES,
@@ -621,14 +621,14 @@ def petition_detail(
     timeline = []
     for event in petition.history:
         move = ""
-        if event.from_status and event.to_status:
+        if event.from_status and event.to_status and event.from_status != event.to_status:
             move = f" {label(event.from_status, p.lang)} → {label(event.to_status, p.lang)}"
         line = Text(f"{event.at:%m-%d %H:%M} ")
         line.append(p.t(f"action.{event.action}"), style="bold")
         line.append(move)
         line.append(f"  [{display_safe(event.actor)}]", style="dim")
         if event.note:
-            line.append(f"  {display_safe(event.note)}", style="italic")
+            line.append(f"  {display_safe(history_note(event.action, event.note, p.lang))}", style="italic")
         timeline.append(line)
     return DetailContent(
         title=f"{petition.id}",
