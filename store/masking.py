@@ -97,6 +97,27 @@ def may_reveal(
     return reveal_rule(actor, allowed_users, allowed_groups) is not None
 
 
+# What the dashboard's reveal (p) unmasks, by the kind of record it is on (the subject's first
+# part): the audit log says whether health data (a household's 残疾/行动不便) or a fee reduction's
+# reason was shown, not only a name and a phone.
+REVEALED_BY_KIND = {
+    "petitions": ("name", "phone"),
+    "dutylog": ("name", "phone"),
+    "services": ("name",),
+    "stalls": ("name", "phone", "reduction"),
+    "visits:household": ("name", "phone", "health"),
+    "visits:worker": ("name", "phone"),
+    "grids": ("name", "phone", "health"),  # a grid's households
+    "communities": ("name", "phone"),  # a community's roster: its workers (households only counted)
+}
+
+
+def revealed_fields(subject: str) -> list[str]:
+    """The fields a reveal on ``subject`` ("<kind>:<id>", "visits:household:<id>") unmasks."""
+    kind = subject.rpartition(":")[0]
+    return list(REVEALED_BY_KIND.get(kind, REVEALED_BY_KIND.get(kind.partition(":")[0], ("name", "phone"))))
+
+
 def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> AuditEntry:
     """Record an attempt to see unmasked data, granted or refused. Every attempt is logged.
 

@@ -242,6 +242,7 @@ async def test_detail_masks_personal_data_and_reveal_is_logged(small_store: Stor
         assert "13812341234" in body and "李小明" in body
         [entry] = small_store.all(AuditEntry, "2026-11")
         assert (entry.actor, entry.subject, entry.allowed) == ("duty-officer", "petitions:MK261127-001", True)
+        assert entry.fields == ["name", "phone"]
 
 
 async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_store: Store) -> None:
@@ -256,6 +257,8 @@ async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_
         assert "无权" in str(app.screen_stack[0].query_one("#status").render())
         [entry] = small_store.all(AuditEntry, "2026-11")
         assert (entry.subject, entry.allowed) == ("stalls:yl-01", False)
+        # What it would have shown: a stall's fee reduction says why (a disability), not only a name.
+        assert entry.fields == ["name", "phone", "reduction"]
 
 
 async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:

@@ -270,6 +270,20 @@ async def test_roster_reveal_by_a_permitted_user_unmasks_and_logs(small_store: S
         assert screen.table.cell("w1", 3).plain == "13912345678"
     [entry] = small_store.all(AuditEntry, "2026-11")
     assert (entry.subject, entry.allowed, entry.actor) == ("communities:dongcheng", True, "duty-officer")
+    assert entry.fields == ["name", "phone"]  # its workers; its households only counted
+
+
+def test_a_reveal_is_logged_with_what_it_unmasks() -> None:
+    """The audit said name and phone for every reveal (PIPL art. 28): a household's shows its
+    disability or limited mobility, a stall's why its fee is reduced, and the log must say so."""
+    from store.masking import revealed_fields
+
+    assert revealed_fields("visits:household:h1") == ["name", "phone", "health"]
+    assert revealed_fields("grids:dc-M01") == ["name", "phone", "health"]  # a grid's households
+    assert revealed_fields("stalls:yl-01") == ["name", "phone", "reduction"]
+    assert revealed_fields("visits:worker:w1") == ["name", "phone"]
+    assert revealed_fields("services:sv0") == ["name"]  # the households served, by their head's name
+    assert revealed_fields("petitions:MK261127-001") == ["name", "phone"]
 
 
 async def test_who_is_out_lists_workers_with_their_visits(small_store: Store) -> None:
