@@ -55,7 +55,7 @@ DEFAULT_BACKUP_DIR = Path("/var/backups/duty-room")  # where the README's cron l
 CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the clock was moved
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class SystemFile:
     """Where the system config lives and who must own it. Changed only from Python (tests): no
     option or environment variable, so a user cannot point it at a file of their own."""

@@ -90,7 +90,7 @@ def edits_over(opened: Sequence[FieldSpec], typed: Mapping[str, str], now: Seque
     return {key: current.get(key, value) if value == was.get(key) else value for key, value in typed.items()}
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class Submission:
     """One write while it runs (``Desk.submit``)."""
 
@@ -111,7 +111,7 @@ ChoiceHandler = Callable[[ChoiceModal, tuple[str, str]], None]
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class Watch(Generic[R]):
     """The one record a form was opened on, followed while the form is open.
 

@@ -65,7 +65,7 @@ BEFORE_RESOLVED = frozenset({S.NEW, S.ACCEPTED, S.DISPATCHED, S.RETURNED, S.IN_P
 WORKING = frozenset({S.DISPATCHED, S.IN_PROGRESS})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class Rule:
     action: Action
     sources: frozenset[PetitionStatus]

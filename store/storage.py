@@ -327,7 +327,7 @@ class Signature(NamedTuple):
 _Known = dict[str, tuple[bytes, Any]]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class _Cached:
     signature: Signature
     generation: int
@@ -351,7 +351,7 @@ class _Cached:
         return made
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class _LiveSeen:
     """``Store.all`` of a table in live files, as last made: each file's list of records, the
     records of them all, and how many files hold each id (kept as files change, so that telling
@@ -803,7 +803,7 @@ def _acquire_lock(root: Path, path: Path, timeout: float) -> int:
     return taken
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class _Step:
     """One file of a transaction: its new version staged in ``temp`` (None: the file is removed),
     its old one kept as ``old``."""
@@ -2433,7 +2433,7 @@ def _sha256_of(path: Path) -> bytes:
     return digest.digest()
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class _Copied:
     relative: Path
     temp: Path

@@ -32,7 +32,7 @@ class Choice:
     needs_note: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class ChoiceTexts:
     """Every word the modal shows, given by the caller (widgets hold no catalogue)."""
 

@@ -21,7 +21,7 @@ from .screen_footer import CompactFooter
 from .status_line import StatusLine
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class DetailContent:
     """What a detail shows: labelled ``fields``, then titled ``sections`` of lines."""
 

@@ -40,7 +40,7 @@ from .screen_footer import CompactFooter
 Kind = Literal["text", "number", "choice", "picker"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class FieldSpec:
     """One field: ``key`` names its value in ``values()``; ``kind`` picks the input widget."""
 
@@ -54,7 +54,7 @@ class FieldSpec:
     max_length: int = 0  # the most characters the field takes (0: no limit); counted, never cut
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class FormTexts:
     """Every word the form shows besides the fields, given by the caller (widgets hold no catalogue)."""
 
@@ -74,7 +74,7 @@ class FormTexts:
     escape: str = field(default="", kw_only=True)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class _Picker:
     options: Sequence[tuple[str, str]]
     chosen: str = ""

@@ -689,7 +689,7 @@ class DutyLogPanel(DeskPanel):
         )
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class Reviewing:
     """A hand-over form's two reports: the one on its screen, and the one its next Ctrl+S hands over.
     They differ once another desk's change is shown: that Ctrl+S may have been for the report before."""
