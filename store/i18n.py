@@ -394,6 +394,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.same_grid": ("这户已在这个网格", "the household is already in this grid"),
     # One household an address (storage.Transaction._refuse_taken_addresses): whose it is, named as the
     # dashboard names them (the grid: its community and name; the household: its head, masked), no ids.
+    "refused.spot_taken": (
+        "{market} {number} 号已是摊位 {id}：一个市场的一个号只登记一个摊位",
+        "{market} {number} is already stall {id}: one stall per number in a market",
+    ),
     "refused.address_taken": (
         "{grid} 的 {address} 已登记为另一户（户主 {head}）：一个地址只登记一户",
         "{address} in {grid} is already registered to another household (head {head}): one household per address",
@@ -724,6 +728,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "check.misplaced_household": (
         "{path}：住户 {detail} 应在 {other} 中（按所属网格）",
         "{path}: household {detail} belongs in {other} (its grid's file)",
+    ),
+    "check.stall_spot": (
+        "{path}：摊位 {detail} 与摊位 {other} 是同一个号 {address}：一个市场的一个号只登记一个摊位；"
+        "核对后在导入表中按编号改正其中一个的摊位号，或删去多出的一个（import --prune）",
+        "{path}: stalls {detail} and {other} have one number, {address}: one stall per number in a market; "
+        "check them, then in an import sheet correct one's number by its id, or leave the extra one out (import --prune)",
     ),
     "check.household_address": (
         "{path}：住户 {detail} 与住户 {other} 是同一地址 {address}：一个地址只登记一户；"

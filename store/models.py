@@ -615,6 +615,11 @@ class Stall(Record):
     def occupied(self, day: date) -> bool:
         return self.occupied_on == day
 
+    def spot_key(self) -> tuple[str, str, int]:
+        """Its spot as compared: one stall a number in its community's market (玉05 in the lists).
+        The store refuses a second stall on one (``Transaction.commit``), as the import does."""
+        return (self.community_id, self.market, self.number)
+
     @model_validator(mode="after")
     def _rates_in_order(self) -> Stall:
         months = [r.from_month for r in self.rates]

@@ -87,6 +87,7 @@ from .models import (
     Petition,
     Record,
     ServiceSession,
+    Stall,
     StallPayment,
     Visit,
     VisitPlan,
@@ -1467,9 +1468,9 @@ class _OpenFile:
         # whose bytes this process validated before (read or written) is not validated again.
         records, self.known = store._validated(path, model, data)
         self.records = {r.id: r for r in records}
-        # A household file's records as read: the addresses they held before this transaction
-        # (Transaction._refuse_taken_addresses: only a new claim on an address is refused).
-        self.original = dict(self.records) if model is Household else {}
+        # A household or stall file's records as read: the addresses and spots they held before this
+        # transaction (Transaction._refuse_taken_addresses, _refuse_taken_spots: only a new claim is refused).
+        self.original = dict(self.records) if model is Household or model is Stall else {}
         self.touched: set[str] = set()
         self.db = _in_memory(data)
         # A fresh table per transaction: TinyDB's per-process next-id and query cache never go stale.
@@ -1897,6 +1898,29 @@ class Transaction:
                         id=holder,
                     )
 
+    def _refuse_taken_spots(self) -> None:
+        """One stall a number in its market (``Stall.spot_key``): a stall this transaction added, or
+        moved to another market or number, is refused where another stall holds that spot when it
+        would commit (an import, a repair; the dashboard changes no number). Two that shared a spot
+        before the rule keep it: ``check`` reports them."""
+        for stall_file in (f for f in self._files.values() if f.model is Stall and f.dirty and f.touched):
+            claims: dict[str, tuple[str, str, int]] = {}
+            for record_id in stall_file.touched:
+                stall = cast(Stall | None, stall_file.records.get(record_id))
+                was = cast(Stall | None, stall_file.original.get(record_id))
+                if stall is not None and (was is None or was.spot_key() != stall.spot_key()):
+                    claims[record_id] = stall.spot_key()
+            if not claims:
+                continue
+            holders: dict[tuple[str, str, int], list[str]] = {}
+            for stall in cast(list[Stall], list(stall_file.records.values())):
+                holders.setdefault(stall.spot_key(), []).append(stall.id)
+            for record_id, key in sorted(claims.items(), reverse=True):  # two new ones: the later id names the first
+                others = [other for other in holders[key] if other != record_id]
+                if others:  # named: a stall that held it before this transaction, if any
+                    holder = min(others, key=lambda other: (other in claims, other))
+                    raise Refused("spot_taken", market=key[1], number=key[2], id=holder)
+
     def _grid_name(self, grid_id: str) -> str:
         """A grid as the dashboard names it: its community's name and its own (东城花园社区 1号楼1单元;
         grid names repeat from one community to the next), or its id if it is not found."""
@@ -1913,6 +1937,7 @@ class Transaction:
         if self._overtaken:  # the step is legal on the record as it is now, but the form did not show it
             raise Refused("changed_meanwhile")
         self._refuse_taken_addresses()
+        self._refuse_taken_spots()
         # In the order last changed (not first opened): a record moved by put-then-delete reaches
         # its new file (an archive) before it leaves the old one. All files go in one journaled
         # step (Store._apply), the manifest last: all of them are replaced, or none.
@@ -1998,7 +2023,7 @@ class Finding:
     error: bool = True
     other: str | None = None  # for a duplicate: the file that holds the first copy
     words: Detail | None = None  # ``detail`` in the reader's language
-    address: str = ""  # for two households at one address: the address
+    address: str = ""  # for two households at one address: the address; two stalls on one spot: the spot
 
     @classmethod
     def saying(cls, kind: str, path: str, words: Detail) -> Finding:
@@ -2119,6 +2144,7 @@ class _FileChecker:
         # One household an address: a grid's households are all in its file, so the addresses
         # are kept for one file at a time (the check keeps no table's records).
         addresses: dict[tuple[str, str, str, str], str] = {}
+        spots: dict[tuple[str, str, int], str] = {}  # one stall a number in its market: stalls.json
         try:
             count = 0
             for doc_id, doc in _stream_records(path):
@@ -2163,6 +2189,13 @@ class _FileChecker:
                                 "household_address", name, record.id, error=False, other=holder, address=record.address
                             )
                         )
+                elif isinstance(record, Stall):
+                    holder = spots.setdefault(record.spot_key(), record.id)
+                    if holder != record.id:  # written before the store refused it: said, kept
+                        spot = f"{record.market} {record.number}"
+                        report.findings.append(
+                            Finding("stall_spot", name, record.id, error=False, other=holder, address=spot)
+                        )
             report.records += count
             metas = _stream_meta(path)
         except (ijson.JSONError, ijson.IncompleteJSONError, ValueError):
@@ -2204,7 +2237,7 @@ def check_store(root: Path | str) -> CheckReport:
     Finds: a missing folder or one that is not a store; a missing or damaged manifest (schema,
     types); damaged files and records; duplicate ids within a file and across a table's files
     (active and archive, households in two grids' files); a case or a household in another live
-    file than its own; two households at one address (a warning); petition histories out of time order; an interrupted transaction's
+    file than its own; two households at one address, two stalls on one market number (warnings); petition histories out of time order; an interrupted transaction's
     journal and temp files; files the manifest does not list (or lists but are missing); a folder
     or lock the group cannot write in a group-shared store.
     """

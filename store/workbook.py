@@ -1242,7 +1242,7 @@ def import_tables(
                 importer.check_unique(
                     SHEET_BY_KEY["stalls"],
                     importer.rows["stalls"],
-                    lambda r: (r.community_id, r.market, r.number),  # type: ignore[attr-defined]
+                    lambda r: cast(Stall, r).spot_key(),
                     "number",
                 )
             # What the file leaves out: reported, deleted only with --prune.
