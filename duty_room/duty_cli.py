@@ -289,11 +289,15 @@ def incident() -> None:
 
 
 def _clock_line(ctx: click.Context, incident_id: str) -> str:
+    """The incident's id and what is due next, or when its 终报 closed it (by `close` or `report
+    --stage final`: the id alone did not say the incident was closed)."""
     from store.dutylog import find_incident
 
     settings = settings_of(ctx)
     now = clock.now()
     found = find_incident(store_of(ctx), incident_id)
+    if found.closed_at is not None:
+        return f"{found.id} {label(ReportStage.FINAL, settings.lang)} {found.closed_at:%Y-%m-%d %H:%M}"
     nxt = incident_clock(found, now, settings.duty).next
     return f"{found.id}" + (
         f"  {words.t('handover.next_due', settings.lang)}: {slot_text(nxt, now, settings.lang)}" if nxt else ""
@@ -368,8 +372,8 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 @click.pass_context
 def close(ctx: click.Context, incident_id: str, at_text: str | None, **made: Any) -> None:
     """Record the 终报 and close the incident."""
-    closed = report_incident(store_of(ctx), incident_id, ReportStage.FINAL, at=_when(at_text), **made)
-    click.echo(f"{closed.id} {label(ReportStage.FINAL, settings_of(ctx).lang)} {closed.closed_at:%Y-%m-%d %H:%M}")
+    report_incident(store_of(ctx), incident_id, ReportStage.FINAL, at=_when(at_text), **made)
+    click.echo(_clock_line(ctx, incident_id))
 
 
 @incident.command(name="list")

@@ -779,6 +779,27 @@ def test_reports_never_made_before_the_final_one_stay_in_the_handover(
     assert handover_report(store, clock.now()).late_reports == report.late_reports  # read back from the record
 
 
+@pytest.mark.parametrize(
+    ("command", "lang", "said"),
+    [
+        (["report", "--stage", "final"], "zh", "终报 2026-11-28 11:30"),
+        (["report", "--stage", "终报"], "en", "final report 2026-11-28 11:30"),
+        (["close"], "zh", "终报 2026-11-28 11:30"),
+    ],
+)
+def test_a_final_report_says_the_incident_is_closed(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], lang: str, said: str
+) -> None:
+    """`incident report --stage final` printed the incident's id alone (no next report was due), so it
+    did not say the incident was closed; `close`, the same step, said so."""
+    at(monkeypatch, "2026-11-28T10:06")
+    incident_id = run(runner, calm_store, "incident", "open", "--title", "河堤渗水", "--category", "natural").split()[0]
+    at(monkeypatch, "2026-11-28T11:30")
+    verb, *stage = command
+    printed = run(runner, calm_store, "--lang", lang, "incident", verb, incident_id, *stage, "--to", "区应急局")
+    assert printed == f"{incident_id} {said}"
+
+
 def test_a_closed_incident_leaves_the_small_open_file(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(calm_store, actor="wanglj")
     incident = open_incident(
