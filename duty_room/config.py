@@ -264,11 +264,18 @@ def _parse_environment(values: dict[str, Any]) -> dict[str, Any]:
     return parsed
 
 
+def _system_only(key: str, named: str, source: str, system: SystemFile, lang: str) -> ConfigError:
+    """A key only the system file sets, said as what it is: an office rule every desk must share
+    (deadlines, fees, the duty clocks) or a security setting (who may reveal, the store)."""
+    kind = "config.office_key" if key in OFFICE_KEYS else "config.security_key"
+    return ConfigError(_say(kind, lang, key=named, source=source, system=system.path))
+
+
 def _presentation_only(values: dict[str, Any], source: str, system: SystemFile, lang: str) -> dict[str, Any]:
     for key in sorted(values):
         if key not in PRESENTATION_KEYS:
             if key in SYSTEM_KEYS:
-                raise ConfigError(_say("config.security_key", lang, key=key, source=source, system=system.path))
+                raise _system_only(key, key, source, system, lang)
             raise _Bad("config.unknown_key", where=source, name=key)
     return values
 
@@ -301,15 +308,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
     env_values = _read_environment()
     for key in env_values:
         if key not in PRESENTATION_KEYS:  # refused by name, whatever its value
-            raise ConfigError(
-                _say(
-                    "config.security_key",
-                    lang,
-                    key=f"DUTY_ROOM_{key.upper()}",
-                    source="environment",
-                    system=system.path,
-                )
-            )
+            raise _system_only(key, f"DUTY_ROOM_{key.upper()}", "environment", system, lang)
     env_values = _parse_environment(env_values)
     cli_values = {key: value for key, value in options.items() if key != "store"}
     _presentation_only(cli_values, "command line", system, lang)

@@ -660,6 +660,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{key} 是安全设置，只能由 {system}（root 所有）设置，{source} 不能设置它",
         "{key} is a security setting: only {system} (owned by root) may set it, not {source}",
     ),
+    "config.office_key": (
+        "{key} 是各席位共用的办公规则，只能由 {system}（root 所有）设置，{source} 不能设置它",
+        "{key} is an office rule every desk shares: only {system} (owned by root) may set it, not {source}",
+    ),
     "config.bad": ("配置有误：{where}：{why}", "bad configuration: {where}: {why}"),
     "config.not_toml": (
         "配置有误：{where}：第 {line} 行第 {column} 列写法不对（不是有效的 TOML）",

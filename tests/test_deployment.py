@@ -78,7 +78,6 @@ def one_line(text: str) -> bool:
         ("DUTY_ROOM_EXPORT_DIR", "/tmp"),
         ("DUTY_ROOM_IMPORT_DIR", "/"),
         ("DUTY_ROOM_BACKUP_DIR", "/tmp"),
-        ("DUTY_ROOM_UNITS", '["x"]'),
         ("DUTY_ROOM_ACTOR", "someone-else"),
     ],
 )
@@ -89,6 +88,28 @@ def test_a_security_key_in_the_environment_is_refused_in_one_line(
     with pytest.raises(ConfigError) as refused:
         load_settings({"lang": "en"})
     assert name in str(refused.value) and "security setting" in str(refused.value) and one_line(str(refused.value))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DUTY_ROOM_UNITS", '["x"]'),
+        ("DUTY_ROOM_DEADLINES", "{}"),
+        ("DUTY_ROOM_FEES", "{}"),
+        ("DUTY_ROOM_DUTY", '{"shift_hours": 12}'),
+    ],
+)
+def test_an_office_rule_in_the_environment_is_refused_as_one(
+    home: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """The office's rules (units, deadlines, fees, the duty clocks) were refused as 安全设置: true of
+    where they may come from, but not what they are, which left an officer wondering why a shift's
+    hours were a security matter."""
+    monkeypatch.setenv(name, value)
+    for lang, said in (("en", "an office rule every desk shares"), ("zh", "是各席位共用的办公规则")):
+        with pytest.raises(ConfigError) as refused:
+            load_settings({"lang": lang})
+        assert name in str(refused.value) and said in str(refused.value) and one_line(str(refused.value))
 
 
 @pytest.mark.parametrize(
@@ -104,6 +125,7 @@ def test_a_security_key_in_the_environment_is_refused_in_one_line(
         'backup_dir = "/tmp"',
         "[deadlines]\nmax_extension_working_days = 99",
         'units = ["x"]',
+        "[duty]\nshift_hours = 12",
     ],
 )
 def test_a_security_or_office_key_in_the_user_config_is_refused(home: Path, line: str) -> None:
@@ -112,6 +134,9 @@ def test_a_security_or_office_key_in_the_user_config_is_refused(home: Path, line
         load_settings({"lang": "en"})
     key = line.split()[0].strip("[]")
     assert key in str(refused.value) and str(home) in str(refused.value) and one_line(str(refused.value))
+    office = key in ("units", "deadlines", "duty")
+    said = "an office rule every desk shares" if office else "security setting"
+    assert said in str(refused.value)
 
 
 def test_presentation_comes_from_every_source_in_order(
