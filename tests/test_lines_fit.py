@@ -146,6 +146,25 @@ async def test_a_panels_order_and_filter_stay_said_over_its_table(
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_panel_3s_counts_are_the_days_whoever_the_list_shows(demo_store: Store, size: tuple[int, int]) -> None:
+    """Panel 3's `f` (only 一老, only 一小) changed its summary's counts, so at 80x24, where the other
+    panels are their summary lines, a late 一小 session vanished from the dashboard, red and all,
+    while the list showed only 一老. The counts are the day's, as panels 1 and 2 keep theirs; the
+    line over the list says whom it shows."""
+    async with dashboard(demo_store, size) as (app, pilot):
+        await pilot.press("3")
+        await settled(app, pilot)
+        panel = app.panel("services")
+        whole_day = line_of(app, panel.summary)
+        rows = len(panel.table.keys)
+        for _ in ("elderly", "children"):
+            await pilot.press("f")
+            await settled(app, pilot)
+            assert 0 < len(panel.table.keys) < rows  # the list shows one half
+            assert line_of(app, panel.summary) == whole_day
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_the_header_keeps_the_counts_that_need_action_at_120x40(demo_store: Store, lang: str) -> None:
     """A late report's words (English: "follow-up report late (due 13:30)") pushed the stalls in

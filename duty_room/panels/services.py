@@ -83,7 +83,9 @@ class ServicesPanel(DeskPanel):
         p = self.desk.present
         views = [v for v in data.sessions if self.audience in (None, v.session.audience)]
         detail = service_detail_line(p, self.audience, data.upcoming.of(self.audience), data.now)
-        return self.show(service_summary(p, views), lambda: [service_row(p, v) for v in views], detail=detail)
+        # The day's counts whoever the list shows: at 80x24 the summary is all a closed panel says.
+        summary = service_summary(p, data.sessions)
+        return self.show(summary, lambda: [service_row(p, v) for v in views], detail=detail)
 
     def view(self, key: str | None) -> SessionView | None:
         return next((s for s in self.data.sessions if s.session.id == key), None) if self.data and key else None
