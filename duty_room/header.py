@@ -19,15 +19,9 @@ class DashboardHeader(Horizontal):
     DashboardHeader {
         height: 1;
         background: $boost;
-    }
-    DashboardHeader #head-title {
-        width: auto;
-    }
-    DashboardHeader #clock {
-        width: 5;
-    }
-    DashboardHeader #headline {
-        width: 1fr;
+        #head-title { width: auto; }
+        #clock { width: 5; }
+        #headline { width: 1fr; }
     }
     """
 

@@ -30,26 +30,14 @@ class PanelDeck(Container):
         grid-rows: 1fr 1fr;
         grid-columns: 1fr 1fr 1fr;
         height: 1fr;
-    }
-    PanelDeck > #petitions {
-        column-span: 2;
+        & > #petitions { column-span: 2; }
     }
     PanelDeck.narrow {
         layout: vertical;
-    }
-    PanelDeck.narrow > Panel {
-        height: 1;
-        border: none;
-    }
-    PanelDeck.narrow > Panel KeyedTable {
-        display: none;
-    }
-    PanelDeck.narrow > Panel.-active {
-        height: 1fr;
-        border: round $accent;
-    }
-    PanelDeck.narrow > Panel.-active KeyedTable {
-        display: block;
+        & > Panel { height: 1; border: none; }
+        & > Panel KeyedTable { display: none; }
+        & > Panel.-active { height: 1fr; border: round $accent; }
+        & > Panel.-active KeyedTable { display: block; }
     }
     """
 
