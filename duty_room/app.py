@@ -5,7 +5,6 @@ keys and forms (duty_room/panels/); where messages, errors and typed keys go: ro
 from __future__ import annotations
 
 import gc
-import sys
 from datetime import datetime
 
 from textual import events, on, work
@@ -34,7 +33,6 @@ from .panels.deck import PanelDeck
 from .routing import RoutingApp
 from .status import Status
 from .terminal import WALL_MAP_DARK, WALL_MAP_LIGHT, terminal_speaks_utf8
-from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 from .watcher import StoreWatcher
 
 
@@ -78,19 +76,11 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
-        self.fatal_error: str | None = None  # printed plainly after the terminal is restored
         self._sized: Size | None = None
         self._watching = False
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said
         self.handled_errors = self.status.handled_errors
-        read_escape_then_key_as_two_keys()  # Esc then a key in one read: two keys, as typed
-        self.typeahead = TypeAhead(
-            self,
-            self._dispatch_typed,
-            lambda: self.desk.busy,
-            lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
-        )
         # Looked up when called: tests replace poll.
         self.watcher = StoreWatcher(
             self,
@@ -127,7 +117,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
                 self.store.bytes_later = False
             self.show(data)
         except StoreError as exc:
-            self.fail(exc)
+            self.status.unreadable(exc)
             return
         # What was read lives as long as the dashboard: frozen, a full collection does not walk it
         # holding the interpreter lock (no key or repaint meanwhile). cli.main ran without the
@@ -187,7 +177,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         try:
             generation = self.store.generation()
         except StoreError as exc:
-            self.fail(exc)
+            self.status.unreadable(exc)
             return
         if generation != self._seen_generation or minute != self._seen_minute:
             self.reload()
@@ -229,7 +219,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         """A read failed; the data on screen stays. If it was the rest after the first frame, typed
         keys stop waiting for it (the next reload tries again)."""
         if isinstance(error, StoreError):
-            self.fail(error)
+            self.status.unreadable(error)
         else:
             self.report_error(error)
         if filling and self.data is not None and not self.data.complete:
@@ -254,15 +244,6 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
             duty_rules=self.settings.duty,
         )
 
-    def fail(self, error: StoreError) -> None:
-        """The store cannot be read. At start the app stops with one line (exit 2); while running
-        the last data stays and the status line names the file: quitting would lose half-typed forms."""
-        if self.data is None:
-            self.fatal_error = f"duty-room: {error.message(self.lang)}"
-            self.exit(return_code=2)
-            return
-        self.status.unreadable(error)
-
     def show(self, data: Dashboard) -> None:
         if data.generation < self._seen_generation:  # begun before a newer one was shown
             return
@@ -286,12 +267,6 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     def action_focus_panel(self, name: str) -> None:
         self.deck.active = name
 
-    def action_next_panel(self) -> None:
-        self.deck.step(1)
-
-    def action_previous_panel(self) -> None:
-        self.deck.step(-1)
-
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Lite: a field's cursor does not blink (each blink repaints it). Here, where focus bubbles
         up from every screen, so the palette's own field is covered too."""
@@ -306,11 +281,3 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     def _saved(self) -> None:
         self.desk.wrote()  # keys typed next wait for the reload's data
         self.reload()
-
-
-def run(store: Store, settings: Settings) -> int:
-    app = DutyRoomApp(store, settings)
-    app.run()
-    if app.fatal_error:
-        print(app.fatal_error, file=sys.stderr)
-    return app.return_code or 0

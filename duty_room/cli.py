@@ -186,7 +186,7 @@ def _open_dashboard(settings: Settings) -> int:
         # Read by Textual when it is imported, so set before the import below.
         os.environ.setdefault("TEXTUAL_FPS", "10")
         os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-    from .app import run  # Textual is imported only when the dashboard opens
+    from .app import DutyRoomApp  # Textual is imported only when the dashboard opens
 
     if settings.keymap:  # checked here, not with the other settings: it needs Textual's bindings
         from .keymap import clashes, unknown
@@ -202,7 +202,11 @@ def _open_dashboard(settings: Settings) -> int:
             more = words.t("config.keymap_more", settings.lang).format(len(found) - 1) if len(found) > 1 else ""
             click.echo(f"duty-room: {found[0].message(settings.lang)}{more}", err=True)
             return ExitCode.REFUSED  # a bad setting, as load_settings refuses every other one
-    return run(store, settings)
+    app = DutyRoomApp(store, settings)
+    app.run()
+    if app.status.fatal_error:  # printed plainly once Textual has given the terminal back
+        print(app.status.fatal_error, file=sys.stderr)
+    return app.return_code or 0
 
 
 @cli.command()

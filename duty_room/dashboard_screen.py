@@ -7,6 +7,8 @@ from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
 
+from .panels.deck import PanelDeck
+
 
 class DashboardScreen(Screen[None]):
     """The dashboard's screen: Tab is the next panel; laid out again only when its size changes
@@ -16,9 +18,12 @@ class DashboardScreen(Screen[None]):
     # Tab goes to the next panel here, not to the next widget (Screen's own Tab): at 80x24, or
     # zoomed, only one panel's table can take focus, so Tab did nothing at all.
     BINDINGS = [
-        Binding("tab", "app.next_panel", "Next panel", show=False, id="panel.next"),
-        Binding("shift+tab", "app.previous_panel", "Previous panel", show=False, id="panel.previous"),
+        Binding("tab", "other_panel(1)", "Next panel", show=False, id="panel.next"),
+        Binding("shift+tab", "other_panel(-1)", "Previous panel", show=False, id="panel.previous"),
     ]
+
+    def action_other_panel(self, step: int) -> None:
+        self.query_one(PanelDeck).step(step)
 
     def on_resize(self, event: events.Resize) -> None:
         # The size it was laid out at: `size` is the app's, already the new one when a Resize comes.

@@ -13,7 +13,17 @@ from .presenters import Presenter
 
 
 class DashboardHeader(Horizontal):
-    """``#head-title``, ``#clock`` and ``#headline`` (styled in app.tcss), each redrawn only when its words change."""
+    """``#head-title``, ``#clock`` and ``#headline`` on one line, each redrawn only when its words change."""
+
+    DEFAULT_CSS = """
+    DashboardHeader {
+        height: 1;
+        background: $boost;
+        #head-title { width: auto; }
+        #clock { width: 5; }
+        #headline { width: 1fr; }
+    }
+    """
 
     def __init__(self, present: Presenter, *, actor: str, read_only: bool, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -16,7 +16,6 @@ from typing import Any
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.keys import _character_to_key, _normalize_key_list  # how Textual spells a key (its Binding does so)
 from textual.widgets import Button, Input, OptionList, Select
 
 from widgets.choice_modal import ChoiceModal
@@ -31,8 +30,11 @@ from . import words
 from .textual_words import key_word
 from .words import Lang
 
-# The keys a text field takes as characters (every printable one, in Textual's spelling: ``slash``).
-TYPED_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
+# The keys a text field takes as characters (every printable one, in Textual's spelling: ``slash``, as a
+# Binding spells it; a Binding cannot be " " or "," alone, whose keys are named so).
+TYPED_KEYS = frozenset(
+    b.key for b in Binding.make_bindings(Binding(c, "") for c in string.printable if c.isprintable() and c not in " ,")
+) | {"space", "comma"}
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ def unknown(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def _keys(written: str) -> frozenset[str]:
-    return frozenset(key for key in _normalize_key_list(written).split(",") if key)
+    """The keys of ``written`` ("/, a") as a keymap gives them: each spelled as a Binding spells it ("slash")."""
+    parts = [part.strip() for part in written.split(",")]
+    return frozenset(b.key for b in Binding.make_bindings(Binding(part, "") for part in parts if part))
 
 
 def clashes(keymap: Mapping[str, str]) -> list[Clash]:

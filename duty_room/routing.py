@@ -4,6 +4,8 @@ send back to the desk or the panel that opened the screen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events, on
 from textual.app import App
 from textual.notifications import SeverityLevel
@@ -21,7 +23,7 @@ from .panels import DeskPanel
 from .screenshot import deliver_screenshot
 from .status import Status
 from .textual_words import QUIT_HINT
-from .typeahead import TypeAhead
+from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
 
 
 class RoutingApp(App[None]):
@@ -30,7 +32,16 @@ class RoutingApp(App[None]):
 
     desk: Desk
     status: Status
-    typeahead: TypeAhead
+
+    def __init__(self, **app_options: Any) -> None:
+        super().__init__(**app_options)
+        read_escape_then_key_as_two_keys()  # Esc then a key in one read: two keys, as typed
+        self.typeahead = TypeAhead(
+            self,
+            self._dispatch_typed,
+            lambda: self.desk.busy,
+            lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
+        )
 
     @property
     def data(self) -> Dashboard | None:

@@ -35,6 +35,7 @@ class Status:
         self._checked_generation = -1  # the generation the last look for damaged files was of
         self._looked = False
         self._problems_shown = ""
+        self.fatal_error: str | None = None  # why the dashboard could not open: printed once the terminal is back
 
     def say(self, text: str, severity: SeverityLevel) -> None:
         """The dashboard's status line, and that of a list or detail covering it, where the officer is looking."""
@@ -64,8 +65,13 @@ class Status:
     # -- damaged store files ----------------------------------------------------------------
 
     def unreadable(self, error: StoreError) -> None:
-        """The store cannot be read while the dashboard runs: the last data stays, the file stays named
-        until the next good load's look clears it."""
+        """The store cannot be read. At start the app stops with one line (``fatal_error``, exit 2);
+        while it runs the last data stays and the file stays named until the next good load's look
+        clears it: quitting would lose half-typed forms."""
+        if self.desk.data is None:
+            self.fatal_error = f"duty-room: {error.message(self.desk.lang)}"
+            self.app.exit(return_code=2)
+            return
         self._checked_generation = -1
         self._show_problems([error], -1, banner="store.unreadable_banner")
 

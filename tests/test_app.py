@@ -351,7 +351,7 @@ async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Sto
     async with app.run_test(size=WIDE) as pilot:
         await until(pilot, lambda: app.return_code is not None, "the dashboard to stop")
     assert app.return_code == 2
-    assert app.fatal_error is not None and "petitions/2026-11-27.json" in app.fatal_error
+    assert app.status.fatal_error is not None and "petitions/2026-11-27.json" in app.status.fatal_error
 
 
 async def test_damaged_store_at_start_is_said_in_the_interface_language(small_store: Store) -> None:
@@ -362,9 +362,9 @@ async def test_damaged_store_at_start_is_said_in_the_interface_language(small_st
         await until(pilot, lambda: app.return_code is not None, "the dashboard to stop")
     assert app.return_code == 2
     assert (
-        app.fatal_error is not None
-        and "数据文件已损坏" in app.fatal_error
-        and "store file is damaged" not in app.fatal_error
+        app.status.fatal_error is not None
+        and "数据文件已损坏" in app.status.fatal_error
+        and "store file is damaged" not in app.status.fatal_error
     )
 
 

@@ -46,29 +46,37 @@ def test_the_palette_still_calls_it_and_the_names_the_copy_uses_are_there() -> N
 # -- the rest, one test each: where it is used, why there is no public way -----------------------
 
 
-def test_the_footers_keys_are_still_footerkeys_it_makes_once_its_bindings_are_ready() -> None:
+def test_the_footers_keys_are_still_the_widgets_it_makes_with_a_compact_of_their_own() -> None:
     """widgets/screen_footer.py gives each key the Footer composes the "-compact" class before it
-    mounts (by type: ``FooterKey``, which textual.widgets does not export) and mirrors the Footer's
+    mounts, knowing a key (``FooterKey``, which textual.widgets does not export) by its public
+    ``compact`` reactive, which nothing else the Footer composes has; and mirrors the Footer's
     private ``_bindings_ready`` (set only in ``bindings_changed``) with a flag of its own."""
+    from textual.reactive import Reactive
     from textual.widgets import Footer
-    from textual.widgets._footer import FooterKey
+    from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
     compose = inspect.getsource(Footer.compose)
     assert "yield FooterKey(" in compose and "if not self._bindings_ready:" in compose, (
         f"Textual {textual.__version__}: Footer.compose no longer makes FooterKeys once _bindings_ready: "
         "see widgets/screen_footer.py CompactFooter.compose"
     )
+    assert "yield FooterLabel(" in compose and "with KeyGroup(" in compose and compose.count("yield ") == 4, (
+        "Footer.compose makes other widgets: see CompactFooter.compose (which of them get -compact)"
+    )
+    assert isinstance(getattr(FooterKey, "compact", None), Reactive), "see CompactFooter.compose"
+    assert not any(isinstance(getattr(cls, "compact", None), Reactive) for cls in (FooterLabel, KeyGroup))
+    assert 'self.set_class(compact, "-compact")' in inspect.getsource(FooterKey._watch_compact)
     assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed), (
         "Footer.bindings_changed no longer sets _bindings_ready: CompactFooter._told mirrors it"
     )
-    assert issubclass(FooterKey, textual.widget.Widget)
 
 
 def test_the_help_still_shows_its_keys_in_a_bindings_table_a_key_panel_composes() -> None:
     """widgets/help_pages.py lays the help's keys out in pages: it puts its own KeyPanel in the
     HelpPanel's place, composing a subclass of ``BindingsTable`` (``textual.widgets._key_panel``,
     which textual.widgets does not export) as KeyPanel does, whose ``render`` is the table
-    ``render_bindings_table`` makes."""
+    ``render_bindings_table`` makes. No public way: that table, and KeyPanel's CSS for its parts,
+    are only BindingsTable's; a widget of our own would copy its ~70 lines and its styles."""
     from textual.widgets import HelpPanel, KeyPanel
     from textual.widgets._key_panel import BindingsTable
 
@@ -140,7 +148,9 @@ def test_the_message_loop_state_the_typeahead_reads_is_still_there() -> None:
 def test_a_classs_merged_bindings_are_still_kept_and_copied_by_each_instance() -> None:
     """duty_room/localize.py rewrites, and duty_room/keymap.py reads, each class's
     ``_merged_bindings`` (the map every new widget copies its bindings from): Textual has no public
-    way to give a binding declared by a class (its own Input's, say) other words for every instance."""
+    way to give a binding declared by a class (its own Input's, say) other words for every instance.
+    keymap.py reads the same map rather than walking each class's BINDINGS up its MRO, as that walk
+    needs the private ``_inherit_bindings`` too (Static's: False) to bind what a widget binds."""
     from textual.dom import DOMNode
 
     assert "_merged_bindings" in DOMNode.__annotations__ or hasattr(DOMNode, "_merged_bindings")
@@ -153,19 +163,19 @@ def test_a_classs_merged_bindings_are_still_kept_and_copied_by_each_instance() -
     )
 
 
-def test_how_textual_spells_a_key_is_still_those_two_functions() -> None:
-    """duty_room/keymap.py spells keys as Textual does (``textual.keys._character_to_key``, what a
-    Binding does with "/", and ``_normalize_key_list``, what ``App.set_keymap`` does with a keymap)."""
-    from textual import binding, keys
-    from textual.app import App
+def test_the_keymap_spells_keys_as_textuals_own_two_functions_do() -> None:
+    """duty_room/keymap.py spells keys with the public ``Binding.make_bindings`` (no longer with
+    ``textual.keys._character_to_key`` and ``_normalize_key_list``): the same spelling as what a key
+    event, a Binding and ``App.set_keymap`` use, checked here against those two."""
+    import string
 
-    assert keys._character_to_key("/") == "slash" and keys._normalize_key_list("/, a") == "slash,a"
-    assert "_character_to_key(key)" in inspect.getsource(binding.Binding.make_bindings), (
-        f"Textual {textual.__version__}: Binding no longer spells keys with _character_to_key: see duty_room/keymap.py"
-    )
-    assert "_normalize_key_list(keys)" in inspect.getsource(App._normalize_keymap), (
-        "App.set_keymap no longer reads keys with _normalize_key_list: see duty_room/keymap.py _keys"
-    )
+    from textual.keys import _character_to_key, _normalize_key_list
+
+    from duty_room.keymap import TYPED_KEYS, _keys
+
+    assert TYPED_KEYS == frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
+    for written in ("/", " / , a", ",", "a,,b", " ", "ctrl+a", "?,f1", "A,é", ", ,", "space,comma"):
+        assert _keys(written) == frozenset(k for k in _normalize_key_list(written).split(",") if k), written
 
 
 def test_the_apps_callback_error_hook_is_still_called() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # no public name (tests/test_textual_private.py pins it)
 
 
 class CompactFooter(Footer):
@@ -47,7 +47,9 @@ class CompactFooter(Footer):
         self._remaking = False
         self._composed = self._keys_shown() if self._told else None
         for widget in super().compose():
-            if isinstance(widget, FooterKey):
+            # A key is the one widget the Footer makes with a ``compact`` of its own (Textual's
+            # FooterKey, not exported), bound to the Footer's: its watcher would add this at mount.
+            if isinstance(getattr(type(widget), "compact", None), Reactive):
                 widget.add_class("-compact")
             yield widget
 

@@ -21,6 +21,26 @@ class PanelDeck(Container):
     """``#panels``: the panels in the order of their keys; ``active``, the one the keys act on
     (``-active``, focused); ``narrow`` under NARROW_BELOW columns, where only it makes rows."""
 
+    # Five panels at 120x40: cases (spanning two columns) and visits on top, 一老一小, stalls and the
+    # duty log below. Narrow (80x24): the active panel, the others as one-line summaries.
+    DEFAULT_CSS = """
+    PanelDeck {
+        layout: grid;
+        grid-size: 3 2;
+        grid-rows: 1fr 1fr;
+        grid-columns: 1fr 1fr 1fr;
+        height: 1fr;
+        & > #petitions { column-span: 2; }
+    }
+    PanelDeck.narrow {
+        layout: vertical;
+        & > Panel { height: 1; border: none; }
+        & > Panel KeyedTable { display: none; }
+        & > Panel.-active { height: 1fr; border: round $accent; }
+        & > Panel.-active KeyedTable { display: block; }
+    }
+    """
+
     active: reactive[str] = reactive(PANEL_TYPES[0].NAME, init=False)
 
     def __init__(self, desk: Desk, *, columns: int, lite: bool) -> None:

@@ -1,0 +1,32 @@
+"""The header and the panels' deck lay themselves out (their DEFAULT_CSS): the app's stylesheet
+only adds its modes (ascii, lite) and where `?` help goes."""
+
+from __future__ import annotations
+
+import pytest
+
+from duty_room.app import DutyRoomApp
+from duty_room.config import Settings
+from store.storage import Store
+
+from pilot import NARROW, WIDE, loaded
+
+
+class WithoutAppStylesheet(DutyRoomApp):
+    CSS_PATH = None
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_the_header_and_the_deck_need_no_app_stylesheet(small_store: Store, size: tuple[int, int]) -> None:
+    app = WithoutAppStylesheet(small_store, Settings(store=small_store.root, refresh_seconds=600))
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, pilot)
+        assert app.query_one("#header").region.height == 1
+        assert app.query_one("#clock").region.width == 5
+        panels = {panel.id: panel.region for panel in app.query(".panel")}
+        if size == WIDE:  # two rows: cases over two columns beside visits, then three
+            assert panels["petitions"].width == 2 * panels["visits"].width
+            assert panels["services"].y == panels["stalls"].y > panels["petitions"].y
+        else:  # the active panel, the others as their one-line summaries
+            assert all(region.height == 1 for name, region in panels.items() if name != "petitions")
+            assert panels["petitions"].height > 10
