@@ -17,6 +17,7 @@ from store.storage import StoreError
 from widgets.status_line import StatusLine
 
 from .desk import Desk
+from .exits import exit_code_for
 
 # What a lasting fault in the status line means, by its banner.
 REFUSED = {"store.damaged_banner": "store.damaged_refused", "store.unreadable_banner": "store.unreadable_refused"}
@@ -70,7 +71,7 @@ class Status:
         clears it: quitting would lose half-typed forms."""
         if self.desk.data is None:
             self.fatal_error = f"duty-room: {error.message(self.desk.lang)}"
-            self.app.exit(return_code=2)
+            self.app.exit(return_code=exit_code_for(error))  # README: Exit codes
             return
         self._checked_generation = -1
         self._show_problems([error], -1, banner="store.unreadable_banner")
