@@ -261,6 +261,52 @@ async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_
         assert entry.fields == ["name", "phone", "reduction"]
 
 
+async def test_p_is_not_offered_on_a_case_or_a_spot_with_no_one_named(small_store: Store) -> None:
+    """A case from the mailbox (no reporter, no household) and a vacant spot said 个人信息已脱敏；按 p
+    显示 and offered p: nothing was masked, and p wrote an audit entry (for a permitted user, a
+    查看个人信息 step in the case's history too) for a reveal of nothing."""
+    from datetime import timedelta
+
+    from store.models import Stall
+
+    now = clock.now()
+    with small_store.transaction() as tx:
+        tx.put(
+            Petition(
+                id="MK261127-009",
+                title="健身器材损坏",
+                channel="mailbox",
+                category="infrastructure",
+                community_id="dongcheng",
+                status="new",
+                created_at=now - timedelta(hours=1),
+                due_at=now + timedelta(hours=60),
+            )
+        )
+        tx.put(Stall(id="yl-02", market="玉兰商业街", community_id="yulan", number=2, monthly_fee_fen=10000))
+    async with dashboard(small_store, NARROW, reveal_users=["duty-officer"]) as (app, pilot):
+        for panel, key, subject in (
+            ("petitions", "MK261127-009", ""),
+            ("stalls", "yl-02", ""),
+            ("stalls", "yl-01", "stalls:yl-01"),
+        ):
+            await pilot.press("1" if panel == "petitions" else "4")
+            table = app.panel(panel).table
+            table.move_cursor(row=table.keys.index(key))
+            await pilot.press("enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen), key
+            assert app.screen.content.subject == subject, key
+            assert ("显示个人信息" in screen_text(app).splitlines()[-1]) is bool(subject), key
+            if not subject:
+                await pilot.press("p")  # does nothing: nothing to reveal, nothing logged
+                await settled(app, pilot)
+            await pilot.press("escape")
+            await settled(app, pilot)
+    assert small_store.all(AuditEntry, "2026-11") == []
+    assert small_store.get(Petition, "MK261127-009").history == []
+
+
 async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:
     from store.lifecycle import change_status
 

@@ -630,10 +630,13 @@ def petition_detail(
         if event.note:
             line.append(f"  {display_safe(history_note(event.action, event.note, p.lang))}", style="italic")
         timeline.append(line)
+    # p only where a reporter or a household is named: a case from the mailbox, with neither, has
+    # nothing masked, and p wrote an audit entry and a 查看个人信息 step into its history for nothing
+    personal = bool(petition.reporter_name or petition.reporter_phone or household)
     return DetailContent(
         title=f"{petition.id}",
         fields=fields,
         sections=[(p.t("detail.history"), timeline)],
-        hint=p.mask_hint(reveal),
-        subject=f"petitions:{petition.id}",
+        hint=p.mask_hint(reveal) if personal else "",
+        subject=f"petitions:{petition.id}" if personal else "",
     )

@@ -493,10 +493,14 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
                 ],
             )
         )
+    # p only where a holder or a reduction is: a vacant spot that never had one has nothing masked
+    personal = bool(stall.holder_name or stall.holder_phone or reduction) or any(
+        rate.reduction is not FeeReduction.NONE for rate in stall.rates
+    )
     return DetailContent(
         title=f"{stall.market} {stall.number}",
         fields=fields,
         sections=sections,
-        hint=p.mask_hint(reveal),
-        subject=f"stalls:{stall.id}",
+        hint=p.mask_hint(reveal) if personal else "",
+        subject=f"stalls:{stall.id}" if personal else "",
     )
