@@ -556,6 +556,29 @@ async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_s
         assert "petitions/2026-11-27.json" in drawn, drawn
 
 
+async def test_a_refused_key_gives_way_to_the_damaged_file_it_covered(small_store: Store) -> None:
+    """A key refused while a damaged file was named (a step the case's state does not allow) took the
+    status line for good: a refusal stays until the next message, and with the store unreadable none
+    came, so the panels' last data stayed on screen with nothing saying it was stale. Said over a
+    lasting fault, the refusal shows for a while, then the fault again."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        line = app.query_one("#status", StatusLine)
+        line.fade = 0.05  # the test's own fade: the line's timer, not a sleep here
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        app.reload()
+        await settled(app, pilot)
+        assert "petitions/2026-11-27.json" in line.message
+        await pilot.press("3")
+        table = app.panel("services").table
+        table.move_cursor(row=table.keys.index("sv1"))  # 11:00, not begun: 完成 is refused at once
+        await pilot.press("d")
+        await settled(app, pilot)
+        assert "未更改" in app.status_messages[-1], app.status_messages  # said over the damaged file's line
+        await until(pilot, lambda: "petitions/2026-11-27.json" in line.message, "the damaged file named again")
+        assert "未更改" not in line.message
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 async def test_a_third_damaged_file_is_counted_in_the_interface_language(
     small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str

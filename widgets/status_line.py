@@ -2,7 +2,8 @@
 
 Toasts cost a repaint of everything they cover and, over a panel border, Textual's compositor
 drops a wide (Chinese) character whose cell is overwritten. A line in the layout has neither
-problem. Information fades after a while; warnings and errors stay until the next message.
+problem. Information fades after a while; warnings and errors stay until the next message, or, over
+a lasting fault (a damaged file), for a while.
 
 A message longer than the line is shortened to fit, never cut at the right: what the officer must
 do next is said last (…；按 h 再次导出), so the end stays. A path (an export, a backup) is shortened
@@ -104,7 +105,8 @@ def fit(message: str, width: int) -> str:
 
 
 class StatusLine(Static):
-    """Show ``say(message, severity)``; ``information`` gives way after ``fade`` seconds (to the pinned message)."""
+    """Show ``say(message, severity)``; ``information``, and anything said over a pinned message, gives
+    way after ``fade`` seconds (to the pinned message)."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -135,7 +137,9 @@ class StatusLine(Static):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if severity == "information" and message:
+        if message and (severity == "information" or (self.pinned and message != self.pinned)):
+            # A warning or an error stays until the next message, except over a lasting fault: a
+            # refused key hid a damaged file's line for good, the panels' stale data left unexplained.
             self._timer = self.set_timer(self.fade, self.clear)
 
     def clear(self) -> None:
