@@ -47,6 +47,29 @@ def _tail(text: str, cells: int) -> str:
     return _head(text[::-1], cells)[::-1]
 
 
+LETTER = re.compile(r"[A-Za-z0-9]")  # a word of a language written with spaces: never cut in two
+
+
+def _cuts_a_word(before: str, after: str) -> bool:
+    return bool(before and after and LETTER.match(before[-1]) and LETTER.match(after[0]))
+
+
+def _words_head(text: str, cells: int) -> str:
+    """``_head``, ending at a space rather than inside an English word (where a space is to end at)."""
+    head = _head(text, cells)
+    if _cuts_a_word(head, text[len(head) :]) and " " in head:
+        head = head[: head.rindex(" ")]
+    return head
+
+
+def _words_tail(text: str, cells: int) -> str:
+    """``_tail``, starting after a space rather than inside an English word (…he number served)."""
+    tail = _tail(text, cells)
+    if _cuts_a_word(text[: len(text) - len(tail)], tail) and " " in tail:
+        tail = tail[tail.index(" ") + 1 :]
+    return tail
+
+
 def shorten_path(path: str, cells: int, *, keep_name: bool = False) -> str:
     """``path`` at most ``cells`` wide (if it can be): its middle left out, its file name kept whole if
     it fits with the path's first cell (/home/officer/…/交接班.md); with ``keep_name`` never shorter."""
@@ -100,8 +123,8 @@ def fit(message: str, width: int) -> str:
     first = _shorten_paths(first, room, keep_names=False)
     if cell_len(first) <= room:
         return first + end
-    end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _tail(first, (width - 1) // 2))
-    return _head(first, width - cell_len(end)).rstrip("；; ") + end
+    end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _words_tail(first, (width - 1) // 2))
+    return _words_head(first, width - cell_len(end)).rstrip("；; ") + end
 
 
 class StatusLine(Static):
