@@ -4,7 +4,6 @@ shows, and the hand-over form at 80x24 keeping its title and the field being edi
 from __future__ import annotations
 
 import re
-
 import stat
 import threading
 from datetime import date
