@@ -307,6 +307,29 @@ async def test_p_is_not_offered_on_a_case_or_a_spot_with_no_one_named(small_stor
     assert small_store.get(Petition, "MK261127-009").history == []
 
 
+async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store) -> None:
+    """A filter that shows no case (or 一老一小 showing an audience with no session today) left the
+    Footer's step keys there, and each did nothing at all, as if not pressed. Each says why now."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("/", *"zzz", "enter")
+        await settled(app, pilot)
+        assert app.panel("petitions").table.row_count == 0
+        for key in ("a", "c"):
+            app.status_messages.clear()
+            await pilot.press(key)
+            await settled(app, pilot)
+            assert app.status_messages == ["未更改：没有选中的案件"], (key, app.status_messages)
+        await pilot.press("escape", "3", "f", "f")  # 一小: today's two sessions are both for the elderly
+        await settled(app, pilot)
+        assert app.panel("services").table.row_count == 0
+        for key in ("i", "d"):
+            app.status_messages.clear()
+            await pilot.press(key)
+            await settled(app, pilot)
+            assert app.status_messages == ["未更改：没有选中的场次"], (key, app.status_messages)
+    assert all(not p.history for p in small_store.all(Petition))
+
+
 async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:
     from store.lifecycle import change_status
 
