@@ -141,6 +141,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "月费 ¥{due}（减免后）· 欠费 ¥{arrears}：{months}",
         "¥{due}/month after reduction · owes ¥{arrears}: {months}",
     ),
+    "stall.pay_subtitle_full": (
+        "月费 ¥{due} · 欠费 ¥{arrears}：{months}",
+        "¥{due}/month · owes ¥{arrears}: {months}",
+    ),
     "stall.paid": ("{spot}：{period} 收费 ¥{amount}", "{spot}: ¥{amount} paid for {period}"),
     "form.visitor": ("走访人（输入筛选）", "Visited by (type to filter)"),
     "form.visit_note": ("民情日志（走访情况，必填）", "Log entry (what you found, required)"),
