@@ -16,13 +16,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
 
 from . import i18n
+from .clock import at
 from .i18n import Lang
 from .masking import mask_phone
 from .models import (
@@ -354,11 +355,26 @@ def put_schedule(
             raise Refused("id_taken", id=schedule.id)
         tx.as_seen(previous, expected)
         if previous is None:
-            return tx.put(schedule.model_copy(update={"history": [event(tx, "add")]}))
+            first = first_day_to_come(schedule, tx.now)
+            return tx.put(schedule.model_copy(update={"starts_on": first, "history": [event(tx, "add")]}))
         diff = changes_between(previous, schedule)
         if not diff:
             raise Refused("no_change")
         return tx.put(schedule.model_copy(update={"history": [*previous.history, event(tx, "edit", diff)]}))
+
+
+def first_day_to_come(schedule: ServiceSchedule, now: datetime) -> date | None:
+    """A schedule added ``now`` with no first day holds no session that was over before it existed:
+    its first day is tomorrow if today's session has ended. Added at 09:30, a 06:30 service's
+    session today was 迟到 at once (nobody checked in), on the panel, the header and the hand-over,
+    though nobody had ever been meant to hold it. A first day typed stays, today or earlier too (a
+    session held before it was entered can still be marked done), as does a last day before tomorrow."""
+    today = now.date()
+    if schedule.starts_on is not None or (schedule.ends_on is not None and schedule.ends_on <= today):
+        return schedule.starts_on
+    if now >= at(today, schedule.end.hour, schedule.end.minute):
+        return today + timedelta(days=1)
+    return schedule.starts_on
 
 
 # -- the schedule form ---------------------------------------------------------------------------

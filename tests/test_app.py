@@ -261,6 +261,75 @@ async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_
         assert entry.fields == ["name", "phone", "reduction"]
 
 
+async def test_p_is_not_offered_on_a_case_or_a_spot_with_no_one_named(small_store: Store) -> None:
+    """A case from the mailbox (no reporter, no household) and a vacant spot said 个人信息已脱敏；按 p
+    显示 and offered p: nothing was masked, and p wrote an audit entry (for a permitted user, a
+    查看个人信息 step in the case's history too) for a reveal of nothing."""
+    from datetime import timedelta
+
+    from store.models import Stall
+
+    now = clock.now()
+    with small_store.transaction() as tx:
+        tx.put(
+            Petition(
+                id="MK261127-009",
+                title="健身器材损坏",
+                channel="mailbox",
+                category="infrastructure",
+                community_id="dongcheng",
+                status="new",
+                created_at=now - timedelta(hours=1),
+                due_at=now + timedelta(hours=60),
+            )
+        )
+        tx.put(Stall(id="yl-02", market="玉兰商业街", community_id="yulan", number=2, monthly_fee_fen=10000))
+    async with dashboard(small_store, NARROW, reveal_users=["duty-officer"]) as (app, pilot):
+        for panel, key, subject in (
+            ("petitions", "MK261127-009", ""),
+            ("stalls", "yl-02", ""),
+            ("stalls", "yl-01", "stalls:yl-01"),
+        ):
+            await pilot.press("1" if panel == "petitions" else "4")
+            table = app.panel(panel).table
+            table.move_cursor(row=table.keys.index(key))
+            await pilot.press("enter")
+            await settled(app, pilot)
+            assert isinstance(app.screen, DetailScreen), key
+            assert app.screen.content.subject == subject, key
+            assert ("显示个人信息" in screen_text(app).splitlines()[-1]) is bool(subject), key
+            if not subject:
+                await pilot.press("p")  # does nothing: nothing to reveal, nothing logged
+                await settled(app, pilot)
+            await pilot.press("escape")
+            await settled(app, pilot)
+    assert small_store.all(AuditEntry, "2026-11") == []
+    assert small_store.get(Petition, "MK261127-009").history == []
+
+
+async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store) -> None:
+    """A filter that shows no case (or 一老一小 showing an audience with no session today) left the
+    Footer's step keys there, and each did nothing at all, as if not pressed. Each says why now."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("/", *"zzz", "enter")
+        await settled(app, pilot)
+        assert app.panel("petitions").table.row_count == 0
+        for key in ("a", "c"):
+            app.status_messages.clear()
+            await pilot.press(key)
+            await settled(app, pilot)
+            assert app.status_messages == ["未更改：没有选中的案件"], (key, app.status_messages)
+        await pilot.press("escape", "3", "f", "f")  # 一小: today's two sessions are both for the elderly
+        await settled(app, pilot)
+        assert app.panel("services").table.row_count == 0
+        for key in ("i", "d"):
+            app.status_messages.clear()
+            await pilot.press(key)
+            await settled(app, pilot)
+            assert app.status_messages == ["未更改：没有选中的场次"], (key, app.status_messages)
+    assert all(not p.history for p in small_store.all(Petition))
+
+
 async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:
     from store.lifecycle import change_status
 
@@ -508,6 +577,29 @@ async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_s
         drawn = str(app.query_one("#status", StatusLine).render())
         assert str(small_store.root) not in said, said
         assert "petitions/2026-11-27.json" in drawn, drawn
+
+
+async def test_a_refused_key_gives_way_to_the_damaged_file_it_covered(small_store: Store) -> None:
+    """A key refused while a damaged file was named (a step the case's state does not allow) took the
+    status line for good: a refusal stays until the next message, and with the store unreadable none
+    came, so the panels' last data stayed on screen with nothing saying it was stale. Said over a
+    lasting fault, the refusal shows for a while, then the fault again."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        line = app.query_one("#status", StatusLine)
+        line.fade = 0.05  # the test's own fade: the line's timer, not a sleep here
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        app.reload()
+        await settled(app, pilot)
+        assert "petitions/2026-11-27.json" in line.message
+        await pilot.press("3")
+        table = app.panel("services").table
+        table.move_cursor(row=table.keys.index("sv1"))  # 11:00, not begun: 完成 is refused at once
+        await pilot.press("d")
+        await settled(app, pilot)
+        assert "未更改" in app.status_messages[-1], app.status_messages  # said over the damaged file's line
+        await until(pilot, lambda: "petitions/2026-11-27.json" in line.message, "the damaged file named again")
+        assert "未更改" not in line.message
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -320,6 +320,22 @@ async def test_an_incident_without_a_title_is_refused_beside_its_title(small_sto
     assert small_store.all(Incident) == [] and small_store.all(DutyLogEntry, "2026-11") == []
 
 
+async def test_an_incident_form_marks_its_title_and_category_together(small_store: Store) -> None:
+    """Saved empty, the form said 必填 under 事件类别 alone; once a category was chosen, the next save
+    said 必填 under 事件名称: every empty required field is marked at once, as the other forms do."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "i")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        assert "必填" in str(form.query_one("#error-title").render())
+        assert "必填" in str(form.query_one("#error-category").render())
+    assert small_store.all(Incident) == []
+
+
 async def test_the_header_keeps_every_count_that_needs_action_in_its_width(small_store: Store) -> None:
     """With an incident's report clock in the header at 120 columns, the line ran past the edge and
     cut off 迟到 and 欠费 (counts that need action). The visits, then who is on duty, give way first."""

@@ -616,6 +616,35 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
         assert (payment.amount_fen, payment.collector) == (15000, "duty-officer")
 
 
+async def test_the_payment_form_says_after_reduction_only_where_one_is(small_store: Store) -> None:
+    """收费's line said 月费 ¥150.00（减免后） of every spot, one with no fee reduction too."""
+    with small_store.transaction() as tx:
+        tx.put(
+            Stall(
+                id="yl-02",
+                market="玉兰商业街",
+                community_id="yulan",
+                number=2,
+                holder_name="钱七",
+                holder_phone="13700002222",
+                monthly_fee_fen=10000,
+                held_since=date(2026, 11, 1),
+            )
+        )
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4")
+        table = app.panel("stalls").table
+        for key, said in (("yl-01", "月费 ¥150.00（减免后）"), ("yl-02", "月费 ¥100.00 · ")):
+            table.move_cursor(row=table.keys.index(key))
+            await pilot.press("y")
+            await settled(app, pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen), key
+            assert str(form.query_one("#form-subtitle").render()).startswith(said), key
+            await pilot.press("escape")
+            await settled(app, pilot)
+
+
 async def test_suspend_then_occupancy_refused_then_reinstate(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "s")

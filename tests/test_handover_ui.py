@@ -3,6 +3,7 @@ shows, and the hand-over form at 80x24 keeping its title and the field being edi
 
 from __future__ import annotations
 
+import re
 import stat
 import threading
 from datetime import date
@@ -418,6 +419,24 @@ def test_fit_shortens_a_path_in_its_middle_then_the_clauses_before_the_last() ->
     assert fit(said, 30) == "导出失败：磁盘…；按 h 再次导出"
     for message in (said, "I/O error on /srv/duty-room/exports/handover.md", "x" * 90):
         assert all(cell_len(fit(message, width)) <= width for width in range(3, 130))
+
+
+def test_fit_cuts_no_english_word_in_two() -> None:
+    """At 80 columns in English, 签到 on a session over was refused as `08:30 跑腿代购：买菜、取药 not
+    changed:…he number served (the late mark stays)`: the line's middle left out, it began the end in
+    a word. Its ends are whole words now; Chinese, written without spaces, is cut between characters."""
+    said = (
+        "08:30 跑腿代购：买菜、取药 not changed: the session ended at 09:30: too late to check in;"
+        " complete it with the number served (the late mark stays)"
+    )
+    words = set(re.split(r"[\s…:;()]+", said))
+    for width in range(20, 120):
+        shown = fit(said, width)
+        assert cell_len(shown) <= width, (width, shown)
+        assert all(word in words for word in re.split(r"[\s…:;()]+", shown) if word.isascii()), (width, shown)
+    assert fit("跑腿代购：买菜、取药，已过结束时间，不能再签到；请按「完成」登记服务人数，迟到记录保留", 30) == (
+        "跑腿代购：买菜…，迟到记录保留"
+    )
 
 
 async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Store) -> None:

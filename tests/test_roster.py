@@ -7,6 +7,8 @@ from datetime import date, time, timedelta
 import pytest
 from pydantic import ValidationError
 
+from store import clock
+from store.deadlines import DeadlineRules
 from store.i18n import validation_message
 from store.models import (
     Grid,
@@ -122,6 +124,42 @@ def test_add_and_change_a_schedule(small_store: Store) -> None:
     with pytest.raises(Refused) as refused:
         put_schedule(small_store, schedule.model_copy(update={"community_id": "dc"}))
     assert "dongcheng 东城花园社区" in refused.value.message("zh")
+
+
+def test_a_schedule_added_after_todays_session_ended_begins_tomorrow(small_store: Store) -> None:
+    """Added at 09:30 with no first day, a 06:30 service's session today was late (迟到) at once, on
+    the panel, in the header's count and the hand-over: nobody had been meant to hold a session over
+    before the schedule existed. Its first day is tomorrow; one still going on (09:00-10:00), or to
+    come, holds today's; a first day typed stays, in the future or today (a session held before it
+    was entered can still be marked done)."""
+    from store.schedule import sessions_on
+
+    today = clock.now().date()  # 2026-11-28, 09:30
+    rules = DeadlineRules()
+
+    def added(sid: str, start: int, end: int, **more: object) -> ServiceSchedule:
+        schedule = ServiceSchedule(
+            id=sid,
+            kind="meal_delivery",
+            title=f"送餐{sid}",
+            community_id="dongcheng",
+            place="日间照料中心",
+            start=time(start),
+            end=time(end),
+            recurrence="daily",
+            **more,
+        )
+        return put_schedule(small_store, schedule, new=True)
+
+    assert added("sc-over", 6, 7).starts_on == today + timedelta(days=1)
+    assert added("sc-over-dated", 6, 7, starts_on=today).starts_on == today
+    assert added("sc-now", 9, 10).starts_on is None
+    assert added("sc-later", 11, 12).starts_on is None
+    assert added("sc-next-week", 6, 7, starts_on=today + timedelta(days=7)).starts_on == today + timedelta(days=7)
+    ids = {s.schedule_id for s in sessions_on(small_store, today, rules)}
+    assert {"sc-now", "sc-later", "sc-over-dated"} <= ids and not ids & {"sc-over", "sc-next-week"}
+    tomorrow = {s.schedule_id for s in sessions_on(small_store, today + timedelta(days=1), rules)}
+    assert {"sc-over", "sc-over-dated", "sc-now", "sc-later"} <= tomorrow
 
 
 # -- each change in the record's history: who, when, what ----------------------------------------

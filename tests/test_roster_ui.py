@@ -124,6 +124,16 @@ async def test_a_duplicate_phone_is_refused_beside_the_phone_and_keeps_what_was_
     assert [w.id for w in small_store.all(GridWorker)] == ["w1"]
 
 
+async def test_a_new_workers_empty_phone_says_its_example_is_one(small_store: Store) -> None:
+    """The add form's empty phone showed a bare 138xxxxxxxx, where every other phone field (登记,
+    值班记录, 摊位申请) says 如 138xxxxxxxx: an example, never looking like a value already there."""
+    async with dashboard(small_store) as (app, pilot):
+        await open_roster(app, pilot, row="dc-M01")
+        form = await press_for_form(app, pilot, "a")
+        phone = form.query_one("#field-phone", Input)
+        assert phone.value == "" and phone.placeholder == "如 138xxxxxxxx"
+
+
 async def test_edit_keeps_a_masked_phone_unless_one_is_typed(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await open_roster(app, pilot, row="w1")

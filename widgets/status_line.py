@@ -2,7 +2,8 @@
 
 Toasts cost a repaint of everything they cover and, over a panel border, Textual's compositor
 drops a wide (Chinese) character whose cell is overwritten. A line in the layout has neither
-problem. Information fades after a while; warnings and errors stay until the next message.
+problem. Information fades after a while; warnings and errors stay until the next message, or, over
+a lasting fault (a damaged file), for a while.
 
 A message longer than the line is shortened to fit, never cut at the right: what the officer must
 do next is said last (…；按 h 再次导出), so the end stays. A path (an export, a backup) is shortened
@@ -44,6 +45,29 @@ def _head(text: str, cells: int) -> str:
 
 def _tail(text: str, cells: int) -> str:
     return _head(text[::-1], cells)[::-1]
+
+
+LETTER = re.compile(r"[A-Za-z0-9]")  # a word of a language written with spaces: never cut in two
+
+
+def _cuts_a_word(before: str, after: str) -> bool:
+    return bool(before and after and LETTER.match(before[-1]) and LETTER.match(after[0]))
+
+
+def _words_head(text: str, cells: int) -> str:
+    """``_head``, ending at a space rather than inside an English word (where a space is to end at)."""
+    head = _head(text, cells)
+    if _cuts_a_word(head, text[len(head) :]) and " " in head:
+        head = head[: head.rindex(" ")]
+    return head
+
+
+def _words_tail(text: str, cells: int) -> str:
+    """``_tail``, starting after a space rather than inside an English word (…he number served)."""
+    tail = _tail(text, cells)
+    if _cuts_a_word(text[: len(text) - len(tail)], tail) and " " in tail:
+        tail = tail[tail.index(" ") + 1 :]
+    return tail
 
 
 def shorten_path(path: str, cells: int, *, keep_name: bool = False) -> str:
@@ -99,12 +123,13 @@ def fit(message: str, width: int) -> str:
     first = _shorten_paths(first, room, keep_names=False)
     if cell_len(first) <= room:
         return first + end
-    end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _tail(first, (width - 1) // 2))
-    return _head(first, width - cell_len(end)).rstrip("；; ") + end
+    end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _words_tail(first, (width - 1) // 2))
+    return _words_head(first, width - cell_len(end)).rstrip("；; ") + end
 
 
 class StatusLine(Static):
-    """Show ``say(message, severity)``; ``information`` gives way after ``fade`` seconds (to the pinned message)."""
+    """Show ``say(message, severity)``; ``information``, and anything said over a pinned message, gives
+    way after ``fade`` seconds (to the pinned message)."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -135,7 +160,9 @@ class StatusLine(Static):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if severity == "information" and message:
+        if message and (severity == "information" or (self.pinned and message != self.pinned)):
+            # A warning or an error stays until the next message, except over a lasting fault: a
+            # refused key hid a damaged file's line for good, the panels' stale data left unexplained.
             self._timer = self.set_timer(self.fade, self.clear)
 
     def clear(self) -> None:

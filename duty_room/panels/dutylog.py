@@ -360,8 +360,11 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            if not values.get("category"):
-                form.show_errors({"category": t("invalid.required")})
+            # Both required fields marked together: the store's 必填 on the title came only after the
+            # category's had been put right, one save later.
+            missing = {k: t("invalid.required") for k in ("title", "category") if not values.get(k, "").strip()}
+            if missing:
+                form.show_errors(missing)
                 return
             desk.submit(
                 lambda: open_incident(

@@ -175,6 +175,14 @@ class PetitionsPanel(DeskPanel):
             return None
         return self.desk.store.get(Petition, key)
 
+    def selected_or_said(self) -> Petition | None:
+        """The selected case, or, with none (a filter that shows no case), said so: the Footer's step
+        keys did nothing at all there, as if not pressed."""
+        petition = self.selected_petition()
+        if petition is None:
+            self.desk.refuse(self.t("petitions.pick_case"))
+        return petition
+
     # -- detail ------------------------------------------------------------------------------
 
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
@@ -223,7 +231,7 @@ class PetitionsPanel(DeskPanel):
     # -- status change (c) ------------------------------------------------------------------------
 
     def action_change_status(self) -> None:
-        petition = self.selected_petition()
+        petition = self.selected_or_said()
         if petition is None:
             return
         t, lang = self.t, self.desk.lang
@@ -269,7 +277,7 @@ class PetitionsPanel(DeskPanel):
 
     def action_case(self, name: str) -> None:
         """Open the form for one step on the selected case; an illegal step is refused at once."""
-        petition = self.selected_petition()
+        petition = self.selected_or_said()
         if petition is not None:
             self.ask_step(petition, dispatch_action(petition) if name == "dispatch" else Action(name))
 
@@ -630,10 +638,13 @@ def petition_detail(
         if event.note:
             line.append(f"  {display_safe(history_note(event.action, event.note, p.lang))}", style="italic")
         timeline.append(line)
+    # p only where a reporter or a household is named: a case from the mailbox, with neither, has
+    # nothing masked, and p wrote an audit entry and a 查看个人信息 step into its history for nothing
+    personal = bool(petition.reporter_name or petition.reporter_phone or household)
     return DetailContent(
         title=f"{petition.id}",
         fields=fields,
         sections=[(p.t("detail.history"), timeline)],
-        hint=p.mask_hint(reveal),
-        subject=f"petitions:{petition.id}",
+        hint=p.mask_hint(reveal) if personal else "",
+        subject=f"petitions:{petition.id}" if personal else "",
     )

@@ -174,7 +174,8 @@ class ServicesPanel(DeskPanel):
             self.ask_schedule(None)
             return
         view = self.selected_session()
-        if view is None:
+        if view is None:  # none on the day, or none for the audience shown: said, not a key gone dead
+            self.desk.refuse(self.t("services.pick_session"))
             return
         desk, store, t = self.desk, self.desk.store, self.t
         session = view.session

@@ -288,7 +288,9 @@ class StallsPanel(DeskPanel):
             )
 
         def owed(now: StallView) -> str:
-            return t("stall.pay_subtitle").format(
+            # 减免后 only where a reduction makes the fee less: it said so of every spot
+            reduced = now.due_fen != now.stall.monthly_fee_fen
+            return t("stall.pay_subtitle" if reduced else "stall.pay_subtitle_full").format(
                 due=fen_to_yuan(now.due_fen),
                 arrears=fen_to_yuan(now.arrears_fen),
                 months=" ".join(now.unpaid_periods[:6]) or t("empty.none"),
@@ -493,10 +495,14 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
                 ],
             )
         )
+    # p only where a holder or a reduction is: a vacant spot that never had one has nothing masked
+    personal = bool(stall.holder_name or stall.holder_phone or reduction) or any(
+        rate.reduction is not FeeReduction.NONE for rate in stall.rates
+    )
     return DetailContent(
         title=f"{stall.market} {stall.number}",
         fields=fields,
         sections=sections,
-        hint=p.mask_hint(reveal),
-        subject=f"stalls:{stall.id}",
+        hint=p.mask_hint(reveal) if personal else "",
+        subject=f"stalls:{stall.id}" if personal else "",
     )

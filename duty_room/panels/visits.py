@@ -465,7 +465,7 @@ class VisitsPanel(DeskPanel):
                     by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER
                 )
             )
-            phone_hint = "138xxxxxxxx"
+            phone_hint = ""  # a new worker's: the example (如 138xxxxxxxx), as every phone field gives it
             if worker is not None and not reveal:
                 phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
             return [
@@ -476,6 +476,7 @@ class VisitsPanel(DeskPanel):
                     t("form.worker_phone"),
                     value=worker.phone if worker and reveal else "",
                     placeholder=phone_hint,
+                    example="138xxxxxxxx",
                     max_length=20,
                 ),
                 FieldSpec(
