@@ -208,6 +208,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; {close} clears",
     ),
     "filter.shown": ("筛选：{shown}/{total}", "filter: {shown}/{total}"),
+    "filter.unknown": ("没有{field}「{value}」", "no {field} {value!r}"),
     "sort.label": ("排序：{}", "sort: {}"),
     # The nine figures must fit an 80-column panel (76 cells) at 100% everywhere: hence resp. / satisf.
     "metrics.line": (

@@ -17,9 +17,11 @@ from .duty_models import DutyLogEntry
 from .dutylog import DutyRules, DutyStatus, duty_status, entries_between, shift_at
 from .market import FeeRules, FeeTotals, StallView, stall_roster
 from .models import (
+    Category,
     Community,
     Grid,
     GridLevel,
+    Level,
     Petition,
     PetitionStatus,
     ServiceSession,
@@ -132,6 +134,15 @@ _FILTER_FIELDS = {
 }
 
 
+_FILTER_ENUMS: dict[str, type[StrEnum]] = {"status": PetitionStatus, "category": Category, "level": Level}
+
+
+def _member_names(member: StrEnum, labels: dict[str, list[str]]) -> str:
+    """What people call ``member`` (its value and its labels), as a filter word is matched against."""
+    key = f"{type(member).__name__}.{member.value}"
+    return " ".join([member.value, *labels.get(key, [])]).casefold()
+
+
 def filter_petitions(views: list[PetitionView], query: str, labels: dict[str, list[str]]) -> list[PetitionView]:
     """Keep the cases matching every word of ``query``.
 
@@ -143,8 +154,7 @@ def filter_petitions(views: list[PetitionView], query: str, labels: dict[str, li
         return views
 
     def names(member: StrEnum) -> str:
-        key = f"{type(member).__name__}.{member.value}"
-        return " ".join([member.value, *labels.get(key, [])]).casefold()
+        return _member_names(member, labels)
 
     def field_text(view: PetitionView, name: str) -> str:
         p = view.petition
@@ -169,6 +179,20 @@ def filter_petitions(views: list[PetitionView], query: str, labels: dict[str, li
         return True
 
     return [v for v in views if keep(v)]
+
+
+def unknown_filter_words(query: str, labels: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The ``status:``, ``cat:`` and ``lvl:`` words of ``query`` that no status, category or level is
+    called by (``status:不存在``), as (field, value): they match no case whatever is open, and the
+    filter says so rather than show an empty list as if none were."""
+    unknown = []
+    for word in query.casefold().split():
+        name, sep, value = word.partition(":")
+        field = _FILTER_FIELDS.get(name, "") if sep else ""
+        members = _FILTER_ENUMS.get(field)
+        if members is not None and value and not any(value in _member_names(m, labels) for m in members):
+            unknown.append((field, value))
+    return unknown
 
 
 def community_names(store: Store) -> dict[str, str]:

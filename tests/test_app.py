@@ -15,6 +15,7 @@ from store import clock
 from store.duty_models import DutyLogEntry
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
+from store.queries import unknown_filter_words
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
@@ -328,6 +329,38 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
             await settled(app, pilot)
             assert app.status_messages == ["未更改：没有选中的场次"], (key, app.status_messages)
     assert all(not p.history for p in small_store.all(Petition))
+
+
+@pytest.mark.parametrize(
+    ("query", "unknown"),
+    [
+        ("status:不存在", [("status", "不存在")]),
+        ("s:处置 cat:燃气 lvl:社区", []),  # a status, a category and a level as people call them
+        ("status:in_prog", []),  # in English, part of one
+        ("c:停车难 l:市里", [("category", "停车难"), ("level", "市里")]),
+        ("grid:不存在 who:不存在 不存在 x:y", []),  # free words and places may match later cases
+    ],
+)
+def test_a_filter_word_no_status_category_or_level_is_called_is_found(query: str, unknown: list) -> None:
+    assert unknown_filter_words(query, words.all_labels()) == unknown
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+@pytest.mark.parametrize(("lang", "said"), [("zh", "没有状态「不存在」"), ("en", "no Status '不存在'")])
+async def test_a_filter_for_a_status_there_is_not_says_so(
+    small_store: Store, size: tuple[int, int], lang: str, said: str
+) -> None:
+    """`status:不存在` (a typo, a status from another system) showed 筛选：0/5 as if no case were in
+    that state; the line over the list says the word is what matches nothing."""
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        await pilot.press("/", *"status:不存在", "enter")
+        await settled(app, pilot)
+        panel = app.panel("petitions")
+        assert panel.table.row_count == 0
+        assert said in panel.summary.shown.plain
+        await pilot.press("/", *["backspace"] * 3, "enter")  # status: alone, every case
+        await settled(app, pilot)
+        assert "不存在" not in panel.summary.shown.plain and panel.table.row_count > 0
 
 
 async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:

@@ -45,6 +45,7 @@ from store.queries import (
     ended_petitions,
     filter_petitions,
     sort_petitions,
+    unknown_filter_words,
 )
 from store.text import display_safe, max_chars, typed_whole
 from store.visiting import case_address
@@ -135,7 +136,12 @@ class PetitionsPanel(DeskPanel):
         p = self.desk.present
         views = sort_petitions(filter_petitions(data.petitions, self.filter_text, self.labels), self.order)
         summary = petition_summary(
-            p, data.headline, shown=len(views), order=self.order, filtered=bool(self.filter_text.strip())
+            p,
+            data.headline,
+            shown=len(views),
+            order=self.order,
+            filtered=bool(self.filter_text.strip()),
+            unknown=unknown_filter_words(self.filter_text, self.labels),
         )
         rates = metrics_line(
             p, data.rates if data.complete else None
@@ -568,7 +574,15 @@ def ended_row(p: Presenter, view: PetitionView) -> Row:
     )
 
 
-def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: SortOrder, filtered: bool) -> Text:
+def petition_summary(
+    p: Presenter,
+    headline: Headline,
+    *,
+    shown: int,
+    order: SortOrder,
+    filtered: bool,
+    unknown: Sequence[tuple[str, str]] = (),
+) -> Text:
     text = p.summary_line(
         1,
         "panel.petitions",
@@ -579,6 +593,8 @@ def petition_summary(p: Presenter, headline: Headline, *, shown: int, order: Sor
         text.append("  " + p.t("sort.label").format(label(order, p.lang)), style="cyan")
     if filtered:
         text.append("  " + p.t("filter.shown").format(shown=shown, total=headline.open), style="bold cyan")
+    for field, value in unknown:  # status:不存在 matches nothing: say it is the word, not the cases
+        text.append("  " + p.t("filter.unknown").format(field=p.t(f"col.{field}"), value=value), style="bold yellow")
     return text
 
 
