@@ -32,7 +32,7 @@ from .panels import PANEL_TYPES, DeskPanel
 from .panels.deck import PanelDeck
 from .routing import RoutingApp
 from .status import Status
-from .terminal import WALL_MAP_DARK, WALL_MAP_LIGHT, terminal_speaks_utf8
+from .terminal import ASCII_KEYS, WALL_MAP_DARK, WALL_MAP_LIGHT, draw_scrollbars_in_ascii, terminal_speaks_utf8
 from .watcher import StoreWatcher
 
 
@@ -70,6 +70,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         self.store = store
         self.settings = settings
         self.ascii = settings.ascii if settings.ascii is not None else not terminal_speaks_utf8()
+        draw_scrollbars_in_ascii(self.ascii)
         self.lang = settings.lang
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
         self.present = self.desk.present
@@ -92,6 +93,11 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A key as the Footer and `?` show it: Textual's words, in ASCII on an ASCII terminal."""
+        shown = super().get_key_display(binding)
+        return shown.translate(ASCII_KEYS) if self.ascii else shown
 
     # -- layout -------------------------------------------------------------------
 

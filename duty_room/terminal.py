@@ -4,15 +4,35 @@ from __future__ import annotations
 
 import locale
 import sys
+from typing import ClassVar
 
 from rich.terminal_theme import TerminalTheme
 from textual._ansi_theme import ALABASTER, MONOKAI
+from textual.scrollbar import ScrollBar, ScrollBarRender
 
 
 def terminal_speaks_utf8() -> bool:
     """Box-drawing characters need a UTF-8 terminal; under another locale, draw with ASCII."""
     encoding = (getattr(sys.stdout, "encoding", None) or locale.getpreferredencoding(False) or "").lower()
     return "utf" in encoding.replace("-", "")
+
+
+# Keys as `?` and the Footer name them, in ASCII: Textual's ⌫ and arrows are in few fonts besides.
+# (⏎ stays for now: "enter", four cells wider, cuts the 80-column Footer's last key.)
+ASCII_KEYS = str.maketrans({"⌫": "bksp", "↑": "up", "↓": "down", "←": "left", "→": "right"})
+
+
+class WholeCellScrollBars(ScrollBarRender):
+    """A scrollbar's thumb in whole cells of colour: Textual places it to an eighth of a cell with
+    block glyphs (▁ ▏), which a terminal that cannot draw box characters cannot draw either."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "]
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "]
+
+
+def draw_scrollbars_in_ascii(ascii_only: bool) -> None:
+    """Every scrollbar of the process (one dashboard a process) in whole cells, or Textual's own."""
+    ScrollBar.renderer = WholeCellScrollBars if ascii_only else ScrollBarRender
 
 
 def _with_colours(theme: TerminalTheme, **colours: tuple[int, int, int]) -> TerminalTheme:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.command import CommandList
@@ -12,6 +14,7 @@ from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
 from store import clock
+from store.demo import build_demo
 from store.duty_models import DutyLogEntry
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
@@ -969,6 +972,30 @@ async def test_ascii_borders_and_bars(small_store: Store) -> None:
         assert app.panel("visits").styles.border_top[0] == "ascii"
         bar = cell(app, "visits", "dc-M01", 1)
         assert set(bar) <= {"#", "."} and bar.count("#") == 1  # 1 of 5 visited, 6 cells wide
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, frozen_clock: str) -> Store:
+    """The demo township: lists long enough for scrollbars."""
+    build_demo(Store(tmp_path / "demo", actor="demo-builder"))
+    return Store(tmp_path / "demo", actor="duty-officer")
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_an_ascii_screen_draws_no_block_glyphs(demo_store: Store, size: tuple[int, int]) -> None:
+    """--ascii (a terminal whose font has no box characters) still drew the Footer's line before ^p
+    as ▏ and the tables' scrollbars' ends as eighth blocks (▁); `?` named keys ↑ ⌫."""
+    glyphs = re.compile("[\u2190-\u21ff\u2300-\u23ff\u2500-\u259f]")  # arrows, symbols, boxes, blocks
+    async with dashboard(demo_store, size, ascii=True) as (app, pilot):
+        drawn = [screen_text(app)]
+        app.action_help()
+        await settled(app, pilot)
+        drawn.append(screen_text(app))
+        found = {c for text in drawn for c in glyphs.findall(text)} - {"⏎"}
+        assert not found, [line for text in drawn for line in text.splitlines() if found & set(line)]
+        assert "^p" in drawn[0].splitlines()[-1]
+    async with dashboard(demo_store, size) as (app, pilot):  # and the next app, not ASCII, draws them
+        assert glyphs.search(screen_text(app))
 
 
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
