@@ -8,6 +8,13 @@ would be) changes the status of a case that keeps its place in the list, and mea
 the dashboard sent and the time until the new status is on its screen. Idle bytes are counted
 over --idle seconds and scaled to a minute. Baseline in the same run: a bare Textual app's first
 paint (a Header, a Static and a Footer); the floor for one changed word is under 100 bytes.
+
+The idle figure depends on the hour: the header's clock turns each minute, and so does any countdown
+on screen that counts minutes or hours (a case's 剩NN分 or 超期NN时, the next report's 剩NN分). So the bench says where
+the idle bytes went: each row the dashboard wrote, its bytes (the bytes that follow a cursor move to
+that row), and what changed on it between the screens before and after, by kind: ``clock``,
+``countdown``, ``other`` (e.g. a case that crossed its deadline moving up the list), or ``unchanged``
+(a row sent again as it was: a regression to look for).
 Each program starts with ``python -P``: this checkout's code is measured, wherever the bench is run from.
 """
 
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -56,8 +64,85 @@ BARE_APP = (
 )
 
 
-def idle_bytes_per_minute(store_dir: Path | None, size: tuple[int, int], env: dict[str, str], seconds: float) -> float:
-    """Bytes a screen sends while nothing changes, with the real clock (so the minute turns)."""
+# A cursor move (CUP, 1-based row;column), where Textual begins each run of cells it repaints.
+CURSOR_MOVE = re.compile(rb"\x1b\[(\d+);(\d+)H")
+SYNC = (b"\x1b[?2026h", b"\x1b[?2026l")  # a frame's begin and end
+CLOCK = re.compile(r"\d{1,2}:\d{2}")
+# A time left or past due, in minutes or hours (words.py "due.left", "due.overdue", "duty.next_due").
+COUNTDOWN = ("剩", "超期", "left", "late")
+
+
+def bytes_by_row(sent: bytes) -> dict[int | None, int]:
+    """The bytes of ``sent`` by the screen row (0-based) they were written to: each run of bytes
+    after a cursor move counts for the move's row; what comes before the first move (frame markers,
+    cursor shape) counts for ``None``, and so do the markers around each frame (synchronized output)."""
+    frame = sum(len(marker) * sent.count(marker) for marker in SYNC)
+    for marker in SYNC:
+        sent = sent.replace(marker, b"")
+    rows: dict[int | None, int] = {None: frame}
+    row: int | None = None
+    start = 0
+    for move in CURSOR_MOVE.finditer(sent):
+        rows[row] = rows.get(row, 0) + move.start() - start
+        row, start = int(move.group(1)) - 1, move.start()
+    rows[row] = rows.get(row, 0) + len(sent) - start
+    return {row: n for row, n in rows.items() if n}
+
+
+def changed_words(before: str, after: str) -> tuple[str, str]:
+    """The words (runs without a blank) of one row that hold every changed character, before and
+    after. Rows as pyte's ``display`` gives them: a wide character is one string index, so
+    ``before`` and ``after`` are compared cell by cell only while their wide characters stand alike."""
+    if len(before) != len(after):
+        return before.strip(), after.strip()
+    changed = [x for x, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    if not changed:
+        return "", ""
+    start, stop = changed[0], changed[-1] + 1
+    while start > 0 and not (before[start - 1].isspace() and after[start - 1].isspace()):
+        start -= 1
+    while stop < len(before) and not (before[stop].isspace() and after[stop].isspace()):
+        stop += 1
+    return before[start:stop].strip(), after[start:stop].strip()
+
+
+def change_kind(before: str, after: str) -> str:
+    """What changed on a row: ``clock`` (a time of day turned), ``countdown`` (a 剩… or 超期… changed),
+    ``other``, or ``unchanged`` (the row was sent again as it was)."""
+    old, new = changed_words(before, after)
+    if not old and not new:
+        return "unchanged"
+    if any(word in old or word in new for word in COUNTDOWN):
+        return "countdown"
+    return "clock" if CLOCK.fullmatch(old) and CLOCK.fullmatch(new) else "other"
+
+
+def idle_report(before: list[str], after: list[str], sent: bytes, seconds: float) -> str:
+    """Where a minute's idle bytes went: by kind, then each row written, with what changed on it."""
+    per_minute = 60 / seconds
+    kinds: dict[str, float] = {}
+    rows = []
+    for row, n in sorted(bytes_by_row(sent).items(), key=lambda item: -1 if item[0] is None else item[0]):
+        if row is None or row >= len(after):
+            kind, note = "frame", ""
+        else:
+            kind = change_kind(before[row], after[row])
+            old, new = changed_words(before[row], after[row])
+            note = f" {old} → {new}" if kind != "unchanged" else ""
+        kinds[kind] = kinds.get(kind, 0) + n * per_minute
+        rows.append(f"row {row if row is not None else '-'} {n * per_minute:.0f} B {kind}{note}")
+    order = ("clock", "countdown", "other", "unchanged", "frame")
+    if not rows:
+        return "nothing sent"
+    split = ", ".join(f"{kind} {kinds[kind]:.0f}" for kind in order if kind in kinds)
+    return f"{split} B/min; rows: {'; '.join(rows)}"
+
+
+def idle_bytes_per_minute(
+    store_dir: Path | None, size: tuple[int, int], env: dict[str, str], seconds: float
+) -> tuple[float, str]:
+    """Bytes a screen sends while nothing changes, with the real clock (so the minute turns), and
+    where they went (``idle_report``)."""
     live_env = env
     if store_dir is None:
         argv, marker = [sys.executable, "-P", "-c", BARE_APP], "bare app ready"
@@ -68,9 +153,10 @@ def idle_bytes_per_minute(store_dir: Path | None, size: tuple[int, int], env: di
         if not term.wait_for(marker, 30):
             raise SystemExit(term.text())
         term.pump(1.0)
-        before = len(term.raw)
+        before, screen = len(term.raw), list(term.screen.display)
         term.pump(seconds)
-        return (len(term.raw) - before) * 60 / seconds
+        sent = bytes(term.raw[before:])
+        return len(sent) * 60 / seconds, idle_report(screen, list(term.screen.display), sent, seconds)
     finally:
         term.close()
 
@@ -130,7 +216,7 @@ def main() -> None:
                     sizes.append(len(term.raw) - before)
             finally:
                 term.close()
-            idle = idle_bytes_per_minute(live_store, size, env, args.idle)
+            idle, where = idle_bytes_per_minute(live_store, size, env, args.idle)
             raw = bytes(term.raw[:first_paint])
             print(
                 f"{size[0]}x{size[1]}  first paint: {first_paint / 1000:.1f} KB raw, {len(zlib.compress(raw, 6)) / 1000:.1f} KB zlib"
@@ -140,10 +226,11 @@ def main() -> None:
                 f"(max {max(sizes)} B), on screen after median {statistics.median(delays) * 1000:.0f} ms "
                 f"(max {max(delays) * 1000:.0f} ms; poll interval {Settings().refresh_seconds} s)"
             )
-            bare_idle = idle_bytes_per_minute(None, size, env, args.idle)
+            bare_idle, _ = idle_bytes_per_minute(None, size, env, args.idle)
             print(
                 f"{size[0]}x{size[1]}  idle with the real clock: {idle:.0f} B/min; bare Textual app: {bare_idle:.0f} B/min"
             )
+            print(f"{size[0]}x{size[1]}  idle, where it went: {where}")
 
 
 if __name__ == "__main__":

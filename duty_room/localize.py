@@ -41,6 +41,17 @@ def localize_bindings(lang: Lang) -> None:
     """Give every binding of every widget and screen class its words in ``lang``; run again (tests do),
     it switches cleanly."""
     known = frozenset(words.keys())
+    # Each class's merged map holds its own copies of its bases' bindings: 619 bindings at start,
+    # 191 different ones, each given its words once (the dashboard's start counted 26 M
+    # instructions here, one binding at a time).
+    done: dict[Binding, Binding] = {}
+
+    def localized(binding: Binding) -> Binding:
+        made = done.get(binding)
+        if made is None:
+            made = done[binding] = _localized(binding, lang, known)
+        return made
+
     classes: set[type[DOMNode]] = {DOMNode, *_classes(DOMNode)}
     for cls in classes:
         title = _GROUP_TITLES.setdefault(cls, cls.__dict__.get("BINDING_GROUP_TITLE"))
@@ -49,13 +60,11 @@ def localize_bindings(lang: Lang) -> None:
         # The declared BINDINGS too: a subclass made later (a list's own keys) merges from them.
         declared = cls.__dict__.get("BINDINGS")
         if declared:
-            cls.BINDINGS = [_localized(b, lang, known) if isinstance(b, Binding) else b for b in declared]
+            cls.BINDINGS = [localized(b) if isinstance(b, Binding) else b for b in declared]
         merged = cls._merged_bindings
         if merged is None:
             continue
-        merged.key_to_bindings = {
-            key: [_localized(b, lang, known) for b in group] for key, group in merged.key_to_bindings.items()
-        }
+        merged.key_to_bindings = {key: [localized(b) for b in group] for key, group in merged.key_to_bindings.items()}
 
 
 def _localized(binding: Binding, lang: Lang, known: frozenset[str]) -> Binding:

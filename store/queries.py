@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .clock import end_of_day
 from .deadlines import DeadlineRules
@@ -24,6 +24,7 @@ from .models import (
     Level,
     Petition,
     PetitionStatus,
+    Record,
     ServiceSession,
     SpecialTag,
     Visit,
@@ -481,10 +482,17 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
     duty, the next report's clock, the case counts) and panel 1's open cases. The rest (the day's
     visits and plans, the stalls and every year's payments, the sessions, the shift's log, the
     rates of the cases closed in the last 30 days) is read by ``dashboard`` right after the frame
-    is on screen; on a township it was half the first read. Not ``complete``."""
+    is on screen; on a township it was half the first read. Not ``complete``.
+
+    Of the live cases it validates the open ones (``Store.first_read``): the cases closed in the last
+    30 days share their day files, and are validated when the rest is read."""
     generation = store.generation()  # read first: a change during the read triggers another refresh
     communities = store.all(Community)
-    petitions = open_petitions(store, now)
+    store.first_read = _open_cases
+    try:
+        petitions = open_petitions(store, now)
+    finally:
+        store.first_read = None
     duty = duty_status(store, now, duty_rules)
     nothing = Digest(
         township=communities[0].township if communities else "",
@@ -512,6 +520,15 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
         log=[],
         complete=False,
     )
+
+
+_OPEN = frozenset(status.value for status in PetitionStatus if status.is_open)
+
+
+def _open_cases(model: type[Record], doc: Any) -> bool:
+    """A stored record the first frame validates: any but a case whose stored status is not an open
+    one's (a status damaged too: the case is validated, and its damage said, when the rest is read)."""
+    return model is not Petition or not isinstance(doc, dict) or doc.get("status") in _OPEN
 
 
 def dashboard(

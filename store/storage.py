@@ -337,9 +337,14 @@ class _Cached:
     # A file read while its records' bytes wait (Store.bytes_later): the records as parsed, one a
     # model in ``records``, until ``known`` is first asked for (or Store.make_bytes) and makes them.
     docs: list[Any] | None = None
+    # A file read for the first frame (Store.first_read): which of ``docs`` are in ``records`` (the
+    # rest, by TinyDB doc id, in ``rest``), until the file is next read and they are validated too.
+    kept: list[bool] | None = None
+    rest: dict[str, Any] | None = None
 
     @property
     def known(self) -> _Known:
+        assert self.kept is None, "a file read in part is made whole by Store._read_file first"
         made = self.made
         if made is None:
             docs = self.docs
@@ -887,6 +892,11 @@ class Store:
         # needed, or by make_bytes once the frame is on screen: on a township they were ~25 ms of
         # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
         self.bytes_later = False
+        # Set with ``bytes_later`` (store/queries.py: first_frame): of a file read for the first time,
+        # only the records it keeps are validated and returned; the others (on a township, the cases
+        # closed in the last 30 days beside the open ones in each day file: ~84 M instructions of a
+        # ~2,500 M first frame) when the file is next read, whole again.
+        self.first_read: Callable[[type[Record], Any], bool] | None = None
         self._cache: dict[Path, _Cached] = {}
         self._reading: dict[Path, threading.Lock] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
@@ -1043,6 +1053,8 @@ class Store:
         if cached is not None and cached.signature == signature:
             listed = (self.manifest()["files"] if files is None else files).get(self.relative(path))
             if listed is None or listed == cached.generation:
+                if cached.kept is not None and self.first_read is None:
+                    return self._made_whole(path, model, cached)
                 return cached.records
         try:
             payload = path.read_bytes()  # after the stat: a write in between only costs a re-read
@@ -1054,12 +1066,31 @@ class Store:
         if listed != meta["generation"] and (before := self._before_uncommitted(path)) is not path:
             return _NONE if before is None else self._read_kept(model, before, path, files)
         if self.bytes_later and path not in self._cache:  # nothing of it known: every record is validated
-            records, _ = _validate_all(path, model, data, {}, remember=False)
+            keep = self.first_read
             docs = list(data.get(RECORDS, {}).values())
+            kept = [keep(model, doc) for doc in docs] if keep is not None else []
+            if not all(kept):  # some left for later (Store.first_read)
+                stored = data.get(RECORDS, {})
+                now = {doc_id: doc for (doc_id, doc), k in zip(stored.items(), kept, strict=True) if k}
+                rest = {doc_id: doc for (doc_id, doc), k in zip(stored.items(), kept, strict=True) if not k}
+                records, _ = _validate_all(path, model, {RECORDS: now}, {}, remember=False)
+                self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, kept, rest)
+                return records
+            records, _ = _validate_all(path, model, data, {}, remember=False)
             self._cache[path] = _Cached(signature, meta["generation"], records, None, docs)
             return records
         records, known = self._validated(path, model, data)
         self._cache[path] = _Cached(signature, meta["generation"], records, known)
+        return records
+
+    def _made_whole(self, path: Path, model: type[M], cached: _Cached) -> list[M]:
+        """A file the first frame read in part (``first_read``), whole: the records it left validated
+        now, in the file's order (under the file's reading lock, ``_read``)."""
+        assert cached.kept is not None and cached.rest is not None
+        more, _ = _validate_all(path, model, {RECORDS: cached.rest}, {}, remember=False)
+        kept, left = iter(cached.records), iter(more)
+        records = [next(kept) if k else next(left) for k in cached.kept]
+        self._cache[path] = _Cached(cached.signature, cached.generation, records, None, cached.docs)
         return records
 
     def _before_uncommitted(self, path: Path) -> Path | None:
@@ -1094,12 +1125,14 @@ class Store:
         """A parsed file's records as models: only those whose bytes this process has not
         validated in this file before are validated (the transaction's read and the readers' share it)."""
         cached = self._cache.get(path)
-        return _validate_all(path, model, data, cached.known if cached is not None else {}, not self.read_once)
+        known = cached.known if cached is not None and cached.kept is None else {}
+        return _validate_all(path, model, data, known, not self.read_once)
 
     def make_bytes(self) -> None:
         """Make the bytes of every record read while ``bytes_later`` (see ``Store``)."""
         for cached in list(self._cache.values()):
-            _ = cached.known  # made when first asked for
+            if cached.kept is None:  # (one read in part: when it is read whole)
+                _ = cached.known  # made when first asked for
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
