@@ -310,6 +310,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "invalid.text": ("须为文字（加引号）", "must be text (in quotes)"),
     "invalid.at_least": ("不能小于 {}", "at least {}"),
     "invalid.bool": ("只能是 true 或 false", "true or false"),
+    "invalid.bool_typed": ("只能是 true 或 false（写的是「{}」）", "not true or false: {!r}"),
     "invalid.number": ("须为数字", "not a number"),
     "invalid.more_than": ("须大于 {}", "more than {}"),
     "invalid.at_most": ("不能大于 {}", "at most {}"),
@@ -859,7 +860,8 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
     ):
         return t("invalid.required", lang)
     if kind in ("bool_parsing", "bool_type"):
-        return t("invalid.bool", lang)
+        typed = error.get("input")  # said as read_only's is: what was written, so the typo shows
+        return t("invalid.bool_typed", lang).format(typed) if isinstance(typed, str) else t("invalid.bool", lang)
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
         return t("invalid.number", lang)
     bound = _BOUNDS.get(kind)

@@ -133,7 +133,11 @@ def test_bad_configuration_is_one_clear_line(
             "read_only：只能是 true 或 false（写的是「maybe」）",
             "read_only: not true or false",
         ),
-        ({"DUTY_ROOM_ASCII": "often"}, "ascii：只能是 true 或 false", "ascii: true or false"),
+        (
+            {"DUTY_ROOM_ASCII": "often"},
+            "ascii：只能是 true 或 false（写的是「often」）",  # what was written, as read_only's says it
+            "ascii: not true or false: 'often'",
+        ),
         ("colour = 1\n", "没有 colour 这个设置项", "unknown key 'colour'"),
         # tomllib's, pydantic's and the codec's own English, or a wrong word: 'lang：必填' for "fr"
         ('lang = "en\nlite = true\n', "第 1 行第 11 列写法不对（不是有效的 TOML）", "at line 1, column 11 (Illegal"),
