@@ -68,7 +68,8 @@ class PaletteApp(App[None]):
         form or a list they would act on the row hidden beneath); then Textual's own."""
         if screen is self.screen_stack[0]:
             yield from dashboard_commands(self.query_one(PanelDeck))
-        yield SystemCommand(self.desk.t("cmd.refresh"), "", self.action_refresh)
+        refresh = self.desk.present.key("panel.refresh", "ctrl+r")
+        yield SystemCommand(self.desk.t("cmd.refresh"), as_plain(f"[{refresh}]"), self.action_refresh)
         yield from in_our_words(super().get_system_commands(screen), self.desk.lang)
 
 
@@ -78,11 +79,12 @@ def dashboard_commands(deck: PanelDeck) -> Iterator[SystemCommand]:
     for command in panel.commands():
         # The palette reads titles as markup: a title with "[/b]" in it failed it (MarkupError).
         yield command._replace(title=as_plain(command.title), help=as_plain(command.help))
-    t = panel.t
+    t, key = panel.t, panel.desk.present.key  # each with its key, as the panel's own are
     for panel_type in PANEL_TYPES:
         title = t("cmd.focus").format(t(f"panel.{panel_type.NAME}"))
-        yield SystemCommand(title, "", lambda name=panel_type.NAME: setattr(deck, "active", name))
-    yield SystemCommand(t("cmd.zoom"), "", deck.zoom)
+        shown = key(f"panel.{panel_type.NUMBER}", str(panel_type.NUMBER))
+        yield SystemCommand(title, as_plain(f"[{shown}]"), lambda name=panel_type.NAME: setattr(deck, "active", name))
+    yield SystemCommand(t("cmd.zoom"), as_plain(f"[{key('panel.zoom', 'z')}]"), deck.zoom)
 
 
 def in_our_words(commands: Iterable[SystemCommand], lang: Lang) -> Iterator[SystemCommand]:

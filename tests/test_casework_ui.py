@@ -211,6 +211,16 @@ async def test_the_palette_shows_each_steps_key_and_a_title_as_typed(small_store
         assert "[A] 井盖[/b]丢失" in screen_text(app)  # listed, as typed
 
 
+async def test_the_palettes_dashboard_commands_show_their_keys(small_store: Store) -> None:
+    """转到面板, 放大 and 刷新 were listed with no key, beside the panel's commands that show theirs:
+    the palette is where an officer learns a key. Each shows its own, as a keymap bound it."""
+    async with dashboard(small_store, keymap={"panel.zoom": "f11"}) as (app, _pilot):
+        helps = {c.title: Content.from_markup(c.help).plain for c in app.get_system_commands(app.screen)}
+        assert helps["转到面板：网格走访"] == "[2]"
+        assert helps["放大 / 还原当前面板"] == "[f11]"
+        assert helps["立即刷新数据"] == "[ctrl+r]"
+
+
 async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Store) -> None:
     """m lists the other open cases by title in a picker. A title holding "[/b]" raised MarkupError
     while the form was built: no form showed, and every key after it waited for it, then was
