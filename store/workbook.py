@@ -31,7 +31,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any, cast
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import i18n
 from .i18n import Lang
@@ -62,7 +62,7 @@ from .refusal import Refused
 from .roster import changes_between, known_list
 from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
-from .text import ascii_numerals
+from .text import RecordId, ascii_numerals
 
 # ---------------------------------------------------------------------------
 # Column kinds and sheet specs
@@ -322,6 +322,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         note="一天一条；值班人员用顿号分隔。",
     ),
 )
+
+_RECORD_ID: TypeAdapter[str] = TypeAdapter(RecordId)
 
 SHEET_BY_KEY = {spec.key: spec for spec in SHEETS}
 SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
@@ -965,7 +967,11 @@ class _Importer:
         for row in rows:
             given = row.values.get("id")
             if given:
-                row.id = given
+                try:  # said at its own cell: an id refused by the record alone left a masked cell blamed
+                    row.id = _RECORD_ID.validate_python(given)
+                except ValidationError as exc:
+                    self.error(row, spec, "id", self.reason(exc.errors()[0]))
+                    continue
             elif not row.bad:
                 masked = next((k for k, v in row.values.items() if v is _MASKED), None)
                 if masked is not None:  # without an id a masked cell cannot be matched to anything

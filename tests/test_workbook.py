@@ -1005,3 +1005,30 @@ def test_a_fee_or_reduction_changed_by_an_import_counts_from_this_month_and_the_
     wb.save(again)
     assert import_tables(demo, read_tables(again)).changes == 1
     assert len(demo.get(Stall, "yl-01").rates) == 2 and demo.get(Stall, "yl-01").goods == "煎饼"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", ["住户!3:编号: 编号只能用字母、数字和 - _ . :", "社区!4:编号: 编号只能用字母、数字和 - _ . :"]),
+        ("en", ["住户!3:id: an id is letters, digits and - _ . : only", "社区!4:id: an id is letters"]),
+    ],
+)
+def test_an_id_typed_with_a_space_is_said_at_its_cell_in_words(
+    demo: Store, tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    """An id with a space (or in Chinese) was refused in pydantic's English ("String should match
+    pattern '^[A-Za-z0-9]…'"), and on a masked sheet blamed on the row's masked name instead."""
+    path = tmp_path / "masked.xlsx"
+    write_xlsx(path, export_sheets(demo, SHEETS, masked=True))
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "住户", 3, "id", "h " + str(_value(wb, "住户", 3, "id")))
+    _set(wb, "社区", 4, "id", "东城")
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), lang=lang)  # type: ignore[arg-type]
+    assert len(report.errors) == 2, report.errors
+    for line, start in zip(sorted(report.errors, key=lambda e: not e.startswith("住户")), said, strict=True):
+        assert line.startswith(start), line
+    assert "pattern" not in "".join(report.errors)
+    assert store_digest(demo.root) == before
