@@ -362,6 +362,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the same address {address} as {other} (the same grid, building, unit and room): one household "
         "per address; keep one row for one household (with its id), or correct the room of the other",
     ),
+    "sheet.shift_day": (
+        "班次 {id} 是 {day} 的班，日期不能改；另一天的班请另起一行（编号留空）",
+        "shift {id} is the shift of {day}; its day cannot change: put another day's shift on a row of its own (id blank)",
+    ),
     "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
     "sheet.key_taken_within_market": ("在同一社区、同一市场", " (in one community and market)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),

@@ -34,6 +34,7 @@ from typing import Any, cast
 from pydantic import TypeAdapter, ValidationError
 
 from . import i18n
+from .dutylog import shift_people
 from .i18n import Lang
 from .market import FeeRules, fen_to_yuan, month_key, with_rate, yuan_to_fen
 from .masking import mask_name, mask_phone, mask_reduction_label, mask_tag_labels
@@ -1018,7 +1019,19 @@ class _Importer:
         if spec.model is VisitPlan and previous is None:
             household = self.stored("households").get(data.get("household_id", ""))
             data["tags"] = list(household.tags) if isinstance(household, Household) else []
+        if spec.model is DutyShift:
+            try:  # 排班's rules (store/dutylog.py): one or two 值班员, nobody on the shift twice
+                shift_people(str(data.get("leader") or ""), data.get("staff") or [])
+            except Refused as refusal:
+                self.error(row, spec, "staff", refusal.message(self.lang))
+                return
         if isinstance(previous, DutyShift):
+            if data.get("day") != previous.day:
+                # A shift's id is its day (duty-20261128, found in that month's file): moved, the shift
+                # on duty vanished from the header and its log stayed under a shift of another day.
+                said = self.t("sheet.shift_day", id=previous.id, day=previous.day.isoformat())
+                self.error(row, spec, "day", said)
+                return
             on_shift = {data.get("leader"), *(data.get("staff") or [])}
             if previous.starts_at < self.tx.now and on_shift != {previous.leader, *previous.staff}:
                 # Who was on duty stays as it was, as 排班 keeps it (store/dutylog.py: plan_shift).
@@ -1243,6 +1256,10 @@ def import_tables(
                     importer.rows["grids"],
                     lambda r: (r.community_id, r.parent_id, r.name),  # type: ignore[attr-defined]
                     "name",
+                )
+            if "duty" in importer.rows:  # one shift a day, as 排班 makes them (duty-20261128)
+                importer.check_unique(
+                    SHEET_BY_KEY["duty"], importer.rows["duty"], lambda r: cast(DutyShift, r).day, "day"
                 )
             if "stalls" in importer.rows:  # a stall's number is its market's one (玉05 in the lists)
                 importer.check_unique(

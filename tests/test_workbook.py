@@ -1032,3 +1032,33 @@ def test_an_id_typed_with_a_space_is_said_at_its_cell_in_words(
         assert line.startswith(start), line
     assert "pattern" not in "".join(report.errors)
     assert store_digest(demo.root) == before
+
+
+def test_the_duty_sheet_keeps_one_shift_a_day_with_its_day_and_paiban_people(demo: Store, tmp_path: Path) -> None:
+    """The 值班表 sheet took a row that moved the shift on duty to tomorrow (the header said 今日未排班
+    and tomorrow had two shifts; check said ok), a second shift on a day under a new id, three 值班员
+    and the leader again as a 值班员, all of which 排班 refuses. Each is said at its cell; nothing written."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    today, tomorrow = _row_of(wb, "值班表", "duty-20261128"), _row_of(wb, "值班表", "duty-20261129")
+    later = _row_of(wb, "值班表", "duty-20261201")
+    _set(wb, "值班表", today, "day", "2026-11-29")
+    _set(wb, "值班表", tomorrow, "staff", "张海涛、赵雪梅、周静")
+    _set(wb, "值班表", later, "staff", f"{_value(wb, '值班表', later, 'leader')}、刘晓宇")
+    wb["值班表"].append(["duty-extra", "2026-11-30", "李建国", "周静"])
+    extra = wb["值班表"].max_row
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    said = "\n".join(report.errors)
+    assert f"值班表!{today}:日期: 班次 duty-20261128 是 2026-11-28 的班，日期不能改" in said
+    assert f"值班表!{tomorrow}:值班人员: 每班值班员一至二人（现为 3 人）" in said
+    assert f"值班表!{later}:值班人员: 同一人不能在一个班次里出现两次" in said
+    assert f"值班表!{extra}:日期: 与第 {_row_of(wb, '值班表', 'duty-20261130')} 行重复" in said
+    assert len(report.errors) == 4, said
+    assert store_digest(demo.root) == before
+    # The store keeps a shift's day whatever rewrites it in its month's file.
+    shift = find_shift(demo, "duty-20261130")
+    with pytest.raises(ValueError, match="its day cannot change"), demo.transaction() as tx:
+        tx.put(shift.model_copy(update={"day": date(2026, 11, 20)}))
+    assert store_digest(demo.root) == before
