@@ -5,7 +5,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
+import resource
+import signal
+import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +35,7 @@ from store.workbook import (
     import_tables,
     record_row,
 )
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, frozen_command
 
 ME = default_actor()
 
@@ -1062,3 +1067,34 @@ def test_the_duty_sheet_keeps_one_shift_a_day_with_its_day_and_paiban_people(dem
     with pytest.raises(ValueError, match="its day cannot change"), demo.transaction() as tx:
         tx.put(shift.model_copy(update={"day": date(2026, 11, 20)}))
     assert store_digest(demo.root) == before
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    def limited() -> None:  # (in the child: a file grown past ``limit`` bytes fails with EFBIG, as a full disk would)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limited
+
+
+def test_an_export_the_disk_cannot_hold_leaves_the_last_one_and_no_traceback(demo: Store, tmp_path: Path) -> None:
+    """Saved straight into the file, an export cut short by a full disk left 5,000 bytes of workbook
+    over the last good export, and printed ZipFile's traceback (and `?：读写错误`, exit 2). Now the
+    workbook is written whole or not at all: one line naming the file, the old file as it was."""
+    kept = tmp_path / "底册.xlsx"
+    write_xlsx(kept, export_sheets(demo, SHEETS, masked=True))
+    before = kept.read_bytes()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "none"), "DUTY_ROOM_CONFIG": str(tmp_path / "none.toml")}
+    # Each sheet's own part (under 5,000 bytes) is written; the workbook (about 7,000) is not.
+    done = subprocess.run(
+        frozen_command("--store", str(demo.root), "export", str(kept), "--tables", "社区,值班表"),
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_file_size_limit(5000),
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == f"duty-room: {kept}：读写错误（EFBIG）"
+    assert kept.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
