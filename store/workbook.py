@@ -107,6 +107,9 @@ class SheetSpec:
     examples: tuple[tuple[Cell, ...], ...] = ()
     note: str = ""
     model_error_column: str = "id"  # where a whole-record rule's error is pointed
+    # A whole-record rule that is about one column (the model's own words → that column's key):
+    # 结束 before 开始 was said under 重复, a column the clerk had not touched.
+    rule_columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -292,6 +295,11 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
         note="重复：每天、上学日（按官方日历的工作日，寒暑假除外）、周末节假日、每周（填「每周几」，如 周二、周四）。",
         model_error_column="recurrence",
+        rule_columns=(
+            ("a session must end after it starts", "end"),
+            ("weekdays are distinct numbers 0 (Monday) to 6 (Sunday)", "weekdays"),
+            ("the schedule ends before it starts", "ends_on"),
+        ),
     ),
     SheetSpec(
         "走访计划",
@@ -1045,7 +1053,8 @@ class _Importer:
         except ValidationError as exc:
             keys = {c.key for c in spec.columns}
             for err in exc.errors():
-                loc = str(err["loc"][0]) if err["loc"] else spec.model_error_column
+                rule = str((err.get("ctx") or {}).get("error", "")) if not err["loc"] else ""
+                loc = str(err["loc"][0]) if err["loc"] else dict(spec.rule_columns).get(rule, spec.model_error_column)
                 column_key = loc if loc in keys else spec.model_error_column
                 self.error(row, spec, column_key, self.reason(err))
             return

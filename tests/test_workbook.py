@@ -1098,3 +1098,23 @@ def test_an_export_the_disk_cannot_hold_leaves_the_last_one_and_no_traceback(dem
     assert done.stderr.strip() == f"duty-room: {kept}：读写错误（EFBIG）"
     assert kept.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("end", "06:00", "结束: 结束时间须晚于开始时间"),
+        ("ends_on", "2020-01-01", "结束日期: 结束日期早于开始日期"),
+    ],
+)
+def test_a_schedules_rule_is_said_at_the_column_it_is_about(
+    demo: Store, tmp_path: Path, key: str, value: str, said: str
+) -> None:
+    """结束 typed before 开始 was said under 重复 (一老一小服务!3:重复: 结束时间须晚于开始时间), a column
+    the clerk had not touched; each rule of the record is said where it can be put right."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "一老一小服务", 3, key, value)
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert report.errors == [f"一老一小服务!3:{said}"]
