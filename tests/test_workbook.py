@@ -1118,3 +1118,23 @@ def test_a_schedules_rule_is_said_at_the_column_it_is_about(
     wb.save(path)
     report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
     assert report.errors == [f"一老一小服务!3:{said}"]
+
+
+def test_a_refused_or_dry_run_first_import_makes_no_folder(run, demo: Store, tmp_path: Path) -> None:
+    """Into a folder not there yet (a --store typed wrong), a refused import or a --dry-run made it,
+    parents and all, with a .lock in it, which check and every command then called no store.
+    Checked in a scratch store now: nothing made; a valid first import still makes the store."""
+    bad = tmp_path / "bad.xlsx"
+    write_xlsx(bad, export_sheets(demo, SHEETS, masked=True))  # masked cells match no stored record there
+    typo = tmp_path / "stroe" / "store"
+    refused = run("--store", typo, "import", bad)
+    assert refused.exit_code == 1 and "未写入任何数据" in refused.output
+    dry = run("--store", typo, "import", bad, "--dry-run")
+    assert dry.exit_code == 1
+    template = tmp_path / "template.xlsx"
+    assert run("--store", typo, "template", template).exit_code == 0
+    assert run("--store", typo, "import", template, "--dry-run").exit_code == 0
+    assert not (tmp_path / "stroe").exists()
+    made = run("--store", typo, "import", template)
+    assert made.exit_code == 0 and "已导入" in made.output
+    assert run("--store", typo, "check").exit_code == 0
