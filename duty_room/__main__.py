@@ -8,8 +8,10 @@ def main() -> None:
     # click, pydantic and the store, and building the models, make no garbage worth a pass, and the
     # passes cost `summary` ~2.5% of its start (bench/cold_start.py).
     gc.disable()
-    from .cli import main as run
-
+    try:
+        from .cli import main as run
+    except KeyboardInterrupt:  # Ctrl+C while the command was still loading: nothing done yet
+        raise SystemExit(130) from None  # (cli.ExitCode.INTERRUPTED; its words are not loaded yet)
     run()
 
 

@@ -70,6 +70,9 @@ class _Commands(usage.CommandGroup):
         except click.ClickException as exc:  # refused input: one line like every other failure, not click's "Error:"
             click.echo(f"duty-room: {exc.format_message()}", err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            # Click said "Aborted!" (English) with exit 1, which monitoring reads as cases needing attention.
+            interrupted(usage.interface_lang(ctx))
         except (StoreError, OSError, OverflowError, ValueError) as exc:  # Refused, ValidationError are ValueErrors
             settings = (ctx.obj or {}).get("settings")
             lang: words.Lang = settings.lang if settings is not None else "zh"
@@ -603,6 +606,13 @@ def _in_words(text: str, t: Callable[[str], str]) -> str:
     return text
 
 
+def interrupted(lang: words.Lang) -> NoReturn:
+    """Ctrl+C: one line, exit 130. A store write is whole or not made at all (storage.py), so the
+    line says so, not which: the interrupt may come just before or just after its commit."""
+    click.echo(f"duty-room: {words.t('cli.interrupted', lang)}", err=True)
+    sys.exit(ExitCode.INTERRUPTED)
+
+
 def main() -> None:
     # Start-up makes long-lived objects and next to no garbage: the cyclic collector's passes over
     # them cost the first read a third of its time. Off until the command is known (`summary` never
@@ -610,6 +620,8 @@ def main() -> None:
     gc.disable()
     try:
         cli(prog_name="duty-room")
+    except KeyboardInterrupt:  # outside a command (reading the settings, printing its last line)
+        interrupted(usage.interface_lang(None, sys.argv[1:]))
     finally:
         if _LAST_COLLECTION_NOT_NEEDED:
             # Skip the interpreter's last collection over everything still alive, memory the

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import click
@@ -127,7 +128,20 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             )
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
-    report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune, fee_rules=settings.fees)
+    report = None
+    if not settings.store.exists():
+        # A first import into a folder not there yet (or a --store typed wrong) is checked in a
+        # scratch store: refused, or --dry-run, it made the folder (mkdir -p) with a .lock in it,
+        # which check and every command then called no store (不是 duty-room 数据目录).
+        with tempfile.TemporaryDirectory(prefix="duty-room-import-") as scratch:
+            checked = Store(Path(scratch) / "store", actor=settings.actor)
+            report = import_tables(
+                checked, tables, lang=settings.lang, dry_run=True, prune=prune, fee_rules=settings.fees
+            )
+        if not (report.errors or dry_run):
+            report = None  # valid: made for real
+    if report is None:
+        report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune, fee_rules=settings.fees)
     for note in report.notes:
         click.echo(note, err=True)
     if report.errors:

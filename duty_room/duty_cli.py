@@ -15,6 +15,7 @@ from duty_room.words import label
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
+    FUTURE_TOLERANCE,
     end_incident,
     entries_between,
     find_shift,
@@ -51,15 +52,20 @@ from .handover_export import (
 from .petition_cli import _member
 
 
-def _when(text: str | None) -> datetime | None:
-    """`HH:MM` (today), `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time."""
+def _when(text: str | None, *, past: bool = True) -> datetime | None:
+    """`HH:MM`, `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time. `HH:MM` is today's, or, for
+    something that has happened (``past``), the last such time: `--at 23:50` typed at 00:30 is last
+    night's call, which today's 23:50 refused as not yet come (the README's `--known 23:50`)."""
     if text is None:
         return None
     text = text.strip()
     try:
         if len(text) <= 5 and ":" in text:
             hour, minute = (int(part) for part in text.split(":"))
-            return clock.at(clock.today(), hour, minute)
+            moment = clock.at(clock.today(), hour, minute)
+            if past and moment > clock.now() + FUTURE_TOLERANCE:
+                moment = clock.at(clock.today() - timedelta(days=1), hour, minute)
+            return moment
         return clock.as_local(datetime.fromisoformat(text))
     except ValueError:
         raise click.ClickException(phrase("cli.bad_time", v=text)) from None
@@ -90,7 +96,7 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     settings = settings_of(ctx)
     lang, rules = settings.lang, settings.duty
     store = store_of(ctx)
-    now = _when(at_text) or clock.now()
+    now = _when(at_text, past=False) or clock.now()
     shift = shift_at(store, now)
     handover = next_handover(store, now, rules)
     following = shift_at(store, handover)

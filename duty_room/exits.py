@@ -21,6 +21,7 @@ class ExitCode(IntEnum):
     ALARM = 1
     DAMAGED = 2
     BUSY = 3
+    INTERRUPTED = 130  # Ctrl+C (128 + SIGINT, as a shell says it): neither refused input nor the store's fault
 
 
 def exit_code_for(exc: BaseException) -> ExitCode:

@@ -4,8 +4,6 @@ Personal data is masked as on screen; ``write_export`` writes it whole or not at
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +20,7 @@ from store.market import money
 from store.masking import mask_name, mask_phone
 from store.models import DutyShift, Petition, SpecialTag, Stall
 from store.queries import SessionView
+from store.sheetfiles import write_whole
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -601,16 +600,5 @@ def write_copy(settings: Settings, report: HandoverReport, fmt: str, target: Pat
 
 
 def write_export(path: Path, data: bytes) -> None:
-    """Write an export whole or not at all: a temp file beside it, fsynced, then renamed over it."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write an export whole or not at all (store/sheetfiles.py: write_whole, as the sheets' exports)."""
+    write_whole(path, data)

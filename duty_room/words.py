@@ -1005,6 +1005,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "--history-years and --cases need --scale township",
     ),
     # Click's own usage errors, said in words (duty_room/usage.py); then where the usage is explained.
+    "cli.interrupted": (
+        "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
+        "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
+    ),
     "cli.usage.help": ("（用法：{}）", " (usage: {})"),
     "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),
     "cli.usage.missing_argument": ("缺少参数 {}", "missing argument {}"),

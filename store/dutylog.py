@@ -113,9 +113,12 @@ def _next_id(reader: Reader, model: type[Record], prefix: str, partitions: list[
     return f"{prefix}{sequence:0{width}d}"
 
 
+FUTURE_TOLERANCE = timedelta(minutes=1)  # a clock a little ahead of the store's is not the future
+
+
 def _not_future(moment: datetime, now: datetime, what: str) -> datetime:
     moment = as_local(moment)
-    if moment > now + timedelta(minutes=1):
+    if moment > now + FUTURE_TOLERANCE:
         raise DutyRefused("duty_future", what=what, at=f"{moment:%Y-%m-%d %H:%M}")
     return moment
 

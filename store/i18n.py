@@ -306,6 +306,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
     "invalid.required": ("必填", "required"),
+    "invalid.record_id": (
+        "编号只能用字母、数字和 - _ . :，以字母或数字开头（不能有空格、汉字）",
+        "an id is letters, digits and - _ . : only, beginning with a letter or digit (no spaces)",
+    ),
     "invalid.one_of": ("只能是 {} 之一", "one of {}"),
     "invalid.text": ("须为文字（加引号）", "must be text (in quotes)"),
     "invalid.at_least": ("不能小于 {}", "at least {}"),
@@ -358,6 +362,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "同一户只留一行（编号填那户的），不同的两户请改正门牌",
         "the same address {address} as {other} (the same grid, building, unit and room): one household "
         "per address; keep one row for one household (with its id), or correct the room of the other",
+    ),
+    "sheet.shift_day": (
+        "班次 {id} 是 {day} 的班，日期不能改；另一天的班请另起一行（编号留空）",
+        "shift {id} is the shift of {day}; its day cannot change: put another day's shift on a row of its own (id blank)",
     ),
     "sheet.key_taken_within_grid": ("在同一社区、同一上级网格下", " (in one community under one parent grid)"),
     "sheet.key_taken_within_market": ("在同一社区、同一市场", " (in one community and market)"),
@@ -846,6 +854,8 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
     ctx = error.get("ctx") or {}
     if kind == "string_pattern_mismatch" and "1[3-9]" in str(ctx.get("pattern", "")):
         return t("invalid.phone", lang)
+    if kind == "string_pattern_mismatch" and "A-Za-z0-9_.:-" in str(ctx.get("pattern", "")):  # text.RecordId
+        return t("invalid.record_id", lang)
     if kind in ("string_too_long", "too_long"):
         return t("invalid.too_long", lang).format(ctx.get("max_length", "?"))
     if kind == "literal_error" and error.get("input") not in (None, ""):  # a setting's value (lang = "fr")

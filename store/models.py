@@ -729,6 +729,9 @@ class DutyShift(Record):
         assert isinstance(previous, DutyShift)
         if self.swaps[: len(previous.swaps)] != previous.swaps:
             raise ValueError(f"shift {self.id}: swaps are append-only; an earlier swap was changed or removed")
+        # Its id names its day, and its month's file (dutylog.find_shift); the import says it at the row.
+        if self.day != previous.day:
+            raise ValueError(f"shift {self.id}: its day cannot change ({previous.day} → {self.day})")
 
     @property
     def starts_at(self) -> datetime:

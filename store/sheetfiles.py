@@ -18,6 +18,7 @@ import errno
 import io
 import os
 import stat
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,22 +82,49 @@ def _cell_text(value: Cell) -> Cell:
     return "" if value is None else value
 
 
+EXPORT_FILE_MODE = 0o640  # before an export folder's own access is given (duty_room/exports.py: publish)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temp file beside it, fsynced, then renamed over it. A
+    failure (a full disk half-way, no permission) leaves no temp file and whatever was at ``path``."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # said of the file asked for, not of a temp name the user never gave
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, EXPORT_FILE_MODE)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_xlsx(
     path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]] = (), notes_title: str = "说明"
 ) -> None:
-    """Write the sheets (and a notes sheet first, if any) to ``path``."""
-    # The file is opened before any sheet is filled: a write-only sheet left unsaved (the folder
-    # missing, no permission) printed a Python traceback per sheet when it was collected.
+    """Write the sheets (and a notes sheet first, if any) to ``path``, whole or not at all."""
+    # Made in memory, then written: saved straight into the file, a full disk half-way left a
+    # workbook cut short over the last good export, and openpyxl's half-closed zip and write-only
+    # sheets printed Python tracebacks as they were collected.
+    buffer = io.BytesIO()
+    _fill_and_save(buffer, sheets, notes, notes_title)
     try:
-        handle = path.open("wb")
+        write_whole(path, buffer.getvalue())
     except OSError as exc:
         raise SheetFileError("sheet_os", path, error=exc) from None
-    with handle:
-        _fill_and_save(handle, path, sheets, notes, notes_title)
 
 
 def _fill_and_save(
-    handle: BinaryIO, path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]], notes_title: str
+    handle: BinaryIO, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]], notes_title: str
 ) -> None:
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -126,10 +154,7 @@ def _fill_and_save(
         ws.append(sheet.keys)
         for row in sheet.rows:
             ws.append([_cell_text(v) for v in row])
-    try:
-        workbook.save(handle)
-    except OSError as exc:
-        raise SheetFileError("sheet_os", path, error=exc) from None
+    workbook.save(handle)
 
 
 def style_headers(path: Path) -> None:
@@ -145,7 +170,12 @@ def style_headers(path: Path) -> None:
             cell.font = Font(bold=True)
         for cell in ws[2]:
             cell.font = Font(color=_KEY_COLOUR, size=9)
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    try:
+        write_whole(path, buffer.getvalue())
+    except OSError as exc:
+        raise SheetFileError("sheet_os", path, error=exc) from None
 
 
 def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:

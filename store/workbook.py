@@ -31,9 +31,10 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any, cast
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import i18n
+from .dutylog import shift_people
 from .i18n import Lang
 from .market import FeeRules, fen_to_yuan, month_key, with_rate, yuan_to_fen
 from .masking import mask_name, mask_phone, mask_reduction_label, mask_tag_labels
@@ -62,7 +63,7 @@ from .refusal import Refused
 from .roster import changes_between, known_list
 from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
-from .text import ascii_numerals
+from .text import RecordId, ascii_numerals
 
 # ---------------------------------------------------------------------------
 # Column kinds and sheet specs
@@ -106,6 +107,9 @@ class SheetSpec:
     examples: tuple[tuple[Cell, ...], ...] = ()
     note: str = ""
     model_error_column: str = "id"  # where a whole-record rule's error is pointed
+    # A whole-record rule that is about one column (the model's own words → that column's key):
+    # 结束 before 开始 was said under 重复, a column the clerk had not touched.
+    rule_columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -291,6 +295,11 @@ SHEETS: tuple[SheetSpec, ...] = (
         ),
         note="重复：每天、上学日（按官方日历的工作日，寒暑假除外）、周末节假日、每周（填「每周几」，如 周二、周四）。",
         model_error_column="recurrence",
+        rule_columns=(
+            ("a session must end after it starts", "end"),
+            ("weekdays are distinct numbers 0 (Monday) to 6 (Sunday)", "weekdays"),
+            ("the schedule ends before it starts", "ends_on"),
+        ),
     ),
     SheetSpec(
         "走访计划",
@@ -322,6 +331,8 @@ SHEETS: tuple[SheetSpec, ...] = (
         note="一天一条；值班人员用顿号分隔。",
     ),
 )
+
+_RECORD_ID: TypeAdapter[str] = TypeAdapter(RecordId)
 
 SHEET_BY_KEY = {spec.key: spec for spec in SHEETS}
 SHEET_BY_NAME = {spec.name: spec for spec in SHEETS}
@@ -965,7 +976,11 @@ class _Importer:
         for row in rows:
             given = row.values.get("id")
             if given:
-                row.id = given
+                try:  # said at its own cell: an id refused by the record alone left a masked cell blamed
+                    row.id = _RECORD_ID.validate_python(given)
+                except ValidationError as exc:
+                    self.error(row, spec, "id", self.reason(exc.errors()[0]))
+                    continue
             elif not row.bad:
                 masked = next((k for k, v in row.values.items() if v is _MASKED), None)
                 if masked is not None:  # without an id a masked cell cannot be matched to anything
@@ -1012,7 +1027,19 @@ class _Importer:
         if spec.model is VisitPlan and previous is None:
             household = self.stored("households").get(data.get("household_id", ""))
             data["tags"] = list(household.tags) if isinstance(household, Household) else []
+        if spec.model is DutyShift:
+            try:  # 排班's rules (store/dutylog.py): one or two 值班员, nobody on the shift twice
+                shift_people(str(data.get("leader") or ""), data.get("staff") or [])
+            except Refused as refusal:
+                self.error(row, spec, "staff", refusal.message(self.lang))
+                return
         if isinstance(previous, DutyShift):
+            if data.get("day") != previous.day:
+                # A shift's id is its day (duty-20261128, found in that month's file): moved, the shift
+                # on duty vanished from the header and its log stayed under a shift of another day.
+                said = self.t("sheet.shift_day", id=previous.id, day=previous.day.isoformat())
+                self.error(row, spec, "day", said)
+                return
             on_shift = {data.get("leader"), *(data.get("staff") or [])}
             if previous.starts_at < self.tx.now and on_shift != {previous.leader, *previous.staff}:
                 # Who was on duty stays as it was, as 排班 keeps it (store/dutylog.py: plan_shift).
@@ -1026,7 +1053,8 @@ class _Importer:
         except ValidationError as exc:
             keys = {c.key for c in spec.columns}
             for err in exc.errors():
-                loc = str(err["loc"][0]) if err["loc"] else spec.model_error_column
+                rule = str((err.get("ctx") or {}).get("error", "")) if not err["loc"] else ""
+                loc = str(err["loc"][0]) if err["loc"] else dict(spec.rule_columns).get(rule, spec.model_error_column)
                 column_key = loc if loc in keys else spec.model_error_column
                 self.error(row, spec, column_key, self.reason(err))
             return
@@ -1237,6 +1265,10 @@ def import_tables(
                     importer.rows["grids"],
                     lambda r: (r.community_id, r.parent_id, r.name),  # type: ignore[attr-defined]
                     "name",
+                )
+            if "duty" in importer.rows:  # one shift a day, as 排班 makes them (duty-20261128)
+                importer.check_unique(
+                    SHEET_BY_KEY["duty"], importer.rows["duty"], lambda r: cast(DutyShift, r).day, "day"
                 )
             if "stalls" in importer.rows:  # a stall's number is its market's one (玉05 in the lists)
                 importer.check_unique(

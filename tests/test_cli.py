@@ -369,3 +369,36 @@ def test_petition_add_refuses_a_unit_the_grid_does_not_hold(runner: CliRunner, t
         assert said in result.output, result.output
     assert runner.invoke(cli, ["--store", str(target), *add, "--unit", "1单元"]).exit_code == 0
     assert [p.unit for p in Store(target).all(Petition) if p.title == "楼道灯不亮"] == ["1单元"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "duty-room: 已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对\n"),
+        ("en", "duty-room: interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see\n"),
+    ],
+)
+def test_ctrl_c_in_the_middle_of_an_import_is_one_line_exit_130_and_nothing_written(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """Ctrl+C during an import said click's English "Aborted!" and exited 1, which monitoring
+    reads as cases needing attention; now one line in the interface language, exit 130."""
+    import duty_room.data_cli
+    from store.models import Community
+    from tests.conftest import store_bytes
+
+    store = build_small_store(tmp_path / "s")
+    before = store_bytes(store.root)
+    sheet = tmp_path / "社区.xlsx"
+    assert runner.invoke(cli, ["--store", str(store.root), "export", str(sheet), "--tables", "社区"]).exit_code == 0
+
+    def interrupted_half_way(store: Store, *args: object, **kwargs: object) -> None:
+        with store.transaction() as tx:
+            tx.put(Community(id="new", name="新社区", township="孟轲乡"))
+            raise KeyboardInterrupt  # the officer's Ctrl+C, with the transaction under way
+
+    monkeypatch.setattr(duty_room.data_cli, "import_tables", interrupted_half_way)
+    result = runner.invoke(cli, ["--store", str(store.root), "--lang", lang, "import", str(sheet)])
+    assert result.exit_code == 130
+    assert result.output == said  # (CliRunner mixes stderr in)
+    assert store_bytes(store.root) == before

@@ -1029,3 +1029,25 @@ def test_a_refused_log_line_names_its_field_by_its_label(small_store: Store) -> 
     )
     assert result.exit_code == 1
     assert result.output.startswith("duty-room: 内容：必填"), result.output
+
+
+def test_a_time_of_day_typed_after_midnight_is_last_nights(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 00:30, `--at 23:50` (a call 40 minutes ago) and the README's `--known 23:55` were taken as
+    tonight's 23:50 and refused (时间 2026-11-29 23:50 还没到); a time of day not yet come today is
+    yesterday's for what has happened. `duty today --at 23:00` still looks ahead, and a time just
+    past now (00:31, within the clock's minute) stays today's."""
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    run(runner, root, "duty", "plan", "2026-11-29", "--leader", "马志远", "--staff", "张海涛")
+    at(monkeypatch, "2026-11-29T00:30")
+    late = run(runner, root, "duty", "log", "--kind", "来电", "--content", "深夜来电", "--at", "23:50")
+    incident = run(runner, root, "incident", "open", "--title", "河堤渗水", "--category", "natural", "--known", "23:55")
+    now = run(runner, root, "duty", "log", "--kind", "来电", "--content", "刚才", "--at", "00:31")
+    entries = {e["id"]: e for e in json.loads(run(runner, root, "duty", "entries", "--json"))}
+    assert late == "ZB261128-001" and entries[late]["at"] == "2026-11-28T23:50:00+08:00"
+    assert incident.startswith("SJ261128-01 ") and "首报 11-29 00:25" in incident
+    assert entries[now]["at"] == "2026-11-29T00:31:00+08:00"
+    ahead = json.loads(run(runner, root, "duty", "today", "--json", "--at", "23:00"))
+    assert ahead["shift"]["id"] == "duty-20261129"

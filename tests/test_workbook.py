@@ -5,7 +5,12 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
+import resource
+import signal
+import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +35,7 @@ from store.workbook import (
     import_tables,
     record_row,
 )
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, frozen_command
 
 ME = default_actor()
 
@@ -1005,3 +1010,131 @@ def test_a_fee_or_reduction_changed_by_an_import_counts_from_this_month_and_the_
     wb.save(again)
     assert import_tables(demo, read_tables(again)).changes == 1
     assert len(demo.get(Stall, "yl-01").rates) == 2 and demo.get(Stall, "yl-01").goods == "煎饼"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", ["住户!3:编号: 编号只能用字母、数字和 - _ . :", "社区!4:编号: 编号只能用字母、数字和 - _ . :"]),
+        ("en", ["住户!3:id: an id is letters, digits and - _ . : only", "社区!4:id: an id is letters"]),
+    ],
+)
+def test_an_id_typed_with_a_space_is_said_at_its_cell_in_words(
+    demo: Store, tmp_path: Path, lang: str, said: list[str]
+) -> None:
+    """An id with a space (or in Chinese) was refused in pydantic's English ("String should match
+    pattern '^[A-Za-z0-9]…'"), and on a masked sheet blamed on the row's masked name instead."""
+    path = tmp_path / "masked.xlsx"
+    write_xlsx(path, export_sheets(demo, SHEETS, masked=True))
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "住户", 3, "id", "h " + str(_value(wb, "住户", 3, "id")))
+    _set(wb, "社区", 4, "id", "东城")
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), lang=lang)  # type: ignore[arg-type]
+    assert len(report.errors) == 2, report.errors
+    for line, start in zip(sorted(report.errors, key=lambda e: not e.startswith("住户")), said, strict=True):
+        assert line.startswith(start), line
+    assert "pattern" not in "".join(report.errors)
+    assert store_digest(demo.root) == before
+
+
+def test_the_duty_sheet_keeps_one_shift_a_day_with_its_day_and_paiban_people(demo: Store, tmp_path: Path) -> None:
+    """The 值班表 sheet took a row that moved the shift on duty to tomorrow (the header said 今日未排班
+    and tomorrow had two shifts; check said ok), a second shift on a day under a new id, three 值班员
+    and the leader again as a 值班员, all of which 排班 refuses. Each is said at its cell; nothing written."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    today, tomorrow = _row_of(wb, "值班表", "duty-20261128"), _row_of(wb, "值班表", "duty-20261129")
+    later = _row_of(wb, "值班表", "duty-20261201")
+    _set(wb, "值班表", today, "day", "2026-11-29")
+    _set(wb, "值班表", tomorrow, "staff", "张海涛、赵雪梅、周静")
+    _set(wb, "值班表", later, "staff", f"{_value(wb, '值班表', later, 'leader')}、刘晓宇")
+    wb["值班表"].append(["duty-extra", "2026-11-30", "李建国", "周静"])
+    extra = wb["值班表"].max_row
+    wb.save(path)
+    before = store_digest(demo.root)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    said = "\n".join(report.errors)
+    assert f"值班表!{today}:日期: 班次 duty-20261128 是 2026-11-28 的班，日期不能改" in said
+    assert f"值班表!{tomorrow}:值班人员: 每班值班员一至二人（现为 3 人）" in said
+    assert f"值班表!{later}:值班人员: 同一人不能在一个班次里出现两次" in said
+    assert f"值班表!{extra}:日期: 与第 {_row_of(wb, '值班表', 'duty-20261130')} 行重复" in said
+    assert len(report.errors) == 4, said
+    assert store_digest(demo.root) == before
+    # The store keeps a shift's day whatever rewrites it in its month's file.
+    shift = find_shift(demo, "duty-20261130")
+    with pytest.raises(ValueError, match="its day cannot change"), demo.transaction() as tx:
+        tx.put(shift.model_copy(update={"day": date(2026, 11, 20)}))
+    assert store_digest(demo.root) == before
+
+
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    def limited() -> None:  # (in the child: a file grown past ``limit`` bytes fails with EFBIG, as a full disk would)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limited
+
+
+def test_an_export_the_disk_cannot_hold_leaves_the_last_one_and_no_traceback(demo: Store, tmp_path: Path) -> None:
+    """Saved straight into the file, an export cut short by a full disk left 5,000 bytes of workbook
+    over the last good export, and printed ZipFile's traceback (and `?：读写错误`, exit 2). Now the
+    workbook is written whole or not at all: one line naming the file, the old file as it was."""
+    kept = tmp_path / "底册.xlsx"
+    write_xlsx(kept, export_sheets(demo, SHEETS, masked=True))
+    before = kept.read_bytes()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "none"), "DUTY_ROOM_CONFIG": str(tmp_path / "none.toml")}
+    # Each sheet's own part (under 5,000 bytes) is written; the workbook (about 7,000) is not.
+    done = subprocess.run(
+        frozen_command("--store", str(demo.root), "export", str(kept), "--tables", "社区,值班表"),
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_file_size_limit(5000),
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == f"duty-room: {kept}：读写错误（EFBIG）"
+    assert kept.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("end", "06:00", "结束: 结束时间须晚于开始时间"),
+        ("ends_on", "2020-01-01", "结束日期: 结束日期早于开始日期"),
+    ],
+)
+def test_a_schedules_rule_is_said_at_the_column_it_is_about(
+    demo: Store, tmp_path: Path, key: str, value: str, said: str
+) -> None:
+    """结束 typed before 开始 was said under 重复 (一老一小服务!3:重复: 结束时间须晚于开始时间), a column
+    the clerk had not touched; each rule of the record is said where it can be put right."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "一老一小服务", 3, key, value)
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert report.errors == [f"一老一小服务!3:{said}"]
+
+
+def test_a_refused_or_dry_run_first_import_makes_no_folder(run, demo: Store, tmp_path: Path) -> None:
+    """Into a folder not there yet (a --store typed wrong), a refused import or a --dry-run made it,
+    parents and all, with a .lock in it, which check and every command then called no store.
+    Checked in a scratch store now: nothing made; a valid first import still makes the store."""
+    bad = tmp_path / "bad.xlsx"
+    write_xlsx(bad, export_sheets(demo, SHEETS, masked=True))  # masked cells match no stored record there
+    typo = tmp_path / "stroe" / "store"
+    refused = run("--store", typo, "import", bad)
+    assert refused.exit_code == 1 and "未写入任何数据" in refused.output
+    dry = run("--store", typo, "import", bad, "--dry-run")
+    assert dry.exit_code == 1
+    template = tmp_path / "template.xlsx"
+    assert run("--store", typo, "template", template).exit_code == 0
+    assert run("--store", typo, "import", template, "--dry-run").exit_code == 0
+    assert not (tmp_path / "stroe").exists()
+    made = run("--store", typo, "import", template)
+    assert made.exit_code == 0 and "已导入" in made.output
+    assert run("--store", typo, "check").exit_code == 0
