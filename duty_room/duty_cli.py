@@ -51,11 +51,16 @@ from .handover_export import (
 )
 from .petition_cli import _member
 
+# How far back an `HH:MM` not yet come today may mean last night: a night shift's last hours, not
+# a day ago (at 10:00, `--at 10:30` is a slip refused as not yet come, not yesterday's 10:30).
+LAST_NIGHT = timedelta(hours=12)
+
 
 def _when(text: str | None, *, past: bool = True) -> datetime | None:
     """`HH:MM`, `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time. `HH:MM` is today's, or, for
-    something that has happened (``past``), the last such time: `--at 23:50` typed at 00:30 is last
-    night's call, which today's 23:50 refused as not yet come (the README's `--known 23:50`)."""
+    something that has happened (``past``), last night's within ``LAST_NIGHT``: `--at 23:50` typed
+    at 00:30 is last night's call, which today's 23:50 refused as not yet come (the README's
+    `--known 23:50`)."""
     if text is None:
         return None
     text = text.strip()
@@ -64,7 +69,8 @@ def _when(text: str | None, *, past: bool = True) -> datetime | None:
             hour, minute = (int(part) for part in text.split(":"))
             moment = clock.at(clock.today(), hour, minute)
             if past and moment > clock.now() + FUTURE_TOLERANCE:
-                moment = clock.at(clock.today() - timedelta(days=1), hour, minute)
+                earlier = clock.at(clock.today() - timedelta(days=1), hour, minute)
+                moment = earlier if clock.now() - earlier <= LAST_NIGHT else moment
             return moment
         return clock.as_local(datetime.fromisoformat(text))
     except ValueError:

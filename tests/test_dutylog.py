@@ -1051,3 +1051,9 @@ def test_a_time_of_day_typed_after_midnight_is_last_nights(
     assert entries[now]["at"] == "2026-11-29T00:31:00+08:00"
     ahead = json.loads(run(runner, root, "duty", "today", "--json", "--at", "23:00"))
     assert ahead["shift"]["id"] == "duty-20261129"
+    # By day a time not yet come is a slip, not yesterday's: at 10:00, --at 10:30 is refused.
+    at(monkeypatch, "2026-11-29T10:00")
+    slip = runner.invoke(
+        cli, ["--store", str(root), "duty", "log", "--kind", "来电", "--content", "x", "--at", "10:30"]
+    )
+    assert slip.exit_code == 1 and "还没到" in slip.output, slip.output
