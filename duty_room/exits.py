@@ -10,8 +10,17 @@ from pydantic import ValidationError
 
 from duty_room import words
 from duty_room.words import Lang
-from store.errors import StoreBusyError, StoreError, TargetNotEmptyError
+from store.errors import (
+    DiskFullError,
+    IOFailureError,
+    ReadOnlyError,
+    StoreBusyError,
+    StoreError,
+    TargetNotEmptyError,
+    environment_error,
+)
 from store.refusal import Refused
+from store.sheetfiles import SheetFileError
 from store.storage import RecordNotFound, StoreReadOnlyError
 
 
@@ -31,6 +40,12 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.REFUSED  # a wrong case id or folder, or a write asked of a viewer: refused
     if isinstance(exc, StoreError | OSError | OverflowError):
         return ExitCode.DAMAGED
+    if isinstance(exc, SheetFileError) and exc.error is not None:
+        # A workbook's path typed wrong (no such folder, not a folder, no permission) is refused
+        # input; the machine failing the write (a full disk, a read-only filesystem, an I/O error)
+        # is a fault: monitoring reads 1 as cases needing attention.
+        if isinstance(environment_error(exc.error), DiskFullError | ReadOnlyError | IOFailureError):
+            return ExitCode.DAMAGED
     return ExitCode.REFUSED  # Refused, ValidationError, ValueError: the input was wrong
 
 

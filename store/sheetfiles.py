@@ -35,9 +35,10 @@ Cell = object  # str, int, float, bool, date, datetime, time or None, as the fil
 
 
 class SheetFileError(Refused):
-    """The file cannot be read or written at all (missing, not a workbook, no permission): a
-    refusal of the input (exit 1), said in the interface's language like every other one. The
-    machine's own cause (a full disk, no permission) is said as the store says it."""
+    """The file cannot be read or written at all (missing, not a workbook, no permission), said in
+    the interface's language like every other refusal: refused input (exit 1). The machine's own
+    cause (``error``: no permission, a full disk) is said as the store says it; a full disk, a
+    read-only filesystem or an I/O error is a fault (exit 2, duty_room/exits.py)."""
 
     def __init__(self, key: str, path: Path, *, error: OSError | None = None, detail: object = "") -> None:
         self.error = error
