@@ -180,7 +180,8 @@ def style_headers(path: Path) -> None:
 
 
 def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
-    """One ``<sheet name>.csv`` per sheet, UTF-8 with BOM. Returns the files written."""
+    """One ``<sheet name>.csv`` per sheet, UTF-8 with BOM, each whole or not at all (a full disk
+    half-way leaves that sheet's last file as it was, not cut short). Returns the files written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -195,7 +196,7 @@ def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
             writer.writerow(["" if v is None else v for v in row])
         target = folder / f"{sheet.name}.csv"
         try:
-            target.write_text(_BOM + buffer.getvalue(), encoding="utf-8", newline="")
+            write_whole(target, (_BOM + buffer.getvalue()).encode("utf-8"))
         except OSError as exc:
             raise SheetFileError("sheet_os", target, error=exc) from None
         written.append(target)

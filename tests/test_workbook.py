@@ -24,7 +24,7 @@ from store import clock
 from store.demo import build_demo
 from store.dutylog import find_shift
 from store.models import AuditEntry, Grid, Household, Stall
-from store.sheetfiles import read_tables, write_xlsx
+from store.sheetfiles import read_tables, write_csv_dir, write_xlsx
 from store.storage import Store, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
@@ -1075,6 +1075,27 @@ def _file_size_limit(limit: int) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return limited
+
+
+def test_a_csv_export_the_disk_cannot_hold_leaves_each_last_file_whole(demo: Store, tmp_path: Path) -> None:
+    """A folder of CSV files was written straight into each file: a full disk half-way left the
+    住户 sheet cut short over its last good export. Each file is written whole or not at all."""
+    folder = tmp_path / "底册"
+    write_csv_dir(folder, export_sheets(demo, [SHEET_BY_KEY["households"]], masked=True))
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert max(len(data) for data in before.values()) > 3000
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "none"), "DUTY_ROOM_CONFIG": str(tmp_path / "none.toml")}
+    done = subprocess.run(
+        frozen_command("--store", str(demo.root), "export", str(folder), "--tables", "住户"),
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_file_size_limit(3000),
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().endswith("：读写错误（EFBIG）") and "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temp file left either
 
 
 def test_an_export_the_disk_cannot_hold_leaves_the_last_one_and_no_traceback(demo: Store, tmp_path: Path) -> None:
