@@ -33,7 +33,9 @@ from store.dutylog import (
     check_shift_people,
     correct_entry,
     find_entry,
+    find_incident,
     handed_over_at,
+    incident_clock,
     intake_from_entry,
     log_entry,
     open_incident,
@@ -143,8 +145,15 @@ class DutyLogPanel(DeskPanel):
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
         p = self.desk.present
         if key.startswith(INCIDENT_ROW):
-            found = self.incident(key.removeprefix(INCIDENT_ROW))
-            return None if found is None else incident_detail(p, found, self.desk.settings.duty)
+            incident_id = key.removeprefix(INCIDENT_ROW)
+            found = self.incident(incident_id)
+            if found is None:  # closed at another desk while its detail was open: as it is now, nothing owed
+                try:
+                    incident = find_incident(self.desk.store, incident_id)
+                except DutyRefused:
+                    return None
+                found = incident_clock(incident, clock.now(), self.desk.settings.duty)
+            return incident_detail(p, found, self.desk.settings.duty)
         entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
         if entry is None:
             return None
