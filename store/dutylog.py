@@ -211,14 +211,24 @@ def plan_shift(
     staff: list[str],
     phones: dict[str, str] | None = None,
     rules: DutyRules | None = None,
+    seen: Mapping[str, DutyShift] | None = None,
 ) -> DutyShift:
     """Put a day's shift on the 值班表 (or re-plan it; its recorded swaps stay). ``phones`` are
     added to those on record: the phones of the people who stay on a re-planned shift are kept
-    (the dashboard's form asks for none), those of people taken off it go with them."""
+    (the dashboard's form asks for none), those of people taken off it go with them. ``seen``: the
+    值班表 as the caller's form knew it (shift id -> shift); a day planned or re-planned since by
+    another desk is refused, saying who is on it now, rather than written over (two desks planning
+    tomorrow at once: the second silently replaced the first). None: as it is (the command line)."""
     rules = rules or DutyRules()
     leader, staff = shift_people(leader, staff)
     with store.transaction() as tx:
         existing = next((s for s in shifts_between(tx, day, day) if s.id == shift_id_for(day)), None)
+        if seen is not None and existing != seen.get(shift_id_for(day)):
+            if existing is None:
+                raise Refused("changed_meanwhile")
+            raise DutyRefused(
+                "duty_planned_meanwhile", day=day.isoformat(), leader=existing.leader, staff="、".join(existing.staff)
+            )
         on_shift = {leader, *staff}
         kept = {name: phone for name, phone in existing.phones.items() if name in on_shift} if existing else {}
         fields = {

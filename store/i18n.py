@@ -560,6 +560,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "班次 {id} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
         "shift {id} has started and cannot be re-planned; record a change of people as a swap (duty swap)",
     ),
+    "refused.duty_planned_meanwhile": (
+        "未保存：{day} 的班次刚被他人排为 带班领导 {leader}，值班员 {staff}；请核对后再保存",
+        "Not saved: {day}'s shift was just planned at another desk (leader {leader}, staff {staff}); check it and save again",
+    ),
     "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
     "refused.duty_not_on_shift": ("{name} 不在班次 {id} 上", "{name} is not on shift {id}"),
     "refused.duty_shift_over": ("班次 {id} 已结束，不能再换班", "shift {id} is over; it cannot be swapped"),

@@ -19,7 +19,7 @@ from .i18n import Lang
 # 未保存 said both). tests/test_catalogue.py finds any other reason that says it.
 T = TypeVar("T")
 
-SAYS_ITS_OUTCOME = frozenset({"changed_meanwhile", "duplicate_case", "no_change"})
+SAYS_ITS_OUTCOME = frozenset({"changed_meanwhile", "duplicate_case", "duty_planned_meanwhile", "no_change"})
 
 
 class Refused(ValueError):

@@ -207,6 +207,7 @@ def test_the_interface_reads_words_from_one_place() -> None:
 SAYS_ITS_OUTCOME = {
     "refused.changed_meanwhile": "未保存：此件已被他人更新",
     "refused.duplicate_case": "未重复登记",
+    "refused.duty_planned_meanwhile": "未保存：",
     "refused.no_change": "没有改动",
     "fault.corrupt": "文件未改动",  # StoreCorruptError
     "desk.unexpected": "数据未改动",  # a bug, said in one line by the desk
@@ -244,6 +245,9 @@ def outcome_errors() -> dict[str, BaseException]:
         "refused.changed_meanwhile": Refused("changed_meanwhile"),
         "refused.duplicate_case": Refused("duplicate_case", id="MK261128-001", seconds=3),
         "refused.no_change": Refused("no_change"),
+        "refused.duty_planned_meanwhile": Refused(
+            "duty_planned_meanwhile", day="2026-11-29", leader="王五", staff="赵六"
+        ),
         "fault.corrupt": StoreCorruptError(Path("petitions/2026-11-28.json"), Detail("damage.json_empty", {})),
         "desk.unexpected": RuntimeError("a bug"),
     }

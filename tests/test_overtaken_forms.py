@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from textual.widgets import Input, OptionList, Select, Static
@@ -20,7 +20,17 @@ from textual.widgets import Input, OptionList, Select, Static
 from duty_room.app import DutyRoomApp
 from store import clock
 from store.duty_models import IncidentCategory, LogKind, ReportStage
-from store.dutylog import correct_entry, find_entry, log_entry, open_incident, report_incident, shift_at
+from store.dutylog import (
+    correct_entry,
+    find_entry,
+    find_shift,
+    log_entry,
+    open_incident,
+    plan_shift,
+    report_incident,
+    shift_at,
+    shift_id_for,
+)
 from store.handover import find_handover
 from store.lifecycle import Action, next_steps, perform, register
 from store.market import PermitAction, change_permit, record_payment, set_occupied
@@ -289,6 +299,48 @@ async def test_a_report_form_says_another_desk_reported_the_incident(small_store
         report_incident(elsewhere(small_store), incident.id, ReportStage.PHONE, to="县应急局")
         await arrives(app, pilot, small_store)
         assert notice(form) == "此件已被他人更新：已报送首报"
+
+
+@pytest.mark.parametrize("planned_before", [False, True], ids=["a new day", "a planned day"])
+async def test_a_shift_planned_by_another_desk_meanwhile_is_refused_then_planned_over(
+    small_store: Store, planned_before: bool
+) -> None:
+    """Two desks planning tomorrow at once: both said 已排班 and the second silently replaced the
+    first's shift (and its phones). The form is judged against the 值班表 as it stood when it opened:
+    the save is refused, nothing written, saying who is on the shift now; the next save, the officer
+    told, goes over it."""
+    tomorrow = clock.now().date() + timedelta(days=1)
+    if planned_before:
+        plan_shift(small_store, tomorrow, leader="郭红梅", staff=["孙卫东"])
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "s")
+        assert form.values()["day"] == tomorrow.isoformat()
+        form.query_one("#field-leader", Input).value = "张三"
+        form.query_one("#field-staff", Input).value = "李四"
+        plan_shift(elsewhere(small_store), tomorrow, leader="王五", staff=["赵六"])
+        await refused_and_nothing_written(app, pilot, form, small_store)
+        assert str(form.query_one("#form-error").render()) == (
+            f"未保存：{tomorrow} 的班次刚被他人排为 带班领导 王五，值班员 赵六；请核对后再保存"
+        )
+        assert form.values()["leader"] == "张三"  # what was typed stays
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form
+    shift = find_shift(small_store, shift_id_for(tomorrow))
+    assert (shift.leader, shift.staff, shift.updated_by) == ("张三", ["李四"], "duty-officer")
+
+
+async def test_replanning_a_day_nobody_changed_meanwhile_is_not_refused(small_store: Store) -> None:
+    tomorrow = clock.now().date() + timedelta(days=1)
+    plan_shift(small_store, tomorrow, leader="郭红梅", staff=["孙卫东"])
+    async with dashboard(small_store) as (app, pilot):
+        form = await open_form(app, pilot, "5", "s")
+        form.query_one("#field-leader", Input).value = "张三"
+        form.query_one("#field-staff", Input).value = "李四"
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form
+    assert find_shift(small_store, shift_id_for(tomorrow)).leader == "张三"
 
 
 async def test_a_handover_form_says_another_desk_handed_the_shift_over(small_store: Store) -> None:

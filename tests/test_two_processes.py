@@ -17,13 +17,15 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from store.lifecycle import change_status
+from store.duty_models import IncidentCategory, ReportStage
+from store.dutylog import open_incident, report_incident
+from store.lifecycle import Action, change_status, perform
 from store.models import Petition, PetitionStatus
 from store.storage import Store
-from tests.conftest import FROZEN_NOW, frozen_command
+from tests.conftest import FROZEN_NOW, elsewhere, frozen_command
 from tools.ptyterm import Terminal
 
-from pilot import dashboard, settled, until
+from pilot import dashboard, settled, shows, until
 
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.slow
@@ -123,6 +125,58 @@ async def test_an_open_detail_follows_a_change_made_at_another_desk(small_store:
         await until(pilot, lambda: field("状态") == "处置中", "the other desk's step in the open detail")
         assert field("状态") == "处置中" and "已到现场" in history()[-1]
         assert app.screen is detail  # still open, where the officer left it
+
+
+async def test_an_open_detail_follows_a_case_another_desk_took_off_the_open_list(small_store: Store) -> None:
+    """A case cancelled at another desk left the open list, and its open detail went on saying 已派单
+    (the detail was redrawn only from the cases the panel lists): the officer read a state the case no
+    longer had. It says 已撤销, and the step, as it does for a step that keeps the case open."""
+    from widgets.detail import DetailScreen
+
+    async with dashboard(small_store) as (app, pilot):
+        panel = app.panel("petitions")
+        panel.table.move_cursor(row=panel.table.keys.index("MK261127-003"))
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+
+        def field(name: str) -> str:
+            return next(value.plain for label, value in detail.content.fields if label == name)
+
+        assert field("状态") == "已派单"
+        perform(elsewhere(small_store), "MK261127-003", Action.CANCEL, note="反映人撤回")
+        await shows(app, pilot, lambda data: all(v.petition.id != "MK261127-003" for v in data.petitions))
+        assert field("状态") == "已撤销"
+        assert "反映人撤回" in dict(detail.content.sections)["办理记录"][-1].plain
+        assert field("社区").startswith("东城花园")  # its community and grid, though no list shows the case
+        assert app.screen is detail
+
+
+async def test_an_open_incident_detail_follows_its_closing_at_another_desk(small_store: Store) -> None:
+    """An incident closed at another desk (its 终报) left the panel, and its open detail went on
+    listing the 终报 as 待报送: a report already made, shown as still owed. It shows the 终报 made."""
+    from widgets.detail import DetailScreen
+
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5")
+        table = app.panel("dutylog").table
+        table.move_cursor(row=table.keys.index(f"incident:{incident.id}"))
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+
+        def section(name: str) -> list[str]:
+            return [line.plain for line in dict(detail.content.sections)[name]]
+
+        assert section("待报送") and not any("终报" in line for line in section("已报送"))
+        report_incident(elsewhere(small_store), incident.id, ReportStage.FINAL, to="县应急局", note="处置完毕")
+        await shows(app, pilot, lambda data: not data.duty.clocks)
+        assert section("待报送") == []
+        assert any("终报 → 县应急局" in line for line in section("已报送"))
+        assert app.screen is detail
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is needed to resize a real terminal")

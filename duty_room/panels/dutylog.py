@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -33,7 +33,9 @@ from store.dutylog import (
     check_shift_people,
     correct_entry,
     find_entry,
+    find_incident,
     handed_over_at,
+    incident_clock,
     intake_from_entry,
     log_entry,
     open_incident,
@@ -42,6 +44,7 @@ from store.dutylog import (
     report_incident,
     report_slots,
     shift_at,
+    shift_id_for,
     shifts_between,
 )
 from store.errors import environment_error
@@ -67,6 +70,7 @@ if TYPE_CHECKING:
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
 # The fewest cells an entry's action is cut to (已通知综合执…), so that its content has the room.
 ACTION_FLOOR = 14
+PLAN_AHEAD_DAYS = 366  # 排班 reads the 值班表 this far ahead when its form opens: the days it judges a save by
 
 
 class DutyLogPanel(DeskPanel):
@@ -141,8 +145,15 @@ class DutyLogPanel(DeskPanel):
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
         p = self.desk.present
         if key.startswith(INCIDENT_ROW):
-            found = self.incident(key.removeprefix(INCIDENT_ROW))
-            return None if found is None else incident_detail(p, found, self.desk.settings.duty)
+            incident_id = key.removeprefix(INCIDENT_ROW)
+            found = self.incident(incident_id)
+            if found is None:  # closed at another desk while its detail was open: as it is now, nothing owed
+                try:
+                    incident = find_incident(self.desk.store, incident_id)
+                except DutyRefused:
+                    return None
+                found = incident_clock(incident, clock.now(), self.desk.settings.duty)
+            return incident_detail(p, found, self.desk.settings.duty)
         entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
         if entry is None:
             return None
@@ -165,7 +176,18 @@ class DutyLogPanel(DeskPanel):
         }[name]()
 
     def ask_plan(self) -> None:
-        """排班: put a day's shift on the 值班表 (tomorrow by default): 带班领导 and one or two 值班员."""
+        """排班: put a day's shift on the 值班表 (tomorrow by default): 带班领导 and one or two 值班员.
+        The form is judged against the 值班表 as it stood when it opened (read first, in a worker): a
+        day another desk plans meanwhile is refused, saying who is on it now, never written over."""
+        today = clock.now().date()
+        first, last = today - timedelta(days=1), today + timedelta(days=PLAN_AHEAD_DAYS)
+        store = self.desk.store
+        self.desk.read(
+            lambda: {s.id: s for s in shifts_between(store, first, last)},
+            lambda seen: self.plan_form(seen, first, last),
+        )
+
+    def plan_form(self, seen: dict[str, DutyShift], first: date, last: date) -> None:
         t, desk = self.t, self.desk
         tomorrow = clock.now().date() + timedelta(days=1)
         fields = [
@@ -191,10 +213,26 @@ class DutyLogPanel(DeskPanel):
             if errors:
                 desk.refuse(FieldsRefused(errors), form)
                 return
+
+            def plan() -> DutyShift:
+                try:
+                    return plan_shift(
+                        desk.store,
+                        day,
+                        leader=values.get("leader", ""),
+                        staff=staff,
+                        rules=desk.settings.duty,
+                        seen=seen if first <= day <= last else None,  # a day not read: as it is
+                    )
+                except Refused as refused:
+                    if refused.says_its_outcome:  # told who is on it now: the next save goes over that
+                        planned = shifts_between(desk.store, day, day)
+                        seen.pop(shift_id_for(day), None)
+                        seen.update({s.id: s for s in planned})
+                    raise
+
             desk.submit(
-                lambda: plan_shift(
-                    desk.store, day, leader=values.get("leader", ""), staff=staff, rules=desk.settings.duty
-                ),
+                plan,
                 lambda shift: t("duty.planned").format(shift.id),
                 form,
                 {

@@ -42,11 +42,13 @@ from store.queries import (
     Headline,
     PetitionView,
     SortOrder,
+    community_names,
     ended_petitions,
     filter_petitions,
     sort_petitions,
     unknown_filter_words,
 )
+from store.storage import RecordNotFound
 from store.text import display_safe, max_chars, typed_whole
 from store.visiting import case_address
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
@@ -192,19 +194,23 @@ class PetitionsPanel(DeskPanel):
     # -- detail ------------------------------------------------------------------------------
 
     def detail_content(self, key: str, *, reveal: bool) -> DetailContent | None:
-        view = self.view(key)
-        if view is None:
-            return None
         store = self.desk.store
-        petition = store.get(Petition, key)  # the latest history, not the list's copy
+        try:
+            petition = store.get(Petition, key)  # the latest history, not the list's copy
+        except RecordNotFound:
+            return None  # archived: an open detail keeps its last view
+        view = self.view(key)
+        if view is not None:
+            community, grid = view.community, view.grid
+        else:  # cancelled, merged or closed at another desk while its detail was open: it says so
+            community = community_names(store).get(petition.community_id, petition.community_id)
+            grid = next((g.name for g in store.all(Grid) if g.id == petition.grid_id), "")
         household = (
             next((h for h in store.all(Household) if h.id == petition.household_id), None)
             if petition.household_id
             else None
         )
-        return petition_detail(
-            self.desk.present, petition, view.community, view.grid, reveal=reveal, household=household
-        )
+        return petition_detail(self.desk.present, petition, community, grid, reveal=reveal, household=household)
 
     # -- palette -------------------------------------------------------------------------------
 
