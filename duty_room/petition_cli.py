@@ -296,9 +296,11 @@ def _action_command(action: Action) -> Callable[..., None]:
         if action is Action.MERGE:
             params["duplicate_of"] = options["into"]
         updated = perform(store, case_id, action, rules=settings_of(ctx).deadlines, **params)
-        extra = f" level={updated.level.value}" if action is Action.ESCALATE else ""
-        extra += f" supervision={updated.supervision.value}" if action is Action.SUPERVISE else ""
-        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, settings_of(ctx).lang)}){extra}")
+        lang = settings_of(ctx).lang  # each value as scripts read it, then in words, as the status is
+        extra = f" level={updated.level.value} ({label(updated.level, lang)})" if action is Action.ESCALATE else ""
+        if action is Action.SUPERVISE:
+            extra += f" supervision={updated.supervision.value} ({label(updated.supervision, lang)})"
+        click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, lang)}){extra}")
 
     command = click.argument("case_id")(command)
     command = click.option(

@@ -111,8 +111,9 @@ def test_status_by_chinese_label_or_english_key(run, small_store: Store) -> None
 
 
 def test_lifecycle_subcommands(run, small_store: Store) -> None:  # noqa: ANN001
-    assert run("escalate", "MK261127-001", "--note", "楼栋协调不成").output.strip().endswith("level=community")
-    assert run("supervise", "MK261127-001").output.strip().endswith("supervision=yellow")
+    # the value as scripts read it, then in words (it said supervision=yellow alone)
+    assert run("escalate", "MK261127-001", "--note", "楼栋协调不成").output.strip().endswith("level=community (社区)")
+    assert run("supervise", "MK261127-001").output.strip().endswith("supervision=yellow (黄牌督办)")
     assert run("merge", "MK261127-002", "--into", "MK261127-001").exit_code == 0
     assert small_store.get(Petition, "MK261127-001").duplicates == ["MK261127-002"]
     assert run("start", "MK261127-003").exit_code == 0
