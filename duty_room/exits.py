@@ -20,7 +20,6 @@ from store.errors import (
     environment_error,
 )
 from store.refusal import Refused
-from store.sheetfiles import SheetFileError
 from store.storage import RecordNotFound, StoreReadOnlyError
 
 
@@ -40,6 +39,8 @@ def exit_code_for(exc: BaseException) -> ExitCode:
         return ExitCode.REFUSED  # a wrong case id or folder, or a write asked of a viewer: refused
     if isinstance(exc, StoreError | OSError | OverflowError):
         return ExitCode.DAMAGED
+    from store.sheetfiles import SheetFileError  # here: csv and the sheet code are not loaded at start
+
     if isinstance(exc, SheetFileError) and exc.error is not None:
         # A workbook's path typed wrong (no such folder, not a folder, no permission) is refused
         # input; the machine failing the write (a full disk, a read-only filesystem, an I/O error)

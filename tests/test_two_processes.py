@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
+from textual.pilot import Pilot
 
+from duty_room.app import DutyRoomApp
 from store.duty_models import IncidentCategory, ReportStage
 from store.dutylog import open_incident, report_incident
 from store.lifecycle import Action, change_status, perform
@@ -24,6 +26,7 @@ from store.models import Petition, PetitionStatus
 from store.storage import Store
 from tests.conftest import FROZEN_NOW, elsewhere, frozen_command
 from tools.ptyterm import Terminal
+from widgets.detail import DetailScreen
 
 from pilot import dashboard, settled, shows, until
 
@@ -101,17 +104,20 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
     assert small_store.get(Petition, "MK261127-003").history[-1].note == "已到现场"
 
 
+async def open_case_detail(app: DutyRoomApp, pilot: Pilot[None], case_id: str) -> DetailScreen:
+    """Panel 1's detail of ``case_id``, opened as an officer does: the cursor on its row, Enter."""
+    panel = app.panel("petitions")
+    panel.table.move_cursor(row=panel.table.keys.index(case_id))
+    await pilot.press("enter")
+    await settled(app, pilot)
+    assert isinstance(app.screen, DetailScreen)
+    return app.screen
+
+
 async def test_an_open_detail_follows_a_change_made_at_another_desk(small_store: Store) -> None:
     """The officer reading a case sees another desk's step arrive in it: its status and history line."""
-    from widgets.detail import DetailScreen
-
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
-        panel = app.panel("petitions")
-        panel.table.move_cursor(row=panel.table.keys.index("MK261127-003"))
-        await pilot.press("enter")
-        await settled(app, pilot)
-        detail = app.screen
-        assert isinstance(detail, DetailScreen)
+        detail = await open_case_detail(app, pilot, "MK261127-003")
 
         def field(name: str) -> str:
             return next(value.plain for label, value in detail.content.fields if label == name)
@@ -131,15 +137,8 @@ async def test_an_open_detail_follows_a_case_another_desk_took_off_the_open_list
     """A case cancelled at another desk left the open list, and its open detail went on saying 已派单
     (the detail was redrawn only from the cases the panel lists): the officer read a state the case no
     longer had. It says 已撤销, and the step, as it does for a step that keeps the case open."""
-    from widgets.detail import DetailScreen
-
     async with dashboard(small_store) as (app, pilot):
-        panel = app.panel("petitions")
-        panel.table.move_cursor(row=panel.table.keys.index("MK261127-003"))
-        await pilot.press("enter")
-        await settled(app, pilot)
-        detail = app.screen
-        assert isinstance(detail, DetailScreen)
+        detail = await open_case_detail(app, pilot, "MK261127-003")
 
         def field(name: str) -> str:
             return next(value.plain for label, value in detail.content.fields if label == name)
@@ -156,8 +155,6 @@ async def test_an_open_detail_follows_a_case_another_desk_took_off_the_open_list
 async def test_an_open_incident_detail_follows_its_closing_at_another_desk(small_store: Store) -> None:
     """An incident closed at another desk (its 终报) left the panel, and its open detail went on
     listing the 终报 as 待报送: a report already made, shown as still owed. It shows the 终报 made."""
-    from widgets.detail import DetailScreen
-
     incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
