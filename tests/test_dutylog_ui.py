@@ -495,6 +495,31 @@ async def test_replanning_a_shift_from_the_dashboard_keeps_the_phones_of_who_sta
     assert (shift.staff, shift.phones) == (["王丽娟", "陈志刚"], {"郭红梅": "13703932001", "王丽娟": "13703932011"})
 
 
+async def test_the_shift_form_shows_tomorrows_plan_to_change(small_store: Store) -> None:
+    """排班 opened blank though tomorrow was planned: to swap one 值班员 the officer had to know and
+    type every name again. It opens with tomorrow's people as they stand."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert (form.values()["leader"], form.values()["staff"]) == ("", "")  # nothing planned yet
+        await pilot.press("escape")
+        await settled(app, pilot)
+    plan_shift(small_store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "刘晓宇"])
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert (form.values()["leader"], form.values()["staff"]) == ("郭红梅", "王丽娟、刘晓宇")
+        await fill(pilot, form, staff="王丽娟、陈志刚")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    assert find_shift(small_store, "duty-20261129").staff == ["王丽娟", "陈志刚"]
+
+
 async def test_a_log_entry_just_written_is_under_the_cursor(small_store: Store) -> None:
     """记录 from the bottom of a long log: the new line (the newest, at the top) is the cursor's, so
     n (the case it calls for) or Enter acts on it, not on the line the officer was on before."""

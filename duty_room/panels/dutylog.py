@@ -190,10 +190,22 @@ class DutyLogPanel(DeskPanel):
     def plan_form(self, seen: dict[str, DutyShift], first: date, last: date) -> None:
         t, desk = self.t, self.desk
         tomorrow = clock.now().date() + timedelta(days=1)
+        # Tomorrow already planned: its people as they stand, to change one, not type all again.
+        planned = seen.get(shift_id_for(tomorrow))
         fields = [
             FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), example="2026-12-02"),
-            FieldSpec("leader", t("duty.form.leader"), max_length=max_chars(DutyShift, "leader")),
-            FieldSpec("staff", t("duty.form.staff"), example="王丽娟、刘晓宇"),  # each name checked by the model,
+            FieldSpec(
+                "leader",
+                t("duty.form.leader"),
+                value=planned.leader if planned else "",
+                max_length=max_chars(DutyShift, "leader"),
+            ),
+            FieldSpec(
+                "staff",
+                t("duty.form.staff"),
+                value="、".join(planned.staff) if planned else "",
+                example="王丽娟、刘晓宇",
+            ),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
