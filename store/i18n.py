@@ -228,6 +228,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path}：不是能读的 .xlsx 工作簿（损坏、加密或不是 Excel 文件）",
         "{path}: not a readable .xlsx workbook ({detail})",
     ),
+    "refused.sheet_formula_unsaved": (
+        "{path}：有公式但文件里无计算结果（由程序生成，从未在表格软件里打开存盘）；请用 Excel 或 WPS 打开、存盘后再导入",
+        "{path}: has formulas with no saved result (written by a program, never saved by a spreadsheet); "
+        "open and save it in Excel or WPS, then import it",
+    ),
     "refused.sheet_not_regular": (
         "{path}：是链接或特殊文件，不读（导入文件夹里只读放进去的文件本身）",
         "{path}: a link or a special file, not read (from the import folder only the files put there are read)",

@@ -17,6 +17,7 @@ import csv
 import errno
 import io
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Sequence
@@ -257,12 +258,36 @@ def _workbook_rows(path: Path, source: str | BinaryIO) -> dict[str, list[list[Ce
         else:
             workbook = CalamineWorkbook.from_filelike(source)
         # a fresh list each, nobody else's: widening its cell type to Cell is safe (list is invariant)
-        return {
+        rows = {
             name: cast(list[list[Cell]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
             for name in workbook.sheet_names
         }
     except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
         raise SheetFileError("sheet_unreadable", path, detail=exc) from None
+    if _formula_without_value(source):
+        raise SheetFileError("sheet_formula_unsaved", path)
+    return rows
+
+
+# A formula cell with no result saved (<f>…</f> then <v/> or no <v> at all): a file a program wrote
+# (openpyxl, a script) that no spreadsheet has opened and saved. calamine reads such a cell as "",
+# so an import would have blanked the field it is in (老年人占比% 62 → empty), saying nothing.
+# (<v></v> is a result saved: Excel's and LibreOffice's for a formula whose result is "".)
+_UNSAVED_FORMULA = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|</c>)")
+
+
+def _formula_without_value(source: str | BinaryIO) -> bool:
+    import zipfile
+
+    if not isinstance(source, str):
+        source.seek(0)
+    with zipfile.ZipFile(source) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if b"<f" in xml and _UNSAVED_FORMULA.search(xml):
+                    return True
+    return False
 
 
 _NO_LINK = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC  # (NONBLOCK: a pipe never waits)

@@ -24,7 +24,7 @@ from store import clock
 from store.demo import build_demo
 from store.dutylog import find_shift
 from store.models import AuditEntry, Grid, Household, Stall
-from store.sheetfiles import read_tables, write_csv_dir, write_xlsx
+from store.sheetfiles import _UNSAVED_FORMULA, read_tables, write_csv_dir, write_xlsx
 from store.storage import Store, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
@@ -1075,6 +1075,33 @@ def _file_size_limit(limit: int) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return limited
+
+
+@pytest.mark.parametrize("formula", ["=60+2", "=SUM(1,2)"])
+def test_a_formula_no_spreadsheet_worked_out_is_refused_not_read_as_blank(
+    run, demo: Store, tmp_path: Path, formula: str
+) -> None:
+    """A workbook a script wrote (openpyxl saves a formula with no result) read each formula cell
+    as empty: 老年人占比% =60+2 imported as no share at all, 已导入. The file is refused, saying to
+    open and save it in a spreadsheet first; a result saved with the formula is read as before."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "社区", 3, "elderly_share_percent", formula)
+    wb.save(path)
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "import", path)
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (
+        f"duty-room: {path}：有公式但文件里无计算结果（由程序生成，从未在表格软件里打开存盘）；请用 Excel 或 WPS 打开、存盘后再导入"
+    )
+    assert store_digest(demo.root) == before
+
+
+def test_a_formula_whose_result_was_saved_is_read_as_its_result() -> None:
+    saved = b'<row r="3"><c r="D3"><f>60+2</f><v>62</v></c><c r="E3" t="str"><f>""</f><v></v></c></row>'
+    unsaved = [b'<c r="D3"><f>60+2</f><v /></c>', b'<c r="D3"><f>60+2</f></c>', b'<c r="D4"><f t="shared" si="0"/></c>']
+    assert not _UNSAVED_FORMULA.search(saved)
+    assert all(_UNSAVED_FORMULA.search(cell) for cell in unsaved)
 
 
 def test_a_csv_export_the_disk_cannot_hold_leaves_each_last_file_whole(demo: Store, tmp_path: Path) -> None:
