@@ -1,5 +1,5 @@
 """The handover as a file for people: Markdown for a chat group, XLSX for the office's 值班记录簿.
-Personal data is masked as on screen; ``write_export`` writes it whole or not at all."""
+Personal data is masked as on screen; ``write_whole`` (store/sheetfiles.py) writes it whole or not at all."""
 
 from __future__ import annotations
 
@@ -595,10 +595,5 @@ def write_copy(settings: Settings, report: HandoverReport, fmt: str, target: Pat
     from .exports import publish  # (here: `summary` reads this module for a line of words, and writes no file)
 
     lang = settings.lang
-    write_export(target, render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8"))
+    write_whole(target, render_xlsx(report, lang) if fmt == "xlsx" else render_markdown(report, lang).encode("utf-8"))
     publish(settings, target)
-
-
-def write_export(path: Path, data: bytes) -> None:
-    """Write an export whole or not at all (store/sheetfiles.py: write_whole, as the sheets' exports)."""
-    write_whole(path, data)

@@ -110,6 +110,14 @@ def write_whole(path: Path, data: bytes) -> None:
         raise
 
 
+def _write_sheet_file(path: Path, data: bytes) -> None:
+    """``write_whole``, its failure said as a sheet file's (``SheetFileError``, naming ``path``)."""
+    try:
+        write_whole(path, data)
+    except OSError as exc:
+        raise SheetFileError("sheet_os", path, error=exc) from None
+
+
 def write_xlsx(
     path: Path, sheets: Sequence[SheetOut], notes: Sequence[Sequence[str]] = (), notes_title: str = "说明"
 ) -> None:
@@ -119,10 +127,7 @@ def write_xlsx(
     # sheets printed Python tracebacks as they were collected.
     buffer = io.BytesIO()
     _fill_and_save(buffer, sheets, notes, notes_title)
-    try:
-        write_whole(path, buffer.getvalue())
-    except OSError as exc:
-        raise SheetFileError("sheet_os", path, error=exc) from None
+    _write_sheet_file(path, buffer.getvalue())
 
 
 def _fill_and_save(
@@ -174,10 +179,7 @@ def style_headers(path: Path) -> None:
             cell.font = Font(color=_KEY_COLOUR, size=9)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    try:
-        write_whole(path, buffer.getvalue())
-    except OSError as exc:
-        raise SheetFileError("sheet_os", path, error=exc) from None
+    _write_sheet_file(path, buffer.getvalue())
 
 
 def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
@@ -196,10 +198,7 @@ def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
         for row in sheet.rows:
             writer.writerow(["" if v is None else v for v in row])
         target = folder / f"{sheet.name}.csv"
-        try:
-            write_whole(target, (_BOM + buffer.getvalue()).encode("utf-8"))
-        except OSError as exc:
-            raise SheetFileError("sheet_os", target, error=exc) from None
+        _write_sheet_file(target, (_BOM + buffer.getvalue()).encode("utf-8"))
         written.append(target)
     return written
 
