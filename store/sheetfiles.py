@@ -280,12 +280,15 @@ def _formula_without_value(source: str | BinaryIO) -> bool:
 
     if not isinstance(source, str):
         source.seek(0)
-    with zipfile.ZipFile(source) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                xml = archive.read(name)
-                if b"<f" in xml and _UNSAVED_FORMULA.search(xml):
-                    return True
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    xml = archive.read(name)
+                    if b"<f" in xml and _UNSAVED_FORMULA.search(xml):
+                        return True
+    except zipfile.BadZipFile:  # a workbook calamine read by its content (an .xls named .xlsx): no such cells
+        return False
     return False
 
 
