@@ -68,7 +68,7 @@ BARE_APP = textwrap.dedent(
 )
 
 
-# What the dashboard shows while the rest after its first frame is being read (duty_room/app.py:
+# What the dashboard shows while the rest after its first frame is being read (duty_room/live.py:
 # _fill): a panel's 读取中…, panel 1's rates …/…/…. The bare app shows none of it.
 FILLING = ("读取中", "…/…")
 

@@ -1,13 +1,10 @@
-"""The duty-room dashboard: composes the header, the panels, the status line and the Footer, holds
-the dashboard's own keys, and reloads when the store changes or the minute turns. Each panel owns its
-keys and forms (duty_room/panels/); where messages, errors and typed keys go: routing.py."""
+"""The duty-room dashboard: composes the header, the panels, the status line and the Footer, and holds
+the dashboard's own keys. Each panel owns its keys and forms (duty_room/panels/); the data read and
+kept current: live.py; where messages, errors and typed keys go: routing.py."""
 
 from __future__ import annotations
 
-import gc
-from datetime import datetime
-
-from textual import events, on, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Size
@@ -15,17 +12,16 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from duty_room import words
-from store import clock
-from store.queries import Dashboard, dashboard, first_frame
-from store.storage import Store, StoreError
+from store.storage import Store
 from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
 from .config import Settings
 from .dashboard_screen import DashboardScreen
-from .desk import Desk, Saved, guarded
+from .desk import Desk
 from .header import DashboardHeader
+from .live import LiveApp
 from .localize import localize_bindings
 from .palette import PaletteApp
 from .panels import PANEL_TYPES, DeskPanel
@@ -36,7 +32,7 @@ from .terminal import ASCII_KEYS, WALL_MAP_DARK, WALL_MAP_LIGHT, draw_scrollbars
 from .watcher import StoreWatcher
 
 
-class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
+class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
@@ -75,10 +71,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
         self.present = self.desk.present
         self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
-        self._seen_generation = -1
-        self._seen_minute: tuple[int, int] | None = None
         self._sized: Size | None = None
-        self._watching = False
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said
         self.handled_errors = self.status.handled_errors
@@ -113,29 +106,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         self.screen.set_class(self.ascii, "ascii")
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
-        # Read before the first frame (empty panels painted again with data cost a whole screen of
-        # bytes), only what it must show: the header and panel 1. The rest follows in _fill.
-        try:
-            self.store.bytes_later = True  # the per-record cache's bytes: made once the frame is on screen
-            try:
-                data = first_frame(self.store, clock.now(), duty_rules=self.settings.duty)
-            finally:
-                self.store.bytes_later = False
-            self.show(data)
-        except StoreError as exc:
-            self.status.unreadable(exc)
-            return
-        # What was read lives as long as the dashboard: frozen, a full collection does not walk it
-        # holding the interpreter lock (no key or repaint meanwhile). cli.main ran without the
-        # collector until here.
-        gc.freeze()
-        gc.enable()
-        self.set_interval(self.settings.refresh_seconds, self.poll)
-        self.call_after_refresh(self._fill)
-
-    def on_unmount(self) -> None:
-        self.watcher.stop()
-        gc.unfreeze()  # in a process that goes on (tests), the dashboard's garbage can be collected
+        self.show_first_frame()
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(id="_default")
@@ -160,10 +131,6 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
             self.show(self.data)
 
     @property
-    def deck(self) -> PanelDeck:
-        return self.query_one(PanelDeck)
-
-    @property
     def active(self) -> str:
         return self.deck.active
 
@@ -173,100 +140,6 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
     @property
     def active_panel(self) -> DeskPanel:
         return self.deck.active_panel
-
-    # -- live data -------------------------------------------------------------------
-
-    def poll(self) -> None:
-        """Cheap check: has the store changed, or has the minute turned (ages, due times, clock)?"""
-        now = clock.now()
-        minute = (now.hour, now.minute)
-        try:
-            generation = self.store.generation()
-        except StoreError as exc:
-            self.status.unreadable(exc)
-            return
-        if generation != self._seen_generation or minute != self._seen_minute:
-            self.reload()
-
-    def recheck(self) -> None:
-        """A store file changed with no commit: read it and look at every file again for damage."""
-        self.status.look_again()
-        self.reload()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def reload(self) -> None:
-        self._read_and_show()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _fill(self) -> None:
-        """The rest of the dashboard, right after the first frame: read, as that was, without the
-        collector (it would walk the growing heap again and again), frozen once read."""
-        collecting = gc.isenabled()
-        gc.disable()
-        self.store.bytes_later = True
-        try:
-            self._read_and_show(filling=True)
-        finally:
-            self.store.bytes_later = False
-            gc.freeze()
-            if collecting:
-                gc.enable()
-
-    def _read_and_show(self, *, filling: bool = False) -> None:
-        now = clock.now()
-        try:
-            data = self.load(now)
-        except Exception as error:  # noqa: BLE001 - a store fault or a bug in a query: said, the old data stays
-            self.call_from_thread(self._not_read, error, filling)
-            return
-        self.call_from_thread(self.show, data)
-
-    def _not_read(self, error: Exception, filling: bool) -> None:
-        """A read failed; the data on screen stays. If it was the rest after the first frame, typed
-        keys stop waiting for it (the next reload tries again)."""
-        if isinstance(error, StoreError):
-            self.status.unreadable(error)
-        else:
-            self.report_error(error)
-        if filling and self.data is not None and not self.data.complete:
-            self.desk.unread = True
-            for panel in self.deck.panels:
-                panel.draw(self.data)
-            self._start_watching()
-
-    def _start_watching(self) -> None:
-        """Only once the whole dashboard is on screen: the watcher's imports (watchfiles, anyio)
-        would take the interpreter lock from the first frame and the read after it."""
-        if not self._watching:
-            self._watching = True
-            self.call_after_refresh(self.watcher.start)
-
-    def load(self, now: datetime) -> Dashboard:
-        return dashboard(
-            self.store,
-            now,
-            calendar=self.settings.deadlines,
-            fee_rules=self.settings.fees,
-            duty_rules=self.settings.duty,
-        )
-
-    def show(self, data: Dashboard) -> None:
-        if data.generation < self._seen_generation:  # begun before a newer one was shown
-            return
-        store_changed = data.generation != self._seen_generation
-        self.desk.set_data(data)
-        self._seen_generation = data.generation
-        self._seen_minute = (data.now.hour, data.now.minute)
-        self.query_one("#header", DashboardHeader).show(data, self.deck.columns)
-        if data.complete:  # not the first frame's part: the look for damaged files waits for the rest
-            self.status.shown(data.generation, data.now.date())
-            self._start_watching()
-        self.deck.show(data, store_changed=store_changed)
-        if store_changed:  # an open form says what another desk's write changed
-            self.desk.data_changed(data)
-
-    def action_refresh(self) -> None:
-        self.reload()
 
     # -- panels ------------------------------------------------------------------------
 
@@ -281,9 +154,3 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
 
     def action_zoom(self) -> None:
         self.deck.zoom()
-
-    @on(Saved)
-    @guarded
-    def _saved(self) -> None:
-        self.desk.wrote()  # keys typed next wait for the reload's data
-        self.reload()

@@ -1,4 +1,4 @@
-"""The first frame reads what it shows, the rest right after it (duty_room/app.py: on_mount, _fill).
+"""The first frame reads what it shows, the rest right after it (duty_room/live.py: show_first_frame, _fill).
 
 The header and panel 1's open cases are read before the first frame (store/queries.py:
 first_frame); the day's visits and plans, the stalls and their payments, the sessions, the shift's

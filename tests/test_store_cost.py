@@ -121,7 +121,7 @@ def test_a_reload_after_one_change_elsewhere_validates_only_that_case(root: Path
 def test_the_first_frames_read_makes_its_bytes_later_and_a_reload_still_validates_one_case(
     root: Path, validated: list[str], made: str
 ):
-    """The dashboard reads its first frame's data with ``bytes_later`` (duty_room/app.py: on_mount),
+    """The dashboard reads its first frame's data with ``bytes_later`` (duty_room/live.py: show_first_frame),
     then the rest of the dashboard right after it (_fill) the same way, and makes the per-record
     cache's bytes once that is on screen (make_bytes), or a reload makes them as it needs them:
     either way each case is validated once, and a reload after one change validates that case alone.
