@@ -776,3 +776,40 @@ async def test_a_fault_on_a_form_says_not_saved_and_the_status_line_drops_the_la
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         assert isinstance(app.screen, FormScreen) and status.message == ""
+
+
+async def test_the_shift_form_shows_the_plan_of_the_day_typed(small_store: Store) -> None:
+    """排班 showed tomorrow's people whatever day was typed: to change one 值班员 on another planned
+    day the officer had to know and type every name again, and saving over a planned day showed
+    nothing of what it replaced. The names follow the day typed (a day not planned: none), but a
+    name field the officer typed in keeps what was typed."""
+    plan_shift(small_store, date(2026, 11, 29), leader="郭红梅", staff=["王丽娟", "刘晓宇"])
+    plan_shift(small_store, date(2026, 12, 3), leader="赵国庆", staff=["陈志刚"])
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.focused is form.query_one("#field-day")
+
+        def names() -> tuple[str, str]:
+            return form.values()["leader"], form.values()["staff"]
+
+        assert names() == ("郭红梅", "王丽娟、刘晓宇")
+        await pilot.press("ctrl+u", *"2026-12-0")  # not yet a day: the names stay
+        await settled(app, pilot)
+        assert names() == ("郭红梅", "王丽娟、刘晓宇")
+        await pilot.press("3")
+        await settled(app, pilot)
+        assert form.values()["day"] == "2026-12-03"
+        assert names() == ("赵国庆", "陈志刚")
+        await pilot.press("backspace", "4")  # 12-04: not planned
+        await settled(app, pilot)
+        assert names() == ("", "")
+        await pilot.press("tab", *"李明", "shift+tab", "end", "backspace", "3")  # a leader typed is kept
+        await settled(app, pilot)
+        assert names() == ("李明", "陈志刚")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    shift = find_shift(small_store, "duty-20261203")
+    assert (shift.leader, shift.staff) == ("李明", ["陈志刚"])

@@ -13,7 +13,7 @@ refuses to submit until it fits. Esc on a form with something typed in it asks f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, Literal
 
@@ -52,6 +52,9 @@ class FieldSpec:
     placeholder: str = ""  # an instruction for the empty field ("type to filter", "kept unless typed")
     example: str = ""  # a value to copy the shape of ("150"): shown, when empty, as the form's "e.g. 150"
     max_length: int = 0  # the most characters the field takes (0: no limit); counted, never cut
+    # What this field's value, as typed, puts in other fields ({key: value}), or None to leave them:
+    # a field the officer has typed in since it was last filled keeps what was typed.
+    fills: Callable[[str], Mapping[str, str] | None] | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
@@ -277,6 +280,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             for key, group in keys.items():
                 keys[key] = [replace(b, description=texts.escape) if b.action == "cancel" else b for b in group]
         self._as_opened: list[object] = []  # what the fields held when the form opened
+        self._filled = {f.key: f.value for f in fields if f.kind in ("text", "number")}  # what each was last given
         self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
 
     def compose(self) -> ComposeResult:
@@ -406,6 +410,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         key = (event.input.id or "").removeprefix("field-")
         self._count(key, event.value)
         self._clear_error(key)
+        self._fill_from(key, event.value)
         if key in self._pickers:
             picker = self._pickers[key]
             labels = dict(picker.options)
@@ -415,6 +420,18 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             self._refill(key, event.value if not picker.chosen else "")
             self._close_list(key)  # open while typing
             self.call_after_refresh(self._focused_in_view)  # its matches, as many as there are now
+
+    def _fill_from(self, key: str, value: str) -> None:
+        """The fields ``key``'s value fills (``FieldSpec.fills``), set at once: a key typed next, in
+        the same burst, finds them filled, as it would typed slowly."""
+        spec = next((f for f in self.fields if f.key == key), None)
+        filled = spec.fills(value) if spec is not None and spec.fills is not None else None
+        for other, given in (filled or {}).items():
+            field = self.query_one(f"#field-{other}", Input)
+            if field.value == self._filled.get(other, ""):  # not typed in since it was filled
+                self._filled[other] = given
+                field.value = given
+                self._count(other, given)
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:

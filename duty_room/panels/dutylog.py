@@ -190,22 +190,33 @@ class DutyLogPanel(DeskPanel):
     def plan_form(self, seen: dict[str, DutyShift], first: date, last: date) -> None:
         t, desk = self.t, self.desk
         tomorrow = clock.now().date() + timedelta(days=1)
-        # Tomorrow already planned: its people as they stand, to change one, not type all again.
-        planned = seen.get(shift_id_for(tomorrow))
+
+        def people_of(typed: str) -> dict[str, str] | None:
+            """A day already planned: its people as they stand, to change one, not type all again;
+            a day not planned: none. Not yet a day (typing): the names stay."""
+            try:
+                day = typed_day(typed)
+            except ValueError:  # Refused too
+                return None
+            if not first <= day <= last:  # not read: whether it is planned is not known here
+                return None
+            planned = seen.get(shift_id_for(day))
+            return (
+                {"leader": planned.leader, "staff": "、".join(planned.staff)}
+                if planned
+                else {"leader": "", "staff": ""}
+            )
+
+        opening = people_of(tomorrow.isoformat()) or {}
         fields = [
-            FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), example="2026-12-02"),
+            FieldSpec("day", t("duty.form.day"), value=tomorrow.isoformat(), example="2026-12-02", fills=people_of),
             FieldSpec(
                 "leader",
                 t("duty.form.leader"),
-                value=planned.leader if planned else "",
+                value=opening.get("leader", ""),
                 max_length=max_chars(DutyShift, "leader"),
             ),
-            FieldSpec(
-                "staff",
-                t("duty.form.staff"),
-                value="、".join(planned.staff) if planned else "",
-                example="王丽娟、刘晓宇",
-            ),
+            FieldSpec("staff", t("duty.form.staff"), value=opening.get("staff", ""), example="王丽娟、刘晓宇"),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
