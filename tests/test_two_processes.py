@@ -19,8 +19,10 @@ from rich.text import Text
 from textual.pilot import Pilot
 
 from duty_room.app import DutyRoomApp
-from store.duty_models import IncidentCategory, ReportStage
-from store.dutylog import open_incident, report_incident
+from store import clock
+from store.duty_models import IncidentCategory, LogKind, ReportStage
+from store.dutylog import correct_entry, log_entry, open_incident, report_incident
+from store.handover import hand_over_now
 from store.lifecycle import Action, change_status, perform
 from store.models import Petition, PetitionStatus
 from store.storage import Store
@@ -149,6 +151,31 @@ async def test_an_open_detail_follows_a_case_another_desk_took_off_the_open_list
         assert field("状态") == "已撤销"
         assert "反映人撤回" in dict(detail.content.sections)["办理记录"][-1].plain
         assert field("社区").startswith("东城花园")  # its community and grid, though no list shows the case
+        assert app.screen is detail
+
+
+async def test_an_open_entry_detail_follows_its_entry_after_the_hand_over(small_store: Store) -> None:
+    """A log entry's open detail stopped following it once the shift was handed over (it was redrawn
+    only from the entries the panel lists, the new shift's): a correction another desk made after the
+    hand-over never showed, and the officer read the entry as it no longer stood. It follows the entry
+    as stored, the correction marked 交班后更正."""
+    entry = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈")
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+
+        def text() -> str:
+            rows = [f"{name} {value.plain}" for name, value in detail.content.fields]
+            return "\n".join(rows + [line.plain for _, lines in detail.content.sections for line in lines])
+
+        assert "3号楼漏水" in text() and "更正" not in text()
+        hand_over_now(elsewhere(small_store), notes="无遗留")
+        clock.freeze("2026-11-29T10:00:00+08:00")  # the next shift
+        correct_entry(elsewhere(small_store), entry.id, {"content": "3号楼2单元漏水"}, note="来电人更正")
+        await shows(app, pilot, lambda data: all(e.id != entry.id for e in data.log))
+        assert "交班后更正 内容：3号楼漏水 → 3号楼2单元漏水（来电人更正）" in text(), text()
         assert app.screen is detail
 
 

@@ -154,10 +154,10 @@ class DutyLogPanel(DeskPanel):
                     return None
                 found = incident_clock(incident, clock.now(), self.desk.settings.duty)
             return incident_detail(p, found, self.desk.settings.duty)
-        entry = next((e for e in self.data.log if e.id == key), None) if self.data else None
-        if entry is None:
+        try:  # as stored, listed or not (a shift handed over is no longer listed, its detail still open)
+            stored = find_entry(self.desk.store, key)  # as first written: a correction says what it changed from
+        except DutyRefused:
             return None
-        stored = find_entry(self.desk.store, key)  # as first written: a correction says what it changed from
         return entry_detail(p, stored, reveal=reveal, handed_at=handed_over_at(self.desk.store, stored))
 
     # -- keys --------------------------------------------------------------------------
