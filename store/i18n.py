@@ -408,6 +408,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.same_grid": ("这户已在这个网格", "the household is already in this grid"),
     # One household an address (storage.Transaction._refuse_taken_addresses): whose it is, named as the
     # dashboard names them (the grid: its community and name; the household: its head, masked), no ids.
+    "refused.misfiled": (
+        "记录 {id} 应写在 {file} 文件中，不能写入 {given}（按其日期）",
+        "record {id} belongs in the file {file}, not {given} (by its date)",
+    ),
     "refused.spot_taken": (
         "{market} {number} 号已是摊位 {id}：一个市场的一个号只登记一个摊位",
         "{market} {number} is already stall {id}: one stall per number in a market",

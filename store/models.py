@@ -719,6 +719,21 @@ class DutyShift(Record):
     swaps: list[DutySwap] = Field(default_factory=empty_list, max_length=50)
 
     @model_validator(mode="after")
+    def _on_the_day_its_id_names(self) -> DutyShift:
+        # The id names the day, and so the month's file (dutylog.find_shift): a shift given another
+        # day under it would be filed in that month, its old self left in the first, one id twice.
+        named = self.id.removeprefix("duty-")
+        if (
+            named != self.id
+            and len(named) == 8
+            and named.isascii()
+            and named.isdigit()
+            and named != f"{self.day:%Y%m%d}"
+        ):
+            raise ValueError(f"shift {self.id}: its id names another day than {self.day}")
+        return self
+
+    @model_validator(mode="after")
     def _phones_of_people_on_shift(self) -> DutyShift:
         strangers = set(self.phones) - {self.leader, *self.staff}
         if strangers:

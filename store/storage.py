@@ -199,6 +199,21 @@ def resolve_actor(
 # Where records live
 
 
+# Records whose file follows from their own fields alone (partition_of): written elsewhere, the
+# readers of that day or month would not find them.
+FILED_BY_THEIR_OWN_FIELDS = (
+    VisitPlan,
+    Visit,
+    ServiceSession,
+    StallPayment,
+    AuditEntry,
+    DutyShift,
+    DutyLogEntry,
+    Handover,
+    Incident,
+)
+
+
 def partition_of(record: Record) -> str | None:
     """The file a record belongs in: None for the table's main file."""
     if isinstance(record, VisitPlan | Visit | ServiceSession):
@@ -1832,6 +1847,10 @@ class Transaction:
         data["updated_at"] = self.now.isoformat()
         data["updated_by"] = self.store.actor
         validated = model.model_validate(data)
+        if partition is not None and isinstance(validated, FILED_BY_THEIR_OWN_FIELDS):
+            belongs = partition_of(validated)
+            if partition != belongs:  # readers of its day or month would never find it there
+                raise Refused("misfiled", id=validated.id, file=belongs or model.table, given=partition)
         if partition is None and in_live_files(model):
             self._put_live(validated)
         else:

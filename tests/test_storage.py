@@ -13,9 +13,11 @@ import pytest
 
 from store import clock, lifecycle, storage
 from store.clock import TZ
+from store.dutylog import plan_shift, shifts_between
 from store.lifecycle import IllegalTransition, change_status
 from store.models import (
     Community,
+    DutyShift,
     GridWorker,
     Household,
     Petition,
@@ -26,6 +28,7 @@ from store.models import (
     StallPayment,
     Visit,
 )
+from store.refusal import Refused
 from store.storage import (
     RecordNotFound,
     Store,
@@ -207,6 +210,36 @@ def test_update_stamps_and_applies_change(store: Store):
     assert changed.updated_by == "editor"
     assert store.get(Community, "c1").name == "和谐社区"
     assert raw_records(store.path_for(Community))["c1"]["updated_by"] == "editor"
+
+
+def test_a_record_filed_by_its_date_is_refused_in_another_months_file(store: Store):
+    """A script putting a duty shift for 12-02 into November's file: every reader of December (the
+    值班表, the header's who is on duty, 排班's check for a day already planned) would miss it, and a
+    second shift could be planned on that day. The store refuses it, in words, and writes nothing."""
+    shift = plan_shift(store, datetime(2026, 11, 29).date(), leader="郭红梅", staff=["王丽娟"])
+    before = store_bytes(store.root)
+    moved = shift.model_copy(update={"day": datetime(2026, 12, 2).date(), "id": "duty-20261202"})
+    with pytest.raises(Refused) as refused, store.transaction() as tx:
+        tx.put(moved, "2026-11")
+    assert refused.value.message("zh") == "记录 duty-20261202 应写在 2026-12 文件中，不能写入 2026-11（按其日期）"
+    assert store_bytes(store.root) == before
+
+
+def test_a_shift_cannot_move_to_another_day_under_its_id(store: Store):
+    """A script giving shift duty-20261130 the day 12-01 filed it in December's file and left the
+    November one: one id twice, in two months (only the 值班表 import refused it). The store refuses
+    the day its id does not name, by a put or an update, and writes nothing."""
+    shift = plan_shift(store, datetime(2026, 11, 30).date(), leader="郭红梅", staff=["王丽娟"])
+    before = store_bytes(store.root)
+    moved = shift.model_copy(update={"day": datetime(2026, 12, 1).date()})
+    with pytest.raises(ValueError, match="duty-20261130: its id names another day than 2026-12-01"):
+        store.put(moved)
+    with pytest.raises(ValueError, match="its id names another day"):
+        store.update(DutyShift, shift.id, lambda s: s.model_copy(update={"day": moved.day}), partition="2026-11")
+    assert store_bytes(store.root) == before
+    assert [s.id for s in shifts_between(store, datetime(2026, 11, 1).date(), datetime(2026, 12, 31).date())] == [
+        "duty-20261130"
+    ]
 
 
 def test_default_actor_is_os_account(root: Path):

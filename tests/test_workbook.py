@@ -1065,7 +1065,10 @@ def test_the_duty_sheet_keeps_one_shift_a_day_with_its_day_and_paiban_people(dem
     assert store_digest(demo.root) == before
     # The store keeps a shift's day whatever rewrites it in its month's file.
     shift = find_shift(demo, "duty-20261130")
-    with pytest.raises(ValueError, match="its day cannot change"), demo.transaction() as tx:
+    with (
+        pytest.raises(ValueError, match="duty-20261130: its id names another day than 2026-11-20"),
+        demo.transaction() as tx,
+    ):
         tx.put(shift.model_copy(update={"day": date(2026, 11, 20)}))
     assert store_digest(demo.root) == before
 
