@@ -22,11 +22,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from store import clock
+from store.dutylog import find_shift, plan_shift
 from store.lifecycle import Action, perform
 from store.models import (
     Category,
@@ -181,6 +183,12 @@ def still_new(case_id: str) -> Callable[[Store, str], None]:
         assert "放弃已填写的内容" not in screen and case_id in screen  # the dashboard, filtered
 
     return check
+
+
+def replanned_the_day_typed(store: Store, screen: str) -> None:
+    shift = find_shift(store, "duty-20261130")
+    assert (shift.leader, shift.staff) == ("郭红梅", ["王丽娟"])  # the leader as that day was planned
+    assert find_shift(store, "duty-20261129").staff == ["刘晓宇"]  # tomorrow's, prefilled first, untouched
 
 
 def on_panel_two(store: Store, screen: str) -> None:
@@ -425,6 +433,12 @@ SEQUENCES = [
         still_new("MK261128-002"),
         back=CLEAR_FILTER,
     ),
+    Sequence(  # the names follow the day typed (FieldSpec.fills): a burst finds them filled too
+        "排班 another planned day, one name changed",
+        ("5", "s", CTRL_U, *typed("2026-11-30"), TAB, TAB, CTRL_U, *typed("王丽娟"), CTRL_S),
+        replanned_the_day_typed,
+        back=("1",),
+    ),
     Sequence(  # Textual's reader alone takes Esc 2 for ™: the detail stayed open
         "Esc closes the detail, then a panel's digit",
         (ENTER, ESC, "2"),
@@ -442,6 +456,8 @@ def prepared_store(root: Path) -> Store:
     store = build_small_store(root)
     store.put(GridWorker(id="w2", name="李建军", role="grid_worker", phone="13912340000", grid_id="dc-B01"))
     perform(store, "MK261127-004", Action.RESOLVE, note="已修复")
+    plan_shift(store, date(2026, 11, 29), leader="赵国庆", staff=["刘晓宇"])
+    plan_shift(store, date(2026, 11, 30), leader="郭红梅", staff=["刘晓宇", "陈志刚"])
     store.put(
         case(store, "MK261127-003").model_copy(
             update={
