@@ -1,6 +1,6 @@
 """What a live dashboard costs on the wire: one status change made elsewhere, and idle time.
 
-    python bench/live.py [--changes 6] [--idle 65]
+    python bench/live.py [--changes 6] [--idle 65] [--against OTHER_CHECKOUT]
 
 Builds the demo township with a frozen clock, runs the dashboard in a pseudo-terminal read by
 pyte at 80x24 and 120x40, then from this process (another writer, as a second desk or the CLI
@@ -16,6 +16,15 @@ that row), and what changed on it between the screens before and after, by kind:
 ``countdown``, ``other`` (e.g. a case that crossed its deadline moving up the list), or ``unchanged``
 (a row sent again as it was: a regression to look for).
 Each program starts with ``python -P``: this checkout's code is measured, wherever the bench is run from.
+
+The same, with the hour chosen: a minute that turns an hour on the frozen clock (the demo's list at
+09:30 → 10:30: every 超期NN时 and 剩N时 on it ticks, and the header's clock), measured by moving the
+dashboard's frozen clock on an hour (SIGUSR2, as ``tests/frozen_cli.py``); and a minute that turns
+only the clock (SIGUSR1). Unlike the real clock's idle, these do not depend on when the bench runs.
+
+``--against DIR``: another checkout (``git worktree add --detach DIR main``) measured in the same
+run, one after the other for each figure (its code on PYTHONPATH and first on sys.path), with the
+ratio of each figure to its figure.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import argparse
 import os
 import random
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -43,7 +53,20 @@ from store.storage import Store
 from tools.ptyterm import Terminal
 
 FROZEN = "2026-11-28T09:30:00+08:00"
-FROZEN_CLI = ROOT / "tests" / "frozen_cli.py"
+# The dashboard with its clock frozen at argv[2], a checkout's code (argv[1]) first on sys.path; SIGUSR1
+# and SIGUSR2 move the clock on a minute and an hour (as tests/frozen_cli.py, which older checkouts lack).
+FROZEN_LAUNCHER = (
+    "import signal, sys\n"
+    "from datetime import timedelta\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from duty_room.cli import main\n"
+    "from store import clock\n"
+    "clock.freeze(sys.argv[2])\n"
+    "signal.signal(signal.SIGUSR1, lambda *_: clock.freeze(clock.now() + timedelta(minutes=1)))\n"
+    "signal.signal(signal.SIGUSR2, lambda *_: clock.freeze(clock.now() + timedelta(hours=1)))\n"
+    "sys.argv = ['duty-room', *sys.argv[3:]]\n"
+    "main()\n"
+)
 CYCLE = {
     PetitionStatus.DISPATCHED: PetitionStatus.IN_PROGRESS,
     PetitionStatus.IN_PROGRESS: PetitionStatus.RETURNED,
@@ -161,13 +184,75 @@ def idle_bytes_per_minute(
         term.close()
 
 
+def frozen_dashboard(root: Path, store_dir: Path, size: tuple[int, int], env: dict[str, str]) -> Terminal:
+    """The dashboard of checkout ``root`` on ``store_dir`` in a pseudo-terminal, its clock frozen at FROZEN."""
+    argv = [sys.executable, "-P", "-c", FROZEN_LAUNCHER, str(root), FROZEN, "--store", str(store_dir)]
+    return Terminal(argv, size[0], size[1], {**env, "PYTHONPATH": str(root)})
+
+
+def status_changes(
+    root: Path, store_dir: Path, writer: Store, case: Petition, size: tuple[int, int], env: dict[str, str], changes: int
+) -> tuple[bytes, list[int], list[float]]:
+    """The first paint's bytes, then the bytes and the delay of each status change made by ``writer``."""
+    term = frozen_dashboard(root, store_dir, size, env)
+    try:
+        if not term.wait_for(case.id, 30):
+            raise SystemExit(term.text())
+        term.pump(1.0)
+        first_paint = bytes(term.raw)
+        sizes, delays = [], []
+        jitter = random.Random(7)
+        for _ in range(changes):
+            term.pump(jitter.uniform(0, 1))  # not in step with the dashboard's poll timer
+            current = writer.get(Petition, case.id).status
+            target = CYCLE[current]
+            before = len(term.raw)
+            started = time.perf_counter()
+            note = "bench" if target is PetitionStatus.RETURNED else ""
+            change_status(writer, case.id, target, note=note)
+            [row] = [y for y, line in enumerate(term.screen.display) if case.id in line]
+            while LABEL[target] not in term.screen.display[row] and time.perf_counter() - started < 5:
+                term.pump(0.01)
+            delays.append(time.perf_counter() - started)
+            term.pump(0.5)  # anything sent after the change showed
+            sizes.append(len(term.raw) - before)
+        return first_paint, sizes, delays
+    finally:
+        term.close()
+
+
+def tick_bytes(
+    root: Path, store_dir: Path, size: tuple[int, int], env: dict[str, str], signal_number: int, shows: str
+) -> tuple[int, str]:
+    """The bytes the dashboard sends when its frozen clock moves on (``signal_number``) until
+    ``shows`` is on screen and it has gone quiet, and where they went (``idle_report``, as one minute)."""
+    term = frozen_dashboard(root, store_dir, size, env)
+    try:
+        if not term.wait_for("MK", 30):
+            raise SystemExit(term.text())
+        term.settle(1.0)
+        before, screen = len(term.raw), list(term.screen.display)
+        os.kill(term.pid, signal_number)
+        if not term.wait_for(shows, 15):
+            raise SystemExit(term.text())
+        term.settle(1.0)
+        sent = bytes(term.raw[before:])
+        return len(sent), idle_report(screen, list(term.screen.display), sent, 60)
+    finally:
+        term.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=6)
     parser.add_argument(
-        "--idle", type=float, default=65.0, help="seconds of idle to count (over a minute: a clock tick)"
+        "--idle", type=float, default=65.0, help="seconds of idle to count (over a minute: a clock tick); 0: none"
+    )
+    parser.add_argument(
+        "--against", type=Path, default=None, help="another checkout, measured one after the other with this one"
     )
     args = parser.parse_args()
+    checkouts = {"this": ROOT, **({"against": args.against.resolve()} if args.against else {})}
     clock.freeze(FROZEN)
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = Path(tmp) / "demo"
@@ -185,52 +270,44 @@ def main() -> None:
                 **os.environ,
                 "TERM": "xterm-256color",
                 "LANG": "C.UTF-8",
-                "PYTHONPATH": str(ROOT),
                 "COLUMNS": str(size[0]),
                 "LINES": str(size[1]),
             }
-            # The dashboard at the same frozen time, through the tests' launcher (the command has no clock setting).
-            term = Terminal(
-                [sys.executable, "-P", str(FROZEN_CLI), FROZEN, "--store", str(store_dir)], size[0], size[1], env
-            )
-            try:
-                if not term.wait_for(case.id, 30):
-                    raise SystemExit(term.text())
-                term.pump(1.0)
-                first_paint = len(term.raw)
-                sizes, delays = [], []
-                jitter = random.Random(7)
-                for _ in range(args.changes):
-                    term.pump(jitter.uniform(0, 1))  # not in step with the dashboard's poll timer
-                    current = writer.get(Petition, case.id).status
-                    target = CYCLE[current]
-                    before = len(term.raw)
-                    started = time.perf_counter()
-                    note = "bench" if target is PetitionStatus.RETURNED else ""
-                    change_status(writer, case.id, target, note=note)
-                    [row] = [y for y, line in enumerate(term.screen.display) if case.id in line]
-                    while LABEL[target] not in term.screen.display[row] and time.perf_counter() - started < 5:
-                        term.pump(0.01)
-                    delays.append(time.perf_counter() - started)
-                    term.pump(0.5)  # anything sent after the change showed
-                    sizes.append(len(term.raw) - before)
-            finally:
-                term.close()
-            idle, where = idle_bytes_per_minute(live_store, size, env, args.idle)
-            raw = bytes(term.raw[:first_paint])
-            print(
-                f"{size[0]}x{size[1]}  first paint: {first_paint / 1000:.1f} KB raw, {len(zlib.compress(raw, 6)) / 1000:.1f} KB zlib"
-            )
-            print(
-                f"{size[0]}x{size[1]}  one status change from another process: median {statistics.median(sizes):.0f} B "
-                f"(max {max(sizes)} B), on screen after median {statistics.median(delays) * 1000:.0f} ms "
-                f"(max {max(delays) * 1000:.0f} ms; poll interval {Settings().refresh_seconds} s)"
-            )
-            bare_idle, _ = idle_bytes_per_minute(None, size, env, args.idle)
-            print(
-                f"{size[0]}x{size[1]}  idle with the real clock: {idle:.0f} B/min; bare Textual app: {bare_idle:.0f} B/min"
-            )
-            print(f"{size[0]}x{size[1]}  idle, where it went: {where}")
+            at = f"{size[0]}x{size[1]}"
+            figures: dict[str, dict[str, float]] = {}
+            for name, root in checkouts.items():
+                label = f"{at}  ({name}: {root})"
+                raw, sizes, delays = status_changes(root, store_dir, writer, case, size, env, args.changes)
+                hour, hour_where = tick_bytes(root, store_dir, size, env, signal.SIGUSR2, "10:30")
+                minute, minute_where = tick_bytes(root, store_dir, size, env, signal.SIGUSR1, "09:31")
+                figures[name] = {"change": statistics.median(sizes), "hour": hour, "minute": minute}
+                print(
+                    f"{label} first paint: {len(raw) / 1000:.1f} KB raw, {len(zlib.compress(raw, 6)) / 1000:.1f} KB zlib"
+                )
+                print(
+                    f"{label} one status change from another process: median {statistics.median(sizes):.0f} B "
+                    f"(max {max(sizes)} B), on screen after median {statistics.median(delays) * 1000:.0f} ms "
+                    f"(max {max(delays) * 1000:.0f} ms; poll interval {Settings().refresh_seconds} s)"
+                )
+                print(f"{label} a minute that turns the hour, frozen clock 09:30 → 10:30: {hour} B")
+                print(f"{label}   where it went: {hour_where}")
+                print(f"{label} a minute that turns only the clock, 09:30 → 09:31: {minute} B ({minute_where})")
+                if args.idle > 0:
+                    env_root = {**env, "PYTHONPATH": str(root)}
+                    idle, where = idle_bytes_per_minute(live_store, size, env_root, args.idle)
+                    figures[name]["idle"] = idle
+                    print(f"{label} idle with the real clock: {idle:.0f} B/min")
+                    print(f"{label}   where it went: {where}")
+            if args.idle > 0:
+                bare_idle, _ = idle_bytes_per_minute(None, size, env, args.idle)
+                print(f"{at}  bare Textual app idle: {bare_idle:.0f} B/min")
+            if "against" in figures:
+                ratios = ", ".join(
+                    f"{figure} {figures['against'][figure]:.0f} → {ours:.0f} B ({figures['against'][figure] / ours:.2f}x)"
+                    for figure, ours in figures["this"].items()
+                    if ours
+                )
+                print(f"{at}  against → this: {ratios}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from store.queries import Dashboard
 from widgets.choice_modal import ChoiceModal
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
+from widgets.partial_update import send_changed_cells_only
 from widgets.table_screen import TableScreen
 
 from .desk import Desk, guarded
@@ -36,6 +37,7 @@ class RoutingApp(App[None]):
     def __init__(self, **app_options: Any) -> None:
         super().__init__(**app_options)
         read_escape_then_key_as_two_keys()  # Esc then a key in one read: two keys, as typed
+        send_changed_cells_only()  # a changed cell goes over the wire, not its line up to it
         self.typeahead = TypeAhead(
             self,
             self._dispatch_typed,

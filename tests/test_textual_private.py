@@ -206,3 +206,35 @@ def test_the_first_frames_layout_still_sends_it_whole_and_then_asks_for_a_repain
     assert "widget._exchange_repaint_regions()" in inspect.getsource(Compositor.update_widgets), where
     assert "self._repaint_regions.clear()" in inspect.getsource(Widget._exchange_repaint_regions), where
     assert "self.widgets" in inspect.getsource(Compositor.reflow), where  # _compositor.widgets: laid out yet
+
+
+# sha256 of Textual 8.2.8's ChopsUpdate.render_segments (dedented source).
+CHOPS_RENDERED_SO = "d6ddb7d34a6c23ec3b838ae320f471f1062c52c135034ff1f6a11709c5bc3a34"
+
+
+def test_a_partial_repaint_is_still_a_chops_update_made_from_the_compositors_module_name() -> None:
+    """widgets/partial_update.py points ``textual._compositor.ChopsUpdate`` (no public name, no
+    setting) at ``CellChopsUpdate``, whose ``render_segments`` is Textual's less each chop's cells
+    left of the changed span: Textual wrote a line's repainted stretch from the widget's left edge
+    ("TODO: crop to x extents"). Its ``chops``/``spans``/``chop_ends`` are read as Textual's are."""
+    from textual import _compositor
+    from textual._compositor import Compositor
+    from textual.app import App
+
+    from widgets.partial_update import CellChopsUpdate
+
+    [ChopsUpdate] = CellChopsUpdate.__bases__  # Textual's own (the module name may be ours by now: an app ran)
+    assert _compositor.ChopsUpdate in (ChopsUpdate, CellChopsUpdate)
+
+    where = f"Textual {textual.__version__}: see widgets/partial_update.py CellChopsUpdate"
+    assert "return ChopsUpdate(chops, spans, chop_ends)" in inspect.getsource(Compositor.render_partial_update), where
+    assert list(inspect.signature(ChopsUpdate.__init__).parameters) == ["self", "chops", "spans", "chop_ends"], where
+    assert "renderable.render_segments(console)" in inspect.getsource(App._display), where
+    assert (
+        issubclass(CellChopsUpdate, ChopsUpdate) and CellChopsUpdate.render_segments is not ChopsUpdate.render_segments
+    )
+    source = textwrap.dedent(inspect.getsource(ChopsUpdate.render_segments))
+    assert hashlib.sha256(source.encode()).hexdigest() == CHOPS_RENDERED_SO, (
+        f"{where}: ChopsUpdate.render_segments changed (does it crop to x1 now? then drop the subclass), "
+        "bring CellChopsUpdate.render_segments up to date, then CHOPS_RENDERED_SO\n" + source
+    )

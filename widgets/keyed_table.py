@@ -570,7 +570,8 @@ class KeyedTable(ScrollView, can_focus=True):
         self.refresh(Region(0, y, max(self.size.width, 1), 1))
 
     def _refresh_cell(self, slot: int, column: int) -> None:
-        """Repaint one cell: only these characters go over the wire."""
+        """Repaint one cell: only these characters go over the wire (with ``partial_update.CellChopsUpdate``:
+        Textual's own update sends the line from the table's left edge up to the cell's end)."""
         width = self._widths[column]
         if width is None:  # left out: not on screen
             return
