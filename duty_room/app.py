@@ -4,6 +4,7 @@ keys and forms (duty_room/panels/); where messages, errors and typed keys go: ro
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from datetime import datetime
 
@@ -22,9 +23,11 @@ from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
+from . import stop_signals
 from .config import Settings
 from .dashboard_screen import DashboardScreen
 from .desk import Desk, Saved, guarded
+from .exits import exit_code_for_signal
 from .header import DashboardHeader
 from .localize import localize_bindings
 from .palette import PaletteApp
@@ -79,6 +82,8 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         self._seen_minute: tuple[int, int] | None = None
         self._sized: Size | None = None
         self._watching = False
+        self._signals: list[int] = []
+        self.stopped_by: int | None = None  # SIGTERM or SIGHUP ended it (stop_signals.py)
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said
         self.handled_errors = self.status.handled_errors
@@ -106,6 +111,15 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
         yield PanelDeck(self.desk, columns=self.size.width, lite=self.settings.lite)
         yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
         yield CompactFooter()  # compact at every width: the active panel's keys fit 80 columns
+
+    def on_load(self) -> None:
+        # SIGTERM or SIGHUP in the real command (cli.main installed the handlers): the dashboard
+        # ends as on q, the terminal given back and a write under way finished, then cli says it.
+        self._signals = stop_signals.hand_to_loop(asyncio.get_running_loop(), self._stop_by_signal)
+
+    def _stop_by_signal(self, signum: int) -> None:
+        self.stopped_by = signum
+        self.exit(return_code=exit_code_for_signal(signum))
 
     def on_mount(self) -> None:
         if self.settings.lite:
@@ -135,6 +149,7 @@ class DutyRoomApp(RoutingApp, PaletteApp, PagedHelpApp):
 
     def on_unmount(self) -> None:
         self.watcher.stop()
+        stop_signals.take_back(asyncio.get_running_loop(), self._signals)
         gc.unfreeze()  # in a process that goes on (tests), the dashboard's garbage can be collected
 
     def get_default_screen(self) -> Screen[None]:

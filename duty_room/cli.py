@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -18,9 +20,9 @@ from duty_room import words
 from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
 from store.text import display_safe
 
-from . import config, usage
+from . import config, stop_signals, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
-from .exits import ExitCode, error_line, exit_code_for
+from .exits import ExitCode, error_line, exit_code_for, exit_code_for_signal
 
 if TYPE_CHECKING:
     from store.dutylog import ReportSlot
@@ -70,9 +72,9 @@ class _Commands(usage.CommandGroup):
         except click.ClickException as exc:  # refused input: one line like every other failure, not click's "Error:"
             click.echo(f"duty-room: {exc.format_message()}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl+C, or SIGTERM / SIGHUP (stop_signals.Stopped)
             # Click said "Aborted!" (English) with exit 1, which monitoring reads as cases needing attention.
-            interrupted(usage.interface_lang(ctx))
+            interrupted(usage.interface_lang(ctx), signal_of(exc))
         except (StoreError, OSError, OverflowError, ValueError) as exc:  # Refused, ValidationError are ValueErrors
             settings = (ctx.obj or {}).get("settings")
             lang: words.Lang = settings.lang if settings is not None else "zh"
@@ -209,6 +211,8 @@ def _open_dashboard(settings: Settings) -> int:
     app.run()
     if app.status.fatal_error:  # printed plainly once Textual has given the terminal back
         print(app.status.fatal_error, file=sys.stderr)
+    if app.stopped_by is not None:  # SIGTERM or SIGHUP: said like Ctrl+C in a command
+        interrupted(settings.lang, app.stopped_by)
     return app.return_code or 0
 
 
@@ -606,11 +610,21 @@ def _in_words(text: str, t: Callable[[str], str]) -> str:
     return text
 
 
-def interrupted(lang: words.Lang) -> NoReturn:
-    """Ctrl+C: one line, exit 130. A store write is whole or not made at all (storage.py), so the
-    line says so, not which: the interrupt may come just before or just after its commit."""
-    click.echo(f"duty-room: {words.t('cli.interrupted', lang)}", err=True)
-    sys.exit(ExitCode.INTERRUPTED)
+def interrupted(lang: words.Lang, signum: int = signal.SIGINT) -> NoReturn:
+    """Ctrl+C (exit 130), SIGTERM (143) or SIGHUP (129): one line. A store write is whole or not made
+    at all (storage.py), so the line says so, not which: the signal may come just before or just
+    after its commit. After SIGHUP the terminal may be gone: the line is said where it still can be."""
+    with contextlib.suppress(OSError):
+        click.echo(f"duty-room: {words.t(STOPPED_WORDS.get(signum, 'cli.interrupted'), lang)}", err=True)
+    sys.exit(exit_code_for_signal(signum))
+
+
+STOPPED_WORDS = {int(signal.SIGTERM): "cli.terminated", int(signal.SIGHUP): "cli.hung_up"}
+
+
+def signal_of(exc: KeyboardInterrupt) -> int:
+    """The signal that stopped the command: SIGTERM or SIGHUP (stop_signals.Stopped), else Ctrl+C."""
+    return exc.signum if isinstance(exc, stop_signals.Stopped) else signal.SIGINT
 
 
 def main() -> None:
@@ -618,10 +632,11 @@ def main() -> None:
     # them cost the first read a third of its time. Off until the command is known (`summary` never
     # turns it on, the dashboard after its first read, every other command at once).
     gc.disable()
+    stop_signals.install()  # (python -m duty_room did already; tests/frozen_cli.py comes in here)
     try:
         cli(prog_name="duty-room")
-    except KeyboardInterrupt:  # outside a command (reading the settings, printing its last line)
-        interrupted(usage.interface_lang(None, sys.argv[1:]))
+    except KeyboardInterrupt as exc:  # outside a command (reading the settings, printing its last line)
+        interrupted(usage.interface_lang(None, sys.argv[1:]), signal_of(exc))
     finally:
         if _LAST_COLLECTION_NOT_NEEDED:
             # Skip the interpreter's last collection over everything still alive, memory the

@@ -1009,6 +1009,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
         "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
     ),
+    "cli.terminated": (
+        "已终止（SIGTERM，如 kill 或停止服务）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
+        "terminated (SIGTERM, a kill or a service stop): a write is made whole or not at all; duty-room check to see",
+    ),
+    "cli.hung_up": (
+        "连接已断开（SIGHUP）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
+        "the connection dropped (SIGHUP): a write is made whole or not at all; duty-room check to see",
+    ),
     "cli.usage.help": ("（用法：{}）", " (usage: {})"),
     "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),
     "cli.usage.missing_argument": ("缺少参数 {}", "missing argument {}"),
