@@ -210,7 +210,9 @@ class Desk:
         self.store = store
         self.settings = settings
         self.lang: Lang = settings.lang
-        self.present = Presenter(self.lang, remapped=remapped_keys(app, settings.keymap))
+        self.present = Presenter(
+            self.lang, remapped=remapped_keys(app, settings.keymap), reveals=not settings.read_only
+        )
         self.ascii = ascii_only
         self.data: Dashboard | None = None  # the last data shown (``set_data``)
         self.unread = False  # the rest after the first frame could not be read: panels say so, not 读取中

@@ -658,6 +658,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "个人信息已脱敏；按 {key} 显示（将记录在案）",
         "Personal data masked; press {key} to reveal (logged)",
     ),
+    "detail.masked": ("个人信息已脱敏", "Personal data masked"),
     "detail.revealed": ("已显示个人信息（已记录）", "Personal data revealed (logged)"),
     "detail.reveal_denied": ("无权查看未脱敏信息", "Not permitted to see unmasked data"),
     "summary.red": ("独居老人今日未访", "living-alone not yet visited"),

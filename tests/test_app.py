@@ -924,6 +924,44 @@ async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
 
 
+async def test_a_viewer_is_not_offered_reveal_in_a_detail_yet_typed_it_is_refused(small_store: Store) -> None:
+    """README (Personal data): a viewer may not reveal, the attempt would have to be written. A
+    read-only desk's detail offered p all the same: in the Footer, in `?` and in the border (按 p
+    显示，将记录在案), to refuse it once pressed. Now none of them offers it; typed, it is refused
+    in words as before, and nothing is written."""
+    before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
+    async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.content.subject  # a case with a reporter
+        assert "显示个人信息" not in screen_text(app).splitlines()[-1]  # the Footer
+        assert str(detail.query_one("#detail-box").border_subtitle) == "个人信息已脱敏"
+        await pilot.press("question_mark")
+        await drawn(app, pilot)
+        assert detail.query("HelpPanel")
+        assert not any("显示个人信息" in line for line in help_keys_shown(app))
+        await pilot.press("question_mark")  # one page: ? closes it
+        await settled(app, pilot)
+        assert app.screen is detail and not detail.query("HelpPanel")
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert "只读模式：不能更改，也不能显示个人信息" in screen_text(app)
+        assert "138****1234" in " ".join(v.plain for _, v in detail.content.fields)
+    assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
+
+
+async def test_an_officers_detail_still_offers_reveal(small_store: Store) -> None:
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert "p 显示个人信息" in screen_text(app).splitlines()[-1]
+        assert str(app.screen.query_one("#detail-box").border_subtitle) == "个人信息已脱敏；按 p 显示（将记录在案）"
+        await pilot.press("question_mark")
+        await drawn(app, pilot)
+        assert any("显示个人信息" in line for line in help_keys_shown(app))
+
+
 async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> None:
     async with dashboard(small_store, lite=True) as (app, pilot):
         assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
