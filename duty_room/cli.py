@@ -121,8 +121,18 @@ def store_of(ctx: click.Context) -> Store:
     """The store as this account may use it, for a command that needs one: missing, exit 2."""
     store = settings_of(ctx).open_store()
     if not store.exists():
-        raise StoreMissingError(store.root)
+        raise no_store(store)
     return store
+
+
+def no_store(store: Store) -> StoreMissingError:
+    """A store with no manifest: no folder there, or one with nothing in it yet (the deployment's
+    own `install -d`, before the township's data is imported: it exists, so not "no store at")."""
+    try:
+        empty = store.root.is_dir() and all(entry.name == ".lock" for entry in store.root.iterdir())
+    except OSError:
+        empty = False
+    return StoreMissingError(store.root, "empty" if empty else "missing")
 
 
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -184,7 +194,10 @@ def cli(ctx: click.Context, **options: object) -> None:
 def _open_dashboard(settings: Settings) -> int:
     store = settings.open_store()
     if not store.exists():
-        click.echo(words.t("store.empty", settings.lang).format(settings.store), err=True)
+        if settings.as_service:  # the township's store: `demo` is refused there; import or restore
+            click.echo(f"duty-room: {no_store(store).message(settings.lang)}", err=True)
+        else:
+            click.echo(words.t("store.empty", settings.lang).format(settings.store), err=True)
         return ExitCode.DAMAGED  # no store: unreachable, like every command (duty_room/exits.py)
     # No full `check` (years of archive): every file the dashboard reads is validated as it is read.
     if settings.lite:
@@ -353,7 +366,7 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
         raise click.ClickException(words.t("check.accept_needs_repair", lang))
     if accept:  # first: the other repairs may need the file
         if not store.exists():
-            raise StoreMissingError(store.root)
+            raise no_store(store)
         for line in accept_missing(store, accept):
             click.echo(words.t("check.repaired", lang).format(line.say(lang)))
     if repair and store.root.is_dir():
@@ -457,7 +470,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     settings = settings_of(ctx)
     store = settings.open_store(read_once=True)  # one read of each file, then exit
     if not store.exists():
-        raise StoreMissingError(store.root)  # exit 2, never 1: monitoring reads 1 as overdue cases
+        raise no_store(store)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()
     data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
     late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
