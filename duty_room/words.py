@@ -662,6 +662,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "detail.revealed": ("已显示个人信息（已记录）", "Personal data revealed (logged)"),
     "detail.reveal_denied": ("无权查看未脱敏信息", "Not permitted to see unmasked data"),
     "summary.red": ("独居老人今日未访", "living-alone not yet visited"),
+    "desk.lock_wait": (
+        "另一处正在写入，等它写完再保存（最多等 {seconds} 秒）…",
+        "another desk is writing: saving once it is done (waiting up to {seconds} s)…",
+    ),
     "readonly.refused": ("只读模式：不能更改，也不能显示个人信息", "Read-only: nothing can be changed or revealed"),
     "readonly.badge": ("只读", "read-only"),
     "config.security_key": (

@@ -221,6 +221,38 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
         await until(pilot, lambda: cell(app, "petitions", "MK261127-001", 1) == "已受理", "the row's new status")
 
 
+async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(small_store: Store) -> None:
+    """Another process held the store's lock (a long import, a backup): the save waited up to 15 s
+    with nothing on screen, the confirmed step still open as if the key had done nothing. The form
+    says it waits for another desk; the dashboard stays live; once the lock is free it saves."""
+    import fcntl
+    import os
+
+    from store import storage
+
+    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        async with dashboard(small_store) as (app, pilot):
+            await pilot.press("c")
+            await settled(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            await pilot.press("enter", *"call back", "enter")  # 受理, a note, confirm: the write waits
+            notice = lambda: str(modal.query_one("#choice-notice").render())  # noqa: E731
+            await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
+            assert notice() == "另一处正在写入，等它写完再保存（最多等 15 秒）…"
+            assert app.screen is modal and small_store.get(Petition, "MK261127-001").status is PetitionStatus.NEW
+            os.close(held)
+            held = -1
+            await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
+            await settled(app, pilot)
+            assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+    finally:
+        if held != -1:
+            os.close(held)
+
+
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("c", "down", "enter", "enter")  # 撤销 needs a reason; confirm with none
