@@ -88,11 +88,11 @@ def _cell_text(value: Cell) -> Cell:
 EXPORT_FILE_MODE = 0o640  # before an export folder's own access is given (duty_room/exports.py: publish)
 
 
-def write_whole(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes, *, mode: int = EXPORT_FILE_MODE) -> None:
     """Write a file whole or not at all: a temp file beside it, fsynced, then renamed over it. A
     failure (a full disk half-way, no permission) leaves no temp file and whatever was at ``path``."""
     path = Path(path)
-    tmp = _written_beside(path, data)
+    tmp = _written_beside(path, data, mode)
     try:
         os.replace(tmp, path)
     except OSError as exc:
@@ -103,7 +103,7 @@ def write_whole(path: Path, data: bytes) -> None:
         raise
 
 
-def _written_beside(path: Path, data: bytes) -> Path:
+def _written_beside(path: Path, data: bytes, mode: int = EXPORT_FILE_MODE) -> Path:
     """``data`` in a temp file beside ``path``, fsynced, with an export's mode: what ``write_whole``
     renames over it. A failure leaves no temp file and is said of ``path``."""
     try:
@@ -116,7 +116,7 @@ def _written_beside(path: Path, data: bytes) -> Path:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, EXPORT_FILE_MODE)
+        os.chmod(tmp, mode)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(path)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -1108,6 +1109,33 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
         monkeypatch.setenv("HOME", str(tmp_path / "gone"))
         said = await shot()
         assert said.startswith(failed_word) and "Screenshot:" not in said and str(tmp_path / "gone") in said, said
+
+
+async def test_a_screenshot_the_disk_cannot_hold_leaves_no_file(small_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Textual's own save opened the file and wrote into it: a full disk said 截图未保存 and left an
+    empty (or cut-short) 值班室_….svg behind. Now written whole or not at all: the line, no file."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    home = tmp_path / "tiny"
+    home.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(home)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        monkeypatch.setenv("HOME", str(home))
+        monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        async with dashboard(small_store) as (app, pilot):
+            status = app.query_one("#status", StatusLine)
+            command = next(c for c in app.get_system_commands(app.screen) if c.title == "截图")
+            command.callback()
+            await until(pilot, lambda: status.message, "the status line to say the screenshot's fate")
+            assert status.message.startswith("截图未保存：磁盘已满（ENOSPC）"), status.message
+            assert list(home.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(home)], check=False)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
