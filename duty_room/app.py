@@ -4,6 +4,8 @@ kept current: live.py; where messages, errors and typed keys go: routing.py."""
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,9 +19,11 @@ from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
+from . import stop_signals
 from .config import Settings
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
+from .exits import exit_code_for_signal
 from .header import DashboardHeader
 from .live import LiveApp
 from .localize import localize_bindings
@@ -72,6 +76,8 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.present = self.desk.present
         self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
         self._sized: Size | None = None
+        self._signals: list[int] = []
+        self.stopped_by: int | None = None  # SIGTERM or SIGHUP ended it (stop_signals.py)
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said
         self.handled_errors = self.status.handled_errors
@@ -100,6 +106,15 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
         yield CompactFooter()  # compact at every width: the active panel's keys fit 80 columns
 
+    def on_load(self) -> None:
+        # SIGTERM or SIGHUP in the real command (cli.main installed the handlers): the dashboard
+        # ends as on q, the terminal given back and a write under way finished, then cli says it.
+        self._signals = stop_signals.hand_to_loop(asyncio.get_running_loop(), self._stop_by_signal)
+
+    def _stop_by_signal(self, signum: int) -> None:
+        self.stopped_by = signum
+        self.exit(return_code=exit_code_for_signal(signum))
+
     def on_mount(self) -> None:
         if self.settings.lite:
             self.theme = "ansi-dark"
@@ -107,6 +122,10 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
         self.show_first_frame()
+
+    def on_unmount(self) -> None:
+        self.stop_live()
+        stop_signals.take_back(asyncio.get_running_loop(), self._signals)
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(id="_default")

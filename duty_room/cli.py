@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -18,9 +20,9 @@ from duty_room import words
 from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
 from store.text import display_safe
 
-from . import config, usage
+from . import config, stop_signals, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
-from .exits import ExitCode, error_line, exit_code_for
+from .exits import ExitCode, error_line, exit_code_for, exit_code_for_signal
 
 if TYPE_CHECKING:
     from store.dutylog import ReportSlot
@@ -70,9 +72,9 @@ class _Commands(usage.CommandGroup):
         except click.ClickException as exc:  # refused input: one line like every other failure, not click's "Error:"
             click.echo(f"duty-room: {exc.format_message()}", err=True)
             ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl+C, or SIGTERM / SIGHUP (stop_signals.Stopped)
             # Click said "Aborted!" (English) with exit 1, which monitoring reads as cases needing attention.
-            interrupted(usage.interface_lang(ctx))
+            interrupted(usage.interface_lang(ctx), signal_of(exc))
         except (StoreError, OSError, OverflowError, ValueError) as exc:  # Refused, ValidationError are ValueErrors
             settings = (ctx.obj or {}).get("settings")
             lang: words.Lang = settings.lang if settings is not None else "zh"
@@ -119,8 +121,18 @@ def store_of(ctx: click.Context) -> Store:
     """The store as this account may use it, for a command that needs one: missing, exit 2."""
     store = settings_of(ctx).open_store()
     if not store.exists():
-        raise StoreMissingError(store.root)
+        raise no_store(store)
     return store
+
+
+def no_store(store: Store) -> StoreMissingError:
+    """A store with no manifest: no folder there, or one with nothing in it yet (the deployment's
+    own `install -d`, before the township's data is imported: it exists, so not "no store at")."""
+    try:
+        empty = store.root.is_dir() and all(entry.name == ".lock" for entry in store.root.iterdir())
+    except OSError:
+        empty = False
+    return StoreMissingError(store.root, "empty" if empty else "missing")
 
 
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -182,7 +194,10 @@ def cli(ctx: click.Context, **options: object) -> None:
 def _open_dashboard(settings: Settings) -> int:
     store = settings.open_store()
     if not store.exists():
-        click.echo(words.t("store.empty", settings.lang).format(settings.store), err=True)
+        if settings.as_service:  # the township's store: `demo` is refused there; import or restore
+            click.echo(f"duty-room: {no_store(store).message(settings.lang)}", err=True)
+        else:
+            click.echo(words.t("store.empty", settings.lang).format(settings.store), err=True)
         return ExitCode.DAMAGED  # no store: unreachable, like every command (duty_room/exits.py)
     # No full `check` (years of archive): every file the dashboard reads is validated as it is read.
     if settings.lite:
@@ -209,6 +224,8 @@ def _open_dashboard(settings: Settings) -> int:
     app.run()
     if app.status.fatal_error:  # printed plainly once Textual has given the terminal back
         print(app.status.fatal_error, file=sys.stderr)
+    if app.stopped_by is not None:  # SIGTERM or SIGHUP: said like Ctrl+C in a command
+        interrupted(settings.lang, app.stopped_by)
     return app.return_code or 0
 
 
@@ -349,7 +366,7 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
         raise click.ClickException(words.t("check.accept_needs_repair", lang))
     if accept:  # first: the other repairs may need the file
         if not store.exists():
-            raise StoreMissingError(store.root)
+            raise no_store(store)
         for line in accept_missing(store, accept):
             click.echo(words.t("check.repaired", lang).format(line.say(lang)))
     if repair and store.root.is_dir():
@@ -453,7 +470,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     settings = settings_of(ctx)
     store = settings.open_store(read_once=True)  # one read of each file, then exit
     if not store.exists():
-        raise StoreMissingError(store.root)  # exit 2, never 1: monitoring reads 1 as overdue cases
+        raise no_store(store)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()
     data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
     late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
@@ -606,11 +623,21 @@ def _in_words(text: str, t: Callable[[str], str]) -> str:
     return text
 
 
-def interrupted(lang: words.Lang) -> NoReturn:
-    """Ctrl+C: one line, exit 130. A store write is whole or not made at all (storage.py), so the
-    line says so, not which: the interrupt may come just before or just after its commit."""
-    click.echo(f"duty-room: {words.t('cli.interrupted', lang)}", err=True)
-    sys.exit(ExitCode.INTERRUPTED)
+def interrupted(lang: words.Lang, signum: int = signal.SIGINT) -> NoReturn:
+    """Ctrl+C (exit 130), SIGTERM (143) or SIGHUP (129): one line. A store write is whole or not made
+    at all (storage.py), so the line says so, not which: the signal may come just before or just
+    after its commit. After SIGHUP the terminal may be gone: the line is said where it still can be."""
+    with contextlib.suppress(OSError):
+        click.echo(f"duty-room: {words.t(STOPPED_WORDS.get(signum, 'cli.interrupted'), lang)}", err=True)
+    sys.exit(exit_code_for_signal(signum))
+
+
+STOPPED_WORDS = {int(signal.SIGTERM): "cli.terminated", int(signal.SIGHUP): "cli.hung_up"}
+
+
+def signal_of(exc: KeyboardInterrupt) -> int:
+    """The signal that stopped the command: SIGTERM or SIGHUP (stop_signals.Stopped), else Ctrl+C."""
+    return exc.signum if isinstance(exc, stop_signals.Stopped) else signal.SIGINT
 
 
 def main() -> None:
@@ -618,10 +645,11 @@ def main() -> None:
     # them cost the first read a third of its time. Off until the command is known (`summary` never
     # turns it on, the dashboard after its first read, every other command at once).
     gc.disable()
+    stop_signals.install()  # (python -m duty_room did already; tests/frozen_cli.py comes in here)
     try:
         cli(prog_name="duty-room")
-    except KeyboardInterrupt:  # outside a command (reading the settings, printing its last line)
-        interrupted(usage.interface_lang(None, sys.argv[1:]))
+    except KeyboardInterrupt as exc:  # outside a command (reading the settings, printing its last line)
+        interrupted(usage.interface_lang(None, sys.argv[1:]), signal_of(exc))
     finally:
         if _LAST_COLLECTION_NOT_NEEDED:
             # Skip the interpreter's last collection over everything still alive, memory the

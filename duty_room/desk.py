@@ -8,9 +8,11 @@ changes its record, and its save acts only on the record as shown (``Desk.shown`
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -24,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from duty_room import words
 from duty_room.words import Lang
+from store import storage
 from store.errors import StoreBusyError, StoreEnvironmentError, StoreFileMissingError, StoreMissingError
 from store.masking import log_reveal, revealed_fields
 from store.models import GridWorker, Household, Record, ServiceSchedule
@@ -210,7 +213,9 @@ class Desk:
         self.store = store
         self.settings = settings
         self.lang: Lang = settings.lang
-        self.present = Presenter(self.lang, remapped=remapped_keys(app, settings.keymap))
+        self.present = Presenter(
+            self.lang, remapped=remapped_keys(app, settings.keymap), reveals=not settings.read_only
+        )
         self.ascii = ascii_only
         self.data: Dashboard | None = None  # the last data shown (``set_data``)
         self.unread = False  # the rest after the first frame could not be read: panels say so, not 读取中
@@ -218,6 +223,8 @@ class Desk:
         self._forms: dict[FormScreen, FormHandler] = {}
         self._choices: dict[ChoiceModal, ChoiceHandler] = {}
         self._in_flight: set[Followed] = set()
+        self._waiting: dict[Followed, str] = {}  # forms whose save waits for the lock: their notice before
+        store.on_lock_wait = self._lock_busy
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
         self._renewing: dict[Followed, Worker[Any]] = {}  # a slow watch's find running, the newest per screen
@@ -428,6 +435,10 @@ class Desk:
         form = submission.form
         if form is not None:
             self._in_flight.discard(form)
+            if form in self._waiting:  # the wait is over: the notice it had, if any
+                notice = self._waiting.pop(form)
+                if form.is_attached:
+                    form.show_notice(notice)
         if state is WorkerState.SUCCESS:
             if form is not None:
                 self._watches.pop(form, None)  # closing: data with its own write must not flag it
@@ -445,6 +456,25 @@ class Desk:
             watch = self._watches.get(form) if form is not None else None
             if form is not None and watch is not None and self.data is not None:
                 self._judge(form, watch, self.data)  # data that came while the write ran
+
+    def _lock_busy(self) -> None:
+        """The store, in a write's thread: another process holds the lock, and the write waits for
+        it (up to 15 s, then 存储繁忙). Said on the forms being saved, so a save that seems to do
+        nothing is not taken for a hang; what the wait ends in replaces it."""
+        with contextlib.suppress(Exception):  # saying so must never stop the write
+            if threading.current_thread() is threading.main_thread():
+                self._say_lock_wait()
+            else:
+                self.app.call_from_thread(self._say_lock_wait)
+
+    def _say_lock_wait(self) -> None:
+        line = self.t("desk.lock_wait").format(seconds=round(storage.LOCK_TIMEOUT_SECONDS))
+        forms = [form for form in self._in_flight if form.is_attached]
+        for form in forms:
+            self._waiting.setdefault(form, form.notice)
+            form.show_notice(line)
+        if not forms:
+            self.app.notify(line)
 
     def refuse(
         self,

@@ -4,6 +4,7 @@ prints. Monitoring reads 1 as "cases need attention" and 2/3 as "the store does"
 
 from __future__ import annotations
 
+import signal
 from enum import IntEnum
 
 from pydantic import ValidationError
@@ -30,6 +31,15 @@ class ExitCode(IntEnum):
     DAMAGED = 2
     BUSY = 3
     INTERRUPTED = 130  # Ctrl+C (128 + SIGINT, as a shell says it): neither refused input nor the store's fault
+    HUNG_UP = 129  # SIGHUP, the SSH link dropped (128 + 1)
+    TERMINATED = 143  # SIGTERM, `kill` or a service stop (128 + 15)
+
+
+def exit_code_for_signal(signum: int) -> ExitCode:
+    """Ctrl+C, SIGHUP or SIGTERM: 128 + the signal's number, as a shell reports a process it ended."""
+    return {int(signal.SIGHUP): ExitCode.HUNG_UP, int(signal.SIGTERM): ExitCode.TERMINATED}.get(
+        signum, ExitCode.INTERRUPTED
+    )
 
 
 def exit_code_for(exc: BaseException) -> ExitCode:

@@ -163,6 +163,7 @@ class Presenter:
     lang: Lang
     # The keys a ``[keymap]`` moved, by binding id, as the Footer shows them (``{"detail.reveal": "f9"}``).
     remapped: Mapping[str, str] = field(default_factory=dict)
+    reveals: bool = True  # False: a read-only desk, where p is never granted (nor offered)
 
     def t(self, key: str) -> str:
         return words.t(key, self.lang)
@@ -173,8 +174,11 @@ class Presenter:
 
     def mask_hint(self, reveal: bool, *, where: str = "detail") -> str:
         """Under personal data: it is shown, or how to reveal it (``where``: "detail" or "list")."""
-        key = self.key(f"{where}.reveal", "p")
-        return self.t("detail.revealed") if reveal else self.t("detail.masked_hint").format(key=key)
+        if reveal:
+            return self.t("detail.revealed")
+        if not self.reveals:
+            return self.t("detail.masked")
+        return self.t("detail.masked_hint").format(key=self.key(f"{where}.reveal", "p"))
 
     # -- header --------------------------------------------------------------------------
 

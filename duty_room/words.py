@@ -658,9 +658,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "个人信息已脱敏；按 {key} 显示（将记录在案）",
         "Personal data masked; press {key} to reveal (logged)",
     ),
+    "detail.masked": ("个人信息已脱敏", "Personal data masked"),
     "detail.revealed": ("已显示个人信息（已记录）", "Personal data revealed (logged)"),
     "detail.reveal_denied": ("无权查看未脱敏信息", "Not permitted to see unmasked data"),
     "summary.red": ("独居老人今日未访", "living-alone not yet visited"),
+    "desk.lock_wait": (
+        "另一处正在写入，等它写完再保存（最多等 {seconds} 秒）…",
+        "another desk is writing: saving once it is done (waiting up to {seconds} s)…",
+    ),
     "readonly.refused": ("只读模式：不能更改，也不能显示个人信息", "Read-only: nothing can be changed or revealed"),
     "readonly.badge": ("只读", "read-only"),
     "config.security_key": (
@@ -1008,6 +1013,14 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cli.interrupted": (
         "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
         "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
+    ),
+    "cli.terminated": (
+        "已终止（SIGTERM，如 kill 或停止服务）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
+        "terminated (SIGTERM, a kill or a service stop): a write is made whole or not at all; duty-room check to see",
+    ),
+    "cli.hung_up": (
+        "连接已断开（SIGHUP）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
+        "the connection dropped (SIGHUP): a write is made whole or not at all; duty-room check to see",
     ),
     "cli.usage.help": ("（用法：{}）", " (usage: {})"),
     "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),

@@ -814,6 +814,12 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the store {path} is locked by another process; waited {seconds} s; try again",
     ),
     "fault.not_store.missing": ("没有数据目录 {path}", "no store at {path}"),
+    "fault.not_store.empty": (
+        "数据目录 {path} 还没有数据：先用 duty-room import 导入本乡镇的底册（duty-room template 生成空表），"
+        "或用 duty-room restore 恢复备份",
+        "the store {path} holds no data yet: import the township's workbook first (duty-room template "
+        "makes one to fill in), or restore a backup (duty-room restore)",
+    ),
     "fault.not_store.foreign": (
         "{path} 不是 duty-room 数据目录（没有 manifest.json）",
         "{path} is not a duty-room store (no manifest.json)",

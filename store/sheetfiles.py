@@ -13,6 +13,7 @@ GB18030 (what Excel saves as "CSV" on a Chinese Windows) otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
@@ -87,27 +88,42 @@ def _cell_text(value: Cell) -> Cell:
 EXPORT_FILE_MODE = 0o640  # before an export folder's own access is given (duty_room/exports.py: publish)
 
 
-def write_whole(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes, *, mode: int = EXPORT_FILE_MODE) -> None:
     """Write a file whole or not at all: a temp file beside it, fsynced, then renamed over it. A
     failure (a full disk half-way, no permission) leaves no temp file and whatever was at ``path``."""
     path = Path(path)
+    tmp = _written_beside(path, data, mode)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _written_beside(path: Path, data: bytes, mode: int = EXPORT_FILE_MODE) -> Path:
+    """``data`` in a temp file beside ``path``, fsynced, with an export's mode: what ``write_whole``
+    renames over it. A failure leaves no temp file and is said of ``path``."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:  # said of the file asked for, not of a temp name the user never gave
         raise OSError(exc.errno, exc.strerror, str(path)) from None
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, EXPORT_FILE_MODE)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return tmp
 
 
 def _write_sheet_file(path: Path, data: bytes) -> None:
@@ -183,24 +199,44 @@ def style_headers(path: Path) -> None:
 
 
 def write_csv_dir(folder: Path, sheets: Sequence[SheetOut]) -> list[Path]:
-    """One ``<sheet name>.csv`` per sheet, UTF-8 with BOM, each whole or not at all (a full disk
-    half-way leaves that sheet's last file as it was, not cut short). Returns the files written."""
+    """One ``<sheet name>.csv`` per sheet, UTF-8 with BOM, all or none: every file is written
+    beside its name first and only then renamed over it, so a full disk half-way leaves the folder
+    as it was (the last good export's files, none of them newer than the others; no folder, if it
+    was made for this), not a mix an import would read as one export. Returns the files written."""
+    made = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SheetFileError("sheet_os", folder, error=exc) from None
-    written = []
-    for sheet in sheets:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(sheet.headers)
-        writer.writerow(sheet.keys)
-        for row in sheet.rows:
-            writer.writerow(["" if v is None else v for v in row])
-        target = folder / f"{sheet.name}.csv"
-        _write_sheet_file(target, (_BOM + buffer.getvalue()).encode("utf-8"))
-        written.append(target)
-    return written
+    ready: list[tuple[Path, Path]] = []  # (temp, its name)
+    try:
+        for sheet in sheets:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            writer.writerow(sheet.headers)
+            writer.writerow(sheet.keys)
+            for row in sheet.rows:
+                writer.writerow(["" if v is None else v for v in row])
+            target = folder / f"{sheet.name}.csv"
+            try:
+                ready.append((_written_beside(target, (_BOM + buffer.getvalue()).encode("utf-8")), target))
+            except OSError as exc:
+                raise SheetFileError("sheet_os", target, error=exc) from None
+    except BaseException:
+        for tmp, _ in ready:
+            tmp.unlink(missing_ok=True)
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    for tmp, target in ready:  # a rename takes no room: the disk that held the temps holds these
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            for left, _ in ready:
+                left.unlink(missing_ok=True)
+            raise SheetFileError("sheet_os", target, error=exc) from None
+    return [target for _, target in ready]
 
 
 def decode_csv(payload: bytes) -> str:

@@ -805,8 +805,9 @@ class _LockWaiter(threading.Thread):
             return None
 
 
-def _acquire_lock(root: Path, path: Path, timeout: float) -> int:
-    """An fd holding the exclusive flock on ``path``; StoreBusyError after ``timeout`` seconds."""
+def _acquire_lock(root: Path, path: Path, timeout: float, on_wait: Callable[[], None] | None = None) -> int:
+    """An fd holding the exclusive flock on ``path``; StoreBusyError after ``timeout`` seconds.
+    ``on_wait`` is called (in this thread) when another process holds it, before the wait."""
     fd = _open_lock_file(path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -816,6 +817,8 @@ def _acquire_lock(root: Path, path: Path, timeout: float) -> int:
         if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
             raise
     started = time.monotonic()
+    if on_wait is not None:
+        on_wait()
     waiter = _LockWaiter(path)
     waiter.start()
     taken = waiter.take(timeout)
@@ -912,6 +915,9 @@ class Store:
         # closed in the last 30 days beside the open ones in each day file: ~84 M instructions of a
         # ~2,500 M first frame) when the file is next read, whole again.
         self.first_read: Callable[[type[Record], Any], bool] | None = None
+        # Called, in the writing thread, when a write finds another process holding the lock and
+        # waits for it (up to LOCK_TIMEOUT_SECONDS): the dashboard says so on the form being saved.
+        self.on_lock_wait: Callable[[], None] | None = None
         self._cache: dict[Path, _Cached] = {}
         self._reading: dict[Path, threading.Lock] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
@@ -1252,7 +1258,7 @@ class Store:
         self.refuse_if_read_only()  # the lock is taken only to write
         try:
             _makedirs(self.root)
-            fd = _acquire_lock(self.root, self.root / LOCK, LOCK_TIMEOUT_SECONDS)
+            fd = _acquire_lock(self.root, self.root / LOCK, LOCK_TIMEOUT_SECONDS, self.on_lock_wait)
         except OSError as exc:
             raise environment_error(exc, self.root / LOCK) from None
         try:

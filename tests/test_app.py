@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -219,6 +220,38 @@ async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_s
         # The hook sees a message at every pump it reaches: one Saved, for this case.
         assert list({id(m): m.result.id for m in posted}.values()) == ["MK261127-001"]
         await until(pilot, lambda: cell(app, "petitions", "MK261127-001", 1) == "已受理", "the row's new status")
+
+
+async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(small_store: Store) -> None:
+    """Another process held the store's lock (a long import, a backup): the save waited up to 15 s
+    with nothing on screen, the confirmed step still open as if the key had done nothing. The form
+    says it waits for another desk; the dashboard stays live; once the lock is free it saves."""
+    import fcntl
+    import os
+
+    from store import storage
+
+    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        async with dashboard(small_store) as (app, pilot):
+            await pilot.press("c")
+            await settled(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            await pilot.press("enter", *"call back", "enter")  # 受理, a note, confirm: the write waits
+            notice = lambda: str(modal.query_one("#choice-notice").render())  # noqa: E731
+            await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
+            assert notice() == "另一处正在写入，等它写完再保存（最多等 15 秒）…"
+            assert app.screen is modal and small_store.get(Petition, "MK261127-001").status is PetitionStatus.NEW
+            os.close(held)
+            held = -1
+            await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
+            await settled(app, pilot)
+            assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+    finally:
+        if held != -1:
+            os.close(held)
 
 
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
@@ -924,6 +957,44 @@ async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
 
 
+async def test_a_viewer_is_not_offered_reveal_in_a_detail_yet_typed_it_is_refused(small_store: Store) -> None:
+    """README (Personal data): a viewer may not reveal, the attempt would have to be written. A
+    read-only desk's detail offered p all the same: in the Footer, in `?` and in the border (按 p
+    显示，将记录在案), to refuse it once pressed. Now none of them offers it; typed, it is refused
+    in words as before, and nothing is written."""
+    before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
+    async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
+        await pilot.press("enter")
+        await settled(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.content.subject  # a case with a reporter
+        assert "显示个人信息" not in screen_text(app).splitlines()[-1]  # the Footer
+        assert str(detail.query_one("#detail-box").border_subtitle) == "个人信息已脱敏"
+        await pilot.press("question_mark")
+        await drawn(app, pilot)
+        assert detail.query("HelpPanel")
+        assert not any("显示个人信息" in line for line in help_keys_shown(app))
+        await pilot.press("question_mark")  # one page: ? closes it
+        await settled(app, pilot)
+        assert app.screen is detail and not detail.query("HelpPanel")
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert "只读模式：不能更改，也不能显示个人信息" in screen_text(app)
+        assert "138****1234" in " ".join(v.plain for _, v in detail.content.fields)
+    assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
+
+
+async def test_an_officers_detail_still_offers_reveal(small_store: Store) -> None:
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert "p 显示个人信息" in screen_text(app).splitlines()[-1]
+        assert str(app.screen.query_one("#detail-box").border_subtitle) == "个人信息已脱敏；按 p 显示（将记录在案）"
+        await pilot.press("question_mark")
+        await drawn(app, pilot)
+        assert any("显示个人信息" in line for line in help_keys_shown(app))
+
+
 async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> None:
     async with dashboard(small_store, lite=True) as (app, pilot):
         assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
@@ -1038,6 +1109,33 @@ async def test_the_palettes_screenshot_is_said_in_the_interface_language(
         monkeypatch.setenv("HOME", str(tmp_path / "gone"))
         said = await shot()
         assert said.startswith(failed_word) and "Screenshot:" not in said and str(tmp_path / "gone") in said, said
+
+
+async def test_a_screenshot_the_disk_cannot_hold_leaves_no_file(small_store: Store, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Textual's own save opened the file and wrote into it: a full disk said 截图未保存 and left an
+    empty (or cut-short) 值班室_….svg behind. Now written whole or not at all: the line, no file."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    home = tmp_path / "tiny"
+    home.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(home)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        monkeypatch.setenv("HOME", str(home))
+        monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        async with dashboard(small_store) as (app, pilot):
+            status = app.query_one("#status", StatusLine)
+            command = next(c for c in app.get_system_commands(app.screen) if c.title == "截图")
+            command.callback()
+            await until(pilot, lambda: status.message, "the status line to say the screenshot's fate")
+            assert status.message.startswith("截图未保存：磁盘已满（ENOSPC）"), status.message
+            assert list(home.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(home)], check=False)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

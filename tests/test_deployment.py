@@ -325,6 +325,30 @@ def test_as_the_service_account_the_store_is_pinned(
     assert not (tmp_path / "real").exists()
 
 
+def test_the_service_accounts_new_empty_store_says_to_import_or_restore_not_demo(
+    home: Path, system_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set up as the README says (`install -d … /srv/duty-room/store`), the store folder is there and
+    empty until the township's workbook is imported. Every command said 没有数据目录 (no store at)
+    of a folder that is there, and the dashboard said to run `duty-room demo --run`, which the
+    service account refuses. Now: the store holds no data yet, import a workbook or restore."""
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    system_config.write_text(f'store = "{real}"\nservice_account = "{ME}"\n', encoding="utf-8")
+    monkeypatch.setenv("SUDO_UID", str(os.getuid()))
+    said = f"duty-room: 数据目录 {real} 还没有数据：先用 duty-room import 导入本乡镇的底册（duty-room template 生成空表），或用 duty-room restore 恢复备份"
+    for command in ([], ["summary"], ["petition", "list"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.output.strip() == said, command
+    english = CliRunner().invoke(cli, ["--lang", "en"])
+    assert english.output.strip() == (
+        f"duty-room: the store {real} holds no data yet: import the township's workbook first "
+        "(duty-room template makes one to fill in), or restore a backup (duty-room restore)"
+    )
+    assert sorted(p.name for p in real.iterdir()) in ([], [".lock"])
+
+
 # ---------------------------------------------------------------------------
 # read-only, in the store and through every command
 

@@ -18,7 +18,7 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule
-from pilot import NARROW, WIDE, dashboard, loaded, settled
+from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
 TOMORROW = "2026-11-29"
@@ -411,7 +411,15 @@ async def test_a_viewer_has_none_of_the_roster_keys(small_store: Store) -> None:
     add_children_schedule(small_store)
     async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
         roster = await open_roster(app, pilot, row="w1")
-        assert str(roster.query_one("#list-box").border_subtitle).startswith("p 显示个人信息")
+        # Nor p: a viewer may never reveal (README: Personal data); typed, it is refused in words.
+        assert "显示个人信息" not in str(roster.query_one("#list-box").border_subtitle)
+        assert "按 p 显示" not in str(roster.query_one("#list-header").render())
+        assert not [
+            b for b in roster.active_bindings.values() if b.binding.id == "list.reveal" and not b.binding.system
+        ]
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert app.screen is roster and "只读模式：不能更改，也不能显示个人信息" in screen_text(app)
         for key in ("a", "e", "x", "t"):
             await pilot.press(key)
             await settled(app, pilot)

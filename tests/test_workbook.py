@@ -24,7 +24,7 @@ from duty_room.cli import cli
 from store import clock
 from store.demo import build_demo
 from store.dutylog import find_shift
-from store.models import AuditEntry, Grid, Household, Stall
+from store.models import AuditEntry, Community, Grid, Household, Stall
 from store.sheetfiles import _UNSAVED_FORMULA, _formula_without_value, read_tables, write_csv_dir, write_xlsx
 from store.storage import Store, default_actor
 from store.workbook import (
@@ -1130,6 +1130,31 @@ def test_a_csv_export_the_disk_cannot_hold_leaves_each_last_file_whole(demo: Sto
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().endswith("：读写错误（EFBIG）") and "Traceback" not in done.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temp file left either
+
+
+def test_a_csv_export_the_disk_cannot_hold_writes_none_of_its_files(demo: Store, tmp_path: Path) -> None:
+    """Each CSV file was renamed into place as soon as it was written: a full disk at 住户 left
+    社区.csv of this export beside 住户.csv of the last one, a folder an import reads as one export
+    (and a new folder made for it stayed behind, with what fitted). Exit 2 now writes none of them."""
+    folder = tmp_path / "底册"
+    write_csv_dir(folder, export_sheets(demo, [SHEET_BY_KEY["communities"], SHEET_BY_KEY["households"]], masked=True))
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    community = demo.all(Community)[0]
+    demo.put(community.model_copy(update={"name": community.name + "（新）"}))  # this export's 社区.csv differs
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "none"), "DUTY_ROOM_CONFIG": str(tmp_path / "none.toml")}
+    for target in (folder, tmp_path / "新底册"):
+        done = subprocess.run(
+            frozen_command("--store", str(demo.root), "export", str(target), "--tables", "社区,住户"),
+            capture_output=True,
+            text=True,
+            env=env,
+            preexec_fn=_file_size_limit(3000),  # 社区.csv fits, 住户.csv does not
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip().endswith("住户.csv：读写错误（EFBIG）"), done.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temp file left either
+    assert not (tmp_path / "新底册").exists()
 
 
 def test_an_export_the_disk_cannot_hold_leaves_the_last_one_and_no_traceback(demo: Store, tmp_path: Path) -> None:

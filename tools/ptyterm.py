@@ -69,6 +69,7 @@ class Terminal:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         self.received = 0
         self.raw = bytearray()  # everything the program sent, for size and compression figures
+        self.returncode: int | None = None  # once exit_code() has waited for it
 
     def _read(self, seconds: float) -> bytes | None:
         """What the program sends within ``seconds`` (b"" if nothing), counted; None once it has closed."""
@@ -164,10 +165,25 @@ class Terminal:
     def send(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
-    def close(self) -> None:
-        try:
-            os.kill(self.pid, 9)
-        except ProcessLookupError:
-            pass
-        os.waitpid(self.pid, 0)
+    def exit_code(self) -> int:
+        """Wait for the program to end: its exit code as a shell gives it (killed by signal N: -N)."""
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def hang_up(self) -> None:
+        """The link drops (ssh's connection lost): the terminal's side is closed, and the kernel sends
+        the program, which leads its session, SIGHUP."""
         os.close(self.fd)
+        self.fd = -1
+
+    def close(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 9)
+            except ProcessLookupError:
+                pass
+            self.exit_code()
+        if self.fd != -1:
+            os.close(self.fd)

@@ -137,3 +137,12 @@ class DetailScreen(ModalScreen[None]):
         """Post ``RevealRequested``: the caller decides whether this user may see the data."""
         if self.content.subject:
             self.post_message(self.RevealRequested(self, self.content.subject))
+
+
+class UnrevealingDetailScreen(DetailScreen):
+    """A detail where ``p`` is never granted (a read-only desk): not offered in the Footer nor in the
+    keys' help, yet typed it still asks, so the refusal is said rather than the key doing nothing."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "reveal", "Reveal", show=False, system=True, id="detail.reveal"),
+    ]

@@ -40,6 +40,9 @@ class ListAction:
     key: str  # e.g. "v"
     name: str  # posted back, e.g. "visit"
     description: str  # shown in the border, e.g. "走访登记"
+    # False: neither in the border nor in the keys' help, yet typed it still posts (and is refused
+    # in words: a read-only desk's p, never granted there).
+    offered: bool = True
 
     @property
     def binding_id(self) -> str:
@@ -149,6 +152,7 @@ class TableScreen(ModalScreen[None]):
         hints = [
             f"{self.app.get_key_display(Binding(bound.get(a.binding_id, a.key), ''))} {a.description}"
             for a in self.actions
+            if a.offered
         ]
         box = self.query_one("#list-box")
         room = box.size.width - BORDER_CELLS
@@ -225,7 +229,8 @@ def _with_keys(base: type[TableScreen], actions: tuple[ListAction, ...]) -> type
     if clash := sorted(a.key for a in actions if a.key in taken):
         raise ValueError(f"list keys {clash} are the table's own keys")
     bindings: list[BindingType] = [
-        Binding(a.key, f"request('{a.name}')", a.description, show=False, id=a.binding_id) for a in actions
+        Binding(a.key, f"request('{a.name}')", a.description, show=False, system=not a.offered, id=a.binding_id)
+        for a in actions
     ]
     # Same name, so the CSS type selector "TableScreen" and DEFAULT_CSS apply unchanged.
     return type(base.__name__, (base,), {"BINDINGS": bindings, "__module__": base.__module__})

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from store.queries import Dashboard
-from widgets.detail import DetailContent, DetailScreen
+from widgets.detail import DetailContent, DetailScreen, UnrevealingDetailScreen
 from widgets.keyed_table import Column
 from widgets.panel import Panel
 from widgets.table_screen import ListAction, TableScreen
@@ -111,9 +111,13 @@ class DeskPanel(Panel):
         return self.desk.t
 
     def list_actions(self, name: str) -> list[ListAction]:
-        """The keys of the list ``name`` (LIST_KEYS), those that write left out for a viewer."""
+        """The keys of the list ``name`` (LIST_KEYS), those that write left out for a viewer, and its
+        reveal not offered: a viewer may never reveal (the attempt would have to be written), but
+        the key typed says so."""
         return [
-            ListAction(key, action, self.t(f"key.list.{action}"))
+            ListAction(
+                key, action, self.t(f"key.list.{action}"), offered=not (self.desk.read_only and action == "reveal")
+            )
             for key, action in self.LIST_KEYS[name]
             if not self.desk.read_only or action in self.LIST_VIEWING
         ]
@@ -163,7 +167,8 @@ class DeskPanel(Panel):
     def open_detail(self, key: str) -> None:
         content = self.detail_content(key, reveal=False)
         if content is not None:
-            screen = DetailScreen(content)
+            # A viewer may never reveal: p is not offered, and typed it is refused in words.
+            screen = UnrevealingDetailScreen(content) if self.desk.read_only else DetailScreen(content)
             self.details[screen] = (key, False)
 
             def closed(_: None) -> None:

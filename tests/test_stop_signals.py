@@ -1,0 +1,156 @@
+"""SIGTERM (`kill`, a service stop) and SIGHUP (the SSH link dropped), sent to the real command.
+
+Their default ended the process where it stood: no line, exit -15 (143 in a shell, which the README
+did not name), and the dashboard's terminal left in its screen with the mouse reported, raw.
+Now they end it as Ctrl+C does: one line in the interface language, 143 or 129, the terminal given
+back, a write whole or not at all (stop_signals.py).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from duty_room.exits import ExitCode
+from store import storage
+from store.models import Petition
+from store.storage import Store
+from tests.conftest import frozen_command, store_bytes
+from tools.ptyterm import Terminal
+
+pytestmark = pytest.mark.slow
+
+ENV = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120", "LINES": "40"}
+LEAVE_THE_DASHBOARD_SCREEN = b"\x1b[?1049l"  # the terminal's own screen again (Textual's exit)
+TERMINATED = {
+    "zh": "duty-room: 已终止（SIGTERM，如 kill 或停止服务）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
+    "en": "duty-room: terminated (SIGTERM, a kill or a service stop): a write is made whole or not at all; "
+    "duty-room check to see",
+}
+
+
+def dashboard(root: Path, *options: str) -> Terminal:
+    term = Terminal(frozen_command("--store", str(root), *options), 120, 40, ENV)
+    assert term.wait_for("MK261127-001"), term.text()
+    term.settle()
+    return term
+
+
+def lock_is_free(root: Path) -> bool:
+    fd = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sigterm_ends_the_dashboard_with_one_line_exit_143_and_the_terminal_given_back(
+    small_store: Store, lang: str
+) -> None:
+    term = dashboard(small_store.root, "--lang", lang)
+    try:
+        os.kill(term.pid, signal.SIGTERM)
+        assert term.wait_closed(), "the dashboard did not end on SIGTERM:\n" + term.text()
+        assert term.exit_code() == ExitCode.TERMINATED == 143
+        assert LEAVE_THE_DASHBOARD_SCREEN in term.raw, "the terminal was left in the dashboard's screen"
+        assert TERMINATED[lang] in "".join(term.screen.display), term.text()  # (rows joined: it may wrap)
+        assert "Traceback" not in term.text()
+    finally:
+        term.close()
+    assert lock_is_free(small_store.root)
+
+
+def test_sighup_when_the_link_drops_ends_the_dashboard_exit_129_holding_nothing(small_store: Store) -> None:
+    term = dashboard(small_store.root)
+    try:
+        term.hang_up()  # the kernel sends the program SIGHUP
+        assert term.exit_code() == ExitCode.HUNG_UP == 129
+    finally:
+        term.close()
+    assert lock_is_free(small_store.root)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_sigterm_to_a_command_waiting_for_the_lock_is_one_line_exit_143_and_nothing_written(
+    small_store: Store, lang: str
+) -> None:
+    root = small_store.root
+    before = store_bytes(root)
+    held = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another desk's long write
+    add = ["petition", "add", "--title", "楼道灯不亮", "--category", "infrastructure", "--community", "dongcheng"]
+    command = subprocess.Popen(
+        frozen_command("--store", str(root), "--lang", lang, *add),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    try:
+        lock = str(root / storage.LOCK)
+        deadline = time.monotonic() + 30  # until it has the lock file open (its wait), not a guess
+        while not _has_open(command.pid, lock):
+            assert command.poll() is None and time.monotonic() < deadline, command.communicate()
+            time.sleep(0.01)  # a poll of the condition above
+        command.send_signal(signal.SIGTERM)
+        out, err = command.communicate(timeout=30)
+    finally:
+        os.close(held)
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+    assert command.returncode == ExitCode.TERMINATED, (command.returncode, err)
+    assert err == TERMINATED[lang] + "\n"
+    assert out == ""
+    assert store_bytes(root) == before
+    assert "楼道灯不亮" not in [p.title for p in Store(root).all(Petition)]
+
+
+def _has_open(pid: int, path: str) -> bool:
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except FileNotFoundError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == path:
+                return True
+        except FileNotFoundError:
+            continue
+    return False
+
+
+def test_a_command_started_under_nohup_goes_on_after_sighup(small_store: Store) -> None:
+    root = small_store.root
+    held = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    add = ["petition", "add", "--title", "楼道灯不亮", "--category", "infrastructure", "--community", "dongcheng"]
+    command = subprocess.Popen(
+        frozen_command("--store", str(root), *add),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup starts it
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not _has_open(command.pid, str(root / storage.LOCK)):
+            assert command.poll() is None and time.monotonic() < deadline, command.communicate()
+            time.sleep(0.01)  # a poll of the condition above
+        command.send_signal(signal.SIGHUP)
+    finally:
+        os.close(held)  # and the command, still there, takes the lock
+    out, err = command.communicate(timeout=30)
+    assert command.returncode == 0, err
+    assert [p.id for p in Store(root).all(Petition) if p.title == "楼道灯不亮"] == [out.strip()]
