@@ -809,6 +809,23 @@ async def test_an_incidents_entry_is_corrected_on_one_line_and_keeps_its_line_br
         assert not isinstance(app.screen, FormScreen)
     [event] = small_store.get(DutyLogEntry, incident.entry_id, "2026-11").history
     assert event.changes == {"reported_to": "乡应急办"}
+
+
+async def test_the_palette_names_an_incidents_entry_on_one_line(small_store: Store) -> None:
+    """The palette's 更正 and 报送 on an incident's log line (its title over its description) were
+    titled 更正 · 张庄桥梁垮塌 with 桥面塌陷两 on a line of its own; now as the panel shows it (⏎)."""
+    incident = open_incident(
+        small_store, title="张庄桥梁垮塌", category=IncidentCategory.ACCIDENT, description="桥面塌陷两人受伤"
+    )
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        while table.cursor_key != incident.entry_id:
+            await pilot.press("down")
+        titles = [command.title for command in app.panel("dutylog").commands()]
+        assert "更正 · 张庄桥梁垮塌⏎桥面塌陷两" in titles, titles
+        assert not any("\n" in title for title in titles), titles
     assert (
         small_store.get(DutyLogEntry, incident.entry_id, "2026-11").current().content
         == "张庄桥梁垮塌\n桥面塌陷两人受伤"
