@@ -238,6 +238,19 @@ async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Sto
         assert app.screen is app.screen_stack[0]
 
 
+@pytest.mark.parametrize(("lang", "hint"), [("zh", "输入编号或诉求筛选"), ("en", "type a case ID or subject")])
+async def test_the_merge_forms_picker_asks_for_a_case(small_store: Store, lang: str, hint: str) -> None:
+    """合并 (m) lists the other open cases by ID and subject, but its empty box said 输入姓名、网格或单位筛选
+    (type a name, grid or unit), the assignee picker's words: it asks for a case."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("down", "m")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-duplicate_of", Input).placeholder == hint
+        assert hint in screen_text(app)
+
+
 async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: Store) -> None:
     """The case detail's "按 p 显示", the intake form's "Ctrl+S 提交，Esc 放弃" and the filter's
     "Esc 清除" named the default keys after a keymap had moved them."""

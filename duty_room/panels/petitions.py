@@ -456,7 +456,10 @@ def step_form(
     if action is Action.MERGE:
         others = [(p.id, f"{p.id} {p.title}") for p in open_cases if p.id != petition.id]
         fields.append(
-            FieldSpec("duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter"))
+            # Cases, by ID and subject: not the assignee picker's "a name, grid or unit"
+            FieldSpec(
+                "duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter_case")
+            )
         )
     fields.append(
         FieldSpec(
