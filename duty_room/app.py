@@ -118,6 +118,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def on_mount(self) -> None:
         if self.settings.lite:
             self.theme = "ansi-dark"
+        self.set_class(self.ascii, "ascii")  # the boxes opened over the dashboard too (app.tcss)
         self.screen.set_class(self.ascii, "ascii")
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)

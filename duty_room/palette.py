@@ -9,7 +9,7 @@ from typing import Any, cast
 from rich.align import Align
 from rich.text import Text
 from textual.app import App, SystemCommand
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandList, CommandPalette, SearchIcon
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
@@ -28,9 +28,14 @@ def as_plain(text: str) -> str:
 class Palette(CommandPalette):
     """Textual's command palette with its search prompt and "no matches" line in our words."""
 
-    def __init__(self, placeholder: str, no_matches: str) -> None:
+    def __init__(self, placeholder: str, no_matches: str, *, icon: str = "") -> None:
         super().__init__(placeholder=placeholder, id="--command-palette")
         self.no_matches = no_matches
+        self.icon = icon  # the search prompt's, if not Textual's 🔎 (--ascii: a terminal without it)
+
+    def on_mount(self) -> None:
+        if self.icon:
+            self.query_one(SearchIcon).icon = self.icon
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         # Textual's own (textual/command.py, 8.x) with our words: private, and no public way to word
@@ -61,7 +66,8 @@ class PaletteApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             said = 0 if self.desk.lang == "zh" else 1
-            self.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said]))
+            icon = ">" if self.desk.ascii else ""
+            self.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said], icon=icon))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The active panel's and the dashboard's commands, only over the dashboard itself (over a

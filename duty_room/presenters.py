@@ -14,7 +14,7 @@ from duty_room.words import Lang, label
 from store.clock import as_local
 from store.dutylog import DutyStatus
 from store.masking import mask_name
-from store.models import FieldChange, GridWorker, Household, RosterEvent, ServiceSchedule, SpecialTag
+from store.models import FieldChange, Grid, GridWorker, Household, RosterEvent, ServiceSchedule, SpecialTag
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
@@ -300,3 +300,11 @@ class Presenter:
         text.append(f"{number} {self.t(title_key)} ", style="bold")
         text.append(body, style="bold red" if alarm else "")
         return text
+
+
+def grid_words(grids: Mapping[str, Grid], communities: Mapping[str, str], grid_id: str) -> str:
+    """A grid named with its community (东城花园社区 第一大网格): its own name is its community's only."""
+    grid = grids.get(grid_id)
+    if grid is None:
+        return grid_id
+    return f"{communities.get(grid.community_id, grid.community_id)} {grid.name}"

@@ -223,6 +223,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "form.phone_keep": ("不改请留空（现为 {}）", "leave empty to keep {}"),
     "form.worker_grid": ("所属网格（输入筛选，↑↓选择）", "Grid (type to filter, ↑↓ to pick)"),
     "form.type_to_filter_grid": ("输入社区或网格名筛选", "type a community or grid"),
+    "form.type_to_filter_case": ("输入编号或诉求筛选", "type a case ID or subject"),
     "form.hand_over_to": ("接手走访计划的网格员（输入筛选）", "Who takes over the planned visits (type to filter)"),
     "form.move_to": ("迁到网格（输入筛选，↑↓选择）", "Move to grid (type to filter, ↑↓ to pick)"),
     "form.special_every": (

@@ -388,19 +388,26 @@ def paid_by_period(payments: list[StallPayment]) -> dict[str, dict[str, int]]:
     return paid
 
 
+def typed_period(period: str) -> str:
+    """The month a payment is for, as typed (YYYY-MM; ２０２６－１１ as a Chinese input method types
+    it); anything else refused (pay_period_format)."""
+    period = ascii_numerals(period).strip()
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        raise Refused("pay_period_format", period=period)
+    return period
+
+
 def record_payment(
     store: Store, stall_id: str, period: str, amount_fen: int, collector: str, rules: FeeRules | None = None
 ) -> StallPayment:
     """Record a fee payment. Refused for a spot with no holder, a free spot, a month more than one
     ahead or before the present holder took the spot, or more than is still owed for the month
     (which is how a payment typed twice shows)."""
-    period = ascii_numerals(period).strip()  # ２０２６－１１ as typed with a Chinese input method
     with store.transaction() as tx:
         stall = _stall(tx, stall_id)
         if not stall.holder_name:
             raise Refused("pay_no_holder", stall=stall.number)
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-            raise Refused("pay_period_format", period=period)
+        period = typed_period(period)
         due = due_in(stall, period, rules)  # the month's own rate: a later fee does not reach back
         if due == 0:
             raise Refused("pay_free_stall")

@@ -1069,6 +1069,39 @@ async def test_an_ascii_screen_draws_no_block_glyphs(demo_store: Store, size: tu
         assert glyphs.search(screen_text(app))
 
 
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_an_ascii_screen_draws_no_block_glyphs_over_the_dashboard_either(
+    demo_store: Store, size: tuple[int, int]
+) -> None:
+    """--ascii drew the dashboard in ASCII, but every box opened over it in block glyphs: a form's,
+    a case's detail's and the discard question's edges (█▀▄), their buttons (▔▁), a drop-down's
+    list and the status choice's list and note (▊▎), the palette's edges (▔▁) and its 🔎, and the edge of their keys (F1, ▏), which a terminal
+    without those characters cannot draw."""
+    glyphs = re.compile("[\u2500-\u259f\U0001f300-\U0001faff]")  # boxes, blocks, pictures (🔎)
+    async with dashboard(demo_store, size, ascii=True) as (app, pilot):
+        drawn: dict[str, str] = {}
+        for name, keys in (
+            ("detail", ("enter",)),
+            ("detail's keys", ("f1",)),
+            ("form", ("f1", "escape", "n")),
+            ("form's keys", ("f1",)),
+            ("choice", ("f1", "tab", "enter")),
+            ("discard", ("escape", "escape", "n", "x", "escape")),
+            ("palette", ("y", "ctrl+p")),
+            ("status", ("escape", "c")),
+        ):
+            await pilot.press(*keys)
+            await settled(app, pilot)
+            drawn[name] = screen_text(app)
+        assert "MK261120-001" in drawn["detail"] and "登记民情诉求" in drawn["form"], drawn
+        assert "民情信箱" in drawn["choice"], drawn["choice"]
+        assert "向上滚动" in drawn["detail's keys"] and "到行首" in drawn["form's keys"], drawn
+        assert "放弃" in drawn["discard"] and "搜索命令" in drawn["palette"], drawn
+        assert "更改状态" in drawn["status"], drawn["status"]
+        found = {name: sorted(set(glyphs.findall(text)) - {"⏎"}) for name, text in drawn.items()}
+        assert not any(found.values()), found
+
+
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("NO_COLOR", "1")
     app = dashboard_app(small_store)

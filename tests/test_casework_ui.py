@@ -15,7 +15,7 @@ from duty_room.panels.intake import ask_intake
 from store import clock, metrics
 from store.lifecycle import register
 from store.metrics import Rate, Rates
-from store.models import Level, Petition, PetitionStatus, Satisfaction
+from store.models import Grid, GridWorker, Level, Petition, PetitionStatus, Satisfaction
 from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.form import FormScreen
@@ -236,6 +236,38 @@ async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Sto
         await pilot.press("escape")
         await settled(app, pilot)
         assert app.screen is app.screen_stack[0]
+
+
+@pytest.mark.parametrize(("lang", "hint"), [("zh", "输入编号或诉求筛选"), ("en", "type a case ID or subject")])
+async def test_the_merge_forms_picker_asks_for_a_case(small_store: Store, lang: str, hint: str) -> None:
+    """合并 (m) lists the other open cases by ID and subject, but its empty box said 输入姓名、网格或单位筛选
+    (type a name, grid or unit), the assignee picker's words: it asks for a case."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("down", "m")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-duplicate_of", Input).placeholder == hint
+        assert hint in screen_text(app)
+
+
+async def test_the_assignee_picker_names_each_workers_community(small_store: Store) -> None:
+    """派单's picker listed everyone on the roster as 网格长 朱倩 · 第一大网格, though every community has
+    its 第一大网格: which one was not said, and typing the community (玉兰) found nobody. Each worker's
+    grid is named with its community, as the intake's grid picker names it."""
+    small_store.put(Grid(id="yl-L1", community_id="yulan", level="large", name="第一大网格"))
+    small_store.put(GridWorker(id="w9", name="朱倩", role="grid_chief", phone="13912349999", grid_id="yl-L1"))
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("down", "d")  # MK261127-002, 已受理
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        labels = [option for _, option in form._pickers["assignee"].options]
+        assert "网格长 朱倩 · 玉兰社区 第一大网格" in labels, labels
+        assert "微网格员 王秀兰 · 东城花园社区 1号楼1单元" in labels, labels
+        await pilot.press(*"玉兰")
+        await settled(app, pilot)
+        assert form._pickers["assignee"].shown == ["worker:w9"]
 
 
 async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: Store) -> None:

@@ -813,3 +813,57 @@ async def test_the_shift_form_shows_the_plan_of_the_day_typed(small_store: Store
         assert not isinstance(app.screen, FormScreen)
     shift = find_shift(small_store, "duty-20261203")
     assert (shift.leader, shift.staff) == ("李明", ["陈志刚"])
+
+
+async def test_an_incidents_entry_is_corrected_on_one_line_and_keeps_its_line_break(small_store: Store) -> None:
+    """An incident's log line holds its title and its description on two lines (接报 writes them so).
+    `c` on it put both lines into the one-line 内容 box as they were: the line break went to the
+    terminal, the form's right edge and every line under it were pushed down a line, the description
+    at column 0 over the panels. The box shows them on one line; left as shown, the content is kept as
+    stored (a correction of another field does not join its lines)."""
+    incident = open_incident(
+        small_store, title="张庄桥梁垮塌", category=IncidentCategory.ACCIDENT, description="桥面塌陷两人受伤"
+    )
+    assert incident.entry_id is not None
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        while table.cursor_key != incident.entry_id:
+            await pilot.press("down")
+        await pilot.press("c")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert form.query_one("#field-content", Input).value == "张庄桥梁垮塌 桥面塌陷两人受伤"
+        lines = screen_text(app).splitlines()
+        assert len(lines) == NARROW[1], "\n".join(lines)
+        [content] = [line for line in lines if "张庄桥梁垮塌" in line]
+        assert "桥面塌陷两人受伤" in content
+        await fill(pilot, form, reported_to="乡应急办", note="补记报告对象")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    [event] = small_store.get(DutyLogEntry, incident.entry_id, "2026-11").history
+    assert event.changes == {"reported_to": "乡应急办"}
+
+
+async def test_the_palette_names_an_incidents_entry_on_one_line(small_store: Store) -> None:
+    """The palette's 更正 and 报送 on an incident's log line (its title over its description) were
+    titled 更正 · 张庄桥梁垮塌 with 桥面塌陷两 on a line of its own; now as the panel shows it (⏎)."""
+    incident = open_incident(
+        small_store, title="张庄桥梁垮塌", category=IncidentCategory.ACCIDENT, description="桥面塌陷两人受伤"
+    )
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        while table.cursor_key != incident.entry_id:
+            await pilot.press("down")
+        titles = [command.title for command in app.panel("dutylog").commands()]
+        assert "更正 · 张庄桥梁垮塌⏎桥面塌陷两" in titles, titles
+        assert not any("\n" in title for title in titles), titles
+    assert (
+        small_store.get(DutyLogEntry, incident.entry_id, "2026-11").current().content
+        == "张庄桥梁垮塌\n桥面塌陷两人受伤"
+    )

@@ -616,6 +616,24 @@ async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store
         assert (payment.amount_fen, payment.collector) == (15000, "duty-officer")
 
 
+async def test_the_payment_form_marks_a_bad_month_and_a_bad_amount_together(small_store: Store) -> None:
+    """收费 (4, y) with 2026-13 as the month and 1e3 as the amount said only the amount was wrong; put
+    right, the next save said the month was (the store's). Both are marked at once, nothing written."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        before = store_bytes(small_store.root)
+        await type_into(pilot, form, "period", "2026-13")
+        await type_into(pilot, form, "amount", "1e3")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        assert "2026-13" in form_error(form, "period") and "1e3" in form_error(form, "amount")
+        assert store_bytes(small_store.root) == before
+
+
 async def test_the_payment_form_says_after_reduction_only_where_one_is(small_store: Store) -> None:
     """收费's line said 月费 ¥150.00（减免后） of every spot, one with no fee reduction too."""
     with small_store.transaction() as tx:

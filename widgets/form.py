@@ -34,7 +34,7 @@ from textual.widgets.option_list import Option
 
 from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
-from .line_input import LineInput
+from .line_input import LineInput, shown_on_one_line
 from .screen_footer import CompactFooter
 
 Kind = Literal["text", "number", "choice", "picker"]
@@ -325,7 +325,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             yield options
         else:
             yield LineInput(
-                value=spec.value,
+                value=shown_on_one_line(spec.value),
                 placeholder=spec.placeholder or (self.texts.example.format(spec.example) if spec.example else ""),
                 # A number too is typed as text: an integer-only box drops what is not a digit,
                 # so "4.5" became 45; the caller refuses what is not a whole number, with the reason.
@@ -521,7 +521,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 value = self.query_one(f"#field-{spec.key}", Select).value
                 out[spec.key] = "" if value is Select.NULL or value is None else str(value)
             else:
-                out[spec.key] = self.query_one(f"#field-{spec.key}", Input).value
+                typed = self.query_one(f"#field-{spec.key}", Input).value
+                # A value of several lines shown on one, left as shown: the value as given, its lines kept.
+                out[spec.key] = spec.value if typed == shown_on_one_line(spec.value) else typed
         return out
 
     def show_errors(self, errors: dict[str, str], general: str = "") -> None:

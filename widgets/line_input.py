@@ -17,6 +17,14 @@ def one_line(text: str) -> str:
     return " ".join(line for line in text.replace("\t", " ").splitlines() if line.strip())
 
 
+def shown_on_one_line(value: str) -> str:
+    """A value given to a one-line box, as the box shows it: one with line breaks (an incident's log
+    line is its title over its description) on one line (``one_line``), any other as it is. A line
+    break left in the box reached the terminal and pushed the form's edge, and every line under it,
+    down a line."""
+    return one_line(value) if len(value.splitlines()) > 1 else value
+
+
 class LineInput(Input):
     """An ``Input`` whose paste is kept whole (``one_line``)."""
 

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from store.queries import Dashboard
+from store.text import display_safe
 from widgets.detail import DetailContent, DetailScreen, UnrevealingDetailScreen
 from widgets.keyed_table import Column
 from widgets.panel import Panel
@@ -152,7 +153,9 @@ class DeskPanel(Panel):
 
     def commands(self) -> Iterable[SystemCommand]:
         """The panel's keys for the command palette, named for what is selected."""
-        subject = self.selected_subject()
+        # One line, as the panel shows it (⏎): an incident's log line is its title over its description,
+        # and the palette showed 更正 · 张庄桥梁垮塌 with 桥面塌陷两 on a line of its own.
+        subject = display_safe(self.selected_subject())
         for key, name in self.KEYS:
             if self.check_action("step", (name,)) is False:
                 continue

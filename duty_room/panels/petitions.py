@@ -4,7 +4,7 @@ Ended cases (the last 30 days): ``l`` lists them; 重开 there takes the same pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -29,6 +29,7 @@ from store.lifecycle import (
 from store.masking import mask_name, mask_phone
 from store.metrics import WINDOWS, Rates
 from store.models import (
+    Community,
     Grid,
     GridWorker,
     Household,
@@ -59,7 +60,7 @@ from widgets.panel import Panel
 from widgets.table_screen import TableScreen
 
 from ..desk import Desk, Watch, enum_field, form_texts, guarded, stored
-from ..presenters import NOT_YET, Presenter, duration, literal, short_community
+from ..presenters import NOT_YET, Presenter, duration, grid_words, literal, short_community
 from .base import DeskPanel
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
@@ -299,7 +300,8 @@ class PetitionsPanel(DeskPanel):
         check(petition, action, clock.now())  # the state allows it; the form asks for the rest
         workers = desk.store.all(GridWorker)
         grids = {g.id: g for g in desk.store.all(Grid)}
-        assignees = assignee_options(petition, workers, grids, desk.settings.units, desk.lang)
+        communities = {c.id: c.name for c in desk.store.all(Community)}
+        assignees = assignee_options(petition, workers, grids, communities, desk.settings.units, desk.lang)
         open_cases = [v.petition for v in self.data.petitions] if self.data else []
         fields, texts = step_form(action, petition, desk.lang, assignees=assignees, open_cases=open_cases)
         worker_by_id = {w.id: w for w in workers}
@@ -410,13 +412,18 @@ def dispatch_action(petition: Petition) -> Action:
 
 
 def assignee_options(
-    petition: Petition, workers: Sequence[GridWorker], grids: dict[str, Grid], units: Sequence[str], lang: Lang
+    petition: Petition,
+    workers: Sequence[GridWorker],
+    grids: dict[str, Grid],
+    communities: Mapping[str, str],
+    units: Sequence[str],
+    lang: Lang,
 ) -> list[tuple[str, str]]:
-    """The case's own grid workers first, then units, then everyone else on the roster."""
+    """The case's own grid workers first, then units, then everyone else on the roster, each with
+    the community of their grid: every community has its 第一大网格, and typing 丁香 finds 丁香's."""
 
     def worker_label(worker: GridWorker) -> str:
-        grid = grids.get(worker.grid_id)
-        return f"{label(worker.role, lang)} {worker.name} · {grid.name if grid else worker.grid_id}"
+        return f"{label(worker.role, lang)} {worker.name} · {grid_words(grids, communities, worker.grid_id)}"
 
     own = [w for w in workers if w.grid_id == petition.grid_id]
     rest = [w for w in workers if w.grid_id != petition.grid_id]
@@ -456,7 +463,10 @@ def step_form(
     if action is Action.MERGE:
         others = [(p.id, f"{p.id} {p.title}") for p in open_cases if p.id != petition.id]
         fields.append(
-            FieldSpec("duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter"))
+            # Cases, by ID and subject: not the assignee picker's "a name, grid or unit"
+            FieldSpec(
+                "duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter_case")
+            )
         )
     fields.append(
         FieldSpec(

@@ -28,12 +28,13 @@ from store.market import (
     releasable,
     release_stall,
     set_occupied,
+    typed_period,
     yuan_to_fen,
 )
 from store.masking import mask_name, mask_phone
 from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPayment, StallPermit, StallRate
 from store.queries import Dashboard
-from store.refusal import Refused, refused_about, said_of
+from store.refusal import FieldsRefused, Refused, refused_about, said_of
 from store.text import max_chars, typed_day
 from widgets.detail import DetailContent
 from widgets.form import FieldSpec, FormScreen
@@ -270,6 +271,16 @@ class StallsPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            # Both typed fields judged at once: a month and an amount both mistyped were said one a save.
+            errors: dict[str, str] = {}
+            for key, read in (("period", typed_period), ("amount", yuan_to_fen)):
+                try:
+                    read(values.get(key, ""))
+                except Refused as refused:
+                    errors[key] = refused.message(desk.lang)
+            if errors:
+                desk.refuse(FieldsRefused(errors), form)
+                return
             self.desk.submit(
                 # typed yuan are read as text, never a float: amount_format if not money
                 lambda: record_payment(

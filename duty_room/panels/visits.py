@@ -74,6 +74,7 @@ from ..desk import Desk, Watch, edits_over, enum_field, roster_watch
 from ..presenters import (
     TAG_STYLE,
     Presenter,
+    grid_words,
     history_line,
     household_address,
     literal,
@@ -549,8 +550,9 @@ class VisitsPanel(DeskPanel):
         near = {worker.grid_id, grids[worker.grid_id].parent_id if worker.grid_id in grids else None}
         near |= {g.id for g in grids.values() if g.parent_id == worker.grid_id}
         ordered = sorted(others, key=lambda w: (w.grid_id not in near, w.id))
+        communities = {c.id: c.name for c in store.all(Community)}
         options = [
-            (w.id, f"{label(w.role, desk.lang)} {w.name} · {grids[w.grid_id].name if w.grid_id in grids else ''}")
+            (w.id, f"{label(w.role, desk.lang)} {w.name} · {grid_words(grids, communities, w.grid_id)}")
             for w in ordered
         ]
         fields = [
