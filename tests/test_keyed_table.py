@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pytest
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Region
+from textual.widgets import DataTable, Static
 
 from widgets.keyed_table import Column, KeyedTable, LazyRow, Row, ellipsize, fit_widths, measured
 
@@ -519,3 +522,46 @@ async def test_a_list_being_read_shows_no_headings_its_rows_would_change() -> No
         app.list.show(Text("1 户"), [Row("h1", (Text("东城花园 1号楼2单元 1-1-101"), Text("待访")))])
         await pilot.pause()
         assert heading_line().split()[1:-1] == ["地址", "状态"]  # inside the box's border
+
+
+def record_repaints(table: KeyedTable) -> list[Region]:
+    """Spy on the regions of the table Textual's compositor takes to send (``Widget._exchange_repaint_regions``):
+    its lines are rendered from a cache, so what goes over the wire is seen here, not in ``render_line``."""
+    taken: list[Region] = []
+    exchange = table._exchange_repaint_regions
+
+    def spy() -> Collection[Region]:
+        regions = exchange()
+        taken.extend(regions)
+        return regions
+
+    table._exchange_repaint_regions = spy  # type: ignore[method-assign]
+    return taken
+
+
+class ResizedTableApp(TableApp):
+    """The table under a line that a layout makes taller, as a panel's lines do when its data comes."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("summary", id="above")
+        yield from super().compose()
+
+
+async def test_a_layout_that_resizes_the_table_leaves_no_whole_repaint_for_its_next_change() -> None:
+    # ScrollView asked to repaint the whole table at its old size when a layout resized it, and
+    # only the table's next refresh handed that to the compositor: the next changed cell (a tick,
+    # minutes later) sent the whole table again, as it was (the layout had sent it already).
+    app = ResizedTableApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        height = table.outer_size.height
+        app.query_one("#above", Static).styles.height = 3  # a layout: the table two lines shorter
+        await pilot.pause()
+        assert table.outer_size.height == height - 2
+        taken = record_repaints(table)
+        table.sync([*ROWS[:3], row("MK-3", status="处置中"), *ROWS[4:]])
+        await pilot.pause()
+        # The changed cell's region only (slot 3, under the header line), not the table again.
+        assert [(region.y, region.height) for region in taken] == [(4, 1)], taken
+        assert table.cell("MK-3", 1).plain == "处置中"

@@ -22,6 +22,27 @@ from textual.command import CommandPalette
 
 from duty_room.palette import Palette
 
+
+def test_a_layout_that_resizes_a_scroll_view_still_asks_to_repaint_it_whole_at_its_old_size() -> None:
+    """widgets/keyed_table.py KeyedTable._size_updated drops the whole-widget repaint ScrollView asks
+    for when a layout resizes it (``_set_dirty()``: ``outer_size.region``, the old size, put in
+    ``_repaint_regions``), because the reflow that resized it marks its whole new place dirty."""
+    from textual._compositor import Compositor
+    from textual.scroll_view import ScrollView
+    from textual.widget import Widget
+
+    where = f"Textual {textual.__version__}: see widgets/keyed_table.py KeyedTable._size_updated"
+    resized = inspect.getsource(ScrollView._size_updated)
+    assert "self._set_dirty()" in resized and "self._size = size" in resized, where
+    assert resized.index("self._set_dirty()") < resized.index("self._size = size"), where
+    set_dirty = inspect.getsource(Widget._set_dirty)
+    assert "self._repaint_regions.add(outer_size.region)" in set_dirty, where
+    reflow = inspect.getsource(Compositor.reflow)
+    assert "changes = map.items() ^ old_map.items()" in reflow and "self._dirty_regions.update(regions)" in reflow, (
+        where
+    )
+
+
 # sha256 of Textual 8.2.8's CommandPalette._start_no_matches_countdown (dedented source).
 COPIED_FROM = "caa0724dc67501e96dd461c6ecc60bd59920e0c033318177dd04ce0f6894553e"
 

@@ -488,6 +488,20 @@ class KeyedTable(ScrollView, can_focus=True):
         if self._relayout():
             self._scroll_to_cursor()
 
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """A layout gave the table a new size: Textual's ScrollView asks to repaint the whole of it
+        at its old size, a request only the table's next refresh hands to the compositor, with
+        whatever changed then (a tick's one cell: the whole table sent again, ~1 KB at 120x40; the
+        rest of the dashboard's data comes so, its panels' lines moving the tables). The layout
+        that resized it repaints all of it now (the compositor repaints every widget whose place
+        changed), so that request is dropped here; any asked for after it (the scrollbars that
+        came or went) is kept."""
+        before = self.outer_size
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if self.outer_size != before:
+            self._repaint_regions.discard(before.region)
+        return resized
+
     def _available_width(self) -> int:
         return self.scrollable_content_region.width
 
