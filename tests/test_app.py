@@ -1294,3 +1294,22 @@ async def test_a_write_saved_then_a_damaged_file_on_reading_again_says_both(
         assert "petitions/2026" in drawn, drawn
         line.clear()  # the write's news fades: the damage stays
         assert "petitions/2026-11-27.json" in line.message and entry.id not in line.message
+
+
+async def test_a_dashboard_left_running_over_midnight_lays_its_columns_out_as_a_fresh_start(
+    demo_store: Store,
+) -> None:
+    """A column's width only grows while the dashboard runs, so that a countdown (剩10时 → 剩9时) does
+    not move the columns. Over midnight the day's rows change wholesale (一老一小's 完成 8人 / 迟到 all
+    become 稍后): the desk left running kept yesterday's widths, cut each service's name to 4
+    characters where a fresh start shows 6, and left panel 2's 进度 bars out for want of room."""
+    after_midnight = "2026-11-29T00:31:00+08:00"
+    async with dashboard(demo_store, WIDE) as (app, pilot):
+        clock.freeze(after_midnight)
+        app.reload()
+        await until(pilot, lambda: app.data is not None and app.data.now.day == 29, "the next day's data")
+        await settled(app, pilot)
+        ran_over = screen_text(app).splitlines()
+    async with dashboard(demo_store, WIDE) as (app, pilot):
+        started = screen_text(app).splitlines()
+    assert ran_over[:-2] == started[:-2]  # (the status line and Footer: their words at a start)
