@@ -473,6 +473,11 @@ class Desk:
         for form in forms:
             self._waiting.setdefault(form, form.notice)
             form.show_notice(line)
+            # The last try's refusal (未保存：…请稍后重试) is not this try's: what this one ends in replaces it.
+            if isinstance(form, ChoiceModal):
+                form.show_error("")
+            else:
+                form.show_errors({})
         if not forms:
             self.app.notify(line)
 

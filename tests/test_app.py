@@ -254,6 +254,43 @@ async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(smal
             os.close(held)
 
 
+async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_refusal(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first try gave up after the lock's wait (未保存：…正被其他进程占用…请稍后重试); confirmed again,
+    the form said 另一处正在写入，等它写完… under that refusal, as if this try had failed too."""
+    import fcntl
+    import os
+
+    from store import storage
+
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 0.5)
+    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        async with dashboard(small_store) as (app, pilot):
+            await pilot.press("c")
+            await settled(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            error = lambda: str(modal.query_one("#choice-error").render())  # noqa: E731
+            notice = lambda: str(modal.query_one("#choice-notice").render())  # noqa: E731
+            await pilot.press("enter", *"call back", "enter")  # 受理, a note, confirm: the write gives up
+            await until(pilot, lambda: "未保存" in error(), "the first try to give up")
+            monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 15)
+            await pilot.press("enter")  # confirmed again, the lock still held
+            await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
+            assert error() == ""
+            os.close(held)
+            held = -1
+            await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
+            await settled(app, pilot)
+            assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+    finally:
+        if held != -1:
+            os.close(held)
+
+
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("c", "down", "enter", "enter")  # 撤销 needs a reason; confirm with none
@@ -1294,3 +1331,22 @@ async def test_a_write_saved_then_a_damaged_file_on_reading_again_says_both(
         assert "petitions/2026" in drawn, drawn
         line.clear()  # the write's news fades: the damage stays
         assert "petitions/2026-11-27.json" in line.message and entry.id not in line.message
+
+
+async def test_a_dashboard_left_running_over_midnight_lays_its_columns_out_as_a_fresh_start(
+    demo_store: Store,
+) -> None:
+    """A column's width only grows while the dashboard runs, so that a countdown (剩10时 → 剩9时) does
+    not move the columns. Over midnight the day's rows change wholesale (一老一小's 完成 8人 / 迟到 all
+    become 稍后): the desk left running kept yesterday's widths, cut each service's name to 4
+    characters where a fresh start shows 6, and left panel 2's 进度 bars out for want of room."""
+    after_midnight = "2026-11-29T00:31:00+08:00"
+    async with dashboard(demo_store, WIDE) as (app, pilot):
+        clock.freeze(after_midnight)
+        app.reload()
+        await until(pilot, lambda: app.data is not None and app.data.now.day == 29, "the next day's data")
+        await settled(app, pilot)
+        ran_over = screen_text(app).splitlines()
+    async with dashboard(demo_store, WIDE) as (app, pilot):
+        started = screen_text(app).splitlines()
+    assert ran_over[:-2] == started[:-2]  # (the status line and Footer: their words at a start)

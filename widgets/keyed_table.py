@@ -304,6 +304,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._headings_shown = True
         self._style_state: tuple[object, ...] = ()
+        self._afresh = False  # the next sync measures the columns from its rows alone
         self.last_changed_cells = 0
         self.set_columns(columns)
 
@@ -351,12 +352,21 @@ class KeyedTable(ScrollView, can_focus=True):
         given = [c if isinstance(c, Column) else Column(c) for c in columns]
         self._columns_inferred = not any(c.shrink and not c.after_free_text for c in given)
         self._columns = tuple(given)
-        self._widest = [Text(c.label).cell_len for c in given]  # each column's widest text so far
-        self._widest_whole = [0] * len(given)  # each column's widest cell a row marks whole
+        self._measure_nothing_yet()
         self._rows = []
         self._slot_of = {}
         self._cursor = 0
         self._relayout()
+
+    def measure_afresh(self) -> None:
+        """The next ``sync`` measures the columns from the rows it is given alone, as a table just
+        made would: a column may narrow then (widths otherwise only grow, see ``_measure``). For a
+        change of the rows as a whole, such as a new day's, not for a countdown's tick."""
+        self._afresh = True
+
+    def _measure_nothing_yet(self) -> None:
+        self._widest = [Text(c.label).cell_len for c in self._columns]  # each column's widest text so far
+        self._widest_whole = [0] * len(self._columns)  # each column's widest cell a row marks whole
 
     def show_headings(self, shown: bool) -> None:
         """Show the column headings on the header line (True), or leave it blank: the columns are
@@ -378,11 +388,16 @@ class KeyedTable(ScrollView, can_focus=True):
         before_rows = {row.key: row for row in before}  # (a row's cells are made only to be compared)
         self._rows = list(rows)
         self._slot_of = {row.key: slot for slot, row in enumerate(self._rows)}
+        afresh, self._afresh = self._afresh, False
+        if afresh:
+            self._measure_nothing_yet()
         for row in self._rows:
             old_row = before_rows.get(row.key)
-            if old_row is None or not all(map(same_text, old_row.cells, row.cells)):
+            new_or_changed = old_row is None or not all(map(same_text, old_row.cells, row.cells))
+            if new_or_changed:
                 self._forget(row.key)
-                self._measure(row)  # only a new or changed row can widen a column
+            if new_or_changed or afresh:
+                self._measure(row)  # only a new or changed row can widen a column (afresh: each row)
         for key in before_rows.keys() - self._slot_of.keys():
             self._forget(key)
 
@@ -506,7 +521,7 @@ class KeyedTable(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def _measure(self, row: Row) -> None:
-        """Widen each column's widest text to fit ``row``. Widths only grow (until set_columns), as
+        """Widen each column's widest text to fit ``row``. Widths only grow (until set_columns or measure_afresh), as
         a DataTable's do: a due time going from "剩10时" to "剩9时" must not move every column and
         repaint the whole table. Measured once per new or changed row, not on every layout."""
         widest = self._widest

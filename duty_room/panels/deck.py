@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container
@@ -49,6 +51,7 @@ class PanelDeck(Container):
         # Born with the classes of this width: set after mounting, they restyled all five panels again.
         super().__init__(id="panels", classes="narrow" if self.narrow else "")
         self.desk = desk
+        self.day: date | None = None  # the day of the data shown last
 
     @property
     def narrow(self) -> bool:
@@ -90,7 +93,11 @@ class PanelDeck(Container):
         """Each panel's rows, summary and detail for ``data``; the lists they opened too if the store changed."""
         for panel in self.panels:  # a narrow screen shows the others as their summary lines: no rows made
             panel.rows_shown = not self.narrow or panel.NAME == self.active
+        new_day = self.day is not None and data.now.date() != self.day
+        self.day = data.now.date()
         for panel in self.panels:
+            if new_day:  # (the day's services, visits, log): its columns as a desk started today has them
+                panel.table.measure_afresh()
             panel.draw(data)
         if store_changed:  # another desk's write shows in an open list too
             for panel in self.panels:
