@@ -4,6 +4,7 @@ key up here, then in the domain's (store/i18n.py), so UI code asks one place.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from store import i18n
@@ -1124,6 +1125,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
 def sentence(text: str) -> str:
     """``text`` as the start of a sentence or a title: an English first letter capitalised."""
     return text[:1].upper() + text[1:]
+
+
+def shift_span(starts_at: datetime, ends_at: datetime) -> str:
+    """A shift as an officer knows it, its day and span: 2026-11-28 08:30 – 11-29 08:30 (the hand-over
+    export's 班次 line, the 交班 form's title; its id is the store's)."""
+    return f"{starts_at:%Y-%m-%d %H:%M} – {ends_at:%m-%d %H:%M}"
 
 
 def t(key: str, lang: Lang = "zh") -> str:
