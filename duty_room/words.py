@@ -532,6 +532,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.panel.3": ("一老一小", "Services"),
     "key.panel.4": ("摊位", "Stalls"),
     "key.panel.zoom": ("放大", "Zoom"),
+    "zoomed.restore": ("还原", "Restore"),
     "key.panel.detail": ("详情", "Open"),
     "key.panel.refresh": ("刷新", "Refresh"),
     "key.petition.status": ("改状态", "Status"),
