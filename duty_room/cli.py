@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from duty_room import words
+from store import storage
 from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
 from store.text import display_safe
 
@@ -122,6 +123,9 @@ def store_of(ctx: click.Context) -> Store:
     store = settings_of(ctx).open_store()
     if not store.exists():
         raise no_store(store)
+    # Another process writing: after a second's wait, one line says why nothing happens yet.
+    waiting = phrase("cli.lock_wait", seconds=f"{storage.LOCK_TIMEOUT_SECONDS:g}")
+    store.on_long_lock_wait = lambda: click.echo(waiting, err=True)
     return store
 
 

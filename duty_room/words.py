@@ -1013,6 +1013,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "--history-years and --cases need --scale township",
     ),
     # Click's own usage errors, said in words (duty_room/usage.py); then where the usage is explained.
+    "cli.lock_wait": (
+        "另一处正在写入，等它写完（最多等 {seconds} 秒）…",
+        "another desk is writing: waiting for it (up to {seconds} s)…",
+    ),
     "cli.interrupted": (
         "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
         "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
