@@ -471,6 +471,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "model.a branch grid needs a parent grid": ("支部网格须填上级网格（大网格）", "a branch grid needs a parent grid"),
     "model.a micro grid needs a parent grid": ("微网格须填上级网格（支部网格）", "a micro grid needs a parent grid"),
+    "model.a permit expires at most 5 years after it was applied for": (
+        "有效期最长到申请日后 5 年，请核对年份",
+        "a permit expires at most 5 years after it was applied for: check the year",
+    ),
     "model.a session must end after it starts": ("结束时间须晚于开始时间", "a session must end after it starts"),
     "model.weekdays are distinct numbers 0 (Monday) to 6 (Sunday)": (
         "每周几不能重复",

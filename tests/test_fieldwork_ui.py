@@ -729,6 +729,11 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert "2026-12-31" in form_error(form, "expires")  # the format it wants
+        await type_into(pilot, form, "expires", "9999-12-31")  # a slip, accepted as a permit till then
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert app.screen is form and form_error(form, "expires") == "有效期最长到申请日后 5 年，请核对年份"
+        assert small_store.get(StallPermit, "pm-3").expires_on is None
         await type_into(pilot, form, "expires", "2027-06-30")
         await pilot.press("enter")
         await shows(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPROVED)
