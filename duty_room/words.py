@@ -685,6 +685,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "bad configuration: {where}: not valid TOML at line {line}, column {column} ({detail})",
     ),
     "config.not_utf8": ("配置有误：{where}：不是 UTF-8 文本", "bad configuration: {where}: not UTF-8 text"),
+    "config.unknown_env": (
+        "注意：环境变量 {names} 不是设置项，未读取",
+        "note: the environment variable {names} is not a setting and was not read",
+    ),
     "config.unknown_key": (
         "配置有误：{where}：没有 {name} 这个设置项",
         "bad configuration: {where}: unknown key {name!r}",
