@@ -55,6 +55,8 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
             for panel in PANEL_TYPES
         ],
         Binding("z", "zoom", "Zoom", id="panel.zoom"),
+        # Zoomed, the same key (its id too, so a keymap moves both) says what it does then: 还原.
+        Binding("z", "restore", "Restore", id="panel.zoom"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
@@ -174,3 +176,12 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
 
     def action_zoom(self) -> None:
         self.deck.zoom()
+
+    def action_restore(self) -> None:
+        self.deck.zoom()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``z`` is 放大 on the panels and 还原 on a zoomed one: the Footer and `?` show the one it does."""
+        if action in ("zoom", "restore"):
+            return (self.screen.maximized is not None) == (action == "restore")
+        return super().check_action(action, parameters)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from duty_room import words
+from store import storage
 from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
 from store.text import display_safe
 
@@ -122,6 +123,9 @@ def store_of(ctx: click.Context) -> Store:
     store = settings_of(ctx).open_store()
     if not store.exists():
         raise no_store(store)
+    # Another process writing: after a second's wait, one line says why nothing happens yet.
+    waiting = phrase("cli.lock_wait", seconds=f"{storage.LOCK_TIMEOUT_SECONDS:g}")
+    store.on_long_lock_wait = lambda: click.echo(waiting, err=True)
     return store
 
 
@@ -172,6 +176,10 @@ def cli(ctx: click.Context, **options: object) -> None:
     except ConfigError as exc:  # a bad or refused setting: one clear line, exit 1
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(1)
+    unknown = config.unknown_environment()
+    if unknown:  # not read: said, so nobody believes it took effect (the command runs on)
+        said = words.t("config.unknown_env", settings.lang).format(names=" ".join(unknown))
+        click.echo(f"duty-room: {said}", err=True)
     if settings.service_account and not settings.as_service and ctx.invoked_subcommand != "whoami":
         # An account the machine does not know is the system file's slip: `sudo -u` it would fail too.
         known = account_exists(settings.service_account)

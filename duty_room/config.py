@@ -252,6 +252,22 @@ def _read_environment() -> dict[str, Any]:
     return found
 
 
+# DUTY_ROOM_* names read, or refused, other than a setting's.
+OTHER_ENV = frozenset({"DUTY_ROOM_CONFIG", CLOCK_ENV})
+
+
+def unknown_environment() -> list[str]:
+    """``DUTY_ROOM_*`` names that are no setting (DUTY_ROOM_TZ, a misspelt DUTY_ROOM_LANGUAGE): not
+    read, so said (cli.py), or the officer believes they took effect."""
+    return sorted(
+        name
+        for name in os.environ
+        if name.upper().startswith(ENV_PREFIX)
+        and name.upper() not in OTHER_ENV
+        and name[len(ENV_PREFIX) :].lower() not in _FIELDS_BY_LOWER
+    )
+
+
 def _parse_environment(values: dict[str, Any]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for field, value in values.items():

@@ -25,6 +25,10 @@ class DashboardScreen(Screen[None]):
     def action_other_panel(self, step: int) -> None:
         self.query_one(PanelDeck).step(step)
 
+    def watch_maximized(self) -> None:
+        """Zoomed or back (z, Esc, the palette): the Footer's z says what it does now (放大, 还原)."""
+        self.app.refresh_bindings()
+
     def on_resize(self, event: events.Resize) -> None:
         # The size it was laid out at: `size` is the app's, already the new one when a Resize comes.
         if event.size == self.outer_size:

@@ -63,7 +63,7 @@ def people(shift: DutyShift, lang: Lang) -> str:
 
 
 def shift_span(shift: DutyShift) -> str:
-    return f"{shift.starts_at:%Y-%m-%d %H:%M} – {shift.ends_at:%m-%d %H:%M}"
+    return words.shift_span(shift.starts_at, shift.ends_at)
 
 
 def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual import events, on
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
@@ -67,6 +68,13 @@ class RoutingApp(App[None]):
     ) -> None:
         """Everything said to the officer goes to the status line (status.py), no toast over the panels."""
         self.status.say(f"{title}: {message}" if title else message, severity)
+
+    def pop_screen(self) -> AwaitComplete:
+        """A list or detail closed (Esc, dismiss): a refusal said on it goes with it (status.py)."""
+        gone = self.screen
+        popped = super().pop_screen()
+        self.status.screen_gone(gone)
+        return popped
 
     def action_help_quit(self) -> None:
         """Ctrl+C does not quit (it copies in an input): say which key does, in our words."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.app import App
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from store.refusal import Refused
 from store.storage import StoreError
@@ -36,15 +37,31 @@ class Status:
         self._checked_generation = -1  # the generation the last look for damaged files was of
         self._looked = False
         self._problems_shown = ""
+        self._said_on: tuple[str, Screen[Any]] | None = None  # the last refusal said over the dashboard, and where
         self.fatal_error: str | None = None  # why the dashboard could not open: printed once the terminal is back
 
     def say(self, text: str, severity: SeverityLevel) -> None:
         """The dashboard's status line, and that of a list or detail covering it, where the officer is looking."""
         self.said.append(text)
+        # A refusal (a warning, an error) stays until something newer is said; one said over the
+        # dashboard, on a list or a detail, is about that screen: it goes with it (``screen_gone``).
+        stack = self.app.screen_stack
+        self._said_on = (text, stack[-1]) if severity != "information" and len(stack) > 1 else None
         for screen in self.app.screen_stack:  # none before compose or after the screens are gone
             for line in screen.query("#status"):
                 if isinstance(line, StatusLine):
                     line.say(text, severity)
+
+    def screen_gone(self, screen: Screen[Any]) -> None:
+        """``screen`` was closed: a refusal said on it no longer shows on the screens left (the status
+        line goes back to what is pinned there, a damaged file's line)."""
+        if self._said_on is None or self._said_on[1] is not screen:
+            return
+        text, self._said_on = self._said_on[0], None
+        for left in self.app.screen_stack:
+            for line in left.query("#status").results(StatusLine):
+                if line.message == text and text != line.pinned:
+                    line.clear()
 
     def clear(self) -> None:
         """A form shows a refusal: the status line no longer says an earlier write's 已记录."""

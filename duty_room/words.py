@@ -4,6 +4,7 @@ key up here, then in the domain's (store/i18n.py), so UI code asks one place.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from store import i18n
@@ -531,6 +532,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "key.panel.3": ("一老一小", "Services"),
     "key.panel.4": ("摊位", "Stalls"),
     "key.panel.zoom": ("放大", "Zoom"),
+    "zoomed.restore": ("还原", "Restore"),
     "key.panel.detail": ("详情", "Open"),
     "key.panel.refresh": ("刷新", "Refresh"),
     "key.petition.status": ("改状态", "Status"),
@@ -683,6 +685,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "bad configuration: {where}: not valid TOML at line {line}, column {column} ({detail})",
     ),
     "config.not_utf8": ("配置有误：{where}：不是 UTF-8 文本", "bad configuration: {where}: not UTF-8 text"),
+    "config.unknown_env": (
+        "注意：环境变量 {names} 不是设置项，未读取",
+        "note: the environment variable {names} is not a setting and was not read",
+    ),
     "config.unknown_key": (
         "配置有误：{where}：没有 {name} 这个设置项",
         "bad configuration: {where}: unknown key {name!r}",
@@ -1011,6 +1017,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "--history-years and --cases need --scale township",
     ),
     # Click's own usage errors, said in words (duty_room/usage.py); then where the usage is explained.
+    "cli.lock_wait": (
+        "另一处正在写入，等它写完（最多等 {seconds} 秒）…",
+        "another desk is writing: waiting for it (up to {seconds} s)…",
+    ),
     "cli.interrupted": (
         "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
         "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
@@ -1124,6 +1134,12 @@ UI_WORDS: dict[str, tuple[str, str]] = {
 def sentence(text: str) -> str:
     """``text`` as the start of a sentence or a title: an English first letter capitalised."""
     return text[:1].upper() + text[1:]
+
+
+def shift_span(starts_at: datetime, ends_at: datetime) -> str:
+    """A shift as an officer knows it, its day and span: 2026-11-28 08:30 – 11-29 08:30 (the hand-over
+    export's 班次 line, the 交班 form's title; its id is the store's)."""
+    return f"{starts_at:%Y-%m-%d %H:%M} – {ends_at:%m-%d %H:%M}"
 
 
 def t(key: str, lang: Lang = "zh") -> str:

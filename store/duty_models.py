@@ -14,7 +14,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .models import LocalTime, Record, empty_list
-from .text import Line, Paragraph, Phone, RecordId, RequiredLine, ShortLine
+from .text import CallerPhone, Line, Paragraph, RecordId, RequiredLine, ShortLine
 
 
 class LogKind(StrEnum):
@@ -63,7 +63,7 @@ class DutyLogEntry(Record):
     kind: LogKind
     source: Line = ""  # 来电单位 / 来文单位 / who gave the instruction
     caller: Line = ""  # a person's name (shown masked)
-    phone: Phone | None = None  # shown masked
+    phone: CallerPhone | None = None  # shown masked (a hotline's 12345 or a 110 as it is)
     content: Paragraph = Field(min_length=1)
     action_taken: Paragraph = ""  # 处理情况
     reported_to: Line = ""  # 已报告: to whom it was reported

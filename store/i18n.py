@@ -309,6 +309,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
         "not a phone number: 11-digit mobile or 0393-1234567",
     ),
+    "invalid.caller_phone": (
+        "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567，或热线、报警号码如 12345、110",
+        "not a phone number: 11-digit mobile, 0393-1234567, or a service line such as 12345 or 110",
+    ),
     "invalid.too_long": ("太长了：最多 {} 个字", "too long: at most {} characters"),
     "invalid.required": ("必填", "required"),
     "invalid.record_id": (
@@ -467,6 +471,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "model.a branch grid needs a parent grid": ("支部网格须填上级网格（大网格）", "a branch grid needs a parent grid"),
     "model.a micro grid needs a parent grid": ("微网格须填上级网格（支部网格）", "a micro grid needs a parent grid"),
+    "model.a permit expires at most 5 years after it was applied for": (
+        "有效期最长到申请日后 5 年，请核对年份",
+        "a permit expires at most 5 years after it was applied for: check the year",
+    ),
     "model.a session must end after it starts": ("结束时间须晚于开始时间", "a session must end after it starts"),
     "model.weekdays are distinct numbers 0 (Monday) to 6 (Sunday)": (
         "每周几不能重复",
@@ -871,6 +879,8 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
     """``validation_message``'s words for the errors it knows; None for the others."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and "9[56]" in str(ctx.get("pattern", "")):  # text.CallerPhone
+        return t("invalid.caller_phone", lang)
     if kind == "string_pattern_mismatch" and "1[3-9]" in str(ctx.get("pattern", "")):
         return t("invalid.phone", lang)
     if kind == "string_pattern_mismatch" and "A-Za-z0-9_.:-" in str(ctx.get("pattern", "")):  # text.RecordId

@@ -271,7 +271,7 @@ def change_permit(
             at=tx.now, actor=store.actor, action=action.value, from_status=current, to_status=target, note=note.strip()
         )
         update["history"] = [*permit.history, event]
-        return tx.put(StallPermit.model_validate({**permit.model_dump(), **update}))
+        return tx.put(StallPermit.model_validate({**permit.model_dump(), **update}, context={"new_expiry": True}))
 
 
 def apply_for_stall(

@@ -11,14 +11,20 @@ from collections.abc import Iterable
 from . import i18n
 from .models import AuditEntry, Petition, PetitionEvent, SpecialTag
 from .storage import Store
-from .text import mask_name as mask_name  # (in text.py: the store's own refusals mask a name too)
+from .text import (
+    is_service_number,
+    mask_name as mask_name,  # (in text.py: the store's own refusals mask a name too)
+)
 
 
 def mask_phone(phone: str | None) -> str:
-    """138****1234 for mobiles; landlines keep the area code and last 2 digits."""
+    """138****1234 for mobiles; landlines keep the area code and last 2 digits; a public service
+    line (12345, 110, 95598) names no one and is shown as it is."""
     if not phone:
         return ""
     digits = phone.replace("-", "")
+    if is_service_number(digits):
+        return digits
     if len(digits) == 11 and digits.startswith("1"):
         return f"{digits[:3]}****{digits[-4:]}"
     return f"{digits[:4]}****{digits[-2:]}"

@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetPydanticSchema,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -656,6 +657,9 @@ class PermitEvent(BaseModel):
     note: Paragraph = ""
 
 
+PERMIT_YEARS_MAX = 5  # a 准入证 is given for a year, renewed yearly: five is a slip's bound
+
+
 class StallPermit(Record):
     """A 准入证, reviewed by the community's 三位一体实践中心."""
 
@@ -669,6 +673,19 @@ class StallPermit(Record):
     expires_on: date | None = None
     reviewed_by: Line = ""
     history: list[PermitEvent] = Field(default_factory=empty_list)
+
+    @field_validator("expires_on")
+    @classmethod
+    def _expiry_within_reach(cls, value: date | None, info: ValidationInfo) -> date | None:
+        """A new expiry (``context={"new_expiry": True}``, market.change_permit) is at most
+        PERMIT_YEARS_MAX years after the application: 9999-12-31 is a slip, not a permit. One
+        already stored is read as it is (a file is not damaged by a rule it was written before)."""
+        applied = info.data.get("applied_on")
+        if value is None or not (info.context or {}).get("new_expiry") or not isinstance(applied, date):
+            return value
+        if value.year - applied.year > PERMIT_YEARS_MAX:
+            raise ValueError("a permit expires at most 5 years after it was applied for")
+        return value
 
     def check_update(self, previous: Record) -> None:
         assert isinstance(previous, StallPermit)

@@ -109,6 +109,8 @@ TEMP_MARK = ".tmp-"
 OLD_MARK = ".old-"  # a hard link to a file's previous version while a transaction replaces it
 JOURNAL = ".journal"  # the intent of the transaction in flight; see Store._apply
 LOCK_TIMEOUT_SECONDS = 15.0
+# A wait this long is said (``Store.on_long_lock_wait``): the command line says nothing otherwise.
+LOCK_NOTICE_SECONDS = 1.0
 ARCHIVE_AFTER = timedelta(days=30)
 RETIRED = "retired"  # workers/retired.json: grid workers taken off the roster (store/roster.py)
 
@@ -785,7 +787,9 @@ class _LockWaiter(threading.Thread):
             self.fd = fd
         self.done.set()
 
-    def take(self, timeout: float) -> int | None:
+    def take(self, timeout: float, *, give_up: bool = True) -> int | None:
+        """The lock's fd once taken within ``timeout``; else None, and (``give_up``) a lock that
+        comes later is let go at once."""
         try:
             self.done.wait(timeout)
         except BaseException:  # interrupted (Ctrl+C): a lock that arrives later is let go at once
@@ -801,13 +805,20 @@ class _LockWaiter(threading.Thread):
                 return self.fd
             if self.error is not None:
                 raise self.error
-            self.abandoned = True
+            self.abandoned = give_up
             return None
 
 
-def _acquire_lock(root: Path, path: Path, timeout: float, on_wait: Callable[[], None] | None = None) -> int:
+def _acquire_lock(
+    root: Path,
+    path: Path,
+    timeout: float,
+    on_wait: Callable[[], None] | None = None,
+    on_long_wait: Callable[[], None] | None = None,
+) -> int:
     """An fd holding the exclusive flock on ``path``; StoreBusyError after ``timeout`` seconds.
-    ``on_wait`` is called (in this thread) when another process holds it, before the wait."""
+    ``on_wait`` is called (in this thread) when another process holds it, before the wait;
+    ``on_long_wait`` once it has waited LOCK_NOTICE_SECONDS and waits on."""
     fd = _open_lock_file(path)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -821,7 +832,13 @@ def _acquire_lock(root: Path, path: Path, timeout: float, on_wait: Callable[[], 
         on_wait()
     waiter = _LockWaiter(path)
     waiter.start()
-    taken = waiter.take(timeout)
+    if on_long_wait is not None and timeout > LOCK_NOTICE_SECONDS:
+        taken = waiter.take(LOCK_NOTICE_SECONDS, give_up=False)
+        if taken is None:
+            on_long_wait()
+            taken = waiter.take(max(0.0, timeout - (time.monotonic() - started)))
+    else:
+        taken = waiter.take(timeout)
     if taken is None:
         raise StoreBusyError(root, time.monotonic() - started)
     return taken
@@ -918,6 +935,8 @@ class Store:
         # Called, in the writing thread, when a write finds another process holding the lock and
         # waits for it (up to LOCK_TIMEOUT_SECONDS): the dashboard says so on the form being saved.
         self.on_lock_wait: Callable[[], None] | None = None
+        # Called once such a wait has lasted LOCK_NOTICE_SECONDS: the command line says so on stderr.
+        self.on_long_lock_wait: Callable[[], None] | None = None
         self._cache: dict[Path, _Cached] = {}
         self._reading: dict[Path, threading.Lock] = {}
         # A reload asks for the same few hundred paths, names and the manifest again and again:
@@ -1258,7 +1277,9 @@ class Store:
         self.refuse_if_read_only()  # the lock is taken only to write
         try:
             _makedirs(self.root)
-            fd = _acquire_lock(self.root, self.root / LOCK, LOCK_TIMEOUT_SECONDS, self.on_lock_wait)
+            fd = _acquire_lock(
+                self.root, self.root / LOCK, LOCK_TIMEOUT_SECONDS, self.on_lock_wait, self.on_long_lock_wait
+            )
         except OSError as exc:
             raise environment_error(exc, self.root / LOCK) from None
         try:

@@ -146,6 +146,20 @@ def _ascii_phone(value: object) -> object:
 
 Phone = Annotated[str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
 
+# A caller's number may also be a public service line: the 12345 hotline, 110/119/120/122 and the
+# like (1xx, 1xxxx), a company's 95xxx or a local 96xxx line. Such a number names an office, not a
+# person, so it is shown as it is (masking.mask_phone); a person's mobile is masked as before.
+SERVICE_NUMBER = re.compile(r"1[0-9]{2}|1[0-9]{4}|9[56][0-9]{3,6}")
+CALLER_PHONE_PATTERN = rf"^(1[3-9][0-9]{{9}}|0[0-9]{{2,3}}-?[0-9]{{7,8}}|{SERVICE_NUMBER.pattern})$"
+CallerPhone = Annotated[
+    str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=CALLER_PHONE_PATTERN)
+]
+
+
+def is_service_number(number: str) -> bool:
+    """12345, 110, 95598: a public service line (no one's personal number)."""
+    return SERVICE_NUMBER.fullmatch(number) is not None
+
 
 def display_safe(value: str) -> str:
     """Make any control character visible (ESC -> '\\x1b') so text is shown exactly as stored."""

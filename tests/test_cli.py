@@ -402,3 +402,20 @@ def test_ctrl_c_in_the_middle_of_an_import_is_one_line_exit_130_and_nothing_writ
     assert result.exit_code == 130
     assert result.output == said  # (CliRunner mixes stderr in)
     assert store_bytes(store.root) == before
+
+
+def test_an_environment_variable_that_is_no_setting_is_named_once(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DUTY_ROOM_TZ was silently not read: the officer believed the clock's zone had changed. One line
+    names it and the command runs on; settings (DUTY_ROOM_LANG) and DUTY_ROOM_CONFIG are not named."""
+    monkeypatch.setenv("DUTY_ROOM_TZ", "UTC")
+    monkeypatch.setenv("duty_room_langauge", "en")
+    monkeypatch.setenv("DUTY_ROOM_LANG", "zh")
+    result = runner.invoke(cli, ["whoami"])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "不是设置项" in line]
+    assert warned == ["duty-room: 注意：环境变量 DUTY_ROOM_TZ duty_room_langauge 不是设置项，未读取"], result.stderr
+    monkeypatch.delenv("DUTY_ROOM_TZ")
+    monkeypatch.delenv("duty_room_langauge")
+    assert "不是设置项" not in runner.invoke(cli, ["whoami"]).stderr

@@ -38,7 +38,7 @@ from store.dutylog import (
     swap_shift,
 )
 from store.handover import HandoverChanged, acknowledge, find_handover, hand_over, handover_report
-from store.models import Community, DutyShift, Grid, Petition
+from store.models import Community, DutyShift, Grid, GridWorker, Petition, WorkerRole
 from store.queries import dashboard
 from store.refusal import FieldsRefused
 from store.storage import Store, default_actor
@@ -616,6 +616,20 @@ def test_the_handover_file_name_says_its_format_as_in_the_dashboard(
     assert (tmp_path / "交接班.md").read_text(encoding="utf-8").startswith("# ")
 
 
+def test_a_callers_number_may_be_a_hotline_or_an_emergency_line(runner: CliRunner, calm_store: Path) -> None:
+    """12345 (the citizens' hotline), 110 and a 95xxx line are what such calls come from: taken and
+    shown as they are, naming no one; a person's mobile is still masked, and no number is no number."""
+    for number in ("12345", "110", "95598", "13812341234"):
+        run(runner, calm_store, "duty", "log", "--phone", number, "--content", f"转来 {number}")
+    shown = run(runner, calm_store, "duty", "entries")
+    assert "12345: 转来 12345" in shown and "110: 转来 110" in shown and "95598: 转来 95598" in shown
+    assert "138****1234: 转来" in shown and "13812341234:" not in shown
+    refused = runner.invoke(cli, ["--store", str(calm_store), "duty", "log", "--phone", "1234", "--content", "x"])
+    assert refused.exit_code == 1 and "12345、110" in refused.output
+    with pytest.raises(ValidationError):  # a grid worker's or a household's phone is still a person's own
+        GridWorker(id="w9", name="赵六", role=WorkerRole.GRID_WORKER, phone="110", grid_id="dc-L1")
+
+
 def test_log_entries_are_filed_by_month_and_corrected_by_events(
     calm_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -636,7 +650,7 @@ def test_log_entries_are_filed_by_month_and_corrected_by_events(
     with pytest.raises(DutyRefused):
         correct_entry(store, entry.id, {"at": "2026-11-28T09:00"}, note="时间")
     with pytest.raises(ValidationError):
-        correct_entry(store, entry.id, {"phone": "12345"}, note="电话")
+        correct_entry(store, entry.id, {"phone": "1234"}, note="电话")
     # Rewriting the first text directly, or dropping a correction, is refused by the store.
     with pytest.raises(ValueError, match="what was written stays"):
         store.put(corrected.model_copy(update={"content": "改写"}))

@@ -649,3 +649,23 @@ def test_a_real_second_account_writes_a_file_the_first_account_owns(small_store:
     assert os.waitstatus_to_exitcode(status) == 0
     assert Store(root).get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
     assert check_store(root).ok
+
+
+def test_a_command_waiting_for_the_lock_says_so_after_a_second(
+    small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command queued behind another process's write said nothing until it gave up (15 s, exit
+    3): once it has waited LOCK_NOTICE_SECONDS it says why on stderr, once; a free lock says nothing."""
+    monkeypatch.setattr(storage, "LOCK_NOTICE_SECONDS", 0.1)
+    monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 0.4)
+    fd = hold_lock(small_store.root)
+    try:
+        result = run_cli(small_store.root, ADD)
+    finally:
+        os.close(fd)
+    assert result.exit_code == ExitCode.BUSY
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[0] == "另一处正在写入，等它写完（最多等 0.4 秒）…", lines
+    assert "已等待" in lines[1]
+    free = run_cli(small_store.root, ADD)
+    assert free.exit_code == 0 and "另一处正在写入" not in free.stderr

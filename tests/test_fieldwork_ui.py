@@ -34,6 +34,7 @@ from store.models import (
 )
 from store.storage import Store
 from widgets.form import FormScreen
+from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule, store_bytes
@@ -728,6 +729,11 @@ async def test_approve_an_application_with_its_expiry(small_store: Store) -> Non
         await pilot.press("enter")
         await pilot.pause()
         assert "2026-12-31" in form_error(form, "expires")  # the format it wants
+        await type_into(pilot, form, "expires", "9999-12-31")  # a slip, accepted as a permit till then
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert app.screen is form and form_error(form, "expires") == "有效期最长到申请日后 5 年，请核对年份"
+        assert small_store.get(StallPermit, "pm-3").expires_on is None
         await type_into(pilot, form, "expires", "2027-06-30")
         await pilot.press("enter")
         await shows(app, pilot, lambda d: d.stalls[1].permit_status is PermitStatus.APPROVED)
@@ -1209,3 +1215,24 @@ def test_each_special_group_is_told_by_its_character_not_its_colour_alone(lang: 
     marks: Text = tag_marks(Presenter("zh" if lang == "ascii" else lang), counts, ascii_only=lang == "ascii")  # type: ignore[arg-type]
     assert marks.plain == said
     assert [str(span.style) for span in marks.spans] == [TAG_STYLE[tag] for tag in SpecialTag]  # the colours stay
+
+
+@pytest.mark.parametrize("pinned", ["", "数据文件已损坏：permits.json"])
+async def test_a_refusal_on_the_roster_goes_when_the_roster_does(small_store: Store, pinned: str) -> None:
+    """请先选中一位网格员 said on the roster stayed in the dashboard's status line after Esc, over panel 1
+    and a new form; it goes with the roster now, back to what is pinned there (a damaged file's line)."""
+    async with dashboard(small_store) as (app, pilot):
+        line = app.screen_stack[0].query_one("#status", StatusLine)
+        if pinned:
+            line.pin(pinned)
+        await pilot.press("2", "r")
+        await settled(app, pilot)
+        assert isinstance(app.screen, TableScreen) and app.screen.cursor_key == "dc-L1"  # a grid's row
+        await pilot.press("e")
+        await settled(app, pilot)
+        refusal = app.desk.t("visits.pick_worker")
+        assert refusal in line.message
+        await pilot.press("escape", "1", "n")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert refusal not in line.message and line.message == pinned, line.message

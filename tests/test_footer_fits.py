@@ -11,11 +11,13 @@ import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.localize import FOOTER_ZH_ONLY
+from store.i18n import Lang
 from store.storage import Store
 
-from pilot import NARROW, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, screen_text, settled
 
 HELP_ACTIONS = {"help", "app.help", "toggle_help"}
 
@@ -117,3 +119,20 @@ async def test_the_footer_zh_only_keys_are_declared_shown(small_store: Store) ->
             if binding.id in FOOTER_ZH_ONLY
         }
         assert declared == dict.fromkeys(FOOTER_ZH_ONLY, True)
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_zoomed_the_footer_says_z_restores(small_store: Store, lang: Lang, size: tuple[int, int]) -> None:
+    """z on a zoomed panel restores it: the Footer (and `?`) say 还原 / Restore there, 放大 / Zoom back."""
+    zoom, restore = words.t("key.panel.zoom", lang), words.t("zoomed.restore", lang)
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        for zoomed, said, not_said in ((True, restore, zoom), (False, zoom, restore)):
+            await pilot.press("z")
+            await settled(app, pilot)
+            assert (app.screen.maximized is not None) == zoomed
+            assert app.screen.active_bindings["z"].binding.description == said
+            footer = screen_text(app).splitlines()[-1]
+            assert not_said not in footer, footer
+            if lang == "zh":  # (the English Footer leaves z out: it is in `?` and the palette)
+                assert f"z {said}" in footer, footer

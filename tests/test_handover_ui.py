@@ -35,6 +35,11 @@ from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows, until
 INCOMING = "incoming-officer"
 
 
+# The 交班 form names the shift as the officer knows it (its day and span, as the export's 班次 line
+# does), not by the store's id "d1".
+TITLE = "交班：2026-11-28 08:00 – 11-29 08:00"
+
+
 async def press(app: DutyRoomApp, pilot, *keys: str) -> None:  # noqa: ANN001
     await pilot.press(*keys)
     await settled(app, pilot)
@@ -167,7 +172,7 @@ async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_e
     monkeypatch.setattr(dutylog, "handover_report", counted)
     async with dashboard(small_store) as (app, pilot):
         await press(app, pilot, "5", "h")
-        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "交班：d1"
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == TITLE
         assert built == [False]  # built once, in a worker
         await press(app, pilot, "ctrl+s")
     assert find_handover(small_store, find_shift(small_store, "d1")) is not None
@@ -345,7 +350,7 @@ async def test_the_open_handover_form_rebuilds_its_report_off_the_event_loop_and
     async with dashboard(small_store) as (app, pilot):
         await press(app, pilot, "5", "h")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "交班：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == TITLE
         subtitles: list[str] = []
         show_subtitle = form.show_subtitle
         monkeypatch.setattr(form, "show_subtitle", lambda text: (subtitles.append(text), show_subtitle(text)))
@@ -479,7 +484,7 @@ async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_a
     async with dashboard(small_store, NARROW) as (app, pilot):
         await press(app, pilot, "5", "h")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "交班：d1", form.texts.title
+        assert isinstance(form, FormScreen) and form.texts.title == TITLE, form.texts.title
         await press(app, pilot, "escape")  # (nothing typed: closed at once)
 
         await press(app, pilot, "e")  # yesterday's copy
@@ -491,7 +496,7 @@ async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_a
         assert "昨日无遗留" in sent.read_text(encoding="utf-8")
 
         await press(app, pilot, "h")  # today's, handed over
-        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "交班：d1"
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == TITLE
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, FormScreen)
         assert find_handover(small_store, find_shift(small_store, "d1")) is not None

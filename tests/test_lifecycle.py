@@ -873,7 +873,14 @@ def test_register_uses_the_rules_given(small_store: Store):
 
 @pytest.mark.parametrize(
     ("phone", "masked"),
-    [("13812341234", "138****1234"), ("0393-1234567", "0393****67"), ("", ""), (None, "")],
+    [
+        ("13812341234", "138****1234"),
+        ("0393-1234567", "0393****67"),
+        ("12345", "12345"),  # a service line names no one (a caller's, from the hotline)
+        ("110", "110"),
+        ("", ""),
+        (None, ""),
+    ],
 )
 def test_mask_phone(phone: str | None, masked: str):
     assert mask_phone(phone) == masked

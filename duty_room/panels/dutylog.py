@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 
-from duty_room.words import cell, label
+from duty_room.words import cell, label, shift_span
 from store import clock
 from store.duty_models import (
     DutyLogEntry,
@@ -731,7 +731,7 @@ class DutyLogPanel(DeskPanel):
         # Another desk's change shows on the open form at once (the report built again in a worker);
         # the save hands over only a report on screen before its Ctrl+S (see Reviewing).
         desk.ask(
-            t("duty.handover_title").format(shift.id),
+            t("duty.handover_title").format(shift_span(shift.starts_at, shift.ends_at)),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
                 self.copy_field(t("duty.form.export")),

@@ -236,7 +236,7 @@ class StallsPanel(DeskPanel):
                 ),
                 lambda _: t("stall.permit_done").format(spot=spot, action=sentence(label(action, desk.lang))),
                 form,
-                {"permit_needs_reason": "note", "permit_expiry_past": "expires"},
+                {"permit_needs_reason": "note", "permit_expiry_past": "expires", "expires_on": "expires"},
             )
 
         def permit_now(now: StallView) -> str:
