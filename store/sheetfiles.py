@@ -21,7 +21,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -93,8 +93,16 @@ def write_whole(path: Path, data: bytes, *, mode: int = EXPORT_FILE_MODE) -> Non
     failure (a full disk half-way, no permission) leaves no temp file and whatever was at ``path``."""
     path = Path(path)
     tmp = _written_beside(path, data, mode)
-    try:
+    with _temp_dropped_on_failure(tmp, path):
         os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def _temp_dropped_on_failure(tmp: Path, path: Path) -> Iterator[None]:
+    """On any failure inside, remove ``tmp``; an ``OSError`` is said of ``path``, the file asked
+    for, not of a temp name the user never gave."""
+    try:
+        yield
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(path)) from None
@@ -111,18 +119,12 @@ def _written_beside(path: Path, data: bytes, mode: int = EXPORT_FILE_MODE) -> Pa
     except OSError as exc:  # said of the file asked for, not of a temp name the user never gave
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     tmp = Path(name)
-    try:
+    with _temp_dropped_on_failure(tmp, path):
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, mode)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return tmp
 
 
