@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -86,6 +88,26 @@ def store_bytes(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != ".lock"
     }
+
+
+@contextmanager
+def lock_held_elsewhere(root: Path) -> Iterator[Callable[[], None]]:
+    """The store's write lock, taken as another process's long write would take it (an import, a
+    backup). Yields ``release`` to free it mid-test; it is freed at the end in any case."""
+    fd = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if not released:
+            released = True
+            os.close(fd)
+
+    try:
+        yield release
+    finally:
+        release()
 
 
 def build_small_store(root: Path) -> Store:

@@ -14,7 +14,7 @@ from textual.widgets import Input, TextArea
 from duty_room import words
 from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
-from store import clock
+from store import clock, storage
 from store.demo import build_demo
 from store.duty_models import DutyLogEntry
 from store.errors import Detail, StoreCorruptError
@@ -27,6 +27,7 @@ from widgets.form import FormScreen
 from widgets.panel import FilterInput
 from widgets.status_line import StatusLine
 
+from conftest import lock_held_elsewhere
 from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
 
 
@@ -226,14 +227,7 @@ async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(smal
     """Another process held the store's lock (a long import, a backup): the save waited up to 15 s
     with nothing on screen, the confirmed step still open as if the key had done nothing. The form
     says it waits for another desk; the dashboard stays live; once the lock is free it saves."""
-    import fcntl
-    import os
-
-    from store import storage
-
-    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(held, fcntl.LOCK_EX)
-    try:
+    with lock_held_elsewhere(small_store.root) as release:
         async with dashboard(small_store) as (app, pilot):
             await pilot.press("c")
             await settled(app, pilot)
@@ -244,14 +238,10 @@ async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(smal
             await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
             assert notice() == "另一处正在写入，等它写完再保存（最多等 15 秒）…"
             assert app.screen is modal and small_store.get(Petition, "MK261127-001").status is PetitionStatus.NEW
-            os.close(held)
-            held = -1
+            release()
             await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
             await settled(app, pilot)
             assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
-    finally:
-        if held != -1:
-            os.close(held)
 
 
 async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_refusal(
@@ -259,15 +249,8 @@ async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_re
 ) -> None:
     """The first try gave up after the lock's wait (未保存：…正被其他进程占用…请稍后重试); confirmed again,
     the form said 另一处正在写入，等它写完… under that refusal, as if this try had failed too."""
-    import fcntl
-    import os
-
-    from store import storage
-
     monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 0.5)
-    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(held, fcntl.LOCK_EX)
-    try:
+    with lock_held_elsewhere(small_store.root) as release:
         async with dashboard(small_store) as (app, pilot):
             await pilot.press("c")
             await settled(app, pilot)
@@ -281,14 +264,10 @@ async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_re
             await pilot.press("enter")  # confirmed again, the lock still held
             await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
             assert error() == ""
-            os.close(held)
-            held = -1
+            release()
             await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
             await settled(app, pilot)
             assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
-    finally:
-        if held != -1:
-            os.close(held)
 
 
 async def test_a_step_that_needs_a_note_is_refused_without_one(small_store: Store) -> None:

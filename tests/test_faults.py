@@ -33,7 +33,7 @@ from store.masking import log_reveal
 from store.models import AuditEntry, Petition, PetitionEvent, PetitionStatus
 from store.storage import Store, StoreBusyError, check_store, default_actor
 
-from conftest import FROZEN_NOW, build_small_store, to_legacy_layout
+from conftest import FROZEN_NOW, build_small_store, lock_held_elsewhere, to_legacy_layout
 
 NOW = datetime.fromisoformat(FROZEN_NOW)
 CLOSED_LONG_AGO = NOW - timedelta(days=40)
@@ -479,28 +479,17 @@ def test_disk_full_on_a_real_small_tmpfs(tmp_path: Path, frozen_clock: str, monk
 # The lock: a queue with a deadline
 
 
-def hold_lock(root: Path) -> int:
-    fd = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
-    import fcntl
-
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
-
-
 def test_busy_says_how_long_it_waited_and_exits_3(
     small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 0.3)
-    fd = hold_lock(small_store.root)
-    try:
+    with lock_held_elsewhere(small_store.root):
         with pytest.raises(StoreBusyError) as info:
             small_store.put(small_store.get(Petition, "MK261127-001"))
         assert info.value.waited >= 0.3
         result = run_cli(small_store.root, ADD)
         assert result.exit_code == ExitCode.BUSY
         assert "已等待 0.3 秒" in one_line(result) or "已等待 0.4 秒" in result.output
-    finally:
-        os.close(fd)
     assert run_cli(small_store.root, ADD).exit_code == 0  # the lock given up by the waiter is free again
 
 
@@ -508,20 +497,19 @@ def test_a_waiting_writer_gets_the_lock_when_it_is_released(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 30)
-    fd = hold_lock(small_store.root)
     done: list[object] = []
 
     def write() -> None:  # in a worker thread: no signals involved
         done.append(change_status(small_store, "MK261127-001", PetitionStatus.ACCEPTED))
 
-    worker = threading.Thread(target=write)
-    worker.start()
-    deadline = time.monotonic() + 10  # until it waits in flock's queue (storage._LockWaiter), not a guess
-    while not any(t.name == "duty-room-lock" and t.is_alive() for t in threading.enumerate()):
-        assert worker.is_alive() and time.monotonic() < deadline, "the writer never queued for the lock"
-        time.sleep(0.005)  # a poll of the condition above
-    assert not done  # queued behind the holder
-    os.close(fd)
+    with lock_held_elsewhere(small_store.root):
+        worker = threading.Thread(target=write)
+        worker.start()
+        deadline = time.monotonic() + 10  # until it waits in flock's queue (storage._LockWaiter), not a guess
+        while not any(t.name == "duty-room-lock" and t.is_alive() for t in threading.enumerate()):
+            assert worker.is_alive() and time.monotonic() < deadline, "the writer never queued for the lock"
+            time.sleep(0.005)  # a poll of the condition above
+        assert not done  # queued behind the holder
     worker.join(10)
     assert done and Store(small_store.root).get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
 
@@ -658,11 +646,8 @@ def test_a_command_waiting_for_the_lock_says_so_after_a_second(
     3): once it has waited LOCK_NOTICE_SECONDS it says why on stderr, once; a free lock says nothing."""
     monkeypatch.setattr(storage, "LOCK_NOTICE_SECONDS", 0.1)
     monkeypatch.setattr(storage, "LOCK_TIMEOUT_SECONDS", 0.4)
-    fd = hold_lock(small_store.root)
-    try:
+    with lock_held_elsewhere(small_store.root):
         result = run_cli(small_store.root, ADD)
-    finally:
-        os.close(fd)
     assert result.exit_code == ExitCode.BUSY
     lines = result.stderr.splitlines()
     assert len(lines) == 2 and lines[0] == "另一处正在写入，等它写完（最多等 0.4 秒）…", lines

@@ -21,7 +21,7 @@ from duty_room.exits import ExitCode
 from store import storage
 from store.models import Petition
 from store.storage import Store
-from tests.conftest import frozen_command, store_bytes
+from tests.conftest import frozen_command, lock_held_elsewhere, store_bytes
 from tools.ptyterm import Terminal
 
 pytestmark = pytest.mark.slow
@@ -86,29 +86,27 @@ def test_sigterm_to_a_command_waiting_for_the_lock_is_one_line_exit_143_and_noth
 ) -> None:
     root = small_store.root
     before = store_bytes(root)
-    held = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(held, fcntl.LOCK_EX)  # another desk's long write
     add = ["petition", "add", "--title", "楼道灯不亮", "--category", "infrastructure", "--community", "dongcheng"]
-    command = subprocess.Popen(
-        frozen_command("--store", str(root), "--lang", lang, *add),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    try:
-        lock = str(root / storage.LOCK)
-        deadline = time.monotonic() + 30  # until it has the lock file open (its wait), not a guess
-        while not _has_open(command.pid, lock):
-            assert command.poll() is None and time.monotonic() < deadline, command.communicate()
-            time.sleep(0.01)  # a poll of the condition above
-        command.send_signal(signal.SIGTERM)
-        out, err = command.communicate(timeout=30)
-    finally:
-        os.close(held)
-        if command.poll() is None:
-            command.kill()
-            command.wait()
+    with lock_held_elsewhere(root):  # another desk's long write
+        command = subprocess.Popen(
+            frozen_command("--store", str(root), "--lang", lang, *add),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        try:
+            lock = str(root / storage.LOCK)
+            deadline = time.monotonic() + 30  # until it has the lock file open (its wait), not a guess
+            while not _has_open(command.pid, lock):
+                assert command.poll() is None and time.monotonic() < deadline, command.communicate()
+                time.sleep(0.01)  # a poll of the condition above
+            command.send_signal(signal.SIGTERM)
+            out, err = command.communicate(timeout=30)
+        finally:
+            if command.poll() is None:
+                command.kill()
+                command.wait()
     assert command.returncode == ExitCode.TERMINATED, (command.returncode, err)
     assert err == TERMINATED[lang] + "\n"
     assert out == ""
@@ -132,25 +130,21 @@ def _has_open(pid: int, path: str) -> bool:
 
 def test_a_command_started_under_nohup_goes_on_after_sighup(small_store: Store) -> None:
     root = small_store.root
-    held = os.open(root / storage.LOCK, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(held, fcntl.LOCK_EX)
     add = ["petition", "add", "--title", "楼道灯不亮", "--category", "infrastructure", "--community", "dongcheng"]
-    command = subprocess.Popen(
-        frozen_command("--store", str(root), *add),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
-        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup starts it
-    )
-    try:
+    with lock_held_elsewhere(root):  # released at the end of the block: the command, still there, takes it
+        command = subprocess.Popen(
+            frozen_command("--store", str(root), *add),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup starts it
+        )
         deadline = time.monotonic() + 30
         while not _has_open(command.pid, str(root / storage.LOCK)):
             assert command.poll() is None and time.monotonic() < deadline, command.communicate()
             time.sleep(0.01)  # a poll of the condition above
         command.send_signal(signal.SIGHUP)
-    finally:
-        os.close(held)  # and the command, still there, takes the lock
     out, err = command.communicate(timeout=30)
     assert command.returncode == 0, err
     assert [p.id for p in Store(root).all(Petition) if p.title == "楼道灯不亮"] == [out.strip()]
