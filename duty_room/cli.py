@@ -389,9 +389,8 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
         click.echo(f"{mark} {finding.message(lang)}", err=True)
     if len(findings) > CHECK_SHOWN:
         click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
-    problems = (
-        permission_problems(store.root, lang) if store.root.is_dir() else []
-    )  # what another officer could not write
+    # What another officer could not write.
+    problems = permission_problems(store.root, lang) if store.root.is_dir() else []
     for problem in problems:
         click.echo(f"duty-room: {problem}", err=True)
     if not report.ok or problems:

@@ -146,9 +146,8 @@ class PetitionsPanel(DeskPanel):
             filtered=bool(self.filter_text.strip()),
             unknown=unknown_filter_words(self.filter_text, self.labels),
         )
-        rates = metrics_line(
-            p, data.rates if data.complete else None
-        )  # the closed cases' rates: read after the first frame
+        # The closed cases' rates: read after the first frame.
+        rates = metrics_line(p, data.rates if data.complete else None)
         return self.show(summary, lambda: [petition_row(p, v) for v in views], detail=rates)
 
     def watch_order(self) -> None:
