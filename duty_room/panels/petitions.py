@@ -341,15 +341,7 @@ class PetitionsPanel(DeskPanel):
     # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
 
     def action_ended_list(self) -> None:
-        self.open_list(
-            TableScreen(
-                "ended:",
-                self.t("ended.title"),
-                ended_columns(self.desk.present),
-                self.list_actions("ended"),
-                close_hint=self.close_hint(),
-            )
-        )
+        self.open_list("ended:", self.t("ended.title"), ended_columns(self.desk.present))
 
     def fill_list(self, screen: TableScreen) -> None:
         """The ended cases, read in a worker (every live file; cached after the first read)."""
