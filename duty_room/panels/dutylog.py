@@ -514,10 +514,8 @@ class DutyLogPanel(DeskPanel):
                 # Another desk wrote while the report was built: the form is judged on what it wrote.
                 desk.data_changed(desk.data)
 
-        desk.read(  # no shift on the roster now: refused in one line (duty_no_shift)
-            lambda: self.shift_report(now),
-            shown,
-        )
+        # No shift on the roster now: refused in one line (duty_no_shift).
+        desk.read(lambda: self.shift_report(now), shown)
 
     def already_handed(self, shift: DutyShift, given: Handover) -> None:
         """`h` on a shift handed over: its copy form when this desk's copy failed, else the status line
