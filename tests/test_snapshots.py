@@ -122,3 +122,11 @@ def test_help_second_page_english_ascii_80x24(snap_compare, tmp_path: Path, froz
     store = Store(tmp_path / "demo", actor="duty-officer")
     app = DutyRoomApp(store, Settings(store=store.root, lang="en", ascii=True, refresh_seconds=600))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_after("question_mark", "question_mark"))
+
+
+def test_help_lite_80x24(snap_compare, tmp_path: Path, frozen_clock: str) -> None:
+    """`?` with --lite (the terminal's own 16 colours): the keys in Textual's ANSI colour for them (magenta)."""
+    build_demo(Store(tmp_path / "demo", actor="demo-builder"))
+    store = Store(tmp_path / "demo", actor="duty-officer")
+    app = DutyRoomApp(store, Settings(store=store.root, lite=True, refresh_seconds=600))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_after("question_mark"))

@@ -138,26 +138,32 @@ class PagedBindingsTable(Static):
     than the keys' end).
 
     Built on public API only (``Screen.active_bindings``, ``App.get_key_display``): Textual's own
-    table of keys (``BindingsTable``) has no public name. Its styles are KeyPanel's for that table."""
+    table of keys (``BindingsTable``) has no public name. Its styles are KeyPanel's for that table;
+    its parts keep that table's names, which Textual's App styles in ANSI colours (--lite)."""
 
-    COMPONENT_CLASSES = {"help-keys--key", "help-keys--description", "help-keys--divider", "help-keys--heading"}
+    COMPONENT_CLASSES = {
+        "bindings-table--key",
+        "bindings-table--description",
+        "bindings-table--divider",
+        "bindings-table--header",
+    }
 
     DEFAULT_CSS = """
     PagedBindingsTable {
         width: auto;
         height: auto;
     }
-    PagedBindingsTable > .help-keys--key {
+    PagedBindingsTable > .bindings-table--key {
         color: $text-accent;
         text-style: bold;
     }
-    PagedBindingsTable > .help-keys--description {
+    PagedBindingsTable > .bindings-table--description {
         color: $foreground;
     }
-    PagedBindingsTable > .help-keys--divider {
+    PagedBindingsTable > .bindings-table--divider {
         color: transparent;
     }
-    PagedBindingsTable > .help-keys--heading {
+    PagedBindingsTable > .bindings-table--header {
         color: $text-primary;
         text-style: underline;
     }
@@ -170,15 +176,15 @@ class PagedBindingsTable(Static):
 
     def _table(self) -> Table:
         """The screen's keys, a group a section: the keys of one node, under its BINDING_GROUP_TITLE."""
-        key_style = self.get_component_rich_style("help-keys--key")
-        description_style = self.get_component_rich_style("help-keys--description")
-        heading_style = self.get_component_rich_style("help-keys--heading")
-        divider_shown = self.get_component_styles("help-keys--divider").color.a != 0
+        key_style = self.get_component_rich_style("bindings-table--key")
+        description_style = self.get_component_rich_style("bindings-table--description")
+        heading_style = self.get_component_rich_style("bindings-table--header")
+        divider_shown = self.get_component_styles("bindings-table--divider").color.a != 0
         table = Table(
             padding=(0, 0),
             show_header=False,
             box=box.HORIZONTALS if divider_shown else box.SIMPLE,
-            border_style=self.get_component_rich_style("help-keys--divider"),
+            border_style=self.get_component_rich_style("bindings-table--divider"),
         )
         table.add_column("", justify="right")
         for node, group in groupby(self.screen.active_bindings.values(), key=lambda active: active.node):
