@@ -389,19 +389,15 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
         click.echo(f"{mark} {finding.message(lang)}", err=True)
     if len(findings) > CHECK_SHOWN:
         click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
-    problems = (
-        permission_problems(store.root, lang) if store.root.is_dir() else []
-    )  # what another officer could not write
+    # What another officer could not write.
+    problems = permission_problems(store.root, lang) if store.root.is_dir() else []
     for problem in problems:
         click.echo(f"duty-room: {problem}", err=True)
     if not report.ok or problems:
-        click.echo(
-            words.t("check.bad", lang).format(errors=len(report.errors) + len(problems), path=store.root), err=True
-        )
+        click.echo(phrase("check.bad", errors=len(report.errors) + len(problems), path=store.root), err=True)
         sys.exit(ExitCode.DAMAGED)
-    click.echo(  # "ok: " in either language: monitoring scripts look for it
-        words.t("check.ok", lang).format(files=report.files, records=report.records, generation=report.generation)
-    )
+    # "ok: " in either language: monitoring scripts look for it.
+    click.echo(phrase("check.ok", files=report.files, records=report.records, generation=report.generation))
     from .data_cli import warn_calendar
 
     warn_calendar(settings)
@@ -420,17 +416,10 @@ def backup(ctx: click.Context, dest: Path) -> None:
 
     settings = settings_of(ctx)
     copied, removed = take(settings, _store(ctx), dest)  # as the service account: its folder, its rules
-    click.echo(
-        words.t("backup.done", settings.lang).format(
-            files=copied.files, size=f"{copied.bytes / 1e6:.1f}", generation=copied.generation, path=copied.target
-        )
-    )
+    size = f"{copied.bytes / 1e6:.1f}"
+    click.echo(phrase("backup.done", files=copied.files, size=size, generation=copied.generation, path=copied.target))
     if removed:
-        click.echo(
-            words.t("backup.pruned", settings.lang).format(
-                keep=settings.backup_keep, names=words.t("punct.comma", settings.lang).join(removed)
-            )
-        )
+        click.echo(phrase("backup.pruned", keep=settings.backup_keep, names=phrase("punct.comma").join(removed)))
 
 
 @cli.command()

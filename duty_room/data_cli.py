@@ -225,12 +225,9 @@ def list_command(ctx: click.Context, what: str, community_id: str | None, as_jso
     if community_id is not None:
         match = next((c for c in communities if community_id in (c.id, c.name)), None)
         if match is None:
+            known = known_list(communities, limit=len(communities))
             raise click.ClickException(
-                words.t("list.unknown", lang).format(
-                    what=words.t("ref.communities", lang),
-                    v=community_id,
-                    known=known_list(communities, limit=len(communities)),
-                )
+                phrase("list.unknown", what=phrase("ref.communities"), v=community_id, known=known)
             )
         community_id = match.id
     community_of_grid = {g.id: g.community_id for g in grids}

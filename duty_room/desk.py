@@ -493,9 +493,8 @@ class Desk:
         errors: dict[str, str] = {}
         # Words that say nothing was changed (未保存：…) get no 未更改 before them.
         said_once = isinstance(error, (Refused, StoreError)) and error.says_its_outcome
-        if isinstance(
-            error, ValidationError
-        ):  # a stored field's error, beside its field (``fields``: its name on the form)
+        # A stored field's error, beside its field (``fields``: its name on the form).
+        if isinstance(error, ValidationError):
             errors = {(fields or {}).get(key, key): text for key, text in field_errors(error, self.lang).items()}
             message = next(iter(errors.values()), "")
         elif isinstance(error, FieldsRefused):  # every bad field at once, already in words

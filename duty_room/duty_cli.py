@@ -149,14 +149,15 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
         click.echo(f"{awaiting.id}: {t('handover.not_acked')}")
 
 
-def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
-    phones = {}
+def _pairs(pairs: tuple[str, ...], refusal: str) -> dict[str, str]:
+    """``NAME=VALUE`` options (``--phone``, ``--set``) as {name: value}; one without ``=`` refused in ``refusal``'s words."""
+    parsed = {}
     for pair in pairs:
-        name, sep, number = pair.partition("=")
+        name, sep, value = pair.partition("=")
         if not sep:
-            raise click.ClickException(phrase("cli.phone_pair", v=pair))
-        phones[name.strip()] = number.strip()
-    return phones
+            raise click.ClickException(phrase(refusal, v=pair))
+        parsed[name.strip()] = value
+    return parsed
 
 
 @duty.command()
@@ -167,8 +168,9 @@ def _phones(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.pass_context
 def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...], phones: tuple[str, ...]) -> None:
     """Put DAY's shift on the 值班表 (or re-plan it)."""
+    phone_of = {name: number.strip() for name, number in _pairs(phones, "cli.phone_pair").items()}
     shift = plan_shift(
-        store_of(ctx), day.date(), leader=leader, staff=list(staff), phones=_phones(phones), rules=settings_of(ctx).duty
+        store_of(ctx), day.date(), leader=leader, staff=list(staff), phones=phone_of, rules=settings_of(ctx).duty
     )
     click.echo(f"{shift.id} {shift_span(shift)}")
 
@@ -255,13 +257,7 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
     """Correct an entry: a new event; the first text stays in its history."""
     from store.dutylog import correct_entry
 
-    parsed = {}
-    for change in changes:
-        name, sep, value = change.partition("=")
-        if not sep:
-            raise click.ClickException(phrase("cli.set_pair", v=change))
-        parsed[name.strip()] = value
-    entry = correct_entry(store_of(ctx), entry_id, parsed, note=note)
+    entry = correct_entry(store_of(ctx), entry_id, _pairs(changes, "cli.set_pair"), note=note)
     click.echo(f"{entry.id} ({len(entry.history)})")
 
 

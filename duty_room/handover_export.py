@@ -560,9 +560,8 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     )
     if after is not None:
         log_sheet(t("handover.after"), after.entries)
-    for (
-        worksheet
-    ) in book.worksheets:  # text from the store is text: "=HYPERLINK(…)" in a call must not become a formula
+    # Text from the store is text: "=HYPERLINK(…)" in a call must not become a formula.
+    for worksheet in book.worksheets:
         for row in worksheet.iter_rows():
             for cell in row:
                 if cell.data_type == "f":

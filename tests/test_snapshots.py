@@ -104,3 +104,29 @@ def test_intake_category_drop_down(snap_compare, demo_app: DutyRoomApp, size: tu
 def test_refusal_in_the_status_line(snap_compare, demo_app: DutyRoomApp, size: tuple[int, int]) -> None:
     """`s` on an accepted case: refused in the status line, under the panels' bottom border, whole."""
     assert snap_compare(demo_app, terminal_size=size, run_before=_after("s"))
+
+
+@pytest.mark.parametrize(
+    ("size", "keys"),
+    [((80, 24), ["question_mark"]), ((120, 40), ["5", "question_mark"])],
+    ids=["80x24", "120x40-panel5"],
+)
+def test_help(snap_compare, demo_app: DutyRoomApp, size: tuple[int, int], keys: list[str]) -> None:
+    """`?`: the keys in their groups (the panel's, the dashboard's), paged, and the page line under them."""
+    assert snap_compare(demo_app, terminal_size=size, run_before=_after(*keys))
+
+
+def test_help_second_page_english_ascii_80x24(snap_compare, tmp_path: Path, frozen_clock: str) -> None:
+    """`?` twice in English with ASCII borders: the second page of panel 1's keys, a key's lines on one page."""
+    build_demo(Store(tmp_path / "demo", actor="demo-builder"))
+    store = Store(tmp_path / "demo", actor="duty-officer")
+    app = DutyRoomApp(store, Settings(store=store.root, lang="en", ascii=True, refresh_seconds=600))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_after("question_mark", "question_mark"))
+
+
+def test_help_lite_80x24(snap_compare, tmp_path: Path, frozen_clock: str) -> None:
+    """`?` with --lite (the terminal's own 16 colours): the keys in Textual's ANSI colour for them (magenta)."""
+    build_demo(Store(tmp_path / "demo", actor="demo-builder"))
+    store = Store(tmp_path / "demo", actor="duty-officer")
+    app = DutyRoomApp(store, Settings(store=store.root, lite=True, refresh_seconds=600))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_after("question_mark"))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from math import ceil
 
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.measure import Measurement
@@ -18,8 +20,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import HelpPanel, KeyPanel, Static
-from textual.widgets._key_panel import BindingsTable  # no public name (tests/test_textual_private.py pins it)
 
 ROW = "help-row"  # the meta naming the row of the keys' table a rendered line belongs to
 
@@ -117,7 +119,7 @@ def _fitted(parts: list[str], width: int, joint: str = " · ") -> list[str]:
 
 
 class PagedKeyPanel(KeyPanel):
-    """Textual's keys, laid out in pages of its height (``PagedBindingsTable``)."""
+    """Textual's keys panel, its keys laid out in pages of its height (``PagedBindingsTable``)."""
 
     def compose(self) -> ComposeResult:
         yield PagedBindingsTable(shrink=True, expand=False)  # as KeyPanel's own
@@ -126,18 +128,89 @@ class PagedKeyPanel(KeyPanel):
         self.query(PagedBindingsTable).refresh(layout=True)  # pages of the new height
 
 
-class PagedBindingsTable(BindingsTable):
-    """Textual's table of keys with a key's lines kept on one page: `?` pages the keys a panel's
-    height at a time, and a description wrapped over two lines was cut by the end of a page (at
-    80x24 in English panel 5's page 1 ended "e Export a", page 2 began "handover"). Blank lines move
-    such a key to the next page; the last page is filled with blank lines too, so that it begins
-    where the page before it ends (it scrolls no further than the keys' end)."""
+class PagedBindingsTable(Static):
+    """The screen's keys as Textual's help shows them (a key's bindings on one row, its keys right
+    aligned, a group's heading above its keys, a blank line between groups), with a key's lines
+    kept on one page: `?` pages the keys a panel's height at a time, and a description wrapped over
+    two lines was cut by the end of a page (at 80x24 in English panel 5's page 1 ended "e Export a",
+    page 2 began "handover"). Blank lines move such a key to the next page; the last page is filled
+    with blank lines too, so that it begins where the page before it ends (it scrolls no further
+    than the keys' end).
 
-    def render(self) -> RenderableType:  # type: ignore[override]  # (Textual's says Table: a Static's is any)
-        table = self.render_bindings_table()
+    Built on public API only (``Screen.active_bindings``, ``App.get_key_display``): Textual's own
+    table of keys (``BindingsTable``) has no public name. Its styles are KeyPanel's for that table;
+    its parts keep that table's names, which Textual's App styles in ANSI colours (--lite)."""
+
+    COMPONENT_CLASSES = {
+        "bindings-table--key",
+        "bindings-table--description",
+        "bindings-table--divider",
+        "bindings-table--header",
+    }
+
+    DEFAULT_CSS = """
+    PagedBindingsTable {
+        width: auto;
+        height: auto;
+    }
+    PagedBindingsTable > .bindings-table--key {
+        color: $text-accent;
+        text-style: bold;
+    }
+    PagedBindingsTable > .bindings-table--description {
+        color: $foreground;
+    }
+    PagedBindingsTable > .bindings-table--divider {
+        color: transparent;
+    }
+    PagedBindingsTable > .bindings-table--header {
+        color: $text-primary;
+        text-style: underline;
+    }
+    """
+
+    def render(self) -> RenderableType:
         keys = self.parent
         height = keys.scrollable_content_region.height if isinstance(keys, KeyPanel) else 0
-        return _OnPages(table, height)
+        return _OnPages(self._table(), height)
+
+    def _table(self) -> Table:
+        """The screen's keys, a group a section: the keys of one node, under its BINDING_GROUP_TITLE."""
+        key_style = self.get_component_rich_style("bindings-table--key")
+        description_style = self.get_component_rich_style("bindings-table--description")
+        heading_style = self.get_component_rich_style("bindings-table--header")
+        divider_shown = self.get_component_styles("bindings-table--divider").color.a != 0
+        table = Table(
+            padding=(0, 0),
+            show_header=False,
+            box=box.HORIZONTALS if divider_shown else box.SIMPLE,
+            border_style=self.get_component_rich_style("bindings-table--divider"),
+        )
+        table.add_column("", justify="right")
+        for node, group in groupby(self.screen.active_bindings.values(), key=lambda active: active.node):
+            if node.BINDING_GROUP_TITLE:
+                heading = Text(node.BINDING_GROUP_TITLE, end="")
+                heading.stylize(heading_style)  # its letters only: a base style would underline its padding too
+                table.add_row("", heading)
+            by_action: dict[str, list[Binding]] = {}
+            for active in group:
+                if not active.binding.system:
+                    by_action.setdefault(active.binding.action, []).append(active.binding)
+            for bindings in by_action.values():
+                keys = dict.fromkeys(self.app.get_key_display(binding) for binding in bindings)  # once each, in order
+                table.add_row(Text(" ".join(keys), style=key_style), _description(bindings[0], description_style))
+            table.add_section()
+        return table
+
+
+def _description(binding: Binding, style: Style) -> Text:
+    """A key's description (markup) and its tooltip, dim, after it."""
+    text = Text.from_markup(binding.description, end="", style=style)
+    if binding.tooltip:
+        if binding.description:
+            text.append(" ")
+        text.append(binding.tooltip, "dim")
+    return text
 
 
 class _OnPages:

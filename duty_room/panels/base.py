@@ -190,7 +190,12 @@ class DeskPanel(Panel):
             self.details[screen] = (key, True)  # stays revealed while open, through other desks' changes
             screen.show(content)
 
-    def open_list(self, screen: TableScreen) -> None:
+    def open_list(self, kind: str, title: str, columns: Sequence[str | Column]) -> None:
+        """Open one of this panel's lists: ``kind`` is its name (a key of LIST_KEYS, whose keys it
+        binds), a colon and what it lists; its border names its close key. Redrawn on every change."""
+        name = kind.partition(":")[0]
+        actions = self.list_actions(name) if name in self.LIST_KEYS else []
+        screen = TableScreen(kind, title, columns, actions, close_hint=self.close_hint())
         self.lists.append(screen)
         self.desk.open_list(screen, on_close=lambda: self.lists.remove(screen))
         self.fill_list(screen)

@@ -288,13 +288,13 @@ class DutyLogPanel(DeskPanel):
         """记录: a call, a document, an instruction — in seconds: the content first, now by default."""
         t, desk = self.t, self.desk
         fields = [
-            FieldSpec("content", t("duty.form.content"), max_length=max_chars(DutyLogEntry, "content")),
+            entry_field("content", t("duty.form.content")),
             enum_field("kind", t("duty.col.kind"), LogKind, desk.lang, value=LogKind.CALL),
-            FieldSpec("source", t("duty.form.source"), max_length=max_chars(DutyLogEntry, "source")),
-            FieldSpec("caller", t("duty.form.caller"), max_length=max_chars(DutyLogEntry, "caller")),
+            entry_field("source", t("duty.form.source")),
+            entry_field("caller", t("duty.form.caller")),
             FieldSpec("phone", t("col.phone"), example="138xxxxxxxx"),
-            FieldSpec("action_taken", t("duty.form.action"), max_length=max_chars(DutyLogEntry, "action_taken")),
-            FieldSpec("reported_to", t("duty.form.reported_to"), max_length=max_chars(DutyLogEntry, "reported_to")),
+            entry_field("action_taken", t("duty.form.action")),
+            entry_field("reported_to", t("duty.form.reported_to")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -335,27 +335,13 @@ class DutyLogPanel(DeskPanel):
                 )
 
             return [
-                FieldSpec(
-                    "content", t("duty.form.content"), value=now.content, max_length=max_chars(DutyLogEntry, "content")
-                ),
+                entry_field("content", t("duty.form.content"), now.content),
                 enum_field("kind", t("duty.col.kind"), LogKind, desk.lang, value=now.kind),
-                FieldSpec(
-                    "source", t("duty.form.source"), value=now.source, max_length=max_chars(DutyLogEntry, "source")
-                ),
+                entry_field("source", t("duty.form.source"), now.source),
                 kept("caller", t("duty.form.caller"), mask_name(now.caller)),
                 kept("phone", t("col.phone"), mask_phone(now.phone) if now.phone else ""),
-                FieldSpec(
-                    "action_taken",
-                    t("duty.form.action"),
-                    value=now.action_taken,
-                    max_length=max_chars(DutyLogEntry, "action_taken"),
-                ),
-                FieldSpec(
-                    "reported_to",
-                    t("duty.form.reported_to"),
-                    value=now.reported_to,
-                    max_length=max_chars(DutyLogEntry, "reported_to"),
-                ),
+                entry_field("action_taken", t("duty.form.action"), now.action_taken),
+                entry_field("reported_to", t("duty.form.reported_to"), now.reported_to),
                 FieldSpec("note", t("duty.form.correction_reason"), max_length=max_chars(LogEvent, "note")),
             ]
 
@@ -528,10 +514,8 @@ class DutyLogPanel(DeskPanel):
                 # Another desk wrote while the report was built: the form is judged on what it wrote.
                 desk.data_changed(desk.data)
 
-        desk.read(  # no shift on the roster now: refused in one line (duty_no_shift)
-            lambda: self.shift_report(now),
-            shown,
-        )
+        # No shift on the roster now: refused in one line (duty_no_shift).
+        desk.read(lambda: self.shift_report(now), shown)
 
     def already_handed(self, shift: DutyShift, given: Handover) -> None:
         """`h` on a shift handed over: its copy form when this desk's copy failed, else the status line
@@ -767,6 +751,11 @@ class ShiftNow(NamedTuple):
 
     handover: Handover | None
     report: HandoverReport
+
+
+def entry_field(key: str, title: str, value: str = "") -> FieldSpec:
+    """A log entry's text field ``key`` (记录 and 更正), counted to what the entry takes."""
+    return FieldSpec(key, title, value=value, max_length=max_chars(DutyLogEntry, key))
 
 
 def handover_report(*args: Any, **kwargs: Any) -> HandoverReport:

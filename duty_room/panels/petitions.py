@@ -146,9 +146,8 @@ class PetitionsPanel(DeskPanel):
             filtered=bool(self.filter_text.strip()),
             unknown=unknown_filter_words(self.filter_text, self.labels),
         )
-        rates = metrics_line(
-            p, data.rates if data.complete else None
-        )  # the closed cases' rates: read after the first frame
+        # The closed cases' rates: read after the first frame.
+        rates = metrics_line(p, data.rates if data.complete else None)
         return self.show(summary, lambda: [petition_row(p, v) for v in views], detail=rates)
 
     def watch_order(self) -> None:
@@ -342,15 +341,7 @@ class PetitionsPanel(DeskPanel):
     # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
 
     def action_ended_list(self) -> None:
-        self.open_list(
-            TableScreen(
-                "ended:",
-                self.t("ended.title"),
-                ended_columns(self.desk.present),
-                self.list_actions("ended"),
-                close_hint=self.close_hint(),
-            )
-        )
+        self.open_list("ended:", self.t("ended.title"), ended_columns(self.desk.present))
 
     def fill_list(self, screen: TableScreen) -> None:
         """The ended cases, read in a worker (every live file; cached after the first read)."""

@@ -181,14 +181,7 @@ class VisitsPanel(DeskPanel):
         elif name == "special":
             self.special_only = not self.special_only
         elif name == "workers":
-            self.open_list(
-                TableScreen(
-                    "workers:",
-                    self.t("workers.title"),
-                    worker_columns(self.desk.present),
-                    close_hint=self.close_hint(),
-                )
-            )
+            self.open_list("workers:", self.t("workers.title"), worker_columns(self.desk.present))
         elif name == "roster":
             self.open_roster(self.selected_community())
         elif name == "plan" and not self.desk.read_only:
@@ -208,16 +201,8 @@ class VisitsPanel(DeskPanel):
 
     def open_roster(self, community: str) -> None:
         """一表全清 of one community."""
-        name_of = next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
-        self.open_list(
-            TableScreen(
-                f"roster:{community}",
-                self.t("roster.title").format(name_of),
-                roster_columns(self.desk.present),
-                self.list_actions("roster"),
-                close_hint=self.close_hint(),
-            )
-        )
+        title = self.t("roster.title").format(self.community_name(community))
+        self.open_list(f"roster:{community}", title, roster_columns(self.desk.present))
 
     def open_households(self, grid_id: str) -> None:
         progress = next((g for g in self.data.progress if g.grid.id == grid_id), None) if self.data else None
@@ -225,15 +210,7 @@ class VisitsPanel(DeskPanel):
         if grid is None:
             return
         title = f"{progress.community if progress else ''} {grid.name} · {self.t('households.title')}"
-        self.open_list(
-            TableScreen(
-                f"households:{grid_id}",
-                title,
-                household_columns(self.desk.present),
-                self.list_actions("households"),
-                close_hint=self.close_hint(),
-            )
-        )
+        self.open_list(f"households:{grid_id}", title, household_columns(self.desk.present))
 
     def fill_list(self, screen: TableScreen, *, select: str | None = None) -> None:
         """(Re)draw a list from the store; called on open, after a write and on every store change.
