@@ -204,6 +204,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # 升级 says where the case goes: in its form (after the status) and once done.
     "case.escalate_to": ("；升级：{level} → {to}", "; escalate: {level} → {to}"),
     "case.escalated": ("，{level} → {to}", ", {level} → {to}"),
+    "case.supervise_to": ("；督办：{}", "; supervision: {}"),
+    "case.supervised": ("，{}", ", {}"),
     "filter.placeholder": (
         "筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；{close} 清除",
         "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; {close} clears",

@@ -591,3 +591,42 @@ async def test_the_cancel_case_form_says_it_withdraws_the_case_and_closes_with_b
         await settled(app, pilot)
         assert len(app.screen_stack) == 1
         assert small_store.get(Petition, "MK261127-001").status is not PetitionStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("lang", "subtitle", "done", "cards"),
+    [
+        ("zh", "当前状态：{status}；督办：{card}", "{id}：督办完成，{card}", ("黄牌督办", "红牌督办")),
+        (
+            "en",
+            "Current status: {status}; supervision: {card}",
+            "{id}: Supervise done, {card}",
+            ("yellow card", "red card"),
+        ),
+    ],
+)
+async def test_the_supervise_form_its_line_and_the_detail_say_which_card(
+    small_store: Store, lang: str, subtitle: str, done: str, cards: tuple[str, str]
+) -> None:
+    """督办 said 督办完成 twice, a yellow card then a red one, and the case's detail named neither:
+    only the third press, refused (已红牌督办), told the officer which card the case was on."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("1")
+        await settled(app, pilot)
+        case = small_store.get(Petition, app.panel("petitions").table.cursor_key or "")
+        assert case.due_at < clock.now()  # overdue: 督办 is legal
+        for card in cards:
+            said = {"id": case.id, "status": words.label(case.status, lang), "card": card}
+            await pilot.press("u")
+            await settled(app, pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            assert str(form.query_one("#form-subtitle").render()) == subtitle.format(**said)
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            assert not isinstance(app.screen, FormScreen)
+            assert app.status_messages[-1] == done.format(**said)
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert cards[1] in screen_text(app)

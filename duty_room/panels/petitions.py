@@ -25,6 +25,7 @@ from store.lifecycle import (
     escalated_level,
     next_steps,
     perform,
+    raised_card,
 )
 from store.masking import mask_name, mask_phone
 from store.metrics import WINDOWS, Rates
@@ -37,6 +38,7 @@ from store.models import (
     PetitionEvent,
     PetitionStatus,
     Satisfaction,
+    Supervision,
 )
 from store.queries import (
     Dashboard,
@@ -322,6 +324,8 @@ class PetitionsPanel(DeskPanel):
                 if action is Action.ESCALATE:  # from where to where: 楼栋 → 社区
                     levels = (label((shown or petition).level, desk.lang), label(updated.level, desk.lang))
                     said += desk.t("case.escalated").format(level=levels[0], to=levels[1])
+                if action is Action.SUPERVISE:  # which card: 黄牌 the first time, 红牌 the second
+                    said += desk.t("case.supervised").format(label(updated.supervision, desk.lang))
                 return said
 
             desk.submit(
@@ -404,6 +408,8 @@ def step_subtitle(action: Action | None, petition: Petition, lang: Lang) -> str:
     line = words.t("modal.status.current", lang).format(label(petition.status, lang))
     if action is Action.ESCALATE and (to := escalated_level(petition.level)) is not None:
         line += words.t("case.escalate_to", lang).format(level=label(petition.level, lang), to=label(to, lang))
+    if action is Action.SUPERVISE and (card := raised_card(petition.supervision)) is not None:
+        line += words.t("case.supervise_to", lang).format(label(card, lang))
     return line
 
 
@@ -644,6 +650,10 @@ def petition_detail(
         (p.t("detail.priority"), Text(label(petition.priority, p.lang))),
         (p.t("detail.channel"), Text(label(petition.channel, p.lang))),
         (p.t("col.level"), Text(label(petition.level, p.lang))),
+    ]
+    if petition.supervision is not Supervision.NONE:  # 黄牌 or 红牌: said nowhere else on the desk
+        fields.append((p.t("detail.supervision"), Text(label(petition.supervision, p.lang), style="bold red")))
+    fields += [
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
     ]
     fields += [
