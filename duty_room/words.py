@@ -204,6 +204,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # 升级 says where the case goes: in its form (after the status) and once done.
     "case.escalate_to": ("；升级：{level} → {to}", "; escalate: {level} → {to}"),
     "case.escalated": ("，{level} → {to}", ", {level} → {to}"),
+    "history.solved": ("已解决", "solved"),
+    "history.unsolved": ("未解决", "not solved"),
     "case.supervise_to": ("；督办：{}", "; supervision: {}"),
     "case.supervised": ("，{}", ", {}"),
     "filter.placeholder": (
@@ -1168,6 +1170,14 @@ _REVEALED = {
     "reporter_phone": "history.field.phone",
     "household.head_name": "history.field.head_name",
 }
+
+
+def follow_up_said(satisfaction: StrEnum | None, solved: bool | None, lang: Lang = "zh") -> str:
+    """What a 回访评价 step heard, as its history line says it: ``不满意、未解决`` ("" for any other step)."""
+    said = [label(satisfaction, lang)] if satisfaction is not None else []
+    if solved is not None:
+        said.append(t("history.solved" if solved else "history.unsolved", lang))
+    return t("punct.list", lang).join(said)
 
 
 def history_note(action: str, note: str, lang: Lang = "zh") -> str:

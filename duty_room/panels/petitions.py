@@ -676,6 +676,8 @@ def petition_detail(
         line = Text(f"{event.at:%m-%d %H:%M} ")
         line.append(p.t(f"action.{event.action}"), style="bold")
         line.append(move)
+        if heard := words.follow_up_said(event.satisfaction, event.solved, p.lang):  # 回访评价: 不满意、未解决
+            line.append(f" {heard}", style="bold")
         line.append(f"  [{display_safe(event.actor)}]", style="dim")
         if event.note:
             line.append(f"  {display_safe(history_note(event.action, event.note, p.lang))}", style="italic")
