@@ -356,7 +356,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.summary.incidents": ("事件{}", "incidents {}"),
     "duty.summary.handover": ("交班{}", "handover {}"),
     "duty.summary.gap": (" ", "  "),
-    "duty.late": ("报送超时{}", "{} reports late"),
+    "duty.late": ("报送超时{}", "late reports {}"),
     "duty.no_incident": ("无未结突发事件", "no open incident"),
     "duty.next_due": ("下一报送：{id} {stage} {at}（剩{left}）", "next report: {id} {stage} at {at} (in {left})"),
     "duty.next_due_short": ("下一报送：{stage} {at}（剩{left}）", "next report: {stage} at {at} (in {left})"),
@@ -394,7 +394,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
     "duty.handover_summary": (
         "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起（报送超时{late}项）；欠费摊位{arrears}个",
-        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} ({late} reports late); stalls in arrears {arrears}",
+        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} (late reports {late}); stalls in arrears {arrears}",
     ),
     "duty.report_confirm": (
         "上面已是最新的交班报告：核对无误，再确认一次即交班",
