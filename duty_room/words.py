@@ -355,6 +355,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.summary.entries": ("记录{}", "entries {}"),
     "duty.summary.incidents": ("事件{}", "incidents {}"),
     "duty.summary.handover": ("交班{}", "handover {}"),
+    "duty.summary.awaiting": ("待接班", "to take over"),
     "duty.summary.gap": (" ", "  "),
     "duty.late": ("报送超时{}", "late reports {}"),
     "duty.no_incident": ("无未结突发事件", "no open incident"),

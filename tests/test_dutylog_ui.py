@@ -885,3 +885,34 @@ async def test_panel_5s_line_counts_late_reports_in_words_that_fit_one(
         assert said in line and (not wrong or wrong not in line), line
     words = Presenter(lang).t("duty.handover_summary")
     assert "reports late" not in words
+
+
+@pytest.mark.parametrize(
+    ("lang", "awaiting", "due"), [("zh", "待接班", "交班08:00"), ("en", "to take over", "handover 08:00")]
+)
+async def test_panel_5s_line_says_a_shift_handed_over_awaits_its_take_over(
+    small_store: Store, lang: str, awaiting: str, due: str
+) -> None:
+    """Handed over (交班), the shift waited for the incoming officer's 接班, as `duty today` said
+    (尚未接班确认); panel 5 went on saying 交班08:00, the next handover's time, as if nobody had
+    handed over: only `h` pressed told. Its line says 待接班 until the shift is taken over."""
+    from store.handover import acknowledge, pending_handover
+
+    def line(app) -> str:  # noqa: ANN001
+        return next(row for row in screen_text(app).splitlines() if row.strip(" │").startswith("5 "))
+
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        assert due in line(app) and awaiting not in line(app), line(app)
+        hand_over_now(small_store, notes="无遗留")
+        await settled(app, pilot)
+        app.reload()
+        await settled(app, pilot)
+        assert awaiting in line(app) and due not in line(app), line(app)
+        shift = pending_handover(small_store, clock.now())
+        assert shift is not None
+        acknowledge(Store(small_store.root, actor="wanglj"), shift.id)
+        app.reload()
+        await settled(app, pilot)
+        assert due in line(app) and awaiting not in line(app), line(app)
