@@ -208,6 +208,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "history.unsolved": ("未解决", "not solved"),
     "case.supervise_to": ("；督办：{}", "; supervision: {}"),
     "case.supervised": ("，{}", ", {}"),
+    "case.sent_back": ("，不满意，发回重办：现为「{}」", ", unsatisfied: sent back to be redone, now {}"),
     "filter.placeholder": (
         "筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；{close} 清除",
         "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; {close} clears",

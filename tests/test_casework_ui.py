@@ -630,3 +630,31 @@ async def test_the_supervise_form_its_line_and_the_detail_say_which_card(
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen)
         assert cards[1] in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "MK261127-004：回访评价完成，不满意，发回重办：现为「处置中」"),
+        ("en", "MK261127-004: Follow up done, unsatisfied: sent back to be redone, now in progress"),
+    ],
+)
+async def test_an_unsatisfied_follow_up_says_the_case_went_back(small_store: Store, lang: str, said: str) -> None:
+    """回访评价 with 不满意 sends the case back to 处置中 (重办), and the line said 回访评价完成 as for a
+    case closed: the case stayed on the desk, a status back, with nothing said why."""
+    from store.lifecycle import Action, perform
+
+    perform(small_store, "MK261127-004", Action.RESOLVE)
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        table = app.panel("petitions").table
+        await settle(app, pilot, "MK261127-004", words.cell(PetitionStatus.RESOLVED, lang))
+        table.move_cursor(row=table.keys.index("MK261127-004"))
+        await pilot.press("v")
+        await settled(app, pilot)
+        await choose(pilot, "field-satisfaction", 3)  # blank, 满意, 基本满意, 不满意
+        await choose(pilot, "field-solved", 2)  # blank, 已解决, 未解决
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == said
+    assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.IN_PROGRESS

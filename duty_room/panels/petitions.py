@@ -326,6 +326,8 @@ class PetitionsPanel(DeskPanel):
                     said += desk.t("case.escalated").format(level=levels[0], to=levels[1])
                 if action is Action.SUPERVISE:  # which card: 黄牌 the first time, 红牌 the second
                     said += desk.t("case.supervised").format(label(updated.supervision, desk.lang))
+                if action is Action.FOLLOW_UP and updated.status is not PetitionStatus.CLOSED:  # 不满意: 重办
+                    said += desk.t("case.sent_back").format(label(updated.status, desk.lang))
                 return said
 
             desk.submit(
