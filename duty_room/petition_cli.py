@@ -96,7 +96,8 @@ def history_line(event: PetitionEvent, lang: Lang) -> str:
     if event.to_status and event.from_status != event.to_status:
         before = f"{label(event.from_status, lang)} " if event.from_status else ""
         move = f" {before}→ {label(event.to_status, lang)}"
-    rating = f" {label(event.satisfaction, lang)}" if event.satisfaction else ""
+    heard = words.follow_up_said(event.satisfaction, event.solved, lang)
+    rating = f" {heard}" if heard else ""
     line = (
         f"{event.at:%Y-%m-%d %H:%M} {display_safe(action_words(event.action, lang))}{move}{rating} "
         f"[{display_safe(event.actor)}]"

@@ -30,6 +30,7 @@ TAG_STYLE = {
 PHASE_STYLE = {
     SessionPhase.CHECKED_IN: "green",
     SessionPhase.NOW: "bold green",
+    SessionPhase.ENDED: "bold yellow",  # to be marked 完成
     SessionPhase.NEXT: "bold cyan",
     SessionPhase.LATER: "",
     SessionPhase.LATE: "bold red reverse",

@@ -204,6 +204,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # 升级 says where the case goes: in its form (after the status) and once done.
     "case.escalate_to": ("；升级：{level} → {to}", "; escalate: {level} → {to}"),
     "case.escalated": ("，{level} → {to}", ", {level} → {to}"),
+    "history.solved": ("已解决", "solved"),
+    "history.unsolved": ("未解决", "not solved"),
+    "case.supervise_to": ("；督办：{}", "; supervision: {}"),
+    "case.supervised": ("，{}", ", {}"),
+    "case.sent_back": ("，不满意，发回重办：现为「{}」", ", unsatisfied: sent back to be redone, now {}"),
     "filter.placeholder": (
         "筛选：文字，或 status:处置中 cat:燃气 grid:3号楼 who:执法 lvl:社区；{close} 清除",
         "filter: text, or status:in_progress cat:gas grid:3 who:police lvl:community; {close} clears",
@@ -351,8 +356,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.summary.entries": ("记录{}", "entries {}"),
     "duty.summary.incidents": ("事件{}", "incidents {}"),
     "duty.summary.handover": ("交班{}", "handover {}"),
+    "duty.summary.awaiting": ("待接班", "to take over"),
     "duty.summary.gap": (" ", "  "),
-    "duty.late": ("报送超时{}", "{} reports late"),
+    "duty.late": ("报送超时{}", "late reports {}"),
     "duty.no_incident": ("无未结突发事件", "no open incident"),
     "duty.next_due": ("下一报送：{id} {stage} {at}（剩{left}）", "next report: {id} {stage} at {at} (in {left})"),
     "duty.next_due_short": ("下一报送：{stage} {at}（剩{left}）", "next report: {stage} at {at} (in {left})"),
@@ -390,7 +396,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
     "duty.handover_summary": (
         "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起（报送超时{late}项）；欠费摊位{arrears}个",
-        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} ({late} reports late); stalls in arrears {arrears}",
+        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} (late reports {late}); stalls in arrears {arrears}",
     ),
     "duty.report_confirm": (
         "上面已是最新的交班报告：核对无误，再确认一次即交班",
@@ -1166,6 +1172,14 @@ _REVEALED = {
     "reporter_phone": "history.field.phone",
     "household.head_name": "history.field.head_name",
 }
+
+
+def follow_up_said(satisfaction: StrEnum | None, solved: bool | None, lang: Lang = "zh") -> str:
+    """What a 回访评价 step heard, as its history line says it: ``不满意、未解决`` ("" for any other step)."""
+    said = [label(satisfaction, lang)] if satisfaction is not None else []
+    if solved is not None:
+        said.append(t("history.solved" if solved else "history.unsolved", lang))
+    return t("punct.list", lang).join(said)
 
 
 def history_note(action: str, note: str, lang: Lang = "zh") -> str:

@@ -139,6 +139,31 @@ def shifts_between(reader: Reader, first: date, last: date) -> list[DutyShift]:
     return sorted((s for s in shifts.values() if first <= s.day <= last), key=lambda s: s.starts_at)
 
 
+# The hand-over's own record, found here (store/handover.py, which builds the report, is imported
+# only when a hand-over is made or exported): the dashboard's every read asks whether one awaits 接班.
+def find_handover(reader: Reader, shift: DutyShift) -> Handover | None:
+    handover_id = handover_id_for(shift)
+    # Filed by the month it was made: from the shift's start to a month after its end.
+    for month in months_between(shift.starts_at, shift.ends_at + timedelta(days=31)):
+        for record in reader.all(Handover, month):
+            if record.id == handover_id:
+                return record
+    return None
+
+
+def handover_id_for(shift: DutyShift) -> str:
+    return f"ho-{shift.id}"
+
+
+def pending_handover(reader: Reader, now: datetime) -> DutyShift | None:
+    """The latest shift of the last two days handed over and not yet acknowledged (what `--ack` takes over)."""
+    for shift in reversed(shifts_between(reader, now.date() - timedelta(days=2), now.date())):
+        handover = find_handover(reader, shift)
+        if handover is not None and handover.acknowledged_at is None:
+            return shift
+    return None
+
+
 def shift_at(reader: Reader, moment: datetime) -> DutyShift | None:
     """The shift on duty at ``moment`` (at 03:00 that is yesterday's 08:00 shift); failing that, the day's shift."""
     day = moment.date()

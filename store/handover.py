@@ -32,14 +32,16 @@ from .dutylog import (
     Reader,
     ReportSlot,
     entries_between,
+    find_handover as find_handover,  # found there: the dashboard reads it without this module
     find_incident,
     find_shift,
+    handover_id_for as handover_id_for,
     incident_clock,
     months_between,
+    pending_handover as pending_handover,
     report_clock,
     report_slots,
     shift_at,
-    shifts_between,
 )
 from .i18n import Lang
 from .market import FeeRules, StallView, stall_roster
@@ -241,20 +243,6 @@ class HandoverChanged(DutyRefused):
 
     def reason(self, lang: Lang) -> str:
         return i18n.t("refused.duty_report_changed", lang).format(changes=changes_in_words(self.changes, lang))
-
-
-def find_handover(reader: Reader, shift: DutyShift) -> Handover | None:
-    handover_id = handover_id_for(shift)
-    # Filed by the month it was made: from the shift's start to a month after its end.
-    for month in months_between(shift.starts_at, shift.ends_at + timedelta(days=31)):
-        for record in reader.all(Handover, month):
-            if record.id == handover_id:
-                return record
-    return None
-
-
-def handover_id_for(shift: DutyShift) -> str:
-    return f"ho-{shift.id}"
 
 
 def _closed_in(petition: Petition, start: datetime, end: datetime) -> bool:
@@ -644,12 +632,3 @@ def acknowledge(store: Store, shift_id: str, *, notes: str = "") -> Handover:
                 update={"acknowledged_at": tx.now, "acknowledged_by": store.actor, "incoming_notes": notes}
             )
         )
-
-
-def pending_handover(store: Store, now: datetime) -> DutyShift | None:
-    """The latest shift of the last two days handed over and not yet acknowledged (what `--ack` takes over)."""
-    for shift in reversed(shifts_between(store, now.date() - timedelta(days=2), now.date())):
-        handover = find_handover(store, shift)
-        if handover is not None and handover.acknowledged_at is None:
-            return shift
-    return None

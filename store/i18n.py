@@ -84,6 +84,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "SessionState.cancelled": ("已取消", "cancelled"),
     "SessionPhase.checked_in": ("已签到", "checked in"),
     "SessionPhase.now": ("进行", "now"),
+    "SessionPhase.ended": ("待完成", "ended"),
     "SessionPhase.next": ("将至", "next"),
     "SessionPhase.later": ("稍后", "pending"),
     "SessionPhase.late": ("迟到", "late"),

@@ -195,6 +195,11 @@ def escalated_level(level: Level) -> Level | None:
     return _LEVEL_UP.get(level)
 
 
+def raised_card(card: Supervision) -> Supervision | None:
+    """The card 督办 gives a case on ``card`` (none → 黄牌 → 红牌); None once it is red."""
+    return _CARD_UP.get(card)
+
+
 def apply_action(
     petition: Petition,
     action: Action,

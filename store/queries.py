@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import end_of_day
 from .deadlines import DeadlineRules
 from .duty_models import DutyLogEntry
-from .dutylog import DutyRules, DutyStatus, duty_status, entries_between, shift_at
+from .dutylog import DutyRules, DutyStatus, duty_status, entries_between, pending_handover, shift_at
 from .market import FeeRules, FeeTotals, StallView, stall_roster
 from .models import (
     Category,
@@ -475,6 +475,8 @@ class Dashboard:
     # False: the first frame's read (``first_frame``): the open cases, the header's shift and case
     # counts; the rest is empty (the headline's other counts None) until ``dashboard`` has read it.
     complete: bool = True
+    # The shift handed over (交班) and not taken over yet (接班), as `duty today` says: its id.
+    awaiting_handover: str | None = None
 
 
 def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = None) -> Dashboard:
@@ -561,4 +563,5 @@ def dashboard(
         upcoming=figures.upcoming,
         duty=duty,
         log=entries_between(store, shift_start, duty.next_handover),  # up to the handover: now's entry too
+        awaiting_handover=awaiting.id if (awaiting := pending_handover(store, now)) is not None else None,
     )

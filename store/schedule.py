@@ -28,6 +28,7 @@ LOOK_AHEAD_DAYS = 8  # how far `upcoming` looks for the next session (a week cov
 class SessionPhase(StrEnum):
     CHECKED_IN = "checked_in"  # 已签到 before its start (from an hour before): the staff are there, not begun
     NOW = "now"
+    ENDED = "ended"  # checked in and past its end, not marked 完成: nothing is going on, it awaits its 完成
     NEXT = "next"
     LATER = "later"
     LATE = "late"
@@ -101,6 +102,9 @@ def session_phase(session: ServiceSession, now: datetime) -> SessionPhase:
     if session.state is SessionState.CHECKED_IN:
         # Checked in early (签到 opens an hour before): not going on until its start, as it cannot
         # be completed before then (check_complete); 进行 showed it under way half an hour early.
+        # Past its end it is no longer going on (进行 said so all afternoon): it awaits its 完成.
+        if now >= at(session.day, session.end.hour, session.end.minute):
+            return SessionPhase.ENDED
         return SessionPhase.NOW if now >= start else SessionPhase.CHECKED_IN
     if session.day < now.date() or now >= start + LATE_AFTER:
         return SessionPhase.LATE

@@ -1329,3 +1329,27 @@ async def test_a_dashboard_left_running_over_midnight_lays_its_columns_out_as_a_
     async with dashboard(demo_store, WIDE) as (app, pilot):
         started = screen_text(app).splitlines()
     assert ran_over[:-2] == started[:-2]  # (the status line and Footer: their words at a start)
+
+
+async def test_a_viewers_key_that_writes_is_refused_in_words_not_ignored(small_store: Store) -> None:
+    """On a read-only desk a panel's write keys are not bound (and not in the Footer): 受理 on a case
+    or 记录 on the duty log typed did nothing at all, as a keyboard that had stopped would. Typed, they
+    are refused in words, as ``p`` is in a detail; a key that only looks (the sort) and the filter's
+    letters are as they were, and nothing is written."""
+    before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
+    async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
+        status = app.query_one("#status", StatusLine)
+        for panel, key in (("1", "a"), ("1", "n"), ("5", "l")):
+            status.clear()  # what is said next is this key's
+            await pilot.press(panel, key)
+            await settled(app, pilot)
+            assert not isinstance(app.screen, (ChoiceModal, FormScreen)), key
+            assert status.message == "只读模式：不能更改，也不能显示个人信息", (panel, key)
+        status.clear()
+        await pilot.press("1", "o")  # the sort: a viewer keeps it, and it says nothing refused
+        await settled(app, pilot)
+        assert "只读" not in status.message
+        await pilot.press("slash", "a")  # typed into the filter, not taken for 受理
+        await settled(app, pilot)
+        assert app.panel("petitions").query_one(Input).value == "a"
+    assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before

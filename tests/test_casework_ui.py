@@ -591,3 +591,70 @@ async def test_the_cancel_case_form_says_it_withdraws_the_case_and_closes_with_b
         await settled(app, pilot)
         assert len(app.screen_stack) == 1
         assert small_store.get(Petition, "MK261127-001").status is not PetitionStatus.CANCELLED
+
+
+@pytest.mark.parametrize(
+    ("lang", "subtitle", "done", "cards"),
+    [
+        ("zh", "当前状态：{status}；督办：{card}", "{id}：督办完成，{card}", ("黄牌督办", "红牌督办")),
+        (
+            "en",
+            "Current status: {status}; supervision: {card}",
+            "{id}: Supervise done, {card}",
+            ("yellow card", "red card"),
+        ),
+    ],
+)
+async def test_the_supervise_form_its_line_and_the_detail_say_which_card(
+    small_store: Store, lang: str, subtitle: str, done: str, cards: tuple[str, str]
+) -> None:
+    """督办 said 督办完成 twice, a yellow card then a red one, and the case's detail named neither:
+    only the third press, refused (已红牌督办), told the officer which card the case was on."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("1")
+        await settled(app, pilot)
+        case = small_store.get(Petition, app.panel("petitions").table.cursor_key or "")
+        assert case.due_at < clock.now()  # overdue: 督办 is legal
+        for card in cards:
+            said = {"id": case.id, "status": words.label(case.status, lang), "card": card}
+            await pilot.press("u")
+            await settled(app, pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            assert str(form.query_one("#form-subtitle").render()) == subtitle.format(**said)
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            assert not isinstance(app.screen, FormScreen)
+            assert app.status_messages[-1] == done.format(**said)
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert cards[1] in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "MK261127-004：回访评价完成，不满意，发回重办：现为「处置中」"),
+        ("en", "MK261127-004: Follow up done, unsatisfied: sent back to be redone, now in progress"),
+    ],
+)
+async def test_an_unsatisfied_follow_up_says_the_case_went_back(small_store: Store, lang: str, said: str) -> None:
+    """回访评价 with 不满意 sends the case back to 处置中 (重办), and the line said 回访评价完成 as for a
+    case closed: the case stayed on the desk, a status back, with nothing said why."""
+    from store.lifecycle import Action, perform
+
+    perform(small_store, "MK261127-004", Action.RESOLVE)
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        table = app.panel("petitions").table
+        await settle(app, pilot, "MK261127-004", words.cell(PetitionStatus.RESOLVED, lang))
+        table.move_cursor(row=table.keys.index("MK261127-004"))
+        await pilot.press("v")
+        await settled(app, pilot)
+        await choose(pilot, "field-satisfaction", 3)  # blank, 满意, 基本满意, 不满意
+        await choose(pilot, "field-solved", 2)  # blank, 已解决, 未解决
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == said
+    assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.IN_PROGRESS

@@ -867,3 +867,52 @@ async def test_the_palette_names_an_incidents_entry_on_one_line(small_store: Sto
         small_store.get(DutyLogEntry, incident.entry_id, "2026-11").current().content
         == "张庄桥梁垮塌\n桥面塌陷两人受伤"
     )
+
+
+@pytest.mark.parametrize(("lang", "said", "wrong"), [("en", "late reports 1", "1 reports"), ("zh", "报送超时1", "")])
+async def test_panel_5s_line_counts_late_reports_in_words_that_fit_one(
+    small_store: Store, lang: str, said: str, wrong: str
+) -> None:
+    """With one report late panel 5's line said `1 reports late` in English (and the hand-over form
+    `(1 reports late)`): counted as the line's other parts are, `entries 7  incidents 1`, it reads
+    right for any number."""
+    open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    clock.freeze(clock.now() + timedelta(minutes=31))  # its 首报 (30 minutes) is late
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        line = next(line for line in screen_text(app).splitlines() if line.strip(" │").startswith("5 "))
+        assert said in line and (not wrong or wrong not in line), line
+    words = Presenter(lang).t("duty.handover_summary")
+    assert "reports late" not in words
+
+
+@pytest.mark.parametrize(
+    ("lang", "awaiting", "due"), [("zh", "待接班", "交班08:00"), ("en", "to take over", "handover 08:00")]
+)
+async def test_panel_5s_line_says_a_shift_handed_over_awaits_its_take_over(
+    small_store: Store, lang: str, awaiting: str, due: str
+) -> None:
+    """Handed over (交班), the shift waited for the incoming officer's 接班, as `duty today` said
+    (尚未接班确认); panel 5 went on saying 交班08:00, the next handover's time, as if nobody had
+    handed over: only `h` pressed told. Its line says 待接班 until the shift is taken over."""
+    from store.handover import acknowledge, pending_handover
+
+    def line(app) -> str:  # noqa: ANN001
+        return next(row for row in screen_text(app).splitlines() if row.strip(" │").startswith("5 "))
+
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        assert due in line(app) and awaiting not in line(app), line(app)
+        hand_over_now(small_store, notes="无遗留")
+        await settled(app, pilot)
+        app.reload()
+        await settled(app, pilot)
+        assert awaiting in line(app) and due not in line(app), line(app)
+        shift = pending_handover(small_store, clock.now())
+        assert shift is not None
+        acknowledge(Store(small_store.root, actor="wanglj"), shift.id)
+        app.reload()
+        await settled(app, pilot)
+        assert due in line(app) and awaiting not in line(app), line(app)

@@ -1236,3 +1236,24 @@ async def test_a_refusal_on_the_roster_goes_when_the_roster_does(small_store: St
         await settled(app, pilot)
         assert isinstance(app.screen, FormScreen)
         assert refusal not in line.message and line.message == pinned, line.message
+
+
+def test_a_stalls_recent_payments_line_up_whatever_the_amounts_width(small_store: Store) -> None:
+    """玉兰商业街 12's payments said 2026-11  ¥70.00  2026-11-28 over 2026-06  ¥100.00  2026-06-03:
+    each amount as wide as its digits, so the dates and collectors wandered from line to line."""
+    from duty_room.panels.stalls import stall_detail
+    from store.market import StallView
+    from store.models import Stall, StallPayment
+
+    stall = small_store.get(Stall, "yl-01")
+    at = clock.now()
+    payments = [
+        StallPayment(id=f"pay-{n}", stall_id=stall.id, period=period, amount_fen=fen, paid_at=at, collector="王会计")
+        for n, (period, fen) in enumerate((("2026-11", 7000), ("2026-10", 10000), ("2026-09", 123400)))
+    ]
+    view = StallView(stall, None, None, 0, 0, (), occupied=False)
+    for lang in ("zh", "en"):
+        detail = stall_detail(Presenter(lang), view, payments, reveal=False)  # type: ignore[arg-type]
+        [paid] = [lines for heading, lines in detail.sections if heading == Presenter(lang).t("detail.payments")]
+        dates = {cell_len(line.plain[: line.plain.index(f"{at:%Y-%m-%d}")]) for line in paid}
+        assert len(paid) == 3 and len(dates) == 1, [line.plain for line in paid]

@@ -134,7 +134,7 @@ async def test_a_step_still_legal_after_another_desks_change_says_so_without_ref
         perform(elsewhere(small_store), "MK261127-001", Action.ACCEPT)
         await arrives(app, pilot, small_store)
         assert notice(form) == "此件已被他人更新：现为「已受理」"
-        assert subtitle(form) == "当前状态：已受理"
+        assert subtitle(form) == "当前状态：已受理；督办：黄牌督办"
 
 
 async def test_a_form_whose_case_did_not_change_shows_nothing_and_saves(small_store: Store) -> None:
@@ -491,7 +491,7 @@ async def test_a_step_saved_before_another_desks_dispatch_was_shown_is_refused_t
             await save_refused(app, pilot, form, small_store)
         # The refusal shows the case as it is now (read from the store), what was typed stays.
         assert notice(form) == "此件已被他人更新：现为「已派单」，承办：综合执法队"
-        assert subtitle(form) == "当前状态：已派单"
+        assert subtitle(form) == "当前状态：已派单；督办：黄牌督办"
         assert form.query_one("#field-note", Input).value == "请加快"
         await saved(app, pilot, form)
     case = small_store.get(Petition, "MK261127-002")

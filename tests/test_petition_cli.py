@@ -391,3 +391,25 @@ def test_a_refused_field_is_named_by_its_label_in_chinese(
         assert run("accept", args[1]).exit_code == 0
     assert run(*args).output.startswith(f"duty-room: {zh}")
     assert run(*args, lang="en").output.startswith(f"duty-room: {en}")
+
+
+def test_a_follow_ups_history_line_says_what_the_reporter_said_in_the_detail_and_show(
+    run,  # noqa: ANN001
+    small_store: Store,
+) -> None:
+    """The dashboard's detail said 回访评价 已办结 → 处置中 [root] with no rating at all (``show`` said
+    不满意 and neither said the case was not solved): an officer reading a case sent back could not
+    see what the reporter had said. Both say the rating and whether it was solved."""
+    from duty_room.panels.petitions import petition_detail
+    from duty_room.presenters import Presenter
+
+    assert run("resolve", "MK261127-004").exit_code == 0
+    assert run("follow-up", "MK261127-004", "--satisfaction", "不满意", "--unsolved").exit_code == 0
+    case = small_store.get(Petition, "MK261127-004")
+    for lang, said in (
+        ("zh", "已办结 → 处置中 不满意、未解决 ["),
+        ("en", "resolved → in progress unsatisfied, not solved ["),
+    ):
+        assert said in run("show", "MK261127-004", lang=lang).output.splitlines()[-1]
+        detail = petition_detail(Presenter(lang), case, "东城花园社区", "1号楼1单元", reveal=False)  # type: ignore[arg-type]
+        assert said.replace(" [", "  [") in detail.sections[0][1][-1].plain

@@ -12,6 +12,7 @@ import pytest
 from store import clock
 from store.clock import at
 from store.deadlines import DeadlineRules
+from store.i18n import label
 from store.models import (
     Audience,
     Community,
@@ -211,15 +212,19 @@ def test_phase_of_an_untouched_session_follows_the_clock(hour: int, minute: int,
     assert session_phase(session(MON), at(MON, hour, minute)) is phase
 
 
-def test_checked_in_session_is_now_from_its_start_whatever_the_time():
+def test_checked_in_session_is_now_from_its_start_until_its_end():
     """Checked in early (签到 opens an hour before the start), a session showed 进行 (going on) half an
-    hour before it began, though it cannot be completed before its start: it is 已签到 until then."""
-    checked = session(MON, state=SessionState.CHECKED_IN, checked_in_at=at(MON, 6, 40))
+    hour before it began, though it cannot be completed before its start: it is 已签到 until then.
+    Past its end it showed 进行 all the same, all afternoon and into the night (a 09:00–11:30 class
+    at 13:31, counted in the panel's 进行3): it is 待完成, over and waiting to be marked 完成."""
+    checked = session(MON, state=SessionState.CHECKED_IN, checked_in_at=at(MON, 6, 40))  # 07:10–07:11
     assert session_phase(checked, at(MON, 6, 40)) is SessionPhase.CHECKED_IN
     assert session_phase(checked, at(MON, 7, 9)) is SessionPhase.CHECKED_IN
     assert session_phase(checked, at(MON, 7, 10)) is SessionPhase.NOW  # 07:10, its start
-    assert session_phase(checked, at(MON, 23, 0)) is SessionPhase.NOW
-    assert session_phase(checked, at(TUE, 0, 30)) is SessionPhase.NOW
+    assert session_phase(checked, at(MON, 7, 11)) is SessionPhase.ENDED  # 07:11, its end
+    assert session_phase(checked, at(MON, 23, 0)) is SessionPhase.ENDED
+    assert session_phase(checked, at(TUE, 0, 30)) is SessionPhase.ENDED
+    assert label(SessionPhase.ENDED) == "待完成"
 
 
 @pytest.mark.parametrize(
@@ -593,7 +598,7 @@ def test_lateness_stays_once_checked_in_or_completed(store: Store, monkeypatch: 
     [view] = [v for v in todays_schedule(store, clock.now(), PLAIN) if v.session.id == GUARD_MON.id]
     assert (view.phase, view.late_by, view.was_late) == (SessionPhase.LATE, timedelta(minutes=25), True)
     check_in(store, GUARD_MON, PLAIN)
-    set_now(monkeypatch, at(MON, 8, 0))
+    set_now(monkeypatch, at(MON, 7, 55))  # before its end at 08:00
     [view] = [v for v in todays_schedule(store, clock.now(), PLAIN) if v.session.id == GUARD_MON.id]
     assert (view.phase, view.late_by) == (SessionPhase.NOW, timedelta(minutes=25))
     done = complete(store, GUARD_MON, 12, PLAIN)

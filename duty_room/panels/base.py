@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
+from textual.actions import parse
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -139,6 +140,19 @@ class DeskPanel(Panel):
         if action == "step":
             return parameters[:1] != () and parameters[0] in self.VIEWING
         return action not in {"new_petition", "change_status", "case"}
+
+    def on_key(self, event: events.Key) -> None:
+        """A viewer's key that writes is neither shown nor bound (``check_action``); typed on the rows
+        it is refused in words, as ``p`` is in a detail, not left doing nothing."""
+        if not self.desk.read_only or self.app.focused is not self.table:
+            return
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            _, action, parameters = parse(binding.action)
+            if self.check_action(action, parameters) is False:
+                event.stop()
+                event.prevent_default()
+                self.desk.app.notify(self.t("readonly.refused"), severity="warning", timeout=8)
+                return
 
     def action_new_petition(self) -> None:
         ask_intake(self.desk)

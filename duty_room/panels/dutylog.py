@@ -121,7 +121,9 @@ class DutyLogPanel(DeskPanel):
             return made + [entry_row(p, e) for e in sorted(data.log, key=lambda e: (e.at, e.id), reverse=True)]
 
         return self.show(
-            duty_summary(p, duty, entries=len(data.log)), rows, detail=next_report_line(p, duty.next_report, data.now)
+            duty_summary(p, duty, entries=len(data.log), awaiting=data.awaiting_handover is not None),
+            rows,
+            detail=next_report_line(p, duty.next_report, data.now),
         )
 
     # -- selection ---------------------------------------------------------------------
@@ -832,7 +834,9 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
 SUMMARY_PARTS = ("leader", "entries", "incidents", "handover")
 
 
-def duty_summary(p: Presenter, duty: DutyStatus, *, entries: int) -> list[Text]:
+def duty_summary(p: Presenter, duty: DutyStatus, *, entries: int, awaiting: bool = False) -> list[Text]:
+    """``awaiting``: a shift handed over and not yet taken over: its part says 待接班, as `duty today`
+    says 尚未接班确认, not the next handover's time as if nobody had handed over."""
     values = {
         "leader": display_safe(duty.shift.leader) if duty.shift else "-",
         "entries": entries,
@@ -842,7 +846,12 @@ def duty_summary(p: Presenter, duty: DutyStatus, *, entries: int) -> list[Text]:
     late = len(duty.late)
     versions = []
     for first in range(len(SUMMARY_PARTS) + 1):
-        said = [p.t(f"duty.summary.{part}").format(values[part]) for part in SUMMARY_PARTS[first:]]
+        said = [
+            p.t("duty.summary.awaiting" if part == "handover" and awaiting else f"duty.summary.{part}").format(
+                values[part]
+            )
+            for part in SUMMARY_PARTS[first:]
+        ]
         if late:
             said.append(p.t("duty.late").format(late))
         if said:

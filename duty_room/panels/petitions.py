@@ -25,6 +25,7 @@ from store.lifecycle import (
     escalated_level,
     next_steps,
     perform,
+    raised_card,
 )
 from store.masking import mask_name, mask_phone
 from store.metrics import WINDOWS, Rates
@@ -37,6 +38,7 @@ from store.models import (
     PetitionEvent,
     PetitionStatus,
     Satisfaction,
+    Supervision,
 )
 from store.queries import (
     Dashboard,
@@ -321,6 +323,10 @@ class PetitionsPanel(DeskPanel):
                 if action is Action.ESCALATE:  # from where to where: 楼栋 → 社区
                     levels = (label((shown or petition).level, desk.lang), label(updated.level, desk.lang))
                     said += desk.t("case.escalated").format(level=levels[0], to=levels[1])
+                if action is Action.SUPERVISE:  # which card: 黄牌 the first time, 红牌 the second
+                    said += desk.t("case.supervised").format(label(updated.supervision, desk.lang))
+                if action is Action.FOLLOW_UP and updated.status is not PetitionStatus.CLOSED:  # 不满意: 重办
+                    said += desk.t("case.sent_back").format(label(updated.status, desk.lang))
                 return said
 
             desk.submit(
@@ -395,6 +401,8 @@ def step_subtitle(action: Action | None, petition: Petition, lang: Lang) -> str:
     line = words.t("modal.status.current", lang).format(label(petition.status, lang))
     if action is Action.ESCALATE and (to := escalated_level(petition.level)) is not None:
         line += words.t("case.escalate_to", lang).format(level=label(petition.level, lang), to=label(to, lang))
+    if action is Action.SUPERVISE and (card := raised_card(petition.supervision)) is not None:
+        line += words.t("case.supervise_to", lang).format(label(card, lang))
     return line
 
 
@@ -635,6 +643,10 @@ def petition_detail(
         (p.t("detail.priority"), Text(label(petition.priority, p.lang))),
         (p.t("detail.channel"), Text(label(petition.channel, p.lang))),
         (p.t("col.level"), Text(label(petition.level, p.lang))),
+    ]
+    if petition.supervision is not Supervision.NONE:  # 黄牌 or 红牌: said nowhere else on the desk
+        fields.append((p.t("detail.supervision"), Text(label(petition.supervision, p.lang), style="bold red")))
+    fields += [
         (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
     ]
     fields += [
@@ -657,6 +669,8 @@ def petition_detail(
         line = Text(f"{event.at:%m-%d %H:%M} ")
         line.append(p.t(f"action.{event.action}"), style="bold")
         line.append(move)
+        if heard := words.follow_up_said(event.satisfaction, event.solved, p.lang):  # 回访评价: 不满意、未解决
+            line.append(f" {heard}", style="bold")
         line.append(f"  [{display_safe(event.actor)}]", style="dim")
         if event.note:
             line.append(f"  {display_safe(history_note(event.action, event.note, p.lang))}", style="italic")

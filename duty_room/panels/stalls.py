@@ -497,12 +497,14 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
         sections.append((p.t("stall.rates"), rate_lines(p, stall.rates, reveal=reveal)))
     recent = sorted(payments, key=lambda pay: pay.paid_at, reverse=True)[:6]
     if recent:
+        amounts = [f"¥{fen_to_yuan(pay.amount_fen)}" for pay in recent]
+        width = max(cell_len(amount) for amount in amounts)  # ¥70.00 under ¥100.00: the dates in one column
         sections.append(
             (
                 p.t("detail.payments"),
                 [
-                    literal(f"{pay.period}  ¥{fen_to_yuan(pay.amount_fen)}  {pay.paid_at:%Y-%m-%d}  {pay.collector}")
-                    for pay in recent
+                    literal(f"{pay.period}  {pad(amount, width, right=True)}  {pay.paid_at:%Y-%m-%d}  {pay.collector}")
+                    for pay, amount in zip(recent, amounts, strict=True)
                 ],
             )
         )
