@@ -4,7 +4,6 @@ key up here, then in the domain's (store/i18n.py), so UI code asks one place.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from store import i18n
@@ -441,13 +440,13 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.export_kind": ("文件名以 .md 或 .xlsx 结尾", "the file name ends in .md or .xlsx"),
     "duty.exported": ("已导出到 {}", "Exported to {}"),
     "duty.export_failed": (
-        "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
-        "Export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
+        "导出失败：{why}，{path}；交接班已记录（{shift}），等待接班人确认",
+        "Export failed: {why}, {path}; handed over ({shift}), waiting for the incoming officer",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
     "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
-        "班次 {id}：{state}；导出副本按 {key}",
-        "shift {id}: {state}; {key} exports a copy",
+        "班次 {shift}：{state}；导出副本按 {key}",
+        "shift {shift}: {state}; {key} exports a copy",
     ),
     "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
     "duty.export_subtitle": (
@@ -1140,12 +1139,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
 def sentence(text: str) -> str:
     """``text`` as the start of a sentence or a title: an English first letter capitalised."""
     return text[:1].upper() + text[1:]
-
-
-def shift_span(starts_at: datetime, ends_at: datetime) -> str:
-    """A shift as an officer knows it, its day and span: 2026-11-28 08:30 – 11-29 08:30 (the hand-over
-    export's 班次 line, the 交班 form's title; its id is the store's)."""
-    return f"{starts_at:%Y-%m-%d %H:%M} – {ends_at:%m-%d %H:%M}"
 
 
 def t(key: str, lang: Lang = "zh") -> str:
