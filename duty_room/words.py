@@ -674,6 +674,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "另一处正在写入，等它写完再保存（最多等 {seconds} 秒）…",
         "another desk is writing: saving once it is done (waiting up to {seconds} s)…",
     ),
+    # a key (Esc) typed meanwhile: the save is under way, lands or is refused whole; the key acts after it
+    "desk.lock_wait_keys": (
+        "另一处正在写入，这次保存已在等它（最多等 {seconds} 秒），不能中途取消；按下的键（如 Esc）等这次保存有了结果再生效",
+        "another desk is writing; this save waits for it (up to {seconds} s) and cannot be cancelled: keys pressed (Esc too) act once it is saved or refused",
+    ),
     "readonly.refused": ("只读模式：不能更改，也不能显示个人信息", "Read-only: nothing can be changed or revealed"),
     "readonly.badge": ("只读", "read-only"),
     "config.security_key": (

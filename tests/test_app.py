@@ -244,6 +244,59 @@ async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(smal
             assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
 
 
+async def test_esc_while_the_save_waits_for_the_lock_says_it_acts_once_the_save_has_ended(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc on a form whose save waited for another process's lock gave no sign: it was held behind the
+    write, as keys typed ahead are, and after 5 s dropped (界面未就绪，已忽略 1 个按键) while the wait
+    went on, so a refused save left the form open though Esc had been pressed. The write is under
+    way and lands or is refused whole: the form says Esc cannot cancel it and acts once it has ended;
+    the key waits for the write however long the lock takes (a burst acts as slow typing still)."""
+    import fcntl
+    import os
+
+    from duty_room import typeahead
+    from store import storage
+
+    monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 0.0)  # any turn of the hold would drop it
+    turns = 0
+    release = typeahead.TypeAhead._release
+
+    async def counted(self: typeahead.TypeAhead) -> None:
+        nonlocal turns
+        turns += bool(self._held)
+        await release(self)
+
+    monkeypatch.setattr(typeahead.TypeAhead, "_release", counted)
+    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        async with dashboard(small_store) as (app, pilot):
+            await pilot.press("c")
+            await settled(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            notice = lambda: str(modal.query_one("#choice-notice").render())  # noqa: E731
+            await pilot.press("enter", *"call back", "enter")  # 受理, a note, confirm: the write waits
+            await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
+            await pilot.press("escape")
+            assert notice() == (
+                "另一处正在写入，这次保存已在等它（最多等 15 秒），不能中途取消；按下的键（如 Esc）等这次保存有了结果再生效"
+            )
+            await until(pilot, lambda: turns >= 3, "the held Esc to wait a few turns")
+            assert app.screen is modal and not any("忽略" in said for said in app.status_messages)
+            monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 5.0)  # from the end of the wait, as ever
+            os.close(held)
+            held = -1
+            await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
+            await settled(app, pilot)
+            assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+            assert not any("忽略" in said for said in app.status_messages), app.status_messages
+    finally:
+        if held != -1:
+            os.close(held)
+
+
 async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_refusal(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
