@@ -1031,17 +1031,18 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "另一处正在写入，等它写完（最多等 {seconds} 秒）…",
         "another desk is writing: waiting for it (up to {seconds} s)…",
     ),
+    # One line each, duty-room: before it, within 80 columns (tests/test_stop_signals.py)
     "cli.interrupted": (
-        "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-        "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
+        "已中断（Ctrl+C）：写入整笔完成或全无；duty-room check 可核对",
+        "interrupted (Ctrl+C): writes are whole or none; see duty-room check",
     ),
     "cli.terminated": (
-        "已终止（SIGTERM，如 kill 或停止服务）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-        "terminated (SIGTERM, a kill or a service stop): a write is made whole or not at all; duty-room check to see",
+        "已终止（SIGTERM）：写入整笔完成或全无；duty-room check 可核对",
+        "terminated (SIGTERM): writes are whole or none; see duty-room check",
     ),
     "cli.hung_up": (
-        "连接已断开（SIGHUP）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-        "the connection dropped (SIGHUP): a write is made whole or not at all; duty-room check to see",
+        "连接已断开（SIGHUP）：写入整笔完成或全无；duty-room check 可核对",
+        "link dropped (SIGHUP): writes are whole or none; see duty-room check",
     ),
     "cli.usage.help": ("（用法：{}）", " (usage: {})"),
     "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),
