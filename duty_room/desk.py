@@ -40,6 +40,7 @@ from widgets.table_screen import TableScreen
 
 from .config import Settings
 from .presenters import Presenter, last_change
+from .terminal import keys_in_ascii
 
 log = logging.getLogger("duty_room")
 
@@ -279,6 +280,8 @@ class Desk:
 
     def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
         """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
+        if self.ascii:  # a picker's label names its keys (↑↓选择): their ASCII names, as the Footer's
+            form.fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in form.fields]
         self._forms[form] = on_submit
         if watch is not None:
             self._watches[form] = watch

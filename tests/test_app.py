@@ -1131,7 +1131,7 @@ async def test_an_ascii_screen_draws_no_block_glyphs(demo_store: Store, size: tu
         app.action_help()
         await settled(app, pilot)
         drawn.append(screen_text(app))
-        found = {c for text in drawn for c in glyphs.findall(text)} - {"⏎"}
+        found = {c for text in drawn for c in glyphs.findall(text)}
         assert not found, [line for text in drawn for line in text.splitlines() if found & set(line)]
         assert "^p" in drawn[0].splitlines()[-1]
     async with dashboard(demo_store, size) as (app, pilot):  # and the next app, not ASCII, draws them
@@ -1167,8 +1167,40 @@ async def test_an_ascii_screen_draws_no_block_glyphs_over_the_dashboard_either(
         assert "向上滚动" in drawn["detail's keys"] and "到行首" in drawn["form's keys"], drawn
         assert "放弃" in drawn["discard"] and "搜索命令" in drawn["palette"], drawn
         assert "更改状态" in drawn["status"], drawn["status"]
-        found = {name: sorted(set(glyphs.findall(text)) - {"⏎"}) for name, text in drawn.items()}
+        found = {name: sorted(set(glyphs.findall(text))) for name, text in drawn.items()}
         assert not any(found.values()), found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tuple[int, int], lang: str) -> None:
+    """--ascii still drew ⏎ for Enter (every panel's Footer, `?`, the palette), a drop-down's ▼ on
+    every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择). Every screen the Footer
+    test walks, `?` on each panel and the palette: the whole screen's text, no arrow, symbol, box,
+    block, shape or picture. (→ between a before and an after, 撤销 → 已撤销, is words, not drawn.)"""
+    from test_footer_fits import WALKS
+
+    glyphs = re.compile("[\u2190-\u2191\u2193-\u21ff\u2300-\u23ff\u2500-\u25ff\U0001f300-\U0001faff]")
+    found: dict[str, list[str]] = {}
+    walks = [
+        *WALKS,
+        *((f"panel {n} help", [str(n), "question_mark"], "DashboardScreen", ["question_mark"]) for n in range(1, 6)),
+        ("palette", ["ctrl+p"], "Palette", ["escape"]),
+        ("panel 5 incident form", ["5", "i"], "FormScreen", ["escape"]),
+    ]
+    async with dashboard(small_store, size, ascii=True, lang=lang) as (app, pilot):
+        for where, there, screen, back in walks:
+            for key in there:
+                await pilot.press(key)
+                await settled(app, pilot)
+            assert type(app.screen).__name__ == screen, where
+            text = screen_text(app)
+            if glyphs.search(text):
+                found[where] = sorted(set(glyphs.findall(text)))
+            for key in (*back, "1"):
+                await pilot.press(key)
+                await settled(app, pilot)
+    assert found == {}
 
 
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
