@@ -20,7 +20,7 @@ from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
 from . import stop_signals
-from .config import Settings
+from .config import Settings, unknown_environment_note
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
 from .exits import exit_code_for_signal
@@ -126,6 +126,9 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
         self.show_first_frame()
+        unknown = unknown_environment_note(self.lang)
+        if unknown:  # said on stderr too, but the dashboard's screen is drawn over it at once
+            self.notify(unknown, severity="warning")
 
     def on_unmount(self) -> None:
         self.stop_live()

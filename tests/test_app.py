@@ -1203,6 +1203,29 @@ async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tupl
     assert found == {}
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "注意：环境变量 DUTY_ROOM_TZ 不是设置项，未读取"),
+        ("en", "note: the environment variable DUTY_ROOM_TZ is not a setting and was not read"),
+    ],
+)
+async def test_an_unknown_duty_room_variable_is_said_on_the_dashboard_too(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """DUTY_ROOM_TZ (no setting) was named on stderr only, a line the dashboard's screen is drawn over
+    at once: the officer never saw it. The status line says it, in the interface's language."""
+    monkeypatch.setenv("DUTY_ROOM_TZ", "UTC")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        assert app.query_one("#status", StatusLine).message == said
+        assert said in screen_text(app)
+    monkeypatch.delenv("DUTY_ROOM_TZ")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        assert said not in app.status_messages
+
+
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setenv("NO_COLOR", "1")
     app = dashboard_app(small_store)
