@@ -310,6 +310,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
         "not a phone number: 11-digit mobile or 0393-1234567",
     ),
+    # A service line typed where a person's own phone goes (the duty log's caller may be one: caller_phone)
+    "invalid.service_line.reporter": (
+        "{number} 是受理渠道，不是诉求人的电话：请填写诉求人本人的手机或座机，不知道可留空",
+        "{number} is a service line (the channel the case came by), not the reporter's phone: "
+        "give the reporter's own mobile or landline, or leave it blank",
+    ),
+    "invalid.service_line.person": (
+        "{number} 是热线、报警等服务号码，不是个人电话：请填写本人的手机或座机",
+        "{number} is a service line, not a person's phone: give their own mobile or landline",
+    ),
     "invalid.caller_phone": (
         "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567，或热线、报警号码如 12345、110",
         "not a phone number: 11-digit mobile, 0393-1234567, or a service line such as 12345 or 110",
@@ -889,6 +899,12 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
     if kind == "string_pattern_mismatch" and "9[56]" in str(ctx.get("pattern", "")):  # text.CallerPhone
         return t("invalid.caller_phone", lang)
     if kind == "string_pattern_mismatch" and "1[3-9]" in str(ctx.get("pattern", "")):
+        from .text import is_service_number  # (text's refusals import this module)
+
+        number = str(error.get("input") or "").strip()
+        if is_service_number(number):  # 12345, 110: the channel the case came by, not the person's own phone
+            whose = "reporter" if tuple(error.get("loc") or ())[-1:] == ("reporter_phone",) else "person"
+            return t(f"invalid.service_line.{whose}", lang).format(number=number)
         return t("invalid.phone", lang)
     if kind == "string_pattern_mismatch" and "A-Za-z0-9_.:-" in str(ctx.get("pattern", "")):  # text.RecordId
         return t("invalid.record_id", lang)
