@@ -20,7 +20,7 @@ from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
 from . import stop_signals
-from .config import Settings
+from .config import Settings, unknown_environment_note
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
 from .exits import exit_code_for_signal
@@ -66,12 +66,13 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         settings = settings or Settings(store=store.root)
-        localize_bindings(settings.lang)  # before any widget or screen copies its bindings
+        ascii_only = settings.ascii if settings.ascii is not None else not terminal_speaks_utf8()
+        localize_bindings(settings.lang, ascii_only=ascii_only)  # before any widget or screen copies its bindings
         # Lite: the terminal's own 16 colours, far fewer bytes per cell.
         super().__init__(ansi_color=True if settings.lite else None)
         self.store = store
         self.settings = settings
-        self.ascii = settings.ascii if settings.ascii is not None else not terminal_speaks_utf8()
+        self.ascii = ascii_only
         draw_scrollbars_in_ascii(self.ascii)
         self.lang = settings.lang
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
@@ -125,6 +126,9 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
         self.show_first_frame()
+        unknown = unknown_environment_note(self.lang)
+        if unknown:  # said on stderr too, but the dashboard's screen is drawn over it at once
+            self.notify(unknown, severity="warning")
 
     def on_unmount(self) -> None:
         self.stop_live()

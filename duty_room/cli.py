@@ -176,10 +176,9 @@ def cli(ctx: click.Context, **options: object) -> None:
     except ConfigError as exc:  # a bad or refused setting: one clear line, exit 1
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(1)
-    unknown = config.unknown_environment()
-    if unknown:  # not read: said, so nobody believes it took effect (the command runs on)
-        said = words.t("config.unknown_env", settings.lang).format(names=" ".join(unknown))
-        click.echo(f"duty-room: {said}", err=True)
+    unknown = config.unknown_environment_note(settings.lang)
+    if unknown:  # not read: said, so nobody believes it took effect (the command runs on; the dashboard says it too)
+        click.echo(f"duty-room: {unknown}", err=True)
     if settings.service_account and not settings.as_service and ctx.invoked_subcommand != "whoami":
         # An account the machine does not know is the system file's slip: `sudo -u` it would fail too.
         known = account_exists(settings.service_account)

@@ -268,6 +268,13 @@ def unknown_environment() -> list[str]:
     )
 
 
+def unknown_environment_note(lang: words.Lang) -> str:
+    """The one line naming them (注意：环境变量 DUTY_ROOM_TZ 不是设置项，未读取), "" if none: said by a
+    command on stderr and by the dashboard in its status line, over which the screen is drawn."""
+    unknown = unknown_environment()
+    return words.t("config.unknown_env", lang).format(names=" ".join(unknown)) if unknown else ""
+
+
 def _parse_environment(values: dict[str, Any]) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for field, value in values.items():

@@ -40,6 +40,7 @@ from widgets.table_screen import TableScreen
 
 from .config import Settings
 from .presenters import Presenter, last_change
+from .terminal import keys_in_ascii
 
 log = logging.getLogger("duty_room")
 
@@ -224,6 +225,7 @@ class Desk:
         self._choices: dict[ChoiceModal, ChoiceHandler] = {}
         self._in_flight: set[Followed] = set()
         self._waiting: dict[Followed, str] = {}  # forms whose save waits for the lock: their notice before
+        self._lock_said = False  # a write waits for another process's lock, and the desk said so
         store.on_lock_wait = self._lock_busy
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
@@ -278,6 +280,8 @@ class Desk:
 
     def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
         """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
+        if self.ascii:  # a picker's label names its keys (↑↓选择): their ASCII names, as the Footer's
+            form.fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in form.fields]
         self._forms[form] = on_submit
         if watch is not None:
             self._watches[form] = watch
@@ -433,6 +437,8 @@ class Desk:
         if submission is None:  # a reload, the store watcher: not a write
             return
         form = submission.form
+        if not any(s.saves or s.form for s in self._submissions.values()):
+            self._lock_said = False  # no write left to wait: held keys go on as the write left things
         if form is not None:
             self._in_flight.discard(form)
             if form in self._waiting:  # the wait is over: the notice it had, if any
@@ -467,7 +473,23 @@ class Desk:
             else:
                 self.app.call_from_thread(self._say_lock_wait)
 
+    @property
+    def lock_waiting(self) -> bool:
+        """A write waits for another process's lock (said on its form): keys typed meanwhile wait
+        for it, however long, as they wait for any write; the store gives up after 15 s."""
+        return self._lock_said and bool(self._submissions)
+
+    def key_held_in_lock_wait(self) -> None:
+        """A key (Esc, most likely) typed while the save waits for the lock: the save is under way
+        and lands or is refused whole, so the key cannot cancel it; the form says the key acts once
+        the save has ended (saved: the form closed; refused: on the form, its reason shown)."""
+        line = self.t("desk.lock_wait_keys").format(seconds=round(storage.LOCK_TIMEOUT_SECONDS))
+        for form in self._in_flight:
+            if form.is_attached:
+                form.show_notice(line)
+
     def _say_lock_wait(self) -> None:
+        self._lock_said = True
         line = self.t("desk.lock_wait").format(seconds=round(storage.LOCK_TIMEOUT_SECONDS))
         forms = [form for form in self._in_flight if form.is_attached]
         for form in forms:

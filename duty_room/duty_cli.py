@@ -45,7 +45,6 @@ from .handover_export import (
     export_format,
     people,
     render_markdown,
-    shift_span,
     slot_text,
     write_copy,
 )
@@ -132,7 +131,7 @@ def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     if shift is None:
         click.echo(t("duty.none"))
     else:
-        click.echo(f"{t('duty.shift')} {shift.id}  {shift_span(shift)}")
+        click.echo(f"{t('duty.shift')} {shift.id}  {shift.span}")
         click.echo(f"  {people(shift, lang)}")
         for swap in shift.swaps:
             click.echo(
@@ -172,7 +171,7 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
     shift = plan_shift(
         store_of(ctx), day.date(), leader=leader, staff=list(staff), phones=phone_of, rules=settings_of(ctx).duty
     )
-    click.echo(f"{shift.id} {shift_span(shift)}")
+    click.echo(f"{shift.id} {shift.span}")
 
 
 @duty.command()

@@ -62,10 +62,6 @@ def people(shift: DutyShift, lang: Lang) -> str:
     )
 
 
-def shift_span(shift: DutyShift) -> str:
-    return words.shift_span(shift.starts_at, shift.ends_at)
-
-
 def slot_text(slot: ReportSlot, now: datetime, lang: Lang) -> str:
     """续报 18:20（剩1小时5分） / 续报 18:20（超时12分钟）."""
     pu = punct(lang)
@@ -145,7 +141,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     t = lambda key: words.t(key, lang)  # noqa: E731
     none = t("handover.nothing")
     out = [f"# {report.township} {t('handover.title')}", ""]
-    out.append(f"**{t('handover.shift')}** {shift_span(report.shift)}　{people(report.shift, lang)}")
+    out.append(f"**{t('handover.shift')}** {report.shift.span}　{people(report.shift, lang)}")
     if report.next_shift is not None:
         out.append(f"**{t('duty.next_shift')}** {people(report.next_shift, lang)}")
     rec, h = report.recorded, report.handover
@@ -443,7 +439,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
             ]
     cover_rows: list[list[object]] = [
         [t("handover.title"), report.township],
-        [t("handover.shift"), shift_span(report.shift)],
+        [t("handover.shift"), report.shift.span],
         [t("duty.leader"), report.shift.leader],
         [t("duty.staff"), pu.list.join(report.shift.staff)],
         [t("duty.next_shift"), people(report.next_shift, lang) if report.next_shift else ""],

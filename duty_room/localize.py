@@ -35,13 +35,17 @@ def _classes(base: type[DOMNode]) -> Iterator[type[DOMNode]]:
 # Keys the Footer shows in Chinese only: their English words, twice as wide, pushed `? Help` and `q
 # Quit` off its end at 80 columns. In English they are in `?` help and the palette.
 FOOTER_ZH_ONLY = frozenset({"panel.zoom", "petition.filter", "services.add_schedule", "services.edit_schedule"})
+# Keys the Footer shows only when it may draw their glyph: in ASCII Enter is named "enter", four cells
+# wider than ⏎, which pushed `? 帮助` / `z 放大` off a panel's Footer at 80 columns. Enter opens the
+# row, as everywhere; `?` help and the palette name it.
+FOOTER_UTF8_ONLY = frozenset({"panel.detail"})
 
 _GROUP_TITLES: dict[type[DOMNode], str | None] = {}  # each class's own heading, as Textual wrote it
 
 
-def localize_bindings(lang: Lang) -> None:
-    """Give every binding of every widget and screen class its words in ``lang``; run again (tests do),
-    it switches cleanly."""
+def localize_bindings(lang: Lang, *, ascii_only: bool = False) -> None:
+    """Give every binding of every widget and screen class its words in ``lang`` (and its place in the
+    Footer, ``ascii_only`` or not); run again (tests do), it switches cleanly."""
     known = frozenset(words.keys())
     # Each class's merged map holds its own copies of its bases' bindings: 619 bindings at start,
     # 191 different ones, each given its words once (the dashboard's start counted 26 M
@@ -51,7 +55,7 @@ def localize_bindings(lang: Lang) -> None:
     def localized(binding: Binding) -> Binding:
         made = done.get(binding)
         if made is None:
-            made = done[binding] = _localized(binding, lang, known)
+            made = done[binding] = _localized(binding, lang, known, ascii_only)
         return made
 
     classes: set[type[DOMNode]] = {DOMNode, *_classes(DOMNode)}
@@ -69,7 +73,9 @@ def localize_bindings(lang: Lang) -> None:
         merged.key_to_bindings = {key: [localized(b) for b in group] for key, group in merged.key_to_bindings.items()}
 
 
-def _localized(binding: Binding, lang: Lang, known: frozenset[str]) -> Binding:
+def _localized(binding: Binding, lang: Lang, known: frozenset[str], ascii_only: bool) -> Binding:
     tooltip = tooltip_word(binding.action.split("(")[0], binding.tooltip, lang) if binding.tooltip else binding.tooltip
     show = lang == "zh" if binding.id in FOOTER_ZH_ONLY else binding.show
+    if binding.id in FOOTER_UTF8_ONLY:
+        show = not ascii_only
     return replace(binding, description=_word(binding, lang, known), tooltip=tooltip, show=show)

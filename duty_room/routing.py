@@ -44,6 +44,8 @@ class RoutingApp(App[None]):
             self._dispatch_typed,
             lambda: self.desk.busy,
             lambda n: self.notify(self.desk.t("keys.dropped").format(n), severity="warning"),
+            patient=lambda: self.desk.lock_waiting,
+            held=lambda: self.desk.key_held_in_lock_wait(),
         )
 
     @property

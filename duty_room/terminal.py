@@ -17,9 +17,13 @@ def terminal_speaks_utf8() -> bool:
     return "utf" in encoding.replace("-", "")
 
 
-# Keys as `?` and the Footer name them, in ASCII: Textual's ⌫ and arrows are in few fonts besides.
-# (⏎ stays for now: "enter", four cells wider, cuts the 80-column Footer's last key.)
-ASCII_KEYS = str.maketrans({"⌫": "bksp", "↑": "up", "↓": "down", "←": "left", "→": "right"})
+# Keys as `?` and the Footer name them, in ASCII: Textual's ⏎, ⌫ and arrows are in few fonts besides.
+ASCII_KEYS = str.maketrans({"⏎": "enter", "⌫": "bksp", "↑": "up", "↓": "down", "←": "left", "→": "right"})
+
+
+def keys_in_ascii(text: str) -> str:
+    """Words that name keys by their glyphs (a picker's 输入筛选，↑↓选择) with the keys' ASCII names."""
+    return text.replace("↑↓", "up/down ").replace(" ）", "）").replace("  ", " ").translate(ASCII_KEYS)
 
 
 class WholeCellScrollBars(ScrollBarRender):

@@ -64,7 +64,9 @@ def _nothing_else_queued(app: App[Any]) -> bool:
 class TypeAhead:
     """Holds typed keys until the app is ready for them, then hands them on one at a time.
     ``busy`` says what only the app knows is still coming; ``dropped`` is told how many keys were
-    given up after ``HOLD_LIMIT_SECONDS``."""
+    given up after ``HOLD_LIMIT_SECONDS``. While ``patient`` (a write waiting for another process's
+    lock, which the store bounds and the form says), held keys wait for it however long it takes;
+    ``held`` is told of each key held meanwhile."""
 
     def __init__(
         self,
@@ -72,11 +74,16 @@ class TypeAhead:
         dispatch: Callable[[events.Event], Awaitable[None]],
         busy: Callable[[], bool],
         dropped: Callable[[int], None],
+        *,
+        patient: Callable[[], bool] = lambda: False,
+        held: Callable[[], None] = lambda: None,
     ) -> None:
         self.app = app
         self.dispatch = dispatch
         self.busy = busy
         self.dropped = dropped
+        self.patient = patient
+        self.held = held
         self._held: list[events.Event] = []
         self._held_since = 0.0
         self._release_timer: Timer | None = None
@@ -89,6 +96,8 @@ class TypeAhead:
             self._held.append(event)
             if self._release_timer is None:
                 self._release_timer = self.app.set_interval(0.01, self._release)
+            if self.patient():
+                self.held()
         else:
             await self.dispatch(event)
 
@@ -128,6 +137,8 @@ class TypeAhead:
             event = self._held.pop(0)
             self._held_since = time.monotonic()
             await self.dispatch(event)
+        elif self._held and self.patient():  # the limit counts from the end of the wait
+            self._held_since = time.monotonic()
         elif self._held and time.monotonic() - self._held_since > HOLD_LIMIT_SECONDS:
             count = len(self._held)
             self._held.clear()

@@ -4,7 +4,6 @@ key up here, then in the domain's (store/i18n.py), so UI code asks one place.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from store import i18n
@@ -441,13 +440,13 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.export_kind": ("文件名以 .md 或 .xlsx 结尾", "the file name ends in .md or .xlsx"),
     "duty.exported": ("已导出到 {}", "Exported to {}"),
     "duty.export_failed": (
-        "导出失败：{why}，{path}；交接班已记录（{id}），等待接班人确认",
-        "Export failed: {why}, {path}; handed over ({id}), waiting for the incoming officer",
+        "导出失败：{why}，{path}；交接班已记录（{shift}），等待接班人确认",
+        "Export failed: {why}, {path}; handed over ({shift}), waiting for the incoming officer",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
     "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
-        "班次 {id}：{state}；导出副本按 {key}",
-        "shift {id}: {state}; {key} exports a copy",
+        "班次 {shift}：{state}；导出副本按 {key}",
+        "shift {shift}: {state}; {key} exports a copy",
     ),
     "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
     "duty.export_subtitle": (
@@ -674,6 +673,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "desk.lock_wait": (
         "另一处正在写入，等它写完再保存（最多等 {seconds} 秒）…",
         "another desk is writing: saving once it is done (waiting up to {seconds} s)…",
+    ),
+    # a key (Esc) typed meanwhile: the save is under way, lands or is refused whole; the key acts after it
+    "desk.lock_wait_keys": (
+        "另一处正在写入，这次保存已在等它（最多等 {seconds} 秒），不能中途取消；按下的键（如 Esc）等这次保存有了结果再生效",
+        "another desk is writing; this save waits for it (up to {seconds} s) and cannot be cancelled: keys pressed (Esc too) act once it is saved or refused",
     ),
     "readonly.refused": ("只读模式：不能更改，也不能显示个人信息", "Read-only: nothing can be changed or revealed"),
     "readonly.badge": ("只读", "read-only"),
@@ -1027,17 +1031,18 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "另一处正在写入，等它写完（最多等 {seconds} 秒）…",
         "another desk is writing: waiting for it (up to {seconds} s)…",
     ),
+    # One line each, duty-room: before it, within 80 columns (tests/test_stop_signals.py)
     "cli.interrupted": (
-        "已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-        "interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see",
+        "已中断（Ctrl+C）：写入整笔完成或全无；duty-room check 可核对",
+        "interrupted (Ctrl+C): writes are whole or none; see duty-room check",
     ),
     "cli.terminated": (
-        "已终止（SIGTERM，如 kill 或停止服务）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-        "terminated (SIGTERM, a kill or a service stop): a write is made whole or not at all; duty-room check to see",
+        "已终止（SIGTERM）：写入整笔完成或全无；duty-room check 可核对",
+        "terminated (SIGTERM): writes are whole or none; see duty-room check",
     ),
     "cli.hung_up": (
-        "连接已断开（SIGHUP）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-        "the connection dropped (SIGHUP): a write is made whole or not at all; duty-room check to see",
+        "连接已断开（SIGHUP）：写入整笔完成或全无；duty-room check 可核对",
+        "link dropped (SIGHUP): writes are whole or none; see duty-room check",
     ),
     "cli.usage.help": ("（用法：{}）", " (usage: {})"),
     "cli.usage.missing_option": ("缺少选项 {}", "missing option {}"),
@@ -1140,12 +1145,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
 def sentence(text: str) -> str:
     """``text`` as the start of a sentence or a title: an English first letter capitalised."""
     return text[:1].upper() + text[1:]
-
-
-def shift_span(starts_at: datetime, ends_at: datetime) -> str:
-    """A shift as an officer knows it, its day and span: 2026-11-28 08:30 – 11-29 08:30 (the hand-over
-    export's 班次 line, the 交班 form's title; its id is the store's)."""
-    return f"{starts_at:%Y-%m-%d %H:%M} – {ends_at:%m-%d %H:%M}"
 
 
 def t(key: str, lang: Lang = "zh") -> str:

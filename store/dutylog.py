@@ -269,12 +269,12 @@ def plan_shift(
         shift = DutyShift.model_validate(fields)
         if existing is not None and existing.starts_at < tx.now:
             if existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"}):
-                raise DutyRefused("duty_started", id=shift.id)
+                raise DutyRefused("duty_started", shift=shift.span)
             # Who was on duty stays as it was: re-planning yesterday's shift rewrote it without a trace.
             # A change of people once the shift has begun is a swap, which records who, why and who approved.
             people = {"leader", "staff", "phones"}
             if existing.model_dump(include=people) != shift.model_dump(include=people):
-                raise DutyRefused("duty_started_people", id=shift.id)
+                raise DutyRefused("duty_started_people", shift=shift.span)
         return tx.put(shift)
 
 
@@ -296,11 +296,11 @@ def swap_shift(
         shift = find_shift(tx, shift_id)
         people = [shift.leader, *shift.staff]
         if replaced not in people:
-            raise DutyRefused("duty_not_on_shift", name=replaced, id=shift_id)
+            raise DutyRefused("duty_not_on_shift", name=replaced, shift=shift.span)
         if by in people:
             raise DutyRefused("duty_twice")
         if shift.ends_at <= tx.now:
-            raise DutyRefused("duty_shift_over", id=shift_id)
+            raise DutyRefused("duty_shift_over", shift=shift.span)
         phones = {name: number for name, number in shift.phones.items() if name != replaced}
         if phone:
             phones[by] = phone

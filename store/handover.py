@@ -593,7 +593,7 @@ def _record(
         if shift is None:
             raise DutyRefused("duty_no_shift", id=f"{tx.now:%Y-%m-%d %H:%M}")
         if find_handover(tx, shift) is not None:
-            raise DutyRefused("duty_handed_over", id=shift.id)
+            raise DutyRefused("duty_handed_over", shift=shift.span)
         # The store as it is under the lock: nobody writes until this transaction ends.
         now = handover_report(store, tx.now, shift_id=shift.id, rules=rules, calendar=calendar, fee_rules=fee_rules)
         contents = now.contents
@@ -622,9 +622,9 @@ def acknowledge(store: Store, shift_id: str, *, notes: str = "") -> Handover:
         shift = find_shift(tx, shift_id)
         handover = find_handover(tx, shift)
         if handover is None:
-            raise DutyRefused("duty_not_handed_over", id=shift_id)
+            raise DutyRefused("duty_not_handed_over", shift=shift.span)
         if handover.acknowledged_at is not None:
-            raise DutyRefused("duty_acknowledged", id=shift_id, who=handover.acknowledged_by)
+            raise DutyRefused("duty_acknowledged", shift=shift.span, who=handover.acknowledged_by)
         if handover.outgoing_by == store.actor:
             raise DutyRefused("duty_own_handover", who=handover.outgoing_by)
         return tx.put(

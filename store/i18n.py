@@ -310,6 +310,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
         "not a phone number: 11-digit mobile or 0393-1234567",
     ),
+    # A service line typed where a person's own phone goes (the duty log's caller may be one: caller_phone)
+    "invalid.service_line.reporter": (
+        "{number} 是受理渠道，不是诉求人的电话：请填写诉求人本人的手机或座机，不知道可留空",
+        "{number} is a service line (the channel the case came by), not the reporter's phone: "
+        "give the reporter's own mobile or landline, or leave it blank",
+    ),
+    "invalid.service_line.person": (
+        "{number} 是热线、报警等服务号码，不是个人电话：请填写本人的手机或座机",
+        "{number} is a service line, not a person's phone: give their own mobile or landline",
+    ),
     "invalid.caller_phone": (
         "电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567，或热线、报警号码如 12345、110",
         "not a phone number: 11-digit mobile, 0393-1234567, or a service line such as 12345 or 110",
@@ -573,18 +583,21 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "a shift has one or two duty officers (not {count})",
     ),
     "refused.duty_twice": ("同一人不能在一个班次里出现两次", "the same person cannot be on one shift twice"),
-    "refused.duty_started": ("班次 {id} 已开始，不能再改起止时间", "shift {id} has started; its times cannot change"),
+    "refused.duty_started": (
+        "班次 {shift} 已开始，不能再改起止时间",
+        "shift {shift} has started; its times cannot change",
+    ),
     "refused.duty_started_people": (
-        "班次 {id} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
-        "shift {id} has started and cannot be re-planned; record a change of people as a swap (duty swap)",
+        "班次 {shift} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
+        "shift {shift} has started and cannot be re-planned; record a change of people as a swap (duty swap)",
     ),
     "refused.duty_planned_meanwhile": (
         "未保存：{day} 的班次刚被他人排为 带班领导 {leader}，值班员 {staff}；请核对后再保存",
         "Not saved: {day}'s shift was just planned at another desk (leader {leader}, staff {staff}); check it and save again",
     ),
     "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
-    "refused.duty_not_on_shift": ("{name} 不在班次 {id} 上", "{name} is not on shift {id}"),
-    "refused.duty_shift_over": ("班次 {id} 已结束，不能再换班", "shift {id} is over; it cannot be swapped"),
+    "refused.duty_not_on_shift": ("{name} 不在班次 {shift} 上", "{name} is not on shift {shift}"),
+    "refused.duty_shift_over": ("班次 {shift} 已结束，不能再换班", "shift {shift} is over; it cannot be swapped"),
     "refused.duty_no_entry": ("没有这条值班记录：{id}", "no such log entry: {id}"),
     "refused.duty_not_correctable": ("不能更正这些项：{fields}", "these cannot be corrected: {fields}"),
     "refused.duty_correction_reason": ("更正需写明原因", "a correction needs a reason"),
@@ -609,7 +622,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "「{stage}」已报过，之后请续报",
         "the '{stage}' was already made; later reports are follow-ups",
     ),
-    "refused.duty_handed_over": ("班次 {id} 已交班", "shift {id} has already been handed over"),
+    "refused.duty_handed_over": ("班次 {shift} 已交班", "shift {shift} has already been handed over"),
     "refused.duty_report_changed": (
         "交班报告已变化：{changes}，请重新核对后再交班",
         "the handover report has changed ({changes}): review it again before handing over",
@@ -625,8 +638,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "report_change.late_made": ("{}项迟报已补报", "late reports now made: {}"),
     "report_change.overdue_more": ("新增{}件超期案件", "overdue cases +{}"),
     "report_change.overdue_fewer": ("减少{}件超期案件", "overdue cases -{}"),
-    "refused.duty_not_handed_over": ("班次 {id} 还没有交班", "shift {id} has not been handed over yet"),
-    "refused.duty_acknowledged": ("班次 {id} 已由 {who} 接班确认", "shift {id} was already acknowledged by {who}"),
+    "refused.duty_not_handed_over": ("班次 {shift} 还没有交班", "shift {shift} has not been handed over yet"),
+    "refused.duty_acknowledged": (
+        "班次 {shift} 已由 {who} 接班确认",
+        "shift {shift} was already acknowledged by {who}",
+    ),
     "refused.duty_own_handover": (
         "接班须由接班人用自己的账号确认（{who} 是交班人）",
         "the incoming officer acknowledges with their own account ({who} handed over)",
@@ -883,6 +899,12 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
     if kind == "string_pattern_mismatch" and "9[56]" in str(ctx.get("pattern", "")):  # text.CallerPhone
         return t("invalid.caller_phone", lang)
     if kind == "string_pattern_mismatch" and "1[3-9]" in str(ctx.get("pattern", "")):
+        from .text import is_service_number  # (text's refusals import this module)
+
+        number = str(error.get("input") or "").strip()
+        if is_service_number(number):  # 12345, 110: the channel the case came by, not the person's own phone
+            whose = "reporter" if tuple(error.get("loc") or ())[-1:] == ("reporter_phone",) else "person"
+            return t(f"invalid.service_line.{whose}", lang).format(number=number)
         return t("invalid.phone", lang)
     if kind == "string_pattern_mismatch" and "A-Za-z0-9_.:-" in str(ctx.get("pattern", "")):  # text.RecordId
         return t("invalid.record_id", lang)

@@ -773,6 +773,13 @@ class DutyShift(Record):
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(hours=self.hours)
 
+    @property
+    def span(self) -> str:
+        """The shift as an officer knows it, its day and span: 2026-11-28 08:00 – 11-29 08:00 (the 交班
+        form's title, the hand-over export's 班次 line, every line that names a shift; its id is the
+        store's)."""
+        return f"{self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%m-%d %H:%M}"
+
     def covers(self, moment: datetime) -> bool:
         return self.starts_at <= moment < self.ends_at
 

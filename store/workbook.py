@@ -1043,7 +1043,7 @@ class _Importer:
             on_shift = {data.get("leader"), *(data.get("staff") or [])}
             if previous.starts_at < self.tx.now and on_shift != {previous.leader, *previous.staff}:
                 # Who was on duty stays as it was, as 排班 keeps it (store/dutylog.py: plan_shift).
-                self.error(row, spec, "leader", Refused("duty_started_people", id=previous.id).message(self.lang))
+                self.error(row, spec, "leader", Refused("duty_started_people", shift=previous.span).message(self.lang))
                 return
             # The sheet has no phones: those of people taken off the shift go with them (the model
             # refused a phone for someone not on it, in English, and the sheet could not fix it).

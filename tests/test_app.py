@@ -244,6 +244,59 @@ async def test_a_save_waiting_for_another_desks_lock_says_so_and_then_saves(smal
             assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
 
 
+async def test_esc_while_the_save_waits_for_the_lock_says_it_acts_once_the_save_has_ended(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc on a form whose save waited for another process's lock gave no sign: it was held behind the
+    write, as keys typed ahead are, and after 5 s dropped (界面未就绪，已忽略 1 个按键) while the wait
+    went on, so a refused save left the form open though Esc had been pressed. The write is under
+    way and lands or is refused whole: the form says Esc cannot cancel it and acts once it has ended;
+    the key waits for the write however long the lock takes (a burst acts as slow typing still)."""
+    import fcntl
+    import os
+
+    from duty_room import typeahead
+    from store import storage
+
+    monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 0.0)  # any turn of the hold would drop it
+    turns = 0
+    release = typeahead.TypeAhead._release
+
+    async def counted(self: typeahead.TypeAhead) -> None:
+        nonlocal turns
+        turns += bool(self._held)
+        await release(self)
+
+    monkeypatch.setattr(typeahead.TypeAhead, "_release", counted)
+    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        async with dashboard(small_store) as (app, pilot):
+            await pilot.press("c")
+            await settled(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, ChoiceModal)
+            notice = lambda: str(modal.query_one("#choice-notice").render())  # noqa: E731
+            await pilot.press("enter", *"call back", "enter")  # 受理, a note, confirm: the write waits
+            await until(pilot, lambda: "另一处正在写入" in notice(), "the form to say it waits for the lock")
+            await pilot.press("escape")
+            assert notice() == (
+                "另一处正在写入，这次保存已在等它（最多等 15 秒），不能中途取消；按下的键（如 Esc）等这次保存有了结果再生效"
+            )
+            await until(pilot, lambda: turns >= 3, "the held Esc to wait a few turns")
+            assert app.screen is modal and not any("忽略" in said for said in app.status_messages)
+            monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 5.0)  # from the end of the wait, as ever
+            os.close(held)
+            held = -1
+            await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
+            await settled(app, pilot)
+            assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
+            assert not any("忽略" in said for said in app.status_messages), app.status_messages
+    finally:
+        if held != -1:
+            os.close(held)
+
+
 async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_refusal(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1078,7 +1131,7 @@ async def test_an_ascii_screen_draws_no_block_glyphs(demo_store: Store, size: tu
         app.action_help()
         await settled(app, pilot)
         drawn.append(screen_text(app))
-        found = {c for text in drawn for c in glyphs.findall(text)} - {"⏎"}
+        found = {c for text in drawn for c in glyphs.findall(text)}
         assert not found, [line for text in drawn for line in text.splitlines() if found & set(line)]
         assert "^p" in drawn[0].splitlines()[-1]
     async with dashboard(demo_store, size) as (app, pilot):  # and the next app, not ASCII, draws them
@@ -1114,8 +1167,63 @@ async def test_an_ascii_screen_draws_no_block_glyphs_over_the_dashboard_either(
         assert "向上滚动" in drawn["detail's keys"] and "到行首" in drawn["form's keys"], drawn
         assert "放弃" in drawn["discard"] and "搜索命令" in drawn["palette"], drawn
         assert "更改状态" in drawn["status"], drawn["status"]
-        found = {name: sorted(set(glyphs.findall(text)) - {"⏎"}) for name, text in drawn.items()}
+        found = {name: sorted(set(glyphs.findall(text))) for name, text in drawn.items()}
         assert not any(found.values()), found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tuple[int, int], lang: str) -> None:
+    """--ascii still drew ⏎ for Enter (every panel's Footer, `?`, the palette), a drop-down's ▼ on
+    every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择). Every screen the Footer
+    test walks, `?` on each panel and the palette: the whole screen's text, no arrow, symbol, box,
+    block, shape or picture. (→ between a before and an after, 撤销 → 已撤销, is words, not drawn.)"""
+    from test_footer_fits import WALKS
+
+    glyphs = re.compile("[\u2190-\u2191\u2193-\u21ff\u2300-\u23ff\u2500-\u25ff\U0001f300-\U0001faff]")
+    found: dict[str, list[str]] = {}
+    walks = [
+        *WALKS,
+        *((f"panel {n} help", [str(n), "question_mark"], "DashboardScreen", ["question_mark"]) for n in range(1, 6)),
+        ("palette", ["ctrl+p"], "Palette", ["escape"]),
+        ("panel 5 incident form", ["5", "i"], "FormScreen", ["escape"]),
+    ]
+    async with dashboard(small_store, size, ascii=True, lang=lang) as (app, pilot):
+        for where, there, screen, back in walks:
+            for key in there:
+                await pilot.press(key)
+                await settled(app, pilot)
+            assert type(app.screen).__name__ == screen, where
+            text = screen_text(app)
+            if glyphs.search(text):
+                found[where] = sorted(set(glyphs.findall(text)))
+            for key in (*back, "1"):
+                await pilot.press(key)
+                await settled(app, pilot)
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "注意：环境变量 DUTY_ROOM_TZ 不是设置项，未读取"),
+        ("en", "note: the environment variable DUTY_ROOM_TZ is not a setting and was not read"),
+    ],
+)
+async def test_an_unknown_duty_room_variable_is_said_on_the_dashboard_too(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    """DUTY_ROOM_TZ (no setting) was named on stderr only, a line the dashboard's screen is drawn over
+    at once: the officer never saw it. The status line says it, in the interface's language."""
+    monkeypatch.setenv("DUTY_ROOM_TZ", "UTC")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        assert app.query_one("#status", StatusLine).message == said
+        assert said in screen_text(app)
+    monkeypatch.delenv("DUTY_ROOM_TZ")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await settled(app, pilot)
+        assert said not in app.status_messages
 
 
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001

@@ -374,8 +374,8 @@ def test_petition_add_refuses_a_unit_the_grid_does_not_hold(runner: CliRunner, t
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("zh", "duty-room: 已中断（Ctrl+C）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对\n"),
-        ("en", "duty-room: interrupted (Ctrl+C): a write is made whole or not at all; duty-room check to see\n"),
+        ("zh", "duty-room: 已中断（Ctrl+C）：写入整笔完成或全无；duty-room check 可核对\n"),
+        ("en", "duty-room: interrupted (Ctrl+C): writes are whole or none; see duty-room check\n"),
     ],
 )
 def test_ctrl_c_in_the_middle_of_an_import_is_one_line_exit_130_and_nothing_written(

@@ -720,6 +720,34 @@ def test_a_shift_that_has_begun_keeps_who_was_on_duty(calm_store: Path, monkeypa
     plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静", "陈志刚"])  # the same again: no change
 
 
+def test_a_refusal_names_the_shift_by_its_day_and_span(calm_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refusal about a shift named it by the store's id (班次 duty-20261127 已结束), which an officer
+    never sees on the dashboard: it names the shift as the 交班 form's title does, its day and span."""
+    store = Store(calm_store, actor="wanglj")
+    at(monkeypatch, "2026-11-27T07:00")
+    plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静"])
+    at(monkeypatch, "2026-11-28T09:30")
+    span = "2026-11-27 08:00 – 11-28 08:00"
+    assert find_shift(store, "duty-20261127").span == span
+    refusals = {
+        "duty_not_on_shift": lambda: swap_shift(
+            store, "duty-20261127", replaced="无名", by="某人", asked_by="某人", approved_by="郭红梅"
+        ),
+        "duty_shift_over": lambda: swap_shift(
+            store, "duty-20261127", replaced="周静", by="某人", asked_by="周静", approved_by="郭红梅"
+        ),
+        "duty_started_people": lambda: plan_shift(store, date(2026, 11, 27), leader="郭红梅", staff=["王丽娟"]),
+        "duty_not_handed_over": lambda: acknowledge(store, "duty-20261127"),
+    }
+    for key, write in refusals.items():
+        with pytest.raises(DutyRefused) as refused:
+            write()
+        assert refused.value.key == key
+        for lang in ("zh", "en"):
+            said = refused.value.message(lang)
+            assert span in said and "duty-2026" not in said, said
+
+
 def test_replanning_a_shift_keeps_the_phones_of_the_people_who_stay(
     calm_store: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
 ) -> None:

@@ -35,9 +35,10 @@ from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows, until
 INCOMING = "incoming-officer"
 
 
-# The 交班 form names the shift as the officer knows it (its day and span, as the export's 班次 line
-# does), not by the store's id "d1".
-TITLE = "交班：2026-11-28 08:00 – 11-29 08:00"
+# Every form and line names the shift as the officer knows it (its day and span, as the export's 班次
+# line does), not by the store's id "d1" (已交班：duty-20261128, 导出交接班：duty-20261128, …).
+SPAN = "2026-11-28 08:00 – 11-29 08:00"
+TITLE = f"交班：{SPAN}"
 
 
 async def press(app: DutyRoomApp, pilot, *keys: str) -> None:  # noqa: ANN001
@@ -75,7 +76,7 @@ async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small
         await press(app, pilot, "h")
         form = app.screen
         assert isinstance(form, FormScreen), app.status_messages[-1]
-        assert form.texts.title == "导出交接班：d1"
+        assert form.texts.title == f"导出交接班：{SPAN}"
         assert "duty-officer 已于 09:30 交班" in text(form, "#form-subtitle")
         assert [spec.key for spec in form.fields] == ["export"]
 
@@ -109,7 +110,7 @@ async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small
 
         await press(app, pilot, "h")  # the copy written: `h` says the shift is handed over, `e` writes another
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == "未更改：班次 d1：duty-officer 已于 09:30 交班；导出副本按 e"
+        assert app.status_messages[-1] == f"未更改：班次 {SPAN}：duty-officer 已于 09:30 交班；导出副本按 e"
         await press(app, pilot, "e")  # the log book too
         book = tmp_path / "值班记录簿.xlsx"
         await export_as(app, pilot, app.screen, str(book))  # type: ignore[arg-type]
@@ -128,12 +129,12 @@ async def test_h_on_a_handover_taken_over_says_so_and_e_offers_its_copy(small_st
         async with dashboard(Store(small_store.root, actor=actor), lang="en") as (app, pilot):
             await press(app, pilot, "5", "h")
             assert not isinstance(app.screen, FormScreen)
-            said = f"Not changed: shift d1: taken over by {INCOMING} at 09:30; e exports a copy"
+            said = f"Not changed: shift {SPAN}: taken over by {INCOMING} at 09:30; e exports a copy"
             assert app.status_messages[-1] == said, app.status_messages
             await press(app, pilot, "e")
             form = app.screen
             assert isinstance(form, FormScreen)
-            assert form.texts.title == "Export the handover: d1"
+            assert form.texts.title == f"Export the handover: {SPAN}"
             said = text(form, "#form-subtitle")
             assert f"handed over by duty-officer at 09:30; taken over by {INCOMING} at 09:30" in said, said
             sent = tmp_path / f"{actor}.md"
@@ -150,7 +151,7 @@ async def test_the_take_over_form_shows_who_handed_over_and_their_notes(small_st
     async with dashboard(Store(small_store.root, actor=INCOMING), NARROW) as (app, pilot):
         await press(app, pilot, "5", "h")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "接班确认：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"接班确认：{SPAN}"
         said = text(form, "#form-subtitle")
         assert said == "交班人 duty-officer（09:30）；交班说明：燃气泄漏13:30前续报", said
         assert "燃气泄漏13:30前续报" in screen_text(app)
@@ -181,17 +182,18 @@ async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_e
     async with dashboard(Store(small_store.root, actor=INCOMING)) as (app, pilot):
         await press(app, pilot, "5", "h")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "接班确认：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"接班确认：{SPAN}"
         assert built == []  # the take-over shows no report: none built
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == f"已接班：{SPAN}"
     taken = find_handover(small_store, find_shift(small_store, "d1"))
     assert taken is not None and taken.acknowledged_by == INCOMING
 
     async with dashboard(small_store) as (app, pilot):
         await press(app, pilot, "5", "e")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"导出交接班：{SPAN}"
         assert built == []
         await export_as(app, pilot, form, str(tmp_path / "交接班.md"))
         assert built == [False]  # the copy's, in the write's worker
@@ -212,7 +214,7 @@ async def test_the_copy_again_as_the_service_account_goes_only_in_the_export_fol
     async with dashboard(small_store, **service) as (app, pilot):
         await press(app, pilot, "5", "e")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"导出交接班：{SPAN}"
         assert form.query_one("#field-export", Input).placeholder == "如 交接班.md"
         for outside in ("~/交接班.md", "../交接班.md", str(small_store.root / "交接班.md")):
             await export_as(app, pilot, form, outside)
@@ -451,13 +453,13 @@ async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Sto
     async with dashboard(small_store) as (app, pilot):
         await press(app, pilot, "5", "e")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"导出交接班：{SPAN}"
         assert text(form, "#form-subtitle").startswith("duty-officer 已于 09:30 交班。")
     clock.freeze("2026-11-29T07:40:00+08:00")  # the shift still on: the copy the next morning
     async with dashboard(small_store, lang="en") as (app, pilot):
         await press(app, pilot, "5", "e")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "Export the handover: d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"Export the handover: {SPAN}"
         assert text(form, "#form-subtitle").startswith("handed over by duty-officer at 11-28 09:30:"), text(
             form, "#form-subtitle"
         )
@@ -465,7 +467,7 @@ async def test_the_copy_form_dates_a_hand_over_made_another_day(small_store: Sto
     async with dashboard(small_store) as (app, pilot):
         await press(app, pilot, "5", "e")
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d1"
+        assert isinstance(form, FormScreen) and form.texts.title == f"导出交接班：{SPAN}"
         said = text(form, "#form-subtitle")
         assert said.startswith(f"duty-officer 已于 11-28 09:30 交班；{INCOMING} 已于 07:40 接班确认。"), said
 
@@ -489,7 +491,9 @@ async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_a
 
         await press(app, pilot, "e")  # yesterday's copy
         form = app.screen
-        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：d0", form.texts.title
+        assert isinstance(form, FormScreen) and form.texts.title == "导出交接班：2026-11-27 08:00 – 11-28 08:00", (
+            form.texts.title
+        )
         sent = tmp_path / "昨日交接班.md"
         await export_as(app, pilot, form, str(sent))
         assert not isinstance(app.screen, FormScreen)
@@ -502,9 +506,9 @@ async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_a
         assert find_handover(small_store, find_shift(small_store, "d1")) is not None
         await press(app, pilot, "h")  # today's handed over: said so, its copy `e`'s
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == "未更改：班次 d1：duty-officer 已于 09:30 交班；导出副本按 e"
+        assert app.status_messages[-1] == f"未更改：班次 {SPAN}：duty-officer 已于 09:30 交班；导出副本按 e"
         await press(app, pilot, "e")  # on today's copy now
-        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == "导出交接班：d1"
+        assert isinstance(app.screen, FormScreen) and app.screen.texts.title == f"导出交接班：{SPAN}"
         await press(app, pilot, "escape")
 
         assert "导出交接班" in [c.title for c in app.get_system_commands(app.screen)]  # in the palette

@@ -33,15 +33,15 @@ def test_each_different_binding_is_worded_once_and_every_one_as_alone(
         worded: list[Binding] = []
         one = localize._localized
 
-        def counted(binding: Binding, lang: words.Lang, known: frozenset[str]) -> Binding:
+        def counted(binding: Binding, lang: words.Lang, known: frozenset[str], ascii_only: bool) -> Binding:
             worded.append(binding)
-            return one(binding, lang, known)
+            return one(binding, lang, known, ascii_only)
 
         monkeypatch.setattr(localize, "_localized", counted)
         localize_bindings(lang)
         assert len(worded) == len(set(worded)) == len({b for _, b in before})  # was one call a binding: 619
         after = every_binding()
         assert [cls for cls, _ in after] == [cls for cls, _ in before]
-        assert [b for _, b in after] == [one(b, lang, known) for _, b in before]
+        assert [b for _, b in after] == [one(b, lang, known, False) for _, b in before]
     finally:
         localize_bindings("zh")  # as the other tests expect

@@ -226,6 +226,20 @@ def test_optional_phone_may_be_absent_but_not_bad():
     refused(Household, phone="12345")
 
 
+def test_a_service_line_where_a_persons_phone_goes_is_refused_saying_so():
+    """12345 as a household's or a worker's phone said only 电话格式不对 (mobile 11 digits, landline
+    with its area code), though its digits were right: it is a service line, not a person's phone."""
+    from store.i18n import validation_message
+
+    for model in (Household, GridWorker):
+        for number in ("12345", "110"):
+            [error] = refused(model, phone=number).errors()
+            assert validation_message(error, "zh").startswith(f"{number} 是热线、报警等服务号码，不是个人电话")
+            assert validation_message(error, "en").startswith(f"{number} is a service line, not a person's phone")
+    [error] = refused(GridWorker, phone="1381234123").errors()  # a mistyped mobile: as before
+    assert validation_message(error, "zh").startswith("电话格式不对")
+
+
 # -- text -------------------------------------------------------------------
 
 

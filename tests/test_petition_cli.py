@@ -367,8 +367,13 @@ def test_a_usage_slip_before_the_command_is_said_in_the_language_asked_for(small
     ("args", "zh", "en"),
     [
         (["add", "--title", "", "--category", "gas", "--community", "dongcheng"], "诉求：必填", "title: required"),
-        (
+        (  # the hotline the case came by is not the reporter's phone: said so (a caller's may be one)
             ["add", "--title", "x", "--category", "gas", "--community", "dongcheng", "--phone", "12345"],
+            "电话：12345 是受理渠道，不是诉求人的电话：请填写诉求人本人的手机或座机，不知道可留空",
+            "reporter_phone: 12345 is a service line (the channel the case came by), not the reporter's phone",
+        ),
+        (
+            ["add", "--title", "x", "--category", "gas", "--community", "dongcheng", "--phone", "1391234567"],
             "电话：电话格式不对",
             "reporter_phone: not a phone number",
         ),

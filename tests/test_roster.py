@@ -56,7 +56,9 @@ def test_add_and_edit_a_worker(small_store: Store) -> None:
     with pytest.raises(ValidationError) as invalid:  # every bad field at once, in words, before the lock
         add_worker(small_store, name=" ", role=WorkerRole.GRID_WORKER, phone="12345", grid_id="")
     reasons = {str(e["loc"][0]): validation_message(e, "zh") for e in invalid.value.errors()}
-    assert reasons["name"] == reasons["grid_id"] == "必填" and reasons["phone"].startswith("电话格式不对")
+    assert reasons["name"] == reasons["grid_id"] == "必填" and reasons["phone"].startswith(
+        "12345 是热线、报警等服务号码"
+    )
     assert set(reasons) == {"name", "phone", "grid_id"}
 
 

@@ -83,7 +83,7 @@ async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
         await type_into(app, pilot, form, "phone", "12345")
         await submit(app, pilot)
         # Every bad field at once (the model's own rules), nothing written.
-        assert "必填" in form_error(form, "name") and "电话格式不对" in form_error(form, "phone")
+        assert "必填" in form_error(form, "name") and "12345 是热线、报警等服务号码" in form_error(form, "phone")
         assert len(small_store.all(GridWorker)) == 1
         await type_into(app, pilot, form, "name", "李娟")
         await type_into(app, pilot, form, "phone", "13600001111")

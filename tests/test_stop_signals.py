@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
+from duty_room import words
+from duty_room.cli import interrupted
 from duty_room.exits import ExitCode
 from store import storage
 from store.models import Petition
@@ -29,9 +32,8 @@ pytestmark = pytest.mark.slow
 ENV = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "COLUMNS": "120", "LINES": "40"}
 LEAVE_THE_DASHBOARD_SCREEN = b"\x1b[?1049l"  # the terminal's own screen again (Textual's exit)
 TERMINATED = {
-    "zh": "duty-room: 已终止（SIGTERM，如 kill 或停止服务）：数据要么已整笔写入，要么一条也没写入；duty-room check 可核对",
-    "en": "duty-room: terminated (SIGTERM, a kill or a service stop): a write is made whole or not at all; "
-    "duty-room check to see",
+    "zh": "duty-room: 已终止（SIGTERM）：写入整笔完成或全无；duty-room check 可核对",
+    "en": "duty-room: terminated (SIGTERM): writes are whole or none; see duty-room check",
 }
 
 
@@ -68,6 +70,20 @@ def test_sigterm_ends_the_dashboard_with_one_line_exit_143_and_the_terminal_give
     finally:
         term.close()
     assert lock_is_free(small_store.root)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_the_line_said_on_a_stop_signal_fits_80_columns(
+    lang: words.Lang, signum: signal.Signals, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 80 columns the line said after SIGHUP (and SIGTERM's) wrapped in the middle of
+    "duty-room check", the command it tells the officer to run. Each fits on one line, in both languages."""
+    with pytest.raises(SystemExit):
+        interrupted(lang, signum)
+    line = capsys.readouterr().err
+    assert line.endswith("duty-room check 可核对\n" if lang == "zh" else "see duty-room check\n"), line
+    assert line.count("\n") == 1 and cell_len(line.rstrip("\n")) <= 80, (cell_len(line), line)
 
 
 def test_sighup_when_the_link_drops_ends_the_dashboard_exit_129_holding_nothing(small_store: Store) -> None:

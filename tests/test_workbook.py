@@ -562,7 +562,7 @@ def test_a_shift_that_has_begun_keeps_its_people_through_an_import(demo: Store, 
     before = store_digest(demo.root)
     report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
     assert len(report.errors) == 1 and report.errors[0].startswith("值班表!")
-    assert "班次 duty-20261127 已开始，不能重新排班" in report.errors[0]
+    assert "班次 2026-11-27 08:00 – 11-28 08:00 已开始，不能重新排班" in report.errors[0]
     assert store_digest(demo.root) == before
     wb = openpyxl.load_workbook(unmasked_workbook(demo, tmp_path / "again.xlsx"))
     tomorrow = next(r for r in range(3, wb["值班表"].max_row + 1) if wb["值班表"].cell(r, 2).value == "2026-11-29")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 
-from duty_room.words import cell, label, shift_span
+from duty_room.words import cell, label
 from store import clock
 from store.duty_models import (
     DutyLogEntry,
@@ -258,7 +258,7 @@ class DutyLogPanel(DeskPanel):
 
             desk.submit(
                 plan,
-                lambda shift: t("duty.planned").format(shift.id),
+                lambda shift: t("duty.planned").format(shift.span),
                 form,
                 {
                     "duty_staff_count": "staff",
@@ -526,7 +526,9 @@ class DutyLogPanel(DeskPanel):
             self.ask_export(shift, given)
             return
         key = self.desk.present.key("duty.export", "e")
-        self.desk.refuse(self.t("duty.already_handed").format(id=shift.id, state=self.handover_state(given), key=key))
+        self.desk.refuse(
+            self.t("duty.already_handed").format(shift=shift.span, state=self.handover_state(given), key=key)
+        )
 
     def ask_copy(self) -> None:
         """导出交接班: the copy of the last shift handed over, the one on duty or an earlier one."""
@@ -569,16 +571,16 @@ class DutyLogPanel(DeskPanel):
             # (No ``expected``: a hand-over record changes only by being taken over, refused as such.)
             desk.submit(
                 lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                lambda h: t("duty.acknowledged").format(h.shift_id),
+                lambda _: t("duty.acknowledged").format(waiting.span),
                 form,
             )
 
         def acknowledged(now: Handover) -> None:
             if now.acknowledged_at is not None:
-                raise DutyRefused("duty_acknowledged", id=waiting.id, who=now.acknowledged_by)
+                raise DutyRefused("duty_acknowledged", shift=waiting.span, who=now.acknowledged_by)
 
         desk.ask(
-            t("duty.ack_title").format(waiting.id),
+            t("duty.ack_title").format(waiting.span),
             [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
             taken,
             # The notes handed over, to read before 接班: the form showed only the shift's id.
@@ -626,7 +628,7 @@ class DutyLogPanel(DeskPanel):
         if given.acknowledged_at is not None:
             said.append(self.handover_state(given))
         desk.ask(
-            t("duty.export_title").format(shift.id),
+            t("duty.export_title").format(shift.span),
             [self.copy_field(t("duty.form.export_again"))],
             export,
             subtitle=t("duty.export_subtitle").format(t("punct.semi").join(said)),
@@ -659,7 +661,7 @@ class DutyLogPanel(DeskPanel):
         reviewing = Reviewing(report, report)
 
         def once(_: Handover) -> None:  # another desk handed this shift over meanwhile
-            raise DutyRefused("duty_handed_over", id=shift.id)
+            raise DutyRefused("duty_handed_over", shift=shift.span)
 
         def handed(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
@@ -681,7 +683,7 @@ class DutyLogPanel(DeskPanel):
                     reviewing.signed = changed.report
                     raise
                 if copy is None:
-                    return t("duty.handed_over").format(shift.id), ""
+                    return t("duty.handed_over").format(shift.span), ""
                 fmt, target = copy
                 try:  # the report as recorded, under the lock: the copy lists what the record keeps
                     write_copy(desk.settings, final, fmt, target)
@@ -689,8 +691,8 @@ class DutyLogPanel(DeskPanel):
                     why = environment_error(exc).why(desk.lang)
                     self.copy_failed.add(shift.id)  # what makes 按 h 再次导出 true
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
-                    return "", t("duty.export_failed").format(path=target, why=why, id=shift.id) + again
-                said = [t("duty.handed_over").format(shift.id), t("duty.exported").format(target)]
+                    return "", t("duty.export_failed").format(path=target, why=why, shift=shift.span) + again
+                said = [t("duty.handed_over").format(shift.span), t("duty.exported").format(target)]
                 return t("punct.then").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
 
             def warn(done: tuple[str, str]) -> None:
@@ -717,7 +719,7 @@ class DutyLogPanel(DeskPanel):
         # Another desk's change shows on the open form at once (the report built again in a worker);
         # the save hands over only a report on screen before its Ctrl+S (see Reviewing).
         desk.ask(
-            t("duty.handover_title").format(shift_span(shift.starts_at, shift.ends_at)),
+            t("duty.handover_title").format(shift.span),
             [
                 FieldSpec("notes", t("duty.form.handover_notes"), max_length=max_chars(Handover, "notes")),
                 self.copy_field(t("duty.form.export")),

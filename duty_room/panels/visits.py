@@ -338,7 +338,8 @@ class VisitsPanel(DeskPanel):
             if household is None:
                 return None
             visits = recent_visits(store, record_id, clock.now().date())
-            return household_detail(p, household, grids.get(household.grid_id), visits, names, reveal=reveal)
+            grid = grids.get(household.grid_id)
+            return household_detail(p, household, grid, visits, names, reveal=reveal, ascii_only=self.desk.ascii)
         worker = workers.get(record_id)
         return None if worker is None else worker_detail(p, worker, grids.get(worker.grid_id), names, reveal=reveal)
 
@@ -924,10 +925,18 @@ def households_header(
 
 
 def household_detail(
-    p: Presenter, h: Household, grid: Grid | None, visits: list[Visit], names: dict[str, str], *, reveal: bool
+    p: Presenter,
+    h: Household,
+    grid: Grid | None,
+    visits: list[Visit],
+    names: dict[str, str],
+    *,
+    reveal: bool,
+    ascii_only: bool = False,
 ) -> DetailContent:
-    """A household: where, who (masked), its special groups, two weeks of 民情日志, its moves."""
-    tags = tag_labels(p, h.tags, reveal=reveal)
+    """A household: where, who (masked), its special groups (R:独居 in ASCII, as its list row), two
+    weeks of 民情日志, its moves."""
+    tags = tag_labels(p, h.tags, ascii_only, reveal=reveal)
     fields = [
         (p.t("col.address"), literal(household_address(h))),
         (p.t("col.grid"), literal(grid.name if grid else h.grid_id)),
