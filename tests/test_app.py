@@ -252,11 +252,7 @@ async def test_esc_while_the_save_waits_for_the_lock_says_it_acts_once_the_save_
     went on, so a refused save left the form open though Esc had been pressed. The write is under
     way and lands or is refused whole: the form says Esc cannot cancel it and acts once it has ended;
     the key waits for the write however long the lock takes (a burst acts as slow typing still)."""
-    import fcntl
-    import os
-
     from duty_room import typeahead
-    from store import storage
 
     monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 0.0)  # any turn of the hold would drop it
     turns = 0
@@ -268,9 +264,7 @@ async def test_esc_while_the_save_waits_for_the_lock_says_it_acts_once_the_save_
         await release(self)
 
     monkeypatch.setattr(typeahead.TypeAhead, "_release", counted)
-    held = os.open(small_store.root / storage.LOCK, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(held, fcntl.LOCK_EX)
-    try:
+    with lock_held_elsewhere(small_store.root) as free_lock:
         async with dashboard(small_store) as (app, pilot):
             await pilot.press("c")
             await settled(app, pilot)
@@ -286,15 +280,11 @@ async def test_esc_while_the_save_waits_for_the_lock_says_it_acts_once_the_save_
             await until(pilot, lambda: turns >= 3, "the held Esc to wait a few turns")
             assert app.screen is modal and not any("忽略" in said for said in app.status_messages)
             monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 5.0)  # from the end of the wait, as ever
-            os.close(held)
-            held = -1
+            free_lock()
             await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
             await settled(app, pilot)
             assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
             assert not any("忽略" in said for said in app.status_messages), app.status_messages
-    finally:
-        if held != -1:
-            os.close(held)
 
 
 async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_refusal(
