@@ -38,7 +38,7 @@ from .duty_models import (
     ReportStage,
 )
 from .i18n import Lang
-from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
+from .models import Category, Channel, Community, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
 from .text import ShortLine
@@ -337,6 +337,16 @@ def entries_between(
     return sorted((e for e in found if start <= e.at < end), key=lambda e: (e.at, e.id))
 
 
+def _known_community(tx: Transaction, community_id: str | None) -> str | None:
+    """A log line or an incident that names a community names one the township has (as a case must);
+    none named (or an empty one) is none."""
+    if community_id and community_id not in {c.id for c in tx.all(Community)}:
+        from .roster import known_list  # (here: `summary` reads the log and loads no roster)
+
+        raise Refused("community_unknown", id=community_id, known=known_list(tx.all(Community)))
+    return community_id or None
+
+
 def _new_entry(tx: Transaction, **fields: object) -> DutyLogEntry:
     at = fields["at"]
     assert isinstance(at, datetime)
@@ -362,6 +372,7 @@ def log_entry(
     """Write one line of the 值班记录 (now, unless ``at`` says when it came in); returns it with its id."""
     with store.transaction() as tx:
         when = tx.now if at is None else _not_future(at, tx.now, "log")
+        community_id = _known_community(tx, community_id)
         return _new_entry(
             tx,
             at=when,
@@ -551,6 +562,7 @@ def open_incident(
     with store.transaction() as tx:
         known = tx.now if known_at is None else _not_future(known_at, tx.now, "incident")
         occurred = known if occurred_at is None else _not_future(occurred_at, tx.now, "incident")
+        community_id = _known_community(tx, community_id)
         prefix = f"SJ{known:%y%m%d}-"
         incident_id = _next_id(
             tx, Incident, prefix, [None, *(p for p in store.partitions(Incident) if p >= month_of(known))], 2

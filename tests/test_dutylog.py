@@ -1071,3 +1071,20 @@ def test_a_time_of_day_typed_after_midnight_is_last_nights(
         cli, ["--store", str(root), "duty", "log", "--kind", "来电", "--content", "x", "--at", "10:30"]
     )
     assert slip.exit_code == 1 and "还没到" in slip.output, slip.output
+
+
+def test_an_unknown_community_on_a_log_line_or_an_incident_is_refused(runner: CliRunner, calm_store: Path) -> None:
+    """`duty log --community nope` and `incident open --community nope` wrote the line (and the
+    incident) with a community no one has, where `petition add` and `duty to-case` name the known
+    ones: refused alike, exit 1, one line, nothing written; a known id is still taken."""
+    before = store_bytes(calm_store)
+    for args in (
+        ("duty", "log", "--content", "来电：3号楼停水", "--community", "nope"),
+        ("incident", "open", "--title", "河堤渗水", "--category", "natural", "--community", "nope"),
+    ):
+        refused = runner.invoke(cli, ["--store", str(calm_store), *args])
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.strip() == "duty-room: 没有社区「nope」；已有：dongcheng 东城花园社区", refused.output
+        assert store_bytes(calm_store) == before
+    entry_id = run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水", "--community", "dongcheng")
+    assert find_entry(Store(calm_store, actor="x"), entry_id).community_id == "dongcheng"
