@@ -36,6 +36,7 @@ from store.errors import environment_error
 from store.handover import acknowledge, hand_over_now, handover_report, pending_handover
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
+from store.text import ascii_numerals
 
 from .cli import echo_json, phrase, settings_of, slot_json, store_of
 from .exports import export_target
@@ -63,7 +64,7 @@ def _when(text: str | None, *, past: bool = True) -> datetime | None:
     `--known 23:50`)."""
     if text is None:
         return None
-    text = text.strip()
+    typed, text = text.strip(), " ".join(ascii_numerals(text).split())  # ０９：１０, an ideographic space
     try:
         if len(text) <= 5 and ":" in text:
             hour, minute = (int(part) for part in text.split(":"))
@@ -74,7 +75,7 @@ def _when(text: str | None, *, past: bool = True) -> datetime | None:
             return moment
         return clock.as_local(datetime.fromisoformat(text))
     except ValueError:
-        raise click.ClickException(phrase("cli.bad_time", v=text)) from None
+        raise click.ClickException(phrase("cli.bad_time", v=typed)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -160,8 +161,15 @@ def _pairs(pairs: tuple[str, ...], refusal: str) -> dict[str, str]:
     return parsed
 
 
+class _Day(click.DateTime):
+    """A YYYY-MM-DD argument, with a Chinese input method's digits too (２０２６－１２－０１)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(ascii_numerals(value) if isinstance(value, str) else value, param, ctx)
+
+
 @duty.command()
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", type=_Day(formats=["%Y-%m-%d"]))
 @click.option("--leader", required=True, help="带班领导.")
 @click.option("--staff", multiple=True, required=True, help="值班员 (one or two: repeat the option).")
 @click.option("--phone", "phones", multiple=True, help="NAME=NUMBER, for anyone on the shift (repeatable).")

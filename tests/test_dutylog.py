@@ -1088,3 +1088,23 @@ def test_an_unknown_community_on_a_log_line_or_an_incident_is_refused(runner: Cl
         assert store_bytes(calm_store) == before
     entry_id = run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水", "--community", "dongcheng")
     assert find_entry(Store(calm_store, actor="x"), entry_id).community_id == "dongcheng"
+
+
+def test_days_and_times_typed_with_a_chinese_input_method_are_taken(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README: full-width digits and signs typed with a Chinese input method (２０２７－０６－３０,
+    ０７：３０) are turned into ASCII in one place. `duty plan ２０２６－１１－２９` and `--at ０９：１０`
+    were refused as no date and no time (时间格式不对), where every form and the workbook take them."""
+    at(monkeypatch, "2026-11-28T10:00")
+    shift = run(runner, calm_store, "duty", "plan", "２０２６－１１－２９", "--leader", "郭红梅", "--staff", "王丽娟")
+    assert shift.startswith("duty-20261129 ")
+    entry_id = run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水", "--at", "０９：１０")
+    assert find_entry(Store(calm_store, actor="x"), entry_id).at == datetime(2026, 11, 28, 9, 10, tzinfo=TZ)
+    incident_id = run(
+        runner, calm_store, "incident", "open", "--title", "河堤渗水", "--category", "natural",
+        "--known", "２０２６－１１－２８　０９：２０",
+    ).split()[0]  # fmt: skip
+    assert find_incident(Store(calm_store, actor="x"), incident_id).known_at == datetime(2026, 11, 28, 9, 20, tzinfo=TZ)
+    today = json.loads(run(runner, calm_store, "duty", "today", "--at", "２０２６－１１－２９ ０９：００", "--json"))
+    assert today["shift"]["id"] == "duty-20261129"
