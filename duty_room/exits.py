@@ -124,11 +124,21 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
     },
     "IncidentReport": {"to": "duty.form.report_to", "stage": "duty.form.stage"},
     "DutyShift": {"day": "duty.form.day", "leader": "duty.form.leader", "staff": "duty.staff"},
+    "DutySwap": {
+        "replaced": "duty.swap.replaced",
+        "by": "duty.swap.by",
+        "asked_by": "duty.swap.asked_by",
+        "approved_by": "duty.swap.approved_by",
+        "note": "duty.swap.note",
+    },
 }
 
 
 def field_named(model: str, loc: tuple[int | str, ...], lang: Lang) -> str:
-    """A refused field and the separator before the reason: ``诉求：``, else its key (``title: ``)."""
+    """A refused field and the separator before the reason: ``诉求：``, else its key (``title: ``). A rule
+    over the whole record (no field) is said alone in Chinese, not after the key ``record``."""
+    if not loc and lang == "zh":
+        return ""
     key = ".".join(map(str, loc)) or "record"
     label = FIELD_WORDS.get(model, {}).get(key) if lang == "zh" else None
     return f"{words.t(label, lang)}：" if label else f"{key}: "

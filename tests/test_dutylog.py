@@ -1108,3 +1108,37 @@ def test_days_and_times_typed_with_a_chinese_input_method_are_taken(
     assert find_incident(Store(calm_store, actor="x"), incident_id).known_at == datetime(2026, 11, 28, 9, 20, tzinfo=TZ)
     today = json.loads(run(runner, calm_store, "duty", "today", "--at", "２０２６－１１－２９ ０９：００", "--json"))
     assert today["shift"]["id"] == "duty-20261129"
+
+
+def test_a_refused_swap_or_incident_names_no_stored_key_in_chinese(runner: CliRunner, calm_store: Path) -> None:
+    """The README: a refused field is named by its form's label in Chinese. `duty swap --asked-by ""`
+    said `asked_by: 必填`, and an incident known before it happened `record: 接报时间早于事发时间`:
+    the swap's fields by their words now, and a rule over the whole record with no key before it."""
+    run(runner, calm_store, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    before = store_bytes(calm_store)
+    swap = ("duty", "swap", "duty-20261128", "--replace", "王丽娟", "--with", "刘晓宇")
+    for args, line in (
+        ((*swap, "--asked-by", "", "--approved-by", "郭红梅"), "duty-room: 申请人：必填"),
+        (
+            (
+                "incident",
+                "open",
+                "--title",
+                "河堤渗水",
+                "--category",
+                "natural",
+                "--occurred",
+                "08:50",
+                "--known",
+                "08:40",
+            ),
+            "duty-room: 接报时间早于事发时间",
+        ),
+    ):
+        refused = runner.invoke(cli, ["--store", str(calm_store), *args])
+        assert refused.exit_code == 1 and refused.output.strip() == line, refused.output
+        assert store_bytes(calm_store) == before
+    english = runner.invoke(
+        cli, ["--store", str(calm_store), "--lang", "en", *swap, "--asked-by", "", "--approved-by", "x"]
+    )
+    assert english.exit_code == 1 and english.output.strip() == "duty-room: asked_by: required", english.output
