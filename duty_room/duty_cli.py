@@ -11,7 +11,7 @@ import click
 
 from duty_room import words
 from duty_room.usage import CommandGroup
-from duty_room.words import label
+from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
@@ -265,7 +265,10 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
     """Correct an entry: a new event; the first text stays in its history."""
     from store.dutylog import correct_entry
 
-    entry = correct_entry(store_of(ctx), entry_id, _pairs(changes, "cli.set_pair"), note=note)
+    fields = _pairs(changes, "cli.set_pair")
+    if "kind" in fields:  # its English key or its word (来电), as `duty log --kind` takes it
+        fields["kind"] = parse_member(LogKind, fields["kind"]).value
+    entry = correct_entry(store_of(ctx), entry_id, fields, note=note)
     click.echo(f"{entry.id} ({len(entry.history)})")
 
 

@@ -1142,3 +1142,20 @@ def test_a_refused_swap_or_incident_names_no_stored_key_in_chinese(runner: CliRu
         cli, ["--store", str(calm_store), "--lang", "en", *swap, "--asked-by", "", "--approved-by", "x"]
     )
     assert english.exit_code == 1 and english.output.strip() == "duty-room: asked_by: required", english.output
+
+
+def test_correcting_an_entrys_kind_takes_its_chinese_word_and_names_the_choices(
+    runner: CliRunner, calm_store: Path
+) -> None:
+    """`duty correct ID --set kind=来电` (the word `duty log --kind` takes) was refused as 类别：必填, and
+    so was a slip (kind=乱), which is not empty: the word is taken as `duty log` takes it, and a slip
+    names the choices, nothing written."""
+    entry_id = run(runner, calm_store, "duty", "log", "--kind", "document", "--content", "区民政局来文")
+    before = store_bytes(calm_store)
+    refused = runner.invoke(
+        cli, ["--store", str(calm_store), "duty", "correct", entry_id, "--set", "kind=乱", "--note", "x"]
+    )
+    assert refused.exit_code == 1 and refused.output.startswith("duty-room: 「乱」不是可选的值；可选：call (来电)")
+    assert store_bytes(calm_store) == before
+    run(runner, calm_store, "duty", "correct", entry_id, "--set", "kind=来电", "--note", "其实是电话")
+    assert find_entry(Store(calm_store, actor="x"), entry_id).current().kind is LogKind.CALL
