@@ -38,7 +38,7 @@ from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
 from store.text import ascii_numerals
 
-from .cli import echo_json, phrase, settings_of, slot_json, store_of
+from .cli import echo_json, id_typed, phrase, settings_of, slot_json, store_of
 from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
@@ -184,7 +184,7 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
 
 
 @duty.command()
-@click.argument("shift_id")
+@click.argument("shift_id", callback=id_typed)
 @click.option("--replace", "replaced", required=True, help="Who is replaced.")
 @click.option("--with", "by", required=True, help="Who takes the place.")
 @click.option("--asked-by", required=True, help="Who asked for the swap.")
@@ -221,7 +221,7 @@ def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: An
 
 
 @duty.command()
-@click.option("--shift", "shift_id", default=None, help="A shift id (default: the one on duty).")
+@click.option("--shift", "shift_id", default=None, callback=id_typed, help="A shift id (default: the one on duty).")
 @click.option("--json", "as_json", is_flag=True, help="As JSON (names and phones masked).")
 @click.pass_context
 def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
@@ -255,7 +255,7 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
 
 
 @duty.command()
-@click.argument("entry_id")
+@click.argument("entry_id", callback=id_typed)
 @click.option(
     "--set", "changes", multiple=True, required=True, help=f"FIELD=VALUE, one of {', '.join(CORRECTABLE)} (repeatable)."
 )
@@ -273,7 +273,7 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 
 
 @duty.command(name="to-case")
-@click.argument("entry_id")
+@click.argument("entry_id", callback=id_typed)
 @click.option("--community", "community_id", default=None, help="Community id (required unless the entry names one).")
 @click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
 @click.option("--priority", default=None)
@@ -289,8 +289,8 @@ def to_case(ctx: click.Context, entry_id: str, category: str | None, priority: s
 
 
 @duty.command()
-@click.argument("entry_id")
-@click.argument("case_id")
+@click.argument("entry_id", callback=id_typed)
+@click.argument("case_id", callback=id_typed)
 @click.pass_context
 def link(ctx: click.Context, entry_id: str, case_id: str) -> None:
     """Link an entry to an existing case (both keep the link)."""
@@ -338,7 +338,13 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
     "--known", "known_text", default=None, help="When the duty room learnt of it (default: now): the clocks start here."
 )
 @click.option("--community", "community_id", default=None)
-@click.option("--entry", "entry_id", default=None, help="The log entry it came in as (default: one is written).")
+@click.option(
+    "--entry",
+    "entry_id",
+    default=None,
+    callback=id_typed,
+    help="The log entry it came in as (default: one is written).",
+)
 @click.option("--from", "source", default="")
 @click.option("--caller", default="")
 @click.option("--phone", default=None)
@@ -359,7 +365,7 @@ def open_command(
 
 
 @incident.command()
-@click.argument("incident_id")
+@click.argument("incident_id", callback=id_typed)
 @click.option("--stage", required=True, help="phone, written, follow_up, final (or 首报 / 书面报告 / 续报 / 终报).")
 @click.option("--to", "to", required=True, help="Reported to (e.g. 区应急管理局值班室).")
 @click.option("--by", default=None, help="Who made the report (default: you).")
@@ -373,7 +379,7 @@ def report(ctx: click.Context, incident_id: str, stage: str, at_text: str | None
 
 
 @incident.command()
-@click.argument("incident_id")
+@click.argument("incident_id", callback=id_typed)
 @click.option("--at", "at_text", default=None)
 @click.pass_context
 def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
@@ -383,7 +389,7 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 
 
 @incident.command()
-@click.argument("incident_id")
+@click.argument("incident_id", callback=id_typed)
 @click.option("--to", "to", required=True)
 @click.option("--by", default=None)
 @click.option("--at", "at_text", default=None)
@@ -429,7 +435,11 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 
 @click.command()
 @click.option(
-    "--shift", "shift_id", default=None, help="A shift id (default: the one on duty; with --ack, the one handed over)."
+    "--shift",
+    "shift_id",
+    default=None,
+    callback=id_typed,
+    help="A shift id (default: the one on duty; with --ack, the one handed over).",
 )
 @click.option(
     "--format",

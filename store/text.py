@@ -98,6 +98,14 @@ def ascii_numerals(text: str) -> str:
 
 # Full-width letters, digits and signs (Ａ座, ３号楼) and the ideographic space, as ASCII.
 _WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def typed_id(text: str) -> str:
+    """An id as an officer types or pastes it: full-width letters, digits and signs (an input method
+    left in full-width mode: ＭＫ２６１１２７－００１) as ASCII, and no space around it."""
+    return text.translate(_WIDE).strip()
+
+
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 
 

@@ -391,3 +391,17 @@ def test_a_refused_field_is_named_by_its_label_in_chinese(
         assert run("accept", args[1]).exit_code == 0
     assert run(*args).output.startswith(f"duty-room: {zh}")
     assert run(*args, lang="en").output.startswith(f"duty-room: {en}")
+
+
+def test_an_id_typed_in_full_width_or_pasted_with_spaces_is_the_id(run, small_store: Store) -> None:  # noqa: ANN001
+    """An id typed with a Chinese input method left in full-width mode (ＭＫ２６１１２７－００１), or
+    pasted from a table with a space around it, was 没有这个案件: it is the same id, as a place's
+    full-width digits are the same place."""
+    shown = run("show", "MK261127-001").output
+    assert run("show", "ＭＫ２６１１２７－００１").output == shown
+    assert run("show", " MK261127-001 ").output == shown
+    assert run("start", "ＭＫ２６１１２７－００３").output.strip() == "MK261127-003 in_progress (处置中)"
+    assert run("merge", "MK261127-002 ", "--into", "ＭＫ２６１１２７－００１").exit_code == 0
+    assert small_store.get(Petition, "MK261127-001").duplicates == ["MK261127-002"]
+    unknown = run("show", "ＭＫ２６１１２７－９９９")
+    assert unknown.exit_code == 1 and unknown.output.strip() == "duty-room: 没有这个案件：MK261127-999"
