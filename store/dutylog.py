@@ -230,6 +230,9 @@ def plan_shift(
                 "duty_planned_meanwhile", day=day.isoformat(), leader=existing.leader, staff="、".join(existing.staff)
             )
         on_shift = {leader, *staff}
+        strangers = sorted(set(phones or {}) - on_shift)
+        if strangers:  # (the record's own rule says it too, in English only)
+            raise DutyRefused("duty_phone_stranger", names="、".join(strangers))
         kept = {name: phone for name, phone in existing.phones.items() if name in on_shift} if existing else {}
         fields = {
             "id": shift_id_for(day),

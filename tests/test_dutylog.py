@@ -1159,3 +1159,27 @@ def test_correcting_an_entrys_kind_takes_its_chinese_word_and_names_the_choices(
     assert store_bytes(calm_store) == before
     run(runner, calm_store, "duty", "correct", entry_id, "--set", "kind=来电", "--note", "其实是电话")
     assert find_entry(Store(calm_store, actor="x"), entry_id).current().kind is LogKind.CALL
+
+
+def test_a_shifts_phones_are_refused_in_the_interface_language(runner: CliRunner, calm_store: Path) -> None:
+    """`duty plan … --phone 王=…` for someone not on the shift said `a phone for someone not on the
+    shift: 王` in English, and a bad number `phones.张: 电话格式不对…` after a stored key: both in words
+    now (the number's owner named), exit 1, nothing written."""
+    before = store_bytes(calm_store)
+    plan = ("duty", "plan", "2026-11-29", "--leader", "张明", "--staff", "王丽娟")
+    for args, zh, en in (
+        (
+            (*plan, "--phone", "李四=13812345678"),
+            "duty-room: 李四 不在本班，不能登记他的电话（只登记带班领导和值班员的）",
+            "duty-room: a phone for someone not on the shift: 李四",
+        ),
+        (
+            (*plan, "--phone", "张明=123"),
+            "duty-room: 电话（张明）：电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
+            "duty-room: phones.张明: not a phone number: 11-digit mobile or 0393-1234567",
+        ),
+    ):
+        for lang, line in (("zh", zh), ("en", en)):
+            refused = runner.invoke(cli, ["--store", str(calm_store), "--lang", lang, *args])
+            assert refused.exit_code == 1 and refused.output.strip() == line, refused.output
+        assert store_bytes(calm_store) == before
