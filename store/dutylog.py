@@ -599,8 +599,24 @@ def open_incident(
                 incident_id=incident_id,
             ).id
         else:
-            find_entry(tx, entry_id)
+            _not_anothers_line(tx, find_entry(tx, entry_id))
         return tx.put(Incident(**fields, entry_id=entry_id))
+
+
+def _not_anothers_line(tx: Transaction, entry: DutyLogEntry) -> None:
+    """An incident opened from a log line (`--entry`) takes one no incident came in as: a second one
+    would run its own reporting clocks for the same call."""
+    taken = entry.incident_id or next(
+        (
+            i.id
+            for part in (None, *tx.store.partitions(Incident))
+            for i in tx.all(Incident, part)
+            if i.entry_id == entry.id
+        ),
+        None,
+    )
+    if taken is not None:
+        raise DutyRefused("duty_entry_has_incident", entry=entry.id, incident=taken)
 
 
 def _put_incident(tx: Transaction, incident: Incident) -> Incident:

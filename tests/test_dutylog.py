@@ -1183,3 +1183,37 @@ def test_a_shifts_phones_are_refused_in_the_interface_language(runner: CliRunner
             refused = runner.invoke(cli, ["--store", str(calm_store), "--lang", lang, *args])
             assert refused.exit_code == 1 and refused.output.strip() == line, refused.output
         assert store_bytes(calm_store) == before
+
+
+def test_a_log_line_is_the_line_of_one_incident(runner: CliRunner, calm_store: Path) -> None:
+    """`incident open --entry ZB…` named a line that was already another incident's (the one
+    `incident open` wrote for it, or an earlier `--entry`): a second incident with its own reporting
+    clocks for the same call. Refused, naming the incident, nothing written; a line of none is taken."""
+    first = run(runner, calm_store, "incident", "open", "--title", "河堤渗水", "--category", "natural").split()[0]
+    written = find_incident(Store(calm_store, actor="x"), first).entry_id
+    call = run(runner, calm_store, "duty", "log", "--content", "来电：5号楼地下车库燃气泄漏")
+    second = run(
+        runner, calm_store, "incident", "open", "--title", "燃气泄漏", "--category", "accident", "--entry", call
+    )
+    before = store_bytes(calm_store)
+    for entry_id, incident_id in ((written, first), (call, second.split()[0])):
+        refused = runner.invoke(
+            cli,
+            [
+                "--store",
+                str(calm_store),
+                "incident",
+                "open",
+                "--title",
+                "又一起",
+                "--category",
+                "natural",
+                "--entry",
+                entry_id,
+            ],
+        )
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.strip() == f"duty-room: 值班记录 {entry_id} 已是突发事件 {incident_id} 的接报记录", (
+            refused.output
+        )
+        assert store_bytes(calm_store) == before
