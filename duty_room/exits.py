@@ -124,6 +124,7 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
     },
     "IncidentReport": {"to": "duty.form.report_to", "stage": "duty.form.stage"},
     "DutyShift": {"day": "duty.form.day", "leader": "duty.form.leader", "staff": "duty.staff", "phones": "col.phone"},
+    "Handover": {"notes": "duty.form.handover_notes", "incoming_notes": "duty.form.ack_notes"},
     "DutySwap": {
         "replaced": "duty.swap.replaced",
         "by": "duty.swap.by",

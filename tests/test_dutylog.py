@@ -1217,3 +1217,15 @@ def test_a_log_line_is_the_line_of_one_incident(runner: CliRunner, calm_store: P
             refused.output
         )
         assert store_bytes(calm_store) == before
+
+
+def test_over_long_handover_notes_are_named_by_their_label(runner: CliRunner, calm_store: Path) -> None:
+    """`handover --give --notes <5000 字>` said `notes: 太长了…` after the stored key: by the form's label."""
+    run(runner, calm_store, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    before = store_bytes(calm_store)
+    refused = runner.invoke(cli, ["--store", str(calm_store), "handover", "--give", "--notes", "长" * 5000])
+    assert refused.exit_code == 1, refused.output
+    assert refused.output.strip() == "duty-room: 交班说明（遗留问题、需跟进事项）：太长了：最多 2000 个字", (
+        refused.output
+    )
+    assert store_bytes(calm_store) == before
