@@ -19,7 +19,7 @@ import click
 from duty_room import words
 from store import storage
 from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
-from store.text import display_safe
+from store.text import display_safe, typed_id
 
 from . import config, stop_signals, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
@@ -96,6 +96,11 @@ class _Commands(usage.CommandGroup):
 def settings_of(ctx: click.Context) -> Settings:
     """The settings every command of this run shares (system config, environment, options)."""
     return ctx.find_root().obj["settings"]
+
+
+def id_typed(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A record id argument or option as typed: full-width, or pasted with spaces, it is the same id."""
+    return None if value is None else typed_id(value)
 
 
 def phrase(key: str, **params: object) -> str:

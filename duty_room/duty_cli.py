@@ -11,7 +11,7 @@ import click
 
 from duty_room import words
 from duty_room.usage import CommandGroup
-from duty_room.words import label
+from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
@@ -36,8 +36,9 @@ from store.errors import environment_error
 from store.handover import acknowledge, hand_over_now, handover_report, pending_handover
 from store.masking import mask_name, mask_phone
 from store.models import Category, DutyShift, Priority
+from store.text import ascii_numerals
 
-from .cli import echo_json, phrase, settings_of, slot_json, store_of
+from .cli import echo_json, id_typed, phrase, settings_of, slot_json, store_of
 from .exports import export_target
 from .handover_export import (
     ExportNameRefused,
@@ -62,7 +63,7 @@ def _when(text: str | None, *, past: bool = True) -> datetime | None:
     `--known 23:50`)."""
     if text is None:
         return None
-    text = text.strip()
+    typed, text = text.strip(), " ".join(ascii_numerals(text).split())  # ０９：１０, an ideographic space
     try:
         if len(text) <= 5 and ":" in text:
             hour, minute = (int(part) for part in text.split(":"))
@@ -73,7 +74,7 @@ def _when(text: str | None, *, past: bool = True) -> datetime | None:
             return moment
         return clock.as_local(datetime.fromisoformat(text))
     except ValueError:
-        raise click.ClickException(phrase("cli.bad_time", v=text)) from None
+        raise click.ClickException(phrase("cli.bad_time", v=typed)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -159,8 +160,15 @@ def _pairs(pairs: tuple[str, ...], refusal: str) -> dict[str, str]:
     return parsed
 
 
+class _Day(click.DateTime):
+    """A YYYY-MM-DD argument, with a Chinese input method's digits too (２０２６－１２－０１)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert(ascii_numerals(value) if isinstance(value, str) else value, param, ctx)
+
+
 @duty.command()
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", type=_Day(formats=["%Y-%m-%d"]))
 @click.option("--leader", required=True, help="带班领导.")
 @click.option("--staff", multiple=True, required=True, help="值班员 (one or two: repeat the option).")
 @click.option("--phone", "phones", multiple=True, help="NAME=NUMBER, for anyone on the shift (repeatable).")
@@ -175,7 +183,7 @@ def plan(ctx: click.Context, day: datetime, leader: str, staff: tuple[str, ...],
 
 
 @duty.command()
-@click.argument("shift_id")
+@click.argument("shift_id", callback=id_typed)
 @click.option("--replace", "replaced", required=True, help="Who is replaced.")
 @click.option("--with", "by", required=True, help="Who takes the place.")
 @click.option("--asked-by", required=True, help="Who asked for the swap.")
@@ -212,7 +220,7 @@ def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: An
 
 
 @duty.command()
-@click.option("--shift", "shift_id", default=None, help="A shift id (default: the one on duty).")
+@click.option("--shift", "shift_id", default=None, callback=id_typed, help="A shift id (default: the one on duty).")
 @click.option("--json", "as_json", is_flag=True, help="As JSON (names and phones masked).")
 @click.pass_context
 def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
@@ -246,7 +254,7 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
 
 
 @duty.command()
-@click.argument("entry_id")
+@click.argument("entry_id", callback=id_typed)
 @click.option(
     "--set", "changes", multiple=True, required=True, help=f"FIELD=VALUE, one of {', '.join(CORRECTABLE)} (repeatable)."
 )
@@ -256,12 +264,15 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
     """Correct an entry: a new event; the first text stays in its history."""
     from store.dutylog import correct_entry
 
-    entry = correct_entry(store_of(ctx), entry_id, _pairs(changes, "cli.set_pair"), note=note)
+    fields = _pairs(changes, "cli.set_pair")
+    if "kind" in fields:  # its English key or its word (来电), as `duty log --kind` takes it
+        fields["kind"] = parse_member(LogKind, fields["kind"]).value
+    entry = correct_entry(store_of(ctx), entry_id, fields, note=note)
     click.echo(f"{entry.id} ({len(entry.history)})")
 
 
 @duty.command(name="to-case")
-@click.argument("entry_id")
+@click.argument("entry_id", callback=id_typed)
 @click.option("--community", "community_id", default=None, help="Community id (required unless the entry names one).")
 @click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
 @click.option("--priority", default=None)
@@ -277,8 +288,8 @@ def to_case(ctx: click.Context, entry_id: str, category: str | None, priority: s
 
 
 @duty.command()
-@click.argument("entry_id")
-@click.argument("case_id")
+@click.argument("entry_id", callback=id_typed)
+@click.argument("case_id", callback=id_typed)
 @click.pass_context
 def link(ctx: click.Context, entry_id: str, case_id: str) -> None:
     """Link an entry to an existing case (both keep the link)."""
@@ -326,7 +337,13 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
     "--known", "known_text", default=None, help="When the duty room learnt of it (default: now): the clocks start here."
 )
 @click.option("--community", "community_id", default=None)
-@click.option("--entry", "entry_id", default=None, help="The log entry it came in as (default: one is written).")
+@click.option(
+    "--entry",
+    "entry_id",
+    default=None,
+    callback=id_typed,
+    help="The log entry it came in as (default: one is written).",
+)
 @click.option("--from", "source", default="")
 @click.option("--caller", default="")
 @click.option("--phone", default=None)
@@ -347,7 +364,7 @@ def open_command(
 
 
 @incident.command()
-@click.argument("incident_id")
+@click.argument("incident_id", callback=id_typed)
 @click.option("--stage", required=True, help="phone, written, follow_up, final (or 首报 / 书面报告 / 续报 / 终报).")
 @click.option("--to", "to", required=True, help="Reported to (e.g. 区应急管理局值班室).")
 @click.option("--by", default=None, help="Who made the report (default: you).")
@@ -361,7 +378,7 @@ def report(ctx: click.Context, incident_id: str, stage: str, at_text: str | None
 
 
 @incident.command()
-@click.argument("incident_id")
+@click.argument("incident_id", callback=id_typed)
 @click.option("--at", "at_text", default=None)
 @click.pass_context
 def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
@@ -371,7 +388,7 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 
 
 @incident.command()
-@click.argument("incident_id")
+@click.argument("incident_id", callback=id_typed)
 @click.option("--to", "to", required=True)
 @click.option("--by", default=None)
 @click.option("--at", "at_text", default=None)
@@ -417,7 +434,11 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 
 @click.command()
 @click.option(
-    "--shift", "shift_id", default=None, help="A shift id (default: the one on duty; with --ack, the one handed over)."
+    "--shift",
+    "shift_id",
+    default=None,
+    callback=id_typed,
+    help="A shift id (default: the one on duty; with --ack, the one handed over).",
 )
 @click.option(
     "--format",

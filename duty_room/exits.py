@@ -123,12 +123,26 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
         "community_id": "col.community",
     },
     "IncidentReport": {"to": "duty.form.report_to", "stage": "duty.form.stage"},
-    "DutyShift": {"day": "duty.form.day", "leader": "duty.form.leader", "staff": "duty.staff"},
+    "DutyShift": {"day": "duty.form.day", "leader": "duty.form.leader", "staff": "duty.staff", "phones": "col.phone"},
+    "Handover": {"notes": "duty.form.handover_notes", "incoming_notes": "duty.form.ack_notes"},
+    "DutySwap": {
+        "replaced": "duty.swap.replaced",
+        "by": "duty.swap.by",
+        "asked_by": "duty.swap.asked_by",
+        "approved_by": "duty.swap.approved_by",
+        "note": "duty.swap.note",
+    },
 }
 
 
 def field_named(model: str, loc: tuple[int | str, ...], lang: Lang) -> str:
-    """A refused field and the separator before the reason: ``诉求：``, else its key (``title: ``)."""
+    """A refused field and the separator before the reason: ``诉求：``, else its key (``title: ``). A rule
+    over the whole record (no field) is said alone in Chinese, not after the key ``record``."""
+    if not loc and lang == "zh":
+        return ""
     key = ".".join(map(str, loc)) or "record"
-    label = FIELD_WORDS.get(model, {}).get(key) if lang == "zh" else None
+    labels = FIELD_WORDS.get(model, {}) if lang == "zh" else {}
+    label = labels.get(key)
+    if label is None and len(loc) > 1 and str(loc[0]) in labels:  # one of a field's entries: 电话（张明）
+        return f"{words.t(labels[str(loc[0])], lang)}（{'.'.join(map(str, loc[1:]))}）："
     return f"{words.t(label, lang)}：" if label else f"{key}: "

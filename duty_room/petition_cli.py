@@ -40,7 +40,7 @@ from store.storage import RecordNotFound, Store
 from store.text import display_safe
 from store.visiting import case_address
 
-from .cli import echo_json, phrase, settings_of, store_of
+from .cli import echo_json, id_typed, phrase, settings_of, store_of
 from .exits import FIELD_WORDS
 
 E = TypeVar("E", bound=StrEnum)
@@ -200,7 +200,7 @@ def list_cases(
 
 
 @petition.command()
-@click.argument("case_id")
+@click.argument("case_id", callback=id_typed)
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--reveal", is_flag=True, help="Show unmasked personal data (permitted users only; logged).")
 @click.pass_context
@@ -256,7 +256,7 @@ def _assignee(store: Store, text: str) -> dict[str, Any]:
 
 
 @petition.command(name="set-status")
-@click.argument("case_id")
+@click.argument("case_id", callback=id_typed)
 @click.argument("status")
 @click.option("--note", default="")
 @click.option("--assignee", default="", help="For dispatched: a worker id or name, or a unit.")
@@ -303,7 +303,7 @@ def _action_command(action: Action) -> Callable[..., None]:
             extra += f" supervision={updated.supervision.value} ({label(updated.supervision, lang)})"
         click.echo(f"{updated.id} {updated.status.value} ({label(updated.status, lang)}){extra}")
 
-    command = click.argument("case_id")(command)
+    command = click.argument("case_id", callback=id_typed)(command)
     command = click.option(
         "--note",
         default="",
@@ -320,7 +320,7 @@ def _action_command(action: Action) -> Callable[..., None]:
     if action is Action.EXTEND_REQUEST:
         command = click.option("--days", type=int, required=True, help="Extra working days.")(command)
     if action is Action.MERGE:
-        command = click.option("--into", required=True, help="The original case id.")(command)
+        command = click.option("--into", required=True, callback=id_typed, help="The original case id.")(command)
     return command
 
 

@@ -880,6 +880,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.handover_at": ("交班", "handover"),
     "duty.next_shift": ("下一班", "next shift"),
     "duty.swaps": ("换班", "swaps"),
+    "duty.swap.replaced": ("被替换人", "Replaced"),
+    "duty.swap.by": ("替班人", "Taken by"),
+    "duty.swap.asked_by": ("申请人", "Asked by"),
+    "duty.swap.approved_by": ("批准人", "Approved by"),
+    "duty.swap.note": ("备注", "Note"),
     "duty.swap_line": (
         "{replaced}→{by}（{asked_by}申请，{approved_by}批准）",
         "{replaced}→{by} (asked by {asked_by}, approved by {approved_by})",

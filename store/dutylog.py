@@ -38,7 +38,7 @@ from .duty_models import (
     ReportStage,
 )
 from .i18n import Lang
-from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
+from .models import Category, Channel, Community, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
 from .text import ShortLine
@@ -255,6 +255,9 @@ def plan_shift(
                 "duty_planned_meanwhile", day=day.isoformat(), leader=existing.leader, staff="、".join(existing.staff)
             )
         on_shift = {leader, *staff}
+        strangers = sorted(set(phones or {}) - on_shift)
+        if strangers:  # (the record's own rule says it too, in English only)
+            raise DutyRefused("duty_phone_stranger", names="、".join(strangers))
         kept = {name: phone for name, phone in existing.phones.items() if name in on_shift} if existing else {}
         fields = {
             "id": shift_id_for(day),
@@ -362,6 +365,16 @@ def entries_between(
     return sorted((e for e in found if start <= e.at < end), key=lambda e: (e.at, e.id))
 
 
+def _known_community(tx: Transaction, community_id: str | None) -> str | None:
+    """A log line or an incident that names a community names one the township has (as a case must);
+    none named (or an empty one) is none."""
+    if community_id and community_id not in {c.id for c in tx.all(Community)}:
+        from .roster import known_list  # (here: `summary` reads the log and loads no roster)
+
+        raise Refused("community_unknown", id=community_id, known=known_list(tx.all(Community)))
+    return community_id or None
+
+
 def _new_entry(tx: Transaction, **fields: object) -> DutyLogEntry:
     at = fields["at"]
     assert isinstance(at, datetime)
@@ -387,6 +400,7 @@ def log_entry(
     """Write one line of the 值班记录 (now, unless ``at`` says when it came in); returns it with its id."""
     with store.transaction() as tx:
         when = tx.now if at is None else _not_future(at, tx.now, "log")
+        community_id = _known_community(tx, community_id)
         return _new_entry(
             tx,
             at=when,
@@ -576,6 +590,7 @@ def open_incident(
     with store.transaction() as tx:
         known = tx.now if known_at is None else _not_future(known_at, tx.now, "incident")
         occurred = known if occurred_at is None else _not_future(occurred_at, tx.now, "incident")
+        community_id = _known_community(tx, community_id)
         prefix = f"SJ{known:%y%m%d}-"
         incident_id = _next_id(
             tx, Incident, prefix, [None, *(p for p in store.partitions(Incident) if p >= month_of(known))], 2
@@ -609,8 +624,24 @@ def open_incident(
                 incident_id=incident_id,
             ).id
         else:
-            find_entry(tx, entry_id)
+            _not_anothers_line(tx, find_entry(tx, entry_id))
         return tx.put(Incident(**fields, entry_id=entry_id))
+
+
+def _not_anothers_line(tx: Transaction, entry: DutyLogEntry) -> None:
+    """An incident opened from a log line (`--entry`) takes one no incident came in as: a second one
+    would run its own reporting clocks for the same call."""
+    taken = entry.incident_id or next(
+        (
+            i.id
+            for part in (None, *tx.store.partitions(Incident))
+            for i in tx.all(Incident, part)
+            if i.entry_id == entry.id
+        ),
+        None,
+    )
+    if taken is not None:
+        raise DutyRefused("duty_entry_has_incident", entry=entry.id, incident=taken)
 
 
 def _put_incident(tx: Transaction, incident: Incident) -> Incident:

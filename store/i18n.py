@@ -578,6 +578,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ReportStage.final": ("终报", "final report"),
     "refused.duty_future": ("时间 {at} 还没到，不能登记", "{at} is in the future; it cannot be recorded yet"),
     "refused.duty_no_shift": ("没有这个班次：{id}", "no such shift: {id}"),
+    "refused.duty_entry_has_incident": (
+        "值班记录 {entry} 已是突发事件 {incident} 的接报记录",
+        "log entry {entry} is already how incident {incident} came in",
+    ),
+    "refused.duty_phone_stranger": (
+        "{names} 不在本班，不能登记他的电话（只登记带班领导和值班员的）",
+        "a phone for someone not on the shift: {names}",
+    ),
     "refused.duty_staff_count": (
         "每班值班员一至二人（现为 {count} 人）",
         "a shift has one or two duty officers (not {count})",

@@ -286,6 +286,13 @@ def _csv_rows(path: Path, payload: bytes) -> list[list[Cell]]:
     return [list(row) for row in csv.reader(io.StringIO(text))]
 
 
+class Table(list[list[Cell]]):
+    """A worksheet's rows as read, and its merged cells: ((first row, first column), (last row, last
+    column)), counted from 0 as the rows are (the value is in the first cell only)."""
+
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+
+
 def _workbook_rows(path: Path, source: str | BinaryIO) -> dict[str, list[list[Cell]]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -294,11 +301,12 @@ def _workbook_rows(path: Path, source: str | BinaryIO) -> dict[str, list[list[Ce
             workbook = CalamineWorkbook.from_path(source)
         else:
             workbook = CalamineWorkbook.from_filelike(source)
-        # a fresh list each, nobody else's: widening its cell type to Cell is safe (list is invariant)
-        rows = {
-            name: cast(list[list[Cell]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in workbook.sheet_names
-        }
+        rows: dict[str, list[list[Cell]]] = {}
+        for name in workbook.sheet_names:
+            sheet = workbook.get_sheet_by_name(name)
+            # a fresh list each, nobody else's: widening its cell type to Cell is safe (list is invariant)
+            rows[name] = table = Table(cast(list[list[Cell]], sheet.to_python(skip_empty_area=False)))
+            table.merged = list(sheet.merged_cell_ranges or ())
     except (CalamineError, OSError, ValueError) as exc:  # not a zip, not a workbook, password, …
         raise SheetFileError("sheet_unreadable", path, detail=exc) from None
     if _formula_without_value(source):

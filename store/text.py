@@ -98,6 +98,14 @@ def ascii_numerals(text: str) -> str:
 
 # Full-width letters, digits and signs (Ａ座, ３号楼) and the ideographic space, as ASCII.
 _WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def typed_id(text: str) -> str:
+    """An id as an officer types or pastes it: full-width letters, digits and signs (an input method
+    left in full-width mode: ＭＫ２６１１２７－００１) as ASCII, and no space around it."""
+    return text.translate(_WIDE).strip()
+
+
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 
 
@@ -146,10 +154,11 @@ def _ascii_phone(value: object) -> object:
 
 Phone = Annotated[str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
 
-# A caller's number may also be a public service line: the 12345 hotline, 110/119/120/122 and the
-# like (1xx, 1xxxx), a company's 95xxx or a local 96xxx line. Such a number names an office, not a
-# person, so it is shown as it is (masking.mask_phone); a person's mobile is masked as before.
-SERVICE_NUMBER = re.compile(r"1[0-9]{2}|1[0-9]{4}|9[56][0-9]{3,6}")
+# A caller's number may also be a public service line: 110 to 122 (110, 112, 114, 119, 120, 122),
+# a 12xxx government hotline (12345, 12315) or a carrier's 10xxx, a company's 95xxx or a local 96xxx
+# line. Such a number names an office, not a person, so it is shown as it is (masking.mask_phone); a
+# person's mobile is masked as before. Any other three digits (123, 199) is a slip, said as one.
+SERVICE_NUMBER = re.compile(r"11[0-9]|12[0-2]|1[02][0-9]{3}|9[56][0-9]{3,6}")
 CALLER_PHONE_PATTERN = rf"^(1[3-9][0-9]{{9}}|0[0-9]{{2,3}}-?[0-9]{{7,8}}|{SERVICE_NUMBER.pattern})$"
 CallerPhone = Annotated[
     str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=CALLER_PHONE_PATTERN)

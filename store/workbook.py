@@ -749,6 +749,19 @@ def _headings_only(spec: SheetSpec, table: list[list[Cell]]) -> tuple[list[str],
     return [by_zh.get(t.rstrip("*").strip(), t) for t in texts], 1, 1, texts
 
 
+def _fill_merged_down(table: list[list[Cell]], first_data: int) -> None:
+    """A cell merged down over data rows (the 楼栋 of neighbouring households, as 一表全清 is kept) is
+    each of those rows' value, as the clerk sees it; the file holds it in the first row only. One
+    merged across columns, or from the headings down, stays as read."""
+    for (top, left), (bottom, right) in getattr(table, "merged", ()):
+        if left != right or top < first_data or top >= len(table) or left >= len(table[top]):
+            continue
+        value = table[top][left]
+        for below in table[top + 1 : bottom + 1]:
+            if left < len(below) and below[left] in (None, ""):
+                below[left] = value
+
+
 def _spec_by_header(table: list[list[Cell]]) -> SheetSpec | None:
     """The one sheet whose every required column the table's headers have (the most columns
     found, if several have them all): how a renamed sheet is known; None if none or a tie."""
@@ -839,6 +852,7 @@ class _Importer:
             return []
         keys = [c.key for c in spec.columns]
         header, first_data, heading_row, headings = _header_of(spec, table) or _headings_only(spec, table)
+        _fill_merged_down(table, first_data)
         positions = {key: header.index(key) for key in keys if key in header}
         for key in keys:
             column = spec.column(key)

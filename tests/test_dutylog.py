@@ -1099,3 +1099,161 @@ def test_a_time_of_day_typed_after_midnight_is_last_nights(
         cli, ["--store", str(root), "duty", "log", "--kind", "来电", "--content", "x", "--at", "10:30"]
     )
     assert slip.exit_code == 1 and "还没到" in slip.output, slip.output
+
+
+def test_an_unknown_community_on_a_log_line_or_an_incident_is_refused(runner: CliRunner, calm_store: Path) -> None:
+    """`duty log --community nope` and `incident open --community nope` wrote the line (and the
+    incident) with a community no one has, where `petition add` and `duty to-case` name the known
+    ones: refused alike, exit 1, one line, nothing written; a known id is still taken."""
+    before = store_bytes(calm_store)
+    for args in (
+        ("duty", "log", "--content", "来电：3号楼停水", "--community", "nope"),
+        ("incident", "open", "--title", "河堤渗水", "--category", "natural", "--community", "nope"),
+    ):
+        refused = runner.invoke(cli, ["--store", str(calm_store), *args])
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.strip() == "duty-room: 没有社区「nope」；已有：dongcheng 东城花园社区", refused.output
+        assert store_bytes(calm_store) == before
+    entry_id = run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水", "--community", "dongcheng")
+    assert find_entry(Store(calm_store, actor="x"), entry_id).community_id == "dongcheng"
+
+
+def test_days_and_times_typed_with_a_chinese_input_method_are_taken(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README: full-width digits and signs typed with a Chinese input method (２０２７－０６－３０,
+    ０７：３０) are turned into ASCII in one place. `duty plan ２０２６－１１－２９` and `--at ０９：１０`
+    were refused as no date and no time (时间格式不对), where every form and the workbook take them."""
+    at(monkeypatch, "2026-11-28T10:00")
+    shift = run(runner, calm_store, "duty", "plan", "２０２６－１１－２９", "--leader", "郭红梅", "--staff", "王丽娟")
+    assert shift.startswith("duty-20261129 ")
+    entry_id = run(runner, calm_store, "duty", "log", "--content", "来电：3号楼停水", "--at", "０９：１０")
+    assert find_entry(Store(calm_store, actor="x"), entry_id).at == datetime(2026, 11, 28, 9, 10, tzinfo=TZ)
+    incident_id = run(
+        runner, calm_store, "incident", "open", "--title", "河堤渗水", "--category", "natural",
+        "--known", "２０２６－１１－２８　０９：２０",
+    ).split()[0]  # fmt: skip
+    assert find_incident(Store(calm_store, actor="x"), incident_id).known_at == datetime(2026, 11, 28, 9, 20, tzinfo=TZ)
+    today = json.loads(run(runner, calm_store, "duty", "today", "--at", "２０２６－１１－２９ ０９：００", "--json"))
+    assert today["shift"]["id"] == "duty-20261129"
+
+
+def test_a_refused_swap_or_incident_names_no_stored_key_in_chinese(runner: CliRunner, calm_store: Path) -> None:
+    """The README: a refused field is named by its form's label in Chinese. `duty swap --asked-by ""`
+    said `asked_by: 必填`, and an incident known before it happened `record: 接报时间早于事发时间`:
+    the swap's fields by their words now, and a rule over the whole record with no key before it."""
+    run(runner, calm_store, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    before = store_bytes(calm_store)
+    swap = ("duty", "swap", "duty-20261128", "--replace", "王丽娟", "--with", "刘晓宇")
+    for args, line in (
+        ((*swap, "--asked-by", "", "--approved-by", "郭红梅"), "duty-room: 申请人：必填"),
+        (
+            (
+                "incident",
+                "open",
+                "--title",
+                "河堤渗水",
+                "--category",
+                "natural",
+                "--occurred",
+                "08:50",
+                "--known",
+                "08:40",
+            ),
+            "duty-room: 接报时间早于事发时间",
+        ),
+    ):
+        refused = runner.invoke(cli, ["--store", str(calm_store), *args])
+        assert refused.exit_code == 1 and refused.output.strip() == line, refused.output
+        assert store_bytes(calm_store) == before
+    english = runner.invoke(
+        cli, ["--store", str(calm_store), "--lang", "en", *swap, "--asked-by", "", "--approved-by", "x"]
+    )
+    assert english.exit_code == 1 and english.output.strip() == "duty-room: asked_by: required", english.output
+
+
+def test_correcting_an_entrys_kind_takes_its_chinese_word_and_names_the_choices(
+    runner: CliRunner, calm_store: Path
+) -> None:
+    """`duty correct ID --set kind=来电` (the word `duty log --kind` takes) was refused as 类别：必填, and
+    so was a slip (kind=乱), which is not empty: the word is taken as `duty log` takes it, and a slip
+    names the choices, nothing written."""
+    entry_id = run(runner, calm_store, "duty", "log", "--kind", "document", "--content", "区民政局来文")
+    before = store_bytes(calm_store)
+    refused = runner.invoke(
+        cli, ["--store", str(calm_store), "duty", "correct", entry_id, "--set", "kind=乱", "--note", "x"]
+    )
+    assert refused.exit_code == 1 and refused.output.startswith("duty-room: 「乱」不是可选的值；可选：call (来电)")
+    assert store_bytes(calm_store) == before
+    run(runner, calm_store, "duty", "correct", entry_id, "--set", "kind=来电", "--note", "其实是电话")
+    assert find_entry(Store(calm_store, actor="x"), entry_id).current().kind is LogKind.CALL
+
+
+def test_a_shifts_phones_are_refused_in_the_interface_language(runner: CliRunner, calm_store: Path) -> None:
+    """`duty plan … --phone 王=…` for someone not on the shift said `a phone for someone not on the
+    shift: 王` in English, and a bad number `phones.张: 电话格式不对…` after a stored key: both in words
+    now (the number's owner named), exit 1, nothing written."""
+    before = store_bytes(calm_store)
+    plan = ("duty", "plan", "2026-11-29", "--leader", "张明", "--staff", "王丽娟")
+    for args, zh, en in (
+        (
+            (*plan, "--phone", "李四=13812345678"),
+            "duty-room: 李四 不在本班，不能登记他的电话（只登记带班领导和值班员的）",
+            "duty-room: a phone for someone not on the shift: 李四",
+        ),
+        (
+            (*plan, "--phone", "张明=123"),
+            "duty-room: 电话（张明）：电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567",
+            "duty-room: phones.张明: not a phone number: 11-digit mobile or 0393-1234567",
+        ),
+    ):
+        for lang, line in (("zh", zh), ("en", en)):
+            refused = runner.invoke(cli, ["--store", str(calm_store), "--lang", lang, *args])
+            assert refused.exit_code == 1 and refused.output.strip() == line, refused.output
+        assert store_bytes(calm_store) == before
+
+
+def test_a_log_line_is_the_line_of_one_incident(runner: CliRunner, calm_store: Path) -> None:
+    """`incident open --entry ZB…` named a line that was already another incident's (the one
+    `incident open` wrote for it, or an earlier `--entry`): a second incident with its own reporting
+    clocks for the same call. Refused, naming the incident, nothing written; a line of none is taken."""
+    first = run(runner, calm_store, "incident", "open", "--title", "河堤渗水", "--category", "natural").split()[0]
+    written = find_incident(Store(calm_store, actor="x"), first).entry_id
+    call = run(runner, calm_store, "duty", "log", "--content", "来电：5号楼地下车库燃气泄漏")
+    second = run(
+        runner, calm_store, "incident", "open", "--title", "燃气泄漏", "--category", "accident", "--entry", call
+    )
+    before = store_bytes(calm_store)
+    for entry_id, incident_id in ((written, first), (call, second.split()[0])):
+        refused = runner.invoke(
+            cli,
+            [
+                "--store",
+                str(calm_store),
+                "incident",
+                "open",
+                "--title",
+                "又一起",
+                "--category",
+                "natural",
+                "--entry",
+                entry_id,
+            ],
+        )
+        assert refused.exit_code == 1, refused.output
+        assert refused.output.strip() == f"duty-room: 值班记录 {entry_id} 已是突发事件 {incident_id} 的接报记录", (
+            refused.output
+        )
+        assert store_bytes(calm_store) == before
+
+
+def test_over_long_handover_notes_are_named_by_their_label(runner: CliRunner, calm_store: Path) -> None:
+    """`handover --give --notes <5000 字>` said `notes: 太长了…` after the stored key: by the form's label."""
+    run(runner, calm_store, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    before = store_bytes(calm_store)
+    refused = runner.invoke(cli, ["--store", str(calm_store), "handover", "--give", "--notes", "长" * 5000])
+    assert refused.exit_code == 1, refused.output
+    assert refused.output.strip() == "duty-room: 交班说明（遗留问题、需跟进事项）：太长了：最多 2000 个字", (
+        refused.output
+    )
+    assert store_bytes(calm_store) == before

@@ -418,3 +418,17 @@ def test_a_follow_ups_history_line_says_what_the_reporter_said_in_the_detail_and
         assert said in run("show", "MK261127-004", lang=lang).output.splitlines()[-1]
         detail = petition_detail(Presenter(lang), case, "东城花园社区", "1号楼1单元", reveal=False)  # type: ignore[arg-type]
         assert said.replace(" [", "  [") in detail.sections[0][1][-1].plain
+
+
+def test_an_id_typed_in_full_width_or_pasted_with_spaces_is_the_id(run, small_store: Store) -> None:  # noqa: ANN001
+    """An id typed with a Chinese input method left in full-width mode (ＭＫ２６１１２７－００１), or
+    pasted from a table with a space around it, was 没有这个案件: it is the same id, as a place's
+    full-width digits are the same place."""
+    shown = run("show", "MK261127-001").output
+    assert run("show", "ＭＫ２６１１２７－００１").output == shown
+    assert run("show", " MK261127-001 ").output == shown
+    assert run("start", "ＭＫ２６１１２７－００３").output.strip() == "MK261127-003 in_progress (处置中)"
+    assert run("merge", "MK261127-002 ", "--into", "ＭＫ２６１１２７－００１").exit_code == 0
+    assert small_store.get(Petition, "MK261127-001").duplicates == ["MK261127-002"]
+    unknown = run("show", "ＭＫ２６１１２７－９９９")
+    assert unknown.exit_code == 1 and unknown.output.strip() == "duty-room: 没有这个案件：MK261127-999"

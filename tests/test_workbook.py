@@ -1218,3 +1218,29 @@ def test_a_refused_or_dry_run_first_import_makes_no_folder(run, demo: Store, tmp
     made = run("--store", typo, "import", template)
     assert made.exit_code == 0 and "已导入" in made.output
     assert run("--store", typo, "check").exit_code == 0
+
+
+def test_a_cell_merged_down_over_several_rows_is_each_rows_value(demo: Store, tmp_path: Path) -> None:
+    """一表全清 as clerks keep it: the 楼栋 (or 所属网格) of neighbouring households merged into one cell
+    down the rows. The value is in the first row only, so every row below was refused (住户!4:楼栋: 必填)
+    though the clerk sees it there. A cell merged down in the data is each of its rows' value; one
+    merged across columns, or a heading merged down, is read as before."""
+    path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["住户"]
+    keys = [c.value for c in ws[2]]
+    building, grid = keys.index("building") + 1, keys.index("grid_id") + 1
+    first = next(
+        r
+        for r in range(3, ws.max_row - 1)
+        if all(ws.cell(r + i, building).value == ws.cell(r, building).value for i in (1, 2))
+        and all(ws.cell(r + i, grid).value == ws.cell(r, grid).value for i in (1, 2))
+    )
+    room = _set(wb, "住户", first + 2, "room", "999")
+    ws.merge_cells(start_row=first, start_column=building, end_row=first + 2, end_column=building)
+    ws.merge_cells(start_row=first, start_column=grid, end_row=first + 1, end_column=grid)
+    wb.save(path)
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    assert not report.errors and report.changes == 1, (report.errors, room)
+    household = _value(openpyxl.load_workbook(path), "住户", first + 2, "id")
+    assert Store(demo.root).get(Household, str(household)).room == "999"
