@@ -147,9 +147,27 @@ def typed_day(text: str, not_a_day: str = "") -> date:
         raise
 
 
+# A mobile with spaces or hyphens (and +86), or a landline with its area code set off by a space or
+# brackets: what a clerk types, in a form, on the command line or in a sheet.
+_MOBILE = re.compile(r"(?:\+?86[\s-]*)?(1[3-9][0-9])[\s-]*([0-9]{4})[\s-]*([0-9]{4})")
+_LANDLINE = re.compile(r"[(（](0[0-9]{2,3})[)）][\s-]*([0-9]{7,8})|(0[0-9]{2,3})(?:\s+-?|-\s+)\s*([0-9]{7,8})")
+
+
+def typed_phone(text: str) -> str:
+    """A phone as typed (138 0393 1234, 138-0393-1234, +86 138…, (0393)1234567, full-width digits)
+    in the one form the models take: 13803931234, 0393-1234567. Anything else comes back with its
+    digits in ASCII, for the model to refuse (any other script's digits stay and fail)."""
+    typed = ascii_numerals(text).strip()
+    if mobile := _MOBILE.fullmatch(typed):
+        return "".join(mobile.groups())
+    if landline := _LANDLINE.fullmatch(typed):
+        area, number = (landline.group(1), landline.group(2)) if landline.group(1) else landline.group(3, 4)
+        return f"{area}-{number}"
+    return typed
+
+
 def _ascii_phone(value: object) -> object:
-    """Full-width digits (typed with a Chinese IME) become ASCII; any other script's digits stay and fail."""
-    return ascii_numerals(value) if isinstance(value, str) else value
+    return typed_phone(value) if isinstance(value, str) else value
 
 
 Phone = Annotated[str, BeforeValidator(_ascii_phone), StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]

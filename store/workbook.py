@@ -63,7 +63,7 @@ from .refusal import Refused
 from .roster import changes_between, known_list
 from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
-from .text import RecordId, ascii_numerals
+from .text import RecordId, ascii_numerals, typed_phone
 
 # ---------------------------------------------------------------------------
 # Column kinds and sheet specs
@@ -511,7 +511,7 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
         case Kind.TEXT | Kind.REF:
             return text
         case Kind.PHONE:
-            return _phone(text)
+            return typed_phone(text)
         case Kind.INT:
             if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw).is_integer():
                 return int(raw)
@@ -590,22 +590,7 @@ def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
     raise AssertionError(column.kind)
 
 
-# A mobile with spaces or hyphens (and +86), or a landline with its area code set off by a space or
-# brackets: what a clerk types, made the one form the models take. Anything else is left for the
-# model to refuse.
-_MOBILE = re.compile(r"(?:\+?86[\s-]*)?(1[3-9][0-9])[\s-]*([0-9]{4})[\s-]*([0-9]{4})")
-_LANDLINE = re.compile(r"[(（](0[0-9]{2,3})[)）][\s-]*([0-9]{7,8})|(0[0-9]{2,3})(?:\s+-?|-\s+)\s*([0-9]{7,8})")
 _GROUPED = re.compile(r"[¥￥]?\s*[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?\s*元?")
-
-
-def _phone(text: str) -> str:
-    typed = ascii_numerals(text)
-    if mobile := _MOBILE.fullmatch(typed):
-        return "".join(mobile.groups())
-    if landline := _LANDLINE.fullmatch(typed):
-        area, number = (landline.group(1), landline.group(2)) if landline.group(1) else landline.group(3, 4)
-        return f"{area}-{number}"
-    return text
 
 
 def _whole_fen(amount: float) -> bool:

@@ -207,6 +207,24 @@ def test_phone_surrounding_whitespace_is_stripped():
 
 
 @pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("138 1234 1234", "13812341234"),
+        ("138-1234-1234", "13812341234"),
+        ("+86 138 1234 1234", "13812341234"),
+        ("１３８ １２３４ １２３４", "13812341234"),
+        ("(0393)1234567", "0393-1234567"),
+        ("0393 1234567", "0393-1234567"),
+    ],
+)
+def test_a_phone_typed_as_a_clerk_types_it_is_kept_in_its_one_form(typed: str, kept: str):
+    """A sheet's import took 138 1234 1234, but the same phone typed in a form or on the command line
+    was refused (电话格式不对): the models read it as the import does, wherever it is typed."""
+    assert make(GridWorker, phone=typed).phone == kept
+    assert make(Household, phone=typed).phone == kept
+
+
+@pytest.mark.parametrize(
     "phone",
     ["12345", "23812341234", "138 1234 1234x", "12812341234", "1381234123", "138123412345", "0393-123456", ""],
 )
