@@ -1168,7 +1168,7 @@ async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tupl
     every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择). Every screen the Footer
     test walks, `?` on each panel and the palette: the whole screen's text, no arrow, symbol, box,
     block, shape or picture. (→ between a before and an after, 撤销 → 已撤销, is words, not drawn.)"""
-    from test_footer_fits import WALKS
+    from test_footer_fits import WALKS, walked
 
     glyphs = re.compile("[\u2190-\u2191\u2193-\u21ff\u2300-\u23ff\u2500-\u25ff\U0001f300-\U0001faff]")
     found: dict[str, list[str]] = {}
@@ -1179,17 +1179,10 @@ async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tupl
         ("panel 5 incident form", ["5", "i"], "FormScreen", ["escape"]),
     ]
     async with dashboard(small_store, size, ascii=True, lang=lang) as (app, pilot):
-        for where, there, screen, back in walks:
-            for key in there:
-                await pilot.press(key)
-                await settled(app, pilot)
-            assert type(app.screen).__name__ == screen, where
+        async for where in walked(app, pilot, walks):
             text = screen_text(app)
             if glyphs.search(text):
                 found[where] = sorted(set(glyphs.findall(text)))
-            for key in (*back, "1"):
-                await pilot.press(key)
-                await settled(app, pilot)
     assert found == {}
 
 

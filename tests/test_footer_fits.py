@@ -7,7 +7,10 @@ help. Keys that do not fit are in `?` help and the palette (duty_room/localize.p
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -23,7 +26,8 @@ HELP_ACTIONS = {"help", "app.help", "toggle_help"}
 
 # Where a Footer is read: the keys pressed from the dashboard (each walk starts on panel 1), then
 # the keys that go back. Every panel, a detail, a form, a choice, a picker, a list, the filter.
-WALKS: list[tuple[str, list[str], str, list[str]]] = [
+Walk = tuple[str, list[str], str, list[str]]  # (where, keys there, its screen's class, keys back)
+WALKS: list[Walk] = [
     ("panel 1", [], "DashboardScreen", []),
     ("panel 1 detail", ["enter"], "DetailScreen", ["escape"]),
     ("panel 1 new case form", ["n"], "FormScreen", ["escape"]),
@@ -81,19 +85,24 @@ async def test_every_footer_is_whole_at_80_columns(small_store: Store, lang: str
     """(--ascii names Enter "enter", four cells wider than ⏎: every Footer still whole.)"""
     problems: list[str] = []
     async with dashboard(small_store, NARROW, lang=lang, ascii=ascii_only) as (app, pilot):
-        for where, there, screen, back in WALKS:
-            for key in there:
-                await pilot.press(key)
-                await settled(app, pilot)
-            assert type(app.screen).__name__ == screen, where
+        async for where in walked(app, pilot, WALKS):
             problems += footer_problems(app, where)
-            for key in back:
-                await pilot.press(key)
-                await settled(app, pilot)
-            await pilot.press("1")
-            await settled(app, pilot)
-            assert app.screen is app.screen_stack[0] and app.active == "petitions", f"{where}: not back"
     assert problems == []
+
+
+async def walked(app: DutyRoomApp, pilot: Pilot[None], walks: list[Walk]) -> AsyncIterator[str]:
+    """Each place of ``walks`` in turn, from panel 1: its keys pressed, its screen checked, its name
+    yielded; then its keys back pressed, and back on panel 1 checked."""
+    for where, there, screen, back in walks:
+        for key in there:
+            await pilot.press(key)
+            await settled(app, pilot)
+        assert type(app.screen).__name__ == screen, where
+        yield where
+        for key in (*back, "1"):
+            await pilot.press(key)
+            await settled(app, pilot)
+        assert app.screen is app.screen_stack[0] and app.active == "petitions", f"{where}: not back"
 
 
 async def test_keys_left_out_of_the_english_footer_are_in_help_and_the_palette(small_store: Store) -> None:
