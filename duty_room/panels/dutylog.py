@@ -813,6 +813,7 @@ def handover_summary(p: Presenter, report: HandoverReport) -> str:
         late_sessions=len(report.late_sessions),
         unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
         incidents=len(report.incidents),
+        closed_incidents=len(report.closed_incidents),
         late=len(report.late_reports),
         arrears=len(report.arrears),
     )
