@@ -15,7 +15,6 @@ from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
 from store.dutylog import (
-    FUTURE_TOLERANCE,
     end_incident,
     entries_between,
     find_shift,
@@ -31,6 +30,7 @@ from store.dutylog import (
     report_incident,
     shift_at,
     swap_shift,
+    typed_moment,
 )
 from store.errors import environment_error
 from store.handover import acknowledge, hand_over_now, handover_report, pending_handover
@@ -51,30 +51,15 @@ from .handover_export import (
 )
 from .petition_cli import _member
 
-# How far back an `HH:MM` not yet come today may mean last night: a night shift's last hours, not
-# a day ago (at 10:00, `--at 10:30` is a slip refused as not yet come, not yesterday's 10:30).
-LAST_NIGHT = timedelta(hours=12)
-
 
 def _when(text: str | None, *, past: bool = True) -> datetime | None:
-    """`HH:MM`, `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time. `HH:MM` is today's, or, for
-    something that has happened (``past``), last night's within ``LAST_NIGHT``: `--at 23:50` typed
-    at 00:30 is last night's call, which today's 23:50 refused as not yet come (the README's
-    `--known 23:50`)."""
+    """The time typed for ``--at`` / ``--known`` (``store.dutylog.typed_moment``, as the panel's forms)."""
     if text is None:
         return None
-    typed, text = text.strip(), " ".join(ascii_numerals(text).split())  # ０９：１０, an ideographic space
     try:
-        if len(text) <= 5 and ":" in text:
-            hour, minute = (int(part) for part in text.split(":"))
-            moment = clock.at(clock.today(), hour, minute)
-            if past and moment > clock.now() + FUTURE_TOLERANCE:
-                earlier = clock.at(clock.today() - timedelta(days=1), hour, minute)
-                moment = earlier if clock.now() - earlier <= LAST_NIGHT else moment
-            return moment
-        return clock.as_local(datetime.fromisoformat(text))
+        return typed_moment(text, past=past)
     except ValueError:
-        raise click.ClickException(phrase("cli.bad_time", v=typed)) from None
+        raise click.ClickException(phrase("cli.bad_time", v=text.strip())) from None
 
 
 # ---------------------------------------------------------------------------

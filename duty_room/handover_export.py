@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from duty_room import words
 from duty_room.lateness import minutes_text, session_lateness
 from duty_room.words import Lang, label
-from store.duty_models import DutyLogEntry, IncidentReport, LogKind
+from store.duty_models import DutyLogEntry, Incident, IncidentReport, LogKind
 from store.dutylog import IncidentClock, ReportSlot
 from store.handover import HandoverReport, LateReport
 from store.market import money
@@ -116,7 +116,7 @@ def incident_now(clock: IncidentClock, lang: Lang) -> str:
     """已终报 11-28 14:00 / 下次报送 续报 11-28 16:45（剩1小时45分） — an incident as it is now."""
     i = clock.incident
     if i.closed_at is not None:
-        return words.t("handover.final_made", lang).format(f"{i.closed_at:%m-%d %H:%M}")
+        return closed_words(i, lang)
     nxt = slot_text(clock.next, clock.now, lang) if clock.next else words.t("handover.nothing", lang)
     return f"{words.t('handover.next_due', lang)} {nxt}"
 
@@ -134,6 +134,22 @@ def entry_from(entry_source: str, caller: str, phone: str | None) -> str:
 def _md(value: str) -> str:
     """Text from the store in a Markdown table cell: one line, no pipe breaking the table."""
     return value.replace("\r", " ").replace("\n", " ⏎ ").replace("|", "｜")
+
+
+def _incident_heading(i: Incident, lang: Lang) -> str:
+    """An incident in the Markdown: its id, title, category and level, when it happened and was known."""
+    pu, t = punct(lang), lambda key: words.t(key, lang)
+    return (
+        f"{i.id} {_md(i.title)}{pu.open}{label(i.category, lang)}{pu.comma}{label(i.level, lang)}{pu.close}"
+        f"{t('duty.occurred_at')}{pu.colon}{i.occurred_at:%m-%d %H:%M}{pu.comma}"
+        f"{t('duty.known_at')}{pu.colon}{i.known_at:%m-%d %H:%M}"
+    )
+
+
+def closed_words(incident: Incident, lang: Lang) -> str:
+    """已终报 11-28 09:40: how an incident closed during the shift stands."""
+    assert incident.closed_at is not None
+    return words.t("handover.final_made", lang).format(f"{incident.closed_at:%m-%d %H:%M}")
 
 
 def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
@@ -158,17 +174,15 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     for c in report.incidents:
         i = c.incident
         nxt = slot_text(c.next, report.moment, lang) if c.next else none
-        out.append(
-            f"- {i.id} {_md(i.title)}{pu.open}{label(i.category, lang)}{pu.comma}{label(i.level, lang)}{pu.close}"
-            f"{t('duty.occurred_at')}{pu.colon}{i.occurred_at:%m-%d %H:%M}{pu.comma}"
-            f"{t('duty.known_at')}{pu.colon}{i.known_at:%m-%d %H:%M}{pu.semi}"
-            f"{t('handover.next_due')}{pu.colon}{nxt}"
-        )
+        out.append(f"- {_incident_heading(i, lang)}{pu.semi}{t('handover.next_due')}{pu.colon}{nxt}")
         for r in i.reports:
             out.append(f"  - {_md(report_line(r, lang))}")
         if rec is not None and rec.later and i.id in rec.incidents_now:
             out.append(f"  - {t('handover.now').format(_md(incident_now(rec.incidents_now[i.id], lang)))}")
-    if not report.incidents:
+    for i in report.closed_incidents:  # the shift's incidents closed by their 终报: how each was reported
+        out.append(f"- {_incident_heading(i, lang)}{pu.semi}{_md(closed_words(i, lang))}")
+        out += [f"  - {_md(report_line(r, lang))}" for r in i.reports]
+    if not report.incidents and not report.closed_incidents:
         out.append(none)
     out += ["", f"## {t('handover.late_reports')}", ""]
     out += [f"- {_md(line)}" for line in late_lines(report, lang)] or [none]
@@ -450,6 +464,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         [t("handover.received"), len(report.received)],
         [t("handover.closed"), len(report.closed)],
         [t("handover.incidents"), len(report.incidents)],
+        [t("handover.closed_incidents"), len(report.closed_incidents)],
         [
             t("handover.late_reports"),
             "\n".join(late_lines(report, lang)) or t("handover.nothing"),
@@ -489,8 +504,9 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     log_sheet(t("handover.log"), report.entries, report.corrected_ids)
     now_clocks = rec.incidents_now if rec is not None and later else {}
     incident_rows: list[list[object]] = []
-    for c in report.incidents:
-        i = c.incident
+
+    def incident_row(i: Incident, standing: str, now: str) -> None:
+        """An incident's row: ``standing``, its next report due (open) or its 终报 (closed in the shift)."""
         incident_rows.append(
             [
                 i.id,
@@ -499,11 +515,17 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
                 label(i.level, lang),
                 f"{i.occurred_at:%Y-%m-%d %H:%M}",
                 f"{i.known_at:%Y-%m-%d %H:%M}",
-                slot_text(c.next, report.moment, lang) if c.next else "",
+                standing,
                 "\n".join(report_line(r, lang) for r in i.reports),
-                *([incident_now(now_clocks[i.id], lang) if i.id in now_clocks else ""] if later else []),
+                *([now] if later else []),
             ]
         )
+
+    for c in report.incidents:
+        now = incident_now(now_clocks[c.incident.id], lang) if c.incident.id in now_clocks else ""
+        incident_row(c.incident, slot_text(c.next, report.moment, lang) if c.next else "", now)
+    for i in report.closed_incidents:  # closed by their 终报 during the shift: how they stand, their reports
+        incident_row(i, closed_words(i, lang), closed_words(i, lang))
     sheet(
         t("handover.incidents"),
         [

@@ -159,7 +159,7 @@ class RoutingApp(App[None]):
     def _list_action(self, event: TableScreen.ActionRequested) -> None:
         owner = self._owner(event.screen)
         if owner is not None:
-            owner.list_action(event.screen, event.action, event.row_key)
+            owner.list_key(event.screen, event.action, event.row_key)
 
     @on(DetailScreen.RevealRequested)
     @guarded

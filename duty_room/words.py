@@ -384,6 +384,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.level": ("级别", "Level"),
     "duty.form.report_to": ("报送对象", "Reported to"),
     "duty.form.stage": ("报送类别", "Report"),
+    "duty.form.known_at": ("接报时间", "Known at"),
+    "duty.form.report_at": ("报送时间", "Reported at"),
+    "duty.form.time_now": ("空着即现在；或写 HH:MM、YYYY-MM-DD HH:MM", "empty: now; or HH:MM, YYYY-MM-DD HH:MM"),
     "duty.form.handover_notes": ("交班说明（遗留问题、需跟进事项）", "Handover notes (open matters to follow up)"),
     "duty.form.ack_notes": ("接班说明", "Notes on taking over"),
     "duty.log_title": ("值班记录：登记", "Duty log: new entry"),
@@ -394,8 +397,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.reported": ("{id} {stage}已记录", "{id}: {stage} recorded"),
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
     "duty.handover_summary": (
-        "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起（报送超时{late}项）；欠费摊位{arrears}个",
-        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} (late reports {late}); stalls in arrears {arrears}",
+        "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起（报送超时{late}项）、本班已终报{closed_incidents}起；欠费摊位{arrears}个",
+        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} (late reports {late}), closed this shift {closed_incidents}; stalls in arrears {arrears}",
     ),
     "duty.report_confirm": (
         "上面已是最新的交班报告：核对无误，再确认一次即交班",
@@ -905,6 +908,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "handover.reported_to": ("已报告", "Reported to"),
     "handover.cases_linked": ("案件", "Cases"),
     "handover.incidents": ("突发事件", "Incidents"),
+    "handover.closed_incidents": ("本班已终报事件", "Incidents closed this shift"),
     "handover.next_due": ("下次报送", "Next report due"),
     "handover.reports": ("已报送", "Reports made"),
     "handover.late_reports": ("迟报", "Late reports"),

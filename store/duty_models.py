@@ -208,6 +208,8 @@ class Handover(Record):
     # What the report showed when it was handed over, so the record stands even as cases move on.
     entry_ids: list[RecordId] = Field(default_factory=empty_list, max_length=2000)
     open_incident_ids: list[RecordId] = Field(default_factory=empty_list, max_length=200)
+    # Closed (终报) during the shift: a record written before these were listed has none.
+    closed_incident_ids: list[RecordId] = Field(default_factory=empty_list, max_length=200)
     late_reports: list[Line] = Field(default_factory=empty_list, max_length=200)
     overdue_case_ids: list[RecordId] = Field(default_factory=empty_list, max_length=5000)
     open_cases: int = Field(default=0, ge=0)

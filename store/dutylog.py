@@ -23,7 +23,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from . import i18n
-from .clock import as_local
+from .clock import as_local, at, now, today
 from .deadlines import DeadlineRules
 from .duty_models import (
     CORRECTABLE,
@@ -41,7 +41,7 @@ from .i18n import Lang
 from .models import Category, Channel, Community, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
-from .text import ShortLine
+from .text import ShortLine, ascii_numerals
 
 Reader = Store | Transaction  # both answer .all(model, partition)
 
@@ -114,6 +114,32 @@ def _next_id(reader: Reader, model: type[Record], prefix: str, partitions: list[
 
 
 FUTURE_TOLERANCE = timedelta(minutes=1)  # a clock a little ahead of the store's is not the future
+
+
+# How far back an `HH:MM` not yet come today may mean last night: a night shift's last hours, not
+# a day ago (at 10:00, `--at 10:30` is a slip refused as not yet come, not yesterday's 10:30).
+LAST_NIGHT = timedelta(hours=12)
+
+
+_HOUR_MINUTE = re.compile(r"[0-9]{1,2}:[0-9]{2}")
+
+
+def typed_moment(text: str, *, past: bool = True) -> datetime:
+    """A time as the officer types it (the CLI's `--at` / `--known`, panel 5's 接报时间 and 报送时间):
+    `HH:MM`, `YYYY-MM-DD HH:MM` or an ISO time, as Beijing time. `HH:MM` is today's, or, for
+    something that has happened (``past``), last night's within ``LAST_NIGHT``: 23:50 typed at 00:30
+    is last night's call, which today's 23:50 refused as not yet come. ``ValueError``: not a time.
+    Whether the time may be recorded (not in the future, not before the incident was known) is the
+    writes' own rule, not this one's."""
+    text = " ".join(ascii_numerals(text).split())  # ０９：１０, an ideographic space: a Chinese input method's
+    if _HOUR_MINUTE.fullmatch(text):
+        hour, minute = (int(part) for part in text.split(":"))
+        moment = at(today(), hour, minute)
+        if past and moment > now() + FUTURE_TOLERANCE:
+            earlier = at(today() - timedelta(days=1), hour, minute)
+            moment = earlier if now() - earlier <= LAST_NIGHT else moment
+        return moment
+    return as_local(datetime.fromisoformat(text))
 
 
 def _not_future(moment: datetime, now: datetime, what: str) -> datetime:

@@ -133,6 +133,9 @@ class HandoverReport:
     calendar: DeadlineRules | None = None
     fee_rules: FeeRules | None = None
     recorded: Recorded | None = None  # handed over: read back from the record
+    # Closed by their 终报 during the shift (opened in it or before), as they were closed: the shift's
+    # incidents are these and ``incidents``, those still open.
+    closed_incidents: list[Incident] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[PetitionView]:
@@ -273,6 +276,18 @@ def _late_reports(
     return late
 
 
+def _closed_incidents(reader: Reader, start: datetime, end: datetime, moment: datetime) -> list[Incident]:
+    """The incidents whose 终报 closed them during the shift, up to ``end``, the first closed first
+    (a closed incident is filed under the month it closed)."""
+    closed = {
+        i.id: i
+        for month in months_between(start, moment)
+        for i in reader.all(Incident, month)
+        if i.closed_at is not None and start <= i.closed_at < end
+    }
+    return sorted(closed.values(), key=lambda i: (i.closed_at, i.id))
+
+
 def _missed(incident: Incident, rules: DutyRules, end: datetime) -> list[ReportSlot]:
     """The reports a closed incident owed, past due, when its 终报 closed it (漏报): the 终报 ends the
     clocks, not what they had counted, so the handover still holds them to account."""
@@ -381,6 +396,7 @@ def _report(
         rules=rules,
         calendar=calendar,
         fee_rules=fee_rules,
+        closed_incidents=_closed_incidents(store, start, end, moment),
     )
 
 
@@ -470,6 +486,12 @@ def _read_back(store: Store, base: HandoverReport, handover: Handover, now: date
         found[incident_id] = find_incident(store, incident_id)
     incidents = [incident_clock(_incident_as_of(found[i], moment), moment, rules) for i in handover.open_incident_ids]
     incidents_now = {i: incident_clock(found[i], now, rules) for i in handover.open_incident_ids}
+    closed_incidents = []  # as the record lists them (none in a record written before they were listed)
+    for incident_id in handover.closed_incident_ids:
+        try:
+            closed_incidents.append(find_incident(store, incident_id))
+        except DutyRefused:  # not found (a store restored from an older backup): left out
+            continue
     late, unread = [], []
     for line in handover.late_reports:
         read = _recorded_late(store, line, moment, found)
@@ -532,6 +554,7 @@ def _read_back(store: Store, base: HandoverReport, handover: Handover, now: date
         closed=sorted((p for p in petitions if _closed_in(p, start, end)), key=lambda p: p.id),
         open_cases=open_then,
         incidents=incidents,
+        closed_incidents=closed_incidents,
         late_reports=late,
         handover=handover,
         recorded=Recorded(
@@ -608,6 +631,7 @@ def _record(
                 notes=notes,
                 entry_ids=list(contents.entries),
                 open_incident_ids=list(contents.incidents),
+                closed_incident_ids=[i.id for i in now.closed_incidents],
                 late_reports=list(contents.late_reports),
                 overdue_case_ids=list(contents.overdue),
                 open_cases=len(now.open_cases),

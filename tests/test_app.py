@@ -1444,3 +1444,40 @@ async def test_a_viewers_key_that_writes_is_refused_in_words_not_ignored(small_s
         await settled(app, pilot)
         assert app.panel("petitions").query_one(Input).value == "a"
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
+
+
+async def test_a_viewers_key_that_writes_on_a_list_is_refused_in_words_not_ignored(small_store: Store) -> None:
+    """On a read-only desk a list's write keys (a grid's households v, the roster's a/e/x, the ended
+    cases' o) did nothing at all, with nothing said, while on the panels they are refused in words.
+    They say the same now, on the list, which stays open; they are still not offered in its border,
+    and its keys that only look (f, Enter) are as they were. Nothing is written."""
+    from widgets.table_screen import TableScreen
+
+    before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
+    async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
+        await loaded(app, pilot)
+        for opening, kind, keys in (
+            (("2", "down", "down", "down", "enter"), "households:dc-M01", {"v": "visit", "m": "move_household"}),
+            (("2", "r"), "roster:dongcheng", {"a": "add_worker", "e": "edit_worker", "x": "retire_worker"}),
+            (("1", "l"), "ended:", {"o": "reopen"}),
+        ):
+            await pilot.press(*opening)
+            await settled(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, TableScreen) and screen.kind == kind
+            status = screen.query_one("#status", StatusLine)
+            for key, action in keys.items():
+                status.clear()  # what is said next is this key's
+                await pilot.press(key)
+                await settled(app, pilot)
+                assert app.screen is screen, (kind, key)
+                assert status.message == "只读模式：不能更改，也不能显示个人信息", (kind, key)
+                assert words.t(f"key.list.{action}") not in str(screen.query_one("#list-box").border_subtitle)
+            if kind.startswith("households"):
+                status.clear()
+                await pilot.press("f")  # special households only: a viewer keeps it, and nothing is refused
+                await settled(app, pilot)
+                assert "只读" not in status.message
+            await pilot.press("escape")
+            await settled(app, pilot)
+    assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before

@@ -403,10 +403,11 @@ async def test_an_ended_cases_detail_opens_and_a_viewer_gets_no_reopen_key(small
         await pilot.press("l")
         await settled(app, pilot)
         ended = app.screen
-        assert isinstance(ended, TableScreen) and "o" not in ended.active_bindings
+        assert isinstance(ended, TableScreen)
+        assert "重开" not in str(ended.query_one("#list-box").border_subtitle)  # not offered
         await pilot.press("down", "o")
         await settled(app, pilot)
-        assert app.screen is ended
+        assert app.screen is ended and app.status_messages[-1] == "只读模式：不能更改，也不能显示个人信息"
         await pilot.press("enter")
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen)

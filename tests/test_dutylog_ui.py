@@ -916,3 +916,48 @@ async def test_panel_5s_line_says_a_shift_handed_over_awaits_its_take_over(
         app.reload()
         await settled(app, pilot)
         assert due in line(app) and awaiting not in line(app), line(app)
+
+
+async def test_the_incident_and_report_forms_take_the_time_of_the_call_and_of_the_report(small_store: Store) -> None:
+    """A call taken at 09:00 and logged at 09:30 started its report clocks at 09:30, as did its 首报
+    made at 09:40: the forms had no time, so a 迟报 was hidden. They take 接报时间 and 报送时间 now
+    (empty: now), as the CLI's --known and --at, and the clocks and 迟报 follow the times typed. A
+    time the store refuses (not yet come, before 接报) or that is not a time is refused beside it."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "i")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, title="村道塌方", category="accident")
+        for typed, said in (("10:00", "还没到"), ("9点", "时间格式不对")):
+            await fill(pilot, form, known_at=typed)
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            assert app.screen is form and said in str(form.query_one("#error-known_at").render()), typed
+        assert small_store.all(Incident) == []
+        await fill(pilot, form, known_at="09:00")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [incident] = small_store.all(Incident)
+        assert incident.known_at == datetime.fromisoformat("2026-11-28T09:00:00+08:00")
+
+        await pilot.press("r")  # the new incident is under the cursor
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, to="区应急管理局值班室", at="08:50")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and "09:00" in str(form.query_one("#error-at").render())  # before 接报
+        assert find_incident(small_store, incident.id).reports == []
+        clock.freeze("2026-11-28T09:45:00+08:00")  # logged at 09:45, made at 09:40: 10 minutes late
+        await fill(pilot, form, at="09:40")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [report] = find_incident(small_store, incident.id).reports
+        assert report.at == datetime.fromisoformat("2026-11-28T09:40:00+08:00")
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        phone = app.screen.content.sections[0][1][0].plain
+        assert phone.endswith("迟报：应于 09:30，超时10分钟"), phone

@@ -9,6 +9,7 @@ own heading (交班后记录), never among what was handed over."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -376,3 +377,46 @@ def test_a_shift_handed_over_once_it_was_over_is_exported_without_naming_section
     )
     cover = {row[0]: row[1] for row in sheets(render_xlsx(later))["交接班记录"]}
     assert cover[None] == "以下为交班时交接的内容（按交班记录）；「现状」为导出时的情况。"
+
+
+def test_an_incident_opened_and_closed_in_the_shift_is_handed_over_with_its_reports(township: Path) -> None:
+    """An incident opened and closed (首报 … 终报) within the shift was only a log line in the hand-over:
+    the report, its record and both exports listed open incidents alone. The shift's closed incidents
+    are listed too, with their report times, as handed over; a record written before they were listed
+    still reads back, without them."""
+    store = Store(township, actor="wanglj")
+    at("2026-11-28T10:00")
+    incident = open_incident(store, title="河堤渗水", category=IncidentCategory.NATURAL)
+    at("2026-11-28T10:20")
+    report_incident(store, incident.id, ReportStage.PHONE, to="区应急管理局值班室")
+    at("2026-11-28T11:10")
+    report_incident(store, incident.id, ReportStage.FINAL, to="区应急管理局值班室", note="险情排除")
+    at("2026-11-28T11:30")
+    report = handover_report(store, clock.now())
+    assert [i.id for i in report.closed_incidents] == [incident.id] and report.incidents == []
+    from duty_room.panels.dutylog import handover_summary
+    from duty_room.presenters import Presenter
+
+    assert "本班已终报1起" in handover_summary(Presenter("zh"), report)
+    handed = hand_over(store, report, notes="无遗留")
+    assert find_handover(store, handed.shift).closed_incident_ids == [incident.id]
+    at("2026-11-28T12:00")
+    for read in (handed, handover_report(store, clock.now(), shift_id=SHIFT)):  # at the hand-over, and later
+        markdown = render_markdown(read)
+        incidents = markdown.split("## 突发事件")[1].split("\n## ")[0]
+        assert f"- {incident.id} 河堤渗水" in incidents and "已终报 11-28 11:10" in incidents, incidents
+        assert "首报 11-28 10:20 → 区应急管理局值班室" in incidents and "终报 11-28 11:10" in incidents
+        rows = sheets(render_xlsx(read))["突发事件"]
+        [row] = [r for r in rows if r[0] == incident.id]
+        assert row[6] == "已终报 11-28 11:10" and "首报 11-28 10:20" in str(row[7])
+        cover = dict((r[0], r[1]) for r in sheets(render_xlsx(read))["交接班记录"])
+        assert cover["本班已终报事件"] == 1
+    # A record written before closed incidents were listed: it reads back, with none listed.
+    [path] = [p for p in township.rglob("*.json") if "closed_incident_ids" in p.read_text(encoding="utf-8")]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    removed = [record.pop("closed_incident_ids", None) for table in data.values() for record in table.values()]
+    assert [incident.id] in removed
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    old = handover_report(Store(township, actor="wanglj"), clock.now(), shift_id=SHIFT)
+    assert old.handover is not None and old.handover.closed_incident_ids == [] and old.closed_incidents == []
+    assert "## 突发事件\n\n无" in render_markdown(old)

@@ -113,16 +113,30 @@ class DeskPanel(Panel):
         return self.desk.t
 
     def list_actions(self, name: str) -> list[ListAction]:
-        """The keys of the list ``name`` (LIST_KEYS), those that write left out for a viewer, and its
-        reveal not offered: a viewer may never reveal (the attempt would have to be written), but
-        the key typed says so."""
+        """The keys of the list ``name`` (LIST_KEYS). A viewer is not offered those that write, nor
+        the reveal (the attempt would have to be written), but each is still bound: typed, it is
+        refused in words (``list_key``), as on the panels, not ignored."""
         return [
             ListAction(
-                key, action, self.t(f"key.list.{action}"), offered=not (self.desk.read_only and action == "reveal")
+                key,
+                action,
+                self.t(f"key.list.{action}"),
+                offered=not self.desk.read_only or (action in self.LIST_VIEWING and action != "reveal"),
             )
             for key, action in self.LIST_KEYS[name]
-            if not self.desk.read_only or action in self.LIST_VIEWING
         ]
+
+    def list_key(self, screen: TableScreen, action: str, row_key: str | None) -> None:
+        """A key typed on a list this panel opened: a viewer's that writes is refused in words here,
+        the rest go to ``list_action``."""
+        if self.desk.read_only and action != "open" and action not in self.LIST_VIEWING:
+            self.refuse_read_only()
+        else:
+            self.list_action(screen, action, row_key)
+
+    def refuse_read_only(self) -> None:
+        """A viewer's key that writes, on a panel's rows or a list: said, in the status line."""
+        self.desk.app.notify(self.t("readonly.refused"), severity="warning", timeout=8)
 
     def close_hint(self) -> str:
         """How a list's border names its close key ("Esc 返回", or the key a keymap put there)."""
@@ -151,7 +165,7 @@ class DeskPanel(Panel):
             if self.check_action(action, parameters) is False:
                 event.stop()
                 event.prevent_default()
-                self.desk.app.notify(self.t("readonly.refused"), severity="warning", timeout=8)
+                self.refuse_read_only()
                 return
 
     def action_new_petition(self) -> None:

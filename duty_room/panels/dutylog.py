@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -46,6 +46,7 @@ from store.dutylog import (
     shift_at,
     shift_id_for,
     shifts_between,
+    typed_moment,
 )
 from store.errors import environment_error
 from store.masking import mask_name, mask_phone
@@ -398,7 +399,8 @@ class DutyLogPanel(DeskPanel):
         )
 
     def ask_incident(self) -> None:
-        """突发事件: opened now; its report clocks start at once."""
+        """突发事件: its report clocks start at the 接报时间 typed (a call taken before it was logged),
+        now if none is."""
         t, desk = self.t, self.desk
         fields = [
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
@@ -406,12 +408,14 @@ class DutyLogPanel(DeskPanel):
             enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
             FieldSpec("place", t("form.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
+            self.time_field("known_at", t("duty.form.known_at")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             # Both required fields marked together: the store's 必填 on the title came only after the
             # category's had been put right, one save later.
             missing = {k: t("invalid.required") for k in ("title", "category") if not values.get(k, "").strip()}
+            known = self.typed_time(values, "known_at", missing)
             if missing:
                 form.show_errors(missing)
                 return
@@ -423,9 +427,11 @@ class DutyLogPanel(DeskPanel):
                     level=IncidentLevel(values.get("level") or IncidentLevel.ORDINARY.value),
                     place=values.get("place", ""),
                     description=values.get("description", ""),
+                    known_at=known,
                 ),
                 lambda incident: t("duty.incident_opened").format(incident.id),
                 form,
+                {"duty_future": "known_at"},  # the store's rule for the time, said beside it
                 after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
             )
 
@@ -448,9 +454,15 @@ class DutyLogPanel(DeskPanel):
             ),
             enum_field("stage", t("duty.form.stage"), ReportStage, desk.lang, value=next_stage),
             FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
+            self.time_field("at", t("duty.form.report_at")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
+            bad: dict[str, str] = {}
+            made_at = self.typed_time(values, "at", bad)
+            if bad:
+                form.show_errors(bad)
+                return
             shown = desk.shown(form)  # the incident as the form shows it: changed since, refused
             desk.submit(
                 lambda: report_incident(
@@ -459,12 +471,15 @@ class DutyLogPanel(DeskPanel):
                     ReportStage(values.get("stage") or next_stage),
                     to=values.get("to", ""),
                     note=values.get("note", ""),
+                    at=made_at,
                     expected=shown,
                 ),
                 lambda _: t("duty.reported").format(
                     id=incident.id, stage=label(ReportStage(values.get("stage") or next_stage), desk.lang)
                 ),
                 form,
+                # the store's rules for the time (not yet come, before 接报, before the last report), beside it
+                dict.fromkeys(("duty_future", "duty_report_before", "duty_report_order"), "at"),
             )
 
         def open_now(data: Dashboard) -> Incident | None:  # an incident ended meanwhile is gone from the clocks
@@ -478,6 +493,22 @@ class DutyLogPanel(DeskPanel):
         desk.ask(
             t("duty.report_title").format(incident.title), fields, submitted, watch=Watch(incident, open_now, reported)
         )
+
+    def time_field(self, key: str, title: str) -> FieldSpec:
+        """接报时间 / 报送时间: empty for now, or the time typed as the CLI's ``--known`` / ``--at``."""
+        return FieldSpec(key, title, placeholder=self.t("duty.form.time_now"))
+
+    def typed_time(self, values: Mapping[str, str], key: str, errors: dict[str, str]) -> datetime | None:
+        """The time typed in ``key`` (None: now); not a time, said in ``errors``. Whether it may be
+        recorded is the store's rule, said beside the field when the save is refused."""
+        text = values.get(key, "").strip()
+        if not text:
+            return None
+        try:
+            return typed_moment(text)
+        except ValueError:
+            errors[key] = self.t("cli.bad_time").format(v=text)
+            return None
 
     def last_reported_to(self) -> str:
         """Whom the duty room last reported to (the county duty office, usually): the form's default."""
@@ -784,6 +815,7 @@ def handover_summary(p: Presenter, report: HandoverReport) -> str:
         late_sessions=len(report.late_sessions),
         unvisited=sum(sum(c.special_unvisited.values()) for c in report.unvisited),
         incidents=len(report.incidents),
+        closed_incidents=len(report.closed_incidents),
         late=len(report.late_reports),
         arrears=len(report.arrears),
     )

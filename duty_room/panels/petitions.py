@@ -367,7 +367,7 @@ class PetitionsPanel(DeskPanel):
             return
         if action == "open":
             self.open_detail(row_key)
-        elif action == "reopen" and not self.desk.read_only:
+        elif action == "reopen":
             self.ask_step(self.desk.store.get(Petition, row_key), Action.REOPEN)
 
 

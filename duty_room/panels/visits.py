@@ -280,8 +280,6 @@ class VisitsPanel(DeskPanel):
             self.open_households(row_key)  # Enter on a grid of the roster: its households, as on the panel
         elif action == "open" and row_key:  # Enter: a household's or a worker's detail
             self.open_detail(f"{'household' if kind == 'households' else 'worker'}:{row_key}")
-        elif self.desk.read_only:
-            return
         elif kind == "households" and row_key:
             if action == "visit":
                 self.ask_visit(screen, row_key)
