@@ -22,12 +22,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from store import clock
+from store.duty_models import Incident, IncidentCategory
 from store.dutylog import find_shift, plan_shift
 from store.lifecycle import Action, perform
 from store.models import (
@@ -189,6 +190,17 @@ def replanned_the_day_typed(store: Store, screen: str) -> None:
     shift = find_shift(store, "duty-20261130")
     assert (shift.leader, shift.staff) == ("郭红梅", ["王丽娟"])  # the leader as that day was planned
     assert find_shift(store, "duty-20261129").staff == ["刘晓宇"]  # tomorrow's, prefilled first, untouched
+
+
+def incident_known_at_the_time_typed(store: Store, screen: str) -> None:
+    [incident] = [i for i in store.all(Incident) if i.title == "暖气管道爆裂"]
+    assert (incident.category, incident.place, incident.description) == (
+        IncidentCategory.ACCIDENT,
+        "东城花园3号楼",
+        "楼道进水",
+    )
+    assert incident.known_at == datetime(2026, 11, 28, 9, 10, tzinfo=incident.known_at.tzinfo)  # not 09:30, now
+    assert "已登记突发事件" in screen
 
 
 def on_panel_two(store: Store, screen: str) -> None:
@@ -437,6 +449,29 @@ SEQUENCES = [
         "排班 another planned day, one name changed",
         ("5", "s", CTRL_U, *typed("2026-11-30"), TAB, TAB, CTRL_U, *typed("王丽娟"), CTRL_S),
         replanned_the_day_typed,
+        back=("1",),
+    ),
+    Sequence(  # 接报时间 typed last: the clocks start at the call, not at its writing down
+        "突发事件 known 20 minutes ago, every field by Tab",
+        (
+            "5",
+            "i",
+            *typed("暖气管道爆裂"),
+            TAB,
+            ENTER,
+            DOWN,
+            DOWN,
+            ENTER,  # 类别: from the prompt to 事故灾难
+            TAB,
+            TAB,  # 级别 kept: 一般(IV级)
+            *typed("东城花园3号楼"),
+            TAB,
+            *typed("楼道进水"),
+            TAB,
+            *typed("09:10"),
+            CTRL_S,
+        ),
+        incident_known_at_the_time_typed,
         back=("1",),
     ),
     Sequence(  # Textual's reader alone takes Esc 2 for ™: the detail stayed open
