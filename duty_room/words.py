@@ -385,6 +385,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.report_to": ("报送对象", "Reported to"),
     "duty.form.stage": ("报送类别", "Report"),
     "duty.form.known_at": ("接报时间", "Known at"),
+    "duty.form.entry_at": ("来电/来文时间", "Came in at"),
     "duty.form.report_at": ("报送时间", "Reported at"),
     "duty.form.time_now": ("空着即现在；或写 HH:MM、YYYY-MM-DD HH:MM", "empty: now; or HH:MM, YYYY-MM-DD HH:MM"),
     "duty.form.handover_notes": ("交班说明（遗留问题、需跟进事项）", "Handover notes (open matters to follow up)"),

@@ -961,3 +961,24 @@ async def test_the_incident_and_report_forms_take_the_time_of_the_call_and_of_th
         assert isinstance(app.screen, DetailScreen)
         phone = app.screen.content.sections[0][1][0].plain
         assert phone.endswith("迟报：应于 09:30，超时10分钟"), phone
+
+
+async def test_a_log_entry_takes_the_time_it_came_in_and_its_refusal_is_in_view_at_80x24(small_store: Store) -> None:
+    """记录 had no time (the CLI's `duty log --at` had): a call taken at 09:05 and written down at
+    09:30 was logged at 09:30. The form ends with 来电/来文时间 now. A time not yet come is refused
+    beside it, and at 80x24 that reason was below the form's view: the save seemed to do nothing."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, content="3号楼漏水", at="09:50")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form and "还没到" in screen_text(app)
+        assert small_store.all(DutyLogEntry, "2026-11") == []
+        await fill(pilot, form, at="09:05")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [entry] = small_store.all(DutyLogEntry, "2026-11")
+        assert entry.content == "3号楼漏水" and entry.at == datetime.fromisoformat("2026-11-28T09:05:00+08:00")

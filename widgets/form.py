@@ -564,11 +564,13 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def _focused_in_view(self) -> None:
         """The field being edited scrolled into view on the layout as it is now: Textual scrolls to a
         field as it is focused, on the layout of that moment, and a line shown above the buttons
-        (a notice, an error) takes its room from the fields. A picker's matches come into view with its box."""
+        (a notice, an error) takes its room from the fields. A picker's matches come into view with
+        its box, and a field's reason with the field (the last field's, at 80x24, was below the view)."""
         focused = self.focused
         if focused is not None and focused.is_attached:
             key = (focused.id or "").removeprefix("field-")
-            if key in self._pickers:  # the matches under a picker's box too: ↑↓ and Enter choose among them
+            refused = any(box.has_class("-shown") for box in self.query(f"#error-{key}"))
+            if key in self._pickers or refused:  # a picker's matches: ↑↓ and Enter choose among them
                 self.query_one(f"#group-{key}").scroll_visible(animate=False)
             else:
                 focused.scroll_visible(animate=False)
