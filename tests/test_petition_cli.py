@@ -427,6 +427,7 @@ def test_an_id_typed_in_full_width_or_pasted_with_spaces_is_the_id(run, small_st
     shown = run("show", "MK261127-001").output
     assert run("show", "ＭＫ２６１１２７－００１").output == shown
     assert run("show", " MK261127-001 ").output == shown
+    assert run("show", "mk261127-001").output == shown  # typed without Caps: the same case
     assert run("start", "ＭＫ２６１１２７－００３").output.strip() == "MK261127-003 in_progress (处置中)"
     assert run("merge", "MK261127-002 ", "--into", "ＭＫ２６１１２７－００１").exit_code == 0
     assert small_store.get(Petition, "MK261127-001").duplicates == ["MK261127-002"]
