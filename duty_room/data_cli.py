@@ -147,7 +147,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     if report.errors:
         for line in report.errors:
             click.echo(line, err=True)
-        raise click.ClickException(phrase("import.failed", n=len(report.errors)))
+        raise click.ClickException(phrase("import.failed", n=report.problems))
     written = 0
     for result in report.sheets:
         click.echo(

@@ -346,6 +346,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.duty_pick_entry": ("请先选中一条值班记录", "select a log entry first"),
     "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
     # -- spreadsheets: import, export, template (store.workbook, duty_room.data_cli) ------------
+    "sheet.rows_alike": ("（{n} 行）", " ({n} rows)"),
     "sheet.not_int": ("不是整数：{v}", "not a whole number: {v}"),
     "sheet.not_date": ("日期看不懂：{v}（写成 2026-11-28）", "cannot read the date {v} (write 2026-11-28)"),
     "sheet.no_such_day": ("日历上没有 {v} 这一天", "there is no such day as {v}"),
@@ -391,6 +392,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.key_taken_within_market": ("在同一社区、同一市场", " (in one community and market)"),
     "sheet.parent_cycle": ("上级网格形成循环：{path}", "the parent grids form a cycle: {path}"),
     "sheet.parent_other_community": ("上级网格属于另一个社区", "the parent grid is in another community"),
+    "sheet.masked_new": (
+        "这是脱敏后的值（含 *），数据里还没有它的原值：请填完整内容（脱敏导出的表只能原样导回已有的数据）",
+        "a masked value (with *) with nothing stored to stand for: type it in full (a masked export "
+        "can only be read back into the data it came from)",
+    ),
     "sheet.masked": (
         "这是脱敏后的值（含 *），与已存数据不符：请填完整内容",
         "a masked value (with *) that does not match the stored one: type it in full",

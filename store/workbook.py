@@ -619,6 +619,40 @@ class Problem:
     row: int
     column_order: int
     text: str = field(compare=False)
+    # A cell's problem, in parts: the same reason in one column of many rows is said once (_said).
+    sheet: str = field(default="", compare=False)
+    column: str = field(default="", compare=False)
+    reason: str = field(default="", compare=False)
+
+
+def _rows_said(rows: list[int]) -> str:
+    """3, 4, 5, 7 -> "3-5,7": the rows as a clerk selects them."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _said(problems: list[Problem], lang: Lang) -> list[str]:
+    """One line per sheet, column and reason, naming its rows: a column refused alike in every row (a
+    masked export filled back in: every name ****) was one line a row, hundreds, the reason lost."""
+    alike: dict[tuple[object, ...], list[Problem]] = {}
+    for problem in sorted(problems):
+        key = (problem.sheet_order, problem.column_order, problem.reason) if problem.reason else (id(problem),)
+        alike.setdefault(key, []).append(problem)
+    lines = []
+    for same in alike.values():
+        first = same[0]
+        if len(same) == 1:
+            lines.append(first.text)
+        else:
+            rows = _rows_said([p.row for p in same])
+            count = i18n.t("sheet.rows_alike", lang).format(n=len(same))
+            lines.append(f"{first.sheet}!{rows}:{first.column}: {first.reason}{count}")
+    return lines
 
 
 @dataclass
@@ -633,10 +667,11 @@ class SheetResult:
 
 @dataclass
 class ImportReport:
-    errors: list[str]
+    errors: list[str]  # one line per sheet, column and reason
     sheets: list[SheetResult]
     notes: list[str]
     written: bool
+    problems: int = 0  # every refused cell: the lines may each stand for many
 
     @property
     def changes(self) -> int:
@@ -792,7 +827,8 @@ class _Importer:
         if column is not None:
             label = (spec.column(column).zh if self.lang == "zh" else column) if column in keys else column
         number = row.number if row is not None else 1
-        self.errors.append(Problem(SHEETS.index(spec), number, col_order, f"{spec.name}!{number}:{label}: {text}"))
+        said = f"{spec.name}!{number}:{label}: {text}"
+        self.errors.append(Problem(SHEETS.index(spec), number, col_order, said, spec.name, label, text))
 
     def reason(self, err: Any) -> str:
         """A pydantic error in the UI language (the models word their own rules in English)."""
@@ -1016,7 +1052,8 @@ class _Importer:
                 stored_value = data.get(key)
                 if stored_value and to_cell(column, stored_value, masked=True) == row.cells[key]:
                     continue  # a masked export read back: unchanged
-                self.error(row, spec, key, self.t("sheet.masked"))
+                # nothing stored to match (a new store filled from a masked export) is said as such
+                self.error(row, spec, key, self.t("sheet.masked" if stored_value else "sheet.masked_new"))
                 return
             data[key] = value
         for column in spec.columns:  # a blank optional cell clears the field (a missing column does not)
@@ -1330,7 +1367,7 @@ def import_tables(
     except _Abort:
         pass
     assert importer is not None
-    return ImportReport([e.text for e in sorted(importer.errors)], results, importer.notes, written)
+    return ImportReport(_said(importer.errors, lang), results, importer.notes, written, len(importer.errors))
 
 
 def _resolve_grids(importer: _Importer, spec: SheetSpec, rows: list[_Row]) -> None:

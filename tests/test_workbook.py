@@ -192,6 +192,30 @@ def test_masked_export_masks_and_reads_back_as_no_change(run, demo: Store, tmp_p
     assert store_digest(demo.root) == before
 
 
+def test_a_masked_export_imported_into_a_new_store_is_refused_in_a_line_a_column_not_a_row(
+    run, demo: Store, tmp_path: Path
+) -> None:
+    """A new server's first import made from a masked export (the officer who exported could not
+    reveal): every name and phone is ****. It was refused in one line per cell, 569 lines for the
+    demo township, the reason lost in the scroll. Now one line per sheet, column and reason, naming
+    its rows as ranges and how many; the count of errors is still every cell's."""
+    path = tmp_path / "masked.xlsx"
+    assert run("--store", demo.root, "export", path).exit_code == 0
+    households = len(read_tables(path)["住户"]) - 2
+    fresh = tmp_path / "fresh"
+    result = run("--store", fresh, "import", path)
+    assert result.exit_code == 1, (result.output, result.exception)
+    lines = result.output.splitlines()
+    reason = "这是脱敏后的值（含 *），数据里还没有它的原值：请填完整内容（脱敏导出的表只能原样导回已有的数据）"
+    assert f"住户!3-{households + 2}:户主: {reason}（{households} 行）" in lines
+    masked_rows = [line for line in lines if reason in line]
+    assert len(masked_rows) == len({line.split(":")[0].split("!")[0] + line.split(":")[1] for line in masked_rows})
+    total = sum(int(line.rsplit("（", 1)[1].split(" ")[0]) if "行）" in line else 1 for line in masked_rows)
+    assert lines[-1] == f"duty-room: 发现 {total} 处错误，未写入任何数据"
+    assert total > households and len(lines) < 20
+    assert not fresh.exists() or not [p for p in fresh.rglob("*") if p.name != ".lock"]
+
+
 def test_unmasked_export_is_audited(run, demo: Store, tmp_path: Path) -> None:
     result = run("--store", demo.root, "export", tmp_path / "full.xlsx", "--tables", "households,摊位", reveal=True)
     assert result.exit_code == 0, result.output
