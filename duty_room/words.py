@@ -689,6 +689,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{key} 是安全设置，只能由 {system}（root 所有）设置，{source} 不能设置它",
         "{key} is a security setting: only {system} (owned by root) may set it, not {source}",
     ),
+    "config.environment": ("环境变量", "the environment"),  # who may not set a key: {source} above
     "config.office_key": (
         "{key} 是各席位共用的办公规则，只能由 {system}（root 所有）设置，{source} 不能设置它",
         "{key} is an office rule every desk shares: only {system} (owned by root) may set it, not {source}",

@@ -1,0 +1,51 @@
+"""The command line as a duty officer types it: a day the calendar has not got, a number in another
+script's digits, a past day, an empty name, an empty environment variable. Each is one line that
+quotes what was typed, in the interface language, exit 1, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from duty_room.cli import cli
+
+from conftest import build_small_store, store_bytes
+
+
+@pytest.fixture
+def root(tmp_path: Path, frozen_clock: str) -> Path:
+    return build_small_store(tmp_path / "store").root
+
+
+def refused(runner: CliRunner, root: Path, *args: str) -> tuple[int, list[str]]:
+    """Exit code and the lines said, with nothing written to the store."""
+    before = store_bytes(root)
+    result = runner.invoke(cli, ["--store", str(root), *args])
+    assert store_bytes(root) == before, result.output
+    return result.exit_code, result.output.splitlines()
+
+
+@pytest.mark.parametrize("name", ["LANG", "LITE", "REFRESH_SECONDS", "KEYMAP", "ASCII", "READ_ONLY"])
+def test_an_empty_environment_variable_is_unset(
+    runner: CliRunner, root: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """DUTY_ROOM_READ_ONLY= (set, empty: an `export` left blank in a profile) was a config error and
+    no command ran: an empty setting is no setting, as pydantic-settings' env_ignore_empty has it."""
+    monkeypatch.setenv(f"DUTY_ROOM_{name}", "")
+    result = runner.invoke(cli, ["--store", str(root), "whoami"])
+    assert result.exit_code == 0, result.output
+    assert "只读: 否" in result.output and "环境变量" not in result.output and "DUTY_ROOM" not in result.output
+
+
+@pytest.mark.parametrize("name", ["STORE", "REVEAL_USERS", "READ_ONLY_USERS", "DUTY", "NOW"])
+def test_an_empty_security_or_clock_variable_is_still_refused_by_name(
+    runner: CliRunner, root: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """Who may reveal, the store, the office rules and the clock are the system file's alone: set in
+    the environment, even empty, they are refused by name (nobody believes the list was cleared)."""
+    monkeypatch.setenv(f"DUTY_ROOM_{name}", "")
+    result = runner.invoke(cli, ["--store", str(root), "whoami"])
+    assert result.exit_code == 1 and f"DUTY_ROOM_{name}" in result.output and result.output.count("\n") == 1
+    assert "environment" not in result.output  # said in words: 环境变量
