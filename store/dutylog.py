@@ -318,9 +318,11 @@ def swap_shift(
     phone: str | None = None,
     note: str = "",
 ) -> DutyShift:
-    """换班: ``by`` takes ``replaced``'s place on the shift; who asked and who approved are recorded."""
-    if not approved_by.strip():
-        raise DutyRefused("duty_swap_unapproved")
+    """换班: ``by`` takes ``replaced``'s place on the shift; who asked and who approved are recorded.
+    Every name is checked first, by the record's own rules, and every empty one said alike (申请人：必填)."""
+    DutySwap(
+        at=now(), actor=store.actor, replaced=replaced, by=by, asked_by=asked_by, approved_by=approved_by, note=note
+    )
     with store.transaction() as tx:
         shift = find_shift(tx, shift_id)
         people = [shift.leader, *shift.staff]

@@ -603,7 +603,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "未保存：{day} 的班次刚被他人排为 带班领导 {leader}，值班员 {staff}；请核对后再保存",
         "Not saved: {day}'s shift was just planned at another desk (leader {leader}, staff {staff}); check it and save again",
     ),
-    "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
     "refused.duty_not_on_shift": ("{name} 不在班次 {shift} 上", "{name} is not on shift {shift}"),
     "refused.duty_shift_over": ("班次 {shift} 已结束，不能再换班", "shift {shift} is over; it cannot be swapped"),
     "refused.duty_no_entry": ("没有这条值班记录：{id}", "no such log entry: {id}"),

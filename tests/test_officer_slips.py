@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from duty_room.cli import cli
 
-from conftest import build_small_store, store_bytes
+from conftest import build_small_store, run, store_bytes
 
 
 @pytest.fixture
@@ -25,6 +25,33 @@ def refused(runner: CliRunner, root: Path, *args: str) -> tuple[int, list[str]]:
     result = runner.invoke(cli, ["--store", str(root), *args])
     assert store_bytes(root) == before, result.output
     return result.exit_code, result.output.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("asked", "approved", "field_zh", "field_en"),
+    [("", "郭红梅", "申请人", "asked_by"), ("王丽娟", " ", "批准人", "approved_by")],
+)
+def test_a_swap_missing_who_asked_or_who_approved_is_said_alike(
+    runner: CliRunner, root: Path, asked: str, approved: str, field_zh: str, field_en: str
+) -> None:
+    """An empty --asked-by said 申请人：必填, an empty --approved-by 换班需写明批准人: one shape for both."""
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    swap = (
+        "duty",
+        "swap",
+        "duty-20261128",
+        "--replace",
+        "王丽娟",
+        "--with",
+        "刘晓宇",
+        "--asked-by",
+        asked,
+        "--approved-by",
+        approved,
+    )
+    for lang, said in (("zh", f"duty-room: {field_zh}：必填"), ("en", f"duty-room: {field_en}: required")):
+        code, lines = refused(runner, root, "--lang", lang, *swap)
+        assert (code, lines) == (1, [said])
 
 
 @pytest.mark.parametrize("name", ["LANG", "LITE", "REFRESH_SECONDS", "KEYMAP", "ASCII", "READ_ONLY"])
