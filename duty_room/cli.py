@@ -250,13 +250,13 @@ def _open_dashboard(settings: Settings) -> int:
 )
 @click.option(
     "--history-years",
-    type=click.IntRange(min=1),
+    type=usage.Whole(min=1),
     default=None,
     help="township: years of case history (default 3; 30 is the 10x history store).",
 )
 @click.option(
     "--cases",
-    type=click.IntRange(min=1),
+    type=usage.Whole(min=1),
     default=None,
     help="township: cases over that history (default 20,000 per 3 years).",
 )

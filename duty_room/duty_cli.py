@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from duty_room import words
-from duty_room.usage import CommandGroup
+from duty_room.usage import CommandGroup, refused_as_typed
 from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
@@ -149,7 +149,8 @@ class _Day(click.DateTime):
     """A YYYY-MM-DD argument, with a Chinese input method's digits too (２０２６－１２－０１)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return super().convert(ascii_numerals(value) if isinstance(value, str) else value, param, ctx)
+        typed = ascii_numerals(value) if isinstance(value, str) else value
+        return refused_as_typed(lambda: super(_Day, self).convert(typed, param, ctx), value)
 
 
 @duty.command()

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from duty_room import words
-from duty_room.usage import CommandGroup
+from duty_room.usage import CommandGroup, Whole
 from duty_room.words import Lang, label, parse_member
 from store import clock
 from store.lifecycle import (
@@ -318,7 +318,7 @@ def _action_command(action: Action) -> Callable[..., None]:
         )(command)
         command = click.option("--unsolved", is_flag=True, help="The reporter says the problem is not solved.")(command)
     if action is Action.EXTEND_REQUEST:
-        command = click.option("--days", type=int, required=True, help="Extra working days.")(command)
+        command = click.option("--days", type=Whole(min=1), required=True, help="Extra working days.")(command)
     if action is Action.MERGE:
         command = click.option("--into", required=True, callback=id_typed, help="The original case id.")(command)
     return command

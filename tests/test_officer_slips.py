@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from duty_room.cli import cli
+from store.models import Petition
+from store.storage import Store
 
 from conftest import build_small_store, run, store_bytes
 
@@ -25,6 +27,55 @@ def refused(runner: CliRunner, root: Path, *args: str) -> tuple[int, list[str]]:
     result = runner.invoke(cli, ["--store", str(root), *args])
     assert store_bytes(root) == before, result.output
     return result.exit_code, result.output.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("typed", "zh", "en"),
+    [
+        (
+            "2027-02-30",
+            "DAY 须为日期（YYYY-MM-DD）（输入的是「2027-02-30」）",
+            "DAY must be a date (YYYY-MM-DD) (got '2027-02-30')",
+        ),
+        (
+            "２０２７－１３－０１",
+            "DAY 须为日期（YYYY-MM-DD）（输入的是「２０２７－１３－０１」）",
+            "(got '２０２７－１３－０１')",
+        ),
+        ("tomorrow", "（输入的是「tomorrow」）", "DAY must be a date (YYYY-MM-DD) (got 'tomorrow')"),
+    ],
+)
+def test_a_day_refused_quotes_what_was_typed_and_the_form(
+    runner: CliRunner, root: Path, typed: str, zh: str, en: str
+) -> None:
+    """`duty plan 2027-02-30` said DAY 须为日期（YYYY-MM-DD） without what was typed: an officer who
+    typed the form asked for could not see which day was wrong."""
+    plan = ("duty", "plan", typed, "--leader", "郭红梅", "--staff", "王丽娟")
+    for lang, said in (("zh", zh), ("en", en)):
+        code, lines = refused(runner, root, "--lang", lang, *plan)
+        assert code == 1 and len(lines) == 1 and said in lines[0], lines
+
+
+@pytest.mark.parametrize("typed", ["٣", "३", "³", "1_0", "+3", "3.0"])
+def test_a_whole_number_option_takes_ascii_or_full_width_digits_only(runner: CliRunner, root: Path, typed: str) -> None:
+    """click's int() read Arabic-Indic and Devanagari digits, a sign and underscores (--days ٣ was 3):
+    a form takes ASCII digits or a Chinese input method's (１２), and so does every whole-number option."""
+    for lang, said in (
+        ("zh", f"--days 须为不小于 1 的整数（输入的是「{typed}」）"),
+        ("en", f"--days must be a whole number, at least 1 (got '{typed}')"),
+    ):
+        code, lines = refused(
+            runner, root, "--lang", lang, "petition", "extend-request", "MK261127-003", "--days", typed, "--note", "n"
+        )
+        assert code == 1 and len(lines) == 1 and lines[0].startswith(f"duty-room: {said}"), lines
+    code, lines = refused(runner, root.parent / "demo", "demo", "--scale", "township", "--cases", typed)
+    assert code == 1 and lines[0].startswith(f"duty-room: --cases 须为不小于 1 的整数（输入的是「{typed}」）"), lines
+
+
+def test_full_width_days_are_read(runner: CliRunner, root: Path) -> None:
+    said = run(runner, root, "petition", "extend-request", "MK261127-004", "--days", "３", "--note", "等材料")
+    assert said.startswith("MK261127-004 ")
+    assert Store(root).get(Petition, "MK261127-004").extension_days == 3
 
 
 @pytest.mark.parametrize(

@@ -322,8 +322,8 @@ def test_refusals_follow_the_interface_language(run, args: list[str], zh: str, e
         (["list", "--overdue=yes"], "选项 --overdue 不带值", "option --overdue takes no value"),
         (
             ["extend-request", "MK261127-003", "--days", "x", "--note", "n"],
-            "--days 须为整数（输入的是「x」）",
-            "--days must be a whole number (got 'x')",
+            "--days 须为不小于 1 的整数（输入的是「x」）",
+            "--days must be a whole number, at least 1 (got 'x')",
         ),
         (["frobnicate"], "没有命令 frobnicate", "no such command frobnicate"),
         (["show", "MK261127-001", "extra"], "多余的参数：extra", "unexpected extra argument: extra"),
