@@ -296,6 +296,8 @@ def plan_shift(
             "swaps": existing.swaps if existing else [],
         }
         shift = DutyShift.model_validate(fields)
+        if existing is None and shift.ends_at <= tx.now:  # a slip of the month more often than a roster kept late
+            raise DutyRefused("duty_plan_over", shift=shift.span)
         if existing is not None and existing.starts_at < tx.now:
             if existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"}):
                 raise DutyRefused("duty_started", shift=shift.span)

@@ -595,6 +595,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "班次 {shift} 已开始，不能再改起止时间",
         "shift {shift} has started; its times cannot change",
     ),
+    "refused.duty_plan_over": (
+        "班次 {shift} 已结束，不能再排班（过去的值班表请用导入的 值班表 补录）",
+        "shift {shift} is over and cannot be planned (a past roster is brought in by import, its 值班表 sheet)",
+    ),
     "refused.duty_started_people": (
         "班次 {shift} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
         "shift {shift} has started and cannot be re-planned; record a change of people as a swap (duty swap)",

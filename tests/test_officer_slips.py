@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from duty_room.cli import cli
+from store import clock
 from store.models import Petition
 from store.storage import Store
 
@@ -76,6 +77,27 @@ def test_full_width_days_are_read(runner: CliRunner, root: Path) -> None:
     said = run(runner, root, "petition", "extend-request", "MK261127-004", "--days", "３", "--note", "等材料")
     assert said.startswith("MK261127-004 ")
     assert Store(root).get(Petition, "MK261127-004").extension_days == 3
+
+
+def test_a_past_day_is_not_planned(runner: CliRunner, root: Path) -> None:
+    """`duty plan` for a day gone by (a slip of the month: 2026-11-01 for 2026-12-01) wrote a shift
+    nobody can correct (a shift that has begun keeps its people): refused, saying the day is past; the
+    shift on duty now (yesterday's at 03:00, today's) is still planned."""
+    for lang, said in (
+        ("zh", "2026-11-01 08:00 – 11-02 08:00 已结束"),
+        ("en", "2026-11-01 08:00 – 11-02 08:00 is over"),
+    ):
+        code, lines = refused(
+            runner, root, "--lang", lang, "duty", "plan", "2026-11-01", "--leader", "郭红梅", "--staff", "王丽娟"
+        )
+        assert code == 1 and len(lines) == 1 and said in lines[0], lines
+    assert run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟").startswith(
+        "duty-20261128"
+    )
+    clock.freeze("2026-11-29T03:00:00+08:00")  # the 28th's shift is still on duty
+    assert run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟").startswith(
+        "duty-20261128"
+    )
 
 
 @pytest.mark.parametrize(
