@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gc
 import hashlib
 import io
@@ -767,6 +768,13 @@ def test_a_store_with_two_households_at_one_address_exports_and_imports_as_a_no_
         ("households", "phone", "03931234567", "03931234567"),  # no separator: not split by guess
         ("households", "phone", "410521198503151234", "410521198503151234"),  # an ID number: the model refuses it
         ("stalls", "holder_phone", "138 0393 1234", "13803931234"),
+        # A phone the spreadsheet took for a number, saved to CSV or typed as text with its point:
+        # a whole number is that number (13812345678.0 was 电话格式不对).
+        ("workers", "phone", "13812345678.0", "13812345678"),
+        ("workers", "phone", 13812345678.0, "13812345678"),
+        ("households", "phone", "１３８１２３４５６７８．０", "13812345678"),
+        ("stalls", "holder_phone", "13812345678.00", "13812345678"),
+        ("households", "members", "3.0", 3),  # a count too
         # A day written as many an office writes it, as text or as a number.
         ("stalls", "held_since", "20220701", date(2022, 7, 1)),
         ("stalls", "held_since", 20220701, date(2022, 7, 1)),
@@ -797,6 +805,33 @@ def test_cells_that_are_no_value_are_said_so(raw: object, reason: str, shown: st
     with pytest.raises(CellError) as info:
         from_cell(column, raw)
     assert (info.value.key, info.value.params["v"]) == (reason, shown)
+
+
+def test_a_phone_with_a_fraction_is_refused_at_its_row(run, demo: Store, tmp_path: Path) -> None:
+    """A phone saved as 13812345678.0 in a CSV is read as 13812345678; one with a real fraction
+    (13812345678.5: a formula's, or a slip) is no phone: refused at its row and column, in words,
+    nothing written."""
+    folder = tmp_path / "csv"
+    write_csv_dir(folder, export_sheets(demo, [SHEET_BY_KEY["workers"]], masked=False))
+    path = folder / "网格员.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    column = rows[1].index("phone")
+    rows[2][column] += ".0"
+    rows[3][column] += ".5"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "import", folder)
+    assert result.exit_code == 1 and store_digest(demo.root) == before
+    refusals = [line for line in result.output.splitlines() if "!" in line]
+    assert refusals == ["网格员!4:手机: 电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567"], result.output
+    rows[3][column] = rows[3][column].removesuffix(".5")
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    result = run("--store", demo.root, "import", folder)
+    assert result.exit_code == 0 and store_digest(demo.root) == before, result.output
 
 
 def test_a_spaced_phone_is_the_stored_one(demo: Store, tmp_path: Path) -> None:
