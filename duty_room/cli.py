@@ -169,7 +169,11 @@ def no_store(store: Store) -> StoreMissingError:
 )
 @click.option("--ascii", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
 @click.option(
-    "--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600)."
+    "--refresh",
+    "refresh_seconds",
+    type=usage.Number(),
+    default=None,
+    help="Seconds between checks for changes (0.2-600).",
 )
 @click.pass_context
 def cli(ctx: click.Context, **options: object) -> None:

@@ -3,6 +3,7 @@ with where to look next (``--help``), exit 1: not click's four lines of English.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -11,7 +12,7 @@ import click
 from duty_room import words
 from duty_room.config import asked_lang
 from duty_room.words import Lang
-from store.text import typed_whole
+from store.text import ascii_numerals, typed_whole
 
 T = TypeVar("T")
 
@@ -27,6 +28,21 @@ def refused_as_typed(convert: Callable[[], T], typed: object) -> T:
     except click.BadParameter as exc:
         setattr(exc, TYPED, str(typed))
         raise
+
+
+class Number(click.FloatRange):
+    """A number option (--refresh ０．５): ASCII or full-width digits and a point, as ``Whole``; click's
+    float() also read another script's digits (٠.٥), "nan", "inf" and 1_0."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = ascii_numerals(value).strip()
+            if not _DECIMAL.fullmatch(value):
+                self.fail(value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
 class Whole(click.IntRange):

@@ -149,3 +149,17 @@ def test_an_empty_security_or_clock_variable_is_still_refused_by_name(
     result = runner.invoke(cli, ["--store", str(root), "whoami"])
     assert result.exit_code == 1 and f"DUTY_ROOM_{name}" in result.output and result.output.count("\n") == 1
     assert "environment" not in result.output  # said in words: 环境变量
+
+
+@pytest.mark.parametrize(
+    ("typed", "seconds"), [("０．５", 0.5), ("2", 2.0), (".5", 0.5), ("٠.٥", None), ("nan", None), ("1_0", None)]
+)
+def test_a_number_option_reads_full_width_digits_and_no_other_script(
+    runner: CliRunner, root: Path, typed: str, seconds: float | None
+) -> None:
+    """--refresh ٠.٥ (Arabic-Indic) was read as 0.5 and --refresh ０．５ (a Chinese input method's) refused."""
+    result = runner.invoke(cli, ["--store", str(root), "--refresh", typed, "summary", "--json"])
+    if seconds is not None:
+        assert result.exit_code in (0, 1) and result.output.startswith("{"), result.output
+        return
+    assert result.exit_code == 1 and result.output.startswith(f"duty-room: --refresh 须为数字（输入的是「{typed}」）")
