@@ -45,8 +45,11 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.casefold() == ".xlsx"
 
 
-# Names meant as one spreadsheet file: `export 底册.xls` wrote a folder 底册.xls/ of CSVs and said so.
-SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"})
+# Names meant as one file: `export 底册.xls` (or 底册.pdf) wrote a folder 底册.xls/ of CSVs and said so.
+SPREADSHEET_LIKE = frozenset(
+    {".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"}
+    | {".pdf", ".doc", ".docx", ".wps", ".txt", ".md", ".json", ".html", ".zip"}
+)
 
 
 def _writable_target(ctx: click.Context, path: Path) -> bool:

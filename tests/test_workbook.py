@@ -216,7 +216,7 @@ def test_unknown_table_names_the_known_ones(run, demo: Store, tmp_path: Path) ->
     assert "没有表「houses」；已有：communities 社区" in result.output and "no table" not in result.output
 
 
-@pytest.mark.parametrize("name", ["底册.xls", "底册.XLSM", "底册.ods", "底册.csv"])
+@pytest.mark.parametrize("name", ["底册.xls", "底册.XLSM", "底册.ods", "底册.csv", "底册.pdf", "底册.docx", "底册.txt"])
 def test_a_spreadsheet_name_that_is_not_xlsx_is_refused_not_made_a_folder(
     run, demo: Store, tmp_path: Path, name: str
 ) -> None:
