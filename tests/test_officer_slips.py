@@ -163,3 +163,14 @@ def test_a_number_option_reads_full_width_digits_and_no_other_script(
         assert result.exit_code in (0, 1) and result.output.startswith("{"), result.output
         return
     assert result.exit_code == 1 and result.output.startswith(f"duty-room: --refresh 须为数字（输入的是「{typed}」）")
+
+
+def test_a_shift_id_typed_in_capitals_or_full_width_is_the_shift(runner: CliRunner, root: Path) -> None:
+    """DUTY-20261128 (Caps Lock on) or ＤＵＴＹ－２０２６１１２８ said 没有这个班次, as a case id in
+    lower case once did: a shift's id is the same id whatever the case of its letters."""
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    shown = run(runner, root, "handover", "--shift", "duty-20261128")
+    for typed in ("DUTY-20261128", "ＤＵＴＹ－２０２６１１２８", "Duty-20261128 "):
+        assert run(runner, root, "handover", "--shift", typed) == shown
+    swap = ("--replace", "王丽娟", "--with", "刘晓宇", "--asked-by", "王丽娟", "--approved-by", "郭红梅")
+    assert run(runner, root, "duty", "swap", "DUTY-20261128", *swap).startswith("duty-20261128:")
