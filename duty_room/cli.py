@@ -392,15 +392,11 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
     findings = report.findings or []
     if report.errors and report.errors[0].kind.startswith("not_store"):
         findings = report.errors[:1]
-    for finding in findings[:CHECK_SHOWN]:
-        mark = words.t("check.error" if finding.error else "check.warning", lang)
-        click.echo(f"{mark} {finding.message(lang)}", err=True)
-    if len(findings) > CHECK_SHOWN:
-        click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
-    # What another officer could not write.
+    marks = {error: words.t("check.error" if error else "check.warning", lang) for error in (True, False)}
+    _first_shown([f"{marks[finding.error]} {finding.message(lang)}" for finding in findings], lang)
+    # What another officer could not write (a store copied under umask 022: every file, said as twenty).
     problems = permission_problems(store.root, lang) if store.root.is_dir() else []
-    for problem in problems:
-        click.echo(f"duty-room: {problem}", err=True)
+    _first_shown([f"duty-room: {problem}" for problem in problems], lang)
     if not report.ok or problems:
         click.echo(phrase("check.bad", errors=len(report.errors) + len(problems), path=store.root), err=True)
         sys.exit(ExitCode.DAMAGED)
@@ -409,6 +405,14 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
     from .data_cli import warn_calendar
 
     warn_calendar(settings)
+
+
+def _first_shown(lines: list[str], lang: words.Lang) -> None:
+    """The first CHECK_SHOWN lines on stderr, then how many more there are."""
+    for line in lines[:CHECK_SHOWN]:
+        click.echo(line, err=True)
+    if len(lines) > CHECK_SHOWN:
+        click.echo(words.t("check.more", lang).format(len(lines) - CHECK_SHOWN), err=True)
 
 
 @cli.command()
