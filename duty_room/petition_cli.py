@@ -36,7 +36,7 @@ from store.models import (
     Satisfaction,
 )
 from store.queries import filter_petitions, open_petitions
-from store.storage import RecordNotFound, Store
+from store.storage import Store
 from store.text import display_safe
 from store.visiting import case_address
 
@@ -207,7 +207,7 @@ def list_cases(
 def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     """One case with its whole history."""
     store = store_of(ctx)
-    case = _find(store, case_id, settings_of(ctx).lang)
+    case = store.find(Petition, case_id)[0]
     if reveal:
         store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
         allowed = settings_of(ctx).may_reveal(store.actor)
@@ -215,7 +215,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
         log_reveal(store, f"petitions:{case_id}", personal, allowed)
         if not allowed:
             raise click.ClickException(phrase("cli.may_not_reveal", actor=store.actor))
-        case = _find(store, case_id, settings_of(ctx).lang)
+        case = store.find(Petition, case_id)[0]
     data = _record(case, reveal=reveal)
     if as_json:
         echo_json(data, indent=1)
@@ -238,13 +238,6 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     click.echo(f"  {words.t('detail.history', lang)}{colon.rstrip()}")
     for event in case.history:
         click.echo(f"    {history_line(event, lang)}")
-
-
-def _find(store: Store, case_id: str, lang: Lang) -> Petition:
-    try:
-        return store.find(Petition, case_id)[0]
-    except RecordNotFound:
-        raise click.ClickException(words.t("cli.no_case", lang).format(id=case_id)) from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:

@@ -1128,7 +1128,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.elderly": ("老人户", "elderly household"),
     "visits.recent": ("近 {n} 天民情日志", "Visit log, last {n} days"),
     # -- petition CLI errors (issue 10: errors follow --lang) --
-    "cli.no_case": ("没有这个案件：{id}", "no case {id}"),
     "cli.bad_time": (
         "时间格式不对：{v}（写成 HH:MM 或 YYYY-MM-DD HH:MM）",
         "not a time: {v!r} (use HH:MM or YYYY-MM-DD HH:MM)",

@@ -686,6 +686,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "fault.not_found": ("没有编号为 {id} 的记录", "no {table} record with id {id!r}"),
+    "fault.not_found.petitions": ("没有这个案件：{id}", "no case {id}"),
     "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),
     "fault.cause.disk_full": ("磁盘已满", "disk full"),
     "fault.cause.read_only": ("只读文件系统", "read-only filesystem"),

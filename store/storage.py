@@ -136,7 +136,9 @@ class RecordNotFound(StoreError):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "zh") -> str:
-        return i18n.t("fault.not_found", lang).format(id=self.record_id, table=self.table)
+        """A case by its word (没有这个案件：MK…, as `petition show` says it), another record by its table."""
+        key = "fault.not_found.petitions" if self.table == "petitions" else "fault.not_found"
+        return i18n.t(key, lang).format(id=self.record_id, table=self.table)
 
 
 def default_actor() -> str:

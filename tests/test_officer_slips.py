@@ -174,3 +174,16 @@ def test_a_shift_id_typed_in_capitals_or_full_width_is_the_shift(runner: CliRunn
         assert run(runner, root, "handover", "--shift", typed) == shown
     swap = ("--replace", "王丽娟", "--with", "刘晓宇", "--asked-by", "王丽娟", "--approved-by", "郭红梅")
     assert run(runner, root, "duty", "swap", "DUTY-20261128", *swap).startswith("duty-20261128:")
+
+
+def test_a_case_id_nobody_has_is_said_alike_by_every_command(runner: CliRunner, root: Path) -> None:
+    """`petition show` said 没有这个案件：X, `petition accept` and `duty link` 没有编号为 X 的记录 (in
+    English "no petitions record with id 'X'", the store's table name): one line for every command."""
+    entry = run(runner, root, "duty", "log", "--content", "来电")
+    for args in (
+        ("petition", "show", "mk261101-009"),
+        ("petition", "accept", "MK261101-009"),
+        ("duty", "link", entry, "MK261101-009"),
+    ):
+        for lang, said in (("zh", "duty-room: 没有这个案件：MK261101-009"), ("en", "duty-room: no case MK261101-009")):
+            assert refused(runner, root, "--lang", lang, *args) == (1, [said])

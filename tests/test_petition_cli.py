@@ -84,7 +84,7 @@ def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None
         (["add", "--title", "x", "--category", "gas", "--community", "atlantis"], "no community"),
         (["set-status", "MK261127-001", "closed"], "cannot become"),
         (["set-status", "MK261127-001", "done"], "unknown PetitionStatus"),
-        (["set-status", "NOPE-1", "accepted"], "no petitions record"),
+        (["set-status", "NOPE-1", "accepted"], "no case NOPE-1"),
         (["cancel", "MK261127-001"], "needs a note"),
         (["dispatch", "MK261127-002", "--assignee", " "], "needs an assignee"),
         (["supervise", "MK261127-004"], "not overdue"),
@@ -290,7 +290,7 @@ def test_json_keeps_the_stable_keys_in_every_language(run, small_store: Store) -
         (["cancel", "MK261127-001"], "原因", "needs a note"),
         (["add", "--title", "x" * 81, "--category", "gas", "--community", "dongcheng"], "80", "at most 80"),
         (["show", "NOPE-1"], "没有这个案件", "no case"),
-        (["accept", "NOPE-1"], "没有编号为 NOPE-1 的记录", "no petitions record"),
+        (["accept", "NOPE-1"], "没有这个案件：NOPE-1", "no case NOPE-1"),  # as `show` says it
         (
             ["add", "--title", "x", "--category", "燃气", "--community", "dongcheng"],
             "「燃气」不是可选的值",
