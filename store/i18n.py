@@ -867,7 +867,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "fault.not_store.not_empty": (
         "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
-        "{path} is not empty; a backup or a restore writes only into an empty or missing folder",
+        "{path} is not an empty folder; a backup or a restore writes only into an empty or missing folder",
     ),
     "fault.backup_space": (
         "未备份：{path} 所在磁盘只剩 {free} MB，这份备份约 {size} MB，备份后须留出 {keep} MB（系统配置 backup_min_free_mb）；请删去旧备份或加大磁盘",

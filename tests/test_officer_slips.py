@@ -187,3 +187,13 @@ def test_a_case_id_nobody_has_is_said_alike_by_every_command(runner: CliRunner, 
     ):
         for lang, said in (("zh", "duty-room: 没有这个案件：MK261101-009"), ("en", "duty-room: no case MK261101-009")):
             assert refused(runner, root, "--lang", lang, *args) == (1, [said])
+
+
+def test_a_backup_onto_a_file_says_it_is_no_empty_folder(runner: CliRunner, root: Path, tmp_path: Path) -> None:
+    """`backup notes.txt` (a file there) said in English "notes.txt is not empty", as of a folder."""
+    file = tmp_path / "notes.txt"
+    file.write_text("x", encoding="utf-8")
+    for lang, said in (("zh", f"{file} 不是空文件夹"), ("en", f"{file} is not an empty folder")):
+        code, lines = refused(runner, root, "--lang", lang, "backup", str(file))
+        assert code == 1 and len(lines) == 1 and said in lines[0], lines
+    assert file.read_text(encoding="utf-8") == "x"
