@@ -104,8 +104,8 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     id, or by their natural key when the id is blank; re-importing the same file changes nothing.
     """
     settings = settings_of(ctx)
-    if settings.read_only and not dry_run:
-        raise click.ClickException(phrase("import.read_only"))
+    if not dry_run:  # said as every other write a viewer asks for (只读：本会话不能更改 …)
+        settings.open_store().refuse_if_read_only()
     path, within = import_source(settings, path)  # the service account's: only from its import folder
     try:
         tables = read_tables(path, within=within)

@@ -839,7 +839,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "import.dry_run": ("检查通过（--dry-run，未写入）", "all rows valid (--dry-run: nothing written)"),
     "import.done": ("已导入，共写入 {n} 条", "imported: {n} records written"),
     "import.nothing": ("已导入：没有变化", "imported: nothing changed"),
-    "import.read_only": ("只读模式：不能导入", "read-only: nothing can be imported"),
     "import.outside_folder": (
         "以服务账号 {account} 运行时，只能导入 {folder} 中的文件：先把文件放进去，再写文件名（如 底册.xlsx），不能写「{given}」",
         "run as the service account {account}, files are imported from {folder} only: put the file there, then give its name (e.g. roster.xlsx), not '{given}'",

@@ -27,7 +27,7 @@ from store.demo import build_demo
 from store.dutylog import find_shift
 from store.models import AuditEntry, Community, Grid, Household, Stall
 from store.sheetfiles import _UNSAVED_FORMULA, _formula_without_value, read_tables, write_csv_dir, write_xlsx
-from store.storage import Store, default_actor
+from store.storage import Store, StoreReadOnlyError, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
     SHEETS,
@@ -916,7 +916,8 @@ def test_a_file_that_cannot_be_read_or_written_is_said_in_the_interface_language
 def test_read_only_refuses_import(run, demo: Store, tmp_path: Path) -> None:
     path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
     result = run("--store", demo.root, "--read-only", "import", path)
-    assert result.exit_code == 1 and "只读" in result.output
+    # said as every other write a viewer asks for (it was 只读模式：不能导入, a shape of its own)
+    assert (result.exit_code, result.output) == (1, f"duty-room: {StoreReadOnlyError(demo.root).message('zh')}\n")
 
 
 # ---------------------------------------------------------------------------
