@@ -129,7 +129,9 @@ def petition() -> None:
     show_default=True,
     help="emergency, urgent, normal, complex (or 紧急 / 加急 / 一般 / 复杂).",
 )
-@click.option("--community", "community_id", required=True, help="Community id, e.g. dongcheng.")
+@click.option(
+    "--community", "community_id", required=True, help="Community id or name, e.g. dongcheng or 东城花园社区."
+)
 @click.option("--grid", "grid_id", default=None, help="Grid id, e.g. dc-M03.")
 @click.option("--building", default="")
 @click.option("--unit", default="")

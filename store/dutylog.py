@@ -38,7 +38,7 @@ from .duty_models import (
     ReportStage,
 )
 from .i18n import Lang
-from .models import Category, Channel, Community, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
+from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
 from .text import ShortLine, ascii_numerals
@@ -396,13 +396,13 @@ def entries_between(
 
 
 def _known_community(tx: Transaction, community_id: str | None) -> str | None:
-    """A log line or an incident that names a community names one the township has (as a case must);
-    none named (or an empty one) is none."""
-    if community_id and community_id not in {c.id for c in tx.all(Community)}:
-        from .roster import known_list  # (here: `summary` reads the log and loads no roster)
+    """A log line or an incident that names a community names one the township has (as a case must),
+    by its id or its name; none named (or an empty one) is none."""
+    if not community_id:
+        return None
+    from .roster import community_named  # (here: `summary` reads the log and loads no roster)
 
-        raise Refused("community_unknown", id=community_id, known=known_list(tx.all(Community)))
-    return community_id or None
+    return community_named(tx, community_id)
 
 
 def _new_entry(tx: Transaction, **fields: object) -> DutyLogEntry:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from duty_room.cli import cli
 from store import clock
+from store.dutylog import find_entry
 from store.models import Petition
 from store.storage import Store
 
@@ -197,3 +198,24 @@ def test_a_backup_onto_a_file_says_it_is_no_empty_folder(runner: CliRunner, root
         code, lines = refused(runner, root, "--lang", lang, "backup", str(file))
         assert code == 1 and len(lines) == 1 and said in lines[0], lines
     assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_a_community_is_named_by_its_id_in_any_case_or_by_its_name_by_every_command(
+    runner: CliRunner, root: Path
+) -> None:
+    """`list --community 东城花园社区` took the name; `petition add` refused it as an id 编号只能用字母…
+    (so did `duty to-case`), `duty log` and `incident open` as 没有社区, and DongCheng everywhere."""
+    for n, typed in enumerate(("东城花园社区", "DongCheng", " dongcheng")):
+        title = f"{n + 1}号楼路灯不亮"
+        case_id = run(runner, root, "petition", "add", "--title", title, "--category", "gas", "--community", typed)
+        assert Store(root).get(Petition, case_id).community_id == "dongcheng"
+        entry_id = run(runner, root, "duty", "log", "--content", f"来电：{n + 1}号楼漏水", "--community", typed)
+        assert find_entry(Store(root), entry_id).community_id == "dongcheng"
+        assert run(runner, root, "duty", "to-case", entry_id, "--community", typed).startswith("MK")
+    for lang, said in (
+        ("zh", "duty-room: 没有社区「东城」；已有："),
+        ("en", "duty-room: no community '东城'; known: "),
+    ):
+        for args in (("petition", "add", "--title", "x", "--category", "gas"), ("duty", "log", "--content", "x")):
+            code, lines = refused(runner, root, "--lang", lang, *args, "--community", "东城")
+            assert code == 1 and len(lines) == 1 and lines[0].startswith(said), lines
