@@ -197,7 +197,7 @@ def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
 @click.option("--action", "action_taken", default="", help="What was done (处理情况).")
 @click.option("--reported-to", default="", help="Who it was reported to (已报告).")
 @click.option("--at", "at_text", default=None, help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
-@click.option("--community", "community_id", default=None, help="Community id, if it concerns one.")
+@click.option("--community", "community_id", default=None, help="Community id or name, if it concerns one.")
 @click.pass_context
 def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: Any) -> None:
     """Write a line of the 值班记录; prints its id."""
@@ -259,7 +259,9 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 
 @duty.command(name="to-case")
 @click.argument("entry_id", callback=id_typed)
-@click.option("--community", "community_id", default=None, help="Community id (required unless the entry names one).")
+@click.option(
+    "--community", "community_id", default=None, help="Community id or name (required unless the entry names one)."
+)
 @click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
 @click.option("--priority", default=None)
 @click.option("--grid", "grid_id", default=None)
