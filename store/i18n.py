@@ -830,6 +830,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the transaction journal is damaged (checksum mismatch)",
     ),
     "damage.copy_differs": ("写入后副本与原文件不一致", "the copy differs from the original after writing"),
+    "damage.store_check": (
+        "未备份：数据目录未通过检查：{finding}",
+        "not backed up: the store does not pass check: {finding}",
+    ),
     "damage.copy_check": ("副本未通过检查：{finding}", "the copy does not pass check: {finding}"),
     "damage.backup_check": ("备份未通过检查：{finding}", "the backup does not pass check: {finding}"),
     # why a stored value is refused, where the forms' words (invalid.*, model.*) do not say it

@@ -2621,10 +2621,14 @@ def _copy_out(copied: list[_Copied], target: Path) -> None:
             raise StoreCorruptError(target / item.relative, Detail("damage.copy_differs"))
 
 
-def _verified(target: Path) -> CheckReport:
+def _verified(target: Path, *, taken_from: Path | None = None) -> CheckReport:
+    """The copy at ``target`` checked like a store. ``taken_from``: the store a backup was taken from,
+    whose files the copy's are byte for byte (digests compared): a finding is that store's, named so."""
     report = check_store(target)
     if not report.ok:
         first = report.errors[0]
+        if taken_from is not None:
+            raise StoreCorruptError(taken_from, Detail("damage.store_check", {"finding": first.said()}))
         raise StoreCorruptError(target, Detail("damage.copy_check", {"finding": first.said()}))
     return report
 
@@ -2681,7 +2685,7 @@ def backup_store(store: Store, target: Path | str, *, keep_free: int = 0) -> Cop
                 generation = store.generation()
                 copied = _copy_in(store.root, target)
             _copy_out(copied, target)
-            _verified(target)
+            _verified(target, taken_from=store.root)
         except BaseException:
             _unmake(target, made)
             raise
