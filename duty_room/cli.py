@@ -147,7 +147,7 @@ def no_store(store: Store) -> StoreMissingError:
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    type=click.Path(path_type=Path),  # a file there is said by open_store: 不是文件夹, exit 2
+    type=usage.Place(),  # a file there is said by open_store: 不是文件夹, exit 2
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
 )
@@ -416,7 +416,7 @@ def _first_shown(lines: list[str], lang: words.Lang) -> None:
 
 
 @cli.command()
-@click.argument("dest", type=click.Path(path_type=Path))
+@click.argument("dest", type=usage.Place())
 @click.pass_context
 def backup(ctx: click.Context, dest: Path) -> None:
     """Copy the store into DEST (a missing or empty folder) while others keep working.
@@ -435,7 +435,7 @@ def backup(ctx: click.Context, dest: Path) -> None:
 
 
 @cli.command()
-@click.argument("src", type=click.Path(path_type=Path, readable=False))  # said by backup_source / restore_store
+@click.argument("src", type=usage.Place(readable=False))  # said by backup_source / restore_store
 @click.pass_context
 def restore(ctx: click.Context, src: Path) -> None:
     """Restore the backup SRC into the store folder (--store), which must be missing or empty.

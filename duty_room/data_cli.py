@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from duty_room import words
+from duty_room import usage, words
 from store import clock
 from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
@@ -76,7 +76,7 @@ def warn_calendar(settings: Settings) -> None:
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=usage.Place())
 @click.pass_context
 def template(ctx: click.Context, path: Path) -> None:
     """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
@@ -93,7 +93,7 @@ def template(ctx: click.Context, path: Path) -> None:
 
 
 @click.command("import")
-@click.argument("path", type=click.Path(path_type=Path, readable=False))  # said by import_source / read_tables
+@click.argument("path", type=usage.Place(readable=False))  # said by import_source / read_tables
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--prune", is_flag=True, help="Delete stored records the file leaves out (reported otherwise).")
 @click.pass_context
@@ -177,7 +177,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=usage.Place())
 @click.option("--tables", "tables", default="", help="Comma-separated tables (households,网格,…); default all.")
 @click.option("--mask", "force_mask", is_flag=True, help="Mask personal data even if you may see it.")
 @click.pass_context

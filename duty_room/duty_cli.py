@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from duty_room import words
-from duty_room.usage import CommandGroup, refused_as_typed
+from duty_room.usage import CommandGroup, Place, refused_as_typed
 from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
@@ -438,7 +438,7 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=Place(dir_okay=False),
     default=None,
     help="Write the handover to FILE (Markdown without it goes to the screen).",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -28,6 +29,19 @@ def refused_as_typed(convert: Callable[[], T], typed: object) -> T:
     except click.BadParameter as exc:
         setattr(exc, TYPED, str(typed))
         raise
+
+
+class Place(click.Path):
+    """A path argument or option: an empty one (`export "$DIR"` with DIR unset) is refused, not made
+    the working directory as click.Path makes it (export wrote its nine CSV files there)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(path_type=Path, **kwargs)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            refused_as_typed(lambda: self.fail(value, param, ctx), value)
+        return super().convert(value, param, ctx)
 
 
 class Number(click.FloatRange):
@@ -164,6 +178,8 @@ def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang, ty
     else:
         said = t("cli.usage.bad_value").format(name)
     value = typed if typed is not None else _refused_value(param, ctx)
+    if value is not None and not value.strip():  # --store "" (a variable unset): said as empty
+        return t("cli.usage.empty").format(name)
     return said if value is None else said + t("cli.usage.got").format(value)
 
 

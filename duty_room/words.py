@@ -1073,6 +1073,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cli.usage.number": ("{} 须为数字", "{} must be a number"),
     "cli.usage.date": ("{name} 须为日期（{shape}）", "{name} must be a date ({shape})"),
     "cli.usage.bad_value": ("{} 的值不对", "bad value for {}"),
+    "cli.usage.empty": ("{} 不能为空", "{} cannot be empty"),
     "cli.usage.got": ("（输入的是「{}」）", " (got '{}')"),
     "cli.usage.other": ("用法不对：{}", "usage: {}"),
     # `duty-room demo`: what was built, one line, the counts in words.

@@ -219,3 +219,33 @@ def test_a_community_is_named_by_its_id_in_any_case_or_by_its_name_by_every_comm
         for args in (("petition", "add", "--title", "x", "--category", "gas"), ("duty", "log", "--content", "x")):
             code, lines = refused(runner, root, "--lang", lang, *args, "--community", "东城")
             assert code == 1 and len(lines) == 1 and lines[0].startswith(said), lines
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("export", ""), "PATH"),
+        (("template", " "), "PATH"),
+        (("import", ""), "PATH"),
+        (("backup", ""), "DEST"),
+        (("restore", ""), "SRC"),
+        (("handover", "--out", ""), "--out"),
+    ],
+)
+def test_an_empty_path_is_refused_not_the_working_folder(
+    runner: CliRunner, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], name: str
+) -> None:
+    """`export "$DIR"` with DIR unset wrote nine CSV files into the working folder and said it had
+    exported (click.Path makes "" the current folder); `--store ""` opened the working folder too."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for lang, said in (
+        ("zh", f"duty-room: {name} 不能为空（用法："),
+        ("en", f"duty-room: {name} cannot be empty (usage: "),
+    ):
+        code, lines = refused(runner, root, "--lang", lang, *args)
+        assert code == 1 and len(lines) == 1 and lines[0].startswith(said), lines
+    assert list(here.iterdir()) == []
+    result = runner.invoke(cli, ["--store", "", "summary"])
+    assert result.exit_code == 1 and result.output.startswith("duty-room: --store 不能为空（用法：")
