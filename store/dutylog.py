@@ -122,6 +122,7 @@ LAST_NIGHT = timedelta(hours=12)
 
 
 _HOUR_MINUTE = re.compile(r"[0-9]{1,2}:[0-9]{2}")
+_SHORT_HOUR = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]:[0-9]{2})")  # 2026-11-28 9:05, as 9:05 alone
 
 
 def typed_moment(text: str, *, past: bool = True) -> datetime:
@@ -139,6 +140,8 @@ def typed_moment(text: str, *, past: bool = True) -> datetime:
             earlier = at(today() - timedelta(days=1), hour, minute)
             moment = earlier if now() - earlier <= LAST_NIGHT else moment
         return moment
+    if short := _SHORT_HOUR.fullmatch(text):
+        text = f"{short[1]} 0{short[2]}"
     return as_local(datetime.fromisoformat(text))
 
 

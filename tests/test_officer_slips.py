@@ -249,3 +249,10 @@ def test_an_empty_path_is_refused_not_the_working_folder(
     assert list(here.iterdir()) == []
     result = runner.invoke(cli, ["--store", "", "summary"])
     assert result.exit_code == 1 and result.output.startswith("duty-room: --store 不能为空（用法：")
+
+
+@pytest.mark.parametrize("typed", ["2026-11-28 9:05", "２０２６－１１－２８　９：０５", "2026-11-28T9:05"])
+def test_a_day_and_an_hour_of_one_digit_is_a_time(runner: CliRunner, root: Path, typed: str) -> None:
+    """`--at 9:05` was read and `--at "2026-11-28 9:05"` refused as 时间格式不对: the same hour."""
+    entry_id = run(runner, root, "duty", "log", "--content", "来电", "--at", typed)
+    assert find_entry(Store(root), entry_id).at.strftime("%Y-%m-%d %H:%M") == "2026-11-28 09:05"
