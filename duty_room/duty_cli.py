@@ -138,7 +138,7 @@ def _pairs(pairs: tuple[str, ...], refusal: str) -> dict[str, str]:
     """``NAME=VALUE`` options (``--phone``, ``--set``) as {name: value}; one without ``=`` refused in ``refusal``'s words."""
     parsed = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, sep, value = pair.partition("=" if "=" in pair else "＝")  # ＝: an input method in full-width
         if not sep:
             raise click.ClickException(phrase(refusal, v=pair))
         parsed[name.strip()] = value

@@ -226,11 +226,15 @@ def next_handover(reader: Reader, moment: datetime, rules: DutyRules | None = No
     return change if change > moment else change + timedelta(days=1)
 
 
+_NAMES_APART = re.compile(r"[、,，;；]")
+
+
 def shift_people(leader: str, staff: Sequence[str]) -> tuple[str, list[str]]:
-    """A shift's 带班领导 and 值班员 as planned (names stripped): refused unless there are one or two
-    值班员 and nobody is on it twice."""
+    """A shift's 带班领导 and 值班员 as planned (names stripped; two typed in one, 王丽娟、刘晓宇, as
+    the form and the sheet take them, are two): refused unless there are one or two 值班员 and nobody
+    is on it twice."""
     leader = leader.strip()
-    named = [name.strip() for name in staff if name.strip()]
+    named = [name.strip() for typed in staff for name in _NAMES_APART.split(typed) if name.strip()]
     if not 1 <= len(named) <= 2:
         raise DutyRefused("duty_staff_count", count=len(named))
     if leader in named or len(set(named)) != len(named):

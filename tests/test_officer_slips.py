@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from duty_room.cli import cli
 from store import clock
-from store.dutylog import find_entry
+from store.dutylog import find_entry, find_shift
 from store.models import Petition
 from store.storage import Store
 
@@ -256,3 +256,35 @@ def test_a_day_and_an_hour_of_one_digit_is_a_time(runner: CliRunner, root: Path,
     """`--at 9:05` was read and `--at "2026-11-28 9:05"` refused as 时间格式不对: the same hour."""
     entry_id = run(runner, root, "duty", "log", "--content", "来电", "--at", typed)
     assert find_entry(Store(root), entry_id).at.strftime("%Y-%m-%d %H:%M") == "2026-11-28 09:05"
+
+
+def test_two_duty_officers_in_one_staff_option_are_two(runner: CliRunner, root: Path) -> None:
+    """`--staff 王丽娟、刘晓宇` (as the 排班 form and the sheet take them) was one officer named
+    「王丽娟、刘晓宇」 on the 值班表; three so written were one too, not refused as three."""
+    run(runner, root, "duty", "plan", "2026-11-29", "--leader", "郭红梅", "--staff", "王丽娟、刘晓宇")
+    assert find_shift(Store(root), "duty-20261129").staff == ["王丽娟", "刘晓宇"]
+    run(runner, root, "duty", "plan", "2026-11-30", "--leader", "郭红梅", "--staff", "王丽娟, 刘晓宇")
+    assert find_shift(Store(root), "duty-20261130").staff == ["王丽娟", "刘晓宇"]
+    code, lines = refused(runner, root, "duty", "plan", "2026-12-01", "--leader", "郭红梅", "--staff", "甲，乙，丙")
+    assert (code, lines) == (1, ["duty-room: 每班值班员一至二人（现为 3 人）"])
+
+
+def test_a_pair_typed_with_a_full_width_equals_sign_is_read(runner: CliRunner, root: Path) -> None:
+    """`--phone 王丽娟＝１３７…` (an input method left in full-width) was refused as no NAME=NUMBER."""
+    run(
+        runner,
+        root,
+        "duty",
+        "plan",
+        "2026-11-29",
+        "--leader",
+        "郭红梅",
+        "--staff",
+        "王丽娟",
+        "--phone",
+        "王丽娟＝１３７０３９３２０１１",
+    )
+    assert find_shift(Store(root), "duty-20261129").phones == {"王丽娟": "13703932011"}
+    entry_id = run(runner, root, "duty", "log", "--content", "来电")
+    run(runner, root, "duty", "correct", entry_id, "--set", "content＝来电：停水＝3小时", "--note", "补全")
+    assert find_entry(Store(root), entry_id).current().content == "来电：停水＝3小时"
