@@ -8,6 +8,7 @@ tests/test_catalogue.py keeps each key on its layer, defined once, and used.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
@@ -1016,14 +1017,16 @@ def all_labels() -> dict[str, list[str]]:
     return {key: [zh, en] for key, (zh, en) in _CATALOGUE.items()}
 
 
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
 def parse_member(enum: type[E], text: str) -> E:
-    """An enum member from its stable key (`in_progress`) or either label (`处置中`, `in progress`)."""
-    wanted = text.strip().casefold()
+    """An enum member from its stable key (`in_progress`) or either label (`处置中`, `in progress`),
+    also typed in full-width letters (ｇａｓ, ＩＶ: an input method left in full-width) or brackets."""
+    wanted = _folded(text)
     for member in enum:
-        names = {
-            member.value.casefold(),
-            *(word.casefold() for word in _CATALOGUE.get(f"{enum.__name__}.{member.value}", ())),
-        }
+        names = {_folded(member.value), *map(_folded, _CATALOGUE.get(f"{enum.__name__}.{member.value}", ()))}
         if wanted in names:
             return member
     from .refusal import UnknownChoice  # refusal.py imports this module

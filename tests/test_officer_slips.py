@@ -288,3 +288,17 @@ def test_a_pair_typed_with_a_full_width_equals_sign_is_read(runner: CliRunner, r
     entry_id = run(runner, root, "duty", "log", "--content", "来电")
     run(runner, root, "duty", "correct", entry_id, "--set", "content＝来电：停水＝3小时", "--note", "补全")
     assert find_entry(Store(root), entry_id).current().content == "来电：停水＝3小时"
+
+
+def test_a_choice_typed_in_full_width_letters_is_that_choice(runner: CliRunner, root: Path) -> None:
+    """--category ｇａｓ, --level ＩＶ (an input method left in full-width) were 「ｇａｓ」不是可选的值, as a
+    full-width id or number once was."""
+    case_id = run(
+        runner, root, "petition", "add", "--title", "燃气味", "--category", "ｇａｓ", "--community", "dongcheng"
+    )
+    assert Store(root).get(Petition, case_id).category == "gas"
+    opened = run(
+        runner, root, "incident", "open", "--title", "河堤渗水", "--category", "ｎａｔｕｒａｌ", "--level", "ＩＶ"
+    )
+    assert opened.startswith("SJ")
+    assert run(runner, root, "petition", "list", "--status", "ＮＥＷ").count("MK") >= 1
