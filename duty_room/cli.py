@@ -151,7 +151,7 @@ def no_store(store: Store) -> StoreMissingError:
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
+@click.option("--lang", type=usage.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
 @click.option(
     "--read-only",
     is_flag=True,
@@ -248,7 +248,7 @@ def _open_dashboard(settings: Settings) -> int:
 @cli.command()
 @click.option(
     "--scale",
-    type=click.Choice(["demo", "township"]),
+    type=usage.Choice(["demo", "township"]),
     default="demo",
     help="demo: the 孟轲乡 demo; township: a large store for benchmarks.",
 )

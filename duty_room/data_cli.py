@@ -214,7 +214,7 @@ LISTABLE = ("communities", "grids", "workers", "stalls")
 
 
 @click.command("list")
-@click.argument("what", type=click.Choice(LISTABLE))
+@click.argument("what", type=usage.Choice(LISTABLE))
 @click.option("--community", "community_id", default=None, help="Only this community (id or name).")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 @click.pass_context

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from duty_room import words
-from duty_room.usage import CommandGroup, Place, refused_as_typed
+from duty_room.usage import Choice, CommandGroup, Place, refused_as_typed
 from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
@@ -431,7 +431,7 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "xlsx"]),
+    type=Choice(["md", "xlsx"]),
     default=None,
     help="md or xlsx; with --out, its name says it (.md or .xlsx), and --format must agree.",
 )

@@ -4,6 +4,7 @@ with where to look next (``--help``), exit 1: not click's four lines of English.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +43,15 @@ class Place(click.Path):
         if isinstance(value, str) and not value.strip():
             refused_as_typed(lambda: self.fail(value, param, ctx), value)
         return super().convert(value, param, ctx)
+
+
+class Choice(click.Choice):
+    """One of a few words (--format md, --lang en), also typed in full-width letters (ｍｄ), as a
+    store choice is read (``store.i18n.parse_member``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        typed = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+        return refused_as_typed(lambda: super(Choice, self).convert(typed, param, ctx), value)
 
 
 class Number(click.FloatRange):

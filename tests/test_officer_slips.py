@@ -302,3 +302,17 @@ def test_a_choice_typed_in_full_width_letters_is_that_choice(runner: CliRunner, 
     )
     assert opened.startswith("SJ")
     assert run(runner, root, "petition", "list", "--status", "ＮＥＷ").count("MK") >= 1
+
+
+def test_a_command_lines_own_words_typed_in_full_width_are_read(runner: CliRunner, root: Path) -> None:
+    """--format ｍｄ, --lang ｅｎ and list ｃｏｍｍｕｎｉｔｉｅｓ were refused, as ｇａｓ was."""
+    assert run(runner, root, "--lang", "ｅｎ", "list", "ｃｏｍｍｕｎｉｔｉｅｓ") == run(
+        runner, root, "list", "communities"
+    )
+    assert run(runner, root, "handover", "--format", "ｍｄ").startswith("#")
+    for lang, said in (
+        ("zh", "--format 只能是 md、xlsx 之一（输入的是「ｐｄｆ」）"),
+        ("en", "--format must be one of md, xlsx (got 'ｐｄｆ')"),
+    ):
+        code, lines = refused(runner, root, "--lang", lang, "handover", "--format", "ｐｄｆ")
+        assert code == 1 and len(lines) == 1 and said in lines[0], lines
