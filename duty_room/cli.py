@@ -135,13 +135,21 @@ def store_of(ctx: click.Context) -> Store:
 
 
 def no_store(store: Store) -> StoreMissingError:
-    """A store with no manifest: no folder there, or one with nothing in it yet (the deployment's
-    own `install -d`, before the township's data is imported: it exists, so not "no store at")."""
+    """A store with no manifest: no folder there, one with nothing in it yet (the deployment's own
+    `install -d`, before the township's data is imported: it exists, so not "no store at"), or one
+    holding other files (`--store ~/文档`: not a store)."""
     try:
-        empty = store.root.is_dir() and all(entry.name == ".lock" for entry in store.root.iterdir())
+        others = [entry for entry in store.root.iterdir() if entry.name != ".lock"] if store.root.is_dir() else None
     except OSError:
-        empty = False
-    return StoreMissingError(store.root, "empty" if empty else "missing")
+        others = None
+    return StoreMissingError(store.root, "missing" if others is None else "foreign" if others else "empty")
+
+
+def refuse_foreign(store: Store) -> None:
+    """A store is made (`demo`, a first `import`) in a missing or empty folder, never among other
+    files: `demo --store ~/文档` strewed the store's files among the officer's own."""
+    if not store.exists() and (missing := no_store(store)).why == "foreign":
+        raise missing
 
 
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -301,6 +309,7 @@ def demo(
     elif replace and not delete_real_data:
         _refuse_real_data(Store(settings.store), settings.lang)
     store = settings.open_store()
+    refuse_foreign(store)
     started = time.perf_counter()
     summary = build_demo(
         store,

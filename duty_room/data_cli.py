@@ -36,7 +36,7 @@ from store.workbook import (
     template_sheets,
 )
 
-from .cli import echo_json, phrase, settings_of, store_of
+from .cli import echo_json, phrase, refuse_foreign, settings_of, store_of
 from .config import Settings
 from .exports import export_target, fresh, import_source, publish
 
@@ -131,6 +131,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             )
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
+    refuse_foreign(store)
     report = None
     if not settings.store.exists():
         # A first import into a folder not there yet (or a --store typed wrong) is checked in a

@@ -316,3 +316,24 @@ def test_a_command_lines_own_words_typed_in_full_width_are_read(runner: CliRunne
     ):
         code, lines = refused(runner, root, "--lang", lang, "handover", "--format", "ｐｄｆ")
         assert code == 1 and len(lines) == 1 and said in lines[0], lines
+
+
+def test_a_store_is_not_made_among_other_files(runner: CliRunner, root: Path, tmp_path: Path) -> None:
+    """`demo --store ~/文档` (or `import` there) wrote the store's files among the officer's own:
+    refused, naming the folder as no store, nothing written; an empty folder still takes a store."""
+    papers = tmp_path / "文档"
+    papers.mkdir()
+    (papers / "值班表.docx").write_bytes(b"x")
+    workbook = tmp_path / "底册.xlsx"
+    assert runner.invoke(cli, ["--store", str(root), "export", str(workbook)]).exit_code == 0
+    for args in (("demo",), ("import", str(workbook)), ("duty", "log", "--content", "x")):
+        for lang, said in (
+            ("zh", f"duty-room: {papers} 不是 duty-room 数据目录"),
+            ("en", f"duty-room: {papers} is not a duty-room store"),
+        ):
+            result = runner.invoke(cli, ["--store", str(papers), "--lang", lang, *args])
+            assert result.exit_code == 2 and result.output.startswith(said), result.output
+            assert sorted(p.name for p in papers.iterdir()) == ["值班表.docx"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(cli, ["--store", str(empty), "demo"]).exit_code == 0
