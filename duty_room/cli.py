@@ -135,23 +135,31 @@ def store_of(ctx: click.Context) -> Store:
 
 
 def no_store(store: Store) -> StoreMissingError:
-    """A store with no manifest: no folder there, or one with nothing in it yet (the deployment's
-    own `install -d`, before the township's data is imported: it exists, so not "no store at")."""
+    """A store with no manifest: no folder there, one with nothing in it yet (the deployment's own
+    `install -d`, before the township's data is imported: it exists, so not "no store at"), or one
+    holding other files (`--store ~/文档`: not a store)."""
     try:
-        empty = store.root.is_dir() and all(entry.name == ".lock" for entry in store.root.iterdir())
+        others = [entry for entry in store.root.iterdir() if entry.name != ".lock"] if store.root.is_dir() else None
     except OSError:
-        empty = False
-    return StoreMissingError(store.root, "empty" if empty else "missing")
+        others = None
+    return StoreMissingError(store.root, "missing" if others is None else "foreign" if others else "empty")
+
+
+def refuse_foreign(store: Store) -> None:
+    """A store is made (`demo`, a first `import`) in a missing or empty folder, never among other
+    files: `demo --store ~/文档` strewed the store's files among the officer's own."""
+    if not store.exists() and (missing := no_store(store)).why == "foreign":
+        raise missing
 
 
 @click.group(cls=_Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
-    type=click.Path(path_type=Path),  # a file there is said by open_store: 不是文件夹, exit 2
+    type=usage.Place(),  # a file there is said by open_store: 不是文件夹, exit 2
     default=None,
     help="Store folder (default: the system config's, else the per-user data folder).",
 )
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
+@click.option("--lang", type=usage.Choice(["zh", "en"]), default=None, help="Interface language (default zh).")
 @click.option(
     "--read-only",
     is_flag=True,
@@ -169,7 +177,11 @@ def no_store(store: Store) -> StoreMissingError:
 )
 @click.option("--ascii", is_flag=True, default=None, help="ASCII borders and bars (auto when not UTF-8).")
 @click.option(
-    "--refresh", "refresh_seconds", type=float, default=None, help="Seconds between checks for changes (0.2-600)."
+    "--refresh",
+    "refresh_seconds",
+    type=usage.Number(),
+    default=None,
+    help="Seconds between checks for changes (0.2-600).",
 )
 @click.pass_context
 def cli(ctx: click.Context, **options: object) -> None:
@@ -244,19 +256,19 @@ def _open_dashboard(settings: Settings) -> int:
 @cli.command()
 @click.option(
     "--scale",
-    type=click.Choice(["demo", "township"]),
+    type=usage.Choice(["demo", "township"]),
     default="demo",
     help="demo: the 孟轲乡 demo; township: a large store for benchmarks.",
 )
 @click.option(
     "--history-years",
-    type=click.IntRange(min=1),
+    type=usage.Whole(min=1),
     default=None,
     help="township: years of case history (default 3; 30 is the 10x history store).",
 )
 @click.option(
     "--cases",
-    type=click.IntRange(min=1),
+    type=usage.Whole(min=1),
     default=None,
     help="township: cases over that history (default 20,000 per 3 years).",
 )
@@ -297,6 +309,7 @@ def demo(
     elif replace and not delete_real_data:
         _refuse_real_data(Store(settings.store), settings.lang)
     store = settings.open_store()
+    refuse_foreign(store)
     started = time.perf_counter()
     summary = build_demo(
         store,
@@ -388,15 +401,11 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
     findings = report.findings or []
     if report.errors and report.errors[0].kind.startswith("not_store"):
         findings = report.errors[:1]
-    for finding in findings[:CHECK_SHOWN]:
-        mark = words.t("check.error" if finding.error else "check.warning", lang)
-        click.echo(f"{mark} {finding.message(lang)}", err=True)
-    if len(findings) > CHECK_SHOWN:
-        click.echo(words.t("check.more", lang).format(len(findings) - CHECK_SHOWN), err=True)
-    # What another officer could not write.
+    marks = {error: words.t("check.error" if error else "check.warning", lang) for error in (True, False)}
+    _first_shown([f"{marks[finding.error]} {finding.message(lang)}" for finding in findings], lang)
+    # What another officer could not write (a store copied under umask 022: every file, said as twenty).
     problems = permission_problems(store.root, lang) if store.root.is_dir() else []
-    for problem in problems:
-        click.echo(f"duty-room: {problem}", err=True)
+    _first_shown([f"duty-room: {problem}" for problem in problems], lang)
     if not report.ok or problems:
         click.echo(phrase("check.bad", errors=len(report.errors) + len(problems), path=store.root), err=True)
         sys.exit(ExitCode.DAMAGED)
@@ -407,8 +416,16 @@ def check(ctx: click.Context, repair: bool, accept: tuple[str, ...]) -> None:
     warn_calendar(settings)
 
 
+def _first_shown(lines: list[str], lang: words.Lang) -> None:
+    """The first CHECK_SHOWN lines on stderr, then how many more there are."""
+    for line in lines[:CHECK_SHOWN]:
+        click.echo(line, err=True)
+    if len(lines) > CHECK_SHOWN:
+        click.echo(words.t("check.more", lang).format(len(lines) - CHECK_SHOWN), err=True)
+
+
 @cli.command()
-@click.argument("dest", type=click.Path(path_type=Path))
+@click.argument("dest", type=usage.Place())
 @click.pass_context
 def backup(ctx: click.Context, dest: Path) -> None:
     """Copy the store into DEST (a missing or empty folder) while others keep working.
@@ -427,7 +444,7 @@ def backup(ctx: click.Context, dest: Path) -> None:
 
 
 @cli.command()
-@click.argument("src", type=click.Path(path_type=Path, readable=False))  # said by backup_source / restore_store
+@click.argument("src", type=usage.Place(readable=False))  # said by backup_source / restore_store
 @click.pass_context
 def restore(ctx: click.Context, src: Path) -> None:
     """Restore the backup SRC into the store folder (--store), which must be missing or empty.

@@ -243,11 +243,18 @@ def _is_structured(annotation: Any) -> bool:
 
 
 def _read_environment() -> dict[str, Any]:
-    """``DUTY_ROOM_<SETTING>`` (any case) for every setting there is; other ``DUTY_ROOM_*`` names are not settings."""
+    """``DUTY_ROOM_<SETTING>`` (any case) for every setting there is; other ``DUTY_ROOM_*`` names are not settings.
+    A presentation setting set empty (``export DUTY_ROOM_READ_ONLY=`` left blank) is no setting, as
+    pydantic-settings' ``env_ignore_empty``; any other stays, to be refused by name (nobody believes
+    ``DUTY_ROOM_REVEAL_USERS=`` cleared the list)."""
     found: dict[str, Any] = {}
     for name, value in os.environ.items():
         field = _FIELDS_BY_LOWER.get(name[len(ENV_PREFIX) :].lower())
-        if name.upper().startswith(ENV_PREFIX) and field is not None:
+        if (
+            name.upper().startswith(ENV_PREFIX)
+            and field is not None
+            and (value.strip() or field not in PRESENTATION_KEYS)
+        ):
             found[field] = value
     return found
 
@@ -331,7 +338,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
     env_values = _read_environment()
     for key in env_values:
         if key not in PRESENTATION_KEYS:  # refused by name, whatever its value
-            raise _system_only(key, f"DUTY_ROOM_{key.upper()}", "environment", system, lang)
+            raise _system_only(key, f"DUTY_ROOM_{key.upper()}", words.t("config.environment", lang), system, lang)
     env_values = _parse_environment(env_values)
     cli_values = {key: value for key, value in options.items() if key != "store"}
     _presentation_only(cli_values, "command line", system, lang)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from duty_room import words
+from duty_room import usage, words
 from store import clock
 from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
@@ -36,7 +36,7 @@ from store.workbook import (
     template_sheets,
 )
 
-from .cli import echo_json, phrase, settings_of, store_of
+from .cli import echo_json, phrase, refuse_foreign, settings_of, store_of
 from .config import Settings
 from .exports import export_target, fresh, import_source, publish
 
@@ -45,8 +45,11 @@ def _is_workbook(path: Path) -> bool:
     return path.suffix.casefold() == ".xlsx"
 
 
-# Names meant as one spreadsheet file: `export 底册.xls` wrote a folder 底册.xls/ of CSVs and said so.
-SPREADSHEET_LIKE = frozenset({".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"})
+# Names meant as one file: `export 底册.xls` (or 底册.pdf) wrote a folder 底册.xls/ of CSVs and said so.
+SPREADSHEET_LIKE = frozenset(
+    {".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"}
+    | {".pdf", ".doc", ".docx", ".wps", ".txt", ".md", ".json", ".html", ".zip"}
+)
 
 
 def _writable_target(ctx: click.Context, path: Path) -> bool:
@@ -73,7 +76,7 @@ def warn_calendar(settings: Settings) -> None:
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=usage.Place())
 @click.pass_context
 def template(ctx: click.Context, path: Path) -> None:
     """An empty workbook to fill in: one sheet per table, example rows, drop-downs and 说明."""
@@ -90,7 +93,7 @@ def template(ctx: click.Context, path: Path) -> None:
 
 
 @click.command("import")
-@click.argument("path", type=click.Path(path_type=Path, readable=False))  # said by import_source / read_tables
+@click.argument("path", type=usage.Place(readable=False))  # said by import_source / read_tables
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--prune", is_flag=True, help="Delete stored records the file leaves out (reported otherwise).")
 @click.pass_context
@@ -101,8 +104,8 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     id, or by their natural key when the id is blank; re-importing the same file changes nothing.
     """
     settings = settings_of(ctx)
-    if settings.read_only and not dry_run:
-        raise click.ClickException(phrase("import.read_only"))
+    if not dry_run:  # said as every other write a viewer asks for (只读：本会话不能更改 …)
+        settings.open_store().refuse_if_read_only()
     path, within = import_source(settings, path)  # the service account's: only from its import folder
     try:
         tables = read_tables(path, within=within)
@@ -128,6 +131,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
             )
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
+    refuse_foreign(store)
     report = None
     if not settings.store.exists():
         # A first import into a folder not there yet (or a --store typed wrong) is checked in a
@@ -174,7 +178,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("path", type=usage.Place())
 @click.option("--tables", "tables", default="", help="Comma-separated tables (households,网格,…); default all.")
 @click.option("--mask", "force_mask", is_flag=True, help="Mask personal data even if you may see it.")
 @click.pass_context
@@ -211,7 +215,7 @@ LISTABLE = ("communities", "grids", "workers", "stalls")
 
 
 @click.command("list")
-@click.argument("what", type=click.Choice(LISTABLE))
+@click.argument("what", type=usage.Choice(LISTABLE))
 @click.option("--community", "community_id", default=None, help="Only this community (id or name).")
 @click.option("--json", "as_json", is_flag=True, help="JSON for scripts.")
 @click.pass_context

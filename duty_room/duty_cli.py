@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from duty_room import words
-from duty_room.usage import CommandGroup
+from duty_room.usage import Choice, CommandGroup, Place, refused_as_typed
 from duty_room.words import label, parse_member
 from store import clock
 from store.duty_models import CORRECTABLE, IncidentCategory, IncidentLevel, LogKind, ReportStage
@@ -138,7 +138,7 @@ def _pairs(pairs: tuple[str, ...], refusal: str) -> dict[str, str]:
     """``NAME=VALUE`` options (``--phone``, ``--set``) as {name: value}; one without ``=`` refused in ``refusal``'s words."""
     parsed = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, sep, value = pair.partition("=" if "=" in pair else "＝")  # ＝: an input method in full-width
         if not sep:
             raise click.ClickException(phrase(refusal, v=pair))
         parsed[name.strip()] = value
@@ -149,7 +149,8 @@ class _Day(click.DateTime):
     """A YYYY-MM-DD argument, with a Chinese input method's digits too (２０２６－１２－０１)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return super().convert(ascii_numerals(value) if isinstance(value, str) else value, param, ctx)
+        typed = ascii_numerals(value) if isinstance(value, str) else value
+        return refused_as_typed(lambda: super(_Day, self).convert(typed, param, ctx), value)
 
 
 @duty.command()
@@ -196,7 +197,7 @@ def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
 @click.option("--action", "action_taken", default="", help="What was done (处理情况).")
 @click.option("--reported-to", default="", help="Who it was reported to (已报告).")
 @click.option("--at", "at_text", default=None, help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
-@click.option("--community", "community_id", default=None, help="Community id, if it concerns one.")
+@click.option("--community", "community_id", default=None, help="Community id or name, if it concerns one.")
 @click.pass_context
 def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: Any) -> None:
     """Write a line of the 值班记录; prints its id."""
@@ -258,7 +259,9 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 
 @duty.command(name="to-case")
 @click.argument("entry_id", callback=id_typed)
-@click.option("--community", "community_id", default=None, help="Community id (required unless the entry names one).")
+@click.option(
+    "--community", "community_id", default=None, help="Community id or name (required unless the entry names one)."
+)
 @click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
 @click.option("--priority", default=None)
 @click.option("--grid", "grid_id", default=None)
@@ -428,14 +431,14 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "xlsx"]),
+    type=Choice(["md", "xlsx"]),
     default=None,
     help="md or xlsx; with --out, its name says it (.md or .xlsx), and --format must agree.",
 )
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=Place(dir_okay=False),
     default=None,
     help="Write the handover to FILE (Markdown without it goes to the screen).",
 )

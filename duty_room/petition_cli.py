@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from duty_room import words
-from duty_room.usage import CommandGroup
+from duty_room.usage import CommandGroup, Whole
 from duty_room.words import Lang, label, parse_member
 from store import clock
 from store.lifecycle import (
@@ -36,7 +36,7 @@ from store.models import (
     Satisfaction,
 )
 from store.queries import filter_petitions, open_petitions
-from store.storage import RecordNotFound, Store
+from store.storage import Store
 from store.text import display_safe
 from store.visiting import case_address
 
@@ -129,7 +129,9 @@ def petition() -> None:
     show_default=True,
     help="emergency, urgent, normal, complex (or 紧急 / 加急 / 一般 / 复杂).",
 )
-@click.option("--community", "community_id", required=True, help="Community id, e.g. dongcheng.")
+@click.option(
+    "--community", "community_id", required=True, help="Community id or name, e.g. dongcheng or 东城花园社区."
+)
 @click.option("--grid", "grid_id", default=None, help="Grid id, e.g. dc-M03.")
 @click.option("--building", default="")
 @click.option("--unit", default="")
@@ -207,7 +209,7 @@ def list_cases(
 def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     """One case with its whole history."""
     store = store_of(ctx)
-    case = _find(store, case_id, settings_of(ctx).lang)
+    case = store.find(Petition, case_id)[0]
     if reveal:
         store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
         allowed = settings_of(ctx).may_reveal(store.actor)
@@ -215,7 +217,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
         log_reveal(store, f"petitions:{case_id}", personal, allowed)
         if not allowed:
             raise click.ClickException(phrase("cli.may_not_reveal", actor=store.actor))
-        case = _find(store, case_id, settings_of(ctx).lang)
+        case = store.find(Petition, case_id)[0]
     data = _record(case, reveal=reveal)
     if as_json:
         echo_json(data, indent=1)
@@ -238,13 +240,6 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     click.echo(f"  {words.t('detail.history', lang)}{colon.rstrip()}")
     for event in case.history:
         click.echo(f"    {history_line(event, lang)}")
-
-
-def _find(store: Store, case_id: str, lang: Lang) -> Petition:
-    try:
-        return store.find(Petition, case_id)[0]
-    except RecordNotFound:
-        raise click.ClickException(words.t("cli.no_case", lang).format(id=case_id)) from None
 
 
 def _assignee(store: Store, text: str) -> dict[str, Any]:
@@ -318,7 +313,7 @@ def _action_command(action: Action) -> Callable[..., None]:
         )(command)
         command = click.option("--unsolved", is_flag=True, help="The reporter says the problem is not solved.")(command)
     if action is Action.EXTEND_REQUEST:
-        command = click.option("--days", type=int, required=True, help="Extra working days.")(command)
+        command = click.option("--days", type=Whole(min=1), required=True, help="Extra working days.")(command)
     if action is Action.MERGE:
         command = click.option("--into", required=True, callback=id_typed, help="The original case id.")(command)
     return command

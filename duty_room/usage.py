@@ -3,15 +3,84 @@ with where to look next (``--help``), exit 1: not click's four lines of English.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from duty_room import words
 from duty_room.config import asked_lang
 from duty_room.words import Lang
+from store.text import ascii_numerals, typed_whole
+
+T = TypeVar("T")
 
 ARGS = "duty_room.args"  # ctx.meta: the command line as given, to find the value a type refused
+TYPED = "typed"  # a BadParameter's attribute: what was typed, kept by the type that refused it
+
+
+def refused_as_typed(convert: Callable[[], T], typed: object) -> T:
+    """``convert()``, and a refusal of it carrying what was typed (said by ``usage_line``): an
+    argument's value cannot be found on the command line as an option's can."""
+    try:
+        return convert()
+    except click.BadParameter as exc:
+        setattr(exc, TYPED, str(typed))
+        raise
+
+
+class Place(click.Path):
+    """A path argument or option: an empty one (`export "$DIR"` with DIR unset) is refused, not made
+    the working directory as click.Path makes it (export wrote its nine CSV files there)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(path_type=Path, **kwargs)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            refused_as_typed(lambda: self.fail(value, param, ctx), value)
+        return super().convert(value, param, ctx)
+
+
+class Choice(click.Choice):
+    """One of a few words (--format md, --lang en), also typed in full-width letters (ｍｄ), as a
+    store choice is read (``store.i18n.parse_member``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        typed = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+        return refused_as_typed(lambda: super(Choice, self).convert(typed, param, ctx), value)
+
+
+class Number(click.FloatRange):
+    """A number option (--refresh ０．５): ASCII or full-width digits and a point, as ``Whole``; click's
+    float() also read another script's digits (٠.٥), "nan", "inf" and 1_0."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = ascii_numerals(value).strip()
+            if not _DECIMAL.fullmatch(value):
+                self.fail(value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+
+
+class Whole(click.IntRange):
+    """A whole-number option: ASCII digits or a Chinese input method's (３), as a form takes them
+    (``store.text.typed_whole``). click's own int() also read another script's digits (٣, ३), a sign,
+    an underscore (1_0) and spaces."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                value = typed_whole(value)
+            except ValueError:
+                self.fail(value, param, ctx)
+        return super().convert(value, param, ctx)
 
 
 class UnknownCommand(click.UsageError):
@@ -90,15 +159,16 @@ def _what(exc: click.UsageError, ctx: click.Context | None, lang: Lang) -> str:
         takes_none = "does not take a value" in exc.message
         return t("cli.usage.takes_no_value" if takes_none else "cli.usage.needs_value").format(exc.option_name)
     if isinstance(exc, click.BadParameter) and exc.param is not None:
-        return _bad_value(exc.param, ctx, lang)
+        return _bad_value(exc.param, ctx, lang, getattr(exc, TYPED, None))
     extra = "Got unexpected extra argument"  # click's own words (Command.parse_args), the arguments in ( )
     if exc.message.startswith(extra) and "(" in exc.message:
         return t("cli.usage.extra").format(exc.message.split("(", 1)[1].rstrip(")"))
     return t("cli.usage.other").format(exc.message)
 
 
-def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang) -> str:
-    """A value the option's type refused: what it must be, and what was typed when it can be found."""
+def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang, typed: str | None = None) -> str:
+    """A value the option's type refused: what it must be, and what was typed (``typed``: as the type
+    kept it, an argument's too) when it can be found."""
     t = lambda key: words.t(key, lang)  # noqa: E731
     name = _option_name(param) if isinstance(param, click.Option) else param.human_readable_name
     kind = param.type
@@ -106,9 +176,9 @@ def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang) ->
         said = t("cli.usage.choice").format(name=name, choices=t("punct.list").join(map(str, kind.choices)))
     elif isinstance(kind, click.IntRange) and kind.min is not None and kind.max is None:
         said = t("cli.usage.whole_at_least").format(name=name, min=kind.min)
-    elif isinstance(kind, click.IntRange):
+    elif isinstance(kind, click.IntRange) and kind.min is not None:
         said = t("cli.usage.whole_between").format(name=name, min=kind.min, max=kind.max)
-    elif kind is click.INT:
+    elif isinstance(kind, click.types.IntParamType):
         said = t("cli.usage.whole").format(name)
     elif kind is click.FLOAT or isinstance(kind, click.FloatRange):
         said = t("cli.usage.number").format(name)
@@ -117,7 +187,9 @@ def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang) ->
         said = t("cli.usage.date").format(name=name, shape=shape)
     else:
         said = t("cli.usage.bad_value").format(name)
-    value = _refused_value(param, ctx)
+    value = typed if typed is not None else _refused_value(param, ctx)
+    if value is not None and not value.strip():  # --store "" (a variable unset): said as empty
+        return t("cli.usage.empty").format(name)
     return said if value is None else said + t("cli.usage.got").format(value)
 
 

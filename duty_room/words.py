@@ -689,6 +689,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{key} 是安全设置，只能由 {system}（root 所有）设置，{source} 不能设置它",
         "{key} is a security setting: only {system} (owned by root) may set it, not {source}",
     ),
+    "config.environment": ("环境变量", "the environment"),  # who may not set a key: {source} above
     "config.office_key": (
         "{key} 是各席位共用的办公规则，只能由 {system}（root 所有）设置，{source} 不能设置它",
         "{key} is an office rule every desk shares: only {system} (owned by root) may set it, not {source}",
@@ -838,7 +839,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "import.dry_run": ("检查通过（--dry-run，未写入）", "all rows valid (--dry-run: nothing written)"),
     "import.done": ("已导入，共写入 {n} 条", "imported: {n} records written"),
     "import.nothing": ("已导入：没有变化", "imported: nothing changed"),
-    "import.read_only": ("只读模式：不能导入", "read-only: nothing can be imported"),
     "import.outside_folder": (
         "以服务账号 {account} 运行时，只能导入 {folder} 中的文件：先把文件放进去，再写文件名（如 底册.xlsx），不能写「{given}」",
         "run as the service account {account}, files are imported from {folder} only: put the file there, then give its name (e.g. roster.xlsx), not '{given}'",
@@ -1073,6 +1073,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "cli.usage.number": ("{} 须为数字", "{} must be a number"),
     "cli.usage.date": ("{name} 须为日期（{shape}）", "{name} must be a date ({shape})"),
     "cli.usage.bad_value": ("{} 的值不对", "bad value for {}"),
+    "cli.usage.empty": ("{} 不能为空", "{} cannot be empty"),
     "cli.usage.got": ("（输入的是「{}」）", " (got '{}')"),
     "cli.usage.other": ("用法不对：{}", "usage: {}"),
     # `duty-room demo`: what was built, one line, the counts in words.
@@ -1127,7 +1128,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.elderly": ("老人户", "elderly household"),
     "visits.recent": ("近 {n} 天民情日志", "Visit log, last {n} days"),
     # -- petition CLI errors (issue 10: errors follow --lang) --
-    "cli.no_case": ("没有这个案件：{id}", "no case {id}"),
     "cli.bad_time": (
         "时间格式不对：{v}（写成 HH:MM 或 YYYY-MM-DD HH:MM）",
         "not a time: {v!r} (use HH:MM or YYYY-MM-DD HH:MM)",

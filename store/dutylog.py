@@ -38,7 +38,7 @@ from .duty_models import (
     ReportStage,
 )
 from .i18n import Lang
-from .models import Category, Channel, Community, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
+from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEvent, Priority, Record
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
 from .text import ShortLine, ascii_numerals
@@ -122,6 +122,7 @@ LAST_NIGHT = timedelta(hours=12)
 
 
 _HOUR_MINUTE = re.compile(r"[0-9]{1,2}:[0-9]{2}")
+_SHORT_HOUR = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]:[0-9]{2})")  # 2026-11-28 9:05, as 9:05 alone
 
 
 def typed_moment(text: str, *, past: bool = True) -> datetime:
@@ -139,6 +140,8 @@ def typed_moment(text: str, *, past: bool = True) -> datetime:
             earlier = at(today() - timedelta(days=1), hour, minute)
             moment = earlier if now() - earlier <= LAST_NIGHT else moment
         return moment
+    if short := _SHORT_HOUR.fullmatch(text):
+        text = f"{short[1]} 0{short[2]}"
     return as_local(datetime.fromisoformat(text))
 
 
@@ -223,11 +226,15 @@ def next_handover(reader: Reader, moment: datetime, rules: DutyRules | None = No
     return change if change > moment else change + timedelta(days=1)
 
 
+_NAMES_APART = re.compile(r"[、,，;；]")
+
+
 def shift_people(leader: str, staff: Sequence[str]) -> tuple[str, list[str]]:
-    """A shift's 带班领导 and 值班员 as planned (names stripped): refused unless there are one or two
-    值班员 and nobody is on it twice."""
+    """A shift's 带班领导 and 值班员 as planned (names stripped; two typed in one, 王丽娟、刘晓宇, as
+    the form and the sheet take them, are two): refused unless there are one or two 值班员 and nobody
+    is on it twice."""
     leader = leader.strip()
-    named = [name.strip() for name in staff if name.strip()]
+    named = [name.strip() for typed in staff for name in _NAMES_APART.split(typed) if name.strip()]
     if not 1 <= len(named) <= 2:
         raise DutyRefused("duty_staff_count", count=len(named))
     if leader in named or len(set(named)) != len(named):
@@ -296,6 +303,8 @@ def plan_shift(
             "swaps": existing.swaps if existing else [],
         }
         shift = DutyShift.model_validate(fields)
+        if existing is None and shift.ends_at <= tx.now:  # a slip of the month more often than a roster kept late
+            raise DutyRefused("duty_plan_over", shift=shift.span)
         if existing is not None and existing.starts_at < tx.now:
             if existing.model_dump(include={"starts", "hours"}) != shift.model_dump(include={"starts", "hours"}):
                 raise DutyRefused("duty_started", shift=shift.span)
@@ -318,9 +327,11 @@ def swap_shift(
     phone: str | None = None,
     note: str = "",
 ) -> DutyShift:
-    """换班: ``by`` takes ``replaced``'s place on the shift; who asked and who approved are recorded."""
-    if not approved_by.strip():
-        raise DutyRefused("duty_swap_unapproved")
+    """换班: ``by`` takes ``replaced``'s place on the shift; who asked and who approved are recorded.
+    Every name is checked first, by the record's own rules, and every empty one said alike (申请人：必填)."""
+    DutySwap(
+        at=now(), actor=store.actor, replaced=replaced, by=by, asked_by=asked_by, approved_by=approved_by, note=note
+    )
     with store.transaction() as tx:
         shift = find_shift(tx, shift_id)
         people = [shift.leader, *shift.staff]
@@ -392,13 +403,13 @@ def entries_between(
 
 
 def _known_community(tx: Transaction, community_id: str | None) -> str | None:
-    """A log line or an incident that names a community names one the township has (as a case must);
-    none named (or an empty one) is none."""
-    if community_id and community_id not in {c.id for c in tx.all(Community)}:
-        from .roster import known_list  # (here: `summary` reads the log and loads no roster)
+    """A log line or an incident that names a community names one the township has (as a case must),
+    by its id or its name; none named (or an empty one) is none."""
+    if not community_id:
+        return None
+    from .roster import community_named  # (here: `summary` reads the log and loads no roster)
 
-        raise Refused("community_unknown", id=community_id, known=known_list(tx.all(Community)))
-    return community_id or None
+    return community_named(tx, community_id)
 
 
 def _new_entry(tx: Transaction, **fields: object) -> DutyLogEntry:

@@ -8,6 +8,7 @@ tests/test_catalogue.py keeps each key on its layer, defined once, and used.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
@@ -601,6 +602,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "班次 {shift} 已开始，不能再改起止时间",
         "shift {shift} has started; its times cannot change",
     ),
+    "refused.duty_plan_over": (
+        "班次 {shift} 已结束，不能再排班（过去的值班表请用导入的 值班表 补录）",
+        "shift {shift} is over and cannot be planned (a past roster is brought in by import, its 值班表 sheet)",
+    ),
     "refused.duty_started_people": (
         "班次 {shift} 已开始，不能重新排班；人员变动请记为换班（duty swap）",
         "shift {shift} has started and cannot be re-planned; record a change of people as a swap (duty swap)",
@@ -609,7 +614,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "未保存：{day} 的班次刚被他人排为 带班领导 {leader}，值班员 {staff}；请核对后再保存",
         "Not saved: {day}'s shift was just planned at another desk (leader {leader}, staff {staff}); check it and save again",
     ),
-    "refused.duty_swap_unapproved": ("换班需写明批准人", "a swap needs the name of who approved it"),
     "refused.duty_not_on_shift": ("{name} 不在班次 {shift} 上", "{name} is not on shift {shift}"),
     "refused.duty_shift_over": ("班次 {shift} 已结束，不能再换班", "shift {shift} is over; it cannot be swapped"),
     "refused.duty_no_entry": ("没有这条值班记录：{id}", "no such log entry: {id}"),
@@ -689,6 +693,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # -- store faults (store/errors.py; one line each, exit codes in duty_room/exits.py) --
     "fault.not_found": ("没有编号为 {id} 的记录", "no {table} record with id {id!r}"),
+    "fault.not_found.petitions": ("没有这个案件：{id}", "no case {id}"),
     "fault.environment": ("{path}：{cause}（{code}）", "{path}: {cause} ({code})"),
     "fault.cause.disk_full": ("磁盘已满", "disk full"),
     "fault.cause.read_only": ("只读文件系统", "read-only filesystem"),
@@ -832,6 +837,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "the transaction journal is damaged (checksum mismatch)",
     ),
     "damage.copy_differs": ("写入后副本与原文件不一致", "the copy differs from the original after writing"),
+    "damage.store_check": (
+        "未备份：数据目录未通过检查：{finding}",
+        "not backed up: the store does not pass check: {finding}",
+    ),
     "damage.copy_check": ("副本未通过检查：{finding}", "the copy does not pass check: {finding}"),
     "damage.backup_check": ("备份未通过检查：{finding}", "the backup does not pass check: {finding}"),
     # why a stored value is refused, where the forms' words (invalid.*, model.*) do not say it
@@ -869,7 +878,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "fault.not_store.not_empty": (
         "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
-        "{path} is not empty; a backup or a restore writes only into an empty or missing folder",
+        "{path} is not an empty folder; a backup or a restore writes only into an empty or missing folder",
     ),
     "fault.backup_space": (
         "未备份：{path} 所在磁盘只剩 {free} MB，这份备份约 {size} MB，备份后须留出 {keep} MB（系统配置 backup_min_free_mb）；请删去旧备份或加大磁盘",
@@ -1014,14 +1023,16 @@ def all_labels() -> dict[str, list[str]]:
     return {key: [zh, en] for key, (zh, en) in _CATALOGUE.items()}
 
 
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
 def parse_member(enum: type[E], text: str) -> E:
-    """An enum member from its stable key (`in_progress`) or either label (`处置中`, `in progress`)."""
-    wanted = text.strip().casefold()
+    """An enum member from its stable key (`in_progress`) or either label (`处置中`, `in progress`),
+    also typed in full-width letters (ｇａｓ, ＩＶ: an input method left in full-width) or brackets."""
+    wanted = _folded(text)
     for member in enum:
-        names = {
-            member.value.casefold(),
-            *(word.casefold() for word in _CATALOGUE.get(f"{enum.__name__}.{member.value}", ())),
-        }
+        names = {_folded(member.value), *map(_folded, _CATALOGUE.get(f"{enum.__name__}.{member.value}", ()))}
         if wanted in names:
             return member
     from .refusal import UnknownChoice  # refusal.py imports this module

@@ -23,7 +23,6 @@ from .deadlines import DeadlineRules
 from .i18n import Lang
 from .models import (
     Category,
-    Community,
     Grid,
     Household,
     Level,
@@ -35,7 +34,7 @@ from .models import (
     Supervision,
 )
 from .refusal import Refused
-from .roster import known_list
+from .roster import community_named, known_list
 from .storage import RecordNotFound, Store, Transaction
 from .visiting import grids_below
 
@@ -548,10 +547,11 @@ def register(store: Store, fields: Mapping[str, object], *, rules: DeadlineRules
 
 
 def register_in(tx: Transaction, fields: Mapping[str, object], *, rules: DeadlineRules | None = None) -> Petition:
-    """``register`` inside a caller's transaction (a duty-log entry becomes a case and is linked to it at once)."""
+    """``register`` inside a caller's transaction (a duty-log entry becomes a case and is linked to it at
+    once). The community may be typed by its id or its name (东城花园社区), as `list --community` takes it."""
+    if isinstance(typed := fields.get("community_id"), str) and typed.strip():
+        fields = {**fields, "community_id": community_named(tx, typed)}
     petition = draft(fields, actor=tx.store.actor, now=tx.now, rules=rules)
-    if petition.community_id not in {c.id for c in tx.all(Community)}:
-        raise Refused("community_unknown", id=petition.community_id, known=known_list(tx.all(Community)))
     if petition.grid_id is not None:
         grid = next((g for g in tx.all(Grid) if g.id == petition.grid_id), None)
         if grid is None:

@@ -69,6 +69,17 @@ def known_list(records: Iterable[Record], limit: int = 8) -> str:
     return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "")
 
 
+def community_named(tx: Transaction, typed: str) -> str:
+    """The id of the community typed as its id (dongcheng, DongCheng) or its name (东城花园社区), as
+    `list --community` takes it; anything else refused naming the known ones (community_unknown)."""
+    communities = tx.all(Community)
+    found = next((c for c in communities if typed in (c.id, c.name)), None)
+    found = found or next((c for c in communities if c.id.casefold() == typed.strip().casefold()), None)
+    if found is None:
+        raise Refused("community_unknown", id=typed, known=known_list(communities))
+    return found.id
+
+
 def _grid(tx: Transaction, grid_id: str) -> Grid:
     grids = tx.all(Grid)
     found = next((g for g in grids if g.id == grid_id), None)

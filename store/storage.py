@@ -136,7 +136,9 @@ class RecordNotFound(StoreError):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "zh") -> str:
-        return i18n.t("fault.not_found", lang).format(id=self.record_id, table=self.table)
+        """A case by its word (没有这个案件：MK…, as `petition show` says it), another record by its table."""
+        key = "fault.not_found.petitions" if self.table == "petitions" else "fault.not_found"
+        return i18n.t(key, lang).format(id=self.record_id, table=self.table)
 
 
 def default_actor() -> str:
@@ -2619,10 +2621,14 @@ def _copy_out(copied: list[_Copied], target: Path) -> None:
             raise StoreCorruptError(target / item.relative, Detail("damage.copy_differs"))
 
 
-def _verified(target: Path) -> CheckReport:
+def _verified(target: Path, *, taken_from: Path | None = None) -> CheckReport:
+    """The copy at ``target`` checked like a store. ``taken_from``: the store a backup was taken from,
+    whose files the copy's are byte for byte (digests compared): a finding is that store's, named so."""
     report = check_store(target)
     if not report.ok:
         first = report.errors[0]
+        if taken_from is not None:
+            raise StoreCorruptError(taken_from, Detail("damage.store_check", {"finding": first.said()}))
         raise StoreCorruptError(target, Detail("damage.copy_check", {"finding": first.said()}))
     return report
 
@@ -2679,7 +2685,7 @@ def backup_store(store: Store, target: Path | str, *, keep_free: int = 0) -> Cop
                 generation = store.generation()
                 copied = _copy_in(store.root, target)
             _copy_out(copied, target)
-            _verified(target)
+            _verified(target, taken_from=store.root)
         except BaseException:
             _unmake(target, made)
             raise

@@ -103,13 +103,17 @@ _WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # A case's, a log line's or an incident's id (MK261127-001, ZB261128-003, SJ261128-01): letters
 # always upper case, so one typed in lower case (mk261127-001) is the same id.
 _DATED_ID = re.compile(r"[A-Za-z]{2}[0-9]{6}-[0-9]{2,3}")
+_SHIFT_ID = re.compile(r"duty-[0-9]{8}", re.IGNORECASE)  # a shift's (duty-20261128): always lower case
 
 
 def typed_id(text: str) -> str:
     """An id as an officer types or pastes it: full-width letters, digits and signs (an input method
     left in full-width mode: ＭＫ２６１１２７－００１) as ASCII, no space around it, and a dated id's
-    letters in upper case (mk261127-001). Other ids (duty-20261128, dc-M01) keep their case."""
+    letters in upper case (mk261127-001), a shift's in lower case (DUTY-20261128). Other ids (dc-M01)
+    keep their case."""
     typed = text.translate(_WIDE).strip()
+    if _SHIFT_ID.fullmatch(typed):
+        return typed.lower()
     return typed.upper() if _DATED_ID.fullmatch(typed) else typed
 
 

@@ -500,11 +500,14 @@ def _shown(column: Column, text: str) -> str:
 
 
 _NUMERAL_KINDS = frozenset({Kind.INT, Kind.DATE, Kind.TIME, Kind.WEEKDAYS})
+_POINT_ZERO = re.compile(r"([+-]?[0-9]+)\.0+")
 
 
 def from_cell(column: Column, raw: Cell, text: str | None = None) -> Any:
     """The field's value from a non-blank cell (``text``: the cell as text, if known). Raises CellError."""
     text = _text(raw) if text is None else text
+    if column.kind in (Kind.PHONE, Kind.INT) and (whole := _POINT_ZERO.fullmatch(ascii_numerals(text))):
+        text = whole.group(1)  # 13812345678.0: a number cell saved as text (a CSV); 13812345678.5 stays, refused
     if column.kind in _NUMERAL_KINDS:
         text = ascii_numerals(text)  # ２０２７－０６－３０ typed with a Chinese input method
     match column.kind:

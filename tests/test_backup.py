@@ -64,7 +64,7 @@ def test_backup_and_restore_through_the_command_line(small_store: Store, tmp_pat
     occupied.mkdir()
     (occupied / "notes.txt").write_text("keep me")
     refused = runner.invoke(cli, ["--store", str(occupied), "--lang", "en", "restore", str(dest)])
-    assert refused.exit_code == ExitCode.REFUSED and "not empty" in refused.output
+    assert refused.exit_code == ExitCode.REFUSED and "not an empty folder" in refused.output
     assert [p.name for p in occupied.iterdir()] == ["notes.txt"]
 
 
@@ -99,6 +99,34 @@ def test_restore_refuses_a_damaged_or_partial_backup(small_store: Store, tmp_pat
     result = CliRunner().invoke(cli, ["--store", str(tmp_path / "r"), "restore", str(dest)])
     assert result.exit_code == ExitCode.DAMAGED, result.output
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "duty-room: 数据文件已损坏：{root}：未备份：数据目录未通过检查：{file} 已损坏："),
+        (
+            "en",
+            "duty-room: store file is damaged: {root}: not backed up: the store does not pass check: {file} is damaged: ",
+        ),
+    ],
+)
+def test_a_backup_of_a_damaged_store_names_the_stores_file(
+    small_store: Store, tmp_path: Path, lang: str, said: str
+) -> None:
+    """A backup of a store with a damaged file said 数据文件已损坏：<the backup's folder, removed again>：
+    副本未通过检查…；请从备份恢复: it named a folder that was not there and blamed the copy. The store's
+    file is the damaged one (the copy is the store's byte for byte): named, nothing made."""
+    damaged = next((small_store.root / "petitions").glob("*.json"))
+    data = json.loads(damaged.read_text(encoding="utf-8"))
+    next(iter(data["records"].values()))["priority"] = "超急"
+    damaged.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    dest = tmp_path / "b"
+    result = CliRunner().invoke(cli, ["--store", str(small_store.root), "--lang", lang, "backup", str(dest)])
+    assert result.exit_code == ExitCode.DAMAGED and result.output.count("\n") == 1, result.output
+    file = damaged.relative_to(small_store.root).as_posix()
+    assert result.output.startswith(said.format(root=small_store.root, file=file)), result.output
+    assert not dest.exists()
 
 
 def test_backup_of_no_store_is_one_line(tmp_path: Path) -> None:

@@ -274,6 +274,20 @@ def test_a_shared_store_warns_of_folders_the_group_cannot_write(small_store: Sto
     assert "visits" in result.output and "g+w" in result.output
 
 
+def test_many_files_others_can_read_are_said_as_the_first_twenty_and_a_count(small_store: Store) -> None:
+    """A store copied with `cp -r` under umask 022: every file readable by others, said one line a
+    file (104 lines for the demo) where a damaged store's findings stop at twenty and a count."""
+    root = small_store.root
+    paths = [root, *root.rglob("*")]
+    for path in paths:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    assert len(paths) > 20
+    result = check(root)
+    lines = result.output.splitlines()
+    assert result.exit_code == ExitCode.DAMAGED and len(lines) == 22, result.output
+    assert lines[20] == f"……另有 {len(paths) - 20} 条" and str(root) in lines[21]
+
+
 def test_folders_and_files_in_the_wrong_shape(small_store: Store) -> None:
     root = small_store.root
     (root / "audit").write_bytes(b"")

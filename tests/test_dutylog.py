@@ -672,7 +672,9 @@ def test_shifts_swaps_and_the_header(calm_store: Path, monkeypatch: pytest.Monke
         plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["甲", "乙", "丙"])
     with pytest.raises(DutyRefused):
         plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["郭红梅"])
+    at(monkeypatch, "2026-11-27T07:00")  # planned before it began (a shift that is over is not planned)
     plan_shift(store, date(2026, 11, 27), leader="李建国", staff=["周静"])
+    at(monkeypatch, "2026-11-28T09:00")
     plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟", "刘晓宇"], phones={"刘晓宇": "13703932018"})
     swapped = swap_shift(
         store,

@@ -478,6 +478,24 @@ async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) 
     assert store_bytes(small_store.root) == before
 
 
+async def test_the_shift_form_refuses_a_shift_that_is_over_at_its_day(small_store: Store) -> None:
+    """排班 for a day gone by (11-01 typed for 12-01) wrote a shift nobody could correct: refused at
+    the day field, naming the shift, nothing written."""
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "s")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await fill(pilot, form, day="2026-11-01", leader="郭红梅", staff="王丽娟")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is form
+        said = str(form.query_one("#error-day").render())
+        assert said.startswith("班次 2026-11-01 08:00 – 11-02 08:00 已结束，不能再排班"), said
+    assert store_bytes(small_store.root) == before
+
+
 async def test_replanning_a_shift_from_the_dashboard_keeps_the_phones_of_who_stays(small_store: Store) -> None:
     """The form asks for no phones, and planning tomorrow's shift again dropped every phone on record."""
     phones = {"郭红梅": "13703932001", "王丽娟": "13703932011", "刘晓宇": "13703932018"}

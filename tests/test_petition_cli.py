@@ -84,7 +84,7 @@ def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None
         (["add", "--title", "x", "--category", "gas", "--community", "atlantis"], "no community"),
         (["set-status", "MK261127-001", "closed"], "cannot become"),
         (["set-status", "MK261127-001", "done"], "unknown PetitionStatus"),
-        (["set-status", "NOPE-1", "accepted"], "no petitions record"),
+        (["set-status", "NOPE-1", "accepted"], "no case NOPE-1"),
         (["cancel", "MK261127-001"], "needs a note"),
         (["dispatch", "MK261127-002", "--assignee", " "], "needs an assignee"),
         (["supervise", "MK261127-004"], "not overdue"),
@@ -290,7 +290,7 @@ def test_json_keeps_the_stable_keys_in_every_language(run, small_store: Store) -
         (["cancel", "MK261127-001"], "原因", "needs a note"),
         (["add", "--title", "x" * 81, "--category", "gas", "--community", "dongcheng"], "80", "at most 80"),
         (["show", "NOPE-1"], "没有这个案件", "no case"),
-        (["accept", "NOPE-1"], "没有编号为 NOPE-1 的记录", "no petitions record"),
+        (["accept", "NOPE-1"], "没有这个案件：NOPE-1", "no case NOPE-1"),  # as `show` says it
         (
             ["add", "--title", "x", "--category", "燃气", "--community", "dongcheng"],
             "「燃气」不是可选的值",
@@ -322,8 +322,8 @@ def test_refusals_follow_the_interface_language(run, args: list[str], zh: str, e
         (["list", "--overdue=yes"], "选项 --overdue 不带值", "option --overdue takes no value"),
         (
             ["extend-request", "MK261127-003", "--days", "x", "--note", "n"],
-            "--days 须为整数（输入的是「x」）",
-            "--days must be a whole number (got 'x')",
+            "--days 须为不小于 1 的整数（输入的是「x」）",
+            "--days must be a whole number, at least 1 (got 'x')",
         ),
         (["frobnicate"], "没有命令 frobnicate", "no such command frobnicate"),
         (["show", "MK261127-001", "extra"], "多余的参数：extra", "unexpected extra argument: extra"),

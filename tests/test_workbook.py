@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gc
 import hashlib
 import io
@@ -26,7 +27,7 @@ from store.demo import build_demo
 from store.dutylog import find_shift
 from store.models import AuditEntry, Community, Grid, Household, Stall
 from store.sheetfiles import _UNSAVED_FORMULA, _formula_without_value, read_tables, write_csv_dir, write_xlsx
-from store.storage import Store, default_actor
+from store.storage import Store, StoreReadOnlyError, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
     SHEETS,
@@ -239,7 +240,7 @@ def test_unknown_table_names_the_known_ones(run, demo: Store, tmp_path: Path) ->
     assert "没有表「houses」；已有：communities 社区" in result.output and "no table" not in result.output
 
 
-@pytest.mark.parametrize("name", ["底册.xls", "底册.XLSM", "底册.ods", "底册.csv"])
+@pytest.mark.parametrize("name", ["底册.xls", "底册.XLSM", "底册.ods", "底册.csv", "底册.pdf", "底册.docx", "底册.txt"])
 def test_a_spreadsheet_name_that_is_not_xlsx_is_refused_not_made_a_folder(
     run, demo: Store, tmp_path: Path, name: str
 ) -> None:
@@ -791,6 +792,13 @@ def test_a_store_with_two_households_at_one_address_exports_and_imports_as_a_no_
         ("households", "phone", "03931234567", "03931234567"),  # no separator: not split by guess
         ("households", "phone", "410521198503151234", "410521198503151234"),  # an ID number: the model refuses it
         ("stalls", "holder_phone", "138 0393 1234", "13803931234"),
+        # A phone the spreadsheet took for a number, saved to CSV or typed as text with its point:
+        # a whole number is that number (13812345678.0 was 电话格式不对).
+        ("workers", "phone", "13812345678.0", "13812345678"),
+        ("workers", "phone", 13812345678.0, "13812345678"),
+        ("households", "phone", "１３８１２３４５６７８．０", "13812345678"),
+        ("stalls", "holder_phone", "13812345678.00", "13812345678"),
+        ("households", "members", "3.0", 3),  # a count too
         # A day written as many an office writes it, as text or as a number.
         ("stalls", "held_since", "20220701", date(2022, 7, 1)),
         ("stalls", "held_since", 20220701, date(2022, 7, 1)),
@@ -821,6 +829,33 @@ def test_cells_that_are_no_value_are_said_so(raw: object, reason: str, shown: st
     with pytest.raises(CellError) as info:
         from_cell(column, raw)
     assert (info.value.key, info.value.params["v"]) == (reason, shown)
+
+
+def test_a_phone_with_a_fraction_is_refused_at_its_row(run, demo: Store, tmp_path: Path) -> None:
+    """A phone saved as 13812345678.0 in a CSV is read as 13812345678; one with a real fraction
+    (13812345678.5: a formula's, or a slip) is no phone: refused at its row and column, in words,
+    nothing written."""
+    folder = tmp_path / "csv"
+    write_csv_dir(folder, export_sheets(demo, [SHEET_BY_KEY["workers"]], masked=False))
+    path = folder / "网格员.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    column = rows[1].index("phone")
+    rows[2][column] += ".0"
+    rows[3][column] += ".5"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    before = store_digest(demo.root)
+    result = run("--store", demo.root, "import", folder)
+    assert result.exit_code == 1 and store_digest(demo.root) == before
+    refusals = [line for line in result.output.splitlines() if "!" in line]
+    assert refusals == ["网格员!4:手机: 电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567"], result.output
+    rows[3][column] = rows[3][column].removesuffix(".5")
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8-sig")
+    result = run("--store", demo.root, "import", folder)
+    assert result.exit_code == 0 and store_digest(demo.root) == before, result.output
 
 
 def test_a_spaced_phone_is_the_stored_one(demo: Store, tmp_path: Path) -> None:
@@ -905,7 +940,8 @@ def test_a_file_that_cannot_be_read_or_written_is_said_in_the_interface_language
 def test_read_only_refuses_import(run, demo: Store, tmp_path: Path) -> None:
     path = unmasked_workbook(demo, tmp_path / "demo.xlsx")
     result = run("--store", demo.root, "--read-only", "import", path)
-    assert result.exit_code == 1 and "只读" in result.output
+    # said as every other write a viewer asks for (it was 只读模式：不能导入, a shape of its own)
+    assert (result.exit_code, result.output) == (1, f"duty-room: {StoreReadOnlyError(demo.root).message('zh')}\n")
 
 
 # ---------------------------------------------------------------------------

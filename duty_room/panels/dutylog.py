@@ -265,6 +265,7 @@ class DutyLogPanel(DeskPanel):
                     "duty_staff_count": "staff",
                     "duty_twice": "staff",
                     "duty_started": "day",
+                    "duty_plan_over": "day",
                     "duty_started_people": "day",
                 },
             )
