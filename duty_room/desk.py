@@ -73,6 +73,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "",
         discard=t("form.discard"),
         keep_editing=t("form.keep_editing"),
         too_long=t("invalid.too_long"),
+        no_choice=t("form.no_choice"),
         example=t("form.example"),
         escape=close,
     )

@@ -182,6 +182,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "form.assignee": ("承办人 / 单位（输入筛选，↑↓选择）", "Assignee (type to filter, ↑↓ to pick)"),
     "form.type_to_filter": ("输入姓名、网格或单位筛选", "type a name, grid or unit"),
     "form.no_match": ("没有匹配项", "no match"),
+    "form.no_choice": ("没有与“{}”相符的选项：请从列表中选择", 'nothing matches "{}": choose from the list'),
     "form.choose": ("请选择", "choose"),
     "form.grid_filter": ("输入社区或网格名筛选（可不填）", "type a community or grid (optional)"),
     "form.satisfaction": ("满意度", "Satisfaction"),
