@@ -21,9 +21,11 @@ from store.market import (
     check_permit_move,
     end_of_year,
     fen_to_yuan,
+    holders_payments,
     money,
     next_permit_action,
     payable,
+    rate_changes,
     record_payment,
     releasable,
     release_stall,
@@ -93,7 +95,7 @@ class StallsPanel(DeskPanel):
         view = self.view(key)
         if view is None:
             return None
-        payments = [pay for pay in self.desk.store.all_partitions(StallPayment) if pay.stall_id == key]
+        payments = holders_payments(view.stall, self.desk.store.all_partitions(StallPayment))
         return stall_detail(self.desk.present, view, payments, reveal=reveal)
 
     def action_step(self, name: str) -> None:
@@ -493,8 +495,8 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
                 ],
             )
         )
-    if len(stall.rates) > 1:
-        sections.append((p.t("stall.rates"), rate_lines(p, stall.rates, reveal=reveal)))
+    if len(rates := rate_changes(stall.rates)) > 1:  # (one stored before they were left out)
+        sections.append((p.t("stall.rates"), rate_lines(p, rates, reveal=reveal)))
     recent = sorted(payments, key=lambda pay: pay.paid_at, reverse=True)[:6]
     if recent:
         amounts = [f"¥{fen_to_yuan(pay.amount_fen)}" for pay in recent]
