@@ -5,10 +5,12 @@ kept current: live.py; where messages, errors and typed keys go: routing.py."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -32,7 +34,14 @@ from .panels import PANEL_TYPES, DeskPanel
 from .panels.deck import PanelDeck
 from .routing import RoutingApp
 from .status import Status
-from .terminal import ASCII_KEYS, WALL_MAP_DARK, WALL_MAP_LIGHT, draw_scrollbars_in_ascii, terminal_speaks_utf8
+from .terminal import (
+    ASCII_DECORATION,
+    ASCII_KEYS,
+    WALL_MAP_DARK,
+    WALL_MAP_LIGHT,
+    draw_scrollbars_in_ascii,
+    terminal_speaks_utf8,
+)
 from .watcher import StoreWatcher
 
 
@@ -95,6 +104,10 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's, and with --ascii the words' decoration in ASCII (``terminal.DecorationInAscii``)."""
+        return [*super().get_line_filters(), ASCII_DECORATION] if self.ascii else super().get_line_filters()
 
     def get_key_display(self, binding: Binding) -> str:
         """A key as the Footer and `?` show it: Textual's words, in ASCII on an ASCII terminal."""

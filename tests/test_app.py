@@ -1165,12 +1165,14 @@ async def test_an_ascii_screen_draws_no_block_glyphs_over_the_dashboard_either(
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
 async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tuple[int, int], lang: str) -> None:
     """--ascii still drew ⏎ for Enter (every panel's Footer, `?`, the palette), a drop-down's ▼ on
-    every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择). Every screen the Footer
-    test walks, `?` on each panel and the palette: the whole screen's text, no arrow, symbol, box,
-    block, shape or picture. (→ between a before and an after, 撤销 → 已撤销, is words, not drawn.)"""
+    every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择); and in words the → between a
+    before and an after (撤销 → 已撤销), the · between a title's parts and between keys (派单 · MK…),
+    — for a figure not known yet, … where a cell is cut. Every screen the Footer test walks, `?` on
+    each panel and the palette: the whole screen's text, ASCII but for Chinese text itself (its
+    characters, its punctuation，“”) and ¥ (money, not decoration)."""
     from test_footer_fits import WALKS, walked
 
-    glyphs = re.compile("[\u2190-\u2191\u2193-\u21ff\u2300-\u23ff\u2500-\u25ff\U0001f300-\U0001faff]")
+    glyphs = re.compile("[^\x00-\x7f¥“”\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
     found: dict[str, list[str]] = {}
     walks = [
         *WALKS,
