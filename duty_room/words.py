@@ -352,6 +352,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.col.from": ("来源", "From"),
     "duty.col.content": ("内容", "Content"),
     "duty.col.action": ("处理/报送", "Action / report"),
+    "duty.see_incident": ("见事件 {}", "see {}"),  # an incident's log line: followed in its reports
+    "duty.no_action": ("尚未处理", "nothing yet"),
     "duty.summary.leader": ("带班:{}", "leader {}"),
     "duty.summary.entries": ("记录{}", "entries {}"),
     "duty.summary.incidents": ("事件{}", "incidents {}"),

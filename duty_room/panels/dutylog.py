@@ -843,9 +843,18 @@ def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
             # The table cuts the free text to the room there is (Column.shrink), not to a fixed width.
             literal(who),
             literal(entry.content),
-            literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim"),
+            action_said(p, entry),
         ),
     )
+
+
+def action_said(p: Presenter, entry: DutyLogEntry) -> Text:
+    """What was done about a log line, or, nothing yet, said as a person would: an incident's line is
+    followed in the incident's reports (见事件 SJ…), any other 尚未处理; never 处理/报送 无."""
+    if entry.action_taken:
+        return literal(entry.action_taken)
+    said = p.t("duty.see_incident").format(entry.incident_id) if entry.incident_id else p.t("duty.no_action")
+    return Text(said, style="dim")
 
 
 def incident_row(p: Presenter, found: IncidentClock) -> Row:
@@ -956,7 +965,7 @@ def entry_detail(
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
         (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("duty.col.content"), literal(current.content)),
-        (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
+        (p.t("duty.col.action"), action_said(p, current)),
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
     ]
 
