@@ -31,11 +31,12 @@ def keys_in_ascii(text: str) -> str:
 
 class DecorationInAscii(LineFilter):
     """--ascii: a glyph that decorates the words (→ between a before and an after, · between a title's
-    parts and between keys, — for a figure not known yet, Rich's and our … where a cell is cut) drawn
+    parts and between keys, — for a figure not known yet, Rich's and our … where a cell is cut, ⏎
+    between the lines of a text shown on one) drawn
     as one ASCII character, in every line the dashboard draws: one cell for one, so nothing laid out
     moves. Chinese text itself, its punctuation and ¥ stay (tests/test_app.py walks every screen)."""
 
-    GLYPHS = str.maketrans("→←↑↓·•●○—–…✔✓✗×▲▼", "><^v|**o--~vvxx^v")
+    GLYPHS = str.maketrans("→←↑↓·•●○—–…⏎✔✓✗×▲▼", "><^v|**o--~/vvxx^v")
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
         return [Segment(text.translate(self.GLYPHS), style, control) for text, style, control in segments]

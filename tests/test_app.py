@@ -16,7 +16,8 @@ from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
 from store import clock, storage
 from store.demo import build_demo
-from store.duty_models import DutyLogEntry
+from store.duty_models import DutyLogEntry, IncidentCategory
+from store.dutylog import open_incident
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.queries import unknown_filter_words
@@ -1180,6 +1181,8 @@ async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tupl
         ("palette", ["ctrl+p"], "Palette", ["escape"]),
         ("panel 5 incident form", ["5", "i"], "FormScreen", ["escape"]),
     ]
+    # an incident's log line: its title over its description, shown on one line with ⏎ between
+    open_incident(small_store, title="河堤渗水", category=next(iter(IncidentCategory)), description="巡查发现")
     async with dashboard(small_store, size, ascii=True, lang=lang) as (app, pilot):
         async for where in walked(app, pilot, walks):
             text = screen_text(app)
