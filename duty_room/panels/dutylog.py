@@ -303,11 +303,7 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            bad: dict[str, str] = {}
-            came_in = self.typed_time(values, "at", bad)
-            if bad:
-                form.show_errors(bad)
-                return
+            came_in = self.typed_time(values, "at")
             desk.submit(
                 lambda: log_entry(
                     desk.store,
@@ -374,8 +370,7 @@ class DutyLogPanel(DeskPanel):
                 elif "*" in changes[key]:  # typed on the masked value: the stars are no part of a name
                     errors[key] = t("duty.form.masked_typed")
             if errors:
-                desk.refuse(FieldsRefused(errors), form)
-                return
+                raise FieldsRefused(errors)
             desk.submit(
                 lambda: correct_entry(desk.store, entry.id, changes, note=values.get("note", ""), expected=shown),
                 lambda corrected: t("duty.corrected").format(corrected.id),
@@ -425,9 +420,6 @@ class DutyLogPanel(DeskPanel):
             # category's had been put right, one save later.
             missing = {k: t("invalid.required") for k in ("title", "category") if not values.get(k, "").strip()}
             known = self.typed_time(values, "known_at", missing)
-            if missing:
-                form.show_errors(missing)
-                return
             desk.submit(
                 lambda: open_incident(
                     desk.store,
@@ -467,11 +459,7 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            bad: dict[str, str] = {}
-            made_at = self.typed_time(values, "at", bad)
-            if bad:
-                form.show_errors(bad)
-                return
+            made_at = self.typed_time(values, "at")
             shown = desk.shown(form)  # the incident as the form shows it: changed since, refused
             desk.submit(
                 lambda: report_incident(
@@ -507,17 +495,21 @@ class DutyLogPanel(DeskPanel):
         """接报时间 / 报送时间: empty for now, or the time typed as the CLI's ``--known`` / ``--at``."""
         return FieldSpec(key, title, placeholder=self.t("duty.form.time_now"))
 
-    def typed_time(self, values: Mapping[str, str], key: str, errors: dict[str, str]) -> datetime | None:
-        """The time typed in ``key`` (None: now); not a time, said in ``errors``. Whether it may be
-        recorded is the store's rule, said beside the field when the save is refused."""
-        text = values.get(key, "").strip()
-        if not text:
-            return None
+    def typed_time(
+        self, values: Mapping[str, str], key: str, errors: Mapping[str, str] | None = None
+    ) -> datetime | None:
+        """The time typed in ``key`` (None: now). A form's save refused, nothing written, when it is not
+        a time or ``errors`` names other bad fields: every reason beside its field at once
+        (``FieldsRefused``, which ``Desk.form_submitted`` shows). Whether the time may be recorded
+        is the store's rule, said beside the field when the write is refused."""
+        text, bad = values.get(key, "").strip(), dict(errors or {})
         try:
-            return typed_moment(text)
+            moment = typed_moment(text) if text else None
         except ValueError:
-            errors[key] = self.t("cli.bad_time").format(v=text)
-            return None
+            bad[key], moment = self.t("cli.bad_time").format(v=text), None
+        if bad:
+            raise FieldsRefused(bad)
+        return moment
 
     def last_reported_to(self) -> str:
         """Whom the duty room last reported to (the county duty office, usually): the form's default."""
@@ -645,8 +637,7 @@ class DutyLogPanel(DeskPanel):
         def export(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
             if not typed:
-                form.show_errors({"export": t("invalid.required")})
-                return
+                raise FieldsRefused({"export": t("invalid.required")})
             copy = self.copy_to(form, typed)
             if copy is None:
                 return
