@@ -792,6 +792,17 @@ async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
         assert app.screen.query("HelpPanel")
 
 
+@pytest.mark.parametrize(("lang", "said"), [("zh", "退出 退出值班室"), ("en", "Quit Leave duty-room")])
+async def test_the_quit_key_in_help_says_what_it_does_on_one_line(small_store: Store, lang: str, said: str) -> None:
+    """`?` in English said `^q q Quit Quit the app and return to the command prompt.` (Textual's
+    tooltip, over four lines at 80 columns, and untrue over SSH, where quitting ends the session)."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        [line] = [line for line in screen_text(app).splitlines() if "^q q " in line]
+        assert line.split("^q q ")[1].strip() == said, line
+
+
 @pytest.mark.parametrize(("lang", "closer", "last"), [("zh", "? 帮助", "刷新"), ("en", "? Help", "Refresh")])
 async def test_help_at_80x24_leaves_the_footer_whole_and_pages_to_its_last_key(
     small_store: Store, lang: str, closer: str, last: str
