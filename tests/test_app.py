@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
@@ -427,6 +428,19 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
     assert all(not p.history for p in small_store.all(Petition))
 
 
+async def test_a_filter_typed_with_a_chinese_input_methods_colon_is_the_same_filter(small_store: Store) -> None:
+    """`s：处置` (the colon a Chinese input method types) showed 0/24: it was read as free text."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("/", *"s:处置", "enter")
+        await settled(app, pilot)
+        shown = app.panel("petitions").table.keys
+        await pilot.press("escape", "/")
+        app.post_message(events.Paste("s：处置"))  # (the pilot types no full-width colon)
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert shown and app.panel("petitions").table.keys == shown
+
+
 @pytest.mark.parametrize(
     ("query", "unknown"),
     [
@@ -435,6 +449,7 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
         ("status:in_prog", []),  # in English, part of one
         ("c:停车难 l:市里", [("category", "停车难"), ("level", "市里")]),
         ("grid:不存在 who:不存在 不存在 x:y", []),  # free words and places may match later cases
+        ("s：不存在\u3000c：燃气", [("status", "不存在")]),  # a Chinese input method's colon and space
     ],
 )
 def test_a_filter_word_no_status_category_or_level_is_called_is_found(query: str, unknown: list) -> None:
