@@ -146,7 +146,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "¥{due}/month · owes ¥{arrears}: {months}",
     ),
     "stall.paid": ("{spot}：{period} 收费 ¥{amount}", "{spot}: ¥{amount} paid for {period}"),
-    "form.visitor": ("走访人（输入筛选）", "Visited by (type to filter)"),
+    "form.visitor": ("走访人（输入筛选，↑↓选择）", "Visited by (type to filter, ↑↓ to pick)"),
     "form.visit_note": ("民情日志（走访情况，必填）", "Log entry (what you found, required)"),
     "form.served": ("服务人数", "People served"),
     "form.cancel_reason": ("取消原因（必填，会告知服务对象）", "Reason (required; people are told)"),
@@ -190,7 +190,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "form.yes": ("已解决", "yes"),
     "form.no": ("未解决", "no"),
     "form.days": ("延期工作日数", "Extra working days"),
-    "form.duplicate_of": ("合并到（原件编号，输入筛选）", "Merge into (type to filter)"),
+    "form.duplicate_of": ("合并到（原件编号，输入筛选，↑↓选择）", "Merge into (type to filter, ↑↓ to pick)"),
     "intake.heading": ("登记民情诉求", "Register a petition"),
     "intake.hint": (
         "{next} 切换字段，Enter 或 {submit} 提交，{cancel} 放弃；全部有效才会保存",
@@ -230,7 +230,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "form.worker_grid": ("所属网格（输入筛选，↑↓选择）", "Grid (type to filter, ↑↓ to pick)"),
     "form.type_to_filter_grid": ("输入社区或网格名筛选", "type a community or grid"),
     "form.type_to_filter_case": ("输入编号或诉求筛选", "type a case ID or subject"),
-    "form.hand_over_to": ("接手走访计划的网格员（输入筛选）", "Who takes over the planned visits (type to filter)"),
+    "form.hand_over_to": ("接手走访计划的网格员（输入筛选，↑↓选择）", "Visits go to (type to filter, ↑↓ to pick)"),
     "form.move_to": ("迁到网格（输入筛选，↑↓选择）", "Move to grid (type to filter, ↑↓ to pick)"),
     "form.special_every": (
         "重点户：超过几天未访就排（1–366）",
