@@ -137,14 +137,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "stall.permit_done": ("{spot}：准入证已{action}", "{spot}: {action} done"),
     "stall.permit_now": ("准入证现为「{}」", "Permit is now '{}'"),
     "stall.pay_title": ("收摊位费 · {}", "Record payment · {}"),
-    "stall.pay_subtitle": (
-        "月费 ¥{due}（减免后）· 欠费 ¥{arrears}：{months}",
-        "¥{due}/month after reduction · owes ¥{arrears}: {months}",
-    ),
-    "stall.pay_subtitle_full": (
-        "月费 ¥{due} · 欠费 ¥{arrears}：{months}",
-        "¥{due}/month · owes ¥{arrears}: {months}",
-    ),
+    "stall.pay_subtitle": ("月费 ¥{due}（减免后）· {owes}", "¥{due}/month after reduction · {owes}"),
+    "stall.pay_subtitle_full": ("月费 ¥{due} · {owes}", "¥{due}/month · {owes}"),
+    "stall.owes": ("欠费 ¥{arrears}：{months}", "owes ¥{arrears}: {months}"),
+    "stall.owes_nothing": ("不欠费", "nothing owed"),
     "stall.paid": ("{spot}：{period} 收费 ¥{amount}", "{spot}: ¥{amount} paid for {period}"),
     "form.visitor": ("走访人（输入筛选，↑↓选择）", "Visited by (type to filter, ↑↓ to pick)"),
     "form.visit_note": ("民情日志（走访情况，必填）", "Log entry (what you found, required)"),

@@ -627,6 +627,22 @@ async def test_a_stall_with_one_rate_shows_no_rate_history(small_store: Store) -
         assert "¥300.00 → ¥150.00" in screen_text(app) and "收费标准变更" not in screen_text(app)
 
 
+@pytest.mark.parametrize(("lang", "said"), [("zh", "月费 ¥150.00（减免后）· 不欠费"), ("en", "nothing owed")])
+async def test_the_payment_form_of_a_spot_paid_up_says_nothing_is_owed(
+    small_store: Store, lang: str, said: str
+) -> None:
+    """收摊位费 on a spot paid up said 欠费 ¥0.00：无 (owes ¥0.00: none)."""
+    from store.market import record_payment
+
+    for month in ("2026-09", "2026-10"):
+        record_payment(small_store, "yl-01", month, 15000, "王会计")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.subtitle.endswith(said), form.texts.subtitle
+
+
 async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4")

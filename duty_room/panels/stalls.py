@@ -303,10 +303,10 @@ class StallsPanel(DeskPanel):
         def owed(now: StallView) -> str:
             # 减免后 only where a reduction makes the fee less: it said so of every spot
             reduced = now.due_fen != now.stall.monthly_fee_fen
+            arrears, months = fen_to_yuan(now.arrears_fen), " ".join(now.unpaid_periods[:6])
+            owes = t("stall.owes").format(arrears=arrears, months=months) if months else t("stall.owes_nothing")
             return t("stall.pay_subtitle" if reduced else "stall.pay_subtitle_full").format(
-                due=fen_to_yuan(now.due_fen),
-                arrears=fen_to_yuan(now.arrears_fen),
-                months=" ".join(now.unpaid_periods[:6]) or t("empty.none"),
+                due=fen_to_yuan(now.due_fen), owes=owes
             )
 
         desk.ask(
