@@ -5,7 +5,6 @@ kept current: live.py; where messages, errors and typed keys go: routing.py."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 
 from textual import events
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.screen import Screen
 
 from duty_room import words
 from store.storage import Store
+from widgets.ascii_marks import MARKS_IN_ASCII
 from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
@@ -97,9 +97,8 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
 
-    def get_line_filters(self) -> Sequence[LineFilter]:
-        """Textual's, and with --ascii the words' decoration in ASCII (``terminal.DecorationInAscii``)."""
-        return [*super().get_line_filters(), terminal.ASCII_DECORATION] if self.ascii else super().get_line_filters()
+    def get_line_filters(self) -> list[LineFilter]:  # Textual's; with --ascii the marks in words in ASCII too
+        return [*super().get_line_filters(), *([MARKS_IN_ASCII] if self.ascii else [])]
 
     def get_key_display(self, binding: Binding) -> str:
         """A key as the Footer and `?` show it: Textual's words, in ASCII on an ASCII terminal."""

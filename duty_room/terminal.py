@@ -6,11 +6,8 @@ import locale
 import sys
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.terminal_theme import TerminalTheme
 from textual._ansi_theme import ALABASTER, MONOKAI
-from textual.color import Color
-from textual.filter import LineFilter
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
 
@@ -27,22 +24,6 @@ ASCII_KEYS = str.maketrans({"⏎": "enter", "⌫": "bksp", "↑": "up", "↓": "
 def keys_in_ascii(text: str) -> str:
     """Words that name keys by their glyphs (a picker's 输入筛选，↑↓选择) with the keys' ASCII names."""
     return text.replace("↑↓", "up/down ").replace(" ）", "）").replace("  ", " ").translate(ASCII_KEYS)
-
-
-class DecorationInAscii(LineFilter):
-    """--ascii: a glyph that decorates the words (→ between a before and an after, · between a title's
-    parts and between keys, — for a figure not known yet, Rich's and our … where a cell is cut, ⏎
-    between the lines of a text shown on one) drawn
-    as one ASCII character, in every line the dashboard draws: one cell for one, so nothing laid out
-    moves. Chinese text itself, its punctuation and ¥ stay (tests/test_app.py walks every screen)."""
-
-    GLYPHS = str.maketrans("→←↑↓·•●○—–…⏎✔✓✗×▲▼", "><^v|**o--~/vvxx^v")
-
-    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        return [Segment(text.translate(self.GLYPHS), style, control) for text, style, control in segments]
-
-
-ASCII_DECORATION = DecorationInAscii()  # one filter for the process: Textual caches its strips by it
 
 
 class WholeCellScrollBars(ScrollBarRender):

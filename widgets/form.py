@@ -345,10 +345,6 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self._as_opened = self._held()
         for select in self.query(Select):
             self.watch(select, "expanded", self._opens(select))
-        if self.app.has_class("ascii"):  # a drop-down's arrows (Textual's ▼ ▲) in ASCII too
-            for arrow, shown in ((".down-arrow", "v"), (".up-arrow", "^")):
-                for static in self.query(f"Select {arrow}").results(Static):
-                    static.update(shown)
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
         if first:
             # Textual's scroll on focus (animated, on the layout of the moment) left the form one line

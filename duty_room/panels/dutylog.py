@@ -237,8 +237,7 @@ class DutyLogPanel(DeskPanel):
             except FieldsRefused as refused:
                 errors |= refused.errors
             if errors:
-                desk.refuse(FieldsRefused(errors), form)
-                return
+                raise FieldsRefused(errors)
 
             def plan() -> DutyShift:
                 try:
@@ -495,14 +494,10 @@ class DutyLogPanel(DeskPanel):
         """接报时间 / 报送时间: empty for now, or the time typed as the CLI's ``--known`` / ``--at``."""
         return FieldSpec(key, title, placeholder=self.t("duty.form.time_now"))
 
-    def typed_time(
-        self, values: Mapping[str, str], key: str, errors: Mapping[str, str] | None = None
-    ) -> datetime | None:
-        """The time typed in ``key`` (None: now). A form's save refused, nothing written, when it is not
-        a time or ``errors`` names other bad fields: every reason beside its field at once
-        (``FieldsRefused``, which ``Desk.form_submitted`` shows). Whether the time may be recorded
-        is the store's rule, said beside the field when the write is refused."""
-        text, bad = values.get(key, "").strip(), dict(errors or {})
+    def typed_time(self, values: Mapping[str, str], key: str, also: Mapping[str, str] | None = None) -> datetime | None:
+        """The time typed in ``key`` (None: now); not a time, or ``also`` other fields refused, the save is
+        refused with every reason beside its field (``FieldsRefused``). May it be recorded: the store's rule."""
+        text, bad = values.get(key, "").strip(), dict(also or {})
         try:
             moment = typed_moment(text) if text else None
         except ValueError:

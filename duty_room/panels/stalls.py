@@ -224,8 +224,7 @@ class StallsPanel(DeskPanel):
                 try:
                     expires = typed_day(values.get("expires", ""), "permit_expiry_format")
                 except Refused as wrong:
-                    desk.refuse(wrong, form, "expires")
-                    return
+                    raise FieldsRefused({"expires": wrong.message(desk.lang)}) from None
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
             self.desk.submit(
                 lambda: change_permit(
@@ -281,8 +280,7 @@ class StallsPanel(DeskPanel):
                 except Refused as refused:
                     errors[key] = refused.message(desk.lang)
             if errors:
-                desk.refuse(FieldsRefused(errors), form)
-                return
+                raise FieldsRefused(errors)
             self.desk.submit(
                 # typed yuan are read as text, never a float: amount_format if not money
                 lambda: record_payment(
