@@ -327,6 +327,16 @@ async def test_a_picker_shows_its_choice_alone_after_a_save_is_refused(small_sto
 # -- panel 3: 一老一小 schedules ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_fields_example_is_shown_once(small_store: Store, lang: str) -> None:
+    """The schedule form said 开始时间（如 07:30） over an empty field showing 如 07:30: every example twice."""
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("3")
+        form = await press_for_form(app, pilot, "a")
+        twice = [spec.label for spec in form.fields if spec.example and spec.example in spec.label]
+        assert [spec.key for spec in form.fields if spec.example] and twice == []
+
+
 async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
