@@ -9,17 +9,19 @@ import asyncio
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from duty_room import words
 from store.storage import Store
+from widgets.ascii_marks import MARKS_IN_ASCII
 from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
-from . import stop_signals
+from . import stop_signals, terminal
 from .config import Settings, unknown_environment_note
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
@@ -32,7 +34,6 @@ from .panels import PANEL_TYPES, DeskPanel
 from .panels.deck import PanelDeck
 from .routing import RoutingApp
 from .status import Status
-from .terminal import ASCII_KEYS, WALL_MAP_DARK, WALL_MAP_LIGHT, draw_scrollbars_in_ascii, terminal_speaks_utf8
 from .watcher import StoreWatcher
 
 
@@ -61,19 +62,19 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
 
-    ansi_theme_dark = reactive(WALL_MAP_DARK, init=False)
-    ansi_theme_light = reactive(WALL_MAP_LIGHT, init=False)
+    ansi_theme_dark = reactive(terminal.WALL_MAP_DARK, init=False)
+    ansi_theme_light = reactive(terminal.WALL_MAP_LIGHT, init=False)
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         settings = settings or Settings(store=store.root)
-        ascii_only = settings.ascii if settings.ascii is not None else not terminal_speaks_utf8()
+        ascii_only = settings.ascii if settings.ascii is not None else not terminal.terminal_speaks_utf8()
         localize_bindings(settings.lang, ascii_only=ascii_only)  # before any widget or screen copies its bindings
         # Lite: the terminal's own 16 colours, far fewer bytes per cell.
         super().__init__(ansi_color=True if settings.lite else None)
         self.store = store
         self.settings = settings
         self.ascii = ascii_only
-        draw_scrollbars_in_ascii(self.ascii)
+        terminal.draw_scrollbars_in_ascii(self.ascii)
         self.lang = settings.lang
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
         self.present = self.desk.present
@@ -96,10 +97,13 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
 
+    def get_line_filters(self) -> list[LineFilter]:  # Textual's; with --ascii the marks in words in ASCII too
+        return [*super().get_line_filters(), *([MARKS_IN_ASCII] if self.ascii else [])]
+
     def get_key_display(self, binding: Binding) -> str:
         """A key as the Footer and `?` show it: Textual's words, in ASCII on an ASCII terminal."""
         shown = super().get_key_display(binding)
-        return shown.translate(ASCII_KEYS) if self.ascii else shown
+        return shown.translate(terminal.ASCII_KEYS) if self.ascii else shown
 
     # -- layout -------------------------------------------------------------------
 

@@ -73,6 +73,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "",
         discard=t("form.discard"),
         keep_editing=t("form.keep_editing"),
         too_long=t("invalid.too_long"),
+        no_choice=t("form.no_choice"),
         example=t("form.example"),
         escape=close,
     )
@@ -388,10 +389,14 @@ class Desk:
             self._watches[screen] = replace(watch, seen=now, shown=now)
 
     def form_submitted(self, form: FormScreen, values: dict[str, str]) -> None:
-        """A form's Enter: ignored while its write is still running (no payment saved twice)."""
+        """A form's Enter: ignored while its write is still running (no payment saved twice). A handler
+        refuses the values before any write by raising ``FieldsRefused``: each reason beside its field."""
         handler = self._forms.get(form)
         if handler is not None and form not in self._in_flight:
-            handler(form, values)
+            try:
+                handler(form, values)
+            except FieldsRefused as refused:  # the handler's own check: each reason beside its field
+                self.refuse(refused, form)
 
     def choice_confirmed(self, modal: ChoiceModal, answer: tuple[str, str]) -> None:
         """As ``form_submitted``, for a choice."""

@@ -73,7 +73,7 @@ QUIT_HINT = ("按 {key} 退出", "Press {key} to quit")
 
 # Textual's own binding tooltips (shown in `?` beside the key), by action.
 TOOLTIPS: dict[str, tuple[str, str]] = {
-    "quit": ("退出值班室", "Quit the app and return to the command prompt."),
+    "quit": ("退出值班室", "Leave duty-room"),  # Textual's "return to the command prompt": untrue over SSH
     "command_palette": ("打开命令面板", "Open the command palette"),
 }
 

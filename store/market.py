@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -91,9 +91,26 @@ def with_rate(previous: Stall | None, stall: Stall, month: str, rules: FeeRules 
         before = month_before(month)
         since = month_key(previous.held_since) if previous.held_since is not None else before
         rates = [_rate(previous, min(since, before), rules)]
-    rates = [r for r in rates if r.from_month < month]
-    rates.append(_rate(stall, month, rules))
+    rates = rate_changes([*(r for r in rates if r.from_month < month), _rate(stall, month, rules)])
     return stall.model_copy(update={"rates": rates})
+
+
+def rate_changes(rates: Sequence[StallRate]) -> list[StallRate]:
+    """A rate history without the entries that change nothing: one the same as the entry before it
+    (a fee changed and back in one month, a spot given up and taken the same month at the same
+    reduction) owes what that one owed, and shown it read as a change."""
+    kept: list[StallRate] = []
+    for rate in rates:
+        if not kept or rate.model_copy(update={"from_month": kept[-1].from_month}) != kept[-1]:
+            kept.append(rate)
+    return kept
+
+
+def holders_payments(stall: Stall, payments: Iterable[StallPayment]) -> list[StallPayment]:
+    """The present holder's payments of ``payments``: their months, from the one they took the spot
+    in (as their arrears count them); a vacant spot's holder has none."""
+    since = month_key(stall.held_since) if stall.held_since else ""
+    return [p for p in payments if p.stall_id == stall.id and p.period >= since] if stall.holder_name else []
 
 
 def _rate(stall: Stall, month: str, rules: FeeRules | None) -> StallRate:

@@ -144,13 +144,18 @@ def _member_names(member: StrEnum, labels: dict[str, list[str]]) -> str:
     return " ".join([member.value, *labels.get(key, [])]).casefold()
 
 
+def _filter_words(query: str) -> list[str]:
+    """A filter's words, as typed with a Chinese input method too (`s：处置`, its colon full-width)."""
+    return query.replace("：", ":").casefold().split()
+
+
 def filter_petitions(views: list[PetitionView], query: str, labels: dict[str, list[str]]) -> list[PetitionView]:
     """Keep the cases matching every word of ``query``.
 
     ``labels`` maps an enum member's ``Class.value`` key to the words people call it (Chinese and
     English labels), so `status:处置中` and `status:in_progress` both work.
     """
-    words = query.casefold().split()
+    words = _filter_words(query)
     if not words:
         return views
 
@@ -187,7 +192,7 @@ def unknown_filter_words(query: str, labels: dict[str, list[str]]) -> list[tuple
     called by (``status:不存在``), as (field, value): they match no case whatever is open, and the
     filter says so rather than show an empty list as if none were."""
     unknown = []
-    for word in query.casefold().split():
+    for word in _filter_words(query):
         name, sep, value = word.partition(":")
         field = _FILTER_FIELDS.get(name, "") if sep else ""
         members = _FILTER_ENUMS.get(field)

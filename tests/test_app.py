@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.command import CommandList
 from textual.widgets import Input, TextArea
 
@@ -16,7 +17,8 @@ from duty_room.app import DutyRoomApp
 from duty_room.desk import Saved
 from store import clock, storage
 from store.demo import build_demo
-from store.duty_models import DutyLogEntry
+from store.duty_models import DutyLogEntry, IncidentCategory
+from store.dutylog import open_incident
 from store.errors import Detail, StoreCorruptError
 from store.models import AuditEntry, Petition, PetitionStatus
 from store.queries import unknown_filter_words
@@ -426,6 +428,19 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
     assert all(not p.history for p in small_store.all(Petition))
 
 
+async def test_a_filter_typed_with_a_chinese_input_methods_colon_is_the_same_filter(small_store: Store) -> None:
+    """`s：处置` (the colon a Chinese input method types) showed 0/24: it was read as free text."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("/", *"s:处置", "enter")
+        await settled(app, pilot)
+        shown = app.panel("petitions").table.keys
+        await pilot.press("escape", "/")
+        app.post_message(events.Paste("s：处置"))  # (the pilot types no full-width colon)
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert shown and app.panel("petitions").table.keys == shown
+
+
 @pytest.mark.parametrize(
     ("query", "unknown"),
     [
@@ -434,6 +449,7 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
         ("status:in_prog", []),  # in English, part of one
         ("c:停车难 l:市里", [("category", "停车难"), ("level", "市里")]),
         ("grid:不存在 who:不存在 不存在 x:y", []),  # free words and places may match later cases
+        ("s：不存在\u3000c：燃气", [("status", "不存在")]),  # a Chinese input method's colon and space
     ],
 )
 def test_a_filter_word_no_status_category_or_level_is_called_is_found(query: str, unknown: list) -> None:
@@ -789,6 +805,17 @@ async def test_help_lists_the_keys(small_store: Store, key: str) -> None:
         await pilot.press(key)
         await pilot.pause()
         assert app.screen.query("HelpPanel")
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "退出 退出值班室"), ("en", "Quit Leave duty-room")])
+async def test_the_quit_key_in_help_says_what_it_does_on_one_line(small_store: Store, lang: str, said: str) -> None:
+    """`?` in English said `^q q Quit Quit the app and return to the command prompt.` (Textual's
+    tooltip, over four lines at 80 columns, and untrue over SSH, where quitting ends the session)."""
+    async with dashboard(small_store, lang=lang) as (app, pilot):
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        [line] = [line for line in screen_text(app).splitlines() if "^q q " in line]
+        assert line.split("^q q ")[1].strip() == said, line
 
 
 @pytest.mark.parametrize(("lang", "closer", "last"), [("zh", "? 帮助", "刷新"), ("en", "? Help", "Refresh")])
@@ -1165,12 +1192,14 @@ async def test_an_ascii_screen_draws_no_block_glyphs_over_the_dashboard_either(
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
 async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tuple[int, int], lang: str) -> None:
     """--ascii still drew ⏎ for Enter (every panel's Footer, `?`, the palette), a drop-down's ▼ on
-    every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择). Every screen the Footer
-    test walks, `?` on each panel and the palette: the whole screen's text, no arrow, symbol, box,
-    block, shape or picture. (→ between a before and an after, 撤销 → 已撤销, is words, not drawn.)"""
+    every form with a choice, and ↑↓ in a picker's label (输入筛选，↑↓选择); and in words the → between a
+    before and an after (撤销 → 已撤销), the · between a title's parts and between keys (派单 · MK…),
+    — for a figure not known yet, … where a cell is cut. Every screen the Footer test walks, `?` on
+    each panel and the palette: the whole screen's text, ASCII but for Chinese text itself (its
+    characters, its punctuation，“”) and ¥ (money, not decoration)."""
     from test_footer_fits import WALKS, walked
 
-    glyphs = re.compile("[\u2190-\u2191\u2193-\u21ff\u2300-\u23ff\u2500-\u25ff\U0001f300-\U0001faff]")
+    glyphs = re.compile("[^\x00-\x7f¥“”\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
     found: dict[str, list[str]] = {}
     walks = [
         *WALKS,
@@ -1178,6 +1207,8 @@ async def test_ascii_draws_no_glyph_on_any_screen(small_store: Store, size: tupl
         ("palette", ["ctrl+p"], "Palette", ["escape"]),
         ("panel 5 incident form", ["5", "i"], "FormScreen", ["escape"]),
     ]
+    # an incident's log line: its title over its description, shown on one line with ⏎ between
+    open_incident(small_store, title="河堤渗水", category=next(iter(IncidentCategory)), description="巡查发现")
     async with dashboard(small_store, size, ascii=True, lang=lang) as (app, pilot):
         async for where in walked(app, pilot, walks):
             text = screen_text(app)

@@ -302,3 +302,12 @@ def test_every_english_key_title_and_status_line_starts_with_a_capital() -> None
     assert [key for key in after_id if not re.search(r"^\{\w*\}: [A-Z{]", words.t(key, "en"))] == []
     assert words.sentence(words.t("action.supervise", "en")) == "Supervise"
     assert words.t("stall.applied", "en") != words.label(store.models.PermitStatus.APPLIED, "en")  # apply → applied
+
+
+def test_every_pickers_label_names_its_keys_alike() -> None:
+    """走访人（输入筛选） and 合并到（…输入筛选） said nothing of ↑↓, which 迁到网格 and 承办人 named: every
+    picker is driven alike (type to filter, ↑↓ to pick), so every label says it alike."""
+    pickers = {key: pair for key, pair in words.UI_WORDS.items() if "输入筛选" in pair[0] and "）" in pair[0]}
+    assert len(pickers) >= 6
+    unlike = {key: pair for key, pair in pickers.items() if "↑↓选择" not in pair[0] or "↑↓ to pick" not in pair[1]}
+    assert unlike == {}

@@ -252,6 +252,29 @@ async def test_an_incident_row_names_its_level_in_either_language(small_store: S
             assert shown == words, (lang, shown)
 
 
+@pytest.mark.parametrize(
+    ("lang", "followed", "nothing"), [("zh", "见事件 ", "尚未处理"), ("en", "see ", "nothing yet")]
+)
+async def test_a_log_line_with_nothing_done_says_so_as_a_person_would(
+    small_store: Store, lang: str, followed: str, nothing: str
+) -> None:
+    """An incident's log line said 处理/报送 无 in its row and its detail while its reports were under
+    way: the line says where it is followed (见事件 SJ…); a call not acted on yet says 尚未处理."""
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    call = log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        [line] = [key for key in table.keys if key.startswith("ZB") and key != call.id]
+        assert table.cell(line, 4).plain == followed + incident.id
+        assert table.cell(call.id, 4).plain == nothing
+        await pilot.press(*["down"] * table.keys.index(line), "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.content.title == line
+        assert followed + incident.id in screen_text(app)
+
+
 async def test_p_is_offered_only_on_a_detail_with_personal_data(small_store: Store) -> None:
     """An incident's detail has no personal data: its Footer offered `p 显示个人信息`, a key that did nothing."""
     incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
@@ -963,10 +986,11 @@ async def test_the_incident_and_report_forms_take_the_time_of_the_call_and_of_th
         await settled(app, pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
-        await fill(pilot, form, to="区应急管理局值班室", at="08:50")
-        await pilot.press("ctrl+s")
-        await settled(app, pilot)
-        assert app.screen is form and "09:00" in str(form.query_one("#error-at").render())  # before 接报
+        for typed, said in (("08:50", "09:00"), ("9点", "时间格式不对")):  # before 接报; not a time
+            await fill(pilot, form, to="区应急管理局值班室", at=typed)
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            assert app.screen is form and said in str(form.query_one("#error-at").render()), typed
         assert find_incident(small_store, incident.id).reports == []
         clock.freeze("2026-11-28T09:45:00+08:00")  # logged at 09:45, made at 09:40: 10 minutes late
         await fill(pilot, form, at="09:40")
@@ -990,10 +1014,11 @@ async def test_a_log_entry_takes_the_time_it_came_in_and_its_refusal_is_in_view_
         await settled(app, pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
-        await fill(pilot, form, content="3号楼漏水", at="09:50")
-        await pilot.press("ctrl+s")
-        await settled(app, pilot)
-        assert app.screen is form and "还没到" in screen_text(app)
+        for typed, said in (("09:50", "还没到"), ("9点", "时间格式不对")):
+            await fill(pilot, form, content="3号楼漏水", at=typed)
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            assert app.screen is form and said in screen_text(app), typed
         assert small_store.all(DutyLogEntry, "2026-11") == []
         await fill(pilot, form, at="09:05")
         await pilot.press("ctrl+s")

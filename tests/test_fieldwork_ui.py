@@ -569,6 +569,46 @@ async def test_a_stalls_detail_shows_its_rate_history_lined_up(small_store: Stor
     ]
 
 
+async def test_a_spot_taken_over_shows_neither_a_rate_that_changes_nothing_nor_the_last_holders_payments(
+    small_store: Store,
+) -> None:
+    """赵六 gives up 玉兰商业街 1 (退摊: the reduction ends) and 李四 takes it the same month with the same
+    reduction: its history showed a second rate the same as the first, and its detail listed 赵六's
+    payments under 李四, who has paid nothing."""
+    from store.market import apply_for_stall, record_payment, release_stall
+
+    with small_store.transaction() as tx:
+        tx.put(tx.get(Stall, "yl-01").model_copy(update={"held_since": date(2026, 8, 1)}))
+    for month in ("2026-09", "2026-10"):
+        record_payment(small_store, "yl-01", month, 15000, "王会计")
+    release_stall(small_store, "yl-01", "回老家")
+    apply_for_stall(
+        small_store, "yl-01", holder_name="李四", holder_phone=None, goods="水果", reduction=FeeReduction.DISABLED
+    )
+    rates = [(r.monthly_fee_fen, r.reduction, r.due_fen) for r in small_store.get(Stall, "yl-01").rates]
+    assert all(a != b for a, b in zip(rates, rates[1:], strict=False)), rates  # each entry a change
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("4", "enter")
+        await settled(app, pilot)
+        shown = screen_text(app)
+        assert "李*" in shown and "收费标准变更" not in shown
+        assert "缴费记录" not in shown and "王会计" not in shown, shown
+
+
+def test_a_stored_rate_that_changes_nothing_is_not_shown_as_a_change(small_store: Store) -> None:
+    """A history stored before such entries were left out: the detail shows no change that is none."""
+    from duty_room.panels.stalls import stall_detail
+    from store.market import StallView
+
+    same = [
+        StallRate(from_month=month, monthly_fee_fen=30000, reduction=FeeReduction.DISABLED, due_fen=15000)
+        for month in ("2026-08", "2026-11")
+    ]
+    stall = small_store.get(Stall, "yl-01").model_copy(update={"rates": same})
+    detail = stall_detail(Presenter("zh"), StallView(stall, None, None, 15000, 0, (), occupied=False), [], reveal=False)
+    assert [heading for heading, _ in detail.sections if heading == "收费标准变更"] == []
+
+
 def test_a_rate_history_names_the_reduction_when_revealed() -> None:
     rates = [
         StallRate(from_month="2026-09", monthly_fee_fen=30000, reduction=FeeReduction.VETERAN, due_fen=21000),
@@ -585,6 +625,22 @@ async def test_a_stall_with_one_rate_shows_no_rate_history(small_store: Store) -
         await pilot.press("4", "enter")
         await settled(app, pilot)
         assert "¥300.00 → ¥150.00" in screen_text(app) and "收费标准变更" not in screen_text(app)
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "月费 ¥150.00（减免后）· 不欠费"), ("en", "nothing owed")])
+async def test_the_payment_form_of_a_spot_paid_up_says_nothing_is_owed(
+    small_store: Store, lang: str, said: str
+) -> None:
+    """收摊位费 on a spot paid up said 欠费 ¥0.00：无 (owes ¥0.00: none)."""
+    from store.market import record_payment
+
+    for month in ("2026-09", "2026-10"):
+        record_payment(small_store, "yl-01", month, 15000, "王会计")
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("4", "y")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.texts.subtitle.endswith(said), form.texts.subtitle
 
 
 async def test_record_payment_with_reduced_fee_and_bad_amount(small_store: Store) -> None:

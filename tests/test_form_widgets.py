@@ -21,6 +21,7 @@ TEXTS = FormTexts(
     discard="放弃",
     keep_editing="继续填写",
     too_long="太长了：最多 {} 个字",
+    no_choice="没有与“{}”相符的选项",
 )
 FIELDS = [
     FieldSpec("title", "诉求"),
@@ -107,6 +108,33 @@ async def test_a_refused_form_keeps_what_was_typed() -> None:
         assert app.focused is form.query_one("#field-served")  # the bad field
         assert form.query_one("#error-served").display and form.query_one("#form-error").display
         assert form.values() == app.submitted[0]  # nothing was lost on the way
+
+
+async def test_a_picker_left_with_a_part_typed_shows_what_it_took_or_is_refused_in_words() -> None:
+    """Part of a name typed in a picker and Tab: the field kept the part, its list open, and the save
+    took the top match unseen (or, matching nothing, saved no choice at all). Leaving it takes the
+    row highlighted and shows it; text that matches nothing stays, and the save is refused beside it."""
+    app = FormApp(FIELDS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"ok")  # the title this app saves
+        picker = form.query_one("#field-worker", Input)
+        picker.focus()
+        await pilot.press(*"李", "tab")
+        await pilot.pause()
+        assert picker.value == "李四" and not form.query_one("#options-worker").display
+        assert form.values()["worker"] == "w2"
+        picker.focus()
+        await pilot.press(*"王", "shift+tab")
+        await pilot.pause()
+        assert picker.value == "王"  # matches nothing: kept as typed (focus selected the choice: typed over)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and app.submitted == []  # nothing posted
+        assert "“王”" in str(form.query_one("#error-worker", Static).render())
+        assert app.focused is picker
 
 
 CHOICE_TEXTS = ChoiceTexts(

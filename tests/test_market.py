@@ -987,8 +987,9 @@ def test_an_application_and_a_release_set_the_rate_from_their_month(tmp_path: Pa
         ("2026-10", FeeReduction.NONE, 15000),
         ("2026-11", FeeReduction.VETERAN, 10500),
     ]
-    release_stall(store, "s1", "回老家")
-    assert store.get(Stall, "s1").rates[-1] == StallRate(from_month="2026-11", monthly_fee_fen=15000, due_fen=15000)
+    release_stall(store, "s1", "回老家")  # the same month: back to the rate before, no entry that changes nothing
+    assert store.get(Stall, "s1").rates == [StallRate(from_month="2026-10", monthly_fee_fen=15000, due_fen=15000)]
+    assert store.get(Stall, "s1").reduction is FeeReduction.NONE
 
 
 @pytest.mark.parametrize(

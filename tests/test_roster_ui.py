@@ -276,6 +276,26 @@ async def test_move_a_household_to_another_grid(small_store: Store) -> None:
     assert [(c.name, c.before, c.after) for c in event.changes] == [("grid_id", "dc-M01", "dc-M02")]
 
 
+async def test_a_grid_typed_in_part_is_shown_whole_on_tab_and_one_matching_none_is_refused_in_words(
+    small_store: Store,
+) -> None:
+    """迁户: part of a grid's name and Tab kept the part, and the save moved the household to the top
+    match unseen; a name matching no grid was refused as 必填, as if nothing had been typed."""
+    add_neighbour(small_store)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        form = await press_for_form(app, pilot, "m")
+        await type_into(app, pilot, form, "grid_id", "2单元")
+        await pilot.press("tab")
+        await settled(app, pilot)
+        assert form.query_one("#field-grid_id", Input).value == "东城花园社区 1号楼2单元（微网格）"
+        await type_into(app, pilot, form, "grid_id", "3单元")
+        await submit(app, pilot)
+        assert app.screen is form and form_error(form, "grid_id") == "没有与“3单元”相符的选项：请从列表中选择"
+    assert small_store.get(Household, "h1").grid_id == "dc-M01"
+
+
 async def test_a_picker_shows_its_choice_alone_after_a_save_is_refused(small_store: Store) -> None:
     """迁户 refused (the address is another household's in the grid chosen): the grid picker's list
     stood open under the choice, all of it again with its first row highlighted, another grid than
@@ -305,6 +325,16 @@ async def test_a_picker_shows_its_choice_alone_after_a_save_is_refused(small_sto
 
 
 # -- panel 3: 一老一小 schedules ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_fields_example_is_shown_once(small_store: Store, lang: str) -> None:
+    """The schedule form said 开始时间（如 07:30） over an empty field showing 如 07:30: every example twice."""
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("3")
+        form = await press_for_form(app, pilot, "a")
+        twice = [spec.label for spec in form.fields if spec.example and spec.example in spec.label]
+        assert [spec.key for spec in form.fields if spec.example] and twice == []
 
 
 async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_store: Store) -> None:

@@ -71,6 +71,7 @@ class FormTexts:
     discard: str = field(kw_only=True)
     keep_editing: str = field(kw_only=True)
     too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
+    no_choice: str = field(kw_only=True)  # beside a picker whose text matches none of its rows; "{}" is the text
     example: str = field(default="{}", kw_only=True)  # an empty field's example ("e.g. {}"), never a value
     # Esc's word in this form's Footer when not the key's usual one: a form whose step is itself a
     # "cancel" is closed with "back", as its close button (``cancel``) says.
@@ -344,10 +345,6 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self._as_opened = self._held()
         for select in self.query(Select):
             self.watch(select, "expanded", self._opens(select))
-        if self.app.has_class("ascii"):  # a drop-down's arrows (Textual's ▼ ▲) in ASCII too
-            for arrow, shown in ((".down-arrow", "v"), (".up-arrow", "^")):
-                for static in self.query(f"Select {arrow}").results(Static):
-                    static.update(shown)
         first = self.query(f"#field-{self.fields[0].key}") if self.fields else None
         if first:
             # Textual's scroll on focus (animated, on the layout of the moment) left the form one line
@@ -466,6 +463,26 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         if key in self._pickers and event.option.id is not None:
             self._choose(key, event.option.id)
 
+    def _settle(self, key: str) -> None:
+        """A picker typed in or moved in with ↑↓ and left unchosen takes its highlighted row, as a
+        person would expect (the first row highlighted as it opens is no choice): on Enter, and on
+        leaving it (Tab), where the part typed stood, its list open, and the save took the top match
+        unseen. The row takes the field, so what is saved is what is shown."""
+        picker = self._pickers[key]
+        options = self.query_one(f"#options-{key}", OptionList)
+        typed = self.query_one(f"#field-{key}", Input).value
+        if not picker.chosen and (typed or picker.steered) and options.highlighted is not None and picker.shown:
+            self._choose(key, picker.shown[options.highlighted])
+
+    def unmatched(self) -> dict[str, str]:
+        """Every picker whose text matches none of its rows, with the reason naming the text: a save
+        took it for no choice at all (an intake saved without its grid, 迁户 said 必填 to a grid typed)."""
+        return {
+            key: self.texts.no_choice.format(typed)
+            for key, picker in self._pickers.items()
+            if not picker.chosen and (typed := self.query_one(f"#field-{key}", Input).value.strip())
+        }
+
     def _choose(self, key: str, value: str) -> None:
         picker = self._pickers[key]
         picker.chosen = value
@@ -512,15 +529,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         out: dict[str, str] = {}
         for spec in self.fields:
             if spec.kind == "picker":
-                picker = self._pickers[spec.key]
-                if not picker.chosen:
-                    # Enter on a picker takes its highlighted row, as a person would expect, once
-                    # typed in or moved in with ↑↓ (the first row highlighted as it opens is no choice).
-                    options = self.query_one(f"#options-{spec.key}", OptionList)
-                    typed = self.query_one(f"#field-{spec.key}", Input).value
-                    if (typed or picker.steered) and options.highlighted is not None and picker.shown:
-                        self._choose(spec.key, picker.shown[options.highlighted])
-                out[spec.key] = picker.chosen
+                self._settle(spec.key)
+                out[spec.key] = self._pickers[spec.key].chosen
             elif spec.kind == "choice":
                 value = self.query_one(f"#field-{spec.key}", Select).value
                 out[spec.key] = "" if value is Select.NULL or value is None else str(value)
@@ -559,6 +569,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     @on(events.DescendantFocus)
     def _focus_moved(self) -> None:
+        for key in self._pickers:  # a picker left behind takes the row it shows highlighted
+            if self.focused is None or self.focused.id != f"field-{key}":
+                self._settle(key)
         self.call_after_refresh(self._focused_in_view)
 
     def _focused_in_view(self) -> None:
@@ -604,13 +617,15 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def action_submit(self) -> None:
         """Post ``Submitted`` with the values; the form stays open until the caller dismisses it.
 
-        A field over its limit is refused here, beside the field, and nothing is posted.
+        A field over its limit, or a picker whose text matches none of its rows, is refused here,
+        beside the field, and nothing is posted.
         """
-        too_long = self.too_long()
-        if too_long:
-            self.show_errors(too_long)
+        values = self.values()
+        refused = self.too_long() | self.unmatched()
+        if refused:
+            self.show_errors(refused)
             return
-        self.post_message(self.Submitted(self, self.values()))
+        self.post_message(self.Submitted(self, values))
 
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:

@@ -237,8 +237,7 @@ class DutyLogPanel(DeskPanel):
             except FieldsRefused as refused:
                 errors |= refused.errors
             if errors:
-                desk.refuse(FieldsRefused(errors), form)
-                return
+                raise FieldsRefused(errors)
 
             def plan() -> DutyShift:
                 try:
@@ -304,11 +303,7 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            bad: dict[str, str] = {}
-            came_in = self.typed_time(values, "at", bad)
-            if bad:
-                form.show_errors(bad)
-                return
+            came_in = self.typed_time(values, "at")
             desk.submit(
                 lambda: log_entry(
                     desk.store,
@@ -375,8 +370,7 @@ class DutyLogPanel(DeskPanel):
                 elif "*" in changes[key]:  # typed on the masked value: the stars are no part of a name
                     errors[key] = t("duty.form.masked_typed")
             if errors:
-                desk.refuse(FieldsRefused(errors), form)
-                return
+                raise FieldsRefused(errors)
             desk.submit(
                 lambda: correct_entry(desk.store, entry.id, changes, note=values.get("note", ""), expected=shown),
                 lambda corrected: t("duty.corrected").format(corrected.id),
@@ -426,9 +420,6 @@ class DutyLogPanel(DeskPanel):
             # category's had been put right, one save later.
             missing = {k: t("invalid.required") for k in ("title", "category") if not values.get(k, "").strip()}
             known = self.typed_time(values, "known_at", missing)
-            if missing:
-                form.show_errors(missing)
-                return
             desk.submit(
                 lambda: open_incident(
                     desk.store,
@@ -468,11 +459,7 @@ class DutyLogPanel(DeskPanel):
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
-            bad: dict[str, str] = {}
-            made_at = self.typed_time(values, "at", bad)
-            if bad:
-                form.show_errors(bad)
-                return
+            made_at = self.typed_time(values, "at")
             shown = desk.shown(form)  # the incident as the form shows it: changed since, refused
             desk.submit(
                 lambda: report_incident(
@@ -508,17 +495,17 @@ class DutyLogPanel(DeskPanel):
         """接报时间 / 报送时间: empty for now, or the time typed as the CLI's ``--known`` / ``--at``."""
         return FieldSpec(key, title, placeholder=self.t("duty.form.time_now"))
 
-    def typed_time(self, values: Mapping[str, str], key: str, errors: dict[str, str]) -> datetime | None:
-        """The time typed in ``key`` (None: now); not a time, said in ``errors``. Whether it may be
-        recorded is the store's rule, said beside the field when the save is refused."""
-        text = values.get(key, "").strip()
-        if not text:
-            return None
+    def typed_time(self, values: Mapping[str, str], key: str, also: Mapping[str, str] | None = None) -> datetime | None:
+        """The time typed in ``key`` (None: now); not a time, or ``also`` other fields refused, the save is
+        refused with every reason beside its field (``FieldsRefused``). May it be recorded: the store's rule."""
+        text, bad = values.get(key, "").strip(), dict(also or {})
         try:
-            return typed_moment(text)
+            moment = typed_moment(text) if text else None
         except ValueError:
-            errors[key] = self.t("cli.bad_time").format(v=text)
-            return None
+            bad[key], moment = self.t("cli.bad_time").format(v=text), None
+        if bad:
+            raise FieldsRefused(bad)
+        return moment
 
     def last_reported_to(self) -> str:
         """Whom the duty room last reported to (the county duty office, usually): the form's default."""
@@ -646,8 +633,7 @@ class DutyLogPanel(DeskPanel):
         def export(form: FormScreen, values: dict[str, str]) -> None:
             typed = values.get("export", "").strip()
             if not typed:
-                form.show_errors({"export": t("invalid.required")})
-                return
+                raise FieldsRefused({"export": t("invalid.required")})
             copy = self.copy_to(form, typed)
             if copy is None:
                 return
@@ -844,9 +830,18 @@ def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
             # The table cuts the free text to the room there is (Column.shrink), not to a fixed width.
             literal(who),
             literal(entry.content),
-            literal(entry.action_taken or p.t("empty.none"), style="" if entry.action_taken else "dim"),
+            action_said(p, entry),
         ),
     )
+
+
+def action_said(p: Presenter, entry: DutyLogEntry) -> Text:
+    """What was done about a log line, or, nothing yet, said as a person would: an incident's line is
+    followed in the incident's reports (见事件 SJ…), any other 尚未处理; never 处理/报送 无."""
+    if entry.action_taken:
+        return literal(entry.action_taken)
+    said = p.t("duty.see_incident").format(entry.incident_id) if entry.incident_id else p.t("duty.no_action")
+    return Text(said, style="dim")
 
 
 def incident_row(p: Presenter, found: IncidentClock) -> Row:
@@ -957,7 +952,7 @@ def entry_detail(
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
         (p.t("col.phone"), literal(phone or p.t("empty.none"))),
         (p.t("duty.col.content"), literal(current.content)),
-        (p.t("duty.col.action"), literal(current.action_taken or p.t("empty.none"))),
+        (p.t("duty.col.action"), action_said(p, current)),
         (p.t("duty.form.reported_to"), literal(current.reported_to or p.t("empty.none"))),
     ]
 

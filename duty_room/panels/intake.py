@@ -12,6 +12,7 @@ from duty_room.words import Lang
 from store import clock
 from store.lifecycle import INTAKE_REFUSALS, draft, grid_elsewhere, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
+from store.refusal import FieldsRefused
 from store.text import max_chars
 from widgets.form import FieldSpec, FormScreen, FormTexts
 
@@ -90,8 +91,7 @@ def ask_intake(
         except ValidationError as exc:
             errors = {**field_errors(exc, desk.lang), **errors}
         if errors:
-            form.show_errors(errors)
-            return
+            raise FieldsRefused(errors)
 
         def saved(created: Petition) -> str:
             return desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}")

@@ -51,6 +51,7 @@ from store.queries import (
     sort_petitions,
     unknown_filter_words,
 )
+from store.refusal import FieldsRefused
 from store.storage import RecordNotFound
 from store.text import display_safe, max_chars, typed_whole
 from store.visiting import case_address
@@ -311,8 +312,7 @@ class PetitionsPanel(DeskPanel):
             required = REQUIRED_ANSWERS.get(action, ())
             missing = {key: desk.t("invalid.required") for key in required if not values.get(key, "").strip()}
             if missing:  # 必填, as every form says of an empty required field
-                form.show_errors(missing)
-                return
+                raise FieldsRefused(missing)
             params = step_params(action, values, worker_by_id)
             shown = desk.shown(form)  # the case as the form shows it: changed since, refused
 

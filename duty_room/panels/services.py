@@ -21,7 +21,7 @@ from store.models import (
     ServiceSession,
 )
 from store.queries import Dashboard, SessionView
-from store.refusal import Refused, refused_about, said_of
+from store.refusal import FieldsRefused, Refused, refused_about, said_of
 from store.roster import new_schedule_id, put_schedule, schedule_from_form, schedule_to_form
 from store.schedule import (
     SERVED_MAX,
@@ -215,8 +215,7 @@ class ServicesPanel(DeskPanel):
                 try:  # at most six digits typed (１２ with a Chinese input method); the store refuses over SERVED_MAX
                     served = typed_whole(values.get("served", ""), "served_format", digits=6, most=SERVED_MAX)
                 except Refused as refused:
-                    desk.refuse(refused, form, "served")
-                    return
+                    raise FieldsRefused({"served": refused.message(desk.lang)}) from None
                 shown = desk.shown(form)  # the session as the form shows it: changed since, refused
                 self.desk.submit(
                     lambda: complete(store, ref, served, calendar, expected=shown),

@@ -21,9 +21,11 @@ from store.market import (
     check_permit_move,
     end_of_year,
     fen_to_yuan,
+    holders_payments,
     money,
     next_permit_action,
     payable,
+    rate_changes,
     record_payment,
     releasable,
     release_stall,
@@ -93,7 +95,7 @@ class StallsPanel(DeskPanel):
         view = self.view(key)
         if view is None:
             return None
-        payments = [pay for pay in self.desk.store.all_partitions(StallPayment) if pay.stall_id == key]
+        payments = holders_payments(view.stall, self.desk.store.all_partitions(StallPayment))
         return stall_detail(self.desk.present, view, payments, reveal=reveal)
 
     def action_step(self, name: str) -> None:
@@ -222,8 +224,7 @@ class StallsPanel(DeskPanel):
                 try:
                     expires = typed_day(values.get("expires", ""), "permit_expiry_format")
                 except Refused as wrong:
-                    desk.refuse(wrong, form, "expires")
-                    return
+                    raise FieldsRefused({"expires": wrong.message(desk.lang)}) from None
             shown: StallView = desk.shown(form)  # the permit as the form shows it: changed since, refused
             self.desk.submit(
                 lambda: change_permit(
@@ -279,8 +280,7 @@ class StallsPanel(DeskPanel):
                 except Refused as refused:
                     errors[key] = refused.message(desk.lang)
             if errors:
-                desk.refuse(FieldsRefused(errors), form)
-                return
+                raise FieldsRefused(errors)
             self.desk.submit(
                 # typed yuan are read as text, never a float: amount_format if not money
                 lambda: record_payment(
@@ -301,10 +301,10 @@ class StallsPanel(DeskPanel):
         def owed(now: StallView) -> str:
             # 减免后 only where a reduction makes the fee less: it said so of every spot
             reduced = now.due_fen != now.stall.monthly_fee_fen
+            arrears, months = fen_to_yuan(now.arrears_fen), " ".join(now.unpaid_periods[:6])
+            owes = t("stall.owes").format(arrears=arrears, months=months) if months else t("stall.owes_nothing")
             return t("stall.pay_subtitle" if reduced else "stall.pay_subtitle_full").format(
-                due=fen_to_yuan(now.due_fen),
-                arrears=fen_to_yuan(now.arrears_fen),
-                months=" ".join(now.unpaid_periods[:6]) or t("empty.none"),
+                due=fen_to_yuan(now.due_fen), owes=owes
             )
 
         desk.ask(
@@ -493,8 +493,8 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
                 ],
             )
         )
-    if len(stall.rates) > 1:
-        sections.append((p.t("stall.rates"), rate_lines(p, stall.rates, reveal=reveal)))
+    if len(rates := rate_changes(stall.rates)) > 1:  # (one stored before they were left out)
+        sections.append((p.t("stall.rates"), rate_lines(p, rates, reveal=reveal)))
     recent = sorted(payments, key=lambda pay: pay.paid_at, reverse=True)[:6]
     if recent:
         amounts = [f"¥{fen_to_yuan(pay.amount_fen)}" for pay in recent]

@@ -37,7 +37,7 @@ from store.queries import (
     least_progress_first,
     visit_progress,
 )
-from store.refusal import Refused
+from store.refusal import FieldsRefused, Refused
 from store.roster import (
     OTHERS_EVERY_DAYS,
     PLAN_RULE_MAX,
@@ -593,8 +593,7 @@ class VisitsPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("grid_id", "")
             if not target:
-                form.show_errors({"grid_id": t("invalid.required")})
-                return
+                raise FieldsRefused({"grid_id": t("invalid.required")})
 
             def done(moved: Household) -> str:
                 last = moved.history[-1] if moved.history else None
@@ -637,8 +636,7 @@ class VisitsPanel(DeskPanel):
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             errors = plan_rule_errors(values, desk.lang)
             if errors:
-                form.show_errors(errors)
-                return
+                raise FieldsRefused(errors)
             special, others = (typed_whole(values[key]) for key in ("special", "others"))
 
             def done(added: list[object]) -> str:
