@@ -129,6 +129,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.screen.set_class(self.ascii, "ascii")
         self.screen.set_class(self.settings.lite, "lite")
         self.deck.watch_active(self.deck.active)
+        self.watch(self.deck, "active", lambda _name: self.status.panel_left(), init=False)
         self.show_first_frame()
         unknown = unknown_environment_note(self.lang)
         if unknown:  # said on stderr too, but the dashboard's screen is drawn over it at once

@@ -43,10 +43,11 @@ class Status:
     def say(self, text: str, severity: SeverityLevel) -> None:
         """The dashboard's status line, and that of a list or detail covering it, where the officer is looking."""
         self.said.append(text)
-        # A refusal (a warning, an error) stays until something newer is said; one said over the
-        # dashboard, on a list or a detail, is about that screen: it goes with it (``screen_gone``).
+        # A refusal (a warning, an error) stays until something newer is said; it is about where it
+        # was said: one on a list or a detail goes with that screen (``screen_gone``), one on the
+        # dashboard when another panel becomes the active one (``panel_left``).
         stack = self.app.screen_stack
-        self._said_on = (text, stack[-1]) if severity != "information" and len(stack) > 1 else None
+        self._said_on = (text, stack[-1]) if severity != "information" and stack else None
         for screen in self.app.screen_stack:  # none before compose or after the screens are gone
             for line in screen.query("#status"):
                 if isinstance(line, StatusLine):
@@ -55,8 +56,16 @@ class Status:
     def screen_gone(self, screen: Screen[Any]) -> None:
         """``screen`` was closed: a refusal said on it no longer shows on the screens left (the status
         line goes back to what is pinned there, a damaged file's line)."""
-        if self._said_on is None or self._said_on[1] is not screen:
-            return
+        if self._said_on is not None and self._said_on[1] is screen:
+            self._unsay()
+
+    def panel_left(self) -> None:
+        """Another panel is the active one: a refusal said on the dashboard was about the one left."""
+        if self._said_on is not None and self._said_on[1] is self.app.screen_stack[0]:
+            self._unsay()
+
+    def _unsay(self) -> None:
+        assert self._said_on is not None
         text, self._said_on = self._said_on[0], None
         for left in self.app.screen_stack:
             for line in left.query("#status").results(StatusLine):

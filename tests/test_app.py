@@ -405,6 +405,25 @@ async def test_p_is_not_offered_on_a_case_or_a_spot_with_no_one_named(small_stor
     assert small_store.get(Petition, "MK261127-009").history == []
 
 
+async def test_a_refusal_about_one_panel_goes_when_another_panel_is_active(small_store: Store) -> None:
+    """未更改：没有选中的案件, said of panel 1, stayed in the status line after 5 was pressed and a form
+    opened there, as if about the duty log. A refusal is about the panel it was said on: another panel
+    made active takes it away; what a write said (已记录) and a damaged file's line are not refusals."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("/", *"zzz", "enter")
+        await settled(app, pilot)
+        await pilot.press("a")
+        await settled(app, pilot)
+        line = app.query_one("#status", StatusLine)
+        assert line.message == "未更改：没有选中的案件"
+        await pilot.press("escape", "5")
+        await settled(app, pilot)
+        assert app.deck.active == "dutylog" and line.message == ""
+        await pilot.press("1")
+        await settled(app, pilot)
+        assert line.message == ""  # gone, not hidden: it does not come back with its panel
+
+
 async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store) -> None:
     """A filter that shows no case (or 一老一小 showing an audience with no session today) left the
     Footer's step keys there, and each did nothing at all, as if not pressed. Each says why now."""
