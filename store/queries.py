@@ -438,16 +438,24 @@ class Digest:
 
 
 def digest(
-    store: Store, now: datetime, *, calendar: DeadlineRules | None = None, fee_rules: FeeRules | None = None
+    store: Store,
+    now: datetime,
+    *,
+    calendar: DeadlineRules | None = None,
+    fee_rules: FeeRules | None = None,
+    open_alone: bool = False,
 ) -> Digest:
     """The dashboard's figures that `summary` prints, without what only the screen shows (how many
     workers are out visiting; the rates; the shift's log): a cold process
-    validates each record it reads, so the digest reads only these."""
+    validates each record it reads, so the digest reads only these.
+
+    ``open_alone`` (`summary`): of the live cases only the open ones are validated, as for the first
+    frame (``open_cases_alone``); the dashboard's reload needs the closed ones for its rates."""
     communities = store.all(Community)
     stalls, fees = stall_roster(store, now.date(), fee_rules)
     return Digest(
         township=communities[0].township if communities else "",
-        petitions=open_petitions(store, now),
+        petitions=open_cases_alone(store, now) if open_alone else open_petitions(store, now),
         progress=visit_progress(store, now.date()),
         sessions=todays_schedule(store, now, calendar),
         stalls=stalls,
@@ -490,11 +498,7 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
     30 days share their day files, and are validated when the rest is read."""
     generation = store.generation()  # read first: a change during the read triggers another refresh
     communities = store.all(Community)
-    store.first_read = _open_cases
-    try:
-        petitions = open_petitions(store, now)
-    finally:
-        store.first_read = None
+    petitions = open_cases_alone(store, now)
     duty = duty_status(store, now, duty_rules)
     nothing = Digest(
         township=communities[0].township if communities else "",
@@ -525,6 +529,19 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
 
 
 _OPEN = frozenset(status.value for status in PetitionStatus if status.is_open)
+
+
+def open_cases_alone(store: Store, now: datetime) -> list[PetitionView]:
+    """``open_petitions``, validating of a live file read for the first time only its open cases
+    (``Store.first_read``): the cases closed in the last 30 days share the day files, and on a
+    township are half of them. A file read so is validated whole when next read (the dashboard's
+    rest); `summary` reads it once, and a closed case damaged there is `check`'s to name."""
+    later = store.bytes_later
+    store.bytes_later, store.first_read = True, _open_cases
+    try:
+        return open_petitions(store, now)
+    finally:
+        store.bytes_later, store.first_read = later, None
 
 
 def _open_cases(model: type[Record], doc: Any) -> bool:

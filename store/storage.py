@@ -927,7 +927,8 @@ class Store:
         # needed, or by make_bytes once the frame is on screen: on a township they were ~25 ms of
         # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
         self.bytes_later = False
-        # Set with ``bytes_later`` (store/queries.py: first_frame): of a file read for the first time,
+        # Set with ``bytes_later`` (store/queries.py: open_cases_alone, for the first frame and
+        # `summary`): of a file read for the first time,
         # only the records it keeps are validated and returned; the others (on a township, the cases
         # closed in the last 30 days beside the open ones in each day file: ~84 M instructions of a
         # ~2,500 M first frame) when the file is next read, whole again.

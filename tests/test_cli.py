@@ -238,6 +238,38 @@ def test_summary_digest_holds_the_dashboards_figures(runner: CliRunner, tmp_path
     assert (part.stalls, part.fees, part.upcoming) == (full.stalls, full.fees, full.upcoming)
 
 
+def test_summary_validates_the_open_cases_alone(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 13: a cold `summary` validated every case of the live day files, though it counts the
+    open ones only (on a township half of them are closed in the last 30 days, ~6% of its
+    instructions). A closed case there is validated by the dashboard's read and named by `check`;
+    `summary` says the same figures without it, and an open case damaged still stops it (exit 2)."""
+    import orjson
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+    day_files = sorted((target / "petitions").glob("????-??-??*.json"))
+
+    def damage(status_open: bool) -> Path:
+        for path in day_files:
+            data = orjson.loads(path.read_bytes())
+            for doc in data["records"].values():
+                if (doc["status"] in ("closed", "cancelled", "merged")) != status_open:
+                    doc["title"] = ""  # no case has an empty title
+                    path.write_bytes(orjson.dumps(data))
+                    return path
+        raise AssertionError("no such case")
+
+    damaged = damage(status_open=False)
+    after = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+    assert (after.exit_code, after.output) == (before.exit_code, before.output)
+    check = runner.invoke(cli, ["--store", str(target), "check"])
+    assert check.exit_code == 2 and damaged.name in check.output
+    damaged = damage(status_open=True)
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 2 and damaged.name in result.output
+
+
 def test_summary_counts_a_communitys_living_alone_households_over_all_its_large_grids(
     runner: CliRunner, tmp_path: Path
 ) -> None:
