@@ -6,6 +6,7 @@ Every function takes the moment it answers for, so tests can ask about any clock
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -39,6 +40,7 @@ from .schedule import (
     sessions_on,
 )
 from .storage import Store
+from .values import valueclass
 from .visiting import grid_tree, workers_out
 
 if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard): `summary` shows none
@@ -48,7 +50,8 @@ if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard
 # Petitions
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class PetitionView:
     petition: Petition
     community: str
@@ -204,7 +207,8 @@ def community_names(store: Store) -> dict[str, str]:
 # Grid visits
 
 
-@dataclass
+@valueclass
+@dataclass(eq=False, repr=False)
 class GridProgress:
     grid: Grid
     community: str
@@ -258,7 +262,8 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
     return ordered
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class CommunityProgress:
     """The top of the tree: a community's grids summed (社区 → 大网格 → 支部网格 → 微网格)."""
 
@@ -314,7 +319,8 @@ def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
 # 一老一小 schedule
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class SessionView:
     session: ServiceSession
     phase: SessionPhase  # LATE: late now, nobody checked in yet (what needs action)
@@ -345,7 +351,8 @@ def day_schedule(store: Store, day: date, now: datetime, calendar: DeadlineRules
 # Header
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Headline:
     township: str
     on_duty: str
@@ -392,7 +399,8 @@ def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = T
 # the dashboard is the digest and what only the screen shows.
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Digest:
     township: str
     petitions: list[PetitionView]
@@ -450,12 +458,13 @@ def digest(
     validates each record it reads, so the digest reads only these.
 
     ``open_alone`` (`summary`): of the live cases only the open ones are validated, as for the first
-    frame (``open_cases_alone``); the dashboard's reload needs the closed ones for its rates."""
+    frame (``open_cases_alone``), but a case whose stored status is damaged is validated (and stops
+    it, exit 2) as before; the dashboard's reload needs the closed ones for its rates."""
     communities = store.all(Community)
     stalls, fees = stall_roster(store, now.date(), fee_rules)
     return Digest(
         township=communities[0].township if communities else "",
-        petitions=open_cases_alone(store, now) if open_alone else open_petitions(store, now),
+        petitions=open_cases_alone(store, now, keep=_unless_ended) if open_alone else open_petitions(store, now),
         progress=visit_progress(store, now.date()),
         sessions=todays_schedule(store, now, calendar),
         stalls=stalls,
@@ -464,7 +473,8 @@ def digest(
     )
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Dashboard:
     now: datetime
     generation: int
@@ -531,13 +541,16 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
 _OPEN = frozenset(status.value for status in PetitionStatus if status.is_open)
 
 
-def open_cases_alone(store: Store, now: datetime) -> list[PetitionView]:
-    """``open_petitions``, validating of a live file read for the first time only its open cases
-    (``Store.first_read``): the cases closed in the last 30 days share the day files, and on a
-    township are half of them. A file read so is validated whole when next read (the dashboard's
-    rest); `summary` reads it once, and a closed case damaged there is `check`'s to name."""
+def open_cases_alone(
+    store: Store, now: datetime, *, keep: Callable[[type[Record], Any], bool] | None = None
+) -> list[PetitionView]:
+    """``open_petitions``, validating of a live file read for the first time only the cases ``keep``
+    keeps (``Store.first_read``; by default the open ones): the cases closed in the last 30 days
+    share the day files, and on a township are half of them. A file read so is validated whole when
+    next read (the dashboard's rest); `summary` reads it once, and a closed case damaged there is
+    `check`'s to name."""
     later = store.bytes_later
-    store.bytes_later, store.first_read = True, _open_cases
+    store.bytes_later, store.first_read = True, keep or _open_cases
     try:
         return open_petitions(store, now)
     finally:
@@ -548,6 +561,15 @@ def _open_cases(model: type[Record], doc: Any) -> bool:
     """A stored record the first frame validates: any but a case whose stored status is not an open
     one's (a status damaged too: the case is validated, and its damage said, when the rest is read)."""
     return model is not Petition or not isinstance(doc, dict) or doc.get("status") in _OPEN
+
+
+_ENDED = frozenset(status.value for status in PetitionStatus if not status.is_open)
+
+
+def _unless_ended(model: type[Record], doc: Any) -> bool:
+    """A stored record `summary` validates: any but a case whose stored status is an ended one's (a
+    status damaged is validated: its damage stops `summary`, as it did when every case was)."""
+    return model is not Petition or not isinstance(doc, dict) or doc.get("status") not in _ENDED
 
 
 def dashboard(
