@@ -94,6 +94,7 @@ from .models import (
 )
 from .refusal import Refused
 from .text import mask_name, place_key
+from .values import valueclass
 
 # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
 # CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
@@ -2093,7 +2094,8 @@ def _recent_counters(counters: dict[str, int]) -> dict[str, int]:
 # duty-room check: a real fsck, streaming file by file (memory does not grow with history)
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Finding:
     """One problem ``check`` found. ``kind`` names its words in the catalogue (``check.<kind>``)."""
 
@@ -2119,7 +2121,8 @@ class Finding:
         return self.said().say(lang)
 
 
-@dataclass
+@valueclass
+@dataclass(eq=False, repr=False)
 class CheckReport:
     root: Path
     files: int = 0
@@ -2504,7 +2507,8 @@ def _repair_households(store: Store, findings: list[Finding]) -> list[Detail]:
 # Backup and restore: a consistent copy taken under the lock, verified after writing
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class CopyReport:
     source: Path
     target: Path
