@@ -929,7 +929,7 @@ class Store:
         # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
         self.bytes_later = False
         # Set with ``bytes_later`` (store/queries.py: open_cases_alone, for the first frame and
-        # `summary`): of a file read for the first time,
+        # `summary`; _tagged_plans, for `summary`'s 独居老人 not visited): of a file read for the first time,
         # only the records it keeps are validated and returned; the others (on a township, the cases
         # closed in the last 30 days beside the open ones in each day file: ~84 M instructions of a
         # ~2,500 M first frame) when the file is next read, whole again.
