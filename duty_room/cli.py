@@ -490,7 +490,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     if not store.exists():
         raise no_store(store)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()
-    data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees)
+    data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees, for_summary=True)
     late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
     if as_json:
         echo_json(

@@ -18,6 +18,7 @@ from store.models import FieldChange, Grid, GridWorker, Household, RosterEvent, 
 from store.queries import Headline
 from store.schedule import SessionPhase
 from store.text import display_safe
+from store.values import valueclass
 from store.visiting import household_address as household_address  # the CLI shares it (no Textual)
 from widgets.keyed_table import ellipsize
 
@@ -159,7 +160,8 @@ def _figure(number: int | None) -> str:
     return NOT_YET if number is None else str(number)
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Presenter:
     lang: Lang
     # The keys a ``[keymap]`` moved, by binding id, as the Footer shows them (``{"detail.reveal": "f9"}``).

@@ -42,6 +42,7 @@ from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEv
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
 from .text import ShortLine, ascii_numerals
+from .values import valueclass
 
 Reader = Store | Transaction  # both answer .all(model, partition)
 
@@ -733,7 +734,8 @@ def end_incident(store: Store, incident_id: str, *, at: datetime | None = None) 
         return tx.put(Incident.model_validate({**incident.model_dump(), "ended_at": when}))
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class ReportSlot:
     """One report an incident owes or made: its stage, when it was due, and the report if made."""
 
@@ -786,7 +788,8 @@ def report_slots(incident: Incident, rules: DutyRules | None = None) -> list[Rep
     return slots
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class IncidentClock:
     """An open incident's reports still owed, the next one first, as the header and `summary` show them."""
 
@@ -827,7 +830,8 @@ def late_reports(reader: Reader, now: datetime, rules: DutyRules | None = None) 
     return [(clock.incident, slot) for clock in report_clock(reader, now, rules) for slot in clock.late]
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class DutyStatus:
     """What the header shows of the duty room's own work: who is on duty, until when, the report clock."""
 

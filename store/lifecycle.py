@@ -36,6 +36,7 @@ from .models import (
 from .refusal import Refused
 from .roster import community_named, known_list
 from .storage import RecordNotFound, Store, Transaction
+from .values import valueclass
 from .visiting import grids_below
 
 S = PetitionStatus
@@ -96,7 +97,8 @@ RULES: dict[Action, Rule] = {
 }
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Step:
     """A status-changing step offered from a status (for pickers and `set-status`)."""
 

@@ -27,6 +27,7 @@ from .models import (
 from .refusal import Refused
 from .storage import Store, Transaction
 from .text import ascii_numerals
+from .values import valueclass
 
 # ---------------------------------------------------------------------------
 # Money: always integer fen, shown as yuan by string arithmetic.
@@ -472,7 +473,8 @@ def set_occupied(store: Store, stall_id: str, occupied: bool, *, expected: Stall
 # The roster
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class StallView:
     stall: Stall
     permit: StallPermit | None
@@ -510,7 +512,8 @@ def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | 
     return sum(dues[m] - paid.get(m, 0) for m in unpaid), unpaid
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class FeeTotals:
     month_fen: int  # collected this calendar month
     year_fen: int

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from .clock import start_of_day
 from .models import Petition, Priority, Satisfaction
+from .values import valueclass
 
 # How soon a case must be accepted (受理) after it is received to count as responded to in time.
 RESPONSE_LIMIT = {
@@ -31,7 +32,8 @@ RESPONSE_LIMIT = {
 WINDOWS = (("today", 0), ("7d", 7), ("30d", 30))
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Rate:
     hits: int
     total: int
@@ -44,7 +46,8 @@ class Rate:
         return "—" if self.value is None else f"{round(100 * self.value)}%"
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Rates:
     window: str
     response: Rate

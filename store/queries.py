@@ -6,6 +6,7 @@ Every function takes the moment it answers for, so tests can ask about any clock
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -39,6 +40,7 @@ from .schedule import (
     sessions_on,
 )
 from .storage import Store
+from .values import valueclass
 from .visiting import grid_tree, workers_out
 
 if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard): `summary` shows none
@@ -48,7 +50,8 @@ if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard
 # Petitions
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class PetitionView:
     petition: Petition
     community: str
@@ -209,7 +212,8 @@ def community_names(store: Store) -> dict[str, str]:
 # Grid visits
 
 
-@dataclass
+@valueclass
+@dataclass(eq=False, repr=False)
 class GridProgress:
     grid: Grid
     community: str
@@ -223,15 +227,20 @@ class GridProgress:
         return self.visited / self.planned if self.planned else 1.0
 
 
-def visit_progress(store: Store, day: date) -> list[GridProgress]:
+def visit_progress(store: Store, day: date, *, tagged: SpecialTag | None = None) -> list[GridProgress]:
     """Planned vs visited per grid today, rolled up the tree, in tree order.
 
-    Only grids with something planned (themselves or below) are listed.
+    Only grids with something planned (themselves or below) are listed. ``tagged`` (`summary`, for
+    its 独居老人 not visited): only the plans of households with that tag are counted, and no other
+    plan or visit is validated (``_tagged_plans``).
     """
     grids = {g.id: g for g in store.all(Grid)}
     names = community_names(store)
-    plans = store.all(VisitPlan, day.isoformat())
-    visited = {v.household_id for v in store.all(Visit, day.isoformat())}
+    if tagged is None:
+        plans = store.all(VisitPlan, day.isoformat())
+        visited = {v.household_id for v in store.all(Visit, day.isoformat())}
+    else:
+        plans, visited = _tagged_plans(store, day, tagged)
 
     rows: dict[str, GridProgress] = {}
 
@@ -263,7 +272,35 @@ def visit_progress(store: Store, day: date) -> list[GridProgress]:
     return ordered
 
 
-@dataclass(frozen=True)
+def _tagged_plans(store: Store, day: date, tag: SpecialTag) -> tuple[list[VisitPlan], set[str]]:
+    """The day's plans of households tagged ``tag``, and which of those households were visited.
+    Of a file read for the first time only those plans and the visits to those households are
+    validated (``Store.first_read``): on a township 106 of the day's 1,335 plans are 独居老人's. A
+    plan or visit stored so that it cannot be told (tags not a list, no household id) is validated,
+    and its damage said; another one's is `check`'s to name."""
+
+    def plan_kept(model: type[Record], doc: Any) -> bool:
+        tags = doc.get("tags", []) if isinstance(doc, dict) else None
+        return model is not VisitPlan or not isinstance(tags, list) or tag.value in tags
+
+    def visit_kept(model: type[Record], doc: Any) -> bool:
+        household = doc.get("household_id") if isinstance(doc, dict) else None
+        return model is not Visit or not isinstance(household, str) or household in households
+
+    later = store.bytes_later
+    store.bytes_later, store.first_read = True, plan_kept
+    try:
+        plans = [p for p in store.all(VisitPlan, day.isoformat()) if tag in p.tags]
+        households = {p.household_id for p in plans}
+        store.first_read = visit_kept
+        visited = {v.household_id for v in store.all(Visit, day.isoformat())}
+    finally:
+        store.bytes_later, store.first_read = later, None
+    return plans, visited
+
+
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class CommunityProgress:
     """The top of the tree: a community's grids summed (社区 → 大网格 → 支部网格 → 微网格)."""
 
@@ -319,7 +356,8 @@ def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
 # 一老一小 schedule
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class SessionView:
     session: ServiceSession
     phase: SessionPhase  # LATE: late now, nobody checked in yet (what needs action)
@@ -350,7 +388,8 @@ def day_schedule(store: Store, day: date, now: datetime, calendar: DeadlineRules
 # Header
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Headline:
     township: str
     on_duty: str
@@ -397,7 +436,8 @@ def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = T
 # the dashboard is the digest and what only the screen shows.
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Digest:
     township: str
     petitions: list[PetitionView]
@@ -443,17 +483,28 @@ class Digest:
 
 
 def digest(
-    store: Store, now: datetime, *, calendar: DeadlineRules | None = None, fee_rules: FeeRules | None = None
+    store: Store,
+    now: datetime,
+    *,
+    calendar: DeadlineRules | None = None,
+    fee_rules: FeeRules | None = None,
+    for_summary: bool = False,
 ) -> Digest:
     """The dashboard's figures that `summary` prints, without what only the screen shows (how many
     workers are out visiting; the rates; the shift's log): a cold process
-    validates each record it reads, so the digest reads only these."""
+    validates each record it reads, so the digest reads only these.
+
+    ``for_summary``: of the live cases only the open ones are validated, as for the first
+    frame (``open_cases_alone``), but a case whose stored status is damaged is validated (and stops
+    it, exit 2) as before; the dashboard's reload needs the closed ones for its rates. And of today's
+    visit plans only those of 独居老人 are counted (``progress`` holds those alone): `summary` says
+    ``living_alone_unvisited`` and nothing else of it."""
     communities = store.all(Community)
     stalls, fees = stall_roster(store, now.date(), fee_rules)
     return Digest(
         township=communities[0].township if communities else "",
-        petitions=open_petitions(store, now),
-        progress=visit_progress(store, now.date()),
+        petitions=open_cases_alone(store, now, keep=_unless_ended) if for_summary else open_petitions(store, now),
+        progress=visit_progress(store, now.date(), tagged=SpecialTag.LIVING_ALONE if for_summary else None),
         sessions=todays_schedule(store, now, calendar),
         stalls=stalls,
         fees=fees,
@@ -461,7 +512,8 @@ def digest(
     )
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Dashboard:
     now: datetime
     generation: int
@@ -495,11 +547,7 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
     30 days share their day files, and are validated when the rest is read."""
     generation = store.generation()  # read first: a change during the read triggers another refresh
     communities = store.all(Community)
-    store.first_read = _open_cases
-    try:
-        petitions = open_petitions(store, now)
-    finally:
-        store.first_read = None
+    petitions = open_cases_alone(store, now)
     duty = duty_status(store, now, duty_rules)
     nothing = Digest(
         township=communities[0].township if communities else "",
@@ -532,10 +580,35 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
 _OPEN = frozenset(status.value for status in PetitionStatus if status.is_open)
 
 
+def open_cases_alone(
+    store: Store, now: datetime, *, keep: Callable[[type[Record], Any], bool] | None = None
+) -> list[PetitionView]:
+    """``open_petitions``, validating of a live file read for the first time only the cases ``keep``
+    keeps (``Store.first_read``; by default the open ones): the cases closed in the last 30 days
+    share the day files, and on a township are half of them. A file read so is validated whole when
+    next read (the dashboard's rest); `summary` reads it once, and a closed case damaged there is
+    `check`'s to name."""
+    later = store.bytes_later
+    store.bytes_later, store.first_read = True, keep or _open_cases
+    try:
+        return open_petitions(store, now)
+    finally:
+        store.bytes_later, store.first_read = later, None
+
+
 def _open_cases(model: type[Record], doc: Any) -> bool:
     """A stored record the first frame validates: any but a case whose stored status is not an open
     one's (a status damaged too: the case is validated, and its damage said, when the rest is read)."""
     return model is not Petition or not isinstance(doc, dict) or doc.get("status") in _OPEN
+
+
+_ENDED = frozenset(status.value for status in PetitionStatus if not status.is_open)
+
+
+def _unless_ended(model: type[Record], doc: Any) -> bool:
+    """A stored record `summary` validates: any but a case whose stored status is an ended one's (a
+    status damaged is validated: its damage stops `summary`, as it did when every case was)."""
+    return model is not Petition or not isinstance(doc, dict) or doc.get("status") not in _ENDED
 
 
 def dashboard(

@@ -18,6 +18,7 @@ from .deadlines import DeadlineRules
 from .models import Audience, Recurrence, ServiceSchedule, ServiceSession, SessionState
 from .refusal import Refused
 from .storage import Store, Transaction
+from .values import valueclass
 
 LATE_AFTER = timedelta(minutes=10)  # nobody checked in this long after the start: late
 NEXT_WITHIN = timedelta(minutes=60)  # starts within this: next
@@ -137,7 +138,8 @@ def late_by(session: ServiceSession, now: datetime) -> timedelta | None:
     return began - start if began >= start + LATE_AFTER else None
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class NextSessions:
     """The next session not yet started, for everyone and for each half of 一老一小."""
 
@@ -177,7 +179,8 @@ def upcoming(
 # Recording what happened
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class SessionRef:
     """Which session: its day and id (a scheduled one may not have a record yet)."""
 

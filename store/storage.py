@@ -94,6 +94,7 @@ from .models import (
 )
 from .refusal import Refused
 from .text import mask_name, place_key
+from .values import valueclass
 
 # 2: live cases in day files (petitions/2026-11-28.json), no petitions.json; 3: at most
 # CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
@@ -929,7 +930,8 @@ class Store:
         # needed, or by make_bytes once the frame is on screen: on a township they were ~25 ms of
         # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
         self.bytes_later = False
-        # Set with ``bytes_later`` (store/queries.py: first_frame): of a file read for the first time,
+        # Set with ``bytes_later`` (store/queries.py: open_cases_alone, for the first frame and
+        # `summary`; _tagged_plans, for `summary`'s 独居老人 not visited): of a file read for the first time,
         # only the records it keeps are validated and returned; the others (on a township, the cases
         # closed in the last 30 days beside the open ones in each day file: ~84 M instructions of a
         # ~2,500 M first frame) when the file is next read, whole again.
@@ -2094,7 +2096,8 @@ def _recent_counters(counters: dict[str, int]) -> dict[str, int]:
 # duty-room check: a real fsck, streaming file by file (memory does not grow with history)
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class Finding:
     """One problem ``check`` found. ``kind`` names its words in the catalogue (``check.<kind>``)."""
 
@@ -2120,7 +2123,8 @@ class Finding:
         return self.said().say(lang)
 
 
-@dataclass
+@valueclass
+@dataclass(eq=False, repr=False)
 class CheckReport:
     root: Path
     files: int = 0
@@ -2505,7 +2509,8 @@ def _repair_households(store: Store, findings: list[Finding]) -> list[Detail]:
 # Backup and restore: a consistent copy taken under the lock, verified after writing
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class CopyReport:
     source: Path
     target: Path

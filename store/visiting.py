@@ -11,6 +11,7 @@ from .masking import mask_name
 from .models import Grid, GridWorker, Household, SpecialTag, Visit, VisitPlan
 from .refusal import Refused
 from .storage import RecordNotFound, Store
+from .values import valueclass
 
 
 def household_address(h: Household) -> str:
@@ -61,7 +62,8 @@ def grid_tree(grids: list[Grid], community_id: str | None = None) -> list[tuple[
     return out
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class RosterEntry:
     """One line of the 一表全清 roster: a grid with its people and households."""
 
@@ -100,7 +102,8 @@ def roster(store: Store, community_id: str) -> list[RosterEntry]:
     ]
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class HouseholdVisit:
     """A household in a grid, with today's plan and visit (if any)."""
 
@@ -151,7 +154,8 @@ def recent_visits(store: Store, household_id: str, today: date, days: int = RECE
     return sorted(found, key=lambda v: v.at, reverse=True)
 
 
-@dataclass(frozen=True)
+@valueclass
+@dataclass(frozen=True, eq=False, repr=False)
 class WorkerDay:
     """Who is out today: a grid worker's plan and logged visits for the day."""
 

@@ -238,6 +238,38 @@ def test_summary_digest_holds_the_dashboards_figures(runner: CliRunner, tmp_path
     assert (part.stalls, part.fees, part.upcoming) == (full.stalls, full.fees, full.upcoming)
 
 
+def test_summary_validates_the_open_cases_alone(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 13: a cold `summary` validated every case of the live day files, though it counts the
+    open ones only (on a township half of them are closed in the last 30 days, ~6% of its
+    instructions). A closed case there is validated by the dashboard's read and named by `check`;
+    `summary` says the same figures without it, and an open case damaged still stops it (exit 2)."""
+    import orjson
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+    day_files = sorted((target / "petitions").glob("????-??-??*.json"))
+
+    def damage(status_open: bool) -> Path:
+        for path in day_files:
+            data = orjson.loads(path.read_bytes())
+            for doc in data["records"].values():
+                if (doc["status"] in ("closed", "cancelled", "merged")) != status_open:
+                    doc["title"] = ""  # no case has an empty title
+                    path.write_bytes(orjson.dumps(data))
+                    return path
+        raise AssertionError("no such case")
+
+    damaged = damage(status_open=False)
+    after = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+    assert (after.exit_code, after.output) == (before.exit_code, before.output)
+    check = runner.invoke(cli, ["--store", str(target), "check"])
+    assert check.exit_code == 2 and damaged.name in check.output
+    damaged = damage(status_open=True)
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 2 and damaged.name in result.output
+
+
 def test_summary_counts_a_communitys_living_alone_households_over_all_its_large_grids(
     runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -256,6 +288,37 @@ def test_summary_counts_a_communitys_living_alone_households_over_all_its_large_
     assert data["unvisited_living_alone"] == expected
     line = " ".join(f"{name}{count}" for name, count in expected.items())
     assert f"独居老人今日未访: {line}" in runner.invoke(cli, ["--store", str(target), "summary"]).output
+
+
+def test_summary_validates_only_the_living_alone_households_plans_and_visits(runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 13: of today's visit plans and visits `summary` says only how many 独居老人 are not
+    visited yet; it validated all of them (on a township 1,335 plans and ~700 visits, ~5% of its
+    instructions). Another household's plan damaged is `check`'s to name; a 独居老人's plan
+    damaged still stops `summary` (exit 2)."""
+    import orjson
+
+    from store import clock
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+    assert json.loads(before.output)["unvisited_living_alone"]
+    plans = target / "visit_plans" / f"{clock.now().date().isoformat()}.json"
+
+    def damage(living_alone: bool) -> None:
+        data = orjson.loads(plans.read_bytes())
+        doc = next(d for d in data["records"].values() if ("living_alone" in d["tags"]) == living_alone)
+        doc["worker_id"] = ""  # no plan is nobody's
+        plans.write_bytes(orjson.dumps(data))
+
+    damage(living_alone=False)
+    after = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+    assert (after.exit_code, after.output) == (before.exit_code, before.output)
+    check = runner.invoke(cli, ["--store", str(target), "check"])
+    assert check.exit_code == 2 and plans.name in check.output
+    damage(living_alone=True)
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 2 and plans.name in result.output
 
 
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
