@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.content import Content
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, Static
 
 from duty_room import words
 from duty_room.app import DutyRoomApp
@@ -553,7 +553,7 @@ async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
         await settled(app, pilot)
         form = app.screen
         assert isinstance(form, FormScreen)
-        assert str(form.query_one("#form-subtitle").render()) == subtitle.format(**said)
+        assert str(form.query_one("#form-subtitle", Static).content) == subtitle.format(**said)
         title = str(form.query_one("#form-title").render())
         assert title.startswith(("升级 · " if lang == "zh" else "Escalate · ") + case.id), title  # not `escalate · `
         await pilot.press(*"居民多次反映", "ctrl+s")
@@ -623,7 +623,7 @@ async def test_the_supervise_form_its_line_and_the_detail_say_which_card(
             await settled(app, pilot)
             form = app.screen
             assert isinstance(form, FormScreen)
-            assert str(form.query_one("#form-subtitle").render()) == subtitle.format(**said)
+            assert str(form.query_one("#form-subtitle", Static).content) == subtitle.format(**said)
             await pilot.press("ctrl+s")
             await settled(app, pilot)
             assert not isinstance(app.screen, FormScreen)

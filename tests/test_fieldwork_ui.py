@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import Button, Input, Select
+from textual.widgets import Button, Input, Select, Static
 
 from duty_room.app import DutyRoomApp
 from duty_room.panels.stalls import rate_lines
@@ -715,7 +715,7 @@ async def test_the_payment_form_says_after_reduction_only_where_one_is(small_sto
             await settled(app, pilot)
             form = app.screen
             assert isinstance(form, FormScreen), key
-            assert str(form.query_one("#form-subtitle").render()).startswith(said), key
+            assert str(form.query_one("#form-subtitle", Static).content).startswith(said), key
             await pilot.press("escape")
             await settled(app, pilot)
 

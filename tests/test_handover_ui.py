@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from rich.cells import cell_len
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 import duty_room.panels.dutylog as dutylog
 from duty_room import words
@@ -30,7 +30,7 @@ from widgets.form import FormScreen
 from widgets.status_line import StatusLine, fit
 
 from conftest import store_bytes
-from pilot import NARROW, WIDE, dashboard, screen_text, settled, shows, until
+from pilot import NARROW, WIDE, cells_of, dashboard, screen_text, settled, shows, until
 
 INCOMING = "incoming-officer"
 
@@ -47,7 +47,7 @@ async def press(app: DutyRoomApp, pilot, *keys: str) -> None:  # noqa: ANN001
 
 
 def text(form: FormScreen, selector: str) -> str:
-    return str(form.query_one(selector).render())
+    return str(form.query_one(selector, Static).content)
 
 
 async def export_as(app: DutyRoomApp, pilot, form: FormScreen, typed: str) -> None:  # noqa: ANN001
@@ -521,3 +521,21 @@ async def test_e_with_no_shift_handed_over_says_so(small_store: Store) -> None:
         await press(app, pilot, "5", "e")
         assert not isinstance(app.screen, FormScreen)
         assert app.status_messages[-1].endswith("no shift handed over in the last three days to export")
+
+
+async def test_the_shift_in_the_handover_form_wraps_between_its_phrases_at_80_columns(small_store: Store) -> None:
+    """At 80x24 the form's line of the shift wrapped where the width ran out, mid-word: 未 at the end of
+    one row, 结事件1起 on the next. It wraps after a phrase's 、 or ；, each phrase whole on a row."""
+    for number in range(8):  # a fuller shift: every count two digits or more, as a busy day's
+        log_entry(small_store, kind=LogKind.CALL, content=f"来电{number}")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "h")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        said = text(form, "#form-subtitle")
+        subtitle = form.query_one("#form-subtitle", Widget)
+        lines = screen_text(app).splitlines()[subtitle.region.y : subtitle.region.bottom]
+        shown = [cells_of(line, subtitle.region.x, subtitle.region.right).strip() for line in lines]
+        assert len(shown) > 1 and "".join(shown) == said, shown
+        assert all(row.endswith(("；", "、")) for row in shown[:-1]), shown

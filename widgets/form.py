@@ -35,6 +35,7 @@ from textual.widgets.option_list import Option
 from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
 from .line_input import LineInput, shown_on_one_line
+from .phrases import Phrases
 from .screen_footer import CompactFooter
 
 Kind = Literal["text", "number", "choice", "picker"]
@@ -293,7 +294,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             yield Static(self.texts.title, id="form-title", markup=False)
             with VerticalScroll(id="form-fields", can_focus=False):
                 if self.texts.subtitle:
-                    yield Static(self.texts.subtitle, id="form-subtitle", markup=False)
+                    yield Static(Phrases(self.texts.subtitle), id="form-subtitle", markup=False)
                 for spec in self.fields:
                     with Vertical(id=f"group-{spec.key}", classes="form-field"):
                         yield FieldLabel(
@@ -592,7 +593,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         """The line under the title, anew (what the form is about, as it is now)."""
         self.texts = replace(self.texts, subtitle=text)
         for line in self.query("#form-subtitle").results(Static):  # a form opened without one has none
-            line.update(text)
+            line.update(Phrases(text))
 
     def show_notice(self, text: str) -> None:
         """A line above the buttons, in view however the fields are scrolled (the caller's words:
