@@ -498,19 +498,8 @@ async def test_the_shift_form_marks_every_bad_field_at_once(small_store: Store) 
         await settled(app, pilot)
         errors = {key: str(form.query_one(f"#error-{key}").render()) for key in ("day", "leader", "staff")}
         assert errors == {"day": "", "leader": "", "staff": "同一人不能在一个班次里出现两次"}
-    assert store_bytes(small_store.root) == before
-
-
-async def test_the_shift_form_refuses_a_shift_that_is_over_at_its_day(small_store: Store) -> None:
-    """排班 for a day gone by (11-01 typed for 12-01) wrote a shift nobody could correct: refused at
-    the day field, naming the shift, nothing written."""
-    before = store_bytes(small_store.root)
-    async with dashboard(small_store) as (app, pilot):
-        await pilot.press("5", "s")
-        await settled(app, pilot)
-        form = app.screen
-        assert isinstance(form, FormScreen)
-        await fill(pilot, form, day="2026-11-01", leader="郭红梅", staff="王丽娟")
+        # A day gone by (11-01 typed for 12-01) wrote a shift nobody could correct: refused at the day.
+        await fill(pilot, form, day="2026-11-01", staff="王丽娟")
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         assert app.screen is form
