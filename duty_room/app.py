@@ -134,6 +134,14 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         unknown = unknown_environment_note(self.lang)
         if unknown:  # said on stderr too, but the dashboard's screen is drawn over it at once
             self.notify(unknown, severity="warning")
+        self.app_resume_signal.subscribe(self, self._draw_again)
+
+    def _draw_again(self, _app: object) -> None:
+        """Continued after a stop (SIGTSTP, then fg): the terminal cleared the dashboard's screen as
+        the driver went back into it, and the same size is no resize here (``on_resize``,
+        ``DashboardScreen.on_resize``): without this only what changed later was drawn, on a blank screen."""
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
 
     def on_unmount(self) -> None:
         self.stop_live()

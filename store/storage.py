@@ -1220,6 +1220,17 @@ class Store:
         cached = self._cache.get(path)
         return cached.known if cached is not None else {}
 
+    def missing_listed(self) -> list[StoreFileMissingError]:
+        """The files manifest.json lists that are not there. A listed file deleted by hand reads as
+        empty: its records vanish from the panels (and a digest's counts) without a word (a
+        transaction refuses to write it). Missing while a commit is in flight (its journal is there,
+        or the manifest has moved on since) is that commit's doing, not damage."""
+        listed = self.manifest()
+        gone = [name for name in listed["files"] if not (self.root / name).exists()]
+        if gone and not os.path.lexists(self.root / JOURNAL) and self.manifest() is listed:
+            return [StoreFileMissingError(self.root / name) for name in gone]
+        return []
+
     def problems(self, day: date | None = None) -> list[StoreError]:
         """What the dashboard should show as a banner at start and on reload: every file it reads
         that cannot be read, one StoreError each (``.path``, ``.message(lang)``), empty when sound.
@@ -1233,16 +1244,9 @@ class Store:
 
         found: list[StoreError] = []
         try:
-            listed = self.manifest()
+            found += self.missing_listed()
         except StoreError as exc:
             found.append(exc)
-            listed = {"files": {}}
-        # A listed file deleted by hand reads as empty: its records vanish from the panels without a
-        # word (a transaction refuses to write it). Missing while a commit is in flight (its journal is
-        # there, or the manifest has moved on since) is that commit's doing, not damage.
-        gone = [name for name in listed["files"] if not (self.root / name).exists()]
-        if gone and not os.path.lexists(self.root / JOURNAL) and self.manifest() is listed:
-            found += [StoreFileMissingError(self.root / name) for name in gone]
         wanted: list[tuple[type[Record], str | None]] = [(model, None) for model in ALL_MODELS]
         if day is not None:
             wanted += [

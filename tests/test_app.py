@@ -722,6 +722,30 @@ async def test_a_damaged_file_is_named_in_the_status_line_as_drawn(small_store: 
         assert drawn.endswith("请从备份恢复" if lang == "zh" else "restore it from a backup"), drawn
 
 
+@pytest.mark.parametrize(("lang", "size"), [("zh", NARROW), ("zh", WIDE), ("en", WIDE)])
+async def test_a_file_deleted_while_running_is_named_in_the_status_line_as_drawn(
+    small_store: Store,
+    lang: str,
+    size,  # noqa: ANN001
+) -> None:
+    """A listed day file deleted by hand while two dashboards ran: at 80 columns the line drew
+    存储文件有问题：数据文件缺失：petitions/2026-…；请从备份恢复，恢复前不会写入它 (and in English at 120,
+    petitions/2026…): the one thing the officer needs to restore, which file, was cut for the rest of
+    the advice. The file is named whole now; what to do keeps at least its first part (请从备份恢复)."""
+    name = "petitions/2026-11-27.json"
+    async with dashboard(small_store, size, lang=lang) as (app, pilot):
+        (small_store.root / name).unlink()
+        app.recheck()  # what the store watcher calls on a file changed with no commit
+        line = app.query_one("#status", StatusLine)
+        await until(pilot, lambda: "manifest.json" in line.message, "the missing file said")
+        await settled(app, pilot)
+        shown = str(line.render())
+        assert name in shown, shown
+        advice = "请从备份恢复" if lang == "zh" else "restore it from a backup"
+        assert advice in shown and not shown.endswith("…"), shown
+        assert app.is_running
+
+
 async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_store: Store) -> None:
     """At 80x24 a step on a case whose file was damaged was refused in the status line as
     数据文件已损坏：/tmp…son：在第1行第101列处中断，内容不完整（不…请从备份恢复。: its whole path had

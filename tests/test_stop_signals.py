@@ -164,3 +164,24 @@ def test_a_command_started_under_nohup_goes_on_after_sighup(small_store: Store) 
     out, err = command.communicate(timeout=30)
     assert command.returncode == 0, err
     assert [p.id for p in Store(root).all(Petition) if p.title == "楼道灯不亮"] == [out.strip()]
+
+
+def test_stopped_and_continued_the_dashboard_draws_its_whole_screen_again(small_store: Store) -> None:
+    """Stopped (SIGTSTP: the shell's job control, `kill -TSTP`) and continued (`fg`), the dashboard
+    went back to its screen, which the terminal clears on the way in, and drew nothing there: the
+    same size was no resize to it, so only what changed later came back, a clock or a moved row on
+    a blank screen. Now the whole screen is sent again as it continues."""
+    term = dashboard(small_store.root)
+    try:
+        os.kill(term.pid, signal.SIGTSTP)
+        term.settle()
+        assert LEAVE_THE_DASHBOARD_SCREEN in term.raw, "the terminal was not given back on the stop"
+        term.screen.reset()  # what the terminal shows on entering the dashboard's screen again: nothing
+        os.kill(term.pid, signal.SIGCONT)
+        assert term.wait_for("MK261127-001", seconds=5), "nothing drawn after SIGCONT:\n" + term.text()
+        assert term.wait_for("民情诉求", seconds=2), term.text()
+        os.kill(term.pid, signal.SIGTERM)
+        assert term.wait_closed(), term.text()
+        assert term.exit_code() == ExitCode.TERMINATED
+    finally:
+        term.close()

@@ -82,6 +82,9 @@ def shorten_path(path: str, cells: int, *, keep_name: bool = False) -> str:
 
 
 CLAUSE = re.compile(r"(?<=；)|(?<=; )")  # a message's clauses: what happened; …; what to do
+# Where what to do goes on with a second part (请从备份恢复，恢复前不会写入它; restore it from a backup: …).
+PART = re.compile(r"，|, |: ")
+ASIDE = re.compile(r"（[^）]*$| \([^)]*$")  # an aside opened and not closed: cut before it, not inside it
 
 
 def _shorten_paths(message: str, width: int, *, keep_names: bool) -> str:
@@ -105,7 +108,8 @@ def fit(message: str, width: int) -> str:
     """``message`` in at most ``width`` cells, its start (what happened) and its end (what to do) kept:
     its longest paths shortened in their middle, each keeping its file name; if that is not enough, the
     clauses between its first and its last left out (…), the one before the last first; then the paths
-    shortened further; last the middle of what is left, the last clause kept whole if it is short."""
+    shortened further; last the middle of what is left, the last clause kept if it is short (only its
+    first part, 请从备份恢复, where the whole would cut the first clause), an aside cut whole."""
     if width <= 0 or cell_len(message) <= width:
         return message
     clauses = [c for c in CLAUSE.split(message) if c]
@@ -115,8 +119,13 @@ def fit(message: str, width: int) -> str:
         shorter = _shorten_paths("".join(kept), width, keep_names=True)
         if cell_len(shorter) <= width:
             return shorter
-    if len(clauses) > 1 and cell_len(clauses[-1]) + 3 <= width * 2 // 3:  # the first clause, then the last
-        first, end = clauses[0], (gap if len(clauses) > 2 else "") + clauses[-1]
+    last = clauses[-1]
+    if cell_len(last) + 3 > width * 2 // 3:  # what to do, too long whole: its first part (请从备份恢复)
+        last = PART.split(last, maxsplit=1)[0]
+    if len(clauses) > 1 and cell_len(last) + 3 <= width * 2 // 3:  # the first clause, then the last
+        first, end = clauses[0], (gap if len(clauses) > 2 else "") + last
+        if cell_len(first + end) > width:  # what happened comes before the second part of what to do
+            end = PART.split(end, maxsplit=1)[0]
     else:
         first, end = message, ""
     room = width - cell_len(end)
@@ -124,7 +133,11 @@ def fit(message: str, width: int) -> str:
     if cell_len(first) <= room:
         return first + end
     end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _words_tail(first, (width - 1) // 2))
-    return _words_head(first, width - cell_len(end)).rstrip("；; ") + end
+    head = _words_head(first, width - cell_len(end))
+    aside = ASIDE.search(head)
+    if aside and aside.start() > 0:
+        head = head[: aside.start()]
+    return head.rstrip("；; ") + end
 
 
 class StatusLine(Static):
