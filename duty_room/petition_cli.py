@@ -186,6 +186,7 @@ def list_cases(
         + ([f"who:{assignee}"] if assignee else [])
     )
     views = open_petitions(store, now, include_closed=include_closed)
+    store.refuse_missing_listed()  # a deleted day file's cases would be left out of a list that looks whole
     views = filter_petitions(views, query, words.all_labels())
     views = [v for v in views if (not wanted or v.petition.status in wanted) and (not overdue or v.overdue)]
     if as_json:

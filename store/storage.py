@@ -1231,6 +1231,13 @@ class Store:
             return [StoreFileMissingError(self.root / name) for name in gone]
         return []
 
+    def refuse_missing_listed(self) -> None:
+        """Raise the first file manifest.json lists that is not there (exit 2): a command's counts or
+        list would be short of its records, and look whole."""
+        missing = self.missing_listed()
+        if missing:
+            raise missing[0]
+
     def problems(self, day: date | None = None) -> list[StoreError]:
         """What the dashboard should show as a banner at start and on reload: every file it reads
         that cannot be read, one StoreError each (``.path``, ``.message(lang)``), empty when sound.

@@ -399,9 +399,11 @@ def test_summary_with_a_listed_file_deleted_by_hand_exits_2_not_a_smaller_count(
     exit 1 or even 0: monitoring saw fewer overdue cases and no fault. It exits 2 naming the file."""
     listed = sorted(name for name in small_store.manifest()["files"] if name.startswith("petitions/"))
     (small_store.root / listed[0]).unlink()
-    result = run_cli(small_store.root, ["summary"])
-    assert result.exit_code == ExitCode.DAMAGED, result.output
-    assert listed[0] in result.output and "manifest.json" in result.output, result.output
+    # `petition list` left the file's cases out and exited 0, a list that looked whole
+    for command in (["summary"], ["petition", "list"], ["petition", "list", "--json"]):
+        result = run_cli(small_store.root, command)
+        assert result.exit_code == ExitCode.DAMAGED, (command, result.output)
+        assert listed[0] in result.output and "manifest.json" in result.output, (command, result.output)
 
 
 def open_to_others(folder: Path) -> None:
