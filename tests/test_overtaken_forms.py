@@ -67,7 +67,9 @@ def notice(screen: FormScreen | ChoiceModal) -> str:
 
 
 def subtitle(screen: FormScreen | ChoiceModal) -> str:
-    return str(screen.query_one("#form-subtitle" if isinstance(screen, FormScreen) else "#choice-subtitle").render())
+    return str(
+        screen.query_one("#form-subtitle" if isinstance(screen, FormScreen) else "#choice-subtitle", Static).content
+    )
 
 
 async def open_form(app: DutyRoomApp, pilot, *keys: str) -> FormScreen:  # noqa: ANN001

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import Input, OptionList, Select, Static
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
@@ -172,7 +172,7 @@ async def test_retire_asks_who_takes_over_the_plans(small_store: Store) -> None:
     async with dashboard(small_store, WIDE) as (app, pilot):
         roster = await open_roster(app, pilot, row="w1")
         form = await press_for_form(app, pilot, "x")
-        assert "还有 5 条走访计划" in str(form.query_one("#form-subtitle").render())
+        assert "还有 5 条走访计划" in str(form.query_one("#form-subtitle", Static).content)
         await submit(app, pilot)  # nobody named: refused at once
         assert app.screen is form and "请指定接手的网格员" in form_error(form, "hand_over_to")
         assert small_store.get(GridWorker, "w1")
