@@ -287,15 +287,11 @@ def _tagged_plans(store: Store, day: date, tag: SpecialTag) -> tuple[list[VisitP
         household = doc.get("household_id") if isinstance(doc, dict) else None
         return model is not Visit or not isinstance(household, str) or household in households
 
-    later = store.bytes_later
-    store.bytes_later, store.first_read = True, plan_kept
-    try:
+    with store.validating_only(plan_kept):
         plans = [p for p in store.all(VisitPlan, day.isoformat()) if tag in p.tags]
-        households = {p.household_id for p in plans}
-        store.first_read = visit_kept
+    households = {p.household_id for p in plans}
+    with store.validating_only(visit_kept):
         visited = {v.household_id for v in store.all(Visit, day.isoformat())}
-    finally:
-        store.bytes_later, store.first_read = later, None
     return plans, visited
 
 
@@ -588,12 +584,8 @@ def open_cases_alone(
     share the day files, and on a township are half of them. A file read so is validated whole when
     next read (the dashboard's rest); `summary` reads it once, and a closed case damaged there is
     `check`'s to name."""
-    later = store.bytes_later
-    store.bytes_later, store.first_read = True, keep or _open_cases
-    try:
+    with store.validating_only(keep or _open_cases):
         return open_petitions(store, now)
-    finally:
-        store.bytes_later, store.first_read = later, None
 
 
 def _open_cases(model: type[Record], doc: Any) -> bool:

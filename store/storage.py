@@ -930,8 +930,8 @@ class Store:
         # needed, or by make_bytes once the frame is on screen: on a township they were ~25 ms of
         # the first read (orjson.dumps of 5,600 records into fresh memory). Every record is validated.
         self.bytes_later = False
-        # Set with ``bytes_later`` (store/queries.py: open_cases_alone, for the first frame and
-        # `summary`; _tagged_plans, for `summary`'s 独居老人 not visited): of a file read for the first time,
+        # Set with ``bytes_later`` (``validating_only``; store/queries.py: open_cases_alone, for the first
+        # frame and `summary`; _tagged_plans, for `summary`'s 独居老人 not visited): of a file read for the first time,
         # only the records it keeps are validated and returned; the others (on a township, the cases
         # closed in the last 30 days beside the open ones in each day file: ~84 M instructions of a
         # ~2,500 M first frame) when the file is next read, whole again.
@@ -1219,6 +1219,17 @@ class Store:
         self._read(model, path, files)
         cached = self._cache.get(path)
         return cached.known if cached is not None else {}
+
+    @contextlib.contextmanager
+    def validating_only(self, keep: Callable[[type[Record], Any], bool]) -> Iterator[None]:
+        """Within: of a file read for the first time only the records ``keep`` keeps are validated and
+        returned (``first_read``, with ``bytes_later``); the rest when the file is next read, whole."""
+        later = self.bytes_later
+        self.bytes_later, self.first_read = True, keep
+        try:
+            yield
+        finally:
+            self.bytes_later, self.first_read = later, None
 
     def missing_listed(self) -> list[StoreFileMissingError]:
         """The files manifest.json lists that are not there. A listed file deleted by hand reads as
