@@ -260,13 +260,8 @@ class DutyLogPanel(DeskPanel):
                 plan,
                 lambda shift: t("duty.planned").format(shift.span),
                 form,
-                {
-                    "duty_staff_count": "staff",
-                    "duty_twice": "staff",
-                    "duty_started": "day",
-                    "duty_plan_over": "day",
-                    "duty_started_people": "day",
-                },
+                dict.fromkeys(("duty_staff_count", "duty_twice"), "staff")
+                | dict.fromkeys(("duty_started", "duty_plan_over", "duty_started_people"), "day"),
             )
 
         desk.ask(t("duty.plan_title"), fields, submitted)

@@ -646,9 +646,7 @@ def petition_detail(
     ]
     if petition.supervision is not Supervision.NONE:  # 黄牌 or 红牌: said nowhere else on the desk
         fields.append((p.t("detail.supervision"), Text(label(petition.supervision, p.lang), style="bold red")))
-    fields += [
-        (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
-    ]
+    fields.append((p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))))
     fields += [
         (p.t(f"address.{name}"), literal(value))
         for name, value in case_address(petition.building, petition.unit, household, reveal=reveal)

@@ -467,9 +467,7 @@ class VisitsPanel(DeskPanel):
             ]
 
         fields = worker_fields(worker, grid_id)
-        refusal_fields = {
-            "phone_taken": "phone",
-            "id_taken": "phone",
+        refusal_fields = dict.fromkeys(("phone_taken", "id_taken"), "phone") | {
             "grid_unknown": "grid_id",
             "worker_unknown": "name",
         }
@@ -552,11 +550,7 @@ class VisitsPanel(DeskPanel):
                 lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
                 done,
                 form,
-                {
-                    "worker_has_plans": "hand_over_to",
-                    "worker_unknown": "hand_over_to",
-                    "hand_over_self": "hand_over_to",
-                },
+                dict.fromkeys(("worker_has_plans", "worker_unknown", "hand_over_self"), "hand_over_to"),
                 after=lambda _: self.fill_list(screen),
             )
 
@@ -608,7 +602,7 @@ class VisitsPanel(DeskPanel):
                 lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
                 done,
                 form,
-                {"same_grid": "grid_id", "grid_unknown": "grid_id", "address_taken": "grid_id"},
+                dict.fromkeys(("same_grid", "grid_unknown", "address_taken"), "grid_id"),
                 after=lambda _: self.fill_list(screen),
             )
 
@@ -766,32 +760,27 @@ def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = Fa
 
 def visit_row(p: Presenter, progress: GridProgress, ascii_only: bool = False, *, flat: bool = False) -> Row:
     """A grid's progress under its community's row; ``flat`` names the community instead of indenting."""
-    style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
     indent = "" if flat else " " * (progress.depth + 1)
     name = f"{short_community(progress.community)}·{progress.grid.name}" if flat else progress.grid.name
-    return Row(
-        progress.grid.id,
-        (
-            # a shrinking column: cut to the panel's width, not to a fixed count (80 columns show it whole)
-            literal(indent + name, style="bold" if progress.depth == 0 and not flat else ""),
-            progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
-            Text(f"{progress.visited}/{progress.planned}", justify="right"),
-            tag_marks(p, progress.special_unvisited, ascii_only),
-        ),
-    )
+    # a shrinking column: cut to the panel's width, not to a fixed count (80 columns show it whole)
+    shown = literal(indent + name, style="bold" if progress.depth == 0 and not flat else "")
+    return progress_row(p, progress.grid.id, shown, progress, ascii_only)
 
 
 def community_row(p: Presenter, progress: CommunityProgress, ascii_only: bool = False) -> Row:
+    name = literal(progress.name, style="bold underline")
+    return progress_row(p, f"{COMMUNITY_ROW}{progress.community_id}", name, progress, ascii_only, bold=True)
+
+
+def progress_row(
+    p: Presenter, key: str, name: Text, progress: GridProgress | CommunityProgress, ascii_only: bool, bold: bool = False
+) -> Row:
+    """A grid's or a community's row: its name, its bar (red, yellow from half, green when done), the
+    count visited of planned, its special households not visited."""
     style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
-    return Row(
-        f"{COMMUNITY_ROW}{progress.community_id}",
-        (
-            literal(progress.name, style="bold underline"),
-            progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
-            Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold"),
-            tag_marks(p, progress.special_unvisited, ascii_only),
-        ),
-    )
+    count = Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold" if bold else "")
+    bar = progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only)
+    return Row(key, (name, bar, count, tag_marks(p, progress.special_unvisited, ascii_only)))
 
 
 def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
