@@ -405,9 +405,9 @@ class DutyLogPanel(DeskPanel):
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
             enum_field("category", t("duty.form.category"), IncidentCategory, desk.lang, placeholder=t("form.choose")),
             enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
-            FieldSpec("place", t("form.place"), max_length=max_chars(Incident, "place")),
+            FieldSpec("place", t("col.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
-            self.time_field("known_at", t("duty.form.known_at")),
+            self.time_field("known_at", t("duty.known_at")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -1009,7 +1009,7 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         (p.t("duty.form.title"), literal(incident.title)),
         (p.t("duty.form.category"), Text(label(incident.category, p.lang))),
         (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
-        (p.t("form.place"), literal(incident.place or p.t("empty.none"))),
+        (p.t("col.place"), literal(incident.place or p.t("empty.none"))),
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
         (p.t("duty.occurred_at"), Text(f"{incident.occurred_at:%Y-%m-%d %H:%M}")),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),

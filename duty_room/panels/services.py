@@ -262,7 +262,7 @@ def schedule_fields(
     """The schedule form: a changed schedule's values, or blank with the selected session's community."""
 
     text = schedule_to_form(schedule)
-    kinds = [(k.value, f"{p.t(f'audience.{k.audience.value}')} · {label(k, p.lang)}") for k in ServiceKind]
+    kinds = [(k.value, f"{label(k.audience, p.lang)} · {label(k, p.lang)}") for k in ServiceKind]
     return [
         FieldSpec("title", p.t("form.schedule_title"), value=text["title"], max_length=80),
         FieldSpec(
@@ -281,7 +281,7 @@ def schedule_fields(
             value=community if any(c.id == community for c in communities) else "",
             placeholder=p.t("form.choose"),
         ),
-        FieldSpec("place", p.t("form.place"), value=text["place"], max_length=80),
+        FieldSpec("place", p.t("col.place"), value=text["place"], max_length=80),
         FieldSpec("start", p.t("form.start"), value=text["start"], example="07:30", max_length=8),
         FieldSpec("end", p.t("form.end"), value=text["end"], example="08:00", max_length=8),
         enum_field(
@@ -374,7 +374,7 @@ def service_detail_line(
         else:
             text.append(p.t("services.none_next"), style="dim")
         if audience is not None:
-            text.append("  " + p.t("services.only").format(p.t(f"audience.{audience.value}")), style="bold cyan")
+            text.append("  " + p.t("services.only").format(label(audience, p.lang)), style="bold cyan")
         if not versions or text.plain != versions[-1].plain:
             versions.append(text)
     return versions
