@@ -467,7 +467,9 @@ class VisitsPanel(DeskPanel):
             ]
 
         fields = worker_fields(worker, grid_id)
-        refusal_fields = dict.fromkeys(("phone_taken", "id_taken"), "phone") | {
+        refusal_fields = {
+            "phone_taken": "phone",
+            "id_taken": "phone",
             "grid_unknown": "grid_id",
             "worker_unknown": "name",
         }
