@@ -204,11 +204,9 @@ class DutyLogPanel(DeskPanel):
             if not first <= day <= last:  # not read: whether it is planned is not known here
                 return None
             planned = seen.get(shift_id_for(day))
-            return (
-                {"leader": planned.leader, "staff": "、".join(planned.staff)}
-                if planned
-                else {"leader": "", "staff": ""}
-            )
+            if not planned:
+                return {"leader": "", "staff": ""}
+            return {"leader": planned.leader, "staff": "、".join(planned.staff)}
 
         opening = people_of(tomorrow.isoformat()) or {}
         fields = [

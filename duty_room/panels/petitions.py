@@ -182,9 +182,7 @@ class PetitionsPanel(DeskPanel):
     def selected_petition(self) -> Petition | None:
         """The selected case as the store has it now (not the list's copy)."""
         key = self.table.cursor_key
-        if key is None:
-            return None
-        return self.desk.store.get(Petition, key)
+        return None if key is None else self.desk.store.get(Petition, key)
 
     def selected_or_said(self) -> Petition | None:
         """The selected case, or, with none (a filter that shows no case), said so: the Footer's step

@@ -125,16 +125,10 @@ class ServicesPanel(DeskPanel):
         def submitted(form: FormScreen, typed: dict[str, str]) -> None:
             # What was typed over the schedule as the form shows it: another desk's change is kept.
             shown: ServiceSchedule | None = desk.shown(form)
-            values = (
-                typed
-                if shown is None
-                else edits_over(fields, typed, schedule_fields(desk.present, communities, shown, shown.community_id))
-            )
-            schedule_id = (
-                schedule.id
-                if schedule
-                else new_schedule_id(values.get("community_id", ""), values.get("title", "").strip(), taken)
-            )
+            as_shown = None if shown is None else schedule_fields(desk.present, communities, shown, shown.community_id)
+            values = typed if as_shown is None else edits_over(fields, typed, as_shown)
+            title = values.get("title", "").strip()
+            schedule_id = schedule.id if schedule else new_schedule_id(values.get("community_id", ""), title, taken)
             done = "services.schedule_changed" if schedule else "services.schedule_added"
             # Every bad field at once (FieldsRefused), checked before the store is locked.
             self.desk.submit(
@@ -364,11 +358,8 @@ def service_detail_line(
     for title_cells in NEXT_TITLE_CELLS:
         text = Text()
         if upcoming is not None:
-            when = (
-                f"{upcoming.start:%H:%M}"
-                if upcoming.day == now.date()
-                else f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
-            )
+            day = "" if upcoming.day == now.date() else p.t("weekdays").split()[upcoming.day.weekday()] + " "
+            when = f"{day}{upcoming.start:%H:%M}"
             title = literal(upcoming.title, max_cells=title_cells).plain
             text.append(p.t("services.next").format(when=when, title=title))
         else:

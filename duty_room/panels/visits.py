@@ -435,13 +435,8 @@ class VisitsPanel(DeskPanel):
         grid_choices = self.grid_options(grids, community)
 
         def worker_fields(worker: GridWorker | None, grid_id: str) -> list[FieldSpec]:
-            default_role = (
-                worker.role
-                if worker is not None
-                else ROLE_OF_LEVEL.get(
-                    by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER
-                )
-            )
+            level = by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO
+            default_role = worker.role if worker is not None else ROLE_OF_LEVEL.get(level, WorkerRole.GRID_WORKER)
             phone_hint = ""  # a new worker's: the example (如 138xxxxxxxx), as every phone field gives it
             if worker is not None and not reveal:
                 phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
@@ -572,19 +567,10 @@ class VisitsPanel(DeskPanel):
         by_id = {g.id: g for g in grids}
         current = by_id.get(household.grid_id)
         address = household_address(household)
-        fields = [
-            FieldSpec(
-                "grid_id",
-                t("form.move_to"),
-                "picker",
-                [
-                    o
-                    for o in self.grid_options(grids, current.community_id if current else "")
-                    if o[0] != household.grid_id
-                ],
-                placeholder=t("form.type_to_filter_grid"),
-            )
+        others = [
+            o for o in self.grid_options(grids, current.community_id if current else "") if o[0] != household.grid_id
         ]
+        fields = [FieldSpec("grid_id", t("form.move_to"), "picker", others, placeholder=t("form.type_to_filter_grid"))]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("grid_id", "")
