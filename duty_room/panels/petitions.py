@@ -446,15 +446,8 @@ def step_form(
         fields.append(
             enum_field("satisfaction", t("form.satisfaction"), Satisfaction, lang, placeholder=t("form.choose"))
         )
-        fields.append(
-            FieldSpec(
-                "solved",
-                t("form.solved"),
-                "choice",
-                [("yes", t("form.yes")), ("no", t("form.no"))],
-                placeholder=t("form.choose"),
-            )
-        )
+        answers = [("yes", t("form.yes")), ("no", t("form.no"))]
+        fields.append(FieldSpec("solved", t("form.solved"), "choice", answers, placeholder=t("form.choose")))
     if action is Action.EXTEND_REQUEST:
         fields.append(FieldSpec("days", t("form.days"), "number", example="5"))
     if action is Action.MERGE:
@@ -465,13 +458,8 @@ def step_form(
                 "duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter_case")
             )
         )
-    fields.append(
-        FieldSpec(
-            "note",
-            t("modal.note.required") if rule.needs_note else t("modal.note"),
-            max_length=max_chars(PetitionEvent, "note"),
-        )
-    )
+    note = t("modal.note.required") if rule.needs_note else t("modal.note")
+    fields.append(FieldSpec("note", note, max_length=max_chars(PetitionEvent, "note")))
     title = f"{words.sentence(t('action.' + action.value))} · {petition.id} {petition.title}"
     if action is Action.CANCEL:
         # In English "cancel · MK…" with Confirm / Cancel read as closing the form: closed with Back.

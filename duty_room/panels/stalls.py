@@ -203,13 +203,8 @@ class StallsPanel(DeskPanel):
             fields.append(
                 FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}", example=f"{end_of_year(today)}")
             )
-        fields.append(
-            FieldSpec(
-                "note",
-                t("form.suspend_reason") if action is PermitAction.SUSPEND else t("modal.note"),
-                max_length=max_chars(PermitEvent, "note"),
-            )
-        )
+        why = t("form.suspend_reason") if action is PermitAction.SUSPEND else t("modal.note")
+        fields.append(FieldSpec("note", why, max_length=max_chars(PermitEvent, "note")))
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None
