@@ -146,25 +146,22 @@ class Settings(BaseModel):
     def export_folder(self) -> Path | None:
         """As the service account, the one folder exports go in; None: one's own account writes
         where it is told."""
-        if not self.as_service:
-            return None
-        return self.export_dir or self.store.parent / "exports"
+        return self._service_folder(self.export_dir, self.store.parent / "exports")
 
     @property
     def backup_folder(self) -> Path | None:
         """As the service account, the one folder `backup` writes and `restore` reads (default: the
         README's cron folder); None: one's own account backs up where it is told."""
-        if not self.as_service:
-            return None
-        return self.backup_dir or DEFAULT_BACKUP_DIR
+        return self._service_folder(self.backup_dir, DEFAULT_BACKUP_DIR)
 
     @property
     def import_folder(self) -> Path | None:
         """As the service account, the folder `import` reads (each officer's own folder in it);
         None: one's own account reads what it can."""
-        if not self.as_service:
-            return None
-        return self.import_dir or self.store.parent / "imports"
+        return self._service_folder(self.import_dir, self.store.parent / "imports")
+
+    def _service_folder(self, configured: Path | None, default: Path) -> Path | None:
+        return (configured or default) if self.as_service else None
 
     def open_store(self, *, read_once: bool = False) -> Store:
         """The store as this session may use it: stamped with the actor, read-only for a viewer. A

@@ -222,8 +222,7 @@ class Desk:
         self.data: Dashboard | None = None  # the last data shown (``set_data``)
         self.unread = False  # the rest after the first frame could not be read: panels say so, not 读取中
         self._unshown_write: int | None = None  # the store's generation after this desk's last write, not yet shown
-        self._forms: dict[FormScreen, FormHandler] = {}
-        self._choices: dict[ChoiceModal, ChoiceHandler] = {}
+        self._handlers: dict[Followed, Callable[..., None]] = {}  # open forms and choices: what takes their answer
         self._in_flight: set[Followed] = set()
         self._waiting: dict[Followed, str] = {}  # forms whose save waits for the lock: their notice before
         self._lock_said = False  # a write waits for another process's lock, and the desk said so
@@ -283,24 +282,21 @@ class Desk:
         """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
         if self.ascii:  # a picker's label names its keys (↑↓选择): their ASCII names, as the Footer's
             form.fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in form.fields]
-        self._forms[form] = on_submit
-        if watch is not None:
-            self._watches[form] = watch
-        self.app.push_screen(form, lambda _: self._forget(form))
+        self._show(form, on_submit, watch)
         return form
 
     def choose(self, modal: ChoiceModal, chosen: ChoiceHandler, *, watch: Watch[Any] | None = None) -> None:
         """Show a choice of steps; ``chosen`` takes each confirmed answer, as a form's handler its values."""
-        self._choices[modal] = chosen
+        self._show(modal, chosen, watch)
+
+    def _show(self, screen: Followed, handler: FormHandler | ChoiceHandler, watch: Watch[Any] | None) -> None:
+        self._handlers[screen] = handler
         if watch is not None:
-            self._watches[modal] = watch
-        self.app.push_screen(modal, lambda _: self._forget(modal))
+            self._watches[screen] = watch
+        self.app.push_screen(screen, lambda _: self._forget(screen))
 
     def _forget(self, screen: Followed) -> None:
-        if isinstance(screen, ChoiceModal):
-            self._choices.pop(screen, None)
-        else:
-            self._forms.pop(screen, None)
+        self._handlers.pop(screen, None)
         self._in_flight.discard(screen)
         self._watches.pop(screen, None)
         self._renewing.pop(screen, None)
@@ -388,21 +384,15 @@ class Desk:
         if watch.adopt and screen in self._watches:
             self._watches[screen] = replace(watch, seen=now, shown=now)
 
-    def form_submitted(self, form: FormScreen, values: dict[str, str]) -> None:
-        """A form's Enter: ignored while its write is still running (no payment saved twice). A handler
-        refuses the values before any write by raising ``FieldsRefused``: each reason beside its field."""
-        handler = self._forms.get(form)
-        if handler is not None and form not in self._in_flight:
+    def answered(self, screen: Followed, answer: dict[str, str] | tuple[str, str]) -> None:
+        """A form's values or a choice's answer: ignored while its write is still running (no payment
+        saved twice). A handler refuses them before any write by raising ``FieldsRefused``."""
+        handler = self._handlers.get(screen)
+        if handler is not None and screen not in self._in_flight:
             try:
-                handler(form, values)
+                handler(screen, answer)
             except FieldsRefused as refused:  # the handler's own check: each reason beside its field
-                self.refuse(refused, form)
-
-    def choice_confirmed(self, modal: ChoiceModal, answer: tuple[str, str]) -> None:
-        """As ``form_submitted``, for a choice."""
-        handler = self._choices.get(modal)
-        if handler is not None and modal not in self._in_flight:
-            handler(modal, answer)
+                self.refuse(refused, screen)
 
     # -- writing -----------------------------------------------------------------------
 

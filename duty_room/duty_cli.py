@@ -413,7 +413,7 @@ def list_incidents(ctx: click.Context, as_json: bool) -> None:
         nxt = slot_text(c.next, now, settings.lang) if c.next else ""
         click.echo(f"{i.id} {label(i.level, settings.lang)} {i.title}  {nxt}")
     if not open_incidents(store):
-        click.echo(words.t("handover.nothing", settings.lang))
+        click.echo(words.t("empty.none", settings.lang))
 
 
 # ---------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def incident_now(clock: IncidentClock, lang: Lang) -> str:
     i = clock.incident
     if i.closed_at is not None:
         return closed_words(i, lang)
-    nxt = slot_text(clock.next, clock.now, lang) if clock.next else words.t("handover.nothing", lang)
+    nxt = slot_text(clock.next, clock.now, lang) if clock.next else words.t("empty.none", lang)
     return f"{words.t('handover.next_due', lang)} {nxt}"
 
 
@@ -155,7 +155,7 @@ def closed_words(incident: Incident, lang: Lang) -> str:
 def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
     pu = punct(lang)
     t = lambda key: words.t(key, lang)  # noqa: E731
-    none = t("handover.nothing")
+    none = t("empty.none")
     out = [f"# {report.township} {t('handover.title')}", ""]
     out.append(f"**{t('handover.shift')}** {report.shift.span}　{people(report.shift, lang)}")
     if report.next_shift is not None:
@@ -168,7 +168,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         out.append(f"{t('handover.handed_at')} {h.at:%Y-%m-%d %H:%M}{exported}")
         if rec.later:
             out += ["", as_recorded_note(report, lang)]
-    out += ["", f"## {t('handover.log')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
+    out += ["", f"## {t('panel.dutylog')}{pu.open}{t('handover.count').format(len(report.entries))}{pu.close}", ""]
     out += _entry_table(report.entries, lang, report.corrected_ids)
     out += ["", f"## {t('handover.incidents')}", ""]
     for c in report.incidents:
@@ -186,7 +186,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
         out.append(none)
     out += ["", f"## {t('handover.late_reports')}", ""]
     out += [f"- {_md(line)}" for line in late_lines(report, lang)] or [none]
-    out += ["", f"## {t('handover.cases')}", ""]
+    out += ["", f"## {t('panel.petitions')}", ""]
     out.append(
         f"{t('handover.open')} {report.open_count}{pu.comma}{t('handover.overdue')} {len(report.overdue)}{pu.comma}"
         f"{t('handover.received')} {len(report.received)}{pu.comma}{t('handover.closed')} {len(report.closed)}"
@@ -231,11 +231,11 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
 
 # The log's columns, in the Markdown table and on the workbook's log sheets.
 LOG_COLUMNS = (
-    "handover.time",
-    "handover.kind",
+    "duty.col.time",
+    "duty.col.kind",
     "handover.from",
-    "handover.content",
-    "handover.action",
+    "duty.col.content",
+    "duty.form.action",
     "handover.reported_to",
     "handover.cases_linked",
 )
@@ -259,7 +259,7 @@ def entry_cells(entry: DutyLogEntry, lang: Lang, corrected: Collection[str], *, 
 def _entry_table(entries: list[DutyLogEntry], lang: Lang, corrected: Collection[str] = ()) -> list[str]:
     """The log entries as a Markdown table; those in ``corrected`` marked (交班后已更正)."""
     if not entries:
-        return [words.t("handover.nothing", lang)]
+        return [words.t("empty.none", lang)]
     out = ["| " + " | ".join(words.t(key, lang) for key in LOG_COLUMNS) + " |", "|---" * len(LOG_COLUMNS) + "|"]
     for e in entries:
         out.append("| " + " | ".join(_md(cell) for cell in entry_cells(e, lang, corrected, year=False)) + " |")
@@ -268,12 +268,12 @@ def _entry_table(entries: list[DutyLogEntry], lang: Lang, corrected: Collection[
 
 # What a correction may change, in the export's words.
 FIELD_WORDS = {
-    "kind": "handover.kind",
+    "kind": "duty.col.kind",
     "source": "handover.from",
     "caller": "duty.form.caller",
     "phone": "col.phone",
-    "content": "handover.content",
-    "action_taken": "handover.action",
+    "content": "duty.col.content",
+    "action_taken": "duty.form.action",
     "reported_to": "handover.reported_to",
 }
 
@@ -311,7 +311,7 @@ def correction_lines(report: HandoverReport, lang: Lang) -> list[str]:
             at=f"{e.at:%m-%d %H:%M}",
             who=e.actor,
             changes=pu.semi.join(
-                t("duty.changed").format(field=t(FIELD_WORDS[k]), value=value(k, v) or t("handover.nothing"))
+                t("duty.changed").format(field=t(FIELD_WORDS[k]), value=value(k, v) or t("empty.none"))
                 for k, v in e.changes.items()
             ),
             why=e.note,
@@ -365,7 +365,7 @@ def _after_lines(report: HandoverReport, lang: Lang) -> list[str]:
     out = ["", f"## {t('handover.after')}", ""]
     out.append(t("handover.after_note").format(start=f"{after.start:%m-%d %H:%M}", end=f"{after.end:%m-%d %H:%M}"))
     count = t("handover.count").format(len(after.entries))
-    out += ["", f"### {t('handover.log')}{pu.open}{count}{pu.close}", ""]
+    out += ["", f"### {t('panel.dutylog')}{pu.open}{count}{pu.close}", ""]
     out += _entry_table(after.entries, lang)
     for title, lines in after_texts(report, lang):
         if lines:
@@ -400,7 +400,7 @@ def _handover_lines(report: HandoverReport, lang: Lang) -> list[str]:
     lines = [
         f"{t('handover.outgoing')}{pu.colon}{h.outgoing_by} {h.at:%m-%d %H:%M}",
         "",
-        _md(h.notes) or t("handover.nothing"),
+        _md(h.notes) or t("empty.none"),
         "",
     ]
     if h.acknowledged_at is None:
@@ -458,7 +458,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         [t("duty.staff"), pu.list.join(report.shift.staff)],
         [t("duty.next_shift"), people(report.next_shift, lang) if report.next_shift else ""],
         *when,
-        [t("handover.log"), len(report.entries)],
+        [t("panel.dutylog"), len(report.entries)],
         [t("handover.open"), report.open_count],
         [t("handover.overdue"), len(report.overdue)],
         [t("handover.received"), len(report.received)],
@@ -467,7 +467,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         [t("handover.closed_incidents"), len(report.closed_incidents)],
         [
             t("handover.late_reports"),
-            "\n".join(late_lines(report, lang)) or t("handover.nothing"),
+            "\n".join(late_lines(report, lang)) or t("empty.none"),
         ],
         [t("handover.services"), "\n".join(late_session_line(s, lang) for s in report.late_sessions)],
         [t("handover.unvisited"), "\n".join(unvisited_lines(report, lang))],
@@ -484,7 +484,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     if after is not None:  # logged after the hand-over: in no handover, said apart (and on its own sheet)
         note = t("handover.after_note").format(start=f"{after.start:%m-%d %H:%M}", end=f"{after.end:%m-%d %H:%M}")
         cover_rows += [[t("handover.after"), note], [t("handover.after_log"), len(after.entries)]]
-        cover_rows += [[title, "\n".join(lines) or t("handover.nothing")] for title, lines in after_texts(report, lang)]
+        cover_rows += [[title, "\n".join(lines) or t("empty.none")] for title, lines in after_texts(report, lang)]
     corrections = correction_lines(report, lang)
     if corrections:  # a listed entry corrected since: the log sheet lists it as handed over, marked
         cover_rows += [[t("handover.corrected"), "\n".join([t("handover.corrected_note"), *corrections])]]
@@ -501,7 +501,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         rows: list[list[object]] = [[*entry_cells(e, lang, corrected, year=True), e.id] for e in entries]
         sheet(title, header, rows, [17, 10, 20, 50, 40, 20, 16, 14])
 
-    log_sheet(t("handover.log"), report.entries, report.corrected_ids)
+    log_sheet(t("panel.dutylog"), report.entries, report.corrected_ids)
     now_clocks = rec.incidents_now if rec is not None and later else {}
     incident_rows: list[list[object]] = []
 
@@ -531,12 +531,12 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         [
             "id",
             t("handover.title_col"),
-            t("handover.kind"),
-            t("handover.level"),
+            t("duty.col.kind"),
+            t("duty.form.level"),
             t("duty.occurred_at"),
             t("duty.known_at"),
             t("handover.next_due"),
-            t("handover.reports"),
+            t("duty.reports"),
             *([t("handover.now_col")] if later else []),
         ],
         incident_rows,
@@ -553,9 +553,9 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
         t("handover.open"),
         [
             "id",
-            t("handover.status"),
+            t("col.status"),
             t("handover.title_col"),
-            t("handover.community"),
+            t("col.community"),
             t("handover.due"),
             t("handover.overdue"),
             t("handover.received"),

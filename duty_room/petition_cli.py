@@ -47,9 +47,7 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def _member(enum: type[E], text: str | None) -> E | None:
-    if text is None:
-        return None
-    return parse_member(enum, text)  # an unknown word: one line, exit 1 (cli.py)
+    return None if text is None else parse_member(enum, text)  # an unknown word: one line, exit 1 (cli.py)
 
 
 def _record(petition: Petition, *, reveal: bool) -> dict[str, Any]:

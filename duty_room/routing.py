@@ -134,12 +134,12 @@ class RoutingApp(App[None]):
     @on(FormScreen.Submitted)
     @guarded
     def _form_submitted(self, event: FormScreen.Submitted) -> None:
-        self.desk.form_submitted(event.form, event.values)
+        self.desk.answered(event.form, event.values)
 
     @on(ChoiceModal.Confirmed)
     @guarded
     def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
-        self.desk.choice_confirmed(event.modal, event.answer)
+        self.desk.answered(event.modal, event.answer)
 
     @on(FormScreen.Marked)
     @on(ChoiceModal.Marked)

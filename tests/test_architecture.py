@@ -301,13 +301,14 @@ def _defined(path: Path, dotted: str) -> bool:
             (
                 node
                 for node in scope
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name
+                if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name)
+                or (isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == name)  # a field
             ),
             None,
         )
         if found is None:
             return False
-        scope = found.body
+        scope = getattr(found, "body", [])  # a field has nothing inside
     return True
 
 
@@ -319,6 +320,31 @@ def test_every_function_architecture_md_names_exists() -> None:
     missing = [
         f"{path}:{name}" for path, name in named if not (ROOT / path).is_file() or not _defined(ROOT / path, name)
     ]
+    assert missing == []
+
+
+def test_the_panel_table_names_functions_that_exist() -> None:
+    """The table of panels names what each reads and writes in store/ (``queries.open_petitions``,
+    ``Dashboard.stalls``; a bare name after one is of the same module): each must exist there."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text.split("## A panel is one module", 1)[1].split("\n\n", 2)[1]
+    named, missing = [], []
+    for row in table.splitlines()[2:]:
+        for cell in row.split("|")[3:5]:  # its data, its writes
+            module = ""
+            for token in (t for quoted in re.findall(r"`([^`]+)`", cell) for t in quoted.split(" / ")):
+                head, _, name = token.rpartition(".")
+                if head:
+                    module = head
+                path = ROOT / "store" / f"{module}.py"
+                if head in ("Dashboard",):
+                    path, name = ROOT / "store" / "queries.py", f"Dashboard.{name}"
+                elif len(name) < 3:  # a key (`l`)
+                    continue
+                named.append(f"{module}.{name}")
+                if not path.is_file() or not _defined(path, name):
+                    missing.append(token)
+    assert len(named) >= 20, named  # the search is not broken
     assert missing == []
 
 

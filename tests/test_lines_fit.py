@@ -20,7 +20,7 @@ from duty_room.app import DutyRoomApp
 from store import clock
 from store.demo import build_demo
 from store.market import fen_to_yuan
-from store.models import SpecialTag
+from store.models import Audience, SpecialTag
 from store.storage import Store
 from widgets.fit_line import FitLine
 
@@ -141,7 +141,7 @@ async def test_a_panels_order_and_filter_stay_said_over_its_table(
         await pilot.press("3", "f")
         await settled(app, pilot)
         detail = line_of(app, app.panel("services").detail)
-        assert words.t("services.only", lang).format(words.t("audience.elderly", lang)) in detail, detail
+        assert words.t("services.only", lang).format(words.label(Audience.ELDERLY, lang)) in detail, detail
         problems = line_problems(app, f"filtered at {size[0]}x{size[1]}")
     assert problems == [], "\n".join(problems)
 

@@ -204,11 +204,9 @@ class DutyLogPanel(DeskPanel):
             if not first <= day <= last:  # not read: whether it is planned is not known here
                 return None
             planned = seen.get(shift_id_for(day))
-            return (
-                {"leader": planned.leader, "staff": "、".join(planned.staff)}
-                if planned
-                else {"leader": "", "staff": ""}
-            )
+            if not planned:
+                return {"leader": "", "staff": ""}
+            return {"leader": planned.leader, "staff": "、".join(planned.staff)}
 
         opening = people_of(tomorrow.isoformat()) or {}
         fields = [
@@ -260,13 +258,8 @@ class DutyLogPanel(DeskPanel):
                 plan,
                 lambda shift: t("duty.planned").format(shift.span),
                 form,
-                {
-                    "duty_staff_count": "staff",
-                    "duty_twice": "staff",
-                    "duty_started": "day",
-                    "duty_plan_over": "day",
-                    "duty_started_people": "day",
-                },
+                dict.fromkeys(("duty_staff_count", "duty_twice"), "staff")
+                | dict.fromkeys(("duty_started", "duty_plan_over", "duty_started_people"), "day"),
             )
 
         desk.ask(t("duty.plan_title"), fields, submitted)
@@ -410,9 +403,9 @@ class DutyLogPanel(DeskPanel):
             FieldSpec("title", t("duty.form.title"), max_length=max_chars(Incident, "title")),
             enum_field("category", t("duty.form.category"), IncidentCategory, desk.lang, placeholder=t("form.choose")),
             enum_field("level", t("duty.form.level"), IncidentLevel, desk.lang, value=IncidentLevel.ORDINARY),
-            FieldSpec("place", t("form.place"), max_length=max_chars(Incident, "place")),
+            FieldSpec("place", t("col.place"), max_length=max_chars(Incident, "place")),
             FieldSpec("description", t("detail.description"), max_length=max_chars(Incident, "description")),
-            self.time_field("known_at", t("duty.form.known_at")),
+            self.time_field("known_at", t("duty.known_at")),
         ]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
@@ -1014,7 +1007,7 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         (p.t("duty.form.title"), literal(incident.title)),
         (p.t("duty.form.category"), Text(label(incident.category, p.lang))),
         (p.t("duty.form.level"), Text(label(incident.level, p.lang))),
-        (p.t("form.place"), literal(incident.place or p.t("empty.none"))),
+        (p.t("col.place"), literal(incident.place or p.t("empty.none"))),
         (p.t("detail.description"), literal(incident.description or p.t("empty.none"))),
         (p.t("duty.occurred_at"), Text(f"{incident.occurred_at:%Y-%m-%d %H:%M}")),
         (p.t("duty.known_at"), Text(f"{incident.known_at:%Y-%m-%d %H:%M}")),

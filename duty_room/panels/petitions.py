@@ -182,9 +182,7 @@ class PetitionsPanel(DeskPanel):
     def selected_petition(self) -> Petition | None:
         """The selected case as the store has it now (not the list's copy)."""
         key = self.table.cursor_key
-        if key is None:
-            return None
-        return self.desk.store.get(Petition, key)
+        return None if key is None else self.desk.store.get(Petition, key)
 
     def selected_or_said(self) -> Petition | None:
         """The selected case, or, with none (a filter that shows no case), said so: the Footer's step
@@ -448,15 +446,8 @@ def step_form(
         fields.append(
             enum_field("satisfaction", t("form.satisfaction"), Satisfaction, lang, placeholder=t("form.choose"))
         )
-        fields.append(
-            FieldSpec(
-                "solved",
-                t("form.solved"),
-                "choice",
-                [("yes", t("form.yes")), ("no", t("form.no"))],
-                placeholder=t("form.choose"),
-            )
-        )
+        answers = [("yes", t("form.yes")), ("no", t("form.no"))]
+        fields.append(FieldSpec("solved", t("form.solved"), "choice", answers, placeholder=t("form.choose")))
     if action is Action.EXTEND_REQUEST:
         fields.append(FieldSpec("days", t("form.days"), "number", example="5"))
     if action is Action.MERGE:
@@ -467,13 +458,8 @@ def step_form(
                 "duplicate_of", t("form.duplicate_of"), "picker", others, placeholder=t("form.type_to_filter_case")
             )
         )
-    fields.append(
-        FieldSpec(
-            "note",
-            t("modal.note.required") if rule.needs_note else t("modal.note"),
-            max_length=max_chars(PetitionEvent, "note"),
-        )
-    )
+    note = t("modal.note.required") if rule.needs_note else t("modal.note")
+    fields.append(FieldSpec("note", note, max_length=max_chars(PetitionEvent, "note")))
     title = f"{words.sentence(t('action.' + action.value))} · {petition.id} {petition.title}"
     if action is Action.CANCEL:
         # In English "cancel · MK…" with Confirm / Cancel read as closing the form: closed with Back.
@@ -646,9 +632,7 @@ def petition_detail(
     ]
     if petition.supervision is not Supervision.NONE:  # 黄牌 or 红牌: said nowhere else on the desk
         fields.append((p.t("detail.supervision"), Text(label(petition.supervision, p.lang), style="bold red")))
-    fields += [
-        (p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))),
-    ]
+    fields.append((p.t("col.community"), literal(" ".join(x for x in (community, grid) if x))))
     fields += [
         (p.t(f"address.{name}"), literal(value))
         for name, value in case_address(petition.building, petition.unit, household, reveal=reveal)

@@ -125,16 +125,10 @@ class ServicesPanel(DeskPanel):
         def submitted(form: FormScreen, typed: dict[str, str]) -> None:
             # What was typed over the schedule as the form shows it: another desk's change is kept.
             shown: ServiceSchedule | None = desk.shown(form)
-            values = (
-                typed
-                if shown is None
-                else edits_over(fields, typed, schedule_fields(desk.present, communities, shown, shown.community_id))
-            )
-            schedule_id = (
-                schedule.id
-                if schedule
-                else new_schedule_id(values.get("community_id", ""), values.get("title", "").strip(), taken)
-            )
+            as_shown = None if shown is None else schedule_fields(desk.present, communities, shown, shown.community_id)
+            values = typed if as_shown is None else edits_over(fields, typed, as_shown)
+            title = values.get("title", "").strip()
+            schedule_id = schedule.id if schedule else new_schedule_id(values.get("community_id", ""), title, taken)
             done = "services.schedule_changed" if schedule else "services.schedule_added"
             # Every bad field at once (FieldsRefused), checked before the store is locked.
             self.desk.submit(
@@ -262,7 +256,7 @@ def schedule_fields(
     """The schedule form: a changed schedule's values, or blank with the selected session's community."""
 
     text = schedule_to_form(schedule)
-    kinds = [(k.value, f"{p.t(f'audience.{k.audience.value}')} · {label(k, p.lang)}") for k in ServiceKind]
+    kinds = [(k.value, f"{label(k.audience, p.lang)} · {label(k, p.lang)}") for k in ServiceKind]
     return [
         FieldSpec("title", p.t("form.schedule_title"), value=text["title"], max_length=80),
         FieldSpec(
@@ -281,7 +275,7 @@ def schedule_fields(
             value=community if any(c.id == community for c in communities) else "",
             placeholder=p.t("form.choose"),
         ),
-        FieldSpec("place", p.t("form.place"), value=text["place"], max_length=80),
+        FieldSpec("place", p.t("col.place"), value=text["place"], max_length=80),
         FieldSpec("start", p.t("form.start"), value=text["start"], example="07:30", max_length=8),
         FieldSpec("end", p.t("form.end"), value=text["end"], example="08:00", max_length=8),
         enum_field(
@@ -364,17 +358,14 @@ def service_detail_line(
     for title_cells in NEXT_TITLE_CELLS:
         text = Text()
         if upcoming is not None:
-            when = (
-                f"{upcoming.start:%H:%M}"
-                if upcoming.day == now.date()
-                else f"{p.t('weekdays').split()[upcoming.day.weekday()]} {upcoming.start:%H:%M}"
-            )
+            day = "" if upcoming.day == now.date() else p.t("weekdays").split()[upcoming.day.weekday()] + " "
+            when = f"{day}{upcoming.start:%H:%M}"
             title = literal(upcoming.title, max_cells=title_cells).plain
             text.append(p.t("services.next").format(when=when, title=title))
         else:
             text.append(p.t("services.none_next"), style="dim")
         if audience is not None:
-            text.append("  " + p.t("services.only").format(p.t(f"audience.{audience.value}")), style="bold cyan")
+            text.append("  " + p.t("services.only").format(label(audience, p.lang)), style="bold cyan")
         if not versions or text.plain != versions[-1].plain:
             versions.append(text)
     return versions

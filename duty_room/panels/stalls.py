@@ -46,17 +46,10 @@ from ..desk import Watch
 from ..presenters import Presenter, literal
 from .base import DeskPanel
 
-PAYMENT_FIELDS = {
-    "amount_required": "amount",
-    "amount_format": "amount",
-    "amount_negative": "amount",
-    "amount_too_large": "amount",
-    "pay_amount": "amount",
-    "pay_too_much": "amount",
-    "pay_period_format": "period",
-    "pay_future": "period",
-    "pay_before_holder": "period",
-}
+# The payment form's refusals, each beside the field it is about.
+PAYMENT_FIELDS = dict.fromkeys(
+    ("amount_required", "amount_format", "amount_negative", "amount_too_large", "pay_amount", "pay_too_much"), "amount"
+) | dict.fromkeys(("pay_period_format", "pay_future", "pay_before_holder"), "period")
 
 
 class StallsPanel(DeskPanel):
@@ -210,13 +203,8 @@ class StallsPanel(DeskPanel):
             fields.append(
                 FieldSpec("expires", t("form.expires"), value=f"{end_of_year(today)}", example=f"{end_of_year(today)}")
             )
-        fields.append(
-            FieldSpec(
-                "note",
-                t("form.suspend_reason") if action is PermitAction.SUSPEND else t("modal.note"),
-                max_length=max_chars(PermitEvent, "note"),
-            )
-        )
+        why = t("form.suspend_reason") if action is PermitAction.SUSPEND else t("modal.note")
+        fields.append(FieldSpec("note", why, max_length=max_chars(PermitEvent, "note")))
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             expires = None

@@ -435,13 +435,8 @@ class VisitsPanel(DeskPanel):
         grid_choices = self.grid_options(grids, community)
 
         def worker_fields(worker: GridWorker | None, grid_id: str) -> list[FieldSpec]:
-            default_role = (
-                worker.role
-                if worker is not None
-                else ROLE_OF_LEVEL.get(
-                    by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO, WorkerRole.GRID_WORKER
-                )
-            )
+            level = by_id[grid_id].level if grid_id in by_id else GridLevel.MICRO
+            default_role = worker.role if worker is not None else ROLE_OF_LEVEL.get(level, WorkerRole.GRID_WORKER)
             phone_hint = ""  # a new worker's: the example (如 138xxxxxxxx), as every phone field gives it
             if worker is not None and not reveal:
                 phone_hint = t("form.phone_keep").format(mask_phone(worker.phone))
@@ -552,11 +547,7 @@ class VisitsPanel(DeskPanel):
                 lambda: retire_worker(store, worker.id, today, hand_over_to=successor, expected=shown),
                 done,
                 form,
-                {
-                    "worker_has_plans": "hand_over_to",
-                    "worker_unknown": "hand_over_to",
-                    "hand_over_self": "hand_over_to",
-                },
+                dict.fromkeys(("worker_has_plans", "worker_unknown", "hand_over_self"), "hand_over_to"),
                 after=lambda _: self.fill_list(screen),
             )
 
@@ -576,19 +567,10 @@ class VisitsPanel(DeskPanel):
         by_id = {g.id: g for g in grids}
         current = by_id.get(household.grid_id)
         address = household_address(household)
-        fields = [
-            FieldSpec(
-                "grid_id",
-                t("form.move_to"),
-                "picker",
-                [
-                    o
-                    for o in self.grid_options(grids, current.community_id if current else "")
-                    if o[0] != household.grid_id
-                ],
-                placeholder=t("form.type_to_filter_grid"),
-            )
+        others = [
+            o for o in self.grid_options(grids, current.community_id if current else "") if o[0] != household.grid_id
         ]
+        fields = [FieldSpec("grid_id", t("form.move_to"), "picker", others, placeholder=t("form.type_to_filter_grid"))]
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("grid_id", "")
@@ -608,7 +590,7 @@ class VisitsPanel(DeskPanel):
                 lambda: move_household(store, household_id, target, clock.now().date(), expected=shown),
                 done,
                 form,
-                {"same_grid": "grid_id", "grid_unknown": "grid_id", "address_taken": "grid_id"},
+                dict.fromkeys(("same_grid", "grid_unknown", "address_taken"), "grid_id"),
                 after=lambda _: self.fill_list(screen),
             )
 
@@ -766,32 +748,27 @@ def tag_marks(p: Presenter, counts: dict[SpecialTag, int], ascii_only: bool = Fa
 
 def visit_row(p: Presenter, progress: GridProgress, ascii_only: bool = False, *, flat: bool = False) -> Row:
     """A grid's progress under its community's row; ``flat`` names the community instead of indenting."""
-    style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
     indent = "" if flat else " " * (progress.depth + 1)
     name = f"{short_community(progress.community)}·{progress.grid.name}" if flat else progress.grid.name
-    return Row(
-        progress.grid.id,
-        (
-            # a shrinking column: cut to the panel's width, not to a fixed count (80 columns show it whole)
-            literal(indent + name, style="bold" if progress.depth == 0 and not flat else ""),
-            progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
-            Text(f"{progress.visited}/{progress.planned}", justify="right"),
-            tag_marks(p, progress.special_unvisited, ascii_only),
-        ),
-    )
+    # a shrinking column: cut to the panel's width, not to a fixed count (80 columns show it whole)
+    shown = literal(indent + name, style="bold" if progress.depth == 0 and not flat else "")
+    return progress_row(p, progress.grid.id, shown, progress, ascii_only)
 
 
 def community_row(p: Presenter, progress: CommunityProgress, ascii_only: bool = False) -> Row:
+    name = literal(progress.name, style="bold underline")
+    return progress_row(p, f"{COMMUNITY_ROW}{progress.community_id}", name, progress, ascii_only, bold=True)
+
+
+def progress_row(
+    p: Presenter, key: str, name: Text, progress: GridProgress | CommunityProgress, ascii_only: bool, bold: bool = False
+) -> Row:
+    """A grid's or a community's row: its name, its bar (red, yellow from half, green when done), the
+    count visited of planned, its special households not visited."""
     style = "green" if progress.ratio >= 1 else "yellow" if progress.ratio >= 0.5 else "red"
-    return Row(
-        f"{COMMUNITY_ROW}{progress.community_id}",
-        (
-            literal(progress.name, style="bold underline"),
-            progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only),
-            Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold"),
-            tag_marks(p, progress.special_unvisited, ascii_only),
-        ),
-    )
+    count = Text(f"{progress.visited}/{progress.planned}", justify="right", style="bold" if bold else "")
+    bar = progress_bar(progress.ratio, 6, style=style, ascii_only=ascii_only)
+    return Row(key, (name, bar, count, tag_marks(p, progress.special_unvisited, ascii_only)))
 
 
 def visit_summary(p: Presenter, headline: Headline, special_left: int) -> Text:
