@@ -552,7 +552,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             if message and first is None:
                 first = spec.key
         general_box = self.query_one("#form-error", Static)
-        general_box.update(general)
+        general_box.update(Phrases(general))
         general_box.set_class(bool(general), "-shown")
         if general or any(errors.values()):
             self.post_message(self.Marked(self))
