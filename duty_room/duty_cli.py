@@ -198,6 +198,7 @@ def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
 @click.option("--reported-to", default="", help="Who it was reported to (已报告).")
 @click.option("--at", "at_text", default=None, help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
 @click.option("--community", "community_id", default=None, help="Community id or name, if it concerns one.")
+@click.option("--late", is_flag=True, help="A late entry: --at before the previous shift began (refused without it).")
 @click.pass_context
 def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: Any) -> None:
     """Write a line of the 值班记录; prints its id."""

@@ -584,6 +584,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ReportStage.follow_up": ("续报", "follow-up report"),
     "ReportStage.final": ("终报", "final report"),
     "refused.duty_future": ("时间 {at} 还没到，不能登记", "{at} is in the future; it cannot be recorded yet"),
+    "refused.duty_too_early": (
+        "时间 {at} 早于上一班开始（{since}）：值班记录当班时写；确是补记更早的，用 duty-room duty log --late",
+        "{at} is before the previous shift began ({since}): the duty log is written during the shift; "
+        "for a late entry on purpose, use duty-room duty log --late",
+    ),
     "refused.duty_no_shift": ("没有这个班次：{id}", "no such shift: {id}"),
     "refused.duty_entry_has_incident": (
         "值班记录 {entry} 已是突发事件 {incident} 的接报记录",

@@ -318,7 +318,7 @@ class DutyLogPanel(DeskPanel):
                 ),
                 lambda entry: t("duty.logged").format(entry.id),
                 form,
-                {"duty_future": "at"},  # the store's rule for the time, said beside it
+                dict.fromkeys(("duty_future", "duty_too_early"), "at"),  # the store's rules for the time, said beside it
                 after=lambda entry: desk.select_new(self.NAME, entry.id),
             )
 
