@@ -342,7 +342,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "invalid.less_than": ("须小于 {}", "less than {}"),
     "invalid.control": ("含有控制字符，请删去", "contains a control character; remove it"),
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
-    "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "unknown {what} {v!r}; use one of: {choices}"),
+    "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "{v!r} is not a choice; use one of: {choices}"),
     "refused.duty_pick_incident": ("请先选中一起突发事件", "select an incident first"),
     "refused.duty_pick_entry": ("请先选中一条值班记录", "select a log entry first"),
     "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),

@@ -553,7 +553,11 @@ def test_a_damaged_incident_file_stops_summary_in_the_interface_language(runner:
 @pytest.mark.parametrize(
     ("args", "zh", "en"),
     [
-        (["duty", "log", "--kind", "传真", "--content", "x"], "「传真」不是可选的值", "unknown LogKind"),
+        (
+            ["duty", "log", "--kind", "传真", "--content", "x"],
+            "「传真」不是可选的值",
+            "'传真' is not a choice; use one of: call (call)",
+        ),
         (["duty", "log", "--content", "x", "--at", "25:00"], "时间格式不对：25:00", "not a time"),
         (
             ["duty", "plan", "2026-12-02", "--leader", "郭红梅", "--staff", "王丽娟", "--phone", "王丽娟"],
@@ -564,7 +568,7 @@ def test_a_damaged_incident_file_stops_summary_in_the_interface_language(runner:
         (
             ["incident", "report", "SJ261128-01", "--stage", "second", "--to", "区应急局"],
             "可选：phone (首报)",
-            "unknown ReportStage",
+            "'second' is not a choice; use one of: phone (",
         ),
         (["handover", "--give", "--ack"], "分别执行", "run them separately"),
         (["handover", "--ack"], "没有等待接班确认的交班", "no handover is waiting"),
@@ -1280,7 +1284,9 @@ def test_a_log_line_before_the_previous_shift_is_written_only_with_late(
             "确是补记更早的，用 duty-room duty log --late\n"
         )
         assert store_bytes(root) == before
-    english = runner.invoke(cli, ["--store", str(root), "--lang", "en", "duty", "log", "--content", "x", "--at", "2025-11-28 09:00"])
+    english = runner.invoke(
+        cli, ["--store", str(root), "--lang", "en", "duty", "log", "--content", "x", "--at", "2025-11-28 09:00"]
+    )
     assert english.output == (
         "duty-room: 2025-11-28 09:00 is before the previous shift began (2026-11-27 08:00): the duty log "
         "is written during the shift; for a late entry on purpose, use duty-room duty log --late\n"
