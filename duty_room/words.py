@@ -414,6 +414,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "Handed over by {who} at {at}; notes: {notes}"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
     "duty.acknowledged": ("已接班：{}", "Taken over: {}"),
+    # an incident's category in its row's 类别, as short as a log line's kind (来电, 上级指示)
+    "duty.category.natural": ("自然灾害", "disaster"),
+    "duty.category.accident": ("事故灾难", "accident"),
+    "duty.category.public_health": ("公共卫生", "health"),
+    "duty.category.social_safety": ("社会安全", "security"),
     "duty.level.i": ("特别重大", "level I"),
     "duty.level.ii": ("重大", "level II"),
     "duty.level.iii": ("较大", "level III"),
