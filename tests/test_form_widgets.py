@@ -289,3 +289,13 @@ async def test_a_number_and_its_unit_stay_on_one_row_of_the_forms_error_line() -
             for line in screen_text(app).splitlines()[region.y : region.bottom]  # type: ignore[arg-type]
         ]
         assert rows == ["p" * (width - cell_len(" 已等待 15")) + " 已等待", "15 秒；请稍后重试"], rows
+        form.show_errors({}, "")
+        form.show_notice(said)  # the line that says the save waits (最多等 15 秒) wraps alike
+        await pilot.pause()
+        notice = form.query_one("#form-notice", Static)
+        region = notice.content_region
+        rows = [
+            cells_of(line, region.x, region.right).strip()
+            for line in screen_text(app).splitlines()[region.y : region.bottom]  # type: ignore[arg-type]
+        ]
+        assert rows == ["p" * (width - cell_len(" 已等待 15")) + " 已等待", "15 秒；请稍后重试"], rows

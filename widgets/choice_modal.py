@@ -155,7 +155,9 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 else:
                     yield Static(self.texts.empty, id="choice-empty", markup=False)
             with Vertical(id="choice-foot"):
-                yield Static(self.notice, id="choice-notice", classes="-shown" if self.notice else "", markup=False)
+                yield Static(
+                    Phrases(self.notice), id="choice-notice", classes="-shown" if self.notice else "", markup=False
+                )
                 yield Static("", id="choice-error", markup=False)
                 with Horizontal(id="choice-buttons"):
                     if self.choices:
@@ -177,7 +179,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         the note typed stays. "" hides it."""
         self.notice = text
         for line in self.query("#choice-notice").results(Static):  # none before the modal is composed
-            line.update(text)
+            line.update(Phrases(text))
             line.set_class(bool(text), "-shown")
             self.call_after_refresh(self._focused_in_view)
 
