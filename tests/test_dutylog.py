@@ -1280,16 +1280,16 @@ def test_a_log_line_before_the_previous_shift_is_written_only_with_late(
         refused = runner.invoke(cli, ["--store", str(root), "duty", "log", "--content", "x", "--at", typed])
         assert refused.exit_code == 1, refused.output
         assert refused.output == (
-            f"duty-room: 时间 {typed} 早于上一班开始（2026-11-27 08:00）：值班记录当班时写；"
-            "确是补记更早的，用 duty-room duty log --late\n"
+            f"duty-room: 时间 {typed} 早于上一班（2026-11-27 08:00 起）：值班记录当班写；"
+            "补记更早的，用 duty-room duty log --late\n"
         )
         assert store_bytes(root) == before
     english = runner.invoke(
         cli, ["--store", str(root), "--lang", "en", "duty", "log", "--content", "x", "--at", "2025-11-28 09:00"]
     )
     assert english.output == (
-        "duty-room: 2025-11-28 09:00 is before the previous shift began (2026-11-27 08:00): the duty log "
-        "is written during the shift; for a late entry on purpose, use duty-room duty log --late\n"
+        "duty-room: 2025-11-28 09:00 is before the previous shift (2026-11-27 08:00 on): the duty log "
+        "is written on shift; a late entry goes in with duty-room duty log --late\n"
     )
     previous = run(runner, root, "duty", "log", "--content", "昨天的来电", "--at", "2026-11-27 08:00")
     late = run(runner, root, "duty", "log", "--content", "补记", "--at", "2025-11-28 09:00", "--late")

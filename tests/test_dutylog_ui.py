@@ -1020,3 +1020,27 @@ async def test_a_log_entry_takes_the_time_it_came_in_and_its_refusal_is_in_view_
         await settled(app, pilot)
         [entry] = small_store.all(DutyLogEntry, "2026-11")
         assert entry.content == "3号楼漏水" and entry.at == datetime.fromisoformat("2026-11-28T09:05:00+08:00")
+
+
+async def test_the_log_form_refuses_a_time_before_the_previous_shift_beside_it(small_store: Store) -> None:
+    """The 记录 form took 2025-11-28 09:00 (a slip of the year) into a shift a year gone, as `duty log
+    --at` did: refused beside the time, saying when the previous shift began and how to enter a late
+    entry on purpose; nothing written. A time in the previous shift is taken."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        before = len(small_store.all(DutyLogEntry, "2025-11")), len(small_store.all(DutyLogEntry, "2026-11"))
+        await fill(pilot, form, content="来电：路灯不亮", at="2025-11-28 09:00")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        said = str(form.query_one("#error-at").render())
+        assert app.screen is form and said.startswith("时间 2025-11-28 09:00 早于上一班（2026-11-27 08:00 起）"), said
+        assert "--late" in said
+        assert (len(small_store.all(DutyLogEntry, "2025-11")), len(small_store.all(DutyLogEntry, "2026-11"))) == before
+        await fill(pilot, form, at="2026-11-27 09:00")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form
+        assert len(small_store.all(DutyLogEntry, "2026-11")) == before[1] + 1
