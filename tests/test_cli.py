@@ -505,13 +505,21 @@ def test_an_environment_variable_that_is_no_setting_is_named_once(
             "INCIDENT_ID cannot be empty",
         ),
         (["duty", "entries", "--shift", ""], "--shift 不能为空", "--shift cannot be empty"),
+        (["duty", "log", "--content", "x", "--at", ""], "--at 不能为空", "--at cannot be empty"),
+        (["duty", "today", "--at", " "], "--at 不能为空", "--at cannot be empty"),
+        (
+            ["incident", "open", "--title", "x", "--category", "natural", "--known", ""],
+            "--known 不能为空",
+            "--known cannot be empty",
+        ),
     ],
 )
 def test_an_empty_value_is_said_as_empty_not_as_a_gap_in_a_sentence(
     runner: CliRunner, small_store: Store, args: list[str], zh: str, en: str
 ) -> None:
     """`check --repair --accept-missing ''` said `duty-room:  不是 manifest.json 列出的数据文件` (two
-    spaces, the name missing), `petition show ''` `没有这个案件：` and `duty entries --shift ''` listed
+    spaces, the name missing), `petition show ''` `没有这个案件：`, `duty log --at ''` `时间格式不对：（写成…`
+    and `duty entries --shift ''` listed
     the shift on duty as if no --shift were given (a variable unset, as `export "$DIR"`): an empty value
     is refused as empty, naming the option or argument, exit 1, as `list ''` is."""
     before = store_bytes(small_store.root)
