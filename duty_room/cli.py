@@ -99,8 +99,9 @@ def settings_of(ctx: click.Context) -> Settings:
 
 
 def id_typed(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A record id argument or option as typed: full-width, or pasted with spaces, it is the same id."""
-    return None if value is None else typed_id(value)
+    """A record id argument or option as typed: full-width, or pasted with spaces, it is the same id.
+    An empty one is refused as empty (``usage.filled``)."""
+    return None if value is None else typed_id(usage.filled(_ctx, _param, value))
 
 
 def phrase(key: str, **params: object) -> str:
@@ -372,6 +373,7 @@ CHECK_SHOWN = 20  # findings printed before "… and N more"
     "accept",
     multiple=True,
     metavar="FILE",
+    callback=usage.filled,
     help="With --repair: accept the loss of FILE, listed in manifest.json but deleted, when there is "
     "no backup to restore it from: written anew, empty (a day's or a grid's file: no longer listed), "
     "and recorded in the audit log with your account. Repeat for several files.",

@@ -16,7 +16,7 @@ from duty_room import usage, words
 from store import clock
 from store.masking import log_reveal, mask_phone
 from store.models import Community, Grid, GridWorker, Stall
-from store.roster import known_list
+from store.roster import community_named
 from store.sheetfiles import (
     SheetFileError,
     read_tables,
@@ -226,14 +226,8 @@ def list_command(ctx: click.Context, what: str, community_id: str | None, as_jso
     store = store_of(ctx)
     communities = store.all(Community)
     grids = store.all(Grid)
-    if community_id is not None:
-        match = next((c for c in communities if community_id in (c.id, c.name)), None)
-        if match is None:
-            known = known_list(communities, limit=len(communities))
-            raise click.ClickException(
-                phrase("list.unknown", what=phrase("ref.communities"), v=community_id, known=known)
-            )
-        community_id = match.id
+    if community_id is not None:  # as every command takes it (DongCheng, 东城花园社区); refused alike
+        community_id = community_named(store, community_id)
     community_of_grid = {g.id: g.community_id for g in grids}
     rows: list[dict[str, object]] = []
     if what == "communities":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -37,6 +38,8 @@ class LiveApp(App[None]):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self._watching = False
+        # the listed files missing when the data on screen was read: one missing since keeps that data
+        self._missing_shown: frozenset[Path] = frozenset()
 
     @property
     def deck(self) -> PanelDeck:
@@ -108,9 +111,17 @@ class LiveApp(App[None]):
         now = clock.now()
         try:
             data = self.load(now)
+            missing = {error.path: error for error in self.store.missing_listed()}
+            gone = [error for path, error in missing.items() if path not in self._missing_shown]
+            if gone and not filling and self.desk.data is not None:
+                # A listed file deleted since the data on screen was read reads as empty: its records
+                # would vanish from the panels, as if closed. Kept as a damaged file keeps them; missing
+                # at start, the dashboard shows what there is and names it (Status.shown's look).
+                raise gone[0]
         except Exception as error:  # noqa: BLE001 - a store fault or a bug in a query: said, the old data stays
             self.call_from_thread(self._not_read, error, filling)
             return
+        self._missing_shown = frozenset(missing)
         self.call_from_thread(self.show, data)
 
     def _not_read(self, error: Exception, filling: bool) -> None:

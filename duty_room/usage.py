@@ -32,6 +32,18 @@ def refused_as_typed(convert: Callable[[], T], typed: object) -> T:
         raise
 
 
+def filled(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """A callback refusing an empty value (``--accept-missing ""``, an id from a variable unset) as
+    empty, naming the option or argument: it was said as a gap in a sentence (``duty-room:  不是…``,
+    ``没有这个案件：``) or taken as no value at all. ``None`` (not given) and tuples of them pass through."""
+    for one in value if isinstance(value, tuple) else (value,):
+        if isinstance(one, str) and not one.strip():
+            exc = click.BadParameter("", ctx=ctx, param=param)
+            setattr(exc, TYPED, one)
+            raise exc
+    return value
+
+
 class Place(click.Path):
     """A path argument or option: an empty one (`export "$DIR"` with DIR unset) is refused, not made
     the working directory as click.Path makes it (export wrote its nine CSV files there)."""

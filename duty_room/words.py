@@ -407,6 +407,11 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "Handed over by {who} at {at}; notes: {notes}"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
     "duty.acknowledged": ("已接班：{}", "Taken over: {}"),
+    # an incident's category in its row's 类别, as short as a log line's kind (来电, 上级指示)
+    "duty.category.natural": ("自然灾害", "disaster"),
+    "duty.category.accident": ("事故灾难", "accident"),
+    "duty.category.public_health": ("公共卫生", "health"),
+    "duty.category.social_safety": ("社会安全", "security"),
     "duty.level.i": ("特别重大", "level I"),
     "duty.level.ii": ("重大", "level II"),
     "duty.level.iii": ("较大", "level III"),
@@ -864,7 +869,6 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{path}：工作簿只能写成 .xlsx（如 {suggest}）；写 CSV 请给不带扩展名的文件夹名",
         "{path}: a workbook is written as .xlsx only (e.g. {suggest}); for CSV files give a folder name without an extension",
     ),
-    "list.unknown": ("没有{what}「{v}」；已有：{known}", "no {what} {v!r}; known: {known}"),
     "calendar.uncovered": (
         "警告：节假日日历没有 {years} 年的数据（未来 60 天内），这些年份只按周末计算；请升级 chinese-calendar 或在配置 [deadlines] holidays / makeup_workdays 中填写",
         "warning: the holiday calendar has no data for {years} (within the next 60 days): only weekends count there; upgrade chinese-calendar or list the days in the config's [deadlines] holidays / makeup_workdays",

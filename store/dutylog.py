@@ -204,6 +204,19 @@ def shift_at(reader: Reader, moment: datetime) -> DutyShift | None:
     return next((s for s in shifts if s.day == day), None)
 
 
+def previous_shift_start(reader: Reader, now: datetime) -> datetime:
+    """When the shift before the one on duty began: the earliest time a line of the 值班记录 is written
+    for without ``late``. A shift not on the roster counts as the day before the next (24 hours)."""
+    on_duty = shift_at(reader, now)
+    start = on_duty.starts_at if on_duty is not None and on_duty.covers(now) else now - timedelta(days=1)
+    before = shift_at(reader, start - timedelta(seconds=1))
+    return (
+        before.starts_at
+        if before is not None and before.covers(start - timedelta(seconds=1))
+        else start - timedelta(days=1)
+    )
+
+
 def find_shift(reader: Reader, shift_id: str) -> DutyShift:
     match = re.match(r"^duty-(\d{4})(\d{2})\d{2}$", shift_id)
     store = reader.store if isinstance(reader, Transaction) else reader
@@ -434,10 +447,15 @@ def log_entry(
     reported_to: str = "",
     at: datetime | None = None,
     community_id: str | None = None,
+    late: bool = False,
 ) -> DutyLogEntry:
-    """Write one line of the 值班记录 (now, unless ``at`` says when it came in); returns it with its id."""
+    """Write one line of the 值班记录 (now, unless ``at`` says when it came in); returns it with its id.
+    The log is written during the shift: ``at`` before the previous shift began is refused unless
+    ``late`` (a late entry on purpose, the CLI's ``--late``)."""
     with store.transaction() as tx:
         when = tx.now if at is None else _not_future(at, tx.now, "log")
+        if not late and when < (since := previous_shift_start(tx, tx.now)):
+            raise DutyRefused("duty_too_early", at=f"{when:%Y-%m-%d %H:%M}", since=f"{since:%Y-%m-%d %H:%M}")
         community_id = _known_community(tx, community_id)
         return _new_entry(
             tx,

@@ -174,7 +174,7 @@ class StoreBusyError(StoreError):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "zh") -> str:
-        return i18n.t("fault.busy", lang).format(path=self.root, seconds=f"{self.waited:.1f}")
+        return i18n.t("fault.busy", lang).format(path=self.root, seconds=f"{round(self.waited, 1):g}")
 
 
 class StoreEnvironmentError(StoreError):

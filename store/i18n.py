@@ -342,7 +342,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "invalid.less_than": ("须小于 {}", "less than {}"),
     "invalid.control": ("含有控制字符，请删去", "contains a control character; remove it"),
     # -- panel 5: 值班记录 (duty_room/panels/dutylog.py) ------------------------------------------
-    "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "unknown {what} {v!r}; use one of: {choices}"),
+    "refused.unknown_choice": ("「{v}」不是可选的值；可选：{choices}", "{v!r} is not a choice; use one of: {choices}"),
     "refused.duty_pick_incident": ("请先选中一起突发事件", "select an incident first"),
     "refused.duty_pick_entry": ("请先选中一条值班记录", "select a log entry first"),
     "weekdays": ("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
@@ -584,6 +584,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ReportStage.follow_up": ("续报", "follow-up report"),
     "ReportStage.final": ("终报", "final report"),
     "refused.duty_future": ("时间 {at} 还没到，不能登记", "{at} is in the future; it cannot be recorded yet"),
+    "refused.duty_too_early": (
+        "时间 {at} 早于上一班（{since} 起）：值班记录当班写；补记更早的，用 duty-room duty log --late",
+        "{at} is before the previous shift ({since} on): the duty log is written on shift; "
+        "a late entry goes in with duty-room duty log --late",
+    ),
     "refused.duty_no_shift": ("没有这个班次：{id}", "no such shift: {id}"),
     "refused.duty_entry_has_incident": (
         "值班记录 {entry} 已是突发事件 {incident} 的接报记录",

@@ -75,9 +75,7 @@ class UnknownChoice(Refused):
 
     def reason(self, lang: Lang) -> str:
         choices = ", ".join(f"{m.value} ({i18n.label(m, lang)})" for m in self.enum)
-        return i18n.t("refused.unknown_choice", lang).format(
-            v=self.params["v"], what=self.enum.__name__, choices=choices
-        )
+        return i18n.t("refused.unknown_choice", lang).format(v=self.params["v"], choices=choices)
 
 
 class FieldsRefused(ValueError):

@@ -69,9 +69,10 @@ def known_list(records: Iterable[Record], limit: int = 8) -> str:
     return ", ".join(shown[:limit]) + (", …" if len(shown) > limit else "")
 
 
-def community_named(tx: Transaction, typed: str) -> str:
-    """The id of the community typed as its id (dongcheng, DongCheng) or its name (东城花园社区), as
-    `list --community` takes it; anything else refused naming the known ones (community_unknown)."""
+def community_named(tx: Store | Transaction, typed: str) -> str:
+    """The id of the community typed as its id (dongcheng, DongCheng) or its name (东城花园社区), by
+    every command that takes one (`list --community` too, reading the store without a transaction);
+    anything else refused naming the known ones (community_unknown)."""
     communities = tx.all(Community)
     found = next((c for c in communities if typed in (c.id, c.name)), None)
     found = found or next((c for c in communities if c.id.casefold() == typed.strip().casefold()), None)

@@ -635,6 +635,32 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
         assert "2026-11-27.json" not in str(app.screen_stack[0].query_one("#status").render())
 
 
+async def test_a_listed_file_deleted_while_running_keeps_the_last_data_as_a_damaged_one_does(
+    small_store: Store,
+) -> None:
+    """A listed day file deleted by hand while officers work: the panels dropped its cases (smaller
+    counts, as if closed) while the status line named the file; a damaged file keeps the last data.
+    Now a missing one does too, said as 存储读不出 (the screen keeps the last data read); put back, the
+    data is read again and the line goes. Missing at start, the dashboard shows what there is (above)."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    sound = day_file.read_bytes()
+    async with dashboard(small_store) as (app, pilot):
+        table = app.panel("petitions").table
+        assert "MK261127-001" in table.keys
+        day_file.unlink()
+        app.recheck()  # what the store watcher calls on a file changed with no commit
+        await settled(app, pilot)
+        status = str(app.query_one("#status").render())
+        assert "2026-11-27.json" in status and "存储读不出" in status, status
+        assert "MK261127-001" in table.keys  # the last data read stays on screen
+        day_file.write_bytes(sound)
+        app.recheck()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "2026-11-27.json" not in str(app.query_one("#status").render())
+        assert "MK261127-001" in table.keys
+
+
 @pytest.mark.parametrize("name", ["petitions/2026-11-27.json", "households/dc-M01.json"])
 async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
     small_store: Store, name: str, monkeypatch: pytest.MonkeyPatch

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from duty_room.cli import cli
 from store.models import Petition, ServiceSession, SessionState
 from store.storage import Store
-from tests.conftest import build_small_store, frozen_command
+from tests.conftest import build_small_store, frozen_command, store_bytes
 
 
 @pytest.fixture
@@ -482,3 +482,50 @@ def test_an_environment_variable_that_is_no_setting_is_named_once(
     monkeypatch.delenv("DUTY_ROOM_TZ")
     monkeypatch.delenv("duty_room_langauge")
     assert "不是设置项" not in runner.invoke(cli, ["whoami"]).stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (
+            ["check", "--repair", "--accept-missing", ""],
+            "--accept-missing 不能为空",
+            "--accept-missing cannot be empty",
+        ),
+        (
+            ["check", "--repair", "--accept-missing", " "],
+            "--accept-missing 不能为空",
+            "--accept-missing cannot be empty",
+        ),
+        (["petition", "show", ""], "CASE_ID 不能为空", "CASE_ID cannot be empty"),
+        (["duty", "correct", "", "--set", "content=x", "--note", "y"], "ENTRY_ID 不能为空", "ENTRY_ID cannot be empty"),
+        (
+            ["incident", "report", " ", "--stage", "phone", "--to", "x"],
+            "INCIDENT_ID 不能为空",
+            "INCIDENT_ID cannot be empty",
+        ),
+        (["duty", "entries", "--shift", ""], "--shift 不能为空", "--shift cannot be empty"),
+        (["duty", "log", "--content", "x", "--at", ""], "--at 不能为空", "--at cannot be empty"),
+        (["duty", "today", "--at", " "], "--at 不能为空", "--at cannot be empty"),
+        (
+            ["incident", "open", "--title", "x", "--category", "natural", "--known", ""],
+            "--known 不能为空",
+            "--known cannot be empty",
+        ),
+    ],
+)
+def test_an_empty_value_is_said_as_empty_not_as_a_gap_in_a_sentence(
+    runner: CliRunner, small_store: Store, args: list[str], zh: str, en: str
+) -> None:
+    """`check --repair --accept-missing ''` said `duty-room:  不是 manifest.json 列出的数据文件` (two
+    spaces, the name missing), `petition show ''` `没有这个案件：`, `duty log --at ''` `时间格式不对：（写成…`
+    and `duty entries --shift ''` listed
+    the shift on duty as if no --shift were given (a variable unset, as `export "$DIR"`): an empty value
+    is refused as empty, naming the option or argument, exit 1, as `list ''` is."""
+    before = store_bytes(small_store.root)
+    for lang, said in (("zh", zh), ("en", en)):
+        result = runner.invoke(cli, ["--store", str(small_store.root), "--lang", lang, *args])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith(f"duty-room: {said}"), result.output
+        assert len(result.output.strip().splitlines()) == 1 and "  " not in result.output, result.output
+    assert store_bytes(small_store.root) == before

@@ -553,7 +553,11 @@ def test_a_damaged_incident_file_stops_summary_in_the_interface_language(runner:
 @pytest.mark.parametrize(
     ("args", "zh", "en"),
     [
-        (["duty", "log", "--kind", "传真", "--content", "x"], "「传真」不是可选的值", "unknown LogKind"),
+        (
+            ["duty", "log", "--kind", "传真", "--content", "x"],
+            "「传真」不是可选的值",
+            "'传真' is not a choice; use one of: call (call)",
+        ),
         (["duty", "log", "--content", "x", "--at", "25:00"], "时间格式不对：25:00", "not a time"),
         (
             ["duty", "plan", "2026-12-02", "--leader", "郭红梅", "--staff", "王丽娟", "--phone", "王丽娟"],
@@ -564,7 +568,7 @@ def test_a_damaged_incident_file_stops_summary_in_the_interface_language(runner:
         (
             ["incident", "report", "SJ261128-01", "--stage", "second", "--to", "区应急局"],
             "可选：phone (首报)",
-            "unknown ReportStage",
+            "'second' is not a choice; use one of: phone (",
         ),
         (["handover", "--give", "--ack"], "分别执行", "run them separately"),
         (["handover", "--ack"], "没有等待接班确认的交班", "no handover is waiting"),
@@ -1259,3 +1263,35 @@ def test_over_long_handover_notes_are_named_by_their_label(runner: CliRunner, ca
         refused.output
     )
     assert store_bytes(calm_store) == before
+
+
+def test_a_log_line_before_the_previous_shift_is_written_only_with_late(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`duty log --at 2025-11-28 09:00` (a year back) was written without a word, into a shift long
+    handed over. The 值班记录 is written during the shift: a time in the shift on duty or the one
+    before it is taken; an older one is refused (exit 1, one line, nothing written) unless `--late`
+    says it is a late entry on purpose."""
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "马志远", "--staff", "张海涛")
+    at(monkeypatch, "2026-11-28T10:00")  # the shift on duty began 08:00; the one before it (no roster), a day earlier
+    before = store_bytes(root)
+    for typed in ("2025-11-28 09:00", "2026-11-27 07:59"):
+        refused = runner.invoke(cli, ["--store", str(root), "duty", "log", "--content", "x", "--at", typed])
+        assert refused.exit_code == 1, refused.output
+        assert refused.output == (
+            f"duty-room: 时间 {typed} 早于上一班（2026-11-27 08:00 起）：值班记录当班写；"
+            "补记更早的，用 duty-room duty log --late\n"
+        )
+        assert store_bytes(root) == before
+    english = runner.invoke(
+        cli, ["--store", str(root), "--lang", "en", "duty", "log", "--content", "x", "--at", "2025-11-28 09:00"]
+    )
+    assert english.output == (
+        "duty-room: 2025-11-28 09:00 is before the previous shift (2026-11-27 08:00 on): the duty log "
+        "is written on shift; a late entry goes in with duty-room duty log --late\n"
+    )
+    previous = run(runner, root, "duty", "log", "--content", "昨天的来电", "--at", "2026-11-27 08:00")
+    late = run(runner, root, "duty", "log", "--content", "补记", "--at", "2025-11-28 09:00", "--late")
+    assert find_entry(Store(root, actor="x"), previous).at == datetime(2026, 11, 27, 8, tzinfo=TZ)
+    assert find_entry(Store(root, actor="x"), late).at == datetime(2025, 11, 28, 9, tzinfo=TZ)

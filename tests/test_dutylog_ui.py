@@ -240,16 +240,22 @@ async def test_an_entry_corrected_after_the_handover_says_so_in_its_detail(small
             assert "交班后" not in history[0].plain and "after the handover" not in history[0].plain
 
 
-async def test_an_incident_row_names_its_level_in_either_language(small_store: Store) -> None:
-    """The level in an incident's row is a word of its own: the first two characters of the label
-    gave 特别 for 特别重大 and `le` (of "level IV (ordinary)") in English."""
+async def test_an_incident_row_names_its_kind_under_kind_and_its_level_before_its_title(small_store: Store) -> None:
+    """An incident's row showed its level (一般) under 类别, where a log line shows its kind (来电): it
+    read as a kind. 类别 says what kind of event (事故灾难, short as a log line's kind), and the level,
+    a word of its own (not 特别 for 特别重大, nor `le` of "level IV (ordinary)"), leads its title."""
     first = open_incident(small_store, title="河堤渗水", category=IncidentCategory.NATURAL, level=IncidentLevel.MAJOR_I)
     second = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
-    for lang, words in (("zh", ("特别重大", "一般")), ("en", ("level I", "level IV"))):
+    for lang, kinds, titles in (
+        ("zh", ("自然灾害", "事故灾难"), ("特别重大 河堤渗水", "一般 车库燃气泄漏")),
+        ("en", ("disaster", "accident"), ("level I 河堤渗水", "level IV 车库燃气泄漏")),
+    ):
         async with dashboard(small_store, lang=lang) as (app, pilot):
             table = app.panel("dutylog").table
             shown = tuple(table.cell(f"incident:{i.id}", 1).plain for i in (first, second))
-            assert shown == words, (lang, shown)
+            assert shown == kinds, (lang, shown)
+            shown = tuple(table.cell(f"incident:{i.id}", 3).plain for i in (first, second))
+            assert shown == titles, (lang, shown)
 
 
 @pytest.mark.parametrize(
@@ -1014,3 +1020,27 @@ async def test_a_log_entry_takes_the_time_it_came_in_and_its_refusal_is_in_view_
         await settled(app, pilot)
         [entry] = small_store.all(DutyLogEntry, "2026-11")
         assert entry.content == "3号楼漏水" and entry.at == datetime.fromisoformat("2026-11-28T09:05:00+08:00")
+
+
+async def test_the_log_form_refuses_a_time_before_the_previous_shift_beside_it(small_store: Store) -> None:
+    """The 记录 form took 2025-11-28 09:00 (a slip of the year) into a shift a year gone, as `duty log
+    --at` did: refused beside the time, saying when the previous shift began and how to enter a late
+    entry on purpose; nothing written. A time in the previous shift is taken."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        before = len(small_store.all(DutyLogEntry, "2025-11")), len(small_store.all(DutyLogEntry, "2026-11"))
+        await fill(pilot, form, content="来电：路灯不亮", at="2025-11-28 09:00")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        said = str(form.query_one("#error-at").render())
+        assert app.screen is form and said.startswith("时间 2025-11-28 09:00 早于上一班（2026-11-27 08:00 起）"), said
+        assert "--late" in said
+        assert (len(small_store.all(DutyLogEntry, "2025-11")), len(small_store.all(DutyLogEntry, "2026-11"))) == before
+        await fill(pilot, form, at="2026-11-27 09:00")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        assert app.screen is not form
+        assert len(small_store.all(DutyLogEntry, "2026-11")) == before[1] + 1

@@ -508,6 +508,13 @@ def test_busy_says_how_long_it_waited_and_exits_3(
     assert run_cli(small_store.root, ADD).exit_code == 0  # the lock given up by the waiter is free again
 
 
+def test_busy_says_a_whole_wait_as_a_whole_number(tmp_path: Path) -> None:
+    """The dashboard's refusal after the lock's 15 s said 已等待 15.0 秒: a whole wait says 15 秒."""
+    assert "已等待 15 秒；" in StoreBusyError(tmp_path, 15.0003).message()
+    assert "waited 15 s;" in StoreBusyError(tmp_path, 15.0003).message("en")
+    assert "已等待 0.3 秒；" in StoreBusyError(tmp_path, 0.3004).message()
+
+
 def test_a_waiting_writer_gets_the_lock_when_it_is_released(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

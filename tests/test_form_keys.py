@@ -321,6 +321,26 @@ async def test_f1_beside_question_mark_on_the_dashboard_and_in_a_list(small_stor
         assert app.screen.query("HelpPanel")
 
 
+async def test_a_key_that_opens_a_form_over_the_help_closes_the_help_first(small_store: Store) -> None:
+    """At 120x40 with `?` help open, `n` opened the form over the dashboard's help: the form covered
+    part of it and the rest still listed the dashboard's keys, none of which act in the form. The key
+    does what the help says it does, and the help closes as it opens; the form has its own (F1).
+    Closed, the form leaves the dashboard as it was before the help, without it."""
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        dashboard_screen = app.screen
+        await pilot.press("question_mark")
+        await settled(app, pilot)
+        assert dashboard_screen.query("HelpPanel")
+        await pilot.press("n")
+        await settled(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert not dashboard_screen.query("HelpPanel")
+        assert "上一页" not in screen_text(app)  # nothing of the dashboard's keys beside the form
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert app.screen is dashboard_screen and not dashboard_screen.query("HelpPanel")
+
+
 async def test_question_mark_is_help_in_a_detail_and_a_list(small_store: Store) -> None:
     """The README's `?`: all keys of the current view, F1 too, only a form types it. In a detail
     and in a list (nothing typed in either) `?` did nothing: the dashboard's binding is not in a

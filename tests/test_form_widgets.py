@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import App
 from textual.pilot import Pilot
@@ -11,6 +12,8 @@ from textual.widgets import Input, Static
 
 from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
 from widgets.form import FieldSpec, FormScreen, FormTexts
+
+from pilot import cells_of, screen_text
 
 TEXTS = FormTexts(
     "登记诉求",
@@ -261,3 +264,38 @@ async def test_a_choice_modal_keeps_its_title_and_buttons_in_view_with_every_lin
                 assert widget is not None and widget.region.height > 0
                 assert box.content_region.contains_region(widget.region), (widget, widget.region, box.region)
             assert modal.focused is not None and body.region.contains_region(modal.focused.region)
+
+
+async def test_a_number_and_its_unit_stay_on_one_row_of_the_forms_error_line() -> None:
+    """At 80x24 the lock's refusal wrapped between 15.0 and 秒 (Textual breaks at any space): a number
+    and the word after it, its unit, stay on one row; the row breaks after a phrase before them."""
+    app = FormApp(FIELDS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        box = form.query_one("#form-error", Static)
+        form.show_errors({}, "未保存")
+        await pilot.pause()
+        width = box.content_region.width
+        # the first row would end exactly after the number, the unit on the next
+        said = "p" * (width - cell_len(" 已等待 15")) + " 已等待 15 秒；请稍后重试"
+        form.show_errors({}, said)
+        await pilot.pause()
+        assert str(box.render()) == said  # read as it is said
+        region = box.content_region
+        rows = [
+            cells_of(line, region.x, region.right).strip()
+            for line in screen_text(app).splitlines()[region.y : region.bottom]  # type: ignore[arg-type]
+        ]
+        assert rows == ["p" * (width - cell_len(" 已等待 15")) + " 已等待", "15 秒；请稍后重试"], rows
+        form.show_errors({}, "")
+        form.show_notice(said)  # the line that says the save waits (最多等 15 秒) wraps alike
+        await pilot.pause()
+        notice = form.query_one("#form-notice", Static)
+        region = notice.content_region
+        rows = [
+            cells_of(line, region.x, region.right).strip()
+            for line in screen_text(app).splitlines()[region.y : region.bottom]  # type: ignore[arg-type]
+        ]
+        assert rows == ["p" * (width - cell_len(" 已等待 15")) + " 已等待", "15 秒；请稍后重试"], rows

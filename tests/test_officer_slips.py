@@ -212,11 +212,17 @@ def test_a_community_is_named_by_its_id_in_any_case_or_by_its_name_by_every_comm
         entry_id = run(runner, root, "duty", "log", "--content", f"来电：{n + 1}号楼漏水", "--community", typed)
         assert find_entry(Store(root), entry_id).community_id == "dongcheng"
         assert run(runner, root, "duty", "to-case", entry_id, "--community", typed).startswith("MK")
+        # `list --community` by its own loop took the id only as stored (DongCheng: 没有社区)
+        assert run(runner, root, "list", "communities", "--community", typed).startswith("dongcheng ")
     for lang, said in (
         ("zh", "duty-room: 没有社区「东城」；已有："),
         ("en", "duty-room: no community '东城'; known: "),
     ):
-        for args in (("petition", "add", "--title", "x", "--category", "gas"), ("duty", "log", "--content", "x")):
+        for args in (
+            ("petition", "add", "--title", "x", "--category", "gas"),
+            ("duty", "log", "--content", "x"),
+            ("list", "grids"),
+        ):
             code, lines = refused(runner, root, "--lang", lang, *args, "--community", "东城")
             assert code == 1 and len(lines) == 1 and lines[0].startswith(said), lines
 

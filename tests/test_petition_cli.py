@@ -80,10 +80,13 @@ def test_add_prints_the_id_and_list_json_has_it(run, small_store: Store) -> None
         ),
         (["add", "--title", "a\x1b[31mb", "--category", "gas", "--community", "dongcheng"], "control character"),
         (["add", "--title", "x" * 81, "--category", "gas", "--community", "dongcheng"], "at most 80"),
-        (["add", "--title", "x", "--category", "weather", "--community", "dongcheng"], "unknown Category"),
+        (
+            ["add", "--title", "x", "--category", "weather", "--community", "dongcheng"],
+            "'weather' is not a choice; use one of: property (property dispute)",
+        ),
         (["add", "--title", "x", "--category", "gas", "--community", "atlantis"], "no community"),
         (["set-status", "MK261127-001", "closed"], "cannot become"),
-        (["set-status", "MK261127-001", "done"], "unknown PetitionStatus"),
+        (["set-status", "MK261127-001", "done"], "'done' is not a choice; use one of: new (new)"),
         (["set-status", "NOPE-1", "accepted"], "no case NOPE-1"),
         (["cancel", "MK261127-001"], "needs a note"),
         (["dispatch", "MK261127-002", "--assignee", " "], "needs an assignee"),
@@ -294,9 +297,9 @@ def test_json_keeps_the_stable_keys_in_every_language(run, small_store: Store) -
         (
             ["add", "--title", "x", "--category", "燃气", "--community", "dongcheng"],
             "「燃气」不是可选的值",
-            "unknown Category",
+            "'燃气' is not a choice; use one of: property (",
         ),
-        (["list", "--status", "done"], "可选：new (待受理)", "unknown PetitionStatus"),
+        (["list", "--status", "done"], "可选：new (待受理)", "'done' is not a choice; use one of: new (new)"),
     ],
 )
 def test_refusals_follow_the_interface_language(run, args: list[str], zh: str, en: str) -> None:  # noqa: ANN001

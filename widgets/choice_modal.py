@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from .discard import close_or_ask
 from .help_key import HELP_KEY, toggle_help
 from .line_input import LineInput
+from .phrases import Phrases
 from .screen_footer import CompactFooter
 
 
@@ -154,7 +155,9 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
                 else:
                     yield Static(self.texts.empty, id="choice-empty", markup=False)
             with Vertical(id="choice-foot"):
-                yield Static(self.notice, id="choice-notice", classes="-shown" if self.notice else "", markup=False)
+                yield Static(
+                    Phrases(self.notice), id="choice-notice", classes="-shown" if self.notice else "", markup=False
+                )
                 yield Static("", id="choice-error", markup=False)
                 with Horizontal(id="choice-buttons"):
                     if self.choices:
@@ -176,7 +179,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         the note typed stays. "" hides it."""
         self.notice = text
         for line in self.query("#choice-notice").results(Static):  # none before the modal is composed
-            line.update(text)
+            line.update(Phrases(text))
             line.set_class(bool(text), "-shown")
             self.call_after_refresh(self._focused_in_view)
 
@@ -235,7 +238,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
     def show_error(self, text: str) -> None:
         """Why the choice confirmed was not taken (the caller's words), above the buttons; the
         choice and the note stay."""
-        self.query_one("#choice-error", Static).update(text)
+        self.query_one("#choice-error", Static).update(Phrases(text))
         if text:
             self.post_message(self.Marked(self))
         self.call_after_refresh(self._focused_in_view)
@@ -266,7 +269,7 @@ class ChoiceModal(ModalScreen[tuple[str, str] | None]):
         elif self.note_limit and len(note) > self.note_limit:
             refusal = f"{len(note)}/{self.note_limit} " + self.texts.too_long.format(self.note_limit)
         if refusal:
-            self.query_one("#choice-error", Static).update(refusal)
+            self.query_one("#choice-error", Static).update(Phrases(refusal))
             self.query_one("#choice-note", Input).focus()
             self.call_after_refresh(self._focused_in_view)
             return

@@ -303,7 +303,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                         yield from self._field(spec)
                         yield Static("", id=f"error-{spec.key}", classes="form-error", markup=False)
             with Vertical(id="form-foot"):
-                yield Static(self.notice, id="form-notice", classes="-shown" if self.notice else "", markup=False)
+                yield Static(
+                    Phrases(self.notice), id="form-notice", classes="-shown" if self.notice else "", markup=False
+                )
                 yield Static("", id="form-error", classes="form-error", markup=False)
                 with Horizontal(id="form-buttons"):
                     yield Button(self.texts.confirm, variant="primary", id="form-confirm")
@@ -547,12 +549,12 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         for spec in self.fields:
             message = errors.get(spec.key, "")
             box = self.query_one(f"#error-{spec.key}", Static)
-            box.update(message)
+            box.update(Phrases(message))
             box.set_class(bool(message), "-shown")
             if message and first is None:
                 first = spec.key
         general_box = self.query_one("#form-error", Static)
-        general_box.update(general)
+        general_box.update(Phrases(general))
         general_box.set_class(bool(general), "-shown")
         if general or any(errors.values()):
             self.post_message(self.Marked(self))
@@ -601,7 +603,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         the fields, what is typed in them and their errors stay as they are. "" hides it."""
         self.notice = text
         for line in self.query("#form-notice").results(Static):  # none before the form is composed
-            line.update(text)
+            line.update(Phrases(text))
             line.set_class(bool(text), "-shown")
             self.call_after_refresh(self._focused_in_view)
 

@@ -52,6 +52,14 @@ class PagedHelpApp(App[Any]):
     def action_close_help(self) -> None:
         self.action_hide_help_panel()
 
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """A screen opened over the keys panel (`n` read in the help, then pressed) closes the panel
+        first: its keys are the screen's below, none of which act on the new one (which has its own
+        F1), and the new screen covered part of it. Closed, the screen below is as before the help."""
+        if self.screen_stack:  # (none yet: the first screen)
+            self.action_hide_help_panel()
+        return super().push_screen(*args, **kwargs)
+
     def action_show_help_panel(self) -> None:
         if not self.screen.query("HelpPanel"):
             from .help_pages import HelpPageWords, PagedHelpPanel  # (after the first frame: Markdown)

@@ -311,7 +311,9 @@ class DutyLogPanel(DeskPanel):
                 ),
                 lambda entry: t("duty.logged").format(entry.id),
                 form,
-                {"duty_future": "at"},  # the store's rule for the time, said beside it
+                dict.fromkeys(
+                    ("duty_future", "duty_too_early"), "at"
+                ),  # the store's rules for the time, said beside it
                 after=lambda entry: desk.select_new(self.NAME, entry.id),
             )
 
@@ -852,9 +854,11 @@ def incident_row(p: Presenter, found: IncidentClock) -> Row:
         f"{INCIDENT_ROW}{incident.id}",
         (
             Text(f"{incident.known_at:%H:%M}", style="bold"),
-            Text(p.t(f"duty.level.{incident.level.value}"), style="bold red"),  # as short as a kind
+            Text(p.t(f"duty.category.{incident.category.value}")),  # its kind, as short as a log line's
             literal(incident.place),  # cut by the table, as an entry's source and content are
-            literal(incident.title, style="bold"),
+            Text.assemble(
+                (p.t(f"duty.level.{incident.level.value}"), "bold red"), " ", literal(incident.title, style="bold")
+            ),
             due,
         ),
         whole=frozenset({4}),  # a time: the action column's free text gives way around it
