@@ -245,7 +245,8 @@ def entries(ctx: click.Context, shift_id: str | None, as_json: bool) -> None:
     for e in found:
         who = entry_from(e.source, e.caller, e.phone)
         cases = f" → {' '.join(e.petition_ids)}" if e.petition_ids else ""
-        click.echo(f"{e.id} {e.at:%m-%d %H:%M} {label(e.kind, lang)} {who}: {e.content.splitlines()[0][:40]}{cases}")
+        head = " ".join(part for part in (e.id, f"{e.at:%m-%d %H:%M}", label(e.kind, lang), who) if part)
+        click.echo(f"{head}: {e.content.splitlines()[0][:40]}{cases}")  # from no one named: no gap before the colon
 
 
 @duty.command()

@@ -628,6 +628,8 @@ def test_a_callers_number_may_be_a_hotline_or_an_emergency_line(runner: CliRunne
     shown = run(runner, calm_store, "duty", "entries")
     assert "12345: 转来 12345" in shown and "110: 转来 110" in shown and "95598: 转来 95598" in shown
     assert "138****1234: 转来" in shown and "13812341234:" not in shown
+    run(runner, calm_store, "duty", "log", "--content", "井盖又松了")  # from no one named: no gap before the colon
+    assert "来电: 井盖又松了" in run(runner, calm_store, "duty", "entries")
     refused = runner.invoke(cli, ["--store", str(calm_store), "duty", "log", "--phone", "1234", "--content", "x"])
     assert refused.exit_code == 1 and "12345、110" in refused.output
     with pytest.raises(ValidationError):  # a grid worker's or a household's phone is still a person's own
