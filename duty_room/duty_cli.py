@@ -349,6 +349,7 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
 @click.option("--from", "source", default="")
 @click.option("--caller", default="")
 @click.option("--phone", default=None)
+@click.option("--late", is_flag=True, help="Learnt of before the previous shift began (refused without it).")
 @click.pass_context
 def open_command(
     ctx: click.Context, category: str, level: str, occurred_text: str | None, known_text: str | None, **fields: Any

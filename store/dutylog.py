@@ -217,6 +217,16 @@ def previous_shift_start(reader: Reader, now: datetime) -> datetime:
     )
 
 
+def _on_shift(tx: Transaction, when: datetime, late: bool, command: str) -> datetime:
+    """``when``, a time the 值班记录 or a 接报 is written for: before the previous shift began it is
+    refused unless ``late`` (``duty-room {command} --late``, named in the refusal)."""
+    if not late and when < (since := previous_shift_start(tx, tx.now)):
+        raise DutyRefused(
+            "duty_too_early", at=f"{when:%Y-%m-%d %H:%M}", since=f"{since:%Y-%m-%d %H:%M}", command=command
+        )
+    return when
+
+
 def find_shift(reader: Reader, shift_id: str) -> DutyShift:
     match = re.match(r"^duty-(\d{4})(\d{2})\d{2}$", shift_id)
     store = reader.store if isinstance(reader, Transaction) else reader
@@ -453,9 +463,7 @@ def log_entry(
     The log is written during the shift: ``at`` before the previous shift began is refused unless
     ``late`` (a late entry on purpose, the CLI's ``--late``)."""
     with store.transaction() as tx:
-        when = tx.now if at is None else _not_future(at, tx.now, "log")
-        if not late and when < (since := previous_shift_start(tx, tx.now)):
-            raise DutyRefused("duty_too_early", at=f"{when:%Y-%m-%d %H:%M}", since=f"{since:%Y-%m-%d %H:%M}")
+        when = tx.now if at is None else _on_shift(tx, _not_future(at, tx.now, "log"), late, "duty log")
         community_id = _known_community(tx, community_id)
         return _new_entry(
             tx,
@@ -638,13 +646,18 @@ def open_incident(
     source: str = "",
     caller: str = "",
     phone: str | None = None,
+    late: bool = False,
 ) -> Incident:
-    """Open an incident; the reporting clocks start at ``known_at`` (接报, now by default).
+    """Open an incident; the reporting clocks start at ``known_at`` (接报, now by default), which,
+    like a log line's time, is refused before the previous shift began unless ``late``.
 
     Without ``entry_id`` the 突发事件 line of the 值班记录 is written in the same transaction.
     """
     with store.transaction() as tx:
-        known = tx.now if known_at is None else _not_future(known_at, tx.now, "incident")
+        if known_at is None:
+            known = tx.now
+        else:
+            known = _on_shift(tx, _not_future(known_at, tx.now, "incident"), late, "incident open")
         occurred = known if occurred_at is None else _not_future(occurred_at, tx.now, "incident")
         community_id = _known_community(tx, community_id)
         prefix = f"SJ{known:%y%m%d}-"

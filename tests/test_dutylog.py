@@ -1297,3 +1297,26 @@ def test_a_log_line_before_the_previous_shift_is_written_only_with_late(
     late = run(runner, root, "duty", "log", "--content", "补记", "--at", "2025-11-28 09:00", "--late")
     assert find_entry(Store(root, actor="x"), previous).at == datetime(2026, 11, 27, 8, tzinfo=TZ)
     assert find_entry(Store(root, actor="x"), late).at == datetime(2025, 11, 28, 9, tzinfo=TZ)
+
+
+def test_an_incident_learnt_of_before_the_previous_shift_is_opened_only_with_late(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`incident open --known 2025-11-28 09:00` (a slipped year) started every report clock a year
+    overdue without a word. The 接报 is the log's line: refused as a log line's `--at` is, naming the
+    command's own `--late`, and nothing written; with `--late` it is opened as typed."""
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "马志远", "--staff", "张海涛")
+    at(monkeypatch, "2026-11-28T10:00")  # the shift on duty began 08:00; the one before it, a day earlier
+    before = store_bytes(root)
+    opening = ["--store", str(root), "incident", "open", "--title", "河堤渗水", "--category", "natural"]
+    refused = runner.invoke(cli, [*opening, "--known", "2025-11-28 09:00"])
+    assert refused.exit_code == 1 and refused.output == (
+        "duty-room: 时间 2025-11-28 09:00 早于上一班（2026-11-27 08:00 起）：值班记录当班写；"
+        "补记更早的，用 duty-room incident open --late\n"
+    )
+    assert store_bytes(root) == before
+    opened = runner.invoke(cli, [*opening, "--known", "2025-11-28 09:00", "--late"])
+    assert opened.exit_code == 0, opened.output
+    [incident] = Store(root, actor="x").all(Incident)
+    assert incident.known_at == datetime(2025, 11, 28, 9, tzinfo=TZ)

@@ -965,7 +965,7 @@ async def test_the_incident_and_report_forms_take_the_time_of_the_call_and_of_th
         form = app.screen
         assert isinstance(form, FormScreen)
         await fill(pilot, form, title="村道塌方", category="accident")
-        for typed, said in (("10:00", "还没到"), ("9点", "时间格式不对")):
+        for typed, said in (("10:00", "还没到"), ("9点", "时间格式不对"), ("2025-11-28 09:00", "早于上一班")):
             await fill(pilot, form, known_at=typed)
             await pilot.press("ctrl+s")
             await settled(app, pilot)

@@ -427,7 +427,7 @@ class DutyLogPanel(DeskPanel):
                 ),
                 lambda incident: t("duty.incident_opened").format(incident.id),
                 form,
-                {"duty_future": "known_at"},  # the store's rule for the time, said beside it
+                dict.fromkeys(("duty_future", "duty_too_early"), "known_at"),  # the store's rules for the time
                 after=lambda incident: desk.select_new(self.NAME, f"{INCIDENT_ROW}{incident.id}"),  # 报送 next
             )
 
