@@ -326,7 +326,7 @@ def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile |
 
 
 def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang) -> Settings:
-    if CLOCK_ENV in os.environ:
+    if any(name.upper() == CLOCK_ENV for name in os.environ):  # duty_room_now too: settings are read in any case
         raise ConfigError(_say("config.clock", lang))
 
     system_values = _read_system(system, lang)

@@ -330,6 +330,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "来电人、电话：不改则保留，清空即删除",
         "caller, phone: kept as shown, emptied to remove",
     ),
+    "intake.masked_hint": (
+        "反映人、电话已脱敏：不改则保留，清空即不填",
+        "reporter, phone masked: kept as shown, emptied to leave out",
+    ),
     "duty.form.cleared": ("清空：保存时删除（原为 {}）", "empty: removed on save (was {})"),
     "duty.form.masked_typed": (
         "这是脱敏后的显示，不能在上面改：请清空后输入完整的新内容",

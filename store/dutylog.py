@@ -490,6 +490,8 @@ def correct_entry(
         raise DutyRefused("duty_not_correctable", fields=", ".join(sorted(unknown)))
     if not note.strip():
         raise DutyRefused("duty_correction_reason")
+    if "*" in changes.get("caller", ""):  # a masked name (张**) copied on: the stars would be saved as the name
+        raise DutyRefused("duty_masked_caller")
     with store.transaction() as tx:
         entry = tx.as_seen(find_entry(tx, entry_id), expected)
         before = entry.current()

@@ -625,6 +625,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.duty_not_correctable": ("不能更正这些项：{fields}", "these cannot be corrected: {fields}"),
     "refused.duty_correction_reason": ("更正需写明原因", "a correction needs a reason"),
     "refused.duty_correction_empty": ("更正与原记录相同", "the correction changes nothing"),
+    "refused.duty_masked_caller": (
+        "来电人是脱敏后的显示（带 *），不能照抄：请输入完整的名字",
+        "the caller is the masked name (with *), not one to copy: type the whole name",
+    ),
     "refused.duty_already_case": ("值班记录 {id} 已转为案件 {case}", "log entry {id} already became case {case}"),
     "refused.duty_already_linked": (
         "值班记录 {id} 已关联案件 {case}",

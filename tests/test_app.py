@@ -28,6 +28,7 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.panel import FilterInput
 from widgets.status_line import StatusLine
+from widgets.table_screen import TableScreen
 
 from conftest import lock_held_elsewhere
 from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
@@ -341,6 +342,38 @@ async def test_detail_masks_personal_data_and_reveal_is_logged(small_store: Stor
         [entry] = small_store.all(AuditEntry, "2026-11")
         assert (entry.actor, entry.subject, entry.allowed) == ("duty-officer", "petitions:MK261127-001", True)
         assert entry.fields == ["name", "phone"]
+
+
+async def test_p_again_on_what_is_shown_revealed_logs_no_second_reveal(small_store: Store) -> None:
+    """p pressed again on a detail already revealed wrote a second audit entry and a second 查看个人信息
+    step in the case's history, for nothing more shown: the log read as two reveals. Once per reveal
+    now, in a detail and in a grid's household list; reopened, the detail is masked and p logs anew."""
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        await pilot.press("enter", "p")
+        await settled(app, pilot)
+        await pilot.press("p")
+        await settled(app, pilot)
+        body = " ".join(value.plain for _, value in app.screen.content.fields)  # type: ignore[attr-defined]
+        assert "13812341234" in body
+        assert len(small_store.all(AuditEntry, "2026-11")) == 1
+        assert [e.action for e in small_store.get(Petition, "MK261127-001").history].count("reveal") == 1
+        await pilot.press("escape", "enter")
+        await settled(app, pilot)
+        body = " ".join(value.plain for _, value in app.screen.content.fields)  # type: ignore[attr-defined]
+        assert "138****1234" in body  # a detail opened again is masked again
+        await pilot.press("p", "escape", "2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, TableScreen) and app.screen.kind == "households:dc-M01"
+        await pilot.press("p")
+        await settled(app, pilot)
+        await pilot.press("p")
+        await settled(app, pilot)
+        assert app.screen.table.cell("h1", 1).plain == "张建国"
+    assert [e.subject for e in small_store.all(AuditEntry, "2026-11")] == [
+        "petitions:MK261127-001",
+        "petitions:MK261127-001",
+        "grids:dc-M01",
+    ]
 
 
 async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_store: Store) -> None:
@@ -1551,8 +1584,6 @@ async def test_a_viewers_key_that_writes_on_a_list_is_refused_in_words_not_ignor
     cases' o) did nothing at all, with nothing said, while on the panels they are refused in words.
     They say the same now, on the list, which stays open; they are still not offered in its border,
     and its keys that only look (f, Enter) are as they were. Nothing is written."""
-    from widgets.table_screen import TableScreen
-
     before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
     async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
         await loaded(app, pilot)

@@ -529,3 +529,40 @@ def test_an_empty_value_is_said_as_empty_not_as_a_gap_in_a_sentence(
         assert result.output.startswith(f"duty-room: {said}"), result.output
         assert len(result.output.strip().splitlines()) == 1 and "  " not in result.output, result.output
     assert store_bytes(small_store.root) == before
+
+
+@pytest.mark.parametrize("name", ["duty_room_now", "Duty_Room_Now"])
+def test_the_clock_variable_in_any_case_is_refused(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """DUTY_ROOM_NOW is refused (the clock cannot be set), but `duty_room_now` — a setting's name is
+    read in any case — ran on, neither refused nor named as no setting: the officer could believe the
+    clock was moved. Refused alike, whatever its case."""
+    monkeypatch.setenv(name, "2020-01-01T00:00:00+08:00")
+    result = runner.invoke(cli, ["--lang", "en", "whoami"])
+    assert result.exit_code == 1 and "clock cannot be set" in result.stderr, result.output
+
+
+def test_the_clock_zone_is_not_taken_from_pythontzpath(tmp_path: Path) -> None:
+    """The clock is Beijing time from the system's zone files or the tzdata package; PYTHONTZPATH — a
+    folder of the caller's own with an Asia/Shanghai in it at +14:00 — moved "today", every deadline
+    and the month a reveal is filed under by six hours, through no DUTY_ROOM_* variable."""
+    import shutil
+    import sys
+    from importlib.resources import files
+
+    fake = tmp_path / "zones" / "Asia" / "Shanghai"
+    fake.parent.mkdir(parents=True)
+    with (files("tzdata.zoneinfo") / "Pacific" / "Kiritimati").open("rb") as kiritimati:  # +14:00
+        fake.write_bytes(kiritimati.read())
+    assert shutil.which("true")  # (a sane PATH for the child)
+    shown = subprocess.run(
+        [sys.executable, "-c", "from store import clock; print(clock.now().utcoffset())"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONTZPATH": str(tmp_path / "zones")},
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+    )
+    assert shown.stdout.strip() == "8:00:00", shown.stdout

@@ -1320,3 +1320,20 @@ def test_an_incident_learnt_of_before_the_previous_shift_is_opened_only_with_lat
     assert opened.exit_code == 0, opened.output
     [incident] = Store(root, actor="x").all(Incident)
     assert incident.known_at == datetime(2025, 11, 28, 9, tzinfo=TZ)
+
+
+def test_a_masked_caller_copied_into_a_correction_is_refused(calm_store: Path) -> None:
+    """`duty entries` shows the caller masked (张**); `duty correct --set caller=张**明` saved the stars
+    as the caller's name, where the dashboard's 更正 form refuses a masked value typed on. The store
+    refuses it now, for the command line too, and nothing is written."""
+    store = Store(calm_store, actor="wanglj")
+    entry = log_entry(store, kind=LogKind.CALL, content="3号楼漏水", caller="张桂英", phone="13838930102")
+    before = store_bytes(calm_store)
+    result = CliRunner().invoke(
+        cli, ["--store", str(calm_store), "duty", "correct", entry.id, "--set", "caller=张**明", "--note", "更正"]
+    )
+    assert result.exit_code == 1 and "脱敏" in result.stderr, result.output
+    assert store_bytes(calm_store) == before
+    with pytest.raises(DutyRefused):
+        correct_entry(store, entry.id, {"caller": "张*"}, note="更正")
+    assert correct_entry(store, entry.id, {"caller": "张桂芳"}, note="更正").current().caller == "张桂芳"

@@ -1044,3 +1044,43 @@ async def test_the_log_form_refuses_a_time_before_the_previous_shift_beside_it(s
         await settled(app, pilot)
         assert app.screen is not form
         assert len(small_store.all(DutyLogEntry, "2026-11")) == before[1] + 1
+
+
+async def test_a_case_from_an_entry_shows_the_callers_name_and_phone_masked_and_keeps_them(small_store: Store) -> None:
+    """n on a log entry filled the new case's 反映人 and 电话 with the caller's name and phone as
+    stored (李大妈, 13912345678): personal data the entry's own detail masks, shown whole to a desk
+    that may not reveal, and no reveal logged. Now they show masked, as in 更正: left as shown, the
+    case takes the entry's; emptied, the case has none; typed on the stars, refused."""
+    log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
+    log_entry(small_store, kind=LogKind.CALL, content="5号楼停水", caller="王大爷", phone="13800001111")
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        for content, typed, expected in (
+            ("3号楼漏水", {}, ("李大妈", "13912345678")),
+            ("5号楼停水", {"reporter_phone": ""}, ("王大爷", None)),
+        ):
+            entry = next(e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == content)
+            table.move_cursor(row=table.keys.index(entry.id))
+            await pilot.press("n")
+            await settled(app, pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            values = form.values()
+            assert values["reporter_name"] == f"{expected[0][0]}**", values
+            assert values["reporter_phone"].count("*") == 4, values
+            assert entry.phone not in screen_text(app) and entry.caller not in screen_text(app)
+            if content == "3号楼漏水":  # typed on the masked value: the stars are no part of a name
+                await fill(pilot, form, reporter_name="李**明", title="3号楼漏水", category="infrastructure")
+                await pilot.press("ctrl+s")
+                await settled(app, pilot)
+                assert app.screen is form and "不能在上面改" in screen_text(app)
+                await fill(pilot, form, reporter_name="李**")
+            await fill(pilot, form, title=content, category="infrastructure", community_id="dongcheng", **typed)
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            assert not isinstance(app.screen, FormScreen), screen_text(app)
+            case = next(p for p in small_store.all(Petition) if p.title == content)
+            assert (case.reporter_name, case.reporter_phone) == expected
+    assert not (small_store.root / "audit").exists()  # nothing revealed, nothing to log

@@ -208,7 +208,10 @@ class DeskPanel(Panel):
             self.desk.app.push_screen(screen, closed)
 
     def reveal_detail(self, screen: DetailScreen, subject: str) -> None:
-        """``p`` in a detail: unmask for a permitted user; every attempt is logged."""
+        """``p`` in a detail: unmask for a permitted user; every attempt is logged. Pressed again on a
+        detail already revealed, nothing more is shown: no second reveal in the log."""
+        if self.details.get(screen, ("", False))[1]:
+            return
         key = subject.partition(":")[2]
         self.desk.reveal(subject, lambda: self._show_revealed(screen, key))
 

@@ -272,12 +272,20 @@ class DutyLogPanel(DeskPanel):
             return
         desk = self.desk
         prefill = {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
+        # The caller and the phone are personal data: masked here as in the entry's detail; kept as shown.
+        masks = {"reporter_name": mask_name, "reporter_phone": mask_phone}
+        masked = {key: (mask(prefill[key]), prefill.pop(key)) for key, mask in masks.items() if prefill.get(key)}
         ask_intake(
             desk,
             prefill,
+            # An emptied caller or phone is left out of the case, not taken from the entry again.
             save=lambda values: petition_from_entry(
-                desk.store, entry.id, {k: v for k, v in values.items() if v}, rules=desk.settings.deadlines
+                desk.store,
+                entry.id,
+                {k: v for k, v in values.items() if v or k in masks},
+                rules=desk.settings.deadlines,
             ),
+            masked=masked,
         )
 
     def ask_entry(self) -> None:

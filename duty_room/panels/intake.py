@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -70,20 +70,42 @@ def intake_cross_check(values: dict[str, str], grids: dict[str, Grid], lang: Lan
 
 
 def ask_intake(
-    desk: Desk, prefill: dict[str, str] | None = None, save: Callable[[dict[str, str]], Petition] | None = None
+    desk: Desk,
+    prefill: dict[str, str] | None = None,
+    save: Callable[[dict[str, str]], Petition] | None = None,
+    *,
+    masked: Mapping[str, tuple[str, str]] | None = None,
 ) -> None:
     """登记 a new case; ``prefill`` fills fields (from a visit or a duty-log entry); ``save`` writes the
-    checked values (default ``register``)."""
+    checked values (default ``register``). ``masked``: fields filled with personal data (a log entry's
+    caller and phone), by key (shown masked, as stored): the form shows them masked, as the entry's
+    own detail and 更正 do (an unlogged reveal otherwise); left as shown, kept; emptied, left out;
+    typed anew, changed; typed on (李**明), refused."""
     if desk.read_only:
         return
-    prefill = prefill or {}
+    masked = dict(masked or {})
+    prefill = {**(prefill or {}), **{key: shown for key, (shown, _) in masked.items()}}
     communities, grids = desk.store.all(Community), desk.store.all(Grid)
     fields, texts = intake_form(desk, communities, grids, prefill)
+    if masked:
+        fields = [
+            replace(f, placeholder=desk.t("duty.form.cleared").format(masked[f.key][0])) if f.key in masked else f
+            for f in fields
+        ]
+        texts = replace(texts, subtitle=f"{texts.subtitle} · {desk.t('intake.masked_hint')}")
     hidden = {k: v for k, v in prefill.items() if k not in {f.key for f in fields}}  # e.g. household_id
     grid_by_id = {g.id: g for g in grids}
 
     def submitted(form: FormScreen, values: dict[str, str]) -> None:
         values = {**values, **hidden}
+        typed_on = {}
+        for key, (shown, stored) in masked.items():
+            if values.get(key) == shown:  # as the form shows it: kept, as stored
+                values[key] = stored
+            elif "*" in values.get(key, ""):  # the stars would be saved as the name
+                typed_on[key] = desk.t("duty.form.masked_typed")
+        if typed_on:
+            raise FieldsRefused(typed_on)
         # Checked here at once (no disk): every bad field is marked together.
         errors = intake_cross_check(values, grid_by_id, desk.lang)
         try:

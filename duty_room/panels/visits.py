@@ -267,6 +267,8 @@ class VisitsPanel(DeskPanel):
     def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
         kind, _, key = screen.kind.partition(":")
         if action == "reveal":
+            if screen in self.revealed:  # shown already: no second reveal in the log
+                return
 
             def shown() -> None:
                 self.revealed.add(screen)
