@@ -78,11 +78,14 @@ def _shift_json(shift: DutyShift) -> dict[str, Any]:
     return data
 
 
+def time_option(name: str = "--at", dest: str = "at_text", help: str = "When it was made, if not now.") -> Any:
+    """A time option (HH:MM or YYYY-MM-DD HH:MM; not given: now), refused when given empty (``usage.filled``)."""
+    return click.option(name, dest, default=None, callback=usage.filled, help=help)
+
+
 @duty.command()
 @click.option("--json", "as_json", is_flag=True, help="As JSON (phones masked).")
-@click.option(
-    "--at", "at_text", default=None, callback=usage.filled, help="At another time (HH:MM or YYYY-MM-DD HH:MM)."
-)
+@time_option(help="At another time (HH:MM or YYYY-MM-DD HH:MM).")
 @click.pass_context
 def today(ctx: click.Context, as_json: bool, at_text: str | None) -> None:
     """Who is on duty now, until when, and the next shift (phones masked)."""
@@ -198,13 +201,7 @@ def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
 @click.option("--phone", default=None, help="Contact number (shown masked).")
 @click.option("--action", "action_taken", default="", help="What was done (处理情况).")
 @click.option("--reported-to", default="", help="Who it was reported to (已报告).")
-@click.option(
-    "--at",
-    "at_text",
-    default=None,
-    callback=usage.filled,
-    help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).",
-)
+@time_option(help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
 @click.option("--community", "community_id", default=None, help="Community id or name, if it concerns one.")
 @click.option("--late", is_flag=True, help="A late entry: --at before the previous shift began (refused without it).")
 @click.pass_context
@@ -331,13 +328,7 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
 @click.option("--place", default="")
 @click.option("--description", default="")
 @click.option("--occurred", "occurred_text", default=None, help="When it happened (default: when known).")
-@click.option(
-    "--known",
-    "known_text",
-    default=None,
-    callback=usage.filled,
-    help="When the duty room learnt of it (default: now): the clocks start here.",
-)
+@time_option("--known", "known_text", help="When the duty room learnt of it (default: now): the clocks start here.")
 @click.option("--community", "community_id", default=None)
 @click.option(
     "--entry",
@@ -371,7 +362,7 @@ def open_command(
 @click.option("--stage", required=True, help="phone, written, follow_up, final (or 首报 / 书面报告 / 续报 / 终报).")
 @click.option("--to", "to", required=True, help="Reported to (e.g. 区应急管理局值班室).")
 @click.option("--by", default=None, help="Who made the report (default: you).")
-@click.option("--at", "at_text", default=None, callback=usage.filled, help="When it was made, if not now.")
+@time_option()
 @click.option("--note", default="")
 @click.pass_context
 def report(ctx: click.Context, incident_id: str, stage: str, at_text: str | None, **made: Any) -> None:
@@ -382,7 +373,7 @@ def report(ctx: click.Context, incident_id: str, stage: str, at_text: str | None
 
 @incident.command()
 @click.argument("incident_id", callback=id_typed)
-@click.option("--at", "at_text", default=None, callback=usage.filled)
+@time_option(help="When handling ended, if not now.")
 @click.pass_context
 def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
     """处置结束: handling is over; the 终报 falls due."""
@@ -394,7 +385,7 @@ def end(ctx: click.Context, incident_id: str, at_text: str | None) -> None:
 @click.argument("incident_id", callback=id_typed)
 @click.option("--to", "to", required=True)
 @click.option("--by", default=None)
-@click.option("--at", "at_text", default=None, callback=usage.filled)
+@time_option()
 @click.option("--note", default="")
 @click.pass_context
 def close(ctx: click.Context, incident_id: str, at_text: str | None, **made: Any) -> None:
