@@ -547,9 +547,9 @@ class Desk:
             log.error("write failed", exc_info=error)
             message = self.t("desk.unexpected").format(type(error).__name__)
             said_once = True  # 数据未改动
-        if form is not None:  # a form or a choice is open, so its module is imported: no cost
-            from widgets.choice_modal import ChoiceModal
-            from widgets.form import FormScreen
+        from widgets.choice_modal import ChoiceModal  # (after the first frame: widgets/specs.py)
+        from widgets.form import FormScreen
+
         if isinstance(form, ChoiceModal) and form.is_attached:
             form.show_error(message)
         elif isinstance(form, FormScreen) and form.is_attached:
