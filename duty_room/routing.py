@@ -137,17 +137,17 @@ class RoutingApp(App[None]):
     # by ``@on(FormScreen.Submitted)``, which would import every screen before the first frame.
 
     @guarded
-    def _on_form_screen_submitted(self, event: FormScreen.Submitted) -> None:
+    def on_form_screen_submitted(self, event: FormScreen.Submitted) -> None:
         self.desk.form_submitted(event.form, event.values)
 
     @guarded
-    def _on_choice_modal_confirmed(self, event: ChoiceModal.Confirmed) -> None:
+    def on_choice_modal_confirmed(self, event: ChoiceModal.Confirmed) -> None:
         self.desk.choice_confirmed(event.modal, event.answer)
 
-    def _on_form_screen_marked(self) -> None:
+    def on_form_screen_marked(self) -> None:
         self.status.clear()
 
-    def _on_choice_modal_marked(self) -> None:
+    def on_choice_modal_marked(self) -> None:
         self.status.clear()
 
     @on(Worker.StateChanged)
@@ -159,13 +159,13 @@ class RoutingApp(App[None]):
         return next((panel for panel in self.panels if screen in panel.lists), None)
 
     @guarded
-    def _on_table_screen_action_requested(self, event: TableScreen.ActionRequested) -> None:
+    def on_table_screen_action_requested(self, event: TableScreen.ActionRequested) -> None:
         owner = self._owner(event.screen)
         if owner is not None:
             owner.list_key(event.screen, event.action, event.row_key)
 
     @guarded
-    def _on_detail_screen_reveal_requested(self, event: DetailScreen.RevealRequested) -> None:
+    def on_detail_screen_reveal_requested(self, event: DetailScreen.RevealRequested) -> None:
         name = event.subject.partition(":")[0]
         owner = next((panel for panel in self.panels if panel.NAME == name), None)
         if owner is not None:
