@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from pydantic import ValidationError
 from textual.app import App
@@ -33,14 +33,17 @@ from store.models import GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
 from store.storage import RecordNotFound, Store, StoreError
-from widgets.choice_modal import ChoiceModal
-from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import KeyedTable
-from widgets.table_screen import TableScreen
+from widgets.specs import FieldSpec, FormTexts
 
 from .config import Settings
 from .presenters import Presenter, last_change
 from .terminal import keys_in_ascii
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.choice_modal import ChoiceModal
+    from widgets.form import FormScreen
+    from widgets.table_screen import TableScreen
 
 log = logging.getLogger("duty_room")
 
@@ -110,8 +113,8 @@ class Submission:
 # Faults of the machine or the store's folder: nothing was written, which a form says (未保存：…).
 WRITE_FAULTS = (StoreEnvironmentError, StoreBusyError, StoreMissingError, StoreFileMissingError)
 
-FormHandler = Callable[[FormScreen, dict[str, str]], None]
-ChoiceHandler = Callable[[ChoiceModal, tuple[str, str]], None]
+FormHandler: TypeAlias = "Callable[[FormScreen, dict[str, str]], None]"
+ChoiceHandler: TypeAlias = "Callable[[ChoiceModal, tuple[str, str]], None]"
 
 R = TypeVar("R")
 
@@ -171,7 +174,7 @@ def roster_watch(desk: Desk, record: Roster, names: Mapping[str, str], **more: A
     return Watch(record, stored(desk.store, type(record), record.id), state, **more)
 
 
-Followed = FormScreen | ChoiceModal  # a screen that can say what changed under it (``show_notice``)
+Followed: TypeAlias = "FormScreen | ChoiceModal"  # a screen that can say what changed under it (``show_notice``)
 
 
 def remapped_keys(app: App[Any], keymap: Mapping[str, str]) -> dict[str, str]:
@@ -230,13 +233,14 @@ class Desk:
         self._submissions: dict[Worker[Any], Submission] = {}  # writes running, by their worker
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
         self._renewing: dict[Followed, Worker[Any]] = {}  # a slow watch's find running, the newest per screen
+        self._lists: set[TableScreen] = set()  # lists open (``open_list``): typed keys wait for their rows
 
     @property
     def busy(self) -> bool:
         """Something a typed key may act on is still coming: the rest after the first frame, a list's
         rows, a write or a slow read, the data with this desk's last write. Typed keys wait for it."""
         filling = self.data is not None and not self.data.complete and not self.unread
-        listing = isinstance(screen := self.app.screen, TableScreen) and not screen.shown
+        listing = (screen := self.app.screen) in self._lists and not screen.shown
         return filling or listing or bool(self._submissions) or self._unshown_write is not None
 
     def set_data(self, data: Dashboard) -> None:
@@ -276,6 +280,8 @@ class Desk:
         close: str = "",
     ) -> FormScreen:
         texts = form_texts(self.lang, title, subtitle, confirm=confirm, close=close)
+        from widgets.form import FormScreen  # (imported when the first form opens: widgets/specs.py)
+
         return self.open_form(FormScreen(fields, texts), on_submit, watch=watch)
 
     def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
@@ -487,6 +493,8 @@ class Desk:
         self._lock_said = True
         line = self.t("desk.lock_wait").format(seconds=round(storage.LOCK_TIMEOUT_SECONDS))
         forms = [form for form in self._in_flight if form.is_attached]
+        from widgets.choice_modal import ChoiceModal  # (a form is open: its modules are loaded)
+
         for form in forms:
             self._waiting.setdefault(form, form.notice)
             form.show_notice(line)
@@ -533,6 +541,9 @@ class Desk:
             log.error("write failed", exc_info=error)
             message = self.t("desk.unexpected").format(type(error).__name__)
             said_once = True  # 数据未改动
+        from widgets.choice_modal import ChoiceModal  # (after the first frame: widgets/specs.py)
+        from widgets.form import FormScreen
+
         if isinstance(form, ChoiceModal) and form.is_attached:
             form.show_error(message)
         elif isinstance(form, FormScreen) and form.is_attached:
@@ -574,7 +585,13 @@ class Desk:
 
     def open_list(self, screen: TableScreen, on_close: Callable[[], None]) -> None:
         screen.set_class(self.ascii, "ascii")
-        self.app.push_screen(screen, lambda _: on_close())
+        self._lists.add(screen)
+
+        def closed(_: None) -> None:
+            self._lists.discard(screen)
+            on_close()
+
+        self.app.push_screen(screen, closed)
 
     # -- personal data -------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ send back to the desk or the panel that opened the screen."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App
@@ -14,11 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from store.queries import Dashboard
-from widgets.choice_modal import ChoiceModal
-from widgets.detail import DetailScreen
-from widgets.form import FormScreen
 from widgets.partial_update import send_changed_cells_only
-from widgets.table_screen import TableScreen
 
 from .desk import Desk, guarded
 from .panels import DeskPanel
@@ -26,6 +22,12 @@ from .screenshot import deliver_screenshot
 from .status import Status
 from .textual_words import QUIT_HINT
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.choice_modal import ChoiceModal
+    from widgets.detail import DetailScreen
+    from widgets.form import FormScreen
+    from widgets.table_screen import TableScreen
 
 
 class RoutingApp(App[None]):
@@ -131,19 +133,21 @@ class RoutingApp(App[None]):
 
     # -- what comes back from screens and workers: to the desk or the panel that opened them --
 
-    @on(FormScreen.Submitted)
+    # The screens' messages are taken by their handlers' names (Textual's naming convention), not
+    # by ``@on(FormScreen.Submitted)``, which would import every screen before the first frame.
+
     @guarded
-    def _form_submitted(self, event: FormScreen.Submitted) -> None:
+    def on_form_screen_submitted(self, event: FormScreen.Submitted) -> None:
         self.desk.answered(event.form, event.values)
 
-    @on(ChoiceModal.Confirmed)
     @guarded
-    def _choice_confirmed(self, event: ChoiceModal.Confirmed) -> None:
+    def on_choice_modal_confirmed(self, event: ChoiceModal.Confirmed) -> None:
         self.desk.answered(event.modal, event.answer)
 
-    @on(FormScreen.Marked)
-    @on(ChoiceModal.Marked)
-    def _form_refused(self) -> None:
+    def on_form_screen_marked(self) -> None:
+        self.status.clear()
+
+    def on_choice_modal_marked(self) -> None:
         self.status.clear()
 
     @on(Worker.StateChanged)
@@ -154,16 +158,14 @@ class RoutingApp(App[None]):
     def _owner(self, screen: Screen) -> DeskPanel | None:
         return next((panel for panel in self.panels if screen in panel.lists), None)
 
-    @on(TableScreen.ActionRequested)
     @guarded
-    def _list_action(self, event: TableScreen.ActionRequested) -> None:
+    def on_table_screen_action_requested(self, event: TableScreen.ActionRequested) -> None:
         owner = self._owner(event.screen)
         if owner is not None:
             owner.list_key(event.screen, event.action, event.row_key)
 
-    @on(DetailScreen.RevealRequested)
     @guarded
-    def _reveal(self, event: DetailScreen.RevealRequested) -> None:
+    def on_detail_screen_reveal_requested(self, event: DetailScreen.RevealRequested) -> None:
         name = event.subject.partition(":")[0]
         owner = next((panel for panel in self.panels if panel.NAME == name), None)
         if owner is not None:

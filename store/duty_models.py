@@ -5,8 +5,9 @@ Like a case's history, what was written is never rewritten: a log entry keeps it
 gains correction events; an incident's reports and a handover's acknowledgement are append-only.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would compile and evaluate every field's
+# annotation, a string, as each class is made (~20 M instructions of every start). A method's
+# annotation that names its own class is quoted (tests/test_models.py checks the fields).
 from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
@@ -44,7 +45,7 @@ class LogEvent(BaseModel):
     note: Paragraph = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> LogEvent:
+    def _consistent(self) -> "LogEvent":
         if self.action == "correct" and (not self.changes or not self.note.strip()):
             raise ValueError("a correction changes something and says why")
         if self.action != "correct" and self.petition_id is None:
@@ -73,7 +74,7 @@ class DutyLogEntry(Record):
     history: list[LogEvent] = Field(default_factory=empty_list, max_length=200)
 
     @model_validator(mode="after")
-    def _has_content(self) -> DutyLogEntry:
+    def _has_content(self) -> "DutyLogEntry":
         if not self.content.strip():
             raise ValueError("content: must not be empty")
         return self
@@ -86,7 +87,7 @@ class DutyLogEntry(Record):
         if self.history[: len(previous.history)] != previous.history:
             raise ValueError(f"log entry {self.id}: history is append-only; an earlier event was changed or removed")
 
-    def current(self, as_of: datetime | None = None) -> DutyLogEntry:
+    def current(self, as_of: datetime | None = None) -> "DutyLogEntry":
         """The entry as corrected: the first text with every correction applied in order (those made
         up to ``as_of``, if given: the entry as a hand-over then recorded it)."""
         changes: dict[str, object] = {}
@@ -163,7 +164,7 @@ class Incident(Record):
     reports: list[IncidentReport] = Field(default_factory=empty_list, max_length=500)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Incident:
+    def _consistent(self) -> "Incident":
         if self.known_at < self.occurred_at:
             raise ValueError("the incident was known before it happened")
         if any(r.at < self.known_at for r in self.reports):
@@ -218,7 +219,7 @@ class Handover(Record):
     incoming_notes: Paragraph = ""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Handover:
+    def _consistent(self) -> "Handover":
         if (self.acknowledged_at is None) != (not self.acknowledged_by):
             raise ValueError("an acknowledgement records both who and when")
         if self.acknowledged_by and self.acknowledged_by == self.outgoing_by:

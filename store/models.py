@@ -5,8 +5,9 @@ ids restart in every file, so they are never used as keys). Every record carries
 it last and when; the storage layer stamps those on write.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: pydantic would compile and evaluate every field's
+# annotation, a string, as each class is made (~20 M instructions of every start). A method's
+# annotation that names its own class is quoted (tests/test_models.py checks the fields).
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -240,7 +241,7 @@ class Record(BaseModel):
     updated_at: LocalTime | None = None
     updated_by: Line | None = None
 
-    def check_update(self, previous: Record) -> None:
+    def check_update(self, previous: "Record") -> None:
         """Raise ValueError if replacing ``previous`` with this record is not allowed."""
 
 
@@ -296,7 +297,7 @@ class Grid(Record):
     parent_id: RecordId | None = None
 
     @model_validator(mode="after")
-    def _parent_matches_level(self) -> Grid:
+    def _parent_matches_level(self) -> "Grid":
         if self.level is GridLevel.LARGE and self.parent_id is not None:
             raise ValueError("a 大网格 (large grid) has no parent grid")
         if self.level is not GridLevel.LARGE and self.parent_id is None:
@@ -364,7 +365,7 @@ class Household(Record):
         leading zeros aside). The store refuses a second household at one (``Transaction.commit``)."""
         return (self.grid_id, place_key(self.building), place_key(self.unit), place_key(self.room))
 
-    def claims_address(self, earlier: list[Household]) -> bool:
+    def claims_address(self, earlier: list["Household"]) -> bool:
         """Whether this version takes an address none of its ``earlier`` versions held (none: it is
         new): the one-household-an-address rule looks only at such a claim, so two households that
         shared an address before the rule keep it."""
@@ -403,7 +404,7 @@ class Visit(Record):
     note: Paragraph = ""
 
     @model_validator(mode="after")
-    def _day_matches(self) -> Visit:
+    def _day_matches(self) -> "Visit":
         if self.at.date() != self.day:
             raise ValueError("the visit time is not on the visit day")
         return self
@@ -457,7 +458,7 @@ class Petition(Record):
     history: list[PetitionEvent] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
-    def _consistent(self) -> Petition:
+    def _consistent(self) -> "Petition":
         if self.due_at < self.created_at:
             raise ValueError("the due time is before the time the case was received")
         if self.status.is_open and self.closed_at is not None:
@@ -505,7 +506,7 @@ class ServiceSchedule(Record):
     history: list[RosterEvent] = Field(default_factory=empty_list)
 
     @model_validator(mode="after")
-    def _consistent(self) -> ServiceSchedule:
+    def _consistent(self) -> "ServiceSchedule":
         if self.end <= self.start:
             raise ValueError("a session must end after it starts")
         if any(not 0 <= d <= 6 for d in self.weekdays) or len(set(self.weekdays)) != len(self.weekdays):
@@ -549,7 +550,7 @@ class ServiceSession(Record):
     cancelled_at: LocalTime | None = None  # a late session cancelled stays late (schedule.late_by)
 
     @model_validator(mode="after")
-    def _consistent(self) -> ServiceSession:
+    def _consistent(self) -> "ServiceSession":
         if self.end <= self.start:
             raise ValueError("a session must end after it starts")
         if self.state is SessionState.CANCELLED and not self.cancel_reason.strip():
@@ -586,7 +587,7 @@ class StallRate(BaseModel):
     due_fen: int = Field(ge=0, le=MOST_FEN, strict=True)
 
     @model_validator(mode="after")
-    def _due_within_fee(self) -> StallRate:
+    def _due_within_fee(self) -> "StallRate":
         if self.due_fen > self.monthly_fee_fen:
             raise ValueError(f"a rate's due ({self.due_fen} fen) is more than its fee ({self.monthly_fee_fen} fen)")
         return self
@@ -622,7 +623,7 @@ class Stall(Record):
         return (self.community_id, self.market, self.number)
 
     @model_validator(mode="after")
-    def _rates_in_order(self) -> Stall:
+    def _rates_in_order(self) -> "Stall":
         months = [r.from_month for r in self.rates]
         if any(a >= b for a, b in zip(months, months[1:], strict=False)):
             raise ValueError(f"stall {self.id}: the rate history is oldest first, one entry a month: {months}")
@@ -736,7 +737,7 @@ class DutyShift(Record):
     swaps: list[DutySwap] = Field(default_factory=empty_list, max_length=50)
 
     @model_validator(mode="after")
-    def _on_the_day_its_id_names(self) -> DutyShift:
+    def _on_the_day_its_id_names(self) -> "DutyShift":
         # The id names the day, and so the month's file (dutylog.find_shift): a shift given another
         # day under it would be filed in that month, its old self left in the first, one id twice.
         named = self.id.removeprefix("duty-")
@@ -751,7 +752,7 @@ class DutyShift(Record):
         return self
 
     @model_validator(mode="after")
-    def _phones_of_people_on_shift(self) -> DutyShift:
+    def _phones_of_people_on_shift(self) -> "DutyShift":
         strangers = set(self.phones) - {self.leader, *self.staff}
         if strangers:
             raise ValueError(f"a phone for someone not on the shift: {', '.join(sorted(strangers))}")

@@ -217,6 +217,59 @@ def test_the_dashboard_opens_without_the_hand_over(tmp_path: Path) -> None:
     assert lines[-1] == "built DutyShift", lines[-1]  # only the shifts, which the first frame reads (on duty)
 
 
+SCREENS_OPENED_LATER = ("widgets.choice_modal", "widgets.detail", "widgets.form", "widgets.table_screen")
+
+
+def test_the_first_frame_needs_no_form_list_or_detail_screen(tmp_path: Path) -> None:
+    """A form, a choice, a list and a detail are screens the dashboard opens only when asked: their
+    modules (Textual classes, their CSS and messages) are imported when the first of them opens, not
+    before the first frame; the panels build their fields and keys from widgets/specs.py alone, and
+    the app takes the screens' messages by their handlers' names (duty_room/routing.py). A fresh
+    interpreter opens the dashboard without tests/pilot.py (which imports a list screen), lists
+    what it loaded at the first data, then opens a form (n) and a list (l), which still work."""
+    from conftest import build_small_store
+
+    store = build_small_store(tmp_path / "store")
+    code = (
+        "import asyncio, sys\n"
+        "from duty_room.app import DutyRoomApp\n"
+        "from duty_room.config import Settings\n"
+        "from store.storage import Store\n"
+        f"SCREENS = {SCREENS_OPENED_LATER!r}\n"
+        "def loaded():\n"
+        "    return sorted(m for m in SCREENS if m in sys.modules)\n"
+        "async def turns(pilot, check):\n"
+        "    for _ in range(500):\n"
+        "        if check():\n"
+        "            return\n"
+        "        await pilot.pause(0.02)\n"
+        "    raise SystemExit('never')\n"
+        "async def main():\n"
+        f"    root = {str(store.root)!r}\n"
+        "    app = DutyRoomApp(Store(root, actor='desk'), Settings(store=root, refresh_seconds=600))\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await turns(pilot, lambda: app.data is not None)\n"
+        "        print('at the first data', *loaded())\n"
+        "        await turns(pilot, lambda: app.data.complete)\n"
+        "        await pilot.press('n')\n"
+        "        await turns(pilot, lambda: type(app.screen).__name__ == 'FormScreen')\n"
+        "        await pilot.press('escape')\n"
+        "        await turns(pilot, lambda: type(app.screen).__name__ == 'DashboardScreen')\n"
+        "        await pilot.press('l')\n"
+        "        await turns(pilot, lambda: type(app.screen).__name__.endswith('TableScreen'))\n"
+        "        print('after a form and a list', *loaded())\n"
+        "asyncio.run(main())\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert lines[-2] == "at the first data", lines  # none of them
+    assert lines[-1] == "after a form and a list widgets.form widgets.table_screen", lines
+
+
 def python_prints(code: str, **env: str) -> list[str]:
     """What ``python -c code`` prints, split into words, in a clean environment (plus ``env``)."""
     done = subprocess.run(

@@ -539,3 +539,31 @@ def test_display_safe_other_controls():
     for value in ("\x1b", "\x9b", "\u2066", "\x7f"):
         shown = display_safe(value)
         assert shown.isprintable() and shown.startswith("\\")
+
+
+def test_models_are_defined_with_their_types_not_their_names() -> None:
+    """store/models.py and store/duty_models.py have no ``from __future__ import annotations``: with
+    it every field's annotation is a string, which pydantic compiles and evaluates as the class is
+    made (248 of them, ~20 M instructions of every start: bench/first_paint.py). A method's
+    annotation naming its own class is quoted instead."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    import store.duty_models
+    import store.models
+
+    models = [
+        cls
+        for module in (store.models, store.duty_models)
+        for cls in vars(module).values()
+        if inspect.isclass(cls) and issubclass(cls, BaseModel) and cls.__module__ == module.__name__
+    ]
+    assert len(models) > 20
+    named = [
+        f"{cls.__name__}.{field}"
+        for cls in models
+        for field, kind in vars(cls).get("__annotations__", {}).items()
+        if isinstance(kind, str)
+    ]
+    assert named == []

@@ -4,7 +4,7 @@ open (``keep_open``), posts ``Confirmed`` and stays until the caller dismisses i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import events, on
@@ -22,33 +22,7 @@ from .help_key import HELP_KEY, toggle_help
 from .line_input import LineInput
 from .phrases import Phrases
 from .screen_footer import CompactFooter
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One choice: ``key`` is returned, ``label`` shown; ``needs_note`` refuses an empty note."""
-
-    key: str
-    label: str
-    needs_note: bool = False
-
-
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
-class ChoiceTexts:
-    """Every word the modal shows, given by the caller (widgets hold no catalogue)."""
-
-    title: str
-    subtitle: str
-    note: str
-    note_required: str
-    confirm: str
-    cancel: str
-    empty: str
-    # Esc with a note typed asks first (its answers); a note over ``note_limit`` is refused with too_long.
-    discard_question: str = field(kw_only=True)
-    discard: str = field(kw_only=True)
-    keep_editing: str = field(kw_only=True)
-    too_long: str = field(kw_only=True)  # "{}" is the limit
+from .specs import Choice as Choice, ChoiceTexts as ChoiceTexts
 
 
 class ChoiceModal(ModalScreen[tuple[str, str] | None]):

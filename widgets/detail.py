@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.table import Table
@@ -18,18 +16,8 @@ from textual.widgets import Static
 
 from .help_key import HELP_KEYS, toggle_help
 from .screen_footer import CompactFooter
+from .specs import DetailContent as DetailContent
 from .status_line import StatusLine
-
-
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
-class DetailContent:
-    """What a detail shows: labelled ``fields``, then titled ``sections`` of lines."""
-
-    title: str
-    fields: Sequence[tuple[str, Text]]
-    sections: Sequence[tuple[str, Sequence[Text]]] = field(default_factory=tuple)
-    hint: str = ""
-    subject: str = ""  # what the detail is about, e.g. "petitions:MK261128-001"
 
 
 def whole(line: Text) -> Text:

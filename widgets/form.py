@@ -13,9 +13,9 @@ refuses to submit until it fits. Esc on a form with something typed in it asks f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.console import RenderableType
 from rich.table import Table
@@ -37,46 +37,7 @@ from .help_key import HELP_KEY, toggle_help
 from .line_input import LineInput, shown_on_one_line
 from .phrases import Phrases
 from .screen_footer import CompactFooter
-
-Kind = Literal["text", "number", "choice", "picker"]
-
-
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
-class FieldSpec:
-    """One field: ``key`` names its value in ``values()``; ``kind`` picks the input widget."""
-
-    key: str
-    label: str
-    kind: Kind = "text"
-    options: Sequence[tuple[str, str]] = ()  # (value, label) for choice and picker
-    value: str = ""
-    placeholder: str = ""  # an instruction for the empty field ("type to filter", "kept unless typed")
-    example: str = ""  # a value to copy the shape of ("150"): shown, when empty, as the form's "e.g. 150"
-    max_length: int = 0  # the most characters the field takes (0: no limit); counted, never cut
-    # What this field's value, as typed, puts in other fields ({key: value}), or None to leave them:
-    # a field the officer has typed in since it was last filled keeps what was typed.
-    fills: Callable[[str], Mapping[str, str] | None] | None = None
-
-
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
-class FormTexts:
-    """Every word the form shows besides the fields, given by the caller (widgets hold no catalogue)."""
-
-    title: str
-    confirm: str
-    cancel: str
-    subtitle: str = ""
-    no_match: str = "—"
-    # Esc with something typed: the question and its two answers (keeping is the default).
-    discard_question: str = field(kw_only=True)
-    discard: str = field(kw_only=True)
-    keep_editing: str = field(kw_only=True)
-    too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
-    no_choice: str = field(kw_only=True)  # beside a picker whose text matches none of its rows; "{}" is the text
-    example: str = field(default="{}", kw_only=True)  # an empty field's example ("e.g. {}"), never a value
-    # Esc's word in this form's Footer when not the key's usual one: a form whose step is itself a
-    # "cancel" is closed with "back", as its close button (``cancel``) says.
-    escape: str = field(default="", kw_only=True)
+from .specs import FieldSpec as FieldSpec, FormTexts as FormTexts, Kind as Kind
 
 
 @dataclass(eq=False, repr=False)  # never compared or shown: fewer methods to compile

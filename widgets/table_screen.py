@@ -9,7 +9,6 @@ screen's bottom border: no hidden keys.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import ClassVar, Self
 
@@ -27,27 +26,11 @@ from textual.widgets import Static
 from .help_key import HELP_KEYS, toggle_help
 from .keyed_table import Column, KeyedTable, Row
 from .screen_footer import CompactFooter
+from .specs import ListAction as ListAction
 from .status_line import StatusLine
 
 # What the bottom border takes besides its subtitle: a corner, a rule cell and a space on each side.
 BORDER_CELLS = 6
-
-
-@dataclass(frozen=True)
-class ListAction:
-    """A key a list offers: pressing ``key`` posts ``ActionRequested`` named ``name``."""
-
-    key: str  # e.g. "v"
-    name: str  # posted back, e.g. "visit"
-    description: str  # shown in the border, e.g. "走访登记"
-    # False: neither in the border nor in the keys' help, yet typed it still posts (and is refused
-    # in words: a read-only desk's p, never granted there).
-    offered: bool = True
-
-    @property
-    def binding_id(self) -> str:
-        """Remappable like every other key: ``[keymap] "list.visit" = "f5"``."""
-        return f"list.{self.name}"
 
 
 class TableScreen(ModalScreen[None]):

@@ -4,7 +4,7 @@ writes only through ``Desk.submit``."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.actions import parse
@@ -14,14 +14,17 @@ from textual.widgets import DataTable
 
 from store.queries import Dashboard
 from store.text import display_safe
-from widgets.detail import DetailContent, DetailScreen, UnrevealingDetailScreen
 from widgets.keyed_table import Column
 from widgets.panel import Panel
-from widgets.table_screen import ListAction, TableScreen
+from widgets.specs import DetailContent, ListAction
 
 from ..desk import Desk, guarded
 from ..presenters import Presenter
 from .intake import ask_intake
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.detail import DetailScreen
+    from widgets.table_screen import TableScreen
 
 
 class DeskPanel(Panel):
@@ -199,6 +202,8 @@ class DeskPanel(Panel):
         content = self.detail_content(key, reveal=False)
         if content is not None:
             # A viewer may never reveal: p is not offered, and typed it is refused in words.
+            from widgets.detail import DetailScreen, UnrevealingDetailScreen
+
             screen = UnrevealingDetailScreen(content) if self.desk.read_only else DetailScreen(content)
             self.details[screen] = (key, False)
 
@@ -226,6 +231,8 @@ class DeskPanel(Panel):
         binds), a colon and what it lists; its border names its close key. Redrawn on every change."""
         name = kind.partition(":")[0]
         actions = self.list_actions(name) if name in self.LIST_KEYS else []
+        from widgets.table_screen import TableScreen
+
         screen = TableScreen(kind, title, columns, actions, close_hint=self.close_hint())
         self.lists.append(screen)
         self.desk.open_list(screen, on_close=lambda: self.lists.remove(screen))

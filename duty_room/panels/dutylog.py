@@ -54,9 +54,8 @@ from store.models import DutyShift
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
 from store.text import display_safe, max_chars, typed_day
-from widgets.detail import DetailContent
-from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
+from widgets.specs import DetailContent, FieldSpec
 
 from ..desk import Desk, Watch, edits_over, enum_field
 from ..exports import ExportRefused, export_target
@@ -64,6 +63,10 @@ from ..lateness import minutes_text
 from ..presenters import Presenter, due_clock, duration, literal
 from .base import DeskPanel
 from .intake import ask_intake
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.form import FormScreen
+
 
 if TYPE_CHECKING:
     from store.handover import HandoverReport

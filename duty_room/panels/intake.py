@@ -14,9 +14,13 @@ from store.lifecycle import INTAKE_REFUSALS, draft, grid_elsewhere, register
 from store.models import Category, Channel, Community, Grid, Petition, Priority
 from store.refusal import FieldsRefused
 from store.text import max_chars
-from widgets.form import FieldSpec, FormScreen, FormTexts
+from widgets.specs import FieldSpec, FormTexts
 
 from ..desk import enum_field, field_errors, form_texts
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.form import FormScreen
+
 
 if TYPE_CHECKING:
     from ..desk import Desk
@@ -126,5 +130,7 @@ def ask_intake(
             INTAKE_REFUSALS,
             after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
         )
+
+    from widgets.form import FormScreen
 
     desk.open_form(FormScreen(fields, texts), submitted)

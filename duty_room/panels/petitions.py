@@ -5,7 +5,7 @@ Ended cases (the last 30 days): ``l`` lists them; 重开 there takes the same pa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -55,16 +55,19 @@ from store.refusal import FieldsRefused
 from store.storage import RecordNotFound
 from store.text import display_safe, max_chars, typed_whole
 from store.visiting import case_address
-from widgets.choice_modal import Choice, ChoiceModal, ChoiceTexts
-from widgets.detail import DetailContent
-from widgets.form import FieldSpec, FormScreen, FormTexts
 from widgets.keyed_table import Column, LazyRow, Row
 from widgets.panel import Panel
-from widgets.table_screen import TableScreen
+from widgets.specs import Choice, ChoiceTexts, DetailContent, FieldSpec, FormTexts
 
 from ..desk import Desk, Watch, enum_field, form_texts, guarded, stored
 from ..presenters import NOT_YET, Presenter, duration, grid_words, literal, short_community
 from .base import DeskPanel
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.choice_modal import ChoiceModal
+    from widgets.form import FormScreen
+    from widgets.table_screen import TableScreen
+
 
 # One key per step on the selected case (12345 desk practice); all remappable by binding id.
 CASE_KEYS = (
@@ -278,6 +281,8 @@ class PetitionsPanel(DeskPanel):
                 modal,
             )
 
+        from widgets.choice_modal import ChoiceModal
+
         modal = ChoiceModal(steps(petition), texts, note_limit=max_chars(PetitionEvent, "note"), keep_open=True)
         # Another desk moved the case meanwhile: the steps offered are the ones legal from where it is now.
         self.desk.choose(
@@ -335,6 +340,8 @@ class PetitionsPanel(DeskPanel):
                 form,
                 REFUSAL_FIELD,
             )
+
+        from widgets.form import FormScreen
 
         desk.open_form(
             FormScreen(fields, texts),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -35,9 +36,8 @@ from store.schedule import (
     session_id,
 )
 from store.text import max_chars, typed_whole
-from widgets.detail import DetailContent
-from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
+from widgets.specs import DetailContent, FieldSpec
 
 from ..desk import Watch, edits_over, enum_field, roster_watch
 from ..presenters import (
@@ -49,6 +49,10 @@ from ..presenters import (
     short_community,
 )
 from .base import DeskPanel
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.form import FormScreen
+
 
 AUDIENCE_CYCLE: tuple[Audience | None, ...] = (None, Audience.ELDERLY, Audience.CHILDREN)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -38,13 +39,16 @@ from store.models import FeeReduction, PermitEvent, PermitStatus, Stall, StallPa
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused, refused_about, said_of
 from store.text import max_chars, typed_day
-from widgets.detail import DetailContent
-from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row
+from widgets.specs import DetailContent, FieldSpec
 
 from ..desk import Watch
 from ..presenters import Presenter, literal
 from .base import DeskPanel
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.form import FormScreen
+
 
 # The payment form's refusals, each beside the field it is about.
 PAYMENT_FIELDS = dict.fromkeys(

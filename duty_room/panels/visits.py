@@ -8,7 +8,7 @@ import functools
 import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -65,10 +65,8 @@ from store.visiting import (
     workers_today,
 )
 from widgets.bar import progress_bar
-from widgets.detail import DetailContent
-from widgets.form import FieldSpec, FormScreen
 from widgets.keyed_table import Column, Row, measured
-from widgets.table_screen import TableScreen
+from widgets.specs import DetailContent, FieldSpec
 
 from ..desk import Desk, Watch, edits_over, enum_field, roster_watch
 from ..presenters import (
@@ -82,6 +80,11 @@ from ..presenters import (
 )
 from .base import DeskPanel
 from .intake import ask_intake
+
+if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
+    from widgets.form import FormScreen
+    from widgets.table_screen import TableScreen
+
 
 COMMUNITY_ROW = "community:"  # row keys of the community rows
 LIST_SUBJECT = {"households": "grids", "roster": "communities"}  # what a list's reveal is logged against
