@@ -65,11 +65,8 @@ from .base import DeskPanel
 from .intake import ask_intake
 
 if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
-    from widgets.form import FormScreen
-
-
-if TYPE_CHECKING:
     from store.handover import HandoverReport
+    from widgets.form import FormScreen
 
 INCIDENT_ROW = "incident:"  # row keys of the incidents; entries are keyed by their id
 # The fewest cells an entry's action is cut to (已通知综合执…), so that its content has the room.
@@ -322,9 +319,7 @@ class DutyLogPanel(DeskPanel):
                 ),
                 lambda entry: t("duty.logged").format(entry.id),
                 form,
-                dict.fromkeys(
-                    ("duty_future", "duty_too_early"), "at"
-                ),  # the store's rules for the time, said beside it
+                dict.fromkeys(("duty_future", "duty_too_early"), "at"),  # the store's rules for the time
                 after=lambda entry: desk.select_new(self.NAME, entry.id),
             )
 

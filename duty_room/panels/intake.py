@@ -21,8 +21,6 @@ from ..desk import enum_field, field_errors, form_texts
 if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
     from widgets.form import FormScreen
 
-
-if TYPE_CHECKING:
     from ..desk import Desk
 
 
