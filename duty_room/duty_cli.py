@@ -202,7 +202,9 @@ def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
 @click.option("--action", "action_taken", default="", help="What was done (处理情况).")
 @click.option("--reported-to", default="", help="Who it was reported to (已报告).")
 @time_option(help="When it came in, if not now (HH:MM or YYYY-MM-DD HH:MM).")
-@click.option("--community", "community_id", default=None, help="Community id or name, if it concerns one.")
+@click.option(
+    "--community", "community_id", default=None, callback=usage.filled, help="Community id or name, if it concerns one."
+)
 @click.option("--late", is_flag=True, help="A late entry: --at before the previous shift began (refused without it).")
 @click.pass_context
 def log_command(ctx: click.Context, kind: str, at_text: str | None, **fields: Any) -> None:
@@ -267,7 +269,11 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
 @duty.command(name="to-case")
 @click.argument("entry_id", callback=id_typed)
 @click.option(
-    "--community", "community_id", default=None, help="Community id or name (required unless the entry names one)."
+    "--community",
+    "community_id",
+    default=None,
+    callback=usage.filled,
+    help="Community id or name (required unless the entry names one).",
 )
 @click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
 @click.option("--priority", default=None)
@@ -329,7 +335,7 @@ def _clock_line(ctx: click.Context, incident_id: str) -> str:
 @click.option("--description", default="")
 @click.option("--occurred", "occurred_text", default=None, help="When it happened (default: when known).")
 @time_option("--known", "known_text", help="When the duty room learnt of it (default: now): the clocks start here.")
-@click.option("--community", "community_id", default=None)
+@click.option("--community", "community_id", default=None, callback=usage.filled)
 @click.option(
     "--entry",
     "entry_id",

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from duty_room import words
+from duty_room import usage, words
 from duty_room.usage import CommandGroup, Whole
 from duty_room.words import Lang, label, parse_member
 from store import clock
@@ -130,7 +130,7 @@ def petition() -> None:
 @click.option(
     "--community", "community_id", required=True, help="Community id or name, e.g. dongcheng or 东城花园社区."
 )
-@click.option("--grid", "grid_id", default=None, help="Grid id, e.g. dc-M03.")
+@click.option("--grid", "grid_id", default=None, callback=usage.filled, help="Grid id, e.g. dc-M03.")
 @click.option("--building", default="")
 @click.option("--unit", default="")
 @click.option("--reporter", "reporter_name", default="", help="Reporter's name (shown masked).")
@@ -148,10 +148,12 @@ def add(ctx: click.Context, **fields: Any) -> None:
 
 
 @petition.command(name="list")
-@click.option("--status", "statuses", multiple=True, help="Only these statuses (key or label); repeatable.")
-@click.option("--category", default=None)
-@click.option("--grid", default=None, help="Grid name or id contains this.")
-@click.option("--assignee", default=None, help="Assignee contains this.")
+@click.option(
+    "--status", "statuses", multiple=True, callback=usage.filled, help="Only these statuses (key or label); repeatable."
+)
+@click.option("--category", default=None, callback=usage.filled)
+@click.option("--grid", default=None, callback=usage.filled, help="Grid name or id contains this.")
+@click.option("--assignee", default=None, callback=usage.filled, help="Assignee contains this.")
 @click.option("--text", default="", help="Free text over id, subject, community, grid, assignee.")
 @click.option("--overdue", is_flag=True, help="Only overdue cases.")
 @click.option(

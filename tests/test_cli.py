@@ -512,6 +512,16 @@ def test_an_environment_variable_that_is_no_setting_is_named_once(
             "--known 不能为空",
             "--known cannot be empty",
         ),
+        # a filter from a variable unset listed every case, as if none were given
+        (["petition", "list", "--grid", ""], "--grid 不能为空", "--grid cannot be empty"),
+        (["petition", "list", "--assignee", " "], "--assignee 不能为空", "--assignee cannot be empty"),
+        (["petition", "list", "--status", "new", "--status", ""], "--status 不能为空", "--status cannot be empty"),
+        (
+            ["petition", "add", "--title", "x", "--community", "dongcheng", "--grid", ""],
+            "--grid 不能为空",
+            "--grid cannot be empty",
+        ),
+        (["duty", "log", "--content", "x", "--community", ""], "--community 不能为空", "--community cannot be empty"),
     ],
 )
 def test_an_empty_value_is_said_as_empty_not_as_a_gap_in_a_sentence(
