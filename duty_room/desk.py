@@ -280,7 +280,7 @@ class Desk:
         close: str = "",
     ) -> FormScreen:
         texts = form_texts(self.lang, title, subtitle, confirm=confirm, close=close)
-        from widgets.form import FormScreen  # (imported when the first form opens: widgets/specs.py)
+        from .screens import FormScreen  # (imported when the first form opens)
 
         return self.open_form(FormScreen(fields, texts), on_submit, watch=watch)
 
@@ -493,7 +493,7 @@ class Desk:
         self._lock_said = True
         line = self.t("desk.lock_wait").format(seconds=round(storage.LOCK_TIMEOUT_SECONDS))
         forms = [form for form in self._in_flight if form.is_attached]
-        from widgets.choice_modal import ChoiceModal  # (a form is open: its modules are loaded)
+        from .screens import ChoiceModal  # (a form is open: its modules are loaded)
 
         for form in forms:
             self._waiting.setdefault(form, form.notice)
@@ -541,8 +541,7 @@ class Desk:
             log.error("write failed", exc_info=error)
             message = self.t("desk.unexpected").format(type(error).__name__)
             said_once = True  # 数据未改动
-        from widgets.choice_modal import ChoiceModal  # (after the first frame: widgets/specs.py)
-        from widgets.form import FormScreen
+        from .screens import ChoiceModal, FormScreen  # (after the first frame)
 
         if isinstance(form, ChoiceModal) and form.is_attached:
             form.show_error(message)

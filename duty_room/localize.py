@@ -41,11 +41,13 @@ FOOTER_ZH_ONLY = frozenset({"panel.zoom", "petition.filter", "services.add_sched
 FOOTER_UTF8_ONLY = frozenset({"panel.detail"})
 
 _GROUP_TITLES: dict[type[DOMNode], str | None] = {}  # each class's own heading, as Textual wrote it
+_LAST: list[tuple[Lang, bool]] = []  # the language and ASCII-ness last given, for classes imported later
 
 
 def localize_bindings(lang: Lang, *, ascii_only: bool = False) -> None:
     """Give every binding of every widget and screen class its words in ``lang`` (and its place in the
     Footer, ``ascii_only`` or not); run again (tests do), it switches cleanly."""
+    _LAST[:] = [(lang, ascii_only)]
     known = frozenset(words.keys())
     # Each class's merged map holds its own copies of its bases' bindings: 619 bindings at start,
     # 191 different ones, each given its words once (the dashboard's start counted 26 M
@@ -71,6 +73,14 @@ def localize_bindings(lang: Lang, *, ascii_only: bool = False) -> None:
         if merged is None:
             continue
         merged.key_to_bindings = {key: [localized(b) for b in group] for key, group in merged.key_to_bindings.items()}
+
+
+def localize_classes_imported_since() -> None:
+    """The same words for the classes imported since ``localize_bindings`` ran (the screens opened
+    after the first frame: duty_room/screens.py); nothing before it has run."""
+    if _LAST:
+        lang, ascii_only = _LAST[0]
+        localize_bindings(lang, ascii_only=ascii_only)
 
 
 def _localized(binding: Binding, lang: Lang, known: frozenset[str], ascii_only: bool) -> Binding:

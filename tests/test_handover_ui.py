@@ -295,7 +295,8 @@ async def test_the_handover_form_keeps_its_title_and_the_field_edited_in_view_at
         assert_all_in_view(form)
         for field in ("notes", "export", "notes"):
             form.query_one(f"#field-{field}").focus()
-            await pilot.wait_for_scheduled_animations()  # focusing scrolls it into view (animated)
+            await pilot.pause()  # the focus's scroll into view is asked for after a refresh: then animated
+            await pilot.wait_for_scheduled_animations()
             assert form.focused is form.query_one(f"#field-{field}")
             assert_all_in_view(form)
             assert in_view(form, form.query_one("#form-notice"), within="")
@@ -321,6 +322,7 @@ async def test_the_stall_payment_and_case_step_forms_keep_title_and_field_in_vie
             form.show_errors({spec.key: t("invalid.too_long").format(9) * 3 for spec in form.fields}, "y" * 150)
             for spec in (*form.fields, form.fields[0]):
                 form.query_one(f"#field-{spec.key}").focus()
+                await pilot.pause()  # the focus's scroll into view is asked for after a refresh: then animated
                 await pilot.wait_for_scheduled_animations()
                 assert_all_in_view(form)
             await press(app, pilot, "escape")  # (nothing typed: closed at once)

@@ -202,7 +202,7 @@ class DeskPanel(Panel):
         content = self.detail_content(key, reveal=False)
         if content is not None:
             # A viewer may never reveal: p is not offered, and typed it is refused in words.
-            from widgets.detail import DetailScreen, UnrevealingDetailScreen
+            from ..screens import DetailScreen, UnrevealingDetailScreen
 
             screen = UnrevealingDetailScreen(content) if self.desk.read_only else DetailScreen(content)
             self.details[screen] = (key, False)
@@ -231,7 +231,7 @@ class DeskPanel(Panel):
         binds), a colon and what it lists; its border names its close key. Redrawn on every change."""
         name = kind.partition(":")[0]
         actions = self.list_actions(name) if name in self.LIST_KEYS else []
-        from widgets.table_screen import TableScreen
+        from ..screens import TableScreen
 
         screen = TableScreen(kind, title, columns, actions, close_hint=self.close_hint())
         self.lists.append(screen)

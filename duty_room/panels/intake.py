@@ -129,6 +129,6 @@ def ask_intake(
             after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
         )
 
-    from widgets.form import FormScreen
+    from ..screens import FormScreen
 
     desk.open_form(FormScreen(fields, texts), submitted)

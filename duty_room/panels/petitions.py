@@ -281,7 +281,7 @@ class PetitionsPanel(DeskPanel):
                 modal,
             )
 
-        from widgets.choice_modal import ChoiceModal
+        from ..screens import ChoiceModal
 
         modal = ChoiceModal(steps(petition), texts, note_limit=max_chars(PetitionEvent, "note"), keep_open=True)
         # Another desk moved the case meanwhile: the steps offered are the ones legal from where it is now.
@@ -341,7 +341,7 @@ class PetitionsPanel(DeskPanel):
                 REFUSAL_FIELD,
             )
 
-        from widgets.form import FormScreen
+        from ..screens import FormScreen
 
         desk.open_form(
             FormScreen(fields, texts),
