@@ -207,12 +207,8 @@ def test_the_dashboard_opens_without_the_hand_over(tmp_path: Path) -> None:
         "        print('built', *load.built)\n"
         "asyncio.run(main())\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=True
-    )
-    lines = result.stdout.splitlines()
-    assert lines[-3] == "cases 4", result.stdout + result.stderr  # the dashboard showed its data
+    lines = fresh_interpreter_lines(code, tmp_path)
+    assert lines[-3] == "cases 4", lines  # the dashboard showed its data
     assert lines[-2] == "modules"  # none of them
     assert lines[-1] == "built DutyShift", lines[-1]  # only the shifts, which the first frame reads (on duty)
 
@@ -262,12 +258,7 @@ def test_the_first_frame_needs_no_form_list_or_detail_screen(tmp_path: Path) -> 
         "        print('after a form and a list', *loaded())\n"
         "asyncio.run(main())\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=False
-    )
-    lines = result.stdout.splitlines()
-    assert result.returncode == 0, result.stdout + result.stderr
+    lines = fresh_interpreter_lines(code, tmp_path)
     assert lines[-4] == "at the first data", lines  # none of them
     assert lines[-1] == (  # all four at the first (duty_room/screens.py)
         "after a form and a list widgets.choice_modal widgets.detail widgets.form widgets.table_screen"
@@ -275,6 +266,17 @@ def test_the_first_frame_needs_no_form_list_or_detail_screen(tmp_path: Path) -> 
     # Their keys in the interface language, as every screen's: imported after localize_bindings had
     # run, the form's Footer said `^s Confirm` on a Chinese dashboard (duty_room/screens.py).
     assert lines[-3:-1] == ["form keys 提交", "list keys 返回"], lines
+
+
+def fresh_interpreter_lines(code: str, home: Path) -> list[str]:
+    """The lines ``python -c code`` prints in a clean environment with ``home`` as HOME; it failing
+    fails the test with what it printed."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.splitlines()
 
 
 def python_prints(code: str, **env: str) -> list[str]:
