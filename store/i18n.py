@@ -586,7 +586,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.duty_future": ("时间 {at} 还没到，不能登记", "{at} is in the future; it cannot be recorded yet"),
     "refused.duty_too_early": (
         "时间 {at} 早于上一班（{since} 起）：值班记录当班写；补记更早的，用 duty-room {command} --late",
-        "{at} is before the previous shift ({since} on): the duty log is written on shift; "
+        "{at} is before the previous shift, which began {since}: the duty log is written on shift; "
         "a late entry goes in with duty-room {command} --late",
     ),
     "refused.duty_no_shift": ("没有这个班次：{id}", "no such shift: {id}"),

@@ -1290,7 +1290,7 @@ def test_a_log_line_before_the_previous_shift_is_written_only_with_late(
         cli, ["--store", str(root), "--lang", "en", "duty", "log", "--content", "x", "--at", "2025-11-28 09:00"]
     )
     assert english.output == (
-        "duty-room: 2025-11-28 09:00 is before the previous shift (2026-11-27 08:00 on): the duty log "
+        "duty-room: 2025-11-28 09:00 is before the previous shift, which began 2026-11-27 08:00: the duty log "
         "is written on shift; a late entry goes in with duty-room duty log --late\n"
     )
     previous = run(runner, root, "duty", "log", "--content", "昨天的来电", "--at", "2026-11-27 08:00")
