@@ -14,11 +14,13 @@ from duty_room.cli import cli
 from store.dutylog import find_entry, log_entry
 from store.duty_models import LogKind
 from store.refusal import Refused
+from store.masking import REVEALABLE, log_reveal
 from store.models import WorkerRole
 from store.roster import add_worker, edit_worker
 from store.storage import Store, default_actor
 
 from conftest import run
+from pilot import dashboard, settled
 
 ME = default_actor()
 PHONE, CALLER = "13838930102", "张桂英"
@@ -37,7 +39,13 @@ def permit(system_config: Path, may: bool) -> None:
 @pytest.mark.parametrize("may_reveal", [False, True], ids=["not-permitted", "permitted"])
 @pytest.mark.parametrize(("field", "right", "wrong"), [("phone", PHONE, "13900001111"), ("caller", CALLER, "张桂芳")])
 def test_a_corrections_answer_does_not_tell_whether_a_guess_was_right(
-    runner: CliRunner, logged: tuple[Path, str], system_config: Path, may_reveal: bool, field: str, right: str, wrong: str
+    runner: CliRunner,
+    logged: tuple[Path, str],
+    system_config: Path,
+    may_reveal: bool,
+    field: str,
+    right: str,
+    wrong: str,
 ) -> None:
     """`duty correct --set phone=X` said 更正与原记录相同 (exit 1) when X was the stored number and
     wrote a correction otherwise: a desk that may not reveal could confirm a guess. A personal field
@@ -55,7 +63,9 @@ def test_a_corrections_answer_does_not_tell_whether_a_guess_was_right(
     entry = find_entry(Store(root, actor="x"), entry_id)
     assert [e.changes for e in entry.history if e.action == "correct"] == [{field: right}, {field: wrong}]
     # a correction that truly changes nothing else is still refused, as before (no personal field named)
-    same = runner.invoke(cli, ["--store", str(root), "duty", "correct", entry_id, "--set", "content=3号楼漏水", "--note", "x"])
+    same = runner.invoke(
+        cli, ["--store", str(root), "duty", "correct", entry_id, "--set", "content=3号楼漏水", "--note", "x"]
+    )
     assert same.exit_code == 1 and "更正与原记录相同" in same.output
 
 
@@ -71,3 +81,42 @@ def test_a_workers_phone_typed_as_it_is_is_written_like_any_other(small_store: S
     assert [(c.name, c.before, c.after) for c in other.history[-1].changes] == [("phone", "136****1111", "136****2222")]
     with pytest.raises(Refused):  # nothing personal given, nothing changed: refused as before
         edit_worker(small_store, worker.id, name="李娟")
+
+
+async def test_every_reveal_path_writes_one_record_with_the_same_keys_and_words(
+    runner: CliRunner, small_store: Store, system_config: Path, tmp_path: Path
+) -> None:
+    """The dashboard's p wrote fields ["name", "phone"], `petition show --reveal` on the same case
+    ["reporter_name", "reporter_phone", "household.head_name"] and an unmasked `export` the tables'
+    names ["households", "stalls"]: an auditor matching what was seen had three vocabularies.
+    One place writes the record now (store/masking.py:log_reveal), in one vocabulary
+    (masking.REVEALABLE); the log read after each path has the same keys, the same words."""
+    audit = small_store.root / "audit" / "2026-11.json"
+
+    def records() -> list[dict[str, object]]:
+        table = json.loads(audit.read_text(encoding="utf-8"))["records"] if audit.exists() else {}
+        return list(table.values())
+
+    async with dashboard(small_store, reveal_users=["duty-officer"]) as (app, pilot):
+        await pilot.press("enter", "p")
+        await settled(app, pilot)
+    [on_screen] = records()
+    permit(system_config, True)
+    shown = runner.invoke(cli, ["--store", str(small_store.root), "petition", "show", "MK261127-001", "--reveal"])
+    assert shown.exit_code == 0, shown.output
+    on_cli = records()[-1]
+    exported = runner.invoke(cli, ["--store", str(small_store.root), "export", str(tmp_path / "全部.xlsx")])
+    assert exported.exit_code == 0 and "未脱敏" in exported.output, exported.output
+    on_export = records()[-1]
+    assert len(records()) == 3
+    assert set(on_screen) == set(on_cli) == set(on_export), (on_screen, on_cli, on_export)
+    assert on_screen["subject"] == on_cli["subject"] == "petitions:MK261127-001"
+    assert on_screen["fields"] == on_cli["fields"] == ["name", "phone"]
+    assert on_export["fields"] == list(REVEALABLE)  # households' tags, stalls' reductions: the same words
+    assert [r["action"] for r in records()] == ["reveal"] * 3
+
+
+def test_a_reveal_naming_a_field_outside_the_vocabulary_is_a_bug_not_a_record(small_store: Store) -> None:
+    with pytest.raises(ValueError, match="reporter_phone"):
+        log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], True)
+    assert not (small_store.root / "audit").exists()
