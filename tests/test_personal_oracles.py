@@ -120,3 +120,28 @@ def test_a_reveal_naming_a_field_outside_the_vocabulary_is_a_bug_not_a_record(sm
     with pytest.raises(ValueError, match="reporter_phone"):
         log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], True)
     assert not (small_store.root / "audit").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_names_a_damaged_personal_value_without_quoting_it(
+    runner: CliRunner, small_store: Store, lang: str
+) -> None:
+    """`check` said 「13812345678」不是可选的值 for a phone number pasted into a household's 特殊人群
+    and quoted a damaged fee reduction (the veterans' or the disability reason) the same way: personal
+    data a desk may not reveal, printed by any desk's check. A personal field's value is not quoted
+    now; the file, the record and the field are, enough to find it. Others are quoted as before."""
+    path = next((small_store.root / "households").glob("*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first, second = list(data["records"])[:2]
+    data["records"][first]["tags"] = ["13812345678"]
+    data["records"][second]["tags"] = "张建国 13812345678"  # text where the list goes
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(small_store.root), "--lang", lang, "check"])
+    assert result.exit_code == 2, result.output
+    assert "13812345678" not in result.output and "张建国" not in result.output, result.output
+    rel = path.relative_to(small_store.root).as_posix()
+    lines = [line for line in result.output.splitlines() if "tags" in line]
+    assert len(lines) == 2 and all(rel in line for line in lines), result.output
+    ids = [data["records"][key]["id"] for key in (first, second)]
+    assert all(record_id in line for record_id, line in zip(ids, lines, strict=True)), result.output
+    assert ("个人信息" if lang == "zh" else "personal data") in lines[1]
