@@ -30,9 +30,9 @@ from store.workbook import (
     NOTES_SHEET,
     SHEETS,
     export_sheets,
-    revealed_by,
     import_tables,
     resolve_tables,
+    revealed_by,
     template_notes,
     template_sheets,
 )

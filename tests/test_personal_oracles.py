@@ -11,16 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from duty_room.cli import cli
-from store.dutylog import find_entry, log_entry
 from store.duty_models import LogKind
-from store.refusal import Refused
+from store.dutylog import find_entry, log_entry
 from store.masking import REVEALABLE, log_reveal
 from store.models import WorkerRole
+from store.refusal import Refused
 from store.roster import add_worker, edit_worker
 from store.storage import Store, default_actor
+from widgets.status_line import StatusLine
 
-from conftest import run
-from pilot import dashboard, settled
+from pilot import NARROW, WIDE, dashboard, settled
 
 ME = default_actor()
 PHONE, CALLER = "13838930102", "张桂英"
@@ -145,3 +145,39 @@ def test_check_names_a_damaged_personal_value_without_quoting_it(
     ids = [data["records"][key]["id"] for key in (first, second)]
     assert all(record_id in line for record_id, line in zip(ids, lines, strict=True)), result.output
     assert ("个人信息" if lang == "zh" else "personal data") in lines[1]
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("opens", ["enter", "l", "n"], ids=["detail", "list", "form"])
+async def test_a_refusal_goes_when_the_officer_opens_another_view_over_it(
+    small_store: Store, size: tuple[int, int], opens: str
+) -> None:
+    """未更改：「待受理」的案件不能「办结」 stayed in the dashboard's status line while a detail, the
+    ended list or the 登记 form of the same panel was opened over it (under a form it still shows),
+    and was there again when it closed: as if it were about the new view. Another view opened is
+    moving on: the refusal goes, not hidden, and does not come back when the view closes."""
+    async with dashboard(small_store, size) as (app, pilot):
+        await pilot.press("r")  # 办结 a 待受理 case: refused at once
+        await settled(app, pilot)
+        line = app.query_one("#status", StatusLine)
+        assert line.message == "MK261127-001 未更改：「待受理」的案件不能「办结」"
+        await pilot.press(opens)
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 2, app.screen_stack
+        said = [s.message for screen in app.screen_stack for s in screen.query("#status").results(StatusLine)]
+        assert "未更改" not in "".join(said), said
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1 and line.message == ""
+
+
+async def test_a_refusal_said_on_a_view_stays_while_that_view_is_what_is_on_screen(small_store: Store) -> None:
+    """A refused reveal on a detail is about that detail: it stays there until the detail closes."""
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await pilot.press("4", "enter", "p")  # nobody may reveal here
+        await settled(app, pilot)
+        [detail_line] = app.screen.query("#status").results(StatusLine)
+        assert "无权" in detail_line.message
+        await pilot.press("down")
+        await settled(app, pilot)
+        assert "无权" in detail_line.message
