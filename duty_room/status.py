@@ -45,7 +45,8 @@ class Status:
         self.said.append(text)
         # A refusal (a warning, an error) stays until something newer is said; it is about where it
         # was said: one on a list or a detail goes with that screen (``screen_gone``), one on the
-        # dashboard when another panel becomes the active one (``panel_left``).
+        # dashboard when another panel becomes the active one (``panel_left``), and either when
+        # another view is opened over the screen it was said on (``covered``).
         stack = self.app.screen_stack
         self._said_on = (text, stack[-1]) if severity != "information" and stack else None
         for screen in self.app.screen_stack:  # none before compose or after the screens are gone
@@ -56,6 +57,11 @@ class Status:
     def screen_gone(self, screen: Screen[Any]) -> None:
         """``screen`` was closed: a refusal said on it no longer shows on the screens left (the status
         line goes back to what is pinned there, a damaged file's line)."""
+        if self._said_on is not None and self._said_on[1] is screen:
+            self._unsay()
+
+    def covered(self, screen: Screen[Any]) -> None:
+        """Another view was opened over ``screen``: a refusal said on it was about what it showed."""
         if self._said_on is not None and self._said_on[1] is screen:
             self._unsay()
 

@@ -28,6 +28,7 @@ class LogKind(StrEnum):
 
 # What a correction may change. The time stays: it files the entry under its month.
 CORRECTABLE = ("kind", "source", "caller", "phone", "content", "action_taken", "reported_to")
+PERSONAL = ("caller", "phone")  # masked on every desk that may not reveal them
 
 
 class LogEvent(BaseModel):

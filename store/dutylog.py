@@ -27,6 +27,7 @@ from .clock import as_local, at, now, today
 from .deadlines import DeadlineRules
 from .duty_models import (
     CORRECTABLE,
+    PERSONAL,
     DutyLogEntry,
     Handover,
     Incident,
@@ -495,7 +496,15 @@ def correct_entry(
     with store.transaction() as tx:
         entry = tx.as_seen(find_entry(tx, entry_id), expected)
         before = entry.current()
-        changed = {k: v for k, v in changes.items() if str(getattr(before, k) or "") != v}
+        # A personal field named is written even as it was: "changes nothing" only when it is the
+        # stored value would let a desk that may not reveal it confirm a guess. The officer states
+        # what the caller said; the history keeps it.
+        # (Empty and empty is no guess: whether there is one shows masked.)
+        changed = {
+            k: v
+            for k, v in changes.items()
+            if (k in PERSONAL and (v or getattr(before, k))) or str(getattr(before, k) or "") != v
+        }
         if not changed:
             raise DutyRefused("duty_correction_empty")
         event = LogEvent(at=tx.now, actor=store.actor, action="correct", changes=changed, note=note)

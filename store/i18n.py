@@ -857,6 +857,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "damage.extra": ("不是这种记录的字段", "not a field of this record"),
     "damage.choice": ("「{v}」不是可选的值", "'{v}' is not one of the choices"),
     "damage.value": ("值「{v}」不合要求", "the value '{v}' is not allowed"),
+    "damage.choice_personal": (
+        "不是可选的值（个人信息，不引用）",
+        "not one of the choices (personal data, not quoted)",
+    ),
+    "damage.value_personal": ("值不合要求（个人信息，不引用）", "the value is not allowed (personal data, not quoted)"),
     "damage.rule": ("各项互相矛盾", "its fields contradict each other"),
     "fault.missing_listed": (
         "数据文件缺失：{path}（manifest.json 列有它）；请从备份恢复，恢复前不会写入它",
@@ -975,6 +980,22 @@ def _reason(error: Mapping[str, Any], lang: Lang) -> str | None:
 
 
 DAMAGED_VALUE_SHOWN = 40  # characters of a stored value a damage message quotes
+# Fields whose stored value is personal data (a name, a phone, health or a fee reduction's reason):
+# masked on screen to a desk that may not reveal, so a damage message names the field, never quotes it.
+PERSONAL_FIELDS = frozenset(
+    {
+        "head_name",
+        "phone",
+        "phones",
+        "reporter_name",
+        "reporter_phone",
+        "holder_name",
+        "holder_phone",
+        "caller",
+        "tags",
+        "reduction",
+    }
+)
 
 
 def damage_reason(error: Mapping[str, Any], lang: Lang = "zh") -> str:
@@ -986,13 +1007,19 @@ def damage_reason(error: Mapping[str, Any], lang: Lang = "zh") -> str:
         return t("damage.missing", lang)
     if kind == "extra_forbidden":
         return t("damage.extra", lang)
+    loc = tuple(error.get("loc") or ())
+    personal = bool(loc) and loc[0] in PERSONAL_FIELDS  # the file, the record and the field say where
     if kind in ("enum", "literal_error"):
+        if personal:
+            return t("damage.choice_personal", lang)
         return t("damage.choice", lang).format(v=shown_value(error.get("input")))
     known = _reason(error, lang)
     if known is not None:
         return known
-    if not error.get("loc"):  # a rule across the record's fields the catalogue does not word
+    if not loc:  # a rule across the record's fields the catalogue does not word
         return t("damage.rule", lang)
+    if personal:
+        return t("damage.value_personal", lang)
     return t("damage.value", lang).format(v=shown_value(error.get("input")))
 
 

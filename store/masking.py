@@ -124,11 +124,22 @@ def revealed_fields(subject: str) -> list[str]:
     return list(REVEALED_BY_KIND.get(kind, REVEALED_BY_KIND.get(kind.partition(":")[0], ("name", "phone"))))
 
 
-def log_reveal(store: Store, subject: str, fields: list[str], allowed: bool) -> AuditEntry:
-    """Record an attempt to see unmasked data, granted or refused. Every attempt is logged.
+# What an audit record's ``fields`` may name, whichever path revealed (the dashboard's p,
+# `petition show --reveal`, an unmasked `export`): one vocabulary, so the log reads the same.
+REVEALABLE = ("name", "phone", "health", "reduction")
+
+
+def log_reveal(store: Store, subject: str, fields: list[str] | None, allowed: bool) -> AuditEntry:
+    """Record an attempt to see unmasked data, granted or refused. Every attempt is logged: the one
+    place an audit record of a reveal is written. ``fields``: what it unmasks, in ``REVEALABLE``'s
+    words; ``None``: what a reveal on ``subject`` unmasks (``revealed_fields``).
 
     A granted reveal on a case also goes into the case's own history, where the desk sees it.
     """
+    given = revealed_fields(subject) if fields is None else fields
+    if not given or set(given) - set(REVEALABLE):
+        raise ValueError(f"a reveal on {subject} must name some of {REVEALABLE}, not {given}")
+    fields = [f for f in REVEALABLE if f in given]  # in one order, once each
     with store.transaction() as tx:
         table, _, record_id = subject.partition(":")
         if allowed and table == Petition.table:

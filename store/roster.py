@@ -194,6 +194,12 @@ def edit_worker(
         if phone is not None:
             _phone_free(tx, updated.phone, worker_id)
         diff = changes_between(worker, updated)
+        if phone is not None and not any(c.name == "phone" for c in diff):
+            # A phone typed as it was is written too (masked both sides): "nothing changed" for the
+            # stored number alone would confirm a guess to a desk that may not reveal it.
+            diff.append(
+                FieldChange(name="phone", before=shown("phone", worker.phone), after=shown("phone", worker.phone))
+            )
         if not diff:
             raise Refused("no_change")
         return tx.put(updated.model_copy(update={"history": [*worker.history, event(tx, "edit", diff)]}))

@@ -97,6 +97,13 @@ class Column:
     width: int = 12
 
 
+def revealed_by(specs: Iterable[SheetSpec]) -> list[str]:
+    """What an unmasked export of these sheets unmasks, in the audit log's words
+    (``masking.REVEALABLE``: the dashboard's reveal says the same)."""
+    words = {mask_name: "name", mask_phone: "phone", mask_tag_labels: "health", mask_reduction_label: "reduction"}
+    return [words[c.mask] for spec in specs for c in spec.columns if c.mask is not None]
+
+
 @dataclass(frozen=True)
 class SheetSpec:
     name: str  # the sheet's (Chinese) name; also the CSV file name

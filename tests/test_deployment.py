@@ -370,7 +370,7 @@ def test_a_read_only_store_refuses_every_write_and_writes_nothing(small_store: S
     from store.masking import log_reveal
 
     with pytest.raises(StoreReadOnlyError):
-        log_reveal(viewer, f"petitions:{CASE}", ["reporter_phone"], allowed=True)
+        log_reveal(viewer, f"petitions:{CASE}", ["phone"], allowed=True)
     assert store_bytes(small_store.root) == before
     assert len(viewer.all(Petition)) == 4  # reading is fine
 

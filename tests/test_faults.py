@@ -543,7 +543,7 @@ def test_a_waiting_writer_gets_the_lock_when_it_is_released(
 def reveal_loop(root: Path) -> None:
     store = Store(root, actor="officer")
     while True:
-        log_reveal(store, "petitions:MK261127-001", ["reporter_phone"], True)
+        log_reveal(store, "petitions:MK261127-001", ["phone"], True)
 
 
 @pytest.mark.slow

@@ -189,7 +189,7 @@ def fingerprint(root: Path) -> dict[str, str]:
 
 
 def test_demo_replace_refuses_a_store_with_audit_logs(small_store: Store) -> None:
-    log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], False)
+    log_reveal(small_store, "petitions:MK261127-001", ["phone"], False)
     before = fingerprint(small_store.root)
     result = run(small_store.root, "demo", "--replace")
     assert result.exit_code == ExitCode.REFUSED

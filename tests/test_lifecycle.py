@@ -897,7 +897,7 @@ def audit_entries(store: Store) -> list[AuditEntry]:
 
 def test_granted_reveal_adds_event_and_audit_entry(small_store: Store):
     before = small_store.get(Petition, "MK261127-001")
-    entry = log_reveal(small_store, "petitions:MK261127-001", ["reporter_name", "reporter_phone"], True)
+    entry = log_reveal(small_store, "petitions:MK261127-001", ["name", "phone"], True)
     assert (entry.actor, entry.action, entry.subject, entry.allowed, entry.at) == (
         "duty-officer",
         "reveal",
@@ -905,7 +905,7 @@ def test_granted_reveal_adds_event_and_audit_entry(small_store: Store):
         True,
         NOW,
     )
-    assert entry.fields == ["reporter_name", "reporter_phone"]
+    assert entry.fields == ["name", "phone"]
     assert (small_store.root / "audit" / "2026-11.json").exists()
     assert audit_entries(Store(small_store.root)) == [entry]
     after = small_store.get(Petition, "MK261127-001")
@@ -913,26 +913,26 @@ def test_granted_reveal_adds_event_and_audit_entry(small_store: Store):
     event = after.history[-1]
     assert (event.action, event.actor, event.at) == ("reveal", "duty-officer", NOW)
     assert event.from_status is event.to_status is before.status
-    assert event.note == "reporter_name, reporter_phone"
+    assert event.note == "name, phone"
 
 
 def test_refused_reveal_is_audited_without_an_event(small_store: Store):
     petitions_before = small_store.path_for(Petition, "2026-11-27").read_bytes()
-    entry = log_reveal(small_store, "petitions:MK261127-002", ["reporter_phone"], False)
+    entry = log_reveal(small_store, "petitions:MK261127-002", ["phone"], False)
     assert entry.allowed is False
     assert small_store.path_for(Petition, "2026-11-27").read_bytes() == petitions_before
     assert [e.allowed for e in audit_entries(small_store)] == [False]
     # Attempts accumulate in the month's partition, granted or not.
-    log_reveal(small_store, "petitions:MK261127-002", ["reporter_phone"], True)
-    log_reveal(small_store, "petitions:MK261127-002", ["reporter_phone"], False)
+    log_reveal(small_store, "petitions:MK261127-002", ["phone"], True)
+    log_reveal(small_store, "petitions:MK261127-002", ["phone"], False)
     assert sorted(e.allowed for e in audit_entries(small_store)) == [False, False, True]
     assert [e.action for e in small_store.get(Petition, "MK261127-002").history] == ["reveal"]
 
 
 def test_audit_is_kept_by_month(small_store: Store, monkeypatch: pytest.MonkeyPatch):
-    log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], False)
+    log_reveal(small_store, "petitions:MK261127-001", ["phone"], False)
     set_now(monkeypatch, datetime(2026, 12, 1, 8, 0, tzinfo=TZ))
-    log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], False)
+    log_reveal(small_store, "petitions:MK261127-001", ["phone"], False)
     assert small_store.partitions(AuditEntry) == ["2026-11", "2026-12"]
     assert len(small_store.all(AuditEntry, "2026-12")) == 1
 
@@ -956,7 +956,7 @@ def test_reveal_of_an_archived_case_is_audited(small_store: Store):
     with small_store.transaction() as tx:
         tx.put(old)
         assert tx.archive_closed_petitions() == 1
-    entry = log_reveal(small_store, "petitions:MK261001-001", ["reporter_phone"], True)
+    entry = log_reveal(small_store, "petitions:MK261001-001", ["phone"], True)
     assert entry.allowed is True
     assert audit_entries(small_store) == [entry]
     archived = small_store.get(Petition, "MK261001-001", "archive-2026-10")
@@ -965,7 +965,7 @@ def test_reveal_of_an_archived_case_is_audited(small_store: Store):
 
 
 def test_reveal_files_are_valid_json(small_store: Store):
-    log_reveal(small_store, "petitions:MK261127-001", ["reporter_phone"], True)
+    log_reveal(small_store, "petitions:MK261127-001", ["phone"], True)
     data = orjson.loads((small_store.root / "audit" / "2026-11.json").read_bytes())
     assert len(data[storage.RECORDS]) == 1
 
