@@ -60,7 +60,7 @@ from .models import (
     WorkerRole,
 )
 from .refusal import Refused
-from .roster import changes_between, known_list
+from .roster import changes_between, known_list, numbered_id
 from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
 from .text import RecordId, ascii_numerals, typed_phone
@@ -1012,7 +1012,9 @@ class _Importer:
         """The record each row is: its id, or the stored record with its natural key, or a new id."""
         if spec.key not in self.by_natural_key:
             by_key: dict[tuple[Any, ...], str] = {}
-            for record in self.existing[spec.key].values():
+            # A retired worker's phone matches too: named again, they come back with their history.
+            retired = self.tx.all(GridWorker, RETIRED) if spec.model is GridWorker else []
+            for record in [*self.existing[spec.key].values(), *retired]:
                 key = spec.natural_key(record.model_dump())
                 if key is not None:
                     by_key.setdefault(key, record.id)
@@ -1032,7 +1034,7 @@ class _Importer:
                     self.error(row, spec, masked, self.t("sheet.masked"))
                     continue
                 key = spec.natural_key(row.values)
-                row.id = self.by_natural_key[spec.key].get(key) or _stable_id(spec.id_prefix, key)
+                row.id = self.by_natural_key[spec.key].get(key) or self.new_id(spec, key, rows)
             if row.id is None:
                 continue
             if row.id in seen:
@@ -1048,6 +1050,18 @@ class _Importer:
                 continue
             seen[row.id] = row.number
             self.file_ids[spec.key].add(row.id)
+
+    def new_id(self, spec: SheetSpec, key: tuple[Any, ...], rows: list[_Row]) -> str:
+        """A new record's id: a hash of its natural key (a dry run gives the import's), unless that
+        key is personal data shown masked (a worker's phone): then the next free number, once per key."""
+        if not any(spec.column(k).mask for k in spec.natural):
+            return _stable_id(spec.id_prefix, key)
+        taken = {*self.existing[spec.key], *self.by_natural_key[spec.key].values()}
+        taken |= {str(r.values["id"]) for r in rows if r.values.get("id")}
+        if spec.model is GridWorker:
+            taken |= {w.id for w in self.tx.all(GridWorker, RETIRED)}
+        self.by_natural_key[spec.key][key] = new = numbered_id(spec.id_prefix, taken)
+        return new
 
     # -- building the records ---------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, time, timedelta
 
 import pytest
@@ -162,6 +163,39 @@ def test_a_schedule_added_after_todays_session_ended_begins_tomorrow(small_store
     assert {"sc-now", "sc-later", "sc-over-dated"} <= ids and not ids & {"sc-over", "sc-next-week"}
     tomorrow = {s.schedule_id for s in sessions_on(small_store, today + timedelta(days=1), rules)}
     assert {"sc-over", "sc-over-dated", "sc-now", "sc-later"} <= tomorrow
+
+
+def test_a_new_workers_id_tells_nothing_of_the_phone(small_store: Store) -> None:
+    """Every desk sees worker ids; the phone is shown masked (138****1234): an id made from the phone
+    gave the four hidden digits back to anyone trying 10,000 guesses against it."""
+    first = add_worker(small_store, name="李娟", role=WorkerRole.GRID_WORKER, phone="13600001111", grid_id="dc-B01")
+    second = add_worker(small_store, name="王强", role=WorkerRole.GRID_WORKER, phone="13600002222", grid_id="dc-B01")
+    for worker in (first, second):
+        assert worker.id.startswith("w-")
+        assert worker.id[2:] != hashlib.sha1(repr((worker.phone,)).encode()).hexdigest()[:10]
+    assert first.id != second.id
+    retire_worker(small_store, second.id, TODAY)
+    third = add_worker(small_store, name="赵敏", role=WorkerRole.GRID_WORKER, phone="13600003333", grid_id="dc-B01")
+    assert third.id not in {first.id, second.id}  # a retired worker's id is not given again
+
+
+def test_an_imported_workers_id_tells_nothing_of_the_phone(small_store: Store) -> None:
+    """A worker row without an id is matched by its phone; a new one gets the next number, not a hash
+    of the phone (two rows with one phone are still one worker, said so)."""
+    header = [["编号", "姓名", "职务", "手机", "所属网格"], ["id", "name", "role", "phone", "grid_id"]]
+    sheet = [*header, ["", "李娟", "网格员", "13600001111", "dc-B01"], ["", "王强", "网格员", "13600002222", "dc-B01"]]
+    report = import_tables(small_store, {"网格员": sheet})
+    assert report.written, report.errors
+    workers = {w.phone: w.id for w in small_store.all(GridWorker)}
+    for phone in ("13600001111", "13600002222"):
+        assert workers[phone].startswith("w-")
+        assert workers[phone][2:] != hashlib.sha1(repr((phone,)).encode()).hexdigest()[:10]
+    assert len(set(workers.values())) == len(workers)
+    again = import_tables(small_store, {"网格员": sheet})  # matched by phone: the same workers, unchanged
+    assert again.written and {w.phone: w.id for w in small_store.all(GridWorker)} == workers
+    twice = [*header, ["", "赵敏", "网格员", "13600003333", "dc-B01"], ["", "赵敏", "网格员", "13600003333", "dc-B01"]]
+    refused = import_tables(small_store, {"网格员": twice})
+    assert not refused.written and any("手机" in e for e in refused.errors)
 
 
 # -- each change in the record's history: who, when, what ----------------------------------------
