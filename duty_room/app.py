@@ -176,10 +176,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def panel(self, name: str) -> DeskPanel:
         return self.query_one(f"#{name}", DeskPanel)
 
-    @property
-    def active_panel(self) -> DeskPanel:
-        return self.deck.active_panel
-
     # -- panels ------------------------------------------------------------------------
 
     def action_focus_panel(self, name: str) -> None:
@@ -194,8 +190,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def action_zoom(self) -> None:
         self.deck.zoom()
 
-    def action_restore(self) -> None:
-        self.deck.zoom()
+    action_restore = action_zoom  # z on a zoomed panel: the same toggle, named 还原 (``check_action``)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``z`` is 放大 on the panels and 还原 on a zoomed one: the Footer and `?` show the one it does."""

@@ -614,7 +614,7 @@ def whoami(ctx: click.Context) -> None:
     sources = t("punct.semi").join(_in_words(source, t) for source in settings.sources)
     click.echo(f"{t('whoami.actor')}: {settings.actor} ({how})")
     click.echo(f"{t('whoami.reveal')}: {reveal}")
-    click.echo(f"{t('whoami.read_only')}: {read_only}")
+    click.echo(f"{t('readonly.badge')}: {read_only}")
     click.echo(f"{t('whoami.store')}: {settings.store}")
     if settings.export_folder is not None:
         click.echo(f"{t('whoami.exports')}: {settings.export_folder}")

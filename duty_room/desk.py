@@ -192,13 +192,18 @@ def guarded(handler: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return handler(self, *args, **kwargs)
         except Exception as error:  # noqa: BLE001 - reported, never swallowed silently
-            report = getattr(self.app, "report_error", None)
-            if report is None:
-                raise
-            report(error)
+            report_error(self.app, error)
             return None
 
     return run
+
+
+def report_error(app: App[Any], error: BaseException) -> None:
+    """An error said in one line by the app, which runs on (raised in an app that cannot say it)."""
+    report = getattr(app, "report_error", None)
+    if report is None:
+        raise error
+    report(error)
 
 
 class Saved(Message):
@@ -322,7 +327,7 @@ class Desk:
                 try:
                     self._judge(screen, watch, data)
                 except Exception as error:  # noqa: BLE001 - a bug in one panel's watch: said, the others judged
-                    self.report_error(error)
+                    report_error(self.app, error)
 
     def _judge(self, screen: Followed, watch: Watch[Any], data: Dashboard) -> None:
         if watch.slow:
@@ -356,12 +361,12 @@ class Desk:
         if watch is None or screen in self._in_flight or state is not WorkerState.SUCCESS:
             # A store fault is named by the status line; the form is judged on the next data.
             if state is WorkerState.ERROR and not isinstance(worker.error, StoreError):
-                self.report_error(worker.error)  # type: ignore[arg-type]
+                report_error(self.app, worker.error)  # type: ignore[arg-type]
             return
         try:
             self._judged(screen, watch, worker.result)
         except Exception as error:  # noqa: BLE001 - a bug in one panel's watch: said, the dashboard runs on
-            self.report_error(error)
+            report_error(self.app, error)
 
     def _judged(self, screen: Followed, watch: Watch[Any], now: Any) -> None:
         if now is not None and screen in self._watches:
@@ -453,7 +458,7 @@ class Desk:
                 form.dismiss(None)
             message = submission.done(worker.result)
             if message:
-                self.say(message)
+                self.app.notify(message)
             if submission.after is not None:
                 submission.after(worker.result)
             if submission.saves:
@@ -560,22 +565,12 @@ class Desk:
         else:
             self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
 
-    def say(self, message: str) -> None:
-        self.app.notify(message)
-
     def store_words(self, error: StoreError) -> str:
         """``error`` in words, a store file named from the store's folder (petitions/2026-11-27.json):
         a whole path left the status line no room for the file's name, nor for what is wrong with it."""
         return error.message(self.lang).replace(f"{self.store.root}{os.sep}", "")
 
     # -- lists ---------------------------------------------------------------------------
-
-    def report_error(self, error: Exception) -> None:
-        """An error said in one line by the app, which runs on."""
-        report = getattr(self.app, "report_error", None)
-        if report is None:
-            raise error
-        report(error)
 
     def select_new(self, panel: str, key: str) -> None:
         """Put panel ``panel``'s cursor on the record just created, once the reload brings it."""

@@ -231,7 +231,7 @@ def render_markdown(report: HandoverReport, lang: Lang = "zh") -> str:
 
 # The log's columns, in the Markdown table and on the workbook's log sheets.
 LOG_COLUMNS = (
-    "duty.col.time",
+    "col.time",
     "duty.col.kind",
     "handover.from",
     "duty.col.content",

@@ -55,10 +55,6 @@ class RoutingApp(App[None]):
         """The data on screen (``None`` until the first load is shown)."""
         return self.desk.data
 
-    @property
-    def panels(self) -> list[DeskPanel]:
-        return list(self.query(DeskPanel))
-
     # -- the status line, instead of toasts ------------------------------------------------
 
     def notify(
@@ -165,7 +161,7 @@ class RoutingApp(App[None]):
         self.desk.worker_changed(event.worker, event.state)
 
     def _owner(self, screen: Screen) -> DeskPanel | None:
-        return next((panel for panel in self.panels if screen in panel.lists), None)
+        return next((panel for panel in self.query(DeskPanel) if screen in panel.lists), None)
 
     @guarded
     def on_table_screen_action_requested(self, event: TableScreen.ActionRequested) -> None:
@@ -176,6 +172,6 @@ class RoutingApp(App[None]):
     @guarded
     def on_detail_screen_reveal_requested(self, event: DetailScreen.RevealRequested) -> None:
         name = event.subject.partition(":")[0]
-        owner = next((panel for panel in self.panels if panel.NAME == name), None)
+        owner = next((panel for panel in self.query(DeskPanel) if panel.NAME == name), None)
         if owner is not None:
             owner.reveal_detail(event.screen, event.subject)

@@ -33,7 +33,6 @@ class Status:
         self.desk = desk
         self.said: list[str] = []  # everything said in the status line, in order
         self.handled_errors: list[BaseException] = []  # bugs caught while running (logged, shown)
-        self._problems: list[StoreError] = []  # damaged files found at start or on a reload
         self._checked_generation = -1  # the generation the last look for damaged files was of
         self._looked = False
         self._problems_shown = ""
@@ -154,14 +153,13 @@ class Status:
         """A damaged or unreadable store file stays named until it is sound again."""
         if generation != self._checked_generation:  # the store has changed since: a newer look is coming
             return
-        self._problems = problems
         t = self.desk.t
-        said = [self.desk.store_words(problem).rstrip("。.") for problem in self._problems[:2]]
+        said = [self.desk.store_words(problem).rstrip("。.") for problem in problems[:2]]
         words = t("punct.semi").join(said)
         if words == self._problems_shown:
             return
         self._problems_shown = words
-        more = t("check.more").format(len(self._problems) - 2) if len(self._problems) > 2 else ""
+        more = t("check.more").format(len(problems) - 2) if len(problems) > 2 else ""
         # The file and what is wrong first, what to do last: short of room, the line leaves out the
         # clauses between.
         semi = t("punct.semi")

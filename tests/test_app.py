@@ -1448,7 +1448,7 @@ async def test_every_key_a_panel_binds_is_in_its_palette(small_store: Store) -> 
         for number in "12345":
             await pilot.press(number)
             await settled(app, pilot)
-            panel = app.active_panel
+            panel = app.deck.active_panel
             shown = {Content.from_markup(c.help).plain for c in app.get_system_commands(app.screen)}
             offered = {help.partition("]")[0] + "]" for help in shown if help.startswith("[")}
             bindings = [*DeskPanel.BINDINGS, *type(panel).BINDINGS]

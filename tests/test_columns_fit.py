@@ -176,7 +176,7 @@ MUST_BE_WHOLE = {
     "visits": ("col.visited", "col.unvisited_special"),
     "services": ("col.time", "col.state"),
     "stalls": ("col.stall", "col.permit", "col.arrears", "col.today", "col.fee_due"),
-    "dutylog": ("duty.col.time",),
+    "dutylog": ("col.time",),
 }
 
 

@@ -182,7 +182,7 @@ def where(app: DutyRoomApp) -> tuple[str, str | None, str]:
     """The active panel, its selected row, and the screen on top (a detail's title)."""
     screen = app.screen
     on_top = screen.content.title if isinstance(screen, DetailScreen) else type(screen).__name__
-    return app.active, app.active_panel.table.cursor_key, on_top
+    return app.active, app.deck.active_panel.table.cursor_key, on_top
 
 
 @pytest.mark.parametrize("keys", [["2", "j"], ["4", "enter"], ["4", "j", "j", "enter"]], ids="".join)

@@ -73,7 +73,7 @@ def footer_problems(app: DutyRoomApp, where: str) -> list[str]:
     ]
     if not any(key.action in HELP_ACTIONS and whole(key) for key in keys):
         problems.append(f"{where}: no help key in {seen.rstrip()!r}")
-    way_out = "quit" if app.screen is app.screen_stack[0] and app.focused is app.active_panel.table else "escape"
+    way_out = "quit" if app.screen is app.screen_stack[0] and app.focused is app.deck.active_panel.table else "escape"
     if not any(way_out in (key.action, key.key) and whole(key) for key in keys):
         problems.append(f"{where}: no {way_out} key in {seen.rstrip()!r}")
     return problems
@@ -123,7 +123,7 @@ async def test_keys_left_out_of_the_english_footer_are_in_help_and_the_palette(s
 async def test_the_footer_zh_only_keys_are_declared_shown(small_store: Store) -> None:
     """Switching language looks the flag up: a key listed there must be one the Footer shows."""
     async with dashboard(small_store, NARROW) as (app, _pilot):
-        maps = [node._bindings.key_to_bindings for node in (app, *app.panels)]
+        maps = [node._bindings.key_to_bindings for node in (app, *app.deck.panels)]
         declared = {
             binding.id: binding.show
             for bindings in maps

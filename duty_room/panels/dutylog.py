@@ -105,7 +105,7 @@ class DutyLogPanel(DeskPanel):
         # narrow, the source, then the kind are left out (the detail line shows them).
         action = p.t("duty.col.action")
         return [
-            p.t("duty.col.time"),
+            p.t("col.time"),
             Column(p.t("duty.col.kind"), drop=2),
             Column(p.t("duty.col.from"), shrink=True, min_width=6, drop=1),
             Column(p.t("duty.col.content"), shrink=True, after_free_text=True, drop=3),
@@ -949,7 +949,7 @@ def entry_detail(
     caller = current.caller if reveal else mask_name(current.caller)
     phone = (current.phone or "") if reveal else mask_phone(current.phone)
     fields = [
-        (p.t("duty.col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
+        (p.t("col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
         (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
         (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),

@@ -30,7 +30,6 @@ from store.lifecycle import (
 from store.masking import mask_name, mask_phone
 from store.metrics import WINDOWS, Rates
 from store.models import (
-    Community,
     Grid,
     GridWorker,
     Household,
@@ -305,7 +304,7 @@ class PetitionsPanel(DeskPanel):
         check(petition, action, clock.now())  # the state allows it; the form asks for the rest
         workers = desk.store.all(GridWorker)
         grids = {g.id: g for g in desk.store.all(Grid)}
-        communities = {c.id: c.name for c in desk.store.all(Community)}
+        communities = community_names(desk.store)
         assignees = assignee_options(petition, workers, grids, communities, desk.settings.units, desk.lang)
         open_cases = [v.petition for v in self.data.petitions] if self.data else []
         fields, texts = step_form(action, petition, desk.lang, assignees=assignees, open_cases=open_cases)

@@ -21,7 +21,7 @@ from store.models import (
     ServiceSchedule,
     ServiceSession,
 )
-from store.queries import Dashboard, SessionView
+from store.queries import Dashboard, SessionView, community_names
 from store.refusal import FieldsRefused, Refused, refused_about, said_of
 from store.roster import new_schedule_id, put_schedule, schedule_from_form, schedule_to_form
 from store.schedule import (
@@ -114,7 +114,7 @@ class ServicesPanel(DeskPanel):
             session_households(view.session, households),
             reveal=reveal,
             schedule=schedule,
-            names={c.id: c.name for c in store.all(Community)},
+            names=community_names(store),
         )
 
     def ask_schedule(self, schedule: ServiceSchedule | None) -> None:

@@ -164,7 +164,7 @@ class StallsPanel(DeskPanel):
                 raise Refused("stall_taken", stall=now.stall.number)
 
         reductions = [
-            (r.value, t(f"reduction.{'none' if r is FeeReduction.NONE else 'short.' + r.value}")) for r in FeeReduction
+            (r.value, t("empty.none" if r is FeeReduction.NONE else f"reduction.short.{r.value}")) for r in FeeReduction
         ]
         fields = [
             FieldSpec("holder_name", t("form.holder_name"), max_length=max_chars(StallPermit, "holder_name")),

@@ -33,6 +33,7 @@ from store.queries import (
     Dashboard,
     GridProgress,
     Headline,
+    community_names,
     community_progress,
     least_progress_first,
     visit_progress,
@@ -68,7 +69,7 @@ from widgets.bar import progress_bar
 from widgets.keyed_table import Column, Row, measured
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Desk, Watch, edits_over, enum_field, roster_watch
+from ..desk import Desk, Watch, edits_over, enum_field, report_error, roster_watch
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -204,7 +205,7 @@ class VisitsPanel(DeskPanel):
 
     def open_roster(self, community: str) -> None:
         """一表全清 of one community."""
-        title = self.t("roster.title").format(self.community_name(community))
+        title = self.t("roster.title").format(community_names(self.desk.store).get(community, community))
         self.open_list(f"roster:{community}", title, roster_columns(self.desk.present))
 
     def open_households(self, grid_id: str) -> None:
@@ -261,7 +262,7 @@ class VisitsPanel(DeskPanel):
                 app.call_from_thread(self.desk.refuse, exc)
                 app.call_from_thread(unreadable)
             except Exception as error:  # noqa: BLE001 - a bug: reported, the list stays as it was
-                app.call_from_thread(self.desk.report_error, error)
+                app.call_from_thread(report_error, app, error)
             else:
                 app.call_from_thread(shown, content)
 
@@ -405,7 +406,7 @@ class VisitsPanel(DeskPanel):
             raise Refused("visit_twice", at=f"{visit.at:%H:%M}")
 
         desk.ask(
-            self.t("households.visit") + f" · {address}",
+            self.t("key.list.visit") + f" · {address}",
             fields,
             submitted,
             # Another desk logs this household's visit meanwhile: said at once, not on Ctrl+S.
@@ -414,7 +415,7 @@ class VisitsPanel(DeskPanel):
 
     def grid_options(self, grids: Sequence[Grid], first_community: str = "") -> list[tuple[str, str]]:
         """Every grid as "东城花园社区 1号楼1单元 (微网格)", ``first_community``'s first, in tree order."""
-        names = {c.id: c.name for c in self.desk.store.all(Community)}
+        names = community_names(self.desk.store)
         ordered = sorted(
             grids,
             key=lambda g: (g.community_id != first_community, g.community_id, list(GridLevel).index(g.level), g.id),
@@ -504,7 +505,8 @@ class VisitsPanel(DeskPanel):
             desk.submit(write, done, form, refusal_fields, after=shown_in_list)
 
         if worker is None:
-            desk.ask(t("visits.add_worker_title").format(self.community_name(community)), fields, submitted)
+            title = t("visits.add_worker_title").format(community_names(store).get(community, community))
+            desk.ask(title, fields, submitted)
         else:
             desk.ask(
                 t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
@@ -512,9 +514,6 @@ class VisitsPanel(DeskPanel):
                 submitted,
                 watch=roster_watch(desk, worker, {g.id: g.name for g in grids}),  # retired: gone
             )
-
-    def community_name(self, community: str) -> str:
-        return next((c.name for c in self.desk.store.all(Community) if c.id == community), community)
 
     def ask_retire(self, screen: TableScreen, worker: GridWorker) -> None:
         """Take a worker off the roster; who takes over their planned visits, if they have any."""
@@ -526,7 +525,7 @@ class VisitsPanel(DeskPanel):
         near = {worker.grid_id, grids[worker.grid_id].parent_id if worker.grid_id in grids else None}
         near |= {g.id for g in grids.values() if g.parent_id == worker.grid_id}
         ordered = sorted(others, key=lambda w: (w.grid_id not in near, w.id))
-        communities = {c.id: c.name for c in store.all(Community)}
+        communities = community_names(store)
         options = [
             (w.id, f"{label(w.role, desk.lang)} {w.name} · {grid_words(grids, communities, w.grid_id)}")
             for w in ordered
@@ -714,7 +713,7 @@ def list_content(
         return header, measured([household_row(p, r, reveal=reveal, ascii_only=ascii_only) for r in rows])
     if kind == "roster":
         entries = roster(store, key)
-        name = next((c.name for c in store.all(Community) if c.id == key), key)
+        name = community_names(store).get(key, key)
         return (
             roster_header(p, name, entries, reveal=reveal, ascii_only=ascii_only),
             measured(roster_rows(p, entries, reveal=reveal, ascii_only=ascii_only)),
