@@ -92,7 +92,8 @@ def store_enums() -> dict[str, type[enum.Enum]]:
 def binding_ids() -> set[str]:
     from textual.dom import DOMNode
 
-    import duty_room.app  # noqa: F401  (imports every panel, widget and screen class)
+    import duty_room.app  # noqa: F401  (imports every panel and widget class)
+    import duty_room.screens  # noqa: F401  (the form, choice, list and detail screens, imported when one opens)
     from duty_room.localize import _classes
 
     ours = ("duty_room", "widgets")  # not the subclasses other tests make on the fly
