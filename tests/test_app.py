@@ -694,6 +694,28 @@ async def test_a_listed_file_deleted_while_running_keeps_the_last_data_as_a_dama
         assert "MK261127-001" in table.keys
 
 
+async def test_the_manifest_mended_by_hand_clears_its_line_at_once(small_store: Store) -> None:
+    """manifest.json damaged by hand while two desks ran, then put back from a copy: both kept saying
+    存储读不出：…manifest.json… over a store that read well again. The watcher's wake-up (``poll``)
+    read the mended manifest's generation, found it the one on screen and read nothing more, so the
+    line stayed until the minute turned (with a frozen clock, for good). A failed read is tried again
+    on the next wake-up: mended, the line goes at once."""
+    manifest = small_store.root / "manifest.json"
+    sound = manifest.read_bytes()
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        manifest.write_bytes(b'{"broken')
+        app.poll()  # what the store watcher calls when the manifest changes
+        await settled(app, pilot)
+        assert "manifest.json" in app.query_one("#status", StatusLine).message
+        manifest.write_bytes(sound)
+        app.poll()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "manifest.json" not in app.query_one("#status", StatusLine).message
+        assert app.is_running
+
+
 @pytest.mark.parametrize("name", ["petitions/2026-11-27.json", "households/dc-M01.json"])
 async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
     small_store: Store, name: str, monkeypatch: pytest.MonkeyPatch
