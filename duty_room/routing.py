@@ -15,6 +15,7 @@ from textual.worker import Worker
 
 from store.queries import Dashboard
 from widgets.partial_update import send_changed_cells_only
+from widgets.status_line import StatusLine
 
 from .desk import Desk, guarded
 from .panels import DeskPanel
@@ -72,6 +73,9 @@ class RoutingApp(App[None]):
     ) -> None:
         """Everything said to the officer goes to the status line (status.py), no toast over the panels."""
         self.status.say(f"{title}: {message}" if title else message, severity)
+
+    def on_status_line_mounted(self, event: StatusLine.Mounted) -> None:
+        self.status.cover(event.line)
 
     def pop_screen(self) -> AwaitComplete:
         """A list or detail closed (Esc, dismiss): a refusal said on it goes with it (status.py)."""

@@ -37,6 +37,7 @@ class Status:
         self._checked_generation = -1  # the generation the last look for damaged files was of
         self._looked = False
         self._problems_shown = ""
+        self.banner = ""  # the lasting fault pinned on every status line (a damaged file), or ""
         self._said_on: tuple[str, Screen[Any]] | None = None  # the last refusal said over the dashboard, and where
         self.fatal_error: str | None = None  # why the dashboard could not open: printed once the terminal is back
 
@@ -165,4 +166,13 @@ class Status:
         )
         if banner:
             self.said.append(banner)
-        self.app.query_one("#status", StatusLine).pin(banner)
+        # On every screen's line: a list or a detail over the dashboard shows the same stale data.
+        self.banner = banner
+        for screen in self.app.screen_stack:
+            for line in screen.query("#status").results(StatusLine):
+                line.pin(banner)
+
+    def cover(self, line: StatusLine) -> None:
+        """A list or a detail opened while a fault lasts: its line says the fault too."""
+        if self.banner and line.pinned != self.banner:
+            line.pin(self.banner)
