@@ -38,6 +38,9 @@ class LiveApp(App[None]):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self._watching = False
+        # the last read failed (a damaged or missing file): the next wake-up reads again, even with the
+        # generation and the minute unchanged (the manifest mended by hand keeps its generation)
+        self._read_failed = False
         # the listed files missing when the data on screen was read: one missing since keeps that data
         self._missing_shown: frozenset[Path] = frozenset()
 
@@ -78,9 +81,10 @@ class LiveApp(App[None]):
         try:
             generation = self.store.generation()
         except StoreError as exc:
+            self._read_failed = True
             self.status.unreadable(exc)
             return
-        if generation != self._seen_generation or minute != self._seen_minute:
+        if self._read_failed or generation != self._seen_generation or minute != self._seen_minute:
             self.reload()
 
     def recheck(self) -> None:
@@ -127,6 +131,7 @@ class LiveApp(App[None]):
     def _not_read(self, error: Exception, filling: bool) -> None:
         """A read failed; the data on screen stays. If it was the rest after the first frame, typed
         keys stop waiting for it (the next reload tries again)."""
+        self._read_failed = True
         if isinstance(error, StoreError):
             self.status.unreadable(error)
         else:
@@ -158,6 +163,7 @@ class LiveApp(App[None]):
         if data.generation < self._seen_generation:  # begun before a newer one was shown
             return
         store_changed = data.generation != self._seen_generation
+        self._read_failed = False
         self.desk.set_data(data)
         self._seen_generation = data.generation
         self._seen_minute = (data.now.hour, data.now.minute)

@@ -15,6 +15,7 @@ from textual.worker import Worker
 
 from store.queries import Dashboard
 from widgets.partial_update import send_changed_cells_only
+from widgets.status_line import StatusLine
 
 from .desk import Desk, guarded
 from .panels import DeskPanel
@@ -75,14 +76,18 @@ class RoutingApp(App[None]):
         covered = self.screen_stack[-1] if self.screen_stack else None
         opened = super().push_screen(*args, **kwargs)
         if covered is not None:
-            self.status.covered(covered)
+            self.status.left(covered)
         return opened
+
+    def on_status_line_mounted(self, event: StatusLine.Mounted) -> None:
+        """A list's or a detail's status line, new: it says a damaged file's fault too (status.py)."""
+        self.status.line_mounted(event.line)
 
     def pop_screen(self) -> AwaitComplete:
         """A list or detail closed (Esc, dismiss): a refusal said on it goes with it (status.py)."""
         gone = self.screen
         popped = super().pop_screen()
-        self.status.screen_gone(gone)
+        self.status.left(gone)
         return popped
 
     def action_help_quit(self) -> None:

@@ -36,6 +36,7 @@ class Status:
         self._checked_generation = -1  # the generation the last look for damaged files was of
         self._looked = False
         self._problems_shown = ""
+        self.banner = ""  # the lasting fault pinned on every status line (a damaged file), or ""
         self._said_on: tuple[str, Screen[Any]] | None = None  # the last refusal said over the dashboard, and where
         self.fatal_error: str | None = None  # why the dashboard could not open: printed once the terminal is back
 
@@ -43,9 +44,9 @@ class Status:
         """The dashboard's status line, and that of a list or detail covering it, where the officer is looking."""
         self.said.append(text)
         # A refusal (a warning, an error) stays until something newer is said; it is about where it
-        # was said: one on a list or a detail goes with that screen (``screen_gone``), one on the
-        # dashboard when another panel becomes the active one (``panel_left``), and either when
-        # another view is opened over the screen it was said on (``covered``).
+        # was said: it goes when the officer leaves that screen, closing it or opening another view
+        # over it (``left``), and one on the dashboard when another panel becomes the active one
+        # (``panel_left``).
         stack = self.app.screen_stack
         self._said_on = (text, stack[-1]) if severity != "information" and stack else None
         for screen in self.app.screen_stack:  # none before compose or after the screens are gone
@@ -53,14 +54,10 @@ class Status:
                 if isinstance(line, StatusLine):
                     line.say(text, severity)
 
-    def screen_gone(self, screen: Screen[Any]) -> None:
-        """``screen`` was closed: a refusal said on it no longer shows on the screens left (the status
-        line goes back to what is pinned there, a damaged file's line)."""
-        if self._said_on is not None and self._said_on[1] is screen:
-            self._unsay()
-
-    def covered(self, screen: Screen[Any]) -> None:
-        """Another view was opened over ``screen``: a refusal said on it was about what it showed."""
+    def left(self, screen: Screen[Any]) -> None:
+        """``screen`` was closed, or another view opened over it: a refusal said on it was about what
+        it showed and no longer shows (the status line goes back to what is pinned there, a damaged
+        file's line)."""
         if self._said_on is not None and self._said_on[1] is screen:
             self._unsay()
 
@@ -169,4 +166,13 @@ class Status:
         )
         if banner:
             self.said.append(banner)
-        self.app.query_one("#status", StatusLine).pin(banner)
+        # On every screen's line: a list or a detail over the dashboard shows the same stale data.
+        self.banner = banner
+        for screen in self.app.screen_stack:
+            for line in screen.query("#status").results(StatusLine):
+                line.pin(banner)
+
+    def line_mounted(self, line: StatusLine) -> None:
+        """A list or a detail opened while a fault lasts: its line says the fault too."""
+        if self.banner and line.pinned != self.banner:
+            line.pin(self.banner)

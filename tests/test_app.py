@@ -694,6 +694,65 @@ async def test_a_listed_file_deleted_while_running_keeps_the_last_data_as_a_dama
         assert "MK261127-001" in table.keys
 
 
+async def test_the_manifest_mended_by_hand_clears_its_line_at_once(small_store: Store) -> None:
+    """manifest.json damaged by hand while two desks ran, then put back from a copy: both kept saying
+    存储读不出：…manifest.json… over a store that read well again. The watcher's wake-up (``poll``)
+    read the mended manifest's generation, found it the one on screen and read nothing more, so the
+    line stayed until the minute turned (with a frozen clock, for good). A failed read is tried again
+    on the next wake-up: mended, the line goes at once."""
+    manifest = small_store.root / "manifest.json"
+    sound = manifest.read_bytes()
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        manifest.write_bytes(b'{"broken')
+        app.poll()  # what the store watcher calls when the manifest changes
+        await settled(app, pilot)
+        assert "manifest.json" in app.query_one("#status", StatusLine).message
+        manifest.write_bytes(sound)
+        app.poll()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "manifest.json" not in app.query_one("#status", StatusLine).message
+        assert app.is_running
+
+
+async def test_a_damaged_file_is_named_on_a_detail_or_list_covering_the_dashboard(small_store: Store) -> None:
+    """A day file damaged while an officer read a case's detail: the detail kept showing the case as
+    last read, and its status line said nothing (the fault was pinned on the dashboard's line, under
+    the detail), so the stale detail went unexplained until Esc; a list opened while the file was
+    damaged said nothing either. The fault's line is on every screen's status line now, and goes from
+    all of them once the file is mended."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    sound = day_file.read_bytes()
+
+    def lines() -> dict[str, str]:
+        return {
+            type(screen).__name__: line.message
+            for screen in app.screen_stack
+            for line in screen.query("#status").results(StatusLine)
+        }
+
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        day_file.write_bytes(sound[:100])
+        app.recheck()  # what the store watcher calls on a file changed with no commit
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "petitions/2026-11-27.json" in lines()["DetailScreen"], lines()
+        await pilot.press("escape", "l")  # the ended cases' list, opened while the file is damaged
+        await settled(app, pilot)
+        assert isinstance(app.screen, TableScreen)
+        assert "petitions/2026-11-27.json" in lines()["TableScreen"], lines()
+        day_file.write_bytes(sound)
+        app.recheck()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        pinned = [line.pinned for screen in app.screen_stack for line in screen.query("#status").results(StatusLine)]
+        assert pinned == ["", ""], pinned  # (a refusal said meanwhile stays until the next message, as ever)
+
+
 @pytest.mark.parametrize("name", ["petitions/2026-11-27.json", "households/dc-M01.json"])
 async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
     small_store: Store, name: str, monkeypatch: pytest.MonkeyPatch

@@ -48,7 +48,7 @@ from store.models import (
     WorkerRole,
 )
 from store.queries import Dashboard
-from store.roster import edit_worker, put_schedule
+from store.roster import edit_worker, move_household, put_schedule
 from store.schedule import SessionRef, cancel
 from store.storage import Store
 from store.visiting import record_visit
@@ -248,6 +248,31 @@ async def test_a_visit_form_says_another_desk_logged_the_visit(small_store: Stor
         await refused_and_nothing_written(app, pilot, form, small_store)
     [visit] = [v for v in small_store.all(Visit, today.isoformat()) if v.household_id == "h1"]
     assert (visit.note, visit.updated_by) == ("送去冬衣", OTHER)
+
+
+async def test_a_visit_form_says_another_desk_moved_the_household(small_store: Store) -> None:
+    """Two desks on one grid's households: one moved a household to another grid while the other
+    had its 走访登记 form open. The household left the list under the form, the form said nothing,
+    and its save logged the visit under the other grid (by the old grid's worker, the default) with
+    no word that the household had moved. The form now says so at once, as a form on a moved
+    household's own record does; the visit is still its to log (a move does not refuse it)."""
+    today = clock.now().date()
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        households = app.screen
+        assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
+        form = await open_form(app, pilot, "v")
+        await pilot.press(*"老人身体好")
+        move_household(elsewhere(small_store), "h1", "dc-B01", today)
+        await arrives(app, pilot, small_store)
+        assert notice(form).startswith("此件已被他人更新："), notice(form)
+        assert "迁户" in notice(form) and "1号楼支部网格" in notice(form), notice(form)
+        assert "保存将被拒绝" not in notice(form)
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+    [visit] = [v for v in small_store.all(Visit, today.isoformat()) if v.household_id == "h1"]
+    assert (visit.note, visit.grid_id) == ("老人身体好", "dc-B01")
 
 
 async def test_a_worker_form_says_what_another_desk_changed_and_never_writes_it_back(small_store: Store) -> None:

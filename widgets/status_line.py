@@ -18,6 +18,7 @@ import re
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -159,6 +160,16 @@ class StatusLine(Static):
         self.pinned = ""  # shown whenever nothing newer is: a fault that lasts (a damaged file)
         self._style = ""
         self._timer: Timer | None = None
+
+    class Mounted(Message):
+        """A status line is on its screen (a list's, a detail's): the app pins on it what lasts."""
+
+        def __init__(self, line: StatusLine) -> None:
+            super().__init__()
+            self.line = line
+
+    def on_mount(self) -> None:
+        self.post_message(self.Mounted(self))
 
     def render(self) -> Text:
         """The message fitted to the line's width now (a resize draws it again)."""

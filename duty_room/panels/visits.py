@@ -69,13 +69,14 @@ from widgets.bar import progress_bar
 from widgets.keyed_table import Column, Row, measured
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Desk, Watch, edits_over, enum_field, report_error, roster_watch
+from ..desk import Desk, Watch, edits_over, enum_field, report_error, roster_watch, stored
 from ..presenters import (
     TAG_STYLE,
     Presenter,
     grid_words,
     history_line,
     household_address,
+    last_change,
     literal,
     short_community,
 )
@@ -399,18 +400,29 @@ class VisitsPanel(DeskPanel):
                 after=lambda _: self.fill_list(screen),
             )
 
-        def visited(_: Dashboard) -> Visit | None:
-            return next((v for v in store.all(Visit, today.isoformat()) if v.household_id == household_id), None)
+        household_now = stored(store, Household, household_id)
+        names = {g.id: g.name for g in grids}
 
-        def once(visit: Visit) -> None:
-            raise Refused("visit_twice", at=f"{visit.at:%H:%M}")
+        def followed(data: Dashboard) -> Visit | Household | None:
+            """Today's visit of the household once there is one, else the household as it is now."""
+            visit = next((v for v in store.all(Visit, today.isoformat()) if v.household_id == household_id), None)
+            return visit if visit is not None else household_now(data)
+
+        def state(now: Visit | Household) -> str:
+            if isinstance(now, Visit):
+                return self.t("overtaken.visited").format(f"{now.at:%H:%M}")
+            return last_change(desk.present, now, names)  # moved to another grid, say: the visit still stands
+
+        def once(now: Visit | Household) -> None:
+            if isinstance(now, Visit):
+                raise Refused("visit_twice", at=f"{now.at:%H:%M}")
 
         desk.ask(
             self.t("key.list.visit") + f" · {address}",
             fields,
             submitted,
-            # Another desk logs this household's visit meanwhile: said at once, not on Ctrl+S.
-            watch=Watch(None, visited, lambda visit: self.t("overtaken.visited").format(f"{visit.at:%H:%M}"), once),
+            # Another desk logs this household's visit or moves it meanwhile: said at once, not on Ctrl+S.
+            watch=Watch[Visit | Household](household, followed, state, once),
         )
 
     def grid_options(self, grids: Sequence[Grid], first_community: str = "") -> list[tuple[str, str]]:
