@@ -235,6 +235,8 @@ async def test_a_payment_form_shows_what_is_owed_after_another_desk_took_a_payme
 
 async def test_a_visit_form_says_another_desk_logged_the_visit(small_store: Store) -> None:
     today = clock.now().date()
+    with small_store.transaction() as tx:  # the new grid's visitor, who takes the household's plan
+        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "down", "down", "down", "enter")
         await settled(app, pilot)
@@ -257,6 +259,8 @@ async def test_a_visit_form_says_another_desk_moved_the_household(small_store: S
     no word that the household had moved. The form now says so at once, as a form on a moved
     household's own record does; the visit is still its to log (a move does not refuse it)."""
     today = clock.now().date()
+    with small_store.transaction() as tx:  # the new grid's visitor, who takes the household's plan
+        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "down", "down", "down", "enter")
         await settled(app, pilot)
@@ -268,11 +272,24 @@ async def test_a_visit_form_says_another_desk_moved_the_household(small_store: S
         await arrives(app, pilot, small_store)
         assert notice(form).startswith("此件已被他人更新："), notice(form)
         assert "迁户" in notice(form) and "1号楼支部网格" in notice(form), notice(form)
+        assert "计划转给 赵敏" in notice(form), notice(form)  # the worker by name: it said w9
         assert "保存将被拒绝" not in notice(form)
         await pilot.press("ctrl+s")
         await settled(app, pilot)
     [visit] = [v for v in small_store.all(Visit, today.isoformat()) if v.household_id == "h1"]
     assert (visit.note, visit.grid_id) == ("老人身体好", "dc-B01")
+
+
+async def test_a_move_form_names_the_worker_another_desks_move_gave_the_plans_to(small_store: Store) -> None:
+    with small_store.transaction() as tx:
+        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("2", "down", "down", "down", "enter")
+        await settled(app, pilot)
+        form = await open_form(app, pilot, "m")
+        move_household(elsewhere(small_store), "h1", "dc-B01", clock.now().date())
+        await arrives(app, pilot, small_store)
+        assert "计划转给 赵敏" in notice(form), notice(form)  # it said w9
 
 
 async def test_a_worker_form_says_what_another_desk_changed_and_never_writes_it_back(small_store: Store) -> None:

@@ -401,7 +401,7 @@ class VisitsPanel(DeskPanel):
             )
 
         household_now = stored(store, Household, household_id)
-        names = {g.id: g.name for g in grids}
+        names = {g.id: g.name for g in grids} | {w.id: w.name for w in workers}  # a move's plans go to a worker
 
         def followed(data: Dashboard) -> Visit | Household | None:
             """Today's visit of the household once there is one, else the household as it is now."""
@@ -587,6 +587,8 @@ class VisitsPanel(DeskPanel):
             o for o in self.grid_options(grids, current.community_id if current else "") if o[0] != household.grid_id
         ]
         fields = [FieldSpec("grid_id", t("form.move_to"), "picker", others, placeholder=t("form.type_to_filter_grid"))]
+        # Another desk's move, said while this form is open, names the worker its plans went to.
+        names = {g.id: g.name for g in grids} | {w.id: w.name for w in store.all(GridWorker)}
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("grid_id", "")
@@ -618,7 +620,7 @@ class VisitsPanel(DeskPanel):
             fields,
             submitted,
             subtitle=grid_now(household),
-            watch=roster_watch(desk, household, {g.id: g.name for g in grids}, subtitle=grid_now),
+            watch=roster_watch(desk, household, names, subtitle=grid_now),
         )
 
     def ask_plan(self, grid_id: str, screen: TableScreen | None = None) -> None:
