@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,4 +250,18 @@ def environment_error(exc: OSError, path: Path | str | None = None) -> StoreEnvi
     """The StoreError for an OSError, naming the file the system call was about."""
     named = exc.filename if exc.filename is not None else path
     kind = _BY_ERRNO.get(exc.errno or 0, IOFailureError)
+    if kind is PermissionDeniedError and named is not None:
+        named = _folder_if_it_refused(Path(named))
     return kind(named if named is not None else "?", exc)
+
+
+def _folder_if_it_refused(path: Path) -> Path:
+    """A permission refused on a file this account may read and write, or one to be made (a temp
+    file, a new month's file), was its folder's: chmod a-w on the store's folder was said as
+    ``manifest.json：无权限``, a file the admin then found writable."""
+    folder = path.parent
+    try:
+        file_fine = not path.exists() or os.access(path, os.R_OK | os.W_OK)
+        return folder if file_fine and folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK) else path
+    except OSError:
+        return path

@@ -414,6 +414,27 @@ def open_to_others(folder: Path) -> None:
         os.chmod(path, 0o755)
 
 
+def as_nobody(root: Path, args: list[str]) -> tuple[int, str]:
+    """The CLI run by a child process as nobody (root forks, then gives up its account): its exit
+    code and output."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            os.environ["DUTY_ROOM_CONFIG"] = "/nonexistent/config.toml"
+            result = CliRunner().invoke(cli, ["--store", str(root), *args])
+            os.write(writer, f"{result.exit_code}\n{result.output}".encode())
+        finally:
+            os._exit(0)
+    os.close(writer)
+    os.waitpid(pid, 0)
+    with os.fdopen(reader, encoding="utf-8") as pipe:
+        code, _, output = pipe.read().partition("\n")
+    return int(code), output
+
+
 def test_real_permission_denied_as_another_user(small_store: Store, tmp_path: Path) -> None:
     """As root, a real EACCES: a child process as nobody runs the command on a store it may read
     but not write."""
@@ -424,24 +445,32 @@ def test_real_permission_denied_as_another_user(small_store: Store, tmp_path: Pa
     for path in [root, *root.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     before = fingerprint(root)
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgid(65534)
-            os.setuid(65534)
-            os.environ["DUTY_ROOM_CONFIG"] = "/nonexistent/config.toml"
-            result = CliRunner().invoke(cli, ["--store", str(root), *ADD])
-            os.write(writer, f"{result.exit_code}\n{result.output}".encode())
-        finally:
-            os._exit(0)
-    os.close(writer)
-    os.waitpid(pid, 0)
-    with os.fdopen(reader, encoding="utf-8") as pipe:
-        code, _, output = pipe.read().partition("\n")
-    assert int(code) == ExitCode.DAMAGED, output
+    code, output = as_nobody(root, ADD)
+    assert code == ExitCode.DAMAGED, output
     line = output.strip()
     assert line.count("\n") == 0 and "无权限" in line and ".lock" in line
+    assert fingerprint(root) == before
+
+
+def test_a_folder_not_writable_is_named_not_the_writable_file_in_it(small_store: Store, tmp_path: Path) -> None:
+    """The account's own files in a folder made read-only (chmod a-w): the write was refused naming
+    manifest.json, a file the admin then found writable; the folder is what refused."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to act as another account")
+    root = small_store.root
+    open_to_others(tmp_path)
+    run_cli(root, ADD)  # every file and folder the write below touches, the lock's too
+    run_cli(root, ["duty", "log", "--content", "昨天的来电"])
+    for path in [root, *root.rglob("*")]:
+        os.chown(path, 65534, -1)
+    os.chmod(root, 0o555)
+    before = fingerprint(root)
+    try:
+        code, output = as_nobody(root, ["duty", "log", "--content", "井盖又松了"])
+    finally:
+        os.chmod(root, 0o755)
+    assert code == ExitCode.DAMAGED, output
+    assert output == f"duty-room: {root}：无权限（EACCES）\n"
     assert fingerprint(root) == before
 
 
