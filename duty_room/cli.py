@@ -492,9 +492,10 @@ def summary(ctx: click.Context, as_json: bool) -> None:
     if not store.exists():
         raise no_store(store)  # exit 2, never 1: monitoring reads 1 as overdue cases
     now = clock.now()
+    store.refuse_missing_listed()  # exit 2, never 0 or 1 on counts short of a deleted file's cases
     data = digest(store, now, calendar=settings.deadlines, fee_rules=settings.fees, for_summary=True)
     late_reports = late_incident_reports(store, now, settings.duty)  # 突发事件信息报送 past due
-    store.refuse_missing_listed()  # exit 2, never 0 or 1 on counts short of a deleted file's cases
+    store.refuse_missing_listed()  # again: one deleted while they were read
     if as_json:
         echo_json(
             {

@@ -406,6 +406,27 @@ def test_summary_with_a_listed_file_deleted_by_hand_exits_2_not_a_smaller_count(
         assert listed[0] in result.output and "manifest.json" in result.output, (command, result.output)
 
 
+def test_summary_refuses_a_deleted_listed_file_before_reading_the_rest(
+    small_store: Store, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refusal above comes before the digest's read: `summary` read (and validated) every file
+    it needs and threw it away to say the one line. It still checks after the read (a file deleted
+    meanwhile): counted here as the manifest's listed files looked at twice on a sound store."""
+    from store import queries
+    from store.storage import Store as StoreClass
+
+    looked = []
+    missing_listed = StoreClass.missing_listed
+    monkeypatch.setattr(StoreClass, "missing_listed", lambda self: looked.append(1) or missing_listed(self))
+    result = run_cli(small_store.root, ["summary"])
+    assert result.exit_code in (ExitCode.OK, ExitCode.ALARM) and len(looked) == 2, result.output
+    listed = sorted(name for name in small_store.manifest()["files"] if name.startswith("petitions/"))
+    (small_store.root / listed[0]).unlink()
+    monkeypatch.setattr(queries, "digest", lambda *args, **kwargs: pytest.fail("read before the refusal"))
+    result = run_cli(small_store.root, ["summary"])
+    assert result.exit_code == ExitCode.DAMAGED and listed[0] in result.output, result.output
+
+
 def open_to_others(folder: Path) -> None:
     """Let another account reach ``folder``: pytest's temp folders are 0700 (xdist adds a level)."""
     for path in [folder, *folder.parents]:
