@@ -233,16 +233,25 @@ async def test_a_payment_form_shows_what_is_owed_after_another_desk_took_a_payme
 # -- panel 2: a household's visit -------------------------------------------------------------------
 
 
+async def household_form(app: DutyRoomApp, pilot, key: str) -> FormScreen:  # noqa: ANN001
+    """Panel 2's households of the first grid, on h1, and the form ``key`` opens there (v: 走访登记, m: 迁户)."""
+    await pilot.press("2", "down", "down", "down", "enter")
+    await settled(app, pilot)
+    households = app.screen
+    assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
+    return await open_form(app, pilot, key)
+
+
+def new_grids_visitor(store: Store) -> None:
+    """A worker in dc-B01, who takes h1's planned visit when another desk moves h1 there."""
+    with store.transaction() as tx:
+        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
+
+
 async def test_a_visit_form_says_another_desk_logged_the_visit(small_store: Store) -> None:
     today = clock.now().date()
-    with small_store.transaction() as tx:  # the new grid's visitor, who takes the household's plan
-        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
     async with dashboard(small_store) as (app, pilot):
-        await pilot.press("2", "down", "down", "down", "enter")
-        await settled(app, pilot)
-        households = app.screen
-        assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
-        form = await open_form(app, pilot, "v")
+        form = await household_form(app, pilot, "v")
         await pilot.press(*"老人身体好")
         record_visit(elsewhere(small_store), "h1", "w1", "送去冬衣")
         await arrives(app, pilot, small_store)
@@ -259,14 +268,9 @@ async def test_a_visit_form_says_another_desk_moved_the_household(small_store: S
     no word that the household had moved. The form now says so at once, as a form on a moved
     household's own record does; the visit is still its to log (a move does not refuse it)."""
     today = clock.now().date()
-    with small_store.transaction() as tx:  # the new grid's visitor, who takes the household's plan
-        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
+    new_grids_visitor(small_store)
     async with dashboard(small_store) as (app, pilot):
-        await pilot.press("2", "down", "down", "down", "enter")
-        await settled(app, pilot)
-        households = app.screen
-        assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
-        form = await open_form(app, pilot, "v")
+        form = await household_form(app, pilot, "v")
         await pilot.press(*"老人身体好")
         move_household(elsewhere(small_store), "h1", "dc-B01", today)
         await arrives(app, pilot, small_store)
@@ -281,12 +285,9 @@ async def test_a_visit_form_says_another_desk_moved_the_household(small_store: S
 
 
 async def test_a_move_form_names_the_worker_another_desks_move_gave_the_plans_to(small_store: Store) -> None:
-    with small_store.transaction() as tx:
-        tx.put(GridWorker(id="w9", name="赵敏", role="grid_worker", phone="13900002222", grid_id="dc-B01"))
+    new_grids_visitor(small_store)
     async with dashboard(small_store) as (app, pilot):
-        await pilot.press("2", "down", "down", "down", "enter")
-        await settled(app, pilot)
-        form = await open_form(app, pilot, "m")
+        form = await household_form(app, pilot, "m")
         move_household(elsewhere(small_store), "h1", "dc-B01", clock.now().date())
         await arrives(app, pilot, small_store)
         assert "计划转给 赵敏" in notice(form), notice(form)  # it said w9
@@ -694,11 +695,7 @@ async def test_a_household_moved_before_another_desks_change_was_shown_is_refuse
     small_store: Store,
 ) -> None:
     async with dashboard(small_store) as (app, pilot):
-        await pilot.press("2", "down", "down", "down", "enter")
-        await settled(app, pilot)
-        households = app.screen
-        assert isinstance(households, TableScreen) and households.table.cursor_key == "h1"
-        form = await open_form(app, pilot, "m")
+        form = await household_form(app, pilot, "m")
         await pilot.press(*"支部")
         with reload_held(app):
             with elsewhere(small_store).transaction() as tx:  # another writer (an import) edits the household
