@@ -89,7 +89,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.watcher = StoreWatcher(
             self,
             store,
-            committed=lambda: self.poll(),
+            committed=lambda: self.commit_seen(),
             touched=lambda: self.recheck(),
             poll_seconds=settings.refresh_seconds,
         )

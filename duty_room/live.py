@@ -38,8 +38,8 @@ class LiveApp(App[None]):
         self._seen_generation = -1
         self._seen_minute: tuple[int, int] | None = None
         self._watching = False
-        # the last read failed (a damaged or missing file): the next wake-up reads again, even with the
-        # generation and the minute unchanged (the manifest mended by hand keeps its generation)
+        # the last read failed (a damaged or missing file): the watcher's next wake-up reads again, even
+        # with the generation unchanged (the manifest mended by hand keeps its generation)
         self._read_failed = False
         # the listed files missing when the data on screen was read: one missing since keeps that data
         self._missing_shown: frozenset[Path] = frozenset()
@@ -84,8 +84,17 @@ class LiveApp(App[None]):
             self._read_failed = True
             self.status.unreadable(exc)
             return
-        if self._read_failed or generation != self._seen_generation or minute != self._seen_minute:
+        if generation != self._seen_generation or minute != self._seen_minute:
             self.reload()
+
+    def commit_seen(self) -> None:
+        """The watcher saw the manifest replaced: a commit, or the manifest put back by hand. After a
+        failed read the store is read again even at the generation on screen; the timer's poll does
+        not (every half second, a whole reload of a damaged store, on every desk)."""
+        if self._read_failed:
+            self.reload()
+        else:
+            self.poll()
 
     def recheck(self) -> None:
         """A store file changed with no commit: read it and look at every file again for damage."""

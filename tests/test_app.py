@@ -699,21 +699,43 @@ async def test_the_manifest_mended_by_hand_clears_its_line_at_once(small_store: 
     存储读不出：…manifest.json… over a store that read well again. The watcher's wake-up (``poll``)
     read the mended manifest's generation, found it the one on screen and read nothing more, so the
     line stayed until the minute turned (with a frozen clock, for good). A failed read is tried again
-    on the next wake-up: mended, the line goes at once."""
+    on the watcher's next wake-up: mended, the line goes at once."""
     manifest = small_store.root / "manifest.json"
     sound = manifest.read_bytes()
     async with dashboard(small_store) as (app, pilot):
         await settled(app, pilot)
         manifest.write_bytes(b'{"broken')
-        app.poll()  # what the store watcher calls when the manifest changes
+        app.commit_seen()  # what the store watcher calls when the manifest changes
         await settled(app, pilot)
         assert "manifest.json" in app.query_one("#status", StatusLine).message
         manifest.write_bytes(sound)
-        app.poll()
+        app.commit_seen()
         await settled(app, pilot)
         await settled(app, pilot)
         assert "manifest.json" not in app.query_one("#status", StatusLine).message
         assert app.is_running
+
+
+async def test_a_damaged_file_is_not_read_again_on_every_tick_of_the_poll(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a file stays damaged, the half-second poll reads nothing (the generation and the minute
+    are the ones on screen): it reloaded the whole store every tick, on every desk, for as long as the
+    damage lasted. The watcher's wake-ups and the minute's turn still read again."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store) as (app, pilot):
+        await settled(app, pilot)
+        day_file.write_bytes(b'{"broken')
+        app.recheck()  # what the watcher calls when a file changes with no commit
+        await settled(app, pilot)
+        assert "2026-11-27.json" in app.query_one("#status", StatusLine).message
+        reloads: list[int] = []
+        monkeypatch.setattr(app, "reload", lambda: reloads.append(1))
+        for _ in range(3):
+            app.poll()
+        assert reloads == []
+        app.commit_seen()
+        assert reloads == [1]
 
 
 async def test_a_damaged_file_is_named_on_a_detail_or_list_covering_the_dashboard(small_store: Store) -> None:
