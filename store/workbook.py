@@ -822,6 +822,7 @@ class _Importer:
         self.file_ids: dict[str, set[str]] = defaultdict(set)  # ids the file names (even on a bad row)
         self.by_natural_key: dict[str, dict[tuple[Any, ...], str]] = {}
         self.seen: dict[str, dict[str, int]] = defaultdict(dict)  # id -> first row naming it
+        self.numbered: dict[str, set[str]] = {}  # ids a new numbered record may not take (``new_id``)
 
     # -- messages ----------------------------------------------------------
 
@@ -1056,11 +1057,15 @@ class _Importer:
         key is personal data shown masked (a worker's phone): then the next free number, once per key."""
         if not any(spec.column(k).mask for k in spec.natural):
             return _stable_id(spec.id_prefix, key)
-        taken = {*self.existing[spec.key], *self.by_natural_key[spec.key].values()}
-        taken |= {str(r.values["id"]) for r in rows if r.values.get("id")}
-        if spec.model is GridWorker:
-            taken |= {w.id for w in self.tx.all(GridWorker, RETIRED)}
-        self.by_natural_key[spec.key][key] = new = numbered_id(spec.id_prefix, taken)
+        taken = self.numbered.get(spec.key)
+        if taken is None:  # once per sheet: stored ids (retired workers' too) and ids typed in the file
+            taken = {*self.existing[spec.key], *(str(r.values["id"]) for r in rows if r.values.get("id"))}
+            if spec.model is GridWorker:
+                taken |= {w.id for w in self.tx.all(GridWorker, RETIRED)}
+            self.numbered[spec.key] = taken
+        new = numbered_id(spec.id_prefix, taken)
+        taken.add(new)
+        self.by_natural_key[spec.key][key] = new
         return new
 
     # -- building the records ---------------------------------------------------
