@@ -92,6 +92,12 @@ COMMUNITY_ROW = "community:"  # row keys of the community rows
 LIST_SUBJECT = {"households": "grids", "roster": "communities"}  # what a list's reveal is logged against
 
 
+def names_of(*groups: Iterable[Grid | GridWorker]) -> dict[str, str]:
+    """Grids' and workers' names by id: what a history line says for an id (a move's grids, the
+    worker its plans went to)."""
+    return {record.id: record.name for group in groups for record in group}
+
+
 class VisitsPanel(DeskPanel):
     """网格走访: visit progress per grid, special households not yet visited in their colours."""
 
@@ -337,7 +343,7 @@ class VisitsPanel(DeskPanel):
         grids = {g.id: g for g in store.all(Grid)}
         # Retired workers too: their past visits and hand-overs are still theirs, by name.
         workers = {w.id: w for w in [*retired_workers(store), *store.all(GridWorker)]}
-        names = {g.id: g.name for g in grids.values()} | {w.id: w.name for w in workers.values()}
+        names = names_of(grids.values(), workers.values())
         if kind == "household":
             household = next((h for h in store.all(Household) if h.id == record_id), None)
             if household is None:
@@ -401,7 +407,7 @@ class VisitsPanel(DeskPanel):
             )
 
         household_now = stored(store, Household, household_id)
-        names = {g.id: g.name for g in grids} | {w.id: w.name for w in workers}  # a move's plans go to a worker
+        names = names_of(grids, workers)  # a move's plans go to a worker
 
         def followed(data: Dashboard) -> Visit | Household | None:
             """Today's visit of the household once there is one, else the household as it is now."""
@@ -524,7 +530,7 @@ class VisitsPanel(DeskPanel):
                 t("visits.edit_worker_title").format(f"{label(worker.role, desk.lang)} {worker.name}"),
                 fields,
                 submitted,
-                watch=roster_watch(desk, worker, {g.id: g.name for g in grids}),  # retired: gone
+                watch=roster_watch(desk, worker, names_of(grids)),  # retired: gone
             )
 
     def ask_retire(self, screen: TableScreen, worker: GridWorker) -> None:
@@ -546,7 +552,7 @@ class VisitsPanel(DeskPanel):
             FieldSpec("hand_over_to", t("form.hand_over_to"), "picker", options, placeholder=t("form.type_to_filter"))
         ]
         subtitle = t("visits.retire_plans").format(n=planned) if planned else t("visits.retire_no_plans")
-        names = {w.id: w.name for w in others}
+        names = names_of(others)
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             successor = values.get("hand_over_to") or None
@@ -572,7 +578,7 @@ class VisitsPanel(DeskPanel):
             fields,
             submitted,
             subtitle=subtitle,
-            watch=roster_watch(desk, worker, {g.id: g.name for g in grids.values()}),
+            watch=roster_watch(desk, worker, names_of(grids.values())),
         )
 
     def ask_move(self, screen: TableScreen, household_id: str) -> None:
@@ -588,7 +594,7 @@ class VisitsPanel(DeskPanel):
         ]
         fields = [FieldSpec("grid_id", t("form.move_to"), "picker", others, placeholder=t("form.type_to_filter_grid"))]
         # Another desk's move, said while this form is open, names the worker its plans went to.
-        names = {g.id: g.name for g in grids} | {w.id: w.name for w in store.all(GridWorker)}
+        names = names_of(grids, store.all(GridWorker))
 
         def submitted(form: FormScreen, values: dict[str, str]) -> None:
             target = values.get("grid_id", "")
