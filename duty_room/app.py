@@ -9,6 +9,7 @@ import asyncio
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -25,6 +26,7 @@ from . import stop_signals, terminal
 from .config import Settings, unknown_environment_note
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
+from .driver import LinkDriver
 from .exits import exit_code_for_signal
 from .header import DashboardHeader
 from .live import LiveApp
@@ -146,6 +148,11 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def on_unmount(self) -> None:
         self.stop_live()
         stop_signals.take_back(asyncio.get_running_loop(), self._signals)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's Linux driver as a dropped link needs it (driver.py); another where Textual picks one."""
+        chosen = super().get_driver_class()
+        return LinkDriver if chosen is LinkDriver.__base__ else chosen
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(id="_default")

@@ -12,6 +12,7 @@ import fcntl
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -184,4 +185,59 @@ def test_stopped_and_continued_the_dashboard_draws_its_whole_screen_again(small_
         assert term.wait_closed(), term.text()
         assert term.exit_code() == ExitCode.TERMINATED
     finally:
+        term.close()
+
+
+ENTER_THE_DASHBOARD_SCREEN = b"\x1b[?1049h"
+
+
+def test_a_continue_signal_to_a_running_dashboard_starts_nothing_again(small_store: Store) -> None:
+    """SIGCONT comes without a stop before it: the kernel sends it with SIGHUP when the link drops,
+    and `kill -CONT` or a shell's `fg` send it too. Textual's driver started its terminal mode again
+    on every SIGCONT, stopped or not: a second output thread and a second reader of the keys beside
+    the first (typed keys shared out between two readers), and its screen entered once more."""
+    term = dashboard(small_store.root)
+    try:
+        seen = len(term.raw)
+        os.kill(term.pid, signal.SIGCONT)
+        term.send("2")  # panel 2, its grids listed: a key acted on after the signal was handled
+        assert term.wait_for("1号楼支部", seconds=5), term.text()
+        term.settle()
+        assert ENTER_THE_DASHBOARD_SCREEN not in term.raw[seen:], "SIGCONT started the terminal mode again"
+        os.kill(term.pid, signal.SIGTERM)
+        assert term.wait_closed(), term.text()
+        assert term.exit_code() == ExitCode.TERMINATED
+    finally:
+        term.close()
+
+
+def test_a_dashboard_whose_screen_can_no_longer_be_written_still_ends_on_sigterm(small_store: Store) -> None:
+    """The link's output gone (a hung-up terminal answers EIO, a closed pipe EPIPE): Textual's output
+    thread died of the first error, and after 30 more frames queued for it the dashboard's own thread
+    waited for room forever, deaf to SIGTERM and SIGHUP (seen: a dashboard outliving its tmux). Here
+    the screen goes to a pipe the test stops reading, the keys still come from the terminal."""
+    screen_out, screen_in = os.pipe()
+    os.set_inheritable(screen_in, True)
+    to_the_pipe = "import os, sys; os.dup2(int(sys.argv[1]), 2); os.execv(sys.argv[2], sys.argv[2:])"
+    argv = [sys.executable, "-c", to_the_pipe, str(screen_in), *frozen_command("--store", str(small_store.root))]
+    term = Terminal(argv, 120, 40, ENV)
+    os.close(screen_in)
+    try:
+        drawn = bytearray()
+        deadline = time.monotonic() + 30
+        while b"MK261127-001" not in drawn and time.monotonic() < deadline:
+            drawn += os.read(screen_out, 65536)
+        assert b"MK261127-001" in drawn, "the dashboard drew nothing"
+        os.close(screen_out)  # the output is gone: every later write fails (EPIPE)
+        screen_out = -1
+        for _ in range(20):  # far more than 30 frames: each key shows another panel
+            term.send("2")
+            term.send("1")
+        term.pump(1)
+        os.kill(term.pid, signal.SIGTERM)
+        assert term.wait_closed(seconds=15), "the dashboard did not end on SIGTERM once its output was gone"
+        assert term.exit_code() == ExitCode.TERMINATED
+    finally:
+        if screen_out != -1:
+            os.close(screen_out)
         term.close()

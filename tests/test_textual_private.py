@@ -265,3 +265,17 @@ def test_a_partial_repaint_is_still_a_chops_update_made_from_the_compositors_mod
         f"{where}: ChopsUpdate.render_segments changed (does it crop to x1 now? then drop the subclass), "
         "bring CellChopsUpdate.render_segments up to date, then CHOPS_RENDERED_SO\n" + source
     )
+
+
+def test_the_linux_driver_writes_through_its_file_and_resumes_by_its_public_methods() -> None:
+    """duty_room/driver.py LinkDriver wraps ``LinuxDriver._file`` (what Textual's output thread
+    writes to) and keeps ``resume_application_mode`` from starting the terminal mode again on a
+    SIGCONT with no stop before it: it relies on the output thread being given ``self._file`` and on
+    the signal handlers calling those two public methods."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    where = f"Textual {textual.__version__}: see duty_room/driver.py LinkDriver"
+    assert "self._file = sys.__stderr__" in inspect.getsource(LinuxDriver.__init__), where
+    assert "WriterThread(self._file)" in inspect.getsource(LinuxDriver.start_application_mode), where
+    assert "self.suspend_application_mode()" in inspect.getsource(LinuxDriver._sigtstp_application), where
+    assert "self.resume_application_mode()" in inspect.getsource(LinuxDriver._sigcont_application), where
