@@ -245,6 +245,9 @@ def _open_dashboard(settings: Settings) -> int:
             more = words.t("config.keymap_more", settings.lang).format(len(found) - 1) if len(found) > 1 else ""
             click.echo(f"duty-room: {found[0].message(settings.lang)}{more}", err=True)
             return ExitCode.REFUSED  # a bad setting, as load_settings refuses every other one
+    if not sys.stdin.isatty():  # `ssh host duty-room` without -t: no keys can come (and EOF reads as ready)
+        click.echo(f"duty-room: {words.t('cli.no_terminal', settings.lang)}", err=True)
+        return ExitCode.REFUSED  # a usage slip (README: Exit codes)
     app = DutyRoomApp(store, settings)
     app.run()
     if app.status.fatal_error:  # printed plainly once Textual has given the terminal back

@@ -1035,6 +1035,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "已终止（SIGTERM）：写入整笔完成或全无；duty-room check 可核对",
         "terminated (SIGTERM): writes are whole or none; see duty-room check",
     ),
+    "cli.no_terminal": (
+        "仪表板要在终端里打开（ssh 请加 -t；只看摘要：duty-room summary）",
+        "the dashboard needs a terminal (ssh -t; a digest: duty-room summary)",
+    ),
     "cli.hung_up": (
         "连接已断开（SIGHUP）：写入整笔完成或全无；duty-room check 可核对",
         "link dropped (SIGHUP): writes are whole or none; see duty-room check",

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
 from duty_room.cli import cli
 from store.models import Petition, ServiceSession, SessionState
 from store.storage import Store
 from tests.conftest import build_small_store, frozen_command, store_bytes
+from tools.ptyterm import Terminal
 
 
 @pytest.fixture
@@ -187,16 +189,44 @@ def test_dashboard_on_a_damaged_store_exits_2_naming_the_file(tmp_path: Path, fr
     assert CliRunner().invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
     damaged = max((target / "petitions").glob("????-??-??.json"))  # the newest day file of live cases
     damaged.write_bytes(b'{"records": {"1": ')
+    term = Terminal(
+        frozen_command("--store", str(target)), 80, 24, {"TERM": "dumb", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    )
+    try:
+        assert term.wait_closed(seconds=60), term.text()
+        assert term.exit_code() == 2, term.text()
+        assert f"petitions/{damaged.name}" in term.text()
+    finally:
+        term.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "duty-room: 仪表板要在终端里打开（ssh 请加 -t；只看摘要：duty-room summary）\n"),
+        ("en", "duty-room: the dashboard needs a terminal (ssh -t; a digest: duty-room summary)\n"),
+    ],
+)
+def test_the_dashboard_asked_for_without_a_terminal_is_refused_in_one_line(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """`ssh host duty-room` without -t gives the dashboard no terminal: it drew its screen down a pipe
+    and waited for keys that could not come, a third of a CPU spent reading nothing (stdin at its
+    end reads as ready at once), until someone killed it."""
+    target = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = store_bytes(target)
     result = subprocess.run(
-        frozen_command("--store", str(target)),
+        frozen_command("--store", str(target), "--lang", lang),
         capture_output=True,
         text=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
-        env={"TERM": "dumb", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert f"petitions/{damaged.name}" in result.stdout + result.stderr
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", said)
+    assert cell_len(said.rstrip("\n")) <= 80  # one line on the narrowest terminal
+    assert store_bytes(target) == before
 
 
 def test_summary_is_small_lists_overdue_ids_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
