@@ -5,6 +5,7 @@ kept current: live.py; where messages, errors and typed keys go: routing.py."""
 from __future__ import annotations
 
 import asyncio
+import signal
 
 from textual import events
 from textual.app import ComposeResult
@@ -123,6 +124,9 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def _stop_by_signal(self, signum: int) -> None:
         self.stopped_by = signum
         self.exit(return_code=exit_code_for_signal(signum))
+
+    def on_link_driver_terminal_lost(self) -> None:
+        self._stop_by_signal(signal.SIGHUP)  # its screen gone: ended as on the dropped link's SIGHUP
 
     def on_mount(self) -> None:
         if self.settings.lite:

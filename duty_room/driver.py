@@ -7,13 +7,19 @@ SIGTERM and SIGHUP (tests/test_stop_signals.py):
 - every SIGCONT started its terminal mode again, stopped before or not (the kernel sends SIGCONT with
   the SIGHUP of a dropped link; `kill -CONT` and a shell's `fg` send it too): a second output thread
   and a second reader of the keys beside the first, typed keys shared out between the two.
+
+A terminal that can no longer be written ends the dashboard as a dropped link's SIGHUP does, even
+where SIGHUP was set aside (`trap '' HUP`), at its next write (the clock's minute at the latest):
+nobody is left to see it or type to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, Any
 
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 
 class _Output:
@@ -21,8 +27,9 @@ class _Output:
     (nobody is there to read them), so the thread lives on, emptying its queue, and the dashboard
     can still end."""
 
-    def __init__(self, file: IO[str]) -> None:
+    def __init__(self, file: IO[str], on_lost: Callable[[], object]) -> None:
         self._file = file
+        self._on_lost = on_lost
         self.lost = False
 
     def write(self, text: str) -> None:
@@ -30,14 +37,18 @@ class _Output:
             try:
                 self._file.write(text)
             except OSError:
-                self.lost = True
+                self._lose()
 
     def flush(self) -> None:
         if not self.lost:
             try:
                 self._file.flush()
             except OSError:
-                self.lost = True
+                self._lose()
+
+    def _lose(self) -> None:
+        self.lost = True
+        self._on_lost()
 
     def fileno(self) -> int:
         return self._file.fileno()
@@ -46,11 +57,16 @@ class _Output:
 class LinkDriver(LinuxDriver):
     """Textual's Linux driver; its output survives a lost terminal, and only a stop is resumed."""
 
+    class TerminalLost(Message):
+        """The terminal can no longer be written (posted to the app once, from the output thread)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Textual's name for what its output thread writes to (pinned in tests/test_textual_private.py).
         if self._file is not None:
-            self._file = _Output(self._file)  # type: ignore[assignment]
+            lost = self.TerminalLost()
+            output = _Output(self._file, on_lost=lambda: self._app.post_message(lost))
+            self._file = output  # type: ignore[assignment]
         self._suspended = False
 
     def suspend_application_mode(self) -> None:

@@ -172,6 +172,20 @@ class Terminal:
             self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
+    def wait_exit(self, seconds: float = 15) -> bool:
+        """Whether the program ends within ``seconds`` (its exit code kept), reading nothing: for a
+        terminal already hung up, or a program whose screen goes elsewhere."""
+        deadline = time.monotonic() + seconds
+        while self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() >= deadline:
+                return False
+            else:
+                time.sleep(0.05)
+        return True
+
     def hang_up(self) -> None:
         """The link drops (ssh's connection lost): the terminal's side is closed, and the kernel sends
         the program, which leads its session, SIGHUP."""
