@@ -5,6 +5,7 @@ the import in store/workbook.py). A path ending in .xlsx is a workbook; any othe
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 import tempfile
@@ -102,7 +103,9 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
     """Import a workbook (or a folder of CSV files): all rows, or nothing if any is wrong.
 
     Every error is listed as sheet!row:column: reason. Rows are matched to stored records by
-    id, or by their natural key when the id is blank; re-importing the same file changes nothing.
+    id, or by their natural key when the id is blank; re-importing what you exported changes
+    nothing. Unless you may reveal personal data, a row giving a name, phone, health tag or fee
+    reduction in full is updated whether or not it was the stored value (no guess is confirmed).
     """
     settings = settings_of(ctx)
     if not dry_run:  # said as every other write a viewer asks for (只读：本会话不能更改 …)
@@ -133,20 +136,26 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
         ) from None
     store = settings.open_store()  # an empty folder too: a first import makes the store
     refuse_foreign(store)
+    # "unchanged" is said of a personal value typed in full only to a desk that may reveal it (a guess, to any other)
+    check = functools.partial(
+        import_tables,
+        tables=tables,
+        lang=settings.lang,
+        prune=prune,
+        fee_rules=settings.fees,
+        may_reveal=reveal_allowed(settings, store),
+    )
     report = None
     if not settings.store.exists():
         # A first import into a folder not there yet (or a --store typed wrong) is checked in a
         # scratch store: refused, or --dry-run, it made the folder (mkdir -p) with a .lock in it,
         # which check and every command then called no store (不是 duty-room 数据目录).
         with tempfile.TemporaryDirectory(prefix="duty-room-import-") as scratch:
-            checked = Store(Path(scratch) / "store", actor=settings.actor)
-            report = import_tables(
-                checked, tables, lang=settings.lang, dry_run=True, prune=prune, fee_rules=settings.fees
-            )
+            report = check(Store(Path(scratch) / "store", actor=settings.actor), dry_run=True)
         if not (report.errors or dry_run):
             report = None  # valid: made for real
     if report is None:
-        report = import_tables(store, tables, lang=settings.lang, dry_run=dry_run, prune=prune, fee_rules=settings.fees)
+        report = check(store, dry_run=dry_run)
     for note in report.notes:
         click.echo(note, err=True)
     if report.errors:

@@ -9,11 +9,13 @@ communities and households exist; no parent cycle; ids and natural keys unique),
 error at once as ``sheet!row:column: reason``, and writes only when there is none — in one store
 transaction. Rows are matched to records by id, or when the id cell is blank by their natural key
 (community name, grid path, worker phone, …); an unchanged row is not written at all, so
-re-importing a file changes nothing. Fields a sheet does not carry (a permit's review history, a
-stall's 出摊 day and rate history) are kept from the stored record.
+re-importing what the desk exported changes nothing. Fields a sheet does not carry (a permit's
+review history, a stall's 出摊 day and rate history) are kept from the stored record.
 
 Personal data never appears in a message unmasked; a masked cell (``138****1234``, as a masked
-export holds) that masks the stored value means "unchanged".
+export holds) that masks the stored value means "unchanged". For a desk that may not reveal it, a
+personal value typed in full is a change whether or not it is the stored one (``_typed_in_full``):
+"unchanged" for the right guess alone would confirm it.
 
 File access is in store/sheetfiles.py; this module only sees rows of cells.
 """
@@ -43,6 +45,7 @@ from .models import (
     Community,
     DutyShift,
     FeeReduction,
+    FieldChange,
     Grid,
     GridLevel,
     GridWorker,
@@ -60,7 +63,7 @@ from .models import (
     WorkerRole,
 )
 from .refusal import Refused
-from .roster import changes_between, known_list, numbered_id
+from .roster import changes_between, known_list, numbered_id, shown
 from .sheetfiles import Cell, SheetOut
 from .storage import RETIRED, Store, Transaction, is_live, partition_of
 from .text import RecordId, ascii_numerals, typed_phone
@@ -449,7 +452,11 @@ def template_notes() -> list[list[str]]:
         ["", "示例行可以改写或删除。编号只用字母、数字和 - _ . :；留空时按自然键匹配已有记录，没有则新建。"],
         ["", "导入：duty-room import 文件.xlsx（先检查全部行，有任何错误则一条也不写入；--dry-run 只检查）。"],
         ["", "文件中没有的记录不会被删除，只会列出；加 --prune 才删除。同一文件重复导入不会改变任何数据。"],
-        ["", "带下拉框的列是固定选项；个人信息（姓名、电话）导出时默认脱敏，脱敏的单元格导入时视为不变。"],
+        [
+            "",
+            "带下拉框的列是固定选项；个人信息（姓名、电话）导出时默认脱敏，脱敏的单元格导入时视为不变；"
+            "不能查看个人信息的账号填入完整的个人信息，该行总按更新写入，不提示是否与原值相同。",
+        ],
         ["", "也可以用 CSV：每张表一个文件，文件名为表名（如 住户.csv），UTF-8 或 GB18030 编码均可。"],
     ]
     for spec in SHEETS:
@@ -722,21 +729,38 @@ def _comparable(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude={"updated_at", "updated_by"})
 
 
+def _typed_in_full(spec: SheetSpec, row: _Row) -> list[str]:
+    """The personal fields a row gives as a masked sheet would not show them (13838930102, 张桂英,
+    残疾): to a desk that may not reveal them, a guess. Not a masked cell read back (``138****1234``),
+    nor one the mask leaves as it is (独居 alone, a blank)."""
+    return [
+        key
+        for key, value in row.values.items()
+        if value is not _MASKED
+        and (column := spec.column(key)).mask is not None
+        and to_cell(column, value, masked=True) != to_cell(column, value)
+    ]
+
+
 def _with_import_event(
-    tx: Transaction, previous: Record | None, record: GridWorker | Household | ServiceSchedule
+    tx: Transaction,
+    previous: Record | None,
+    record: GridWorker | Household | ServiceSchedule,
+    given: list[str],
 ) -> Record:
     """A roster record added or changed by a spreadsheet keeps that in its history, as a form's
-    change does: which fields, before and after (a phone masked), noted as an import."""
+    change does: which fields, before and after (a phone masked), noted as an import. A personal
+    field ``given`` in full is among them even as it was (the roster's ``e`` does the same)."""
     if previous is None:
         event = RosterEvent(at=tx.now, actor=tx.store.actor, action="add", note="import")
     else:
-        event = RosterEvent(
-            at=tx.now,
-            actor=tx.store.actor,
-            action="edit",
-            changes=changes_between(previous, record)[:20],
-            note="import",
-        )
+        changes = changes_between(previous, record)
+        changes += [
+            FieldChange(name=key, before=shown(key, getattr(previous, key)), after=shown(key, getattr(record, key)))
+            for key in given
+            if all(c.name != key for c in changes)
+        ]
+        event = RosterEvent(at=tx.now, actor=tx.store.actor, action="edit", changes=changes[:20], note="import")
     return record.model_copy(update={"history": [*record.history, event]})
 
 
@@ -1271,10 +1295,13 @@ def import_tables(
     dry_run: bool = False,
     prune: bool = False,
     fee_rules: FeeRules | None = None,
+    may_reveal: bool = False,
 ) -> ImportReport:
     """Check every row; write all of it in one transaction, or (any error, or a dry run) nothing.
     A stall whose fee or reduction changed gets the new rate from this month on (``with_rate``, at
-    ``fee_rules``' percentages); its months before keep theirs."""
+    ``fee_rules``' percentages); its months before keep theirs. Unless the desk ``may_reveal``
+    personal data, a row giving a personal value in full is changed, and written, even if it is
+    the stored value: the report and the store say the same for a right guess and a wrong one."""
     results: list[SheetResult] = []
     importer: _Importer | None = None
     written = False
@@ -1364,9 +1391,10 @@ def import_tables(
                 for row in importer.rows[spec.key]:
                     assert row.record is not None
                     previous = importer.existing[spec.key].get(row.record.id)
+                    given = [] if may_reveal else _typed_in_full(spec, row)
                     if previous is None:
                         result.new += 1
-                    elif _comparable(previous) == _comparable(row.record):
+                    elif not given and _comparable(previous) == _comparable(row.record):
                         result.unchanged += 1
                         continue
                     else:
@@ -1374,7 +1402,7 @@ def import_tables(
                     if isinstance(row.record, Stall) and isinstance(previous, Stall):  # its rate history
                         row.record = with_rate(previous, row.record, month_key(tx.now.date()), fee_rules)
                     if isinstance(row.record, (GridWorker, Household, ServiceSchedule)):  # a roster history
-                        row.record = _with_import_event(tx, previous, row.record)
+                        row.record = _with_import_event(tx, previous, row.record, given)
                     if spec.model is GridWorker and previous is None and row.record.id in retired:
                         # A retired worker back on the roster: one record, its history kept, never in both files.
                         back = retired[row.record.id]

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,12 +31,14 @@ from store.sheetfiles import _UNSAVED_FORMULA, _formula_without_value, read_tabl
 from store.storage import Store, StoreReadOnlyError, default_actor
 from store.workbook import (
     SHEET_BY_KEY,
+    SHEET_BY_NAME,
     SHEETS,
     CellError,
     export_sheets,
     from_cell,
     import_tables,
     record_row,
+    to_cell,
 )
 from tests.conftest import FROZEN_NOW, frozen_command
 
@@ -161,7 +164,7 @@ def test_demo_through_the_template_round_trips(run, demo: Store, tmp_path: Path)
     exported = tmp_path / "exported.xlsx"
     assert run("--store", target, "export", exported, reveal=True).exit_code == 0
     before = store_digest(target)
-    again = run("--store", target, "import", exported)
+    again = run("--store", target, "import", exported, reveal=True)
     assert again.exit_code == 0, again.output
     assert "没有变化" in again.output
     assert store_digest(target) == before
@@ -190,6 +193,94 @@ def test_masked_export_masks_and_reads_back_as_no_change(run, demo: Store, tmp_p
     before = store_digest(demo.root)
     again = run("--store", demo.root, "import", path)
     assert again.exit_code == 0, again.output
+    assert store_digest(demo.root) == before
+
+
+# A personal field a desk that may not reveal sees masked, and a guess at it with the same mask.
+GUESSED = [
+    ("网格员", "phone"),
+    ("住户", "head_name"),
+    ("住户", "phone"),
+    ("住户", "tags"),
+    ("摊位", "holder_name"),
+    ("摊位", "holder_phone"),
+    ("摊位", "reduction"),
+    ("准入证", "holder_name"),
+]
+_SWAPPED = {"残疾": "行动不便", "行动不便": "残疾", "残疾人减免": "退役军人减免", "退役军人减免": "残疾人减免"}
+
+
+def _other_behind_the_mask(key: str, right: str) -> str:
+    """A value that is not ``right`` and that a masked sheet shows as it shows ``right``."""
+    if key == "tags" or key == "reduction":
+        return "、".join(_SWAPPED.get(part, part) for part in right.split("、"))
+    if "phone" in key:
+        return right[:5] + str((int(right[5]) + 1) % 10) + right[6:]
+    return right[0] + ("明" if right[1:2] != "明" else "亮") + right[2:]
+
+
+@pytest.mark.parametrize(("sheet", "key"), GUESSED, ids=[f"{s}.{k}" for s, k in GUESSED])
+def test_an_import_does_not_tell_a_desk_that_may_not_reveal_whether_a_guess_was_right(
+    run, demo: Store, tmp_path: Path, sheet: str, key: str
+) -> None:
+    """A desk without the reveal right exported a sheet (masked), typed a guess at a phone, a name,
+    a health tag or a fee reduction's reason into a row and imported it: `--dry-run` said 不变 for
+    the right guess and 修改 for a wrong one, and so did the import itself: the hidden value
+    confirmed. A personal value typed in full now counts, and is written, as a change either way:
+    the same words, the same exit code, the same history (its masked before). The masked cell exported and imported back
+    still means "as stored": that file is still a no-op."""
+    spec = SHEET_BY_NAME[sheet]
+    column = spec.column(key)
+    masked = tmp_path / "masked.xlsx"
+    assert run("--store", demo.root, "export", masked, "--tables", sheet).exit_code == 0
+    record = next(
+        r
+        for r in demo.all_partitions(spec.model)
+        if (text := str(to_cell(column, getattr(r, key))))
+        and text != to_cell(column, getattr(r, key), masked=True)
+        and (key != "tags" or "、" not in text or "独居" in text)
+    )
+    right = str(to_cell(column, getattr(record, key)))
+    wrong = _other_behind_the_mask(key, right)
+    assert wrong != right and column.mask is not None and column.mask(wrong) == column.mask(right)
+    before = store_digest(demo.root)
+    untouched = run("--store", demo.root, "import", masked)
+    assert untouched.exit_code == 0 and "没有变化" in untouched.output, untouched.output
+    assert store_digest(demo.root) == before
+    answers, histories, writers = [], [], []
+    for name, guess in (("right", right), ("wrong", wrong)):
+        wb = openpyxl.load_workbook(masked)
+        _set(wb, sheet, _row_of(wb, sheet, record.id), key, guess)
+        path = tmp_path / f"{name}.xlsx"
+        wb.save(path)
+        root = tmp_path / name
+        shutil.copytree(demo.root, root)
+        dry = run("--store", root, "import", path, "--dry-run")
+        real = run("--store", root, "import", path)
+        answers.append([(dry.exit_code, dry.output), (real.exit_code, real.output)])
+        stored = Store(root).get(spec.model, record.id)
+        events = getattr(stored, "history", [])  # a stall keeps none; what a guess changed to is that guess
+        histories.append([e.model_dump(mode="json", exclude={"changes": {"__all__": {"after"}}}) for e in events])
+        writers.append(stored.updated_by)
+    assert answers[0] == answers[1], answers
+    assert writers == [ME, ME]  # written, the right guess as the wrong one
+    assert answers[0][0][0] == 0 and "更新 1，" in answers[0][0][1], answers
+    assert histories[:1] == histories[1:], histories
+
+
+def test_a_desk_that_may_reveal_is_told_what_its_unmasked_file_changes(run, demo: Store, tmp_path: Path) -> None:
+    """The officer who may reveal sees the values anyway: their unmasked export, one phone corrected,
+    imports as that one change (not every row that names a person), and again as none."""
+    path = tmp_path / "full.xlsx"
+    assert run("--store", demo.root, "export", path, "--tables", "住户", reveal=True).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    _set(wb, "住户", 3, "phone", "13800001111")
+    wb.save(path)
+    first = run("--store", demo.root, "import", path, reveal=True)
+    assert first.exit_code == 0 and "更新 1，" in first.output, first.output
+    before = store_digest(demo.root)
+    again = run("--store", demo.root, "import", path, reveal=True)
+    assert again.exit_code == 0 and "没有变化" in again.output, again.output
     assert store_digest(demo.root) == before
 
 
@@ -472,11 +563,11 @@ def test_changed_row_updates_missing_row_is_reported_and_prune_deletes(demo: Sto
     tables = read_tables(path)
     clerk = Store(demo.root, actor="clerk")
 
-    dry = import_tables(clerk, tables, dry_run=True)
+    dry = import_tables(clerk, tables, dry_run=True, may_reveal=True)
     assert not dry.errors and not dry.written
     assert Store(demo.root).get(Household, changed.id).room == changed.room
 
-    report = import_tables(clerk, tables)
+    report = import_tables(clerk, tables, may_reveal=True)
     assert report.written and not report.errors
     result = next(r for r in report.sheets if r.spec.key == "households")
     assert (result.new, result.changed, result.pruned) == (0, 1, 0)
@@ -490,10 +581,10 @@ def test_changed_row_updates_missing_row_is_reported_and_prune_deletes(demo: Sto
     assert [(c.name, c.before, c.after) for c in event.changes] == [("room", changed.room, "999")]
     assert Store(demo.root).get(Household, gone.id) == gone  # not deleted silently
     assert report.changes == 1
-    again = import_tables(clerk, tables)  # the same file again: nothing changes, no event added
+    again = import_tables(clerk, tables, may_reveal=True)  # the same file again: nothing changes, no event added
     assert again.changes == 0 and Store(demo.root).get(Household, changed.id).history == updated.history
 
-    pruned = import_tables(clerk, tables, prune=True)
+    pruned = import_tables(clerk, tables, prune=True, may_reveal=True)
     result = next(r for r in pruned.sheets if r.spec.key == "households")
     assert result.pruned == 1
     assert gone.id not in {h.id for h in Store(demo.root).all(Household)}
@@ -513,7 +604,7 @@ def test_a_column_the_clerk_added_is_named_as_ignored(demo: Store, tmp_path: Pat
     ws.cell(row=2, column=extra + 1, value="visitor")
     wb.save(path)
     before = store_digest(demo.root)
-    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), may_reveal=True)
     assert not report.errors and report.changes == 0
     assert report.notes == ["住户：未识别的列已忽略：备注、visitor"]
     assert store_digest(demo.root) == before
@@ -567,13 +658,13 @@ def test_headers_below_a_title_or_under_a_merged_heading_are_found(demo: Store, 
     ws.merge_cells("A1:J1")
     ws.merge_cells("C2:C3")  # 楼栋 over its key cell
     wb.save(path)
-    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), may_reveal=True)
     assert not report.errors and not report.notes and report.changes == 1
     assert Store(demo.root).get(Household, household.id).room == "999"
     wb = openpyxl.load_workbook(path)
     wb["住户"].cell(row=row + 1, column=6).value = "很" * 30
     wb.save(path)
-    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), may_reveal=True)
     assert report.errors == [f"住户!{row + 1}:户主: 太长了：最多 20 个字"]
 
 
@@ -585,7 +676,7 @@ def test_a_shift_that_has_begun_keeps_its_people_through_an_import(demo: Store, 
     _set(wb, "值班表", _row_of(wb, "值班表", "duty-20261127"), "leader", "郭红梅")
     wb.save(path)
     before = store_digest(demo.root)
-    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), may_reveal=True)
     assert len(report.errors) == 1 and report.errors[0].startswith("值班表!")
     assert "班次 2026-11-27 08:00 – 11-28 08:00 已开始，不能重新排班" in report.errors[0]
     assert store_digest(demo.root) == before
@@ -593,7 +684,7 @@ def test_a_shift_that_has_begun_keeps_its_people_through_an_import(demo: Store, 
     tomorrow = next(r for r in range(3, wb["值班表"].max_row + 1) if wb["值班表"].cell(r, 2).value == "2026-11-29")
     _set(wb, "值班表", tomorrow, "leader", "张明")  # its leader had a phone on record: it goes with him
     wb.save(tmp_path / "again.xlsx")
-    report = import_tables(Store(demo.root, actor="clerk"), read_tables(tmp_path / "again.xlsx"))
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(tmp_path / "again.xlsx"), may_reveal=True)
     assert not report.errors and report.changes == 1
     shift = find_shift(Store(demo.root), "duty-20261129")
     assert shift.leader == "张明" and "郭红梅" not in shift.phones and set(shift.phones) <= {"张明", *shift.staff}
@@ -771,7 +862,7 @@ def test_a_store_with_two_households_at_one_address_exports_and_imports_as_a_no_
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     exported = unmasked_workbook(demo, tmp_path / "demo.xlsx")
     before = store_digest(demo.root)
-    result = run("--store", demo.root, "import", exported)
+    result = run("--store", demo.root, "import", exported, reveal=True)
     assert result.exit_code == 0, result.output
     assert store_digest(demo.root) == before
 
@@ -846,7 +937,7 @@ def test_a_phone_with_a_fraction_is_refused_at_its_row(run, demo: Store, tmp_pat
     csv.writer(out).writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8-sig")
     before = store_digest(demo.root)
-    result = run("--store", demo.root, "import", folder)
+    result = run("--store", demo.root, "import", folder, reveal=True)
     assert result.exit_code == 1 and store_digest(demo.root) == before
     refusals = [line for line in result.output.splitlines() if "!" in line]
     assert refusals == ["网格员!4:手机: 电话格式不对：手机 11 位（1 开头），座机带区号如 0393-1234567"], result.output
@@ -854,7 +945,7 @@ def test_a_phone_with_a_fraction_is_refused_at_its_row(run, demo: Store, tmp_pat
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8-sig")
-    result = run("--store", demo.root, "import", folder)
+    result = run("--store", demo.root, "import", folder, reveal=True)
     assert result.exit_code == 0 and store_digest(demo.root) == before, result.output
 
 
@@ -868,7 +959,7 @@ def test_a_spaced_phone_is_the_stored_one(demo: Store, tmp_path: Path) -> None:
     _set(wb, "网格员", 3, "id", None)
     wb.save(path)
     before = store_digest(demo.root)
-    report = import_tables(demo, read_tables(path))
+    report = import_tables(demo, read_tables(path), may_reveal=True)
     assert not report.errors and report.changes == 0
     assert store_digest(demo.root) == before
 
@@ -896,7 +987,7 @@ def test_csv_round_trip_with_a_gb18030_file(run, demo: Store, tmp_path: Path) ->
     for spec in SHEETS:
         assert sheet_rows(Store(target), spec.key) == sheet_rows(demo, spec.key), spec.name
     before = store_digest(target)
-    assert run("--store", target, "import", folder).exit_code == 0
+    assert run("--store", target, "import", folder, reveal=True).exit_code == 0
     assert store_digest(target) == before
 
 
@@ -1064,7 +1155,7 @@ def test_a_fee_or_reduction_changed_by_an_import_counts_from_this_month_and_the_
     for masked in (False, True):  # export → import changes nothing: the history is kept
         again = tmp_path / f"again-{masked}.xlsx"
         write_xlsx(again, export_sheets(demo, [SHEET_BY_KEY["stalls"]], masked=masked))
-        assert import_tables(demo, read_tables(again)).changes == 0
+        assert import_tables(demo, read_tables(again), may_reveal=not masked).changes == 0
     assert store_digest(demo.root) == stored
     wb = openpyxl.load_workbook(again)
     _set(wb, "摊位", _row_of(wb, "摊位", "yl-01"), "goods", "煎饼")  # another field: the rates stay
@@ -1300,7 +1391,7 @@ def test_a_cell_merged_down_over_several_rows_is_each_rows_value(demo: Store, tm
     ws.merge_cells(start_row=first, start_column=building, end_row=first + 2, end_column=building)
     ws.merge_cells(start_row=first, start_column=grid, end_row=first + 1, end_column=grid)
     wb.save(path)
-    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path))
+    report = import_tables(Store(demo.root, actor="clerk"), read_tables(path), may_reveal=True)
     assert not report.errors and report.changes == 1, (report.errors, room)
     household = _value(openpyxl.load_workbook(path), "住户", first + 2, "id")
     assert Store(demo.root).get(Household, str(household)).room == "999"
