@@ -13,7 +13,7 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
@@ -29,7 +29,7 @@ from duty_room.words import Lang
 from store import storage
 from store.errors import StoreBusyError, StoreEnvironmentError, StoreFileMissingError, StoreMissingError
 from store.masking import log_reveal
-from store.models import GridWorker, Household, Record, ServiceSchedule
+from store.models import Community, Grid, GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
 from store.storage import RecordNotFound, Store, StoreError
@@ -172,6 +172,12 @@ def roster_watch(desk: Desk, record: Roster, names: Mapping[str, str], **more: A
     """A form on a roster record follows it: another desk's change is said by ``last_change``."""
     state = lambda now: last_change(desk.present, now, names)  # noqa: E731
     return Watch(record, stored(desk.store, type(record), record.id), state, **more)
+
+
+def names_of(*groups: Iterable[Community | Grid | GridWorker]) -> dict[str, str]:
+    """Names by id: what a history line says for an id (a move's grids, the worker its plans went
+    to, a schedule's community)."""
+    return {record.id: record.name for group in groups for record in group}
 
 
 Followed: TypeAlias = "FormScreen | ChoiceModal"  # a screen that can say what changed under it (``show_notice``)

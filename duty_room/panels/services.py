@@ -39,7 +39,7 @@ from store.text import max_chars, typed_whole
 from widgets.keyed_table import Column, Row
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Watch, edits_over, enum_field, roster_watch
+from ..desk import Watch, edits_over, enum_field, names_of, roster_watch
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
@@ -159,7 +159,7 @@ class ServicesPanel(DeskPanel):
                 fields,
                 submitted,
                 subtitle=t("services.edit_hint"),
-                watch=roster_watch(desk, schedule, {c.id: c.name for c in communities}),
+                watch=roster_watch(desk, schedule, names_of(communities)),
             )
 
     def action_step(self, name: str) -> None:

@@ -69,7 +69,7 @@ from widgets.bar import progress_bar
 from widgets.keyed_table import Column, Row, measured
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Desk, Watch, edits_over, enum_field, report_error, roster_watch, stored
+from ..desk import Desk, Watch, edits_over, enum_field, names_of, report_error, roster_watch, stored
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -90,12 +90,6 @@ if TYPE_CHECKING:  # the screens are imported when the first opens, not before t
 
 COMMUNITY_ROW = "community:"  # row keys of the community rows
 LIST_SUBJECT = {"households": "grids", "roster": "communities"}  # what a list's reveal is logged against
-
-
-def names_of(*groups: Iterable[Grid | GridWorker]) -> dict[str, str]:
-    """Grids' and workers' names by id: what a history line says for an id (a move's grids, the
-    worker its plans went to)."""
-    return {record.id: record.name for group in groups for record in group}
 
 
 class VisitsPanel(DeskPanel):
