@@ -291,14 +291,17 @@ class Desk:
         close: str = "",
     ) -> FormScreen:
         texts = form_texts(self.lang, title, subtitle, confirm=confirm, close=close)
+        return self.open_form(fields, texts, on_submit, watch=watch)
+
+    def open_form(
+        self, fields: list[FieldSpec], texts: FormTexts, on_submit: FormHandler, *, watch: Watch[Any] | None = None
+    ) -> FormScreen:
+        """Show a form of ``fields``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
         from .screens import FormScreen  # (imported when the first form opens)
 
-        return self.open_form(FormScreen(fields, texts), on_submit, watch=watch)
-
-    def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
-        """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
         if self.ascii:  # a picker's label names its keys (↑↓选择): their ASCII names, as the Footer's
-            form.fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in form.fields]
+            fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in fields]
+        form = FormScreen(fields, texts)
         self._show(form, on_submit, watch)
         return form
 

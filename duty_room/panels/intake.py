@@ -129,6 +129,4 @@ def ask_intake(
             after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
         )
 
-    from ..screens import FormScreen
-
-    desk.open_form(FormScreen(fields, texts), submitted)
+    desk.open_form(fields, texts, submitted)

@@ -340,10 +340,9 @@ class PetitionsPanel(DeskPanel):
                 REFUSAL_FIELD,
             )
 
-        from ..screens import FormScreen
-
         desk.open_form(
-            FormScreen(fields, texts),
+            fields,
+            texts,
             submitted,
             watch=case_watch(desk, petition, check=lambda now: check(now, action, clock.now()), action=action),
         )
