@@ -166,8 +166,6 @@ class DutyLogPanel(DeskPanel):
     # -- keys --------------------------------------------------------------------------
 
     def action_step(self, name: str) -> None:
-        if self.desk.read_only:
-            return
         {
             "log": self.ask_entry,
             "correct": self.ask_correct,

@@ -166,8 +166,6 @@ class ServicesPanel(DeskPanel):
         if name == "audience":
             self.audience = AUDIENCE_CYCLE[(AUDIENCE_CYCLE.index(self.audience) + 1) % len(AUDIENCE_CYCLE)]
             return
-        if self.desk.read_only:
-            return
         if name == "add_schedule":
             self.ask_schedule(None)
             return

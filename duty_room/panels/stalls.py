@@ -97,7 +97,7 @@ class StallsPanel(DeskPanel):
 
     def action_step(self, name: str) -> None:
         view = self.selected_stall()
-        if view is None or self.desk.read_only:
+        if view is None:
             return
         stall = view.stall
         spot = f"{stall.market} {stall.number}"

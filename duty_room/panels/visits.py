@@ -189,7 +189,7 @@ class VisitsPanel(DeskPanel):
             self.open_list("workers:", self.t("workers.title"), worker_columns(self.desk.present))
         elif name == "roster":
             self.open_roster(self.selected_community())
-        elif name == "plan" and not self.desk.read_only:
+        elif name == "plan":
             progress = self.selected_progress()
             if progress is None:
                 self.desk.refuse(self.t("visits.pick_grid"))
