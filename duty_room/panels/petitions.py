@@ -663,10 +663,5 @@ def petition_detail(
     # p only where a reporter or a household is named: a case from the mailbox, with neither, has
     # nothing masked, and p wrote an audit entry and a 查看个人信息 step into its history for nothing
     personal = bool(petition.reporter_name or petition.reporter_phone or household)
-    return DetailContent(
-        title=f"{petition.id}",
-        fields=fields,
-        sections=[(p.t("detail.history"), timeline)],
-        hint=p.mask_hint(reveal) if personal else "",
-        subject=f"petitions:{petition.id}" if personal else "",
-    )
+    subject = f"petitions:{petition.id}" if personal else ""
+    return p.detail(petition.id, fields, [(p.t("detail.history"), timeline)], subject=subject, reveal=reveal)

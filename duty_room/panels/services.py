@@ -412,10 +412,5 @@ def service_detail(
     sections = [(p.t("detail.households"), served)] if served else []
     if schedule is not None and schedule.history:
         sections.append((p.t("services.changes"), [history_line(p, e, names) for e in schedule.history[-5:]]))
-    return DetailContent(  # p only where a household is named: a 护学岗 or a class has nothing to reveal
-        title=s.title,
-        fields=fields,
-        sections=sections,
-        hint=p.mask_hint(reveal) if served else "",
-        subject=f"services:{s.id}" if served else "",
-    )
+    # p only where a household is named: a 护学岗 or a class has nothing to reveal
+    return p.detail(s.title, fields, sections, subject=f"services:{s.id}" if served else "", reveal=reveal)

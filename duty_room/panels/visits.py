@@ -943,13 +943,8 @@ def household_detail(
     sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
     if h.history:
         sections.append((p.t("detail.changes"), [history_line(p, e, names, reveal=reveal) for e in h.history[-8:]]))
-    return DetailContent(
-        title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}",
-        fields=fields,
-        sections=sections,
-        hint=p.mask_hint(reveal),
-        subject=f"visits:household:{h.id}",
-    )
+    title = f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}"
+    return p.detail(title, fields, sections, subject=f"visits:household:{h.id}", reveal=reveal)
 
 
 def worker_detail(
@@ -963,13 +958,8 @@ def worker_detail(
         (p.t("col.grid"), literal(grid.name if grid else w.grid_id)),
     ]
     history = [history_line(p, e, names) for e in w.history[-8:]] or [Text(p.t("empty.none"), style="dim")]
-    return DetailContent(
-        title=f"{label(w.role, p.lang)} {w.name}",
-        fields=fields,
-        sections=[(p.t("detail.changes"), history)],
-        hint=p.mask_hint(reveal),
-        subject=f"visits:worker:{w.id}",
-    )
+    title = f"{label(w.role, p.lang)} {w.name}"
+    return p.detail(title, fields, [(p.t("detail.changes"), history)], subject=f"visits:worker:{w.id}", reveal=reveal)
 
 
 def roster_columns(p: Presenter) -> list[str]:
