@@ -13,7 +13,7 @@ import functools
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
@@ -29,7 +29,7 @@ from duty_room.words import Lang
 from store import storage
 from store.errors import StoreBusyError, StoreEnvironmentError, StoreFileMissingError, StoreMissingError
 from store.masking import log_reveal
-from store.models import GridWorker, Household, Record, ServiceSchedule
+from store.models import Community, Grid, GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
 from store.refusal import FieldsRefused, Refused
 from store.storage import RecordNotFound, Store, StoreError
@@ -174,6 +174,12 @@ def roster_watch(desk: Desk, record: Roster, names: Mapping[str, str], **more: A
     return Watch(record, stored(desk.store, type(record), record.id), state, **more)
 
 
+def names_of(*groups: Iterable[Community | Grid | GridWorker]) -> dict[str, str]:
+    """Names by id: what a history line says for an id (a move's grids, the worker its plans went
+    to, a schedule's community)."""
+    return {record.id: record.name for group in groups for record in group}
+
+
 Followed: TypeAlias = "FormScreen | ChoiceModal"  # a screen that can say what changed under it (``show_notice``)
 
 
@@ -285,14 +291,17 @@ class Desk:
         close: str = "",
     ) -> FormScreen:
         texts = form_texts(self.lang, title, subtitle, confirm=confirm, close=close)
+        return self.open_form(fields, texts, on_submit, watch=watch)
+
+    def open_form(
+        self, fields: list[FieldSpec], texts: FormTexts, on_submit: FormHandler, *, watch: Watch[Any] | None = None
+    ) -> FormScreen:
+        """Show a form of ``fields``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
         from .screens import FormScreen  # (imported when the first form opens)
 
-        return self.open_form(FormScreen(fields, texts), on_submit, watch=watch)
-
-    def open_form(self, form: FormScreen, on_submit: FormHandler, *, watch: Watch[Any] | None = None) -> FormScreen:
-        """Show ``form``; its Enter goes to ``on_submit``. With ``watch``, it follows its record (``Watch``)."""
         if self.ascii:  # a picker's label names its keys (↑↓选择): their ASCII names, as the Footer's
-            form.fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in form.fields]
+            fields = [replace(spec, label=keys_in_ascii(spec.label)) for spec in fields]
+        form = FormScreen(fields, texts)
         self._show(form, on_submit, watch)
         return form
 

@@ -3,7 +3,7 @@ through ``literal`` (never markup or terminal control); personal data is masked 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +21,7 @@ from store.text import display_safe
 from store.values import valueclass
 from store.visiting import household_address as household_address  # the CLI shares it (no Textual)
 from widgets.keyed_table import ellipsize
+from widgets.specs import DetailContent
 
 TAG_STYLE = {
     SpecialTag.LIVING_ALONE: "bold red",
@@ -182,6 +183,19 @@ class Presenter:
         if not self.reveals:
             return self.t("detail.masked")
         return self.t("detail.masked_hint").format(key=self.key(f"{where}.reveal", "p"))
+
+    def detail(
+        self,
+        title: str,
+        fields: Sequence[tuple[str, Text]],
+        sections: Sequence[tuple[str, Sequence[Text]]] = (),
+        *,
+        subject: str = "",
+        reveal: bool = False,
+    ) -> DetailContent:
+        """A record's detail. ``subject`` (what ``p`` reveals, as the audit names it) only where something
+        personal is masked, the hint under it saying so: a record with nothing personal offers no ``p``."""
+        return DetailContent(title, fields, sections, self.mask_hint(reveal) if subject else "", subject)
 
     # -- header --------------------------------------------------------------------------
 

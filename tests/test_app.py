@@ -1226,6 +1226,39 @@ async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
 
 
+async def test_a_viewers_writing_keys_never_reach_a_panel(small_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A viewer's step that writes is stopped before the panel (``DeskPanel.check_action``: its key is
+    not bound, typed it is refused in words, the palette does not offer it), so neither a panel's
+    ``action_step`` nor 登记 keeps a read-only check of its own. Only the viewing steps get through."""
+    from duty_room.panels import base
+    from duty_room.panels.dutylog import DutyLogPanel
+    from duty_room.panels.services import ServicesPanel
+    from duty_room.panels.stalls import StallsPanel
+    from duty_room.panels.visits import VisitsPanel
+
+    panels = (VisitsPanel, ServicesPanel, StallsPanel, DutyLogPanel)
+    reached: list[tuple[str, str]] = []
+    for cls in panels:
+        monkeypatch.setattr(cls, "action_step", lambda self, name: reached.append((self.NAME, name)))
+    monkeypatch.setattr(base, "ask_intake", lambda *_, **__: reached.append(("intake", "n")))
+    monkeypatch.setattr(DutyLogPanel, "action_new_petition", lambda self: reached.append(("intake", "n")))
+    async with dashboard(small_store, WIDE, read_only=True) as (app, pilot):
+        for cls in panels:
+            await pilot.press(str(cls.NUMBER))
+            await settled(app, pilot)
+            panel = app.panel(cls.NAME)
+            for command in list(panel.commands()):  # what the palette offers, run
+                command.callback()
+            for key, _ in cls.KEYS:
+                await pilot.press(key)
+                await settled(app, pilot)
+                assert not isinstance(app.screen, (ChoiceModal, FormScreen, TableScreen)), (cls.NAME, key)
+            await pilot.press("n")
+            await settled(app, pilot)
+    viewing = {cls.NAME: cls.VIEWING for cls in panels}
+    assert reached and all(name in viewing.get(panel, frozenset()) for panel, name in reached), reached
+
+
 async def test_a_viewer_is_not_offered_reveal_in_a_detail_yet_typed_it_is_refused(small_store: Store) -> None:
     """README (Personal data): a viewer may not reveal, the attempt would have to be written. A
     read-only desk's detail offered p all the same: in the Footer, in `?` and in the border (按 p

@@ -166,8 +166,6 @@ class DutyLogPanel(DeskPanel):
     # -- keys --------------------------------------------------------------------------
 
     def action_step(self, name: str) -> None:
-        if self.desk.read_only:
-            return
         {
             "log": self.ask_entry,
             "correct": self.ask_correct,
@@ -1001,13 +999,8 @@ def entry_detail(
     personal = bool(current.caller or current.phone) or any(
         name in ("caller", "phone") for e in entry.history for name in e.changes
     )
-    return DetailContent(
-        title=entry.id,
-        fields=fields,
-        sections=[(p.t("detail.history"), history)] if history else [],
-        hint=p.mask_hint(reveal) if personal else "",
-        subject=f"dutylog:{entry.id}" if personal else "",
-    )
+    sections = [(p.t("detail.history"), history)] if history else []
+    return p.detail(entry.id, fields, sections, subject=f"dutylog:{entry.id}" if personal else "", reveal=reveal)
 
 
 def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None = None) -> DetailContent:
@@ -1039,6 +1032,4 @@ def incident_detail(p: Presenter, found: IncidentClock, rules: DutyRules | None 
         )
         for s in found.owed
     ]
-    return DetailContent(
-        title=incident.id, fields=fields, sections=[(p.t("duty.reports"), reports), (p.t("duty.owed"), owed)]
-    )
+    return p.detail(incident.id, fields, [(p.t("duty.reports"), reports), (p.t("duty.owed"), owed)])

@@ -16,7 +16,7 @@ from store.refusal import FieldsRefused
 from store.text import max_chars
 from widgets.specs import FieldSpec, FormTexts
 
-from ..desk import enum_field, field_errors, form_texts
+from ..desk import enum_field, field_errors, form_texts, names_of
 
 if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
     from widgets.form import FormScreen
@@ -28,7 +28,7 @@ def intake_form(
     desk: Desk, communities: Sequence[Community], grids: Sequence[Grid], prefill: dict[str, str] | None = None
 ) -> tuple[list[FieldSpec], FormTexts]:
     t, lang = desk.t, desk.lang
-    names = {c.id: c.name for c in communities}
+    names = names_of(communities)
     fields = [
         FieldSpec("title", t("intake.title"), max_length=max_chars(Petition, "title")),
         enum_field("channel", t("detail.channel"), Channel, lang, value=Channel.HOTLINE),
@@ -129,6 +129,4 @@ def ask_intake(
             after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next
         )
 
-    from ..screens import FormScreen
-
-    desk.open_form(FormScreen(fields, texts), submitted)
+    desk.open_form(fields, texts, submitted)

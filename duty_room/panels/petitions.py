@@ -340,10 +340,9 @@ class PetitionsPanel(DeskPanel):
                 REFUSAL_FIELD,
             )
 
-        from ..screens import FormScreen
-
         desk.open_form(
-            FormScreen(fields, texts),
+            fields,
+            texts,
             submitted,
             watch=case_watch(desk, petition, check=lambda now: check(now, action, clock.now()), action=action),
         )
@@ -351,7 +350,9 @@ class PetitionsPanel(DeskPanel):
     # -- ended cases (l): the last 30 days, where 重开 starts ------------------------------------
 
     def action_ended_list(self) -> None:
-        self.open_list("ended:", self.t("ended.title"), ended_columns(self.desk.present))
+        self.open_list(
+            "ended:", self.t("ended.title"), petition_columns(self.desk.present, "col.ended", ("col.rating",))
+        )
 
     def fill_list(self, screen: TableScreen) -> None:
         """The ended cases, read in a worker (every live file; cached after the first read)."""
@@ -507,13 +508,16 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
 TITLE_FLOOR = 7
 
 
-def petition_columns(p: Presenter) -> list[str | Column]:
+def petition_columns(
+    p: Presenter, when: str = "col.due", last: tuple[str, ...] = ("col.level", "col.age")
+) -> list[str | Column]:
+    """An open case's columns; ``when`` and ``last`` the ended list's (when it ended, its rating)."""
     # Most decisive first: the title gives way first, then the category; status, due, level and age are never cut.
     return [
-        *(p.t(k) for k in ("col.id", "col.status", "col.due")),
+        *(p.t(k) for k in ("col.id", "col.status", when)),
         Column(p.t("col.title"), shrink=True, min_width=TITLE_FLOOR),
         Column(p.t("col.category"), shrink=True, after_free_text=True),
-        *(p.t(k) for k in ("col.community", "col.level", "col.age")),
+        *(p.t(k) for k in ("col.community", *last)),
     ]
 
 
@@ -552,15 +556,6 @@ def petition_row(p: Presenter, view: PetitionView) -> Row:
         )
 
     return LazyRow(case.id, plain, make)
-
-
-def ended_columns(p: Presenter) -> list[str | Column]:
-    return [
-        *(p.t(k) for k in ("col.id", "col.status", "col.ended")),
-        Column(p.t("col.title"), shrink=True, min_width=TITLE_FLOOR),
-        Column(p.t("col.category"), shrink=True, after_free_text=True),
-        *(p.t(k) for k in ("col.community", "col.rating")),
-    ]
 
 
 def ended_row(p: Presenter, view: PetitionView) -> Row:
@@ -668,10 +663,5 @@ def petition_detail(
     # p only where a reporter or a household is named: a case from the mailbox, with neither, has
     # nothing masked, and p wrote an audit entry and a 查看个人信息 step into its history for nothing
     personal = bool(petition.reporter_name or petition.reporter_phone or household)
-    return DetailContent(
-        title=f"{petition.id}",
-        fields=fields,
-        sections=[(p.t("detail.history"), timeline)],
-        hint=p.mask_hint(reveal) if personal else "",
-        subject=f"petitions:{petition.id}" if personal else "",
-    )
+    subject = f"petitions:{petition.id}" if personal else ""
+    return p.detail(petition.id, fields, [(p.t("detail.history"), timeline)], subject=subject, reveal=reveal)

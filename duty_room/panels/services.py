@@ -39,7 +39,7 @@ from store.text import max_chars, typed_whole
 from widgets.keyed_table import Column, Row
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Watch, edits_over, enum_field, roster_watch
+from ..desk import Watch, edits_over, enum_field, names_of, roster_watch
 from ..presenters import (
     PHASE_STYLE,
     Presenter,
@@ -159,14 +159,12 @@ class ServicesPanel(DeskPanel):
                 fields,
                 submitted,
                 subtitle=t("services.edit_hint"),
-                watch=roster_watch(desk, schedule, {c.id: c.name for c in communities}),
+                watch=roster_watch(desk, schedule, names_of(communities)),
             )
 
     def action_step(self, name: str) -> None:
         if name == "audience":
             self.audience = AUDIENCE_CYCLE[(AUDIENCE_CYCLE.index(self.audience) + 1) % len(AUDIENCE_CYCLE)]
-            return
-        if self.desk.read_only:
             return
         if name == "add_schedule":
             self.ask_schedule(None)
@@ -414,10 +412,5 @@ def service_detail(
     sections = [(p.t("detail.households"), served)] if served else []
     if schedule is not None and schedule.history:
         sections.append((p.t("services.changes"), [history_line(p, e, names) for e in schedule.history[-5:]]))
-    return DetailContent(  # p only where a household is named: a 护学岗 or a class has nothing to reveal
-        title=s.title,
-        fields=fields,
-        sections=sections,
-        hint=p.mask_hint(reveal) if served else "",
-        subject=f"services:{s.id}" if served else "",
-    )
+    # p only where a household is named: a 护学岗 or a class has nothing to reveal
+    return p.detail(s.title, fields, sections, subject=f"services:{s.id}" if served else "", reveal=reveal)

@@ -97,7 +97,7 @@ class StallsPanel(DeskPanel):
 
     def action_step(self, name: str) -> None:
         view = self.selected_stall()
-        if view is None or self.desk.read_only:
+        if view is None:
             return
         stall = view.stall
         spot = f"{stall.market} {stall.number}"
@@ -504,10 +504,5 @@ def stall_detail(p: Presenter, view: StallView, payments: list[StallPayment], *,
     personal = bool(stall.holder_name or stall.holder_phone or reduction) or any(
         rate.reduction is not FeeReduction.NONE for rate in stall.rates
     )
-    return DetailContent(
-        title=f"{stall.market} {stall.number}",
-        fields=fields,
-        sections=sections,
-        hint=p.mask_hint(reveal) if personal else "",
-        subject=f"stalls:{stall.id}" if personal else "",
-    )
+    subject = f"stalls:{stall.id}" if personal else ""
+    return p.detail(f"{stall.market} {stall.number}", fields, sections, subject=subject, reveal=reveal)

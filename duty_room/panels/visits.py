@@ -69,7 +69,7 @@ from widgets.bar import progress_bar
 from widgets.keyed_table import Column, Row, measured
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Desk, Watch, edits_over, enum_field, report_error, roster_watch, stored
+from ..desk import Desk, Watch, edits_over, enum_field, names_of, report_error, roster_watch, stored
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -90,12 +90,6 @@ if TYPE_CHECKING:  # the screens are imported when the first opens, not before t
 
 COMMUNITY_ROW = "community:"  # row keys of the community rows
 LIST_SUBJECT = {"households": "grids", "roster": "communities"}  # what a list's reveal is logged against
-
-
-def names_of(*groups: Iterable[Grid | GridWorker]) -> dict[str, str]:
-    """Grids' and workers' names by id: what a history line says for an id (a move's grids, the
-    worker its plans went to)."""
-    return {record.id: record.name for group in groups for record in group}
 
 
 class VisitsPanel(DeskPanel):
@@ -195,7 +189,7 @@ class VisitsPanel(DeskPanel):
             self.open_list("workers:", self.t("workers.title"), worker_columns(self.desk.present))
         elif name == "roster":
             self.open_roster(self.selected_community())
-        elif name == "plan" and not self.desk.read_only:
+        elif name == "plan":
             progress = self.selected_progress()
             if progress is None:
                 self.desk.refuse(self.t("visits.pick_grid"))
@@ -949,13 +943,8 @@ def household_detail(
     sections = [(p.t("visits.recent").format(n=RECENT_VISIT_DAYS), log or [Text(p.t("empty.none"), style="dim")])]
     if h.history:
         sections.append((p.t("detail.changes"), [history_line(p, e, names, reveal=reveal) for e in h.history[-8:]]))
-    return DetailContent(
-        title=f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}",
-        fields=fields,
-        sections=sections,
-        hint=p.mask_hint(reveal),
-        subject=f"visits:household:{h.id}",
-    )
+    title = f"{household_address(h)} {h.head_name if reveal else mask_name(h.head_name)}"
+    return p.detail(title, fields, sections, subject=f"visits:household:{h.id}", reveal=reveal)
 
 
 def worker_detail(
@@ -969,13 +958,8 @@ def worker_detail(
         (p.t("col.grid"), literal(grid.name if grid else w.grid_id)),
     ]
     history = [history_line(p, e, names) for e in w.history[-8:]] or [Text(p.t("empty.none"), style="dim")]
-    return DetailContent(
-        title=f"{label(w.role, p.lang)} {w.name}",
-        fields=fields,
-        sections=[(p.t("detail.changes"), history)],
-        hint=p.mask_hint(reveal),
-        subject=f"visits:worker:{w.id}",
-    )
+    title = f"{label(w.role, p.lang)} {w.name}"
+    return p.detail(title, fields, [(p.t("detail.changes"), history)], subject=f"visits:worker:{w.id}", reveal=reveal)
 
 
 def roster_columns(p: Presenter) -> list[str]:
