@@ -246,6 +246,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "visits.pick_worker": ("请先选中一位网格员（不是网格那一行）", "select a grid worker first (not a grid)"),
     "petitions.pick_case": ("没有选中的案件", "no case selected"),
     "services.pick_session": ("没有选中的场次", "no session selected"),
+    "stalls.pick_spot": ("没有选中的摊位", "no spot selected"),
     "visits.add_worker_title": ("添加网格员 · {}", "Add a grid worker · {}"),
     "visits.edit_worker_title": ("修改网格员 · {}", "Change a grid worker · {}"),
     "visits.worker_added": ("已添加{role} {name}（{grid}）", "{role} {name} added ({grid})"),

@@ -20,7 +20,7 @@ from store.demo import build_demo
 from store.duty_models import DutyLogEntry, IncidentCategory
 from store.dutylog import open_incident
 from store.errors import Detail, StoreCorruptError
-from store.models import AuditEntry, Petition, PetitionStatus
+from store.models import AuditEntry, Petition, PetitionStatus, Stall, StallPayment, StallPermit
 from store.queries import unknown_filter_words
 from store.storage import Store
 from widgets.choice_modal import ChoiceModal
@@ -30,7 +30,7 @@ from widgets.panel import FilterInput
 from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
 
-from conftest import lock_held_elsewhere
+from conftest import lock_held_elsewhere, store_bytes
 from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
 
 
@@ -478,6 +478,27 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
             await settled(app, pilot)
             assert app.status_messages == ["未更改：没有选中的场次"], (key, app.status_messages)
     assert all(not p.history for p in small_store.all(Petition))
+
+
+async def test_a_stall_key_on_a_market_with_no_spot_says_so(small_store: Store) -> None:
+    """A township with no stall recorded yet: panel 4's step keys did nothing at all, as if not
+    pressed, where panels 1 and 3 say why. Each says so now, and nothing is written."""
+    with small_store.transaction() as tx:
+        for payment in small_store.all_partitions(StallPayment):
+            tx.delete(StallPayment, payment.id, storage.partition_of(payment))
+        tx.delete(StallPermit, "pm-1")
+        tx.delete(Stall, "yl-01")
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("4")
+        await settled(app, pilot)
+        assert app.panel("stalls").table.row_count == 0
+        for key in ("a", "s", "y", "m", "x"):
+            app.status_messages.clear()
+            await pilot.press(key)
+            await settled(app, pilot)
+            assert app.status_messages == ["未更改：没有选中的摊位"], (key, app.status_messages)
+    assert store_bytes(small_store.root) == before
 
 
 async def test_a_filter_typed_with_a_chinese_input_methods_colon_is_the_same_filter(small_store: Store) -> None:

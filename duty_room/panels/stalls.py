@@ -97,7 +97,8 @@ class StallsPanel(DeskPanel):
 
     def action_step(self, name: str) -> None:
         view = self.selected_stall()
-        if view is None:
+        if view is None:  # no spot recorded yet: said, not a key gone dead
+            self.desk.refuse(self.t("stalls.pick_spot"))
             return
         stall = view.stall
         spot = f"{stall.market} {stall.number}"
