@@ -432,7 +432,7 @@ class Desk:
     ) -> None:
         """Run ``write`` in a thread worker; ``worker_changed`` takes the result."""
         submission = Submission(write, done, form, fields or {}, after, saves)
-        if self.read_only:
+        if self.read_only and saves:  # (a write that saves nothing in the store, a hand-over's copy, a viewer may make)
             self.refuse(self.t("readonly.refused"), submission.form)
             return
         if submission.form is not None:
