@@ -164,6 +164,10 @@ class Status:
             if not any(damaged in self.desk.store_words(problem) for problem in problems):
                 self._damage_said = None
                 self._unsay(text)
+            else:  # the fault's own line names it too: the refusal shows instead of it, for a while
+                for screen in self.app.screen_stack:
+                    for line in screen.query("#status").results(StatusLine):
+                        line.alone(text)
         if words == self._problems_shown:
             return
         self._problems_shown = words

@@ -1680,6 +1680,10 @@ async def test_a_refusal_naming_a_damaged_file_goes_once_the_file_reads_again(sm
             await settled(app, pilot)
         line = app.query_one("#status", StatusLine)
         assert "petitions/2026-11-27.json" in line.message, line.message
+        app.recheck()  # the watcher's look finds the damage the refusal named: said once, not twice
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert app.status.banner and line.message.count("petitions/2026-11-27.json") == 1, line.message
         day_file.write_bytes(sound)
         app.recheck()  # what the store watcher calls on a file changed with no commit
         await settled(app, pilot)

@@ -216,6 +216,12 @@ class StatusLine(Static):
             # refused key hid a damaged file's line for good, the panels' stale data left unexplained.
             self._timer = self.set_timer(self.fade, self.clear)
 
+    def alone(self, message: str) -> None:
+        """``message``, if it is what is said, shows instead of the pinned one (it says the same fault)."""
+        if self.said == message:
+            self._alone = True
+            self._show()
+
     def clear(self) -> None:
         """Back to the pinned message, or blank."""
         self.said = ""
