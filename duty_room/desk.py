@@ -27,7 +27,14 @@ from textual.worker import Worker, WorkerState
 from duty_room import words
 from duty_room.words import Lang
 from store import storage
-from store.errors import StoreBusyError, StoreEnvironmentError, StoreFileMissingError, StoreMissingError
+from store.errors import (
+    StoreBusyError,
+    StoreCorruptError,
+    StoreEnvironmentError,
+    StoreFileMissingError,
+    StoreMissingError,
+    StoreSchemaError,
+)
 from store.masking import log_reveal
 from store.models import Community, Grid, GridWorker, Household, Record, ServiceSchedule
 from store.queries import Dashboard
@@ -112,6 +119,11 @@ class Submission:
 
 # Faults of the machine or the store's folder: nothing was written, which a form says (未保存：…).
 WRITE_FAULTS = (StoreEnvironmentError, StoreBusyError, StoreMissingError, StoreFileMissingError)
+DAMAGE = (
+    StoreCorruptError,
+    StoreFileMissingError,
+    StoreSchemaError,
+)  # a store file that a look finds, and mended reads
 
 FormHandler: TypeAlias = "Callable[[FormScreen, dict[str, str]], None]"
 ChoiceHandler: TypeAlias = "Callable[[ChoiceModal, tuple[str, str]], None]"
@@ -245,6 +257,7 @@ class Desk:
         self._watches: dict[Followed, Watch[Any]] = {}  # open forms that follow their record
         self._renewing: dict[Followed, Worker[Any]] = {}  # a slow watch's find running, the newest per screen
         self._lists: set[TableScreen] = set()  # lists open (``open_list``): typed keys wait for their rows
+        self.refused_damage = ""  # the damaged store file the refusal being said names (status.py: goes once mended)
 
     @property
     def busy(self) -> bool:
@@ -428,7 +441,7 @@ class Desk:
     ) -> None:
         """Run ``write`` in a thread worker; ``worker_changed`` takes the result."""
         submission = Submission(write, done, form, fields or {}, after, saves)
-        if self.read_only:
+        if self.read_only and saves:  # (a write that saves nothing in the store, a hand-over's copy, a viewer may make)
             self.refuse(self.t("readonly.refused"), submission.form)
             return
         if submission.form is not None:
@@ -559,14 +572,18 @@ class Desk:
 
         if isinstance(form, ChoiceModal) and form.is_attached:
             form.show_error(message)
-        elif isinstance(form, FormScreen) and form.is_attached:
+            return
+        if isinstance(form, FormScreen) and form.is_attached:
             if not errors and field:
                 errors = {field: message}
             known = {spec.key for spec in form.fields}
             beside = {key: text for key, text in errors.items() if key in known}
             # A reason of no field here is shown on the form as a whole.
             form.show_errors(beside, "" if beside and len(beside) == len(errors) else message)
-        elif said_once:
+            return
+        if isinstance(error, DAMAGE):
+            self.refused_damage = str(error.path).replace(f"{self.store.root}{os.sep}", "")
+        if said_once:
             self.app.notify(message, severity="warning", timeout=8)
         elif isinstance(error, Refused) and error.about:  # the record first: MK… 未更改：…
             said = self.t("status.refused_about").format(about=error.about, reason=error.reason(self.lang))

@@ -38,6 +38,7 @@ class Status:
         self._problems_shown = ""
         self.banner = ""  # the lasting fault pinned on every status line (a damaged file), or ""
         self._said_on: tuple[str, Screen[Any]] | None = None  # the last refusal said over the dashboard, and where
+        self._damage_said: tuple[str, str] | None = None  # a refusal that named a damaged file, and the file
         self.fatal_error: str | None = None  # why the dashboard could not open: printed once the terminal is back
 
     def say(self, text: str, severity: SeverityLevel) -> None:
@@ -49,29 +50,34 @@ class Status:
         # (``panel_left``).
         stack = self.app.screen_stack
         self._said_on = (text, stack[-1]) if severity != "information" and stack else None
+        # A refusal that names a damaged file (Desk.refuse) goes once the file reads again (``_show_problems``);
+        # over the fault's own line, which names the file too, it shows instead of it for a while, not before it.
+        damaged, self.desk.refused_damage = self.desk.refused_damage, ""
+        self._damage_said = (text, damaged) if damaged else None
         for screen in self.app.screen_stack:  # none before compose or after the screens are gone
             for line in screen.query("#status"):
                 if isinstance(line, StatusLine):
-                    line.say(text, severity)
+                    line.say(text, severity, alone=bool(damaged) and damaged in self.banner)
 
     def left(self, screen: Screen[Any]) -> None:
         """``screen`` was closed, or another view opened over it: a refusal said on it was about what
         it showed and no longer shows (the status line goes back to what is pinned there, a damaged
         file's line)."""
         if self._said_on is not None and self._said_on[1] is screen:
-            self._unsay()
+            self._unsay(self._said_on[0])
 
     def panel_left(self) -> None:
         """Another panel is the active one: a refusal said on the dashboard was about the one left."""
         if self._said_on is not None and self._said_on[1] is self.app.screen_stack[0]:
-            self._unsay()
+            self._unsay(self._said_on[0])
 
-    def _unsay(self) -> None:
-        assert self._said_on is not None
-        text, self._said_on = self._said_on[0], None
+    def _unsay(self, text: str) -> None:
+        """``text`` no longer said on any status line (what is pinned there shows again)."""
+        if self._said_on is not None and self._said_on[0] == text:
+            self._said_on = None
         for left in self.app.screen_stack:
             for line in left.query("#status").results(StatusLine):
-                if line.message == text and text != line.pinned:
+                if line.said == text:
                     line.clear()
 
     def clear(self) -> None:
@@ -153,6 +159,15 @@ class Status:
         t = self.desk.t
         said = [self.desk.store_words(problem).rstrip("。.") for problem in problems[:2]]
         words = t("punct.semi").join(said)
+        if self._damage_said is not None:  # a refusal named a damaged file: once it reads again, the refusal goes
+            text, damaged = self._damage_said
+            if not any(damaged in self.desk.store_words(problem) for problem in problems):
+                self._damage_said = None
+                self._unsay(text)
+            else:  # the fault's own line names it too: the refusal shows instead of it, for a while
+                for screen in self.app.screen_stack:
+                    for line in screen.query("#status").results(StatusLine):
+                        line.alone(text)
         if words == self._problems_shown:
             return
         self._problems_shown = words
@@ -174,5 +189,6 @@ class Status:
 
     def line_mounted(self, line: StatusLine) -> None:
         """A list or a detail opened while a fault lasts: its line says the fault too."""
+        line.joiner = self.desk.t("punct.stop")  # the dashboard's: a list's or a detail's said "… . …" in Chinese
         if self.banner and line.pinned != self.banner:
             line.pin(self.banner)

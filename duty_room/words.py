@@ -392,8 +392,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.reported": ("{id} {stage}已记录", "{id}: {stage} recorded"),
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
     "duty.handover_summary": (
-        "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起（报送超时{late}项）、本班已终报{closed_incidents}起；欠费摊位{arrears}个",
-        "{entries} log entries; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents} (late reports {late}), closed this shift {closed_incidents}; stalls in arrears {arrears}",
+        "本班记录{entries}条；受理{received}件、办结{closed}件、超期{overdue}件；迟到服务{late_sessions}场；重点户未访{unvisited}户；未结事件{incidents}起、本班已终报{closed_incidents}起，报送超时{late}项；欠费摊位{arrears}个",
+        "log entries {entries}; cases received {received}, closed {closed}, overdue {overdue}; late sessions {late_sessions}; special households unvisited {unvisited}; open incidents {incidents}, closed this shift {closed_incidents}, late reports {late}; stalls in arrears {arrears}",
     ),
     "duty.report_confirm": (
         "上面已是最新的交班报告：核对无误，再确认一次即交班",

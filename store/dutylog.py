@@ -862,7 +862,12 @@ def incident_clock(incident: Incident, now: datetime, rules: DutyRules | None = 
 
 def report_clock(reader: Reader, now: datetime, rules: DutyRules | None = None) -> list[IncidentClock]:
     """Each open incident's next report due, the most pressing first (late ones lead)."""
-    clocks = [incident_clock(i, now, rules) for i in open_incidents(reader)]
+    return clocks_of(open_incidents(reader), now, rules)
+
+
+def clocks_of(incidents: list[Incident], now: datetime, rules: DutyRules | None = None) -> list[IncidentClock]:
+    """The clocks of ``incidents`` at ``now``, the most pressing first (late ones lead)."""
+    clocks = [incident_clock(i, now, rules) for i in incidents]
     far = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(clocks, key=lambda c: (c.next.due if c.next and c.next.due else far, c.incident.id))
 

@@ -31,6 +31,7 @@ from .dutylog import (
     IncidentClock,
     Reader,
     ReportSlot,
+    clocks_of,
     entries_between,
     find_handover as find_handover,  # found there: the dashboard reads it without this module
     find_incident,
@@ -371,7 +372,9 @@ def _report(
     end = _window_end(moment, shift)
     petitions = store.all(Petition)  # open cases and those closed in the last 30 days
     views = open_petitions(store, moment)
-    clocks = report_clock(store, moment, rules)
+    clocks = (
+        clocks_of(_open_at(store, moment, now), moment, rules) if moment < now else report_clock(store, moment, rules)
+    )
     stalls, _ = stall_roster(store, moment.date(), fee_rules)
     communities = store.all(Community)
     next_shift = shift_at(store, shift.ends_at)
@@ -404,6 +407,24 @@ def status_at(petition: Petition, moment: datetime) -> PetitionStatus:
     """A case's status at ``moment``: every step records the status it left."""
     later = (e.from_status for e in petition.history if e.at > moment and e.from_status is not None)
     return next(later, petition.status)
+
+
+def _open_at(reader: Reader, moment: datetime, now: datetime) -> list[Incident]:
+    """The incidents open at ``moment``, a shift's end before ``now``, as they were then: known by then,
+    and not closed by then (one closed since is filed under the month it closed). The report of a shift
+    not handed over listed those open now: one learned of in the next shift, with that shift's reports,
+    but not one its own shift left open and the next closed."""
+    found = {i.id: i for i in reader.all(Incident)}  # open ones
+    for month in months_between(moment, now):
+        found.update((i.id, i) for i in reader.all(Incident, month) if i.closed_at is not None and i.closed_at > moment)
+    return sorted(
+        (
+            _incident_as_of(i, moment)
+            for i in found.values()
+            if i.known_at <= moment and (i.closed_at is None or i.closed_at > moment)
+        ),
+        key=lambda i: (i.known_at, i.id),
+    )
 
 
 def _incident_as_of(incident: Incident, moment: datetime) -> Incident:

@@ -1671,6 +1671,103 @@ async def test_a_write_saved_then_a_damaged_file_on_reading_again_says_both(
         assert "petitions/2026-11-27.json" in line.message and entry.id not in line.message
 
 
+async def test_a_write_saved_then_a_fault_found_again_or_mended_says_each_once(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write's 已记录, then a damaged file found on reading again: the line joined the two, and a
+    second look (another file damaged) joined that whole line to the new fault, so it said 已记录, the
+    first fault, then the second, 请从备份恢复 twice; once both were mended, the joined line kept
+    saying them until it faded, and the news was in the fault's red. The line is made again from the
+    news and the fault whenever either changes: the news once, in its own style, then the fault now."""
+    import duty_room.panels.dutylog as panel
+
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    stalls = small_store.root / "stalls.json"
+    sound = {day_file: day_file.read_bytes(), stalls: stalls.read_bytes()}
+    logged = panel.log_entry
+
+    def log_then_damage(*args: object, **kwargs: object) -> DutyLogEntry:
+        entry = logged(*args, **kwargs)  # type: ignore[arg-type]
+        day_file.write_bytes(sound[day_file][:100])
+        return entry
+
+    monkeypatch.setattr(panel, "log_entry", log_then_damage)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "l", *"电梯困人", "ctrl+s")
+        await settled(app, pilot)
+        [entry] = small_store.all(DutyLogEntry, "2026-11")
+        saved = words.t("duty.logged", "zh").format(entry.id)
+        line = app.query_one("#status", StatusLine)
+        assert line.message.startswith(saved + "。") and "petitions/2026-11-27.json" in line.message
+        drawn = line.render()
+        red = [span for span in drawn.spans if "red" in str(span.style)]
+        assert "red" not in str(drawn.style) and red and red[0].start >= len(saved), drawn.spans  # 已记录 is no fault
+        stalls.write_bytes(sound[stalls][:50])  # another file damaged: the look finds the fault again
+        app.recheck()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "stalls.json" in line.message, line.message
+        assert line.message.startswith(saved + "。") and line.message.count("请从备份恢复") == 1, line.message
+        for path, data in sound.items():
+            path.write_bytes(data)
+        app.recheck()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert line.message == saved, line.message  # the news stays until it fades; the fault's words go
+
+
+async def test_a_refusal_naming_a_damaged_file_goes_once_the_file_reads_again(small_store: Store) -> None:
+    """A step on a case refused because its day file was damaged said so (数据文件已损坏：petitions/…；
+    请从备份恢复) and, as a refusal, stayed until something newer was said: after the file was mended
+    and read again, the line still said it was damaged. Now it goes once the file reads again; a
+    refusal about a case stays until the next message, as before."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    sound = day_file.read_bytes()
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        table = app.panel("petitions").table
+        await pilot.press(*["down"] * table.keys.index("MK261127-001"))
+        day_file.write_bytes(sound[:100])
+        await pilot.press("a")  # 受理, refused: the file is damaged
+        await settled(app, pilot)
+        if isinstance(app.screen, FormScreen):
+            await pilot.press("enter")
+            await settled(app, pilot)
+        line = app.query_one("#status", StatusLine)
+        assert "petitions/2026-11-27.json" in line.message, line.message
+        app.recheck()  # the watcher's look finds the damage the refusal named: said once, not twice
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert app.status.banner and line.message.count("petitions/2026-11-27.json") == 1, line.message
+        day_file.write_bytes(sound)
+        app.recheck()  # what the store watcher calls on a file changed with no commit
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "petitions/2026-11-27.json" not in line.message, line.message
+        app.desk.refuse("MK261127-001 未更改：状态不允许")  # a refusal about a case
+        app.recheck()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        assert "MK261127-001 未更改" in line.message, line.message
+
+
+async def test_news_said_over_a_fault_on_a_detail_is_said_before_it_in_chinese(small_store: Store) -> None:
+    """Said while a damaged file was named, news hid the fault's line for a while, and on a detail's or a
+    list's line two sentences were joined with ". " in the Chinese interface. The news shows before the
+    fault, joined with 。 on every screen's line."""
+    day_file = small_store.root / "petitions" / "2026-11-27.json"
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await pilot.press("enter")
+        await settled(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        day_file.write_bytes(day_file.read_bytes()[:100])
+        app.recheck()
+        await settled(app, pilot)
+        await settled(app, pilot)
+        app.notify("已导出")
+        line = app.screen.query_one("#status", StatusLine)
+        assert line.message.startswith("已导出。存储") and "petitions/2026-11-27.json" in line.message, line.message
+
+
 async def test_a_dashboard_left_running_over_midnight_lays_its_columns_out_as_a_fresh_start(
     demo_store: Store,
 ) -> None:

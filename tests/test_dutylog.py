@@ -829,6 +829,35 @@ def test_reports_never_made_before_the_final_one_stay_in_the_handover(
     assert handover_report(store, clock.now()).late_reports == report.late_reports  # read back from the record
 
 
+def test_a_past_shifts_report_lists_the_incidents_open_at_its_end_as_they_were_then(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 11-27 shift was not handed over; read at 11-28 10:00 (`handover --shift duty-20261127`, the
+    next officer looking at what was left), its report listed the incident the 11-28 shift learned of
+    at 08:45, with the reports that shift made, its clock counted from 08:00 (下次报送 … 剩5小时30分), and
+    left out the one open at 08:00 and closed by a 终报 at 09:00. A shift's report lists the incidents
+    open at its end, as they were then."""
+    store = Store(calm_store, actor="wanglj")
+    at(monkeypatch, "2026-11-27T09:00")
+    plan_shift(store, date(2026, 11, 27), leader="郭红梅", staff=["王丽娟"])
+    plan_shift(store, date(2026, 11, 28), leader="马志远", staff=["赵雪梅"])
+    at(monkeypatch, "2026-11-28T07:00")
+    before = open_incident(store, title="河堤渗水", category=IncidentCategory.NATURAL)
+    report_incident(store, before.id, ReportStage.PHONE, to="区应急局")
+    at(monkeypatch, "2026-11-28T08:45")
+    after = open_incident(store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(store, after.id, ReportStage.PHONE, to="区应急局")
+    report_incident(store, before.id, ReportStage.WRITTEN, to="区应急局")
+    at(monkeypatch, "2026-11-28T09:00")
+    report_incident(store, before.id, ReportStage.FINAL, to="区应急局")
+    at(monkeypatch, "2026-11-28T10:00")
+    report = handover_report(store, clock.now(), shift_id="duty-20261127")
+    assert [c.incident.id for c in report.incidents] == [before.id], report.incidents
+    [then] = report.incidents
+    assert [r.stage for r in then.incident.reports] == [ReportStage.PHONE]  # the written one came at 08:45
+    assert then.next is not None and then.next.stage is ReportStage.WRITTEN  # due 08:00, at the shift's end
+
+
 @pytest.mark.parametrize(
     ("command", "lang", "said"),
     [

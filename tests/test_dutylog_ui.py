@@ -12,6 +12,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Input, Select
 
+from duty_room.panels.dutylog import handover_summary
 from duty_room.presenters import Presenter
 from store import clock
 from store.duty_models import DutyLogEntry, Incident, IncidentCategory, IncidentLevel, LogKind, ReportStage
@@ -25,7 +26,7 @@ from store.dutylog import (
     report_incident,
     shift_at,
 )
-from store.handover import find_handover, hand_over_now
+from store.handover import find_handover, hand_over_now, handover_report
 from store.models import Petition
 from store.queries import dashboard as dashboard_data
 from store.storage import Store
@@ -903,6 +904,29 @@ async def test_the_palette_names_an_incidents_entry_on_one_line(small_store: Sto
         small_store.get(DutyLogEntry, incident.entry_id, "2026-11").current().content
         == "张庄桥梁垮塌\n桥面塌陷两人受伤"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "wrong"),
+    [
+        ("zh", "未结事件0起、本班已终报1起，报送超时1项", "（报送超时"),
+        ("en", "open incidents 0, closed this shift 1, late reports 1", "1 log entries"),
+    ],
+)
+def test_the_hand_over_forms_count_of_late_reports_is_not_said_of_the_open_incidents(
+    small_store: Store, lang: str, said: str, wrong: str
+) -> None:
+    """A 书面报告 made late, then the 终报 that closed its incident: the 交班 form said 未结事件0起
+    （报送超时1项）, a late report of no open incident. The late reports (made late in the shift or
+    owed) are counted after the open and the closed incidents, as the export's 迟报 section lists them
+    (and in English the entries as the rest are, `log entries 1`, not `1 log entries`)."""
+    incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(small_store, incident.id, ReportStage.PHONE, to="区应急局")
+    clock.freeze(clock.now() + timedelta(minutes=75))  # the 书面报告 (60 minutes) made late
+    report_incident(small_store, incident.id, ReportStage.WRITTEN, to="区应急局")
+    report_incident(small_store, incident.id, ReportStage.FINAL, to="区应急局")
+    summary = handover_summary(Presenter(lang), handover_report(small_store, clock.now()))
+    assert said in summary and wrong not in summary, summary
 
 
 @pytest.mark.parametrize(("lang", "said", "wrong"), [("en", "late reports 1", "1 reports"), ("zh", "报送超时1", "")])

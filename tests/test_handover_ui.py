@@ -143,6 +143,30 @@ async def test_h_on_a_handover_taken_over_says_so_and_e_offers_its_copy(small_st
             assert "# " in sent.read_text(encoding="utf-8")
 
 
+async def test_a_viewer_writes_the_hand_overs_copy_with_e_as_the_command_line_does(
+    small_store: Store, tmp_path: Path
+) -> None:
+    """A leader at a read-only desk (`--read-only`) wants the shift's hand-over to send on: `e` said
+    只读模式：不能更改, while `duty-room --read-only handover --out FILE` writes it. A copy writes no store
+    file: the viewer's `e` writes it too (as the service account, into the export folder as ever), and
+    the keys that write the store stay refused; the store is not changed."""
+    hand_over_now(small_store, notes="无遗留")
+    before = store_bytes(small_store.root)
+    async with dashboard(small_store, read_only=True) as (app, pilot):
+        await press(app, pilot, "5", "e")
+        form = app.screen
+        assert isinstance(form, FormScreen), app.status_messages
+        sent = tmp_path / "交接班.md"
+        await export_as(app, pilot, form, str(sent))
+        assert not isinstance(app.screen, FormScreen), str(form.query_one("#form-error").render())
+        assert "无遗留" in sent.read_text(encoding="utf-8")
+        assert app.status_messages[-1] == f"已导出到 {sent}", app.status_messages
+        await press(app, pilot, "l")  # 记录 writes the store: refused in words, as before
+        assert not isinstance(app.screen, FormScreen)
+        assert app.status_messages[-1] == "只读模式：不能更改，也不能显示个人信息", app.status_messages
+    assert store_bytes(small_store.root) == before
+
+
 async def test_the_take_over_form_shows_who_handed_over_and_their_notes(small_store: Store) -> None:
     """The 接班 form said only 接班确认：d1 over an empty notes field: the incoming officer took the
     shift over without the outgoing officer's notes (遗留问题) in sight. It shows who handed it

@@ -143,7 +143,13 @@ def fit(message: str, width: int) -> str:
 
 class StatusLine(Static):
     """Show ``say(message, severity)``; ``information``, and anything said over a pinned message, gives
-    way after ``fade`` seconds (to the pinned message)."""
+    way after ``fade`` seconds (to the pinned message).
+
+    Over a pinned message (a damaged file) what is said shows before it, in one line, each in its own
+    style (``message`` is the two joined): a write's 已记录 said just before a damaged file was found
+    on reading the store again is neither replaced by the fault nor hides it, and the line is made
+    again from the two whenever either changes, so a fault found again, or another, is never joined
+    to a line that already says one, and a mended file's words go at once."""
 
     DEFAULT_CSS = """
     StatusLine {
@@ -156,9 +162,11 @@ class StatusLine(Static):
         super().__init__("", markup=False, id=id)
         self.fade = fade
         self.joiner = joiner  # between two sentences said in one line: "。" in Chinese
-        self.message = ""  # whole, as said (the line shows it shortened to its width: ``fit``)
+        self.said = ""  # the newest message said, until it fades or is cleared
         self.pinned = ""  # shown whenever nothing newer is: a fault that lasts (a damaged file)
+        self.message = ""  # the line whole: ``said``, ``pinned``, or the two (shortened to its width: ``fit``)
         self._style = ""
+        self._alone = False  # ``said`` shows without the pinned message (it says the same fault)
         self._timer: Timer | None = None
 
     class Mounted(Message):
@@ -172,41 +180,61 @@ class StatusLine(Static):
         self.post_message(self.Mounted(self))
 
     def render(self) -> Text:
-        """The message fitted to the line's width now (a resize draws it again)."""
-        return Text(fit(self.message, self.content_size.width), style=self._style, no_wrap=True, overflow="ellipsis")
+        """The message fitted to the line's width now (a resize draws it again): what was said in its
+        style, the pinned fault after it in the error style."""
+        shown = fit(self.message, self.content_size.width)
+        if self.message != self._head() + self.pinned:  # one of the two
+            return Text(shown, style=self._style if self.said else STYLE["error"], no_wrap=True, overflow="ellipsis")
+        text = Text(shown, no_wrap=True, overflow="ellipsis")
+        head = len(self._head()) if shown.startswith(self._head()) else 0  # (cut short: all of it the fault's)
+        text.stylize(self._style, 0, head)
+        text.stylize(STYLE["error"], head)
+        return text
 
-    def _show(self, message: str, style: str) -> None:
-        self.message, self._style = message, style
+    def _head(self) -> str:
+        """``said`` as it begins the line over a pinned message."""
+        return f"{self.said.rstrip('。.；; ')}{self.joiner}"
+
+    def _show(self) -> None:
+        if not self.said:
+            self.message = self.pinned
+        elif not self.pinned or self._alone or self.said == self.pinned:
+            self.message = self.said
+        else:
+            self.message = self._head() + self.pinned
         self.refresh()  # in place, no layout pass: one line of bytes on the wire
 
-    def say(self, message: str, severity: str = "information") -> None:
-        self._show(message, STYLE.get(severity, ""))
+    def say(self, message: str, severity: str = "information", *, alone: bool = False) -> None:
+        """Say ``message``; over a pinned message, before it (``alone``: instead of it, for a while)."""
+        self.said, self._style, self._alone = message, STYLE.get(severity, ""), alone
+        self._show()
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if message and (severity == "information" or (self.pinned and message != self.pinned)):
+        if message and (severity == "information" or self.pinned):
             # A warning or an error stays until the next message, except over a lasting fault: a
             # refused key hid a damaged file's line for good, the panels' stale data left unexplained.
             self._timer = self.set_timer(self.fade, self.clear)
 
+    def alone(self, message: str) -> None:
+        """``message``, if it is what is said, shows instead of the pinned one (it says the same fault)."""
+        if self.said == message:
+            self._alone = True
+            self._show()
+
     def clear(self) -> None:
         """Back to the pinned message, or blank."""
-        self._show(self.pinned, STYLE["error"])
+        self.said = ""
+        self._show()
 
     def pin(self, message: str) -> None:
-        """Keep ``message`` (in the error style) until ``pin("")``; newer messages show over it for a while.
+        """Keep ``message`` (in the error style) until ``pin("")``; what is said shows before it for a while.
 
-        A newer message on the line stays: unpinning once the store is sound again wiped the 已记录
-        of the very write that had waited for it. Pinned while a newer message shows (a write's 已记录,
-        then a damaged file found on reading the store again), the line says both, that one first, for
-        a while (in one sentence with the fault's first clause, so that the line, short of room, keeps the
-        start of both and what to do): the fault replaced it, and the officer could not see that the
-        write was saved. Once that fades, the pinned message alone shows, whole."""
-        showing_pinned = self.message == self.pinned
-        newer = "" if showing_pinned else self.message
+        What was said stays: unpinning once the store is sound again wiped the 已记录 of the very write
+        that had waited for it, and pinning replaced it, so that the officer could not see the write was
+        saved. A refusal said with nothing pinned stays until the next message; once a fault is pinned
+        under it, it gives way to the fault after a while."""
         self.pinned = message
-        if message and newer:
-            self.say(f"{newer.rstrip('。.；; ')}{self.joiner}{message}", "error")
+        if message and self.said and self._timer is None:
             self._timer = self.set_timer(self.fade, self.clear)
-        elif showing_pinned or message:
-            self.clear()
+        self._show()

@@ -93,6 +93,8 @@ class DutyLogPanel(DeskPanel):
     UNSELECTED = frozenset({"log", "incident", "handover", "plan", "export"})
     # In `?` help and the palette only, 80 columns being full (`c` 更正 is in the Footer).
     QUIET = frozenset({"export", "plan"})
+    # A hand-over's copy writes no store file: a viewer writes it, as `--read-only handover --out` does.
+    VIEWING = frozenset({"export"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
