@@ -142,6 +142,11 @@ class Settings(BaseModel):
     def may_reveal(self, actor: str | None = None) -> bool:
         return self.reveal_rule(actor) is not None
 
+    def reveals_to(self, actor: str) -> bool:
+        """Whether ``actor`` is offered personal data unmasked: the system file's rule, never in a
+        read-only session (a reveal writes the audit log)."""
+        return not self.read_only and self.may_reveal(actor)
+
     @property
     def export_folder(self) -> Path | None:
         """As the service account, the one folder exports go in; None: one's own account writes

@@ -64,12 +64,6 @@ def _writable_target(ctx: click.Context, path: Path) -> bool:
     return _is_workbook(path)
 
 
-def reveal_allowed(settings: Settings, store: Store) -> bool:
-    """Who may have personal data unmasked: the dashboard's rule, never read-only (a reveal writes the
-    audit log). The one place the CLI asks it."""
-    return not settings.read_only and settings.may_reveal(store.actor)
-
-
 def warn_calendar(settings: Settings) -> None:
     """`check`'s hook: warn when the coming 60 days reach a year the holiday calendar lacks."""
     years = settings.deadlines.uncovered_years(clock.today(), 60)
@@ -143,7 +137,7 @@ def import_command(ctx: click.Context, path: Path, dry_run: bool, prune: bool) -
         lang=settings.lang,
         prune=prune,
         fee_rules=settings.fees,
-        may_reveal=reveal_allowed(settings, store),
+        may_reveal=settings.reveals_to(store.actor),
     )
     report = None
     if not settings.store.exists():
@@ -204,7 +198,7 @@ def export(ctx: click.Context, path: Path, tables: str, force_mask: bool) -> Non
     store = store_of(ctx)
     specs = resolve_tables([n for n in tables.split(",") if n.strip()]) if tables else list(SHEETS)
     revealed = revealed_by(specs)  # none: tables with nothing personal, nothing to unmask or log
-    masked = force_mask or not revealed or not reveal_allowed(settings, store)
+    masked = force_mask or not revealed or not settings.reveals_to(store.actor)
     sheets = export_sheets(store, specs, masked=masked)
     if not masked:
         log_reveal(store, f"export:{path.name}"[:80], revealed, True)

@@ -241,9 +241,9 @@ class Desk:
         self.store = store
         self.settings = settings
         self.lang: Lang = settings.lang
-        self.present = Presenter(
-            self.lang, remapped=remapped_keys(app, settings.keymap), reveals=not settings.read_only
-        )
+        # Personal data is offered unmasked (p, in the Footer and hints) only where a reveal would be granted.
+        self.reveals = settings.reveals_to(store.actor)
+        self.present = Presenter(self.lang, remapped=remapped_keys(app, settings.keymap), reveals=self.reveals)
         self.ascii = ascii_only
         self.data: Dashboard | None = None  # the last data shown (``set_data``)
         self.unread = False  # the rest after the first frame could not be read: panels say so, not 读取中

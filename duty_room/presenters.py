@@ -167,7 +167,7 @@ class Presenter:
     lang: Lang
     # The keys a ``[keymap]`` moved, by binding id, as the Footer shows them (``{"detail.reveal": "f9"}``).
     remapped: Mapping[str, str] = field(default_factory=dict)
-    reveals: bool = True  # False: a read-only desk, where p is never granted (nor offered)
+    reveals: bool = True  # False: p is never granted here (a read-only desk, one not permitted), nor offered
 
     def t(self, key: str) -> str:
         return words.t(key, self.lang)

@@ -275,7 +275,7 @@ async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: St
     """The case detail's "按 p 显示", the intake form's "Ctrl+S 提交，Esc 放弃" and the filter's
     "Esc 清除" named the default keys after a keymap had moved them."""
     keymap = {"detail.reveal": "f9", "form.submit": "ctrl+o", "form.cancel": "f10", "filter.close": "f8"}
-    async with dashboard(small_store, keymap=keymap) as (app, pilot):
+    async with dashboard(small_store, keymap=keymap, reveal_users=["duty-officer"]) as (app, pilot):
         assert app.panel("petitions").filter_input.placeholder.endswith("f8 清除")
         await pilot.press("enter")
         await settled(app, pilot)

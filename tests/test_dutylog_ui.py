@@ -286,7 +286,7 @@ async def test_p_is_offered_only_on_a_detail_with_personal_data(small_store: Sto
     """An incident's detail has no personal data: its Footer offered `p 显示个人信息`, a key that did nothing."""
     incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
     log_entry(small_store, kind=LogKind.CALL, content="3号楼漏水", caller="李大妈", phone="13912345678")
-    async with dashboard(small_store, NARROW) as (app, pilot):
+    async with dashboard(small_store, NARROW, reveal_users=["duty-officer"]) as (app, pilot):
         await pilot.press("5", "enter")
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.content.title == incident.id
@@ -302,7 +302,7 @@ async def test_p_is_not_offered_on_a_document_entry_or_a_session_without_househo
     个人信息已脱敏；按 p 显示 and offered p: nothing was masked, and p wrote an audit entry for a reveal
     of nothing. A call with a caller still offers it, and so does a meal round (its households)."""
     log_entry(small_store, kind=LogKind.DOCUMENT, content="关于开展冬季走访的通知", source="区民政局")
-    async with dashboard(small_store, NARROW) as (app, pilot):
+    async with dashboard(small_store, NARROW, reveal_users=["duty-officer"]) as (app, pilot):
         await pilot.press("5", "enter")
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.content.title.startswith("ZB")

@@ -948,7 +948,9 @@ async def test_list_keys_are_remappable_and_the_border_shows_the_new_key(small_s
 async def test_a_lists_close_and_reveal_hints_name_the_keys_a_keymap_bound(small_store: Store) -> None:
     """With list.close and list.reveal remapped, the border still said "Esc 返回" and the header
     "按 p 显示", keys that did nothing there any more."""
-    async with dashboard(small_store, keymap={"list.close": "backspace", "list.reveal": "f9"}) as (app, pilot):
+    async with dashboard(
+        small_store, keymap={"list.close": "backspace", "list.reveal": "f9"}, reveal_users=["duty-officer"]
+    ) as (app, pilot):
         screen = await open_micro_grid(app, pilot)
         border = str(screen.query_one("#list-box").border_subtitle)
         assert border.endswith("⌫ 返回") and "Esc" not in border
@@ -1109,7 +1111,7 @@ async def test_a_lists_keys_fit_its_border_at_80_columns(small_store: Store, siz
     """At 80 columns a grid's household list cut its last key hint to "Es…" in the bottom border.
     Now every list key is whole there; the close key, which the Footer shows anyway, stays in the
     border only where it fits."""
-    async with dashboard(small_store, size) as (app, pilot):
+    async with dashboard(small_store, size, reveal_users=["duty-officer"]) as (app, pilot):
         screen = await open_micro_grid(app, pilot)
         lines = screen_text(app).splitlines()
         border = next(line for line in reversed(lines) if "走访登记" in line)

@@ -73,7 +73,7 @@ async def press_for_form(app: DutyRoomApp, pilot, key: str) -> FormScreen:  # no
 
 
 async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
-    async with dashboard(small_store, WIDE) as (app, pilot):
+    async with dashboard(small_store, WIDE, reveal_users=["duty-officer"]) as (app, pilot):
         roster = await open_roster(app, pilot, row="dc-M01")
         hints = str(roster.query_one("#list-box").border_subtitle)
         assert all(hint in hints for hint in ("a 添加人员", "e 修改", "x 退出名册", "t 排明日走访", "p 显示个人信息"))

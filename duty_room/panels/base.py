@@ -116,15 +116,17 @@ class DeskPanel(Panel):
         return self.desk.t
 
     def list_actions(self, name: str) -> list[ListAction]:
-        """The keys of the list ``name`` (LIST_KEYS). A viewer is not offered those that write, nor
-        the reveal (the attempt would have to be written), but each is still bound: typed, it is
-        refused in words (``list_key``), as on the panels, not ignored."""
+        """The keys of the list ``name`` (LIST_KEYS). A viewer is not offered those that write, nor a
+        desk whose reveal would be refused the reveal, but each is still bound: typed, it is refused
+        in words (``list_key``, ``Desk.reveal``), as on the panels, not ignored."""
         return [
             ListAction(
                 key,
                 action,
                 self.t(f"key.list.{action}"),
-                offered=not self.desk.read_only or (action in self.LIST_VIEWING and action != "reveal"),
+                offered=self.desk.reveals
+                if action == "reveal"
+                else not self.desk.read_only or action in self.LIST_VIEWING,
             )
             for key, action in self.LIST_KEYS[name]
         ]
@@ -201,10 +203,10 @@ class DeskPanel(Panel):
     def open_detail(self, key: str) -> None:
         content = self.detail_content(key, reveal=False)
         if content is not None:
-            # A viewer may never reveal: p is not offered, and typed it is refused in words.
+            # A desk whose reveal would be refused is not offered p; typed, it is refused in words.
             from ..screens import DetailScreen, UnrevealingDetailScreen
 
-            screen = UnrevealingDetailScreen(content) if self.desk.read_only else DetailScreen(content)
+            screen = DetailScreen(content) if self.desk.reveals else UnrevealingDetailScreen(content)
             self.details[screen] = (key, False)
 
             def closed(_: None) -> None:
