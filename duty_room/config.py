@@ -13,9 +13,8 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -55,8 +54,7 @@ DEFAULT_BACKUP_DIR = Path("/var/backups/duty-room")  # where the README's cron l
 CLOCK_ENV = "DUTY_ROOM_NOW"  # no longer read: refused, so nobody believes the clock was moved
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
-class SystemFile:
+class SystemFile(NamedTuple):
     """Where the system config lives and who must own it. Changed only from Python (tests): no
     option or environment variable, so a user cannot point it at a file of their own."""
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import difflib
 import string
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -37,8 +36,7 @@ TYPED_KEYS = frozenset(
 ) | {"space", "comma"}
 
 
-@dataclass(frozen=True)
-class _Bound:
+class _Bound(NamedTuple):
     """A binding where a key reaches it (``id`` None: one of Textual's own, nobody remaps it)."""
 
     id: str | None
@@ -48,8 +46,7 @@ class _Bound:
     node: int  # 0: the focused widget, the last: the app
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where a key is pressed: the bindings it passes, nearest first, and which must still work while typing."""
 
     where: str  # its words: "keymap.where.<name>", or a panel's "panel.<name>"
@@ -58,8 +55,7 @@ class Place:
     must_reach: frozenset[str] = frozenset()  # binding ids that work while typing
 
 
-@dataclass(frozen=True)
-class Clash:
+class Clash(NamedTuple):
     """A key the keymap gives ``binding`` that reaches ``other`` first (a binding id, or
     ``action:<name>`` for Textual's own); none: the text field takes it (``typed``: as a character)."""
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -43,7 +42,6 @@ from .models import Category, Channel, DutyShift, DutySwap, Petition, PetitionEv
 from .refusal import FieldsRefused, Refused
 from .storage import Store, Transaction
 from .text import ShortLine, ascii_numerals
-from .values import valueclass
 
 Reader = Store | Transaction  # both answer .all(model, partition)
 
@@ -776,9 +774,7 @@ def end_incident(store: Store, incident_id: str, *, at: datetime | None = None) 
         return tx.put(Incident.model_validate({**incident.model_dump(), "ended_at": when}))
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class ReportSlot:
+class ReportSlot(NamedTuple):
     """One report an incident owes or made: its stage, when it was due, and the report if made."""
 
     stage: ReportStage
@@ -830,9 +826,7 @@ def report_slots(incident: Incident, rules: DutyRules | None = None) -> list[Rep
     return slots
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class IncidentClock:
+class IncidentClock(NamedTuple):
     """An open incident's reports still owed, the next one first, as the header and `summary` show them."""
 
     incident: Incident
@@ -877,9 +871,7 @@ def late_reports(reader: Reader, now: datetime, rules: DutyRules | None = None) 
     return [(clock.incident, slot) for clock in report_clock(reader, now, rules) for slot in clock.late]
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class DutyStatus:
+class DutyStatus(NamedTuple):
     """What the header shows of the duty room's own work: who is on duty, until when, the report clock."""
 
     shift: DutyShift | None

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -512,9 +512,7 @@ def _arrears(stall: Stall, paid: dict[str, int], today: date, rules: FeeRules | 
     return sum(dues[m] - paid.get(m, 0) for m in unpaid), unpaid
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class FeeTotals:
+class FeeTotals(NamedTuple):
     month_fen: int  # collected this calendar month
     year_fen: int
     to_date_fen: int

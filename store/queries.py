@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .clock import end_of_day
 from .deadlines import DeadlineRules
@@ -50,9 +50,7 @@ if TYPE_CHECKING:  # metrics is imported where the rates are computed (dashboard
 # Petitions
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class PetitionView:
+class PetitionView(NamedTuple):
     petition: Petition
     community: str
     grid: str
@@ -295,9 +293,7 @@ def _tagged_plans(store: Store, day: date, tag: SpecialTag) -> tuple[list[VisitP
     return plans, visited
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class CommunityProgress:
+class CommunityProgress(NamedTuple):
     """The top of the tree: a community's grids summed (社区 → 大网格 → 支部网格 → 微网格)."""
 
     community_id: str
@@ -352,9 +348,7 @@ def least_progress_first(progress: list[GridProgress]) -> list[GridProgress]:
 # 一老一小 schedule
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class SessionView:
+class SessionView(NamedTuple):
     session: ServiceSession
     phase: SessionPhase  # LATE: late now, nobody checked in yet (what needs action)
     community: str
@@ -384,9 +378,7 @@ def day_schedule(store: Store, day: date, now: datetime, calendar: DeadlineRules
 # Header
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class Headline:
+class Headline(NamedTuple):
     township: str
     on_duty: str
     on_duty_leader: str
@@ -432,9 +424,7 @@ def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = T
 # the dashboard is the digest and what only the screen shows.
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class Digest:
+class Digest(NamedTuple):
     township: str
     petitions: list[PetitionView]
     progress: list[GridProgress]
@@ -508,9 +498,7 @@ def digest(
     )
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class Dashboard:
+class Dashboard(NamedTuple):
     now: datetime
     generation: int
     petitions: list[PetitionView]

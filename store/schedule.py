@@ -9,16 +9,15 @@ sessions and two dashboards can never create the same session twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from .clock import at
 from .deadlines import DeadlineRules
 from .models import Audience, Recurrence, ServiceSchedule, ServiceSession, SessionState
 from .refusal import Refused
 from .storage import Store, Transaction
-from .values import valueclass
 
 LATE_AFTER = timedelta(minutes=10)  # nobody checked in this long after the start: late
 NEXT_WITHIN = timedelta(minutes=60)  # starts within this: next
@@ -138,9 +137,7 @@ def late_by(session: ServiceSession, now: datetime) -> timedelta | None:
     return began - start if began >= start + LATE_AFTER else None
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class NextSessions:
+class NextSessions(NamedTuple):
     """The next session not yet started, for everyone and for each half of 一老一小."""
 
     any: ServiceSession | None
@@ -179,9 +176,7 @@ def upcoming(
 # Recording what happened
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class SessionRef:
+class SessionRef(NamedTuple):
     """Which session: its day and id (a scheduled one may not have a record yet)."""
 
     day: date

@@ -2118,9 +2118,7 @@ def _recent_counters(counters: dict[str, int]) -> dict[str, int]:
 # duty-room check: a real fsck, streaming file by file (memory does not grow with history)
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class Finding:
+class Finding(NamedTuple):
     """One problem ``check`` found. ``kind`` names its words in the catalogue (``check.<kind>``)."""
 
     kind: str
@@ -2531,9 +2529,7 @@ def _repair_households(store: Store, findings: list[Finding]) -> list[Detail]:
 # Backup and restore: a consistent copy taken under the lock, verified after writing
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class CopyReport:
+class CopyReport(NamedTuple):
     source: Path
     target: Path
     files: int

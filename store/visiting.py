@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from .masking import mask_name
 from .models import Grid, GridWorker, Household, SpecialTag, Visit, VisitPlan
 from .refusal import Refused
 from .storage import RecordNotFound, Store
-from .values import valueclass
 
 
 def household_address(h: Household) -> str:
@@ -62,9 +61,7 @@ def grid_tree(grids: list[Grid], community_id: str | None = None) -> list[tuple[
     return out
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class RosterEntry:
+class RosterEntry(NamedTuple):
     """One line of the 一表全清 roster: a grid with its people and households."""
 
     grid: Grid
@@ -102,9 +99,7 @@ def roster(store: Store, community_id: str) -> list[RosterEntry]:
     ]
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class HouseholdVisit:
+class HouseholdVisit(NamedTuple):
     """A household in a grid, with today's plan and visit (if any)."""
 
     household: Household
@@ -154,9 +149,7 @@ def recent_visits(store: Store, household_id: str, today: date, days: int = RECE
     return sorted(found, key=lambda v: v.at, reverse=True)
 
 
-@valueclass
-@dataclass(frozen=True, eq=False, repr=False)
-class WorkerDay:
+class WorkerDay(NamedTuple):
     """Who is out today: a grid worker's plan and logged visits for the day."""
 
     worker: GridWorker

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -427,7 +426,7 @@ async def test_the_header_gives_way_in_its_order(small_store: Store) -> None:
     data = dashboard_data(small_store, now)
     assert data.duty.next_report is not None
     present = Presenter("en")
-    h = replace(data.headline, late_sessions=0, overdue=3, due_today=2, arrears_holders=1)
+    h = data.headline._replace(late_sessions=0, overdue=3, due_today=2, arrears_holders=1)
     widest = present.header(h, "me", now, width=500, duty=data.duty)
     seen: list[str] = []
     for width in range(sum(part.cell_len for part in widest) + 5, 0, -1):

@@ -7,9 +7,9 @@ widget, and with it markdown-it and linkify (~100 modules), which the first fram
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import groupby
 from math import ceil
+from typing import NamedTuple
 
 from rich import box
 from rich.cells import cell_len
@@ -26,8 +26,7 @@ from textual.widgets import HelpPanel, KeyPanel, Static
 ROW = "help-row"  # the meta naming the row of the keys' table a rendered line belongs to
 
 
-@dataclass(frozen=True)
-class HelpPageWords:
+class HelpPageWords(NamedTuple):
     """The words of a paged help's last line, given by the caller (widgets hold no catalogue)."""
 
     page: str  # "第 {page}/{pages} 页"

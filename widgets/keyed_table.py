@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.control import strip_control_codes
@@ -128,8 +128,7 @@ def measured(rows: list[Row]) -> list[Row]:
     return rows
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A column heading; ``shrink`` marks free text that may be cut (with "…") to fit the width,
     down to ``min_width`` cells (four Chinese characters by default: still tells rows apart).
     ``after_free_text`` marks a shrinking column that gives way only once every free-text column

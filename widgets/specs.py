@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -56,8 +56,7 @@ class FormTexts:
     escape: str = field(default="", kw_only=True)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One choice: ``key`` is returned, ``label`` shown; ``needs_note`` refuses an empty note."""
 
     key: str
@@ -83,8 +82,7 @@ class ChoiceTexts:
     too_long: str = field(kw_only=True)  # "{}" is the limit
 
 
-@dataclass(frozen=True)
-class ListAction:
+class ListAction(NamedTuple):
     """A key a list offers: pressing ``key`` posts ``ActionRequested`` named ``name``."""
 
     key: str  # e.g. "v"
