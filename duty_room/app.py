@@ -126,7 +126,8 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.exit(return_code=exit_code_for_signal(signum))
 
     def on_link_driver_terminal_lost(self) -> None:
-        self._stop_by_signal(signal.SIGHUP)  # its screen gone: ended as on the dropped link's SIGHUP
+        if self.stopped_by is None:  # (a SIGTERM already ending it keeps its own exit code)
+            self._stop_by_signal(signal.SIGHUP)  # its screen gone: ended as on the dropped link's SIGHUP
 
     def on_mount(self) -> None:
         if self.settings.lite:

@@ -119,11 +119,8 @@ class Submission:
 
 # Faults of the machine or the store's folder: nothing was written, which a form says (未保存：…).
 WRITE_FAULTS = (StoreEnvironmentError, StoreBusyError, StoreMissingError, StoreFileMissingError)
-DAMAGE = (
-    StoreCorruptError,
-    StoreFileMissingError,
-    StoreSchemaError,
-)  # a store file that a look finds, and mended reads
+# A store file that a look finds damaged or gone, and that reads again once mended.
+DAMAGE = (StoreCorruptError, StoreFileMissingError, StoreSchemaError)
 
 FormHandler: TypeAlias = "Callable[[FormScreen, dict[str, str]], None]"
 ChoiceHandler: TypeAlias = "Callable[[ChoiceModal, tuple[str, str]], None]"
