@@ -11,6 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -157,7 +158,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def get_driver_class(self) -> type[Driver]:
         """Textual's Linux driver as a dropped link needs it (driver.py); another where Textual picks one."""
         chosen = super().get_driver_class()
-        return LinkDriver if chosen is LinkDriver.__base__ else chosen
+        return LinkDriver if chosen is LinuxDriver else chosen
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(id="_default")

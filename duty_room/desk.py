@@ -614,7 +614,7 @@ class Desk:
 
     def reveal(self, subject: str, then: Callable[[], None]) -> None:
         """Unmask ``subject`` for a permitted user; the attempt, granted or not, is logged first."""
-        allowed = self.settings.may_reveal(self.store.actor)  # the system config's rule, never the user's
+        allowed = self.reveals  # the system config's rule (Settings.reveals_to), never the user's
 
         def write() -> bool:
             log_reveal(self.store, subject, None, allowed)  # what a reveal on subject unmasks
