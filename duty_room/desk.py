@@ -144,9 +144,8 @@ class Watch(Generic[R]):
     subtitle: Callable[[R], str] | None = None
     renew: Callable[[R], None] | None = None  # e.g. the steps legal now
     part: Callable[[R], object] | None = None  # what of the record the form depends on (default: all of it)
-    notice: Callable[[R | None, R, bool], str] | None = (
-        None  # the whole line (seen, now, refused), for a record not one desk's
-    )
+    # the whole line (seen, now, refused), for a record not one desk's
+    notice: Callable[[R | None, R, bool], str] | None = None
     adopt: bool = False  # the new record becomes the one seen: the next change is judged against it
     shown: R | None = None  # the record as the form shows it, once new data was judged (None: ``seen``)
     slow: bool = False  # find reads the store (tens of ms): run it in a worker, show only the newest
