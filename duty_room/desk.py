@@ -580,12 +580,12 @@ class Desk:
         if isinstance(error, DAMAGE):
             self.refused_damage = str(error.path).replace(f"{self.store.root}{os.sep}", "")
         if said_once:
-            self.app.notify(message, severity="warning", timeout=8)
+            said = message
         elif isinstance(error, Refused) and error.about:  # the record first: MK… 未更改：…
             said = self.t("status.refused_about").format(about=error.about, reason=error.reason(self.lang))
-            self.app.notify(said, severity="warning", timeout=8)
         else:
-            self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
+            said = self.t("status.refused").format(message)
+        self.app.notify(said, severity="warning", timeout=8)
 
     def store_words(self, error: StoreError) -> str:
         """``error`` in words, a store file named from the store's folder (petitions/2026-11-27.json):
