@@ -228,7 +228,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     household = (
         next((h for h in store.all(Household) if h.id == case.household_id), None) if case.household_id else None
     )
-    colon = "：" if lang == "zh" else ": "
+    colon = words.t("punct.colon", lang)
     click.echo(f"{case.id}  {label(case.status, lang)}  {display_safe(case.title)}")
     for key in SHOWN_FIELDS:
         value = _shown_value(case, key, data, lang, names)

@@ -23,6 +23,7 @@ from .screenshot import deliver_screenshot
 from .status import Status
 from .textual_words import QUIT_HINT
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
+from .words import in_lang
 
 if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
     from widgets.choice_modal import ChoiceModal
@@ -95,7 +96,7 @@ class RoutingApp(App[None]):
         keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
         if keys:  # our own q before Textual's ctrl+q
             key = min(keys, key=len)
-            self.notify(QUIT_HINT[0 if self.desk.lang == "zh" else 1].format(key=key))
+            self.notify(in_lang(QUIT_HINT, self.desk.lang).format(key=key))
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
