@@ -10,7 +10,6 @@ from textual import events, on
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.worker import Worker
 
 from store.queries import Dashboard
@@ -166,12 +165,9 @@ class RoutingApp(App[None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         self.desk.worker_changed(event.worker, event.state)
 
-    def _owner(self, screen: Screen) -> DeskPanel | None:
-        return next((panel for panel in self.query(DeskPanel) if screen in panel.lists), None)
-
     @guarded
     def on_table_screen_action_requested(self, event: TableScreen.ActionRequested) -> None:
-        owner = self._owner(event.screen)
+        owner = next((panel for panel in self.query(DeskPanel) if event.screen in panel.lists), None)
         if owner is not None:
             owner.list_key(event.screen, event.action, event.row_key)
 
