@@ -42,11 +42,6 @@ from .cli import echo_json, phrase, refuse_foreign, settings_of, store_of
 from .config import Settings
 from .exports import export_target, fresh, import_source, publish
 
-
-def _is_workbook(path: Path) -> bool:
-    return path.suffix.casefold() == ".xlsx"
-
-
 # Names meant as one file: `export 底册.xls` (or 底册.pdf) wrote a folder 底册.xls/ of CSVs and said so.
 SPREADSHEET_LIKE = frozenset(
     {".xls", ".xlsm", ".xlsb", ".xltx", ".xltm", ".ods", ".csv", ".et", ".ett", ".numbers"}
@@ -61,7 +56,7 @@ def _writable_target(ctx: click.Context, path: Path) -> bool:
         raise click.ClickException(phrase("sheets.no_stdout"))
     if path.suffix.casefold() in SPREADSHEET_LIKE and not path.is_dir():
         raise click.ClickException(phrase("sheets.not_xlsx", path=path, suggest=path.with_suffix(".xlsx")))
-    return _is_workbook(path)
+    return path.suffix.casefold() == ".xlsx"
 
 
 def warn_calendar(settings: Settings) -> None:

@@ -144,9 +144,8 @@ class Watch(Generic[R]):
     subtitle: Callable[[R], str] | None = None
     renew: Callable[[R], None] | None = None  # e.g. the steps legal now
     part: Callable[[R], object] | None = None  # what of the record the form depends on (default: all of it)
-    notice: Callable[[R | None, R, bool], str] | None = (
-        None  # the whole line (seen, now, refused), for a record not one desk's
-    )
+    # the whole line (seen, now, refused), for a record not one desk's
+    notice: Callable[[R | None, R, bool], str] | None = None
     adopt: bool = False  # the new record becomes the one seen: the next change is judged against it
     shown: R | None = None  # the record as the form shows it, once new data was judged (None: ``seen``)
     slow: bool = False  # find reads the store (tens of ms): run it in a worker, show only the newest
@@ -581,12 +580,12 @@ class Desk:
         if isinstance(error, DAMAGE):
             self.refused_damage = str(error.path).replace(f"{self.store.root}{os.sep}", "")
         if said_once:
-            self.app.notify(message, severity="warning", timeout=8)
+            said = message
         elif isinstance(error, Refused) and error.about:  # the record first: MK… 未更改：…
             said = self.t("status.refused_about").format(about=error.about, reason=error.reason(self.lang))
-            self.app.notify(said, severity="warning", timeout=8)
         else:
-            self.app.notify(self.t("status.refused").format(message), severity="warning", timeout=8)
+            said = self.t("status.refused").format(message)
+        self.app.notify(said, severity="warning", timeout=8)
 
     def store_words(self, error: StoreError) -> str:
         """``error`` in words, a store file named from the store's folder (petitions/2026-11-27.json):

@@ -62,9 +62,7 @@ def exit_code_for(exc: BaseException) -> ExitCode:
 
 def error_line(exc: BaseException, lang: Lang = "zh") -> str:
     """The one line a person sees for a failure: no traceback, the path and the cause."""
-    if isinstance(exc, StoreError):
-        text = exc.message(lang)
-    elif isinstance(exc, Refused):
+    if isinstance(exc, StoreError | Refused):
         text = exc.message(lang)
     elif isinstance(exc, ValidationError):  # every bad field: "field: reason；field: reason" (zh)
         text = words.t("punct.semi", lang).join(
@@ -73,8 +71,6 @@ def error_line(exc: BaseException, lang: Lang = "zh") -> str:
     elif isinstance(exc, OverflowError):
         text = words.t("fault.clock", lang).format(exc)
     elif isinstance(exc, OSError):
-        from store.errors import environment_error
-
         text = environment_error(exc).message(lang)
     else:
         text = str(exc)

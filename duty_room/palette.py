@@ -17,7 +17,7 @@ from .desk import Desk
 from .panels import PANEL_TYPES
 from .panels.deck import PanelDeck
 from .textual_words import PALETTE_NO_MATCHES, PALETTE_PLACEHOLDER, palette_words
-from .words import Lang
+from .words import Lang, in_lang
 
 
 def as_plain(text: str) -> str:
@@ -65,9 +65,9 @@ class PaletteApp(App[None]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            said = 0 if self.desk.lang == "zh" else 1
+            lang = self.desk.lang
             icon = ">" if self.desk.ascii else ""
-            self.push_screen(Palette(PALETTE_PLACEHOLDER[said], PALETTE_NO_MATCHES[said], icon=icon))
+            self.push_screen(Palette(in_lang(PALETTE_PLACEHOLDER, lang), in_lang(PALETTE_NO_MATCHES, lang), icon=icon))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The active panel's and the dashboard's commands, only over the dashboard itself (over a

@@ -213,7 +213,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     case = store.find(Petition, case_id)[0]
     if reveal:
         store.refuse_if_read_only()  # a viewer cannot write the audit, so cannot reveal
-        allowed = settings_of(ctx).may_reveal(store.actor)
+        allowed = settings_of(ctx).reveals_to(store.actor)  # the dashboard's rule (Desk.reveals)
         log_reveal(store, f"petitions:{case_id}", None, allowed)  # what the dashboard's p on it unmasks
         if not allowed:
             raise click.ClickException(phrase("cli.may_not_reveal", actor=store.actor))
@@ -228,7 +228,7 @@ def show(ctx: click.Context, case_id: str, as_json: bool, reveal: bool) -> None:
     household = (
         next((h for h in store.all(Household) if h.id == case.household_id), None) if case.household_id else None
     )
-    colon = "：" if lang == "zh" else ": "
+    colon = words.t("punct.colon", lang)
     click.echo(f"{case.id}  {label(case.status, lang)}  {display_safe(case.title)}")
     for key in SHOWN_FIELDS:
         value = _shown_value(case, key, data, lang, names)

@@ -10,7 +10,6 @@ from textual import events, on
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.worker import Worker
 
 from store.queries import Dashboard
@@ -23,6 +22,7 @@ from .screenshot import deliver_screenshot
 from .status import Status
 from .textual_words import QUIT_HINT
 from .typeahead import TypeAhead, read_escape_then_key_as_two_keys
+from .words import in_lang
 
 if TYPE_CHECKING:  # the screens are imported when the first opens, not before the first frame (widgets/specs.py)
     from widgets.choice_modal import ChoiceModal
@@ -95,7 +95,7 @@ class RoutingApp(App[None]):
         keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
         if keys:  # our own q before Textual's ctrl+q
             key = min(keys, key=len)
-            self.notify(QUIT_HINT[0 if self.desk.lang == "zh" else 1].format(key=key))
+            self.notify(in_lang(QUIT_HINT, self.desk.lang).format(key=key))
 
     def deliver_screenshot(
         self, filename: str | None = None, path: str | None = None, time_format: str | None = None
@@ -165,12 +165,9 @@ class RoutingApp(App[None]):
     def _worker_changed(self, event: Worker.StateChanged) -> None:
         self.desk.worker_changed(event.worker, event.state)
 
-    def _owner(self, screen: Screen) -> DeskPanel | None:
-        return next((panel for panel in self.query(DeskPanel) if screen in panel.lists), None)
-
     @guarded
     def on_table_screen_action_requested(self, event: TableScreen.ActionRequested) -> None:
-        owner = self._owner(event.screen)
+        owner = next((panel for panel in self.query(DeskPanel) if event.screen in panel.lists), None)
         if owner is not None:
             owner.list_key(event.screen, event.action, event.row_key)
 

@@ -3,7 +3,7 @@ by action and by the English palette title (``palette.<title>``): Textual ships 
 
 from __future__ import annotations
 
-from duty_room.words import Lang
+from duty_room.words import Lang, in_lang
 
 KEYS: dict[str, tuple[str, str]] = {
     "app.focus_next": ("下一项", "Focus next"),
@@ -87,24 +87,20 @@ GROUP_TITLES: dict[str, tuple[str, str]] = {
 }
 
 
-def _in(pair: tuple[str, str], lang: Lang) -> str:
-    return pair[0 if lang == "zh" else 1]
-
-
 def key_word(action: str, lang: Lang) -> str | None:
     pair = KEYS.get(action)
-    return None if pair is None else _in(pair, lang)
+    return None if pair is None else in_lang(pair, lang)
 
 
 def tooltip_word(action: str, tooltip: str, lang: Lang) -> str:
     """A binding's tooltip in ``lang``; an English one with no words here is left out in Chinese."""
     pair = TOOLTIPS.get(action)
-    return _in(pair if pair is not None else ("", tooltip), lang)
+    return in_lang(pair if pair is not None else ("", tooltip), lang)
 
 
 def group_title_word(title: str, lang: Lang) -> str:
     """A heading in ``lang``; an English one with no words here is left out in Chinese."""
-    return _in(GROUP_TITLES.get(title, ("", title)), lang)
+    return in_lang(GROUP_TITLES.get(title, ("", title)), lang)
 
 
 def palette_words(title: str, lang: Lang) -> tuple[str, str] | None:

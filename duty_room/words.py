@@ -1147,20 +1147,21 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_lang(pair: tuple[str, str], lang: Lang) -> str:
+    """The word of a (Chinese, English) pair in ``lang``."""
+    return pair[0] if lang == "zh" else pair[1]
+
+
 def t(key: str, lang: Lang = "zh") -> str:
     """The text for ``key``; a missing key shows itself so the gap is visible, never a crash."""
     pair = UI_WORDS.get(key)
-    if pair is None:
-        return i18n.t(key, lang)
-    return pair[0] if lang == "zh" else pair[1]
+    return i18n.t(key, lang) if pair is None else in_lang(pair, lang)
 
 
 def cell(member: StrEnum, lang: Lang = "zh") -> str:
     """``member``'s word in a table cell: its short form where it has one (``cell.`` above), else its label."""
     pair = UI_WORDS.get(f"cell.{type(member).__name__}.{member.value}")
-    if pair is None:
-        return label(member, lang)
-    return pair[0] if lang == "zh" else pair[1]
+    return label(member, lang) if pair is None else in_lang(pair, lang)
 
 
 # What a reveal showed, as its history event keeps it: the dashboard's keys and the CLI's.

@@ -117,13 +117,10 @@ def ask_intake(
         if errors:
             raise FieldsRefused(errors)
 
-        def saved(created: Petition) -> str:
-            return desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}")
-
         write = save or (lambda checked: register(desk.store, checked, rules=desk.settings.deadlines))
         desk.submit(
             lambda: write(values),
-            saved,
+            lambda created: desk.t("intake.saved").format(id=created.id, due=f"{created.due_at:%m-%d %H:%M}"),
             form,
             INTAKE_REFUSALS,
             after=lambda created: desk.select_new("petitions", created.id),  # 受理 it next

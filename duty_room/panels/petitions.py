@@ -181,18 +181,14 @@ class PetitionsPanel(DeskPanel):
     def selected_view(self) -> PetitionView | None:
         return self.view(self.table.cursor_key)
 
-    def selected_petition(self) -> Petition | None:
-        """The selected case as the store has it now (not the list's copy)."""
-        key = self.table.cursor_key
-        return None if key is None else self.desk.store.get(Petition, key)
-
     def selected_or_said(self) -> Petition | None:
-        """The selected case, or, with none (a filter that shows no case), said so: the Footer's step
-        keys did nothing at all there, as if not pressed."""
-        petition = self.selected_petition()
-        if petition is None:
+        """The selected case as the store has it now (not the list's copy), or, with none (a filter that
+        shows no case), said so: the Footer's step keys did nothing at all there, as if not pressed."""
+        key = self.table.cursor_key
+        if key is None:
             self.desk.refuse(self.t("petitions.pick_case"))
-        return petition
+            return None
+        return self.desk.store.get(Petition, key)
 
     # -- detail ------------------------------------------------------------------------------
 

@@ -107,11 +107,12 @@ class ServicesPanel(DeskPanel):
             return None
         store = self.desk.store
         households = {h.id: h for h in store.all(Household)}
+        served = [households[h] for h in view.session.household_ids if h in households]
         schedule = next((sc for sc in store.all(ServiceSchedule) if sc.id == view.session.schedule_id), None)
         return service_detail(
             self.desk.present,
             view,
-            session_households(view.session, households),
+            served,
             reveal=reveal,
             schedule=schedule,
             names=community_names(store),
@@ -292,10 +293,6 @@ def schedule_fields(
         FieldSpec("starts_on", p.t("form.starts_on"), value=text["starts_on"], example="2026-12-01", max_length=12),
         FieldSpec("ends_on", p.t("form.ends_on"), value=text["ends_on"], example="2027-06-30", max_length=12),
     ]
-
-
-def session_households(session: ServiceSession, households: dict[str, Household]) -> list[Household]:
-    return [households[h] for h in session.household_ids if h in households]
 
 
 # -- words and rows ------------------------------------------------------------------------------------

@@ -628,6 +628,7 @@ class VisitsPanel(DeskPanel):
         desk, store, t = self.desk, self.desk.store, self.t
         grid = store.get(Grid, grid_id)
         day = clock.now().date() + timedelta(days=1)
+        tomorrow = f"{day:%m-%d}"
         fields = [
             FieldSpec("special", t("form.special_every"), "number", value=str(SPECIAL_EVERY_DAYS)),
             FieldSpec("others", t("form.others_every"), "number", value=str(OTHERS_EVERY_DAYS)),
@@ -641,8 +642,8 @@ class VisitsPanel(DeskPanel):
 
             def done(added: list[object]) -> str:
                 if not added:
-                    return t("visits.planned_none").format(grid=grid.name, day=day_words(day))
-                return t("visits.planned").format(grid=grid.name, day=day_words(day), n=len(added))
+                    return t("visits.planned_none").format(grid=grid.name, day=tomorrow)
+                return t("visits.planned").format(grid=grid.name, day=tomorrow, n=len(added))
 
             desk.submit(
                 lambda: plan_visits(store, grid_id, day, special_every_days=special, others_every_days=others),
@@ -656,7 +657,7 @@ class VisitsPanel(DeskPanel):
             t("visits.plan_title").format(grid.name),
             fields,
             submitted,
-            subtitle=t("visits.plan_hint").format(day=day_words(day)),
+            subtitle=t("visits.plan_hint").format(day=tomorrow),
         )
 
     def petition_from_household(self, household_id: str) -> None:
@@ -674,10 +675,6 @@ class VisitsPanel(DeskPanel):
                 "household_id": household.id,
             },
         )
-
-
-def day_words(day: date) -> str:
-    return f"{day:%m-%d}"
 
 
 def plan_rule_errors(values: dict[str, str], lang: Lang) -> dict[str, str]:
