@@ -19,10 +19,14 @@ from .text import CallerPhone, Line, Paragraph, RecordId, RequiredLine, ShortLin
 
 
 class LogKind(StrEnum):
+    """What came to the duty room. A choice lists them in this order: 其他 last."""
+
     CALL = "call"  # 来电
     DOCUMENT = "document"  # 来文
+    VISIT = "visit"  # 来访: someone at the door
     INSTRUCTION = "instruction"  # 上级指示
     INCIDENT = "incident"  # 突发事件
+    PATROL = "patrol"  # 巡查: what a patrol or inspection found
     OTHER = "other"  # 其他
 
 

@@ -1366,3 +1366,36 @@ def test_a_masked_caller_copied_into_a_correction_is_refused(calm_store: Path) -
     with pytest.raises(DutyRefused):
         correct_entry(store, entry.id, {"caller": "张*"}, note="更正")
     assert correct_entry(store, entry.id, {"caller": "张桂芳"}, note="更正").current().caller == "张桂芳"
+
+
+# ---------------------------------------------------------------------------
+# What the duty room logs, and who wrote it
+
+
+def test_a_walk_in_and_a_patrol_are_logged_as_what_they_are(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A duty room logs a walk-in (来访) and a patrol (巡查) as often as a call: they were 其他. They are
+    kinds of their own, on the command line in either language, in `duty entries` and in both exports;
+    the kinds stored before (call … other) read as they did."""
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    visit = run(runner, root, "duty", "log", "--kind", "来访", "--content", "村民来访反映低保", "--caller", "赵大爷")
+    patrol = run(runner, root, "duty", "log", "--kind", "patrol", "--content", "夜间巡查河堤，未见险情")
+    other = run(runner, root, "--lang", "en", "duty", "log", "--kind", "visit", "--content", "来访咨询")
+    store = Store(root)
+    kinds = {i: find_entry(store, i).kind for i in (visit, patrol, other)}
+    assert kinds == {visit: LogKind.VISIT, patrol: LogKind.PATROL, other: LogKind.VISIT}
+    listed = run(runner, root, "duty", "entries")
+    assert f"{visit} 11-28 09:00 来访 赵**" in listed and f"{patrol} 11-28 09:00 巡查:" in listed, listed
+    assert f"{patrol} 11-28 09:00 patrol:" in run(runner, root, "--lang", "en", "duty", "entries")
+    assert {"call", "document", "instruction", "incident", "other"} <= {k.value for k in LogKind}  # as stored
+    report = handover_report(store, clock.now())
+    md = render_markdown(report)
+    assert "| 来访 |" in md and "| 巡查 |" in md, md
+    assert "| visit |" in render_markdown(report, "en")
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    cells = {c.value for row in book["值班记录"].iter_rows() for c in row}
+    assert {"来访", "巡查"} <= cells

@@ -1107,3 +1107,22 @@ async def test_a_case_from_an_entry_shows_the_callers_name_and_phone_masked_and_
             case = next(p for p in small_store.all(Petition) if p.title == content)
             assert (case.reporter_name, case.reporter_phone) == expected
     assert not (small_store.root / "audit").exists()  # nothing revealed, nothing to log
+
+
+async def test_the_log_form_offers_a_walk_in_and_a_patrol(small_store: Store) -> None:
+    """记录's kinds were 来电 / 来文 / 上级指示 / 突发事件 / 其他: a walk-in was 其他. 来访 and 巡查 are
+    offered, saved as such and listed under 类别 as what they are; the form's words fit them too."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        offered = [name for spec in form.fields if spec.key == "kind" for _, name in spec.options]
+        assert "来访" in offered and "巡查" in offered, offered
+        assert "来电/来访人" in screen_text(app), screen_text(app)
+        await fill(pilot, form, content="村民来访反映低保", kind=LogKind.VISIT.value, caller="赵大爷")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [entry] = [e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == "村民来访反映低保"]
+        assert entry.kind is LogKind.VISIT
+        assert "来访" in screen_text(app)
