@@ -373,6 +373,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.source": ("来源单位", "From (unit or sender)"),
     "duty.form.caller": ("来电/来访人", "Caller / visitor"),
     "duty.form.action": ("处理情况", "Action taken"),
+    "duty.recorded_by": ("记录人", "Recorded by"),  # the account that wrote a log entry, and when
     "duty.form.reported_to": ("已报告（向谁）", "Reported to"),
     "duty.form.title": ("事件名称", "Incident"),
     "duty.form.category": ("事件类别", "Category"),

@@ -1046,7 +1046,7 @@ def test_store_text_stays_text_in_the_exports(
     assert cell.data_type == "s"  # a string, not a formula
     md = render_markdown(report)
     row = next(line for line in md.splitlines() if "HYPERLINK" in line)
-    assert row.count("|") == 8 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
+    assert row.count("|") == 9 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
 
 
 def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(
@@ -1399,3 +1399,46 @@ def test_a_walk_in_and_a_patrol_are_logged_as_what_they_are(
     book = load_workbook(io.BytesIO(render_xlsx(report)))
     cells = {c.value for row in book["值班记录"].iter_rows() for c in row}
     assert {"来访", "巡查"} <= cells
+
+
+def test_a_log_entry_keeps_who_wrote_it_and_when_through_its_corrections(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who wrote an entry was said only of its corrections (the record's stamp is its last writer's).
+    It keeps the account that wrote it and when, whoever corrects it later; the hand-over's copies say
+    both in each row. An entry written before this has neither: it reads, and says nothing of it."""
+    from duty_room.handover_export import entry_cells, render_markdown
+
+    plan_shift(Store(calm_store, actor="setup"), date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T09:40")
+    entry = log_entry(
+        Store(calm_store, actor="wanglj"),
+        kind=LogKind.CALL,
+        content="3号楼漏水",
+        at=datetime(2026, 11, 28, 9, 5, tzinfo=TZ),
+    )
+    at(monkeypatch, "2026-11-28T10:00")
+    correct_entry(Store(calm_store, actor="guohm"), entry.id, {"content": "3号楼2单元漏水"}, note="更正单元")
+    stored = find_entry(Store(calm_store), entry.id)
+    assert stored.updated_by == "guohm"
+    assert stored.recorded() == ("wanglj", datetime(2026, 11, 28, 9, 40, tzinfo=TZ))
+    assert stored.current().recorded() == stored.recorded()
+    md = render_markdown(handover_report(Store(calm_store), clock.now()))
+    row = next(line for line in md.splitlines() if entry.id in line or "3号楼2单元漏水" in line)
+    assert "| wanglj 11-28 09:40 |" in row, row
+    assert "wanglj 2026-11-28 09:40" in entry_cells(stored, "zh", (), year=True)
+
+    # Written before the recorder was kept: nothing said (its stamp is the last writer's, not the first's).
+    month = calm_store / "duty_log" / "2026-11.json"
+    raw = json.loads(month.read_text(encoding="utf-8"))
+    for table in raw.values():
+        for record in table.values():
+            if "content" in record:  # (not the file's _meta)
+                record.pop("recorded_by"), record.pop("recorded_at")
+    month.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    old = find_entry(Store(calm_store), entry.id)
+    assert old.recorded() == ("", None) and "3号楼2单元漏水" in old.current().content
+    uncorrected = DutyLogEntry.model_validate(
+        {**old.model_dump(), "history": [], "updated_by": "liuxy", "updated_at": "2026-11-28T09:41:00+08:00"}
+    )
+    assert uncorrected.recorded() == ("liuxy", datetime(2026, 11, 28, 9, 41, tzinfo=TZ))  # never rewritten: its writer

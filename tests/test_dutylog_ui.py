@@ -1126,3 +1126,19 @@ async def test_the_log_form_offers_a_walk_in_and_a_patrol(small_store: Store) ->
         [entry] = [e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == "村民来访反映低保"]
         assert entry.kind is LogKind.VISIT
         assert "来访" in screen_text(app)
+
+
+async def test_an_entry_detail_says_who_wrote_it_and_when(small_store: Store) -> None:
+    """An entry's detail said who corrected it, never who wrote it: 记录人 (the account) and when it was
+    written, which a late entry's time (a call at 09:05 written at 09:30) does not say."""
+    writer = Store(small_store.root, actor="wanglj")
+    entry = log_entry(writer, kind=LogKind.VISIT, content="村民来访", at=clock.now() - timedelta(minutes=25))
+    correct_entry(small_store, entry.id, {"content": "村民来访反映低保"}, note="补全")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        fields = {name: value.plain for name, value in screen.content.fields}
+        assert fields["记录人"] == f"wanglj {clock.now():%Y-%m-%d %H:%M}", fields
+        assert "记录人" in screen_text(app) and "wanglj" in screen_text(app)

@@ -950,6 +950,7 @@ def entry_detail(
     phone = (current.phone or "") if reveal else mask_phone(current.phone)
     fields = [
         (p.t("col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
+        *([(p.t("duty.recorded_by"), literal(recorded))] if (recorded := entry.recorded_line()) else []),
         (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
         (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
