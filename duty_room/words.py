@@ -380,6 +380,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.level": ("级别", "Level"),
     "duty.form.report_to": ("报送对象", "Reported to"),
     "duty.form.stage": ("报送类别", "Report"),
+    "duty.form.report_by": ("报送人", "Reported by"),
     "duty.form.entry_at": ("时间（来电、来文、来访）", "Came in at"),
     "duty.form.report_at": ("报送时间", "Reported at"),
     "duty.form.time_now": ("空着即现在；或写 HH:MM、YYYY-MM-DD HH:MM", "empty: now; or HH:MM, YYYY-MM-DD HH:MM"),
@@ -389,7 +390,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.logged": ("已记录 {}", "Logged {}"),
     "duty.incident_title": ("突发事件：接报", "Incident: new"),
     "duty.incident_opened": ("已登记突发事件 {}，首报计时开始", "Incident {} opened; the first-report clock runs"),
-    "duty.report_title": ("报送：{}", "Report: {}"),
+    "duty.report_title": ("报送：{id} {title}", "Report: {id} {title}"),
+    "duty.report_title_due": ("{id} {title}：{stage} 应于 {due} 前", "{id} {title}: {stage} due by {due}"),
+    "duty.report_title_late": ("{id} {title}：{stage} 应于 {due}，已超时", "{id} {title}: {stage} was due {due}, late"),
     "duty.reported": ("{id} {stage}已记录", "{id}: {stage} recorded"),
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
     "duty.handover_summary": (

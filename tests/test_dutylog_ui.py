@@ -1142,3 +1142,27 @@ async def test_an_entry_detail_says_who_wrote_it_and_when(small_store: Store) ->
         fields = {name: value.plain for name, value in screen.content.fields}
         assert fields["记录人"] == f"wanglj {clock.now():%Y-%m-%d %H:%M}", fields
         assert "记录人" in screen_text(app) and "wanglj" in screen_text(app)
+
+
+async def test_the_report_form_says_which_report_is_due_by_when_and_records_who_made_it(small_store: Store) -> None:
+    """r's title was 报送：燃气泄漏: which report was owed, and by when, was to be looked up first. It
+    says both (SJ… 燃气泄漏：书面报告 应于 10:15 前), and the form records who made the report (报送人,
+    this desk's account unless typed, as the CLI's --by); the account that wrote it down is kept apart."""
+    incident = open_incident(small_store, title="燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(small_store, incident.id, ReportStage.PHONE, to="区应急管理局值班室")
+    written_due = incident.known_at + timedelta(minutes=60)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5")
+        app.panel("dutylog").table.select_key(f"incident:{incident.id}")
+        await pilot.press("r")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        title = f"{incident.id} 燃气泄漏：书面报告 应于 {written_due:%H:%M} 前"
+        assert form.texts.title == title and title in screen_text(app), screen_text(app)
+        assert form.query_one("#field-by", Input).value == "duty-officer"
+        await fill(pilot, form, by="郭红梅")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        made = find_incident(small_store, incident.id).reports[-1]
+        assert (made.stage, made.by, made.recorded_by) == (ReportStage.WRITTEN, "郭红梅", "duty-officer")

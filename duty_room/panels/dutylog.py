@@ -455,6 +455,10 @@ class DutyLogPanel(DeskPanel):
                 max_length=max_chars(IncidentReport, "to"),
             ),
             enum_field("stage", t("duty.form.stage"), ReportStage, desk.lang, value=next_stage),
+            # 报送人: who made the call (the leader on duty, often), this account unless typed, as --by
+            FieldSpec(
+                "by", t("duty.form.report_by"), value=desk.store.actor, max_length=max_chars(IncidentReport, "by")
+            ),
             FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
             self.time_field("at", t("duty.form.report_at")),
         ]
@@ -468,6 +472,7 @@ class DutyLogPanel(DeskPanel):
                     incident.id,
                     ReportStage(values.get("stage") or next_stage),
                     to=values.get("to", ""),
+                    by=values.get("by", "").strip() or None,
                     note=values.get("note", ""),
                     at=made_at,
                     expected=shown,
@@ -488,9 +493,7 @@ class DutyLogPanel(DeskPanel):
             return t("overtaken.reported").format(stages or t("empty.none"))
 
         # Another desk's report on this incident shows on the open form at once.
-        desk.ask(
-            t("duty.report_title").format(incident.title), fields, submitted, watch=Watch(incident, open_now, reported)
-        )
+        desk.ask(report_title(desk.present, found), fields, submitted, watch=Watch(incident, open_now, reported))
 
     def time_field(self, key: str, title: str) -> FieldSpec:
         """接报时间 / 报送时间: empty for now, or the time typed as the CLI's ``--known`` / ``--at``."""
@@ -800,6 +803,18 @@ def handover_report(*args: Any, **kwargs: Any) -> HandoverReport:
 def when(moment: datetime) -> str:
     """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day."""
     return due_clock(moment, clock.now())
+
+
+def report_title(p: Presenter, found: IncidentClock) -> str:
+    """The 报送 form's title: the incident and the report due, by when (SJ… 燃气泄漏：书面报告 应于 10:15 前;
+    past it, 已超时); none with a time (the 终报 before handling ends): the incident alone."""
+    nxt, incident = found.next, found.incident
+    if nxt is None or nxt.due is None:
+        return p.t("duty.report_title").format(id=incident.id, title=incident.title)
+    key = "duty.report_title_late" if nxt.due < found.now else "duty.report_title_due"
+    return p.t(key).format(
+        id=incident.id, title=incident.title, stage=label(nxt.stage, p.lang), due=due_clock(nxt.due, found.now)
+    )
 
 
 def handover_summary(p: Presenter, report: HandoverReport) -> str:
