@@ -408,7 +408,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "交班报告已按最新数据更新，核对后再交班",
         "Report brought up to date above: review, then save",
     ),
-    "duty.handed_over": ("已交班：{}，等待接班人确认", "Handed over: {}; waiting for the incoming officer"),
+    # {}: the shift by its start (11-28 08:00): its whole span left 80 columns no room for who and when
+    "duty.handed_over": ("已交班：班次 {}，等待接班人确认", "Shift {} handed over, to be taken over"),
     # what the incoming officer takes over: who handed it over, when, and their 遗留问题
     "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "Handed over by {who} at {at}; notes: {notes}"),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
@@ -447,13 +448,13 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.export_kind": ("文件名以 .md 或 .xlsx 结尾", "the file name ends in .md or .xlsx"),
     "duty.exported": ("已导出到 {}", "Exported to {}"),
     "duty.export_failed": (
-        "导出失败：{why}，{path}；交接班已记录（{shift}），等待接班人确认",
-        "Export failed: {why}, {path}; handed over ({shift}), waiting for the incoming officer",
+        "导出失败：{why}，{path}；交接班已记录（班次 {shift}），等待接班人确认",
+        "Export failed: {why}, {path}; shift {shift} handed over, to be taken over",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
     "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
         "班次 {shift}：{state}；导出副本按 {key}",
-        "shift {shift}: {state}; {key} exports a copy",
+        "Shift {shift}: {state}; {key} exports a copy",
     ),
     "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
     "duty.export_subtitle": (

@@ -1166,3 +1166,21 @@ async def test_the_report_form_says_which_report_is_due_by_when_and_records_who_
         await settled(app, pilot)
         made = find_incident(small_store, incident.id).reports[-1]
         assert (made.stage, made.by, made.recorded_by) == (ReportStage.WRITTEN, "郭红梅", "duty-officer")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_an_incidents_log_line_names_its_incident_whole_at_80_columns(small_store: Store, lang: str) -> None:
+    """At 80x24 an incident's log line said 见事件 SJ2611… (see SJ2611…): the id it points to, cut. It
+    is whole, as an incident row's report due is; the content gives way around it."""
+    incident = open_incident(
+        small_store, title="东城花园5号楼地下车库燃气管道泄漏，已疏散车库人员", category=IncidentCategory.ACCIDENT
+    )
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        [line] = [key for key in table.keys if key.startswith("ZB")]
+        said = table.cell(line, 4).plain
+        assert said.endswith(incident.id)
+        row = screen_text(app).splitlines()[table.region.y + 1 + table.keys.index(line)]
+        assert said in row, row

@@ -558,9 +558,8 @@ class DutyLogPanel(DeskPanel):
             self.ask_export(shift, given)
             return
         key = self.desk.present.key("duty.export", "e")
-        self.desk.refuse(
-            self.t("duty.already_handed").format(shift=shift.span, state=self.handover_state(given), key=key)
-        )
+        said = self.t("duty.already_handed").format(shift=started(shift), state=self.handover_state(given), key=key)
+        self.desk.app.notify(said, severity="warning", timeout=8)  # what is, not a refusal: no 未更改 before it
 
     def ask_copy(self) -> None:
         """导出交接班: the copy of the last shift handed over, the one on duty or an earlier one."""
@@ -714,7 +713,7 @@ class DutyLogPanel(DeskPanel):
                     reviewing.signed = changed.report
                     raise
                 if copy is None:
-                    return t("duty.handed_over").format(shift.span), ""
+                    return t("duty.handed_over").format(started(shift)), ""
                 fmt, target = copy
                 try:  # the report as recorded, under the lock: the copy lists what the record keeps
                     write_copy(desk.settings, final, fmt, target)
@@ -722,8 +721,8 @@ class DutyLogPanel(DeskPanel):
                     why = environment_error(exc).why(desk.lang)
                     self.copy_failed.add(shift.id)  # what makes 按 h 再次导出 true
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
-                    return "", t("duty.export_failed").format(path=target, why=why, shift=shift.span) + again
-                said = [t("duty.handed_over").format(shift.span), t("duty.exported").format(target)]
+                    return "", t("duty.export_failed").format(path=target, why=why, shift=started(shift)) + again
+                said = [t("duty.handed_over").format(started(shift)), t("duty.exported").format(target)]
                 return t("punct.then").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
 
             def warn(done: tuple[str, str]) -> None:
@@ -800,6 +799,12 @@ def handover_report(*args: Any, **kwargs: Any) -> HandoverReport:
     return handover.handover_report(*args, **kwargs)
 
 
+def started(shift: DutyShift) -> str:
+    """A shift by its start, in a status line (班次 11-28 08:00): its span (``DutyShift.span``) left
+    80 columns no room for who handed it over and when."""
+    return f"{shift.starts_at:%m-%d %H:%M}"
+
+
 def when(moment: datetime) -> str:
     """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day."""
     return due_clock(moment, clock.now())
@@ -848,6 +853,8 @@ def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
             literal(entry.content),
             action_said(p, entry),
         ),
+        # 见事件 SJ261128-02 names the incident: whole, as an incident row's report due (not 见事件 SJ2611…)
+        whole=frozenset({4}) if entry.incident_id and not entry.action_taken else frozenset(),
     )
 
 
