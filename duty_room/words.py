@@ -411,9 +411,17 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     # {}: the shift by its start (11-28 08:00): its whole span left 80 columns no room for who and when
     "duty.handed_over": ("已交班：班次 {}，等待接班人确认", "Shift {} handed over, to be taken over"),
     # what the incoming officer takes over: who handed it over, when, and their 遗留问题
-    "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "Handed over by {who} at {at}; notes: {notes}"),
+    "duty.ack_subtitle": (
+        "交班人 {who}（{at}）；{counts}；交班说明：{notes}",
+        "Handed over by {who} at {at}; {counts}; notes: {notes}",
+    ),
+    # What a hand-over's record lists, as the 接班 form says it (from the record: no report built)
+    "duty.ack_counts": (
+        "交班时：记录{entries}条，未结事件{incidents}起，报送超时{late}项，超期案件{overdue}件",
+        "the record: {entries} log entries, {incidents} open incidents, {late} late reports, {overdue} overdue cases",
+    ),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
-    "duty.acknowledged": ("已接班：{}", "Taken over: {}"),
+    "duty.acknowledged": ("已接班：班次 {}", "Shift {} taken over"),
     # an incident's category in its row's 类别, as short as a log line's kind (来电, 上级指示)
     "duty.category.natural": ("自然灾害", "disaster"),
     "duty.category.accident": ("事故灾难", "accident"),

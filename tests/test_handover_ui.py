@@ -178,7 +178,9 @@ async def test_the_take_over_form_shows_who_handed_over_and_their_notes(small_st
         form = app.screen
         assert isinstance(form, FormScreen) and form.texts.title == f"接班确认：{SPAN}"
         said = text(form, "#form-subtitle")
-        assert said == "交班人 duty-officer（09:30）；交班说明：燃气泄漏13:30前续报", said
+        assert said.startswith("交班人 duty-officer（09:30）；") and said.endswith("；交班说明：燃气泄漏13:30前续报"), (
+            said
+        )
         assert "燃气泄漏13:30前续报" in screen_text(app)
 
 
@@ -211,7 +213,7 @@ async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_e
         assert built == []  # the take-over shows no report: none built
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == f"已接班：{SPAN}"
+        assert app.status_messages[-1] == f"已接班：班次 {STARTED}"
     taken = find_handover(small_store, find_shift(small_store, "d1"))
     assert taken is not None and taken.acknowledged_by == INCOMING
 
@@ -614,3 +616,28 @@ async def test_the_hand_over_and_take_over_lines_fit_80_columns(small_store: Sto
         problems.append(drawn_whole(line))
     assert all(steps) and len(set(steps)) == 4, steps
     assert [p for p in problems if p] == []
+
+
+async def test_the_take_over_form_says_what_was_handed_over_in_counts(small_store: Store) -> None:
+    """The 接班 form showed who handed over and their notes, nothing of what the record lists: the
+    incoming officer confirmed a hand-over unseen (an open incident, a late report). It says what the
+    record keeps, in counts, from the record (no report built: the copy's `e` has it whole)."""
+    from store.duty_models import IncidentCategory
+    from store.dutylog import open_incident
+
+    log_entry(small_store, kind=LogKind.VISIT, content="村民来访")
+    open_incident(small_store, title="村道塌方", category=IncidentCategory.ACCIDENT)
+    hand_over_now(small_store, shift_id="d1", notes="村道塌方首报10:00前")
+    handed = find_handover(small_store, find_shift(small_store, "d1"))
+    assert handed is not None and handed.open_incident_ids
+    async with dashboard(Store(small_store.root, actor=INCOMING), NARROW) as (app, pilot):
+        await press(app, pilot, "5", "h")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        said = text(form, "#form-subtitle")
+        counts = (
+            f"交班时：记录{len(handed.entry_ids)}条，未结事件1起，报送超时{len(handed.late_reports)}项，"
+            f"超期案件{len(handed.overdue_case_ids)}件"
+        )
+        assert said == f"交班人 duty-officer（09:30）；{counts}；交班说明：村道塌方首报10:00前", said
+        assert "未结事件1起" in screen_text(app)

@@ -602,7 +602,7 @@ class DutyLogPanel(DeskPanel):
             # (No ``expected``: a hand-over record changes only by being taken over, refused as such.)
             desk.submit(
                 lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                lambda _: t("duty.acknowledged").format(waiting.span),
+                lambda _: t("duty.acknowledged").format(started(waiting)),
                 form,
             )
 
@@ -614,9 +614,17 @@ class DutyLogPanel(DeskPanel):
             t("duty.ack_title").format(waiting.span),
             [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
             taken,
-            # The notes handed over, to read before 接班: the form showed only the shift's id.
+            # What was handed over, in counts, and the notes, to read before 接班 (the copy, `e`, has it whole).
             t("duty.ack_subtitle").format(
-                who=given.outgoing_by, at=when(given.at), notes=given.notes or t("empty.none")
+                who=given.outgoing_by,
+                at=when(given.at),
+                counts=t("duty.ack_counts").format(
+                    entries=len(given.entry_ids),
+                    incidents=len(given.open_incident_ids),
+                    late=len(given.late_reports),
+                    overdue=len(given.overdue_case_ids),
+                ),
+                notes=given.notes or t("empty.none"),
             ),
             watch=Watch(
                 given,
