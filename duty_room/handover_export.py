@@ -251,7 +251,9 @@ def entry_cells(entry: DutyLogEntry, lang: Lang, corrected: Collection[str], *, 
         label(entry.kind, lang),
         entry_from(entry.source, entry.caller, entry.phone),
         entry.content + mark,
-        entry.action_taken,
+        # nothing written under 处理情况 on an incident's line: followed in its reports, as panel 5 says
+        entry.action_taken
+        or (words.t("duty.see_incident", lang).format(entry.incident_id) if entry.incident_id else ""),
         entry.reported_to,
         " ".join(entry.petition_ids),
         entry.recorded_line("%Y-%m-%d %H:%M" if year else "%m-%d %H:%M"),

@@ -1442,3 +1442,21 @@ def test_a_log_entry_keeps_who_wrote_it_and_when_through_its_corrections(
         {**old.model_dump(), "history": [], "updated_by": "liuxy", "updated_at": "2026-11-28T09:41:00+08:00"}
     )
     assert uncorrected.recorded() == ("liuxy", datetime(2026, 11, 28, 9, 41, tzinfo=TZ))  # never rewritten: its writer
+
+
+def test_an_incidents_log_line_says_where_it_is_followed_in_the_hand_overs_copies(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Panel 5 says 见事件 SJ… on an incident's log line with nothing written under 处理情况; the
+    hand-over's copies left the cell empty, as if nothing had been done. They say the same."""
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    incident = open_incident(store, title="村道塌方", category=IncidentCategory.ACCIDENT)
+    report = handover_report(store, clock.now())
+    row = next(line for line in render_markdown(report).splitlines() if "| 村道塌方 |" in line)
+    assert f"| 见事件 {incident.id} |" in row, row
+    assert f"| see {incident.id} |" in render_markdown(report, "en")
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert f"见事件 {incident.id}" in {c.value for row in book["值班记录"].iter_rows() for c in row}
