@@ -193,7 +193,8 @@ def swap(ctx: click.Context, shift_id: str, **swap: Any) -> None:
     "--kind",
     default="call",
     show_default=True,
-    help="call, document, instruction, incident, other (or 来电 / 来文 / 上级指示 / 突发事件 / 其他).",
+    help="call, document, visit, instruction, incident, patrol, other"
+    " (or 来电 / 来文 / 来访 / 上级指示 / 突发事件 / 巡查 / 其他).",
 )
 @click.option("--content", required=True, help="What was said or received.")
 @click.option("--from", "source", default="", help="Calling or sending unit.")

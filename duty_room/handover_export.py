@@ -238,6 +238,7 @@ LOG_COLUMNS = (
     "duty.form.action",
     "handover.reported_to",
     "handover.cases_linked",
+    "duty.recorded_by",
 )
 
 
@@ -250,9 +251,12 @@ def entry_cells(entry: DutyLogEntry, lang: Lang, corrected: Collection[str], *, 
         label(entry.kind, lang),
         entry_from(entry.source, entry.caller, entry.phone),
         entry.content + mark,
-        entry.action_taken,
+        # nothing written under 处理情况 on an incident's line: followed in its reports, as panel 5 says
+        entry.action_taken
+        or (words.t("duty.see_incident", lang).format(entry.incident_id) if entry.incident_id else ""),
         entry.reported_to,
         " ".join(entry.petition_ids),
+        entry.recorded_line("%Y-%m-%d %H:%M" if year else "%m-%d %H:%M"),
     ]
 
 
@@ -499,7 +503,7 @@ def render_xlsx(report: HandoverReport, lang: Lang = "zh") -> bytes:
     def log_sheet(title: str, entries: list[DutyLogEntry], corrected: Collection[str] = ()) -> None:
         header = [*(t(key) for key in LOG_COLUMNS), "id"]
         rows: list[list[object]] = [[*entry_cells(e, lang, corrected, year=True), e.id] for e in entries]
-        sheet(title, header, rows, [17, 10, 20, 50, 40, 20, 16, 14])
+        sheet(title, header, rows, [17, 10, 20, 50, 40, 20, 16, 24, 14])
 
     log_sheet(t("panel.dutylog"), report.entries, report.corrected_ids)
     now_clocks = rec.incidents_now if rec is not None and later else {}

@@ -369,17 +369,19 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.no_report_due": ("待处置结束后终报", "final report after handling ends"),
     "duty.row.due_in": ("{stage} {due}前", "{stage} by {due}"),
     "duty.row.due_late": ("{stage}超时 {due}", "{stage} late {due}"),  # a cell: whole in a third of the screen
-    "duty.form.content": ("内容（来电来文说了什么）", "Content (what the call or document says)"),
-    "duty.form.source": ("来电/来文单位", "Caller's unit / sender"),
-    "duty.form.caller": ("来电人", "Caller"),
+    "duty.form.content": ("内容（来电、来文、来访说了什么，巡查见到什么）", "Content (what was said, sent or seen)"),
+    "duty.form.source": ("来源单位", "From (unit or sender)"),
+    "duty.form.caller": ("来电/来访人", "Caller / visitor"),
     "duty.form.action": ("处理情况", "Action taken"),
+    "duty.recorded_by": ("记录人", "Recorded by"),  # the account that wrote a log entry, and when
     "duty.form.reported_to": ("已报告（向谁）", "Reported to"),
     "duty.form.title": ("事件名称", "Incident"),
     "duty.form.category": ("事件类别", "Category"),
     "duty.form.level": ("级别", "Level"),
     "duty.form.report_to": ("报送对象", "Reported to"),
     "duty.form.stage": ("报送类别", "Report"),
-    "duty.form.entry_at": ("来电/来文时间", "Came in at"),
+    "duty.form.report_by": ("报送人", "Reported by"),
+    "duty.form.entry_at": ("时间（来电、来文、来访）", "Came in at"),
     "duty.form.report_at": ("报送时间", "Reported at"),
     "duty.form.time_now": ("空着即现在；或写 HH:MM、YYYY-MM-DD HH:MM", "empty: now; or HH:MM, YYYY-MM-DD HH:MM"),
     "duty.form.handover_notes": ("交班说明（遗留问题、需跟进事项）", "Handover notes (open matters to follow up)"),
@@ -388,7 +390,9 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.logged": ("已记录 {}", "Logged {}"),
     "duty.incident_title": ("突发事件：接报", "Incident: new"),
     "duty.incident_opened": ("已登记突发事件 {}，首报计时开始", "Incident {} opened; the first-report clock runs"),
-    "duty.report_title": ("报送：{}", "Report: {}"),
+    "duty.report_title": ("报送：{id} {title}", "Report: {id} {title}"),
+    "duty.report_title_due": ("{id} {title}：{stage} 应于 {due} 前", "{id} {title}: {stage} due by {due}"),
+    "duty.report_title_late": ("{id} {title}：{stage} 应于 {due}，已超时", "{id} {title}: {stage} was due {due}, late"),
     "duty.reported": ("{id} {stage}已记录", "{id}: {stage} recorded"),
     "duty.handover_title": ("交班：{}", "Hand over: {}"),
     "duty.handover_summary": (
@@ -404,11 +408,20 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "交班报告已按最新数据更新，核对后再交班",
         "Report brought up to date above: review, then save",
     ),
-    "duty.handed_over": ("已交班：{}，等待接班人确认", "Handed over: {}; waiting for the incoming officer"),
+    # {}: the shift by its start (11-28 08:00): its whole span left 80 columns no room for who and when
+    "duty.handed_over": ("已交班：班次 {}，等待接班人确认", "Shift {} handed over, to be taken over"),
     # what the incoming officer takes over: who handed it over, when, and their 遗留问题
-    "duty.ack_subtitle": ("交班人 {who}（{at}）；交班说明：{notes}", "Handed over by {who} at {at}; notes: {notes}"),
+    "duty.ack_subtitle": (
+        "交班人 {who}（{at}）；{counts}；交班说明：{notes}",
+        "Handed over by {who} at {at}; {counts}; notes: {notes}",
+    ),
+    # What a hand-over's record lists, as the 接班 form says it (from the record: no report built)
+    "duty.ack_counts": (
+        "交班时：记录{entries}条，未结事件{incidents}起，报送超时{late}项，超期案件{overdue}件",
+        "the record: {entries} log entries, {incidents} open incidents, {late} late reports, {overdue} overdue cases",
+    ),
     "duty.ack_title": ("接班确认：{}", "Take over: {}"),
-    "duty.acknowledged": ("已接班：{}", "Taken over: {}"),
+    "duty.acknowledged": ("已接班：班次 {}", "Shift {} taken over"),
     # an incident's category in its row's 类别, as short as a log line's kind (来电, 上级指示)
     "duty.category.natural": ("自然灾害", "disaster"),
     "duty.category.accident": ("事故灾难", "accident"),
@@ -443,13 +456,13 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "duty.form.export_kind": ("文件名以 .md 或 .xlsx 结尾", "the file name ends in .md or .xlsx"),
     "duty.exported": ("已导出到 {}", "Exported to {}"),
     "duty.export_failed": (
-        "导出失败：{why}，{path}；交接班已记录（{shift}），等待接班人确认",
-        "Export failed: {why}, {path}; handed over ({shift}), waiting for the incoming officer",
+        "导出失败：{why}，{path}；交接班已记录（班次 {shift}），等待接班人确认",
+        "Export failed: {why}, {path}; shift {shift} handed over, to be taken over",
     ),
     "duty.export_again": ("；按 {} 再次导出", "; {} exports it again"),
     "duty.already_handed": (  # `h` on a shift handed over ({state}: who handed over, or took over, and when)
         "班次 {shift}：{state}；导出副本按 {key}",
-        "shift {shift}: {state}; {key} exports a copy",
+        "Shift {shift}: {state}; {key} exports a copy",
     ),
     "duty.export_title": ("导出交接班：{}", "Export the handover: {}"),
     "duty.export_subtitle": (
@@ -897,7 +910,7 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "handover.title": ("交接班记录", "Shift handover"),
     "handover.shift": ("班次", "Shift"),
     "handover.generated": ("生成于", "Generated"),
-    "handover.from": ("来电/来文单位", "From"),
+    "handover.from": ("来源", "From"),
     "handover.reported_to": ("已报告", "Reported to"),
     "handover.cases_linked": ("案件", "Cases"),
     "handover.incidents": ("突发事件", "Incidents"),

@@ -19,10 +19,14 @@ from .text import CallerPhone, Line, Paragraph, RecordId, RequiredLine, ShortLin
 
 
 class LogKind(StrEnum):
+    """What came to the duty room. A choice lists them in this order: 其他 last."""
+
     CALL = "call"  # 来电
     DOCUMENT = "document"  # 来文
+    VISIT = "visit"  # 来访: someone at the door
     INSTRUCTION = "instruction"  # 上级指示
     INCIDENT = "incident"  # 突发事件
+    PATROL = "patrol"  # 巡查: what a patrol or inspection found
     OTHER = "other"  # 其他
 
 
@@ -73,6 +77,10 @@ class DutyLogEntry(Record):
     community_id: RecordId | None = None
     incident_id: RecordId | None = None
     history: list[LogEvent] = Field(default_factory=empty_list, max_length=200)
+    # 记录人: the account that wrote it and when (``at`` is when it came in); an entry written before
+    # these were kept has neither (``recorded``).
+    recorded_by: Line = ""
+    recorded_at: LocalTime | None = None
 
     @model_validator(mode="after")
     def _has_content(self) -> "DutyLogEntry":
@@ -107,6 +115,18 @@ class DutyLogEntry(Record):
     @property
     def petition_ids(self) -> list[str]:
         return [e.petition_id for e in self.history if e.petition_id is not None]
+
+    def recorded(self) -> tuple[str, datetime | None]:
+        """Who wrote the entry and when: ("", None) if not known. One written before these were kept
+        and never since is its stamp's; a later event (a correction, a link) stamped it with its own."""
+        if self.recorded_by:
+            return self.recorded_by, self.recorded_at
+        return (self.updated_by or "", self.updated_at) if not self.history else ("", None)
+
+    def recorded_line(self, time_format: str = "%Y-%m-%d %H:%M") -> str:
+        """记录人 as a detail and a hand-over's row say it: ``wanglj 2026-11-28 09:40``; "" if not known."""
+        who, when = self.recorded()
+        return " ".join(part for part in (who, f"{when:{time_format}}" if when and who else "") if part)
 
 
 class IncidentCategory(StrEnum):

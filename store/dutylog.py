@@ -441,7 +441,10 @@ def _new_entry(tx: Transaction, **fields: object) -> DutyLogEntry:
     prefix = f"ZB{at:%y%m%d}-"
     entry_id = _next_id(tx, DutyLogEntry, prefix, [month_of(at)], 3)
     shift = shift_at(tx, at)
-    return tx.put(DutyLogEntry.model_validate({**fields, "id": entry_id, "shift_id": shift.id if shift else None}))
+    written = {"recorded_by": tx.store.actor, "recorded_at": tx.now}  # 记录人: kept through every correction
+    return tx.put(
+        DutyLogEntry.model_validate({**fields, **written, "id": entry_id, "shift_id": shift.id if shift else None})
+    )
 
 
 def log_entry(

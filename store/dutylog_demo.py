@@ -145,6 +145,8 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
                 action_taken=action,
                 reported_to=reported,
                 shift_id=on_duty.id if on_duty else None,
+                recorded_by="demo",
+                recorded_at=at,
                 community_id="yulan"
                 if "玉兰" in content and "yulan" in communities
                 else ("dongcheng" if "东城" in content and "dongcheng" in communities else None),
@@ -185,6 +187,8 @@ def _seed(tx: Transaction, today: date, rules: DutyRules) -> int:
             reported_to="带班领导、区应急管理局",
             shift_id=on_duty.id if on_duty else None,
             incident_id=incident_id,
+            recorded_by="demo",
+            recorded_at=known,
             community_id="dongcheng" if "dongcheng" in communities else None,
         )
     )

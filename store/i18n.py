@@ -568,6 +568,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     # -- the duty room's own work: 值班表, 值班记录, 突发事件信息报送, 交接班 (store/dutylog.py) --
     "LogKind.call": ("来电", "call"),
     "LogKind.document": ("来文", "document"),
+    "LogKind.visit": ("来访", "visit"),
+    "LogKind.patrol": ("巡查", "patrol"),
     "LogKind.instruction": ("上级指示", "instruction"),
     "LogKind.incident": ("突发事件", "emergency"),
     "LogKind.other": ("其他", "other"),

@@ -1046,7 +1046,7 @@ def test_store_text_stays_text_in_the_exports(
     assert cell.data_type == "s"  # a string, not a formula
     md = render_markdown(report)
     row = next(line for line in md.splitlines() if "HYPERLINK" in line)
-    assert row.count("|") == 8 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
+    assert row.count("|") == 9 and "a｜b" in row and "第一行 ⏎ 第二行" in row  # one table row, whatever the text
 
 
 def test_a_roster_from_before_shifts_were_filed_by_month_still_counts(
@@ -1366,3 +1366,97 @@ def test_a_masked_caller_copied_into_a_correction_is_refused(calm_store: Path) -
     with pytest.raises(DutyRefused):
         correct_entry(store, entry.id, {"caller": "张*"}, note="更正")
     assert correct_entry(store, entry.id, {"caller": "张桂芳"}, note="更正").current().caller == "张桂芳"
+
+
+# ---------------------------------------------------------------------------
+# What the duty room logs, and who wrote it
+
+
+def test_a_walk_in_and_a_patrol_are_logged_as_what_they_are(
+    runner: CliRunner, calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A duty room logs a walk-in (来访) and a patrol (巡查) as often as a call: they were 其他. They are
+    kinds of their own, on the command line in either language, in `duty entries` and in both exports;
+    the kinds stored before (call … other) read as they did."""
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    root = calm_store
+    run(runner, root, "duty", "plan", "2026-11-28", "--leader", "郭红梅", "--staff", "王丽娟")
+    visit = run(runner, root, "duty", "log", "--kind", "来访", "--content", "村民来访反映低保", "--caller", "赵大爷")
+    patrol = run(runner, root, "duty", "log", "--kind", "patrol", "--content", "夜间巡查河堤，未见险情")
+    other = run(runner, root, "--lang", "en", "duty", "log", "--kind", "visit", "--content", "来访咨询")
+    store = Store(root)
+    kinds = {i: find_entry(store, i).kind for i in (visit, patrol, other)}
+    assert kinds == {visit: LogKind.VISIT, patrol: LogKind.PATROL, other: LogKind.VISIT}
+    listed = run(runner, root, "duty", "entries")
+    assert f"{visit} 11-28 09:00 来访 赵**" in listed and f"{patrol} 11-28 09:00 巡查:" in listed, listed
+    assert f"{patrol} 11-28 09:00 patrol:" in run(runner, root, "--lang", "en", "duty", "entries")
+    assert {"call", "document", "instruction", "incident", "other"} <= {k.value for k in LogKind}  # as stored
+    report = handover_report(store, clock.now())
+    md = render_markdown(report)
+    assert "| 来访 |" in md and "| 巡查 |" in md, md
+    assert "| visit |" in render_markdown(report, "en")
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    cells = {c.value for row in book["值班记录"].iter_rows() for c in row}
+    assert {"来访", "巡查"} <= cells
+
+
+def test_a_log_entry_keeps_who_wrote_it_and_when_through_its_corrections(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who wrote an entry was said only of its corrections (the record's stamp is its last writer's).
+    It keeps the account that wrote it and when, whoever corrects it later; the hand-over's copies say
+    both in each row. An entry written before this has neither: it reads, and says nothing of it."""
+    from duty_room.handover_export import entry_cells, render_markdown
+
+    plan_shift(Store(calm_store, actor="setup"), date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    at(monkeypatch, "2026-11-28T09:40")
+    entry = log_entry(
+        Store(calm_store, actor="wanglj"),
+        kind=LogKind.CALL,
+        content="3号楼漏水",
+        at=datetime(2026, 11, 28, 9, 5, tzinfo=TZ),
+    )
+    at(monkeypatch, "2026-11-28T10:00")
+    correct_entry(Store(calm_store, actor="guohm"), entry.id, {"content": "3号楼2单元漏水"}, note="更正单元")
+    stored = find_entry(Store(calm_store), entry.id)
+    assert stored.updated_by == "guohm"
+    assert stored.recorded() == ("wanglj", datetime(2026, 11, 28, 9, 40, tzinfo=TZ))
+    assert stored.current().recorded() == stored.recorded()
+    md = render_markdown(handover_report(Store(calm_store), clock.now()))
+    row = next(line for line in md.splitlines() if entry.id in line or "3号楼2单元漏水" in line)
+    assert "| wanglj 11-28 09:40 |" in row, row
+    assert "wanglj 2026-11-28 09:40" in entry_cells(stored, "zh", (), year=True)
+
+    # Written before the recorder was kept: nothing said (its stamp is the last writer's, not the first's).
+    month = calm_store / "duty_log" / "2026-11.json"
+    raw = json.loads(month.read_text(encoding="utf-8"))
+    for table in raw.values():
+        for record in table.values():
+            if "content" in record:  # (not the file's _meta)
+                record.pop("recorded_by"), record.pop("recorded_at")
+    month.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    old = find_entry(Store(calm_store), entry.id)
+    assert old.recorded() == ("", None) and "3号楼2单元漏水" in old.current().content
+    uncorrected = DutyLogEntry.model_validate(
+        {**old.model_dump(), "history": [], "updated_by": "liuxy", "updated_at": "2026-11-28T09:41:00+08:00"}
+    )
+    assert uncorrected.recorded() == ("liuxy", datetime(2026, 11, 28, 9, 41, tzinfo=TZ))  # never rewritten: its writer
+
+
+def test_an_incidents_log_line_says_where_it_is_followed_in_the_hand_overs_copies(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Panel 5 says 见事件 SJ… on an incident's log line with nothing written under 处理情况; the
+    hand-over's copies left the cell empty, as if nothing had been done. They say the same."""
+    from duty_room.handover_export import render_markdown, render_xlsx
+
+    store = Store(calm_store, actor="wanglj")
+    plan_shift(store, date(2026, 11, 28), leader="郭红梅", staff=["王丽娟"])
+    incident = open_incident(store, title="村道塌方", category=IncidentCategory.ACCIDENT)
+    report = handover_report(store, clock.now())
+    row = next(line for line in render_markdown(report).splitlines() if "| 村道塌方 |" in line)
+    assert f"| 见事件 {incident.id} |" in row, row
+    assert f"| see {incident.id} |" in render_markdown(report, "en")
+    book = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert f"见事件 {incident.id}" in {c.value for row in book["值班记录"].iter_rows() for c in row}

@@ -1107,3 +1107,80 @@ async def test_a_case_from_an_entry_shows_the_callers_name_and_phone_masked_and_
             case = next(p for p in small_store.all(Petition) if p.title == content)
             assert (case.reporter_name, case.reporter_phone) == expected
     assert not (small_store.root / "audit").exists()  # nothing revealed, nothing to log
+
+
+async def test_the_log_form_offers_a_walk_in_and_a_patrol(small_store: Store) -> None:
+    """记录's kinds were 来电 / 来文 / 上级指示 / 突发事件 / 其他: a walk-in was 其他. 来访 and 巡查 are
+    offered, saved as such and listed under 类别 as what they are; the form's words fit them too."""
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5", "l")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        offered = [name for spec in form.fields if spec.key == "kind" for _, name in spec.options]
+        assert "来访" in offered and "巡查" in offered, offered
+        assert "来电/来访人" in screen_text(app), screen_text(app)
+        await fill(pilot, form, content="村民来访反映低保", kind=LogKind.VISIT.value, caller="赵大爷")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        [entry] = [e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == "村民来访反映低保"]
+        assert entry.kind is LogKind.VISIT
+        assert "来访" in screen_text(app)
+
+
+async def test_an_entry_detail_says_who_wrote_it_and_when(small_store: Store) -> None:
+    """An entry's detail said who corrected it, never who wrote it: 记录人 (the account) and when it was
+    written, which a late entry's time (a call at 09:05 written at 09:30) does not say."""
+    writer = Store(small_store.root, actor="wanglj")
+    entry = log_entry(writer, kind=LogKind.VISIT, content="村民来访", at=clock.now() - timedelta(minutes=25))
+    correct_entry(small_store, entry.id, {"content": "村民来访反映低保"}, note="补全")
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5", "enter")
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        fields = {name: value.plain for name, value in screen.content.fields}
+        assert fields["记录人"] == f"wanglj {clock.now():%Y-%m-%d %H:%M}", fields
+        assert "记录人" in screen_text(app) and "wanglj" in screen_text(app)
+
+
+async def test_the_report_form_says_which_report_is_due_by_when_and_records_who_made_it(small_store: Store) -> None:
+    """r's title was 报送：燃气泄漏: which report was owed, and by when, was to be looked up first. It
+    says both (SJ… 燃气泄漏：书面报告 应于 10:15 前), and the form records who made the report (报送人,
+    this desk's account unless typed, as the CLI's --by); the account that wrote it down is kept apart."""
+    incident = open_incident(small_store, title="燃气泄漏", category=IncidentCategory.ACCIDENT)
+    report_incident(small_store, incident.id, ReportStage.PHONE, to="区应急管理局值班室")
+    written_due = incident.known_at + timedelta(minutes=60)
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        await pilot.press("5")
+        app.panel("dutylog").table.select_key(f"incident:{incident.id}")
+        await pilot.press("r")
+        await settled(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        title = f"{incident.id} 燃气泄漏：书面报告 应于 {written_due:%H:%M} 前"
+        assert form.texts.title == title and title in screen_text(app), screen_text(app)
+        assert form.query_one("#field-by", Input).value == "duty-officer"
+        await fill(pilot, form, by="郭红梅")
+        await pilot.press("ctrl+s")
+        await settled(app, pilot)
+        made = find_incident(small_store, incident.id).reports[-1]
+        assert (made.stage, made.by, made.recorded_by) == (ReportStage.WRITTEN, "郭红梅", "duty-officer")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_an_incidents_log_line_names_its_incident_whole_at_80_columns(small_store: Store, lang: str) -> None:
+    """At 80x24 an incident's log line said 见事件 SJ2611… (see SJ2611…): the id it points to, cut. It
+    is whole, as an incident row's report due is; the content gives way around it."""
+    incident = open_incident(
+        small_store, title="东城花园5号楼地下车库燃气管道泄漏，已疏散车库人员", category=IncidentCategory.ACCIDENT
+    )
+    async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        [line] = [key for key in table.keys if key.startswith("ZB")]
+        said = table.cell(line, 4).plain
+        assert said.endswith(incident.id)
+        row = screen_text(app).splitlines()[table.region.y + 1 + table.keys.index(line)]
+        assert said in row, row

@@ -194,8 +194,8 @@ async def test_the_dashboards_handover_export_as_the_service_account(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("zh", "已交班：2026-11-28 08:00 – 11-29 08:00，等待接班人确认；已导出到 {}"),
-        ("en", "Handed over: 2026-11-28 08:00 – 11-29 08:00; waiting for the incoming officer. Exported to {}"),
+        ("zh", "已交班：班次 11-28 08:00，等待接班人确认；已导出到 {}"),
+        ("en", "Shift 11-28 08:00 handed over, to be taken over. Exported to {}"),
     ],
 )
 async def test_the_dashboards_handover_export_names_the_whole_path(

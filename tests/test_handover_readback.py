@@ -333,7 +333,7 @@ def test_an_entry_corrected_after_the_handover_is_listed_as_handed_over_and_its_
         f"- {ids['call']} 11-28 11:05 guohm 更正：内容：3号楼2单元路灯不亮；电话：139****4321（来电人更正）"
         in corrected_part
     )
-    assert f"- {ids['call']} 11-28 11:20 wanglj 更正：来电人：赵**（姓名写错）" in corrected_part
+    assert f"- {ids['call']} 11-28 11:20 wanglj 更正：来电/来访人：赵**（姓名写错）" in corrected_part
     assert "赵小六" not in md and "13987654321" not in md
     english = render_markdown(later, "en")
     assert "\n## Corrected after the handover\n" in english and "(corrected after the handover)" in english

@@ -455,6 +455,10 @@ class DutyLogPanel(DeskPanel):
                 max_length=max_chars(IncidentReport, "to"),
             ),
             enum_field("stage", t("duty.form.stage"), ReportStage, desk.lang, value=next_stage),
+            # 报送人: who made the call (the leader on duty, often), this account unless typed, as --by
+            FieldSpec(
+                "by", t("duty.form.report_by"), value=desk.store.actor, max_length=max_chars(IncidentReport, "by")
+            ),
             FieldSpec("note", t("modal.note"), max_length=max_chars(IncidentReport, "note")),
             self.time_field("at", t("duty.form.report_at")),
         ]
@@ -468,6 +472,7 @@ class DutyLogPanel(DeskPanel):
                     incident.id,
                     ReportStage(values.get("stage") or next_stage),
                     to=values.get("to", ""),
+                    by=values.get("by", "").strip() or None,
                     note=values.get("note", ""),
                     at=made_at,
                     expected=shown,
@@ -488,9 +493,7 @@ class DutyLogPanel(DeskPanel):
             return t("overtaken.reported").format(stages or t("empty.none"))
 
         # Another desk's report on this incident shows on the open form at once.
-        desk.ask(
-            t("duty.report_title").format(incident.title), fields, submitted, watch=Watch(incident, open_now, reported)
-        )
+        desk.ask(report_title(desk.present, found), fields, submitted, watch=Watch(incident, open_now, reported))
 
     def time_field(self, key: str, title: str) -> FieldSpec:
         """接报时间 / 报送时间: empty for now, or the time typed as the CLI's ``--known`` / ``--at``."""
@@ -555,9 +558,8 @@ class DutyLogPanel(DeskPanel):
             self.ask_export(shift, given)
             return
         key = self.desk.present.key("duty.export", "e")
-        self.desk.refuse(
-            self.t("duty.already_handed").format(shift=shift.span, state=self.handover_state(given), key=key)
-        )
+        said = self.t("duty.already_handed").format(shift=started(shift), state=self.handover_state(given), key=key)
+        self.desk.app.notify(said, severity="warning", timeout=8)  # what is, not a refusal: no 未更改 before it
 
     def ask_copy(self) -> None:
         """导出交接班: the copy of the last shift handed over, the one on duty or an earlier one."""
@@ -600,7 +602,7 @@ class DutyLogPanel(DeskPanel):
             # (No ``expected``: a hand-over record changes only by being taken over, refused as such.)
             desk.submit(
                 lambda: acknowledge(desk.store, waiting.id, notes=values.get("notes", "")),
-                lambda _: t("duty.acknowledged").format(waiting.span),
+                lambda _: t("duty.acknowledged").format(started(waiting)),
                 form,
             )
 
@@ -612,9 +614,17 @@ class DutyLogPanel(DeskPanel):
             t("duty.ack_title").format(waiting.span),
             [FieldSpec("notes", t("duty.form.ack_notes"), max_length=max_chars(Handover, "incoming_notes"))],
             taken,
-            # The notes handed over, to read before 接班: the form showed only the shift's id.
+            # What was handed over, in counts, and the notes, to read before 接班 (the copy, `e`, has it whole).
             t("duty.ack_subtitle").format(
-                who=given.outgoing_by, at=when(given.at), notes=given.notes or t("empty.none")
+                who=given.outgoing_by,
+                at=when(given.at),
+                counts=t("duty.ack_counts").format(
+                    entries=len(given.entry_ids),
+                    incidents=len(given.open_incident_ids),
+                    late=len(given.late_reports),
+                    overdue=len(given.overdue_case_ids),
+                ),
+                notes=given.notes or t("empty.none"),
             ),
             watch=Watch(
                 given,
@@ -711,7 +721,7 @@ class DutyLogPanel(DeskPanel):
                     reviewing.signed = changed.report
                     raise
                 if copy is None:
-                    return t("duty.handed_over").format(shift.span), ""
+                    return t("duty.handed_over").format(started(shift)), ""
                 fmt, target = copy
                 try:  # the report as recorded, under the lock: the copy lists what the record keeps
                     write_copy(desk.settings, final, fmt, target)
@@ -719,8 +729,8 @@ class DutyLogPanel(DeskPanel):
                     why = environment_error(exc).why(desk.lang)
                     self.copy_failed.add(shift.id)  # what makes 按 h 再次导出 true
                     again = t("duty.export_again").format(desk.present.key("duty.handover", "h"))
-                    return "", t("duty.export_failed").format(path=target, why=why, shift=shift.span) + again
-                said = [t("duty.handed_over").format(shift.span), t("duty.exported").format(target)]
+                    return "", t("duty.export_failed").format(path=target, why=why, shift=started(shift)) + again
+                said = [t("duty.handed_over").format(started(shift)), t("duty.exported").format(target)]
                 return t("punct.then").join(said), ""  # two sentences: 已交班：…，等待接班人确认；已导出到 …
 
             def warn(done: tuple[str, str]) -> None:
@@ -797,9 +807,27 @@ def handover_report(*args: Any, **kwargs: Any) -> HandoverReport:
     return handover.handover_report(*args, **kwargs)
 
 
+def started(shift: DutyShift) -> str:
+    """A shift by its start, in a status line (班次 11-28 08:00): its span (``DutyShift.span``) left
+    80 columns no room for who handed it over and when."""
+    return f"{shift.starts_at:%m-%d %H:%M}"
+
+
 def when(moment: datetime) -> str:
     """A hand-over's or a take-over's time: 09:30 today, 11-27 09:30 another day."""
     return due_clock(moment, clock.now())
+
+
+def report_title(p: Presenter, found: IncidentClock) -> str:
+    """The 报送 form's title: the incident and the report due, by when (SJ… 燃气泄漏：书面报告 应于 10:15 前;
+    past it, 已超时); none with a time (the 终报 before handling ends): the incident alone."""
+    nxt, incident = found.next, found.incident
+    if nxt is None or nxt.due is None:
+        return p.t("duty.report_title").format(id=incident.id, title=incident.title)
+    key = "duty.report_title_late" if nxt.due < found.now else "duty.report_title_due"
+    return p.t(key).format(
+        id=incident.id, title=incident.title, stage=label(nxt.stage, p.lang), due=due_clock(nxt.due, found.now)
+    )
 
 
 def handover_summary(p: Presenter, report: HandoverReport) -> str:
@@ -833,6 +861,8 @@ def entry_row(p: Presenter, entry: DutyLogEntry) -> Row:
             literal(entry.content),
             action_said(p, entry),
         ),
+        # 见事件 SJ261128-02 names the incident: whole, as an incident row's report due (not 见事件 SJ2611…)
+        whole=frozenset({4}) if entry.incident_id and not entry.action_taken else frozenset(),
     )
 
 
@@ -950,6 +980,7 @@ def entry_detail(
     phone = (current.phone or "") if reveal else mask_phone(current.phone)
     fields = [
         (p.t("col.time"), Text(f"{current.at:%Y-%m-%d %H:%M}")),
+        *([(p.t("duty.recorded_by"), literal(recorded))] if (recorded := entry.recorded_line()) else []),
         (p.t("duty.col.kind"), Text(label(current.kind, p.lang))),
         (p.t("duty.form.source"), literal(current.source or p.t("empty.none"))),
         (p.t("duty.form.caller"), literal(caller or p.t("empty.none"))),
