@@ -606,3 +606,33 @@ def test_the_clock_zone_is_not_taken_from_pythontzpath(tmp_path: Path) -> None:
         check=True,
     )
     assert shown.stdout.strip() == "8:00:00", shown.stdout
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"HOME": "/home/officer"},
+        {"HOME": "/home/officer/", "XDG_DATA_HOME": "/srv/data", "XDG_CONFIG_HOME": "/srv/config"},
+        {"HOME": "/home/officer", "XDG_DATA_HOME": "relative/data", "XDG_CONFIG_HOME": ""},  # not absolute: ignored
+        {"HOME": "relative-home"},  # as unset: the account's home folder
+        {"HOME": ""},
+        {"HOME": "/"},
+        {},
+    ],
+)
+def test_the_user_folders_are_where_platformdirs_puts_them(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    """config.py finds the per-user data and config folders itself (importing platformdirs cost
+    every start ~16 M instructions): the same folders platformdirs names on Linux."""
+    import platformdirs
+
+    from duty_room import config
+
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "DUTY_ROOM_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert config.default_store_dir() == Path(platformdirs.user_data_dir("duty-room")) / "store"
+    assert config.default_demo_dir() == Path(platformdirs.user_data_dir("duty-room")) / "demo"
+    assert config.config_path() == Path(platformdirs.user_config_dir("duty-room")) / "config.toml"
