@@ -361,6 +361,8 @@ class _Cached:
     # rest, by TinyDB doc id, in ``rest``), until the file is next read and they are validated too.
     kept: list[bool] | None = None
     rest: dict[str, Any] | None = None
+    # The figures the file keeps of its records (``Store.figures``), read with none of them validated.
+    figures: dict[str, Any] | None = None
 
     @property
     def known(self) -> _Known:
@@ -416,6 +418,30 @@ _NONE: list[Any] = []  # the records of a file that is not there (shared, like e
 def _dumps(data: Any) -> bytes:
     # orjson writes UTF-8 as is (no \u escapes) and is several times faster than json.
     return orjson.dumps(data)
+
+
+FIGURES = "figures"  # a file's _meta key: what ``Record.figures_of`` made of its records as written
+
+
+def _figures_digest(records: dict[str, Any], sums: dict[str, Any]) -> str:
+    """The digest of a file's records and its figures, as stored (orjson's bytes of the parsed JSON)."""
+    return hashlib.blake2b(_dumps(records) + b"\0" + _dumps(sums), digest_size=16).hexdigest()
+
+
+def _kept_figures(data: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The figures a parsed file keeps (``_OpenFile.payload``), when its records and the figures are
+    byte for byte what they were made of and written with; None otherwise: a file written before
+    figures were kept, or by an older duty-room (which leaves them out), or changed by hand or damaged."""
+    kept = meta.get(FIGURES)
+    if not isinstance(kept, dict) or not isinstance(kept.get("sums"), dict):
+        return None
+    sums: dict[str, Any] = kept["sums"]
+    return sums if kept.get("digest") == _figures_digest(data.get(RECORDS, {}), sums) else None
+
+
+def _no_record(_model: type[Record], _doc: Any) -> bool:
+    """``Store.figures``' ``first_read``: no record is validated."""
+    return False
 
 
 # ---------------------------------------------------------------------------
@@ -1113,15 +1139,16 @@ class Store:
             keep = self.first_read
             docs = list(data.get(RECORDS, {}).values())
             kept = [keep(model, doc) for doc in docs] if keep is not None else []
+            figures = _kept_figures(data, meta) if keep is _no_record else None
             if not all(kept):  # some left for later (Store.first_read)
                 stored = data.get(RECORDS, {})
                 now = {doc_id: doc for (doc_id, doc), k in zip(stored.items(), kept, strict=True) if k}
                 rest = {doc_id: doc for (doc_id, doc), k in zip(stored.items(), kept, strict=True) if not k}
                 records, _ = _validate_all(path, model, {RECORDS: now}, {}, remember=False)
-                self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, kept, rest)
+                self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, kept, rest, figures)
                 return records
             records, _ = _validate_all(path, model, data, {}, remember=False)
-            self._cache[path] = _Cached(signature, meta["generation"], records, None, docs)
+            self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, figures=figures)
             return records
         records, known = self._validated(path, model, data)
         self._cache[path] = _Cached(signature, meta["generation"], records, known)
@@ -1177,6 +1204,19 @@ class Store:
         for cached in list(self._cache.values()):
             if cached.kept is None:  # (one read in part: when it is read whole)
                 _ = cached.known  # made when first asked for
+
+    def figures(self, model: type[Record], partition: str | None = None) -> dict[str, Any] | None:
+        """What ``model.figures_of`` made of a file's records as it was last written (kept in its
+        _meta by ``_OpenFile.payload``), read with none of its records validated: only when the
+        records and the figures are byte for byte those it wrote (a digest of both). None when they
+        are not, the file was written before figures were kept, or was read before: the caller
+        reads its records, each validated, as ever (a damaged one is named as ever). A file read
+        before, whole, is not read again for them: None."""
+        path = self.path_for(model, partition)
+        with self.validating_only(_no_record):
+            self._read(model, path)
+        cached = self._cache.get(path)
+        return cached.figures if cached is not None else None
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
@@ -1642,6 +1682,10 @@ class _OpenFile:
     def payload(self, generation: int) -> bytes:
         self._insert_new()
         self.meta = {"schema": SCHEMA_VERSION, "generation": generation, "table": self.model.table}
+        sums = self.model.figures_of(self.records.values())
+        if sums is not None:  # (Store.figures) of the records as written, and a digest of both
+            stored = (self.db.storage.read() or {}).get(RECORDS, {})
+            self.meta[FIGURES] = {"sums": sums, "digest": _figures_digest(stored, sums)}
         self.db.table(META, cache_size=0).truncate()
         self.db.table(META, cache_size=0).insert(self.meta)
         return _dumps(self.db.storage.read())

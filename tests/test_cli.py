@@ -351,6 +351,78 @@ def test_summary_validates_only_the_living_alone_households_plans_and_visits(run
     assert result.exit_code == 2 and plans.name in result.output
 
 
+def test_summary_reads_the_figures_each_payments_file_keeps(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: `summary` validated every year's stall payments (~1,350 on the demo and on a
+    township, ~6% of its instructions) for the fees' line and the arrears. Each payments file keeps
+    its figures as written (fen by the month paid in, and by spot and the month paid for, with a
+    digest of its records and the figures): `summary` reads them and validates no payment, its
+    output the same. A file whose records or figures are not those it was written with (written by
+    an older duty-room, which keeps none; changed by hand; damaged) has its payments validated as
+    before: the figures follow the records, and a damaged one stops `summary` (exit 2)."""
+    import orjson
+
+    from store import clock, storage
+    from store.queries import dashboard, digest
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    validated: list[str] = []
+    validate_all = storage._validate_all
+
+    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
+        if model.__name__ == "StallPayment":
+            validated.extend(doc["id"] for doc in data.get(storage.RECORDS, {}).values())
+        return validate_all(path, model, data, known, remember)
+
+    monkeypatch.setattr(storage, "_validate_all", counting)
+
+    def summary() -> tuple[int, dict]:
+        validated.clear()
+        result = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+        return result.exit_code, json.loads(result.output) if result.exit_code in (0, 1) else result.output
+
+    before = summary()
+    assert validated == []
+    assert before[1]["fees_fen"]["to_date"] > 0 and before[1]["stall_arrears"]
+    now = clock.now()
+    assert digest(Store(target, read_once=True), now, for_summary=True).fees == dashboard(Store(target), now).fees
+    files = sorted((target / "payments").glob("*.json"))
+    assert len(files) >= 2
+
+    def edit(path: Path, change: object) -> int:
+        data = orjson.loads(path.read_bytes())
+        change(data)  # type: ignore[operator]
+        path.write_bytes(orjson.dumps(data))
+        return len(data["records"])
+
+    def meta(data: dict) -> dict:
+        return next(iter(data["_meta"].values()))
+
+    # As an older duty-room writes it: no figures kept. The same output, its payments validated.
+    count = edit(files[-1], lambda data: meta(data).pop("figures"))
+    assert summary() == before and len(validated) == count
+    # The figures changed by hand, the records not: not believed.
+    first = files[0]
+    count += edit(first, lambda data: meta(data)["figures"]["sums"]["paid_in"].update({"2019-01": 100}))
+    assert summary() == before and len(validated) == count  # (both files')
+
+    # A payment's amount changed by hand, still a payment: the figures are the records'.
+    def more(data: dict) -> None:
+        next(iter(data["records"].values()))["amount_fen"] += 100
+
+    edit(first, more)
+    after = summary()
+    assert after[1]["fees_fen"]["to_date"] == before[1]["fees_fen"]["to_date"] + 100
+    # Damaged: `summary` stops, naming the file, as when it validated every payment.
+    edit(first, lambda data: next(iter(data["records"].values())).update({"amount_fen": "¥100"}))
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 2 and first.name in result.output
+    check = runner.invoke(cli, ["--store", str(target), "check"])
+    assert check.exit_code == 2 and first.name in check.output
+
+
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
     from store.lifecycle import change_status
     from store.models import PetitionStatus
