@@ -531,24 +531,25 @@ def payment_figures(store: Store, *, kept: bool = False) -> list[dict[str, Any]]
 
 
 def stall_roster(
-    store: Store, today: date, rules: FeeRules | None = None, *, kept_figures: bool = False
+    store: Store, today: date, rules: FeeRules | None = None, *, for_summary: bool = False
 ) -> tuple[list[StallView], FeeTotals]:
-    """Each spot with its permit and arrears, and the fees collected (``kept_figures``: see
-    ``payment_figures``).
+    """Each spot with its permit and arrears, and the fees collected. ``for_summary``: what
+    `summary` prints, the arrears and the fees, the payments' figures as their files keep them
+    (``payment_figures``); no permit read (each spot's is None).
 
     Arrears: every month from the one the holder took the spot in up to last month not paid in
     full (the current month is due during the month, so it is not yet owed).
     """
     permits: dict[str, StallPermit] = {}
     permit: StallPermit | None  # each stall's below may have none
-    for permit in store.all(StallPermit):
+    for permit in () if for_summary else store.all(StallPermit):
         known = permits.get(permit.stall_id)
         if known is None or (permit.applied_on, permit.id) >= (known.applied_on, known.id):
             permits[permit.stall_id] = permit
     paid: dict[str, dict[str, int]] = {}  # stall id -> period -> fen paid (a month may be paid in parts)
     paid_in: dict[str, int] = {}  # the month paid in -> fen
     count = 0
-    for sums in payment_figures(store, kept=kept_figures):
+    for sums in payment_figures(store, kept=for_summary):
         for stall_id, periods in sums["paid_for"].items():
             mine = paid.setdefault(stall_id, {})
             for period, fen in periods.items():

@@ -84,8 +84,18 @@ SUMMARY_NEVER_IMPORTS = (
 )
 
 # The records it never reads (store/models.py DEFERRED: validators built when first read): the
-# households, the audit, the hand-overs, the roster, the shifts, the log.
-SUMMARY_NEVER_BUILDS = ("Household", "AuditEntry", "Handover", "GridWorker", "DutyShift", "DutyLogEntry")
+# households, the audit, the hand-overs, the roster, the shifts, the log; the permits and (its file
+# keeping their figures) the payments.
+SUMMARY_NEVER_BUILDS = (
+    "Household",
+    "AuditEntry",
+    "Handover",
+    "GridWorker",
+    "DutyShift",
+    "DutyLogEntry",
+    "StallPermit",  # (it prints no permit)
+    "StallPayment",  # (each payments file keeps its figures: store/market.py payment_figures)
+)
 
 
 def in_a_fresh_interpreter(code: str, home: Path) -> list[str]:
