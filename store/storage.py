@@ -42,7 +42,6 @@ import os
 import pwd
 import re
 import secrets
-import shutil
 import stat
 import threading
 import time
@@ -2765,6 +2764,8 @@ def _unmake(target: Path, made: list[Path], parts: Collection[str] | None = None
     """Remove a failed copy: the folders made for it (the outermost, with all below), or, when
     ``target`` was there already (empty, as required), everything put in it (``parts``: only the
     entries of those names, what the copy itself puts in)."""
+    import shutil  # here: a failed copy alone needs it (with bz2 and lzma, ~7 M instructions of each start)
+
     with contextlib.suppress(OSError):
         if made:
             shutil.rmtree(made[0])

@@ -81,6 +81,7 @@ SUMMARY_NEVER_IMPORTS = (
     "tinydb",
     "platformdirs",
     "tempfile",
+    "shutil",  # (store/storage.py removes a failed backup with it)
 )
 
 # The records it never reads (store/models.py DEFERRED: validators built when first read): the
