@@ -2495,12 +2495,14 @@ def repair_store(store: Store) -> list[Detail]:
     remove leftover temp files, drop from its day file a live case that is also archived, when
     both copies are the same (an archive move interrupted by an older duty-room), and keep a
     household found in two grids' files, or in another grid's file, once, in its own grid's file,
-    when every copy is the same (copies that differ are left, and said)."""
+    when every copy is the same (copies that differ are left, and said); write a payments file
+    that keeps no figures of its payments again, with them (``_keep_figures``)."""
     store._recovered = False  # look for leftover temp files even if this process did already
     with store.lock():
         done = list(store.last_recovery)
     report = check_store(store.root)
     done += _repair_households(store, report.findings)
+    done += _keep_figures(store, report.findings)
     table = Petition.table
     moved = [
         f
@@ -2527,6 +2529,29 @@ def repair_store(store: Store) -> list[Detail]:
             else:
                 done.append(Detail("repair.left_case", {"id": finding.detail, "path": where, "archive": finding.path}))
     return done
+
+
+def _keep_figures(store: Store, findings: list[Finding]) -> list[Detail]:
+    """A file of a table that keeps figures of its records (the payments: ``Record.figures_of``)
+    written without them (before files kept them, or by an older duty-room) is written again
+    with them, its records as they are: `summary` then reads them instead of validating every
+    payment of every year (a past year's file is seldom written again). A damaged one is left."""
+    damaged = {finding.path for finding in findings if finding.error}
+    reader = Store(store.root, read_once=True)
+    stale: list[tuple[type[Record], str | None]] = []
+    for model in _tables().values():
+        if model.figures_of([]) is None:
+            continue
+        for partition in (None, *store.partitions(model)):
+            path = store.path_for(model, partition)
+            if path.exists() and store.relative(path) not in damaged and reader.figures(model, partition) is None:
+                stale.append((model, partition))
+    if not stale:
+        return []
+    with store.transaction() as tx:
+        for model, partition in stale:
+            tx._open(model, partition)._changed()
+    return [Detail("repair.figures", {"path": store.relative(store.path_for(*found))}) for found in stale]
 
 
 def _listed(names: list[str], lang: Lang) -> str:

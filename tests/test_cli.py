@@ -423,6 +423,59 @@ def test_summary_reads_the_figures_each_payments_file_keeps(
     assert check.exit_code == 2 and first.name in check.output
 
 
+def test_check_repair_writes_the_figures_a_payments_file_lacks(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store written before payments files kept their figures: a past year's file is seldom
+    written again, so `summary` would validate its payments at every start. `check --repair`
+    writes each such file again with its figures, its records as they were (a damaged one is left,
+    and said by check); `summary` then validates no payment, with the same output."""
+    import orjson
+
+    from store import storage
+    from store.models import StallPayment
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output
+    files = sorted((target / "payments").glob("*.json"))[:3]
+    records = {}
+    for path in files:  # as an older duty-room wrote them
+        data = orjson.loads(path.read_bytes())
+        next(iter(data["_meta"].values())).pop("figures")
+        path.write_bytes(orjson.dumps(data))
+        records[path] = data["records"]
+    damaged = files[2]
+    data = orjson.loads(damaged.read_bytes())
+    first = next(iter(data["records"].values()))
+    amount, first["amount_fen"] = first["amount_fen"], 0
+    damaged.write_bytes(orjson.dumps(data))
+
+    repaired = runner.invoke(cli, ["--store", str(target), "check", "--repair"])
+    assert repaired.exit_code == 2 and damaged.name in repaired.output  # (left, and said)
+    for path in files[:2]:
+        assert f"payments/{path.name} 已写入收费合计" in repaired.output
+        assert orjson.loads(path.read_bytes())["records"] == records[path]
+    assert f"payments/{damaged.name} 已写入" not in repaired.output
+    first["amount_fen"] = amount  # mended by hand, still without figures
+    damaged.write_bytes(orjson.dumps(data))
+    repaired = runner.invoke(cli, ["--store", str(target), "check", "--repair"])
+    assert repaired.exit_code == 0 and f"payments/{damaged.name} 已写入收费合计" in repaired.output
+    assert f"payments/{files[0].name}" not in repaired.output  # (written once)
+
+    validated: list[str] = []
+    validate_all = storage._validate_all
+
+    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
+        if model is StallPayment:
+            validated.extend(data.get(storage.RECORDS, {}))
+        return validate_all(path, model, data, known, remember)
+
+    monkeypatch.setattr(storage, "_validate_all", counting)
+    assert runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output == before
+    assert validated == []
+
+
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
     from store.lifecycle import change_status
     from store.models import PetitionStatus
