@@ -369,7 +369,8 @@ CHECK_SHOWN = 20  # findings printed before "… and N more"
     is_flag=True,
     help="Do the safe repairs: finish or undo an interrupted transaction, remove leftover temp "
     "files, drop an archived case's duplicate from its day file, keep a household found in two "
-    "grids' files (or another grid's) once, in its own grid's. Says what it did.",
+    "grids' files (or another grid's) once, in its own grid's, write a payments file's fee figures "
+    "where it has none. Says what it did.",
 )
 @click.option(
     "--accept-missing",

@@ -11,12 +11,12 @@ from __future__ import annotations
 import errno
 import json
 import os
+import pwd
 import re
 import stat
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args, get_origin
 
-from platformdirs import user_config_dir, user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from duty_room import words
@@ -78,17 +78,32 @@ class _Bad(ConfigError):
         self.values = values
 
 
+def user_folder(xdg_variable: str, in_home: str) -> Path:
+    """The app's folder of the user's data (``XDG_DATA_HOME``, ``.local/share``) or config
+    (``XDG_CONFIG_HOME``, ``.config``), where platformdirs puts it on Linux: the variable if it
+    is an absolute path, else that folder of the home folder (``HOME``, when absolute; else the
+    account's). Found here: importing platformdirs (its classes, and tempfile) cost every start,
+    `summary`'s among them, ~16 M instructions (tests/test_config.py holds the two to agree)."""
+    given = os.environ.get(xdg_variable, "")
+    if os.path.isabs(given):
+        return Path(given) / APP_NAME
+    home = os.environ.get("HOME", "")
+    if not os.path.isabs(home):
+        home = pwd.getpwuid(os.getuid()).pw_dir
+    return Path(home) / in_home / APP_NAME
+
+
 def default_store_dir() -> Path:
-    return Path(user_data_dir(APP_NAME)) / "store"
+    return user_folder("XDG_DATA_HOME", ".local/share") / "store"
 
 
 def default_demo_dir() -> Path:
-    return Path(user_data_dir(APP_NAME)) / "demo"
+    return user_folder("XDG_DATA_HOME", ".local/share") / "demo"
 
 
 def config_path() -> Path:
     """The user's config file (presentation only)."""
-    return Path(os.environ.get("DUTY_ROOM_CONFIG") or Path(user_config_dir(APP_NAME)) / "config.toml")
+    return Path(os.environ.get("DUTY_ROOM_CONFIG") or user_folder("XDG_CONFIG_HOME", ".config") / "config.toml")
 
 
 ENV_PREFIX = "DUTY_ROOM_"

@@ -738,6 +738,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "an interrupted transaction (generation {generation}) was undone",
     ),
     "repair.leftover": ("删除了遗留的临时文件 {path}", "removed a leftover temp file {path}"),
+    "repair.figures": (
+        "{path} 已写入收费合计：summary 直接读取，不再逐条校验",
+        "{path}: its fee figures written: summary reads them instead of validating every payment",
+    ),
     "repair.dropped": (
         "{path} 中的 {id} 已删除：它已归档在 {archive}",
         "dropped {id} from {path}: it is archived in {archive}",

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -519,20 +519,44 @@ class FeeTotals(NamedTuple):
     payments: int
 
 
-def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tuple[list[StallView], FeeTotals]:
-    """Each spot with its permit and arrears, and the fees collected.
+def payment_figures(store: Store, *, kept: bool = False) -> list[dict[str, Any]]:
+    """Each payments file's figures (``StallPayment.figures_of``), main file first, made of its
+    records, each validated; ``kept``: as the file keeps them where it can (``Store.figures``,
+    none of its records validated: `summary`, which reads every year's payments for two lines)."""
+    files = []
+    for partition in (None, *store.partitions(StallPayment)):
+        sums = store.figures(StallPayment, partition) if kept else None
+        files.append(sums if sums is not None else StallPayment.figures_of(store.all(StallPayment, partition)))
+    return files
+
+
+def stall_roster(
+    store: Store, today: date, rules: FeeRules | None = None, *, for_summary: bool = False
+) -> tuple[list[StallView], FeeTotals]:
+    """Each spot with its permit and arrears, and the fees collected. ``for_summary``: what
+    `summary` prints, the arrears and the fees, the payments' figures as their files keep them
+    (``payment_figures``); no permit read (each spot's is None).
 
     Arrears: every month from the one the holder took the spot in up to last month not paid in
     full (the current month is due during the month, so it is not yet owed).
     """
     permits: dict[str, StallPermit] = {}
     permit: StallPermit | None  # each stall's below may have none
-    for permit in store.all(StallPermit):
+    for permit in () if for_summary else store.all(StallPermit):
         known = permits.get(permit.stall_id)
         if known is None or (permit.applied_on, permit.id) >= (known.applied_on, known.id):
             permits[permit.stall_id] = permit
-    payments = store.all_partitions(StallPayment)
-    paid = paid_by_period(payments)
+    paid: dict[str, dict[str, int]] = {}  # stall id -> period -> fen paid (a month may be paid in parts)
+    paid_in: dict[str, int] = {}  # the month paid in -> fen
+    count = 0
+    for sums in payment_figures(store, kept=for_summary):
+        for stall_id, periods in sums["paid_for"].items():
+            mine = paid.setdefault(stall_id, {})
+            for period, fen in periods.items():
+                mine[period] = mine.get(period, 0) + fen
+        for month, fen in sums["paid_in"].items():
+            paid_in[month] = paid_in.get(month, 0) + fen
+        count += sums["count"]
     views = []
     this_month = month_key(today)
     next_month = month_key(today.replace(day=28) + timedelta(days=5))
@@ -556,15 +580,13 @@ def stall_roster(store: Store, today: date, rules: FeeRules | None = None) -> tu
                 due_by_month={m: fen for m, fen in by_month.items() if fen != due},
             )
         )
-    month_fen = year_fen = to_date_fen = 0
-    for payment in payments:  # one pass, the paid month compared as numbers (not text)
-        paid_at, amount = payment.paid_at, payment.amount_fen
-        to_date_fen += amount
-        if paid_at.year == today.year:
-            year_fen += amount
-            if paid_at.month == today.month:
-                month_fen += amount
-    return views, FeeTotals(month_fen=month_fen, year_fen=year_fen, to_date_fen=to_date_fen, payments=len(payments))
+    year = f"{today.year:04d}-"
+    return views, FeeTotals(
+        month_fen=paid_in.get(this_month, 0),
+        year_fen=sum(fen for month, fen in paid_in.items() if month.startswith(year)),
+        to_date_fen=sum(paid_in.values()),
+        payments=count,
+    )
 
 
 def releasable(view: StallView) -> None:

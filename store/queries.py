@@ -484,9 +484,11 @@ def digest(
     frame (``open_cases_alone``), but a case whose stored status is damaged is validated (and stops
     it, exit 2) as before; the dashboard's reload needs the closed ones for its rates. And of today's
     visit plans only those of 独居老人 are counted (``progress`` holds those alone): `summary` says
-    ``living_alone_unvisited`` and nothing else of it."""
+    ``living_alone_unvisited`` and nothing else of it. Of the stalls, the arrears and the fees
+    (``stall_roster``): no permit is read, and the payments' figures are read as each year's file
+    keeps them (``market.payment_figures``), its records not validated, where the file is as written."""
     communities = store.all(Community)
-    stalls, fees = stall_roster(store, now.date(), fee_rules)
+    stalls, fees = stall_roster(store, now.date(), fee_rules, for_summary=for_summary)
     return Digest(
         township=communities[0].township if communities else "",
         petitions=open_cases_alone(store, now, keep=_unless_ended) if for_summary else open_petitions(store, now),

@@ -42,7 +42,6 @@ import os
 import pwd
 import re
 import secrets
-import shutil
 import stat
 import threading
 import time
@@ -361,6 +360,8 @@ class _Cached:
     # rest, by TinyDB doc id, in ``rest``), until the file is next read and they are validated too.
     kept: list[bool] | None = None
     rest: dict[str, Any] | None = None
+    # The figures the file keeps of its records (``Store.figures``), read with none of them validated.
+    figures: dict[str, Any] | None = None
 
     @property
     def known(self) -> _Known:
@@ -416,6 +417,30 @@ _NONE: list[Any] = []  # the records of a file that is not there (shared, like e
 def _dumps(data: Any) -> bytes:
     # orjson writes UTF-8 as is (no \u escapes) and is several times faster than json.
     return orjson.dumps(data)
+
+
+FIGURES = "figures"  # a file's _meta key: what ``Record.figures_of`` made of its records as written
+
+
+def _figures_digest(records: dict[str, Any], sums: dict[str, Any]) -> str:
+    """The digest of a file's records and its figures, as stored (orjson's bytes of the parsed JSON)."""
+    return hashlib.blake2b(_dumps(records) + b"\0" + _dumps(sums), digest_size=16).hexdigest()
+
+
+def _kept_figures(data: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any] | None:
+    """The figures a parsed file keeps (``_OpenFile.payload``), when its records and the figures are
+    byte for byte what they were made of and written with; None otherwise: a file written before
+    figures were kept, or by an older duty-room (which leaves them out), or changed by hand or damaged."""
+    kept = meta.get(FIGURES)
+    if not isinstance(kept, dict) or not isinstance(kept.get("sums"), dict):
+        return None
+    sums: dict[str, Any] = kept["sums"]
+    return sums if kept.get("digest") == _figures_digest(data.get(RECORDS, {}), sums) else None
+
+
+def _no_record(_model: type[Record], _doc: Any) -> bool:
+    """``Store.figures``' ``first_read``: no record is validated."""
+    return False
 
 
 # ---------------------------------------------------------------------------
@@ -1113,15 +1138,16 @@ class Store:
             keep = self.first_read
             docs = list(data.get(RECORDS, {}).values())
             kept = [keep(model, doc) for doc in docs] if keep is not None else []
+            figures = _kept_figures(data, meta) if keep is _no_record else None
             if not all(kept):  # some left for later (Store.first_read)
                 stored = data.get(RECORDS, {})
                 now = {doc_id: doc for (doc_id, doc), k in zip(stored.items(), kept, strict=True) if k}
                 rest = {doc_id: doc for (doc_id, doc), k in zip(stored.items(), kept, strict=True) if not k}
                 records, _ = _validate_all(path, model, {RECORDS: now}, {}, remember=False)
-                self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, kept, rest)
+                self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, kept, rest, figures)
                 return records
             records, _ = _validate_all(path, model, data, {}, remember=False)
-            self._cache[path] = _Cached(signature, meta["generation"], records, None, docs)
+            self._cache[path] = _Cached(signature, meta["generation"], records, None, docs, figures=figures)
             return records
         records, known = self._validated(path, model, data)
         self._cache[path] = _Cached(signature, meta["generation"], records, known)
@@ -1177,6 +1203,19 @@ class Store:
         for cached in list(self._cache.values()):
             if cached.kept is None:  # (one read in part: when it is read whole)
                 _ = cached.known  # made when first asked for
+
+    def figures(self, model: type[Record], partition: str | None = None) -> dict[str, Any] | None:
+        """What ``model.figures_of`` made of a file's records as it was last written (kept in its
+        _meta by ``_OpenFile.payload``), read with none of its records validated: only when the
+        records and the figures are byte for byte those it wrote (a digest of both). None when they
+        are not, the file was written before figures were kept, or was read before: the caller
+        reads its records, each validated, as ever (a damaged one is named as ever). A file read
+        before, whole, is not read again for them: None."""
+        path = self.path_for(model, partition)
+        with self.validating_only(_no_record):
+            self._read(model, path)
+        cached = self._cache.get(path)
+        return cached.figures if cached is not None else None
 
     def all_partitions(self, model: type[M]) -> list[M]:
         """Every record of a partitioned table, main file first (used by reports, not the live view)."""
@@ -1642,6 +1681,10 @@ class _OpenFile:
     def payload(self, generation: int) -> bytes:
         self._insert_new()
         self.meta = {"schema": SCHEMA_VERSION, "generation": generation, "table": self.model.table}
+        sums = self.model.figures_of(self.records.values())
+        if sums is not None:  # (Store.figures) of the records as written, and a digest of both
+            stored = (self.db.storage.read() or {}).get(RECORDS, {})
+            self.meta[FIGURES] = {"sums": sums, "digest": _figures_digest(stored, sums)}
         self.db.table(META, cache_size=0).truncate()
         self.db.table(META, cache_size=0).insert(self.meta)
         return _dumps(self.db.storage.read())
@@ -2452,12 +2495,14 @@ def repair_store(store: Store) -> list[Detail]:
     remove leftover temp files, drop from its day file a live case that is also archived, when
     both copies are the same (an archive move interrupted by an older duty-room), and keep a
     household found in two grids' files, or in another grid's file, once, in its own grid's file,
-    when every copy is the same (copies that differ are left, and said)."""
+    when every copy is the same (copies that differ are left, and said); write a payments file
+    that keeps no figures of its payments again, with them (``_keep_figures``)."""
     store._recovered = False  # look for leftover temp files even if this process did already
     with store.lock():
         done = list(store.last_recovery)
     report = check_store(store.root)
     done += _repair_households(store, report.findings)
+    done += _keep_figures(store, report.findings)
     table = Petition.table
     moved = [
         f
@@ -2484,6 +2529,29 @@ def repair_store(store: Store) -> list[Detail]:
             else:
                 done.append(Detail("repair.left_case", {"id": finding.detail, "path": where, "archive": finding.path}))
     return done
+
+
+def _keep_figures(store: Store, findings: list[Finding]) -> list[Detail]:
+    """A file of a table that keeps figures of its records (the payments: ``Record.figures_of``)
+    written without them (before files kept them, or by an older duty-room) is written again
+    with them, its records as they are: `summary` then reads them instead of validating every
+    payment of every year (a past year's file is seldom written again). A damaged one is left."""
+    damaged = {finding.path for finding in findings if finding.error}
+    reader = Store(store.root, read_once=True)
+    stale: list[tuple[type[Record], str | None]] = []
+    for model in _tables().values():
+        if model.figures_of([]) is None:
+            continue
+        for partition in (None, *store.partitions(model)):
+            path = store.path_for(model, partition)
+            if path.exists() and store.relative(path) not in damaged and reader.figures(model, partition) is None:
+                stale.append((model, partition))
+    if not stale:
+        return []
+    with store.transaction() as tx:
+        for model, partition in stale:
+            tx._open(model, partition)._changed()
+    return [Detail("repair.figures", {"path": store.relative(store.path_for(*found))}) for found in stale]
 
 
 def _listed(names: list[str], lang: Lang) -> str:
@@ -2721,6 +2789,8 @@ def _unmake(target: Path, made: list[Path], parts: Collection[str] | None = None
     """Remove a failed copy: the folders made for it (the outermost, with all below), or, when
     ``target`` was there already (empty, as required), everything put in it (``parts``: only the
     entries of those names, what the copy itself puts in)."""
+    import shutil  # here: a failed copy alone needs it (with bz2 and lzma, ~7 M instructions of each start)
+
     with contextlib.suppress(OSError):
         if made:
             shutil.rmtree(made[0])

@@ -69,7 +69,8 @@ def test_importing_the_store_loads_no_ui_library() -> None:
 
 # What `summary` has no use for, each a few ms of a cold start: the hand-over (its report and its
 # export, for one sentence on a late session: duty_room/lateness.py), the case lifecycle, the roster,
-# the metrics, the spreadsheets, TinyDB (a reader never opens a file as a table).
+# the metrics, the spreadsheets, TinyDB (a reader never opens a file as a table), platformdirs (the
+# per-user folders are found by config.py: its import, with tempfile, was ~16 M instructions).
 SUMMARY_NEVER_IMPORTS = (
     "duty_room.handover_export",
     "store.handover",
@@ -78,11 +79,24 @@ SUMMARY_NEVER_IMPORTS = (
     "store.metrics",
     "store.workbook",
     "tinydb",
+    "platformdirs",
+    "tempfile",
+    "shutil",  # (store/storage.py removes a failed backup with it)
 )
 
 # The records it never reads (store/models.py DEFERRED: validators built when first read): the
-# households, the audit, the hand-overs, the roster, the shifts, the log.
-SUMMARY_NEVER_BUILDS = ("Household", "AuditEntry", "Handover", "GridWorker", "DutyShift", "DutyLogEntry")
+# households, the audit, the hand-overs, the roster, the shifts, the log; the permits and (its file
+# keeping their figures) the payments.
+SUMMARY_NEVER_BUILDS = (
+    "Household",
+    "AuditEntry",
+    "Handover",
+    "GridWorker",
+    "DutyShift",
+    "DutyLogEntry",
+    "StallPermit",  # (it prints no permit)
+    "StallPayment",  # (each payments file keeps its figures: store/market.py payment_figures)
+)
 
 
 def in_a_fresh_interpreter(code: str, home: Path) -> list[str]:

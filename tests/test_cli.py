@@ -351,6 +351,131 @@ def test_summary_validates_only_the_living_alone_households_plans_and_visits(run
     assert result.exit_code == 2 and plans.name in result.output
 
 
+def test_summary_reads_the_figures_each_payments_file_keeps(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: `summary` validated every year's stall payments (~1,350 on the demo and on a
+    township, ~6% of its instructions) for the fees' line and the arrears. Each payments file keeps
+    its figures as written (fen by the month paid in, and by spot and the month paid for, with a
+    digest of its records and the figures): `summary` reads them and validates no payment, its
+    output the same. A file whose records or figures are not those it was written with (written by
+    an older duty-room, which keeps none; changed by hand; damaged) has its payments validated as
+    before: the figures follow the records, and a damaged one stops `summary` (exit 2)."""
+    import orjson
+
+    from store import clock, storage
+    from store.queries import dashboard, digest
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    validated: list[str] = []
+    validate_all = storage._validate_all
+
+    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
+        if model.__name__ == "StallPayment":
+            validated.extend(doc["id"] for doc in data.get(storage.RECORDS, {}).values())
+        return validate_all(path, model, data, known, remember)
+
+    monkeypatch.setattr(storage, "_validate_all", counting)
+
+    def summary() -> tuple[int, dict]:
+        validated.clear()
+        result = runner.invoke(cli, ["--store", str(target), "summary", "--json"])
+        return result.exit_code, json.loads(result.output) if result.exit_code in (0, 1) else result.output
+
+    before = summary()
+    assert validated == []
+    assert before[1]["fees_fen"]["to_date"] > 0 and before[1]["stall_arrears"]
+    now = clock.now()
+    assert digest(Store(target, read_once=True), now, for_summary=True).fees == dashboard(Store(target), now).fees
+    files = sorted((target / "payments").glob("*.json"))
+    assert len(files) >= 2
+
+    def edit(path: Path, change: object) -> int:
+        data = orjson.loads(path.read_bytes())
+        change(data)  # type: ignore[operator]
+        path.write_bytes(orjson.dumps(data))
+        return len(data["records"])
+
+    def meta(data: dict) -> dict:
+        return next(iter(data["_meta"].values()))
+
+    # As an older duty-room writes it: no figures kept. The same output, its payments validated.
+    count = edit(files[-1], lambda data: meta(data).pop("figures"))
+    assert summary() == before and len(validated) == count
+    # The figures changed by hand, the records not: not believed.
+    first = files[0]
+    count += edit(first, lambda data: meta(data)["figures"]["sums"]["paid_in"].update({"2019-01": 100}))
+    assert summary() == before and len(validated) == count  # (both files')
+
+    # A payment's amount changed by hand, still a payment: the figures are the records'.
+    def more(data: dict) -> None:
+        next(iter(data["records"].values()))["amount_fen"] += 100
+
+    edit(first, more)
+    after = summary()
+    assert after[1]["fees_fen"]["to_date"] == before[1]["fees_fen"]["to_date"] + 100
+    # Damaged: `summary` stops, naming the file, as when it validated every payment.
+    edit(first, lambda data: next(iter(data["records"].values())).update({"amount_fen": "¥100"}))
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 2 and first.name in result.output
+    check = runner.invoke(cli, ["--store", str(target), "check"])
+    assert check.exit_code == 2 and first.name in check.output
+
+
+def test_check_repair_writes_the_figures_a_payments_file_lacks(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store written before payments files kept their figures: a past year's file is seldom
+    written again, so `summary` would validate its payments at every start. `check --repair`
+    writes each such file again with its figures, its records as they were (a damaged one is left,
+    and said by check); `summary` then validates no payment, with the same output."""
+    import orjson
+
+    from store import storage
+    from store.models import StallPayment
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output
+    files = sorted((target / "payments").glob("*.json"))[:3]
+    records = {}
+    for path in files:  # as an older duty-room wrote them
+        data = orjson.loads(path.read_bytes())
+        next(iter(data["_meta"].values())).pop("figures")
+        path.write_bytes(orjson.dumps(data))
+        records[path] = data["records"]
+    damaged = files[2]
+    data = orjson.loads(damaged.read_bytes())
+    first = next(iter(data["records"].values()))
+    amount, first["amount_fen"] = first["amount_fen"], 0
+    damaged.write_bytes(orjson.dumps(data))
+
+    repaired = runner.invoke(cli, ["--store", str(target), "check", "--repair"])
+    assert repaired.exit_code == 2 and damaged.name in repaired.output  # (left, and said)
+    for path in files[:2]:
+        assert f"payments/{path.name} 已写入收费合计" in repaired.output
+        assert orjson.loads(path.read_bytes())["records"] == records[path]
+    assert f"payments/{damaged.name} 已写入" not in repaired.output
+    first["amount_fen"] = amount  # mended by hand, still without figures
+    damaged.write_bytes(orjson.dumps(data))
+    repaired = runner.invoke(cli, ["--store", str(target), "check", "--repair"])
+    assert repaired.exit_code == 0 and f"payments/{damaged.name} 已写入收费合计" in repaired.output
+    assert f"payments/{files[0].name}" not in repaired.output  # (written once)
+
+    validated: list[str] = []
+    validate_all = storage._validate_all
+
+    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
+        if model is StallPayment:
+            validated.extend(data.get(storage.RECORDS, {}))
+        return validate_all(path, model, data, known, remember)
+
+    monkeypatch.setattr(storage, "_validate_all", counting)
+    assert runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output == before
+    assert validated == []
+
+
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
     from store.lifecycle import change_status
     from store.models import PetitionStatus
@@ -606,3 +731,33 @@ def test_the_clock_zone_is_not_taken_from_pythontzpath(tmp_path: Path) -> None:
         check=True,
     )
     assert shown.stdout.strip() == "8:00:00", shown.stdout
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"HOME": "/home/officer"},
+        {"HOME": "/home/officer/", "XDG_DATA_HOME": "/srv/data", "XDG_CONFIG_HOME": "/srv/config"},
+        {"HOME": "/home/officer", "XDG_DATA_HOME": "relative/data", "XDG_CONFIG_HOME": ""},  # not absolute: ignored
+        {"HOME": "relative-home"},  # as unset: the account's home folder
+        {"HOME": ""},
+        {"HOME": "/"},
+        {},
+    ],
+)
+def test_the_user_folders_are_where_platformdirs_puts_them(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    """config.py finds the per-user data and config folders itself (importing platformdirs cost
+    every start ~16 M instructions): the same folders platformdirs names on Linux."""
+    import platformdirs
+
+    from duty_room import config
+
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "DUTY_ROOM_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert config.default_store_dir() == Path(platformdirs.user_data_dir("duty-room")) / "store"
+    assert config.default_demo_dir() == Path(platformdirs.user_data_dir("duty-room")) / "demo"
+    assert config.config_path() == Path(platformdirs.user_config_dir("duty-room")) / "config.toml"
