@@ -91,6 +91,7 @@ def test_sighup_when_the_link_drops_ends_the_dashboard_exit_129_holding_nothing(
     term = dashboard(small_store.root)
     try:
         term.hang_up()  # the kernel sends the program SIGHUP
+        assert term.wait_exit(20), "the dashboard outlived its terminal"  # (a failure, not a hung suite)
         assert term.exit_code() == ExitCode.HUNG_UP == 129
     finally:
         term.close()
