@@ -31,6 +31,7 @@ from store.models import StallPayment
 from store.queries import Dashboard
 from store.storage import Store
 from widgets.detail import DetailScreen
+from widgets.panel import FilterInput
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
@@ -315,3 +316,16 @@ async def test_the_first_frame_computes_each_widgets_styles_once(
         await settled(app, pilot)
         for widget_id in ("#header", "#status"):
             assert applied[id(app.query_one(widget_id))] == 1, widget_id
+
+
+async def test_only_a_panel_with_a_filter_composes_a_filter_line(small_store: Store) -> None:
+    """Panel 1 alone filters (/): the other four composed a filter ``Input`` each all the same,
+    styled and mounted before the first frame and never shown. Panel 1's is there from the start,
+    so the keys typed right after / go to it as before."""
+    async with dashboard(small_store, NARROW) as (app, pilot):
+        with_filter = {panel.NAME for panel in app.deck.panels if panel.query(FilterInput)}
+        assert with_filter == {"petitions"}
+        await pilot.press("slash", *"路灯")
+        await settled(app, pilot)
+        assert app.panel("petitions").filter_input.value == "路灯"
+        assert app.panel("visits").filter_text == ""

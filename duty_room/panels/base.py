@@ -60,7 +60,7 @@ class DeskPanel(Panel):
             ]
         super().__init_subclass__(**kwargs)
 
-    def __init__(self, desk: Desk, *, filter_placeholder: str = "") -> None:
+    def __init__(self, desk: Desk, *, filter_placeholder: str | None = None) -> None:
         super().__init__(self.NUMBER, self.columns(desk.present), id=self.NAME, filter_placeholder=filter_placeholder)
         self.desk = desk
         self.lists: list[TableScreen] = []  # lists this panel opened, redrawn when the store changes
