@@ -10,11 +10,10 @@ from textual import events, on
 from textual.actions import parse
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from store.queries import Dashboard
 from store.text import display_safe
-from widgets.keyed_table import Column
+from widgets.keyed_table import Column, KeyedTable
 from widgets.panel import Panel
 from widgets.specs import DetailContent, ListAction
 
@@ -176,9 +175,9 @@ class DeskPanel(Panel):
     def action_new_petition(self) -> None:
         ask_intake(self.desk)
 
-    @on(DataTable.RowSelected)
+    @on(KeyedTable.RowSelected)
     @guarded
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: KeyedTable.RowSelected) -> None:
         event.stop()
         key = self.table.cursor_key
         if key is not None:
