@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from pathlib import Path
 
 from textual import events
 from textual.app import ComposeResult
@@ -43,6 +44,7 @@ from .watcher import StoreWatcher
 
 class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     CSS_PATH = "app.tcss"
+    ASCII_CSS_PATH = "ascii.tcss"  # read first, and only in the ascii mode (ascii.tcss says why)
     ENABLE_COMMAND_PALETTE = True
     # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
     ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
@@ -74,7 +76,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         ascii_only = settings.ascii if settings.ascii is not None else not terminal.terminal_speaks_utf8()
         localize_bindings(settings.lang, ascii_only=ascii_only)  # before any widget or screen copies its bindings
         # Lite: the terminal's own 16 colours, far fewer bytes per cell.
-        super().__init__(ansi_color=True if settings.lite else None)
+        super().__init__(ansi_color=True if settings.lite else None, css_path=self._css_paths(ascii_only))
         self.store = store
         self.settings = settings
         self.ascii = ascii_only
@@ -100,6 +102,14 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
+
+    @classmethod
+    def _css_paths(cls, ascii_only: bool) -> list[Path] | None:
+        """The app's CSS files: its own (``CSS_PATH``), after the ascii mode's in that mode."""
+        if not ascii_only or cls.CSS_PATH is None:
+            return None  # Textual reads CSS_PATH
+        here = Path(__file__).parent
+        return [here / cls.ASCII_CSS_PATH, here / str(cls.CSS_PATH)]
 
     def get_line_filters(self) -> list[LineFilter]:  # Textual's; with --ascii the marks in words in ASCII too
         return [*super().get_line_filters(), *([MARKS_IN_ASCII] if self.ascii else [])]

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.geometry import Region
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from widgets.keyed_table import Column, KeyedTable, LazyRow, Row, ellipsize, fit_widths, measured
 
@@ -30,7 +30,6 @@ class TableApp(App[None]):
         self.columns = columns or COLUMNS
         self.rows = rows if rows is not None else ROWS
         self.selected: list[tuple[str, str]] = []
-        self.selected_as_data_table: list[object] = []
 
     def compose(self) -> ComposeResult:
         yield KeyedTable(self.columns, id="t")
@@ -43,10 +42,6 @@ class TableApp(App[None]):
     @on(KeyedTable.RowSelected)
     def _selected(self, event: KeyedTable.RowSelected) -> None:
         self.selected.append((event.table.id or "", event.key))
-
-    @on(DataTable.RowSelected)
-    def _selected_the_old_way(self, event: DataTable.RowSelected) -> None:
-        self.selected_as_data_table.append(event.data_table)
 
 
 def record_lines(table: KeyedTable) -> list[int]:
@@ -153,7 +148,6 @@ async def test_keys_move_the_cursor_and_enter_selects() -> None:
         await pilot.press("j", "enter")
         await pilot.pause()
         assert app.selected == [("t", "MK-01")]
-        assert app.selected_as_data_table == [table]  # handlers written for a DataTable still run
 
 
 async def test_keymap_by_binding_id() -> None:

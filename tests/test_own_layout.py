@@ -9,7 +9,7 @@ from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
 from store.storage import Store
 
-from pilot import NARROW, WIDE, loaded
+from pilot import NARROW, WIDE, dashboard, loaded
 
 
 class WithoutAppStylesheet(DutyRoomApp):
@@ -30,3 +30,20 @@ async def test_the_header_and_the_deck_need_no_app_stylesheet(small_store: Store
         else:  # the active panel, the others as their one-line summaries
             assert all(region.height == 1 for name, region in panels.items() if name != "petitions")
             assert panels["petitions"].height > 10
+
+
+@pytest.mark.parametrize(
+    ("modes", "active_border"),
+    [({}, "round"), ({"ascii": True}, "ascii"), ({"ascii": True, "lite": True}, "")],
+    ids=["plain", "ascii", "ascii-lite"],
+)
+async def test_the_ascii_rules_are_read_in_the_ascii_mode_alone(
+    small_store: Store, modes: dict[str, bool], active_border: str
+) -> None:
+    """The ascii mode's rules (duty_room/ascii.tcss) are parsed only when the app runs in it: every
+    other first frame parsed them for nothing. Read before app.tcss, so that lite's rule still wins
+    over ascii's as specific one (at 80x24 the open panel has no box at all in lite)."""
+    async with dashboard(small_store, NARROW, **modes) as (app, _pilot):
+        read_ascii = any(".ascii" in rule.selectors for rule in app.stylesheet.rules)
+        assert read_ascii == bool(modes)
+        assert app.panel("petitions").styles.border_top[0] == active_border

@@ -37,8 +37,6 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
 
 CELL_PADDING = 1  # blank cells either side of a cell's text
 
@@ -203,6 +201,16 @@ def fit_widths(
         left_out.add(to_drop.pop(0)[1])
 
 
+class _PaintState(NamedTuple):
+    """What a table's lines are painted with; the cached lines are dropped when it changes."""
+
+    base: Style  # the widget's own (``rich_style``)
+    focused: bool
+    width: int
+    cursor: Style
+    header: Style
+
+
 class KeyedTable(ScrollView, can_focus=True):
     """Rows addressed by a stable key, a row cursor that follows its key, one header line.
 
@@ -268,22 +276,19 @@ class KeyedTable(ScrollView, can_focus=True):
         Binding("right", "scroll_right", "Scroll right", show=False, id="table.right"),
     ]
 
-    # Subclasses DataTable.RowSelected only so that handlers written for a DataTable
-    # (``@on(DataTable.RowSelected)``, ``event.data_table``) keep working; new code should
-    # use ``@on(KeyedTable.RowSelected)`` with ``event.table`` and ``event.key``.
-    class RowSelected(DataTable.RowSelected):
+    # Its own message, not a DataTable.RowSelected: that made every dashboard import Textual's
+    # DataTable before its first frame (~16 M instructions) for handlers no code of ours writes.
+    class RowSelected(Message):
         """Enter (or a click) on a row: ``table`` and the row's ``key``."""
 
         def __init__(self, table: KeyedTable, cursor_row: int, key: str) -> None:
-            Message.__init__(self)
+            super().__init__()
             self.table = table
             self.key = key
             self.cursor_row = cursor_row
-            self.row_key = RowKey(key)
-            self.data_table = table  # type: ignore[assignment]  # the DataTable-compatible name
 
         @property
-        def control(self) -> KeyedTable:  # type: ignore[override]
+        def control(self) -> KeyedTable:
             """The table the row is in."""
             return self.table
 
@@ -302,7 +307,7 @@ class KeyedTable(ScrollView, can_focus=True):
         self._line_cache: dict[tuple[str, bool], Strip] = {}  # (row key, under cursor) -> line
         self._header: Strip | None = None
         self._headings_shown = True
-        self._style_state: tuple[object, ...] = ()
+        self._style_state: _PaintState | None = None  # as the last render_lines found them
         self._afresh = False  # the next sync measures the columns from its rows alone
         self.last_changed_cells = 0
         self.set_columns(columns)
@@ -613,15 +618,18 @@ class KeyedTable(ScrollView, can_focus=True):
         self._line_cache.clear()
         self._header = None
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        """Render the lines in ``crop``; the cache is dropped if focus or styles changed."""
-        state = (
+    def _paint_state(self) -> _PaintState:
+        return _PaintState(
             self.rich_style,
             self.has_focus,
             self.size.width,
             self.get_component_rich_style("keyed-table--cursor"),
             self.get_component_rich_style("keyed-table--header"),
         )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Render the lines in ``crop``; the cache is dropped if focus or styles changed."""
+        state = self._paint_state()
         if state != self._style_state:
             self._style_state = state
             self._line_cache.clear()
@@ -637,50 +645,58 @@ class KeyedTable(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        """Line ``y`` of the widget: the header, then the rows from the scroll position."""
-        width = self.size.width
+        """Line ``y`` of the widget: the header, then the rows from the scroll position.
+
+        Its style and width as ``render_lines`` found them for this paint: ``rich_style`` walks
+        every ancestor's styles on each call, and a table's blank lines asked for it one by one
+        (~20 M instructions of a first frame at 120x40, four panels still empty)."""
+        state = self._style_state or self._paint_state()
+        width = state.width
         scroll_x = round(self.scroll_x)
         if y == 0:
             if not self._headings_shown:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, state.base)
             if self._header is None:
-                style = self.rich_style + self.get_component_rich_style("keyed-table--header")
-                self._header = self._render_row([Text(c.label) for c in self._columns], style, Style.null())
+                self._header = self._render_row(
+                    [Text(c.label) for c in self._columns], state.base + state.header, Style.null(), width
+                )
             line = self._header
         else:
             slot = y - 1 + round(self.scroll_y)
             if slot >= len(self._rows):
-                return Strip.blank(width, self.rich_style)
-            line = self._row_line(slot)
+                return Strip.blank(width, state.base)
+            line = self._row_line(slot, state)
         return line.crop(scroll_x, scroll_x + width)
 
-    def _row_line(self, slot: int) -> Strip:
+    def _row_line(self, slot: int, state: _PaintState | None = None) -> Strip:
+        state = state or self._style_state or self._paint_state()
         row = self._rows[slot]
         under_cursor = slot == self._cursor
         cache_key = (row.key, under_cursor)
         line = self._line_cache.get(cache_key)
         if line is None:
-            base = self.rich_style
             if under_cursor:
-                cursor = self.get_component_rich_style("keyed-table--cursor")
+                cursor = state.cursor
                 # The cursor's colour wins over a cell's own (as in a DataTable); its background does not.
-                line = self._render_row(row.cells, base + cursor, Style.from_color(color=cursor.color))
+                line = self._render_row(
+                    row.cells, state.base + cursor, Style.from_color(color=cursor.color), state.width
+                )
             else:
-                line = self._render_row(row.cells, base, Style.null())
+                line = self._render_row(row.cells, state.base, Style.null(), state.width)
             self._line_cache[cache_key] = line
         return line
 
-    def _render_row(self, cells: Sequence[Text], style: Style, post_style: Style) -> Strip:
+    def _render_row(self, cells: Sequence[Text], style: Style, post_style: Style, width: int) -> Strip:
         """One line: each cell padded and cut to its column, then the style to the widget's edge."""
         strips: list[Strip] = []
-        for column, (text, width) in enumerate(zip(cells, self._widths, strict=False)):
-            if width is None:  # left out (Column.drop)
+        for column, (text, cell_width) in enumerate(zip(cells, self._widths, strict=False)):
+            if cell_width is None:  # left out (Column.drop)
                 continue
             # The column in each cell's style (sends no bytes) keeps one run of text per cell, as a
             # DataTable draws it: an SVG screenshot places runs by their first cell, so CJK
             # columns stay aligned there.
-            strips.append(self._render_cell(text, width, style, post_style + Style.from_meta({"column": column})))
-        total = max(sum(w + 2 * CELL_PADDING for w in self._widths if w is not None), self.size.width)
+            strips.append(self._render_cell(text, cell_width, style, post_style + Style.from_meta({"column": column})))
+        total = max(sum(w + 2 * CELL_PADDING for w in self._widths if w is not None), width)
         return Strip.join(strips).adjust_cell_length(total, style + post_style)
 
     def _render_cell(self, text: Text, width: int, style: Style, post_style: Style) -> Strip:

@@ -10,11 +10,10 @@ from textual import events, on
 from textual.actions import parse
 from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from store.queries import Dashboard
 from store.text import display_safe
-from widgets.keyed_table import Column
+from widgets.keyed_table import Column, KeyedTable
 from widgets.panel import Panel
 from widgets.specs import DetailContent, ListAction
 
@@ -60,7 +59,7 @@ class DeskPanel(Panel):
             ]
         super().__init_subclass__(**kwargs)
 
-    def __init__(self, desk: Desk, *, filter_placeholder: str = "") -> None:
+    def __init__(self, desk: Desk, *, filter_placeholder: str | None = None) -> None:
         super().__init__(self.NUMBER, self.columns(desk.present), id=self.NAME, filter_placeholder=filter_placeholder)
         self.desk = desk
         self.lists: list[TableScreen] = []  # lists this panel opened, redrawn when the store changes
@@ -176,9 +175,9 @@ class DeskPanel(Panel):
     def action_new_petition(self) -> None:
         ask_intake(self.desk)
 
-    @on(DataTable.RowSelected)
+    @on(KeyedTable.RowSelected)
     @guarded
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: KeyedTable.RowSelected) -> None:
         event.stop()
         key = self.table.cursor_key
         if key is not None:
