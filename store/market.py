@@ -5,7 +5,6 @@ and today's occupancy. Every refused move raises ``Refused`` with its reason bef
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -356,7 +355,8 @@ def release_stall(
             raise Refused("release_no_holder", stall=stall.number)
         today = tx.now.date()
         payments = [p for year in store.partitions(StallPayment) for p in tx.all(StallPayment, year)]
-        owed = _arrears(stall, paid_by_period(payments).get(stall_id, {}), today, rules)[0]
+        paid = StallPayment.figures_of(payments)["paid_for"]  # stall id -> period -> fen, as stall_roster sums
+        owed = _arrears(stall, paid.get(stall_id, {}), today, rules)[0]
         if owed:
             raise Refused("release_owes", owed=fen_to_yuan(owed))
         permit = _latest_permit(tx, stall_id)
@@ -396,14 +396,6 @@ def _stall(tx: Transaction, stall_id: str) -> Stall:
     if stall is None:
         raise Refused("stall_unknown", id=stall_id)
     return stall
-
-
-def paid_by_period(payments: list[StallPayment]) -> dict[str, dict[str, int]]:
-    """stall id -> period -> fen paid (a month may be paid in parts)."""
-    paid: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for payment in payments:
-        paid[payment.stall_id][payment.period] += payment.amount_fen
-    return paid
 
 
 def typed_period(period: str) -> str:

@@ -1218,7 +1218,7 @@ class Store:
         return cached.figures if cached is not None else None
 
     def all_partitions(self, model: type[M]) -> list[M]:
-        """Every record of a partitioned table, main file first (used by reports, not the live view)."""
+        """Every record of a partitioned table, main file first (a whole-table read, not the live view's)."""
         records = list(self.all(model))
         for partition in self.partitions(model):
             if not is_live(model, partition):  # the day files are in all(model) already
