@@ -16,8 +16,9 @@ from store.demo import build_demo  # noqa: E402
 from store.storage import Store  # noqa: E402
 
 # -2: schedules, occupied_on; -3: day files (schema 2); -4: 25 cases a file, archives by month (schema 3);
-# -5: households one file a grid (schema 3 still: unreleased), so -4 stays for older checkouts
-DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township-5")
+# -5: households one file a grid (schema 3 still: unreleased), so -4 stays for older checkouts;
+# -6: schema 4 (duty-log 记录人, 来访/巡查), which checkouts of schema 3 refuse: they keep -5
+DEFAULT_TOWNSHIP = Path("/tmp/duty-room-bench/township-6")
 
 
 def township_store(path: Path = DEFAULT_TOWNSHIP) -> Store:

@@ -99,8 +99,11 @@ from .values import valueclass
 # CASES_PER_FILE cases a file, a busy day's later cases in petitions/2026-11-28.2.json, .3, ...;
 # closed cases archived by month (archive-2026-10.json); the households one file a grid
 # (households/G0412.json), no households.json. A duty-room that reads only schema 2 refuses the
-# store, rather than see an empty register.
-SCHEMA_VERSION = 3
+# store, rather than see an empty register. 4: a duty-log entry keeps who recorded it (recorded_by,
+# recorded_at) and may be a 来访 or a 巡查, which schema 3's models refuse: a duty-room that reads only
+# schema 3 says "upgrade duty-room" rather than call a sound file damaged and ask for a backup.
+SCHEMA_VERSION = 4
+CAPPED_SCHEMA = 3  # from this schema on, a busy day's later cases are in files of their own
 RECORDS = "records"  # the TinyDB table holding a file's records
 META = "_meta"  # the TinyDB table holding the file's schema and generation
 MANIFEST = "manifest.json"
@@ -1726,7 +1729,7 @@ class Transaction:
                 self.split_main_file(model)
         # A store written before the cap (schema 2) keeps a busy day's cases in one file: the same
         # way, the first transaction that commits moves each to the file its id names.
-        if int(self._manifest.get("schema", 0)) < SCHEMA_VERSION:
+        if int(self._manifest.get("schema", 0)) < CAPPED_SCHEMA:
             self.cap_day_files()
 
     def next_in_sequence(self, key: str, at_least: int = 0) -> int:
@@ -2421,7 +2424,7 @@ def check_store(root: Path | str) -> CheckReport:
 
     checker = _FileChecker(report, root)
     checker.earliest_closed = earliest
-    checker.capped = schema >= SCHEMA_VERSION
+    checker.capped = schema >= CAPPED_SCHEMA
     shared = bool(root.stat().st_mode & stat.S_IWGRP)
     data_files = 0
     foreign = 0

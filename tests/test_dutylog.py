@@ -1444,6 +1444,29 @@ def test_a_log_entry_keeps_who_wrote_it_and_when_through_its_corrections(
     assert uncorrected.recorded() == ("liuxy", datetime(2026, 11, 28, 9, 41, tzinfo=TZ))  # never rewritten: its writer
 
 
+def test_a_duty_room_that_reads_only_schema_3_is_told_to_upgrade_not_that_the_log_is_damaged(
+    calm_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log entry keeps 记录人 and may be a 来访 or a 巡查: fields and choices schema 3's models refuse.
+    Written under schema 3, a dashboard started before the upgrade named the month's file as damage
+    and asked for a backup (a restore would lose the shift's entries). The store now says schema 4,
+    which that dashboard's check refuses as a newer layout (升级), before any record is validated."""
+    from store import storage
+    from store.errors import StoreCorruptError, StoreSchemaError
+
+    at(monkeypatch, "2026-11-28T09:40")
+    log_entry(Store(calm_store, actor="wanglj"), kind=LogKind.VISIT, content="3号楼住户来访反映漏水")
+    month = calm_store / "duty_log" / "2026-11.json"
+    assert next(iter(json.loads(month.read_text(encoding="utf-8"))["_meta"].values()))["schema"] == 4
+    assert Store(calm_store).manifest()["schema"] == storage.SCHEMA_VERSION == 4
+
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 3)  # what a duty-room of schema 3 checks
+    with pytest.raises(StoreSchemaError) as refused:
+        Store(calm_store).manifest()  # read by every reload, before the files it lists
+    assert not isinstance(refused.value, StoreCorruptError)
+    assert "升级" in refused.value.message("zh") and "备份" not in refused.value.message("zh")
+
+
 def test_an_incidents_log_line_says_where_it_is_followed_in_the_hand_overs_copies(
     calm_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -998,7 +998,7 @@ def test_a_store_written_before_day_files_is_read_as_is_and_split_by_its_next_wr
     change_status(Store(store.root, actor="officer"), "OPEN-1", S.ACCEPTED)
     assert not (store.root / "petitions.json").exists()
     manifest = Store(store.root).manifest()
-    assert manifest["schema"] == storage.SCHEMA_VERSION == 3
+    assert manifest["schema"] == storage.SCHEMA_VERSION == 4
     assert "petitions.json" not in manifest["files"]
     # the cases closed 30 days ago went to the archive in the same transaction
     assert Store(store.root).live_partitions(Petition) == ["2026-10-28", "2026-11-27"]
@@ -1060,7 +1060,7 @@ def test_a_store_written_before_the_cap_is_read_as_is_and_capped_by_its_next_wri
     assert store_bytes(store.root) == before
 
     change_status(Store(store.root, actor="officer"), "MK261127-040", S.ACCEPTED)
-    assert Store(store.root).manifest()["schema"] == storage.SCHEMA_VERSION == 3
+    assert Store(store.root).manifest()["schema"] == storage.SCHEMA_VERSION == 4
     assert Store(store.root).live_partitions(Petition) == ["2026-11-27", "2026-11-27.2", "2026-11-27.3"]
     assert [len(Store(store.root).all(Petition, p)) for p in Store(store.root).live_partitions(Petition)] == [
         25,
@@ -1395,7 +1395,7 @@ def test_a_store_with_one_households_file_is_read_as_is_and_split_by_its_next_wr
     assert not (store.root / "households.json").exists()
     assert ids_by_file(store.root) == {"G0.json": ["h0", "h1", "h3"], "G1.json": ["h4"], "G2.json": ["h2", "h5"]}
     manifest = Store(store.root).manifest()
-    assert manifest["schema"] == storage.SCHEMA_VERSION == 3
+    assert manifest["schema"] == storage.SCHEMA_VERSION == 4
     assert sorted(manifest["files"]) == ["households/G0.json", "households/G1.json", "households/G2.json"]
     assert sorted(h.id for h in Store(store.root).all(Household)) == ["h0", "h1", "h2", "h3", "h4", "h5"]
     assert viewer.get(Household, "h1").grid_id == "G0"  # a reader that knew the old layout
