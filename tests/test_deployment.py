@@ -864,6 +864,34 @@ class TestServiceAccount:
         assert store_bytes(d.root) == before
         assert d.run(d.viewer, "petition", "show", CASE).returncode == 0  # looking is fine
 
+    def test_the_incoming_officer_takes_the_shift_over_with_their_own_account(
+        self, deployment: accounts.Deployment
+    ) -> None:
+        """交班 by A, 接班 by B, each from sudo's record: A cannot take over A's own shift, the viewer
+        cannot take it over at all, and what the store keeps names A as outgoing and B as incoming."""
+        from store.duty_models import Handover
+
+        d = deployment
+        today = clock.now().date()  # the real clock: plan the day and the day before, one is on duty
+        for day in (today - timedelta(days=1), today):
+            planned = d.run(d.a, "duty", "plan", day.isoformat(), "--leader", "郭红梅", "--staff", "王丽娟")
+            assert planned.returncode == 0, planned.stderr
+        given = d.run(d.a, "handover", "--give", "--notes", "无遗留")
+        assert given.returncode == 0, given.stderr
+        own = d.run(d.a, "handover", "--ack")
+        assert own.returncode == 1 and one_line(own.stderr) and "接班须由接班人用自己的账号确认" in own.stderr, (
+            own.stderr
+        )
+        viewed = d.run(d.viewer, "--lang", "en", "handover", "--ack")
+        assert viewed.returncode == 1 and "read-only" in viewed.stderr, viewed.stderr
+        taken = d.run(d.b, "handover", "--ack", "--notes", "已接班")
+        assert taken.returncode == 0, taken.stderr
+        (handover,) = d.store().all_partitions(Handover)
+        assert (handover.outgoing_by, handover.acknowledged_by, handover.incoming_notes) == (d.a, d.b, "已接班")
+        again = d.run(d.b, "handover", "--ack")  # nothing left waiting: said, not taken over twice
+        assert again.returncode == 1 and "没有等待接班确认的交班" in again.stderr, again.stderr
+        assert d.store().all_partitions(Handover) == [handover]
+
     def test_a_read_only_user_in_the_system_file_stays_read_only(self, deployment: accounts.Deployment) -> None:
         d = deployment
         d.write_system_config(read_only_users=[d.a])
