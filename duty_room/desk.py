@@ -68,7 +68,8 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
 
 def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "", close: str = "") -> FormTexts:
     """Every word a form shows besides its fields. ``confirm`` and ``close`` name the buttons when
-    确认 / 取消 would not say what they do."""
+    确认 / 取消 would not say what they do; Esc is named as the close button is when that says 返回 /
+    Back (``form.back``), else 取消 / Cancel."""
 
     def t(key: str) -> str:
         return words.t(key, lang)
@@ -85,7 +86,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "",
         too_long=t("invalid.too_long"),
         no_choice=t("form.no_choice"),
         example=t("form.example"),
-        escape=close,
+        back=close == t("form.back"),
     )
 
 
