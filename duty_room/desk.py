@@ -192,6 +192,13 @@ def names_of(*groups: Iterable[Community | Grid | GridWorker]) -> dict[str, str]
 Followed: TypeAlias = "FormScreen | ChoiceModal"  # a screen that can say what changed under it (``show_notice``)
 
 
+def keys_of(written: str) -> frozenset[str]:
+    """The keys of ``written`` ("/, a": a Binding's or a keymap's), each spelled as a Binding and a key
+    event spell it ("slash")."""
+    parts = [part.strip() for part in written.split(",")]
+    return frozenset(b.key for b in Binding.make_bindings(Binding(part, "") for part in parts if part))
+
+
 def remapped_keys(app: App[Any], keymap: Mapping[str, str]) -> dict[str, str]:
     """Each binding id a keymap moved, with its first key as the Footer shows it: for hints that name a key."""
     firsts = {binding_id: keys.split(",")[0].strip() for binding_id, keys in keymap.items()}
@@ -255,6 +262,10 @@ class Desk:
         self._renewing: dict[Followed, Worker[Any]] = {}  # a slow watch's find running, the newest per screen
         self._lists: set[TableScreen] = set()  # lists open (``open_list``): typed keys wait for their rows
         self.refused_damage = ""  # the damaged store file the refusal being said names (status.py: goes once mended)
+
+    def keys(self, binding: Binding) -> frozenset[str]:
+        """The keys ``binding`` is typed with here: those the ``[keymap]`` gave its id, else its own."""
+        return keys_of((self.settings.keymap.get(binding.id) if binding.id else None) or binding.key)
 
     @property
     def busy(self) -> bool:

@@ -159,14 +159,21 @@ class DeskPanel(Panel):
             return parameters[:1] != () and parameters[0] in self.VIEWING
         return action not in {"new_petition", "change_status", "case"}
 
+    @classmethod
+    def own_bindings(cls) -> list[Binding]:
+        """The bindings this panel declares (its BINDINGS and its bases' from DeskPanel on), as declared."""
+        panels = [c for c in reversed(cls.__mro__) if issubclass(c, DeskPanel)]
+        return list(Binding.make_bindings(b for c in panels for b in c.__dict__.get("BINDINGS", ())))
+
     def on_key(self, event: events.Key) -> None:
         """A viewer's key that writes is neither shown nor bound (``check_action``); typed on the rows
-        it is refused in words, as ``p`` is in a detail, not left doing nothing."""
+        it is refused in words, as ``p`` is in a detail, not left doing nothing: the key as a
+        ``[keymap]`` moved it (``Desk.keys``)."""
         if not self.desk.read_only or self.app.focused is not self.table:
             return
-        for binding in self._bindings.key_to_bindings.get(event.key, []):
+        for binding in self.own_bindings():
             _, action, parameters = parse(binding.action)
-            if self.check_action(action, parameters) is False:
+            if event.key in self.desk.keys(binding) and self.check_action(action, parameters) is False:
                 event.stop()
                 event.prevent_default()
                 self.refuse_read_only()
