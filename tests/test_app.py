@@ -1846,6 +1846,35 @@ async def test_a_viewers_remapped_key_that_writes_is_refused_in_words_as_the_def
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
 
 
+@pytest.mark.parametrize(
+    ("opening", "module", "reads"),
+    [(("1", "l"), "petitions", "ended_petitions"), (("2", "r"), "visits", "list_content")],
+)
+async def test_a_list_whose_rows_cannot_be_read_says_why_and_stops_loading(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, opening: tuple[str, ...], module: str, reads: str
+) -> None:
+    """A store fault while a list's rows are read (the lock held too long, a file damaged): its status
+    line says why and the list stops saying 读取中. The ended cases' list said 读取中 for good, and the
+    keys typed after it (Esc too) waited for rows that would never come."""
+    import importlib
+
+    def fault(*_: object, **__: object) -> None:
+        raise storage.StoreBusyError(small_store.root, 15.0)
+
+    monkeypatch.setattr(importlib.import_module(f"duty_room.panels.{module}"), reads, fault)
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await loaded(app, pilot)
+        await pilot.press(*opening)
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TableScreen) and screen.shown, module
+        said = screen.query_one("#status", StatusLine).message
+        assert said and "读取中" not in screen_text(app), said
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+
+
 async def test_a_viewers_key_that_writes_on_a_list_is_refused_in_words_not_ignored(small_store: Store) -> None:
     """On a read-only desk a list's write keys (a grid's households v, the roster's a/e/x, the ended
     cases' o) did nothing at all, with nothing said, while on the panels they are refused in words.
