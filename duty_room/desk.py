@@ -68,7 +68,8 @@ def field_errors(error: ValidationError, lang: Lang) -> dict[str, str]:
 
 def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "", close: str = "") -> FormTexts:
     """Every word a form shows besides its fields. ``confirm`` and ``close`` name the buttons when
-    确认 / 取消 would not say what they do."""
+    确认 / 取消 would not say what they do; Esc is named as the close button is when that says 返回 /
+    Back (``form.back``), else 取消 / Cancel."""
 
     def t(key: str) -> str:
         return words.t(key, lang)
@@ -85,7 +86,7 @@ def form_texts(lang: Lang, title: str, subtitle: str = "", *, confirm: str = "",
         too_long=t("invalid.too_long"),
         no_choice=t("form.no_choice"),
         example=t("form.example"),
-        escape=close,
+        back=close == t("form.back"),
     )
 
 
@@ -110,11 +111,12 @@ class Submission:
     """One write while it runs (``Desk.submit``)."""
 
     write: Callable[[], Any]  # runs in a thread; raises Refused / ValidationError / StoreError
-    done: Callable[[Any], str]  # the success line, from the write's result
+    done: Callable[[Any], str] = lambda _: ""  # the success line, from the write's result (a read's: none)
     form: FormScreen | ChoiceModal | None = None  # closed on success, marked on refusal
     fields: Mapping[str, str] = field(default_factory=dict)  # refusal key -> the form field it belongs to
     after: Callable[[Any], None] | None = None  # e.g. redraw the list the write came from
     saves: bool = True  # False for a read (``Desk.read``): nothing to reload
+    failed: Callable[[], None] = lambda: None  # a read refused: after its reason is said (a list stops loading)
 
 
 # Faults of the machine or the store's folder: nothing was written, which a form says (未保存：…).
@@ -189,6 +191,12 @@ def names_of(*groups: Iterable[Community | Grid | GridWorker]) -> dict[str, str]
 
 
 Followed: TypeAlias = "FormScreen | ChoiceModal"  # a screen that can say what changed under it (``show_notice``)
+
+
+def keys_of(written: str) -> frozenset[str]:
+    """The keys of ``written`` ("/, a": a Binding's or a keymap's), spelled as Bindings and key events are ("slash")."""
+    bindings = [Binding(key.strip(), "") for key in written.split(",") if key.strip()]
+    return frozenset(b.key for b in Binding.make_bindings(bindings))
 
 
 def remapped_keys(app: App[Any], keymap: Mapping[str, str]) -> dict[str, str]:
@@ -445,10 +453,13 @@ class Desk:
         worker = self.app.run_worker(submission.write, thread=True, group=DESK_GROUP, exit_on_error=False, name="write")
         self._submissions[worker] = submission
 
-    def read(self, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        """A read longer than a frame, in a thread worker; keys typed meanwhile wait for ``then``."""
-        worker = self.app.run_worker(read, thread=True, group=DESK_GROUP, exit_on_error=False, name="read")
-        self._submissions[worker] = Submission(read, done=lambda _: "", after=then, saves=False)
+    def read(self, read: Callable[[], R], then: Callable[[R], None], failed: Callable[[], None] = lambda: None) -> None:
+        """A read longer than a frame, in a thread worker; keys typed meanwhile wait for ``then`` (or,
+        refused, its reason said, for ``failed``). What it read goes to ``then``, not in the worker:
+        Textual's pool thread keeps the last worker it ran (a closed list's rows, for every collection)."""
+        box: list[R] = []
+        worker = self.app.run_worker(lambda: box.append(read()), thread=True, group=DESK_GROUP, exit_on_error=False)
+        self._submissions[worker] = Submission(read, after=lambda _: then(box.pop()), saves=False, failed=failed)
 
     def worker_changed(self, worker: Worker[Any], state: WorkerState) -> None:
         """``state`` is the one the message announced: the worker may be further on by now."""
@@ -483,6 +494,7 @@ class Desk:
                 self.app.post_message(Saved(worker.result, message))
         elif state is WorkerState.ERROR:
             self.refuse(worker.error, form, fields=submission.fields)
+            submission.failed()
             watch = self._watches.get(form) if form is not None else None
             if form is not None and watch is not None and self.data is not None:
                 self._judge(form, watch, self.data)  # data that came while the write ran

@@ -26,6 +26,7 @@ from widgets.panel import FilterInput
 from widgets.table_screen import TableScreen
 
 from . import words
+from .desk import keys_of
 from .textual_words import key_word
 from .words import Lang
 
@@ -132,12 +133,6 @@ def unknown(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
     return [(name, next(iter(difflib.get_close_matches(name, known, n=1)), "")) for name in keymap if name not in known]
 
 
-def _keys(written: str) -> frozenset[str]:
-    """The keys of ``written`` ("/, a") as a keymap gives them: each spelled as a Binding spells it ("slash")."""
-    parts = [part.strip() for part in written.split(",")]
-    return frozenset(b.key for b in Binding.make_bindings(Binding(part, "") for part in parts if part))
-
-
 def clashes(keymap: Mapping[str, str]) -> list[Clash]:
     """Each key the keymap gives a binding that reaches another first, or that the focused text field
     takes where the binding must work while typing, in the keymap's order."""
@@ -160,13 +155,13 @@ def _bound(place: Place, keymap: Mapping[str, str]) -> list[_Bound]:
     declared: dict[tuple[int, str | None, str], set[str]] = {}
     for node, bindings in enumerate(place.chain):
         for binding in bindings:
-            declared.setdefault((node, binding.id, binding.action), set()).update(_keys(binding.key))
+            declared.setdefault((node, binding.id, binding.action), set()).update(keys_of(binding.key))
     return [
         _Bound(
             binding_id,
             action,
             frozenset(keys),
-            _keys(keymap[binding_id]) if binding_id is not None and binding_id in keymap else frozenset(keys),
+            keys_of(keymap[binding_id]) if binding_id is not None and binding_id in keymap else frozenset(keys),
             node,
         )
         for (node, binding_id, action), keys in declared.items()

@@ -21,6 +21,8 @@ from .textual_words import group_title_word, key_word, tooltip_word
 def _word(binding: Binding, lang: Lang, known: frozenset[str]) -> str:
     if binding.action == "restore":  # z on a zoomed panel (it shares panel.zoom's id, so its key)
         return words.t("zoomed.restore", lang)
+    if binding.action == "back":  # Esc on a form whose step is a cancel (it shares form.cancel's id)
+        return words.t("form.back", lang)
     if binding.id and f"key.{binding.id}" in known:
         return words.t(f"key.{binding.id}", lang)
     return key_word(binding.action.split("(")[0], lang) or binding.description

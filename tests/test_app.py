@@ -1820,6 +1820,61 @@ async def test_a_viewers_key_that_writes_is_refused_in_words_not_ignored(small_s
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
 
 
+async def test_a_viewers_remapped_key_that_writes_is_refused_in_words_as_the_default_is(small_store: Store) -> None:
+    """A [keymap] moves 受理 to A, 登记 to F6 and 一老一小's 签到 to F7: on a read-only desk those keys,
+    typed, were not refused (the panel looked the key up in its bindings as declared, not as moved), and
+    the keys they left (a, n, i), which now do nothing, were refused all the same. The moved keys are
+    refused in words, the keys left say nothing, and nothing is written."""
+    before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
+    keymap = {"petition.accept": "A", "petition.new": "f6", "services.check_in": "f7"}
+    async with dashboard(small_store, WIDE, read_only=True, keymap=keymap) as (app, pilot):
+        status = app.query_one("#status", StatusLine)
+        for panel, key, refused in (
+            ("1", "A", True),
+            ("1", "f6", True),
+            ("3", "f7", True),
+            ("3", "f6", True),
+            ("1", "a", False),
+            ("1", "n", False),
+            ("3", "i", False),
+        ):
+            status.clear()  # what is said next is this key's
+            await pilot.press(panel, key)
+            await settled(app, pilot)
+            assert not isinstance(app.screen, (ChoiceModal, FormScreen)), key
+            assert (status.message == "只读模式：不能更改，也不能显示个人信息") is refused, (panel, key, status.message)
+    assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
+
+
+@pytest.mark.parametrize(
+    ("opening", "module", "reads"),
+    [(("1", "l"), "petitions", "ended_petitions"), (("2", "r"), "visits", "list_content")],
+)
+async def test_a_list_whose_rows_cannot_be_read_says_why_and_stops_loading(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch, opening: tuple[str, ...], module: str, reads: str
+) -> None:
+    """A store fault while a list's rows are read (the lock held too long, a file damaged): its status
+    line says why and the list stops saying 读取中. The ended cases' list said 读取中 for good, and the
+    keys typed after it (Esc too) waited for rows that would never come."""
+    import importlib
+
+    def fault(*_: object, **__: object) -> None:
+        raise storage.StoreBusyError(small_store.root, 15.0)
+
+    monkeypatch.setattr(importlib.import_module(f"duty_room.panels.{module}"), reads, fault)
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await loaded(app, pilot)
+        await pilot.press(*opening)
+        await settled(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TableScreen) and screen.shown, module
+        said = screen.query_one("#status", StatusLine).message
+        assert said and "读取中" not in screen_text(app), said
+        await pilot.press("escape")
+        await settled(app, pilot)
+        assert len(app.screen_stack) == 1
+
+
 async def test_a_viewers_key_that_writes_on_a_list_is_refused_in_words_not_ignored(small_store: Store) -> None:
     """On a read-only desk a list's write keys (a grid's households v, the roster's a/e/x, the ended
     cases' o) did nothing at all, with nothing said, while on the panels they are refused in words.

@@ -589,6 +589,7 @@ async def test_the_cancel_case_form_says_it_withdraws_the_case_and_closes_with_b
         )
         assert buttons == (confirm, close)
         assert screen_text(app).splitlines()[-1].startswith(escape)
+        assert form.active_bindings["escape"].binding.description == close  # what `?` (F1) lists
         await pilot.press("escape")  # closes it, the case as it was
         await settled(app, pilot)
         assert len(app.screen_stack) == 1

@@ -422,6 +422,7 @@ async def test_the_cancel_form_says_it_cancels_the_session_and_closes_with_back(
         )
         footer = screen_text(app).splitlines()[-1]
         assert footer.startswith(escape) and "取消" not in footer
+        assert form.active_bindings["escape"].binding.description == close  # what `?` (F1) lists
         await pilot.press("escape")  # closes it, the session as it was
         await settled(app, pilot)
         assert len(app.screen_stack) == 1

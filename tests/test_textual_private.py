@@ -173,9 +173,7 @@ def test_a_classs_merged_bindings_are_still_kept_and_copied_by_each_instance() -
     ``_merged_bindings`` (the map every new widget copies its bindings from): Textual has no public
     way to give a binding declared by a class (its own Input's, say) other words for every instance.
     keymap.py reads the same map rather than walking each class's BINDINGS up its MRO, as that walk
-    needs the private ``_inherit_bindings`` too (Static's: False) to bind what a widget binds.
-    duty_room/panels/base.py (``DeskPanel.on_key``) reads a panel's own copy, ``_bindings``, with a
-    keymap's remaps: the keys a viewer may not use, which the public ``active_bindings`` leaves out."""
+    needs the private ``_inherit_bindings`` too (Static's: False) to bind what a widget binds."""
     from textual.dom import DOMNode
 
     assert "_merged_bindings" in DOMNode.__annotations__ or hasattr(DOMNode, "_merged_bindings")
@@ -183,7 +181,7 @@ def test_a_classs_merged_bindings_are_still_kept_and_copied_by_each_instance() -
         r"self\._bindings = \(.*?self\._merged_bindings\.copy\(\)", inspect.getsource(DOMNode.__init__), re.DOTALL
     ), (
         f"Textual {textual.__version__}: a node no longer copies its class's _merged_bindings to its "
-        "_bindings: see duty_room/localize.py localize_bindings and duty_room/panels/base.py DeskPanel.on_key"
+        "_bindings: see duty_room/localize.py localize_bindings"
     )
     assert "cls._merged_bindings = cls._merge_bindings()" in inspect.getsource(DOMNode), (
         "DOMNode no longer merges a class's bindings once: see duty_room/localize.py and keymap.py _bindings"
@@ -191,18 +189,20 @@ def test_a_classs_merged_bindings_are_still_kept_and_copied_by_each_instance() -
 
 
 def test_the_keymap_spells_keys_as_textuals_own_two_functions_do() -> None:
-    """duty_room/keymap.py spells keys with the public ``Binding.make_bindings`` (no longer with
-    ``textual.keys._character_to_key`` and ``_normalize_key_list``): the same spelling as what a key
-    event, a Binding and ``App.set_keymap`` use, checked here against those two."""
+    """duty_room/desk.py ``keys_of`` (for keymap.py and ``Desk.keys``) spells keys with the public
+    ``Binding.make_bindings`` (no longer with ``textual.keys._character_to_key`` and
+    ``_normalize_key_list``): the same spelling as what a key event, a Binding and ``App.set_keymap``
+    use, checked here against those two."""
     import string
 
     from textual.keys import _character_to_key, _normalize_key_list
 
-    from duty_room.keymap import TYPED_KEYS, _keys
+    from duty_room.desk import keys_of
+    from duty_room.keymap import TYPED_KEYS
 
     assert TYPED_KEYS == frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
     for written in ("/", " / , a", ",", "a,,b", " ", "ctrl+a", "?,f1", "A,é", ", ,", "space,comma"):
-        assert _keys(written) == frozenset(k for k in _normalize_key_list(written).split(",") if k), written
+        assert keys_of(written) == frozenset(k for k in _normalize_key_list(written).split(",") if k), written
 
 
 def test_the_apps_callback_error_hook_is_still_called() -> None:
@@ -279,3 +279,21 @@ def test_the_linux_driver_writes_through_its_file_and_resumes_by_its_public_meth
     assert "WriterThread(self._file)" in inspect.getsource(LinuxDriver.start_application_mode), where
     assert "self.suspend_application_mode()" in inspect.getsource(LinuxDriver._sigtstp_application), where
     assert "self.resume_application_mode()" in inspect.getsource(LinuxDriver._sigcont_application), where
+
+
+def test_no_widget_or_panel_reads_a_nodes_own_copy_of_its_bindings() -> None:
+    """A node's private ``_bindings`` was rewritten by widgets/form.py (a form's words for Esc: now a
+    second Esc binding that ``check_action`` shows instead) and read by duty_room/panels/base.py (the
+    key a viewer typed: now the panel's own BINDINGS, with the keymap's keys by ``Desk.keys``). None
+    is left, so nothing to pin: this says so if one comes back."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sources = sorted([*(root / "duty_room").rglob("*.py"), *(root / "widgets").rglob("*.py")])
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\._bindings\b", line)
+    ]
+    assert sources and not found, found

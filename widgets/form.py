@@ -209,7 +209,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Esc under one of two names, one shown (``check_action``): "back" where the form's own step
+        # is a cancel (``FormTexts.back``). One id: a keymap moves both.
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("escape", "back", "Back", id="form.cancel"),
         Binding("ctrl+s", "submit", "Confirm", id="form.submit"),
         Binding("tab", "focus_next", "Next field", show=False, id="form.next"),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, id="form.previous"),
@@ -238,10 +241,6 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.fields = list(fields)
         self.texts = texts
         self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
-        if texts.escape:  # this form's own copy of the keys (the class's stay as they are)
-            keys = self._bindings.key_to_bindings
-            for key, group in keys.items():
-                keys[key] = [replace(b, description=texts.escape) if b.action == "cancel" else b for b in group]
         self._as_opened: list[object] = []  # what the fields held when the form opened
         self._filled = {f.key: f.value for f in fields if f.kind in ("text", "number")}  # what each was last given
         self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
@@ -591,11 +590,21 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
             return
         self.post_message(self.Submitted(self, values))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is bound as "cancel" or as "back" (``FormTexts.back``): the other is neither shown nor run."""
+        if action in ("cancel", "back"):
+            return (action == "back") == self.texts.back
+        return True
+
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
         """Close the form without values: at once if nothing was typed, else after asking."""
         texts = self.texts
         close_or_ask(self, self.touched, texts.discard_question, texts.discard, texts.keep_editing)
+
+    def action_back(self) -> None:
+        """Esc where the form's step is itself a cancel: as ``action_cancel``."""
+        self.action_cancel()
 
     def action_toggle_help(self) -> None:
         """F1: the keys of this form (`?` would be typed into a field)."""

@@ -51,9 +51,9 @@ class FormTexts:
     too_long: str = field(kw_only=True)  # beside a field over its limit; "{}" is the limit
     no_choice: str = field(kw_only=True)  # beside a picker whose text matches none of its rows; "{}" is the text
     example: str = field(default="{}", kw_only=True)  # an empty field's example ("e.g. {}"), never a value
-    # Esc's word in this form's Footer when not the key's usual one: a form whose step is itself a
-    # "cancel" is closed with "back", as its close button (``cancel``) says.
-    escape: str = field(default="", kw_only=True)
+    # Esc is named "back" in this form's Footer and help, not "cancel": a form whose step is itself a
+    # cancel is closed with "back", as its close button (``cancel``) says.
+    back: bool = field(default=False, kw_only=True)
 
 
 class Choice(NamedTuple):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import events, on
 from textual.actions import parse
 from textual.app import SystemCommand
@@ -17,7 +18,7 @@ from widgets.keyed_table import Column, KeyedTable
 from widgets.panel import Panel
 from widgets.specs import DetailContent, ListAction
 
-from ..desk import Desk, guarded
+from ..desk import Desk, guarded, keys_of
 from ..presenters import Presenter
 from .intake import ask_intake
 
@@ -159,14 +160,21 @@ class DeskPanel(Panel):
             return parameters[:1] != () and parameters[0] in self.VIEWING
         return action not in {"new_petition", "change_status", "case"}
 
+    @classmethod
+    def own_bindings(cls) -> list[Binding]:
+        """The bindings this panel declares (its BINDINGS and its bases' from DeskPanel on), as declared."""
+        panels = [c for c in reversed(cls.__mro__) if issubclass(c, DeskPanel)]
+        return list(Binding.make_bindings(b for c in panels for b in c.__dict__.get("BINDINGS", ())))
+
     def on_key(self, event: events.Key) -> None:
-        """A viewer's key that writes is neither shown nor bound (``check_action``); typed on the rows
-        it is refused in words, as ``p`` is in a detail, not left doing nothing."""
+        """A viewer's key that writes (where a ``[keymap]`` put it) is neither shown nor bound
+        (``check_action``); typed on the rows it is refused in words, as ``p`` is in a detail."""
         if not self.desk.read_only or self.app.focused is not self.table:
             return
-        for binding in self._bindings.key_to_bindings.get(event.key, []):
+        for binding in self.own_bindings():
             _, action, parameters = parse(binding.action)
-            if self.check_action(action, parameters) is False:
+            keys = keys_of((self.desk.settings.keymap.get(binding.id) if binding.id else None) or binding.key)
+            if event.key in keys and self.check_action(action, parameters) is False:
                 event.stop()
                 event.prevent_default()
                 self.refuse_read_only()
@@ -238,6 +246,12 @@ class DeskPanel(Panel):
         self.lists.append(screen)
         self.desk.open_list(screen, on_close=lambda: self.lists.remove(screen))
         self.fill_list(screen)
+
+    @staticmethod
+    def unreadable(screen: TableScreen) -> None:
+        """A list whose rows could not be read (``Desk.read`` said why): it stops saying it is loading."""
+        if screen.is_attached and not screen.shown:
+            screen.show(Text(""), [])
 
     def refill_lists(self) -> None:
         """The store changed (here or at another desk): redraw the lists and details this panel opened."""

@@ -361,7 +361,7 @@ class PetitionsPanel(DeskPanel):
                 header = Text(self.t("ended.summary").format(len(views)), style="bold")
                 screen.show(header, [ended_row(p, v) for v in views])
 
-        self.desk.read(lambda: ended_petitions(store, clock.now()), shown)
+        self.desk.read(lambda: ended_petitions(store, clock.now()), shown, failed=lambda: self.unreadable(screen))
 
     def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
         if not row_key:

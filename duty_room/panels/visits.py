@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, ClassVar
@@ -51,7 +50,7 @@ from store.roster import (
     retire_worker,
     retired_workers,
 )
-from store.storage import Store, StoreError
+from store.storage import Store
 from store.text import display_safe, max_chars, typed_whole
 from store.visiting import (
     RECENT_VISIT_DAYS,
@@ -69,7 +68,7 @@ from widgets.bar import progress_bar
 from widgets.keyed_table import Column, Row, measured
 from widgets.specs import DetailContent, FieldSpec
 
-from ..desk import Desk, Watch, edits_over, enum_field, names_of, report_error, roster_watch, stored
+from ..desk import Desk, Watch, edits_over, enum_field, names_of, roster_watch, stored
 from ..presenters import (
     TAG_STYLE,
     Presenter,
@@ -220,14 +219,12 @@ class VisitsPanel(DeskPanel):
     def fill_list(self, screen: TableScreen, *, select: str | None = None) -> None:
         """(Re)draw a list from the store; called on open, after a write and on every store change.
         ``select``: the row to put the cursor on once it is shown (a worker just added: e, x act on them).
-        Read in a thread worker (a township's roster is 40,000 households); only the last fill asked
-        for is shown."""
-        app = self.desk.app
+        Read in a thread worker (a township's roster is 40,000 households, ``Desk.read``); only the
+        last fill asked for is shown."""
         if select is not None:
             screen.table.select_key(select)  # now if shown, else when a fill shows it
         screen.show_loading(Text(self.t("list.loading"), style="dim"))
         self._fills[screen] = ask = object()
-        kind = screen.kind
         ask_content = functools.partial(
             list_content,
             self.desk.present,
@@ -240,34 +237,12 @@ class VisitsPanel(DeskPanel):
             ascii_only=self.desk.ascii,
         )
 
-        # Held weakly: Textual's pool thread keeps the last worker it ran, and with it one closed
-        # list's rows per thread, for every later collection to walk.
-        screen_ref = weakref.ref(screen)
-        del screen
-
         def shown(content: tuple[Text, list[Row]]) -> None:
-            screen = screen_ref()
-            if screen is not None and self._fills.get(screen) is ask and screen.is_attached:
+            if self._fills.get(screen) is ask and screen.is_attached:
                 del self._fills[screen]
                 screen.show(*content)
 
-        def unreadable() -> None:  # the status line says why; the list stops saying it is loading
-            screen = screen_ref()
-            if screen is not None and self._fills.get(screen) is ask and screen.is_attached and not screen.shown:
-                screen.show(Text(""), [])
-
-        def read() -> None:
-            try:
-                content = ask_content()
-            except StoreError as exc:
-                app.call_from_thread(self.desk.refuse, exc)
-                app.call_from_thread(unreadable)
-            except Exception as error:  # noqa: BLE001 - a bug: reported, the list stays as it was
-                app.call_from_thread(report_error, app, error)
-            else:
-                app.call_from_thread(shown, content)
-
-        app.run_worker(read, thread=True, group="list", name=f"list {kind}", exit_on_error=False)
+        self.desk.read(ask_content, shown, failed=lambda: self.unreadable(screen))
 
     def list_action(self, screen: TableScreen, action: str, row_key: str | None) -> None:
         kind, _, key = screen.kind.partition(":")
