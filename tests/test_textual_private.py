@@ -279,3 +279,15 @@ def test_the_linux_driver_writes_through_its_file_and_resumes_by_its_public_meth
     assert "WriterThread(self._file)" in inspect.getsource(LinuxDriver.start_application_mode), where
     assert "self.suspend_application_mode()" in inspect.getsource(LinuxDriver._sigtstp_application), where
     assert "self.resume_application_mode()" in inspect.getsource(LinuxDriver._sigcont_application), where
+
+
+def test_the_linux_drivers_key_reader_asks_its_exit_event_before_each_wait() -> None:
+    """duty_room/driver.py LinkDriver replaces ``LinuxDriver.exit_event`` with one that is also set
+    once the terminal hangs up: it relies on the key reader asking ``self.exit_event.is_set()``
+    before each wait for keys on ``self.fileno``, and on the event being made in ``__init__``."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    where = f"Textual {textual.__version__}: see duty_room/driver.py _InputEnds"
+    assert "self.exit_event = Event()" in inspect.getsource(LinuxDriver.__init__), where
+    reader = inspect.getsource(LinuxDriver.run_input_thread)
+    assert "while not self.exit_event.is_set():" in reader and "selector.register(self.fileno" in reader, where
