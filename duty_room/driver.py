@@ -6,15 +6,20 @@ SIGTERM and SIGHUP (tests/test_stop_signals.py):
   pipe EPIPE), and 30 frames later the dashboard's thread waited for room in its queue forever;
 - every SIGCONT started its terminal mode again, stopped before or not (the kernel sends SIGCONT with
   the SIGHUP of a dropped link; `kill -CONT` and a shell's `fg` send it too): a second output thread
-  and a second reader of the keys beside the first, typed keys shared out between the two.
+  and a second reader of the keys beside the first, typed keys shared out between the two;
+- its key reader, on a hung-up terminal (every read an empty one at once), spun a core until the
+  dashboard ended: with SIGHUP set aside (`trap '' HUP`, a parent that ignores it) no signal came,
+  and only the next write that failed ended it (the clock's minute; never, with nothing to draw).
+  Textual's own fix is not released (Textualize/textual#6690, open: stop reading, keep running).
 
-A terminal that can no longer be written ends the dashboard as a dropped link's SIGHUP does, even
-where SIGHUP was set aside (`trap '' HUP`), at its next write (the clock's minute at the latest):
-nobody is left to see it or type to it.
+A terminal that hangs up, or can no longer be written, ends the dashboard as a dropped link's SIGHUP
+does, SIGHUP set aside or not: nobody is left to see it or type to it.
 """
 
 from __future__ import annotations
 
+import select
+import threading
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -54,20 +59,46 @@ class _Output:
         return self._file.fileno()
 
 
+class _InputEnds(threading.Event):
+    """What Textual's key reader asks before each wait for keys (``while not exit_event.is_set()``):
+    set as Textual sets it, or once the terminal has hung up. A hung-up terminal reports POLLHUP to
+    a poll that asks for nothing else (one system call a wait, 0.1 s apart when idle), so the reader
+    stops instead of spinning on its empty reads, and ``on_hang_up`` is called once."""
+
+    def __init__(self, fileno: int, on_hang_up: Callable[[], object]) -> None:
+        super().__init__()
+        self._hang_up = select.poll()
+        self._hang_up.register(fileno, 0)  # POLLHUP and POLLERR are reported all the same
+        self._on_hang_up = on_hang_up
+        self.hung_up = False
+
+    def is_set(self) -> bool:
+        if super().is_set() or self.hung_up:
+            return True
+        if self._hang_up.poll(0):
+            self.hung_up = True
+            self._on_hang_up()
+        return self.hung_up
+
+
 class LinkDriver(LinuxDriver):
     """Textual's Linux driver; its output survives a lost terminal, and only a stop is resumed."""
 
     class TerminalLost(Message):
-        """The terminal can no longer be written (posted to the app once, from the output thread)."""
+        """The terminal has hung up or can no longer be written (posted to the app from the thread
+        that found it: the key reader, the output thread, or both)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Textual's name for what its output thread writes to (pinned in tests/test_textual_private.py).
+        # Textual's names for what its output thread writes to and what its key reader asks before
+        # each wait (both pinned in tests/test_textual_private.py).
         if self._file is not None:
-            lost = self.TerminalLost()
-            output = _Output(self._file, on_lost=lambda: self._app.post_message(lost))
-            self._file = output  # type: ignore[assignment]
+            self._file = _Output(self._file, on_lost=self._lost)  # type: ignore[assignment]
+        self.exit_event = _InputEnds(self.fileno, on_hang_up=self._lost)
         self._suspended = False
+
+    def _lost(self) -> None:
+        self._app.post_message(self.TerminalLost())
 
     def suspend_application_mode(self) -> None:
         super().suspend_application_mode()

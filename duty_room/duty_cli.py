@@ -35,7 +35,7 @@ from store.dutylog import (
 from store.errors import environment_error
 from store.handover import acknowledge, hand_over_now, handover_report, pending_handover
 from store.masking import mask_name, mask_phone
-from store.models import Category, DutyShift, Priority
+from store.models import Category, Channel, DutyShift, Priority
 from store.text import ascii_numerals
 
 from .cli import echo_json, id_typed, phrase, settings_of, slot_json, store_of
@@ -277,13 +277,31 @@ def correct(ctx: click.Context, entry_id: str, changes: tuple[str, ...], note: s
     help="Community id or name (required unless the entry names one).",
 )
 @click.option("--category", default=None, help="Case category (default: guessed from the content, else other).")
+@click.option(
+    "--channel",
+    default=None,
+    help="How the case came (default: hotline for a call, document, instruction or incident, grid_report"
+    " for a patrol; required for a visit or other): mailbox, talk_point, council, home_visit, grid_report,"
+    " hotline, online (or the Chinese label).",
+)
 @click.option("--priority", default=None)
 @click.option("--grid", "grid_id", default=None)
 @click.option("--title", default=None)
 @click.pass_context
-def to_case(ctx: click.Context, entry_id: str, category: str | None, priority: str | None, **given: str | None) -> None:
+def to_case(
+    ctx: click.Context,
+    entry_id: str,
+    category: str | None,
+    channel: str | None,
+    priority: str | None,
+    **given: str | None,
+) -> None:
     """Register the case an entry calls for (prefilled from it) and link the two; prints the case id."""
-    given |= {"category": _member(Category, category), "priority": _member(Priority, priority)}
+    given |= {
+        "category": _member(Category, category),
+        "channel": _member(Channel, channel),
+        "priority": _member(Priority, priority),
+    }
     overrides = {key: value for key, value in given.items() if value is not None}
     petition = petition_from_entry(store_of(ctx), entry_id, overrides, rules=settings_of(ctx).deadlines)
     click.echo(petition.id)

@@ -528,6 +528,19 @@ _CATEGORY_WORDS: tuple[tuple[Category, tuple[str, ...]], ...] = (
 )
 
 
+# The channel a case made from an entry came by, from the entry's kind: a call, a document, an
+# instruction or an incident reaches the duty room as a hotline case does; a patrol's find is a grid
+# report. A walk-in (来访, at the duty room's door) or 其他 is none of the stored channels: the officer
+# chooses one rather than be handed a wrong one.
+_CHANNEL_OF_KIND = {
+    LogKind.CALL: Channel.HOTLINE,
+    LogKind.DOCUMENT: Channel.HOTLINE,
+    LogKind.INSTRUCTION: Channel.HOTLINE,
+    LogKind.INCIDENT: Channel.HOTLINE,
+    LogKind.PATROL: Channel.GRID_REPORT,
+}
+
+
 def intake_from_entry(entry: DutyLogEntry) -> dict[str, object]:
     """The new-case form's values prefilled from a log entry (lifecycle.draft / register take these)."""
     entry = entry.current()
@@ -537,7 +550,7 @@ def intake_from_entry(entry: DutyLogEntry) -> dict[str, object]:
     fields: dict[str, object] = {
         "title": text.splitlines()[0][:80],
         "description": f"{description}\n（值班记录 {entry.id}）"[:2000],
-        "channel": Channel.HOTLINE,  # a call or document to the duty room is registered like a hotline case
+        "channel": _CHANNEL_OF_KIND.get(entry.kind),
         "category": category,
         "priority": Priority.EMERGENCY if entry.kind is LogKind.INCIDENT else Priority.NORMAL,
         "community_id": entry.community_id,

@@ -1483,3 +1483,21 @@ def test_an_incidents_log_line_says_where_it_is_followed_in_the_hand_overs_copie
     assert f"| see {incident.id} |" in render_markdown(report, "en")
     book = load_workbook(io.BytesIO(render_xlsx(report)))
     assert f"见事件 {incident.id}" in {c.value for row in book["值班记录"].iter_rows() for c in row}
+
+
+def test_a_case_from_an_entry_takes_the_channel_its_kind_came_by(runner: CliRunner, calm_store: Path) -> None:
+    """Every case made from a log entry was a 12345热线 case, a walk-in (来访) and what a patrol
+    found (巡查) too. A call stays a hotline case and a patrol's find is a grid report (网格员上报); a
+    walk-in, which no stored channel names, gets none: `to-case` asks for one (--channel) rather than
+    record the wrong one."""
+    root = calm_store
+    channel_of = lambda case_id: Store(root).get(Petition, case_id).channel.value  # noqa: E731
+    common = ("--community", "dongcheng")
+    call = run(runner, root, "duty", "log", "--kind", "来电", "--content", "3号楼漏水", *common)
+    assert channel_of(run(runner, root, "duty", "to-case", call)) == "hotline"
+    patrol = run(runner, root, "duty", "log", "--kind", "巡查", "--content", "河堤护栏缺损", *common)
+    assert channel_of(run(runner, root, "duty", "to-case", patrol)) == "grid_report"
+    visit = run(runner, root, "duty", "log", "--kind", "来访", "--content", "村民来访反映低保", *common)
+    refused = runner.invoke(cli, ["--store", str(root), "duty", "to-case", visit])
+    assert refused.exit_code == 1 and refused.output.startswith("duty-room: 渠道"), refused.output
+    assert channel_of(run(runner, root, "duty", "to-case", visit, "--channel", "群言亭")) == "talk_point"

@@ -1109,6 +1109,43 @@ async def test_a_case_from_an_entry_shows_the_callers_name_and_phone_masked_and_
     assert not (small_store.root / "audit").exists()  # nothing revealed, nothing to log
 
 
+async def test_a_case_from_an_entry_is_prefilled_with_the_channel_its_kind_came_by(small_store: Store) -> None:
+    """n on a walk-in (来访) or a patrol's find (巡查) prefilled the case's 渠道 with 12345热线. A call
+    stays a hotline case, a patrol's find is a grid report (网格员上报); a walk-in, which no channel
+    names, is left for the officer to choose (请选择), and saved without one the field says so."""
+    for kind, content in (
+        (LogKind.CALL, "3号楼漏水"),
+        (LogKind.PATROL, "河堤护栏缺损"),
+        (LogKind.VISIT, "来访反映低保"),
+    ):
+        log_entry(small_store, kind=kind, content=content, community_id="dongcheng")
+    async with dashboard(small_store) as (app, pilot):
+        await pilot.press("5")
+        await settled(app, pilot)
+        table = app.panel("dutylog").table
+        for content, channel in (("3号楼漏水", "hotline"), ("河堤护栏缺损", "grid_report"), ("来访反映低保", "")):
+            entry = next(e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == content)
+            table.move_cursor(row=table.keys.index(entry.id))
+            await pilot.press("n")
+            await settled(app, pilot)
+            form = app.screen
+            assert isinstance(form, FormScreen)
+            assert form.values()["channel"] == channel, (content, form.values())
+            assert channel or "请选择" in str(form.query_one("#field-channel", Select).prompt)
+            await fill(pilot, form, category="infrastructure")
+            await pilot.press("ctrl+s")
+            await settled(app, pilot)
+            if not channel:
+                assert app.screen is form, "saved without a channel"
+                assert "必填" in str(form.query_one("#error-channel").render()), screen_text(app)
+                await fill(pilot, form, channel="talk_point")
+                await pilot.press("ctrl+s")
+                await settled(app, pilot)
+            assert not isinstance(app.screen, FormScreen), screen_text(app)
+            [case] = [p for p in small_store.all(Petition) if p.title == content]
+            assert case.channel.value == (channel or "talk_point")
+
+
 async def test_the_log_form_offers_a_walk_in_and_a_patrol(small_store: Store) -> None:
     """记录's kinds were 来电 / 来文 / 上级指示 / 突发事件 / 其他: a walk-in was 其他. 来访 and 巡查 are
     offered, saved as such and listed under 类别 as what they are; the form's words fit them too."""

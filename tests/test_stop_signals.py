@@ -23,7 +23,7 @@ from duty_room import words
 from duty_room.cli import interrupted
 from duty_room.exits import ExitCode
 from store import storage
-from store.models import Petition
+from store.models import Petition, PetitionStatus
 from store.storage import Store
 from tests.conftest import frozen_command, lock_held_elsewhere, store_bytes
 from tools.ptyterm import Terminal
@@ -95,6 +95,54 @@ def test_sighup_when_the_link_drops_ends_the_dashboard_exit_129_holding_nothing(
         assert term.exit_code() == ExitCode.HUNG_UP == 129
     finally:
         term.close()
+    assert lock_is_free(small_store.root)
+
+
+def test_a_hung_up_terminal_ends_the_dashboard_exit_129_with_sighup_ignored(small_store: Store) -> None:
+    """Started with SIGHUP set aside (`trap '' HUP`, a parent that ignores it), the dashboard got no
+    signal when the link dropped, and its key reader spun a core on the dead terminal (every read an
+    empty one) until its next screen write failed: up to the clock's minute, never with the clock
+    frozen. Now the hung-up terminal itself ends it, exit 129, its lock given up."""
+    ignoring = (
+        "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    )
+    argv = [sys.executable, "-c", ignoring, *frozen_command("--store", str(small_store.root))]
+    term = Terminal(argv, 120, 40, ENV)
+    try:
+        assert term.wait_for("MK261127-001"), term.text()
+        term.settle()
+        term.hang_up()  # the kernel's SIGHUP is ignored: only the terminal says the link is gone
+        assert term.wait_exit(20), "the dashboard outlived its terminal"  # (a failure, not a hung suite)
+        assert term.exit_code() == ExitCode.HUNG_UP
+    finally:
+        term.close()
+    assert lock_is_free(small_store.root)
+
+
+def test_a_write_under_way_when_the_terminal_hangs_up_with_sighup_ignored_is_made_whole(small_store: Store) -> None:
+    """The hang-up comes while a save waits for another desk's lock: the dashboard ends as on SIGHUP,
+    after the write (whole), not in the middle of it, SIGHUP ignored or not."""
+    ignoring = (
+        "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])"
+    )
+    argv = [sys.executable, "-c", ignoring, *frozen_command("--store", str(small_store.root))]
+    with lock_held_elsewhere(small_store.root) as release:
+        term = Terminal(argv, 120, 40, ENV)
+        try:
+            assert term.wait_for("MK261127-001"), term.text()
+            term.settle()
+            term.send("c")  # 受理 the first case, a note, confirm: the write waits for the lock
+            assert term.wait_for("受理"), term.text()
+            term.settle()
+            term.send("\rcall back\r")
+            assert term.wait_for("另一处正在写入"), term.text()
+            term.hang_up()
+            release()
+            assert term.wait_exit(30), "the dashboard outlived its terminal"
+            assert term.exit_code() == ExitCode.HUNG_UP
+        finally:
+            term.close()
+    assert Store(small_store.root).get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
     assert lock_is_free(small_store.root)
 
 

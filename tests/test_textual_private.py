@@ -297,3 +297,15 @@ def test_no_widget_or_panel_reads_a_nodes_own_copy_of_its_bindings() -> None:
         if re.search(r"\._bindings\b", line)
     ]
     assert sources and not found, found
+
+
+def test_the_linux_drivers_key_reader_asks_its_exit_event_before_each_wait() -> None:
+    """duty_room/driver.py LinkDriver replaces ``LinuxDriver.exit_event`` with one that is also set
+    once the terminal hangs up: it relies on the key reader asking ``self.exit_event.is_set()``
+    before each wait for keys on ``self.fileno``, and on the event being made in ``__init__``."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    where = f"Textual {textual.__version__}: see duty_room/driver.py _InputEnds"
+    assert "self.exit_event = Event()" in inspect.getsource(LinuxDriver.__init__), where
+    reader = inspect.getsource(LinuxDriver.run_input_thread)
+    assert "while not self.exit_event.is_set():" in reader and "selector.register(self.fileno" in reader, where

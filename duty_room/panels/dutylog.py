@@ -271,7 +271,8 @@ class DutyLogPanel(DeskPanel):
             super().action_new_petition()
             return
         desk = self.desk
-        prefill = {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
+        # A kind no channel names (来访) leaves the form's 渠道 to choose, not at its own 12345热线.
+        prefill = {"channel": ""} | {k: str(v) for k, v in intake_from_entry(entry).items() if v is not None}
         # The caller and the phone are personal data: masked here as in the entry's detail; kept as shown.
         masks = {"reporter_name": mask_name, "reporter_phone": mask_phone}
         masked = {key: (mask(prefill[key]), prefill.pop(key)) for key, mask in masks.items() if prefill.get(key)}

@@ -31,7 +31,7 @@ def intake_form(
     names = names_of(communities)
     fields = [
         FieldSpec("title", t("intake.title"), max_length=max_chars(Petition, "title")),
-        enum_field("channel", t("detail.channel"), Channel, lang, value=Channel.HOTLINE),
+        enum_field("channel", t("detail.channel"), Channel, lang, value=Channel.HOTLINE, placeholder=t("form.choose")),
         enum_field("category", t("col.category"), Category, lang, placeholder=t("form.choose")),
         enum_field("priority", t("detail.priority"), Priority, lang, value=Priority.NORMAL),
         FieldSpec(
