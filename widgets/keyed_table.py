@@ -60,7 +60,7 @@ def ellipsize(text: Text, width: int) -> Text:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class Row:
     """One row of a ``KeyedTable``: a stable key (a case id, a grid id, a stall id) and its cells.
     ``whole`` names the columns where this row's cell is never cut although the column's others
