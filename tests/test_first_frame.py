@@ -330,3 +330,15 @@ async def test_the_filter_line_is_mounted_when_first_opened(small_store: Store) 
         assert app.panel("petitions").filter_input.value == "路灯"
         assert app.focused is app.panel("petitions").filter_input
         assert app.panel("visits").filter_text == ""
+
+
+async def test_the_filter_input_is_not_made_before_the_first_slash(small_store: Store) -> None:
+    """Panel 1's rows are filtered by what its filter line says: asked before the first /, the
+    line (an ``Input``) was made only to say it was empty, before the first frame."""
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        await settled(app, pilot)
+        assert "filter_input" not in vars(app.panel("petitions"))
+        assert app.panel("petitions").filter_text == ""
+        await pilot.press("slash", *"路灯")
+        await settled(app, pilot)
+        assert app.panel("petitions").filter_text == "路灯"

@@ -576,7 +576,7 @@ def drawn_whole(line: StatusLine) -> str:
     from widgets.status_line import PATH
 
     drawn, message = str(line.render()).strip(), line.message
-    path = PATH.search(message)
+    path = re.search(PATH, message)  # (a pattern's text: re compiles it when first used)
     if path is None:
         return "" if drawn == message else f"{message!r} drawn as {drawn!r}"
     before, after = message[: path.start()], message[path.end() :]

@@ -60,7 +60,7 @@ def ellipsize(text: Text, width: int) -> Text:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
 class Row:
     """One row of a ``KeyedTable``: a stable key (a case id, a grid id, a stall id) and its cells.
     ``whole`` names the columns where this row's cell is never cut although the column's others
@@ -116,6 +116,12 @@ class LazyRow(Row):
     def widths(self) -> tuple[int, ...]:
         # As ``Text`` keeps it: control codes stripped (a cell's text has none: display_safe).
         return tuple(cell_len(strip_control_codes(text)) for text in self._plain)
+
+
+@functools.cache
+def _in_column(column: int) -> Style:
+    """The style that names a cell's column (``_render_row``), made once a column."""
+    return Style.from_meta({"column": column})
 
 
 def measured(rows: list[Row]) -> list[Row]:
@@ -688,21 +694,23 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def _render_row(self, cells: Sequence[Text], style: Style, post_style: Style, width: int) -> Strip:
         """One line: each cell padded and cut to its column, then the style to the widget's edge."""
-        strips: list[Strip] = []
+        segments: list[Segment] = []  # the cells' one after another, made into one Strip (not one a cell, then joined)
         for column, (text, cell_width) in enumerate(zip(cells, self._widths, strict=False)):
             if cell_width is None:  # left out (Column.drop)
                 continue
             # The column in each cell's style (sends no bytes) keeps one run of text per cell, as a
             # DataTable draws it: an SVG screenshot places runs by their first cell, so CJK
             # columns stay aligned there.
-            strips.append(self._render_cell(text, cell_width, style, post_style + Style.from_meta({"column": column})))
+            segments += self._render_cell(text, cell_width, style, post_style + _in_column(column))
         total = max(sum(w + 2 * CELL_PADDING for w in self._widths if w is not None), width)
-        return Strip.join(strips).adjust_cell_length(total, style + post_style)
+        return Strip(segments).adjust_cell_length(total, style + post_style)
 
-    def _render_cell(self, text: Text, width: int, style: Style, post_style: Style) -> Strip:
+    def _render_cell(self, text: Text, width: int, style: Style, post_style: Style) -> list[Segment]:
         """One cell, segment for segment what Rich's ``render_lines`` of the padded text gives
         (justify, "…" overflow, the text's own style over the row's), at a third of its cost:
-        a township's first frame renders thousands of cells."""
+        a township's first frame renders thousands of cells. Its segments, not a ``Strip``: a row
+        joins its cells' into one (a Strip each, made twice over to simplify it, then joined, cost
+        ~4 M instructions of the first frame at 120x40)."""
         console = self.app.console
         justify = text.justify
         if justify == "full" or "\n" in text.plain or "\t" in text.plain:  # rare: let Rich lay it out
@@ -711,7 +719,7 @@ class KeyedTable(ScrollView, can_focus=True):
                 text.overflow = "ellipsis"
             options = self.app.console_options.update(width=width + 2 * CELL_PADDING, height=1, no_wrap=True)
             [rendered] = console.render_lines(Padding(text, (0, CELL_PADDING)), options, style=style, pad=True)
-            return Strip(Segment.apply_style(rendered, post_style=post_style)).simplify()
+            return list(Segment.simplify(Segment.apply_style(rendered, post_style=post_style)))
         line = text.copy()
         if justify in ("right", "center"):  # as Rich's Lines.justify does
             line.rstrip()
@@ -728,4 +736,4 @@ class KeyedTable(ScrollView, can_focus=True):
         body = [segment for segment in Segment.apply_style(line.render(console, end=""), text_style) if segment.text]
         pad = " " * CELL_PADDING
         segments = [Segment(pad, style), *body, Segment(" " * (width - line.cell_len) + pad, style)]
-        return Strip(Segment.apply_style(segments, post_style=post_style)).simplify()
+        return list(Segment.simplify(Segment.apply_style(segments, post_style=post_style)))

@@ -184,8 +184,10 @@ class Panel(Vertical):
 
     @property
     def filter_text(self) -> str:
-        """The filter typed, or "" when the filter is closed."""
-        return self.filter_input.value if self.filters and self.filter_input.display else ""
+        """The filter typed, or "" when the filter is closed or was never opened (asked for then,
+        the ``Input`` was made before the first frame only to say it was empty)."""
+        opened = "filter_input" in self.__dict__  # made when first asked for (``filter_input``)
+        return self.filter_input.value if opened and self.filter_input.display else ""
 
     def open_filter(self) -> None:
         """Show the filter line (mounted the first time, above the table) and focus it."""

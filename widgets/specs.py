@@ -4,6 +4,11 @@ The screens that show them (``form.py``, ``choice_modal.py``, ``table_screen.py`
 are imported when the first of them opens, not before the dashboard's first frame: a panel builds
 its forms' fields and its lists' keys from these alone. ``tests/test_first_frame_imports.py``
 checks that the dashboard's first frame is written with none of those screens imported.
+
+Each dataclass here is made with its ``__init__`` alone: every method a dataclass generates is
+compiled as this module is imported, before the first frame, and these are never compared, shown
+or changed once made (``dataclasses.replace`` makes a changed copy). Frozen, each cost ~1.6 M
+instructions more, for the two methods that refuse a change.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
 Kind = Literal["text", "number", "choice", "picker"]
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
+@dataclass(eq=False, repr=False)  # only its __init__ compiled (see above)
 class FieldSpec:
     """One field: ``key`` names its value in ``values()``; ``kind`` picks the input widget."""
 
@@ -35,7 +40,7 @@ class FieldSpec:
     fills: Callable[[str], Mapping[str, str] | None] | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
+@dataclass(eq=False, repr=False)  # only its __init__ compiled (see above)
 class FormTexts:
     """Every word the form shows besides the fields, given by the caller (widgets hold no catalogue)."""
 
@@ -64,7 +69,7 @@ class Choice(NamedTuple):
     needs_note: bool = False
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
+@dataclass(eq=False, repr=False)  # only its __init__ compiled (see above)
 class ChoiceTexts:
     """Every word the modal shows, given by the caller (widgets hold no catalogue)."""
 
@@ -98,7 +103,7 @@ class ListAction(NamedTuple):
         return f"list.{self.name}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or shown: fewer methods to compile
+@dataclass(eq=False, repr=False)  # only its __init__ compiled (see above)
 class DetailContent:
     """What a detail shows: labelled ``fields``, then titled ``sections`` of lines."""
 

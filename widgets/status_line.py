@@ -25,11 +25,12 @@ from textual.widgets import Static
 STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
 
 ELLIPSIS = "…"
-# A whole path in a message: from a / (or ~/, ./, C:\) after a space or a punctuation mark to the next
-# space or mark that ends it. A name in the store (petitions/2026-11-27.json) is short: never shortened.
-PATH = re.compile(
-    r"(?<![^\s，；。：、（(“「])(?:~|\.{1,2}|[A-Za-z]:)?[/\\][^\s，；。：、（）]*[^\s，；。：、（）,;:.)]"
-)
+# The patterns below are given to re's functions as text, compiled (and kept by re) when a message
+# first needs fitting: compiled at import, the five cost every first frame ~7 M instructions, a line
+# that says nothing yet. A whole path in a message: from a / (or ~/, ./, C:\) after a space or a
+# punctuation mark to the next space or mark that ends it. A name in the store
+# (petitions/2026-11-27.json) is short: never shortened.
+PATH = r"(?<![^\s，；。：、（(“「])(?:~|\.{1,2}|[A-Za-z]:)?[/\\][^\s，；。：、（）]*[^\s，；。：、（）,;:.)]"
 KEEP_OF_PATH = 8  # a path is never shortened below this many cells (plus its file name, when it fits)
 
 
@@ -48,11 +49,11 @@ def _tail(text: str, cells: int) -> str:
     return _head(text[::-1], cells)[::-1]
 
 
-LETTER = re.compile(r"[A-Za-z0-9]")  # a word of a language written with spaces: never cut in two
+LETTER = r"[A-Za-z0-9]"  # a word of a language written with spaces: never cut in two
 
 
 def _cuts_a_word(before: str, after: str) -> bool:
-    return bool(before and after and LETTER.match(before[-1]) and LETTER.match(after[0]))
+    return bool(before and after and re.match(LETTER, before[-1]) and re.match(LETTER, after[0]))
 
 
 def _words_head(text: str, cells: int) -> str:
@@ -82,16 +83,16 @@ def shorten_path(path: str, cells: int, *, keep_name: bool = False) -> str:
     return _head(path, cells - 1 - cell_len(tail)) + ELLIPSIS + tail
 
 
-CLAUSE = re.compile(r"(?<=；)|(?<=; )")  # a message's clauses: what happened; …; what to do
+CLAUSE = r"(?<=；)|(?<=; )"  # a message's clauses: what happened; …; what to do
 # Where what to do goes on with a second part (请从备份恢复，恢复前不会写入它; restore it from a backup: …).
-PART = re.compile(r"，|, |: ")
-ASIDE = re.compile(r"（[^）]*$| \([^)]*$")  # an aside opened and not closed: cut before it, not inside it
+PART = r"，|, |: "
+ASIDE = r"（[^）]*$| \([^)]*$"  # an aside opened and not closed: cut before it, not inside it
 
 
 def _shorten_paths(message: str, width: int, *, keep_names: bool) -> str:
     """``message`` with its longest paths shortened in their middle, as far as it takes to fit ``width``
     (with ``keep_names``, each path keeps at least its file name)."""
-    for match in sorted(PATH.finditer(message), key=lambda m: cell_len(m.group()), reverse=True):
+    for match in sorted(re.finditer(PATH, message), key=lambda m: cell_len(m.group()), reverse=True):
         excess = cell_len(message) - width
         if excess <= 0:
             break
@@ -113,7 +114,7 @@ def fit(message: str, width: int) -> str:
     first part, 请从备份恢复, where the whole would cut the first clause), an aside cut whole."""
     if width <= 0 or cell_len(message) <= width:
         return message
-    clauses = [c for c in CLAUSE.split(message) if c]
+    clauses = [c for c in re.split(CLAUSE, message) if c]
     gap = ELLIPSIS + ("；" if clauses[0].endswith("；") else "; ")
     for dropped in range(max(len(clauses) - 1, 1)):  # 0, then 1, 2… clauses before the last left out
         kept = clauses if not dropped else [*clauses[: -1 - dropped], gap, clauses[-1]]
@@ -122,11 +123,11 @@ def fit(message: str, width: int) -> str:
             return shorter
     last = clauses[-1]
     if cell_len(last) + 3 > width * 2 // 3:  # what to do, too long whole: its first part (请从备份恢复)
-        last = PART.split(last, maxsplit=1)[0]
+        last = re.split(PART, last, maxsplit=1)[0]
     if len(clauses) > 1 and cell_len(last) + 3 <= width * 2 // 3:  # the first clause, then the last
         first, end = clauses[0], (gap if len(clauses) > 2 else "") + last
         if cell_len(first + end) > width:  # what happened comes before the second part of what to do
-            end = PART.split(end, maxsplit=1)[0]
+            end = re.split(PART, end, maxsplit=1)[0]
     else:
         first, end = message, ""
     room = width - cell_len(end)
@@ -135,7 +136,7 @@ def fit(message: str, width: int) -> str:
         return first + end
     end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _words_tail(first, (width - 1) // 2))
     head = _words_head(first, width - cell_len(end))
-    aside = ASIDE.search(head)
+    aside = re.search(ASIDE, head)
     if aside and aside.start() > 0:
         head = head[: aside.start()]
     return head.rstrip("；; ") + end
