@@ -505,7 +505,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
             {
                 "township": data.township,
                 "at": now.isoformat(timespec="minutes"),
-                "open": len(data.petitions),
+                "open": len(data.cases),
                 "overdue": data.overdue,
                 "due_today": data.due_today,
                 "late_sessions": [  # late today; "still": nobody checked in yet (the alarm)
@@ -540,7 +540,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         lang = settings.lang
         t = lambda key: words.t(key, lang)  # noqa: E731
         lines = [
-            f"{data.township} {now:%Y-%m-%d %H:%M}  {t('header.open')} {len(data.petitions)}  {t('header.overdue')} {len(data.overdue)}"
+            f"{data.township} {now:%Y-%m-%d %H:%M}  {t('header.open')} {len(data.cases)}  {t('header.overdue')} {len(data.overdue)}"
             f"  {t('header.due_today')} {len(data.due_today)}",
         ]
         if data.overdue:

@@ -738,9 +738,13 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "an interrupted transaction (generation {generation}) was undone",
     ),
     "repair.leftover": ("删除了遗留的临时文件 {path}", "removed a leftover temp file {path}"),
-    "repair.figures": (
+    "repair.figures.payments": (
         "{path} 已写入收费合计：summary 直接读取，不再逐条校验",
         "{path}: its fee figures written: summary reads them instead of validating every payment",
+    ),
+    "repair.figures.petitions": (
+        "{path} 已写入未结案件清单：summary 直接读取，不再逐件校验",
+        "{path}: its open cases' figures written: summary reads them instead of validating every case",
     ),
     "repair.dropped": (
         "{path} 中的 {id} 已删除：它已归档在 {archive}",

@@ -494,6 +494,13 @@ class Petition(Record):
     def is_overdue(self, moment: datetime) -> bool:
         return self.awaits_action and self.due_at < moment
 
+    @classmethod
+    def figures_of(cls, records: Iterable[Any]) -> dict[str, Any]:
+        """What `summary` counts of a day file of cases (store/queries.py: ``open_case_dues``): each
+        open case's id, due time and whether it awaits action, in the file's order. Kept by the live
+        files alone (storage.py: ``keeps_figures``); `summary` reads them instead of validating them."""
+        return {"open": [[c.id, c.due_at.isoformat(), c.awaits_action] for c in records if c.status.is_open]}
+
 
 class ServiceSchedule(Record):
     """A recurring 一老一小 service; each day it occurs becomes a session on the timeline."""

@@ -98,6 +98,47 @@ def ended_petitions(store: Store, now: datetime) -> list[PetitionView]:
     return views
 
 
+class CaseDue(NamedTuple):
+    """An open case as the digest counts it: overdue, due today (``open_petitions``' rule), or neither."""
+
+    id: str
+    due_at: datetime
+    overdue: bool
+    due_today: bool
+
+    @classmethod
+    def of(cls, case_id: str, due_at: datetime, awaits_action: bool, now: datetime) -> CaseDue:
+        overdue = awaits_action and due_at < now
+        return cls(case_id, due_at, overdue, awaits_action and not overdue and due_at < end_of_day(now.date()))
+
+
+def open_case_dues(store: Store, now: datetime) -> list[CaseDue]:
+    """Every open live case as `summary` counts it, most urgent first (``urgency_key``'s order):
+    from each day file's figures (``Petition.figures_of``, ``Store.figures``), none of its cases
+    validated, where the file is as written; else that file's open cases validated as before
+    (``_unless_ended``: a damaged one stops `summary`, exit 2; an older duty-room's file). A case
+    in two files is counted once, as ``Store.all`` keeps it. A store not yet in day files (its
+    cases in petitions.json) is read as before (``open_cases_alone``)."""
+    if store.path_for(Petition).exists():
+        return of_views(open_cases_alone(store, now, keep=_unless_ended))
+    seen: set[str] = set()
+    dues = []
+    for partition in store.live_partitions(Petition):
+        sums = store.figures(Petition, partition)
+        if sums is not None:
+            found = [(case_id, datetime.fromisoformat(due), awaits) for case_id, due, awaits in sums["open"]]
+        else:
+            with store.validating_only(_unless_ended):
+                cases = store.all(Petition, partition)
+            found = [(c.id, c.due_at, c.awaits_action) for c in cases if c.status.is_open]
+        for case_id, due_at, awaits in found:
+            if case_id not in seen:
+                seen.add(case_id)
+                dues.append(CaseDue.of(case_id, due_at, awaits, now))
+    dues.sort(key=lambda c: (0 if c.overdue else 1 if c.due_today else 2, c.due_at, c.id))
+    return dues
+
+
 class SortOrder(StrEnum):
     URGENCY = "urgency"  # overdue, due today, the rest
     NEWEST = "newest"
@@ -405,7 +446,7 @@ def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = T
         on_duty="、".join(people),
         on_duty_leader=people[0] if people else "",
         on_duty_count=len(people),
-        open=len(figures.petitions),
+        open=len(figures.cases),
         overdue=len(figures.overdue),
         due_today=len(figures.due_today),
         visited=sum(p.visited for p in roots) if complete else None,
@@ -426,23 +467,24 @@ def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = T
 
 class Digest(NamedTuple):
     township: str
-    petitions: list[PetitionView]
+    petitions: list[PetitionView]  # (`summary`'s: none, ``cases`` alone)
     progress: list[GridProgress]
     sessions: list[SessionView]
     stalls: list[StallView]
     fees: FeeTotals
     upcoming: NextSessions
+    cases: list[CaseDue]  # every open case, most urgent first: ``petitions``' (``of_views``), or `summary`'s
 
     # What `summary` lists and its exit status judges (the dashboard's header counts the same: ``headline``).
 
     @property
     def overdue(self) -> list[str]:
         """The open cases past due, by id, most urgent first."""
-        return [v.petition.id for v in self.petitions if v.overdue]
+        return [c.id for c in self.cases if c.overdue]
 
     @property
     def due_today(self) -> list[str]:
-        return [v.petition.id for v in self.petitions if v.due_today]
+        return [c.id for c in self.cases if c.due_today]
 
     @property
     def late_now(self) -> bool:
@@ -480,24 +522,32 @@ def digest(
     workers are out visiting; the rates; the shift's log): a cold process
     validates each record it reads, so the digest reads only these.
 
-    ``for_summary``: of the live cases only the open ones are validated, as for the first
-    frame (``open_cases_alone``), but a case whose stored status is damaged is validated (and stops
-    it, exit 2) as before; the dashboard's reload needs the closed ones for its rates. And of today's
+    ``for_summary``: of the live cases only the open ones are counted (``cases``; ``petitions``
+    is empty), each as its day file keeps it where the file is as written (``open_case_dues``), else
+    validated as for the first frame, but a case whose stored status is damaged is validated (and
+    stops it, exit 2) as before; the dashboard's reload needs the closed ones for its rates. And of today's
     visit plans only those of 独居老人 are counted (``progress`` holds those alone): `summary` says
     ``living_alone_unvisited`` and nothing else of it. Of the stalls, the arrears and the fees
     (``stall_roster``): no permit is read, and the payments' figures are read as each year's file
     keeps them (``market.payment_figures``), its records not validated, where the file is as written."""
     communities = store.all(Community)
     stalls, fees = stall_roster(store, now.date(), fee_rules, for_summary=for_summary)
+    petitions = [] if for_summary else open_petitions(store, now)
     return Digest(
         township=communities[0].township if communities else "",
-        petitions=open_cases_alone(store, now, keep=_unless_ended) if for_summary else open_petitions(store, now),
+        petitions=petitions,
         progress=visit_progress(store, now.date(), tagged=SpecialTag.LIVING_ALONE if for_summary else None),
         sessions=todays_schedule(store, now, calendar),
         stalls=stalls,
         fees=fees,
         upcoming=next_sessions(store, now, calendar or DeadlineRules()),
+        cases=open_case_dues(store, now) if for_summary else of_views(petitions),
     )
+
+
+def of_views(petitions: list[PetitionView]) -> list[CaseDue]:
+    """The open cases of ``open_petitions`` (most urgent first) as the digest counts them."""
+    return [CaseDue(v.petition.id, v.petition.due_at, v.overdue, v.due_today) for v in petitions]
 
 
 class Dashboard(NamedTuple):
@@ -543,6 +593,7 @@ def first_frame(store: Store, now: datetime, *, duty_rules: DutyRules | None = N
         stalls=[],
         fees=FeeTotals(0, 0, 0, 0),
         upcoming=NextSessions(None, None, None),
+        cases=of_views(petitions),
     )
     return Dashboard(
         now=now,

@@ -295,6 +295,15 @@ def is_live(model: type[Record], partition: str | None) -> bool:
     return model is Petition and _LIVE_NAME.fullmatch(partition) is not None
 
 
+def keeps_figures(model: type[Record], partition: str | None) -> bool:
+    """A file that keeps, as it is written, the figures ``model.figures_of`` makes of its records
+    (``Store.figures``): every payments file, and of the cases the day files alone (`summary` reads
+    the open ones there; an archive, written by every day's move, would digest megabytes for nothing)."""
+    if model.figures_of([]) is None:
+        return False
+    return is_live(model, partition) or not in_live_files(model)
+
+
 def file_named_by(record_id: str) -> str | None:
     """The day file a case id names (MK261128-004 → 2026-11-28, MK261128-030 → 2026-11-28.2), or None."""
     match = _DAY_IN_ID.match(record_id)
@@ -1212,12 +1221,15 @@ class Store:
         _meta by ``_OpenFile.payload``), read with none of its records validated: only when the
         records and the figures are byte for byte those it wrote (a digest of both). None when they
         are not, the file was written before figures were kept, or was read before: the caller
-        reads its records, each validated, as ever (a damaged one is named as ever). A file read
-        before, whole, is not read again for them: None."""
+        reads its records, each validated, as ever (a damaged one is named as ever), as it reads them
+        (that read parses the file again: ``validating_only`` as it was, not none of them). A file
+        read before, whole, is not read again for them: None."""
         path = self.path_for(model, partition)
         with self.validating_only(_no_record):
             self._read(model, path)
         cached = self._cache.get(path)
+        if cached is not None and cached.figures is None and cached.kept is not None:
+            del self._cache[path]  # (none of its records validated: not what a reader of it is to get)
         return cached.figures if cached is not None else None
 
     def all_partitions(self, model: type[M]) -> list[M]:
@@ -1684,7 +1696,7 @@ class _OpenFile:
     def payload(self, generation: int) -> bytes:
         self._insert_new()
         self.meta = {"schema": SCHEMA_VERSION, "generation": generation, "table": self.model.table}
-        sums = self.model.figures_of(self.records.values())
+        sums = self.model.figures_of(self.records.values()) if keeps_figures(self.model, self.partition) else None
         if sums is not None:  # (Store.figures) of the records as written, and a digest of both
             stored = (self.db.storage.read() or {}).get(RECORDS, {})
             self.meta[FIGURES] = {"sums": sums, "digest": _figures_digest(stored, sums)}
@@ -2498,8 +2510,8 @@ def repair_store(store: Store) -> list[Detail]:
     remove leftover temp files, drop from its day file a live case that is also archived, when
     both copies are the same (an archive move interrupted by an older duty-room), and keep a
     household found in two grids' files, or in another grid's file, once, in its own grid's file,
-    when every copy is the same (copies that differ are left, and said); write a payments file
-    that keeps no figures of its payments again, with them (``_keep_figures``)."""
+    when every copy is the same (copies that differ are left, and said); write a file that keeps
+    no figures of its records (a payments file, a day file of cases) again, with them (``_keep_figures``)."""
     store._recovered = False  # look for leftover temp files even if this process did already
     with store.lock():
         done = list(store.last_recovery)
@@ -2535,26 +2547,32 @@ def repair_store(store: Store) -> list[Detail]:
 
 
 def _keep_figures(store: Store, findings: list[Finding]) -> list[Detail]:
-    """A file of a table that keeps figures of its records (the payments: ``Record.figures_of``)
-    written without them (before files kept them, or by an older duty-room) is written again
+    """A file that keeps figures of its records (``keeps_figures``: the payments, the cases' day
+    files) written without them (before files kept them, or by an older duty-room) is written again
     with them, its records as they are: `summary` then reads them instead of validating every
-    payment of every year (a past year's file is seldom written again). A damaged one is left."""
+    payment of every year (a past year's file is seldom written again) and every open case. A
+    damaged one is left."""
     damaged = {finding.path for finding in findings if finding.error}
     reader = Store(store.root, read_once=True)
     stale: list[tuple[type[Record], str | None]] = []
     for model in _tables().values():
-        if model.figures_of([]) is None:
-            continue
         for partition in (None, *store.partitions(model)):
             path = store.path_for(model, partition)
-            if path.exists() and store.relative(path) not in damaged and reader.figures(model, partition) is None:
+            if (
+                keeps_figures(model, partition)
+                and path.exists()
+                and store.relative(path) not in damaged
+                and reader.figures(model, partition) is None
+            ):
                 stale.append((model, partition))
     if not stale:
         return []
     with store.transaction() as tx:
         for model, partition in stale:
             tx._open(model, partition)._changed()
-    return [Detail("repair.figures", {"path": store.relative(store.path_for(*found))}) for found in stale]
+    return [
+        Detail(f"repair.figures.{found[0].table}", {"path": store.relative(store.path_for(*found))}) for found in stale
+    ]
 
 
 def _listed(names: list[str], lang: Lang) -> str:

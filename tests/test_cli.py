@@ -476,6 +476,100 @@ def test_check_repair_writes_the_figures_a_payments_file_lacks(
     assert validated == []
 
 
+def test_summary_reads_the_open_cases_each_day_file_keeps(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: `summary` validated every open case of the live day files (337 on a township) and
+    their communities and grids, for three counts and two lists of ids. Each day file keeps, as it is written, its
+    open cases' ids, due times and whether they await action, with a digest of its records and
+    them (``Petition.figures_of``, as the payments files keep their fees): `summary` reads them and
+    validates no case, its output the same. An archive keeps none (written by every day's move). A
+    day file not as written (an older duty-room's, edited by hand, damaged) has its open cases
+    validated as before: an open case damaged stops `summary` (exit 2), and `check` names it."""
+    import orjson
+
+    from store import storage
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    validated: list[str] = []
+    validate_all = storage._validate_all
+
+    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
+        if model.__name__ == "Petition":
+            validated.extend(doc["id"] for doc in data.get(storage.RECORDS, {}).values())
+        return validate_all(path, model, data, known, remember)
+
+    monkeypatch.setattr(storage, "_validate_all", counting)
+
+    def summary(*lang: str) -> tuple[int, str]:
+        validated.clear()
+        result = runner.invoke(cli, ["--store", str(target), *lang, "summary", "--json"])
+        return result.exit_code, result.output
+
+    before = summary()
+    assert validated == [] and json.loads(before[1])["overdue"]
+    day_files = sorted((target / "petitions").glob("????-??-??*.json"))
+    archives = sorted((target / "petitions").glob("archive-*.json"))
+    assert day_files and archives
+    assert all("figures" not in next(iter(orjson.loads(p.read_bytes())["_meta"].values())) for p in archives)
+
+    def edit(path: Path, change: object) -> dict:
+        data = orjson.loads(path.read_bytes())
+        change(data)  # type: ignore[operator]
+        path.write_bytes(orjson.dumps(data))
+        return data
+
+    def meta(data: dict) -> dict:
+        return next(iter(data["_meta"].values()))
+
+    with_open = [p for p in day_files if meta(orjson.loads(p.read_bytes()))["figures"]["sums"]["open"]]
+    # As an older duty-room writes it: no figures kept. The same output, its open cases validated.
+    data = edit(with_open[0], lambda data: meta(data).pop("figures"))
+    assert summary() == before
+    assert validated and set(validated) <= {doc["id"] for doc in data["records"].values()}
+    # The figures changed by hand, the records not: not believed.
+    edit(with_open[1], lambda data: meta(data)["figures"]["sums"]["open"].clear())
+    assert summary() == before
+    # An open case damaged: `summary` stops, naming the file, as when it validated every open case.
+
+    def damage(data: dict) -> None:
+        doc = next(d for d in data["records"].values() if d["status"] not in ("closed", "cancelled", "merged"))
+        doc["title"] = ""  # no case has an empty title
+
+    edit(with_open[1], damage)
+    result = runner.invoke(cli, ["--store", str(target), "summary"])
+    assert result.exit_code == 2 and with_open[1].name in result.output
+    check = runner.invoke(cli, ["--store", str(target), "check"])
+    assert check.exit_code == 2 and with_open[1].name in check.output
+
+
+def test_check_repair_writes_the_open_cases_a_day_file_lacks(runner: CliRunner, tmp_path: Path) -> None:
+    """A store written before day files kept their open cases' figures: `check --repair` writes
+    each such day file again with them, its records as they were (an archive keeps none), and
+    `summary` says the same."""
+    import orjson
+
+    target = tmp_path / "s"
+    assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
+    before = runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output
+    day_files = sorted((target / "petitions").glob("????-??-??*.json"))[:2]
+    records = {}
+    for path in day_files:  # as an older duty-room wrote them
+        data = orjson.loads(path.read_bytes())
+        next(iter(data["_meta"].values())).pop("figures")
+        path.write_bytes(orjson.dumps(data))
+        records[path] = data["records"]
+    repaired = runner.invoke(cli, ["--store", str(target), "--lang", "en", "check", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    for path in day_files:
+        assert f"petitions/{path.name}: its open cases' figures written" in repaired.output
+        data = orjson.loads(path.read_bytes())
+        assert data["records"] == records[path] and "figures" in next(iter(data["_meta"].values()))
+    assert "archive-" not in repaired.output
+    assert runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output == before
+
+
 def test_summary_exits_0_when_nothing_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
     from store.lifecycle import change_status
     from store.models import PetitionStatus
