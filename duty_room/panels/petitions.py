@@ -485,7 +485,8 @@ def step_params(action: Action, values: dict[str, str], workers: dict[str, GridW
         params["assignee"] = chosen[5:]
     if action is Action.FOLLOW_UP:
         rating = values.get("satisfaction", "")
-        params["satisfaction"] = Satisfaction(rating) if rating in Satisfaction._value2member_map_ else None
+        # None when none was chosen: the store refuses it with its own words (lifecycle.perform).
+        params["satisfaction"] = next((s for s in Satisfaction if s.value == rating), None)
         params["solved"] = {"yes": True, "no": False}.get(values.get("solved", ""))
     if action is Action.EXTEND_REQUEST:
         try:  # ３ as 3; anything else (³, ٣, -1, 1.0) None, which the store refuses with the longest allowed
