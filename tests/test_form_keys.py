@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select
 
 from duty_room.app import DutyRoomApp
-from store.models import Petition, StallPayment
+from store.models import Grid, Petition, StallPayment
 from store.storage import Store
 from widgets.detail import DetailScreen
 from widgets.discard import DiscardScreen
@@ -475,6 +475,45 @@ async def test_a_pickers_matches_stay_in_view_while_typing_in_it(small_store: St
         shown = screen_text(app)
         assert labels[picker.shown[0]] in shown
         assert labels[picker.shown[min(2, len(picker.shown) - 1)]] in shown
+
+
+@pytest.mark.parametrize("typed", ["slowly", "in one burst"])
+async def test_the_grid_picker_lists_the_chosen_communitys_grids_alone(small_store: Store, typed: str) -> None:
+    """登记's grid picker listed every community's grids whatever 社区 said (玉兰's first, under
+    东城花园), so 1号楼 and Enter took another community's grid, refused only on saving. It lists
+    the chosen community's grids alone, all of them while none is chosen; chosen in the same burst
+    as the grid is typed, the same."""
+    with small_store.transaction() as tx:  # 玉兰's grids beside 东城花园's, named alike
+        tx.put(Grid(id="yl-L1", community_id="yulan", level="large", name="第一大网格"))
+        tx.put(Grid(id="yl-B01", community_id="yulan", level="branch", name="1号楼支部网格", parent_id="yl-L1"))
+    async with dashboard(small_store, WIDE) as (app, pilot):
+        form = await open_intake(app, pilot)
+        community = form.query_one("#field-community_id", Select)
+        ids = [value for value, _ in next(f for f in form.fields if f.key == "community_id").options]
+        grids = {g.id: g.community_id for g in small_store.all(Grid)}
+        form.query_one("#field-grid_id", Input).focus()
+        await pilot.press(*"玉兰")  # none chosen yet: every community's grids to pick from
+        await settled(app, pilot)
+        assert form._pickers["grid_id"].shown and {grids[v] for v in form._pickers["grid_id"].shown} == {"yulan"}
+        await pilot.press("ctrl+a", "backspace")
+        community.focus()
+        await settled(app, pilot)
+        keys = ["enter", *["down"] * (ids.index("yulan") + 1), "enter", "tab", *"1号楼", "enter"]
+        if typed == "slowly":
+            await pilot.press(*keys)
+        else:
+            burst(app, keys)
+        await settled(app, pilot)
+        assert community.value == "yulan"
+        shown = form._pickers["grid_id"].shown
+        assert shown and {grids[v] for v in shown} == {"yulan"}, shown
+        assert grids[form.values()["grid_id"]] == "yulan", form.values()
+        community.value = "dongcheng"  # another community: its grids, the choice left for the save to refuse
+        await settled(app, pilot)
+        await pilot.press("ctrl+a", "backspace", *"1号楼")
+        await settled(app, pilot)
+        shown = form._pickers["grid_id"].shown
+        assert shown and {grids[v] for v in shown} == {"dongcheng"}, shown
 
 
 async def test_a_row_chosen_with_the_arrows_alone_is_the_one_enter_saves(small_store: Store) -> None:

@@ -13,7 +13,7 @@ refuses to submit until it fits. Esc on a form with something typed in it asks f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
@@ -46,6 +46,7 @@ class _Picker:
     chosen: str = ""
     shown: list[str] = field(default_factory=list)
     steered: bool = False  # ↑↓ moved in its list since it was last typed in: the highlighted row is meant
+    within: tuple[str, Mapping[str, str]] | None = None  # (FieldSpec.within)
 
 
 class FieldLabel(Widget):
@@ -240,7 +241,9 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         super().__init__(name=name, classes="form-screen")
         self.fields = list(fields)
         self.texts = texts
-        self._pickers = {f.key: _Picker(f.options, chosen=f.value) for f in fields if f.kind == "picker"}
+        self._pickers = {
+            f.key: _Picker(f.options, chosen=f.value, within=f.within) for f in fields if f.kind == "picker"
+        }
         self._as_opened: list[object] = []  # what the fields held when the form opened
         self._filled = {f.key: f.value for f in fields if f.kind in ("text", "number")}  # what each was last given
         self.notice = ""  # what the caller said has changed since the form opened (``show_notice``)
@@ -344,9 +347,21 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     # -- pickers -----------------------------------------------------------------
 
+    def _offered(self, key: str) -> Sequence[tuple[str, str]]:
+        """A picker's options; of one ``within`` a choice, those within the value chosen there
+        now (read from the field as the list is filled: chosen in the same burst, it counts)."""
+        picker = self._pickers[key]
+        if picker.within is None:
+            return picker.options
+        field, lies_in = picker.within
+        chosen = self.query_one(f"#field-{field}", Select).value
+        if chosen is Select.NULL or chosen is None:
+            return picker.options
+        return [(v, lbl) for v, lbl in picker.options if lies_in.get(v) == chosen]
+
     def _refill(self, key: str, query: str) -> None:
         picker = self._pickers[key]
-        hits = [(v, lbl) for v, lbl in picker.options if matches(query, lbl, v)][:50]
+        hits = [(v, lbl) for v, lbl in self._offered(key) if matches(query, lbl, v)][:50]
         picker.shown = [v for v, _ in hits]
         options = self.query_one(f"#options-{key}", OptionList)
         options.clear_options()
@@ -399,7 +414,11 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:
-        self._clear_error((event.select.id or "").removeprefix("field-"))
+        key = (event.select.id or "").removeprefix("field-")
+        self._clear_error(key)
+        for other, picker in self._pickers.items():
+            if picker.within is not None and picker.within[0] == key:  # its list, of what is chosen now
+                self._refill(other, "" if picker.chosen else self.query_one(f"#field-{other}", Input).value)
 
     def on_key(self, event: events.Key) -> None:
         """Up/Down in a picker's input move in its list, so a choice needs no mouse."""

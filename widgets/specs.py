@@ -38,6 +38,9 @@ class FieldSpec:
     # What this field's value, as typed, puts in other fields ({key: value}), or None to leave them:
     # a field the officer has typed in since it was last filled keeps what was typed.
     fills: Callable[[str], Mapping[str, str] | None] | None = None
+    # A picker that lists only the options lying within the value chosen in a choice field: (that
+    # field's key, each option's value there), as a grid within its community; all while none is chosen.
+    within: tuple[str, Mapping[str, str]] | None = None
 
 
 @dataclass(eq=False, repr=False)  # only its __init__ compiled (see above)

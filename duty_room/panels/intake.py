@@ -47,6 +47,7 @@ def intake_form(
             "picker",
             [(g.id, f"{names.get(g.community_id, g.community_id)} {g.name}") for g in grids],
             placeholder=t("form.grid_filter"),
+            within=("community_id", {g.id: g.community_id for g in grids}),  # the chosen community's grids
         ),
         FieldSpec("building", t("address.building"), max_length=max_chars(Petition, "building")),
         FieldSpec("unit", t("address.unit"), max_length=max_chars(Petition, "unit")),
