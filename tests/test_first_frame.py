@@ -56,7 +56,7 @@ async def first_frame_held(
         return read(now)
 
     app.load = held  # type: ignore[method-assign]
-    try:
+    try:  # (a bare run, not `dashboard`: that waits for the whole first data, which this holds back)
         async with app.run_test(size=size) as pilot:
             await until(pilot, lambda: app.data is not None, "the first frame's data")
             await until(pilot, lambda: any(w.group == "load" for w in app.workers), "the read of the rest to begin")
