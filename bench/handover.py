@@ -30,9 +30,9 @@ from tinydb import TinyDB
 
 from duty_room.handover_export import render_markdown, render_xlsx
 from store import clock
+from store.demo.duty import seed_duty_room
 from store.duty_models import DutyLogEntry, IncidentCategory, LogKind
 from store.dutylog import log_entry, open_incident, shift_at
-from store.dutylog_demo import seed_duty_room
 from store.handover import handover_report
 from store.queries import dashboard
 from store.storage import RECORDS, Store

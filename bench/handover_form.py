@@ -37,9 +37,9 @@ from list_block import blocked_while
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
 from store import clock
+from store.demo.duty import seed_duty_room
 from store.duty_models import LogKind
 from store.dutylog import log_entry, shift_at
-from store.dutylog_demo import seed_duty_room
 from store.storage import Store
 from widgets.form import FormScreen
 

@@ -4,15 +4,11 @@ kept current: live.py; where messages, errors and typed keys go: routing.py."""
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from pathlib import Path
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.driver import Driver
-from textual.drivers.linux_driver import LinuxDriver
 from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -25,29 +21,26 @@ from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
-from . import stop_signals, terminal
+from . import terminal
 from .config import Settings, unknown_environment_note
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
-from .driver import LinkDriver
-from .exits import exit_code_for_signal
+from .driver import LinkApp
 from .header import DashboardHeader
 from .live import LiveApp
 from .localize import localize_bindings
 from .palette import PaletteApp
 from .panels import PANEL_TYPES, DeskPanel
-from .panels.deck import PanelDeck
+from .panels.deck import DeckApp, PanelDeck
 from .routing import RoutingApp
 from .status import Status
 from .watcher import StoreWatcher
 
 
-class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
+class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkApp):
     CSS_PATH = "app.tcss"
     ASCII_CSS_PATH = "ascii.tcss"  # read first, and only in the ascii mode (ascii.tcss says why)
     ENABLE_COMMAND_PALETTE = True
-    # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
-    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -86,8 +79,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         self.present = self.desk.present
         self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
         self._sized: Size | None = None
-        self._signals: list[int] = []
-        self.stopped_by: int | None = None  # SIGTERM or SIGHUP ended it (stop_signals.py)
         self.status = Status(self, self.desk)
         self.status_messages = self.status.said
         self.handled_errors = self.status.handled_errors
@@ -127,19 +118,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         yield StatusLine(joiner=self.desk.t("punct.stop"), id="status")
         yield CompactFooter()  # compact at every width: the active panel's keys fit 80 columns
 
-    def on_load(self) -> None:
-        # SIGTERM or SIGHUP in the real command (cli.main installed the handlers): the dashboard
-        # ends as on q, the terminal given back and a write under way finished, then cli says it.
-        self._signals = stop_signals.hand_to_loop(asyncio.get_running_loop(), self._stop_by_signal)
-
-    def _stop_by_signal(self, signum: int) -> None:
-        self.stopped_by = signum
-        self.exit(return_code=exit_code_for_signal(signum))
-
-    def on_link_driver_terminal_lost(self) -> None:
-        if self.stopped_by is None:  # (a SIGTERM already ending it keeps its own exit code)
-            self._stop_by_signal(signal.SIGHUP)  # its screen gone: ended as on the dropped link's SIGHUP
-
     def on_mount(self) -> None:
         if self.settings.lite:
             self.theme = "ansi-dark"
@@ -152,23 +130,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         unknown = unknown_environment_note(self.lang)
         if unknown:  # said on stderr too, but the dashboard's screen is drawn over it at once
             self.notify(unknown, severity="warning")
-        self.app_resume_signal.subscribe(self, self._draw_again)
-
-    def _draw_again(self, _app: object) -> None:
-        """Continued after a stop (SIGTSTP, then fg): the terminal cleared the dashboard's screen as
-        the driver went back into it, and the same size is no resize here (``on_resize``,
-        ``DashboardScreen.on_resize``): without this only what changed later was drawn, on a blank screen."""
-        for screen in self.screen_stack:
-            screen.refresh(layout=True)
-
-    def on_unmount(self) -> None:
-        self.stop_live()
-        stop_signals.take_back(asyncio.get_running_loop(), self._signals)
-
-    def get_driver_class(self) -> type[Driver]:
-        """Textual's Linux driver as a dropped link needs it (driver.py); another where Textual picks one."""
-        chosen = super().get_driver_class()
-        return LinkDriver if chosen is LinuxDriver else chosen
 
     def get_default_screen(self) -> Screen[None]:
         return DashboardScreen(id="_default")
@@ -181,13 +142,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
         if self.deck.fit(event.size.width) and self.data is not None:
             self.show(self.data)
 
-    @property
-    def escape_to_minimize(self) -> bool:
-        # Zoomed, Esc restores the panel only where no key claims it: in the filter it clears the
-        # filter, over the help it closes them, as the Footer says (Textual's restore came first).
-        escape = self.screen.active_bindings.get("escape")
-        return escape is None or not escape.enabled
-
     def on_panel_deck_refitted(self) -> None:
         if self.data is not None:
             self.show(self.data)
@@ -199,24 +153,8 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, PagedHelpApp):
     def panel(self, name: str) -> DeskPanel:
         return self.query_one(f"#{name}", DeskPanel)
 
-    # -- panels ------------------------------------------------------------------------
-
-    def action_focus_panel(self, name: str) -> None:
-        self.deck.active = name
-
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Lite: a field's cursor does not blink (each blink repaints it). Here, where focus bubbles
         up from every screen, so the palette's own field is covered too."""
         if self.settings.lite and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
-
-    def action_zoom(self) -> None:
-        self.deck.zoom()
-
-    action_restore = action_zoom  # z on a zoomed panel: the same toggle, named 还原 (``check_action``)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``z`` is 放大 on the panels and 还原 on a zoomed one: the Footer and `?` show the one it does."""
-        if action in ("zoom", "restore"):
-            return (self.screen.maximized is not None) == (action == "restore")
-        return super().check_action(action, parameters)

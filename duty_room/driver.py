@@ -13,18 +13,25 @@ SIGTERM and SIGHUP (tests/test_stop_signals.py):
   Textual's own fix is not released (Textualize/textual#6690, open: stop reading, keep running).
 
 A terminal that hangs up, or can no longer be written, ends the dashboard as a dropped link's SIGHUP
-does, SIGHUP set aside or not: nobody is left to see it or type to it.
+does, SIGHUP set aside or not: nobody is left to see it or type to it (``LinkApp``, a base of the app).
 """
 
 from __future__ import annotations
 
+import asyncio
 import select
+import signal
 import threading
 from collections.abc import Callable
 from typing import IO, Any
 
+from textual.app import App
+from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+
+from . import stop_signals
+from .exits import exit_code_for_signal
 
 
 class _Output:
@@ -38,22 +45,18 @@ class _Output:
         self.lost = False
 
     def write(self, text: str) -> None:
-        if not self.lost:
-            try:
-                self._file.write(text)
-            except OSError:
-                self._lose()
+        self._unless_lost(self._file.write, text)
 
     def flush(self) -> None:
+        self._unless_lost(self._file.flush)
+
+    def _unless_lost(self, call: Callable[..., object], *args: str) -> None:
         if not self.lost:
             try:
-                self._file.flush()
+                call(*args)
             except OSError:
-                self._lose()
-
-    def _lose(self) -> None:
-        self.lost = True
-        self._on_lost()
+                self.lost = True
+                self._on_lost()
 
     def fileno(self) -> int:
         return self._file.fileno()
@@ -108,3 +111,37 @@ class LinkDriver(LinuxDriver):
         if self._suspended:  # a SIGCONT to a dashboard that was not stopped has nothing to resume
             self._suspended = False
             super().resume_application_mode()
+
+
+class LinkApp(App[None]):
+    """An app on ``LinkDriver`` (where Textual picks its Linux driver) that SIGTERM and SIGHUP, handed to
+    its loop (stop_signals.py), end as `q` does, a lost terminal as SIGHUP; drawn again when continued."""
+
+    stopped_by: int | None = None  # SIGTERM or SIGHUP ended it: cli.py says so as for Ctrl+C
+    _signals: tuple[int, ...] = ()  # those handed to its loop
+
+    def get_driver_class(self) -> type[Driver]:  # (another where Textual picks another)
+        chosen = super().get_driver_class()
+        return LinkDriver if chosen is LinuxDriver else chosen
+
+    def on_load(self) -> None:
+        # (cli.main installed the handlers): the terminal given back, a write under way finished, cli says it
+        self._signals = stop_signals.hand_to_loop(asyncio.get_running_loop(), self._stop_by_signal)
+
+    def _stop_by_signal(self, signum: int) -> None:
+        self.stopped_by = signum
+        self.exit(return_code=exit_code_for_signal(signum))
+
+    def on_link_driver_terminal_lost(self) -> None:
+        if self.stopped_by is None:  # (a SIGTERM already ending it keeps its own exit code)
+            self._stop_by_signal(signal.SIGHUP)  # its screen gone: ended as on the dropped link's SIGHUP
+
+    def on_driver_signal_resume(self) -> None:
+        """Continued after a stop (SIGTSTP, then fg): the terminal cleared the screen as the driver went
+        back into it, and the same size is no resize here (the app's and ``DashboardScreen``'s
+        ``on_resize``): without this only what changed later was drawn, on a blank screen."""
+        for screen in self.screen_stack:
+            screen.refresh(layout=True)
+
+    def on_unmount(self) -> None:
+        stop_signals.take_back(asyncio.get_running_loop(), self._signals)

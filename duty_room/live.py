@@ -69,8 +69,8 @@ class LiveApp(App[None]):
         self.set_interval(self.settings.refresh_seconds, self.poll)
         self.call_after_refresh(self._fill)
 
-    def stop_live(self) -> None:
-        """The dashboard is ending: no more reads, nothing kept frozen (the app's unmount)."""
+    def on_unmount(self) -> None:
+        """The dashboard is ending: no more reads, nothing kept frozen."""
         self.watcher.stop()
         gc.unfreeze()  # in a process that goes on (tests), the dashboard's garbage can be collected
 

@@ -40,20 +40,16 @@ def install() -> None:
             signal.signal(signum, _raise)
 
 
-def ours(signum: int) -> bool:
-    return signal.getsignal(signum) is _raise
-
-
-def hand_to_loop(loop: asyncio.AbstractEventLoop, stop: Callable[[int], None]) -> list[int]:
+def hand_to_loop(loop: asyncio.AbstractEventLoop, stop: Callable[[int], None]) -> tuple[int, ...]:
     """While an event loop runs (the dashboard), a stopping signal calls ``stop`` on it instead of
     raising wherever the loop happens to be; the signals handed over, for ``take_back``."""
-    handed = [int(signum) for signum in STOPPING if ours(signum)]
+    handed = tuple(int(signum) for signum in STOPPING if signal.getsignal(signum) is _raise)
     for signum in handed:
         loop.add_signal_handler(signum, stop, signum)
     return handed
 
 
-def take_back(loop: asyncio.AbstractEventLoop, handed: list[int]) -> None:
+def take_back(loop: asyncio.AbstractEventLoop, handed: tuple[int, ...]) -> None:
     for signum in handed:
         loop.remove_signal_handler(signum)
         signal.signal(signum, _raise)

@@ -195,12 +195,11 @@ async def test_zoomed_esc_does_what_the_footer_says_before_it_unzooms(small_stor
 
 
 async def test_status_change_from_the_keyboard_is_written_with_the_actor(small_store: Store) -> None:
-    app = dashboard_app(small_store)
     posted: list[Saved] = []
-    async with app.run_test(
-        size=WIDE, message_hook=lambda m: posted.append(m) if isinstance(m, Saved) else None
-    ) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, message_hook=lambda m: posted.append(m) if isinstance(m, Saved) else None) as (
+        app,
+        pilot,
+    ):
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceModal)
@@ -379,9 +378,8 @@ async def test_p_again_on_what_is_shown_revealed_logs_no_second_reveal(small_sto
 async def test_reveal_refused_for_a_user_without_permission_is_logged_too(small_store: Store) -> None:
     """Not offered (the detail said 按 p 显示 to an officer whose every p would be refused), yet typed
     it is refused in words and the attempt is logged."""
-    app = dashboard_app(small_store)  # nobody listed, and no duty-room-pii group on the test machine
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    # nobody listed, and no duty-room-pii group on the test machine
+    async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "enter")
         await settled(app, pilot)
         assert str(app.screen.query_one("#detail-box").border_subtitle) == "个人信息已脱敏"
@@ -643,6 +641,7 @@ async def test_the_header_names_the_townships_duty_room_in_either_language(
 async def test_damaged_store_stops_the_app_with_a_clear_message(small_store: Store) -> None:
     (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
     app = dashboard_app(small_store)
+    # A bare run, not `dashboard`: that waits for the first data on screen, and this app stops before any.
     async with app.run_test(size=WIDE) as pilot:
         await until(pilot, lambda: app.return_code is not None, "the dashboard to stop")
     assert app.return_code == 2
@@ -653,7 +652,7 @@ async def test_damaged_store_at_start_is_said_in_the_interface_language(small_st
     """The dashboard's own exit line was str(error): English in the Chinese interface."""
     (small_store.root / "petitions" / "2026-11-27.json").write_text('{"records": {"1": {"id": "x"', encoding="utf-8")
     app = dashboard_app(small_store)
-    async with app.run_test(size=WIDE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:  # (a bare run: no first data to wait for, as above)
         await until(pilot, lambda: app.return_code is not None, "the dashboard to stop")
     assert app.return_code == 2
     assert (
@@ -1238,10 +1237,8 @@ async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> Non
 
 
 async def test_read_only_viewer_changes_nothing(small_store: Store) -> None:
-    app = dashboard_app(small_store, read_only=True, reveal_users=["duty-officer"])
     before = {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")}
-    async with app.run_test(size=WIDE) as pilot:
-        await loaded(app, pilot)
+    async with dashboard(small_store, read_only=True, reveal_users=["duty-officer"]) as (app, pilot):
         assert "只读" in str(app.query_one("#head-title").render())
         for key in ("c", "a", "n", "x"):
             await pilot.press(key)

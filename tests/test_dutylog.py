@@ -927,7 +927,7 @@ def test_limits_must_make_sense() -> None:
 
 def test_demo_duty_room(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from store.demo import build_demo
-    from store.dutylog_demo import seed_duty_room
+    from store.demo.duty import seed_duty_room
 
     at(monkeypatch, "2026-11-28T09:30")
     store = Store(tmp_path / "demo", actor="demo")

@@ -267,12 +267,28 @@ async def test_a_key_waits_for_a_handler_that_is_still_running(
 
     from textual.widgets import Input
 
-    submit = Input.action_submit
+    from duty_room.typeahead import TypeAhead
+
+    submit, release = Input.action_submit, TypeAhead._release
+    looks = 0
+    looked = asyncio.Event()
+
+    async def counted_release(self: TypeAhead) -> None:  # the type-ahead's look at its held keys (every 10 ms)
+        nonlocal looks
+        await release(self)
+        looks += 1
+        looked.set()
 
     async def slow_submit(self: Input) -> None:
-        await asyncio.sleep(0.3)  # a busy machine, between taking Enter and posting Submitted
+        # A busy machine, between taking Enter and posting Submitted: the type-ahead looks at the keys
+        # held behind Enter meanwhile, twice (the first look may be the one that released Enter).
+        enough = looks + 2
+        while looks < enough:
+            looked.clear()
+            await asyncio.wait_for(looked.wait(), timeout=10)
         await submit(self)
 
+    monkeypatch.setattr(TypeAhead, "_release", counted_release)
     monkeypatch.setattr(Input, "action_submit", slow_submit)
     async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, ["a", "enter", "j", "d"])

@@ -10,7 +10,6 @@ import pytest
 from textual.widgets import Input, OptionList, Select, Static
 
 from duty_room.app import DutyRoomApp
-from duty_room.config import Settings
 from store.models import Grid, GridWorker, Household, ServiceSchedule, VisitPlan
 from store.roster import retire_worker
 from store.storage import RETIRED, Store
@@ -475,8 +474,7 @@ async def test_a_viewer_has_none_of_the_roster_keys(small_store: Store) -> None:
 async def test_a_store_opened_read_only_refuses_the_write_in_the_form(small_store: Store) -> None:
     """The store itself is read-only (a viewer's keys are gone before this): the write is refused, the form stays."""
     viewer_store = Store(small_store.root, actor="duty-officer", read_only=True)
-    app = DutyRoomApp(viewer_store, Settings(store=small_store.root, refresh_seconds=600))
-    async with app.run_test(size=WIDE) as pilot:
+    async with dashboard(viewer_store) as (app, pilot):
         await open_roster(app, pilot, row="dc-M01")
         form = await press_for_form(app, pilot, "a")
         await type_into(app, pilot, form, "name", "李娟")

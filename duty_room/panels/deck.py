@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual import events
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.message import Message
 from textual.reactive import reactive
@@ -132,3 +132,32 @@ class PanelDeck(Container):
         for panel in self.panels:
             if event.widget is panel.table:
                 self.active = panel.NAME
+
+
+class DeckApp(App[None]):
+    """An app whose keys 1-5 and ``z`` (bound in app.py, after the panel's in the Footer) act on its
+    ``PanelDeck``: that panel becomes the active one; ``z`` zooms the active panel, or restores it."""
+
+    # Zoomed (z), the status line stays under the panel: what a key did, a refusal, a failed export.
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, StatusLine"
+
+    def action_focus_panel(self, name: str) -> None:
+        self.query_one(PanelDeck).active = name
+
+    def action_zoom(self) -> None:
+        self.query_one(PanelDeck).zoom()
+
+    action_restore = action_zoom  # z on a zoomed panel: the same toggle, named 还原 (``check_action``)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``z`` is 放大 on the panels and 还原 on a zoomed one: the Footer and `?` show the one it does."""
+        if action in ("zoom", "restore"):
+            return (self.screen.maximized is not None) == (action == "restore")
+        return super().check_action(action, parameters)
+
+    @property
+    def escape_to_minimize(self) -> bool:
+        # Zoomed, Esc restores the panel only where no key claims it: in the filter it clears the
+        # filter, over the help it closes them, as the Footer says (Textual's restore came first).
+        escape = self.screen.active_bindings.get("escape")
+        return escape is None or not escape.enabled

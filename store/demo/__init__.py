@@ -6,7 +6,7 @@ records and writes them through the Store API, a transaction or a few each, stam
 store's actor:
 
     territory   communities, grids, workers (``seed_places``) and households (``seed_households``)
-    duty        today's duty roster
+    duty        today's duty roster; the duty room's week: shifts, the log, an incident
     fieldwork   visit plans and visits (民情日志)
     casework    petitions, the archive included
     services    一老一小 schedules and today's sessions

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from ..duty_models import LogKind
 from ..models import (
     Category,
     Channel,
@@ -204,6 +205,58 @@ LANDLINE_FIRST_DIGITS = "4568"
 DUTY_LEADERS = ("李建国", "马志远", "郭红梅")
 DUTY_STAFF = ("王丽娟", "张海涛", "刘晓燕", "陈志刚", "赵雪梅", "孙卫东", "周静", "杨帆")
 DUTY_STAFF_PER_DAY = 3
+
+# ---------------------------------------------------------------------------
+# The duty room's week (值班记录): shifts with their phones, the current shift's log, one incident.
+# The names are the duty staff above; the source reports name no duty roster except the township's
+# correspondent 刘晓宇, who takes a turn here.
+
+DUTY_ROOM_LEADERS = (("李建国", "13903931001"), ("马志远", "13903931002"), ("郭红梅", "13903931003"))
+DUTY_ROOM_STAFF = (
+    ("王丽娟", "13703932011"),
+    ("张海涛", "13703932012"),
+    ("刘晓燕", "13703932013"),
+    ("陈志刚", "13703932014"),
+    ("赵雪梅", "13703932015"),
+    ("孙卫东", "13703932016"),
+    ("周静", "13703932017"),
+    ("刘晓宇", "13703932018"),
+)
+COUNTY_DUTY = "华龙区应急管理局值班室"
+
+# (hours before now, kind, source, caller, content, action taken, reported to)
+DUTY_LOG_ENTRIES = (
+    (
+        9.0,
+        LogKind.INSTRUCTION,
+        "区委办公室",
+        "",
+        "寒潮蓝色预警：今夜至明天最低气温-8℃，做好独居老人防寒和燃气安全提醒",
+        "已转各社区书记，要求今日走访独居老人",
+        "带班领导",
+    ),
+    (
+        6.5,
+        LogKind.CALL,
+        "",
+        "张桂英",
+        "玉兰社区12号楼2单元暖气不热，家中有卧床老人",
+        "已联系物业公司维修，约定下午两点上门",
+        "",
+    ),
+    (
+        4.0,
+        LogKind.DOCUMENT,
+        "区民政局",
+        "",
+        "关于开展冬季困难群众走访慰问的通知（华民〔2026〕41号）",
+        "已登记并呈带班领导阅示",
+        "带班领导",
+    ),
+    (1.5, LogKind.CALL, "", "王建军", "东城花园3号楼门口井盖松动，夜间有行人绊倒风险", "已通知综合执法队设置警示", ""),
+)
+# The log above reaches back 9 hours: a shift this long shows it as written.
+DUTY_LOG_SPAN = timedelta(hours=10)
 
 # ---------------------------------------------------------------------------
 # Fieldwork: visit plans and the 民情日志
