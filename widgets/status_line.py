@@ -30,6 +30,7 @@ ELLIPSIS = "…"
 PATH = re.compile(
     r"(?<![^\s，；。：、（(“「])(?:~|\.{1,2}|[A-Za-z]:)?[/\\][^\s，；。：、（）]*[^\s，；。：、（）,;:.)]"
 )
+FILE_NAME = re.compile(r"[\w-]\.[A-Za-z]{2,7}\b")  # a store file named in a message: petitions/2026-11-27.json
 KEEP_OF_PATH = 8  # a path is never shortened below this many cells (plus its file name, when it fits)
 
 
@@ -115,7 +116,7 @@ def _verdict(first: str, end: str, width: int) -> str:
     kept as far as there is room (at least ``KEEP_OF_SUBJECT``); "" where that is not enough room, or
     where the clause names a file: what it names comes first (数据文件已损坏：petitions/…)."""
     parts = list(PART.finditer(first.rstrip("；; ")))
-    if not parts or PATH.search(first) or "/" in first:
+    if not parts or PATH.search(first) or FILE_NAME.search(first):
         return ""
     verdict = first[parts[-1].end() :]
     room = width - cell_len(verdict + end) - cell_len(ELLIPSIS)
