@@ -310,7 +310,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
     "header.overdue": ("超期", "overdue"),
     "header.due_today": ("今日到期", "due today"),
     "header.visits": ("走访", "visits"),
-    "header.late": ("迟到", "late"),
+    # Sessions late now that nobody has checked in (panel 3 says it too, beside 今日迟到: the day's).
+    "header.late": ("迟到未签", "absent"),
     "header.arrears": ("欠费", "arrears"),
     "header.report_due": ("{stage} {due}前", "{stage} due {due}"),
     "header.report_late": ("{stage}超时（应于{due}）", "{stage} late (due {due})"),
@@ -522,7 +523,8 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{open} open, {overdue} overdue, {due_today} due today",
     ),
     "summary.visits": ("已访{visited}/{planned} 重点未访{special}", "{visited}/{planned} done, {special} alerts"),
-    "summary.services": ("进行{now} 迟到{late} 完成{done}/{total}", "{now} now {late} late {done}/{total} done"),
+    # 迟到未签 (absent): late now, nobody checked in, the header's count; 今日迟到: the day's, kept once checked in
+    "summary.services": ("进行{now} 迟到未签{late} 完成{done}/{total}", "{now} now {late} absent {done}/{total} done"),
     "summary.services_late_today": (
         "进行{now} 今日迟到{today} 完成{done}/{total}",
         "{now} now {today} late today {done}/{total} done",
@@ -532,13 +534,10 @@ UI_WORDS: dict[str, tuple[str, str]] = {
         "{today} late today {done}/{total} done",
     ),
     "summary.services_late_both": (
-        "进行{now} 迟到{late}（今日{today}） 完成{done}/{total}",
-        "{now} now {late} late ({today} today) {done}/{total} done",
+        "进行{now} 迟到未签{late} 今日迟到{today} 完成{done}/{total}",
+        "{now} now {late} absent ({today} late today) {done}/{total} done",
     ),
-    "summary.services_late_both_short": (
-        "迟到{late}（今日{today}） 完成{done}/{total}",
-        "{late} late ({today} today) {done}/{total} done",
-    ),
+    "summary.services_late_both_short": ("迟到未签{late} 今日迟到{today}", "{late} absent ({today} late today)"),
     "summary.loading": ("读取中…", "loading…"),  # a panel not in the first frame, until its data is read
     "summary.unread": ("未能读取", "could not be read"),  # ...or when that read failed (the status line says why)
     "summary.stalls": ("出摊{occupied}/{total} 欠费{arrears}户", "{occupied}/{total} out, {arrears} owe"),

@@ -55,7 +55,7 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         assert cell(app, "stalls", "yl-01", 4) == "赵*"  # holder name masked in the list
         headline = str(app.query_one("#headline").render())
-        assert "超期 2" in headline and "刘晓宇" in headline
+        assert "超期 2" in headline and "迟到未签 1" in headline, headline
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])

@@ -637,8 +637,8 @@ def test_a_session_completed_late_stays_late_today(runner: CliRunner, tmp_path: 
 def test_panel_3s_line_says_the_days_late_count_beside_the_one_now_and_fits(
     runner: CliRunner, tmp_path: Path, lang: str
 ) -> None:
-    """迟到 on panel 3's line is the header's (late now); the day's, kept once a late session is
-    completed, is said beside it, each version fitting a third of the screen (120x40)."""
+    """迟到未签 on panel 3's line is the header's (late now, in its words); the day's, kept once a late
+    session is completed, is said beside it, each version fitting a third of the screen (120x40)."""
 
     from duty_room.panels.services import service_summary
     from duty_room.presenters import Presenter
@@ -661,7 +661,7 @@ def test_panel_3s_line_says_the_days_late_count_beside_the_one_now_and_fits(
     data = dashboard(store, clock.now())
     lines = service_summary(p, data.sessions)
     assert data.headline.late_sessions == 1
-    assert ("迟到1（今日2）" if lang == "zh" else "1 late (2 today)") in lines[-1].plain
+    assert ("迟到未签1 今日迟到2" if lang == "zh" else "1 absent (2 late today)") in lines[-1].plain
     assert lines[-1].cell_len <= 38
 
 

@@ -393,8 +393,8 @@ async def test_at_80_columns_the_title_gives_way_before_a_count_that_needs_actio
     store = tmp_path / "demo"
     build_demo(Store(store, actor="builder"))
     words = {
-        "zh": ("未结", "超期", "今日到期", "迟到", "欠费"),
-        "en": ("open", "overdue", "due today", "late", "arrears"),
+        "zh": ("未结", "超期", "今日到期", "迟到未签", "欠费"),
+        "en": ("open", "overdue", "due today", "absent", "arrears"),
     }[lang]
     for moment in ("09:30", "14:00"):  # the demo's 续报 due at 13:30, then late
         clock.freeze(datetime.fromisoformat(f"2026-11-28T{moment}:00+08:00"))
@@ -442,7 +442,7 @@ async def test_the_header_gives_way_in_its_order(small_store: Store) -> None:
         "Sat",
         "duty room",
         "(due",
-        "late 0",
+        "absent 0",
         "open",
         "arrears 1",
         "due today 2",

@@ -192,7 +192,7 @@ async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, TableScreen) and screen.table.keys == []
-        assert "正在读取" in str(screen.header.render())
+        assert "正在读取" in screen.header_text.plain
         ran: list[int] = []
         app.call_later(lambda: ran.append(1))  # the event loop is free while the read waits
         await pilot.pause()
@@ -204,7 +204,7 @@ async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
         await settled(app, pilot)
         assert app.panel("visits").special_only
         assert screen.table.keys == ["h1", "h3"]
-        assert "正在读取" not in str(screen.header.render())
+        assert "正在读取" not in screen.header_text.plain
 
 
 async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> None:
@@ -955,7 +955,7 @@ async def test_a_lists_close_and_reveal_hints_name_the_keys_a_keymap_bound(small
         screen = await open_micro_grid(app, pilot)
         border = str(screen.query_one("#list-box").border_subtitle)
         assert border.endswith("⌫ 返回") and "Esc" not in border
-        assert "按 f9 显示" in screen.header.render().plain  # type: ignore[union-attr]
+        assert "按 f9 显示" in screen.header_text.plain
         await pilot.press("escape")
         await settled(app, pilot)
         assert app.screen is screen

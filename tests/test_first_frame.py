@@ -87,7 +87,7 @@ async def test_the_first_frame_shows_the_cases_and_says_what_is_still_being_read
         assert app.panel("petitions").table.keys == cases  # panel 1 whole: every open case, in order
         counts = line_of(app, "#headline")
         # The cases' counts as they are; the late sessions and the arrears not read yet: "…", not 0.
-        assert "迟到 …" in counts and "欠费 …" in counts, counts
+        assert "迟到未签 …" in counts and "欠费 …" in counts, counts
         assert counts.partition("迟到")[0] == header.partition("迟到")[0]  # who is on duty, 未结 超期 今日到期
         assert " 0" not in counts
         assert "…/…/…" in str(app.panel("petitions").detail.render())  # the 30-day rates: not yet
@@ -226,7 +226,7 @@ async def test_a_fault_in_the_read_of_the_rest_is_one_line_and_keys_go_on(small_
         assert app.active == "services"  # the key typed meanwhile acted
         for name in LATER_PANELS:
             assert "未能读取" in summary_of(app, name)
-        assert "迟到 …" in line_of(app, "#headline")  # still not known: never a 0
+        assert "迟到未签 …" in line_of(app, "#headline")  # still not known: never a 0
 
 
 async def test_a_resize_to_the_size_the_screen_has_lays_nothing_out_again(

@@ -13,9 +13,13 @@ is shown in, a free text in it already cut).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult as RichRenderResult
+from rich.measure import Measurement
 from rich.style import StyleType
 from rich.text import Text
 from textual.app import RenderResult
@@ -33,6 +37,46 @@ def first_fit(versions: Sequence[Text], width: int) -> Text:
         if text.cell_len <= width:
             return text
     return versions[-1] if versions else Text()
+
+
+PART_JOINT = "  "  # between the parts of a line (a count, the colour key, each worker of a grid's team)
+
+
+def wrap_parts(text: Text, width: int) -> Text:
+    """``text`` with each line broken only between its parts (set apart by ``PART_JOINT``) into lines of
+    at most ``width`` cells: a part (a worker's role, name and phone) is never split over two lines,
+    unless it alone is wider (then it wraps as a ``Static`` wraps it)."""
+    out: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        row: Text | None = None
+        start = 0
+        for end in [*(m.start() for m in re.finditer(PART_JOINT, line.plain)), len(line.plain)]:
+            part, start = line[start:end], end + len(PART_JOINT)
+            if not part.plain.strip():
+                continue
+            if row is None:
+                row = part
+            elif row.cell_len + cell_len(PART_JOINT) + part.cell_len > width:
+                out.append(row)
+                row = part
+            else:
+                row = Text.assemble(row, PART_JOINT, part)
+        out.append(row if row is not None else Text())
+    return Text("\n").join(out)
+
+
+@dataclass(frozen=True)
+class PartLines:
+    """Lines of parts, each line broken only between its parts at the width it is drawn in (a
+    resized terminal too): ``Static(PartLines(text))``."""
+
+    text: Text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RichRenderResult:
+        yield wrap_parts(self.text, options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, wrap_parts(self.text, options.max_width))
 
 
 def _styled_characters(text: Text) -> list[tuple[str, tuple[StyleType, ...]]]:

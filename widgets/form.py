@@ -75,10 +75,11 @@ class FieldLabel(Widget):
 
     count: reactive[int] = reactive(0)
 
-    def __init__(self, label: str, limit: int, *, id: str | None = None) -> None:
+    def __init__(self, label: str, limit: int, *, counted: bool = True, id: str | None = None) -> None:
         super().__init__(id=id, classes="form-label")
         self.label = label
         self.limit = limit
+        self.counted = counted  # False: a fixed shape (07:30), counted only once over its limit
 
     @property
     def over(self) -> bool:
@@ -86,8 +87,9 @@ class FieldLabel(Widget):
 
     @property
     def counter(self) -> str:
-        """What the counter shows: "" while the field is empty or has no limit."""
-        return f"{self.count}/{self.limit}" if self.limit and self.count else ""
+        """What the counter shows: "" while the field is empty or has no limit (or, not counted, is within it)."""
+        shown = self.limit and self.count and (self.counted or self.over)
+        return f"{self.count}/{self.limit}" if shown else ""
 
     def render(self) -> RenderableType:
         label = Text(self.label, no_wrap=True, overflow="ellipsis", end="")
@@ -261,7 +263,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
                 for spec in self.fields:
                     with Vertical(id=f"group-{spec.key}", classes="form-field"):
                         yield FieldLabel(
-                            spec.label, spec.max_length if spec.kind == "text" else 0, id=f"label-{spec.key}"
+                            spec.label,
+                            spec.max_length if spec.kind == "text" else 0,
+                            counted=spec.counted,
+                            id=f"label-{spec.key}",
                         )
                         yield from self._field(spec)
                         yield Static("", id=f"error-{spec.key}", classes="form-error", markup=False)

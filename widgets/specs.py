@@ -35,6 +35,9 @@ class FieldSpec:
     placeholder: str = ""  # an instruction for the empty field ("type to filter", "kept unless typed")
     example: str = ""  # a value to copy the shape of ("150"): shown, when empty, as the form's "e.g. 150"
     max_length: int = 0  # the most characters the field takes (0: no limit); counted, never cut
+    # Free text counts what it holds beside its label (12/80); a field of a fixed shape (a time, a
+    # date, a phone) keeps its limit but shows a count only once over it (11/8, red).
+    counted: bool = True
     # What this field's value, as typed, puts in other fields ({key: value}), or None to leave them:
     # a field the officer has typed in since it was last filled keeps what was typed.
     fills: Callable[[str], Mapping[str, str] | None] | None = None

@@ -26,11 +26,12 @@ STYLE = {"information": "", "warning": "bold yellow", "error": "bold red"}
 
 ELLIPSIS = "…"
 # The patterns below are given to re's functions as text, compiled (and kept by re) when a message
-# first needs fitting: compiled at import, the five cost every first frame ~7 M instructions, a line
+# first needs fitting: compiled at import, five of them cost every first frame ~7 M instructions, a line
 # that says nothing yet. A whole path in a message: from a / (or ~/, ./, C:\) after a space or a
 # punctuation mark to the next space or mark that ends it. A name in the store
 # (petitions/2026-11-27.json) is short: never shortened.
 PATH = r"(?<![^\s，；。：、（(“「])(?:~|\.{1,2}|[A-Za-z]:)?[/\\][^\s，；。：、（）]*[^\s，；。：、（）,;:.)]"
+FILE_NAME = r"[\w-]\.[A-Za-z]{2,7}\b"  # a store file named in a message: petitions/2026-11-27.json
 KEEP_OF_PATH = 8  # a path is never shortened below this many cells (plus its file name, when it fits)
 
 
@@ -86,6 +87,7 @@ def shorten_path(path: str, cells: int, *, keep_name: bool = False) -> str:
 CLAUSE = r"(?<=；)|(?<=; )"  # a message's clauses: what happened; …; what to do
 # Where what to do goes on with a second part (请从备份恢复，恢复前不会写入它; restore it from a backup: …).
 PART = r"，|, |: "
+AFTERWORD = r" ?\([^()]*\)$|（[^（）]*）$"  # an aside closing a clause: (the late mark stays)
 ASIDE = r"（[^）]*$| \([^)]*$"  # an aside opened and not closed: cut before it, not inside it
 
 
@@ -106,12 +108,31 @@ def _shorten_paths(message: str, width: int, *, keep_names: bool) -> str:
     return message
 
 
+KEEP_OF_SUBJECT = 12  # what a message is about (a session's time and a little of its title), when its verdict is kept
+
+
+def _verdict(first: str, end: str, width: int) -> str:
+    """``first`` (a message's first clause) before ``end`` in ``width`` cells with its last part whole, its
+    verdict (…不能再签到；, …this session is checked in; ), its middle left out, what it is about (its start)
+    kept as far as there is room (at least ``KEEP_OF_SUBJECT``); "" where that is not enough room, or
+    where the clause names a file: what it names comes first (数据文件已损坏：petitions/…)."""
+    parts = list(re.finditer(PART, first.rstrip("；; ")))
+    if not parts or re.search(PATH, first) or re.search(FILE_NAME, first):
+        return ""
+    verdict = first[parts[-1].end() :]
+    room = width - cell_len(verdict + end) - cell_len(ELLIPSIS)
+    if room < KEEP_OF_SUBJECT:
+        return ""
+    return _words_head(first[: parts[-1].start()], room).rstrip() + ELLIPSIS + verdict + end
+
+
 def fit(message: str, width: int) -> str:
     """``message`` in at most ``width`` cells, its start (what happened) and its end (what to do) kept:
     its longest paths shortened in their middle, each keeping its file name; if that is not enough, the
     clauses between its first and its last left out (…), the one before the last first; then the paths
     shortened further; last the middle of what is left, the last clause kept if it is short (only its
-    first part, 请从备份恢复, where the whole would cut the first clause), an aside cut whole."""
+    first part, 请从备份恢复, where the whole would cut the first clause), an aside cut whole, and the
+    first clause's last part, its verdict (…不能再签到), kept whole where it has a part of its own."""
     if width <= 0 or cell_len(message) <= width:
         return message
     clauses = [c for c in re.split(CLAUSE, message) if c]
@@ -123,7 +144,7 @@ def fit(message: str, width: int) -> str:
             return shorter
     last = clauses[-1]
     if cell_len(last) + 3 > width * 2 // 3:  # what to do, too long whole: its first part (请从备份恢复)
-        last = re.split(PART, last, maxsplit=1)[0]
+        last = re.sub(AFTERWORD, "", re.split(PART, last, maxsplit=1)[0])  # … without an aside at its end
     if len(clauses) > 1 and cell_len(last) + 3 <= width * 2 // 3:  # the first clause, then the last
         first, end = clauses[0], (gap if len(clauses) > 2 else "") + last
         if cell_len(first + end) > width:  # what happened comes before the second part of what to do
@@ -134,6 +155,9 @@ def fit(message: str, width: int) -> str:
     first = _shorten_paths(first, room, keep_names=False)
     if cell_len(first) <= room:
         return first + end
+    verdict = _verdict(first, end, width)
+    if verdict:
+        return verdict
     end = end if end.startswith(ELLIPSIS) else ELLIPSIS + (end or _words_tail(first, (width - 1) // 2))
     head = _words_head(first, width - cell_len(end))
     aside = re.search(ASIDE, head)

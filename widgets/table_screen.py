@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .fit_line import PartLines
 from .help_key import HELP_KEYS, toggle_help
 from .keyed_table import Column, KeyedTable, Row
 from .screen_footer import CompactFooter
@@ -52,7 +53,7 @@ class TableScreen(ModalScreen[None]):
     }
     TableScreen #list-header {
         height: auto;
-        max-height: 4;
+        max-height: 5;  /* at 80 columns a grid's six workers take three lines, a whole worker each */
         padding: 0 1;
     }
     TableScreen #list-table {
@@ -146,7 +147,8 @@ class TableScreen(ModalScreen[None]):
 
     @staticmethod
     def _header_of(header: Text) -> Static:
-        return Static(header, id="list-header", markup=False)
+        """Header lines broken only between their parts (a count, a worker's role, name and phone)."""
+        return Static(PartLines(header), id="list-header", markup=False)
 
     def _set_header(self, header: Text) -> None:
         """Header lines, measured again when they are laid out: given to a header not yet composed
@@ -160,8 +162,14 @@ class TableScreen(ModalScreen[None]):
         lines, now and then under load)."""
         if not self._composed:
             self.header = self._header_of(header)
-        elif header != self.header.content:
-            self.header.update(header)
+        elif PartLines(header) != self.header.content:
+            self.header.update(PartLines(header))
+
+    @property
+    def header_text(self) -> Text:
+        """The header lines as given (the screen shows them broken between their parts)."""
+        content = self.header.content
+        return content.text if isinstance(content, PartLines) else Text(str(content))
 
     def show_loading(self, header: Text) -> None:
         """A line to show until the first rows come (read elsewhere); ``show`` replaces it. No column

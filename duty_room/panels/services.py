@@ -279,8 +279,8 @@ def schedule_fields(
             placeholder=p.t("form.choose"),
         ),
         FieldSpec("place", p.t("col.place"), value=text["place"], max_length=80),
-        FieldSpec("start", p.t("form.start"), value=text["start"], example="07:30", max_length=8),
-        FieldSpec("end", p.t("form.end"), value=text["end"], example="08:00", max_length=8),
+        FieldSpec("start", p.t("form.start"), value=text["start"], example="07:30", max_length=8, counted=False),
+        FieldSpec("end", p.t("form.end"), value=text["end"], example="08:00", max_length=8, counted=False),
         enum_field(
             "recurrence",
             p.t("form.recurrence"),
@@ -290,8 +290,17 @@ def schedule_fields(
         ),
         FieldSpec("weekdays", p.t("form.weekdays"), value=text["weekdays"], example="周二、周四", max_length=40),
         FieldSpec("staff", p.t("form.staff"), value=text["staff"], max_length=400),
-        FieldSpec("starts_on", p.t("form.starts_on"), value=text["starts_on"], example="2026-12-01", max_length=12),
-        FieldSpec("ends_on", p.t("form.ends_on"), value=text["ends_on"], example="2027-06-30", max_length=12),
+        FieldSpec(
+            "starts_on",
+            p.t("form.starts_on"),
+            value=text["starts_on"],
+            example="2026-12-01",
+            max_length=12,
+            counted=False,
+        ),
+        FieldSpec(
+            "ends_on", p.t("form.ends_on"), value=text["ends_on"], example="2027-06-30", max_length=12, counted=False
+        ),
     ]
 
 
@@ -331,8 +340,9 @@ def service_row(p: Presenter, view: SessionView) -> Row:
 
 
 def service_summary(p: Presenter, sessions: list[SessionView]) -> list[Text]:
-    """进行3 迟到1 完成2/14, fullest first (``FitLine``). 迟到: late now, nobody checked in yet;
-    今日迟到, said when more: with those checked in late, whose lateness stays on record."""
+    """进行3 迟到未签1 完成2/14, fullest first (``FitLine``). 迟到未签: late now, nobody checked in
+    yet, the header's count in the header's words; 今日迟到, said when more: with those checked in
+    late, whose lateness stays on record (the header said 迟到 0 beside a 今日迟到1 here)."""
 
     def count(phase: SessionPhase) -> int:
         return sum(s.phase is phase for s in sessions)

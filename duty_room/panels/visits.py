@@ -65,6 +65,7 @@ from store.visiting import (
     workers_today,
 )
 from widgets.bar import progress_bar
+from widgets.fit_line import PART_JOINT
 from widgets.keyed_table import Column, Row, measured
 from widgets.specs import DetailContent, FieldSpec
 
@@ -443,6 +444,7 @@ class VisitsPanel(DeskPanel):
                     placeholder=phone_hint,
                     example="138xxxxxxxx",
                     max_length=20,
+                    counted=False,
                 ),
                 FieldSpec(
                     "grid_id",
@@ -827,11 +829,13 @@ def visit_detail_line(
 
 
 def team_line(p: Presenter, workers: list[GridWorker], *, reveal: bool) -> Text:
-    text = Text()
+    """Each worker's role, name and phone, a part of the line each (PART_JOINT apart): the list's
+    header wraps between workers, never between a role, its name and the phone."""
+    entries = []
     for worker in workers:
         phone = worker.phone if reveal else mask_phone(worker.phone)
-        text.append(display_safe(f"{label(worker.role, p.lang)} {worker.name} {phone}  "))
-    return text
+        entries.append(display_safe(f"{label(worker.role, p.lang)} {worker.name} {phone}"))
+    return Text(PART_JOINT.join(entries))
 
 
 def household_columns(p: Presenter) -> list[str | Column]:
@@ -881,8 +885,9 @@ def households_header(
     if special_only:
         text.append("  " + p.t("visits.special_only"), style="bold cyan")
     text.append("\n")
-    text.append_text(team_line(p, workers, reveal=reveal))
-    text.append("\n")
+    team = team_line(p, workers, reveal=reveal)
+    text.append_text(team)  # the masked phones, then what they are: one more part of the line
+    text.append(PART_JOINT if team else "")
     text.append(p.mask_hint(reveal, where="list"), style="dim")
     return text
 
