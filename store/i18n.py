@@ -80,7 +80,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "ServiceKind.science": ("科普馆", "science museum"),
     "ServiceKind.children_forum": ("儿童座谈会", "children's forum"),
     "SessionState.scheduled": ("未开始", "scheduled"),
-    "SessionState.checked_in": ("进行中", "checked in"),
+    "SessionState.checked_in": ("已签到", "checked in"),  # before its start too: not 进行中
     "SessionState.done": ("已完成", "done"),
     "SessionState.cancelled": ("已取消", "cancelled"),
     "SessionPhase.checked_in": ("已签到", "checked in"),

@@ -104,7 +104,7 @@ def test_a_check_in_refused_keeps_its_key_words_in_an_80_column_status_line(lang
         (
             "09:00 羽毛球（银发球友教练）",
             Refused("session_not_scheduled", state=SessionState.CHECKED_IN).reason(lang),  # type: ignore[arg-type]
-            {"zh": ("进行中", "不能再签到"), "en": ("is checked in", "cannot be checked in again")},
+            {"zh": ("已签到", "不能再签到"), "en": ("is checked in", "cannot be checked in again")},
         ),
         (
             "08:30 跑腿代购：买菜、取药",
