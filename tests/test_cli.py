@@ -351,6 +351,24 @@ def test_summary_validates_only_the_living_alone_households_plans_and_visits(run
     assert result.exit_code == 2 and plans.name in result.output
 
 
+def validated_ids(monkeypatch: pytest.MonkeyPatch, model_name: str) -> list[str]:
+    """The ids of the ``model_name`` records the store validates from now on (as it reads a file:
+    ``storage._validate_all``), in a list that grows as it does."""
+    from store import storage
+
+    validated: list[str] = []
+    validate_all = storage._validate_all
+
+    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
+        if model.__name__ == model_name:
+            docs = data.get(storage.RECORDS, {})
+            validated.extend(doc["id"] if isinstance(doc, dict) and "id" in doc else key for key, doc in docs.items())
+        return validate_all(path, model, data, known, remember)
+
+    monkeypatch.setattr(storage, "_validate_all", counting)
+    return validated
+
+
 def test_summary_reads_the_figures_each_payments_file_keeps(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -363,20 +381,12 @@ def test_summary_reads_the_figures_each_payments_file_keeps(
     before: the figures follow the records, and a damaged one stops `summary` (exit 2)."""
     import orjson
 
-    from store import clock, storage
+    from store import clock
     from store.queries import dashboard, digest
 
     target = tmp_path / "s"
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
-    validated: list[str] = []
-    validate_all = storage._validate_all
-
-    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
-        if model.__name__ == "StallPayment":
-            validated.extend(doc["id"] for doc in data.get(storage.RECORDS, {}).values())
-        return validate_all(path, model, data, known, remember)
-
-    monkeypatch.setattr(storage, "_validate_all", counting)
+    validated = validated_ids(monkeypatch, "StallPayment")
 
     def summary() -> tuple[int, dict]:
         validated.clear()
@@ -432,9 +442,6 @@ def test_check_repair_writes_the_figures_a_payments_file_lacks(
     and said by check); `summary` then validates no payment, with the same output."""
     import orjson
 
-    from store import storage
-    from store.models import StallPayment
-
     target = tmp_path / "s"
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
     before = runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output
@@ -463,15 +470,7 @@ def test_check_repair_writes_the_figures_a_payments_file_lacks(
     assert repaired.exit_code == 0 and f"payments/{damaged.name} 已写入收费合计" in repaired.output
     assert f"payments/{files[0].name}" not in repaired.output  # (written once)
 
-    validated: list[str] = []
-    validate_all = storage._validate_all
-
-    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
-        if model is StallPayment:
-            validated.extend(data.get(storage.RECORDS, {}))
-        return validate_all(path, model, data, known, remember)
-
-    monkeypatch.setattr(storage, "_validate_all", counting)
+    validated = validated_ids(monkeypatch, "StallPayment")
     assert runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output == before
     assert validated == []
 
@@ -488,19 +487,9 @@ def test_summary_reads_the_open_cases_each_day_file_keeps(
     validated as before: an open case damaged stops `summary` (exit 2), and `check` names it."""
     import orjson
 
-    from store import storage
-
     target = tmp_path / "s"
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
-    validated: list[str] = []
-    validate_all = storage._validate_all
-
-    def counting(path: Path, model: type, data: dict, known: dict, remember: bool = True) -> object:
-        if model.__name__ == "Petition":
-            validated.extend(doc["id"] for doc in data.get(storage.RECORDS, {}).values())
-        return validate_all(path, model, data, known, remember)
-
-    monkeypatch.setattr(storage, "_validate_all", counting)
+    validated = validated_ids(monkeypatch, "Petition")
 
     def summary(*lang: str) -> tuple[int, str]:
         validated.clear()
