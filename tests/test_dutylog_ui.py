@@ -48,6 +48,17 @@ async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
+async def case_form_of(app, pilot, store: Store, content: str) -> tuple[DutyLogEntry, FormScreen]:  # noqa: ANN001
+    """The entry of panel 5 saying ``content``, under the cursor, and the case form ``n`` opens on it."""
+    entry = next(e for e in store.all(DutyLogEntry, "2026-11") if e.content == content)
+    table = app.panel("dutylog").table
+    table.move_cursor(row=table.keys.index(entry.id))
+    await pilot.press("n")
+    await settled(app, pilot)
+    assert isinstance(app.screen, FormScreen)
+    return entry, app.screen
+
+
 async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> None:  # noqa: ANN001
     start = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
     async with dashboard(small_store) as (app, pilot):
@@ -1079,17 +1090,11 @@ async def test_a_case_from_an_entry_shows_the_callers_name_and_phone_masked_and_
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        table = app.panel("dutylog").table
         for content, typed, expected in (
             ("3号楼漏水", {}, ("李大妈", "13912345678")),
             ("5号楼停水", {"reporter_phone": ""}, ("王大爷", None)),
         ):
-            entry = next(e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == content)
-            table.move_cursor(row=table.keys.index(entry.id))
-            await pilot.press("n")
-            await settled(app, pilot)
-            form = app.screen
-            assert isinstance(form, FormScreen)
+            entry, form = await case_form_of(app, pilot, small_store, content)
             values = form.values()
             assert values["reporter_name"] == f"{expected[0][0]}**", values
             assert values["reporter_phone"].count("*") == 4, values
@@ -1122,14 +1127,8 @@ async def test_a_case_from_an_entry_is_prefilled_with_the_channel_its_kind_came_
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        table = app.panel("dutylog").table
         for content, channel in (("3号楼漏水", "hotline"), ("河堤护栏缺损", "grid_report"), ("来访反映低保", "")):
-            entry = next(e for e in small_store.all(DutyLogEntry, "2026-11") if e.content == content)
-            table.move_cursor(row=table.keys.index(entry.id))
-            await pilot.press("n")
-            await settled(app, pilot)
-            form = app.screen
-            assert isinstance(form, FormScreen)
+            _, form = await case_form_of(app, pilot, small_store, content)
             assert form.values()["channel"] == channel, (content, form.values())
             assert channel or "请选择" in str(form.query_one("#field-channel", Select).prompt)
             await fill(pilot, form, category="infrastructure")
