@@ -358,8 +358,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         picker = self._pickers[key]
         if picker.within is None:
             return picker.options
-        field, lies_in = picker.within
-        chosen = self.query_one(f"#field-{field}", Select).value
+        choice_key, lies_in = picker.within
+        chosen = self.query_one(f"#field-{choice_key}", Select).value
         if chosen is Select.NULL or chosen is None:
             return picker.options
         return [(v, lbl) for v, lbl in picker.options if lies_in.get(v) == chosen]
