@@ -351,6 +351,19 @@ def test_summary_validates_only_the_living_alone_households_plans_and_visits(run
     assert result.exit_code == 2 and plans.name in result.output
 
 
+def without_figures(paths: list[Path]) -> dict[Path, object]:
+    """Each file written again without the figures it keeps, as an older duty-room wrote it: its records, by path."""
+    import orjson
+
+    records = {}
+    for path in paths:
+        data = orjson.loads(path.read_bytes())
+        next(iter(data["_meta"].values())).pop("figures")
+        path.write_bytes(orjson.dumps(data))
+        records[path] = data["records"]
+    return records
+
+
 def validated_ids(monkeypatch: pytest.MonkeyPatch, model_name: str) -> list[str]:
     """The ids of the ``model_name`` records the store validates from now on (as it reads a file:
     ``storage._validate_all``), in a list that grows as it does."""
@@ -446,12 +459,7 @@ def test_check_repair_writes_the_figures_a_payments_file_lacks(
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
     before = runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output
     files = sorted((target / "payments").glob("*.json"))[:3]
-    records = {}
-    for path in files:  # as an older duty-room wrote them
-        data = orjson.loads(path.read_bytes())
-        next(iter(data["_meta"].values())).pop("figures")
-        path.write_bytes(orjson.dumps(data))
-        records[path] = data["records"]
+    records = without_figures(files)
     damaged = files[2]
     data = orjson.loads(damaged.read_bytes())
     first = next(iter(data["records"].values()))
@@ -543,12 +551,7 @@ def test_check_repair_writes_the_open_cases_a_day_file_lacks(runner: CliRunner, 
     assert runner.invoke(cli, ["--store", str(target), "demo"]).exit_code == 0
     before = runner.invoke(cli, ["--store", str(target), "summary", "--json"]).output
     day_files = sorted((target / "petitions").glob("????-??-??*.json"))[:2]
-    records = {}
-    for path in day_files:  # as an older duty-room wrote them
-        data = orjson.loads(path.read_bytes())
-        next(iter(data["_meta"].values())).pop("figures")
-        path.write_bytes(orjson.dumps(data))
-        records[path] = data["records"]
+    records = without_figures(day_files)
     repaired = runner.invoke(cli, ["--store", str(target), "--lang", "en", "check", "--repair"])
     assert repaired.exit_code == 0, repaired.output
     for path in day_files:
