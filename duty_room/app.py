@@ -4,24 +4,18 @@ kept current: live.py; where messages, errors and typed keys go: routing.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.filter import LineFilter
 from textual.geometry import Size
-from textual.reactive import reactive
 from textual.screen import Screen
 
 from duty_room import words
 from store.storage import Store
-from widgets.ascii_marks import MARKS_IN_ASCII
 from widgets.help_key import PagedHelpApp
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
-from . import terminal
 from .config import Settings, unknown_environment_note
 from .dashboard_screen import DashboardScreen
 from .desk import Desk
@@ -34,12 +28,12 @@ from .panels import PANEL_TYPES, DeskPanel
 from .panels.deck import DeckApp, PanelDeck
 from .routing import RoutingApp
 from .status import Status
+from .terminal import TerminalApp, draws_in_ascii
 from .watcher import StoreWatcher
 
 
-class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkApp):
+class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkApp, TerminalApp):
     CSS_PATH = "app.tcss"
-    ASCII_CSS_PATH = "ascii.tcss"  # read first, and only in the ascii mode (ascii.tcss says why)
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
@@ -61,19 +55,13 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkAp
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
 
-    ansi_theme_dark = reactive(terminal.WALL_MAP_DARK, init=False)
-    ansi_theme_light = reactive(terminal.WALL_MAP_LIGHT, init=False)
-
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         settings = settings or Settings(store=store.root)
-        ascii_only = settings.ascii if settings.ascii is not None else not terminal.terminal_speaks_utf8()
+        ascii_only = draws_in_ascii(settings.ascii)
         localize_bindings(settings.lang, ascii_only=ascii_only)  # before any widget or screen copies its bindings
-        # Lite: the terminal's own 16 colours, far fewer bytes per cell.
-        super().__init__(ansi_color=True if settings.lite else None, css_path=self._css_paths(ascii_only))
+        super().__init__(ascii_only=ascii_only, lite=settings.lite)
         self.store = store
         self.settings = settings
-        self.ascii = ascii_only
-        terminal.draw_scrollbars_in_ascii(self.ascii)
         self.lang = settings.lang
         self.desk = Desk(self, store, settings, ascii_only=self.ascii)
         self.present = self.desk.present
@@ -93,22 +81,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkAp
         if settings.keymap:
             self.set_keymap(settings.keymap)
         self.title = words.t("app.title", self.lang)
-
-    @classmethod
-    def _css_paths(cls, ascii_only: bool) -> list[Path] | None:
-        """The app's CSS files: its own (``CSS_PATH``), after the ascii mode's in that mode."""
-        if not ascii_only or cls.CSS_PATH is None:
-            return None  # Textual reads CSS_PATH
-        here = Path(__file__).parent
-        return [here / cls.ASCII_CSS_PATH, here / str(cls.CSS_PATH)]
-
-    def get_line_filters(self) -> list[LineFilter]:  # Textual's; with --ascii the marks in words in ASCII too
-        return [*super().get_line_filters(), *([MARKS_IN_ASCII] if self.ascii else [])]
-
-    def get_key_display(self, binding: Binding) -> str:
-        """A key as the Footer and `?` show it: Textual's words, in ASCII on an ASCII terminal."""
-        shown = super().get_key_display(binding)
-        return shown.translate(terminal.ASCII_KEYS) if self.ascii else shown
 
     # -- layout -------------------------------------------------------------------
 
