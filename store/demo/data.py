@@ -208,20 +208,11 @@ DUTY_STAFF_PER_DAY = 3
 
 # ---------------------------------------------------------------------------
 # The duty room's week (值班记录): shifts with their phones, the current shift's log, one incident.
-# The names are the duty staff above; the source reports name no duty roster except the township's
-# correspondent 刘晓宇, who takes a turn here.
+# The names are the duty room's own staff above, with their phones; the source reports name no duty
+# roster except the township's correspondent 刘晓宇, who takes the eighth turn here (杨帆's).
 
-DUTY_ROOM_LEADERS = (("李建国", "13903931001"), ("马志远", "13903931002"), ("郭红梅", "13903931003"))
-DUTY_ROOM_STAFF = (
-    ("王丽娟", "13703932011"),
-    ("张海涛", "13703932012"),
-    ("刘晓燕", "13703932013"),
-    ("陈志刚", "13703932014"),
-    ("赵雪梅", "13703932015"),
-    ("孙卫东", "13703932016"),
-    ("周静", "13703932017"),
-    ("刘晓宇", "13703932018"),
-)
+DUTY_ROOM_LEADERS = tuple(zip(DUTY_LEADERS, ("13903931001", "13903931002", "13903931003"), strict=True))
+DUTY_ROOM_STAFF = tuple(zip((*DUTY_STAFF[:7], "刘晓宇"), (f"1370393201{n}" for n in range(1, 9)), strict=True))
 COUNTY_DUTY = "华龙区应急管理局值班室"
 
 # (hours before now, kind, source, caller, content, action taken, reported to)
