@@ -150,6 +150,19 @@ class TargetNotEmptyError(StoreError):
         return i18n.t("fault.not_store.not_empty", lang).format(path=self.target)
 
 
+class StoreHoldsDataError(TargetNotEmptyError):
+    """The demo refused: it is built only into an empty store (``build_demo(replace=True)``, the
+    command's ``--replace``, has the store delete its own files first). ``files``: what is there."""
+
+    def __init__(self, target: Path, files: list[str]):
+        self.files = files
+        super().__init__(target)
+
+    def message(self, lang: Lang = "zh") -> str:
+        shown = ", ".join(self.files[:5]) + (" …" if len(self.files) > 5 else "")
+        return i18n.t("fault.not_store.holds_data", lang).format(path=self.target, files=shown)
+
+
 class BackupSpaceError(StoreError):
     """A backup refused before it began: its disk would be left with less free than the system
     file keeps (``backup_min_free_mb``). Exit 2: the backup disk needs attention."""

@@ -904,6 +904,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} 不是空文件夹；备份和恢复只写入空文件夹或不存在的文件夹",
         "{path} is not an empty folder; a backup or a restore writes only into an empty or missing folder",
     ),
+    "fault.not_store.holds_data": (
+        "{path} 已有数据（{files}）；演示数据只建在空的数据目录里，--replace 删除其中的文件后重建",
+        "{path} already holds data ({files}); the demo is built only into an empty store: --replace deletes its files and rebuilds it",
+    ),
     "fault.backup_space": (
         "未备份：{path} 所在磁盘只剩 {free} MB，这份备份约 {size} MB，备份后须留出 {keep} MB（系统配置 backup_min_free_mb）；请删去旧备份或加大磁盘",
         "not backed up: the disk of {path} has {free} MB free, this backup takes about {size} MB, and {keep} MB must stay free after it (backup_min_free_mb in the system file); delete old backups or add space",

@@ -69,7 +69,10 @@ def test_demo_refuses_to_overwrite_a_named_store(runner: CliRunner, tmp_path: Pa
     before = [path.read_bytes() for path in cases]
     result = runner.invoke(cli, ["--store", str(target), "demo"])
     assert result.exit_code == 1
-    assert "already holds data" in result.output
+    # One line in the interface's language naming the option, not the Python API's `replace=True`.
+    [line] = result.output.splitlines()
+    assert line.startswith(f"duty-room: {target} 已有数据（communities.json, ")
+    assert line.endswith("--replace 删除其中的文件后重建")
     assert sorted((target / "petitions").iterdir()) == cases
     assert [path.read_bytes() for path in cases] == before
     assert runner.invoke(cli, ["--store", str(target), "demo", "--replace"]).exit_code == 0

@@ -16,6 +16,7 @@ from duty_room.cli import cli
 from store import clock, demo
 from store.deadlines import DeadlineRules
 from store.demo import DemoSummary, build_demo, casework, territory
+from store.errors import StoreHoldsDataError
 from store.lifecycle import RULES, Action
 from store.models import (
     ALL_MODELS,
@@ -310,8 +311,10 @@ def test_another_seed_another_store(tmp_path, frozen):
 def test_refuses_a_store_with_data_unless_replace(built):
     store, summary = built
     before = _files(store.root)
-    with pytest.raises(ValueError, match="already holds data.*replace=True"):
+    with pytest.raises(StoreHoldsDataError) as refused:
         build_demo(store)
+    assert refused.value.files[0] == "communities.json"
+    assert "--replace" in refused.value.message("en")
     assert _files(store.root) == before  # nothing changed
     assert build_demo(store, replace=True) == summary
     assert (store.root / ".lock").exists()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..errors import StoreHoldsDataError
 from ..models import ALL_MODELS
 from ..storage import Store
 from . import casework, duty, fieldwork, market, services, territory
@@ -88,7 +89,7 @@ def build_demo(
     ``history_years=30`` is the 10× history store of 200,000 cases, with as many open cases as
     the 1× store; ``cases`` alone packs more cases into the same years.
 
-    Raises ValueError for a bad argument or if the store already holds data, unless
+    Raises ValueError for a bad argument, StoreHoldsDataError if the store already holds data, unless
     ``replace=True``, which has the store delete its own files first (a folder that does not
     look like a store is refused with a StoreError).
     """
@@ -109,11 +110,7 @@ def build_demo(
     else:
         existing = _store_files(store)
         if existing:
-            shown = ", ".join(existing[:5]) + (" …" if len(existing) > 5 else "")
-            raise ValueError(
-                f"the store {store.root} already holds data ({shown}); the demo is only built into an "
-                "empty store. Pass replace=True to delete the existing store files and rebuild."
-            )
+            raise StoreHoldsDataError(store.root, existing)
 
     build = DemoBuild(scale, seed, history_years=years, cases=cases)
     for builder in DOMAIN_BUILDERS:
