@@ -19,7 +19,7 @@ import click
 from duty_room import words
 from store import storage
 from store.storage import Store, StoreError, StoreMissingError, account_exists, permission_problems
-from store.text import display_safe, typed_id
+from store.text import MAX_HISTORY_YEARS, display_safe, typed_id
 
 from . import config, stop_signals, usage
 from .config import ConfigError, Settings, default_demo_dir, default_store_dir, load_settings
@@ -266,7 +266,7 @@ def _open_dashboard(settings: Settings) -> int:
 )
 @click.option(
     "--history-years",
-    type=usage.Whole(min=1),
+    type=usage.Whole(min=1, max=MAX_HISTORY_YEARS),
     default=None,
     help="township: years of case history (default 3; 30 is the 10x history store).",
 )

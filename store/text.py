@@ -104,6 +104,7 @@ _WIDE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # always upper case, so one typed in lower case (mk261127-001) is the same id.
 _DATED_ID = re.compile(r"[A-Za-z]{2}[0-9]{6}-[0-9]{2,3}")
 _SHIFT_ID = re.compile(r"duty-[0-9]{8}", re.IGNORECASE)  # a shift's (duty-20261128): always lower case
+MAX_HISTORY_YEARS = 50  # a dated id's year has two digits: a store's history (the demo's) spans at most this
 
 
 def typed_id(text: str) -> str:

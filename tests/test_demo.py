@@ -479,7 +479,8 @@ def test_cli_passes_the_history_options_to_the_township_build(
         (["--history-years", "30"], 1, "--scale township"),
         (["--cases", "5000"], 1, "--scale township"),
         (["--scale", "township", "--history-years", "0"], 1, "--history-years"),
-        (["--scale", "township", "--history-years", "51"], 1, "history_years must be between 1 and 50"),
+        # In the interface's words with the option's name (it said the Python argument, in English).
+        (["--scale", "township", "--history-years", "51"], 1, "--history-years 须为 1 到 50 的整数（输入的是「51」）"),
     ],
 )
 def test_cli_refuses_bad_history_options_in_one_line(tmp_path: Path, frozen: None, args, code, message) -> None:

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from ..errors import StoreHoldsDataError
 from ..models import ALL_MODELS
 from ..storage import Store
+from ..text import MAX_HISTORY_YEARS
 from . import casework, duty, fieldwork, market, services, territory
 from .common import DemoBuild, DemoSummary, Scale
 from .data import COMMUNITIES, DEFAULT_SEED, PATHS, TOWNSHIP, TOWNSHIP_CASES, TOWNSHIP_HISTORY_YEARS
@@ -65,8 +66,6 @@ DOMAIN_BUILDERS: tuple[DomainBuilder, ...] = (
     market.seed_market,
     duty.seed_duty_log,
 )
-
-MAX_HISTORY_YEARS = 50  # case ids carry a two-digit year
 
 
 def build_demo(
