@@ -66,9 +66,10 @@ class Choice(click.Choice):
         return refused_as_typed(lambda: super(Choice, self).convert(typed, param, ctx), value)
 
 
-class Number(click.FloatRange):
+class Number(click.types.FloatParamType):
     """A number option (--refresh ０．５): ASCII or full-width digits and a point, as ``Whole``; click's
-    float() also read another script's digits (٠.٥), "nan", "inf" and 1_0."""
+    float() also read another script's digits (٠.٥), "nan", "inf" and 1_0. Its bounds are the settings'
+    (a FloatRange with none printed ``[x<=None]`` in --help)."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str):
@@ -192,7 +193,7 @@ def _bad_value(param: click.Parameter, ctx: click.Context | None, lang: Lang, ty
         said = t("cli.usage.whole_between").format(name=name, min=kind.min, max=kind.max)
     elif isinstance(kind, click.types.IntParamType):
         said = t("cli.usage.whole").format(name)
-    elif kind is click.FLOAT or isinstance(kind, click.FloatRange):
+    elif isinstance(kind, click.types.FloatParamType):
         said = t("cli.usage.number").format(name)
     elif isinstance(kind, click.DateTime):
         shape = kind.formats[0].replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")

@@ -6,6 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
@@ -850,3 +851,26 @@ def test_the_user_folders_are_where_platformdirs_puts_them(
     assert config.default_store_dir() == Path(platformdirs.user_data_dir("duty-room")) / "store"
     assert config.default_demo_dir() == Path(platformdirs.user_data_dir("duty-room")) / "demo"
     assert config.config_path() == Path(platformdirs.user_config_dir("duty-room")) / "config.toml"
+
+
+def _commands(group: click.Group, ctx: click.Context) -> list[list[str]]:
+    """Every command's path under the group (["petition", "list"] …), the group's own first."""
+    paths: list[list[str]] = [[]]
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            paths += [[name, *path] for path in _commands(command, click.Context(command, parent=ctx))]
+        else:
+            paths.append([name])
+    return paths
+
+
+def test_no_help_shows_a_python_value(runner: CliRunner) -> None:
+    """`--refresh FLOAT RANGE [x<=None]`: a range with no bounds printed its Python None in --help."""
+    paths = _commands(cli, click.Context(cli))
+    assert ["petition", "list"] in paths and ["demo"] in paths  # lazily loaded commands are walked too
+    for path in paths:
+        result = runner.invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        for python_value in ("None", "True", "False"):
+            assert python_value not in result.output, (path, python_value, result.output)
