@@ -55,8 +55,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkAp
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
 
-    def __init__(self, store: Store, settings: Settings | None = None) -> None:
-        settings = settings or Settings(store=store.root)
+    def __init__(self, store: Store, settings: Settings) -> None:
         ascii_only = draws_in_ascii(settings.ascii)
         localize_bindings(settings.lang, ascii_only=ascii_only)  # before any widget or screen copies its bindings
         super().__init__(ascii_only=ascii_only, lite=settings.lite)
