@@ -21,6 +21,7 @@ from list_block import blocked_while, idle_for, print_floor
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.panels.base import DeskPanel
 from store.models import Household
 from widgets.detail import DetailScreen
 
@@ -36,10 +37,14 @@ async def run(root: Path, rounds: int) -> None:
         data = app.data
         household = next(h for h in Store(root).all(Household) if h.tags)
         opens = {
-            "a case (panel 1)": lambda: app.panel("petitions").open_detail(data.petitions[0].petition.id),
-            "a session (panel 3)": lambda: app.panel("services").open_detail(data.sessions[0].session.id),
-            "a stall (panel 4)": lambda: app.panel("stalls").open_detail(data.stalls[0].stall.id),
-            "a household (list)": lambda: app.panel("visits").open_detail(f"household:{household.id}"),
+            "a case (panel 1)": lambda: app.query_one("#petitions", DeskPanel).open_detail(
+                data.petitions[0].petition.id
+            ),
+            "a session (panel 3)": lambda: app.query_one("#services", DeskPanel).open_detail(
+                data.sessions[0].session.id
+            ),
+            "a stall (panel 4)": lambda: app.query_one("#stalls", DeskPanel).open_detail(data.stalls[0].stall.id),
+            "a household (list)": lambda: app.query_one("#visits", DeskPanel).open_detail(f"household:{household.id}"),
         }
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in ["idle", *opens]}
         for _ in range(rounds):

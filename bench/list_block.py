@@ -26,6 +26,7 @@ from common import DEFAULT_TOWNSHIP, township_store
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.panels.base import DeskPanel
 from store.models import Community, Grid, GridLevel, Household
 from store.visiting import grids_below
 from widgets.table_screen import TableScreen
@@ -100,7 +101,7 @@ async def run(root: Path, grid_id: str, community_id: str, rounds: int) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         while app.data is None:
             await pilot.pause(0.05)
-        panel = app.panel("visits")
+        panel = app.query_one("#visits", DeskPanel)
         lists = {
             "roster of a community": lambda: panel.open_roster(community_id),
             "households of a large grid": lambda: panel.open_households(grid_id),

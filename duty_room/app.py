@@ -24,7 +24,7 @@ from .header import DashboardHeader
 from .live import LiveApp
 from .localize import localize_bindings
 from .palette import PaletteApp
-from .panels import PANEL_TYPES, DeskPanel
+from .panels import PANEL_TYPES
 from .panels.deck import DeckApp, PanelDeck
 from .routing import RoutingApp
 from .status import Status
@@ -55,8 +55,7 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkAp
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="panel.refresh"),
     ]
 
-    def __init__(self, store: Store, settings: Settings | None = None) -> None:
-        settings = settings or Settings(store=store.root)
+    def __init__(self, store: Store, settings: Settings) -> None:
         ascii_only = draws_in_ascii(settings.ascii)
         localize_bindings(settings.lang, ascii_only=ascii_only)  # before any widget or screen copies its bindings
         super().__init__(ascii_only=ascii_only, lite=settings.lite)
@@ -68,8 +67,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkAp
         self.help_words = (self.desk.t("help.page"), self.desk.t("help.next"), self.desk.t("help.close"))
         self._sized: Size | None = None
         self.status = Status(self, self.desk)
-        self.status_messages = self.status.said
-        self.handled_errors = self.status.handled_errors
         # Looked up when called: tests replace poll.
         self.watcher = StoreWatcher(
             self,
@@ -117,13 +114,6 @@ class DutyRoomApp(LiveApp, RoutingApp, PaletteApp, DeckApp, PagedHelpApp, LinkAp
     def on_panel_deck_refitted(self) -> None:
         if self.data is not None:
             self.show(self.data)
-
-    @property
-    def active(self) -> str:
-        return self.deck.active
-
-    def panel(self, name: str) -> DeskPanel:
-        return self.query_one(f"#{name}", DeskPanel)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Lite: a field's cursor does not blink (each blink repaints it). Here, where focus bubbles

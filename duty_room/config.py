@@ -83,7 +83,8 @@ def user_folder(xdg_variable: str, in_home: str) -> Path:
     (``XDG_CONFIG_HOME``, ``.config``), where platformdirs puts it on Linux: the variable if it
     is an absolute path, else that folder of the home folder (``HOME``, when absolute; else the
     account's). Found here: importing platformdirs (its classes, and tempfile) cost every start,
-    `summary`'s among them, ~16 M instructions (tests/test_config.py holds the two to agree)."""
+    `summary`'s among them, ~16 M instructions (tests/test_cli.py's
+    ``test_the_user_folders_are_where_platformdirs_puts_them`` holds the two to agree)."""
     given = os.environ.get(xdg_variable, "")
     if os.path.isabs(given):
         return Path(given) / APP_NAME

@@ -136,11 +136,6 @@ class RoutingApp(App[None]):
     async def _dispatch_typed(self, event: events.Event) -> None:
         await super().on_event(event)
 
-    @property
-    def typing_settled(self) -> bool:
-        """No typed key is held and what the last one set off is handled (tests wait for this)."""
-        return self.typeahead.settled
-
     # -- what comes back from screens and workers: to the desk or the panel that opened them --
 
     # The screens' messages are taken by their handlers' names (Textual's naming convention), not

@@ -15,7 +15,6 @@ from typing import Any, Literal, TypeVar
 
 Lang = Literal["zh", "en"]
 E = TypeVar("E", bound=StrEnum)
-LANGS: tuple[Lang, ...] = ("zh", "en")
 
 _CATALOGUE: dict[str, tuple[str, str]] = {
     # -- enums ---------------------------------------------------------------

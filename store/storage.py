@@ -2439,7 +2439,6 @@ def check_store(root: Path | str) -> CheckReport:
     checker.capped = schema >= CAPPED_SCHEMA
     shared = bool(root.stat().st_mode & stat.S_IWGRP)
     data_files = 0
-    foreign = 0
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
         relative = here.relative_to(root).as_posix()
@@ -2475,7 +2474,6 @@ def check_store(root: Path | str) -> CheckReport:
                 findings.append(Finding("not_a_folder", rel))
                 continue
             if model is None:
-                foreign += 1
                 findings.append(Finding("foreign", rel, error=False))
                 continue
             if not os.access(path, os.R_OK):

@@ -15,11 +15,17 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
 from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
+from duty_room.panels.base import DeskPanel
 from duty_room.typeahead import EscapeThenKeyParser
 from store.queries import Dashboard
 from store.storage import Store
 from widgets.screen_footer import CompactFooter
 from widgets.table_screen import TableScreen
+
+
+def desk_panel(app: DutyRoomApp, name: str) -> DeskPanel:
+    """The dashboard's panel ``name`` (``petitions``, ``visits``, ``services``, ``stalls``, ``dutylog``)."""
+    return app.deck.query_one(f"#{name}", DeskPanel)
 
 
 async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
@@ -40,7 +46,7 @@ async def settled(app: DutyRoomApp, pilot: Pilot[None]) -> None:
             except WorkerFailed:  # a refused write ends its worker in error: the desk says why (StateChanged)
                 pass
         await pilot.pause()
-        if app.typing_settled and not busy():
+        if app.typeahead.settled and not busy():
             await pilot.pause()
             return
         await pilot.pause(0.01)
@@ -55,7 +61,7 @@ def waiting_for(app: DutyRoomApp) -> list[str]:
     or a callback waiting for the next refresh (a list's border hints fitted to its width).
     """
     pending: list[str] = []
-    if not app.typing_settled:
+    if not app.typeahead.settled:
         pending.append("typed keys")
     pending += [f"worker {w.name}" for w in app.workers if w.group != "watch" and not w.is_finished]
     if app.message_queue_size:
@@ -178,4 +184,4 @@ async def dashboard(
         await loaded(app, pilot)
         yield app, pilot
     # A bug the dashboard caught and ran on from (a test that makes one clears the list): never a pass.
-    assert not app.handled_errors, app.handled_errors
+    assert not app.status.handled_errors, app.status.handled_errors

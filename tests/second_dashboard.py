@@ -13,14 +13,14 @@ from pathlib import Path
 from store import clock
 from store.storage import Store
 
-from pilot import dashboard, settled
+from pilot import dashboard, desk_panel, settled
 
 
 async def main(store_dir: Path) -> None:
     async with dashboard(Store(store_dir, actor="second-desk")) as (app, pilot):
         await pilot.press("c", "enter", "enter")  # first legal step for the top case
         await settled(app, pilot)  # the write's worker, and the reload it starts, finished
-        assert app.panel("petitions").table.cell("MK261127-001", 1).plain == "已受理", app.status_messages
+        assert desk_panel(app, "petitions").table.cell("MK261127-001", 1).plain == "已受理", app.status.said
     print("changed", flush=True)
 
 

@@ -31,16 +31,28 @@ from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
 
 from conftest import lock_held_elsewhere, store_bytes
-from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, loaded, screen_text, settled, until
+from pilot import (
+    NARROW,
+    WIDE,
+    cells_of,
+    dashboard,
+    dashboard_app,
+    desk_panel,
+    drawn,
+    loaded,
+    screen_text,
+    settled,
+    until,
+)
 
 
 def cell(app: DutyRoomApp, panel: str, row_key: str, column: int) -> str:
-    return app.panel(panel).table.cell(row_key, column).plain
+    return desk_panel(app, panel).table.cell(row_key, column).plain
 
 
 async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         # Overdue first (most overdue first), then due today, then the rest.
         assert table.keys == ["MK261127-001", "MK261127-002", "MK261127-003", "MK261127-004"]
         assert cell(app, "petitions", "MK261127-001", 1) == "待受理"
@@ -48,10 +60,10 @@ async def test_panels_show_store_data_sorted_by_urgency(small_store: Store) -> N
         assert cell(app, "petitions", "MK261127-003", 2) == "剩4时"
         # Rich markup in a title is shown literally.
         assert cell(app, "petitions", "MK261127-002", 3) == "[red]楼顶[/]漏水"
-        assert app.panel("visits").table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
+        assert desk_panel(app, "visits").table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]
         assert cell(app, "visits", "dc-M01", 2) == "1/5"
         assert cell(app, "visits", "dc-M01", 3) == "独2"  # two 独居 (red) households planned, not yet visited
-        assert app.panel("services").table.keys == ["sv0", "sv1"]
+        assert desk_panel(app, "services").table.keys == ["sv0", "sv1"]
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         assert cell(app, "stalls", "yl-01", 4) == "赵*"  # holder name masked in the list
         headline = str(app.query_one("#headline").render())
@@ -63,21 +75,21 @@ async def test_keyboard_moves_between_panels(small_store: Store, size: tuple[int
     """Tab and Shift+Tab go to the next and previous panel at every width (at 80x24 Tab moved the
     focus among focusable widgets, and only the open panel's table is one: it did nothing)."""
     async with dashboard(small_store, size) as (app, pilot):
-        assert app.focused is app.panel("petitions").table
+        assert app.focused is desk_panel(app, "petitions").table
         await pilot.press("tab")
         await pilot.pause()
-        assert app.active == "visits" and app.focused is app.panel("visits").table
+        assert app.deck.active == "visits" and app.focused is desk_panel(app, "visits").table
         await pilot.press("4")
         await pilot.pause()
-        assert app.active == "stalls" and app.focused is app.panel("stalls").table
+        assert app.deck.active == "stalls" and app.focused is desk_panel(app, "stalls").table
         await pilot.press("shift+tab")
         await pilot.pause()
-        assert app.active == "services"
+        assert app.deck.active == "services"
         await pilot.press("1", "j", "j")
         await pilot.pause()
-        assert app.panel("petitions").table.cursor_key == "MK261127-003"
+        assert desk_panel(app, "petitions").table.cursor_key == "MK261127-003"
         await pilot.press("k")
-        assert app.panel("petitions").table.cursor_key == "MK261127-002"
+        assert desk_panel(app, "petitions").table.cursor_key == "MK261127-002"
 
 
 async def test_zoom_and_narrow_layout(small_store: Store) -> None:
@@ -85,14 +97,14 @@ async def test_zoom_and_narrow_layout(small_store: Store) -> None:
         panels = app.query_one("#panels")
         assert panels.has_class("narrow")
         # One panel open, the others reduced to their one-line summary.
-        assert app.panel("petitions").table.display and not app.panel("visits").table.display
-        assert app.panel("visits").region.height == 1
+        assert desk_panel(app, "petitions").table.display and not desk_panel(app, "visits").table.display
+        assert desk_panel(app, "visits").region.height == 1
         await pilot.press("2")
         await pilot.pause()
-        assert app.panel("visits").table.display and not app.panel("petitions").table.display
+        assert desk_panel(app, "visits").table.display and not desk_panel(app, "petitions").table.display
         await pilot.press("z")
         await pilot.pause()
-        assert app.screen.maximized is app.panel("visits")
+        assert app.screen.maximized is desk_panel(app, "visits")
         await pilot.press("z")
         await pilot.pause()
         assert app.screen.maximized is None
@@ -104,13 +116,13 @@ async def test_a_click_on_a_panel_makes_it_the_active_one(small_store: Store) ->
     async with dashboard(small_store, size=WIDE) as (app, pilot):
         await pilot.click("#stalls KeyedTable")
         await settled(app, pilot)
-        assert app.active == "stalls" and app.panel("stalls").has_class("-active")
-        assert not app.panel("petitions").has_class("-active")
+        assert app.deck.active == "stalls" and desk_panel(app, "stalls").has_class("-active")
+        assert not desk_panel(app, "petitions").has_class("-active")
 
 
 async def test_a_resize_across_the_narrow_width_lays_the_panels_out_again(small_store: Store) -> None:
     async with dashboard(small_store, size=NARROW) as (app, pilot):
-        panels, visits = app.query_one("#panels"), app.panel("visits").table
+        panels, visits = app.query_one("#panels"), desk_panel(app, "visits").table
         assert visits.keys == []  # a summary line: no rows made
         await pilot.resize_terminal(*WIDE)
         await settled(app, pilot)
@@ -118,7 +130,7 @@ async def test_a_resize_across_the_narrow_width_lays_the_panels_out_again(small_
         await pilot.press("2")
         await pilot.resize_terminal(*NARROW)
         await settled(app, pilot)
-        assert panels.has_class("narrow") and not app.panel("petitions").table.display and visits.display
+        assert panels.has_class("narrow") and not desk_panel(app, "petitions").table.display and visits.display
 
 
 async def test_a_narrow_screen_makes_the_rows_of_the_panel_it_shows_only(
@@ -133,12 +145,12 @@ async def test_a_narrow_screen_makes_the_rows_of_the_panel_it_shows_only(
     original = visits.visit_row
     monkeypatch.setattr(visits, "visit_row", lambda p, g, *a, **k: made.append(g.grid.id) or original(p, g, *a, **k))
     async with dashboard(small_store, size=WIDE) as (app, pilot):
-        wide = app.panel("visits").table.keys
+        wide = desk_panel(app, "visits").table.keys
     assert wide and made
     made.clear()
     async with dashboard(small_store, size=NARROW) as (app, pilot):
-        table = app.panel("visits").table
-        assert made == [] and table.keys == [] and "网格走访" in str(app.panel("visits").summary.shown)
+        table = desk_panel(app, "visits").table
+        assert made == [] and table.keys == [] and "网格走访" in str(desk_panel(app, "visits").summary.shown)
         app.reload()
         await settled(app, pilot)
         assert made == [] and table.keys == []
@@ -160,7 +172,7 @@ async def test_a_zoomed_panel_keeps_the_status_line(small_store: Store, size: tu
     async with dashboard(small_store, size=size) as (app, pilot):
         await pilot.press("z")
         await settled(app, pilot)
-        assert app.screen.maximized is app.panel("petitions")
+        assert app.screen.maximized is desk_panel(app, "petitions")
         await pilot.press("r")  # 办结 on a 待受理 case: refused at once, in the status line
         await settled(app, pilot)
         status = app.query_one("#status")
@@ -177,7 +189,7 @@ async def test_zoomed_esc_does_what_the_footer_says_before_it_unzooms(small_stor
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("z", "slash", *"路灯")
         await settled(app, pilot)
-        panel = app.panel("petitions")
+        panel = desk_panel(app, "petitions")
         assert app.screen.maximized is panel and "esc 清除筛选" in screen_text(app).splitlines()[-1]
         await pilot.press("escape")
         await settled(app, pilot)
@@ -280,13 +292,13 @@ async def test_esc_while_the_save_waits_for_the_lock_says_it_acts_once_the_save_
                 "另一处正在写入，这次保存已在等它（最多等 15 秒），不能中途取消；按下的键（如 Esc）等这次保存有了结果再生效"
             )
             await until(pilot, lambda: turns >= 3, "the held Esc to wait a few turns")
-            assert app.screen is modal and not any("忽略" in said for said in app.status_messages)
+            assert app.screen is modal and not any("忽略" in said for said in app.status.said)
             monkeypatch.setattr(typeahead, "HOLD_LIMIT_SECONDS", 5.0)  # from the end of the wait, as ever
             free_lock()
             await until(pilot, lambda: app.screen is not modal, "the save once the lock is free")
             await settled(app, pilot)
             assert small_store.get(Petition, "MK261127-001").status is PetitionStatus.ACCEPTED
-            assert not any("忽略" in said for said in app.status_messages), app.status_messages
+            assert not any("忽略" in said for said in app.status.said), app.status.said
 
 
 async def test_a_save_tried_again_while_the_lock_is_held_drops_the_last_tries_refusal(
@@ -429,7 +441,7 @@ async def test_p_is_not_offered_on_a_case_or_a_spot_with_no_one_named(small_stor
             ("stalls", "yl-01", "stalls:yl-01"),
         ):
             await pilot.press("1" if panel == "petitions" else "4")
-            table = app.panel(panel).table
+            table = desk_panel(app, panel).table
             table.move_cursor(row=table.keys.index(key))
             await pilot.press("enter")
             await settled(app, pilot)
@@ -470,20 +482,20 @@ async def test_a_step_key_with_no_row_under_a_filter_says_so(small_store: Store)
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("/", *"zzz", "enter")
         await settled(app, pilot)
-        assert app.panel("petitions").table.row_count == 0
+        assert desk_panel(app, "petitions").table.keys == []
         for key in ("a", "c"):
-            app.status_messages.clear()
+            app.status.said.clear()
             await pilot.press(key)
             await settled(app, pilot)
-            assert app.status_messages == ["未更改：没有选中的案件"], (key, app.status_messages)
+            assert app.status.said == ["未更改：没有选中的案件"], (key, app.status.said)
         await pilot.press("escape", "3", "f", "f")  # 一小: today's two sessions are both for the elderly
         await settled(app, pilot)
-        assert app.panel("services").table.row_count == 0
+        assert desk_panel(app, "services").table.keys == []
         for key in ("i", "d"):
-            app.status_messages.clear()
+            app.status.said.clear()
             await pilot.press(key)
             await settled(app, pilot)
-            assert app.status_messages == ["未更改：没有选中的场次"], (key, app.status_messages)
+            assert app.status.said == ["未更改：没有选中的场次"], (key, app.status.said)
     assert all(not p.history for p in small_store.all(Petition))
 
 
@@ -499,12 +511,12 @@ async def test_a_stall_key_on_a_market_with_no_spot_says_so(small_store: Store) 
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("4")
         await settled(app, pilot)
-        assert app.panel("stalls").table.row_count == 0
+        assert desk_panel(app, "stalls").table.keys == []
         for key in ("a", "s", "y", "m", "x"):
-            app.status_messages.clear()
+            app.status.said.clear()
             await pilot.press(key)
             await settled(app, pilot)
-            assert app.status_messages == ["未更改：没有选中的摊位"], (key, app.status_messages)
+            assert app.status.said == ["未更改：没有选中的摊位"], (key, app.status.said)
     assert store_bytes(small_store.root) == before
 
 
@@ -513,12 +525,12 @@ async def test_a_filter_typed_with_a_chinese_input_methods_colon_is_the_same_fil
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("/", *"s:处置", "enter")
         await settled(app, pilot)
-        shown = app.panel("petitions").table.keys
+        shown = desk_panel(app, "petitions").table.keys
         await pilot.press("escape", "/")
         app.post_message(events.Paste("s：处置"))  # (the pilot types no full-width colon)
         await pilot.press("enter")
         await settled(app, pilot)
-        assert shown and app.panel("petitions").table.keys == shown
+        assert shown and desk_panel(app, "petitions").table.keys == shown
 
 
 @pytest.mark.parametrize(
@@ -546,26 +558,32 @@ async def test_a_filter_for_a_status_there_is_not_says_so(
     async with dashboard(small_store, size, lang=lang) as (app, pilot):
         await pilot.press("/", *"status:不存在", "enter")
         await settled(app, pilot)
-        panel = app.panel("petitions")
-        assert panel.table.row_count == 0
+        panel = desk_panel(app, "petitions")
+        assert panel.table.keys == []
         assert said in panel.summary.shown.plain
         await pilot.press("/", *["backspace"] * 3, "enter")  # status: alone, every case
         await settled(app, pilot)
-        assert "不存在" not in panel.summary.shown.plain and panel.table.row_count > 0
+        assert "不存在" not in panel.summary.shown.plain and panel.table.keys
 
 
-async def test_change_by_another_process_shows_without_a_keypress(small_store: Store) -> None:
+async def test_change_by_another_process_shows_without_a_keypress(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from store.lifecycle import change_status
 
     other = Store(small_store.root, actor="other-desk")
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
-        app.panel("petitions").table.move_cursor(row=2)
+        table = desk_panel(app, "petitions").table
+        table.move_cursor(row=2)
+        changed: list[int] = []  # the cells each sync of the table changed (its return value)
+        sync = table.sync
+        monkeypatch.setattr(table, "sync", lambda rows: changed.append(sync(rows)) or changed[-1])
         change_status(other, "MK261127-003", PetitionStatus.IN_PROGRESS)
         await until(pilot, lambda: cell(app, "petitions", "MK261127-003", 1) == "处置中", "the other desk's status")
         assert cell(app, "petitions", "MK261127-003", 1) == "处置中"
         # Only the changed row's cells were redrawn, and the cursor stayed where it was.
-        assert app.panel("petitions").table.last_changed_cells <= 8
-        assert app.panel("petitions").table.cursor_key == "MK261127-003"
+        assert 0 < max(changed) <= 8, changed
+        assert table.cursor_key == "MK261127-003"
 
 
 async def test_a_change_made_before_the_store_watch_begins_shows_without_the_poll(
@@ -626,7 +644,7 @@ async def test_the_look_for_damaged_files_leaves_the_collector_on_and_what_it_re
 async def test_english_interface(small_store: Store) -> None:
     async with dashboard(small_store, lang="en") as (app, pilot):
         assert cell(app, "petitions", "MK261127-001", 1) == "new"
-        assert "Petitions" in str(app.panel("petitions").summary.render())
+        assert "Petitions" in str(desk_panel(app, "petitions").summary.render())
 
 
 @pytest.mark.parametrize(("lang", "title"), [("zh", " 孟轲乡值班室 "), ("en", " 孟轲乡 duty room ")])
@@ -688,7 +706,7 @@ async def test_a_file_damaged_while_running_keeps_the_dashboard_and_the_form_ope
         await settled(app, pilot)
         assert app.is_running and app.return_code is None
         assert isinstance(app.screen, FormScreen)  # what was typed is still there
-        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        assert desk_panel(app, "petitions").table.keys  # the last data read stays on screen
         assert "petitions/2026-11-27.json" in str(app.screen_stack[0].query_one("#status").render())
         day_file.write_bytes(sound)
         app.reload()
@@ -707,7 +725,7 @@ async def test_a_listed_file_deleted_while_running_keeps_the_last_data_as_a_dama
     day_file = small_store.root / "petitions" / "2026-11-27.json"
     sound = day_file.read_bytes()
     async with dashboard(small_store) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         assert "MK261127-001" in table.keys
         day_file.unlink()
         app.recheck()  # what the store watcher calls on a file changed with no commit
@@ -841,7 +859,7 @@ async def test_a_file_damaged_by_hand_is_named_at_once_without_a_reload(
         said = await status_says(lambda line: name in line, f"the status line to name {name}")
         assert name in said and "损坏" in said, said
         assert app.is_running and app.return_code is None
-        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        assert desk_panel(app, "petitions").table.keys  # the last data read stays on screen
         damaged.write_bytes(sound)
         said = await status_says(lambda line: name not in line, f"{name} to leave the status line")
         assert name not in said, said
@@ -870,9 +888,7 @@ async def test_a_file_damaged_while_running_is_said_in_the_interface_language(
         app.reload()
         await settled(app, pilot)
         assert app.is_running
-        assert app.status_messages[-1].endswith(
-            f"：petitions/2026-11-27.json{words}"[len("：") if lang == "en" else 0 :]
-        )
+        assert app.status.said[-1].endswith(f"：petitions/2026-11-27.json{words}"[len("：") if lang == "en" else 0 :])
 
 
 @pytest.mark.parametrize(("lang", "size"), [("zh", NARROW), ("zh", WIDE), ("en", WIDE)])
@@ -921,7 +937,7 @@ async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_s
     left no room for the file's name. Named from the store's folder, as the line that says the damage does."""
     day_file = small_store.root / "petitions" / "2026-11-27.json"
     async with dashboard(small_store, NARROW) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         await pilot.press(*["down"] * table.keys.index("MK261127-001"))
         day_file.write_bytes(day_file.read_bytes()[:100])
         await pilot.press("a")  # 受理, on the case as the screen still shows it
@@ -929,7 +945,7 @@ async def test_a_write_refused_by_a_damaged_file_names_the_file_as_drawn(small_s
         if isinstance(app.screen, FormScreen):
             await pilot.press("enter")
             await settled(app, pilot)
-        said = app.status_messages[-1]
+        said = app.status.said[-1]
         drawn = str(app.query_one("#status", StatusLine).render())
         assert str(small_store.root) not in said, said
         assert "petitions/2026-11-27.json" in drawn, drawn
@@ -949,11 +965,11 @@ async def test_a_refused_key_gives_way_to_the_damaged_file_it_covered(small_stor
         await settled(app, pilot)
         assert "petitions/2026-11-27.json" in line.message
         await pilot.press("3")
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         table.move_cursor(row=table.keys.index("sv1"))  # 11:00, not begun: 完成 is refused at once
         await pilot.press("d")
         await settled(app, pilot)
-        assert "未更改" in app.status_messages[-1], app.status_messages  # said over the damaged file's line
+        assert "未更改" in app.status.said[-1], app.status.said  # said over the damaged file's line
         await until(pilot, lambda: "petitions/2026-11-27.json" in line.message, "the damaged file named again")
         assert "未更改" not in line.message
 
@@ -969,7 +985,7 @@ async def test_a_third_damaged_file_is_counted_in_the_interface_language(
     monkeypatch.setattr(Store, "problems", lambda self, day=None: found)  # what a look at the files finds
     async with dashboard(small_store, lang=lang) as (app, pilot):
         await settled(app, pilot)
-        line = app.status_messages[-1]
+        line = app.status.said[-1]
         assert str(small_store.root) not in line
         assert [name in line for name in damaged] == [True, True, False], line
         assert (
@@ -995,7 +1011,7 @@ async def test_a_store_moved_away_while_running_is_never_started_again(small_sto
         app.poll()
         await settled(app, pilot)
         assert "不见了" in app.screen_stack[0].query_one("#status", StatusLine).message
-        assert app.panel("petitions").table.keys  # the last data read stays on screen
+        assert desk_panel(app, "petitions").table.keys  # the last data read stays on screen
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         assert app.screen is form and "不见了" in str(form.query_one("#form-error").render())
@@ -1216,14 +1232,14 @@ async def test_esc_closes_the_help_on_its_first_page_and_else_does_nothing(small
         assert not app.screen.query(HelpPanel)
         await pilot.press("2")  # the next key is the dashboard's again
         await settled(app, pilot)
-        assert app.active == "visits"
+        assert app.deck.active == "visits"
 
 
 async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> None:
     from store.lifecycle import change_status
 
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         table.move_cursor(row=2)
         await pilot.pause()
         assert table.cursor_key == "MK261127-003"
@@ -1232,7 +1248,6 @@ async def test_cursor_follows_its_case_when_rows_move(small_store: Store) -> Non
         moved_up = ["MK261127-002", "MK261127-003", "MK261127-004"]
         await until(pilot, lambda: table.keys == moved_up, "the withdrawn case to leave the list")
         assert table.keys == ["MK261127-002", "MK261127-003", "MK261127-004"]
-        assert table.row_count == 3
         assert table.cursor_key == "MK261127-003" and table.cursor_row == 1
 
 
@@ -1273,7 +1288,7 @@ async def test_a_viewers_writing_keys_never_reach_a_panel(small_store: Store, mo
         for cls in panels:
             await pilot.press(str(cls.NUMBER))
             await settled(app, pilot)
-            panel = app.panel(cls.NAME)
+            panel = desk_panel(app, cls.NAME)
             for command in list(panel.commands()):  # what the palette offers, run
                 command.callback()
             for key, _ in cls.KEYS:
@@ -1327,7 +1342,7 @@ async def test_a_permitted_officers_detail_offers_reveal(small_store: Store) -> 
 async def test_lite_profile_one_panel_terminal_palette(small_store: Store) -> None:
     async with dashboard(small_store, lite=True) as (app, pilot):
         assert app.query_one("#panels").has_class("narrow")  # one panel at a time even at 120 columns
-        assert app.panel("petitions").table.display and not app.panel("visits").table.display
+        assert desk_panel(app, "petitions").table.display and not desk_panel(app, "visits").table.display
         assert app.theme == "ansi-dark" and app.ansi_color is True
 
 
@@ -1363,13 +1378,13 @@ async def test_in_lite_no_cursor_blinks(small_store: Store, lite: bool) -> None:
             for key in back:
                 await pilot.press(key)
                 await settled(app, pilot)
-            assert app.screen is app.screen_stack[0] and app.active == "petitions", there
+            assert app.screen is app.screen_stack[0] and app.deck.active == "petitions", there
 
 
 async def test_ascii_borders_and_bars(small_store: Store) -> None:
     async with dashboard(small_store, ascii=True) as (app, pilot):
         assert app.screen.has_class("ascii")
-        assert app.panel("visits").styles.border_top[0] == "ascii"
+        assert desk_panel(app, "visits").styles.border_top[0] == "ascii"
         bar = cell(app, "visits", "dc-M01", 1)
         assert set(bar) <= {"#", "."} and bar.count("#") == 1  # 1 of 5 visited, 6 cells wide
 
@@ -1480,7 +1495,7 @@ async def test_an_unknown_duty_room_variable_is_said_on_the_dashboard_too(
     monkeypatch.delenv("DUTY_ROOM_TZ")
     async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
         await settled(app, pilot)
-        assert said not in app.status_messages
+        assert said not in app.status.said
 
 
 async def test_no_color_is_honoured(small_store: Store, monkeypatch) -> None:  # noqa: ANN001
@@ -1605,12 +1620,12 @@ async def test_a_cases_steps_in_the_english_palette_are_commands_in_words(small_
     from store.lifecycle import Action, allowed_actions
 
     async with dashboard(small_store, lang="en") as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         seen: dict[str, str] = {}
         for row in range(len(table.keys)):
             table.move_cursor(row=row)
             await settled(app, pilot)
-            view = app.panel("petitions").selected_view()
+            view = desk_panel(app, "petitions").selected_view()
             assert view is not None
             titles = [c.title for c in app.get_system_commands(app.screen)]
             lowercase = [t for t in titles if t[:1].isascii() and t[:1].islower()]
@@ -1730,7 +1745,7 @@ async def test_a_refusal_naming_a_damaged_file_goes_once_the_file_reads_again(sm
     day_file = small_store.root / "petitions" / "2026-11-27.json"
     sound = day_file.read_bytes()
     async with dashboard(small_store, NARROW) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         await pilot.press(*["down"] * table.keys.index("MK261127-001"))
         day_file.write_bytes(sound[:100])
         await pilot.press("a")  # 受理, refused: the file is damaged
@@ -1813,7 +1828,7 @@ async def test_a_viewers_key_that_writes_is_refused_in_words_not_ignored(small_s
         assert "只读" not in status.message
         await pilot.press("slash", "a")  # typed into the filter, not taken for 受理
         await settled(app, pilot)
-        assert app.panel("petitions").query_one(Input).value == "a"
+        assert desk_panel(app, "petitions").query_one(Input).value == "a"
     assert {p.name: p.read_bytes() for p in small_store.root.rglob("*.json")} == before
 
 

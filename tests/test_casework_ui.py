@@ -21,11 +21,11 @@ from widgets.detail import DetailScreen
 from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import NARROW, WIDE, dashboard, drawn, screen_text, settled, until
+from pilot import NARROW, WIDE, dashboard, desk_panel, drawn, screen_text, settled, until
 
 
 async def settle(app: DutyRoomApp, pilot, case_id: str, status: str) -> None:  # noqa: ANN001
-    table = app.panel("petitions").table
+    table = desk_panel(app, "petitions").table
     await until(
         pilot, lambda: case_id in table.keys and table.cell(case_id, 1).plain == status, f"{case_id} to show {status}"
     )
@@ -74,7 +74,7 @@ async def test_whole_lifecycle_from_the_keyboard(small_store: Store) -> None:
         # /: filter down to the new case, Enter back to the rows.
         await pilot.press("slash", *"灯不亮", "enter")
         await settle(app, pilot, new.id, "待受理")
-        assert app.panel("petitions").table.keys == [new.id]
+        assert desk_panel(app, "petitions").table.keys == [new.id]
 
         steps = [
             ("a", [], "已受理"),
@@ -122,7 +122,7 @@ async def test_illegal_key_is_refused_with_a_reason_and_writes_nothing(small_sto
         await pilot.press("r")  # resolve a 待受理 case
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
-        [note] = app.status_messages
+        [note] = app.status.said
         assert "不能" in note
         assert "不能" in str(app.query_one("#status").render())  # said in the status line, not a toast
     assert (small_store.root / "petitions" / "2026-11-27.json").read_bytes() == before
@@ -132,7 +132,7 @@ async def test_return_needs_a_reason_marked_inline(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("j", "j")  # MK261127-003, 已派单
         await pilot.pause()
-        assert app.panel("petitions").table.cursor_key == "MK261127-003"
+        assert desk_panel(app, "petitions").table.cursor_key == "MK261127-003"
         await pilot.press("b", "enter")
         await pilot.pause()
         form = app.screen
@@ -152,17 +152,17 @@ async def test_sort_key_cycles_orders(tmp_path: Path, frozen_clock: str) -> None
     build_demo(Store(tmp_path / "demo", actor="builder"))
     store = Store(tmp_path / "demo", actor="duty-officer")
     async with dashboard(store) as (app, pilot):
-        urgency = list(app.panel("petitions").table.keys)
+        urgency = list(desk_panel(app, "petitions").table.keys)
         open_cases = [p for p in store.all(Petition) if p.status.is_open]
         await pilot.press("o")  # newest first
         await pilot.pause()
-        assert "排序：最新" in str(app.panel("petitions").summary.render())
+        assert "排序：最新" in str(desk_panel(app, "petitions").summary.render())
         newest = sorted(open_cases, key=lambda p: (-p.created_at.timestamp(), p.id))
-        assert app.panel("petitions").table.keys == [p.id for p in newest]
-        assert app.panel("petitions").table.keys != urgency
+        assert desk_panel(app, "petitions").table.keys == [p.id for p in newest]
+        assert desk_panel(app, "petitions").table.keys != urgency
         await pilot.press("o", "o", "o", "o")  # oldest, community, status, and back to urgency
         await pilot.pause()
-        assert app.panel("petitions").table.keys == urgency
+        assert desk_panel(app, "petitions").table.keys == urgency
 
 
 async def test_clearing_a_filter_keeps_the_selected_case_in_view(tmp_path: Path, frozen_clock: str) -> None:
@@ -174,14 +174,14 @@ async def test_clearing_a_filter_keeps_the_selected_case_in_view(tmp_path: Path,
 
     build_demo(Store(tmp_path / "demo", actor="builder"))
     async with dashboard(Store(tmp_path / "demo", actor="duty-officer"), NARROW) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         last = table.keys[-1]
         await pilot.press("slash", *last, "enter")
         await settled(app, pilot)
         assert table.keys == [last]
         await pilot.press("slash", "escape")
         await settled(app, pilot)
-        assert table.cursor_key == last and table.row_count > 20
+        assert table.cursor_key == last and len(table.keys) > 20
         top = round(table.scroll_y)
         assert top <= table.cursor_row < top + table.scrollable_content_region.height - 1
         assert last in screen_text(app)
@@ -208,7 +208,7 @@ async def test_the_palette_shows_each_steps_key_and_a_title_as_typed(small_store
         assert helps["撤销 · MK261127-001"] == "[x] 井盖[/b]丢失"
         await pilot.press("ctrl+p")
         await drawn(app, pilot)  # the palette gathers its commands in a worker of its own: settled waits for it
-        assert isinstance(app.screen, CommandPalette) and not app.handled_errors
+        assert isinstance(app.screen, CommandPalette) and not app.status.handled_errors
         assert "[A] 井盖[/b]丢失" in screen_text(app)  # listed, as typed
 
 
@@ -232,7 +232,7 @@ async def test_a_title_with_brackets_never_stops_the_merge_form(small_store: Sto
         await pilot.press("down", "m")
         await settled(app, pilot)
         form = app.screen
-        assert isinstance(form, FormScreen) and not app.handled_errors
+        assert isinstance(form, FormScreen) and not app.status.handled_errors
         assert "MK261127-001 井盖[/b]丢失" in screen_text(app)
         await pilot.press("escape")
         await settled(app, pilot)
@@ -276,7 +276,7 @@ async def test_hints_that_name_a_key_name_the_key_a_keymap_bound(small_store: St
     "Esc 清除" named the default keys after a keymap had moved them."""
     keymap = {"detail.reveal": "f9", "form.submit": "ctrl+o", "form.cancel": "f10", "filter.close": "f8"}
     async with dashboard(small_store, keymap=keymap, reveal_users=["duty-officer"]) as (app, pilot):
-        assert app.panel("petitions").filter_input.placeholder.endswith("f8 清除")
+        assert desk_panel(app, "petitions").filter_input.placeholder.endswith("f8 清除")
         await pilot.press("enter")
         await settled(app, pilot)
         assert (
@@ -370,7 +370,7 @@ async def test_l_lists_the_ended_cases_and_o_reopens_the_one_under_the_cursor(sm
     (newest ending first) and o on a row asks why, then the case is back on the desk."""
     end_two_cases(small_store)
     async with dashboard(small_store) as (app, pilot):
-        assert "MK261127-004" not in app.panel("petitions").table.keys
+        assert "MK261127-004" not in desk_panel(app, "petitions").table.keys
         await pilot.press("l")
         await settled(app, pilot)
         ended = app.screen
@@ -379,7 +379,7 @@ async def test_l_lists_the_ended_cases_and_o_reopens_the_one_under_the_cursor(sm
         assert ended.table.cell("MK261127-004", 6).plain == "满意"
         await pilot.press("o")  # on the cancelled case: only a closed case can be reopened
         await settled(app, pilot)
-        assert app.screen is ended and "撤销" in app.status_messages[-1]
+        assert app.screen is ended and "撤销" in app.status.said[-1]
         await pilot.press("down", "o")
         await settled(app, pilot)
         assert isinstance(app.screen, FormScreen)
@@ -394,7 +394,7 @@ async def test_l_lists_the_ended_cases_and_o_reopens_the_one_under_the_cursor(sm
         assert app.screen is ended and ended.table.keys == ["MK261127-001"]  # gone from the ended list
         await pilot.press("escape")
         await settled(app, pilot)
-        assert "MK261127-004" in app.panel("petitions").table.keys  # and back on the desk
+        assert "MK261127-004" in desk_panel(app, "petitions").table.keys  # and back on the desk
 
 
 async def test_an_ended_cases_detail_opens_and_a_viewer_gets_no_reopen_key(small_store: Store) -> None:
@@ -407,7 +407,7 @@ async def test_an_ended_cases_detail_opens_and_a_viewer_gets_no_reopen_key(small
         assert "重开" not in str(ended.query_one("#list-box").border_subtitle)  # not offered
         await pilot.press("down", "o")
         await settled(app, pilot)
-        assert app.screen is ended and app.status_messages[-1] == "只读模式：不能更改，也不能显示个人信息"
+        assert app.screen is ended and app.status.said[-1] == "只读模式：不能更改，也不能显示个人信息"
         await pilot.press("enter")
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen)
@@ -440,7 +440,7 @@ async def test_an_extension_with_no_days_says_the_field_is_required(small_store:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("j", "j")  # MK261127-003, 已派单, not overdue
         await settled(app, pilot)
-        assert app.panel("petitions").table.cursor_key == "MK261127-003"
+        assert desk_panel(app, "petitions").table.cursor_key == "MK261127-003"
         await pilot.press("t")
         await settled(app, pilot)
         form = app.screen
@@ -508,7 +508,7 @@ async def test_a_new_case_is_under_the_cursor_once_it_is_on_screen(small_store: 
     """After 登记 the officer 受理s the new case next: the cursor is on it, wherever it sorts,
     without filtering for it."""
     async with dashboard(small_store) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         await pilot.press("end")
         before = table.cursor_key
         ask_intake(
@@ -540,7 +540,7 @@ async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
     async with dashboard(small_store, lang=lang) as (app, pilot):
         await pilot.press("1")
         await settled(app, pilot)
-        case = small_store.get(Petition, app.panel("petitions").table.cursor_key or "")
+        case = small_store.get(Petition, desk_panel(app, "petitions").table.cursor_key or "")
         assert case.level is not Level.TOWNSHIP
         to = Level.COMMUNITY if case.level is Level.BUILDING else Level.TOWNSHIP
         said = {
@@ -559,7 +559,7 @@ async def test_the_escalate_form_and_its_line_say_from_which_level_to_which(
         await pilot.press(*"居民多次反映", "ctrl+s")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == done.format(**said)
+        assert app.status.said[-1] == done.format(**said)
     assert small_store.get(Petition, case.id).level is to
 
 
@@ -577,7 +577,7 @@ async def test_the_cancel_case_form_says_it_withdraws_the_case_and_closes_with_b
     that only closed it: either could be read as the step. It says it withdraws the case, and Back
     closes it (as 一老一小's cancel form); in Chinese 撤销 and 取消 are two words and stay."""
     async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         await pilot.press(*["down"] * table.keys.index("MK261127-001"), "x")
         await settled(app, pilot)
         form = app.screen
@@ -616,7 +616,7 @@ async def test_the_supervise_form_its_line_and_the_detail_say_which_card(
     async with dashboard(small_store, lang=lang) as (app, pilot):
         await pilot.press("1")
         await settled(app, pilot)
-        case = small_store.get(Petition, app.panel("petitions").table.cursor_key or "")
+        case = small_store.get(Petition, desk_panel(app, "petitions").table.cursor_key or "")
         assert case.due_at < clock.now()  # overdue: 督办 is legal
         for card in cards:
             said = {"id": case.id, "status": words.label(case.status, lang), "card": card}
@@ -628,7 +628,7 @@ async def test_the_supervise_form_its_line_and_the_detail_say_which_card(
             await pilot.press("ctrl+s")
             await settled(app, pilot)
             assert not isinstance(app.screen, FormScreen)
-            assert app.status_messages[-1] == done.format(**said)
+            assert app.status.said[-1] == done.format(**said)
         await pilot.press("enter")
         await settled(app, pilot)
         assert isinstance(app.screen, DetailScreen)
@@ -649,7 +649,7 @@ async def test_an_unsatisfied_follow_up_says_the_case_went_back(small_store: Sto
 
     perform(small_store, "MK261127-004", Action.RESOLVE)
     async with dashboard(small_store, lang=lang) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         await settle(app, pilot, "MK261127-004", words.cell(PetitionStatus.RESOLVED, lang))
         table.move_cursor(row=table.keys.index("MK261127-004"))
         await pilot.press("v")
@@ -659,5 +659,5 @@ async def test_an_unsatisfied_follow_up_says_the_case_went_back(small_store: Sto
         await pilot.press("ctrl+s")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == said
+        assert app.status.said[-1] == said
     assert small_store.get(Petition, "MK261127-004").status is PetitionStatus.IN_PROGRESS

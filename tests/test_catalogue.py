@@ -266,7 +266,7 @@ async def test_the_status_line_says_such_a_reason_once(small_store: store.storag
         app.desk.refuse(error)
         app.desk.refuse(store.refusal.Refused("needs_rating"))
         await settled(app, pilot)
-        said, other = app.status_messages[-2:]
+        said, other = app.status.said[-2:]
         assert not said.startswith(words.t("status.refused", lang).format("")), said
         assert OUTCOME_WORDS.search(said), said
         assert other == words.t("status.refused", lang).format(words.t("refused.needs_rating", lang))

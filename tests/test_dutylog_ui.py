@@ -34,7 +34,7 @@ from widgets.form import FormScreen
 from widgets.status_line import StatusLine
 
 from conftest import store_bytes
-from pilot import NARROW, dashboard, screen_text, settled
+from pilot import NARROW, dashboard, desk_panel, screen_text, settled
 
 
 async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
@@ -51,7 +51,7 @@ async def fill(pilot, form: FormScreen, **values: str) -> None:  # noqa: ANN001
 async def case_form_of(app, pilot, store: Store, content: str) -> tuple[DutyLogEntry, FormScreen]:  # noqa: ANN001
     """The entry of panel 5 saying ``content``, under the cursor, and the case form ``n`` opens on it."""
     entry = next(e for e in store.all(DutyLogEntry, "2026-11") if e.content == content)
-    table = app.panel("dutylog").table
+    table = desk_panel(app, "dutylog").table
     table.move_cursor(row=table.keys.index(entry.id))
     await pilot.press("n")
     await settled(app, pilot)
@@ -63,7 +63,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
     start = datetime.fromisoformat("2026-11-28T09:30:00+08:00")
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
-        assert app.active == "dutylog"
+        assert app.deck.active == "dutylog"
 
         # l: a call, logged in seconds.
         await pilot.press("l")
@@ -82,7 +82,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         await settled(app, pilot)
         [entry] = small_store.all(DutyLogEntry, "2026-11")
         assert entry.content == "东城花园3号楼闻到煤气味" and entry.updated_by == "duty-officer"
-        assert app.panel("dutylog").table.keys == [entry.id]
+        assert desk_panel(app, "dutylog").table.keys == [entry.id]
 
         # n on the entry: the case it calls for, prefilled and linked to it.
         await pilot.press("n")
@@ -108,7 +108,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         assert f"首报 {start + timedelta(minutes=30):%H:%M}前" in str(app.query_one("#headline").render())
 
         # r on the incident row: 首报 and 书面报告 on time.
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         # The incident row came in above the entry, and so did the incident's own 突发事件 line (newest
         # first); the cursor is on the incident just opened, whose 首报 is what the officer does next.
         assert table.keys[:3] == [f"incident:{incident.id}", incident.entry_id, entry.id]
@@ -167,7 +167,7 @@ async def test_a_whole_shift_at_the_duty_panel(small_store: Store, tmp_path) -> 
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen), (
             str(form.query_one("#form-error").render()),
-            app.status_messages,
+            app.status.said,
         )
     taken = find_handover(small_store, shift)
     assert taken is not None and taken.acknowledged_by == "incoming-officer"
@@ -186,7 +186,7 @@ async def test_a_handover_whose_copy_cannot_be_written_says_so_first(small_store
         assert not isinstance(app.screen, FormScreen)
         shift = shift_at(small_store, clock.now())
         assert shift is not None and find_handover(small_store, shift) is not None  # handed over all the same
-        said = app.status_messages[-1]
+        said = app.status.said[-1]
         assert said.startswith(f"导出失败：文件或文件夹不存在（ENOENT），{target}；"), said
         assert "No such file" not in said and "已交班" not in said
         status_row = screen_text(app).splitlines()[-2]
@@ -262,7 +262,7 @@ async def test_an_incident_row_names_its_kind_under_kind_and_its_level_before_it
         ("en", ("disaster", "accident"), ("level I 河堤渗水", "level IV 车库燃气泄漏")),
     ):
         async with dashboard(small_store, lang=lang) as (app, pilot):
-            table = app.panel("dutylog").table
+            table = desk_panel(app, "dutylog").table
             shown = tuple(table.cell(f"incident:{i.id}", 1).plain for i in (first, second))
             assert shown == kinds, (lang, shown)
             shown = tuple(table.cell(f"incident:{i.id}", 3).plain for i in (first, second))
@@ -282,7 +282,7 @@ async def test_a_log_line_with_nothing_done_says_so_as_a_person_would(
     async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         [line] = [key for key in table.keys if key.startswith("ZB") and key != call.id]
         assert table.cell(line, 4).plain == followed + incident.id
         assert table.cell(call.id, 4).plain == nothing
@@ -320,7 +320,7 @@ async def test_p_is_not_offered_on_a_document_entry_or_a_session_without_househo
         assert "显示个人信息" not in screen_text(app).splitlines()[-1]
         await pilot.press("escape", "3")
         await settled(app, pilot)
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         for key, personal in (("sv0", False), ("sv1", True)):  # a class; a meal round to two households
             table.move_cursor(row=table.keys.index(key))
             await pilot.press("enter")
@@ -339,7 +339,7 @@ async def test_entries_of_the_same_minute_are_listed_newest_first(small_store: S
     same = [log_entry(small_store, kind=LogKind.CALL, content=f"第{n}个来电") for n in (1, 2, 3)]
     earlier = log_entry(small_store, kind=LogKind.CALL, content="补记的来电", at=now - timedelta(minutes=5))
     async with dashboard(small_store) as (app, pilot):
-        keys = [k for k in app.panel("dutylog").table.keys if not k.startswith("incident:")]
+        keys = [k for k in desk_panel(app, "dutylog").table.keys if not k.startswith("incident:")]
         assert keys == [e.id for e in (*reversed(same), earlier)]
 
 
@@ -574,7 +574,7 @@ async def test_a_log_entry_just_written_is_under_the_cursor(small_store: Store) 
         log_entry(small_store, kind=LogKind.CALL, content=f"早先的来电{n}", at=clock.now() - timedelta(minutes=60 - n))
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5", "end")
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         before = table.cursor_key
         await pilot.press("l")
         await settled(app, pilot)
@@ -597,7 +597,7 @@ async def test_a_detail_shows_a_long_entry_and_a_report_note_whole_at_80_columns
     log_entry(small_store, kind=LogKind.CALL, content=content, caller="李大妈")
     async with dashboard(small_store, NARROW) as (app, pilot):
         for row, whole in ((0, note), (1, content)):  # the incident, then the call (the newest line)
-            table = app.panel("dutylog").table
+            table = desk_panel(app, "dutylog").table
             await pilot.press("5")
             table.move_cursor(row=row)
             await pilot.press("enter")
@@ -665,7 +665,7 @@ async def test_c_corrects_the_selected_entry_through_a_form_and_its_detail_says_
         await settled(app, pilot)
         footer = screen_text(app).splitlines()[-1]
         assert "c 更正" in footer, footer
-        titles = [command.title for command in app.panel("dutylog").commands()]
+        titles = [command.title for command in desk_panel(app, "dutylog").commands()]
         assert "更正 · 3号楼漏水" in titles, titles
         await pilot.press("c")
         await settled(app, pilot)
@@ -710,7 +710,7 @@ async def test_an_emptied_caller_or_phone_is_removed_by_the_correction_form(smal
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        assert app.panel("dutylog").table.cursor_key == bare.id  # newest on top
+        assert desk_panel(app, "dutylog").table.cursor_key == bare.id  # newest on top
         await pilot.press("down", "c")
         await settled(app, pilot)
         form = app.screen
@@ -762,7 +762,7 @@ async def test_c_on_an_incident_is_refused_and_a_viewer_has_no_c(small_store: St
         await pilot.press("5", "down")
         await settled(app, pilot)
         assert "更正" not in screen_text(app).splitlines()[-1]
-        assert not any(c.title.startswith("更正") for c in app.panel("dutylog").commands())
+        assert not any(c.title.startswith("更正") for c in desk_panel(app, "dutylog").commands())
         await pilot.press("c")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -875,7 +875,7 @@ async def test_an_incidents_entry_is_corrected_on_one_line_and_keeps_its_line_br
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         while table.cursor_key != incident.entry_id:
             await pilot.press("down")
         await pilot.press("c")
@@ -904,10 +904,10 @@ async def test_the_palette_names_an_incidents_entry_on_one_line(small_store: Sto
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         while table.cursor_key != incident.entry_id:
             await pilot.press("down")
-        titles = [command.title for command in app.panel("dutylog").commands()]
+        titles = [command.title for command in desk_panel(app, "dutylog").commands()]
         assert "更正 · 张庄桥梁垮塌⏎桥面塌陷两" in titles, titles
         assert not any("\n" in title for title in titles), titles
     assert (
@@ -1189,7 +1189,7 @@ async def test_the_report_form_says_which_report_is_due_by_when_and_records_who_
     written_due = incident.known_at + timedelta(minutes=60)
     async with dashboard(small_store, NARROW) as (app, pilot):
         await pilot.press("5")
-        app.panel("dutylog").table.select_key(f"incident:{incident.id}")
+        desk_panel(app, "dutylog").table.select_key(f"incident:{incident.id}")
         await pilot.press("r")
         await settled(app, pilot)
         form = app.screen
@@ -1214,7 +1214,7 @@ async def test_an_incidents_log_line_names_its_incident_whole_at_80_columns(smal
     async with dashboard(small_store, NARROW, lang=lang) as (app, pilot):
         await pilot.press("5")
         await settled(app, pilot)
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         [line] = [key for key in table.keys if key.startswith("ZB")]
         said = table.cell(line, 4).plain
         assert said.endswith(incident.id)

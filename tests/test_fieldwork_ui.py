@@ -38,17 +38,17 @@ from widgets.status_line import StatusLine
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule, store_bytes
-from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled, shows, until
+from pilot import NARROW, WIDE, dashboard, desk_panel, loaded, screen_text, settled, shows, until
 
 TODAY = "2026-11-28"
 
 
 def notes(app: DutyRoomApp) -> list[str]:
-    return app.status_messages
+    return app.status.said
 
 
 def cell(app: DutyRoomApp, panel: str, key: str, column: int) -> str:
-    return app.panel(panel).table.cell(key, column).plain
+    return desk_panel(app, panel).table.cell(key, column).plain
 
 
 def form_error(form: FormScreen, field: str) -> str:
@@ -98,15 +98,15 @@ async def test_sort_by_least_progress_and_filter_special_unvisited(small_store: 
     add_second_micro_grid(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2")
-        table = app.panel("visits").table
+        table = desk_panel(app, "visits").table
         assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01", "dc-M02"]  # the tree
         assert cell(app, "visits", "community:dongcheng", 2) == "2/6"  # rolled up to the community
         await pilot.press("o")
         assert table.keys == ["dc-M01", "dc-M02"]  # micro grids, furthest behind first
-        assert "最慢" in str(app.panel("visits").detail.render())
+        assert "最慢" in str(desk_panel(app, "visits").detail.render())
         await pilot.press("o", "f")
         assert table.keys == ["community:dongcheng", "dc-L1", "dc-B01", "dc-M01"]  # dc-M02: no special left
-        assert "重点户未访" in str(app.panel("visits").detail.render())
+        assert "重点户未访" in str(desk_panel(app, "visits").detail.render())
         await pilot.press("f")
         assert "dc-M02" in table.keys
 
@@ -129,7 +129,7 @@ async def test_names_are_cut_only_when_the_panel_has_no_room(small_store: Store)
 
 async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
-        detail = str(app.panel("visits").detail.render())
+        detail = str(desk_panel(app, "visits").detail.render())
         for word in ("独居", "残疾", "行动不便", "孤寡"):
             assert word in detail
         assert "出勤1/1人" in detail  # w1 has logged a visit today
@@ -138,7 +138,7 @@ async def test_legend_and_who_is_out_on_the_panel(small_store: Store) -> None:
 async def test_grid_opens_on_households_and_a_visit_is_logged(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2", "down", "down", "down")
-        assert app.panel("visits").table.cursor_key == "dc-M01"
+        assert desk_panel(app, "visits").table.cursor_key == "dc-M01"
         await pilot.press("enter")
         await settled(app, pilot)
         screen = app.screen
@@ -199,10 +199,10 @@ async def test_a_list_is_read_in_a_worker_and_shows_a_loading_line_until_then(
         assert ran
         await pilot.press("f")  # special households only: waits for the rows it would act on
         await pilot.pause()
-        assert not app.panel("visits").special_only and not app.typing_settled
+        assert not desk_panel(app, "visits").special_only and not app.typeahead.settled
         release.set()
         await settled(app, pilot)
-        assert app.panel("visits").special_only
+        assert desk_panel(app, "visits").special_only
         assert screen.table.keys == ["h1", "h3"]
         assert "正在读取" not in screen.header_text.plain
 
@@ -224,7 +224,7 @@ async def test_petition_raised_from_a_visit_is_prefilled(small_store: Store) -> 
         await settled(app, pilot)
         created = next(p for p in small_store.all(Petition) if p.title == "楼道灯不亮")
         assert (created.household_id, created.grid_id, created.channel.value) == ("h1", "dc-M01", "home_visit")
-        content = app.panel("petitions").detail_content(created.id, reveal=False)
+        content = desk_panel(app, "petitions").detail_content(created.id, reveal=False)
         shown = [(k, v.plain) for k, v in content.fields]
         assert [("楼栋", "1"), ("单元", "1"), ("住户（走访中登记）", "1-1-101 张**")] == shown[8:11]  # after 社区
 
@@ -313,7 +313,7 @@ async def test_read_only_viewer_cannot_log_a_visit(small_store: Store) -> None:
 async def test_check_in_complete_with_count_and_refusals(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        assert app.panel("services").table.cursor_key == "sv0"
+        assert desk_panel(app, "services").table.cursor_key == "sv0"
         assert cell(app, "services", "sv0", 1) == "迟到"  # 09:00 class, nobody checked in by 09:30
         await pilot.press("i")
         await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
@@ -347,11 +347,11 @@ async def test_a_session_checked_in_early_is_checked_in_until_its_start(
     async with dashboard(small_store, lang=lang) as (app, pilot):
         await pilot.press("3")
         await settled(app, pilot)
-        assert app.panel("services").table.cursor_key == "sv0"  # the 09:00 class
+        assert desk_panel(app, "services").table.cursor_key == "sv0"  # the 09:00 class
         await pilot.press("i")
         await shows(app, pilot, lambda d: d.sessions[0].session.state is SessionState.CHECKED_IN)
         assert cell(app, "services", "sv0", 1) == early
-        assert str(app.panel("services").summary.render()).startswith(
+        assert str(desk_panel(app, "services").summary.render()).startswith(
             "3 一老一小 进行0" if lang == "zh" else "3 Services 0 now"
         )
         clock.freeze(datetime.fromisoformat("2026-11-28T09:00:00+08:00"))
@@ -439,7 +439,7 @@ async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> 
     cancelling a missed session wiped its lateness. Cancelled ahead of time, a session is not late."""
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        assert app.panel("services").table.cursor_key == "sv0"
+        assert desk_panel(app, "services").table.cursor_key == "sv0"
         assert cell(app, "services", "sv0", 1) == "迟到"
         await pilot.press("x")
         await pilot.pause()
@@ -449,7 +449,7 @@ async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> 
         assert cell(app, "services", "sv0", 1) == "取消"
         [late] = [v for v in app.data.sessions if v.session.id == "sv0"]  # type: ignore[union-attr]
         assert late.late_by == timedelta(minutes=30) and late.was_late
-        assert "今日迟到1" in str(app.panel("services").summary.render())
+        assert "今日迟到1" in str(desk_panel(app, "services").summary.render())
         assert app.data.headline.late_sessions == 0  # type: ignore[union-attr]  # late now: nobody to chase
         await pilot.press("down", "x")  # 11:00, cancelled at 09:30: ahead of time, not late
         await pilot.pause()
@@ -457,7 +457,7 @@ async def test_a_late_session_cancelled_stays_late_today(small_store: Store) -> 
         await shows(app, pilot, lambda d: d.sessions[1].session.state is SessionState.CANCELLED)
         [ahead] = [v for v in app.data.sessions if v.session.id == "sv1"]  # type: ignore[union-attr]
         assert ahead.late_by is None
-        detail = app.panel("services").detail_content("sv0", reveal=False)
+        detail = desk_panel(app, "services").detail_content("sv0", reveal=False)
         assert detail is not None and ("取消于", "09:30") in [(k, v.plain) for k, v in detail.fields]
     saved = small_store.get(ServiceSession, "sv0", TODAY)
     assert saved.cancelled_at is not None and f"{saved.cancelled_at:%H:%M}" == "09:30"
@@ -471,7 +471,7 @@ async def test_completing_a_session_not_begun_is_refused_before_the_form_opens(s
     before = store_bytes(small_store.root)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3", "down")  # 11:00 入户送餐, at 09:30
-        assert app.panel("services").table.cursor_key == "sv1"
+        assert desk_panel(app, "services").table.cursor_key == "sv1"
         await pilot.press("d")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -490,15 +490,15 @@ async def test_scheduled_session_shows_and_early_check_in_is_refused(small_store
     add_children_schedule(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         assert table.keys == ["sv0", "sv1", "sc-sci.20261128"]  # from the weekend schedule
-        detail = app.panel("services").detail_content("sc-sci.20261128", reveal=False)
+        detail = desk_panel(app, "services").detail_content("sc-sci.20261128", reveal=False)
         assert ("重复", "周末节假日") in [(k, v.plain) for k, v in detail.fields]
         await pilot.press("f")  # elderly only
         assert table.keys == ["sv0", "sv1"]
         await pilot.press("f")  # children only
         assert table.keys == ["sc-sci.20261128"]
-        assert "一小" in str(app.panel("services").detail.render())
+        assert "一小" in str(desk_panel(app, "services").detail.render())
         await pilot.press("i")  # 14:00 session at 09:30: too early
         await pilot.pause()
         assert any("开始前一小时" in n for n in notes(app))
@@ -709,7 +709,7 @@ async def test_the_payment_form_says_after_reduction_only_where_one_is(small_sto
         )
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4")
-        table = app.panel("stalls").table
+        table = desk_panel(app, "stalls").table
         for key, said in (("yl-01", "月费 ¥150.00（减免后）"), ("yl-02", "月费 ¥100.00 · ")):
             table.move_cursor(row=table.keys.index(key))
             await pilot.press("y")
@@ -756,7 +756,7 @@ async def test_stall_without_holder_refuses_payment_and_occupancy(small_store: S
     add_vacant_stall(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down")
-        assert app.panel("stalls").table.cursor_key == "yl-02"
+        assert desk_panel(app, "stalls").table.cursor_key == "yl-02"
         await pilot.press("y")
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
@@ -825,7 +825,7 @@ async def test_suspending_a_permit_under_review_is_refused_before_the_reason_is_
     add_applied_stall(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4", "down")
-        assert app.panel("stalls").table.cursor_key == "yl-03"
+        assert desk_panel(app, "stalls").table.cursor_key == "yl-03"
         await pilot.press("s")
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -924,7 +924,7 @@ async def test_an_open_household_list_follows_another_desks_visit(small_store: S
 async def test_enter_on_a_community_opens_its_roster(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2")
-        assert app.panel("visits").table.cursor_key == "community:dongcheng"
+        assert desk_panel(app, "visits").table.cursor_key == "community:dongcheng"
         assert cell(app, "visits", "community:dongcheng", 0) == "东城花园社区"
         await pilot.press("enter")
         await pilot.pause()

@@ -35,7 +35,7 @@ from widgets.panel import FilterInput
 from widgets.screen_footer import CompactFooter
 from widgets.status_line import StatusLine
 
-from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, drawn, screen_text, settled, until
+from pilot import NARROW, WIDE, cells_of, dashboard, dashboard_app, desk_panel, drawn, screen_text, settled, until
 
 LATER_PANELS = ("visits", "services", "stalls", "dutylog")
 
@@ -63,7 +63,7 @@ async def first_frame_held(
             yield app, pilot, go
     finally:
         go.set()
-    assert not app.handled_errors, app.handled_errors
+    assert not app.status.handled_errors, app.status.handled_errors
 
 
 def line_of(app: DutyRoomApp, widget_id: str) -> str:
@@ -71,7 +71,7 @@ def line_of(app: DutyRoomApp, widget_id: str) -> str:
 
 
 def summary_of(app: DutyRoomApp, name: str) -> str:
-    return str(app.panel(name).summary.render())
+    return str(desk_panel(app, name).summary.render())
 
 
 @pytest.mark.parametrize("size", [WIDE, NARROW], ids=["120x40", "80x24"])
@@ -79,28 +79,28 @@ async def test_the_first_frame_shows_the_cases_and_says_what_is_still_being_read
     small_store: Store, size: tuple[int, int]
 ) -> None:
     async with dashboard(small_store, size) as (whole, whole_pilot):
-        header, cases = line_of(whole, "#headline"), whole.panel("petitions").table.keys
-        rates = str(whole.panel("petitions").detail.render())
-        rows = {name: whole.panel(name).table.row_count for name in LATER_PANELS}
+        header, cases = line_of(whole, "#headline"), desk_panel(whole, "petitions").table.keys
+        rates = str(desk_panel(whole, "petitions").detail.render())
+        rows = {name: desk_panel(whole, name).table.keys for name in LATER_PANELS}
     async with first_frame_held(small_store, size) as (app, pilot, go):
         assert app.data is not None and not app.data.complete
-        assert app.panel("petitions").table.keys == cases  # panel 1 whole: every open case, in order
+        assert desk_panel(app, "petitions").table.keys == cases  # panel 1 whole: every open case, in order
         counts = line_of(app, "#headline")
         # The cases' counts as they are; the late sessions and the arrears not read yet: "…", not 0.
         assert "迟到未签 …" in counts and "欠费 …" in counts, counts
         assert counts.partition("迟到")[0] == header.partition("迟到")[0]  # who is on duty, 未结 超期 今日到期
         assert " 0" not in counts
-        assert "…/…/…" in str(app.panel("petitions").detail.render())  # the 30-day rates: not yet
+        assert "…/…/…" in str(desk_panel(app, "petitions").detail.render())  # the 30-day rates: not yet
         for name in LATER_PANELS:
             assert "读取中" in summary_of(app, name)
-            assert app.panel(name).table.row_count == 0
+            assert desk_panel(app, name).table.keys == []
         go.set()
         await settled(app, pilot)
         assert app.data is not None and app.data.complete
         assert line_of(app, "#headline") == header
-        assert str(app.panel("petitions").detail.render()) == rates
+        assert str(desk_panel(app, "petitions").detail.render()) == rates
         assert "读取中" not in screen_text(app) and "…/…" not in screen_text(app)
-        assert {name: app.panel(name).table.row_count for name in LATER_PANELS} == rows
+        assert {name: desk_panel(app, name).table.keys for name in LATER_PANELS} == rows
 
 
 def headings(app: DutyRoomApp) -> dict[str, str]:
@@ -108,7 +108,7 @@ def headings(app: DutyRoomApp) -> dict[str, str]:
     shown = screen_text(app).splitlines()
     lines = {}
     for name in LATER_PANELS:
-        box = app.panel(name).table.region
+        box = desk_panel(app, name).table.region
         if box.area:
             lines[name] = cells_of(shown[box.y], box.x, box.right).rstrip()
     return lines
@@ -183,7 +183,7 @@ def where(app: DutyRoomApp) -> tuple[str, str | None, str]:
     """The active panel, its selected row, and the screen on top (a detail's title)."""
     screen = app.screen
     on_top = screen.content.title if isinstance(screen, DetailScreen) else type(screen).__name__
-    return app.active, app.deck.active_panel.table.cursor_key, on_top
+    return app.deck.active, app.deck.active_panel.table.cursor_key, on_top
 
 
 @pytest.mark.parametrize("keys", [["2", "j"], ["4", "enter"], ["4", "j", "j", "enter"]], ids="".join)
@@ -199,8 +199,8 @@ async def test_keys_typed_before_the_rest_arrives_act_as_typed_slowly(small_stor
     async with first_frame_held(small_store) as (app, pilot, go):
         press_at_once(app, keys)
         await pilot.pause()
-        assert not app.typing_settled  # held: what they act on is not read yet
-        assert app.active == "petitions" and not isinstance(app.screen, DetailScreen)
+        assert not app.typeahead.settled  # held: what they act on is not read yet
+        assert app.deck.active == "petitions" and not isinstance(app.screen, DetailScreen)
         go.set()
         await settled(app, pilot)
         assert where(app) == slowly
@@ -223,7 +223,7 @@ async def test_a_fault_in_the_read_of_the_rest_is_one_line_and_keys_go_on(small_
         await settled(app, pilot)
         assert "\n" not in status.message and "数据文件已损坏" in status.message, status.message
         assert app.return_code is None
-        assert app.active == "services"  # the key typed meanwhile acted
+        assert app.deck.active == "services"  # the key typed meanwhile acted
         for name in LATER_PANELS:
             assert "未能读取" in summary_of(app, name)
         assert "迟到未签 …" in line_of(app, "#headline")  # still not known: never a 0
@@ -325,10 +325,10 @@ async def test_the_filter_line_is_mounted_when_first_opened(small_store: Store) 
         assert not app.query(FilterInput)
         await pilot.press("slash", *"路灯")
         await settled(app, pilot)
-        assert [line.parent for line in app.query(FilterInput)] == [app.panel("petitions")]
-        assert app.panel("petitions").filter_input.value == "路灯"
-        assert app.focused is app.panel("petitions").filter_input
-        assert app.panel("visits").filter_text == ""
+        assert [line.parent for line in app.query(FilterInput)] == [desk_panel(app, "petitions")]
+        assert desk_panel(app, "petitions").filter_input.value == "路灯"
+        assert app.focused is desk_panel(app, "petitions").filter_input
+        assert desk_panel(app, "visits").filter_text == ""
 
 
 async def test_the_filter_input_is_not_made_before_the_first_slash(small_store: Store) -> None:
@@ -336,8 +336,8 @@ async def test_the_filter_input_is_not_made_before_the_first_slash(small_store: 
     line (an ``Input``) was made only to say it was empty, before the first frame."""
     async with dashboard(small_store, WIDE) as (app, pilot):
         await settled(app, pilot)
-        assert "filter_input" not in vars(app.panel("petitions"))
-        assert app.panel("petitions").filter_text == ""
+        assert "filter_input" not in vars(desk_panel(app, "petitions"))
+        assert desk_panel(app, "petitions").filter_text == ""
         await pilot.press("slash", *"路灯")
         await settled(app, pilot)
-        assert app.panel("petitions").filter_text == "路灯"
+        assert desk_panel(app, "petitions").filter_text == "路灯"

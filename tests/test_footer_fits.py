@@ -106,7 +106,7 @@ async def walked(app: DutyRoomApp, pilot: Pilot[None], walks: list[Walk]) -> Asy
         for key in (*back, "1"):
             await pilot.press(key)
             await settled(app, pilot)
-        assert app.screen is app.screen_stack[0] and app.active == "petitions", f"{where}: not back"
+        assert app.screen is app.screen_stack[0] and app.deck.active == "petitions", f"{where}: not back"
 
 
 async def test_keys_left_out_of_the_english_footer_are_in_help_and_the_palette(small_store: Store) -> None:

@@ -16,7 +16,7 @@ from widgets.discard import DiscardScreen
 from widgets.form import FieldLabel, FormScreen
 from widgets.table_screen import TableScreen
 
-from pilot import NARROW, WIDE, dashboard, in_one_read, loaded, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, desk_panel, in_one_read, loaded, screen_text, settled
 
 
 def burst(app: DutyRoomApp, keys: list[str | events.Key]) -> None:
@@ -406,7 +406,7 @@ async def test_a_refusal_in_the_status_line_keeps_every_character(small_store: S
     async with dashboard(small_store, size=size) as (app, pilot):
         await pilot.press("r")  # 办结 a 待受理 case: refused at once
         await settled(app, pilot)
-        message = app.status_messages[-1]
+        message = app.status.said[-1]
         assert message == "MK261127-001 未更改：「待受理」的案件不能「办结」"  # the case refused, named
         lines = screen_text(app).splitlines()
         assert lines[-2].strip() == message  # the line above the Footer, whole
@@ -522,7 +522,7 @@ async def test_a_row_chosen_with_the_arrows_alone_is_the_one_enter_saves(small_s
     highlighted row was taken)."""
     async with dashboard(small_store, NARROW) as (app, pilot):
         await loaded(app, pilot)
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         await pilot.press(*["down"] * table.keys.index("MK261127-002"), "d")  # 已受理
         await settled(app, pilot)
         form = app.screen

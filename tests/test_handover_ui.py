@@ -30,7 +30,7 @@ from widgets.form import FormScreen
 from widgets.status_line import StatusLine, fit
 
 from conftest import store_bytes
-from pilot import NARROW, WIDE, cells_of, dashboard, screen_text, settled, shows, until
+from pilot import NARROW, WIDE, cells_of, dashboard, desk_panel, screen_text, settled, shows, until
 
 INCOMING = "incoming-officer"
 
@@ -71,12 +71,12 @@ async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small
         shift = find_shift(small_store, "d1")
         handed = find_handover(small_store, shift)
         assert handed is not None and handed.notes == "燃气抢修未完"
-        failed = app.status_messages[-1]
+        failed = app.status.said[-1]
         assert failed.startswith("导出失败：") and failed.endswith("；按 h 再次导出"), failed
 
         await press(app, pilot, "h")
         form = app.screen
-        assert isinstance(form, FormScreen), app.status_messages[-1]
+        assert isinstance(form, FormScreen), app.status.said[-1]
         assert form.texts.title == f"导出交接班：{SPAN}"
         assert "duty-officer 已于 09:30 交班" in text(form, "#form-subtitle")
         assert [spec.key for spec in form.fields] == ["export"]
@@ -111,7 +111,7 @@ async def test_a_copy_that_failed_at_the_hand_over_is_written_again_with_h(small
 
         await press(app, pilot, "h")  # the copy written: `h` says the shift is handed over, `e` writes another
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == f"班次 {STARTED}：duty-officer 已于 09:30 交班；导出副本按 e"
+        assert app.status.said[-1] == f"班次 {STARTED}：duty-officer 已于 09:30 交班；导出副本按 e"
         await press(app, pilot, "e")  # the log book too
         book = tmp_path / "值班记录簿.xlsx"
         await export_as(app, pilot, app.screen, str(book))  # type: ignore[arg-type]
@@ -131,7 +131,7 @@ async def test_h_on_a_handover_taken_over_says_so_and_e_offers_its_copy(small_st
             await press(app, pilot, "5", "h")
             assert not isinstance(app.screen, FormScreen)
             said = f"Shift {STARTED}: taken over by {INCOMING} at 09:30; e exports a copy"
-            assert app.status_messages[-1] == said, app.status_messages
+            assert app.status.said[-1] == said, app.status.said
             await press(app, pilot, "e")
             form = app.screen
             assert isinstance(form, FormScreen)
@@ -156,15 +156,15 @@ async def test_a_viewer_writes_the_hand_overs_copy_with_e_as_the_command_line_do
     async with dashboard(small_store, read_only=True) as (app, pilot):
         await press(app, pilot, "5", "e")
         form = app.screen
-        assert isinstance(form, FormScreen), app.status_messages
+        assert isinstance(form, FormScreen), app.status.said
         sent = tmp_path / "交接班.md"
         await export_as(app, pilot, form, str(sent))
         assert not isinstance(app.screen, FormScreen), str(form.query_one("#form-error").render())
         assert "无遗留" in sent.read_text(encoding="utf-8")
-        assert app.status_messages[-1] == f"已导出到 {sent}", app.status_messages
+        assert app.status.said[-1] == f"已导出到 {sent}", app.status.said
         await press(app, pilot, "l")  # 记录 writes the store: refused in words, as before
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == "只读模式：不能更改，也不能显示个人信息", app.status_messages
+        assert app.status.said[-1] == "只读模式：不能更改，也不能显示个人信息", app.status.said
     assert store_bytes(small_store.root) == before
 
 
@@ -213,7 +213,7 @@ async def test_the_report_is_built_only_for_the_form_that_shows_it_and_off_the_e
         assert built == []  # the take-over shows no report: none built
         await press(app, pilot, "ctrl+s")
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == f"已接班：班次 {STARTED}"
+        assert app.status.said[-1] == f"已接班：班次 {STARTED}"
     taken = find_handover(small_store, find_shift(small_store, "d1"))
     assert taken is not None and taken.acknowledged_by == INCOMING
 
@@ -340,11 +340,11 @@ async def test_the_stall_payment_and_case_step_forms_keep_title_and_field_in_vie
         for keys in (("4", "y"), ("1", "d")):
             await press(app, pilot, keys[0])
             if keys[0] == "1":  # 派单 on the accepted case: a picker of whom to
-                table = app.panel("petitions").table
+                table = desk_panel(app, "petitions").table
                 table.move_cursor(row=table.keys.index("MK261127-002"))
             await press(app, pilot, keys[1])
             form = app.screen
-            assert isinstance(form, FormScreen), (keys, app.status_messages)
+            assert isinstance(form, FormScreen), (keys, app.status.said)
             form.show_notice(t("form.overtaken_refused").format("x" * 90))
             form.show_errors({spec.key: t("invalid.too_long").format(9) * 3 for spec in form.fields}, "y" * 150)
             for spec in (*form.fields, form.fields[0]):
@@ -535,7 +535,7 @@ async def test_h_hands_over_the_shift_on_duty_while_an_earlier_hand_over_waits_a
         assert find_handover(small_store, find_shift(small_store, "d1")) is not None
         await press(app, pilot, "h")  # today's handed over: said so, its copy `e`'s
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == f"班次 {STARTED}：duty-officer 已于 09:30 交班；导出副本按 e"
+        assert app.status.said[-1] == f"班次 {STARTED}：duty-officer 已于 09:30 交班；导出副本按 e"
         await press(app, pilot, "e")  # on today's copy now
         assert isinstance(app.screen, FormScreen) and app.screen.texts.title == f"导出交接班：{SPAN}"
         await press(app, pilot, "escape")
@@ -549,7 +549,7 @@ async def test_e_with_no_shift_handed_over_says_so(small_store: Store) -> None:
     async with dashboard(small_store, lang="en") as (app, pilot):
         await press(app, pilot, "5", "e")
         assert not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1].endswith("no shift handed over in the last three days to export")
+        assert app.status.said[-1].endswith("no shift handed over in the last three days to export")
 
 
 async def test_the_shift_in_the_handover_form_wraps_between_its_phrases_at_80_columns(small_store: Store) -> None:

@@ -21,7 +21,7 @@ from store.schedule import SessionRef, check_in
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import NARROW, WIDE, dashboard, in_one_read, loaded, screen_text, settled, until
+from pilot import NARROW, WIDE, dashboard, desk_panel, in_one_read, loaded, screen_text, settled, until
 
 NAMES = {"/": "slash", " ": "space", ":": "colon"}
 CONTROL = {"enter": "\r", "escape": "\x1b", "tab": "\t"}
@@ -56,7 +56,7 @@ async def test_new_case_typed_in_one_burst_keeps_its_title(small_store: Store) -
 async def test_filter_typed_in_one_burst_filters_and_opens_nothing(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, [*chars("/漏"), "enter"])
-        panel = app.panel("petitions")
+        panel = desk_panel(app, "petitions")
         assert panel.filter_input.value == "漏"
         assert app.screen is app.screen_stack[0]  # Enter went to the filter, not to a case's detail
         assert panel.table.keys == ["MK261127-002", "MK261127-003"]
@@ -68,7 +68,7 @@ async def test_the_filter_shows_what_is_typed_while_it_is_typed(small_store: Sto
     so neither the placeholder nor `漏水` showed until Enter took the focus away."""
     async with dashboard(small_store, size) as (app, pilot):
         await burst_and_settle(app, pilot, [*chars("/漏水")])
-        field = app.panel("petitions").filter_input
+        field = desk_panel(app, "petitions").filter_input
         assert app.focused is field
         assert (field.region.height, field.content_region.height) == (1, 1)
         [line] = [row for row in screen_text(app).splitlines() if "漏水" in row and "MK" not in row]
@@ -83,11 +83,11 @@ async def test_tab_leaves_the_filter_for_its_rows_and_then_goes_to_the_next_pane
     to its rows (the next panel would leave the filtered rows unseen at 80x24)."""
     async with dashboard(small_store, size) as (app, pilot):
         await burst_and_settle(app, pilot, [*chars("/漏"), "tab"])
-        panel = app.panel("petitions")
-        assert app.active == "petitions" and app.focused is panel.table
+        panel = desk_panel(app, "petitions")
+        assert app.deck.active == "petitions" and app.focused is panel.table
         assert panel.filter_input.value == "漏" and panel.table.keys == ["MK261127-002", "MK261127-003"]
         await burst_and_settle(app, pilot, ["tab"])
-        assert app.active == "visits" and app.focused is app.panel("visits").table
+        assert app.deck.active == "visits" and app.focused is desk_panel(app, "visits").table
 
 
 async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> None:
@@ -95,7 +95,7 @@ async def test_filter_with_a_colon_never_starts_a_case(small_store: Store) -> No
     before = {p.id: len(p.history) for p in small_store.all(Petition)}
     async with dashboard(small_store) as (app, pilot):
         await burst_and_settle(app, pilot, [*chars("/status:"), "enter"])
-        assert app.panel("petitions").filter_input.value == "status:"
+        assert desk_panel(app, "petitions").filter_input.value == "status:"
     assert {p.id: len(p.history) for p in small_store.all(Petition)} == before
 
 
@@ -105,7 +105,7 @@ async def test_keys_typed_while_a_write_runs_wait_for_it(small_store: Store) -> 
         # a (accept the selected 待受理 case) opens its form; Enter confirms; j moves down; c opens status.
         await burst_and_settle(app, pilot, ["a", "enter", "j", "c"])
         assert small_store.get(Petition, "MK261127-001").status.value == "accepted"
-        assert app.panel("petitions").table.cursor_key == "MK261127-002"
+        assert desk_panel(app, "petitions").table.cursor_key == "MK261127-002"
         assert type(app.screen).__name__ == "ChoiceModal"
 
 
@@ -138,11 +138,11 @@ async def test_a_bug_in_a_handler_is_one_line_and_the_dashboard_runs_on(
         await pilot.press("4", "m")
         await settled(app, pilot)
         assert app.is_running and app.return_code is None
-        assert [type(e) for e in app.handled_errors] == [RuntimeError]
-        assert "内部错误" in app.status_messages[-1]
+        assert [type(e) for e in app.status.handled_errors] == [RuntimeError]
+        assert "内部错误" in app.status.said[-1]
         await pilot.press("1")  # and the keys still work
-        assert app.active == "petitions"
-        app.handled_errors.clear()  # handled: do not let the run_test context re-raise it
+        assert app.deck.active == "petitions"
+        app.status.handled_errors.clear()  # handled: do not let the run_test context re-raise it
 
 
 @pytest.mark.parametrize(
@@ -169,9 +169,9 @@ async def test_a_store_fault_in_a_key_is_a_refusal_naming_the_file_not_a_bug(
         before = small_store.all(Petition, "2026-11-28"), small_store.all(Visit, "2026-11-28")
         await pilot.press(*keys)
         await settled(app, pilot)
-        assert app.is_running and app.handled_errors == []
+        assert app.is_running and app.status.handled_errors == []
         assert not isinstance(app.screen, FormScreen)
-        assert str(path) in app.status_messages[-1] and "内部错误" not in app.status_messages[-1]
+        assert str(path) in app.status.said[-1] and "内部错误" not in app.status.said[-1]
         assert (small_store.all(Petition, "2026-11-28"), small_store.all(Visit, "2026-11-28")) == before
 
 
@@ -342,4 +342,4 @@ async def test_keys_after_a_write_wait_for_data_with_the_write_not_a_reload_begu
         assert not app.typeahead._must_wait()
         app.show(before)  # or lands after it: not shown over newer data
         assert app.data.generation > before.generation
-        assert app.panel("petitions").table.cell("MK261127-001", 1).plain == "已受理"
+        assert desk_panel(app, "petitions").table.cell("MK261127-001", 1).plain == "已受理"

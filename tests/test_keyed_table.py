@@ -101,7 +101,7 @@ async def test_cursor_follows_its_key_when_rows_move_or_go() -> None:
         table.sync([ROWS[5], ROWS[1]])  # the cursor's own row went: the cursor keeps its slot
         assert table.cursor_key == "MK-1" and table.cursor_row == 1
         table.sync([])
-        assert table.cursor_key is None and table.row_count == 0
+        assert table.cursor_key is None and table.keys == []
 
 
 async def test_select_key_waits_for_the_row_and_a_move_in_between_forgets_it() -> None:

@@ -24,7 +24,7 @@ from store.models import Audience, SpecialTag
 from store.storage import Store
 from widgets.fit_line import FitLine
 
-from pilot import NARROW, WIDE, cells_of, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, cells_of, dashboard, desk_panel, screen_text, settled
 
 PANELS = ("petitions", "visits", "services", "stalls", "dutylog")
 BUILT = "2026-11-28T09:30:00+08:00"  # the demo's incident: its follow-up report due 13:30
@@ -70,7 +70,7 @@ def line_problems(app: DutyRoomApp, where: str) -> list[str]:
             problems.append(f"{where}: {what} {token!r} not whole in {line!r}")
 
     for name in PANELS:
-        panel = app.panel(name)
+        panel = desk_panel(app, name)
         summary = line_of(app, panel.summary)
         detail = line_of(app, panel.detail) if panel.detail.display and panel.table.region.height else None
         if name == "visits":
@@ -135,12 +135,12 @@ async def test_a_panels_order_and_filter_stay_said_over_its_table(
     async with dashboard(demo_store, size, lang=lang) as (app, pilot):
         await pilot.press("2", "o", "f")
         await settled(app, pilot)
-        detail = line_of(app, app.panel("visits").detail)
+        detail = line_of(app, desk_panel(app, "visits").detail)
         for key in ("visits.sorted_least", "visits.special_only"):
             assert words.t(key, lang) in detail or words.t(f"{key}.short", lang) in detail, detail
         await pilot.press("3", "f")
         await settled(app, pilot)
-        detail = line_of(app, app.panel("services").detail)
+        detail = line_of(app, desk_panel(app, "services").detail)
         assert words.t("services.only", lang).format(words.label(Audience.ELDERLY, lang)) in detail, detail
         problems = line_problems(app, f"filtered at {size[0]}x{size[1]}")
     assert problems == [], "\n".join(problems)
@@ -155,7 +155,7 @@ async def test_panel_3s_counts_are_the_days_whoever_the_list_shows(demo_store: S
     async with dashboard(demo_store, size) as (app, pilot):
         await pilot.press("3")
         await settled(app, pilot)
-        panel = app.panel("services")
+        panel = desk_panel(app, "services")
         whole_day = line_of(app, panel.summary)
         rows = len(panel.table.keys)
         for _ in ("elderly", "children"):

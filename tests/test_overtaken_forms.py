@@ -57,7 +57,7 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import OTHER, add_children_schedule, elsewhere, store_bytes
-from pilot import NARROW, dashboard, screen_text, settled, shows
+from pilot import NARROW, dashboard, desk_panel, screen_text, settled, shows
 
 
 def notice(screen: FormScreen | ChoiceModal) -> str:
@@ -100,7 +100,7 @@ def case_on_screen(app: DutyRoomApp, case_id: str, status: PetitionStatus) -> Ca
 
 
 async def select_case(app: DutyRoomApp, pilot, case_id: str) -> None:  # noqa: ANN001
-    table = app.panel("petitions").table
+    table = desk_panel(app, "petitions").table
     table.move_cursor(row=table.keys.index(case_id))
     await pilot.pause()
 
@@ -189,7 +189,7 @@ async def test_a_session_form_says_another_desk_cancelled_the_session(small_stor
     today = clock.now().date()
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         table.move_cursor(row=table.keys.index("sv1"))
         form = await open_form(app, pilot, "x")
         await pilot.press(*"天气原因")
@@ -315,7 +315,7 @@ async def test_a_schedule_form_saves_what_was_typed_over_another_desks_change(sm
     add_children_schedule(small_store)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        app.panel("services").table.move_cursor(row=2)
+        desk_panel(app, "services").table.move_cursor(row=2)
         form = await open_form(app, pilot, "e")
         put_schedule(
             elsewhere(small_store),
@@ -674,7 +674,7 @@ async def test_a_session_cancelled_before_another_desks_change_was_shown_is_refu
     today = clock.now().date()
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         table.move_cursor(row=table.keys.index("sv1"))
         form = await open_form(app, pilot, "x")
         await pilot.press(*"天气原因")
@@ -752,7 +752,7 @@ async def test_a_check_in_pressed_before_another_desks_change_was_shown_is_refus
     today = clock.now().date()
     async with dashboard(small_store, lang=lang) as (app, pilot):
         await pilot.press("3")
-        assert app.panel("services").table.cursor_key == "sv0"  # 09:00, nobody checked in yet
+        assert desk_panel(app, "services").table.cursor_key == "sv0"  # 09:00, nobody checked in yet
         with reload_held(app):
             with elsewhere(small_store).transaction() as tx:  # another writer moves it: still one to check in
                 sv0 = next(s for s in tx.all(ServiceSession, today.isoformat()) if s.id == "sv0")
@@ -761,7 +761,7 @@ async def test_a_check_in_pressed_before_another_desks_change_was_shown_is_refus
             await pilot.press("i")
             await settled(app, pilot)
             assert store_bytes(small_store.root) == before, "checked in on a session the panel did not show"
-            assert app.status_messages[-1] == said
+            assert app.status.said[-1] == said
         app.poll()
         await arrives(app, pilot, small_store)
         await pilot.press("i")
@@ -775,7 +775,7 @@ async def test_a_spot_marked_before_another_desks_change_was_shown_is_refused_th
     what the officer had not seen. It is refused as changed, nothing written; once shown, m marks it."""
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("4")
-        assert app.panel("stalls").table.cursor_key == "yl-01"  # 出摊 today
+        assert desk_panel(app, "stalls").table.cursor_key == "yl-01"  # 出摊 today
         with reload_held(app):
             spot = small_store.get(Stall, "yl-01")
             elsewhere(small_store).put(spot.model_copy(update={"goods": "烤红薯"}))  # the holder changed trade
@@ -783,7 +783,7 @@ async def test_a_spot_marked_before_another_desks_change_was_shown_is_refused_th
             await pilot.press("m")
             await settled(app, pilot)
             assert store_bytes(small_store.root) == before, "marked a spot the panel did not show"
-            assert app.status_messages[-1] == CHANGED  # one statement: no 未更改 before it
+            assert app.status.said[-1] == CHANGED  # one statement: no 未更改 before it
         app.poll()
         await arrives(app, pilot, small_store)
         await pilot.press("m")

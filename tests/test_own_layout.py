@@ -9,7 +9,7 @@ from duty_room.app import DutyRoomApp
 from duty_room.config import Settings
 from store.storage import Store
 
-from pilot import NARROW, WIDE, dashboard, loaded
+from pilot import NARROW, WIDE, dashboard, desk_panel, loaded
 
 
 class WithoutAppStylesheet(DutyRoomApp):
@@ -46,4 +46,4 @@ async def test_the_ascii_rules_are_read_in_the_ascii_mode_alone(
     async with dashboard(small_store, NARROW, **modes) as (app, _pilot):
         read_ascii = any(".ascii" in rule.selectors for rule in app.stylesheet.rules)
         assert read_ascii == bool(modes)
-        assert app.panel("petitions").styles.border_top[0] == active_border
+        assert desk_panel(app, "petitions").styles.border_top[0] == active_border

@@ -15,7 +15,7 @@ from store.refusal import Refused
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import NARROW, WIDE, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, desk_panel, screen_text, settled
 
 
 def test_a_case_refused_is_named_in_both_languages(small_store: Store) -> None:
@@ -47,12 +47,12 @@ async def test_a_burst_of_keys_refused_on_panel_1_names_the_case_it_landed_on(
     small_store: Store, lang: str, said: str, size: tuple[int, int]
 ) -> None:
     async with dashboard(small_store, size, lang=lang) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         down = table.keys.index("MK261127-004") - table.cursor_row
         await pilot.press(*["j"] * down, "d")  # one burst: the cursor moves, then 派单 on that row
         await settled(app, pilot)
         assert table.cursor_key == "MK261127-004" and not isinstance(app.screen, FormScreen)
-        assert app.status_messages[-1] == said
+        assert app.status.said[-1] == said
         assert said in screen_text(app).splitlines()[-2]  # the status line, whole
 
 
@@ -65,23 +65,23 @@ async def test_a_household_visited_today_is_named(small_store: Store) -> None:
         await pilot.press("v")
         await settled(app, pilot)
         assert app.screen is households
-        assert app.status_messages[-1].startswith("1-1-100 未更改：这户今天 ")
+        assert app.status.said[-1].startswith("1-1-100 未更改：这户今天 ")
 
 
 async def test_a_session_refused_is_named(small_store: Store) -> None:
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("3")
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         table.move_cursor(row=table.keys.index(next(k for k in table.keys if k.startswith("sv1"))))
         await pilot.press("d")  # 完成 at 09:30 a session starting at 11:00
         await settled(app, pilot)
-        assert app.status_messages[-1] == "11:00 入户送餐 未更改：11:00 才开始，还不能登记完成"
+        assert app.status.said[-1] == "11:00 入户送餐 未更改：11:00 才开始，还不能登记完成"
         await pilot.press("i")  # 签到, a write of one key: refused by the store, in a worker
         await settled(app, pilot)
-        assert app.status_messages[-1] == "11:00 入户送餐 未更改：11:00 开始，开始前一小时内才能签到"
+        assert app.status.said[-1] == "11:00 入户送餐 未更改：11:00 开始，开始前一小时内才能签到"
         await pilot.press("e")  # a one-off: no schedule to change
         await settled(app, pilot)
-        assert app.status_messages[-1] == "未更改：11:00 入户送餐 是单次活动，没有重复安排可改；按 a 新增安排"
+        assert app.status.said[-1] == "未更改：11:00 入户送餐 是单次活动，没有重复安排可改；按 a 新增安排"
 
 
 async def test_a_stall_refused_is_named(small_store: Store) -> None:
@@ -89,5 +89,5 @@ async def test_a_stall_refused_is_named(small_store: Store) -> None:
         await pilot.press("4", "x")  # 退摊 while fees are owed
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        message = app.status_messages[-1]
+        message = app.status.said[-1]
         assert message.startswith("玉兰商业街 1 未更改：尚欠摊位费 ¥"), message

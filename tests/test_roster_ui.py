@@ -17,7 +17,7 @@ from widgets.form import FormScreen
 from widgets.table_screen import TableScreen
 
 from conftest import add_children_schedule
-from pilot import NARROW, WIDE, dashboard, loaded, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, desk_panel, loaded, screen_text, settled
 
 TODAY = date(2026, 11, 28)  # conftest's frozen clock, a Saturday
 TOMORROW = "2026-11-29"
@@ -93,7 +93,7 @@ async def test_add_a_worker_from_the_roster(small_store: Store) -> None:
         assert (event.action, event.actor, event.at.isoformat()) == ("add", "duty-officer", "2026-11-28T09:30:00+08:00")
         assert app.screen is roster and added.id in roster.table.keys
         assert roster.table.cell(added.id, 3).plain == "136****1111"  # masked in the list
-        assert any("已添加微网格员 李娟" in n for n in app.status_messages)
+        assert any("已添加微网格员 李娟" in n for n in app.status.said)
 
 
 async def test_a_worker_added_is_under_the_rosters_cursor(small_store: Store) -> None:
@@ -178,7 +178,7 @@ async def test_retire_asks_who_takes_over_the_plans(small_store: Store) -> None:
         await type_into(app, pilot, form, "hand_over_to", "赵敏")
         await submit(app, pilot)
         assert app.screen is roster and "w1" not in roster.table.keys
-        assert any("王秀兰 已退出名册，5 条走访计划交给 赵敏" in n for n in app.status_messages)
+        assert any("王秀兰 已退出名册，5 条走访计划交给 赵敏" in n for n in app.status.said)
     [retired] = small_store.all(GridWorker, RETIRED)
     assert retired.id == "w1" and retired.retired_on == TODAY
     assert (retired.history[-1].action, retired.history[-1].plans_to) == ("retire", "w2")
@@ -207,7 +207,7 @@ async def test_edit_and_retire_need_a_worker_row(small_store: Store) -> None:
             await pilot.press(key)
             await settled(app, pilot)
             assert app.screen is roster
-        assert sum("请先选中一位网格员" in n for n in app.status_messages) == 2
+        assert sum("请先选中一位网格员" in n for n in app.status.said) == 2
 
 
 # -- panel 2: planning and moving households ------------------------------------------------------
@@ -218,9 +218,9 @@ async def test_plan_tomorrow_for_the_selected_grid_by_rule(small_store: Store) -
         await pilot.press("2", "t")  # the community row: not a grid
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert any("请先选中一个网格" in n for n in app.status_messages)
+        assert any("请先选中一个网格" in n for n in app.status.said)
         await pilot.press("down", "down", "down")
-        assert app.panel("visits").table.cursor_key == "dc-M01"
+        assert desk_panel(app, "visits").table.cursor_key == "dc-M01"
         form = await press_for_form(app, pilot, "t")
         assert form.values() == {"special": "7", "others": "30"}
         await type_into(app, pilot, form, "special", "0")
@@ -233,7 +233,7 @@ async def test_plan_tomorrow_for_the_selected_grid_by_rule(small_store: Store) -
         await type_into(app, pilot, form, "special", "7")
         await submit(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert any("1号楼1单元：11-29 新排走访 4 户" in n for n in app.status_messages)
+        assert any("1号楼1单元：11-29 新排走访 4 户" in n for n in app.status.said)
     plans = small_store.all(VisitPlan, TOMORROW)
     assert sorted(p.household_id for p in plans) == ["h1", "h2", "h3", "h4"]
     assert {(p.worker_id, p.updated_by) for p in plans} == {("w1", "duty-officer")}
@@ -249,7 +249,7 @@ async def test_plan_from_a_grid_row_of_the_roster(small_store: Store) -> None:
         await pilot.press("t")  # again: everything due is planned already
         await settled(app, pilot)
         await submit(app, pilot)
-        assert any("没有需要新排走访的住户" in n for n in app.status_messages)
+        assert any("没有需要新排走访的住户" in n for n in app.status.said)
     assert len(small_store.all(VisitPlan, TOMORROW)) == 4
 
 
@@ -268,7 +268,7 @@ async def test_move_a_household_to_another_grid(small_store: Store) -> None:
         await type_into(app, pilot, form, "grid_id", "2单元")
         await submit(app, pilot)
         assert app.screen is households and "h1" not in households.table.keys
-        assert any("1-1-101 已迁到 1号楼2单元，1 条走访计划随迁" in n for n in app.status_messages)
+        assert any("1-1-101 已迁到 1号楼2单元，1 条走访计划随迁" in n for n in app.status.said)
     household = small_store.get(Household, "h1")
     [event] = household.history
     assert (household.grid_id, event.action, event.actor, event.plans_to) == ("dc-M02", "move", "duty-officer", "w2")
@@ -356,11 +356,11 @@ async def test_add_a_schedule_with_end_before_start_refused_then_saved(small_sto
         form.query_one("#field-weekdays", Input).value = "周六、周日"  # (the Pilot cannot press 、)
         await submit(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert any("已新增服务安排「四点半小课堂」" in n for n in app.status_messages)
+        assert any("已新增服务安排「四点半小课堂」" in n for n in app.status.said)
         [schedule] = small_store.all(ServiceSchedule)
         assert (schedule.start, schedule.end, schedule.weekdays) == (time(16, 30), time(18), [5, 6])
         assert [(e.action, e.actor) for e in schedule.history] == [("add", "duty-officer")]
-        table = app.panel("services").table
+        table = desk_panel(app, "services").table
         assert f"{schedule.id}.20261128" in table.keys  # on today's timeline
         assert table.cursor_key == f"{schedule.id}.20261128" != table.keys[0]  # under the cursor, wherever it sorts
 
@@ -372,8 +372,8 @@ async def test_change_the_selected_sessions_schedule(small_store: Store) -> None
         await pilot.press("e")  # 09:00 反诈课堂, a one-off: no schedule to change
         await settled(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-        assert any("单次活动" in n for n in app.status_messages)
-        app.panel("services").table.move_cursor(row=2)
+        assert any("单次活动" in n for n in app.status.said)
+        desk_panel(app, "services").table.move_cursor(row=2)
         await pilot.pause()
         form = await press_for_form(app, pilot, "e")
         values = form.values()
@@ -390,7 +390,7 @@ async def test_change_the_selected_sessions_schedule(small_store: Store) -> None
         [event] = schedule.history
         assert (schedule.start, event.action, event.actor) == (time(15), "edit", "duty-officer")
         assert [(c.name, c.before, c.after) for c in event.changes] == [("start", "14:00", "15:00")]
-        detail = app.panel("services").detail_content("sc-sci.20261128", reveal=False)
+        detail = desk_panel(app, "services").detail_content("sc-sci.20261128", reveal=False)
         assert detail is not None
         [changes] = [lines for title, lines in detail.sections if title == "安排改动记录"]
         assert changes[0].plain.endswith("duty-officer 修改：开始时间 14:00→15:00")
@@ -523,7 +523,7 @@ async def test_enter_on_a_household_shows_its_visit_log_and_its_move(small_store
     retire_worker(small_store, "w1", TODAY, hand_over_to="w2")  # who visited: still named in the log
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("2")
-        panel = app.panel("visits")
+        panel = desk_panel(app, "visits")
         panel.table.move_cursor(row=panel.table.keys.index("dc-M02"))
         await pilot.press("enter")
         await settled(app, pilot)
@@ -581,7 +581,7 @@ async def test_a_households_visit_log_is_read_in_a_worker_and_a_key_typed_meanwh
         ran: list[int] = []
         app.call_later(lambda: ran.append(1))  # the event loop is free while the read waits
         await pilot.pause()
-        assert ran and app.screen is households and not app.typing_settled
+        assert ran and app.screen is households and not app.typeahead.settled
         release.set()
         await settled(app, pilot)
         assert app.screen is households  # the detail opened, then Esc closed it

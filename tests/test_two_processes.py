@@ -30,7 +30,7 @@ from tests.conftest import FROZEN_NOW, elsewhere, frozen_command
 from tools.ptyterm import Terminal
 from widgets.detail import DetailScreen
 
-from pilot import dashboard, settled, shows, until
+from pilot import dashboard, desk_panel, settled, shows, until
 
 HERE = Path(__file__).parent
 pytestmark = pytest.mark.slow
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 async def test_status_changed_in_a_second_dashboard_process_appears_in_the_first(small_store: Store) -> None:
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         status = lambda: table.cell("MK261127-001", 1)  # noqa: E731
         assert status().plain == "待受理"
         second = subprocess.run(
@@ -95,7 +95,7 @@ def another_desk_starts_work(root: Path) -> subprocess.CompletedProcess[str]:
 
 async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_store: Store) -> None:
     async with dashboard(small_store, refresh_seconds=0.2) as (app, pilot):
-        table = app.panel("petitions").table
+        table = desk_panel(app, "petitions").table
         status = lambda: table.cell("MK261127-003", 1).plain  # noqa: E731
         assert status() == "已派单"
         cli = another_desk_starts_work(small_store.root)
@@ -108,7 +108,7 @@ async def test_status_changed_with_the_cli_appears_in_a_running_dashboard(small_
 
 async def open_case_detail(app: DutyRoomApp, pilot: Pilot[None], case_id: str) -> DetailScreen:
     """Panel 1's detail of ``case_id``, opened as an officer does: the cursor on its row, Enter."""
-    panel = app.panel("petitions")
+    panel = desk_panel(app, "petitions")
     panel.table.move_cursor(row=panel.table.keys.index(case_id))
     await pilot.press("enter")
     await settled(app, pilot)
@@ -185,7 +185,7 @@ async def test_an_open_incident_detail_follows_its_closing_at_another_desk(small
     incident = open_incident(small_store, title="车库燃气泄漏", category=IncidentCategory.ACCIDENT)
     async with dashboard(small_store) as (app, pilot):
         await pilot.press("5")
-        table = app.panel("dutylog").table
+        table = desk_panel(app, "dutylog").table
         table.move_cursor(row=table.keys.index(f"incident:{incident.id}"))
         await pilot.press("enter")
         await settled(app, pilot)

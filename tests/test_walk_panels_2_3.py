@@ -29,7 +29,7 @@ from widgets.form import FieldLabel, FormScreen
 from widgets.status_line import fit
 from widgets.table_screen import TableScreen
 
-from pilot import NARROW, WIDE, dashboard, screen_text, settled
+from pilot import NARROW, WIDE, dashboard, desk_panel, screen_text, settled
 
 BUILT = "2026-11-28T09:30:00+08:00"
 
@@ -65,7 +65,7 @@ async def test_the_header_and_panel_3_never_give_late_two_numbers(
             await pilot.press("3")
             await settled(app, pilot)
             header = screen_text(app).splitlines()[0]
-            panel = str(app.panel("services").summary.render())
+            panel = str(desk_panel(app, "services").summary.render())
             assert counted(header, label, lang, header=True) in ([late_now], [] if late_now == 0 else None), header
             assert counted(panel, label, lang) in ([], [late_now]), panel
             today = words.t("summary.late_today", lang)

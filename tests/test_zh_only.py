@@ -26,7 +26,7 @@ from store.roster import put_schedule
 from store.storage import Store
 from widgets.form import FormScreen
 
-from pilot import drawn, loaded, screen_text, settled
+from pilot import desk_panel, drawn, loaded, screen_text, settled
 
 SIZE = (120, 40)
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -188,7 +188,7 @@ async def test_every_screen_in_zh_mode_is_chinese(small_store: Store) -> None:
         await walk.look("filter that matches nothing")
         await walk.press("slash", "escape")
         for row in range(4):
-            app.panel("petitions").table.move_cursor(row=row)
+            desk_panel(app, "petitions").table.move_cursor(row=row)
             await walk.press("c")
             await walk.look(f"status modal, row {row}")
             await walk.close()

@@ -315,7 +315,6 @@ class KeyedTable(ScrollView, can_focus=True):
         self._headings_shown = True
         self._style_state: _PaintState | None = None  # as the last render_lines found them
         self._afresh = False  # the next sync measures the columns from its rows alone
-        self.last_changed_cells = 0
         self.set_columns(columns)
 
     # -- reading -----------------------------------------------------------------
@@ -324,11 +323,6 @@ class KeyedTable(ScrollView, can_focus=True):
     def keys(self) -> list[str]:
         """The row keys, top to bottom."""
         return [row.key for row in self._rows]
-
-    @property
-    def row_count(self) -> int:
-        """How many rows the table shows."""
-        return len(self._rows)
 
     @property
     def cursor_row(self) -> int:
@@ -439,7 +433,6 @@ class KeyedTable(ScrollView, can_focus=True):
                 self._refresh_slot(old_cursor)
                 self._refresh_slot(self._cursor)
             self._scroll_to_cursor()
-        self.last_changed_cells = changed
         return changed
 
     def select_key(self, key: str) -> None:

@@ -121,15 +121,10 @@ class Panel(Vertical):
         yield self.detail
         yield self.table
 
-    @property
-    def filters(self) -> bool:
-        """The panel has a filter line (``open_filter``)."""
-        return self._filter_placeholder is not None
-
     @cached_property
     def filter_input(self) -> FilterInput:
-        """The filter line, made when first asked for (only a panel that ``filters`` does), hidden
-        and not mounted until ``open_filter``."""
+        """The filter line, made when first asked for (only a panel given a ``filter_placeholder``
+        has one), hidden and not mounted until ``open_filter``."""
         line = FilterInput(placeholder=self._filter_placeholder or "", classes="panel-filter")
         line.display = False
         return line

@@ -2,8 +2,9 @@
 
 The screens that show them (``form.py``, ``choice_modal.py``, ``table_screen.py``, ``detail.py``)
 are imported when the first of them opens, not before the dashboard's first frame: a panel builds
-its forms' fields and its lists' keys from these alone. ``tests/test_first_frame_imports.py``
-checks that the dashboard's first frame is written with none of those screens imported.
+its forms' fields and its lists' keys from these alone. tests/test_architecture.py's
+``test_the_first_frame_needs_no_form_list_or_detail_screen`` checks that the dashboard's first
+frame is written with none of those screens imported.
 
 Each dataclass here is made with its ``__init__`` alone: every method a dataclass generates is
 compiled as this module is imported, before the first frame, and these are never compared, shown
