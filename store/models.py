@@ -423,7 +423,7 @@ class Visit(Record):
 class PetitionEvent(BaseModel):
     """One step in a petition's history. History is append-only."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # (see DEFERRED)
 
     at: LocalTime
     actor: RequiredLine
@@ -438,6 +438,7 @@ class PetitionEvent(BaseModel):
 class Petition(Record):
     """A 民情诉求 case."""
 
+    model_config = ConfigDict(defer_build=True)  # (see DEFERRED)
     table: ClassVar[str] = "petitions"
 
     title: RequiredLine
@@ -843,7 +844,8 @@ from .duty_models import DUTY_MODELS, DutyLogEntry, Handover  # noqa: E402
 # The first frame reads the communities, grids, cases, incidents and duty shifts (DutyShift's built
 # there: the same cost as at import). The records they hold (FieldChange, RosterEvent, StallRate,
 # PermitEvent, DutySwap, LogEvent, IncidentReport) are deferred too: built inside the record that
-# holds them. pydantic builds a deferred model under a lock, so two threads may meet there safely.
+# holds them. So are the cases (Petition, PetitionEvent), not listed here as the first frame builds
+# them: `summary` counts from their day files' figures and never builds them (~11 M of its start). pydantic builds a deferred model under a lock, so two threads may meet there safely.
 DEFERRED: tuple[type[Record], ...] = (
     Household,
     AuditEntry,
