@@ -1534,3 +1534,26 @@ def test_the_watched_files_are_the_manifest_and_the_records_as_check_counts_them
     ):
         assert small_store.watched_name(str(root / name)) is None, name
     assert small_store.watched_name(str(root.parent / "manifest.json")) is None  # beside the store, not in it
+
+
+def test_missing_listed_sees_what_path_exists_sees(small_store: Store) -> None:
+    """`summary` looks at every file the manifest lists twice, each with a bare os.stat
+    (storage._there) rather than a Path made and asked exists(): the same answer for each way a
+    listed file can be gone or still there, and any other error raised as exists() raises it."""
+    root = small_store.root
+    assert Store(root).missing_listed() == []
+    deleted, dangling, a_folder = sorted(small_store.manifest()["files"])[:3]
+    (root / deleted).unlink()
+    (root / dangling).unlink()
+    (root / dangling).symlink_to(root / "nowhere.json")
+    (root / a_folder).unlink()
+    (root / a_folder).mkdir()  # there, as exists() says (reading it is another fault)
+    found = {Path(e.path).relative_to(root).as_posix() for e in Store(root).missing_listed()}
+    assert found == {deleted, dangling}
+    beside = root / "manifest.json" / "x.json"  # ENOTDIR
+    for path in (root / deleted, root / dangling, root / a_folder, root / "manifest.json", beside):
+        assert storage._there(str(path)) is path.exists(), path
+    assert storage._there(str(root / "a\0b.json")) is False  # a NUL in a hand-edited name, as exists()
+    looped = root / "loop.json"
+    looped.symlink_to(looped)
+    assert storage._there(str(looped)) is looped.exists() is False  # ELOOP
