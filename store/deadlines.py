@@ -8,8 +8,8 @@ days (调休上班) that fall on weekends. The holidays and make-up days are Chi
 add days or override a published one, and can switch the published calendar off.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
+# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
 from datetime import date, datetime, timedelta
 from typing import Self
 

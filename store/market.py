@@ -2,8 +2,8 @@
 and today's occupancy. Every refused move raises ``Refused`` with its reason before any write.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
+# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field

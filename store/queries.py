@@ -3,8 +3,8 @@
 Every function takes the moment it answers for, so tests can ask about any clock time.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
+# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,7 +107,7 @@ class CaseDue(NamedTuple):
     due_today: bool
 
     @classmethod
-    def of(cls, case_id: str, due_at: datetime, awaits_action: bool, now: datetime) -> CaseDue:
+    def of(cls, case_id: str, due_at: datetime, awaits_action: bool, now: datetime) -> "CaseDue":
         overdue = awaits_action and due_at < now
         return cls(case_id, due_at, overdue, awaits_action and not overdue and due_at < end_of_day(now.date()))
 
@@ -434,7 +434,7 @@ class Headline(NamedTuple):
     arrears_holders: int | None
 
 
-def headline(store: Store, now: datetime, figures: Digest, *, complete: bool = True) -> Headline:
+def headline(store: Store, now: datetime, figures: "Digest", *, complete: bool = True) -> Headline:
     """The header's counts: the digest's own (what counts as overdue, due today or in arrears is
     said once, on ``Digest``), and who is on duty now. Not ``complete`` (the first frame's, whose
     digest holds the cases alone): the visits, the late sessions and the arrears are None."""
@@ -559,7 +559,7 @@ class Dashboard(NamedTuple):
     stalls: list[StallView]
     fees: FeeTotals
     headline: Headline
-    rates: list[Rates]
+    rates: "list[Rates]"
     workers_out: int  # grid workers with a visit logged today
     workers_expected: int  # grid workers with visits planned or logged today
     upcoming: NextSessions  # the next session to start (maybe tomorrow), overall and per audience

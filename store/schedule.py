@@ -7,8 +7,8 @@ acts on it (its id is ``<schedule id>.<yyyymmdd>``), so nothing has to "generate
 sessions and two dashboards can never create the same session twice.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
+# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple

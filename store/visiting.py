@@ -1,8 +1,8 @@
 """Grid visits (网格走访): the 一表全清 roster, households of a grid, who is out today, and the
 民情日志 entry that marks a visit done."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
+# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
