@@ -6,8 +6,7 @@ presentation only (and may ask for read-only, which only takes rights away): a s
 there is refused by name, never silently ignored.
 """
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 import errno
 import json
 import os

@@ -8,8 +8,7 @@ days (调休上班) that fall on weekends. The holidays and make-up days are Chi
 add days or override a published one, and can switch the published calendar off.
 """
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 from datetime import date, datetime, timedelta
 from typing import Self
 

@@ -12,8 +12,7 @@ interval after the last report while it is being handled, and a 终报 within a 
 handling ended. All four limits are configurable (``DutyRules``), per level if need be.
 """
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta

@@ -2,8 +2,7 @@
 and today's occupancy. Every refused move raises ``Refused`` with its reason before any write.
 """
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field

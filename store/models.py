@@ -6,8 +6,9 @@ it last and when; the storage layer stamps those on write.
 """
 
 # No `from __future__ import annotations` here: pydantic would compile and evaluate every field's
-# annotation, a string, as each class is made (~20 M instructions of every start). A method's
-# annotation that names its own class is quoted (tests/test_models.py checks the fields).
+# annotation, a string, as each class is made (~20 M instructions of every start; dataclasses parse
+# one for ClassVar: the other modules on `summary`'s path go without it too, 0.3-3.4 M each). A
+# method's annotation that names its own class is quoted (tests/test_models.py checks the fields).
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -845,7 +846,8 @@ from .duty_models import DUTY_MODELS, DutyLogEntry, Handover  # noqa: E402
 # there: the same cost as at import). The records they hold (FieldChange, RosterEvent, StallRate,
 # PermitEvent, DutySwap, LogEvent, IncidentReport) are deferred too: built inside the record that
 # holds them. So are the cases (Petition, PetitionEvent), not listed here as the first frame builds
-# them: `summary` counts from their day files' figures and never builds them (~11 M of its start). pydantic builds a deferred model under a lock, so two threads may meet there safely.
+# them: `summary` counts from their day files' figures and never builds them (~11 M of its start).
+# pydantic builds a deferred model under a lock, so two threads may meet there safely.
 DEFERRED: tuple[type[Record], ...] = (
     Household,
     AuditEntry,

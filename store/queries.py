@@ -3,8 +3,7 @@
 Every function takes the moment it answers for, so tests can ask about any clock time.
 """
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field

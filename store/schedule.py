@@ -7,8 +7,7 @@ acts on it (its id is ``<schedule id>.<yyyymmdd>``), so nothing has to "generate
 sessions and two dashboards can never create the same session twice.
 """
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple

@@ -1,8 +1,7 @@
 """Grid visits (网格走访): the 一表全清 roster, households of a grid, who is out today, and the
 民情日志 entry that marks a visit done."""
 
-# No `from __future__ import annotations` (as store/models.py): pydantic evaluates an annotation's
-# string and dataclasses parse it for ClassVar at import, dearer to `summary` than the defs' tuples.
+# No `from __future__ import annotations`: string annotations cost each start (see store/models.py).
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
