@@ -190,7 +190,9 @@ def cli(ctx: click.Context, **options: object) -> None:
     # The options given, by their settings' names (a flag not given is None, or False in older click).
     overrides = {name: value for name, value in options.items() if value is not None and value is not False}
     try:
-        settings = load_settings(overrides)
+        settings = load_settings(
+            overrides, option_names={param.name: param.opts[0] for param in ctx.command.params if param.name}
+        )
     except ConfigError as exc:  # a bad or refused setting: one clear line, exit 1
         click.echo(f"duty-room: {exc}", err=True)
         sys.exit(1)

@@ -13,6 +13,7 @@ import os
 import pwd
 import re
 import stat
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args, get_origin
 
@@ -325,25 +326,33 @@ def _presentation_only(values: dict[str, Any], source: str, system: SystemFile, 
     return values
 
 
-def _wants_read_only(value: object) -> bool:
+def _wants_read_only(value: object, where: str) -> bool:
     try:
         return bool(TypeAdapter(bool).validate_python(value))
     except ValidationError:
-        raise _Bad("config.not_bool", where="read_only", value=value) from None
+        raise _Bad("config.not_bool", where=where, value=value) from None
 
 
-def load_settings(options: dict[str, Any] | None = None, *, system: SystemFile | None = None) -> Settings:
-    """Settings from the system file, the user's file, the environment and the command line's ``options``."""
+def load_settings(
+    options: dict[str, Any] | None = None,
+    *,
+    system: SystemFile | None = None,
+    option_names: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from the system file, the user's file, the environment and the command line's ``options``
+    (``option_names``: each one's option as typed, ``--refresh`` for refresh_seconds, to name a bad one)."""
     options = {key: value for key, value in (options or {}).items() if value is not None}
     lang = asked_lang(options.get("lang"))
     try:
-        return _load_settings(options, system or SYSTEM_FILE, lang)
+        return _load_settings(options, system or SYSTEM_FILE, lang, option_names or {})
     except _Bad as bad:  # in the language asked for (a bad language itself is said in Chinese)
         values = {name: value(lang) if callable(value) else value for name, value in bad.values.items()}
         raise ConfigError(_say(bad.key, lang, **values)) from None
 
 
-def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang) -> Settings:
+def _load_settings(
+    options: dict[str, Any], system: SystemFile, lang: words.Lang, option_names: Mapping[str, str]
+) -> Settings:
     if any(name.upper() == CLOCK_ENV for name in os.environ):  # duty_room_now too: settings are read in any case
         raise ConfigError(_say("config.clock", lang))
 
@@ -358,23 +367,35 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
     cli_values = {key: value for key, value in options.items() if key != "store"}
     _presentation_only(cli_values, "command line", system, lang)
 
+    layers = [system_values or {}, user_values, env_values, cli_values]
+    namers: list[Callable[[str, Sequence[str]], str]] = [  # each layer's: a value is named where it was given
+        lambda key, rest: f"{system.path} {'.'.join((key, *rest))}",
+        lambda key, rest: f"{user_path} {'.'.join((key, *rest))}",
+        lambda key, rest: " ".join((f"{ENV_PREFIX}{key.upper()}", *rest)),
+        lambda key, rest: " ".join((option_names.get(key, "--" + key.replace("_", "-")), *rest)),
+    ]
     sources = []
     if system_values is not None:
         sources.append(f"system {system.path}")
     if user_values:
         sources.append(f"user {user_path}")
     if env_values:
-        sources.append("environment " + " ".join(f"DUTY_ROOM_{key.upper()}" for key in sorted(env_values)))
+        sources.append("environment " + " ".join(namers[2](key, ()) for key in sorted(env_values)))
     if options:
-        sources.append("command line " + " ".join(f"--{key.replace('_', '-')}" for key in sorted(options)))
-    layers = [system_values or {}, user_values, env_values, cli_values]
+        sources.append("command line " + " ".join(namers[3](key, ()) for key in sorted(options)))
     merged = {key: value for layer in layers for key, value in layer.items()}
-    opted_in = any(_wants_read_only(layer["read_only"]) for layer in layers if "read_only" in layer)
+    opted_in = any(
+        _wants_read_only(layer["read_only"], named("read_only", ()))
+        for layer, named in zip(layers, namers, strict=True)
+        if "read_only" in layer
+    )
     try:
         settings = Settings(**merged)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
+        key, *rest = [str(part) for part in first["loc"]] or [""]
+        given_last = [named for layer, named in zip(layers, namers, strict=True) if key in layer][-1:]
+        where = given_last[0](key, rest) if given_last else ".".join((key, *rest))
         raise _Bad("config.bad", where=where, why=words.validation_message(first, lang)) from None
 
     try:
@@ -391,7 +412,7 @@ def _load_settings(options: dict[str, Any], system: SystemFile, lang: words.Lang
         raise ConfigError(_say("config.no_store", lang, system=system.path))
 
     read_only_rule = None
-    if system_values is not None and _wants_read_only(system_values.get("read_only", False)):
+    if system_values is not None and _wants_read_only(system_values.get("read_only", False), str(system.path)):
         read_only_rule = f"read_only = true in {system.path}"
     elif actor in settings.read_only_users:
         read_only_rule = "read_only_users"

@@ -125,24 +125,34 @@ def test_bad_configuration_is_one_clear_line(
     monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
     result = runner.invoke(cli, ["check"])
     assert result.exit_code == 1
-    assert result.output == "duty-room: 配置有误：refresh_seconds：须为数字\n"
+    # The file and the key that gave the bad value (it said the key alone: which of the files, the
+    # environment or the command line was left to guess).
+    assert result.output == f"duty-room: 配置有误：{config} refresh_seconds：须为数字\n"
     result = runner.invoke(cli, ["--lang", "en", "check"])
-    assert (result.exit_code, result.output) == (1, "duty-room: bad configuration: refresh_seconds: not a number\n")
+    assert (result.exit_code, result.output) == (
+        1,
+        f"duty-room: bad configuration: {config} refresh_seconds: not a number\n",
+    )
 
 
 @pytest.mark.parametrize(
     ("setting", "zh", "en"),
     [
-        (["--refresh", "0.01"], "refresh_seconds：不能小于 0.2", "refresh_seconds: at least 0.2"),
+        (["--refresh", "0.01"], "配置有误：--refresh：不能小于 0.2", "configuration: --refresh: at least 0.2"),
+        (
+            {"DUTY_ROOM_REFRESH_SECONDS": "0.01"},
+            "配置有误：DUTY_ROOM_REFRESH_SECONDS：不能小于 0.2",
+            "configuration: DUTY_ROOM_REFRESH_SECONDS: at least 0.2",
+        ),
         (
             {"DUTY_ROOM_READ_ONLY": "maybe"},
-            "read_only：只能是 true 或 false（写的是「maybe」）",
-            "read_only: not true or false",
+            "DUTY_ROOM_READ_ONLY：只能是 true 或 false（写的是「maybe」）",
+            "DUTY_ROOM_READ_ONLY: not true or false",
         ),
         (
             {"DUTY_ROOM_ASCII": "often"},
-            "ascii：只能是 true 或 false（写的是「often」）",  # what was written, as read_only's says it
-            "ascii: not true or false: 'often'",
+            "DUTY_ROOM_ASCII：只能是 true 或 false（写的是「often」）",  # what was written, as read_only's says it
+            "DUTY_ROOM_ASCII: not true or false: 'often'",
         ),
         ("colour = 1\n", "没有 colour 这个设置项", "unknown key 'colour'"),
         # tomllib's, pydantic's and the codec's own English, or a wrong word: 'lang：必填' for "fr"
@@ -151,7 +161,17 @@ def test_bad_configuration_is_one_clear_line(
         ('[keymap]\n"panel.zoom" = 5\n', "keymap.panel.zoom：须为文字（加引号）", "must be text (in quotes)"),
         (b"\xff\xfelang", "不是 UTF-8 文本", "not UTF-8 text"),
     ],
-    ids=["option", "environment", "environment, a type", "config file", "toml", "a choice", "a type", "not utf-8"],
+    ids=[
+        "option",
+        "environment, a number",
+        "environment",
+        "environment, a type",
+        "config file",
+        "toml",
+        "a choice",
+        "a type",
+        "not utf-8",
+    ],
 )
 def test_a_refused_setting_is_said_in_the_interface_language(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: object, zh: str, en: str | None
@@ -174,6 +194,22 @@ def test_a_refused_setting_is_said_in_the_interface_language(
     result = runner.invoke(cli, ["--lang", "en", *options, "check"])
     assert result.exit_code == 1 and "bad configuration" in result.output and en in result.output
     assert result.output.count("\n") == 1
+
+
+def test_a_bad_value_is_named_where_the_value_taken_was_given(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file, the environment and the command line can each give refresh_seconds; the last given
+    is the one taken, so a refusal names that one, not the setting alone."""
+    config = tmp_path / "config.toml"
+    config.write_text("refresh_seconds = 0.01\n", encoding="utf-8")
+    monkeypatch.setenv("DUTY_ROOM_CONFIG", str(config))
+    said = lambda *options: runner.invoke(cli, [*options, "whoami"]).output  # noqa: E731
+    assert said() == f"duty-room: 配置有误：{config} refresh_seconds：不能小于 0.2\n"
+    monkeypatch.setenv("DUTY_ROOM_REFRESH_SECONDS", "0.02")
+    assert said() == "duty-room: 配置有误：DUTY_ROOM_REFRESH_SECONDS：不能小于 0.2\n"
+    assert said("--refresh", "0.03") == "duty-room: 配置有误：--refresh：不能小于 0.2\n"
+    assert said("--refresh", "2").startswith("操作人: ")  # a good value given last is taken: nothing refused
 
 
 def test_a_config_path_that_is_a_folder_is_refused_not_ignored(
