@@ -110,6 +110,11 @@ def config_path() -> Path:
 ENV_PREFIX = "DUTY_ROOM_"
 
 
+def env_variable(key: str) -> str:
+    """The environment variable of a setting (refresh_seconds: DUTY_ROOM_REFRESH_SECONDS)."""
+    return f"{ENV_PREFIX}{key.upper()}"
+
+
 class Settings(BaseModel):
     """What the app runs with: built by `load_settings`, or directly (tests), reading nothing else.
     A plain model: pydantic-settings' import cost every start more than the few lines it saves."""
@@ -305,7 +310,7 @@ def _parse_environment(values: dict[str, Any]) -> dict[str, Any]:
             try:
                 value = json.loads(value)
             except ValueError:
-                raise _Bad("config.not_json", where=f"{ENV_PREFIX}{field.upper()}", value=value) from None
+                raise _Bad("config.not_json", where=env_variable(field), value=value) from None
         parsed[field] = value
     return parsed
 
@@ -362,17 +367,20 @@ def _load_settings(
     env_values = _read_environment()
     for key in env_values:
         if key not in PRESENTATION_KEYS:  # refused by name, whatever its value
-            raise _system_only(key, f"DUTY_ROOM_{key.upper()}", words.t("config.environment", lang), system, lang)
+            raise _system_only(key, env_variable(key), words.t("config.environment", lang), system, lang)
     env_values = _parse_environment(env_values)
     cli_values = {key: value for key, value in options.items() if key != "store"}
     _presentation_only(cli_values, "command line", system, lang)
+
+    def option(key: str) -> str:
+        return option_names.get(key, "--" + key.replace("_", "-"))
 
     layers = [system_values or {}, user_values, env_values, cli_values]
     namers: list[Callable[[str, Sequence[str]], str]] = [  # each layer's: a value is named where it was given
         lambda key, rest: f"{system.path} {'.'.join((key, *rest))}",
         lambda key, rest: f"{user_path} {'.'.join((key, *rest))}",
-        lambda key, rest: " ".join((f"{ENV_PREFIX}{key.upper()}", *rest)),
-        lambda key, rest: " ".join((option_names.get(key, "--" + key.replace("_", "-")), *rest)),
+        lambda key, rest: " ".join((env_variable(key), *rest)),
+        lambda key, rest: " ".join((option(key), *rest)),
     ]
     sources = []
     if system_values is not None:
@@ -380,9 +388,9 @@ def _load_settings(
     if user_values:
         sources.append(f"user {user_path}")
     if env_values:
-        sources.append("environment " + " ".join(namers[2](key, ()) for key in sorted(env_values)))
+        sources.append("environment " + " ".join(env_variable(key) for key in sorted(env_values)))
     if options:
-        sources.append("command line " + " ".join(namers[3](key, ()) for key in sorted(options)))
+        sources.append("command line " + " ".join(option(key) for key in sorted(options)))
     merged = {key: value for layer in layers for key, value in layer.items()}
     opted_in = any(
         _wants_read_only(layer["read_only"], named("read_only", ()))
